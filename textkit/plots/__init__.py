@@ -1,0 +1,325 @@
+"""The one figure path: style, CJK font, palette and :func:`save_figure`.
+
+Every textkit figure is drawn inside :func:`use_style` (seaborn's paper theme,
+journal sizes, the bundled CJK font) and written only by :func:`save_figure`,
+which exports PDF (TrueType fonts embedded, no Type 3), PNG at 300 dpi,
+optionally SVG, the data behind the plot as CSV, and a manifest entry.
+Reruns give byte-identical files: dates are stripped from metadata and SVG ids
+are salted with a fixed string.
+
+The CJK font is Noto Sans CJK SC (SIL Open Font Licence), shipped inside the
+``mplfonts`` package that textkit's install step brings. It is registered with
+matplotlib's font manager when first needed; the user's global matplotlib
+configuration is never changed: the style lives in an ``rc_context``.
+
+Plot functions live in ``textkit.plots.<stage>`` modules; they take tables and
+return a :class:`matplotlib.figure.Figure` without saving it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import logging
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)  # headless by default; notebooks may switch to inline
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from .. import __version__  # noqa: E402
+from .._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text  # noqa: E402
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "FRAME_COLORS",
+    "FRAME_LABELS",
+    "SIZES",
+    "cjk_font_path",
+    "cjk_font_family",
+    "use_style",
+    "new_figure",
+    "palette",
+    "save_figure",
+    "read_manifest",
+]
+
+#: Figure widths in inches: a journal's single and double column.
+SIZES = {"single": 3.5, "double": 7.0}
+
+#: One colour per frame, the same in every figure.
+FRAME_COLORS = {
+    "stability": "#b2182b",  # dark red: order, control
+    "service_law": "#2166ac",  # dark blue: service, rule of law
+    "mixed": "#8c6bb1",
+    "neither": "#9e9e9e",
+}
+
+#: Display names of the frames.
+FRAME_LABELS = {
+    "stability": "Stability maintenance",
+    "service_law": "Service / rule of law",
+    "mixed": "Mixed",
+    "neither": "Neither",
+}
+
+_FONT_FILE = "NotoSansCJKsc-Regular.otf"
+_SVG_SALT = "textkit"
+_DPI = 300
+
+
+@functools.cache
+def cjk_font_path() -> Path:
+    """Path of the bundled CJK font file (Noto Sans CJK SC, from ``mplfonts``).
+
+    Raises
+    ------
+    RuntimeError
+        If the ``mplfonts`` package or its font file is missing (reinstall textkit).
+    """
+    try:
+        path = Path(str(resources.files("mplfonts") / "fonts" / _FONT_FILE))
+    except ModuleNotFoundError as exc:  # pragma: no cover - install problem
+        raise RuntimeError(
+            "the CJK font package 'mplfonts' is not installed; run `make install`"
+        ) from exc
+    if not path.is_file():  # pragma: no cover - install problem
+        raise RuntimeError(f"CJK font file not found: {path}")
+    return path
+
+
+@functools.cache
+def cjk_font_family() -> str:
+    """Register the bundled CJK font with matplotlib and return its family name."""
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def _style_rc() -> dict:
+    rc: dict = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("paper"))
+    family = cjk_font_family()
+    # the family is applied after the seaborn theme, which sets its own sans-serif list
+    rc.update(
+        {
+            "font.family": [family, "DejaVu Sans"],
+            "font.sans-serif": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "pdf.fonttype": 42,
+            "ps.fonttype": 42,
+            "svg.fonttype": "path",
+            "svg.hashsalt": _SVG_SALT,
+            "figure.dpi": 100,
+            "savefig.dpi": _DPI,
+            "savefig.bbox": "tight",
+            "savefig.pad_inches": 0.05,
+            "axes.titlesize": 9,
+            "axes.labelsize": 8,
+            "xtick.labelsize": 7,
+            "ytick.labelsize": 7,
+            "legend.fontsize": 7,
+            "legend.title_fontsize": 7,
+            "font.size": 8,
+            "path.simplify": True,
+        }
+    )
+    return rc
+
+
+@contextlib.contextmanager
+def use_style() -> Iterator[dict]:
+    """Context manager applying textkit's figure style without touching global settings.
+
+    Yields
+    ------
+    dict
+        The rcParams applied inside the block.
+
+    Examples
+    --------
+    >>> from textkit.plots import use_style, new_figure
+    >>> with use_style():
+    ...     fig, ax = new_figure()
+    ...     _ = ax.set_title("维稳与服务")
+    """
+    rc = _style_rc()
+    with matplotlib.rc_context(rc):
+        yield rc
+
+
+def new_figure(
+    width: str | float = "single",
+    height: float | None = None,
+    nrows: int = 1,
+    ncols: int = 1,
+    **subplots_kw,
+) -> tuple[Figure, object]:
+    """Create a styled figure of journal width.
+
+    Call it inside :func:`use_style` so that text created later keeps the CJK font.
+
+    Parameters
+    ----------
+    width : {"single", "double"} or float
+        Single column (3.5 in), double column (7 in), or a width in inches.
+    height : float, optional
+        Height in inches; default is 0.75 × width for one row, scaled by ``nrows``.
+    nrows, ncols : int
+        Subplot grid.
+    **subplots_kw
+        Passed to :meth:`matplotlib.figure.Figure.subplots`.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    axes : Axes or array of Axes
+    """
+    if isinstance(width, str):
+        if width not in SIZES:
+            raise ValueError(f"width must be one of {sorted(SIZES)} or inches, got {width!r}")
+        w = SIZES[width]
+    else:
+        w = float(width)
+    h = float(height) if height is not None else round(w * 0.75 * max(1, nrows) / max(1, ncols) ** 0.5, 2)
+    fig = Figure(figsize=(w, h), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=True, **subplots_kw)
+    return fig, axes
+
+
+def palette(n: int) -> list[str]:
+    """``n`` distinguishable categorical colours (seaborn ``colorblind``, then ``tab20``)."""
+    if n <= 0:
+        return []
+    base = sns.color_palette("colorblind", 10).as_hex()
+    if n > len(base):
+        base = base + sns.color_palette("tab20", 20).as_hex()
+    return [base[i % len(base)] for i in range(n)]
+
+
+# --------------------------------------------------------------------------- saving
+
+_MANIFEST_COLUMNS = [
+    "figure",
+    "files",
+    "data_file",
+    "data_sha256",
+    "notebook",
+    "corpus_hash",
+    "config_hash",
+    "textkit_version",
+    "matplotlib_version",
+]
+
+
+def _render(fig: Figure, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    metadata: dict
+    if fmt == "pdf":
+        metadata = {"CreationDate": None, "ModDate": None, "Producer": "textkit"}
+    elif fmt == "svg":
+        metadata = {"Date": None}
+    elif fmt == "png":
+        metadata = {"Software": None}
+    else:
+        raise ValueError(f"unsupported figure format {fmt!r}; use pdf, png or svg")
+    with use_style():
+        fig.savefig(buf, format=fmt, dpi=_DPI, metadata=metadata)
+    return buf.getvalue()
+
+
+def read_manifest(outdir: str | os.PathLike = "figures") -> pd.DataFrame:
+    """Read ``<outdir>/manifest.csv`` (empty table when there is none)."""
+    path = Path(outdir) / "manifest.csv"
+    if not path.is_file():
+        return pd.DataFrame(columns=_MANIFEST_COLUMNS)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def save_figure(
+    fig: Figure,
+    name: str,
+    data: pd.DataFrame | None = None,
+    *,
+    outdir: str | os.PathLike = "figures",
+    formats: Sequence[str] = ("pdf", "png"),
+    notebook: str | None = None,
+    provenance: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Write a figure, the data behind it, and its manifest entry. The only writer of figures.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A figure returned by a ``textkit.plots`` function.
+    name : str
+        File stem, e.g. ``"frames_balance"``; letters, digits, ``_`` and ``-`` only.
+    data : pandas.DataFrame, optional
+        The table behind the plot, written as ``<name>.csv``. Defaults to the
+        ``textkit_data`` attribute a plot function attached to the figure, if any.
+    outdir : path-like
+        Output directory (default ``figures``).
+    formats : sequence of {"pdf", "png", "svg"}
+        File formats; PDF embeds TrueType fonts, PNG is 300 dpi.
+    notebook : str, optional
+        The notebook (or script) that made the figure, recorded in the manifest.
+    provenance : mapping, optional
+        ``corpus_hash`` and ``config_hash`` of the run (see ``textkit.pipeline``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written (figure files, then the CSV).
+    """
+    if not name or any(not (c.isalnum() or c in "_-") for c in name):
+        raise ValueError(f"figure name must use letters, digits, '_' or '-', got {name!r}")
+    if not formats:
+        raise ValueError("formats must name at least one of pdf, png, svg")
+    outdir = Path(outdir)
+    written: list[Path] = []
+    for fmt in formats:
+        written.append(write_bytes(outdir / f"{name}.{fmt}", _render(fig, fmt)))
+    if data is None:
+        data = getattr(fig, "textkit_data", None)
+    data_file, data_sha = "", ""
+    if data is not None:
+        path = write_csv(outdir / f"{name}.csv", data)
+        written.append(path)
+        data_file, data_sha = path.name, sha256_bytes(path.read_bytes())
+    prov = dict(provenance or {})
+    entry = {
+        "figure": name,
+        "files": ";".join(f"{name}.{fmt}" for fmt in formats),
+        "data_file": data_file,
+        "data_sha256": data_sha,
+        "notebook": notebook or "",
+        "corpus_hash": str(prov.get("corpus_hash", "")),
+        "config_hash": str(prov.get("config_hash", "")),
+        "textkit_version": __version__,
+        "matplotlib_version": matplotlib.__version__,
+    }
+    manifest = read_manifest(outdir)
+    manifest = manifest[manifest["figure"] != name]
+    manifest = pd.concat([manifest, pd.DataFrame([entry])], ignore_index=True)
+    manifest = manifest[_MANIFEST_COLUMNS].sort_values("figure", kind="stable").reset_index(drop=True)
+    write_csv(outdir / "manifest.csv", manifest)
+    write_text(outdir / "manifest.json", dumps_json(manifest.to_dict(orient="records")))
+    logger.info("saved figure %s (%s)", name, ", ".join(p.name for p in written))
+    return written
+
+
+def close(fig: Figure) -> None:
+    """Release a figure made by a plot function (figures are not tracked by pyplot)."""
+    plt.close(fig)

@@ -96,7 +96,11 @@ def test_new_figure_uses_journal_widths():
 def test_save_figure_writes_data_and_manifest(tmp_path):
     data = pd.DataFrame({"term": ["维稳", "法治"], "count": [3, 2]})
     files = save_figure(
-        _chinese_figure(), "balance", data, outdir=tmp_path, notebook="05_framing.ipynb",
+        _chinese_figure(),
+        "balance",
+        data,
+        outdir=tmp_path,
+        notebook="05_framing.ipynb",
         provenance={"corpus_hash": "abc", "config_hash": "def"},
     )
     assert [p.name for p in files] == ["balance.pdf", "balance.png", "balance.csv"]
@@ -137,7 +141,8 @@ def test_reruns_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
     for seed in ("0", "1"):
         out = tmp_path / seed
         subprocess.run(
-            [sys.executable, "-c", _SCRIPT, str(out)], check=True,
+            [sys.executable, "-c", _SCRIPT, str(out)],
+            check=True,
             env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
         )
         digests.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})

@@ -106,7 +106,9 @@ def _json_default(obj: Any) -> Any:
 
 def dumps_json(obj: Any) -> str:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8 characters kept."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=_json_default) + "\n"
+    return (
+        json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=_json_default) + "\n"
+    )
 
 
 def write_json(path: str | os.PathLike, obj: Any) -> Path:

@@ -28,17 +28,13 @@ from importlib import resources
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)  # headless by default; notebooks may switch to inline
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from .. import __version__  # noqa: E402
-from .._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text  # noqa: E402
+from .. import __version__
+from .._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +189,11 @@ def new_figure(
         w = SIZES[width]
     else:
         w = float(width)
-    h = float(height) if height is not None else round(w * 0.75 * max(1, nrows) / max(1, ncols) ** 0.5, 2)
+    h = (
+        float(height)
+        if height is not None
+        else round(w * 0.75 * max(1, nrows) / max(1, ncols) ** 0.5, 2)
+    )
     fig = Figure(figsize=(w, h), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **subplots_kw)
     return fig, axes
@@ -313,13 +313,10 @@ def save_figure(
     manifest = read_manifest(outdir)
     manifest = manifest[manifest["figure"] != name]
     manifest = pd.concat([manifest, pd.DataFrame([entry])], ignore_index=True)
-    manifest = manifest[_MANIFEST_COLUMNS].sort_values("figure", kind="stable").reset_index(drop=True)
+    manifest = (
+        manifest[_MANIFEST_COLUMNS].sort_values("figure", kind="stable").reset_index(drop=True)
+    )
     write_csv(outdir / "manifest.csv", manifest)
     write_text(outdir / "manifest.json", dumps_json(manifest.to_dict(orient="records")))
     logger.info("saved figure %s (%s)", name, ", ".join(p.name for p in written))
     return written
-
-
-def close(fig: Figure) -> None:
-    """Release a figure made by a plot function (figures are not tracked by pyplot)."""
-    plt.close(fig)

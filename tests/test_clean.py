@@ -1,0 +1,252 @@
+"""Tests for textkit.clean on the seed articles and on generated text."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import opencc
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textkit.clean import CleanConfig, clean_documents, clean_text, damage_ratio, load_rules
+from textkit.ingest import read_pages
+from textkit.split import split_pages
+
+RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+T2S = opencc.OpenCC("t2s")
+
+CHROME = [
+    "好范文",
+    "好范 文",
+    "原创:",
+    "原创：",
+    "查看更多文章",
+    "来源说明",
+    "http",
+    "www.",
+    "bsmz",
+    "狠狠干",
+    "影院",
+    "— 2 —",
+    "— 1 —",
+    "僅限學習交流",
+    "仅限学习交流",
+    "????",
+    "\ufffd",
+    "锟斤拷",
+    "首页",
+    "浏览次数",
+    "推荐访问",
+    "笔构网",
+    "免责声明",
+    "以下是为大家整理的",
+]
+
+
+@pytest.fixture(scope="module")
+def cleaned():
+    docs = split_pages(read_pages(RAW_DIR))
+    return docs, clean_documents(docs)
+
+
+def test_columns_and_input_untouched(cleaned):
+    raw, docs = cleaned
+    assert list(docs.columns) == list(raw.columns) + [
+        "text",
+        "n_chars",
+        "clean_log",
+        "damage_ratio",
+        "status",
+    ]
+    assert docs["text_raw"].tolist() == raw["text_raw"].tolist()
+    assert (docs["n_chars"] == docs["text"].str.len()).all()
+    assert (docs["status"] == "kept").all()
+    for log in docs["clean_log"]:
+        d = json.loads(log)
+        assert list(d) == sorted(d) and all(isinstance(v, int) and v > 0 for v in d.values())
+
+
+def test_no_chrome_watermark_spam_or_traditional(cleaned):
+    _, docs = cleaned
+    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+        for bad in CHROME:
+            assert bad not in text, (doc_id, bad)
+        assert T2S.convert(text) == text, doc_id
+        assert "\n\n" not in text and text == text.strip()
+        assert all(line == line.strip() and line for line in text.split("\n"))
+        assert not re.search(r"[\u2f00-\u2fdf\uf900-\ufaff\u200b\u00a0\u3000]", text)
+        assert not re.search(r"[０-９Ａ-Ｚａ-ｚ]", text)
+    titles = docs.set_index("doc_id")["title"]
+    assert titles["001_aabf14e4f143a46b#02"] == "基层干部的无力感从何而来"
+    assert titles["001_aabf14e4f143a46b#04"] == "为什么要创新社会治理体制？"
+
+
+def test_watermarks_removed_inside_sentences(cleaned):
+    _, docs = cleaned
+    d = docs.set_index("doc_id")["text"]
+    assert "搞好责任制的落实" in d["003_4542067cb4fbbdc2#05"]
+    assert "作为年终考核的一项重要内容。同时" in d["000_bf6d7cf6cc31cd7b#02"]
+    assert "也没有一起到县、市、省上访事件。" in d["000_bf6d7cf6cc31cd7b#03"]
+
+
+def test_placeholders_rewritten(cleaned):
+    _, docs = cleaned
+    d = docs.set_index("doc_id")["text"]
+    all_text = "\n".join(d)
+    for mask in ("xx镇", "201*年", "201X年", "20xx年", "20__年", "**市", "XX市", "__县", "**县"):
+        assert mask not in all_text, mask
+    assert d["000_bf6d7cf6cc31cd7b#01"].startswith("某镇毗邻京津")
+    assert "某年，某市综治委" in d["001_aabf14e4f143a46b#03"]
+    assert d["004_1031bda60efd16f2#03"].startswith("某年以来，某县检察院")
+    assert "某县某镇党委、政府结合某镇" in d["000_bf6d7cf6cc31cd7b#03"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("xx镇", "某镇"),
+        ("XX县", "某县"),
+        ("**市", "某市"),
+        ("__县", "某县"),
+        ("201*年", "某年"),
+        ("201X年", "某年"),
+        ("20xx年", "某年"),
+        ("20__年", "某年"),
+        ("~年", "某年"),
+        ("xxx同志", "某某同志"),
+        ("qqq习练者", "某某习练者"),
+        ("乾安县", "乾安县"),
+        ("基層治理體制機制", "基层治理体制机制"),
+        ("时间:2019-05-22 11:24:58。", "时间：2019-05-22 11:24:58。"),
+        ("一、加强领导,健全组织", "一、加强领导，健全组织"),
+        ('总书记"三个代表"的重要思想', "总书记“三个代表”的重要思想"),
+        ("(一)指导思想", "（一）指导思想"),
+        ("比例在1:1之上", "比例在1:1之上"),
+        ("１２３ＡＢＣ人，。！", "123ABC人，。！"),
+        ("\u2f00\u200b\u00a0个", "一个"),
+        ("Susan Shirk, Minxin Pei", "Susan Shirk, Minxin Pei"),
+        ("今年以来, 梁庄乡", "今年以来，梁庄乡"),
+    ],
+)
+def test_rules_on_snippets(raw, expected):
+    assert clean_text(raw)[0] == expected
+
+
+def test_pdf_footers_and_broken_lines(cleaned):
+    _, docs = cleaned
+    t = docs.set_index("doc_id")["text"]["001_aabf14e4f143a46b#02"]
+    # a paragraph broken across a page footer is whole again
+    assert "如上所述，乡镇街道的一个科室，往往要对应县级政府" in t
+    assert "其“权能较小”是由其科层体制层级所决定" in t
+    # headings stay on their own line
+    lines = t.split("\n")
+    assert "权小事多人少责任大：基层政府治理困局的制度性特征" in lines
+    assert "深化行政体制改革：基层政府治理亟待走向现代化" in lines
+    t4 = docs.set_index("doc_id")["text"]["000_bf6d7cf6cc31cd7b#04"]
+    assert "一、加强领导，健全组织" in t4.split("\n")
+    t0 = docs.set_index("doc_id")["text"]["000_bf6d7cf6cc31cd7b#02"]
+    assert "控制在最低水平，将各类矛盾化解在萌芽状态之中" in t0
+
+
+def test_rejoin_line_starting_with_comma():
+    text = "通过学习法律、知晓法律、运用法律\n\n,有效地减少了各种民事纠纷的发生。"
+    assert (
+        clean_text(text)[0] == "通过学习法律、知晓法律、运用法律，有效地减少了各种民事纠纷的发生。"
+    )
+
+
+def test_cleaning_is_idempotent_on_seeds(cleaned):
+    _, docs = cleaned
+    for text in docs["text"]:
+        assert clean_text(text)[0] == text
+
+
+def test_mojibake_quarantine():
+    good = "加强基层治理体系建设，推进乡镇社会治理现代化，维护社会稳定。" * 3
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["x#01", "x#02", "x#03"],
+            "text_raw": [
+                good,
+                "????????" + good,
+                "????????????\n锟斤拷锟斤拷\ufffd\ufffd\ufffd\n治理????????????",
+            ],
+        }
+    )
+    out = clean_documents(docs)
+    assert out["status"].tolist() == ["kept", "kept", "quarantined"]
+    assert out.loc[0, "damage_ratio"] == 0.0
+    assert 0 < out.loc[1, "damage_ratio"] < 0.1
+    assert out.loc[2, "damage_ratio"] > 0.5
+    assert json.loads(out.loc[1, "clean_log"])["mojibake"] == 8
+    assert "?" not in out.loc[2, "text"]
+    strict = clean_documents(docs, CleanConfig(quarantine_ratio=0.01))
+    assert strict["status"].tolist() == ["kept", "quarantined", "quarantined"]
+    assert damage_ratio("") == 0.0
+
+
+def test_five_megabyte_single_line_is_linear():
+    unit = "xx镇加强基层治理,推进201*年工作:http://a.example/x 好范文版权所有 基層治理體制（注）"
+    text = unit * (5_000_000 // len(unit.encode("utf-8")))
+    assert len(text.encode("utf-8")) > 4_900_000 and "\n" not in text
+    out, log = clean_text(text)
+    assert out.startswith("某镇加强基层治理，推进某年工作：")
+    assert "http" not in out and "好范文" not in out and "基层治理体制" in out
+    assert log["url"] > 0 and log["watermark"] > 0
+
+
+def test_user_rules_file(tmp_path):
+    src = Path(load_rules().source)
+    if not src.is_absolute():
+        src = Path(__file__).resolve().parents[1] / src
+    text = src.read_text(encoding="utf-8").replace(
+        "'查看更多文章'", "'查看更多文章'\n      - '广告位'"
+    )
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    cfg = CleanConfig(rules_path=str(path))
+    assert clean_text("治理广告位工作", cfg)[0] == "治理工作"
+    assert clean_text("治理广告位工作")[0] == "治理广告位工作"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("line_rules: [{name: x, purpose: y, patterns: ['(']}]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.yaml"):
+        load_rules(bad)
+
+
+def test_rules_table_documents_every_rule():
+    rules = load_rules()
+    table = rules.table()
+    assert {"site_chrome", "seo_spam", "pdf_footer", "watermark", "url", "mojibake"} <= set(
+        table["name"]
+    )
+
+
+def test_config_validation(tmp_path):
+    with pytest.raises(ValueError, match="quarantine_ratio"):
+        CleanConfig(quarantine_ratio=1.5)
+    with pytest.raises(ValueError, match="rules_path"):
+        CleanConfig(rules_path=str(tmp_path / "missing.yaml"))
+    with pytest.raises(ValueError, match="long_line_width"):
+        CleanConfig(long_line_width=1)
+    with pytest.raises(TypeError):
+        clean_text(None)  # type: ignore[arg-type]
+
+
+_ALPHABET = st.sampled_from(
+    list(
+        "治理基層體制機制乡镇社会稳定维护。，、；：？！“”（）《》xX*_~年镇市县某 \n\t,.:;()?!\"'-—"
+    )
+    + ["\u3000", "\u00a0", "\u200b", "\ufeff", "????", "锟斤拷", "\ufffd", "１", "Ａ", "\u2f00"]
+    + ["好范文版权所有", "原创:", "查看更多文章", "http://x.cn/a", "— 2 —", "一、", "乾安县"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_clean_text_is_idempotent(text):
+    once, _ = clean_text(text)
+    assert clean_text(once)[0] == once

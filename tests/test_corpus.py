@@ -1,0 +1,168 @@
+"""Tests for textkit.corpus: the build, its accounting and its files."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from textkit.clean import CleanConfig
+from textkit.corpus import (
+    DOCUMENT_COLUMNS,
+    CorpusConfig,
+    build_corpus,
+    corpus_config,
+    load_corpus,
+    write_corpus,
+)
+
+RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+P0 = "000_bf6d7cf6cc31cd7b"
+CONTRACT = [c for c in DOCUMENT_COLUMNS if c != "flag_reason"]
+
+
+def test_documents_table_contract(seed_docs):
+    assert len(seed_docs) == 36
+    assert [c for c in seed_docs.columns if c in CONTRACT] == CONTRACT
+    assert seed_docs["doc_id"].is_unique
+    assert seed_docs["doc_id"].tolist() == sorted(seed_docs["doc_id"])
+    assert set(seed_docs["status"]) <= {"kept", "flagged", "quarantined"}
+    assert (seed_docs["encoding"] == "utf-8").all()
+    titles = seed_docs.set_index("doc_id")["title"]
+    assert titles["001_aabf14e4f143a46b#01"] == "农村新型基层治理机制建设调研报告（1）"
+    assert titles["001_aabf14e4f143a46b#03"] == "创新社会治理体制机制，维护社会和谐稳定"
+
+
+def test_status_follows_flags(seed_docs):
+    for rec in seed_docs.to_dict("records"):
+        if rec["status"] == "quarantined":
+            continue
+        should_flag = bool(rec["is_duplicate"]) or not bool(rec["is_relevant"])
+        assert (rec["status"] == "flagged") == should_flag, rec["doc_id"]
+        assert bool(rec["flag_reason"]) == should_flag
+
+
+def test_first_and_second_article_of_000_are_one_duplicate_group(seed_docs):
+    d = seed_docs.set_index("doc_id")
+    a, b = d.loc[f"{P0}#01"], d.loc[f"{P0}#02"]
+    assert a["dup_group"] == b["dup_group"]
+    assert int(a["is_duplicate"]) + int(b["is_duplicate"]) == 1
+    dup = b if b["is_duplicate"] else a
+    assert dup["status"] == "flagged"
+    assert "duplicate" in dup["flag_reason"]
+
+
+def test_report_accounts_for_every_file_and_article(seed_build):
+    r = seed_build.report
+    assert r["files"] == {"total": 5, "read": 5, "rejected": 0}
+    assert r["raw_dir"] == "corpus/raw"
+    assert list(r["articles_per_file"].values()) == [5, 4, 10, 8, 9]
+    a = r["articles"]
+    assert a["found"] == 36 == a["kept"] + a["flagged"] + a["quarantined"]
+    assert a["flagged_duplicate"] >= 1
+    assert set(r["cleaning"]["per_document"]) == set(seed_build.documents["doc_id"])
+    totals = r["cleaning"]["chars_by_rule"]
+    for rule in ("opencc", "pdf_footer", "watermark", "mojibake", "placeholder", "rejoin"):
+        assert totals[rule] > 0, rule
+    assert totals["pdf_footer"] == sum(
+        d.get("pdf_footer", 0) for d in r["cleaning"]["per_document"].values()
+    )
+    assert r["duplicates"]["n_groups"] == len(r["duplicates"]["groups"]) >= 1
+    assert r["boilerplate"]["n_paragraphs"] == len(seed_build.boilerplate)
+    assert seed_build.pages["n_articles"].tolist() == [5, 4, 10, 8, 9]
+    # page headers and footers belong to no article and are counted
+    assert all(p["header_chars"] > 0 for p in r["pages"])
+    assert [p["footer_chars"] > 0 for p in r["pages"]] == [True, True, False, False, False]
+    assert r["split"]["header_chars"] == sum(p["header_chars"] for p in r["pages"])
+
+
+def test_written_files_are_byte_identical_across_builds(seed_build, tmp_path):
+    first = write_corpus(seed_build, tmp_path / "a")
+    second = write_corpus(build_corpus(RAW_DIR), tmp_path / "b")
+    assert [p.name for p in first] == [
+        "documents.parquet",
+        "documents.csv",
+        "pages.csv",
+        "boilerplate.csv",
+        "corpus_report.json",
+        "corpus_report.md",
+    ]
+    for p, q in zip(first, second, strict=True):
+        assert p.read_bytes() == q.read_bytes(), p.name
+    report = json.loads((tmp_path / "a" / "corpus_report.json").read_text(encoding="utf-8"))
+    assert report["articles"]["found"] == 36
+    assert "36 found =" in (tmp_path / "a" / "corpus_report.md").read_text(encoding="utf-8")
+    loaded = load_corpus(tmp_path / "a")
+    assert loaded["doc_id"].tolist() == seed_build.documents["doc_id"].tolist()
+    assert loaded["text"].tolist() == seed_build.documents["text"].tolist()
+    (tmp_path / "a" / "documents.parquet").unlink()
+    assert load_corpus(tmp_path / "a")["text"].tolist() == loaded["text"].tolist()
+    with pytest.raises(FileNotFoundError, match="corpus build"):
+        load_corpus(tmp_path / "empty")
+
+
+@pytest.fixture(scope="module")
+def messy_build(tmp_path_factory):
+    d = tmp_path_factory.mktemp("messy") / "raw"
+    d.mkdir()
+    shutil.copyfile(RAW_DIR / f"{P0}.txt", d / f"{P0}.txt")
+    text = "基层治理工作经验\n加强基层治理体系建设，推进乡镇社会治理现代化，维护社会和谐稳定。\n"
+    (d / "empty.txt").write_bytes(b"")
+    (d / "blank.txt").write_bytes(b" \n \n")
+    (d / "scan.txt").write_bytes(b"%PDF-1.7\n1 0 obj\n")
+    (d / "photo.txt").write_bytes(b"\xff\xd8\xff\xe1 Exif")
+    (d / "gb.txt").write_bytes(text.encode("gb18030"))
+    (d / "big5.txt").write_bytes(("基層治理體制機制，維護社會和諧穩定。" * 3).encode("big5hkscs"))
+    (d / "bom.txt").write_bytes(codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode("utf-8"))
+    (d / "u16.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    (d / "cut.txt").write_bytes(text.encode("utf-8") + "稳".encode()[:1])
+    (d / "chrome.txt").write_text(
+        "公文素材库 首页\n时间:2019-05-22 11:24:58 网站:公文素材库\n相关阅读\n最近更新\n",
+        encoding="utf-8",
+    )
+    (d / "damaged.txt").write_text(
+        "治理" + "????????" * 20 + "\n" + "锟斤拷" * 10, encoding="utf-8"
+    )
+    return build_corpus(d)
+
+
+def test_bad_inputs_are_reported(messy_build):
+    r = messy_build.report
+    assert r["files"] == {"total": 12, "read": 8, "rejected": 4}
+    rejected = {x["file"]: x["reason"] for x in r["rejected_files"]}
+    assert set(rejected) == {"empty.txt", "blank.txt", "scan.txt", "photo.txt"}
+    for name, reason in rejected.items():
+        assert reason.startswith(name + ":")
+    assert "PDF" in rejected["scan.txt"] and "JPEG" in rejected["photo.txt"]
+    pages = {p["file"]: p for p in r["pages"]}
+    assert pages["gb.txt"]["encoding"] == "gb18030"
+    assert pages["big5.txt"]["encoding"] == "big5hkscs"
+    assert pages["u16.txt"]["encoding"] == "utf-16-le"
+    assert "truncated" in pages["cut.txt"]["repairs"]
+    assert pages["chrome.txt"]["n_articles"] == 0
+    assert "boilerplate only" in pages["chrome.txt"]["note"]
+    assert r["articles_per_file"]["000_bf6d7cf6cc31cd7b.txt"] == 5
+    docs = messy_build.documents.set_index("doc_id")
+    assert docs.loc["damaged#01", "status"] == "quarantined"
+    assert [q["doc_id"] for q in r["quarantined"]] == ["damaged#01"]
+    a = r["articles"]
+    assert a["found"] == 11 == a["kept"] + a["flagged"] + a["quarantined"]
+    assert docs.loc["big5#01", "text"].startswith("基层治理体制机制")
+
+
+def test_config(tmp_path):
+    from textkit.config import load_config
+
+    assert corpus_config(None) == CorpusConfig()
+    toml = tmp_path / "textkit.toml"
+    toml.write_text("[clean]\nquarantine_ratio = 0.2\n[split]\nmin_article_chars = 5\n")
+    cfg = corpus_config(load_config(toml))
+    assert cfg.clean == CleanConfig(quarantine_ratio=0.2)
+    assert cfg.split.min_article_chars == 5 and cfg.split.clean == cfg.clean
+    with pytest.raises(ValueError, match="clean"):
+        CorpusConfig(clean="t2s")  # type: ignore[arg-type]
+    with pytest.raises(FileNotFoundError, match="missing"):
+        build_corpus(tmp_path / "missing")

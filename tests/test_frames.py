@@ -1,0 +1,310 @@
+"""Tests for textkit.frames on real seed-corpus text and small written fixtures.
+
+The two acceptance articles are cut from ``corpus/raw`` here (between the page's own article
+headings; 001 converted to simplified Chinese with OpenCC ``t2s``) so the test does not
+depend on the corpus builder: 003 第2篇 is a provincial regulation on comprehensive public-order
+management, 001 篇1 a people's congress report on villagers' deliberative councils (村民议事会).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import opencc
+import pandas as pd
+import pytest
+from scipy import stats
+
+from textkit.frames import (
+    FrameConfig,
+    frame_hits,
+    keyness,
+    kwic,
+    score_frames,
+    term_contributions,
+)
+from textkit.lexicon import load_lexicon
+
+RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+
+def _article(stem: str, start: str, end: str, t2s: bool = False) -> str:
+    lines = (RAW / f"{stem}.txt").read_bytes().decode("utf-8").splitlines()
+    i = next(k for k, line in enumerate(lines) if re.search(start, line))
+    j = next(k for k, line in enumerate(lines) if k > i and re.search(end, line))
+    text = "\n".join(line.strip() for line in lines[i + 1 : j] if line.strip())
+    return opencc.OpenCC("t2s").convert(text) if t2s else text
+
+
+@pytest.fixture(scope="module")
+def seg(tmp_path_factory):
+    import os
+
+    from textkit.segment import Segmenter
+
+    old = os.environ.get("TEXTKIT_CACHE_DIR")
+    os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("tkcache"))
+    try:
+        return Segmenter()
+    finally:
+        if old is None:
+            os.environ.pop("TEXTKIT_CACHE_DIR", None)
+        else:
+            os.environ["TEXTKIT_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="module")
+def seed_docs():
+    a003 = _article("003_4542067cb4fbbdc2", r"第2篇$", r"第3篇$")
+    a001 = _article("001_aabf14e4f143a46b", r"篇1$", r"篇2$", t2s=True)
+    assert a003.startswith("第一条为了加强社会治安综合治理")
+    assert "村民议事会" in a001
+    return pd.DataFrame(
+        {
+            "doc_id": ["003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01"],
+            "text": [a003, a001],
+            "genre": ["regulation", "report"],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def scores(seed_docs, seg):
+    return score_frames(seed_docs, segmenter=seg)
+
+
+def test_acceptance_regulation_vs_village_report(scores):
+    s = scores.set_index("doc_id")
+    reg, village = s.loc["003_4542067cb4fbbdc2#02"], s.loc["001_aabf14e4f143a46b#01"]
+    assert reg["frame_label"] == "stability"
+    assert reg["balance"] < -0.5 and reg["balance_hi"] < 0
+    assert village["frame_label"] == "service_law"
+    assert village["balance"] > 0.5 and village["balance_lo"] > 0
+    for row in (reg, village):
+        assert row["balance_lo"] <= row["balance"] <= row["balance_hi"]
+        assert row["n_units"] > 50
+        # balance and share agree; intensities are per 1,000 analysis tokens
+        assert math.isclose(row["balance"], 2 * row["share_service_law"] - 1)
+        assert math.isclose(row["stability"], 1000 * row["n_stability"] / row["n_tokens"])
+    assert s.loc["003_4542067cb4fbbdc2#02", "genre"] == "regulation"  # metadata carried
+
+
+def test_contributions_explain_scores(seed_docs, seg, scores):
+    tc = term_contributions(seed_docs, segmenter=seg)
+    assert list(tc.columns) == ["doc_id", "frame", "category", "term", "count", "weight",
+                                "suppressed", "contribution", "share"]  # fmt: skip
+    sums = tc.groupby(["doc_id", "frame"])["contribution"].sum()
+    for _, row in scores.iterrows():
+        for frame in ("stability", "service_law"):
+            assert math.isclose(sums.get((row["doc_id"], frame), 0.0), row[f"n_{frame}"])
+    top_reg = tc[(tc.doc_id == "003_4542067cb4fbbdc2#02") & (tc.frame == "stability")].iloc[0]
+    assert top_reg["term"] == "社会治安综合治理"  # one token, not 社会治安 + 综合治理
+    village = tc[tc.doc_id == "001_aabf14e4f143a46b#01"]
+    assert {"村民议事会", "议事会", "村民自治"} <= set(village["term"])
+    # the full term and its parts are never both counted for one occurrence
+    hits = frame_hits(seed_docs, segmenter=seg)
+    spans = hits.groupby(["doc_id", "para_id", "sent_id"]).apply(
+        lambda g: all(a <= b for a, b in zip(g["end"].iloc[:-1], g["start"].iloc[1:], strict=True))
+    )
+    assert spans.all()
+
+
+SENTENCES = {
+    "不能以维稳代替维权。": {"维稳": 0.0, "维权": 1.0},
+    "改革现行的乡镇管理体制，由控制型政府转变为服务型政府。": {"控制型政府": 0.0, "服务型政府": 1.0},
+    "推动基层社会治理由管控向服务转变。": {"管控": 0.0},
+    "基层政府的主要职能不是管控，而是服务群众。": {"管控": 0.0, "服务群众": 1.0},
+    "村干部不再排查重点人员，而是提供公共服务。": {"排查": 0.0, "重点人员": 0.0, "公共服务": 1.0},
+    "乡镇应当坚持依法行政而非单纯打击。": {"依法行政": 1.0, "打击": 0.0},
+    "避免单纯依靠打击整治解决矛盾。": {"打击整治": 0.0},
+    "变管控为服务，推进政务公开。": {"管控": 0.0, "政务公开": 1.0},
+    # no rule applies: stability talk stays stability talk
+    "加强社会治安综合治理，严厉打击违法犯罪，防止越级上访。": {
+        "社会治安综合治理": 1.0, "严厉打击": 1.0, "违法犯罪": 1.0, "越级上访": 1.0},
+    "从2010年到2015年，全县共排查矛盾纠纷300件。": {"排查": 1.0, "矛盾纠纷": 1.0},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("sentence", sorted(SENTENCES))
+def test_context_rules(sentence, seg):
+    hits = frame_hits([sentence], segmenter=seg)
+    got = dict(zip(hits["term"], hits["multiplier"], strict=True))
+    for term, mult in SENTENCES[sentence].items():
+        assert got.get(term) == mult, (term, got)
+    off = frame_hits([sentence], segmenter=seg, config=FrameConfig(context_rules=False))
+    assert (off["multiplier"] == 1.0).all()
+
+
+def test_shift_sentence_from_corpus(seg):
+    """004 第9篇: '由控制型政府转变为服务型政府' scores as service, not as a tie."""
+    text = (RAW / "004_1031bda60efd16f2.txt").read_text(encoding="utf-8")
+    sent = next(s for s in re.split(r"(?<=。)", text) if "由控制型政府转变为服务型政府" in s)
+    row = score_frames([sent], segmenter=seg).iloc[0]
+    assert row["suppressed"] >= 1
+    assert row["n_service_law"] > row["n_stability"]
+
+
+def test_empty_and_frameless_text(seg):
+    out = score_frames(["", "今天天气很好，我们去公园散步。"], segmenter=seg)
+    assert list(out["doc_id"]) == ["0", "1"]
+    assert (out["frame_label"] == "neither").all()
+    assert out["balance"].isna().all() and out["balance_lo"].isna().all()
+    assert out.loc[0, "n_tokens"] == 0 and out.loc[1, "n_tokens"] > 0
+    assert (out[["n_stability", "n_service_law"]] == 0).all().all()
+
+
+def test_plain_list_and_levels(seed_docs, seg):
+    texts = list(seed_docs["text"])
+    doc = score_frames(texts, segmenter=seg)
+    assert list(doc["doc_id"]) == ["0", "1"]
+    para = score_frames(texts, level="paragraph", segmenter=seg)
+    sent = score_frames(texts, level="sentence", segmenter=seg)
+    assert {"para_id"} <= set(para.columns) and {"para_id", "sent_id"} <= set(sent.columns)
+    for col in ("n_stability", "n_service_law", "n_tokens"):
+        assert np.allclose(para.groupby("doc_id")[col].sum().to_numpy(), doc[col].to_numpy())
+        assert np.allclose(sent.groupby("doc_id")[col].sum().to_numpy(), doc[col].to_numpy())
+    framed = sent.dropna(subset=["balance"])
+    assert (framed["balance"].abs() <= 1).all()
+    assert set(sent["frame_label"]) <= {"stability", "service_law", "mixed", "neither"}
+
+
+def test_determinism_and_seed(seed_docs, seg, scores):
+    again = score_frames(seed_docs, segmenter=seg)
+    pd.testing.assert_frame_equal(scores, again)
+    # a text's interval does not depend on the other texts scored with it
+    alone = score_frames(seed_docs.iloc[[1]], segmenter=seg)
+    assert alone["balance_lo"].iloc[0] == scores["balance_lo"].iloc[1]
+    other = score_frames(seed_docs, segmenter=seg, config=FrameConfig(seed=7))
+    assert not np.allclose(other["balance_lo"], scores["balance_lo"])
+    para = score_frames(seed_docs, segmenter=seg, config=FrameConfig(bootstrap_unit="paragraph"))
+    assert (para["n_units"] < scores["n_units"]).all()
+
+
+def test_config_validation():
+    with pytest.raises(ValueError, match="n_boot"):
+        FrameConfig(n_boot=-1)
+    with pytest.raises(ValueError, match="bootstrap_unit"):
+        FrameConfig(bootstrap_unit="word")
+    with pytest.raises(ValueError, match="ci"):
+        FrameConfig(ci=1.5)
+    with pytest.raises(ValueError, match="level"):
+        score_frames(["维稳"], level="page")
+    with pytest.raises(ValueError, match="one str"):
+        score_frames("维护稳定")
+
+
+def test_kwic(seed_docs):
+    k = kwic(seed_docs, "村民议事会", window=5)
+    assert list(k.columns) == ["doc_id", "para_id", "start", "left", "keyword", "right",
+                               "frame", "category", "rule"]  # fmt: skip
+    assert len(k) > 10 and (k["keyword"] == "村民议事会").all()
+    assert (k["left"].str.len() <= 5).all() and (k["frame"] == "service_law").all()
+    text = seed_docs.set_index("doc_id")["text"]
+    for row in k.head(5).itertuples():
+        para = text[row.doc_id].split("\n")[row.para_id]
+        assert para[row.start - len(row.left) : row.start + len(row.keyword) + len(row.right)] \
+            == row.left + row.keyword + row.right  # fmt: skip
+    st = kwic(seed_docs, frame="stability")
+    assert "社会治安综合治理" in set(st["keyword"])
+    assert set(st["frame"]) == {"stability"}
+    neg = kwic(["不能以维稳代替维权。"], frame="stability")
+    assert neg.loc[0, "keyword"] == "维稳" and neg.loc[0, "rule"] == "replace_by_negated"
+    with pytest.raises(ValueError, match="term or a frame"):
+        kwic(seed_docs)
+
+
+def test_keyness_hand_computed():
+    # 2x2: term in target 20 of 1,000 tokens, in reference 5 of 1,000.
+    out = keyness({"维稳": 20, "other": 980}, {"维稳": 5, "other": 995}, min_count=0)
+    row = out.set_index("term").loc["维稳"]
+    # by hand: E = 12.5 in both target cells, 987.5 in both rest cells
+    g2 = 2 * (20 * math.log(20 / 12.5) + 5 * math.log(5 / 12.5)
+              + 980 * math.log(980 / 987.5) + 995 * math.log(995 / 987.5))  # fmt: skip
+    assert math.isclose(row["g2"], g2, rel_tol=1e-12)
+    # 20 ln 1.6 = 9.40007; 5 ln 0.4 = -4.58145; 980 ln(980/987.5) = -7.47142;
+    # 995 ln(995/987.5) = 7.52837; sum 4.87557; G2 = 9.7511
+    assert math.isclose(g2, 9.7511, abs_tol=1e-3)
+    table = np.array([[20, 5], [980, 995]])
+    ref_g2 = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")[0]
+    ref_chi = stats.chi2_contingency(table, correction=False)[0]
+    assert math.isclose(row["g2"], ref_g2) and math.isclose(row["chi2"], ref_chi)
+    assert math.isclose(row["p_value"], stats.chi2.sf(g2, 1))
+    assert math.isclose(row["log_ratio"], math.log2(20.5 / 5.5))
+    assert row["key_for"] == "target"
+    assert out.set_index("term").loc["other", "g2"] < 0
+
+
+def test_keyness_units_and_mask():
+    units = pd.DataFrame({"tokens": [["维稳", "排查"], ["维稳", "管控"], ["服务", "法治"]]})
+    out = keyness(units, group=[True, True, False], min_count=1)
+    assert out.iloc[0]["term"] == "维稳" and out.iloc[0]["count_a"] == 2
+    assert out.set_index("term").loc["法治", "key_for"] == "reference"
+    with pytest.raises(ValueError, match="group"):
+        keyness(units, group=[True, True])
+    with pytest.raises(ValueError, match="non-empty"):
+        keyness(units, group=[True, True, True])
+
+
+def test_custom_lexicon_terms_split_by_segmenter(tmp_path, seg):
+    """Terms not in the segmenter dictionary are still found by joining tokens."""
+    p = tmp_path / "lex.yaml"
+    p.write_text(
+        "frames:\n  stability:\n    categories:\n      治安防控:\n        terms:\n"
+        "          - {term: 加强社会治安, note: test}\n"
+        "  service_law:\n    categories:\n      公共服务:\n        terms:\n"
+        "          - {term: 提供公共服务, note: test}\n",
+        encoding="utf-8",
+    )
+    lex = load_lexicon(p)
+    out = score_frames(["加强社会治安，提供公共服务，提供公共服务。"], lexicon=lex, segmenter=seg)
+    assert out.loc[0, "n_stability"] == 1 and out.loc[0, "n_service_law"] == 2
+
+
+def test_plots(seed_docs, seg, scores):
+    from matplotlib.figure import Figure
+
+    from textkit.plots import FRAME_COLORS
+    from textkit.plots.frames import (
+        plot_frame_balance,
+        plot_frame_intensity,
+        plot_keyness,
+        plot_term_scatter,
+    )
+
+    before = scores.copy()
+    fig = plot_frame_balance(scores)
+    assert isinstance(fig, Figure)
+    pd.testing.assert_frame_equal(scores, before)  # input not modified
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "003_4542067cb4fbbdc2#02",
+        "001_aabf14e4f143a46b#01",
+    ]  # ranked by balance, stability first
+    colors = ax.collections[-1].get_facecolors()
+    assert np.allclose(colors[0][:3], _rgb(FRAME_COLORS["stability"]))
+
+    fig = plot_frame_intensity(scores, by="genre")
+    summary = fig.textkit_data.set_index(["genre", "frame"])
+    assert math.isclose(
+        summary.loc[("regulation", "stability"), "mean"], scores.loc[0, "stability"]
+    )
+
+    units = []
+    for text in seed_docs["text"]:
+        units.append(seg.tokenize(text))
+    kt = keyness(units, group=[True, False], min_count=3)
+    fig = plot_keyness(kt, n=5, labels=("regulation", "village report"))
+    terms = list(fig.textkit_data["term"])
+    assert len(terms) == 10 and "社会治安综合治理" in terms and "议事会" in terms
+    lex = load_lexicon().table()
+    fig = plot_term_scatter(kt, n_labels=8, highlight=dict(zip(lex.term, lex.frame, strict=True)))
+    assert fig.textkit_data["labelled"].sum() == 8
+    assert len(fig.axes[0].texts) == 8
+
+
+def _rgb(hex_color: str) -> tuple[float, float, float]:
+    h = hex_color.lstrip("#")
+    return tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))

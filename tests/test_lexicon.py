@@ -1,0 +1,140 @@
+"""Tests for textkit.lexicon: the shipped frame lexicon and its validation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import opencc
+import pytest
+
+from textkit.lexicon import FRAMES, LexiconError, load_lexicon
+
+RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+STABILITY_CATS = {"治安防控", "矛盾排查调处", "打击整治", "信访维稳", "重点人群管控", "平安创建"}
+SERVICE_CATS = {"公共服务", "依法行政与法治", "权利保障", "参与与自治", "公开监督问责"}
+
+
+@pytest.fixture(scope="module")
+def lex():
+    return load_lexicon()
+
+
+@pytest.fixture(scope="module")
+def seed_text():
+    cc = opencc.OpenCC("t2s")
+    return "".join(cc.convert(p.read_bytes().decode("utf-8")) for p in sorted(RAW.glob("*.txt")))
+
+
+def test_shipped_structure(lex):
+    cats = lex.frames
+    assert set(cats) == set(FRAMES)
+    assert set(cats["stability"]) == STABILITY_CATS
+    assert set(cats["service_law"]) == SERVICE_CATS
+    table = lex.table()
+    assert list(table.columns) == [
+        "frame",
+        "category",
+        "term",
+        "weight",
+        "ambiguous",
+        "note",
+        "line",
+    ]
+    assert table["term"].is_unique
+    assert (table["note"].str.len() > 0).all()
+    assert (table["weight"] >= 0).all()
+    for term in ["维稳", "社会治安综合治理", "排查", "一票否决", "群防群治", "严打", "邪教"]:
+        assert term in lex.terms("stability")
+    for term in ["服务型政府", "依法行政", "村民自治", "议事协商", "法律援助", "公共法律服务"]:
+        assert term in lex.terms("service_law")
+    assert lex.terms() == tuple(sorted(lex.terms()))
+    assert set(lex.terms()) == set(lex.terms("stability")) | set(lex.terms("service_law"))
+
+
+def test_ambiguous_terms_are_deliberate_and_visible(lex):
+    table = lex.table().set_index("term")
+    # generic words are listed (visible in KWIC / tables) but not scored
+    assert table.loc["稳定", "weight"] == 0 and table.loc["稳定", "ambiguous"]
+    assert table.loc["服务", "weight"] == 0 and table.loc["服务大局", "weight"] == 0
+    # legal propaganda can serve control: down-weighted, flagged
+    assert 0 < table.loc["法制宣传", "weight"] < 1 and table.loc["法制宣传", "ambiguous"]
+    amb = table[table["ambiguous"]]
+    assert (amb["weight"] < 1).all()
+
+
+def test_most_terms_occur_in_seed_corpus(lex, seed_text):
+    """The lexicon is grounded in the corpus: most scored terms occur in the seed pages."""
+    scored = lex.table().query("weight > 0")["term"]
+    found = [t for t in scored if t in seed_text]
+    assert len(found) / len(scored) > 0.6
+    for t in ["议事会", "社会治安综合治理", "一票否决", "依法行政", "排查", "服务型政府"]:
+        assert t in seed_text
+
+
+def test_context_rules_compile(lex):
+    assert {r.kind for r in lex.rules} == {"negation", "shift"}
+    for r in lex.rules:
+        assert "scope" in r.regex.groupindex
+    assert list(lex.rules_table().columns) == ["name", "kind", "pattern", "multiplier", "note"]
+
+
+GOOD = """\
+frames:
+  stability:
+    categories:
+      治安防控:
+        terms:
+          - {term: 维稳, note: stability}
+  service_law:
+    categories:
+      公共服务:
+        terms:
+          - {term: 公共服务, note: services, weight: 2}
+"""
+
+
+def _write(tmp_path, text, name="lex.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_user_lexicon(tmp_path):
+    lex = load_lexicon(_write(tmp_path, GOOD))
+    assert lex.terms() == ("公共服务", "维稳")
+    assert lex.lookup()["公共服务"].weight == 2.0
+    assert lex.rules == ()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("- {term: 维稳, note: stability}", "- {note: stability}", 6, "without 'term'"),
+        ("- {term: 公共服务, note: services, weight: 2}",
+         "- {term: 维稳, note: services}", 11, "duplicate term"),
+        ("  service_law:", "  services:", 7, "unknown frame key"),
+        ("weight: 2}", "weight: lots}", 11, "must be a number"),
+        ("- {term: 维稳, note: stability}", "- {term: 维稳}", 6, "has no 'note'"),
+    ],
+)  # fmt: skip
+def test_malformed_lexicon_names_file_and_line(tmp_path, old, new, line, message):
+    assert old in GOOD
+    p = _write(tmp_path, GOOD.replace(old, new))
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(p)
+    msg = str(err.value)
+    assert str(p) in msg
+    assert re.search(rf"line {line}\b", msg), msg
+    assert message in msg
+
+
+def test_bad_rule_and_bad_yaml(tmp_path):
+    rule = GOOD + "context_rules:\n  - {name: r1, kind: negation, pattern: '不是(.+)'}\n"
+    with pytest.raises(LexiconError, match=r"line 13: rule 'r1': pattern needs a named group"):
+        load_lexicon(_write(tmp_path, rule))
+    with pytest.raises(LexiconError, match=r"line \d+: invalid YAML"):
+        load_lexicon(_write(tmp_path, GOOD + "  bad: [unclosed\n", "b.yaml"))
+    with pytest.raises(LexiconError, match="not found"):
+        load_lexicon(tmp_path / "missing.yaml")

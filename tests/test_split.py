@@ -1,0 +1,161 @@
+"""Tests for textkit.split: article markers, titles, header/footer exclusion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from textkit.ingest import read_pages
+from textkit.split import DOC_COLUMNS, SplitConfig, find_articles, split_pages
+
+RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+P0, P1, P2, P3, P4 = (
+    "000_bf6d7cf6cc31cd7b",
+    "001_aabf14e4f143a46b",
+    "002_3b4db8ce04b1998a",
+    "003_4542067cb4fbbdc2",
+    "004_1031bda60efd16f2",
+)
+
+#: Titles read off the pages by eye (raw script, as split; cleaning simplifies them later).
+EXPECTED_TITLES = {
+    f"{P0}#01": "乡镇党委政府综合治理经验",
+    f"{P0}#02": "乡镇党委政府综合治理经验",
+    f"{P0}#03": "乡镇综合治理工作经验材料",
+    f"{P0}#04": "乡镇党委书记 社会治安综合治理工作先进事迹",
+    f"{P0}#05": "从乡镇治理看政府改革",
+    f"{P1}#01": "農村新型基層治理機制建設調研報告(1)",
+    f"{P1}#02": "基層干部的無力感從何而來",
+    f"{P1}#03": "創新社會治理體制機制,維護社會和諧穩定",
+    f"{P1}#04": "為什么要創新社會治理體制?",
+    **{f"{P2}#{i:02d}": "乡镇社会治理创新工作方案" for i in range(1, 11)},
+    **{f"{P3}#{i:02d}": "社会治理工作机制" for i in range(1, 9)},
+    **{f"{P4}#{i:02d}": "基层治理工作方案范文" for i in range(1, 10)},
+}
+
+
+@pytest.fixture(scope="module")
+def split():
+    pages = read_pages(RAW_DIR)
+    docs, log = split_pages(pages, return_log=True)
+    return pages, docs, log
+
+
+def test_all_36_articles_with_titles(split):
+    _, docs, log = split
+    assert list(docs.columns) == list(DOC_COLUMNS)
+    assert len(docs) == 36
+    assert dict(zip(docs["doc_id"], docs["title"], strict=True)) == EXPECTED_TITLES
+    assert log["n_articles"].tolist() == [5, 4, 10, 8, 9]
+    assert (log["n_dropped"] == 0).all()
+    # ordinals run 1..n on every page and doc_id encodes them
+    for page_id, g in docs.groupby("page_id"):
+        assert g["ordinal"].tolist() == list(range(1, len(g) + 1))
+        assert all(
+            d == f"{page_id}#{o:02d}" for d, o in zip(g["doc_id"], g["ordinal"], strict=True)
+        )
+
+
+def test_glued_marker_splits_000_first_and_second(split):
+    _, docs, _ = split
+    d = docs.set_index("doc_id")["text_raw"]
+    first, second = d[f"{P0}#01"], d[f"{P0}#02"]
+    # the article before the glued "第二篇:" keeps its last sentence, without the marker
+    assert first.rstrip().endswith("实现了发展与稳定的双赢。")
+    assert "第二篇" not in first
+    assert second.lstrip().startswith("xx镇毗邻京津")
+    assert first.lstrip().startswith("xx镇毗邻京津")
+
+
+def test_headers_and_footers_not_in_articles(split):
+    _, docs, _ = split
+    text = "\n".join(docs["text_raw"])
+    for chrome in [
+        "公文素材库 首页",
+        "时间:2019-05-22",
+        "狠狠干影院",
+        "瀏覽次數",
+        "以下是為大家整理的",
+        "请欣赏乡镇社会治理创新工作方案",
+        "首页 优秀范文",
+        "社会治理工作机制赏析八篇",
+        "公务员期刊网 精选范文",
+        "基层治理工作方案精选(九篇)",
+        "默认推荐访问其他文章",
+        "免责声明",
+        "http://m.bsmz.net",
+        "推薦訪問",
+        "工作總結最新推薦",
+    ]:
+        assert chrome not in text, chrome
+    d = docs.set_index("doc_id")["text_raw"]
+    assert d[f"{P0}#05"].rstrip().endswith("出现了如此大的偏离?")
+    assert d[f"{P1}#04"].rstrip().endswith("已經難以完全適應。")
+
+
+def test_title_line_is_not_repeated_in_body(split):
+    _, docs, _ = split
+    d = docs.set_index("doc_id")["text_raw"]
+    assert not d[f"{P0}#03"].startswith("乡镇综合治理工作经验材料")
+    assert d[f"{P0}#05"].lstrip().startswith("赵树凯")
+    assert d[f"{P1}#01"].lstrip().startswith("年初")
+
+
+def test_marker_styles_on_small_pages():
+    cfg = SplitConfig()
+    text = "站点 首页\n\n第一篇:甲文\n甲文正文。第二篇:乙文\n乙文正文。\n第三篇:丙文\n丙文正文。\n相关阅读\n链接"
+    arts = find_articles(text, config=cfg)
+    assert [(a.ordinal, a.title) for a in arts] == [(1, "甲文"), (2, "乙文"), (3, "丙文")]
+    assert arts[0].text_raw == "甲文正文。"
+    assert arts[2].text_raw == "丙文正文。"  # footer cut
+    text = "合集标题第1篇\n正文一，很长的一句话，说明这不是标题。\n合集标题第2篇\n正文二。"
+    arts = find_articles(text, config=cfg)
+    assert [(a.ordinal, a.title) for a in arts] == [(1, "合集标题"), (2, "合集标题")]
+    # numbers must run in sequence: a stray "第3篇" line is not a marker
+    text = "标题 篇1\n短标题\n正文。\n另一个 篇3\n正文。"
+    arts = find_articles(text, config=cfg)
+    assert len(arts) == 1 and arts[0].title == "短标题"
+    assert "另一个 篇3" in arts[0].text_raw
+
+
+def test_no_markers_is_one_article_and_boilerplate_page_has_none(tmp_path):
+    d = tmp_path / "raw"
+    d.mkdir()
+    (d / "a.txt").write_text(
+        "基层治理\n\n加强基层治理体系建设，推进乡镇社会治理现代化，维护社会稳定。\n"
+    )
+    (d / "b.txt").write_text(
+        "公文素材库 首页\n时间:2019-05-22 11:24:58 网站:公文素材库\n相关阅读\n最近更新\n"
+        "http://m.bsmz.net/gongwen/1.html\n"
+    )
+    pages = read_pages(d)
+    docs, log = split_pages(pages, return_log=True)
+    assert docs["doc_id"].tolist() == ["a#01"]
+    assert docs.loc[0, "title"] == "基层治理"
+    row = log.set_index("page_id").loc["b"]
+    assert row["n_articles"] == 0 and row["n_dropped"] == 1
+    assert "boilerplate only" in row["note"]
+
+
+def test_rejected_pages_are_skipped_and_input_not_mutated(tmp_path):
+    d = tmp_path / "raw"
+    d.mkdir()
+    (d / "empty.txt").write_bytes(b"")
+    (d / "ok.txt").write_text("加强基层治理体系建设，推进乡镇社会治理现代化，维护社会稳定。")
+    pages = read_pages(d)
+    before = pages.copy()
+    docs = split_pages(pages)
+    pd.testing.assert_frame_equal(pages, before)
+    assert docs["page_id"].tolist() == ["ok"]
+
+
+def test_config_validation():
+    with pytest.raises(ValueError, match="marker_patterns"):
+        SplitConfig(marker_patterns=(r"第(\d)篇",))
+    with pytest.raises(ValueError, match="footer_patterns"):
+        SplitConfig(footer_patterns=("(",))
+    with pytest.raises(ValueError, match="min_article_chars"):
+        SplitConfig(min_article_chars=-1)

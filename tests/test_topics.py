@@ -1,0 +1,507 @@
+"""Tests of textkit.topics on the real seed corpus (paragraph units), plus small fixtures."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+import types
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from matplotlib.figure import Figure
+
+from textkit import topics as T
+from textkit.plots import topics as P
+from textkit.segment import segment_corpus
+from textkit.vectorize import DocumentTermMatrix, vectorize
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "corpus" / "raw"
+
+# a few frame words from docs/DESIGN.md, used where the test must not depend on the lexicon
+SEEDS = {
+    "stability": [
+        "维稳",
+        "维护稳定",
+        "社会治安",
+        "综合治理",
+        "排查",
+        "调处",
+        "整治",
+        "群防群治",
+        "平安建设",
+        "上访",
+        "信访",
+    ],
+    "service_law": ["公共服务", "依法行政", "法治", "村民自治", "参与", "监督", "问责", "权益"],
+}
+FAST = {"passes": 3, "iterations": 40}
+
+
+def _documents() -> pd.DataFrame:
+    """Documents table of the seed corpus from the corpus stage (duplicates left out)."""
+    from textkit.corpus import build_corpus
+
+    try:
+        docs = build_corpus(RAW).documents
+    except ImportError:
+        # TEMPORARY while textkit.annotate / textkit.dedup are being written: the same
+        # ingest -> split -> clean steps build_corpus runs, without dedup and annotation.
+        import dataclasses
+
+        from textkit.clean import clean_documents
+        from textkit.corpus import CorpusConfig
+        from textkit.ingest import read_pages
+        from textkit.split import split_pages
+
+        cfg = CorpusConfig()
+        pages = read_pages(RAW, cfg.ingest)
+        raw = split_pages(pages, dataclasses.replace(cfg.split, clean=cfg.clean))
+        docs = clean_documents(raw, cfg.clean)
+    keep = pd.Series(True, index=docs.index)
+    if "status" in docs.columns:
+        keep &= docs["status"] != "quarantined"
+    if "is_duplicate" in docs.columns:
+        keep &= ~docs["is_duplicate"].fillna(False).astype(bool)
+    return docs[keep].reset_index(drop=True)
+
+
+# Script run in fresh interpreters to check cross-process determinism (PYTHONHASHSEED).
+_BUILD = """
+import hashlib, sys
+sys.path.insert(0, {tests!r})
+from test_topics import _pipeline
+from textkit import topics as T
+docs, units, dtm, texts = _pipeline()
+m = T.LdaTopicModel(5, random_state=3, passes=3, iterations=40).fit(dtm)
+h = hashlib.sha256(m.topic_term_.to_numpy().tobytes())
+h.update(",".join(m.topic_term_.columns).encode())
+h.update(T.top_terms(m, n=10, by="frex").to_csv(index=False).encode())
+print(h.hexdigest())
+"""
+
+
+def _pipeline(min_df: int = 2, max_df: float = 0.5):
+    docs = _documents()
+    units = T.add_unit_key(segment_corpus(docs, unit="paragraph"))
+    full = vectorize(units, min_df=min_df, max_df=max_df, group_by="unit_key")
+    # short paragraphs (headings, dates) lose every token to pruning; fit on the others
+    rows = np.flatnonzero(np.asarray(full.matrix.sum(axis=1)).ravel() > 0)
+    dtm = DocumentTermMatrix(
+        matrix=full.matrix[rows],
+        doc_ids=tuple(full.doc_ids[i] for i in rows),
+        vocabulary=full.vocabulary,
+        pruned=full.pruned,
+    )
+    by_unit = units.groupby("unit_key", sort=False)["tokens"].sum()
+    texts = [list(by_unit[u]) for u in dtm.doc_ids]
+    return docs, units, dtm, texts
+
+
+def _digest(model) -> str:
+    h = hashlib.sha256(model.topic_term_.to_numpy().tobytes())
+    h.update(",".join(model.topic_term_.columns).encode())
+    h.update(T.top_terms(model, n=10, by="frex").to_csv(index=False).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return _pipeline()
+
+
+@pytest.fixture(scope="module")
+def dtm(corpus):
+    return corpus[2]
+
+
+@pytest.fixture(scope="module")
+def lda(dtm):
+    return T.LdaTopicModel(5, random_state=3, **FAST).fit(dtm)
+
+
+@pytest.fixture(scope="module")
+def seeded(dtm):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return T.SeededLdaTopicModel(4, seed_words=SEEDS, random_state=0, **FAST).fit(dtm)
+
+
+# --------------------------------------------------------------------------- models
+
+
+def test_corpus_is_paragraph_level(corpus):
+    docs, units, dtm, texts = corpus
+    assert dtm.shape[0] > 5 * len(docs)  # many paragraphs per article
+    assert all("/" in d for d in dtm.doc_ids)
+    assert len(texts) == dtm.shape[0]
+
+
+def test_lda_tables_are_distributions(lda, dtm):
+    assert list(lda.doc_topic_.index) == list(dtm.doc_ids)
+    assert list(lda.doc_topic_.columns) == ["T01", "T02", "T03", "T04", "T05"]
+    np.testing.assert_allclose(lda.doc_topic_.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_allclose(lda.topic_term_.sum(axis=1), 1.0, atol=1e-12)
+    assert (lda.doc_topic_.to_numpy() >= 0).all()
+    assert list(lda.topic_term_.columns) == list(dtm.vocabulary)
+    assert int(lda.term_frequency_.sum()) == int(dtm.matrix.sum())
+
+
+def test_same_config_gives_identical_tables(lda, dtm):
+    again = T.LdaTopicModel(5, random_state=3, **FAST).fit(dtm)
+    pd.testing.assert_frame_equal(again.topic_term_, lda.topic_term_, check_exact=True)
+    pd.testing.assert_frame_equal(again.doc_topic_, lda.doc_topic_, check_exact=True)
+    other = T.LdaTopicModel(5, random_state=4, **FAST).fit(dtm)
+    assert not np.array_equal(other.topic_term_.to_numpy(), lda.topic_term_.to_numpy())
+    n1 = T.NmfTopicModel(5).fit(dtm)
+    n2 = T.fit_topics(dtm, 5, method="nmf")
+    pd.testing.assert_frame_equal(n1.topic_term_, n2.topic_term_, check_exact=True)
+    np.testing.assert_allclose(n1.doc_topic_.sum(axis=1), 1.0, atol=1e-12)
+
+
+def test_identical_across_processes_and_hash_seeds(lda):
+    # the pytest process has its own (random unless set) hash seed; the child gets another
+    parent = os.environ.get("PYTHONHASHSEED", "random")
+    child = "4242" if parent != "4242" else "17"
+    script = _BUILD.format(tests=str(Path(__file__).parent))
+    out = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": child},
+        cwd=ROOT,
+        check=True,
+    )
+    assert out.stdout.strip().splitlines()[-1] == _digest(lda)
+
+
+def test_heldout_perplexity_document_completion(lda, dtm):
+    p = T.heldout_perplexity(lda, dtm, random_state=0)
+    assert 1 < p < dtm.shape[1]
+    assert T.heldout_perplexity(lda, dtm, random_state=0) == p
+    # a model that knows the topics beats a one-topic model on the same documents
+    one = T.LdaTopicModel(1, **FAST).fit(dtm)
+    assert p < T.heldout_perplexity(one, dtm, random_state=0)
+    with pytest.raises(ValueError, match="model"):
+        T.heldout_perplexity(T.NmfTopicModel(2).fit(dtm), dtm)
+
+
+def test_transform_reproduces_training_shares(lda, dtm):
+    pd.testing.assert_frame_equal(lda.transform(dtm), lda.doc_topic_, check_exact=True)
+    # a matrix with a different vocabulary order is aligned by term name
+    order = np.argsort(np.array(dtm.vocabulary))[::-1]
+    shuffled = DocumentTermMatrix(
+        matrix=dtm.matrix.tocsc()[:, order].tocsr(),
+        doc_ids=dtm.doc_ids,
+        vocabulary=tuple(dtm.vocabulary[j] for j in order),
+        pruned=dtm.pruned,
+    )
+    pd.testing.assert_frame_equal(lda.transform(shuffled), lda.doc_topic_, check_exact=True)
+
+
+def test_empty_documents_are_reported(dtm):
+    m = sp.vstack([dtm.matrix, sp.csr_matrix((1, dtm.shape[1]), dtype=np.int64)]).tocsr()
+    with_empty = DocumentTermMatrix(
+        matrix=m,
+        doc_ids=(*dtm.doc_ids, "empty#01"),
+        vocabulary=dtm.vocabulary,
+        pruned=dtm.pruned,
+    )
+    with pytest.warns(UserWarning, match="empty#01"):
+        model = T.LdaTopicModel(3, passes=1, iterations=20).fit(with_empty)
+    assert model.empty_docs_ == ("empty#01",)
+    np.testing.assert_allclose(model.doc_topic_.loc["empty#01"].sum(), 1.0)
+    with pytest.warns(UserWarning, match="empty#01"):
+        nmf = T.NmfTopicModel(3).fit(with_empty)
+    np.testing.assert_allclose(nmf.doc_topic_.loc["empty#01"], 1 / 3)
+
+
+def test_bad_settings_raise_before_work(dtm):
+    with pytest.raises(ValueError, match="n_topics"):
+        T.LdaTopicModel(0)
+    with pytest.raises(ValueError, match="passes"):
+        T.LdaTopicModel(3, passes=0)
+    with pytest.raises(ValueError, match="alpha"):
+        T.LdaTopicModel(3, alpha="flat")
+    with pytest.raises(ValueError, match="workers"):
+        T.LdaTopicModel(3, workers=2)
+    with pytest.raises(ValueError, match="beta_loss"):
+        T.NmfTopicModel(3, beta_loss="l2")
+    with pytest.raises(ValueError, match="method"):
+        T.fit_topics(dtm, 3, method="plsa")
+    small = DocumentTermMatrix(
+        matrix=dtm.matrix[:4],
+        doc_ids=dtm.doc_ids[:4],
+        vocabulary=dtm.vocabulary,
+        pruned=dtm.pruned,
+    )
+    with pytest.raises(ValueError, match=r"n_topics=10 is larger than the number of non-empty"):
+        T.LdaTopicModel(10).fit(small)
+    with pytest.raises(ValueError, match="n_topics=10"):
+        T.NmfTopicModel(10).fit(small)
+    empty_vocab = DocumentTermMatrix(
+        matrix=sp.csr_matrix((3, 0), dtype=np.int64),
+        doc_ids=("a", "b", "c"),
+        vocabulary=(),
+        pruned=dtm.pruned,
+    )
+    with pytest.raises(ValueError, match="vocabulary is empty"):
+        T.LdaTopicModel(2).fit(empty_vocab)
+    with pytest.raises(ValueError, match="ks"):
+        T.select_k(small, [2, 8])
+    with pytest.raises(ValueError, match="seeds"):
+        T.topic_stability(dtm, 3, seeds=[0])
+    with pytest.raises(ValueError, match="eta"):
+        T.LdaTopicModel(3, eta=np.ones(5)).fit(dtm)
+
+
+# --------------------------------------------------------------------------- description
+
+
+def test_frex_and_relevance_on_hand_computed_example():
+    phi = np.array([[0.5, 0.3, 0.1, 0.1], [0.1, 0.1, 0.4, 0.4]])
+    terms = ["甲", "乙", "丙", "丁"]
+    model = types.SimpleNamespace(
+        topic_term_=pd.DataFrame(phi, index=["T1", "T2"], columns=terms),
+        term_frequency_=pd.Series([60, 40, 50, 50], index=terms),
+    )
+    frex = T.top_terms(model, n=4, by="frex")
+    t1 = frex[frex["topic"] == "T1"]
+    # exclusivity ranks = frequency ranks = (4, 3, 1.5, 1.5) / 4 -> harmonic mean is the same
+    assert list(t1["term"]) == ["甲", "乙", "丁", "丙"]  # tie broken by term
+    np.testing.assert_allclose(t1["weight"], [1.0, 0.75, 0.375, 0.375])
+    # relevance with lambda 1 is log probability; with lambda 0 it is the lift
+    rel1 = T.top_terms(model, n=4, by="relevance", lambda_=1.0)
+    np.testing.assert_allclose(rel1["weight"].iloc[0], np.log(0.5))
+    rel0 = T.top_terms(model, n=1, by="relevance", lambda_=0.0)
+    assert rel0["term"].tolist() == ["甲", "丁"]  # lift 0.5/0.3 > 0.3/0.2; 0.4/0.25 tie -> 丁
+    np.testing.assert_allclose(rel0["weight"].iloc[0], np.log(0.5 / 0.3))
+    with pytest.raises(ValueError, match="by"):
+        T.top_terms(model, by="lift")
+    with pytest.raises(ValueError, match="lambda_"):
+        T.top_terms(model, by="relevance", lambda_=2)
+
+
+def test_top_terms_by_probability_match_the_matrix(lda):
+    tt = T.top_terms(lda, n=5)
+    assert list(tt.columns) == ["topic", "rank", "term", "weight", "prob"]
+    assert len(tt) == 25
+    for topic, g in tt.groupby("topic"):
+        row = lda.topic_term_.loc[topic]
+        assert g["term"].iloc[0] == row.idxmax()
+        assert (np.diff(g["weight"].to_numpy()) <= 0).all()
+    frex = T.top_terms(lda, n=5, by="frex")
+    assert frex["weight"].between(0, 1).all()
+
+
+def test_representative_docs_give_titles_and_paragraphs(lda, corpus):
+    docs, units, dtm, _ = corpus
+    rep = T.representative_docs(lda, docs, n=2, units=units)
+    assert len(rep) == 10
+    titles = dict(zip(docs["doc_id"], docs["title"], strict=True))
+    for r in rep.itertuples():
+        assert r.unit.startswith(r.doc_id + "/")
+        assert r.title == titles[r.doc_id]
+        assert r.share == pytest.approx(lda.doc_topic_.loc[r.unit, r.topic])
+        para = units.loc[units["unit_key"] == r.unit, "text"].iloc[0]
+        assert para.startswith(r.excerpt[:20])
+    top = rep.groupby("topic")["share"].max()
+    np.testing.assert_allclose(top.to_numpy(), lda.doc_topic_.max(axis=0)[top.index].to_numpy())
+
+
+# --------------------------------------------------------------------------- choosing K
+
+
+def test_select_k_reports_all_measures(dtm, corpus):
+    texts = corpus[3]
+    table = T.select_k(dtm, ks=[3, 6], seeds=(0, 1), texts=texts, passes=2, iterations=30)
+    assert list(table[["k", "seed"]].itertuples(index=False, name=None)) == [
+        (3, 0),
+        (3, 1),
+        (6, 0),
+        (6, 1),
+    ]
+    assert table["c_v"].between(0, 1).all()
+    assert table["c_npmi"].between(-1, 1).all()
+    assert (table["u_mass"] < 0).all()
+    assert (table["perplexity"] > 1).all()
+    assert (table["perplexity"] < dtm.shape[1]).all()  # better than knowing nothing
+    assert (table["exclusivity"] >= 1 / table["k"] - 1e-12).all()
+    assert (table["exclusivity"] <= 1).all()
+    assert (table["n_train"] + table["n_test"] == dtm.shape[0]).all()
+    fig = P.plot_k_selection(table)
+    assert isinstance(fig, Figure)
+    assert len([a for a in fig.axes if a.get_visible()]) == 5
+    nmf = T.select_k(dtm, ks=[3], method="nmf", measures=("u_mass",))
+    assert nmf["perplexity"].isna().all() and nmf["c_v"].isna().all()
+
+
+# --------------------------------------------------------------------------- stability
+
+
+def test_stability_of_a_model_with_itself_is_one(lda, dtm):
+    match = T.match_topics(lda, lda)
+    assert (match["topic"] == match["matched_topic"]).all()
+    assert (match["similarity"] == 1.0).all()
+    res = T.topic_stability(dtm, 5, seeds=(3, 3), **FAST)
+    assert (res.per_topic["stability"] == 1.0).all()
+    assert res.summary["mean_stability"] == 1.0
+    assert res.summary["share_stable"] == 1.0
+    jac = T.match_topics(lda, lda, by="jaccard")
+    assert (jac["similarity"] == 1.0).all()
+
+
+def test_stability_across_seeds(dtm):
+    res = T.topic_stability(dtm, 4, seeds=range(3), **FAST)
+    assert len(res.matches) == 2 * 4
+    assert res.matches["similarity"].between(0, 1).all()
+    # one-to-one: each run's matched topics are a permutation
+    for _, g in res.matches.groupby("seed"):
+        assert sorted(g["matched_topic"]) == ["T01", "T02", "T03", "T04"]
+    assert 0 < res.summary["mean_stability"] < 1
+    assert isinstance(P.plot_stability(res), Figure)
+
+
+# --------------------------------------------------------------------------- seeded topics
+
+
+def test_seeded_topics_contain_their_seeds(seeded, dtm):
+    assert seeded.topic_labels_[:2] == ("stability", "service_law")
+    assert seeded.eta_.shape == (6, dtm.shape[1])
+    tt = T.top_terms(seeded, n=15)
+    for key in ("stability", "service_law"):
+        top = set(tt.loc[tt["topic"] == key, "term"])
+        used = set(seeded.seeds_used_[key])
+        assert len(top & used) >= 3, (key, top)
+    # the other frame's seeds do not lead the topic
+    stab_top = list(tt.loc[tt["topic"] == "stability", "term"])[:5]
+    assert not set(stab_top) & set(SEEDS["service_law"])
+
+
+def test_seed_words_validation(dtm):
+    with pytest.warns(UserWarning, match="不存在的词语"):
+        T.SeededLdaTopicModel(
+            2, seed_words={**SEEDS, "stability": SEEDS["stability"] + ["不存在的词语"]}, passes=1
+        ).fit(dtm)
+    with pytest.raises(ValueError, match=r"seed_words\['stability'\]"):
+        T.SeededLdaTopicModel(2, seed_words={"stability": ["不存在的词语"]}).fit(dtm)
+    with pytest.raises(ValueError, match="seeded in both"):
+        T.SeededLdaTopicModel(2, seed_words={"a": ["法治"], "b": ["法治"]})
+    with pytest.raises(ValueError, match="seed_weight"):
+        T.SeededLdaTopicModel(2, seed_words=SEEDS, seed_weight=0)
+
+
+def test_default_seeds_come_from_the_lexicon(dtm):
+    lexicon = pytest.importorskip("textkit.lexicon")
+    lex = lexicon.load_lexicon()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        model = T.SeededLdaTopicModel(3, **FAST).fit(dtm)
+    vocab = set(dtm.vocabulary)
+    for key in ("stability", "service_law"):
+        expected = sorted(t for t in lex.terms(key) if t in vocab)
+        assert model.seeds_used_[key] == expected
+        assert model.seeds_missing_[key] == sorted(t for t in lex.terms(key) if t not in vocab)
+
+
+def test_compare_models(seeded, dtm):
+    unseeded = T.LdaTopicModel(6, random_state=0, **FAST).fit(dtm)
+    table = T.compare_models(seeded, unseeded)
+    assert list(table["topic"]) == list(seeded.topic_labels_)
+    assert sorted(table["matched_topic"]) == list(unseeded.topic_labels_)
+    frames = table[table["seeded"]]
+    # the prior concentrates the seed words: more seed mass than in the unseeded match
+    assert (frames["seed_mass"] > frames["matched_seed_mass"]).all()
+    assert table.loc[~table["seeded"], "seed_mass"].isna().all()
+
+
+# --------------------------------------------------------------------------- group effects
+
+
+def test_topic_prevalence_by_page(lda):
+    groups = pd.Series(
+        [d.split("#")[0] for d in lda.doc_ids_], index=list(lda.doc_ids_), name="page"
+    )
+    table = T.topic_prevalence(lda, groups, n_boot=300, random_state=1)
+    assert list(table.columns) == ["group", "topic", "mean", "lo", "hi", "n_docs"]
+    assert len(table) == groups.nunique() * 5
+    assert (table["lo"] <= table["mean"] + 1e-12).all()
+    assert (table["mean"] <= table["hi"] + 1e-12).all()
+    assert lda.empty_docs_ == ()
+    direct = lda.doc_topic_.groupby(groups).mean()
+    for r in table.itertuples():
+        assert r.mean == pytest.approx(direct.loc[r.group, r.topic])
+    again = T.topic_prevalence(lda, groups, n_boot=300, random_state=1)
+    pd.testing.assert_frame_equal(table, again)
+    assert isinstance(P.plot_prevalence(table), Figure)
+    with pytest.raises(ValueError, match="no doc_id in common"):
+        T.topic_prevalence(lda, pd.Series(["a"], index=["nope"]))
+    pages = sorted(groups.unique())
+    con = T.prevalence_contrast(lda, groups, pages[0], pages[1], n_boot=300)
+    assert list(con["topic"]) == list(lda.topic_labels_)
+    np.testing.assert_allclose(con["diff"], con["mean_a"] - con["mean_b"])
+    np.testing.assert_allclose(con["mean_a"], direct.loc[pages[0]].to_numpy())
+    assert (con["lo"] <= con["diff"] + 1e-12).all() and (con["diff"] <= con["hi"] + 1e-12).all()
+    with pytest.raises(ValueError, match="group 'zzz' not found"):
+        T.prevalence_contrast(lda, groups, pages[0], "zzz")
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def test_save_tables_and_model_roundtrip(lda, seeded, dtm, tmp_path):
+    files = T.save_topic_tables(lda, tmp_path / "tables", n=5)
+    names = {f.name for f in files}
+    assert {"topics_top_terms.csv", "topics_doc_topic.parquet", "topics_summary.csv"} <= names
+    top = pd.read_csv(tmp_path / "tables" / "topics_top_terms.csv")
+    assert set(top["by"]) == {"prob", "frex", "relevance"}
+    assert len(pd.read_parquet(tmp_path / "tables" / "topics_doc_topic.parquet")) == dtm.shape[0]
+
+    for name, model in (("lda", lda), ("seeded", seeded), ("nmf", T.NmfTopicModel(3).fit(dtm))):
+        T.save_model(model, tmp_path / name)
+        loaded = T.load_model(tmp_path / name)
+        assert type(loaded) is type(model)
+        pd.testing.assert_frame_equal(loaded.topic_term_, model.topic_term_)
+        pd.testing.assert_frame_equal(loaded.doc_topic_, model.doc_topic_)
+        pd.testing.assert_frame_equal(loaded.transform(dtm), model.transform(dtm))
+    # a changed file is refused before anything is unpickled
+    target = tmp_path / "lda" / "model.gensim"
+    target.write_bytes(target.read_bytes() + b"x")
+    with pytest.raises(ValueError, match="sha256"):
+        T.load_model(tmp_path / "lda")
+    with pytest.raises(ValueError, match="not a textkit topic model"):
+        T.load_model(tmp_path / "tables")
+
+
+def test_plot_top_terms(lda):
+    fig = P.plot_top_terms(T.top_terms(lda, n=6, by="frex"))
+    assert isinstance(fig, Figure)
+    assert fig.textkit_data["topic"].nunique() == 5
+
+
+def test_multicore_option_runs(dtm):
+    m = T.LdaTopicModel(3, multicore=True, workers=1, passes=1, iterations=20).fit(dtm)
+    np.testing.assert_allclose(m.doc_topic_.sum(axis=1), 1.0, atol=1e-12)
+    with pytest.raises(ValueError, match="alpha"):
+        T.LdaTopicModel(3, multicore=True, alpha="auto")
+
+
+def test_topic_config_from_textkit_toml(tmp_path):
+    from textkit.config import ConfigError, load_config, stage_config
+
+    path = tmp_path / "textkit.toml"
+    path.write_text("[topics]\nn_topics = 6\nk_grid = [3, 5, 7]\npasses = 4\n", encoding="utf-8")
+    cfg = stage_config(T.TopicConfig, load_config(path), "topics")
+    assert cfg.k_grid == (3, 5, 7) and cfg.n_topics == 6
+    model = cfg.make_model()
+    assert isinstance(model, T.LdaTopicModel) and model.passes == 4
+    path.write_text("[topics]\nstability_seeds = [0]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="stability_seeds"):
+        stage_config(T.TopicConfig, load_config(path), "topics")

@@ -1,0 +1,194 @@
+"""Tests of textkit.validate: sampling, coding sheets, agreement metrics, shipped coding."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from textkit.validate import (
+    CodingSheetError,
+    agreement,
+    align_codes,
+    draw_validation_sample,
+    load_coded_paragraphs,
+    read_codes,
+    write_coding_sheet,
+)
+
+DOCS = pd.DataFrame(
+    {
+        "doc_id": [f"p{p}#{i:02d}" for p in range(2) for i in range(1, 4)],
+        "text": [
+            "\n".join(f"第{p}页第{i}篇第{k}段，内容足够长的一段文字。" for k in range(10))
+            for p in range(2)
+            for i in range(1, 4)
+        ],
+    }
+)
+
+
+def _scores(docs: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    labels = ["stability", "service_law", "mixed", "neither", "neither"]
+    for d in docs["doc_id"]:
+        for k in range(10):
+            rows.append((d, k, labels[k % 5]))
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "frame_label"])
+
+
+def test_sample_is_stratified_and_deterministic():
+    scores = _scores(DOCS)
+    a = draw_validation_sample(DOCS, n=16, scores=scores, random_state=3)
+    b = draw_validation_sample(DOCS, n=16, scores=scores, random_state=3)
+    c = draw_validation_sample(DOCS, n=16, scores=scores, random_state=4)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a[["doc_id", "para_id"]].equals(c[["doc_id", "para_id"]])
+    assert len(a) == 16
+    # 4 labels x 2 pages = 8 strata, 2 each
+    strata = a.groupby([a["frame_label"], a["doc_id"].str[:2]]).size()
+    assert len(strata) == 8 and set(strata) == {2}
+    assert (a["code"] == "").all()
+    assert list(a["sample_id"]) == [f"S{i:03d}" for i in range(1, 17)]
+    # texts are the actual paragraphs
+    for rec in a.itertuples():
+        doc = DOCS.set_index("doc_id").loc[rec.doc_id, "text"].split("\n")
+        assert doc[rec.para_id] == rec.text
+
+
+def test_sample_small_stratum_gives_all_and_rest_spread():
+    scores = _scores(DOCS)
+    scores.loc[scores["frame_label"] == "mixed", "frame_label"] = "neither"
+    scores.loc[0, "frame_label"] = "mixed"  # a stratum of one paragraph
+    s = draw_validation_sample(DOCS, n=13, scores=scores)
+    assert len(s) == 13
+    assert (s["frame_label"] == "mixed").sum() == 1
+
+
+def test_sample_bad_setting():
+    with pytest.raises(ValueError, match="n:"):
+        draw_validation_sample(DOCS, n=0, scores=_scores(DOCS))
+    with pytest.raises(ValueError, match="missing column 'label'"):
+        draw_validation_sample(DOCS, by="label", scores=_scores(DOCS))
+
+
+def test_coding_sheet_roundtrip(tmp_path):
+    s = draw_validation_sample(DOCS, n=8, scores=_scores(DOCS))
+    paths = write_coding_sheet(s, tmp_path / "sheet.csv")
+    assert paths[1].name == "sheet_codebook.md" and "service_law" in paths[1].read_text("utf-8")
+    raw = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+    assert "frame_label" not in raw.columns  # coders work blind
+    raw["code"] = ["Stability ", "mixed", "neither", "service_law"] * 2
+    raw.to_csv(paths[0], index=False)
+    codes = read_codes(paths[0])
+    assert codes["code"].tolist()[:2] == ["stability", "mixed"]
+    assert codes["para_id"].dtype.kind == "i"
+
+
+def test_read_codes_bad_code_names_file_and_line(tmp_path):
+    p = tmp_path / "coded.csv"
+    df = pd.DataFrame(
+        {
+            "sample_id": ["S1", "S2", "S3"],
+            "doc_id": ["a#01"] * 3,
+            "para_id": [0, 1, 2],
+            "text": ["一段", "两行\n文字", "三"],
+            "code": ["stability", "mixed", "servce"],
+        }
+    )
+    df.to_csv(p, index=False)
+    # the quoted newline in row 2 makes row 3 the 5th physical line
+    with pytest.raises(CodingSheetError, match=r"coded\.csv: line 5: code 'servce'"):
+        read_codes(p)
+
+
+def test_read_codes_missing_column(tmp_path):
+    p = tmp_path / "nocode.csv"
+    pd.DataFrame({"sample_id": ["S1"], "doc_id": ["a"], "para_id": [0], "text": ["x"]}).to_csv(
+        p, index=False
+    )
+    with pytest.raises(CodingSheetError, match=r"nocode\.csv: line 1: missing column.*code"):
+        read_codes(p)
+
+
+def test_agreement_hand_computed():
+    # truth (codes) vs measure, 10 items
+    codes = ["stability"] * 4 + ["service_law"] * 4 + ["mixed", "neither"]
+    meas = ["stability"] * 3 + ["mixed"] + ["service_law"] * 3 + ["stability", "mixed", "neither"]
+    r = agreement(meas, codes)
+    # observed agreement 8/10. Marginals (code, measure): stab (4, 4), serv (4, 3),
+    # mixed (1, 2), neither (1, 1) -> p_e = (16 + 12 + 2 + 1) / 100 = 0.31
+    assert r.accuracy == pytest.approx(0.8)
+    assert r.kappa == pytest.approx((0.8 - 0.31) / (1 - 0.31))
+    pc = r.per_class.set_index("label")
+    # stability: tp 3, fp 1, fn 1 -> P = R = F1 = 0.75
+    assert pc.loc["stability", ["precision", "recall", "f1"]].tolist() == pytest.approx([0.75] * 3)
+    # service_law: tp 3, fp 0, fn 1 -> P 1, R .75, F1 6/7
+    assert pc.loc["service_law", "f1"] == pytest.approx(6 / 7)
+    # mixed: tp 1, fp 1, fn 0 -> F1 2/3; neither: 1
+    assert pc.loc["mixed", "f1"] == pytest.approx(2 / 3)
+    assert r.macro_f1 == pytest.approx((0.75 + 6 / 7 + 2 / 3 + 1) / 4)
+    assert r.confusion.loc["service_law", "stability"] == 1
+    assert r.confusion.to_numpy().sum() == 10
+    assert r.n_ordered == 9
+    worst = r.worst_disagreements(1)
+    assert worst.iloc[0]["code"] == "service_law" and worst.iloc[0]["measure"] == "stability"
+    assert worst.iloc[0]["distance"] == 2
+    assert len(r.worst_disagreements(10)) == 2
+
+
+def test_agreement_spearman_excludes_neither():
+    codes = ["stability", "mixed", "service_law", "neither", "stability"]
+    meas = ["stability", "service_law", "service_law", "stability", "mixed"]
+    r = agreement(meas, codes)
+    assert r.n_ordered == 4
+    from scipy.stats import spearmanr
+
+    exp = spearmanr([0, 2, 2, 1], [0, 1, 2, 0]).statistic
+    assert r.spearman == pytest.approx(exp)
+
+
+def test_agreement_errors():
+    with pytest.raises(ValueError, match="differ"):
+        agreement(["stability"], ["stability", "mixed"])
+    with pytest.raises(ValueError, match="unknown label"):
+        agreement(["stabilty"], ["stability"])
+
+
+@pytest.fixture(scope="module")
+def built_docs(request):
+    try:
+        return request.getfixturevalue("seed_docs")
+    except ImportError:  # corpus builder not complete yet: build from the stages directly
+        import dataclasses
+
+        from textkit.clean import clean_documents
+        from textkit.corpus import CorpusConfig
+        from textkit.ingest import read_pages
+        from textkit.split import split_pages
+
+        cfg = CorpusConfig()
+        pages = read_pages(request.getfixturevalue("seed_raw_dir"), cfg.ingest)
+        raw = split_pages(pages, dataclasses.replace(cfg.split, clean=cfg.clean))
+        return clean_documents(raw, cfg.clean)
+
+
+def test_shipped_coding_loads_and_matches_corpus(built_docs):
+    codes = load_coded_paragraphs()
+    assert len(codes) >= 60
+    assert set(codes["code"]) == {"stability", "service_law", "mixed", "neither"}
+    assert codes["doc_id"].str.split("#").str[0].nunique() == 5
+    assert (codes["note"].str.len() > 0).all()
+    aligned = align_codes(codes, built_docs)
+    assert aligned["matched"].all()
+    assert (aligned["doc_id"].to_numpy() == codes["doc_id"].to_numpy()).mean() > 0.9
+
+
+def test_plot_confusion_returns_figure():
+    from matplotlib.figure import Figure
+
+    from textkit.plots.validation import plot_confusion
+
+    r = agreement(["stability", "mixed", "neither"], ["stability", "service_law", "neither"])
+    fig = plot_confusion(r.confusion)
+    assert isinstance(fig, Figure)
+    assert fig.textkit_data["count"].sum() == 3

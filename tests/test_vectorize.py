@@ -1,0 +1,206 @@
+"""Tests for textkit.vectorize: counts, pruning reports, errors, gensim / sklearn round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from textkit.segment import segment_corpus
+from textkit.vectorize import DocumentTermMatrix, vectorize, vocabulary_table
+
+RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+TOY = {
+    "d1": ["维稳", "综治", "维稳", "上访"],
+    "d2": ["服务", "法治", "维稳"],
+    "d3": ["服务", "法治", "法治", "议事会"],
+}
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path_factory, monkeypatch):
+    monkeypatch.setenv("TEXTKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "tkcache"))
+
+
+def test_counts_and_sorted_vocabulary():
+    dtm = vectorize(TOY)
+    assert dtm.vocabulary == tuple(sorted({t for ts in TOY.values() for t in ts}))
+    assert dtm.doc_ids == ("d1", "d2", "d3")
+    assert dtm.matrix.dtype == np.int64
+    assert sp.isspmatrix_csr(dtm.matrix)
+    dense = dtm.matrix.toarray()
+    j = dtm.vocabulary.index("维稳")
+    assert dense[:, j].tolist() == [2, 1, 0]
+    assert dense.sum() == sum(len(v) for v in TOY.values())
+    assert dtm.pruned.empty
+    assert list(dtm.pruned.columns) == ["term", "df", "tf", "reason"]
+
+
+def test_input_not_mutated_and_units_aggregated():
+    units = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b"],
+            "para_id": [0, 1, 0],
+            "sent_id": [-1, -1, -1],
+            "unit_id": [0, 1, 0],
+            "tokens": [["维稳", "排查"], ["维稳"], ["服务"]],
+        }
+    )
+    before = units.copy(deep=True)
+    dtm = vectorize(units)
+    pd.testing.assert_frame_equal(units, before)
+    assert dtm.doc_ids == ("a", "b")
+    assert dtm.matrix[0, dtm.vocabulary.index("维稳")] == 2
+
+
+def test_pruning_is_reported():
+    dtm = vectorize(TOY, min_df=2, max_df=2)
+    # df: 维稳 2, 服务 2, 法治 2, 综治 1, 上访 1, 议事会 1 ; nothing above 2 documents
+    assert dtm.vocabulary == ("服务", "法治", "维稳")
+    pruned = dtm.pruned.set_index("term")
+    assert set(pruned.index) == {"综治", "上访", "议事会"}
+    assert (pruned["reason"] == "min_df").all()
+    assert pruned.loc["综治", "df"] == 1 and pruned.loc["综治", "tf"] == 1
+
+    dtm2 = vectorize(TOY, max_df=0.5)  # at most 1 of 3 documents
+    assert set(dtm2.pruned.loc[dtm2.pruned.reason == "max_df", "term"]) == {"维稳", "服务", "法治"}
+
+    dtm3 = vectorize(TOY, max_terms=2)
+    assert dtm3.vocabulary == ("法治", "维稳")  # tf 3 each; all others tf <= 2
+    assert set(dtm3.pruned["reason"]) == {"max_terms"}
+
+
+def test_keep_exempts_terms():
+    dtm = vectorize(TOY, min_df=2, keep=["议事会"])
+    assert "议事会" in dtm.vocabulary
+    assert "议事会" not in set(dtm.pruned["term"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "setting"),
+    [
+        ({"min_df": 4}, "min_df"),
+        ({"min_df": 3, "max_df": 2}, "min_df"),
+        ({"min_df": -1}, "min_df"),
+        ({"max_df": 1.5}, "max_df"),
+        ({"max_terms": 0}, "max_terms"),
+        ({"max_df": 0.2}, "max_df"),  # every term is in at least one doc -> empty vocabulary
+    ],
+)
+def test_impossible_settings_raise(kwargs, setting):
+    with pytest.raises(ValueError, match=setting):
+        vectorize(TOY, **kwargs)
+
+
+def test_bad_units_raise():
+    with pytest.raises(ValueError, match="tokens"):
+        vectorize(pd.DataFrame({"doc_id": ["a"]}))
+    with pytest.raises(ValueError, match="str"):
+        vectorize({"a": "维稳 服务"})
+    with pytest.raises(ValueError, match="no tokens"):
+        vectorize({"a": [], "b": []})
+
+
+def test_gensim_round_trip():
+    dtm = vectorize(TOY)
+    dictionary, corpus = dtm.to_gensim()
+    for j, term in enumerate(dtm.vocabulary):
+        assert dictionary.token2id[term] == j
+        assert dictionary[j] == term
+    rebuilt = np.zeros(dtm.shape, dtype=np.int64)
+    for i, bow in enumerate(corpus):
+        for j, c in bow:
+            rebuilt[i, j] = c
+    assert (rebuilt == dtm.matrix.toarray()).all()
+    assert dictionary.num_docs == 3
+    assert dictionary.dfs[dtm.vocabulary.index("维稳")] == 2
+    # gensim's own doc2bow gives the same bags
+    for i, doc in enumerate(TOY.values()):
+        assert dictionary.doc2bow(doc) == corpus[i]
+
+
+def test_sklearn_and_term_table():
+    dtm = vectorize(TOY)
+    X, names = dtm.to_sklearn()
+    assert X.shape == dtm.shape and list(names) == list(dtm.vocabulary)
+    tt = dtm.term_table().set_index("term")
+    assert tt.loc["法治", "tf"] == 3 and tt.loc["法治", "df"] == 2
+
+
+def test_frozen():
+    dtm = vectorize(TOY)
+    with pytest.raises(AttributeError):
+        dtm.vocabulary = ()
+    with pytest.raises(ValueError, match="shape"):
+        DocumentTermMatrix(dtm.matrix, ("x",), dtm.vocabulary, dtm.pruned)
+
+
+def test_vocabulary_table_by_group():
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "genre": ["report", "report", "speech"]})
+    vt = vocabulary_table(TOY, by="genre", docs=docs).set_index("term")
+    assert vt.loc["维稳", "tf"] == 3 and vt.loc["维稳", "df"] == 2
+    assert vt.loc["维稳", "tf_report"] == 3 and vt.loc["维稳", "tf_speech"] == 0
+    assert vt.loc["法治", "tf_speech"] == 2
+    with pytest.raises(ValueError, match="by"):
+        vocabulary_table(TOY, by="nope", docs=docs)
+
+
+def test_on_seed_corpus():
+    files = sorted(RAW.glob("*.txt"))[:3]
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f.stem for f in files],
+            "text": [f.read_text("utf-8", "replace") for f in files],
+        }
+    )
+    units = segment_corpus(docs, unit="paragraph")
+    dtm = vectorize(units, min_df=2)
+    assert dtm.shape[0] == 3
+    assert "社会治安综合治理" in dtm.vocabulary
+    # every pruned term really has df < 2
+    assert (dtm.pruned["df"] < 2).all()
+    # totals: kept + pruned tf equals all tokens
+    n_tokens = sum(len(t) for t in units["tokens"])
+    assert dtm.matrix.sum() + dtm.pruned["tf"].sum() == n_tokens
+
+
+def test_plot_top_terms():
+    import matplotlib.figure
+
+    from textkit.plots.vocab import plot_top_terms
+
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "genre": ["report", "report", "speech"]})
+    vt = vocabulary_table(TOY, by="genre", docs=docs)
+    before = vt.copy()
+    fig = plot_top_terms(vt, n=4, highlight=["维稳"])
+    assert isinstance(fig, matplotlib.figure.Figure)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # largest at the top: 法治 (3) and 维稳 (3) first (ties by term), then 服务 (2), 上访 (1)
+    assert labels[::-1] == ["法治", "维稳", "服务", "上访"]
+    assert [p.get_width() for p in ax.patches][::-1] == [3, 3, 2, 1]
+    colours = {t.get_text(): t.get_color() for t in ax.get_yticklabels()}
+    assert colours["维稳"] != colours["法治"]  # highlighted
+    stacked = plot_top_terms(vt, n=2, by_group=True)
+    assert len(stacked.axes[0].patches) == 2 * 2  # 2 terms x 2 groups
+    pd.testing.assert_frame_equal(vt, before)
+    with pytest.raises(ValueError, match="by_group"):
+        plot_top_terms(vt[["term", "tf", "df"]], by_group=True)
+    with pytest.raises(ValueError, match="n"):
+        plot_top_terms(vt, n=0)
+
+
+def test_units_after_parquet_round_trip(tmp_path):
+    # the pipeline stores units as parquet, where token lists come back as numpy arrays
+    units = segment_corpus({"a": "加强社会治安综合治理。化解矛盾纠纷。", "b": "推进网格化管理。"})
+    path = tmp_path / "units.parquet"
+    units.to_parquet(path, index=False)
+    back = pd.read_parquet(path)
+    d1, d2 = vectorize(units), vectorize(back)
+    assert d1.vocabulary == d2.vocabulary and d1.doc_ids == d2.doc_ids == ("a", "b")
+    assert (d1.matrix != d2.matrix).nnz == 0
+    assert {"社会治安综合治理", "矛盾纠纷", "网格化管理"} <= set(d1.vocabulary)

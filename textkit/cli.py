@@ -1,0 +1,121 @@
+"""The ``textkit`` command: a thin layer over :mod:`textkit.pipeline`.
+
+Subcommands::
+
+    textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
+    textkit notebooks [--only 03]                  execute the notebooks (writes figures)
+    textkit figures                                same as ``notebooks``: figures come from them
+    textkit reproduce                              corpus -> notebooks -> figures
+    textkit config                                 show the settings, corpus and config hashes
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="textkit",
+        description="Text mining of Chinese governance discourse (see README.md).",
+    )
+    p.add_argument(
+        "--config", type=Path, default=None, help="textkit.toml to use (default: the project's)"
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    corpus = sub.add_parser("corpus", help="corpus stage commands")
+    csub = corpus.add_subparsers(dest="corpus_command", required=True)
+    build = csub.add_parser("build", help="build the article table from raw pages, with a report")
+    build.add_argument(
+        "--raw", type=Path, default=None, help="raw pages directory (default corpus/raw)"
+    )
+    build.add_argument(
+        "--out", type=Path, default=None, help="output directory (default corpus/processed)"
+    )
+
+    for name, help_ in (
+        ("notebooks", "execute the analysis notebooks headless (they write the figures)"),
+        ("figures", "regenerate all figures by executing the notebooks"),
+    ):
+        nb = sub.add_parser(name, help=help_)
+        nb.add_argument("--only", nargs="*", default=(), help="notebook name prefixes, e.g. 03 05")
+
+    rep = sub.add_parser(
+        "reproduce", help="rebuild everything from corpus/raw: tables, notebooks, figures"
+    )
+    rep.add_argument("--no-notebooks", action="store_true", help="rebuild the corpus only")
+    rep.add_argument("--only", nargs="*", default=(), help="notebook name prefixes to run")
+
+    sub.add_parser("config", help="show the configuration and the run's provenance hashes")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``textkit`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not args.quiet and sys.stderr.isatty():
+        os.environ.setdefault("TEXTKIT_PROGRESS", "1")
+
+    from . import pipeline
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+        if args.command == "corpus":
+            from .corpus import build_corpus, corpus_config, write_corpus
+
+            raw = args.raw or config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
+            out = args.out or config.resolve(
+                config.section("corpus").get("out_dir", "corpus/processed")
+            )
+            build = build_corpus(raw, corpus_config(config))
+            for path in write_corpus(build, out):
+                print(path)
+            return 0
+        if args.command in ("notebooks", "figures"):
+            from .notebooks import find_notebooks, run_notebook
+
+            nbs = find_notebooks(config.root / "notebooks")
+            if args.only:
+                nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
+            for nb in nbs:
+                print(run_notebook(nb).notebook)
+            return 0
+        if args.command == "reproduce":
+            result = pipeline.reproduce(
+                args.config, notebooks=not args.no_notebooks, only=tuple(args.only)
+            )
+            for step, secs in result.seconds.items():
+                print(f"{step:<24s} {secs:8.1f} s")
+            return 0
+        if args.command == "config":
+            prov = pipeline.provenance(config)
+            print(f"config file   {config.path}")
+            print(f"config hash   {prov.config_hash}")
+            print(f"corpus hash   {prov.corpus_hash}")
+            for name in sorted(config.sections):
+                print(f"[{name}] {dict(config.section(name))}")
+            return 0
+    except ConfigError as exc:
+        print(f"textkit: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 1  # pragma: no cover - argparse enforces a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

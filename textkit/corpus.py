@@ -1,0 +1,535 @@
+"""Build the article corpus from the raw pages and account for every input.
+
+:func:`build_corpus` runs the corpus stages in order::
+
+    read_pages -> split_pages -> clean_documents -> find_duplicates -> annotate
+
+and returns a :class:`CorpusBuild`: the **documents** table (one row per article found,
+flagged and quarantined articles included; columns in ``docs/architecture.md``), the
+**pages** table (one row per input file, rejected files included, with the number of
+articles found), the **boilerplate** table (paragraphs repeated across documents) and a
+**report** that accounts for every file and every article.
+
+Article status:
+
+* ``quarantined`` — the cleaning stage found too much mojibake (damage ratio above
+  ``CleanConfig.quarantine_ratio``);
+* ``flagged`` — a duplicate that is not its group's canonical member, or an article
+  annotated as not relevant (off-topic); ``flag_reason`` says which;
+* ``kept`` — everything else.
+
+The identity *articles found = kept + flagged + quarantined* and *files = read + rejected*
+are checked in code; a violation raises :class:`CorpusError`. :func:`write_corpus` writes
+the tables and the report through :mod:`textkit._io`; the output is byte-identical across
+runs (no timestamps, no absolute paths, sorted keys and rows).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import _io
+from .clean import CleanConfig, clean_documents
+from .ingest import IngestConfig, read_pages
+from .split import SplitConfig, split_pages
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "CorpusConfig",
+    "CorpusBuild",
+    "CorpusError",
+    "build_corpus",
+    "write_corpus",
+    "load_corpus",
+    "corpus_config",
+    "DOCUMENT_COLUMNS",
+]
+
+#: Column order of the documents table (docs/architecture.md), then extra columns.
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "page_id",
+    "source_file",
+    "ordinal",
+    "title",
+    "text_raw",
+    "text",
+    "n_chars",
+    "encoding",
+    "clean_log",
+    "damage_ratio",
+    "status",
+    "flag_reason",
+    "is_duplicate",
+    "dup_group",
+    "dup_of",
+    "similarity",
+    "genre",
+    "year",
+    "era",
+    "keywords",
+    "relevance",
+    "is_relevant",
+)
+
+_STATUSES = ("kept", "flagged", "quarantined")
+
+
+class CorpusError(RuntimeError):
+    """The corpus accounting does not add up (a bug, never a property of the input)."""
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Configs of the corpus stages, grouped.
+
+    Parameters
+    ----------
+    ingest : IngestConfig
+    split : SplitConfig
+        Its ``clean`` member is replaced by :attr:`clean` at build time, so one cleaning
+        configuration is used throughout.
+    clean : CleanConfig
+    dedup : object or None
+        ``textkit.dedup`` config (``None``: its defaults).
+    annotate : object or None
+        ``textkit.annotate`` config (``None``: its defaults).
+    flag_off_topic : bool
+        Flag articles annotated ``is_relevant == False`` (default True).
+    """
+
+    ingest: IngestConfig = field(default_factory=IngestConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    dedup: Any = None
+    annotate: Any = None
+    flag_off_topic: bool = True
+
+    def __post_init__(self) -> None:
+        for name, cls in (("ingest", IngestConfig), ("split", SplitConfig), ("clean", CleanConfig)):
+            if not isinstance(getattr(self, name), cls):
+                raise ValueError(
+                    f"{name} must be a {cls.__name__}, got {type(getattr(self, name)).__name__}"
+                )
+        if not isinstance(self.flag_off_topic, bool):
+            raise ValueError(f"flag_off_topic must be a bool, got {self.flag_off_topic!r}")
+
+
+@dataclass(frozen=True)
+class CorpusBuild:
+    """Result of :func:`build_corpus`.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per article found (columns :data:`DOCUMENT_COLUMNS`), sorted by ``doc_id``.
+    pages : pandas.DataFrame
+        One row per input file (the ingest table plus ``n_articles`` and ``split_note``).
+    boilerplate : pandas.DataFrame
+        Paragraphs repeated across documents (``textkit.dedup.repeated_paragraphs``).
+    report : dict
+        The accounting (see :func:`build_corpus`); JSON-serialisable.
+    """
+
+    documents: pd.DataFrame
+    pages: pd.DataFrame
+    boilerplate: pd.DataFrame
+    report: dict
+
+
+def corpus_config(project=None) -> CorpusConfig:
+    """Build a :class:`CorpusConfig` from a parsed ``textkit.toml``.
+
+    Parameters
+    ----------
+    project : textkit.config.ProjectConfig or None
+        ``None`` gives the defaults. Tables ``[ingest]``, ``[split]``, ``[clean]``,
+        ``[dedup]`` and ``[annotate]`` are read; ``[corpus]`` holds paths only.
+
+    Returns
+    -------
+    CorpusConfig
+    """
+    from .config import stage_config
+
+    clean = stage_config(CleanConfig, project, "clean")
+    ingest = stage_config(IngestConfig, project, "ingest")
+    split = stage_config(SplitConfig, project, "split", clean=clean)
+    dedup = annotate = None
+    if project is not None and project.section("dedup"):
+        from . import dedup as _dedup
+
+        cls = getattr(_dedup, "DedupConfig", None)
+        if cls is not None:
+            dedup = stage_config(cls, project, "dedup")
+    if project is not None and project.section("annotate"):
+        from . import annotate as _annotate
+
+        cls = getattr(_annotate, "AnnotateConfig", None)
+        if cls is not None:
+            annotate = stage_config(cls, project, "annotate")
+    return CorpusConfig(ingest=ingest, split=split, clean=clean, dedup=dedup, annotate=annotate)
+
+
+def _status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str], list[str]]:
+    statuses, reasons = [], []
+    for rec in docs.to_dict("records"):
+        if rec["status"] == "quarantined":
+            statuses.append("quarantined")
+            reasons.append(f"damage ratio {rec['damage_ratio']:.3f}")
+            continue
+        why = []
+        if bool(rec.get("is_duplicate", False)):
+            why.append(f"duplicate of {rec.get('dup_of')}")
+        rel = rec.get("is_relevant", True)
+        if flag_off_topic and rel is not None and not pd.isna(rel) and not bool(rel):
+            why.append("off-topic")
+        statuses.append("flagged" if why else "kept")
+        reasons.append("; ".join(why))
+    return statuses, reasons
+
+
+def _group_table(docs: pd.DataFrame) -> list[dict]:
+    if "dup_group" not in docs.columns:
+        return []
+    groups = []
+    sub = docs[docs["dup_group"].notna()]
+    for gid, g in sorted(sub.groupby(sub["dup_group"].astype(str)), key=lambda kv: kv[0]):
+        if len(g) < 2:
+            continue
+        canon = g.loc[~g["is_duplicate"].astype(bool), "doc_id"].tolist()
+        groups.append(
+            {
+                "dup_group": gid,
+                "members": sorted(g["doc_id"].tolist()),
+                "canonical": sorted(canon)[0] if canon else "",
+            }
+        )
+    return groups
+
+
+def _relative(path: Path) -> str:
+    try:
+        from ._paths import project_root
+
+        return path.resolve().relative_to(project_root().resolve()).as_posix()
+    except (ValueError, OSError, ImportError):
+        return path.name
+
+
+def _report(
+    pages: pd.DataFrame, docs: pd.DataFrame, boilerplate: pd.DataFrame, raw_dir: Path
+) -> dict:
+    n_files = len(pages)
+    read = int((pages["status"] == "ok").sum())
+    rejected = int((pages["status"] == "rejected").sum())
+    if read + rejected != n_files:
+        raise CorpusError(f"files: {n_files} != {read} read + {rejected} rejected")
+    counts = {s: int((docs["status"] == s).sum()) for s in _STATUSES}
+    n_art = len(docs)
+    if sum(counts.values()) != n_art:
+        raise CorpusError(
+            f"articles: {n_art} found != {counts['kept']} kept + {counts['flagged']} flagged + "
+            f"{counts['quarantined']} quarantined"
+        )
+    reasons = docs.loc[docs["status"] == "flagged", "flag_reason"].astype(str)
+    totals: dict[str, int] = {}
+    per_doc: dict[str, dict[str, int]] = {}
+    for doc_id, log in zip(docs["doc_id"], docs["clean_log"], strict=True):
+        d = json.loads(log)
+        per_doc[str(doc_id)] = d
+        for k, v in d.items():
+            totals[k] = totals.get(k, 0) + int(v)
+    pages_rows = []
+    for rec in pages.sort_values("source_file").to_dict("records"):
+        pages_rows.append(
+            {
+                "file": rec["source_file"],
+                "status": rec["status"],
+                "reason": rec["reason"],
+                "encoding": rec["encoding"],
+                "repairs": rec["repairs"],
+                "n_articles": int(rec["n_articles"]),
+                "header_chars": int(rec["header_chars"]),
+                "footer_chars": int(rec["footer_chars"]),
+                "note": rec["split_note"],
+            }
+        )
+    groups = _group_table(docs)
+    return {
+        "raw_dir": _relative(raw_dir),
+        "files": {"total": n_files, "read": read, "rejected": rejected},
+        "rejected_files": [
+            {"file": r["file"], "reason": r["reason"]}
+            for r in pages_rows
+            if r["status"] == "rejected"
+        ],
+        "pages": pages_rows,
+        "articles": {
+            "found": n_art,
+            **counts,
+            "flagged_duplicate": int(reasons.str.contains("duplicate of").sum()),
+            "flagged_off_topic": int(reasons.str.contains("off-topic").sum()),
+            "identity": (
+                f"{n_art} found = {counts['kept']} kept + {counts['flagged']} flagged + "
+                f"{counts['quarantined']} quarantined"
+            ),
+        },
+        "articles_per_file": {r["file"]: r["n_articles"] for r in pages_rows},
+        "quarantined": [
+            {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
+            for r in docs[docs["status"] == "quarantined"].to_dict("records")
+        ],
+        "flagged": [
+            {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
+            for r in docs[docs["status"] == "flagged"].to_dict("records")
+        ],
+        "split": {
+            "header_chars": sum(r["header_chars"] for r in pages_rows),
+            "footer_chars": sum(r["footer_chars"] for r in pages_rows),
+        },
+        "cleaning": {"chars_by_rule": dict(sorted(totals.items())), "per_document": per_doc},
+        "duplicates": {"n_groups": len(groups), "groups": groups},
+        "boilerplate": {
+            "n_paragraphs": int(len(boilerplate)),
+            "paragraphs": _boilerplate_rows(boilerplate),
+        },
+    }
+
+
+def _boilerplate_rows(bp: pd.DataFrame) -> list[dict]:
+    rows = []
+    for rec in bp.to_dict("records"):
+        rows.append({k: _jsonable(v) for k, v in sorted(rec.items())})
+    return rows
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    if hasattr(v, "item"):
+        return v.item()
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    return v
+
+
+def build_corpus(
+    raw_dir: str | os.PathLike = "corpus/raw", config: CorpusConfig | None = None
+) -> CorpusBuild:
+    """Read, split, clean, de-duplicate and annotate the raw pages.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Directory of raw pages (default ``corpus/raw``).
+    config : CorpusConfig, optional
+
+    Returns
+    -------
+    CorpusBuild
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``raw_dir`` is not a directory.
+    CorpusError
+        If the accounting identities do not hold.
+    """
+    from .annotate import annotate
+    from .dedup import find_duplicates, repeated_paragraphs
+
+    config = config or CorpusConfig()
+    raw_dir = Path(raw_dir)
+    split_cfg = dataclasses.replace(config.split, clean=config.clean)
+    pages = read_pages(raw_dir, config.ingest)
+    raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
+    docs = clean_documents(raw_docs, config.clean)
+    enc = dict(zip(pages["page_id"], pages["encoding"], strict=True))
+    docs["encoding"] = docs["page_id"].map(enc).fillna("")
+    docs = find_duplicates(docs, config.dedup)
+    docs = annotate(docs, config.annotate)
+    statuses, reasons = _status(docs, config.flag_off_topic)
+    docs["status"] = statuses
+    docs["flag_reason"] = reasons
+    extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
+    cols = [c for c in DOCUMENT_COLUMNS if c in docs.columns] + sorted(extra)
+    docs = docs.loc[:, cols].sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+    boilerplate = repeated_paragraphs(docs).reset_index(drop=True)
+
+    log = split_log.set_index("page_id")
+    pages = pages.copy()
+    pages["n_articles"] = [int(log["n_articles"].get(p, 0)) for p in pages["page_id"]]
+    notes = []
+    for rec in pages.to_dict("records"):
+        if rec["status"] != "ok":
+            notes.append("rejected: " + rec["reason"])
+        else:
+            notes.append(str(log["note"].get(rec["page_id"], "")))
+    pages["split_note"] = notes
+    for col in ("header_chars", "footer_chars"):
+        pages[col] = [int(log[col].get(p, 0)) for p in pages["page_id"]]
+    report = _report(pages, docs, boilerplate, raw_dir)
+    logger.info("corpus built: %s", report["articles"]["identity"])
+    return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
+
+
+def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if (
+            out[c].dtype == object
+            and out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any()
+        ):
+            out[c] = out[c].map(
+                lambda v: (
+                    json.dumps(
+                        list(v) if isinstance(v, tuple) else v, ensure_ascii=False, sort_keys=True
+                    )
+                    if isinstance(v, (list, tuple, dict))
+                    else v
+                )
+            )
+    return out
+
+
+def _parquet_ready(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype == object and out[c].map(lambda v: isinstance(v, tuple)).any():
+            out[c] = out[c].map(lambda v: list(v) if isinstance(v, tuple) else v)
+    return out
+
+
+def render_report_md(report: dict) -> str:
+    """Render the corpus report as Markdown.
+
+    Parameters
+    ----------
+    report : dict
+        ``CorpusBuild.report``.
+
+    Returns
+    -------
+    str
+    """
+    a = report["articles"]
+    f = report["files"]
+    lines = [
+        "# Corpus build report",
+        "",
+        f"Raw directory: `{report['raw_dir']}`",
+        "",
+        "## Files",
+        "",
+        f"{f['total']} files: {f['read']} read, {f['rejected']} rejected.",
+        "",
+        "| file | status | encoding | articles | header chars | footer chars | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in report["pages"]:
+        note = (p["note"] or p["repairs"] or "").replace("|", "/")
+        lines.append(
+            f"| {p['file']} | {p['status']} | {p['encoding']} | {p['n_articles']} | "
+            f"{p['header_chars']} | {p['footer_chars']} | {note} |"
+        )
+    lines += [
+        "",
+        "## Articles",
+        "",
+        f"{a['identity']} ({a['flagged_duplicate']} flagged as duplicates, "
+        f"{a['flagged_off_topic']} as off-topic).",
+        "",
+    ]
+    for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
+        if report[key]:
+            lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]
+            lines += [f"| {r['doc_id']} | {r['reason']} |" for r in report[key]]
+            lines.append("")
+    lines += [
+        "## Cleaning (characters removed or rewritten, by rule)",
+        "",
+        "| rule | characters |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in report["cleaning"]["chars_by_rule"].items()]
+    lines += ["", "## Duplicate groups", ""]
+    if report["duplicates"]["groups"]:
+        lines += ["| group | canonical | members |", "|---|---|---|"]
+        for g in report["duplicates"]["groups"]:
+            lines.append(f"| {g['dup_group']} | {g['canonical']} | {', '.join(g['members'])} |")
+    else:
+        lines.append("None.")
+    lines += [
+        "",
+        "## Boilerplate",
+        "",
+        f"{report['boilerplate']['n_paragraphs']} repeated paragraphs (see boilerplate.csv).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/processed") -> list[Path]:
+    """Write the build's tables and report.
+
+    Parameters
+    ----------
+    build : CorpusBuild
+    out_dir : path-like
+        Output directory (created if needed).
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``documents.parquet``, ``documents.csv``, ``pages.csv``, ``boilerplate.csv``,
+        ``corpus_report.json``, ``corpus_report.md`` (in that order).
+    """
+    out = Path(out_dir)
+    pages = build.pages.drop(columns=["text"], errors="ignore")
+    return [
+        _io.write_parquet(out / "documents.parquet", _parquet_ready(build.documents)),
+        _io.write_csv(out / "documents.csv", _csv_ready(build.documents)),
+        _io.write_csv(out / "pages.csv", _csv_ready(pages)),
+        _io.write_csv(out / "boilerplate.csv", _csv_ready(build.boilerplate)),
+        _io.write_json(out / "corpus_report.json", build.report),
+        _io.write_text(out / "corpus_report.md", render_report_md(build.report)),
+    ]
+
+
+def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.DataFrame:
+    """Load the documents table written by :func:`write_corpus`.
+
+    Parameters
+    ----------
+    processed_dir : path-like
+        Directory holding ``documents.parquet`` (preferred) or ``documents.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    FileNotFoundError
+        If neither file exists (run ``textkit corpus build`` first).
+    """
+    d = Path(processed_dir)
+    if (d / "documents.parquet").is_file():
+        return pd.read_parquet(d / "documents.parquet")
+    if (d / "documents.csv").is_file():
+        return pd.read_csv(d / "documents.csv", keep_default_na=False)
+    raise FileNotFoundError(
+        f"no documents.parquet or documents.csv in {d}; run `textkit corpus build` first"
+    )

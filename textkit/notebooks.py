@@ -1,0 +1,135 @@
+"""Execute the analysis notebooks headless and write them back deterministically.
+
+Each notebook is kept twice in ``notebooks/``: a jupytext *percent* script
+(``01_corpus.py``, the source that diffs well) and the executed ``.ipynb`` beside
+it (what readers open). :func:`run_notebook` reads the script, executes it with
+nbclient in a fresh kernel whose working directory is ``notebooks/``, fails on
+any error or on a missing-glyph warning, strips volatile metadata (timings,
+kernel versions) and writes the ``.ipynb`` atomically, so reruns are
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._io import write_text
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["NotebookError", "NotebookRun", "find_notebooks", "run_notebook"]
+
+#: Output text that means a figure would show boxes instead of characters.
+_GLYPH_RE = re.compile(r"Glyph \d+ .*missing from (current )?font|missing from font\(s\)")
+
+
+class NotebookError(RuntimeError):
+    """A notebook failed to execute, or its output showed a missing-glyph warning."""
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """What :func:`run_notebook` did: the source script, the notebook written, cells run."""
+
+    source: Path
+    notebook: Path
+    n_cells: int
+
+
+def find_notebooks(directory: str | os.PathLike = "notebooks") -> list[Path]:
+    """The percent scripts ``NN_*.py`` in ``directory``, sorted by name."""
+    return sorted(p for p in Path(directory).glob("[0-9][0-9]_*.py") if p.is_file())
+
+
+def _clean_metadata(nb) -> None:
+    nb.metadata.pop("widgets", None)
+    lang = nb.metadata.get("language_info")
+    if lang is not None:
+        nb.metadata["language_info"] = {"name": lang.get("name", "python")}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+    for key in ("text_representation",):
+        nb.metadata["jupytext"].pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell["id"] = f"cell-{i:03d}"
+
+
+def _check_outputs(nb, source: Path) -> None:
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            text = out.get("text", "")
+            if isinstance(text, list):
+                text = "".join(text)
+            if out.get("output_type") == "error":
+                raise NotebookError(
+                    f"{source}: cell {i} raised {out.get('ename')}: {out.get('evalue')}"
+                )
+            if _GLYPH_RE.search(text or ""):
+                raise NotebookError(
+                    f"{source}: cell {i} warned about a missing glyph: {text.strip()}"
+                )
+
+
+def run_notebook(
+    source: str | os.PathLike, *, timeout: int = 900, kernel_name: str = "python3"
+) -> NotebookRun:
+    """Execute one percent script and write the executed ``.ipynb`` beside it.
+
+    Parameters
+    ----------
+    source : path-like
+        A jupytext percent script (``notebooks/NN_name.py``) or an ``.ipynb``.
+    timeout : int
+        Seconds allowed per cell.
+    kernel_name : str
+        Jupyter kernel to use (the current environment's ``python3`` by default).
+
+    Returns
+    -------
+    NotebookRun
+
+    Raises
+    ------
+    NotebookError
+        If a cell fails or an output reports a glyph missing from the font.
+    """
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    source = Path(source)
+    nb = jupytext.read(source)
+    target = source.with_suffix(".ipynb")
+    env_before = os.environ.get("TEXTKIT_PROGRESS")
+    os.environ["TEXTKIT_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in outputs
+    try:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            record_timing=False,
+            resources={"metadata": {"path": str(source.parent.resolve())}},
+        )
+        client.execute()
+    except CellExecutionError as exc:
+        raise NotebookError(f"{source}: {exc}") from exc
+    finally:
+        if env_before is None:
+            os.environ.pop("TEXTKIT_PROGRESS", None)
+        else:
+            os.environ["TEXTKIT_PROGRESS"] = env_before
+    _check_outputs(nb, source)
+    _clean_metadata(nb)
+    write_text(target, nbformat.writes(nb) + "\n")
+    logger.info("executed %s -> %s (%d cells)", source.name, target.name, len(nb.cells))
+    return NotebookRun(source=source, notebook=target, n_cells=len(nb.cells))

@@ -1,0 +1,303 @@
+"""Frame figures: document balance with CIs, intensities by group, keyness, term scatter.
+
+Inputs are the tables of :mod:`textkit.frames` (:func:`~textkit.frames.score_frames`,
+:func:`~textkit.frames.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
+with the tidy table behind it attached as ``fig.textkit_data`` and never saves it; use
+:func:`textkit.plots.save_figure`. Colours come from :data:`textkit.plots.FRAME_COLORS`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from textkit.plots import FRAME_COLORS, FRAME_LABELS, SIZES, new_figure, use_style
+
+__all__ = [
+    "plot_frame_balance",
+    "plot_frame_intensity",
+    "plot_keyness",
+    "plot_term_scatter",
+]
+
+
+def _need(table: pd.DataFrame, cols: list[str], name: str) -> None:
+    missing = [c for c in cols if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}")
+
+
+def _check_n(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n: expected an integer >= 1, got {n!r}")
+
+
+def plot_frame_balance(
+    scores: pd.DataFrame,
+    label: str = "doc_id",
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Ranked dot plot of each text's frame balance with its bootstrap CI.
+
+    Texts without any frame term (NaN balance) are left out (their count is noted in the
+    x-axis label).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`textkit.frames.score_frames` (``balance``, ``balance_lo``,
+        ``balance_hi``, ``frame_label`` and the ``label`` column). Not modified.
+    label : str, default "doc_id"
+        Column used for the y tick labels (e.g. ``title``).
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _need(scores, [label, "balance", "balance_lo", "balance_hi", "frame_label"], "scores")
+    data = scores[[label, "balance", "balance_lo", "balance_hi", "frame_label"]].copy()
+    n_missing = int(data["balance"].isna().sum())
+    data = data.dropna(subset=["balance"])
+    data = data.sort_values(["balance", label], kind="stable").reset_index(drop=True)
+    height = max(1.8, 0.14 * len(data) + 0.9)
+    with use_style():
+        fig, ax = new_figure(width, height=height)
+        y = np.arange(len(data))
+        lo = (data["balance"] - data["balance_lo"]).fillna(0).clip(lower=0)
+        hi = (data["balance_hi"] - data["balance"]).fillna(0).clip(lower=0)
+        colors = [FRAME_COLORS[f] for f in data["frame_label"]]
+        ax.errorbar(data["balance"], y, xerr=[lo, hi], fmt="none", ecolor="#777777", elinewidth=0.8)
+        ax.scatter(data["balance"], y, c=colors, s=14, zorder=3)
+        ax.axvline(0, color="#444444", lw=0.6, ls="--")
+        ax.set_yticks(y)
+        ax.set_yticklabels(data[label].astype(str), fontsize=6)
+        ax.set_xlim(-1.05, 1.05)
+        xl = "balance (service/law − stability) / total"
+        ax.set_xlabel(xl + (f"; {n_missing} without frame terms omitted" if n_missing else ""))
+        present = [f for f in FRAME_COLORS if f in set(data["frame_label"])]
+        ax.legend(
+            handles=[
+                Line2D([], [], marker="o", ls="", color=FRAME_COLORS[f], label=FRAME_LABELS[f])
+                for f in present
+            ],
+            fontsize=6,
+            loc="lower right",
+        )
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_frame_intensity(
+    scores: pd.DataFrame,
+    by: str,
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Mean frame intensity (hits per 1,000 tokens) of each frame by group.
+
+    Bars are group means with ±1 standard error; dots are the individual texts.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`textkit.frames.score_frames` with the grouping column ``by`` (genre,
+        source, era … merged in). Not modified.
+    by : str
+        Grouping column.
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _need(scores, [by, "stability", "service_law"], "scores")
+    long = (
+        scores[[by, "stability", "service_law"]]
+        .dropna(subset=[by])
+        .melt(id_vars=[by], var_name="frame", value_name="per_1k")
+        .dropna(subset=["per_1k"])
+    )
+    long[by] = long[by].astype(str)
+    summary = (
+        long.groupby([by, "frame"], sort=True)["per_1k"]
+        .agg(
+            mean="mean",
+            sem=lambda s: s.std(ddof=1) / np.sqrt(len(s)) if len(s) > 1 else 0.0,
+            n="size",
+        )
+        .reset_index()
+    )
+    groups = sorted(long[by].unique())
+    with use_style():
+        fig, ax = new_figure(width)
+        x = np.arange(len(groups))
+        bw = 0.38
+        for k, frame in enumerate(("stability", "service_law")):
+            sub = summary[summary["frame"] == frame].set_index(by).reindex(groups)
+            off = (k - 0.5) * bw
+            ax.bar(
+                x + off,
+                sub["mean"],
+                bw,
+                yerr=sub["sem"].fillna(0),
+                color=FRAME_COLORS[frame],
+                alpha=0.75,
+                label=FRAME_LABELS[frame],
+                error_kw={"elinewidth": 0.8},
+            )
+            pts = long[long["frame"] == frame]
+            xs = pts[by].map({g: i for i, g in enumerate(groups)}) + off
+            ax.scatter(xs, pts["per_1k"], s=5, color="black", alpha=0.5, zorder=3)
+        ax.set_xticks(x)
+        ax.set_xticklabels(groups, rotation=30 if len(groups) > 4 else 0, ha="right")
+        ax.set_ylabel("frame terms per 1,000 tokens")
+        ax.set_xlabel(by)
+        ax.legend(fontsize=6)
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = summary
+    return fig
+
+
+def plot_keyness(
+    table: pd.DataFrame,
+    n: int = 15,
+    labels: tuple[str, str] = ("target", "reference"),
+    colors: tuple[str, str] = (FRAME_COLORS["stability"], FRAME_COLORS["service_law"]),
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Bar chart of the ``n`` most key terms of each group (signed G²).
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`textkit.frames.keyness` (``term``, ``g2``). Not modified.
+    n : int, default 15
+        Terms per side.
+    labels : (str, str)
+        Legend names of the target and reference groups.
+    colors : (str, str)
+        Bar colours of the target and reference sides (default: the stability and
+        service/law frame colours, for a stability-vs-service comparison).
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_n(n)
+    _need(table, ["term", "g2"], "table")
+    pos = table[table["g2"] > 0].sort_values(["g2", "term"], ascending=[False, True]).head(n)
+    neg = table[table["g2"] < 0].sort_values(["g2", "term"], ascending=[True, True]).head(n)
+    data = pd.concat([neg.iloc[::-1], pos.iloc[::-1]])[["term", "g2"]].reset_index(drop=True)
+    data = data.sort_values(["g2", "term"], kind="stable").reset_index(drop=True)
+    height = max(1.8, 0.13 * len(data) + 0.9)
+    with use_style():
+        fig, ax = new_figure(width, height=height)
+        y = np.arange(len(data))
+        bar_colors = [colors[0] if g > 0 else colors[1] for g in data["g2"]]
+        ax.barh(y, data["g2"], color=bar_colors)
+        ax.set_yticks(y)
+        ax.set_yticklabels(data["term"], fontsize=6)
+        ax.axvline(0, color="#444444", lw=0.6)
+        ax.set_xlabel("signed G² (log-likelihood)")
+        ax.legend(
+            handles=[
+                Line2D([], [], color=colors[0], lw=4, label=f"key for {labels[0]}"),
+                Line2D([], [], color=colors[1], lw=4, label=f"key for {labels[1]}"),
+            ],
+            fontsize=6,
+            loc="upper left",
+        )
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_term_scatter(
+    table: pd.DataFrame,
+    n_labels: int = 20,
+    labels: tuple[str, str] = ("target", "reference"),
+    highlight: dict[str, str] | None = None,
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Scattertext-style plot: each term's frequency in group A against group B.
+
+    Log-log axes of per-1,000 frequencies (zeros drawn at half the smallest non-zero
+    value); the diagonal marks equal use. The ``n_labels`` terms with the largest ``|G²|``
+    are labelled.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`textkit.frames.keyness` (``term``, ``per_1k_a``, ``per_1k_b``, ``g2``).
+        Not modified.
+    n_labels : int, default 20
+    labels : (str, str)
+        Names of group A (y axis) and group B (x axis).
+    highlight : dict term -> frame, optional
+        Terms coloured by frame (e.g. ``dict(zip(lex.table().term, lex.table().frame))``);
+        others are grey.
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_n(n_labels)
+    _need(table, ["term", "per_1k_a", "per_1k_b", "g2"], "table")
+    data = table[["term", "per_1k_a", "per_1k_b", "g2"]].copy()
+    positive = pd.concat([data["per_1k_a"], data["per_1k_b"]])
+    positive = positive[positive > 0]
+    floor = float(positive.min()) / 2 if len(positive) else 1e-3
+    data["x"] = data["per_1k_b"].where(data["per_1k_b"] > 0, floor)
+    data["y"] = data["per_1k_a"].where(data["per_1k_a"] > 0, floor)
+    hl = highlight or {}
+    data["frame"] = data["term"].map(hl).fillna("")
+    data["labelled"] = False
+    top = data.assign(a=data["g2"].abs()).sort_values(["a", "term"], ascending=[False, True])
+    data.loc[top.index[:n_labels], "labelled"] = True
+    with use_style():
+        side = SIZES.get(width, 3.5) if isinstance(width, str) else float(width)
+        fig, ax = new_figure(width, height=side)
+        col = [FRAME_COLORS.get(f, "#bbbbbb") if f else "#bbbbbb" for f in data["frame"]]
+        ax.scatter(data["x"], data["y"], s=6, c=col, alpha=0.7, linewidths=0)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        lo = floor / 1.5
+        hi = max(float(data[["x", "y"]].max().max()), floor) * 1.5
+        ax.plot([lo, hi], [lo, hi], color="#444444", lw=0.6, ls="--")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+        # alternate label offsets so labels of terms at the same point do not overprint
+        offsets = [(2, 2), (2, -7), (-2, 8), (-2, -12)]
+        labelled = data[data["labelled"]].sort_values(["x", "y", "term"], kind="stable")
+        for k, r in enumerate(labelled.itertuples()):
+            dx, dy = offsets[k % len(offsets)]
+            ax.annotate(
+                r.term,
+                (r.x, r.y),
+                fontsize=5,
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx > 0 else "right",
+            )
+        ax.set_xlabel(f"per 1,000 tokens: {labels[1]}")
+        ax.set_ylabel(f"per 1,000 tokens: {labels[0]}")
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = data.drop(columns=["x", "y"])
+    return fig

@@ -1,0 +1,224 @@
+"""Figures for the topics stage: choosing K, stability across seeds, group prevalence, terms.
+
+Every function takes a table from :mod:`textkit.topics`, draws inside
+:func:`textkit.plots.use_style` and returns a :class:`matplotlib.figure.Figure` without saving
+it (use :func:`textkit.plots.save_figure`). The tidy table behind each figure is attached as
+``fig.textkit_data``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import new_figure, palette, use_style
+
+__all__ = ["plot_k_selection", "plot_stability", "plot_prevalence", "plot_top_terms"]
+
+logger = logging.getLogger(__name__)
+
+_K_PANELS = (
+    ("c_v", "Coherence c_v", "higher is better"),
+    ("c_npmi", "Coherence NPMI", "higher is better"),
+    ("u_mass", "Coherence UMass", "higher is better"),
+    ("perplexity", "Held-out perplexity", "lower is better"),
+    ("exclusivity", "Exclusivity", "higher is better"),
+)
+
+
+def plot_k_selection(table: pd.DataFrame) -> Figure:
+    """Diagnostics of :func:`textkit.topics.select_k` against K, one panel per measure.
+
+    Each panel shows the mean over seeds (line) and every seed's value (points), so the
+    spread due to the seed is visible next to the trend. Measures that are all NaN (e.g.
+    perplexity for NMF, c_v without texts) are left out.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of ``select_k`` (``k``, ``seed`` and measure columns).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if "k" not in table.columns:
+        raise ValueError("table: missing column 'k' (expected the output of select_k)")
+    panels = [p for p in _K_PANELS if p[0] in table.columns and table[p[0]].notna().any()]
+    if not panels:
+        raise ValueError("table: no diagnostic column with values (c_v, perplexity, ...)")
+    data = table.copy()
+    ncols = min(3, len(panels))
+    nrows = int(np.ceil(len(panels) / ncols))
+    with use_style():
+        fig, axes = new_figure("double", height=2.1 * nrows, nrows=nrows, ncols=ncols)
+        axes = np.atleast_1d(axes).ravel()
+        color = palette(1)[0]
+        for ax, (col, title, hint) in zip(axes, panels, strict=False):
+            d = data[["k", col]].dropna()
+            mean = d.groupby("k")[col].mean()
+            ax.scatter(d["k"], d[col], s=8, color=color, alpha=0.45, linewidths=0)
+            ax.plot(mean.index, mean.to_numpy(), marker="o", ms=3, lw=1.2, color=color)
+            ax.set_title(f"{title}\n({hint})")
+            ax.set_xlabel("Number of topics K")
+            ax.set_xticks(sorted(d["k"].unique()))
+        for ax in axes[len(panels) :]:
+            ax.set_visible(False)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_stability(result: Any) -> Figure:
+    """Per-topic stability across seeds from :func:`textkit.topics.topic_stability`.
+
+    One row per reference topic (labelled with its top terms): each point is the topic's
+    matched similarity in one other run, the bar its mean (the stability); the dashed line
+    marks the "stable" threshold of the summary.
+
+    Parameters
+    ----------
+    result : StabilityResult
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    per_topic = result.per_topic.copy()
+    matches = result.matches.copy()
+    n = len(per_topic)
+    labels = [
+        f"{t}  {' '.join(str(terms).split()[:4])}"
+        for t, terms in zip(per_topic["topic"], per_topic["top_terms"], strict=True)
+    ]
+    y = np.arange(n)[::-1]
+    pos = dict(zip(per_topic["topic"], y, strict=True))
+    with use_style():
+        fig, ax = new_figure("double", height=max(2.0, 0.28 * n + 0.9))
+        color = palette(1)[0]
+        ax.barh(y, per_topic["stability"], color=color, alpha=0.35, height=0.6)
+        ax.scatter(
+            matches["similarity"],
+            [pos[t] for t in matches["topic"]],
+            s=10,
+            color=color,
+            zorder=3,
+            linewidths=0,
+        )
+        thr = result.summary.get("threshold")
+        if thr is not None:
+            ax.axvline(float(thr), color="0.3", ls="--", lw=0.8)
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels)
+        ax.set_xlim(0, 1.02)
+        ax.set_xlabel(f"Matched similarity to the reference run ({result.summary.get('by')})")
+        s = result.summary
+        ax.set_title(
+            f"Topic stability over {s.get('n_runs')} runs: mean {s.get('mean_stability'):.2f}, "
+            f"{s.get('share_stable', 0):.0%} of topics >= {thr}"
+        )
+    data = matches.merge(per_topic, on="topic", how="left")
+    fig.textkit_data = data
+    return fig
+
+
+def plot_prevalence(table: pd.DataFrame, topic_labels: dict | None = None) -> Figure:
+    """Mean topic share by group with bootstrap intervals (:func:`topic_prevalence`).
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``group, topic, mean, lo, hi`` (output of ``topic_prevalence``).
+    topic_labels : dict, optional
+        Topic -> display label (e.g. the topic with its top terms).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    for c in ("group", "topic", "mean", "lo", "hi"):
+        if c not in table.columns:
+            raise ValueError(f"table: missing column {c!r} (expected topic_prevalence output)")
+    data = table.copy()
+    topics = list(dict.fromkeys(data["topic"]))
+    groups = sorted(dict.fromkeys(data["group"].astype(str)))
+    colors = palette(len(groups))
+    n = len(topics)
+    y = np.arange(n)[::-1].astype(float)
+    ypos = dict(zip(topics, y, strict=True))
+    width = 0.7 / max(1, len(groups))
+    with use_style():
+        fig, ax = new_figure("double", height=max(2.0, 0.3 * n + 0.9))
+        for gi, (group, color) in enumerate(zip(groups, colors, strict=True)):
+            d = data[data["group"].astype(str) == group]
+            off = ((len(groups) - 1) / 2 - gi) * width  # first group on top
+            yy = np.array([ypos[t] for t in d["topic"]]) + off
+            ax.errorbar(
+                d["mean"],
+                yy,
+                xerr=[d["mean"] - d["lo"], d["hi"] - d["mean"]],
+                fmt="o",
+                ms=3,
+                lw=1,
+                color=color,
+                label=group,
+                capsize=0,
+            )
+        ax.set_yticks(y)
+        ax.set_yticklabels([topic_labels.get(t, t) if topic_labels else t for t in topics])
+        ax.set_xlabel("Mean topic share (bootstrap interval)")
+        ax.set_xlim(left=0)
+        ax.legend(title="Group", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_top_terms(table: pd.DataFrame, ncols: int = 4) -> Figure:
+    """Bar charts of the top terms of each topic (output of :func:`textkit.topics.top_terms`).
+
+    Terms are listed in the table's order (by probability, FREX or relevance); bar length is
+    the term's probability in the topic (the ``prob`` column) when present, else ``weight``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``topic, rank, term, weight``.
+    ncols : int, default 4
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    for c in ("topic", "rank", "term", "weight"):
+        if c not in table.columns:
+            raise ValueError(f"table: missing column {c!r} (expected top_terms output)")
+    data = table.copy()
+    topics = list(dict.fromkeys(data["topic"]))
+    ncols = max(1, min(int(ncols), len(topics)))
+    nrows = int(np.ceil(len(topics) / ncols))
+    n_terms = int(data["rank"].max())
+    # FREX and relevance scores are ranks / log ratios; bar length shows the probability
+    value = "prob" if "prob" in data.columns else "weight"
+    colors = palette(len(topics))
+    with use_style():
+        fig, axes = new_figure(
+            "double", height=max(1.6, nrows * (0.16 * n_terms + 0.5)), nrows=nrows, ncols=ncols
+        )
+        axes = np.atleast_1d(axes).ravel()
+        for ax, topic, color in zip(axes, topics, colors, strict=False):
+            d = data[data["topic"] == topic].sort_values("rank")
+            yy = np.arange(len(d))[::-1]
+            ax.barh(yy, d[value], color=color)
+            ax.set_yticks(yy)
+            ax.set_yticklabels(d["term"])
+            ax.set_title(str(topic))
+            ax.tick_params(axis="x", labelsize=6)
+        for ax in axes[len(topics) :]:
+            ax.set_visible(False)
+        if value == "prob":
+            fig.supxlabel("P(term | topic); terms in the order of the table's ranking", fontsize=7)
+    fig.textkit_data = data
+    return fig

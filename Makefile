@@ -7,8 +7,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.textkit-installed
+# What `make reproduce` writes and git tracks: a rerun must leave these unchanged.
+OUTPUTS := figures notebooks results
 
-.PHONY: test reproduce install lint bench clean-cache
+.PHONY: test reproduce check-reproduce install lint bench clean-cache
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,13 @@ test: $(STAMP)
 
 reproduce: $(STAMP)
 	$(BIN)/textkit reproduce
+
+# Regenerate everything and fail when a committed output differs from what the code makes now.
+check-reproduce: reproduce
+	@mkdir -p .cache && git status --porcelain -- $(OUTPUTS) | tee .cache/reproduce-diff.txt
+	@if [ -s .cache/reproduce-diff.txt ]; then \
+	  echo "make reproduce changed committed outputs (listed above)"; exit 1; \
+	else echo "reproduce: committed figures, tables and notebooks are up to date"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check textkit tests benchmarks

@@ -6,12 +6,14 @@ import subprocess
 import sys
 import textwrap
 import warnings
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
 import pypdf
 import pytest
 
+from textkit._io import sha256_bytes
 from textkit.plots import (
     FRAME_COLORS,
     SIZES,
@@ -149,3 +151,35 @@ def test_reruns_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
     assert digests[0].keys() == digests[1].keys()
     for name in digests[0]:
         assert digests[0][name] == digests[1][name], name
+
+
+# --- the committed figures/ (made by `make reproduce`) ------------------------------------
+
+FIGURES = Path(__file__).resolve().parents[1] / "figures"
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+COMMITTED_PDFS = sorted(FIGURES.glob("*.pdf"))
+
+
+def test_figures_directory_holds_the_exported_figures():
+    assert len(COMMITTED_PDFS) >= 10, "run `make reproduce` to export the figures"
+
+
+@pytest.mark.parametrize("pdf", COMMITTED_PDFS, ids=lambda p: p.name)
+def test_every_committed_pdf_embeds_its_fonts_and_has_no_type3(pdf):
+    fonts = _pdf_fonts(pdf)
+    assert fonts, f"{pdf.name} has no fonts at all"
+    assert all(embedded for _, _, embedded in fonts), (pdf.name, fonts)
+    assert not any(sub == "/Type3" for _, sub, _ in fonts), (pdf.name, fonts)
+
+
+def test_manifest_lists_every_figure_with_its_files_data_and_provenance():
+    manifest = read_manifest(FIGURES)
+    assert sorted(manifest["figure"]) == sorted(p.stem for p in COMMITTED_PDFS)
+    for row in manifest.itertuples():
+        for name in row.files.split(";"):
+            assert (FIGURES / name).is_file(), f"{row.figure}: {name} listed but missing"
+        assert (NOTEBOOKS / f"{row.notebook}.py").is_file(), f"{row.figure}: {row.notebook}"
+        assert len(row.corpus_hash) == 64 and len(row.config_hash) == 64, row.figure
+        if row.data_file:
+            data = (FIGURES / row.data_file).read_bytes()
+            assert sha256_bytes(data) == row.data_sha256, f"{row.data_file} changed after export"

@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 
 from .. import __version__
 from .._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
+from .._paths import project_root
 
 logger = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ def save_figure(
     name: str,
     data: pd.DataFrame | None = None,
     *,
-    outdir: str | os.PathLike = "figures",
+    outdir: str | os.PathLike | None = None,
     formats: Sequence[str] = ("pdf", "png"),
     notebook: str | None = None,
     provenance: Mapping[str, str] | None = None,
@@ -269,8 +270,9 @@ def save_figure(
     data : pandas.DataFrame, optional
         The table behind the plot, written as ``<name>.csv``. Defaults to the
         ``textkit_data`` attribute a plot function attached to the figure, if any.
-    outdir : path-like
-        Output directory (default ``figures``).
+    outdir : path-like, optional
+        Output directory. Default: ``figures/`` in the project root (the directory
+        holding ``textkit.toml``), so a notebook running in ``notebooks/`` writes there too.
     formats : sequence of {"pdf", "png", "svg"}
         File formats; PDF embeds TrueType fonts, PNG is 300 dpi.
     notebook : str, optional
@@ -287,7 +289,7 @@ def save_figure(
         raise ValueError(f"figure name must use letters, digits, '_' or '-', got {name!r}")
     if not formats:
         raise ValueError("formats must name at least one of pdf, png, svg")
-    outdir = Path(outdir)
+    outdir = Path(outdir) if outdir is not None else project_root() / "figures"
     written: list[Path] = []
     for fmt in formats:
         written.append(write_bytes(outdir / f"{name}.{fmt}", _render(fig, fmt)))

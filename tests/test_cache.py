@@ -191,3 +191,100 @@ def test_table_hash_tracks_content(units):
     assert table_hash(units.iloc[::-1]) != h  # order matters
     with pytest.raises(ValueError, match="not in the table"):
         table_hash(units, ["doc_id", "nope"])
+
+
+@pytest.fixture(scope="module")
+def corpus_parts() -> dict:
+    """The real corpus build of the seed pages, as the parts of a cache bundle."""
+    import dataclasses
+
+    from textkit.corpus import build_corpus
+
+    return dataclasses.asdict(build_corpus(RAW))
+
+
+class _Bundle:
+    def __init__(self, parts: dict) -> None:
+        self.parts = parts
+        self.calls = 0
+
+    def __call__(self) -> dict:
+        self.calls += 1
+        return {k: (v.copy() if isinstance(v, pd.DataFrame) else v) for k, v in self.parts.items()}
+
+
+def _corpus_key() -> dict:
+    from textkit.config import corpus_hash
+    from textkit.corpus import CorpusConfig
+
+    return {"input": corpus_hash(RAW), "config": CorpusConfig()}
+
+
+def _assert_parts_equal(a: dict, b: dict) -> None:
+    assert list(a) == list(b)
+    for name in a:
+        if isinstance(a[name], pd.DataFrame):
+            pd.testing.assert_frame_equal(a[name], b[name])
+        else:
+            assert json.dumps(a[name], sort_keys=True) == json.dumps(b[name], sort_keys=True)
+
+
+def test_corpus_build_bundle_hit_equals_fresh(tmp_path, corpus_parts):
+    from textkit.corpus import CorpusBuild
+
+    assert len(corpus_parts["documents"]) >= 30 and corpus_parts["report"]
+    cache = StageCache(tmp_path)
+    compute = _Bundle(corpus_parts)
+    fresh = cache.get_or_compute_tables("corpus", _corpus_key(), compute)
+    hit = cache.get_or_compute_tables("corpus", _corpus_key(), compute)
+    assert compute.calls == 1 and (cache.hits, cache.misses) == (1, 1)
+    _assert_parts_equal(hit, fresh)
+    for name in ("documents", "pages", "boilerplate"):
+        pd.testing.assert_frame_equal(hit[name], corpus_parts[name])
+    build = CorpusBuild(**hit)
+    assert build.documents["doc_id"].is_unique
+    # a different corpus config is another entry
+    from textkit.corpus import CorpusConfig
+
+    other = {**_corpus_key(), "config": CorpusConfig(flag_off_topic=False)}
+    cache.get_or_compute_tables("corpus", other, compute)
+    assert compute.calls == 2
+
+
+@pytest.mark.parametrize("damage", ["table", "missing_table", "json_part", "version"])
+def test_damaged_bundle_is_rebuilt_whole(tmp_path, corpus_parts, damage, caplog):
+    cache = StageCache(tmp_path)
+    compute = _Bundle(corpus_parts)
+    first = cache.get_or_compute_tables("corpus", _corpus_key(), compute)
+    stage_dir = tmp_path / "corpus"
+    (meta,) = stage_dir.glob("*.json")
+    key = meta.stem
+    pages = stage_dir / f"{key}.pages.parquet"
+    if damage == "table":
+        data = bytearray(pages.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        pages.write_bytes(bytes(data))
+    elif damage == "missing_table":
+        pages.unlink()
+    elif damage == "json_part":
+        side = json.loads(meta.read_text("utf-8"))
+        side["parts"]["report"]["value"]["tampered"] = True
+        meta.write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
+    else:
+        cache = StageCache(tmp_path, version="0.0.0-older")
+    with caplog.at_level(logging.WARNING, logger="textkit.cache"):
+        again = cache.get_or_compute_tables("corpus", _corpus_key(), compute)
+    assert compute.calls == 2  # never trusted
+    _assert_parts_equal(again, first)
+    if damage != "version":  # a new version simply has another key
+        assert any("discarding" in r.getMessage() for r in caplog.records)
+    cache.get_or_compute_tables("corpus", _corpus_key(), compute)
+    assert compute.calls == 2  # the rebuilt entry verifies and hits
+
+
+def test_bundle_rejects_bad_parts(tmp_path):
+    cache = StageCache(tmp_path)
+    with pytest.raises(TypeError, match="mapping"):
+        cache.get_or_compute_tables("corpus", {}, lambda: pd.DataFrame({"a": [1]}))
+    with pytest.raises(ValueError, match="part name"):
+        cache.get_or_compute_tables("corpus", {}, lambda: {"../x": pd.DataFrame({"a": [1]})})

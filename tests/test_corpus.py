@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import codecs
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -102,55 +100,6 @@ def test_written_files_are_byte_identical_across_builds(seed_build, tmp_path):
     assert load_corpus(tmp_path / "a")["text"].tolist() == loaded["text"].tolist()
     with pytest.raises(FileNotFoundError, match="corpus build"):
         load_corpus(tmp_path / "empty")
-
-
-@pytest.fixture(scope="module")
-def messy_build(tmp_path_factory):
-    d = tmp_path_factory.mktemp("messy") / "raw"
-    d.mkdir()
-    shutil.copyfile(RAW_DIR / f"{P0}.txt", d / f"{P0}.txt")
-    text = "基层治理工作经验\n加强基层治理体系建设，推进乡镇社会治理现代化，维护社会和谐稳定。\n"
-    (d / "empty.txt").write_bytes(b"")
-    (d / "blank.txt").write_bytes(b" \n \n")
-    (d / "scan.txt").write_bytes(b"%PDF-1.7\n1 0 obj\n")
-    (d / "photo.txt").write_bytes(b"\xff\xd8\xff\xe1 Exif")
-    (d / "gb.txt").write_bytes(text.encode("gb18030"))
-    (d / "big5.txt").write_bytes(("基層治理體制機制，維護社會和諧穩定。" * 3).encode("big5hkscs"))
-    (d / "bom.txt").write_bytes(codecs.BOM_UTF8 + text.replace("\n", "\r\n").encode("utf-8"))
-    (d / "u16.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
-    (d / "cut.txt").write_bytes(text.encode("utf-8") + "稳".encode()[:1])
-    (d / "chrome.txt").write_text(
-        "公文素材库 首页\n时间:2019-05-22 11:24:58 网站:公文素材库\n相关阅读\n最近更新\n",
-        encoding="utf-8",
-    )
-    (d / "damaged.txt").write_text(
-        "治理" + "????????" * 20 + "\n" + "锟斤拷" * 10, encoding="utf-8"
-    )
-    return build_corpus(d)
-
-
-def test_bad_inputs_are_reported(messy_build):
-    r = messy_build.report
-    assert r["files"] == {"total": 12, "read": 8, "rejected": 4}
-    rejected = {x["file"]: x["reason"] for x in r["rejected_files"]}
-    assert set(rejected) == {"empty.txt", "blank.txt", "scan.txt", "photo.txt"}
-    for name, reason in rejected.items():
-        assert reason.startswith(name + ":")
-    assert "PDF" in rejected["scan.txt"] and "JPEG" in rejected["photo.txt"]
-    pages = {p["file"]: p for p in r["pages"]}
-    assert pages["gb.txt"]["encoding"] == "gb18030"
-    assert pages["big5.txt"]["encoding"] == "big5hkscs"
-    assert pages["u16.txt"]["encoding"] == "utf-16-le"
-    assert "truncated" in pages["cut.txt"]["repairs"]
-    assert pages["chrome.txt"]["n_articles"] == 0
-    assert "boilerplate only" in pages["chrome.txt"]["note"]
-    assert r["articles_per_file"]["000_bf6d7cf6cc31cd7b.txt"] == 5
-    docs = messy_build.documents.set_index("doc_id")
-    assert docs.loc["damaged#01", "status"] == "quarantined"
-    assert [q["doc_id"] for q in r["quarantined"]] == ["damaged#01"]
-    a = r["articles"]
-    assert a["found"] == 11 == a["kept"] + a["flagged"] + a["quarantined"]
-    assert docs.loc["big5#01", "text"].startswith("基层治理体制机制")
 
 
 def test_config(tmp_path):

@@ -308,3 +308,142 @@ def test_plots(seed_docs, seg, scores):
 def _rgb(hex_color: str) -> tuple[float, float, float]:
     h = hex_color.lstrip("#")
     return tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+# ----------------------------------------------------------------------------- built corpus
+
+ACCEPTANCE = ("003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01")
+
+
+@pytest.fixture(scope="module")
+def built(seed_build):
+    """The two acceptance articles as the corpus builder produces them (real doc_ids)."""
+    docs = seed_build.documents
+    return docs[docs["doc_id"].isin(ACCEPTANCE)].reset_index(drop=True)
+
+
+def test_acceptance_on_built_corpus(built, seg):
+    from textkit.config import load_config
+    from textkit.frames import frame_config
+
+    assert sorted(built["doc_id"]) == sorted(ACCEPTANCE)
+    project = frame_config(load_config())  # the run's textkit.toml settings
+    for config in (FrameConfig(), project):
+        s = score_frames(built, segmenter=seg, config=config).set_index("doc_id")
+        reg, village = s.loc[ACCEPTANCE[0]], s.loc[ACCEPTANCE[1]]
+        assert reg["frame_label"] == "stability", reg
+        assert reg["balance"] < -0.5 and reg["balance_hi"] < 0
+        assert village["frame_label"] == "service_law", village
+        assert village["balance"] > 0.5 and village["balance_lo"] > 0
+    assert s.loc[ACCEPTANCE[0], "genre"] == "条例"  # a regulation, as the annotator says
+
+
+def _sentence(docs, doc_id: str, needle: str) -> str:
+    from textkit.segment import split_paragraphs, split_sentences
+
+    text = docs.set_index("doc_id").loc[doc_id, "text"]
+    found = [s for p in split_paragraphs(text) for s in split_sentences(p) if needle in s]
+    assert found, (doc_id, needle)
+    return found[0]
+
+
+# Real seed-corpus sentences (located by a fragment in the built corpus): every occurrence of
+# the listed terms must get the listed multiplier. The last four are controls where no rule
+# may fire: reporting the absence of petitions (无集体上访) is stability talk, criticising the
+# neglect of rule of law (没有把法治建设…) is rule-of-law talk, a 转变为 without 由/从 is not a
+# shift, and 变被动为主动 must not reach 防范 in another clause.
+CORPUS_SENTENCES = [
+    ("000_bf6d7cf6cc31cd7b#02", "变群众上访为干部下访", {"上访": 0.0}, "change_x_into_y"),
+    ("003_4542067cb4fbbdc2#04", "走出维稳模式内卷化困境", {"维稳": 0.0, "法治": 1.0},
+     "reject_model"),
+    ("003_4542067cb4fbbdc2#04", "从简单的“管控人”转向真正的“以人为本”", {"管控": 0.0},
+     "shift_to"),
+    ("004_1031bda60efd16f2#09", "由控制型政府转变为服务型政府",
+     {"控制型政府": 0.0, "服务型政府": 1.0}, "shift_to"),
+    ("000_bf6d7cf6cc31cd7b#03", "无集体上访和越级上访", {"集体上访": 1.0, "越级上访": 1.0}, ""),
+    ("004_1031bda60efd16f2#04", "没有把法治建设工作的成效", {"法治建设": 1.0, "依法治理": 1.0},
+     ""),
+    ("003_4542067cb4fbbdc2#06", "将这些组织转变为社会治安管理的群防群治力量",
+     {"社会治安": 1.0, "群防群治": 1.0}, ""),
+    ("004_1031bda60efd16f2#03", "变被动为主动", {"防范": 1.0, "社会治安": 1.0}, ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("doc_id", "needle", "expected", "rule"), CORPUS_SENTENCES)
+def test_context_rules_on_corpus_sentences(seed_build, seg, doc_id, needle, expected, rule):
+    sent = _sentence(seed_build.documents, doc_id, needle)
+    hits = frame_hits([sent], segmenter=seg)
+    for term, mult in expected.items():
+        got = hits.loc[hits["term"] == term, "multiplier"]
+        assert len(got) >= 1 and (got == mult).all(), (term, hits[["term", "multiplier"]])
+    zeroed = hits[hits["multiplier"] < 1]
+    if rule:
+        assert set(zeroed["rule"]) == {rule}
+    else:
+        assert zeroed.empty, zeroed[["term", "rule"]]
+
+
+def test_terms_inside_longer_tokens(seed_build, seg):
+    """综治办 / 社区治安 / 综治维稳 are dictionary words; the frame terms inside them count."""
+    sent = _sentence(seed_build.documents, "000_bf6d7cf6cc31cd7b#01", "综治办负责")
+    assert "综治办" in seg.cut(sent)
+    hits = frame_hits([sent], segmenter=seg)
+    row = hits[hits["term"] == "综治"].iloc[0]
+    assert row["token"] == "综治办" and sent[row["start"] : row["end"]] == "综治"
+    off = frame_hits([sent], segmenter=seg, config=FrameConfig(inside_tokens=False))
+    assert "综治" not in set(off["term"])
+    # two terms in one word; a weight-0 blocker wins as the longer match
+    two = frame_hits(["加强综治维稳工作。"], segmenter=seg)
+    assert set(two["term"]) == {"综治", "维稳"} and set(two["token"]) == {"综治维稳"}
+    blocked = score_frames(["新疆维吾尔自治区召开会议。"], segmenter=seg)
+    assert blocked.loc[0, "n_service_law"] == 0 and np.isnan(blocked.loc[0, "balance"])
+    # on the whole corpus the inside matches add frame evidence, they never remove any
+    docs = seed_build.documents.loc[:, ["doc_id", "text"]]
+    on = score_frames(docs, segmenter=seg, config=FrameConfig(n_boot=0))
+    without = score_frames(docs, segmenter=seg, config=FrameConfig(n_boot=0, inside_tokens=False))
+    assert (on["hits_stability"] >= without["hits_stability"]).all()
+    assert (on["hits_service_law"] >= without["hits_service_law"]).all()
+    assert on["hits_stability"].sum() > 1.2 * without["hits_stability"].sum()
+
+
+def test_frame_keyness_between_label_groups(seed_build, seg):
+    from textkit.frames import frame_keyness
+
+    docs = seed_build.documents
+    docs = docs[~docs["is_duplicate"]].loc[:, ["doc_id", "text"]].reset_index(drop=True)
+    scores = score_frames(docs, segmenter=seg, config=FrameConfig(n_boot=200))
+    units = pd.DataFrame(
+        {"doc_id": docs["doc_id"], "tokens": [seg.tokenize(t) for t in docs["text"]]}
+    )
+    kt = frame_keyness(units, scores, "stability", "service_law", min_count=5)
+    again = frame_keyness(units, scores, "stability", "service_law", min_count=5)
+    pd.testing.assert_frame_equal(kt, again)
+    top_a = set(kt.head(15)["term"])
+    top_b = set(kt.tail(15)["term"])
+    assert "社会治安综合治理" in top_a or "治安" in top_a
+    assert {"议事会", "村民议事会"} & top_b
+    n_target = scores["frame_label"].eq("stability").sum()
+    assert kt["count_a"].sum() <= sum(len(t) for t, lab in zip(
+        units["tokens"], scores["frame_label"], strict=True) if lab == "stability")  # fmt: skip
+    rest = frame_keyness(units, scores, "stability", "rest", min_count=5)
+    assert rest["count_b"].sum() > kt["count_b"].sum() and n_target > 0
+    with pytest.raises(ValueError, match="no unit in the reference group"):
+        frame_keyness(units, scores, "stability", "nonsense")
+    with pytest.raises(ValueError, match="differ"):
+        frame_keyness(units, scores, "stability", "stability")
+
+
+def test_frame_config_from_toml(tmp_path):
+    from textkit.config import ConfigError, load_config
+    from textkit.frames import frame_config
+
+    p = tmp_path / "textkit.toml"
+    p.write_text("[frames]\nlabel_threshold = 0.3\nn_boot = 50\n", encoding="utf-8")
+    cfg = frame_config(load_config(p))
+    assert cfg.label_threshold == 0.3 and cfg.n_boot == 50 and cfg.min_hits == 3.0
+    p.write_text("[frames]\nlabel_treshold = 0.3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[frames\].*label_treshold"):
+        frame_config(load_config(p))
+    p.write_text("[frames]\nbootstrap_unit = 'word'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="bootstrap_unit"):
+        frame_config(load_config(p))

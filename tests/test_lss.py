@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from textkit.lss import LatentSemanticScaling, correlate_with_dictionary, stable_hash
@@ -127,3 +128,72 @@ def test_bad_settings():
         LatentSemanticScaling().transform([["a"]])
     with pytest.raises(ValueError, match="seeds"):
         LatentSemanticScaling(seeds={"法治": 2}).fit([["法治"]])
+
+
+def test_config_seeds_and_from_config(tmp_path, sentences, docs):
+    from textkit.config import ConfigError, load_config
+    from textkit.frames import FrameConfig, score_frames
+    from textkit.lss import LSSConfig
+    from textkit.segment import segment_corpus
+
+    p = tmp_path / "textkit.toml"
+    p.write_text(
+        "[lss]\nvector_size = 50\nepochs = 30\nmin_count = 3\nseed = 3\n"
+        "positive = ['法治', '公共服务', '村民自治', '依法行政']\n"
+        "negative = ['维稳', '社会治安', '打击', '排查']\n",
+        encoding="utf-8",
+    )
+    m = LatentSemanticScaling.from_config(load_config(p))
+    assert m.seed == 3 and m.vector_size == 50 and m.epochs == 30
+    m.fit(sentences)  # all eight seeds occur: no warning expected
+    assert m.seeds_ == {"法治": 1, "公共服务": 1, "村民自治": 1, "依法行政": 1,
+                        "维稳": -1, "社会治安": -1, "打击": -1, "排查": -1}  # fmt: skip
+    # with a few seeds, LSS scores still go the way of the dictionary measure
+    dtoks = segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
+    frame = score_frames(docs.loc[:, ["doc_id", "text"]], config=FrameConfig(n_boot=0))
+    res = correlate_with_dictionary(m.transform(dtoks), frame)
+    assert res["rho"] > 0.3 and res["p_value"] < 0.05, res
+    # overrides win over the file; bad seed settings name the table
+    assert LatentSemanticScaling.from_config(load_config(p), seed=9).seed == 9
+    for bad, msg in (("positive = ['法治']\n", "both poles"),
+                     ("positive = ['法治']\nnegative = ['法治']\n", "both poles: \\['法治'\\]"),
+                     ("positive = '法治'\nnegative = '维稳'\n", "list of seed words"),
+                     ("windw = 3\n", "windw")):  # fmt: skip
+        p.write_text("[lss]\n" + bad, encoding="utf-8")
+        with pytest.raises(ConfigError, match=rf"\[lss\].*{msg}"):
+            LatentSemanticScaling.from_config(load_config(p))
+    assert LSSConfig().seeds is None
+
+
+def test_lss_plots(docs, fitted):
+    from matplotlib.figure import Figure
+
+    from textkit.frames import FrameConfig, score_frames
+    from textkit.plots.frames import (
+        plot_lss_polarity,
+        plot_lss_vs_dictionary,
+        plot_seed_sensitivity,
+    )
+    from textkit.segment import segment_corpus
+
+    pol = fitted.term_polarity_.copy()
+    fig = plot_lss_polarity(fitted.term_polarity_, n=5, seeds=fitted.seeds_, min_freq=3)
+    assert isinstance(fig, Figure)
+    pd.testing.assert_frame_equal(pol, fitted.term_polarity_)
+    shown = fig.textkit_data
+    assert len(shown) == 10 and not set(shown["term"]) & set(fitted.seeds_)
+    assert (shown["freq"] >= 3).all()
+    assert (
+        shown.loc[shown["pole"] == "service_law", "polarity"].min()
+        >= shown.loc[shown["pole"] == "stability", "polarity"].max()
+    )
+    dtoks = segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
+    frame = score_frames(docs.loc[:, ["doc_id", "text"]], config=FrameConfig(n_boot=0))
+    lss = fitted.transform(dtoks)
+    fig = plot_lss_vs_dictionary(lss, frame, rho=0.5)
+    assert len(fig.textkit_data) == int((np.isfinite(lss) & frame["balance"].notna()).sum())
+    with pytest.raises(ValueError, match="lss_scores"):
+        plot_lss_vs_dictionary(lss[:-1], frame)
+    loo = fitted.leave_one_seed_out(dtoks).head(6)
+    fig = plot_seed_sensitivity(loo)
+    assert list(fig.textkit_data["seed"])[-1] == loo.iloc[0]["seed"]  # least correlated last

@@ -1,5 +1,6 @@
 """Tests for textkit.parallel: the local process pool and a Dask LocalCluster give the serial
-results, in order, for the generic map and the per-document stages.
+results, in order, for the generic map and the per-document stages; the streamed path
+(units on disk, vocabulary and online LDA read back from the file) equals the in-memory one.
 
 Inputs are real seed articles (``corpus/raw``, converted to simplified Chinese with OpenCC,
 cut at the pages' own article markers) kept short so the module stays fast. One two-worker
@@ -18,12 +19,17 @@ import pandas as pd
 import pytest
 
 from textkit.parallel import (
+    UnitsBowCorpus,
     clean_texts_parallel,
     dask_client,
+    fit_lda_streaming,
+    iter_units,
     map_documents,
     map_stage,
     minhash_parallel,
     segment_texts_parallel,
+    segment_to_parquet,
+    stream_vocabulary,
     warm_segmenters,
 )
 
@@ -190,3 +196,96 @@ def test_warm_segmenters_gives_one_fingerprint(client):
     prints = warm_segmenters(client)
     assert len(prints) == 2
     assert set(prints.values()) == {get_segmenter().fingerprint}
+
+
+def test_progress_bars_do_not_change_results(articles, monkeypatch, capsys):
+    texts = [t for _, t in articles]
+    serial = map_documents(_char_profile, texts)
+    monkeypatch.setenv("TEXTKIT_PROGRESS", "1")
+    assert map_documents(_char_profile, texts, n_jobs=2, chunksize=2) == serial
+    out, err = capsys.readouterr()
+    assert out == ""  # the library never prints to stdout
+    assert "chunks" in err  # the bar went to stderr
+
+
+def _doc_stream(articles):
+    """A generator, as a reader of files would be: nothing is materialised up front."""
+    yield from articles
+
+
+def test_segment_to_parquet_streams_in_batches(articles, tmp_path, client):
+    from textkit.segment import segment_corpus
+
+    ref = segment_corpus(articles, unit="sentence", cache=False)
+    path = tmp_path / "units.parquet"
+    stats = segment_to_parquet(_doc_stream(articles), path, batch_docs=3)
+    assert stats["documents"] == len(articles)
+    assert stats["units"] == len(ref)
+    assert stats["batches"] == -(-len(articles) // 3)
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(path).metadata.num_row_groups == stats["batches"]
+    # read back in record batches smaller than a document: same table
+    parts = list(iter_units(path, batch_rows=7))
+    assert len(parts) > stats["batches"]
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True), ref)
+    # each batch can itself run in processes or on Dask: same file content
+    for kwargs in ({"n_jobs": 2}, {"client": client}):
+        other = tmp_path / f"units_{sorted(kwargs)[0]}.parquet"
+        segment_to_parquet(_doc_stream(articles), other, batch_docs=4, **kwargs)
+        pd.testing.assert_frame_equal(pd.concat(iter_units(other), ignore_index=True), ref)
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
+
+
+def test_segment_to_parquet_rejects_duplicates_without_leaving_a_file(articles, tmp_path):
+    path = tmp_path / "units.parquet"
+    stream = [*articles[:3], articles[1]]
+    with pytest.raises(ValueError, match="duplicate doc_id"):
+        segment_to_parquet(iter(stream), path, batch_docs=2)
+    assert list(tmp_path.iterdir()) == []  # atomic: no partial file
+    with pytest.raises(ValueError, match="batch_docs"):
+        segment_to_parquet(articles, path, batch_docs=0)
+    segment_to_parquet(articles[:2], path)
+    with pytest.raises(ValueError, match="columns"):
+        next(iter(iter_units(path, columns=["doc_id", "nope"])))
+
+
+def test_streamed_vocabulary_corpus_and_lda_equal_in_memory(articles, tmp_path):
+    from textkit.segment import segment_corpus
+    from textkit.topics import LdaTopicModel
+    from textkit.vectorize import vectorize
+
+    units = segment_corpus(articles, unit="sentence", cache=False)
+    path = tmp_path / "units.parquet"
+    segment_to_parquet(articles, path, batch_docs=4)
+    for settings in ({"min_df": 2, "max_df": 0.9}, {"min_df": 1, "max_terms": 50}):
+        dtm = vectorize(units, **settings)
+        assert stream_vocabulary(path, **settings) == dtm.vocabulary
+    dtm = vectorize(units, min_df=2, max_df=0.9)
+    corpus = UnitsBowCorpus(path, dtm.vocabulary, batch_rows=7)
+    assert len(corpus) == dtm.shape[0]
+    assert corpus.doc_ids == dtm.doc_ids
+    rows = list(corpus)
+    m = dtm.matrix.tocsr()
+    for i, row in enumerate(rows):
+        dense = dict(zip(m[i].indices.tolist(), m[i].data.tolist(), strict=True))
+        assert dict(row) == dense
+    assert list(corpus) == rows  # re-iterable: a second pass reads the file again
+    settings = {"n_topics": 3, "passes": 2, "iterations": 20, "chunksize": 4, "random_state": 1}
+    streamed = fit_lda_streaming(corpus, settings)
+    in_memory = LdaTopicModel(**settings).fit(dtm)
+    np.testing.assert_array_equal(streamed.get_topics(), in_memory.model_.get_topics())
+    with pytest.raises(ValueError, match="n_topics"):
+        fit_lda_streaming(corpus, {**settings, "n_topics": len(articles) + 1})
+
+
+def test_streaming_needs_consecutive_units(articles, tmp_path):
+    from textkit._io import write_parquet
+    from textkit.segment import segment_corpus
+
+    units = segment_corpus(articles[:3], unit="sentence", cache=False)
+    shuffled = pd.concat([units.iloc[::2], units.iloc[1::2]], ignore_index=True)
+    path = tmp_path / "shuffled.parquet"
+    write_parquet(path, shuffled)
+    with pytest.raises(ValueError, match="not consecutive"):
+        stream_vocabulary(path)

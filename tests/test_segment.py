@@ -572,3 +572,122 @@ def test_real_frame_lexicon_loaded(seg, tmp_path_factory):
     path = ROOT / "textkit" / "resources" / "frames.yaml"
     by_path = _build(tmp_path_factory, lexicon=path)
     assert by_path.dictionary_report()["word"].tolist() == rep["word"].tolist()
+
+
+# ------------------------------------------------------------- evidence against plain jieba
+
+
+def test_compare_segmentation_on_governance_sentences(seg_shipped, plain_jieba):
+    rows = _terms()[:40]
+    terms = [t for t, _ in rows]
+    sentences = [s for _, s in rows]
+    table = S.compare_segmentation(sentences, terms=terms, segmenter=seg_shipped)
+    assert table.columns.tolist() == [
+        "text",
+        "term",
+        "plain_jieba",
+        "textkit",
+        "n_plain",
+        "n_textkit",
+        "same",
+        "plain_one_token",
+        "textkit_one_token",
+    ]
+    assert table["text"].tolist() == sentences and table["term"].tolist() == terms
+    for row in table.itertuples():
+        # the default baseline is exactly plain jieba.lcut
+        plain = [w for w in plain_jieba.lcut(row.text) if w.strip()]
+        assert row.plain_jieba == " / ".join(plain)
+        assert row.n_plain == len(plain)
+        assert row.textkit == " / ".join(w for w in seg_shipped.cut(row.text) if w.strip())
+        assert row.plain_one_token == (row.term in plain)
+        assert row.same == (row.plain_jieba == row.textkit)
+    assert table["textkit_one_token"].all()
+    assert not table["plain_one_token"].all()  # the point of the dictionary
+    first = table.iloc[0]
+    assert first["term"] == "社会治安综合治理"
+    assert "社会治安 / 综合治理" in first["plain_jieba"]
+    assert "社会治安综合治理" in first["textkit"].split(" / ")
+    # a plain table without terms, and the input errors
+    plain_only = S.compare_segmentation(["他在北京大学读书。"], segmenter=seg_shipped)
+    assert plain_only.columns.tolist()[:1] == ["text"] and "term" not in plain_only
+    assert bool(plain_only.loc[0, "same"])
+    with pytest.raises(ValueError, match="terms"):
+        S.compare_segmentation(sentences[:2], terms=terms[:1], segmenter=seg_shipped)
+    with pytest.raises(ValueError, match="single str"):
+        S.compare_segmentation("一句话", segmenter=seg_shipped)
+
+
+def test_dictionary_coverage_on_seed(seg_shipped, seed_docs, plain_jieba):
+    cov = S.dictionary_coverage(seed_docs, segmenter=seg_shipped)
+    rep = seg_shipped.dictionary_report()
+    assert set(cov["word"]) == set(rep.loc[rep["expect"] == "one token", "word"])
+    assert (cov["as_token"] <= cov["occurrences"]).all()
+    assert (cov["plain_as_token"] <= cov["occurrences"]).all()
+    assert cov["ok"].all()
+    order = list(zip(-cov["occurrences"], cov["word"], strict=True))
+    assert order == sorted(order)
+    c = cov.set_index("word")
+    joined = "\n".join(seed_docs["text"])
+    tokens = [w for t in seed_docs["text"] for w in seg_shipped.cut(t)]
+    plain_tokens = [w for t in seed_docs["text"] for w in plain_jieba.lcut(t)]
+    for term in ("社会治安综合治理", "矛盾纠纷", "枫桥经验", "一票否决"):
+        assert c.loc[term, "occurrences"] == joined.count(term) > 0
+        assert c.loc[term, "as_token"] == tokens.count(term)
+        assert c.loc[term, "plain_as_token"] == plain_tokens.count(term)
+    assert not c.loc["社会治安综合治理", "plain_one_token"]
+    assert c.loc["社会治安综合治理", "plain_as_token"] == 0
+    assert c.loc["社会治安综合治理", "as_token"] > 0
+    with pytest.raises(ValueError, match="text"):
+        S.dictionary_coverage(pd.DataFrame({"body": ["x"]}), segmenter=seg_shipped)
+
+
+# ------------------------------------------------------------------ settings from textkit.toml
+
+
+def test_segmenter_from_project_config(tmp_path):
+    from textkit.config import ConfigError, load_config
+
+    (tmp_path / "dicts").mkdir()
+    _write(tmp_path / "dicts" / "extra.txt", "测试治理词丙 5 n\n".encode())
+    (tmp_path / "textkit.toml").write_text(
+        '[segment]\nhmm = false\nuserdict = ["dicts/extra.txt"]\n'
+        'officialese = ["加强", "切实"]\nmin_len = 2\n',
+        encoding="utf-8",
+    )
+    project = load_config(tmp_path / "textkit.toml")
+    cfg = S.segmenter_config(project)
+    assert cfg.hmm is False
+    assert cfg.userdict == (str(tmp_path / "dicts" / "extra.txt"),)  # resolved at the root
+    assert cfg.officialese == ("切实", "加强")
+    seg = S.segmenter_from_config(project)
+    assert seg is S.segmenter_from_config(project)
+    assert "测试治理词丙" in seg.cut("我们测试治理词丙吧")
+    # only the listed officialese is dropped: 推进 (a verb on the shipped list) stays
+    assert seg.tokenize("加强社会治理，推进村民自治") == ["社会治理", "推进", "村民自治"]
+    assert S.segmenter_config(None) == S.SegmenterConfig()
+    (tmp_path / "textkit.toml").write_text("[segment]\nhmmm = true\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[segment\].*hmmm"):
+        S.segmenter_config(load_config(tmp_path / "textkit.toml"))
+    (tmp_path / "textkit.toml").write_text("[segment]\nmin_len = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[segment\].*min_len"):
+        S.segmenter_config(load_config(tmp_path / "textkit.toml"))
+
+
+def test_shared_cache_keeps_settings_apart(seed_docs, seg, tmp_path):
+    # one sqlite file, two segmenters: each gets its own results, never the other's
+    db = tmp_path / "units.sqlite"
+    docs = seed_docs.head(2)
+    loose = _build_plain_filters()
+    a = segment_corpus(docs, segmenter=seg, cache=db)
+    b = segment_corpus(docs, segmenter=loose, cache=db)
+    assert not a["tokens"].equals(b["tokens"])
+    pd.testing.assert_frame_equal(b, segment_corpus(docs, segmenter=loose, cache=False))
+    pd.testing.assert_frame_equal(a, segment_corpus(docs, segmenter=seg, cache=db))
+    con = sqlite3.connect(db)
+    assert con.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 2 * len(docs)
+    con.close()
+
+
+def _build_plain_filters():
+    return S.get_segmenter(drop_officialese=False, pos_filter=False)

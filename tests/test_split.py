@@ -121,23 +121,15 @@ def test_marker_styles_on_small_pages():
     assert "另一个 篇3" in arts[0].text_raw
 
 
-def test_no_markers_is_one_article_and_boilerplate_page_has_none(tmp_path):
+def test_no_markers_is_one_article(tmp_path):
     d = tmp_path / "raw"
     d.mkdir()
     (d / "a.txt").write_text(
         "基层治理\n\n加强基层治理体系建设，推进乡镇社会治理现代化，维护社会稳定。\n"
     )
-    (d / "b.txt").write_text(
-        "公文素材库 首页\n时间:2019-05-22 11:24:58 网站:公文素材库\n相关阅读\n最近更新\n"
-        "http://m.bsmz.net/gongwen/1.html\n"
-    )
-    pages = read_pages(d)
-    docs, log = split_pages(pages, return_log=True)
+    docs = split_pages(read_pages(d))
     assert docs["doc_id"].tolist() == ["a#01"]
     assert docs.loc[0, "title"] == "基层治理"
-    row = log.set_index("page_id").loc["b"]
-    assert row["n_articles"] == 0 and row["n_dropped"] == 1
-    assert "boilerplate only" in row["note"]
 
 
 def test_rejected_pages_are_skipped_and_input_not_mutated(tmp_path):

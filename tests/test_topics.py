@@ -88,21 +88,16 @@ print(h.hexdigest())
 """
 
 
-def _pipeline(min_df: int = 2, max_df: float = 0.5):
+def _topic_data(min_df: int = 2, max_df: float = 0.5):
     docs = _documents()
-    units = T.add_unit_key(segment_corpus(docs, unit="paragraph"))
-    full = vectorize(units, min_df=min_df, max_df=max_df, group_by="unit_key")
-    # short paragraphs (headings, dates) lose every token to pruning; fit on the others
-    rows = np.flatnonzero(np.asarray(full.matrix.sum(axis=1)).ravel() > 0)
-    dtm = DocumentTermMatrix(
-        matrix=full.matrix[rows],
-        doc_ids=tuple(full.doc_ids[i] for i in rows),
-        vocabulary=full.vocabulary,
-        pruned=full.pruned,
-    )
-    by_unit = units.groupby("unit_key", sort=False)["tokens"].sum()
-    texts = [list(by_unit[u]) for u in dtm.doc_ids]
-    return docs, units, dtm, texts
+    data = T.topic_matrix(segment_corpus(docs, unit="paragraph"), min_df=min_df, max_df=max_df)
+    return docs, data
+
+
+def _pipeline(min_df: int = 2, max_df: float = 0.5):
+    docs, data = _topic_data(min_df, max_df)
+    texts = [list(data.texts[u]) for u in data.dtm.doc_ids]
+    return docs, data.units, data.dtm, texts
 
 
 def _digest(model) -> str:
@@ -113,8 +108,14 @@ def _digest(model) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    return _pipeline()
+def topic_data():
+    return _topic_data()
+
+
+@pytest.fixture(scope="module")
+def corpus(topic_data):
+    docs, data = topic_data
+    return docs, data.units, data.dtm, [list(data.texts[u]) for u in data.dtm.doc_ids]
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +143,41 @@ def test_corpus_is_paragraph_level(corpus):
     assert dtm.shape[0] > 5 * len(docs)  # many paragraphs per article
     assert all("/" in d for d in dtm.doc_ids)
     assert len(texts) == dtm.shape[0]
+
+
+def test_topic_matrix_groups_units_and_reports_empty_ones(topic_data):
+    docs, data = topic_data
+    units = data.units
+    # the reference: vectorize the paragraph units, then drop rows pruning left empty
+    paragraphs = T.add_unit_key(segment_corpus(docs, unit="paragraph"))
+    full = vectorize(paragraphs, min_df=2, max_df=0.5, group_by="unit_key")
+    lengths = dict(zip(full.doc_ids, np.asarray(full.matrix.sum(axis=1)).ravel(), strict=True))
+    assert data.dtm.doc_ids == tuple(d for d in full.doc_ids if lengths[d] > 0)
+    assert data.empty == tuple(d for d in full.doc_ids if lengths[d] == 0)
+    assert data.empty  # headings and dates lose all their tokens on the seed corpus
+    assert (np.asarray(data.dtm.matrix.sum(axis=1)).ravel() > 0).all()
+    assert data.dtm.vocabulary == full.vocabulary
+    # paragraphs built from sentence units give the same matrix
+    from_sentences = T.topic_matrix(segment_corpus(docs, unit="sentence"), unit="paragraph")
+    assert from_sentences.dtm.doc_ids == data.dtm.doc_ids
+    assert (from_sentences.dtm.matrix != data.dtm.matrix).nnz == 0
+    # row -> article map and the unpruned tokens of every row
+    for key in data.dtm.doc_ids[:50]:
+        assert key.startswith(data.unit_doc[key] + "/")
+        para = units.loc[units["unit_key"] == key, "tokens"].iloc[0]
+        assert data.texts[key] == tuple(para)
+    assert set(data.unit_doc) <= set(docs["doc_id"])
+    whole = T.topic_matrix(units, unit="document")
+    assert set(whole.dtm.doc_ids) <= set(docs["doc_id"])
+    assert (whole.unit_doc.index == whole.unit_doc.to_numpy()).all()
+    with pytest.raises(ValueError, match="unit='paragraph' needs"):
+        T.topic_matrix(segment_corpus(docs.head(2), unit="document"), unit="paragraph")
+    with pytest.raises(ValueError, match="unit"):
+        T.topic_matrix(units, unit="chapter")
+    with pytest.raises(ValueError, match="min_df"):  # pruning that empties the vocabulary
+        T.topic_matrix(units, min_df=len(units) + 1)
+    kept, dropped = T.drop_empty_documents(full)
+    assert kept.doc_ids == data.dtm.doc_ids and dropped == data.empty
 
 
 def test_lda_tables_are_distributions(lda, dtm):
@@ -341,6 +377,31 @@ def test_select_k_reports_all_measures(dtm, corpus):
     assert len([a for a in fig.axes if a.get_visible()]) == 5
     nmf = T.select_k(dtm, ks=[3], method="nmf", measures=("u_mass",))
     assert nmf["perplexity"].isna().all() and nmf["c_v"].isna().all()
+    # texts given as a Series are looked up by doc id, whatever their order
+    shuffled = pd.Series(texts, index=list(dtm.doc_ids)).iloc[::-1]
+    again = T.select_k(dtm, ks=[3], seeds=(0,), texts=shuffled, passes=2, iterations=30)
+    pd.testing.assert_frame_equal(again, table.iloc[:1].reset_index(drop=True))
+
+
+def test_k_summary_ranks_each_measure_in_its_direction():
+    table = pd.DataFrame(
+        {
+            "k": [2, 2, 4, 4, 6, 6],
+            "seed": [0, 1, 0, 1, 0, 1],
+            "c_v": [0.3, 0.5, 0.6, 0.6, 0.2, 0.2],
+            "perplexity": [900.0, 900.0, 800.0, 800.0, 700.0, 700.0],
+            "exclusivity": [0.9, 0.9, 0.5, 0.5, 0.5, 0.5],
+            "u_mass": [np.nan] * 6,
+        }
+    )
+    out = T.k_summary(table)
+    assert list(out["k"]) == [2, 4, 6] and list(out["n_seeds"]) == [2, 2, 2]
+    np.testing.assert_allclose(out["c_v"], [0.4, 0.6, 0.2])
+    assert list(out["rank_c_v"]) == [2.0, 1.0, 3.0]  # higher is better
+    assert list(out["rank_perplexity"]) == [3.0, 2.0, 1.0]  # lower is better
+    assert list(out["rank_exclusivity"]) == [1.0, 2.5, 2.5]  # ties share the rank
+    assert "rank_u_mass" not in out.columns  # a measure without values is left out
+    np.testing.assert_allclose(out["mean_rank"], [2.0, 11 / 6, 13 / 6])
 
 
 # --------------------------------------------------------------------------- stability
@@ -386,10 +447,11 @@ def test_seeded_topics_contain_their_seeds(seeded, dtm):
 
 
 def test_seed_words_validation(dtm):
-    with pytest.warns(UserWarning, match="不存在的词语"):
+    with pytest.warns(UserWarning, match="不存在的词语") as record:
         T.SeededLdaTopicModel(
             2, seed_words={**SEEDS, "stability": SEEDS["stability"] + ["不存在的词语"]}, passes=1
         ).fit(dtm)
+    assert record[0].filename == __file__  # the warning points at the caller's line
     with pytest.raises(ValueError, match=r"seed_words\['stability'\]"):
         T.SeededLdaTopicModel(2, seed_words={"stability": ["不存在的词语"]}).fit(dtm)
     with pytest.raises(ValueError, match="seeded in both"):
@@ -405,10 +467,19 @@ def test_default_seeds_come_from_the_lexicon(dtm):
         warnings.simplefilter("ignore", UserWarning)
         model = T.SeededLdaTopicModel(3, **FAST).fit(dtm)
     vocab = set(dtm.vocabulary)
+    table = lex.table()
+    tt = T.top_terms(model, n=15)
     for key in ("stability", "service_law"):
-        expected = sorted(t for t in lex.terms(key) if t in vocab)
-        assert model.seeds_used_[key] == expected
-        assert model.seeds_missing_[key] == sorted(t for t in lex.terms(key) if t not in vocab)
+        rows = table[table["frame"] == key]
+        weighted = set(rows.loc[rows["weight"] > 0, "term"])
+        assert model.seeds_used_[key] == sorted(t for t in weighted if t in vocab)
+        assert model.seeds_missing_[key] == sorted(t for t in weighted if t not in vocab)
+        # weight-0 entries (generic words, blockers such as 自治区) never seed a frame
+        zero = set(rows.loc[rows["weight"] == 0, "term"])
+        assert zero and not zero & set(model.seeds_used_[key])
+        # acceptance: the seeded topics put their (lexicon) seed words in their top terms
+        top = list(tt.loc[tt["topic"] == key, "term"])
+        assert len(set(top) & set(model.seeds_used_[key])) >= 8, (key, top)
 
 
 def test_compare_models(seeded, dtm):
@@ -430,7 +501,8 @@ def test_topic_prevalence_by_page(lda):
         [d.split("#")[0] for d in lda.doc_ids_], index=list(lda.doc_ids_), name="page"
     )
     table = T.topic_prevalence(lda, groups, n_boot=300, random_state=1)
-    assert list(table.columns) == ["group", "topic", "mean", "lo", "hi", "n_docs"]
+    assert list(table.columns) == ["group", "topic", "mean", "lo", "hi", "n_docs", "n_units"]
+    assert (table["n_docs"] == table["n_units"]).all()  # no clusters: one unit per document
     assert len(table) == groups.nunique() * 5
     assert (table["lo"] <= table["mean"] + 1e-12).all()
     assert (table["mean"] <= table["hi"] + 1e-12).all()
@@ -451,6 +523,57 @@ def test_topic_prevalence_by_page(lda):
     assert (con["lo"] <= con["diff"] + 1e-12).all() and (con["diff"] <= con["hi"] + 1e-12).all()
     with pytest.raises(ValueError, match="group 'zzz' not found"):
         T.prevalence_contrast(lda, groups, pages[0], "zzz")
+
+
+def test_cluster_bootstrap_resamples_articles(lda, topic_data):
+    docs, data = topic_data
+    pages = docs.set_index("doc_id")["page_id"]
+    table = T.topic_prevalence(lda, pages, n_boot=300, random_state=2, clusters=data.unit_doc)
+    n_articles = data.unit_doc.groupby(data.unit_doc.map(pages)).nunique()
+    n_paras = data.unit_doc.map(pages).value_counts()
+    for r in table.itertuples():
+        assert r.n_docs == n_articles[r.group] and r.n_units == n_paras[r.group]
+    # the estimate is still the mean over the group's paragraphs
+    direct = lda.doc_topic_.groupby(data.unit_doc.map(pages)).mean()
+    for r in table.itertuples():
+        assert r.mean == pytest.approx(direct.loc[r.group, r.topic])
+    # resampling articles gives wider intervals than (wrongly) resampling paragraphs
+    naive = T.topic_prevalence(lda, data.unit_doc.map(pages), n_boot=300, random_state=2)
+    assert (table["hi"] - table["lo"]).mean() > 1.5 * (naive["hi"] - naive["lo"]).mean()
+    with pytest.raises(ValueError, match="clusters: no cluster"):
+        T.topic_prevalence(lda, pages, clusters=data.unit_doc.iloc[1:])
+    con = T.prevalence_contrast(
+        lda, pages, pages.iloc[0], pages.iloc[-1], n_boot=200, clusters=data.unit_doc
+    )
+    assert con["n_a"].iloc[0] == n_articles[pages.iloc[0]]
+    np.testing.assert_allclose(con["mean_a"], direct.loc[pages.iloc[0]].to_numpy())
+
+
+def test_cluster_bootstrap_of_copies_equals_bootstrap_of_documents():
+    # each document repeated as 3 identical "paragraphs": resampling whole documents must
+    # give exactly the intervals of resampling the documents themselves
+    rng = np.random.default_rng(0)
+    theta = rng.dirichlet(np.ones(3), size=12)
+    ids = [f"d{i:02d}" for i in range(12)]
+    labels = pd.Index(["T01", "T02", "T03"], name="topic")
+    docs_model = types.SimpleNamespace(
+        doc_topic_=pd.DataFrame(theta, index=pd.Index(ids, name="doc_id"), columns=labels),
+        empty_docs_=(),
+    )
+    para_ids = [f"{d}/{j}" for d in ids for j in range(3)]
+    para_model = types.SimpleNamespace(
+        doc_topic_=pd.DataFrame(np.repeat(theta, 3, axis=0), index=para_ids, columns=labels),
+        empty_docs_=(),
+    )
+    groups = pd.Series(["a"] * 5 + ["b"] * 7, index=ids)
+    clusters = pd.Series([p.split("/")[0] for p in para_ids], index=para_ids)
+    plain = T.topic_prevalence(docs_model, groups, n_boot=200, random_state=5)
+    clustered = T.topic_prevalence(
+        para_model, groups, n_boot=200, random_state=5, clusters=clusters
+    )
+    cols = ["group", "topic", "mean", "lo", "hi", "n_docs"]
+    pd.testing.assert_frame_equal(plain[cols], clustered[cols], rtol=1e-12)
+    assert list(clustered["n_units"]) == [15] * 3 + [21] * 3
 
 
 # --------------------------------------------------------------------------- exports
@@ -480,10 +603,72 @@ def test_save_tables_and_model_roundtrip(lda, seeded, dtm, tmp_path):
         T.load_model(tmp_path / "tables")
 
 
+def test_saved_model_is_repeatable_and_stamped(lda, seeded, tmp_path):
+    import json
+
+    prov = {"corpus_hash": "abc", "config_hash": "def"}
+    for name, model in (("lda", lda), ("seeded", seeded)):
+        a = T.save_model(model, tmp_path / f"{name}_a", provenance=prov)
+        b = T.save_model(model, tmp_path / f"{name}_b", provenance=prov)
+        # gensim's lifecycle log (wall-clock times, temporary paths) is not saved
+        assert [f.name for f in a] == [f.name for f in b]
+        for fa, fb in zip(a, b, strict=True):
+            assert fa.read_bytes() == fb.read_bytes(), fa.name
+    stamp_path = tmp_path / "lda_a" / "textkit_topic_model.json"
+    stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    assert stamp["provenance"] == prov
+    assert stamp["config"]["n_topics"] == 5 and stamp["config"]["random_state"] == 3
+    assert {"gensim", "numpy", "scikit-learn"} <= set(stamp["library_versions"])
+    assert set(stamp["files"]) >= {"model.gensim", "doc_topic.parquet"}
+    # another gensim version: loaded, with a warning naming the versions
+    stamp["library_versions"]["gensim"] = "0.0.1"
+    stamp_path.write_text(json.dumps(stamp), encoding="utf-8")
+    with pytest.warns(UserWarning, match="gensim 0.0.1"):
+        T.load_model(tmp_path / "lda_a")
+
+
+def test_ldavis_export_is_optional(lda, dtm, tmp_path):
+    try:
+        import pyLDAvis  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match="pyLDAvis"):
+            T.save_ldavis_html(lda, tmp_path / "vis.html", dtm)
+        assert not (tmp_path / "vis.html").exists()
+    else:
+        path = T.save_ldavis_html(lda, tmp_path / "vis.html", dtm)
+        assert "LDAvis" in path.read_text(encoding="utf-8")
+
+
 def test_plot_top_terms(lda):
     fig = P.plot_top_terms(T.top_terms(lda, n=6, by="frex"))
     assert isinstance(fig, Figure)
     assert fig.textkit_data["topic"].nunique() == 5
+
+
+def test_topic_summary_and_seeded_comparison_plot(lda, seeded, dtm):
+    summary = T.topic_summary(lda, n=5)
+    assert list(summary["topic"]) == list(lda.topic_labels_)
+    np.testing.assert_allclose(summary["prevalence"].sum(), 1.0)
+    frex = T.top_terms(lda, n=5, by="frex")
+    assert summary["top_frex"].iloc[0].split() == list(frex.loc[frex["topic"] == "T01", "term"])
+    unseeded = T.LdaTopicModel(6, random_state=0, **FAST).fit(dtm)
+    fig = P.plot_seeded_comparison(T.compare_models(seeded, unseeded))
+    assert isinstance(fig, Figure)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels[0].startswith("stability") and labels[1].startswith("service_law")
+    with pytest.raises(ValueError, match="no seeded topic"):
+        P.plot_seeded_comparison(T.compare_models(unseeded, lda))
+
+
+def test_prevalence_plot_legend_counts_articles(lda, topic_data):
+    docs, data = topic_data
+    eras = docs.set_index("doc_id")["era"]
+    table = T.topic_prevalence(lda, eras, n_boot=50, clusters=data.unit_doc)
+    fig = P.plot_prevalence(table, title="By era")
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    n = table.drop_duplicates("group").set_index("group")["n_docs"]
+    assert texts == [f"{g} (n={n[g]})" for g in sorted(n.index)]
+    assert fig.axes[0].get_title() == "By era"
 
 
 def test_multicore_option_runs(dtm):
@@ -505,3 +690,15 @@ def test_topic_config_from_textkit_toml(tmp_path):
     path.write_text("[topics]\nstability_seeds = [0]\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="stability_seeds"):
         stage_config(T.TopicConfig, load_config(path), "topics")
+    path.write_text("[topics]\nmin_df = 1.5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="min_df"):
+        stage_config(T.TopicConfig, load_config(path), "topics")
+
+
+def test_project_topics_table_is_valid():
+    from textkit.config import load_config, stage_config
+
+    cfg = stage_config(T.TopicConfig, load_config(ROOT / "textkit.toml"), "topics")
+    # the stability reference run is the reported model
+    assert cfg.stability_seeds[0] == cfg.random_state
+    assert cfg.n_topics in cfg.k_grid

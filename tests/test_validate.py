@@ -192,3 +192,46 @@ def test_plot_confusion_returns_figure():
     fig = plot_confusion(r.confusion)
     assert isinstance(fig, Figure)
     assert fig.textkit_data["count"].sum() == 3
+
+
+def test_validate_measure_on_shipped_coding(built_docs):
+    """The paragraph measure agrees with the authors' coding well above chance."""
+    from textkit.validate import validate_measure
+
+    codes = load_coded_paragraphs()
+    before = codes.copy()
+    report = validate_measure(codes, built_docs)
+    pd.testing.assert_frame_equal(codes, before)
+    assert len(report.table) == len(codes)
+    assert {"balance", "n_stability", "n_service_law"} <= set(report.table.columns)
+    # a paragraph the measure calls stability has more stability than service evidence
+    st = report.table[report.table["measure"] == "stability"]
+    assert (st["n_stability"] > st["n_service_law"]).all()
+    # agreement well above chance (kappa 0 = chance; the data card records the values)
+    assert report.kappa > 0.4 and report.macro_f1 > 0.5 and report.spearman > 0.5
+    # measure and codes never sit at opposite ends of the scale more than rarely
+    assert (report.table["distance"] == 2).mean() < 0.05
+    again = validate_measure(codes, built_docs)
+    assert again.summary() == report.summary()
+    # a coded paragraph that is not in the corpus is an error, not a silent drop
+    bad = codes.copy()
+    bad.loc[0, "text"] = "这一段文字并不在语料中。"
+    with pytest.raises(ValueError, match="S001"):
+        validate_measure(bad, built_docs)
+
+
+def test_sample_config_from_toml(tmp_path):
+    from textkit.config import ConfigError, load_config
+    from textkit.validate import SampleConfig, sample_config
+
+    p = tmp_path / "textkit.toml"
+    p.write_text("[validation]\nn = 8\nrandom_state = 5\n", encoding="utf-8")
+    cfg = sample_config(load_config(p))
+    assert cfg == SampleConfig(n=8, random_state=5)
+    scores = _scores(DOCS)
+    a = draw_validation_sample(DOCS, scores=scores, config=cfg)
+    b = draw_validation_sample(DOCS, n=8, random_state=5, scores=scores)
+    pd.testing.assert_frame_equal(a, b)
+    p.write_text("[validation]\nsize = 8\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[validation\].*size"):
+        sample_config(load_config(p))

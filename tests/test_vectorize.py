@@ -149,6 +149,15 @@ def test_vocabulary_table_by_group():
         vocabulary_table(TOY, by="nope", docs=docs)
 
 
+def test_vocabulary_table_missing_group_is_unknown():
+    # genre rules leave some documents without a genre (NaN): they form their own group
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "genre": ["report", None, float("nan")]})
+    vt = vocabulary_table(TOY, by="genre", docs=docs).set_index("term")
+    assert [c for c in vt.columns if c.startswith("tf_")] == ["tf_report", "tf_unknown"]
+    assert vt.loc["法治", "tf_unknown"] == 3 and vt.loc["上访", "tf_report"] == 1
+    assert (vt["tf_report"] + vt["tf_unknown"] == vt["tf"]).all()
+
+
 def test_on_seed_corpus():
     files = sorted(RAW.glob("*.txt"))[:3]
     docs = pd.DataFrame(
@@ -183,6 +192,7 @@ def test_plot_top_terms():
     # largest at the top: 法治 (3) and 维稳 (3) first (ties by term), then 服务 (2), 上访 (1)
     assert labels[::-1] == ["法治", "维稳", "服务", "上访"]
     assert [p.get_width() for p in ax.patches][::-1] == [3, 3, 2, 1]
+    assert fig.textkit_data["term"].tolist() == ["法治", "维稳", "服务", "上访"]
     colours = {t.get_text(): t.get_color() for t in ax.get_yticklabels()}
     assert colours["维稳"] != colours["法治"]  # highlighted
     stacked = plot_top_terms(vt, n=2, by_group=True)
@@ -192,6 +202,38 @@ def test_plot_top_terms():
         plot_top_terms(vt[["term", "tf", "df"]], by_group=True)
     with pytest.raises(ValueError, match="n"):
         plot_top_terms(vt, n=0)
+
+
+def test_group_rates_and_heat_map():
+    from textkit.plots.vocab import group_rates, plot_group_rates
+
+    docs = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "genre": [None, "report", "speech"]})
+    vt = vocabulary_table(TOY, by="genre", docs=docs)
+    before = vt.copy()
+    rates = group_rates(vt, n=3, per=100)
+    # groups sorted, the missing-value group last; terms by tf then term
+    assert rates.columns.tolist() == ["report", "speech", "unknown"]
+    assert rates.index.tolist() == ["法治", "维稳", "服务"]
+    # d1 (unknown): 4 tokens, 维稳 twice; d2 (report): 3 tokens; d3 (speech): 4 tokens
+    assert rates.loc["维稳", "unknown"] == pytest.approx(50.0)
+    assert rates.loc["维稳", "report"] == pytest.approx(100 / 3)
+    assert rates.loc["法治", "speech"] == pytest.approx(50.0)
+    assert rates.loc["服务", "unknown"] == 0.0
+    fig = plot_group_rates(vt, n=3, per=100)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["法治", "维稳", "服务"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "report\n(3)",
+        "speech\n(4)",
+        "unknown\n(4)",
+    ]
+    assert len(ax.texts) == 9
+    assert fig.textkit_data["term"].tolist() == ["法治", "维稳", "服务"]
+    pd.testing.assert_frame_equal(vt, before)
+    with pytest.raises(ValueError, match="tf_"):
+        group_rates(vt[["term", "tf", "df"]])
+    with pytest.raises(ValueError, match="per"):
+        group_rates(vt, per=0)
 
 
 def test_units_after_parquet_round_trip(tmp_path):
@@ -204,3 +246,46 @@ def test_units_after_parquet_round_trip(tmp_path):
     assert d1.vocabulary == d2.vocabulary and d1.doc_ids == d2.doc_ids == ("a", "b")
     assert (d1.matrix != d2.matrix).nnz == 0
     assert {"社会治安综合治理", "矛盾纠纷", "网格化管理"} <= set(d1.vocabulary)
+
+
+# ------------------------------------------------------------------- corpus-stage figures
+
+
+def test_corpus_figures_on_seed():
+    import json
+
+    import matplotlib.figure
+
+    from textkit.corpus import build_corpus
+    from textkit.plots.corpus import cleaning_table, plot_cleaning, plot_corpus_composition
+
+    docs = build_corpus(RAW).documents
+    before = docs.copy(deep=True)
+    table = cleaning_table(docs)
+    assert table.columns.tolist() == ["page_id", "rule", "chars_removed"]
+    assert (table["chars_removed"] > 0).all()
+    expected = {}
+    for page, log in zip(docs["page_id"], docs["clean_log"], strict=True):
+        for rule, n in json.loads(log or "{}").items():
+            expected[(page, rule)] = expected.get((page, rule), 0) + int(n)
+    got = {(r.page_id, r.rule): r.chars_removed for r in table.itertuples()}
+    assert got == {k: v for k, v in expected.items() if v > 0}
+    fig = plot_cleaning(docs)
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig.textkit_data.equals(table)
+    ax = fig.axes[0]
+    # one annotated cell per non-zero (rule, page); rows ordered by total, totals labelled
+    cells = [int(t.get_text().replace(",", "")) for t in ax.texts]
+    assert sorted(cells) == sorted(table["chars_removed"].tolist())
+    totals = table.groupby("rule")["chars_removed"].sum()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    expected_rows = sorted(totals.index, key=lambda r: (-totals[r], r))
+    assert labels == [f"{r} ({totals[r]:,})" for r in expected_rows]
+    comp = plot_corpus_composition(docs)
+    counts = comp.textkit_data.set_index("page_id")
+    assert counts.columns.tolist() == ["kept", "duplicate", "off-topic", "quarantined"]
+    assert int(counts.to_numpy().sum()) == len(docs) == 36
+    assert counts.loc["000_bf6d7cf6cc31cd7b", "duplicate"] == 1  # the 第一篇 / 第二篇 pair
+    assert counts.loc["004_1031bda60efd16f2", "off-topic"] == 1  # the highway-repair article
+    assert counts["duplicate"].sum() == int(docs["is_duplicate"].sum())
+    pd.testing.assert_frame_equal(docs, before)

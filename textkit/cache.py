@@ -19,6 +19,11 @@ Both are written atomically through :mod:`textkit._io`, parquet first, so a cras
 worst a parquet file without sidecar, which is a miss. On read the sidecar must parse, its
 key material must equal the requested one, and the parquet bytes must match the recorded
 sha256; otherwise the entry is logged, deleted and recomputed, never trusted.
+
+Stages with several outputs (the corpus build: documents, pages, boilerplate tables and a
+JSON report) use :meth:`StageCache.get_or_compute_tables`: one ``<key>.<name>.parquet`` per
+table, JSON parts inside the sidecar, every part checksummed, and the whole entry discarded
+if any part fails verification.
 """
 
 from __future__ import annotations
@@ -359,6 +364,165 @@ class StageCache:
             except ValueError as exc:
                 logger.warning("%s; returning it uncached", exc)
         return df
+
+    # -- entries of several tables (and JSON parts) ------------------------------------
+
+    def _bundle_material(self, stage: str, key_parts: Any) -> str:
+        self._check_stage(stage)
+        return canonical_json(
+            {"stage": stage, "parts": key_parts, "textkit": self.version, "bundle": True}
+        )
+
+    def _bundle_paths(self, stage: str, material: str) -> tuple[Path, str]:
+        key = sha256_bytes(material.encode("utf-8"))
+        return self.directory / stage / f"{key}.json", key
+
+    def _discard_bundle(self, meta_path: Path, key: str) -> None:
+        for p in sorted(meta_path.parent.glob(f"{key}.*")):
+            if p.suffix in (".parquet", ".json"):
+                self._discard(p, meta_path)
+
+    def _load_bundle(self, material: str, meta_path: Path, key: str) -> dict[str, Any]:
+        from textkit._io import dumps_json
+
+        try:
+            meta = json.loads(meta_path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CacheEntryError(f"unreadable sidecar {meta_path.name}: {exc}") from exc
+        if not isinstance(meta, dict) or not isinstance(meta.get("parts"), dict):
+            raise CacheEntryError(f"sidecar {meta_path.name} has no parts")
+        if meta.get("key_material") != material or meta.get("textkit") != self.version:
+            raise CacheEntryError(f"stale entry {meta_path.name}: key material does not match")
+        out: dict[str, Any] = {}
+        for name in meta.get("order", []):
+            part = meta["parts"].get(name)
+            if not isinstance(part, dict):
+                raise CacheEntryError(f"{meta_path.name}: part {name!r} missing")
+            if part.get("kind") == "json":
+                value = part.get("value")
+                if sha256_bytes(dumps_json(value).encode("utf-8")) != part.get("sha256"):
+                    raise CacheEntryError(f"{meta_path.name}: JSON part {name!r} was altered")
+                out[name] = value
+                continue
+            pq_path = meta_path.parent / f"{key}.{name}.parquet"
+            try:
+                data = pq_path.read_bytes()
+            except OSError as exc:
+                raise CacheEntryError(f"missing or unreadable {pq_path.name}: {exc}") from exc
+            if len(data) != part.get("bytes") or sha256_bytes(data) != part.get("sha256"):
+                raise CacheEntryError(f"checksum mismatch for {pq_path.name}: corrupt or truncated")
+            try:
+                df = _read_parquet_bytes(data)
+            except Exception as exc:
+                raise CacheEntryError(f"{pq_path.name} does not parse as parquet: {exc}") from exc
+            if len(df) != part.get("rows"):
+                raise CacheEntryError(
+                    f"{pq_path.name}: {len(df)} rows, sidecar says {part['rows']}"
+                )
+            out[name] = df
+        if sorted(out) != sorted(meta["parts"]):
+            raise CacheEntryError(f"{meta_path.name}: parts and order disagree")
+        return out
+
+    def get_or_compute_tables(
+        self, stage: str, key_parts: Any, compute: Callable[[], Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Like :meth:`get_or_compute` for a stage with several outputs.
+
+        Parameters
+        ----------
+        stage : str
+            Stage name (also the sub-directory).
+        key_parts : JSON-like
+            What the outputs depend on (see :meth:`get_or_compute`).
+        compute : callable
+            Returns a mapping ``name -> DataFrame`` or ``name -> JSON-ready value`` (dicts,
+            lists, strings, numbers); names are letters, digits, ``_``, ``-``, ``.``.
+
+        Returns
+        -------
+        dict
+            The parts in the order ``compute`` returned them: DataFrames (list columns as
+            lists) and JSON values as they round-trip through JSON. On a hit every part
+            has been verified against its sha256; if any part fails, the whole entry is
+            discarded and recomputed.
+
+        Examples
+        --------
+        Caching the corpus build (``textkit.corpus.build_corpus``)::
+
+            parts = cache.get_or_compute_tables(
+                "corpus",
+                {"input": corpus_hash(raw_dir), "config": corpus_config(cfg)},
+                lambda: dataclasses.asdict(build_corpus(raw_dir, corpus_config(cfg))),
+            )
+            build = CorpusBuild(**parts)
+        """
+        from textkit._io import dumps_json
+
+        material = self._bundle_material(stage, key_parts)
+        meta_path, key = self._bundle_paths(stage, material)
+        if self.enabled and meta_path.exists():
+            try:
+                out = self._load_bundle(material, meta_path, key)
+                self.hits += 1
+                logger.info("cache hit: %s %s (%d parts)", stage, key[:12], len(out))
+                return out
+            except CacheEntryError as exc:
+                logger.warning("cache %s: %s; discarding and recomputing", stage, exc)
+                self._discard_bundle(meta_path, key)
+        self.misses += 1
+        result = compute()
+        if not isinstance(result, Mapping) or not result:
+            raise TypeError(f"stage {stage!r}: compute() must return a non-empty mapping of parts")
+        for name in result:
+            if not isinstance(name, str) or not _STAGE_RE.match(name):
+                raise ValueError(f"stage {stage!r}: invalid part name {name!r}")
+        if not self.enabled:
+            return dict(result)
+        parts: dict[str, Any] = {}
+        try:
+            for name, value in result.items():
+                if isinstance(value, pd.DataFrame):
+                    buf = io.BytesIO()
+                    value.to_parquet(buf, engine="pyarrow", index=None)
+                    data = buf.getvalue()
+                    write_bytes(meta_path.parent / f"{key}.{name}.parquet", data)
+                    parts[name] = {
+                        "kind": "table",
+                        "sha256": sha256_bytes(data),
+                        "bytes": len(data),
+                        "rows": len(value),
+                    }
+                else:
+                    text = dumps_json(value)
+                    parts[name] = {
+                        "kind": "json",
+                        "value": json.loads(text),
+                        "sha256": sha256_bytes(text.encode("utf-8")),
+                    }
+        except Exception as exc:  # unstorable output: keep nothing, return it uncached
+            logger.warning(
+                "stage %r: output cannot be cached (%s); returning it uncached", stage, exc
+            )
+            self._discard_bundle(meta_path, key)
+            return dict(result)
+        write_json(
+            meta_path,
+            {
+                "stage": stage,
+                "key": key,
+                "key_material": material,
+                "textkit": self.version,
+                "order": list(result),
+                "parts": parts,
+            },
+        )
+        # JSON parts come back as a hit would return them (tuples as lists, ...)
+        return {
+            name: (value if parts[name]["kind"] == "table" else parts[name]["value"])
+            for name, value in result.items()
+        }
 
     def clear(self, stage: str | None = None) -> int:
         """Delete the entries of one stage (or all); returns the number of files removed."""

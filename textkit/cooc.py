@@ -78,6 +78,8 @@ __all__ = [
     "WEIGHTS",
     "BACKBONES",
     "CoocConfig",
+    "NetworkConfig",
+    "network_config",
     "CoocResult",
     "CoocWarning",
     "NetworkComparison",
@@ -88,6 +90,7 @@ __all__ = [
     "node_table",
     "edge_table",
     "ego_network",
+    "ego_table",
     "compare_networks",
     "export_network",
 ]
@@ -152,6 +155,11 @@ class CoocConfig:
     keyness_column : str, optional
         Score column of the keyness table; default the first of ``keyness``, ``g2``,
         ``G2``, ``log_likelihood``, ``loglik``, ``chi2``, ``score`` present.
+    doc_counts : bool, default True
+        Count, for every edge, the documents in which the pair co-occurs (edge column
+        ``docs``). This is a second sparse product on a matrix whose columns are split by
+        document; it about doubles the counting time, so turn it off for speed when the
+        per-document spread is not needed.
     """
 
     unit: str = "sentence"
@@ -163,6 +171,7 @@ class CoocConfig:
     nodes: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     keyness_column: str | None = None
+    doc_counts: bool = True
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -197,6 +206,8 @@ class CoocConfig:
             raise ValueError("node_selection: 'unit_freq' is not available for unit='window'")
         if self.keyness_column is not None and not isinstance(self.keyness_column, str):
             raise ValueError(f"keyness_column: expected a column name, got {self.keyness_column!r}")
+        if not isinstance(self.doc_counts, bool):
+            raise ValueError(f"doc_counts: expected true or false, got {self.doc_counts!r}")
 
     def as_dict(self) -> dict:
         """The settings as a JSON-ready dict."""
@@ -204,6 +215,146 @@ class CoocConfig:
         d["nodes"] = list(self.nodes) if self.nodes is not None else None
         d["exclude"] = list(self.exclude)
         return d
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """How the networks of a run are pruned, analysed and exported.
+
+    With :class:`CoocConfig` it makes the ``[cooc]`` table of ``textkit.toml``
+    (:func:`network_config` reads both).
+
+    Parameters
+    ----------
+    weight : str, default "jaccard"
+        Edge weight of :func:`build_network` (one of :data:`WEIGHTS`).
+    top_n : int or None, default 60
+        Strongest edges kept (``0`` in the TOML file, or None: all).
+    threshold : float, optional
+        Minimum weight.
+    backbone : {None, "mst", "disparity"}
+        ``"none"`` in the TOML file means None.
+    alpha : float, default 0.05
+        Disparity-filter significance level.
+    overlay_mst : bool, default False
+        Add the maximum spanning tree to the top edges.
+    seed : int, default 42
+        Louvain and layout seed.
+    resolution : float, default 1.0
+        Louvain resolution.
+    ego_terms : tuple of str
+        Centre terms of the ego networks (default 稳定, 维稳, 法治, 服务).
+    ego_neighbours : int, default 12
+        Strongest neighbours kept around each centre term.
+    ego_nodes : int, default 300
+        Size of the node set the ego networks are cut from (larger than the corpus
+        network's, so that a centre term's neighbours are not only the most frequent
+        words).
+    compare_top_n : int, default 40
+        Pairs drawn in the difference graph of :func:`compare_networks`.
+    compare_min_docs : int, default 1
+        ``min_docs`` of :func:`compare_networks`.
+    out_dir : str, default "results/networks"
+        Export directory for :func:`export_network`, relative to the project root.
+    """
+
+    weight: str = "jaccard"
+    top_n: int | None = 60
+    threshold: float | None = None
+    backbone: str | None = None
+    alpha: float = 0.05
+    overlay_mst: bool = False
+    seed: int = 42
+    resolution: float = 1.0
+    ego_terms: tuple[str, ...] = ("稳定", "维稳", "法治", "服务")
+    ego_neighbours: int = 12
+    ego_nodes: int = 300
+    compare_top_n: int = 40
+    compare_min_docs: int = 1
+    out_dir: str = "results/networks"
+
+    def __post_init__(self) -> None:
+        if self.top_n == 0:
+            object.__setattr__(self, "top_n", None)
+        if self.backbone == "none":
+            object.__setattr__(self, "backbone", None)
+        _validate_build(self.weight, self.top_n, self.threshold, self.backbone, self.alpha)
+        if not isinstance(self.overlay_mst, bool):
+            raise ValueError(f"overlay_mst: expected true or false, got {self.overlay_mst!r}")
+        if not _is_int(self.seed):
+            raise ValueError(f"seed: expected an integer, got {self.seed!r}")
+        if not isinstance(self.resolution, (int, float)) or self.resolution <= 0:
+            raise ValueError(f"resolution: expected a positive number, got {self.resolution!r}")
+        terms = (self.ego_terms,) if isinstance(self.ego_terms, str) else tuple(self.ego_terms)
+        if any(not isinstance(t, str) or not t for t in terms):
+            raise ValueError("ego_terms: expected non-empty strings")
+        object.__setattr__(self, "ego_terms", terms)
+        for name in ("ego_neighbours", "ego_nodes", "compare_top_n", "compare_min_docs"):
+            v = getattr(self, name)
+            if not _is_int(v) or v < 1:
+                raise ValueError(f"{name}: expected an integer >= 1, got {v!r}")
+        if not isinstance(self.out_dir, str) or not self.out_dir:
+            raise ValueError(f"out_dir: expected a path, got {self.out_dir!r}")
+
+    def build_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`build_network`."""
+        return {
+            "weight": self.weight,
+            "top_n": self.top_n,
+            "threshold": self.threshold,
+            "backbone": self.backbone,
+            "alpha": self.alpha,
+            "overlay_mst": self.overlay_mst,
+            "seed": self.seed,
+            "resolution": self.resolution,
+        }
+
+    def as_dict(self) -> dict:
+        """The settings as a JSON-ready dict."""
+        d = dataclasses.asdict(self)
+        d["ego_terms"] = list(self.ego_terms)
+        return d
+
+
+def network_config(project: Any = None) -> tuple[CoocConfig, NetworkConfig]:
+    """Read the ``[cooc]`` table of ``textkit.toml`` into the stage's two configs.
+
+    Parameters
+    ----------
+    project : textkit.config.ProjectConfig, optional
+        Parsed file (``textkit.load_config()``); None gives the defaults.
+
+    Returns
+    -------
+    (CoocConfig, NetworkConfig)
+        Keys that are fields of :class:`CoocConfig` (unit, window, n_nodes, exclude ...)
+        go to the first, the others (weight, top_n, ego_terms ...) to the second.
+
+    Raises
+    ------
+    textkit.config.ConfigError
+        For an unknown key (the valid ones are listed) or a refused value.
+    """
+    from .config import ConfigError
+
+    values = project.section("cooc") if project is not None else {}
+    path = getattr(project, "path", None) or "textkit.toml"
+    where = f"{path} [cooc]"
+    cooc_keys = {f.name for f in dataclasses.fields(CoocConfig)}
+    net_keys = {f.name for f in dataclasses.fields(NetworkConfig)}
+    unknown = sorted(set(values) - cooc_keys - net_keys)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown setting(s) {', '.join(unknown)}; "
+            f"valid: {', '.join(sorted(cooc_keys | net_keys))}"
+        )
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    try:
+        cooc = CoocConfig(**{k: v for k, v in values.items() if k in cooc_keys})
+        net = NetworkConfig(**{k: v for k, v in values.items() if k in net_keys})
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    return cooc, net
 
 
 def _is_int(x: Any) -> bool:
@@ -221,8 +372,11 @@ class CoocResult:
         ``unit_freq`` (units containing it), ``doc_freq`` (documents containing it).
     edges : DataFrame
         One row per pair with ``count >= min_count``, sorted by (``source``, ``target``),
-        ``source < target``: ``count``, ``expected``, the weights of :data:`WEIGHTS` and
-        ``p_value`` (of G², 1 df).
+        ``source < target``: ``count``, ``docs`` (number of documents in which the pair
+        co-occurs in at least one unit: an edge with many units but one document is that
+        document's phrasing, not a corpus-wide association; absent with
+        ``doc_counts=False``), ``expected``, the weights of
+        :data:`WEIGHTS` and ``p_value`` (of G², 1 df).
     n_units : int
         Number of units N (windows for ``unit="window"``), empty units included.
     n_docs : int
@@ -413,20 +567,22 @@ def _keyness_scores(keyness: pd.DataFrame | None, config: CoocConfig) -> pd.Data
 
 
 def _unit_rows(
-    units: pd.DataFrame, config: CoocConfig, codes: np.ndarray, token_row: np.ndarray
-) -> tuple[np.ndarray | None, int]:
-    """Unit index of every token (or None for windows) and the number of units."""
+    units: pd.DataFrame, config: CoocConfig, doc_codes: np.ndarray, token_row: np.ndarray
+) -> tuple[np.ndarray, int, np.ndarray]:
+    """Unit index of every token, the number of units and the document of every unit."""
     if config.unit == "sentence":
-        return token_row, len(units)
+        return token_row, len(units), doc_codes
     keys = ["doc_id", "para_id"] if config.unit == "paragraph" else ["doc_id"]
     group = units.groupby(keys, sort=False).ngroup().to_numpy().astype(np.int64)
     n_units = int(group.max()) + 1 if len(group) else 0
-    return group[token_row], n_units
+    unit_doc = np.zeros(n_units, dtype=np.int64)
+    unit_doc[group] = doc_codes
+    return group[token_row], n_units, unit_doc
 
 
 def _window_matrix(
     units: pd.DataFrame, node_col: np.ndarray, token_row: np.ndarray, w: int, n_nodes: int
-) -> tuple[sp.csr_matrix, int]:
+) -> tuple[sp.csr_matrix, int, np.ndarray]:
     doc = pd.factorize(units["doc_id"].astype(str))[0].astype(np.int64)
     tok_doc = doc[token_row]
     n_docs = int(doc.max()) + 1 if len(doc) else 0
@@ -447,7 +603,40 @@ def _window_matrix(
         cols.append(c[ok])
     r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
     k = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    return _binary(r, k, n_units, n_nodes), n_units
+    unit_doc = np.repeat(np.arange(n_docs, dtype=np.int64), n_win)
+    return _binary(r, k, n_units, n_nodes), n_units, unit_doc
+
+
+def _pair_docs(
+    X: sp.csr_matrix, unit_doc: np.ndarray, n_docs: int, src: np.ndarray, tgt: np.ndarray
+) -> np.ndarray:
+    """For each pair (src, tgt), the number of documents with a unit holding both terms.
+
+    The columns of the unit x node matrix are split by document (column ``d * n + i``),
+    so that the product of that matrix with itself is block diagonal, one block
+    ``X_d.T @ X_d`` per document; its non-zeros are the (document, pair) combinations.
+    """
+    n = X.shape[1]
+    if len(src) == 0 or n_docs == 0:
+        return np.zeros(len(src), dtype=np.int64)
+    Xc = X.tocoo()
+    cols = unit_doc[Xc.row] * np.int64(n) + Xc.col
+    Xe = sp.csr_matrix(
+        (np.ones(len(cols), dtype=np.int32), (Xc.row, cols)), shape=(X.shape[0], n_docs * n)
+    )
+    P = (Xe.T @ Xe).tocsr()
+    row = np.repeat(np.arange(P.shape[0], dtype=np.int64) % n, np.diff(P.indptr))
+    col = P.indices.astype(np.int64) % n
+    up = row < col
+    keys = row[up] * n + col[up]
+    want = src.astype(np.int64) * n + tgt
+    if n * n <= 1 << 23:
+        return np.bincount(keys, minlength=n * n)[want].astype(np.int64)
+    uniq, counts = np.unique(keys, return_counts=True)
+    at = np.minimum(np.searchsorted(uniq, want), max(len(uniq) - 1, 0))
+    if len(uniq) == 0:
+        return np.zeros(len(want), dtype=np.int64)
+    return np.where(uniq[at] == want, counts[at], 0).astype(np.int64)
 
 
 def _binary(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -523,8 +712,10 @@ def cooccurrence(
         else np.arange(len(units), dtype=np.int64)
     )
     n_docs = int(doc_codes.max()) + 1 if len(doc_codes) else 0
-    unit_of_token, n_units = (
-        _unit_rows(units, config, codes, token_row) if config.unit != "window" else (None, 0)
+    unit_of_token, n_units, unit_doc = (
+        _unit_rows(units, config, doc_codes, token_row)
+        if config.unit != "window"
+        else (None, 0, None)
     )
     stats = pd.DataFrame({"term": vocab.astype(str), "freq": freq})
     # distinct counts over all terms need a sort of every token: only when they choose nodes
@@ -556,7 +747,7 @@ def cooccurrence(
         .astype(np.int64)
     )
     if config.unit == "window":
-        X, n_units = _window_matrix(units, col, token_row, config.window, n_nodes)
+        X, n_units, unit_doc = _window_matrix(units, col, token_row, config.window, n_nodes)
     else:
         X = _binary(unit_of_token[on_node], col[on_node], n_units, n_nodes)
     C = (X.T @ X).tocsr()
@@ -577,15 +768,23 @@ def cooccurrence(
     order = np.lexsort((tgt, src))
     src, tgt, cnt = src[order], tgt[order], cnt[order]
     w = association(cnt, unit_freq[src], unit_freq[tgt], n_units)
+    if config.unit == "document":
+        docs = cnt.astype(np.int64)
+    elif config.doc_counts:
+        docs = _pair_docs(X, unit_doc, n_docs, src, tgt)
+    else:
+        docs = None
     terms = np.asarray(node_terms, dtype=object)
     edges = pd.DataFrame(
         {
             "source": terms[src] if len(src) else np.array([], dtype=object),
             "target": terms[tgt] if len(tgt) else np.array([], dtype=object),
+            **({"docs": docs} if docs is not None else {}),
             **w,
         }
     )
-    edges = edges[["source", "target", "count", "expected", *WEIGHTS[1:], "p_value"]]
+    first = ["source", "target", "count", *(["docs"] if docs is not None else [])]
+    edges = edges[[*first, "expected", *WEIGHTS[1:], "p_value"]]
     edges = edges.reset_index(drop=True)
     if n_units == 0:
         _warn("cooccurrence: the units table has no unit; the network is empty")
@@ -693,7 +892,7 @@ def build_network(
     networkx.Graph
         Nodes added in sorted term order with ``label``, ``freq``, ``unit_freq``,
         ``doc_freq`` (and ``community``); edges in sorted (source, target) order with
-        ``weight``, ``count``, ``expected``, every weight of :data:`WEIGHTS`, ``p_value``,
+        ``weight``, ``count``, ``docs``, ``expected``, every weight of :data:`WEIGHTS`, ``p_value``,
         ``mst`` and ``disparity_alpha``. ``G.graph`` holds scalar settings and ``config``
         (the full recipe as JSON text).
 
@@ -776,12 +975,18 @@ def build_network(
             unit_freq=int(r.unit_freq),
             doc_freq=int(r.doc_freq),
         )
-    attr_cols = ["count", "expected", *WEIGHTS[1:], "p_value", "mst", "disparity_alpha"]
+    attr_cols = ["count", "docs", "expected", *WEIGHTS[1:], "p_value", "mst", "disparity_alpha"]
+    attr_cols = [c for c in attr_cols if c in chosen.columns]
     for rec in chosen[["source", "target", weight, *attr_cols]].itertuples(index=False):
         s, t, wt, *vals = rec
         attrs: dict[str, Any] = {"weight": float(wt)}
         for name, v in zip(attr_cols, vals, strict=True):
-            attrs[name] = bool(v) if name == "mst" else int(v) if name == "count" else float(v)
+            if name == "mst":
+                attrs[name] = bool(v)
+            elif name in ("count", "docs"):
+                attrs[name] = int(v)
+            else:
+                attrs[name] = float(v)
         G.add_edge(s, t, **attrs)
     if G.number_of_edges() == 0:
         _warn(
@@ -973,7 +1178,14 @@ def edge_table(G: nx.Graph) -> pd.DataFrame:
     return df.sort_values(["source", "target"], kind="mergesort").reset_index(drop=True)
 
 
-def ego_network(G: nx.Graph, term: str | Sequence[str], radius: int = 1) -> nx.Graph:
+def ego_network(
+    G: nx.Graph,
+    term: str | Sequence[str],
+    radius: int = 1,
+    *,
+    max_neighbours: int | None = None,
+    weight: str = "weight",
+) -> nx.Graph:
     """The neighbourhood of one or more terms.
 
     Parameters
@@ -984,12 +1196,20 @@ def ego_network(G: nx.Graph, term: str | Sequence[str], radius: int = 1) -> nx.G
         their ego networks.
     radius : int, default 1
         Number of hops.
+    max_neighbours : int, optional
+        At each hop, a node brings in at most this many new neighbours, its strongest by
+        ``weight`` (ties by count, then term). Use it on a lightly pruned network (e.g.
+        ``build_network(res, top_n=None)``) to get a readable ego network of a frequent
+        term. Default: every neighbour.
+    weight : str, default "weight"
+        Edge attribute ranking the neighbours.
 
     Returns
     -------
     networkx.Graph
-        Induced subgraph (a copy, nodes and edges in sorted order) with node attribute
-        ``ego`` (True for the centre terms) and ``hops`` (distance to the nearest centre).
+        Induced subgraph (a copy, nodes and edges in sorted order; the ties among the
+        neighbours included) with node attribute ``ego`` (True for the centre terms) and
+        ``hops`` (distance to the nearest centre).
 
     Raises
     ------
@@ -1001,6 +1221,8 @@ def ego_network(G: nx.Graph, term: str | Sequence[str], radius: int = 1) -> nx.G
         raise ValueError("term: give at least one term")
     if not _is_int(radius) or radius < 0:
         raise ValueError(f"radius: expected an integer >= 0, got {radius!r}")
+    if max_neighbours is not None and (not _is_int(max_neighbours) or max_neighbours < 1):
+        raise ValueError(f"max_neighbours: expected an integer >= 1 or None, got {max_neighbours!r}")
     for c in centres:
         if c not in G:
             near = sorted(n for n in G.nodes if c in n or n in c)[:8]
@@ -1008,15 +1230,81 @@ def ego_network(G: nx.Graph, term: str | Sequence[str], radius: int = 1) -> nx.G
             raise KeyError(
                 f"term {c!r} is not a node of the network ({G.number_of_nodes()} nodes){hint}"
             )
-    hops: dict[str, int] = {}
-    for c in sorted(centres):
-        for n, d in nx.single_source_shortest_path_length(G, c, cutoff=radius).items():
-            hops[n] = min(d, hops.get(n, d))
+
+    def strength(u: str, v: str) -> tuple:
+        d = G.edges[u, v]
+        w = d.get(weight, 1.0)
+        w = float(w) if w is not None and np.isfinite(float(w)) else -np.inf
+        return (-w, -float(d.get("count", 0)), v)
+
+    hops: dict[str, int] = {c: 0 for c in sorted(set(centres))}
+    frontier = sorted(hops)
+    for hop in range(1, radius + 1):
+        new: list[str] = []
+        for u in frontier:
+            cand = sorted((v for v in G.adj[u] if v not in hops), key=lambda v: strength(u, v))
+            if max_neighbours is not None:
+                cand = cand[:max_neighbours]
+            for v in cand:
+                if v not in hops:
+                    hops[v] = hop
+                    new.append(v)
+        frontier = sorted(new)
     H = _sorted_copy(G.subgraph(hops))
     for n in H.nodes:
         H.nodes[n]["ego"] = n in centres
         H.nodes[n]["hops"] = int(hops[n])
     return H
+
+
+def ego_table(
+    G: nx.Graph, terms: str | Sequence[str], max_neighbours: int | None = 12
+) -> pd.DataFrame:
+    """The strongest neighbours of each centre term, as a table.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        A network from :func:`build_network` (lightly pruned, e.g. ``top_n=None``).
+    terms : str or sequence of str
+        Centre terms; terms that are not nodes are skipped with a log message.
+    max_neighbours : int or None, default 12
+
+    Returns
+    -------
+    DataFrame
+        ``term``, ``rank`` (1 = strongest), ``neighbour``, ``weight`` and the edge's
+        ``count``, ``docs``, ``expected``, ``pmi`` and ``p_value`` when present; ordered
+        by the given terms, then rank (ties by count, then neighbour).
+    """
+    centres = [terms] if isinstance(terms, str) else list(terms)
+    if max_neighbours is not None and (not _is_int(max_neighbours) or max_neighbours < 1):
+        raise ValueError(f"max_neighbours: expected an integer >= 1 or None, got {max_neighbours!r}")
+    extra = ("count", "docs", "expected", "pmi", "p_value")
+    rows = []
+    for c in centres:
+        if c not in G:
+            logger.info("ego_table: %r is not a node of the network; skipped", c)
+            continue
+        nbrs = sorted(
+            G.adj[c],
+            key=lambda v, c=c: (
+                -float(G.edges[c, v].get("weight", 1.0)),
+                -float(G.edges[c, v].get("count", 0)),
+                v,
+            ),
+        )
+        if max_neighbours is not None:
+            nbrs = nbrs[:max_neighbours]
+        for rank, v in enumerate(nbrs, start=1):
+            d = G.edges[c, v]
+            row = {"term": c, "rank": rank, "neighbour": v, "weight": d.get("weight")}
+            row.update({k: d[k] for k in extra if k in d})
+            rows.append(row)
+    cols = ["term", "rank", "neighbour", "weight"]
+    if rows:
+        cols += [k for k in extra if k in rows[0]]
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _sorted_copy(G: nx.Graph) -> nx.Graph:
@@ -1046,12 +1334,14 @@ class NetworkComparison:
     result_a, result_b : CoocResult
         Counts of each group (``min_count=1``, same node set).
     changes : DataFrame
-        Every pair reaching ``min_count`` in at least one group, sorted by decreasing
-        ``abs_diff``: ``source``, ``target``, ``count_a``, ``count_b``, ``rate_a``,
-        ``rate_b`` (share of units with the pair), ``weight_a``, ``weight_b``, ``diff``
-        (= weight_a - weight_b), ``abs_diff``, ``group`` (label of the group where the
-        association is stronger), ``g2`` and ``p_value`` (log-likelihood test that the
-        share of units holding the pair differs between the groups).
+        Every pair reaching ``min_count`` in at least one group (and ``min_docs`` in the
+        group where it is stronger), sorted by decreasing ``abs_diff``: ``source``,
+        ``target``, ``count_a``, ``count_b``, ``docs_a``, ``docs_b`` (documents with the
+        pair), ``rate_a``, ``rate_b`` (share of units with the pair), ``weight_a``,
+        ``weight_b``, ``diff`` (= weight_a - weight_b), ``abs_diff``, ``group`` (label of
+        the group where the association is stronger), ``g2`` and ``p_value``
+        (log-likelihood test that the share of units holding the pair differs between
+        the groups; units are not independent, so read it as a screening score).
     graph : networkx.Graph
         Difference graph: the ``top_n`` pairs of ``changes``, edge attributes as in the
         table plus ``weight`` = ``abs_diff``; node attributes ``freq_a``, ``freq_b``.
@@ -1074,6 +1364,7 @@ def compare_networks(
     weight: str = "jaccard",
     labels: tuple[str, str] = ("a", "b"),
     top_n: int | None = 40,
+    min_docs: int = 1,
 ) -> NetworkComparison:
     """Compare co-occurrence in two groups of documents on the same node set.
 
@@ -1094,10 +1385,20 @@ def compare_networks(
         Group names used in ``group``.
     top_n : int or None, default 40
         Number of most-changed pairs in the difference graph (None: all).
+    min_docs : int, default 1
+        Keep a pair only when it co-occurs in at least this many documents of the group
+        where its association is stronger. With few documents per group, 2 or 3 keeps one
+        document's recurring phrasing (a list of duties, a repeated slogan) from leading
+        the table.
 
     Returns
     -------
     NetworkComparison
+
+    Warns
+    -----
+    CoocWarning
+        When no pair is left; ``changes`` is then empty and ``graph`` has no node.
     """
     config = config if config is not None else CoocConfig()
     if weight not in _NORMALISED:
@@ -1111,6 +1412,8 @@ def compare_networks(
         raise ValueError(f"labels: expected two different non-empty strings, got {labels!r}")
     if top_n is not None and (not _is_int(top_n) or top_n < 1):
         raise ValueError(f"top_n: expected an integer >= 1 or None, got {top_n!r}")
+    if not _is_int(min_docs) or min_docs < 1:
+        raise ValueError(f"min_docs: expected an integer >= 1, got {min_docs!r}")
     if nodes is None:
         both = pd.concat(
             [
@@ -1121,27 +1424,39 @@ def compare_networks(
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", CoocWarning)
-            nodes = cooccurrence(both, dataclasses.replace(config, min_count=1)).nodes["term"]
+            pick = dataclasses.replace(config, min_count=1, doc_counts=False)
+            nodes = cooccurrence(both, pick).nodes["term"]
     nodes = tuple(sorted(set(nodes)))
     if not nodes:
         raise ValueError("nodes: the node set is empty")
-    cfg = dataclasses.replace(config, node_selection="list", nodes=nodes, min_count=1)
+    cfg = dataclasses.replace(
+        config, node_selection="list", nodes=nodes, min_count=1, doc_counts=True
+    )
     ra = cooccurrence(units_a, cfg)
     rb = cooccurrence(units_b, cfg)
-    ea = ra.edges.set_index(["source", "target"])["count"]
-    eb = rb.edges.set_index(["source", "target"])["count"]
+    ea = ra.edges.set_index(["source", "target"])[["count", "docs"]]
+    eb = rb.edges.set_index(["source", "target"])[["count", "docs"]]
     pairs = sorted(set(ea.index) | set(eb.index))
-    ca = np.array([int(ea.get(p, 0)) for p in pairs], dtype=np.int64)
-    cb = np.array([int(eb.get(p, 0)) for p in pairs], dtype=np.int64)
+    index = pd.MultiIndex.from_tuples(pairs, names=["source", "target"]) if pairs else None
+    ta = ea.reindex(index, fill_value=0) if index is not None else ea
+    tb = eb.reindex(index, fill_value=0) if index is not None else eb
+    ca, da = ta["count"].to_numpy(np.int64), ta["docs"].to_numpy(np.int64)
+    cb, db = tb["count"].to_numpy(np.int64), tb["docs"].to_numpy(np.int64)
     keep = np.maximum(ca, cb) >= config.min_count
     pairs = [p for p, k in zip(pairs, keep, strict=True) if k]
-    ca, cb = ca[keep], cb[keep]
+    ca, cb, da, db = ca[keep], cb[keep], da[keep], db[keep]
     ufa = dict(zip(ra.nodes["term"], ra.nodes["unit_freq"], strict=True))
     ufb = dict(zip(rb.nodes["term"], rb.nodes["unit_freq"], strict=True))
     src = [p[0] for p in pairs]
     tgt = [p[1] for p in pairs]
     wa = association(ca, [ufa[s] for s in src], [ufa[t] for t in tgt], max(ra.n_units, 1))[weight]
     wb = association(cb, [ufb[s] for s in src], [ufb[t] for t in tgt], max(rb.n_units, 1))[weight]
+    if min_docs > 1:
+        ok = np.where(wa >= wb, da, db) >= min_docs
+        pairs = [p for p, k in zip(pairs, ok, strict=True) if k]
+        src = [p[0] for p in pairs]
+        tgt = [p[1] for p in pairs]
+        ca, cb, da, db, wa, wb = ca[ok], cb[ok], da[ok], db[ok], wa[ok], wb[ok]
     # does the share of units holding the pair differ? 2 x 2: group x (pair present / absent)
     na, nb = ra.n_units, rb.n_units
     test = association(ca, ca + cb, np.full(len(ca), na), na + nb) if len(ca) else None
@@ -1152,6 +1467,8 @@ def compare_networks(
             "target": tgt,
             "count_a": ca,
             "count_b": cb,
+            "docs_a": da,
+            "docs_b": db,
             "rate_a": ca / na if na else np.zeros(len(ca)),
             "rate_b": cb / nb if nb else np.zeros(len(cb)),
             "weight_a": wa,
@@ -1167,7 +1484,10 @@ def compare_networks(
         ["abs_diff", "source", "target"], ascending=[False, True, True], kind="mergesort"
     ).reset_index(drop=True)
     if changes.empty:
-        _warn("compare_networks: no pair reaches min_count in either group")
+        _warn(
+            f"compare_networks: no pair reaches min_count={config.min_count} in either group "
+            f"(with min_docs={min_docs})"
+        )
     top = changes if top_n is None else changes.head(top_n)
     G = nx.Graph()
     G.graph.update(
@@ -1180,7 +1500,14 @@ def compare_networks(
             "n_units_a": int(na),
             "n_units_b": int(nb),
             "config": json.dumps(
-                {"cooc": cfg.as_dict(), "weight": weight, "labels": list(labels), "top_n": top_n},
+                {
+                    "cooc": cfg.as_dict(),
+                    "min_count": config.min_count,
+                    "min_docs": min_docs,
+                    "weight": weight,
+                    "labels": list(labels),
+                    "top_n": top_n,
+                },
                 ensure_ascii=False,
                 sort_keys=True,
             ),
@@ -1201,6 +1528,8 @@ def compare_networks(
             weight_b=float(r.weight_b),
             count_a=int(r.count_a),
             count_b=int(r.count_b),
+            docs_a=int(r.docs_a),
+            docs_b=int(r.docs_b),
             group=str(r.group),
             g2=float(r.g2),
             p_value=float(r.p_value),

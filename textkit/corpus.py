@@ -18,8 +18,11 @@ Article status:
   annotated as not relevant (off-topic); ``flag_reason`` says which;
 * ``kept`` — everything else.
 
-The identity *articles found = kept + flagged + quarantined* and *files = read + rejected*
-are checked in code; a violation raises :class:`CorpusError`. :func:`write_corpus` writes
+The identities *files = read + rejected* (rejected counted by reason in
+``report["rejected_by_reason"]``), *articles found = kept + flagged + quarantined* and
+*articles found = sum of the articles per file* are checked in code; a violation raises
+:class:`CorpusError`. Articles a page marks but that hold no text after cleaning are
+counted per file (``n_dropped``) and in ``report["articles"]["dropped_boilerplate"]``. :func:`write_corpus` writes
 the tables and the report through :mod:`textkit._io`; the output is byte-identical across
 runs (no timestamps, no absolute paths, sorted keys and rows).
 """
@@ -85,7 +88,8 @@ _STATUSES = ("kept", "flagged", "quarantined")
 
 
 class CorpusError(RuntimeError):
-    """The corpus accounting does not add up (a bug, never a property of the input)."""
+    """The corpus accounting does not add up (a bug, never a property of the input), or a
+    written corpus directory is inconsistent (an interrupted build, a file changed since)."""
 
 
 @dataclass(frozen=True)
@@ -133,7 +137,8 @@ class CorpusBuild:
     documents : pandas.DataFrame
         One row per article found (columns :data:`DOCUMENT_COLUMNS`), sorted by ``doc_id``.
     pages : pandas.DataFrame
-        One row per input file (the ingest table plus ``n_articles`` and ``split_note``).
+        One row per input file (the ingest table plus ``n_articles``, ``n_dropped``,
+        ``header_chars``, ``footer_chars`` and ``split_note``).
     boilerplate : pandas.DataFrame
         Paragraphs repeated across documents (``textkit.dedup.repeated_paragraphs``).
     report : dict
@@ -234,6 +239,12 @@ def _report(
     rejected = int((pages["status"] == "rejected").sum())
     if read + rejected != n_files:
         raise CorpusError(f"files: {n_files} != {read} read + {rejected} rejected")
+    by_kind: dict[str, int] = {}
+    for rec in pages[pages["status"] == "rejected"].to_dict("records"):
+        kind = str(rec.get("reject_kind") or "other")
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    if sum(by_kind.values()) != rejected:
+        raise CorpusError(f"files: {rejected} rejected != sum of rejections by reason {by_kind}")
     counts = {s: int((docs["status"] == s).sum()) for s in _STATUSES}
     n_art = len(docs)
     if sum(counts.values()) != n_art:
@@ -241,6 +252,11 @@ def _report(
             f"articles: {n_art} found != {counts['kept']} kept + {counts['flagged']} flagged + "
             f"{counts['quarantined']} quarantined"
         )
+    if int(pages["n_articles"].sum()) != n_art:
+        raise CorpusError(
+            f"articles: {n_art} found != {int(pages['n_articles'].sum())} counted per file"
+        )
+    n_dropped = int(pages["n_dropped"].sum())
     reasons = docs.loc[docs["status"] == "flagged", "flag_reason"].astype(str)
     totals: dict[str, int] = {}
     per_doc: dict[str, dict[str, int]] = {}
@@ -259,6 +275,7 @@ def _report(
                 "encoding": rec["encoding"],
                 "repairs": rec["repairs"],
                 "n_articles": int(rec["n_articles"]),
+                "n_dropped": int(rec["n_dropped"]),
                 "header_chars": int(rec["header_chars"]),
                 "footer_chars": int(rec["footer_chars"]),
                 "note": rec["split_note"],
@@ -268,6 +285,7 @@ def _report(
     return {
         "raw_dir": _relative(raw_dir),
         "files": {"total": n_files, "read": read, "rejected": rejected},
+        "rejected_by_reason": dict(sorted(by_kind.items())),
         "rejected_files": [
             {"file": r["file"], "reason": r["reason"]}
             for r in pages_rows
@@ -279,6 +297,7 @@ def _report(
             **counts,
             "flagged_duplicate": int(reasons.str.contains("duplicate of").sum()),
             "flagged_off_topic": int(reasons.str.contains("off-topic").sum()),
+            "dropped_boilerplate": n_dropped,
             "identity": (
                 f"{n_art} found = {counts['kept']} kept + {counts['flagged']} flagged + "
                 f"{counts['quarantined']} quarantined"
@@ -378,7 +397,7 @@ def build_corpus(
         else:
             notes.append(str(log["note"].get(rec["page_id"], "")))
     pages["split_note"] = notes
-    for col in ("header_chars", "footer_chars"):
+    for col in ("n_dropped", "header_chars", "footer_chars"):
         pages[col] = [int(log[col].get(p, 0)) for p in pages["page_id"]]
     report = _report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
@@ -433,7 +452,14 @@ def render_report_md(report: dict) -> str:
         "",
         "## Files",
         "",
-        f"{f['total']} files: {f['read']} read, {f['rejected']} rejected.",
+        f"{f['total']} files: {f['read']} read, {f['rejected']} rejected"
+        + (
+            " ("
+            + ", ".join(f"{k}: {v}" for k, v in report.get("rejected_by_reason", {}).items())
+            + ")."
+            if f["rejected"]
+            else "."
+        ),
         "",
         "| file | status | encoding | articles | header chars | footer chars | note |",
         "|---|---|---|---|---|---|---|",
@@ -449,7 +475,8 @@ def render_report_md(report: dict) -> str:
         "## Articles",
         "",
         f"{a['identity']} ({a['flagged_duplicate']} flagged as duplicates, "
-        f"{a['flagged_off_topic']} as off-topic).",
+        f"{a['flagged_off_topic']} as off-topic); "
+        f"{a.get('dropped_boilerplate', 0)} marked article(s) without text dropped as boilerplate.",
         "",
     ]
     for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
@@ -494,17 +521,24 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
     -------
     list of pathlib.Path
         ``documents.parquet``, ``documents.csv``, ``pages.csv``, ``boilerplate.csv``,
-        ``corpus_report.json``, ``corpus_report.md`` (in that order).
+        ``corpus_report.json``, ``corpus_report.md`` (in that order). Every file is written
+        atomically; the JSON report, written after the tables, is ``build.report`` plus
+        ``outputs``: the sha256 of each table file.
     """
     out = Path(out_dir)
     pages = build.pages.drop(columns=["text"], errors="ignore")
-    return [
+    tables = [
         _io.write_parquet(out / "documents.parquet", _parquet_ready(build.documents)),
         _io.write_csv(out / "documents.csv", _csv_ready(build.documents)),
         _io.write_csv(out / "pages.csv", _csv_ready(pages)),
         _io.write_csv(out / "boilerplate.csv", _csv_ready(build.boilerplate)),
-        _io.write_json(out / "corpus_report.json", build.report),
-        _io.write_text(out / "corpus_report.md", render_report_md(build.report)),
+    ]
+    # the report is written after the tables and records their hashes: a build interrupted
+    # before it finished leaves tables that do not match the report, which load_corpus refuses
+    report = {**build.report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
+    return tables + [
+        _io.write_json(out / "corpus_report.json", report),
+        _io.write_text(out / "corpus_report.md", render_report_md(report)),
     ]
 
 
@@ -524,12 +558,40 @@ def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.Dat
     ------
     FileNotFoundError
         If neither file exists (run ``textkit corpus build`` first).
+    CorpusError
+        If ``corpus_report.json`` is missing or unreadable, or the table's sha256 differs
+        from the one the report records (a build interrupted after writing some tables,
+        or a file changed since the build).
     """
     d = Path(processed_dir)
-    if (d / "documents.parquet").is_file():
-        return pd.read_parquet(d / "documents.parquet")
-    if (d / "documents.csv").is_file():
-        return pd.read_csv(d / "documents.csv", keep_default_na=False)
+    for name in ("documents.parquet", "documents.csv"):
+        path = d / name
+        if not path.is_file():
+            continue
+        _verify_output(path, d / "corpus_report.json")
+        if name.endswith(".parquet"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path, keep_default_na=False)
     raise FileNotFoundError(
         f"no documents.parquet or documents.csv in {d}; run `textkit corpus build` first"
     )
+
+
+def _verify_output(path: Path, report_path: Path) -> None:
+    rerun = "run `textkit corpus build` again"
+    if not report_path.is_file():
+        raise CorpusError(
+            f"{path}: no {report_path.name} beside it (the build did not finish); {rerun}"
+        )
+    try:
+        expected = json.loads(report_path.read_text(encoding="utf-8")).get("outputs")
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as exc:
+        raise CorpusError(f"{report_path}: unreadable report ({exc}); {rerun}") from exc
+    if expected is None:
+        logger.warning("%s records no output hashes (older textkit); not verified", report_path)
+        return
+    if expected.get(path.name) != _io.sha256_file(path):
+        raise CorpusError(
+            f"{path} does not match {report_path.name} (sha256 differs): the last build was "
+            f"interrupted or the file was changed; {rerun}"
+        )

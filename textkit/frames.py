@@ -7,7 +7,8 @@ can audit:
   nothing removed, so every occurrence is seen). The default segmenter has every lexicon term
   in its dictionary, so multiword terms are single tokens; a term that a segmenter still
   splits is found by joining up to ``FrameConfig.max_join`` consecutive tokens, longest
-  match first (社会治安综合治理 is one hit, not 社会治安 + 综合治理).
+  match first (社会治安综合治理 is one hit, not 社会治安 + 综合治理). A term inside a longer
+  dictionary word (综治办, 社区治安, 综治维稳) is found too (``FrameConfig.inside_tokens``).
 * **Context rules** (data in ``frames.yaml``) are applied clause by clause (clauses end at
   ，；：。！？ and newlines). A term inside the ``scope`` of a negation rule
   (不能以维稳代替维权, 不是…而是…, 不再…, …而非…, 避免单纯依靠…) or on the *from* side of a
@@ -35,7 +36,9 @@ can audit:
 Transparency tools: :func:`frame_hits` (every occurrence with its clause and the rule that
 changed it), :func:`term_contributions` (which words drive a score), :func:`kwic` (key word in
 context on the cleaned text) and :func:`keyness` (Dunning G², chi², log ratio) to find the
-words that distinguish two groups of texts.
+words that distinguish two groups of texts; :func:`frame_keyness` compares the documents of
+one frame label with those of another (or with the rest). :func:`frame_config` reads the
+``[frames]`` table of ``textkit.toml``.
 
 Usage::
 
@@ -65,7 +68,9 @@ from textkit.lexicon import FRAMES, Lexicon, load_lexicon
 
 __all__ = [
     "FrameConfig",
+    "frame_config",
     "frame_hits",
+    "frame_keyness",
     "keyness",
     "kwic",
     "score_frames",
@@ -107,6 +112,13 @@ class FrameConfig:
         Apply the lexicon's context rules.
     max_join : int, default 4
         Longest run of raw tokens joined to find a lexicon term the segmenter split.
+    inside_tokens : bool, default True
+        Also find lexicon terms inside longer tokens of the segmenter's dictionary
+        (综治办 -> 综治, 社区治安 -> 治安, 综治维稳 -> 综治 + 维稳; leftmost-longest,
+        non-overlapping). Without it a quarter of the seed corpus's frame-term
+        occurrences are lost inside compounds. Words that contain a term without carrying
+        its meaning (自治区) are listed in the lexicon with weight 0, so they win as the
+        longer match.
     min_hits : float, default 3.0
         Fewer weighted frame hits than this -> ``neither``.
     min_per_1k : float, default 2.0
@@ -123,6 +135,7 @@ class FrameConfig:
     denominator: str = "analysis"
     context_rules: bool = True
     max_join: int = 4
+    inside_tokens: bool = True
     min_hits: float = 3.0
     min_per_1k: float = 2.0
     label_threshold: float = 0.2
@@ -160,14 +173,39 @@ class FrameConfig:
                 f"FrameConfig.denominator: expected one of {_DENOMINATORS}, "
                 f"got {self.denominator!r}"
             )
-        if not isinstance(self.context_rules, bool):
-            raise ValueError(
-                f"FrameConfig.context_rules: expected True or False, got {self.context_rules!r}"
-            )
+        for name in ("context_rules", "inside_tokens"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(
+                    f"FrameConfig.{name}: expected True or False, got {getattr(self, name)!r}"
+                )
 
     def as_json(self) -> dict:
         """Settings as a JSON-ready dict."""
         return asdict(self)
+
+
+def frame_config(project: Any = None, **overrides: Any) -> FrameConfig:
+    """Build a :class:`FrameConfig` from the ``[frames]`` table of ``textkit.toml``.
+
+    Parameters
+    ----------
+    project : textkit.config.ProjectConfig, optional
+        Parsed ``textkit.toml`` (``None``: the defaults).
+    **overrides
+        Settings that win over the file.
+
+    Returns
+    -------
+    FrameConfig
+
+    Raises
+    ------
+    textkit.config.ConfigError
+        Unknown or invalid setting (file, table and key named).
+    """
+    from textkit.config import stage_config
+
+    return stage_config(FrameConfig, project, "frames", **overrides)
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -222,6 +260,9 @@ class _Matcher:
             for k in range(1, len(term)):
                 prefixes.add(term[:k])
         self.prefixes = frozenset(prefixes)
+        self.longest = max((len(t) for t in self.lookup), default=0)
+        self.inside_tokens = config.inside_tokens
+        self._inside: dict[str, list[tuple[int, int, str]]] = {}
         self.rules = lexicon.rules if config.context_rules else ()
 
     def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
@@ -238,8 +279,35 @@ class _Matcher:
                         out.append((base + s, base + e, rule.multiplier, rule.name))
         return out
 
-    def hits(self, tokens: Sequence[str]) -> list[tuple[int, int, str]]:
-        """(start char, end char, term) of every lexicon term in the token sequence."""
+    def inside(self, token: str) -> list[tuple[int, int, str]]:
+        """Lexicon terms inside a longer token (leftmost-longest, non-overlapping).
+
+        Offsets are relative to the token. Cached per token.
+        """
+        found = self._inside.get(token)
+        if found is not None:
+            return found
+        found = []
+        lookup = self.lookup
+        n = len(token)
+        j = 0
+        while j < n - 1:
+            for k in range(min(n, j + self.longest), j + 1, -1):
+                if (k - j) < n and token[j:k] in lookup:
+                    found.append((j, k, token[j:k]))
+                    j = k
+                    break
+            else:
+                j += 1
+        self._inside[token] = found
+        return found
+
+    def hits(self, tokens: Sequence[str]) -> list[tuple[int, int, str, str]]:
+        """(start char, end char, term, token) of every lexicon term in the token sequence.
+
+        ``token`` is the matched token sequence joined, or the longer token a term was found
+        inside (when ``inside_tokens`` is on).
+        """
         offsets = [0]
         for t in tokens:
             offsets.append(offsets[-1] + len(t))
@@ -259,9 +327,13 @@ class _Matcher:
                     if joined not in prefixes:
                         break
             if best is None:
+                if self.inside_tokens and len(tok) > 2:
+                    base = offsets[i]
+                    out.extend((base + a, base + b, term, tok) for a, b, term in self.inside(tok))
                 i += 1
                 continue
-            out.append((offsets[i], offsets[best], "".join(tokens[i:best])))
+            term = "".join(tokens[i:best])
+            out.append((offsets[i], offsets[best], term, term))
             i = best
         return out
 
@@ -291,19 +363,19 @@ def _analyse(
                 if not found:
                     continue
                 scopes = matcher.scopes(sent)
-                for s, e, term in found:
+                for s, e, term, token in found:
                     mult, rule = 1.0, ""
                     for a, b, m, name in scopes:
                         if s < b and e > a and m < mult:
                             mult, rule = m, name
                     t = lookup[term]
                     hits.append(
-                        (doc_id, pid, sid, t.frame, t.category, term, t.weight, mult, rule,
-                         t.weight * mult, s, e, sent)
+                        (doc_id, pid, sid, t.frame, t.category, term, token, t.weight, mult,
+                         rule, t.weight * mult, s, e, sent)
                     )  # fmt: skip
     sent_df = pd.DataFrame(sents, columns=["doc_id", "para_id", "sent_id", "n_tokens"])
-    hit_cols = ["doc_id", "para_id", "sent_id", "frame", "category", "term", "weight",
-                "multiplier", "rule", "value", "start", "end", "sentence"]  # fmt: skip
+    hit_cols = ["doc_id", "para_id", "sent_id", "frame", "category", "term", "token",
+                "weight", "multiplier", "rule", "value", "start", "end", "sentence"]  # fmt: skip
     hit_df = pd.DataFrame(hits, columns=hit_cols)
     return sent_df, hit_df
 
@@ -333,7 +405,8 @@ def frame_hits(
     Returns
     -------
     DataFrame
-        doc_id, para_id, sent_id, frame, category, term, weight (lexicon), multiplier
+        doc_id, para_id, sent_id, frame, category, term, token (the token(s) the term was
+        found in: the term itself, or a longer word such as 综治办), weight (lexicon), multiplier
         (context rule; 1 when none applies), rule (name or ""), value (weight × multiplier),
         start, end (character offsets in the sentence), sentence.
     """
@@ -773,3 +846,65 @@ def keyness(
     return out.sort_values(["g2", "term"], ascending=[False, True], kind="stable").reset_index(
         drop=True
     )
+
+
+def frame_keyness(
+    units: pd.DataFrame,
+    scores: pd.DataFrame,
+    target: str = "stability",
+    reference: str = "service_law",
+    *,
+    label: str = "frame_label",
+    min_count: int = 5,
+    smoothing: float = 0.5,
+) -> pd.DataFrame:
+    """Keywords of documents with one frame label against a reference group of documents.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Tokenised units with ``doc_id`` and ``tokens`` (any unit level, e.g.
+        ``segment_corpus(docs, unit="document")``); all units of a document go to its group.
+        Not modified.
+    scores : DataFrame
+        Document scores with ``doc_id`` and the ``label`` column (``score_frames`` output).
+    target : str, default "stability"
+        Label of the target group.
+    reference : str, default "service_law"
+        Label of the reference group, or ``"rest"`` for every other scored document.
+    label : str, default "frame_label"
+        Column of ``scores`` holding the labels.
+    min_count, smoothing
+        As in :func:`keyness`.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`keyness` table (``count_a`` / ``per_1k_a`` = target group,
+        ``count_b`` / ``per_1k_b`` = reference group).
+
+    Raises
+    ------
+    ValueError
+        Missing columns, ``target == reference``, or an empty group.
+    """
+    for name, table, cols in (("units", units, ["doc_id", "tokens"]),
+                              ("scores", scores, ["doc_id", label])):  # fmt: skip
+        missing = [c for c in cols if c not in table.columns]
+        if missing:
+            raise ValueError(f"{name}: missing column(s) {missing}")
+    if target == reference:
+        raise ValueError("frame_keyness: target and reference must differ")
+    labels = scores.set_index(scores["doc_id"].astype(str))[label].astype(str)
+    if labels.index.duplicated().any():
+        raise ValueError("scores: duplicate doc_id values")
+    lab = units["doc_id"].astype(str).map(labels)
+    in_target = (lab == target).to_numpy()
+    in_ref = (lab.notna() & (lab != target)) if reference == "rest" else (lab == reference)
+    in_ref = np.asarray(in_ref, dtype=bool)
+    for name, mask, value in (("target", in_target, target), ("reference", in_ref, reference)):
+        if not mask.any():
+            raise ValueError(f"frame_keyness: no unit in the {name} group ({label} = {value!r})")
+    keep = in_target | in_ref
+    sub = units.loc[keep, ["tokens"]]
+    return keyness(sub, group=in_target[keep], min_count=min_count, smoothing=smoothing)

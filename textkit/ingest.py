@@ -15,15 +15,22 @@ Decoding is strict (never ``errors="ignore"`` or ``"replace"``):
    practically never valid UTF-8); otherwise the HTML ``<meta charset>`` declaration breaks
    the tie if it names one of the successful decodings (GB2312/GBK are read as their
    superset GB18030), and otherwise ``charset-normalizer`` chooses among them. The
-   declaration is a hint only: it never overrides the bytes;
+   declaration is a hint only: it never overrides the bytes, and a declaration that
+   disagrees with the encoding chosen is recorded in ``repairs``;
 4. a multibyte character cut off at the end of the file is repaired by dropping the
-   incomplete trailing bytes (recorded in ``repairs``); any other undecodable byte rejects
+   incomplete trailing bytes (recorded in ``repairs``; ``repair_truncated=False`` rejects
+   the file instead). UTF-8 text cut this way stays UTF-8 even when another candidate
+   accepts the bytes as a whole (it would only give mojibake);
+5. a file whose lines mix UTF-8 text with lines in another encoding is rejected
+   (``mixed_encoding``), naming the first line that is not UTF-8: decoded as a whole in
+   any one encoding, part of it would become mojibake. Any other undecodable byte rejects
    the file with the offset of the first bad byte.
 
 Rejected too: empty and whitespace-only files, and binary files (NUL bytes without a
 UTF-16/32 BOM, PDF / JPEG / PNG / GIF / ZIP magic numbers, or a high share of control
-characters). Newlines are normalised to ``"\\n"`` and a BOM in mid-file is removed
-(recorded). HTML pages are reduced to their text (``<script>``/``<style>`` dropped, block
+characters). The pages table's ``reject_kind`` gives the category of each rejection
+(:data:`REJECT_KINDS`), ``reason`` the message. Newlines are normalised to ``"\\n"`` and
+a BOM in mid-file is removed (recorded). HTML pages are reduced to their text (``<script>``/``<style>`` dropped, block
 elements on their own lines) and their ``<title>`` is the page title.
 
 Metadata stated by the page is parsed where present: ``site`` (e.g. "网站:公文素材库"),
@@ -56,6 +63,7 @@ __all__ = [
     "read_pages",
     "write_sources_csv",
     "PAGE_COLUMNS",
+    "REJECT_KINDS",
 ]
 
 #: Columns of the pages table, in order.
@@ -67,6 +75,7 @@ PAGE_COLUMNS = (
     "encoding",
     "status",
     "reason",
+    "reject_kind",
     "repairs",
     "text",
     "site",
@@ -192,7 +201,10 @@ class DecodeResult:
     reason : str
         Why the bytes were rejected ("" when ok).
     repairs : tuple of str
-        Documented repairs applied (BOM stripped, truncated tail dropped, ...).
+        Documented repairs applied (BOM stripped, truncated tail dropped, ...) and notes
+        such as a declared charset that disagrees with the bytes.
+    kind : str
+        Rejection category, one of :data:`REJECT_KINDS` ("" when ok).
     """
 
     text: str
@@ -200,10 +212,23 @@ class DecodeResult:
     ok: bool
     reason: str = ""
     repairs: tuple[str, ...] = ()
+    kind: str = ""
 
 
-def _reject(reason: str) -> DecodeResult:
-    return DecodeResult(text="", encoding="", ok=False, reason=reason)
+#: Rejection categories (``DecodeResult.kind``, the pages table's ``reject_kind``).
+REJECT_KINDS = (
+    "empty",
+    "whitespace",
+    "binary",
+    "undecodable",
+    "mixed_encoding",
+    "truncated",
+    "no_text",
+)
+
+
+def _reject(reason: str, kind: str) -> DecodeResult:
+    return DecodeResult(text="", encoding="", ok=False, reason=reason, kind=kind)
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str | None, UnicodeDecodeError | None]:
@@ -213,11 +238,82 @@ def _strict(data: bytes, encoding: str) -> tuple[str | None, UnicodeDecodeError 
         return None, exc
 
 
-def _declared_charset(data: bytes) -> str:
+def _truncated_tail(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """Text and number of dropped bytes if ``data`` is valid ``encoding`` except for an
+    incomplete multibyte character at its very end (None otherwise)."""
+    try:
+        text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    for k in (1, 2, 3):  # at most 3 pending bytes (UTF-8 and GB18030 four-byte sequences)
+        if k >= len(data):
+            break
+        t, _ = _strict(data[:-k], encoding)
+        if t is not None and t == text:
+            return t, k
+    return None
+
+
+def _mixed_utf8(data: bytes, config: IngestConfig) -> str:
+    """Describe a file whose lines mix UTF-8 text with lines that are not UTF-8 ("" if not).
+
+    Lines that are valid UTF-8 and hold at least ``utf8_min_nonascii`` non-ASCII bytes in
+    all are UTF-8 text (other encodings practically never produce them); if other lines
+    are not UTF-8 the file mixes encodings. Decoding it as a whole in any one encoding
+    would turn part of it into mojibake.
+    """
+    n_utf8 = 0
+    first_utf8 = first_bad = bad_offset = 0
+    offset = 0
+    for i, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if not first_bad:
+                first_bad, bad_offset = i, offset + exc.start
+        else:
+            n = sum(1 for b in line if b >= 0x80)
+            if n:
+                n_utf8 += n
+                first_utf8 = first_utf8 or i
+        offset += len(line) + 1
+    if not first_bad or n_utf8 < config.utf8_min_nonascii:
+        return ""
+    return (
+        f"line {first_bad} is not UTF-8 (byte 0x{data[bad_offset]:02x} at offset {bad_offset}) "
+        f"but line {first_utf8} and others are UTF-8 text ({n_utf8} non-ASCII bytes)"
+    )
+
+
+def _declared_charset(data: bytes) -> tuple[str, str]:
+    """(declared name as written, the encoding it is read as; "" if not a candidate)."""
     m = _RE_META_CHARSET.search(data[:4096])
     if not m:
-        return ""
-    return _CHARSET_ALIASES.get(m.group(1).decode("ascii").lower(), "")
+        return "", ""
+    raw = m.group(1).decode("ascii").lower()
+    return raw, _CHARSET_ALIASES.get(raw, "")
+
+
+def _same_codec(a: str, b: str) -> bool:
+    def norm(x: str) -> str:
+        try:
+            name = codecs.lookup(x).name
+        except LookupError:
+            return x
+        return re.sub(r"[-_](le|be|sig)$", "", name)
+
+    return norm(a) == norm(b)
+
+
+def _plausible(data: bytes, names: list[str]) -> str | None:
+    """The candidate ``charset-normalizer`` finds plausible for ``data`` (None if none)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=names).best()
+    if best is None:
+        return None
+    enc = codecs.lookup(best.encoding).name
+    return next((n for n in names if codecs.lookup(n).name == enc), None)
 
 
 def _tie_break(data: bytes, candidates: dict[str, str], declared: str, config: IngestConfig) -> str:
@@ -227,15 +323,7 @@ def _tie_break(data: bytes, candidates: dict[str, str], declared: str, config: I
         return "utf-8"
     if declared in candidates:
         return declared
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=names).best()
-    if best is not None:
-        enc = codecs.lookup(best.encoding).name
-        for name in names:
-            if codecs.lookup(name).name == enc:
-                return name
-    return names[0]
+    return _plausible(data, names) or names[0]
 
 
 def _postprocess(text: str, repairs: list[str]) -> str:
@@ -245,6 +333,13 @@ def _postprocess(text: str, repairs: list[str]) -> str:
         text = text.replace("\ufeff", "")
         repairs.append(f"removed {n_bom} byte-order mark(s) (U+FEFF) inside the text")
     return text
+
+
+def _truncation_note(k: int, offset: int) -> str:
+    return (
+        f"dropped {k} incomplete trailing byte(s) at offset {offset} "
+        f"(truncated multibyte character at end of file)"
+    )
 
 
 def decode_bytes(
@@ -266,10 +361,10 @@ def decode_bytes(
     """
     config = config or IngestConfig()
     if len(data) == 0:
-        return _reject(f"{name}: empty file (0 bytes)")
+        return _reject(f"{name}: empty file (0 bytes)", "empty")
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            return _reject(f"{name}: binary content ({kind} file signature), not text")
+            return _reject(f"{name}: binary content ({kind} file signature), not text", "binary")
     repairs: list[str] = []
     text: str | None = None
     encoding = ""
@@ -280,40 +375,66 @@ def decode_bytes(
                 assert exc is not None
                 return _reject(
                     f"{name}: undecodable bytes for {label} (BOM present) at byte offset "
-                    f"{exc.start}: {exc.reason}"
+                    f"{exc.start}: {exc.reason}",
+                    "undecodable",
                 )
             if text.startswith("\ufeff"):
                 text = text[1:]
             encoding = label
             repairs.append(f"{label} byte-order mark removed")
             break
+    declared_raw, declared = _declared_charset(data)
     if text is None:
         if b"\x00" in data:
             nul = data.index(b"\x00")
-            return _reject(f"{name}: binary content (NUL byte at offset {nul}, no UTF-16/32 BOM)")
+            return _reject(
+                f"{name}: binary content (NUL byte at offset {nul}, no UTF-16/32 BOM)", "binary"
+            )
         ok: dict[str, str] = {}
+        cut: dict[str, tuple[str, int]] = {}  # valid but for a truncated last character
         errors: dict[str, UnicodeDecodeError] = {}
         for enc in config.encodings:
             t, exc = _strict(data, enc)
             if t is not None:
                 ok[enc] = t
-            else:
-                assert exc is not None
-                errors[enc] = exc
-        if not ok and config.repair_truncated:
-            # a multibyte character cut off at the end of the file
-            for enc in config.encodings:
-                exc = errors[enc]
-                if exc.start >= len(data) - 3 and exc.start > 0:
-                    t, exc2 = _strict(data[: exc.start], enc)
-                    if t is not None:
-                        ok[enc] = t
-                        dropped = len(data) - exc.start
-                        repairs.append(
-                            f"dropped {dropped} incomplete trailing byte(s) at offset {exc.start} "
-                            f"(truncated multibyte character at end of file)"
-                        )
+                continue
+            assert exc is not None
+            errors[enc] = exc
+            tail = _truncated_tail(data, enc)
+            if tail is not None:
+                cut[enc] = tail
+        nonascii = sum(1 for b in data if b >= 0x80)
+        mixed = "" if "utf-8" in ok or "utf-8" not in errors else _mixed_utf8(data, config)
+        if "utf-8" not in ok and "utf-8" in cut and nonascii >= config.utf8_min_nonascii:
+            # UTF-8 text with its last character cut off; another encoding may accept the
+            # bytes as a whole, but only as mojibake
+            ok, cut = {}, {"utf-8": cut["utf-8"]}
+        elif mixed:
+            return _reject(
+                f"{name}: mixed encodings: {mixed}; re-save the file in one encoding",
+                "mixed_encoding",
+            )
+        elif ok and cut and "utf-8" not in ok:
+            # a whole-file decoding competes with one that needs the last character cut
+            # off (a truncated Big5 page is often valid GB18030): the whole-file decoding
+            # must look like text, otherwise the truncated one is taken if it does
+            if _plausible(data, list(ok)) is None:
+                for enc, (t, k) in cut.items():
+                    if _plausible(data[:-k], [enc]) is not None:
+                        ok, cut = {}, {enc: (t, k)}
                         break
+        if not ok and cut:
+            trim = max(k for _, k in cut.values())
+            pick = _tie_break(data[:-trim], {e: t for e, (t, _) in cut.items()}, declared, config)
+            t, k = cut[pick]
+            if not config.repair_truncated:
+                return _reject(
+                    f"{name}: truncated multibyte character at end of file: {k} incomplete "
+                    f"byte(s) at offset {len(data) - k} in {pick} (repair_truncated is off)",
+                    "truncated",
+                )
+            ok = {pick: t}
+            repairs.append(_truncation_note(k, len(data) - k))
         if not ok:
             # the encoding that decodes furthest is the likeliest one; its failure point is
             # reported as the first bad byte
@@ -324,20 +445,27 @@ def decode_bytes(
             )
             return _reject(
                 f"{name}: undecodable bytes: bad byte at offset {first.start} "
-                f"(0x{data[first.start]:02x}); {detail}"
+                f"(0x{data[first.start]:02x}); {detail}",
+                "undecodable",
             )
         if len(ok) == 1:
             encoding = next(iter(ok))
         else:
-            encoding = _tie_break(data, ok, _declared_charset(data), config)
+            encoding = _tie_break(data, ok, declared, config)
         text = ok[encoding]
+    if declared_raw and not _same_codec(declared or declared_raw, encoding):
+        repairs.append(
+            f"declared charset {declared_raw!r} disagrees with the bytes; decoded as {encoding}"
+        )
     text = _postprocess(text, repairs)
     if not text.strip():
-        return _reject(f"{name}: whitespace-only file ({len(data)} bytes, no text)")
+        return _reject(f"{name}: whitespace-only file ({len(data)} bytes, no text)", "whitespace")
     n_ctrl = sum(1 for c in text if (ord(c) < 32 and c not in "\n\t\f") or 0x7F <= ord(c) < 0xA0)
     if n_ctrl / max(len(text), 1) > config.max_control_ratio:
         return _reject(
-            f"{name}: binary content ({n_ctrl} control characters in {len(text)} decoded as {encoding})"
+            f"{name}: binary content ({n_ctrl} control characters in {len(text)} decoded as "
+            f"{encoding})",
+            "binary",
         )
     return DecodeResult(text=text, encoding=encoding, ok=True, repairs=tuple(repairs))
 
@@ -465,7 +593,7 @@ def read_pages(
                 if html_title:
                     meta["page_title"] = html_title
                 if not text.strip():
-                    res = _reject(f"{path.name}: HTML page without any text")
+                    res = _reject(f"{path.name}: HTML page without any text", "no_text")
                     text = ""
             else:
                 meta = _metadata(text, config)
@@ -481,11 +609,14 @@ def read_pages(
                 "encoding": res.encoding,
                 "status": "ok" if res.ok else "rejected",
                 "reason": res.reason,
+                "reject_kind": res.kind,
                 "repairs": "; ".join(res.repairs),
                 "text": text if res.ok else "",
                 **meta,
             }
         )
+    if not rows:
+        logger.warning("raw corpus directory %s holds no files", raw_dir)
     df = pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
     df["n_bytes"] = df["n_bytes"].astype("int64")
     return df

@@ -51,13 +51,19 @@ def stable_hash(text: str) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class LSSConfig:
-    """Options of :class:`LatentSemanticScaling` (see there)."""
+    """Options of :class:`LatentSemanticScaling` (see there); the ``[lss]`` table.
+
+    ``positive`` / ``negative`` are the seed words of the service / rule-of-law and the
+    stability pole; both empty (the default) means every lexicon term of its frame.
+    """
 
     vector_size: int = 100
     window: int = 5
     min_count: int = 2
     epochs: int = 20
     seed: int = 0
+    positive: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("vector_size", "window", "min_count", "epochs"):
@@ -66,6 +72,20 @@ class LSSConfig:
                 raise ValueError(f"{name}: expected a positive integer, got {v!r}")
         if not isinstance(self.seed, int) or isinstance(self.seed, bool):
             raise ValueError(f"seed: expected an integer, got {self.seed!r}")
+        for name in ("positive", "negative"):
+            v = getattr(self, name)
+            if isinstance(v, str) or not all(isinstance(t, str) and t.strip() for t in v):
+                raise ValueError(f"{name}: expected a list of seed words, got {v!r}")
+        if bool(self.positive) != bool(self.negative):
+            raise ValueError("positive / negative: give seed words for both poles or neither")
+        both = sorted(set(self.positive) & set(self.negative))
+        if both:
+            raise ValueError(f"positive / negative: seed word(s) on both poles: {both}")
+
+    @property
+    def seeds(self) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        """``(positive, negative)`` or ``None`` (lexicon default)."""
+        return (self.positive, self.negative) if self.positive else None
 
 
 def _default_seeds() -> dict[str, int]:
@@ -128,6 +148,38 @@ class LatentSemanticScaling:
         self.min_count = min_count
         self.epochs = epochs
         self.seed = seed
+
+    @classmethod
+    def from_config(cls, project: Any = None, **overrides: Any) -> LatentSemanticScaling:
+        """An unfitted model with the settings of the ``[lss]`` table of ``textkit.toml``.
+
+        Parameters
+        ----------
+        project : textkit.config.ProjectConfig, optional
+            Parsed ``textkit.toml`` (``None``: the defaults).
+        **overrides
+            :class:`LSSConfig` fields that win over the file.
+
+        Returns
+        -------
+        LatentSemanticScaling
+
+        Raises
+        ------
+        textkit.config.ConfigError
+            Unknown or invalid setting (file, table and key named).
+        """
+        from .config import stage_config
+
+        cfg = stage_config(LSSConfig, project, "lss", **overrides)
+        return cls(
+            seeds=cfg.seeds,
+            vector_size=cfg.vector_size,
+            window=cfg.window,
+            min_count=cfg.min_count,
+            epochs=cfg.epochs,
+            seed=cfg.seed,
+        )
 
     # -- helpers --------------------------------------------------------------------------
     def _config(self) -> LSSConfig:

@@ -1,4 +1,4 @@
-"""Order-preserving parallel map over per-document work: local processes or a Dask cluster.
+"""Parallel and streaming execution of per-document work: local processes, Dask, or from disk.
 
 Most of textkit's cost is per document (cleaning, jieba segmentation, MinHash signatures), so
 those stages parallelise by splitting the documents into chunks and mapping a function over the
@@ -30,6 +30,24 @@ load (about a second) is paid once per worker, not once per chunk.
 The stage helpers (:func:`clean_texts_parallel`, :func:`segment_texts_parallel`,
 :func:`minhash_parallel`, or the generic :func:`map_stage`) call only the stages' public
 functions on each chunk, so their results are those of the local path.
+
+Streaming (bounded memory)
+--------------------------
+For corpora that should not sit in memory as one table, the units table can live on disk:
+
+* :func:`segment_to_parquet` reads documents from any iterable (a generator over files, a
+  database cursor, ...) ``batch_docs`` at a time, segments each batch (serially, in
+  ``n_jobs`` processes or on Dask) and appends it to a parquet file as one row group, so
+  memory holds one batch, not the corpus;
+* :func:`iter_units` reads such a file back in record batches;
+* :func:`stream_vocabulary` applies :func:`textkit.vectorize.vectorize`'s pruning rules
+  (``min_df``, ``max_df``, ``max_terms``, ``keep``) in one pass over the file;
+* :class:`UnitsBowCorpus` is a re-iterable gensim bag-of-words corpus read from the file,
+  and :func:`fit_lda_streaming` trains gensim's online LDA on it: each pass re-reads the file
+  and only ``chunksize`` documents are in memory at once. With the same settings the
+  topics equal :class:`textkit.topics.LdaTopicModel` fitted on the in-memory matrix.
+
+Long loops show a progress bar when ``TEXTKIT_PROGRESS=1`` (see :mod:`textkit._progress`).
 """
 
 from __future__ import annotations
@@ -42,9 +60,12 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
+
+from textkit._progress import progress
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +78,11 @@ __all__ = [
     "clean_texts_parallel",
     "segment_texts_parallel",
     "minhash_parallel",
+    "segment_to_parquet",
+    "iter_units",
+    "stream_vocabulary",
+    "UnitsBowCorpus",
+    "fit_lda_streaming",
     "STAGES",
 ]
 
@@ -174,7 +200,8 @@ def map_documents(
         )
         futures = client.map(_apply_chunk, [func] * len(chunks), chunks, pure=False)
         try:
-            parts = client.gather(futures)
+            # results in submission order; the bar advances as the chunks arrive in order
+            parts = [f.result() for f in progress(futures, total=len(futures), desc="chunks")]
         finally:
             client.cancel(futures)
         return [r for part in parts for r in part]
@@ -189,7 +216,13 @@ def map_documents(
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=n_workers, mp_context=_mp_context()
     ) as ex:
-        parts = list(ex.map(_apply_chunk, [func] * len(chunks), chunks))
+        parts = list(
+            progress(
+                ex.map(_apply_chunk, [func] * len(chunks), chunks),
+                total=len(chunks),
+                desc="chunks",
+            )
+        )
     return [r for part in parts for r in part]
 
 
@@ -573,3 +606,409 @@ def minhash_parallel(
         The signatures in input order (one per text).
     """
     return map_stage("minhash", texts, config, n_jobs=n_jobs, chunksize=chunksize, client=client)
+
+
+# --------------------------------------------------------------------------------------
+# streaming: the units table on disk, read back in batches
+
+
+def _units_schema(with_pos: bool) -> Any:
+    import pyarrow as pa
+
+    fields = [
+        ("doc_id", pa.string()),
+        ("para_id", pa.int64()),
+        ("sent_id", pa.int64()),
+        ("unit_id", pa.int64()),
+        ("text", pa.string()),
+        ("tokens", pa.list_(pa.string())),
+    ]
+    if with_pos:
+        fields.append(("pos", pa.list_(pa.string())))
+    return pa.schema(fields)
+
+
+def _iter_pairs(docs: Any) -> Iterable[tuple[str, Any]]:
+    """(doc_id, text) pairs from a table, a mapping or an iterable, lazily for iterables."""
+    if isinstance(docs, pd.DataFrame):
+        missing = [c for c in ("doc_id", "text") if c not in docs.columns]
+        if missing:
+            raise ValueError(f"docs: missing column(s) {missing}; need doc_id and text")
+        return zip(docs["doc_id"].astype(str), docs["text"], strict=True)
+    if isinstance(docs, dict):
+        return ((str(k), v) for k, v in docs.items())
+    if isinstance(docs, (str, bytes)):
+        raise ValueError("docs: expected documents, got a single string")
+    return ((str(k), v) for k, v in docs)
+
+
+def segment_to_parquet(
+    docs: Any,
+    path: str | os.PathLike,
+    unit: str = "sentence",
+    config: Any = None,
+    *,
+    with_pos: bool = False,
+    batch_docs: int = 1000,
+    n_jobs: int = 1,
+    chunksize: int | None = None,
+    client: Any = None,
+) -> dict[str, int]:
+    """Segment a stream of documents into a units parquet file, one batch at a time.
+
+    Memory holds one batch of ``batch_docs`` documents and its units, never the corpus,
+    so the corpus size is limited by the disk only. The file is written atomically (a
+    temporary file moved into place at the end): an interrupted run leaves no file.
+
+    Parameters
+    ----------
+    docs : iterable of (doc_id, text), mapping or DataFrame with ``doc_id`` and ``text``
+        Consumed lazily when it is an iterator (e.g. a generator reading files).
+    path : path-like
+        The parquet file to write (one row group per batch).
+    unit : {"sentence", "paragraph", "document"}, default "sentence"
+    config : SegmenterConfig or Segmenter, optional
+        Default: the default segmenter.
+    with_pos : bool, default False
+        Add the ``pos`` column.
+    batch_docs : int, default 1000
+        Documents per batch (and per row group).
+    n_jobs, chunksize, client
+        How each batch is segmented, as in :func:`map_documents`.
+
+    Returns
+    -------
+    dict
+        ``{"documents": ..., "units": ..., "tokens": ..., "batches": ...}``.
+
+    Raises
+    ------
+    ValueError
+        For invalid settings, or a doc_id seen twice anywhere in the stream (the file is
+        then not written).
+
+    Notes
+    -----
+    Reading the file back (``pandas.read_parquet`` or :func:`iter_units`) gives the table
+    ``segment_corpus(docs, unit=unit, cache=False)`` would have returned.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from textkit._io import atomic_write
+
+    if isinstance(batch_docs, bool) or not isinstance(batch_docs, int) or batch_docs < 1:
+        raise ValueError(f"batch_docs: expected an integer >= 1, got {batch_docs!r}")
+    if unit not in ("sentence", "paragraph", "document"):
+        raise ValueError(f"unit: expected sentence, paragraph or document, got {unit!r}")
+    _check_n_jobs(n_jobs)
+    _check_chunksize(chunksize)
+    schema = _units_schema(with_pos)
+    stats = {"documents": 0, "units": 0, "tokens": 0, "batches": 0}
+
+    def write(tmp: Any) -> None:
+        seen: set[str] = set()
+        with pq.ParquetWriter(str(tmp), schema) as writer:
+
+            def flush(batch: list[tuple[str, Any]]) -> None:
+                units = _segment(batch, config, unit, with_pos, n_jobs, chunksize, client)
+                writer.write_table(pa.Table.from_pandas(units, schema=schema, preserve_index=False))
+                stats["documents"] += len(batch)
+                stats["units"] += len(units)
+                stats["tokens"] += int(units["tokens"].map(len).sum())
+                stats["batches"] += 1
+
+            batch: list[tuple[str, Any]] = []
+            for doc_id, text in progress(_iter_pairs(docs), desc="segment (streamed)"):
+                if doc_id in seen:
+                    raise ValueError(f"docs: duplicate doc_id {doc_id!r}")
+                seen.add(doc_id)
+                batch.append((doc_id, text))
+                if len(batch) >= batch_docs:
+                    flush(batch)
+                    batch = []
+            if batch or stats["batches"] == 0:
+                flush(batch)
+
+    atomic_write(path, write)
+    logger.info(
+        "segment_to_parquet: %d documents, %d units in %d batches -> %s",
+        stats["documents"],
+        stats["units"],
+        stats["batches"],
+        path,
+    )
+    return stats
+
+
+def iter_units(
+    path: str | os.PathLike, columns: Sequence[str] | None = None, batch_rows: int = 65536
+) -> Iterable[pd.DataFrame]:
+    """Read a units parquet file back in record batches (list columns as Python lists).
+
+    Parameters
+    ----------
+    path : path-like
+        A file written by :func:`segment_to_parquet` (or any parquet units table).
+    columns : sequence of str, optional
+        Columns to read (default all).
+    batch_rows : int, default 65536
+        Rows per yielded table (a batch boundary may fall inside a document).
+
+    Yields
+    ------
+    DataFrame
+        Consecutive slices of the table, in file order.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        raise ValueError(f"batch_rows: expected an integer >= 1, got {batch_rows!r}")
+    pf = pq.ParquetFile(str(path))
+    if columns is not None:
+        missing = [c for c in columns if c not in pf.schema_arrow.names]
+        if missing:
+            raise ValueError(f"columns: not in {Path(path).name}: {missing}")
+    for rb in pf.iter_batches(batch_size=batch_rows, columns=list(columns) if columns else None):
+        df = rb.to_pandas()
+        for i, name in enumerate(rb.schema.names):
+            typ = rb.schema.field(i).type
+            if pa.types.is_list(typ) or pa.types.is_large_list(typ):
+                df[name] = pd.Series(rb.column(i).to_pylist(), index=df.index, dtype=object)
+        yield df
+
+
+def _iter_documents(
+    path: str | os.PathLike, group_by: str, batch_rows: int
+) -> Iterable[tuple[str, list[list[str]]]]:
+    """(document key, token lists of its units) for each document of a units file, in order.
+
+    Units of a document must be consecutive (as :func:`segment_to_parquet` writes them).
+    """
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(str(path))
+    missing = [c for c in (group_by, "tokens") if c not in pf.schema_arrow.names]
+    if missing:
+        raise ValueError(f"{Path(path).name}: missing column(s) {missing}")
+    seen: set[str] = set()
+    current: str | None = None
+    token_lists: list[list[str]] = []
+    # straight from arrow to Python lists: no pandas round trip on every pass
+    for rb in pf.iter_batches(batch_size=batch_rows, columns=[group_by, "tokens"]):
+        keys = [str(k) for k in rb.column(0).to_pylist()]
+        for key, toks in zip(keys, rb.column(1).to_pylist(), strict=True):
+            if key != current:
+                if current is not None:
+                    yield current, token_lists
+                if key in seen:
+                    raise ValueError(
+                        f"{Path(path).name}: the units of {group_by}={key!r} are not "
+                        "consecutive; streaming needs each document's units together"
+                    )
+                seen.add(key)
+                current, token_lists = key, []
+            token_lists.append(toks if toks is not None else [])
+    if current is not None:
+        yield current, token_lists
+
+
+def stream_vocabulary(
+    path: str | os.PathLike,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    max_terms: int | None = None,
+    keep: Iterable[str] = (),
+    group_by: str = "doc_id",
+) -> tuple[str, ...]:
+    """The vocabulary :func:`textkit.vectorize.vectorize` would keep, in one pass over a file.
+
+    Memory holds the document and corpus frequency of every distinct term, not the corpus.
+
+    Parameters
+    ----------
+    path : path-like
+        Units parquet file (:func:`segment_to_parquet`).
+    min_df, max_df, max_terms, keep, group_by
+        As in :func:`textkit.vectorize.vectorize`.
+
+    Returns
+    -------
+    tuple of str
+        Sorted terms, equal to ``vectorize(units, ...).vocabulary`` for the same settings.
+
+    Raises
+    ------
+    ValueError
+        As ``vectorize`` does: invalid settings, no documents, or an empty vocabulary.
+    """
+    from collections import Counter
+
+    from textkit.vectorize import VectorizeConfig
+
+    cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
+    df: Counter[str] = Counter()
+    tf: Counter[str] = Counter()
+    n_docs = 0
+    for _, token_lists in _iter_documents(path, group_by, 65536):
+        n_docs += 1
+        c: Counter[str] = Counter()
+        for toks in token_lists:
+            c.update(toks)
+        df.update(c.keys())
+        tf.update(c)
+    if n_docs == 0:
+        raise ValueError("units: no documents")
+    lo, hi = cfg.bounds(n_docs)
+    if lo > n_docs:
+        raise ValueError(f"min_df={cfg.min_df} exceeds the number of documents ({n_docs})")
+    if lo > hi:
+        raise ValueError(f"min_df={cfg.min_df} ({lo} documents) is larger than max_df={cfg.max_df}")
+    keep_set = set(cfg.keep)
+    kept = [t for t in sorted(df) if t in keep_set or lo <= df[t] <= hi]
+    if not kept:
+        raise ValueError(
+            f"pruning with min_df={cfg.min_df}, max_df={cfg.max_df} leaves an empty vocabulary"
+        )
+    if cfg.max_terms is not None and len(kept) > cfg.max_terms:
+        forced = [t for t in kept if t in keep_set]
+        rest = sorted((t for t in kept if t not in keep_set), key=lambda t: (-tf[t], t))
+        kept = sorted(set(forced) | set(rest[: max(cfg.max_terms - len(forced), 0)]))
+    return tuple(kept)
+
+
+class UnitsBowCorpus:
+    """A gensim bag-of-words corpus streamed from a units parquet file.
+
+    Iterating yields one ``[(term_id, count), ...]`` list per document (units grouped by
+    ``group_by``, documents in file order, term ids = positions in ``vocabulary``, terms
+    outside it ignored), exactly the rows of ``vectorize(units, ...)`` restricted to that
+    vocabulary. Every iteration re-reads the file, so gensim can make several passes while
+    memory holds one record batch.
+
+    Parameters
+    ----------
+    path : path-like
+        Units parquet file (:func:`segment_to_parquet`).
+    vocabulary : sequence of str
+        The terms (e.g. :func:`stream_vocabulary` or a DTM's ``vocabulary``).
+    group_by : str, default "doc_id"
+    batch_rows : int, default 65536
+        Rows read at a time.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        vocabulary: Sequence[str],
+        group_by: str = "doc_id",
+        batch_rows: int = 65536,
+    ) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"units file not found: {self.path}")
+        self.vocabulary = tuple(vocabulary)
+        if not self.vocabulary:
+            raise ValueError("vocabulary: empty")
+        if len(set(self.vocabulary)) != len(self.vocabulary):
+            raise ValueError("vocabulary: terms must be unique")
+        self.group_by = group_by
+        self.batch_rows = batch_rows
+        self._index = {t: j for j, t in enumerate(self.vocabulary)}
+        self._doc_ids: tuple[str, ...] | None = None
+
+    def __iter__(self) -> Iterable[list[tuple[int, int]]]:
+        from collections import Counter
+
+        index = self._index
+        for _, token_lists in _iter_documents(self.path, self.group_by, self.batch_rows):
+            c: Counter[int] = Counter()
+            for toks in token_lists:
+                c.update(index[t] for t in toks if t in index)
+            yield sorted(c.items())
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        """Document keys in corpus order (read once from the file, then remembered)."""
+        if self._doc_ids is None:
+            self._doc_ids = tuple(
+                k for k, _ in _iter_documents(self.path, self.group_by, self.batch_rows)
+            )
+        return self._doc_ids
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def __repr__(self) -> str:
+        return f"UnitsBowCorpus({str(self.path)!r}, {len(self.vocabulary)} terms)"
+
+
+def fit_lda_streaming(corpus: UnitsBowCorpus, config: Any) -> Any:
+    """Train gensim's online LDA on a corpus streamed from disk.
+
+    The model is set up as :class:`textkit.topics.LdaTopicModel` sets it up (same priors,
+    ``float64``, ``update_every=1``, ``eval_every=None``, seeded), and trained by
+    ``passes`` sweeps over the file in mini-batches of ``chunksize`` documents, so with the
+    same settings and vocabulary the topics equal those of
+    ``LdaTopicModel(**settings).fit(vectorize(units, ...))``.
+
+    Parameters
+    ----------
+    corpus : UnitsBowCorpus
+        The streamed corpus.
+    config : textkit.topics.LdaConfig or mapping
+        ``LdaConfig`` or its fields (``n_topics``, ``random_state``, ``passes``,
+        ``iterations``, ``alpha``, ``eta``, ``chunksize``, ``decay``, ``offset``,
+        ``gamma_threshold``). ``multicore`` is not supported (not reproducible).
+
+    Returns
+    -------
+    gensim.models.LdaModel
+        The fitted model; ``model.get_topics()`` is topics x ``corpus.vocabulary``.
+    """
+    import numpy as np
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    from textkit.topics import LdaConfig
+
+    if not isinstance(corpus, UnitsBowCorpus):
+        raise ValueError(f"corpus: expected a UnitsBowCorpus, got {type(corpus).__name__}")
+    if isinstance(config, dict):
+        config = LdaConfig(**config)
+    if not isinstance(config, LdaConfig):
+        raise ValueError(f"config: expected an LdaConfig or a dict, got {type(config).__name__}")
+    if config.multicore:
+        raise ValueError("multicore: not supported for streamed training (not reproducible)")
+    n_docs = len(corpus)
+    if config.n_topics > n_docs:
+        raise ValueError(f"n_topics={config.n_topics} exceeds the number of documents ({n_docs})")
+    id2word = Dictionary()
+    id2word.token2id = {t: j for j, t in enumerate(corpus.vocabulary)}
+    model = LdaModel(
+        corpus=None,
+        id2word=id2word,
+        num_topics=config.n_topics,
+        chunksize=config.chunksize,
+        passes=config.passes,
+        iterations=config.iterations,
+        alpha=config.alpha,
+        eta=config.eta,
+        decay=config.decay,
+        offset=config.offset,
+        gamma_threshold=config.gamma_threshold,
+        eval_every=None,
+        minimum_probability=0.0,
+        random_state=config.random_state,
+        dtype=np.float64,
+        update_every=1,
+    )
+    model.update(corpus)
+    logger.info(
+        "streamed LDA: %d topics, %d documents, %d terms",
+        config.n_topics,
+        n_docs,
+        len(corpus.vocabulary),
+    )
+    return model

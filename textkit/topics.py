@@ -1,6 +1,10 @@
 """Topics stage: topic models a reviewer can check (K, seeds, meaning, group effects).
 
 Input is a :class:`textkit.vectorize.DocumentTermMatrix`; output is plain tables.
+:func:`topic_matrix` builds that matrix from the units table at the modelling unit
+(paragraphs by default: the seed corpus has few, long articles) and keeps what is needed
+later: the token lists for coherence, the units for representative paragraphs and the
+paragraph -> article map for group effects.
 
 Models
     :class:`LdaTopicModel` wraps gensim's :class:`~gensim.models.LdaModel` (variational Bayes,
@@ -26,11 +30,13 @@ Choosing K, checking seeds
     gensim's ``CoherenceModel``), held-out perplexity and exclusivity, like stm's ``searchK``.
     :func:`topic_stability` refits a model with several seeds and matches topics to a reference
     run with the Hungarian algorithm (like stm's ``selectModel``); :func:`match_topics` matches
-    two fitted models.
+    two fitted models. :func:`k_summary` condenses the ``select_k`` grid to per-K means and
+    ranks.
 
 Group effects
     :func:`topic_prevalence` estimates mean topic shares per group with bootstrap confidence
-    intervals over documents (a simple, transparent stand-in for stm's ``estimateEffect``).
+    intervals over documents (a simple, transparent stand-in for stm's ``estimateEffect``);
+    for paragraph models the bootstrap resamples whole articles (``clusters``).
 
 Exports
     :func:`save_topic_tables` writes CSV + Parquet tables; :func:`save_model` writes the model
@@ -81,11 +87,16 @@ __all__ = [
     "NmfTopicModel",
     "SeededLdaTopicModel",
     "StabilityResult",
+    "TopicData",
+    "topic_matrix",
+    "drop_empty_documents",
     "fit_topics",
     "top_terms",
+    "topic_summary",
     "representative_docs",
     "add_unit_key",
     "select_k",
+    "k_summary",
     "heldout_perplexity",
     "topic_stability",
     "match_topics",
@@ -232,6 +243,18 @@ def _bow(matrix: sp.csr_matrix) -> list[list[tuple[int, int]]]:
     return out
 
 
+def _no_lifecycle_log(model: Any) -> None:
+    """Drop gensim's lifecycle log (wall-clock times, paths) so saved models are repeatable.
+
+    gensim appends ``{"datetime": ..., "platform": ...}`` records to ``lifecycle_events`` on
+    creation and on every save; setting the attribute to ``None`` is gensim's documented way to
+    switch this off.
+    """
+    for obj in (model, getattr(model, "state", None), getattr(model, "id2word", None)):
+        if obj is not None:
+            obj.lifecycle_events = None
+
+
 def _dictionary(vocabulary: Sequence[str], matrix: sp.csr_matrix) -> Any:
     from gensim.corpora import Dictionary
 
@@ -246,6 +269,142 @@ def _dictionary(vocabulary: Sequence[str], matrix: sp.csr_matrix) -> Any:
     d.num_pos = int(matrix.sum())
     d.num_nnz = int(matrix.nnz)
     return d
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class TopicData:
+    """The matrix a topic model is fit on, with what is needed to describe and group it.
+
+    Made by :func:`topic_matrix`.
+
+    Attributes
+    ----------
+    dtm : DocumentTermMatrix
+        One row per unit (paragraph key ``"<doc_id>/<para_id>"``, sentence key
+        ``"<doc_id>/<para_id>.<sent_id>"`` or article ``doc_id``); units with no token left
+        after pruning are removed (listed in ``empty``).
+    texts : dict
+        Row id -> its tokens before pruning (for c_v / c_npmi coherence in :func:`select_k`).
+    units : DataFrame
+        The units table with a ``unit_key`` column (for :func:`representative_docs`).
+    unit_doc : Series
+        Row id -> article ``doc_id`` (the ``clusters`` of :func:`topic_prevalence`).
+    unit : str
+        ``"paragraph"``, ``"sentence"`` or ``"document"``.
+    empty : tuple of str
+        Units left out because pruning removed all their tokens (headings, dates ...).
+    """
+
+    dtm: DocumentTermMatrix
+    texts: dict
+    units: pd.DataFrame
+    unit_doc: pd.Series
+    unit: str
+    empty: tuple[str, ...]
+
+
+def drop_empty_documents(dtm: DocumentTermMatrix) -> tuple[DocumentTermMatrix, tuple[str, ...]]:
+    """A copy of ``dtm`` without the rows that have no tokens, and the ids of those rows.
+
+    Parameters
+    ----------
+    dtm : DocumentTermMatrix
+        Not modified.
+
+    Returns
+    -------
+    dtm : DocumentTermMatrix
+        The non-empty rows, in their original order.
+    empty : tuple of str
+        Ids of the rows removed.
+    """
+    _check_dtm(dtm)
+    lengths = _row_lengths(dtm.matrix)
+    keep = np.flatnonzero(lengths > 0)
+    empty = tuple(dtm.doc_ids[i] for i in np.flatnonzero(lengths <= 0))
+    if empty:
+        logger.info("drop_empty_documents: %d of %d rows have no tokens", len(empty), len(lengths))
+    if not len(keep):
+        raise ValueError("dtm: every document is empty (no tokens left after vectorizing)")
+    return _subset(dtm, keep), empty
+
+
+def topic_matrix(
+    units: pd.DataFrame,
+    unit: str = "paragraph",
+    min_df: int | float = 2,
+    max_df: int | float = 0.5,
+    max_terms: int | None = None,
+    keep: Iterable[str] = (),
+) -> TopicData:
+    """Build the document-term matrix of a topic model from a units table.
+
+    Units of :func:`textkit.segment.segment_corpus` are grouped to the modelling ``unit``
+    (paragraphs can be built from sentence units, documents from any units), counted with
+    :func:`textkit.vectorize.vectorize` and pruned by document frequency *among those units*;
+    units left without tokens are removed and reported.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Units table (``doc_id, para_id, sent_id, text, tokens``). Not modified.
+    unit : {"paragraph", "sentence", "document"}, default "paragraph"
+        What a "document" of the topic model is.
+    min_df, max_df, max_terms, keep
+        Pruning, as :func:`textkit.vectorize.vectorize` (counted in modelling units).
+
+    Returns
+    -------
+    TopicData
+
+    Raises
+    ------
+    ValueError
+        Unknown ``unit``, units coarser than ``unit`` (e.g. document units for a paragraph
+        model), or pruning that empties the vocabulary (raised by ``vectorize``, naming the
+        setting).
+    """
+    from .vectorize import vectorize
+
+    if unit not in _UNITS:
+        raise ValueError(f"unit: expected one of {_UNITS}, got {unit!r}")
+    for c in ("doc_id", "para_id", "sent_id", "tokens"):
+        if c not in units.columns:
+            raise ValueError(f"units: missing column {c!r}")
+    doc = units["doc_id"].astype(str)
+    para = units["para_id"].astype("int64")
+    sent = units["sent_id"].astype("int64")
+    if unit == "document":
+        keys = list(doc)
+    elif unit == "paragraph":
+        if (para < 0).any():
+            raise ValueError("unit='paragraph' needs paragraph or sentence units (para_id >= 0)")
+        keys = [f"{d}/{p}" for d, p in zip(doc, para, strict=True)]
+    else:
+        if (sent < 0).any():
+            raise ValueError("unit='sentence' needs sentence units (sent_id >= 0)")
+        keys = [f"{d}/{p}.{q}" for d, p, q in zip(doc, para, sent, strict=True)]
+    keyed = units.copy()
+    keyed["unit_key"] = keys
+    full = vectorize(
+        keyed, min_df=min_df, max_df=max_df, max_terms=max_terms, keep=keep, group_by="unit_key"
+    )
+    dtm, empty = drop_empty_documents(full)
+    tokens: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
+    for key, d, toks in zip(keys, doc, keyed["tokens"], strict=True):
+        tokens.setdefault(key, []).extend(str(t) for t in (toks if toks is not None else ()))
+        owner.setdefault(key, d)
+    texts = {k: tuple(tokens[k]) for k in dtm.doc_ids}
+    unit_doc = pd.Series(
+        [owner[k] for k in dtm.doc_ids],
+        index=pd.Index(list(dtm.doc_ids), name="unit"),
+        name="doc_id",
+    )
+    return TopicData(dtm=dtm, texts=texts, units=keyed, unit_doc=unit_doc, unit=unit, empty=empty)
 
 
 # --------------------------------------------------------------------------- configs
@@ -369,6 +528,9 @@ class TopicConfig:
     alpha : str or float, default "symmetric"
     unit : {"paragraph", "document", "sentence"}, default "paragraph"
         Unit a model is fit on (articles in the seed corpus are few and long).
+    min_df, max_df : int or float, default 2, 0.5
+        Document-frequency pruning of the topic matrix, counted in ``unit`` s
+        (:func:`topic_matrix`).
     k_grid : tuple of int, default (3, ..., 12)
         K values for :func:`select_k`.
     select_seeds : tuple of int, default (0, 1)
@@ -385,6 +547,8 @@ class TopicConfig:
         Seed pseudo-count as a multiple of the word's frequency.
     n_boot : int, default 1000
         Bootstrap replicates in :func:`topic_prevalence`.
+    out_dir : str, default "results/topics"
+        Where a notebook writes topic tables and saved models (relative to the project root).
     """
 
     method: str = "lda"
@@ -394,6 +558,8 @@ class TopicConfig:
     iterations: int = 100
     alpha: str | float = "symmetric"
     unit: str = "paragraph"
+    min_df: int | float = 2
+    max_df: int | float = 0.5
     k_grid: tuple[int, ...] = tuple(range(3, 13))
     select_seeds: tuple[int, ...] = (0, 1)
     stability_seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
@@ -402,8 +568,11 @@ class TopicConfig:
     seeded_free_topics: int = 6
     seed_weight: float = 1.0
     n_boot: int = 1000
+    out_dir: str = "results/topics"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.out_dir, str) or not self.out_dir.strip():
+            raise ValueError(f"out_dir: expected a non-empty path, got {self.out_dir!r}")
         if self.method not in ("lda", "nmf"):
             raise ValueError(f"method: expected 'lda' or 'nmf', got {self.method!r}")
         if self.unit not in _UNITS:
@@ -432,6 +601,13 @@ class TopicConfig:
             raise ValueError(f"holdout: must be in [0, 0.5], got {self.holdout}")
         if not float(self.seed_weight) > 0:
             raise ValueError(f"seed_weight: must be > 0, got {self.seed_weight}")
+        from .vectorize import VectorizeConfig
+
+        VectorizeConfig(min_df=self.min_df, max_df=self.max_df)  # names the bad setting
+
+    def topic_matrix(self, units: pd.DataFrame) -> TopicData:
+        """:func:`topic_matrix` of ``units`` with this config's ``unit``, ``min_df``, ``max_df``."""
+        return topic_matrix(units, unit=self.unit, min_df=self.min_df, max_df=self.max_df)
 
     def model_kwargs(self) -> dict:
         """Model parameters shared by every fit (``passes``, ``iterations``, ``alpha`` for LDA)."""
@@ -663,6 +839,7 @@ class LdaTopicModel(_TopicModelBase):
             model = LdaModel(corpus=None, update_every=1, **common)
             self._init_state(model, dtm)
             model.update(corpus_)
+        _no_lifecycle_log(model)
         self.model_ = model
         topic_term = np.asarray(model.get_topics(), dtype=np.float64)
         doc_topic = self._infer(matrix)
@@ -754,7 +931,8 @@ class SeededLdaTopicModel(LdaTopicModel):
         Number of free (unseeded) topics, >= 0.
     seed_words : mapping of str to sequence of str, optional
         Topic key -> seed words. Default: ``stability`` and ``service_law`` terms of
-        :func:`textkit.lexicon.load_lexicon`. Seeds are restricted to the vocabulary of the
+        :func:`textkit.lexicon.load_lexicon` with a weight above 0 (weight-0 entries are
+        generic words or blockers such as 自治区). Seeds are restricted to the vocabulary of the
         matrix at ``fit``: absent seeds are reported by name in a ``UserWarning``; a topic with
         no seed in the vocabulary raises ``ValueError``. A word seeded in two topics raises.
     seed_weight : float, default 1.0
@@ -857,7 +1035,7 @@ class SeededLdaTopicModel(LdaTopicModel):
                     f"seed_words[{key!r}]: {len(missing[key])} seed word(s) not in the "
                     f"vocabulary and ignored: {', '.join(missing[key])}"
                 )
-                warnings.warn(msg, UserWarning, stacklevel=4)
+                warnings.warn(msg, UserWarning, stacklevel=3)
                 logger.warning(msg)
         self.seeds_used_ = used
         self.seeds_missing_ = missing
@@ -909,10 +1087,19 @@ def _check_seed_words(seed_words: Mapping[str, Sequence[str]]) -> dict[str, tupl
 
 
 def _default_seed_words() -> dict[str, tuple[str, ...]]:
+    """``stability`` and ``service_law`` terms of the shipped lexicon with a weight above 0.
+
+    Weight-0 entries are generic words (稳定, 服务) or blockers listed only so that a frame
+    word inside them does not count (自治区, 民主集中制); they must not seed a frame.
+    """
     from .lexicon import load_lexicon
 
-    lex = load_lexicon()
-    return _check_seed_words({f: lex.terms(f) for f in ("stability", "service_law")})
+    table = load_lexicon().table()
+    seeds = {}
+    for frame in ("stability", "service_law"):
+        rows = table[(table["frame"] == frame) & (table["weight"] > 0)]
+        seeds[frame] = tuple(sorted(set(rows["term"].astype(str))))
+    return _check_seed_words(seeds)
 
 
 class NmfTopicModel(_TopicModelBase):
@@ -1167,6 +1354,37 @@ def top_terms(
 def _top_term_lists(model: Any, n: int, by: str = "prob") -> dict[str, list[str]]:
     tt = top_terms(model, n=n, by=by)
     return {k: list(g["term"]) for k, g in tt.groupby("topic", sort=False)}
+
+
+def topic_summary(model: Any, n: int = 10) -> pd.DataFrame:
+    """One row per topic: prevalence and top terms by probability and by FREX.
+
+    Parameters
+    ----------
+    model : fitted topic model
+    n : int, default 10
+        Terms per list.
+
+    Returns
+    -------
+    DataFrame
+        ``topic, prevalence, top_prob, top_frex``: ``prevalence`` is the mean topic share of
+        the non-empty training documents; the term lists are space separated.
+    """
+    if not hasattr(model, "topic_term_"):
+        raise ValueError("model: not fitted (call fit first)")
+    prob_terms = _top_term_lists(model, n)
+    frex_terms = _top_term_lists(model, n, by="frex")
+    labels = list(model.topic_labels_)
+    theta = model.doc_topic_.drop(index=list(model.empty_docs_))
+    return pd.DataFrame(
+        {
+            "topic": labels,
+            "prevalence": [float(theta[t].mean()) for t in labels],
+            "top_prob": [" ".join(prob_terms[t]) for t in labels],
+            "top_frex": [" ".join(frex_terms[t]) for t in labels],
+        }
+    )
 
 
 def add_unit_key(units: pd.DataFrame, column: str = "unit_key") -> pd.DataFrame:
@@ -1448,9 +1666,10 @@ def select_k(
     method : {"lda", "nmf"}, default "lda"
     seeds : iterable of int, default (0,)
         Model seeds; several seeds show how much diagnostics vary within a K.
-    texts : token lists or mapping doc_id -> tokens, optional
-        The tokenised texts behind ``dtm`` (in row order when a sequence), for c_v and
-        c_npmi. Without them these two columns are NaN (logged).
+    texts : mapping or Series doc_id -> tokens, or token lists, optional
+        The tokenised texts behind ``dtm`` (looked up by doc id; a plain sequence must be in
+        row order), for c_v and c_npmi, e.g. :attr:`TopicData.texts`. Without them these two
+        columns are NaN (logged).
     top_n : int, default 10
     holdout : float in [0, 0.5], default 0.1
         Share of documents held out (0: fit on all, perplexity NaN).
@@ -1492,10 +1711,12 @@ def select_k(
         _make_model(method, k, seed_list[0], model_kwargs)
     token_lists: list[list[str]] | None = None
     if texts is not None:
-        if isinstance(texts, Mapping):
+        if isinstance(texts, (Mapping, pd.Series)):
             missing = [d for d in dtm.doc_ids if d not in texts]
             if missing:
                 raise ValueError(f"texts: no tokens for {len(missing)} doc ids, e.g. {missing[0]}")
+            if isinstance(texts, pd.Series) and texts.index.has_duplicates:
+                raise ValueError("texts: the Series index (doc_id) has duplicates")
             token_lists = [list(map(str, texts[d])) for d in dtm.doc_ids]
         else:
             token_lists = [list(map(str, t)) for t in texts]
@@ -1506,6 +1727,7 @@ def select_k(
     elif any(m in ("c_v", "c_npmi", "c_uci") for m in measures):
         logger.info("select_k: no texts given; c_v / c_npmi are NaN")
     train_matrix = train.matrix.tocsr()
+    _warn_empty(train.doc_ids, _row_lengths(train_matrix))  # once here, not once per fit
     dictionary = _dictionary(dtm.vocabulary, train_matrix)
     bow = _bow(train_matrix)
     rows = []
@@ -1538,6 +1760,45 @@ def select_k(
     return (
         pd.DataFrame(rows).reindex(columns=cols).sort_values(["k", "seed"]).reset_index(drop=True)
     )
+
+
+_K_DIRECTIONS = {"c_v": 1, "c_npmi": 1, "u_mass": 1, "perplexity": -1, "exclusivity": 1}
+
+
+def k_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per-K means of the :func:`select_k` diagnostics and their ranks across K.
+
+    Each measure is averaged over seeds; ``rank_<measure>`` ranks the K values on it (1 =
+    best: highest coherence and exclusivity, lowest perplexity; ties get the average rank)
+    and ``mean_rank`` averages the ranks of the measures that have values. The mean rank is
+    a summary of the trade-off for the reader, not a rule: coherence and exclusivity favour
+    few topics, held-out perplexity favours many.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`select_k`.
+
+    Returns
+    -------
+    DataFrame
+        One row per K (sorted): ``k, n_seeds``, the measure means, ``rank_*``, ``mean_rank``.
+    """
+    if "k" not in table.columns:
+        raise ValueError("table: missing column 'k' (expected the output of select_k)")
+    measures = [m for m in _K_DIRECTIONS if m in table.columns and table[m].notna().any()]
+    if not measures:
+        raise ValueError("table: no diagnostic column with values (c_v, perplexity, ...)")
+    g = table.groupby("k", sort=True)
+    out = g[measures].mean()
+    out.insert(0, "n_seeds", g.size())
+    ranks = []
+    for m in measures:
+        col = f"rank_{m}"
+        out[col] = (-_K_DIRECTIONS[m] * out[m]).rank(method="average")
+        ranks.append(col)
+    out["mean_rank"] = out[ranks].mean(axis=1)
+    return out.reset_index()
 
 
 # --------------------------------------------------------------------------- stability
@@ -1779,46 +2040,20 @@ def compare_models(seeded: Any, unseeded: Any, n: int = 10) -> pd.DataFrame:
 # --------------------------------------------------------------------------- group effects
 
 
-def topic_prevalence(
+def _group_clusters(
     model: Any,
     groups: pd.Series,
-    n_boot: int = 1000,
-    random_state: int = 0,
-    ci: float = 0.95,
-    include_empty: bool = False,
-) -> pd.DataFrame:
-    """Mean topic share per group with percentile bootstrap confidence intervals.
+    clusters: pd.Series | None,
+    include_empty: bool,
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], list[str]]:
+    """Per group (sorted): per-cluster sums of topic shares and unit counts.
 
-    Documents are resampled with replacement within each group (``n_boot`` times,
-    ``numpy.random.default_rng(random_state)``, groups in sorted order), so the interval
-    reflects which documents happen to be in the corpus. This describes differences; it
-    does not adjust for other covariates (stm's ``estimateEffect`` regression does).
-
-    Parameters
-    ----------
-    model : fitted topic model
-    groups : Series
-        Group label per document, indexed by ``doc_id`` (e.g. ``docs.set_index("doc_id")
-        ["era"]``). Documents without a label (missing or NaN) are left out (logged).
-    n_boot : int, default 1000
-    random_state : int, default 0
-    ci : float in (0, 1), default 0.95
-    include_empty : bool, default False
-        Keep documents without tokens (whose shares are only the prior).
-
-    Returns
-    -------
-    DataFrame
-        ``group, topic, mean, lo, hi, n_docs`` sorted by group then topic order.
+    Without ``clusters`` every model document is its own cluster.
     """
     if not hasattr(model, "doc_topic_"):
         raise ValueError("model: not fitted (call fit first)")
     if not isinstance(groups, pd.Series):
         raise ValueError("groups: expected a pandas Series indexed by doc_id")
-    _check_int("n_boot", n_boot, 1)
-    _check_int("random_state", random_state, 0)
-    if not 0.0 < float(ci) < 1.0:
-        raise ValueError(f"ci: must be in (0, 1), got {ci}")
     if groups.index.has_duplicates:
         raise ValueError("groups: the index (doc_id) has duplicates")
     theta = model.doc_topic_
@@ -1826,28 +2061,115 @@ def topic_prevalence(
         theta = theta.drop(index=list(model.empty_docs_))
     g = groups.copy()
     g.index = g.index.astype(str)
-    g = g.dropna()
-    common = [d for d in theta.index if d in g.index]
-    if not common:
-        raise ValueError("groups: no doc_id in common with the model's documents")
-    dropped = len(theta) - len(common)
-    if dropped:
-        logger.info("topic_prevalence: %d documents without a group are left out", dropped)
-    theta = theta.loc[common]
-    labels = g.loc[common].astype(str)
+    g = g.dropna().astype(str)
+    if clusters is None:
+        cluster_of = pd.Series(list(theta.index), index=theta.index, dtype=object)
+    else:
+        if not isinstance(clusters, pd.Series):
+            raise ValueError("clusters: expected a pandas Series (model doc id -> cluster id)")
+        if clusters.index.has_duplicates:
+            raise ValueError("clusters: the index (model doc id) has duplicates")
+        c = clusters.copy()
+        c.index = c.index.astype(str)
+        missing = [d for d in theta.index if d not in c.index]
+        if missing:
+            raise ValueError(
+                f"clusters: no cluster for {len(missing)} of the model's documents, "
+                f"e.g. {missing[0]!r}"
+            )
+        cluster_of = c.loc[list(theta.index)].astype(str)
+    keep = cluster_of.isin(g.index).to_numpy()
+    if not keep.any():
+        what = "cluster id of clusters" if clusters is not None else "doc_id"
+        raise ValueError(f"groups: no {what} in common with the model's documents")
+    if (~keep).any():
+        logger.info("topic_prevalence: %d documents without a group are left out", (~keep).sum())
+    x = theta.to_numpy(dtype=np.float64)[keep]
+    cl = cluster_of.to_numpy()[keep]
+    order = sorted(set(cl))
+    pos = {k: i for i, k in enumerate(order)}
+    idx = np.array([pos[k] for k in cl], dtype=np.int64)
+    sums = np.zeros((len(order), x.shape[1]), dtype=np.float64)
+    np.add.at(sums, idx, x)
+    counts = np.bincount(idx, minlength=len(order)).astype(np.float64)
+    labels = g.loc[order].to_numpy()
+    out = {}
+    for group in sorted(set(labels)):
+        sel = labels == group
+        out[group] = (sums[sel], counts[sel])
+    return out, [str(t) for t in theta.columns]
+
+
+def _boot_means(
+    sums: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Bootstrap replicates (n_boot x K) of the mean share, resampling clusters."""
+    idx = rng.integers(0, len(counts), size=(n_boot, len(counts)))
+    return sums[idx].sum(axis=1) / counts[idx].sum(axis=1)[:, None]
+
+
+def topic_prevalence(
+    model: Any,
+    groups: pd.Series,
+    n_boot: int = 1000,
+    random_state: int = 0,
+    ci: float = 0.95,
+    include_empty: bool = False,
+    clusters: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Mean topic share per group with percentile bootstrap confidence intervals.
+
+    The estimate is the mean topic share of the model's documents in a group. Documents
+    are resampled with replacement within each group (``n_boot`` times,
+    ``numpy.random.default_rng(random_state)``, groups in sorted order), so the interval
+    reflects which documents happen to be in the corpus. When the model was fit on
+    paragraphs, pass ``clusters`` (paragraph -> article): whole articles are then resampled
+    (a cluster bootstrap), because paragraphs of one article are not independent
+    observations, and ``groups`` labels articles. This describes differences; it does not
+    adjust for other covariates (stm's ``estimateEffect`` regression does).
+
+    Parameters
+    ----------
+    model : fitted topic model
+    groups : Series
+        Group label per document, indexed by ``doc_id`` (e.g. ``docs.set_index("doc_id")
+        ["era"]``), or per cluster when ``clusters`` is given. Documents without a label
+        (missing or NaN) are left out (logged).
+    n_boot : int, default 1000
+    random_state : int, default 0
+    ci : float in (0, 1), default 0.95
+    include_empty : bool, default False
+        Keep documents without tokens (whose shares are only the prior).
+    clusters : Series, optional
+        Model document id -> cluster id (e.g. :attr:`TopicData.unit_doc`, paragraph ->
+        article). Every model document needs a cluster.
+
+    Returns
+    -------
+    DataFrame
+        ``group, topic, mean, lo, hi, n_docs, n_units`` sorted by group then topic order;
+        ``n_docs`` counts the resampled units (articles when ``clusters`` is given),
+        ``n_units`` the model documents averaged.
+    """
+    _check_int("n_boot", n_boot, 1)
+    _check_int("random_state", random_state, 0)
+    if not 0.0 < float(ci) < 1.0:
+        raise ValueError(f"ci: must be in (0, 1), got {ci}")
+    parts, topics = _group_clusters(model, groups, clusters, include_empty)
     rng = np.random.default_rng(random_state)
     a = (1.0 - float(ci)) / 2.0
     rows = []
-    for group in sorted(labels.unique()):
-        x = theta[labels.to_numpy() == group].to_numpy(dtype=np.float64)
-        idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-        boots = x[idx].mean(axis=1)
+    for group, (sums, counts) in parts.items():
+        boots = _boot_means(sums, counts, n_boot, rng)
         lo = np.quantile(boots, a, axis=0)
         hi = np.quantile(boots, 1 - a, axis=0)
-        mean = x.mean(axis=0)
-        for k, topic in enumerate(theta.columns):
-            rows.append((group, topic, float(mean[k]), float(lo[k]), float(hi[k]), len(x)))
-    return pd.DataFrame(rows, columns=["group", "topic", "mean", "lo", "hi", "n_docs"])
+        mean = sums.sum(axis=0) / counts.sum()
+        for k, topic in enumerate(topics):
+            rows.append(
+                (group, topic, float(mean[k]), float(lo[k]), float(hi[k]), len(counts),
+                 int(counts.sum()))
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=["group", "topic", "mean", "lo", "hi", "n_docs", "n_units"])
 
 
 def prevalence_contrast(
@@ -1858,65 +2180,61 @@ def prevalence_contrast(
     n_boot: int = 1000,
     random_state: int = 0,
     ci: float = 0.95,
+    clusters: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Difference in mean topic share between two groups, with a bootstrap interval.
 
-    Documents are resampled with replacement within each group independently
-    (``numpy.random.default_rng(random_state)``); the interval is the percentile interval of
-    the resampled differences ``mean_a - mean_b``. Empty documents are left out.
+    Documents (or, with ``clusters``, whole clusters such as articles) are resampled with
+    replacement within each group independently (``numpy.random.default_rng(random_state)``);
+    the interval is the percentile interval of the resampled differences
+    ``mean_a - mean_b``. Empty documents are left out.
 
     Parameters
     ----------
     model : fitted topic model
     groups : Series
-        Group label per document, indexed by ``doc_id``.
+        Group label per document (or per cluster), indexed by ``doc_id``.
     a, b : str
         The two groups compared (``a - b``).
-    n_boot, random_state, ci
+    n_boot, random_state, ci, clusters
         As :func:`topic_prevalence`.
 
     Returns
     -------
     DataFrame
-        ``topic, mean_a, mean_b, diff, lo, hi, n_a, n_b`` in topic order; ``lo > 0`` or
-        ``hi < 0`` marks a difference that the resampling does not explain away.
+        ``topic, mean_a, mean_b, diff, lo, hi, n_a, n_b`` in topic order (``n_a``, ``n_b``
+        count resampled units); ``lo > 0`` or ``hi < 0`` marks a difference that the
+        resampling does not explain away.
     """
-    table = topic_prevalence(model, groups, n_boot=1, random_state=random_state)
-    present = set(table["group"])
-    for name, g in (("a", a), ("b", b)):
-        if str(g) not in present:
-            raise ValueError(f"{name}: group {g!r} not found; groups are {sorted(present)}")
-    if str(a) == str(b):
-        raise ValueError("a, b: give two different groups")
     _check_int("n_boot", n_boot, 1)
+    _check_int("random_state", random_state, 0)
     if not 0.0 < float(ci) < 1.0:
         raise ValueError(f"ci: must be in (0, 1), got {ci}")
-    theta = model.doc_topic_.drop(index=list(model.empty_docs_))
-    g = groups.copy()
-    g.index = g.index.astype(str)
-    g = g.dropna().astype(str)
-    xs = []
-    for grp in (str(a), str(b)):
-        ids = [d for d in theta.index if d in g.index and g[d] == grp]
-        xs.append(theta.loc[ids].to_numpy(dtype=np.float64))
+    if str(a) == str(b):
+        raise ValueError("a, b: give two different groups")
+    parts, topics = _group_clusters(model, groups, clusters, include_empty=False)
+    for name, grp in (("a", a), ("b", b)):
+        if str(grp) not in parts:
+            raise ValueError(f"{name}: group {grp!r} not found; groups are {sorted(parts)}")
     rng = np.random.default_rng(random_state)
-    boots = []
-    for x in xs:
-        idx = rng.integers(0, len(x), size=(n_boot, len(x)))
-        boots.append(x[idx].mean(axis=1))
+    boots, means, ns = [], [], []
+    for grp in (str(a), str(b)):
+        sums, counts = parts[grp]
+        boots.append(_boot_means(sums, counts, n_boot, rng))
+        means.append(sums.sum(axis=0) / counts.sum())
+        ns.append(len(counts))
     diff = boots[0] - boots[1]
     q = (1.0 - float(ci)) / 2.0
-    mean_a, mean_b = xs[0].mean(axis=0), xs[1].mean(axis=0)
     return pd.DataFrame(
         {
-            "topic": list(theta.columns),
-            "mean_a": mean_a,
-            "mean_b": mean_b,
-            "diff": mean_a - mean_b,
+            "topic": topics,
+            "mean_a": means[0],
+            "mean_b": means[1],
+            "diff": means[0] - means[1],
             "lo": np.quantile(diff, q, axis=0),
             "hi": np.quantile(diff, 1 - q, axis=0),
-            "n_a": len(xs[0]),
-            "n_b": len(xs[1]),
+            "n_a": ns[0],
+            "n_b": ns[1],
         }
     )
 
@@ -1961,18 +2279,7 @@ def save_topic_tables(
     tables["doc_topic"] = dt
     tt = model.topic_term_.stack().rename("prob").reset_index()
     tables["topic_term"] = tt[tt["prob"] > 0].reset_index(drop=True)
-    prob_terms = _top_term_lists(model, 10)
-    frex_terms = _top_term_lists(model, 10, by="frex")
-    labels = list(model.topic_labels_)
-    theta = model.doc_topic_.drop(index=list(model.empty_docs_))
-    tables["summary"] = pd.DataFrame(
-        {
-            "topic": labels,
-            "prevalence": [float(theta[t].mean()) for t in labels],
-            "top_prob": [" ".join(prob_terms[t]) for t in labels],
-            "top_frex": [" ".join(frex_terms[t]) for t in labels],
-        }
-    )
+    tables["summary"] = topic_summary(model, 10)
     written = []
     for name in sorted(tables):
         written.append(write_csv(out / f"{prefix}_{name}.csv", tables[name]))
@@ -1987,21 +2294,40 @@ def _stamp_config(model: Any) -> dict:
     return params
 
 
-def save_model(model: Any, path: str | Path) -> list[Path]:
+def _library_versions() -> dict[str, str]:
+    import gensim
+    import scipy
+    import sklearn
+
+    return {
+        "gensim": gensim.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
+def save_model(
+    model: Any, path: str | Path, provenance: Mapping[str, Any] | None = None
+) -> list[Path]:
     """Save a fitted model to a directory, with a JSON stamp checked on loading.
 
     LDA models are saved in gensim's own format (``LdaModel.save``, which pickles the
-    model object and writes arrays as ``.npy``); NMF models as plain ``.npy`` arrays
-    (no pickle). Both directories also hold ``doc_topic.parquet`` and
+    model object and writes arrays as ``.npy``; gensim's wall-clock lifecycle log is
+    switched off, so the same model gives the same bytes); NMF models as plain ``.npy``
+    arrays (no pickle). Both directories also hold ``doc_topic.parquet`` and
     ``term_frequency.parquet`` (the fitted tables) and ``textkit_topic_model.json``: textkit
-    version, model class, config, vocabulary hash and the sha256 of every file. Files are
-    written atomically through :mod:`textkit._io`.
+    and library versions, model class, config, vocabulary hash, the run's provenance and
+    the sha256 of every file. Files are written atomically through :mod:`textkit._io`.
 
     Parameters
     ----------
     model : fitted LdaTopicModel, SeededLdaTopicModel or NmfTopicModel
     path : path-like
         Directory (created if needed).
+    provenance : mapping, optional
+        Recorded in the stamp as is, e.g. ``tk.provenance(cfg).as_dict()`` (corpus and
+        config hashes) so a saved model can be traced to the run that made it.
 
     Returns
     -------
@@ -2022,6 +2348,7 @@ def save_model(model: Any, path: str | Path) -> list[Path]:
         files[name] = sha256_bytes(data)
 
     if isinstance(model, LdaTopicModel):
+        _no_lifecycle_log(model.model_)
         with tempfile.TemporaryDirectory(prefix="textkit-lda-") as tmp:
             model.model_.save(str(Path(tmp) / "model.gensim"))
             for f in sorted(Path(tmp).iterdir()):
@@ -2048,6 +2375,8 @@ def save_model(model: Any, path: str | Path) -> list[Path]:
         files[name] = sha256_file(p)
     stamp = {
         "textkit_version": __version__,
+        "library_versions": _library_versions(),
+        "provenance": {str(k): v for k, v in sorted(dict(provenance or {}).items())},
         "class": type(model).__name__,
         "config": _stamp_config(model),
         "topic_labels": list(model.topic_labels_),
@@ -2101,6 +2430,15 @@ def load_model(path: str | Path) -> Any:
         f = root / name
         if not f.is_file() or sha256_file(f) != digest:
             raise ValueError(f"{f}: missing or changed since it was saved (sha256 mismatch)")
+    saved = stamp.get("library_versions", {})
+    for lib, version in sorted(_library_versions().items()):
+        if lib in saved and saved[lib] != version:
+            msg = (
+                f"{stamp_path}: saved with {lib} {saved[lib]}, this is {version}; "
+                "results may differ (refit to be sure)"
+            )
+            warnings.warn(msg, UserWarning, stacklevel=2)
+            logger.warning(msg)
     cls = {c.__name__: c for c in (LdaTopicModel, SeededLdaTopicModel, NmfTopicModel)}.get(
         stamp.get("class")
     )
@@ -2138,6 +2476,7 @@ def load_model(path: str | Path) -> Any:
         lda = LdaModel.load(str(root / "model.gensim"))
         if [lda.id2word[j] for j in range(len(vocab))] != vocab:
             raise ValueError(f"{root}: the gensim dictionary does not match the stamp")
+        _no_lifecycle_log(lda)
         model.model_ = lda
         topic_term = _normalize_rows(np.asarray(lda.get_topics(), dtype=np.float64))
         if isinstance(model, SeededLdaTopicModel):

@@ -98,6 +98,30 @@ class SampleConfig:
             raise ValueError(f"random_state: expected an integer, got {self.random_state!r}")
 
 
+def sample_config(project: Any = None, **overrides: Any) -> SampleConfig:
+    """Build a :class:`SampleConfig` from the ``[validation]`` table of ``textkit.toml``.
+
+    Parameters
+    ----------
+    project : textkit.config.ProjectConfig, optional
+        Parsed ``textkit.toml`` (``None``: the defaults).
+    **overrides
+        Settings that win over the file.
+
+    Returns
+    -------
+    SampleConfig
+
+    Raises
+    ------
+    textkit.config.ConfigError
+        Unknown or invalid setting (file, table and key named).
+    """
+    from .config import stage_config
+
+    return stage_config(SampleConfig, project, "validation", **overrides)
+
+
 def _paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     """Non-empty paragraphs of ``docs`` with 0-based ``para_id`` (as in the units table)."""
     from .segment import split_paragraphs
@@ -117,6 +141,7 @@ def draw_validation_sample(
     *,
     scores: pd.DataFrame | None = None,
     min_chars: int = 20,
+    config: SampleConfig | None = None,
 ) -> pd.DataFrame:
     """Draw a stratified random sample of paragraphs for hand-coding.
 
@@ -140,6 +165,9 @@ def draw_validation_sample(
         ``textkit.frames.score_frames(docs, level="paragraph")``.
     min_chars : int, default 20
         Skip shorter paragraphs.
+    config : SampleConfig, optional
+        When given (e.g. from :func:`sample_config`), its fields replace ``n``, ``by``,
+        ``min_chars`` and ``random_state``.
 
     Returns
     -------
@@ -148,7 +176,9 @@ def draw_validation_sample(
         label, to be hidden from coders — :func:`write_coding_sheet` drops it), ``code`` (empty),
         ``note`` (empty); sorted by doc_id, para_id.
     """
-    cfg = SampleConfig(n=n, by=by, min_chars=min_chars, random_state=random_state)
+    if config is not None and not isinstance(config, SampleConfig):
+        raise ValueError(f"config: expected a SampleConfig, got {type(config).__name__}")
+    cfg = config or SampleConfig(n=n, by=by, min_chars=min_chars, random_state=random_state)
     for col in ("doc_id", "text"):
         if col not in docs.columns:
             raise ValueError(f"docs: missing column {col!r}")
@@ -341,6 +371,68 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     if not all(matched):
         logger.warning("%d coded paragraph(s) not found in the corpus", matched.count(False))
     return out
+
+
+def validate_measure(
+    codes: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    scores: pd.DataFrame | None = None,
+    config: Any = None,
+) -> ValidationReport:
+    """Compare the paragraph-level dictionary measure with coded paragraphs.
+
+    The codes are re-mapped onto ``docs`` by their text (:func:`align_codes`), the paragraphs
+    are scored (unless ``scores`` is given) and :func:`agreement` compares each coded
+    paragraph's ``frame_label`` with its code.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        From :func:`read_codes` / :func:`load_coded_paragraphs`. Not modified.
+    docs : DataFrame
+        Documents table (``doc_id``, ``text``). Not modified.
+    scores : DataFrame, optional
+        Paragraph scores (``doc_id``, ``para_id``, ``frame_label``). Default:
+        ``score_frames(docs, level="paragraph", config=config)``.
+    config : textkit.frames.FrameConfig, optional
+        Scorer settings when ``scores`` is not given.
+
+    Returns
+    -------
+    ValidationReport
+        Its table also holds ``balance``, ``n_stability`` and ``n_service_law`` of each
+        paragraph when the scores have them.
+
+    Raises
+    ------
+    ValueError
+        A coded paragraph is not found in ``docs`` or has no score (sample ids named):
+        dropping it silently would bias the agreement.
+    """
+    aligned = align_codes(codes, docs)
+    lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
+    if lost:
+        raise ValueError(f"codes: {len(lost)} coded paragraph(s) not in docs: {lost[:5]}")
+    if scores is None:
+        from .frames import score_frames
+
+        scores = score_frames(docs.loc[:, ["doc_id", "text"]], level="paragraph", config=config)
+    for col in ("doc_id", "para_id", "frame_label"):
+        if col not in scores.columns:
+            raise ValueError(f"scores: missing column {col!r}")
+    extra = [c for c in ("balance", "n_stability", "n_service_law") if c in scores.columns]
+    lab = scores.loc[:, ["doc_id", "para_id", "frame_label", *extra]].copy()
+    lab["doc_id"] = lab["doc_id"].astype(str)
+    lab["para_id"] = lab["para_id"].astype(int)
+    merged = aligned.merge(lab, on=["doc_id", "para_id"], how="left", validate="many_to_one")
+    missing = merged.loc[merged["frame_label"].isna(), "sample_id"].tolist()
+    if missing:
+        raise ValueError(f"scores: no paragraph score for sample(s) {missing[:5]}")
+    report = agreement(merged["frame_label"], merged)
+    for c in extra:
+        report.table[c] = merged[c].to_numpy()
+    return report
 
 
 @dataclasses.dataclass(frozen=True)

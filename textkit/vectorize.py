@@ -24,6 +24,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 __all__ = [
+    "MISSING_GROUP",
     "DocumentTermMatrix",
     "VectorizeConfig",
     "vectorize",
@@ -317,6 +318,14 @@ def vectorize(
     )
 
 
+#: Group label of documents whose grouping value is missing (None / NaN).
+MISSING_GROUP = "unknown"
+
+
+def _group_labels(values: pd.Series) -> list[str]:
+    return [MISSING_GROUP if pd.isna(v) else str(v) for v in values]
+
+
 def vocabulary_table(
     units: pd.DataFrame | Mapping[str, Sequence[str]],
     by: str | None = None,
@@ -330,7 +339,9 @@ def vocabulary_table(
         Units table (``doc_id``, ``tokens``) or mapping ``doc_id -> tokens``.
     by : str, optional
         A grouping column (e.g. ``"source_file"``, ``"genre"``) found in ``units`` or in
-        ``docs``; adds one ``tf_<group>`` column per group value (sorted).
+        ``docs``; adds one ``tf_<group>`` column per group value (sorted). Documents whose
+        group value is missing (None / NaN, e.g. a genre the rules could not tell) form
+        the group :data:`MISSING_GROUP` (``"unknown"``).
     docs : DataFrame, optional
         Documents table with ``doc_id`` and the ``by`` column, joined when ``by`` is not a
         column of ``units``.
@@ -345,9 +356,9 @@ def vocabulary_table(
     if by is not None:
         if isinstance(units, pd.DataFrame) and by in units.columns:
             sub = units[["doc_id", by]].astype({"doc_id": str}).drop_duplicates("doc_id")
-            group_of = dict(zip(sub["doc_id"], sub[by].astype(str), strict=True))
+            group_of = dict(zip(sub["doc_id"], _group_labels(sub[by]), strict=True))
         elif docs is not None and by in docs.columns and "doc_id" in docs.columns:
-            group_of = dict(zip(docs["doc_id"].astype(str), docs[by].astype(str), strict=True))
+            group_of = dict(zip(docs["doc_id"].astype(str), _group_labels(docs[by]), strict=True))
         else:
             raise ValueError(f"by: column {by!r} not found in units or docs")
         missing = [d for d in doc_ids if d not in group_of]

@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from . import FRAME_COLORS, new_figure, palette, use_style
+from . import FRAME_COLORS, new_figure, use_style
 
-__all__ = ["cleaning_table", "plot_cleaning", "plot_corpus_composition"]
+__all__ = [
+    "COMPOSITION_CATEGORIES",
+    "cleaning_table",
+    "composition_table",
+    "plot_cleaning",
+    "plot_corpus_composition",
+]
+
+#: Article categories of :func:`composition_table`, in drawing order.
+COMPOSITION_CATEGORIES = ("kept", "duplicate", "off-topic", "quarantined")
+
+_COMPOSITION_COLORS = {
+    "kept": FRAME_COLORS["service_law"],
+    "duplicate": "#f4a582",
+    "off-topic": "#c2a5cf",
+    "quarantined": "#4d4d4d",
+}
+
+
+def _page_label(page_id: object) -> str:
+    # page ids are "<NNN>_<hash>"; the number is enough on an axis
+    return str(page_id).split("_", 1)[0]
 
 
 def cleaning_table(documents: pd.DataFrame) -> pd.DataFrame:
@@ -23,7 +46,8 @@ def cleaning_table(documents: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``page_id``, ``rule``, ``chars_removed``, sorted by page then rule.
+        Columns ``page_id``, ``rule``, ``chars_removed``, sorted by page then rule; only
+        non-zero counts.
     """
     rows = []
     for page_id, log in zip(documents["page_id"], documents["clean_log"], strict=True):
@@ -31,58 +55,147 @@ def cleaning_table(documents: pd.DataFrame) -> pd.DataFrame:
             rows.append((page_id, rule, int(n)))
     table = pd.DataFrame(rows, columns=["page_id", "rule", "chars_removed"])
     if table.empty:
-        return table
+        return table.astype({"chars_removed": "int64"})
     table = table.groupby(["page_id", "rule"], as_index=False, sort=True)["chars_removed"].sum()
     return table[table["chars_removed"] > 0].reset_index(drop=True)
 
 
-def plot_cleaning(documents: pd.DataFrame, *, width: str = "double") -> Figure:
-    """Stacked horizontal bars: characters each cleaning rule removed, per source page.
+def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> Figure:
+    """Heat map of the characters each cleaning rule removed or changed, per source page.
 
-    Rules that change characters in place (traditional -> simplified, width
-    normalisation) count the characters they changed.
+    Rows are rules (largest total first, the total in the label), columns are source pages;
+    each cell shows its count, the colour is on a log scale and empty cells mean the rule
+    did nothing on that page. Rules that change characters in place (traditional ->
+    simplified, width normalisation, placeholder masks) count the characters they changed.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table (``page_id``, ``clean_log``). Not modified.
+    width : {"single", "double"} or float, default "double"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With the table of :func:`cleaning_table` as ``fig.textkit_data``.
+
+    Raises
+    ------
+    ValueError
+        If no cleaning rule removed anything.
     """
     table = cleaning_table(documents)
+    if table.empty:
+        raise ValueError("documents: the cleaning log is empty, nothing to plot")
+    pages = sorted(documents["page_id"].astype(str).unique())
     wide = table.pivot_table(
         index="rule", columns="page_id", values="chars_removed", aggfunc="sum", fill_value=0
-    )
-    wide = wide.loc[wide.sum(axis=1).sort_values().index]
+    ).reindex(columns=pages, fill_value=0)
+    totals = wide.sum(axis=1)
+    order = sorted(wide.index, key=lambda r: (-int(totals[r]), r))
+    wide = wide.loc[order]
+    values = wide.to_numpy(dtype=float)
+    masked = np.ma.masked_where(values <= 0, values)
     with use_style():
-        fig, ax = new_figure(width, height=max(2.0, 0.22 * len(wide) + 0.8))
-        left = pd.Series(0, index=wide.index, dtype=float)
-        colors = palette(len(wide.columns))
-        for color, page in zip(colors, wide.columns, strict=True):
-            ax.barh(wide.index, wide[page], left=left, color=color, label=str(page)[:3])
-            left = left + wide[page]
-        ax.set_xscale("symlog", linthresh=10)
-        ax.set_xlabel("Characters removed or changed (symmetric log scale)")
-        ax.set_ylabel("")
-        ax.set_title("What cleaning removed, by rule and source page")
-        ax.legend(title="Page", loc="lower right", frameon=True)
+        fig, ax = new_figure(width, height=max(2.0, 0.28 * len(wide) + 1.0))
+        ax.grid(False)
+        image = ax.imshow(
+            masked,
+            cmap="Blues",
+            norm=LogNorm(vmin=1, vmax=max(values.max(), 10)),
+            aspect="auto",
+        )
+        threshold = values.max() ** 0.6  # dark cells (log scale) get white text
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                v = int(values[i, j])
+                if v:
+                    ax.text(
+                        j,
+                        i,
+                        f"{v:,}",
+                        ha="center",
+                        va="center",
+                        fontsize="small",
+                        color="white" if v >= threshold else "#1a1a1a",
+                    )
+        ax.set_xticks(range(len(pages)), [_page_label(p) for p in pages])
+        ax.set_yticks(range(len(wide)), [f"{r} ({int(totals[r]):,})" for r in wide.index])
+        ax.set_xlabel("Source page")
+        ax.set_title("Characters removed or changed by each cleaning rule (total in brackets)")
+        ax.tick_params(length=0)
+        cbar = fig.colorbar(image, ax=ax, pad=0.01)
+        cbar.set_label("characters (log scale)")
     fig.textkit_data = table
     return fig
 
 
-def plot_corpus_composition(documents: pd.DataFrame, *, width: str = "single") -> Figure:
-    """Articles per source page, split into kept, flagged and quarantined."""
+def composition_table(documents: pd.DataFrame) -> pd.DataFrame:
+    """Articles per source page by category: kept, duplicate, off-topic, quarantined.
+
+    An article flagged both as a duplicate and off-topic counts as a duplicate.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table (``page_id``, ``status``, ``is_duplicate``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``page_id`` and one integer column per category of
+        :data:`COMPOSITION_CATEGORIES`, one row per page (sorted).
+    """
+    dup = documents["is_duplicate"].fillna(False).astype(bool)
+    status = documents["status"].astype(str)
+    category = np.where(
+        status == "quarantined",
+        "quarantined",
+        np.where(dup, "duplicate", np.where(status == "flagged", "off-topic", "kept")),
+    )
     counts = (
-        documents.groupby(["page_id", "status"], sort=True)
+        pd.DataFrame({"page_id": documents["page_id"].astype(str), "category": category})
+        .groupby(["page_id", "category"], sort=True)
         .size()
         .unstack(fill_value=0)
+        .reindex(columns=list(COMPOSITION_CATEGORIES), fill_value=0)
         .sort_index()
+        .astype("int64")
     )
-    order = [s for s in ("kept", "flagged", "quarantined") if s in counts.columns]
-    colors = {"kept": FRAME_COLORS["service_law"], "flagged": "#f4a582", "quarantined": "#4d4d4d"}
+    counts.columns.name = None
+    return counts.reset_index()
+
+
+def plot_corpus_composition(documents: pd.DataFrame, *, width: str | float = "single") -> Figure:
+    """Articles found per source page, split into kept, duplicate, off-topic, quarantined.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table. Not modified.
+    width : {"single", "double"} or float, default "single"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With the table of :func:`composition_table` as ``fig.textkit_data``.
+    """
+    counts = composition_table(documents)
+    present = [c for c in COMPOSITION_CATEGORIES if counts[c].sum() > 0]
+    labels = [_page_label(p) for p in counts["page_id"]]
     with use_style():
         fig, ax = new_figure(width)
-        bottom = pd.Series(0, index=counts.index, dtype=float)
-        labels = [str(p)[:3] for p in counts.index]
-        for status in order:
-            ax.bar(labels, counts[status], bottom=bottom, color=colors[status], label=status)
-            bottom = bottom + counts[status]
+        bottom = np.zeros(len(counts))
+        for cat in present:
+            vals = counts[cat].to_numpy(dtype=float)
+            ax.bar(labels, vals, bottom=bottom, color=_COMPOSITION_COLORS[cat], label=cat)
+            bottom = bottom + vals
+        for x, total in enumerate(bottom):
+            ax.text(x, total, f"{int(total)}", ha="center", va="bottom", fontsize="small")
+        ax.set_ylim(0, max(bottom.max(), 1) * 1.35)  # room for the totals and the legend
         ax.set_xlabel("Source page")
         ax.set_ylabel("Articles")
-        ax.set_title("Articles found per page")
-        ax.legend(frameon=True)
-    fig.textkit_data = counts.reset_index()
+        ax.set_title(f"Articles found per page ({int(bottom.sum())} in all)")
+        ax.legend(loc="upper left", ncols=2, frameon=True, fontsize="small")
+    fig.textkit_data = counts
     return fig

@@ -1,4 +1,4 @@
-"""Frame figures: document balance with CIs, intensities by group, keyness, term scatter.
+"""Frame figures: document balance with CIs, intensities by group, keyness, term scatter, LSS.
 
 Inputs are the tables of :mod:`textkit.frames` (:func:`~textkit.frames.score_frames`,
 :func:`~textkit.frames.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
@@ -19,6 +19,9 @@ __all__ = [
     "plot_frame_balance",
     "plot_frame_intensity",
     "plot_keyness",
+    "plot_lss_polarity",
+    "plot_lss_vs_dictionary",
+    "plot_seed_sensitivity",
     "plot_term_scatter",
 ]
 
@@ -217,7 +220,9 @@ def plot_keyness(
                 Line2D([], [], color=colors[1], lw=4, label=f"key for {labels[1]}"),
             ],
             fontsize=6,
-            loc="upper left",
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            frameon=False,
         )
         if title:
             ax.set_title(title)
@@ -282,22 +287,231 @@ def plot_term_scatter(
         ax.plot([lo, hi], [lo, hi], color="#444444", lw=0.6, ls="--")
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
-        # alternate label offsets so labels of terms at the same point do not overprint
-        offsets = [(2, 2), (2, -7), (-2, 8), (-2, -12)]
-        labelled = data[data["labelled"]].sort_values(["x", "y", "term"], kind="stable")
-        for k, r in enumerate(labelled.itertuples()):
-            dx, dy = offsets[k % len(offsets)]
+        # greedy label placement: most key terms first, each at the candidate offset that
+        # overlaps the labels already placed (and the labelled points) least
+        pos = ax.get_position()
+        w_pt = fig.get_figwidth() * 72 * pos.width
+        h_pt = fig.get_figheight() * 72 * pos.height
+        span = np.log10(hi) - np.log10(lo)
+        labelled = data[data["labelled"]].assign(a=data["g2"].abs())
+        labelled = labelled.sort_values(["a", "term"], ascending=[False, True], kind="stable")
+        pts = [
+            ((np.log10(x) - np.log10(lo)) / span * w_pt, (np.log10(y) - np.log10(lo)) / span * h_pt)
+            for x, y in zip(labelled["x"], labelled["y"], strict=True)
+        ]
+        boxes = [(px - 1.5, py - 1.5, px + 1.5, py + 1.5) for px, py in pts]
+        size = 5.0
+        candidates = [(dx, dy) for dy in (2, -2, 8, -8, 14, -14, 20, -20) for dx in (2, -2)]
+        for r, (px, py) in zip(labelled.itertuples(), pts, strict=True):
+            tw, th = size * len(r.term), size * 1.2
+            best, best_cost, best_box = candidates[0], np.inf, (px, py, px, py)
+            for dx, dy in candidates:
+                x0 = px + dx if dx > 0 else px + dx - tw
+                y0 = py + dy if dy > 0 else py + dy - th
+                box = (x0, y0, x0 + tw, y0 + th)
+                cost = sum(
+                    max(0.0, min(box[2], b[2]) - max(box[0], b[0]))
+                    * max(0.0, min(box[3], b[3]) - max(box[1], b[1]))
+                    for b in boxes
+                )
+                outside = (max(0.0, -box[0]) + max(0.0, box[2] - w_pt)
+                           + max(0.0, -box[1]) + max(0.0, box[3] - h_pt))  # fmt: skip
+                cost += outside * th
+                if cost < best_cost - 1e-9:
+                    best, best_cost, best_box = (dx, dy), cost, box
+            boxes.append(best_box)
+            dx, dy = best
             ax.annotate(
                 r.term,
                 (r.x, r.y),
-                fontsize=5,
+                fontsize=size,
                 xytext=(dx, dy),
                 textcoords="offset points",
                 ha="left" if dx > 0 else "right",
+                va="bottom" if dy > 0 else "top",
             )
         ax.set_xlabel(f"per 1,000 tokens: {labels[1]}")
         ax.set_ylabel(f"per 1,000 tokens: {labels[0]}")
         if title:
             ax.set_title(title)
     fig.textkit_data = data.drop(columns=["x", "y"])
+    return fig
+
+
+def plot_lss_polarity(
+    polarity: pd.DataFrame,
+    n: int = 15,
+    seeds: dict[str, int] | None = None,
+    min_freq: int = 5,
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """The most positive and most negative terms of a Latent Semantic Scaling model.
+
+    Seed words are left out (their polarity is high by construction): the figure shows what
+    the word vectors add beyond the seeds.
+
+    Parameters
+    ----------
+    polarity : DataFrame
+        ``LatentSemanticScaling.term_polarity_`` (``term``, ``polarity``, ``freq``). Not
+        modified.
+    n : int, default 15
+        Terms per pole.
+    seeds : dict term -> +1/-1, optional
+        ``LatentSemanticScaling.seeds_``; these terms are excluded.
+    min_freq : int, default 5
+        Terms rarer than this in the training data are excluded (noisy vectors).
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.textkit_data``: term, polarity, freq, pole of the plotted terms.
+    """
+    _check_n(n)
+    _need(polarity, ["term", "polarity", "freq"], "polarity")
+    data = polarity[["term", "polarity", "freq"]]
+    data = data[(data["freq"] >= min_freq) & ~data["term"].isin(set(seeds or {}))]
+    data = data.sort_values(["polarity", "term"], ascending=[False, True], kind="stable")
+    top = data.head(n).assign(pole="service_law")
+    bottom = data.iloc[len(top) :].tail(n).assign(pole="stability")
+    shown = pd.concat([bottom, top]).sort_values(["polarity", "term"], kind="stable")
+    shown = shown.reset_index(drop=True)
+    height = max(1.8, 0.13 * len(shown) + 0.9)
+    with use_style():
+        fig, ax = new_figure(width, height=height)
+        y = np.arange(len(shown))
+        ax.barh(y, shown["polarity"], color=[FRAME_COLORS[p] for p in shown["pole"]])
+        ax.set_yticks(y)
+        ax.set_yticklabels(shown["term"], fontsize=6)
+        ax.axvline(0, color="#444444", lw=0.6)
+        ax.set_xlabel("LSS polarity (sd units; + service / rule of law)")
+        ax.legend(
+            handles=[
+                Line2D([], [], color=FRAME_COLORS[f], lw=4, label=FRAME_LABELS[f])
+                for f in ("service_law", "stability")
+            ],
+            fontsize=6,
+            loc="lower right",
+        )
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = shown
+    return fig
+
+
+def plot_lss_vs_dictionary(
+    lss_scores: np.ndarray | list[float],
+    frame_scores: pd.DataFrame,
+    rho: float | None = None,
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Scatter of each document's LSS score against its dictionary balance.
+
+    Parameters
+    ----------
+    lss_scores : array-like of float
+        ``LatentSemanticScaling.transform`` output, in the row order of ``frame_scores``.
+    frame_scores : DataFrame
+        ``score_frames`` output (``balance``, ``frame_label``). Not modified.
+    rho : float, optional
+        Correlation shown in the legend title (e.g. from
+        :func:`textkit.lss.correlate_with_dictionary`).
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.textkit_data``: balance, lss, frame_label (documents with both values).
+    """
+    _need(frame_scores, ["balance", "frame_label"], "frame_scores")
+    lss = np.asarray(lss_scores, dtype=float)
+    if lss.shape != (len(frame_scores),):
+        raise ValueError(f"lss_scores: expected {len(frame_scores)} values, got shape {lss.shape}")
+    data = pd.DataFrame(
+        {
+            "balance": frame_scores["balance"].to_numpy(float),
+            "lss": lss,
+            "frame_label": frame_scores["frame_label"].astype(str).to_numpy(),
+        }
+    )
+    data = data[np.isfinite(data["balance"]) & np.isfinite(data["lss"])].reset_index(drop=True)
+    with use_style():
+        fig, ax = new_figure(width)
+        for f in FRAME_COLORS:
+            sub = data[data["frame_label"] == f]
+            if len(sub):
+                ax.scatter(sub["balance"], sub["lss"], s=14, color=FRAME_COLORS[f],
+                           label=FRAME_LABELS[f], zorder=3)  # fmt: skip
+        ax.axvline(0, color="#444444", lw=0.6, ls="--")
+        ax.axhline(0, color="#444444", lw=0.6, ls="--")
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_xlabel("dictionary balance")
+        ax.set_ylabel("LSS document score (sd units)")
+        leg_title = f"Spearman ρ = {rho:.2f}" if rho is not None and np.isfinite(rho) else None
+        ax.legend(fontsize=6, title=leg_title, title_fontsize=6, loc="upper left")
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_seed_sensitivity(
+    loo: pd.DataFrame,
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Leave-one-seed-out sensitivity: correlation of scores without each seed with the full.
+
+    Parameters
+    ----------
+    loo : DataFrame
+        ``LatentSemanticScaling.leave_one_seed_out`` output (``seed``, ``pole``,
+        ``correlation``). Not modified.
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.textkit_data``: the plotted rows, least-correlated seed at the bottom.
+    """
+    _need(loo, ["seed", "pole", "correlation"], "loo")
+    data = loo[["seed", "pole", "correlation"]].dropna(subset=["correlation"])
+    data = data.sort_values(["correlation", "seed"], ascending=[False, True], kind="stable")
+    data = data.reset_index(drop=True)
+    height = max(1.8, 0.14 * len(data) + 0.9)
+    with use_style():
+        fig, ax = new_figure(width, height=height)
+        y = np.arange(len(data))
+        poles = np.where(data["pole"] > 0, "service_law", "stability")
+        ax.hlines(y, data["correlation"].min() - 0.01, data["correlation"], color="#cccccc",
+                  lw=0.8)  # fmt: skip
+        ax.scatter(data["correlation"], y, s=14, c=[FRAME_COLORS[p] for p in poles], zorder=3)
+        ax.set_yticks(y)
+        ax.set_yticklabels(data["seed"], fontsize=6)
+        ax.set_xlabel("correlation with full-seed document scores")
+        ax.legend(
+            handles=[
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    ls="",
+                    color=FRAME_COLORS[f],
+                    label=f"{FRAME_LABELS[f]} seed",
+                )  # fmt: skip
+                for f in ("service_law", "stability")
+                if f in set(poles)
+            ],
+            fontsize=6,
+            loc="lower left",
+        )
+        if title:
+            ax.set_title(title)
+    fig.textkit_data = data
     return fig

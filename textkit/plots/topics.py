@@ -14,10 +14,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from . import new_figure, palette, use_style
+from . import FRAME_COLORS, new_figure, palette, use_style
 
-__all__ = ["plot_k_selection", "plot_stability", "plot_prevalence", "plot_top_terms"]
+__all__ = [
+    "plot_k_selection",
+    "plot_stability",
+    "plot_prevalence",
+    "plot_top_terms",
+    "plot_seeded_comparison",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +132,13 @@ def plot_stability(result: Any) -> Figure:
     return fig
 
 
-def plot_prevalence(table: pd.DataFrame, topic_labels: dict | None = None) -> Figure:
+def plot_prevalence(
+    table: pd.DataFrame, topic_labels: dict | None = None, title: str | None = None
+) -> Figure:
     """Mean topic share by group with bootstrap intervals (:func:`topic_prevalence`).
+
+    The legend gives each group's number of resampled units (``n_docs``: articles for a
+    cluster bootstrap) when the table has that column.
 
     Parameters
     ----------
@@ -134,6 +146,8 @@ def plot_prevalence(table: pd.DataFrame, topic_labels: dict | None = None) -> Fi
         ``group, topic, mean, lo, hi`` (output of ``topic_prevalence``).
     topic_labels : dict, optional
         Topic -> display label (e.g. the topic with its top terms).
+    title : str, optional
+        Axes title.
 
     Returns
     -------
@@ -155,6 +169,9 @@ def plot_prevalence(table: pd.DataFrame, topic_labels: dict | None = None) -> Fi
         for gi, (group, color) in enumerate(zip(groups, colors, strict=True)):
             d = data[data["group"].astype(str) == group]
             off = ((len(groups) - 1) / 2 - gi) * width  # first group on top
+            label = group
+            if "n_docs" in d.columns and len(d):
+                label = f"{group} (n={int(d['n_docs'].iloc[0])})"
             yy = np.array([ypos[t] for t in d["topic"]]) + off
             ax.errorbar(
                 d["mean"],
@@ -164,13 +181,15 @@ def plot_prevalence(table: pd.DataFrame, topic_labels: dict | None = None) -> Fi
                 ms=3,
                 lw=1,
                 color=color,
-                label=group,
+                label=label,
                 capsize=0,
             )
         ax.set_yticks(y)
         ax.set_yticklabels([topic_labels.get(t, t) if topic_labels else t for t in topics])
         ax.set_xlabel("Mean topic share (bootstrap interval)")
         ax.set_xlim(left=0)
+        if title:
+            ax.set_title(title)
         ax.legend(title="Group", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.textkit_data = data
     return fig
@@ -216,9 +235,110 @@ def plot_top_terms(table: pd.DataFrame, ncols: int = 4) -> Figure:
             ax.set_yticklabels(d["term"])
             ax.set_title(str(topic))
             ax.tick_params(axis="x", labelsize=6)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
         for ax in axes[len(topics) :]:
             ax.set_visible(False)
         if value == "prob":
             fig.supxlabel("P(term | topic); terms in the order of the table's ranking", fontsize=7)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_seeded_comparison(table: pd.DataFrame, n_terms: int = 4) -> Figure:
+    """Seeded frame topics next to their best match in an unseeded model.
+
+    Left: for each seeded topic, the probability mass its seed words carry in the seeded
+    topic and in the matched unseeded topic (a large gap means the frame is imposed by the
+    prior rather than found in the data). Right: mean share (prevalence) of every topic of
+    the seeded model and of its unseeded match, with the cosine similarity of the pair.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`textkit.topics.compare_models`.
+    n_terms : int, default 4
+        Top terms shown in the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    need = ("topic", "seeded", "top_terms", "prevalence", "matched_topic", "similarity")
+    need += ("matched_top_terms", "matched_prevalence", "seed_mass", "matched_seed_mass")
+    for c in need:
+        if c not in table.columns:
+            raise ValueError(f"table: missing column {c!r} (expected compare_models output)")
+    data = table.copy()
+    seeded = data[data["seeded"].astype(bool)]
+    if seeded.empty:
+        raise ValueError("table: no seeded topic (expected a SeededLdaTopicModel comparison)")
+
+    def terms(s: str) -> str:
+        return " ".join(str(s).split()[:n_terms])
+
+    colors = palette(2)
+    with use_style():
+        fig, (ax1, ax2) = new_figure(
+            "double",
+            height=max(2.2, 0.32 * len(data) + 1.0),
+            ncols=2,
+            gridspec_kw={"width_ratios": [1, 1.25]},
+        )
+        y1 = np.arange(len(seeded))[::-1].astype(float)
+        h = 0.38
+        frame_colors = [FRAME_COLORS.get(t, colors[0]) for t in seeded["topic"]]
+        ax1.barh(y1 + h / 2, seeded["seed_mass"], height=h, color=frame_colors, label="seeded")
+        ax1.barh(
+            y1 - h / 2,
+            seeded["matched_seed_mass"],
+            height=h,
+            color=frame_colors,
+            alpha=0.35,
+            label="unseeded match",
+        )
+        ax1.set_yticks(y1)
+        ax1.set_yticklabels(
+            [
+                f"{t}\nvs {m}: {terms(mt)}"
+                for t, m, mt in zip(
+                    seeded["topic"],
+                    seeded["matched_topic"],
+                    seeded["matched_top_terms"],
+                    strict=True,
+                )
+            ]
+        )
+        ax1.set_xlabel("Probability mass of the seed words")
+        ax1.set_title("Seed words in the frame topic")
+        ax1.set_xlim(0, 1)
+        ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+
+        y2 = np.arange(len(data))[::-1].astype(float)
+        ax2.barh(y2 + h / 2, data["prevalence"], height=h, color=colors[0], label="seeded model")
+        ax2.barh(
+            y2 - h / 2,
+            data["matched_prevalence"],
+            height=h,
+            color=colors[1],
+            label="unseeded match",
+        )
+        for yy, p, q, sim in zip(
+            y2, data["prevalence"], data["matched_prevalence"], data["similarity"], strict=True
+        ):
+            ax2.text(
+                max(float(p), float(q)) + 0.005,
+                yy,
+                f"cos {float(sim):.2f}",
+                va="center",
+                fontsize=6,
+            )
+        ax2.set_yticks(y2)
+        ax2.set_yticklabels(
+            [f"{t}  {terms(tt)}" for t, tt in zip(data["topic"], data["top_terms"], strict=True)]
+        )
+        ax2.set_xlabel("Mean topic share")
+        ax2.set_title("Prevalence, seeded vs matched unseeded topic")
+        ax2.set_xlim(0, float(np.nanmax(data[["prevalence", "matched_prevalence"]])) * 1.3)
+        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     fig.textkit_data = data
     return fig

@@ -38,6 +38,7 @@ def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figur
         ax.set_yticks(
             range(len(names)), [FRAME_LABELS.get(str(c), str(c)) for c in confusion.index]
         )
+        ax.grid(False)
         ax.set_xlabel("Dictionary measure")
         ax.set_ylabel("Human code")
         top = values.max() if values.size else 0

@@ -8,20 +8,24 @@ once into sentence units with textkit's default segmenter; a synthetic token cor
 into documents (seeded). On it, in the same run, we time
 
 * ``textkit.cooc.cooccurrence`` (sparse binary unit x term matrix, ``X.T @ X``, weights
-  included), with the top ``N`` terms by frequency as nodes, and
+  included), with the top ``N`` terms by frequency as nodes, twice: with the default
+  per-edge document counts (``docs``, a second sparse product) and with
+  ``doc_counts=False`` (counts and weights only, like the baseline), and
 * a straightforward baseline: a ``Counter`` of token frequencies to pick the same top ``N``
   terms, then for every sentence ``Counter.update(combinations(sorted(set(tokens) & top),
   2))`` (counts only, no weights),
 
-and print both times (median of ``--repeat`` runs) and the ratio. The pair counts of the two
-are checked to be equal. The sliding-window unit (window 10) is timed too, against a Counter
-over the pairs of each window.
+and print the times (median of ``--repeat`` runs) and the ratios Counter / textkit. The pair
+counts are checked to be equal. The sliding-window unit (window 10) is timed too, against a
+Counter over the pairs of each window. The load average is printed with the results: other
+processes on the machine slow both sides, not always equally.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import random
 import statistics
 import time
@@ -123,24 +127,36 @@ def main(argv: list[str] | None = None) -> int:
         f"synthetic corpus: {len(units):,} sentences, {units['doc_id'].nunique():,} documents, "
         f"{n_tok:,} tokens (~{args.mb:g} MB), built in {time.perf_counter() - t0:.1f} s"
     )
-    print(
-        f"{'unit':<10}{'nodes':>7}{'textkit s':>12}{'Counter s':>12}{'speed-up':>10}{'edges':>10}"
-    )
-    for n in args.nodes:
-        cfg = CoocConfig(unit="sentence", n_nodes=n, min_freq=1)
-        tk, res = _time(lambda cfg=cfg: cooccurrence(units, cfg), args.repeat)
-        bl, pairs = _time(lambda n=n: _baseline_sentence(units, n), args.repeat)
+    print(f"load average before: {_load()}")
+    head = ("unit", "nodes", "textkit s", "no-docs s", "Counter s", "ratio", "no-docs", "edges")
+    print(f"{head[0]:<10}{head[1]:>6}" + "".join(f"{h:>11}" for h in head[2:]))
+    rows = [("sentence", n, args.repeat) for n in args.nodes]
+    rows.append((f"window{args.window}", args.nodes[0], 1))
+    for unit, n, rep in rows:
+        kw = {"unit": "window", "window": args.window} if unit.startswith("window") else {}
+        cfg = CoocConfig(n_nodes=n, min_freq=1, **kw)
+        fast = CoocConfig(n_nodes=n, min_freq=1, doc_counts=False, **kw)
+        tk, res = _time(lambda cfg=cfg: cooccurrence(units, cfg), rep)
+        nd, res2 = _time(lambda cfg=fast: cooccurrence(units, cfg), rep)
+        if unit.startswith("window"):
+            bl, pairs = _time(lambda n=n: _baseline_window(units, n, args.window), rep)
+        else:
+            bl, pairs = _time(lambda n=n: _baseline_sentence(units, n), rep)
         _check(res, pairs)
-        print(f"{'sentence':<10}{n:>7}{tk:>12.2f}{bl:>12.2f}{bl / tk:>9.1f}x{len(res.edges):>10,}")
-    n = args.nodes[0]
-    cfg = CoocConfig(unit="window", window=args.window, n_nodes=n, min_freq=1)
-    tk, res = _time(lambda: cooccurrence(units, cfg), 1)
-    bl, pairs = _time(lambda: _baseline_window(units, n, args.window), 1)
-    _check(res, pairs)
-    print(
-        f"{'window' + str(args.window):<10}{n:>7}{tk:>12.2f}{bl:>12.2f}{bl / tk:>9.1f}x{len(res.edges):>10,}"
-    )
+        _check(res2, pairs)
+        print(
+            f"{unit:<10}{n:>6}{tk:>11.2f}{nd:>11.2f}{bl:>11.2f}{bl / tk:>10.1f}x"
+            f"{bl / nd:>10.1f}x{len(res.edges):>11,}"
+        )
+    print(f"load average after: {_load()}")
     return 0
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
 
 
 if __name__ == "__main__":

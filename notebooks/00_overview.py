@@ -64,7 +64,7 @@ docs[["doc_id", "title", "genre", "year", "n_chars", "status", "is_duplicate"]].
 
 # %%
 fig = plot_corpus_composition(docs)
-tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 
 # %% [markdown]
 # ## 2 · Frames: stability maintenance versus service and rule of law
@@ -77,7 +77,9 @@ tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, forma
 
 # %%
 analysed = docs[~docs["is_duplicate"]].reset_index(drop=True)
-scores = tk.score_frames(analysed)
+scores = tk.score_frames(
+    analysed, config=tk.frame_config(cfg), segmenter=tk.segmenter_from_config(cfg)
+)
 scores["frame_label"].value_counts().sort_index()
 
 # %%
@@ -86,8 +88,10 @@ scores.sort_values("balance")[
 ].head(8)
 
 # %%
-fig = plot_frame_balance(scores, label="doc_id", width="double")
-tk.save_figure(fig, "overview_frame_balance", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+short_id = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
+labelled = scores.assign(label=short_id + " " + scores["title"].str.slice(0, 18))
+fig = plot_frame_balance(labelled, label="label", width="double")
+tk.save_figure(fig, "overview_frame_balance", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 
 # %% [markdown]
 # The notebooks that follow check every step of this: what cleaning changed (01), whether the

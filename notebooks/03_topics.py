@@ -117,7 +117,7 @@ k_table.round(3)
 
 # %%
 fig = tplots.plot_k_selection(grid)
-tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 
 # %% [markdown]
 # The measures pull in different directions, as they usually do. UMass, NPMI and
@@ -125,9 +125,11 @@ tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, fo
 # share few top words); held-out perplexity keeps improving up to K = 8 and then flattens;
 # c_v, the measure that agrees best with human judgements of coherence (Röder et al. 2015),
 # is highest at **K = 8**. K = 4 and K = 8 tie on the mean rank; we report **K = 8**
-# (`n_topics` in `textkit.toml`) because at K = 4 the topics merge distinct practices
-# (village councils, school security, rural development) that the paragraphs keep apart,
-# while K = 8 costs nothing in c_v and gains in perplexity. The spread between the two seeds
+# (`n_topics` in `textkit.toml`) because at K = 4 (fitted separately, not shown) topics merge
+# practices the paragraphs keep apart — village councils with community policing (议事会
+# with 治安工作), school security with administrative approval (学校 with 行政审批), 维稳
+# with academic writing on the state (中国, 政治, 冲突) — while K = 8 costs nothing in c_v
+# and gains in perplexity. The spread between the two seeds
 # (the dots) is as large as most differences between neighbouring K values: on a corpus of
 # this size the diagnostics narrow K down to a range, not a single value, and the stability
 # check below matters as much as the choice itself.
@@ -146,7 +148,7 @@ summary.round(3)
 
 # %%
 fig = tplots.plot_top_terms(topics.top_terms(lda, n=TOPICS.top_n, by="frex"), ncols=3)
-tk.save_figure(fig, "topics_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+tk.save_figure(fig, "topics_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 
 # %% [markdown]
 # The most representative paragraph of each topic (largest topic share), with its article:
@@ -179,7 +181,7 @@ stab.per_topic.round(3)
 
 # %%
 fig = tplots.plot_stability(stab)
-tk.save_figure(fig, "topics_stability", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+tk.save_figure(fig, "topics_stability", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 
 # %% [markdown]
 # No topic reaches the conventional 0.8 on average: mean stability is about 0.6. The village
@@ -234,19 +236,20 @@ comparison[
 
 # %%
 fig = tplots.plot_seeded_comparison(comparison)
-tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 
 # %% [markdown]
-# The seeded topics put their seed words at the top (社会治安综合治理, 治安, 维稳, 排查 …;
-# 参与, 服务, 监督, 法治, 依法行政 …). The unseeded model does find neighbours of both
-# frames — the stability topic's best match is its 维稳 / 治安 topic, the service / rule-of-law
-# topic's best match is the village-council topic — but only at cosine ≈ 0.4, and the seed
-# words carry some 60 % of the probability of a seeded topic against under 10 % of its match
-# (left panel). The free topics, in contrast, are almost the same topics as in the unseeded
-# model (cosine ≈ 0.9). So the frames are *imposed* by the seeds rather than found by the
-# model: the unseeded model spreads frame words over several topics. This is what seeding
-# is for — measuring a frame the researcher defines — but the seeded topics are
-# measurements of the lexicon, not discoveries.
+# The seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 维稳,
+# 排查 …; 参与, 监督, 法治, 依法, 依法行政 …). The unseeded model has neighbours of both
+# frames — the stability topic's best match is the school and campaign security topic, the
+# service / rule-of-law topic's best match the village-council topic — but only at
+# cosine ≈ 0.45, and the seed words carry more than half of the probability of a seeded topic
+# against under a tenth of its match (left panel). Four of the six free topics, in contrast,
+# are nearly the same as topics of the unseeded model (cosine ≥ 0.85). So the frames are
+# *imposed* by the seeds rather than found by the model: the unseeded model spreads frame
+# words over several topics (its 维稳 topic, T08, is not the best match of either). This is
+# what seeding is for — measuring a frame the researcher defines — but the seeded topics
+# are measurements of the lexicon, not discoveries.
 
 # %% [markdown]
 # ## 6 · Topic prevalence by group
@@ -257,7 +260,9 @@ tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats
 # would give intervals several times too narrow. Groups are the source page, the genre and
 # era annotated by the corpus stage (`unknown` where the article does not say), and frame
 # dominance: the label `score_frames` gives each article from its lexicon counts
-# (stability, service / rule of law, mixed, or neither).
+# (stability, service / rule of law, mixed, or neither). The legends give the number of
+# articles per group; a group of one article has no interval (there is nothing to resample),
+# and groups of three or four articles have intervals too wide to compare.
 
 # %%
 meta = docs.set_index("doc_id")
@@ -330,7 +335,7 @@ fig = tplots.plot_prevalence(
     seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))],
     title="Seeded frame topics by the lexicon's frame label",
 )
-tk.save_figure(fig, "topics_seeded_by_frame", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+tk.save_figure(fig, "topics_seeded_by_frame", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
 seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))].round(3)
 
 # %% [markdown]

@@ -108,6 +108,7 @@ G = tk.build_network(res, **NET.build_kwargs())
 
 # %%
 fig = plot_network(G, seed=NET.seed)
+corpus_layout = fig.textkit_data  # positions and colours, reused by the Gephi export
 tk.save_figure(fig, "network_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
@@ -179,8 +180,9 @@ ego_table(G_ego, terms, max_neighbours=5)[
 #
 # The same node set (chosen on both groups together) is counted in each group; the table
 # lists the pairs whose Jaccard changes most. A pair is kept only when it co-occurs in at
-# least `compare_min_docs` articles of the group where it is stronger: with 16 and 8
-# articles, a single article's list of duties would otherwise fill the table. `g2` and
+# least `compare_min_docs` articles of the group where it is stronger: with groups of a
+# dozen articles or fewer, a single article's list of duties would otherwise fill the
+# table. `g2` and
 # `p_value` test whether the share of sentences holding the pair differs between the
 # groups; sentences of one article are not independent, so read them as a screening
 # score, not as a test.
@@ -209,6 +211,7 @@ cmp.changes[
 
 # %%
 fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
+difference_layout = fig.textkit_data
 tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
@@ -216,21 +219,26 @@ tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, fo
 #
 # Each network is written as GEXF and GraphML (open either in Gephi: the `community`
 # attribute colours the nodes, `weight` sizes the edges), node and edge CSV tables, and a
-# JSON record of the parameters with the SHA-256 of each file. Rerunning this notebook
-# rewrites the same bytes.
+# JSON record of the parameters with the SHA-256 of each file. The GEXF files of the two
+# figures also carry the figure's positions, colours and sizes, so Gephi opens them as
+# drawn here. Rerunning this notebook rewrites the same bytes.
 
 # %%
+ego_union = tk.ego_network(G_ego, terms, max_neighbours=NET.ego_neighbours)
 exports = {
-    "network_corpus": tk.export_network(G, OUT_DIR, "network_corpus"),
-    "network_ego": tk.export_network(tk.ego_network(G_ego, terms, max_neighbours=NET.ego_neighbours),
-                                     OUT_DIR, "network_ego"),
-    "network_difference": tk.export_network(cmp.graph, OUT_DIR, "network_difference"),
-}  # fmt: skip
+    "network_corpus": tk.export_network(G, OUT_DIR, "network_corpus", layout=corpus_layout),
+    "network_ego": tk.export_network(ego_union, OUT_DIR, "network_ego"),
+    "network_difference": tk.export_network(
+        cmp.graph, OUT_DIR, "network_difference", layout=difference_layout
+    ),
+}
 {name: sorted(p.name for p in paths.values()) for name, paths in exports.items()}
 
 # %% [markdown]
-# What the networks show, and what they cannot: on this seed corpus (35 articles) the
-# communities follow the genres of the articles as much as their frames, a regulation's
-# list of duties (负责 · 牵头 · 职责) forms its own cluster, and most between-group
-# differences rest on a handful of articles (see `docs_a`, `docs_b`). The recipe, not these
-# particular edges, is what carries over to a larger corpus.
+# What the networks show, and what they cannot. On this seed corpus (35 articles) the
+# strongest Jaccard edges include a work plan's list of duties (办公室 · 负责 · 职责 · 牵头),
+# repeated in a few articles; 维稳's strongest neighbours (模式, 中国, 政治) come from one or
+# two articles (`docs` in the ego table), while 法治 sits with 德治 and 自治 in three. Most
+# between-group differences rest on a handful of articles (`docs_a`, `docs_b`), which is why
+# the comparison asks for three. The recipe, not these particular edges, is what carries
+# over to a larger corpus.

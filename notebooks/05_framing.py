@@ -163,8 +163,9 @@ scores.set_index("doc_id").loc[ACCEPTANCE, score_cols[1:]].round(3)
 
 # %%
 short = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
-fig = plot_frame_balance(scores.assign(label=short + " " + scores["genre"].fillna("")), label="label")
-tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov)
+labelled = scores.assign(label=short + " " + scores["genre"].fillna(""))
+fig = plot_frame_balance(labelled, label="label")
+tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %% [markdown]
@@ -186,17 +187,17 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 
 # %%
 fig = plot_frame_intensity(scores, by="genre")
-tk.save_figure(fig, "frames_intensity_genre", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_intensity_genre", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %%
 fig = plot_frame_intensity(scores, by="source")
-tk.save_figure(fig, "frames_intensity_source", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_intensity_source", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %%
 fig = plot_frame_intensity(scores, by="era")
-tk.save_figure(fig, "frames_intensity_era", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_intensity_era", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %%
@@ -234,7 +235,7 @@ key[key_cols].tail(10).iloc[::-1].round(2)
 
 # %%
 fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
-tk.save_figure(fig, "frames_keyness", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_keyness", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %% [markdown]
@@ -249,7 +250,7 @@ fig = plot_term_scatter(
     labels=("stability documents", "service/law documents"),
     highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
 )
-tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %% [markdown]
@@ -274,12 +275,12 @@ lss_corr
 
 # %%
 fig = plot_lss_polarity(lss.term_polarity_, n=15, seeds=lss.seeds_, min_freq=5)
-tk.save_figure(fig, "frames_lss_polarity", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_lss_polarity", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %%
 fig = plot_lss_vs_dictionary(lss_scores, scores, rho=lss_corr["rho"])
-tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %% [markdown]
@@ -291,7 +292,7 @@ fig
 loo = lss.leave_one_seed_out(doc_units["tokens"])
 write_csv(RESULTS / "lss_leave_one_seed_out.csv", loo)
 fig = plot_seed_sensitivity(loo)
-tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %%
@@ -335,7 +336,7 @@ report.per_class.round(3)
 
 # %%
 fig = plot_confusion(report.confusion)
-tk.save_figure(fig, "frames_validation_confusion", notebook=NOTEBOOK, provenance=prov)
+tk.save_figure(fig, "frames_validation_confusion", notebook=NOTEBOOK, provenance=prov);
 fig
 
 # %% [markdown]

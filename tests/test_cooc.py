@@ -101,6 +101,28 @@ def test_min_count_default_two_drops_single_cooccurrences():
     assert res.edges["count"].min() >= 2
 
 
+def test_docs_counts_documents_behind_each_pair():
+    res = C.cooccurrence(TINY, ALL)
+    # A-B: sentences s0, s1 of d1 and s4 of d2 -> 3 sentences, 2 documents
+    assert _edge(res, "A", "B")[["count", "docs"]].tolist() == [3, 2]
+    assert _edge(res, "A", "C")[["count", "docs"]].tolist() == [2, 1]  # both in d1
+    assert _edge(res, "B", "D")[["count", "docs"]].tolist() == [2, 1]  # both in d2
+    assert (res.edges["docs"] <= res.edges["count"]).all()
+    win = C.cooccurrence(TINY, C.CoocConfig(unit="window", window=2, min_freq=1, min_count=1))
+    assert _edge(win, "A", "B")[["count", "docs"]].tolist() == [4, 2]
+    assert _edge(win, "A", "D")[["count", "docs"]].tolist() == [2, 1]
+    par = C.cooccurrence(TINY, C.CoocConfig(unit="paragraph", min_freq=1, min_count=1))
+    assert _edge(par, "A", "B")["docs"] == 2
+    doc = C.cooccurrence(TINY, C.CoocConfig(unit="document", min_freq=1, min_count=1))
+    assert (doc.edges["docs"] == doc.edges["count"]).all()
+    fast = C.cooccurrence(TINY, C.CoocConfig(min_freq=1, min_count=1, doc_counts=False))
+    assert "docs" not in fast.edges.columns
+    pd.testing.assert_frame_equal(fast.edges, res.edges.drop(columns="docs"))
+    G = C.build_network(fast, top_n=None)
+    assert "docs" not in G.edges["A", "B"] and G.edges["A", "B"]["count"] == 3
+    assert C.build_network(res, top_n=None).edges["A", "B"]["docs"] == 2
+
+
 def test_paragraph_document_and_window_units():
     par = C.cooccurrence(TINY, C.CoocConfig(unit="paragraph", min_freq=1, min_count=1))
     assert par.n_units == 4  # d1/p0, d1/p1, d2/p0, d2/p1
@@ -151,6 +173,18 @@ def test_node_selection_modes():
     assert df.nodes["term"].tolist() == ["A", "B"]
 
 
+def test_keyness_table_from_frames_selects_nodes():
+    from textkit.frames import keyness
+
+    key = keyness(TINY, group=[True, True, True, False, False], min_count=1)
+    res = C.cooccurrence(
+        TINY, C.CoocConfig(node_selection="keyness", n_nodes=2, min_freq=1, min_count=1),
+        keyness=key,
+    )  # fmt: skip
+    top = key.sort_values(["g2", "term"], ascending=[False, True])["term"].head(2)
+    assert res.nodes["term"].tolist() == sorted(top)
+
+
 @pytest.mark.parametrize(
     "kwargs, setting",
     [
@@ -184,6 +218,28 @@ def test_bad_inputs_clear_errors():
         C.build_network(res, backbone="tree")
 
 
+def test_network_config_reads_cooc_table(tmp_path):
+    from textkit.config import ConfigError, load_config
+
+    path = tmp_path / "textkit.toml"
+    path.write_text(
+        '[cooc]\nunit = "window"\nwindow = 5\nexclude = ["工作"]\nweight = "dice"\n'
+        'top_n = 0\nbackbone = "none"\nego_terms = ["维稳"]\ncompare_min_docs = 2\n',
+        encoding="utf-8",
+    )
+    cooc, net = C.network_config(load_config(path))
+    assert (cooc.unit, cooc.window, cooc.exclude) == ("window", 5, ("工作",))
+    assert (net.weight, net.top_n, net.backbone, net.ego_terms) == ("dice", None, None, ("维稳",))
+    assert net.build_kwargs()["weight"] == "dice" and net.compare_min_docs == 2
+    assert C.network_config(None) == (C.CoocConfig(), C.NetworkConfig())
+    path.write_text("[cooc]\nwieght = 'dice'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="wieght"):
+        C.network_config(load_config(path))
+    path.write_text("[cooc]\nweight = 'cosine'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[cooc\].*weight"):
+        C.network_config(load_config(path))
+
+
 def test_empty_and_tiny_inputs_warn_not_crash(tmp_path):
     one = pd.DataFrame({"doc_id": ["d"], "tokens": [["维稳", "法治"]]})
     with pytest.warns(C.CoocWarning, match="node selection"):
@@ -201,6 +257,23 @@ def test_empty_and_tiny_inputs_warn_not_crash(tmp_path):
         G2 = C.build_network(empty)
     paths = C.export_network(G2, tmp_path, "empty")
     assert nx.read_graphml(paths["graphml"]).number_of_nodes() == 0
+
+
+def test_no_pair_above_threshold_and_empty_group_warn(tmp_path):
+    res = C.cooccurrence(TINY, ALL)
+    with pytest.warns(C.CoocWarning, match="no edge left"):
+        G = C.build_network(res, threshold=0.99, top_n=None)
+    assert G.number_of_nodes() == 0 and math.isnan(G.graph["modularity"])
+    assert C.export_network(G, tmp_path, "none")["gexf"].is_file()
+    with pytest.warns(C.CoocWarning, match="no unit"):
+        cmp = C.compare_networks(TINY.head(0), TINY, config=ALL, labels=("x", "y"))
+    assert (cmp.changes["group"] == "y").all() and (cmp.changes["count_a"] == 0).all()
+    with pytest.warns(C.CoocWarning, match="no pair"):
+        none = C.compare_networks(TINY, TINY, config=ALL, min_docs=5)
+    assert none.changes.empty and none.graph.number_of_nodes() == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", C.CoocWarning)
+        assert isinstance(PN.plot_difference(none), Figure)
 
 
 # --------------------------------------------------------------------------- networks
@@ -287,6 +360,45 @@ def test_ego_network_and_missing_term():
         C.ego_network(G, "维稳")
 
 
+def test_ego_max_neighbours_and_table():
+    G = C.build_network(_star_result(), weight="count", top_n=None)
+    ego = C.ego_network(G, "H", max_neighbours=2)
+    # H's strongest neighbours by count: a (50), then b (2, ties b c d broken by term)
+    assert set(ego.nodes) == {"H", "a", "b"} and ego.has_edge("a", "b")
+    assert set(C.ego_network(G, "H").nodes) == {"H", "a", "b", "c", "d"}
+    two = C.ego_network(G, "c", radius=2, max_neighbours=1)
+    assert two.nodes["H"]["hops"] == 1 and two.nodes["a"]["hops"] == 2
+    assert set(two.nodes) == {"c", "H", "a"}
+    tab = C.ego_table(G, ["H", "absent"], max_neighbours=3)
+    assert tab["neighbour"].tolist() == ["a", "b", "c"] and tab["rank"].tolist() == [1, 2, 3]
+    assert tab.loc[0, "count"] == 50 and set(tab["term"]) == {"H"}
+    with pytest.raises(ValueError, match="max_neighbours"):
+        C.ego_network(G, "H", max_neighbours=0)
+
+
+def test_compare_min_docs_drops_one_document_phrasing():
+    # group b: 职责-负责 repeated in one document only; 法治-服务 in three documents
+    b = pd.DataFrame(
+        {
+            "doc_id": ["b1"] * 5 + ["b2", "b3", "b4"],
+            "tokens": [["职责", "负责"]] * 4 + [["法治"]] + [["法治", "服务"]] * 3,
+        }
+    )
+    a = pd.DataFrame(
+        {"doc_id": ["a1", "a2", "a3"], "tokens": [["职责"], ["负责", "法治"], ["服务"]]}
+    )
+    cfg = C.CoocConfig(min_freq=1)
+    loose = C.compare_networks(a, b, config=cfg, labels=("a", "b"))
+    ch = loose.changes.set_index(["source", "target"])
+    assert ch.loc[("职责", "负责"), ["docs_a", "docs_b", "count_b"]].tolist() == [0, 1, 4]
+    assert ch.loc[("服务", "法治"), "docs_b"] == 3  # pairs sorted by code point: 服 < 法
+    strict = C.compare_networks(a, b, config=cfg, labels=("a", "b"), min_docs=2)
+    pairs = set(zip(strict.changes["source"], strict.changes["target"], strict=True))
+    assert pairs == {("服务", "法治")}
+    assert strict.graph.edges["服务", "法治"]["docs_b"] == 3
+    assert json.loads(strict.graph.graph["config"])["min_docs"] == 2
+
+
 def test_compare_networks_direction():
     a = pd.DataFrame(
         {"doc_id": "a", "tokens": [["维稳", "排查"]] * 4 + [["法治", "服务"], ["法治"]]}
@@ -345,6 +457,10 @@ paths = C.export_network(G, sys.argv[2], "net")
 out = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in sorted(paths.items())}
 out["communities"] = sorted((n, d["community"]) for n, d in G.nodes(data=True))
 out["window"] = C.cooccurrence(units, C.CoocConfig(unit="window", window=8, n_nodes=40)).edges.to_csv()
+from textkit.plots.network import network_layout
+pos = network_layout(G, layout="forceatlas2", seed=7)
+out["layout"] = sorted((n, round(x, 9), round(y, 9)) for n, (x, y) in pos.items())
+out["modularity"] = G.graph["modularity"]
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -439,23 +555,102 @@ def test_seed_network_has_governance_terms(seed_graph, seed_units):
         assert cnt[(s, t)] == c
 
 
-def test_plot_network_returns_figure_with_data(seed_graph):
+def _drawn(fig):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def test_plot_network_readable_and_deterministic(seed_graph, tmp_path):
+    import itertools
+
+    import numpy as np
+
+    from textkit.plots import save_figure
+
     _, G = seed_graph
     fig = PN.plot_network(G, title="共现网络")
     assert isinstance(fig, Figure)
     data = fig.textkit_data
-    assert set(data.loc[data["kind"] == "node", "term"]) == set(G.nodes)
-    texts = {t.get_text() for t in fig.axes[0].texts}
-    assert "维稳" in texts
-    fam = next(t for t in fig.axes[0].texts if t.get_text() == "维稳").get_fontfamily()
+    nodes = data[data["kind"] == "node"]
+    assert set(nodes["term"]) == set(G.nodes)
+    ax, legend = fig.axes[0], fig.axes[1]
+    texts = {t.get_text(): t for t in ax.texts}
+    assert "维稳" in texts and nodes["labelled"].sum() == len(ax.texts)
+    fam = texts["维稳"].get_fontfamily()
     assert any("CJK" in f or "Noto" in f for f in fam)
-    again = PN.plot_network(G).textkit_data
-    pd.testing.assert_frame_equal(
-        data.reset_index(drop=True)[["kind", "term", "x", "y"]],
-        again.reset_index(drop=True)[["kind", "term", "x", "y"]],
-    )
+    # label size grows with frequency
+    f = nodes.set_index("term")["freq"]
+    hi, lo = f.idxmax(), f[f.index.isin(texts)].idxmin()
+    assert texts[hi].get_fontsize() > texts[lo].get_fontsize()
+    # no two labels overlap, no two node discs overlap
+    r = _drawn(fig)
+    boxes = [t.get_window_extent(r) for t in ax.texts]
+    clash = [
+        (a.get_text(), b.get_text())
+        for (a, p), (b, q) in itertools.combinations(zip(ax.texts, boxes, strict=True), 2)
+        if min(p.x1, q.x1) - max(p.x0, q.x0) > 1 and min(p.y1, q.y1) - max(p.y0, q.y0) > 1
+    ]
+    assert clash == []
+    sc = next(c for c in ax.collections if len(c.get_offsets()) == G.number_of_nodes())
+    xy = ax.transData.transform(sc.get_offsets())
+    rad = np.sqrt(sc.get_sizes()) / 2 * fig.dpi / 72
+    dist = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    np.fill_diagonal(dist, np.inf)
+    assert not ((dist + 0.5) < rad[:, None] + rad[None, :]).any()
+    # node area grows with frequency, colours follow communities
+    sizes = dict(zip(sorted(G.nodes), sc.get_sizes(), strict=True))
+    assert sizes[hi] == max(sizes.values())
+    comm = nodes.set_index("term")
+    big = comm["community"].value_counts().idxmax()
+    assert comm.loc[comm["community"] == big, "colour"].nunique() == 1
+    legend_text = [t.get_text() for t in legend.texts]
+    assert "Communities" in legend_text and "Frequency" in legend_text and "Jaccard" in legend_text
+    assert any("Louvain Q" in t for t in legend_text)
+    # deterministic: same positions and byte-identical files from a second drawing
+    again = PN.plot_network(G, title="共现网络")
+    pd.testing.assert_frame_equal(data, again.textkit_data)
+    a = save_figure(fig, "network_a", outdir=tmp_path / "a", formats=("png",))
+    b = save_figure(again, "network_a", outdir=tmp_path / "b", formats=("png",))
+    for p, q in zip(a, b, strict=True):
+        assert p.read_bytes() == q.read_bytes(), p.name
     few = PN.plot_network(G, max_labels=5)
     assert len(few.axes[0].texts) == 5
+    # the figure's layout and colours travel to Gephi through GEXF viz
+    paths = C.export_network(G, tmp_path / "gexf", "seed", layout=data)
+    back = nx.read_gexf(paths["gexf"])
+    row = nodes.set_index("term").loc["维稳"]
+    viz = back.nodes["维稳"]["viz"]
+    assert viz["position"]["x"] == pytest.approx(row["x"] * 1000, abs=1e-3)
+    rgb = tuple(viz["color"][k] for k in "rgb")
+    assert rgb == tuple(int(row["colour"][i : i + 2], 16) for i in (1, 3, 5))
+    plain = C.export_network(G, tmp_path / "plain", "seed")
+    assert "viz:" not in plain["gexf"].read_text("utf-8")
+    assert paths["graphml"].read_bytes() == plain["graphml"].read_bytes()
+
+
+def test_plot_ego_networks_panels(seed_graph):
+    res, _ = seed_graph
+    G = C.build_network(res, top_n=None)
+    egos = {t: C.ego_network(G, t, max_neighbours=6) for t in ("维稳", "社区")}
+    groups = {"维稳": "stability", "服务": "service_law"}
+    fig = PN.plot_ego_networks(egos, node_groups=groups, max_ties=3)
+    data = fig.textkit_data
+    assert set(data["panel"]) == {"维稳", "社区"}
+    for t, ego in egos.items():
+        part = data[(data["panel"] == t) & (data["kind"] == "node")]
+        assert set(part["term"]) == set(ego.nodes) and len(part) == 7
+        edges = data[(data["panel"] == t) & (data["kind"] == "edge")]
+        spokes = edges[(edges["source"] == t) | (edges["target"] == t)]
+        assert len(spokes) == 6 and len(edges) <= 6 + 3
+    row = data[(data["panel"] == "维稳") & (data["term"] == "维稳")].iloc[0]
+    assert (row["x"], row["y"]) == pytest.approx((0.0, 0.0), abs=1e-9)  # centre pinned
+    assert row["colour"] == PN.FRAME_COLORS["stability"]
+    assert [a.get_title() for a in fig.axes[:2]] == ["维稳", "社区"]
+    with pytest.raises(ValueError, match="egos"):
+        PN.plot_ego_networks({})
 
 
 def test_plot_difference_and_empty(seed_units):
@@ -467,7 +662,12 @@ def test_plot_difference_and_empty(seed_units):
     )
     fig = PN.plot_difference(cmp)
     assert isinstance(fig, Figure)
-    assert set(fig.textkit_data["group"].dropna()) <= {"stability", "service_law", "equal"}
+    data = fig.textkit_data
+    assert set(data["group"].dropna()) <= {"stability", "service_law", "equal"}
+    edges = data[data["kind"] == "edge"]
+    assert len(edges) == cmp.graph.number_of_edges()
+    legend = [t.get_text() for t in fig.axes[1].texts]
+    assert "Stability maintenance articles" in legend and "|Δ Jaccard|" in legend
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", C.CoocWarning)
         empty = C.build_network(C.cooccurrence(TINY.head(1), ALL))

@@ -60,3 +60,13 @@ def test_runner_fails_on_error_naming_the_notebook(tmp_path):
     src.write_text("# %%\nraise ValueError('boom')\n", encoding="utf-8")
     with pytest.raises(NotebookError, match="03_err.py"):
         run_notebook(src)
+
+
+def test_runner_fails_on_output_showing_a_path_of_this_checkout(tmp_path):
+    """An executed notebook showing /work/... would differ in every other clone."""
+    (tmp_path / "textkit.toml").write_text("", encoding="utf-8")
+    src = tmp_path / "04_path.py"
+    src.write_text("# %%\nimport pathlib\npathlib.Path.cwd()\n", encoding="utf-8")
+    with pytest.raises(NotebookError, match="path of this machine"):
+        run_notebook(src)
+    assert not src.with_suffix(".ipynb").exists()

@@ -410,13 +410,6 @@ def test_10_placeholder_masks_rewritten(text_traps):
     assert pd.isna(row["year"])  # masked years are not years
 
 
-_SEGMENT_PLACEHOLDERS = pytest.mark.xfail(
-    strict=True,
-    reason="textkit/segment.py PLACEHOLDER_RE has no 局 所 队 (nor 委 办 厅 组 小区 盟 旗 街, which "
-    "the cleaning rules also produce): 某局局长讲话 is cut 局局长 / 讲话 and 某 is lost",
-)
-
-
 @pytest.mark.parametrize(
     ("mask", "form", "after"),
     [
@@ -424,9 +417,9 @@ _SEGMENT_PLACEHOLDERS = pytest.mark.xfail(
         ("XX县", "某县", "县长讲话"),
         ("**市", "某市", "市长讲话"),
         ("20xx年", "某年", "年底总结"),
-        pytest.param("某某局", "某局", "局长讲话", marks=_SEGMENT_PLACEHOLDERS),
-        pytest.param("xx所", "某所", "所长讲话", marks=_SEGMENT_PLACEHOLDERS),
-        pytest.param("XX队", "某队", "队长讲话", marks=_SEGMENT_PLACEHOLDERS),
+        ("某某局", "某局", "局长讲话"),
+        ("xx所", "某所", "所长讲话"),
+        ("XX队", "某队", "队长讲话"),
     ],
 )
 def test_10_placeholder_is_one_token(mask, form, after):
@@ -992,3 +985,13 @@ def test_case_table_names_existing_tests():
             fname,
             test,
         )
+
+
+def test_written_files_follow_the_umask_not_mkstemp(tmp_path):
+    """Outputs are readable like any file the user creates (mkstemp alone would give 0600)."""
+    from textkit._io import write_text
+
+    path = write_text(tmp_path / "out.txt", "维稳\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -73,9 +73,11 @@ def seg_shipped(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def plain_jieba():
+def plain_jieba(tmp_path_factory):
+    """Plain jieba: its own dictionary only, HMM on (its default); cache kept out of /tmp."""
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
+    tk.cache_file = str(tmp_path_factory.mktemp("plain_jieba") / "jieba.cache")
     tk.initialize()
     return tk
 
@@ -274,6 +276,7 @@ def test_own_tokenizer_leaves_global_jieba_alone(seg):
     assert seg._tk is not jieba.dt
     assert "村民议事会" not in jieba.dt.FREQ or jieba.dt.FREQ.get("村民议事会", 0) == 0
     assert Path(seg._tk.cache_file).parent == S.cache_dir("jieba")
+    assert Path(seg._tk.cache_file).is_file()  # jieba wrote its cache there, not to /tmp
 
 
 # --------------------------------------------------------------------------------- round trip
@@ -691,3 +694,27 @@ def test_shared_cache_keeps_settings_apart(seed_docs, seg, tmp_path):
 
 def _build_plain_filters():
     return S.get_segmenter(drop_officialese=False, pos_filter=False)
+
+
+def test_placeholder_units_cover_the_cleaning_rules():
+    """Every unit a cleaning placeholder rule can put after 某 is one token for the segmenter."""
+    import re
+
+    import yaml
+
+    from textkit.segment import PLACEHOLDER_RE, PLACEHOLDER_UNITS
+
+    rules = yaml.safe_load(
+        (Path(__file__).resolve().parents[1] / "textkit/resources/cleaning_rules.yaml").read_text(
+            encoding="utf-8"
+        )
+    )["placeholders"]["rules"]
+    units = set()
+    for rule in rules:
+        for group in re.findall(r"\(\?=\(\?:([^)]*)\)\)", rule["pattern"]):
+            units.update(group.split("|"))
+    assert units, "no unit list found in the placeholder rules"
+    assert units <= set(PLACEHOLDER_UNITS), sorted(units - set(PLACEHOLDER_UNITS))
+    for unit in sorted(units):
+        assert PLACEHOLDER_RE.match(f"某{unit}")
+        assert f"某{unit}" in tokenize(f"某{unit}领导来到某{unit}调研。"), unit

@@ -75,7 +75,7 @@ def _documents() -> pd.DataFrame:
 
 # Script run in fresh interpreters to check cross-process determinism (PYTHONHASHSEED).
 _BUILD = """
-import hashlib, sys
+import hashlib, json, sys
 sys.path.insert(0, {tests!r})
 from test_topics import _pipeline
 from textkit import topics as T
@@ -84,6 +84,8 @@ m = T.LdaTopicModel(5, random_state=3, passes=3, iterations=40).fit(dtm)
 h = hashlib.sha256(m.topic_term_.to_numpy().tobytes())
 h.update(",".join(m.topic_term_.columns).encode())
 h.update(T.top_terms(m, n=10, by="frex").to_csv(index=False).encode())
+files = T.save_model(m, {out!r})
+print(json.dumps({{f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}}))
 print(h.hexdigest())
 """
 
@@ -202,11 +204,13 @@ def test_same_config_gives_identical_tables(lda, dtm):
     np.testing.assert_allclose(n1.doc_topic_.sum(axis=1), 1.0, atol=1e-12)
 
 
-def test_identical_across_processes_and_hash_seeds(lda):
+def test_identical_across_processes_and_hash_seeds(lda, tmp_path):
+    import json
+
     # the pytest process has its own (random unless set) hash seed; the child gets another
     parent = os.environ.get("PYTHONHASHSEED", "random")
     child = "4242" if parent != "4242" else "17"
-    script = _BUILD.format(tests=str(Path(__file__).parent))
+    script = _BUILD.format(tests=str(Path(__file__).parent), out=str(tmp_path / "child"))
     out = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)],
         capture_output=True,
@@ -215,7 +219,13 @@ def test_identical_across_processes_and_hash_seeds(lda):
         cwd=ROOT,
         check=True,
     )
-    assert out.stdout.strip().splitlines()[-1] == _digest(lda)
+    lines = out.stdout.strip().splitlines()
+    assert lines[-1] == _digest(lda)
+    # the saved model (gensim pickle, arrays, tables, stamp) is byte-identical too
+    mine = T.save_model(lda, tmp_path / "parent")
+    assert json.loads(lines[-2]) == {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in mine
+    }
 
 
 def test_heldout_perplexity_document_completion(lda, dtm):

@@ -14,7 +14,9 @@ for the stages and the tables that flow between them)::
     scores = tk.score_frames(docs)                  # stability vs service / rule of law
 
 Names are imported lazily on first use, so ``import textkit`` stays fast and a
-worker process pays only for the stages it runs.
+worker process pays only for the stages it runs. The two verbs named like their
+modules (:func:`annotate`, :func:`vectorize`) are bound at import: otherwise the
+first ``import textkit.vectorize`` would rebind ``textkit.vectorize`` to the module.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ _EXPORTS: dict[str, str] = {
     "UserDictError": "segment",
     "tokenize": "segment",
     "segment_corpus": "segment",
+    "segmenter_config": "segment",
+    "segmenter_from_config": "segment",
+    "compare_segmentation": "segment",
+    "dictionary_coverage": "segment",
     "split_sentences": "segment",
     "split_paragraphs": "segment",
     "mine_terms": "terms",
@@ -63,6 +69,15 @@ _EXPORTS: dict[str, str] = {
     "vectorize": "vectorize",
     "vocabulary_table": "vectorize",
     # topics
+    "TopicConfig": "topics",
+    "TopicData": "topics",
+    "topic_matrix": "topics",
+    "drop_empty_documents": "topics",
+    "k_summary": "topics",
+    "topic_summary": "topics",
+    "save_topic_tables": "topics",
+    "save_model": "topics",
+    "load_model": "topics",
     "LdaTopicModel": "topics",
     "NmfTopicModel": "topics",
     "SeededLdaTopicModel": "topics",
@@ -86,11 +101,18 @@ _EXPORTS: dict[str, str] = {
     "LexiconError": "lexicon",
     "load_lexicon": "lexicon",
     "FrameConfig": "frames",
+    "frame_config": "frames",
+    "frame_hits": "frames",
+    "frame_keyness": "frames",
     "score_frames": "frames",
     "term_contributions": "frames",
     "kwic": "frames",
     "keyness": "frames",
     "LatentSemanticScaling": "lss",
+    "LSSConfig": "lss",
+    "correlate_with_dictionary": "lss",
+    "sample_config": "validate",
+    "validate_measure": "validate",
     "draw_validation_sample": "validate",
     "write_coding_sheet": "validate",
     "read_codes": "validate",
@@ -102,6 +124,9 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
+
+from .annotate import annotate  # noqa: E402, F401  (see the module docstring)
+from .vectorize import vectorize  # noqa: E402, F401
 
 
 def __getattr__(name: str):

@@ -32,6 +32,16 @@ __all__ = [
 ]
 
 
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+#: Permissions of written files: what ``open()`` would give under the process umask.
+_FILE_MODE = _file_mode()
+
+
 def sha256_bytes(data: bytes) -> str:
     """Hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
@@ -77,6 +87,7 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
         writer(tmp_path)
         with open(tmp_path, "rb") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; outputs are for everyone to read
         os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)

@@ -11,13 +11,16 @@ recorded call instead of a chain of GUI tools:
    measures). Counting is one sparse product ``X.T @ X`` of the binary unit x term matrix
    (scipy.sparse). The node set is chosen by frequency, unit or document frequency, a
    precomputed keyness table, or a given list. Each edge carries its association weights
-   (see :data:`WEIGHTS`), computed from the 2 x 2 unit contingency table of the pair.
+   (see :data:`WEIGHTS`), computed from the 2 x 2 unit contingency table of the pair, and
+   the number of documents behind it (``docs``), which tells a corpus-wide association
+   from one document's repeated phrasing.
 2. :func:`build_network` prunes the edges (top-N by a weight, weight threshold, maximum
    spanning tree alone or overlaid, disparity-filter backbone of Serrano et al. 2009) and
    returns a :class:`networkx.Graph` with Louvain communities (fixed seed, renumbered by
    size) as node attributes.
-3. :func:`node_table` (centralities), :func:`ego_network` and :func:`compare_networks`
-   (the same node set in two document groups, edge weight differences) analyse it.
+3. :func:`node_table` (centralities), :func:`ego_network` / :func:`ego_table` and
+   :func:`compare_networks` (the same node set in two document groups, edge weight
+   differences) analyse it.
 4. :func:`export_network` writes GEXF and GraphML (open in Gephi), node and edge CSV and
    the parameters as JSON, byte-identical across runs and ``PYTHONHASHSEED`` values.
 
@@ -37,6 +40,9 @@ Association weights of a pair (a, b) with ``n_ab`` units containing both, ``n_a`
 Edges are kept when ``n_ab >= min_count`` (default 2: a pair seen in one unit only is not
 evidence of association).
 
+The ``[cooc]`` table of ``textkit.toml`` holds the settings of both steps
+(:func:`network_config` splits it into a :class:`CoocConfig` and a :class:`NetworkConfig`).
+
 Usage::
 
     from textkit.segment import segment_corpus
@@ -44,8 +50,8 @@ Usage::
 
     units = segment_corpus(documents, unit="sentence")
     res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=80))
-    G = build_network(res, weight="jaccard", top_n=60, backbone="mst")
-    export_network(G, "out/networks", "governance_sentence")
+    G = build_network(res, weight="jaccard", top_n=60, overlay_mst=True)
+    export_network(G, "results/networks", "governance_sentence")
 """
 
 from __future__ import annotations
@@ -1222,7 +1228,9 @@ def ego_network(
     if not _is_int(radius) or radius < 0:
         raise ValueError(f"radius: expected an integer >= 0, got {radius!r}")
     if max_neighbours is not None and (not _is_int(max_neighbours) or max_neighbours < 1):
-        raise ValueError(f"max_neighbours: expected an integer >= 1 or None, got {max_neighbours!r}")
+        raise ValueError(
+            f"max_neighbours: expected an integer >= 1 or None, got {max_neighbours!r}"
+        )
     for c in centres:
         if c not in G:
             near = sorted(n for n in G.nodes if c in n or n in c)[:8]
@@ -1279,7 +1287,9 @@ def ego_table(
     """
     centres = [terms] if isinstance(terms, str) else list(terms)
     if max_neighbours is not None and (not _is_int(max_neighbours) or max_neighbours < 1):
-        raise ValueError(f"max_neighbours: expected an integer >= 1 or None, got {max_neighbours!r}")
+        raise ValueError(
+            f"max_neighbours: expected an integer >= 1 or None, got {max_neighbours!r}"
+        )
     extra = ("count", "docs", "expected", "pmi", "p_value")
     rows = []
     for c in centres:
@@ -1621,6 +1631,38 @@ def _canonical(G: nx.Graph) -> nx.Graph:
     return H
 
 
+def _with_viz(G: nx.Graph, layout: pd.DataFrame) -> nx.Graph:
+    """A copy whose nodes carry GEXF ``viz`` position, colour and size from a figure's
+    data table, so that Gephi opens the network as the figure drew it."""
+    import matplotlib.colors as mcolors
+
+    if not isinstance(layout, pd.DataFrame) or not {"term", "x", "y"} <= set(layout.columns):
+        raise ValueError("layout: expected a table with term, x and y (a figure's textkit_data)")
+    rows = layout[layout["kind"] == "node"] if "kind" in layout.columns else layout
+    rows = rows.dropna(subset=["term", "x", "y"]).drop_duplicates("term")
+    H = G.copy()
+    freq = [float(H.nodes[n].get("freq", 1) or 1) for n in H.nodes]
+    top = max(freq) if freq else 1.0
+    for r in rows.itertuples(index=False):
+        n = str(r.term)
+        if n not in H:
+            continue
+        viz: dict[str, Any] = {
+            "position": {
+                "x": round(float(r.x) * 1000, 3),
+                "y": round(float(r.y) * 1000, 3),
+                "z": 0.0,
+            },
+            "size": round(5 + 25 * math.sqrt(float(H.nodes[n].get("freq", 1) or 1) / top), 3),
+        }
+        colour = getattr(r, "colour", None)
+        if isinstance(colour, str) and colour:
+            red, green, blue = (int(round(255 * c)) for c in mcolors.to_rgb(colour))
+            viz["color"] = {"r": red, "g": green, "b": blue, "a": 1.0}
+        H.nodes[n]["viz"] = viz
+    return H
+
+
 def _gexf_bytes(G: nx.Graph) -> bytes:
     writer = nx.readwrite.gexf.GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")
@@ -1648,6 +1690,8 @@ def export_network(
     out_dir: str | os.PathLike,
     name: str,
     params: Mapping[str, Any] | None = None,
+    *,
+    layout: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write a network for Gephi and for tables, deterministically.
 
@@ -1673,6 +1717,11 @@ def export_network(
         File stem; letters, digits, ``_`` and ``-``.
     params : mapping, optional
         Parameters to record (a ``CoocConfig`` is accepted too).
+    layout : DataFrame, optional
+        The table behind a figure of :mod:`textkit.plots.network` (``fig.textkit_data``:
+        ``term``, ``x``, ``y``, ``colour``). The GEXF nodes then carry Gephi's ``viz``
+        position (x 1000), colour and size, so the network opens in Gephi as the figure
+        drew it.
 
     Returns
     -------
@@ -1692,7 +1741,7 @@ def export_network(
     out = Path(out_dir)
     H = _canonical(G)
     blobs = {
-        "gexf": (f"{name}.gexf", _gexf_bytes(H)),
+        "gexf": (f"{name}.gexf", _gexf_bytes(_with_viz(H, layout) if layout is not None else H)),
         "graphml": (f"{name}.graphml", _graphml_bytes(H)),
     }
     paths: dict[str, Path] = {}
@@ -1706,6 +1755,7 @@ def export_network(
         "graph": {k: v for k, v in H.graph.items() if k != "config"},
         "n_nodes": H.number_of_nodes(),
         "n_edges": H.number_of_edges(),
+        "gexf_viz": layout is not None,
         "files": {
             k: {"file": p.name, "sha256": sha256_bytes(p.read_bytes())}
             for k, p in sorted(paths.items())

@@ -4,7 +4,8 @@ Each notebook is kept twice in ``notebooks/``: a jupytext *percent* script
 (``01_corpus.py``, the source that diffs well) and the executed ``.ipynb`` beside
 it (what readers open). :func:`run_notebook` reads the script, executes it with
 nbclient in a fresh kernel whose working directory is ``notebooks/``, fails on
-any error or on a missing-glyph warning, strips volatile metadata (timings,
+any error, on a missing-glyph warning or on an output showing an absolute path of
+this checkout (the notebook would then differ on every other machine), strips volatile metadata (timings,
 kernel versions) and writes the ``.ipynb`` atomically, so reruns are
 byte-identical.
 """
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._io import write_text
+from ._paths import project_root
 
 logger = logging.getLogger(__name__)
 
@@ -63,17 +65,27 @@ def _clean_metadata(nb) -> None:
         cell["id"] = f"cell-{i:03d}"
 
 
+def _output_text(out) -> str:
+    parts = [out.get("text", ""), out.get("data", {}).get("text/plain", "")]
+    return "".join("".join(p) if isinstance(p, list) else (p or "") for p in parts)
+
+
 def _check_outputs(nb, source: Path) -> None:
+    root = str(project_root(source.parent.resolve()))
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
-            text = out.get("text", "")
-            if isinstance(text, list):
-                text = "".join(text)
+            text = _output_text(out)
+            if root in text:
+                raise NotebookError(
+                    f"{source}: cell {i} shows a path of this machine ({root}); the executed "
+                    "notebook would differ on another checkout (end the line with ';' or "
+                    "show a relative path)"
+                )
             if out.get("output_type") == "error":
                 raise NotebookError(
                     f"{source}: cell {i} raised {out.get('ename')}: {out.get('evalue')}"
                 )
-            if _GLYPH_RE.search(text or ""):
+            if _GLYPH_RE.search(text):
                 raise NotebookError(
                     f"{source}: cell {i} warned about a missing glyph: {text.strip()}"
                 )

@@ -79,6 +79,7 @@ __all__ = [
     "CONTENT_POS",
     "DEFAULT_KEEP_SINGLE",
     "PLACEHOLDER_RE",
+    "PLACEHOLDER_UNITS",
     "SHIPPED",
     "UNKNOWN_EDGE_CHARS",
     "Segmenter",
@@ -125,8 +126,19 @@ CONTENT_POS: frozenset[str] = frozenset(
 #: 田 (fields) and 钱 (money).
 DEFAULT_KEEP_SINGLE: frozenset[str] = frozenset("党法权民村镇乡区县市省国官警税地粮房田钱")
 
+#: Units that the cleaning stage's placeholder rules put after ``某`` (xx局 -> 某局); the
+#: segmenter adds ``某`` + each unit to its dictionary so every placeholder is one token.
+#: ``tests/test_segment.py`` checks this list against ``cleaning_rules.yaml``.
+PLACEHOLDER_UNITS = (
+    "省", "市", "县", "区", "镇", "乡", "村", "街道", "街", "社区", "州", "盟", "旗", "局",
+    "委", "办", "厅", "所", "队", "公司", "单位", "小区", "组", "乡镇", "厂", "校",
+    "年", "月", "日",
+)  # fmt: skip
+
 #: Placeholder tokens produced by the cleaning stage (``某`` + unit) and 某某 (a person).
-PLACEHOLDER_RE = re.compile(r"^某(?:某|[镇县市区乡村年月日省州厂校]|乡镇|街道|社区|单位|公司)$")
+PLACEHOLDER_RE = re.compile(
+    "^某(?:某|" + "|".join(sorted(PLACEHOLDER_UNITS, key=lambda u: (-len(u), u))) + ")$"
+)
 
 _PLACEHOLDER_TAGS = {"某年": "t", "某月": "t", "某日": "t", "某某": "nr"}
 
@@ -564,6 +576,14 @@ class Segmenter:
                 dataclasses.replace(e, source="textkit:userdict.txt")
                 for e in read_userdict(_resource_path("userdict.txt"))
             )
+        known = {e.word for e in entries}
+        entries.extend(
+            _DictEntry(
+                f"某{unit}", 100, _PLACEHOLDER_TAGS.get(f"某{unit}", "ns"), "textkit:placeholder", 0
+            )
+            for unit in PLACEHOLDER_UNITS
+            if f"某{unit}" not in known
+        )
         if self.config.lexicon is not False:
             known = {e.word for e in entries}
             lex_path = None if self.config.lexicon is True else self.config.lexicon

@@ -2314,8 +2314,8 @@ def save_model(
 
     LDA models are saved in gensim's own format (``LdaModel.save``, which pickles the
     model object and writes arrays as ``.npy``; gensim's wall-clock lifecycle log is
-    switched off, so the same model gives the same bytes); NMF models as plain ``.npy``
-    arrays (no pickle). Both directories also hold ``doc_topic.parquet`` and
+    switched off and the pickle does not depend on ``PYTHONHASHSEED``, so the same model
+    gives the same bytes in any process); NMF models as plain ``.npy`` arrays (no pickle). Both directories also hold ``doc_topic.parquet`` and
     ``term_frequency.parquet`` (the fitted tables) and ``textkit_topic_model.json``: textkit
     and library versions, model class, config, vocabulary hash, the run's provenance and
     the sha256 of every file. Files are written atomically through :mod:`textkit._io`.
@@ -2350,7 +2350,10 @@ def save_model(
     if isinstance(model, LdaTopicModel):
         _no_lifecycle_log(model.model_)
         with tempfile.TemporaryDirectory(prefix="textkit-lda-") as tmp:
-            model.model_.save(str(Path(tmp) / "model.gensim"))
+            # ignore=() keeps gensim's fixed list of ignored attributes; its default
+            # ('state', 'dispatcher') is merged through a set, whose order (and so the
+            # pickled bytes) depends on PYTHONHASHSEED
+            model.model_.save(str(Path(tmp) / "model.gensim"), ignore=())
             for f in sorted(Path(tmp).iterdir()):
                 put(f.name, f.read_bytes())
     elif isinstance(model, NmfTopicModel):

@@ -11,7 +11,12 @@ supports the usual workflow:
    line and value);
 5. :func:`agreement` compares measure labels with the codes (per-class precision / recall / F1,
    macro-F1, Cohen's kappa, Spearman rank correlation on the ordered labels, confusion matrix)
-   and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements.
+   and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements;
+   :func:`validate_measure` does steps 4-5 for the paragraph-level dictionary measure
+   (re-mapping the codes onto the corpus by text, scoring the paragraphs, comparing).
+
+:func:`sample_config` reads the sampling settings from the ``[validation]`` table of
+``textkit.toml``.
 
 The package ships an example coding, ``resources/coded_paragraphs.csv`` (see its data card),
 loaded by :func:`load_coded_paragraphs`.

@@ -92,7 +92,9 @@ def network_layout(
         Edges inside a community (node attribute ``community``) pull this many times
         harder, so that communities sit together as in the legend (1: no effect).
     centre : str, optional
-        A node pinned at the origin (ego networks).
+        A node pinned at the origin (ego networks). When every other node is its
+        neighbour, the neighbours are spaced evenly around it, in the angular order of the
+        spring layout, at a distance that shrinks with the weight of their tie.
 
     Returns
     -------
@@ -152,6 +154,9 @@ def network_layout(
     arr = np.array([pos[n] for n in nodes], dtype=float)
     if centre is not None and centre in H:
         arr -= arr[nodes.index(centre)]
+        others = [n for n in nodes if n != centre]
+        if others and all(H.has_edge(centre, n) for n in others):
+            arr = _radial(G, nodes, centre, arr, weight)
     else:
         # principal axes: the longer extent of the drawing is horizontal (figures are wide)
         arr -= arr.mean(axis=0)
@@ -164,6 +169,28 @@ def network_layout(
     scale = np.abs(arr).max() or 1.0
     arr /= scale
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, arr, strict=True)}
+
+
+def _radial(G: nx.Graph, nodes: list[str], centre: str, arr: np.ndarray, weight) -> np.ndarray:
+    """Ego layout: neighbours evenly spaced around the centre, in the angular order of the
+    spring layout (so that tied neighbours stay side by side), stronger ties closer."""
+    c = nodes.index(centre)
+    idx = [i for i in range(len(nodes)) if i != c]
+    ang = np.arctan2(arr[idx, 1], arr[idx, 0])
+    order = sorted(range(len(idx)), key=lambda j: (ang[j], nodes[idx[j]]))
+    w = np.array(
+        [float(G.edges[centre, nodes[i]].get(weight, 1.0)) if weight else 1.0 for i in idx]
+    )
+    if not np.all(np.isfinite(w)) or w.min() <= 0:
+        w = np.ones(len(w))
+    near = _scale(w, 0.0, 1.0) if len(w) > 1 else np.ones(len(w))
+    radius = 1.0 - 0.45 * near
+    start = float(ang[order[0]])
+    out = np.zeros_like(arr)
+    for rank, j in enumerate(order):
+        theta = start + 2 * np.pi * rank / len(idx)
+        out[idx[j]] = radius[j] * np.cos(theta), radius[j] * np.sin(theta)
+    return out
 
 
 def _scale(values: np.ndarray, lo: float, hi: float, sqrt: bool = False) -> np.ndarray:
@@ -272,14 +299,18 @@ def _place_labels(
     pos = centres.astype(float).copy()
     ring = np.zeros(n, dtype=np.int64)
     placed: list[np.ndarray] = []
-    discs = np.column_stack(
-        [
-            obstacles[:, 0] - obstacle_radii * 0.9,
-            obstacles[:, 1] - obstacle_radii * 0.9,
-            obstacles[:, 0] + obstacle_radii * 0.9,
-            obstacles[:, 1] + obstacle_radii * 0.9,
-        ]
-    ) if len(obstacles) else np.zeros((0, 4))
+    discs = (
+        np.column_stack(
+            [
+                obstacles[:, 0] - obstacle_radii * 0.9,
+                obstacles[:, 1] - obstacle_radii * 0.9,
+                obstacles[:, 0] + obstacle_radii * 0.9,
+                obstacles[:, 1] + obstacle_radii * 0.9,
+            ]
+        )
+        if len(obstacles)
+        else np.zeros((0, 4))
+    )
     # unit directions: right, above, below, left, then the diagonals
     dirs = [(1, 0), (0, 1), (0, -1), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
     bx0, by0, bx1, by1 = bounds
@@ -545,11 +576,12 @@ def _draw_network(
     terms = [n for n in nodes if n in labelled]
     idx = [nodes.index(t) for t in terms]
     font = _Scale(np.sqrt(freq), *_FONT)
-    fonts = [
-        float(font(math.sqrt(freq[i]))) + (1.0 if nodes[i] in outline else 0.0) for i in idx
-    ]
+    fonts = [float(font(math.sqrt(freq[i]))) + (1.0 if nodes[i] in outline else 0.0) for i in idx]
     sizes = np.array(
-        [(_text_width_em(t) * f * px + 2.0, f * px * 1.15) for t, f in zip(terms, fonts, strict=True)]
+        [
+            (_text_width_em(t) * f * px + 2.0, f * px * 1.15)
+            for t, f in zip(terms, fonts, strict=True)
+        ]
     ).reshape(-1, 2)
     bb = ax.get_window_extent()
     order = sorted(range(len(terms)), key=lambda j: (-freq[idx[j]], terms[j]))
@@ -962,7 +994,7 @@ def plot_ego_networks(
     """
     if not isinstance(egos, Mapping) or not egos:
         raise ValueError("egos: expected a non-empty mapping of title -> ego network")
-    for k, g in egos.items():
+    for g in egos.values():
         _check_graph(g)
     if not isinstance(ncols, int) or ncols < 1:
         raise ValueError(f"ncols: expected an integer >= 1, got {ncols!r}")
@@ -1016,7 +1048,7 @@ def plot_ego_networks(
                 H.add_edges_from((u, v, G.edges[u, v]) for u, v in edges)
                 G = H
             prepared.append((ax, t, G, nodes, pos, colour, edges, spoke, set(centres)))
-        for ax, t, G, nodes, pos, *_ in prepared:
+        for ax, t, _, nodes, pos, *_rest in prepared:
             ax.set_title(t, fontsize=9)
             _frame_panel(ax, np.array([pos[n] for n in nodes], dtype=float), 0.12, _EGO_LIMITS)
         lax.set_axis_off()
@@ -1059,7 +1091,9 @@ def plot_ego_networks(
             handles += _width_handles(wscale, all_w, wlabel, "#6f6f6f")
             headers.add(wlabel)
         handles.append(Line2D([], [], color="#6f6f6f", lw=1.2, label="tie to the centre"))
-        handles.append(Line2D([], [], color=_EDGE_GREY, lw=1.2, alpha=0.45, label="tie between neighbours"))
+        handles.append(
+            Line2D([], [], color=_EDGE_GREY, lw=1.2, alpha=0.45, label="tie between neighbours")
+        )
         first = next(iter(egos.values()))
         _legend(lax, handles, headers, _recipe(first)[:2] or None)
         if title:
@@ -1134,7 +1168,9 @@ def plot_difference(
                 G,
                 pos,
                 node_colour=colour,
-                edge_colour={e: ca if diffs[e] > 0 else cb if diffs[e] < 0 else "#999999" for e in edges},
+                edge_colour={
+                    e: ca if diffs[e] > 0 else cb if diffs[e] < 0 else "#999999" for e in edges
+                },
                 edge_alpha=dict.fromkeys(edges, 0.9),
                 area=area,
                 width=wscale,

@@ -1,0 +1,41 @@
+"""The public API re-exported from ``textkit/__init__.py``."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import subprocess
+import sys
+
+import textkit as tk
+
+
+def test_every_public_name_resolves_and_is_documented():
+    for name in tk.__all__:
+        obj = getattr(tk, name)
+        if name == "__version__":
+            continue
+        assert inspect.getdoc(obj), f"textkit.{name} has no docstring"
+        if inspect.isfunction(obj) and len(inspect.signature(obj).parameters) > 1:
+            assert "Parameters" in inspect.getdoc(obj) or "See" in inspect.getdoc(obj), name
+
+
+def test_verbs_named_like_their_modules_stay_functions_after_submodule_import():
+    code = (
+        "import textkit as tk, textkit.vectorize, textkit.annotate, importlib;"
+        "importlib.import_module('textkit.vectorize');"
+        "print(callable(tk.vectorize) and not inspect_is_module(tk.vectorize))"
+    ).replace("inspect_is_module", "__import__('inspect').ismodule")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    importlib.import_module("textkit.annotate")
+    assert inspect.isfunction(tk.annotate) and inspect.isfunction(tk.vectorize)
+
+
+def test_unknown_name_raises_attribute_error():
+    try:
+        tk.no_such_verb  # noqa: B018
+    except AttributeError as exc:
+        assert "no_such_verb" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("textkit.no_such_verb resolved")

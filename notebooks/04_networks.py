@@ -109,7 +109,7 @@ G = tk.build_network(res, **NET.build_kwargs())
 # %%
 fig = plot_network(G, seed=NET.seed)
 corpus_layout = fig.textkit_data  # positions and colours, reused by the Gephi export
-tk.save_figure(fig, "network_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = tk.save_figure(fig, "network_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # Centralities, one row per term: `betweenness` marks the terms that bridge communities,
@@ -168,7 +168,7 @@ G_ego = tk.build_network(res_ego, NET.weight, top_n=None, seed=NET.seed)
 terms = [t for t in NET.ego_terms if t in G_ego]
 egos = {t: tk.ego_network(G_ego, t, max_neighbours=NET.ego_neighbours) for t in terms}
 fig = plot_ego_networks(egos, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
-tk.save_figure(fig, "network_ego", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = tk.save_figure(fig, "network_ego", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %%
 ego_table(G_ego, terms, max_neighbours=5)[
@@ -212,7 +212,7 @@ cmp.changes[
 # %%
 fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
 difference_layout = fig.textkit_data
-tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # ## 7 · Exports for Gephi

@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 reproduce: $(STAMP)
-	$(BIN)/textkit reproduce
+	$(BIN)/textkit reproduce --jobs 2
 
 # Regenerate everything and fail when a committed output differs from what the code makes now.
 check-reproduce: reproduce

@@ -92,7 +92,20 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+    _log_write(path)
     return path
+
+
+#: When set, every file written is appended (absolute path, one per line) to this file:
+#: ``textkit.pipeline`` uses it to learn which outputs a notebook's kernel wrote.
+WRITE_LOG_ENV = "TEXTKIT_WRITE_LOG"
+
+
+def _log_write(path: Path) -> None:
+    log = os.environ.get(WRITE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{path.resolve()}\n")
 
 
 def write_bytes(path: str | os.PathLike, data: bytes) -> Path:

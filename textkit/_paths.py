@@ -24,14 +24,14 @@ def project_root(start: str | os.PathLike | None = None) -> Path:
     return here
 
 
-def cache_dir(sub: str | None = None) -> Path:
+def cache_dir(sub: str | None = None, root: str | os.PathLike | None = None) -> Path:
     """The project's cache directory, created if missing.
 
-    ``$TEXTKIT_CACHE_DIR`` wins when set; otherwise ``<project root>/.cache/textkit``.
-    Everything in it is derived and may be deleted at any time.
+    ``$TEXTKIT_CACHE_DIR`` wins when set; otherwise ``<root>/.cache/textkit`` where ``root``
+    defaults to :func:`project_root`. Everything in it is derived and may be deleted at any time.
     """
     env = os.environ.get("TEXTKIT_CACHE_DIR")
-    base = Path(env) if env else project_root() / ".cache" / "textkit"
+    base = Path(env) if env else Path(root or project_root()) / ".cache" / "textkit"
     path = base / sub if sub else base
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -5,7 +5,8 @@ Subcommands::
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
-    textkit reproduce                              corpus -> notebooks -> figures
+    textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
+                                                   notebooks whose inputs did not change)
     textkit config                                 show the settings, corpus and config hashes
 """
 
@@ -15,6 +16,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 __all__ = ["main"]
@@ -55,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--no-notebooks", action="store_true", help="rebuild the corpus only")
     rep.add_argument("--only", nargs="*", default=(), help="notebook name prefixes to run")
+    rep.add_argument(
+        "--jobs", type=int, default=1, help="notebooks executed at once (outputs do not change)"
+    )
+    rep.add_argument(
+        "--force", action="store_true", help="execute notebooks even when they are up to date"
+    )
 
     sub.add_parser("config", help="show the configuration and the run's provenance hashes")
     return p
@@ -97,11 +105,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(run_notebook(nb).notebook)
             return 0
         if args.command == "reproduce":
+            t0 = time.perf_counter()
             result = pipeline.reproduce(
-                args.config, notebooks=not args.no_notebooks, only=tuple(args.only)
+                args.config,
+                notebooks=not args.no_notebooks,
+                only=tuple(args.only),
+                jobs=args.jobs,
+                force=args.force,
             )
             for step, secs in result.seconds.items():
                 print(f"{step:<24s} {secs:8.1f} s")
+            for stem in result.reused:
+                print(f"{stem:<24s}   reused (up to date)")
+            print(f"{'total':<24s} {time.perf_counter() - t0:8.1f} s")
             return 0
         if args.command == "config":
             prov = pipeline.provenance(config)

@@ -9,18 +9,29 @@ and deterministically, so a second run leaves ``git status`` clean.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
+from ._paths import cache_dir
 from ._progress import progress
-from .config import ProjectConfig, corpus_hash, load_config
+from .config import ConfigError, ProjectConfig, corpus_hash, load_config
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Provenance", "provenance", "build_corpus_step", "reproduce", "ReproduceResult"]
+__all__ = [
+    "Provenance",
+    "provenance",
+    "build_corpus_step",
+    "notebook_key",
+    "reproduce",
+    "ReproduceResult",
+]
 
 
 @dataclass(frozen=True)
@@ -70,11 +81,134 @@ def build_corpus_step(config: ProjectConfig | None = None) -> list[Path]:
 
 @dataclass(frozen=True)
 class ReproduceResult:
-    """Files written by :func:`reproduce` and the seconds each step took."""
+    """What :func:`reproduce` did: files written, notebooks run or reused, seconds per step."""
 
     corpus_files: tuple[Path, ...]
     notebooks: tuple[Path, ...]
     seconds: dict[str, float] = field(default_factory=dict)
+    reused: tuple[str, ...] = ()
+
+
+#: Libraries whose version can change a figure or table; part of every notebook's key.
+_KEY_PACKAGES = (
+    "gensim", "jieba", "matplotlib", "networkx", "numpy", "opencc", "pandas", "pyarrow",
+    "scikit-learn", "scipy", "seaborn", "datasketch", "mplfonts",
+)  # fmt: skip
+
+#: Folders (under the project root) whose files a notebook may write.
+_OUTPUT_DIRS = ("figures", "results", "notebooks")
+
+
+def _package_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for name in _KEY_PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = ""
+    return out
+
+
+def _tree_hash(directory: Path) -> str:
+    """SHA-256 over the relative paths and bytes of the package's source and data files."""
+    h = hashlib.sha256()
+    for path in sorted(directory.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".txt", ".yaml", ".csv", ".md"}:
+            h.update(path.relative_to(directory).as_posix().encode() + b"\0")
+            h.update(sha256_file(path).encode("ascii") + b"\n")
+    return h.hexdigest()
+
+
+def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
+    """What a notebook's outputs depend on: its source, the corpus, the config, the code.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The percent script.
+    prov : Provenance
+        Corpus and config hashes of the run.
+    code_hash : str
+        Hash of the textkit package's files (see :func:`reproduce`).
+
+    Returns
+    -------
+    str
+        Hex SHA-256.
+    """
+    material = {
+        "notebook": notebook.name,
+        "source": sha256_file(notebook),
+        "provenance": prov.as_dict(),
+        "textkit": code_hash,
+        "packages": _package_versions(),
+    }
+    return sha256_text(json.dumps(material, sort_keys=True))
+
+
+#: Files every notebook rewrites (one row per figure): never part of one notebook's outputs.
+_SHARED_OUTPUTS = ("figures/manifest.csv", "figures/manifest.json")
+
+
+def _stamp_path(notebook: Path, root: Path) -> Path:
+    return cache_dir("notebooks", root=root) / f"{notebook.stem}.json"
+
+
+def _reusable(notebook: Path, key: str, root: Path) -> bool:
+    """True when the last run had this key and every file it wrote is still as it wrote it."""
+    path = _stamp_path(notebook, root)
+    if not all((root / rel).is_file() for rel in _SHARED_OUTPUTS):
+        return False
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+        if stamp.get("key") != key or not stamp.get("outputs"):
+            return False
+        return all(
+            (root / rel).is_file() and sha256_file(root / rel) == sha
+            for rel, sha in stamp["outputs"].items()
+        )
+    except (OSError, ValueError, AttributeError):
+        return False  # missing or corrupt stamp: run the notebook
+
+
+def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, float]:
+    """Run one notebook and stamp the files its kernel wrote (see ``WRITE_LOG_ENV``)."""
+    from .notebooks import run_notebook
+
+    log = _stamp_path(notebook, root).with_suffix(".writes")
+    log.unlink(missing_ok=True)
+    previous = os.environ.get(WRITE_LOG_ENV)
+    os.environ[WRITE_LOG_ENV] = str(log)  # inherited by the kernel
+    t = time.perf_counter()
+    try:
+        run = run_notebook(notebook, timeout=timeout)
+    finally:
+        if previous is None:
+            os.environ.pop(WRITE_LOG_ENV, None)
+        else:
+            os.environ[WRITE_LOG_ENV] = previous
+    seconds = time.perf_counter() - t
+    written = {Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line}
+    log.unlink(missing_ok=True)
+    rels = sorted(
+        rel
+        for rel in (p.relative_to(root).as_posix() for p in written if p.is_relative_to(root))
+        if rel.split("/", 1)[0] in _OUTPUT_DIRS and rel not in _SHARED_OUTPUTS
+    )
+    outputs = {rel: sha256_file(root / rel) for rel in rels if (root / rel).is_file()}
+    write_json(
+        _stamp_path(notebook, root), {"key": key, "outputs": outputs, "seconds": round(seconds, 1)}
+    )
+    return run.notebook, seconds
+
+
+def _last_seconds(notebook: Path, root: Path) -> float:
+    try:
+        return float(json.loads(_stamp_path(notebook, root).read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
 
 
 def reproduce(
@@ -83,8 +217,16 @@ def reproduce(
     notebooks: bool = True,
     only: tuple[str, ...] = (),
     timeout: int = 900,
+    jobs: int = 1,
+    force: bool = False,
 ) -> ReproduceResult:
     """Rebuild everything from ``corpus/raw``: tables, executed notebooks, figures.
+
+    A notebook is executed again only when something its outputs depend on changed: its
+    source, the raw corpus, ``textkit.toml``, textkit's code and data files, or the version
+    of a library that draws or computes (see :func:`notebook_key`), or when a file it wrote
+    last time is missing or was changed since. Stamps live in the project cache
+    (``.cache/textkit/notebooks``); a fresh checkout runs everything.
 
     Parameters
     ----------
@@ -96,13 +238,19 @@ def reproduce(
         Run only the notebooks whose file name starts with one of these prefixes (e.g. ``"03"``).
     timeout : int
         Seconds allowed per notebook cell.
+    jobs : int
+        Notebooks executed at once (each in its own kernel); outputs do not depend on it.
+    force : bool
+        Execute every selected notebook even when its stamp says it is up to date.
 
     Returns
     -------
     ReproduceResult
     """
-    from .notebooks import find_notebooks, run_notebook
+    from .notebooks import find_notebooks
 
+    if jobs < 1:
+        raise ConfigError(f"jobs must be >= 1, got {jobs}")
     config = load_config(config_path)
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -110,13 +258,43 @@ def reproduce(
     files = build_corpus_step(config)
     seconds["corpus"] = time.perf_counter() - t0
     ran: list[Path] = []
-    if notebooks:
-        nbs = find_notebooks(config.root / "notebooks")
-        if only:
-            nbs = [p for p in nbs if p.name.startswith(tuple(only))]
-        for nb in progress(nbs, total=len(nbs), desc="notebooks"):
-            t = time.perf_counter()
+    reused: list[str] = []
+    if not notebooks:
+        return ReproduceResult(corpus_files=tuple(files), notebooks=(), seconds=seconds)
+    root = config.root
+    nbs = find_notebooks(root / "notebooks")
+    if only:
+        nbs = [p for p in nbs if p.name.startswith(tuple(only))]
+    prov = provenance(config)
+    code_hash = _tree_hash(Path(__file__).resolve().parent)
+    todo: list[tuple[Path, str]] = []
+    for nb in nbs:
+        key = notebook_key(nb, prov, code_hash)
+        if not force and _reusable(nb, key, root):
+            logger.info("%s is up to date (same inputs, outputs unchanged): reused", nb.name)
+            reused.append(nb.stem)
+        else:
+            todo.append((nb, key))
+    todo.sort(key=lambda item: -_last_seconds(item[0], root))  # longest first when parallel
+    results: dict[str, tuple[Path, float]] = {}
+    if jobs == 1 or len(todo) <= 1:
+        for nb, key in progress(todo, total=len(todo), desc="notebooks"):
             logger.info("executing %s", nb.name)
-            ran.append(run_notebook(nb, timeout=timeout).notebook)
-            seconds[nb.stem] = time.perf_counter() - t
-    return ReproduceResult(corpus_files=tuple(files), notebooks=tuple(ran), seconds=seconds)
+            results[nb.stem] = _execute(nb, key, root, timeout)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+            futures = {pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo}
+            for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
+                nb = futures[fut]
+                results[nb.stem] = fut.result()
+                logger.info("executed %s", nb.name)
+    for stem in sorted(results):
+        ran.append(results[stem][0])
+        seconds[stem] = results[stem][1]
+    return ReproduceResult(
+        corpus_files=tuple(files), notebooks=tuple(ran), seconds=seconds, reused=tuple(reused)
+    )

@@ -30,6 +30,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 import seaborn as sns
+from filelock import FileLock
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
@@ -312,13 +313,16 @@ def save_figure(
         "textkit_version": __version__,
         "matplotlib_version": matplotlib.__version__,
     }
-    manifest = read_manifest(outdir)
-    manifest = manifest[manifest["figure"] != name]
-    manifest = pd.concat([manifest, pd.DataFrame([entry])], ignore_index=True)
-    manifest = (
-        manifest[_MANIFEST_COLUMNS].sort_values("figure", kind="stable").reset_index(drop=True)
-    )
-    write_csv(outdir / "manifest.csv", manifest)
-    write_text(outdir / "manifest.json", dumps_json(manifest.to_dict(orient="records")))
+    # Notebooks may run in parallel (``textkit reproduce --jobs 2``): update the manifest
+    # under a lock so that no entry is lost between read and write.
+    with FileLock(str(outdir / ".manifest.lock")):
+        manifest = read_manifest(outdir)
+        manifest = manifest[manifest["figure"] != name]
+        manifest = pd.concat([manifest, pd.DataFrame([entry])], ignore_index=True)
+        manifest = (
+            manifest[_MANIFEST_COLUMNS].sort_values("figure", kind="stable").reset_index(drop=True)
+        )
+        write_csv(outdir / "manifest.csv", manifest)
+        write_text(outdir / "manifest.json", dumps_json(manifest.to_dict(orient="records")))
     logger.info("saved figure %s (%s)", name, ", ".join(p.name for p in written))
     return written

@@ -892,7 +892,8 @@ def main(argv: list[str] | None = None) -> int:
         "load = 1-minute load average after the timed call (above the\ncore count, other "
         "processes competed for the CPUs and wall-clock ratios, above all speed-ups, are noisy)."
     )
-    (work / "results.json").write_text(json.dumps(R, indent=2, ensure_ascii=False), "utf-8")
+    out = {"summary": R, "rounds": runs, "label": label, "jobs": j}
+    (work / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False), "utf-8")
     return 0
 
 

@@ -1,12 +1,17 @@
 """Shared fixtures: the seed corpus built once per test session.
 
 ``seed_build`` is the :class:`textkit.corpus.CorpusBuild` of ``corpus/raw`` (the five seed
-pages, 36 articles) and ``seed_docs`` its documents table. Both are session-scoped and
-must be treated as read-only (tests that modify a table copy it first).
+pages, 36 articles) and ``seed_docs`` its documents table; ``seed_pages`` is the raw pages
+themselves, one row a page, converted to simplified Chinese with OpenCC ``t2s`` (for tests
+that must not depend on the corpus builder). All are session-scoped and must be treated as
+read-only (tests that modify a table copy it first). ``cache_dir_env`` points
+``TEXTKIT_CACHE_DIR`` at a private directory while a module-scoped fixture builds something.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,3 +38,35 @@ def seed_build(seed_raw_dir):
 def seed_docs(seed_build):
     """The documents table of the seed corpus (one row per article, 36 rows)."""
     return seed_build.documents
+
+
+@pytest.fixture(scope="session")
+def seed_pages(seed_raw_dir):
+    """The raw seed pages in simplified Chinese: doc_id (file stem) and text, one row a page."""
+    import opencc
+    import pandas as pd
+
+    cc = opencc.OpenCC("t2s")
+    files = sorted(seed_raw_dir.glob("*.txt"))
+    return pd.DataFrame(
+        {
+            "doc_id": [f.stem for f in files],
+            "text": [cc.convert(f.read_text("utf-8")) for f in files],
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def cache_dir_env(tmp_path_factory) -> Callable[..., AbstractContextManager[None]]:
+    """``with cache_dir_env(path):`` sets ``TEXTKIT_CACHE_DIR`` to ``path`` (default: the
+    session's ``<basetemp>/tkcache``) and restores the old value on exit, for fixtures of a
+    wider scope than ``monkeypatch``."""
+
+    @contextmanager
+    def use(path: Path | None = None) -> Iterator[None]:
+        path = tmp_path_factory.getbasetemp() / "tkcache" if path is None else path
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TEXTKIT_CACHE_DIR", str(path))
+            yield
+
+    return use

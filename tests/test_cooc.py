@@ -11,10 +11,8 @@ import re
 import subprocess
 import sys
 import warnings
-from pathlib import Path
 
 import networkx as nx
-import opencc
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
@@ -22,9 +20,6 @@ from matplotlib.figure import Figure
 from textkit import cooc as C
 from textkit.plots import network as PN
 from textkit.segment import segment_corpus
-
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "corpus" / "raw"
 
 # A, B, C, D in five sentences of two documents (paragraphs: d1 = [s0 s1][s2], d2 = [s0][s1])
 TINY = pd.DataFrame(
@@ -493,35 +488,11 @@ def test_byte_identical_across_pythonhashseed(seed_units, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def seed_units(tmp_path_factory):
-    old = os.environ.get("TEXTKIT_CACHE_DIR")
-    os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("tkcache"))
-    try:
-        try:
-            from textkit.corpus import build_corpus
-
-            docs = build_corpus(RAW).documents
-            keep = pd.Series(True, index=docs.index)
-            if "status" in docs.columns:
-                keep &= docs["status"] != "quarantined"
-            if "is_duplicate" in docs.columns:
-                keep &= ~docs["is_duplicate"].fillna(False).astype(bool)
-            docs = docs[keep].reset_index(drop=True)
-        except ImportError:  # until textkit.corpus lands: one document per raw page
-            cc = opencc.OpenCC("t2s")
-            files = sorted(RAW.glob("*.txt"))
-            docs = pd.DataFrame(
-                {
-                    "doc_id": [f.stem for f in files],
-                    "text": [cc.convert(f.read_text("utf-8")) for f in files],
-                }
-            )
+def seed_units(seed_docs, tmp_path_factory, cache_dir_env):
+    dup = seed_docs["is_duplicate"].fillna(False).astype(bool)
+    docs = seed_docs[(seed_docs["status"] != "quarantined") & ~dup].reset_index(drop=True)
+    with cache_dir_env(tmp_path_factory.mktemp("tkcache")):
         return segment_corpus(docs[["doc_id", "text"]], unit="sentence", cache=False)
-    finally:
-        if old is None:
-            os.environ.pop("TEXTKIT_CACHE_DIR", None)
-        else:
-            os.environ["TEXTKIT_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="module")

@@ -40,20 +40,11 @@ def _article(stem: str, start: str, end: str, t2s: bool = False) -> str:
 
 
 @pytest.fixture(scope="module")
-def seg(tmp_path_factory):
-    import os
-
+def seg(tmp_path_factory, cache_dir_env):
     from textkit.segment import Segmenter
 
-    old = os.environ.get("TEXTKIT_CACHE_DIR")
-    os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("tkcache"))
-    try:
+    with cache_dir_env(tmp_path_factory.mktemp("tkcache")):
         return Segmenter()
-    finally:
-        if old is None:
-            os.environ.pop("TEXTKIT_CACHE_DIR", None)
-        else:
-            os.environ["TEXTKIT_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="module")

@@ -113,6 +113,8 @@ def test_user_lexicon(tmp_path):
     [
         ("- {term: 维稳, note: stability}", "- {note: stability}", 6, "without 'term'"),
         ("- {term: 公共服务, note: services, weight: 2}",
+         "- {note: a malformed entry without its term}", 11, "without 'term'"),
+        ("- {term: 公共服务, note: services, weight: 2}",
          "- {term: 维稳, note: services}", 11, "duplicate term"),
         ("  service_law:", "  services:", 7, "unknown frame key"),
         ("weight: 2}", "weight: lots}", 11, "must be a number"),

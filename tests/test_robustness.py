@@ -674,7 +674,7 @@ def tiny_units(tmp_path_factory):
     return tk.segment_corpus(docs, unit="sentence", cache=False)
 
 
-def test_19_settings_that_leave_nothing_to_fit(tiny_units, tmp_path):
+def test_19_settings_that_leave_nothing_to_fit(tiny_units):
     n_docs = tiny_units["doc_id"].nunique()
     assert n_docs == 3
     with pytest.raises(ValueError, match=r"min_df=4 exceeds the number of documents \(3\)"):
@@ -686,27 +686,7 @@ def test_19_settings_that_leave_nothing_to_fit(tiny_units, tmp_path):
         tk.LdaTopicModel(5, random_state=0).fit(dtm)
     with pytest.raises(ValueError, match="ks"):
         tk.select_k(dtm, [2, 5])
-    lex = tmp_path / "frames.yaml"
-    lex.write_text(
-        textwrap.dedent(
-            """\
-            frames:
-              stability:
-                categories:
-                  治安防控:
-                    terms:
-                      - {term: 维稳, note: stability}
-              service_law:
-                categories:
-                  公共服务:
-                    terms:
-                      - {note: a malformed entry without its term}
-            """
-        ),
-        encoding="utf-8",
-    )
-    with pytest.raises(tk.LexiconError, match=r"frames\.yaml.*line 11\b.*'term'"):
-        tk.load_lexicon(lex)
+    # a malformed frame lexicon: test_lexicon.py::test_malformed_lexicon_names_file_and_line
 
 
 # ------------------------------------------------------------------------ 20 reproducibility

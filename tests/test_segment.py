@@ -16,7 +16,6 @@ import sqlite3
 from pathlib import Path
 
 import jieba
-import opencc
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -35,7 +34,6 @@ from textkit.segment import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "corpus" / "raw"
 TERMS_TSV = Path(__file__).with_name("governance_terms.tsv")
 
 logger = logging.getLogger(__name__)
@@ -46,30 +44,18 @@ def _cache(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("TEXTKIT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "tkcache"))
 
 
-def _build(tmp_path_factory, **options):
-    import os
-
-    old = os.environ.get("TEXTKIT_CACHE_DIR")
-    os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.getbasetemp() / "tkcache")
-    try:
-        return Segmenter(**options)
-    finally:
-        if old is None:
-            os.environ.pop("TEXTKIT_CACHE_DIR", None)
-        else:
-            os.environ["TEXTKIT_CACHE_DIR"] = old
-
-
 @pytest.fixture(scope="module")
-def seg(tmp_path_factory):
+def seg(cache_dir_env):
     """The default segmenter (shipped dictionary + frame lexicon when present)."""
-    return _build(tmp_path_factory)
+    with cache_dir_env():
+        return Segmenter()
 
 
 @pytest.fixture(scope="module")
-def seg_shipped(tmp_path_factory):
+def seg_shipped(cache_dir_env):
     """jieba + the shipped governance dictionary only."""
-    return _build(tmp_path_factory, lexicon=False)
+    with cache_dir_env():
+        return Segmenter(lexicon=False)
 
 
 @pytest.fixture(scope="module")
@@ -82,18 +68,6 @@ def plain_jieba(tmp_path_factory):
     return tk
 
 
-@pytest.fixture(scope="module")
-def seed_docs():
-    cc = opencc.OpenCC("t2s")
-    files = sorted(RAW.glob("*.txt"))
-    return pd.DataFrame(
-        {
-            "doc_id": [f.stem for f in files],
-            "text": [cc.convert(f.read_text("utf-8")) for f in files],
-        }
-    )
-
-
 # ---------------------------------------------------------------------------- governance terms
 
 
@@ -103,11 +77,11 @@ def _terms():
     return [(r["term"], r["sentence"]) for r in rows]
 
 
-def test_governance_terms_file_is_real(seed_docs):
+def test_governance_terms_file_is_real(seed_pages):
     rows = _terms()
     assert len(rows) >= 60
     assert len({t for t, _ in rows}) == len(rows)
-    corpus = "\n".join(seed_docs["text"])
+    corpus = "\n".join(seed_pages["text"])
     for term, sentence in rows:
         assert term in sentence, term
         assert sentence in corpus, f"sentence for {term} not found in the seed corpus"
@@ -339,8 +313,8 @@ def test_split_paragraphs():
 # ------------------------------------------------------------------------------------- units
 
 
-def test_units_contract(seed_docs, seg):
-    docs = seed_docs.head(2)
+def test_units_contract(seed_pages, seg):
+    docs = seed_pages.head(2)
     before = docs.copy(deep=True)
     flat = {}
     for unit in ("sentence", "paragraph", "document"):
@@ -361,8 +335,8 @@ def test_units_contract(seed_docs, seg):
     pd.testing.assert_frame_equal(docs, before)
 
 
-def test_with_pos(seed_docs, seg):
-    u = segment_corpus(seed_docs.head(1), segmenter=seg, cache=False, with_pos=True)
+def test_with_pos(seed_pages, seg):
+    u = segment_corpus(seed_pages.head(1), segmenter=seg, cache=False, with_pos=True)
     assert (u["tokens"].map(len) == u["pos"].map(len)).all()
     for toks, tags in zip(u["tokens"], u["pos"], strict=True):
         for t, p in zip(toks, tags, strict=True):
@@ -375,36 +349,36 @@ def test_with_pos(seed_docs, seg):
             )
 
 
-def test_n_jobs_identical(seed_docs, seg):
-    serial = segment_corpus(seed_docs, segmenter=seg, cache=False)
-    par = segment_corpus(seed_docs, segmenter=seg, cache=False, n_jobs=2)
+def test_n_jobs_identical(seed_pages, seg):
+    serial = segment_corpus(seed_pages, segmenter=seg, cache=False)
+    par = segment_corpus(seed_pages, segmenter=seg, cache=False, n_jobs=2)
     pd.testing.assert_frame_equal(serial, par)
 
 
-def test_n_jobs_spawn_rebuilds_segmenter(seed_docs, seg, monkeypatch):
+def test_n_jobs_spawn_rebuilds_segmenter(seed_pages, seg, monkeypatch):
     # spawn (the start method outside Linux) pickles the segmenter as its config and
     # rebuilds it in the worker: same fingerprint, same results
     import multiprocessing
 
     monkeypatch.setattr(S, "_mp_context", lambda: multiprocessing.get_context("spawn"))
-    docs = seed_docs.head(3)
+    docs = seed_pages.head(3)
     serial = segment_corpus(docs, segmenter=seg, cache=False)
     par = segment_corpus(docs, segmenter=seg, cache=False, n_jobs=2)
     pd.testing.assert_frame_equal(serial, par)
 
 
-def test_cache_hit_equals_fresh_and_corruption_recomputed(seed_docs, seg, tmp_path, caplog):
+def test_cache_hit_equals_fresh_and_corruption_recomputed(seed_pages, seg, tmp_path, caplog):
     db = tmp_path / "units.sqlite"
-    fresh = segment_corpus(seed_docs, segmenter=seg, cache=False)
-    first = segment_corpus(seed_docs, segmenter=seg, cache=db)
+    fresh = segment_corpus(seed_pages, segmenter=seg, cache=False)
+    first = segment_corpus(seed_pages, segmenter=seg, cache=db)
     with caplog.at_level(logging.INFO, logger="textkit.segment"):
-        hit = segment_corpus(seed_docs, segmenter=seg, cache=db)
+        hit = segment_corpus(seed_pages, segmenter=seg, cache=db)
     assert "segmenting" not in caplog.text  # everything came from the cache
     pd.testing.assert_frame_equal(fresh, first)
     pd.testing.assert_frame_equal(fresh, hit)
     con = sqlite3.connect(db)
     n = con.execute("SELECT COUNT(*) FROM units").fetchone()[0]
-    assert n == len(seed_docs)
+    assert n == len(seed_pages)
     # corrupt one payload (checksum no longer matches) and one checksum
     key = con.execute("SELECT key FROM units ORDER BY key LIMIT 1").fetchone()[0]
     con.execute("UPDATE units SET payload = ? WHERE key = ?", (b'[[0, 0, "x", ["bad"]]]', key))
@@ -412,16 +386,16 @@ def test_cache_hit_equals_fresh_and_corruption_recomputed(seed_docs, seg, tmp_pa
     con.close()
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="textkit.segment"):
-        again = segment_corpus(seed_docs, segmenter=seg, cache=db)
+        again = segment_corpus(seed_pages, segmenter=seg, cache=db)
     assert "corrupt segmentation cache entry" in caplog.text
     assert "segmenting 1 of" in caplog.text
     pd.testing.assert_frame_equal(fresh, again)
 
 
-def test_unreadable_cache_file_is_recreated(seed_docs, seg, tmp_path):
+def test_unreadable_cache_file_is_recreated(seed_pages, seg, tmp_path):
     db = tmp_path / "units.sqlite"
     db.write_bytes(b"this is not an sqlite database" * 100)
-    docs = seed_docs.head(2)
+    docs = seed_pages.head(2)
     fresh = segment_corpus(docs, segmenter=seg, cache=False)
     pd.testing.assert_frame_equal(fresh, segment_corpus(docs, segmenter=seg, cache=db))
     pd.testing.assert_frame_equal(fresh, segment_corpus(docs, segmenter=seg, cache=db))
@@ -449,8 +423,8 @@ def test_empty_and_non_chinese(seg):
     assert u["doc_id"].tolist() == ["b"] and u["tokens"].tolist() == [[]]
 
 
-def test_five_megabyte_single_line(seg, seed_docs):
-    para = max(seed_docs["text"].iloc[0].split("\n"), key=len)
+def test_five_megabyte_single_line(seg, seed_pages):
+    para = max(seed_pages["text"].iloc[0].split("\n"), key=len)
     line = (para * (5_000_000 // len(para.encode("utf-8")) + 1)).replace("\n", "")
     assert len(line.encode("utf-8")) >= 5_000_000
     toks = seg.cut(line)
@@ -559,7 +533,7 @@ def test_frame_lexicon_terms_are_added(monkeypatch):
     assert seg.fingerprint != Segmenter().fingerprint  # the lexicon terms are fingerprinted
 
 
-def test_real_frame_lexicon_loaded(seg, tmp_path_factory):
+def test_real_frame_lexicon_loaded(seg):
     lexicon = pytest.importorskip("textkit.lexicon")
     terms = set(lexicon.load_lexicon().terms())
     rep = seg.dictionary_report()
@@ -573,7 +547,7 @@ def test_real_frame_lexicon_loaded(seg, tmp_path_factory):
             assert seg.tokenize(term) == [term], term  # never filtered out (公开 is an adverb)
     # the same lexicon passed as a file gives the same dictionary
     path = ROOT / "textkit" / "resources" / "frames.yaml"
-    by_path = _build(tmp_path_factory, lexicon=path)
+    by_path = Segmenter(lexicon=path)  # the autouse _cache fixture set TEXTKIT_CACHE_DIR
     assert by_path.dictionary_report()["word"].tolist() == rep["word"].tolist()
 
 
@@ -621,8 +595,8 @@ def test_compare_segmentation_on_governance_sentences(seg_shipped, plain_jieba):
         S.compare_segmentation("一句话", segmenter=seg_shipped)
 
 
-def test_dictionary_coverage_on_seed(seg_shipped, seed_docs, plain_jieba):
-    cov = S.dictionary_coverage(seed_docs, segmenter=seg_shipped)
+def test_dictionary_coverage_on_seed(seg_shipped, seed_pages, plain_jieba):
+    cov = S.dictionary_coverage(seed_pages, segmenter=seg_shipped)
     rep = seg_shipped.dictionary_report()
     assert set(cov["word"]) == set(rep.loc[rep["expect"] == "one token", "word"])
     assert (cov["as_token"] <= cov["occurrences"]).all()
@@ -631,9 +605,9 @@ def test_dictionary_coverage_on_seed(seg_shipped, seed_docs, plain_jieba):
     order = list(zip(-cov["occurrences"], cov["word"], strict=True))
     assert order == sorted(order)
     c = cov.set_index("word")
-    joined = "\n".join(seed_docs["text"])
-    tokens = [w for t in seed_docs["text"] for w in seg_shipped.cut(t)]
-    plain_tokens = [w for t in seed_docs["text"] for w in plain_jieba.lcut(t)]
+    joined = "\n".join(seed_pages["text"])
+    tokens = [w for t in seed_pages["text"] for w in seg_shipped.cut(t)]
+    plain_tokens = [w for t in seed_pages["text"] for w in plain_jieba.lcut(t)]
     for term in ("社会治安综合治理", "矛盾纠纷", "枫桥经验", "一票否决"):
         assert c.loc[term, "occurrences"] == joined.count(term) > 0
         assert c.loc[term, "as_token"] == tokens.count(term)
@@ -677,10 +651,10 @@ def test_segmenter_from_project_config(tmp_path):
         S.segmenter_config(load_config(tmp_path / "textkit.toml"))
 
 
-def test_shared_cache_keeps_settings_apart(seed_docs, seg, tmp_path):
+def test_shared_cache_keeps_settings_apart(seed_pages, seg, tmp_path):
     # one sqlite file, two segmenters: each gets its own results, never the other's
     db = tmp_path / "units.sqlite"
-    docs = seed_docs.head(2)
+    docs = seed_pages.head(2)
     loose = _build_plain_filters()
     a = segment_corpus(docs, segmenter=seg, cache=db)
     b = segment_corpus(docs, segmenter=loose, cache=db)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
-import opencc
 import pandas as pd
 import pytest
 
 from textkit.segment import Segmenter
 from textkit.terms import TermMiningConfig, mine_terms
 
-RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 COLUMNS = [
     "term",
     "kind",
@@ -28,24 +25,14 @@ COLUMNS = [
 
 
 @pytest.fixture(scope="module")
-def seg(tmp_path_factory):
-    import os
-
-    old = os.environ.get("TEXTKIT_CACHE_DIR")
-    os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.getbasetemp() / "tkcache")
-    try:
+def seg(cache_dir_env):
+    with cache_dir_env():
         return Segmenter()
-    finally:
-        if old is None:
-            os.environ.pop("TEXTKIT_CACHE_DIR", None)
-        else:
-            os.environ["TEXTKIT_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="module")
-def seed_texts():
-    cc = opencc.OpenCC("t2s")
-    return [cc.convert(p.read_text("utf-8")) for p in sorted(RAW.glob("*.txt"))]
+def seed_texts(seed_pages):
+    return seed_pages["text"].tolist()
 
 
 @pytest.fixture(scope="module")

@@ -380,6 +380,17 @@ def _analyse(
     return sent_df, hit_df
 
 
+def _analyse_texts(
+    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Documents table, sentence table and hit table of ``texts`` (defaults filled in)."""
+    config = config or FrameConfig()
+    lexicon = lexicon or load_lexicon()
+    docs = _as_docs(texts)
+    sent_df, hit_df = _analyse(docs, lexicon, _get_segmenter(segmenter), config)
+    return docs, sent_df, hit_df
+
+
 # ----------------------------------------------------------------------------- public API
 
 
@@ -410,10 +421,7 @@ def frame_hits(
         (context rule; 1 when none applies), rule (name or ""), value (weight × multiplier),
         start, end (character offsets in the sentence), sentence.
     """
-    config = config or FrameConfig()
-    lexicon = lexicon or load_lexicon()
-    docs = _as_docs(texts)
-    return _analyse(docs, lexicon, _get_segmenter(segmenter), config)[1]
+    return _analyse_texts(texts, lexicon, segmenter, config)[2]
 
 
 def _unit_counts(sent_df: pd.DataFrame, hit_df: pd.DataFrame) -> pd.DataFrame:
@@ -522,10 +530,7 @@ def score_frames(
     config = config or FrameConfig()
     if not isinstance(config, FrameConfig):
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
-    lexicon = lexicon or load_lexicon()
-    docs = _as_docs(texts)
-    seg = _get_segmenter(segmenter)
-    sent_df, hit_df = _analyse(docs, lexicon, seg, config)
+    docs, sent_df, hit_df = _analyse_texts(texts, lexicon, segmenter, config)
     units = _unit_counts(sent_df, hit_df)
     units["suppressed"] = units["supp_stability"] + units["supp_service_law"]
     units = units.drop(columns=["supp_stability", "supp_service_law"])
@@ -613,10 +618,7 @@ def term_contributions(
         text's weighted count in that frame). Sorted by doc_id, frame, contribution
         (descending), term. Terms that do not occur are omitted.
     """
-    config = config or FrameConfig()
-    lexicon = lexicon or load_lexicon()
-    docs = _as_docs(texts)
-    hits = _analyse(docs, lexicon, _get_segmenter(segmenter), config)[1]
+    docs, _, hits = _analyse_texts(texts, lexicon, segmenter, config)
     cols = ["doc_id", "frame", "category", "term", "count", "weight", "suppressed",
             "contribution", "share"]  # fmt: skip
     if hits.empty:

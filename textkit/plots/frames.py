@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -35,6 +36,21 @@ def _need(table: pd.DataFrame, cols: list[str], name: str) -> None:
 def _check_n(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n: expected an integer >= 1, got {n!r}")
+
+
+def _signed_bars(
+    width: str | float, terms: pd.Series, values: pd.Series, colors: list[str], xlabel: str
+) -> tuple[Figure, Axes]:
+    """A figure of horizontal bars of signed values around zero, one row a term, the
+    bottom row first (call inside ``use_style()``)."""
+    fig, ax = new_figure(width, height=max(1.8, 0.13 * len(terms) + 0.9))
+    y = np.arange(len(terms))
+    ax.barh(y, values, color=colors)
+    ax.set_yticks(y)
+    ax.set_yticklabels(terms, fontsize=6)
+    ax.axvline(0, color="#444444", lw=0.6)
+    ax.set_xlabel(xlabel)
+    return fig, ax
 
 
 def plot_frame_balance(
@@ -204,16 +220,14 @@ def plot_keyness(
     neg = table[table["g2"] < 0].sort_values(["g2", "term"], ascending=[True, True]).head(n)
     data = pd.concat([neg.iloc[::-1], pos.iloc[::-1]])[["term", "g2"]].reset_index(drop=True)
     data = data.sort_values(["g2", "term"], kind="stable").reset_index(drop=True)
-    height = max(1.8, 0.13 * len(data) + 0.9)
     with use_style():
-        fig, ax = new_figure(width, height=height)
-        y = np.arange(len(data))
-        bar_colors = [colors[0] if g > 0 else colors[1] for g in data["g2"]]
-        ax.barh(y, data["g2"], color=bar_colors)
-        ax.set_yticks(y)
-        ax.set_yticklabels(data["term"], fontsize=6)
-        ax.axvline(0, color="#444444", lw=0.6)
-        ax.set_xlabel("signed G² (log-likelihood)")
+        fig, ax = _signed_bars(
+            width,
+            data["term"],
+            data["g2"],
+            [colors[0] if g > 0 else colors[1] for g in data["g2"]],
+            "signed G² (log-likelihood)",
+        )
         ax.legend(
             handles=[
                 Line2D([], [], color=colors[0], lw=4, label=f"key for {labels[0]}"),
@@ -379,15 +393,14 @@ def plot_lss_polarity(
     bottom = data.iloc[len(top) :].tail(n).assign(pole="stability")
     shown = pd.concat([bottom, top]).sort_values(["polarity", "term"], kind="stable")
     shown = shown.reset_index(drop=True)
-    height = max(1.8, 0.13 * len(shown) + 0.9)
     with use_style():
-        fig, ax = new_figure(width, height=height)
-        y = np.arange(len(shown))
-        ax.barh(y, shown["polarity"], color=[FRAME_COLORS[p] for p in shown["pole"]])
-        ax.set_yticks(y)
-        ax.set_yticklabels(shown["term"], fontsize=6)
-        ax.axvline(0, color="#444444", lw=0.6)
-        ax.set_xlabel("LSS polarity (sd units; + service / rule of law)")
+        fig, ax = _signed_bars(
+            width,
+            shown["term"],
+            shown["polarity"],
+            [FRAME_COLORS[p] for p in shown["pole"]],
+            "LSS polarity (sd units; + service / rule of law)",
+        )
         ax.legend(
             handles=[
                 Line2D([], [], color=FRAME_COLORS[f], lw=4, label=FRAME_LABELS[f])

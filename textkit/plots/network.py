@@ -136,7 +136,7 @@ def network_layout(
         pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
     elif layout == "forceatlas2" and H.number_of_edges():
         if hasattr(nx, "forceatlas2_layout"):
-            freq = np.array([float(G.nodes[n].get("freq", 1) or 1) for n in nodes])
+            freq = _node_freq(G, nodes)
             size = dict(zip(nodes, 0.02 + 0.06 * np.sqrt(freq / freq.max()), strict=True))
             pos = nx.forceatlas2_layout(
                 H,
@@ -550,7 +550,7 @@ def _draw_network(
     trans = ax.transData
     inv = trans.inverted()
     px = fig.dpi / 72.0
-    freq = np.array([float(G.nodes[n].get("freq", 1) or 1) for n in nodes])
+    freq = _node_freq(G, nodes)
     s = area(freq)
     radii = np.sqrt(s) / 2 * px
     disp = _separate(trans.transform(xy), radii)
@@ -826,7 +826,7 @@ def plot_network(
             for e in edges
         }
     edge_alpha = {e: (0.85 if (mst[e] or not show_mst) else 0.45) for e in edges}
-    freq = np.array([float(G.nodes[n].get("freq", 1) or 1) for n in nodes])
+    freq = _node_freq(G, nodes)
     area = _Scale(freq, *_NODE_AREA, zero=True)
     wvals = np.array([abs(v) for v in ew.values()])
     wscale = _Scale(wvals, *_EDGE_WIDTH)
@@ -878,6 +878,11 @@ _WEIGHT_NAMES = {
     "npmi": "NPMI",
     "g2": "G²",
 }
+
+
+def _node_freq(G: nx.Graph, nodes: list) -> np.ndarray:
+    """Node frequencies (``freq`` attribute; 1 when missing or zero) in the order of ``nodes``."""
+    return np.array([float(G.nodes[n].get("freq", 1) or 1) for n in nodes])
 
 
 def _dot(colour: str, label: str) -> Line2D:
@@ -1152,7 +1157,7 @@ def plot_difference(
     else:
         gcols = {}
         colour = dict.fromkeys(nodes, "#d4d4d4")
-    freq = np.array([float(G.nodes[n].get("freq", 1) or 1) for n in nodes])
+    freq = _node_freq(G, nodes)
     area = _Scale(freq, *_NODE_AREA, zero=True)
     dv = np.array([abs(v) for v in diffs.values()])
     wscale = _Scale(dv, 0.8, 4.0)

@@ -54,7 +54,7 @@ prov
 # and every article.
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg))
+build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 report = build.report
 {k: report["articles"][k] for k in ("found", "kept", "flagged", "quarantined")}

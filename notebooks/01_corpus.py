@@ -35,7 +35,7 @@ FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
 PEEK_CHARS = 300  # characters of raw / cleaned text shown
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg))
+build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 pages = build.pages
 report = build.report

@@ -62,7 +62,7 @@ MIN_EXAMPLE_CHARS = 15  # example sentence: the shortest with at least this many
 TOP_N = 30  # terms in the vocabulary figures
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg))
+build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 analysed = docs[~docs["is_duplicate"]].reset_index(drop=True)  # a reprint counts once
 seg = segmenter_from_config(cfg)

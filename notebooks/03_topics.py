@@ -76,7 +76,7 @@ TOPICS
 # (headings, dates, signatures).
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg))
+build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 docs = docs[~docs["is_duplicate"] & docs["is_relevant"].astype(bool)].reset_index(drop=True)
 units = tk.segment_corpus(docs, unit=TOPICS.unit)

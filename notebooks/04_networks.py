@@ -65,7 +65,7 @@ GROUPS = ("stability", "service_law")
 # built from these sentence rows when `unit` asks for them.
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg))
+build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 analysed = docs[~docs["is_duplicate"] & (docs["status"] != "quarantined")].reset_index(drop=True)
 units = tk.segment_corpus(analysed, unit="sentence")

@@ -65,7 +65,8 @@ ACCEPTANCE = ["003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01"]
 FRAMES
 
 # %%
-build = tk.build_corpus(cfg.resolve(cfg.section("corpus")["raw_dir"]), corpus_config(cfg))
+RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
+build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 # a near-duplicate article would count twice in every contrast: keep one copy
 analysis = docs[~docs["is_duplicate"]].reset_index(drop=True)

@@ -115,3 +115,23 @@ def test_config(tmp_path):
         CorpusConfig(clean="t2s")  # type: ignore[arg-type]
     with pytest.raises(FileNotFoundError, match="missing"):
         build_corpus(tmp_path / "missing")
+
+
+def test_cached_build_equals_fresh_and_follows_the_raw_files(tmp_path, seed_build):
+    import shutil
+
+    import pandas as pd
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    store = tmp_path / "cache"
+    first = build_corpus(raw, cache=store)
+    assert list(store.rglob("*.json")), "the build was not stored"
+    again = build_corpus(raw, cache=store)  # served from the cache
+    for part in ("documents", "pages", "boilerplate"):
+        pd.testing.assert_frame_equal(getattr(again, part), getattr(first, part))
+        pd.testing.assert_frame_equal(getattr(again, part), getattr(seed_build, part))
+    assert again.report["articles"] == seed_build.report["articles"]
+    (raw / "004_1031bda60efd16f2.txt").unlink()  # another corpus: never the cached build
+    smaller = build_corpus(raw, cache=store)
+    assert smaller.report["articles"]["found"] == 36 - 9

@@ -29,6 +29,8 @@ if any part fails verification.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import io
 import json
 import logging
@@ -42,12 +44,12 @@ from typing import Any
 import pandas as pd
 
 from textkit import __version__
-from textkit._io import sha256_bytes, write_bytes, write_json
+from textkit._io import sha256_bytes, sha256_file, write_bytes, write_json
 from textkit._paths import cache_dir
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["StageCache", "canonical_json", "table_hash", "CacheEntryError"]
+__all__ = ["StageCache", "canonical_json", "code_fingerprint", "table_hash", "CacheEntryError"]
 
 _STAGE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -160,6 +162,22 @@ def _read_parquet_bytes(data: bytes) -> pd.DataFrame:
     return df
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """``textkit.__version__`` plus a hash of the package's own code and data files.
+
+    Folded into every cache key (stage cache, notebook stamps) so that an edited module or
+    resource never reads outputs made by the code before the edit, even without a version bump.
+    """
+    package = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".txt", ".yaml", ".csv", ".md"}:
+            h.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0")
+            h.update(sha256_file(path).encode("ascii") + b"\n")
+    return f"{__version__}+{h.hexdigest()[:16]}"
+
+
 class StageCache:
     """Cache of stage output tables on disk, verified by sha256 on every read.
 
@@ -169,8 +187,9 @@ class StageCache:
         Where entries live; default ``textkit._paths.cache_dir("stages")`` (``$TEXTKIT_CACHE_DIR``
         or ``<project>/.cache/textkit/stages``).
     version : str, optional
-        Version string folded into every key; default ``textkit.__version__`` so an upgrade
-        never reads an older version's outputs.
+        Version string folded into every key; default :func:`code_fingerprint` (the textkit
+        version plus a hash of its code and data) so neither an upgrade nor an edited module
+        ever reads outputs of other code.
     enabled : bool, default True
         ``False`` turns :meth:`get_or_compute` into a plain call of ``compute``.
 
@@ -194,7 +213,7 @@ class StageCache:
         if not isinstance(enabled, bool):
             raise ValueError(f"enabled: expected True or False, got {enabled!r}")
         self.directory = Path(directory) if directory is not None else cache_dir("stages")
-        self.version = __version__ if version is None else str(version)
+        self.version = code_fingerprint() if version is None else str(version)
         self.enabled = enabled
         self.hits = 0
         self.misses = 0

@@ -345,7 +345,10 @@ def _jsonable(v: Any) -> Any:
 
 
 def build_corpus(
-    raw_dir: str | os.PathLike = "corpus/raw", config: CorpusConfig | None = None
+    raw_dir: str | os.PathLike = "corpus/raw",
+    config: CorpusConfig | None = None,
+    *,
+    cache: bool | str | os.PathLike = False,
 ) -> CorpusBuild:
     """Read, split, clean, de-duplicate and annotate the raw pages.
 
@@ -354,6 +357,10 @@ def build_corpus(
     raw_dir : path-like
         Directory of raw pages (default ``corpus/raw``).
     config : CorpusConfig, optional
+    cache : bool or path-like, default False
+        Reuse an earlier build of the same raw files (by content), settings and textkit code
+        from the stage cache (``True``: the project's ``.cache/textkit/stages``; a path: that
+        directory). Entries are verified by sha256 on read and rebuilt when damaged.
 
     Returns
     -------
@@ -366,11 +373,29 @@ def build_corpus(
     CorpusError
         If the accounting identities do not hold.
     """
+    config = config or CorpusConfig()
+    if cache is False:
+        return _build(Path(raw_dir), config)
+    from .cache import StageCache
+    from .config import corpus_hash
+
+    store = StageCache(None if cache is True else cache)
+    key = {"input": corpus_hash(raw_dir), "raw_dir": str(raw_dir), "config": config}
+    parts = store.get_or_compute_tables(
+        "corpus",
+        key,
+        lambda: {
+            f.name: getattr(_build(Path(raw_dir), config), f.name)
+            for f in dataclasses.fields(CorpusBuild)
+        },
+    )
+    return CorpusBuild(**parts)
+
+
+def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
     from .annotate import annotate
     from .dedup import find_duplicates, repeated_paragraphs
 
-    config = config or CorpusConfig()
-    raw_dir = Path(raw_dir)
     split_cfg = dataclasses.replace(config.split, clean=config.clean)
     pages = read_pages(raw_dir, config.ingest)
     raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)

@@ -9,7 +9,6 @@ and deterministically, so a second run leaves ``git status`` clean.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 from ._io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
 from ._paths import cache_dir
 from ._progress import progress
+from .cache import code_fingerprint
 from .config import ConfigError, ProjectConfig, corpus_hash, load_config
 
 logger = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def build_corpus_step(config: ProjectConfig | None = None) -> list[Path]:
     from .corpus import build_corpus, corpus_config, write_corpus
 
     config = config or load_config()
-    build = build_corpus(_raw_dir(config), corpus_config(config))
+    build = build_corpus(_raw_dir(config), corpus_config(config), cache=True)
     return write_corpus(build, _out_dir(config))
 
 
@@ -111,16 +111,6 @@ def _package_versions() -> dict[str, str]:
     return out
 
 
-def _tree_hash(directory: Path) -> str:
-    """SHA-256 over the relative paths and bytes of the package's source and data files."""
-    h = hashlib.sha256()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file() and path.suffix in {".py", ".txt", ".yaml", ".csv", ".md"}:
-            h.update(path.relative_to(directory).as_posix().encode() + b"\0")
-            h.update(sha256_file(path).encode("ascii") + b"\n")
-    return h.hexdigest()
-
-
 def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
     """What a notebook's outputs depend on: its source, the corpus, the config, the code.
 
@@ -131,7 +121,7 @@ def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
     prov : Provenance
         Corpus and config hashes of the run.
     code_hash : str
-        Hash of the textkit package's files (see :func:`reproduce`).
+        :func:`textkit.cache.code_fingerprint` (textkit's version and a hash of its files).
 
     Returns
     -------
@@ -266,7 +256,7 @@ def reproduce(
     if only:
         nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     prov = provenance(config)
-    code_hash = _tree_hash(Path(__file__).resolve().parent)
+    code_hash = code_fingerprint()
     todo: list[tuple[Path, str]] = []
     for nb in nbs:
         key = notebook_key(nb, prov, code_hash)

@@ -74,6 +74,7 @@ import jieba
 import pandas as pd
 
 from textkit._paths import cache_dir
+from textkit.cache import code_fingerprint
 
 __all__ = [
     "CONTENT_POS",
@@ -714,6 +715,7 @@ class Segmenter:
                 _LATIN_RE.pattern,
                 _MAX_CHUNK,
             ],
+            "textkit": code_fingerprint(),  # version + code: an edited rule never reads old cuts
             "jieba": getattr(jieba, "__version__", "?"),
             "jieba_dict_sha256": self._jieba_dict_sha,
             "entries": [list(e) for e in self._dict_entries],

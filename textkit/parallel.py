@@ -473,7 +473,7 @@ def _segment(
     chunksize: int | None,
     client: Any,
 ) -> pd.DataFrame:
-    from textkit.segment import Segmenter, SegmenterConfig, get_segmenter
+    from textkit.segment import Segmenter, SegmenterConfig, document_pairs, get_segmenter
 
     if unit not in ("sentence", "paragraph", "document"):
         raise ValueError(f"unit: expected sentence, paragraph or document, got {unit!r}")
@@ -489,19 +489,7 @@ def _segment(
         )
     # Register the segmenter so forked workers inherit it instead of rebuilding it.
     _SEGMENTERS.setdefault(_segmenter_key(seg.config), seg)
-    if isinstance(docs, pd.DataFrame):
-        missing = [c for c in ("doc_id", "text") if c not in docs.columns]
-        if missing:
-            raise ValueError(f"docs: missing column(s) {missing}; need doc_id and text")
-        pairs = list(zip(docs["doc_id"].astype(str), docs["text"], strict=True))
-    elif isinstance(docs, dict):
-        pairs = [(str(k), v) for k, v in docs.items()]
-    else:
-        pairs = [(str(k), v) for k, v in docs]
-    ids = [p[0] for p in pairs]
-    if len(set(ids)) != len(ids):
-        dup = sorted({i for i in ids if ids.count(i) > 1})[:5]
-        raise ValueError(f"docs: duplicate doc_id {dup}")
+    pairs = document_pairs(docs)
     func = functools.partial(_segment_chunk, config=seg.config, unit=unit, with_pos=with_pos)
     parts = _chunked_call(func, pairs, n_jobs, chunksize, client)
     if not parts:
@@ -858,13 +846,7 @@ def stream_vocabulary(
             c.update(toks)
         df.update(c.keys())
         tf.update(c)
-    if n_docs == 0:
-        raise ValueError("units: no documents")
-    lo, hi = cfg.bounds(n_docs)
-    if lo > n_docs:
-        raise ValueError(f"min_df={cfg.min_df} exceeds the number of documents ({n_docs})")
-    if lo > hi:
-        raise ValueError(f"min_df={cfg.min_df} ({lo} documents) is larger than max_df={cfg.max_df}")
+    lo, hi = cfg.checked_bounds(n_docs)
     keep_set = set(cfg.keep)
     kept = [t for t in sorted(df) if t in keep_set or lo <= df[t] <= hi]
     if not kept:

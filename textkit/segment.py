@@ -86,6 +86,7 @@ __all__ = [
     "Segmenter",
     "SegmenterConfig",
     "UserDictError",
+    "document_pairs",
     "compare_segmentation",
     "dictionary_coverage",
     "get_segmenter",
@@ -1306,7 +1307,24 @@ class _UnitCache:
         self.con.close()
 
 
-def _docs_pairs(docs: Any) -> list[tuple[str, str]]:
+def document_pairs(docs: Any) -> list[tuple[str, str]]:
+    """``(doc_id, text)`` pairs from a documents table, a mapping or an iterable of pairs.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame, mapping or iterable
+        A table with ``doc_id`` and ``text`` columns, a mapping ``doc_id -> text``, or
+        ``(doc_id, text)`` pairs. Missing texts (None / NaN) become ``""``.
+
+    Returns
+    -------
+    list of (str, str)
+
+    Raises
+    ------
+    ValueError
+        On a missing column, a duplicate ``doc_id`` or a text that is not a string.
+    """
     if isinstance(docs, pd.DataFrame):
         missing = [c for c in ("doc_id", "text") if c not in docs.columns]
         if missing:
@@ -1376,7 +1394,7 @@ def segment_corpus(
         raise ValueError(f"n_jobs: expected an integer >= 1, got {n_jobs!r}")
     if not isinstance(with_pos, bool):
         raise ValueError(f"with_pos: expected True or False, got {with_pos!r}")
-    pairs = _docs_pairs(docs)
+    pairs = document_pairs(docs)
     seg = segmenter if segmenter is not None else get_segmenter()
     if not isinstance(seg, Segmenter):
         raise ValueError("segmenter: expected a textkit.segment.Segmenter")

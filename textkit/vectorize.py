@@ -165,6 +165,27 @@ class VectorizeConfig:
         )
         return lo, hi
 
+    def checked_bounds(self, n_docs: int) -> tuple[int, int]:
+        """:meth:`bounds`, refusing settings that leave nothing to fit.
+
+        Raises
+        ------
+        ValueError
+            When there are no documents, ``min_df`` exceeds the number of documents or
+            ``min_df > max_df`` (the message names the setting).
+        """
+        if n_docs == 0:
+            raise ValueError("units: no documents")
+        lo, hi = self.bounds(n_docs)
+        if lo > n_docs:
+            raise ValueError(f"min_df={self.min_df} exceeds the number of documents ({n_docs})")
+        if lo > hi:
+            raise ValueError(
+                f"min_df={self.min_df} ({lo} documents) is larger than max_df={self.max_df} "
+                f"({hi} documents)"
+            )
+        return lo, hi
+
 
 def _documents(units: Any, group_by: str) -> tuple[list[str], list[list[str]]]:
     """(doc_ids, token lists) from a units table or a mapping doc_id -> tokens."""
@@ -240,16 +261,7 @@ def vectorize(
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
     doc_ids, docs = _documents(units, group_by)
     n_docs = len(doc_ids)
-    if n_docs == 0:
-        raise ValueError("units: no documents")
-    lo, hi = cfg.bounds(n_docs)
-    if lo > n_docs:
-        raise ValueError(f"min_df={cfg.min_df} exceeds the number of documents ({n_docs})")
-    if lo > hi:
-        raise ValueError(
-            f"min_df={cfg.min_df} ({lo} documents) is larger than max_df={cfg.max_df} "
-            f"({hi} documents)"
-        )
+    lo, hi = cfg.checked_bounds(n_docs)
     counters = [Counter(d) for d in docs]
     df: Counter[str] = Counter()
     tf: Counter[str] = Counter()

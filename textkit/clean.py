@@ -50,6 +50,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .config import compile_pattern
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -175,13 +177,6 @@ class CleaningRules:
         return pd.DataFrame(rows, columns=["stage", "name", "pattern"])
 
 
-def _compile(pattern: str, where: str) -> re.Pattern:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from exc
-
-
 def _parse_rules(data: Any, source: str) -> CleaningRules:
     if not isinstance(data, dict):
         raise ValueError(f"{source}: cleaning rules must be a YAML mapping")
@@ -198,7 +193,7 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
             pats = rule.get("patterns") or []
             if not pats:
                 raise ValueError(f"{where} ({rule['name']}): no patterns")
-            out.append((str(rule["name"]), tuple(_compile(p, where) for p in pats)))
+            out.append((str(rule["name"]), tuple(compile_pattern(p, where) for p in pats)))
         return tuple(out)
 
     moj = data["mojibake"]
@@ -208,7 +203,7 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
         where = f"{source}: placeholders.rules[{i}]"
         if "pattern" not in r or "replace" not in r:
             raise ValueError(f"{where}: needs 'pattern' and 'replace'")
-        placeholders.append((_compile(r["pattern"], where), str(r["replace"])))
+        placeholders.append((compile_pattern(r["pattern"], where), str(r["replace"])))
     punct = data["punctuation"]
     pairs = tuple(tuple(str(x) for x in p) for p in punct.get("pairs", []))
     for p in pairs:
@@ -219,7 +214,7 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
         source=source,
         line_rules=rule_list("line_rules"),
         inline_rules=rule_list("inline_rules"),
-        mojibake=tuple(_compile(p, f"{source}: mojibake") for p in moj["patterns"]),
+        mojibake=tuple(compile_pattern(p, f"{source}: mojibake") for p in moj["patterns"]),
         protect=tuple(
             sorted((str(t) for t in data.get("opencc_protect", [])), key=len, reverse=True)
         ),
@@ -228,7 +223,7 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
         punct_pairs=pairs,  # type: ignore[arg-type]
         terminal=str(rejoin["terminal"]),
         continuation=str(rejoin["continuation"]),
-        heading=_compile(rejoin["heading"], f"{source}: rejoin.heading"),
+        heading=compile_pattern(rejoin["heading"], f"{source}: rejoin.heading"),
     )
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,14 @@ from typing import Any, TypeVar
 from ._io import sha256_file
 from ._paths import project_root
 
-__all__ = ["ConfigError", "ProjectConfig", "load_config", "stage_config", "corpus_hash"]
+__all__ = [
+    "ConfigError",
+    "ProjectConfig",
+    "load_config",
+    "stage_config",
+    "corpus_hash",
+    "compile_pattern",
+]
 
 T = TypeVar("T")
 
@@ -192,3 +200,24 @@ def corpus_hash(raw_dir: str | os.PathLike) -> str:
         if p.is_file() and not p.name.startswith("."):
             h.update(p.name.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
     return h.hexdigest()
+
+
+def compile_pattern(pattern: str, where: str) -> re.Pattern:
+    """Compile a regular expression from a setting or a rules file.
+
+    Parameters
+    ----------
+    pattern : str
+        The regular expression.
+    where : str
+        What to name in the error (file, rule or setting).
+
+    Raises
+    ------
+    ValueError
+        ``"<where>: invalid regular expression ..."`` when ``pattern`` does not compile.
+    """
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from exc

@@ -53,7 +53,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _io
-from .clean import _compile
+from .config import compile_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class IngestConfig:
             raise ValueError(f"utf8_min_nonascii must be >= 1, got {self.utf8_min_nonascii!r}")
         for name in ("site_patterns", "title_skip_patterns"):
             for p in getattr(self, name):
-                _compile(p, name)
+                compile_pattern(p, name)
         for p in self.site_patterns:
             if "(?P<site>" not in p:
                 raise ValueError(f"site_patterns: pattern {p!r} lacks a named group 'site'")

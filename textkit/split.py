@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .clean import CleanConfig, _compile, clean_text, damage_ratio
+from .clean import CleanConfig, clean_text, damage_ratio
+from .config import compile_pattern
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ class SplitConfig:
     def __post_init__(self) -> None:
         for name in ("marker_patterns", "footer_patterns"):
             for p in getattr(self, name):
-                _compile(p, name)
+                compile_pattern(p, name)
         for p in self.marker_patterns:
             if "(?P<num>" not in p:
                 raise ValueError(f"marker_patterns: pattern {p!r} lacks a named group 'num'")

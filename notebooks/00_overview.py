@@ -64,7 +64,7 @@ docs[["doc_id", "title", "genre", "year", "n_chars", "status", "is_duplicate"]].
 
 # %%
 fig = plot_corpus_composition(docs)
-tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # ## 2 · Frames: stability maintenance versus service and rule of law
@@ -91,7 +91,7 @@ scores.sort_values("balance")[
 short_id = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
 labelled = scores.assign(label=short_id + " " + scores["title"].str.slice(0, 18))
 fig = plot_frame_balance(labelled, label="label", width="double")
-tk.save_figure(fig, "overview_frame_balance", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "overview_frame_balance", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # The notebooks that follow check every step of this: what cleaning changed (01), whether the

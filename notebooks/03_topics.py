@@ -117,7 +117,7 @@ k_table.round(3)
 
 # %%
 fig = tplots.plot_k_selection(grid)
-tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # The measures pull in different directions, as they usually do. UMass, NPMI and
@@ -148,7 +148,7 @@ summary.round(3)
 
 # %%
 fig = tplots.plot_top_terms(topics.top_terms(lda, n=TOPICS.top_n, by="frex"), ncols=3)
-tk.save_figure(fig, "topics_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "topics_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # The most representative paragraph of each topic (largest topic share), with its article:
@@ -181,7 +181,7 @@ stab.per_topic.round(3)
 
 # %%
 fig = tplots.plot_stability(stab)
-tk.save_figure(fig, "topics_stability", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "topics_stability", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # No topic reaches the conventional 0.8 on average: mean stability is about 0.6. The village
@@ -236,7 +236,7 @@ comparison[
 
 # %%
 fig = tplots.plot_seeded_comparison(comparison)
-tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
 # The seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 维稳,
@@ -335,7 +335,7 @@ fig = tplots.plot_prevalence(
     seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))],
     title="Seeded frame topics by the lexicon's frame label",
 )
-tk.save_figure(fig, "topics_seeded_by_frame", notebook=NOTEBOOK, provenance=prov, formats=FORMATS);
+_ = tk.save_figure(fig, "topics_seeded_by_frame", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))].round(3)
 
 # %% [markdown]

@@ -37,7 +37,6 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit._io import write_csv
 from textkit.corpus import corpus_config
 from textkit.frames import frame_config, frame_keyness
 from textkit.lss import LatentSemanticScaling, correlate_with_dictionary
@@ -84,17 +83,8 @@ print(f"{len(docs)} articles, {len(analysis)} after dropping near-duplicates")
 # %%
 lex = tk.load_lexicon()
 lex_table = lex.table()
-write_csv(RESULTS / "lexicon.csv", lex_table.drop(columns="line"))
-by_category = (
-    lex_table.assign(scored=lex_table["weight"] > 0, example=lex_table["term"])
-    .groupby(["frame", "category"], sort=False)
-    .agg(
-        terms=("term", "size"),
-        scored=("scored", "sum"),
-        ambiguous=("ambiguous", "sum"),
-        examples=("example", lambda s: "、".join(s.head(5))),
-    )
-)
+tk.write_table(RESULTS / "lexicon.csv", lex_table.drop(columns="line"))
+by_category = lex.summary(n_examples=5)
 by_category
 
 # %% [markdown]
@@ -152,7 +142,7 @@ frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rul
 scores = tk.score_frames(analysis, config=FRAMES)
 score_cols = ["doc_id", "genre", "era", "stability", "service_law", "balance", "balance_lo",
               "balance_hi", "frame_label"]  # fmt: skip
-write_csv(RESULTS / "document_scores.csv", scores)
+tk.write_table(RESULTS / "document_scores.csv", scores)
 scores["frame_label"].value_counts()
 
 # %% [markdown]
@@ -166,7 +156,7 @@ scores.set_index("doc_id").loc[ACCEPTANCE, score_cols[1:]].round(3)
 short = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
 labelled = scores.assign(label=short + " " + scores["genre"].fillna(""))
 fig = plot_frame_balance(labelled, label="label")
-tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %% [markdown]
@@ -188,17 +178,17 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 
 # %%
 fig = plot_frame_intensity(scores, by="genre")
-tk.save_figure(fig, "frames_intensity_genre", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_intensity_genre", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %%
 fig = plot_frame_intensity(scores, by="source")
-tk.save_figure(fig, "frames_intensity_source", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_intensity_source", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %%
 fig = plot_frame_intensity(scores, by="era")
-tk.save_figure(fig, "frames_intensity_era", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_intensity_era", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %%
@@ -211,7 +201,7 @@ group_table = (
          service_law=("service_law", "mean"), balance=("balance", "mean"))
     .round(2)
 )  # fmt: skip
-write_csv(RESULTS / "intensity_by_group.csv", group_table.reset_index())
+tk.write_table(RESULTS / "intensity_by_group.csv", group_table.reset_index())
 group_table
 
 # %% [markdown]
@@ -226,7 +216,7 @@ group_table
 # %%
 doc_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="document")
 key = frame_keyness(doc_units, scores, "stability", "service_law", min_count=5)
-write_csv(RESULTS / "keyness_stability_vs_service_law.csv", key)
+tk.write_table(RESULTS / "keyness_stability_vs_service_law.csv", key)
 key_cols = ["term", "count_a", "count_b", "g2", "chi2", "log_ratio"]
 print("documents:", scores["frame_label"].value_counts()[["stability", "service_law"]].to_dict())
 key[key_cols].head(10).round(2)
@@ -236,7 +226,7 @@ key[key_cols].tail(10).iloc[::-1].round(2)
 
 # %%
 fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
-tk.save_figure(fig, "frames_keyness", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_keyness", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %% [markdown]
@@ -251,7 +241,7 @@ fig = plot_term_scatter(
     labels=("stability documents", "service/law documents"),
     highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
 )
-tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %% [markdown]
@@ -276,12 +266,12 @@ lss_corr
 
 # %%
 fig = plot_lss_polarity(lss.term_polarity_, n=15, seeds=lss.seeds_, min_freq=5)
-tk.save_figure(fig, "frames_lss_polarity", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_lss_polarity", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %%
 fig = plot_lss_vs_dictionary(lss_scores, scores, rho=lss_corr["rho"])
-tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %% [markdown]
@@ -291,15 +281,15 @@ fig
 
 # %%
 loo = lss.leave_one_seed_out(doc_units["tokens"])
-write_csv(RESULTS / "lss_leave_one_seed_out.csv", loo)
+tk.write_table(RESULTS / "lss_leave_one_seed_out.csv", loo)
 fig = plot_seed_sensitivity(loo)
-tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %%
 lss_docs = scores[["doc_id", "balance", "frame_label"]].assign(lss=lss_scores)
-write_csv(RESULTS / "lss_document_scores.csv", lss_docs)
-write_csv(RESULTS / "lss_term_polarity.csv", lss.term_polarity_)
+tk.write_table(RESULTS / "lss_document_scores.csv", lss_docs)
+tk.write_table(RESULTS / "lss_term_polarity.csv", lss.term_polarity_)
 lss_docs.sort_values("lss").round(3).head(5)
 
 # %% [markdown]
@@ -328,8 +318,8 @@ sample.groupby("frame_label").size()
 coded = tk.load_coded_paragraphs()
 report = validate_measure(coded, analysis, scores=para_scores)
 summary = report.summary()
-write_csv(RESULTS / "validation_per_class.csv", report.per_class)
-write_csv(RESULTS / "validation_items.csv", report.table)
+tk.write_table(RESULTS / "validation_per_class.csv", report.per_class)
+tk.write_table(RESULTS / "validation_items.csv", report.table)
 {k: float(f"{v:.3g}") if isinstance(v, float) else v for k, v in summary.items()}
 
 # %%
@@ -337,7 +327,7 @@ report.per_class.round(3)
 
 # %%
 fig = plot_confusion(report.confusion)
-tk.save_figure(fig, "frames_validation_confusion", notebook=NOTEBOOK, provenance=prov);
+_ = tk.save_figure(fig, "frames_validation_confusion", notebook=NOTEBOOK, provenance=prov)
 fig
 
 # %% [markdown]

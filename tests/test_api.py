@@ -39,3 +39,15 @@ def test_unknown_name_raises_attribute_error():
         assert "no_such_verb" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("textkit.no_such_verb resolved")
+
+
+def test_write_table_by_suffix(tmp_path):
+    import pandas as pd
+    import pytest
+
+    df = pd.DataFrame({"term": ["维稳", "法治"], "n": [3, 2]})
+    csv = tk.write_table(tmp_path / "t.csv", df)
+    assert csv.read_text(encoding="utf-8") == "term,n\n维稳,3\n法治,2\n"
+    pd.testing.assert_frame_equal(pd.read_parquet(tk.write_table(tmp_path / "t.parquet", df)), df)
+    with pytest.raises(ValueError, match="t.xlsx"):
+        tk.write_table(tmp_path / "t.xlsx", df)

@@ -122,6 +122,8 @@ _EXPORTS: dict[str, str] = {
     "read_codes": "validate",
     "load_coded_paragraphs": "validate",
     "agreement": "validate",
+    # files
+    "write_table": "_io",
     # figures
     "save_figure": "plots",
     "use_style": "plots",

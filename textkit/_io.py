@@ -25,6 +25,7 @@ __all__ = [
     "write_text",
     "write_json",
     "write_csv",
+    "write_table",
     "write_parquet",
     "sha256_bytes",
     "sha256_text",
@@ -145,6 +146,34 @@ def write_csv(path: str | os.PathLike, df: pd.DataFrame) -> Path:
     return atomic_write(
         path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
     )
+
+
+def write_table(path: str | os.PathLike, df: pd.DataFrame) -> Path:
+    """Export a result table atomically and deterministically, as CSV or Parquet by suffix.
+
+    Parameters
+    ----------
+    path : path-like
+        Destination ending in ``.csv`` (UTF-8, no index, ``\\n`` line endings) or ``.parquet``.
+    df : pandas.DataFrame
+        The table (not modified).
+
+    Returns
+    -------
+    pathlib.Path
+        The destination.
+
+    Raises
+    ------
+    ValueError
+        For any other suffix.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return write_csv(path, df)
+    if suffix == ".parquet":
+        return write_parquet(path, df)
+    raise ValueError(f"{path}: write_table writes .csv or .parquet, not {suffix or 'no suffix'!r}")
 
 
 def write_parquet(path: str | os.PathLike, df: pd.DataFrame) -> Path:

@@ -199,6 +199,31 @@ class Lexicon:
         cols = ["frame", "category", "term", "weight", "ambiguous", "note", "line"]
         return pd.DataFrame(rows, columns=cols)
 
+    def summary(self, n_examples: int = 5) -> pd.DataFrame:
+        """One row per frame and category: terms, scored terms, ambiguous terms, examples.
+
+        Parameters
+        ----------
+        n_examples : int
+            How many terms (in file order) to list in ``examples``, joined by 、.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by (frame, category) in file order.
+        """
+        table = self.table()
+        return (
+            table.assign(scored=table["weight"] > 0)
+            .groupby(["frame", "category"], sort=False)
+            .agg(
+                terms=("term", "size"),
+                scored=("scored", "sum"),
+                ambiguous=("ambiguous", "sum"),
+                examples=("term", lambda s: "、".join(s.head(n_examples))),
+            )
+        )
+
     def rules_table(self) -> pd.DataFrame:
         """Context rules as a table: name, kind, pattern, multiplier, note."""
         cols = ["name", "kind", "pattern", "multiplier", "note"]

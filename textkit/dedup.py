@@ -104,8 +104,18 @@ def shingles(text: str, size: int) -> frozenset[str]:
     -------
     frozenset of str
     """
-    norm = normalise(text)
+    return _shingles_of(normalise(text), size)
+
+
+def _shingles_of(norm: str, size: int) -> frozenset[str]:
     return frozenset(norm[i : i + size] for i in range(len(norm) - size + 1))
+
+
+def _signature(norm: str, config: DedupConfig) -> MinHash:
+    """MinHash of a normalised text's shingles (hashed in one batch: same values as update)."""
+    mh = MinHash(num_perm=config.num_perm, seed=config.seed)
+    mh.update_batch([sh.encode("utf-8") for sh in _shingles_of(norm, config.shingle_size)])
+    return mh
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -130,13 +140,7 @@ def minhash_signatures(texts: Iterable[str], config: DedupConfig | None = None) 
         One signature per text, in input order.
     """
     config = config or DedupConfig()
-    out = []
-    for text in texts:
-        mh = MinHash(num_perm=config.num_perm, seed=config.seed)
-        for sh in sorted(shingles(text, config.shingle_size)):
-            mh.update(sh.encode("utf-8"))
-        out.append(mh)
-    return out
+    return [_signature(normalise(text), config) for text in texts]
 
 
 def _check(docs: pd.DataFrame) -> None:
@@ -178,8 +182,15 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
     order = sorted(ids)
     norm = {i: normalise(texts[i]) for i in order}
     hashes = {i: hashlib.sha256(norm[i].encode("utf-8")).hexdigest() for i in order}
-    sh = {i: shingles(texts[i], config.shingle_size) for i in order}
     floor = max(config.shingle_size, config.min_chars)
+    # Shingle sets are built only for the documents that LSH pairs up or that end in a group
+    # (a corpus-wide dict of them would dominate the build's memory).
+    sh_cache: dict[str, frozenset[str]] = {}
+
+    def sh(i: str) -> frozenset[str]:
+        if i not in sh_cache:
+            sh_cache[i] = _shingles_of(norm[i], config.shingle_size)
+        return sh_cache[i]
 
     graph = nx.Graph()
     graph.add_nodes_from(order)
@@ -192,11 +203,9 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
         for other in members[1:]:
             graph.add_edge(members[0], other)
 
-    eligible = [i for i in order if len(norm[i]) >= floor and sh[i]]
+    eligible = [i for i in order if len(norm[i]) >= floor]  # floor >= shingle size: shingles
     if len(eligible) > 1:
-        sigs = dict(
-            zip(eligible, minhash_signatures([texts[i] for i in eligible], config), strict=False)
-        )
+        sigs = {i: _signature(norm[i], config) for i in eligible}
         lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
         for i in eligible:
             lsh.insert(i, sigs[i])
@@ -204,7 +213,7 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
             for j in sorted(lsh.query(sigs[i])):
                 if j <= i:
                     continue
-                if jaccard(sh[i], sh[j]) >= config.threshold:
+                if jaccard(sh(i), sh(j)) >= config.threshold:
                     graph.add_edge(i, j)
 
     group = {i: None for i in ids}
@@ -221,7 +230,7 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
                 sim[m] = 1.0
                 continue
             dup_of[m] = canon
-            sim[m] = 1.0 if hashes[m] == hashes[canon] else jaccard(sh[m], sh[canon])
+            sim[m] = 1.0 if hashes[m] == hashes[canon] else jaccard(sh(m), sh(canon))
     out["dup_group"] = [group[i] for i in ids]
     out["dup_of"] = [dup_of[i] for i in ids]
     out["is_duplicate"] = [dup_of[i] is not None for i in ids]

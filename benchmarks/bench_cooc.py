@@ -27,15 +27,14 @@ import argparse
 import logging
 import os
 import random
-import statistics
 import time
 from collections import Counter
-from collections.abc import Callable
 from itertools import combinations
 from pathlib import Path
 
 import opencc
 import pandas as pd
+from timing import median_time
 
 from textkit.cooc import CoocConfig, cooccurrence
 from textkit.segment import segment_corpus
@@ -90,15 +89,6 @@ def _baseline_window(units: pd.DataFrame, n: int, w: int) -> Counter:
     return pairs
 
 
-def _time(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
 def _check(res, pairs: Counter) -> None:
     mine = {
         (s, t): int(c)
@@ -136,12 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         kw = {"unit": "window", "window": args.window} if unit.startswith("window") else {}
         cfg = CoocConfig(n_nodes=n, min_freq=1, **kw)
         fast = CoocConfig(n_nodes=n, min_freq=1, doc_counts=False, **kw)
-        tk, res = _time(lambda cfg=cfg: cooccurrence(units, cfg), rep)
-        nd, res2 = _time(lambda cfg=fast: cooccurrence(units, cfg), rep)
+        tk, res = median_time(lambda cfg=cfg: cooccurrence(units, cfg), rep)
+        nd, res2 = median_time(lambda cfg=fast: cooccurrence(units, cfg), rep)
         if unit.startswith("window"):
-            bl, pairs = _time(lambda n=n: _baseline_window(units, n, args.window), rep)
+            bl, pairs = median_time(lambda n=n: _baseline_window(units, n, args.window), rep)
         else:
-            bl, pairs = _time(lambda n=n: _baseline_sentence(units, n), rep)
+            bl, pairs = median_time(lambda n=n: _baseline_sentence(units, n), rep)
         _check(res, pairs)
         _check(res2, pairs)
         print(

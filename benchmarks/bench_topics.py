@@ -14,12 +14,11 @@ Run: ``python benchmarks/bench_topics.py [--k 10] [--passes 10] [--repeat 3] [--
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+from timing import median_time
 
 from textkit import topics as T
 from textkit.segment import segment_corpus
@@ -50,15 +49,6 @@ def _documents():
     if "is_duplicate" in docs.columns:
         docs = docs[~docs["is_duplicate"].fillna(False).astype(bool)]
     return docs.reset_index(drop=True)
-
-
-def _time(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main() -> None:
@@ -105,9 +95,9 @@ def main() -> None:
         ).fit(dtm.matrix.astype(np.float64))
 
     rows = []
-    t_gensim, _ = _time(gensim_fit, args.repeat)
+    t_gensim, _ = median_time(gensim_fit, args.repeat)
     rows.append(("gensim LdaModel (textkit)", t_gensim))
-    t_sk, _ = _time(sklearn_fit, args.repeat)
+    t_sk, _ = median_time(sklearn_fit, args.repeat)
     rows.append(("scikit-learn LatentDirichletAllocation", t_sk))
     try:
         import tomotopy as tp
@@ -129,7 +119,7 @@ def main() -> None:
             mdl.train(args.passes * args.iterations, workers=1)
             return mdl
 
-        t_tp, _ = _time(tomotopy_fit, args.repeat)
+        t_tp, _ = median_time(tomotopy_fit, args.repeat)
         rows.append(("tomotopy LDAModel (Gibbs, 1 worker)", t_tp))
     else:
         print("tomotopy: not installed, skipped")

@@ -31,6 +31,7 @@ import jieba.posseg
 import opencc
 import pandas as pd
 
+from textkit._paths import cache_dir
 from textkit.segment import Segmenter, segment_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     seed = _load_seed()
     synth = _synthetic(seed, args.scale)
     plain = jieba.Tokenizer()
+    plain.tmp_dir = str(cache_dir("jieba"))  # never jieba's default /tmp/jieba.cache
     plain.initialize()
     seg = Segmenter()
     pos_tk = jieba.posseg.POSTokenizer(plain)

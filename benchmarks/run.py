@@ -198,8 +198,11 @@ def task_clean(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 def task_lcut1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     import jieba
 
+    from textkit import _paths
+
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
+    jieba.dt.tmp_dir = str(_paths.cache_dir("jieba"))  # the peer's cache stays in the project
     jieba.initialize()
     secs, n = _timed(lambda: sum(len(jieba.lcut(t)) for t in texts), repeat)
     return {"seconds": secs, "chars": sum(map(len, texts)), "docs": len(texts), "tokens": n}
@@ -208,10 +211,12 @@ def task_lcut1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 def task_lcut2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     import jieba
 
+    from textkit import _paths
     from textkit.parallel import map_documents
 
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
+    jieba.dt.tmp_dir = str(_paths.cache_dir("jieba"))  # the peer's cache stays in the project
     jieba.initialize()  # forked workers inherit the loaded dictionary
     size = max(1, len(texts) // (jobs * 4))
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]

@@ -36,3 +36,20 @@ def test_bad_config_exits_2_with_named_setting(tmp_path):
     )
     assert proc.returncode == 2
     assert "[topicz]" in proc.stderr and str(bad) in proc.stderr
+
+
+def test_missing_raw_directory_is_a_named_error_not_a_traceback(tmp_path, capsys):
+    missing = tmp_path / "no_such_pages"
+    assert main(["-q", "corpus", "build", "--raw", str(missing), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and "Traceback" not in err
+
+
+def test_corpus_build_writes_the_table_and_report(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.txt").write_text("第1篇:村民议事会工作方案\n" + "推进村民自治，完善议事协商。" * 20, "utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    assert main(["-q", "corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 0
+    report = (tmp_path / "out" / "corpus_report.md").read_text(encoding="utf-8")
+    assert "2 files: 1 read, 1 rejected (empty: 1)" in report

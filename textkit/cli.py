@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import pipeline
     from .config import ConfigError, load_config
+    from .notebooks import NotebookError
 
     try:
         config = load_config(args.config)
@@ -129,6 +130,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
     except ConfigError as exc:
         print(f"textkit: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NotebookError as exc:
+        print(f"textkit: notebook failed: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:  # missing directory, bad setting, corpus error
+        print(f"textkit: error: {exc}", file=sys.stderr)
         return 2
     return 1  # pragma: no cover - argparse enforces a command
 

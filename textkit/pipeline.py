@@ -180,7 +180,8 @@ def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, 
         else:
             os.environ[WRITE_LOG_ENV] = previous
     seconds = time.perf_counter() - t
-    written = {Path(line) for line in log.read_text(encoding="utf-8").splitlines() if line}
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    written = {Path(line) for line in lines if line}
     log.unlink(missing_ok=True)
     rels = sorted(
         rel

@@ -266,7 +266,9 @@ def reproduce(
             reused.append(nb.stem)
         else:
             todo.append((nb, key))
-    todo.sort(key=lambda item: -_last_seconds(item[0], root))  # longest first when parallel
+    # Longest first when parallel: by the last recorded run, else by source size (a fresh
+    # clone has no stamps; the longest notebooks are also the largest).
+    todo.sort(key=lambda item: (-_last_seconds(item[0], root), -item[0].stat().st_size))
     results: dict[str, tuple[Path, float]] = {}
     if jobs == 1 or len(todo) <= 1:
         for nb, key in progress(todo, total=len(todo), desc="notebooks"):

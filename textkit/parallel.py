@@ -280,17 +280,6 @@ def dask_client(
 # per-document stages
 
 
-# One segmenter per configuration per process: built once in each worker (Dask workers live
-# across tasks; forked pool workers inherit the parent's entries).
-_SEGMENTERS: dict[str, Any] = {}
-
-
-def _segmenter_key(config: Any) -> str:
-    import json
-
-    return json.dumps(config.as_json(), sort_keys=True, ensure_ascii=False, default=str)
-
-
 def worker_segmenter(config: Any) -> Any:
     """The :class:`~textkit.segment.Segmenter` for ``config`` in this process, built once.
 
@@ -307,14 +296,9 @@ def worker_segmenter(config: Any) -> Any:
     -------
     Segmenter
     """
-    from textkit.segment import Segmenter
+    from textkit.segment import segmenter_for
 
-    key = _segmenter_key(config)
-    seg = _SEGMENTERS.get(key)
-    if seg is None:
-        seg = Segmenter(config=config)
-        _SEGMENTERS[key] = seg
-    return seg
+    return segmenter_for(config)
 
 
 def _build_segmenter(config: Any) -> str:
@@ -473,7 +457,13 @@ def _segment(
     chunksize: int | None,
     client: Any,
 ) -> pd.DataFrame:
-    from textkit.segment import Segmenter, SegmenterConfig, document_pairs, get_segmenter
+    from textkit.segment import (
+        Segmenter,
+        SegmenterConfig,
+        document_pairs,
+        get_segmenter,
+        segmenter_for,
+    )
 
     if unit not in ("sentence", "paragraph", "document"):
         raise ValueError(f"unit: expected sentence, paragraph or document, got {unit!r}")
@@ -488,7 +478,7 @@ def _segment(
             f"config: expected a SegmenterConfig or Segmenter, got {type(config).__name__}"
         )
     # Register the segmenter so forked workers inherit it instead of rebuilding it.
-    _SEGMENTERS.setdefault(_segmenter_key(seg.config), seg)
+    segmenter_for(seg.config, instance=seg)
     pairs = document_pairs(docs)
     func = functools.partial(_segment_chunk, config=seg.config, unit=unit, with_pos=with_pos)
     parts = _chunked_call(func, pairs, n_jobs, chunksize, client)

@@ -94,6 +94,7 @@ __all__ = [
     "read_userdict",
     "segment_corpus",
     "segmenter_config",
+    "segmenter_for",
     "segmenter_from_config",
     "split_paragraphs",
     "split_sentences",
@@ -1001,7 +1002,33 @@ def segmenter_config(project: Any = None) -> SegmenterConfig:
     return stage_config(SegmenterConfig, project, "segment", **overrides)
 
 
-_SEGMENTERS_BY_CONFIG: dict[SegmenterConfig, Segmenter] = {}
+#: One segmenter per configuration per process (forked pool workers inherit the entries;
+#: Dask workers keep them across tasks).
+_SEGMENTERS_BY_CONFIG: dict[str, Segmenter] = {}
+
+
+def segmenter_for(config: SegmenterConfig, *, instance: Segmenter | None = None) -> Segmenter:
+    """The :class:`Segmenter` for ``config`` in this process, built once.
+
+    Parameters
+    ----------
+    config : SegmenterConfig
+        The settings (picklable: pass this to worker tasks instead of a ``Segmenter``, which
+        rebuilds its dictionaries, about a second, each time it is unpickled).
+    instance : Segmenter, optional
+        A segmenter already built with ``config``: registered when none is, so that forked
+        workers reuse it.
+
+    Returns
+    -------
+    Segmenter
+    """
+    key = json.dumps(config.as_json(), sort_keys=True, ensure_ascii=False, default=str)
+    seg = _SEGMENTERS_BY_CONFIG.get(key)
+    if seg is None:
+        seg = instance if instance is not None else Segmenter(config=config)
+        _SEGMENTERS_BY_CONFIG[key] = seg
+    return seg
 
 
 def segmenter_from_config(project: Any = None) -> Segmenter:
@@ -1018,12 +1045,7 @@ def segmenter_from_config(project: Any = None) -> Segmenter:
         One instance per distinct :func:`segmenter_config` (so a notebook and the stages
         it calls share one tokenizer).
     """
-    cfg = segmenter_config(project)
-    seg = _SEGMENTERS_BY_CONFIG.get(cfg)
-    if seg is None:
-        seg = Segmenter(config=cfg)
-        _SEGMENTERS_BY_CONFIG[cfg] = seg
-    return seg
+    return segmenter_for(segmenter_config(project))
 
 
 # --------------------------------------------------------------------------------------

@@ -110,6 +110,7 @@ grid = topics.select_k(
     top_n=TOPICS.top_n,
     holdout=TOPICS.holdout,
     split_seed=TOPICS.random_state,
+    n_jobs=TOPICS.n_jobs,
     **MODEL,
 )
 k_table = topics.k_summary(grid)
@@ -172,6 +173,8 @@ stab = topics.topic_stability(
     seeds=TOPICS.stability_seeds,
     method=TOPICS.method,
     top_n=TOPICS.top_n,
+    n_jobs=TOPICS.n_jobs,
+    reference=lda,  # the reported model is the run of the first seed: not refitted
     **MODEL,
 )
 stab.summary

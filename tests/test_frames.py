@@ -162,6 +162,19 @@ def test_plain_list_and_levels(seed_docs, seg):
     assert set(sent["frame_label"]) <= {"stability", "service_law", "mixed", "neither"}
 
 
+def test_sentence_denominator_is_the_analysis_token_count(seed_docs, seg):
+    # sentences are segmented once: the denominator comes from filtering the raw tokens
+    from textkit.segment import split_paragraphs, split_sentences
+
+    sent = score_frames(seed_docs, level="sentence", segmenter=seg)
+    for doc_id, text in zip(seed_docs["doc_id"], seed_docs["text"], strict=True):
+        expected = [
+            len(seg.tokenize(s)) for p in split_paragraphs(text) for s in split_sentences(p)
+        ]
+        got = sent.loc[sent["doc_id"] == doc_id, "n_tokens"].tolist()
+        assert got == expected and sum(expected) > 500
+
+
 def test_determinism_and_seed(seed_docs, seg, scores):
     again = score_frames(seed_docs, segmenter=seg)
     pd.testing.assert_frame_equal(scores, again)
@@ -311,6 +324,16 @@ def built(seed_build):
     """The two acceptance articles as the corpus builder produces them (real doc_ids)."""
     docs = seed_build.documents
     return docs[docs["doc_id"].isin(ACCEPTANCE)].reset_index(drop=True)
+
+
+def test_worker_processes_give_the_serial_scores(seed_build, seg):
+    docs = seed_build.documents  # 36 articles: 8 chunks over 2 processes
+    for level in ("document", "sentence"):
+        serial = score_frames(docs, level=level, segmenter=seg)
+        pooled = score_frames(docs, level=level, segmenter=seg, n_jobs=2)
+        pd.testing.assert_frame_equal(pooled, serial)
+    with pytest.raises(ValueError, match="n_jobs"):
+        score_frames(docs, segmenter=seg, n_jobs=0)
 
 
 def test_acceptance_on_built_corpus(built, seg):

@@ -305,6 +305,33 @@ def test_split_sentences_loses_nothing_but_edge_space(text):
     assert re.sub(r"\s", "", "".join(sents)) == re.sub(r"\s", "", text)
 
 
+def _cut_each_sentence(seg, text):
+    return [(s, seg.cut(s)) for s in split_sentences(text)]
+
+
+def test_cut_sentences_equals_cutting_each_sentence(seed_pages, seg):
+    paragraphs = [p for t in seed_pages["text"] for p in split_paragraphs(t)]
+    assert len(paragraphs) > 500
+    for para in paragraphs:
+        assert seg.cut_sentences(para) == _cut_each_sentence(seg, para)
+    long = "加强社会治安综合治理" * 450 + "。化解矛盾纠纷！"  # > one chunk, no break char
+    assert seg.cut_sentences(long) == _cut_each_sentence(seg, long)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("社会治安综合理矛盾纠纷村民议事会某镇依法行政 \t。，！？；…!?;”’」）ab12.%-")
+            + ["\u3000", "\ufeff"]
+        ),
+        max_size=120,
+    )
+)
+def test_cut_sentences_equals_cutting_each_sentence_any_text(seg, text):
+    assert seg.cut_sentences(text) == _cut_each_sentence(seg, text)
+
+
 def test_split_paragraphs():
     assert split_paragraphs("一段\r\n\n  二段 \r三段\n") == ["一段", "二段", "三段"]
     assert split_paragraphs("") == []

@@ -393,6 +393,32 @@ def test_select_k_reports_all_measures(dtm, corpus):
     pd.testing.assert_frame_equal(again, table.iloc[:1].reset_index(drop=True))
 
 
+def test_select_k_and_stability_in_worker_processes_equal_serial(dtm, corpus):
+    texts = corpus[3]
+    serial = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, **FAST)
+    pooled = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, n_jobs=2, **FAST)
+    pd.testing.assert_frame_equal(pooled, serial)  # exact: same fits, same diagnostics
+    one = T.topic_stability(dtm, 4, seeds=range(3), **FAST)
+    two = T.topic_stability(dtm, 4, seeds=range(3), n_jobs=2, **FAST)
+    pd.testing.assert_frame_equal(two.matches, one.matches)
+    pd.testing.assert_frame_equal(two.per_topic, one.per_topic)
+    assert two.summary == one.summary
+    # the first seed's run given as the reference is not refitted and changes nothing
+    ref = T.LdaTopicModel(4, random_state=0, **FAST).fit(dtm)
+    given = T.topic_stability(dtm, 4, seeds=range(3), reference=ref, **FAST)
+    pd.testing.assert_frame_equal(given.matches, one.matches)
+    assert given.summary == one.summary
+    other_seed = T.LdaTopicModel(4, random_state=1, **FAST).fit(dtm)
+    with pytest.raises(ValueError, match="reference: settings"):
+        T.topic_stability(dtm, 4, seeds=range(3), reference=other_seed, **FAST)
+    with pytest.raises(ValueError, match="reference: not fitted"):
+        T.topic_stability(dtm, 4, seeds=range(3), reference=T.LdaTopicModel(4, **FAST), **FAST)
+    with pytest.raises(ValueError, match="n_jobs"):
+        T.select_k(dtm, ks=[3], n_jobs=0, **FAST)
+    with pytest.raises(ValueError, match="n_jobs"):
+        T.TopicConfig(n_jobs=0)
+
+
 def test_k_summary_ranks_each_measure_in_its_direction():
     table = pd.DataFrame(
         {

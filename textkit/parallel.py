@@ -71,6 +71,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "map_documents",
+    "resolve_n_jobs",
     "dask_client",
     "warm_segmenters",
     "worker_segmenter",
@@ -100,7 +101,14 @@ CHUNKS_PER_WORKER = 4
 # the generic map
 
 
-def _check_n_jobs(n_jobs: Any) -> int:
+def resolve_n_jobs(n_jobs: Any) -> int:
+    """The number of worker processes ``n_jobs`` asks for (``-1``: every core).
+
+    Raises
+    ------
+    ValueError
+        Unless ``n_jobs`` is an integer >= 1 or -1.
+    """
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
         raise ValueError(f"n_jobs: expected an integer >= 1 or -1 (all cores), got {n_jobs!r}")
     return (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
@@ -179,7 +187,7 @@ def map_documents(
     >>> map_documents(len, ["维稳", "依法行政"], n_jobs=1)
     [2, 4]
     """
-    n_jobs = _check_n_jobs(n_jobs)
+    n_jobs = resolve_n_jobs(n_jobs)
     chunksize = _check_chunksize(chunksize)
     if client is not None and not _is_dask_client(client):
         raise ValueError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
@@ -367,7 +375,7 @@ def _chunked_call(
     client: Any,
 ) -> list:
     """Run ``chunk_func`` on chunks of ``items`` through :func:`map_documents`."""
-    n = _check_n_jobs(n_jobs)
+    n = resolve_n_jobs(n_jobs)
     chunksize = _check_chunksize(chunksize)
     if not items:
         return []
@@ -679,7 +687,7 @@ def segment_to_parquet(
         raise ValueError(f"batch_docs: expected an integer >= 1, got {batch_docs!r}")
     if unit not in ("sentence", "paragraph", "document"):
         raise ValueError(f"unit: expected sentence, paragraph or document, got {unit!r}")
-    _check_n_jobs(n_jobs)
+    resolve_n_jobs(n_jobs)
     _check_chunksize(chunksize)
     schema = _units_schema(with_pos)
     stats = {"documents": 0, "units": 0, "tokens": 0, "batches": 0}

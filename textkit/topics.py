@@ -51,6 +51,7 @@ Every random step takes an explicit seed; output tables are sorted and independe
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import tempfile
@@ -549,6 +550,9 @@ class TopicConfig:
         Bootstrap replicates in :func:`topic_prevalence`.
     out_dir : str, default "results/topics"
         Where a notebook writes topic tables and saved models (relative to the project root).
+    n_jobs : int, default 1
+        Worker processes for the fits of :func:`select_k` and :func:`topic_stability`
+        (``-1``: every core). Results do not depend on it.
     """
 
     method: str = "lda"
@@ -569,6 +573,7 @@ class TopicConfig:
     seed_weight: float = 1.0
     n_boot: int = 1000
     out_dir: str = "results/topics"
+    n_jobs: int = 1
 
     def __post_init__(self) -> None:
         if not isinstance(self.out_dir, str) or not self.out_dir.strip():
@@ -587,6 +592,8 @@ class TopicConfig:
             ("n_boot", 1),
         ):
             _check_int(name, getattr(self, name), minimum)
+        if self.n_jobs != -1:
+            _check_int("n_jobs", self.n_jobs, 1)
         _check_prior("alpha", self.alpha, _ALPHA_STRINGS, allow_none=False)
         for name, minimum in (("k_grid", 2), ("select_seeds", 0), ("stability_seeds", 0)):
             values = tuple(getattr(self, name))
@@ -1644,6 +1651,7 @@ def select_k(
     holdout: float = 0.1,
     split_seed: int = 0,
     measures: Sequence[str] = ("c_v", "c_npmi", "u_mass"),
+    n_jobs: int = 1,
     **model_kwargs: Any,
 ) -> pd.DataFrame:
     """Fit a grid of K (and seeds) and report diagnostics for choosing K (cf. stm ``searchK``).
@@ -1676,6 +1684,10 @@ def select_k(
     split_seed : int, default 0
     measures : sequence, default ("c_v", "c_npmi", "u_mass")
         Coherence measures to compute.
+    n_jobs : int, default 1
+        Fit the (k, seed) models in this many worker processes
+        (:func:`textkit.parallel.map_documents`; ``-1``: every core). Every fit is seeded,
+        so the table is identical to ``n_jobs=1``.
     **model_kwargs
         Further model parameters (e.g. ``passes=5``).
 
@@ -1730,36 +1742,72 @@ def select_k(
     _warn_empty(train.doc_ids, _row_lengths(train_matrix))  # once here, not once per fit
     dictionary = _dictionary(dtm.vocabulary, train_matrix)
     bow = _bow(train_matrix)
-    rows = []
-    for k in k_list:
-        for seed in seed_list:
-            model = _make_model(method, k, seed, model_kwargs)
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # empty docs: reported once below
-                model.fit(train)
-            topics = list(_top_term_lists(model, top_n).values())
-            row: dict[str, Any] = {"k": k, "seed": seed}
-            for m in ("c_v", "c_npmi", "u_mass"):
-                row[m] = np.nan
-            for m in measures:
-                if m != "u_mass" and token_lists is None:
-                    row[m] = np.nan
-                    continue
-                row[m] = _coherence(topics, m, dictionary, bow, token_lists, top_n)
-            perp = np.nan
-            if method == "lda" and test is not None and test.matrix.sum() > 0:
-                perp = heldout_perplexity(model, test, random_state=split_seed)
-            row["perplexity"] = perp
-            row["exclusivity"] = _exclusivity(model, top_n)
-            row["n_train"] = len(train_rows)
-            row["n_test"] = len(test_rows)
-            rows.append(row)
-            logger.info("select_k: k=%d seed=%d done", k, seed)
+    grid = _KGrid(
+        method=method,
+        model_kwargs=dict(model_kwargs),
+        train=train,
+        test=test,
+        dictionary=dictionary,
+        bow=bow,
+        token_lists=token_lists,
+        measures=tuple(measures),
+        top_n=top_n,
+        split_seed=split_seed,
+    )
+    from .parallel import map_documents
+
+    tasks = [(k, seed) for k in k_list for seed in seed_list]
+    rows = map_documents(grid.row, tasks, n_jobs=n_jobs, chunksize=1)
     cols = ["k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]
     cols += ["n_train", "n_test"] + (["c_uci"] if "c_uci" in measures else [])
     return (
         pd.DataFrame(rows).reindex(columns=cols).sort_values(["k", "seed"]).reset_index(drop=True)
     )
+
+
+@dataclass(frozen=True)
+class _KGrid:
+    """What every (k, seed) fit of :func:`select_k` shares; ``row`` runs one of them.
+
+    A module-level class, so that worker processes can receive it.
+    """
+
+    method: str
+    model_kwargs: dict
+    train: DocumentTermMatrix
+    test: DocumentTermMatrix | None
+    dictionary: Any
+    bow: list
+    token_lists: list[list[str]] | None
+    measures: tuple[str, ...]
+    top_n: int
+    split_seed: int
+
+    def row(self, task: tuple[int, int]) -> dict[str, Any]:
+        """Fit the model of one (k, seed) and compute its diagnostics."""
+        k, seed = task
+        model = _make_model(self.method, k, seed, self.model_kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # empty docs: reported once
+            model.fit(self.train)
+        topics = list(_top_term_lists(model, self.top_n).values())
+        row: dict[str, Any] = {"k": k, "seed": seed}
+        for m in ("c_v", "c_npmi", "u_mass"):
+            row[m] = np.nan
+        for m in self.measures:
+            if m != "u_mass" and self.token_lists is None:
+                continue
+            row[m] = _coherence(topics, m, self.dictionary, self.bow, self.token_lists, self.top_n)
+        perp = np.nan
+        test = self.test
+        if self.method == "lda" and test is not None and test.matrix.sum() > 0:
+            perp = heldout_perplexity(model, test, random_state=self.split_seed)
+        row["perplexity"] = perp
+        row["exclusivity"] = _exclusivity(model, self.top_n)
+        row["n_train"] = self.train.shape[0]
+        row["n_test"] = 0 if test is None else test.shape[0]
+        logger.info("select_k: k=%d seed=%d done", k, seed)
+        return row
 
 
 _K_DIRECTIONS = {"c_v": 1, "c_npmi": 1, "u_mass": 1, "perplexity": -1, "exclusivity": 1}
@@ -1884,6 +1932,30 @@ class StabilityResult:
     config: dict = field(default_factory=dict)
 
 
+def _check_reference(reference: Any, expected: Any, dtm: DocumentTermMatrix) -> None:
+    """Raise unless ``reference`` is ``expected`` (an unfitted model) fitted on ``dtm``."""
+    problem = ""
+    if type(reference) is not type(expected):
+        problem = f"a {type(reference).__name__}, not a {type(expected).__name__}"
+    elif getattr(reference, "config", None) != expected.config:
+        problem = f"settings {reference.config} differ from {expected.config}"
+    elif not hasattr(reference, "topic_term_"):
+        problem = "not fitted"
+    elif tuple(reference.doc_ids_) != tuple(dtm.doc_ids) or reference.vocabulary_hash_ != (
+        _vocab_hash(dtm.vocabulary)
+    ):
+        problem = "fitted on other documents or another vocabulary"
+    if problem:
+        raise ValueError(f"reference: {problem}; it must be the first seed's run on dtm")
+
+
+def _fit_quietly(model: Any, dtm: DocumentTermMatrix) -> Any:
+    """``model.fit(dtm)`` without the per-fit empty-document warning (reported once)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return model.fit(dtm)
+
+
 def topic_stability(
     dtm: DocumentTermMatrix,
     n_topics: int,
@@ -1892,6 +1964,8 @@ def topic_stability(
     by: str = "cosine",
     top_n: int = 10,
     threshold: float = 0.8,
+    n_jobs: int = 1,
+    reference: Any = None,
     **model_kwargs: Any,
 ) -> StabilityResult:
     """Refit with several seeds and measure how well topics recur (cf. stm ``selectModel``).
@@ -1916,6 +1990,14 @@ def topic_stability(
         Top terms for Jaccard similarity and for the ``top_terms`` column.
     threshold : float in [0, 1], default 0.8
         Stability counted as "stable" in the summary.
+    n_jobs : int, default 1
+        Fit the runs in this many worker processes (``-1``: every core); the result is
+        identical to ``n_jobs=1``.
+    reference : fitted model, optional
+        The reference run, already fitted (e.g. the model being reported): it is used
+        instead of refitting the first seed. It must be the same model class with the
+        first seed and the same settings, fitted on ``dtm`` (same documents and
+        vocabulary); fits are deterministic, so the result equals the one without it.
     **model_kwargs
         Further model parameters (e.g. ``passes=5``).
 
@@ -1934,12 +2016,15 @@ def topic_stability(
         raise ValueError(f"threshold: must be in [0, 1], got {threshold}")
     models = [_make_model(method, n_topics, s, model_kwargs) for s in seed_list]  # validates
     _check_k_vs_docs(n_topics, dtm)
-    fitted = []
-    for i, m in enumerate(models):
-        with warnings.catch_warnings():
-            if i:
-                warnings.simplefilter("ignore", UserWarning)  # empty docs: reported once
-            fitted.append(m.fit(dtm))
+    from .parallel import map_documents
+
+    _warn_empty(dtm.doc_ids, _row_lengths(dtm.matrix.tocsr()))  # once, not once per run
+    fit = functools.partial(_fit_quietly, dtm=dtm)
+    if reference is None:
+        fitted = map_documents(fit, models, n_jobs=n_jobs, chunksize=1)
+    else:
+        _check_reference(reference, models[0], dtm)
+        fitted = [reference, *map_documents(fit, models[1:], n_jobs=n_jobs, chunksize=1)]
     ref = fitted[0]
     parts = []
     for s, m in zip(seed_list[1:], fitted[1:], strict=True):

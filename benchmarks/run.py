@@ -20,6 +20,8 @@ Peers (same input, same process count, same subprocess setup):
   units) vs plain ``jieba.lcut`` with jieba's default dictionary and HMM, single process;
 * ``segment_corpus(n_jobs=2)`` vs ``n_jobs=1``, and vs ``jieba.lcut`` in 2 processes;
 * ``segment_texts_parallel`` on a 2-worker Dask ``LocalCluster`` vs ``n_jobs=1``;
+* the streamed corpus build (``build_corpus_to``, which also writes the corpus files) vs the
+  in-memory ``build_corpus``, time and peak RSS;
 * ``find_duplicates`` vs computing the character shingles alone;
 * ``LdaTopicModel`` (gensim) vs scikit-learn's online ``LatentDirichletAllocation`` with the
   same number of topics, passes = ``max_iter``, E-step iterations, batch size (and tomotopy
@@ -56,7 +58,9 @@ LDA_BATCH = 2000
 COOC_NODES = 200
 STREAM_BATCH = 500
 #: Tasks run in the first round only (slow, and their ratio does not depend on load much).
-ONCE = ("docs", "dedup", "frames")
+ONCE = ("docs", "docs_stream", "dedup", "frames")
+#: Raw files per batch of the streamed corpus build (build_corpus_to's default).
+CORPUS_BATCH_PAGES = 50
 
 
 # --------------------------------------------------------------------------------------
@@ -183,6 +187,22 @@ def task_docs(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
         "chars": raw_chars,
         "docs": len(table),
         "text_chars": int(table["text"].str.len().sum()),
+    }
+
+
+def task_docs_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
+    """textkit.corpus.build_corpus_to: the streamed build, writing the corpus files."""
+    import pyarrow.parquet as pq
+
+    from textkit.corpus import build_corpus_to
+
+    raw_chars = sum(len(p.read_text("utf-8", errors="replace")) for p in sorted(raw.glob("*")))
+    out = work / "corpus_stream"
+    secs, _ = _timed(lambda: build_corpus_to(raw, out, batch_pages=CORPUS_BATCH_PAGES), repeat)
+    return {
+        "seconds": secs,
+        "chars": raw_chars,
+        "docs": pq.ParquetFile(out / "documents.parquet").metadata.num_rows,
     }
 
 
@@ -576,6 +596,7 @@ def task_frames(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 TASKS: dict[str, Callable[..., dict]] = {
     "docs": task_docs,
+    "docs_stream": task_docs_stream,
     "clean": task_clean,
     "lcut1": task_lcut1,
     "tokenize1": task_tokenize1,
@@ -751,6 +772,14 @@ def main(argv: list[str] | None = None) -> int:
     j = args.jobs
     rows = [
         ("docs", R["docs"].get("label", "documents"), "chars", None, None, ""),
+        (
+            "docs_stream",
+            f"corpus build streamed+write, {CORPUS_BATCH_PAGES} pg/batch",
+            "chars",
+            "docs",
+            "vs in-memory",
+            "",
+        ),
         ("clean", "clean_text per document", "chars", None, None, ""),
         ("lcut1", "peer: jieba.lcut, 1 process", "chars", None, None, ""),
         (
@@ -869,6 +898,8 @@ def main(argv: list[str] | None = None) -> int:
             y = _ratio(r, R[peer], "cpu")
             cpu_ratio = f"{y:.2f}x" if y is not None else ""
         extra = ""
+        if key == "docs_stream" and R["docs"].get("ok"):
+            extra = f" peak RSS {r['rss_mb'] / R['docs']['rss_mb']:.2f}x the in-memory build's"
         if key == "dedup" and "planted_found" in r:
             extra = f" planted dups found {r['planted_found']}"
         if key == "cooc_counter" and r.get("counts_equal") is not None:

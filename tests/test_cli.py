@@ -53,3 +53,20 @@ def test_corpus_build_writes_the_table_and_report(tmp_path, capsys):
     assert main(["-q", "corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 0
     report = (tmp_path / "out" / "corpus_report.md").read_text(encoding="utf-8")
     assert "2 files: 1 read, 1 rejected (empty: 1)" in report
+
+
+def test_corpus_accounting_error_is_one_named_line(tmp_path, capsys, monkeypatch):
+    import textkit.corpus as corpus
+
+    def broken(*args, **kwargs):
+        raise corpus.CorpusError("articles found (3) != kept + flagged + quarantined (2)")
+
+    monkeypatch.setattr(corpus, "_report", broken)  # stands in for a bug in the accounting
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "page.txt").write_text("第1篇:村民议事会工作方案\n" + "推进村民自治。" * 40, "utf-8")
+    for extra in ([], ["--stream"]):
+        argv = ["-q", "corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]
+        assert main([*argv, *extra]) == 1
+        err = capsys.readouterr().err
+        assert "textkit: corpus error: articles found (3)" in err and "Traceback" not in err

@@ -14,6 +14,9 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+
 import logging
 import re
 from dataclasses import dataclass
@@ -103,6 +106,17 @@ class AnnotateConfig:
 
 
 def _load_yaml(path: str | None, name: str) -> list[dict]:
+    """The rules of a YAML list file (a fresh copy each call: callers may not share it)."""
+    stamp = None
+    if path is not None:
+        st = Path(path).stat()
+        stamp = (st.st_mtime_ns, st.st_size)  # an edited file is read again
+    return copy.deepcopy(_read_yaml(path, name, stamp))
+
+
+@functools.lru_cache(maxsize=16)
+def _read_yaml(path: str | None, name: str, stamp: tuple[int, int] | None) -> list[dict]:
+    """Parse once per file version (a streamed corpus build annotates batch by batch)."""
     if path is None:
         text = resources.files("textkit.resources").joinpath(name).read_text(encoding="utf-8")
     else:

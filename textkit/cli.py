@@ -3,6 +3,7 @@
 Subcommands::
 
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
+                  [--stream [--batch-pages N]]     (streamed: bounded memory, same files)
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
@@ -44,6 +45,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--out", type=Path, default=None, help="output directory (default corpus/processed)"
     )
+    build.add_argument(
+        "--stream",
+        action="store_true",
+        help="read the pages in batches so memory stays bounded (writes the same files)",
+    )
+    build.add_argument(
+        "--batch-pages",
+        type=int,
+        default=50,
+        metavar="N",
+        help="raw files per batch with --stream (default 50; does not change the output)",
+    )
 
     for name, help_ in (
         ("notebooks", "execute the analysis notebooks headless (they write the figures)"),
@@ -81,19 +94,25 @@ def main(argv: list[str] | None = None) -> int:
 
     from . import pipeline
     from .config import ConfigError, load_config
+    from .corpus import CorpusError
     from .notebooks import NotebookError
 
     try:
         config = load_config(args.config)
         if args.command == "corpus":
-            from .corpus import build_corpus, corpus_config, write_corpus
+            from .corpus import build_corpus, build_corpus_to, corpus_config, write_corpus
 
             raw = args.raw or config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
             out = args.out or config.resolve(
                 config.section("corpus").get("out_dir", "corpus/processed")
             )
-            build = build_corpus(raw, corpus_config(config))
-            for path in write_corpus(build, out):
+            if args.stream:
+                paths = build_corpus_to(
+                    raw, out, corpus_config(config), batch_pages=args.batch_pages
+                )
+            else:
+                paths = write_corpus(build_corpus(raw, corpus_config(config)), out)
+            for path in paths:
                 print(path)
             return 0
         if args.command in ("notebooks", "figures"):
@@ -133,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except NotebookError as exc:
         print(f"textkit: notebook failed: {exc}", file=sys.stderr)
+        return 1
+    except CorpusError as exc:  # accounting that does not add up, or tables not matching
+        print(f"textkit: corpus error: {exc}", file=sys.stderr)
         return 1
     except (OSError, ValueError) as exc:  # missing directory, bad setting, corpus error
         print(f"textkit: error: {exc}", file=sys.stderr)

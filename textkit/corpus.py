@@ -25,6 +25,12 @@ The identities *files = read + rejected* (rejected counted by reason in
 counted per file (``n_dropped``) and in ``report["articles"]["dropped_boilerplate"]``. :func:`write_corpus` writes
 the tables and the report through :mod:`textkit._io`; the output is byte-identical across
 runs (no timestamps, no absolute paths, sorted keys and rows).
+
+:func:`build_corpus_to` builds and writes in one go, streaming the raw files in batches so
+that memory holds one batch and a small state per article instead of the corpus; it writes
+the same bytes as ``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
+:data:`DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same per-page code
+(split, clean, annotate) and the same duplicate detection (:class:`textkit.dedup.DuplicateFinder`).
 """
 
 from __future__ import annotations
@@ -33,15 +39,20 @@ import dataclasses
 import json
 import logging
 import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import _io
+from ._progress import progress
 from .clean import CleanConfig, clean_documents
-from .ingest import IngestConfig, read_pages
+from .ingest import IngestConfig, iter_pages, pages_frame, read_pages
 from .split import SplitConfig, split_pages
 
 logger = logging.getLogger(__name__)
@@ -51,6 +62,7 @@ __all__ = [
     "CorpusBuild",
     "CorpusError",
     "build_corpus",
+    "build_corpus_to",
     "write_corpus",
     "load_corpus",
     "corpus_config",
@@ -85,6 +97,42 @@ DOCUMENT_COLUMNS = (
 )
 
 _STATUSES = ("kept", "flagged", "quarantined")
+
+#: Rows per row group of documents.parquet. Fixed (not the build's batch size), so that a
+#: streamed build (:func:`build_corpus_to`) and :func:`write_corpus` write the same bytes.
+DOCUMENTS_ROW_GROUP = 256
+
+_STR, _INT, _FLOAT, _BOOL = "str", "int64", "float64", "bool"
+#: dtypes of the documents table's columns, enforced on every chunk written: a chunk's
+#: dtypes must not depend on which documents it happens to hold (an all-missing column).
+_DOC_DTYPES = {
+    **dict.fromkeys(
+        (
+            "doc_id",
+            "page_id",
+            "source_file",
+            "title",
+            "text_raw",
+            "text",
+            "encoding",
+            "clean_log",
+            "status",
+            "flag_reason",
+            "dup_group",
+            "dup_of",
+            "genre",
+            "era",
+            "keywords",
+            "era_cues",
+            "years",
+        ),
+        _STR,
+    ),
+    **dict.fromkeys(("ordinal", "n_chars"), _INT),
+    **dict.fromkeys(("damage_ratio", "similarity", "relevance"), _FLOAT),
+    **dict.fromkeys(("is_duplicate", "is_relevant"), _BOOL),
+    "year": "Int64",
+}
 
 
 class CorpusError(RuntimeError):
@@ -392,50 +440,317 @@ def build_corpus(
     return CorpusBuild(**parts)
 
 
-def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
+def _coerce(docs: pd.DataFrame) -> pd.DataFrame:
+    """Give the known columns of a documents table their fixed dtypes (in place)."""
+    for col, dtype in _DOC_DTYPES.items():
+        if col in docs.columns and str(docs[col].dtype) != dtype:
+            docs[col] = docs[col].astype(dtype)
+    return docs
+
+
+def _process_pages(pages: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-page stages, on any slice of the pages table: split, clean, annotate.
+
+    Returns the documents found (without the duplicate and status columns, which need the
+    whole corpus) and the pages with their split accounting. Both builds call this: the
+    in-memory one on all pages at once, the streamed one batch by batch.
+    """
     from .annotate import annotate
-    from .dedup import find_duplicates, repeated_paragraphs
 
     split_cfg = dataclasses.replace(config.split, clean=config.clean)
-    pages = read_pages(raw_dir, config.ingest)
     raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
     docs = clean_documents(raw_docs, config.clean)
-    enc = dict(zip(pages["page_id"], pages["encoding"], strict=True))
-    docs["encoding"] = docs["page_id"].map(enc).fillna("")
-    docs = find_duplicates(docs, config.dedup)
+    enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
+    docs["encoding"] = docs["source_file"].map(enc).fillna("")
     docs = annotate(docs, config.annotate)
-    statuses, reasons = _status(docs, config.flag_off_topic)
+    return _coerce(docs), _account_pages(pages, split_log)
+
+
+def _account_pages(pages: pd.DataFrame, split_log: pd.DataFrame) -> pd.DataFrame:
+    """The pages with the split log's counts: the log has one row per page read, in file
+    name order (matched by position, so that two files with the same stem stay apart)."""
+    pages = pages.copy()
+    ok = (pages["status"] == "ok").to_numpy()
+    order = np.argsort(pages["source_file"].to_numpy(dtype=object), kind="stable")
+    read = [i for i in order if ok[i]]
+    if [str(pages["page_id"].iloc[i]) for i in read] != [str(p) for p in split_log["page_id"]]:
+        raise CorpusError("the split log does not list the pages read, in file order")
+    at = dict(zip(read, range(len(read)), strict=True))
+
+    def counts(col: str) -> list[int]:
+        values = split_log[col].tolist()
+        return [int(values[at[i]]) if i in at else 0 for i in range(len(pages))]
+
+    pages["n_articles"] = counts("n_articles")
+    notes = split_log["note"].tolist()
+    pages["split_note"] = [
+        str(notes[at[i]]) if i in at else "rejected: " + str(pages["reason"].iloc[i])
+        for i in range(len(pages))
+    ]
+    for col in ("n_dropped", "header_chars", "footer_chars"):
+        pages[col] = counts(col)
+    return pages
+
+
+def _finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
+    """Status and flag reason, column order and dtypes of documents carrying the duplicate
+    columns (all of them, or a chunk: every step is per document)."""
+    statuses, reasons = _status(docs, flag_off_topic)
     docs["status"] = statuses
     docs["flag_reason"] = reasons
     extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
     cols = [c for c in DOCUMENT_COLUMNS if c in docs.columns] + sorted(extra)
-    docs = docs.loc[:, cols].sort_values("doc_id", kind="mergesort").reset_index(drop=True)
-    boilerplate = repeated_paragraphs(docs).reset_index(drop=True)
+    return _coerce(docs.loc[:, cols])
 
-    log = split_log.set_index("page_id")
-    pages = pages.copy()
-    pages["n_articles"] = [int(log["n_articles"].get(p, 0)) for p in pages["page_id"]]
-    notes = []
-    for rec in pages.to_dict("records"):
-        if rec["status"] != "ok":
-            notes.append("rejected: " + rec["reason"])
-        else:
-            notes.append(str(log["note"].get(rec["page_id"], "")))
-    pages["split_note"] = notes
-    for col in ("n_dropped", "header_chars", "footer_chars"):
-        pages[col] = [int(log[col].get(p, 0)) for p in pages["page_id"]]
+
+def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
+    from .dedup import find_duplicates, repeated_paragraphs
+
+    docs, pages = _process_pages(read_pages(raw_dir, config.ingest), config)
+    docs = find_duplicates(docs, config.dedup)
+    docs = _finish_documents(docs, config.flag_off_topic)
+    docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+    boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = _report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
 
 
+def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _TempDocuments:
+    """The documents of a streamed build on disk: one parquet row group per batch, read
+    back by (row group, row) so that only one row group is held at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: Any = None
+        self._pf: Any = None
+        self._cached: tuple[int, Any] | None = None
+        self.n_groups = 0
+
+    def append(self, docs: pd.DataFrame) -> int:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            table = pa.Table.from_pandas(docs, preserve_index=False)
+            self._writer = pq.ParquetWriter(str(self.path), table.schema)
+        else:
+            table = pa.Table.from_pandas(docs, schema=self._writer.schema, preserve_index=False)
+        self._writer.write_table(table)
+        self.n_groups += 1
+        return self.n_groups - 1
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _file(self) -> Any:
+        import pyarrow.parquet as pq
+
+        if self._pf is None:
+            self._pf = pq.ParquetFile(str(self.path))
+        return self._pf
+
+    def iter_groups(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        for g in range(self.n_groups):
+            yield self._file().read_row_group(g, columns=columns).to_pandas()
+
+    def take(self, groups: np.ndarray, rows: np.ndarray, columns: list[str] | None = None):
+        """Rows ``(groups[i], rows[i])`` in that order, as a pyarrow Table."""
+        import pyarrow as pa
+
+        pieces, positions = [], []
+        for g in np.unique(groups):
+            sel = np.nonzero(groups == g)[0]
+            if columns is None:  # whole rows: keep the last row group for the next call
+                if self._cached is None or self._cached[0] != g:
+                    self._cached = (int(g), self._file().read_row_group(int(g)))
+                table = self._cached[1]
+            else:
+                table = self._file().read_row_group(int(g), columns=columns)
+            pieces.append(table.take(pa.array(rows[sel])))
+            positions.append(sel)
+        table = pa.concat_tables(pieces)
+        return table.take(pa.array(np.argsort(np.concatenate(positions), kind="stable")))
+
+
+def build_corpus_to(
+    raw_dir: str | os.PathLike = "corpus/raw",
+    out_dir: str | os.PathLike = "corpus/processed",
+    config: CorpusConfig | None = None,
+    *,
+    batch_pages: int = 50,
+    max_fetch: int = 500,
+) -> list[Path]:
+    """Build the corpus and write it, streaming the pages in batches (bounded memory).
+
+    Writes the same files, byte for byte, as
+    ``write_corpus(build_corpus(raw_dir, config), out_dir)``, but holds only one batch of
+    pages and their articles in memory at a time, plus a small state per document (its
+    duplicate hash and MinHash LSH entry, status and cleaning log, which the report lists).
+    Each batch is split, cleaned and annotated (the code :func:`build_corpus` runs on all
+    pages at once) and written to a temporary parquet file beside the outputs; duplicate
+    detection (:class:`textkit.dedup.DuplicateFinder`) and the boilerplate table
+    (:class:`textkit.dedup.ParagraphCounter`) read the texts they need back from it, and a
+    last pass writes the documents in ``doc_id`` order.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Directory of raw pages (default ``corpus/raw``).
+    out_dir : path-like
+        Output directory (created if needed; default ``corpus/processed``).
+    config : CorpusConfig, optional
+    batch_pages : int, default 50
+        Raw files per batch. Does not change the output.
+    max_fetch : int, default 500
+        At most this many article texts are read back at once to confirm near duplicates.
+
+    Returns
+    -------
+    list of pathlib.Path
+        As :func:`write_corpus`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``raw_dir`` is not a directory.
+    ValueError
+        For an invalid ``batch_pages`` or ``max_fetch``, or repeated doc_ids.
+    CorpusError
+        If the accounting identities do not hold.
+
+    Notes
+    -----
+    Each output is written to a temporary file and moved into place once complete, and the
+    outputs are written only after the whole corpus was processed: a build that fails
+    before leaves ``out_dir`` as it was (its temporary ``.build-*`` directory is removed).
+    As with :func:`write_corpus`, the report is written last, so that
+    :func:`load_corpus` refuses tables left by a build interrupted while writing them.
+    """
+    from .dedup import (
+        DuplicateFinder,
+        ParagraphCounter,
+        _with_duplicate_columns,
+        paragraph_holders,
+        paragraph_table,
+    )
+
+    for name, value in (("batch_pages", batch_pages), ("max_fetch", max_fetch)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name}: expected an integer >= 1, got {value!r}")
+    config = config or CorpusConfig()
+    raw_dir, out = Path(raw_dir), Path(out_dir)
+    rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    try:
+        temp = _TempDocuments(work / "documents.parquet")
+        finder = DuplicateFinder(config.dedup)
+        page_parts: list[pd.DataFrame] = []
+        light_parts: list[pd.DataFrame] = []
+        template: pd.DataFrame | None = None
+        light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
+        try:
+            batches = _batched(progress(rows, desc="corpus build (streamed)"), batch_pages)
+            for batch in batches:
+                docs, pages = _process_pages(pages_frame(batch), config)
+                page_parts.append(pages.drop(columns=["text"]))
+                if template is None:
+                    template = docs.iloc[:0]
+                if not len(docs):
+                    continue
+                for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+                    finder.add_text(doc_id, text)
+                group = temp.append(docs.reset_index(drop=True))
+                light = docs.loc[:, light_cols].reset_index(drop=True)
+                light["_group"] = group
+                light["_row"] = np.arange(len(light), dtype=np.int64)
+                light_parts.append(light)
+        finally:
+            temp.close()
+        if template is None:  # no raw files at all
+            template, pages = _process_pages(pages_frame([]), config)
+            page_parts.append(pages.drop(columns=["text"]))
+        pages = pd.concat(page_parts, ignore_index=True)
+        if light_parts:
+            light = pd.concat(light_parts, ignore_index=True)
+        else:
+            light = template.loc[:, light_cols].assign(_group=0, _row=0)
+        where = {
+            d: (g, r)
+            for d, g, r in zip(light["doc_id"], light["_group"], light["_row"], strict=True)
+        }
+
+        def fetch(ids: list[str]) -> dict[str, str]:
+            loc = np.array([where[i] for i in ids], dtype=np.int64).reshape(-1, 2)
+            table = temp.take(loc[:, 0], loc[:, 1], columns=["text"])
+            return dict(zip(ids, table.column("text").to_pylist(), strict=True))
+
+        found = finder.resolve(fetch, max_fetch=max_fetch)
+
+        ids = [str(x) for x in light["doc_id"]]
+        light = _with_duplicate_columns(light, ids, found)
+        statuses, reasons = _status(light, config.flag_off_topic)
+        light["status"], light["flag_reason"] = statuses, reasons
+        light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+
+        def records(part: pd.DataFrame) -> Iterator[tuple[str, str, str | None]]:
+            for d, t in zip(part["doc_id"], part["text"], strict=True):
+                yield d, t, found.get(d, (None,))[0]
+
+        # boilerplate in two passes: paragraph hashes per holder, then the texts of the
+        # paragraphs held twice or more (the in-memory build's paragraph_holders)
+        counter = ParagraphCounter(config.dedup)
+        for part in temp.iter_groups(["doc_id", "text"]):
+            counter.add(records(part))
+        keep = counter.repeated()
+        del counter
+        holders = paragraph_holders(
+            (r for part in temp.iter_groups(["doc_id", "text"]) for r in records(part)),
+            config.dedup,
+            keep=keep,
+        )
+        boilerplate = paragraph_table(holders).reset_index(drop=True)
+
+        def chunks() -> Iterator[pd.DataFrame]:
+            if not len(light):
+                yield _finish_documents(
+                    _with_duplicate_columns(template.copy(), [], found), config.flag_off_topic
+                )
+                return
+            for i in range(0, len(light), DOCUMENTS_ROW_GROUP):
+                sub = light.iloc[i : i + DOCUMENTS_ROW_GROUP]
+                part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
+                part = _with_duplicate_columns(part, [str(x) for x in part["doc_id"]], found)
+                yield _finish_documents(part, config.flag_off_topic)
+
+        report = _report(pages, light, boilerplate, raw_dir)
+        logger.info("corpus built (streamed): %s", report["articles"]["identity"])
+        parquet = _write_documents_parquet(out / "documents.parquet", chunks())
+        tables = [parquet, _write_documents_csv_from(parquet, out / "documents.csv")]
+        return _write_rest(out, tables, pages, boilerplate, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in out.columns:
-        if (
-            out[c].dtype == object
-            and out[c].map(lambda v: isinstance(v, (list, tuple, dict))).any()
-        ):
+    out = df
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+            out = df.copy() if out is df else out
             out[c] = out[c].map(
                 lambda v: (
                     json.dumps(
@@ -449,9 +764,10 @@ def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _parquet_ready(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object and out[c].map(lambda v: isinstance(v, tuple)).any():
+    out = df
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, tuple)).any():
+            out = df.copy() if out is df else out
             out[c] = out[c].map(lambda v: list(v) if isinstance(v, tuple) else v)
     return out
 
@@ -550,17 +866,72 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
         atomically; the JSON report, written after the tables, is ``build.report`` plus
         ``outputs``: the sha256 of each table file.
     """
+    docs = build.documents
+    chunks = (
+        docs.iloc[i : i + DOCUMENTS_ROW_GROUP].reset_index(drop=True)
+        for i in range(0, max(len(docs), 1), DOCUMENTS_ROW_GROUP)
+    )
     out = Path(out_dir)
-    pages = build.pages.drop(columns=["text"], errors="ignore")
     tables = [
-        _io.write_parquet(out / "documents.parquet", _parquet_ready(build.documents)),
-        _io.write_csv(out / "documents.csv", _csv_ready(build.documents)),
+        _write_documents_parquet(out / "documents.parquet", chunks),
+        _io.write_csv(out / "documents.csv", _csv_ready(docs)),
+    ]
+    pages = build.pages.drop(columns=["text"], errors="ignore")
+    return _write_rest(out, tables, pages, build.boilerplate, build.report)
+
+
+def _write_documents_parquet(path: Path, chunks: Iterable[pd.DataFrame]) -> Path:
+    """documents.parquet, one row group per chunk of :data:`DOCUMENTS_ROW_GROUP` rows (at
+    least one chunk, possibly empty), written atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        writer = None
+        try:
+            for chunk in chunks:
+                frame = _parquet_ready(chunk)
+                if writer is None:
+                    table = pa.Table.from_pandas(frame, preserve_index=False)
+                    writer = pq.ParquetWriter(str(tmp), table.schema)
+                else:
+                    table = pa.Table.from_pandas(frame, schema=writer.schema, preserve_index=False)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    return _io.atomic_write(path, write)
+
+
+def _write_documents_csv_from(parquet: Path, path: Path) -> Path:
+    """documents.csv of a documents.parquet, read back one row group at a time (the bytes
+    :func:`textkit._io.write_csv` gives for the whole table)."""
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        pf = pq.ParquetFile(str(parquet))
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            for g in range(max(pf.metadata.num_row_groups, 1)):
+                if pf.metadata.num_row_groups:
+                    chunk = pf.read_row_group(g).to_pandas()
+                else:
+                    chunk = pf.schema_arrow.empty_table().to_pandas()
+                _csv_ready(chunk).to_csv(fh, index=False, header=g == 0, lineterminator="\n")
+
+    return _io.atomic_write(path, write)
+
+
+def _write_rest(
+    out: Path, tables: list[Path], pages: pd.DataFrame, boilerplate: pd.DataFrame, report: dict
+) -> list[Path]:
+    tables = tables + [
         _io.write_csv(out / "pages.csv", _csv_ready(pages)),
-        _io.write_csv(out / "boilerplate.csv", _csv_ready(build.boilerplate)),
+        _io.write_csv(out / "boilerplate.csv", _csv_ready(boilerplate)),
     ]
     # the report is written after the tables and records their hashes: a build interrupted
     # before it finished leaves tables that do not match the report, which load_corpus refuses
-    report = {**build.report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
+    report = {**report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
     return tables + [
         _io.write_json(out / "corpus_report.json", report),
         _io.write_text(out / "corpus_report.md", render_report_md(report)),

@@ -6,6 +6,11 @@ character n-gram shingles of that normalised text; every LSH candidate pair is c
 exact Jaccard similarity of the shingle sets. Groups are the connected components (networkx) of
 exact and confirmed pairs. The canonical member of a group is the longest text, ties broken by the
 smallest ``doc_id``. Documents shorter than the shingle size are matched by exact hash only.
+
+:class:`DuplicateFinder` does this one document at a time and asks a callback for the texts
+of the pairs it must confirm (:func:`find_duplicates` uses it with the texts in memory, the
+streamed corpus build with texts read back from disk); :class:`ParagraphCounter` is the
+text-free first pass of :func:`repeated_paragraphs` over a stream.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import hashlib
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import networkx as nx
@@ -124,6 +129,23 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
+def _shingle_array(norm: str, size: int) -> np.ndarray:
+    """The shingle set of a normalised text as a sorted array of fixed-width byte strings
+    (4 bytes a character): the same set as :func:`shingles`, in a tenth of the memory."""
+    if len(norm) < size:
+        return np.empty(0, dtype=np.dtype((np.void, 4 * size)))
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(codes, size))
+    return np.unique(windows.view(np.dtype((np.void, 4 * size))).ravel())
+
+
+def _jaccard_arrays(a: np.ndarray, b: np.ndarray) -> float:
+    """:func:`jaccard` of two :func:`_shingle_array` sets (the same value)."""
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - inter
+    return inter / union if union else 0.0
+
+
 def minhash_signatures(texts: Iterable[str], config: DedupConfig | None = None) -> list[MinHash]:
     """MinHash signature of each text's character shingles.
 
@@ -152,6 +174,175 @@ def _check(docs: pd.DataFrame) -> None:
         raise ValueError(f"documents table has repeated doc_id values: {dup}")
 
 
+def _as_text(t: object) -> str:
+    return str(t if isinstance(t, str) else "")
+
+
+def duplicate_key(
+    text: str, config: DedupConfig | None = None
+) -> tuple[bytes, int, MinHash | None]:
+    """What :class:`DuplicateFinder` needs of one document, computed from its text alone.
+
+    Parameters
+    ----------
+    text : str
+        The document's text (normalised internally).
+    config : DedupConfig, optional
+
+    Returns
+    -------
+    digest : bytes
+        SHA-256 of the normalised text (exact duplicates share it).
+    length : int
+        Length of the normalised text (the canonical member of a group is the longest).
+    signature : datasketch.MinHash or None
+        MinHash of the shingles; None when the normalised text is shorter than the shingle
+        size or ``min_chars`` (such documents are matched by exact hash only).
+    """
+    config = config or DedupConfig()
+    norm = normalise(_as_text(text))
+    digest = hashlib.sha256(norm.encode("utf-8")).digest()
+    floor = max(config.shingle_size, config.min_chars)
+    return digest, len(norm), (_signature(norm, config) if len(norm) >= floor else None)
+
+
+class DuplicateFinder:
+    """Exact and near duplicate detection fed one document at a time.
+
+    The finder keeps, per document, the hash and length of its normalised text and its
+    MinHash LSH entry, never the text. Exact copies are joined on :meth:`add`; LSH candidate
+    pairs are recorded and confirmed in :meth:`resolve` by the exact shingle Jaccard of the
+    two texts, which a callback supplies (from memory, or read back from disk by a streamed
+    build). The result does not depend on the order in which documents are added, and is the
+    one :func:`find_duplicates` returns (which uses this class).
+
+    Parameters
+    ----------
+    config : DedupConfig, optional
+    """
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        config = config or DedupConfig()
+        if not isinstance(config, DedupConfig):
+            raise ValueError(f"config must be a DedupConfig, got {type(config).__name__}")
+        self.config = config
+        self._floor = max(config.shingle_size, config.min_chars)
+        self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+        self._length: dict[str, int] = {}
+        self._digest: dict[str, bytes] = {}
+        self._first: dict[bytes, str] = {}  # digest -> first document added with it
+        self._graph = nx.Graph()  # only documents with an exact or confirmed pair
+        self._candidates: list[tuple[str, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._length)
+
+    def add(
+        self, doc_id: str, digest: bytes, length: int, signature: MinHash | None = None
+    ) -> None:
+        """Add one document (see :func:`duplicate_key` for the other arguments).
+
+        Raises
+        ------
+        ValueError
+            If ``doc_id`` was added before.
+        """
+        doc_id = str(doc_id)
+        if doc_id in self._length:
+            raise ValueError(f"documents table has repeated doc_id values: [{doc_id!r}]")
+        self._length[doc_id] = int(length)
+        self._digest[doc_id] = digest
+        if length:
+            first = self._first.setdefault(digest, doc_id)
+            if first != doc_id:
+                self._graph.add_edge(first, doc_id)
+        if signature is not None and length >= self._floor:
+            for other in self._lsh.query(signature):
+                if self._digest[other] != digest:  # exact copies are joined already
+                    self._candidates.append((min(other, doc_id), max(other, doc_id)))
+            self._lsh.insert(doc_id, signature)
+
+    def add_text(self, doc_id: str, text: str) -> None:
+        """Add one document by its text: ``add(doc_id, *duplicate_key(text, config))``."""
+        self.add(doc_id, *duplicate_key(text, self.config))
+
+    def _shingle_batches(
+        self,
+        pairs: list[tuple[str, str]],
+        fetch: Callable[[list[str]], Mapping[str, str]],
+        max_fetch: int | None,
+    ) -> Iterator[tuple[list[tuple[str, str]], dict[str, np.ndarray]]]:
+        """Pairs in consecutive chunks touching at most ``max_fetch`` documents, each with
+        the shingle sets of its documents (texts fetched once per chunk)."""
+        k = self.config.shingle_size
+
+        def load(chunk: list[tuple[str, str]], ids: set[str]):
+            texts = fetch(sorted(ids))
+            return chunk, {i: _shingle_array(normalise(_as_text(texts[i])), k) for i in ids}
+
+        chunk: list[tuple[str, str]] = []
+        ids: set[str] = set()
+        for a, b in pairs:
+            grow = (a not in ids) + (b not in ids)
+            if max_fetch and chunk and len(ids) + grow > max_fetch:
+                yield load(chunk, ids)
+                chunk, ids = [], set()
+            chunk.append((a, b))
+            ids.update((a, b))
+        if chunk:
+            yield load(chunk, ids)
+
+    def resolve(
+        self,
+        fetch: Callable[[list[str]], Mapping[str, str]],
+        *,
+        max_fetch: int | None = None,
+    ) -> dict[str, tuple[str, str | None, float]]:
+        """Confirm the candidate pairs and form the duplicate groups.
+
+        Parameters
+        ----------
+        fetch : callable
+            ``fetch(doc_ids)`` returns a mapping of each of these doc_ids to its text.
+            Called only for documents of LSH candidate pairs and of groups with near (not
+            exact) copies.
+        max_fetch : int, optional
+            At most this many texts are asked for (and held) at once (default: all).
+
+        Returns
+        -------
+        dict
+            ``doc_id -> (dup_group, dup_of, similarity)`` for every document in a group of
+            two or more: ``dup_group`` is the canonical doc_id (the longest normalised text,
+            ties broken by the smallest doc_id), ``dup_of`` the canonical doc_id for the
+            other members and None for the canonical one, ``similarity`` the exact shingle
+            Jaccard with the canonical member (1.0 for exact copies and the canonical one).
+            Documents not in the mapping are singletons.
+        """
+        graph = self._graph.copy()
+        threshold = self.config.threshold
+        for chunk, sh in self._shingle_batches(sorted(set(self._candidates)), fetch, max_fetch):
+            for a, b in chunk:
+                if _jaccard_arrays(sh[a], sh[b]) >= threshold:
+                    graph.add_edge(a, b)
+        out: dict[str, tuple[str, str | None, float]] = {}
+        near: list[tuple[str, str]] = []  # (canonical, member) needing a Jaccard
+        for comp in nx.connected_components(graph):
+            members = sorted(comp)
+            canon = min(members, key=lambda m: (-self._length[m], m))
+            for m in members:
+                if m == canon:
+                    out[m] = (canon, None, 1.0)
+                elif self._digest[m] == self._digest[canon]:
+                    out[m] = (canon, canon, 1.0)
+                else:
+                    near.append((canon, m))
+        for chunk, sh in self._shingle_batches(sorted(near), fetch, max_fetch):
+            for canon, m in chunk:
+                out[m] = (canon, canon, _jaccard_arrays(sh[m], sh[canon]))
+        return out
+
+
 def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd.DataFrame:
     """Flag exact and near duplicate documents.
 
@@ -169,6 +360,10 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
         canonical doc_id of the group, None for singletons), ``dup_of`` (canonical doc_id for
         non-canonical members, else None) and ``similarity`` (exact shingle Jaccard with the
         canonical member; 1.0 for exact copies; NaN for singletons).
+
+    See Also
+    --------
+    DuplicateFinder : the same detection, one document at a time.
     """
     config = config or DedupConfig()
     if not isinstance(config, DedupConfig):
@@ -176,67 +371,153 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
     _check(docs)
     out = docs.copy()
     ids = [str(x) for x in out["doc_id"]]
-    texts = {
-        i: str(t if isinstance(t, str) else "") for i, t in zip(ids, out["text"], strict=False)
-    }
-    order = sorted(ids)
-    norm = {i: normalise(texts[i]) for i in order}
-    hashes = {i: hashlib.sha256(norm[i].encode("utf-8")).hexdigest() for i in order}
-    floor = max(config.shingle_size, config.min_chars)
-    # Shingle sets are built only for the documents that LSH pairs up or that end in a group
-    # (a corpus-wide dict of them would dominate the build's memory).
-    sh_cache: dict[str, frozenset[str]] = {}
+    texts = {i: _as_text(t) for i, t in zip(ids, out["text"], strict=False)}
+    finder = DuplicateFinder(config)
+    for i in sorted(ids):
+        finder.add_text(i, texts[i])
+    found = finder.resolve(lambda wanted: texts)
+    return _with_duplicate_columns(out, ids, found)
 
-    def sh(i: str) -> frozenset[str]:
-        if i not in sh_cache:
-            sh_cache[i] = _shingles_of(norm[i], config.shingle_size)
-        return sh_cache[i]
 
-    graph = nx.Graph()
-    graph.add_nodes_from(order)
-    by_hash: dict[str, list[str]] = {}
-    for i in order:
-        if norm[i]:
-            by_hash.setdefault(hashes[i], []).append(i)
-    for h in sorted(by_hash):
-        members = by_hash[h]
-        for other in members[1:]:
-            graph.add_edge(members[0], other)
-
-    eligible = [i for i in order if len(norm[i]) >= floor]  # floor >= shingle size: shingles
-    if len(eligible) > 1:
-        sigs = {i: _signature(norm[i], config) for i in eligible}
-        lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
-        for i in eligible:
-            lsh.insert(i, sigs[i])
-        for i in eligible:
-            for j in sorted(lsh.query(sigs[i])):
-                if j <= i:
-                    continue
-                if jaccard(sh(i), sh(j)) >= config.threshold:
-                    graph.add_edge(i, j)
-
-    group = {i: None for i in ids}
-    dup_of = {i: None for i in ids}
-    sim = {i: np.nan for i in ids}
-    for comp in nx.connected_components(graph):
-        if len(comp) < 2:
-            continue
-        members = sorted(comp)
-        canon = min(members, key=lambda m: (-len(norm[m]), m))
-        for m in members:
-            group[m] = canon
-            if m == canon:
-                sim[m] = 1.0
-                continue
-            dup_of[m] = canon
-            sim[m] = 1.0 if hashes[m] == hashes[canon] else jaccard(sh(m), sh(canon))
-    out["dup_group"] = [group[i] for i in ids]
-    out["dup_of"] = [dup_of[i] for i in ids]
-    out["is_duplicate"] = [dup_of[i] is not None for i in ids]
-    out["similarity"] = [float(sim[i]) for i in ids]
+def _with_duplicate_columns(
+    out: pd.DataFrame, ids: list[str], found: Mapping[str, tuple[str, str | None, float]]
+) -> pd.DataFrame:
+    """Add the four duplicate columns of :func:`find_duplicates` to ``out`` (in place)."""
+    none = (None, None, np.nan)
+    rows = [found.get(i, none) for i in ids]
+    out["dup_group"] = [r[0] for r in rows]
+    out["dup_of"] = [r[1] for r in rows]
+    out["is_duplicate"] = [r[1] is not None for r in rows]
+    out["similarity"] = [float(r[2]) for r in rows]
     logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
     return out
+
+
+def paragraph_key(paragraph: str) -> int:
+    """64-bit hash of a normalised paragraph (the first pass of a streamed
+    :func:`repeated_paragraphs`; collisions only cost work, never a wrong row)."""
+    return int.from_bytes(hashlib.blake2b(paragraph.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _holder(doc_id: object, grp: object) -> str:
+    """Copies of one article count once: they are held by their duplicate group."""
+    return str(grp) if isinstance(grp, str) and grp else str(doc_id)
+
+
+def _paragraphs(text: object, min_chars: int) -> Iterator[str]:
+    for para in _as_text(text).split("\n"):
+        p = normalise(para)
+        if len(p) >= min_chars:
+            yield p
+
+
+def paragraph_holders(
+    records: Iterable[tuple[str, str, str | None]],
+    config: DedupConfig | None = None,
+    keep: Container[int] | None = None,
+) -> dict[str, dict[str, str]]:
+    """Which documents hold each normalised paragraph (the core of :func:`repeated_paragraphs`).
+
+    Parameters
+    ----------
+    records : iterable of (doc_id, text, dup_group)
+        ``dup_group`` None (or missing) for documents in no duplicate group.
+    config : DedupConfig, optional
+        ``paragraph_min_chars``.
+    keep : container of int, optional
+        Only paragraphs whose :func:`paragraph_key` is in it are collected.
+
+    Returns
+    -------
+    dict
+        ``paragraph -> {holder: smallest doc_id}``, the holder being the duplicate group
+        (or the doc_id of a document in none).
+    """
+    config = config or DedupConfig()
+    seen: dict[str, dict[str, str]] = {}
+    for doc_id, text, grp in records:
+        key = _holder(doc_id, grp)
+        for p in _paragraphs(text, config.paragraph_min_chars):
+            if keep is not None and paragraph_key(p) not in keep:
+                continue
+            holders = seen.setdefault(p, {})
+            holders[key] = min(holders.get(key, str(doc_id)), str(doc_id))
+    return seen
+
+
+class ParagraphCounter:
+    """First pass of a streamed :func:`repeated_paragraphs`: paragraph hashes per holder.
+
+    Holds two integers per paragraph occurrence (no text); :meth:`repeated` gives the
+    :func:`paragraph_key` values held by two or more holders, the only paragraphs the
+    second pass (:func:`paragraph_holders` with ``keep``) needs to collect.
+
+    Parameters
+    ----------
+    config : DedupConfig, optional
+    """
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config or DedupConfig()
+        self._holders: dict[str, int] = {}
+        self._keys: list[np.ndarray] = []
+        self._owners: list[np.ndarray] = []
+
+    def add(self, records: Iterable[tuple[str, str, str | None]]) -> None:
+        """Count the paragraphs of ``(doc_id, text, dup_group)`` records."""
+        keys: list[int] = []
+        owners: list[int] = []
+        for doc_id, text, grp in records:
+            owner = self._holders.setdefault(_holder(doc_id, grp), len(self._holders))
+            for p in _paragraphs(text, self.config.paragraph_min_chars):
+                keys.append(paragraph_key(p))
+                owners.append(owner)
+        if keys:
+            self._keys.append(np.array(keys, dtype=np.uint64))
+            self._owners.append(np.array(owners, dtype=np.int64))
+
+    def repeated(self) -> set[int]:
+        """Paragraph keys held by at least two different holders."""
+        if not self._keys:
+            return set()
+        keys = np.concatenate(self._keys)
+        owners = np.concatenate(self._owners)
+        order = np.lexsort((owners, keys))
+        keys, owners = keys[order], owners[order]
+        new = np.ones(len(keys), dtype=bool)
+        new[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+        distinct = keys[new]  # one entry per (key, holder), sorted by key
+        uniq, counts = np.unique(distinct, return_counts=True)
+        return {int(k) for k in uniq[counts >= 2]}
+
+
+def paragraph_table(holders: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    """The :func:`repeated_paragraphs` table of :func:`paragraph_holders` output.
+
+    Parameters
+    ----------
+    holders : mapping
+        ``paragraph -> {holder: doc_id}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`repeated_paragraphs`.
+    """
+    rows = [
+        {
+            "paragraph": p,
+            "n_docs": len(h),
+            "doc_ids": ";".join(sorted(h.values())),
+            "n_chars": len(p),
+        }
+        for p, h in holders.items()
+        if len(h) >= 2
+    ]
+    table = pd.DataFrame(rows, columns=["paragraph", "n_docs", "doc_ids", "n_chars"])
+    return table.sort_values(["n_docs", "paragraph"], ascending=[False, True]).reset_index(
+        drop=True
+    )
 
 
 def repeated_paragraphs(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd.DataFrame:
@@ -256,31 +537,14 @@ def repeated_paragraphs(docs: pd.DataFrame, config: DedupConfig | None = None) -
     pandas.DataFrame
         Columns ``paragraph`` (normalised), ``n_docs``, ``doc_ids`` (sorted, joined with ";")
         and ``n_chars``, sorted by ``n_docs`` descending then ``paragraph``.
+
+    See Also
+    --------
+    ParagraphCounter : the first pass of the same table computed over a stream.
     """
     config = config or DedupConfig()
     _check(docs)
     if "dup_group" not in docs.columns:
         docs = find_duplicates(docs, config)
-    seen: dict[str, dict[str, str]] = {}
-    for doc_id, text, grp in zip(docs["doc_id"], docs["text"], docs["dup_group"], strict=False):
-        key = str(grp) if isinstance(grp, str) and grp else str(doc_id)
-        for para in str(text if isinstance(text, str) else "").split("\n"):
-            p = normalise(para)
-            if len(p) < config.paragraph_min_chars:
-                continue
-            holders = seen.setdefault(p, {})
-            holders[key] = min(holders.get(key, str(doc_id)), str(doc_id))
-    rows = [
-        {
-            "paragraph": p,
-            "n_docs": len(h),
-            "doc_ids": ";".join(sorted(h.values())),
-            "n_chars": len(p),
-        }
-        for p, h in seen.items()
-        if len(h) >= 2
-    ]
-    table = pd.DataFrame(rows, columns=["paragraph", "n_docs", "doc_ids", "n_chars"])
-    return table.sort_values(["n_docs", "paragraph"], ascending=[False, True]).reset_index(
-        drop=True
-    )
+    records = zip(docs["doc_id"], docs["text"], docs["dup_group"], strict=False)
+    return paragraph_table(paragraph_holders(records, config))

@@ -46,6 +46,7 @@ import html
 import logging
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -62,6 +63,8 @@ __all__ = [
     "DecodeResult",
     "decode_bytes",
     "read_pages",
+    "iter_pages",
+    "pages_frame",
     "write_sources_csv",
     "PAGE_COLUMNS",
     "REJECT_KINDS",
@@ -552,6 +555,91 @@ def _metadata(text: str, config: IngestConfig) -> dict[str, str]:
     return {"site": site, "url": url, "page_date": date, "page_title": title}
 
 
+def _page_row(path: Path, config: IngestConfig) -> dict:
+    """The pages-table row of one raw file (see :func:`read_pages`)."""
+    data = path.read_bytes()
+    res = decode_bytes(data, path.name, config)
+    meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
+    text = res.text
+    if res.ok:
+        if _RE_HTML.match(text):
+            text, html_title = _html_to_text(text)
+            meta = _metadata(text, config)
+            if html_title:
+                meta["page_title"] = html_title
+            if not text.strip():
+                res = _reject(f"{path.name}: HTML page without any text", "no_text")
+                text = ""
+        else:
+            meta = _metadata(text, config)
+    if not res.ok:
+        logger.warning("rejected %s", res.reason)
+        meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
+    return {
+        "page_id": path.stem,
+        "source_file": path.name,
+        "sha256": _io.sha256_bytes(data),
+        "n_bytes": len(data),
+        "encoding": res.encoding,
+        "status": "ok" if res.ok else "rejected",
+        "reason": res.reason,
+        "reject_kind": res.kind,
+        "repairs": "; ".join(res.repairs),
+        "text": text if res.ok else "",
+        **meta,
+    }
+
+
+def iter_pages(
+    raw_dir: str | os.PathLike = "corpus/raw", config: IngestConfig | None = None
+) -> Iterator[dict]:
+    """Read the files of a raw corpus directory one at a time, as pages-table rows.
+
+    Only one file's bytes and text are held at a time, so a corpus of any size can be
+    streamed. :func:`read_pages` is ``pages_frame(list(iter_pages(raw_dir, config)))``.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Directory of raw pages (hidden files and subdirectories are ignored).
+    config : IngestConfig, optional
+
+    Returns
+    -------
+    iterator of dict
+        One row per file, sorted by file name, with the keys :data:`PAGE_COLUMNS`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``raw_dir`` is not a directory (raised by this call, before any file is read).
+    """
+    config = config or IngestConfig()
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"raw corpus directory not found: {raw_dir}")
+    paths = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not paths:
+        logger.warning("raw corpus directory %s holds no files", raw_dir)
+    return (_page_row(path, config) for path in paths)
+
+
+def pages_frame(rows: Iterable[dict]) -> pd.DataFrame:
+    """The pages table of rows from :func:`iter_pages` (columns :data:`PAGE_COLUMNS`).
+
+    Parameters
+    ----------
+    rows : iterable of dict
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    df = pd.DataFrame(list(rows), columns=list(PAGE_COLUMNS))
+    df["n_bytes"] = df["n_bytes"].astype("int64")
+    return df
+
+
 def read_pages(
     raw_dir: str | os.PathLike = "corpus/raw", config: IngestConfig | None = None
 ) -> pd.DataFrame:
@@ -573,51 +661,12 @@ def read_pages(
     ------
     FileNotFoundError
         If ``raw_dir`` is not a directory.
+
+    See Also
+    --------
+    iter_pages : the same rows one file at a time.
     """
-    config = config or IngestConfig()
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw corpus directory not found: {raw_dir}")
-    rows = []
-    for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
-        data = path.read_bytes()
-        res = decode_bytes(data, path.name, config)
-        meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
-        text = res.text
-        if res.ok:
-            if _RE_HTML.match(text):
-                text, html_title = _html_to_text(text)
-                meta = _metadata(text, config)
-                if html_title:
-                    meta["page_title"] = html_title
-                if not text.strip():
-                    res = _reject(f"{path.name}: HTML page without any text", "no_text")
-                    text = ""
-            else:
-                meta = _metadata(text, config)
-        if not res.ok:
-            logger.warning("rejected %s", res.reason)
-            meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
-        rows.append(
-            {
-                "page_id": path.stem,
-                "source_file": path.name,
-                "sha256": _io.sha256_bytes(data),
-                "n_bytes": len(data),
-                "encoding": res.encoding,
-                "status": "ok" if res.ok else "rejected",
-                "reason": res.reason,
-                "reject_kind": res.kind,
-                "repairs": "; ".join(res.repairs),
-                "text": text if res.ok else "",
-                **meta,
-            }
-        )
-    if not rows:
-        logger.warning("raw corpus directory %s holds no files", raw_dir)
-    df = pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
-    df["n_bytes"] = df["n_bytes"].astype("int64")
-    return df
+    return pages_frame(iter_pages(raw_dir, config))
 
 
 def write_sources_csv(pages: pd.DataFrame, path: str | os.PathLike = "corpus/sources.csv") -> Path:

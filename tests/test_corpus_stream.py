@@ -1,0 +1,243 @@
+"""Tests of the streamed corpus build (textkit.corpus.build_corpus_to) and the incremental
+dedup it uses: the files it writes are the in-memory build's, byte for byte."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import textkit.corpus as corpus_mod
+from textkit.annotate import AnnotateConfig
+from textkit.cli import main
+from textkit.corpus import (
+    CorpusConfig,
+    build_corpus,
+    build_corpus_to,
+    load_corpus,
+    write_corpus,
+)
+from textkit.dedup import DuplicateFinder, find_duplicates
+
+RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+NAMES = [
+    "documents.parquet",
+    "documents.csv",
+    "pages.csv",
+    "boilerplate.csv",
+    "corpus_report.json",
+    "corpus_report.md",
+]
+
+
+def _same_files(a: list[Path], b: list[Path]) -> None:
+    assert [p.name for p in a] == NAMES
+    assert [p.name for p in b] == NAMES
+    for p, q in zip(a, b, strict=True):
+        assert p.read_bytes() == q.read_bytes(), p.name
+
+
+def _edit(text: str, rng: random.Random, n: int) -> str:
+    """``text`` with ``n`` Chinese characters replaced (a near duplicate)."""
+    chars = list(text)
+    pos = [i for i, c in enumerate(chars) if "\u4e00" <= c <= "\u9fff"]
+    for i in rng.sample(pos, n):
+        chars[i] = "丙" if chars[i] != "丙" else "丁"
+    return "".join(chars)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, seed_docs) -> tuple[Path, dict]:
+    """About 200 raw pages made of seed paragraphs, with planted copies far apart (so that
+    they fall into different batches), rejected files, a GB18030 page and two names whose
+    file order is not their doc_id order."""
+    rng = random.Random(8)
+    paras = sorted(
+        {
+            p.strip()
+            for t in seed_docs.loc[seed_docs["status"] == "kept", "text"]
+            for p in str(t).split("\n")
+            if len(p.strip()) >= 30
+        }
+    )
+    raw = tmp_path_factory.mktemp("gen_raw")
+    bodies: dict[str, str] = {}
+    planted: dict[str, str] = {}  # copy doc_id -> original doc_id
+    for k in range(196):
+        stem = f"g_{k:03d}"
+        lines = ["公文素材库 首页", "", "材料汇编", "", "时间:2019-05-22 11:24:58 网站:公文素材库"]
+        for n in range(1, rng.randint(1, 3) + 1):
+            doc_id = f"{stem}#{n:02d}"
+            if k >= 150 and n == 1 and k % 5 == 0:
+                orig = f"g_{k - 150:03d}#01"
+                body = _edit(bodies[orig], rng, 2) if k % 10 else bodies[orig]
+                planted[doc_id] = orig
+            else:
+                body = "\n".join(rng.sample(paras, rng.randint(2, 4)))
+            bodies[doc_id] = body
+            lines += [f"第{n}篇:基层治理工作材料{k}-{n}", "", body, ""]
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        (raw / f"{stem}.txt").write_bytes(data)
+    (raw / "g_050.txt").write_bytes(b"")  # empty: rejected
+    (raw / "g_100.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(40)))  # binary
+    (raw / "g_120.txt").write_bytes(b"   \n\n  \n")  # whitespace only
+    gb = "第1篇:社区网格化服务管理\n\n" + "\n".join(paras[:3]) + "\n"
+    (raw / "g_130.txt").write_bytes(gb.encode("gb18030"))
+    # "h-1.txt" sorts before "h.txt", but "h#01" before "h-1#01"
+    for stem in ("h", "h-1"):
+        body = "\n".join(rng.sample(paras, 3))
+        (raw / f"{stem}.txt").write_text(f"第1篇:调解矛盾纠纷\n\n{body}\n", encoding="utf-8")
+    return raw, planted
+
+
+@pytest.fixture(scope="module")
+def generated_build(generated):
+    return build_corpus(generated[0])
+
+
+@pytest.fixture(scope="module")
+def generated_mem(generated_build, tmp_path_factory) -> list[Path]:
+    return write_corpus(generated_build, tmp_path_factory.mktemp("gen_mem"))
+
+
+@pytest.mark.parametrize("batch_pages", [1, 3, 1000])
+def test_seed_corpus_streamed_is_byte_identical(seed_build, tmp_path, batch_pages):
+    mem = write_corpus(seed_build, tmp_path / "mem")
+    streamed = build_corpus_to(RAW_DIR, tmp_path / "stream", batch_pages=batch_pages)
+    _same_files(mem, streamed)
+    loaded = load_corpus(tmp_path / "stream")
+    pd.testing.assert_frame_equal(loaded, seed_build.documents)
+
+
+@pytest.mark.parametrize("batch_pages", [1, 3, 1000])
+def test_generated_corpus_streamed_is_byte_identical(
+    generated, generated_mem, tmp_path, batch_pages
+):
+    raw, planted = generated
+    streamed = build_corpus_to(raw, tmp_path / "out", batch_pages=batch_pages)
+    _same_files(generated_mem, streamed)
+    docs = load_corpus(tmp_path / "out")
+    # the planted copies were found although original and copy were in different batches
+    got = dict(zip(docs["doc_id"], docs["dup_of"], strict=True))
+    assert len(planted) == 10
+    for copy, orig in planted.items():
+        assert {copy, orig} & {got[copy], got[orig]}, copy
+    near = docs[docs["doc_id"].isin(list(planted)) & (docs["similarity"] < 1.0)]
+    assert len(near) >= 4 and (near["similarity"] >= 0.8).all()
+    report = json.loads((tmp_path / "out" / "corpus_report.json").read_text(encoding="utf-8"))
+    assert report["files"] == {"total": 199, "read": 196, "rejected": 3}
+    assert report["rejected_by_reason"] == {"binary": 1, "empty": 1, "whitespace": 1}
+    a = report["articles"]
+    assert a["found"] == len(docs) == a["kept"] + a["flagged"] + a["quarantined"]
+    assert a["flagged_duplicate"] >= len(planted)
+    assert report["boilerplate"]["n_paragraphs"] > 0
+    assert docs["doc_id"].is_monotonic_increasing
+    assert docs.loc[docs["source_file"] == "g_130.txt", "encoding"].tolist() == ["gb18030"]
+
+
+def test_documents_read_back_in_doc_id_order_across_row_groups(
+    generated, generated_build, tmp_path, monkeypatch
+):
+    """Small row groups: the final pass reads rows from several temporary row groups per
+    output chunk, and file order (h-1.txt, h.txt) differs from doc_id order (h#01, h-1#01)."""
+    monkeypatch.setattr(corpus_mod, "DOCUMENTS_ROW_GROUP", 7)
+    raw, _ = generated
+    mem = write_corpus(generated_build, tmp_path / "mem")
+    streamed = build_corpus_to(raw, tmp_path / "stream", batch_pages=4)
+    _same_files(mem, streamed)
+    pf = pq.ParquetFile(tmp_path / "stream" / "documents.parquet")
+    assert pf.metadata.num_row_groups > 20
+    ids = load_corpus(tmp_path / "stream")["doc_id"].tolist()
+    assert ids == sorted(ids)
+    assert ids.index("h#01") + 1 == ids.index("h-1#01")
+
+
+def test_empty_raw_directory(tmp_path):
+    (tmp_path / "raw").mkdir()
+    mem = write_corpus(build_corpus(tmp_path / "raw"), tmp_path / "mem")
+    _same_files(mem, build_corpus_to(tmp_path / "raw", tmp_path / "stream", batch_pages=2))
+    assert len(load_corpus(tmp_path / "stream")) == 0
+
+
+def _snapshot(d: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+
+
+def test_interrupted_build_leaves_the_output_directory_as_it_was(tmp_path, seed_docs):
+    out = tmp_path / "out"
+    build_corpus_to(RAW_DIR, out, batch_pages=2)
+    before = _snapshot(out)
+    # a raw file that fails part way: its stem repeats an earlier page's, so its doc_ids
+    # repeat too (detected when it arrives, after several batches were written)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for src in sorted(RAW_DIR.iterdir()):
+        (raw / src.name).write_bytes(src.read_bytes())
+    first = sorted(RAW_DIR.iterdir())[2]
+    (raw / (first.stem + ".zzz")).write_bytes(first.read_bytes())
+    with pytest.raises(ValueError, match="repeated doc_id"):
+        build_corpus(raw)
+    with pytest.raises(ValueError, match="repeated doc_id"):
+        build_corpus_to(raw, out, batch_pages=1)
+    assert _snapshot(out) == before  # no temporary file, no half-written table
+    # a bad stage setting fails in the first batch
+    bad = tmp_path / "genres.yaml"
+    bad.write_text("genre: not a list\n", encoding="utf-8")
+    config = CorpusConfig(annotate=AnnotateConfig(genres_path=str(bad)))
+    with pytest.raises(ValueError, match="YAML list"):
+        build_corpus_to(RAW_DIR, out, config, batch_pages=1)
+    assert _snapshot(out) == before
+    pd.testing.assert_frame_equal(load_corpus(out), seed_docs)
+
+
+def test_invalid_settings(tmp_path):
+    with pytest.raises(ValueError, match="batch_pages"):
+        build_corpus_to(RAW_DIR, tmp_path, batch_pages=0)
+    with pytest.raises(FileNotFoundError):
+        build_corpus_to(tmp_path / "missing", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_stream_writes_the_same_files(tmp_path, capsys):
+    assert main(["-q", "corpus", "build", "--raw", str(RAW_DIR), "--out", str(tmp_path / "a")]) == 0
+    argv = ["-q", "corpus", "build", "--stream", "--batch-pages", "2"]
+    assert main([*argv, "--raw", str(RAW_DIR), "--out", str(tmp_path / "b")]) == 0
+    _same_files(
+        [tmp_path / "a" / n for n in NAMES],
+        [tmp_path / "b" / n for n in NAMES],
+    )
+    assert str(tmp_path / "b" / "documents.parquet") in capsys.readouterr().out
+
+
+def test_duplicate_finder_matches_find_duplicates_in_any_order(generated_mem):
+    docs = pd.read_parquet(generated_mem[0])
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    ref = find_duplicates(docs.loc[:, ["doc_id", "text"]], None).set_index("doc_id")
+    asked: list[int] = []
+
+    def fetch(ids):
+        asked.append(len(ids))
+        return {i: texts[i] for i in ids}
+
+    finder = DuplicateFinder()
+    order = list(texts)
+    random.Random(3).shuffle(order)
+    for doc_id in order:
+        finder.add_text(doc_id, texts[doc_id])
+    found = finder.resolve(fetch, max_fetch=3)
+    grouped = ref[ref["dup_group"].notna()]
+    assert len(grouped) >= 20
+    assert sorted(found) == sorted(grouped.index)
+    for doc_id, (group, dup_of, sim) in found.items():
+        row = grouped.loc[doc_id]
+        assert group == row["dup_group"]
+        assert dup_of == (row["dup_of"] if isinstance(row["dup_of"], str) else None)
+        assert sim == row["similarity"]
+    assert asked and max(asked) <= 3  # texts are fetched a few at a time, only for pairs
+    assert sum(asked) < len(texts)
+    with pytest.raises(ValueError, match="repeated doc_id"):
+        finder.add_text(order[0], "任意文本")

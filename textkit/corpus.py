@@ -643,9 +643,9 @@ def build_corpus_to(
     from .dedup import (
         DuplicateFinder,
         ParagraphCounter,
-        _with_duplicate_columns,
         paragraph_holders,
         paragraph_table,
+        with_duplicate_columns,
     )
 
     for name, value in (("batch_pages", batch_pages), ("max_fetch", max_fetch)):
@@ -701,8 +701,7 @@ def build_corpus_to(
 
         found = finder.resolve(fetch, max_fetch=max_fetch)
 
-        ids = [str(x) for x in light["doc_id"]]
-        light = _with_duplicate_columns(light, ids, found)
+        light = with_duplicate_columns(light, found)
         statuses, reasons = _status(light, config.flag_off_topic)
         light["status"], light["flag_reason"] = statuses, reasons
         light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
@@ -728,13 +727,13 @@ def build_corpus_to(
         def chunks() -> Iterator[pd.DataFrame]:
             if not len(light):
                 yield _finish_documents(
-                    _with_duplicate_columns(template.copy(), [], found), config.flag_off_topic
+                    with_duplicate_columns(template, found), config.flag_off_topic
                 )
                 return
             for i in range(0, len(light), DOCUMENTS_ROW_GROUP):
                 sub = light.iloc[i : i + DOCUMENTS_ROW_GROUP]
                 part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
-                part = _with_duplicate_columns(part, [str(x) for x in part["doc_id"]], found)
+                part = with_duplicate_columns(part, found)
                 yield _finish_documents(part, config.flag_off_topic)
 
         report = _report(pages, light, boilerplate, raw_dir)

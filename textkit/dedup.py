@@ -369,27 +369,41 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
     if not isinstance(config, DedupConfig):
         raise ValueError(f"config must be a DedupConfig, got {type(config).__name__}")
     _check(docs)
-    out = docs.copy()
-    ids = [str(x) for x in out["doc_id"]]
-    texts = {i: _as_text(t) for i, t in zip(ids, out["text"], strict=False)}
+    ids = [str(x) for x in docs["doc_id"]]
+    texts = {i: _as_text(t) for i, t in zip(ids, docs["text"], strict=False)}
     finder = DuplicateFinder(config)
     for i in sorted(ids):
         finder.add_text(i, texts[i])
     found = finder.resolve(lambda wanted: texts)
-    return _with_duplicate_columns(out, ids, found)
+    out = with_duplicate_columns(docs, found)
+    logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
+    return out
 
 
-def _with_duplicate_columns(
-    out: pd.DataFrame, ids: list[str], found: Mapping[str, tuple[str, str | None, float]]
+def with_duplicate_columns(
+    docs: pd.DataFrame, found: Mapping[str, tuple[str, str | None, float]]
 ) -> pd.DataFrame:
-    """Add the four duplicate columns of :func:`find_duplicates` to ``out`` (in place)."""
+    """A copy of ``docs`` with the four duplicate columns of :func:`find_duplicates`.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Documents with ``doc_id`` (all of them, or any chunk). Not modified.
+    found : mapping
+        :meth:`DuplicateFinder.resolve`'s result for the whole corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    out = docs.copy()
+    ids = [str(x) for x in out["doc_id"]]
     none = (None, None, np.nan)
     rows = [found.get(i, none) for i in ids]
     out["dup_group"] = [r[0] for r in rows]
     out["dup_of"] = [r[1] for r in rows]
     out["is_duplicate"] = [r[1] is not None for r in rows]
     out["similarity"] = [float(r[2]) for r in rows]
-    logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
     return out
 
 

@@ -592,8 +592,9 @@ class TopicConfig:
             ("n_boot", 1),
         ):
             _check_int(name, getattr(self, name), minimum)
-        if self.n_jobs != -1:
-            _check_int("n_jobs", self.n_jobs, 1)
+        from .parallel import resolve_n_jobs
+
+        resolve_n_jobs(self.n_jobs)  # the rule every n_jobs follows: >= 1, or -1
         _check_prior("alpha", self.alpha, _ALPHA_STRINGS, allow_none=False)
         for name, minimum in (("k_grid", 2), ("select_seeds", 0), ("stability_seeds", 0)):
             values = tuple(getattr(self, name))

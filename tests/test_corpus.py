@@ -117,7 +117,8 @@ def test_config(tmp_path):
         build_corpus(tmp_path / "missing")
 
 
-def test_cached_build_equals_fresh_and_follows_the_raw_files(tmp_path, seed_build):
+def test_cached_build_equals_fresh_and_follows_the_raw_files(tmp_path, seed_build, caplog):
+    import logging
     import shutil
 
     import pandas as pd
@@ -125,9 +126,12 @@ def test_cached_build_equals_fresh_and_follows_the_raw_files(tmp_path, seed_buil
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
     store = tmp_path / "cache"
-    first = build_corpus(raw, cache=store)
+    with caplog.at_level(logging.INFO, logger="textkit.corpus"):
+        first = build_corpus(raw, cache=store)
+        again = build_corpus(raw, cache=store)  # served from the cache
+    built = [r for r in caplog.records if r.getMessage().startswith("corpus built")]
+    assert len(built) == 1, "a cold cached build must build the corpus once, a warm one never"
     assert list(store.rglob("*.json")), "the build was not stored"
-    again = build_corpus(raw, cache=store)  # served from the cache
     for part in ("documents", "pages", "boilerplate"):
         pd.testing.assert_frame_equal(getattr(again, part), getattr(first, part))
         pd.testing.assert_frame_equal(getattr(again, part), getattr(seed_build, part))

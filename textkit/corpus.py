@@ -429,14 +429,12 @@ def build_corpus(
 
     store = StageCache(None if cache is True else cache)
     key = {"input": corpus_hash(raw_dir), "raw_dir": str(raw_dir), "config": config}
-    parts = store.get_or_compute_tables(
-        "corpus",
-        key,
-        lambda: {
-            f.name: getattr(_build(Path(raw_dir), config), f.name)
-            for f in dataclasses.fields(CorpusBuild)
-        },
-    )
+
+    def compute() -> dict[str, Any]:
+        built = _build(Path(raw_dir), config)  # once: every field comes from this one build
+        return {f.name: getattr(built, f.name) for f in dataclasses.fields(CorpusBuild)}
+
+    parts = store.get_or_compute_tables("corpus", key, compute)
     return CorpusBuild(**parts)
 
 

@@ -53,8 +53,10 @@ Usage::
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import importlib.resources
 import json
@@ -65,12 +67,13 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jieba
+import numpy as np
 import pandas as pd
 
 from textkit._paths import cache_dir
@@ -1311,6 +1314,22 @@ def _segment_text(seg: Segmenter, text: str, unit: str, with_pos: bool) -> list[
 _WORKER_SEG: Segmenter | None = None
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic lists.
+
+    Millions of token lists would otherwise trigger repeated full collections that scan
+    the whole heap; these lists hold only strings, so reference counting frees them.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _init_worker(seg: Segmenter, cache_env: str | None) -> None:
     # With the fork start method ``seg`` is the parent's segmenter, inherited as is; with
     # spawn it arrives pickled and is rebuilt from its config (see Segmenter.__setstate__).
@@ -1329,7 +1348,14 @@ def _mp_context() -> multiprocessing.context.BaseContext:
 
 def _worker_batch(batch: list[str], unit: str, with_pos: bool) -> list[list[list]]:
     assert _WORKER_SEG is not None
-    return [_segment_text(_WORKER_SEG, t, unit, with_pos) for t in batch]
+    with paused_gc():
+        out = [_segment_text(_WORKER_SEG, t, unit, with_pos) for t in batch]
+        # one object per distinct token, so pickle sends each word once per batch
+        memo: dict[str, str] = {}
+        for rows in out:
+            for r in rows:
+                r[3] = [memo.setdefault(w, w) for w in r[3]]
+    return out
 
 
 class _UnitCache:
@@ -1513,36 +1539,41 @@ def segment_corpus(
         if store is not None:
             store.close()
 
-    rows = []
+    with paused_gc():
+        return _units_frame(pairs, keys, results, with_pos)
+
+
+def _units_frame(
+    pairs: list[tuple[str, str]], keys: list[str], results: Mapping[str, list], with_pos: bool
+) -> pd.DataFrame:
+    """The units table, built column by column (a dict per unit would cost as much as a
+    tenth of the segmentation)."""
+    columns: dict[str, Any] = {c: [] for c in ("doc_id", "para_id", "sent_id", "unit_id")}
+    columns.update(text=[], tokens=[], **({"pos": []} if with_pos else {}))
     for key, (doc_id, _) in zip(keys, pairs, strict=True):
-        for unit_id, r in enumerate(results[key]):
-            row = {
-                "doc_id": doc_id,
-                "para_id": int(r[0]),
-                "sent_id": int(r[1]),
-                "unit_id": unit_id,
-                "text": r[2],
-                "tokens": list(r[3]),
-            }
+        res = results[key]
+        columns["doc_id"].extend([doc_id] * len(res))
+        columns["unit_id"].extend(range(len(res)))
+        for r in res:
+            columns["para_id"].append(r[0])
+            columns["sent_id"].append(r[1])
+            columns["text"].append(r[2])
+            columns["tokens"].append(list(r[3]))  # own lists: equal texts share a result
             if with_pos:
-                row["pos"] = list(r[4])
-            rows.append(row)
-    cols = ["doc_id", "para_id", "sent_id", "unit_id", "text", "tokens"] + (
-        ["pos"] if with_pos else []
-    )
-    df = pd.DataFrame(rows, columns=cols)
+                columns["pos"].append(list(r[4]))
     for c in ("para_id", "sent_id", "unit_id"):
-        df[c] = df[c].astype("int64")
-    return df
+        columns[c] = np.asarray(columns[c], dtype=np.int64)
+    return pd.DataFrame(columns)
 
 
 def _run_segmentation(
     seg: Segmenter, texts: list[str], unit: str, with_pos: bool, n_jobs: int
 ) -> list[list]:
     if n_jobs == 1 or len(texts) < 2:
-        return [_segment_text(seg, t, unit, with_pos) for t in texts]
+        with paused_gc():
+            return [_segment_text(seg, t, unit, with_pos) for t in texts]
     n_workers = min(n_jobs, len(texts))
-    size = max(1, math.ceil(len(texts) / (n_workers * 4)))
+    size = max(1, math.ceil(len(texts) / (n_workers * 16)))
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
     ctx = _mp_context()
     with concurrent.futures.ProcessPoolExecutor(
@@ -1552,8 +1583,9 @@ def _run_segmentation(
         initargs=(seg, str(cache_dir())),
     ) as ex:
         out: list[list] = []
-        for part in ex.map(
-            _worker_batch, batches, [unit] * len(batches), [with_pos] * len(batches)
-        ):
-            out.extend(part)
+        with paused_gc():
+            for part in ex.map(
+                _worker_batch, batches, [unit] * len(batches), [with_pos] * len(batches)
+            ):
+                out.extend(part)
     return out

@@ -111,6 +111,7 @@ grid = topics.select_k(
     holdout=TOPICS.holdout,
     split_seed=TOPICS.random_state,
     n_jobs=TOPICS.n_jobs,
+    cache=True,  # each (K, seed) row is kept: a rerun fits only what changed
     **MODEL,
 )
 k_table = topics.k_summary(grid)
@@ -175,6 +176,7 @@ stab = topics.topic_stability(
     top_n=TOPICS.top_n,
     n_jobs=TOPICS.n_jobs,
     reference=lda,  # the reported model is the run of the first seed: not refitted
+    cache=True,
     **MODEL,
 )
 stab.summary

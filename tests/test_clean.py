@@ -197,3 +197,24 @@ def test_config_validation(tmp_path):
         CleanConfig(long_line_width=1)
     with pytest.raises(TypeError):
         clean_text(None)  # type: ignore[arg-type]
+
+
+def test_cleaning_memo_reuses_the_split_cleaning_and_changes_nothing(cleaned):
+    import pandas as pd
+
+    from textkit.clean import _MEMO, cleaning_memo
+
+    raw_docs = cleaned[0]
+    fresh = clean_documents(raw_docs)
+    with cleaning_memo():
+        first = [clean_text(t) for t in raw_docs["text_raw"]]
+        n = len(_MEMO.get())
+        assert n == raw_docs["text_raw"].nunique()  # one entry per distinct text
+        first[0][1]["invisible"] = -1  # a caller mutating its log does not reach the memo
+        memoised = clean_documents(raw_docs)
+        assert len(_MEMO.get()) == n  # clean_documents found every text in the memo
+        other = CleanConfig(opencc_config="t2s", quarantine_ratio=0.5)
+        clean_text(raw_docs["text_raw"].iloc[0], other)
+        assert len(_MEMO.get()) == n + 1  # other settings: another entry
+    assert _MEMO.get() is None  # dropped with the block
+    pd.testing.assert_frame_equal(memoised, fresh)

@@ -419,6 +419,44 @@ def test_select_k_and_stability_in_worker_processes_equal_serial(dtm, corpus):
         T.TopicConfig(n_jobs=0)
 
 
+def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(dtm, corpus, tmp_path):
+    import json
+
+    texts = corpus[3]
+    store = tmp_path / "stages"
+    fresh = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, **FAST)
+    first = T.select_k(dtm, ks=[3], seeds=(0, 1), texts=texts, cache=store, **FAST)
+    entries = sorted((store / "select_k").glob("*.json"))
+    assert len(entries) == 2  # one per (k, seed)
+    # K=5 added to the grid: only its two fits run, the K=3 rows come from the cache
+    grown = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, cache=store, **FAST)
+    assert len(list((store / "select_k").glob("*.json"))) == 4
+    pd.testing.assert_frame_equal(grown, fresh)  # exact, dtypes included
+    pd.testing.assert_frame_equal(first, fresh[fresh["k"] == 3].reset_index(drop=True))
+    # another setting is another key; a damaged entry is recomputed, never trusted
+    T.select_k(dtm, ks=[3], seeds=(0,), texts=texts, cache=store, top_n=5, **FAST)
+    assert len(list((store / "select_k").glob("*.json"))) == 5
+    meta = json.loads(entries[0].read_text("utf-8"))
+    entries[0].with_suffix(".parquet").write_bytes(b"not parquet")
+    again = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, cache=store, **FAST)
+    pd.testing.assert_frame_equal(again, fresh)
+    assert json.loads(entries[0].read_text("utf-8"))["sha256"] == meta["sha256"]  # rewritten
+
+    one = T.topic_stability(dtm, 4, seeds=range(3), **FAST)
+    ref = T.LdaTopicModel(4, random_state=0, **FAST).fit(dtm)
+    for _ in range(2):  # cold, then every non-reference run from the cache
+        cached = T.topic_stability(dtm, 4, seeds=range(3), reference=ref, cache=store, **FAST)
+        pd.testing.assert_frame_equal(cached.matches, one.matches)
+        pd.testing.assert_frame_equal(cached.per_topic, one.per_topic)
+        assert cached.summary == one.summary
+    assert len(list((store / "topic_run").glob("*.json"))) == 2
+    more = T.topic_stability(dtm, 4, seeds=range(4), cache=store, **FAST)  # seed 3 is new
+    assert len(list((store / "topic_run").glob("*.json"))) == 3
+    assert more.summary["n_runs"] == 4
+    with pytest.raises(ValueError, match="cache"):
+        T.select_k(dtm, ks=[3], cache=3, **FAST)
+
+
 def test_k_summary_ranks_each_measure_in_its_direction():
     table = pd.DataFrame(
         {

@@ -35,12 +35,14 @@ counts line breaks removed and ``whitespace`` blank lines and spaces removed.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import logging
 import os
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -60,6 +62,7 @@ __all__ = [
     "load_rules",
     "clean_text",
     "clean_documents",
+    "cleaning_memo",
     "damage_ratio",
     "to_simplified",
 ]
@@ -592,6 +595,34 @@ def _spacing(t: str) -> str:
     return _RE_SPACE_RUN.sub(" ", t)
 
 
+#: The results of :func:`clean_text` inside a :func:`cleaning_memo` block (None outside).
+_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("clean_memo", default=None)
+
+
+@contextlib.contextmanager
+def cleaning_memo() -> Iterator[None]:
+    """Remember the results of :func:`clean_text` for the duration of a ``with`` block.
+
+    A build cleans each article twice: the split stage cleans it to decide whether it is
+    boilerplate, and :func:`clean_documents` cleans it for the documents table. Inside this
+    block the second call returns the first result (same text and settings: cleaning is a
+    pure function of both). The memo is dropped when the block ends.
+
+    Examples
+    --------
+    >>> with cleaning_memo():
+    ...     first = clean_text("基層治理")
+    ...     again = clean_text("基層治理")
+    >>> first == again
+    True
+    """
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
 def clean_text(text: str, config: CleanConfig | None = None) -> tuple[str, dict[str, int]]:
     """Clean one article text.
 
@@ -628,6 +659,11 @@ def clean_text(text: str, config: CleanConfig | None = None) -> tuple[str, dict[
     config = config or CleanConfig()
     if not isinstance(text, str):
         raise TypeError(f"clean_text expects str, got {type(text).__name__}")
+    memo = _MEMO.get()
+    if memo is not None:
+        hit = memo.get((text, config))
+        if hit is not None:
+            return hit[0], dict(hit[1])
     rules = load_rules(config.rules_path)
     log = _Log()
     t = text
@@ -638,7 +674,10 @@ def clean_text(text: str, config: CleanConfig | None = None) -> tuple[str, dict[
         t = new
         if i == _MAX_ROUNDS - 1:
             logger.warning("clean_text did not reach a fixed point in %d rounds", _MAX_ROUNDS)
-    return t, dict(sorted(log.counts.items()))
+    counts = dict(sorted(log.counts.items()))
+    if memo is not None:
+        memo[(text, config)] = (t, dict(counts))
+    return t, counts
 
 
 def clean_documents(docs: pd.DataFrame, config: CleanConfig | None = None) -> pd.DataFrame:

@@ -454,10 +454,12 @@ def _process_pages(pages: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFr
     in-memory one on all pages at once, the streamed one batch by batch.
     """
     from .annotate import annotate
+    from .clean import cleaning_memo
 
     split_cfg = dataclasses.replace(config.split, clean=config.clean)
-    raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
-    docs = clean_documents(raw_docs, config.clean)
+    with cleaning_memo():  # the split's cleaning of each article is reused, not redone
+        raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
+        docs = clean_documents(raw_docs, config.clean)
     enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
     docs["encoding"] = docs["source_file"].map(enc).fillna("")
     docs = annotate(docs, config.annotate)

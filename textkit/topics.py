@@ -52,8 +52,10 @@ Every random step takes an explicit seed; output tables are sorted and independe
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import math
+import os
 import tempfile
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -209,6 +211,60 @@ def _warn_empty(doc_ids: Sequence[str], lengths: np.ndarray) -> tuple[str, ...]:
 
 def _vocab_hash(vocabulary: Sequence[str]) -> str:
     return sha256_text("\n".join(vocabulary))
+
+
+def _dtm_key(dtm: DocumentTermMatrix | None) -> str | None:
+    """sha256 of a document-term matrix: its counts, document ids and vocabulary."""
+    if dtm is None:
+        return None
+    from .cache import canonical_json
+
+    m = dtm.matrix.tocsr()
+    if not m.has_sorted_indices:
+        m = m.sorted_indices()  # a sorted copy: the caller's matrix is left as it is
+    h = hashlib.sha256(repr(m.shape).encode("ascii"))
+    for arr in (m.indptr, m.indices, m.data):
+        h.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
+    h.update(canonical_json([list(dtm.doc_ids), list(dtm.vocabulary)]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _fit_store(cache: Any) -> Any:
+    """The stage cache of model fits (``cache_dir("stages")`` for True, a directory, or None).
+
+    Fits are stored as tables of their results (never as pickled models), keyed by the
+    matrix, the settings, the seed, the library versions and textkit's code fingerprint.
+    """
+    if cache is False or cache is None:
+        return None
+    if cache is not True and not isinstance(cache, (str, os.PathLike)):
+        raise ValueError(f"cache: expected True, False or a directory, got {cache!r}")
+    from .cache import StageCache
+
+    return StageCache(None if cache is True else cache)
+
+
+@dataclass(frozen=True)
+class _StoredRun:
+    """A run of :func:`topic_stability` read back from the cache: its topic-term matrix."""
+
+    topic_term_: pd.DataFrame
+
+
+def _run_table(model: Any) -> pd.DataFrame | None:
+    """A fitted run's topic-term matrix as a cacheable table (terms as rows)."""
+    tt = model.topic_term_
+    if "term" in map(str, tt.index):
+        return None  # a topic named like the key column: not cached
+    out = tt.T.reset_index(names="term")
+    out.columns = ["term", *map(str, tt.index)]
+    return out
+
+
+def _stored_run(table: pd.DataFrame) -> _StoredRun:
+    tt = table.set_index("term").T
+    tt.columns.name = None
+    return _StoredRun(topic_term_=tt)
 
 
 def _align(dtm: DocumentTermMatrix, vocabulary: Sequence[str]) -> sp.csr_matrix:
@@ -1653,6 +1709,7 @@ def select_k(
     split_seed: int = 0,
     measures: Sequence[str] = ("c_v", "c_npmi", "u_mass"),
     n_jobs: int = 1,
+    cache: bool | str | os.PathLike = False,
     **model_kwargs: Any,
 ) -> pd.DataFrame:
     """Fit a grid of K (and seeds) and report diagnostics for choosing K (cf. stm ``searchK``).
@@ -1689,6 +1746,12 @@ def select_k(
         Fit the (k, seed) models in this many worker processes
         (:func:`textkit.parallel.map_documents`; ``-1``: every core). Every fit is seeded,
         so the table is identical to ``n_jobs=1``.
+    cache : bool or path-like, default False
+        Keep each (k, seed) row in the stage cache (``True``: the project's
+        ``.cache/textkit/stages``; a path: that directory), keyed by the matrix, the texts,
+        every setting above, the library versions and textkit's code. A rerun fits only
+        the (k, seed) pairs not cached yet, e.g. a K added to the grid; the table equals
+        the one computed afresh.
     **model_kwargs
         Further model parameters (e.g. ``passes=5``).
 
@@ -1698,6 +1761,7 @@ def select_k(
         One row per (k, seed): ``k, seed, c_v, c_npmi, u_mass, perplexity, exclusivity,
         n_train, n_test``, sorted by k then seed.
     """
+    store = _fit_store(cache)
     _check_dtm(dtm)
     k_list = sorted({_check_int("ks", k, 2) for k in ks})
     seed_list = sorted({_check_int("seeds", s, 0) for s in seeds})
@@ -1758,7 +1822,35 @@ def select_k(
     from .parallel import map_documents
 
     tasks = [(k, seed) for k in k_list for seed in seed_list]
-    rows = map_documents(grid.row, tasks, n_jobs=n_jobs, chunksize=1)
+    done: dict[tuple[int, int], dict[str, Any]] = {}
+    common: dict[str, Any] = {}
+    if store is not None:
+        from .cache import canonical_json
+
+        common = {
+            "train": _dtm_key(train),
+            "test": _dtm_key(test),
+            "texts": None if token_lists is None else sha256_text(canonical_json(token_lists)),
+            "method": method,
+            "model": dict(model_kwargs),
+            "measures": list(measures),
+            "top_n": top_n,
+            "split_seed": split_seed,
+            "libraries": _library_versions(),
+        }
+        for k, seed in tasks:
+            hit = store.get("select_k", {**common, "k": k, "seed": seed})
+            if hit is not None:
+                done[(k, seed)] = hit.to_dict("records")[0]
+    todo = [t for t in tasks if t not in done]
+    if done:
+        logger.info("select_k: %d of %d fits from the cache", len(done), len(tasks))
+    fresh = map_documents(grid.row, todo, n_jobs=n_jobs, chunksize=1)
+    for task, row in zip(todo, fresh, strict=True):
+        done[task] = row
+        if store is not None:
+            store.put("select_k", {**common, "k": task[0], "seed": task[1]}, pd.DataFrame([row]))
+    rows = [done[t] for t in tasks]
     cols = ["k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]
     cols += ["n_train", "n_test"] + (["c_uci"] if "c_uci" in measures else [])
     return (
@@ -1967,6 +2059,7 @@ def topic_stability(
     threshold: float = 0.8,
     n_jobs: int = 1,
     reference: Any = None,
+    cache: bool | str | os.PathLike = False,
     **model_kwargs: Any,
 ) -> StabilityResult:
     """Refit with several seeds and measure how well topics recur (cf. stm ``selectModel``).
@@ -1999,6 +2092,12 @@ def topic_stability(
         instead of refitting the first seed. It must be the same model class with the
         first seed and the same settings, fitted on ``dtm`` (same documents and
         vocabulary); fits are deterministic, so the result equals the one without it.
+    cache : bool or path-like, default False
+        Keep the topic-term matrix of each run in the stage cache (``True``: the project's
+        ``.cache/textkit/stages``; a path: that directory), keyed by the matrix, the model
+        class and settings, the seed, the library versions and textkit's code; a rerun
+        fits only the runs not cached yet. The reference run is always a fitted model
+        (``reference``, or fitted here), as it is returned through its top terms.
     **model_kwargs
         Further model parameters (e.g. ``passes=5``).
 
@@ -2021,11 +2120,34 @@ def topic_stability(
 
     _warn_empty(dtm.doc_ids, _row_lengths(dtm.matrix.tocsr()))  # once, not once per run
     fit = functools.partial(_fit_quietly, dtm=dtm)
-    if reference is None:
-        fitted = map_documents(fit, models, n_jobs=n_jobs, chunksize=1)
-    else:
+    if reference is not None:
         _check_reference(reference, models[0], dtm)
-        fitted = [reference, *map_documents(fit, models[1:], n_jobs=n_jobs, chunksize=1)]
+    store = _fit_store(cache)
+    runs: dict[int, Any] = {} if reference is None else {0: reference}
+    keys: dict[int, dict[str, Any]] = {}
+    if store is not None:
+        matrix_key = _dtm_key(dtm)
+        for i, m in enumerate(models[1:], start=1):
+            keys[i] = {
+                "dtm": matrix_key,
+                "class": type(m).__name__,
+                "config": _stamp_config(m),
+                "libraries": _library_versions(),
+            }
+            hit = store.get("topic_run", keys[i])
+            if hit is not None:
+                runs[i] = _stored_run(hit)
+        n_hits = len(runs) - (reference is not None)
+        if n_hits:
+            logger.info("topic_stability: %d runs from the cache", n_hits)
+    todo = [i for i in range(len(models)) if i not in runs]
+    fresh = map_documents(fit, [models[i] for i in todo], n_jobs=n_jobs, chunksize=1)
+    for i, m in zip(todo, fresh, strict=True):
+        runs[i] = m
+        table = _run_table(m) if (store is not None and i > 0) else None
+        if table is not None:
+            store.put("topic_run", keys[i], table)
+    fitted = [runs[i] for i in range(len(models))]
     ref = fitted[0]
     parts = []
     for s, m in zip(seed_list[1:], fitted[1:], strict=True):

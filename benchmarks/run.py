@@ -981,6 +981,12 @@ def _print_goals(R: dict, total: float | None, peak: float, label: str, jobs: in
                 f"    CPU of n_jobs={jobs} vs n_jobs=1: {1 / over:.2f}x; on {jobs} idle cores "
                 f"the speed-up would be at most {jobs * over:.2f}x"
             )
+        ceiling = _ratio(R["lcut2"], R["lcut1"])
+        if ceiling is not None:
+            print(
+                f"    plain jieba.lcut in {jobs} processes reached {ceiling:.2f}x in this run: "
+                f"the most the machine gave any {jobs}-process stage (2 idle cores: about 2x)"
+            )
     if "50 MB" in label:
         ok = total is not None and total < 900 and peak < 4096
         print(

@@ -448,6 +448,37 @@ def test_empty_and_non_chinese(seg):
     assert seg.tokenize("Hello, world! 123 4.5%") == ["Hello", "world"]
     u = segment_corpus({"a": "", "b": "。。。"}, segmenter=seg, cache=False)
     assert u["doc_id"].tolist() == ["b"] and u["tokens"].tolist() == [[]]
+    # no unit at all: the same columns and dtypes as a table with units
+    for docs, pos in (({}, False), ({"a": ""}, False), ({"a": "  \n "}, True)):
+        empty = segment_corpus(docs, segmenter=seg, cache=False, with_pos=pos)
+        assert len(empty) == 0
+        full = segment_corpus({"b": "。。。"}, segmenter=seg, cache=False, with_pos=pos)
+        assert empty.dtypes.to_dict() == full.dtypes.to_dict()
+        assert list(empty.columns) == list(full.columns)
+
+
+def _gc_state(_: object) -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_pool_workers_run_with_the_collector_on(seg):
+    """The parent pauses the collector while it collects results; workers must not inherit it."""
+    import concurrent.futures
+    import gc
+
+    with S.paused_gc():
+        assert not gc.isenabled()
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=S._mp_context(), initializer=S._init_worker,
+            initargs=(seg, None),
+        ) as ex:  # fmt: skip
+            assert list(ex.map(_gc_state, [0, 1])) == [True, True]
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), S.paused_gc():
+        raise RuntimeError("boom")
+    assert gc.isenabled()  # switched back on after an exception too
 
 
 def test_five_megabyte_single_line(seg, seed_pages):

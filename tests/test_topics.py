@@ -419,8 +419,11 @@ def test_select_k_and_stability_in_worker_processes_equal_serial(dtm, corpus):
         T.TopicConfig(n_jobs=0)
 
 
-def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(dtm, corpus, tmp_path):
+def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(
+    dtm, corpus, tmp_path, caplog
+):
     import json
+    import logging
 
     texts = corpus[3]
     store = tmp_path / "stages"
@@ -429,7 +432,11 @@ def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(dtm, cor
     entries = sorted((store / "select_k").glob("*.json"))
     assert len(entries) == 2  # one per (k, seed)
     # K=5 added to the grid: only its two fits run, the K=3 rows come from the cache
-    grown = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, cache=store, **FAST)
+    with caplog.at_level(logging.INFO, logger="textkit.topics"):
+        grown = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, cache=store, **FAST)
+    assert "select_k: 2 of 4 fits from the cache" in caplog.text
+    fitted = [r.getMessage() for r in caplog.records if r.getMessage().endswith(" done")]
+    assert fitted == ["select_k: k=5 seed=0 done", "select_k: k=5 seed=1 done"]
     assert len(list((store / "select_k").glob("*.json"))) == 4
     pd.testing.assert_frame_equal(grown, fresh)  # exact, dtypes included
     pd.testing.assert_frame_equal(first, fresh[fresh["k"] == 3].reset_index(drop=True))
@@ -444,8 +451,19 @@ def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(dtm, cor
 
     one = T.topic_stability(dtm, 4, seeds=range(3), **FAST)
     ref = T.LdaTopicModel(4, random_state=0, **FAST).fit(dtm)
-    for _ in range(2):  # cold, then every non-reference run from the cache
-        cached = T.topic_stability(dtm, 4, seeds=range(3), reference=ref, cache=store, **FAST)
+    table = T._run_table(ref)
+    from textkit.cache import StageCache
+
+    StageCache(tmp_path / "roundtrip").put("topic_run", {"t": 1}, table)
+    back = StageCache(tmp_path / "roundtrip").get("topic_run", {"t": 1})
+    pd.testing.assert_frame_equal(T._stored_run(back).topic_term_, ref.topic_term_)  # exact
+    for hits in (0, 2):  # cold, then every non-reference run from the cache
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="textkit.topics"):
+            cached = T.topic_stability(
+                dtm, 4, seeds=range(3), reference=ref, cache=store, **FAST
+            )
+        assert (f"topic_stability: {hits} runs from the cache" in caplog.text) == bool(hits)
         pd.testing.assert_frame_equal(cached.matches, one.matches)
         pd.testing.assert_frame_equal(cached.per_topic, one.per_topic)
         assert cached.summary == one.summary

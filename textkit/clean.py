@@ -606,7 +606,8 @@ def cleaning_memo() -> Iterator[None]:
     A build cleans each article twice: the split stage cleans it to decide whether it is
     boilerplate, and :func:`clean_documents` cleans it for the documents table. Inside this
     block the second call returns the first result (same text and settings: cleaning is a
-    pure function of both). The memo is dropped when the block ends.
+    pure function of both). The memo belongs to the current thread (a context variable),
+    holds every text cleaned in the block and is dropped when the block ends.
 
     Examples
     --------

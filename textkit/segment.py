@@ -1319,7 +1319,9 @@ def paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while building many acyclic lists.
 
     Millions of token lists would otherwise trigger repeated full collections that scan
-    the whole heap; these lists hold only strings, so reference counting frees them.
+    the whole heap; these lists hold only strings, so reference counting frees them. The
+    pause is process-wide (``gc.disable``) and ends with the block, also on an exception;
+    the collector is switched back on only if it was on before.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -1334,6 +1336,7 @@ def _init_worker(seg: Segmenter, cache_env: str | None) -> None:
     # With the fork start method ``seg`` is the parent's segmenter, inherited as is; with
     # spawn it arrives pickled and is rebuilt from its config (see Segmenter.__setstate__).
     global _WORKER_SEG
+    gc.enable()  # a worker forked while its parent paused the collector would inherit that
     if cache_env is not None:
         os.environ["TEXTKIT_CACHE_DIR"] = cache_env
     _WORKER_SEG = seg
@@ -1561,8 +1564,14 @@ def _units_frame(
             columns["tokens"].append(list(r[3]))  # own lists: equal texts share a result
             if with_pos:
                 columns["pos"].append(list(r[4]))
-    for c in ("para_id", "sent_id", "unit_id"):
-        columns[c] = np.asarray(columns[c], dtype=np.int64)
+    for c, values in columns.items():
+        if c in ("para_id", "sent_id", "unit_id"):
+            columns[c] = np.asarray(values, dtype=np.int64)
+        elif not values:
+            # an empty table gets the dtypes of a filled one: strings as pandas infers them
+            # (``str`` in pandas 3, object before), token lists as object
+            dtype = pd.Series([""]).dtype if c in ("doc_id", "text") else object
+            columns[c] = pd.Series([], dtype=dtype)
     return pd.DataFrame(columns)
 
 
@@ -1583,9 +1592,9 @@ def _run_segmentation(
         initargs=(seg, str(cache_dir())),
     ) as ex:
         out: list[list] = []
+        # submitted (and the workers forked) before the pause, so they run with the collector on
+        parts = ex.map(_worker_batch, batches, [unit] * len(batches), [with_pos] * len(batches))
         with paused_gc():
-            for part in ex.map(
-                _worker_batch, batches, [unit] * len(batches), [with_pos] * len(batches)
-            ):
+            for part in parts:
                 out.extend(part)
     return out

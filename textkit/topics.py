@@ -222,9 +222,10 @@ def _dtm_key(dtm: DocumentTermMatrix | None) -> str | None:
     m = dtm.matrix.tocsr()
     if not m.has_sorted_indices:
         m = m.sorted_indices()  # a sorted copy: the caller's matrix is left as it is
-    h = hashlib.sha256(repr(m.shape).encode("ascii"))
-    for arr in (m.indptr, m.indices, m.data):
+    h = hashlib.sha256(f"{m.shape} {m.data.dtype.str}".encode("ascii"))
+    for arr in (m.indptr, m.indices):
         h.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
+    h.update(np.ascontiguousarray(m.data).tobytes())  # as stored: float counts stay apart
     h.update(canonical_json([list(dtm.doc_ids), list(dtm.vocabulary)]).encode("utf-8"))
     return h.hexdigest()
 
@@ -263,8 +264,28 @@ def _run_table(model: Any) -> pd.DataFrame | None:
 
 def _stored_run(table: pd.DataFrame) -> _StoredRun:
     tt = table.set_index("term").T
-    tt.columns.name = None
+    tt.index.name, tt.columns.name = "topic", "term"  # as a fitted model's topic_term_
     return _StoredRun(topic_term_=tt)
+
+
+def _tokens_key(token_lists: list[list[str]] | None) -> str | None:
+    """sha256 of token lists, hashed one list at a time (no corpus-sized string)."""
+    if token_lists is None:
+        return None
+    import json
+
+    h = hashlib.sha256()
+    for tokens in token_lists:
+        h.update(json.dumps(tokens, ensure_ascii=False).encode("utf-8") + b"\n")
+    return h.hexdigest()
+
+
+def _store_fit(store: Any, stage: str, key: Mapping[str, Any], table: pd.DataFrame) -> None:
+    """Store one fit's table; a cache that cannot be written costs the reuse, not the run."""
+    try:
+        store.put(stage, dict(key), table)
+    except (OSError, ValueError) as exc:
+        logger.warning("%s: result not cached (%s)", stage, exc)
 
 
 def _align(dtm: DocumentTermMatrix, vocabulary: Sequence[str]) -> sp.csr_matrix:
@@ -1749,9 +1770,10 @@ def select_k(
     cache : bool or path-like, default False
         Keep each (k, seed) row in the stage cache (``True``: the project's
         ``.cache/textkit/stages``; a path: that directory), keyed by the matrix, the texts,
-        every setting above, the library versions and textkit's code. A rerun fits only
-        the (k, seed) pairs not cached yet, e.g. a K added to the grid; the table equals
-        the one computed afresh.
+        every setting that affects a row (not ``n_jobs``), the library versions and
+        textkit's code. A rerun fits only the (k, seed) pairs not cached yet, e.g. a K
+        added to the grid; the table equals the one computed afresh. A cache that cannot
+        be written is logged and the table returned all the same.
     **model_kwargs
         Further model parameters (e.g. ``passes=5``).
 
@@ -1825,12 +1847,10 @@ def select_k(
     done: dict[tuple[int, int], dict[str, Any]] = {}
     common: dict[str, Any] = {}
     if store is not None:
-        from .cache import canonical_json
-
         common = {
             "train": _dtm_key(train),
             "test": _dtm_key(test),
-            "texts": None if token_lists is None else sha256_text(canonical_json(token_lists)),
+            "texts": _tokens_key(token_lists),
             "method": method,
             "model": dict(model_kwargs),
             "measures": list(measures),
@@ -1849,7 +1869,8 @@ def select_k(
     for task, row in zip(todo, fresh, strict=True):
         done[task] = row
         if store is not None:
-            store.put("select_k", {**common, "k": task[0], "seed": task[1]}, pd.DataFrame([row]))
+            key = {**common, "k": task[0], "seed": task[1]}
+            _store_fit(store, "select_k", key, pd.DataFrame([row]))
     rows = [done[t] for t in tasks]
     cols = ["k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]
     cols += ["n_train", "n_test"] + (["c_uci"] if "c_uci" in measures else [])
@@ -2146,7 +2167,7 @@ def topic_stability(
         runs[i] = m
         table = _run_table(m) if (store is not None and i > 0) else None
         if table is not None:
-            store.put("topic_run", keys[i], table)
+            _store_fit(store, "topic_run", keys[i], table)
     fitted = [runs[i] for i in range(len(models))]
     ref = fitted[0]
     parts = []

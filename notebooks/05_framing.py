@@ -157,7 +157,9 @@ short = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
 labelled = scores.assign(label=short + " " + scores["genre"].fillna(""))
 fig = plot_frame_balance(labelled, label="label")
 _ = tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Frame balance per article, with its 95 % interval](../figures/frames_balance.png)
 
 # %% [markdown]
 # Which words drive the two reference scores (contribution = weight × context multiplier,
@@ -179,17 +181,23 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 # %%
 fig = plot_frame_intensity(scores, by="genre")
 _ = tk.save_figure(fig, "frames_intensity_genre", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Frame intensity by genre](../figures/frames_intensity_genre.png)
 
 # %%
 fig = plot_frame_intensity(scores, by="source")
 _ = tk.save_figure(fig, "frames_intensity_source", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Frame intensity by source page](../figures/frames_intensity_source.png)
 
 # %%
 fig = plot_frame_intensity(scores, by="era")
 _ = tk.save_figure(fig, "frames_intensity_era", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Frame intensity by era](../figures/frames_intensity_era.png)
 
 # %%
 group_table = (
@@ -227,7 +235,9 @@ key[key_cols].tail(10).iloc[::-1].round(2)
 # %%
 fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
 _ = tk.save_figure(fig, "frames_keyness", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Keyness of words in stability against service / rule-of-law documents](../figures/frames_keyness.png)
 
 # %% [markdown]
 # Scattertext-style view of the same comparison: each word's frequency in the two groups
@@ -242,7 +252,9 @@ fig = plot_term_scatter(
     highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
 )
 _ = tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Word frequencies in the two groups of documents](../figures/frames_term_scatter.png)
 
 # %% [markdown]
 # ## 5 · Latent Semantic Scaling
@@ -267,12 +279,16 @@ lss_corr
 # %%
 fig = plot_lss_polarity(lss.term_polarity_, n=15, seeds=lss.seeds_, min_freq=5)
 _ = tk.save_figure(fig, "frames_lss_polarity", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![LSS polarity of the most frequent words](../figures/frames_lss_polarity.png)
 
 # %%
 fig = plot_lss_vs_dictionary(lss_scores, scores, rho=lss_corr["rho"])
 _ = tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![LSS score against the dictionary balance](../figures/frames_lss_vs_dictionary.png)
 
 # %% [markdown]
 # Leave-one-seed-out: for each seed word, polarities are recomputed without it (same vectors)
@@ -284,7 +300,9 @@ loo = lss.leave_one_seed_out(doc_units["tokens"])
 tk.write_table(RESULTS / "lss_leave_one_seed_out.csv", loo)
 fig = plot_seed_sensitivity(loo)
 _ = tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![LSS polarities with each seed word left out](../figures/frames_lss_seed_sensitivity.png)
 
 # %%
 lss_docs = scores[["doc_id", "balance", "frame_label"]].assign(lss=lss_scores)
@@ -328,7 +346,9 @@ report.per_class.round(3)
 # %%
 fig = plot_confusion(report.confusion)
 _ = tk.save_figure(fig, "frames_validation_confusion", notebook=NOTEBOOK, provenance=prov)
-fig
+
+# %% [markdown]
+# ![Dictionary labels against the hand coding](../figures/frames_validation_confusion.png)
 
 # %% [markdown]
 # The worst disagreements (largest distance on the ordered scale; `neither` against a frame

@@ -327,11 +327,15 @@ def built(seed_build):
 
 
 def test_worker_processes_give_the_serial_scores(seed_build, seg):
-    docs = seed_build.documents  # 36 articles: 8 chunks over 2 processes
-    for level in ("document", "sentence"):
+    # 36 articles in reverse id order (the serial sentence order is sorted by id), then a
+    # chunk's worth of empty texts: 9 chunks of 5 over 2 processes, the last without text
+    empty = pd.DataFrame({"doc_id": [f"zz{i}" for i in range(6)], "text": [""] * 6})
+    docs = pd.concat([seed_build.documents.iloc[::-1], empty], ignore_index=True)
+    for level in ("document", "paragraph", "sentence"):
         serial = score_frames(docs, level=level, segmenter=seg)
         pooled = score_frames(docs, level=level, segmenter=seg, n_jobs=2)
         pd.testing.assert_frame_equal(pooled, serial)
+    assert score_frames(docs, segmenter=seg)["doc_id"].tolist() == docs["doc_id"].tolist()
     with pytest.raises(ValueError, match="n_jobs"):
         score_frames(docs, segmenter=seg, n_jobs=0)
 

@@ -380,48 +380,48 @@ def _analyse(
     return sent_df, hit_df
 
 
-def _analyse_chunk(
-    docs: pd.DataFrame, lexicon: Lexicon, seg_config: Any, config: FrameConfig
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`_analyse` in a worker process, with that process's segmenter for the config."""
+def _score_chunk(
+    docs: pd.DataFrame, lexicon: Lexicon, seg_config: Any, config: FrameConfig, level: str
+) -> pd.DataFrame:
+    """The scores of a chunk of whole documents, in a worker process with that process's
+    segmenter for the config (:func:`_analyse`, then :func:`_score`)."""
     from textkit.segment import segmenter_for
 
-    return _analyse(docs, lexicon, segmenter_for(seg_config), config)
+    sent_df, hit_df = _analyse(docs, lexicon, segmenter_for(seg_config), config)
+    return _score(docs, sent_df, hit_df, level, config)
 
 
-def _analyse_texts(
-    texts: Any,
-    lexicon: Lexicon | None,
-    segmenter: Any,
-    config: FrameConfig | None,
-    n_jobs: int = 1,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Documents table, sentence table and hit table of ``texts`` (defaults filled in).
+def _prepared(
+    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
+) -> tuple[pd.DataFrame, Lexicon, Any, FrameConfig]:
+    """The documents table and the defaults filled in."""
+    return (
+        _as_docs(texts),
+        lexicon or load_lexicon(),
+        _get_segmenter(segmenter),
+        (config or FrameConfig()),
+    )
 
-    With ``n_jobs > 1`` the documents are analysed in chunks in worker processes
-    (:func:`textkit.parallel.map_documents`); the tables are concatenated in document order,
-    so they equal the serial ones.
-    """
-    from textkit.parallel import CHUNKS_PER_WORKER, map_documents, resolve_n_jobs
+
+def _map_chunks(docs: pd.DataFrame, seg: Any, n_jobs: int, work: Any) -> list:
+    """``work`` on consecutive chunks of whole documents in ``n_jobs`` worker processes."""
+    from textkit.parallel import CHUNKS_PER_WORKER, map_documents
     from textkit.segment import Segmenter, segmenter_for
 
-    n_jobs = resolve_n_jobs(n_jobs)
-    config = config or FrameConfig()
-    lexicon = lexicon or load_lexicon()
-    docs = _as_docs(texts)
-    seg = _get_segmenter(segmenter)
-    if n_jobs == 1 or len(docs) < 2:
-        sent_df, hit_df = _analyse(docs, lexicon, seg, config)
-        return docs, sent_df, hit_df
     if not isinstance(seg, Segmenter):
         raise ValueError("n_jobs > 1 needs a textkit.segment.Segmenter as segmenter")
     segmenter_for(seg.config, instance=seg)  # forked workers inherit it: no dictionary reload
     size = max(1, math.ceil(len(docs) / (n_jobs * CHUNKS_PER_WORKER)))
     chunks = [docs.iloc[i : i + size] for i in range(0, len(docs), size)]
-    work = functools.partial(_analyse_chunk, lexicon=lexicon, seg_config=seg.config, config=config)
-    parts = map_documents(work, chunks, n_jobs=n_jobs, chunksize=1)
-    sent_df = pd.concat([p[0] for p in parts], ignore_index=True)
-    hit_df = pd.concat([p[1] for p in parts], ignore_index=True)
+    return map_documents(work, chunks, n_jobs=n_jobs, chunksize=1)
+
+
+def _analyse_texts(
+    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Documents table, sentence table and hit table of ``texts`` (defaults filled in)."""
+    docs, lexicon, seg, config = _prepared(texts, lexicon, segmenter, config)
+    sent_df, hit_df = _analyse(docs, lexicon, seg, config)
     return docs, sent_df, hit_df
 
 
@@ -563,19 +563,47 @@ def score_frames(
         has a row (an empty text: zero counts, NaN balance and CI, ``neither``); at paragraph
         and sentence level there is one row per non-empty paragraph / sentence.
     """
+    from textkit.parallel import resolve_n_jobs
+
     if level not in _LEVELS:
         raise ValueError(f"level: expected one of {_LEVELS}, got {level!r}")
     config = config or FrameConfig()
     if not isinstance(config, FrameConfig):
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
-    docs, sent_df, hit_df = _analyse_texts(texts, lexicon, segmenter, config, n_jobs)
+    n_jobs = resolve_n_jobs(n_jobs)
+    docs, lexicon, seg, config = _prepared(texts, lexicon, segmenter, config)
+    if n_jobs == 1 or len(docs) < 2:
+        sent_df, hit_df = _analyse(docs, lexicon, seg, config)
+        return _score(docs, sent_df, hit_df, level, config)
+    # every step of the scoring is per document: the workers score whole chunks
+    work = functools.partial(
+        _score_chunk, lexicon=lexicon, seg_config=seg.config, config=config, level=level
+    )
+    parts = _map_chunks(docs, seg, n_jobs, work)
+    # a chunk without rows (no sentence at this level) adds nothing but untyped columns
+    out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    if level != "document":  # the serial order: sorted by document, paragraph, sentence
+        out = out.sort_values(_LEVEL_KEYS[level], kind="mergesort").reset_index(drop=True)
+    return out
+
+
+_LEVEL_KEYS = {
+    "document": ["doc_id"],
+    "paragraph": ["doc_id", "para_id"],
+    "sentence": ["doc_id", "para_id", "sent_id"],
+}
+
+
+def _score(
+    docs: pd.DataFrame, sent_df: pd.DataFrame, hit_df: pd.DataFrame, level: str, config: Any
+) -> pd.DataFrame:
+    """The scores table of :func:`score_frames` from the sentence and hit tables of
+    ``docs`` (any set of whole documents)."""
     units = _unit_counts(sent_df, hit_df)
     units["suppressed"] = units["supp_stability"] + units["supp_service_law"]
     units = units.drop(columns=["supp_stability", "supp_service_law"])
 
-    keys = {"document": ["doc_id"], "paragraph": ["doc_id", "para_id"]}.get(
-        level, ["doc_id", "para_id", "sent_id"]
-    )
+    keys = _LEVEL_KEYS[level]
     sum_cols = ["n_tokens", "n_stability", "n_service_law", "hits_stability",
                 "hits_service_law", "suppressed"]  # fmt: skip
     if level == "sentence":
@@ -608,6 +636,8 @@ def score_frames(
         out[c] = out[c].fillna(0)
     for c in ["n_units", "n_tokens", "hits_stability", "hits_service_law", "suppressed"]:
         out[c] = out[c].astype(int)
+    for c in ["n_stability", "n_service_law", "balance_lo", "balance_hi"]:
+        out[c] = out[c].astype(float)
 
     tot = out["n_stability"] + out["n_service_law"]
     denom = out["n_tokens"].where(out["n_tokens"] > 0)

@@ -280,12 +280,41 @@ def _tokens_key(token_lists: list[list[str]] | None) -> str | None:
     return h.hexdigest()
 
 
-def _store_fit(store: Any, stage: str, key: Mapping[str, Any], table: pd.DataFrame) -> None:
-    """Store one fit's table; a cache that cannot be written costs the reuse, not the run."""
-    try:
-        store.put(stage, dict(key), table)
-    except (OSError, ValueError) as exc:
-        logger.warning("%s: result not cached (%s)", stage, exc)
+def _map_cached(
+    func: Any,
+    items: Sequence[Any],
+    keys: Sequence[Mapping[str, Any] | None],
+    store: Any,
+    stage: str,
+    n_jobs: int,
+    encode: Any,
+    decode: Any,
+) -> tuple[list[Any], int]:
+    """``[func(x) for x in items]`` in ``n_jobs`` processes, each result read from / written
+    to ``store`` under ``(stage, keys[i])`` as the table ``encode(result)`` (``decode`` turns
+    it back). A None key, a None store or a None table means no caching for that item; a
+    cache that cannot be written costs the reuse, not the run. Returns the results and the
+    number read from the cache."""
+    from .parallel import map_documents
+
+    out: dict[int, Any] = {}
+    if store is not None:
+        for i, key in enumerate(keys):
+            hit = None if key is None else store.get(stage, dict(key))
+            if hit is not None:
+                out[i] = decode(hit)
+    n_hits = len(out)
+    todo = [i for i in range(len(items)) if i not in out]
+    fresh = map_documents(func, [items[i] for i in todo], n_jobs=n_jobs, chunksize=1)
+    for i, result in zip(todo, fresh, strict=True):
+        out[i] = result
+        table = encode(result) if store is not None and keys[i] is not None else None
+        if table is not None:
+            try:
+                store.put(stage, dict(keys[i]), table)
+            except (OSError, ValueError) as exc:
+                logger.warning("%s: result not cached (%s)", stage, exc)
+    return [out[i] for i in range(len(items))], n_hits
 
 
 def _align(dtm: DocumentTermMatrix, vocabulary: Sequence[str]) -> sp.csr_matrix:
@@ -1841,11 +1870,8 @@ def select_k(
         top_n=top_n,
         split_seed=split_seed,
     )
-    from .parallel import map_documents
-
     tasks = [(k, seed) for k in k_list for seed in seed_list]
-    done: dict[tuple[int, int], dict[str, Any]] = {}
-    common: dict[str, Any] = {}
+    keys: list[dict[str, Any] | None] = [None] * len(tasks)
     if store is not None:
         common = {
             "train": _dtm_key(train),
@@ -1858,20 +1884,19 @@ def select_k(
             "split_seed": split_seed,
             "libraries": _library_versions(),
         }
-        for k, seed in tasks:
-            hit = store.get("select_k", {**common, "k": k, "seed": seed})
-            if hit is not None:
-                done[(k, seed)] = hit.to_dict("records")[0]
-    todo = [t for t in tasks if t not in done]
-    if done:
-        logger.info("select_k: %d of %d fits from the cache", len(done), len(tasks))
-    fresh = map_documents(grid.row, todo, n_jobs=n_jobs, chunksize=1)
-    for task, row in zip(todo, fresh, strict=True):
-        done[task] = row
-        if store is not None:
-            key = {**common, "k": task[0], "seed": task[1]}
-            _store_fit(store, "select_k", key, pd.DataFrame([row]))
-    rows = [done[t] for t in tasks]
+        keys = [{**common, "k": k, "seed": seed} for k, seed in tasks]
+    rows, n_hits = _map_cached(
+        grid.row,
+        tasks,
+        keys,
+        store,
+        "select_k",
+        n_jobs,
+        encode=lambda row: pd.DataFrame([row]),
+        decode=lambda table: table.to_dict("records")[0],
+    )
+    if n_hits:
+        logger.info("select_k: %d of %d fits from the cache", n_hits, len(tasks))
     cols = ["k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]
     cols += ["n_train", "n_test"] + (["c_uci"] if "c_uci" in measures else [])
     return (
@@ -2137,38 +2162,28 @@ def topic_stability(
         raise ValueError(f"threshold: must be in [0, 1], got {threshold}")
     models = [_make_model(method, n_topics, s, model_kwargs) for s in seed_list]  # validates
     _check_k_vs_docs(n_topics, dtm)
-    from .parallel import map_documents
-
     _warn_empty(dtm.doc_ids, _row_lengths(dtm.matrix.tocsr()))  # once, not once per run
     fit = functools.partial(_fit_quietly, dtm=dtm)
     if reference is not None:
         _check_reference(reference, models[0], dtm)
     store = _fit_store(cache)
-    runs: dict[int, Any] = {} if reference is None else {0: reference}
-    keys: dict[int, dict[str, Any]] = {}
+    keys: list[dict[str, Any] | None] = [None] * len(models)  # the reference is never cached
     if store is not None:
-        matrix_key = _dtm_key(dtm)
+        matrix_key, libraries = _dtm_key(dtm), _library_versions()
         for i, m in enumerate(models[1:], start=1):
             keys[i] = {
                 "dtm": matrix_key,
                 "class": type(m).__name__,
                 "config": _stamp_config(m),
-                "libraries": _library_versions(),
+                "libraries": libraries,
             }
-            hit = store.get("topic_run", keys[i])
-            if hit is not None:
-                runs[i] = _stored_run(hit)
-        n_hits = len(runs) - (reference is not None)
-        if n_hits:
-            logger.info("topic_stability: %d runs from the cache", n_hits)
-    todo = [i for i in range(len(models)) if i not in runs]
-    fresh = map_documents(fit, [models[i] for i in todo], n_jobs=n_jobs, chunksize=1)
-    for i, m in zip(todo, fresh, strict=True):
-        runs[i] = m
-        table = _run_table(m) if (store is not None and i > 0) else None
-        if table is not None:
-            _store_fit(store, "topic_run", keys[i], table)
-    fitted = [runs[i] for i in range(len(models))]
+    first = 0 if reference is None else 1
+    runs, n_hits = _map_cached(
+        fit, models[first:], keys[first:], store, "topic_run", n_jobs, _run_table, _stored_run
+    )
+    if n_hits:
+        logger.info("topic_stability: %d runs from the cache", n_hits)
+    fitted = runs if reference is None else [reference, *runs]
     ref = fitted[0]
     parts = []
     for s, m in zip(seed_list[1:], fitted[1:], strict=True):

@@ -23,9 +23,10 @@ Peers (same input, same process count, same subprocess setup):
 * the streamed corpus build (``build_corpus_to``, which also writes the corpus files) vs the
   in-memory ``build_corpus``, time and peak RSS;
 * ``find_duplicates`` vs computing the character shingles alone;
-* ``LdaTopicModel`` (gensim) vs scikit-learn's online ``LatentDirichletAllocation`` with the
-  same number of topics, passes = ``max_iter``, E-step iterations, batch size (and tomotopy
-  when importable);
+* ``LdaTopicModel`` (gensim's training with textkit's vectorised E-step) vs plain gensim
+  ``LdaModel`` with the same settings, and vs scikit-learn's online
+  ``LatentDirichletAllocation`` with the same number of topics, passes = ``max_iter``, E-step
+  iterations, batch size (and tomotopy when importable);
 * ``cooccurrence`` vs a ``collections.Counter`` over the node pairs of every sentence (the
   counts are checked to be equal).
 
@@ -445,10 +446,18 @@ def task_vectorize(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     }
 
 
-def task_lda_textkit(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
+def _paragraph_dtm(work: Path):
+    """Terms per paragraph (the unit of notebook 03): short documents, many of them."""
+    from textkit.vectorize import vectorize
+
+    units = _units(work)
+    units = units.assign(paragraph=units["doc_id"] + "/" + units["para_id"].astype(str))
+    return vectorize(units, min_df=2, max_df=0.5, group_by="paragraph")
+
+
+def _lda_textkit(dtm, repeat: int) -> dict:
     from textkit.topics import LdaTopicModel
 
-    dtm = _dtm(work)
     secs, _ = _timed(
         lambda: LdaTopicModel(
             n_topics=N_TOPICS,
@@ -460,6 +469,52 @@ def task_lda_textkit(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
         repeat,
     )
     return {"seconds": secs, "docs": dtm.shape[0], "terms": dtm.shape[1]}
+
+
+def _lda_gensim(dtm, repeat: int) -> dict:
+    """Plain gensim ``LdaModel`` with LdaTopicModel's settings: its own per-document E-step."""
+    import numpy as np
+    from gensim.models import LdaModel
+
+    from textkit.topics import _bow, _dictionary
+
+    matrix = dtm.matrix.tocsr()
+    corpus, id2word = _bow(matrix), _dictionary(dtm.vocabulary, matrix)
+
+    def fit() -> None:
+        model = LdaModel(
+            corpus=None,
+            id2word=id2word,
+            num_topics=N_TOPICS,
+            chunksize=LDA_BATCH,
+            passes=LDA_PASSES,
+            iterations=LDA_ITERATIONS,
+            eval_every=None,
+            minimum_probability=0.0,
+            random_state=0,
+            dtype=np.float64,
+            update_every=1,
+        )
+        model.update(corpus)
+
+    secs, _ = _timed(fit, repeat)
+    return {"seconds": secs, "docs": dtm.shape[0], "terms": dtm.shape[1]}
+
+
+def task_lda_textkit(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
+    return _lda_textkit(_dtm(work), repeat)
+
+
+def task_lda_gensim(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
+    return _lda_gensim(_dtm(work), repeat)
+
+
+def task_lda_par_textkit(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
+    return _lda_textkit(_paragraph_dtm(work), repeat)
+
+
+def task_lda_par_gensim(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
+    return _lda_gensim(_paragraph_dtm(work), repeat)
 
 
 def task_lda_sklearn(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
@@ -620,6 +675,9 @@ TASKS: dict[str, Callable[..., dict]] = {
     "dedup": task_dedup,
     "vectorize": task_vectorize,
     "lda_textkit": task_lda_textkit,
+    "lda_gensim": task_lda_gensim,
+    "lda_par_textkit": task_lda_par_textkit,
+    "lda_par_gensim": task_lda_par_gensim,
     "lda_sklearn": task_lda_sklearn,
     "lda_stream": task_lda_stream,
     "lda_tomotopy": task_lda_tomotopy,
@@ -859,6 +917,17 @@ def main(argv: list[str] | None = None) -> int:
             "docs",
             "lda_sklearn",
             "vs sklearn",
+            "",
+        ),
+        ("lda_gensim", "peer: gensim LdaModel, same settings", "docs", None, None, ""),
+        ("lda_textkit", "LdaTopicModel, articles", "docs", "lda_gensim", "vs gensim", ""),
+        ("lda_par_gensim", "peer: gensim LdaModel, paragraphs", "docs", None, None, ""),
+        (
+            "lda_par_textkit",
+            "LdaTopicModel, paragraphs",
+            "docs",
+            "lda_par_gensim",
+            "vs gensim",
             "",
         ),
         (

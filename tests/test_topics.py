@@ -269,6 +269,108 @@ def test_empty_documents_are_reported(dtm):
     np.testing.assert_allclose(nmf.doc_topic_.loc["empty#01"], 1 / 3)
 
 
+def _gensim_lda(dtm, n_topics=4, **kw):
+    """A gensim LdaModel set up as textkit sets it up, not yet trained."""
+    from gensim.models import LdaModel
+
+    return LdaModel(
+        corpus=None,
+        id2word=T._dictionary(dtm.vocabulary, dtm.matrix.tocsr()),
+        num_topics=n_topics,
+        random_state=7,
+        eval_every=None,
+        dtype=np.float64,
+        **kw,
+    )
+
+
+def _with_empty_and_long_rows(matrix):
+    """The matrix with an empty document first, one in the middle, and a long one (the sum
+    of 200 paragraphs: enough cells to take gensim's own per-document loop)."""
+    empty = sp.csr_matrix((1, matrix.shape[1]), dtype=matrix.dtype)
+    long = sp.csr_matrix(matrix[:200].sum(axis=0))
+    half = matrix.shape[0] // 2
+    out = sp.vstack([empty, matrix[:half], empty, long, matrix[half:]]).tocsr()
+    out.sort_indices()
+    return out
+
+
+@pytest.mark.parametrize("iterations", [3, 100])
+def test_vectorised_estep_equals_gensim_inference(dtm, iterations, monkeypatch):
+    """Same gamma, same sufficient statistics, same use of the random stream as gensim."""
+    from gensim import utils
+
+    from textkit import _estep
+    from textkit._estep import batched_inference
+
+    # iterations=3: most documents run out of rounds; 100: they converge
+    model = T.LdaTopicModel(4, random_state=2, passes=2, iterations=iterations).fit(dtm).model_
+    matrix = _with_empty_and_long_rows(T._sorted_csr(dtm.matrix))
+    n_cells = np.diff(matrix.indptr)
+    assert n_cells.max() * 4 >= _estep.LONG_DOCUMENT > np.sort(n_cells)[-2] * 4
+    bow = T._bow(matrix)
+    model.random_state = utils.get_random_state(11)
+    gamma, sstats = type(model).inference(model, bow, collect_sstats=True)
+    after = model.random_state.random_sample()
+    model.random_state = utils.get_random_state(11)
+    gamma_v, sstats_v = batched_inference(model, bow, collect_sstats=True)
+    assert model.random_state.random_sample() == after
+    np.testing.assert_allclose(gamma_v, gamma, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(sstats_v, sstats, rtol=1e-9, atol=1e-300)
+    np.testing.assert_allclose(gamma_v[0], model.alpha)  # an empty document keeps the prior
+    model.random_state = utils.get_random_state(11)
+    gamma_m, _ = batched_inference(model, None, matrix=matrix)  # the matrix path: the same
+    np.testing.assert_array_equal(gamma_m, gamma_v)
+    long = int(np.argmax(n_cells))  # gensim's own loop: bit for bit
+    np.testing.assert_array_equal(gamma_v[long], gamma[long])
+    monkeypatch.setattr(_estep, "BLOCK_CELLS", 300)  # many blocks: nothing changes
+    model.random_state = utils.get_random_state(11)
+    gamma_b, sstats_b = batched_inference(model, bow, collect_sstats=True)
+    np.testing.assert_array_equal(gamma_b, gamma_v)
+    np.testing.assert_array_equal(sstats_b, sstats_v)
+
+
+def test_training_with_the_vectorised_estep_equals_gensim_training(dtm):
+    from textkit._estep import vectorised_estep
+
+    matrix = T._sorted_csr(dtm.matrix)
+    plain, fast = _gensim_lda(dtm, passes=4), _gensim_lda(dtm, passes=4)
+    plain.update(T._bow(matrix))
+    corpus = T._bow(matrix)
+    with vectorised_estep(fast, corpus, matrix):
+        fast.update(corpus)
+    assert "inference" not in vars(fast)  # a plain gensim model again (and saved as one)
+    np.testing.assert_allclose(fast.get_topics(), plain.get_topics(), rtol=1e-8, atol=0)
+    with pytest.raises(RuntimeError), vectorised_estep(fast, corpus, matrix):
+        raise RuntimeError("stop")
+    assert "inference" not in vars(fast)
+
+
+def test_vectorised_estep_reads_known_chunks_from_the_matrix(dtm):
+    """A chunk cut from the corpus is sliced from the matrix; any other chunk is converted."""
+    from gensim import utils
+
+    from textkit._estep import vectorised_estep
+
+    matrix = T._sorted_csr(dtm.matrix)
+    model = _gensim_lda(dtm)
+    corpus = T._bow(matrix)
+    copies = [list(doc) for doc in corpus[40:90]]  # equal content, other objects
+    with vectorised_estep(model, corpus, matrix):
+        model.random_state = utils.get_random_state(5)
+        known, _ = model.inference(corpus[40:90])
+        model.random_state = utils.get_random_state(5)
+        converted, _ = model.inference(copies)
+        model.random_state = utils.get_random_state(5)
+        shifted, _ = model.inference([corpus[41], *corpus[41:90]])  # not a run of the corpus
+    np.testing.assert_array_equal(known, converted)
+    assert not np.array_equal(shifted, known)
+    with pytest.raises(ValueError, match="differ in length"), vectorised_estep(
+        model, corpus[:-1], matrix
+    ):
+        pass
+
+
 def test_bad_settings_raise_before_work(dtm):
     with pytest.raises(ValueError, match="n_topics"):
         T.LdaTopicModel(0)

@@ -951,6 +951,7 @@ def fit_lda_streaming(corpus: UnitsBowCorpus, config: Any) -> Any:
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
+    from textkit._estep import vectorised_estep
     from textkit.topics import LdaConfig
 
     if not isinstance(corpus, UnitsBowCorpus):
@@ -984,7 +985,8 @@ def fit_lda_streaming(corpus: UnitsBowCorpus, config: Any) -> Any:
         dtype=np.float64,
         update_every=1,
     )
-    model.update(corpus)
+    with vectorised_estep(model):  # gensim's E-step, vectorised (see textkit._estep)
+        model.update(corpus)
     logger.info(
         "streamed LDA: %d topics, %d documents, %d terms",
         config.n_topics,

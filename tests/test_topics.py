@@ -49,27 +49,8 @@ def _documents() -> pd.DataFrame:
     """Documents table of the seed corpus from the corpus stage (duplicates left out)."""
     from textkit.corpus import build_corpus
 
-    try:
-        docs = build_corpus(RAW).documents
-    except ImportError:
-        # TEMPORARY while textkit.annotate / textkit.dedup are being written: the same
-        # ingest -> split -> clean steps build_corpus runs, without dedup and annotation.
-        import dataclasses
-
-        from textkit.clean import clean_documents
-        from textkit.corpus import CorpusConfig
-        from textkit.ingest import read_pages
-        from textkit.split import split_pages
-
-        cfg = CorpusConfig()
-        pages = read_pages(RAW, cfg.ingest)
-        raw = split_pages(pages, dataclasses.replace(cfg.split, clean=cfg.clean))
-        docs = clean_documents(raw, cfg.clean)
-    keep = pd.Series(True, index=docs.index)
-    if "status" in docs.columns:
-        keep &= docs["status"] != "quarantined"
-    if "is_duplicate" in docs.columns:
-        keep &= ~docs["is_duplicate"].fillna(False).astype(bool)
+    docs = build_corpus(RAW).documents
+    keep = (docs["status"] != "quarantined") & ~docs["is_duplicate"].astype(bool)
     return docs[keep].reset_index(drop=True)
 
 

@@ -13,11 +13,12 @@ Models
     gensim's updates, random start and stopping rule, equal to gensim's own E-step to
     rounding; 1.6-5.7x faster on paragraphs, as fast on articles), and the saved model is a
     plain gensim model. ``multicore=True`` switches to :class:`~gensim.models.LdaMulticore`,
-    a faster option whose results depend on worker scheduling and are **not reproducible**. :class:`NmfTopicModel` wraps scikit-learn's
-    :class:`~sklearn.decomposition.NMF` on tf-idf weights. :class:`SeededLdaTopicModel` adds
-    seeded frame topics (keyATM / seededlda style): seed words, by default the ``stability`` and
-    ``service_law`` terms of the frame lexicon, get a larger Dirichlet prior (``eta``) in their
-    own topic, next to ``n_topics`` free topics. All follow scikit-learn conventions: parameters
+    a faster option whose results depend on worker scheduling and are **not reproducible**.
+    :class:`NmfTopicModel` wraps scikit-learn's :class:`~sklearn.decomposition.NMF` on tf-idf
+    weights. :class:`SeededLdaTopicModel` adds seeded frame topics (keyATM / seededlda
+    style): seed words, by default the ``stability`` and ``service_law`` terms of the frame
+    lexicon, get a larger Dirichlet prior (``eta``) in their own topic, next to ``n_topics``
+    free topics. All follow scikit-learn conventions: parameters
     in ``__init__`` (validated there), ``fit(dtm)`` returns the model, fitted attributes end in
     ``_`` (``doc_topic_``, ``topic_term_``, ``empty_docs_``, ...), ``transform(dtm)`` gives the
     topic shares of new documents.

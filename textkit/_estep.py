@@ -8,8 +8,8 @@ process).
 
 :func:`batched_inference` runs the same updates (Hoffman, Blei and Bach's online variational
 Bayes, as gensim implements it) for all short documents of the chunk at once, on a sparse
-document-term matrix (in blocks of at most :data:`BLOCK_CELLS` cells, so memory stays
-bounded); documents of at least :data:`LONG_DOCUMENT` cells x topics run through gensim's
+document-term matrix (in blocks of at most :data:`BLOCK_SIZE` cells x topics, so memory
+stays bounded); documents of at least :data:`LONG_DOCUMENT` cells x topics run through gensim's
 loop itself, whose dense products are faster there. Either way:
 
 * the same random start: ``gamma`` drawn from the model's ``random_state`` with gensim's
@@ -23,15 +23,19 @@ loop itself, whose dense products are faster there. Either way:
   times ``expElogbeta``.
 
 For short documents only the order of floating-point additions differs (batched sums
-instead of dense dots), so results equal gensim's to rounding (tested to 1e-9 relative), not
-bit for bit; long documents are bit for bit. Measured against plain gensim on the same
+instead of dense dots), so with ``float64`` models (textkit's) results equal gensim's to
+rounding (tested to 1e-9 relative), not bit for bit; long documents are bit for bit. With
+``float32`` the rounding can flip a document's stopping test, and results differ from
+gensim's by up to about 1e-3. Documents are expected to list each term once, as gensim's
+``Dictionary.doc2bow`` and textkit's matrices do: for a repeated term id gensim's
+sufficient statistics keep only the last repeat, the batched ones add them all. Measured against plain gensim on the same
 matrix: 3.3-4.5x per inference pass on the seed paragraphs, 1.6x on 10 MB of paragraphs
 at K = 20, and the same speed on whole articles (``benchmarks/run.py``).
 
 :func:`vectorised_estep` installs it on one model for the duration of a ``with`` block, so
-gensim's own training loop (``update``: chunks, M-step, alpha optimisation) and
-``log_perplexity`` run unchanged around it; the instance attribute is removed afterwards, so
-a saved model is a plain gensim ``LdaModel``.
+gensim's own training loop (``update``: chunks, M-step, alpha optimisation) runs unchanged
+around it; the instance attribute is removed afterwards, so a saved model is a plain gensim
+``LdaModel``.
 """
 
 from __future__ import annotations
@@ -49,9 +53,9 @@ import scipy.sparse as sp
 #: per-document loop: its dense BLAS products beat the batched arrays on long documents.
 #: Measured crossover on synthetic chunks: about 2,000 at K = 8, 1,200 at K = 20.
 LONG_DOCUMENT = 1_500
-#: Short documents are iterated together in blocks of at most this many cells, which bounds
-#: the working arrays (topics x cells float64) at about 16 MB each for K = 20.
-BLOCK_CELLS = 100_000
+#: Short documents are iterated together in blocks of at most this many cells x topics,
+#: which bounds each working array (topics x cells, float64) at 16 MB whatever K is.
+BLOCK_SIZE = 2_000_000
 
 
 def chunk_matrix(
@@ -96,6 +100,7 @@ def batched_inference(
 
     dtype = model.dtype
     if matrix is None:
+        chunk = chunk if isinstance(chunk, Sequence) else list(chunk)
         matrix = chunk_matrix(chunk, model.num_terms, dtype)
     n_docs = matrix.shape[0]
     n_topics = model.num_topics
@@ -124,7 +129,7 @@ def batched_inference(
         gamma[empty] = alpha
         exp_theta[empty] = np.exp(dirichlet_expectation(gamma[empty]))
     short = ~long & ~empty
-    for lo, hi in _blocks(indptr, BLOCK_CELLS):
+    for lo, hi in _blocks(indptr, max(1, BLOCK_SIZE // n_topics)):
         docs = lo + np.flatnonzero(short[lo:hi])
         if len(docs):
             _iterate(model, alpha, docs, indptr, cols, counts, gamma, exp_theta, phinorm, epsilon)
@@ -239,46 +244,27 @@ class _WorkingSet:
 
 
 @contextmanager
-def vectorised_estep(
-    model: Any, corpus: Sequence | None = None, matrix: sp.csr_matrix | None = None
-) -> Iterator[Any]:
+def vectorised_estep(model: Any) -> Iterator[Any]:
     """Run ``model``'s E-step with :func:`batched_inference` inside the block.
 
-    Parameters
-    ----------
-    model : gensim.models.LdaModel
-    corpus : list of list of (int, float), optional
-        The bag-of-words list handed to gensim inside the block, and
-    matrix : scipy.sparse.csr_matrix, optional
-        the same documents as a matrix. gensim cuts ``corpus`` into chunks that hold the
-        same document objects; a chunk recognised as a run of ``corpus`` is read from
-        ``matrix`` by row slice instead of being converted again.
+    Installs an ``inference`` method on this one model (gensim's ``update`` calls it for
+    every mini-batch) and restores what was there before on the way out, exceptions
+    included. Only for training: gensim's ``bound`` / ``log_perplexity`` infer one document
+    per call, where gensim's own loop is faster, so leave them outside the block.
     """
-    position: dict[int, int] = {}
-    if corpus is not None and matrix is not None:
-        if len(corpus) != matrix.shape[0]:
-            raise ValueError("vectorised_estep: corpus and matrix differ in length")
-        position = {id(doc): i for i, doc in enumerate(corpus)}
+    before = vars(model).get("inference", _MISSING)
 
     def inference(self: Any, chunk: Any, collect_sstats: bool = False):
-        chunk = chunk if isinstance(chunk, list) else list(chunk)
-        rows = None
-        if chunk and position:
-            start = position.get(id(chunk[0]))
-            stop = None if start is None else start + len(chunk)
-            if (
-                stop is not None
-                and stop <= len(corpus)
-                and all(
-                    a is b
-                    for a, b in zip(chunk, itertools.islice(corpus, start, stop), strict=True)
-                )
-            ):
-                rows = matrix[start:stop]
-        return batched_inference(self, chunk, collect_sstats, matrix=rows)
+        return batched_inference(self, chunk, collect_sstats)
 
     model.inference = types.MethodType(inference, model)
     try:
         yield model
     finally:
-        del model.inference
+        if before is _MISSING:
+            vars(model).pop("inference", None)
+        else:
+            model.inference = before
+
+
+_MISSING = object()

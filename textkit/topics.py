@@ -964,7 +964,7 @@ class LdaTopicModel(_TopicModelBase):
             corpus_ = common.pop("corpus")
             model = LdaModel(corpus=None, update_every=1, **common)
             self._init_state(model, dtm)
-            with vectorised_estep(model, corpus_, matrix):
+            with vectorised_estep(model):
                 model.update(corpus_)
         _no_lifecycle_log(model)
         self.model_ = model
@@ -1035,9 +1035,7 @@ class LdaTopicModel(_TopicModelBase):
         if matrix.sum() <= 0:
             raise ValueError("dtm: held-out documents contain no known tokens")
         self.model_.random_state = utils.get_random_state(self.config.random_state)
-        bow = _bow(matrix)
-        with vectorised_estep(self.model_, bow, _sorted_csr(matrix)):
-            return float(self.model_.log_perplexity(bow))
+        return float(self.model_.log_perplexity(_bow(matrix)))
 
 
 class SeededLdaTopicModel(LdaTopicModel):

@@ -169,8 +169,7 @@ def _iterate(model, alpha, docs, indptr, cols, counts, gamma, exp_theta, phinorm
         weighted = work.beta * (work.counts / work.phinorm)
         new_gamma = alpha + work.exp_theta * np.add.reduceat(weighted, work.starts, axis=1).T
         new_exp = np.exp(dirichlet_expectation(new_gamma))
-        per_cell = np.repeat(np.ascontiguousarray(new_exp.T), work.lengths, axis=1)
-        work.phinorm = np.einsum("kn,kn->n", per_cell, work.beta) + epsilon
+        work.phinorm = _phinorm(new_exp, work.lengths, work.beta, epsilon)
         change = np.abs(new_gamma - work.gamma).mean(axis=1)
         work.gamma, work.exp_theta = new_gamma, new_exp
         done = alive & (change < model.gamma_threshold)
@@ -181,6 +180,23 @@ def _iterate(model, alpha, docs, indptr, cols, counts, gamma, exp_theta, phinorm
                 work = work.compact(alive)
                 alive = np.ones(len(work.docs), dtype=bool)
     work.store(alive, gamma, exp_theta, phinorm)  # out of rounds
+
+
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each document's run of cells starts, for runs of ``lengths`` laid end to end."""
+    out = np.zeros(len(lengths), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=out[1:])
+    return out
+
+
+def _phinorm(exp_theta: np.ndarray, lengths: np.ndarray, beta: np.ndarray, epsilon: float):
+    """``sum_k expElogtheta[d, k] * expElogbeta[k, w] + eps`` for every cell (d, w).
+
+    ``exp_theta`` is documents x topics, ``beta`` topics x cells with each document's
+    ``lengths`` cells in a run.
+    """
+    per_cell = np.repeat(np.ascontiguousarray(exp_theta.T), lengths, axis=1)
+    return np.einsum("kn,kn->n", per_cell, beta) + epsilon
 
 
 def _one_document(model, alpha, gamma_d, exp_theta_d, exp_beta_d, counts_d, epsilon):
@@ -204,20 +220,17 @@ class _WorkingSet:
     def __init__(self, docs, indptr, cols, gamma, exp_theta, counts, exp_beta, epsilon):
         lengths = indptr[docs + 1] - indptr[docs]
         # the cells of ``docs``: each document's run of positions, concatenated
-        offsets = np.zeros(len(docs), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=offsets[1:])
-        cells = np.arange(int(lengths.sum())) + np.repeat(indptr[docs] - offsets, lengths)
+        shift = np.repeat(indptr[docs] - _starts(lengths), lengths)
+        cells = np.arange(int(lengths.sum())) + shift
         beta = exp_beta[:, cols[cells]]  # topics x cells: expElogbeta of each cell's term
-        per_cell = np.repeat(np.ascontiguousarray(exp_theta[docs].T), lengths, axis=1)
-        phinorm = np.einsum("kn,kn->n", per_cell, beta) + epsilon
+        phinorm = _phinorm(exp_theta[docs], lengths, beta, epsilon)
         self._set(docs, lengths, cells, gamma[docs], exp_theta[docs], phinorm, counts[cells], beta)
 
     def _set(self, docs, lengths, cells, gamma, exp_theta, phinorm, counts, beta) -> None:
         self.docs, self.lengths, self.cells = docs, lengths, cells
         self.gamma, self.exp_theta, self.phinorm = gamma, exp_theta, phinorm
         self.counts, self.beta = counts, beta
-        self.starts = np.zeros(len(docs), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=self.starts[1:])
+        self.starts = _starts(lengths)
 
     def store(self, which, gamma, exp_theta, phinorm) -> None:
         """Write the state of the working documents ``which`` back to the chunk's arrays."""

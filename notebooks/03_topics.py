@@ -61,7 +61,7 @@ NOTEBOOK = "03_topics"
 RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
 FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
 TOPICS = stage_config(topics.TopicConfig, cfg, "topics")
-OUT_DIR = cfg.resolve(TOPICS.out_dir)
+OUT_DIR = cfg.output(TOPICS.out_dir)
 MODEL = TOPICS.model_kwargs()  # passes, iterations, alpha: the same for every fit below
 TOPICS
 

@@ -50,7 +50,7 @@ NOTEBOOK = "04_networks"
 RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
 FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
 COOC, NET = network_config(cfg)  # the [cooc] table: counting, then pruning and analyses
-OUT_DIR = cfg.resolve(NET.out_dir)
+OUT_DIR = cfg.output(NET.out_dir)
 GROUPS = ("stability", "service_law")
 {"cooc": COOC.as_dict(), "network": NET.as_dict()}
 

@@ -5,12 +5,20 @@ temporary file in the target directory and moved into place with
 :func:`os.replace`, so an interrupted run never leaves a partial file that later
 looks valid. Tables are written with sorted, stable settings so that the same
 input gives byte-identical files.
+
+The precision contract (:mod:`textkit._precision`) lives here too: tables and JSON are
+written with floats rounded to ``SIG_DIGITS`` significant digits unless a caller asks for
+full precision (``digits=None``: caches, and corpus tables whose floats are exact), and a
+file whose new content agrees with what is already on disk at that precision is left as it
+is (``keep_equivalent``), so a rerun on a machine whose last float digits differ leaves the
+committed outputs untouched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -18,6 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from ._precision import SIG_DIGITS, frames_agree, round_floats, round_frame, texts_agree
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "atomic_write",
@@ -30,6 +42,7 @@ __all__ = [
     "sha256_bytes",
     "sha256_text",
     "sha256_file",
+    "agrees_with_file",
 ]
 
 
@@ -62,7 +75,12 @@ def sha256_file(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Path:
+def atomic_write(
+    path: str | os.PathLike,
+    writer: Callable[[Path], None],
+    *,
+    keep_equivalent: bool = False,
+) -> Path:
     """Call ``writer(tmp_path)`` and move the result to ``path`` atomically.
 
     Parameters
@@ -73,6 +91,10 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
         Receives a temporary path in the same directory and must write the
         complete file there. If it raises, the temporary file is removed and
         ``path`` is left untouched.
+    keep_equivalent : bool
+        When ``path`` exists and the new file agrees with it (identical bytes, or equal at
+        the stated precision for tables and text: :func:`agrees_with_file`), the existing
+        file is kept untouched and the new one discarded. Identical bytes are always kept.
 
     Returns
     -------
@@ -86,15 +108,66 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], None]) -> Pat
     tmp_path = Path(tmp)
     try:
         writer(tmp_path)
-        with open(tmp_path, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; outputs are for everyone to read
-        os.replace(tmp_path, path)
+        if path.is_file() and agrees_with_file(path, tmp_path, tolerant=keep_equivalent):
+            tmp_path.unlink()
+            logger.debug("%s: unchanged at the stated precision, kept", path)
+        else:
+            with open(tmp_path, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; outputs are for everyone
+            os.replace(tmp_path, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     _log_write(path)
     return path
+
+
+#: Files larger than this are compared byte for byte only (the tolerant comparison reads
+#: both files whole).
+_TOLERANT_MAX_BYTES = 64 << 20
+
+#: Suffixes compared as text at the stated precision.
+_TEXT_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".json", ".md", ".txt", ".gexf", ".graphml", ".ipynb", ".html", ".svg"}
+)
+
+
+def agrees_with_file(existing: str | os.PathLike, new: str | os.PathLike, *, tolerant=True) -> bool:
+    """True when ``new`` may stand for ``existing``: same bytes, or (``tolerant``) equal at
+    the stated precision (:func:`textkit._precision.texts_agree` for text files,
+    :func:`textkit._precision.frames_agree` for Parquet).
+
+    Parameters
+    ----------
+    existing, new : path-like
+        Two files of the same kind.
+    tolerant : bool
+        Compare at the stated precision; ``False`` compares bytes only.
+
+    Returns
+    -------
+    bool
+    """
+    existing, new = Path(existing), Path(new)
+    size = existing.stat().st_size
+    new_size = new.stat().st_size
+    if size == new_size and sha256_file(existing) == sha256_file(new):
+        return True
+    if not tolerant or max(size, new_size) > _TOLERANT_MAX_BYTES:
+        return False
+    suffix = existing.suffix.lower()
+    try:
+        if suffix in _TEXT_SUFFIXES:
+            a = existing.read_text(encoding="utf-8")
+            b = new.read_text(encoding="utf-8")
+            return texts_agree(a, b) is None
+        if suffix == ".parquet":
+            a_df, b_df = pd.read_parquet(existing), pd.read_parquet(new)
+            return a_df.dtypes.equals(b_df.dtypes) and frames_agree(a_df, b_df) is None
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return False
 
 
 #: When set, every file written is appended (absolute path, one per line) to this file:
@@ -109,14 +182,18 @@ def _log_write(path: Path) -> None:
             fh.write(f"{path.resolve()}\n")
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Atomically write ``data`` to ``path``."""
-    return atomic_write(path, lambda p: p.write_bytes(data))
+def write_bytes(path: str | os.PathLike, data: bytes, *, keep_equivalent: bool = False) -> Path:
+    """Atomically write ``data`` to ``path`` (an identical existing file is left as it is)."""
+    return atomic_write(path, lambda p: p.write_bytes(data), keep_equivalent=keep_equivalent)
 
 
-def write_text(path: str | os.PathLike, text: str) -> Path:
-    """Atomically write ``text`` as UTF-8 with ``\\n`` line endings."""
-    return write_bytes(path, text.encode("utf-8"))
+def write_text(path: str | os.PathLike, text: str, *, keep_equivalent: bool = True) -> Path:
+    """Atomically write ``text`` as UTF-8 with ``\\n`` line endings.
+
+    An existing file that agrees with ``text`` at the stated precision is kept
+    (``keep_equivalent``; see :func:`atomic_write`).
+    """
+    return write_bytes(path, text.encode("utf-8"), keep_equivalent=keep_equivalent)
 
 
 def _json_default(obj: Any) -> Any:
@@ -129,22 +206,50 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
 
 
-def dumps_json(obj: Any) -> str:
-    """Deterministic JSON: sorted keys, two-space indent, UTF-8 characters kept."""
+def dumps_json(obj: Any, *, digits: int | None = None) -> str:
+    """Deterministic JSON: sorted keys, two-space indent, UTF-8 characters kept.
+
+    ``digits`` rounds every float to that many significant digits first.
+    """
+    if digits is not None:
+        obj = round_floats(json.loads(json.dumps(obj, default=_json_default)), digits)
     return (
         json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=_json_default) + "\n"
     )
 
 
-def write_json(path: str | os.PathLike, obj: Any) -> Path:
-    """Atomically write ``obj`` as deterministic JSON (see :func:`dumps_json`)."""
-    return write_text(path, dumps_json(obj))
+def write_json(
+    path: str | os.PathLike,
+    obj: Any,
+    *,
+    digits: int | None = SIG_DIGITS,
+    keep_equivalent: bool = True,
+) -> Path:
+    """Atomically write ``obj`` as deterministic JSON (see :func:`dumps_json`).
+
+    Floats are rounded to ``digits`` significant digits (``None``: full precision, for
+    caches); an existing file that agrees at that precision is kept.
+    """
+    return write_text(path, dumps_json(obj, digits=digits), keep_equivalent=keep_equivalent)
 
 
-def write_csv(path: str | os.PathLike, df: pd.DataFrame) -> Path:
-    """Atomically write ``df`` as UTF-8 CSV without the index, ``\\n`` line endings."""
+def write_csv(
+    path: str | os.PathLike,
+    df: pd.DataFrame,
+    *,
+    digits: int | None = SIG_DIGITS,
+    keep_equivalent: bool = True,
+) -> Path:
+    """Atomically write ``df`` as UTF-8 CSV without the index, ``\\n`` line endings.
+
+    Float columns are rounded to ``digits`` significant digits (``None``: full precision);
+    an existing file that agrees with the new table at that precision is kept as it is.
+    """
+    table = round_frame(df, digits) if digits is not None else df
     return atomic_write(
-        path, lambda p: df.to_csv(p, index=False, encoding="utf-8", lineterminator="\n")
+        path,
+        lambda p: table.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"),
+        keep_equivalent=keep_equivalent,
     )
 
 
@@ -176,6 +281,21 @@ def write_table(path: str | os.PathLike, df: pd.DataFrame) -> Path:
     raise ValueError(f"{path}: write_table writes .csv or .parquet, not {suffix or 'no suffix'!r}")
 
 
-def write_parquet(path: str | os.PathLike, df: pd.DataFrame) -> Path:
-    """Atomically write ``df`` as Parquet (pyarrow, no index, zstd-free defaults)."""
-    return atomic_write(path, lambda p: df.to_parquet(p, index=False, engine="pyarrow"))
+def write_parquet(
+    path: str | os.PathLike,
+    df: pd.DataFrame,
+    *,
+    digits: int | None = SIG_DIGITS,
+    keep_equivalent: bool = True,
+) -> Path:
+    """Atomically write ``df`` as Parquet (pyarrow, no index, zstd-free defaults).
+
+    Float columns are rounded to ``digits`` significant digits (``None``: full precision);
+    an existing file that agrees with the new table at that precision is kept as it is.
+    """
+    table = round_frame(df, digits) if digits is not None else df
+    return atomic_write(
+        path,
+        lambda p: table.to_parquet(p, index=False, engine="pyarrow"),
+        keep_equivalent=keep_equivalent,
+    )

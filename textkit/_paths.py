@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "cache_dir"]
+__all__ = ["project_root", "cache_dir", "output_root", "OUTPUT_ROOT_ENV", "source_commit"]
+
+#: Set by ``textkit reproduce`` / ``textkit verify`` while notebooks run: outputs (figures,
+#: results, executed notebooks) go under this staging folder instead of the project root.
+OUTPUT_ROOT_ENV = "TEXTKIT_OUTPUT_ROOT"
 
 _MARKERS = ("textkit.toml", "pyproject.toml")
 
@@ -35,3 +39,45 @@ def cache_dir(sub: str | None = None, root: str | os.PathLike | None = None) -> 
     path = base / sub if sub else base
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def output_root(root: str | os.PathLike | None = None) -> Path:
+    """Where outputs (``figures/``, ``results/``, executed notebooks) are written.
+
+    ``$TEXTKIT_OUTPUT_ROOT`` when a run stages its outputs (``textkit reproduce`` swaps the
+    staged folders in only when every notebook succeeded; ``textkit verify`` compares them
+    with the committed ones); otherwise the project root.
+    """
+    env = os.environ.get(OUTPUT_ROOT_ENV)
+    return Path(env) if env else Path(root or project_root())
+
+
+def source_commit(root: str | os.PathLike | None = None) -> str:
+    """The git commit the project's inputs are at, for figure provenance.
+
+    ``""`` outside a git checkout (or without git); the commit hash followed by ``+dirty``
+    when textkit's code, the notebooks' sources, ``textkit.toml`` or the raw corpus differ
+    from that commit.
+    """
+    import subprocess
+
+    root = Path(root or project_root()).resolve()
+
+    def git(*args: str) -> str:
+        run = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
+        )
+        return run.stdout.strip() if run.returncode == 0 else ""
+
+    try:
+        top = git("rev-parse", "--show-toplevel")
+        if not top or Path(top).resolve() != root:
+            return ""
+        commit = git("rev-parse", "HEAD")
+        if not commit:
+            return ""
+        inputs = ["textkit", "notebooks/*.py", "textkit.toml", "corpus/raw", "pyproject.toml"]
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", *inputs)
+        return commit + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return ""

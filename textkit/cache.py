@@ -339,6 +339,8 @@ class StageCache:
                 "rows": len(df),
                 "columns": [str(c) for c in df.columns],
             },
+            digits=None,
+            keep_equivalent=False,
         )
         return pq_path
 
@@ -536,6 +538,8 @@ class StageCache:
                 "order": list(result),
                 "parts": parts,
             },
+            digits=None,  # cached values come back exactly as computed
+            keep_equivalent=False,
         )
         # JSON parts come back as a hit would return them (tuples as lists, ...)
         return {

@@ -105,6 +105,18 @@ class ProjectConfig:
         p = Path(value)
         return p if p.is_absolute() else self.root / p
 
+    def output(self, value: str | os.PathLike) -> Path:
+        """Resolve an *output* path setting (``results/…``, ``figures``).
+
+        Relative paths go under :func:`textkit._paths.output_root`: the project root, or the
+        staging folder of a ``textkit reproduce`` / ``textkit verify`` run, which swaps the
+        outputs in only when every notebook succeeded.
+        """
+        from ._paths import output_root
+
+        p = Path(value)
+        return p if p.is_absolute() else output_root(self.root) / p
+
     @property
     def hash(self) -> str:
         """SHA-256 of the settings in canonical JSON (independent of formatting and order)."""

@@ -77,6 +77,7 @@ import scipy.sparse as sp
 from scipy.stats import chi2
 
 from ._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_json
+from ._precision import round_floats
 
 __all__ = [
     "UNITS",
@@ -1585,6 +1586,8 @@ def _plain(value: Any) -> Any:
 def _canonical(G: nx.Graph) -> nx.Graph:
     """A copy with sorted nodes, edges and attribute keys and plain attribute values.
 
+    Float attributes are rounded to the stated precision (:mod:`textkit._precision`).
+
     Attribute types are made uniform per attribute (int promoted to float when mixed), as
     the GEXF and GraphML writers declare one type per attribute.
     """
@@ -1614,7 +1617,8 @@ def _canonical(G: nx.Graph) -> nx.Graph:
             v = _plain(d[k])
             if v is None:
                 continue
-            res[k] = types[k](v) if types[k] is not str or not isinstance(v, str) else v
+            v = types[k](v) if types[k] is not str or not isinstance(v, str) else v
+            res[k] = round_floats(v)  # the stated precision (textkit._precision)
         return res
 
     node_types = kinds(G.nodes[n] for n in G.nodes)
@@ -1623,7 +1627,7 @@ def _canonical(G: nx.Graph) -> nx.Graph:
     for k in sorted(G.graph):
         v = _plain(G.graph[k])
         if v is not None:
-            H.graph[k] = v
+            H.graph[k] = round_floats(v)
     for n in sorted(G.nodes, key=str):
         H.add_node(str(n), **conv(G.nodes[n], node_types))
     for u, v in sorted((min(str(a), str(b)), max(str(a), str(b))) for a, b in G.edges):
@@ -1746,7 +1750,7 @@ def export_network(
     }
     paths: dict[str, Path] = {}
     for key, (fname, data) in blobs.items():
-        paths[key] = write_bytes(out / fname, data)
+        paths[key] = write_bytes(out / fname, data, keep_equivalent=True)
     paths["nodes"] = write_csv(out / f"{name}_nodes.csv", node_table(H))
     paths["edges"] = write_csv(out / f"{name}_edges.csv", edge_table(H))
     record = {

@@ -873,7 +873,7 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
     out = Path(out_dir)
     tables = [
         _write_documents_parquet(out / "documents.parquet", chunks),
-        _io.write_csv(out / "documents.csv", _csv_ready(docs)),
+        _io.write_csv(out / "documents.csv", _csv_ready(docs), digits=None, keep_equivalent=False),
     ]
     pages = build.pages.drop(columns=["text"], errors="ignore")
     return _write_rest(out, tables, pages, build.boilerplate, build.report)
@@ -925,15 +925,15 @@ def _write_rest(
     out: Path, tables: list[Path], pages: pd.DataFrame, boilerplate: pd.DataFrame, report: dict
 ) -> list[Path]:
     tables = tables + [
-        _io.write_csv(out / "pages.csv", _csv_ready(pages)),
-        _io.write_csv(out / "boilerplate.csv", _csv_ready(boilerplate)),
+        _io.write_csv(out / "pages.csv", _csv_ready(pages), digits=None, keep_equivalent=False),
+        _io.write_csv(out / "boilerplate.csv", _csv_ready(boilerplate), digits=None, keep_equivalent=False),
     ]
     # the report is written after the tables and records their hashes: a build interrupted
     # before it finished leaves tables that do not match the report, which load_corpus refuses
     report = {**report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
     return tables + [
-        _io.write_json(out / "corpus_report.json", report),
-        _io.write_text(out / "corpus_report.md", render_report_md(report)),
+        _io.write_json(out / "corpus_report.json", report, digits=None, keep_equivalent=False),
+        _io.write_text(out / "corpus_report.md", render_report_md(report), keep_equivalent=False),
     ]
 
 

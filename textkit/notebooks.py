@@ -91,6 +91,22 @@ def _check_outputs(nb, source: Path) -> None:
                 )
 
 
+def _target(source: Path) -> Path:
+    """Where the executed notebook goes: beside its source, or at the same place under the
+    output root while a run stages its outputs (see :func:`textkit._paths.output_root`)."""
+    from ._paths import OUTPUT_ROOT_ENV, output_root
+
+    target = source.with_suffix(".ipynb")
+    if not os.environ.get(OUTPUT_ROOT_ENV):
+        return target
+    root = project_root(source.parent.resolve())
+    try:
+        rel = target.resolve().relative_to(root)
+    except ValueError:
+        return target
+    return output_root(root) / rel
+
+
 def run_notebook(
     source: str | os.PathLike, *, timeout: int = 900, kernel_name: str = "python3"
 ) -> NotebookRun:
@@ -121,7 +137,7 @@ def run_notebook(
 
     source = Path(source)
     nb = jupytext.read(source)
-    target = source.with_suffix(".ipynb")
+    target = _target(source)
     env_before = os.environ.get("TEXTKIT_PROGRESS")
     os.environ["TEXTKIT_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in outputs
     try:

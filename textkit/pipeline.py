@@ -9,16 +9,20 @@ and deterministically, so a second run leaves ``git status`` clean.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
-from ._paths import cache_dir
+from ._paths import OUTPUT_ROOT_ENV, cache_dir, output_root
 from ._progress import progress
+from ._versions import library_versions
 from .cache import code_fingerprint
 from .config import ConfigError, ProjectConfig, corpus_hash, load_config
 
@@ -89,26 +93,8 @@ class ReproduceResult:
     reused: tuple[str, ...] = ()
 
 
-#: Libraries whose version can change a figure or table; part of every notebook's key.
-_KEY_PACKAGES = (
-    "gensim", "jieba", "matplotlib", "networkx", "numpy", "opencc", "pandas", "pyarrow",
-    "scikit-learn", "scipy", "seaborn", "datasketch", "mplfonts",
-)  # fmt: skip
-
 #: Folders (under the project root) whose files a notebook may write.
 _OUTPUT_DIRS = ("figures", "results", "notebooks")
-
-
-def _package_versions() -> dict[str, str]:
-    from importlib import metadata
-
-    out = {}
-    for name in _KEY_PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = ""
-    return out
 
 
 def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
@@ -133,7 +119,7 @@ def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
         "source": sha256_file(notebook),
         "provenance": prov.as_dict(),
         "textkit": code_hash,
-        "packages": _package_versions(),
+        "packages": library_versions(),
     }
     return sha256_text(json.dumps(material, sort_keys=True))
 
@@ -164,8 +150,15 @@ def _reusable(notebook: Path, key: str, root: Path) -> bool:
 
 
 def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, float]:
-    """Run one notebook and stamp the files its kernel wrote (see ``WRITE_LOG_ENV``)."""
+    """Run one notebook and stamp the files its kernel wrote (see ``WRITE_LOG_ENV``).
+
+    Outputs are written under :func:`textkit._paths.output_root` (the staging folder of the
+    run); the stamp records them relative to it, which is their place in the project once
+    the staged folders are swapped in.
+    """
     from .notebooks import run_notebook
+
+    out_root = output_root(root)
 
     log = _stamp_path(notebook, root).with_suffix(".writes")
     log.unlink(missing_ok=True)
@@ -185,10 +178,12 @@ def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, 
     log.unlink(missing_ok=True)
     rels = sorted(
         rel
-        for rel in (p.relative_to(root).as_posix() for p in written if p.is_relative_to(root))
+        for rel in (
+            p.relative_to(out_root).as_posix() for p in written if p.is_relative_to(out_root)
+        )
         if rel.split("/", 1)[0] in _OUTPUT_DIRS and rel not in _SHARED_OUTPUTS
     )
-    outputs = {rel: sha256_file(root / rel) for rel in rels if (root / rel).is_file()}
+    outputs = {rel: sha256_file(out_root / rel) for rel in rels if (out_root / rel).is_file()}
     write_json(
         _stamp_path(notebook, root), {"key": key, "outputs": outputs, "seconds": round(seconds, 1)}
     )
@@ -266,28 +261,158 @@ def reproduce(
             reused.append(nb.stem)
         else:
             todo.append((nb, key))
-    # Longest first when parallel: by the last recorded run, else by source size (a fresh
-    # clone has no stamps; the longest notebooks are also the largest).
-    todo.sort(key=lambda item: (-_last_seconds(item[0], root), -item[0].stat().st_size))
-    results: dict[str, tuple[Path, float]] = {}
-    if jobs == 1 or len(todo) <= 1:
-        for nb, key in progress(todo, total=len(todo), desc="notebooks"):
-            logger.info("executing %s", nb.name)
-            results[nb.stem] = _execute(nb, key, root, timeout)
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-            futures = {pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo}
-            for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
-                nb = futures[fut]
-                results[nb.stem] = fut.result()
-                logger.info("executed %s", nb.name)
+    results = _run_notebooks(todo, root, timeout, jobs, staging=True)
     for stem in sorted(results):
         ran.append(results[stem][0])
         seconds[stem] = results[stem][1]
     return ReproduceResult(
         corpus_files=tuple(files), notebooks=tuple(ran), seconds=seconds, reused=tuple(reused)
     )
+
+
+# --------------------------------------------------------------------------- staging
+
+#: What a run stages and swaps in: whole folders, and the executed notebooks beside their
+#: sources.
+_STAGED_DIRS = ("figures", "results")
+
+
+@contextlib.contextmanager
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set (or with ``None`` unset) environment variables for the block; kernels and worker
+    processes started inside it inherit them."""
+    before = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    """Hard-link (outputs are replaced atomically, never written in place) or copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
+
+def _ignore_locks(_dir: str, names: list[str]) -> list[str]:
+    return [n for n in names if n.endswith(".lock") or n.endswith(".tmp")]
+
+
+def _stage(root: Path) -> Path:
+    """A fresh staging folder holding (as hard links) the project's current outputs."""
+    base = cache_dir("staging", root=root)
+    staging = base / f"run-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in _STAGED_DIRS:
+        if (root / name).is_dir():
+            shutil.copytree(
+                root / name, staging / name, copy_function=_link_or_copy, ignore=_ignore_locks
+            )
+    (staging / "notebooks").mkdir()
+    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+        _link_or_copy(str(nb), str(staging / "notebooks" / nb.name))
+    return staging
+
+
+def _swap_in(staging: Path, root: Path) -> None:
+    """Move the staged outputs into the project: each folder by two renames, each executed
+    notebook by one atomic replace. An interruption between the two renames of a folder is
+    repaired by :func:`_recover` at the start of the next run."""
+    for name in _STAGED_DIRS:
+        new = staging / name
+        if not new.is_dir():
+            continue
+        old = root / f".{name}.old-{os.getpid()}"
+        if (root / name).exists():
+            os.rename(root / name, old)
+        os.rename(new, root / name)
+        shutil.rmtree(old, ignore_errors=True)
+    (root / "notebooks").mkdir(exist_ok=True)
+    for nb in sorted((staging / "notebooks").glob("*.ipynb")):
+        os.replace(nb, root / "notebooks" / nb.name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _recover(root: Path) -> None:
+    """Undo what an interrupted swap left: a folder renamed aside and not replaced."""
+    for name in _STAGED_DIRS:
+        for old in sorted(root.glob(f".{name}.old-*")):
+            if not (root / name).exists():
+                os.rename(old, root / name)
+                logger.warning("restored %s/ from an interrupted run", name)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_notebooks(
+    todo: list[tuple[Path, str]], root: Path, timeout: int, jobs: int, *, staging: bool
+) -> dict[str, tuple[Path, float]]:
+    """Execute notebooks (in parallel when ``jobs`` > 1) with their outputs staged.
+
+    With ``staging``, outputs go to a staging folder holding the current outputs, which is
+    swapped into the project only when every notebook succeeded; when one fails, the staging
+    folder is discarded, ``figures/``, ``results/`` and the executed notebooks are left
+    exactly as they were, and the error names the notebook. Without it, outputs go to the
+    output root already set in the environment (``textkit verify``).
+    """
+    from .notebooks import NotebookError
+
+    if not todo:
+        return {}
+    _recover(root)
+    # Longest first when parallel: by the last recorded run, else by source size (a fresh
+    # clone has no stamps; the longest notebooks are also the largest).
+    todo = sorted(todo, key=lambda item: (-_last_seconds(item[0], root), -item[0].stat().st_size))
+    stage = _stage(root) if staging else None
+    results: dict[str, tuple[Path, float]] = {}
+    current = ""
+    try:
+        with _environment(**({OUTPUT_ROOT_ENV: str(stage)} if stage else {})):
+            if jobs == 1 or len(todo) <= 1:
+                for nb, key in progress(todo, total=len(todo), desc="notebooks"):
+                    current = nb.name
+                    logger.info("executing %s", nb.name)
+                    results[nb.stem] = _execute(nb, key, root, timeout)
+            else:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor, as_completed
+
+                ctx = multiprocessing.get_context("spawn")
+                workers = min(jobs, len(todo))
+                with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                    futures = {
+                        pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo
+                    }
+                    for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
+                        current = futures[fut].name
+                        results[futures[fut].stem] = fut.result()
+                        logger.info("executed %s", current)
+    except BaseException as exc:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+            logger.error(
+                "%s failed: figures/, results/ and the executed notebooks are left as they were",
+                current or "a notebook",
+            )
+        if isinstance(exc, NotebookError) or not isinstance(exc, Exception):
+            raise
+        raise NotebookError(f"{current or 'a notebook'}: {exc}") from exc
+    if stage is not None:
+        _swap_in(stage, root)
+        results = {
+            stem: (root / "notebooks" / path.name, secs) for stem, (path, secs) in results.items()
+        }
+    return results

@@ -36,7 +36,6 @@ from matplotlib.figure import Figure
 
 from .. import __version__
 from .._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
-from .._paths import project_root
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +215,7 @@ def palette(n: int) -> list[str]:
 _MANIFEST_COLUMNS = [
     "figure",
     "files",
+    "file_sha256",
     "data_file",
     "data_sha256",
     "notebook",
@@ -223,6 +223,8 @@ _MANIFEST_COLUMNS = [
     "config_hash",
     "textkit_version",
     "matplotlib_version",
+    "libraries",
+    "git_commit",
 ]
 
 
@@ -243,11 +245,58 @@ def _render(fig: Figure, fmt: str) -> bytes:
 
 
 def read_manifest(outdir: str | os.PathLike = "figures") -> pd.DataFrame:
-    """Read ``<outdir>/manifest.csv`` (empty table when there is none)."""
+    """Read ``<outdir>/manifest.csv`` (empty table when there is none).
+
+    Columns: ``figure``, ``files``, ``file_sha256`` (``name=sha256`` per file), the data
+    file and its sha256, ``notebook``, ``corpus_hash``, ``config_hash``, ``textkit_version``,
+    ``matplotlib_version``, ``libraries`` (``name=version`` of every computing library) and
+    ``git_commit`` (the commit the files were drawn at, ``+dirty`` for uncommitted changes;
+    empty outside git). Columns missing from an older manifest come back empty.
+    """
     path = Path(outdir) / "manifest.csv"
     if not path.is_file():
         return pd.DataFrame(columns=_MANIFEST_COLUMNS)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in _MANIFEST_COLUMNS:
+        if col not in table.columns:
+            table[col] = ""
+    return table
+
+
+def _same_raster(old: bytes, new: bytes) -> bool:
+    """True when two PNGs have the same pixels (and size)."""
+    if old == new:
+        return True
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(old)) as a, Image.open(io.BytesIO(new)) as b:
+            return a.size == b.size and a.mode == b.mode and a.tobytes() == b.tobytes()
+    except OSError:
+        return False
+
+
+def _unchanged(outdir: Path, name: str, renders: dict[str, bytes], data_text: str | None) -> bool:
+    """True when the figure on disk stands for the new one at the stated precision.
+
+    That is: every file exists, the 300-dpi raster is pixel-identical (the PNG, rendered
+    for the check when PNG is not among the formats and so compared only when one exists)
+    and the data behind it agrees at the stated precision. Sub-pixel float noise in the
+    vector formats then does not rewrite a committed figure.
+    """
+    from .._precision import texts_agree
+
+    if not all((outdir / f"{name}.{fmt}").is_file() for fmt in renders):
+        return False
+    png_path = outdir / f"{name}.png"
+    if not png_path.is_file() or "png" not in renders:
+        return all((outdir / f"{name}.{fmt}").read_bytes() == b for fmt, b in renders.items())
+    if not _same_raster(png_path.read_bytes(), renders["png"]):
+        return False
+    data_path = outdir / f"{name}.csv"
+    if data_text is None:
+        return not data_path.exists()
+    return data_path.is_file() and texts_agree(data_path.read_text("utf-8"), data_text) is None
 
 
 def save_figure(
@@ -262,6 +311,10 @@ def save_figure(
 ) -> list[Path]:
     """Write a figure, the data behind it, and its manifest entry. The only writer of figures.
 
+    A figure already on disk whose raster is pixel-identical and whose data agree at the
+    stated precision (:mod:`textkit._precision`) is kept as it is, with its manifest entry:
+    a rerun on a machine whose last float digits differ leaves committed figures untouched.
+
     Parameters
     ----------
     fig : matplotlib.figure.Figure
@@ -269,11 +322,13 @@ def save_figure(
     name : str
         File stem, e.g. ``"frames_balance"``; letters, digits, ``_`` and ``-`` only.
     data : pandas.DataFrame, optional
-        The table behind the plot, written as ``<name>.csv``. Defaults to the
-        ``textkit_data`` attribute a plot function attached to the figure, if any.
+        The table behind the plot, written as ``<name>.csv`` (floats at the stated
+        precision). Defaults to the ``textkit_data`` attribute a plot function attached to
+        the figure, if any.
     outdir : path-like, optional
-        Output directory. Default: ``figures/`` in the project root (the directory
-        holding ``textkit.toml``), so a notebook running in ``notebooks/`` writes there too.
+        Output directory. Default: ``figures/`` under the output root (the project root,
+        the directory holding ``textkit.toml``, or the staging folder of a
+        ``textkit reproduce`` run), so a notebook running in ``notebooks/`` writes there too.
     formats : sequence of {"pdf", "png", "svg"}
         File formats; PDF embeds TrueType fonts, PNG is 300 dpi.
     notebook : str, optional
@@ -284,18 +339,33 @@ def save_figure(
     Returns
     -------
     list of pathlib.Path
-        The files written (figure files, then the CSV).
+        The files of the figure (figure files, then the CSV).
     """
+    from .._io import _log_write
+    from .._paths import output_root, source_commit
+    from .._precision import round_frame
+    from .._versions import library_versions
+
     if not name or any(not (c.isalnum() or c in "_-") for c in name):
         raise ValueError(f"figure name must use letters, digits, '_' or '-', got {name!r}")
     if not formats:
         raise ValueError("formats must name at least one of pdf, png, svg")
-    outdir = Path(outdir) if outdir is not None else project_root() / "figures"
-    written: list[Path] = []
-    for fmt in formats:
-        written.append(write_bytes(outdir / f"{name}.{fmt}", _render(fig, fmt)))
+    outdir = Path(outdir) if outdir is not None else output_root() / "figures"
     if data is None:
         data = getattr(fig, "textkit_data", None)
+    data_text = None
+    if data is not None:
+        data_text = round_frame(data).to_csv(index=False, lineterminator="\n")
+    renders = {fmt: _render(fig, fmt) for fmt in formats}
+    kept = _unchanged(outdir, name, renders, data_text)
+    written: list[Path] = []
+    for fmt, blob in renders.items():
+        path = outdir / f"{name}.{fmt}"
+        if kept:
+            _log_write(path)
+        else:
+            write_bytes(path, blob)
+        written.append(path)
     data_file, data_sha = "", ""
     if data is not None:
         path = write_csv(outdir / f"{name}.csv", data)
@@ -305,6 +375,10 @@ def save_figure(
     entry = {
         "figure": name,
         "files": ";".join(f"{name}.{fmt}" for fmt in formats),
+        "file_sha256": ";".join(
+            f"{name}.{fmt}={sha256_bytes((outdir / f'{name}.{fmt}').read_bytes())}"
+            for fmt in formats
+        ),
         "data_file": data_file,
         "data_sha256": data_sha,
         "notebook": notebook or "",
@@ -312,11 +386,18 @@ def save_figure(
         "config_hash": str(prov.get("config_hash", "")),
         "textkit_version": __version__,
         "matplotlib_version": matplotlib.__version__,
+        "libraries": ";".join(f"{k}={v}" for k, v in sorted(library_versions().items())),
+        "git_commit": source_commit(),
     }
     # Notebooks may run in parallel (``textkit reproduce --jobs 2``): update the manifest
     # under a lock so that no entry is lost between read and write.
     with FileLock(str(outdir / ".manifest.lock")):
         manifest = read_manifest(outdir)
+        old = manifest[manifest["figure"] == name]
+        if kept and len(old) == 1:
+            # the files were drawn by an earlier run: keep what it recorded of their making
+            for col in ("textkit_version", "matplotlib_version", "libraries", "git_commit"):
+                entry[col] = old[col].iloc[0]
         manifest = manifest[manifest["figure"] != name]
         manifest = pd.concat([manifest, pd.DataFrame([entry])], ignore_index=True)
         manifest = (
@@ -324,5 +405,10 @@ def save_figure(
         )
         write_csv(outdir / "manifest.csv", manifest)
         write_text(outdir / "manifest.json", dumps_json(manifest.to_dict(orient="records")))
-    logger.info("saved figure %s (%s)", name, ", ".join(p.name for p in written))
+    logger.info(
+        "saved figure %s (%s)%s",
+        name,
+        ", ".join(p.name for p in written),
+        " (unchanged at the stated precision: kept)" if kept else "",
+    )
     return written

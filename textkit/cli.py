@@ -8,6 +8,9 @@ Subcommands::
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
                                                    notebooks whose inputs did not change)
+    textkit verify [--jobs 2] [--keep]             regenerate everything in a scratch folder and
+                                                   compare with the committed outputs at the
+                                                   stated precision (exit 1 on a difference)
     textkit config                                 show the settings, corpus and config hashes
 """
 
@@ -77,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="execute notebooks even when they are up to date"
     )
 
+    ver = sub.add_parser(
+        "verify",
+        help="regenerate every output in a scratch folder and compare it with the committed "
+        "one at the stated precision (exit 1 on a difference)",
+    )
+    ver.add_argument(
+        "--jobs", type=int, default=1, help="notebooks executed at once (outputs do not change)"
+    )
+    ver.add_argument("--keep", action="store_true", help="keep the scratch folder")
+
     sub.add_parser("config", help="show the configuration and the run's provenance hashes")
     return p
 
@@ -139,6 +152,22 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{stem:<24s}   reused (up to date)")
             print(f"{'total':<24s} {time.perf_counter() - t0:8.1f} s")
             return 0
+        if args.command == "verify":
+            from .verify import verify
+
+            if args.jobs < 1:
+                raise ConfigError(f"--jobs must be >= 1, got {args.jobs}")
+            rows = verify(args.config, jobs=args.jobs, keep=args.keep)
+            for row in rows:
+                print(f"{row.status:<8s} {row.path}" + (f"  ({row.detail})" if row.detail else ""))
+            counts = {
+                s: sum(r.status == s for r in rows) for s in ("pass", "differs", "missing", "new")
+            }
+            print(
+                f"verify: {len(rows)} outputs: {counts['pass']} pass, {counts['differs']} differ, "
+                f"{counts['missing']} missing, {counts['new']} new (not committed)"
+            )
+            return 0 if all(r.ok for r in rows) else 1
         if args.command == "config":
             prov = pipeline.provenance(config)
             print(f"config file   {config.path}")

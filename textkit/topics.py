@@ -85,6 +85,7 @@ from ._io import (
     write_parquet,
     write_text,
 )
+from ._precision import round_sig
 from .vectorize import DocumentTermMatrix
 
 __all__ = [
@@ -1471,7 +1472,8 @@ def top_terms(
     term_order = np.argsort(vocab.astype(str), kind="stable")  # tie-break by term
     rows = []
     for k, label in enumerate(model.topic_term_.index):
-        s = scores[k][term_order]
+        # ranked on values at the stated precision: near-ties (noise) fall back to the term
+        s = round_sig(scores[k][term_order])
         idx = term_order[np.argsort(-s, kind="stable")[:n]]
         for r, j in enumerate(idx, start=1):
             rows.append((label, r, vocab[j], float(scores[k, j]), float(phi[k, j])))
@@ -1605,7 +1607,7 @@ def representative_docs(
     missing = 0
     rows = []
     for label in theta.columns:
-        col = theta[label].to_numpy()[id_order]
+        col = round_sig(theta[label].to_numpy()[id_order])  # near-ties: by document id
         top = id_order[np.argsort(-col, kind="stable")[:n]]
         for r, i in enumerate(top, start=1):
             key = str(ids[i])
@@ -1674,7 +1676,7 @@ def _exclusivity(model: Any, topn: int) -> float:
     excl = _exclusivity_matrix(phi)
     vals = []
     for k in range(phi.shape[0]):
-        idx = np.argsort(-phi[k], kind="stable")[:topn]
+        idx = np.argsort(-round_sig(phi[k]), kind="stable")[:topn]
         vals.append(excl[k, idx].mean())
     return float(np.mean(vals))
 

@@ -247,7 +247,7 @@ def read_manifest(outdir: str | os.PathLike = "figures") -> pd.DataFrame:
     path = Path(outdir) / "manifest.csv"
     if not path.is_file():
         return pd.DataFrame(columns=_MANIFEST_COLUMNS)
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
 
 
 def save_figure(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +164,19 @@ def _reusable(notebook: Path, key: str, root: Path) -> bool:
         return False  # missing or corrupt stamp: run the notebook
 
 
+def _logging_setup() -> tuple[int, str | None]:
+    """The level of textkit's log and the format of the root handler (None: not set up)."""
+    handlers = logging.getLogger().handlers
+    fmt = getattr(handlers[0].formatter, "_fmt", None) if handlers else None
+    return logging.getLogger("textkit").getEffectiveLevel(), fmt
+
+
+def _worker_logging(level: int, fmt: str | None) -> None:
+    """Log in a spawned worker as in the parent (the notebooks' start and end lines)."""
+    if fmt is not None:
+        logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
+
+
 def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, float]:
     """Run one notebook and stamp the files its kernel wrote (see ``WRITE_LOG_ENV``)."""
     from .notebooks import run_notebook
@@ -272,19 +286,22 @@ def reproduce(
     results: dict[str, tuple[Path, float]] = {}
     if jobs == 1 or len(todo) <= 1:
         for nb, key in progress(todo, total=len(todo), desc="notebooks"):
-            logger.info("executing %s", nb.name)
-            results[nb.stem] = _execute(nb, key, root, timeout)
+            results[nb.stem] = _execute(nb, key, root, timeout)  # run_notebook logs start/end
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(todo)),
+            mp_context=ctx,
+            initializer=_worker_logging,
+            initargs=_logging_setup(),
+        ) as pool:
             futures = {pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo}
             for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
                 nb = futures[fut]
                 results[nb.stem] = fut.result()
-                logger.info("executed %s", nb.name)
     for stem in sorted(results):
         ran.append(results[stem][0])
         seconds[stem] = results[stem][1]

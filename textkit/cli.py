@@ -9,6 +9,7 @@ Subcommands::
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
                                                    notebooks whose inputs did not change)
     textkit config                                 show the settings, corpus and config hashes
+    textkit --version                              print the version
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="textkit",
         description="Text mining of Chinese governance discourse (see README.md).",
     )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"textkit {__version__}")
     p.add_argument(
         "--config", type=Path, default=None, help="textkit.toml to use (default: the project's)"
     )

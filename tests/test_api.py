@@ -47,7 +47,10 @@ def test_write_table_by_suffix(tmp_path):
 
     df = pd.DataFrame({"term": ["维稳", "法治"], "n": [3, 2]})
     csv = tk.write_table(tmp_path / "t.csv", df)
-    assert csv.read_text(encoding="utf-8") == "term,n\n维稳,3\n法治,2\n"
+    # a UTF-8 BOM first: Excel on Chinese Windows shows the Chinese of result tables
+    assert csv.read_bytes() == "\ufeffterm,n\n维稳,3\n法治,2\n".encode()
+    plain = tk.write_table(tmp_path / "plain.csv", df, bom=False)
+    assert plain.read_text(encoding="utf-8") == "term,n\n维稳,3\n法治,2\n"
     pd.testing.assert_frame_equal(pd.read_parquet(tk.write_table(tmp_path / "t.parquet", df)), df)
     with pytest.raises(ValueError, match="t.xlsx"):
         tk.write_table(tmp_path / "t.xlsx", df)

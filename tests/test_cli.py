@@ -21,6 +21,15 @@ def test_every_command_has_help(argv, capsys):
     assert "usage: textkit" in capsys.readouterr().out
 
 
+def test_version(capsys):
+    import textkit
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"textkit {textkit.__version__}\n"
+
+
 def test_config_command_shows_hashes(capsys):
     assert main(["config"]) == 0
     out = capsys.readouterr().out

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from textkit.config import ConfigError, corpus_hash, load_config, stage_config
+from textkit.config import TABLES, ConfigError, corpus_hash, known_keys, load_config, stage_config
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
-class _Demo:
-    k: int = 5
-    seeds: tuple[int, ...] = (0,)
+class _Demo:  # a stage config reading two keys of [topics]
+    n_topics: int = 5
+    k_grid: tuple[int, ...] = (0,)
 
     def __post_init__(self):
-        if self.k < 1:
-            raise ValueError(f"k must be >= 1, got {self.k}")
+        if self.n_topics < 1:
+            raise ValueError(f"n_topics must be >= 1, got {self.n_topics}")
 
 
 def _write(tmp_path, text):
@@ -26,23 +31,70 @@ def _write(tmp_path, text):
 
 
 def test_stage_config_reads_table_and_converts_lists(tmp_path):
-    cfg = load_config(_write(tmp_path, "[topics]\nk = 7\nseeds = [1, 2]\n"))
+    cfg = load_config(_write(tmp_path, "[topics]\nn_topics = 7\nk_grid = [1, 2]\n"))
     demo = stage_config(_Demo, cfg, "topics")
-    assert demo == _Demo(k=7, seeds=(1, 2))
-    assert stage_config(_Demo, cfg, "topics", k=9).k == 9
+    assert demo == _Demo(n_topics=7, k_grid=(1, 2))
+    assert stage_config(_Demo, cfg, "topics", n_topics=9).n_topics == 9
     assert stage_config(_Demo, None, "topics") == _Demo()
 
 
 def test_unknown_setting_names_file_table_and_key(tmp_path):
-    path = _write(tmp_path, "[topics]\nkk = 7\n")
-    with pytest.raises(ConfigError, match=r"textkit.toml \[topics\]: unknown setting\(s\) kk"):
+    # a key of the table that this stage config does not read
+    path = _write(tmp_path, "[topics]\npasses = 7\n")
+    with pytest.raises(ConfigError, match=r"textkit.toml \[topics\]: unknown setting\(s\) passes"):
         stage_config(_Demo, load_config(path), "topics")
 
 
 def test_invalid_value_is_reported_with_its_table(tmp_path):
-    path = _write(tmp_path, "[topics]\nk = 0\n")
-    with pytest.raises(ConfigError, match=r"\[topics\]: k must be >= 1"):
+    path = _write(tmp_path, "[topics]\nn_topics = 0\n")
+    with pytest.raises(ConfigError, match=r"\[topics\]: n_topics must be >= 1"):
         stage_config(_Demo, load_config(path), "topics")
+
+
+def test_unknown_key_in_corpus_table_is_refused_on_load(tmp_path):
+    path = _write(tmp_path, '[corpus]\nraw_dir = "corpus/raw"\nbogus_key = 1\n')
+    with pytest.raises(ConfigError) as exc:
+        load_config(path)
+    msg = str(exc.value)
+    assert msg.startswith(f"{path} [corpus]: unknown setting(s) bogus_key")
+    assert "valid: out_dir, raw_dir" in msg
+
+
+def test_unknown_key_in_stage_table_is_refused_with_a_suggestion(tmp_path):
+    path = _write(tmp_path, "[topics]\nn_topic = 8\n")
+    with pytest.raises(
+        ConfigError,
+        match=r"textkit\.toml \[topics\]: unknown setting\(s\) n_topic \(did you mean n_topics\?\)",
+    ):
+        load_config(path)
+    with pytest.raises(ConfigError, match=r"\[figures\]: unknown setting\(s\) format \(did you"):
+        load_config(_write(tmp_path, '[figures]\nformat = ["png"]\n'))
+    with pytest.raises(ConfigError, match=r"\[project\]: unknown setting\(s\) sead"):
+        load_config(_write(tmp_path, "[project]\nsead = 1\n"))
+    # settings of another stage's config belong in that stage's table
+    with pytest.raises(ConfigError, match=r"\[split\]: unknown setting\(s\) clean"):
+        load_config(_write(tmp_path, "[split]\nclean = {}\n"))
+
+
+def test_every_table_accepts_the_fields_of_its_stage_configs():
+    """known_keys reads the fields from the source; it must agree with dataclasses.fields."""
+    for table, (classes, extra) in TABLES.items():
+        fields = set(extra)
+        for spec in classes:
+            module, _, name = spec.partition(":")
+            cls = getattr(importlib.import_module(module), name)
+            fields |= {f.name for f in dataclasses.fields(cls)}
+        if table == "split":
+            fields.discard("clean")  # a CleanConfig, filled from [clean]
+        assert known_keys(table) == fields, table
+    assert {"n_topics", "out_dir", "n_jobs"} <= known_keys("topics")
+    assert {"unit", "ego_terms", "weight"} <= known_keys("cooc")  # CoocConfig + NetworkConfig
+
+
+def test_shipped_textkit_toml_loads_and_every_key_is_known():
+    cfg = load_config(ROOT / "textkit.toml")
+    for name, table in cfg.sections.items():
+        assert set(table) <= known_keys(name), name
 
 
 def test_unknown_table_and_bad_toml_are_refused(tmp_path):
@@ -53,9 +105,9 @@ def test_unknown_table_and_bad_toml_are_refused(tmp_path):
 
 
 def test_hash_ignores_formatting_but_not_values(tmp_path):
-    a = load_config(_write(tmp_path, "[topics]\nk = 7\nseeds = [1, 2]\n")).hash
-    b = load_config(_write(tmp_path, "[topics]\nseeds = [1,2]   # comment\nk = 7\n")).hash
-    c = load_config(_write(tmp_path, "[topics]\nk = 8\nseeds = [1, 2]\n")).hash
+    a = load_config(_write(tmp_path, "[topics]\nn_topics = 7\nk_grid = [1, 2]\n")).hash
+    b = load_config(_write(tmp_path, "[topics]\nk_grid = [1,2]   # comment\nn_topics = 7\n")).hash
+    c = load_config(_write(tmp_path, "[topics]\nn_topics = 8\nk_grid = [1, 2]\n")).hash
     assert a == b != c
 
 

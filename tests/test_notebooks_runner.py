@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import pytest
 
 from textkit.notebooks import NotebookError, find_notebooks, run_notebook
@@ -70,3 +74,34 @@ def test_runner_fails_on_output_showing_a_path_of_this_checkout(tmp_path):
     with pytest.raises(NotebookError, match="path of this machine"):
         run_notebook(src)
     assert not src.with_suffix(".ipynb").exists()
+
+
+def test_runner_is_quiet_and_logs_start_and_end(tmp_path):
+    """IPC kernels: no "running over TCP without encryption" warning; one line each end."""
+    src = tmp_path / "05_quiet.py"
+    src.write_text("# %%\nprint('维稳')\n", encoding="utf-8")
+    script = (
+        "import logging, sys\n"
+        "logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')\n"
+        "from textkit.notebooks import run_notebook\n"
+        "run_notebook(sys.argv[1])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(src)], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "without encryption" not in proc.stderr and "WARNING" not in proc.stderr
+    assert "INFO textkit.notebooks: 05_quiet started" in proc.stderr
+    assert re.search(r"INFO textkit\.notebooks: 05_quiet finished in \d+\.\d s", proc.stderr)
+    assert "Executing notebook with kernel" not in proc.stderr  # nbclient's chatter
+
+
+def test_kernel_falls_back_to_tcp_quietly_when_the_socket_path_is_too_long(tmp_path):
+    from textkit.notebooks import _kernel_manager
+
+    km, extra = _kernel_manager("python3", str(tmp_path))
+    if len(str(tmp_path / "k.json")) + 8 <= 100:  # pytest's tmp_path is short enough here
+        assert km.transport == "ipc" and extra == []
+        assert km.connection_file.startswith(str(tmp_path))
+    km, extra = _kernel_manager("python3", "/tmp/" + "x" * 100)
+    assert km.transport == "tcp" and extra == ["--IPKernelApp.log_level=ERROR"]

@@ -75,13 +75,74 @@ def test_coding_sheet_roundtrip(tmp_path):
     s = draw_validation_sample(DOCS, n=8, scores=_scores(DOCS))
     paths = write_coding_sheet(s, tmp_path / "sheet.csv")
     assert paths[1].name == "sheet_codebook.md" and "service_law" in paths[1].read_text("utf-8")
-    raw = pd.read_csv(paths[0], dtype=str, keep_default_na=False)
+    assert paths[0].read_bytes().startswith(b"\xef\xbb\xbfsample_id,")  # BOM: Excel shows 中文
+    raw = pd.read_csv(paths[0], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert "frame_label" not in raw.columns  # coders work blind
     raw["code"] = ["Stability ", "mixed", "neither", "service_law"] * 2
     raw.to_csv(paths[0], index=False)
     codes = read_codes(paths[0])
     assert codes["code"].tolist()[:2] == ["stability", "mixed"]
     assert codes["para_id"].dtype.kind == "i"
+
+
+def _filled_sheet(tmp_path):
+    """A coding sheet as write_coding_sheet writes it, then coded (with a Chinese note)."""
+    s = draw_validation_sample(DOCS, n=8, scores=_scores(DOCS))
+    path = write_coding_sheet(s, tmp_path / "sheet.csv")[0]
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    sheet["code"] = ["stability", "mixed", "neither", "service_law"] * 2
+    sheet["note"] = ["维稳为主", "", "背景\n统计", "依法行政"] * 2  # a note over two lines
+    return sheet
+
+
+@pytest.mark.parametrize(
+    "encoding, sep",
+    [
+        ("gb18030", ","),  # Excel on Chinese Windows, "CSV (逗号分隔)"
+        ("gbk", ","),
+        ("utf-8-sig", ","),  # "CSV UTF-8", and the sheet as written
+        ("utf-8", ","),
+        ("utf-16", "\t"),  # "Unicode 文本": UTF-16 with BOM, tab-separated
+    ],
+)
+def test_read_codes_reads_the_encodings_excel_saves(tmp_path, encoding, sep):
+    sheet = _filled_sheet(tmp_path)
+    saved = tmp_path / f"coded_{encoding}.csv"
+    sheet.to_csv(saved, index=False, encoding=encoding, sep=sep, lineterminator="\r\n")
+    codes = read_codes(saved)
+    assert codes["text"].tolist() == sheet["text"].tolist()  # the Chinese survives
+    assert codes["note"].tolist() == sheet["note"].tolist()
+    assert codes["code"].tolist() == sheet["code"].tolist()
+    assert codes["para_id"].tolist() == sheet["para_id"].astype(int).tolist()
+
+
+def test_read_codes_gb18030_errors_keep_their_line(tmp_path):
+    sheet = _filled_sheet(tmp_path)
+    sheet.loc[3, "code"] = "法治"
+    saved = tmp_path / "coded_gbk.csv"
+    sheet.to_csv(saved, index=False, encoding="gb18030", lineterminator="\r\n")
+    # header, 2 rows, row 3 spans two lines (its note), so row 4 is line 6
+    with pytest.raises(CodingSheetError, match=r"coded_gbk\.csv: line 6: code '法治'"):
+        read_codes(saved)
+
+
+def test_read_codes_undecodable_names_file_offset_and_encodings(tmp_path):
+    good = "sample_id,doc_id,para_id,text,code\nS001,p0#01,0,维稳工作,stability\n".encode()
+    bad = tmp_path / "broken.csv"
+    bad.write_bytes(good + b"S002,p0#01,1,\x81\xff\xfe,neither\n")
+    with pytest.raises(CodingSheetError) as exc:
+        read_codes(bad)
+    msg = str(exc.value)
+    assert "broken.csv" in msg and f"offset {len(good) + 13}" in msg  # the byte 0x81
+    assert "utf-8" in msg and "gb18030" in msg
+    assert not isinstance(exc.value.__cause__, UnicodeDecodeError)
+
+
+def test_read_codes_refuses_a_workbook_with_advice(tmp_path):
+    book = tmp_path / "coded.xlsx"
+    book.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    with pytest.raises(CodingSheetError, match=r"coded\.xlsx.*save the sheet as CSV"):
+        read_codes(book)
 
 
 def test_read_codes_bad_code_names_file_and_line(tmp_path):

@@ -239,21 +239,28 @@ def write_csv(
     *,
     digits: int | None = SIG_DIGITS,
     keep_equivalent: bool = True,
+    bom: bool = False,
 ) -> Path:
     """Atomically write ``df`` as UTF-8 CSV without the index, ``\\n`` line endings.
 
     Float columns are rounded to ``digits`` significant digits (``None``: full precision);
     an existing file that agrees with the new table at that precision is kept as it is.
+
+    ``bom=True`` starts the file with a UTF-8 byte-order mark (``utf-8-sig``): Excel on
+    Chinese Windows then reads it as UTF-8 instead of the ANSI code page (GBK), so tables
+    meant for people open with their Chinese intact. Machine tables (corpus tables, caches,
+    figure data, the manifest) stay plain UTF-8; readers use ``utf-8-sig``, which accepts both.
     """
     table = round_frame(df, digits) if digits is not None else df
+    encoding = "utf-8-sig" if bom else "utf-8"
     return atomic_write(
         path,
-        lambda p: table.to_csv(p, index=False, encoding="utf-8", lineterminator="\n"),
+        lambda p: table.to_csv(p, index=False, encoding=encoding, lineterminator="\n"),
         keep_equivalent=keep_equivalent,
     )
 
 
-def write_table(path: str | os.PathLike, df: pd.DataFrame) -> Path:
+def write_table(path: str | os.PathLike, df: pd.DataFrame, *, bom: bool = True) -> Path:
     """Export a result table atomically and deterministically, as CSV or Parquet by suffix.
 
     Parameters
@@ -262,6 +269,9 @@ def write_table(path: str | os.PathLike, df: pd.DataFrame) -> Path:
         Destination ending in ``.csv`` (UTF-8, no index, ``\\n`` line endings) or ``.parquet``.
     df : pandas.DataFrame
         The table (not modified).
+    bom : bool, default True
+        Start a CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese (result
+        tables are opened by people; see :func:`write_csv`). Ignored for Parquet.
 
     Returns
     -------
@@ -275,7 +285,7 @@ def write_table(path: str | os.PathLike, df: pd.DataFrame) -> Path:
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return write_csv(path, df)
+        return write_csv(path, df, bom=bom)
     if suffix == ".parquet":
         return write_parquet(path, df)
     raise ValueError(f"{path}: write_table writes .csv or .parquet, not {suffix or 'no suffix'!r}")

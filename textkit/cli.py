@@ -12,6 +12,7 @@ Subcommands::
                                                    compare with the committed outputs at the
                                                    stated precision (exit 1 on a difference)
     textkit config                                 show the settings, corpus and config hashes
+    textkit --version                              print the version
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="textkit",
         description="Text mining of Chinese governance discourse (see README.md).",
     )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"textkit {__version__}")
     p.add_argument(
         "--config", type=Path, default=None, help="textkit.toml to use (default: the project's)"
     )

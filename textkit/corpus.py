@@ -966,7 +966,7 @@ def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.Dat
         _verify_output(path, d / "corpus_report.json")
         if name.endswith(".parquet"):
             return pd.read_parquet(path)
-        return pd.read_csv(path, keep_default_na=False)
+        return pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig")
     raise FileNotFoundError(
         f"no documents.parquet or documents.csv in {d}; run `textkit corpus build` first"
     )

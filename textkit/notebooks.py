@@ -7,7 +7,9 @@ nbclient in a fresh kernel whose working directory is ``notebooks/``, fails on
 any error, on a missing-glyph warning or on an output showing an absolute path of
 this checkout (the notebook would then differ on every other machine), strips volatile metadata (timings,
 kernel versions) and writes the ``.ipynb`` atomically, so reruns are
-byte-identical.
+byte-identical. The kernel talks to nbclient over IPC (unix sockets in a short
+temporary directory), so ipykernel has no unencrypted-TCP warning to print; the
+start and the end (with its duration) of each notebook are logged.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +27,9 @@ from ._io import write_text
 from ._paths import project_root
 
 logger = logging.getLogger(__name__)
+#: nbclient's own log ("Executing notebook with kernel: python3" on every run): warnings only.
+_nbclient_log = logging.getLogger(f"{__name__}.nbclient")
+_nbclient_log.setLevel(logging.WARNING)
 
 __all__ = ["NotebookError", "NotebookRun", "find_notebooks", "run_notebook"]
 
@@ -107,6 +115,36 @@ def _target(source: Path) -> Path:
     return output_root(root) / rel
 
 
+#: Longest unix socket path (``sun_path`` holds 108 bytes on Linux, 104 on macOS).
+_MAX_SOCKET_PATH = 100
+
+
+def _kernel_manager(kernel_name: str, workdir: str):
+    """A kernel manager talking to its kernel over IPC (unix sockets in ``workdir``).
+
+    Over TCP, ipykernel warns on every start that the traffic is not encrypted; IPC is
+    local-only and silent. Its sockets are ``<workdir>/k-ipc-<n>``, so ``workdir`` must be
+    short; where IPC is not possible (Windows, a socket path too long) the kernel uses
+    TCP and its log level is raised to ERROR so that the warning is not shown.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    connection_file = os.path.join(workdir, "k.json")
+    if os.name != "nt" and len(connection_file) + 8 <= _MAX_SOCKET_PATH:
+        km = AsyncKernelManager(
+            kernel_name=kernel_name, transport="ipc", connection_file=connection_file
+        )
+        return km, []
+    km = AsyncKernelManager(kernel_name=kernel_name, connection_file=connection_file)
+    return km, ["--IPKernelApp.log_level=ERROR"]
+
+
+def _short_tempdir() -> str:
+    """A new private temporary directory with a short path (for unix sockets)."""
+    base = "/tmp" if os.name != "nt" and os.access("/tmp", os.W_OK) else None
+    return tempfile.mkdtemp(prefix="textkit-", dir=base)
+
+
 def run_notebook(
     source: str | os.PathLike, *, timeout: int = 900, kernel_name: str = "python3"
 ) -> NotebookRun:
@@ -138,20 +176,28 @@ def run_notebook(
     source = Path(source)
     nb = jupytext.read(source)
     target = _target(source)
+    logger.info("%s started", source.stem)
+    t0 = time.perf_counter()
     env_before = os.environ.get("TEXTKIT_PROGRESS")
     os.environ["TEXTKIT_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in outputs
+    workdir = _short_tempdir()  # the kernel's connection file and sockets
     try:
+        km, extra_arguments = _kernel_manager(kernel_name, workdir)
         client = NotebookClient(
             nb,
+            km=km,
+            log=_nbclient_log,
             timeout=timeout,
             kernel_name=kernel_name,
+            extra_arguments=extra_arguments,
             record_timing=False,
             resources={"metadata": {"path": str(source.parent.resolve())}},
         )
-        client.execute()
+        client.execute(cleanup_kc=True)  # shut the kernel down even though we made its manager
     except CellExecutionError as exc:
         raise NotebookError(f"{source}: {exc}") from exc
     finally:
+        shutil.rmtree(workdir, ignore_errors=True)
         if env_before is None:
             os.environ.pop("TEXTKIT_PROGRESS", None)
         else:
@@ -159,5 +205,11 @@ def run_notebook(
     _check_outputs(nb, source)
     _clean_metadata(nb)
     write_text(target, nbformat.writes(nb) + "\n")
-    logger.info("executed %s -> %s (%d cells)", source.name, target.name, len(nb.cells))
+    logger.info(
+        "%s finished in %.1f s (%d cells, %s written)",
+        source.stem,
+        time.perf_counter() - t0,
+        len(nb.cells),
+        target.name,
+    )
     return NotebookRun(source=source, notebook=target, n_cells=len(nb.cells))

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -147,6 +148,19 @@ def _reusable(notebook: Path, key: str, root: Path) -> bool:
         )
     except (OSError, ValueError, AttributeError):
         return False  # missing or corrupt stamp: run the notebook
+
+
+def _logging_setup() -> tuple[int, str | None]:
+    """The level of textkit's log and the format of the root handler (None: not set up)."""
+    handlers = logging.getLogger().handlers
+    fmt = getattr(handlers[0].formatter, "_fmt", None) if handlers else None
+    return logging.getLogger("textkit").getEffectiveLevel(), fmt
+
+
+def _worker_logging(level: int, fmt: str | None) -> None:
+    """Log in a spawned worker as in the parent (the notebooks' start and end lines)."""
+    if fmt is not None:
+        logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
 
 
 def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, float]:
@@ -384,22 +398,25 @@ def _run_notebooks(
             if jobs == 1 or len(todo) <= 1:
                 for nb, key in progress(todo, total=len(todo), desc="notebooks"):
                     current = nb.name
-                    logger.info("executing %s", nb.name)
-                    results[nb.stem] = _execute(nb, key, root, timeout)
+                    results[nb.stem] = _execute(nb, key, root, timeout)  # logs start and end
             else:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor, as_completed
 
                 ctx = multiprocessing.get_context("spawn")
                 workers = min(jobs, len(todo))
-                with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                with ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=ctx,
+                    initializer=_worker_logging,
+                    initargs=_logging_setup(),
+                ) as pool:
                     futures = {
                         pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo
                     }
                     for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
                         current = futures[fut].name
                         results[futures[fut].stem] = fut.result()
-                        logger.info("executed %s", current)
     except BaseException as exc:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import logging
 import os
 from importlib import resources
@@ -243,6 +244,12 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
     -------
     list of Path
         The CSV and the codebook paths.
+
+    Notes
+    -----
+    The CSV is UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens it with
+    the Chinese intact; :func:`read_codes` also reads it back after Excel saved it as
+    GB18030 / GBK, UTF-8 or "Unicode text" (UTF-16, tab-separated).
     """
     missing = [c for c in ("sample_id", "doc_id", "para_id", "text") if c not in sample.columns]
     if missing:
@@ -251,9 +258,38 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
     sheet["code"] = sample["code"] if "code" in sample.columns else ""
     sheet["note"] = sample["note"] if "note" in sample.columns else ""
     path = Path(path)
-    csv_path = _io.write_csv(path, sheet)
+    csv_path = _io.write_csv(path, sheet, bom=True)  # Excel shows the Chinese (see write_csv)
     book = _io.write_text(path.with_name(path.stem + "_codebook.md"), CODEBOOK)
     return [csv_path, book]
+
+
+def _decode_sheet(path: Path) -> str:
+    """The text of a coding sheet, in whatever encoding a spreadsheet program saved it.
+
+    Uses the strict decoding of raw pages (:func:`textkit.ingest.decode_bytes`): a
+    byte-order mark decides (UTF-8, UTF-16 as Excel's "Unicode text"), otherwise UTF-8,
+    GB18030 (a superset of GBK / GB2312, what Excel writes on Chinese Windows) and Big5 are
+    tried strictly. Never guesses silently: undecodable bytes raise an error.
+    """
+    from .ingest import decode_bytes
+
+    res = decode_bytes(path.read_bytes(), str(path))
+    if not res.ok:
+        hint = ""
+        if res.kind == "binary":  # e.g. an .xlsx workbook (a ZIP file)
+            hint = "; save the sheet as CSV (UTF-8 or GB18030) or as Unicode text"
+        raise CodingSheetError(f"cannot read the coding sheet: {res.reason}{hint}")
+    if res.encoding != "utf-8":
+        logger.info("%s: coding sheet read as %s", path, res.encoding)
+    return res.text
+
+
+def _sheet_delimiter(text: str) -> str:
+    """``","``, or a tab for a sheet saved as tab-separated text (Excel's "Unicode text")."""
+    header = text.split("\n", 1)[0]
+    if "\t" in header and "sample_id" in header.split("\t"):
+        return "\t"
+    return ","
 
 
 def read_codes(path: str | os.PathLike) -> pd.DataFrame:
@@ -263,7 +299,10 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     ----------
     path : path-like
         CSV with columns ``sample_id, doc_id, para_id, text, code`` (``note`` optional).
-        Codes are stripped and lower-cased before checking.
+        Codes are stripped and lower-cased before checking. The file may be UTF-8 (with or
+        without a byte-order mark, as :func:`write_coding_sheet` writes it), GB18030 / GBK
+        (Excel on Chinese Windows saving "CSV") or UTF-16 with a byte-order mark
+        (tab-separated, Excel's "Unicode text").
 
     Returns
     -------
@@ -273,22 +312,24 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     Raises
     ------
     CodingSheetError
-        Missing column, empty or unknown code, non-integer ``para_id`` or duplicate
-        ``sample_id``; the message names the file, the line (1-based, header = line 1) and
-        the value.
+        Bytes that decode in none of the encodings (the message names the file, the byte
+        offset and the encodings tried), missing column, empty or unknown code, non-integer
+        ``para_id`` or duplicate ``sample_id``; the message names the file, the line
+        (1-based, header = line 1) and the value.
     """
     path = Path(path)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    text = _decode_sheet(path)
+    sep = _sheet_delimiter(text)
+    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise CodingSheetError(f"{path}: line 1: missing column(s) {missing}")
     # map data rows to physical lines (texts may hold quoted newlines)
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)
-        lines = []
-        for _ in reader:
-            lines.append(reader.line_num)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    next(reader, None)
+    lines = []
+    for _ in reader:
+        lines.append(reader.line_num)
     lines = lines[: len(df)]
     out = df.copy()
     out["code"] = out["code"].str.strip().str.lower()

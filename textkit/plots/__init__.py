@@ -256,7 +256,7 @@ def read_manifest(outdir: str | os.PathLike = "figures") -> pd.DataFrame:
     path = Path(outdir) / "manifest.csv"
     if not path.is_file():
         return pd.DataFrame(columns=_MANIFEST_COLUMNS)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for col in _MANIFEST_COLUMNS:
         if col not in table.columns:
             table[col] = ""

@@ -47,6 +47,7 @@ from matplotlib.lines import Line2D
 
 from . import FRAME_COLORS, FRAME_LABELS, SIZES, frame_palette, new_figure, palette, use_style
 from ._placement import freeze_layout, place_labels, text_width_em  # shared with the scatter
+from .labels import display_label
 
 __all__ = ["network_layout", "plot_network", "plot_ego_networks", "plot_difference"]
 
@@ -1104,8 +1105,8 @@ def plot_difference(
                 except (TypeError, ValueError):
                     cfg = {}
                 lines = [
-                    f"{la}: {int(gr.get('n_units_a', 0)):,} {gr.get('unit', '')} units",
-                    f"{lb}: {int(gr.get('n_units_b', 0)):,} {gr.get('unit', '')} units",
+                    f"{display_label(la)}: {int(gr.get('n_units_a', 0)):,} {gr.get('unit', '')} units",
+                    f"{display_label(lb)}: {int(gr.get('n_units_b', 0)):,} {gr.get('unit', '')} units",
                     f"{len(edges)} most-changed pairs",
                 ]
                 if cfg.get("min_count") is not None:

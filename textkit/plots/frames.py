@@ -411,7 +411,7 @@ def plot_term_scatter(
 
 
 def _dot(colour: str, label: str) -> Line2D:
-    return Line2D([], [], marker="o", ls="", ms=4, color=colour, label=label)
+    return Line2D([], [], marker="o", ls="", ms=3, color=colour, label=label)
 
 
 #: Colour of the words of a term scatter that are not lexicon terms.

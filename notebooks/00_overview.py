@@ -67,6 +67,9 @@ fig = plot_corpus_composition(docs)
 _ = tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
+# ![Articles found per page, by status](../figures/overview_corpus.png)
+
+# %% [markdown]
 # ## 2 · Frames: stability maintenance versus service and rule of law
 #
 # `score_frames` counts lexicon terms (with negation, contrast and "from control to service"
@@ -88,10 +91,11 @@ scores.sort_values("balance")[
 ].head(8)
 
 # %%
-short_id = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
-labelled = scores.assign(label=short_id + " " + scores["title"].str.slice(0, 18))
-fig = plot_frame_balance(labelled, label="label", width="double")
+fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
 _ = tk.save_figure(fig, "overview_frame_balance", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+
+# %% [markdown]
+# ![Frame balance per article, with its 95 % interval](../figures/overview_frame_balance.png)
 
 # %% [markdown]
 # The notebooks that follow check every step of this: what cleaning changed (01), whether the

@@ -141,8 +141,9 @@ docs.assign(genre=docs["genre"].fillna("(unknown)")).groupby(["genre", "status"]
 )
 
 # %% [markdown]
-# Corpus composition: articles per page, split by status. The off-topic article of page
-# `004` (highway repair) and the duplicate of page `000` are flagged, nothing is lost.
+# Corpus composition: articles per page, split by status (pages are numbered from 1 in the
+# order of their ids: page `000` is Page 1). The off-topic article of page `004` (Page 5,
+# highway repair) and the duplicate of page `000` are flagged, nothing is lost.
 
 # %%
 fig = plot_corpus_composition(docs)

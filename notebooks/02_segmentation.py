@@ -265,7 +265,7 @@ _ = tk.save_figure(fig, "seg_terms_by_genre", notebook=NOTEBOOK, provenance=prov
 
 # %%
 by_page = vocabulary_table(
-    units, by="page", docs=analysed.assign(page=analysed["page_id"].str.slice(0, 3))
+    units, by="page", docs=analysed.assign(page=analysed["page_id"])  # shown as "Page 1" …
 )
 fig = plot_group_rates(by_page, n=TOP_N, title="Top terms per 1,000 tokens, by source page")
 _ = tk.save_figure(fig, "seg_terms_by_page", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)

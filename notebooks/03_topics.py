@@ -122,6 +122,9 @@ fig = tplots.plot_k_selection(grid)
 _ = tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
+# ![Topic-model diagnostics against K](../figures/topics_k_selection.png)
+
+# %% [markdown]
 # The measures pull in different directions, as they usually do. UMass, NPMI and
 # exclusivity are best at the smallest K, as they mechanically tend to be (few broad topics
 # share few top words); held-out perplexity keeps improving up to K = 8 and then flattens;
@@ -148,9 +151,19 @@ lda = TOPICS.make_model().fit(dtm)
 summary = topics.topic_summary(lda, n=TOPICS.top_n)
 summary.round(3)
 
+# %% [markdown]
+# Every figure names a topic by one label, its number and its first three FREX terms
+# (T3 学校·社区·居民), made once here and passed to each figure.
+
 # %%
-fig = tplots.plot_top_terms(topics.top_terms(lda, n=TOPICS.top_n, by="frex"), ncols=3)
+labels = tplots.topic_labels(summary, terms="top_frex")
+fig = tplots.plot_top_terms(
+    topics.top_terms(lda, n=TOPICS.top_n, by="frex"), ncols=3, topic_labels=labels
+)
 _ = tk.save_figure(fig, "topics_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+
+# %% [markdown]
+# ![Top terms of each topic, by FREX](../figures/topics_top_terms.png)
 
 # %% [markdown]
 # The most representative paragraph of each topic (largest topic share), with its article:
@@ -185,8 +198,11 @@ stab.summary
 stab.per_topic.round(3)
 
 # %%
-fig = tplots.plot_stability(stab)
+fig = tplots.plot_stability(stab, topic_labels=labels)
 _ = tk.save_figure(fig, "topics_stability", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+
+# %% [markdown]
+# ![Topic stability across seeds](../figures/topics_stability.png)
 
 # %% [markdown]
 # No topic reaches the conventional 0.8 on average: mean stability is about 0.6. The village
@@ -240,8 +256,15 @@ comparison[
 ].round(3)
 
 # %%
-fig = tplots.plot_seeded_comparison(comparison)
+# the seeded model's free topics are numbered S1, S2 … so that they are not read as T1, T2 …
+seeded_labels = tplots.topic_labels(
+    topics.topic_summary(seeded, n=TOPICS.top_n), terms="top_frex", prefix="S"
+)
+fig = tplots.plot_seeded_comparison(comparison, topic_labels=seeded_labels, matched_labels=labels)
 _ = tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+
+# %% [markdown]
+# ![Seeded frame topics against their unseeded matches](../figures/topics_seeded.png)
 
 # %% [markdown]
 # The seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 维稳,
@@ -281,10 +304,6 @@ groupings = {
 {name: g.value_counts().sort_index().to_dict() for name, g in groupings.items()}
 
 # %%
-labels = {
-    t: f"{t}  {' '.join(terms.split()[:3])}"
-    for t, terms in zip(summary["topic"], summary["top_frex"], strict=True)
-}
 prevalence = {}
 for name, groups in groupings.items():
     prevalence[name] = topics.topic_prevalence(
@@ -294,6 +313,17 @@ for name, groups in groupings.items():
     tk.save_figure(
         fig, f"topics_prevalence_{name}", notebook=NOTEBOOK, provenance=prov, formats=FORMATS
     )
+
+# %% [markdown]
+# ![Topic prevalence by source page](../figures/topics_prevalence_page.png)
+#
+# ![Topic prevalence by genre](../figures/topics_prevalence_genre.png)
+#
+# ![Topic prevalence by era](../figures/topics_prevalence_era.png)
+#
+# ![Topic prevalence by frame label](../figures/topics_prevalence_frame.png)
+
+# %%
 prevalence["frame"].pivot(index="topic", columns="group", values="mean").round(3)
 
 # %% [markdown]
@@ -338,9 +368,15 @@ seeded_frame = topics.topic_prevalence(
 )
 fig = tplots.plot_prevalence(
     seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))],
+    topic_labels=seeded_labels,
     title="Seeded frame topics by the lexicon's frame label",
 )
 _ = tk.save_figure(fig, "topics_seeded_by_frame", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+
+# %% [markdown]
+# ![Seeded frame topics by the lexicon's frame label](../figures/topics_seeded_by_frame.png)
+
+# %%
 seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))].round(3)
 
 # %% [markdown]

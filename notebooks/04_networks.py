@@ -112,6 +112,9 @@ corpus_layout = fig.textkit_data  # positions and colours, reused by the Gephi e
 _ = tk.save_figure(fig, "network_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
+# ![The corpus co-occurrence network](../figures/network_corpus.png)
+
+# %% [markdown]
 # Centralities, one row per term: `betweenness` marks the terms that bridge communities,
 # `eigenvector` the terms at the centre of the dense core.
 
@@ -170,6 +173,9 @@ egos = {t: tk.ego_network(G_ego, t, max_neighbours=NET.ego_neighbours) for t in 
 fig = plot_ego_networks(egos, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
 _ = tk.save_figure(fig, "network_ego", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
+# %% [markdown]
+# ![Ego networks of the frame terms](../figures/network_ego.png)
+
 # %%
 ego_table(G_ego, terms, max_neighbours=5)[
     ["term", "rank", "neighbour", "weight", "count", "docs"]
@@ -213,6 +219,9 @@ cmp.changes[
 fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
 difference_layout = fig.textkit_data
 _ = tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+
+# %% [markdown]
+# ![Difference network of stability and service / rule-of-law articles](../figures/network_difference.png)
 
 # %% [markdown]
 # ## 7 · Exports for Gephi

@@ -69,7 +69,7 @@ build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
 docs = build.documents
 # a near-duplicate article would count twice in every contrast: keep one copy
 analysis = docs[~docs["is_duplicate"]].reset_index(drop=True)
-analysis = analysis.assign(source=analysis["page_id"].str[:3])
+analysis = analysis.assign(source=analysis["page_id"])  # figures show it as "Page 1" …
 print(f"{len(docs)} articles, {len(analysis)} after dropping near-duplicates")
 
 # %% [markdown]
@@ -147,15 +147,14 @@ scores["frame_label"].value_counts()
 
 # %% [markdown]
 # The two reference documents: a provincial regulation on comprehensive public-order management
-# (003 第2篇) and a report on villagers' deliberative councils (001 篇1).
+# (003 第2篇, "Page 4, no. 2" in the figure) and a report on villagers' deliberative councils
+# (001 篇1, "Page 2, no. 1").
 
 # %%
 scores.set_index("doc_id").loc[ACCEPTANCE, score_cols[1:]].round(3)
 
 # %%
-short = scores["doc_id"].str[:3] + "#" + scores["doc_id"].str[-2:]
-labelled = scores.assign(label=short + " " + scores["genre"].fillna(""))
-fig = plot_frame_balance(labelled, label="label")
+fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
 _ = tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov)
 
 # %% [markdown]

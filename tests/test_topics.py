@@ -829,7 +829,8 @@ def test_topic_summary_and_seeded_comparison_plot(lda, seeded, dtm):
     fig = P.plot_seeded_comparison(T.compare_models(seeded, unseeded))
     assert isinstance(fig, Figure)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels[0].startswith("stability") and labels[1].startswith("service_law")
+    assert labels[0].startswith("Stability maintenance:")
+    assert labels[1].startswith("Service / rule of law:")
     with pytest.raises(ValueError, match="no seeded topic"):
         P.plot_seeded_comparison(T.compare_models(unseeded, lda))
 

@@ -43,6 +43,8 @@ __all__ = [
     "FRAME_COLORS",
     "FRAME_LABELS",
     "SIZES",
+    "frame_color",
+    "frame_palette",
     "cjk_font_path",
     "cjk_font_family",
     "use_style",
@@ -70,6 +72,40 @@ FRAME_LABELS = {
     "mixed": "Mixed",
     "neither": "Neither",
 }
+
+
+def frame_color(name: str) -> str:
+    """The colour of a frame: the one lookup every figure that colours by frame uses.
+
+    Parameters
+    ----------
+    name : str
+        A frame key of :data:`FRAME_COLORS` (``stability``, ``service_law``, ``mixed``,
+        ``neither``).
+
+    Returns
+    -------
+    str
+        Hex colour.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a frame key (a typo or a display name would otherwise fall
+        back to some other colour silently).
+    """
+    try:
+        return FRAME_COLORS[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown frame {name!r}: expected one of {', '.join(FRAME_COLORS)}"
+        ) from None
+
+
+def frame_palette(names: Sequence[str]) -> list[str]:
+    """The colours of several frames, in the order given (see :func:`frame_color`)."""
+    return [frame_color(n) for n in names]
+
 
 _FONT_FILE = "NotoSansCJKsc-Regular.otf"
 _SVG_SALT = "textkit"

@@ -1,4 +1,8 @@
-"""Figures of the corpus stage: what cleaning removed, and what each page holds."""
+"""Figures of the corpus stage: what cleaning removed, and what each page holds.
+
+Pages are shown by their human label (:func:`textkit.plots.labels.page_label`: "Page 1" …),
+never by their id.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import pandas as pd
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from . import FRAME_COLORS, new_figure, use_style
+from .._precision import round_frame
+from . import new_figure, use_style
+from .labels import page_label
 
 __all__ = [
     "COMPOSITION_CATEGORIES",
@@ -22,17 +28,13 @@ __all__ = [
 #: Article categories of :func:`composition_table`, in drawing order.
 COMPOSITION_CATEGORIES = ("kept", "duplicate", "off-topic", "quarantined")
 
+# not frame colours: these figures do not colour by frame
 _COMPOSITION_COLORS = {
-    "kept": FRAME_COLORS["service_law"],
+    "kept": "#5b7384",
     "duplicate": "#f4a582",
     "off-topic": "#c2a5cf",
     "quarantined": "#4d4d4d",
 }
-
-
-def _page_label(page_id: object) -> str:
-    # page ids are "<NNN>_<hash>"; the number is enough on an axis
-    return str(page_id).split("_", 1)[0]
 
 
 def cleaning_table(documents: pd.DataFrame) -> pd.DataFrame:
@@ -84,6 +86,7 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
     ValueError
         If no cleaning rule removed anything.
     """
+    documents = round_frame(documents)
     table = cleaning_table(documents)
     if table.empty:
         raise ValueError("documents: the cleaning log is empty, nothing to plot")
@@ -119,7 +122,7 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
                         fontsize="small",
                         color="white" if v >= threshold else "#1a1a1a",
                     )
-        ax.set_xticks(range(len(pages)), [_page_label(p) for p in pages])
+        ax.set_xticks(range(len(pages)), [page_label(p) for p in pages])
         ax.set_yticks(range(len(wide)), [f"{r} ({int(totals[r]):,})" for r in wide.index])
         ax.set_xlabel("Source page")
         ax.set_title("Characters removed or changed by each cleaning rule (total in brackets)")
@@ -180,9 +183,9 @@ def plot_corpus_composition(documents: pd.DataFrame, *, width: str | float = "si
     matplotlib.figure.Figure
         With the table of :func:`composition_table` as ``fig.textkit_data``.
     """
-    counts = composition_table(documents)
+    counts = composition_table(round_frame(documents))
     present = [c for c in COMPOSITION_CATEGORIES if counts[c].sum() > 0]
-    labels = [_page_label(p) for p in counts["page_id"]]
+    labels = [page_label(p) for p in counts["page_id"]]
     with use_style():
         fig, ax = new_figure(width)
         bottom = np.zeros(len(counts))

@@ -3,18 +3,33 @@
 Inputs are the tables of :mod:`textkit.frames` (:func:`~textkit.frames.score_frames`,
 :func:`~textkit.frames.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
 with the tidy table behind it attached as ``fig.textkit_data`` and never saves it; use
-:func:`textkit.plots.save_figure`. Colours come from :data:`textkit.plots.FRAME_COLORS`.
+:func:`textkit.plots.save_figure`. Colours come from :func:`textkit.plots.frame_color`, labels
+from :mod:`textkit.plots.labels` (frame names, "Page N", shortened article titles), and
+numeric tables are rounded to the stated precision (:func:`textkit._precision.round_frame`)
+before anything is drawn or sorted.
 """
 
 from __future__ import annotations
 
+import matplotlib.patheffects as pe
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from textkit.plots import FRAME_COLORS, FRAME_LABELS, SIZES, new_figure, use_style
+from textkit._precision import round_frame, round_sig
+from textkit.plots import (
+    FRAME_COLORS,
+    FRAME_LABELS,
+    SIZES,
+    frame_color,
+    frame_palette,
+    new_figure,
+    use_style,
+)
+from textkit.plots._placement import freeze_layout, place_labels, text_width_em
+from textkit.plots.labels import article_labels, display_label
 
 __all__ = [
     "plot_frame_balance",
@@ -55,7 +70,7 @@ def _signed_bars(
 
 def plot_frame_balance(
     scores: pd.DataFrame,
-    label: str = "doc_id",
+    label: str | None = None,
     title: str | None = None,
     width: str | float = "single",
 ) -> Figure:
@@ -69,8 +84,10 @@ def plot_frame_balance(
     scores : DataFrame
         From :func:`textkit.frames.score_frames` (``balance``, ``balance_lo``,
         ``balance_hi``, ``frame_label`` and the ``label`` column). Not modified.
-    label : str, default "doc_id"
-        Column used for the y tick labels (e.g. ``title``).
+    label : str, optional
+        Column of ready-made y tick labels. Default: the article's shortened title and
+        where it comes from (:func:`textkit.plots.labels.article_labels` of ``title`` and
+        ``doc_id``); ids in a ``label`` column are shown by their human label too.
     title : str, optional
     width : {"single", "double"} or float
 
@@ -78,30 +95,37 @@ def plot_frame_balance(
     -------
     matplotlib.figure.Figure
     """
-    _need(scores, [label, "balance", "balance_lo", "balance_hi", "frame_label"], "scores")
-    data = scores[[label, "balance", "balance_lo", "balance_hi", "frame_label"]].copy()
+    cols = ["balance", "balance_lo", "balance_hi", "frame_label"]
+    _need(scores, cols + ([label] if label else []), "scores")
+    data = round_frame(scores[cols])
+    if label is None:
+        data.insert(0, "label", article_labels(scores).to_numpy())
+    else:
+        data.insert(0, "label", [display_label(v) for v in scores[label]])
+    if "doc_id" in scores.columns:
+        data.insert(0, "doc_id", scores["doc_id"].to_numpy())
     n_missing = int(data["balance"].isna().sum())
     data = data.dropna(subset=["balance"])
-    data = data.sort_values(["balance", label], kind="stable").reset_index(drop=True)
+    data = data.sort_values(["balance", "label"], kind="stable").reset_index(drop=True)
     height = max(1.8, 0.14 * len(data) + 0.9)
     with use_style():
         fig, ax = new_figure(width, height=height)
         y = np.arange(len(data))
         lo = (data["balance"] - data["balance_lo"]).fillna(0).clip(lower=0)
         hi = (data["balance_hi"] - data["balance"]).fillna(0).clip(lower=0)
-        colors = [FRAME_COLORS[f] for f in data["frame_label"]]
+        colors = frame_palette(data["frame_label"])
         ax.errorbar(data["balance"], y, xerr=[lo, hi], fmt="none", ecolor="#777777", elinewidth=0.8)
         ax.scatter(data["balance"], y, c=colors, s=14, zorder=3)
         ax.axvline(0, color="#444444", lw=0.6, ls="--")
         ax.set_yticks(y)
-        ax.set_yticklabels(data[label].astype(str), fontsize=6)
+        ax.set_yticklabels(data["label"].astype(str), fontsize=6)
         ax.set_xlim(-1.05, 1.05)
         xl = "balance (service/law − stability) / total"
         ax.set_xlabel(xl + (f"; {n_missing} without frame terms omitted" if n_missing else ""))
         present = [f for f in FRAME_COLORS if f in set(data["frame_label"])]
         ax.legend(
             handles=[
-                Line2D([], [], marker="o", ls="", color=FRAME_COLORS[f], label=FRAME_LABELS[f])
+                Line2D([], [], marker="o", ls="", color=frame_color(f), label=FRAME_LABELS[f])
                 for f in present
             ],
             fontsize=6,
@@ -139,7 +163,7 @@ def plot_frame_intensity(
     """
     _need(scores, [by, "stability", "service_law"], "scores")
     long = (
-        scores[[by, "stability", "service_law"]]
+        round_frame(scores[[by, "stability", "service_law"]])
         .dropna(subset=[by])
         .melt(id_vars=[by], var_name="frame", value_name="per_1k")
         .dropna(subset=["per_1k"])
@@ -167,7 +191,7 @@ def plot_frame_intensity(
                 sub["mean"],
                 bw,
                 yerr=sub["sem"].fillna(0),
-                color=FRAME_COLORS[frame],
+                color=frame_color(frame),
                 alpha=0.75,
                 label=FRAME_LABELS[frame],
                 error_kw={"elinewidth": 0.8},
@@ -176,7 +200,9 @@ def plot_frame_intensity(
             xs = pts[by].map({g: i for i, g in enumerate(groups)}) + off
             ax.scatter(xs, pts["per_1k"], s=5, color="black", alpha=0.5, zorder=3)
         ax.set_xticks(x)
-        ax.set_xticklabels(groups, rotation=30 if len(groups) > 4 else 0, ha="right")
+        ax.set_xticklabels(
+            [display_label(g) for g in groups], rotation=30 if len(groups) > 4 else 0, ha="right"
+        )
         ax.set_ylabel("frame terms per 1,000 tokens")
         ax.set_xlabel(by)
         ax.legend(fontsize=6)
@@ -190,7 +216,7 @@ def plot_keyness(
     table: pd.DataFrame,
     n: int = 15,
     labels: tuple[str, str] = ("target", "reference"),
-    colors: tuple[str, str] = (FRAME_COLORS["stability"], FRAME_COLORS["service_law"]),
+    colors: tuple[str, str] | None = None,
     title: str | None = None,
     width: str | float = "single",
 ) -> Figure:
@@ -204,7 +230,7 @@ def plot_keyness(
         Terms per side.
     labels : (str, str)
         Legend names of the target and reference groups.
-    colors : (str, str)
+    colors : (str, str), optional
         Bar colours of the target and reference sides (default: the stability and
         service/law frame colours, for a stability-vs-service comparison).
     title : str, optional
@@ -216,6 +242,9 @@ def plot_keyness(
     """
     _check_n(n)
     _need(table, ["term", "g2"], "table")
+    if colors is None:
+        colors = tuple(frame_palette(("stability", "service_law")))
+    table = round_frame(table[["term", "g2"]])
     pos = table[table["g2"] > 0].sort_values(["g2", "term"], ascending=[False, True]).head(n)
     neg = table[table["g2"] < 0].sort_values(["g2", "term"], ascending=[True, True]).head(n)
     data = pd.concat([neg.iloc[::-1], pos.iloc[::-1]])[["term", "g2"]].reset_index(drop=True)
@@ -256,7 +285,11 @@ def plot_term_scatter(
 
     Log-log axes of per-1,000 frequencies (zeros drawn at half the smallest non-zero
     value); the diagonal marks equal use. The ``n_labels`` terms with the largest ``|G²|``
-    are labelled.
+    are labelled next to their point by the shared label placer
+    (:func:`textkit.plots._placement.place_labels`, as in the network figures): a label
+    touches its point, or, when every close position is taken, sits a little farther with
+    a thin leader line to it. A legend below the axes explains the colours and the
+    diagonal.
 
     Parameters
     ----------
@@ -268,17 +301,20 @@ def plot_term_scatter(
         Names of group A (y axis) and group B (x axis).
     highlight : dict term -> frame, optional
         Terms coloured by frame (e.g. ``dict(zip(lex.table().term, lex.table().frame))``);
-        others are grey.
+        others are grey. The values must be frame keys.
     title : str, optional
     width : {"single", "double"} or float
 
     Returns
     -------
     matplotlib.figure.Figure
+        ``fig.textkit_data``: term, per_1k_a, per_1k_b, g2, frame, labelled and the label
+        position (``label_x``, ``label_y`` in data units; ``leader`` when a leader line
+        joins it to its point).
     """
     _check_n(n_labels)
     _need(table, ["term", "per_1k_a", "per_1k_b", "g2"], "table")
-    data = table[["term", "per_1k_a", "per_1k_b", "g2"]].copy()
+    data = round_frame(table[["term", "per_1k_a", "per_1k_b", "g2"]])
     positive = pd.concat([data["per_1k_a"], data["per_1k_b"]])
     positive = positive[positive > 0]
     floor = float(positive.min()) / 2 if len(positive) else 1e-3
@@ -286,70 +322,101 @@ def plot_term_scatter(
     data["y"] = data["per_1k_a"].where(data["per_1k_a"] > 0, floor)
     hl = highlight or {}
     data["frame"] = data["term"].map(hl).fillna("")
+    frames = [f for f in dict.fromkeys(data["frame"]) if f]
+    colour = dict(zip(frames, frame_palette(frames), strict=True))  # unknown frames raise
+    top = data.assign(a=data["g2"].abs()).sort_values(
+        ["a", "term"], ascending=[False, True], kind="stable"
+    )
     data["labelled"] = False
-    top = data.assign(a=data["g2"].abs()).sort_values(["a", "term"], ascending=[False, True])
     data.loc[top.index[:n_labels], "labelled"] = True
+    data["label_x"] = np.nan
+    data["label_y"] = np.nan
+    data["leader"] = False
+    size = 5.0  # label font size, points
     with use_style():
         side = SIZES.get(width, 3.5) if isinstance(width, str) else float(width)
-        fig, ax = new_figure(width, height=side)
-        col = [FRAME_COLORS.get(f, "#bbbbbb") if f else "#bbbbbb" for f in data["frame"]]
-        ax.scatter(data["x"], data["y"], s=6, c=col, alpha=0.7, linewidths=0)
+        fig, ax = new_figure(width, height=side + 0.45)
+        col = [colour.get(f, _OTHER) for f in data["frame"]]
+        ax.scatter(data["x"], data["y"], s=6, c=col, alpha=0.7, linewidths=0, zorder=2)
         ax.set_xscale("log")
         ax.set_yscale("log")
         lo = floor / 1.5
         hi = max(float(data[["x", "y"]].max().max()), floor) * 1.5
-        ax.plot([lo, hi], [lo, hi], color="#444444", lw=0.6, ls="--")
+        ax.plot([lo, hi], [lo, hi], color="#444444", lw=0.6, ls="--", zorder=1)
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
-        # greedy label placement: most key terms first, each at the candidate offset that
-        # overlaps the labels already placed (and the labelled points) least
-        pos = ax.get_position()
-        w_pt = fig.get_figwidth() * 72 * pos.width
-        h_pt = fig.get_figheight() * 72 * pos.height
-        span = np.log10(hi) - np.log10(lo)
-        labelled = data[data["labelled"]].assign(a=data["g2"].abs())
-        labelled = labelled.sort_values(["a", "term"], ascending=[False, True], kind="stable")
-        pts = [
-            ((np.log10(x) - np.log10(lo)) / span * w_pt, (np.log10(y) - np.log10(lo)) / span * h_pt)
-            for x, y in zip(labelled["x"], labelled["y"], strict=True)
-        ]
-        boxes = [(px - 1.5, py - 1.5, px + 1.5, py + 1.5) for px, py in pts]
-        size = 5.0
-        candidates = [(dx, dy) for dy in (2, -2, 8, -8, 14, -14, 20, -20) for dx in (2, -2)]
-        for r, (px, py) in zip(labelled.itertuples(), pts, strict=True):
-            tw, th = size * len(r.term), size * 1.2
-            best, best_cost, best_box = candidates[0], np.inf, (px, py, px, py)
-            for dx, dy in candidates:
-                x0 = px + dx if dx > 0 else px + dx - tw
-                y0 = py + dy if dy > 0 else py + dy - th
-                box = (x0, y0, x0 + tw, y0 + th)
-                cost = sum(
-                    max(0.0, min(box[2], b[2]) - max(box[0], b[0]))
-                    * max(0.0, min(box[3], b[3]) - max(box[1], b[1]))
-                    for b in boxes
-                )
-                outside = (max(0.0, -box[0]) + max(0.0, box[2] - w_pt)
-                           + max(0.0, -box[1]) + max(0.0, box[3] - h_pt))  # fmt: skip
-                cost += outside * th
-                if cost < best_cost - 1e-9:
-                    best, best_cost, best_box = (dx, dy), cost, box
-            boxes.append(best_box)
-            dx, dy = best
-            ax.annotate(
-                r.term,
-                (r.x, r.y),
-                fontsize=size,
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha="left" if dx > 0 else "right",
-                va="bottom" if dy > 0 else "top",
-            )
         ax.set_xlabel(f"per 1,000 tokens: {labels[1]}")
         ax.set_ylabel(f"per 1,000 tokens: {labels[0]}")
         if title:
             ax.set_title(title)
-    fig.textkit_data = data.drop(columns=["x", "y"])
+        handles = [
+            _dot(colour[f], f"{FRAME_LABELS[f]} lexicon term") for f in FRAME_COLORS if f in colour
+        ]
+        handles.append(_dot(_OTHER, "other word" if colour else "word"))
+        handles.append(Line2D([], [], color="#444444", lw=0.6, ls="--", label="equal use"))
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.13),
+            ncols=2,
+            fontsize=6,
+            frameon=False,
+        )
+        # place the labels on the final layout, in display units
+        freeze_layout(fig)
+        labelled = data[data["labelled"]]
+        labelled = labelled.assign(a=labelled["g2"].abs()).sort_values(
+            ["a", "term"], ascending=[False, True], kind="stable"
+        )
+        trans = ax.transData
+        px = fig.dpi / 72.0
+        radius = np.sqrt(6.0) / 2 * px  # marker radius (s = 6 points²)
+        points = trans.transform(data[["x", "y"]].to_numpy(float))
+        mine = trans.transform(labelled[["x", "y"]].to_numpy(float)).reshape(-1, 2)
+        sizes = np.array(
+            [(text_width_em(t) * size * px + 2.0, size * px * 1.15) for t in labelled["term"]]
+        ).reshape(-1, 2)
+        bb = ax.get_window_extent()
+        pos, ring = place_labels(
+            mine,
+            np.full(len(mine), radius),
+            sizes,
+            range(len(mine)),
+            (bb.x0, bb.y0, bb.x1, bb.y1),
+            points,
+            np.full(len(points), radius),
+        )
+        inv = trans.inverted()
+        for (idx, r), p, k in zip(labelled.iterrows(), pos, ring, strict=True):
+            lx, ly = inv.transform(p)
+            if k > 0:
+                ax.plot([r["x"], lx], [r["y"], ly], color="#8a8a8a", lw=0.35, zorder=2.5,
+                        solid_capstyle="butt", gid=f"leader:{r['term']}")  # fmt: skip
+            ax.text(
+                lx,
+                ly,
+                r["term"],
+                fontsize=size,
+                ha="center",
+                va="center",
+                color="#111111",
+                zorder=4,
+                path_effects=_HALO,
+                gid=f"label:{r['term']}",
+            )
+            data.loc[idx, ["label_x", "label_y"]] = float(lx), float(ly)
+            data.loc[idx, "leader"] = bool(k > 0)
+    fig.textkit_data = round_frame(data.drop(columns=["x", "y"]))
     return fig
+
+
+def _dot(colour: str, label: str) -> Line2D:
+    return Line2D([], [], marker="o", ls="", ms=3, color=colour, label=label)
+
+
+#: Colour of the words of a term scatter that are not lexicon terms.
+_OTHER = "#bbbbbb"
+_HALO = [pe.withStroke(linewidth=1.6, foreground="white")]
 
 
 def plot_lss_polarity(
@@ -386,7 +453,7 @@ def plot_lss_polarity(
     """
     _check_n(n)
     _need(polarity, ["term", "polarity", "freq"], "polarity")
-    data = polarity[["term", "polarity", "freq"]]
+    data = round_frame(polarity[["term", "polarity", "freq"]])
     data = data[(data["freq"] >= min_freq) & ~data["term"].isin(set(seeds or {}))]
     data = data.sort_values(["polarity", "term"], ascending=[False, True], kind="stable")
     top = data.head(n).assign(pole="service_law")
@@ -398,12 +465,12 @@ def plot_lss_polarity(
             width,
             shown["term"],
             shown["polarity"],
-            [FRAME_COLORS[p] for p in shown["pole"]],
+            frame_palette(shown["pole"]),
             "LSS polarity (sd units; + service / rule of law)",
         )
         ax.legend(
             handles=[
-                Line2D([], [], color=FRAME_COLORS[f], lw=4, label=FRAME_LABELS[f])
+                Line2D([], [], color=frame_color(f), lw=4, label=FRAME_LABELS[f])
                 for f in ("service_law", "stability")
             ],
             fontsize=6,
@@ -445,6 +512,8 @@ def plot_lss_vs_dictionary(
     lss = np.asarray(lss_scores, dtype=float)
     if lss.shape != (len(frame_scores),):
         raise ValueError(f"lss_scores: expected {len(frame_scores)} values, got shape {lss.shape}")
+    lss = round_sig(lss)
+    frame_scores = round_frame(frame_scores[["balance", "frame_label"]])
     data = pd.DataFrame(
         {
             "balance": frame_scores["balance"].to_numpy(float),
@@ -458,7 +527,7 @@ def plot_lss_vs_dictionary(
         for f in FRAME_COLORS:
             sub = data[data["frame_label"] == f]
             if len(sub):
-                ax.scatter(sub["balance"], sub["lss"], s=14, color=FRAME_COLORS[f],
+                ax.scatter(sub["balance"], sub["lss"], s=14, color=frame_color(f),
                            label=FRAME_LABELS[f], zorder=3)  # fmt: skip
         ax.axvline(0, color="#444444", lw=0.6, ls="--")
         ax.axhline(0, color="#444444", lw=0.6, ls="--")
@@ -494,7 +563,7 @@ def plot_seed_sensitivity(
         ``fig.textkit_data``: the plotted rows, least-correlated seed at the bottom.
     """
     _need(loo, ["seed", "pole", "correlation"], "loo")
-    data = loo[["seed", "pole", "correlation"]].dropna(subset=["correlation"])
+    data = round_frame(loo[["seed", "pole", "correlation"]]).dropna(subset=["correlation"])
     data = data.sort_values(["correlation", "seed"], ascending=[False, True], kind="stable")
     data = data.reset_index(drop=True)
     height = max(1.8, 0.14 * len(data) + 0.9)
@@ -504,7 +573,7 @@ def plot_seed_sensitivity(
         poles = np.where(data["pole"] > 0, "service_law", "stability")
         ax.hlines(y, data["correlation"].min() - 0.01, data["correlation"], color="#cccccc",
                   lw=0.8)  # fmt: skip
-        ax.scatter(data["correlation"], y, s=14, c=[FRAME_COLORS[p] for p in poles], zorder=3)
+        ax.scatter(data["correlation"], y, s=14, c=frame_palette(poles), zorder=3)
         ax.set_yticks(y)
         ax.set_yticklabels(data["seed"], fontsize=6)
         ax.set_xlabel("correlation with full-seed document scores")
@@ -515,7 +584,7 @@ def plot_seed_sensitivity(
                     [],
                     marker="o",
                     ls="",
-                    color=FRAME_COLORS[f],
+                    color=frame_color(f),
                     label=f"{FRAME_LABELS[f]} seed",
                 )  # fmt: skip
                 for f in ("service_law", "stability")

@@ -45,7 +45,9 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from . import FRAME_COLORS, FRAME_LABELS, SIZES, new_figure, palette, use_style
+from . import FRAME_COLORS, FRAME_LABELS, SIZES, frame_palette, new_figure, palette, use_style
+from ._placement import freeze_layout, place_labels, text_width_em  # shared with the scatter
+from .labels import display_label
 
 __all__ = ["network_layout", "plot_network", "plot_ego_networks", "plot_difference"]
 
@@ -253,107 +255,13 @@ def _fmt(x: float) -> str:
     return f"{x:.2g}" if abs(x) < 1 else f"{x:.1f}".rstrip("0").rstrip(".")
 
 
-# --------------------------------------------------------------------------- labels
-
-
-def _text_width_em(t: str) -> float:
-    """Label width in ems: CJK and full-width characters are 1 em, others about 0.6."""
-    return max(1.0, sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in t))
-
-
-def _overlap(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Overlap areas of one (x0, y0, x1, y1) box with each row of ``boxes``."""
-    if len(boxes) == 0:
-        return np.zeros(0)
-    w = np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0])
-    h = np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1])
-    return np.clip(w, 0, None) * np.clip(h, 0, None)
-
-
-def _place_labels(
-    centres: np.ndarray,
-    radii: np.ndarray,
-    sizes: np.ndarray,
-    order: Sequence[int],
-    bounds: tuple[float, float, float, float],
-    obstacles: np.ndarray,
-    obstacle_radii: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Greedy label placement in display units.
-
-    Parameters
-    ----------
-    centres, radii : node centre (x, y) and radius of each label's node
-    sizes : (width, height) of each label box
-    order : labels in placement order (most important first)
-    bounds : (x0, y0, x1, y1) of the panel
-    obstacles, obstacle_radii : every node disc, which labels should not cover
-
-    Returns
-    -------
-    positions : (n, 2) label centres
-    ring : (n,) 0 when the label touches its node, >= 1 when it was pushed farther
-        (the caller draws a leader line)
-    """
-    n = len(centres)
-    pos = centres.astype(float).copy()
-    ring = np.zeros(n, dtype=np.int64)
-    placed: list[np.ndarray] = []
-    discs = (
-        np.column_stack(
-            [
-                obstacles[:, 0] - obstacle_radii * 0.9,
-                obstacles[:, 1] - obstacle_radii * 0.9,
-                obstacles[:, 0] + obstacle_radii * 0.9,
-                obstacles[:, 1] + obstacle_radii * 0.9,
-            ]
-        )
-        if len(obstacles)
-        else np.zeros((0, 4))
-    )
-    # unit directions: right, above, below, left, then the diagonals
-    dirs = [(1, 0), (0, 1), (0, -1), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-    bx0, by0, bx1, by1 = bounds
-    for i in order:
-        (cx, cy), r, (w, h) = centres[i], float(radii[i]), sizes[i]
-        gap = 1.0 + 0.15 * h
-        best, best_cost, best_ring = None, np.inf, 0
-        for k in range(6):
-            extra = k * 0.9 * h
-            for dx, dy in dirs:
-                diag = 0.72 if dx and dy else 1.0
-                ox = dx * ((r + gap + extra) * diag + w / 2)
-                oy = dy * ((r + gap + extra) * diag + h / 2)
-                x, y = cx + ox, cy + oy
-                box = np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
-                cost = 0.0
-                if placed:  # text on text is unreadable, text on a disc is not
-                    cost += 4.0 * float(_overlap(box, np.array(placed)).sum())
-                cost += float(_overlap(box, discs).sum())
-                out_w = max(0.0, bx0 - box[0]) + max(0.0, box[2] - bx1)
-                out_h = max(0.0, by0 - box[1]) + max(0.0, box[3] - by1)
-                cost += 3.0 * (out_w * h + out_h * w)
-                cost += k * 0.08 * w * h  # prefer labels close to their node
-                if cost < best_cost - 1e-9:
-                    best, best_cost, best_ring = (x, y, box), cost, k
-                if cost == 0.0:
-                    break
-            if best_cost == 0.0:
-                break
-        x, y, box = best
-        pos[i] = (x, y)
-        ring[i] = best_ring
-        placed.append(box)
-    return pos, ring
-
-
 # --------------------------------------------------------------------------- drawing
 
 
 def _group_palette(groups: Sequence[str]) -> dict[str, str]:
     keys = sorted(set(groups))
     if all(k in FRAME_COLORS for k in keys):
-        return {k: FRAME_COLORS[k] for k in keys}
+        return dict(zip(keys, frame_palette(keys), strict=True))
     return dict(zip(keys, palette(len(keys)), strict=True))
 
 
@@ -485,13 +393,6 @@ def _width_handles(width: _Scale, values: np.ndarray, what: str, colour: str) ->
     return out
 
 
-def _freeze(fig) -> None:
-    """Lay the figure out once and fix the axes positions, so display coordinates are final."""
-    if fig.get_layout_engine() is not None:
-        fig.draw_without_rendering()
-        fig.set_layout_engine("none")
-
-
 def _separate(xy: np.ndarray, radii: np.ndarray, iterations: int = 60) -> np.ndarray:
     """Push overlapping node discs (display units) apart, a little at a time."""
     p = xy.astype(float).copy()
@@ -546,7 +447,7 @@ def _draw_network(
     xy = np.array([pos[n] for n in nodes], dtype=float)
     _frame_panel(ax, xy, margin, limits)
     fig = ax.figure
-    _freeze(fig)
+    freeze_layout(fig)
     trans = ax.transData
     inv = trans.inverted()
     px = fig.dpi / 72.0
@@ -579,13 +480,13 @@ def _draw_network(
     fonts = [float(font(math.sqrt(freq[i]))) + (1.0 if nodes[i] in outline else 0.0) for i in idx]
     sizes = np.array(
         [
-            (_text_width_em(t) * f * px + 2.0, f * px * 1.15)
+            (text_width_em(t) * f * px + 2.0, f * px * 1.15)
             for t, f in zip(terms, fonts, strict=True)
         ]
     ).reshape(-1, 2)
     bb = ax.get_window_extent()
     order = sorted(range(len(terms)), key=lambda j: (-freq[idx[j]], terms[j]))
-    lab, ring = _place_labels(
+    lab, ring = place_labels(
         disp[idx] if idx else np.zeros((0, 2)),
         radii[idx] if idx else np.zeros(0),
         sizes,
@@ -1204,8 +1105,8 @@ def plot_difference(
                 except (TypeError, ValueError):
                     cfg = {}
                 lines = [
-                    f"{la}: {int(gr.get('n_units_a', 0)):,} {gr.get('unit', '')} units",
-                    f"{lb}: {int(gr.get('n_units_b', 0)):,} {gr.get('unit', '')} units",
+                    f"{display_label(la)}: {int(gr.get('n_units_a', 0)):,} {gr.get('unit', '')} units",
+                    f"{display_label(lb)}: {int(gr.get('n_units_b', 0)):,} {gr.get('unit', '')} units",
                     f"{len(edges)} most-changed pairs",
                 ]
                 if cfg.get("min_count") is not None:
@@ -1254,6 +1155,7 @@ def _light(colour: str, amount: float = 0.55) -> str:
 
 def _group_colours(a: str, b: str) -> tuple[str, str]:
     if a in FRAME_COLORS and b in FRAME_COLORS:
-        return FRAME_COLORS[a], FRAME_COLORS[b]
+        ca, cb = frame_palette((a, b))
+        return ca, cb
     p = palette(2)
     return p[0], p[1]

@@ -4,6 +4,12 @@ Every function takes a table from :mod:`textkit.topics`, draws inside
 :func:`textkit.plots.use_style` and returns a :class:`matplotlib.figure.Figure` without saving
 it (use :func:`textkit.plots.save_figure`). The tidy table behind each figure is attached as
 ``fig.textkit_data``.
+
+Topics are labelled by :func:`textkit.plots.labels.topic_label` (``"T3 维稳·排查·矛盾"``).
+Build the labels of a model once with :func:`topic_labels` and pass them to every figure
+(``topic_labels=``) so that a topic reads the same everywhere; without them each figure
+labels a topic with the first three terms of its own table. Numeric tables are rounded to
+the stated precision (:func:`textkit._precision.round_frame`) before anything is drawn.
 """
 
 from __future__ import annotations
@@ -14,9 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from . import FRAME_COLORS, new_figure, palette, use_style
+from .._precision import round_frame
+from . import FRAME_COLORS, frame_palette, new_figure, palette, use_style
+from . import labels as _labels
+from .labels import display_label, is_frame, label_for, topic_label, topic_labels
 
 __all__ = [
     "plot_k_selection",
@@ -24,6 +34,8 @@ __all__ = [
     "plot_prevalence",
     "plot_top_terms",
     "plot_seeded_comparison",
+    "topic_label",
+    "topic_labels",
 ]
 
 logger = logging.getLogger(__name__)
@@ -58,7 +70,7 @@ def plot_k_selection(table: pd.DataFrame) -> Figure:
     panels = [p for p in _K_PANELS if p[0] in table.columns and table[p[0]].notna().any()]
     if not panels:
         raise ValueError("table: no diagnostic column with values (c_v, perplexity, ...)")
-    data = table.copy()
+    data = round_frame(table)
     ncols = min(3, len(panels))
     nrows = int(np.ceil(len(panels) / ncols))
     with use_style():
@@ -79,26 +91,29 @@ def plot_k_selection(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def plot_stability(result: Any) -> Figure:
+def plot_stability(result: Any, topic_labels: dict | None = None) -> Figure:
     """Per-topic stability across seeds from :func:`textkit.topics.topic_stability`.
 
-    One row per reference topic (labelled with its top terms): each point is the topic's
-    matched similarity in one other run, the bar its mean (the stability); the dashed line
-    marks the "stable" threshold of the summary.
+    One row per reference topic (labelled with :func:`topic_label`): each point is the
+    topic's matched similarity in one other run, the bar its mean (the stability); the
+    dashed line marks the "stable" threshold of the summary.
 
     Parameters
     ----------
     result : StabilityResult
+    topic_labels : dict, optional
+        Topic -> label (from :func:`topic_labels`); default: the topic's first three terms
+        in ``per_topic``.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    per_topic = result.per_topic.copy()
-    matches = result.matches.copy()
+    per_topic = round_frame(result.per_topic)
+    matches = round_frame(result.matches)
     n = len(per_topic)
     labels = [
-        f"{t}  {' '.join(str(terms).split()[:4])}"
+        label_for(topic_labels, t, topic_label(t, terms))
         for t, terms in zip(per_topic["topic"], per_topic["top_terms"], strict=True)
     ]
     y = np.arange(n)[::-1]
@@ -138,14 +153,16 @@ def plot_prevalence(
     """Mean topic share by group with bootstrap intervals (:func:`topic_prevalence`).
 
     The legend gives each group's number of resampled units (``n_docs``: articles for a
-    cluster bootstrap) when the table has that column.
+    cluster bootstrap) when the table has that column. Groups are shown by their human
+    label (:func:`textkit.plots.labels.display_label`: frame names, "Page N"); when the
+    groups are frames they take the frame colours, in the frames' order.
 
     Parameters
     ----------
     table : DataFrame
         ``group, topic, mean, lo, hi`` (output of ``topic_prevalence``).
     topic_labels : dict, optional
-        Topic -> display label (e.g. the topic with its top terms).
+        Topic -> label (from :func:`topic_labels`); default :func:`topic_label` of the id.
     title : str, optional
         Axes title.
 
@@ -156,10 +173,16 @@ def plot_prevalence(
     for c in ("group", "topic", "mean", "lo", "hi"):
         if c not in table.columns:
             raise ValueError(f"table: missing column {c!r} (expected topic_prevalence output)")
-    data = table.copy()
+    data = round_frame(table)
     topics = list(dict.fromkeys(data["topic"]))
-    groups = sorted(dict.fromkeys(data["group"].astype(str)))
-    colors = palette(len(groups))
+    keys = dict.fromkeys(data["group"].astype(str))
+    frames = bool(keys) and all(is_frame(g) for g in keys)
+    if frames:
+        groups = [f for f in FRAME_COLORS if f in keys]
+        colors = frame_palette(groups)
+    else:
+        groups = sorted(keys)
+        colors = palette(len(groups))
     n = len(topics)
     y = np.arange(n)[::-1].astype(float)
     ypos = dict(zip(topics, y, strict=True))
@@ -169,9 +192,9 @@ def plot_prevalence(
         for gi, (group, color) in enumerate(zip(groups, colors, strict=True)):
             d = data[data["group"].astype(str) == group]
             off = ((len(groups) - 1) / 2 - gi) * width  # first group on top
-            label = group
+            label = display_label(group)
             if "n_docs" in d.columns and len(d):
-                label = f"{group} (n={int(d['n_docs'].iloc[0])})"
+                label = f"{label} (n={int(d['n_docs'].iloc[0])})"
             yy = np.array([ypos[t] for t in d["topic"]]) + off
             ax.errorbar(
                 d["mean"],
@@ -185,27 +208,36 @@ def plot_prevalence(
                 capsize=0,
             )
         ax.set_yticks(y)
-        ax.set_yticklabels([topic_labels.get(t, t) if topic_labels else t for t in topics])
+        ax.set_yticklabels([label_for(topic_labels, t, topic_label(t)) for t in topics])
         ax.set_xlabel("Mean topic share (bootstrap interval)")
         ax.set_xlim(left=0)
         if title:
             ax.set_title(title)
-        ax.legend(title="Group", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.legend(
+            title="Frame" if frames else "Group",
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+        )
     fig.textkit_data = data
     return fig
 
 
-def plot_top_terms(table: pd.DataFrame, ncols: int = 4) -> Figure:
+def plot_top_terms(table: pd.DataFrame, ncols: int = 4, topic_labels: dict | None = None) -> Figure:
     """Bar charts of the top terms of each topic (output of :func:`textkit.topics.top_terms`).
 
     Terms are listed in the table's order (by probability, FREX or relevance); bar length is
     the term's probability in the topic (the ``prob`` column) when present, else ``weight``.
+    Each panel is titled with the topic's label.
 
     Parameters
     ----------
     table : DataFrame
         ``topic, rank, term, weight``.
     ncols : int, default 4
+    topic_labels : dict, optional
+        Topic -> label (from :func:`topic_labels`); default: the topic's first three terms
+        in ``table``.
 
     Returns
     -------
@@ -214,8 +246,9 @@ def plot_top_terms(table: pd.DataFrame, ncols: int = 4) -> Figure:
     for c in ("topic", "rank", "term", "weight"):
         if c not in table.columns:
             raise ValueError(f"table: missing column {c!r} (expected top_terms output)")
-    data = table.copy()
+    data = round_frame(table)
     topics = list(dict.fromkeys(data["topic"]))
+    own = _labels.topic_labels(data)
     ncols = max(1, min(int(ncols), len(topics)))
     nrows = int(np.ceil(len(topics) / ncols))
     n_terms = int(data["rank"].max())
@@ -228,12 +261,12 @@ def plot_top_terms(table: pd.DataFrame, ncols: int = 4) -> Figure:
         )
         axes = np.atleast_1d(axes).ravel()
         for ax, topic, color in zip(axes, topics, colors, strict=False):
-            d = data[data["topic"] == topic].sort_values("rank")
+            d = data[data["topic"] == topic].sort_values(["rank", "term"], kind="stable")
             yy = np.arange(len(d))[::-1]
             ax.barh(yy, d[value], color=color)
             ax.set_yticks(yy)
             ax.set_yticklabels(d["term"])
-            ax.set_title(str(topic))
+            ax.set_title(label_for(topic_labels, topic, own[topic]))
             ax.tick_params(axis="x", labelsize=6)
             ax.xaxis.set_major_locator(MaxNLocator(nbins=3))
         for ax in axes[len(topics) :]:
@@ -244,20 +277,34 @@ def plot_top_terms(table: pd.DataFrame, ncols: int = 4) -> Figure:
     return fig
 
 
-def plot_seeded_comparison(table: pd.DataFrame, n_terms: int = 4) -> Figure:
+def plot_seeded_comparison(
+    table: pd.DataFrame,
+    n_terms: int = 3,
+    topic_labels: dict | None = None,
+    matched_labels: dict | None = None,
+) -> Figure:
     """Seeded frame topics next to their best match in an unseeded model.
 
     Left: for each seeded topic, the probability mass its seed words carry in the seeded
-    topic and in the matched unseeded topic (a large gap means the frame is imposed by the
-    prior rather than found in the data). Right: mean share (prevalence) of every topic of
-    the seeded model and of its unseeded match, with the cosine similarity of the pair.
+    topic (solid) and in the matched unseeded topic (light); a large gap means the frame is
+    imposed by the prior rather than found in the data. Right: mean share (prevalence) of
+    every topic of the seeded model (solid) and of its unseeded match (light), with the
+    cosine similarity of the pair. Seeded topics named after a frame take the frame's
+    colour (:func:`textkit.plots.frame_color`), the other topics are grey.
 
     Parameters
     ----------
     table : DataFrame
         Output of :func:`textkit.topics.compare_models`.
-    n_terms : int, default 4
-        Top terms shown in the labels.
+    n_terms : int, default 3
+        Top terms in the default labels.
+    topic_labels : dict, optional
+        Labels of the seeded model's topics (e.g. ``topic_labels(summary, prefix="S")``);
+        default: :func:`topic_label` of ``top_terms`` with prefix ``S``, so that its
+        free topics are not confused with the unseeded model's.
+    matched_labels : dict, optional
+        Labels of the unseeded model's topics, the same as in that model's other figures;
+        default: :func:`topic_label` of ``matched_top_terms``.
 
     Returns
     -------
@@ -268,65 +315,62 @@ def plot_seeded_comparison(table: pd.DataFrame, n_terms: int = 4) -> Figure:
     for c in need:
         if c not in table.columns:
             raise ValueError(f"table: missing column {c!r} (expected compare_models output)")
-    data = table.copy()
+    data = round_frame(table)
     seeded = data[data["seeded"].astype(bool)]
     if seeded.empty:
         raise ValueError("table: no seeded topic (expected a SeededLdaTopicModel comparison)")
 
-    def terms(s: str) -> str:
-        return " ".join(str(s).split()[:n_terms])
+    def own(t: str, terms: str) -> str:
+        return label_for(topic_labels, t, topic_label(t, terms, n=n_terms, prefix="S"))
 
-    colors = palette(2)
+    def match(t: str, terms: str) -> str:
+        if not isinstance(t, str) or not t:
+            return "no match"
+        return label_for(matched_labels, t, topic_label(t, terms, n=n_terms))
+
+    def colour(t: str) -> str:
+        return frame_palette([t])[0] if is_frame(t) else _NEUTRAL
+
+    light = 0.35
     with use_style():
         fig, (ax1, ax2) = new_figure(
             "double",
-            height=max(2.2, 0.32 * len(data) + 1.0),
+            height=max(2.4, 0.42 * len(data) + 1.1),
             ncols=2,
             gridspec_kw={"width_ratios": [1, 1.25]},
         )
         y1 = np.arange(len(seeded))[::-1].astype(float)
         h = 0.38
-        frame_colors = [FRAME_COLORS.get(t, colors[0]) for t in seeded["topic"]]
-        ax1.barh(y1 + h / 2, seeded["seed_mass"], height=h, color=frame_colors, label="seeded")
-        ax1.barh(
-            y1 - h / 2,
-            seeded["matched_seed_mass"],
-            height=h,
-            color=frame_colors,
-            alpha=0.35,
-            label="unseeded match",
-        )
+        cols = [colour(t) for t in seeded["topic"]]
+        ax1.barh(y1 + h / 2, seeded["seed_mass"], height=h, color=cols)
+        ax1.barh(y1 - h / 2, seeded["matched_seed_mass"], height=h, color=cols, alpha=light)
         ax1.set_yticks(y1)
         ax1.set_yticklabels(
             [
-                f"{t}\nvs {m}: {terms(mt)}"
-                for t, m, mt in zip(
+                f"{own(t, tt)}\nvs {match(m, mt)}"
+                for t, tt, m, mt in zip(
                     seeded["topic"],
+                    seeded["top_terms"],
                     seeded["matched_topic"],
                     seeded["matched_top_terms"],
                     strict=True,
                 )
-            ]
+            ],
+            fontsize=6,
         )
         ax1.set_xlabel("Probability mass of the seed words")
         ax1.set_title("Seed words in the frame topic")
         ax1.set_xlim(0, 1)
-        ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
 
         y2 = np.arange(len(data))[::-1].astype(float)
-        ax2.barh(y2 + h / 2, data["prevalence"], height=h, color=colors[0], label="seeded model")
-        ax2.barh(
-            y2 - h / 2,
-            data["matched_prevalence"],
-            height=h,
-            color=colors[1],
-            label="unseeded match",
-        )
+        cols = [colour(t) for t in data["topic"]]
+        ax2.barh(y2 + h / 2, data["prevalence"], height=h, color=cols)
+        ax2.barh(y2 - h / 2, data["matched_prevalence"], height=h, color=cols, alpha=light)
         for yy, p, q, sim in zip(
             y2, data["prevalence"], data["matched_prevalence"], data["similarity"], strict=True
         ):
             ax2.text(
-                max(float(p), float(q)) + 0.005,
+                np.nanmax([float(p), float(q)]) + 0.005,
                 yy,
                 f"cos {float(sim):.2f}",
                 va="center",
@@ -334,11 +378,34 @@ def plot_seeded_comparison(table: pd.DataFrame, n_terms: int = 4) -> Figure:
             )
         ax2.set_yticks(y2)
         ax2.set_yticklabels(
-            [f"{t}  {terms(tt)}" for t, tt in zip(data["topic"], data["top_terms"], strict=True)]
+            [
+                f"{own(t, tt)}\nvs {match(m, mt)}"
+                for t, tt, m, mt in zip(
+                    data["topic"],
+                    data["top_terms"],
+                    data["matched_topic"],
+                    data["matched_top_terms"],
+                    strict=True,
+                )
+            ],
+            fontsize=6,
         )
         ax2.set_xlabel("Mean topic share")
-        ax2.set_title("Prevalence, seeded vs matched unseeded topic")
+        ax2.set_title("Prevalence, seeded topic vs its unseeded match")
         ax2.set_xlim(0, float(np.nanmax(data[["prevalence", "matched_prevalence"]])) * 1.3)
-        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+        handles = [
+            Patch(facecolor=_NEUTRAL, label="seeded model"),
+            Patch(facecolor=_NEUTRAL, alpha=light, label="unseeded match"),
+        ]
+        handles += [
+            Patch(facecolor=frame_palette([t])[0], label=f"{display_label(t)} (seeded frame)")
+            for t in data["topic"]
+            if is_frame(t)
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     fig.textkit_data = data
     return fig
+
+
+#: Colour of topics that are not a frame in the seeded comparison.
+_NEUTRAL = "#595959"

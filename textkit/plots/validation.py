@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import FRAME_LABELS, new_figure, use_style
+from .._precision import round_frame
+from . import new_figure, use_style
+from .labels import display_label
 
 
 def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figure:
@@ -26,18 +28,16 @@ def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figur
     """
     if confusion.shape[0] != confusion.shape[1] or confusion.empty:
         raise ValueError("confusion: expected a non-empty square table")
-    counts = confusion.to_numpy(dtype=float)
+    counts = round_frame(confusion.astype(float)).to_numpy(dtype=float)
     rows = counts.sum(axis=1, keepdims=True)
     share = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)
     values = share if normalize else counts
     with use_style():
         fig, ax = new_figure("single", height=3.2)
         im = ax.imshow(values, cmap="Blues", vmin=0, vmax=1 if normalize else max(1, counts.max()))
-        names = [FRAME_LABELS.get(str(c), str(c)) for c in confusion.columns]
+        names = [display_label(str(c)) for c in confusion.columns]
         ax.set_xticks(range(len(names)), names, rotation=30, ha="right")
-        ax.set_yticks(
-            range(len(names)), [FRAME_LABELS.get(str(c), str(c)) for c in confusion.index]
-        )
+        ax.set_yticks(range(len(names)), [display_label(str(c)) for c in confusion.index])
         ax.grid(False)
         ax.set_xlabel("Dictionary measure")
         ax.set_ylabel("Human code")

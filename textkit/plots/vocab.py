@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from textkit._precision import round_frame
 from textkit.plots import new_figure, palette, use_style
+from textkit.plots.labels import display_label
 
 __all__ = ["group_rates", "plot_group_rates", "plot_top_terms"]
 
@@ -60,6 +62,7 @@ def plot_top_terms(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n: expected an integer >= 1, got {n!r}")
+    table = round_frame(table)
     for col in ("term", value):
         if col not in table.columns:
             raise ValueError(f"table: missing column {col!r} (value={value!r})")
@@ -86,7 +89,7 @@ def plot_top_terms(
             left = [0.0] * len(top)
             for color, col in zip(palette(len(groups)), groups, strict=True):
                 vals = top[col].astype(float).tolist()
-                ax.barh(y, vals, left=left, color=color, label=col[3:], height=0.75)
+                ax.barh(y, vals, left=left, color=color, label=display_label(col[3:]), height=0.75)
                 left = [a + b for a, b in zip(left, vals, strict=True)]
             ax.legend(loc="lower right", frameon=False, fontsize="small")
         else:
@@ -184,6 +187,7 @@ def plot_group_rates(
     matplotlib.figure.Figure
         With the rates table (``term`` as a column) as ``fig.textkit_data``.
     """
+    table = round_frame(table)
     rates = group_rates(table, n=n, per=per)
     groups = _group_columns(table)
     totals = table[groups].sum(axis=0)
@@ -208,7 +212,7 @@ def plot_group_rates(
                 )
         ax.set_xticks(
             range(len(groups)),
-            [f"{g[3:]}\n({int(totals[g]):,})" for g in groups],
+            [f"{display_label(g[3:])}\n({int(totals[g]):,})" for g in groups],
         )
         ax.set_yticks(range(len(rates)), rates.index.tolist())
         ax.tick_params(length=0)

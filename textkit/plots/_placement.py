@@ -1,0 +1,119 @@
+"""Label placement shared by the figures that label points (networks, term scatter).
+
+One greedy placer in display units: labels are placed most important first, each at the
+first of a ring of candidate positions around its point that overlaps no placed label, no
+marker and stays inside the panel; when every close position is taken a farther ring is
+used and the caller draws a thin leader line from the point to the label. This is
+deterministic arithmetic on estimated label boxes (a CJK character is one em wide), so the
+same figure always gets the same labels.
+
+Use: lay the figure out once and freeze it (:func:`freeze_layout`), convert the points to
+display units with ``ax.transData``, estimate each label's box with :func:`text_width_em`,
+call :func:`place_labels`, and convert the positions back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["freeze_layout", "overlap", "place_labels", "text_width_em"]
+
+
+def text_width_em(t: str) -> float:
+    """Label width in ems: CJK and full-width characters are 1 em, others about 0.6."""
+    return max(1.0, sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in t))
+
+
+def overlap(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Overlap areas of one (x0, y0, x1, y1) box with each row of ``boxes``."""
+    if len(boxes) == 0:
+        return np.zeros(0)
+    w = np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0])
+    h = np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1])
+    return np.clip(w, 0, None) * np.clip(h, 0, None)
+
+
+def freeze_layout(fig) -> None:
+    """Lay the figure out once and fix the axes positions, so display coordinates are final."""
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+
+
+def place_labels(
+    centres: np.ndarray,
+    radii: np.ndarray,
+    sizes: np.ndarray,
+    order: Sequence[int],
+    bounds: tuple[float, float, float, float],
+    obstacles: np.ndarray,
+    obstacle_radii: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy label placement in display units.
+
+    Parameters
+    ----------
+    centres, radii : point centre (x, y) and marker radius of each label's point
+    sizes : (width, height) of each label box
+    order : labels in placement order (most important first)
+    bounds : (x0, y0, x1, y1) of the panel
+    obstacles, obstacle_radii : every marker, which labels should not cover
+
+    Returns
+    -------
+    positions : (n, 2) label centres
+    ring : (n,) 0 when the label touches its point, >= 1 when it was pushed farther
+        (the caller draws a leader line)
+    """
+    n = len(centres)
+    pos = centres.astype(float).copy()
+    ring = np.zeros(n, dtype=np.int64)
+    placed: list[np.ndarray] = []
+    discs = (
+        np.column_stack(
+            [
+                obstacles[:, 0] - obstacle_radii * 0.9,
+                obstacles[:, 1] - obstacle_radii * 0.9,
+                obstacles[:, 0] + obstacle_radii * 0.9,
+                obstacles[:, 1] + obstacle_radii * 0.9,
+            ]
+        )
+        if len(obstacles)
+        else np.zeros((0, 4))
+    )
+    # unit directions: right, above, below, left, then the diagonals
+    dirs = [(1, 0), (0, 1), (0, -1), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+    bx0, by0, bx1, by1 = bounds
+    for i in order:
+        (cx, cy), r, (w, h) = centres[i], float(radii[i]), sizes[i]
+        gap = 1.0 + 0.15 * h
+        best, best_cost, best_ring = None, np.inf, 0
+        for k in range(6):
+            extra = k * 0.9 * h
+            for dx, dy in dirs:
+                diag = 0.72 if dx and dy else 1.0
+                ox = dx * ((r + gap + extra) * diag + w / 2)
+                oy = dy * ((r + gap + extra) * diag + h / 2)
+                x, y = cx + ox, cy + oy
+                box = np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
+                cost = 0.0
+                if placed:  # text on text is unreadable, text on a marker is not
+                    cost += 4.0 * float(overlap(box, np.array(placed)).sum())
+                cost += float(overlap(box, discs).sum())
+                out_w = max(0.0, bx0 - box[0]) + max(0.0, box[2] - bx1)
+                out_h = max(0.0, by0 - box[1]) + max(0.0, box[3] - by1)
+                cost += 3.0 * (out_w * h + out_h * w)
+                cost += k * 0.08 * w * h  # prefer labels close to their point
+                if cost < best_cost - 1e-9:
+                    best, best_cost, best_ring = (x, y, box), cost, k
+                if cost == 0.0:
+                    break
+            if best_cost == 0.0:
+                break
+        x, y, box = best
+        pos[i] = (x, y)
+        ring[i] = best_ring
+        placed.append(box)
+    return pos, ring

@@ -275,7 +275,7 @@ _ = tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, for
 # against under a tenth of its match (left panel). Four of the six free topics, in contrast,
 # are nearly the same as topics of the unseeded model (cosine ≥ 0.85). So the frames are
 # *imposed* by the seeds rather than found by the model: the unseeded model spreads frame
-# words over several topics (its 维稳 topic, T08, is not the best match of either). This is
+# words over several topics (its 维稳 topic, T8, is not the best match of either). This is
 # what seeding is for — measuring a frame the researcher defines — but the seeded topics
 # are measurements of the lexicon, not discoveries.
 
@@ -345,9 +345,9 @@ contrast.assign(label=contrast["topic"].map(labels)).round(3)
 
 # %% [markdown]
 # Two differences survive the resampling of articles: stability-dominated articles spend
-# more of their paragraphs on the school and campaign security topic (T02: 学校, 综合治理,
+# more of their paragraphs on the school and campaign security topic (T2: 学校, 综合治理,
 # 违法犯罪), and service / rule-of-law articles much more on the governance-innovation
-# topic (T06: 牵头, 办公室, 创新, 社区治理). The 维稳 topic (T08) leans the expected way but
+# topic (T6: 牵头, 办公室, 创新, 社区治理). The 维稳 topic (T8) leans the expected way but
 # its interval reaches 0. With 17 and 8 articles, and topics that are only moderately
 # stable (section 4), these are descriptions of this corpus, not estimates for a population
 # of documents.

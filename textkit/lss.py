@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import linalg, sparse, stats
+from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
 from ._precision import round_sig
 
@@ -144,7 +145,8 @@ def truncated_svd(x: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     ``k``-th singular value is (nearly) tied with the next one: components are then dropped
     until the last kept one is separated from the first dropped one, so that rounding on
     another machine cannot exchange vectors between the kept and the dropped space. The sign
-    of each vector is fixed so that its largest-magnitude component is positive.
+    of each vector is fixed so that its largest-magnitude component is positive. BLAS runs on
+    one thread here.
 
     Within a group of (nearly) equal singular values the vectors themselves are only unique
     up to a rotation; cosine similarities between rows of the returned matrix are not.
@@ -166,19 +168,22 @@ def truncated_svd(x: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     if not 1 <= k < min(n_units, n_terms):
         raise ValueError(f"k: expected 1 <= k < {min(n_units, n_terms)}, got {k}")
     x = sparse.csr_matrix(x, dtype=np.float64)
-    if n_terms <= DENSE_MAX_TERMS:
-        gram = (x.T @ x).toarray()
-        m = k + 1
-        lam, vec = linalg.eigh(gram, subset_by_index=[n_terms - m, n_terms - 1])
-        lam, vec = lam[::-1], vec[:, ::-1]
-    else:
-        from scipy.sparse.linalg import svds
+    # one BLAS thread: the same code path whatever the thread settings, and no slowdown from
+    # BLAS threads competing with other processes (a dense eigh of this size gains little)
+    with threadpool_limits(limits=1, user_api="blas"):
+        if n_terms <= DENSE_MAX_TERMS:
+            gram = (x.T @ x).toarray()
+            m = k + 1
+            lam, vec = linalg.eigh(gram, subset_by_index=[n_terms - m, n_terms - 1])
+            lam, vec = lam[::-1], vec[:, ::-1]
+        else:
+            from scipy.sparse.linalg import svds
 
-        m = min(k + 1, min(n_units, n_terms) - 1)
-        v0 = np.random.default_rng(0).standard_normal(min(n_units, n_terms))
-        _, s, vt = svds(x, k=m, v0=v0, tol=0, solver="arpack", return_singular_vectors="vh")
-        order = np.argsort(-s, kind="stable")
-        lam, vec = s[order] ** 2, vt[order].T
+            m = min(k + 1, min(n_units, n_terms) - 1)
+            v0 = np.random.default_rng(0).standard_normal(min(n_units, n_terms))
+            _, s, vt = svds(x, k=m, v0=v0, tol=0, solver="arpack", return_singular_vectors="vh")
+            order = np.argsort(-s, kind="stable")
+            lam, vec = s[order] ** 2, vt[order].T
     lam = np.maximum(lam, 0.0)
     if lam[0] <= 0:
         raise ValueError("x: the matrix has no non-zero singular value")
@@ -451,15 +456,28 @@ class LatentSemanticScaling:
             return out
         raise ValueError("seeds: expected a dict term -> +1/-1 or a (positive, negative) pair")
 
-    def _raw_polarity(self, seeds: dict[str, int]) -> np.ndarray:
-        """Unstandardised polarity of every vocabulary term (``vocab_`` order)."""
+    def _similarities(self, terms: list[str]) -> np.ndarray:
+        """Cosine similarity of every vocabulary term (rows) to ``terms`` (columns)."""
         vecs = self._unit_vectors_
+        return vecs @ vecs[[self._index_[t] for t in terms]].T
+
+    def _raw_polarity(
+        self, seeds: dict[str, int], sims: np.ndarray | None = None, columns: list | None = None
+    ) -> np.ndarray:
+        """Unstandardised polarity of every vocabulary term (``vocab_`` order).
+
+        ``sims`` / ``columns``: precomputed :meth:`_similarities` to a superset of the seeds
+        and the seed of each column.
+        """
+        if sims is None:
+            columns = sorted(seeds)
+            sims = self._similarities(columns)
+        col = {t: j for j, t in enumerate(columns)}
         raw = np.zeros(len(self.vocab_))
         for pole in (1, -1):
             terms = sorted(t for t, v in seeds.items() if v == pole)
             # LSS weights each seed by 1 / (number of seeds of its pole)
-            sims = vecs @ vecs[[self._index_[t] for t in terms]].T
-            raw += pole * sims.mean(axis=1)
+            raw += pole * sims[:, [col[t] for t in terms]].mean(axis=1)
         return raw
 
     @staticmethod
@@ -496,17 +514,23 @@ class LatentSemanticScaling:
         self.k_ = int(cfg.vector_size)
         self._unit_vectors_ = kv.get_normed_vectors()
 
-    def _fit_svd(self, cfg: LSSConfig, sents: list[list[str]]) -> None:
+    @staticmethod
+    def _svd_vocabulary(sents: list[list[str]], min_count: int) -> tuple[list[str], dict]:
+        """Terms with at least ``min_count`` occurrences (frequency descending, then term)."""
         counts: dict[str, int] = {}
         for toks in sents:
             for t in toks:
                 counts[t] = counts.get(t, 0) + 1
-        vocab = sorted((t for t, c in counts.items() if c >= cfg.min_count),
+        vocab = sorted((t for t, c in counts.items() if c >= min_count),
                        key=lambda t: (-counts[t], t))  # fmt: skip
         if not vocab:
-            raise ValueError(f"token_lists: no term occurs min_count={cfg.min_count} times")
-        index = {t: i for i, t in enumerate(vocab)}
-        x = _count_matrix(sents, index)
+            raise ValueError(f"token_lists: no term occurs min_count={min_count} times")
+        return vocab, counts
+
+    def _fit_svd(
+        self, cfg: LSSConfig, sents: list[list[str]], vocab: list[str], counts: dict
+    ) -> None:
+        x = _count_matrix(sents, {t: i for i, t in enumerate(vocab)})
         x = x[np.flatnonzero(np.diff(x.indptr))]  # units left empty carry no information
         limit = min(x.shape) - 1
         if limit < 1:
@@ -531,6 +555,25 @@ class LatentSemanticScaling:
         self.k_ = len(s)
         self._unit_vectors_ = _unit_rows(v)
 
+    @staticmethod
+    def _seeds_in(seeds: dict[str, int], vocab: Iterable[str], min_count: int) -> dict[str, int]:
+        """The seeds in ``vocab`` (sorted); warns about absent ones, raises for an empty pole."""
+        known = set(vocab)
+        absent = sorted(t for t in seeds if t not in known)
+        if absent:
+            msg = f"{len(absent)} seed word(s) not in the model vocabulary, dropped: {absent}"
+            warnings.warn(msg, UserWarning, stacklevel=3)
+            logger.warning(msg)
+        used = {t: seeds[t] for t in sorted(seeds) if t in known}
+        for pole, name in ((1, "positive (service_law)"), (-1, "negative (stability)")):
+            if not any(v == pole for v in used.values()):
+                raise ValueError(
+                    f"seeds: no {name} seed word occurs in the model vocabulary "
+                    f"(min_count={min_count}); absent: "
+                    f"{sorted(t for t, v in seeds.items() if v == pole)}"
+                )
+        return used
+
     # -- API --------------------------------------------------------------------------------
     def fit(self, token_lists: Iterable[Sequence[str]]) -> LatentSemanticScaling:
         """Derive word vectors and compute term polarities.
@@ -551,22 +594,12 @@ class LatentSemanticScaling:
             raise ValueError("token_lists: no non-empty token list to train on")
         if cfg.engine == "word2vec":
             self._fit_word2vec(cfg, sents)
-        else:
-            self._fit_svd(cfg, sents)
+            used = self._seeds_in(seeds, self.vocab_, cfg.min_count)
+        else:  # the seeds are checked before the (costly) SVD
+            vocab, counts = self._svd_vocabulary(sents, cfg.min_count)
+            used = self._seeds_in(seeds, vocab, cfg.min_count)
+            self._fit_svd(cfg, sents, vocab, counts)
         self._index_ = {t: i for i, t in enumerate(self.vocab_)}
-        absent = sorted(t for t in seeds if t not in self._index_)
-        if absent:
-            msg = f"{len(absent)} seed word(s) not in the model vocabulary, dropped: {absent}"
-            warnings.warn(msg, UserWarning, stacklevel=2)
-            logger.warning(msg)
-        used = {t: seeds[t] for t in sorted(seeds) if t in self._index_}
-        for pole, name in ((1, "positive (service_law)"), (-1, "negative (stability)")):
-            if not any(v == pole for v in used.values()):
-                raise ValueError(
-                    f"seeds: no {name} seed word occurs in the model vocabulary "
-                    f"(min_count={cfg.min_count}); absent: "
-                    f"{sorted(t for t, v in seeds.items() if v == pole)}"
-                )
         self.seeds_ = used
         self.term_polarity_ = self._polarity(used)
         return self
@@ -649,12 +682,14 @@ class LatentSemanticScaling:
         full = self._vocab_polarity()
         base = full if counts is None else self._score(counts, full)
         rows = []
-        for term in sorted(self.seeds_):
+        columns = sorted(self.seeds_)
+        sims = self._similarities(columns)
+        for term in columns:
             rest = {t: v for t, v in self.seeds_.items() if t != term}
             if not any(v == self.seeds_[term] for v in rest.values()):
                 rows.append((term, self.seeds_[term], np.nan))
                 continue
-            pol = self._standardise(self._raw_polarity(rest))
+            pol = self._standardise(self._raw_polarity(rest, sims, columns))
             alt = pol if counts is None else self._score(counts, pol)
             ok = ~(np.isnan(base) | np.isnan(alt))
             r = float(np.corrcoef(base[ok], alt[ok])[0, 1]) if ok.sum() > 2 else np.nan

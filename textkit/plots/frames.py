@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from textkit._precision import round_sig
 from textkit.plots import FRAME_COLORS, FRAME_LABELS, SIZES, new_figure, use_style
 
 __all__ = [
@@ -388,11 +389,13 @@ def plot_lss_polarity(
     _need(polarity, ["term", "polarity", "freq"], "polarity")
     data = polarity[["term", "polarity", "freq"]]
     data = data[(data["freq"] >= min_freq) & ~data["term"].isin(set(seeds or {}))]
-    data = data.sort_values(["polarity", "term"], ascending=[False, True], kind="stable")
+    # sorted on polarity at 6 significant digits, so near-ties keep their order on every machine
+    data = data.assign(_r=round_sig(data["polarity"].to_numpy(dtype=float)))
+    data = data.sort_values(["_r", "term"], ascending=[False, True], kind="stable")
     top = data.head(n).assign(pole="service_law")
     bottom = data.iloc[len(top) :].tail(n).assign(pole="stability")
-    shown = pd.concat([bottom, top]).sort_values(["polarity", "term"], kind="stable")
-    shown = shown.reset_index(drop=True)
+    shown = pd.concat([bottom, top]).sort_values(["_r", "term"], kind="stable")
+    shown = shown.drop(columns="_r").reset_index(drop=True)
     with use_style():
         fig, ax = _signed_bars(
             width,
@@ -495,8 +498,9 @@ def plot_seed_sensitivity(
     """
     _need(loo, ["seed", "pole", "correlation"], "loo")
     data = loo[["seed", "pole", "correlation"]].dropna(subset=["correlation"])
-    data = data.sort_values(["correlation", "seed"], ascending=[False, True], kind="stable")
-    data = data.reset_index(drop=True)
+    data = data.assign(_r=round_sig(data["correlation"].to_numpy(dtype=float)))
+    data = data.sort_values(["_r", "seed"], ascending=[False, True], kind="stable")
+    data = data.drop(columns="_r").reset_index(drop=True)
     height = max(1.8, 0.14 * len(data) + 0.9)
     with use_style():
         fig, ax = new_figure(width, height=height)

@@ -329,7 +329,7 @@ class LatentSemanticScaling:
     ``weight = "count"``, ``simil_method = "cosine"``, all terms scored): a unit (fitted
     token list) x feature (term with at least ``min_count`` occurrences) matrix is weighted,
     its ``k`` largest right singular vectors, *unscaled* by the singular values (as LSX's
-    ``embed <- t(svd$v)``; LSX before 1.0 scaled them), are the word vectors, and a term's
+    ``embed <- t(svd$v)``; early LSX versions scaled them), are the word vectors, and a term's
     polarity is the sum over seeds of seed weight x cosine similarity, a seed's weight being
     +-1 / (number of seeds of its pole), so polarity = mean similarity to the positive seeds
     minus mean similarity to the negative ones (LSX's ``weight_seeds``/``get_beta``). LSX
@@ -338,7 +338,8 @@ class LatentSemanticScaling:
     randomly started Lanczos method, this uses an exact float64 eigendecomposition with a
     stable sign rule, reproducible across machines at 6 significant digits. Not taken from
     LSX: glob seed patterns, ``slice``, ``auto_weight``, ``se_fit`` and ``min_n``. Unlike LSX,
-    term polarities are also standardised (below).
+    term polarities are also standardised (``term_polarity_``), and a ``k`` too large for the
+    matrix is clipped where LSX stops with an error.
 
     A term whose vector is (numerically) zero in the k-dimensional space, e.g. one that
     occurs only in units disconnected from the rest, gets raw polarity 0.

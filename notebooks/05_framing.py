@@ -39,7 +39,7 @@
 import textkit as tk
 from textkit.corpus import corpus_config
 from textkit.frames import frame_config, frame_keyness
-from textkit.lss import LatentSemanticScaling, correlate_with_dictionary
+from textkit.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
 from textkit.plots.frames import (
     plot_frame_balance,
     plot_frame_intensity,
@@ -258,10 +258,14 @@ _ = tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=pro
 # %% [markdown]
 # ## 5 · Latent Semantic Scaling
 #
-# LSS (Watanabe 2021) trains word vectors on the corpus (gensim Word2Vec, skip-gram, fixed seed,
-# one worker), gives every word a polarity — its mean cosine similarity to the service / rule of
-# law seed words minus that to the stability seed words — and scores a document by the mean
-# polarity of its tokens. The seed words are a short list in `[lss]`, not the whole lexicon.
+# LSS (Watanabe 2021) derives word vectors from the corpus as the R package LSX does by default:
+# a truncated singular value decomposition (float64, `k` = 300 dimensions) of the sentence ×
+# word count matrix, each word's vector being its row of the right singular vectors. It then
+# gives every word a polarity — its mean cosine similarity to the service / rule of law seed
+# words minus that to the stability seed words — and scores a document by the mean polarity of
+# its tokens. The seed words are a short list in `[lss]`, not the whole lexicon. The SVD is
+# exact and has no random start, so the tables below are the same on every machine at 6
+# significant digits (gensim Word2Vec, `engine = "word2vec"`, is not).
 #
 # Caveat: 35 articles are far below the millions of tokens LSS is designed for. The word
 # vectors mostly reflect co-occurrence within a few pages; treat this section as a check of the
@@ -307,7 +311,7 @@ _ = tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, proven
 lss_docs = scores[["doc_id", "balance", "frame_label"]].assign(lss=lss_scores)
 tk.write_table(RESULTS / "lss_document_scores.csv", lss_docs)
 tk.write_table(RESULTS / "lss_term_polarity.csv", lss.term_polarity_)
-lss_docs.sort_values("lss").round(3).head(5)
+order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
 
 # %% [markdown]
 # ## 6 · Validation against hand coding
@@ -374,8 +378,9 @@ worst.assign(text=worst["text"].str[:70])[["sample_id", "code", "measure", "bala
 # - Keyness recovers the lexicon's core terms on both sides and adds corpus words that are not
 #   in it (学校, 公安机关, 试点, 示范 …), a list to read when revising the lexicon.
 # - LSS with sixteen seed words agrees with the dictionary balance in direction; no single seed
-#   carries it. Its polarity list also shows the small-corpus caveat: the stability pole picks
-#   up the vocabulary of one case study (a factory district and its company).
+#   carries it. Its polarity list also shows the small-corpus caveat: next to frame vocabulary
+#   (社区服务, 社会保障; 打防结合, 预防为主, 社区矫正) both ends hold generic words (文件, 过程;
+#   借鉴, 幸福).
 # - Against the authors' coding of 68 paragraphs the paragraph measure agrees well above chance
 #   (kappa, macro-F1 and Spearman's ρ above); most of its errors involve `mixed` or short
 #   paragraphs below the hit threshold, and it never puts a stability paragraph on the service

@@ -455,11 +455,13 @@ def plot_lss_polarity(
     _need(polarity, ["term", "polarity", "freq"], "polarity")
     data = round_frame(polarity[["term", "polarity", "freq"]])
     data = data[(data["freq"] >= min_freq) & ~data["term"].isin(set(seeds or {}))]
-    data = data.sort_values(["polarity", "term"], ascending=[False, True], kind="stable")
+    # sorted on polarity at 6 significant digits, so near-ties keep their order on every machine
+    data = data.assign(_r=round_sig(data["polarity"].to_numpy(dtype=float)))
+    data = data.sort_values(["_r", "term"], ascending=[False, True], kind="stable")
     top = data.head(n).assign(pole="service_law")
     bottom = data.iloc[len(top) :].tail(n).assign(pole="stability")
-    shown = pd.concat([bottom, top]).sort_values(["polarity", "term"], kind="stable")
-    shown = shown.reset_index(drop=True)
+    shown = pd.concat([bottom, top]).sort_values(["_r", "term"], kind="stable")
+    shown = shown.drop(columns="_r").reset_index(drop=True)
     with use_style():
         fig, ax = _signed_bars(
             width,

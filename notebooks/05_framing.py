@@ -259,7 +259,7 @@ _ = tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=pro
 # ## 5 · Latent Semantic Scaling
 #
 # LSS (Watanabe 2021) derives word vectors from the corpus as the R package LSX does by default:
-# a truncated singular value decomposition (float64, `k` = 300 dimensions) of the sentence ×
+# a truncated singular value decomposition (float64, `k` dimensions from `[lss]`) of the sentence ×
 # word count matrix, each word's vector being its row of the right singular vectors. It then
 # gives every word a polarity — its mean cosine similarity to the service / rule of law seed
 # words minus that to the stability seed words — and scores a document by the mean polarity of
@@ -379,8 +379,8 @@ worst.assign(text=worst["text"].str[:70])[["sample_id", "code", "measure", "bala
 #   in it (学校, 公安机关, 试点, 示范 …), a list to read when revising the lexicon.
 # - LSS with sixteen seed words agrees with the dictionary balance in direction; no single seed
 #   carries it. Its polarity list also shows the small-corpus caveat: next to frame vocabulary
-#   (社区服务, 社会保障; 打防结合, 预防为主, 社区矫正) both ends hold generic words (文件, 过程;
-#   借鉴, 幸福).
+#   (自治, 民主, 依法, 社会保障; 犯罪, 整治, 预警, 严峻) both ends hold words of particular pages
+#   or generic words (自然村, 分管领导; 畜禽, 车辆, 明显).
 # - Against the authors' coding of 68 paragraphs the paragraph measure agrees well above chance
 #   (kappa, macro-F1 and Spearman's ρ above); most of its errors involve `mixed` or short
 #   paragraphs below the hit threshold, and it never puts a stability paragraph on the service

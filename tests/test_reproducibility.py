@@ -312,3 +312,14 @@ def test_topics_network_and_lss_agree_across_blas_threads_and_hash_seeds(tmp_pat
         assert sorted(p.relative_to(got_root) for p in got_root.rglob("*") if p.is_file()) == ref
         for rel in ref:
             assert _io.agrees_with_file(ref_root / rel, got_root / rel), (other, rel)
+
+
+def test_a_table_written_before_the_contract_is_rewritten_rounded(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("term,p\n维稳,0.12345678901\n", encoding="utf-8")  # full precision
+    _io.write_csv(path, pd.DataFrame({"term": ["维稳"], "p": [0.12345678901]}))
+    assert path.read_text(encoding="utf-8") == "term,p\n维稳,0.123457\n"
+    pq = tmp_path / "t.parquet"
+    pd.DataFrame({"p": [1 / 3]}).to_parquet(pq, index=False)
+    _io.write_parquet(pq, pd.DataFrame({"p": [1 / 3]}))
+    assert pd.read_parquet(pq)["p"].tolist() == [0.333333]

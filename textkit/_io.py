@@ -27,7 +27,15 @@ from typing import Any
 
 import pandas as pd
 
-from ._precision import SIG_DIGITS, frames_agree, round_floats, round_frame, texts_agree
+from ._precision import (
+    SIG_DIGITS,
+    frame_at_precision,
+    frames_agree,
+    round_floats,
+    round_frame,
+    text_at_precision,
+    texts_agree,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +135,10 @@ def atomic_write(
 #: both files whole).
 _TOLERANT_MAX_BYTES = 64 << 20
 
+#: Tables textkit writes at the stated precision: an existing one that holds more digits
+#: (written before the contract) is rewritten rather than kept.
+_TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".json", ".gexf", ".graphml"})
+
 #: Suffixes compared as text at the stated precision.
 _TEXT_SUFFIXES = frozenset(
     {".csv", ".tsv", ".json", ".md", ".txt", ".gexf", ".graphml", ".ipynb", ".html", ".svg"}
@@ -161,10 +173,16 @@ def agrees_with_file(existing: str | os.PathLike, new: str | os.PathLike, *, tol
         if suffix in _TEXT_SUFFIXES:
             a = existing.read_text(encoding="utf-8")
             b = new.read_text(encoding="utf-8")
+            if suffix in _TABLE_SUFFIXES and not text_at_precision(a):
+                return False  # written before the precision contract: rewrite it rounded
             return texts_agree(a, b) is None
         if suffix == ".parquet":
             a_df, b_df = pd.read_parquet(existing), pd.read_parquet(new)
-            return a_df.dtypes.equals(b_df.dtypes) and frames_agree(a_df, b_df) is None
+            return (
+                a_df.dtypes.equals(b_df.dtypes)
+                and frame_at_precision(a_df)
+                and frames_agree(a_df, b_df) is None
+            )
     except (OSError, UnicodeDecodeError, ValueError):
         return False
     return False

@@ -38,6 +38,8 @@ __all__ = [
     "texts_agree",
     "frames_agree",
     "json_agree",
+    "text_at_precision",
+    "frame_at_precision",
 ]
 
 #: Significant digits of every float textkit writes to a table, JSON or network file.
@@ -202,6 +204,26 @@ def _line_difference(x: str, y: str, digits: int, atol: float) -> str | None:
         if not numbers_agree(float(u), float(v), digits, atol):
             return f"{u} against {v}"
     return None
+
+
+def text_at_precision(text: str, digits: int = SIG_DIGITS) -> bool:
+    """True when no decimal number in ``text`` has more than ``digits`` significant digits."""
+    for token in _FLOAT_RE.findall(text):
+        mantissa = re.split(r"[eE]", token.lstrip("+-"), maxsplit=1)[0].replace(".", "")
+        if len(mantissa.strip("0")) > digits:
+            return False
+    return True
+
+
+def frame_at_precision(df: pd.DataFrame, digits: int = SIG_DIGITS) -> bool:
+    """True when every float column of ``df`` already holds values at ``digits`` digits."""
+    for col in df.columns:
+        if pd.api.types.is_float_dtype(df[col].dtype):
+            x = df[col].to_numpy(np.float64)
+            r = round_sig(x, digits)
+            if not np.array_equal(x, r, equal_nan=True):
+                return False
+    return True
 
 
 def _snip(s: str, n: int = 120) -> str:

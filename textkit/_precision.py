@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -311,11 +310,3 @@ def json_agree(a: Any, b: Any, digits: int = SIG_DIGITS, atol: float = ABS_TOL, 
                 return d
         return None
     return None if a == b else f"{path}: {a!r} against {b!r}"
-
-
-def first_disagreement(pairs: Iterable[tuple[str, str | None]]) -> str | None:
-    """The first non-``None`` description among ``(name, difference)`` pairs, prefixed."""
-    for name, diff in pairs:
-        if diff is not None:
-            return f"{name}: {diff}"
-    return None

@@ -145,7 +145,7 @@ def _compare_manifest(ref: Path, new: Path) -> str | None:
     return frames_agree(a[cols].reset_index(drop=True), b[cols].reset_index(drop=True))
 
 
-def _compare_file(rel: str, ref: Path, new: Path) -> str | None:
+def _compare_file(ref: Path, new: Path) -> str | None:
     """``None`` when ``new`` agrees with ``ref`` at the stated precision, else why not."""
     if ref.read_bytes() == new.read_bytes():
         return None
@@ -222,7 +222,7 @@ def compare_outputs(root: str | os.PathLike, regenerated: str | os.PathLike) -> 
         if rel.lower().endswith(_FIGURE_SUFFIXES):
             figures.append(rel)
             continue
-        problem = _compare_file(rel, ref, new)
+        problem = _compare_file(ref, new)
         data_status[rel] = problem
         rows.append(
             VerifyRow(rel, "pass") if problem is None else VerifyRow(rel, "differs", problem)

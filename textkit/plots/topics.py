@@ -328,6 +328,13 @@ def plot_seeded_comparison(
             return "no match"
         return label_for(matched_labels, t, topic_label(t, terms, n=n_terms))
 
+    def pair_labels(rows: pd.DataFrame) -> list[str]:
+        cols = ["topic", "top_terms", "matched_topic", "matched_top_terms"]
+        return [
+            f"{own(t, tt)}\nvs {match(m, mt)}"
+            for t, tt, m, mt in rows[cols].itertuples(index=False)
+        ]
+
     def colour(t: str) -> str:
         return frame_palette([t])[0] if is_frame(t) else _NEUTRAL
 
@@ -346,16 +353,7 @@ def plot_seeded_comparison(
         ax1.barh(y1 - h / 2, seeded["matched_seed_mass"], height=h, color=cols, alpha=light)
         ax1.set_yticks(y1)
         ax1.set_yticklabels(
-            [
-                f"{own(t, tt)}\nvs {match(m, mt)}"
-                for t, tt, m, mt in zip(
-                    seeded["topic"],
-                    seeded["top_terms"],
-                    seeded["matched_topic"],
-                    seeded["matched_top_terms"],
-                    strict=True,
-                )
-            ],
+            pair_labels(seeded),
             fontsize=6,
         )
         ax1.set_xlabel("Probability mass of the seed words")
@@ -378,16 +376,7 @@ def plot_seeded_comparison(
             )
         ax2.set_yticks(y2)
         ax2.set_yticklabels(
-            [
-                f"{own(t, tt)}\nvs {match(m, mt)}"
-                for t, tt, m, mt in zip(
-                    data["topic"],
-                    data["top_terms"],
-                    data["matched_topic"],
-                    data["matched_top_terms"],
-                    strict=True,
-                )
-            ],
+            pair_labels(data),
             fontsize=6,
         )
         ax2.set_xlabel("Mean topic share")

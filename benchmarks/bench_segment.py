@@ -31,8 +31,8 @@ import jieba.posseg
 import opencc
 import pandas as pd
 
-from textkit._paths import cache_dir
-from textkit.segment import Segmenter, segment_corpus
+from textkit.core.paths import cache_dir
+from textkit.segment.segmenter import Segmenter, segment_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,15 +20,15 @@ from pathlib import Path
 import numpy as np
 from timing import median_time
 
-from textkit import topics as T
-from textkit.segment import segment_corpus
-from textkit.vectorize import vectorize
+from textkit.dtm.vectorizer import vectorize
+from textkit.segment.segmenter import segment_corpus
+from textkit.topics import topics as T
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _documents():
-    from textkit.corpus import build_corpus
+    from textkit.corpus.build import build_corpus
 
     raw = ROOT / "corpus" / "raw"
     try:
@@ -36,10 +36,10 @@ def _documents():
     except ImportError:  # while the dedup / annotate stages are missing: ingest, split, clean
         import dataclasses
 
-        from textkit.clean import clean_documents
-        from textkit.corpus import CorpusConfig
-        from textkit.ingest import read_pages
-        from textkit.split import split_pages
+        from textkit.corpus.build import CorpusConfig
+        from textkit.corpus.clean import clean_documents
+        from textkit.corpus.ingest import read_pages
+        from textkit.corpus.split import split_pages
 
         cfg = CorpusConfig()
         pages = read_pages(raw, cfg.ingest)

@@ -112,7 +112,7 @@ def _pairs(work: Path) -> list[tuple[str, str]]:
 
 
 def _units(work: Path):
-    from textkit.cache import _read_parquet_bytes
+    from textkit.core.cache import _read_parquet_bytes
 
     return _read_parquet_bytes((work / "units.parquet").read_bytes())
 
@@ -128,18 +128,18 @@ def _jieba_lcut_chunk(texts: list[str]) -> int:
 
 
 def task_docs(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    """Build the documents table: textkit.corpus.build_corpus, or a fallback split."""
+    """Build the documents table: textkit.corpus.build.build_corpus, or a fallback split."""
     import pandas as pd
 
-    from textkit._io import write_parquet
+    from textkit.core.io import write_parquet
 
     raw_chars = sum(len(p.read_text("utf-8", errors="replace")) for p in sorted(raw.glob("*")))
     try:
-        from textkit.corpus import build_corpus
+        from textkit.corpus.build import build_corpus
     except ImportError:
         build_corpus = None
     docs = None
-    why = "textkit.corpus missing"
+    why = "textkit.corpus.build missing"
     if build_corpus is not None:
         try:
             secs, build = _timed(lambda: build_corpus(raw), repeat)
@@ -192,10 +192,10 @@ def task_docs(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_docs_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    """textkit.corpus.build_corpus_to: the streamed build, writing the corpus files."""
+    """textkit.corpus.build.build_corpus_to: the streamed build, writing the corpus files."""
     import pyarrow.parquet as pq
 
-    from textkit.corpus import build_corpus_to
+    from textkit.corpus.build import build_corpus_to
 
     raw_chars = sum(len(p.read_text("utf-8", errors="replace")) for p in sorted(raw.glob("*")))
     out = work / "corpus_stream"
@@ -208,7 +208,7 @@ def task_docs_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_clean(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.clean import clean_text
+    from textkit.corpus.clean import clean_text
 
     texts = _docs(work)["text_raw"].tolist()
     clean_text(texts[0])
@@ -219,7 +219,7 @@ def task_clean(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 def task_lcut1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     import jieba
 
-    from textkit import _paths
+    from textkit.core import paths as _paths
 
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
@@ -232,9 +232,8 @@ def task_lcut1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 def task_lcut2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     import jieba
 
-    from textkit import _paths
-    from textkit.parallel import map_documents
-
+    from textkit.core import paths as _paths
+    from textkit.core.executor import map_documents
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
     jieba.dt.tmp_dir = str(_paths.cache_dir("jieba"))  # the peer's cache stays in the project
@@ -246,7 +245,7 @@ def task_lcut2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_tokenize1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.segment import Segmenter
+    from textkit.segment.segmenter import Segmenter
 
     texts = [t for _, t in _pairs(work)]
     seg = Segmenter()
@@ -256,8 +255,8 @@ def task_tokenize1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def _segment_task(work: Path, repeat: int, n_jobs: int, save: bool) -> dict:
-    from textkit._io import write_parquet
-    from textkit.segment import Segmenter, segment_corpus
+    from textkit.core.io import write_parquet
+    from textkit.segment.segmenter import Segmenter, segment_corpus
 
     pairs = _pairs(work)
     seg = Segmenter()
@@ -287,7 +286,7 @@ def task_segment2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def task_segment_cached(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     """Warm rerun of segment_corpus: its sqlite cache is filled first (not timed)."""
-    from textkit.segment import Segmenter, segment_corpus
+    from textkit.segment.segmenter import Segmenter, segment_corpus
 
     pairs = _pairs(work)
     seg = Segmenter()
@@ -310,8 +309,8 @@ def task_segment_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     """segment_to_parquet fed by a generator over docs.parquet record batches."""
     import pyarrow.parquet as pq
 
-    from textkit.parallel import segment_to_parquet
-    from textkit.segment import get_segmenter
+    from textkit.segment.segmenter import get_segmenter
+    from textkit.segment.stream import segment_to_parquet
 
     seg = get_segmenter()
     seg.tokenize("维护社会稳定")
@@ -337,8 +336,8 @@ def task_segment_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_segment_pool(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.parallel import segment_texts_parallel
-    from textkit.segment import get_segmenter
+    from textkit.segment.segmenter import get_segmenter
+    from textkit.segment.stream import segment_texts_parallel
 
     pairs = _pairs(work)
     seg = get_segmenter()
@@ -358,8 +357,8 @@ def _worker_cpu() -> float:
 
 
 def task_segment_dask(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.parallel import dask_client, segment_texts_parallel, warm_segmenters
-
+    from textkit.core.executor import dask_client
+    from textkit.segment.stream import segment_texts_parallel, warm_segmenters
     pairs = _pairs(work)
     with dask_client(n_workers=jobs) as client:
         client.wait_for_workers(jobs, timeout=120)
@@ -380,14 +379,14 @@ def task_segment_dask(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def _dedup_config():
-    from textkit import dedup
+    from textkit.corpus import dedup
 
     cfg_cls = getattr(dedup, "DedupConfig", None)
     return cfg_cls() if cfg_cls is not None else None
 
 
 def task_dedup(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.dedup import find_duplicates
+    from textkit.corpus.dedup import find_duplicates
 
     docs = _docs(work)[["doc_id", "text"]]
     secs, out = _timed(lambda: find_duplicates(docs), repeat)
@@ -428,13 +427,13 @@ def task_shingles(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def _dtm(work: Path):
-    from textkit.vectorize import vectorize
+    from textkit.dtm.vectorizer import vectorize
 
     return vectorize(_units(work), min_df=2, max_df=0.5)
 
 
 def task_vectorize(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.vectorize import vectorize
+    from textkit.dtm.vectorizer import vectorize
 
     units = _units(work)
     secs, dtm = _timed(lambda: vectorize(units, min_df=2, max_df=0.5), repeat)
@@ -448,7 +447,7 @@ def task_vectorize(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def _paragraph_dtm(work: Path):
     """Terms per paragraph (the unit of notebook 03): short documents, many of them."""
-    from textkit.vectorize import vectorize
+    from textkit.dtm.vectorizer import vectorize
 
     units = _units(work)
     units = units.assign(paragraph=units["doc_id"] + "/" + units["para_id"].astype(str))
@@ -456,7 +455,7 @@ def _paragraph_dtm(work: Path):
 
 
 def _lda_textkit(dtm, repeat: int) -> dict:
-    from textkit.topics import LdaTopicModel
+    from textkit.topics.topics import LdaTopicModel
 
     secs, _ = _timed(
         lambda: LdaTopicModel(
@@ -476,7 +475,7 @@ def _lda_gensim(dtm, repeat: int) -> dict:
     import numpy as np
     from gensim.models import LdaModel
 
-    from textkit.topics import _bow, _dictionary
+    from textkit.topics.topics import _bow, _dictionary
 
     matrix = dtm.matrix.tocsr()
     corpus, id2word = _bow(matrix), _dictionary(dtm.vocabulary, matrix)
@@ -540,10 +539,10 @@ def task_lda_sklearn(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def task_lda_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     """fit_lda_streaming over the units file (vocabulary of vectorize(min_df=2, max_df=0.5))."""
-    import gensim.models  # noqa: F401  (imported outside the timing, as textkit.topics is)
+    import gensim.models  # noqa: F401  (imported outside the timing, as textkit.topics.topics is)
 
-    from textkit.parallel import UnitsBowCorpus, fit_lda_streaming, stream_vocabulary
-
+    from textkit.dtm.stream import UnitsBowCorpus, stream_vocabulary
+    from textkit.topics.streaming import fit_lda_streaming
     path = work / "units.parquet"
     vocab = stream_vocabulary(path, min_df=2, max_df=0.5)
     corpus = UnitsBowCorpus(path, vocab)
@@ -590,7 +589,7 @@ def _node_terms(units, n: int) -> list[str]:
 
 
 def task_cooc(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.cooc import CoocConfig, cooccurrence
+    from textkit.cooc.cooc import CoocConfig, cooccurrence
 
     units = _units(work)
     nodes = _node_terms(units, COOC_NODES)
@@ -641,7 +640,7 @@ def task_cooc_counter(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_frames(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.frames import score_frames
+    from textkit.frames.score import score_frames
 
     docs = _docs(work)[["doc_id", "text"]]
     score_frames(docs.head(2))  # warm-up: lexicon and segmenter built outside the timing
@@ -650,7 +649,7 @@ def task_frames(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_frames2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.frames import score_frames
+    from textkit.frames.score import score_frames
 
     docs = _docs(work)[["doc_id", "text"]]
     score_frames(docs.head(2))  # the parent's segmenter, inherited by the forked workers

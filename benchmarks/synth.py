@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/synth.py --mb 10 --out /tmp/synth10``
 
 The paragraphs of the seed corpus (the cleaned ``text`` of the kept, non-duplicate articles of
-``textkit.corpus.build_corpus("corpus/raw")`` when that works, otherwise the raw paragraphs of
+``textkit.corpus.build.build_corpus("corpus/raw")`` when that works, otherwise the raw paragraphs of
 ``corpus/raw/*.txt`` without their article-marker lines) are reshuffled with a fixed seed into
 articles of 5-30 paragraphs, each ending with a date line. Articles are grouped 6-10 to a page
 and written as UTF-8 page files in the seed pages' format, so the real ingest / split path
@@ -86,11 +86,11 @@ def load_seed(raw_dir: Path = RAW, use_corpus: bool = True) -> SeedText:
     raw_dir : Path
         The seed pages.
     use_corpus : bool
-        Try ``textkit.corpus.build_corpus`` first.
+        Try ``textkit.corpus.build.build_corpus`` first.
     """
     if use_corpus:
         try:
-            from textkit.corpus import build_corpus
+            from textkit.corpus.build import build_corpus
 
             docs = build_corpus(raw_dir).documents
             keep = docs
@@ -110,12 +110,12 @@ def load_seed(raw_dir: Path = RAW, use_corpus: bool = True) -> SeedText:
                 return SeedText(
                     tuple(dict.fromkeys(paras)),
                     tuple(dict.fromkeys(titles)) or raw_titles,
-                    "cleaned text of textkit.corpus.build_corpus",
+                    "cleaned text of textkit.corpus.build.build_corpus",
                 )
             logger.warning("build_corpus gave only %d paragraphs; using raw ones", len(paras))
         except Exception as exc:  # the corpus module is developed in parallel
             logger.warning(
-                "textkit.corpus.build_corpus unavailable (%s); using raw paragraphs", exc
+                "textkit.corpus.build.build_corpus unavailable (%s); using raw paragraphs", exc
             )
     return _raw_seed(raw_dir)
 
@@ -157,7 +157,7 @@ def generate(
     dict
         The manifest: size, counts, seed source and the planted duplicate pairs.
     """
-    from textkit._io import write_json, write_text
+    from textkit.core.io import write_json, write_text
 
     if mb <= 0:
         raise ValueError(f"--mb: expected a positive size, got {mb}")

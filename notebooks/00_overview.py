@@ -33,7 +33,7 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus import corpus_config
+from textkit.corpus.build import corpus_config
 from textkit.plots.corpus import plot_corpus_composition
 from textkit.plots.frames import plot_frame_balance
 

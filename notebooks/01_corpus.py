@@ -24,7 +24,7 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus import corpus_config
+from textkit.corpus.build import corpus_config
 from textkit.plots.corpus import cleaning_table, plot_cleaning, plot_corpus_composition
 
 cfg = tk.load_config()

@@ -29,15 +29,15 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus import corpus_config
+from textkit.corpus.build import corpus_config
 from textkit.plots.vocab import plot_group_rates, plot_top_terms
-from textkit.segment import (
+from textkit.segment.segmenter import (
     PLACEHOLDER_RE,
     compare_segmentation,
     dictionary_coverage,
     segmenter_from_config,
 )
-from textkit.vectorize import vectorize, vocabulary_table
+from textkit.dtm.vectorizer import vectorize, vocabulary_table
 
 cfg = tk.load_config()
 prov = tk.provenance(cfg).as_dict()

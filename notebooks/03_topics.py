@@ -50,9 +50,9 @@ import warnings
 import pandas as pd
 
 import textkit as tk
-from textkit import topics
-from textkit.config import stage_config
-from textkit.corpus import corpus_config
+from textkit.topics import topics
+from textkit.core.config import stage_config
+from textkit.corpus.build import corpus_config
 from textkit.plots import topics as tplots
 
 cfg = tk.load_config()

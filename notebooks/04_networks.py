@@ -40,8 +40,8 @@
 import dataclasses
 
 import textkit as tk
-from textkit.cooc import ego_table, network_config, node_table
-from textkit.corpus import corpus_config
+from textkit.cooc.cooc import ego_table, network_config, node_table
+from textkit.corpus.build import corpus_config
 from textkit.plots.network import plot_difference, plot_ego_networks, plot_network
 
 cfg = tk.load_config()
@@ -107,7 +107,7 @@ G = tk.build_network(res, **NET.build_kwargs())
 }
 
 # %%
-fig = plot_network(G, seed=NET.seed)
+fig = plot_network(G, random_state=NET.random_state)
 corpus_layout = fig.textkit_data  # positions and colours, reused by the Gephi export
 _ = tk.save_figure(fig, "network_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
@@ -167,10 +167,10 @@ key[["term", "count_a", "count_b", "g2", "log_ratio", "key_for"]].head(8).round(
 
 # %%
 res_ego = tk.cooccurrence(units, dataclasses.replace(COOC, n_nodes=NET.ego_nodes))
-G_ego = tk.build_network(res_ego, NET.weight, top_n=None, seed=NET.seed)
+G_ego = tk.build_network(res_ego, NET.weight, top_n=None, random_state=NET.random_state)
 terms = [t for t in NET.ego_terms if t in G_ego]
 egos = {t: tk.ego_network(G_ego, t, max_neighbours=NET.ego_neighbours) for t in terms}
-fig = plot_ego_networks(egos, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
+fig = plot_ego_networks(egos, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
 _ = tk.save_figure(fig, "network_ego", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 
 # %% [markdown]
@@ -216,7 +216,7 @@ cmp.changes[
 # one of their edges changed.
 
 # %%
-fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, seed=NET.seed)
+fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
 difference_layout = fig.textkit_data
 _ = tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
 

@@ -37,9 +37,9 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus import corpus_config
-from textkit.frames import frame_config, frame_keyness
-from textkit.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
+from textkit.corpus.build import corpus_config
+from textkit.frames.score import frame_config, frame_keyness
+from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
 from textkit.plots.frames import (
     plot_frame_balance,
     plot_frame_intensity,
@@ -50,7 +50,7 @@ from textkit.plots.frames import (
     plot_term_scatter,
 )
 from textkit.plots.validation import plot_confusion
-from textkit.validate import sample_config, validate_measure
+from textkit.frames.validate import sample_config, validate_measure
 
 cfg = tk.load_config()
 prov = tk.provenance(cfg).as_dict()
@@ -174,7 +174,7 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 # ## 4 · Contrasts by genre, source and era
 #
 # Mean intensity of each frame per group (bars ± one standard error; dots are documents).
-# Genre and era come from the annotator (`textkit.annotate`); documents it could not place are
+# Genre and era come from the annotator (`textkit.corpus.annotation`); documents it could not place are
 # left out of that panel. With 35 documents these are descriptions, not tests.
 
 # %%

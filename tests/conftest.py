@@ -1,6 +1,6 @@
 """Shared fixtures: the seed corpus built once per test session.
 
-``seed_build`` is the :class:`textkit.corpus.CorpusBuild` of ``corpus/raw`` (the five seed
+``seed_build`` is the :class:`textkit.corpus.build.CorpusBuild` of ``corpus/raw`` (the five seed
 pages, 36 articles) and ``seed_docs`` its documents table; ``seed_pages`` is the raw pages
 themselves, one row a page, converted to simplified Chinese with OpenCC ``t2s`` (for tests
 that must not depend on the corpus builder). All are session-scoped and must be treated as
@@ -29,7 +29,7 @@ def seed_raw_dir() -> Path:
 @pytest.fixture(scope="session")
 def seed_build(seed_raw_dir):
     """The CorpusBuild of the seed corpus (built once per session)."""
-    from textkit.corpus import build_corpus
+    from textkit.corpus.build import build_corpus
 
     return build_corpus(seed_raw_dir)
 

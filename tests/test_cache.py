@@ -1,4 +1,4 @@
-"""Tests for textkit.cache: hits equal fresh results, corrupt entries are rebuilt, keys change.
+"""Tests for textkit.core.cache: hits equal fresh results, corrupt entries are rebuilt, keys change.
 
 The cached table is a real units table: the first seed article segmented by textkit (list
 column ``tokens``), so the round trip covers list, integer and string columns.
@@ -15,7 +15,7 @@ import opencc
 import pandas as pd
 import pytest
 
-from textkit.cache import StageCache, canonical_json
+from textkit.core.cache import StageCache, canonical_json
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "corpus" / "raw"
@@ -25,7 +25,7 @@ RAW = ROOT / "corpus" / "raw"
 def units(tmp_path_factory) -> pd.DataFrame:
     import os
 
-    from textkit.segment import Segmenter, segment_corpus
+    from textkit.segment.segmenter import Segmenter, segment_corpus
 
     old = os.environ.get("TEXTKIT_CACHE_DIR")
     os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.getbasetemp() / "tkcache")
@@ -101,7 +101,7 @@ def test_corrupt_entry_is_detected_and_rebuilt(tmp_path, units, damage, caplog):
         meta.write_text('{"stage": "segment", "sha2', encoding="utf-8")
     else:
         meta.unlink()
-    with caplog.at_level(logging.WARNING, logger="textkit.cache"):
+    with caplog.at_level(logging.WARNING, logger="textkit.core.cache"):
         again = cache.get_or_compute("segment", _parts(), compute)
     assert compute.calls == 2  # recomputed, never trusted
     assert any("discarding" in r.getMessage() for r in caplog.records)
@@ -120,7 +120,7 @@ def test_valid_checksum_but_stale_key_is_rebuilt(tmp_path, units, caplog):
     side = json.loads(meta.read_text("utf-8"))
     side["key_material"] = side["key_material"].replace("sentence", "paragraph")
     meta.write_text(json.dumps(side), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="textkit.cache"):
+    with caplog.at_level(logging.WARNING, logger="textkit.core.cache"):
         cache.get_or_compute("segment", _parts(), compute)
     assert compute.calls == 2
     assert any("stale" in r.getMessage() for r in caplog.records)
@@ -180,7 +180,7 @@ def test_disabled_cache_always_computes(tmp_path, units):
 
 
 def test_table_hash_tracks_content(units):
-    from textkit.cache import table_hash
+    from textkit.core.cache import table_hash
 
     h = table_hash(units)
     assert h == table_hash(units.copy())
@@ -198,7 +198,7 @@ def corpus_parts() -> dict:
     """The real corpus build of the seed pages, as the parts of a cache bundle."""
     import dataclasses
 
-    from textkit.corpus import build_corpus
+    from textkit.corpus.build import build_corpus
 
     return dataclasses.asdict(build_corpus(RAW))
 
@@ -214,8 +214,8 @@ class _Bundle:
 
 
 def _corpus_key() -> dict:
-    from textkit.config import corpus_hash
-    from textkit.corpus import CorpusConfig
+    from textkit.core.config import corpus_hash
+    from textkit.corpus.build import CorpusConfig
 
     return {"input": corpus_hash(RAW), "config": CorpusConfig()}
 
@@ -230,7 +230,7 @@ def _assert_parts_equal(a: dict, b: dict) -> None:
 
 
 def test_corpus_build_bundle_hit_equals_fresh(tmp_path, corpus_parts):
-    from textkit.corpus import CorpusBuild
+    from textkit.corpus.build import CorpusBuild
 
     assert len(corpus_parts["documents"]) >= 30 and corpus_parts["report"]
     cache = StageCache(tmp_path)
@@ -244,7 +244,7 @@ def test_corpus_build_bundle_hit_equals_fresh(tmp_path, corpus_parts):
     build = CorpusBuild(**hit)
     assert build.documents["doc_id"].is_unique
     # a different corpus config is another entry
-    from textkit.corpus import CorpusConfig
+    from textkit.corpus.build import CorpusConfig
 
     other = {**_corpus_key(), "config": CorpusConfig(flag_off_topic=False)}
     cache.get_or_compute_tables("corpus", other, compute)
@@ -272,7 +272,7 @@ def test_damaged_bundle_is_rebuilt_whole(tmp_path, corpus_parts, damage, caplog)
         meta.write_text(json.dumps(side, ensure_ascii=False), encoding="utf-8")
     else:
         cache = StageCache(tmp_path, version="0.0.0-older")
-    with caplog.at_level(logging.WARNING, logger="textkit.cache"):
+    with caplog.at_level(logging.WARNING, logger="textkit.core.cache"):
         again = cache.get_or_compute_tables("corpus", _corpus_key(), compute)
     assert compute.calls == 2  # never trusted
     _assert_parts_equal(again, first)

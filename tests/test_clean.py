@@ -1,4 +1,4 @@
-"""Tests for textkit.clean on the seed articles and on generated text."""
+"""Tests for textkit.corpus.clean on the seed articles and on generated text."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import opencc
 import pytest
 
-from textkit.clean import CleanConfig, clean_documents, clean_text, load_rules
-from textkit.ingest import read_pages
-from textkit.split import split_pages
+from textkit.corpus.clean import CleanConfig, clean_documents, clean_text, load_rules
+from textkit.corpus.ingest import read_pages
+from textkit.corpus.split import split_pages
 
 RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 T2S = opencc.OpenCC("t2s")
@@ -202,7 +202,7 @@ def test_config_validation(tmp_path):
 def test_cleaning_memo_reuses_the_split_cleaning_and_changes_nothing(cleaned):
     import pandas as pd
 
-    from textkit.clean import _MEMO, cleaning_memo
+    from textkit.corpus.clean import _MEMO, cleaning_memo
 
     raw_docs = cleaned[0]
     fresh = clean_documents(raw_docs)

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from textkit.cli import main
+from textkit.run.cli import main
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_bad_config_exits_2_with_named_setting(tmp_path):
     bad = tmp_path / "textkit.toml"
     bad.write_text("[topicz]\nk = 3\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "textkit.cli", "--config", str(bad), "config"],
+        [sys.executable, "-m", "textkit.run.cli", "--config", str(bad), "config"],
         capture_output=True, text=True,
     )
     assert proc.returncode == 2
@@ -65,7 +65,7 @@ def test_corpus_build_writes_the_table_and_report(tmp_path, capsys):
 
 
 def test_corpus_accounting_error_is_one_named_line(tmp_path, capsys, monkeypatch):
-    import textkit.corpus as corpus
+    import textkit.corpus.build as corpus
 
     def broken(*args, **kwargs):
         raise corpus.CorpusError("articles found (3) != kept + flagged + quarantined (2)")

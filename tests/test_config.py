@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from textkit.config import TABLES, ConfigError, corpus_hash, known_keys, load_config, stage_config
+from textkit.core.config import (
+    TABLES,
+    ConfigError,
+    corpus_hash,
+    known_keys,
+    load_config,
+    stage_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,6 +93,8 @@ def test_every_table_accepts_the_fields_of_its_stage_configs():
             fields |= {f.name for f in dataclasses.fields(cls)}
         if table == "split":
             fields.discard("clean")  # a CleanConfig, filled from [clean]
+        if "random_state" in fields:
+            fields.add("seed")  # its old name, still read with a FutureWarning
         assert known_keys(table) == fields, table
     assert {"n_topics", "out_dir", "n_jobs"} <= known_keys("topics")
     assert {"unit", "ego_terms", "weight"} <= known_keys("cooc")  # CoocConfig + NetworkConfig
@@ -123,3 +132,51 @@ def test_corpus_hash_depends_on_content(tmp_path):
 def test_project_config_file_loads():
     cfg = load_config()
     assert cfg.path is not None and cfg.path.name == "textkit.toml"
+
+
+def test_every_stage_config_is_built_one_way(tmp_path):
+    """XConfig.from_project(project, **overrides) for every table's config; overrides win."""
+    path = _write(
+        tmp_path,
+        "[project]\nrandom_state = 7\n[topics]\nn_topics = 5\n[cooc]\nn_nodes = 30\ntop_n = 12\n"
+        "[segment]\nuserdict = ['my.dict']\n",
+    )
+    (tmp_path / "my.dict").write_text("网格化管理 5 n\n", encoding="utf-8")
+    project = load_config(path)
+    for table, (classes, _) in TABLES.items():
+        for spec in classes:
+            module, _, name = spec.partition(":")
+            cls = getattr(importlib.import_module(module), name)
+            assert cls.table == table
+            assert cls.from_project(None) == cls()
+            built = cls.from_project(project)
+            if "random_state" in {f.name for f in dataclasses.fields(cls)}:
+                # [project] random_state is the default of every table that does not set it
+                assert built.random_state == 7, name
+                assert cls.from_project(project, random_state=3).random_state == 3
+    from textkit import CoocConfig, SegmenterConfig, TopicConfig
+    from textkit.cooc import NetworkConfig
+
+    assert TopicConfig.from_project(project).n_topics == 5
+    assert TopicConfig.from_project(project, n_topics=9).n_topics == 9
+    # one table, two configs: each takes its own keys
+    assert CoocConfig.from_project(project).n_nodes == 30
+    assert NetworkConfig.from_project(project).top_n == 12
+    # file settings are resolved against the file's folder
+    assert SegmenterConfig.from_project(project).userdict == (str(tmp_path / "my.dict"),)
+    with pytest.raises(ConfigError, match=r"\[cooc\]: unknown setting\(s\) n_nodez"):
+        CoocConfig.from_project(project, n_nodez=3)
+
+
+def test_seed_is_read_as_random_state_with_a_warning(tmp_path):
+    project = load_config(_write(tmp_path, "[project]\nseed = 11\n[lss]\nseed = 5\n"))
+    from textkit import LSSConfig
+    from textkit.cooc import NetworkConfig
+
+    with pytest.warns(FutureWarning, match=r"\[lss\]: 'seed' is now called 'random_state'"):
+        assert LSSConfig.from_project(project).random_state == 5
+    with pytest.warns(FutureWarning, match=r"\[project\]: 'seed' is now called 'random_state'"):
+        assert NetworkConfig.from_project(project).random_state == 11
+    both = load_config(_write(tmp_path, "[lss]\nseed = 5\nrandom_state = 6\n"))
+    with pytest.raises(ConfigError, match="both random_state and its old name seed"):
+        LSSConfig.from_project(both)

@@ -1,4 +1,4 @@
-"""Tests of textkit.cooc and textkit.plots.network: hand-computed weights on a tiny fixture,
+"""Tests of textkit.cooc.cooc and textkit.plots.network: hand-computed weights on a tiny fixture,
 pruning, communities, determinism across PYTHONHASHSEED, exports, and the seed corpus."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from textkit import cooc as C
+from textkit.cooc import cooc as C
 from textkit.plots import network as PN
-from textkit.segment import segment_corpus
+from textkit.segment.segmenter import segment_corpus
 
 # A, B, C, D in five sentences of two documents (paragraphs: d1 = [s0 s1][s2], d2 = [s0][s1])
 TINY = pd.DataFrame(
@@ -169,7 +169,7 @@ def test_node_selection_modes():
 
 
 def test_keyness_table_from_frames_selects_nodes():
-    from textkit.frames import keyness
+    from textkit.frames.score import keyness
 
     key = keyness(TINY, group=[True, True, True, False, False], min_count=1)
     res = C.cooccurrence(
@@ -214,7 +214,7 @@ def test_bad_inputs_clear_errors():
 
 
 def test_network_config_reads_cooc_table(tmp_path):
-    from textkit.config import ConfigError, load_config
+    from textkit.core.config import ConfigError, load_config
 
     path = tmp_path / "textkit.toml"
     path.write_text(
@@ -444,7 +444,7 @@ def test_export_files_no_date_and_readable(tmp_path):
 _SCRIPT = r"""
 import hashlib, json, sys, warnings
 import pandas as pd
-from textkit import cooc as C
+from textkit.cooc import cooc as C
 units = pd.read_json(sys.argv[1], orient="records")
 res = C.cooccurrence(units, C.CoocConfig(unit="sentence", n_nodes=60))
 G = C.build_network(res, top_n=50, overlay_mst=True)
@@ -453,7 +453,7 @@ out = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in sorted(paths.it
 out["communities"] = sorted((n, d["community"]) for n, d in G.nodes(data=True))
 out["window"] = C.cooccurrence(units, C.CoocConfig(unit="window", window=8, n_nodes=40)).edges.to_csv()
 from textkit.plots.network import network_layout
-pos = network_layout(G, layout="forceatlas2", seed=7)
+pos = network_layout(G, layout="forceatlas2", random_state=7)
 out["layout"] = sorted((n, round(x, 9), round(y, 9)) for n, (x, y) in pos.items())
 out["modularity"] = G.graph["modularity"]
 print(json.dumps(out, ensure_ascii=False))

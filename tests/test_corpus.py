@@ -1,4 +1,4 @@
-"""Tests for textkit.corpus: the build, its accounting and its files."""
+"""Tests for textkit.corpus.build: the build, its accounting and its files."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from textkit.clean import CleanConfig
-from textkit.corpus import (
+from textkit.corpus.build import (
     DOCUMENT_COLUMNS,
     CorpusConfig,
     build_corpus,
@@ -16,6 +15,7 @@ from textkit.corpus import (
     load_corpus,
     write_corpus,
 )
+from textkit.corpus.clean import CleanConfig
 
 RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 P0 = "000_bf6d7cf6cc31cd7b"
@@ -103,7 +103,7 @@ def test_written_files_are_byte_identical_across_builds(seed_build, tmp_path):
 
 
 def test_config(tmp_path):
-    from textkit.config import load_config
+    from textkit.core.config import load_config
 
     assert corpus_config(None) == CorpusConfig()
     toml = tmp_path / "textkit.toml"
@@ -126,7 +126,7 @@ def test_cached_build_equals_fresh_and_follows_the_raw_files(tmp_path, seed_buil
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
     store = tmp_path / "cache"
-    with caplog.at_level(logging.INFO, logger="textkit.corpus"):
+    with caplog.at_level(logging.INFO, logger="textkit.corpus.build"):
         first = build_corpus(raw, cache=store)
         again = build_corpus(raw, cache=store)  # served from the cache
     built = [r for r in caplog.records if r.getMessage().startswith("corpus built")]

@@ -1,4 +1,4 @@
-"""Tests of the streamed corpus build (textkit.corpus.build_corpus_to) and the incremental
+"""Tests of the streamed corpus build (textkit.corpus.build.build_corpus_to) and the incremental
 dedup it uses: the files it writes are the in-memory build's, byte for byte."""
 
 from __future__ import annotations
@@ -11,17 +11,17 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-import textkit.corpus as corpus_mod
-from textkit.annotate import AnnotateConfig
-from textkit.cli import main
-from textkit.corpus import (
+import textkit.corpus.build as corpus_mod
+from textkit.corpus.annotation import AnnotateConfig
+from textkit.corpus.build import (
     CorpusConfig,
     build_corpus,
     build_corpus_to,
     load_corpus,
     write_corpus,
 )
-from textkit.dedup import DuplicateFinder, find_duplicates
+from textkit.corpus.dedup import DuplicateFinder, find_duplicates
+from textkit.run.cli import main
 
 RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 NAMES = [

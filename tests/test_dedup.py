@@ -1,11 +1,16 @@
-"""Tests of textkit.dedup on the seed corpus and generated fixtures."""
+"""Tests of textkit.corpus.dedup on the seed corpus and generated fixtures."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from textkit.dedup import DedupConfig, find_duplicates, minhash_signatures, repeated_paragraphs
+from textkit.corpus.dedup import (
+    DedupConfig,
+    find_duplicates,
+    minhash_signatures,
+    repeated_paragraphs,
+)
 
 BASE = "基层社会治理要坚持党的领导，完善网格化管理，及时调解矛盾纠纷，维护村民合法权益。" * 6
 

@@ -1,4 +1,4 @@
-"""Tests for textkit.frames on real seed-corpus text and small written fixtures.
+"""Tests for textkit.frames.score on real seed-corpus text and small written fixtures.
 
 The two acceptance articles are cut from ``corpus/raw`` here (between the page's own article
 headings; 001 converted to simplified Chinese with OpenCC ``t2s``) so the test does not
@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from textkit.frames import (
+from textkit.frames.lexicon import load_lexicon
+from textkit.frames.score import (
     FrameConfig,
     frame_hits,
     keyness,
@@ -26,7 +27,6 @@ from textkit.frames import (
     score_frames,
     term_contributions,
 )
-from textkit.lexicon import load_lexicon
 
 RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 
@@ -41,7 +41,7 @@ def _article(stem: str, start: str, end: str, t2s: bool = False) -> str:
 
 @pytest.fixture(scope="module")
 def seg(tmp_path_factory, cache_dir_env):
-    from textkit.segment import Segmenter
+    from textkit.segment.segmenter import Segmenter
 
     with cache_dir_env(tmp_path_factory.mktemp("tkcache")):
         return Segmenter()
@@ -164,7 +164,7 @@ def test_plain_list_and_levels(seed_docs, seg):
 
 def test_sentence_denominator_is_the_analysis_token_count(seed_docs, seg):
     # sentences are segmented once: the denominator comes from filtering the raw tokens
-    from textkit.segment import split_paragraphs, split_sentences
+    from textkit.segment.segmenter import split_paragraphs, split_sentences
 
     sent = score_frames(seed_docs, level="sentence", segmenter=seg)
     for doc_id, text in zip(seed_docs["doc_id"], seed_docs["text"], strict=True):
@@ -181,7 +181,7 @@ def test_determinism_and_seed(seed_docs, seg, scores):
     # a text's interval does not depend on the other texts scored with it
     alone = score_frames(seed_docs.iloc[[1]], segmenter=seg)
     assert alone["balance_lo"].iloc[0] == scores["balance_lo"].iloc[1]
-    other = score_frames(seed_docs, segmenter=seg, config=FrameConfig(seed=7))
+    other = score_frames(seed_docs, segmenter=seg, config=FrameConfig(random_state=7))
     assert not np.allclose(other["balance_lo"], scores["balance_lo"])
     para = score_frames(seed_docs, segmenter=seg, config=FrameConfig(bootstrap_unit="paragraph"))
     assert (para["n_units"] < scores["n_units"]).all()
@@ -341,8 +341,8 @@ def test_worker_processes_give_the_serial_scores(seed_build, seg):
 
 
 def test_acceptance_on_built_corpus(built, seg):
-    from textkit.config import load_config
-    from textkit.frames import frame_config
+    from textkit.core.config import load_config
+    from textkit.frames.score import frame_config
 
     assert sorted(built["doc_id"]) == sorted(ACCEPTANCE)
     project = frame_config(load_config())  # the run's textkit.toml settings
@@ -357,7 +357,7 @@ def test_acceptance_on_built_corpus(built, seg):
 
 
 def _sentence(docs, doc_id: str, needle: str) -> str:
-    from textkit.segment import split_paragraphs, split_sentences
+    from textkit.segment.segmenter import split_paragraphs, split_sentences
 
     text = docs.set_index("doc_id").loc[doc_id, "text"]
     found = [s for p in split_paragraphs(text) for s in split_sentences(p) if needle in s]
@@ -425,7 +425,7 @@ def test_terms_inside_longer_tokens(seed_build, seg):
 
 
 def test_frame_keyness_between_label_groups(seed_build, seg):
-    from textkit.frames import frame_keyness
+    from textkit.frames.score import frame_keyness
 
     docs = seed_build.documents
     docs = docs[~docs["is_duplicate"]].loc[:, ["doc_id", "text"]].reset_index(drop=True)
@@ -452,8 +452,8 @@ def test_frame_keyness_between_label_groups(seed_build, seg):
 
 
 def test_frame_config_from_toml(tmp_path):
-    from textkit.config import ConfigError, load_config
-    from textkit.frames import frame_config
+    from textkit.core.config import ConfigError, load_config
+    from textkit.frames.score import frame_config
 
     p = tmp_path / "textkit.toml"
     p.write_text("[frames]\nlabel_threshold = 0.3\nn_boot = 50\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Tests for textkit.ingest: strict decoding, rejection reasons, page metadata."""
+"""Tests for textkit.corpus.ingest: strict decoding, rejection reasons, page metadata."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from textkit.ingest import PAGE_COLUMNS, IngestConfig, decode_bytes, read_pages, write_sources_csv
+from textkit.corpus.ingest import (
+    PAGE_COLUMNS,
+    IngestConfig,
+    decode_bytes,
+    read_pages,
+    write_sources_csv,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = ROOT / "corpus" / "raw"

@@ -1,4 +1,4 @@
-"""Tests of textkit.lss (Latent Semantic Scaling) on the seed corpus: properties, not effects."""
+"""Tests of textkit.frames.lss (Latent Semantic Scaling) on the seed corpus: properties, not effects."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from textkit._precision import frames_agree
-from textkit.lss import (
+from textkit.core.precision import frames_agree
+from textkit.frames.lss import (
     LatentSemanticScaling,
     _unit_rows,
     correlate_with_dictionary,
@@ -24,7 +24,7 @@ from textkit.lss import (
 
 PARAMS = {"min_count": 3}  # engine="svd", k=300 (the defaults)
 FAST = {"min_count": 5, "k": 50}  # a smaller SVD where the size does not matter
-W2V = {"engine": "word2vec", "vector_size": 32, "window": 5, "min_count": 2, "epochs": 5, "seed": 0}
+W2V = {"engine": "word2vec", "vector_size": 32, "window": 5, "min_count": 2, "epochs": 5, "random_state": 0}
 # the seed words of the [lss] table of textkit.toml
 POSITIVE = tuple("服务型政府 公共服务 便民服务 依法行政 法治 权益 村民自治 民主监督".split())
 NEGATIVE = tuple("维稳 社会治安 排查 打击 管控 上访 防控 群防群治".split())
@@ -37,10 +37,10 @@ def docs(request):
     except ImportError:  # corpus builder not complete yet
         import dataclasses
 
-        from textkit.clean import clean_documents
-        from textkit.corpus import CorpusConfig
-        from textkit.ingest import read_pages
-        from textkit.split import split_pages
+        from textkit.corpus.build import CorpusConfig
+        from textkit.corpus.clean import clean_documents
+        from textkit.corpus.ingest import read_pages
+        from textkit.corpus.split import split_pages
 
         cfg = CorpusConfig()
         pages = read_pages(request.getfixturevalue("seed_raw_dir"), cfg.ingest)
@@ -50,14 +50,14 @@ def docs(request):
 
 @pytest.fixture(scope="module")
 def sentences(docs):
-    from textkit.segment import segment_corpus
+    from textkit.segment.segmenter import segment_corpus
 
     return segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="sentence")["tokens"].tolist()
 
 
 @pytest.fixture(scope="module")
 def doc_tokens(docs):
-    from textkit.segment import segment_corpus
+    from textkit.segment.segmenter import segment_corpus
 
     return segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
 
@@ -98,7 +98,7 @@ def test_deterministic_in_process(sentences):
 def test_word2vec_deterministic_across_hash_seeds(tmp_path):
     code = (
         "import warnings; warnings.simplefilter('ignore');"
-        "from textkit.lss import LatentSemanticScaling as L;"
+        "from textkit.frames.lss import LatentSemanticScaling as L;"
         "s=[['维稳','排查','治安','打击'],['法治','服务','参与','监督'],['维稳','治安','群众'],"
         "['法治','参与','群众','服务']]*30;"
         "m=L(seeds=(['法治'],['维稳']),engine='word2vec',vector_size=8,epochs=3,min_count=1)"
@@ -117,8 +117,8 @@ def test_word2vec_deterministic_across_hash_seeds(tmp_path):
 
 
 def test_transform_and_dictionary_correlation(docs, fitted):
-    from textkit.frames import score_frames
-    from textkit.segment import segment_corpus
+    from textkit.frames.score import score_frames
+    from textkit.segment.segmenter import segment_corpus
 
     dtoks = segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
     scores = fitted.transform(dtoks)
@@ -134,7 +134,7 @@ def test_transform_and_dictionary_correlation(docs, fitted):
 
 
 def test_leave_one_seed_out(docs, fitted):
-    from textkit.segment import segment_corpus
+    from textkit.segment.segmenter import segment_corpus
 
     dtoks = segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
     tab = fitted.leave_one_seed_out(dtoks)
@@ -170,20 +170,20 @@ def test_bad_settings():
 
 
 def test_config_seeds_and_from_config(tmp_path, sentences, docs):
-    from textkit.config import ConfigError, load_config
-    from textkit.frames import FrameConfig, score_frames
-    from textkit.lss import LSSConfig
-    from textkit.segment import segment_corpus
+    from textkit.core.config import ConfigError, load_config
+    from textkit.frames.lss import LSSConfig
+    from textkit.frames.score import FrameConfig, score_frames
+    from textkit.segment.segmenter import segment_corpus
 
     p = tmp_path / "textkit.toml"
     p.write_text(
-        "[lss]\nvector_size = 50\nepochs = 30\nmin_count = 3\nseed = 3\n"
+        "[lss]\nvector_size = 50\nepochs = 30\nmin_count = 3\nrandom_state = 3\n"
         "positive = ['法治', '公共服务', '村民自治', '依法行政']\n"
         "negative = ['维稳', '社会治安', '打击', '排查']\n",
         encoding="utf-8",
     )
     m = LatentSemanticScaling.from_config(load_config(p))
-    assert m.seed == 3 and m.vector_size == 50 and m.epochs == 30
+    assert m.random_state == 3 and m.vector_size == 50 and m.epochs == 30
     assert (m.engine, m.k, m.weight) == ("svd", 300, "count")  # defaults
     m.fit(sentences)  # all eight seeds occur: no warning expected
     assert m.seeds_ == {"法治": 1, "公共服务": 1, "村民自治": 1, "依法行政": 1,
@@ -194,7 +194,7 @@ def test_config_seeds_and_from_config(tmp_path, sentences, docs):
     res = correlate_with_dictionary(m.transform(dtoks), frame)
     assert res["rho"] > 0.3 and res["p_value"] < 0.05, res
     # overrides win over the file; bad seed settings name the table
-    assert LatentSemanticScaling.from_config(load_config(p), seed=9).seed == 9
+    assert LatentSemanticScaling.from_config(load_config(p), random_state=9).random_state == 9
     p.write_text("[lss]\nengine = 'word2vec'\nk = 40\nweight = 'logcount'\n", encoding="utf-8")
     m = LatentSemanticScaling.from_config(load_config(p))
     assert (m.engine, m.k, m.weight) == ("word2vec", 40, "logcount")
@@ -214,13 +214,13 @@ def test_config_seeds_and_from_config(tmp_path, sentences, docs):
 def test_lss_plots(docs, fitted):
     from matplotlib.figure import Figure
 
-    from textkit.frames import FrameConfig, score_frames
+    from textkit.frames.score import FrameConfig, score_frames
     from textkit.plots.frames import (
         plot_lss_polarity,
         plot_lss_vs_dictionary,
         plot_seed_sensitivity,
     )
-    from textkit.segment import segment_corpus
+    from textkit.segment.segmenter import segment_corpus
 
     pol = fitted.term_polarity_.copy()
     fig = plot_lss_polarity(fitted.term_polarity_, n=5, seeds=fitted.seeds_, min_freq=3)
@@ -250,7 +250,7 @@ def test_lss_plots(docs, fitted):
 _CHILD = """
 import json, sys, warnings
 import pandas as pd
-from textkit.lss import LatentSemanticScaling
+from textkit.frames.lss import LatentSemanticScaling
 data = json.load(open(sys.argv[1], encoding="utf-8"))
 warnings.simplefilter("ignore")
 m = LatentSemanticScaling(min_count=data["min_count"]).fit(data["sentences"])
@@ -324,7 +324,7 @@ def test_svd_sign_rule(fitted):
 def test_svd_dense_and_arpack_paths_agree(monkeypatch, sentences):
     """The ARPACK path (large vocabularies) gives the same values and, by the sign rule,
     the same vectors as the dense path."""
-    import textkit.lss as lss_mod
+    import textkit.frames.lss as lss_mod
 
     vocab, _ = LatentSemanticScaling._svd_vocabulary(sentences, FAST["min_count"])
     x = lss_mod._count_matrix(sentences, {t: i for i, t in enumerate(vocab)})

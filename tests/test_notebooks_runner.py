@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from textkit.notebooks import NotebookError, find_notebooks, run_notebook
+from textkit.run.notebooks import NotebookError, find_notebooks, run_notebook
 
 _GOOD = """# %% [markdown]
 # # 演示
@@ -83,7 +83,7 @@ def test_runner_is_quiet_and_logs_start_and_end(tmp_path):
     script = (
         "import logging, sys\n"
         "logging.basicConfig(level=logging.INFO, format='%(levelname)s %(name)s: %(message)s')\n"
-        "from textkit.notebooks import run_notebook\n"
+        "from textkit.run.notebooks import run_notebook\n"
         "run_notebook(sys.argv[1])\n"
     )
     proc = subprocess.run(
@@ -91,13 +91,13 @@ def test_runner_is_quiet_and_logs_start_and_end(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "without encryption" not in proc.stderr and "WARNING" not in proc.stderr
-    assert "INFO textkit.notebooks: 05_quiet started" in proc.stderr
-    assert re.search(r"INFO textkit\.notebooks: 05_quiet finished in \d+\.\d s", proc.stderr)
+    assert "INFO textkit.run.notebooks: 05_quiet started" in proc.stderr
+    assert re.search(r"INFO textkit\.run\.notebooks: 05_quiet finished in \d+\.\d s", proc.stderr)
     assert "Executing notebook with kernel" not in proc.stderr  # nbclient's chatter
 
 
 def test_kernel_falls_back_to_tcp_quietly_when_the_socket_path_is_too_long(tmp_path):
-    from textkit.notebooks import _kernel_manager
+    from textkit.run.notebooks import _kernel_manager
 
     km, extra = _kernel_manager("python3", str(tmp_path))
     if len(str(tmp_path / "k.json")) + 8 <= 100:  # pytest's tmp_path is short enough here

@@ -1,4 +1,4 @@
-"""Tests for textkit.parallel: the local process pool and a Dask LocalCluster give the serial
+"""Tests for textkit.run.parallel: the local process pool and a Dask LocalCluster give the serial
 results, in order, for the generic map and the per-document stages; the streamed path
 (units on disk, vocabulary and online LDA read back from the file) equals the in-memory one.
 
@@ -18,20 +18,17 @@ import opencc
 import pandas as pd
 import pytest
 
-from textkit.parallel import (
-    UnitsBowCorpus,
-    clean_texts_parallel,
-    dask_client,
-    fit_lda_streaming,
+from textkit.core.executor import dask_client, map_documents
+from textkit.corpus.parallel import clean_texts_parallel, minhash_parallel
+from textkit.dtm.stream import UnitsBowCorpus, stream_vocabulary
+from textkit.run.parallel import map_stage
+from textkit.segment.stream import (
     iter_units,
-    map_documents,
-    map_stage,
-    minhash_parallel,
     segment_texts_parallel,
     segment_to_parquet,
-    stream_vocabulary,
     warm_segmenters,
 )
+from textkit.topics.streaming import fit_lda_streaming
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "corpus" / "raw"
@@ -125,7 +122,7 @@ def test_worker_errors_reach_the_caller(articles, client):
 
 
 def test_segment_parallel_equals_segment_corpus(articles, client):
-    from textkit.segment import segment_corpus
+    from textkit.segment.segmenter import segment_corpus
 
     ref = segment_corpus(articles, unit="sentence", cache=False)
     assert ref["doc_id"].nunique() == len(articles)
@@ -141,7 +138,7 @@ def test_segment_parallel_equals_segment_corpus(articles, client):
 
 
 def test_clean_parallel_equals_clean_text(articles, client):
-    clean = pytest.importorskip("textkit.clean", reason="textkit.clean is not written yet")
+    clean = pytest.importorskip("textkit.corpus.clean", reason="textkit.corpus.clean is not written yet")
     texts = [t for _, t in articles]
     ref = [clean.clean_text(t) for t in texts]
     assert clean_texts_parallel(texts, n_jobs=2) == ref
@@ -153,7 +150,7 @@ def _signature_values(sig) -> np.ndarray:
 
 
 def test_minhash_parallel_equals_local(articles, client):
-    dedup = pytest.importorskip("textkit.dedup", reason="textkit.dedup is not written yet")
+    dedup = pytest.importorskip("textkit.corpus.dedup", reason="textkit.corpus.dedup is not written yet")
     texts = [t for _, t in articles]
     ref = list(dedup.minhash_signatures(texts))
     for got in (minhash_parallel(texts, n_jobs=2), minhash_parallel(texts, client=client)):
@@ -191,7 +188,7 @@ def test_bad_stage_inputs():
 
 
 def test_warm_segmenters_gives_one_fingerprint(client):
-    from textkit.segment import get_segmenter
+    from textkit.segment.segmenter import get_segmenter
 
     client.wait_for_workers(2, timeout=60)  # a worker the scheduler lost under load is back
     prints = warm_segmenters(client)
@@ -215,7 +212,7 @@ def _doc_stream(articles):
 
 
 def test_segment_to_parquet_streams_in_batches(articles, tmp_path, client):
-    from textkit.segment import segment_corpus
+    from textkit.segment.segmenter import segment_corpus
 
     ref = segment_corpus(articles, unit="sentence", cache=False)
     path = tmp_path / "units.parquet"
@@ -252,9 +249,9 @@ def test_segment_to_parquet_rejects_duplicates_without_leaving_a_file(articles, 
 
 
 def test_streamed_vocabulary_corpus_and_lda_equal_in_memory(articles, tmp_path):
-    from textkit.segment import segment_corpus
-    from textkit.topics import LdaTopicModel
-    from textkit.vectorize import vectorize
+    from textkit.dtm.vectorizer import vectorize
+    from textkit.segment.segmenter import segment_corpus
+    from textkit.topics.topics import LdaTopicModel
 
     units = segment_corpus(articles, unit="sentence", cache=False)
     path = tmp_path / "units.parquet"
@@ -281,8 +278,8 @@ def test_streamed_vocabulary_corpus_and_lda_equal_in_memory(articles, tmp_path):
 
 
 def test_streaming_needs_consecutive_units(articles, tmp_path):
-    from textkit._io import write_parquet
-    from textkit.segment import segment_corpus
+    from textkit.core.io import write_parquet
+    from textkit.segment.segmenter import segment_corpus
 
     units = segment_corpus(articles[:3], unit="sentence", cache=False)
     shuffled = pd.concat([units.iloc[::2], units.iloc[1::2]], ignore_index=True)

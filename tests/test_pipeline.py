@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from textkit.pipeline import reproduce
 from textkit.plots import read_manifest
+from textkit.run.pipeline import reproduce
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "003_4542067cb4fbbdc2.txt"
 
@@ -80,7 +80,7 @@ def test_reproduce_reuses_up_to_date_notebooks_and_reruns_changed_ones(project):
 
 
 def test_reproduce_refuses_zero_jobs(project):
-    from textkit.config import ConfigError
+    from textkit.core.config import ConfigError
 
     with pytest.raises(ConfigError, match="jobs"):
         reproduce(project / "textkit.toml", jobs=0)
@@ -97,7 +97,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_failing_notebook_leaves_every_output_as_it_was(project, jobs):
-    from textkit.notebooks import NotebookError
+    from textkit.run.notebooks import NotebookError
 
     reproduce(project / "textkit.toml", jobs=jobs)
     before = _tree(project)

@@ -19,7 +19,7 @@ import pandas as pd
 import pypdf
 import pytest
 
-from textkit._io import sha256_bytes
+from textkit.core.io import sha256_bytes
 from textkit.plots import (
     FRAME_COLORS,
     FRAME_LABELS,
@@ -221,18 +221,18 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
     import dataclasses
 
     import textkit as tk
-    from textkit import topics as T
-    from textkit.cooc import network_config
-    from textkit.frames import FrameConfig, frame_keyness
-    from textkit.lss import LatentSemanticScaling, correlate_with_dictionary
+    from textkit.cooc.cooc import network_config
+    from textkit.dtm.vectorizer import vocabulary_table
+    from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary
+    from textkit.frames.score import FrameConfig, frame_keyness
+    from textkit.frames.validate import load_coded_paragraphs, validate_measure
     from textkit.plots import corpus as PC
     from textkit.plots import frames as PF
     from textkit.plots import network as PN
     from textkit.plots import topics as PT
     from textkit.plots import validation as PV
     from textkit.plots import vocab as PW
-    from textkit.validate import load_coded_paragraphs, validate_measure
-    from textkit.vectorize import vocabulary_table
+    from textkit.topics import topics as T
 
     figs: dict = {}
     with cache_dir_env(tmp_path_factory.mktemp("figcache")), warnings.catch_warnings():
@@ -267,7 +267,7 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
             key, n_labels=20, labels=groups, highlight=highlight
         )
         sentences = tk.segment_corpus(analysed[["doc_id", "text"]], unit="sentence")
-        lss = LatentSemanticScaling(vector_size=32, window=5, min_count=2, epochs=5, seed=0)
+        lss = LatentSemanticScaling(vector_size=32, window=5, min_count=2, epochs=5, random_state=0)
         lss.fit(sentences["tokens"])
         lss_scores = lss.transform(doc_units["tokens"])
         rho = correlate_with_dictionary(lss_scores, scores)["rho"]
@@ -323,7 +323,7 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
         cooc, net = network_config()
         units = tk.segment_corpus(analysed, unit="sentence")
         G = tk.build_network(tk.cooccurrence(units, cooc), **net.build_kwargs())
-        figs["network_corpus"] = PN.plot_network(G, seed=net.seed)
+        figs["network_corpus"] = PN.plot_network(G, random_state=net.random_state)
         label = units["doc_id"].map(frame_of)
         frames = ("stability", "service_law")
         node_groups = {t: highlight[t] for t in G.nodes if highlight.get(t) in frames}
@@ -528,7 +528,7 @@ _TITLES = [
 @pytest.mark.parametrize("max_chars", [6, 8, 10, 12])
 def test_shortened_labels_never_cut_a_word(max_chars):
     from textkit.plots.labels import shorten
-    from textkit.segment import get_segmenter
+    from textkit.segment.segmenter import get_segmenter
 
     seg = get_segmenter()
     for title in _TITLES:

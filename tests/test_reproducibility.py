@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from textkit import _io
-from textkit._precision import (
+from textkit.core import io as _io
+from textkit.core.precision import (
     frames_agree,
     json_agree,
     numbers_agree,
@@ -30,7 +30,7 @@ from textkit._precision import (
     texts_agree,
 )
 from textkit.plots import new_figure, read_manifest, save_figure, use_style
-from textkit.verify import compare_outputs
+from textkit.run.verify import compare_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = ROOT / "corpus" / "raw"
@@ -220,7 +220,7 @@ tk.save_figure(fig, "shares", notebook="01_a", provenance=prov, formats=("png",)
 
 @pytest.mark.slow
 def test_textkit_verify_passes_a_fresh_project_and_fails_on_a_changed_table(tmp_path, monkeypatch):
-    from textkit.cli import main
+    from textkit.run.cli import main
 
     (tmp_path / "corpus" / "raw").mkdir(parents=True)
     src = sorted(RAW_DIR.iterdir())[3]
@@ -251,8 +251,8 @@ _INVARIANCE = textwrap.dedent(
     import pandas as pd
 
     import textkit as tk
-    from textkit import _io
-    from textkit.lss import LatentSemanticScaling
+    from textkit.core import io as _io
+    from textkit.frames.lss import LatentSemanticScaling
     from textkit.plots.network import plot_network
 
     raw, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -263,8 +263,8 @@ _INVARIANCE = textwrap.dedent(
     _io.write_csv(out / "topic_term.csv", lda.topic_term_.reset_index())
     _io.write_csv(out / "doc_topic.csv", lda.doc_topic_.reset_index())
     counts = tk.cooccurrence(units, tk.CoocConfig(n_nodes=40, min_count=2))
-    G = tk.build_network(counts, weight="jaccard", top_n=40, overlay_mst=True, seed=42)
-    layout = plot_network(G, seed=42).textkit_data
+    G = tk.build_network(counts, weight="jaccard", top_n=40, overlay_mst=True, random_state=42)
+    layout = plot_network(G, random_state=42).textkit_data
     tk.export_network(G, out / "net", "net", layout=layout)
     _io.write_csv(out / "layout.csv", layout)
     tokens = units["tokens"].tolist()

@@ -63,11 +63,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import textkit as tk
-from textkit import _io
-from textkit.clean import CleanConfig, clean_documents, clean_text, damage_ratio
-from textkit.corpus import CorpusError, build_corpus, load_corpus, write_corpus
-from textkit.dedup import DedupConfig, find_duplicates, normalise
-from textkit.ingest import REJECT_KINDS, IngestConfig, decode_bytes
+from textkit.core import io as _io
+from textkit.corpus.build import CorpusError, build_corpus, load_corpus, write_corpus
+from textkit.corpus.clean import CleanConfig, clean_documents, clean_text, damage_ratio
+from textkit.corpus.dedup import DedupConfig, find_duplicates, normalise
+from textkit.corpus.ingest import REJECT_KINDS, IngestConfig, decode_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_DIR = ROOT / "corpus" / "raw"
@@ -229,7 +229,7 @@ def test_hostile_build_accounts_for_every_input(hostile):
     assert sum(r["articles_per_file"].values()) == a["found"]
     assert a["dropped_boilerplate"] == sum(p["n_dropped"] for p in r["pages"]) >= 1
     # the written report says the same, in JSON and in Markdown
-    md = tk.corpus.render_report_md(r)
+    md = tk.corpus.build.render_report_md(r)
     assert a["identity"] in md and "rejected (" in md
     for kind, n in r["rejected_by_reason"].items():
         assert f"{kind}: {n}" in md
@@ -697,7 +697,7 @@ _REPRO = textwrap.dedent(
     from pathlib import Path
 
     import textkit as tk
-    from textkit import _io
+    from textkit.core import io as _io
     from textkit.plots import save_figure
     from textkit.plots.corpus import plot_cleaning
 
@@ -806,7 +806,7 @@ _KILLED_BUILD = textwrap.dedent(
     """
     import os, signal, sys
     import pandas as pd
-    from textkit.cli import main
+    from textkit.run.cli import main
 
     original = pd.DataFrame.to_csv
 
@@ -929,7 +929,7 @@ class _Planted:
 
 
 def test_model_loader_refuses_planted_pickle(tmp_path):
-    from textkit.topics import load_model, save_model
+    from textkit.topics.topics import load_model, save_model
 
     dtm = tk.vectorize(
         {"a": ["维稳", "综治", "维稳"], "b": ["服务", "法治"], "c": ["法治", "维稳"]}
@@ -969,7 +969,7 @@ def test_case_table_names_existing_tests():
 
 def test_written_files_follow_the_umask_not_mkstemp(tmp_path):
     """Outputs are readable like any file the user creates (mkstemp alone would give 0600)."""
-    from textkit._io import write_text
+    from textkit.core.io import write_text
 
     path = write_text(tmp_path / "out.txt", "维稳\n")
     umask = os.umask(0)

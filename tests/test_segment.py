@@ -1,4 +1,4 @@
-"""Tests for textkit.segment: governance terms, filters, units, cache, processes, bad input.
+"""Tests for textkit.segment.segmenter: governance terms, filters, units, cache, processes, bad input.
 
 ``governance_terms.tsv`` (term, sentence, source_file) holds governance terms of the shipped
 dictionary, each with a real sentence of the seed corpus (``corpus/raw`` converted to
@@ -21,8 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textkit import segment as S
-from textkit.segment import (
+from textkit.segment import segmenter as S
+from textkit.segment.segmenter import (
     DEFAULT_KEEP_SINGLE,
     Segmenter,
     UserDictError,
@@ -133,7 +133,7 @@ def test_dictionary_report_all_one_token(seg):
     shipped = rep[rep["source"] == "textkit:userdict.txt"]
     assert (shipped["expect"] == "one token").sum() >= 300
     assert shipped.loc[~shipped["ok"], "word"].tolist() == []
-    # frame-lexicon terms (when textkit.lexicon exists) are verified too; failures are
+    # frame-lexicon terms (when textkit.frames.lexicon exists) are verified too; failures are
     # reported, and there should be none
     lex = rep[rep["source"] == "textkit:lexicon"]
     assert lex.loc[~lex["ok"], "word"].tolist() == []
@@ -398,7 +398,7 @@ def test_cache_hit_equals_fresh_and_corruption_recomputed(seed_pages, seg, tmp_p
     db = tmp_path / "units.sqlite"
     fresh = segment_corpus(seed_pages, segmenter=seg, cache=False)
     first = segment_corpus(seed_pages, segmenter=seg, cache=db)
-    with caplog.at_level(logging.INFO, logger="textkit.segment"):
+    with caplog.at_level(logging.INFO, logger="textkit.segment.segmenter"):
         hit = segment_corpus(seed_pages, segmenter=seg, cache=db)
     assert "segmenting" not in caplog.text  # everything came from the cache
     pd.testing.assert_frame_equal(fresh, first)
@@ -412,7 +412,7 @@ def test_cache_hit_equals_fresh_and_corruption_recomputed(seed_pages, seg, tmp_p
     con.commit()
     con.close()
     caplog.clear()
-    with caplog.at_level(logging.INFO, logger="textkit.segment"):
+    with caplog.at_level(logging.INFO, logger="textkit.segment.segmenter"):
         again = segment_corpus(seed_pages, segmenter=seg, cache=db)
     assert "corrupt segmentation cache entry" in caplog.text
     assert "segmenting 1 of" in caplog.text
@@ -517,7 +517,7 @@ def test_userdict_bom_crlf_missing_freq(tmp_path):
 
 def test_userdict_spaces_repaired_or_rejected(tmp_path, caplog):
     p = _write(tmp_path / "ud.txt", "村民 议事协商会 3 n\n".encode())
-    with caplog.at_level(logging.WARNING, logger="textkit.segment"):
+    with caplog.at_level(logging.WARNING, logger="textkit.segment.segmenter"):
         entries = read_userdict(p)
     assert entries[0].word == "村民议事协商会"
     assert "line 1" in caplog.text
@@ -560,7 +560,7 @@ def test_userdict_overrides_shipped(tmp_path):
 def test_data_cards_match_files(name):
     import re
 
-    from textkit._io import sha256_file
+    from textkit.core.io import sha256_file
 
     res = ROOT / "textkit" / "resources"
     card = (res / f"{name}_card.md").read_text("utf-8")
@@ -577,7 +577,7 @@ def test_data_cards_match_files(name):
 
 
 def test_frame_lexicon_terms_are_added(monkeypatch):
-    # stands in for textkit.lexicon while it is absent: the loader is textkit's own function
+    # stands in for textkit.frames.lexicon while it is absent: the loader is textkit's own function
     monkeypatch.setattr(
         S, "_load_lexicon_terms", lambda path=None: ["维稳话语体系", "服务", "法治·德治"]
     )
@@ -592,7 +592,7 @@ def test_frame_lexicon_terms_are_added(monkeypatch):
 
 
 def test_real_frame_lexicon_loaded(seg):
-    lexicon = pytest.importorskip("textkit.lexicon")
+    lexicon = pytest.importorskip("textkit.frames.lexicon")
     terms = set(lexicon.load_lexicon().terms())
     rep = seg.dictionary_report()
     added = set(rep.loc[rep["source"] == "textkit:lexicon", "word"])
@@ -681,7 +681,7 @@ def test_dictionary_coverage_on_seed(seg_shipped, seed_pages, plain_jieba):
 
 
 def test_segmenter_from_project_config(tmp_path):
-    from textkit.config import ConfigError, load_config
+    from textkit.core.config import ConfigError, load_config
 
     (tmp_path / "dicts").mkdir()
     _write(tmp_path / "dicts" / "extra.txt", "测试治理词丙 5 n\n".encode())
@@ -734,7 +734,7 @@ def test_placeholder_units_cover_the_cleaning_rules():
 
     import yaml
 
-    from textkit.segment import PLACEHOLDER_RE, PLACEHOLDER_UNITS
+    from textkit.segment.segmenter import PLACEHOLDER_RE, PLACEHOLDER_UNITS
 
     rules = yaml.safe_load(
         (Path(__file__).resolve().parents[1] / "textkit/resources/cleaning_rules.yaml").read_text(

@@ -1,4 +1,4 @@
-"""Tests for textkit.split: article markers, titles, header/footer exclusion."""
+"""Tests for textkit.corpus.split: article markers, titles, header/footer exclusion."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from textkit.ingest import read_pages
-from textkit.split import DOC_COLUMNS, SplitConfig, find_articles, split_pages
+from textkit.corpus.ingest import read_pages
+from textkit.corpus.split import DOC_COLUMNS, SplitConfig, find_articles, split_pages
 
 RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 

@@ -1,4 +1,4 @@
-"""Tests for textkit.terms.mine_terms on fixtures with known statistics and on the seed corpus."""
+"""Tests for textkit.segment.terms.mine_terms on fixtures with known statistics and on the seed corpus."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from textkit.segment import Segmenter
-from textkit.terms import TermMiningConfig, mine_terms
+from textkit.segment.segmenter import Segmenter
+from textkit.segment.terms import TermMiningConfig, mine_terms
 
 COLUMNS = [
     "term",

@@ -1,4 +1,4 @@
-"""Tests of textkit.topics on the real seed corpus (paragraph units), plus small fixtures."""
+"""Tests of textkit.topics.topics on the real seed corpus (paragraph units), plus small fixtures."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import pytest
 import scipy.sparse as sp
 from matplotlib.figure import Figure
 
-from textkit import topics as T
+from textkit.dtm.vectorizer import DocumentTermMatrix, vectorize
 from textkit.plots import topics as P
-from textkit.segment import segment_corpus
-from textkit.vectorize import DocumentTermMatrix, vectorize
+from textkit.segment.segmenter import segment_corpus
+from textkit.topics import topics as T
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "corpus" / "raw"
@@ -47,7 +47,7 @@ FAST = {"passes": 3, "iterations": 40}
 
 def _documents() -> pd.DataFrame:
     """Documents table of the seed corpus from the corpus stage (duplicates left out)."""
-    from textkit.corpus import build_corpus
+    from textkit.corpus.build import build_corpus
 
     docs = build_corpus(RAW).documents
     keep = (docs["status"] != "quarantined") & ~docs["is_duplicate"].astype(bool)
@@ -59,7 +59,7 @@ _BUILD = """
 import hashlib, json, sys
 sys.path.insert(0, {tests!r})
 from test_topics import _pipeline
-from textkit import topics as T
+from textkit.topics import topics as T
 docs, units, dtm, texts = _pipeline()
 m = T.LdaTopicModel(5, random_state=3, passes=3, iterations=40).fit(dtm)
 h = hashlib.sha256(m.topic_term_.to_numpy().tobytes())
@@ -281,8 +281,8 @@ def test_vectorised_estep_equals_gensim_inference(dtm, iterations, monkeypatch):
     """Same gamma, same sufficient statistics, same use of the random stream as gensim."""
     from gensim import utils
 
-    from textkit import _estep
-    from textkit._estep import batched_inference
+    from textkit.topics import estep as _estep
+    from textkit.topics.estep import batched_inference
 
     # iterations=3: most documents run out of rounds; 100: they converge
     model = T.LdaTopicModel(4, random_state=2, passes=2, iterations=iterations).fit(dtm).model_
@@ -313,7 +313,7 @@ def test_vectorised_estep_equals_gensim_inference(dtm, iterations, monkeypatch):
 
 def test_training_with_the_vectorised_estep_equals_gensim_training(dtm, tmp_path):
     """Several mini-batches a pass and alpha re-estimated between them: gensim's loop."""
-    from textkit._estep import vectorised_estep
+    from textkit.topics.estep import vectorised_estep
 
     settings = {"passes": 4, "chunksize": 200, "alpha": "auto"}
     plain, fast = _gensim_lda(dtm, **settings), _gensim_lda(dtm, **settings)
@@ -331,7 +331,7 @@ def test_training_with_the_vectorised_estep_equals_gensim_training(dtm, tmp_path
 def test_vectorised_estep_restores_the_model_and_takes_any_chunk(dtm):
     from gensim import utils
 
-    from textkit._estep import batched_inference, vectorised_estep
+    from textkit.topics.estep import batched_inference, vectorised_estep
 
     model = _gensim_lda(dtm)
     with vectorised_estep(model):
@@ -514,7 +514,7 @@ def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(
     entries = sorted((store / "select_k").glob("*.json"))
     assert len(entries) == 2  # one per (k, seed)
     # K=5 added to the grid: only its two fits run, the K=3 rows come from the cache
-    with caplog.at_level(logging.INFO, logger="textkit.topics"):
+    with caplog.at_level(logging.INFO, logger="textkit.topics.topics"):
         grown = T.select_k(dtm, ks=[3, 5], seeds=(0, 1), texts=texts, cache=store, **FAST)
     assert "select_k: 2 of 4 fits from the cache" in caplog.text
     fitted = [r.getMessage() for r in caplog.records if r.getMessage().endswith(" done")]
@@ -534,14 +534,14 @@ def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(
     one = T.topic_stability(dtm, 4, seeds=range(3), **FAST)
     ref = T.LdaTopicModel(4, random_state=0, **FAST).fit(dtm)
     table = T._run_table(ref)
-    from textkit.cache import StageCache
+    from textkit.core.cache import StageCache
 
     StageCache(tmp_path / "roundtrip").put("topic_run", {"t": 1}, table)
     back = StageCache(tmp_path / "roundtrip").get("topic_run", {"t": 1})
     pd.testing.assert_frame_equal(T._stored_run(back).topic_term_, ref.topic_term_)  # exact
     for hits in (0, 2):  # cold, then every non-reference run from the cache
         caplog.clear()
-        with caplog.at_level(logging.INFO, logger="textkit.topics"):
+        with caplog.at_level(logging.INFO, logger="textkit.topics.topics"):
             cached = T.topic_stability(
                 dtm, 4, seeds=range(3), reference=ref, cache=store, **FAST
             )
@@ -635,7 +635,7 @@ def test_seed_words_validation(dtm):
 
 
 def test_default_seeds_come_from_the_lexicon(dtm):
-    lexicon = pytest.importorskip("textkit.lexicon")
+    lexicon = pytest.importorskip("textkit.frames.lexicon")
     lex = lexicon.load_lexicon()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
@@ -854,7 +854,7 @@ def test_multicore_option_runs(dtm):
 
 
 def test_topic_config_from_textkit_toml(tmp_path):
-    from textkit.config import ConfigError, load_config, stage_config
+    from textkit.core.config import ConfigError, load_config, stage_config
 
     path = tmp_path / "textkit.toml"
     path.write_text("[topics]\nn_topics = 6\nk_grid = [3, 5, 7]\npasses = 4\n", encoding="utf-8")
@@ -871,7 +871,7 @@ def test_topic_config_from_textkit_toml(tmp_path):
 
 
 def test_project_topics_table_is_valid():
-    from textkit.config import load_config, stage_config
+    from textkit.core.config import load_config, stage_config
 
     cfg = stage_config(T.TopicConfig, load_config(ROOT / "textkit.toml"), "topics")
     # the stability reference run is the reported model

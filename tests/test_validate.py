@@ -1,11 +1,11 @@
-"""Tests of textkit.validate: sampling, coding sheets, agreement metrics, shipped coding."""
+"""Tests of textkit.frames.validate: sampling, coding sheets, agreement metrics, shipped coding."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from textkit.validate import (
+from textkit.frames.validate import (
     CodingSheetError,
     agreement,
     align_codes,
@@ -222,10 +222,10 @@ def built_docs(request):
     except ImportError:  # corpus builder not complete yet: build from the stages directly
         import dataclasses
 
-        from textkit.clean import clean_documents
-        from textkit.corpus import CorpusConfig
-        from textkit.ingest import read_pages
-        from textkit.split import split_pages
+        from textkit.corpus.build import CorpusConfig
+        from textkit.corpus.clean import clean_documents
+        from textkit.corpus.ingest import read_pages
+        from textkit.corpus.split import split_pages
 
         cfg = CorpusConfig()
         pages = read_pages(request.getfixturevalue("seed_raw_dir"), cfg.ingest)
@@ -257,7 +257,7 @@ def test_plot_confusion_returns_figure():
 
 def test_validate_measure_on_shipped_coding(built_docs):
     """The paragraph measure agrees with the authors' coding well above chance."""
-    from textkit.validate import validate_measure
+    from textkit.frames.validate import validate_measure
 
     codes = load_coded_paragraphs()
     before = codes.copy()
@@ -282,8 +282,8 @@ def test_validate_measure_on_shipped_coding(built_docs):
 
 
 def test_sample_config_from_toml(tmp_path):
-    from textkit.config import ConfigError, load_config
-    from textkit.validate import SampleConfig, sample_config
+    from textkit.core.config import ConfigError, load_config
+    from textkit.frames.validate import SampleConfig, sample_config
 
     p = tmp_path / "textkit.toml"
     p.write_text("[validation]\nn = 8\nrandom_state = 5\n", encoding="utf-8")

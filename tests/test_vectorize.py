@@ -1,4 +1,4 @@
-"""Tests for textkit.vectorize: counts, pruning reports, errors, gensim / sklearn round trips."""
+"""Tests for textkit.dtm.vectorizer: counts, pruning reports, errors, gensim / sklearn round trips."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from textkit.segment import segment_corpus
-from textkit.vectorize import DocumentTermMatrix, vectorize, vocabulary_table
+from textkit.dtm.vectorizer import DocumentTermMatrix, vectorize, vocabulary_table
+from textkit.segment.segmenter import segment_corpus
 
 RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
 
@@ -256,7 +256,7 @@ def test_corpus_figures_on_seed():
 
     import matplotlib.figure
 
-    from textkit.corpus import build_corpus
+    from textkit.corpus.build import build_corpus
     from textkit.plots.corpus import cleaning_table, plot_cleaning, plot_corpus_composition
 
     docs = build_corpus(RAW).documents

@@ -34,8 +34,8 @@ from filelock import FileLock
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from .. import __version__
-from .._io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
+from textkit import __version__
+from textkit.core.io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
 
 logger = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ def _unchanged(outdir: Path, name: str, renders: dict[str, bytes], data_text: st
     and the data behind it agrees at the stated precision. Sub-pixel float noise in the
     vector formats then does not rewrite a committed figure.
     """
-    from .._precision import texts_agree
+    from textkit.core.precision import texts_agree
 
     if not all((outdir / f"{name}.{fmt}").is_file() for fmt in renders):
         return False
@@ -348,7 +348,7 @@ def save_figure(
     """Write a figure, the data behind it, and its manifest entry. The only writer of figures.
 
     A figure already on disk whose raster is pixel-identical and whose data agree at the
-    stated precision (:mod:`textkit._precision`) is kept as it is, with its manifest entry:
+    stated precision (:mod:`textkit.core.precision`) is kept as it is, with its manifest entry:
     a rerun on a machine whose last float digits differ leaves committed figures untouched.
 
     Parameters
@@ -370,17 +370,17 @@ def save_figure(
     notebook : str, optional
         The notebook (or script) that made the figure, recorded in the manifest.
     provenance : mapping, optional
-        ``corpus_hash`` and ``config_hash`` of the run (see ``textkit.pipeline``).
+        ``corpus_hash`` and ``config_hash`` of the run (see ``textkit.run.pipeline``).
 
     Returns
     -------
     list of pathlib.Path
         The files of the figure (figure files, then the CSV).
     """
-    from .._io import _log_write
-    from .._paths import output_root, source_commit
-    from .._precision import round_frame
-    from .._versions import library_versions
+    from textkit.core.io import _log_write
+    from textkit.core.paths import output_root, source_commit
+    from textkit.core.precision import round_frame
+    from textkit.core.versions import library_versions
 
     if not name or any(not (c.isalnum() or c in "_-") for c in name):
         raise ValueError(f"figure name must use letters, digits, '_' or '-', got {name!r}")

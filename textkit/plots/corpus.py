@@ -13,9 +13,9 @@ import pandas as pd
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from .._precision import round_frame
-from . import new_figure, use_style
-from .labels import page_label
+from textkit.core.precision import round_frame
+from textkit.plots import new_figure, use_style
+from textkit.plots.labels import page_label
 
 __all__ = [
     "COMPOSITION_CATEGORIES",

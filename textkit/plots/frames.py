@@ -1,11 +1,11 @@
 """Frame figures: document balance with CIs, intensities by group, keyness, term scatter, LSS.
 
-Inputs are the tables of :mod:`textkit.frames` (:func:`~textkit.frames.score_frames`,
-:func:`~textkit.frames.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
+Inputs are the tables of :mod:`textkit.frames.score` (:func:`~textkit.frames.score.score_frames`,
+:func:`~textkit.frames.score.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
 with the tidy table behind it attached as ``fig.textkit_data`` and never saves it; use
 :func:`textkit.plots.save_figure`. Colours come from :func:`textkit.plots.frame_color`, labels
 from :mod:`textkit.plots.labels` (frame names, "Page N", shortened article titles), and
-numeric tables are rounded to the stated precision (:func:`textkit._precision.round_frame`)
+numeric tables are rounded to the stated precision (:func:`textkit.core.precision.round_frame`)
 before anything is drawn or sorted.
 """
 
@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from textkit._precision import round_frame, round_sig
+from textkit.core.precision import round_frame, round_sig
 from textkit.plots import (
     FRAME_COLORS,
     FRAME_LABELS,
@@ -82,7 +82,7 @@ def plot_frame_balance(
     Parameters
     ----------
     scores : DataFrame
-        From :func:`textkit.frames.score_frames` (``balance``, ``balance_lo``,
+        From :func:`textkit.frames.score.score_frames` (``balance``, ``balance_lo``,
         ``balance_hi``, ``frame_label`` and the ``label`` column). Not modified.
     label : str, optional
         Column of ready-made y tick labels. Default: the article's shortened title and
@@ -150,7 +150,7 @@ def plot_frame_intensity(
     Parameters
     ----------
     scores : DataFrame
-        From :func:`textkit.frames.score_frames` with the grouping column ``by`` (genre,
+        From :func:`textkit.frames.score.score_frames` with the grouping column ``by`` (genre,
         source, era … merged in). Not modified.
     by : str
         Grouping column.
@@ -225,7 +225,7 @@ def plot_keyness(
     Parameters
     ----------
     table : DataFrame
-        From :func:`textkit.frames.keyness` (``term``, ``g2``). Not modified.
+        From :func:`textkit.frames.score.keyness` (``term``, ``g2``). Not modified.
     n : int, default 15
         Terms per side.
     labels : (str, str)
@@ -294,7 +294,7 @@ def plot_term_scatter(
     Parameters
     ----------
     table : DataFrame
-        From :func:`textkit.frames.keyness` (``term``, ``per_1k_a``, ``per_1k_b``, ``g2``).
+        From :func:`textkit.frames.score.keyness` (``term``, ``per_1k_a``, ``per_1k_b``, ``g2``).
         Not modified.
     n_labels : int, default 20
     labels : (str, str)
@@ -501,7 +501,7 @@ def plot_lss_vs_dictionary(
         ``score_frames`` output (``balance``, ``frame_label``). Not modified.
     rho : float, optional
         Correlation shown in the legend title (e.g. from
-        :func:`textkit.lss.correlate_with_dictionary`).
+        :func:`textkit.frames.lss.correlate_with_dictionary`).
     title : str, optional
     width : {"single", "double"} or float
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from . import FRAME_LABELS
+from textkit.plots import FRAME_LABELS
 
 __all__ = [
     "ARTICLE_ID_RE",
@@ -104,7 +104,7 @@ def _present(v: object) -> bool:
 
 def _words(text: str) -> list[str]:
     # the project's segmenter keeps governance concepts (社会治安综合治理 …) whole
-    from textkit.segment import get_segmenter  # lazy: loading jieba takes a moment
+    from textkit.segment.segmenter import get_segmenter  # lazy: loading jieba takes a moment
 
     return get_segmenter().cut(text)
 
@@ -267,7 +267,7 @@ def topic_labels(
     ----------
     table : DataFrame
         Either a tidy top-terms table (``topic, rank, term``, from
-        :func:`textkit.topics.top_terms`), or one row per topic with a column of
+        :func:`textkit.topics.topics.top_terms`), or one row per topic with a column of
         space-separated terms (``topic_summary``: ``top_frex`` / ``top_prob``;
         ``compare_models`` and ``per_topic`` of a stability result: ``top_terms``).
     terms : str, optional

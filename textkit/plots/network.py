@@ -1,6 +1,6 @@
 """Figures for the co-occurrence stage: the network, ego networks and the difference network.
 
-The functions take graphs from :mod:`textkit.cooc`, draw inside
+The functions take graphs from :mod:`textkit.cooc.cooc`, draw inside
 :func:`textkit.plots.use_style` (CJK font) and return a :class:`matplotlib.figure.Figure`
 without saving it (use :func:`textkit.plots.save_figure`). The tidy table behind each figure
 (one row per node with its position and label position, one per edge) is attached as
@@ -45,9 +45,22 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from . import FRAME_COLORS, FRAME_LABELS, SIZES, frame_palette, new_figure, palette, use_style
-from ._placement import freeze_layout, place_labels, text_width_em  # shared with the scatter
-from .labels import display_label
+from textkit.core.checks import renamed_parameter
+from textkit.plots import (
+    FRAME_COLORS,
+    FRAME_LABELS,
+    SIZES,
+    frame_palette,
+    new_figure,
+    palette,
+    use_style,
+)
+from textkit.plots._placement import (  # shared with the scatter
+    freeze_layout,
+    place_labels,
+    text_width_em,
+)
+from textkit.plots.labels import display_label
 
 __all__ = ["network_layout", "plot_network", "plot_ego_networks", "plot_difference"]
 
@@ -67,10 +80,11 @@ _HALO = [pe.withStroke(linewidth=2.2, foreground="white")]
 # --------------------------------------------------------------------------- layout
 
 
+@renamed_parameter("seed", "random_state")
 def network_layout(
     G: nx.Graph,
     layout: str = "spring",
-    seed: int = 42,
+    random_state: int = 42,
     weight: str | None = "weight",
     *,
     community_pull: float = 1.5,
@@ -84,9 +98,9 @@ def network_layout(
     ----------
     G : networkx.Graph
     layout : {"spring", "kamada_kawai", "forceatlas2"}, default "spring"
-        Fruchterman-Reingold with ``seed`` (300 iterations), or Kamada-Kawai or
+        Fruchterman-Reingold with ``random_state`` (300 iterations), or Kamada-Kawai or
         ForceAtlas2 (Gephi's layout; networkx >= 3.4, else spring) started from it.
-    seed : int, default 42
+    random_state : int, default 42
     weight : str or None, default "weight"
         Edge attribute pulling nodes together (spring); must be positive, otherwise the
         layout is unweighted. Weights are rescaled to [0.2, 1].
@@ -131,9 +145,11 @@ def network_layout(
         init = {n: (0.0, 0.0) for n in [centre]}
         fixed = [centre]
     if init is not None:
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(random_state)
         init.update({n: tuple(rng.uniform(-1, 1, 2)) for n in nodes if n != centre})
-    pos = nx.spring_layout(H, k=k, weight="w", seed=seed, iterations=300, pos=init, fixed=fixed)
+    pos = nx.spring_layout(
+        H, k=k, weight="w", seed=random_state, iterations=300, pos=init, fixed=fixed
+    )
     if layout == "kamada_kawai" and H.number_of_edges():
         pos = nx.kamada_kawai_layout(H, pos=pos, weight=None)
     elif layout == "forceatlas2" and H.number_of_edges():
@@ -148,7 +164,7 @@ def network_layout(
                 gravity=fa_gravity,
                 node_size=size,
                 weight="w",
-                seed=seed,
+                seed=random_state,
                 linlog=False,
             )
         else:  # networkx < 3.4
@@ -270,7 +286,7 @@ def _weighted_degree(G: nx.Graph, n: str) -> float:
 
 
 def _recipe(G: nx.Graph) -> list[str]:
-    """Short lines describing how a graph from textkit.cooc was made."""
+    """Short lines describing how a graph from textkit.cooc.cooc was made."""
     lines = []
     gr = G.graph
     try:
@@ -623,11 +639,12 @@ def _empty(ax, message: str) -> None:
 # --------------------------------------------------------------------------- public
 
 
+@renamed_parameter("seed", "random_state")
 def plot_network(
     G: nx.Graph,
     *,
     layout: str = "forceatlas2",
-    seed: int = 42,
+    random_state: int = 42,
     pos: Mapping[str, tuple[float, float]] | None = None,
     max_labels: int | None = None,
     title: str | None = None,
@@ -651,10 +668,10 @@ def plot_network(
     Parameters
     ----------
     G : networkx.Graph
-        From :func:`textkit.cooc.build_network` (or :func:`textkit.cooc.ego_network`).
+        From :func:`textkit.cooc.cooc.build_network` (or :func:`textkit.cooc.cooc.ego_network`).
     layout : {"forceatlas2", "spring", "kamada_kawai"}, default "forceatlas2"
         See :func:`network_layout`; ForceAtlas2 is Gephi's default layout.
-    seed : int, default 42
+    random_state : int, default 42
         Layout seed.
     pos : mapping, optional
         Precomputed positions (e.g. from :func:`network_layout`, to align two figures).
@@ -684,7 +701,11 @@ def plot_network(
     if not isinstance(max_colours, int) or max_colours < 1:
         raise ValueError(f"max_colours: expected an integer >= 1, got {max_colours!r}")
     nodes = sorted(G.nodes)
-    pos = dict(pos) if pos is not None else network_layout(G, layout=layout, seed=seed)
+    pos = (
+        dict(pos)
+        if pos is not None
+        else network_layout(G, layout=layout, random_state=random_state)
+    )
     missing = [n for n in nodes if n not in pos]
     if missing:
         raise ValueError(f"pos: no position for node(s) {missing[:5]}")
@@ -857,6 +878,7 @@ def _plot_data(G, nodes, edges, pos, labelled, colour, labels, panel: str | None
     return df.dropna(axis=1, how="all")
 
 
+@renamed_parameter("seed", "random_state")
 def plot_ego_networks(
     egos: Mapping[str, nx.Graph],
     *,
@@ -864,7 +886,7 @@ def plot_ego_networks(
     group_labels: Mapping[str, str] | None = None,
     ncols: int = 2,
     max_ties: int | None = 12,
-    seed: int = 42,
+    random_state: int = 42,
     width: str | float = "double",
     height: float | None = None,
     title: str | None = None,
@@ -881,7 +903,7 @@ def plot_ego_networks(
     ----------
     egos : mapping of str to networkx.Graph
         Panel title (usually the centre term) -> graph from
-        :func:`textkit.cooc.ego_network` (its ``ego`` node attribute marks the centre).
+        :func:`textkit.cooc.cooc.ego_network` (its ``ego`` node attribute marks the centre).
         Panels follow the mapping's order.
     node_groups, group_labels
         As in :func:`plot_network`.
@@ -889,7 +911,7 @@ def plot_ego_networks(
     max_ties : int or None, default 12
         Ties among the neighbours drawn per panel, the strongest (every tie to the centre
         is drawn); None draws all of them.
-    seed : int, default 42
+    random_state : int, default 42
     width, height, title
         Figure size and an overall title.
 
@@ -934,7 +956,9 @@ def plot_ego_networks(
             G = egos[t]
             nodes = sorted(G.nodes)
             centres = [n for n in nodes if G.nodes[n].get("ego")]
-            pos = network_layout(G, seed=seed, centre=centres[0] if len(centres) == 1 else None)
+            pos = network_layout(
+                G, random_state=random_state, centre=centres[0] if len(centres) == 1 else None
+            )
             if node_groups is not None:
                 colour = {n: gcols.get(node_groups.get(n), _GREY) for n in nodes}
             else:
@@ -1009,11 +1033,12 @@ def plot_ego_networks(
     return fig
 
 
+@renamed_parameter("seed", "random_state")
 def plot_difference(
     comparison,
     *,
     layout: str = "forceatlas2",
-    seed: int = 42,
+    random_state: int = 42,
     max_labels: int | None = None,
     title: str | None = None,
     width: str | float = "double",
@@ -1022,7 +1047,7 @@ def plot_difference(
     group_labels: Mapping[str, str] | None = None,
     note: bool = True,
 ) -> Figure:
-    """Draw the difference graph of :func:`textkit.cooc.compare_networks`.
+    """Draw the difference graph of :func:`textkit.cooc.cooc.compare_networks`.
 
     Edges are coloured by the group in which the association is stronger (frame colours
     when the labels are frame keys such as ``stability`` / ``service_law``, else the
@@ -1032,8 +1057,8 @@ def plot_difference(
 
     Parameters
     ----------
-    comparison : textkit.cooc.NetworkComparison
-    layout, seed, max_labels, title, width, height, node_groups, group_labels, note
+    comparison : textkit.cooc.cooc.NetworkComparison
+    layout, random_state, max_labels, title, width, height, node_groups, group_labels, note
         As in :func:`plot_network`.
 
     Returns
@@ -1042,13 +1067,15 @@ def plot_difference(
     """
     G = getattr(comparison, "graph", None)
     if not isinstance(G, nx.Graph):
-        raise ValueError("comparison: expected the result of textkit.cooc.compare_networks")
+        raise ValueError("comparison: expected the result of textkit.cooc.cooc.compare_networks")
     la, lb = comparison.labels
     ca, cb = _group_colours(la, lb)
     names = dict(FRAME_LABELS)
     names.update(group_labels or {})
     nodes = sorted(G.nodes)
-    pos = network_layout(_layout_graph(comparison), layout=layout, seed=seed, community_pull=1.0)
+    pos = network_layout(
+        _layout_graph(comparison), layout=layout, random_state=random_state, community_pull=1.0
+    )
     edges = sorted((min(u, v), max(u, v)) for u, v in G.edges)
     labelled = _label_set(G, max_labels)
     diffs = {e: float(G.edges[e].get("diff", 0.0)) for e in edges}

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._precision import round_frame
-from . import new_figure, use_style
-from .labels import display_label
+from textkit.core.precision import round_frame
+from textkit.plots import new_figure, use_style
+from textkit.plots.labels import display_label
 
 
 def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figure:

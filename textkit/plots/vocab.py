@@ -1,7 +1,7 @@
 """Vocabulary figures: the most frequent terms, optionally split by a group (source, genre).
 
-Input is the table of :func:`textkit.vectorize.vocabulary_table` (``term, tf, df`` and
-``tf_<group>`` columns) or :meth:`textkit.vectorize.DocumentTermMatrix.term_table`. The
+Input is the table of :func:`textkit.dtm.vectorizer.vocabulary_table` (``term, tf, df`` and
+``tf_<group>`` columns) or :meth:`textkit.dtm.vectorizer.DocumentTermMatrix.term_table`. The
 functions return a :class:`matplotlib.figure.Figure` and never save it; use
 :func:`textkit.plots.save_figure`.
 """
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from textkit._precision import round_frame
+from textkit.core.precision import round_frame
 from textkit.plots import new_figure, palette, use_style
 from textkit.plots.labels import display_label
 
@@ -109,7 +109,7 @@ def plot_top_terms(
 
 def _group_columns(table: pd.DataFrame) -> list[str]:
     """``tf_<group>`` columns sorted by group name, the missing-value group last."""
-    from textkit.vectorize import MISSING_GROUP  # lazy: keeps this module's imports light
+    from textkit.dtm.vectorizer import MISSING_GROUP  # lazy: keeps this module's imports light
 
     last = f"tf_{MISSING_GROUP}"
     cols = sorted(c for c in table.columns if c.startswith("tf_"))
@@ -125,7 +125,7 @@ def group_rates(table: pd.DataFrame, n: int = 25, per: int = 1000) -> pd.DataFra
     Parameters
     ----------
     table : DataFrame
-        :func:`textkit.vectorize.vocabulary_table` output with ``by=`` (``term``, ``tf`` and
+        :func:`textkit.dtm.vectorizer.vocabulary_table` output with ``by=`` (``term``, ``tf`` and
         ``tf_<group>`` columns, every term of the corpus, so that the column sums are the
         groups' token totals). Not modified.
     n : int, default 25
@@ -138,7 +138,7 @@ def group_rates(table: pd.DataFrame, n: int = 25, per: int = 1000) -> pd.DataFra
     pandas.DataFrame
         Index ``term`` (in rank order), one float column per group (named without the
         ``tf_`` prefix, sorted, the group of missing values
-        :data:`textkit.vectorize.MISSING_GROUP` last), values ``tf_group(term) / tokens(group) * per``.
+        :data:`textkit.dtm.vectorizer.MISSING_GROUP` last), values ``tf_group(term) / tokens(group) * per``.
 
     Raises
     ------
@@ -176,7 +176,7 @@ def plot_group_rates(
     Parameters
     ----------
     table : DataFrame
-        :func:`textkit.vectorize.vocabulary_table` output with ``by=``. Not modified.
+        :func:`textkit.dtm.vectorizer.vocabulary_table` output with ``by=``. Not modified.
     n : int, default 25
     per : int, default 1000
     title : str, optional

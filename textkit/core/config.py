@@ -1,0 +1,432 @@
+"""One configuration file for a whole run: ``textkit.toml``.
+
+Every parameter and seed of the analysis lives in ``textkit.toml`` at the project
+root, one TOML table per stage (``[corpus]``, ``[segment]``, ``[topics]`` …). A
+run is fully described by this file and the corpus hash; both are recorded in
+the figure manifest. :func:`load_config` refuses an unknown table or key, naming
+the file, the table and the key (and the closest valid one); the keys of a table
+are the fields of the stage config dataclasses built from it (:data:`TABLES`).
+Stage functions take their own small frozen config objects, all built the same way:
+``XConfig.from_project(project, **overrides)`` (see :class:`StageConfig`), which names the
+file, table and key of any invalid setting. Seeds are called ``random_state`` everywhere;
+``[project] random_state`` is the default of every stage's ``random_state`` that its own
+table does not set, and ``seed`` is still read as a deprecated alias.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import difflib
+import functools
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import re
+import tomllib
+import warnings
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar, TypeVar
+
+from textkit.core.errors import ConfigError
+from textkit.core.io import sha256_file
+from textkit.core.paths import project_root
+
+__all__ = [
+    "ConfigError",
+    "ProjectConfig",
+    "StageConfig",
+    "load_config",
+    "known_keys",
+    "stage_config",
+    "corpus_hash",
+    "compile_pattern",
+]
+
+T = TypeVar("T")
+
+#: The tables of textkit.toml and where the keys each one accepts come from: the fields of
+#: the stage config dataclasses built from it (``"module:Class"``, see :func:`known_keys`)
+#: plus the keys read directly (paths, formats). A new field of a stage config is thus a
+#: valid key at once. Anything else is a typo and is refused by :func:`load_config`.
+TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
+    {
+        "project": ((), ("random_state", "seed")),  # seed: deprecated name of random_state
+        "corpus": ((), ("raw_dir", "out_dir")),  # the CLI, the pipeline and the notebooks
+        "ingest": (("textkit.corpus.ingest:IngestConfig",), ()),
+        "split": (("textkit.corpus.split:SplitConfig",), ()),
+        "clean": (("textkit.corpus.clean:CleanConfig",), ()),
+        "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),
+        "annotate": (("textkit.corpus.annotation:AnnotateConfig",), ()),
+        "segment": (("textkit.segment.segmenter:SegmenterConfig",), ()),
+        "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
+        "topics": (("textkit.topics.topics:TopicConfig",), ()),
+        "cooc": (("textkit.cooc.cooc:CoocConfig", "textkit.cooc.cooc:NetworkConfig"), ()),
+        "frames": (("textkit.frames.score:FrameConfig",), ()),
+        "lss": (("textkit.frames.lss:LSSConfig",), ()),
+        "validation": (("textkit.frames.validate:SampleConfig",), ()),
+        "figures": ((), ("formats",)),  # the notebooks' save_figure formats
+    }
+)
+
+#: The old name of ``random_state`` in ``textkit.toml``, still read (with a FutureWarning).
+_OLD_SEED = "seed"
+
+#: Tables textkit knows, in file order.
+KNOWN_SECTIONS = tuple(TABLES)
+
+
+def _freeze(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in obj.items()})
+    if isinstance(obj, list):
+        return tuple(_freeze(v) for v in obj)
+    return obj
+
+
+def _thaw(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {k: _thaw(v) for k, v in obj.items()}
+    if isinstance(obj, tuple):
+        return [_thaw(v) for v in obj]
+    return obj
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """The parsed ``textkit.toml``.
+
+    Attributes
+    ----------
+    path : pathlib.Path or None
+        The file read (``None`` for the built-in defaults).
+    root : pathlib.Path
+        Directory that relative paths in the file are resolved against.
+    sections : mapping
+        Read-only mapping of table name to its settings.
+    """
+
+    path: Path | None
+    root: Path
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A copy of one table's settings (empty when the table is absent)."""
+        if name not in KNOWN_SECTIONS:
+            raise ConfigError(f"unknown config table [{name}]; known: {', '.join(KNOWN_SECTIONS)}")
+        return _thaw(self.sections.get(name, {}))
+
+    def resolve(self, value: str | os.PathLike) -> Path:
+        """Resolve a path setting against :attr:`root`."""
+        p = Path(value)
+        return p if p.is_absolute() else self.root / p
+
+    def output(self, value: str | os.PathLike) -> Path:
+        """Resolve an *output* path setting (``results/…``, ``figures``).
+
+        Relative paths go under :func:`textkit.core.paths.output_root`: the project root, or the
+        staging folder of a ``textkit reproduce`` / ``textkit verify`` run, which swaps the
+        outputs in only when every notebook succeeded.
+        """
+        from textkit.core.paths import output_root
+
+        p = Path(value)
+        return p if p.is_absolute() else output_root(self.root) / p
+
+    @property
+    def hash(self) -> str:
+        """SHA-256 of the settings in canonical JSON (independent of formatting and order)."""
+        canon = json.dumps(_thaw(self.sections), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canon.encode("utf-8")).hexdigest()
+
+
+def _imported_fields(module: str, name: str) -> dict[str, str]:
+    cls = getattr(importlib.import_module(module), name)
+    return {
+        f.name: f.type if isinstance(f.type, str) else repr(f.type) for f in dataclasses.fields(cls)
+    }
+
+
+def _source_fields(module: str, name: str) -> dict[str, str] | None:
+    """Fields (name: annotation) of dataclass ``module.name`` read from its source (None if
+    the source is unavailable).
+
+    Reading the class body (annotated names, ``ClassVar`` excepted) gives the same names as
+    :func:`dataclasses.fields` without importing the stage (topics, cooc, lss ... import
+    gensim, networkx and scikit-learn: seconds that every ``load_config`` would pay).
+    ``tests/test_config.py`` checks that both agree for every table.
+    """
+    # the file of a textkit module, found without importing its package (whose __init__
+    # imports the stage)
+    head, _, rest = module.partition(".")
+    if head != "textkit" or not rest:
+        return None
+    source = Path(__file__).resolve().parents[1].joinpath(*rest.split(".")).with_suffix(".py")
+    if not source.is_file():
+        return None
+    try:
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            if any(ast.unparse(b) != "StageConfig" for b in node.bases):
+                return None  # inherited fields: leave it to dataclasses.fields
+            return {
+                stmt.target.id: ast.unparse(stmt.annotation)
+                for stmt in node.body
+                if isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and "ClassVar" not in ast.unparse(stmt.annotation)
+            }
+    return None
+
+
+@functools.cache
+def known_keys(table: str) -> frozenset[str]:
+    """The keys table ``[table]`` of ``textkit.toml`` accepts (see :data:`TABLES`).
+
+    The fields of the table's stage config dataclasses, except a field that holds another
+    table's config (``SplitConfig.clean`` comes from ``[clean]``), plus the extra keys.
+
+    Raises
+    ------
+    ConfigError
+        If ``table`` is not a known table.
+    """
+    if table not in TABLES:
+        raise ConfigError(f"unknown config table [{table}]; known: {', '.join(KNOWN_SECTIONS)}")
+    classes, extra = TABLES[table]
+    stage_classes = {spec.partition(":")[2] for specs, _ in TABLES.values() for spec in specs}
+    keys = set(extra)
+    for spec in classes:
+        module, _, name = spec.partition(":")
+        fields = _source_fields(module, name)
+        if fields is None:
+            fields = _imported_fields(module, name)
+        keys |= {
+            key
+            for key, annotation in fields.items()
+            if not stage_classes & set(re.findall(r"\w+", annotation))
+        }
+    if "random_state" in keys:
+        keys.add(_OLD_SEED)  # still read, with a FutureWarning (see stage_config)
+    return frozenset(keys)
+
+
+def _did_you_mean(name: str, valid: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(valid), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _unknown_settings(where: str, unknown: Iterable[str], valid: Iterable[str]) -> ConfigError:
+    valid = sorted(valid)
+    named = ", ".join(f"{key}{_did_you_mean(key, valid)}" for key in sorted(unknown))
+    return ConfigError(f"{where}: unknown setting(s) {named}; valid: {', '.join(valid)}")
+
+
+def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
+    """Read ``textkit.toml``.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The file. Default: ``textkit.toml`` in the project root (see
+        :func:`textkit.core.paths.project_root`); when there is none, the built-in
+        defaults of every stage apply.
+
+    Returns
+    -------
+    ProjectConfig
+
+    Raises
+    ------
+    ConfigError
+        If the file is not valid TOML (with its line), names an unknown table, or a table
+        holds an unknown key (file, table and key named, with the closest valid key).
+    """
+    if path is None:
+        root = project_root()
+        candidate = root / "textkit.toml"
+        if not candidate.is_file():
+            return ProjectConfig(path=None, root=root, sections=MappingProxyType({}))
+        path = candidate
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    unknown = sorted(set(data) - set(KNOWN_SECTIONS))
+    if unknown:
+        named = ", ".join(f"[{u}]{_did_you_mean(u, KNOWN_SECTIONS)}" for u in unknown)
+        raise ConfigError(f"{path}: unknown table(s) {named}; known: {', '.join(KNOWN_SECTIONS)}")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: '{name}' must be a table ([{name}]), got a value")
+        if table:
+            valid = known_keys(name)
+            if set(table) - valid:
+                raise _unknown_settings(f"{path} [{name}]", set(table) - valid, valid)
+    return ProjectConfig(path=path, root=path.parent.resolve(), sections=_freeze(data))
+
+
+def _renamed_seed(values: dict[str, Any], where: str) -> dict[str, Any]:
+    """``seed`` renamed to ``random_state`` (with a FutureWarning naming the table)."""
+    if _OLD_SEED not in values:
+        return values
+    values = dict(values)
+    old = values.pop(_OLD_SEED)
+    if "random_state" in values:
+        raise ConfigError(f"{where}: both random_state and its old name seed are set; keep one")
+    warnings.warn(
+        f"{where}: 'seed' is now called 'random_state'; rename the key",
+        FutureWarning,
+        stacklevel=3,
+    )
+    values["random_state"] = old
+    return values
+
+
+def _project_random_state(config: ProjectConfig | None) -> Any:
+    if config is None:
+        return None
+    where = f"{config.path or 'textkit.toml'} [project]"
+    return _renamed_seed(config.section("project"), where).get("random_state")
+
+
+def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **overrides) -> T:
+    """Build a stage's config dataclass from one table of ``textkit.toml``.
+
+    Prefer ``cls.from_project(config, **overrides)`` (:class:`StageConfig`), which knows its
+    table; this is the function behind it. Lists in TOML become tuples. A key of the table
+    that belongs to another config read from the same table (``[cooc]`` feeds
+    :class:`~textkit.cooc.CoocConfig` and :class:`~textkit.cooc.NetworkConfig`) is left to
+    that one; any other unknown key raises :class:`ConfigError` naming the file, the table and
+    the key, and listing the valid ones; a dataclass whose ``__post_init__`` rejects a value
+    has its message prefixed with the same. ``seed`` is read as ``random_state`` (with a
+    FutureWarning); a ``random_state`` the table does not set comes from
+    ``[project] random_state`` when that is set.
+
+    Parameters
+    ----------
+    cls : dataclass type
+        The stage's config class, e.g. ``textkit.topics.TopicConfig``.
+    config : ProjectConfig or None
+        Parsed file; ``None`` uses the class defaults.
+    section : str
+        Table name in ``textkit.toml``.
+    **overrides
+        Values that win over the file (e.g. from the command line).
+    """
+    where = f"{config.path if config is not None and config.path else 'textkit.toml'} [{section}]"
+    names = {f.name for f in dataclasses.fields(cls)}
+    values = config.section(section) if config is not None else {}
+    if section in TABLES and len(TABLES[section][0]) > 1:  # [cooc]: two configs, one table
+        siblings = known_keys(section) - names - {_OLD_SEED}
+        values = {k: v for k, v in values.items() if k not in siblings}
+    values = _renamed_seed(values, where)
+    values.update(_renamed_seed(overrides, "argument"))
+    if "random_state" in names and "random_state" not in values:
+        default = _project_random_state(config)
+        if default is not None:
+            values["random_state"] = default
+    if set(values) - names:
+        raise _unknown_settings(where, set(values) - names, names)
+    values = {k: tuple(_thaw(v)) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+
+
+S = TypeVar("S", bound="StageConfig")
+
+
+class StageConfig:
+    """Base of every stage's frozen config dataclass: one way to build it from the project file.
+
+    A subclass names its table of ``textkit.toml`` in :attr:`table`; then
+    ``XConfig.from_project(project, **overrides)`` reads it, overrides win, and invalid
+    settings raise :class:`ConfigError` naming the file, the table and the key. It adds no
+    fields, so ``dataclasses.fields(XConfig)`` are exactly the table's keys.
+
+    Examples
+    --------
+    >>> from textkit import TopicConfig, load_config
+    >>> TopicConfig.from_project(None, n_topics=6).n_topics
+    6
+    """
+
+    #: The table of ``textkit.toml`` this config is read from.
+    table: ClassVar[str] = ""
+
+    @classmethod
+    def _resolve(cls, project: ProjectConfig, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Overrides derived from the file's values (e.g. paths resolved against the project
+        root). The default derives none."""
+        return {}
+
+    @classmethod
+    def from_project(cls: type[S], project: ProjectConfig | None = None, **overrides: Any) -> S:
+        """This stage's config from ``project`` (``None``: the defaults), ``overrides`` winning.
+
+        Parameters
+        ----------
+        project : ProjectConfig, optional
+            Parsed ``textkit.toml`` (:func:`load_config`); ``None`` gives the class defaults
+            (and ``overrides``).
+        **overrides
+            Settings that win over the file.
+
+        Raises
+        ------
+        ConfigError
+            For an unknown key or an invalid value; the message names the file, the table and
+            the key.
+        """
+        if not cls.table:
+            raise TypeError(f"{cls.__name__} names no table of textkit.toml")
+        if project is not None:
+            derived = cls._resolve(project, project.section(cls.table))
+            overrides = {**derived, **overrides}
+        return stage_config(cls, project, cls.table, **overrides)
+
+
+def corpus_hash(raw_dir: str | os.PathLike) -> str:
+    """SHA-256 over the sorted (file name, file SHA-256) pairs of a raw corpus directory."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise ConfigError(f"raw corpus directory not found: {raw_dir}")
+    h = hashlib.sha256()
+    for p in sorted(raw_dir.iterdir()):
+        if p.is_file() and not p.name.startswith("."):
+            h.update(p.name.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
+    return h.hexdigest()
+
+
+def compile_pattern(pattern: str, where: str) -> re.Pattern:
+    """Compile a regular expression from a setting or a rules file.
+
+    Parameters
+    ----------
+    pattern : str
+        The regular expression.
+    where : str
+        What to name in the error (file, rule or setting).
+
+    Raises
+    ------
+    ValueError
+        ``"<where>: invalid regular expression ..."`` when ``pattern`` does not compile.
+    """
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{where}: invalid regular expression {pattern!r}: {exc}") from exc

@@ -1,0 +1,329 @@
+"""Atomic, deterministic file writing and hashing shared by every stage.
+
+Every file textkit writes goes through these helpers: content is written to a
+temporary file in the target directory and moved into place with
+:func:`os.replace`, so an interrupted run never leaves a partial file that later
+looks valid. Tables are written with sorted, stable settings so that the same
+input gives byte-identical files.
+
+The precision contract (:mod:`textkit.core.precision`) lives here too: tables and JSON are
+written with floats rounded to ``SIG_DIGITS`` significant digits unless a caller asks for
+full precision (``digits=None``: caches, and corpus tables whose floats are exact), and a
+file whose new content agrees with what is already on disk at that precision is left as it
+is (``keep_equivalent``), so a rerun on a machine whose last float digits differ leaves the
+committed outputs untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.precision import (
+    SIG_DIGITS,
+    frame_at_precision,
+    frames_agree,
+    round_floats,
+    round_frame,
+    text_at_precision,
+    texts_agree,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "atomic_write",
+    "write_bytes",
+    "write_text",
+    "write_json",
+    "write_csv",
+    "write_table",
+    "write_parquet",
+    "sha256_bytes",
+    "sha256_text",
+    "sha256_file",
+    "agrees_with_file",
+]
+
+
+def _file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+#: Permissions of written files: what ``open()`` would give under the process umask.
+_FILE_MODE = _file_mode()
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    """Hex SHA-256 of ``text`` encoded as UTF-8."""
+    return sha256_bytes(text.encode("utf-8"))
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def atomic_write(
+    path: str | os.PathLike,
+    writer: Callable[[Path], None],
+    *,
+    keep_equivalent: bool = False,
+) -> Path:
+    """Call ``writer(tmp_path)`` and move the result to ``path`` atomically.
+
+    Parameters
+    ----------
+    path : path-like
+        Final destination. Its parent directory is created if needed.
+    writer : callable
+        Receives a temporary path in the same directory and must write the
+        complete file there. If it raises, the temporary file is removed and
+        ``path`` is left untouched.
+    keep_equivalent : bool
+        When ``path`` exists and the new file agrees with it (identical bytes, or equal at
+        the stated precision for tables and text: :func:`agrees_with_file`), the existing
+        file is kept untouched and the new one discarded. Identical bytes are always kept.
+
+    Returns
+    -------
+    pathlib.Path
+        The destination path.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        writer(tmp_path)
+        if path.is_file() and agrees_with_file(path, tmp_path, tolerant=keep_equivalent):
+            tmp_path.unlink()
+            logger.debug("%s: unchanged at the stated precision, kept", path)
+        else:
+            with open(tmp_path, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; outputs are for everyone
+            os.replace(tmp_path, path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    _log_write(path)
+    return path
+
+
+#: Files larger than this are compared byte for byte only (the tolerant comparison reads
+#: both files whole).
+_TOLERANT_MAX_BYTES = 64 << 20
+
+#: Tables textkit writes at the stated precision: an existing one that holds more digits
+#: (written before the contract) is rewritten rather than kept.
+_TABLE_SUFFIXES = frozenset({".csv", ".tsv", ".json", ".gexf", ".graphml"})
+
+#: Suffixes compared as text at the stated precision.
+_TEXT_SUFFIXES = frozenset(
+    {".csv", ".tsv", ".json", ".md", ".txt", ".gexf", ".graphml", ".ipynb", ".html", ".svg"}
+)
+
+
+def agrees_with_file(existing: str | os.PathLike, new: str | os.PathLike, *, tolerant=True) -> bool:
+    """True when ``new`` may stand for ``existing``: same bytes, or (``tolerant``) equal at
+    the stated precision (:func:`textkit.core.precision.texts_agree` for text files,
+    :func:`textkit.core.precision.frames_agree` for Parquet).
+
+    Parameters
+    ----------
+    existing, new : path-like
+        Two files of the same kind.
+    tolerant : bool
+        Compare at the stated precision; ``False`` compares bytes only.
+
+    Returns
+    -------
+    bool
+    """
+    existing, new = Path(existing), Path(new)
+    size = existing.stat().st_size
+    new_size = new.stat().st_size
+    if size == new_size and sha256_file(existing) == sha256_file(new):
+        return True
+    if not tolerant or max(size, new_size) > _TOLERANT_MAX_BYTES:
+        return False
+    suffix = existing.suffix.lower()
+    try:
+        if suffix in _TEXT_SUFFIXES:
+            a = existing.read_text(encoding="utf-8")
+            b = new.read_text(encoding="utf-8")
+            if suffix in _TABLE_SUFFIXES and not text_at_precision(a):
+                return False  # written before the precision contract: rewrite it rounded
+            return texts_agree(a, b) is None
+        if suffix == ".parquet":
+            a_df, b_df = pd.read_parquet(existing), pd.read_parquet(new)
+            return (
+                a_df.dtypes.equals(b_df.dtypes)
+                and frame_at_precision(a_df)
+                and frames_agree(a_df, b_df) is None
+            )
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return False
+
+
+#: When set, every file written is appended (absolute path, one per line) to this file:
+#: ``textkit.run.pipeline`` uses it to learn which outputs a notebook's kernel wrote.
+WRITE_LOG_ENV = "TEXTKIT_WRITE_LOG"
+
+
+def _log_write(path: Path) -> None:
+    log = os.environ.get(WRITE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{path.resolve()}\n")
+
+
+def write_bytes(path: str | os.PathLike, data: bytes, *, keep_equivalent: bool = False) -> Path:
+    """Atomically write ``data`` to ``path`` (an identical existing file is left as it is)."""
+    return atomic_write(path, lambda p: p.write_bytes(data), keep_equivalent=keep_equivalent)
+
+
+def write_text(path: str | os.PathLike, text: str, *, keep_equivalent: bool = True) -> Path:
+    """Atomically write ``text`` as UTF-8 with ``\\n`` line endings.
+
+    An existing file that agrees with ``text`` at the stated precision is kept
+    (``keep_equivalent``; see :func:`atomic_write`).
+    """
+    return write_bytes(path, text.encode("utf-8"), keep_equivalent=keep_equivalent)
+
+
+def _json_default(obj: Any) -> Any:
+    if hasattr(obj, "item"):  # numpy scalars
+        return obj.item()
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj)
+    if isinstance(obj, Path):
+        return obj.as_posix()
+    raise TypeError(f"cannot serialise {type(obj).__name__} to JSON")
+
+
+def dumps_json(obj: Any, *, digits: int | None = None) -> str:
+    """Deterministic JSON: sorted keys, two-space indent, UTF-8 characters kept.
+
+    ``digits`` rounds every float to that many significant digits first.
+    """
+    if digits is not None:
+        obj = round_floats(json.loads(json.dumps(obj, default=_json_default)), digits)
+    return (
+        json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2, default=_json_default) + "\n"
+    )
+
+
+def write_json(
+    path: str | os.PathLike,
+    obj: Any,
+    *,
+    digits: int | None = SIG_DIGITS,
+    keep_equivalent: bool = True,
+) -> Path:
+    """Atomically write ``obj`` as deterministic JSON (see :func:`dumps_json`).
+
+    Floats are rounded to ``digits`` significant digits (``None``: full precision, for
+    caches); an existing file that agrees at that precision is kept.
+    """
+    return write_text(path, dumps_json(obj, digits=digits), keep_equivalent=keep_equivalent)
+
+
+def write_csv(
+    path: str | os.PathLike,
+    df: pd.DataFrame,
+    *,
+    digits: int | None = SIG_DIGITS,
+    keep_equivalent: bool = True,
+    bom: bool = False,
+) -> Path:
+    """Atomically write ``df`` as UTF-8 CSV without the index, ``\\n`` line endings.
+
+    Float columns are rounded to ``digits`` significant digits (``None``: full precision);
+    an existing file that agrees with the new table at that precision is kept as it is.
+
+    ``bom=True`` starts the file with a UTF-8 byte-order mark (``utf-8-sig``): Excel on
+    Chinese Windows then reads it as UTF-8 instead of the ANSI code page (GBK), so tables
+    meant for people open with their Chinese intact. Machine tables (corpus tables, caches,
+    figure data, the manifest) stay plain UTF-8; readers use ``utf-8-sig``, which accepts both.
+    """
+    table = round_frame(df, digits) if digits is not None else df
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return atomic_write(
+        path,
+        lambda p: table.to_csv(p, index=False, encoding=encoding, lineterminator="\n"),
+        keep_equivalent=keep_equivalent,
+    )
+
+
+def write_table(path: str | os.PathLike, df: pd.DataFrame, *, bom: bool = True) -> Path:
+    """Export a result table atomically and deterministically, as CSV or Parquet by suffix.
+
+    Parameters
+    ----------
+    path : path-like
+        Destination ending in ``.csv`` (UTF-8, no index, ``\\n`` line endings) or ``.parquet``.
+    df : pandas.DataFrame
+        The table (not modified).
+    bom : bool, default True
+        Start a CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese (result
+        tables are opened by people; see :func:`write_csv`). Ignored for Parquet.
+
+    Returns
+    -------
+    pathlib.Path
+        The destination.
+
+    Raises
+    ------
+    ValueError
+        For any other suffix.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return write_csv(path, df, bom=bom)
+    if suffix == ".parquet":
+        return write_parquet(path, df)
+    raise ValueError(f"{path}: write_table writes .csv or .parquet, not {suffix or 'no suffix'!r}")
+
+
+def write_parquet(
+    path: str | os.PathLike,
+    df: pd.DataFrame,
+    *,
+    digits: int | None = SIG_DIGITS,
+    keep_equivalent: bool = True,
+) -> Path:
+    """Atomically write ``df`` as Parquet (pyarrow, no index, zstd-free defaults).
+
+    Float columns are rounded to ``digits`` significant digits (``None``: full precision);
+    an existing file that agrees with the new table at that precision is kept as it is.
+    """
+    table = round_frame(df, digits) if digits is not None else df
+    return atomic_write(
+        path,
+        lambda p: table.to_parquet(p, index=False, engine="pyarrow"),
+        keep_equivalent=keep_equivalent,
+    )

@@ -1,0 +1,568 @@
+"""Duplicate detection stage.
+
+Exact duplicates are found by hashing a normalised text (NFKC, lower case, all whitespace and
+punctuation removed). Near duplicates are found with datasketch ``MinHash`` + ``MinHashLSH`` on
+character n-gram shingles of that normalised text; every LSH candidate pair is confirmed by the
+exact Jaccard similarity of the shingle sets. Groups are the connected components (networkx) of
+exact and confirmed pairs. The canonical member of a group is the longest text, ties broken by the
+smallest ``doc_id``. Documents shorter than the shingle size are matched by exact hash only.
+
+:class:`DuplicateFinder` does this one document at a time and asks a callback for the texts
+of the pairs it must confirm (:func:`find_duplicates` uses it with the texts in memory, the
+streamed corpus build with texts read back from disk); :class:`ParagraphCounter` is the
+text-free first pass of :func:`repeated_paragraphs` over a stream.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from datasketch import MinHash, MinHashLSH
+
+from textkit.core.checks import check_int
+from textkit.core.config import StageConfig
+
+logger = logging.getLogger(__name__)
+
+_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class DedupConfig(StageConfig):
+    """Options of the duplicate detection stage.
+
+    Parameters
+    ----------
+    shingle_size : int
+        Character n-gram size of shingles (default 5).
+    num_perm : int
+        Number of MinHash permutations (default 128).
+    threshold : float
+        Jaccard threshold for LSH candidates and for confirming a pair (default 0.8).
+    random_state : int
+        MinHash seed (default 1).
+    min_chars : int
+        Normalised texts shorter than this are exact-hash only (default 0: the shingle size is
+        always the floor).
+    paragraph_min_chars : int
+        Minimum normalised length of a paragraph considered by ``repeated_paragraphs`` (default 8).
+    """
+
+    table = "dedup"
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    threshold: float = 0.8
+    random_state: int = 1
+    min_chars: int = 0
+    paragraph_min_chars: int = 8
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.shingle_size, int) or self.shingle_size < 1:
+            raise ValueError(
+                f"DedupConfig.shingle_size must be an int >= 1, got {self.shingle_size!r}"
+            )
+        if not isinstance(self.num_perm, int) or self.num_perm < 16:
+            raise ValueError(f"DedupConfig.num_perm must be an int >= 16, got {self.num_perm!r}")
+        if not 0.0 < float(self.threshold) <= 1.0:
+            raise ValueError(f"DedupConfig.threshold must be in (0, 1], got {self.threshold!r}")
+        check_int("DedupConfig.random_state", self.random_state, 0)
+        if not isinstance(self.min_chars, int) or self.min_chars < 0:
+            raise ValueError(f"DedupConfig.min_chars must be an int >= 0, got {self.min_chars!r}")
+        if not isinstance(self.paragraph_min_chars, int) or self.paragraph_min_chars < 1:
+            raise ValueError(
+                f"DedupConfig.paragraph_min_chars must be an int >= 1, got {self.paragraph_min_chars!r}"
+            )
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` in NFKC, lower case, without whitespace or punctuation.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The normalised text used for hashing and shingling.
+    """
+    return _STRIP.sub("", unicodedata.normalize("NFKC", str(text or "")).lower())
+
+
+def shingles(text: str, size: int) -> frozenset[str]:
+    """Character n-gram shingles of the normalised ``text`` (empty if shorter than ``size``).
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    size : int
+        Shingle length in characters.
+
+    Returns
+    -------
+    frozenset of str
+    """
+    return _shingles_of(normalise(text), size)
+
+
+def _shingles_of(norm: str, size: int) -> frozenset[str]:
+    return frozenset(norm[i : i + size] for i in range(len(norm) - size + 1))
+
+
+def _signature(norm: str, config: DedupConfig) -> MinHash:
+    """MinHash of a normalised text's shingles (hashed in one batch: same values as update)."""
+    mh = MinHash(num_perm=config.num_perm, seed=config.random_state)
+    mh.update_batch([sh.encode("utf-8") for sh in _shingles_of(norm, config.shingle_size)])
+    return mh
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Exact Jaccard similarity of two shingle sets (0.0 when both are empty)."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def _shingle_array(norm: str, size: int) -> np.ndarray:
+    """The shingle set of a normalised text as a sorted array of fixed-width byte strings
+    (4 bytes a character): the same set as :func:`shingles`, in a tenth of the memory."""
+    if len(norm) < size:
+        return np.empty(0, dtype=np.dtype((np.void, 4 * size)))
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
+    windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(codes, size))
+    return np.unique(windows.view(np.dtype((np.void, 4 * size))).ravel())
+
+
+def _jaccard_arrays(a: np.ndarray, b: np.ndarray) -> float:
+    """:func:`jaccard` of two :func:`_shingle_array` sets (the same value)."""
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - inter
+    return inter / union if union else 0.0
+
+
+def minhash_signatures(texts: Iterable[str], config: DedupConfig | None = None) -> list[MinHash]:
+    """MinHash signature of each text's character shingles.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Texts (normalised internally).
+    config : DedupConfig, optional
+        Shingle size, ``num_perm`` and ``random_state``.
+
+    Returns
+    -------
+    list of datasketch.MinHash
+        One signature per text, in input order.
+    """
+    config = config or DedupConfig()
+    return [_signature(normalise(text), config) for text in texts]
+
+
+def _check(docs: pd.DataFrame) -> None:
+    missing = [c for c in ("doc_id", "text") if c not in docs.columns]
+    if missing:
+        raise ValueError(f"documents table lacks column(s) {missing}")
+    if docs["doc_id"].duplicated().any():
+        dup = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str))[:5]
+        raise ValueError(f"documents table has repeated doc_id values: {dup}")
+
+
+def _as_text(t: object) -> str:
+    return str(t if isinstance(t, str) else "")
+
+
+def duplicate_key(
+    text: str, config: DedupConfig | None = None
+) -> tuple[bytes, int, MinHash | None]:
+    """What :class:`DuplicateFinder` needs of one document, computed from its text alone.
+
+    Parameters
+    ----------
+    text : str
+        The document's text (normalised internally).
+    config : DedupConfig, optional
+
+    Returns
+    -------
+    digest : bytes
+        SHA-256 of the normalised text (exact duplicates share it).
+    length : int
+        Length of the normalised text (the canonical member of a group is the longest).
+    signature : datasketch.MinHash or None
+        MinHash of the shingles; None when the normalised text is shorter than the shingle
+        size or ``min_chars`` (such documents are matched by exact hash only).
+    """
+    config = config or DedupConfig()
+    norm = normalise(_as_text(text))
+    digest = hashlib.sha256(norm.encode("utf-8")).digest()
+    floor = max(config.shingle_size, config.min_chars)
+    return digest, len(norm), (_signature(norm, config) if len(norm) >= floor else None)
+
+
+class DuplicateFinder:
+    """Exact and near duplicate detection fed one document at a time.
+
+    The finder keeps, per document, the hash and length of its normalised text and its
+    MinHash LSH entry, never the text. Exact copies are joined on :meth:`add`; LSH candidate
+    pairs are recorded and confirmed in :meth:`resolve` by the exact shingle Jaccard of the
+    two texts, which a callback supplies (from memory, or read back from disk by a streamed
+    build). The result does not depend on the order in which documents are added, and is the
+    one :func:`find_duplicates` returns (which uses this class).
+
+    Parameters
+    ----------
+    config : DedupConfig, optional
+    """
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        config = config or DedupConfig()
+        if not isinstance(config, DedupConfig):
+            raise ValueError(f"config must be a DedupConfig, got {type(config).__name__}")
+        self.config = config
+        self._floor = max(config.shingle_size, config.min_chars)
+        self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+        self._length: dict[str, int] = {}
+        self._digest: dict[str, bytes] = {}
+        self._first: dict[bytes, str] = {}  # digest -> first document added with it
+        self._graph = nx.Graph()  # only documents with an exact or confirmed pair
+        self._candidates: list[tuple[str, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._length)
+
+    def add(
+        self, doc_id: str, digest: bytes, length: int, signature: MinHash | None = None
+    ) -> None:
+        """Add one document (see :func:`duplicate_key` for the other arguments).
+
+        Raises
+        ------
+        ValueError
+            If ``doc_id`` was added before.
+        """
+        doc_id = str(doc_id)
+        if doc_id in self._length:
+            raise ValueError(f"documents table has repeated doc_id values: [{doc_id!r}]")
+        self._length[doc_id] = int(length)
+        self._digest[doc_id] = digest
+        if length:
+            first = self._first.setdefault(digest, doc_id)
+            if first != doc_id:
+                self._graph.add_edge(first, doc_id)
+        if signature is not None and length >= self._floor:
+            for other in self._lsh.query(signature):
+                if self._digest[other] != digest:  # exact copies are joined already
+                    self._candidates.append((min(other, doc_id), max(other, doc_id)))
+            self._lsh.insert(doc_id, signature)
+
+    def add_text(self, doc_id: str, text: str) -> None:
+        """Add one document by its text: ``add(doc_id, *duplicate_key(text, config))``."""
+        self.add(doc_id, *duplicate_key(text, self.config))
+
+    def _shingle_batches(
+        self,
+        pairs: list[tuple[str, str]],
+        fetch: Callable[[list[str]], Mapping[str, str]],
+        max_fetch: int | None,
+    ) -> Iterator[tuple[list[tuple[str, str]], dict[str, np.ndarray]]]:
+        """Pairs in consecutive chunks touching at most ``max_fetch`` documents, each with
+        the shingle sets of its documents (texts fetched once per chunk)."""
+        k = self.config.shingle_size
+
+        def load(chunk: list[tuple[str, str]], ids: set[str]):
+            texts = fetch(sorted(ids))
+            return chunk, {i: _shingle_array(normalise(_as_text(texts[i])), k) for i in ids}
+
+        chunk: list[tuple[str, str]] = []
+        ids: set[str] = set()
+        for a, b in pairs:
+            grow = (a not in ids) + (b not in ids)
+            if max_fetch and chunk and len(ids) + grow > max_fetch:
+                yield load(chunk, ids)
+                chunk, ids = [], set()
+            chunk.append((a, b))
+            ids.update((a, b))
+        if chunk:
+            yield load(chunk, ids)
+
+    def resolve(
+        self,
+        fetch: Callable[[list[str]], Mapping[str, str]],
+        *,
+        max_fetch: int | None = None,
+    ) -> dict[str, tuple[str, str | None, float]]:
+        """Confirm the candidate pairs and form the duplicate groups.
+
+        Parameters
+        ----------
+        fetch : callable
+            ``fetch(doc_ids)`` returns a mapping of each of these doc_ids to its text.
+            Called only for documents of LSH candidate pairs and of groups with near (not
+            exact) copies.
+        max_fetch : int, optional
+            At most this many texts are asked for (and held) at once (default: all).
+
+        Returns
+        -------
+        dict
+            ``doc_id -> (dup_group, dup_of, similarity)`` for every document in a group of
+            two or more: ``dup_group`` is the canonical doc_id (the longest normalised text,
+            ties broken by the smallest doc_id), ``dup_of`` the canonical doc_id for the
+            other members and None for the canonical one, ``similarity`` the exact shingle
+            Jaccard with the canonical member (1.0 for exact copies and the canonical one).
+            Documents not in the mapping are singletons.
+        """
+        graph = self._graph.copy()
+        threshold = self.config.threshold
+        for chunk, sh in self._shingle_batches(sorted(set(self._candidates)), fetch, max_fetch):
+            for a, b in chunk:
+                if _jaccard_arrays(sh[a], sh[b]) >= threshold:
+                    graph.add_edge(a, b)
+        out: dict[str, tuple[str, str | None, float]] = {}
+        near: list[tuple[str, str]] = []  # (canonical, member) needing a Jaccard
+        for comp in nx.connected_components(graph):
+            members = sorted(comp)
+            canon = min(members, key=lambda m: (-self._length[m], m))
+            for m in members:
+                if m == canon:
+                    out[m] = (canon, None, 1.0)
+                elif self._digest[m] == self._digest[canon]:
+                    out[m] = (canon, canon, 1.0)
+                else:
+                    near.append((canon, m))
+        for chunk, sh in self._shingle_batches(sorted(near), fetch, max_fetch):
+            for canon, m in chunk:
+                out[m] = (canon, canon, _jaccard_arrays(sh[m], sh[canon]))
+        return out
+
+
+def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd.DataFrame:
+    """Flag exact and near duplicate documents.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Documents with at least ``doc_id`` and ``text``. Not modified.
+    config : DedupConfig, optional
+        Stage options (defaults when ``None``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``is_duplicate`` (True for non-canonical members), ``dup_group`` (the
+        canonical doc_id of the group, None for singletons), ``dup_of`` (canonical doc_id for
+        non-canonical members, else None) and ``similarity`` (exact shingle Jaccard with the
+        canonical member; 1.0 for exact copies; NaN for singletons).
+
+    See Also
+    --------
+    DuplicateFinder : the same detection, one document at a time.
+    """
+    config = config or DedupConfig()
+    if not isinstance(config, DedupConfig):
+        raise ValueError(f"config must be a DedupConfig, got {type(config).__name__}")
+    _check(docs)
+    ids = [str(x) for x in docs["doc_id"]]
+    texts = {i: _as_text(t) for i, t in zip(ids, docs["text"], strict=False)}
+    finder = DuplicateFinder(config)
+    for i in sorted(ids):
+        finder.add_text(i, texts[i])
+    found = finder.resolve(lambda wanted: texts)
+    out = with_duplicate_columns(docs, found)
+    logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
+    return out
+
+
+def with_duplicate_columns(
+    docs: pd.DataFrame, found: Mapping[str, tuple[str, str | None, float]]
+) -> pd.DataFrame:
+    """A copy of ``docs`` with the four duplicate columns of :func:`find_duplicates`.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Documents with ``doc_id`` (all of them, or any chunk). Not modified.
+    found : mapping
+        :meth:`DuplicateFinder.resolve`'s result for the whole corpus.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    out = docs.copy()
+    ids = [str(x) for x in out["doc_id"]]
+    none = (None, None, np.nan)
+    rows = [found.get(i, none) for i in ids]
+    out["dup_group"] = [r[0] for r in rows]
+    out["dup_of"] = [r[1] for r in rows]
+    out["is_duplicate"] = [r[1] is not None for r in rows]
+    out["similarity"] = [float(r[2]) for r in rows]
+    return out
+
+
+def paragraph_key(paragraph: str) -> int:
+    """64-bit hash of a normalised paragraph (the first pass of a streamed
+    :func:`repeated_paragraphs`; collisions only cost work, never a wrong row)."""
+    return int.from_bytes(hashlib.blake2b(paragraph.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _holder(doc_id: object, grp: object) -> str:
+    """Copies of one article count once: they are held by their duplicate group."""
+    return str(grp) if isinstance(grp, str) and grp else str(doc_id)
+
+
+def _paragraphs(text: object, min_chars: int) -> Iterator[str]:
+    for para in _as_text(text).split("\n"):
+        p = normalise(para)
+        if len(p) >= min_chars:
+            yield p
+
+
+def paragraph_holders(
+    records: Iterable[tuple[str, str, str | None]],
+    config: DedupConfig | None = None,
+    keep: Container[int] | None = None,
+) -> dict[str, dict[str, str]]:
+    """Which documents hold each normalised paragraph (the core of :func:`repeated_paragraphs`).
+
+    Parameters
+    ----------
+    records : iterable of (doc_id, text, dup_group)
+        ``dup_group`` None (or missing) for documents in no duplicate group.
+    config : DedupConfig, optional
+        ``paragraph_min_chars``.
+    keep : container of int, optional
+        Only paragraphs whose :func:`paragraph_key` is in it are collected.
+
+    Returns
+    -------
+    dict
+        ``paragraph -> {holder: smallest doc_id}``, the holder being the duplicate group
+        (or the doc_id of a document in none).
+    """
+    config = config or DedupConfig()
+    seen: dict[str, dict[str, str]] = {}
+    for doc_id, text, grp in records:
+        key = _holder(doc_id, grp)
+        for p in _paragraphs(text, config.paragraph_min_chars):
+            if keep is not None and paragraph_key(p) not in keep:
+                continue
+            holders = seen.setdefault(p, {})
+            holders[key] = min(holders.get(key, str(doc_id)), str(doc_id))
+    return seen
+
+
+class ParagraphCounter:
+    """First pass of a streamed :func:`repeated_paragraphs`: paragraph hashes per holder.
+
+    Holds two integers per paragraph occurrence (no text); :meth:`repeated` gives the
+    :func:`paragraph_key` values held by two or more holders, the only paragraphs the
+    second pass (:func:`paragraph_holders` with ``keep``) needs to collect.
+
+    Parameters
+    ----------
+    config : DedupConfig, optional
+    """
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config or DedupConfig()
+        self._holders: dict[str, int] = {}
+        self._keys: list[np.ndarray] = []
+        self._owners: list[np.ndarray] = []
+
+    def add(self, records: Iterable[tuple[str, str, str | None]]) -> None:
+        """Count the paragraphs of ``(doc_id, text, dup_group)`` records."""
+        keys: list[int] = []
+        owners: list[int] = []
+        for doc_id, text, grp in records:
+            owner = self._holders.setdefault(_holder(doc_id, grp), len(self._holders))
+            for p in _paragraphs(text, self.config.paragraph_min_chars):
+                keys.append(paragraph_key(p))
+                owners.append(owner)
+        if keys:
+            self._keys.append(np.array(keys, dtype=np.uint64))
+            self._owners.append(np.array(owners, dtype=np.int64))
+
+    def repeated(self) -> set[int]:
+        """Paragraph keys held by at least two different holders."""
+        if not self._keys:
+            return set()
+        keys = np.concatenate(self._keys)
+        owners = np.concatenate(self._owners)
+        order = np.lexsort((owners, keys))
+        keys, owners = keys[order], owners[order]
+        new = np.ones(len(keys), dtype=bool)
+        new[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+        distinct = keys[new]  # one entry per (key, holder), sorted by key
+        uniq, counts = np.unique(distinct, return_counts=True)
+        return {int(k) for k in uniq[counts >= 2]}
+
+
+def paragraph_table(holders: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    """The :func:`repeated_paragraphs` table of :func:`paragraph_holders` output.
+
+    Parameters
+    ----------
+    holders : mapping
+        ``paragraph -> {holder: doc_id}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`repeated_paragraphs`.
+    """
+    rows = [
+        {
+            "paragraph": p,
+            "n_docs": len(h),
+            "doc_ids": ";".join(sorted(h.values())),
+            "n_chars": len(p),
+        }
+        for p, h in holders.items()
+        if len(h) >= 2
+    ]
+    table = pd.DataFrame(rows, columns=["paragraph", "n_docs", "doc_ids", "n_chars"])
+    return table.sort_values(["n_docs", "paragraph"], ascending=[False, True]).reset_index(
+        drop=True
+    )
+
+
+def repeated_paragraphs(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd.DataFrame:
+    """Paragraphs recurring in two or more different, non-duplicate documents.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Documents with ``doc_id`` and ``text`` (paragraphs separated by newlines); if
+        ``dup_group`` is absent, ``find_duplicates`` is run first so that copies of one article
+        count once.
+    config : DedupConfig, optional
+        ``paragraph_min_chars`` sets the minimum normalised paragraph length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``paragraph`` (normalised), ``n_docs``, ``doc_ids`` (sorted, joined with ";")
+        and ``n_chars``, sorted by ``n_docs`` descending then ``paragraph``.
+
+    See Also
+    --------
+    ParagraphCounter : the first pass of the same table computed over a stream.
+    """
+    config = config or DedupConfig()
+    _check(docs)
+    if "dup_group" not in docs.columns:
+        docs = find_duplicates(docs, config)
+    records = zip(docs["doc_id"], docs["text"], docs["dup_group"], strict=False)
+    return paragraph_table(paragraph_holders(records, config))

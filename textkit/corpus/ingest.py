@@ -1,0 +1,690 @@
+"""Read the raw pages of a corpus directory: strict decoding, one row per file.
+
+Every regular file in the raw directory (hidden files excepted) becomes one row of the
+**pages** table, sorted by file name, whether it could be read or not: a file that cannot be
+used gets ``status="rejected"`` and a ``reason`` naming the file and the problem, so that
+the corpus report accounts for every input.
+
+Decoding is strict (never ``errors="ignore"`` or ``"replace"``):
+
+1. a byte-order mark decides (UTF-32, UTF-8, UTF-16, checked longest first);
+2. otherwise the candidate encodings (UTF-8, GB18030, Big5-HKSCS by default) are tried
+   strictly; when exactly one succeeds it is used;
+3. when several succeed (short texts are often valid GB18030 *and* Big5), UTF-8 wins for
+   texts with at least ``utf8_min_nonascii`` non-ASCII bytes (random non-UTF-8 text is
+   practically never valid UTF-8); otherwise the HTML ``<meta charset>`` declaration breaks
+   the tie if it names one of the successful decodings (GB2312/GBK are read as their
+   superset GB18030), and otherwise ``charset-normalizer`` chooses among them. The
+   declaration is a hint only: it never overrides the bytes, and a declaration that
+   disagrees with the encoding chosen is recorded in ``repairs``;
+4. a multibyte character cut off at the end of the file is repaired by dropping the
+   incomplete trailing bytes (recorded in ``repairs``; ``repair_truncated=False`` rejects
+   the file instead). UTF-8 text cut this way stays UTF-8 even when another candidate
+   accepts the bytes as a whole (it would only give mojibake);
+5. a file whose lines mix UTF-8 text with lines in another encoding is rejected
+   (``mixed_encoding``), naming the first line that is not UTF-8: decoded as a whole in
+   any one encoding, part of it would become mojibake. Any other undecodable byte rejects
+   the file with the offset of the first bad byte.
+
+Rejected too: empty and whitespace-only files, and binary files (NUL bytes without a
+UTF-16/32 BOM, PDF / JPEG / PNG / GIF / ZIP magic numbers, or a high share of control
+characters). The pages table's ``reject_kind`` gives the category of each rejection
+(:data:`REJECT_KINDS`), ``reason`` the message. Newlines are normalised to ``"\\n"`` and
+a BOM in mid-file is removed (recorded). HTML pages are reduced to their text (``<script>``/``<style>`` dropped, block
+elements on their own lines) and their ``<title>`` is the page title.
+
+Metadata stated by the page is parsed where present: ``site`` (e.g. "网站:公文素材库"),
+``url`` (the first http(s) address), ``page_date`` ("时间:2019-05-22 11:24:58" ->
+``2019-05-22``) and ``page_title`` (the ``<title>`` or the first line that is not site
+chrome or spam). Unknown values are empty strings.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import logging
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+
+from textkit.core import io as _io
+from textkit.core.config import StageConfig, compile_pattern
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "IngestConfig",
+    "DecodeResult",
+    "decode_bytes",
+    "read_pages",
+    "iter_pages",
+    "pages_frame",
+    "write_sources_csv",
+    "PAGE_COLUMNS",
+    "REJECT_KINDS",
+]
+
+#: Columns of the pages table, in order.
+PAGE_COLUMNS = (
+    "page_id",
+    "source_file",
+    "sha256",
+    "n_bytes",
+    "encoding",
+    "status",
+    "reason",
+    "reject_kind",
+    "repairs",
+    "text",
+    "site",
+    "page_title",
+    "url",
+    "page_date",
+)
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
+)
+
+_MAGIC = (
+    (b"%PDF-", "PDF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"\x1f\x8b", "gzip"),
+)
+
+#: Declared charsets read as a superset encoding.
+_CHARSET_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "cp950": "big5hkscs",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+}
+
+_RE_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", re.I
+)
+
+
+@dataclass(frozen=True)
+class IngestConfig(StageConfig):
+    """Options of the ingest stage.
+
+    Parameters
+    ----------
+    encodings : tuple of str
+        Candidate encodings tried strictly, in order (default UTF-8, GB18030, Big5-HKSCS).
+    max_control_ratio : float
+        Share of control characters (other than tab / newline / carriage return / form
+        feed) above which a decoded file counts as binary (default 0.01).
+    utf8_min_nonascii : int
+        When UTF-8 and another candidate both decode a file with at least this many
+        non-ASCII bytes, UTF-8 is chosen without asking charset-normalizer (default 16).
+    repair_truncated : bool
+        Drop an incomplete multibyte character at the end of the file instead of
+        rejecting the file (default True; recorded in ``repairs``).
+    site_patterns : tuple of str
+        Regular expressions with a named group ``site``; the first match names the site.
+    title_skip_patterns : tuple of str
+        Lines matching one of these are not taken as the page title (chrome, spam).
+    """
+
+    table = "ingest"
+
+    encodings: tuple[str, ...] = ("utf-8", "gb18030", "big5hkscs")
+    max_control_ratio: float = 0.01
+    utf8_min_nonascii: int = 16
+    repair_truncated: bool = True
+    site_patterns: tuple[str, ...] = (
+        r"网站[:：]\s*(?P<site>[^\s|]{2,20})",
+        r"由(?P<site>[^\s,，。]{1,10}网)整理",
+        r"(?m)^(?P<site>\S{2,10}网)\s+精选范文",
+        r"(?m)^(?P<site>\S{2,12})\s+首页\s*$",
+    )
+    title_skip_patterns: tuple[str, ...] = (
+        r"首页",
+        r"精选范文|优秀范文",
+        r"^\|",
+        r"/.{0,40}/",
+        r"^时间[:：]",
+        r"^https?://",
+    )
+
+    def __post_init__(self) -> None:
+        if not self.encodings:
+            raise ValueError("encodings must name at least one encoding")
+        for enc in self.encodings:
+            try:
+                codecs.lookup(enc)
+            except LookupError as exc:
+                raise ValueError(f"encodings: unknown encoding {enc!r}") from exc
+        if not 0.0 <= float(self.max_control_ratio) <= 1.0:
+            raise ValueError(f"max_control_ratio must be in [0, 1], got {self.max_control_ratio!r}")
+        if int(self.utf8_min_nonascii) < 1:
+            raise ValueError(f"utf8_min_nonascii must be >= 1, got {self.utf8_min_nonascii!r}")
+        for name in ("site_patterns", "title_skip_patterns"):
+            for p in getattr(self, name):
+                compile_pattern(p, name)
+        for p in self.site_patterns:
+            if "(?P<site>" not in p:
+                raise ValueError(f"site_patterns: pattern {p!r} lacks a named group 'site'")
+
+
+@dataclass(frozen=True)
+class DecodeResult:
+    """Outcome of :func:`decode_bytes`.
+
+    Attributes
+    ----------
+    text : str
+        Decoded text with ``"\\n"`` newlines ("" when rejected).
+    encoding : str
+        Encoding used ("" when rejected).
+    ok : bool
+    reason : str
+        Why the bytes were rejected ("" when ok).
+    repairs : tuple of str
+        Documented repairs applied (BOM stripped, truncated tail dropped, ...) and notes
+        such as a declared charset that disagrees with the bytes.
+    kind : str
+        Rejection category, one of :data:`REJECT_KINDS` ("" when ok).
+    """
+
+    text: str
+    encoding: str
+    ok: bool
+    reason: str = ""
+    repairs: tuple[str, ...] = ()
+    kind: str = ""
+
+
+#: Rejection categories (``DecodeResult.kind``, the pages table's ``reject_kind``).
+REJECT_KINDS = (
+    "empty",
+    "whitespace",
+    "binary",
+    "undecodable",
+    "mixed_encoding",
+    "truncated",
+    "no_text",
+)
+
+
+def _reject(reason: str, kind: str) -> DecodeResult:
+    return DecodeResult(text="", encoding="", ok=False, reason=reason, kind=kind)
+
+
+def _strict(data: bytes, encoding: str) -> tuple[str | None, UnicodeDecodeError | None]:
+    try:
+        return data.decode(encoding, errors="strict"), None
+    except UnicodeDecodeError as exc:
+        return None, exc
+
+
+def _truncated_tail(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """Text and number of dropped bytes if ``data`` is valid ``encoding`` except for an
+    incomplete multibyte character at its very end (None otherwise)."""
+    try:
+        text = codecs.getincrementaldecoder(encoding)(errors="strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+    for k in (1, 2, 3):  # at most 3 pending bytes (UTF-8 and GB18030 four-byte sequences)
+        if k >= len(data):
+            break
+        t, _ = _strict(data[:-k], encoding)
+        if t is not None and t == text:
+            return t, k
+    return None
+
+
+def _mixed_utf8(data: bytes, config: IngestConfig) -> str:
+    """Describe a file whose lines mix UTF-8 text with lines that are not UTF-8 ("" if not).
+
+    Lines that are valid UTF-8 and hold at least ``utf8_min_nonascii`` non-ASCII bytes in
+    all are UTF-8 text (other encodings practically never produce them); if other lines
+    are not UTF-8 the file mixes encodings. Decoding it as a whole in any one encoding
+    would turn part of it into mojibake.
+    """
+    n_utf8 = 0
+    first_utf8 = first_bad = bad_offset = 0
+    offset = 0
+    for i, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if not first_bad:
+                first_bad, bad_offset = i, offset + exc.start
+        else:
+            n = sum(1 for b in line if b >= 0x80)
+            if n:
+                n_utf8 += n
+                first_utf8 = first_utf8 or i
+        offset += len(line) + 1
+    if not first_bad or n_utf8 < config.utf8_min_nonascii:
+        return ""
+    return (
+        f"line {first_bad} is not UTF-8 (byte 0x{data[bad_offset]:02x} at offset {bad_offset}) "
+        f"but line {first_utf8} and others are UTF-8 text ({n_utf8} non-ASCII bytes)"
+    )
+
+
+def _declared_charset(data: bytes) -> tuple[str, str]:
+    """(declared name as written, the encoding it is read as; "" if not a candidate)."""
+    m = _RE_META_CHARSET.search(data[:4096])
+    if not m:
+        return "", ""
+    raw = m.group(1).decode("ascii").lower()
+    return raw, _CHARSET_ALIASES.get(raw, "")
+
+
+def _same_codec(a: str, b: str) -> bool:
+    def norm(x: str) -> str:
+        try:
+            name = codecs.lookup(x).name
+        except LookupError:
+            return x
+        return re.sub(r"[-_](le|be|sig)$", "", name)
+
+    return norm(a) == norm(b)
+
+
+def _plausible(data: bytes, names: list[str]) -> str | None:
+    """The candidate ``charset-normalizer`` finds plausible for ``data`` (None if none)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=names).best()
+    if best is None:
+        return None
+    enc = codecs.lookup(best.encoding).name
+    return next((n for n in names if codecs.lookup(n).name == enc), None)
+
+
+def _tie_break(data: bytes, candidates: dict[str, str], declared: str, config: IngestConfig) -> str:
+    names = list(candidates)
+    nonascii = sum(1 for b in data if b >= 0x80)
+    if "utf-8" in candidates and nonascii >= config.utf8_min_nonascii:
+        return "utf-8"
+    if declared in candidates:
+        return declared
+    return _plausible(data, names) or names[0]
+
+
+def _postprocess(text: str, repairs: list[str]) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    n_bom = text.count("\ufeff")
+    if n_bom:
+        text = text.replace("\ufeff", "")
+        repairs.append(f"removed {n_bom} byte-order mark(s) (U+FEFF) inside the text")
+    return text
+
+
+def _truncation_note(k: int, offset: int) -> str:
+    return (
+        f"dropped {k} incomplete trailing byte(s) at offset {offset} "
+        f"(truncated multibyte character at end of file)"
+    )
+
+
+def decode_bytes(
+    data: bytes, name: str = "<bytes>", config: IngestConfig | None = None
+) -> DecodeResult:
+    """Decode the bytes of one raw page strictly (see the module docstring).
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    name : str
+        File name used in messages.
+    config : IngestConfig, optional
+
+    Returns
+    -------
+    DecodeResult
+    """
+    config = config or IngestConfig()
+    if len(data) == 0:
+        return _reject(f"{name}: empty file (0 bytes)", "empty")
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return _reject(f"{name}: binary content ({kind} file signature), not text", "binary")
+    repairs: list[str] = []
+    text: str | None = None
+    encoding = ""
+    for bom, label, codec in _BOMS:
+        if data.startswith(bom):
+            text, exc = _strict(data, codec)
+            if text is None:
+                assert exc is not None
+                return _reject(
+                    f"{name}: undecodable bytes for {label} (BOM present) at byte offset "
+                    f"{exc.start}: {exc.reason}",
+                    "undecodable",
+                )
+            if text.startswith("\ufeff"):
+                text = text[1:]
+            encoding = label
+            repairs.append(f"{label} byte-order mark removed")
+            break
+    declared_raw, declared = _declared_charset(data)
+    if text is None:
+        if b"\x00" in data:
+            nul = data.index(b"\x00")
+            return _reject(
+                f"{name}: binary content (NUL byte at offset {nul}, no UTF-16/32 BOM)", "binary"
+            )
+        ok: dict[str, str] = {}
+        cut: dict[str, tuple[str, int]] = {}  # valid but for a truncated last character
+        errors: dict[str, UnicodeDecodeError] = {}
+        for enc in config.encodings:
+            t, exc = _strict(data, enc)
+            if t is not None:
+                ok[enc] = t
+                continue
+            assert exc is not None
+            errors[enc] = exc
+            tail = _truncated_tail(data, enc)
+            if tail is not None:
+                cut[enc] = tail
+        nonascii = sum(1 for b in data if b >= 0x80)
+        mixed = "" if "utf-8" in ok or "utf-8" not in errors else _mixed_utf8(data, config)
+        if "utf-8" not in ok and "utf-8" in cut and nonascii >= config.utf8_min_nonascii:
+            # UTF-8 text with its last character cut off; another encoding may accept the
+            # bytes as a whole, but only as mojibake
+            ok, cut = {}, {"utf-8": cut["utf-8"]}
+        elif mixed:
+            return _reject(
+                f"{name}: mixed encodings: {mixed}; re-save the file in one encoding",
+                "mixed_encoding",
+            )
+        elif ok and cut and "utf-8" not in ok:
+            # a whole-file decoding competes with one that needs the last character cut
+            # off (a truncated Big5 page is often valid GB18030): the whole-file decoding
+            # must look like text, otherwise the truncated one is taken if it does
+            if _plausible(data, list(ok)) is None:
+                for enc, (t, k) in cut.items():
+                    if _plausible(data[:-k], [enc]) is not None:
+                        ok, cut = {}, {enc: (t, k)}
+                        break
+        if not ok and cut:
+            trim = max(k for _, k in cut.values())
+            pick = _tie_break(data[:-trim], {e: t for e, (t, _) in cut.items()}, declared, config)
+            t, k = cut[pick]
+            if not config.repair_truncated:
+                return _reject(
+                    f"{name}: truncated multibyte character at end of file: {k} incomplete "
+                    f"byte(s) at offset {len(data) - k} in {pick} (repair_truncated is off)",
+                    "truncated",
+                )
+            ok = {pick: t}
+            repairs.append(_truncation_note(k, len(data) - k))
+        if not ok:
+            # the encoding that decodes furthest is the likeliest one; its failure point is
+            # reported as the first bad byte
+            first = max(errors.values(), key=lambda e: e.start)
+            detail = "; ".join(
+                f"{enc} fails at byte offset {errors[enc].start} ({errors[enc].reason})"
+                for enc in config.encodings
+            )
+            return _reject(
+                f"{name}: undecodable bytes: bad byte at offset {first.start} "
+                f"(0x{data[first.start]:02x}); {detail}",
+                "undecodable",
+            )
+        if len(ok) == 1:
+            encoding = next(iter(ok))
+        else:
+            encoding = _tie_break(data, ok, declared, config)
+        text = ok[encoding]
+    if declared_raw and not _same_codec(declared or declared_raw, encoding):
+        repairs.append(
+            f"declared charset {declared_raw!r} disagrees with the bytes; decoded as {encoding}"
+        )
+    text = _postprocess(text, repairs)
+    if not text.strip():
+        return _reject(f"{name}: whitespace-only file ({len(data)} bytes, no text)", "whitespace")
+    n_ctrl = sum(1 for c in text if (ord(c) < 32 and c not in "\n\t\f") or 0x7F <= ord(c) < 0xA0)
+    if n_ctrl / max(len(text), 1) > config.max_control_ratio:
+        return _reject(
+            f"{name}: binary content ({n_ctrl} control characters in {len(text)} decoded as "
+            f"{encoding})",
+            "binary",
+        )
+    return DecodeResult(text=text, encoding=encoding, ok=True, repairs=tuple(repairs))
+
+
+class _HTMLText(HTMLParser):
+    _BLOCK = frozenset(
+        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer title "
+        "blockquote pre dd dt".split()
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):  # noqa: D102
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "title":
+            self._in_title = True
+        if tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):  # noqa: D102
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+        if tag == "title":
+            self._in_title = False
+        if tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):  # noqa: D102
+        if self._skip:
+            return
+        if self._in_title:
+            self.title.append(data)
+            return
+        self.parts.append(data)
+
+
+_RE_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<meta)", re.I)
+
+
+def _html_to_text(text: str) -> tuple[str, str]:
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    body = "".join(parser.parts)
+    lines = [ln.strip() for ln in body.split("\n")]
+    return "\n".join(ln for ln in lines if ln), html.unescape(" ".join(parser.title)).strip()
+
+
+_RE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+;=%-]{1,300}")
+_RE_DATE = re.compile(
+    r"(?:时间|時間|日期|发布时间|發佈時間)[:：]\s*(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})"
+)
+
+
+def _metadata(text: str, config: IngestConfig) -> dict[str, str]:
+    head = text[:20000]
+    tail = text[-20000:]
+    site = ""
+    for p in config.site_patterns:
+        m = re.search(p, head) or re.search(p, tail)
+        if m:
+            site = m.group("site")
+            break
+    m = _RE_URL.search(tail) or _RE_URL.search(head)
+    url = m.group(0) if m else ""
+    m = _RE_DATE.search(head)
+    date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+    title = ""
+    m = re.search(r"请欣赏(?P<t>.{2,60}?)[,，]由", head)
+    if m:
+        title = m.group("t")
+    else:
+        skip = [re.compile(p) for p in config.title_skip_patterns]
+        for line in head.split("\n")[:30]:
+            line = line.strip()
+            if not line or len(line) > 60 or any(s.search(line) for s in skip):
+                continue
+            title = line
+            break
+    return {"site": site, "url": url, "page_date": date, "page_title": title}
+
+
+def _page_row(path: Path, config: IngestConfig) -> dict:
+    """The pages-table row of one raw file (see :func:`read_pages`)."""
+    data = path.read_bytes()
+    res = decode_bytes(data, path.name, config)
+    meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
+    text = res.text
+    if res.ok:
+        if _RE_HTML.match(text):
+            text, html_title = _html_to_text(text)
+            meta = _metadata(text, config)
+            if html_title:
+                meta["page_title"] = html_title
+            if not text.strip():
+                res = _reject(f"{path.name}: HTML page without any text", "no_text")
+                text = ""
+        else:
+            meta = _metadata(text, config)
+    if not res.ok:
+        logger.warning("rejected %s", res.reason)
+        meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
+    return {
+        "page_id": path.stem,
+        "source_file": path.name,
+        "sha256": _io.sha256_bytes(data),
+        "n_bytes": len(data),
+        "encoding": res.encoding,
+        "status": "ok" if res.ok else "rejected",
+        "reason": res.reason,
+        "reject_kind": res.kind,
+        "repairs": "; ".join(res.repairs),
+        "text": text if res.ok else "",
+        **meta,
+    }
+
+
+def iter_pages(
+    raw_dir: str | os.PathLike = "corpus/raw", config: IngestConfig | None = None
+) -> Iterator[dict]:
+    """Read the files of a raw corpus directory one at a time, as pages-table rows.
+
+    Only one file's bytes and text are held at a time, so a corpus of any size can be
+    streamed. :func:`read_pages` is ``pages_frame(list(iter_pages(raw_dir, config)))``.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Directory of raw pages (hidden files and subdirectories are ignored).
+    config : IngestConfig, optional
+
+    Returns
+    -------
+    iterator of dict
+        One row per file, sorted by file name, with the keys :data:`PAGE_COLUMNS`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``raw_dir`` is not a directory (raised by this call, before any file is read).
+    """
+    config = config or IngestConfig()
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"raw corpus directory not found: {raw_dir}")
+    paths = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not paths:
+        logger.warning("raw corpus directory %s holds no files", raw_dir)
+    return (_page_row(path, config) for path in paths)
+
+
+def pages_frame(rows: Iterable[dict]) -> pd.DataFrame:
+    """The pages table of rows from :func:`iter_pages` (columns :data:`PAGE_COLUMNS`).
+
+    Parameters
+    ----------
+    rows : iterable of dict
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    df = pd.DataFrame(list(rows), columns=list(PAGE_COLUMNS))
+    df["n_bytes"] = df["n_bytes"].astype("int64")
+    return df
+
+
+def read_pages(
+    raw_dir: str | os.PathLike = "corpus/raw", config: IngestConfig | None = None
+) -> pd.DataFrame:
+    """Read every file of a raw corpus directory into the pages table.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Directory of raw pages (hidden files and subdirectories are ignored).
+    config : IngestConfig, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per file, sorted by file name, columns :data:`PAGE_COLUMNS`. Rejected files
+        have ``status="rejected"``, a ``reason`` naming the file and ``text=""``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``raw_dir`` is not a directory.
+
+    See Also
+    --------
+    iter_pages : the same rows one file at a time.
+    """
+    return pages_frame(iter_pages(raw_dir, config))
+
+
+def write_sources_csv(pages: pd.DataFrame, path: str | os.PathLike = "corpus/sources.csv") -> Path:
+    """Write the source list (file, sha256, site, page_title, url, page_date, encoding).
+
+    Parameters
+    ----------
+    pages : pandas.DataFrame
+        Output of :func:`read_pages`.
+    path : path-like
+        Destination (default ``corpus/sources.csv``).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    cols = ["source_file", "sha256", "site", "page_title", "url", "page_date", "encoding", "status"]
+    out = pages.loc[:, cols].rename(columns={"source_file": "file"}).sort_values("file")
+    return _io.write_csv(path, out.reset_index(drop=True))

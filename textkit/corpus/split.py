@@ -1,0 +1,385 @@
+"""Split pages into articles using the page's own article markers.
+
+Template sites put several articles on one page and number them: ``第一篇:标题``,
+``第1篇:标题``, ``标题 篇1``, ``标题第1篇`` — sometimes glued to the end of the previous
+article's last sentence (``…双赢。第二篇:标题``). The markers are configurable regular
+expressions (:attr:`SplitConfig.marker_patterns`); a marker is only accepted when its
+number is the next one expected (1, 2, 3 …), which keeps stray phrases such as
+"第一条" or "四篇" in headers from being taken as markers.
+
+Each article's title is the text after the marker (``第一篇:标题``) or, for markers that
+only carry the page's common prefix (``标题 篇1``), the first line after the marker when
+that line looks like a title (short, not a sentence, not a numbered heading) and the
+prefix otherwise. The page header before the first marker is dropped, and the last
+article ends at the page footer (:attr:`SplitConfig.footer_patterns`). A page without
+markers is one article. An article with almost no text once cleaned (less than
+``min_article_chars`` Chinese characters) is dropped and recorded: a page that is only
+site chrome yields 0 articles. Damaged articles (mojibake above the cleaning stage's
+quarantine ratio) are kept, so that the cleaning stage quarantines them visibly.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from textkit.core.config import StageConfig, compile_pattern
+from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "SplitConfig",
+    "Article",
+    "find_articles",
+    "split_pages",
+    "DOC_COLUMNS",
+    "SPLIT_LOG_COLUMNS",
+]
+
+#: Columns of the raw documents table, in order.
+DOC_COLUMNS = ("doc_id", "page_id", "source_file", "ordinal", "title", "text_raw")
+#: Columns of the per-page split log (``split_pages(..., return_log=True)``).
+SPLIT_LOG_COLUMNS = (
+    "page_id",
+    "n_markers",
+    "n_articles",
+    "n_dropped",
+    "header_chars",
+    "footer_chars",
+    "note",
+)
+
+_NUM = r"(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
+
+_DEFAULT_MARKERS = (
+    # 第一篇:标题 / 第1篇:标题, on its own line or glued after the previous sentence
+    r"^(?P<before>.*?)第" + _NUM + r"篇\s*[:：]\s*(?P<title>\S.{0,59}?)\s*$",
+    # 标题第1篇 (the page's common title, then the number) on its own line
+    r"^(?P<prefix>\S.{0,59}?)\s*第" + _NUM + r"篇\s*$",
+    # 标题 篇1 on its own line
+    r"^(?P<prefix>\S.{0,59}?)\s*篇" + _NUM + r"\s*$",
+)
+
+_DEFAULT_FOOTERS = (
+    r"^(默认推荐访问其他文章|默認推薦訪問其他文章)",
+    r"^(推荐访问|推薦訪問)\s*[:：]",
+    r"^(相关阅读|相關閱讀|最近更新|推荐专题|推薦專題)$",
+    r"^(工作总结最新推荐|工作總結最新推薦)$",
+    r"^来源[:：]\s*网络整理",
+)
+
+_NOT_TITLE_START = re.compile(
+    r"^(?:关键词|關鍵詞|论文关键词|論文關鍵詞|摘要|中图分类号|中圖分類號|\[|【|作者|来源|來源|"
+    r"[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．]|第[一二三四五六七八九十\d]{1,3}[条條章节節])"
+)
+_SENTENCE_END = "。；;，,：:、"
+_GLUE_OK = "。！？!?”」"
+
+
+@dataclass(frozen=True)
+class SplitConfig(StageConfig):
+    """Options of the split stage.
+
+    Parameters
+    ----------
+    marker_patterns : tuple of str
+        Regular expressions matched against each stripped line, each with a named group
+        ``num`` (arabic or Chinese numeral) and either ``title`` (title after the marker)
+        or ``prefix`` (the page's common title before it); an optional group ``before``
+        holds text glued before the marker, which must end a sentence.
+    footer_patterns : tuple of str
+        Lines where the page footer begins; the last article ends before the first one.
+    max_title_chars : int
+        A line after a prefix-style marker is taken as the title only if it has at most
+        this many characters (default 40).
+    min_article_chars : int
+        Articles with fewer Chinese characters than this after cleaning are dropped as
+        boilerplate (default 20).
+    clean : CleanConfig
+        Cleaning options used to measure what is left of an article.
+    """
+
+    table = "split"
+
+    marker_patterns: tuple[str, ...] = _DEFAULT_MARKERS
+    footer_patterns: tuple[str, ...] = _DEFAULT_FOOTERS
+    max_title_chars: int = 40
+    min_article_chars: int = 20
+    clean: CleanConfig = field(default_factory=CleanConfig)
+
+    def __post_init__(self) -> None:
+        for name in ("marker_patterns", "footer_patterns"):
+            for p in getattr(self, name):
+                compile_pattern(p, name)
+        for p in self.marker_patterns:
+            if "(?P<num>" not in p:
+                raise ValueError(f"marker_patterns: pattern {p!r} lacks a named group 'num'")
+        if int(self.max_title_chars) < 1:
+            raise ValueError(f"max_title_chars must be >= 1, got {self.max_title_chars!r}")
+        if int(self.min_article_chars) < 0:
+            raise ValueError(f"min_article_chars must be >= 0, got {self.min_article_chars!r}")
+        if not isinstance(self.clean, CleanConfig):
+            raise ValueError("clean must be a CleanConfig")
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article found on a page.
+
+    Attributes
+    ----------
+    ordinal : int
+        1-based position on the page (the marker's number when there are markers).
+    title : str
+    text_raw : str
+        The article's lines as on the page (header and footer excluded).
+    """
+
+    ordinal: int
+    title: str
+    text_raw: str
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _parse_num(s: str) -> int | None:
+    s = s.translate({0xFF10 + i: str(i) for i in range(10)})
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if len(s) == 1 and s in _CN_DIGITS:
+        return _CN_DIGITS[s]
+    if len(s) == 2 and s[0] == "十" and s[1] in _CN_DIGITS:
+        return 10 + _CN_DIGITS[s[1]]
+    if len(s) == 2 and s[1] == "十" and s[0] in _CN_DIGITS:
+        return 10 * _CN_DIGITS[s[0]]
+    if len(s) == 3 and s[1] == "十" and s[0] in _CN_DIGITS and s[2] in _CN_DIGITS:
+        return 10 * _CN_DIGITS[s[0]] + _CN_DIGITS[s[2]]
+    return None
+
+
+@dataclass(frozen=True)
+class _Marker:
+    line: int
+    num: int
+    before: str
+    title: str
+    prefix: str
+
+
+def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]:
+    markers: list[_Marker] = []
+    expected = 1
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or "篇" not in line:
+            continue
+        for pat in patterns:
+            m = pat.match(line)
+            if not m:
+                continue
+            num = _parse_num(m.group("num"))
+            if num != expected:
+                continue
+            gd = m.groupdict()
+            before = (gd.get("before") or "").strip()
+            if before and before[-1] not in _GLUE_OK:
+                continue
+            markers.append(
+                _Marker(
+                    line=i,
+                    num=num,
+                    before=before,
+                    title=(gd.get("title") or "").strip(),
+                    prefix=(gd.get("prefix") or "").strip(),
+                )
+            )
+            expected += 1
+            break
+    return markers
+
+
+def _looks_like_title(line: str, config: SplitConfig) -> bool:
+    return (
+        0 < len(line) <= config.max_title_chars
+        and line[-1] not in _SENTENCE_END
+        and not _NOT_TITLE_START.match(line)
+    )
+
+
+def find_articles(
+    text: str, page_title: str = "", config: SplitConfig | None = None
+) -> list[Article]:
+    """Find the articles of one page's text (before the boilerplate filter).
+
+    Parameters
+    ----------
+    text : str
+        Decoded page text (``"\\n"`` newlines).
+    page_title : str
+        Title used when the page has no markers.
+    config : SplitConfig, optional
+
+    Returns
+    -------
+    list of Article
+        In page order. A page without markers gives one article holding the whole text.
+    """
+    return _find_articles(text, page_title, config or SplitConfig())[0]
+
+
+def _find_articles(
+    text: str, page_title: str, config: SplitConfig
+) -> tuple[list[Article], int, int]:
+    """Articles, characters of the page header and of the page footer left out."""
+    patterns = [re.compile(p) for p in config.marker_patterns]
+    footers = [re.compile(p) for p in config.footer_patterns]
+    lines = text.split("\n")
+    markers = _find_markers(lines, patterns)
+    if not markers:
+        return [Article(ordinal=1, title=page_title.strip(), text_raw=text.strip("\n"))], 0, 0
+    # glued markers: the text before the marker belongs to the previous article
+    body_lines = list(lines)
+    for mk in markers:
+        body_lines[mk.line] = ""
+    articles: list[Article] = []
+    header = sum(len(x.strip()) for x in lines[: markers[0].line])
+    footer = 0
+    for k, mk in enumerate(markers):
+        start = mk.line + 1
+        if k + 1 < len(markers):
+            end = markers[k + 1].line
+        else:
+            end = len(lines)
+            for j in range(start, len(lines)):
+                s = lines[j].strip()
+                if s and any(f.search(s) for f in footers):
+                    end = j
+                    footer = sum(len(x.strip()) for x in lines[j:])
+                    break
+        chunk = body_lines[start:end]
+        if k + 1 < len(markers) and markers[k + 1].before:
+            chunk = chunk + [markers[k + 1].before]
+        # title
+        first = next((j for j, s in enumerate(chunk) if s.strip()), None)
+        if mk.title:
+            title = mk.title
+            if first is not None and chunk[first].strip() == title:
+                chunk = chunk[first + 1 :]
+        else:
+            title = mk.prefix
+            if first is not None and _looks_like_title(chunk[first].strip(), config):
+                title = chunk[first].strip()
+                chunk = chunk[first + 1 :]
+        articles.append(Article(ordinal=mk.num, title=title, text_raw="\n".join(chunk).strip("\n")))
+    return articles, header, footer
+
+
+def _n_cjk(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
+
+
+def split_pages(
+    pages: pd.DataFrame, config: SplitConfig | None = None, *, return_log: bool = False
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
+    """Split the readable pages of a pages table into articles.
+
+    Parameters
+    ----------
+    pages : pandas.DataFrame
+        Output of :func:`textkit.corpus.ingest.read_pages`; rows with ``status != "ok"`` are skipped.
+    config : SplitConfig, optional
+    return_log : bool
+        Also return the per-page split log.
+
+    Returns
+    -------
+    documents : pandas.DataFrame
+        Columns :data:`DOC_COLUMNS`; ``doc_id`` is ``"<page_id>#<ordinal:02d>"``.
+    log : pandas.DataFrame
+        Only with ``return_log=True``: columns :data:`SPLIT_LOG_COLUMNS`, one row per page
+        read (``n_dropped`` counts articles dropped as boilerplate; ``header_chars`` and
+        ``footer_chars`` the non-space characters of the page header before the first
+        marker and of the footer after the last article, which belong to no article).
+
+    Raises
+    ------
+    ValueError
+        If a required column is missing.
+    """
+    config = config or SplitConfig()
+    need = ["page_id", "source_file", "text"]
+    missing = [c for c in need if c not in pages.columns]
+    if missing:
+        raise ValueError(f"split_pages: pages table lacks column(s) {', '.join(missing)}")
+    rows, log = [], []
+    ordered = pages.sort_values("source_file", kind="mergesort")
+    for rec in ordered.to_dict("records"):
+        if rec.get("status", "ok") != "ok":
+            continue
+        text = rec["text"] or ""
+        page_title = str(rec.get("page_title") or "")
+        arts, header_chars, footer_chars = _find_articles(text, page_title, config)
+        n_markers = (
+            len(arts)
+            if len(arts) > 1 or (arts and arts[0].ordinal and _has_markers(text, config))
+            else 0
+        )
+        kept, dropped = [], 0
+        for a in arts:
+            cleaned, _ = clean_text(a.text_raw, config.clean)
+            damaged = damage_ratio(a.text_raw, config.clean) > config.clean.quarantine_ratio
+            if _n_cjk(cleaned) < config.min_article_chars and not damaged:
+                dropped += 1
+                logger.info(
+                    "%s: article %d (%s) dropped: %d Chinese characters after cleaning",
+                    rec["source_file"],
+                    a.ordinal,
+                    a.title,
+                    _n_cjk(cleaned),
+                )
+                continue
+            kept.append(a)
+        for a in kept:
+            rows.append(
+                {
+                    "doc_id": f"{rec['page_id']}#{a.ordinal:02d}",
+                    "page_id": rec["page_id"],
+                    "source_file": rec["source_file"],
+                    "ordinal": a.ordinal,
+                    "title": a.title,
+                    "text_raw": a.text_raw,
+                }
+            )
+        if not kept:
+            note = "boilerplate only: no article text after removing site chrome"
+        elif dropped:
+            note = f"{dropped} article(s) without text dropped"
+        else:
+            note = ""
+        log.append(
+            {
+                "page_id": rec["page_id"],
+                "n_markers": n_markers,
+                "n_articles": len(kept),
+                "n_dropped": dropped,
+                "header_chars": header_chars,
+                "footer_chars": footer_chars,
+                "note": note,
+            }
+        )
+    docs = pd.DataFrame(rows, columns=list(DOC_COLUMNS))
+    docs["ordinal"] = docs["ordinal"].astype("int64")
+    log_df = pd.DataFrame(log, columns=list(SPLIT_LOG_COLUMNS))
+    return (docs, log_df) if return_log else docs
+
+
+def _has_markers(text: str, config: SplitConfig) -> bool:
+    patterns = [re.compile(p) for p in config.marker_patterns]
+    return bool(_find_markers(text.split("\n"), patterns))

@@ -1,0 +1,966 @@
+"""Frame measurement: stability maintenance (维稳) vs services under law (服务/法治).
+
+This stage scores texts with the frame lexicon (:mod:`textkit.frames.lexicon`) in a way a reviewer
+can audit:
+
+* **Matching.** Each sentence is cut with :meth:`textkit.segment.segmenter.Segmenter.cut` (raw tokens,
+  nothing removed, so every occurrence is seen). The default segmenter has every lexicon term
+  in its dictionary, so multiword terms are single tokens; a term that a segmenter still
+  splits is found by joining up to ``FrameConfig.max_join`` consecutive tokens, longest
+  match first (社会治安综合治理 is one hit, not 社会治安 + 综合治理). A term inside a longer
+  dictionary word (综治办, 社区治安, 综治维稳) is found too (``FrameConfig.inside_tokens``).
+* **Context rules** (data in ``frames.yaml``) are applied clause by clause (clauses end at
+  ，；：。！？ and newlines). A term inside the ``scope`` of a negation rule
+  (不能以维稳代替维权, 不是…而是…, 不再…, …而非…, 避免单纯依靠…) or on the *from* side of a
+  shift (由管控向服务转变, 由控制型政府转变为服务型政府, 变管控为服务) is multiplied by the
+  rule's multiplier, 0 in the shipped file. We do **not** move such a hit to the other frame:
+  the other side of the contrast is counted through its own terms (服务型政府, 维权), so
+  moving the hit would count one idea twice, and many negations (不再上访) carry no
+  evidence for the other frame at all.
+* **Denominator.** Intensities are per 1,000 *analysis tokens* (:meth:`Segmenter.tokenize`:
+  no punctuation, numbers, stopwords or empty officialese), so a verbose document is not
+  credited with more framing than a terse one; ``FrameConfig.denominator="words"`` uses all
+  word tokens of ``cut`` instead (punctuation, spaces and numbers removed).
+* **Scores** per document, paragraph or sentence: context-weighted counts, per-1,000
+  intensities, the service share and ``balance = (S - T) / (S + T)`` where ``S`` and ``T`` are
+  the weighted service-law and stability counts (NaN, not 0, when there is no frame term).
+* **Uncertainty.** Percentile bootstrap confidence intervals of the balance, resampling the
+  text's sentences (or paragraphs) with replacement, vectorised with numpy and seeded per
+  text from ``FrameConfig.random_state`` and the text's id and content (a text's interval does not
+  depend on which other texts are scored with it).
+* **Labels** (:class:`FrameConfig`): ``neither`` when the text has fewer than ``min_hits``
+  weighted hits or fewer than ``min_per_1k`` hits per 1,000 tokens; ``stability`` when
+  ``balance <= -label_threshold`` and the CI's upper bound is below 0; ``service_law`` when
+  ``balance >= label_threshold`` and the CI's lower bound is above 0; ``mixed`` otherwise.
+
+Transparency tools: :func:`frame_hits` (every occurrence with its clause and the rule that
+changed it), :func:`term_contributions` (which words drive a score), :func:`kwic` (key word in
+context on the cleaned text) and :func:`keyness` (Dunning G², chi², log ratio) to find the
+words that distinguish two groups of texts; :func:`frame_keyness` compares the documents of
+one frame label with those of another (or with the rest). :func:`frame_config` reads the
+``[frames]`` table of ``textkit.toml``.
+
+Usage::
+
+    from textkit.frames.score import score_frames, term_contributions, kwic
+
+    scores = score_frames(documents)                  # one row per document
+    paras = score_frames(documents, level="paragraph")
+    term_contributions(documents).head()
+    kwic(documents, frame="stability", window=15)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from textkit.core.checks import check_int, check_number
+from textkit.core.config import StageConfig
+from textkit.frames.lexicon import FRAMES, Lexicon, load_lexicon
+
+__all__ = [
+    "FrameConfig",
+    "frame_config",
+    "frame_hits",
+    "frame_keyness",
+    "keyness",
+    "kwic",
+    "score_frames",
+    "term_contributions",
+]
+
+logger = logging.getLogger(__name__)
+
+_LEVELS = ("document", "paragraph", "sentence")
+_BOOT_UNITS = ("sentence", "paragraph")
+_DENOMINATORS = ("analysis", "words")
+#: Metadata columns of a documents table carried into the score table when present.
+_META = ("page_id", "title", "genre", "source", "year", "era", "status", "is_duplicate")
+_CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
+_WORD_RE = re.compile(r"[\w\u3400-\u9fff]")
+_NUM_RE = re.compile(r"^[\d.,%％:：/\-]+$")
+
+
+@dataclass(frozen=True)
+class FrameConfig(StageConfig):
+    """Options of the frame scorer (validated on creation).
+
+    Parameters
+    ----------
+    n_boot : int, default 1000
+        Bootstrap replicates for the balance CI (0 disables the bootstrap; CIs are NaN).
+    ci : float, default 0.95
+        Confidence level of the percentile interval.
+    random_state : int, default 0
+        Base seed; each text's generator is seeded from it plus a hash of the text's id and
+        content.
+    bootstrap_unit : {"sentence", "paragraph"}, default "sentence"
+        The resampling unit of document scores. Paragraph scores always resample their
+        sentences. A text with a single unit (every sentence-level score) has an
+        "interval" that collapses to the point estimate.
+    denominator : {"analysis", "words"}, default "analysis"
+        Tokens counted in ``n_tokens`` (see module docstring).
+    context_rules : bool, default True
+        Apply the lexicon's context rules.
+    max_join : int, default 4
+        Longest run of raw tokens joined to find a lexicon term the segmenter split.
+    inside_tokens : bool, default True
+        Also find lexicon terms inside longer tokens of the segmenter's dictionary
+        (综治办 -> 综治, 社区治安 -> 治安, 综治维稳 -> 综治 + 维稳; leftmost-longest,
+        non-overlapping). Without it a quarter of the seed corpus's frame-term
+        occurrences are lost inside compounds. Words that contain a term without carrying
+        its meaning (自治区) are listed in the lexicon with weight 0, so they win as the
+        longer match.
+    min_hits : float, default 3.0
+        Fewer weighted frame hits than this -> ``neither``.
+    min_per_1k : float, default 2.0
+        Fewer weighted frame hits per 1,000 tokens than this -> ``neither`` (a long text that
+        mentions 治安 once is not framed by it).
+    label_threshold : float, default 0.2
+        ``|balance|`` needed for a one-sided label (with a CI that excludes 0).
+    """
+
+    table = "frames"
+
+    n_boot: int = 1000
+    ci: float = 0.95
+    random_state: int = 0
+    bootstrap_unit: str = "sentence"
+    denominator: str = "analysis"
+    context_rules: bool = True
+    max_join: int = 4
+    inside_tokens: bool = True
+    min_hits: float = 3.0
+    min_per_1k: float = 2.0
+    label_threshold: float = 0.2
+
+    def __post_init__(self) -> None:
+        check_int("FrameConfig.n_boot", self.n_boot, 0)
+        check_int("FrameConfig.random_state", self.random_state, 0)
+        check_int("FrameConfig.max_join", self.max_join, 1)
+        check_number("FrameConfig.ci", self.ci, 0.0, 1.0, low_open=True, high_open=True)
+        check_number("FrameConfig.min_hits", self.min_hits, 0.0)
+        check_number("FrameConfig.min_per_1k", self.min_per_1k, 0.0)
+        check_number("FrameConfig.label_threshold", self.label_threshold, 0.0, 1.0)
+        if self.bootstrap_unit not in _BOOT_UNITS:
+            raise ValueError(
+                f"FrameConfig.bootstrap_unit: expected one of {_BOOT_UNITS}, "
+                f"got {self.bootstrap_unit!r}"
+            )
+        if self.denominator not in _DENOMINATORS:
+            raise ValueError(
+                f"FrameConfig.denominator: expected one of {_DENOMINATORS}, "
+                f"got {self.denominator!r}"
+            )
+        for name in ("context_rules", "inside_tokens"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(
+                    f"FrameConfig.{name}: expected True or False, got {getattr(self, name)!r}"
+                )
+
+    def as_json(self) -> dict:
+        """Settings as a JSON-ready dict."""
+        return asdict(self)
+
+
+def frame_config(project: Any = None, **overrides: Any) -> FrameConfig:
+    """Build a :class:`FrameConfig` from the ``[frames]`` table of ``textkit.toml``.
+
+    Parameters
+    ----------
+    project : textkit.core.config.ProjectConfig, optional
+        Parsed ``textkit.toml`` (``None``: the defaults).
+    **overrides
+        Settings that win over the file.
+
+    Returns
+    -------
+    FrameConfig
+
+    Raises
+    ------
+    textkit.core.config.ConfigError
+        Unknown or invalid setting (file, table and key named).
+    """
+    return FrameConfig.from_project(project, **overrides)
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def _as_docs(texts: Any) -> pd.DataFrame:
+    """Normalise a list of strings or a documents table to a (copied) table."""
+    if isinstance(texts, str):
+        raise ValueError("texts: expected a list of strings or a documents table, got one str")
+    if isinstance(texts, pd.DataFrame):
+        missing = [c for c in ("doc_id", "text") if c not in texts.columns]
+        if missing:
+            raise ValueError(f"texts: documents table lacks column(s) {missing}")
+        docs = texts.copy()
+        docs["doc_id"] = docs["doc_id"].astype(str)
+        if docs["doc_id"].duplicated().any():
+            dup = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"])[:5]
+            raise ValueError(f"texts: duplicate doc_id values {dup}")
+    else:
+        if isinstance(texts, pd.Series):
+            texts = texts.tolist()
+        if not isinstance(texts, Iterable):
+            raise ValueError(f"texts: expected a list of strings, got {type(texts).__name__}")
+        items = list(texts)
+        for i, t in enumerate(items):
+            if t is not None and not isinstance(t, str):
+                raise ValueError(f"texts[{i}]: expected str, got {type(t).__name__}")
+        docs = pd.DataFrame({"doc_id": [str(i) for i in range(len(items))], "text": items})
+    docs["text"] = docs["text"].fillna("").astype(str)
+    return docs.reset_index(drop=True)
+
+
+def _get_segmenter(segmenter: Any) -> Any:
+    if segmenter is not None:
+        return segmenter
+    from textkit.segment.segmenter import get_segmenter
+
+    return get_segmenter()
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+class _Matcher:
+    """Longest-first matching of lexicon terms over raw tokens, plus clause rules."""
+
+    def __init__(self, lexicon: Lexicon, config: FrameConfig) -> None:
+        self.lookup = lexicon.lookup()
+        self.max_join = config.max_join
+        prefixes = set()
+        for term in self.lookup:
+            for k in range(1, len(term)):
+                prefixes.add(term[:k])
+        self.prefixes = frozenset(prefixes)
+        self.longest = max((len(t) for t in self.lookup), default=0)
+        self.inside_tokens = config.inside_tokens
+        self._inside: dict[str, list[tuple[int, int, str]]] = {}
+        self.rules = lexicon.rules if config.context_rules else ()
+
+    def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
+        """Rule scopes (start, end, multiplier, rule name) in ``text``, clause by clause."""
+        out = []
+        if not self.rules:
+            return out
+        for cm in _CLAUSE_RE.finditer(text):
+            clause, base = cm.group(0), cm.start()
+            for rule in self.rules:
+                for m in rule.regex.finditer(clause):
+                    s, e = m.span("scope")
+                    if e > s:
+                        out.append((base + s, base + e, rule.multiplier, rule.name))
+        return out
+
+    def inside(self, token: str) -> list[tuple[int, int, str]]:
+        """Lexicon terms inside a longer token (leftmost-longest, non-overlapping).
+
+        Offsets are relative to the token. Cached per token.
+        """
+        found = self._inside.get(token)
+        if found is not None:
+            return found
+        found = []
+        lookup = self.lookup
+        n = len(token)
+        j = 0
+        while j < n - 1:
+            for k in range(min(n, j + self.longest), j + 1, -1):
+                if (k - j) < n and token[j:k] in lookup:
+                    found.append((j, k, token[j:k]))
+                    j = k
+                    break
+            else:
+                j += 1
+        self._inside[token] = found
+        return found
+
+    def hits(self, tokens: Sequence[str]) -> list[tuple[int, int, str, str]]:
+        """(start char, end char, term, token) of every lexicon term in the token sequence.
+
+        ``token`` is the matched token sequence joined, or the longer token a term was found
+        inside (when ``inside_tokens`` is on).
+        """
+        offsets = [0]
+        for t in tokens:
+            offsets.append(offsets[-1] + len(t))
+        out = []
+        n = len(tokens)
+        i = 0
+        lookup, prefixes = self.lookup, self.prefixes
+        while i < n:
+            tok = tokens[i]
+            best = i + 1 if tok in lookup else None
+            if tok in prefixes:
+                joined = tok
+                for j in range(i + 1, min(n, i + self.max_join)):
+                    joined += tokens[j]
+                    if joined in lookup:
+                        best = j + 1
+                    if joined not in prefixes:
+                        break
+            if best is None:
+                if self.inside_tokens and len(tok) > 2:
+                    base = offsets[i]
+                    out.extend((base + a, base + b, term, tok) for a, b, term in self.inside(tok))
+                i += 1
+                continue
+            term = "".join(tokens[i:best])
+            out.append((offsets[i], offsets[best], term, term))
+            i = best
+        return out
+
+
+def _n_tokens(seg: Any, raw: list[str], denominator: str) -> int:
+    if denominator == "analysis":
+        return len(seg.filter(raw))
+    return sum(1 for t in raw if _WORD_RE.search(t) and not _NUM_RE.match(t))
+
+
+def _analyse(
+    docs: pd.DataFrame, lexicon: Lexicon, seg: Any, config: FrameConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table."""
+    from textkit.segment.segmenter import split_paragraphs
+
+    matcher = _Matcher(lexicon, config)
+    lookup = matcher.lookup
+    sents: list[tuple] = []
+    hits: list[tuple] = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+        for pid, para in enumerate(split_paragraphs(text)):
+            for sid, (sent, raw) in enumerate(seg.cut_sentences(para)):
+                sents.append((doc_id, pid, sid, _n_tokens(seg, raw, config.denominator)))
+                found = matcher.hits(raw)
+                if not found:
+                    continue
+                scopes = matcher.scopes(sent)
+                for s, e, term, token in found:
+                    mult, rule = 1.0, ""
+                    for a, b, m, name in scopes:
+                        if s < b and e > a and m < mult:
+                            mult, rule = m, name
+                    t = lookup[term]
+                    hits.append(
+                        (doc_id, pid, sid, t.frame, t.category, term, token, t.weight, mult,
+                         rule, t.weight * mult, s, e, sent)
+                    )  # fmt: skip
+    sent_df = pd.DataFrame(sents, columns=["doc_id", "para_id", "sent_id", "n_tokens"])
+    hit_cols = ["doc_id", "para_id", "sent_id", "frame", "category", "term", "token",
+                "weight", "multiplier", "rule", "value", "start", "end", "sentence"]  # fmt: skip
+    hit_df = pd.DataFrame(hits, columns=hit_cols)
+    return sent_df, hit_df
+
+
+def _score_chunk(
+    docs: pd.DataFrame, lexicon: Lexicon, seg_config: Any, config: FrameConfig, level: str
+) -> pd.DataFrame:
+    """The scores of a chunk of whole documents, in a worker process with that process's
+    segmenter for the config (:func:`_analyse`, then :func:`_score`)."""
+    from textkit.segment.segmenter import segmenter_for
+
+    sent_df, hit_df = _analyse(docs, lexicon, segmenter_for(seg_config), config)
+    return _score(docs, sent_df, hit_df, level, config)
+
+
+def _prepared(
+    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
+) -> tuple[pd.DataFrame, Lexicon, Any, FrameConfig]:
+    """The documents table and the defaults filled in."""
+    return (
+        _as_docs(texts),
+        lexicon or load_lexicon(),
+        _get_segmenter(segmenter),
+        (config or FrameConfig()),
+    )
+
+
+def _map_chunks(docs: pd.DataFrame, seg: Any, n_jobs: int, work: Any) -> list:
+    """``work`` on consecutive chunks of whole documents in ``n_jobs`` worker processes."""
+    from textkit.core.executor import CHUNKS_PER_WORKER, map_documents
+    from textkit.segment.segmenter import Segmenter, segmenter_for
+
+    if not isinstance(seg, Segmenter):
+        raise ValueError("n_jobs > 1 needs a textkit.segment.segmenter.Segmenter as segmenter")
+    segmenter_for(seg.config, instance=seg)  # forked workers inherit it: no dictionary reload
+    size = max(1, math.ceil(len(docs) / (n_jobs * CHUNKS_PER_WORKER)))
+    chunks = [docs.iloc[i : i + size] for i in range(0, len(docs), size)]
+    return map_documents(work, chunks, n_jobs=n_jobs, chunksize=1)
+
+
+def _analyse_texts(
+    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Documents table, sentence table and hit table of ``texts`` (defaults filled in)."""
+    docs, lexicon, seg, config = _prepared(texts, lexicon, segmenter, config)
+    sent_df, hit_df = _analyse(docs, lexicon, seg, config)
+    return docs, sent_df, hit_df
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def frame_hits(
+    texts: Any,
+    *,
+    lexicon: Lexicon | None = None,
+    segmenter: Any = None,
+    config: FrameConfig | None = None,
+) -> pd.DataFrame:
+    """Every frame-term occurrence with its sentence and the context rule that changed it.
+
+    Parameters
+    ----------
+    texts : list of str or DataFrame
+        Strings (ids ``"0"``, ``"1"``, …) or a documents table with ``doc_id`` and ``text``.
+    lexicon : Lexicon, optional
+        Default: the shipped lexicon.
+    segmenter : textkit.segment.segmenter.Segmenter, optional
+        Default: ``textkit.segment.segmenter.get_segmenter()``.
+    config : FrameConfig, optional
+
+    Returns
+    -------
+    DataFrame
+        doc_id, para_id, sent_id, frame, category, term, token (the token(s) the term was
+        found in: the term itself, or a longer word such as 综治办), weight (lexicon), multiplier
+        (context rule; 1 when none applies), rule (name or ""), value (weight × multiplier),
+        start, end (character offsets in the sentence), sentence.
+    """
+    return _analyse_texts(texts, lexicon, segmenter, config)[2]
+
+
+def _unit_counts(sent_df: pd.DataFrame, hit_df: pd.DataFrame) -> pd.DataFrame:
+    """Per-sentence weighted and raw counts per frame (sentences without hits included)."""
+    keys = ["doc_id", "para_id", "sent_id"]
+    out = sent_df.copy()
+    for frame in FRAMES:
+        h = hit_df[hit_df["frame"] == frame]
+        agg = h.groupby(keys, sort=True).agg(
+            w=("value", "sum"),
+            raw=("term", "size"),
+            supp=("multiplier", lambda m: int((m < 1).sum())),
+        )
+        agg.columns = [f"n_{frame}", f"hits_{frame}", f"supp_{frame}"]
+        out = out.merge(agg.reset_index(), on=keys, how="left")
+    for c in out.columns[4:]:
+        out[c] = out[c].fillna(0)
+    for frame in FRAMES:
+        out[f"hits_{frame}"] = out[f"hits_{frame}"].astype(int)
+        out[f"supp_{frame}"] = out[f"supp_{frame}"].astype(int)
+    return out
+
+
+def _seed_for(config: FrameConfig, key: str, units: np.ndarray) -> np.random.Generator:
+    h = hashlib.sha256(key.encode("utf-8") + units.tobytes()).digest()
+    return np.random.default_rng([config.random_state, int.from_bytes(h[:8], "little")])
+
+
+def _bootstrap(
+    st: np.ndarray, sv: np.ndarray, config: FrameConfig, key: str
+) -> tuple[float, float]:
+    n = len(st)
+    if n == 0 or config.n_boot == 0 or (st.sum() + sv.sum()) <= 0:
+        return math.nan, math.nan
+    if n == 1:
+        tot = st[0] + sv[0]
+        b = (sv[0] - st[0]) / tot
+        return float(b), float(b)
+    rng = _seed_for(config, key, np.concatenate([st, sv]))
+    idx = rng.integers(0, n, size=(config.n_boot, n))
+    bst = st[idx].sum(axis=1)
+    bsv = sv[idx].sum(axis=1)
+    tot = bst + bsv
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bal = np.where(tot > 0, (bsv - bst) / np.where(tot > 0, tot, 1.0), np.nan)
+    bal = bal[np.isfinite(bal)]
+    if bal.size == 0:
+        return math.nan, math.nan
+    alpha = (1.0 - config.ci) / 2.0
+    lo, hi = np.quantile(bal, [alpha, 1.0 - alpha])
+    return float(lo), float(hi)
+
+
+def _label(row: Mapping, config: FrameConfig) -> str:
+    total = row["n_stability"] + row["n_service_law"]
+    per1k = 1000.0 * total / row["n_tokens"] if row["n_tokens"] > 0 else 0.0
+    if total < max(config.min_hits, 1e-12) or per1k < config.min_per_1k:
+        return "neither"
+    bal, lo, hi = row["balance"], row["balance_lo"], row["balance_hi"]
+    thr = config.label_threshold
+    if bal <= -thr and hi < 0:
+        return "stability"
+    if bal >= thr and lo > 0:
+        return "service_law"
+    return "mixed"
+
+
+def score_frames(
+    texts: Any,
+    *,
+    level: str = "document",
+    lexicon: Lexicon | None = None,
+    segmenter: Any = None,
+    config: FrameConfig | None = None,
+    n_jobs: int = 1,
+) -> pd.DataFrame:
+    """Score texts on the stability vs service / rule-of-law frames.
+
+    Parameters
+    ----------
+    texts : list of str or DataFrame
+        Strings (ids ``"0"``, ``"1"``, …) or a documents table with ``doc_id`` and ``text``
+        (cleaned, simplified, paragraphs separated by newlines). Metadata columns
+        (page_id, title, genre, source, year, era, status, is_duplicate) are carried over.
+    level : {"document", "paragraph", "sentence"}, default "document"
+        One row per text, per paragraph (adds ``para_id``) or per sentence (adds
+        ``para_id``, ``sent_id``; 0-based, as in the units table).
+    lexicon : Lexicon, optional
+        Default: the shipped lexicon (:func:`textkit.frames.lexicon.load_lexicon`).
+    segmenter : textkit.segment.segmenter.Segmenter, optional
+        Default: ``textkit.segment.segmenter.get_segmenter()`` (frame terms in its dictionary).
+    config : FrameConfig, optional
+    n_jobs : int, default 1
+        Segment and match the documents in this many worker processes (``-1``: every core);
+        the scores are identical to ``n_jobs=1``. Worth it from a few megabytes of text on.
+
+    Returns
+    -------
+    DataFrame
+        doc_id [, para_id, sent_id], n_units (resampling units), n_tokens, n_stability,
+        n_service_law (context-weighted counts), hits_stability, hits_service_law (raw
+        occurrences), suppressed (occurrences zeroed or reduced by context rules),
+        stability, service_law, total (weighted hits per 1,000 tokens), share_service_law,
+        balance, balance_lo, balance_hi, frame_label. At document level every input text
+        has a row (an empty text: zero counts, NaN balance and CI, ``neither``); at paragraph
+        and sentence level there is one row per non-empty paragraph / sentence.
+    """
+    from textkit.core.executor import resolve_n_jobs
+    if level not in _LEVELS:
+        raise ValueError(f"level: expected one of {_LEVELS}, got {level!r}")
+    config = config or FrameConfig()
+    if not isinstance(config, FrameConfig):
+        raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
+    n_jobs = resolve_n_jobs(n_jobs)
+    docs, lexicon, seg, config = _prepared(texts, lexicon, segmenter, config)
+    if n_jobs == 1 or len(docs) < 2:
+        sent_df, hit_df = _analyse(docs, lexicon, seg, config)
+        return _score(docs, sent_df, hit_df, level, config)
+    # every step of the scoring is per document: the workers score whole chunks
+    work = functools.partial(
+        _score_chunk, lexicon=lexicon, seg_config=seg.config, config=config, level=level
+    )
+    parts = _map_chunks(docs, seg, n_jobs, work)
+    # a chunk without rows (no sentence at this level) adds nothing but untyped columns
+    out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+    if level != "document":  # the serial order: sorted by document, paragraph, sentence
+        out = out.sort_values(_LEVEL_KEYS[level], kind="mergesort").reset_index(drop=True)
+    return out
+
+
+_LEVEL_KEYS = {
+    "document": ["doc_id"],
+    "paragraph": ["doc_id", "para_id"],
+    "sentence": ["doc_id", "para_id", "sent_id"],
+}
+
+
+def _score(
+    docs: pd.DataFrame, sent_df: pd.DataFrame, hit_df: pd.DataFrame, level: str, config: Any
+) -> pd.DataFrame:
+    """The scores table of :func:`score_frames` from the sentence and hit tables of
+    ``docs`` (any set of whole documents)."""
+    units = _unit_counts(sent_df, hit_df)
+    units["suppressed"] = units["supp_stability"] + units["supp_service_law"]
+    units = units.drop(columns=["supp_stability", "supp_service_law"])
+
+    keys = _LEVEL_KEYS[level]
+    sum_cols = ["n_tokens", "n_stability", "n_service_law", "hits_stability",
+                "hits_service_law", "suppressed"]  # fmt: skip
+    if level == "sentence":
+        boot_keys = keys
+    elif level == "document" and config.bootstrap_unit == "paragraph":
+        boot_keys = ["doc_id", "para_id"]
+    else:
+        boot_keys = ["doc_id", "para_id", "sent_id"]
+    boot_units = units.groupby(boot_keys, sort=True)[sum_cols].sum().reset_index()
+
+    rows = []
+    for key, grp in boot_units.groupby(keys, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        rec = dict(zip(keys, key, strict=True))
+        rec["n_units"] = len(grp)
+        for c in sum_cols:
+            rec[c] = grp[c].sum()
+        st = grp["n_stability"].to_numpy(float)
+        sv = grp["n_service_law"].to_numpy(float)
+        rec["balance_lo"], rec["balance_hi"] = _bootstrap(st, sv, config, "|".join(map(str, key)))
+        rows.append(rec)
+    cols = keys + ["n_units"] + sum_cols + ["balance_lo", "balance_hi"]
+    out = pd.DataFrame(rows, columns=cols)
+
+    # texts (or paragraphs) without any sentence still get a row at their level
+    if level == "document":
+        base = docs[["doc_id"]]
+        out = base.merge(out, on="doc_id", how="left")
+    for c in ["n_units"] + sum_cols:
+        out[c] = out[c].fillna(0)
+    for c in ["n_units", "n_tokens", "hits_stability", "hits_service_law", "suppressed"]:
+        out[c] = out[c].astype(int)
+    for c in ["n_stability", "n_service_law", "balance_lo", "balance_hi"]:
+        out[c] = out[c].astype(float)
+
+    tot = out["n_stability"] + out["n_service_law"]
+    denom = out["n_tokens"].where(out["n_tokens"] > 0)
+    out["stability"] = 1000.0 * out["n_stability"] / denom
+    out["service_law"] = 1000.0 * out["n_service_law"] / denom
+    out["total"] = 1000.0 * tot / denom
+    out["share_service_law"] = out["n_service_law"] / tot.where(tot > 0)
+    out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
+    out["frame_label"] = [_label(r, config) for r in out.to_dict("records")]
+
+    final = keys + [
+        "n_units", "n_tokens", "n_stability", "n_service_law", "hits_stability",
+        "hits_service_law", "suppressed", "stability", "service_law", "total",
+        "share_service_law", "balance", "balance_lo", "balance_hi", "frame_label",
+    ]  # fmt: skip
+    out = out[final]
+    meta = [c for c in _META if c in docs.columns]
+    if meta:
+        out = out.merge(docs[["doc_id", *meta]], on="doc_id", how="left")
+    if level == "document":
+        order = {d: i for i, d in enumerate(docs["doc_id"])}
+        out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
+    return out.reset_index(drop=True)
+
+
+def term_contributions(
+    texts: Any,
+    *,
+    lexicon: Lexicon | None = None,
+    segmenter: Any = None,
+    config: FrameConfig | None = None,
+) -> pd.DataFrame:
+    """Which terms drive each text's frame score.
+
+    Parameters
+    ----------
+    texts, lexicon, segmenter, config
+        As in :func:`score_frames`.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, frame, category, term, count (raw occurrences), weight (lexicon weight),
+        suppressed (occurrences changed by a context rule), contribution (sum of weight ×
+        context multiplier; what enters ``n_stability`` / ``n_service_law``), share (of the
+        text's weighted count in that frame). Sorted by doc_id, frame, contribution
+        (descending), term. Terms that do not occur are omitted.
+    """
+    docs, _, hits = _analyse_texts(texts, lexicon, segmenter, config)
+    cols = ["doc_id", "frame", "category", "term", "count", "weight", "suppressed",
+            "contribution", "share"]  # fmt: skip
+    if hits.empty:
+        return pd.DataFrame(columns=cols)
+    hits = hits.assign(supp=(hits["multiplier"] < 1).astype(int))
+    agg = (
+        hits.groupby(["doc_id", "frame", "category", "term", "weight"], sort=True)
+        .agg(count=("term", "size"), suppressed=("supp", "sum"), contribution=("value", "sum"))
+        .reset_index()
+    )
+    ftot = agg.groupby(["doc_id", "frame"])["contribution"].transform("sum")
+    agg["share"] = agg["contribution"] / ftot.where(ftot > 0)
+    order = {d: i for i, d in enumerate(docs["doc_id"])}
+    agg["_o"] = agg["doc_id"].map(order)
+    agg["_f"] = agg["frame"].map({f: i for i, f in enumerate(FRAMES)})
+    agg = agg.sort_values(
+        ["_o", "_f", "contribution", "term"], ascending=[True, True, False, True], kind="stable"
+    )
+    return agg[cols].reset_index(drop=True)
+
+
+def kwic(
+    docs: Any,
+    term: str | Sequence[str] | None = None,
+    window: int = 20,
+    frame: str | None = None,
+    *,
+    lexicon: Lexicon | None = None,
+    context_rules: bool = True,
+) -> pd.DataFrame:
+    """Key word in context on the cleaned text.
+
+    Parameters
+    ----------
+    docs : list of str or DataFrame
+        As ``texts`` in :func:`score_frames`.
+    term : str or list of str, optional
+        Term(s) to find (any string; substring matches, longest first). Required unless
+        ``frame`` is given.
+    window : int, default 20
+        Characters of context each side (within the paragraph).
+    frame : {"stability", "service_law"}, optional
+        Find every term of this frame (combined with ``term`` if both are given).
+    lexicon : Lexicon, optional
+        Default: the shipped lexicon (for ``frame`` and the frame/category columns).
+    context_rules : bool, default True
+        Fill ``rule`` with the context rule whose scope covers the match.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, para_id, start (character offset in the paragraph), left, keyword, right,
+        frame, category (empty for non-lexicon terms), rule (context rule that zeroes or
+        reduces the hit, or "").
+    """
+    from textkit.segment.segmenter import split_paragraphs
+
+    if not isinstance(window, int) or isinstance(window, bool) or window < 0:
+        raise ValueError(f"window: expected an integer >= 0, got {window!r}")
+    lexicon = lexicon or load_lexicon()
+    wanted: set[str] = set()
+    if term is not None:
+        wanted |= {term} if isinstance(term, str) else {str(t) for t in term}
+    if frame is not None:
+        wanted |= set(lexicon.terms(frame))
+    wanted = {w for w in wanted if w}
+    if not wanted:
+        raise ValueError("kwic: give a term or a frame")
+    table = _as_docs(docs)
+    lookup = lexicon.lookup()
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(wanted, key=lambda w: (-len(w), w))))
+    matcher = _Matcher(lexicon, FrameConfig(context_rules=context_rules))
+    rows = []
+    for doc_id, text in zip(table["doc_id"], table["text"], strict=True):
+        for pid, para in enumerate(split_paragraphs(text)):
+            found = list(pattern.finditer(para))
+            if not found:
+                continue
+            scopes = matcher.scopes(para)
+            for m in found:
+                s, e = m.span()
+                t = lookup.get(m.group(0))
+                rule, best = "", 1.0
+                for a, b, mult, name in scopes:
+                    if s < b and e > a and mult < best:
+                        rule, best = name, mult
+                rows.append(
+                    (doc_id, pid, s, para[max(0, s - window) : s], m.group(0),
+                     para[e : e + window], t.frame if t else "", t.category if t else "", rule)
+                )  # fmt: skip
+    cols = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ----------------------------------------------------------------------------- keyness
+
+
+def _to_counts(obj: Any, name: str) -> pd.Series:
+    if isinstance(obj, pd.Series):
+        s = obj
+    elif isinstance(obj, Mapping):
+        s = pd.Series(dict(obj), dtype=float)
+    else:
+        raise ValueError(f"{name}: expected a mapping or Series of term -> count")
+    s = pd.to_numeric(s, errors="raise").astype(float)
+    if (s < 0).any():
+        raise ValueError(f"{name}: counts must be >= 0")
+    s.index = s.index.astype(str)
+    return s.groupby(level=0).sum()
+
+
+def _count_tokens(token_lists: Iterable[Sequence[str]]) -> pd.Series:
+    from collections import Counter
+
+    c: Counter = Counter()
+    for toks in token_lists:
+        c.update(toks)
+    return pd.Series(dict(c), dtype=float)
+
+
+def keyness(
+    target: Any,
+    reference: Any = None,
+    *,
+    group: Any = None,
+    min_count: int = 5,
+    smoothing: float = 0.5,
+) -> pd.DataFrame:
+    """Keywords of a target group against a reference group.
+
+    Two ways to call it:
+
+    * ``keyness(counts_a, counts_b)`` with two mappings / Series term -> count;
+    * ``keyness(units, group=mask)`` with a units table (``tokens`` column) or a list of token
+      lists, and a boolean mask (True = target); the reference is every unit not in the
+      target. To compare two subsets, pass only those units.
+
+    Parameters
+    ----------
+    target : Mapping, Series, DataFrame or list of token lists
+    reference : Mapping or Series, optional
+    group : array-like of bool, optional
+        Target mask over the units (with the second calling form).
+    min_count : int, default 5
+        Terms with fewer occurrences in both groups together are dropped.
+    smoothing : float, default 0.5
+        Added to both counts in the log ratio only (Hardie 2014), so a term absent from one
+        group has a finite effect size.
+
+    Returns
+    -------
+    DataFrame
+        term, count_a, count_b, per_1k_a, per_1k_b, g2 (Dunning log-likelihood, signed
+        positive when over-used in the target), p_value (chi-square, 1 df, of |g2|), chi2
+        (Pearson, no continuity correction), log_ratio (binary log of the relative
+        frequency ratio, smoothed), key_for ("target" / "reference"). Sorted by signed g2,
+        descending, then term.
+
+    Notes
+    -----
+    For a term with counts a (target) and b (reference) in corpora of N_a and N_b tokens,
+    the 2×2 table is [[a, b], [N_a - a, N_b - b]] with expected values
+    E = row total × column total / N, and ``G² = 2 Σ O ln(O / E)`` over the four cells
+    (cells with O = 0 contribute 0); ``χ² = Σ (O - E)² / E``.
+    """
+    if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 0:
+        raise ValueError(f"min_count: expected an integer >= 0, got {min_count!r}")
+    if not isinstance(smoothing, (int, float)) or smoothing <= 0:
+        raise ValueError(f"smoothing: expected a number > 0, got {smoothing!r}")
+    if group is not None:
+        if reference is not None:
+            raise ValueError("keyness: give either reference counts or group, not both")
+        if isinstance(target, pd.DataFrame):
+            if "tokens" not in target.columns:
+                raise ValueError("keyness: units table lacks a 'tokens' column")
+            lists = list(target["tokens"])
+        else:
+            lists = list(target)
+        mask = np.asarray(group, dtype=bool)
+        if mask.shape != (len(lists),):
+            raise ValueError(f"group: expected {len(lists)} booleans, got shape {mask.shape}")
+        if mask.all() or not mask.any():
+            raise ValueError("group: both the target and the reference must be non-empty")
+        a = _count_tokens(lst for lst, m in zip(lists, mask, strict=True) if m)
+        b = _count_tokens(lst for lst, m in zip(lists, mask, strict=True) if not m)
+    else:
+        if reference is None:
+            raise ValueError("keyness: give reference counts or a group mask")
+        a = _to_counts(target, "target")
+        b = _to_counts(reference, "reference")
+    terms = sorted(set(a.index) | set(b.index))
+    ca = a.reindex(terms, fill_value=0.0).to_numpy(float)
+    cb = b.reindex(terms, fill_value=0.0).to_numpy(float)
+    na, nb = ca.sum(), cb.sum()
+    if na <= 0 or nb <= 0:
+        raise ValueError("keyness: both groups need at least one token")
+    keep = (ca + cb) >= min_count
+    terms = [t for t, k in zip(terms, keep, strict=True) if k]
+    ca, cb = ca[keep], cb[keep]
+    n = na + nb
+    obs = np.stack([ca, cb, na - ca, nb - cb], axis=1)
+    row1 = ca + cb
+    row2 = n - row1
+    exp = np.stack([row1 * na / n, row1 * nb / n, row2 * na / n, row2 * nb / n], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g2_cells = np.where(obs > 0, obs * np.log(obs / exp), 0.0)
+        chi_cells = np.where(exp > 0, (obs - exp) ** 2 / exp, 0.0)
+    g2 = 2.0 * g2_cells.sum(axis=1)
+    g2 = np.maximum(g2, 0.0)
+    chi2 = chi_cells.sum(axis=1)
+    pa, pb = ca / na, cb / nb
+    sign = np.where(pa >= pb, 1.0, -1.0)
+    out = pd.DataFrame(
+        {
+            "term": terms,
+            "count_a": ca.astype(int),
+            "count_b": cb.astype(int),
+            "per_1k_a": 1000.0 * pa,
+            "per_1k_b": 1000.0 * pb,
+            "g2": sign * g2,
+            "p_value": stats.chi2.sf(g2, df=1),
+            "chi2": chi2,
+            "log_ratio": np.log2(((ca + smoothing) / na) / ((cb + smoothing) / nb)),
+            "key_for": np.where(sign > 0, "target", "reference"),
+        }
+    )
+    return out.sort_values(["g2", "term"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def frame_keyness(
+    units: pd.DataFrame,
+    scores: pd.DataFrame,
+    target: str = "stability",
+    reference: str = "service_law",
+    *,
+    label: str = "frame_label",
+    min_count: int = 5,
+    smoothing: float = 0.5,
+) -> pd.DataFrame:
+    """Keywords of documents with one frame label against a reference group of documents.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Tokenised units with ``doc_id`` and ``tokens`` (any unit level, e.g.
+        ``segment_corpus(docs, unit="document")``); all units of a document go to its group.
+        Not modified.
+    scores : DataFrame
+        Document scores with ``doc_id`` and the ``label`` column (``score_frames`` output).
+    target : str, default "stability"
+        Label of the target group.
+    reference : str, default "service_law"
+        Label of the reference group, or ``"rest"`` for every other scored document.
+    label : str, default "frame_label"
+        Column of ``scores`` holding the labels.
+    min_count, smoothing
+        As in :func:`keyness`.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`keyness` table (``count_a`` / ``per_1k_a`` = target group,
+        ``count_b`` / ``per_1k_b`` = reference group).
+
+    Raises
+    ------
+    ValueError
+        Missing columns, ``target == reference``, or an empty group.
+    """
+    for name, table, cols in (("units", units, ["doc_id", "tokens"]),
+                              ("scores", scores, ["doc_id", label])):  # fmt: skip
+        missing = [c for c in cols if c not in table.columns]
+        if missing:
+            raise ValueError(f"{name}: missing column(s) {missing}")
+    if target == reference:
+        raise ValueError("frame_keyness: target and reference must differ")
+    labels = scores.set_index(scores["doc_id"].astype(str))[label].astype(str)
+    if labels.index.duplicated().any():
+        raise ValueError("scores: duplicate doc_id values")
+    lab = units["doc_id"].astype(str).map(labels)
+    in_target = (lab == target).to_numpy()
+    in_ref = (lab.notna() & (lab != target)) if reference == "rest" else (lab == reference)
+    in_ref = np.asarray(in_ref, dtype=bool)
+    for name, mask, value in (("target", in_target, target), ("reference", in_ref, reference)):
+        if not mask.any():
+            raise ValueError(f"frame_keyness: no unit in the {name} group ({label} = {value!r})")
+    keep = in_target | in_ref
+    sub = units.loc[keep, ["tokens"]]
+    return keyness(sub, group=in_target[keep], min_count=min_count, smoothing=smoothing)

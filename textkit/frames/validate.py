@@ -1,0 +1,645 @@
+"""Hand-coding validation of the frame measure.
+
+A dictionary measure is only as good as its agreement with careful human reading. This stage
+supports the usual workflow:
+
+1. :func:`draw_validation_sample` draws a stratified random sample of paragraphs (strata: the
+   measure's paragraph label x source page) with an empty ``code`` column;
+2. :func:`write_coding_sheet` writes it as a CSV coding sheet plus a short codebook;
+3. a human codes each paragraph as ``stability``, ``service_law``, ``mixed`` or ``neither``;
+4. :func:`read_codes` reads the coded sheet back and checks it (clear errors naming the file,
+   line and value);
+5. :func:`agreement` compares measure labels with the codes (per-class precision / recall / F1,
+   macro-F1, Cohen's kappa, Spearman rank correlation on the ordered labels, confusion matrix)
+   and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements;
+   :func:`validate_measure` does steps 4-5 for the paragraph-level dictionary measure
+   (re-mapping the codes onto the corpus by text, scoring the paragraphs, comparing).
+
+:func:`sample_config` reads the sampling settings from the ``[validation]`` table of
+``textkit.toml``.
+
+The package ships an example coding, ``resources/coded_paragraphs.csv`` (see its data card),
+loaded by :func:`load_coded_paragraphs`.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import logging
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn import metrics
+
+from textkit.core import io as _io
+from textkit.core.config import StageConfig
+from textkit.core.errors import CodingSheetError
+
+logger = logging.getLogger(__name__)
+
+#: Allowed codes, in display order.
+CODES: tuple[str, ...] = ("stability", "mixed", "service_law", "neither")
+#: Rank of the ordered codes (``neither`` has no place on the scale).
+ORDER: dict[str, int] = {"stability": 0, "mixed": 1, "service_law": 2}
+#: Columns a coded sheet must have.
+REQUIRED_COLUMNS: tuple[str, ...] = ("sample_id", "doc_id", "para_id", "text", "code")
+
+CODEBOOK = """# Codebook: frame of the local state in a paragraph
+
+Read each paragraph in full and write one code in the `code` column (and optionally a
+one-line reason in `note`):
+
+- `stability`   the local state appears mainly as keeping order: stability maintenance
+                (维稳), public-security prevention and control (治安防控), screening (排查),
+                striking (打击), control (管控), petitions as a threat (信访).
+- `service_law` the local state appears mainly as providing services or acting under law:
+                public services, lawful administration (依法行政), rule of law, rights,
+                participation, deliberation (议事协商), supervision / accountability.
+- `mixed`       both frames are substantial in the paragraph.
+- `neither`     no frame of the local state (background, statistics, other topics).
+
+Code what the paragraph says, not what the source page is about. Do not consult the
+dictionary scores while coding.
+"""
+
+
+
+
+@dataclasses.dataclass(frozen=True)
+class SampleConfig(StageConfig):
+    """Options of :func:`draw_validation_sample`.
+
+    Attributes
+    ----------
+    n : int, default 60
+        Target sample size (allocated to strata as evenly as possible).
+    by : str, default "frame_label"
+        Measure column giving the paragraph label (first stratification variable).
+    min_chars : int, default 20
+        Paragraphs shorter than this are not sampled (headings, list stubs).
+    random_state : int, default 0
+        Seed of the sampler.
+    """
+
+    table = "validation"
+
+    n: int = 60
+    by: str = "frame_label"
+    min_chars: int = 20
+    random_state: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.n, int) or isinstance(self.n, bool) or self.n < 1:
+            raise ValueError(f"n: expected a positive integer, got {self.n!r}")
+        if not isinstance(self.by, str) or not self.by:
+            raise ValueError(f"by: expected a column name, got {self.by!r}")
+        if not isinstance(self.min_chars, int) or self.min_chars < 0:
+            raise ValueError(f"min_chars: expected an integer >= 0, got {self.min_chars!r}")
+        if not isinstance(self.random_state, int):
+            raise ValueError(f"random_state: expected an integer, got {self.random_state!r}")
+
+
+def sample_config(project: Any = None, **overrides: Any) -> SampleConfig:
+    """Build a :class:`SampleConfig` from the ``[validation]`` table of ``textkit.toml``.
+
+    Parameters
+    ----------
+    project : textkit.core.config.ProjectConfig, optional
+        Parsed ``textkit.toml`` (``None``: the defaults).
+    **overrides
+        Settings that win over the file.
+
+    Returns
+    -------
+    SampleConfig
+
+    Raises
+    ------
+    textkit.core.config.ConfigError
+        Unknown or invalid setting (file, table and key named).
+    """
+    return SampleConfig.from_project(project, **overrides)
+
+
+def _paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
+    """Non-empty paragraphs of ``docs`` with 0-based ``para_id`` (as in the units table)."""
+    from textkit.segment.segmenter import split_paragraphs
+
+    rows = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+        for i, para in enumerate(split_paragraphs(str(text))):
+            rows.append((str(doc_id), i, para))
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "text"])
+
+
+def draw_validation_sample(
+    docs: pd.DataFrame,
+    n: int = 60,
+    by: str = "frame_label",
+    random_state: int = 0,
+    *,
+    scores: pd.DataFrame | None = None,
+    min_chars: int = 20,
+    config: SampleConfig | None = None,
+) -> pd.DataFrame:
+    """Draw a stratified random sample of paragraphs for hand-coding.
+
+    Strata are (paragraph label of the measure) x (source page, the part of ``doc_id``
+    before ``#``). The ``n`` draws are allocated to strata as evenly as possible (a stratum
+    smaller than its share gives all its paragraphs and the rest is spread over the others),
+    so rare labels such as ``mixed`` are not swamped by ``neither``.
+
+    Parameters
+    ----------
+    docs : DataFrame
+        Documents table (``doc_id``, ``text``; paragraphs separated by newlines). Not modified.
+    n : int, default 60
+        Sample size (fewer if the corpus has fewer eligible paragraphs).
+    by : str, default "frame_label"
+        Label column of ``scores`` used as the first stratification variable.
+    random_state : int, default 0
+        Seed; the same inputs and seed give the same sample.
+    scores : DataFrame, optional
+        Paragraph-level measure with ``doc_id``, ``para_id`` and ``by``. Default:
+        ``textkit.frames.score.score_frames(docs, level="paragraph")``.
+    min_chars : int, default 20
+        Skip shorter paragraphs.
+    config : SampleConfig, optional
+        When given (e.g. from :func:`sample_config`), its fields replace ``n``, ``by``,
+        ``min_chars`` and ``random_state``.
+
+    Returns
+    -------
+    DataFrame
+        ``sample_id`` (``S001`` …), ``doc_id``, ``para_id``, ``text``, ``<by>`` (the measure's
+        label, to be hidden from coders — :func:`write_coding_sheet` drops it), ``code`` (empty),
+        ``note`` (empty); sorted by doc_id, para_id.
+    """
+    if config is not None and not isinstance(config, SampleConfig):
+        raise ValueError(f"config: expected a SampleConfig, got {type(config).__name__}")
+    cfg = config or SampleConfig(n=n, by=by, min_chars=min_chars, random_state=random_state)
+    for col in ("doc_id", "text"):
+        if col not in docs.columns:
+            raise ValueError(f"docs: missing column {col!r}")
+    paras = _paragraphs(docs)
+    if scores is None:
+        from textkit.frames.score import score_frames
+
+        scores = score_frames(docs.loc[:, ["doc_id", "text"]], level="paragraph")
+    for col in ("doc_id", "para_id", cfg.by):
+        if col not in scores.columns:
+            raise ValueError(f"scores: missing column {col!r} (by={cfg.by!r})")
+    lab = scores.loc[:, ["doc_id", "para_id", cfg.by]].copy()
+    lab["doc_id"] = lab["doc_id"].astype(str)
+    lab["para_id"] = lab["para_id"].astype(int)
+    pool = paras.merge(lab, on=["doc_id", "para_id"], how="inner", validate="one_to_one")
+    pool = pool[pool["text"].str.len() >= cfg.min_chars]
+    pool = pool.assign(_page=pool["doc_id"].str.split("#").str[0])
+    pool = pool.sort_values(["doc_id", "para_id"], kind="mergesort").reset_index(drop=True)
+    groups = {k: g.index.to_numpy() for k, g in pool.groupby([cfg.by, "_page"], sort=True)}
+    keys = sorted(groups)
+    # allocate as evenly as possible, capped by stratum size
+    alloc = dict.fromkeys(keys, 0)
+    remaining = min(cfg.n, len(pool))
+    while remaining > 0:
+        open_keys = [k for k in keys if alloc[k] < len(groups[k])]
+        share, extra = divmod(remaining, len(open_keys))
+        for i, k in enumerate(open_keys):
+            take = min(share + (1 if i < extra else 0), len(groups[k]) - alloc[k])
+            alloc[k] += take
+            remaining -= take
+    rng = np.random.default_rng(cfg.random_state)
+    chosen: list[int] = []
+    for k in keys:
+        if alloc[k]:
+            chosen.extend(rng.choice(groups[k], size=alloc[k], replace=False).tolist())
+    out = pool.loc[sorted(chosen)].drop(columns="_page").reset_index(drop=True)
+    out.insert(0, "sample_id", [f"S{i + 1:03d}" for i in range(len(out))])
+    out["code"] = ""
+    out["note"] = ""
+    return out.loc[:, ["sample_id", "doc_id", "para_id", "text", cfg.by, "code", "note"]]
+
+
+def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Path]:
+    """Write a coding sheet CSV and its codebook (``<stem>_codebook.md``) next to it.
+
+    The measure's label column (anything other than the coded-sheet columns) is dropped so
+    that coders work blind.
+
+    Parameters
+    ----------
+    sample : DataFrame
+        Output of :func:`draw_validation_sample`. Not modified.
+    path : path-like
+        CSV path.
+
+    Returns
+    -------
+    list of Path
+        The CSV and the codebook paths.
+
+    Notes
+    -----
+    The CSV is UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens it with
+    the Chinese intact; :func:`read_codes` also reads it back after Excel saved it as
+    GB18030 / GBK, UTF-8 or "Unicode text" (UTF-16, tab-separated).
+    """
+    missing = [c for c in ("sample_id", "doc_id", "para_id", "text") if c not in sample.columns]
+    if missing:
+        raise ValueError(f"sample: missing column(s) {missing}")
+    sheet = sample.loc[:, ["sample_id", "doc_id", "para_id", "text"]].copy()
+    sheet["code"] = sample["code"] if "code" in sample.columns else ""
+    sheet["note"] = sample["note"] if "note" in sample.columns else ""
+    path = Path(path)
+    csv_path = _io.write_csv(path, sheet, bom=True)  # Excel shows the Chinese (see write_csv)
+    book = _io.write_text(path.with_name(path.stem + "_codebook.md"), CODEBOOK)
+    return [csv_path, book]
+
+
+def _decode_sheet(path: Path) -> str:
+    """The text of a coding sheet, in whatever encoding a spreadsheet program saved it.
+
+    Uses the strict decoding of raw pages (:func:`textkit.corpus.ingest.decode_bytes`): a
+    byte-order mark decides (UTF-8, UTF-16 as Excel's "Unicode text"), otherwise UTF-8,
+    GB18030 (a superset of GBK / GB2312, what Excel writes on Chinese Windows) and Big5 are
+    tried strictly. Never guesses silently: undecodable bytes raise an error.
+    """
+    from textkit.corpus.ingest import decode_bytes
+
+    res = decode_bytes(path.read_bytes(), str(path))
+    if not res.ok:
+        hint = ""
+        if res.kind == "binary":  # e.g. an .xlsx workbook (a ZIP file)
+            hint = "; save the sheet as CSV (UTF-8 or GB18030) or as Unicode text"
+        raise CodingSheetError(f"cannot read the coding sheet: {res.reason}{hint}")
+    if res.encoding != "utf-8":
+        logger.info("%s: coding sheet read as %s", path, res.encoding)
+    return res.text
+
+
+def _sheet_delimiter(text: str) -> str:
+    """``","``, or a tab for a sheet saved as tab-separated text (Excel's "Unicode text")."""
+    header = text.split("\n", 1)[0]
+    if "\t" in header and "sample_id" in header.split("\t"):
+        return "\t"
+    return ","
+
+
+def read_codes(path: str | os.PathLike) -> pd.DataFrame:
+    """Read and check a coded sheet.
+
+    Parameters
+    ----------
+    path : path-like
+        CSV with columns ``sample_id, doc_id, para_id, text, code`` (``note`` optional).
+        Codes are stripped and lower-cased before checking. The file may be UTF-8 (with or
+        without a byte-order mark, as :func:`write_coding_sheet` writes it), GB18030 / GBK
+        (Excel on Chinese Windows saving "CSV") or UTF-16 with a byte-order mark
+        (tab-separated, Excel's "Unicode text").
+
+    Returns
+    -------
+    DataFrame
+        The sheet with ``para_id`` as int and ``note`` filled with ``""`` when absent.
+
+    Raises
+    ------
+    CodingSheetError
+        Bytes that decode in none of the encodings (the message names the file, the byte
+        offset and the encodings tried), missing column, empty or unknown code, non-integer
+        ``para_id`` or duplicate ``sample_id``; the message names the file, the line
+        (1-based, header = line 1) and the value.
+    """
+    path = Path(path)
+    text = _decode_sheet(path)
+    sep = _sheet_delimiter(text)
+    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    if missing:
+        raise CodingSheetError(f"{path}: line 1: missing column(s) {missing}")
+    # map data rows to physical lines (texts may hold quoted newlines)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    next(reader, None)
+    lines = []
+    for _ in reader:
+        lines.append(reader.line_num)
+    lines = lines[: len(df)]
+    out = df.copy()
+    out["code"] = out["code"].str.strip().str.lower()
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(out.to_dict("records")):
+        line = lines[i] if i < len(lines) else i + 2
+        if rec["code"] not in CODES:
+            raise CodingSheetError(
+                f"{path}: line {line}: code {rec['code']!r} (sample {rec['sample_id']!r}) "
+                f"is not one of {list(CODES)}"
+            )
+        try:
+            int(rec["para_id"])
+        except ValueError:
+            raise CodingSheetError(
+                f"{path}: line {line}: para_id {rec['para_id']!r} is not an integer"
+            ) from None
+        if rec["sample_id"] in seen:
+            raise CodingSheetError(
+                f"{path}: line {line}: duplicate sample_id {rec['sample_id']!r} "
+                f"(first on line {seen[rec['sample_id']]})"
+            )
+        seen[rec["sample_id"]] = line
+    out["para_id"] = out["para_id"].astype(int)
+    if "note" not in out.columns:
+        out["note"] = ""
+    return out
+
+
+def load_coded_paragraphs(path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load the shipped example coding (or a user file) through :func:`read_codes`.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        Default: package data ``textkit/resources/coded_paragraphs.csv``.
+
+    Returns
+    -------
+    DataFrame
+    """
+    if path is not None:
+        return read_codes(path)
+    ref = resources.files("textkit.resources").joinpath("coded_paragraphs.csv")
+    with resources.as_file(ref) as p:
+        return read_codes(p)
+
+
+def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """Re-map coded paragraphs onto a (re)built corpus by their text.
+
+    Ids can drift when cleaning or splitting changes; the paragraph text is the anchor.
+    Each coded text is looked up among the paragraphs of ``docs`` (exact match, then
+    whitespace-insensitive); ``doc_id`` / ``para_id`` are replaced by the match.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        Output of :func:`read_codes`. Not modified.
+    docs : DataFrame
+        Documents table (``doc_id``, ``text``).
+
+    Returns
+    -------
+    DataFrame
+        ``codes`` with updated ids and a boolean ``matched`` column (unmatched rows keep
+        their ids and are logged).
+    """
+    paras = _paragraphs(docs)
+    key = paras["text"].str.replace(r"\s+", "", regex=True)
+    exact: dict[str, tuple[str, int]] = {}
+    loose: dict[str, tuple[str, int]] = {}
+    for d, p, t, k in zip(paras["doc_id"], paras["para_id"], paras["text"], key, strict=True):
+        exact.setdefault(t, (d, int(p)))  # first occurrence wins (duplicates keep their origin)
+        loose.setdefault(k, (d, int(p)))
+    out = codes.copy()
+    ids, matched = [], []
+    for rec in out.to_dict("records"):
+        hit = exact.get(rec["text"]) or loose.get("".join(str(rec["text"]).split()))
+        matched.append(hit is not None)
+        ids.append(hit if hit is not None else (rec["doc_id"], int(rec["para_id"])))
+    out["doc_id"] = [d for d, _ in ids]
+    out["para_id"] = [int(p) for _, p in ids]
+    out["matched"] = matched
+    if not all(matched):
+        logger.warning("%d coded paragraph(s) not found in the corpus", matched.count(False))
+    return out
+
+
+def validate_measure(
+    codes: pd.DataFrame,
+    docs: pd.DataFrame,
+    *,
+    scores: pd.DataFrame | None = None,
+    config: Any = None,
+) -> ValidationReport:
+    """Compare the paragraph-level dictionary measure with coded paragraphs.
+
+    The codes are re-mapped onto ``docs`` by their text (:func:`align_codes`), the paragraphs
+    are scored (unless ``scores`` is given) and :func:`agreement` compares each coded
+    paragraph's ``frame_label`` with its code.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        From :func:`read_codes` / :func:`load_coded_paragraphs`. Not modified.
+    docs : DataFrame
+        Documents table (``doc_id``, ``text``). Not modified.
+    scores : DataFrame, optional
+        Paragraph scores (``doc_id``, ``para_id``, ``frame_label``). Default:
+        ``score_frames(docs, level="paragraph", config=config)``.
+    config : textkit.frames.score.FrameConfig, optional
+        Scorer settings when ``scores`` is not given.
+
+    Returns
+    -------
+    ValidationReport
+        Its table also holds ``balance``, ``n_stability`` and ``n_service_law`` of each
+        paragraph when the scores have them.
+
+    Raises
+    ------
+    ValueError
+        A coded paragraph is not found in ``docs`` or has no score (sample ids named):
+        dropping it silently would bias the agreement.
+    """
+    aligned = align_codes(codes, docs)
+    lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
+    if lost:
+        raise ValueError(f"codes: {len(lost)} coded paragraph(s) not in docs: {lost[:5]}")
+    if scores is None:
+        from textkit.frames.score import score_frames
+
+        scores = score_frames(docs.loc[:, ["doc_id", "text"]], level="paragraph", config=config)
+    for col in ("doc_id", "para_id", "frame_label"):
+        if col not in scores.columns:
+            raise ValueError(f"scores: missing column {col!r}")
+    extra = [c for c in ("balance", "n_stability", "n_service_law") if c in scores.columns]
+    lab = scores.loc[:, ["doc_id", "para_id", "frame_label", *extra]].copy()
+    lab["doc_id"] = lab["doc_id"].astype(str)
+    lab["para_id"] = lab["para_id"].astype(int)
+    merged = aligned.merge(lab, on=["doc_id", "para_id"], how="left", validate="many_to_one")
+    missing = merged.loc[merged["frame_label"].isna(), "sample_id"].tolist()
+    if missing:
+        raise ValueError(f"scores: no paragraph score for sample(s) {missing[:5]}")
+    report = agreement(merged["frame_label"], merged)
+    for c in extra:
+        report.table[c] = merged[c].to_numpy()
+    return report
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidationReport:
+    """Agreement between measure labels and human codes.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per item: ``measure``, ``code`` (+ ``text`` and ids when given), ``distance``
+        (absolute rank difference on stability < mixed < service_law; 3 when exactly one of
+        the two is ``neither``, 0 when both are).
+    per_class : DataFrame
+        label, precision, recall, f1, support (codes as the truth).
+    macro_f1 : float
+        Unweighted mean F1 over the labels present in either column.
+    kappa : float
+        Cohen's kappa over all four labels.
+    spearman : float
+        Spearman rho between the ordered labels (items where either side is ``neither`` are
+        excluded; NaN when fewer than 3 items remain or one side is constant).
+    spearman_p : float
+        Its p-value.
+    n_ordered : int
+        Items used for the Spearman correlation.
+    confusion : DataFrame
+        Confusion matrix, rows = human code, columns = measure label, in :data:`CODES` order.
+    accuracy : float
+        Share of exact agreements.
+    """
+
+    table: pd.DataFrame
+    per_class: pd.DataFrame
+    macro_f1: float
+    kappa: float
+    spearman: float
+    spearman_p: float
+    n_ordered: int
+    confusion: pd.DataFrame
+    accuracy: float
+
+    def summary(self) -> dict[str, float]:
+        """Headline numbers as a flat dict (n, accuracy, macro_f1, kappa, spearman, ...)."""
+        return {
+            "n": len(self.table),
+            "accuracy": self.accuracy,
+            "macro_f1": self.macro_f1,
+            "kappa": self.kappa,
+            "spearman": self.spearman,
+            "spearman_p": self.spearman_p,
+            "n_ordered": self.n_ordered,
+        }
+
+    def worst_disagreements(self, k: int = 10) -> pd.DataFrame:
+        """The ``k`` most distant disagreements (largest ``distance``; ties by input order).
+
+        Parameters
+        ----------
+        k : int, default 10
+
+        Returns
+        -------
+        DataFrame
+            Rows of :attr:`table` with ``distance > 0``.
+        """
+        if not isinstance(k, int) or k < 0:
+            raise ValueError(f"k: expected an integer >= 0, got {k!r}")
+        bad = self.table[self.table["distance"] > 0]
+        return bad.sort_values("distance", ascending=False, kind="mergesort").head(k)
+
+
+def _distance(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if a in ORDER and b in ORDER:
+        return abs(ORDER[a] - ORDER[b])
+    return 3
+
+
+def agreement(measure_labels: Any, codes: Any, *, text: Any = None) -> ValidationReport:
+    """Compare measure labels with human codes.
+
+    Parameters
+    ----------
+    measure_labels : sequence of str
+        Labels from the measure (e.g. ``score_frames(...)["frame_label"]``).
+    codes : sequence of str or DataFrame
+        Human codes, same order and length; a DataFrame from :func:`read_codes` is accepted
+        (its ``code`` column is used and its ``sample_id``, ``doc_id``, ``para_id`` and
+        ``text`` are carried into :attr:`ValidationReport.table`).
+    text : sequence of str, optional
+        Texts shown by :meth:`ValidationReport.worst_disagreements`.
+
+    Returns
+    -------
+    ValidationReport
+
+    Notes
+    -----
+    The human codes are the reference ("truth") for precision and recall. Spearman's rho uses
+    the ordinal scale stability (0) < mixed (1) < service_law (2); ``neither`` is off that scale
+    and items where either side is ``neither`` are excluded from rho (but count in kappa, F1
+    and the confusion matrix).
+    """
+    extra = pd.DataFrame()
+    if isinstance(codes, pd.DataFrame):
+        if "code" not in codes.columns:
+            raise ValueError("codes: DataFrame has no 'code' column")
+        keep = [c for c in ("sample_id", "doc_id", "para_id", "text") if c in codes.columns]
+        extra = codes.loc[:, keep].reset_index(drop=True)
+        codes = codes["code"]
+    y_true = [str(c).strip().lower() for c in codes]
+    y_pred = [str(c).strip().lower() for c in measure_labels]
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"measure_labels ({len(y_pred)}) and codes ({len(y_true)}) differ")
+    if not y_true:
+        raise ValueError("codes: empty")
+    for name, seq in (("codes", y_true), ("measure_labels", y_pred)):
+        bad = sorted({c for c in seq if c not in CODES})
+        if bad:
+            raise ValueError(f"{name}: unknown label(s) {bad}; allowed {list(CODES)}")
+    table = extra.copy()
+    if text is not None:
+        table["text"] = list(text)
+    table["measure"] = y_pred
+    table["code"] = y_true
+    table["distance"] = [_distance(a, b) for a, b in zip(y_pred, y_true, strict=True)]
+
+    present = [c for c in CODES if c in set(y_true) | set(y_pred)]
+    p, r, f, s = metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=present, zero_division=0
+    )
+    per_class = pd.DataFrame(
+        {"label": present, "precision": p, "recall": r, "f1": f, "support": s.astype(int)}
+    )
+    kappa = float(metrics.cohen_kappa_score(y_true, y_pred, labels=list(CODES)))
+    cm = metrics.confusion_matrix(y_true, y_pred, labels=list(CODES))
+    confusion = pd.DataFrame(
+        cm,
+        index=pd.Index(CODES, name="code"),
+        columns=pd.Index(CODES, name="measure"),
+    )
+    ordered = [
+        (ORDER[a], ORDER[b])
+        for a, b in zip(y_pred, y_true, strict=True)
+        if a in ORDER and b in ORDER
+    ]
+    rho, pval = float("nan"), float("nan")
+    if len(ordered) >= 3:
+        a, b = np.array(ordered).T
+        if a.std() > 0 and b.std() > 0:
+            res = stats.spearmanr(a, b)
+            rho, pval = float(res.statistic), float(res.pvalue)
+    return ValidationReport(
+        table=table,
+        per_class=per_class,
+        macro_f1=float(np.mean(f)) if len(f) else float("nan"),
+        kappa=kappa,
+        spearman=rho,
+        spearman_p=pval,
+        n_ordered=len(ordered),
+        confusion=confusion,
+        accuracy=float(metrics.accuracy_score(y_true, y_pred)),
+    )

@@ -1,0 +1,204 @@
+"""The ``textkit`` command: a thin layer over :mod:`textkit.run.pipeline`.
+
+Subcommands::
+
+    textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
+                  [--stream [--batch-pages N]]     (streamed: bounded memory, same files)
+    textkit notebooks [--only 03]                  execute the notebooks (writes figures)
+    textkit figures                                same as ``notebooks``: figures come from them
+    textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
+                                                   notebooks whose inputs did not change)
+    textkit verify [--jobs 2] [--keep]             regenerate everything in a scratch folder and
+                                                   compare with the committed outputs at the
+                                                   stated precision (exit 1 on a difference)
+    textkit config                                 show the settings, corpus and config hashes
+    textkit --version                              print the version
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="textkit",
+        description="Text mining of Chinese governance discourse (see README.md).",
+    )
+    from textkit import __version__
+
+    p.add_argument("--version", action="version", version=f"textkit {__version__}")
+    p.add_argument(
+        "--config", type=Path, default=None, help="textkit.toml to use (default: the project's)"
+    )
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    corpus = sub.add_parser("corpus", help="corpus stage commands")
+    csub = corpus.add_subparsers(dest="corpus_command", required=True)
+    build = csub.add_parser("build", help="build the article table from raw pages, with a report")
+    build.add_argument(
+        "--raw", type=Path, default=None, help="raw pages directory (default corpus/raw)"
+    )
+    build.add_argument(
+        "--out", type=Path, default=None, help="output directory (default corpus/processed)"
+    )
+    build.add_argument(
+        "--stream",
+        action="store_true",
+        help="read the pages in batches so memory stays bounded (writes the same files)",
+    )
+    build.add_argument(
+        "--batch-pages",
+        type=int,
+        default=50,
+        metavar="N",
+        help="raw files per batch with --stream (default 50; does not change the output)",
+    )
+
+    for name, help_ in (
+        ("notebooks", "execute the analysis notebooks headless (they write the figures)"),
+        ("figures", "regenerate all figures by executing the notebooks"),
+    ):
+        nb = sub.add_parser(name, help=help_)
+        nb.add_argument("--only", nargs="*", default=(), help="notebook name prefixes, e.g. 03 05")
+
+    rep = sub.add_parser(
+        "reproduce", help="rebuild everything from corpus/raw: tables, notebooks, figures"
+    )
+    rep.add_argument("--no-notebooks", action="store_true", help="rebuild the corpus only")
+    rep.add_argument("--only", nargs="*", default=(), help="notebook name prefixes to run")
+    rep.add_argument(
+        "--jobs", type=int, default=1, help="notebooks executed at once (outputs do not change)"
+    )
+    rep.add_argument(
+        "--force", action="store_true", help="execute notebooks even when they are up to date"
+    )
+
+    ver = sub.add_parser(
+        "verify",
+        help="regenerate every output in a scratch folder and compare it with the committed "
+        "one at the stated precision (exit 1 on a difference)",
+    )
+    ver.add_argument(
+        "--jobs", type=int, default=1, help="notebooks executed at once (outputs do not change)"
+    )
+    ver.add_argument("--keep", action="store_true", help="keep the scratch folder")
+
+    sub.add_parser("config", help="show the configuration and the run's provenance hashes")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``textkit`` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not args.quiet and sys.stderr.isatty():
+        os.environ.setdefault("TEXTKIT_PROGRESS", "1")
+
+    from textkit.core.config import ConfigError, load_config
+    from textkit.corpus.build import CorpusError
+    from textkit.run import pipeline
+    from textkit.run.notebooks import NotebookError
+
+    try:
+        config = load_config(args.config)
+        if args.command == "corpus":
+            from textkit.corpus.build import (
+                build_corpus,
+                build_corpus_to,
+                corpus_config,
+                write_corpus,
+            )
+
+            raw = args.raw or config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
+            out = args.out or config.resolve(
+                config.section("corpus").get("out_dir", "corpus/processed")
+            )
+            if args.stream:
+                paths = build_corpus_to(
+                    raw, out, corpus_config(config), batch_pages=args.batch_pages
+                )
+            else:
+                paths = write_corpus(build_corpus(raw, corpus_config(config)), out)
+            for path in paths:
+                print(path)
+            return 0
+        if args.command in ("notebooks", "figures"):
+            from textkit.run.notebooks import find_notebooks, run_notebook
+
+            nbs = find_notebooks(config.root / "notebooks")
+            if args.only:
+                nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
+            for nb in nbs:
+                print(run_notebook(nb).notebook)
+            return 0
+        if args.command == "reproduce":
+            t0 = time.perf_counter()
+            result = pipeline.reproduce(
+                args.config,
+                notebooks=not args.no_notebooks,
+                only=tuple(args.only),
+                jobs=args.jobs,
+                force=args.force,
+            )
+            for step, secs in result.seconds.items():
+                print(f"{step:<24s} {secs:8.1f} s")
+            for stem in result.reused:
+                print(f"{stem:<24s}   reused (up to date)")
+            print(f"{'total':<24s} {time.perf_counter() - t0:8.1f} s")
+            return 0
+        if args.command == "verify":
+            from textkit.run.verify import verify
+
+            if args.jobs < 1:
+                raise ConfigError(f"--jobs must be >= 1, got {args.jobs}")
+            rows = verify(args.config, jobs=args.jobs, keep=args.keep)
+            for row in rows:
+                print(f"{row.status:<8s} {row.path}" + (f"  ({row.detail})" if row.detail else ""))
+            counts = {
+                s: sum(r.status == s for r in rows) for s in ("pass", "differs", "missing", "new")
+            }
+            print(
+                f"verify: {len(rows)} outputs: {counts['pass']} pass, {counts['differs']} differ, "
+                f"{counts['missing']} missing, {counts['new']} new (not committed)"
+            )
+            return 0 if all(r.ok for r in rows) else 1
+        if args.command == "config":
+            prov = pipeline.provenance(config)
+            print(f"config file   {config.path}")
+            print(f"config hash   {prov.config_hash}")
+            print(f"corpus hash   {prov.corpus_hash}")
+            for name in sorted(config.sections):
+                print(f"[{name}] {dict(config.section(name))}")
+            return 0
+    except ConfigError as exc:
+        print(f"textkit: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NotebookError as exc:
+        print(f"textkit: notebook failed: {exc}", file=sys.stderr)
+        return 1
+    except CorpusError as exc:  # accounting that does not add up, or tables not matching
+        print(f"textkit: corpus error: {exc}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as exc:  # missing directory, bad setting, corpus error
+        print(f"textkit: error: {exc}", file=sys.stderr)
+        return 2
+    return 1  # pragma: no cover - argparse enforces a command
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

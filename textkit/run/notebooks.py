@@ -1,0 +1,214 @@
+"""Execute the analysis notebooks headless and write them back deterministically.
+
+Each notebook is kept twice in ``notebooks/``: a jupytext *percent* script
+(``01_corpus.py``, the source that diffs well) and the executed ``.ipynb`` beside
+it (what readers open). :func:`run_notebook` reads the script, executes it with
+nbclient in a fresh kernel whose working directory is ``notebooks/``, fails on
+any error, on a missing-glyph warning or on an output showing an absolute path of
+this checkout (the notebook would then differ on every other machine), strips volatile metadata (timings,
+kernel versions) and writes the ``.ipynb`` atomically, so reruns are
+byte-identical. The kernel talks to nbclient over IPC (unix sockets in a short
+temporary directory), so ipykernel has no unencrypted-TCP warning to print; the
+start and the end (with its duration) of each notebook are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from textkit.core.errors import NotebookError
+from textkit.core.io import write_text
+from textkit.core.paths import project_root
+
+logger = logging.getLogger(__name__)
+#: nbclient's own log ("Executing notebook with kernel: python3" on every run): warnings only.
+_nbclient_log = logging.getLogger(f"{__name__}.nbclient")
+_nbclient_log.setLevel(logging.WARNING)
+
+__all__ = ["NotebookError", "NotebookRun", "find_notebooks", "run_notebook"]
+
+#: Output text that means a figure would show boxes instead of characters.
+_GLYPH_RE = re.compile(r"Glyph \d+ .*missing from (current )?font|missing from font\(s\)")
+
+
+
+
+@dataclass(frozen=True)
+class NotebookRun:
+    """What :func:`run_notebook` did: the source script, the notebook written, cells run."""
+
+    source: Path
+    notebook: Path
+    n_cells: int
+
+
+def find_notebooks(directory: str | os.PathLike = "notebooks") -> list[Path]:
+    """The percent scripts ``NN_*.py`` in ``directory``, sorted by name."""
+    return sorted(p for p in Path(directory).glob("[0-9][0-9]_*.py") if p.is_file())
+
+
+def _clean_metadata(nb) -> None:
+    nb.metadata.pop("widgets", None)
+    lang = nb.metadata.get("language_info")
+    if lang is not None:
+        nb.metadata["language_info"] = {"name": lang.get("name", "python")}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+        "name": "python3",
+    }
+    nb.metadata.setdefault("jupytext", {})["formats"] = "ipynb,py:percent"
+    for key in ("text_representation",):
+        nb.metadata["jupytext"].pop(key, None)
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("execution", None)
+        cell["id"] = f"cell-{i:03d}"
+
+
+def _output_text(out) -> str:
+    parts = [out.get("text", ""), out.get("data", {}).get("text/plain", "")]
+    return "".join("".join(p) if isinstance(p, list) else (p or "") for p in parts)
+
+
+def _check_outputs(nb, source: Path) -> None:
+    root = str(project_root(source.parent.resolve()))
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            text = _output_text(out)
+            if root in text:
+                raise NotebookError(
+                    f"{source}: cell {i} shows a path of this machine ({root}); the executed "
+                    "notebook would differ on another checkout (end the line with ';' or "
+                    "show a relative path)"
+                )
+            if out.get("output_type") == "error":
+                raise NotebookError(
+                    f"{source}: cell {i} raised {out.get('ename')}: {out.get('evalue')}"
+                )
+            if _GLYPH_RE.search(text):
+                raise NotebookError(
+                    f"{source}: cell {i} warned about a missing glyph: {text.strip()}"
+                )
+
+
+def _target(source: Path) -> Path:
+    """Where the executed notebook goes: beside its source, or at the same place under the
+    output root while a run stages its outputs (see :func:`textkit.core.paths.output_root`)."""
+    from textkit.core.paths import OUTPUT_ROOT_ENV, output_root
+
+    target = source.with_suffix(".ipynb")
+    if not os.environ.get(OUTPUT_ROOT_ENV):
+        return target
+    root = project_root(source.parent.resolve())
+    try:
+        rel = target.resolve().relative_to(root)
+    except ValueError:
+        return target
+    return output_root(root) / rel
+
+
+#: Longest unix socket path (``sun_path`` holds 108 bytes on Linux, 104 on macOS).
+_MAX_SOCKET_PATH = 100
+
+
+def _kernel_manager(kernel_name: str, workdir: str):
+    """A kernel manager talking to its kernel over IPC (unix sockets in ``workdir``).
+
+    Over TCP, ipykernel warns on every start that the traffic is not encrypted; IPC is
+    local-only and silent. Its sockets are ``<workdir>/k-ipc-<n>``, so ``workdir`` must be
+    short; where IPC is not possible (Windows, a socket path too long) the kernel uses
+    TCP and its log level is raised to ERROR so that the warning is not shown.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    connection_file = os.path.join(workdir, "k.json")
+    if os.name != "nt" and len(connection_file) + 8 <= _MAX_SOCKET_PATH:
+        km = AsyncKernelManager(
+            kernel_name=kernel_name, transport="ipc", connection_file=connection_file
+        )
+        return km, []
+    km = AsyncKernelManager(kernel_name=kernel_name, connection_file=connection_file)
+    return km, ["--IPKernelApp.log_level=ERROR"]
+
+
+def _short_tempdir() -> str:
+    """A new private temporary directory with a short path (for unix sockets)."""
+    base = "/tmp" if os.name != "nt" and os.access("/tmp", os.W_OK) else None
+    return tempfile.mkdtemp(prefix="textkit-", dir=base)
+
+
+def run_notebook(
+    source: str | os.PathLike, *, timeout: int = 900, kernel_name: str = "python3"
+) -> NotebookRun:
+    """Execute one percent script and write the executed ``.ipynb`` beside it.
+
+    Parameters
+    ----------
+    source : path-like
+        A jupytext percent script (``notebooks/NN_name.py``) or an ``.ipynb``.
+    timeout : int
+        Seconds allowed per cell.
+    kernel_name : str
+        Jupyter kernel to use (the current environment's ``python3`` by default).
+
+    Returns
+    -------
+    NotebookRun
+
+    Raises
+    ------
+    NotebookError
+        If a cell fails or an output reports a glyph missing from the font.
+    """
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    source = Path(source)
+    nb = jupytext.read(source)
+    target = _target(source)
+    logger.info("%s started", source.stem)
+    t0 = time.perf_counter()
+    env_before = os.environ.get("TEXTKIT_PROGRESS")
+    os.environ["TEXTKIT_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in outputs
+    workdir = _short_tempdir()  # the kernel's connection file and sockets
+    try:
+        km, extra_arguments = _kernel_manager(kernel_name, workdir)
+        client = NotebookClient(
+            nb,
+            km=km,
+            log=_nbclient_log,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            extra_arguments=extra_arguments,
+            record_timing=False,
+            resources={"metadata": {"path": str(source.parent.resolve())}},
+        )
+        client.execute(cleanup_kc=True)  # shut the kernel down even though we made its manager
+    except CellExecutionError as exc:
+        raise NotebookError(f"{source}: {exc}") from exc
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if env_before is None:
+            os.environ.pop("TEXTKIT_PROGRESS", None)
+        else:
+            os.environ["TEXTKIT_PROGRESS"] = env_before
+    _check_outputs(nb, source)
+    _clean_metadata(nb)
+    write_text(target, nbformat.writes(nb) + "\n")
+    logger.info(
+        "%s finished in %.1f s (%d cells, %s written)",
+        source.stem,
+        time.perf_counter() - t0,
+        len(nb.cells),
+        target.name,
+    )
+    return NotebookRun(source=source, notebook=target, n_cells=len(nb.cells))

@@ -1,0 +1,435 @@
+"""Run the stages in order: raw corpus -> tables -> executed notebooks -> figures.
+
+:func:`reproduce` is what ``make reproduce`` and ``textkit reproduce`` call. It
+reads ``textkit.toml``, rebuilds the article table from ``corpus/raw`` and then
+executes every analysis notebook in ``notebooks/`` (they write the figures
+through :func:`textkit.plots.save_figure`). Every output is written atomically
+and deterministically, so a second run leaves ``git status`` clean.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from textkit.core.cache import code_fingerprint
+from textkit.core.config import ConfigError, ProjectConfig, corpus_hash, load_config
+from textkit.core.io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
+from textkit.core.paths import OUTPUT_ROOT_ENV, cache_dir, output_root
+from textkit.core.progress import progress
+from textkit.core.versions import library_versions
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Provenance",
+    "provenance",
+    "build_corpus_step",
+    "notebook_key",
+    "reproduce",
+    "ReproduceResult",
+]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What identifies a run: the raw corpus hash and the configuration hash.
+
+    Pass ``provenance.as_dict()`` to :func:`textkit.plots.save_figure` so the
+    figure manifest records them.
+    """
+
+    corpus_hash: str
+    config_hash: str
+
+    def as_dict(self) -> dict[str, str]:
+        """The two hashes as a plain dictionary."""
+        return {"corpus_hash": self.corpus_hash, "config_hash": self.config_hash}
+
+
+def _raw_dir(config: ProjectConfig) -> Path:
+    return config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
+
+
+def _out_dir(config: ProjectConfig) -> Path:
+    return config.resolve(config.section("corpus").get("out_dir", "corpus/processed"))
+
+
+def provenance(config: ProjectConfig | None = None) -> Provenance:
+    """The :class:`Provenance` of the project's raw corpus under ``config``."""
+    config = config or load_config()
+    return Provenance(corpus_hash=corpus_hash(_raw_dir(config)), config_hash=config.hash)
+
+
+def build_corpus_step(config: ProjectConfig | None = None) -> list[Path]:
+    """Build the article table from the raw pages and write it (``textkit corpus build``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files written to the processed-corpus directory.
+    """
+    from textkit.corpus.build import build_corpus, corpus_config, write_corpus
+
+    config = config or load_config()
+    build = build_corpus(_raw_dir(config), corpus_config(config), cache=True)
+    return write_corpus(build, _out_dir(config))
+
+
+@dataclass(frozen=True)
+class ReproduceResult:
+    """What :func:`reproduce` did: files written, notebooks run or reused, seconds per step."""
+
+    corpus_files: tuple[Path, ...]
+    notebooks: tuple[Path, ...]
+    seconds: dict[str, float] = field(default_factory=dict)
+    reused: tuple[str, ...] = ()
+
+
+#: Folders (under the project root) whose files a notebook may write.
+_OUTPUT_DIRS = ("figures", "results", "notebooks")
+
+
+def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
+    """What a notebook's outputs depend on: its source, the corpus, the config, the code.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The percent script.
+    prov : Provenance
+        Corpus and config hashes of the run.
+    code_hash : str
+        :func:`textkit.core.cache.code_fingerprint` (textkit's version and a hash of its files).
+
+    Returns
+    -------
+    str
+        Hex SHA-256.
+    """
+    material = {
+        "notebook": notebook.name,
+        "source": sha256_file(notebook),
+        "provenance": prov.as_dict(),
+        "textkit": code_hash,
+        "packages": library_versions(),
+    }
+    return sha256_text(json.dumps(material, sort_keys=True))
+
+
+#: Files every notebook rewrites (one row per figure): never part of one notebook's outputs.
+_SHARED_OUTPUTS = ("figures/manifest.csv", "figures/manifest.json")
+
+
+def _stamp_path(notebook: Path, root: Path) -> Path:
+    return cache_dir("notebooks", root=root) / f"{notebook.stem}.json"
+
+
+def _reusable(notebook: Path, key: str, root: Path) -> bool:
+    """True when the last run had this key and every file it wrote is still as it wrote it."""
+    path = _stamp_path(notebook, root)
+    if not all((root / rel).is_file() for rel in _SHARED_OUTPUTS):
+        return False
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+        if stamp.get("key") != key or not stamp.get("outputs"):
+            return False
+        return all(
+            (root / rel).is_file() and sha256_file(root / rel) == sha
+            for rel, sha in stamp["outputs"].items()
+        )
+    except (OSError, ValueError, AttributeError):
+        return False  # missing or corrupt stamp: run the notebook
+
+
+def _logging_setup() -> tuple[int, str | None]:
+    """The level of textkit's log and the format of the root handler (None: not set up)."""
+    handlers = logging.getLogger().handlers
+    fmt = getattr(handlers[0].formatter, "_fmt", None) if handlers else None
+    return logging.getLogger("textkit").getEffectiveLevel(), fmt
+
+
+def _worker_logging(level: int, fmt: str | None) -> None:
+    """Log in a spawned worker as in the parent (the notebooks' start and end lines)."""
+    if fmt is not None:
+        logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
+
+
+def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, float]:
+    """Run one notebook and stamp the files its kernel wrote (see ``WRITE_LOG_ENV``).
+
+    Outputs are written under :func:`textkit.core.paths.output_root` (the staging folder of the
+    run); the stamp records them relative to it, which is their place in the project once
+    the staged folders are swapped in.
+    """
+    from textkit.run.notebooks import run_notebook
+
+    out_root = output_root(root)
+
+    log = _stamp_path(notebook, root).with_suffix(".writes")
+    log.unlink(missing_ok=True)
+    previous = os.environ.get(WRITE_LOG_ENV)
+    os.environ[WRITE_LOG_ENV] = str(log)  # inherited by the kernel
+    t = time.perf_counter()
+    try:
+        run = run_notebook(notebook, timeout=timeout)
+    finally:
+        if previous is None:
+            os.environ.pop(WRITE_LOG_ENV, None)
+        else:
+            os.environ[WRITE_LOG_ENV] = previous
+    seconds = time.perf_counter() - t
+    lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    written = {Path(line) for line in lines if line}
+    log.unlink(missing_ok=True)
+    rels = sorted(
+        rel
+        for rel in (
+            p.relative_to(out_root).as_posix() for p in written if p.is_relative_to(out_root)
+        )
+        if rel.split("/", 1)[0] in _OUTPUT_DIRS and rel not in _SHARED_OUTPUTS
+    )
+    outputs = {rel: sha256_file(out_root / rel) for rel in rels if (out_root / rel).is_file()}
+    write_json(
+        _stamp_path(notebook, root), {"key": key, "outputs": outputs, "seconds": round(seconds, 1)}
+    )
+    return run.notebook, seconds
+
+
+def _last_seconds(notebook: Path, root: Path) -> float:
+    try:
+        return float(json.loads(_stamp_path(notebook, root).read_text(encoding="utf-8"))["seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0.0
+
+
+def reproduce(
+    config_path: str | os.PathLike | None = None,
+    *,
+    notebooks: bool = True,
+    only: tuple[str, ...] = (),
+    timeout: int = 900,
+    jobs: int = 1,
+    force: bool = False,
+) -> ReproduceResult:
+    """Rebuild everything from ``corpus/raw``: tables, executed notebooks, figures.
+
+    A notebook is executed again only when something its outputs depend on changed: its
+    source, the raw corpus, ``textkit.toml``, textkit's code and data files, or the version
+    of a library that draws or computes (see :func:`notebook_key`), or when a file it wrote
+    last time is missing or was changed since. Stamps live in the project cache
+    (``.cache/textkit/notebooks``); a fresh checkout runs everything.
+
+    Parameters
+    ----------
+    config_path : path-like, optional
+        ``textkit.toml`` to use (default: the project's).
+    notebooks : bool
+        Execute the notebooks (they write the figures). ``False`` rebuilds the corpus only.
+    only : tuple of str
+        Run only the notebooks whose file name starts with one of these prefixes (e.g. ``"03"``).
+    timeout : int
+        Seconds allowed per notebook cell.
+    jobs : int
+        Notebooks executed at once (each in its own kernel); outputs do not depend on it.
+    force : bool
+        Execute every selected notebook even when its stamp says it is up to date.
+
+    Returns
+    -------
+    ReproduceResult
+    """
+    from textkit.run.notebooks import find_notebooks
+
+    if jobs < 1:
+        raise ConfigError(f"jobs must be >= 1, got {jobs}")
+    config = load_config(config_path)
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    logger.info("building corpus from %s", _raw_dir(config))
+    files = build_corpus_step(config)
+    seconds["corpus"] = time.perf_counter() - t0
+    ran: list[Path] = []
+    reused: list[str] = []
+    if not notebooks:
+        return ReproduceResult(corpus_files=tuple(files), notebooks=(), seconds=seconds)
+    root = config.root
+    nbs = find_notebooks(root / "notebooks")
+    if only:
+        nbs = [p for p in nbs if p.name.startswith(tuple(only))]
+    prov = provenance(config)
+    code_hash = code_fingerprint()
+    todo: list[tuple[Path, str]] = []
+    for nb in nbs:
+        key = notebook_key(nb, prov, code_hash)
+        if not force and _reusable(nb, key, root):
+            logger.info("%s is up to date (same inputs, outputs unchanged): reused", nb.name)
+            reused.append(nb.stem)
+        else:
+            todo.append((nb, key))
+    results = _run_notebooks(todo, root, timeout, jobs, staging=True)
+    for stem in sorted(results):
+        ran.append(results[stem][0])
+        seconds[stem] = results[stem][1]
+    return ReproduceResult(
+        corpus_files=tuple(files), notebooks=tuple(ran), seconds=seconds, reused=tuple(reused)
+    )
+
+
+# --------------------------------------------------------------------------- staging
+
+#: What a run stages and swaps in: whole folders, and the executed notebooks beside their
+#: sources.
+_STAGED_DIRS = ("figures", "results")
+
+
+@contextlib.contextmanager
+def _environment(**values: str | None) -> Iterator[None]:
+    """Set (or with ``None`` unset) environment variables for the block; kernels and worker
+    processes started inside it inherit them."""
+    before = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _link_or_copy(src: str, dst: str) -> str:
+    """Hard-link (outputs are replaced atomically, never written in place) or copy."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+    return dst
+
+
+def _ignore_locks(_dir: str, names: list[str]) -> list[str]:
+    return [n for n in names if n.endswith(".lock") or n.endswith(".tmp")]
+
+
+def _stage(root: Path) -> Path:
+    """A fresh staging folder holding (as hard links) the project's current outputs."""
+    base = cache_dir("staging", root=root)
+    staging = base / f"run-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in _STAGED_DIRS:
+        if (root / name).is_dir():
+            shutil.copytree(
+                root / name, staging / name, copy_function=_link_or_copy, ignore=_ignore_locks
+            )
+    (staging / "notebooks").mkdir()
+    for nb in sorted((root / "notebooks").glob("*.ipynb")):
+        _link_or_copy(str(nb), str(staging / "notebooks" / nb.name))
+    return staging
+
+
+def _swap_in(staging: Path, root: Path) -> None:
+    """Move the staged outputs into the project: each folder by two renames, each executed
+    notebook by one atomic replace. An interruption between the two renames of a folder is
+    repaired by :func:`_recover` at the start of the next run."""
+    for name in _STAGED_DIRS:
+        new = staging / name
+        if not new.is_dir():
+            continue
+        old = root / f".{name}.old-{os.getpid()}"
+        if (root / name).exists():
+            os.rename(root / name, old)
+        os.rename(new, root / name)
+        shutil.rmtree(old, ignore_errors=True)
+    (root / "notebooks").mkdir(exist_ok=True)
+    for nb in sorted((staging / "notebooks").glob("*.ipynb")):
+        os.replace(nb, root / "notebooks" / nb.name)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _recover(root: Path) -> None:
+    """Undo what an interrupted swap left: a folder renamed aside and not replaced."""
+    for name in _STAGED_DIRS:
+        for old in sorted(root.glob(f".{name}.old-*")):
+            if not (root / name).exists():
+                os.rename(old, root / name)
+                logger.warning("restored %s/ from an interrupted run", name)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_notebooks(
+    todo: list[tuple[Path, str]], root: Path, timeout: int, jobs: int, *, staging: bool
+) -> dict[str, tuple[Path, float]]:
+    """Execute notebooks (in parallel when ``jobs`` > 1) with their outputs staged.
+
+    With ``staging``, outputs go to a staging folder holding the current outputs, which is
+    swapped into the project only when every notebook succeeded; when one fails, the staging
+    folder is discarded, ``figures/``, ``results/`` and the executed notebooks are left
+    exactly as they were, and the error names the notebook. Without it, outputs go to the
+    output root already set in the environment (``textkit verify``).
+    """
+    from textkit.run.notebooks import NotebookError
+
+    if not todo:
+        return {}
+    _recover(root)
+    # Longest first when parallel: by the last recorded run, else by source size (a fresh
+    # clone has no stamps; the longest notebooks are also the largest).
+    todo = sorted(todo, key=lambda item: (-_last_seconds(item[0], root), -item[0].stat().st_size))
+    stage = _stage(root) if staging else None
+    results: dict[str, tuple[Path, float]] = {}
+    current = ""
+    try:
+        with _environment(**({OUTPUT_ROOT_ENV: str(stage)} if stage else {})):
+            if jobs == 1 or len(todo) <= 1:
+                for nb, key in progress(todo, total=len(todo), desc="notebooks"):
+                    current = nb.name
+                    results[nb.stem] = _execute(nb, key, root, timeout)  # logs start and end
+            else:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor, as_completed
+
+                ctx = multiprocessing.get_context("spawn")
+                workers = min(jobs, len(todo))
+                with ProcessPoolExecutor(
+                    max_workers=workers,
+                    mp_context=ctx,
+                    initializer=_worker_logging,
+                    initargs=_logging_setup(),
+                ) as pool:
+                    futures = {
+                        pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo
+                    }
+                    for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
+                        current = futures[fut].name
+                        results[futures[fut].stem] = fut.result()
+    except BaseException as exc:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+            logger.error(
+                "%s failed: figures/, results/ and the executed notebooks are left as they were",
+                current or "a notebook",
+            )
+        if isinstance(exc, NotebookError) or not isinstance(exc, Exception):
+            raise
+        raise NotebookError(f"{current or 'a notebook'}: {exc}") from exc
+    if stage is not None:
+        _swap_in(stage, root)
+        results = {
+            stem: (root / "notebooks" / path.name, secs) for stem, (path, secs) in results.items()
+        }
+    return results

@@ -27,22 +27,19 @@
 # | `04_networks` | Which governance keywords travel together, and how does that differ by frame? |
 # | `05_framing` | Stability maintenance or service and rule of law — measured, with uncertainty, validated? |
 #
-# Every setting comes from `textkit.toml` at the project root; every figure is written by
+# Every setting comes from `textkit.toml` (the project's, or the file given to
+# `textkit --config FILE reproduce`), read once by `start_notebook`; every figure is written by
 # `textkit.save_figure`, which records the corpus hash and config hash in
 # `figures/manifest.csv`, so a figure in a paper can be traced to exactly what produced it.
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus.build import corpus_config
 from textkit.plots.corpus import plot_corpus_composition
 from textkit.plots.frames import plot_frame_balance
+from textkit.run import start_notebook
 
-cfg = tk.load_config()
-prov = tk.provenance(cfg).as_dict()
-NOTEBOOK = "00_overview"
-RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
-FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
-prov
+nb = start_notebook("00_overview")  # textkit.toml, provenance, figure formats, analysed articles
+nb.summary()
 
 # %% [markdown]
 # ## 1 · The article table
@@ -54,7 +51,7 @@ prov
 # and every article.
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
+build = nb.build_corpus()
 docs = build.documents
 report = build.report
 {k: report["articles"][k] for k in ("found", "kept", "flagged", "quarantined")}
@@ -64,7 +61,7 @@ docs[["doc_id", "title", "genre", "year", "n_chars", "status", "is_duplicate"]].
 
 # %%
 fig = plot_corpus_composition(docs)
-_ = tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "overview_corpus")
 
 # %% [markdown]
 # ![Articles found per page, by status](../figures/overview_corpus.png)
@@ -75,13 +72,14 @@ _ = tk.save_figure(fig, "overview_corpus", notebook=NOTEBOOK, provenance=prov, f
 # `score_frames` counts lexicon terms (with negation, contrast and "from control to service"
 # shift rules applied at clause level) and reports, per article, the balance
 # `(service_law − stability) / (service_law + stability)` in [−1, 1] with a bootstrap
-# confidence interval over the article's sentences. Duplicates are left out of the
-# comparison so that a reprinted article does not count twice.
+# confidence interval over the article's sentences. Like every analysis in these notebooks it
+# uses the articles `[corpus] analyse` names — by default the kept ones: a reprinted article
+# counts once and an off-topic one not at all.
 
 # %%
-analysed = docs[~docs["is_duplicate"]].reset_index(drop=True)
+analysed = nb.analysed(docs)  # [corpus] analyse: the kept articles
 scores = tk.score_frames(
-    analysed, config=tk.frame_config(cfg), segmenter=tk.segmenter_from_config(cfg)
+    analysed, config=tk.FrameConfig.from_project(nb.config), segmenter=tk.segmenter_from_config(nb.config)
 )
 scores["frame_label"].value_counts().sort_index()
 
@@ -92,7 +90,7 @@ scores.sort_values("balance")[
 
 # %%
 fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
-_ = tk.save_figure(fig, "overview_frame_balance", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "overview_frame_balance")
 
 # %% [markdown]
 # ![Frame balance per article, with its 95 % interval](../figures/overview_frame_balance.png)

@@ -23,19 +23,14 @@
 # The raw files in `corpus/raw/` are never modified; all settings come from `textkit.toml`.
 
 # %% tags=["parameters"]
-import textkit as tk
-from textkit.corpus.build import corpus_config
 from textkit.plots.corpus import cleaning_table, plot_cleaning, plot_corpus_composition
+from textkit.run import start_notebook
 
-cfg = tk.load_config()
-prov = tk.provenance(cfg).as_dict()
-NOTEBOOK = "01_corpus"
-RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
-FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
+nb = start_notebook("01_corpus")  # textkit.toml, provenance, figure formats, analysed articles
 PEEK_CHARS = 300  # characters of raw / cleaned text shown
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
+build = nb.build_corpus()
 docs = build.documents
 pages = build.pages
 report = build.report
@@ -73,7 +68,7 @@ report["cleaning"]["chars_by_rule"]
 
 # %%
 fig = plot_cleaning(docs)
-_ = tk.save_figure(fig, "corpus_cleaning", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "corpus_cleaning")
 
 # %% [markdown]
 # ![Characters removed or changed by each cleaning rule, per page](../figures/corpus_cleaning.png)
@@ -103,8 +98,8 @@ print("CLEANED:", example["text"][:PEEK_CHARS].replace("\n", " ⏎ "))
 # Exact duplicates are found by the hash of the normalised text, near duplicates by MinHash
 # LSH on character n-grams, each candidate confirmed by the exact Jaccard similarity.
 # Duplicates are flagged, never dropped: the canonical member of a group (`dup_of`) is
-# chosen by a fixed rule, and later notebooks leave the other members out of comparisons
-# so that a reprinted article does not count twice.
+# chosen by a fixed rule, and the later notebooks analyse only the articles `[corpus] analyse`
+# names (by default the kept ones), so that a reprinted article does not count twice.
 
 # %%
 report["duplicates"]["groups"]
@@ -147,7 +142,7 @@ docs.assign(genre=docs["genre"].fillna("(unknown)")).groupby(["genre", "status"]
 
 # %%
 fig = plot_corpus_composition(docs)
-_ = tk.save_figure(fig, "corpus_composition", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "corpus_composition")
 
 # %% [markdown]
 # ![Articles found per page, by status](../figures/corpus_composition.png)

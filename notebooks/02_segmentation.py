@@ -29,22 +29,18 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus.build import corpus_config
+from textkit.dtm import VectorizeConfig, vectorize, vocabulary_table
 from textkit.plots.vocab import plot_group_rates, plot_top_terms
-from textkit.segment.segmenter import (
+from textkit.run import start_notebook
+from textkit.segment import (
     PLACEHOLDER_RE,
     compare_segmentation,
     dictionary_coverage,
     segmenter_from_config,
 )
-from textkit.dtm.vectorizer import vectorize, vocabulary_table
 
-cfg = tk.load_config()
-prov = tk.provenance(cfg).as_dict()
-NOTEBOOK = "02_segmentation"
-RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
-FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
-VECTORIZE = cfg.section("vectorize")  # min_df / max_df of the document-term matrix
+nb = start_notebook("02_segmentation")  # textkit.toml, provenance, figure formats, analysed articles
+VECTORIZE = VectorizeConfig.from_project(nb.config)  # min_df / max_df of the document-term matrix
 # the concepts named in the project's segmentation issue
 KEY_TERMS = [
     "社会治安综合治理",
@@ -62,10 +58,10 @@ MIN_EXAMPLE_CHARS = 15  # example sentence: the shortest with at least this many
 TOP_N = 30  # terms in the vocabulary figures
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
+build = nb.build_corpus()
 docs = build.documents
-analysed = docs[~docs["is_duplicate"]].reset_index(drop=True)  # a reprint counts once
-seg = segmenter_from_config(cfg)
+analysed = nb.analysed(docs)  # [corpus] analyse: the kept articles (a reprint counts once)
+seg = segmenter_from_config(nb.config)
 units = tk.segment_corpus(analysed, unit="sentence", segmenter=seg)
 {
     "articles analysed": len(analysed),
@@ -198,7 +194,7 @@ new[new["kind"] != "ngram"][["term", "kind", "freq", "doc_freq", "example"]].hea
 # lists everything it removed.
 
 # %%
-dtm = vectorize(units, **VECTORIZE)
+dtm = vectorize(units, **VECTORIZE.as_dict())
 {
     "documents x terms": dtm.shape,
     "terms pruned": dtm.pruned.groupby("reason").size().to_dict(),
@@ -224,7 +220,7 @@ fig = plot_top_terms(
     highlight=dictionary_terms,
     title="Most frequent terms (dictionary / lexicon entries in colour)",
 )
-_ = tk.save_figure(fig, "seg_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "seg_top_terms")
 
 # %% [markdown]
 # ![Most frequent terms](../figures/seg_top_terms.png)
@@ -240,9 +236,7 @@ fig = plot_top_terms(
     by_group=True,
     title="Top dictionary / lexicon entries, by genre",
 )
-_ = tk.save_figure(
-    fig, "seg_top_dictionary_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS
-)
+_ = nb.save_figure(fig, "seg_top_dictionary_terms")
 
 # %% [markdown]
 # ![Most frequent dictionary and lexicon entries by genre](../figures/seg_top_dictionary_terms.png)
@@ -255,7 +249,7 @@ _ = tk.save_figure(
 
 # %%
 fig = plot_group_rates(vocab, n=TOP_N, title="Top terms per 1,000 tokens, by genre")
-_ = tk.save_figure(fig, "seg_terms_by_genre", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "seg_terms_by_genre")
 
 # %% [markdown]
 # ![Top terms per 1,000 tokens by genre](../figures/seg_terms_by_genre.png)
@@ -268,7 +262,7 @@ by_page = vocabulary_table(
     units, by="page", docs=analysed.assign(page=analysed["page_id"])  # shown as "Page 1" …
 )
 fig = plot_group_rates(by_page, n=TOP_N, title="Top terms per 1,000 tokens, by source page")
-_ = tk.save_figure(fig, "seg_terms_by_page", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "seg_terms_by_page")
 
 # %% [markdown]
 # ![Top terms per 1,000 tokens by source page](../figures/seg_terms_by_page.png)

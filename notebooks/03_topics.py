@@ -50,35 +50,30 @@ import warnings
 import pandas as pd
 
 import textkit as tk
-from textkit.topics import topics
-from textkit.core.config import stage_config
-from textkit.corpus.build import corpus_config
+from textkit import topics
 from textkit.plots import topics as tplots
+from textkit.run import start_notebook
 
-cfg = tk.load_config()
-prov = tk.provenance(cfg).as_dict()
-NOTEBOOK = "03_topics"
-RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
-FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
-TOPICS = stage_config(topics.TopicConfig, cfg, "topics")
-OUT_DIR = cfg.output(TOPICS.out_dir)
+nb = start_notebook("03_topics")  # textkit.toml, provenance, figure formats, analysed articles
+TOPICS = topics.TopicConfig.from_project(nb.config)  # the [topics] table
+OUT_DIR = nb.output(TOPICS.out_dir)
 MODEL = TOPICS.model_kwargs()  # passes, iterations, alpha: the same for every fit below
 TOPICS
 
 # %% [markdown]
 # ## 1 · The matrix
 #
-# Articles come from `build_corpus`. Duplicates are left out (a reprinted article would count
-# twice), and so is the one article the corpus stage flagged as off-topic (a road-maintenance
-# plan that would otherwise take a topic of its own). `segment_corpus` cuts paragraphs with
+# Articles come from `build_corpus`, and the model sees the ones `[corpus] analyse` names: the
+# kept articles. Duplicates are left out (a reprinted article would count twice), and so is
+# the one article the corpus stage flagged as off-topic (a road-maintenance plan that would
+# otherwise take a topic of its own). `segment_corpus` cuts paragraphs with
 # the governance-aware segmenter; `topic_matrix` counts terms per paragraph, prunes terms
 # found in fewer than `min_df` paragraphs, and drops paragraphs left without tokens
 # (headings, dates, signatures).
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
-docs = build.documents
-docs = docs[~docs["is_duplicate"] & docs["is_relevant"].astype(bool)].reset_index(drop=True)
+build = nb.build_corpus()
+docs = nb.analysed(build.documents)  # [corpus] analyse: the kept articles
 units = tk.segment_corpus(docs, unit=TOPICS.unit)
 data = TOPICS.topic_matrix(units)
 dtm = data.dtm
@@ -119,7 +114,7 @@ k_table.round(3)
 
 # %%
 fig = tplots.plot_k_selection(grid)
-_ = tk.save_figure(fig, "topics_k_selection", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "topics_k_selection")
 
 # %% [markdown]
 # ![Topic-model diagnostics against K](../figures/topics_k_selection.png)
@@ -160,7 +155,7 @@ labels = tplots.topic_labels(summary, terms="top_frex")
 fig = tplots.plot_top_terms(
     topics.top_terms(lda, n=TOPICS.top_n, by="frex"), ncols=3, topic_labels=labels
 )
-_ = tk.save_figure(fig, "topics_top_terms", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "topics_top_terms")
 
 # %% [markdown]
 # ![Top terms of each topic, by FREX](../figures/topics_top_terms.png)
@@ -199,7 +194,7 @@ stab.per_topic.round(3)
 
 # %%
 fig = tplots.plot_stability(stab, topic_labels=labels)
-_ = tk.save_figure(fig, "topics_stability", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "topics_stability")
 
 # %% [markdown]
 # ![Topic stability across seeds](../figures/topics_stability.png)
@@ -261,7 +256,7 @@ seeded_labels = tplots.topic_labels(
     topics.topic_summary(seeded, n=TOPICS.top_n), terms="top_frex", prefix="S"
 )
 fig = tplots.plot_seeded_comparison(comparison, topic_labels=seeded_labels, matched_labels=labels)
-_ = tk.save_figure(fig, "topics_seeded", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "topics_seeded")
 
 # %% [markdown]
 # ![Seeded frame topics against their unseeded matches](../figures/topics_seeded.png)
@@ -310,9 +305,7 @@ for name, groups in groupings.items():
         lda, groups, n_boot=TOPICS.n_boot, random_state=TOPICS.random_state, clusters=data.unit_doc
     )
     fig = tplots.plot_prevalence(prevalence[name], topic_labels=labels, title=f"By {name}")
-    tk.save_figure(
-        fig, f"topics_prevalence_{name}", notebook=NOTEBOOK, provenance=prov, formats=FORMATS
-    )
+    nb.save_figure(fig, f"topics_prevalence_{name}")
 
 # %% [markdown]
 # ![Topic prevalence by source page](../figures/topics_prevalence_page.png)
@@ -371,7 +364,7 @@ fig = tplots.plot_prevalence(
     topic_labels=seeded_labels,
     title="Seeded frame topics by the lexicon's frame label",
 )
-_ = tk.save_figure(fig, "topics_seeded_by_frame", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "topics_seeded_by_frame")
 
 # %% [markdown]
 # ![Seeded frame topics by the lexicon's frame label](../figures/topics_seeded_by_frame.png)
@@ -399,6 +392,6 @@ seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))].round(3)
 # %%
 written = topics.save_topic_tables(lda, OUT_DIR, n=20, prefix="topics")
 written += topics.save_topic_tables(seeded, OUT_DIR, n=20, prefix="topics_seeded")
-written += topics.save_model(lda, OUT_DIR / "lda_model", provenance=prov)
-written += topics.save_model(seeded, OUT_DIR / "seeded_model", provenance=prov)
+written += topics.save_model(lda, OUT_DIR / "lda_model", provenance=nb.provenance)
+written += topics.save_model(seeded, OUT_DIR / "seeded_model", provenance=nb.provenance)
 sorted(str(p.relative_to(OUT_DIR)) for p in written)

@@ -40,34 +40,31 @@
 import dataclasses
 
 import textkit as tk
-from textkit.cooc.cooc import ego_table, network_config, node_table
-from textkit.corpus.build import corpus_config
+from textkit.cooc import CoocConfig, NetworkConfig, ego_table, node_table
 from textkit.plots.network import plot_difference, plot_ego_networks, plot_network
+from textkit.run import start_notebook
 
-cfg = tk.load_config()
-prov = tk.provenance(cfg).as_dict()
-NOTEBOOK = "04_networks"
-RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
-FORMATS = tuple(cfg.section("figures").get("formats", ("pdf", "png")))
-COOC, NET = network_config(cfg)  # the [cooc] table: counting, then pruning and analyses
-OUT_DIR = cfg.output(NET.out_dir)
+nb = start_notebook("04_networks")  # textkit.toml, provenance, figure formats, analysed articles
+COOC = CoocConfig.from_project(nb.config)  # the [cooc] table: counting ...
+NET = NetworkConfig.from_project(nb.config)  # ... then pruning and analyses
+OUT_DIR = nb.output(NET.out_dir)
 GROUPS = ("stability", "service_law")
 {"cooc": COOC.as_dict(), "network": NET.as_dict()}
 
 # %% [markdown]
 # ## 1 · Sentences of the analysed articles
 #
-# Duplicates and quarantined articles are left out, so that a reprinted article does not
-# count its co-occurrences twice. Segmentation is textkit's governance-aware jieba
+# The network counts the articles `[corpus] analyse` names — the kept ones: a reprinted article
+# does not count its co-occurrences twice, and the off-topic one does not add its own. Segmentation is textkit's governance-aware jieba
 # (`02_segmentation`): multi-word concepts such as 社会治安综合治理 stay one token, and the
 # stopword and officialese lists are applied; the `exclude` list of `[cooc]` removes a few
 # function words that survive them. Paragraph, document and sliding-window units are
 # built from these sentence rows when `unit` asks for them.
 
 # %%
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
+build = nb.build_corpus()
 docs = build.documents
-analysed = docs[~docs["is_duplicate"] & (docs["status"] != "quarantined")].reset_index(drop=True)
+analysed = nb.analysed(docs)  # [corpus] analyse: the kept articles
 units = tk.segment_corpus(analysed, unit="sentence")
 {
     "articles": len(analysed),
@@ -109,7 +106,7 @@ G = tk.build_network(res, **NET.build_kwargs())
 # %%
 fig = plot_network(G, random_state=NET.random_state)
 corpus_layout = fig.textkit_data  # positions and colours, reused by the Gephi export
-_ = tk.save_figure(fig, "network_corpus", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "network_corpus")
 
 # %% [markdown]
 # ![The corpus co-occurrence network](../figures/network_corpus.png)
@@ -171,7 +168,7 @@ G_ego = tk.build_network(res_ego, NET.weight, top_n=None, random_state=NET.rando
 terms = [t for t in NET.ego_terms if t in G_ego]
 egos = {t: tk.ego_network(G_ego, t, max_neighbours=NET.ego_neighbours) for t in terms}
 fig = plot_ego_networks(egos, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
-_ = tk.save_figure(fig, "network_ego", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "network_ego")
 
 # %% [markdown]
 # ![Ego networks of the frame terms](../figures/network_ego.png)
@@ -218,7 +215,7 @@ cmp.changes[
 # %%
 fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
 difference_layout = fig.textkit_data
-_ = tk.save_figure(fig, "network_difference", notebook=NOTEBOOK, provenance=prov, formats=FORMATS)
+_ = nb.save_figure(fig, "network_difference")
 
 # %% [markdown]
 # ![Difference network of stability and service / rule-of-law articles](../figures/network_difference.png)

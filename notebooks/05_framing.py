@@ -37,9 +37,9 @@
 
 # %% tags=["parameters"]
 import textkit as tk
-from textkit.corpus.build import corpus_config
-from textkit.frames.score import frame_config, frame_keyness
+from textkit.frames import frame_keyness
 from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
+from textkit.frames.validate import SampleConfig, validate_measure
 from textkit.plots.frames import (
     plot_frame_balance,
     plot_frame_intensity,
@@ -50,27 +50,24 @@ from textkit.plots.frames import (
     plot_term_scatter,
 )
 from textkit.plots.validation import plot_confusion
-from textkit.frames.validate import sample_config, validate_measure
+from textkit.run import start_notebook
 
-cfg = tk.load_config()
-prov = tk.provenance(cfg).as_dict()
-NOTEBOOK = "05_framing"
-FRAMES = frame_config(cfg)  # bootstrap and label thresholds ([frames])
-SAMPLE = sample_config(cfg)  # validation sample ([validation])
-RESULTS = cfg.output("results/frames")  # tables exported by this notebook
+nb = start_notebook("05_framing")  # textkit.toml, provenance, figure formats, analysed articles
+FRAMES = tk.FrameConfig.from_project(nb.config)  # bootstrap and label thresholds ([frames])
+SAMPLE = SampleConfig.from_project(nb.config)  # validation sample ([validation])
+RESULTS = nb.output("results/frames")  # tables exported by this notebook
 KWIC_TERMS = ["服务", "法制宣传"]  # ambiguous terms checked in context
 KWIC_WINDOW = 12
 ACCEPTANCE = ["003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01"]
 FRAMES
 
 # %%
-RAW_DIR = cfg.resolve(cfg.section("corpus")["raw_dir"])
-build = tk.build_corpus(RAW_DIR, corpus_config(cfg), cache=True)
+build = nb.build_corpus()
 docs = build.documents
-# a near-duplicate article would count twice in every contrast: keep one copy
-analysis = docs[~docs["is_duplicate"]].reset_index(drop=True)
+# [corpus] analyse: the kept articles (a near-duplicate would count twice in every contrast)
+analysis = nb.analysed(docs)
 analysis = analysis.assign(source=analysis["page_id"])  # figures show it as "Page 1" …
-print(f"{len(docs)} articles, {len(analysis)} after dropping near-duplicates")
+print(f"{len(docs)} articles found, {len(analysis)} analysed ([corpus] analyse = {nb.analyse!r})")
 
 # %% [markdown]
 # ## 1 · The lexicon
@@ -155,7 +152,7 @@ scores.set_index("doc_id").loc[ACCEPTANCE, score_cols[1:]].round(3)
 
 # %%
 fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
-_ = tk.save_figure(fig, "frames_balance", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_balance")
 
 # %% [markdown]
 # ![Frame balance per article, with its 95 % interval](../figures/frames_balance.png)
@@ -179,21 +176,21 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 
 # %%
 fig = plot_frame_intensity(scores, by="genre")
-_ = tk.save_figure(fig, "frames_intensity_genre", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_intensity_genre")
 
 # %% [markdown]
 # ![Frame intensity by genre](../figures/frames_intensity_genre.png)
 
 # %%
 fig = plot_frame_intensity(scores, by="source")
-_ = tk.save_figure(fig, "frames_intensity_source", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_intensity_source")
 
 # %% [markdown]
 # ![Frame intensity by source page](../figures/frames_intensity_source.png)
 
 # %%
 fig = plot_frame_intensity(scores, by="era")
-_ = tk.save_figure(fig, "frames_intensity_era", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_intensity_era")
 
 # %% [markdown]
 # ![Frame intensity by era](../figures/frames_intensity_era.png)
@@ -233,7 +230,7 @@ key[key_cols].tail(10).iloc[::-1].round(2)
 
 # %%
 fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
-_ = tk.save_figure(fig, "frames_keyness", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_keyness")
 
 # %% [markdown]
 # ![Keyness of words in stability against service / rule-of-law documents](../figures/frames_keyness.png)
@@ -250,7 +247,7 @@ fig = plot_term_scatter(
     labels=("stability documents", "service/law documents"),
     highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
 )
-_ = tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_term_scatter")
 
 # %% [markdown]
 # ![Word frequencies in the two groups of documents](../figures/frames_term_scatter.png)
@@ -273,7 +270,7 @@ _ = tk.save_figure(fig, "frames_term_scatter", notebook=NOTEBOOK, provenance=pro
 
 # %%
 sent_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="sentence")
-lss = LatentSemanticScaling.from_config(cfg).fit(sent_units["tokens"])
+lss = LatentSemanticScaling.from_config(nb.config).fit(sent_units["tokens"])
 lss_scores = lss.transform(doc_units["tokens"])
 lss_corr = correlate_with_dictionary(lss_scores, scores)
 print("seeds used:", lss.seeds_)
@@ -281,14 +278,14 @@ lss_corr
 
 # %%
 fig = plot_lss_polarity(lss.term_polarity_, n=15, seeds=lss.seeds_, min_freq=5)
-_ = tk.save_figure(fig, "frames_lss_polarity", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_lss_polarity")
 
 # %% [markdown]
 # ![LSS polarity of the most frequent words](../figures/frames_lss_polarity.png)
 
 # %%
 fig = plot_lss_vs_dictionary(lss_scores, scores, rho=lss_corr["rho"])
-_ = tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_lss_vs_dictionary")
 
 # %% [markdown]
 # ![LSS score against the dictionary balance](../figures/frames_lss_vs_dictionary.png)
@@ -302,7 +299,7 @@ _ = tk.save_figure(fig, "frames_lss_vs_dictionary", notebook=NOTEBOOK, provenanc
 loo = lss.leave_one_seed_out(doc_units["tokens"])
 tk.write_table(RESULTS / "lss_leave_one_seed_out.csv", loo)
 fig = plot_seed_sensitivity(loo)
-_ = tk.save_figure(fig, "frames_lss_seed_sensitivity", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_lss_seed_sensitivity")
 
 # %% [markdown]
 # ![LSS polarities with each seed word left out](../figures/frames_lss_seed_sensitivity.png)
@@ -348,7 +345,7 @@ report.per_class.round(3)
 
 # %%
 fig = plot_confusion(report.confusion)
-_ = tk.save_figure(fig, "frames_validation_confusion", notebook=NOTEBOOK, provenance=prov)
+_ = nb.save_figure(fig, "frames_validation_confusion")
 
 # %% [markdown]
 # ![Dictionary labels against the hand coding](../figures/frames_validation_confusion.png)

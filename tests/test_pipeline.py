@@ -80,9 +80,7 @@ def test_reproduce_reuses_up_to_date_notebooks_and_reruns_changed_ones(project):
 
 
 def test_reproduce_refuses_zero_jobs(project):
-    from textkit.core.config import ConfigError
-
-    with pytest.raises(ConfigError, match="jobs"):
+    with pytest.raises(ValueError, match="jobs: expected an integer >= 1 or -1"):
         reproduce(project / "textkit.toml", jobs=0)
 
 

@@ -21,6 +21,8 @@ import warnings
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import numpy as np
+
 from textkit.core.errors import InvalidParameterError
 
 __all__ = [
@@ -189,7 +191,7 @@ def check_bool(name: str, value: Any) -> bool:
     """``value`` when it is ``True`` or ``False`` (NumPy booleans become ``bool``)."""
     if isinstance(value, bool):
         return value
-    if type(value).__name__ == "bool_":  # numpy.bool_
+    if isinstance(value, np.bool_):  # NumPy's boolean scalar (numpy.bool)
         return bool(value)
     raise _fail(name, "True or False", value)
 

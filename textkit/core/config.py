@@ -57,7 +57,8 @@ T = TypeVar("T")
 TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
     {
         "project": ((), ("random_state", "seed")),  # seed: deprecated name of random_state
-        "corpus": ((), ("raw_dir", "out_dir")),  # the CLI, the pipeline and the notebooks
+        # the CLI, the pipeline and the notebooks; analyse: textkit.corpus.select
+        "corpus": ((), ("raw_dir", "out_dir", "analyse")),
         "ingest": (("textkit.corpus.ingest:IngestConfig",), ()),
         "split": (("textkit.corpus.split:SplitConfig",), ()),
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
@@ -73,6 +74,10 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "figures": ((), ("formats",)),  # the notebooks' save_figure formats
     }
 )
+
+#: Environment variable naming the ``textkit.toml`` that :func:`load_config` reads when it is
+#: given no path: ``textkit --config X reproduce`` sets it for every notebook kernel.
+CONFIG_ENV = "TEXTKIT_CONFIG"
 
 #: The old name of ``random_state`` in ``textkit.toml``, still read (with a FutureWarning).
 _OLD_SEED = "seed"
@@ -236,9 +241,11 @@ def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
     Parameters
     ----------
     path : path-like, optional
-        The file. Default: ``textkit.toml`` in the project root (see
-        :func:`textkit.core.paths.project_root`); when there is none, the built-in
-        defaults of every stage apply.
+        The file. Default: the file named by the environment variable ``TEXTKIT_CONFIG``
+        (:data:`CONFIG_ENV`; ``textkit --config X reproduce`` sets it for the notebooks it
+        runs), else ``textkit.toml`` in the project root (see
+        :func:`textkit.core.paths.project_root`); when there is none, the built-in defaults
+        of every stage apply.
 
     Returns
     -------
@@ -250,6 +257,8 @@ def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
         If the file is not valid TOML (with its line), names an unknown table, or a table
         holds an unknown key (file, table and key named, with the closest valid key).
     """
+    if path is None and os.environ.get(CONFIG_ENV):
+        path = os.environ[CONFIG_ENV]
     if path is None:
         root = project_root()
         candidate = root / "textkit.toml"
@@ -366,6 +375,11 @@ class StageConfig:
 
     #: The table of ``textkit.toml`` this config is read from.
     table: ClassVar[str] = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """The settings as a JSON-ready dict (tuples become lists); ``XConfig(**d)`` rebuilds
+        it, and ``vectorize(units, **VectorizeConfig.from_project(p).as_dict())`` passes it."""
+        return _thaw(dataclasses.asdict(self))  # type: ignore[call-overload]
 
     @classmethod
     def _resolve(cls, project: ProjectConfig, values: Mapping[str, Any]) -> dict[str, Any]:

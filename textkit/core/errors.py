@@ -25,11 +25,22 @@ __all__ = [
 
 
 class TextkitError(Exception):
-    """Base class of every error textkit raises on purpose."""
+    """Base class of every error textkit raises on purpose.
+
+    :attr:`summary` and :attr:`exit_status` say how the ``textkit`` command reports it:
+    ``textkit: <summary>: <message>`` on stderr, then that exit status (2 for a bad setting
+    or argument, 1 for a failed run).
+    """
+
+    summary = "error"
+    exit_status = 1
 
 
 class ConfigError(TextkitError, ValueError):
     """A setting in ``textkit.toml`` or an argument is unknown or invalid; the message names it."""
+
+    summary = "configuration error"
+    exit_status = 2
 
 
 class CacheEntryError(TextkitError, ValueError):
@@ -39,6 +50,8 @@ class CacheEntryError(TextkitError, ValueError):
 class CorpusError(TextkitError, RuntimeError):
     """The corpus accounting does not add up (a bug, never a property of the input), or a
     written corpus directory is inconsistent (an interrupted build, a file changed since)."""
+
+    summary = "corpus error"
 
 
 class UserDictError(TextkitError, ValueError):
@@ -56,6 +69,8 @@ class CodingSheetError(TextkitError, ValueError):
 class NotebookError(TextkitError, RuntimeError):
     """A notebook failed to execute, or its output showed a missing-glyph warning."""
 
+    summary = "notebook failed"
+
 
 class NotFittedError(TextkitError, _SklearnNotFittedError):
     """A model method that needs a fitted model was called before ``fit``.
@@ -71,3 +86,6 @@ class InvalidParameterError(TextkitError, ValueError, TypeError):
     A ``ValueError`` and a ``TypeError`` (as scikit-learn's own ``InvalidParameterError``),
     so callers written against either keep working. Raised through :mod:`textkit.core.checks`.
     """
+
+    summary = "invalid argument"
+    exit_status = 2

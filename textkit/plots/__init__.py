@@ -264,6 +264,10 @@ _MANIFEST_COLUMNS = [
 ]
 
 
+#: The file formats :func:`save_figure` writes.
+FIGURE_FORMATS = ("pdf", "png", "svg")
+
+
 def _render(fig: Figure, fmt: str) -> bytes:
     buf = io.BytesIO()
     metadata: dict

@@ -78,7 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--no-notebooks", action="store_true", help="rebuild the corpus only")
     rep.add_argument("--only", nargs="*", default=(), help="notebook name prefixes to run")
     rep.add_argument(
-        "--jobs", type=int, default=1, help="notebooks executed at once (outputs do not change)"
+        "--jobs",
+        type=int,
+        default=1,
+        help="notebooks executed at once, -1 for one per core (outputs do not change)",
     )
     rep.add_argument(
         "--force", action="store_true", help="execute notebooks even when they are up to date"
@@ -90,7 +93,10 @@ def _parser() -> argparse.ArgumentParser:
         "one at the stated precision (exit 1 on a difference)",
     )
     ver.add_argument(
-        "--jobs", type=int, default=1, help="notebooks executed at once (outputs do not change)"
+        "--jobs",
+        type=int,
+        default=1,
+        help="notebooks executed at once, -1 for one per core (outputs do not change)",
     )
     ver.add_argument("--keep", action="store_true", help="keep the scratch folder")
 
@@ -109,10 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet and sys.stderr.isatty():
         os.environ.setdefault("TEXTKIT_PROGRESS", "1")
 
-    from textkit.core.config import ConfigError, load_config
-    from textkit.corpus.build import CorpusError
+    from textkit.core.config import load_config
+    from textkit.core.errors import TextkitError
     from textkit.run import pipeline
-    from textkit.run.notebooks import NotebookError
 
     try:
         config = load_config(args.config)
@@ -124,10 +129,8 @@ def main(argv: list[str] | None = None) -> int:
                 write_corpus,
             )
 
-            raw = args.raw or config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
-            out = args.out or config.resolve(
-                config.section("corpus").get("out_dir", "corpus/processed")
-            )
+            raw = args.raw or pipeline.raw_dir(config)
+            out = args.out or pipeline.out_dir(config)
             if args.stream:
                 paths = build_corpus_to(
                     raw, out, corpus_config(config), batch_pages=args.batch_pages
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.only:
                 nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
             for nb in nbs:
-                print(run_notebook(nb).notebook)
+                print(run_notebook(nb, config=config.path).notebook)
             return 0
         if args.command == "reproduce":
             t0 = time.perf_counter()
@@ -164,8 +167,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from textkit.run.verify import verify
 
-            if args.jobs < 1:
-                raise ConfigError(f"--jobs must be >= 1, got {args.jobs}")
             rows = verify(args.config, jobs=args.jobs, keep=args.keep)
             for row in rows:
                 print(f"{row.status:<8s} {row.path}" + (f"  ({row.detail})" if row.detail else ""))
@@ -185,16 +186,10 @@ def main(argv: list[str] | None = None) -> int:
             for name in sorted(config.sections):
                 print(f"[{name}] {dict(config.section(name))}")
             return 0
-    except ConfigError as exc:
-        print(f"textkit: configuration error: {exc}", file=sys.stderr)
-        return 2
-    except NotebookError as exc:
-        print(f"textkit: notebook failed: {exc}", file=sys.stderr)
-        return 1
-    except CorpusError as exc:  # accounting that does not add up, or tables not matching
-        print(f"textkit: corpus error: {exc}", file=sys.stderr)
-        return 1
-    except (OSError, ValueError) as exc:  # missing directory, bad setting, corpus error
+    except TextkitError as exc:  # every error textkit raises on purpose, each with its status
+        print(f"textkit: {exc.summary}: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except (OSError, ValueError) as exc:  # a missing file or folder; a value a library refused
         print(f"textkit: error: {exc}", file=sys.stderr)
         return 2
     return 1  # pragma: no cover - argparse enforces a command

@@ -23,6 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from textkit.core.config import CONFIG_ENV
 from textkit.core.errors import NotebookError
 from textkit.core.io import write_text
 from textkit.core.paths import project_root
@@ -36,8 +37,6 @@ __all__ = ["NotebookError", "NotebookRun", "find_notebooks", "run_notebook"]
 
 #: Output text that means a figure would show boxes instead of characters.
 _GLYPH_RE = re.compile(r"Glyph \d+ .*missing from (current )?font|missing from font\(s\)")
-
-
 
 
 @dataclass(frozen=True)
@@ -138,6 +137,15 @@ def _kernel_manager(kernel_name: str, workdir: str):
     return km, ["--IPKernelApp.log_level=ERROR"]
 
 
+def _set_environment(values: dict[str, str | None]) -> None:
+    """Set environment variables (``None`` unsets one); a kernel started next inherits them."""
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 def _short_tempdir() -> str:
     """A new private temporary directory with a short path (for unix sockets)."""
     base = "/tmp" if os.name != "nt" and os.access("/tmp", os.W_OK) else None
@@ -145,7 +153,11 @@ def _short_tempdir() -> str:
 
 
 def run_notebook(
-    source: str | os.PathLike, *, timeout: int = 900, kernel_name: str = "python3"
+    source: str | os.PathLike,
+    *,
+    timeout: int = 900,
+    kernel_name: str = "python3",
+    config: str | os.PathLike | None = None,
 ) -> NotebookRun:
     """Execute one percent script and write the executed ``.ipynb`` beside it.
 
@@ -153,6 +165,11 @@ def run_notebook(
     ----------
     source : path-like
         A jupytext percent script (``notebooks/NN_name.py``) or an ``.ipynb``.
+    config : path-like, optional
+        The ``textkit.toml`` the notebook reads: passed to its kernel as ``TEXTKIT_CONFIG``
+        (see :func:`textkit.load_config`), so that :func:`textkit.run.start_notebook` uses
+        it. Default: the kernel inherits ``TEXTKIT_CONFIG`` if set, else finds the project's
+        own file.
     timeout : int
         Seconds allowed per cell.
     kernel_name : str
@@ -177,8 +194,12 @@ def run_notebook(
     target = _target(source)
     logger.info("%s started", source.stem)
     t0 = time.perf_counter()
-    env_before = os.environ.get("TEXTKIT_PROGRESS")
-    os.environ["TEXTKIT_PROGRESS"] = "0"  # the kernel inherits it: no progress bars in outputs
+    # the kernel inherits the environment: no progress bars in outputs, and the config named
+    kernel_env: dict[str, str | None] = {"TEXTKIT_PROGRESS": "0"}
+    if config is not None:
+        kernel_env[CONFIG_ENV] = str(Path(config).resolve())
+    env_before = {k: os.environ.get(k) for k in kernel_env}
+    _set_environment(kernel_env)
     workdir = _short_tempdir()  # the kernel's connection file and sockets
     try:
         km, extra_arguments = _kernel_manager(kernel_name, workdir)
@@ -197,10 +218,7 @@ def run_notebook(
         raise NotebookError(f"{source}: {exc}") from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        if env_before is None:
-            os.environ.pop("TEXTKIT_PROGRESS", None)
-        else:
-            os.environ["TEXTKIT_PROGRESS"] = env_before
+        _set_environment(env_before)
     _check_outputs(nb, source)
     _clean_metadata(nb)
     write_text(target, nbformat.writes(nb) + "\n")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textkit.core.cache import code_fingerprint
-from textkit.core.config import ConfigError, ProjectConfig, corpus_hash, load_config
+from textkit.core.config import ProjectConfig, corpus_hash, load_config
 from textkit.core.io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
 from textkit.core.paths import OUTPUT_ROOT_ENV, cache_dir, output_root
 from textkit.core.progress import progress
@@ -55,18 +55,20 @@ class Provenance:
         return {"corpus_hash": self.corpus_hash, "config_hash": self.config_hash}
 
 
-def _raw_dir(config: ProjectConfig) -> Path:
+def raw_dir(config: ProjectConfig) -> Path:
+    """The raw corpus folder of ``config`` (``[corpus] raw_dir``, default ``corpus/raw``)."""
     return config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
 
 
-def _out_dir(config: ProjectConfig) -> Path:
+def out_dir(config: ProjectConfig) -> Path:
+    """Where the article table is written (``[corpus] out_dir``, default ``corpus/processed``)."""
     return config.resolve(config.section("corpus").get("out_dir", "corpus/processed"))
 
 
 def provenance(config: ProjectConfig | None = None) -> Provenance:
     """The :class:`Provenance` of the project's raw corpus under ``config``."""
     config = config or load_config()
-    return Provenance(corpus_hash=corpus_hash(_raw_dir(config)), config_hash=config.hash)
+    return Provenance(corpus_hash=corpus_hash(raw_dir(config)), config_hash=config.hash)
 
 
 def build_corpus_step(config: ProjectConfig | None = None) -> list[Path]:
@@ -80,8 +82,8 @@ def build_corpus_step(config: ProjectConfig | None = None) -> list[Path]:
     from textkit.corpus.build import build_corpus, corpus_config, write_corpus
 
     config = config or load_config()
-    build = build_corpus(_raw_dir(config), corpus_config(config), cache=True)
-    return write_corpus(build, _out_dir(config))
+    build = build_corpus(raw_dir(config), corpus_config(config), cache=True)
+    return write_corpus(build, out_dir(config))
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,9 @@ def _worker_logging(level: int, fmt: str | None) -> None:
         logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
 
 
-def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, float]:
+def _execute(
+    notebook: Path, key: str, root: Path, timeout: int, config: Path | None = None
+) -> tuple[Path, float]:
     """Run one notebook and stamp the files its kernel wrote (see ``WRITE_LOG_ENV``).
 
     Outputs are written under :func:`textkit.core.paths.output_root` (the staging folder of the
@@ -180,7 +184,7 @@ def _execute(notebook: Path, key: str, root: Path, timeout: int) -> tuple[Path, 
     os.environ[WRITE_LOG_ENV] = str(log)  # inherited by the kernel
     t = time.perf_counter()
     try:
-        run = run_notebook(notebook, timeout=timeout)
+        run = run_notebook(notebook, timeout=timeout, config=config)
     finally:
         if previous is None:
             os.environ.pop(WRITE_LOG_ENV, None)
@@ -239,7 +243,8 @@ def reproduce(
     timeout : int
         Seconds allowed per notebook cell.
     jobs : int
-        Notebooks executed at once (each in its own kernel); outputs do not depend on it.
+        Notebooks executed at once (each in its own kernel; ``-1``: one per core); outputs
+        do not depend on it.
     force : bool
         Execute every selected notebook even when its stamp says it is up to date.
 
@@ -247,14 +252,14 @@ def reproduce(
     -------
     ReproduceResult
     """
+    from textkit.core.executor import resolve_n_jobs
     from textkit.run.notebooks import find_notebooks
 
-    if jobs < 1:
-        raise ConfigError(f"jobs must be >= 1, got {jobs}")
+    jobs = resolve_n_jobs(jobs)
     config = load_config(config_path)
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    logger.info("building corpus from %s", _raw_dir(config))
+    logger.info("building corpus from %s", raw_dir(config))
     files = build_corpus_step(config)
     seconds["corpus"] = time.perf_counter() - t0
     ran: list[Path] = []
@@ -275,7 +280,7 @@ def reproduce(
             reused.append(nb.stem)
         else:
             todo.append((nb, key))
-    results = _run_notebooks(todo, root, timeout, jobs, staging=True)
+    results = _run_notebooks(todo, root, timeout, jobs, staging=True, config=config.path)
     for stem in sorted(results):
         ran.append(results[stem][0])
         seconds[stem] = results[stem][1]
@@ -372,7 +377,13 @@ def _recover(root: Path) -> None:
 
 
 def _run_notebooks(
-    todo: list[tuple[Path, str]], root: Path, timeout: int, jobs: int, *, staging: bool
+    todo: list[tuple[Path, str]],
+    root: Path,
+    timeout: int,
+    jobs: int,
+    *,
+    staging: bool,
+    config: Path | None = None,
 ) -> dict[str, tuple[Path, float]]:
     """Execute notebooks (in parallel when ``jobs`` > 1) with their outputs staged.
 
@@ -380,7 +391,8 @@ def _run_notebooks(
     swapped into the project only when every notebook succeeded; when one fails, the staging
     folder is discarded, ``figures/``, ``results/`` and the executed notebooks are left
     exactly as they were, and the error names the notebook. Without it, outputs go to the
-    output root already set in the environment (``textkit verify``).
+    output root already set in the environment (``textkit verify``). ``config`` is the
+    ``textkit.toml`` every notebook kernel reads (see :func:`textkit.run.notebooks.run_notebook`).
     """
     from textkit.run.notebooks import NotebookError
 
@@ -398,7 +410,9 @@ def _run_notebooks(
             if jobs == 1 or len(todo) <= 1:
                 for nb, key in progress(todo, total=len(todo), desc="notebooks"):
                     current = nb.name
-                    results[nb.stem] = _execute(nb, key, root, timeout)  # logs start and end
+                    results[nb.stem] = _execute(
+                        nb, key, root, timeout, config
+                    )  # logs start and end
             else:
                 import multiprocessing
                 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -412,9 +426,12 @@ def _run_notebooks(
                     initargs=_logging_setup(),
                 ) as pool:
                     futures = {
-                        pool.submit(_execute, nb, key, root, timeout): nb for nb, key in todo
+                        pool.submit(_execute, nb, key, root, timeout, config): nb
+                        for nb, key in todo
                     }
-                    for fut in progress(as_completed(futures), total=len(futures), desc="notebooks"):
+                    for fut in progress(
+                        as_completed(futures), total=len(futures), desc="notebooks"
+                    ):
                         current = futures[fut].name
                         results[futures[fut].stem] = fut.result()
     except BaseException as exc:

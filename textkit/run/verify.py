@@ -256,7 +256,7 @@ def verify(
     config_path : path-like, optional
         ``textkit.toml`` (default: the project's).
     jobs : int
-        Notebooks executed at once (outputs do not depend on it).
+        Notebooks executed at once (``-1``: one per core; outputs do not depend on it).
     timeout : int
         Seconds allowed per notebook cell.
     keep : bool
@@ -268,9 +268,11 @@ def verify(
         One row per output file (see :func:`compare_outputs`).
     """
     from textkit.core.cache import code_fingerprint
+    from textkit.core.executor import resolve_n_jobs
     from textkit.run.notebooks import find_notebooks
     from textkit.run.pipeline import _environment, _run_notebooks, notebook_key, provenance
 
+    jobs = resolve_n_jobs(jobs)
     config = load_config(config_path)
     root = config.root
     scratch = Path(tempfile.mkdtemp(prefix="verify-", dir=cache_dir("verify", root=root)))
@@ -286,7 +288,7 @@ def verify(
                 (nb, notebook_key(nb, prov, code_hash)) for nb in find_notebooks(root / "notebooks")
             ]
             logger.info("verify: regenerating %d notebooks into %s", len(todo), scratch)
-            _run_notebooks(todo, root, timeout, jobs, staging=False)
+            _run_notebooks(todo, root, timeout, jobs, staging=False, config=config.path)
         return compare_outputs(root, out)
     finally:
         if keep:

@@ -164,7 +164,7 @@ def _source_fields(module: str, name: str) -> dict[str, str] | None:
     Reading the class body (annotated names, ``ClassVar`` excepted) gives the same names as
     :func:`dataclasses.fields` without importing the stage (topics, cooc, lss ... import
     gensim, networkx and scikit-learn: seconds that every ``load_config`` would pay).
-    ``tests/test_config.py`` checks that both agree for every table.
+    ``tests/core/test_config.py`` checks that both agree for every table.
     """
     # the file of a textkit module, found without importing its package (whose __init__
     # imports the stage)

@@ -10,7 +10,7 @@ import pytest
 from textkit.plots import read_manifest
 from textkit.run.pipeline import reproduce
 
-SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "003_4542067cb4fbbdc2.txt"
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "raw" / "003_4542067cb4fbbdc2.txt"
 
 _NOTEBOOK = """# %% tags=["parameters"]
 import textkit as tk

@@ -17,7 +17,7 @@ import pytest
 
 from textkit.core.cache import StageCache, canonical_json
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "corpus" / "raw"
 
 

@@ -207,7 +207,7 @@ dtm.pruned.sort_values(["tf", "term"], ascending=[False, True]).head(8)
 
 # %% [markdown]
 # The most frequent terms, with governance-dictionary and frame-lexicon entries in colour.
-# General words of the genre (社会, 建设, 农村, 基层) lead; two governance concepts,
+# General words of the genre (社会, 建设, 农村, 社区, 基层) lead; two governance concepts,
 # 乡村治理 and 社会治安综合治理, are among the top 30 — with plain jieba neither would be a
 # term at all.
 

@@ -183,8 +183,8 @@ ego_table(G_ego, terms, max_neighbours=5)[
 #
 # The same node set (chosen on both groups together) is counted in each group; the table
 # lists the pairs whose Jaccard changes most. A pair is kept only when it co-occurs in at
-# least `compare_min_docs` articles of the group where it is stronger: with groups of a
-# dozen articles or fewer, a single article's list of duties would otherwise fill the
+# least `compare_min_docs` articles of the group where it is stronger: with groups of
+# 17 and 8 articles, a single article's list of duties would otherwise fill the
 # table. `g2` and
 # `p_value` test whether the share of sentences holding the pair differs between the
 # groups; sentences of one article are not independent, so read them as a screening
@@ -241,8 +241,8 @@ exports = {
 {name: sorted(p.name for p in paths.values()) for name, paths in exports.items()}
 
 # %% [markdown]
-# What the networks show, and what they cannot. On this seed corpus (35 articles) the
-# strongest Jaccard edges include a work plan's list of duties (办公室 · 负责 · 职责 · 牵头),
+# What the networks show, and what they cannot. On this seed corpus (34 articles analysed) the
+# strongest Jaccard edges include a work plan's list of duties (办公室 · 负责 · 职责 · 镇 · 实施),
 # repeated in a few articles; 维稳's strongest neighbours (模式, 中国, 政治) come from one or
 # two articles (`docs` in the ego table), while 法治 sits with 德治 and 自治 in three. Most
 # between-group differences rest on a handful of articles (`docs_a`, `docs_b`), which is why

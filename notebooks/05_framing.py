@@ -172,7 +172,7 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 #
 # Mean intensity of each frame per group (bars ± one standard error; dots are documents).
 # Genre and era come from the annotator (`textkit.corpus.annotation`); documents it could not place are
-# left out of that panel. With 35 documents these are descriptions, not tests.
+# left out of that panel. With 34 documents these are descriptions, not tests.
 
 # %%
 fig = plot_frame_intensity(scores, by="genre")
@@ -264,7 +264,7 @@ _ = nb.save_figure(fig, "frames_term_scatter")
 # exact and has no random start, so the tables below are the same on every machine at 6
 # significant digits (gensim Word2Vec, `engine = "word2vec"`, is not).
 #
-# Caveat: 35 articles are far below the millions of tokens LSS is designed for. The word
+# Caveat: 34 articles are far below the millions of tokens LSS is designed for. The word
 # vectors mostly reflect co-occurrence within a few pages; treat this section as a check of the
 # direction of the dictionary measure, not as an independent measurement.
 
@@ -371,13 +371,13 @@ worst.assign(text=worst["text"].str[:70])[["sample_id", "code", "measure", "bala
 #   `mixed` ones either use both vocabularies heavily or have too few frame terms for an
 #   interval that excludes 0.
 # - By era, the mean balance moves from the stability side in the 2000s toward service after
-#   2017 — on a handful of documents per era, and with the era unknown for many documents.
+#   2017 — on 4 to 11 documents per era, and with the era unknown for 7 of the 34.
 # - Keyness recovers the lexicon's core terms on both sides and adds corpus words that are not
 #   in it (学校, 公安机关, 试点, 示范 …), a list to read when revising the lexicon.
 # - LSS with sixteen seed words agrees with the dictionary balance in direction; no single seed
 #   carries it. Its polarity list also shows the small-corpus caveat: next to frame vocabulary
 #   (自治, 民主, 依法, 社会保障; 犯罪, 整治, 预警, 严峻) both ends hold words of particular pages
-#   or generic words (自然村, 分管领导; 畜禽, 车辆, 明显).
+#   or generic words (自然村, 办事处; 畜禽, 车辆, 明显).
 # - Against the authors' coding of 68 paragraphs the paragraph measure agrees well above chance
 #   (kappa, macro-F1 and Spearman's ρ above); most of its errors involve `mixed` or short
 #   paragraphs below the hit threshold, and it never puts a stability paragraph on the service

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 from timing import median_time
 
+from textkit import topics as T
 from textkit.dtm.vectorizer import vectorize
 from textkit.segment.segmenter import segment_corpus
-from textkit.topics import topics as T
 
 ROOT = Path(__file__).resolve().parents[1]
 

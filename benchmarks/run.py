@@ -234,6 +234,7 @@ def task_lcut2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
     from textkit.core import paths as _paths
     from textkit.core.executor import map_documents
+
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
     jieba.dt.tmp_dir = str(_paths.cache_dir("jieba"))  # the peer's cache stays in the project
@@ -359,6 +360,7 @@ def _worker_cpu() -> float:
 def task_segment_dask(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     from textkit.core.executor import dask_client
     from textkit.segment.stream import segment_texts_parallel, warm_segmenters
+
     pairs = _pairs(work)
     with dask_client(n_workers=jobs) as client:
         client.wait_for_workers(jobs, timeout=120)
@@ -455,7 +457,7 @@ def _paragraph_dtm(work: Path):
 
 
 def _lda_textkit(dtm, repeat: int) -> dict:
-    from textkit.topics.topics import LdaTopicModel
+    from textkit.topics.lda import LdaTopicModel
 
     secs, _ = _timed(
         lambda: LdaTopicModel(
@@ -475,7 +477,7 @@ def _lda_gensim(dtm, repeat: int) -> dict:
     import numpy as np
     from gensim.models import LdaModel
 
-    from textkit.topics.topics import _bow, _dictionary
+    from textkit.topics._common import _bow, _dictionary
 
     matrix = dtm.matrix.tocsr()
     corpus, id2word = _bow(matrix), _dictionary(dtm.vocabulary, matrix)
@@ -539,10 +541,11 @@ def task_lda_sklearn(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def task_lda_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     """fit_lda_streaming over the units file (vocabulary of vectorize(min_df=2, max_df=0.5))."""
-    import gensim.models  # noqa: F401  (imported outside the timing, as textkit.topics.topics is)
+    import gensim.models  # noqa: F401  (imported outside the timing, as textkit.topics.lda is)
 
     from textkit.dtm.stream import UnitsBowCorpus, stream_vocabulary
     from textkit.topics.streaming import fit_lda_streaming
+
     path = work / "units.parquet"
     vocab = stream_vocabulary(path, min_df=2, max_df=0.5)
     corpus = UnitsBowCorpus(path, vocab)

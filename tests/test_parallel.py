@@ -138,7 +138,9 @@ def test_segment_parallel_equals_segment_corpus(articles, client):
 
 
 def test_clean_parallel_equals_clean_text(articles, client):
-    clean = pytest.importorskip("textkit.corpus.clean", reason="textkit.corpus.clean is not written yet")
+    clean = pytest.importorskip(
+        "textkit.corpus.clean", reason="textkit.corpus.clean is not written yet"
+    )
     texts = [t for _, t in articles]
     ref = [clean.clean_text(t) for t in texts]
     assert clean_texts_parallel(texts, n_jobs=2) == ref
@@ -150,7 +152,9 @@ def _signature_values(sig) -> np.ndarray:
 
 
 def test_minhash_parallel_equals_local(articles, client):
-    dedup = pytest.importorskip("textkit.corpus.dedup", reason="textkit.corpus.dedup is not written yet")
+    dedup = pytest.importorskip(
+        "textkit.corpus.dedup", reason="textkit.corpus.dedup is not written yet"
+    )
     texts = [t for _, t in articles]
     ref = list(dedup.minhash_signatures(texts))
     for got in (minhash_parallel(texts, n_jobs=2), minhash_parallel(texts, client=client)):
@@ -251,7 +255,7 @@ def test_segment_to_parquet_rejects_duplicates_without_leaving_a_file(articles, 
 def test_streamed_vocabulary_corpus_and_lda_equal_in_memory(articles, tmp_path):
     from textkit.dtm.vectorizer import vectorize
     from textkit.segment.segmenter import segment_corpus
-    from textkit.topics.topics import LdaTopicModel
+    from textkit.topics.lda import LdaTopicModel
 
     units = segment_corpus(articles, unit="sentence", cache=False)
     path = tmp_path / "units.parquet"

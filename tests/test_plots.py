@@ -221,6 +221,7 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
     import dataclasses
 
     import textkit as tk
+    from textkit import topics as T
     from textkit.cooc.cooc import network_config
     from textkit.dtm.vectorizer import vocabulary_table
     from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary
@@ -232,7 +233,6 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
     from textkit.plots import topics as PT
     from textkit.plots import validation as PV
     from textkit.plots import vocab as PW
-    from textkit.topics import topics as T
 
     figs: dict = {}
     with cache_dir_env(tmp_path_factory.mktemp("figcache")), warnings.catch_warnings():

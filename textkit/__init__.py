@@ -72,26 +72,26 @@ _EXPORTS: dict[str, str] = {
     "vectorize": "dtm.vectorizer",
     "vocabulary_table": "dtm.vectorizer",
     # topics
-    "TopicConfig": "topics.topics",
-    "TopicData": "topics.topics",
-    "topic_matrix": "topics.topics",
-    "drop_empty_documents": "topics.topics",
-    "k_summary": "topics.topics",
-    "topic_summary": "topics.topics",
-    "save_topic_tables": "topics.topics",
-    "save_model": "topics.topics",
-    "load_model": "topics.topics",
-    "LdaTopicModel": "topics.topics",
-    "NmfTopicModel": "topics.topics",
-    "SeededLdaTopicModel": "topics.topics",
-    "fit_topics": "topics.topics",
-    "top_terms": "topics.topics",
-    "representative_docs": "topics.topics",
-    "select_k": "topics.topics",
-    "topic_stability": "topics.topics",
-    "compare_models": "topics.topics",
-    "topic_prevalence": "topics.topics",
-    "prevalence_contrast": "topics.topics",
+    "TopicConfig": "topics.config",
+    "TopicData": "topics.matrix",
+    "topic_matrix": "topics.matrix",
+    "drop_empty_documents": "topics.matrix",
+    "k_summary": "topics.select",
+    "topic_summary": "topics.describe",
+    "save_topic_tables": "topics.persist",
+    "save_model": "topics.persist",
+    "load_model": "topics.persist",
+    "LdaTopicModel": "topics.lda",
+    "NmfTopicModel": "topics.nmf",
+    "SeededLdaTopicModel": "topics.seeded",
+    "fit_topics": "topics.fit",
+    "top_terms": "topics.describe",
+    "representative_docs": "topics.describe",
+    "select_k": "topics.select",
+    "topic_stability": "topics.stability",
+    "compare_models": "topics.stability",
+    "topic_prevalence": "topics.prevalence",
+    "prevalence_contrast": "topics.prevalence",
     # co-occurrence networks
     "CoocConfig": "cooc.cooc",
     "cooccurrence": "cooc.cooc",
@@ -133,7 +133,6 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
-
 
 
 def __getattr__(name: str):

@@ -66,7 +66,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "annotate": (("textkit.corpus.annotation:AnnotateConfig",), ()),
         "segment": (("textkit.segment.segmenter:SegmenterConfig",), ()),
         "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
-        "topics": (("textkit.topics.topics:TopicConfig",), ()),
+        "topics": (("textkit.topics.config:TopicConfig",), ()),
         "cooc": (("textkit.cooc.cooc:CoocConfig", "textkit.cooc.cooc:NetworkConfig"), ()),
         "frames": (("textkit.frames.score:FrameConfig",), ()),
         "lss": (("textkit.frames.lss:LSSConfig",), ()),

@@ -267,7 +267,7 @@ def topic_labels(
     ----------
     table : DataFrame
         Either a tidy top-terms table (``topic, rank, term``, from
-        :func:`textkit.topics.topics.top_terms`), or one row per topic with a column of
+        :func:`textkit.topics.top_terms`), or one row per topic with a column of
         space-separated terms (``topic_summary``: ``top_frex`` / ``top_prob``;
         ``compare_models`` and ``per_topic`` of a stability result: ``top_terms``).
     terms : str, optional

@@ -1,6 +1,6 @@
 """Figures for the topics stage: choosing K, stability across seeds, group prevalence, terms.
 
-Every function takes a table from :mod:`textkit.topics.topics`, draws inside
+Every function takes a table from :mod:`textkit.topics`, draws inside
 :func:`textkit.plots.use_style` and returns a :class:`matplotlib.figure.Figure` without saving
 it (use :func:`textkit.plots.save_figure`). The tidy table behind each figure is attached as
 ``fig.textkit_data``.
@@ -50,7 +50,7 @@ _K_PANELS = (
 
 
 def plot_k_selection(table: pd.DataFrame) -> Figure:
-    """Diagnostics of :func:`textkit.topics.topics.select_k` against K, one panel per measure.
+    """Diagnostics of :func:`textkit.topics.select_k` against K, one panel per measure.
 
     Each panel shows the mean over seeds (line) and every seed's value (points), so the
     spread due to the seed is visible next to the trend. Measures that are all NaN (e.g.
@@ -92,7 +92,7 @@ def plot_k_selection(table: pd.DataFrame) -> Figure:
 
 
 def plot_stability(result: Any, topic_labels: dict | None = None) -> Figure:
-    """Per-topic stability across seeds from :func:`textkit.topics.topics.topic_stability`.
+    """Per-topic stability across seeds from :func:`textkit.topics.topic_stability`.
 
     One row per reference topic (labelled with :func:`topic_label`): each point is the
     topic's matched similarity in one other run, the bar its mean (the stability); the
@@ -224,7 +224,7 @@ def plot_prevalence(
 
 
 def plot_top_terms(table: pd.DataFrame, ncols: int = 4, topic_labels: dict | None = None) -> Figure:
-    """Bar charts of the top terms of each topic (output of :func:`textkit.topics.topics.top_terms`).
+    """Bar charts of the top terms of each topic (output of :func:`textkit.topics.top_terms`).
 
     Terms are listed in the table's order (by probability, FREX or relevance); bar length is
     the term's probability in the topic (the ``prob`` column) when present, else ``weight``.
@@ -295,7 +295,7 @@ def plot_seeded_comparison(
     Parameters
     ----------
     table : DataFrame
-        Output of :func:`textkit.topics.topics.compare_models`.
+        Output of :func:`textkit.topics.compare_models`.
     n_terms : int, default 3
         Top terms in the default labels.
     topic_labels : dict, optional

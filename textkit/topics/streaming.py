@@ -1,6 +1,6 @@
 """Online LDA trained from a units file on disk: each pass re-reads the file and only
 ``chunksize`` documents are in memory at once. With the same settings the topics equal
-:class:`textkit.topics.topics.LdaTopicModel` fitted on the in-memory matrix.
+:class:`textkit.topics.lda.LdaTopicModel` fitted on the in-memory matrix.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from textkit.core.errors import InvalidParameterError
 from textkit.dtm.stream import UnitsBowCorpus
 
 logger = logging.getLogger(__name__)
@@ -18,17 +19,18 @@ __all__ = ["fit_lda_streaming"]
 def fit_lda_streaming(corpus: UnitsBowCorpus, config: Any) -> Any:
     """Train gensim's online LDA on a corpus streamed from disk.
 
-    The model is set up as :class:`textkit.topics.topics.LdaTopicModel` sets it up (same priors,
-    ``float64``, ``update_every=1``, ``eval_every=None``, seeded), and trained by
-    ``passes`` sweeps over the file in mini-batches of ``chunksize`` documents, so with the
-    same settings and vocabulary the topics equal those of
-    ``LdaTopicModel(**settings).fit(vectorize(units, ...))``.
+    The gensim model is built by :func:`textkit.topics.lda.new_gensim_lda`, as
+    :class:`textkit.topics.lda.LdaTopicModel` builds it (same priors, ``float64``,
+    ``update_every=1``, ``eval_every=None``, seeded), and trained by ``passes`` sweeps over
+    the file in mini-batches of ``chunksize`` documents, so with the same settings and
+    vocabulary the topics equal those of ``LdaTopicModel(**settings).fit(vectorize(units,
+    ...))``.
 
     Parameters
     ----------
     corpus : UnitsBowCorpus
         The streamed corpus.
-    config : textkit.topics.topics.LdaConfig or mapping
+    config : textkit.topics.lda.LdaConfig or mapping
         ``LdaConfig`` or its fields (``n_topics``, ``random_state``, ``passes``,
         ``iterations``, ``alpha``, ``eta``, ``chunksize``, ``decay``, ``offset``,
         ``gamma_threshold``). ``multicore`` is not supported (not reproducible).
@@ -38,44 +40,31 @@ def fit_lda_streaming(corpus: UnitsBowCorpus, config: Any) -> Any:
     gensim.models.LdaModel
         The fitted model; ``model.get_topics()`` is topics x ``corpus.vocabulary``.
     """
-    import numpy as np
     from gensim.corpora import Dictionary
-    from gensim.models import LdaModel
 
+    from textkit.topics._common import _check_n_topics
     from textkit.topics.estep import vectorised_estep
-    from textkit.topics.topics import LdaConfig
+    from textkit.topics.lda import LdaConfig, new_gensim_lda
 
     if not isinstance(corpus, UnitsBowCorpus):
-        raise ValueError(f"corpus: expected a UnitsBowCorpus, got {type(corpus).__name__}")
+        raise InvalidParameterError(
+            f"corpus: expected a UnitsBowCorpus, got {type(corpus).__name__}"
+        )
     if isinstance(config, dict):
         config = LdaConfig(**config)
     if not isinstance(config, LdaConfig):
-        raise ValueError(f"config: expected an LdaConfig or a dict, got {type(config).__name__}")
+        raise InvalidParameterError(
+            f"config: expected an LdaConfig or a dict, got {type(config).__name__}"
+        )
     if config.multicore:
-        raise ValueError("multicore: not supported for streamed training (not reproducible)")
+        raise InvalidParameterError(
+            "multicore: not supported for streamed training (not reproducible)"
+        )
     n_docs = len(corpus)
-    if config.n_topics > n_docs:
-        raise ValueError(f"n_topics={config.n_topics} exceeds the number of documents ({n_docs})")
+    _check_n_topics("n_topics", config.n_topics, n_docs, "documents")
     id2word = Dictionary()
     id2word.token2id = {t: j for j, t in enumerate(corpus.vocabulary)}
-    model = LdaModel(
-        corpus=None,
-        id2word=id2word,
-        num_topics=config.n_topics,
-        chunksize=config.chunksize,
-        passes=config.passes,
-        iterations=config.iterations,
-        alpha=config.alpha,
-        eta=config.eta,
-        decay=config.decay,
-        offset=config.offset,
-        gamma_threshold=config.gamma_threshold,
-        eval_every=None,
-        minimum_probability=0.0,
-        random_state=config.random_state,
-        dtype=np.float64,
-        update_every=1,
-    )
+    model = new_gensim_lda(config, id2word, config.eta)
     with vectorised_estep(model):  # gensim's E-step, vectorised (see textkit.topics.estep)
         model.update(corpus)
     logger.info(

@@ -1,0 +1,134 @@
+"""Settings of a whole topic analysis: :class:`TopicConfig`, the ``[topics]`` table of
+``textkit.toml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.checks import check_choice, check_int, check_number, check_str
+from textkit.core.config import StageConfig
+from textkit.core.errors import InvalidParameterError
+from textkit.topics.fit import make_model
+from textkit.topics.lda import ALPHA_STRINGS, check_prior
+from textkit.topics.matrix import UNITS, TopicData, topic_matrix
+
+__all__ = ["TopicConfig"]
+
+
+@dataclass(frozen=True)
+class TopicConfig(StageConfig):
+    """Settings of a whole topic analysis: the ``[topics]`` table of ``textkit.toml``.
+
+    Build it with ``textkit.core.config.stage_config(TopicConfig, config, "topics")``; every field
+    has a documented default and is validated on creation (a ``ValueError`` names the field).
+
+    Attributes
+    ----------
+    method : {"lda", "nmf"}, default "lda"
+    n_topics : int, default 8
+        K of the reported model.
+    random_state : int, default 0
+    passes, iterations : int, default 10, 100
+        LDA training effort.
+    alpha : str or float, default "symmetric"
+    unit : {"paragraph", "document", "sentence"}, default "paragraph"
+        Unit a model is fit on (articles in the seed corpus are few and long).
+    min_df, max_df : int or float, default 2, 0.5
+        Document-frequency pruning of the topic matrix, counted in ``unit`` s
+        (:func:`topic_matrix`).
+    k_grid : tuple of int, default (3, ..., 12)
+        K values for :func:`~textkit.topics.select.select_k`.
+    select_seeds : tuple of int, default (0, 1)
+        Seeds per K in :func:`~textkit.topics.select.select_k`.
+    stability_seeds : tuple of int, default (0, 1, 2, 3, 4)
+        Seeds for :func:`~textkit.topics.stability.topic_stability` (the first is the reference).
+    holdout : float, default 0.1
+        Held-out share of documents in :func:`~textkit.topics.select.select_k`.
+    top_n : int, default 10
+        Top terms for coherence, exclusivity and tables.
+    seeded_free_topics : int, default 6
+        Free topics next to the seeded frame topics.
+    seed_weight : float, default 1.0
+        Seed pseudo-count as a multiple of the word's frequency.
+    n_boot : int, default 1000
+        Bootstrap replicates in :func:`~textkit.topics.prevalence.topic_prevalence`.
+    out_dir : str, default "results/topics"
+        Where a notebook writes topic tables and saved models (relative to the project root).
+    n_jobs : int, default 1
+        Worker processes for the fits of :func:`~textkit.topics.select.select_k` and :func:`~textkit.topics.stability.topic_stability`
+        (``-1``: every core). Results do not depend on it.
+    """
+
+    table = "topics"
+
+    method: str = "lda"
+    n_topics: int = 8
+    random_state: int = 0
+    passes: int = 10
+    iterations: int = 100
+    alpha: str | float = "symmetric"
+    unit: str = "paragraph"
+    min_df: int | float = 2
+    max_df: int | float = 0.5
+    k_grid: tuple[int, ...] = tuple(range(3, 13))
+    select_seeds: tuple[int, ...] = (0, 1)
+    stability_seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    holdout: float = 0.1
+    top_n: int = 10
+    seeded_free_topics: int = 6
+    seed_weight: float = 1.0
+    n_boot: int = 1000
+    out_dir: str = "results/topics"
+    n_jobs: int = 1
+
+    def __post_init__(self) -> None:
+        check_str("out_dir", self.out_dir)
+        if not self.out_dir.strip():
+            raise InvalidParameterError(f"out_dir: expected a non-empty path, got {self.out_dir!r}")
+        check_choice("method", self.method, ("lda", "nmf"))
+        check_choice("unit", self.unit, UNITS)
+        for name, minimum in (
+            ("n_topics", 1),
+            ("random_state", 0),
+            ("passes", 1),
+            ("iterations", 1),
+            ("top_n", 2),
+            ("seeded_free_topics", 0),
+            ("n_boot", 1),
+        ):
+            check_int(name, getattr(self, name), minimum)
+        from textkit.core.executor import resolve_n_jobs
+
+        resolve_n_jobs(self.n_jobs)  # the rule every n_jobs follows: >= 1, or -1
+        check_prior("alpha", self.alpha, ALPHA_STRINGS, allow_none=False)
+        for name, minimum in (("k_grid", 2), ("select_seeds", 0), ("stability_seeds", 0)):
+            values = tuple(getattr(self, name))
+            if not values:
+                raise InvalidParameterError(f"{name}: must not be empty")
+            for v in values:
+                check_int(name, v, minimum)
+            object.__setattr__(self, name, values)
+        if len(self.stability_seeds) < 2:
+            raise InvalidParameterError("stability_seeds: give at least two seeds")
+        check_number("holdout", self.holdout, 0, 0.5)
+        check_number("seed_weight", self.seed_weight, 0, low_open=True)
+        from textkit.dtm.vectorizer import VectorizeConfig
+
+        VectorizeConfig(min_df=self.min_df, max_df=self.max_df)  # names the bad setting
+
+    def topic_matrix(self, units: pd.DataFrame) -> TopicData:
+        """:func:`topic_matrix` of ``units`` with this config's ``unit``, ``min_df``, ``max_df``."""
+        return topic_matrix(units, unit=self.unit, min_df=self.min_df, max_df=self.max_df)
+
+    def model_kwargs(self) -> dict:
+        """Model parameters shared by every fit (``passes``, ``iterations``, ``alpha`` for LDA)."""
+        if self.method == "nmf":
+            return {}
+        return {"passes": self.passes, "iterations": self.iterations, "alpha": self.alpha}
+
+    def make_model(self) -> Any:
+        """The unfitted model of ``method`` with ``n_topics`` and ``random_state``."""
+        return make_model(self.method, self.n_topics, self.random_state, self.model_kwargs())

@@ -1,0 +1,221 @@
+"""Group effects: mean topic shares per group with bootstrap intervals, and contrasts.
+
+:func:`topic_prevalence` estimates mean topic shares per group with bootstrap confidence
+intervals over documents (a simple, transparent stand-in for stm's ``estimateEffect``); for
+paragraph models the bootstrap resamples whole articles (``clusters``).
+:func:`prevalence_contrast` gives the difference between two groups with its interval.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from textkit.core.checks import check_int, check_number
+from textkit.core.errors import InvalidParameterError
+from textkit.topics._common import _require_fitted
+
+__all__ = ["topic_prevalence", "prevalence_contrast"]
+
+logger = logging.getLogger(__name__)
+
+
+def _group_clusters(
+    model: Any,
+    groups: pd.Series,
+    clusters: pd.Series | None,
+    include_empty: bool,
+) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], list[str]]:
+    """Per group (sorted): per-cluster sums of topic shares and unit counts.
+
+    Without ``clusters`` every model document is its own cluster.
+    """
+    _require_fitted(model, attribute="doc_topic_")
+    if not isinstance(groups, pd.Series):
+        raise InvalidParameterError("groups: expected a pandas Series indexed by doc_id")
+    if groups.index.has_duplicates:
+        raise ValueError("groups: the index (doc_id) has duplicates")
+    theta = model.doc_topic_
+    if not include_empty and model.empty_docs_:
+        theta = theta.drop(index=list(model.empty_docs_))
+    g = groups.copy()
+    g.index = g.index.astype(str)
+    g = g.dropna().astype(str)
+    if clusters is None:
+        cluster_of = pd.Series(list(theta.index), index=theta.index, dtype=object)
+    else:
+        if not isinstance(clusters, pd.Series):
+            raise InvalidParameterError(
+                "clusters: expected a pandas Series (model doc id -> cluster id)"
+            )
+        if clusters.index.has_duplicates:
+            raise ValueError("clusters: the index (model doc id) has duplicates")
+        c = clusters.copy()
+        c.index = c.index.astype(str)
+        missing = [d for d in theta.index if d not in c.index]
+        if missing:
+            raise ValueError(
+                f"clusters: no cluster for {len(missing)} of the model's documents, "
+                f"e.g. {missing[0]!r}"
+            )
+        cluster_of = c.loc[list(theta.index)].astype(str)
+    keep = cluster_of.isin(g.index).to_numpy()
+    if not keep.any():
+        what = "cluster id of clusters" if clusters is not None else "doc_id"
+        raise ValueError(f"groups: no {what} in common with the model's documents")
+    if (~keep).any():
+        logger.info("topic_prevalence: %d documents without a group are left out", (~keep).sum())
+    x = theta.to_numpy(dtype=np.float64)[keep]
+    cl = cluster_of.to_numpy()[keep]
+    order = sorted(set(cl))
+    pos = {k: i for i, k in enumerate(order)}
+    idx = np.array([pos[k] for k in cl], dtype=np.int64)
+    sums = np.zeros((len(order), x.shape[1]), dtype=np.float64)
+    np.add.at(sums, idx, x)
+    counts = np.bincount(idx, minlength=len(order)).astype(np.float64)
+    labels = g.loc[order].to_numpy()
+    out = {}
+    for group in sorted(set(labels)):
+        sel = labels == group
+        out[group] = (sums[sel], counts[sel])
+    return out, [str(t) for t in theta.columns]
+
+
+def _boot_means(
+    sums: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Bootstrap replicates (n_boot x K) of the mean share, resampling clusters."""
+    idx = rng.integers(0, len(counts), size=(n_boot, len(counts)))
+    return sums[idx].sum(axis=1) / counts[idx].sum(axis=1)[:, None]
+
+
+def topic_prevalence(
+    model: Any,
+    groups: pd.Series,
+    n_boot: int = 1000,
+    random_state: int = 0,
+    ci: float = 0.95,
+    include_empty: bool = False,
+    clusters: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Mean topic share per group with percentile bootstrap confidence intervals.
+
+    The estimate is the mean topic share of the model's documents in a group. Documents
+    are resampled with replacement within each group (``n_boot`` times,
+    ``numpy.random.default_rng(random_state)``, groups in sorted order), so the interval
+    reflects which documents happen to be in the corpus. When the model was fit on
+    paragraphs, pass ``clusters`` (paragraph -> article): whole articles are then resampled
+    (a cluster bootstrap), because paragraphs of one article are not independent
+    observations, and ``groups`` labels articles. This describes differences; it does not
+    adjust for other covariates (stm's ``estimateEffect`` regression does).
+
+    Parameters
+    ----------
+    model : fitted topic model
+    groups : Series
+        Group label per document, indexed by ``doc_id`` (e.g. ``docs.set_index("doc_id")
+        ["era"]``), or per cluster when ``clusters`` is given. Documents without a label
+        (missing or NaN) are left out (logged).
+    n_boot : int, default 1000
+    random_state : int, default 0
+    ci : float in (0, 1), default 0.95
+    include_empty : bool, default False
+        Keep documents without tokens (whose shares are only the prior).
+    clusters : Series, optional
+        Model document id -> cluster id (e.g. :attr:`TopicData.unit_doc`, paragraph ->
+        article). Every model document needs a cluster.
+
+    Returns
+    -------
+    DataFrame
+        ``group, topic, mean, lo, hi, n_docs, n_units`` sorted by group then topic order;
+        ``n_docs`` counts the resampled units (articles when ``clusters`` is given),
+        ``n_units`` the model documents averaged.
+    """
+    check_int("n_boot", n_boot, 1)
+    check_int("random_state", random_state, 0)
+    check_number("ci", ci, 0, 1, low_open=True, high_open=True)
+    parts, topics = _group_clusters(model, groups, clusters, include_empty)
+    rng = np.random.default_rng(random_state)
+    a = (1.0 - float(ci)) / 2.0
+    rows = []
+    for group, (sums, counts) in parts.items():
+        boots = _boot_means(sums, counts, n_boot, rng)
+        lo = np.quantile(boots, a, axis=0)
+        hi = np.quantile(boots, 1 - a, axis=0)
+        mean = sums.sum(axis=0) / counts.sum()
+        for k, topic in enumerate(topics):
+            rows.append(
+                (group, topic, float(mean[k]), float(lo[k]), float(hi[k]), len(counts),
+                 int(counts.sum()))
+            )  # fmt: skip
+    return pd.DataFrame(rows, columns=["group", "topic", "mean", "lo", "hi", "n_docs", "n_units"])
+
+
+def prevalence_contrast(
+    model: Any,
+    groups: pd.Series,
+    a: str,
+    b: str,
+    n_boot: int = 1000,
+    random_state: int = 0,
+    ci: float = 0.95,
+    clusters: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Difference in mean topic share between two groups, with a bootstrap interval.
+
+    Documents (or, with ``clusters``, whole clusters such as articles) are resampled with
+    replacement within each group independently (``numpy.random.default_rng(random_state)``);
+    the interval is the percentile interval of the resampled differences
+    ``mean_a - mean_b``. Empty documents are left out.
+
+    Parameters
+    ----------
+    model : fitted topic model
+    groups : Series
+        Group label per document (or per cluster), indexed by ``doc_id``.
+    a, b : str
+        The two groups compared (``a - b``).
+    n_boot, random_state, ci, clusters
+        As :func:`topic_prevalence`.
+
+    Returns
+    -------
+    DataFrame
+        ``topic, mean_a, mean_b, diff, lo, hi, n_a, n_b`` in topic order (``n_a``, ``n_b``
+        count resampled units); ``lo > 0`` or ``hi < 0`` marks a difference that the
+        resampling does not explain away.
+    """
+    check_int("n_boot", n_boot, 1)
+    check_int("random_state", random_state, 0)
+    check_number("ci", ci, 0, 1, low_open=True, high_open=True)
+    if str(a) == str(b):
+        raise InvalidParameterError("a, b: give two different groups")
+    parts, topics = _group_clusters(model, groups, clusters, include_empty=False)
+    for name, grp in (("a", a), ("b", b)):
+        if str(grp) not in parts:
+            raise ValueError(f"{name}: group {grp!r} not found; groups are {sorted(parts)}")
+    rng = np.random.default_rng(random_state)
+    boots, means, ns = [], [], []
+    for grp in (str(a), str(b)):
+        sums, counts = parts[grp]
+        boots.append(_boot_means(sums, counts, n_boot, rng))
+        means.append(sums.sum(axis=0) / counts.sum())
+        ns.append(len(counts))
+    diff = boots[0] - boots[1]
+    q = (1.0 - float(ci)) / 2.0
+    return pd.DataFrame(
+        {
+            "topic": topics,
+            "mean_a": means[0],
+            "mean_b": means[1],
+            "diff": means[0] - means[1],
+            "lo": np.quantile(diff, q, axis=0),
+            "hi": np.quantile(diff, 1 - q, axis=0),
+            "n_a": ns[0],
+            "n_b": ns[1],
+        }
+    )

@@ -35,6 +35,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from textkit import __version__
+from textkit.core.checks import check_choice, check_number
 from textkit.core.io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ __all__ = [
     "cjk_font_path",
     "cjk_font_family",
     "use_style",
+    "figure_width",
     "new_figure",
     "palette",
     "save_figure",
@@ -193,6 +195,19 @@ def use_style() -> Iterator[dict]:
         yield rc
 
 
+def figure_width(width: str | float) -> float:
+    """Figure width in inches: a key of :data:`SIZES` (``"single"``, ``"double"``) or inches.
+
+    Raises
+    ------
+    InvalidParameterError
+        For another string or a width that is not a positive number.
+    """
+    if isinstance(width, str):
+        return SIZES[check_choice("width", width, tuple(SIZES))]
+    return check_number("width", width, 0, low_open=True)
+
+
 def new_figure(
     width: str | float = "single",
     height: float | None = None,
@@ -220,12 +235,7 @@ def new_figure(
     fig : matplotlib.figure.Figure
     axes : Axes or array of Axes
     """
-    if isinstance(width, str):
-        if width not in SIZES:
-            raise ValueError(f"width must be one of {sorted(SIZES)} or inches, got {width!r}")
-        w = SIZES[width]
-    else:
-        w = float(width)
+    w = figure_width(width)
     h = (
         float(height)
         if height is not None

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from textkit.core.checks import check_int
 from textkit.plots import FRAME_LABELS
 
 __all__ = [
@@ -131,8 +132,7 @@ def shorten(text: object, max_chars: int = 12) -> str:
     >>> shorten("乡镇党委书记 社会治安综合治理工作先进事迹", 12)
     '乡镇党委书记…'
     """
-    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 2:
-        raise ValueError(f"max_chars: expected an integer >= 2, got {max_chars!r}")
+    check_int("max_chars", max_chars, 2)
     s = " ".join(str(text).split())
     if len(s) <= max_chars:
         return s

@@ -192,10 +192,10 @@ def task_docs(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_docs_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    """textkit.corpus.build.build_corpus_to: the streamed build, writing the corpus files."""
+    """textkit.corpus.stream.build_corpus_to: the streamed build, writing the corpus files."""
     import pyarrow.parquet as pq
 
-    from textkit.corpus.build import build_corpus_to
+    from textkit.corpus.stream import build_corpus_to
 
     raw_chars = sum(len(p.read_text("utf-8", errors="replace")) for p in sorted(raw.glob("*")))
     out = work / "corpus_stream"
@@ -234,6 +234,7 @@ def task_lcut2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
     from textkit.core import paths as _paths
     from textkit.core.executor import map_documents
+
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
     jieba.dt.tmp_dir = str(_paths.cache_dir("jieba"))  # the peer's cache stays in the project
@@ -359,6 +360,7 @@ def _worker_cpu() -> float:
 def task_segment_dask(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     from textkit.core.executor import dask_client
     from textkit.segment.stream import segment_texts_parallel, warm_segmenters
+
     pairs = _pairs(work)
     with dask_client(n_workers=jobs) as client:
         client.wait_for_workers(jobs, timeout=120)
@@ -543,6 +545,7 @@ def task_lda_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
     from textkit.dtm.stream import UnitsBowCorpus, stream_vocabulary
     from textkit.topics.streaming import fit_lda_streaming
+
     path = work / "units.parquet"
     vocab = stream_vocabulary(path, min_df=2, max_df=0.5)
     corpus = UnitsBowCorpus(path, vocab)

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from textkit.core.checks import check_int
+from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import new_figure, palette, use_style
 from textkit.plots.labels import display_label
@@ -65,13 +66,13 @@ def plot_top_terms(
     table = round_frame(table)
     for col in ("term", value):
         if col not in table.columns:
-            raise ValueError(f"table: missing column {col!r} (value={value!r})")
+            raise InvalidParameterError(f"table: missing column {col!r} (value={value!r})")
     groups = _group_columns(table)
     if by_group:
         if value != "tf":
-            raise ValueError("by_group: stacking needs value='tf'")
+            raise InvalidParameterError("by_group: stacking needs value='tf'")
         if not groups:
-            raise ValueError(
+            raise InvalidParameterError(
                 "by_group: the table has no tf_<group> columns (vocabulary_table(by=...))"
             )
     top = (
@@ -149,7 +150,9 @@ def group_rates(table: pd.DataFrame, n: int = 25, per: int = 1000) -> pd.DataFra
     check_int("per", per, 1)
     groups = _group_columns(table)
     if not groups or "term" not in table.columns or "tf" not in table.columns:
-        raise ValueError("table: needs term, tf and tf_<group> columns (vocabulary_table(by=...))")
+        raise InvalidParameterError(
+            "table: needs term, tf and tf_<group> columns (vocabulary_table(by=...))"
+        )
     totals = table[groups].sum(axis=0).astype(float)
     top = table.sort_values(["tf", "term"], ascending=[False, True], kind="stable").head(n)
     rates = top[groups].astype(float).div(totals.where(totals > 0, np.nan), axis=1) * per

@@ -173,12 +173,39 @@ def _scale(values: np.ndarray, lo: float, hi: float, sqrt: bool = False) -> np.n
 
 
 def node_freq(G: nx.Graph, nodes: list) -> np.ndarray:
-    """Node frequencies (``freq`` attribute; 1 when missing or zero) in the order of ``nodes``."""
+    """Node frequencies (``freq`` attribute; 1 when missing or zero) in the order of ``nodes``.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+    nodes : list
+        Nodes of ``G``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float frequencies, one per node.
+    """
     return np.array([float(G.nodes[n].get("freq", 1) or 1) for n in nodes])
 
 
 def separate_discs(xy: np.ndarray, radii: np.ndarray, iterations: int = 60) -> np.ndarray:
-    """Push overlapping node discs (display units) apart, a little at a time."""
+    """Push overlapping node discs apart, a little at a time (deterministic).
+
+    Parameters
+    ----------
+    xy : (n, 2) array
+        Disc centres in display units.
+    radii : (n,) array
+        Disc radii in the same units.
+    iterations : int, default 60
+        At most this many passes; stops early when no two discs overlap.
+
+    Returns
+    -------
+    numpy.ndarray
+        The moved centres (a new array; ``xy`` is not modified).
+    """
     p = xy.astype(float).copy()
     n = len(p)
     if n < 2:
@@ -206,7 +233,18 @@ def separate_discs(xy: np.ndarray, radii: np.ndarray, iterations: int = 60) -> n
 
 
 def layout_aspect(pos: Mapping[str, tuple[float, float]]) -> float:
-    """Height / width of the drawing (clipped to a sensible panel shape)."""
+    """Height / width of a drawing, clipped to a sensible panel shape.
+
+    Parameters
+    ----------
+    pos : mapping of node to (float, float)
+        Positions, e.g. from :func:`network_layout`.
+
+    Returns
+    -------
+    float
+        In [0.62, 1]; 1 for fewer than two nodes.
+    """
     if len(pos) < 2:
         return 1.0
     xy = np.array(list(pos.values()), dtype=float)
@@ -215,9 +253,22 @@ def layout_aspect(pos: Mapping[str, tuple[float, float]]) -> float:
 
 
 def comparison_layout_graph(comparison) -> nx.Graph:
-    """The graph that places the nodes of a difference graph: every compared pair among its
-    nodes, weighted by the stronger of the two groups' weights, so that terms that co-occur
-    in either group sit together (the difference edges alone are often disconnected)."""
+    """The graph that places the nodes of a difference graph.
+
+    Every compared pair among its nodes, weighted by the stronger of the two groups'
+    weights, so that terms that co-occur in either group sit together (the difference edges
+    alone are often disconnected).
+
+    Parameters
+    ----------
+    comparison : textkit.cooc.cooc.NetworkComparison
+        Its ``graph`` and ``changes`` table are read, not modified.
+
+    Returns
+    -------
+    networkx.Graph
+        Nodes with ``freq``, edges with a positive ``weight``.
+    """
     G = comparison.graph
     L = nx.Graph()
     for n in sorted(G.nodes):

@@ -192,10 +192,10 @@ def task_docs(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 
 def task_docs_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    """textkit.corpus.build.build_corpus_to: the streamed build, writing the corpus files."""
+    """textkit.corpus.stream.build_corpus_to: the streamed build, writing the corpus files."""
     import pyarrow.parquet as pq
 
-    from textkit.corpus.build import build_corpus_to
+    from textkit.corpus.stream import build_corpus_to
 
     raw_chars = sum(len(p.read_text("utf-8", errors="replace")) for p in sorted(raw.glob("*")))
     out = work / "corpus_stream"

@@ -171,7 +171,7 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 # ## 4 · Contrasts by genre, source and era
 #
 # Mean intensity of each frame per group (bars ± one standard error; dots are documents).
-# Genre and era come from the annotator (`textkit.corpus.annotation`); documents it could not place are
+# Genre and era come from the annotator (`textkit.corpus.annotate`); documents it could not place are
 # left out of that panel. With 34 documents these are descriptions, not tests.
 
 # %%

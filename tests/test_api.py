@@ -22,13 +22,13 @@ def test_every_public_name_resolves_and_is_documented():
 
 def test_verbs_named_like_their_modules_stay_functions_after_submodule_import():
     code = (
-        "import textkit as tk, textkit.dtm.vectorizer, textkit.corpus.annotation, importlib;"
+        "import textkit as tk, textkit.dtm.vectorizer, textkit.corpus.annotate, importlib;"
         "importlib.import_module('textkit.dtm.vectorizer');"
         "print(callable(tk.vectorize) and not inspect_is_module(tk.vectorize))"
     ).replace("inspect_is_module", "__import__('inspect').ismodule")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
-    importlib.import_module("textkit.corpus.annotation")
+    importlib.import_module("textkit.corpus.annotate")
     assert inspect.isfunction(tk.annotate) and inspect.isfunction(tk.vectorize)
 
 

@@ -18,6 +18,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from textkit.cooc import cooc as C
+from textkit.plots import FRAME_COLORS
 from textkit.plots import network as PN
 from textkit.segment.segmenter import segment_corpus
 
@@ -452,7 +453,7 @@ paths = C.export_network(G, sys.argv[2], "net")
 out = {k: hashlib.sha256(p.read_bytes()).hexdigest() for k, p in sorted(paths.items())}
 out["communities"] = sorted((n, d["community"]) for n, d in G.nodes(data=True))
 out["window"] = C.cooccurrence(units, C.CoocConfig(unit="window", window=8, n_nodes=40)).edges.to_csv()
-from textkit.plots.network import network_layout
+from textkit.plots.layout import network_layout
 pos = network_layout(G, layout="forceatlas2", random_state=7)
 out["layout"] = sorted((n, round(x, 9), round(y, 9)) for n, (x, y) in pos.items())
 out["modularity"] = G.graph["modularity"]
@@ -618,7 +619,7 @@ def test_plot_ego_networks_panels(seed_graph):
         assert len(spokes) == 6 and len(edges) <= 6 + 3
     row = data[(data["panel"] == "维稳") & (data["term"] == "维稳")].iloc[0]
     assert (row["x"], row["y"]) == pytest.approx((0.0, 0.0), abs=1e-9)  # centre pinned
-    assert row["colour"] == PN.FRAME_COLORS["stability"]
+    assert row["colour"] == FRAME_COLORS["stability"]
     assert [a.get_title() for a in fig.axes[:2]] == ["维稳", "社区"]
     with pytest.raises(ValueError, match="egos"):
         PN.plot_ego_networks({})

@@ -13,13 +13,13 @@ Case -> tests (here unless a file is named; unit tests elsewhere are referenced,
 | 2  | binary (PDF/JPEG/...) named .txt/.html                | test_02_binary_files_rejected |
 | 3  | GB2312 label, characters outside GB2312               | test_03_gb2312_label_read_as_gb18030 |
 | 4  | meta charset disagrees with the bytes                 | test_04_meta_charset_is_a_hint_and_disagreement_recorded |
-| 5  | Big5-HKSCS page                                       | test_05_big5_hkscs_page; test_ingest.py::test_tie_between_gb18030_and_big5_broken_by_bytes |
+| 5  | Big5-HKSCS page                                       | test_05_big5_hkscs_page; corpus/test_ingest.py::test_tie_between_gb18030_and_big5_broken_by_bytes |
 | 6  | UTF-8 BOM, UTF-16 BOM, BOM in mid-file                | test_06_byte_order_marks |
 | 7  | mixed encodings in one file                           | test_07_mixed_encodings_rejected_naming_the_line |
 | 8  | truncated multibyte character at EOF                  | test_08_truncated_character_repaired_and_recorded, test_08_truncation_repair_off_rejects, test_property_truncated_utf8_is_repaired_not_misread |
 | 9  | '????', U+FFFD, 锟斤拷 runs                           | test_09_mojibake_measured_and_quarantined, test_09_damage_ratio_and_threshold |
 | 10 | placeholder masks kept as one token each              | test_10_placeholder_masks_rewritten, test_10_placeholder_is_one_token |
-| 11 | full-width digits, U+3000, NBSP, zero-width in words  | test_11_width_and_invisible_characters; test_clean.py::test_rules_on_snippets |
+| 11 | full-width digits, U+3000, NBSP, zero-width in words  | test_11_width_and_invisible_characters; corpus/test_clean.py::test_rules_on_snippets |
 | 12 | Kangxi radicals, CJK compatibility ideographs         | test_12_kangxi_radicals_and_compatibility_ideographs |
 | 13 | traditional/simplified traps (乾安县)                 | test_13_traditional_simplified_traps |
 | 14 | a page that is only boilerplate                       | test_14_boilerplate_only_page_reported |
@@ -28,7 +28,7 @@ Case -> tests (here unless a file is named; unit tests elsewhere are referenced,
 | 17 | documents shorter than the shingle size               | test_17_short_documents_exact_hash_only |
 | 18 | user dictionary: BOM, CRLF, no freq, spaces, GBK      | test_18_user_dictionary_faults; test_segment.py::test_userdict_bom_crlf_missing_freq, test_userdict_spaces_repaired_or_rejected, test_userdict_gbk, test_userdict_bad_word_and_freq |
 | 19 | settings that leave nothing to fit                    | test_19_settings_that_leave_nothing_to_fit; test_vectorize.py::test_impossible_settings_raise; topics/test_lda.py::test_bad_settings_raise_before_work; test_lexicon.py::test_malformed_lexicon_names_file_and_line |
-| 20 | PYTHONHASHSEED 0 vs 1, 1 vs 2 BLAS threads            | test_20_reproducible_across_hash_seeds_and_blas_threads; topics/test_lda.py::test_identical_across_processes_and_hash_seeds; test_plots.py::test_reruns_are_byte_identical_across_processes_and_hash_seeds |
+| 20 | PYTHONHASHSEED 0 vs 1, 1 vs 2 BLAS threads            | test_20_reproducible_across_hash_seeds_and_blas_threads; topics/test_lda.py::test_identical_across_processes_and_hash_seeds; plots/test_plots.py::test_reruns_are_byte_identical_across_processes_and_hash_seeds |
 
 Properties (hypothesis): cleaning is idempotent (test_property_cleaning_is_idempotent,
 test_property_dedup_normalisation_is_idempotent); without filters ``"".join(tokens)`` is the
@@ -229,7 +229,7 @@ def test_hostile_build_accounts_for_every_input(hostile):
     assert sum(r["articles_per_file"].values()) == a["found"]
     assert a["dropped_boilerplate"] == sum(p["n_dropped"] for p in r["pages"]) >= 1
     # the written report says the same, in JSON and in Markdown
-    md = tk.corpus.build.render_report_md(r)
+    md = tk.corpus.report.render_report_md(r)
     assert a["identity"] in md and "rejected (" in md
     for kind, n in r["rejected_by_reason"].items():
         assert f"{kind}: {n}" in md

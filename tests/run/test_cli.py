@@ -41,7 +41,8 @@ def test_bad_config_exits_2_with_named_setting(tmp_path):
     bad.write_text("[topicz]\nk = 3\n", encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "textkit.run.cli", "--config", str(bad), "config"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     assert "[topicz]" in proc.stderr and str(bad) in proc.stderr
@@ -57,7 +58,9 @@ def test_missing_raw_directory_is_a_named_error_not_a_traceback(tmp_path, capsys
 def test_corpus_build_writes_the_table_and_report(tmp_path, capsys):
     raw = tmp_path / "raw"
     raw.mkdir()
-    (raw / "page.txt").write_text("第1篇:村民议事会工作方案\n" + "推进村民自治，完善议事协商。" * 20, "utf-8")
+    (raw / "page.txt").write_text(
+        "第1篇:村民议事会工作方案\n" + "推进村民自治，完善议事协商。" * 20, "utf-8"
+    )
     (raw / "empty.txt").write_bytes(b"")
     assert main(["-q", "corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "out")]) == 0
     report = (tmp_path / "out" / "corpus_report.md").read_text(encoding="utf-8")
@@ -65,12 +68,15 @@ def test_corpus_build_writes_the_table_and_report(tmp_path, capsys):
 
 
 def test_corpus_accounting_error_is_one_named_line(tmp_path, capsys, monkeypatch):
-    import textkit.corpus.build as corpus
+    import textkit.corpus.report as accounting
+    from textkit.core.errors import CorpusError
 
     def broken(*args, **kwargs):
-        raise corpus.CorpusError("articles found (3) != kept + flagged + quarantined (2)")
+        raise CorpusError("articles found (3) != kept + flagged + quarantined (2)")
 
-    monkeypatch.setattr(corpus, "_report", broken)  # stands in for a bug in the accounting
+    monkeypatch.setattr(
+        accounting, "corpus_report", broken
+    )  # stands in for a bug in the accounting
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "page.txt").write_text("第1篇:村民议事会工作方案\n" + "推进村民自治。" * 40, "utf-8")

@@ -63,7 +63,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "split": (("textkit.corpus.split:SplitConfig",), ()),
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
         "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),
-        "annotate": (("textkit.corpus.annotation:AnnotateConfig",), ()),
+        "annotate": (("textkit.corpus.annotate:AnnotateConfig",), ()),
         "segment": (("textkit.segment.segmenter:SegmenterConfig",), ()),
         "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
         "topics": (("textkit.topics.config:TopicConfig",), ()),

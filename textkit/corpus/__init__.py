@@ -1,4 +1,17 @@
-"""Raw pages -> a clean, deduplicated, annotated article table: ingest, split, clean, dedup, annotate, build."""
+"""Raw pages -> a clean, deduplicated, annotated article table, every input accounted for.
+
+The corpus stage reads the raw pages (``ingest``: encodings detected and repaired, bad files
+rejected by reason), cuts them into articles (``split``), cleans the text with documented
+rules (``clean``), groups exact and near duplicates (``dedup``), adds genre, years, era,
+keywords and relevance (``annotate``), and runs them all in order (``build``:
+:func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
+:func:`build_corpus_to`, the same files in bounded memory), with an accounting report
+(``report``: files = read + rejected, articles found = kept + flagged + quarantined).
+``parallel`` runs cleaning and MinHash over chunks in processes or on Dask; ``_documents``
+holds the documents table and writers both builds share. The ``annotate`` function is not
+re-exported here, so that ``textkit.corpus.annotate`` stays the module (use
+``textkit.annotate`` or ``textkit.corpus.annotate.annotate``).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +21,6 @@ from textkit.corpus.build import (
     CorpusConfig,
     CorpusError,
     build_corpus,
-    build_corpus_to,
     corpus_config,
     load_corpus,
     write_corpus,
@@ -38,6 +50,7 @@ from textkit.corpus.parallel import (
     clean_texts_parallel,
     minhash_parallel,
 )
+from textkit.corpus.report import corpus_report, render_report_md
 from textkit.corpus.split import (
     DOC_COLUMNS,
     SPLIT_LOG_COLUMNS,
@@ -46,6 +59,7 @@ from textkit.corpus.split import (
     find_articles,
     split_pages,
 )
+from textkit.corpus.stream import build_corpus_to
 
 __all__ = [
     "Article",
@@ -69,6 +83,7 @@ __all__ = [
     "clean_texts_parallel",
     "cleaning_memo",
     "corpus_config",
+    "corpus_report",
     "damage_ratio",
     "decode_bytes",
     "find_articles",
@@ -78,6 +93,7 @@ __all__ = [
     "minhash_parallel",
     "pages_frame",
     "read_pages",
+    "render_report_md",
     "split_pages",
     "to_simplified",
     "write_corpus",

@@ -26,11 +26,9 @@ counted per file (``n_dropped``) and in ``report["articles"]["dropped_boilerplat
 the tables and the report through :mod:`textkit.core.io`; the output is byte-identical across
 runs (no timestamps, no absolute paths, sorted keys and rows).
 
-:func:`build_corpus_to` builds and writes in one go, streaming the raw files in batches so
-that memory holds one batch and a small state per article instead of the corpus; it writes
-the same bytes as ``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
-:data:`DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same per-page code
-(split, clean, annotate) and the same duplicate detection (:class:`textkit.corpus.dedup.DuplicateFinder`).
+:func:`textkit.corpus.stream.build_corpus_to` builds and writes in one go, in bounded
+memory, the same bytes as ``write_corpus(build_corpus(...))``. The report is made by
+:mod:`textkit.corpus.report`.
 """
 
 from __future__ import annotations
@@ -39,24 +37,31 @@ import dataclasses
 import json
 import logging
 import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from textkit.core import io as _io
-from textkit.core.errors import CorpusError
-from textkit.core.progress import progress
-from textkit.corpus.annotation import AnnotateConfig
-from textkit.corpus.clean import CleanConfig, clean_documents
+from textkit.core.checks import check_bool
+from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.corpus import _documents
+from textkit.corpus import report as accounting
+from textkit.corpus._documents import (
+    DOCUMENT_COLUMNS,
+    DOCUMENTS_ROW_GROUP,
+    csv_ready,
+    finish_documents,
+    process_pages,
+    write_documents_parquet,
+    write_rest,
+)
+from textkit.corpus.annotate import AnnotateConfig
+from textkit.corpus.clean import CleanConfig
 from textkit.corpus.dedup import DedupConfig
-from textkit.corpus.ingest import IngestConfig, iter_pages, pages_frame, read_pages
-from textkit.corpus.split import SplitConfig, split_pages
+from textkit.corpus.ingest import IngestConfig, read_pages
+from textkit.corpus.split import SplitConfig
 
 logger = logging.getLogger(__name__)
 
@@ -65,79 +70,12 @@ __all__ = [
     "CorpusBuild",
     "CorpusError",
     "build_corpus",
-    "build_corpus_to",
     "write_corpus",
     "load_corpus",
     "corpus_config",
     "DOCUMENT_COLUMNS",
+    "DOCUMENTS_ROW_GROUP",
 ]
-
-#: Column order of the documents table (docs/architecture.md), then extra columns.
-DOCUMENT_COLUMNS = (
-    "doc_id",
-    "page_id",
-    "source_file",
-    "ordinal",
-    "title",
-    "text_raw",
-    "text",
-    "n_chars",
-    "encoding",
-    "clean_log",
-    "damage_ratio",
-    "status",
-    "flag_reason",
-    "is_duplicate",
-    "dup_group",
-    "dup_of",
-    "similarity",
-    "genre",
-    "year",
-    "era",
-    "keywords",
-    "relevance",
-    "is_relevant",
-)
-
-_STATUSES = ("kept", "flagged", "quarantined")
-
-#: Rows per row group of documents.parquet. Fixed (not the build's batch size), so that a
-#: streamed build (:func:`build_corpus_to`) and :func:`write_corpus` write the same bytes.
-DOCUMENTS_ROW_GROUP = 256
-
-_STR, _INT, _FLOAT, _BOOL = "str", "int64", "float64", "bool"
-#: dtypes of the documents table's columns, enforced on every chunk written: a chunk's
-#: dtypes must not depend on which documents it happens to hold (an all-missing column).
-_DOC_DTYPES = {
-    **dict.fromkeys(
-        (
-            "doc_id",
-            "page_id",
-            "source_file",
-            "title",
-            "text_raw",
-            "text",
-            "encoding",
-            "clean_log",
-            "status",
-            "flag_reason",
-            "dup_group",
-            "dup_of",
-            "genre",
-            "era",
-            "keywords",
-            "era_cues",
-            "years",
-        ),
-        _STR,
-    ),
-    **dict.fromkeys(("ordinal", "n_chars"), _INT),
-    **dict.fromkeys(("damage_ratio", "similarity", "relevance"), _FLOAT),
-    **dict.fromkeys(("is_duplicate", "is_relevant"), _BOOL),
-    "year": "Int64",
-}
-
-
 
 
 @dataclass(frozen=True)
@@ -167,11 +105,11 @@ class CorpusConfig:
     def __post_init__(self) -> None:
         for name, cls in (("ingest", IngestConfig), ("split", SplitConfig), ("clean", CleanConfig)):
             if not isinstance(getattr(self, name), cls):
-                raise ValueError(
-                    f"{name} must be a {cls.__name__}, got {type(getattr(self, name)).__name__}"
+                raise InvalidParameterError(
+                    f"CorpusConfig.{name}: expected a {cls.__name__}, "
+                    f"got {type(getattr(self, name)).__name__}"
                 )
-        if not isinstance(self.flag_off_topic, bool):
-            raise ValueError(f"flag_off_topic must be a bool, got {self.flag_off_topic!r}")
+        check_bool("CorpusConfig.flag_off_topic", self.flag_off_topic)
 
     @classmethod
     def from_project(cls, project: Any = None) -> CorpusConfig:
@@ -226,165 +164,6 @@ def corpus_config(project=None) -> CorpusConfig:
     return CorpusConfig.from_project(project)
 
 
-def _status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str], list[str]]:
-    statuses, reasons = [], []
-    for rec in docs.to_dict("records"):
-        if rec["status"] == "quarantined":
-            statuses.append("quarantined")
-            reasons.append(f"damage ratio {rec['damage_ratio']:.3f}")
-            continue
-        why = []
-        if bool(rec.get("is_duplicate", False)):
-            why.append(f"duplicate of {rec.get('dup_of')}")
-        rel = rec.get("is_relevant", True)
-        if flag_off_topic and rel is not None and not pd.isna(rel) and not bool(rel):
-            why.append("off-topic")
-        statuses.append("flagged" if why else "kept")
-        reasons.append("; ".join(why))
-    return statuses, reasons
-
-
-def _group_table(docs: pd.DataFrame) -> list[dict]:
-    if "dup_group" not in docs.columns:
-        return []
-    groups = []
-    sub = docs[docs["dup_group"].notna()]
-    for gid, g in sorted(sub.groupby(sub["dup_group"].astype(str)), key=lambda kv: kv[0]):
-        if len(g) < 2:
-            continue
-        canon = g.loc[~g["is_duplicate"].astype(bool), "doc_id"].tolist()
-        groups.append(
-            {
-                "dup_group": gid,
-                "members": sorted(g["doc_id"].tolist()),
-                "canonical": sorted(canon)[0] if canon else "",
-            }
-        )
-    return groups
-
-
-def _relative(path: Path) -> str:
-    try:
-        from textkit.core.paths import project_root
-
-        return path.resolve().relative_to(project_root().resolve()).as_posix()
-    except (ValueError, OSError, ImportError):
-        return path.name
-
-
-def _report(
-    pages: pd.DataFrame, docs: pd.DataFrame, boilerplate: pd.DataFrame, raw_dir: Path
-) -> dict:
-    n_files = len(pages)
-    read = int((pages["status"] == "ok").sum())
-    rejected = int((pages["status"] == "rejected").sum())
-    if read + rejected != n_files:
-        raise CorpusError(f"files: {n_files} != {read} read + {rejected} rejected")
-    by_kind: dict[str, int] = {}
-    for rec in pages[pages["status"] == "rejected"].to_dict("records"):
-        kind = str(rec.get("reject_kind") or "other")
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-    if sum(by_kind.values()) != rejected:
-        raise CorpusError(f"files: {rejected} rejected != sum of rejections by reason {by_kind}")
-    counts = {s: int((docs["status"] == s).sum()) for s in _STATUSES}
-    n_art = len(docs)
-    if sum(counts.values()) != n_art:
-        raise CorpusError(
-            f"articles: {n_art} found != {counts['kept']} kept + {counts['flagged']} flagged + "
-            f"{counts['quarantined']} quarantined"
-        )
-    if int(pages["n_articles"].sum()) != n_art:
-        raise CorpusError(
-            f"articles: {n_art} found != {int(pages['n_articles'].sum())} counted per file"
-        )
-    n_dropped = int(pages["n_dropped"].sum())
-    reasons = docs.loc[docs["status"] == "flagged", "flag_reason"].astype(str)
-    totals: dict[str, int] = {}
-    per_doc: dict[str, dict[str, int]] = {}
-    for doc_id, log in zip(docs["doc_id"], docs["clean_log"], strict=True):
-        d = json.loads(log)
-        per_doc[str(doc_id)] = d
-        for k, v in d.items():
-            totals[k] = totals.get(k, 0) + int(v)
-    pages_rows = []
-    for rec in pages.sort_values("source_file").to_dict("records"):
-        pages_rows.append(
-            {
-                "file": rec["source_file"],
-                "status": rec["status"],
-                "reason": rec["reason"],
-                "encoding": rec["encoding"],
-                "repairs": rec["repairs"],
-                "n_articles": int(rec["n_articles"]),
-                "n_dropped": int(rec["n_dropped"]),
-                "header_chars": int(rec["header_chars"]),
-                "footer_chars": int(rec["footer_chars"]),
-                "note": rec["split_note"],
-            }
-        )
-    groups = _group_table(docs)
-    return {
-        "raw_dir": _relative(raw_dir),
-        "files": {"total": n_files, "read": read, "rejected": rejected},
-        "rejected_by_reason": dict(sorted(by_kind.items())),
-        "rejected_files": [
-            {"file": r["file"], "reason": r["reason"]}
-            for r in pages_rows
-            if r["status"] == "rejected"
-        ],
-        "pages": pages_rows,
-        "articles": {
-            "found": n_art,
-            **counts,
-            "flagged_duplicate": int(reasons.str.contains("duplicate of").sum()),
-            "flagged_off_topic": int(reasons.str.contains("off-topic").sum()),
-            "dropped_boilerplate": n_dropped,
-            "identity": (
-                f"{n_art} found = {counts['kept']} kept + {counts['flagged']} flagged + "
-                f"{counts['quarantined']} quarantined"
-            ),
-        },
-        "articles_per_file": {r["file"]: r["n_articles"] for r in pages_rows},
-        "quarantined": [
-            {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
-            for r in docs[docs["status"] == "quarantined"].to_dict("records")
-        ],
-        "flagged": [
-            {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
-            for r in docs[docs["status"] == "flagged"].to_dict("records")
-        ],
-        "split": {
-            "header_chars": sum(r["header_chars"] for r in pages_rows),
-            "footer_chars": sum(r["footer_chars"] for r in pages_rows),
-        },
-        "cleaning": {"chars_by_rule": dict(sorted(totals.items())), "per_document": per_doc},
-        "duplicates": {"n_groups": len(groups), "groups": groups},
-        "boilerplate": {
-            "n_paragraphs": int(len(boilerplate)),
-            "paragraphs": _boilerplate_rows(boilerplate),
-        },
-    }
-
-
-def _boilerplate_rows(bp: pd.DataFrame) -> list[dict]:
-    rows = []
-    for rec in bp.to_dict("records"):
-        rows.append({k: _jsonable(v) for k, v in sorted(rec.items())})
-    return rows
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if hasattr(v, "tolist"):
-        return v.tolist()
-    if hasattr(v, "item"):
-        return v.item()
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return None
-    return v
-
-
 def build_corpus(
     raw_dir: str | os.PathLike = "corpus/raw",
     config: CorpusConfig | None = None,
@@ -431,414 +210,17 @@ def build_corpus(
     return CorpusBuild(**parts)
 
 
-def _coerce(docs: pd.DataFrame) -> pd.DataFrame:
-    """Give the known columns of a documents table their fixed dtypes (in place)."""
-    for col, dtype in _DOC_DTYPES.items():
-        if col in docs.columns and str(docs[col].dtype) != dtype:
-            docs[col] = docs[col].astype(dtype)
-    return docs
-
-
-def _process_pages(pages: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The per-page stages, on any slice of the pages table: split, clean, annotate.
-
-    Returns the documents found (without the duplicate and status columns, which need the
-    whole corpus) and the pages with their split accounting. Both builds call this: the
-    in-memory one on all pages at once, the streamed one batch by batch.
-    """
-    from textkit.corpus.annotation import annotate
-    from textkit.corpus.clean import cleaning_memo
-
-    split_cfg = dataclasses.replace(config.split, clean=config.clean)
-    with cleaning_memo():  # the split's cleaning of each article is reused, not redone
-        raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
-        docs = clean_documents(raw_docs, config.clean)
-    enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
-    docs["encoding"] = docs["source_file"].map(enc).fillna("")
-    docs = annotate(docs, config.annotate)
-    return _coerce(docs), _account_pages(pages, split_log)
-
-
-def _account_pages(pages: pd.DataFrame, split_log: pd.DataFrame) -> pd.DataFrame:
-    """The pages with the split log's counts: the log has one row per page read, in file
-    name order (matched by position, so that two files with the same stem stay apart)."""
-    pages = pages.copy()
-    ok = (pages["status"] == "ok").to_numpy()
-    order = np.argsort(pages["source_file"].to_numpy(dtype=object), kind="stable")
-    read = [i for i in order if ok[i]]
-    if [str(pages["page_id"].iloc[i]) for i in read] != [str(p) for p in split_log["page_id"]]:
-        raise CorpusError("the split log does not list the pages read, in file order")
-    at = dict(zip(read, range(len(read)), strict=True))
-
-    def counts(col: str) -> list[int]:
-        values = split_log[col].tolist()
-        return [int(values[at[i]]) if i in at else 0 for i in range(len(pages))]
-
-    pages["n_articles"] = counts("n_articles")
-    notes = split_log["note"].tolist()
-    pages["split_note"] = [
-        str(notes[at[i]]) if i in at else "rejected: " + str(pages["reason"].iloc[i])
-        for i in range(len(pages))
-    ]
-    for col in ("n_dropped", "header_chars", "footer_chars"):
-        pages[col] = counts(col)
-    return pages
-
-
-def _finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
-    """Status and flag reason, column order and dtypes of documents carrying the duplicate
-    columns (all of them, or a chunk: every step is per document)."""
-    statuses, reasons = _status(docs, flag_off_topic)
-    docs["status"] = statuses
-    docs["flag_reason"] = reasons
-    extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
-    cols = [c for c in DOCUMENT_COLUMNS if c in docs.columns] + sorted(extra)
-    return _coerce(docs.loc[:, cols])
-
-
 def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
     from textkit.corpus.dedup import find_duplicates, repeated_paragraphs
 
-    docs, pages = _process_pages(read_pages(raw_dir, config.ingest), config)
+    docs, pages = process_pages(read_pages(raw_dir, config.ingest), config)
     docs = find_duplicates(docs, config.dedup)
-    docs = _finish_documents(docs, config.flag_off_topic)
+    docs = finish_documents(docs, config.flag_off_topic)
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
-    report = _report(pages, docs, boilerplate, raw_dir)
+    report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
-
-
-def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
-    batch: list[dict] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-class _TempDocuments:
-    """The documents of a streamed build on disk: one parquet row group per batch, read
-    back by (row group, row) so that only one row group is held at a time."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._writer: Any = None
-        self._pf: Any = None
-        self._cached: tuple[int, Any] | None = None
-        self.n_groups = 0
-
-    def append(self, docs: pd.DataFrame) -> int:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        if self._writer is None:
-            table = pa.Table.from_pandas(docs, preserve_index=False)
-            self._writer = pq.ParquetWriter(str(self.path), table.schema)
-        else:
-            table = pa.Table.from_pandas(docs, schema=self._writer.schema, preserve_index=False)
-        self._writer.write_table(table)
-        self.n_groups += 1
-        return self.n_groups - 1
-
-    def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
-
-    def _file(self) -> Any:
-        import pyarrow.parquet as pq
-
-        if self._pf is None:
-            self._pf = pq.ParquetFile(str(self.path))
-        return self._pf
-
-    def iter_groups(self, columns: list[str]) -> Iterator[pd.DataFrame]:
-        for g in range(self.n_groups):
-            yield self._file().read_row_group(g, columns=columns).to_pandas()
-
-    def take(self, groups: np.ndarray, rows: np.ndarray, columns: list[str] | None = None):
-        """Rows ``(groups[i], rows[i])`` in that order, as a pyarrow Table."""
-        import pyarrow as pa
-
-        pieces, positions = [], []
-        for g in np.unique(groups):
-            sel = np.nonzero(groups == g)[0]
-            if columns is None:  # whole rows: keep the last row group for the next call
-                if self._cached is None or self._cached[0] != g:
-                    self._cached = (int(g), self._file().read_row_group(int(g)))
-                table = self._cached[1]
-            else:
-                table = self._file().read_row_group(int(g), columns=columns)
-            pieces.append(table.take(pa.array(rows[sel])))
-            positions.append(sel)
-        table = pa.concat_tables(pieces)
-        return table.take(pa.array(np.argsort(np.concatenate(positions), kind="stable")))
-
-
-def build_corpus_to(
-    raw_dir: str | os.PathLike = "corpus/raw",
-    out_dir: str | os.PathLike = "corpus/processed",
-    config: CorpusConfig | None = None,
-    *,
-    batch_pages: int = 50,
-    max_fetch: int = 500,
-) -> list[Path]:
-    """Build the corpus and write it, streaming the pages in batches (bounded memory).
-
-    Writes the same files, byte for byte, as
-    ``write_corpus(build_corpus(raw_dir, config), out_dir)``, but holds only one batch of
-    pages and their articles in memory at a time, plus a small state per document (its
-    duplicate hash and MinHash LSH entry, status and cleaning log, which the report lists).
-    Each batch is split, cleaned and annotated (the code :func:`build_corpus` runs on all
-    pages at once) and written to a temporary parquet file beside the outputs; duplicate
-    detection (:class:`textkit.corpus.dedup.DuplicateFinder`) and the boilerplate table
-    (:class:`textkit.corpus.dedup.ParagraphCounter`) read the texts they need back from it, and a
-    last pass writes the documents in ``doc_id`` order.
-
-    Parameters
-    ----------
-    raw_dir : path-like
-        Directory of raw pages (default ``corpus/raw``).
-    out_dir : path-like
-        Output directory (created if needed; default ``corpus/processed``).
-    config : CorpusConfig, optional
-    batch_pages : int, default 50
-        Raw files per batch. Does not change the output.
-    max_fetch : int, default 500
-        At most this many article texts are read back at once to confirm near duplicates.
-
-    Returns
-    -------
-    list of pathlib.Path
-        As :func:`write_corpus`.
-
-    Raises
-    ------
-    FileNotFoundError
-        If ``raw_dir`` is not a directory.
-    ValueError
-        For an invalid ``batch_pages`` or ``max_fetch``, or repeated doc_ids.
-    CorpusError
-        If the accounting identities do not hold.
-
-    Notes
-    -----
-    Each output is written to a temporary file and moved into place once complete, and the
-    outputs are written only after the whole corpus was processed: a build that fails
-    before leaves ``out_dir`` as it was (its temporary ``.build-*`` directory is removed).
-    As with :func:`write_corpus`, the report is written last, so that
-    :func:`load_corpus` refuses tables left by a build interrupted while writing them.
-    """
-    from textkit.corpus.dedup import (
-        DuplicateFinder,
-        ParagraphCounter,
-        paragraph_holders,
-        paragraph_table,
-        with_duplicate_columns,
-    )
-
-    for name, value in (("batch_pages", batch_pages), ("max_fetch", max_fetch)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: expected an integer >= 1, got {value!r}")
-    config = config or CorpusConfig()
-    raw_dir, out = Path(raw_dir), Path(out_dir)
-    rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
-    try:
-        temp = _TempDocuments(work / "documents.parquet")
-        finder = DuplicateFinder(config.dedup)
-        page_parts: list[pd.DataFrame] = []
-        light_parts: list[pd.DataFrame] = []
-        template: pd.DataFrame | None = None
-        light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
-        try:
-            batches = _batched(progress(rows, desc="corpus build (streamed)"), batch_pages)
-            for batch in batches:
-                docs, pages = _process_pages(pages_frame(batch), config)
-                page_parts.append(pages.drop(columns=["text"]))
-                if template is None:
-                    template = docs.iloc[:0]
-                if not len(docs):
-                    continue
-                for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
-                    finder.add_text(doc_id, text)
-                group = temp.append(docs.reset_index(drop=True))
-                light = docs.loc[:, light_cols].reset_index(drop=True)
-                light["_group"] = group
-                light["_row"] = np.arange(len(light), dtype=np.int64)
-                light_parts.append(light)
-        finally:
-            temp.close()
-        if template is None:  # no raw files at all
-            template, pages = _process_pages(pages_frame([]), config)
-            page_parts.append(pages.drop(columns=["text"]))
-        pages = pd.concat(page_parts, ignore_index=True)
-        if light_parts:
-            light = pd.concat(light_parts, ignore_index=True)
-        else:
-            light = template.loc[:, light_cols].assign(_group=0, _row=0)
-        where = {
-            d: (g, r)
-            for d, g, r in zip(light["doc_id"], light["_group"], light["_row"], strict=True)
-        }
-
-        def fetch(ids: list[str]) -> dict[str, str]:
-            loc = np.array([where[i] for i in ids], dtype=np.int64).reshape(-1, 2)
-            table = temp.take(loc[:, 0], loc[:, 1], columns=["text"])
-            return dict(zip(ids, table.column("text").to_pylist(), strict=True))
-
-        found = finder.resolve(fetch, max_fetch=max_fetch)
-
-        light = with_duplicate_columns(light, found)
-        statuses, reasons = _status(light, config.flag_off_topic)
-        light["status"], light["flag_reason"] = statuses, reasons
-        light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
-
-        def records(part: pd.DataFrame) -> Iterator[tuple[str, str, str | None]]:
-            for d, t in zip(part["doc_id"], part["text"], strict=True):
-                yield d, t, found.get(d, (None,))[0]
-
-        # boilerplate in two passes: paragraph hashes per holder, then the texts of the
-        # paragraphs held twice or more (the in-memory build's paragraph_holders)
-        counter = ParagraphCounter(config.dedup)
-        for part in temp.iter_groups(["doc_id", "text"]):
-            counter.add(records(part))
-        keep = counter.repeated()
-        del counter
-        holders = paragraph_holders(
-            (r for part in temp.iter_groups(["doc_id", "text"]) for r in records(part)),
-            config.dedup,
-            keep=keep,
-        )
-        boilerplate = paragraph_table(holders).reset_index(drop=True)
-
-        def chunks() -> Iterator[pd.DataFrame]:
-            if not len(light):
-                yield _finish_documents(
-                    with_duplicate_columns(template, found), config.flag_off_topic
-                )
-                return
-            for i in range(0, len(light), DOCUMENTS_ROW_GROUP):
-                sub = light.iloc[i : i + DOCUMENTS_ROW_GROUP]
-                part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
-                part = with_duplicate_columns(part, found)
-                yield _finish_documents(part, config.flag_off_topic)
-
-        report = _report(pages, light, boilerplate, raw_dir)
-        logger.info("corpus built (streamed): %s", report["articles"]["identity"])
-        parquet = _write_documents_parquet(out / "documents.parquet", chunks())
-        tables = [parquet, _write_documents_csv_from(parquet, out / "documents.csv")]
-        return _write_rest(out, tables, pages, boilerplate, report)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-def _csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    out = df
-    for c in df.columns:
-        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
-            out = df.copy() if out is df else out
-            out[c] = out[c].map(
-                lambda v: (
-                    json.dumps(
-                        list(v) if isinstance(v, tuple) else v, ensure_ascii=False, sort_keys=True
-                    )
-                    if isinstance(v, (list, tuple, dict))
-                    else v
-                )
-            )
-    return out
-
-
-def _parquet_ready(df: pd.DataFrame) -> pd.DataFrame:
-    out = df
-    for c in df.columns:
-        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, tuple)).any():
-            out = df.copy() if out is df else out
-            out[c] = out[c].map(lambda v: list(v) if isinstance(v, tuple) else v)
-    return out
-
-
-def render_report_md(report: dict) -> str:
-    """Render the corpus report as Markdown.
-
-    Parameters
-    ----------
-    report : dict
-        ``CorpusBuild.report``.
-
-    Returns
-    -------
-    str
-    """
-    a = report["articles"]
-    f = report["files"]
-    lines = [
-        "# Corpus build report",
-        "",
-        f"Raw directory: `{report['raw_dir']}`",
-        "",
-        "## Files",
-        "",
-        f"{f['total']} files: {f['read']} read, {f['rejected']} rejected"
-        + (
-            " ("
-            + ", ".join(f"{k}: {v}" for k, v in report.get("rejected_by_reason", {}).items())
-            + ")."
-            if f["rejected"]
-            else "."
-        ),
-        "",
-        "| file | status | encoding | articles | header chars | footer chars | note |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for p in report["pages"]:
-        note = (p["note"] or p["repairs"] or "").replace("|", "/")
-        lines.append(
-            f"| {p['file']} | {p['status']} | {p['encoding']} | {p['n_articles']} | "
-            f"{p['header_chars']} | {p['footer_chars']} | {note} |"
-        )
-    lines += [
-        "",
-        "## Articles",
-        "",
-        f"{a['identity']} ({a['flagged_duplicate']} flagged as duplicates, "
-        f"{a['flagged_off_topic']} as off-topic); "
-        f"{a.get('dropped_boilerplate', 0)} marked article(s) without text dropped as boilerplate.",
-        "",
-    ]
-    for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
-        if report[key]:
-            lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]
-            lines += [f"| {r['doc_id']} | {r['reason']} |" for r in report[key]]
-            lines.append("")
-    lines += [
-        "## Cleaning (characters removed or rewritten, by rule)",
-        "",
-        "| rule | characters |",
-        "|---|---|",
-    ]
-    lines += [f"| {k} | {v} |" for k, v in report["cleaning"]["chars_by_rule"].items()]
-    lines += ["", "## Duplicate groups", ""]
-    if report["duplicates"]["groups"]:
-        lines += ["| group | canonical | members |", "|---|---|---|"]
-        for g in report["duplicates"]["groups"]:
-            lines.append(f"| {g['dup_group']} | {g['canonical']} | {', '.join(g['members'])} |")
-    else:
-        lines.append("None.")
-    lines += [
-        "",
-        "## Boilerplate",
-        "",
-        f"{report['boilerplate']['n_paragraphs']} repeated paragraphs (see boilerplate.csv).",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/processed") -> list[Path]:
@@ -859,75 +241,17 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
         ``outputs``: the sha256 of each table file.
     """
     docs = build.documents
+    size = _documents.DOCUMENTS_ROW_GROUP
     chunks = (
-        docs.iloc[i : i + DOCUMENTS_ROW_GROUP].reset_index(drop=True)
-        for i in range(0, max(len(docs), 1), DOCUMENTS_ROW_GROUP)
+        docs.iloc[i : i + size].reset_index(drop=True) for i in range(0, max(len(docs), 1), size)
     )
     out = Path(out_dir)
     tables = [
-        _write_documents_parquet(out / "documents.parquet", chunks),
-        _io.write_csv(out / "documents.csv", _csv_ready(docs), digits=None, keep_equivalent=False),
+        write_documents_parquet(out / "documents.parquet", chunks),
+        _io.write_csv(out / "documents.csv", csv_ready(docs), digits=None, keep_equivalent=False),
     ]
     pages = build.pages.drop(columns=["text"], errors="ignore")
-    return _write_rest(out, tables, pages, build.boilerplate, build.report)
-
-
-def _write_documents_parquet(path: Path, chunks: Iterable[pd.DataFrame]) -> Path:
-    """documents.parquet, one row group per chunk of :data:`DOCUMENTS_ROW_GROUP` rows (at
-    least one chunk, possibly empty), written atomically."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    def write(tmp: Path) -> None:
-        writer = None
-        try:
-            for chunk in chunks:
-                frame = _parquet_ready(chunk)
-                if writer is None:
-                    table = pa.Table.from_pandas(frame, preserve_index=False)
-                    writer = pq.ParquetWriter(str(tmp), table.schema)
-                else:
-                    table = pa.Table.from_pandas(frame, schema=writer.schema, preserve_index=False)
-                writer.write_table(table)
-        finally:
-            if writer is not None:
-                writer.close()
-
-    return _io.atomic_write(path, write)
-
-
-def _write_documents_csv_from(parquet: Path, path: Path) -> Path:
-    """documents.csv of a documents.parquet, read back one row group at a time (the bytes
-    :func:`textkit.core.io.write_csv` gives for the whole table)."""
-    import pyarrow.parquet as pq
-
-    def write(tmp: Path) -> None:
-        pf = pq.ParquetFile(str(parquet))
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            for g in range(max(pf.metadata.num_row_groups, 1)):
-                if pf.metadata.num_row_groups:
-                    chunk = pf.read_row_group(g).to_pandas()
-                else:
-                    chunk = pf.schema_arrow.empty_table().to_pandas()
-                _csv_ready(chunk).to_csv(fh, index=False, header=g == 0, lineterminator="\n")
-
-    return _io.atomic_write(path, write)
-
-
-def _write_rest(
-    out: Path, tables: list[Path], pages: pd.DataFrame, boilerplate: pd.DataFrame, report: dict
-) -> list[Path]:
-    tables = tables + [
-        _io.write_csv(out / "pages.csv", _csv_ready(pages), digits=None, keep_equivalent=False),
-        _io.write_csv(out / "boilerplate.csv", _csv_ready(boilerplate), digits=None, keep_equivalent=False),
-    ]
-    # the report is written after the tables and records their hashes: a build interrupted
-    # before it finished leaves tables that do not match the report, which load_corpus refuses
-    report = {**report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
-    return tables + [
-        _io.write_json(out / "corpus_report.json", report, digits=None, keep_equivalent=False),
-        _io.write_text(out / "corpus_report.md", render_report_md(report), keep_equivalent=False),
-    ]
+    return write_rest(out, tables, pages, build.boilerplate, build.report)
 
 
 def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.DataFrame:

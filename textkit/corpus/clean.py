@@ -52,7 +52,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
+from textkit.core.errors import InvalidParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -118,18 +120,16 @@ class CleanConfig(StageConfig):
     min_wrap_lines: int = 3
 
     def __post_init__(self) -> None:
+        check_str("CleanConfig.rules_path", self.rules_path, allow_none=True)
         if self.rules_path is not None and not Path(self.rules_path).is_file():
-            raise ValueError(f"rules_path: file not found: {self.rules_path}")
-        if not isinstance(self.opencc_config, str) or not self.opencc_config:
-            raise ValueError("opencc_config must be a non-empty OpenCC config name, e.g. 't2s'")
-        if not 0.0 <= float(self.quarantine_ratio) <= 1.0:
-            raise ValueError(f"quarantine_ratio must be in [0, 1], got {self.quarantine_ratio!r}")
-        if int(self.long_line_width) < 10:
-            raise ValueError(f"long_line_width must be >= 10, got {self.long_line_width!r}")
-        if int(self.wrap_slack) < 0:
-            raise ValueError(f"wrap_slack must be >= 0, got {self.wrap_slack!r}")
-        if int(self.min_wrap_lines) < 2:
-            raise ValueError(f"min_wrap_lines must be >= 2, got {self.min_wrap_lines!r}")
+            raise InvalidParameterError(
+                f"CleanConfig.rules_path: file not found: {self.rules_path}"
+            )
+        check_str("CleanConfig.opencc_config", self.opencc_config)  # an OpenCC config, e.g. 't2s'
+        check_number("CleanConfig.quarantine_ratio", self.quarantine_ratio, 0, 1)
+        check_int("CleanConfig.long_line_width", self.long_line_width, 10)
+        check_int("CleanConfig.wrap_slack", self.wrap_slack, 0)
+        check_int("CleanConfig.min_wrap_lines", self.min_wrap_lines, 2)
 
 
 @dataclass(frozen=True)
@@ -661,7 +661,7 @@ def clean_text(text: str, config: CleanConfig | None = None) -> tuple[str, dict[
     """
     config = config or CleanConfig()
     if not isinstance(text, str):
-        raise TypeError(f"clean_text expects str, got {type(text).__name__}")
+        raise InvalidParameterError(f"text: expected a str, got {type(text).__name__}")
     memo = _MEMO.get()
     if memo is not None:
         hit = memo.get((text, config))
@@ -707,7 +707,9 @@ def clean_documents(docs: pd.DataFrame, config: CleanConfig | None = None) -> pd
     config = config or CleanConfig()
     missing = [c for c in ("doc_id", "text_raw") if c not in docs.columns]
     if missing:
-        raise ValueError(f"clean_documents: documents table lacks column(s) {', '.join(missing)}")
+        raise InvalidParameterError(
+            f"docs: documents table lacks column(s) {', '.join(missing)} (clean_documents)"
+        )
     rules = load_rules(config.rules_path)
     out = docs.copy()
     texts, logs, ratios, statuses, nchars = [], [], [], [], []

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
 
-from textkit.core.checks import check_int
+from textkit.core.checks import check_int, check_number
 from textkit.core.config import StageConfig
+from textkit.core.errors import InvalidParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -66,21 +67,12 @@ class DedupConfig(StageConfig):
     paragraph_min_chars: int = 8
 
     def __post_init__(self) -> None:
-        if not isinstance(self.shingle_size, int) or self.shingle_size < 1:
-            raise ValueError(
-                f"DedupConfig.shingle_size must be an int >= 1, got {self.shingle_size!r}"
-            )
-        if not isinstance(self.num_perm, int) or self.num_perm < 16:
-            raise ValueError(f"DedupConfig.num_perm must be an int >= 16, got {self.num_perm!r}")
-        if not 0.0 < float(self.threshold) <= 1.0:
-            raise ValueError(f"DedupConfig.threshold must be in (0, 1], got {self.threshold!r}")
+        check_int("DedupConfig.shingle_size", self.shingle_size, 1)
+        check_int("DedupConfig.num_perm", self.num_perm, 16)
+        check_number("DedupConfig.threshold", self.threshold, 0, 1, low_open=True)
         check_int("DedupConfig.random_state", self.random_state, 0)
-        if not isinstance(self.min_chars, int) or self.min_chars < 0:
-            raise ValueError(f"DedupConfig.min_chars must be an int >= 0, got {self.min_chars!r}")
-        if not isinstance(self.paragraph_min_chars, int) or self.paragraph_min_chars < 1:
-            raise ValueError(
-                f"DedupConfig.paragraph_min_chars must be an int >= 1, got {self.paragraph_min_chars!r}"
-            )
+        check_int("DedupConfig.min_chars", self.min_chars, 0)
+        check_int("DedupConfig.paragraph_min_chars", self.paragraph_min_chars, 1)
 
 
 def normalise(text: str) -> str:
@@ -172,7 +164,7 @@ def minhash_signatures(texts: Iterable[str], config: DedupConfig | None = None) 
 def _check(docs: pd.DataFrame) -> None:
     missing = [c for c in ("doc_id", "text") if c not in docs.columns]
     if missing:
-        raise ValueError(f"documents table lacks column(s) {missing}")
+        raise InvalidParameterError(f"docs: documents table lacks column(s) {missing}")
     if docs["doc_id"].duplicated().any():
         dup = sorted(docs.loc[docs["doc_id"].duplicated(), "doc_id"].astype(str))[:5]
         raise ValueError(f"documents table has repeated doc_id values: {dup}")
@@ -228,7 +220,9 @@ class DuplicateFinder:
     def __init__(self, config: DedupConfig | None = None) -> None:
         config = config or DedupConfig()
         if not isinstance(config, DedupConfig):
-            raise ValueError(f"config must be a DedupConfig, got {type(config).__name__}")
+            raise InvalidParameterError(
+                f"config: expected a DedupConfig, got {type(config).__name__}"
+            )
         self.config = config
         self._floor = max(config.shingle_size, config.min_chars)
         self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
@@ -371,7 +365,7 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
     """
     config = config or DedupConfig()
     if not isinstance(config, DedupConfig):
-        raise ValueError(f"config must be a DedupConfig, got {type(config).__name__}")
+        raise InvalidParameterError(f"config: expected a DedupConfig, got {type(config).__name__}")
     _check(docs)
     ids = [str(x) for x in docs["doc_id"]]
     texts = {i: _as_text(t) for i, t in zip(ids, docs["text"], strict=False)}

@@ -54,7 +54,9 @@ from pathlib import Path
 import pandas as pd
 
 from textkit.core import io as _io
+from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
+from textkit.core.errors import InvalidParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -172,22 +174,26 @@ class IngestConfig(StageConfig):
 
     def __post_init__(self) -> None:
         if not self.encodings:
-            raise ValueError("encodings must name at least one encoding")
+            raise InvalidParameterError(
+                f"IngestConfig.encodings: expected at least one encoding, got {self.encodings!r}"
+            )
         for enc in self.encodings:
             try:
-                codecs.lookup(enc)
+                codecs.lookup(check_str("IngestConfig.encodings", enc))
             except LookupError as exc:
-                raise ValueError(f"encodings: unknown encoding {enc!r}") from exc
-        if not 0.0 <= float(self.max_control_ratio) <= 1.0:
-            raise ValueError(f"max_control_ratio must be in [0, 1], got {self.max_control_ratio!r}")
-        if int(self.utf8_min_nonascii) < 1:
-            raise ValueError(f"utf8_min_nonascii must be >= 1, got {self.utf8_min_nonascii!r}")
+                raise InvalidParameterError(
+                    f"IngestConfig.encodings: unknown encoding {enc!r}"
+                ) from exc
+        check_number("IngestConfig.max_control_ratio", self.max_control_ratio, 0, 1)
+        check_int("IngestConfig.utf8_min_nonascii", self.utf8_min_nonascii, 1)
         for name in ("site_patterns", "title_skip_patterns"):
             for p in getattr(self, name):
                 compile_pattern(p, name)
         for p in self.site_patterns:
             if "(?P<site>" not in p:
-                raise ValueError(f"site_patterns: pattern {p!r} lacks a named group 'site'")
+                raise InvalidParameterError(
+                    f"IngestConfig.site_patterns: pattern {p!r} lacks a named group 'site'"
+                )
 
 
 @dataclass(frozen=True)

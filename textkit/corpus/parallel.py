@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from textkit.core.errors import InvalidParameterError
 from textkit.core.executor import _chunked_call
 
 logger = logging.getLogger(__name__)
@@ -39,14 +40,16 @@ def _minhash_chunk(texts: list[str], config: Any) -> list[Any]:
 def _texts(items: Any, stage: str) -> list[str]:
     if isinstance(items, pd.DataFrame):
         if "text" not in items.columns:
-            raise ValueError(f"items: a table passed to the {stage} stage needs a 'text' column")
+            raise InvalidParameterError(
+                f"items: a table passed to the {stage} stage needs a 'text' column"
+            )
         items = items["text"].tolist()
     if isinstance(items, str):
-        raise ValueError("items: expected a sequence of texts, got a single string")
+        raise InvalidParameterError("items: expected a sequence of texts, got a single string")
     texts = list(items)
     for i, t in enumerate(texts):
         if not isinstance(t, str):
-            raise ValueError(f"items: item {i} is {type(t).__name__}, not str")
+            raise InvalidParameterError(f"items: item {i} is {type(t).__name__}, not str")
     return texts
 
 

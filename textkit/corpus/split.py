@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from textkit.core.checks import check_int
 from textkit.core.config import StageConfig, compile_pattern
+from textkit.core.errors import InvalidParameterError
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
 
 logger = logging.getLogger(__name__)
@@ -117,13 +119,15 @@ class SplitConfig(StageConfig):
                 compile_pattern(p, name)
         for p in self.marker_patterns:
             if "(?P<num>" not in p:
-                raise ValueError(f"marker_patterns: pattern {p!r} lacks a named group 'num'")
-        if int(self.max_title_chars) < 1:
-            raise ValueError(f"max_title_chars must be >= 1, got {self.max_title_chars!r}")
-        if int(self.min_article_chars) < 0:
-            raise ValueError(f"min_article_chars must be >= 0, got {self.min_article_chars!r}")
+                raise InvalidParameterError(
+                    f"SplitConfig.marker_patterns: pattern {p!r} lacks a named group 'num'"
+                )
+        check_int("SplitConfig.max_title_chars", self.max_title_chars, 1)
+        check_int("SplitConfig.min_article_chars", self.min_article_chars, 0)
         if not isinstance(self.clean, CleanConfig):
-            raise ValueError("clean must be a CleanConfig")
+            raise InvalidParameterError(
+                f"SplitConfig.clean: expected a CleanConfig, got {type(self.clean).__name__}"
+            )
 
 
 @dataclass(frozen=True)
@@ -317,7 +321,9 @@ def split_pages(
     need = ["page_id", "source_file", "text"]
     missing = [c for c in need if c not in pages.columns]
     if missing:
-        raise ValueError(f"split_pages: pages table lacks column(s) {', '.join(missing)}")
+        raise InvalidParameterError(
+            f"pages: pages table lacks column(s) {', '.join(missing)} (split_pages)"
+        )
     rows, log = [], []
     ordered = pages.sort_values("source_file", kind="mergesort")
     for rec in ordered.to_dict("records"):

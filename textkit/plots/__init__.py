@@ -13,7 +13,14 @@ matplotlib's font manager when first needed; the user's global matplotlib
 configuration is never changed: the style lives in an ``rc_context``.
 
 Plot functions live in ``textkit.plots.<stage>`` modules; they take tables and
-return a :class:`matplotlib.figure.Figure` without saving it.
+return a :class:`matplotlib.figure.Figure` without saving it: ``corpus`` (cleaning,
+composition), ``vocab`` (top terms, group rates), ``topics`` (k selection, stability,
+prevalence, top terms, seeded comparison), ``network`` (co-occurrence, ego and difference
+networks, drawn from the positions of ``layout``), ``frames`` (balance, intensity, keyness,
+term scatter, LSS) and ``validation`` (confusion matrix). ``labels`` makes the human labels
+every figure shows; ``_placement`` is the one label placer of the figures that label
+points (networks, term scatter); ``_network_common`` holds the drawing the network
+figures share.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from textkit import __version__
+from textkit.core.checks import check_choice, check_number
+from textkit.core.errors import InvalidParameterError
 from textkit.core.io import dumps_json, sha256_bytes, write_bytes, write_csv, write_text
 
 logger = logging.getLogger(__name__)
@@ -48,6 +57,7 @@ __all__ = [
     "cjk_font_path",
     "cjk_font_family",
     "use_style",
+    "figure_width",
     "new_figure",
     "palette",
     "save_figure",
@@ -97,7 +107,7 @@ def frame_color(name: str) -> str:
     try:
         return FRAME_COLORS[name]
     except (KeyError, TypeError):
-        raise ValueError(
+        raise InvalidParameterError(
             f"unknown frame {name!r}: expected one of {', '.join(FRAME_COLORS)}"
         ) from None
 
@@ -193,6 +203,19 @@ def use_style() -> Iterator[dict]:
         yield rc
 
 
+def figure_width(width: str | float) -> float:
+    """Figure width in inches: a key of :data:`SIZES` (``"single"``, ``"double"``) or inches.
+
+    Raises
+    ------
+    InvalidParameterError
+        For another string or a width that is not a positive number.
+    """
+    if isinstance(width, str):
+        return SIZES[check_choice("width", width, tuple(SIZES))]
+    return check_number("width", width, 0, low_open=True)
+
+
 def new_figure(
     width: str | float = "single",
     height: float | None = None,
@@ -220,12 +243,7 @@ def new_figure(
     fig : matplotlib.figure.Figure
     axes : Axes or array of Axes
     """
-    if isinstance(width, str):
-        if width not in SIZES:
-            raise ValueError(f"width must be one of {sorted(SIZES)} or inches, got {width!r}")
-        w = SIZES[width]
-    else:
-        w = float(width)
+    w = figure_width(width)
     h = (
         float(height)
         if height is not None
@@ -278,7 +296,7 @@ def _render(fig: Figure, fmt: str) -> bytes:
     elif fmt == "png":
         metadata = {"Software": None}
     else:
-        raise ValueError(f"unsupported figure format {fmt!r}; use pdf, png or svg")
+        raise InvalidParameterError(f"unsupported figure format {fmt!r}; use pdf, png or svg")
     with use_style():
         fig.savefig(buf, format=fmt, dpi=_DPI, metadata=metadata)
     return buf.getvalue()
@@ -387,9 +405,11 @@ def save_figure(
     from textkit.core.versions import library_versions
 
     if not name or any(not (c.isalnum() or c in "_-") for c in name):
-        raise ValueError(f"figure name must use letters, digits, '_' or '-', got {name!r}")
+        raise InvalidParameterError(
+            f"figure name must use letters, digits, '_' or '-', got {name!r}"
+        )
     if not formats:
-        raise ValueError("formats must name at least one of pdf, png, svg")
+        raise InvalidParameterError("formats must name at least one of pdf, png, svg")
     outdir = Path(outdir) if outdir is not None else output_root() / "figures"
     if data is None:
         data = getattr(fig, "textkit_data", None)

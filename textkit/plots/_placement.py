@@ -7,9 +7,10 @@ used and the caller draws a thin leader line from the point to the label. This i
 deterministic arithmetic on estimated label boxes (a CJK character is one em wide), so the
 same figure always gets the same labels.
 
-Use: lay the figure out once and freeze it (:func:`freeze_layout`), convert the points to
-display units with ``ax.transData``, estimate each label's box with :func:`text_width_em`,
-call :func:`place_labels`, and convert the positions back.
+Use: lay the figure out once and freeze it (:func:`freeze_layout`), then call
+:func:`label_points` with the points in data and display units. It estimates each label's
+box (:func:`label_sizes`), places the labels (:func:`place_labels`) and draws each one
+(:func:`draw_label`): the one label routine of every textkit figure.
 """
 
 from __future__ import annotations
@@ -18,12 +19,49 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["freeze_layout", "overlap", "place_labels", "text_width_em"]
+__all__ = [
+    "draw_label",
+    "freeze_layout",
+    "label_points",
+    "label_sizes",
+    "overlap",
+    "place_labels",
+    "text_width_em",
+]
+
+#: Colour and width (points) of the leader line joining a pushed-out label to its point.
+LEADER_COLOUR = "#8a8a8a"
+LEADER_WIDTH = 0.35
+LABEL_COLOUR = "#111111"
 
 
 def text_width_em(t: str) -> float:
     """Label width in ems: CJK and full-width characters are 1 em, others about 0.6."""
     return max(1.0, sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in t))
+
+
+def label_sizes(texts: Sequence[str], fontsizes: Sequence[float], px: float) -> np.ndarray:
+    """Estimated (width, height) of each label box in display units.
+
+    Parameters
+    ----------
+    texts : sequence of str
+    fontsizes : sequence of float
+        Font size of each label, in points.
+    px : float
+        Display units per point (``fig.dpi / 72``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, 2).
+    """
+    return np.array(
+        [
+            (text_width_em(t) * f * px + 2.0, f * px * 1.15)
+            for t, f in zip(texts, fontsizes, strict=True)
+        ]
+    ).reshape(-1, 2)
 
 
 def overlap(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
@@ -117,3 +155,120 @@ def place_labels(
         ring[i] = best_ring
         placed.append(box)
     return pos, ring
+
+
+def draw_label(
+    ax,
+    text: str,
+    position: tuple[float, float],
+    *,
+    fontsize: float,
+    halo: list,
+    anchor: tuple[float, float] | None = None,
+    gid: str | None = None,
+) -> None:
+    """Draw one label centred at ``position`` (data units), with a leader line from ``anchor``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    text : str
+    position : (float, float)
+        Label centre in data units.
+    fontsize : float
+        Points.
+    halo : list
+        Path effects of the text (a white stroke, so that lines do not cut through it).
+    anchor : (float, float), optional
+        The labelled point in data units; when given, a thin leader line joins it to the label.
+    gid : str, optional
+        Ids of the artists in SVG output: ``label:<gid>`` and ``leader:<gid>``.
+    """
+    lx, ly = position
+    if anchor is not None:
+        ax.plot(
+            [anchor[0], lx],
+            [anchor[1], ly],
+            color=LEADER_COLOUR,
+            lw=LEADER_WIDTH,
+            zorder=2.5,
+            solid_capstyle="butt",
+            gid=None if gid is None else f"leader:{gid}",
+        )
+    ax.text(
+        lx,
+        ly,
+        text,
+        fontsize=fontsize,
+        ha="center",
+        va="center",
+        color=LABEL_COLOUR,
+        zorder=4,
+        path_effects=halo,
+        gid=None if gid is None else f"label:{gid}",
+    )
+
+
+def label_points(
+    ax,
+    texts: Sequence[str],
+    anchors: np.ndarray,
+    centres: np.ndarray,
+    radii: np.ndarray,
+    fontsizes: Sequence[float],
+    order: Sequence[int],
+    obstacles: np.ndarray,
+    obstacle_radii: np.ndarray,
+    *,
+    halo: list,
+    ids: bool = False,
+) -> list[tuple[float, float, int]]:
+    """Place and draw the labels of some points of a frozen figure (:func:`freeze_layout`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    texts : sequence of str
+        One label per labelled point.
+    anchors : (n, 2) array
+        The labelled points in data units (where a leader line starts).
+    centres, radii : (n, 2) and (n,) arrays
+        The same points in display units and their marker radii.
+    fontsizes : sequence of float
+        Font size of each label, in points.
+    order : sequence of int
+        Placement order (most important first).
+    obstacles, obstacle_radii : arrays
+        Every marker of the panel in display units, which labels should not cover.
+    halo : list
+        Path effects of the label text.
+    ids : bool, default False
+        Give each label and leader line an SVG id (``label:<text>``, ``leader:<text>``).
+
+    Returns
+    -------
+    list of (float, float, int)
+        Per label, in the order of ``texts``: its centre in data units and the ring it was
+        placed on (> 0: pushed away from its point, joined to it by a leader line).
+    """
+    fig = ax.figure
+    sizes = label_sizes(texts, fontsizes, fig.dpi / 72.0)
+    bb = ax.get_window_extent()
+    pos, ring = place_labels(
+        centres, radii, sizes, order, (bb.x0, bb.y0, bb.x1, bb.y1), obstacles, obstacle_radii
+    )
+    inv = ax.transData.inverted()
+    out: list[tuple[float, float, int]] = []
+    for j, t in enumerate(texts):
+        lx, ly = inv.transform(pos[j])
+        draw_label(
+            ax,
+            t,
+            (lx, ly),
+            fontsize=fontsizes[j],
+            halo=halo,
+            anchor=tuple(anchors[j]) if ring[j] > 0 else None,
+            gid=t if ids else None,
+        )
+        out.append((float(lx), float(ly), int(ring[j])))
+    return out

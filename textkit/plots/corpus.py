@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
+from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import new_figure, use_style
 from textkit.plots.labels import page_label
@@ -89,7 +90,7 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
     documents = round_frame(documents)
     table = cleaning_table(documents)
     if table.empty:
-        raise ValueError("documents: the cleaning log is empty, nothing to plot")
+        raise InvalidParameterError("documents: the cleaning log is empty, nothing to plot")
     pages = sorted(documents["page_id"].astype(str).unique())
     wide = table.pivot_table(
         index="rule", columns="page_id", values="chars_removed", aggfunc="sum", fill_value=0

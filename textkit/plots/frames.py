@@ -18,17 +18,19 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from textkit.core.checks import check_int
+from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame, round_sig
 from textkit.plots import (
     FRAME_COLORS,
     FRAME_LABELS,
-    SIZES,
+    figure_width,
     frame_color,
     frame_palette,
     new_figure,
     use_style,
 )
-from textkit.plots._placement import freeze_layout, place_labels, text_width_em
+from textkit.plots._placement import freeze_layout, label_points
 from textkit.plots.labels import article_labels, display_label
 
 __all__ = [
@@ -45,12 +47,7 @@ __all__ = [
 def _need(table: pd.DataFrame, cols: list[str], name: str) -> None:
     missing = [c for c in cols if c not in table.columns]
     if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}")
-
-
-def _check_n(n: int) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n: expected an integer >= 1, got {n!r}")
+        raise InvalidParameterError(f"{name}: missing column(s) {missing}")
 
 
 def _signed_bars(
@@ -240,7 +237,7 @@ def plot_keyness(
     -------
     matplotlib.figure.Figure
     """
-    _check_n(n)
+    check_int("n", n, 1)
     _need(table, ["term", "g2"], "table")
     if colors is None:
         colors = tuple(frame_palette(("stability", "service_law")))
@@ -286,7 +283,7 @@ def plot_term_scatter(
     Log-log axes of per-1,000 frequencies (zeros drawn at half the smallest non-zero
     value); the diagonal marks equal use. The ``n_labels`` terms with the largest ``|G²|``
     are labelled next to their point by the shared label placer
-    (:func:`textkit.plots._placement.place_labels`, as in the network figures): a label
+    (:func:`textkit.plots._placement.label_points`, as in the network figures): a label
     touches its point, or, when every close position is taken, sits a little farther with
     a thin leader line to it. A legend below the axes explains the colours and the
     diagonal.
@@ -312,7 +309,7 @@ def plot_term_scatter(
         position (``label_x``, ``label_y`` in data units; ``leader`` when a leader line
         joins it to its point).
     """
-    _check_n(n_labels)
+    check_int("n_labels", n_labels, 1)
     _need(table, ["term", "per_1k_a", "per_1k_b", "g2"], "table")
     data = round_frame(table[["term", "per_1k_a", "per_1k_b", "g2"]])
     positive = pd.concat([data["per_1k_a"], data["per_1k_b"]])
@@ -334,7 +331,7 @@ def plot_term_scatter(
     data["leader"] = False
     size = 5.0  # label font size, points
     with use_style():
-        side = SIZES.get(width, 3.5) if isinstance(width, str) else float(width)
+        side = figure_width(width)
         fig, ax = new_figure(width, height=side + 0.45)
         col = [colour.get(f, _OTHER) for f in data["frame"]]
         ax.scatter(data["x"], data["y"], s=6, c=col, alpha=0.7, linewidths=0, zorder=2)
@@ -372,39 +369,22 @@ def plot_term_scatter(
         px = fig.dpi / 72.0
         radius = np.sqrt(6.0) / 2 * px  # marker radius (s = 6 points²)
         points = trans.transform(data[["x", "y"]].to_numpy(float))
-        mine = trans.transform(labelled[["x", "y"]].to_numpy(float)).reshape(-1, 2)
-        sizes = np.array(
-            [(text_width_em(t) * size * px + 2.0, size * px * 1.15) for t in labelled["term"]]
-        ).reshape(-1, 2)
-        bb = ax.get_window_extent()
-        pos, ring = place_labels(
-            mine,
-            np.full(len(mine), radius),
-            sizes,
-            range(len(mine)),
-            (bb.x0, bb.y0, bb.x1, bb.y1),
+        anchors = labelled[["x", "y"]].to_numpy(float).reshape(-1, 2)
+        placed = label_points(
+            ax,
+            labelled["term"].tolist(),
+            anchors,
+            trans.transform(anchors).reshape(-1, 2),
+            np.full(len(anchors), radius),
+            [size] * len(anchors),
+            range(len(anchors)),
             points,
             np.full(len(points), radius),
+            halo=_HALO,
+            ids=True,
         )
-        inv = trans.inverted()
-        for (idx, r), p, k in zip(labelled.iterrows(), pos, ring, strict=True):
-            lx, ly = inv.transform(p)
-            if k > 0:
-                ax.plot([r["x"], lx], [r["y"], ly], color="#8a8a8a", lw=0.35, zorder=2.5,
-                        solid_capstyle="butt", gid=f"leader:{r['term']}")  # fmt: skip
-            ax.text(
-                lx,
-                ly,
-                r["term"],
-                fontsize=size,
-                ha="center",
-                va="center",
-                color="#111111",
-                zorder=4,
-                path_effects=_HALO,
-                gid=f"label:{r['term']}",
-            )
-            data.loc[idx, ["label_x", "label_y"]] = float(lx), float(ly)
+        for idx, (lx, ly, k) in zip(labelled.index, placed, strict=True):
+            data.loc[idx, ["label_x", "label_y"]] = lx, ly
             data.loc[idx, "leader"] = bool(k > 0)
     fig.textkit_data = round_frame(data.drop(columns=["x", "y"]))
     return fig
@@ -451,7 +431,7 @@ def plot_lss_polarity(
     matplotlib.figure.Figure
         ``fig.textkit_data``: term, polarity, freq, pole of the plotted terms.
     """
-    _check_n(n)
+    check_int("n", n, 1)
     _need(polarity, ["term", "polarity", "freq"], "polarity")
     data = round_frame(polarity[["term", "polarity", "freq"]])
     data = data[(data["freq"] >= min_freq) & ~data["term"].isin(set(seeds or {}))]
@@ -513,7 +493,9 @@ def plot_lss_vs_dictionary(
     _need(frame_scores, ["balance", "frame_label"], "frame_scores")
     lss = np.asarray(lss_scores, dtype=float)
     if lss.shape != (len(frame_scores),):
-        raise ValueError(f"lss_scores: expected {len(frame_scores)} values, got shape {lss.shape}")
+        raise InvalidParameterError(
+            f"lss_scores: expected {len(frame_scores)} values, got shape {lss.shape}"
+        )
     lss = round_sig(lss)
     frame_scores = round_frame(frame_scores[["balance", "frame_label"]])
     data = pd.DataFrame(

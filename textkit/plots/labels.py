@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from textkit.core.checks import check_int
+from textkit.core.errors import InvalidParameterError
 from textkit.plots import FRAME_LABELS
 
 __all__ = [
@@ -66,7 +68,9 @@ def frame_label(name: str) -> str:
         If ``name`` is not a frame key.
     """
     if not is_frame(name):
-        raise ValueError(f"unknown frame {name!r}: expected one of {', '.join(FRAME_LABELS)}")
+        raise InvalidParameterError(
+            f"unknown frame {name!r}: expected one of {', '.join(FRAME_LABELS)}"
+        )
     return FRAME_LABELS[name]
 
 
@@ -131,8 +135,7 @@ def shorten(text: object, max_chars: int = 12) -> str:
     >>> shorten("乡镇党委书记 社会治安综合治理工作先进事迹", 12)
     '乡镇党委书记…'
     """
-    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 2:
-        raise ValueError(f"max_chars: expected an integer >= 2, got {max_chars!r}")
+    check_int("max_chars", max_chars, 2)
     s = " ".join(str(text).split())
     if len(s) <= max_chars:
         return s
@@ -187,7 +190,9 @@ def article_labels(
     titles = table[title] if title in table.columns else pd.Series(None, index=table.index)
     ids = table[doc_id] if doc_id in table.columns else pd.Series(None, index=table.index)
     if title not in table.columns and doc_id not in table.columns:
-        raise ValueError(f"table: needs a {title!r} or {doc_id!r} column for article labels")
+        raise InvalidParameterError(
+            f"table: needs a {title!r} or {doc_id!r} column for article labels"
+        )
     return pd.Series(
         [article_label(t, d, max_chars) for t, d in zip(titles, ids, strict=True)],
         index=table.index,
@@ -282,7 +287,7 @@ def topic_labels(
     dict of str to str
     """
     if "topic" not in table.columns:
-        raise ValueError("table: missing column 'topic'")
+        raise InvalidParameterError("table: missing column 'topic'")
     if terms is None and {"rank", "term"} <= set(table.columns):
         d = table.sort_values(["topic", "rank", "term"], kind="stable")
         lists = {t: list(g["term"]) for t, g in d.groupby("topic", sort=False)}
@@ -291,9 +296,11 @@ def topic_labels(
     if terms is None:
         terms = next((c for c in ("top_frex", "top_terms", "top_prob") if c in table.columns), None)
         if terms is None:
-            raise ValueError("table: no terms column (top_frex, top_terms, top_prob, or rank/term)")
+            raise InvalidParameterError(
+                "table: no terms column (top_frex, top_terms, top_prob, or rank/term)"
+            )
     elif terms not in table.columns:
-        raise ValueError(f"table: missing column {terms!r}")
+        raise InvalidParameterError(f"table: missing column {terms!r}")
     return {
         t: topic_label(t, s, n=n, prefix=prefix)
         for t, s in zip(table["topic"], table[terms], strict=True)

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
+from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import FRAME_COLORS, frame_palette, new_figure, palette, use_style
 from textkit.plots import labels as _labels
@@ -66,10 +67,12 @@ def plot_k_selection(table: pd.DataFrame) -> Figure:
     matplotlib.figure.Figure
     """
     if "k" not in table.columns:
-        raise ValueError("table: missing column 'k' (expected the output of select_k)")
+        raise InvalidParameterError("table: missing column 'k' (expected the output of select_k)")
     panels = [p for p in _K_PANELS if p[0] in table.columns and table[p[0]].notna().any()]
     if not panels:
-        raise ValueError("table: no diagnostic column with values (c_v, perplexity, ...)")
+        raise InvalidParameterError(
+            "table: no diagnostic column with values (c_v, perplexity, ...)"
+        )
     data = round_frame(table)
     ncols = min(3, len(panels))
     nrows = int(np.ceil(len(panels) / ncols))
@@ -172,7 +175,9 @@ def plot_prevalence(
     """
     for c in ("group", "topic", "mean", "lo", "hi"):
         if c not in table.columns:
-            raise ValueError(f"table: missing column {c!r} (expected topic_prevalence output)")
+            raise InvalidParameterError(
+                f"table: missing column {c!r} (expected topic_prevalence output)"
+            )
     data = round_frame(table)
     topics = list(dict.fromkeys(data["topic"]))
     keys = dict.fromkeys(data["group"].astype(str))
@@ -245,7 +250,7 @@ def plot_top_terms(table: pd.DataFrame, ncols: int = 4, topic_labels: dict | Non
     """
     for c in ("topic", "rank", "term", "weight"):
         if c not in table.columns:
-            raise ValueError(f"table: missing column {c!r} (expected top_terms output)")
+            raise InvalidParameterError(f"table: missing column {c!r} (expected top_terms output)")
     data = round_frame(table)
     topics = list(dict.fromkeys(data["topic"]))
     own = _labels.topic_labels(data)
@@ -314,11 +319,15 @@ def plot_seeded_comparison(
     need += ("matched_top_terms", "matched_prevalence", "seed_mass", "matched_seed_mass")
     for c in need:
         if c not in table.columns:
-            raise ValueError(f"table: missing column {c!r} (expected compare_models output)")
+            raise InvalidParameterError(
+                f"table: missing column {c!r} (expected compare_models output)"
+            )
     data = round_frame(table)
     seeded = data[data["seeded"].astype(bool)]
     if seeded.empty:
-        raise ValueError("table: no seeded topic (expected a SeededLdaTopicModel comparison)")
+        raise InvalidParameterError(
+            "table: no seeded topic (expected a SeededLdaTopicModel comparison)"
+        )
 
     def own(t: str, terms: str) -> str:
         return label_for(topic_labels, t, topic_label(t, terms, n=n_terms, prefix="S"))

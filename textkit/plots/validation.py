@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import new_figure, use_style
 from textkit.plots.labels import display_label
@@ -27,7 +28,7 @@ def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figur
         With ``fig.textkit_data`` the tidy table (code, measure, count, share).
     """
     if confusion.shape[0] != confusion.shape[1] or confusion.empty:
-        raise ValueError("confusion: expected a non-empty square table")
+        raise InvalidParameterError("confusion: expected a non-empty square table")
     counts = round_frame(confusion.astype(float)).to_numpy(dtype=float)
     rows = counts.sum(axis=1, keepdims=True)
     share = np.divide(counts, rows, out=np.zeros_like(counts), where=rows > 0)

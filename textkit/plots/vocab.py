@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from textkit.core.checks import check_int
+from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import new_figure, palette, use_style
 from textkit.plots.labels import display_label
@@ -60,18 +62,17 @@ def plot_top_terms(
     ValueError
         If ``n`` < 1, a column is missing, or ``by_group`` is asked without group columns.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"n: expected an integer >= 1, got {n!r}")
+    check_int("n", n, 1)
     table = round_frame(table)
     for col in ("term", value):
         if col not in table.columns:
-            raise ValueError(f"table: missing column {col!r} (value={value!r})")
+            raise InvalidParameterError(f"table: missing column {col!r} (value={value!r})")
     groups = _group_columns(table)
     if by_group:
         if value != "tf":
-            raise ValueError("by_group: stacking needs value='tf'")
+            raise InvalidParameterError("by_group: stacking needs value='tf'")
         if not groups:
-            raise ValueError(
+            raise InvalidParameterError(
                 "by_group: the table has no tf_<group> columns (vocabulary_table(by=...))"
             )
     top = (
@@ -145,12 +146,13 @@ def group_rates(table: pd.DataFrame, n: int = 25, per: int = 1000) -> pd.DataFra
     ValueError
         If ``n`` or ``per`` < 1, or the table has no ``tf_<group>`` columns.
     """
-    for name, v in (("n", n), ("per", per)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name}: expected an integer >= 1, got {v!r}")
+    check_int("n", n, 1)
+    check_int("per", per, 1)
     groups = _group_columns(table)
     if not groups or "term" not in table.columns or "tf" not in table.columns:
-        raise ValueError("table: needs term, tf and tf_<group> columns (vocabulary_table(by=...))")
+        raise InvalidParameterError(
+            "table: needs term, tf and tf_<group> columns (vocabulary_table(by=...))"
+        )
     totals = table[groups].sum(axis=0).astype(float)
     top = table.sort_values(["tf", "term"], ascending=[False, True], kind="stable").head(n)
     rates = top[groups].astype(float).div(totals.where(totals > 0, np.nan), axis=1) * per

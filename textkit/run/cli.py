@@ -122,12 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         if args.command == "corpus":
-            from textkit.corpus.build import (
-                build_corpus,
-                build_corpus_to,
-                corpus_config,
-                write_corpus,
-            )
+            from textkit.corpus.build import build_corpus, corpus_config, write_corpus
+            from textkit.corpus.stream import build_corpus_to
 
             raw = args.raw or pipeline.raw_dir(config)
             out = args.out or pipeline.out_dir(config)

@@ -15,7 +15,7 @@ from textkit.corpus.ingest import (
     write_sources_csv,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW_DIR = ROOT / "corpus" / "raw"
 
 ZH = "乡镇社会治理创新工作方案，加强基层治理体系建设，维护社会和谐稳定。"

@@ -162,8 +162,8 @@ def test_reruns_are_byte_identical_across_processes_and_hash_seeds(tmp_path):
 
 # --- the committed figures/ (made by `make reproduce`) ------------------------------------
 
-FIGURES = Path(__file__).resolve().parents[1] / "figures"
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+FIGURES = Path(__file__).resolve().parents[2] / "figures"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 COMMITTED_PDFS = sorted(FIGURES.glob("*.pdf"))
 
 
@@ -432,7 +432,7 @@ def test_no_identifier_reaches_any_figure(gallery):
     ],
 )
 def test_figures_that_colour_by_frame_use_the_frame_palette(gallery, name, expected):
-    from textkit.plots.network import _light
+    from textkit.plots._network_common import light as _light
 
     figs, _ = gallery
     fig = figs[name]

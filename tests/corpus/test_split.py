@@ -10,7 +10,7 @@ import pytest
 from textkit.corpus.ingest import read_pages
 from textkit.corpus.split import DOC_COLUMNS, SplitConfig, find_articles, split_pages
 
-RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+RAW_DIR = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
 P0, P1, P2, P3, P4 = (
     "000_bf6d7cf6cc31cd7b",

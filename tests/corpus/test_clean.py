@@ -13,7 +13,7 @@ from textkit.corpus.clean import CleanConfig, clean_documents, clean_text, load_
 from textkit.corpus.ingest import read_pages
 from textkit.corpus.split import split_pages
 
-RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+RAW_DIR = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 T2S = opencc.OpenCC("t2s")
 
 CHROME = [
@@ -165,7 +165,7 @@ def test_cleaning_is_idempotent_on_seeds(cleaned):
 def test_user_rules_file(tmp_path):
     src = Path(load_rules().source)
     if not src.is_absolute():
-        src = Path(__file__).resolve().parents[1] / src
+        src = Path(__file__).resolve().parents[2] / src
     text = src.read_text(encoding="utf-8").replace(
         "'查看更多文章'", "'查看更多文章'\n      - '广告位'"
     )

@@ -1,11 +1,11 @@
-"""Tests of textkit.corpus.annotation on seed text and small fixtures."""
+"""Tests of textkit.corpus.annotate on seed text and small fixtures."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from textkit.corpus.annotation import AnnotateConfig, annotate, extract_keywords, extract_years
+from textkit.corpus.annotate import AnnotateConfig, annotate, extract_keywords, extract_years
 
 P = "004_1031bda60efd16f2"
 

@@ -25,7 +25,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig
+from textkit.core.errors import InvalidParameterError
 
 logger = logging.getLogger(__name__)
 
@@ -94,18 +96,18 @@ class AnnotateConfig(StageConfig):
     max_year: int = 2030
 
     def __post_init__(self) -> None:
-        if self.saturation <= 0:
-            raise ValueError(f"AnnotateConfig.saturation must be > 0, got {self.saturation!r}")
-        if not 0.0 <= self.threshold <= 1.0:
-            raise ValueError(f"AnnotateConfig.threshold must be in [0, 1], got {self.threshold!r}")
-        if self.min_year > self.max_year:
-            raise ValueError("AnnotateConfig.min_year must not exceed max_year")
+        check_number("AnnotateConfig.saturation", self.saturation, 0, low_open=True)
+        check_number("AnnotateConfig.threshold", self.threshold, 0, 1)
+        check_int("AnnotateConfig.min_year", self.min_year)
+        check_int("AnnotateConfig.max_year", self.max_year, self.min_year)
         if not self.terms:
-            raise ValueError("AnnotateConfig.terms must not be empty")
+            raise InvalidParameterError(
+                f"AnnotateConfig.terms: expected at least one term, got {self.terms!r}"
+            )
         for name in ("genres_path", "eras_path"):
-            p = getattr(self, name)
+            p = check_str(f"AnnotateConfig.{name}", getattr(self, name), allow_none=True)
             if p is not None and not Path(p).is_file():
-                raise ValueError(f"AnnotateConfig.{name}: file not found: {p}")
+                raise InvalidParameterError(f"AnnotateConfig.{name}: file not found: {p}")
 
 
 def _load_yaml(path: str | None, name: str) -> list[dict]:
@@ -208,10 +210,12 @@ def annotate(docs: pd.DataFrame, config: AnnotateConfig | None = None) -> pd.Dat
     """
     config = config or AnnotateConfig()
     if not isinstance(config, AnnotateConfig):
-        raise ValueError(f"config must be an AnnotateConfig, got {type(config).__name__}")
+        raise InvalidParameterError(
+            f"config: expected an AnnotateConfig, got {type(config).__name__}"
+        )
     missing = [c for c in ("doc_id", "title", "text") if c not in docs.columns]
     if missing:
-        raise ValueError(f"documents table lacks column(s) {missing}")
+        raise InvalidParameterError(f"docs: documents table lacks column(s) {missing}")
     genres = _load_yaml(config.genres_path, "genres.yaml")
     eras = _load_yaml(config.eras_path, "eras.yaml")
     out = docs.copy()

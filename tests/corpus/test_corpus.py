@@ -17,7 +17,7 @@ from textkit.corpus.build import (
 )
 from textkit.corpus.clean import CleanConfig
 
-RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+RAW_DIR = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 P0 = "000_bf6d7cf6cc31cd7b"
 CONTRACT = [c for c in DOCUMENT_COLUMNS if c != "flag_reason"]
 

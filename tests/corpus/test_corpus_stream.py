@@ -1,4 +1,4 @@
-"""Tests of the streamed corpus build (textkit.corpus.build.build_corpus_to) and the incremental
+"""Tests of the streamed corpus build (textkit.corpus.stream.build_corpus_to) and the incremental
 dedup it uses: the files it writes are the in-memory build's, byte for byte."""
 
 from __future__ import annotations
@@ -11,19 +11,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-import textkit.corpus.build as corpus_mod
-from textkit.corpus.annotation import AnnotateConfig
-from textkit.corpus.build import (
-    CorpusConfig,
-    build_corpus,
-    build_corpus_to,
-    load_corpus,
-    write_corpus,
-)
+import textkit.corpus._documents as documents_mod
+from textkit.corpus.annotate import AnnotateConfig
+from textkit.corpus.build import CorpusConfig, build_corpus, load_corpus, write_corpus
 from textkit.corpus.dedup import DuplicateFinder, find_duplicates
+from textkit.corpus.stream import build_corpus_to
 from textkit.run.cli import main
 
-RAW_DIR = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+RAW_DIR = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 NAMES = [
     "documents.parquet",
     "documents.csv",
@@ -144,7 +139,7 @@ def test_documents_read_back_in_doc_id_order_across_row_groups(
 ):
     """Small row groups: the final pass reads rows from several temporary row groups per
     output chunk, and file order (h-1.txt, h.txt) differs from doc_id order (h#01, h-1#01)."""
-    monkeypatch.setattr(corpus_mod, "DOCUMENTS_ROW_GROUP", 7)
+    monkeypatch.setattr(documents_mod, "DOCUMENTS_ROW_GROUP", 7)
     raw, _ = generated
     mem = write_corpus(generated_build, tmp_path / "mem")
     streamed = build_corpus_to(raw, tmp_path / "stream", batch_pages=4)

@@ -1,0 +1,265 @@
+"""The documents table shared by the in-memory and the streamed corpus builds (private).
+
+Its columns and dtypes, the per-page stages both builds run on any slice of the pages
+(split, clean, annotate: :func:`process_pages`), the status of each article
+(:func:`finish_documents`), and the writers of the output files, which make a streamed
+build's files byte-identical to :func:`textkit.corpus.build.write_corpus`'s.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from textkit.core import io as _io
+from textkit.core.errors import CorpusError
+from textkit.corpus.clean import clean_documents
+from textkit.corpus.report import render_report_md
+from textkit.corpus.split import split_pages
+
+if TYPE_CHECKING:
+    from textkit.corpus.build import CorpusConfig
+
+
+#: Column order of the documents table (docs/architecture.md), then extra columns.
+DOCUMENT_COLUMNS = (
+    "doc_id",
+    "page_id",
+    "source_file",
+    "ordinal",
+    "title",
+    "text_raw",
+    "text",
+    "n_chars",
+    "encoding",
+    "clean_log",
+    "damage_ratio",
+    "status",
+    "flag_reason",
+    "is_duplicate",
+    "dup_group",
+    "dup_of",
+    "similarity",
+    "genre",
+    "year",
+    "era",
+    "keywords",
+    "relevance",
+    "is_relevant",
+)
+
+
+#: Rows per row group of documents.parquet. Fixed (not the build's batch size), so that a
+#: streamed build (:func:`textkit.corpus.stream.build_corpus_to`) and
+#: :func:`textkit.corpus.build.write_corpus` write the same bytes.
+DOCUMENTS_ROW_GROUP = 256
+
+
+_STR, _INT, _FLOAT, _BOOL = "str", "int64", "float64", "bool"
+
+
+#: dtypes of the documents table's columns, enforced on every chunk written: a chunk's
+#: dtypes must not depend on which documents it happens to hold (an all-missing column).
+DOC_DTYPES = {
+    **dict.fromkeys(
+        (
+            "doc_id",
+            "page_id",
+            "source_file",
+            "title",
+            "text_raw",
+            "text",
+            "encoding",
+            "clean_log",
+            "status",
+            "flag_reason",
+            "dup_group",
+            "dup_of",
+            "genre",
+            "era",
+            "keywords",
+            "era_cues",
+            "years",
+        ),
+        _STR,
+    ),
+    **dict.fromkeys(("ordinal", "n_chars"), _INT),
+    **dict.fromkeys(("damage_ratio", "similarity", "relevance"), _FLOAT),
+    **dict.fromkeys(("is_duplicate", "is_relevant"), _BOOL),
+    "year": "Int64",
+}
+
+
+def coerce_documents(docs: pd.DataFrame) -> pd.DataFrame:
+    """Give the known columns of a documents table their fixed dtypes (in place)."""
+    for col, dtype in DOC_DTYPES.items():
+        if col in docs.columns and str(docs[col].dtype) != dtype:
+            docs[col] = docs[col].astype(dtype)
+    return docs
+
+
+def document_status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str], list[str]]:
+    statuses, reasons = [], []
+    for rec in docs.to_dict("records"):
+        if rec["status"] == "quarantined":
+            statuses.append("quarantined")
+            reasons.append(f"damage ratio {rec['damage_ratio']:.3f}")
+            continue
+        why = []
+        if bool(rec.get("is_duplicate", False)):
+            why.append(f"duplicate of {rec.get('dup_of')}")
+        rel = rec.get("is_relevant", True)
+        if flag_off_topic and rel is not None and not pd.isna(rel) and not bool(rel):
+            why.append("off-topic")
+        statuses.append("flagged" if why else "kept")
+        reasons.append("; ".join(why))
+    return statuses, reasons
+
+
+def process_pages(pages: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-page stages, on any slice of the pages table: split, clean, annotate.
+
+    Returns the documents found (without the duplicate and status columns, which need the
+    whole corpus) and the pages with their split accounting. Both builds call this: the
+    in-memory one on all pages at once, the streamed one batch by batch.
+    """
+    from textkit.corpus.annotate import annotate
+    from textkit.corpus.clean import cleaning_memo
+
+    split_cfg = dataclasses.replace(config.split, clean=config.clean)
+    with cleaning_memo():  # the split's cleaning of each article is reused, not redone
+        raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
+        docs = clean_documents(raw_docs, config.clean)
+    enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
+    docs["encoding"] = docs["source_file"].map(enc).fillna("")
+    docs = annotate(docs, config.annotate)
+    return coerce_documents(docs), account_pages(pages, split_log)
+
+
+def account_pages(pages: pd.DataFrame, split_log: pd.DataFrame) -> pd.DataFrame:
+    """The pages with the split log's counts: the log has one row per page read, in file
+    name order (matched by position, so that two files with the same stem stay apart)."""
+    pages = pages.copy()
+    ok = (pages["status"] == "ok").to_numpy()
+    order = np.argsort(pages["source_file"].to_numpy(dtype=object), kind="stable")
+    read = [i for i in order if ok[i]]
+    if [str(pages["page_id"].iloc[i]) for i in read] != [str(p) for p in split_log["page_id"]]:
+        raise CorpusError("the split log does not list the pages read, in file order")
+    at = dict(zip(read, range(len(read)), strict=True))
+
+    def counts(col: str) -> list[int]:
+        values = split_log[col].tolist()
+        return [int(values[at[i]]) if i in at else 0 for i in range(len(pages))]
+
+    pages["n_articles"] = counts("n_articles")
+    notes = split_log["note"].tolist()
+    pages["split_note"] = [
+        str(notes[at[i]]) if i in at else "rejected: " + str(pages["reason"].iloc[i])
+        for i in range(len(pages))
+    ]
+    for col in ("n_dropped", "header_chars", "footer_chars"):
+        pages[col] = counts(col)
+    return pages
+
+
+def finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
+    """Status and flag reason, column order and dtypes of documents carrying the duplicate
+    columns (all of them, or a chunk: every step is per document)."""
+    statuses, reasons = document_status(docs, flag_off_topic)
+    docs["status"] = statuses
+    docs["flag_reason"] = reasons
+    extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
+    cols = [c for c in DOCUMENT_COLUMNS if c in docs.columns] + sorted(extra)
+    return coerce_documents(docs.loc[:, cols])
+
+
+def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    out = df
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
+            out = df.copy() if out is df else out
+            out[c] = out[c].map(
+                lambda v: (
+                    json.dumps(
+                        list(v) if isinstance(v, tuple) else v, ensure_ascii=False, sort_keys=True
+                    )
+                    if isinstance(v, (list, tuple, dict))
+                    else v
+                )
+            )
+    return out
+
+
+def parquet_ready(df: pd.DataFrame) -> pd.DataFrame:
+    out = df
+    for c in df.columns:
+        if df[c].dtype == object and df[c].map(lambda v: isinstance(v, tuple)).any():
+            out = df.copy() if out is df else out
+            out[c] = out[c].map(lambda v: list(v) if isinstance(v, tuple) else v)
+    return out
+
+
+def write_documents_parquet(path: Path, chunks: Iterable[pd.DataFrame]) -> Path:
+    """documents.parquet, one row group per chunk of :data:`DOCUMENTS_ROW_GROUP` rows (at
+    least one chunk, possibly empty), written atomically."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        writer = None
+        try:
+            for chunk in chunks:
+                frame = parquet_ready(chunk)
+                if writer is None:
+                    table = pa.Table.from_pandas(frame, preserve_index=False)
+                    writer = pq.ParquetWriter(str(tmp), table.schema)
+                else:
+                    table = pa.Table.from_pandas(frame, schema=writer.schema, preserve_index=False)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    return _io.atomic_write(path, write)
+
+
+def write_documents_csv_from(parquet: Path, path: Path) -> Path:
+    """documents.csv of a documents.parquet, read back one row group at a time (the bytes
+    :func:`textkit.core.io.write_csv` gives for the whole table)."""
+    import pyarrow.parquet as pq
+
+    def write(tmp: Path) -> None:
+        pf = pq.ParquetFile(str(parquet))
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            for g in range(max(pf.metadata.num_row_groups, 1)):
+                if pf.metadata.num_row_groups:
+                    chunk = pf.read_row_group(g).to_pandas()
+                else:
+                    chunk = pf.schema_arrow.empty_table().to_pandas()
+                csv_ready(chunk).to_csv(fh, index=False, header=g == 0, lineterminator="\n")
+
+    return _io.atomic_write(path, write)
+
+
+def write_rest(
+    out: Path, tables: list[Path], pages: pd.DataFrame, boilerplate: pd.DataFrame, report: dict
+) -> list[Path]:
+    tables = tables + [
+        _io.write_csv(out / "pages.csv", csv_ready(pages), digits=None, keep_equivalent=False),
+        _io.write_csv(
+            out / "boilerplate.csv", csv_ready(boilerplate), digits=None, keep_equivalent=False
+        ),
+    ]
+    # the report is written after the tables and records their hashes: a build interrupted
+    # before it finished leaves tables that do not match the report, which load_corpus refuses
+    report = {**report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
+    return tables + [
+        _io.write_json(out / "corpus_report.json", report, digits=None, keep_equivalent=False),
+        _io.write_text(out / "corpus_report.md", render_report_md(report), keep_equivalent=False),
+    ]

@@ -1,0 +1,266 @@
+"""The corpus build's accounting report: every input file and every article accounted for.
+
+:func:`corpus_report` checks the identities *files = read + rejected* (rejected counted by
+reason), *articles found = kept + flagged + quarantined* and *articles found = sum of the
+articles per file*, raising :class:`textkit.core.errors.CorpusError` when one fails, and
+returns the report as a JSON-serialisable dict (per file, per article status, cleaning by
+rule, duplicate groups, boilerplate). :func:`render_report_md` renders it as Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.errors import CorpusError
+
+__all__ = ["corpus_report", "render_report_md"]
+
+
+_STATUSES = ("kept", "flagged", "quarantined")
+
+
+def corpus_report(
+    pages: pd.DataFrame, docs: pd.DataFrame, boilerplate: pd.DataFrame, raw_dir: Path
+) -> dict:
+    """The accounting report of a corpus build.
+
+    Parameters
+    ----------
+    pages : pandas.DataFrame
+        One row per input file, with the split's counts (``n_articles``, ``n_dropped``,
+        ``header_chars``, ``footer_chars``, ``split_note``).
+    docs : pandas.DataFrame
+        One row per article found, with ``doc_id``, ``status``, ``flag_reason`` and
+        ``clean_log`` (and ``dup_group`` / ``is_duplicate`` when deduplicated).
+    boilerplate : pandas.DataFrame
+        Paragraphs repeated across documents.
+    raw_dir : pathlib.Path
+        The raw directory (recorded relative to the project root).
+
+    Returns
+    -------
+    dict
+        JSON-serialisable.
+
+    Raises
+    ------
+    CorpusError
+        If an accounting identity does not hold.
+    """
+    n_files = len(pages)
+    read = int((pages["status"] == "ok").sum())
+    rejected = int((pages["status"] == "rejected").sum())
+    if read + rejected != n_files:
+        raise CorpusError(f"files: {n_files} != {read} read + {rejected} rejected")
+    by_kind: dict[str, int] = {}
+    for rec in pages[pages["status"] == "rejected"].to_dict("records"):
+        kind = str(rec.get("reject_kind") or "other")
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    if sum(by_kind.values()) != rejected:
+        raise CorpusError(f"files: {rejected} rejected != sum of rejections by reason {by_kind}")
+    counts = {s: int((docs["status"] == s).sum()) for s in _STATUSES}
+    n_art = len(docs)
+    if sum(counts.values()) != n_art:
+        raise CorpusError(
+            f"articles: {n_art} found != {counts['kept']} kept + {counts['flagged']} flagged + "
+            f"{counts['quarantined']} quarantined"
+        )
+    if int(pages["n_articles"].sum()) != n_art:
+        raise CorpusError(
+            f"articles: {n_art} found != {int(pages['n_articles'].sum())} counted per file"
+        )
+    n_dropped = int(pages["n_dropped"].sum())
+    reasons = docs.loc[docs["status"] == "flagged", "flag_reason"].astype(str)
+    totals: dict[str, int] = {}
+    per_doc: dict[str, dict[str, int]] = {}
+    for doc_id, log in zip(docs["doc_id"], docs["clean_log"], strict=True):
+        d = json.loads(log)
+        per_doc[str(doc_id)] = d
+        for k, v in d.items():
+            totals[k] = totals.get(k, 0) + int(v)
+    pages_rows = []
+    for rec in pages.sort_values("source_file").to_dict("records"):
+        pages_rows.append(
+            {
+                "file": rec["source_file"],
+                "status": rec["status"],
+                "reason": rec["reason"],
+                "encoding": rec["encoding"],
+                "repairs": rec["repairs"],
+                "n_articles": int(rec["n_articles"]),
+                "n_dropped": int(rec["n_dropped"]),
+                "header_chars": int(rec["header_chars"]),
+                "footer_chars": int(rec["footer_chars"]),
+                "note": rec["split_note"],
+            }
+        )
+    groups = _group_table(docs)
+    return {
+        "raw_dir": _relative(raw_dir),
+        "files": {"total": n_files, "read": read, "rejected": rejected},
+        "rejected_by_reason": dict(sorted(by_kind.items())),
+        "rejected_files": [
+            {"file": r["file"], "reason": r["reason"]}
+            for r in pages_rows
+            if r["status"] == "rejected"
+        ],
+        "pages": pages_rows,
+        "articles": {
+            "found": n_art,
+            **counts,
+            "flagged_duplicate": int(reasons.str.contains("duplicate of").sum()),
+            "flagged_off_topic": int(reasons.str.contains("off-topic").sum()),
+            "dropped_boilerplate": n_dropped,
+            "identity": (
+                f"{n_art} found = {counts['kept']} kept + {counts['flagged']} flagged + "
+                f"{counts['quarantined']} quarantined"
+            ),
+        },
+        "articles_per_file": {r["file"]: r["n_articles"] for r in pages_rows},
+        "quarantined": [
+            {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
+            for r in docs[docs["status"] == "quarantined"].to_dict("records")
+        ],
+        "flagged": [
+            {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
+            for r in docs[docs["status"] == "flagged"].to_dict("records")
+        ],
+        "split": {
+            "header_chars": sum(r["header_chars"] for r in pages_rows),
+            "footer_chars": sum(r["footer_chars"] for r in pages_rows),
+        },
+        "cleaning": {"chars_by_rule": dict(sorted(totals.items())), "per_document": per_doc},
+        "duplicates": {"n_groups": len(groups), "groups": groups},
+        "boilerplate": {
+            "n_paragraphs": int(len(boilerplate)),
+            "paragraphs": _boilerplate_rows(boilerplate),
+        },
+    }
+
+
+def _group_table(docs: pd.DataFrame) -> list[dict]:
+    if "dup_group" not in docs.columns:
+        return []
+    groups = []
+    sub = docs[docs["dup_group"].notna()]
+    for gid, g in sorted(sub.groupby(sub["dup_group"].astype(str)), key=lambda kv: kv[0]):
+        if len(g) < 2:
+            continue
+        canon = g.loc[~g["is_duplicate"].astype(bool), "doc_id"].tolist()
+        groups.append(
+            {
+                "dup_group": gid,
+                "members": sorted(g["doc_id"].tolist()),
+                "canonical": sorted(canon)[0] if canon else "",
+            }
+        )
+    return groups
+
+
+def _relative(path: Path) -> str:
+    try:
+        from textkit.core.paths import project_root
+
+        return path.resolve().relative_to(project_root().resolve()).as_posix()
+    except (ValueError, OSError, ImportError):
+        return path.name
+
+
+def _boilerplate_rows(bp: pd.DataFrame) -> list[dict]:
+    rows = []
+    for rec in bp.to_dict("records"):
+        rows.append({k: _jsonable(v) for k, v in sorted(rec.items())})
+    return rows
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    if hasattr(v, "item"):
+        return v.item()
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    return v
+
+
+def render_report_md(report: dict) -> str:
+    """Render the corpus report as Markdown.
+
+    Parameters
+    ----------
+    report : dict
+        ``CorpusBuild.report``.
+
+    Returns
+    -------
+    str
+    """
+    a = report["articles"]
+    f = report["files"]
+    lines = [
+        "# Corpus build report",
+        "",
+        f"Raw directory: `{report['raw_dir']}`",
+        "",
+        "## Files",
+        "",
+        f"{f['total']} files: {f['read']} read, {f['rejected']} rejected"
+        + (
+            " ("
+            + ", ".join(f"{k}: {v}" for k, v in report.get("rejected_by_reason", {}).items())
+            + ")."
+            if f["rejected"]
+            else "."
+        ),
+        "",
+        "| file | status | encoding | articles | header chars | footer chars | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for p in report["pages"]:
+        note = (p["note"] or p["repairs"] or "").replace("|", "/")
+        lines.append(
+            f"| {p['file']} | {p['status']} | {p['encoding']} | {p['n_articles']} | "
+            f"{p['header_chars']} | {p['footer_chars']} | {note} |"
+        )
+    lines += [
+        "",
+        "## Articles",
+        "",
+        f"{a['identity']} ({a['flagged_duplicate']} flagged as duplicates, "
+        f"{a['flagged_off_topic']} as off-topic); "
+        f"{a.get('dropped_boilerplate', 0)} marked article(s) without text dropped as boilerplate.",
+        "",
+    ]
+    for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
+        if report[key]:
+            lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]
+            lines += [f"| {r['doc_id']} | {r['reason']} |" for r in report[key]]
+            lines.append("")
+    lines += [
+        "## Cleaning (characters removed or rewritten, by rule)",
+        "",
+        "| rule | characters |",
+        "|---|---|",
+    ]
+    lines += [f"| {k} | {v} |" for k, v in report["cleaning"]["chars_by_rule"].items()]
+    lines += ["", "## Duplicate groups", ""]
+    if report["duplicates"]["groups"]:
+        lines += ["| group | canonical | members |", "|---|---|---|"]
+        for g in report["duplicates"]["groups"]:
+            lines.append(f"| {g['dup_group']} | {g['canonical']} | {', '.join(g['members'])} |")
+    else:
+        lines.append("None.")
+    lines += [
+        "",
+        "## Boilerplate",
+        "",
+        f"{report['boilerplate']['n_paragraphs']} repeated paragraphs (see boilerplate.csv).",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,270 @@
+"""The streamed corpus build: :func:`build_corpus_to` builds and writes in bounded memory.
+
+It streams the raw files in batches, so that memory holds one batch and a small state per
+article instead of the corpus, and writes the same bytes as
+``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
+:data:`textkit.corpus.build.DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same
+per-page code (split, clean, annotate) and the same duplicate detection
+(:class:`textkit.corpus.dedup.DuplicateFinder`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from textkit.core.checks import check_int
+from textkit.core.progress import progress
+from textkit.corpus import _documents
+from textkit.corpus import report as accounting
+from textkit.corpus._documents import (
+    document_status,
+    finish_documents,
+    process_pages,
+    write_documents_csv_from,
+    write_documents_parquet,
+    write_rest,
+)
+from textkit.corpus.build import CorpusConfig
+from textkit.corpus.ingest import iter_pages, pages_frame
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["build_corpus_to"]
+
+
+def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    batch: list[dict] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _TempDocuments:
+    """The documents of a streamed build on disk: one parquet row group per batch, read
+    back by (row group, row) so that only one row group is held at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: Any = None
+        self._pf: Any = None
+        self._cached: tuple[int, Any] | None = None
+        self.n_groups = 0
+
+    def append(self, docs: pd.DataFrame) -> int:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            table = pa.Table.from_pandas(docs, preserve_index=False)
+            self._writer = pq.ParquetWriter(str(self.path), table.schema)
+        else:
+            table = pa.Table.from_pandas(docs, schema=self._writer.schema, preserve_index=False)
+        self._writer.write_table(table)
+        self.n_groups += 1
+        return self.n_groups - 1
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def _file(self) -> Any:
+        import pyarrow.parquet as pq
+
+        if self._pf is None:
+            self._pf = pq.ParquetFile(str(self.path))
+        return self._pf
+
+    def iter_groups(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        for g in range(self.n_groups):
+            yield self._file().read_row_group(g, columns=columns).to_pandas()
+
+    def take(self, groups: np.ndarray, rows: np.ndarray, columns: list[str] | None = None):
+        """Rows ``(groups[i], rows[i])`` in that order, as a pyarrow Table."""
+        import pyarrow as pa
+
+        pieces, positions = [], []
+        for g in np.unique(groups):
+            sel = np.nonzero(groups == g)[0]
+            if columns is None:  # whole rows: keep the last row group for the next call
+                if self._cached is None or self._cached[0] != g:
+                    self._cached = (int(g), self._file().read_row_group(int(g)))
+                table = self._cached[1]
+            else:
+                table = self._file().read_row_group(int(g), columns=columns)
+            pieces.append(table.take(pa.array(rows[sel])))
+            positions.append(sel)
+        table = pa.concat_tables(pieces)
+        return table.take(pa.array(np.argsort(np.concatenate(positions), kind="stable")))
+
+
+def build_corpus_to(
+    raw_dir: str | os.PathLike = "corpus/raw",
+    out_dir: str | os.PathLike = "corpus/processed",
+    config: CorpusConfig | None = None,
+    *,
+    batch_pages: int = 50,
+    max_fetch: int = 500,
+) -> list[Path]:
+    """Build the corpus and write it, streaming the pages in batches (bounded memory).
+
+    Writes the same files, byte for byte, as
+    ``write_corpus(build_corpus(raw_dir, config), out_dir)``, but holds only one batch of
+    pages and their articles in memory at a time, plus a small state per document (its
+    duplicate hash and MinHash LSH entry, status and cleaning log, which the report lists).
+    Each batch is split, cleaned and annotated (the code :func:`build_corpus` runs on all
+    pages at once) and written to a temporary parquet file beside the outputs; duplicate
+    detection (:class:`textkit.corpus.dedup.DuplicateFinder`) and the boilerplate table
+    (:class:`textkit.corpus.dedup.ParagraphCounter`) read the texts they need back from it, and a
+    last pass writes the documents in ``doc_id`` order.
+
+    Parameters
+    ----------
+    raw_dir : path-like
+        Directory of raw pages (default ``corpus/raw``).
+    out_dir : path-like
+        Output directory (created if needed; default ``corpus/processed``).
+    config : CorpusConfig, optional
+    batch_pages : int, default 50
+        Raw files per batch. Does not change the output.
+    max_fetch : int, default 500
+        At most this many article texts are read back at once to confirm near duplicates.
+
+    Returns
+    -------
+    list of pathlib.Path
+        As :func:`write_corpus`.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``raw_dir`` is not a directory.
+    ValueError
+        For an invalid ``batch_pages`` or ``max_fetch``, or repeated doc_ids.
+    CorpusError
+        If the accounting identities do not hold.
+
+    Notes
+    -----
+    Each output is written to a temporary file and moved into place once complete, and the
+    outputs are written only after the whole corpus was processed: a build that fails
+    before leaves ``out_dir`` as it was (its temporary ``.build-*`` directory is removed).
+    As with :func:`write_corpus`, the report is written last, so that
+    :func:`load_corpus` refuses tables left by a build interrupted while writing them.
+    """
+    from textkit.corpus.dedup import (
+        DuplicateFinder,
+        ParagraphCounter,
+        paragraph_holders,
+        paragraph_table,
+        with_duplicate_columns,
+    )
+
+    check_int("batch_pages", batch_pages, 1)
+    check_int("max_fetch", max_fetch, 1)
+    config = config or CorpusConfig()
+    raw_dir, out = Path(raw_dir), Path(out_dir)
+    rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
+    try:
+        temp = _TempDocuments(work / "documents.parquet")
+        finder = DuplicateFinder(config.dedup)
+        page_parts: list[pd.DataFrame] = []
+        light_parts: list[pd.DataFrame] = []
+        template: pd.DataFrame | None = None
+        light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
+        try:
+            batches = _batched(progress(rows, desc="corpus build (streamed)"), batch_pages)
+            for batch in batches:
+                docs, pages = process_pages(pages_frame(batch), config)
+                page_parts.append(pages.drop(columns=["text"]))
+                if template is None:
+                    template = docs.iloc[:0]
+                if not len(docs):
+                    continue
+                for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
+                    finder.add_text(doc_id, text)
+                group = temp.append(docs.reset_index(drop=True))
+                light = docs.loc[:, light_cols].reset_index(drop=True)
+                light["_group"] = group
+                light["_row"] = np.arange(len(light), dtype=np.int64)
+                light_parts.append(light)
+        finally:
+            temp.close()
+        if template is None:  # no raw files at all
+            template, pages = process_pages(pages_frame([]), config)
+            page_parts.append(pages.drop(columns=["text"]))
+        pages = pd.concat(page_parts, ignore_index=True)
+        if light_parts:
+            light = pd.concat(light_parts, ignore_index=True)
+        else:
+            light = template.loc[:, light_cols].assign(_group=0, _row=0)
+        where = {
+            d: (g, r)
+            for d, g, r in zip(light["doc_id"], light["_group"], light["_row"], strict=True)
+        }
+
+        def fetch(ids: list[str]) -> dict[str, str]:
+            loc = np.array([where[i] for i in ids], dtype=np.int64).reshape(-1, 2)
+            table = temp.take(loc[:, 0], loc[:, 1], columns=["text"])
+            return dict(zip(ids, table.column("text").to_pylist(), strict=True))
+
+        found = finder.resolve(fetch, max_fetch=max_fetch)
+
+        light = with_duplicate_columns(light, found)
+        statuses, reasons = document_status(light, config.flag_off_topic)
+        light["status"], light["flag_reason"] = statuses, reasons
+        light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+
+        def records(part: pd.DataFrame) -> Iterator[tuple[str, str, str | None]]:
+            for d, t in zip(part["doc_id"], part["text"], strict=True):
+                yield d, t, found.get(d, (None,))[0]
+
+        # boilerplate in two passes: paragraph hashes per holder, then the texts of the
+        # paragraphs held twice or more (the in-memory build's paragraph_holders)
+        counter = ParagraphCounter(config.dedup)
+        for part in temp.iter_groups(["doc_id", "text"]):
+            counter.add(records(part))
+        keep = counter.repeated()
+        del counter
+        holders = paragraph_holders(
+            (r for part in temp.iter_groups(["doc_id", "text"]) for r in records(part)),
+            config.dedup,
+            keep=keep,
+        )
+        boilerplate = paragraph_table(holders).reset_index(drop=True)
+
+        def chunks() -> Iterator[pd.DataFrame]:
+            if not len(light):
+                yield finish_documents(
+                    with_duplicate_columns(template, found), config.flag_off_topic
+                )
+                return
+            size = _documents.DOCUMENTS_ROW_GROUP
+            for i in range(0, len(light), size):
+                sub = light.iloc[i : i + size]
+                part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
+                part = with_duplicate_columns(part, found)
+                yield finish_documents(part, config.flag_off_topic)
+
+        report = accounting.corpus_report(pages, light, boilerplate, raw_dir)
+        logger.info("corpus built (streamed): %s", report["articles"]["identity"])
+        parquet = write_documents_parquet(out / "documents.parquet", chunks())
+        tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]
+        return write_rest(out, tables, pages, boilerplate, report)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)

@@ -221,7 +221,7 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
     import dataclasses
 
     import textkit as tk
-    from textkit.cooc.cooc import network_config
+    from textkit.cooc import network_config
     from textkit.dtm.vectorizer import vocabulary_table
     from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary
     from textkit.frames.score import FrameConfig, frame_keyness

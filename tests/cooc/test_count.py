@@ -95,7 +95,7 @@ def test_node_selection_modes(tiny, all_pairs):
 
 
 def test_keyness_table_from_frames_selects_nodes(tiny):
-    from textkit.frames.score import keyness
+    from textkit.frames.keyness import keyness
 
     key = keyness(tiny, group=[True, True, True, False, False], min_count=1)
     res = C.cooccurrence(

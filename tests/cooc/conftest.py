@@ -59,5 +59,6 @@ def star_result() -> C.CoocResult:
 
 @pytest.fixture(scope="module")
 def seed_graph(seed_units):
+    """Counts of the 120 most frequent terms of the seed corpus and their pruned network."""
     res = C.cooccurrence(seed_units, C.CoocConfig(unit="sentence", n_nodes=120))
     return res, C.build_network(res, top_n=80, overlay_mst=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
 
 import textkit.cooc as C
@@ -44,3 +45,18 @@ def test_network_config_reads_cooc_table(tmp_path):
     path.write_text("[cooc]\nweight = 'cosine'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[cooc\].*weight"):
         C.network_config(load_config(path))
+
+
+def test_checks_speak_one_style():
+    from textkit.core.errors import InvalidParameterError
+
+    cases = [
+        (lambda: C.CoocConfig(window=1), "window: expected an integer >= 2, got 1"),
+        (lambda: C.CoocConfig(unit="clause"), "unit: expected one of 'sentence', "),
+        (lambda: C.NetworkConfig(alpha=1.5), r"alpha: expected a number in \(0, 1\), got 1.5"),
+        (lambda: C.NetworkConfig(overlay_mst="yes"), "overlay_mst: expected True or False"),
+        (lambda: C.ego_table(nx.Graph(), "x", max_neighbours=0), "max_neighbours: expected an"),
+    ]
+    for make, message in cases:
+        with pytest.raises(InvalidParameterError, match=message):
+            make()

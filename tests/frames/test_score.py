@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from textkit.core.errors import InvalidParameterError
 from textkit.frames.keyness import keyness
 from textkit.frames.lexicon import load_lexicon
 from textkit.frames.score import (
@@ -158,6 +159,10 @@ def test_config_validation():
         score_frames(["维稳"], level="page")
     with pytest.raises(ValueError, match="one str"):
         score_frames("维护稳定")
+    with pytest.raises(InvalidParameterError, match="FrameConfig.denominator: expected one of"):
+        FrameConfig(denominator="chars")
+    with pytest.raises(InvalidParameterError, match="level: expected one of 'document', "):
+        score_frames(["维护稳定"], level="clause")
 
 
 def test_custom_lexicon_terms_split_by_segmenter(tmp_path, seg):

@@ -7,7 +7,7 @@ once into sentence units with textkit's default segmenter; a synthetic token cor
 ``--mb`` megabytes (UTF-8 bytes of the tokens) is then made by reshuffling those sentences
 into documents (seeded). On it, in the same run, we time
 
-* ``textkit.cooc.cooc.cooccurrence`` (sparse binary unit x term matrix, ``X.T @ X``, weights
+* ``textkit.cooc.count.cooccurrence`` (sparse binary unit x term matrix, ``X.T @ X``, weights
   included), with the top ``N`` terms by frequency as nodes, twice: with the default
   per-edge document counts (``docs``, a second sparse product) and with
   ``doc_counts=False`` (counts and weights only, like the baseline), and
@@ -36,7 +36,7 @@ import opencc
 import pandas as pd
 from timing import median_time
 
-from textkit.cooc.cooc import CoocConfig, cooccurrence
+from textkit.cooc import CoocConfig, cooccurrence
 from textkit.segment.segmenter import segment_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -592,7 +592,7 @@ def _node_terms(units, n: int) -> list[str]:
 
 
 def task_cooc(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
-    from textkit.cooc.cooc import CoocConfig, cooccurrence
+    from textkit.cooc import CoocConfig, cooccurrence
 
     units = _units(work)
     nodes = _node_terms(units, COOC_NODES)

@@ -4,7 +4,8 @@
 pages, 36 articles) and ``seed_docs`` its documents table; ``seed_pages`` is the raw pages
 themselves, one row a page, converted to simplified Chinese with OpenCC ``t2s`` (for tests
 that must not depend on the corpus builder). All are session-scoped and must be treated as
-read-only (tests that modify a table copy it first). ``cache_dir_env`` points
+read-only (tests that modify a table copy it first). ``seed_units`` is the sentence units table
+of the seed corpus's kept articles (segmented once per session). ``cache_dir_env`` points
 ``TEXTKIT_CACHE_DIR`` at a private directory while a module-scoped fixture builds something.
 """
 
@@ -70,3 +71,14 @@ def cache_dir_env(tmp_path_factory) -> Callable[..., AbstractContextManager[None
             yield
 
     return use
+
+
+@pytest.fixture(scope="session")
+def seed_units(seed_docs, tmp_path_factory, cache_dir_env):
+    """Sentence units of the seed corpus's kept articles (not quarantined, not duplicates)."""
+    from textkit.segment.segmenter import segment_corpus
+
+    dup = seed_docs["is_duplicate"].fillna(False).astype(bool)
+    docs = seed_docs[(seed_docs["status"] != "quarantined") & ~dup].reset_index(drop=True)
+    with cache_dir_env(tmp_path_factory.mktemp("tkcache")):
+        return segment_corpus(docs[["doc_id", "text"]], unit="sentence", cache=False)

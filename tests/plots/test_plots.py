@@ -222,10 +222,11 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
 
     import textkit as tk
     from textkit import topics as T
-    from textkit.cooc.cooc import network_config
+    from textkit.cooc import network_config
     from textkit.dtm.vectorizer import vocabulary_table
+    from textkit.frames.keyness import frame_keyness
     from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary
-    from textkit.frames.score import FrameConfig, frame_keyness
+    from textkit.frames.score import FrameConfig
     from textkit.frames.validate import load_coded_paragraphs, validate_measure
     from textkit.plots import corpus as PC
     from textkit.plots import frames as PF

@@ -67,7 +67,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "segment": (("textkit.segment.segmenter:SegmenterConfig",), ()),
         "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
         "topics": (("textkit.topics.config:TopicConfig",), ()),
-        "cooc": (("textkit.cooc.cooc:CoocConfig", "textkit.cooc.cooc:NetworkConfig"), ()),
+        "cooc": (("textkit.cooc.config:CoocConfig", "textkit.cooc.config:NetworkConfig"), ()),
         "frames": (("textkit.frames.score:FrameConfig",), ()),
         "lss": (("textkit.frames.lss:LSSConfig",), ()),
         "validation": (("textkit.frames.validate:SampleConfig",), ()),

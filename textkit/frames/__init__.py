@@ -1,7 +1,18 @@
-"""Frame measurement: lexicon, dictionary scores, KWIC, keyness, LSS, validation."""
+"""Frame measurement: how far a text speaks of stability maintenance or of services under law.
+
+A frame lexicon (:mod:`~textkit.frames.lexicon`: terms, weights, context rules) scores texts
+by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
+FrameConfig, frame_config, score_frames, frame_hits, term_contributions); key word in
+context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
+(:mod:`~textkit.frames.keyness`: keyness, frame_keyness) show what drives the scores;
+Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
+vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs.
+"""
 
 from __future__ import annotations
 
+from textkit.frames.keyness import frame_keyness, keyness
+from textkit.frames.kwic import kwic
 from textkit.frames.lexicon import (
     FRAMES,
     ContextRule,
@@ -14,9 +25,6 @@ from textkit.frames.score import (
     FrameConfig,
     frame_config,
     frame_hits,
-    frame_keyness,
-    keyness,
-    kwic,
     score_frames,
     term_contributions,
 )

@@ -35,6 +35,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from textkit.core.checks import check_choice
 from textkit.core.errors import LexiconError
 
 __all__ = [
@@ -54,8 +55,6 @@ FRAMES: tuple[str, ...] = ("stability", "service_law")
 _RULE_KINDS = ("negation", "shift")
 _SHIPPED = "frames.yaml"
 _META_KEYS = ("__line__", "__keylines__")
-
-
 
 
 @dataclass(frozen=True)
@@ -174,8 +173,8 @@ class Lexicon:
         -------
         tuple of str
         """
-        if frame is not None and frame not in FRAMES:
-            raise ValueError(f"frame must be one of {FRAMES}, got {frame!r}")
+        if frame is not None:
+            check_choice("frame", frame, FRAMES)
         return tuple(sorted(t.term for t in self.entries if frame is None or t.frame == frame))
 
     def lookup(self) -> dict[str, Term]:

@@ -48,8 +48,9 @@ import pandas as pd
 from scipy import linalg, sparse, stats
 from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
-from textkit.core.checks import check_int, renamed_parameter
+from textkit.core.checks import check_choice, check_int, renamed_parameter
 from textkit.core.config import StageConfig
+from textkit.core.errors import NotFittedError
 from textkit.core.precision import round_sig
 
 logger = logging.getLogger(__name__)
@@ -167,8 +168,7 @@ def truncated_svd(x: sparse.spmatrix, k: int) -> tuple[np.ndarray, np.ndarray]:
         Right singular vectors as columns.
     """
     n_units, n_terms = x.shape
-    if not 1 <= k < min(n_units, n_terms):
-        raise ValueError(f"k: expected 1 <= k < {min(n_units, n_terms)}, got {k}")
+    check_int("k", k, 1, min(n_units, n_terms) - 1)
     x = sparse.csr_matrix(x, dtype=np.float64)
     # one BLAS thread: the same code path whatever the thread settings, and no slowdown from
     # BLAS threads competing with other processes (a dense eigh of this size gains little)
@@ -232,18 +232,10 @@ class LSSConfig(StageConfig):
     weight: str = "count"
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(
-                f"engine: expected one of {', '.join(map(repr, ENGINES))}, got {self.engine!r}"
-            )
-        if self.weight not in WEIGHTS:
-            raise ValueError(
-                f"weight: expected one of {', '.join(map(repr, WEIGHTS))}, got {self.weight!r}"
-            )
+        check_choice("engine", self.engine, ENGINES)
+        check_choice("weight", self.weight, WEIGHTS)
         for name in ("vector_size", "window", "min_count", "epochs", "k"):
-            v = getattr(self, name)
-            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-                raise ValueError(f"{name}: expected a positive integer, got {v!r}")
+            check_int(name, getattr(self, name), 1)
         check_int("random_state", self.random_state)
         for name in ("positive", "negative"):
             v = getattr(self, name)
@@ -453,8 +445,7 @@ class LatentSemanticScaling:
         if isinstance(seeds, dict):
             out = {}
             for t, v in seeds.items():
-                if v not in (1, -1):
-                    raise ValueError(f"seeds: weight of {t!r} must be +1 or -1, got {v!r}")
+                check_choice(f"seeds[{t!r}]", v, (1, -1))
                 out[str(t)] = int(v)
             return out
         raise ValueError("seeds: expected a dict term -> +1/-1 or a (positive, negative) pair")
@@ -609,7 +600,7 @@ class LatentSemanticScaling:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "term_polarity_"):
-            raise RuntimeError("LatentSemanticScaling is not fitted; call fit() first")
+            raise NotFittedError("LatentSemanticScaling is not fitted; call fit() first")
 
     def _doc_matrix(self, docs: list[list[str]]) -> sparse.csr_matrix:
         """Documents x vocabulary count matrix (``vocab_`` order; unknown tokens dropped)."""
@@ -647,6 +638,11 @@ class LatentSemanticScaling:
         -------
         numpy.ndarray
             Scores; positive = service / rule of law, negative = stability.
+
+        Raises
+        ------
+        textkit.core.errors.NotFittedError
+            When the model has not been fitted.
         """
         self._check_fitted()
         docs = _check_tokens(token_lists, "token_lists")
@@ -678,6 +674,11 @@ class LatentSemanticScaling:
             ``seed``, ``pole`` (+1 / -1), ``correlation`` in [-1, 1]; sorted by correlation
             (rounded to 6 significant digits) ascending (most influential seed first), then
             seed; NaN last.
+
+        Raises
+        ------
+        textkit.core.errors.NotFittedError
+            When the model has not been fitted.
         """
         self._check_fitted()
         docs = None if token_lists is None else _check_tokens(token_lists, "token_lists")

@@ -34,20 +34,17 @@ can audit:
   ``balance >= label_threshold`` and the CI's lower bound is above 0; ``mixed`` otherwise.
 
 Transparency tools: :func:`frame_hits` (every occurrence with its clause and the rule that
-changed it), :func:`term_contributions` (which words drive a score), :func:`kwic` (key word in
-context on the cleaned text) and :func:`keyness` (Dunning G², chi², log ratio) to find the
-words that distinguish two groups of texts; :func:`frame_keyness` compares the documents of
-one frame label with those of another (or with the rest). :func:`frame_config` reads the
-``[frames]`` table of ``textkit.toml``.
+changed it) and :func:`term_contributions` (which words drive a score); key word in context
+is in :mod:`textkit.frames.kwic` and keyness in :mod:`textkit.frames.keyness`.
+:func:`frame_config` reads the ``[frames]`` table of ``textkit.toml``.
 
 Usage::
 
-    from textkit.frames.score import score_frames, term_contributions, kwic
+    from textkit.frames.score import score_frames, term_contributions
 
     scores = score_frames(documents)                  # one row per document
     paras = score_frames(documents, level="paragraph")
     term_contributions(documents).head()
-    kwic(documents, frame="stability", window=15)
 """
 
 from __future__ import annotations
@@ -63,9 +60,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from textkit.core.checks import check_int, check_number
+from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.frames.lexicon import FRAMES, Lexicon, load_lexicon
 
@@ -73,9 +69,6 @@ __all__ = [
     "FrameConfig",
     "frame_config",
     "frame_hits",
-    "frame_keyness",
-    "keyness",
-    "kwic",
     "score_frames",
     "term_contributions",
 ]
@@ -153,21 +146,10 @@ class FrameConfig(StageConfig):
         check_number("FrameConfig.min_hits", self.min_hits, 0.0)
         check_number("FrameConfig.min_per_1k", self.min_per_1k, 0.0)
         check_number("FrameConfig.label_threshold", self.label_threshold, 0.0, 1.0)
-        if self.bootstrap_unit not in _BOOT_UNITS:
-            raise ValueError(
-                f"FrameConfig.bootstrap_unit: expected one of {_BOOT_UNITS}, "
-                f"got {self.bootstrap_unit!r}"
-            )
-        if self.denominator not in _DENOMINATORS:
-            raise ValueError(
-                f"FrameConfig.denominator: expected one of {_DENOMINATORS}, "
-                f"got {self.denominator!r}"
-            )
+        check_choice("FrameConfig.bootstrap_unit", self.bootstrap_unit, _BOOT_UNITS)
+        check_choice("FrameConfig.denominator", self.denominator, _DENOMINATORS)
         for name in ("context_rules", "inside_tokens"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(
-                    f"FrameConfig.{name}: expected True or False, got {getattr(self, name)!r}"
-                )
+            check_bool(f"FrameConfig.{name}", getattr(self, name))
 
     def as_json(self) -> dict:
         """Settings as a JSON-ready dict."""
@@ -199,8 +181,12 @@ def frame_config(project: Any = None, **overrides: Any) -> FrameConfig:
 # ----------------------------------------------------------------------------- inputs
 
 
-def _as_docs(texts: Any) -> pd.DataFrame:
-    """Normalise a list of strings or a documents table to a (copied) table."""
+def as_documents(texts: Any) -> pd.DataFrame:
+    """Normalise a list of strings or a documents table to a (copied) table.
+
+    Strings get ids ``"0"``, ``"1"``, …; a table must have ``doc_id`` (unique) and ``text``.
+    Shared by :func:`score_frames` and :func:`textkit.frames.kwic.kwic`.
+    """
     if isinstance(texts, str):
         raise ValueError("texts: expected a list of strings or a documents table, got one str")
     if isinstance(texts, pd.DataFrame):
@@ -237,8 +223,12 @@ def _get_segmenter(segmenter: Any) -> Any:
 # ----------------------------------------------------------------------------- matching
 
 
-class _Matcher:
-    """Longest-first matching of lexicon terms over raw tokens, plus clause rules."""
+class TermMatcher:
+    """Longest-first matching of lexicon terms over raw tokens, plus clause rules.
+
+    Used by the scorer (:func:`score_frames`) and by :func:`textkit.frames.kwic.kwic` (for
+    the context rules), so that both find the same hits.
+    """
 
     def __init__(self, lexicon: Lexicon, config: FrameConfig) -> None:
         self.lookup = lexicon.lookup()
@@ -338,7 +328,7 @@ def _analyse(
     """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table."""
     from textkit.segment.segmenter import split_paragraphs
 
-    matcher = _Matcher(lexicon, config)
+    matcher = TermMatcher(lexicon, config)
     lookup = matcher.lookup
     sents: list[tuple] = []
     hits: list[tuple] = []
@@ -383,7 +373,7 @@ def _prepared(
 ) -> tuple[pd.DataFrame, Lexicon, Any, FrameConfig]:
     """The documents table and the defaults filled in."""
     return (
-        _as_docs(texts),
+        as_documents(texts),
         lexicon or load_lexicon(),
         _get_segmenter(segmenter),
         (config or FrameConfig()),
@@ -551,8 +541,8 @@ def score_frames(
         and sentence level there is one row per non-empty paragraph / sentence.
     """
     from textkit.core.executor import resolve_n_jobs
-    if level not in _LEVELS:
-        raise ValueError(f"level: expected one of {_LEVELS}, got {level!r}")
+
+    check_choice("level", level, _LEVELS)
     config = config or FrameConfig()
     if not isinstance(config, FrameConfig):
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
@@ -692,275 +682,3 @@ def term_contributions(
         ["_o", "_f", "contribution", "term"], ascending=[True, True, False, True], kind="stable"
     )
     return agg[cols].reset_index(drop=True)
-
-
-def kwic(
-    docs: Any,
-    term: str | Sequence[str] | None = None,
-    window: int = 20,
-    frame: str | None = None,
-    *,
-    lexicon: Lexicon | None = None,
-    context_rules: bool = True,
-) -> pd.DataFrame:
-    """Key word in context on the cleaned text.
-
-    Parameters
-    ----------
-    docs : list of str or DataFrame
-        As ``texts`` in :func:`score_frames`.
-    term : str or list of str, optional
-        Term(s) to find (any string; substring matches, longest first). Required unless
-        ``frame`` is given.
-    window : int, default 20
-        Characters of context each side (within the paragraph).
-    frame : {"stability", "service_law"}, optional
-        Find every term of this frame (combined with ``term`` if both are given).
-    lexicon : Lexicon, optional
-        Default: the shipped lexicon (for ``frame`` and the frame/category columns).
-    context_rules : bool, default True
-        Fill ``rule`` with the context rule whose scope covers the match.
-
-    Returns
-    -------
-    DataFrame
-        doc_id, para_id, start (character offset in the paragraph), left, keyword, right,
-        frame, category (empty for non-lexicon terms), rule (context rule that zeroes or
-        reduces the hit, or "").
-    """
-    from textkit.segment.segmenter import split_paragraphs
-
-    if not isinstance(window, int) or isinstance(window, bool) or window < 0:
-        raise ValueError(f"window: expected an integer >= 0, got {window!r}")
-    lexicon = lexicon or load_lexicon()
-    wanted: set[str] = set()
-    if term is not None:
-        wanted |= {term} if isinstance(term, str) else {str(t) for t in term}
-    if frame is not None:
-        wanted |= set(lexicon.terms(frame))
-    wanted = {w for w in wanted if w}
-    if not wanted:
-        raise ValueError("kwic: give a term or a frame")
-    table = _as_docs(docs)
-    lookup = lexicon.lookup()
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(wanted, key=lambda w: (-len(w), w))))
-    matcher = _Matcher(lexicon, FrameConfig(context_rules=context_rules))
-    rows = []
-    for doc_id, text in zip(table["doc_id"], table["text"], strict=True):
-        for pid, para in enumerate(split_paragraphs(text)):
-            found = list(pattern.finditer(para))
-            if not found:
-                continue
-            scopes = matcher.scopes(para)
-            for m in found:
-                s, e = m.span()
-                t = lookup.get(m.group(0))
-                rule, best = "", 1.0
-                for a, b, mult, name in scopes:
-                    if s < b and e > a and mult < best:
-                        rule, best = name, mult
-                rows.append(
-                    (doc_id, pid, s, para[max(0, s - window) : s], m.group(0),
-                     para[e : e + window], t.frame if t else "", t.category if t else "", rule)
-                )  # fmt: skip
-    cols = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-# ----------------------------------------------------------------------------- keyness
-
-
-def _to_counts(obj: Any, name: str) -> pd.Series:
-    if isinstance(obj, pd.Series):
-        s = obj
-    elif isinstance(obj, Mapping):
-        s = pd.Series(dict(obj), dtype=float)
-    else:
-        raise ValueError(f"{name}: expected a mapping or Series of term -> count")
-    s = pd.to_numeric(s, errors="raise").astype(float)
-    if (s < 0).any():
-        raise ValueError(f"{name}: counts must be >= 0")
-    s.index = s.index.astype(str)
-    return s.groupby(level=0).sum()
-
-
-def _count_tokens(token_lists: Iterable[Sequence[str]]) -> pd.Series:
-    from collections import Counter
-
-    c: Counter = Counter()
-    for toks in token_lists:
-        c.update(toks)
-    return pd.Series(dict(c), dtype=float)
-
-
-def keyness(
-    target: Any,
-    reference: Any = None,
-    *,
-    group: Any = None,
-    min_count: int = 5,
-    smoothing: float = 0.5,
-) -> pd.DataFrame:
-    """Keywords of a target group against a reference group.
-
-    Two ways to call it:
-
-    * ``keyness(counts_a, counts_b)`` with two mappings / Series term -> count;
-    * ``keyness(units, group=mask)`` with a units table (``tokens`` column) or a list of token
-      lists, and a boolean mask (True = target); the reference is every unit not in the
-      target. To compare two subsets, pass only those units.
-
-    Parameters
-    ----------
-    target : Mapping, Series, DataFrame or list of token lists
-    reference : Mapping or Series, optional
-    group : array-like of bool, optional
-        Target mask over the units (with the second calling form).
-    min_count : int, default 5
-        Terms with fewer occurrences in both groups together are dropped.
-    smoothing : float, default 0.5
-        Added to both counts in the log ratio only (Hardie 2014), so a term absent from one
-        group has a finite effect size.
-
-    Returns
-    -------
-    DataFrame
-        term, count_a, count_b, per_1k_a, per_1k_b, g2 (Dunning log-likelihood, signed
-        positive when over-used in the target), p_value (chi-square, 1 df, of |g2|), chi2
-        (Pearson, no continuity correction), log_ratio (binary log of the relative
-        frequency ratio, smoothed), key_for ("target" / "reference"). Sorted by signed g2,
-        descending, then term.
-
-    Notes
-    -----
-    For a term with counts a (target) and b (reference) in corpora of N_a and N_b tokens,
-    the 2×2 table is [[a, b], [N_a - a, N_b - b]] with expected values
-    E = row total × column total / N, and ``G² = 2 Σ O ln(O / E)`` over the four cells
-    (cells with O = 0 contribute 0); ``χ² = Σ (O - E)² / E``.
-    """
-    if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 0:
-        raise ValueError(f"min_count: expected an integer >= 0, got {min_count!r}")
-    if not isinstance(smoothing, (int, float)) or smoothing <= 0:
-        raise ValueError(f"smoothing: expected a number > 0, got {smoothing!r}")
-    if group is not None:
-        if reference is not None:
-            raise ValueError("keyness: give either reference counts or group, not both")
-        if isinstance(target, pd.DataFrame):
-            if "tokens" not in target.columns:
-                raise ValueError("keyness: units table lacks a 'tokens' column")
-            lists = list(target["tokens"])
-        else:
-            lists = list(target)
-        mask = np.asarray(group, dtype=bool)
-        if mask.shape != (len(lists),):
-            raise ValueError(f"group: expected {len(lists)} booleans, got shape {mask.shape}")
-        if mask.all() or not mask.any():
-            raise ValueError("group: both the target and the reference must be non-empty")
-        a = _count_tokens(lst for lst, m in zip(lists, mask, strict=True) if m)
-        b = _count_tokens(lst for lst, m in zip(lists, mask, strict=True) if not m)
-    else:
-        if reference is None:
-            raise ValueError("keyness: give reference counts or a group mask")
-        a = _to_counts(target, "target")
-        b = _to_counts(reference, "reference")
-    terms = sorted(set(a.index) | set(b.index))
-    ca = a.reindex(terms, fill_value=0.0).to_numpy(float)
-    cb = b.reindex(terms, fill_value=0.0).to_numpy(float)
-    na, nb = ca.sum(), cb.sum()
-    if na <= 0 or nb <= 0:
-        raise ValueError("keyness: both groups need at least one token")
-    keep = (ca + cb) >= min_count
-    terms = [t for t, k in zip(terms, keep, strict=True) if k]
-    ca, cb = ca[keep], cb[keep]
-    n = na + nb
-    obs = np.stack([ca, cb, na - ca, nb - cb], axis=1)
-    row1 = ca + cb
-    row2 = n - row1
-    exp = np.stack([row1 * na / n, row1 * nb / n, row2 * na / n, row2 * nb / n], axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        g2_cells = np.where(obs > 0, obs * np.log(obs / exp), 0.0)
-        chi_cells = np.where(exp > 0, (obs - exp) ** 2 / exp, 0.0)
-    g2 = 2.0 * g2_cells.sum(axis=1)
-    g2 = np.maximum(g2, 0.0)
-    chi2 = chi_cells.sum(axis=1)
-    pa, pb = ca / na, cb / nb
-    sign = np.where(pa >= pb, 1.0, -1.0)
-    out = pd.DataFrame(
-        {
-            "term": terms,
-            "count_a": ca.astype(int),
-            "count_b": cb.astype(int),
-            "per_1k_a": 1000.0 * pa,
-            "per_1k_b": 1000.0 * pb,
-            "g2": sign * g2,
-            "p_value": stats.chi2.sf(g2, df=1),
-            "chi2": chi2,
-            "log_ratio": np.log2(((ca + smoothing) / na) / ((cb + smoothing) / nb)),
-            "key_for": np.where(sign > 0, "target", "reference"),
-        }
-    )
-    return out.sort_values(["g2", "term"], ascending=[False, True], kind="stable").reset_index(
-        drop=True
-    )
-
-
-def frame_keyness(
-    units: pd.DataFrame,
-    scores: pd.DataFrame,
-    target: str = "stability",
-    reference: str = "service_law",
-    *,
-    label: str = "frame_label",
-    min_count: int = 5,
-    smoothing: float = 0.5,
-) -> pd.DataFrame:
-    """Keywords of documents with one frame label against a reference group of documents.
-
-    Parameters
-    ----------
-    units : DataFrame
-        Tokenised units with ``doc_id`` and ``tokens`` (any unit level, e.g.
-        ``segment_corpus(docs, unit="document")``); all units of a document go to its group.
-        Not modified.
-    scores : DataFrame
-        Document scores with ``doc_id`` and the ``label`` column (``score_frames`` output).
-    target : str, default "stability"
-        Label of the target group.
-    reference : str, default "service_law"
-        Label of the reference group, or ``"rest"`` for every other scored document.
-    label : str, default "frame_label"
-        Column of ``scores`` holding the labels.
-    min_count, smoothing
-        As in :func:`keyness`.
-
-    Returns
-    -------
-    DataFrame
-        The :func:`keyness` table (``count_a`` / ``per_1k_a`` = target group,
-        ``count_b`` / ``per_1k_b`` = reference group).
-
-    Raises
-    ------
-    ValueError
-        Missing columns, ``target == reference``, or an empty group.
-    """
-    for name, table, cols in (("units", units, ["doc_id", "tokens"]),
-                              ("scores", scores, ["doc_id", label])):  # fmt: skip
-        missing = [c for c in cols if c not in table.columns]
-        if missing:
-            raise ValueError(f"{name}: missing column(s) {missing}")
-    if target == reference:
-        raise ValueError("frame_keyness: target and reference must differ")
-    labels = scores.set_index(scores["doc_id"].astype(str))[label].astype(str)
-    if labels.index.duplicated().any():
-        raise ValueError("scores: duplicate doc_id values")
-    lab = units["doc_id"].astype(str).map(labels)
-    in_target = (lab == target).to_numpy()
-    in_ref = (lab.notna() & (lab != target)) if reference == "rest" else (lab == reference)
-    in_ref = np.asarray(in_ref, dtype=bool)
-    for name, mask, value in (("target", in_target, target), ("reference", in_ref, reference)):
-        if not mask.any():
-            raise ValueError(f"frame_keyness: no unit in the {name} group ({label} = {value!r})")
-    keep = in_target | in_ref
-    sub = units.loc[keep, ["tokens"]]
-    return keyness(sub, group=in_target[keep], min_count=min_count, smoothing=smoothing)

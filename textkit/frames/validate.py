@@ -39,6 +39,7 @@ from scipy import stats
 from sklearn import metrics
 
 from textkit.core import io as _io
+from textkit.core.checks import check_int, check_str
 from textkit.core.config import StageConfig
 from textkit.core.errors import CodingSheetError
 
@@ -70,8 +71,6 @@ dictionary scores while coding.
 """
 
 
-
-
 @dataclasses.dataclass(frozen=True)
 class SampleConfig(StageConfig):
     """Options of :func:`draw_validation_sample`.
@@ -96,14 +95,10 @@ class SampleConfig(StageConfig):
     random_state: int = 0
 
     def __post_init__(self) -> None:
-        if not isinstance(self.n, int) or isinstance(self.n, bool) or self.n < 1:
-            raise ValueError(f"n: expected a positive integer, got {self.n!r}")
-        if not isinstance(self.by, str) or not self.by:
-            raise ValueError(f"by: expected a column name, got {self.by!r}")
-        if not isinstance(self.min_chars, int) or self.min_chars < 0:
-            raise ValueError(f"min_chars: expected an integer >= 0, got {self.min_chars!r}")
-        if not isinstance(self.random_state, int):
-            raise ValueError(f"random_state: expected an integer, got {self.random_state!r}")
+        check_int("n", self.n, 1)
+        check_str("by", self.by)
+        check_int("min_chars", self.min_chars, 0)
+        check_int("random_state", self.random_state)
 
 
 def sample_config(project: Any = None, **overrides: Any) -> SampleConfig:
@@ -544,8 +539,7 @@ class ValidationReport:
         DataFrame
             Rows of :attr:`table` with ``distance > 0``.
         """
-        if not isinstance(k, int) or k < 0:
-            raise ValueError(f"k: expected an integer >= 0, got {k!r}")
+        check_int("k", k, 0)
         bad = self.table[self.table["distance"] > 0]
         return bad.sort_values("distance", ascending=False, kind="mergesort").head(k)
 

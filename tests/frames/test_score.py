@@ -1,9 +1,6 @@
-"""Tests for textkit.frames.score on real seed-corpus text and small written fixtures.
+"""Tests of textkit.frames.score on real seed-corpus text and small written fixtures.
 
-The two acceptance articles are cut from ``corpus/raw`` here (between the page's own article
-headings; 001 converted to simplified Chinese with OpenCC ``t2s``) so the test does not
-depend on the corpus builder: 003 第2篇 is a provincial regulation on comprehensive public-order
-management, 001 篇1 a people's congress report on villagers' deliberative councils (村民议事会).
+The acceptance articles (``acceptance_docs``, ``scores``) come from ``conftest.py``.
 """
 
 from __future__ import annotations
@@ -13,58 +10,20 @@ import re
 from pathlib import Path
 
 import numpy as np
-import opencc
 import pandas as pd
 import pytest
-from scipy import stats
 
+from textkit.core.errors import InvalidParameterError
+from textkit.frames.keyness import keyness
 from textkit.frames.lexicon import load_lexicon
 from textkit.frames.score import (
     FrameConfig,
     frame_hits,
-    keyness,
-    kwic,
     score_frames,
     term_contributions,
 )
 
-RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
-
-
-def _article(stem: str, start: str, end: str, t2s: bool = False) -> str:
-    lines = (RAW / f"{stem}.txt").read_bytes().decode("utf-8").splitlines()
-    i = next(k for k, line in enumerate(lines) if re.search(start, line))
-    j = next(k for k, line in enumerate(lines) if k > i and re.search(end, line))
-    text = "\n".join(line.strip() for line in lines[i + 1 : j] if line.strip())
-    return opencc.OpenCC("t2s").convert(text) if t2s else text
-
-
-@pytest.fixture(scope="module")
-def seg(tmp_path_factory, cache_dir_env):
-    from textkit.segment.segmenter import Segmenter
-
-    with cache_dir_env(tmp_path_factory.mktemp("tkcache")):
-        return Segmenter()
-
-
-@pytest.fixture(scope="module")
-def seed_docs():
-    a003 = _article("003_4542067cb4fbbdc2", r"第2篇$", r"第3篇$")
-    a001 = _article("001_aabf14e4f143a46b", r"篇1$", r"篇2$", t2s=True)
-    assert a003.startswith("第一条为了加强社会治安综合治理")
-    assert "村民议事会" in a001
-    return pd.DataFrame(
-        {
-            "doc_id": ["003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01"],
-            "text": [a003, a001],
-            "genre": ["regulation", "report"],
-        }
-    )
-
-
-@pytest.fixture(scope="module")
-def scores(seed_docs, seg):
-    return score_frames(seed_docs, segmenter=seg)
+RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
 
 def test_acceptance_regulation_vs_village_report(scores):
@@ -83,8 +42,8 @@ def test_acceptance_regulation_vs_village_report(scores):
     assert s.loc["003_4542067cb4fbbdc2#02", "genre"] == "regulation"  # metadata carried
 
 
-def test_contributions_explain_scores(seed_docs, seg, scores):
-    tc = term_contributions(seed_docs, segmenter=seg)
+def test_contributions_explain_scores(acceptance_docs, seg, scores):
+    tc = term_contributions(acceptance_docs, segmenter=seg)
     assert list(tc.columns) == ["doc_id", "frame", "category", "term", "count", "weight",
                                 "suppressed", "contribution", "share"]  # fmt: skip
     sums = tc.groupby(["doc_id", "frame"])["contribution"].sum()
@@ -96,7 +55,7 @@ def test_contributions_explain_scores(seed_docs, seg, scores):
     village = tc[tc.doc_id == "001_aabf14e4f143a46b#01"]
     assert {"村民议事会", "议事会", "村民自治"} <= set(village["term"])
     # the full term and its parts are never both counted for one occurrence
-    hits = frame_hits(seed_docs, segmenter=seg)
+    hits = frame_hits(acceptance_docs, segmenter=seg)
     spans = hits.groupby(["doc_id", "para_id", "sent_id"]).apply(
         lambda g: all(a <= b for a, b in zip(g["end"].iloc[:-1], g["start"].iloc[1:], strict=True))
     )
@@ -147,8 +106,8 @@ def test_empty_and_frameless_text(seg):
     assert (out[["n_stability", "n_service_law"]] == 0).all().all()
 
 
-def test_plain_list_and_levels(seed_docs, seg):
-    texts = list(seed_docs["text"])
+def test_plain_list_and_levels(acceptance_docs, seg):
+    texts = list(acceptance_docs["text"])
     doc = score_frames(texts, segmenter=seg)
     assert list(doc["doc_id"]) == ["0", "1"]
     para = score_frames(texts, level="paragraph", segmenter=seg)
@@ -162,12 +121,12 @@ def test_plain_list_and_levels(seed_docs, seg):
     assert set(sent["frame_label"]) <= {"stability", "service_law", "mixed", "neither"}
 
 
-def test_sentence_denominator_is_the_analysis_token_count(seed_docs, seg):
+def test_sentence_denominator_is_the_analysis_token_count(acceptance_docs, seg):
     # sentences are segmented once: the denominator comes from filtering the raw tokens
     from textkit.segment.segmenter import split_paragraphs, split_sentences
 
-    sent = score_frames(seed_docs, level="sentence", segmenter=seg)
-    for doc_id, text in zip(seed_docs["doc_id"], seed_docs["text"], strict=True):
+    sent = score_frames(acceptance_docs, level="sentence", segmenter=seg)
+    for doc_id, text in zip(acceptance_docs["doc_id"], acceptance_docs["text"], strict=True):
         expected = [
             len(seg.tokenize(s)) for p in split_paragraphs(text) for s in split_sentences(p)
         ]
@@ -175,15 +134,17 @@ def test_sentence_denominator_is_the_analysis_token_count(seed_docs, seg):
         assert got == expected and sum(expected) > 500
 
 
-def test_determinism_and_seed(seed_docs, seg, scores):
-    again = score_frames(seed_docs, segmenter=seg)
+def test_determinism_and_seed(acceptance_docs, seg, scores):
+    again = score_frames(acceptance_docs, segmenter=seg)
     pd.testing.assert_frame_equal(scores, again)
     # a text's interval does not depend on the other texts scored with it
-    alone = score_frames(seed_docs.iloc[[1]], segmenter=seg)
+    alone = score_frames(acceptance_docs.iloc[[1]], segmenter=seg)
     assert alone["balance_lo"].iloc[0] == scores["balance_lo"].iloc[1]
-    other = score_frames(seed_docs, segmenter=seg, config=FrameConfig(random_state=7))
+    other = score_frames(acceptance_docs, segmenter=seg, config=FrameConfig(random_state=7))
     assert not np.allclose(other["balance_lo"], scores["balance_lo"])
-    para = score_frames(seed_docs, segmenter=seg, config=FrameConfig(bootstrap_unit="paragraph"))
+    para = score_frames(
+        acceptance_docs, segmenter=seg, config=FrameConfig(bootstrap_unit="paragraph")
+    )
     assert (para["n_units"] < scores["n_units"]).all()
 
 
@@ -198,58 +159,10 @@ def test_config_validation():
         score_frames(["维稳"], level="page")
     with pytest.raises(ValueError, match="one str"):
         score_frames("维护稳定")
-
-
-def test_kwic(seed_docs):
-    k = kwic(seed_docs, "村民议事会", window=5)
-    assert list(k.columns) == ["doc_id", "para_id", "start", "left", "keyword", "right",
-                               "frame", "category", "rule"]  # fmt: skip
-    assert len(k) > 10 and (k["keyword"] == "村民议事会").all()
-    assert (k["left"].str.len() <= 5).all() and (k["frame"] == "service_law").all()
-    text = seed_docs.set_index("doc_id")["text"]
-    for row in k.head(5).itertuples():
-        para = text[row.doc_id].split("\n")[row.para_id]
-        assert para[row.start - len(row.left) : row.start + len(row.keyword) + len(row.right)] \
-            == row.left + row.keyword + row.right  # fmt: skip
-    st = kwic(seed_docs, frame="stability")
-    assert "社会治安综合治理" in set(st["keyword"])
-    assert set(st["frame"]) == {"stability"}
-    neg = kwic(["不能以维稳代替维权。"], frame="stability")
-    assert neg.loc[0, "keyword"] == "维稳" and neg.loc[0, "rule"] == "replace_by_negated"
-    with pytest.raises(ValueError, match="term or a frame"):
-        kwic(seed_docs)
-
-
-def test_keyness_hand_computed():
-    # 2x2: term in target 20 of 1,000 tokens, in reference 5 of 1,000.
-    out = keyness({"维稳": 20, "other": 980}, {"维稳": 5, "other": 995}, min_count=0)
-    row = out.set_index("term").loc["维稳"]
-    # by hand: E = 12.5 in both target cells, 987.5 in both rest cells
-    g2 = 2 * (20 * math.log(20 / 12.5) + 5 * math.log(5 / 12.5)
-              + 980 * math.log(980 / 987.5) + 995 * math.log(995 / 987.5))  # fmt: skip
-    assert math.isclose(row["g2"], g2, rel_tol=1e-12)
-    # 20 ln 1.6 = 9.40007; 5 ln 0.4 = -4.58145; 980 ln(980/987.5) = -7.47142;
-    # 995 ln(995/987.5) = 7.52837; sum 4.87557; G2 = 9.7511
-    assert math.isclose(g2, 9.7511, abs_tol=1e-3)
-    table = np.array([[20, 5], [980, 995]])
-    ref_g2 = stats.chi2_contingency(table, correction=False, lambda_="log-likelihood")[0]
-    ref_chi = stats.chi2_contingency(table, correction=False)[0]
-    assert math.isclose(row["g2"], ref_g2) and math.isclose(row["chi2"], ref_chi)
-    assert math.isclose(row["p_value"], stats.chi2.sf(g2, 1))
-    assert math.isclose(row["log_ratio"], math.log2(20.5 / 5.5))
-    assert row["key_for"] == "target"
-    assert out.set_index("term").loc["other", "g2"] < 0
-
-
-def test_keyness_units_and_mask():
-    units = pd.DataFrame({"tokens": [["维稳", "排查"], ["维稳", "管控"], ["服务", "法治"]]})
-    out = keyness(units, group=[True, True, False], min_count=1)
-    assert out.iloc[0]["term"] == "维稳" and out.iloc[0]["count_a"] == 2
-    assert out.set_index("term").loc["法治", "key_for"] == "reference"
-    with pytest.raises(ValueError, match="group"):
-        keyness(units, group=[True, True])
-    with pytest.raises(ValueError, match="non-empty"):
-        keyness(units, group=[True, True, True])
+    with pytest.raises(InvalidParameterError, match="FrameConfig.denominator: expected one of"):
+        FrameConfig(denominator="chars")
+    with pytest.raises(InvalidParameterError, match="level: expected one of 'document', "):
+        score_frames(["维护稳定"], level="clause")
 
 
 def test_custom_lexicon_terms_split_by_segmenter(tmp_path, seg):
@@ -267,7 +180,7 @@ def test_custom_lexicon_terms_split_by_segmenter(tmp_path, seg):
     assert out.loc[0, "n_stability"] == 1 and out.loc[0, "n_service_law"] == 2
 
 
-def test_plots(seed_docs, seg, scores):
+def test_plots(acceptance_docs, seg, scores):
     from matplotlib.figure import Figure
 
     from textkit.plots import FRAME_COLORS
@@ -297,7 +210,7 @@ def test_plots(seed_docs, seg, scores):
     )
 
     units = []
-    for text in seed_docs["text"]:
+    for text in acceptance_docs["text"]:
         units.append(seg.tokenize(text))
     kt = keyness(units, group=[True, False], min_count=3)
     fig = plot_keyness(kt, n=5, labels=("regulation", "village report"))
@@ -313,8 +226,6 @@ def _rgb(hex_color: str) -> tuple[float, float, float]:
     h = hex_color.lstrip("#")
     return tuple(int(h[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
-
-# ----------------------------------------------------------------------------- built corpus
 
 ACCEPTANCE = ("003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01")
 
@@ -422,33 +333,6 @@ def test_terms_inside_longer_tokens(seed_build, seg):
     assert (on["hits_stability"] >= without["hits_stability"]).all()
     assert (on["hits_service_law"] >= without["hits_service_law"]).all()
     assert on["hits_stability"].sum() > 1.2 * without["hits_stability"].sum()
-
-
-def test_frame_keyness_between_label_groups(seed_build, seg):
-    from textkit.frames.score import frame_keyness
-
-    docs = seed_build.documents
-    docs = docs[~docs["is_duplicate"]].loc[:, ["doc_id", "text"]].reset_index(drop=True)
-    scores = score_frames(docs, segmenter=seg, config=FrameConfig(n_boot=200))
-    units = pd.DataFrame(
-        {"doc_id": docs["doc_id"], "tokens": [seg.tokenize(t) for t in docs["text"]]}
-    )
-    kt = frame_keyness(units, scores, "stability", "service_law", min_count=5)
-    again = frame_keyness(units, scores, "stability", "service_law", min_count=5)
-    pd.testing.assert_frame_equal(kt, again)
-    top_a = set(kt.head(15)["term"])
-    top_b = set(kt.tail(15)["term"])
-    assert "社会治安综合治理" in top_a or "治安" in top_a
-    assert {"议事会", "村民议事会"} & top_b
-    n_target = scores["frame_label"].eq("stability").sum()
-    assert kt["count_a"].sum() <= sum(len(t) for t, lab in zip(
-        units["tokens"], scores["frame_label"], strict=True) if lab == "stability")  # fmt: skip
-    rest = frame_keyness(units, scores, "stability", "rest", min_count=5)
-    assert rest["count_b"].sum() > kt["count_b"].sum() and n_target > 0
-    with pytest.raises(ValueError, match="no unit in the reference group"):
-        frame_keyness(units, scores, "stability", "nonsense")
-    with pytest.raises(ValueError, match="differ"):
-        frame_keyness(units, scores, "stability", "stability")
 
 
 def test_frame_config_from_toml(tmp_path):

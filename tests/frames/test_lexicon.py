@@ -10,7 +10,7 @@ import pytest
 
 from textkit.frames.lexicon import FRAMES, LexiconError, load_lexicon
 
-RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
 STABILITY_CATS = {"治安防控", "矛盾排查调处", "打击整治", "信访维稳", "重点人群管控", "平安创建"}
 SERVICE_CATS = {"公共服务", "依法行政与法治", "权利保障", "参与与自治", "公开监督问责"}

@@ -1,0 +1,98 @@
+"""Key word in context: every occurrence of chosen terms with its surrounding text.
+
+:func:`kwic` searches the cleaned text paragraph by paragraph and marks the context rule
+(:mod:`textkit.frames.lexicon`) whose scope covers each match, so a reader sees the hits the
+frame scorer (:mod:`textkit.frames.score`) counts and the ones it sets aside.
+
+Usage::
+
+    from textkit.frames.kwic import kwic
+
+    kwic(documents, frame="stability", window=15)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.checks import check_int
+from textkit.frames.lexicon import Lexicon, load_lexicon
+from textkit.frames.score import FrameConfig, TermMatcher, as_documents
+
+__all__ = ["kwic"]
+
+
+def kwic(
+    docs: Any,
+    term: str | Sequence[str] | None = None,
+    window: int = 20,
+    frame: str | None = None,
+    *,
+    lexicon: Lexicon | None = None,
+    context_rules: bool = True,
+) -> pd.DataFrame:
+    """Key word in context on the cleaned text.
+
+    Parameters
+    ----------
+    docs : list of str or DataFrame
+        As ``texts`` in :func:`textkit.frames.score.score_frames`.
+    term : str or list of str, optional
+        Term(s) to find (any string; substring matches, longest first). Required unless
+        ``frame`` is given.
+    window : int, default 20
+        Characters of context each side (within the paragraph).
+    frame : {"stability", "service_law"}, optional
+        Find every term of this frame (combined with ``term`` if both are given).
+    lexicon : Lexicon, optional
+        Default: the shipped lexicon (for ``frame`` and the frame/category columns).
+    context_rules : bool, default True
+        Fill ``rule`` with the context rule whose scope covers the match.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, para_id, start (character offset in the paragraph), left, keyword, right,
+        frame, category (empty for non-lexicon terms), rule (context rule that zeroes or
+        reduces the hit, or "").
+    """
+    from textkit.segment.segmenter import split_paragraphs
+
+    window = check_int("window", window, 0)
+    lexicon = lexicon or load_lexicon()
+    wanted: set[str] = set()
+    if term is not None:
+        wanted |= {term} if isinstance(term, str) else {str(t) for t in term}
+    if frame is not None:
+        wanted |= set(lexicon.terms(frame))
+    wanted = {w for w in wanted if w}
+    if not wanted:
+        raise ValueError("kwic: give a term or a frame")
+    table = as_documents(docs)
+    lookup = lexicon.lookup()
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(wanted, key=lambda w: (-len(w), w))))
+    matcher = TermMatcher(lexicon, FrameConfig(context_rules=context_rules))
+    rows = []
+    for doc_id, text in zip(table["doc_id"], table["text"], strict=True):
+        for pid, para in enumerate(split_paragraphs(text)):
+            found = list(pattern.finditer(para))
+            if not found:
+                continue
+            scopes = matcher.scopes(para)
+            for m in found:
+                s, e = m.span()
+                t = lookup.get(m.group(0))
+                rule, best = "", 1.0
+                for a, b, mult, name in scopes:
+                    if s < b and e > a and mult < best:
+                        rule, best = name, mult
+                rows.append(
+                    (doc_id, pid, s, para[max(0, s - window) : s], m.group(0),
+                     para[e : e + window], t.frame if t else "", t.category if t else "", rule)
+                )  # fmt: skip
+    cols = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
+    return pd.DataFrame(rows, columns=cols)

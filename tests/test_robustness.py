@@ -27,7 +27,7 @@ Case -> tests (here unless a file is named; unit tests elsewhere are referenced,
 | 16 | same article under two names; reprint with new date   | test_16_copies_and_reprints_grouped_never_dropped |
 | 17 | documents shorter than the shingle size               | test_17_short_documents_exact_hash_only |
 | 18 | user dictionary: BOM, CRLF, no freq, spaces, GBK      | test_18_user_dictionary_faults; test_segment.py::test_userdict_bom_crlf_missing_freq, test_userdict_spaces_repaired_or_rejected, test_userdict_gbk, test_userdict_bad_word_and_freq |
-| 19 | settings that leave nothing to fit                    | test_19_settings_that_leave_nothing_to_fit; test_vectorize.py::test_impossible_settings_raise; topics/test_lda.py::test_bad_settings_raise_before_work; frames/test_lexicon.py::test_malformed_lexicon_names_file_and_line |
+| 19 | settings that leave nothing to fit                    | test_19_settings_that_leave_nothing_to_fit; test_vectorize.py::test_impossible_settings_raise; topics/test_lda.py::test_bad_settings_raise_before_work; core/test_lexicon.py::test_malformed_lexicon_names_file_and_line |
 | 20 | PYTHONHASHSEED 0 vs 1, 1 vs 2 BLAS threads            | test_20_reproducible_across_hash_seeds_and_blas_threads; topics/test_lda.py::test_identical_across_processes_and_hash_seeds; plots/test_plots.py::test_reruns_are_byte_identical_across_processes_and_hash_seeds |
 
 Properties (hypothesis): cleaning is idempotent (test_property_cleaning_is_idempotent,

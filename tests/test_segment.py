@@ -133,7 +133,7 @@ def test_dictionary_report_all_one_token(seg):
     shipped = rep[rep["source"] == "textkit:userdict.txt"]
     assert (shipped["expect"] == "one token").sum() >= 300
     assert shipped.loc[~shipped["ok"], "word"].tolist() == []
-    # frame-lexicon terms (when textkit.frames.lexicon exists) are verified too; failures are
+    # frame-lexicon terms (when textkit.core.lexicon exists) are verified too; failures are
     # reported, and there should be none
     lex = rep[rep["source"] == "textkit:lexicon"]
     assert lex.loc[~lex["ok"], "word"].tolist() == []
@@ -577,7 +577,7 @@ def test_data_cards_match_files(name):
 
 
 def test_frame_lexicon_terms_are_added(monkeypatch):
-    # stands in for textkit.frames.lexicon while it is absent: the loader is textkit's own function
+    # stands in for textkit.core.lexicon while it is absent: the loader is textkit's own function
     monkeypatch.setattr(
         S, "_load_lexicon_terms", lambda path=None: ["维稳话语体系", "服务", "法治·德治"]
     )
@@ -592,7 +592,7 @@ def test_frame_lexicon_terms_are_added(monkeypatch):
 
 
 def test_real_frame_lexicon_loaded(seg):
-    lexicon = pytest.importorskip("textkit.frames.lexicon")
+    lexicon = pytest.importorskip("textkit.core.lexicon")
     terms = set(lexicon.load_lexicon().terms())
     rep = seg.dictionary_report()
     added = set(rep.loc[rep["source"] == "textkit:lexicon", "word"])

@@ -104,9 +104,9 @@ _EXPORTS: dict[str, str] = {
     "compare_networks": "cooc.compare",
     "export_network": "cooc.export",
     # frames
-    "Lexicon": "frames.lexicon",
+    "Lexicon": "core.lexicon",
     "LexiconError": "core.errors",
-    "load_lexicon": "frames.lexicon",
+    "load_lexicon": "core.lexicon",
     "FrameConfig": "frames.score",
     "frame_config": "frames.score",
     "frame_hits": "frames.score",

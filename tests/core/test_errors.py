@@ -35,8 +35,8 @@ def test_every_error_has_one_base_and_keeps_its_old_one():
 def test_errors_are_defined_in_one_module():
     """The classes other modules re-export are these very classes."""
     from textkit.core.config import ConfigError
+    from textkit.core.lexicon import LexiconError
     from textkit.corpus import CorpusError
-    from textkit.frames.lexicon import LexiconError
     from textkit.run.notebooks import NotebookError
 
     assert ConfigError is errors.ConfigError and CorpusError is errors.CorpusError

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from textkit.core.errors import InvalidParameterError
+from textkit.core.lexicon import load_lexicon
 from textkit.frames.keyness import keyness
-from textkit.frames.lexicon import load_lexicon
 from textkit.frames.score import (
     FrameConfig,
     frame_hits,

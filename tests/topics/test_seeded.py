@@ -39,7 +39,7 @@ def test_seed_words_validation(dtm, seed_words):
 
 
 def test_default_seeds_come_from_the_lexicon(dtm, fast):
-    lexicon = pytest.importorskip("textkit.frames.lexicon")
+    lexicon = pytest.importorskip("textkit.core.lexicon")
     lex = lexicon.load_lexicon()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)

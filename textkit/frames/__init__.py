@@ -1,6 +1,6 @@
 """Frame measurement: how far a text speaks of stability maintenance or of services under law.
 
-A frame lexicon (:mod:`~textkit.frames.lexicon`: terms, weights, context rules) scores texts
+A frame lexicon (:mod:`~textkit.core.lexicon`: terms, weights, context rules) scores texts
 by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
 FrameConfig, frame_config, score_frames, frame_hits, term_contributions); key word in
 context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
@@ -11,9 +11,7 @@ vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded 
 
 from __future__ import annotations
 
-from textkit.frames.keyness import frame_keyness, keyness
-from textkit.frames.kwic import kwic
-from textkit.frames.lexicon import (
+from textkit.core.lexicon import (
     FRAMES,
     ContextRule,
     Lexicon,
@@ -21,6 +19,8 @@ from textkit.frames.lexicon import (
     Term,
     load_lexicon,
 )
+from textkit.frames.keyness import frame_keyness, keyness
+from textkit.frames.kwic import kwic
 from textkit.frames.score import (
     FrameConfig,
     frame_config,

@@ -1,7 +1,7 @@
 """Key word in context: every occurrence of chosen terms with its surrounding text.
 
 :func:`kwic` searches the cleaned text paragraph by paragraph and marks the context rule
-(:mod:`textkit.frames.lexicon`) whose scope covers each match, so a reader sees the hits the
+(:mod:`textkit.core.lexicon`) whose scope covers each match, so a reader sees the hits the
 frame scorer (:mod:`textkit.frames.score`) counts and the ones it sets aside.
 
 Usage::
@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from textkit.core.checks import check_int
-from textkit.frames.lexicon import Lexicon, load_lexicon
+from textkit.core.lexicon import Lexicon, load_lexicon
 from textkit.frames.score import FrameConfig, TermMatcher, as_documents
 
 __all__ = ["kwic"]

@@ -254,7 +254,7 @@ class LSSConfig(StageConfig):
 
 
 def _default_seeds() -> dict[str, int]:
-    from textkit.frames.lexicon import load_lexicon
+    from textkit.core.lexicon import load_lexicon
 
     lex = load_lexicon()
     seeds = {t: 1 for t in lex.terms("service_law")}

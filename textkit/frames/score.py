@@ -1,6 +1,6 @@
 """Frame measurement: stability maintenance (维稳) vs services under law (服务/法治).
 
-This stage scores texts with the frame lexicon (:mod:`textkit.frames.lexicon`) in a way a reviewer
+This stage scores texts with the frame lexicon (:mod:`textkit.core.lexicon`) in a way a reviewer
 can audit:
 
 * **Matching.** Each sentence is cut with :meth:`textkit.segment.segmenter.Segmenter.cut` (raw tokens,
@@ -63,7 +63,7 @@ import pandas as pd
 
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
-from textkit.frames.lexicon import FRAMES, Lexicon, load_lexicon
+from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 
 __all__ = [
     "FrameConfig",
@@ -521,7 +521,7 @@ def score_frames(
         One row per text, per paragraph (adds ``para_id``) or per sentence (adds
         ``para_id``, ``sent_id``; 0-based, as in the units table).
     lexicon : Lexicon, optional
-        Default: the shipped lexicon (:func:`textkit.frames.lexicon.load_lexicon`).
+        Default: the shipped lexicon (:func:`textkit.core.lexicon.load_lexicon`).
     segmenter : textkit.segment.segmenter.Segmenter, optional
         Default: ``textkit.segment.segmenter.get_segmenter()`` (frame terms in its dictionary).
     config : FrameConfig, optional

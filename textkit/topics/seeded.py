@@ -2,7 +2,7 @@
 style), :class:`SeededLdaTopicModel`.
 
 Seed words default to the ``stability`` and ``service_law`` terms of the frame lexicon
-(:func:`textkit.frames.lexicon.load_lexicon`); the model is trained as :class:`LdaTopicModel`
+(:func:`textkit.core.lexicon.load_lexicon`); the model is trained as :class:`LdaTopicModel`
 with a topic-term prior (``eta``) that carries the seeds' pseudo-counts.
 """
 
@@ -46,7 +46,7 @@ class SeededLdaTopicModel(LdaTopicModel):
         Number of free (unseeded) topics, >= 0.
     seed_words : mapping of str to sequence of str, optional
         Topic key -> seed words. Default: ``stability`` and ``service_law`` terms of
-        :func:`textkit.frames.lexicon.load_lexicon` with a weight above 0 (weight-0 entries are
+        :func:`textkit.core.lexicon.load_lexicon` with a weight above 0 (weight-0 entries are
         generic words or blockers such as 自治区). Seeds are restricted to the vocabulary of the
         matrix at ``fit``: absent seeds are reported by name in a ``UserWarning``; a topic with
         no seed in the vocabulary raises ``ValueError``. A word seeded in two topics raises.
@@ -215,7 +215,7 @@ def _default_seed_words() -> dict[str, tuple[str, ...]]:
     Weight-0 entries are generic words (稳定, 服务) or blockers listed only so that a frame
     word inside them does not count (自治区, 民主集中制); they must not seed a frame.
     """
-    from textkit.frames.lexicon import load_lexicon
+    from textkit.core.lexicon import load_lexicon
 
     table = load_lexicon().table()
     seeds = {}

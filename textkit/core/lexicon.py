@@ -8,13 +8,17 @@ term is listed and visible in KWIC and term tables but not scored) and an ``ambi
 Context rules (regular expressions applied clause by clause, see :mod:`textkit.frames.score`) live in
 the same file, so every decision that changes a score is data a reader can inspect.
 
+It lives in ``core`` because three stages share it: the segmenter keeps every lexicon term
+one token, seeded topic models are seeded with its terms, and :mod:`textkit.frames` scores
+with it. ``textkit.frames`` re-exports :class:`Lexicon` and :func:`load_lexicon`.
+
 Malformed files raise :class:`LexiconError` naming the file and line (missing term or note,
 a term listed twice or in both frames, an unknown frame key, a non-numeric or negative
 weight, a context rule whose regex does not compile or lacks the ``scope`` group).
 
 Usage::
 
-    from textkit.frames.lexicon import load_lexicon
+    from textkit.core.lexicon import load_lexicon
 
     lex = load_lexicon()                 # shipped frames.yaml
     lex.terms("stability")[:3]

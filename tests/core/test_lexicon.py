@@ -1,4 +1,4 @@
-"""Tests for textkit.frames.lexicon: the shipped frame lexicon and its validation."""
+"""Tests for textkit.core.lexicon: the shipped frame lexicon and its validation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from textkit.frames.lexicon import FRAMES, LexiconError, load_lexicon
+from textkit.core.lexicon import FRAMES, LexiconError, load_lexicon
 
 RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 

@@ -29,6 +29,16 @@ from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
 
+__all__ = [
+    "GOVERNANCE_TERMS",
+    "AnnotateConfig",
+    "annotate",
+    "classify_genre",
+    "extract_keywords",
+    "extract_years",
+    "relevance_score",
+]
+
 logger = logging.getLogger(__name__)
 
 GOVERNANCE_TERMS: tuple[str, ...] = (

@@ -31,6 +31,23 @@ from textkit.core.checks import check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
 
+__all__ = [
+    "DedupConfig",
+    "DuplicateFinder",
+    "ParagraphCounter",
+    "duplicate_key",
+    "find_duplicates",
+    "jaccard",
+    "minhash_signatures",
+    "normalise",
+    "paragraph_holders",
+    "paragraph_key",
+    "paragraph_table",
+    "repeated_paragraphs",
+    "shingles",
+    "with_duplicate_columns",
+]
+
 logger = logging.getLogger(__name__)
 
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)

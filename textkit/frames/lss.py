@@ -53,6 +53,17 @@ from textkit.core.config import StageConfig
 from textkit.core.errors import NotFittedError
 from textkit.core.precision import round_sig
 
+__all__ = [
+    "ENGINES",
+    "WEIGHTS",
+    "LSSConfig",
+    "LatentSemanticScaling",
+    "correlate_with_dictionary",
+    "order_by_score",
+    "stable_hash",
+    "truncated_svd",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Word-vector engines of :class:`LatentSemanticScaling` (``engine``).

@@ -43,6 +43,23 @@ from textkit.core.checks import check_int, check_str
 from textkit.core.config import StageConfig
 from textkit.core.errors import CodingSheetError
 
+__all__ = [
+    "CODES",
+    "CODEBOOK",
+    "ORDER",
+    "REQUIRED_COLUMNS",
+    "SampleConfig",
+    "ValidationReport",
+    "agreement",
+    "align_codes",
+    "draw_validation_sample",
+    "load_coded_paragraphs",
+    "read_codes",
+    "sample_config",
+    "validate_measure",
+    "write_coding_sheet",
+]
+
 logger = logging.getLogger(__name__)
 
 #: Allowed codes, in display order.

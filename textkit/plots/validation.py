@@ -11,6 +11,10 @@ from textkit.core.precision import round_frame
 from textkit.plots import new_figure, use_style
 from textkit.plots.labels import display_label
 
+__all__ = [
+    "plot_confusion",
+]
+
 
 def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figure:
     """Heatmap of a confusion matrix (rows = human code, columns = measure label).

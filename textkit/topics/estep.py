@@ -52,6 +52,14 @@ import scipy.sparse as sp
 #: A document with at least this many (term cells x topics) is run through gensim's own
 #: per-document loop: its dense BLAS products beat the batched arrays on long documents.
 #: Measured crossover on synthetic chunks: about 2,000 at K = 8, 1,200 at K = 20.
+__all__ = [
+    "BLOCK_SIZE",
+    "LONG_DOCUMENT",
+    "batched_inference",
+    "chunk_matrix",
+    "vectorised_estep",
+]
+
 LONG_DOCUMENT = 1_500
 #: Short documents are iterated together in blocks of at most this many cells x topics,
 #: which bounds each working array (topics x cells, float64) at 16 MB whatever K is.

@@ -164,8 +164,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from textkit.run.verify import verify
 
-            if args.jobs < 1:
-                raise ConfigError(f"--jobs must be >= 1, got {args.jobs}")
             rows = verify(args.config, jobs=args.jobs, keep=args.keep)
             for row in rows:
                 print(f"{row.status:<8s} {row.path}" + (f"  ({row.detail})" if row.detail else ""))

@@ -21,7 +21,7 @@ import numpy as np
 from timing import median_time
 
 from textkit.dtm.vectorizer import vectorize
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment.corpus import segment_corpus
 from textkit.topics import topics as T
 
 ROOT = Path(__file__).resolve().parents[1]

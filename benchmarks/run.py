@@ -234,6 +234,7 @@ def task_lcut2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
     from textkit.core import paths as _paths
     from textkit.core.executor import map_documents
+
     texts = [t for _, t in _pairs(work)]
     jieba.setLogLevel(40)
     jieba.dt.tmp_dir = str(_paths.cache_dir("jieba"))  # the peer's cache stays in the project
@@ -256,7 +257,8 @@ def task_tokenize1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def _segment_task(work: Path, repeat: int, n_jobs: int, save: bool) -> dict:
     from textkit.core.io import write_parquet
-    from textkit.segment.segmenter import Segmenter, segment_corpus
+    from textkit.segment.corpus import segment_corpus
+    from textkit.segment.segmenter import Segmenter
 
     pairs = _pairs(work)
     seg = Segmenter()
@@ -286,7 +288,8 @@ def task_segment2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def task_segment_cached(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     """Warm rerun of segment_corpus: its sqlite cache is filled first (not timed)."""
-    from textkit.segment.segmenter import Segmenter, segment_corpus
+    from textkit.segment.corpus import segment_corpus
+    from textkit.segment.segmenter import Segmenter
 
     pairs = _pairs(work)
     seg = Segmenter()
@@ -359,6 +362,7 @@ def _worker_cpu() -> float:
 def task_segment_dask(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     from textkit.core.executor import dask_client
     from textkit.segment.stream import segment_texts_parallel, warm_segmenters
+
     pairs = _pairs(work)
     with dask_client(n_workers=jobs) as client:
         client.wait_for_workers(jobs, timeout=120)
@@ -543,6 +547,7 @@ def task_lda_stream(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
     from textkit.dtm.stream import UnitsBowCorpus, stream_vocabulary
     from textkit.topics.streaming import fit_lda_streaming
+
     path = work / "units.parquet"
     vocab = stream_vocabulary(path, min_df=2, max_df=0.5)
     corpus = UnitsBowCorpus(path, vocab)

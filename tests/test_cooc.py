@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from textkit.cooc import cooc as C
 from textkit.plots import network as PN
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment.corpus import segment_corpus
 
 # A, B, C, D in five sentences of two documents (paragraphs: d1 = [s0 s1][s2], d2 = [s0][s1])
 TINY = pd.DataFrame(

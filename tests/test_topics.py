@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from textkit.dtm.vectorizer import DocumentTermMatrix, vectorize
 from textkit.plots import topics as P
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment.corpus import segment_corpus
 from textkit.topics import topics as T
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -45,7 +45,7 @@ The ``[cooc]`` table of ``textkit.toml`` holds the settings of both steps
 
 Usage::
 
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
     from textkit.cooc.cooc import CoocConfig, cooccurrence, build_network, export_network
 
     units = segment_corpus(documents, unit="sentence")

@@ -63,7 +63,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
         "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),
         "annotate": (("textkit.corpus.annotation:AnnotateConfig",), ()),
-        "segment": (("textkit.segment.segmenter:SegmenterConfig",), ()),
+        "segment": (("textkit.segment.config:SegmenterConfig",), ()),
         "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
         "topics": (("textkit.topics.topics:TopicConfig",), ()),
         "cooc": (("textkit.cooc.cooc:CoocConfig", "textkit.cooc.cooc:NetworkConfig"), ()),

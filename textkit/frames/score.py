@@ -336,7 +336,7 @@ def _analyse(
     docs: pd.DataFrame, lexicon: Lexicon, seg: Any, config: FrameConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table."""
-    from textkit.segment.segmenter import split_paragraphs
+    from textkit.segment.units import split_paragraphs
 
     matcher = _Matcher(lexicon, config)
     lookup = matcher.lookup
@@ -728,7 +728,7 @@ def kwic(
         frame, category (empty for non-lexicon terms), rule (context rule that zeroes or
         reduces the hit, or "").
     """
-    from textkit.segment.segmenter import split_paragraphs
+    from textkit.segment.units import split_paragraphs
 
     if not isinstance(window, int) or isinstance(window, bool) or window < 0:
         raise ValueError(f"window: expected an integer >= 0, got {window!r}")

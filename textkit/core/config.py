@@ -64,7 +64,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),
         "annotate": (("textkit.corpus.annotation:AnnotateConfig",), ()),
         "segment": (("textkit.segment.config:SegmenterConfig",), ()),
-        "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
+        "vectorize": (("textkit.dtm.prune:VectorizeConfig",), ()),  # vectorize(**table)
         "topics": (("textkit.topics.topics:TopicConfig",), ()),
         "cooc": (("textkit.cooc.cooc:CoocConfig", "textkit.cooc.cooc:NetworkConfig"), ()),
         "frames": (("textkit.frames.score:FrameConfig",), ()),

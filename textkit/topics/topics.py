@@ -729,7 +729,7 @@ class TopicConfig(StageConfig):
             raise ValueError(f"holdout: must be in [0, 0.5], got {self.holdout}")
         if not float(self.seed_weight) > 0:
             raise ValueError(f"seed_weight: must be > 0, got {self.seed_weight}")
-        from textkit.dtm.vectorizer import VectorizeConfig
+        from textkit.dtm.prune import VectorizeConfig
 
         VectorizeConfig(min_df=self.min_df, max_df=self.max_df)  # names the bad setting
 

@@ -37,7 +37,7 @@ import pandas as pd
 from timing import median_time
 
 from textkit.cooc import CoocConfig, cooccurrence
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment import segment_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 

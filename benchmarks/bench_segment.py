@@ -32,7 +32,8 @@ import opencc
 import pandas as pd
 
 from textkit.core.paths import cache_dir
-from textkit.segment.segmenter import Segmenter, segment_corpus
+from textkit.segment.corpus import segment_corpus
+from textkit.segment.segmenter import Segmenter
 
 ROOT = Path(__file__).resolve().parents[1]
 

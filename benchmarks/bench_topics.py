@@ -22,7 +22,7 @@ from timing import median_time
 
 from textkit import topics as T
 from textkit.dtm.vectorizer import vectorize
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment import segment_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 

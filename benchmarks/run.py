@@ -257,7 +257,8 @@ def task_tokenize1(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def _segment_task(work: Path, repeat: int, n_jobs: int, save: bool) -> dict:
     from textkit.core.io import write_parquet
-    from textkit.segment.segmenter import Segmenter, segment_corpus
+    from textkit.segment.corpus import segment_corpus
+    from textkit.segment.segmenter import Segmenter
 
     pairs = _pairs(work)
     seg = Segmenter()
@@ -287,7 +288,8 @@ def task_segment2(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
 
 def task_segment_cached(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
     """Warm rerun of segment_corpus: its sqlite cache is filled first (not timed)."""
-    from textkit.segment.segmenter import Segmenter, segment_corpus
+    from textkit.segment.corpus import segment_corpus
+    from textkit.segment.segmenter import Segmenter
 
     pairs = _pairs(work)
     seg = Segmenter()

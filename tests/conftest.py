@@ -76,7 +76,7 @@ def cache_dir_env(tmp_path_factory) -> Callable[..., AbstractContextManager[None
 @pytest.fixture(scope="session")
 def seed_units(seed_docs, tmp_path_factory, cache_dir_env):
     """Sentence units of the seed corpus's kept articles (not quarantined, not duplicates)."""
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment import segment_corpus
 
     dup = seed_docs["is_duplicate"].fillna(False).astype(bool)
     docs = seed_docs[(seed_docs["status"] != "quarantined") & ~dup].reset_index(drop=True)

@@ -122,7 +122,7 @@ def test_worker_errors_reach_the_caller(articles, client):
 
 
 def test_segment_parallel_equals_segment_corpus(articles, client):
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     ref = segment_corpus(articles, unit="sentence", cache=False)
     assert ref["doc_id"].nunique() == len(articles)
@@ -216,7 +216,7 @@ def _doc_stream(articles):
 
 
 def test_segment_to_parquet_streams_in_batches(articles, tmp_path, client):
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     ref = segment_corpus(articles, unit="sentence", cache=False)
     path = tmp_path / "units.parquet"
@@ -254,7 +254,7 @@ def test_segment_to_parquet_rejects_duplicates_without_leaving_a_file(articles, 
 
 def test_streamed_vocabulary_corpus_and_lda_equal_in_memory(articles, tmp_path):
     from textkit.dtm.vectorizer import vectorize
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
     from textkit.topics.lda import LdaTopicModel
 
     units = segment_corpus(articles, unit="sentence", cache=False)
@@ -283,7 +283,7 @@ def test_streamed_vocabulary_corpus_and_lda_equal_in_memory(articles, tmp_path):
 
 def test_streaming_needs_consecutive_units(articles, tmp_path):
     from textkit.core.io import write_parquet
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     units = segment_corpus(articles[:3], unit="sentence", cache=False)
     shuffled = pd.concat([units.iloc[::2], units.iloc[1::2]], ignore_index=True)

@@ -23,16 +23,16 @@ Case -> tests (here unless a file is named; unit tests elsewhere are referenced,
 | 12 | Kangxi radicals, CJK compatibility ideographs         | test_12_kangxi_radicals_and_compatibility_ideographs |
 | 13 | traditional/simplified traps (乾安县)                 | test_13_traditional_simplified_traps |
 | 14 | a page that is only boilerplate                       | test_14_boilerplate_only_page_reported |
-| 15 | a 5 MB single line                                    | test_15_five_megabyte_single_line; test_segment.py::test_five_megabyte_single_line |
+| 15 | a 5 MB single line                                    | test_15_five_megabyte_single_line; segment/test_segmenter.py::test_five_megabyte_single_line |
 | 16 | same article under two names; reprint with new date   | test_16_copies_and_reprints_grouped_never_dropped |
 | 17 | documents shorter than the shingle size               | test_17_short_documents_exact_hash_only |
-| 18 | user dictionary: BOM, CRLF, no freq, spaces, GBK      | test_18_user_dictionary_faults; test_segment.py::test_userdict_bom_crlf_missing_freq, test_userdict_spaces_repaired_or_rejected, test_userdict_gbk, test_userdict_bad_word_and_freq |
-| 19 | settings that leave nothing to fit                    | test_19_settings_that_leave_nothing_to_fit; test_vectorize.py::test_impossible_settings_raise; topics/test_lda.py::test_bad_settings_raise_before_work; core/test_lexicon.py::test_malformed_lexicon_names_file_and_line |
+| 18 | user dictionary: BOM, CRLF, no freq, spaces, GBK      | test_18_user_dictionary_faults; segment/test_dictionary.py::test_userdict_bom_crlf_missing_freq, test_userdict_spaces_repaired_or_rejected, test_userdict_gbk, test_userdict_bad_word_and_freq |
+| 19 | settings that leave nothing to fit                    | test_19_settings_that_leave_nothing_to_fit; dtm/test_vectorizer.py::test_impossible_settings_raise; topics/test_lda.py::test_bad_settings_raise_before_work; core/test_lexicon.py::test_malformed_lexicon_names_file_and_line |
 | 20 | PYTHONHASHSEED 0 vs 1, 1 vs 2 BLAS threads            | test_20_reproducible_across_hash_seeds_and_blas_threads; topics/test_lda.py::test_identical_across_processes_and_hash_seeds; plots/test_plots.py::test_reruns_are_byte_identical_across_processes_and_hash_seeds |
 
 Properties (hypothesis): cleaning is idempotent (test_property_cleaning_is_idempotent,
 test_property_dedup_normalisation_is_idempotent); without filters ``"".join(tokens)`` is the
-text (test_segment.py::test_cut_joins_back, test_cut_joins_back_any_text); every document is
+text (segment/test_segmenter.py::test_cut_joins_back, test_cut_joins_back_any_text); every document is
 a near-duplicate of itself (test_property_every_document_is_its_own_duplicate); grouping
 does not depend on input order (test_property_grouping_ignores_input_order); every report
 accounts for every input (test_property_report_accounts_for_every_input,

@@ -25,7 +25,8 @@ RAW = ROOT / "corpus" / "raw"
 def units(tmp_path_factory) -> pd.DataFrame:
     import os
 
-    from textkit.segment.segmenter import Segmenter, segment_corpus
+    from textkit.segment.corpus import segment_corpus
+    from textkit.segment.segmenter import Segmenter
 
     old = os.environ.get("TEXTKIT_CACHE_DIR")
     os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.getbasetemp() / "tkcache")

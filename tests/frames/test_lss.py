@@ -58,14 +58,14 @@ def docs(request):
 
 @pytest.fixture(scope="module")
 def sentences(docs):
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     return segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="sentence")["tokens"].tolist()
 
 
 @pytest.fixture(scope="module")
 def doc_tokens(docs):
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     return segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
 
@@ -126,7 +126,7 @@ def test_word2vec_deterministic_across_hash_seeds(tmp_path):
 
 def test_transform_and_dictionary_correlation(docs, fitted):
     from textkit.frames.score import score_frames
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     dtoks = segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
     scores = fitted.transform(dtoks)
@@ -142,7 +142,7 @@ def test_transform_and_dictionary_correlation(docs, fitted):
 
 
 def test_leave_one_seed_out(docs, fitted):
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     dtoks = segment_corpus(docs.loc[:, ["doc_id", "text"]], unit="document")["tokens"].tolist()
     tab = fitted.leave_one_seed_out(dtoks)
@@ -183,7 +183,7 @@ def test_config_seeds_and_from_config(tmp_path, sentences, docs):
     from textkit.core.config import ConfigError, load_config
     from textkit.frames.lss import LSSConfig
     from textkit.frames.score import FrameConfig, score_frames
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     p = tmp_path / "textkit.toml"
     p.write_text(
@@ -230,7 +230,7 @@ def test_lss_plots(docs, fitted):
         plot_lss_vs_dictionary,
         plot_seed_sensitivity,
     )
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     pol = fitted.term_polarity_.copy()
     fig = plot_lss_polarity(fitted.term_polarity_, n=5, seeds=fitted.seeds_, min_freq=3)

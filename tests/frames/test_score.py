@@ -123,7 +123,7 @@ def test_plain_list_and_levels(acceptance_docs, seg):
 
 def test_sentence_denominator_is_the_analysis_token_count(acceptance_docs, seg):
     # sentences are segmented once: the denominator comes from filtering the raw tokens
-    from textkit.segment.segmenter import split_paragraphs, split_sentences
+    from textkit.segment.units import split_paragraphs, split_sentences
 
     sent = score_frames(acceptance_docs, level="sentence", segmenter=seg)
     for doc_id, text in zip(acceptance_docs["doc_id"], acceptance_docs["text"], strict=True):
@@ -268,7 +268,7 @@ def test_acceptance_on_built_corpus(built, seg):
 
 
 def _sentence(docs, doc_id: str, needle: str) -> str:
-    from textkit.segment.segmenter import split_paragraphs, split_sentences
+    from textkit.segment.units import split_paragraphs, split_sentences
 
     text = docs.set_index("doc_id").loc[doc_id, "text"]
     found = [s for p in split_paragraphs(text) for s in split_sentences(p) if needle in s]

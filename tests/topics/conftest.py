@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment import segment_corpus
 from textkit.topics.lda import LdaTopicModel
 from textkit.topics.matrix import topic_matrix
 from textkit.topics.seeded import SeededLdaTopicModel

@@ -7,7 +7,7 @@ import pytest
 
 from textkit import topics as T
 from textkit.dtm.vectorizer import vectorize
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment import segment_corpus
 
 
 def test_corpus_is_paragraph_level(corpus):

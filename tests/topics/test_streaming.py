@@ -15,7 +15,7 @@ def test_streamed_and_in_memory_fits_build_gensim_through_one_function(
     seed_docs, tmp_path, monkeypatch
 ):
     from textkit.dtm.vectorizer import vectorize
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment import segment_corpus
 
     articles = [(d, t) for d, t in zip(seed_docs["doc_id"], seed_docs["text"], strict=True)][:6]
     path = tmp_path / "units.parquet"

@@ -64,8 +64,8 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
         "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),
         "annotate": (("textkit.corpus.annotate:AnnotateConfig",), ()),
-        "segment": (("textkit.segment.segmenter:SegmenterConfig",), ()),
-        "vectorize": (("textkit.dtm.vectorizer:VectorizeConfig",), ()),  # vectorize(**table)
+        "segment": (("textkit.segment.config:SegmenterConfig",), ()),
+        "vectorize": (("textkit.dtm.prune:VectorizeConfig",), ()),  # vectorize(**table)
         "topics": (("textkit.topics.config:TopicConfig",), ()),
         "cooc": (("textkit.cooc.config:CoocConfig", "textkit.cooc.config:NetworkConfig"), ()),
         "frames": (("textkit.frames.score:FrameConfig",), ()),

@@ -42,6 +42,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from textkit.core.checks import check_int, check_str
+from textkit.core.errors import InvalidParameterError
 from textkit.core.progress import progress
 
 logger = logging.getLogger(__name__)
@@ -60,25 +62,36 @@ CHUNKS_PER_WORKER = 4
 # the generic map
 
 
-def resolve_n_jobs(n_jobs: Any) -> int:
-    """The number of worker processes ``n_jobs`` asks for (``-1``: every core).
+def resolve_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
+    """The number of worker processes ``n_jobs`` asks for: the one ``n_jobs`` rule of textkit.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        ``None`` or ``1``: serial, in this process; an integer ``>= 2``: that many worker
+        processes; ``-1``: one per core (:func:`os.cpu_count`).
+    name : str, default "n_jobs"
+        The argument name used in the error message (e.g. ``"jobs"``).
+
+    Returns
+    -------
+    int
+        ``>= 1``.
 
     Raises
     ------
-    ValueError
-        Unless ``n_jobs`` is an integer >= 1 or -1.
+    InvalidParameterError
+        For ``0``, an integer below ``-1`` or anything that is not an integer or ``None``
+        (``n_jobs: expected an integer >= 1 or -1 or None, got 0``).
     """
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
-        raise ValueError(f"n_jobs: expected an integer >= 1 or -1 (all cores), got {n_jobs!r}")
-    return (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+    n = check_int(name, n_jobs, minimum=1, also=(-1,), allow_none=True)
+    if n is None:
+        return 1
+    return (os.cpu_count() or 1) if n == -1 else n
 
 
 def _check_chunksize(chunksize: Any) -> int | None:
-    if chunksize is None:
-        return None
-    if isinstance(chunksize, bool) or not isinstance(chunksize, int) or chunksize < 1:
-        raise ValueError(f"chunksize: expected an integer >= 1 or None, got {chunksize!r}")
-    return chunksize
+    return check_int("chunksize", chunksize, minimum=1, allow_none=True)
 
 
 def _chunks(items: Sequence[T], size: int) -> list[list[T]]:
@@ -110,6 +123,8 @@ def map_documents(
     n_jobs: int = 1,
     chunksize: int | None = None,
     client: Any = None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple = (),
 ) -> list[R]:
     """Apply ``func`` to every item, in parallel if asked, and return results in input order.
 
@@ -130,6 +145,14 @@ def map_documents(
     client : dask.distributed.Client, optional
         Run on this Dask cluster (see :func:`dask_client`): ``client.map`` over the chunks,
         ``client.gather`` in order. The number of workers is the cluster's.
+    initializer : callable, optional
+        Called as ``initializer(*initargs)`` once in each local worker process before its
+        first chunk (e.g. to hand every worker a dictionary loaded once). Not called on the
+        serial path (``n_jobs=1`` or a single item), where ``func`` runs in this process, and
+        refused together with ``client``.
+    initargs : tuple, default ()
+        Arguments of ``initializer`` (pickled once per worker under ``spawn``, inherited
+        under ``fork``).
 
     Returns
     -------
@@ -138,8 +161,9 @@ def map_documents(
 
     Raises
     ------
-    ValueError
-        For an invalid ``n_jobs``, ``chunksize`` or ``client``, before any work starts.
+    InvalidParameterError
+        For an invalid ``n_jobs``, ``chunksize``, ``client`` or ``initializer``, before any
+        work starts (a ``ValueError``).
 
     Examples
     --------
@@ -149,9 +173,20 @@ def map_documents(
     n_jobs = resolve_n_jobs(n_jobs)
     chunksize = _check_chunksize(chunksize)
     if client is not None and not _is_dask_client(client):
-        raise ValueError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
+        raise InvalidParameterError(
+            f"client: expected a dask.distributed.Client, got {type(client).__name__}"
+        )
     if not callable(func):
-        raise ValueError(f"func: expected a callable, got {type(func).__name__}")
+        raise InvalidParameterError(f"func: expected a callable, got {type(func).__name__}")
+    if initializer is not None:
+        if not callable(initializer):
+            raise InvalidParameterError(
+                f"initializer: expected a callable or None, got {type(initializer).__name__}"
+            )
+        if client is not None:
+            raise InvalidParameterError(
+                "initializer: not available with a Dask client (use client.run instead)"
+            )
     items = list(items)
     if not items:
         return []
@@ -181,7 +216,10 @@ def map_documents(
         "map_documents: %d items in %d chunks on %d processes", len(items), len(chunks), n_workers
     )
     with concurrent.futures.ProcessPoolExecutor(
-        max_workers=n_workers, mp_context=_mp_context()
+        max_workers=n_workers,
+        mp_context=_mp_context(),
+        initializer=initializer,
+        initargs=initargs,
     ) as ex:
         parts = list(
             progress(
@@ -232,12 +270,10 @@ def dask_client(
             "dask_client needs dask.distributed: pip install 'textkit[dask]'"
         ) from exc
     if address is not None:
-        if not isinstance(address, str) or not address:
-            raise ValueError(f"address: expected a scheduler address string, got {address!r}")
+        check_str("address", address)
         return Client(address, **kwargs)
-    for name, value in (("n_workers", n_workers), ("threads_per_worker", threads_per_worker)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name}: expected an integer >= 1, got {value!r}")
+    check_int("n_workers", n_workers, minimum=1)
+    check_int("threads_per_worker", threads_per_worker, minimum=1)
     kwargs.setdefault("dashboard_address", ":0")
     kwargs.setdefault("processes", True)
     return Client(n_workers=n_workers, threads_per_worker=threads_per_worker, **kwargs)

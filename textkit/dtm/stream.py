@@ -1,7 +1,8 @@
 """The vocabulary and a bag-of-words corpus read from a units file on disk (bounded memory).
 
-:func:`stream_vocabulary` applies :func:`textkit.dtm.vectorizer.vectorize`'s pruning rules
-(``min_df``, ``max_df``, ``max_terms``, ``keep``) in one pass over a units parquet file written
+:func:`stream_vocabulary` applies the pruning rule of :mod:`textkit.dtm.prune` (the one
+:func:`textkit.dtm.vectorizer.vectorize` applies: ``min_df``, ``max_df``, ``max_terms``,
+``keep``) in one pass over a units parquet file written
 by :func:`textkit.segment.stream.segment_to_parquet`; :class:`UnitsBowCorpus` is a re-iterable
 gensim bag-of-words corpus read from the file.
 """
@@ -13,6 +14,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from textkit.dtm.prune import VectorizeConfig, prune_vocabulary
 from textkit.segment.stream import _iter_documents
 
 logger = logging.getLogger(__name__)
@@ -52,8 +54,6 @@ def stream_vocabulary(
     """
     from collections import Counter
 
-    from textkit.dtm.vectorizer import VectorizeConfig
-
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
     df: Counter[str] = Counter()
     tf: Counter[str] = Counter()
@@ -65,18 +65,8 @@ def stream_vocabulary(
             c.update(toks)
         df.update(c.keys())
         tf.update(c)
-    lo, hi = cfg.checked_bounds(n_docs)
-    keep_set = set(cfg.keep)
-    kept = [t for t in sorted(df) if t in keep_set or lo <= df[t] <= hi]
-    if not kept:
-        raise ValueError(
-            f"pruning with min_df={cfg.min_df}, max_df={cfg.max_df} leaves an empty vocabulary"
-        )
-    if cfg.max_terms is not None and len(kept) > cfg.max_terms:
-        forced = [t for t in kept if t in keep_set]
-        rest = sorted((t for t in kept if t not in keep_set), key=lambda t: (-tf[t], t))
-        kept = sorted(set(forced) | set(rest[: max(cfg.max_terms - len(forced), 0)]))
-    return tuple(kept)
+    vocabulary, _ = prune_vocabulary(df, tf, n_docs, cfg)
+    return vocabulary
 
 
 class UnitsBowCorpus:

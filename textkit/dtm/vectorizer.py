@@ -1,11 +1,12 @@
 """Vectorize stage: units (token lists) -> document-term matrix, with visible pruning.
 
-:func:`vectorize` aggregates the units table of :func:`textkit.segment.segmenter.segment_corpus`
+:func:`vectorize` aggregates the units table of :func:`textkit.segment.corpus.segment_corpus`
 per document (or per any other grouping column) and counts terms into a
 :class:`DocumentTermMatrix`: a scipy CSR matrix of int64 counts (documents x terms), the
 document ids, the sorted vocabulary, and a ``pruned`` table listing every term removed by
-document-frequency pruning and why. Nothing is removed silently, and settings that would
-leave an empty vocabulary fail with a ``ValueError`` naming the setting.
+document-frequency pruning and why (the rule of :mod:`textkit.dtm.prune`). Nothing is removed
+silently, and settings that would leave an empty vocabulary fail with a ``ValueError`` naming
+the setting.
 
 :func:`vocabulary_table` gives term frequency, document frequency and (optionally)
 frequency by a grouping column such as source or genre.
@@ -23,19 +24,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from textkit.core.config import StageConfig
+from textkit.dtm.prune import VectorizeConfig, prune_vocabulary
 
 __all__ = [
     "MISSING_GROUP",
     "DocumentTermMatrix",
-    "VectorizeConfig",
     "vectorize",
     "vocabulary_table",
 ]
 
 logger = logging.getLogger(__name__)
-
-_PRUNED_COLUMNS = ["term", "df", "tf", "reason"]
 
 
 @dataclass(frozen=True)
@@ -124,73 +122,6 @@ class DocumentTermMatrix:
         )
 
 
-@dataclass(frozen=True)
-class VectorizeConfig(StageConfig):
-    """Pruning options of :func:`vectorize` (see there); validated on creation."""
-
-    table = "vectorize"
-
-    min_df: int | float = 1
-    max_df: int | float = 1.0
-    max_terms: int | None = None
-    keep: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        for name in ("min_df", "max_df"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-                raise ValueError(f"{name}: expected an int (documents) or a float in [0, 1]")
-            if isinstance(v, (float, np.floating)) and not 0.0 <= v <= 1.0:
-                raise ValueError(f"{name}: a float must be a proportion in [0, 1], got {v}")
-            if isinstance(v, (int, np.integer)) and v < 0:
-                raise ValueError(f"{name}: must be >= 0, got {v}")
-        if self.max_terms is not None and (
-            isinstance(self.max_terms, bool)
-            or not isinstance(self.max_terms, (int, np.integer))
-            or self.max_terms < 1
-        ):
-            raise ValueError(f"max_terms: expected None or an integer >= 1, got {self.max_terms}")
-        keep = self.keep
-        if isinstance(keep, str):
-            keep = (keep,)
-        object.__setattr__(self, "keep", tuple(sorted({str(k) for k in keep})))
-
-    def bounds(self, n_docs: int) -> tuple[int, int]:
-        """``(min_df, max_df)`` in documents for a corpus of ``n_docs`` documents."""
-        lo = (
-            int(np.ceil(self.min_df * n_docs))
-            if isinstance(self.min_df, (float, np.floating))
-            else int(self.min_df)
-        )
-        hi = (
-            int(np.floor(self.max_df * n_docs))
-            if isinstance(self.max_df, (float, np.floating))
-            else int(self.max_df)
-        )
-        return lo, hi
-
-    def checked_bounds(self, n_docs: int) -> tuple[int, int]:
-        """:meth:`bounds`, refusing settings that leave nothing to fit.
-
-        Raises
-        ------
-        ValueError
-            When there are no documents, ``min_df`` exceeds the number of documents or
-            ``min_df > max_df`` (the message names the setting).
-        """
-        if n_docs == 0:
-            raise ValueError("units: no documents")
-        lo, hi = self.bounds(n_docs)
-        if lo > n_docs:
-            raise ValueError(f"min_df={self.min_df} exceeds the number of documents ({n_docs})")
-        if lo > hi:
-            raise ValueError(
-                f"min_df={self.min_df} ({lo} documents) is larger than max_df={self.max_df} "
-                f"({hi} documents)"
-            )
-        return lo, hi
-
-
 def _documents(units: Any, group_by: str) -> tuple[list[str], list[list[str]]]:
     """(doc_ids, token lists) from a units table or a mapping doc_id -> tokens."""
     if isinstance(units, pd.DataFrame):
@@ -265,43 +196,13 @@ def vectorize(
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
     doc_ids, docs = _documents(units, group_by)
     n_docs = len(doc_ids)
-    lo, hi = cfg.checked_bounds(n_docs)
     counters = [Counter(d) for d in docs]
     df: Counter[str] = Counter()
     tf: Counter[str] = Counter()
     for c in counters:
         df.update(c.keys())
         tf.update(c)
-    all_terms = sorted(df)
-    if not all_terms:
-        raise ValueError("units: the documents contain no tokens")
-    keep_set = set(cfg.keep)
-    pruned_rows = []
-    kept = []
-    for t in all_terms:
-        if t in keep_set:
-            kept.append(t)
-        elif df[t] < lo:
-            pruned_rows.append((t, df[t], tf[t], "min_df"))
-        elif df[t] > hi:
-            pruned_rows.append((t, df[t], tf[t], "max_df"))
-        else:
-            kept.append(t)
-    if not kept:
-        setting = "min_df" if any(r[3] == "min_df" for r in pruned_rows) else "max_df"
-        raise ValueError(
-            f"pruning with min_df={cfg.min_df}, max_df={cfg.max_df} leaves an empty "
-            f"vocabulary (check {setting})"
-        )
-    if cfg.max_terms is not None and len(kept) > cfg.max_terms:
-        forced = [t for t in kept if t in keep_set]
-        rest = sorted((t for t in kept if t not in keep_set), key=lambda t: (-tf[t], t))
-        room = max(cfg.max_terms - len(forced), 0)
-        chosen = set(forced) | set(rest[:room])
-        for t in rest[room:]:
-            pruned_rows.append((t, df[t], tf[t], "max_terms"))
-        kept = sorted(chosen)
-    vocab = tuple(kept)
+    vocab, pruned = prune_vocabulary(df, tf, n_docs, cfg)
     index = {t: j for j, t in enumerate(vocab)}
     indptr = [0]
     indices: list[int] = []
@@ -320,11 +221,7 @@ def vectorize(
         shape=(n_docs, len(vocab)),
         dtype=np.int64,
     )
-    pruned = pd.DataFrame(pruned_rows, columns=_PRUNED_COLUMNS)
-    if len(pruned):
-        pruned = pruned.sort_values(["reason", "term"], kind="stable").reset_index(drop=True)
-    pruned = pruned.astype({"term": object, "df": "int64", "tf": "int64", "reason": object})
-    for reason, n in sorted(Counter(r[3] for r in pruned_rows).items()):
+    for reason, n in sorted(Counter(pruned["reason"]).items()):
         logger.info("vectorize: %d terms pruned by %s", n, reason)
     empty_docs = int((np.diff(matrix.indptr) == 0).sum())
     if empty_docs:

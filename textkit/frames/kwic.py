@@ -60,7 +60,7 @@ def kwic(
         frame, category (empty for non-lexicon terms), rule (context rule that zeroes or
         reduces the hit, or "").
     """
-    from textkit.segment.segmenter import split_paragraphs
+    from textkit.segment.units import split_paragraphs
 
     window = check_int("window", window, 0)
     lexicon = lexicon or load_lexicon()

@@ -326,7 +326,7 @@ def _analyse(
     docs: pd.DataFrame, lexicon: Lexicon, seg: Any, config: FrameConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table."""
-    from textkit.segment.segmenter import split_paragraphs
+    from textkit.segment.units import split_paragraphs
 
     matcher = TermMatcher(lexicon, config)
     lookup = matcher.lookup

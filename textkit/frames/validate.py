@@ -142,7 +142,7 @@ def sample_config(project: Any = None, **overrides: Any) -> SampleConfig:
 
 def _paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     """Non-empty paragraphs of ``docs`` with 0-based ``para_id`` (as in the units table)."""
-    from textkit.segment.segmenter import split_paragraphs
+    from textkit.segment.units import split_paragraphs
 
     rows = []
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):

@@ -19,9 +19,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from textkit.core.cache import code_fingerprint
-from textkit.core.config import ProjectConfig, corpus_hash, load_config
+from textkit.core.config import ConfigError, ProjectConfig, corpus_hash, load_config
+from textkit.core.errors import InvalidParameterError
+from textkit.core.executor import resolve_n_jobs
 from textkit.core.io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
 from textkit.core.paths import OUTPUT_ROOT_ENV, cache_dir, output_root
 from textkit.core.progress import progress
@@ -215,6 +218,21 @@ def _last_seconds(notebook: Path, root: Path) -> float:
         return 0.0
 
 
+def _notebook_jobs(jobs: Any) -> int:
+    """The number of notebooks to execute at once, by :func:`textkit.core.executor.resolve_n_jobs`.
+
+    Raises
+    ------
+    ConfigError
+        For a value the ``n_jobs`` rule refuses (``jobs: expected an integer >= 1 or -1 or
+        None, got 0``).
+    """
+    try:
+        return resolve_n_jobs(jobs, name="jobs")
+    except InvalidParameterError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def reproduce(
     config_path: str | os.PathLike | None = None,
     *,
@@ -242,9 +260,10 @@ def reproduce(
         Run only the notebooks whose file name starts with one of these prefixes (e.g. ``"03"``).
     timeout : int
         Seconds allowed per notebook cell.
-    jobs : int
-        Notebooks executed at once (each in its own kernel; ``-1``: one per core); outputs
-        do not depend on it.
+    jobs : int or None
+        Notebooks executed at once (each in its own kernel), under the ``n_jobs`` rule of
+        :func:`textkit.core.executor.resolve_n_jobs` (``-1``: one per core); outputs do not
+        depend on it.
     force : bool
         Execute every selected notebook even when its stamp says it is up to date.
 
@@ -252,10 +271,9 @@ def reproduce(
     -------
     ReproduceResult
     """
-    from textkit.core.executor import resolve_n_jobs
     from textkit.run.notebooks import find_notebooks
 
-    jobs = resolve_n_jobs(jobs)
+    jobs = _notebook_jobs(jobs)
     config = load_config(config_path)
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()

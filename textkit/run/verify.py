@@ -255,8 +255,9 @@ def verify(
     ----------
     config_path : path-like, optional
         ``textkit.toml`` (default: the project's).
-    jobs : int
-        Notebooks executed at once (``-1``: one per core; outputs do not depend on it).
+    jobs : int or None
+        Notebooks executed at once, under the ``n_jobs`` rule of
+        :func:`textkit.core.executor.resolve_n_jobs` (outputs do not depend on it).
     timeout : int
         Seconds allowed per notebook cell.
     keep : bool
@@ -268,11 +269,16 @@ def verify(
         One row per output file (see :func:`compare_outputs`).
     """
     from textkit.core.cache import code_fingerprint
-    from textkit.core.executor import resolve_n_jobs
     from textkit.run.notebooks import find_notebooks
-    from textkit.run.pipeline import _environment, _run_notebooks, notebook_key, provenance
+    from textkit.run.pipeline import (
+        _environment,
+        _notebook_jobs,
+        _run_notebooks,
+        notebook_key,
+        provenance,
+    )
 
-    jobs = resolve_n_jobs(jobs)
+    jobs = _notebook_jobs(jobs)
     config = load_config(config_path)
     root = config.root
     scratch = Path(tempfile.mkdtemp(prefix="verify-", dir=cache_dir("verify", root=root)))

@@ -3,7 +3,7 @@
 Worker processes keep one :class:`~textkit.segment.segmenter.Segmenter` per configuration for
 their whole life (:func:`worker_segmenter`), so the dictionary load (about a second) is paid
 once per worker, not once per chunk. :func:`segment_texts_parallel` gives the units table of
-:func:`textkit.segment.segmenter.segment_corpus`; :func:`segment_to_parquet` reads documents
+:func:`textkit.segment.corpus.segment_corpus`; :func:`segment_to_parquet` reads documents
 from any iterable ``batch_docs`` at a time and appends each batch's units to a parquet file as
 one row group, and :func:`iter_units` reads such a file back in record batches.
 """
@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from textkit.core.checks import check_choice, check_int
 from textkit.core.executor import (
     _check_chunksize,
     _chunked_call,
@@ -26,6 +27,7 @@ from textkit.core.executor import (
     resolve_n_jobs,
 )
 from textkit.core.progress import progress
+from textkit.segment.units import _UNITS
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +85,8 @@ def warm_segmenters(client: Any, config: Any = None) -> dict[str, str]:
         Worker address -> segmenter fingerprint (all equal when the workers share the same
         textkit version and dictionaries).
     """
-    from textkit.segment.segmenter import Segmenter, SegmenterConfig
+    from textkit.segment.config import SegmenterConfig
+    from textkit.segment.segmenter import Segmenter
 
     if not _is_dask_client(client):
         raise ValueError(f"client: expected a dask.distributed.Client, got {type(client).__name__}")
@@ -101,7 +104,7 @@ def warm_segmenters(client: Any, config: Any = None) -> dict[str, str]:
 def _segment_chunk(
     pairs: list[tuple[str, str]], config: Any, unit: str, with_pos: bool
 ) -> pd.DataFrame:
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     seg = worker_segmenter(config)
     return segment_corpus(pairs, unit=unit, segmenter=seg, n_jobs=1, cache=False, with_pos=with_pos)
@@ -116,16 +119,11 @@ def _segment(
     chunksize: int | None,
     client: Any,
 ) -> pd.DataFrame:
-    from textkit.segment.segmenter import (
-        Segmenter,
-        SegmenterConfig,
-        document_pairs,
-        get_segmenter,
-        segmenter_for,
-    )
+    from textkit.segment.config import SegmenterConfig
+    from textkit.segment.corpus import document_pairs
+    from textkit.segment.segmenter import Segmenter, get_segmenter, segmenter_for
 
-    if unit not in ("sentence", "paragraph", "document"):
-        raise ValueError(f"unit: expected sentence, paragraph or document, got {unit!r}")
+    check_choice("unit", unit, _UNITS)
     if isinstance(config, Segmenter):
         seg = config
     elif isinstance(config, SegmenterConfig):
@@ -151,7 +149,7 @@ def _segment(
 
 def segment_empty(unit: str, with_pos: bool) -> pd.DataFrame:
     """The empty units table ``segment_corpus`` returns for no documents."""
-    from textkit.segment.segmenter import segment_corpus
+    from textkit.segment.corpus import segment_corpus
 
     return segment_corpus([], unit=unit, cache=False, with_pos=with_pos)
 
@@ -166,7 +164,7 @@ def segment_texts_parallel(
     chunksize: int | None = None,
     client: Any = None,
 ) -> pd.DataFrame:
-    """:func:`textkit.segment.segmenter.segment_corpus` run chunk by chunk, locally or on Dask.
+    """:func:`textkit.segment.corpus.segment_corpus` run chunk by chunk, locally or on Dask.
 
     Parameters
     ----------
@@ -275,10 +273,8 @@ def segment_to_parquet(
 
     from textkit.core.io import atomic_write
 
-    if isinstance(batch_docs, bool) or not isinstance(batch_docs, int) or batch_docs < 1:
-        raise ValueError(f"batch_docs: expected an integer >= 1, got {batch_docs!r}")
-    if unit not in ("sentence", "paragraph", "document"):
-        raise ValueError(f"unit: expected sentence, paragraph or document, got {unit!r}")
+    check_int("batch_docs", batch_docs, minimum=1)
+    check_choice("unit", unit, _UNITS)
     resolve_n_jobs(n_jobs)
     _check_chunksize(chunksize)
     schema = _units_schema(with_pos)
@@ -341,8 +337,7 @@ def iter_units(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
-        raise ValueError(f"batch_rows: expected an integer >= 1, got {batch_rows!r}")
+    check_int("batch_rows", batch_rows, minimum=1)
     pf = pq.ParquetFile(str(path))
     if columns is not None:
         missing = [c for c in columns if c not in pf.schema_arrow.names]

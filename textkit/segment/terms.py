@@ -46,6 +46,9 @@ from typing import Any
 
 import pandas as pd
 
+from textkit.core.checks import check_int, check_number
+from textkit.core.errors import InvalidParameterError
+
 __all__ = ["EDGE_CHARS", "TermMiningConfig", "mine_terms"]
 
 logger = logging.getLogger(__name__)
@@ -92,22 +95,16 @@ class TermMiningConfig:
     example_width: int = 12
 
     def __post_init__(self) -> None:
+        minimum = {"min_len": 2, "quote_max_len": 2}  # a term has at least 2 characters
         for name in ("min_len", "max_len", "min_freq", "quote_max_len", "slogan_min_freq"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ValueError(f"{name}: expected an integer >= 1, got {v!r}")
-        if self.min_len < 2:
-            raise ValueError(f"min_len: terms have at least 2 characters, got {self.min_len}")
+            check_int(name, getattr(self, name), minimum=minimum.get(name, 1))
         if self.max_len < self.min_len:
-            raise ValueError(f"max_len: {self.max_len} is smaller than min_len={self.min_len}")
-        if self.quote_max_len < 2:
-            raise ValueError(f"quote_max_len: expected >= 2, got {self.quote_max_len}")
+            raise InvalidParameterError(
+                f"max_len: expected an integer >= min_len={self.min_len}, got {self.max_len!r}"
+            )
         for name in ("min_pmi", "min_entropy"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v):
-                raise ValueError(f"{name}: expected a number, got {v!r}")
-        if not isinstance(self.example_width, int) or self.example_width < 0:
-            raise ValueError(f"example_width: expected an integer >= 0, got {self.example_width}")
+            check_number(name, getattr(self, name))
+        check_int("example_width", self.example_width, minimum=0)
 
 
 def _texts(texts: Any) -> list[str]:

@@ -10,9 +10,9 @@ import pytest
 import scipy.sparse as sp
 
 from textkit.dtm.vectorizer import DocumentTermMatrix, vectorize, vocabulary_table
-from textkit.segment.segmenter import segment_corpus
+from textkit.segment.corpus import segment_corpus
 
-RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
 TOY = {
     "d1": ["维稳", "综治", "维稳", "上访"],

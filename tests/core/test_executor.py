@@ -1,0 +1,136 @@
+"""Tests for textkit.core.executor: the one ``n_jobs`` rule and the one process pool."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from textkit.core import executor
+from textkit.core.errors import InvalidParameterError
+from textkit.core.executor import dask_client, map_documents, resolve_n_jobs
+
+_STATE: dict[str, str] = {}
+
+
+def _remember(value: str) -> None:
+    _STATE["value"] = value
+
+
+def _tagged(text: str) -> str:
+    return f"{_STATE.get('value', 'unset')}:{text}"
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+# ------------------------------------------------------------------------------ resolve_n_jobs
+
+
+@pytest.mark.parametrize(("n_jobs", "expected"), [(None, 1), (1, 1), (2, 2), (7, 7)])
+def test_resolve_n_jobs_counts(n_jobs, expected):
+    assert resolve_n_jobs(n_jobs) == expected
+
+
+def test_resolve_n_jobs_minus_one_is_every_core():
+    assert resolve_n_jobs(-1) == (os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize("bad", [0, -2, -10, 1.0, 1.5, True, False, "2"])
+def test_resolve_n_jobs_refuses_with_one_message(bad):
+    with pytest.raises(InvalidParameterError) as err:
+        resolve_n_jobs(bad)
+    assert str(err.value) == f"n_jobs: expected an integer >= 1 or -1 or None, got {bad!r}"
+    assert isinstance(err.value, ValueError) and isinstance(err.value, TypeError)
+
+
+def test_resolve_n_jobs_names_the_argument():
+    with pytest.raises(ValueError, match=r"^jobs: expected an integer >= 1 or -1 or None, got 0$"):
+        resolve_n_jobs(0, name="jobs")
+
+
+def test_numpy_integers_are_counts():
+    np = pytest.importorskip("numpy")
+    assert resolve_n_jobs(np.int64(2)) == 2
+
+
+# ------------------------------------------------------------------------------ map_documents
+
+
+TEXTS = ["维稳", "依法行政", "社会治理", "枫桥经验", "网格化管理", "矛盾纠纷", "信访"]
+
+
+@pytest.mark.parametrize("n_jobs", [None, 1, 2, -1])
+def test_map_documents_same_result_for_every_n_jobs(n_jobs):
+    assert map_documents(len, TEXTS, n_jobs=n_jobs) == [len(t) for t in TEXTS]
+    assert map_documents(len, TEXTS, n_jobs=n_jobs, chunksize=3) == [len(t) for t in TEXTS]
+
+
+def test_map_documents_uses_worker_processes():
+    pids = set(map_documents(_pid, range(8), n_jobs=2, chunksize=1))
+    assert os.getpid() not in pids
+
+
+def test_initializer_runs_in_every_worker():
+    out = map_documents(_tagged, TEXTS, n_jobs=2, initializer=_remember, initargs=("w",))
+    assert out == [f"w:{t}" for t in TEXTS]
+    assert "value" not in _STATE  # the initializer ran in the workers, not here
+
+
+def test_initializer_under_spawn(monkeypatch):
+    monkeypatch.setattr(executor, "_mp_context", lambda: multiprocessing.get_context("spawn"))
+    out = map_documents(_tagged, TEXTS[:3], n_jobs=2, initializer=_remember, initargs=("s",))
+    assert out == [f"s:{t}" for t in TEXTS[:3]]
+
+
+def test_initializer_is_not_called_serially():
+    assert map_documents(_tagged, TEXTS[:2], n_jobs=1, initializer=_remember, initargs=("x",)) == [
+        f"unset:{t}" for t in TEXTS[:2]
+    ]
+    assert "value" not in _STATE
+
+
+def test_empty_input():
+    assert map_documents(len, [], n_jobs=2) == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_jobs": 0}, "n_jobs: expected an integer >= 1 or -1 or None, got 0"),
+        ({"n_jobs": -3}, "n_jobs: expected an integer >= 1 or -1 or None, got -3"),
+        ({"chunksize": 0}, "chunksize: expected an integer >= 1 or None, got 0"),
+        ({"chunksize": 2.0}, "chunksize: expected an integer >= 1 or None, got 2.0"),
+        ({"client": "tcp://127.0.0.1:8786"}, "client: expected a dask.distributed.Client"),
+        ({"initializer": 3}, "initializer: expected a callable or None"),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_work(kwargs, message):
+    with pytest.raises(InvalidParameterError) as err:
+        map_documents(len, TEXTS, **kwargs)
+    assert str(err.value).startswith(message)
+
+
+def test_bad_func():
+    with pytest.raises(InvalidParameterError, match="func: expected a callable"):
+        map_documents("len", TEXTS)
+
+
+# -------------------------------------------------------------------------------- dask_client
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_workers": 0}, "n_workers: expected an integer >= 1, got 0"),
+        ({"threads_per_worker": True}, "threads_per_worker: expected an integer >= 1, got True"),
+        ({"address": ""}, "address: expected a non-empty string, got ''"),
+    ],
+)
+def test_dask_client_checks_its_arguments(kwargs, message):
+    pytest.importorskip("distributed")
+    with pytest.raises(InvalidParameterError) as err:
+        dask_client(**kwargs)
+    assert str(err.value) == message

@@ -1,0 +1,232 @@
+"""Dictionaries and word lists of the segmenter: reading, repairing and checking them.
+
+:func:`read_userdict` reads a jieba-format user dictionary with documented repairs (byte-order
+mark, GBK files, missing frequencies, words written with spaces) and names the file and line
+of anything it cannot repair; :func:`load_wordlist` loads a stopword or officialese list
+(the shipped one, a file or the words themselves). The POS table of jieba's own ``dict.txt``
+and the frame-lexicon terms are read here too.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.resources
+import logging
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from textkit.core.errors import UserDictError
+from textkit.segment.rules import _CJK_RE, _USERDICT_WORD_OK
+
+__all__ = [
+    "SHIPPED",
+    "UserDictError",
+    "load_wordlist",
+    "read_userdict",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Marker meaning "the list shipped in ``textkit/resources``".
+SHIPPED = "shipped"
+
+
+# --------------------------------------------------------------------------------------
+# resources
+
+
+def _resource_text(name: str) -> str:
+    return (importlib.resources.files("textkit") / "resources" / name).read_text(encoding="utf-8")
+
+
+def _resource_path(name: str) -> str:
+    return str(importlib.resources.files("textkit") / "resources" / name)
+
+
+def load_wordlist(source: str | os.PathLike | Iterable[str] | None, shipped_name: str) -> tuple:
+    """Load a word list (stopwords, officialese) as a sorted tuple.
+
+    Parameters
+    ----------
+    source : {"shipped"}, path-like, iterable of str or None
+        ``"shipped"`` loads ``textkit/resources/<shipped_name>``; a path loads that file
+        (UTF-8, one word per line, ``#`` starts a comment; several words on a line separated
+        by whitespace are also accepted); an iterable is taken as the words themselves;
+        ``None`` gives an empty list.
+    shipped_name : str
+        File name of the shipped list.
+
+    Returns
+    -------
+    tuple of str
+        Sorted, de-duplicated words.
+    """
+    if source is None:
+        return ()
+    if isinstance(source, str) and source == SHIPPED:
+        text = _resource_text(shipped_name)
+    elif isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise ValueError(f"word list file not found: {path}")
+        text = _decode_dict_bytes(path.read_bytes(), path)
+    else:
+        words = {str(w).strip() for w in source}
+        return tuple(sorted(w for w in words if w))
+    words = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        words.update(line.split())
+    return tuple(sorted(words))
+
+
+# --------------------------------------------------------------------------------------
+# user dictionary reading
+
+
+@dataclass(frozen=True)
+class _DictEntry:
+    word: str
+    freq: int | None
+    tag: str | None
+    source: str
+    line: int
+
+
+def _decode_dict_bytes(data: bytes, path: Path) -> str:
+    """Decode a dictionary file: UTF-8 (BOM stripped), or GB18030 if the whole file is.
+
+    A file that mixes UTF-8 and GBK lines cannot be repaired safely and raises
+    :class:`UserDictError` naming the first line that is not UTF-8.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    first_bad = None
+    utf8_nonascii = 0
+    for i, raw in enumerate(lines, start=1):
+        try:
+            raw.decode("utf-8")
+            if any(b > 0x7F for b in raw):
+                utf8_nonascii += 1
+        except UnicodeDecodeError:
+            if first_bad is None:
+                first_bad = i
+    if utf8_nonascii == 0:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            logger.warning("%s: not UTF-8; decoded as GB18030 (GBK) instead", path)
+            return text
+    raise UserDictError(
+        f"{path}, line {first_bad}: not valid UTF-8 (the file mixes encodings; save it as UTF-8)"
+    )
+
+
+def read_userdict(path: str | os.PathLike) -> list[_DictEntry]:
+    """Read a jieba-format user dictionary (``word [freq] [tag]`` per line).
+
+    Documented repairs (each logged at WARNING level):
+
+    * a UTF-8 byte-order mark is removed; CRLF / CR line endings are accepted;
+    * a file that is entirely GBK / GB18030 is decoded as such;
+    * a missing frequency is allowed (the frequency is then chosen with jieba's
+      ``suggest_freq`` so the word is cut as one token);
+    * frequency 0 keeps jieba's meaning "never cut this as one token" (used to split
+      jieba compounds that swallow a key term, e.g. 一票否决权 -> 一票否决 + 权);
+    * a word written with spaces between CJK parts (``村民 议事会 5 n``) is joined
+      (``村民议事会``), because jieba never produces a token containing a space.
+
+    Blank lines and lines starting with ``#`` are skipped.
+
+    Parameters
+    ----------
+    path : path-like
+        The dictionary file.
+
+    Returns
+    -------
+    list
+        Entries in file order.
+
+    Raises
+    ------
+    UserDictError
+        If the file is missing, mixes encodings, or a line cannot be repaired (for example
+        a Latin word containing spaces, a negative frequency); the message names the file
+        and the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserDictError(f"user dictionary not found: {path}")
+    text = _decode_dict_bytes(path.read_bytes(), path)
+    entries = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        line = line.replace("\ufeff", "").strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split()
+        tag = freq = None
+        if len(fields) >= 2 and re.fullmatch(r"[a-z]+", fields[-1]):
+            tag = fields.pop()
+        if len(fields) >= 2 and re.fullmatch(r"-?\d+", fields[-1]):
+            freq = int(fields.pop())
+            if freq < 0:
+                raise UserDictError(f"{path}, line {lineno}: negative frequency in {line!r}")
+        if len(fields) > 1:
+            if all(_CJK_RE.match(f) for f in fields):
+                word = "".join(fields)
+                logger.warning(
+                    "%s, line %d: word %r contains spaces; joined to %r", path, lineno, line, word
+                )
+            else:
+                raise UserDictError(
+                    f"{path}, line {lineno}: word contains spaces and cannot be one jieba "
+                    f"token: {line!r} (expected 'word [freq] [tag]')"
+                )
+        else:
+            word = fields[0]
+        if not _USERDICT_WORD_OK.match(word):
+            raise UserDictError(
+                f"{path}, line {lineno}: {word!r} contains characters jieba always splits on "
+                "(punctuation or symbols); it can never be one token"
+            )
+        entries.append(_DictEntry(word, freq, tag, str(path), lineno))
+    return entries
+
+
+# --------------------------------------------------------------------------------------
+# jieba dictionary POS table (shared per process, read-only)
+
+
+@functools.lru_cache(maxsize=1)
+def _jieba_dict_info() -> tuple[dict[str, str], str]:
+    """POS tag per word of jieba's ``dict.txt`` and the file's sha256."""
+    data = (importlib.resources.files("jieba") / "dict.txt").read_bytes()
+    tags: dict[str, str] = {}
+    for line in data.decode("utf-8").splitlines():
+        parts = line.split(" ")
+        if len(parts) >= 3:
+            tags[parts[0]] = parts[2]
+    return tags, hashlib.sha256(data).hexdigest()
+
+
+def _load_lexicon_terms(path: str | None = None) -> list[str]:
+    """All terms of the frame lexicon (:func:`textkit.core.lexicon.load_lexicon`; the shipped
+    one when ``path`` is None), sorted; a malformed file raises its ``LexiconError``."""
+    from textkit.core.lexicon import load_lexicon
+
+    terms = load_lexicon(path).terms() if path is not None else load_lexicon().terms()
+    return sorted({str(t).strip() for t in terms if str(t).strip()})

@@ -1,0 +1,43 @@
+"""Analysis units of a text: paragraphs and sentences.
+
+:func:`split_paragraphs` splits at newlines; :func:`split_sentences` at the sentence enders
+(。！？；… and ASCII ``!?;``), keeping closing quotes and brackets with their sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "split_paragraphs",
+    "split_sentences",
+]
+
+#: The units of analysis of the units table, finest first.
+_UNITS = ("sentence", "paragraph", "document")
+
+_SENT_END = "。！？；!?;…"
+_CLOSERS = "”’」』）)】》\"'"
+_SENT_RE = re.compile(rf"[^{_SENT_END}\n]*(?:[{_SENT_END}]+[{_CLOSERS}]*|\n|$)")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Non-empty paragraphs of ``text`` (split at newlines, surrounding space stripped)."""
+    return [
+        p.strip() for p in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if p.strip()
+    ]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``.
+
+    A sentence ends at 。！？；… (and ASCII ``!?;``), a run of them, or a newline; closing
+    quotes and brackets (”’」』）】》) right after the ender stay with the sentence.
+    Surrounding whitespace is stripped and empty sentences are dropped.
+    """
+    out = []
+    for m in _SENT_RE.finditer(text):
+        s = m.group(0).strip()
+        if s:
+            out.append(s)
+    return out

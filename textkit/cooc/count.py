@@ -1,6 +1,6 @@
 """Co-occurrence counting: how many units contain each pair of node terms.
 
-:func:`cooccurrence` counts, in a **units** table (``textkit.segment.segmenter.segment_corpus``),
+:func:`cooccurrence` counts, in a **units** table (``textkit.segment.segment_corpus``),
 how many units contain each pair of node terms. A unit is a sentence, a paragraph, a
 document, or a boolean sliding window of ``window`` tokens over each document's token
 sequence (every window is a virtual unit, as in Röder et al. 2015's coherence measures).
@@ -280,7 +280,7 @@ def cooccurrence(
     Parameters
     ----------
     units : DataFrame
-        The units table of ``textkit.segment.segmenter.segment_corpus`` (``doc_id``, ``para_id``,
+        The units table of ``textkit.segment.segment_corpus`` (``doc_id``, ``para_id``,
         ``sent_id``, ``unit_id``, ``tokens``) or any table with a ``tokens`` list column
         (plus ``doc_id`` / ``para_id`` for paragraph, document and window units). Not
         modified.

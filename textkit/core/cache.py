@@ -44,6 +44,7 @@ from typing import Any
 import pandas as pd
 
 from textkit import __version__
+from textkit.core.checks import check_bool
 from textkit.core.errors import CacheEntryError
 from textkit.core.io import sha256_bytes, sha256_file, write_bytes, write_json
 from textkit.core.paths import cache_dir
@@ -207,8 +208,7 @@ class StageCache:
         version: str | None = None,
         enabled: bool = True,
     ) -> None:
-        if not isinstance(enabled, bool):
-            raise ValueError(f"enabled: expected True or False, got {enabled!r}")
+        enabled = check_bool("enabled", enabled)
         self.directory = Path(directory) if directory is not None else cache_dir("stages")
         self.version = code_fingerprint() if version is None else str(version)
         self.enabled = enabled

@@ -1,7 +1,7 @@
 """Frame figures: document balance with CIs, intensities by group, keyness, term scatter, LSS.
 
 Inputs are the tables of :mod:`textkit.frames.score` (:func:`~textkit.frames.score.score_frames`,
-:func:`~textkit.frames.score.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
+:func:`~textkit.frames.keyness.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
 with the tidy table behind it attached as ``fig.textkit_data`` and never saves it; use
 :func:`textkit.plots.save_figure`. Colours come from :func:`textkit.plots.frame_color`, labels
 from :mod:`textkit.plots.labels` (frame names, "Page N", shortened article titles), and
@@ -222,7 +222,7 @@ def plot_keyness(
     Parameters
     ----------
     table : DataFrame
-        From :func:`textkit.frames.score.keyness` (``term``, ``g2``). Not modified.
+        From :func:`textkit.frames.keyness.keyness` (``term``, ``g2``). Not modified.
     n : int, default 15
         Terms per side.
     labels : (str, str)
@@ -291,7 +291,7 @@ def plot_term_scatter(
     Parameters
     ----------
     table : DataFrame
-        From :func:`textkit.frames.score.keyness` (``term``, ``per_1k_a``, ``per_1k_b``, ``g2``).
+        From :func:`textkit.frames.keyness.keyness` (``term``, ``per_1k_a``, ``per_1k_b``, ``g2``).
         Not modified.
     n_labels : int, default 20
     labels : (str, str)

@@ -261,7 +261,7 @@ def comparison_layout_graph(comparison) -> nx.Graph:
 
     Parameters
     ----------
-    comparison : textkit.cooc.cooc.NetworkComparison
+    comparison : textkit.cooc.NetworkComparison
         Its ``graph`` and ``changes`` table are read, not modified.
 
     Returns

@@ -105,7 +105,7 @@ def plot_network(
     Parameters
     ----------
     G : networkx.Graph
-        From :func:`textkit.cooc.cooc.build_network` (or :func:`textkit.cooc.cooc.ego_network`).
+        From :func:`textkit.cooc.build_network` (or :func:`textkit.cooc.ego_network`).
     layout : {"forceatlas2", "spring", "kamada_kawai"}, default "forceatlas2"
         See :func:`network_layout`; ForceAtlas2 is Gephi's default layout.
     random_state : int, default 42
@@ -251,7 +251,7 @@ def plot_ego_networks(
     ----------
     egos : mapping of str to networkx.Graph
         Panel title (usually the centre term) -> graph from
-        :func:`textkit.cooc.cooc.ego_network` (its ``ego`` node attribute marks the centre).
+        :func:`textkit.cooc.ego_network` (its ``ego`` node attribute marks the centre).
         Panels follow the mapping's order.
     node_groups, group_labels
         As in :func:`plot_network`.
@@ -393,7 +393,7 @@ def plot_difference(
     group_labels: Mapping[str, str] | None = None,
     note: bool = True,
 ) -> Figure:
-    """Draw the difference graph of :func:`textkit.cooc.cooc.compare_networks`.
+    """Draw the difference graph of :func:`textkit.cooc.compare_networks`.
 
     Edges are coloured by the group in which the association is stronger (frame colours
     when the labels are frame keys such as ``stability`` / ``service_law``, else the
@@ -403,7 +403,7 @@ def plot_difference(
 
     Parameters
     ----------
-    comparison : textkit.cooc.cooc.NetworkComparison
+    comparison : textkit.cooc.NetworkComparison
     layout, random_state, max_labels, title, width, height, node_groups, group_labels, note
         As in :func:`plot_network`.
 
@@ -414,7 +414,7 @@ def plot_difference(
     G = getattr(comparison, "graph", None)
     if not isinstance(G, nx.Graph):
         raise InvalidParameterError(
-            "comparison: expected the result of textkit.cooc.cooc.compare_networks"
+            "comparison: expected the result of textkit.cooc.compare_networks"
         )
     la, lb = comparison.labels
     ca, cb = group_colours(la, lb)

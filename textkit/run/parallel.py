@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from textkit.core.checks import check_choice
 from textkit.corpus.parallel import clean_texts_parallel, minhash_parallel
 from textkit.segment.stream import segment_texts_parallel
 
@@ -37,7 +38,7 @@ def map_stage(
     ----------
     stage : {"clean", "segment", "minhash"}
         ``clean``: :func:`textkit.corpus.clean.clean_text` on each text; ``segment``:
-        :func:`textkit.segment.segmenter.segment_corpus` on each chunk of documents (cache off);
+        :func:`textkit.segment.segment_corpus` on each chunk of documents (cache off);
         ``minhash``: :func:`textkit.corpus.dedup.minhash_signatures` on each chunk of texts.
     items : sequence of str, or documents for ``segment``
         Texts (``clean``, ``minhash``), or for ``segment`` a documents table with ``doc_id``
@@ -57,8 +58,7 @@ def map_stage(
         ``segment_corpus(items, unit=unit, cache=False)``; ``minhash``: list of signatures,
         identical to ``minhash_signatures(texts, config)`` as a list.
     """
-    if stage not in STAGES:
-        raise ValueError(f"stage: expected one of {STAGES}, got {stage!r}")
+    stage = check_choice("stage", stage, STAGES)
     if stage == "clean":
         return clean_texts_parallel(
             items, config, n_jobs=n_jobs, chunksize=chunksize, client=client

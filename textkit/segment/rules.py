@@ -43,7 +43,7 @@ DEFAULT_KEEP_SINGLE: frozenset[str] = frozenset("党法权民村镇乡区县市�
 
 #: Units that the cleaning stage's placeholder rules put after ``某`` (xx局 -> 某局); the
 #: segmenter adds ``某`` + each unit to its dictionary so every placeholder is one token.
-#: ``tests/test_segment.py`` checks this list against ``cleaning_rules.yaml``.
+#: ``tests/segment/test_segmenter.py`` checks this list against ``cleaning_rules.yaml``.
 PLACEHOLDER_UNITS = (
     "省", "市", "县", "区", "镇", "乡", "村", "街道", "街", "社区", "州", "盟", "旗", "局",
     "委", "办", "厅", "所", "队", "公司", "单位", "小区", "组", "乡镇", "厂", "校",

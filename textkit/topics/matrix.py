@@ -96,7 +96,7 @@ def topic_matrix(
 ) -> TopicData:
     """Build the document-term matrix of a topic model from a units table.
 
-    Units of :func:`textkit.segment.segmenter.segment_corpus` are grouped to the modelling ``unit``
+    Units of :func:`textkit.segment.segment_corpus` are grouped to the modelling ``unit``
     (paragraphs can be built from sentence units, documents from any units), counted with
     :func:`textkit.dtm.vectorizer.vectorize` and pruned by document frequency *among those units*;
     units left without tokens are removed and reported.
@@ -169,7 +169,7 @@ def add_unit_key(units: pd.DataFrame, column: str = "unit_key") -> pd.DataFrame:
     Parameters
     ----------
     units : DataFrame
-        Units table of :func:`textkit.segment.segmenter.segment_corpus` (``doc_id``, ``para_id``,
+        Units table of :func:`textkit.segment.segment_corpus` (``doc_id``, ``para_id``,
         ``sent_id``). Not modified.
     column : str, default "unit_key"
 

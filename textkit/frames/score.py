@@ -157,24 +157,9 @@ class FrameConfig(StageConfig):
 
 
 def frame_config(project: Any = None, **overrides: Any) -> FrameConfig:
-    """Build a :class:`FrameConfig` from the ``[frames]`` table of ``textkit.toml``.
-
-    Parameters
-    ----------
-    project : textkit.core.config.ProjectConfig, optional
-        Parsed ``textkit.toml`` (``None``: the defaults).
-    **overrides
-        Settings that win over the file.
-
-    Returns
-    -------
-    FrameConfig
-
-    Raises
-    ------
-    textkit.core.config.ConfigError
-        Unknown or invalid setting (file, table and key named).
-    """
+    """``FrameConfig.from_project(project, **overrides)``: the ``[frames]`` table of ``textkit.toml``
+    (see :meth:`textkit.core.config.StageConfig.from_project`; raises ``ConfigError`` naming
+    the file, table and key of an invalid setting)."""
     return FrameConfig.from_project(project, **overrides)
 
 

@@ -119,24 +119,9 @@ class SampleConfig(StageConfig):
 
 
 def sample_config(project: Any = None, **overrides: Any) -> SampleConfig:
-    """Build a :class:`SampleConfig` from the ``[validation]`` table of ``textkit.toml``.
-
-    Parameters
-    ----------
-    project : textkit.core.config.ProjectConfig, optional
-        Parsed ``textkit.toml`` (``None``: the defaults).
-    **overrides
-        Settings that win over the file.
-
-    Returns
-    -------
-    SampleConfig
-
-    Raises
-    ------
-    textkit.core.config.ConfigError
-        Unknown or invalid setting (file, table and key named).
-    """
+    """``SampleConfig.from_project(project, **overrides)``: the ``[validation]`` table of ``textkit.toml``
+    (see :meth:`textkit.core.config.StageConfig.from_project`; raises ``ConfigError`` naming
+    the file, table and key of an invalid setting)."""
     return SampleConfig.from_project(project, **overrides)
 
 

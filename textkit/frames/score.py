@@ -158,8 +158,12 @@ class FrameConfig(StageConfig):
 
 def frame_config(project: Any = None, **overrides: Any) -> FrameConfig:
     """``FrameConfig.from_project(project, **overrides)``: the ``[frames]`` table of ``textkit.toml``
-    (see :meth:`textkit.core.config.StageConfig.from_project`; raises ``ConfigError`` naming
-    the file, table and key of an invalid setting)."""
+    (raises ``ConfigError`` naming the file, table and key of an invalid setting).
+
+    See Also
+    --------
+    textkit.core.config.StageConfig.from_project
+    """
     return FrameConfig.from_project(project, **overrides)
 
 

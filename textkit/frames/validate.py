@@ -120,8 +120,12 @@ class SampleConfig(StageConfig):
 
 def sample_config(project: Any = None, **overrides: Any) -> SampleConfig:
     """``SampleConfig.from_project(project, **overrides)``: the ``[validation]`` table of ``textkit.toml``
-    (see :meth:`textkit.core.config.StageConfig.from_project`; raises ``ConfigError`` naming
-    the file, table and key of an invalid setting)."""
+    (raises ``ConfigError`` naming the file, table and key of an invalid setting).
+
+    See Also
+    --------
+    textkit.core.config.StageConfig.from_project
+    """
     return SampleConfig.from_project(project, **overrides)
 
 

@@ -30,7 +30,7 @@ from textkit.segment.stream import (
 )
 from textkit.topics.streaming import fit_lda_streaming
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "corpus" / "raw"
 _MARKER = re.compile(
     r"^(第[0-9一二三四五六七八九十]+篇[:：]|.{2,40}篇\s*[0-9]+\s*$|.{2,40}第[0-9]+篇\s*$)"

@@ -320,3 +320,46 @@ def test_cli_input_csv_writes_the_documents_table(tmp_path):
     assert docs["province"].tolist() == ["浙江", "江苏", "广东"]
     assert (out / "documents.csv").is_file()
     assert main(["-q", "corpus", "build", "--input", str(path), "--text-column", "x"]) == 2
+
+
+def test_detected_names_are_reserved_and_encoding_is_for_text_formats(tmp_path):
+    path = tmp_path / "detected.csv"
+    pd.DataFrame({"text": [TEXT_A], "year": [2021], "year_detected": [2020]}).to_csv(
+        path, index=False
+    )
+    with pytest.raises(InvalidParameterError, match="year_detected"):
+        read_texts(path)
+    assert read_texts(path, meta=["year"]).docvars == ("year",)
+    book = tmp_path / "docs.parquet"
+    _table().to_parquet(book)
+    with pytest.raises(InvalidParameterError, match="encoding: applies to"):
+        read_texts(book, encoding="utf-8")
+
+
+def test_folder_rejections_name_the_problem_once(tmp_path):
+    root = tmp_path / "raw"
+    root.mkdir()
+    (root / "good.txt").write_text(TEXT_A, encoding="utf-8")
+    (root / "blank.txt").write_text("  \n", encoding="utf-8")
+    res = read_texts(root)
+    rep = res.report.set_index("source")
+    assert rep.loc["blank.txt", "status"] == "rejected"
+    assert rep.loc["blank.txt", "reject_kind"] == "whitespace"
+    assert not rep.loc["blank.txt", "reason"].startswith("blank.txt")
+    build = build_corpus(res)
+    assert build.report["rejected_files"] == [
+        {"file": "blank.txt", "reason": "blank.txt: " + rep.loc["blank.txt", "reason"]}
+    ]
+    assert build.documents["doc_id"].tolist() == ["good#01"]
+
+
+def test_annotated_columns_supplied_by_the_researcher_win(tmp_path):
+    path = tmp_path / "genre.csv"
+    pd.DataFrame({"text": [TEXT_A, TEXT_B], "genre": ["来信", "来信"], "era": ["x", "y"]}).to_csv(
+        path, index=False
+    )
+    docs = build_corpus(read_texts(path)).documents
+    assert docs["genre"].tolist() == ["来信", "来信"]
+    assert docs["era"].tolist() == ["x", "y"]
+    assert {"genre_detected", "era_detected"} <= set(docs.columns)
+    assert "year" in docs.columns and "year_detected" not in docs.columns

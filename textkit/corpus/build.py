@@ -61,7 +61,7 @@ from textkit.corpus.annotate import AnnotateConfig
 from textkit.corpus.clean import CleanConfig
 from textkit.corpus.dedup import DedupConfig
 from textkit.corpus.ingest import PAGE_COLUMNS, IngestConfig, read_pages
-from textkit.corpus.read import ReadResult
+from textkit.corpus.read import ANNOTATED_COLUMNS, ReadResult
 from textkit.corpus.split import SplitConfig
 
 logger = logging.getLogger(__name__)
@@ -241,20 +241,6 @@ def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
     report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
-
-
-#: Columns the annotation stage writes; a document variable of the same name wins and the
-#: detected value is written as ``<name>_detected``.
-ANNOTATED_COLUMNS = (
-    "genre",
-    "year",
-    "years",
-    "era_cues",
-    "era",
-    "keywords",
-    "relevance",
-    "is_relevant",
-)
 
 
 def _texts_pages(texts: ReadResult) -> pd.DataFrame:

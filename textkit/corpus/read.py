@@ -36,7 +36,14 @@ from textkit.corpus.ingest import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["READ_COLUMNS", "REPORT_COLUMNS", "RESERVED_NAMES", "ReadResult", "read_texts"]
+__all__ = [
+    "ANNOTATED_COLUMNS",
+    "READ_COLUMNS",
+    "REPORT_COLUMNS",
+    "RESERVED_NAMES",
+    "ReadResult",
+    "read_texts",
+]
 
 #: Columns every documents table of :func:`read_texts` starts with, in order; the
 #: document variables follow under their own names.
@@ -45,14 +52,27 @@ READ_COLUMNS = ("doc_id", "text", "source", "row", "extractor", "encoding")
 #: Columns of the report of :func:`read_texts`, one row per table row or file.
 REPORT_COLUMNS = ("source", "row", "doc_id", "status", "reason", "reject_kind", "extractor")
 
-#: Names a document variable may not take: the columns :func:`read_texts` writes and the
-#: columns of the documents table a corpus build writes (``docs/architecture.md``). The
-#: columns the annotation stage writes (``genre``, ``year``, ``years``, ``era_cues``,
-#: ``era``, ``keywords``, ``relevance``, ``is_relevant``) are *not* reserved: a build keeps
-#: the researcher's value and writes the detected one as ``<name>_detected``.
+#: Columns the annotation stage writes. A document variable may take one of these names: a
+#: corpus build keeps the researcher's value and writes the detected one as
+#: ``<name>_detected``.
+ANNOTATED_COLUMNS = (
+    "genre",
+    "year",
+    "years",
+    "era_cues",
+    "era",
+    "keywords",
+    "relevance",
+    "is_relevant",
+)
+
+#: Names a document variable may not take: the columns :func:`read_texts` writes, the
+#: columns of the documents table a corpus build writes (``docs/architecture.md``) other
+#: than :data:`ANNOTATED_COLUMNS`, and the ``<name>_detected`` columns of those.
 RESERVED_NAMES = frozenset(
     {
         *READ_COLUMNS,
+        *(f"{c}_detected" for c in ANNOTATED_COLUMNS),
         "page_id",
         "source_file",
         "ordinal",
@@ -93,8 +113,9 @@ class ReadResult:
     ----------
     documents : pandas.DataFrame
         One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``source``
-        — the file's path relative to the input, POSIX style —, ``row`` — the 1-based table
-        row, ``None`` for a file —, ``extractor`` — ``"csv"``, ``"tsv"``, ``"xlsx"``,
+        — the table's file name, or the file's path relative to the folder, POSIX style —,
+        ``row`` — the 1-based data row of the table (the header row not counted; the
+        JSON line among the non-blank ones), missing for a file —, ``extractor`` — ``"csv"``, ``"tsv"``, ``"xlsx"``,
         ``"jsonl"``, ``"parquet"`` or ``"text"`` —, ``encoding`` — the decoding used, ``""``
         where none applies) followed by the document variables (:attr:`docvars`).
     report : pandas.DataFrame
@@ -178,6 +199,23 @@ def read_texts(
     Document variables are typed: a variable whose values all look like integers (no
     leading zeros; missing values allowed) becomes a nullable integer column, every other
     variable a string column (missing values stay missing).
+
+    Reserved names (:data:`RESERVED_NAMES`): a document variable may not be called
+    ``doc_id``, ``text``, ``source``, ``row``, ``extractor``, ``encoding``, ``page_id``,
+    ``source_file``, ``ordinal``, ``title``, ``text_raw``, ``n_chars``, ``clean_log``,
+    ``damage_ratio``, ``status``, ``flag_reason``, ``is_duplicate``, ``dup_group``,
+    ``dup_of``, ``similarity``, nor ``<name>_detected`` for a name the annotation stage
+    writes. Those names (:data:`ANNOTATED_COLUMNS`: ``genre``, ``year``, ``years``,
+    ``era_cues``, ``era``, ``keywords``, ``relevance``, ``is_relevant``) are free: a corpus
+    build never overwrites the researcher's column and writes its own as
+    ``<name>_detected``. The text and id columns may have any name (``text="doc_id"`` is
+    fine): they are not document variables.
+
+    Examples
+    --------
+    >>> texts = read_texts("letters.csv", text="content", id="letter_id")  # doctest: +SKIP
+    >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}.txt")  # doctest: +SKIP
+    >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
     p = Path(path)
     if encoding is not None:
@@ -201,6 +239,11 @@ def read_texts(
         raise InvalidParameterError(
             f"path: expected a folder or a table file ({', '.join(sorted(_TABLE_EXTRACTORS))}), "
             f"got {p.name!r}"
+        )
+    if encoding is not None and extractor in ("xlsx", "parquet"):
+        raise InvalidParameterError(
+            f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
+            "(the format records its own encoding)"
         )
     return _read_table(p, extractor, text, meta, id, encoding, str(path))
 
@@ -520,7 +563,7 @@ def _read_folder(
                 values = {f: match.group(f) if match else None for f in fields}
                 docs.append({**entry, "text": res.text, "encoding": res.encoding, **values})
             else:
-                reason, kind = res.reason, res.kind
+                reason, kind = res.reason.removeprefix(f"{rel}: "), res.kind
         report.append(
             {
                 **entry,

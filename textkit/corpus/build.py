@@ -26,6 +26,10 @@ counted per file (``n_dropped``) and in ``report["articles"]["dropped_boilerplat
 the tables and the report through :mod:`textkit.core.io`; the output is byte-identical across
 runs (no timestamps, no absolute paths, sorted keys and rows).
 
+:func:`build_corpus` also takes what :func:`textkit.corpus.read.read_texts` read from a
+researcher's table (one row, one document: not split) or folder of text files (split like
+the raw pages), and carries the document variables into the documents table.
+
 :func:`textkit.corpus.stream.build_corpus_to` builds and writes in one go, in bounded
 memory, the same bytes as ``write_corpus(build_corpus(...))``. The report is made by
 :mod:`textkit.corpus.report`.

@@ -6,8 +6,9 @@ with the reason:
 
 * a **table** (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``): one row is one
   document. CSV and TSV bytes are decoded by the strict decoder of the ingest stage
-  (:func:`textkit.corpus.ingest.decode_bytes`) before pandas parses them; Excel cells lose
-  the ``_x000D_`` escapes Excel writes and their line breaks become ``"\\n"``;
+  (:func:`textkit.corpus.ingest.decode_bytes`) before pandas parses them; a workbook's
+  first sheet is read, its cells losing the ``_x000D_`` escapes Excel writes and their
+  line breaks becoming ``"\\n"``;
 * a **folder**: every file matching ``include`` (and no ``exclude`` pattern), searched
   recursively in sorted order, is one page, decoded like the raw pages; document variables
   can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``).

@@ -363,3 +363,12 @@ def test_annotated_columns_supplied_by_the_researcher_win(tmp_path):
     assert docs["era"].tolist() == ["x", "y"]
     assert {"genre_detected", "era_detected"} <= set(docs.columns)
     assert "year" in docs.columns and "year_detected" not in docs.columns
+
+
+def test_streamed_build_refuses_read_texts_output(tmp_path):
+    path = tmp_path / "docs.csv"
+    _table().to_csv(path, index=False)
+    with pytest.raises(InvalidParameterError, match="not streamed yet"):
+        tk.build_corpus_to(read_texts(path), tmp_path / "out")
+    with pytest.raises(InvalidParameterError, match="cache"):
+        build_corpus(read_texts(path), cache=True)

@@ -14,6 +14,7 @@ import pytest
 
 import textkit as tk
 from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_file
 from textkit.corpus.build import build_corpus, load_corpus, write_corpus
 from textkit.corpus.read import READ_COLUMNS, REPORT_COLUMNS, ReadResult, read_texts
 from textkit.run.cli import main
@@ -78,6 +79,10 @@ def test_tsv_with_utf8_bom(tmp_path):
     assert set(res.documents["encoding"]) == {"utf-8"}
     assert set(res.documents["extractor"]) == {"tsv"}
     assert res.documents["text"].tolist() == [TEXT_A, TEXT_B, TEXT_C]
+    rep = res.report
+    assert set(rep["repairs"]) == {"utf-8 byte-order mark removed"}
+    assert set(rep["sha256"]) == {sha256_file(path)}
+    assert set(rep["n_bytes"]) == {path.stat().st_size}
 
 
 def test_xlsx_cells_lose_excel_carriage_returns(tmp_path):
@@ -345,12 +350,15 @@ def test_folder_rejections_name_the_problem_once(tmp_path):
     rep = res.report.set_index("source")
     assert rep.loc["blank.txt", "status"] == "rejected"
     assert rep.loc["blank.txt", "reject_kind"] == "whitespace"
+    assert rep.loc["good.txt", "n_bytes"] == len(TEXT_A.encode("utf-8"))
     assert not rep.loc["blank.txt", "reason"].startswith("blank.txt")
     build = build_corpus(res)
     assert build.report["rejected_files"] == [
         {"file": "blank.txt", "reason": "blank.txt: " + rep.loc["blank.txt", "reason"]}
     ]
     assert build.documents["doc_id"].tolist() == ["good#01"]
+    pages = build.pages.set_index("source_file")
+    assert pages.loc["good.txt", "sha256"] == rep.loc["good.txt", "sha256"]
 
 
 def test_annotated_columns_supplied_by_the_researcher_win(tmp_path):

@@ -33,6 +33,7 @@ import pandas as pd
 
 from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_bytes
 from textkit.corpus.ingest import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,18 @@ __all__ = [
 READ_COLUMNS = ("doc_id", "text", "source", "row", "extractor", "encoding")
 
 #: Columns of the report of :func:`read_texts`, one row per table row or file.
-REPORT_COLUMNS = ("source", "row", "doc_id", "status", "reason", "reject_kind", "extractor")
+REPORT_COLUMNS = (
+    "source",
+    "row",
+    "doc_id",
+    "status",
+    "reason",
+    "reject_kind",
+    "extractor",
+    "sha256",
+    "n_bytes",
+    "repairs",
+)
 
 #: Columns the annotation stage writes. A document variable may take one of these names: a
 #: corpus build keeps the researcher's value and writes the detected one as
@@ -116,12 +128,16 @@ class ReadResult:
         One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``source``
         — the table's file name, or the file's path relative to the folder, POSIX style —,
         ``row`` — the 1-based data row of the table (the header row not counted; the
-        JSON line among the non-blank ones), missing for a file —, ``extractor`` — ``"csv"``, ``"tsv"``, ``"xlsx"``,
-        ``"jsonl"``, ``"parquet"`` or ``"text"`` —, ``encoding`` — the decoding used, ``""``
+        JSON line among the non-blank ones), missing for a file —, ``extractor`` —
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"``, ``"parquet"`` or ``"text"`` —,
+        ``encoding`` — the decoding used, ``""``
         where none applies) followed by the document variables (:attr:`docvars`).
     report : pandas.DataFrame
         One row per input table row or file (:data:`REPORT_COLUMNS`): ``status`` is
-        ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...).
+        ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...),
+        ``reject_kind`` its category; ``sha256`` and ``n_bytes`` describe the file the row
+        or file came from, ``repairs`` what decoding repaired (a byte-order mark removed,
+        ...).
     kind : str
         ``"table"`` (one row, one document) or ``"folder"`` (one file, one page).
     docvars : tuple of str
@@ -261,12 +277,15 @@ def _decode(data: bytes, name: str, encoding: str | None):
     return decode_bytes(data, name, _ingest_config(encoding))
 
 
-def _load_table(p: Path, extractor: str, encoding: str | None) -> tuple[pd.DataFrame, str]:
-    """The raw cells of a table (strings where the format has no types) and its encoding."""
+def _load_table(
+    p: Path, data: bytes, extractor: str, encoding: str | None
+) -> tuple[pd.DataFrame, str, str]:
+    """The raw cells of a table (strings where the format has no types), its encoding and
+    the repairs of its decoding."""
     import io
 
     if extractor in ("csv", "tsv"):
-        res = _decode(p.read_bytes(), p.name, encoding)
+        res = _decode(data, p.name, encoding)
         if not res.ok:
             raise CorpusError(f"{p.name}: cannot decode the table: {res.reason}")
         try:
@@ -278,16 +297,16 @@ def _load_table(p: Path, extractor: str, encoding: str | None) -> tuple[pd.DataF
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
-        return frame, res.encoding
+        return frame, res.encoding, "; ".join(res.repairs)
     if extractor == "xlsx":
         try:
-            frame = pd.read_excel(p, engine="openpyxl", dtype=object)
+            frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
         frame = frame.map(_excel_cell)
-        return frame, ""
+        return frame, "", ""
     if extractor == "jsonl":
-        res = _decode(p.read_bytes(), p.name, encoding)
+        res = _decode(data, p.name, encoding)
         if not res.ok:
             raise CorpusError(f"{p.name}: cannot decode the JSON lines: {res.reason}")
         records = []
@@ -304,9 +323,10 @@ def _load_table(p: Path, extractor: str, encoding: str | None) -> tuple[pd.DataF
         columns: list[str] = []
         for rec in records:
             columns.extend(k for k in rec if k not in columns)
-        return pd.DataFrame.from_records(records, columns=columns), res.encoding
+        frame = pd.DataFrame.from_records(records, columns=columns)
+        return frame, res.encoding, "; ".join(res.repairs)
     try:
-        return pd.read_parquet(p), ""
+        return pd.read_parquet(io.BytesIO(data)), "", ""
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise CorpusError(f"{p.name}: cannot read the parquet file: {exc}") from exc
 
@@ -372,7 +392,8 @@ def _read_table(
     encoding: str | None,
     given: str,
 ) -> ReadResult:
-    frame, enc = _load_table(p, extractor, encoding)
+    data = p.read_bytes()
+    frame, enc, repairs = _load_table(p, data, extractor, encoding)
     frame.columns = [str(c) for c in frame.columns]
     if text is None:
         if "text" not in frame.columns:
@@ -421,6 +442,9 @@ def _read_table(
             "reason": ["" if k else f"empty text (row {r})" for k, r in zip(ok, rows, strict=True)],
             "reject_kind": ["" if k else "empty_text" for k in ok],
             "extractor": extractor,
+            "sha256": sha256_bytes(data),
+            "n_bytes": len(data),
+            "repairs": repairs,
         },
         columns=list(REPORT_COLUMNS),
     )
@@ -545,7 +569,7 @@ def _read_folder(
         included = any(x.fullmatch(rel) for x in inc)
         doc_id = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
         entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": "text"}
-        reason, kind, match = "", "", None
+        reason, kind, match, repairs = "", "", None, ""
         if suffix in _LATER:
             reason = f"unsupported file type ({suffix}): a later version reads it"
             kind = "unsupported_type"
@@ -558,8 +582,10 @@ def _read_folder(
             if match is None:
                 reason = f"path does not match the docvars_from pattern {docvars_from!r}"
                 kind = "no_match"
+        data = (root / rel).read_bytes()
         if not reason:
-            res = decode_bytes((root / rel).read_bytes(), rel, config)
+            res = decode_bytes(data, rel, config)
+            repairs = "; ".join(res.repairs)
             if res.ok:
                 values = {f: match.group(f) if match else None for f in fields}
                 docs.append({**entry, "text": res.text, "encoding": res.encoding, **values})
@@ -571,6 +597,9 @@ def _read_folder(
                 "status": "rejected" if reason else "read",
                 "reason": reason,
                 "reject_kind": kind,
+                "sha256": sha256_bytes(data),
+                "n_bytes": len(data),
+                "repairs": repairs,
             }
         )
         if reason:
@@ -607,4 +636,5 @@ def _read_folder(
         out[f] = _typed(frame[f].tolist()).array
     rep = pd.DataFrame(report, columns=list(REPORT_COLUMNS))
     rep["row"] = rep["row"].astype("Int64")
+    rep["n_bytes"] = rep["n_bytes"].astype("int64")
     return ReadResult(out, rep, "folder", tuple(fields), given)

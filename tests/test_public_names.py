@@ -73,6 +73,7 @@ PUBLIC_NAMES = (
     "provenance",
     "read_codes",
     "read_pages",
+    "read_texts",
     "repeated_paragraphs",
     "representative_docs",
     "reproduce",

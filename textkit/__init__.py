@@ -41,6 +41,7 @@ _EXPORTS: dict[str, str] = {
     "read_pages": "corpus.ingest",
     "iter_pages": "corpus.ingest",
     "decode_bytes": "corpus.ingest",
+    "read_texts": "corpus.read",
     "split_pages": "corpus.split",
     "clean_text": "corpus.clean",
     "clean_documents": "corpus.clean",

@@ -1,7 +1,8 @@
 """Raw pages -> a clean, deduplicated, annotated article table, every input accounted for.
 
 The corpus stage reads the raw pages (``ingest``: encodings detected and repaired, bad files
-rejected by reason), cuts them into articles (``split``), cleans the text with documented
+rejected by reason) or a researcher's own table or folder of texts (``read``:
+:func:`read_texts`, one document per row or file, with document variables), cuts them into articles (``split``), cleans the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``), adds genre, years, era,
 keywords and relevance (``annotate``), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
@@ -50,6 +51,12 @@ from textkit.corpus.parallel import (
     clean_texts_parallel,
     minhash_parallel,
 )
+from textkit.corpus.read import (
+    READ_COLUMNS,
+    RESERVED_NAMES,
+    ReadResult,
+    read_texts,
+)
 from textkit.corpus.report import corpus_report, render_report_md
 from textkit.corpus.split import (
     DOC_COLUMNS,
@@ -73,7 +80,10 @@ __all__ = [
     "DecodeResult",
     "IngestConfig",
     "PAGE_COLUMNS",
+    "READ_COLUMNS",
     "REJECT_KINDS",
+    "RESERVED_NAMES",
+    "ReadResult",
     "SPLIT_LOG_COLUMNS",
     "SplitConfig",
     "build_corpus",
@@ -93,6 +103,7 @@ __all__ = [
     "minhash_parallel",
     "pages_frame",
     "read_pages",
+    "read_texts",
     "render_report_md",
     "split_pages",
     "to_simplified",

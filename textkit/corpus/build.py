@@ -26,6 +26,10 @@ counted per file (``n_dropped``) and in ``report["articles"]["dropped_boilerplat
 the tables and the report through :mod:`textkit.core.io`; the output is byte-identical across
 runs (no timestamps, no absolute paths, sorted keys and rows).
 
+:func:`build_corpus` also takes what :func:`textkit.corpus.read.read_texts` read from a
+researcher's table (one row, one document: not split) or folder of text files (split like
+the raw pages), and carries the document variables into the documents table.
+
 :func:`textkit.corpus.stream.build_corpus_to` builds and writes in one go, in bounded
 memory, the same bytes as ``write_corpus(build_corpus(...))``. The report is made by
 :mod:`textkit.corpus.report`.
@@ -60,7 +64,8 @@ from textkit.corpus._documents import (
 from textkit.corpus.annotate import AnnotateConfig
 from textkit.corpus.clean import CleanConfig
 from textkit.corpus.dedup import DedupConfig
-from textkit.corpus.ingest import IngestConfig, read_pages
+from textkit.corpus.ingest import PAGE_COLUMNS, IngestConfig, read_pages
+from textkit.corpus.read import ANNOTATED_COLUMNS, ReadResult
 from textkit.corpus.split import SplitConfig
 
 logger = logging.getLogger(__name__)
@@ -165,7 +170,7 @@ def corpus_config(project=None) -> CorpusConfig:
 
 
 def build_corpus(
-    raw_dir: str | os.PathLike = "corpus/raw",
+    raw_dir: str | os.PathLike | ReadResult = "corpus/raw",
     config: CorpusConfig | None = None,
     *,
     cache: bool | str | os.PathLike = False,
@@ -174,8 +179,21 @@ def build_corpus(
 
     Parameters
     ----------
-    raw_dir : path-like
-        Directory of raw pages (default ``corpus/raw``).
+    raw_dir : path-like or ReadResult
+        Directory of raw pages (default ``corpus/raw``), or what
+        :func:`textkit.corpus.read.read_texts` read from a table or a folder. Table rows are
+        documents as they are (not split into articles; ``doc_id`` is the row's id);
+        files of a folder are split into articles like raw pages (``doc_id`` is
+        ``"<relative path without suffix>#<ordinal:02d>"``). Both are then cleaned,
+        de-duplicated and annotated as usual. The documents table ends with ``source``,
+        ``row`` and ``extractor`` and the document variables under their own names,
+        unchanged. Where the researcher supplied a column the annotation stage writes
+        (``genre``, ``year``, ``years``, ``era_cues``, ``era``, ``keywords``,
+        ``relevance``, ``is_relevant``), the researcher's value is kept and the detected
+        one is written as ``<name>_detected`` (flags for off-topic articles still use the
+        detected relevance). Rows and files that ``read_texts`` rejected are counted in
+        the report, whose ``texts`` entry checks *inputs = kept + flagged + quarantined +
+        rejected* for tables and *files = read + rejected* for folders.
     config : CorpusConfig, optional
     cache : bool or path-like, default False
         Reuse an earlier build of the same raw files (by content), settings and textkit code
@@ -194,6 +212,12 @@ def build_corpus(
         If the accounting identities do not hold.
     """
     config = config or CorpusConfig()
+    if isinstance(raw_dir, ReadResult):
+        if cache is not False:
+            raise InvalidParameterError(
+                "cache: a build of read_texts output is not cached; pass cache=False"
+            )
+        return _build_texts(raw_dir, config)
     if cache is False:
         return _build(Path(raw_dir), config)
     from textkit.core.cache import StageCache
@@ -221,6 +245,117 @@ def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
     report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
+
+
+def _texts_pages(texts: ReadResult) -> pd.DataFrame:
+    """The pages table of what read_texts read: one row per file or table row."""
+    read = texts.documents.set_index("doc_id")
+    rows = []
+    for rec in texts.report.to_dict("records"):
+        ok = rec["status"] == "read"
+        source = rec["source"] if texts.kind == "folder" else f"{rec['source']}:{rec['row']}"
+        rows.append(
+            {
+                **dict.fromkeys(PAGE_COLUMNS, ""),
+                "page_id": rec["doc_id"],
+                "source_file": source,
+                "sha256": rec["sha256"],
+                "n_bytes": rec["n_bytes"],
+                "repairs": rec["repairs"],
+                "encoding": str(read.at[rec["doc_id"], "encoding"]) if ok else "",
+                "status": "ok" if ok else "rejected",
+                "reason": "" if ok else f"{source}: {rec['reason']}",
+                "reject_kind": "" if ok else rec["reject_kind"],
+                "text": str(read.at[rec["doc_id"], "text"]) if ok else "",
+            }
+        )
+    pages = pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
+    pages["n_bytes"] = pages["n_bytes"].astype("int64")
+    return pages
+
+
+def _table_documents(
+    texts: ReadResult, pages: pd.DataFrame, config: CorpusConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Table rows as documents: not split (a row is one document), cleaned and annotated."""
+    from textkit.corpus._documents import coerce_documents
+    from textkit.corpus.annotate import annotate
+    from textkit.corpus.clean import clean_documents
+
+    src = texts.documents
+    raw = pd.DataFrame(
+        {
+            "doc_id": src["doc_id"],
+            "page_id": src["doc_id"],
+            "source_file": src["source"],
+            "ordinal": 1,
+            "title": "",
+            "text_raw": src["text"],
+        }
+    )
+    docs = clean_documents(raw, config.clean)
+    docs["encoding"] = src["encoding"].to_numpy()
+    docs = coerce_documents(annotate(docs, config.annotate))
+    pages = pages.copy()
+    ok = pages["status"] == "ok"
+    pages["n_articles"] = ok.astype("int64")
+    pages["split_note"] = [
+        "one table row, one document" if k else "rejected: " + str(r)
+        for k, r in zip(ok, pages["reason"], strict=True)
+    ]
+    for col in ("n_dropped", "header_chars", "footer_chars"):
+        pages[col] = 0
+    return docs, pages
+
+
+def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
+    from textkit.corpus.dedup import find_duplicates, repeated_paragraphs
+
+    pages = _texts_pages(texts)
+    if texts.kind == "table":
+        docs, pages = _table_documents(texts, pages, config)
+    else:
+        docs, pages = process_pages(pages, config)
+    docs = find_duplicates(docs, config.dedup)
+    docs = finish_documents(docs, config.flag_off_topic)
+    docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+    boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
+    report = accounting.corpus_report(pages, docs, boilerplate, Path(texts.path))
+    report["texts"] = _texts_identity(texts, docs)
+    # the researcher's variables, unchanged, under their own names; annotations they
+    # supplied themselves keep the researcher's value and the detected one is renamed
+    clash = [c for c in ANNOTATED_COLUMNS if c in texts.docvars and c in docs.columns]
+    docs = docs.rename(columns={c: f"{c}_detected" for c in clash})
+    extra = texts.documents.loc[:, ["doc_id", "source", "row", "extractor", *texts.docvars]]
+    docs = docs.merge(
+        extra.rename(columns={"doc_id": "page_id"}), on="page_id", how="left", validate="m:1"
+    )
+    logger.info("corpus built from %s: %s", texts.path, report["texts"]["identity"])
+    return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
+
+
+def _texts_identity(texts: ReadResult, docs: pd.DataFrame) -> dict:
+    """Inputs = kept + flagged + quarantined + rejected (table rows), files = read +
+    rejected (folders); raises CorpusError when it fails."""
+    rep = texts.report
+    n_in = len(rep)
+    read = int((rep["status"] == "read").sum())
+    rejected = int((rep["status"] == "rejected").sum())
+    counts = {s: int((docs["status"] == s).sum()) for s in ("kept", "flagged", "quarantined")}
+    out: dict[str, Any] = {"input": texts.kind, "inputs": n_in, "read": read, "rejected": rejected}
+    if texts.kind == "table":
+        total = sum(counts.values()) + rejected
+        identity = (
+            f"{n_in} rows = {counts['kept']} kept + {counts['flagged']} flagged + "
+            f"{counts['quarantined']} quarantined + {rejected} rejected"
+        )
+    else:
+        total = read + rejected
+        identity = f"{n_in} files = {read} read + {rejected} rejected"
+    if total != n_in:
+        raise CorpusError(f"inputs do not add up: {identity} (sum {total})")
+    out.update(counts, identity=identity)
+    return out
 
 
 def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/processed") -> list[Path]:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from textkit.core.checks import check_int
+from textkit.core.errors import InvalidParameterError
 from textkit.core.progress import progress
 from textkit.corpus import _documents
 from textkit.corpus import report as accounting
@@ -35,6 +36,7 @@ from textkit.corpus._documents import (
 )
 from textkit.corpus.build import CorpusConfig
 from textkit.corpus.ingest import iter_pages, pages_frame
+from textkit.corpus.read import ReadResult
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +155,9 @@ def build_corpus_to(
     FileNotFoundError
         If ``raw_dir`` is not a directory.
     ValueError
-        For an invalid ``batch_pages`` or ``max_fetch``, or repeated doc_ids.
+        For an invalid ``batch_pages`` or ``max_fetch``, or repeated doc_ids, or the output
+        of :func:`textkit.corpus.read.read_texts` (not streamed yet: use
+        ``write_corpus(build_corpus(texts), out_dir)``).
     CorpusError
         If the accounting identities do not hold.
 
@@ -165,6 +169,11 @@ def build_corpus_to(
     As with :func:`write_corpus`, the report is written last, so that
     :func:`load_corpus` refuses tables left by a build interrupted while writing them.
     """
+    if isinstance(raw_dir, ReadResult):
+        raise InvalidParameterError(
+            "raw_dir: the output of read_texts is not streamed yet; build it with "
+            "write_corpus(build_corpus(texts), out_dir)"
+        )
     from textkit.corpus.dedup import (
         DuplicateFinder,
         ParagraphCounter,

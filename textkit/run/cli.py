@@ -4,6 +4,9 @@ Subcommands::
 
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
                   [--stream [--batch-pages N]]     (streamed: bounded memory, same files)
+    textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
+                  [--text-column C] [--meta C ...] [--id-column C]
+                  [--docvars-from PATTERN] [--include GLOB ...] [--exclude GLOB ...]
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
@@ -51,6 +54,42 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--out", type=Path, default=None, help="output directory (default corpus/processed)"
+    )
+    build.add_argument(
+        "--input",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="a table (.csv .tsv .xlsx .jsonl .parquet: one row, one document) or a folder "
+        "of .txt files, read by textkit.read_texts instead of the raw pages",
+    )
+    build.add_argument(
+        "--text-column", default=None, metavar="C", help="table column of the text (default text)"
+    )
+    build.add_argument(
+        "--meta",
+        nargs="+",
+        default=None,
+        metavar="C",
+        help="table columns kept as document variables (default every other column)",
+    )
+    build.add_argument(
+        "--id-column", default=None, metavar="C", help="table column of the document ids"
+    )
+    build.add_argument(
+        "--docvars-from",
+        default=None,
+        metavar="PATTERN",
+        help='folder: document variables from the path, e.g. "{province}/{year}/{name}.txt"',
+    )
+    build.add_argument(
+        "--include", nargs="+", default=None, metavar="GLOB", help="folder: files read"
+    )
+    build.add_argument(
+        "--exclude", nargs="+", default=None, metavar="GLOB", help="folder: files left out"
+    )
+    build.add_argument(
+        "--encoding", default=None, help="encoding of the input's bytes (default detected)"
     )
     build.add_argument(
         "--stream",
@@ -104,6 +143,29 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
+    """``textkit corpus build --input PATH``: read_texts, build, write; prints the paths."""
+    from textkit.core.errors import InvalidParameterError
+    from textkit.corpus.build import build_corpus, corpus_config, write_corpus
+    from textkit.corpus.read import read_texts
+
+    if args.raw is not None or args.stream:
+        raise InvalidParameterError("--input: cannot be combined with --raw or --stream")
+    texts = read_texts(
+        args.input,
+        text=args.text_column,
+        meta=args.meta,
+        id=args.id_column,
+        docvars_from=args.docvars_from,
+        include=args.include,
+        exclude=args.exclude,
+        encoding=args.encoding,
+    )
+    for path in write_corpus(build_corpus(texts, corpus_config(config)), out):
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``textkit`` command; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -125,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
             from textkit.corpus.build import build_corpus, corpus_config, write_corpus
             from textkit.corpus.stream import build_corpus_to
 
-            raw = args.raw or pipeline.raw_dir(config)
             out = args.out or pipeline.out_dir(config)
+            if args.input is not None:
+                return _build_from_input(args, config, out)
+            raw = args.raw or pipeline.raw_dir(config)
             if args.stream:
                 paths = build_corpus_to(
                     raw, out, corpus_config(config), batch_pages=args.batch_pages

@@ -1,0 +1,382 @@
+"""read_texts: a researcher's own table or folder of texts, and a corpus built from it.
+
+Every fixture is written here into ``tmp_path`` (CSV in GB18030, TSV with a UTF-8 BOM, XLSX
+written with openpyxl, JSON lines, parquet, nested folders).
+"""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import textkit as tk
+from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_file
+from textkit.corpus.build import build_corpus, load_corpus, write_corpus
+from textkit.corpus.read import READ_COLUMNS, REPORT_COLUMNS, ReadResult, read_texts
+from textkit.run.cli import main
+
+TEXT_A = "浙江省坚持和发展新时代枫桥经验，推进基层社会治理现代化，化解矛盾纠纷于基层。"
+TEXT_B = "江苏省加强法治政府建设，提升公共服务水平，二〇一九年群众满意度明显提高。"
+TEXT_C = "广东省完善网格化管理，维护社会稳定，依法保障群众合法权益，2018年成效显著。"
+
+
+def _table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "text": [TEXT_A, "", TEXT_B, "   ", TEXT_C],
+            "province": ["浙江", "浙江", "江苏", "江苏", "广东"],
+            "year": [2021, 2021, 2020, 2020, 2019],
+            "agency": ["政法委", "政法委", "司法厅", "司法厅", "公安厅"],
+        }
+    )
+
+
+def test_csv_in_gb18030_is_decoded_strictly_and_typed(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_bytes(_table().to_csv(index=False).encode("gb18030"))
+    res = read_texts(path)
+    assert isinstance(res, ReadResult)
+    assert res.kind == "table"
+    docs = res.documents
+    assert tuple(docs.columns[: len(READ_COLUMNS)]) == READ_COLUMNS
+    assert res.docvars == ("province", "year", "agency")
+    assert docs["doc_id"].tolist() == ["docs#01", "docs#03", "docs#05"]
+    assert docs["text"].tolist() == [TEXT_A, TEXT_B, TEXT_C]
+    assert set(docs["encoding"]) == {"gb18030"}
+    assert set(docs["extractor"]) == {"csv"}
+    assert docs["row"].tolist() == [1, 3, 5]
+    assert str(docs["year"].dtype) == "Int64"
+    assert docs["year"].tolist() == [2021, 2020, 2019]
+    assert docs["province"].tolist() == ["浙江", "江苏", "广东"]
+    # every row is in the report; empty rows are rejected with their row number
+    rep = res.report
+    assert tuple(rep.columns) == REPORT_COLUMNS
+    assert len(rep) == 5
+    assert rep["status"].tolist() == ["read", "rejected", "read", "rejected", "read"]
+    assert rep.loc[1, "reason"] == "empty text (row 2)"
+    assert rep.loc[3, "reason"] == "empty text (row 4)"
+
+
+def test_encoding_is_honoured_and_strict(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_bytes(_table().to_csv(index=False).encode("gb18030"))
+    assert set(read_texts(path, encoding="gb18030").documents["encoding"]) == {"gb18030"}
+    with pytest.raises(CorpusError, match="cannot decode"):
+        read_texts(path, encoding="utf-8")
+
+
+def test_tsv_with_utf8_bom(tmp_path):
+    path = tmp_path / "docs.tsv"
+    data = _table().to_csv(index=False, sep="\t").encode("utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + data)
+    res = read_texts(path, meta=["province"])
+    assert res.docvars == ("province",)
+    assert list(res.documents.columns) == [*READ_COLUMNS, "province"]
+    assert set(res.documents["encoding"]) == {"utf-8"}
+    assert set(res.documents["extractor"]) == {"tsv"}
+    assert res.documents["text"].tolist() == [TEXT_A, TEXT_B, TEXT_C]
+    rep = res.report
+    assert set(rep["repairs"]) == {"utf-8 byte-order mark removed"}
+    assert set(rep["sha256"]) == {sha256_file(path)}
+    assert set(rep["n_bytes"]) == {path.stat().st_size}
+
+
+def test_xlsx_cells_lose_excel_carriage_returns(tmp_path):
+    path = tmp_path / "book.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "text", "year"])
+    ws.append(["z1", "第一段_x000D_\n第二段", 2021])
+    ws.append(["z2", "上一行\r\n下一行\r末行", 2020])
+    wb.save(path)
+    res = read_texts(path, id="id")
+    docs = res.documents
+    assert docs["doc_id"].tolist() == ["z1", "z2"]
+    assert docs["text"].tolist() == ["第一段\n第二段", "上一行\n下一行\n末行"]
+    assert set(docs["extractor"]) == {"xlsx"}
+    assert docs["year"].tolist() == [2021, 2020]
+    assert str(docs["year"].dtype) == "Int64"
+    assert res.docvars == ("year",)
+
+
+def test_jsonl(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    lines = [
+        {"body": TEXT_A, "province": "浙江", "code": "0571"},
+        {"body": TEXT_B, "province": "江苏", "code": "025"},
+    ]
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n", encoding="utf-8"
+    )
+    res = read_texts(path, text="body")
+    docs = res.documents
+    assert docs["text"].tolist() == [TEXT_A, TEXT_B]
+    assert set(docs["extractor"]) == {"jsonl"}
+    # codes with a leading zero are not integers: they stay strings
+    assert docs["code"].tolist() == ["0571", "025"]
+
+
+def test_parquet(tmp_path):
+    path = tmp_path / "docs.parquet"
+    _table().to_parquet(path)
+    res = read_texts(path)
+    assert set(res.documents["extractor"]) == {"parquet"}
+    assert res.documents["year"].tolist() == [2021, 2020, 2019]
+    assert (res.report["status"] == "rejected").sum() == 2
+
+
+def test_duplicate_ids_name_the_file_and_rows(tmp_path):
+    path = tmp_path / "dup.csv"
+    pd.DataFrame({"id": ["a", "b", "a"], "text": [TEXT_A, TEXT_B, TEXT_C]}).to_csv(
+        path, index=False
+    )
+    with pytest.raises(CorpusError, match=r"dup\.csv.*'a' at rows \[1, 3\]"):
+        read_texts(path, id="id")
+
+
+def test_missing_text_column_lists_the_columns(tmp_path):
+    path = tmp_path / "notext.csv"
+    pd.DataFrame({"body": [TEXT_A], "year": [2021]}).to_csv(path, index=False)
+    with pytest.raises(InvalidParameterError, match="'body', 'year'"):
+        read_texts(path)
+    with pytest.raises(InvalidParameterError, match="no column 'content'.*'body', 'year'"):
+        read_texts(path, text="content")
+
+
+def test_reserved_names_are_refused(tmp_path):
+    path = tmp_path / "reserved.csv"
+    pd.DataFrame({"content": [TEXT_A], "text": ["x"], "doc_id": ["d1"]}).to_csv(path, index=False)
+    with pytest.raises(InvalidParameterError, match="rename"):
+        read_texts(path, text="content")
+    # the same columns used as text and id are fine
+    res = read_texts(path, text="content", id="doc_id", meta=[])
+    assert res.documents["doc_id"].tolist() == ["d1"]
+
+
+def test_all_rows_empty_is_an_error(tmp_path):
+    path = tmp_path / "empty.csv"
+    pd.DataFrame({"text": ["", " "]}).to_csv(path, index=False)
+    with pytest.raises(CorpusError, match="no document read"):
+        read_texts(path)
+
+
+def _tree(root):
+    files = {
+        "浙江/2021/a.txt": TEXT_A,
+        "浙江/2021/b.txt": TEXT_A.replace("浙江", "杭州"),
+        "江苏/2020/c.txt": TEXT_B,
+        "江苏/notes.txt": TEXT_C,
+        "江苏/2020/draft/d.txt": TEXT_C,
+        "广东/2019/page.html": "<html><body>" + TEXT_C + "</body></html>",
+        "广东/2019/e.txt": TEXT_C,
+        ".hidden/x.txt": TEXT_A,
+        "readme.md": "说明",
+    }
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(text.encode("gb18030" if rel.endswith("c.txt") else "utf-8"))
+    return root
+
+
+def test_nested_folder_with_docvars_from_path(tmp_path):
+    root = _tree(tmp_path / "raw")
+    res = read_texts(root, docvars_from="{province}/{year}/{name}.txt", exclude=["**/draft/**"])
+    assert res.kind == "folder"
+    docs = res.documents
+    assert docs["source"].tolist() == [
+        "广东/2019/e.txt",
+        "江苏/2020/c.txt",
+        "浙江/2021/a.txt",
+        "浙江/2021/b.txt",
+    ]
+    assert docs["doc_id"].tolist() == ["广东/2019/e", "江苏/2020/c", "浙江/2021/a", "浙江/2021/b"]
+    assert res.docvars == ("province", "year", "name")
+    assert docs["year"].tolist() == [2019, 2020, 2021, 2021]
+    assert str(docs["year"].dtype) == "Int64"
+    assert docs["province"].tolist() == ["广东", "江苏", "浙江", "浙江"]
+    assert docs["row"].isna().all()
+    assert set(docs["extractor"]) == {"text"}
+    assert docs.set_index("source").loc["江苏/2020/c.txt", "encoding"] == "gb18030"
+    rep = res.report.set_index("source")
+    # a path the pattern does not describe is rejected, naming the pattern
+    assert rep.loc["江苏/notes.txt", "status"] == "rejected"
+    assert "{province}/{year}/{name}.txt" in rep.loc["江苏/notes.txt", "reason"]
+    # HTML is not read yet, and says so
+    assert rep.loc["广东/2019/page.html", "reason"] == (
+        "unsupported file type (.html): a later version reads it"
+    )
+    # excluded, hidden and non-included files are not inputs
+    assert "江苏/2020/draft/d.txt" not in rep.index
+    assert ".hidden/x.txt" not in rep.index
+    assert "readme.md" not in rep.index
+
+
+def test_include_and_regex_docvars(tmp_path):
+    root = _tree(tmp_path / "raw")
+    res = read_texts(root, include=["浙江/**/*.txt"], docvars_from=r"(?P<province>[^/]+)/.*")
+    assert res.documents["source"].tolist() == ["浙江/2021/a.txt", "浙江/2021/b.txt"]
+    assert res.documents["province"].tolist() == ["浙江", "浙江"]
+
+
+def test_empty_folder_is_an_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(CorpusError, match="no readable file"):
+        read_texts(tmp_path / "empty")
+    (tmp_path / "only_bad").mkdir()
+    (tmp_path / "only_bad" / "x.txt").write_bytes(b"")
+    with pytest.raises(CorpusError, match="no readable file.*x.txt"):
+        read_texts(tmp_path / "only_bad")
+
+
+def test_options_that_do_not_apply_are_refused(tmp_path):
+    root = _tree(tmp_path / "raw")
+    with pytest.raises(InvalidParameterError, match="text: applies to tables"):
+        read_texts(root, text="body")
+    path = tmp_path / "docs.csv"
+    _table().to_csv(path, index=False)
+    with pytest.raises(InvalidParameterError, match="docvars_from: applies to folders"):
+        read_texts(path, docvars_from="{a}.txt")
+    with pytest.raises(InvalidParameterError, match="docvars_from"):
+        read_texts(root, docvars_from="{text}/{year}/{name}.txt")
+    with pytest.raises(FileNotFoundError):
+        read_texts(tmp_path / "nowhere.csv")
+
+
+def test_build_from_csv_keeps_the_researchers_year(tmp_path):
+    path = tmp_path / "docs.csv"
+    table = _table()
+    table.loc[2, "year"] = 1999  # the text says 二〇一九 / nothing the annotator reads as 1999
+    table.to_csv(path, index=False)
+    texts = tk.read_texts(path)
+    build = build_corpus(texts)
+    docs = build.documents.set_index("doc_id")
+    assert docs.index.tolist() == ["docs#01", "docs#03", "docs#05"]
+    # a row is one document: not split, ordinal 1
+    assert docs["ordinal"].tolist() == [1, 1, 1]
+    assert docs["year"].tolist() == [2021, 1999, 2019]
+    assert "year_detected" in docs.columns
+    assert docs.loc["docs#05", "year_detected"] == 2018
+    assert docs["province"].tolist() == ["浙江", "江苏", "广东"]
+    assert docs["agency"].tolist() == ["政法委", "司法厅", "公安厅"]
+    assert docs["row"].tolist() == [1, 3, 5]
+    # inputs = kept + flagged + quarantined + rejected
+    t = build.report["texts"]
+    assert t["inputs"] == 5 and t["rejected"] == 2
+    assert t["kept"] + t["flagged"] + t["quarantined"] + t["rejected"] == t["inputs"]
+    assert build.report["files"] == {"total": 5, "read": 3, "rejected": 2}
+    assert build.report["rejected_by_reason"] == {"empty_text": 2}
+    # written and read back
+    write_corpus(build, tmp_path / "out")
+    back = load_corpus(tmp_path / "out")
+    assert back["year"].tolist() == [2021, 1999, 2019]
+    assert back["province"].tolist() == ["浙江", "江苏", "广东"]
+
+
+def test_build_from_folder_splits_like_raw_pages(tmp_path):
+    root = _tree(tmp_path / "raw")
+    texts = read_texts(root, docvars_from="{province}/{year}/{name}.txt")
+    build = build_corpus(texts)
+    docs = build.documents
+    assert docs["doc_id"].str.endswith("#01").all()
+    assert set(docs["source"]) == set(texts.documents["source"])
+    assert docs.groupby("source")["province"].first().to_dict() == {
+        "广东/2019/e.txt": "广东",
+        "江苏/2020/c.txt": "江苏",
+        "浙江/2021/a.txt": "浙江",
+        "浙江/2021/b.txt": "浙江",
+    }
+    assert "year_detected" in docs.columns
+    rep = build.report
+    assert rep["texts"]["inputs"] == rep["texts"]["read"] + rep["texts"]["rejected"]
+    # a field matches within one folder: draft/d.txt and notes.txt do not match; page.html
+    assert rep["files"]["rejected"] == 3
+    assert rep["rejected_by_reason"] == {"no_match": 2, "unsupported_type": 1}
+    arts = rep["articles"]
+    assert arts["found"] == arts["kept"] + arts["flagged"] + arts["quarantined"] == len(docs)
+
+
+def test_cli_input_csv_writes_the_documents_table(tmp_path):
+    path = tmp_path / "docs.csv"
+    _table().to_csv(path, index=False)
+    out = tmp_path / "out"
+    code = main(
+        [
+            "-q",
+            "corpus",
+            "build",
+            "--input",
+            str(path),
+            "--meta",
+            "province",
+            "year",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    docs = pd.read_parquet(out / "documents.parquet")
+    assert docs["doc_id"].tolist() == ["docs#01", "docs#03", "docs#05"]
+    assert "agency" not in docs.columns
+    assert docs["province"].tolist() == ["浙江", "江苏", "广东"]
+    assert (out / "documents.csv").is_file()
+    assert main(["-q", "corpus", "build", "--input", str(path), "--text-column", "x"]) == 2
+
+
+def test_detected_names_are_reserved_and_encoding_is_for_text_formats(tmp_path):
+    path = tmp_path / "detected.csv"
+    pd.DataFrame({"text": [TEXT_A], "year": [2021], "year_detected": [2020]}).to_csv(
+        path, index=False
+    )
+    with pytest.raises(InvalidParameterError, match="year_detected"):
+        read_texts(path)
+    assert read_texts(path, meta=["year"]).docvars == ("year",)
+    book = tmp_path / "docs.parquet"
+    _table().to_parquet(book)
+    with pytest.raises(InvalidParameterError, match="encoding: applies to"):
+        read_texts(book, encoding="utf-8")
+
+
+def test_folder_rejections_name_the_problem_once(tmp_path):
+    root = tmp_path / "raw"
+    root.mkdir()
+    (root / "good.txt").write_text(TEXT_A, encoding="utf-8")
+    (root / "blank.txt").write_text("  \n", encoding="utf-8")
+    res = read_texts(root)
+    rep = res.report.set_index("source")
+    assert rep.loc["blank.txt", "status"] == "rejected"
+    assert rep.loc["blank.txt", "reject_kind"] == "whitespace"
+    assert rep.loc["good.txt", "n_bytes"] == len(TEXT_A.encode("utf-8"))
+    assert not rep.loc["blank.txt", "reason"].startswith("blank.txt")
+    build = build_corpus(res)
+    assert build.report["rejected_files"] == [
+        {"file": "blank.txt", "reason": "blank.txt: " + rep.loc["blank.txt", "reason"]}
+    ]
+    assert build.documents["doc_id"].tolist() == ["good#01"]
+    pages = build.pages.set_index("source_file")
+    assert pages.loc["good.txt", "sha256"] == rep.loc["good.txt", "sha256"]
+
+
+def test_annotated_columns_supplied_by_the_researcher_win(tmp_path):
+    path = tmp_path / "genre.csv"
+    pd.DataFrame({"text": [TEXT_A, TEXT_B], "genre": ["来信", "来信"], "era": ["x", "y"]}).to_csv(
+        path, index=False
+    )
+    docs = build_corpus(read_texts(path)).documents
+    assert docs["genre"].tolist() == ["来信", "来信"]
+    assert docs["era"].tolist() == ["x", "y"]
+    assert {"genre_detected", "era_detected"} <= set(docs.columns)
+    assert "year" in docs.columns and "year_detected" not in docs.columns
+
+
+def test_streamed_build_refuses_read_texts_output(tmp_path):
+    path = tmp_path / "docs.csv"
+    _table().to_csv(path, index=False)
+    with pytest.raises(InvalidParameterError, match="not streamed yet"):
+        tk.build_corpus_to(read_texts(path), tmp_path / "out")
+    with pytest.raises(InvalidParameterError, match="cache"):
+        build_corpus(read_texts(path), cache=True)

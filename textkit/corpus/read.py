@@ -1,0 +1,640 @@
+"""Read a corpus the researcher brings: a table of texts or a folder of text files.
+
+:func:`read_texts` turns either input into one table of documents with their document
+variables, and a report with one row per input (a table row or a file), read or rejected
+with the reason:
+
+* a **table** (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``): one row is one
+  document. CSV and TSV bytes are decoded by the strict decoder of the ingest stage
+  (:func:`textkit.corpus.ingest.decode_bytes`) before pandas parses them; a workbook's
+  first sheet is read, its cells losing the ``_x000D_`` escapes Excel writes and their
+  line breaks becoming ``"\\n"``;
+* a **folder**: every file matching ``include`` (and no ``exclude`` pattern), searched
+  recursively in sorted order, is one page, decoded like the raw pages; document variables
+  can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``).
+  HTML, Word and PDF files are rejected for now (a later version reads them).
+
+:func:`textkit.corpus.build.build_corpus` accepts the result: table rows are documents as
+they are, files from a folder are split into articles like the raw pages.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.checks import check_str
+from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_bytes
+from textkit.corpus.ingest import IngestConfig, decode_bytes
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ANNOTATED_COLUMNS",
+    "READ_COLUMNS",
+    "REPORT_COLUMNS",
+    "RESERVED_NAMES",
+    "ReadResult",
+    "read_texts",
+]
+
+#: Columns every documents table of :func:`read_texts` starts with, in order; the
+#: document variables follow under their own names.
+READ_COLUMNS = ("doc_id", "text", "source", "row", "extractor", "encoding")
+
+#: Columns of the report of :func:`read_texts`, one row per table row or file.
+REPORT_COLUMNS = (
+    "source",
+    "row",
+    "doc_id",
+    "status",
+    "reason",
+    "reject_kind",
+    "extractor",
+    "sha256",
+    "n_bytes",
+    "repairs",
+)
+
+#: Columns the annotation stage writes. A document variable may take one of these names: a
+#: corpus build keeps the researcher's value and writes the detected one as
+#: ``<name>_detected``.
+ANNOTATED_COLUMNS = (
+    "genre",
+    "year",
+    "years",
+    "era_cues",
+    "era",
+    "keywords",
+    "relevance",
+    "is_relevant",
+)
+
+#: Names a document variable may not take: the columns :func:`read_texts` writes, the
+#: columns of the documents table a corpus build writes (``docs/architecture.md``) other
+#: than :data:`ANNOTATED_COLUMNS`, and the ``<name>_detected`` columns of those.
+RESERVED_NAMES = frozenset(
+    {
+        *READ_COLUMNS,
+        *(f"{c}_detected" for c in ANNOTATED_COLUMNS),
+        "page_id",
+        "source_file",
+        "ordinal",
+        "title",
+        "text_raw",
+        "n_chars",
+        "clean_log",
+        "damage_ratio",
+        "status",
+        "flag_reason",
+        "is_duplicate",
+        "dup_group",
+        "dup_of",
+        "similarity",
+    }
+)
+
+_TABLE_EXTRACTORS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".jsonl": "jsonl",
+    ".parquet": "parquet",
+}
+
+#: Document formats a folder may hold that this version does not read yet.
+_LATER = (".htm", ".html", ".xhtml", ".doc", ".docx", ".pdf", ".rtf", ".odt")
+
+_INT_RE = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
+_FIELD_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What :func:`read_texts` read.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``source``
+        — the table's file name, or the file's path relative to the folder, POSIX style —,
+        ``row`` — the 1-based data row of the table (the header row not counted; the
+        JSON line among the non-blank ones), missing for a file —, ``extractor`` —
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"``, ``"parquet"`` or ``"text"`` —,
+        ``encoding`` — the decoding used, ``""``
+        where none applies) followed by the document variables (:attr:`docvars`).
+    report : pandas.DataFrame
+        One row per input table row or file (:data:`REPORT_COLUMNS`): ``status`` is
+        ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...),
+        ``reject_kind`` its category; ``sha256`` and ``n_bytes`` describe the file the row
+        or file came from, ``repairs`` what decoding repaired (a byte-order mark removed,
+        ...).
+    kind : str
+        ``"table"`` (one row, one document) or ``"folder"`` (one file, one page).
+    docvars : tuple of str
+        The document variables, in order.
+    path : str
+        The input path as given.
+    """
+
+    documents: pd.DataFrame
+    report: pd.DataFrame
+    kind: str
+    docvars: tuple[str, ...]
+    path: str
+
+
+def read_texts(
+    path: str | os.PathLike,
+    *,
+    text: str | None = None,
+    meta: list[str] | tuple[str, ...] | None = None,
+    id: str | None = None,  # noqa: A002 - the column naming the documents' ids
+    docvars_from: str | None = None,
+    include: list[str] | tuple[str, ...] | None = None,
+    exclude: list[str] | tuple[str, ...] | None = None,
+    encoding: str | None = None,
+) -> ReadResult:
+    """Read a table of texts or a folder of text files, one document per row or file.
+
+    Parameters
+    ----------
+    path : path-like
+        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``) or a folder.
+    text : str, optional
+        Tables: the column holding the text (default: a column named ``text``).
+    meta : list of str, optional
+        Tables: the columns kept as document variables (default: every column but the text
+        and id columns).
+    id : str, optional
+        Tables: the column holding the document ids (default: ids
+        ``"<file stem>#<row>"``, the 1-based row number zero-padded to the width of the
+        largest one, at least two digits).
+    docvars_from : str, optional
+        Folders: a pattern the relative path must match, whose fields become document
+        variables: ``"{province}/{year}/{name}.txt"`` (a field matches one path part, or
+        part of one), or a regular expression with named groups (``(?P<year>\\d{4})/.*``).
+        A file whose path does not match is rejected.
+    include, exclude : list of str, optional
+        Folders: glob patterns on the relative path (``**`` matches any number of folders,
+        ``*`` anything within one). Default include ``["**/*.txt"]``; no exclude. Hidden
+        files and folders are never read. HTML, Word and PDF files are rejected as
+        unsupported for now.
+    encoding : str, optional
+        CSV, TSV and folder files: the encoding of the bytes (decoded strictly). Default:
+        detected by :func:`textkit.corpus.ingest.decode_bytes`.
+
+    Returns
+    -------
+    ReadResult
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    InvalidParameterError
+        For a file type that is not read, an option that does not apply to the input
+        (``text``, ``meta`` and ``id`` are for tables; ``docvars_from``, ``include`` and
+        ``exclude`` for folders), a column that does not exist (the message lists the
+        columns), or a document variable named like a textkit column
+        (:data:`RESERVED_NAMES`; rename it, or leave it out of ``meta``).
+    CorpusError
+        If a table cannot be parsed or holds duplicate ids (naming the file and the rows),
+        or if nothing could be read (every row empty, or no readable file in a folder).
+
+    Notes
+    -----
+    Document variables are typed: a variable whose values all look like integers (no
+    leading zeros; missing values allowed) becomes a nullable integer column, every other
+    variable a string column (missing values stay missing).
+
+    Reserved names (:data:`RESERVED_NAMES`): a document variable may not be called
+    ``doc_id``, ``text``, ``source``, ``row``, ``extractor``, ``encoding``, ``page_id``,
+    ``source_file``, ``ordinal``, ``title``, ``text_raw``, ``n_chars``, ``clean_log``,
+    ``damage_ratio``, ``status``, ``flag_reason``, ``is_duplicate``, ``dup_group``,
+    ``dup_of``, ``similarity``, nor ``<name>_detected`` for a name the annotation stage
+    writes. Those names (:data:`ANNOTATED_COLUMNS`: ``genre``, ``year``, ``years``,
+    ``era_cues``, ``era``, ``keywords``, ``relevance``, ``is_relevant``) are free: a corpus
+    build never overwrites the researcher's column and writes its own as
+    ``<name>_detected``. The text and id columns may have any name (``text="doc_id"`` is
+    fine): they are not document variables.
+
+    Examples
+    --------
+    >>> texts = read_texts("letters.csv", text="content", id="letter_id")  # doctest: +SKIP
+    >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}.txt")  # doctest: +SKIP
+    >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
+    """
+    p = Path(path)
+    if encoding is not None:
+        check_str("encoding", encoding)
+    if p.is_dir():
+        for name, value in (("text", text), ("meta", meta), ("id", id)):
+            if value is not None:
+                raise InvalidParameterError(f"{name}: applies to tables, not to a folder ({p})")
+        return _read_folder(p, docvars_from, include, exclude, encoding, str(path))
+    if not p.exists():
+        raise FileNotFoundError(f"no such file or folder: {p}")
+    for name, value in (
+        ("docvars_from", docvars_from),
+        ("include", include),
+        ("exclude", exclude),
+    ):
+        if value is not None:
+            raise InvalidParameterError(f"{name}: applies to folders, not to a table ({p})")
+    extractor = _TABLE_EXTRACTORS.get(p.suffix.lower())
+    if extractor is None:
+        raise InvalidParameterError(
+            f"path: expected a folder or a table file ({', '.join(sorted(_TABLE_EXTRACTORS))}), "
+            f"got {p.name!r}"
+        )
+    if encoding is not None and extractor in ("xlsx", "parquet"):
+        raise InvalidParameterError(
+            f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
+            "(the format records its own encoding)"
+        )
+    return _read_table(p, extractor, text, meta, id, encoding, str(path))
+
+
+# ---------------------------------------------------------------------------------------
+# tables
+
+
+def _ingest_config(encoding: str | None) -> IngestConfig:
+    return IngestConfig() if encoding is None else IngestConfig(encodings=(encoding,))
+
+
+def _decode(data: bytes, name: str, encoding: str | None):
+    return decode_bytes(data, name, _ingest_config(encoding))
+
+
+def _load_table(
+    p: Path, data: bytes, extractor: str, encoding: str | None
+) -> tuple[pd.DataFrame, str, str]:
+    """The raw cells of a table (strings where the format has no types), its encoding and
+    the repairs of its decoding."""
+    import io
+
+    if extractor in ("csv", "tsv"):
+        res = _decode(data, p.name, encoding)
+        if not res.ok:
+            raise CorpusError(f"{p.name}: cannot decode the table: {res.reason}")
+        try:
+            frame = pd.read_csv(
+                io.StringIO(res.text),
+                sep="\t" if extractor == "tsv" else ",",
+                dtype=str,
+                keep_default_na=False,
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
+        return frame, res.encoding, "; ".join(res.repairs)
+    if extractor == "xlsx":
+        try:
+            frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+        frame = frame.map(_excel_cell)
+        return frame, "", ""
+    if extractor == "jsonl":
+        res = _decode(data, p.name, encoding)
+        if not res.ok:
+            raise CorpusError(f"{p.name}: cannot decode the JSON lines: {res.reason}")
+        records = []
+        for n, line in enumerate(res.text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{p.name}: line {n} is not JSON: {exc}") from exc
+            if not isinstance(rec, dict):
+                raise CorpusError(f"{p.name}: line {n} is not a JSON object")
+            records.append(rec)
+        columns: list[str] = []
+        for rec in records:
+            columns.extend(k for k in rec if k not in columns)
+        frame = pd.DataFrame.from_records(records, columns=columns)
+        return frame, res.encoding, "; ".join(res.repairs)
+    try:
+        return pd.read_parquet(io.BytesIO(data)), "", ""
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise CorpusError(f"{p.name}: cannot read the parquet file: {exc}") from exc
+
+
+def _excel_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _cell_str(value: Any) -> str | None:
+    """A cell as a string (``None`` when missing); integral floats lose their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _typed(values: list[str | None]) -> pd.Series:
+    """Integers when every present value looks like one, else strings."""
+    present = [v for v in values if v is not None and v != ""]
+    if present and all(_INT_RE.fullmatch(v.strip()) for v in present):
+        return pd.Series(
+            [int(v) if v is not None and v != "" else None for v in values], dtype="Int64"
+        )
+    return pd.Series(values, dtype=object)
+
+
+def _check_reserved(names: list[str], where: str) -> None:
+    clash = [n for n in names if n in RESERVED_NAMES]
+    if clash:
+        raise InvalidParameterError(
+            f"{where}: document variable(s) {clash} would take the name of a textkit column; "
+            f"rename them (e.g. {clash[0]!r} -> 'user_{clash[0]}') or leave them out "
+            f"(reserved: {', '.join(sorted(RESERVED_NAMES))})"
+        )
+
+
+def _column(frame: pd.DataFrame, name: str, what: str, file: str) -> str:
+    if name not in frame.columns:
+        raise InvalidParameterError(
+            f"{what}: no column {name!r} in {file}; its columns are "
+            f"{', '.join(map(repr, map(str, frame.columns)))}"
+        )
+    return name
+
+
+def _read_table(
+    p: Path,
+    extractor: str,
+    text: str | None,
+    meta: list[str] | tuple[str, ...] | None,
+    id_col: str | None,
+    encoding: str | None,
+    given: str,
+) -> ReadResult:
+    data = p.read_bytes()
+    frame, enc, repairs = _load_table(p, data, extractor, encoding)
+    frame.columns = [str(c) for c in frame.columns]
+    if text is None:
+        if "text" not in frame.columns:
+            raise InvalidParameterError(
+                f"text: {p.name} has no column named 'text'; name the text column with "
+                f"text=... (its columns are {', '.join(map(repr, frame.columns))})"
+            )
+        text = "text"
+    text = _column(frame, check_str("text", text), "text", p.name)
+    if id_col is not None:
+        id_col = _column(frame, check_str("id", id_col), "id", p.name)
+    if meta is None:
+        meta = [c for c in frame.columns if c not in (text, id_col)]
+    else:
+        meta = [_column(frame, check_str("meta", m), "meta", p.name) for m in meta]
+        if text in meta or (id_col is not None and id_col in meta):
+            raise InvalidParameterError(
+                f"meta: lists the text or id column ({text!r}, {id_col!r}); they are kept anyway"
+            )
+    _check_reserved(list(meta), f"meta ({p.name})")
+    n = len(frame)
+    width = max(2, len(str(n)))
+    rows = list(range(1, n + 1))
+    texts = [_cell_str(v) for v in frame[text].tolist()]
+    if id_col is None:
+        ids = [f"{p.stem}#{r:0{width}d}" for r in rows]
+    else:
+        ids = [(_cell_str(v) or "").strip() for v in frame[id_col].tolist()]
+        blank = [r for r, i in zip(rows, ids, strict=True) if not i]
+        if blank:
+            raise CorpusError(f"{p.name}: empty id in column {id_col!r} at row(s) {blank}")
+        seen: dict[str, list[int]] = {}
+        for r, i in zip(rows, ids, strict=True):
+            seen.setdefault(i, []).append(r)
+        dups = {i: rs for i, rs in seen.items() if len(rs) > 1}
+        if dups:
+            detail = "; ".join(f"{i!r} at rows {rs}" for i, rs in sorted(dups.items()))
+            raise CorpusError(f"{p.name}: duplicate ids in column {id_col!r}: {detail}")
+    ok = [t is not None and t.strip() != "" for t in texts]
+    report = pd.DataFrame(
+        {
+            "source": p.name,
+            "row": pd.Series(rows, dtype="Int64"),
+            "doc_id": ids,
+            "status": ["read" if k else "rejected" for k in ok],
+            "reason": ["" if k else f"empty text (row {r})" for k, r in zip(ok, rows, strict=True)],
+            "reject_kind": ["" if k else "empty_text" for k in ok],
+            "extractor": extractor,
+            "sha256": sha256_bytes(data),
+            "n_bytes": len(data),
+            "repairs": repairs,
+        },
+        columns=list(REPORT_COLUMNS),
+    )
+    for r in report.loc[report["status"] == "rejected", "reason"]:
+        logger.warning("%s: rejected %s", p.name, r)
+    if not any(ok):
+        raise CorpusError(f"{p.name}: no document read: every one of its {n} rows has empty text")
+    keep = [i for i, k in enumerate(ok) if k]
+    docs = pd.DataFrame(
+        {
+            "doc_id": [ids[i] for i in keep],
+            "text": [texts[i] for i in keep],
+            "source": p.name,
+            "row": pd.Series([rows[i] for i in keep], dtype="Int64"),
+            "extractor": extractor,
+            "encoding": enc,
+        },
+        columns=list(READ_COLUMNS),
+    )
+    for m in meta:
+        cells = [_cell_str(v) for v in frame[m].tolist()]
+        docs[m] = _typed([cells[i] for i in keep]).array
+    return ReadResult(docs, report, "table", tuple(meta), given)
+
+
+# ---------------------------------------------------------------------------------------
+# folders
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob on POSIX relative paths: ``**/`` any folders (or none), ``*`` and ``?``
+    within one path part, ``[...]`` a character class."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
+            j = pattern.index("]", i + 1)
+            out.append("[" + pattern[i + 1 : j].replace("\\", "\\\\") + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _patterns(name: str, values: Any, default: tuple[str, ...]) -> list[re.Pattern[str]]:
+    if values is None:
+        values = default
+    if isinstance(values, str):
+        values = [values]
+    return [_glob_regex(check_str(name, v)) for v in values]
+
+
+def _docvars_regex(pattern: str) -> re.Pattern[str]:
+    check_str("docvars_from", pattern)
+    if "(?P<" in pattern:
+        try:
+            rx = re.compile(pattern)
+        except re.error as exc:
+            raise InvalidParameterError(f"docvars_from: not a regular expression: {exc}") from exc
+        if not rx.groupindex:
+            raise InvalidParameterError("docvars_from: the regular expression has no named group")
+        return rx
+    parts, last, fields = [], 0, []
+    for m in _FIELD_RE.finditer(pattern):
+        parts.append(re.escape(pattern[last : m.start()]))
+        if m.group(1) in fields:
+            raise InvalidParameterError(
+                f"docvars_from: field {{{m.group(1)}}} appears twice in {pattern!r}"
+            )
+        fields.append(m.group(1))
+        parts.append(f"(?P<{m.group(1)}>[^/]+?)")
+        last = m.end()
+    parts.append(re.escape(pattern[last:]))
+    if not fields:
+        raise InvalidParameterError(
+            f"docvars_from: expected fields such as {{year}} in the pattern, got {pattern!r}"
+        )
+    return re.compile("".join(parts))
+
+
+def _walk(root: Path) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for f in filenames:
+            if not f.startswith("."):
+                found.append((Path(dirpath) / f).relative_to(root).as_posix())
+    return sorted(found)
+
+
+def _read_folder(
+    root: Path,
+    docvars_from: str | None,
+    include: Any,
+    exclude: Any,
+    encoding: str | None,
+    given: str,
+) -> ReadResult:
+    inc = _patterns("include", include, ("**/*.txt",))
+    exc = _patterns("exclude", exclude, ())
+    rx = _docvars_regex(docvars_from) if docvars_from is not None else None
+    fields = list(rx.groupindex) if rx is not None else []
+    _check_reserved(fields, "docvars_from")
+    config = _ingest_config(encoding)
+    docs, report, skipped = [], [], 0
+    for rel in _walk(root):
+        if any(x.fullmatch(rel) for x in exc):
+            continue
+        suffix = Path(rel).suffix.lower()
+        included = any(x.fullmatch(rel) for x in inc)
+        doc_id = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
+        entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": "text"}
+        reason, kind, match, repairs = "", "", None, ""
+        if suffix in _LATER:
+            reason = f"unsupported file type ({suffix}): a later version reads it"
+            kind = "unsupported_type"
+        elif not included:
+            skipped += 1
+            logger.info("%s: not matched by the include patterns; skipped", rel)
+            continue
+        elif rx is not None:
+            match = rx.fullmatch(rel)
+            if match is None:
+                reason = f"path does not match the docvars_from pattern {docvars_from!r}"
+                kind = "no_match"
+        data = (root / rel).read_bytes()
+        if not reason:
+            res = decode_bytes(data, rel, config)
+            repairs = "; ".join(res.repairs)
+            if res.ok:
+                values = {f: match.group(f) if match else None for f in fields}
+                docs.append({**entry, "text": res.text, "encoding": res.encoding, **values})
+            else:
+                reason, kind = res.reason.removeprefix(f"{rel}: "), res.kind
+        report.append(
+            {
+                **entry,
+                "status": "rejected" if reason else "read",
+                "reason": reason,
+                "reject_kind": kind,
+                "sha256": sha256_bytes(data),
+                "n_bytes": len(data),
+                "repairs": repairs,
+            }
+        )
+        if reason:
+            logger.warning("rejected %s: %s", rel, reason)
+    stems: dict[str, list[str]] = {}
+    for r in report:
+        stems.setdefault(r["doc_id"], []).append(r["source"])
+    same = {k: v for k, v in stems.items() if len(v) > 1}
+    if same:
+        detail = "; ".join(" and ".join(v) for v in same.values())
+        raise CorpusError(
+            f"{root}: files differing only in their suffix would share a document id: {detail}; "
+            "narrow include or exclude one of them"
+        )
+    if not docs:
+        detail = "; ".join(f"{r['source']}: {r['reason']}" for r in report[:5])
+        raise CorpusError(
+            f"{root}: no readable file ({len(report)} rejected, {skipped} not matched by "
+            f"include){': ' + detail if detail else ''}"
+        )
+    frame = pd.DataFrame(docs)
+    out = pd.DataFrame(
+        {
+            "doc_id": frame["doc_id"],
+            "text": frame["text"],
+            "source": frame["source"],
+            "row": pd.Series([None] * len(frame), dtype="Int64"),
+            "extractor": "text",
+            "encoding": frame["encoding"],
+        },
+        columns=list(READ_COLUMNS),
+    )
+    for f in fields:
+        out[f] = _typed(frame[f].tolist()).array
+    rep = pd.DataFrame(report, columns=list(REPORT_COLUMNS))
+    rep["row"] = rep["row"].astype("Int64")
+    rep["n_bytes"] = rep["n_bytes"].astype("int64")
+    return ReadResult(out, rep, "folder", tuple(fields), given)

@@ -30,6 +30,7 @@ from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
 
 __all__ = [
+    "ANNOTATED_COLUMNS",
     "GOVERNANCE_TERMS",
     "AnnotateConfig",
     "annotate",
@@ -40,6 +41,18 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The columns :func:`annotate` writes, in order.
+ANNOTATED_COLUMNS = (
+    "genre",
+    "year",
+    "years",
+    "era_cues",
+    "era",
+    "keywords",
+    "relevance",
+    "is_relevant",
+)
 
 GOVERNANCE_TERMS: tuple[str, ...] = (
     "治理",
@@ -231,16 +244,7 @@ def annotate(docs: pd.DataFrame, config: AnnotateConfig | None = None) -> pd.Dat
     out = docs.copy()
     cols: dict[str, list] = {
         k: []
-        for k in (
-            "genre",
-            "year",
-            "years",
-            "era_cues",
-            "era",
-            "keywords",
-            "relevance",
-            "is_relevant",
-        )
+        for k in ANNOTATED_COLUMNS
     }
     for title, text in zip(out["title"], out["text"], strict=False):
         title = title if isinstance(title, str) else ""

@@ -61,11 +61,11 @@ from textkit.corpus._documents import (
     write_documents_parquet,
     write_rest,
 )
-from textkit.corpus.annotate import AnnotateConfig
+from textkit.corpus.annotate import ANNOTATED_COLUMNS, AnnotateConfig
 from textkit.corpus.clean import CleanConfig
 from textkit.corpus.dedup import DedupConfig
 from textkit.corpus.ingest import PAGE_COLUMNS, IngestConfig, read_pages
-from textkit.corpus.read import ANNOTATED_COLUMNS, ReadResult
+from textkit.corpus.read import ReadResult
 from textkit.corpus.split import SplitConfig
 
 logger = logging.getLogger(__name__)

@@ -34,12 +34,13 @@ import pandas as pd
 from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
+from textkit.corpus._documents import DOCUMENT_COLUMNS
+from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.ingest import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "ANNOTATED_COLUMNS",
     "READ_COLUMNS",
     "REPORT_COLUMNS",
     "RESERVED_NAMES",
@@ -65,41 +66,16 @@ REPORT_COLUMNS = (
     "repairs",
 )
 
-#: Columns the annotation stage writes. A document variable may take one of these names: a
-#: corpus build keeps the researcher's value and writes the detected one as
-#: ``<name>_detected``.
-ANNOTATED_COLUMNS = (
-    "genre",
-    "year",
-    "years",
-    "era_cues",
-    "era",
-    "keywords",
-    "relevance",
-    "is_relevant",
-)
-
 #: Names a document variable may not take: the columns :func:`read_texts` writes, the
 #: columns of the documents table a corpus build writes (``docs/architecture.md``) other
-#: than :data:`ANNOTATED_COLUMNS`, and the ``<name>_detected`` columns of those.
+#: than the ones annotation writes (:data:`~textkit.corpus.annotate.ANNOTATED_COLUMNS`: a
+#: corpus build keeps the researcher's value and writes the detected one as
+#: ``<name>_detected``), and those ``<name>_detected`` columns.
 RESERVED_NAMES = frozenset(
     {
         *READ_COLUMNS,
+        *(c for c in DOCUMENT_COLUMNS if c not in ANNOTATED_COLUMNS),
         *(f"{c}_detected" for c in ANNOTATED_COLUMNS),
-        "page_id",
-        "source_file",
-        "ordinal",
-        "title",
-        "text_raw",
-        "n_chars",
-        "clean_log",
-        "damage_ratio",
-        "status",
-        "flag_reason",
-        "is_duplicate",
-        "dup_group",
-        "dup_of",
-        "similarity",
     }
 )
 

@@ -380,3 +380,37 @@ def test_streamed_build_refuses_read_texts_output(tmp_path):
         tk.build_corpus_to(read_texts(path), tmp_path / "out")
     with pytest.raises(InvalidParameterError, match="cache"):
         build_corpus(read_texts(path), cache=True)
+
+
+def test_a_title_column_titles_the_documents(tmp_path):
+    table = pd.DataFrame(
+        {
+            "title": ["某镇社会治安综合治理工作方案", "某县法治政府建设调研报告"],
+            "text": [TEXT_A, TEXT_B],
+            "province": ["浙江", "江苏"],
+        }
+    )
+    path = tmp_path / "titled.csv"
+    table.to_csv(path, index=False)
+    res = read_texts(path)  # a column named title is the title, not a variable
+    assert res.docvars == ("province",)
+    assert res.documents["title"].tolist() == table["title"].tolist()
+    docs = build_corpus(res).documents.set_index("doc_id")
+    assert docs.loc["titled#01", "title"] == "某镇社会治安综合治理工作方案"
+    assert docs.loc["titled#01", "genre"] == "工作方案"  # the annotator reads the title
+    assert docs.loc["titled#02", "genre"] == "调研报告"
+    # another column named as the title; the title column listed in meta is refused
+    renamed = table.rename(columns={"title": "标题"})
+    renamed.to_csv(path, index=False)
+    assert read_texts(path, title="标题").documents["title"].tolist() == table["title"].tolist()
+    assert read_texts(path).docvars == ("标题", "province")  # not a title unless named
+    with pytest.raises(InvalidParameterError, match="meta: lists the text, id or title column"):
+        read_texts(path, title="标题", meta=["标题"])
+    with pytest.raises(InvalidParameterError, match="title: no column '题目'"):
+        read_texts(path, title="题目")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT_C, encoding="utf-8")
+    with pytest.raises(InvalidParameterError, match="title: applies to tables"):
+        read_texts(folder, title="标题")
+    assert read_texts(folder).documents["title"].tolist() == [""]

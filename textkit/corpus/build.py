@@ -289,7 +289,7 @@ def _table_documents(
             "page_id": src["doc_id"],
             "source_file": src["source"],
             "ordinal": 1,
-            "title": "",
+            "title": src["title"],
             "text_raw": src["text"],
         }
     )

@@ -50,7 +50,7 @@ __all__ = [
 
 #: Columns every documents table of :func:`read_texts` starts with, in order; the
 #: document variables follow under their own names.
-READ_COLUMNS = ("doc_id", "text", "source", "row", "extractor", "encoding")
+READ_COLUMNS = ("doc_id", "text", "title", "source", "row", "extractor", "encoding")
 
 #: Columns of the report of :func:`read_texts`, one row per table row or file.
 REPORT_COLUMNS = (
@@ -101,7 +101,9 @@ class ReadResult:
     Attributes
     ----------
     documents : pandas.DataFrame
-        One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``source``
+        One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``title``
+        — a table's title column, ``""`` for a file, whose articles are titled by the
+        splitter —, ``source``
         — the table's file name, or the file's path relative to the folder, POSIX style —,
         ``row`` — the 1-based data row of the table (the header row not counted; the
         JSON line among the non-blank ones), missing for a file —, ``extractor`` —
@@ -139,6 +141,7 @@ def read_texts(
     include: list[str] | tuple[str, ...] | None = None,
     exclude: list[str] | tuple[str, ...] | None = None,
     encoding: str | None = None,
+    title: str | None = None,
 ) -> ReadResult:
     """Read a table of texts or a folder of text files, one document per row or file.
 
@@ -168,6 +171,10 @@ def read_texts(
     encoding : str, optional
         CSV, TSV and folder files: the encoding of the bytes (decoded strictly). Default:
         detected by :func:`textkit.corpus.ingest.decode_bytes`.
+    title : str, optional
+        Tables: the column holding each document's title (default: a column named
+        ``title`` if there is one, else no titles). The annotation stage reads titles
+        (a genre is often named there), so give one when the table has it.
 
     Returns
     -------
@@ -198,7 +205,8 @@ def read_texts(
     ``source_file``, ``ordinal``, ``title``, ``text_raw``, ``n_chars``, ``clean_log``,
     ``damage_ratio``, ``status``, ``flag_reason``, ``is_duplicate``, ``dup_group``,
     ``dup_of``, ``similarity``, nor ``<name>_detected`` for a name the annotation stage
-    writes. Those names (:data:`ANNOTATED_COLUMNS`: ``genre``, ``year``, ``years``,
+    writes. A table's ``title`` column is the documents' title (see ``title``), not a
+    variable. Those names (:data:`ANNOTATED_COLUMNS`: ``genre``, ``year``, ``years``,
     ``era_cues``, ``era``, ``keywords``, ``relevance``, ``is_relevant``) are free: a corpus
     build never overwrites the researcher's column and writes its own as
     ``<name>_detected``. The text and id columns may have any name (``text="doc_id"`` is
@@ -214,7 +222,7 @@ def read_texts(
     if encoding is not None:
         check_str("encoding", encoding)
     if p.is_dir():
-        for name, value in (("text", text), ("meta", meta), ("id", id)):
+        for name, value in (("text", text), ("meta", meta), ("id", id), ("title", title)):
             if value is not None:
                 raise InvalidParameterError(f"{name}: applies to tables, not to a folder ({p})")
         return _read_folder(p, docvars_from, include, exclude, encoding, str(path))
@@ -238,7 +246,7 @@ def read_texts(
             f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
             "(the format records its own encoding)"
         )
-    return _read_table(p, extractor, text, meta, id, encoding, str(path))
+    return _read_table(p, extractor, text, meta, id, encoding, str(path), title)
 
 
 # ---------------------------------------------------------------------------------------
@@ -367,6 +375,7 @@ def _read_table(
     id_col: str | None,
     encoding: str | None,
     given: str,
+    title_col: str | None = None,
 ) -> ReadResult:
     data = p.read_bytes()
     frame, enc, repairs = _load_table(p, data, extractor, encoding)
@@ -381,13 +390,19 @@ def _read_table(
     text = _column(frame, check_str("text", text), "text", p.name)
     if id_col is not None:
         id_col = _column(frame, check_str("id", id_col), "id", p.name)
+    if title_col is None and "title" in frame.columns and text != "title":
+        title_col = "title"
+    elif title_col is not None:
+        title_col = _column(frame, check_str("title", title_col), "title", p.name)
+    kept_anyway = tuple(c for c in (text, id_col, title_col) if c is not None)
     if meta is None:
-        meta = [c for c in frame.columns if c not in (text, id_col)]
+        meta = [c for c in frame.columns if c not in kept_anyway]
     else:
         meta = [_column(frame, check_str("meta", m), "meta", p.name) for m in meta]
-        if text in meta or (id_col is not None and id_col in meta):
+        if set(kept_anyway) & set(meta):
             raise InvalidParameterError(
-                f"meta: lists the text or id column ({text!r}, {id_col!r}); they are kept anyway"
+                f"meta: lists the text, id or title column ({', '.join(map(repr, kept_anyway))}); "
+                "they are kept anyway"
             )
     _check_reserved(list(meta), f"meta ({p.name})")
     n = len(frame)
@@ -433,6 +448,10 @@ def _read_table(
         {
             "doc_id": [ids[i] for i in keep],
             "text": [texts[i] for i in keep],
+            "title": [
+                (_cell_str(frame[title_col].iloc[i]) or "").strip() if title_col else ""
+                for i in keep
+            ],
             "source": p.name,
             "row": pd.Series([rows[i] for i in keep], dtype="Int64"),
             "extractor": extractor,
@@ -601,6 +620,7 @@ def _read_folder(
         {
             "doc_id": frame["doc_id"],
             "text": frame["text"],
+            "title": "",
             "source": frame["source"],
             "row": pd.Series([None] * len(frame), dtype="Int64"),
             "extractor": "text",

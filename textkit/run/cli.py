@@ -5,7 +5,7 @@ Subcommands::
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
                   [--stream [--batch-pages N]]     (streamed: bounded memory, same files)
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
-                  [--text-column C] [--meta C ...] [--id-column C]
+                  [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
                   [--docvars-from PATTERN] [--include GLOB ...] [--exclude GLOB ...]
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--id-column", default=None, metavar="C", help="table column of the document ids"
+    )
+    build.add_argument(
+        "--title-column",
+        default=None,
+        metavar="C",
+        help="table column of the document titles (default title, if there is one)",
     )
     build.add_argument(
         "--docvars-from",
@@ -160,6 +166,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
         include=args.include,
         exclude=args.exclude,
         encoding=args.encoding,
+        title=args.title_column,
     )
     for path in write_corpus(build_corpus(texts, corpus_config(config)), out):
         print(path)

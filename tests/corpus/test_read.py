@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import textkit as tk
-from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.errors import ConfigError, CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
 from textkit.corpus.build import build_corpus, load_corpus, write_corpus
 from textkit.corpus.read import READ_COLUMNS, REPORT_COLUMNS, ReadResult, read_texts
@@ -414,3 +414,26 @@ def test_a_title_column_titles_the_documents(tmp_path):
     with pytest.raises(InvalidParameterError, match="title: applies to tables"):
         read_texts(folder, title="标题")
     assert read_texts(folder).documents["title"].tolist() == [""]
+
+
+def test_relevance_flag_is_off_for_a_researchers_own_corpus(tmp_path, seed_docs):
+    from textkit.core.config import load_config
+    from textkit.corpus.build import CorpusConfig
+
+    off_topic = "今年夏季高温少雨，各地公路养护部门加强路面巡查，及时修补坑槽，保障车辆通行安全。"
+    path = tmp_path / "mixed.csv"
+    pd.DataFrame({"text": [TEXT_A, off_topic]}).to_csv(path, index=False)
+    texts = read_texts(path)
+    docs = build_corpus(texts).documents.set_index("doc_id")
+    assert not docs.loc["mixed#02", "is_relevant"]  # the check still reports it ...
+    assert docs.loc["mixed#02", "status"] == "kept"  # ... but does not flag it by default
+    flagged = build_corpus(texts, CorpusConfig(flag_off_topic=True)).documents
+    assert flagged.set_index("doc_id").loc["mixed#02", "flag_reason"] == "off-topic"
+    # raw pages keep flagging by default: the seed corpus's off-topic article
+    assert (seed_docs["flag_reason"] == "off-topic").sum() == 1
+    toml = tmp_path / "textkit.toml"
+    toml.write_text("[corpus]\nflag_off_topic = true\n", encoding="utf-8")
+    assert CorpusConfig.from_project(load_config(toml)).flag_off_topic is True
+    toml.write_text('[corpus]\nflag_off_topic = "yes"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[corpus\] flag_off_topic: expected true or false"):
+        CorpusConfig.from_project(load_config(toml))

@@ -58,7 +58,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
     {
         "project": ((), ("random_state", "seed")),  # seed: deprecated name of random_state
         # the CLI, the pipeline and the notebooks; analyse: textkit.corpus.select
-        "corpus": ((), ("raw_dir", "out_dir", "analyse")),
+        "corpus": ((), ("raw_dir", "out_dir", "analyse", "flag_off_topic")),
         "ingest": (("textkit.corpus.ingest:IngestConfig",), ()),
         "split": (("textkit.corpus.split:SplitConfig",), ()),
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),

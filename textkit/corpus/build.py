@@ -49,7 +49,7 @@ import pandas as pd
 
 from textkit.core import io as _io
 from textkit.core.checks import check_bool
-from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.errors import ConfigError, CorpusError, InvalidParameterError
 from textkit.corpus import _documents
 from textkit.corpus import report as accounting
 from textkit.corpus._documents import (
@@ -96,8 +96,12 @@ class CorpusConfig:
     clean : CleanConfig
     dedup : DedupConfig
     annotate : AnnotateConfig
-    flag_off_topic : bool
-        Flag articles annotated ``is_relevant == False`` (default True).
+    flag_off_topic : bool or None
+        Flag articles annotated ``is_relevant == False`` as off-topic. The relevance check
+        is tuned to governance pages like the seed corpus, so the default (``None``) flags
+        for raw pages and not for a researcher's own table or folder (:func:`read_texts`
+        input), where it is only reported in ``is_relevant``. ``[corpus] flag_off_topic``
+        in ``textkit.toml`` sets it for both.
     """
 
     ingest: IngestConfig = field(default_factory=IngestConfig)
@@ -105,7 +109,12 @@ class CorpusConfig:
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
     annotate: AnnotateConfig = field(default_factory=AnnotateConfig)
-    flag_off_topic: bool = True
+    flag_off_topic: bool | None = None
+
+    def off_topic_flagged(self, own_corpus: bool) -> bool:
+        """Whether off-topic articles are flagged: the setting, else True for raw pages and
+        False for a researcher's own table or folder (``own_corpus``)."""
+        return (not own_corpus) if self.flag_off_topic is None else self.flag_off_topic
 
     def __post_init__(self) -> None:
         for name, cls in (("ingest", IngestConfig), ("split", SplitConfig), ("clean", CleanConfig)):
@@ -114,7 +123,8 @@ class CorpusConfig:
                     f"CorpusConfig.{name}: expected a {cls.__name__}, "
                     f"got {type(getattr(self, name)).__name__}"
                 )
-        check_bool("CorpusConfig.flag_off_topic", self.flag_off_topic)
+        if self.flag_off_topic is not None:
+            check_bool("CorpusConfig.flag_off_topic", self.flag_off_topic)
 
     @classmethod
     def from_project(cls, project: Any = None) -> CorpusConfig:
@@ -125,19 +135,26 @@ class CorpusConfig:
         project : textkit.core.config.ProjectConfig or None
             ``None`` gives the defaults. Tables ``[ingest]``, ``[split]``, ``[clean]``,
             ``[dedup]`` and ``[annotate]`` are read (each through its config's
-            ``from_project``); ``[corpus]`` holds paths only.
+            ``from_project``), and ``flag_off_topic`` from ``[corpus]``.
 
         Returns
         -------
         CorpusConfig
         """
         clean = CleanConfig.from_project(project)
+        flag = project.section("corpus").get("flag_off_topic") if project is not None else None
+        if flag is not None and not isinstance(flag, bool):
+            raise ConfigError(
+                f"{project.path or 'textkit.toml'} [corpus] flag_off_topic: expected true or "
+                f"false, got {flag!r}"
+            )
         return cls(
             ingest=IngestConfig.from_project(project),
             split=SplitConfig.from_project(project, clean=clean),
             clean=clean,
             dedup=DedupConfig.from_project(project),
             annotate=AnnotateConfig.from_project(project),
+            flag_off_topic=flag,
         )
 
 
@@ -239,7 +256,7 @@ def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
 
     docs, pages = process_pages(read_pages(raw_dir, config.ingest), config)
     docs = find_duplicates(docs, config.dedup)
-    docs = finish_documents(docs, config.flag_off_topic)
+    docs = finish_documents(docs, config.off_topic_flagged(own_corpus=False))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
@@ -317,7 +334,7 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     else:
         docs, pages = process_pages(pages, config)
     docs = find_duplicates(docs, config.dedup)
-    docs = finish_documents(docs, config.flag_off_topic)
+    docs = finish_documents(docs, config.off_topic_flagged(own_corpus=True))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = accounting.corpus_report(pages, docs, boilerplate, Path(texts.path))

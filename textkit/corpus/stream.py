@@ -235,7 +235,7 @@ def build_corpus_to(
         found = finder.resolve(fetch, max_fetch=max_fetch)
 
         light = with_duplicate_columns(light, found)
-        statuses, reasons = document_status(light, config.flag_off_topic)
+        statuses, reasons = document_status(light, config.off_topic_flagged(own_corpus=False))
         light["status"], light["flag_reason"] = statuses, reasons
         light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
 
@@ -260,7 +260,7 @@ def build_corpus_to(
         def chunks() -> Iterator[pd.DataFrame]:
             if not len(light):
                 yield finish_documents(
-                    with_duplicate_columns(template, found), config.flag_off_topic
+                    with_duplicate_columns(template, found), config.off_topic_flagged(own_corpus=False)
                 )
                 return
             size = _documents.DOCUMENTS_ROW_GROUP
@@ -268,7 +268,7 @@ def build_corpus_to(
                 sub = light.iloc[i : i + size]
                 part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
                 part = with_duplicate_columns(part, found)
-                yield finish_documents(part, config.flag_off_topic)
+                yield finish_documents(part, config.off_topic_flagged(own_corpus=False))
 
         report = accounting.corpus_report(pages, light, boilerplate, raw_dir)
         logger.info("corpus built (streamed): %s", report["articles"]["identity"])

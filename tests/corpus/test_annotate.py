@@ -49,6 +49,22 @@ def test_years_and_era():
     assert "genre" not in docs.columns
 
 
+def test_years_in_chinese_numerals():
+    text = "二〇二一年政府工作报告。回顾一九九八年以来，二零零八年抗震救灾，二○一九年全面推进。"
+    assert extract_years(text) == [1998, 2008, 2019, 2021]
+    assert extract_years("二〇二一年与2021年") == [2021]  # both forms, one year
+    # out of range, counting years, longer numerals and masks are not years
+    assert extract_years("一二三四年，十二年来，五年规划，三十二〇二一年，二〇XX年，某年") == []
+    assert extract_years("一二〇二一年") == []
+    assert extract_years("二〇三一年", max_year=2030) == []
+    assert extract_years("二〇三一年", max_year=2031) == [2031]
+    docs = pd.DataFrame(
+        {"doc_id": ["r"], "title": ["二〇二一年政府工作报告"], "text": ["二〇二〇年成绩。"]}
+    )
+    out = annotate(docs)
+    assert out.loc[0, "year"] == 2021 and out.loc[0, "years"] == "2020;2021"
+
+
 def test_keywords_and_validation():
     assert extract_keywords("摘要\n关键词：网格化；基层治理 调解\n正文") == "网格化; 基层治理; 调解"
     assert extract_keywords("没有") is None

@@ -218,3 +218,74 @@ def test_cleaning_memo_reuses_the_split_cleaning_and_changes_nothing(cleaned):
         assert len(_MEMO.get()) == n + 1  # other settings: another entry
     assert _MEMO.get() is None  # dropped with the block
     pd.testing.assert_frame_equal(memoised, fresh)
+
+
+REPORT_LINE = (
+    "一、过去一年的工作　　回顾过去一年，我们坚持稳中求进，经济运行总体平稳。"
+    "　　二、主要任务　　全面推进基层治理，完善网格化管理；"
+    "　　三、工作要求　　各级政府要切实履职尽责。"
+)
+
+
+def test_ideographic_indent_starts_a_paragraph():
+    from textkit.segment.units import split_paragraphs
+
+    text, log = clean_text(REPORT_LINE)
+    assert split_paragraphs(text) == [
+        "一、过去一年的工作回顾过去一年，我们坚持稳中求进，经济运行总体平稳。",
+        "二、主要任务全面推进基层治理，完善网格化管理；",
+        "三、工作要求各级政府要切实履职尽责。",
+    ]
+    assert log["paragraph_indent"] == 4
+    assert clean_text(text)[0] == text  # idempotent
+    # ASCII spaces of the same width, and closing quotes after the sentence end
+    ascii_line = "他说：“工作做完了。”    二、主要任务。  三、工作要求。"
+    assert clean_text(ascii_line)[0].split("\n") == [
+        "他说：“工作做完了。”",
+        "二、主要任务。",
+        "三、工作要求。",
+    ]
+
+
+def test_single_or_mid_sentence_spaces_do_not_split():
+    assert clean_text("我们坚持　稳中求进。　全面推进基层治理。")[0] == (
+        "我们坚持稳中求进。全面推进基层治理。"
+    )
+    assert clean_text("姓　　名：张三。工作单位：某镇人民政府。")[0] == (
+        "姓名：张三。工作单位：某镇人民政府。"
+    )
+    assert "paragraph_indent" not in clean_text("我们坚持　稳中求进。　全面推进。")[1]
+
+
+def test_indented_report_line_in_documents_and_units():
+    import pandas as pd
+
+    from textkit.segment.corpus import segment_corpus
+
+    docs = clean_documents(pd.DataFrame({"doc_id": ["r1"], "text_raw": [REPORT_LINE]}))
+    units = segment_corpus(docs, unit="paragraph", cache=False)
+    assert units["para_id"].tolist() == [0, 1, 2]
+    assert units["text"].str.startswith(("一、", "二、", "三、")).all()
+    assert json.loads(docs.loc[0, "clean_log"])["paragraph_indent"] == 4
+
+
+def test_rules_file_without_paragraph_indent(tmp_path):
+    src = Path(load_rules().source)
+    if not src.is_absolute():
+        src = Path(__file__).resolve().parents[2] / src
+    lines = src.read_text(encoding="utf-8").splitlines()
+    kept = [x for x in lines if not x.startswith("  paragraph_indent:")]
+    assert len(kept) == len(lines) - 1
+    path = tmp_path / "rules.yaml"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    cfg = CleanConfig(rules_path=str(path))
+    assert load_rules(path).paragraph_indent is None
+    assert "\n" not in clean_text(REPORT_LINE, cfg)[0]
+    assert "paragraph_indent" in set(load_rules().table()["name"])
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "\n".join(x.replace("([\\u3000 ]{2,})", "[\\u3000 ]{2,}") for x in lines) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="paragraph_indent"):
+        load_rules(bad)

@@ -2,9 +2,10 @@
 
 * ``genre``: first matching rule of ``resources/genres.yaml`` (title/text regexes, priority
   order); None when no rule matches (never guessed).
-* ``year`` / ``years``: 4-digit years 1978-2030 stated in title or text (masked years such as
-  ``某年`` or ``20XX`` do not match); ``year`` is the latest, ``years`` the sorted distinct list
-  joined with ";"; None when there is none.
+* ``year`` / ``years``: 4-digit years 1978-2030 stated in title or text, in Arabic digits
+  (``2021``, full-width ``２０２１``) or in Chinese numerals followed by 年 (``二〇二一年``,
+  ``二零零八年``); masked years such as ``某年`` or ``20XX`` do not match. ``year`` is the
+  latest, ``years`` the sorted distinct list joined with ";"; None when there is none.
 * ``era_cues`` / ``era``: cues of ``resources/eras.yaml`` found in the text (sorted, joined with
   ";"); ``era`` is the latest period cued, None when no cue.
 * ``keywords``: the article's own ``关键词:`` line split on ``;；,，`` and spaces ("; "-joined).
@@ -87,6 +88,11 @@ GOVERNANCE_TERMS: tuple[str, ...] = (
     "公共",
 )
 _YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)\d{2})(?![0-9０-９])")
+#: Chinese digits of a year written out (二〇二一年); 〇, 零 and the circle ○ all read as zero.
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+_CN_NUMERALS = "".join(_CN_DIGITS) + "十百千万两"
+#: Exactly four Chinese digits followed by 年, not part of a longer numeral (十二年 is a span).
+_CN_YEAR = re.compile(rf"(?<![{_CN_NUMERALS}])([{''.join(_CN_DIGITS)}]{{4}})年")
 _KEYWORDS = re.compile(r"关\s*键\s*词\s*[:：]\s*([^\n]+)")
 
 
@@ -182,18 +188,31 @@ def classify_genre(title: str, text: str, rules: list[dict]) -> str | None:
 def extract_years(text: str, min_year: int = 1978, max_year: int = 2030) -> list[int]:
     """Distinct plausible 4-digit years stated in ``text``, sorted.
 
+    A year is written either in Arabic digits (ASCII or full-width, ``2021`` / ``２０２１``,
+    19xx or 20xx, not part of a longer number) or as four Chinese digits followed by 年
+    (``二〇二一年``, ``一九九八年``, ``二零零八年``; 〇, 零 and ○ read as zero). Chinese
+    numerals that are part of a longer numeral or that count years (``十二年``, ``五年``)
+    are not years. Only years within ``[min_year, max_year]`` are returned.
+
     Parameters
     ----------
     text : str
         Any text.
     min_year, max_year : int
-        Plausible range.
+        Plausible range (inclusive).
 
     Returns
     -------
     list of int
+        Distinct years in ascending order (empty when there is none).
+
+    Examples
+    --------
+    >>> extract_years("2014年召开会议，二〇二一年工作报告，一二三四年，十二年来")
+    [2014, 2021]
     """
     found = {int(m) for m in _YEAR.findall(text)}
+    found.update(int("".join(str(_CN_DIGITS[c]) for c in m)) for m in _CN_YEAR.findall(text))
     return sorted(y for y in found if min_year <= y <= max_year)
 
 
@@ -242,10 +261,7 @@ def annotate(docs: pd.DataFrame, config: AnnotateConfig | None = None) -> pd.Dat
     genres = _load_yaml(config.genres_path, "genres.yaml")
     eras = _load_yaml(config.eras_path, "eras.yaml")
     out = docs.copy()
-    cols: dict[str, list] = {
-        k: []
-        for k in ANNOTATED_COLUMNS
-    }
+    cols: dict[str, list] = {k: [] for k in ANNOTATED_COLUMNS}
     for title, text in zip(out["title"], out["text"], strict=False):
         title = title if isinstance(title, str) else ""
         text = text if isinstance(text, str) else ""

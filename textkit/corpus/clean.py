@@ -8,7 +8,9 @@ SEO spam, PDF page footers, URLs or mojibake, with the template sites' placehold
 All patterns live in one data file, ``textkit/resources/cleaning_rules.yaml`` (each with
 its documented purpose); the code only fixes the order of the steps:
 
-1. newlines (CRLF/CR -> LF) and invisible characters (zero-width, BOM, NBSP, U+3000);
+1. newlines (CRLF/CR -> LF), paragraph indents in mid-line (a run of two or more U+3000
+   or ASCII spaces after 。！？；… starts a new line) and invisible characters (zero-width,
+   BOM, NBSP, U+3000);
 2. line rules (whole lines of site chrome, spam, PDF footers, bare URLs);
 3. inline rules (watermarks glued into sentences, inline URLs);
 4. mojibake runs (``????``, U+FFFD, 锟斤拷), whose share of the raw text is the
@@ -30,7 +32,8 @@ single-line text is cleaned in a few seconds).
 
 The per-document log maps a rule name to the number of characters it removed (removal
 rules) or rewrote (``opencc``, ``width``, ``punctuation``, ``placeholder``); ``rejoin``
-counts line breaks removed and ``whitespace`` blank lines and spaces removed.
+counts line breaks removed, ``paragraph_indent`` the indent characters turned into line
+breaks and ``whitespace`` blank lines and spaces removed.
 """
 
 from __future__ import annotations
@@ -152,6 +155,9 @@ class CleaningRules:
         Sentence-final and continuation characters for the rejoin step.
     heading : re.Pattern
         Heading starts (a line never joins a following heading).
+    paragraph_indent : re.Pattern or None
+        A sentence end (group 1) followed by an in-line paragraph indent (group 2), which
+        step 1 turns into a line break; None: no in-line paragraph marks.
     """
 
     source: str
@@ -165,6 +171,7 @@ class CleaningRules:
     terminal: str
     continuation: str
     heading: re.Pattern
+    paragraph_indent: re.Pattern | None = None
 
     def table(self) -> pd.DataFrame:
         """One row per pattern: stage, name, pattern (for documentation and reports)."""
@@ -179,6 +186,14 @@ class CleaningRules:
             {"stage": "placeholder", "name": "placeholder", "pattern": p.pattern}
             for p, _ in self.placeholders
         ]
+        if self.paragraph_indent is not None:
+            rows.append(
+                {
+                    "stage": "rejoin",
+                    "name": "paragraph_indent",
+                    "pattern": self.paragraph_indent.pattern,
+                }
+            )
         return pd.DataFrame(rows, columns=["stage", "name", "pattern"])
 
 
@@ -215,6 +230,14 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
         if len(p) != 4:
             raise ValueError(f"{source}: punctuation.pairs entries need 4 marks, got {p!r}")
     rejoin = data["rejoin"]
+    indent = None
+    if rejoin.get("paragraph_indent"):
+        where = f"{source}: rejoin.paragraph_indent"
+        indent = compile_pattern(rejoin["paragraph_indent"], where)
+        if indent.groups != 2:
+            raise ValueError(
+                f"{where}: needs two groups (sentence end, indent), got {indent.groups}"
+            )
     return CleaningRules(
         source=source,
         line_rules=rule_list("line_rules"),
@@ -229,6 +252,7 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
         terminal=str(rejoin["terminal"]),
         continuation=str(rejoin["continuation"]),
         heading=compile_pattern(rejoin["heading"], f"{source}: rejoin.heading"),
+        paragraph_indent=indent,
     )
 
 
@@ -516,6 +540,16 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     n0 = len(t)
     t = t.translate(_INVISIBLE_TABLE)
     log.add("invisible", n0 - len(t))
+    if rules.paragraph_indent is not None:
+        indented = 0
+
+        def findent(m: re.Match) -> str:
+            nonlocal indented
+            indented += len(m.group(2))
+            return m.group(1) + "\n"
+
+        t = rules.paragraph_indent.sub(findent, t)
+        log.add("paragraph_indent", indented)
     t = t.translate(_SPACES_TABLE)
 
     # 2 line rules

@@ -22,7 +22,23 @@ _SENT_RE = re.compile(rf"[^{_SENT_END}\n]*(?:[{_SENT_END}]+[{_CLOSERS}]*|\n|$)")
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Non-empty paragraphs of ``text`` (split at newlines, surrounding space stripped)."""
+    """Non-empty paragraphs of ``text`` (split at newlines, surrounding space stripped).
+
+    Paragraphs are lines. Texts that mark paragraphs only by an indent in mid-line
+    (``……工作。　　二、主要任务……``) get their line breaks from the cleaning stage
+    (:func:`textkit.corpus.clean.clean_text`, rule ``rejoin.paragraph_indent``), which
+    every corpus build applies before segmentation.
+
+    Parameters
+    ----------
+    text : str
+        Document text, paragraphs separated by ``"\\n"`` (``"\\r\\n"`` and ``"\\r"`` too).
+
+    Returns
+    -------
+    list of str
+        The paragraphs in order.
+    """
     return [
         p.strip() for p in text.replace("\r\n", "\n").replace("\r", "\n").split("\n") if p.strip()
     ]

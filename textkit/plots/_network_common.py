@@ -117,7 +117,7 @@ def _weighted_degree(G: nx.Graph, n: str) -> float:
 
 
 def recipe(G: nx.Graph) -> list[str]:
-    """Short lines describing how a graph from textkit.cooc.cooc was made."""
+    """Short lines describing how a graph from textkit.cooc was made."""
     lines = []
     gr = G.graph
     try:

@@ -1,6 +1,6 @@
 """Figures for the co-occurrence stage: the network, ego networks and the difference network.
 
-The functions take graphs from :mod:`textkit.cooc.cooc`, draw inside
+The functions take graphs from :mod:`textkit.cooc`, draw inside
 :func:`textkit.plots.use_style` (CJK font) and return a :class:`matplotlib.figure.Figure`
 without saving it (use :func:`textkit.plots.save_figure`). The tidy table behind each figure
 (one row per node with its position and label position, one per edge) is attached as

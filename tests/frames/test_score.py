@@ -349,3 +349,31 @@ def test_frame_config_from_toml(tmp_path):
     p.write_text("[frames]\nbootstrap_unit = 'word'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="bootstrap_unit"):
         frame_config(load_config(p))
+
+
+def test_the_callers_document_variables_are_carried(tmp_path, seed_docs):
+    import textkit as tk
+    from textkit.corpus import document_variables
+
+    table = pd.DataFrame(
+        {
+            "text": [
+                "坚持和发展新时代枫桥经验，加强矛盾纠纷排查化解，严厉打击违法犯罪，维护社会稳定。",
+                "建设服务型政府，推进依法行政，完善公共服务，保障群众合法权益。",
+            ],
+            "outlet": ["日报", "晚报"],
+            "stance": ["支持", "中立"],
+            "year": [2020, 2021],
+        }
+    )
+    path = tmp_path / "news.csv"
+    table.to_csv(path, index=False)
+    docs = tk.build_corpus(tk.read_texts(path)).documents
+    assert document_variables(docs) == ["outlet", "stance"]
+    scores = tk.score_frames(docs)
+    assert scores["outlet"].tolist() == ["日报", "晚报"]
+    assert scores["stance"].tolist() == ["支持", "中立"]
+    assert scores["year"].tolist() == [2020, 2021]  # the researcher's year, not a detected one
+    assert scores.groupby("outlet")["balance"].mean().notna().all()
+    # the seed article table has no variables of its own: its scores keep their columns
+    assert document_variables(seed_docs) == []

@@ -55,6 +55,7 @@ from textkit.corpus.read import (
     READ_COLUMNS,
     RESERVED_NAMES,
     ReadResult,
+    document_variables,
     read_texts,
 )
 from textkit.corpus.report import corpus_report, render_report_md
@@ -103,6 +104,7 @@ __all__ = [
     "minhash_parallel",
     "pages_frame",
     "read_pages",
+    "document_variables",
     "read_texts",
     "render_report_md",
     "split_pages",

@@ -45,6 +45,7 @@ __all__ = [
     "REPORT_COLUMNS",
     "RESERVED_NAMES",
     "ReadResult",
+    "document_variables",
     "read_texts",
 ]
 
@@ -78,6 +79,29 @@ RESERVED_NAMES = frozenset(
         *(f"{c}_detected" for c in ANNOTATED_COLUMNS),
     }
 )
+
+
+def document_variables(docs: pd.DataFrame) -> list[str]:
+    """The researcher's document variables of a documents table: the columns textkit did not
+    write (not :data:`RESERVED_NAMES`, not an annotation column), in table order.
+
+    For an article table built from :func:`read_texts` output these are the table's meta
+    columns or the fields of ``docvars_from`` (``province``, ``outlet``, ``stance`` …); a
+    user's own ``year`` or ``genre`` column shares its name with an annotation and is not
+    listed here (the analyses name it themselves).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        A documents table (``CorpusBuild.documents`` or any table with ``doc_id``).
+
+    Returns
+    -------
+    list of str
+    """
+    written = RESERVED_NAMES | set(ANNOTATED_COLUMNS)
+    return [str(c) for c in docs.columns if c not in written]
+
 
 _TABLE_EXTRACTORS = {
     ".csv": "csv",

@@ -64,6 +64,7 @@ import pandas as pd
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
+from textkit.corpus.read import document_variables
 
 __all__ = [
     "FrameConfig",
@@ -505,7 +506,9 @@ def score_frames(
     texts : list of str or DataFrame
         Strings (ids ``"0"``, ``"1"``, …) or a documents table with ``doc_id`` and ``text``
         (cleaned, simplified, paragraphs separated by newlines). Metadata columns
-        (page_id, title, genre, source, year, era, status, is_duplicate) are carried over.
+        (page_id, title, genre, source, year, era, status, is_duplicate) and the caller's
+        own document variables (:func:`textkit.corpus.document_variables`: province,
+        outlet, stance …) are carried over, so results can be grouped by them.
     level : {"document", "paragraph", "sentence"}, default "document"
         One row per text, per paragraph (adds ``para_id``) or per sentence (adds
         ``para_id``, ``sent_id``; 0-based, as in the units table).
@@ -620,6 +623,7 @@ def _score(
     ]  # fmt: skip
     out = out[final]
     meta = [c for c in _META if c in docs.columns]
+    meta += [c for c in document_variables(docs) if c not in meta and c not in out.columns]
     if meta:
         out = out.merge(docs[["doc_id", *meta]], on="doc_id", how="left")
     if level == "document":

@@ -7,7 +7,6 @@ The table holds the settings of both steps: counting (:class:`CoocConfig`, read 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,13 +115,6 @@ class CoocConfig(StageConfig):
         check_str("keyness_column", self.keyness_column, allow_empty=True, allow_none=True)
         check_bool("doc_counts", self.doc_counts)
 
-    def as_dict(self) -> dict:
-        """The settings as a JSON-ready dict."""
-        d = dataclasses.asdict(self)
-        d["nodes"] = list(self.nodes) if self.nodes is not None else None
-        d["exclude"] = list(self.exclude)
-        return d
-
 
 @dataclass(frozen=True)
 class NetworkConfig(StageConfig):
@@ -211,12 +203,6 @@ class NetworkConfig(StageConfig):
             "random_state": self.random_state,
             "resolution": self.resolution,
         }
-
-    def as_dict(self) -> dict:
-        """The settings as a JSON-ready dict."""
-        d = dataclasses.asdict(self)
-        d["ego_terms"] = list(self.ego_terms)
-        return d
 
 
 def network_config(project: Any = None) -> tuple[CoocConfig, NetworkConfig]:

@@ -27,7 +27,7 @@ import os
 import re
 import tomllib
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -125,6 +125,38 @@ class ProjectConfig:
         if name not in KNOWN_SECTIONS:
             raise ConfigError(f"unknown config table [{name}]; known: {', '.join(KNOWN_SECTIONS)}")
         return _thaw(self.sections.get(name, {}))
+
+    def setting(
+        self,
+        table: str,
+        key: str,
+        default: Any = None,
+        check: Callable[[str, Any], Any] | None = None,
+    ) -> Any:
+        """One setting that no stage config holds (``[corpus] analyse``, ``[figures] formats``).
+
+        Parameters
+        ----------
+        table, key : str
+            Where it is in ``textkit.toml``.
+        default : object, optional
+            The value when the key is absent (not checked).
+        check : callable, optional
+            ``check(key, value)`` in the style of :mod:`textkit.core.checks`: returns the
+            value, or raises ``ValueError`` / ``TypeError`` naming the key.
+
+        Raises
+        ------
+        ConfigError
+            When ``check`` refuses the value; the message names the file and the table.
+        """
+        values = self.section(table)
+        if key not in values or check is None:
+            return values.get(key, default)
+        try:
+            return check(key, values[key])
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"{self.path or 'textkit.toml'} [{table}] {exc}") from exc
 
     def resolve(self, value: str | os.PathLike) -> Path:
         """Resolve a path setting against :attr:`root`."""

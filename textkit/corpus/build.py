@@ -49,7 +49,7 @@ import pandas as pd
 
 from textkit.core import io as _io
 from textkit.core.checks import check_bool
-from textkit.core.errors import ConfigError, CorpusError, InvalidParameterError
+from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.corpus import _documents
 from textkit.corpus import report as accounting
 from textkit.corpus._documents import (
@@ -142,12 +142,11 @@ class CorpusConfig:
         CorpusConfig
         """
         clean = CleanConfig.from_project(project)
-        flag = project.section("corpus").get("flag_off_topic") if project is not None else None
-        if flag is not None and not isinstance(flag, bool):
-            raise ConfigError(
-                f"{project.path or 'textkit.toml'} [corpus] flag_off_topic: expected true or "
-                f"false, got {flag!r}"
-            )
+        flag = (
+            project.setting("corpus", "flag_off_topic", None, _check_toml_bool)
+            if project is not None
+            else None
+        )
         return cls(
             ingest=IngestConfig.from_project(project),
             split=SplitConfig.from_project(project, clean=clean),
@@ -156,6 +155,12 @@ class CorpusConfig:
             annotate=AnnotateConfig.from_project(project),
             flag_off_topic=flag,
         )
+
+
+def _check_toml_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidParameterError(f"{name}: expected true or false, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)

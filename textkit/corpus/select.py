@@ -24,7 +24,6 @@ import pandas as pd
 
 from textkit.core.checks import check_choice
 from textkit.core.config import ProjectConfig
-from textkit.core.errors import ConfigError
 
 __all__ = ["ANALYSE_RULES", "DEFAULT_ANALYSE", "analyse_rule", "analysed_documents"]
 
@@ -64,11 +63,9 @@ def analyse_rule(config: ProjectConfig | None) -> str:
     """
     if config is None:
         return DEFAULT_ANALYSE
-    rule = config.section("corpus").get("analyse", DEFAULT_ANALYSE)
-    try:
-        return check_choice("analyse", rule, tuple(ANALYSE_RULES))
-    except ValueError as exc:
-        raise ConfigError(f"{config.path or 'textkit.toml'} [corpus] {exc}") from exc
+    return config.setting(
+        "corpus", "analyse", DEFAULT_ANALYSE, lambda k, v: check_choice(k, v, tuple(ANALYSE_RULES))
+    )
 
 
 def analysed_documents(docs: pd.DataFrame, rule: str = DEFAULT_ANALYSE) -> pd.DataFrame:

@@ -14,12 +14,14 @@ start and the end (with its duration) of each notebook are logged.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +35,7 @@ logger = logging.getLogger(__name__)
 _nbclient_log = logging.getLogger(f"{__name__}.nbclient")
 _nbclient_log.setLevel(logging.WARNING)
 
-__all__ = ["NotebookError", "NotebookRun", "find_notebooks", "run_notebook"]
+__all__ = ["NotebookError", "NotebookRun", "environment", "find_notebooks", "run_notebook"]
 
 #: Output text that means a figure would show boxes instead of characters.
 _GLYPH_RE = re.compile(r"Glyph \d+ .*missing from (current )?font|missing from font\(s\)")
@@ -137,13 +139,24 @@ def _kernel_manager(kernel_name: str, workdir: str):
     return km, ["--IPKernelApp.log_level=ERROR"]
 
 
-def _set_environment(values: dict[str, str | None]) -> None:
-    """Set environment variables (``None`` unsets one); a kernel started next inherits them."""
-    for key, value in values.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+@contextlib.contextmanager
+def environment(**values: str | None) -> Iterator[None]:
+    """Set (or with ``None`` unset) environment variables for the block, then restore them;
+    kernels and worker processes started inside it inherit them."""
+    before = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _short_tempdir() -> str:
@@ -198,27 +211,25 @@ def run_notebook(
     kernel_env: dict[str, str | None] = {"TEXTKIT_PROGRESS": "0"}
     if config is not None:
         kernel_env[CONFIG_ENV] = str(Path(config).resolve())
-    env_before = {k: os.environ.get(k) for k in kernel_env}
-    _set_environment(kernel_env)
     workdir = _short_tempdir()  # the kernel's connection file and sockets
     try:
-        km, extra_arguments = _kernel_manager(kernel_name, workdir)
-        client = NotebookClient(
-            nb,
-            km=km,
-            log=_nbclient_log,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            extra_arguments=extra_arguments,
-            record_timing=False,
-            resources={"metadata": {"path": str(source.parent.resolve())}},
-        )
-        client.execute(cleanup_kc=True)  # shut the kernel down even though we made its manager
+        with environment(**kernel_env):
+            km, extra_arguments = _kernel_manager(kernel_name, workdir)
+            client = NotebookClient(
+                nb,
+                km=km,
+                log=_nbclient_log,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                extra_arguments=extra_arguments,
+                record_timing=False,
+                resources={"metadata": {"path": str(source.parent.resolve())}},
+            )
+            client.execute(cleanup_kc=True)  # shut the kernel down though we made its manager
     except CellExecutionError as exc:
         raise NotebookError(f"{source}: {exc}") from exc
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-        _set_environment(env_before)
     _check_outputs(nb, source)
     _clean_metadata(nb)
     write_text(target, nbformat.writes(nb) + "\n")

@@ -9,14 +9,12 @@ and deterministically, so a second run leaves ``git status`` clean.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -177,22 +175,15 @@ def _execute(
     run); the stamp records them relative to it, which is their place in the project once
     the staged folders are swapped in.
     """
-    from textkit.run.notebooks import run_notebook
+    from textkit.run.notebooks import environment, run_notebook
 
     out_root = output_root(root)
 
     log = _stamp_path(notebook, root).with_suffix(".writes")
     log.unlink(missing_ok=True)
-    previous = os.environ.get(WRITE_LOG_ENV)
-    os.environ[WRITE_LOG_ENV] = str(log)  # inherited by the kernel
     t = time.perf_counter()
-    try:
+    with environment(**{WRITE_LOG_ENV: str(log)}):  # inherited by the kernel
         run = run_notebook(notebook, timeout=timeout, config=config)
-    finally:
-        if previous is None:
-            os.environ.pop(WRITE_LOG_ENV, None)
-        else:
-            os.environ[WRITE_LOG_ENV] = previous
     seconds = time.perf_counter() - t
     lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
     written = {Path(line) for line in lines if line}
@@ -314,26 +305,6 @@ def reproduce(
 _STAGED_DIRS = ("figures", "results")
 
 
-@contextlib.contextmanager
-def _environment(**values: str | None) -> Iterator[None]:
-    """Set (or with ``None`` unset) environment variables for the block; kernels and worker
-    processes started inside it inherit them."""
-    before = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        yield
-    finally:
-        for k, v in before.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def _link_or_copy(src: str, dst: str) -> str:
     """Hard-link (outputs are replaced atomically, never written in place) or copy."""
     try:
@@ -412,7 +383,7 @@ def _run_notebooks(
     output root already set in the environment (``textkit verify``). ``config`` is the
     ``textkit.toml`` every notebook kernel reads (see :func:`textkit.run.notebooks.run_notebook`).
     """
-    from textkit.run.notebooks import NotebookError
+    from textkit.run.notebooks import NotebookError, environment
 
     if not todo:
         return {}
@@ -424,7 +395,7 @@ def _run_notebooks(
     results: dict[str, tuple[Path, float]] = {}
     current = ""
     try:
-        with _environment(**({OUTPUT_ROOT_ENV: str(stage)} if stage else {})):
+        with environment(**({OUTPUT_ROOT_ENV: str(stage)} if stage else {})):
             if jobs == 1 or len(todo) <= 1:
                 for nb, key in progress(todo, total=len(todo), desc="notebooks"):
                     current = nb.name

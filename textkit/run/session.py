@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from textkit.core.checks import check_str
 from textkit.core.config import ProjectConfig, load_config
-from textkit.core.errors import ConfigError
+from textkit.core.errors import InvalidParameterError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,16 +122,16 @@ class NotebookSession:
         return {**self.provenance, "analyse": self.analyse, "formats": list(self.formats)}
 
 
-def _formats(config: ProjectConfig) -> tuple[str, ...]:
-    formats = config.section("figures").get("formats", DEFAULT_FORMATS)
-    where = f"{config.path or 'textkit.toml'} [figures] formats"
+def _check_formats(name: str, formats: Any) -> tuple[str, ...]:
     if isinstance(formats, str) or not isinstance(formats, Sequence) or not formats:
-        raise ConfigError(f'{where}: expected a non-empty list such as ["pdf", "png"]')
+        raise InvalidParameterError(f'{name}: expected a non-empty list such as ["pdf", "png"]')
     from textkit.plots import FIGURE_FORMATS
 
     bad = [f for f in formats if f not in FIGURE_FORMATS]
     if bad:
-        raise ConfigError(f"{where}: unknown format(s) {bad}; valid: {', '.join(FIGURE_FORMATS)}")
+        raise InvalidParameterError(
+            f"{name}: unknown format(s) {bad}; valid: {', '.join(FIGURE_FORMATS)}"
+        )
     return tuple(formats)
 
 
@@ -173,6 +173,6 @@ def start_notebook(
         name=name,
         config=project,
         provenance=provenance(project).as_dict(),
-        formats=_formats(project),
+        formats=project.setting("figures", "formats", DEFAULT_FORMATS, _check_formats),
         analyse=analyse_rule(project),
     )

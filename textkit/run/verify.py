@@ -269,9 +269,8 @@ def verify(
         One row per output file (see :func:`compare_outputs`).
     """
     from textkit.core.cache import code_fingerprint
-    from textkit.run.notebooks import find_notebooks
+    from textkit.run.notebooks import environment, find_notebooks
     from textkit.run.pipeline import (
-        _environment,
         _notebook_jobs,
         _run_notebooks,
         notebook_key,
@@ -285,7 +284,7 @@ def verify(
     out = scratch / "outputs"
     (out / "notebooks").mkdir(parents=True)
     try:
-        with _environment(
+        with environment(
             **{OUTPUT_ROOT_ENV: str(out), "TEXTKIT_CACHE_DIR": str(scratch / "cache")}
         ):
             prov = provenance(config)

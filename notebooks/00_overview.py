@@ -31,6 +31,8 @@
 # `textkit --config FILE reproduce`), read once by `start_notebook`; every figure is written by
 # `textkit.save_figure`, which records the corpus hash and config hash in
 # `figures/manifest.csv`, so a figure in a paper can be traced to exactly what produced it.
+# The corpus is the one `[corpus]` names (the seed pages, or a researcher's own table or folder
+# with `input`); numbers quoted in the text are those of the seed corpus.
 
 # %% tags=["parameters"]
 import textkit as tk
@@ -57,10 +59,13 @@ report = build.report
 {k: report["articles"][k] for k in ("found", "kept", "flagged", "quarantined")}
 
 # %%
-docs[["doc_id", "title", "genre", "year", "n_chars", "status", "is_duplicate"]].head(12)
+GROUPS = nb.groups(docs)  # [analysis] groups: the document variables compared
+docs[["doc_id", "title", "n_chars", "status", "is_duplicate", *dict.fromkeys(GROUPS.values())]].head(
+    12
+)
 
 # %%
-fig = plot_corpus_composition(docs)
+fig = plot_corpus_composition(docs, by=next(iter(GROUPS.values())))
 _ = nb.save_figure(fig, "overview_corpus")
 
 # %% [markdown]

@@ -15,12 +15,15 @@
 # # 01 · Corpus: from scraped pages to a clean, deduplicated article table
 #
 # Every later result (topics, networks, frame scores) is only as good as the article table
-# it starts from. This notebook shows what the five raw pages of the seed corpus look like,
-# what `textkit.build_corpus` did to them, and what came out — so that a reader can check,
-# rather than trust, that every article was found, that site debris was removed and nothing
-# else, and that duplicates are flagged rather than silently dropped.
+# it starts from. This notebook shows what the raw input looks like, what
+# `textkit.build_corpus` did to it, and what came out — so that a reader can check, rather
+# than trust, that every article was found, that site debris was removed and nothing else,
+# and that duplicates are flagged rather than silently dropped.
 #
-# The raw files in `corpus/raw/` are never modified; all settings come from `textkit.toml`.
+# The corpus is the one `[corpus]` of `textkit.toml` names: the raw pages in `corpus/raw/`
+# (the five scraped pages of the seed corpus, split into articles) or a researcher's own table
+# or folder (`input`, one row or file per document). Inputs are never modified. The numbers
+# quoted in the text are those of the seed corpus; the outputs are those of the corpus run.
 
 # %% tags=["parameters"]
 from textkit.plots.corpus import cleaning_table, plot_cleaning, plot_corpus_composition
@@ -28,32 +31,40 @@ from textkit.run import start_notebook
 
 nb = start_notebook("01_corpus")  # textkit.toml, provenance, figure formats, analysed articles
 PEEK_CHARS = 300  # characters of raw / cleaned text shown
+SHOWN = 10  # rows of the long tables shown
 
 # %%
 build = nb.build_corpus()
 docs = build.documents
 pages = build.pages
 report = build.report
-report["files"], report["articles"]["identity"]
+report["files"] if "files" in report else report["texts"], report["articles"]["identity"]
 
 # %% [markdown]
-# ## 1 · What the raw pages look like
+# ## 1 · What the raw input looks like
 #
-# The five pages were scraped from template sites (公文素材库, 笔构网, 公务员期刊网 …). Each file
-# was decoded strictly (BOM, then UTF-8, GB18030, Big5) and the encoding recorded. Site, page
-# title, URL and date are taken from the page where it states them; empty cells mean the
-# page does not say.
+# The five seed pages were scraped from template sites (公文素材库, 笔构网, 公务员期刊网 …).
+# Each file was decoded strictly (BOM, then UTF-8, GB18030, Big5) and the encoding recorded.
+# Site, page title, URL and date are taken from the page where it states them; empty cells
+# mean the page does not say. (A table's rows are its "pages": one document each.)
 
 # %%
-pages[["page_id", "encoding", "n_bytes", "site", "page_title", "page_date", "n_articles"]]
+pages[["page_id", "encoding", "n_bytes", "site", "page_title", "page_date", "n_articles"]].head(
+    SHOWN
+)
 
 # %% [markdown]
-# The opening of page `001` shows the problems cleaning has to solve: an SEO spam line
-# (a list of film-site names), site chrome (`瀏覽次數:`), traditional characters, a
-# template placeholder (`**市`) and the article markers (`篇1`) that the splitter uses.
+# The opening of the page of the last example article (`[analysis] examples`; in the seed
+# corpus page `001`) shows the problems cleaning has to solve: an SEO spam line (a list of
+# film-site names), site chrome (`瀏覽次數:`), traditional characters, a template placeholder
+# (`**市`) and the article markers (`篇1`) that the splitter uses.
 
 # %%
-print(pages.loc[pages["page_id"].str.startswith("001"), "text"].iloc[0][:PEEK_CHARS])
+analysed = nb.analysed(docs)
+EXAMPLES = nb.examples(analysed["doc_id"])  # [analysis] examples, else the first two analysed
+shown = docs.set_index("doc_id").loc[EXAMPLES[-1]]
+page_text = pages.set_index("page_id")["text"] if "text" in pages else docs.set_index("page_id")["text_raw"]
+print(page_text.loc[shown["page_id"]][:PEEK_CHARS])
 
 # %% [markdown]
 # ## 2 · What cleaning removed
@@ -67,30 +78,33 @@ print(pages.loc[pages["page_id"].str.startswith("001"), "text"].iloc[0][:PEEK_CH
 report["cleaning"]["chars_by_rule"]
 
 # %%
-fig = plot_cleaning(docs)
+GROUPS = nb.groups(docs)  # [analysis] groups: name -> column; the first one groups the figures
+BY = next(iter(GROUPS.values()))  # the seed corpus: its source pages
+fig = plot_cleaning(docs, by=BY)
 _ = nb.save_figure(fig, "corpus_cleaning")
 
 # %% [markdown]
 # ![Characters removed or changed by each cleaning rule, per page](../figures/corpus_cleaning.png)
 
 # %% [markdown]
-# Per page and rule (the table behind the figure, also written to
+# Per page (or group) and rule (the table behind the figure, also written to
 # `figures/corpus_cleaning.csv`):
 
 # %%
-cleaning_table(docs).pivot_table(
-    index="rule", columns="page_id", values="chars_removed", aggfunc="sum", fill_value=0
-)
+cleaning_table(docs, BY).pivot_table(
+    index="rule", columns=BY, values="chars_removed", aggfunc="sum", fill_value=0
+).iloc[:, :SHOWN]
 
 # %% [markdown]
-# The same article before and after cleaning: `text_raw` is kept beside `text`, so any
+# The example articles before and after cleaning: `text_raw` is kept beside `text`, so any
 # removal can be audited.
 
 # %%
-example = docs.loc[docs["doc_id"] == "001_aabf14e4f143a46b#01"].iloc[0]
-print("RAW:    ", example["text_raw"][:PEEK_CHARS].replace("\n", " ⏎ "))
-print()
-print("CLEANED:", example["text"][:PEEK_CHARS].replace("\n", " ⏎ "))
+for example in docs.set_index("doc_id").loc[EXAMPLES].itertuples():
+    print(example.Index)
+    print("RAW:    ", example.text_raw[:PEEK_CHARS].replace("\n", " ⏎ "))
+    print("CLEANED:", example.text[:PEEK_CHARS].replace("\n", " ⏎ "))
+    print()
 
 # %% [markdown]
 # ## 3 · Duplicates and shared boilerplate
@@ -111,37 +125,43 @@ docs.loc[
 ]
 
 # %% [markdown]
-# Paragraphs repeated across *different* articles are shared boilerplate (here: the guiding
-# principles copied into two work plans of page `002`). They are reported, not removed.
+# Paragraphs repeated across *different* articles are shared boilerplate (in the seed corpus:
+# the guiding principles copied into two work plans of page `002`). They are reported, not
+# removed.
 
 # %%
 build.boilerplate.assign(paragraph=build.boilerplate["paragraph"].str.slice(0, 30))[
     ["paragraph", "n_docs", "n_chars", "doc_ids"]
-]
+].head(SHOWN)
 
 # %% [markdown]
 # ## 4 · The article table
 #
-# One row per article found (36), duplicates included. `genre`, `year` and the
-# governance-relevance flag are annotations of what the text states, left empty when the
-# text does not say; `status` is `kept`, `flagged` (duplicate or off-topic, with the
-# reason) or `quarantined` (too damaged to analyse).
+# One row per article found (36 in the seed corpus), duplicates included. `genre`, `year` and
+# the governance-relevance flag are annotations of what the text states, left empty when the
+# text does not say (where a table brings its own `year` or `genre`, its value is kept and the
+# annotation is written as `year_detected`, `genre_detected`); `status` is `kept`, `flagged`
+# (duplicate or off-topic, with the reason) or `quarantined` (too damaged to analyse). The
+# document variables compared in every notebook (`[analysis] groups`) follow.
 
 # %%
-docs[["doc_id", "title", "genre", "year", "n_chars", "status", "flag_reason"]].head(10)
-
-# %%
-docs.assign(genre=docs["genre"].fillna("(unknown)")).groupby(["genre", "status"]).size().unstack(
-    fill_value=0
+docs[["doc_id", "title", "n_chars", "status", "flag_reason", *dict.fromkeys(GROUPS.values())]].head(
+    SHOWN
 )
 
+# %%
+labels = nb.group_labels(docs)  # one label per document and group; missing -> "unknown"
+{name: labels.assign(status=docs["status"].to_numpy()).groupby([name, "status"]).size()
+ .unstack(fill_value=0) for name in GROUPS}  # fmt: skip
+
 # %% [markdown]
-# Corpus composition: articles per page, split by status (pages are numbered from 1 in the
-# order of their ids: page `000` is Page 1). The off-topic article of page `004` (Page 5,
-# highway repair) and the duplicate of page `000` are flagged, nothing is lost.
+# Corpus composition: articles per source page (the first of `[analysis] groups`), split by
+# status (seed pages are numbered from 1 in the order of their ids: page `000` is Page 1).
+# In the seed corpus the off-topic article of page `004` (Page 5, highway repair) and the
+# duplicate of page `000` are flagged; nothing is lost.
 
 # %%
-fig = plot_corpus_composition(docs)
+fig = plot_corpus_composition(docs, by=BY)
 _ = nb.save_figure(fig, "corpus_composition")
 
 # %% [markdown]

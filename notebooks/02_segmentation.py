@@ -88,11 +88,12 @@ units = tk.segment_corpus(analysed, unit="sentence", segmenter=seg)
 # %%
 by_length = units.assign(n_chars=units["text"].str.len()).sort_values("n_chars", kind="stable")
 by_length = by_length[by_length["n_chars"] >= MIN_EXAMPLE_CHARS]
+present = [t for t in KEY_TERMS if by_length["text"].str.contains(t, regex=False).any()]
 examples = [
     by_length.loc[by_length["text"].str.contains(term, regex=False), "text"].iloc[0]
-    for term in KEY_TERMS
+    for term in present  # the key terms this corpus uses (all ten in the seed corpus)
 ]
-side_by_side = compare_segmentation(examples, terms=KEY_TERMS, segmenter=seg)
+side_by_side = compare_segmentation(examples, terms=present, segmenter=seg)
 side_by_side[["term", "plain_jieba", "textkit", "plain_one_token", "textkit_one_token"]]
 
 # %% [markdown]
@@ -206,13 +207,24 @@ dtm = vectorize(units, **VECTORIZE.as_dict())
 dtm.pruned.sort_values(["tf", "term"], ascending=[False, True]).head(8)
 
 # %% [markdown]
+# The document variables compared (`[analysis] groups`), one label per article (missing
+# values are `unknown`); the dictionary entries are stacked by genre when it is one of them,
+# else by the first group.
+
+# %%
+GROUPS = nb.groups(analysed)
+labels = nb.group_labels(analysed)
+STACK_BY = "genre" if "genre" in GROUPS else next(iter(GROUPS))
+labels.drop(columns="doc_id").nunique().to_dict()
+
+# %% [markdown]
 # The most frequent terms, with governance-dictionary and frame-lexicon entries in colour.
 # General words of the genre (社会, 建设, 农村, 社区, 基层) lead; two governance concepts,
 # 乡村治理 and 社会治安综合治理, are among the top 30 — with plain jieba neither would be a
 # term at all.
 
 # %%
-vocab = vocabulary_table(units, by="genre", docs=analysed)
+vocab = vocabulary_table(units, by=STACK_BY, docs=labels)
 dictionary_terms = sorted(set(coverage["word"]) | set(seg.frame_terms))
 fig = plot_top_terms(
     vocab,
@@ -234,7 +246,7 @@ fig = plot_top_terms(
     vocab[vocab["term"].isin(dictionary_terms) & ~vocab["term"].str.match(PLACEHOLDER_RE)],
     n=TOP_N,
     by_group=True,
-    title="Top dictionary / lexicon entries, by genre",
+    title=f"Top dictionary / lexicon entries, by {STACK_BY}",
 )
 _ = nb.save_figure(fig, "seg_top_dictionary_terms")
 
@@ -242,29 +254,25 @@ _ = nb.save_figure(fig, "seg_top_dictionary_terms")
 # ![Most frequent dictionary and lexicon entries by genre](../figures/seg_top_dictionary_terms.png)
 
 # %% [markdown]
-# Frequency by genre. Raw counts mostly show which genre is largest (work plans, 工作方案),
-# so the figure shows each term's rate per 1,000 tokens of the genre (token totals under
-# the genre names);
-# `unknown` holds the articles whose genre the annotation rules could not tell.
+# Frequency by group, one figure per variable of `[analysis] groups` (`seg_terms_by_<name>`).
+# Raw counts mostly show which group is largest (in the seed corpus: work plans, 工作方案), so
+# the figures show each term's rate per 1,000 tokens of the group (token totals under the
+# group names); `unknown` holds the articles without a value (a genre the annotation rules
+# could not tell). Seed pages are shown as "Page 1" …; each is one site's collection on one
+# theme.
 
 # %%
-fig = plot_group_rates(vocab, n=TOP_N, title="Top terms per 1,000 tokens, by genre")
-_ = nb.save_figure(fig, "seg_terms_by_genre")
+for name in GROUPS:
+    fig = plot_group_rates(
+        vocabulary_table(units, by=name, docs=labels),
+        n=TOP_N,
+        title=f"Top terms per 1,000 tokens, by {name}",
+    )
+    _ = nb.save_figure(fig, f"seg_terms_by_{name}")
 
 # %% [markdown]
 # ![Top terms per 1,000 tokens by genre](../figures/seg_terms_by_genre.png)
-
-# %% [markdown]
-# And by source page (each page is one site's collection on one theme):
-
-# %%
-by_page = vocabulary_table(
-    units, by="page", docs=analysed.assign(page=analysed["page_id"])  # shown as "Page 1" …
-)
-fig = plot_group_rates(by_page, n=TOP_N, title="Top terms per 1,000 tokens, by source page")
-_ = nb.save_figure(fig, "seg_terms_by_page")
-
-# %% [markdown]
+#
 # ![Top terms per 1,000 tokens by source page](../figures/seg_terms_by_page.png)
 
 # %% [markdown]

@@ -97,9 +97,10 @@ dtm = data.dtm
 # `k_summary` averages the seeds and ranks the K values on each measure.
 
 # %%
+KS = topics.feasible_ks(TOPICS.k_grid, dtm, TOPICS.holdout, TOPICS.random_state)  # fits the corpus
 grid = topics.select_k(
     dtm,
-    TOPICS.k_grid,
+    KS,
     seeds=TOPICS.select_seeds,
     texts=data.texts,
     top_n=TOPICS.top_n,
@@ -280,20 +281,19 @@ _ = nb.save_figure(fig, "topics_seeded")
 # Mean topic share of the paragraphs of each group, with 95 % percentile intervals from a
 # **cluster bootstrap** that resamples whole articles within each group (`clusters`:
 # paragraph → article): paragraphs of one article are not independent, and resampling them
-# would give intervals several times too narrow. Groups are the source page, the genre and
-# era annotated by the corpus stage (`unknown` where the article does not say), and frame
-# dominance: the label `score_frames` gives each article from its lexicon counts
-# (stability, service / rule of law, mixed, or neither). The legends give the number of
-# articles per group; a group of one article has no interval (there is nothing to resample),
-# and groups of three or four articles have intervals too wide to compare.
+# would give intervals several times too narrow. Groups are the document variables of
+# `[analysis] groups` (for the seed corpus: the source page, and the genre and era annotated
+# by the corpus stage; `unknown` where the article does not say), and frame dominance: the
+# label `score_frames` gives each article from its lexicon counts (stability, service / rule
+# of law, mixed, or neither). The legends give the number of articles per group; a group of
+# one article has no interval (there is nothing to resample), and groups of three or four
+# articles have intervals too wide to compare.
 
 # %%
-meta = docs.set_index("doc_id")
 frame_scores = tk.score_frames(docs)
+group_labels = nb.group_labels(docs).set_index("doc_id")  # [analysis] groups; missing: unknown
 groupings = {
-    "page": meta["page_id"],
-    "genre": meta["genre"].fillna("unknown"),
-    "era": meta["era"].fillna("unknown"),
+    **{name: group_labels[name] for name in group_labels.columns},
     "frame": frame_scores.set_index("doc_id")["frame_label"],
 }
 {name: g.value_counts().sort_index().to_dict() for name, g in groupings.items()}
@@ -318,6 +318,25 @@ for name, groups in groupings.items():
 
 # %%
 prevalence["frame"].pivot(index="topic", columns="group", values="mean").round(3)
+
+# %% [markdown]
+# Over time: when `[analysis] trend` names a numeric variable (a year), the mean topic shares
+# per value with the same article-resampling intervals, one panel per topic
+# (`topics_prevalence_<trend>`). The seed corpus sets none: its articles' years are sparse
+# and the era groups above bin them.
+
+# %%
+TREND = nb.trend(docs)  # [analysis] trend, or None
+if TREND:
+    trend = topics.topic_prevalence(
+        lda,
+        docs.set_index("doc_id")[TREND].dropna(),
+        n_boot=TOPICS.n_boot,
+        random_state=TOPICS.random_state,
+        clusters=data.unit_doc,
+    )
+    fig = tplots.plot_prevalence_trend(trend, topic_labels=labels, title=f"By {TREND}")
+    _ = nb.save_figure(fig, f"topics_prevalence_{TREND}")
 
 # %% [markdown]
 # Differences between articles the lexicon labels stability-dominated and

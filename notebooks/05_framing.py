@@ -36,10 +36,12 @@
 # Every setting comes from the `[frames]`, `[lss]` and `[validation]` tables of `textkit.toml`.
 
 # %% tags=["parameters"]
+import pandas as pd
+
 import textkit as tk
 from textkit.frames import frame_keyness
 from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
-from textkit.frames.validate import SampleConfig, validate_measure
+from textkit.frames.validate import SampleConfig, align_codes, validate_measure
 from textkit.plots.frames import (
     plot_frame_balance,
     plot_frame_intensity,
@@ -56,9 +58,9 @@ nb = start_notebook("05_framing")  # textkit.toml, provenance, figure formats, a
 FRAMES = tk.FrameConfig.from_project(nb.config)  # bootstrap and label thresholds ([frames])
 SAMPLE = SampleConfig.from_project(nb.config)  # validation sample ([validation])
 RESULTS = nb.output("results/frames")  # tables exported by this notebook
+CODES = nb.config.setting("validation", "codes")  # a coded sheet of this corpus (None: shipped)
 KWIC_TERMS = ["服务", "法制宣传"]  # ambiguous terms checked in context
 KWIC_WINDOW = 12
-ACCEPTANCE = ["003_4542067cb4fbbdc2#02", "001_aabf14e4f143a46b#01"]
 FRAMES
 
 # %%
@@ -66,7 +68,7 @@ build = nb.build_corpus()
 docs = build.documents
 # [corpus] analyse: the kept articles (a near-duplicate would count twice in every contrast)
 analysis = nb.analysed(docs)
-analysis = analysis.assign(source=analysis["page_id"])  # figures show it as "Page 1" …
+GROUPS = nb.groups(analysis)  # [analysis] groups: name -> column (seed pages shown as "Page 1" …)
 print(f"{len(docs)} articles found, {len(analysis)} analysed ([corpus] analyse = {nb.analyse!r})")
 
 # %% [markdown]
@@ -137,18 +139,23 @@ frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rul
 
 # %%
 scores = tk.score_frames(analysis, config=FRAMES)
-score_cols = ["doc_id", "genre", "era", "stability", "service_law", "balance", "balance_lo",
-              "balance_hi", "frame_label"]  # fmt: skip
+score_cols = ["doc_id", "stability", "service_law", "balance", "balance_lo", "balance_hi",
+              "frame_label"]  # fmt: skip
 tk.write_table(RESULTS / "document_scores.csv", scores)
 scores["frame_label"].value_counts()
 
 # %% [markdown]
-# The two reference documents: a provincial regulation on comprehensive public-order management
-# (003 第2篇, "Page 4, no. 2" in the figure) and a report on villagers' deliberative councils
-# (001 篇1, "Page 2, no. 1").
+# The two reference documents (`[analysis] examples`; unset: the most stability-leaning and the
+# most service-leaning document). In the seed corpus: a provincial regulation on comprehensive
+# public-order management (003 第2篇, "Page 4, no. 2" in the figure) and a report on villagers'
+# deliberative councils (001 篇1, "Page 2, no. 1").
 
 # %%
-scores.set_index("doc_id").loc[ACCEPTANCE, score_cols[1:]].round(3)
+by_balance = scores.dropna(subset=["balance"]).sort_values(["balance", "doc_id"])["doc_id"]
+EXAMPLES = nb.examples(analysis["doc_id"], default=[by_balance.iloc[0], by_balance.iloc[-1]])
+groups = nb.group_labels(analysis, missing=None)  # one column per group, named as in GROUPS
+scores = scores.drop(columns=list(GROUPS), errors="ignore").merge(groups, on="doc_id", how="left")
+scores.set_index("doc_id").loc[EXAMPLES, score_cols[1:]].round(3)
 
 # %%
 fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
@@ -162,43 +169,36 @@ _ = nb.save_figure(fig, "frames_balance")
 # summed over occurrences):
 
 # %%
-contrib = tk.term_contributions(analysis[analysis["doc_id"].isin(ACCEPTANCE)], config=FRAMES)
+contrib = tk.term_contributions(analysis[analysis["doc_id"].isin(EXAMPLES)], config=FRAMES)
 contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
     ["doc_id", "frame", "term", "count", "contribution", "share"]
 ].round(3)
 
 # %% [markdown]
-# ## 4 · Contrasts by genre, source and era
+# ## 4 · Contrasts by group
 #
-# Mean intensity of each frame per group (bars ± one standard error; dots are documents).
-# Genre and era come from the annotator (`textkit.corpus.annotate`); documents it could not place are
-# left out of that panel. With 34 documents these are descriptions, not tests.
+# Mean intensity of each frame per group of every variable in `[analysis] groups`
+# (`frames_intensity_<name>`: bars ± one standard error; dots are documents). In the seed
+# corpus these are the source page, and the genre and era from the annotator
+# (`textkit.corpus.annotate`); documents without a value are left out of that figure. With 34
+# documents these are descriptions, not tests.
 
 # %%
-fig = plot_frame_intensity(scores, by="genre")
-_ = nb.save_figure(fig, "frames_intensity_genre")
+for name in GROUPS:
+    fig = plot_frame_intensity(scores, by=name)
+    _ = nb.save_figure(fig, f"frames_intensity_{name}")
 
 # %% [markdown]
 # ![Frame intensity by genre](../figures/frames_intensity_genre.png)
-
-# %%
-fig = plot_frame_intensity(scores, by="source")
-_ = nb.save_figure(fig, "frames_intensity_source")
-
-# %% [markdown]
-# ![Frame intensity by source page](../figures/frames_intensity_source.png)
-
-# %%
-fig = plot_frame_intensity(scores, by="era")
-_ = nb.save_figure(fig, "frames_intensity_era")
-
-# %% [markdown]
+#
+# ![Frame intensity by source page](../figures/frames_intensity_page.png)
+#
 # ![Frame intensity by era](../figures/frames_intensity_era.png)
 
 # %%
 group_table = (
     scores.melt(id_vars=["doc_id", "balance", "stability", "service_law"],
-                value_vars=["genre", "source", "era"], var_name="grouping", value_name="group")
+                value_vars=list(GROUPS), var_name="grouping", value_name="group")
     .dropna(subset=["group"])
     .groupby(["grouping", "group"])
     .agg(docs=("doc_id", "size"), stability=("stability", "mean"),
@@ -332,20 +332,26 @@ sample.groupby("frame_label").size()
 # codes are the reference for precision and recall; Spearman's ρ uses the ordered scale
 # stability < mixed < service_law (paragraphs where either side is `neither` are left out of ρ).
 
-# %%
-coded = tk.load_coded_paragraphs()
-report = validate_measure(coded, analysis, scores=para_scores)
-summary = report.summary()
-tk.write_table(RESULTS / "validation_per_class.csv", report.per_class)
-tk.write_table(RESULTS / "validation_items.csv", report.table)
-{k: float(f"{v:.3g}") if isinstance(v, float) else v for k, v in summary.items()}
+#
+# The shipped coding belongs to the seed corpus. On another corpus, code the sheet of step 1
+# and name it in `[validation] codes`; until then the step is skipped, with a message, when
+# none of the coded paragraphs is in the corpus.
 
 # %%
-report.per_class.round(3)
-
-# %%
-fig = plot_confusion(report.confusion)
-_ = nb.save_figure(fig, "frames_validation_confusion")
+coded = align_codes(tk.load_coded_paragraphs(CODES and nb.config.resolve(CODES)), analysis)
+coded = coded[coded["matched"]].drop(columns="matched")
+print(f"{len(coded)} coded paragraphs found in this corpus ({CODES or 'the shipped seed coding'})")
+if len(coded):
+    report = validate_measure(coded, analysis, scores=para_scores)
+    summary = report.summary()
+    tk.write_table(RESULTS / "validation_per_class.csv", report.per_class)
+    tk.write_table(RESULTS / "validation_items.csv", report.table)
+    display({k: float(f"{v:.3g}") if isinstance(v, float) else v for k, v in summary.items()})
+    display(report.per_class.round(3))
+    fig = plot_confusion(report.confusion)
+    _ = nb.save_figure(fig, "frames_validation_confusion")
+else:
+    print("validation skipped: no coded paragraph of this corpus ([validation] codes)")
 
 # %% [markdown]
 # ![Dictionary labels against the hand coding](../figures/frames_validation_confusion.png)
@@ -357,8 +363,9 @@ _ = nb.save_figure(fig, "frames_validation_confusion")
 # would have taken); the rest are `mixed` against a one-sided code, the softest kind of error.
 
 # %%
-worst = report.worst_disagreements(8)
-worst.assign(text=worst["text"].str[:70])[["sample_id", "code", "measure", "balance", "text"]]
+WORST_COLS = ["sample_id", "code", "measure", "balance", "text"]
+worst = report.worst_disagreements(8) if len(coded) else pd.DataFrame(columns=WORST_COLS)
+worst.assign(text=worst["text"].str[:70])[WORST_COLS]
 
 # %% [markdown]
 # ## Summary

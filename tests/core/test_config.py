@@ -64,7 +64,10 @@ def test_unknown_key_in_corpus_table_is_refused_on_load(tmp_path):
         load_config(path)
     msg = str(exc.value)
     assert msg.startswith(f"{path} [corpus]: unknown setting(s) bogus_key")
-    assert "valid: analyse, flag_off_topic, out_dir, raw_dir" in msg
+    assert (
+        "valid: analyse, docvars_from, encoding, exclude, flag_off_topic, id, include, input, meta, out_dir, raw_dir, text, title"
+        in msg
+    )
 
 
 def test_unknown_key_in_stage_table_is_refused_with_a_suggestion(tmp_path):

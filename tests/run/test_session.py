@@ -112,3 +112,92 @@ def test_bad_notebook_settings_are_named(project, table, message):
     path.write_text(table, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         start_notebook("01_pages", path)
+
+
+def _table_project(root: Path, analysis: str = "") -> Path:
+    from textkit.corpus.example import write_example_table
+
+    write_example_table(root / "policies.csv", n_docs=16, random_state=1)
+    path = root / "table.toml"
+    path.write_text(
+        '[corpus]\ninput = "policies.csv"\nid = "doc_id"\n'
+        'meta = ["province", "county", "level", "year"]\n' + analysis,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_groups_trend_and_examples_default_to_the_corpus(project):
+    nb = start_notebook("x", _table_project(project))
+    docs = nb.analysed(nb.build_corpus().documents)
+    # the researcher's variables with 2-12 values; year (many values) is the trend
+    assert nb.groups(docs) == {"province": "province", "county": "county", "level": "level"}
+    assert nb.trend(docs) == "year"
+    assert nb.examples(docs["doc_id"]) == docs["doc_id"].astype(str).tolist()[:2]
+    labels = nb.group_labels(docs)
+    assert list(labels.columns) == ["doc_id", "province", "county", "level"]
+    assert labels["province"].tolist() == docs["province"].astype(str).tolist()
+
+
+def test_groups_trend_and_examples_from_the_config(project):
+    path = _table_project(
+        project,
+        '[analysis]\ngroups = { region = "province" }\ntrend = ""\nexamples = ["P0003"]\n',
+    )
+    nb = start_notebook("x", path)
+    docs = nb.analysed(nb.build_corpus().documents)
+    assert nb.groups(docs) == {"region": "province"}
+    assert nb.trend(docs) is None
+    assert nb.examples(docs["doc_id"], default=["P0001"]) == ["P0003"]
+    assert list(nb.group_labels(docs).columns) == ["doc_id", "region"]
+
+
+@pytest.mark.parametrize(
+    ("analysis", "message"),
+    [
+        ('[analysis]\ngroups = ["outlet"]\n', r"\[analysis\] groups: no column 'outlet'"),
+        ("[analysis]\ngroups = 3\n", r"\[analysis\] groups: expected a list of columns"),
+        ('[analysis]\ntrend = "province"\n', r"\[analysis\] trend: column 'province' is not"),
+        ('[analysis]\nexamples = ["nope"]\n', r"\[analysis\] examples: 'nope' not among"),
+    ],
+)
+def test_bad_analysis_settings_are_named(project, analysis, message):
+    nb = start_notebook("x", _table_project(project, analysis))
+    docs = nb.analysed(nb.build_corpus().documents)
+    with pytest.raises(ConfigError, match=message):
+        nb.groups(docs)
+        nb.trend(docs)
+        nb.examples(docs["doc_id"])
+
+
+def test_a_project_runs_another_folders_notebooks_and_keeps_its_outputs(project, tmp_path_factory):
+    """[project] notebooks: the notebooks of one folder, the outputs in the project."""
+    other = tmp_path_factory.mktemp("mine")
+    (other / "raw").mkdir()
+    shutil.copy(RAW / "002_3b4db8ce04b1998a.txt", other / "raw")
+    (other / "textkit.toml").write_text(
+        f'[project]\nnotebooks = "{(project / "notebooks").as_posix()}"\n'
+        '[corpus]\nraw_dir = "raw"\n[figures]\nformats = ["png"]\n',
+        encoding="utf-8",
+    )
+    assert main(["-q", "--config", str(other / "textkit.toml"), "reproduce"]) == 0
+    assert (other / "notebooks" / "01_pages.ipynb").is_file()
+    assert (other / "figures" / "pages.png").is_file()
+    assert not (project / "notebooks" / "01_pages.ipynb").exists()  # the sources' folder
+    assert not (project / "figures").exists()
+
+
+def test_a_figure_the_notebook_no_longer_saves_is_dropped(project):
+    assert main(["-q", "reproduce"]) == 0
+    assert (project / "figures" / "pages.png").is_file()
+    source = project / "notebooks" / "01_pages.py"
+    source.write_text(_NOTEBOOK.replace('"pages"', '"pages_by_length"'), encoding="utf-8")
+    assert main(["-q", "reproduce"]) == 0
+    figures = sorted(p.name for p in (project / "figures").iterdir() if p.name[0] != ".")
+    assert figures == [
+        "manifest.csv",
+        "manifest.json",
+        "pages_by_length.csv",
+        "pages_by_length.png",
+    ]
+    assert read_manifest(project / "figures")["figure"].tolist() == ["pages_by_length"]

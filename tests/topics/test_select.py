@@ -150,3 +150,17 @@ def test_k_summary_ranks_each_measure_in_its_direction():
     assert list(out["rank_exclusivity"]) == [1.0, 2.5, 2.5]  # ties share the rank
     assert "rank_u_mass" not in out.columns  # a measure without values is left out
     np.testing.assert_allclose(out["mean_rank"], [2.0, 11 / 6, 13 / 6])
+
+
+def test_feasible_ks_leaves_out_what_a_small_corpus_cannot_fit(dtm, caplog):
+    n_train = len(T.select._split(dtm.shape[0], 0.1, 0)[0])
+    assert T.feasible_ks([4, 2, 6], dtm) == [2, 4, 6]  # sorted, all fit
+    with caplog.at_level("WARNING", logger="textkit.topics.select"):
+        kept = T.feasible_ks([2, n_train + 5, 3], dtm)
+    assert kept == [2, 3]
+    assert f"[{n_train + 5}] left out" in caplog.text
+    with pytest.raises(ValueError, match="no value of"):
+        T.feasible_ks([n_train + 5], dtm)
+    # what it keeps, select_k fits
+    grid = T.select_k(dtm, kept, seeds=[0], passes=1, iterations=5, measures=("u_mass",))
+    assert sorted(grid["k"].unique()) == kept

@@ -56,9 +56,18 @@ T = TypeVar("T")
 #: valid key at once. Anything else is a typo and is refused by :func:`load_config`.
 TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType(
     {
-        "project": ((), ("random_state", "seed")),  # seed: deprecated name of random_state
+        "project": (
+            (),
+            ("random_state", "seed", "notebooks"),
+        ),  # notebooks: textkit.run.pipeline  # seed: deprecated name of random_state
         # the CLI, the pipeline and the notebooks; analyse: textkit.corpus.select
-        "corpus": ((), ("raw_dir", "out_dir", "analyse", "flag_off_topic")),
+        "corpus": (
+            (),
+            ("raw_dir", "input", "out_dir", "analyse", "flag_off_topic")
+            + ("text", "meta", "id", "title", "docvars_from", "include", "exclude", "encoding"),
+        ),  # input and the read options: textkit.corpus.source
+        # the document variables the notebooks compare and trace (textkit.run.session)
+        "analysis": ((), ("groups", "trend", "examples")),
         "ingest": (("textkit.corpus.ingest:IngestConfig",), ()),
         "split": (("textkit.corpus.split:SplitConfig",), ()),
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
@@ -70,7 +79,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "cooc": (("textkit.cooc.config:CoocConfig", "textkit.cooc.config:NetworkConfig"), ()),
         "frames": (("textkit.frames.score:FrameConfig",), ()),
         "lss": (("textkit.frames.lss:LSSConfig",), ()),
-        "validation": (("textkit.frames.validate:SampleConfig",), ()),
+        "validation": (("textkit.frames.validate:SampleConfig",), ("codes",)),  # codes: notebook 05
         "figures": ((), ("formats",)),  # the notebooks' save_figure formats
     }
 )
@@ -446,14 +455,31 @@ class StageConfig:
 
 
 def corpus_hash(raw_dir: str | os.PathLike) -> str:
-    """SHA-256 over the sorted (file name, file SHA-256) pairs of a raw corpus directory."""
+    """SHA-256 of a corpus: over the sorted (relative path, file SHA-256) pairs of a folder
+    (subfolders included, POSIX paths; hidden files and folders left out), or over the name
+    and SHA-256 of one table file.
+
+    For a flat folder the relative path is the file name, so the hash of a raw pages folder
+    is what it always was.
+    """
     raw_dir = Path(raw_dir)
+    h = hashlib.sha256()
+    if raw_dir.is_file():
+        h.update(
+            raw_dir.name.encode("utf-8") + b"\0" + sha256_file(raw_dir).encode("ascii") + b"\n"
+        )
+        return h.hexdigest()
     if not raw_dir.is_dir():
         raise ConfigError(f"raw corpus directory not found: {raw_dir}")
-    h = hashlib.sha256()
-    for p in sorted(raw_dir.iterdir()):
-        if p.is_file() and not p.name.startswith("."):
-            h.update(p.name.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
+    found = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for f in filenames:
+            if not f.startswith("."):
+                p = Path(dirpath) / f
+                found.append((p.relative_to(raw_dir).as_posix(), p))
+    for rel, p in sorted(found):
+        h.update(rel.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
     return h.hexdigest()
 
 

@@ -62,6 +62,7 @@ __all__ = [
     "palette",
     "save_figure",
     "read_manifest",
+    "drop_figures",
 ]
 
 #: Figure widths in inches: a journal's single and double column.
@@ -472,3 +473,46 @@ def save_figure(
         " (unchanged at the stated precision: kept)" if kept else "",
     )
     return written
+
+
+def drop_figures(names: Sequence[str], outdir: str | os.PathLike | None = None) -> list[Path]:
+    """Remove figures a run no longer makes: their files (every format and the data table)
+    and their rows of the manifest.
+
+    ``textkit reproduce`` calls it for the figures a re-executed notebook did not save again
+    (a group that is gone, a renamed figure), so that ``figures/`` never mixes figures of
+    another corpus or configuration with the current ones.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Figure names (file stems) as in the manifest's ``figure`` column.
+    outdir : path-like, optional
+        Default: ``figures/`` under the output root (as :func:`save_figure`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
+    """
+    from textkit.core.paths import output_root
+
+    outdir = Path(outdir) if outdir is not None else output_root() / "figures"
+    names = sorted(set(map(str, names)))
+    if not names:
+        return []
+    removed = []
+    with FileLock(str(outdir / ".manifest.lock")):
+        manifest = read_manifest(outdir)
+        for name in names:
+            for fmt in (*FIGURE_FORMATS, "csv"):
+                path = outdir / f"{name}.{fmt}"
+                if path.is_file():
+                    path.unlink()
+                    removed.append(path)
+        manifest = manifest[~manifest["figure"].isin(names)].reset_index(drop=True)
+        write_csv(outdir / "manifest.csv", manifest)
+        write_text(outdir / "manifest.json", dumps_json(manifest.to_dict(orient="records")))
+    for name in names:
+        logger.info("dropped figure %s: the run that made it no longer does", name)
+    return removed

@@ -38,33 +38,46 @@ _COMPOSITION_COLORS = {
 }
 
 
-def cleaning_table(documents: pd.DataFrame) -> pd.DataFrame:
-    """Characters removed per cleaning rule and source page, as a tidy table.
+def _group_values(documents: pd.DataFrame, by: str) -> list[str]:
+    if by not in documents.columns:
+        raise KeyError(f"by: no column {by!r} in the documents table")
+    return ["unknown" if pd.isna(v) else str(v) for v in documents[by]]
+
+
+def cleaning_table(documents: pd.DataFrame, by: str = "page_id") -> pd.DataFrame:
+    """Characters removed per cleaning rule and source page (or group of ``by``), as a
+    tidy table.
 
     Parameters
     ----------
     documents : pandas.DataFrame
-        The documents table (needs ``page_id`` and ``clean_log``: JSON rule -> characters).
+        The documents table (needs ``clean_log``: JSON rule -> characters, and ``by``).
+    by : str, default "page_id"
+        The source page, or any document variable (missing values count as ``"unknown"``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``page_id``, ``rule``, ``chars_removed``, sorted by page then rule; only
+        Columns ``by``, ``rule``, ``chars_removed``, sorted by group then rule; only
         non-zero counts.
     """
     rows = []
-    for page_id, log in zip(documents["page_id"], documents["clean_log"], strict=True):
+    for group, log in zip(_group_values(documents, by), documents["clean_log"], strict=True):
         for rule, n in json.loads(log or "{}").items():
-            rows.append((page_id, rule, int(n)))
-    table = pd.DataFrame(rows, columns=["page_id", "rule", "chars_removed"])
+            rows.append((group, rule, int(n)))
+    table = pd.DataFrame(rows, columns=[by, "rule", "chars_removed"])
     if table.empty:
         return table.astype({"chars_removed": "int64"})
-    table = table.groupby(["page_id", "rule"], as_index=False, sort=True)["chars_removed"].sum()
+    table = table.groupby([by, "rule"], as_index=False, sort=True)["chars_removed"].sum()
     return table[table["chars_removed"] > 0].reset_index(drop=True)
 
 
-def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> Figure:
-    """Heat map of the characters each cleaning rule removed or changed, per source page.
+def plot_cleaning(
+    documents: pd.DataFrame, *, by: str = "page_id", width: str | float = "double"
+) -> Figure:
+    """Heat map of the characters each cleaning rule removed or changed, per source page
+    (or per group of ``by``: a table of many one-document rows reads better by province,
+    outlet …).
 
     Rows are rules (largest total first, the total in the label), columns are source pages;
     each cell shows its count, the colour is on a log scale and empty cells mean the rule
@@ -74,7 +87,9 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
     Parameters
     ----------
     documents : pandas.DataFrame
-        The documents table (``page_id``, ``clean_log``). Not modified.
+        The documents table (``clean_log`` and ``by``). Not modified.
+    by : str, default "page_id"
+        Source pages (shown as "Page 1" …) or any document variable.
     width : {"single", "double"} or float, default "double"
 
     Returns
@@ -88,12 +103,12 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
         If no cleaning rule removed anything.
     """
     documents = round_frame(documents)
-    table = cleaning_table(documents)
+    table = cleaning_table(documents, by)
     if table.empty:
         raise InvalidParameterError("documents: the cleaning log is empty, nothing to plot")
-    pages = sorted(documents["page_id"].astype(str).unique())
+    pages = sorted(set(_group_values(documents, by)))
     wide = table.pivot_table(
-        index="rule", columns="page_id", values="chars_removed", aggfunc="sum", fill_value=0
+        index="rule", columns=by, values="chars_removed", aggfunc="sum", fill_value=0
     ).reindex(columns=pages, fill_value=0)
     totals = wide.sum(axis=1)
     order = sorted(wide.index, key=lambda r: (-int(totals[r]), r))
@@ -123,9 +138,10 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
                         fontsize="small",
                         color="white" if v >= threshold else "#1a1a1a",
                     )
-        ax.set_xticks(range(len(pages)), [page_label(p) for p in pages])
+        is_page = by == "page_id"
+        ax.set_xticks(range(len(pages)), [page_label(p) if is_page else p for p in pages])
         ax.set_yticks(range(len(wide)), [f"{r} ({int(totals[r]):,})" for r in wide.index])
-        ax.set_xlabel("Source page")
+        ax.set_xlabel("Source page" if is_page else by)
         ax.set_title("Characters removed or changed by each cleaning rule (total in brackets)")
         ax.tick_params(length=0)
         cbar = fig.colorbar(image, ax=ax, pad=0.01)
@@ -134,22 +150,28 @@ def plot_cleaning(documents: pd.DataFrame, *, width: str | float = "double") -> 
     return fig
 
 
-def composition_table(documents: pd.DataFrame) -> pd.DataFrame:
-    """Articles per source page by category: kept, duplicate, off-topic, quarantined.
+def composition_table(documents: pd.DataFrame, by: str = "page_id") -> pd.DataFrame:
+    """Articles per source page (or per group of ``by``) by category: kept, duplicate,
+    off-topic, quarantined.
 
     An article flagged both as a duplicate and off-topic counts as a duplicate.
 
     Parameters
     ----------
     documents : pandas.DataFrame
-        The documents table (``page_id``, ``status``, ``is_duplicate``).
+        The documents table (``status``, ``is_duplicate`` and ``by``).
+    by : str, default "page_id"
+        The column counted by: the source page, or any document variable (province,
+        outlet …); missing values are counted as ``"unknown"``.
 
     Returns
     -------
     pandas.DataFrame
-        ``page_id`` and one integer column per category of
-        :data:`COMPOSITION_CATEGORIES`, one row per page (sorted).
+        ``by`` and one integer column per category of :data:`COMPOSITION_CATEGORIES`, one
+        row per group (sorted).
     """
+    if by not in documents.columns:
+        raise KeyError(f"by: no column {by!r} in the documents table")
     dup = documents["is_duplicate"].fillna(False).astype(bool)
     status = documents["status"].astype(str)
     category = np.where(
@@ -158,8 +180,13 @@ def composition_table(documents: pd.DataFrame) -> pd.DataFrame:
         np.where(dup, "duplicate", np.where(status == "flagged", "off-topic", "kept")),
     )
     counts = (
-        pd.DataFrame({"page_id": documents["page_id"].astype(str), "category": category})
-        .groupby(["page_id", "category"], sort=True)
+        pd.DataFrame(
+            {
+                by: ["unknown" if pd.isna(v) else str(v) for v in documents[by]],
+                "category": category,
+            }
+        )
+        .groupby([by, "category"], sort=True)
         .size()
         .unstack(fill_value=0)
         .reindex(columns=list(COMPOSITION_CATEGORIES), fill_value=0)
@@ -170,13 +197,18 @@ def composition_table(documents: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index()
 
 
-def plot_corpus_composition(documents: pd.DataFrame, *, width: str | float = "single") -> Figure:
-    """Articles found per source page, split into kept, duplicate, off-topic, quarantined.
+def plot_corpus_composition(
+    documents: pd.DataFrame, *, by: str = "page_id", width: str | float = "single"
+) -> Figure:
+    """Articles found per source page (or per group of ``by``), split into kept, duplicate,
+    off-topic, quarantined.
 
     Parameters
     ----------
     documents : pandas.DataFrame
         The documents table. Not modified.
+    by : str, default "page_id"
+        Source pages (shown as "Page 1" …) or any document variable.
     width : {"single", "double"} or float, default "single"
 
     Returns
@@ -184,9 +216,10 @@ def plot_corpus_composition(documents: pd.DataFrame, *, width: str | float = "si
     matplotlib.figure.Figure
         With the table of :func:`composition_table` as ``fig.textkit_data``.
     """
-    counts = composition_table(round_frame(documents))
+    counts = composition_table(round_frame(documents), by)
     present = [c for c in COMPOSITION_CATEGORIES if counts[c].sum() > 0]
-    labels = [page_label(p) for p in counts["page_id"]]
+    pages = by == "page_id"
+    labels = [page_label(p) if pages else str(p) for p in counts[by]]
     with use_style():
         fig, ax = new_figure(width)
         bottom = np.zeros(len(counts))
@@ -197,9 +230,12 @@ def plot_corpus_composition(documents: pd.DataFrame, *, width: str | float = "si
         for x, total in enumerate(bottom):
             ax.text(x, total, f"{int(total)}", ha="center", va="bottom", fontsize="small")
         ax.set_ylim(0, max(bottom.max(), 1) * 1.35)  # room for the totals and the legend
-        ax.set_xlabel("Source page")
+        ax.set_xlabel("Source page" if pages else by)
         ax.set_ylabel("Articles")
-        ax.set_title(f"Articles found per page ({int(bottom.sum())} in all)")
+        if len(labels) > 6:
+            ax.tick_params(axis="x", labelrotation=45)
+        what = "page" if pages else by
+        ax.set_title(f"Articles found per {what} ({int(bottom.sum())} in all)")
         ax.legend(loc="upper left", ncols=2, frameon=True, fontsize="small")
     fig.textkit_data = counts
     return fig

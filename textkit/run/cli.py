@@ -15,6 +15,7 @@ Subcommands::
                                                    compare with the committed outputs at the
                                                    stated precision (exit 1 on a difference)
     textkit config                                 show the settings, corpus and config hashes
+    textkit example-table PATH [--docs N] [--seed S]  write the generated example table (CSV)
     textkit --version                              print the version
 """
 
@@ -146,6 +147,15 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("--keep", action="store_true", help="keep the scratch folder")
 
     sub.add_parser("config", help="show the configuration and the run's provenance hashes")
+
+    ex = sub.add_parser(
+        "example-table",
+        help="write a generated table of policy documents with a known province and year "
+        "effect (textkit.corpus.example)",
+    )
+    ex.add_argument("path", type=Path, help="CSV file to write")
+    ex.add_argument("--docs", type=int, default=120, help="documents generated (default 120)")
+    ex.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     return p
 
 
@@ -197,6 +207,10 @@ def main(argv: list[str] | None = None) -> int:
             out = args.out or pipeline.out_dir(config)
             if args.input is not None:
                 return _build_from_input(args, config, out)
+            if args.raw is None and not args.stream:  # the project's corpus: raw pages or input
+                for path in pipeline.build_corpus_step(config, out):
+                    print(path)
+                return 0
             raw = args.raw or pipeline.raw_dir(config)
             if args.stream:
                 paths = build_corpus_to(
@@ -210,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("notebooks", "figures"):
             from textkit.run.notebooks import find_notebooks, run_notebook
 
-            nbs = find_notebooks(config.root / "notebooks")
+            nbs = find_notebooks(pipeline.notebooks_dir(config))
             if args.only:
                 nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
             for nb in nbs:
@@ -245,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{counts['missing']} missing, {counts['new']} new (not committed)"
             )
             return 0 if all(r.ok for r in rows) else 1
+        if args.command == "example-table":
+            from textkit.corpus.example import write_example_table
+
+            print(write_example_table(args.path, args.docs, args.seed))
+            return 0
         if args.command == "config":
             prov = pipeline.provenance(config)
             print(f"config file   {config.path}")

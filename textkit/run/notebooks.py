@@ -99,18 +99,26 @@ def _check_outputs(nb, source: Path) -> None:
                 )
 
 
-def _target(source: Path) -> Path:
+def _target(source: Path, config: str | os.PathLike | None = None) -> Path:
     """Where the executed notebook goes: beside its source, or at the same place under the
-    output root while a run stages its outputs (see :func:`textkit.core.paths.output_root`)."""
+    output root while a run stages its outputs (see :func:`textkit.core.paths.output_root`).
+
+    A source outside the project of ``config`` (a project that runs another folder's
+    notebooks, ``[project] notebooks``) is executed into the project's own ``notebooks/``.
+    """
     from textkit.core.paths import OUTPUT_ROOT_ENV, output_root
 
     target = source.with_suffix(".ipynb")
-    if not os.environ.get(OUTPUT_ROOT_ENV):
-        return target
-    root = project_root(source.parent.resolve())
+    root = (
+        Path(config).resolve().parent
+        if config is not None
+        else project_root(source.parent.resolve())
+    )
     try:
         rel = target.resolve().relative_to(root)
     except ValueError:
+        return output_root(root) / "notebooks" / target.name
+    if not os.environ.get(OUTPUT_ROOT_ENV):
         return target
     return output_root(root) / rel
 
@@ -204,7 +212,7 @@ def run_notebook(
 
     source = Path(source)
     nb = jupytext.read(source)
-    target = _target(source)
+    target = _target(source, config)
     logger.info("%s started", source.stem)
     t0 = time.perf_counter()
     # the kernel inherits the environment: no progress bars in outputs, and the config named

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from textkit.core.cache import code_fingerprint
-from textkit.core.config import ConfigError, ProjectConfig, corpus_hash, load_config
+from textkit.core.config import ConfigError, ProjectConfig, load_config
 from textkit.core.errors import InvalidParameterError
 from textkit.core.executor import resolve_n_jobs
 from textkit.core.io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
@@ -35,6 +35,7 @@ __all__ = [
     "provenance",
     "build_corpus_step",
     "notebook_key",
+    "notebooks_dir",
     "reproduce",
     "ReproduceResult",
 ]
@@ -61,30 +62,64 @@ def raw_dir(config: ProjectConfig) -> Path:
     return config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
 
 
+def notebooks_dir(config: ProjectConfig) -> Path:
+    """The folder of the analysis notebooks' percent scripts (``[project] notebooks``, default
+    ``notebooks``).
+
+    A project of one's own can run this repository's notebooks on its corpus by naming their
+    folder (``notebooks = "../textkit/notebooks"``); the executed notebooks, figures and
+    results are then written in the project, beside its ``textkit.toml``.
+    """
+    return config.resolve(config.setting("project", "notebooks", "notebooks", _check_dir))
+
+
+def _check_dir(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidParameterError(f"{key}: expected a folder path, got {value!r}")
+    return value
+
+
 def out_dir(config: ProjectConfig) -> Path:
     """Where the article table is written (``[corpus] out_dir``, default ``corpus/processed``)."""
     return config.resolve(config.section("corpus").get("out_dir", "corpus/processed"))
 
 
 def provenance(config: ProjectConfig | None = None) -> Provenance:
-    """The :class:`Provenance` of the project's raw corpus under ``config``."""
+    """The :class:`Provenance` of the project's corpus under ``config``: the hash of its raw
+    pages folder or its ``input`` (:func:`textkit.corpus.source.source_hash`) and of the
+    settings."""
+    from textkit.corpus.source import corpus_source, source_hash
+
     config = config or load_config()
-    return Provenance(corpus_hash=corpus_hash(raw_dir(config)), config_hash=config.hash)
+    return Provenance(corpus_hash=source_hash(corpus_source(config)), config_hash=config.hash)
 
 
-def build_corpus_step(config: ProjectConfig | None = None) -> list[Path]:
-    """Build the article table from the raw pages and write it (``textkit corpus build``).
+def build_corpus_step(
+    config: ProjectConfig | None = None, out: str | os.PathLike | None = None
+) -> list[Path]:
+    """Build the article table of the project's corpus and write it (``textkit corpus build``).
+
+    The corpus is the raw pages folder or the ``input`` of ``[corpus]``
+    (:func:`textkit.corpus.source.corpus_source`).
+
+    Parameters
+    ----------
+    config : ProjectConfig, optional
+        Default: :func:`textkit.load_config`.
+    out : path-like, optional
+        Where to write (default ``[corpus] out_dir``).
 
     Returns
     -------
     list of pathlib.Path
         Files written to the processed-corpus directory.
     """
-    from textkit.corpus.build import build_corpus, corpus_config, write_corpus
+    from textkit.corpus.build import corpus_config, write_corpus
+    from textkit.corpus.source import build_source, corpus_source
 
     config = config or load_config()
-    build = build_corpus(raw_dir(config), corpus_config(config), cache=True)
-    return write_corpus(build, out_dir(config))
+    build = build_source(corpus_source(config), corpus_config(config), cache=True)
+    return write_corpus(build, out if out is not None else out_dir(config))
 
 
 @dataclass(frozen=True)
@@ -268,7 +303,9 @@ def reproduce(
     config = load_config(config_path)
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    logger.info("building corpus from %s", raw_dir(config))
+    from textkit.corpus.source import corpus_source
+
+    logger.info("building corpus from %s", corpus_source(config).path)
     files = build_corpus_step(config)
     seconds["corpus"] = time.perf_counter() - t0
     ran: list[Path] = []
@@ -276,7 +313,7 @@ def reproduce(
     if not notebooks:
         return ReproduceResult(corpus_files=tuple(files), notebooks=(), seconds=seconds)
     root = config.root
-    nbs = find_notebooks(root / "notebooks")
+    nbs = find_notebooks(notebooks_dir(config))
     if only:
         nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     prov = provenance(config)
@@ -352,6 +389,30 @@ def _swap_in(staging: Path, root: Path) -> None:
     for nb in sorted((staging / "notebooks").glob("*.ipynb")):
         os.replace(nb, root / "notebooks" / nb.name)
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _drop_stale_figures(stage: Path, root: Path, ran: list[Path]) -> None:
+    """Drop the figures that the notebooks of this run recorded last time and did not save
+    again (see :func:`textkit.plots.drop_figures`)."""
+    from textkit.plots import drop_figures, read_manifest
+
+    manifest = read_manifest(stage / "figures")
+    if manifest.empty:
+        return
+    written: set[str] = set()
+    for nb in ran:
+        try:
+            stamp = json.loads(_stamp_path(nb, root).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return  # cannot tell what the run wrote: keep everything
+        written.update(
+            Path(rel).stem for rel in stamp.get("outputs", {}) if rel.startswith("figures/")
+        )
+    stems = {nb.stem for nb in ran}
+    stale = manifest.loc[
+        manifest["notebook"].isin(stems) & ~manifest["figure"].isin(written), "figure"
+    ]
+    drop_figures(stale.tolist(), stage / "figures")
 
 
 def _recover(root: Path) -> None:
@@ -434,6 +495,7 @@ def _run_notebooks(
             raise
         raise NotebookError(f"{current or 'a notebook'}: {exc}") from exc
     if stage is not None:
+        _drop_stale_figures(stage, root, [nb for nb, _ in todo])
         _swap_in(stage, root)
         results = {
             stem: (root / "notebooks" / path.name, secs) for stem, (path, secs) in results.items()

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from textkit.corpus.build import CorpusBuild
+    from textkit.corpus.source import CorpusSource
 
 __all__ = ["DEFAULT_FORMATS", "NotebookSession", "start_notebook"]
 
@@ -67,18 +68,143 @@ class NotebookSession:
     analyse: str
 
     @property
-    def raw_dir(self) -> Path:
-        """The raw corpus folder (``[corpus] raw_dir``)."""
-        from textkit.run.pipeline import raw_dir
+    def source(self) -> CorpusSource:
+        """The corpus analysed: raw pages (``[corpus] raw_dir``) or the researcher's table or
+        folder (``[corpus] input``); see :mod:`textkit.corpus.source`."""
+        from textkit.corpus.source import corpus_source
 
-        return raw_dir(self.config)
+        return corpus_source(self.config)
+
+    @property
+    def raw_dir(self) -> Path:
+        """The corpus path: the raw pages folder or the ``input`` table or folder."""
+        return self.source.path
 
     def build_corpus(self) -> CorpusBuild:
-        """The article table of the raw corpus under this config (cached; see
-        :func:`textkit.build_corpus`)."""
-        from textkit.corpus.build import CorpusConfig, build_corpus
+        """The article table of the project's corpus under this config (cached; see
+        :func:`textkit.build_corpus` and :func:`textkit.corpus.source.build_source`)."""
+        from textkit.corpus.build import CorpusConfig
+        from textkit.corpus.source import build_source
 
-        return build_corpus(self.raw_dir, CorpusConfig.from_project(self.config), cache=True)
+        return build_source(self.source, CorpusConfig.from_project(self.config), cache=True)
+
+    def groups(self, docs: pd.DataFrame) -> dict[str, str]:
+        """The document variables the notebooks compare: name -> column of ``docs``.
+
+        ``[analysis] groups`` names them (a list of columns, or a table ``{name =
+        "column"}`` when a figure should call a column otherwise, e.g. ``{page =
+        "page_id"}``). Unset: the researcher's document variables with 2 to 12 distinct
+        values (:func:`textkit.corpus.read.document_variables`), else the annotated
+        ``genre`` and ``era``.
+
+        Raises
+        ------
+        ConfigError
+            When a named column is not in ``docs`` (the columns are listed).
+        """
+        from textkit.core.config import ConfigError
+        from textkit.corpus.read import document_variables
+
+        spec = self.config.setting("analysis", "groups", None, _check_groups)
+        if spec is None:
+            found = {
+                c: c
+                for c in document_variables(docs)
+                if 2 <= docs[c].nunique(dropna=True) <= _MAX_DEFAULT_GROUPS
+            }
+            spec = found or {c: c for c in ("genre", "era") if c in docs.columns}
+        missing = [c for c in spec.values() if c not in docs.columns]
+        if missing:
+            raise ConfigError(
+                f"{self.config.path or 'textkit.toml'} [analysis] groups: no column "
+                f"{', '.join(map(repr, missing))} in the article table; its columns are "
+                f"{', '.join(map(str, docs.columns))}"
+            )
+        return dict(spec)
+
+    def group_labels(self, docs: pd.DataFrame, missing: str | None = "unknown") -> pd.DataFrame:
+        """One row per document of ``docs``: ``doc_id`` and a label column per group of
+        :meth:`groups`, named by the group's name (text).
+
+        Parameters
+        ----------
+        docs : pandas.DataFrame
+        missing : str or None, default "unknown"
+            The label of a document without a value; ``None`` keeps it missing (so that
+            an analysis leaves it out).
+        """
+        import pandas as pd
+
+        out = pd.DataFrame({"doc_id": docs["doc_id"].astype(str).to_numpy()})
+        for name, column in self.groups(docs).items():
+            out[name] = [
+                missing if pd.isna(v) or str(v).strip() == "" else str(v) for v in docs[column]
+            ]
+        return out
+
+    def examples(self, doc_ids: Sequence[str], default: Sequence[str] | None = None) -> list[str]:
+        """The documents a notebook shows as examples.
+
+        Parameters
+        ----------
+        doc_ids : sequence of str
+            The analysed documents.
+        default : sequence of str, optional
+            The notebook's own choice when ``[analysis] examples`` is not set (e.g. the most
+            stability-leaning and the most service-leaning article); default the first two
+            of ``doc_ids``.
+
+        Returns
+        -------
+        list of str
+            ``[analysis] examples`` when set, else ``default``.
+
+        Raises
+        ------
+        ConfigError
+            When a configured id is not among ``doc_ids``.
+        """
+        from textkit.core.config import ConfigError
+
+        ids = [str(c) for c in doc_ids]
+        chosen = self.config.setting("analysis", "examples", None, _check_examples)
+        if chosen is None:
+            return [str(d) for d in default] if default is not None else ids[:2]
+        missing = [d for d in chosen if d not in set(ids)]
+        if missing:
+            raise ConfigError(
+                f"{self.config.path or 'textkit.toml'} [analysis] examples: "
+                f"{', '.join(map(repr, missing))} not among the analysed documents "
+                f"(e.g. {', '.join(map(repr, ids[:3]))})"
+            )
+        return list(chosen)
+
+    def trend(self, docs: pd.DataFrame) -> str | None:
+        """The numeric document variable traced over time (``[analysis] trend``; unset:
+        ``year`` when ``docs`` has at least three distinct years; ``""`` turns it off).
+
+        Raises
+        ------
+        ConfigError
+            When the named column is not in ``docs`` or is not numeric.
+        """
+        import pandas as pd
+
+        from textkit.core.config import ConfigError
+
+        name = self.config.setting("analysis", "trend", None, _check_trend)
+        if name == "":
+            return None
+        if name is None:
+            years = docs["year"] if "year" in docs.columns else None
+            ok = years is not None and pd.to_numeric(years, errors="coerce").nunique() >= 3
+            return "year" if ok else None
+        where = f"{self.config.path or 'textkit.toml'} [analysis] trend"
+        if name not in docs.columns:
+            raise ConfigError(f"{where}: no column {name!r} in the article table")
+        if not pd.api.types.is_numeric_dtype(docs[name]):
+            raise ConfigError(f"{where}: column {name!r} is not numeric (years, counts ...)")
+        return name
 
     def analysed(self, docs: pd.DataFrame) -> pd.DataFrame:
         """The articles every analysis uses: ``docs`` filtered by ``[corpus] analyse``."""
@@ -107,6 +233,7 @@ class NotebookSession:
         """
         from textkit.plots import save_figure
 
+        kwargs.setdefault("outdir", self.output("figures"))
         return save_figure(
             fig,
             name,
@@ -120,6 +247,37 @@ class NotebookSession:
     def summary(self) -> dict[str, Any]:
         """What identifies the run, for the notebook's first output."""
         return {**self.provenance, "analyse": self.analyse, "formats": list(self.formats)}
+
+
+#: Most distinct values a document variable may have to be compared by default.
+_MAX_DEFAULT_GROUPS = 12
+
+
+def _check_groups(name: str, value: Any) -> dict[str, str]:
+    if isinstance(value, list) and all(isinstance(v, str) and v for v in value):
+        return {v: v for v in value}
+    if isinstance(value, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()
+    ):
+        return dict(value)
+    raise InvalidParameterError(
+        f'{name}: expected a list of columns (["province", "year"]) or a table '
+        f'({{page = "page_id"}}), got {value!r}'
+    )
+
+
+def _check_examples(name: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise InvalidParameterError(f"{name}: expected a list of document ids, got {value!r}")
+    return value
+
+
+def _check_trend(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise InvalidParameterError(
+            f'{name}: expected a column name (or "" for none), got {value!r}'
+        )
+    return value
 
 
 def _check_formats(name: str, formats: Any) -> tuple[str, ...]:

@@ -274,6 +274,7 @@ def verify(
         _notebook_jobs,
         _run_notebooks,
         notebook_key,
+        notebooks_dir,
         provenance,
     )
 
@@ -290,7 +291,8 @@ def verify(
             prov = provenance(config)
             code_hash = code_fingerprint()
             todo = [
-                (nb, notebook_key(nb, prov, code_hash)) for nb in find_notebooks(root / "notebooks")
+                (nb, notebook_key(nb, prov, code_hash))
+                for nb in find_notebooks(notebooks_dir(config))
             ]
             logger.info("verify: regenerating %d notebooks into %s", len(todo), scratch)
             _run_notebooks(todo, root, timeout, jobs, staging=False, config=config.path)

@@ -32,7 +32,7 @@ from textkit.topics.nmf import NmfConfig, NmfTopicModel
 from textkit.topics.persist import load_model, save_ldavis_html, save_model, save_topic_tables
 from textkit.topics.prevalence import prevalence_contrast, topic_prevalence
 from textkit.topics.seeded import SeededLdaTopicModel
-from textkit.topics.select import heldout_perplexity, k_summary, select_k
+from textkit.topics.select import feasible_ks, heldout_perplexity, k_summary, select_k
 from textkit.topics.stability import (
     StabilityResult,
     compare_models,
@@ -65,6 +65,7 @@ __all__ = [
     "save_model",
     "save_topic_tables",
     "select_k",
+    "feasible_ks",
     "top_terms",
     "topic_matrix",
     "topic_prevalence",

@@ -39,7 +39,7 @@ from textkit.topics.describe import _exclusivity, _top_term_lists
 from textkit.topics.fit import METHODS, checked_model, make_model
 from textkit.topics.lda import LdaTopicModel
 
-__all__ = ["select_k", "k_summary", "heldout_perplexity"]
+__all__ = ["select_k", "k_summary", "heldout_perplexity", "feasible_ks"]
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +151,56 @@ def heldout_perplexity(model: Any, dtm: DocumentTermMatrix, random_state: int = 
     p = np.einsum("nk,kn->n", theta[coo.row], phi[:, coo.col])
     ll = float(np.sum(coo.data * np.log(np.maximum(p, np.finfo(np.float64).tiny))))
     return float(np.exp(-ll / float(coo.data.sum())))
+
+
+def feasible_ks(
+    ks: Iterable[int], dtm: DocumentTermMatrix, holdout: float = 0.1, split_seed: int = 0
+) -> list[int]:
+    """The values of a K grid that :func:`select_k` can fit on ``dtm``.
+
+    A model needs at least as many non-empty training documents as topics. A grid written
+    for one corpus (``[topics] k_grid``) may ask too much of a smaller one: the values that
+    do not fit are left out with a warning naming them and the number of documents, rather
+    than failing the run.
+
+    Parameters
+    ----------
+    ks : iterable of int
+        The grid (each >= 2).
+    dtm : DocumentTermMatrix
+    holdout, split_seed
+        As :func:`select_k` (the training documents are those it fits on).
+
+    Returns
+    -------
+    list of int
+        The feasible values, sorted.
+
+    Raises
+    ------
+    InvalidParameterError
+        When no value of the grid fits (the message gives the largest K the corpus allows).
+    """
+    _check_dtm(dtm)
+    k_list = sorted({check_int("ks", k, 2) for k in ks})
+    check_number("holdout", holdout, 0, 0.5)
+    train_rows, _ = _split(dtm.shape[0], float(holdout), check_int("split_seed", split_seed, 0))
+    train = _subset(dtm, train_rows)
+    n_nonempty = int((np.asarray(train.matrix.sum(axis=1)).ravel() > 0).sum())
+    kept = [k for k in k_list if k <= n_nonempty]
+    dropped = [k for k in k_list if k > n_nonempty]
+    if not kept:
+        raise InvalidParameterError(
+            f"ks: no value of {k_list} fits {n_nonempty} non-empty training documents; "
+            f"give values from 2 to {n_nonempty}"
+        )
+    if dropped:
+        logger.warning(
+            "ks: %s left out: more topics than the %d non-empty training documents",
+            dropped,
+            n_nonempty,
+        )
+    return kept
 
 
 def select_k(

@@ -20,7 +20,8 @@ upper tail of the chi-square distribution with one degree of freedom.
 
 :func:`cluster_bootstrap_totals` resamples clusters (documents, articles) with replacement
 and sums their per-cluster totals, the one resampling step behind every group estimate with
-a bootstrap interval (frame intensities per group in :mod:`textkit.frames.groups`);
+a bootstrap interval (frame intensities per group in :mod:`textkit.frames.groups`, topic
+prevalence in :mod:`textkit.topics.prevalence`);
 :func:`percentile_interval` reads the interval off the replicates.
 """
 

@@ -235,6 +235,11 @@ def test_numeric_groups_sort_as_numbers_and_dates_group_by_freq():
     assert by_date["group"].drop_duplicates().tolist() == [2010, 2011, 2012, 2013]
     cols = ["group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens"]
     pd.testing.assert_frame_equal(by_date[cols], by_int[cols], check_dtype=False)
+    gaps = t.assign(y=t["y"].astype(float).where(t.index % 5 > 0))  # a year column with gaps
+    assert frame_groups(gaps, "y", n_boot=0)["group"].drop_duplicates().tolist() == [
+        2010, 2011, 2012, 2013,
+    ]  # fmt: skip
+    assert pd.api.types.is_integer_dtype(frame_groups(gaps, "y", n_boot=0)["group"])
     months = frame_groups(t, "date", freq="M", n_boot=0)["group"].drop_duplicates()
     assert months.is_monotonic_increasing and (months.dt.day == 1).all()
     with pytest.raises(InvalidParameterError, match="holds dates"):

@@ -84,7 +84,8 @@ def group_values(table: pd.DataFrame, by: str, freq: str | None = None) -> pd.Se
     Returns
     -------
     Series
-        Aligned with ``table``; missing values stay missing.
+        Aligned with ``table``; missing values stay missing. A float column of whole
+        numbers (a year column with gaps read from a file) becomes integers.
     """
     check_str("by", by)
     if by not in table.columns:
@@ -97,6 +98,10 @@ def group_values(table: pd.DataFrame, by: str, freq: str | None = None) -> pd.Se
             raise InvalidParameterError(
                 f"freq: {by!r} holds dates; give freq='Y', 'Q' or 'M' to group them"
             )
+        if pd.api.types.is_float_dtype(col):
+            present = col.dropna().to_numpy(dtype=np.float64)
+            if np.isfinite(present).all() and (present == np.round(present)).all():
+                return col.astype("Int64")  # a year column with gaps read as floats
         return col
     check_choice("freq", freq, FREQS)
     if not pd.api.types.is_datetime64_any_dtype(col):

@@ -51,3 +51,39 @@ def test_empty_row_column_or_table_gives_zero():
 def test_p_value_is_chi_square_one_df():
     g2 = np.array([0.0, 3.841458820694124, 10.0])
     assert g2_p_value(g2).tolist() == chi2.sf(g2, 1).tolist()
+
+
+def test_cluster_bootstrap_totals_resamples_whole_rows():
+    import textkit.core.stats as S
+
+    x = np.random.default_rng(1).random((37, 3)) * 10
+    reps = S.cluster_bootstrap_totals(x, 500, np.random.default_rng(5))
+    idx = np.random.default_rng(5).integers(0, 37, size=(500, 37))
+    # one draw of (n_boot, n_clusters) indices; each replicate sums the drawn rows
+    np.testing.assert_array_equal(reps, x[idx].sum(axis=1))
+    assert reps.shape == (500, 3)
+    assert np.allclose(reps.mean(axis=0), x.sum(axis=0), rtol=0.05)
+
+
+def test_cluster_bootstrap_totals_block_size_never_changes_the_result(monkeypatch):
+    import textkit.core.stats as S
+
+    x = np.random.default_rng(2).random((11, 2))
+    whole = S.cluster_bootstrap_totals(x, 300, np.random.default_rng(9))
+    monkeypatch.setattr(S, "_BLOCK_CELLS", 1)  # one replicate at a time
+    np.testing.assert_array_equal(
+        whole, S.cluster_bootstrap_totals(x, 300, np.random.default_rng(9))
+    )
+    with pytest.raises(ValueError, match="non-empty 2-d"):
+        S.cluster_bootstrap_totals(np.zeros((0, 2)), 10, np.random.default_rng(0))
+
+
+def test_percentile_interval_ignores_nan_replicates():
+    from textkit.core.stats import percentile_interval
+
+    reps = np.column_stack([np.arange(101.0), np.full(101, np.nan)])
+    reps[0, 0] = np.nan
+    lo, hi = percentile_interval(reps, 0.9)
+    ref = np.quantile(np.arange(1.0, 101.0), [0.05, 0.95])
+    assert (lo[0], hi[0]) == pytest.approx((ref[0], ref[1]))
+    assert np.isnan(lo[1]) and np.isnan(hi[1])

@@ -259,6 +259,11 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
         figs["frames_balance"] = PF.plot_frame_balance(scores, width="double")
         for by in ("genre", "source", "era"):
             figs[f"frames_intensity_{by}"] = PF.plot_frame_intensity(scores, by=by)
+            figs[f"frames_groups_{by}"] = PF.plot_frame_groups(
+                tk.frame_groups(scores, by, n_boot=100, min_docs=3)
+            )
+        year_table = tk.frame_groups(scores, "year", n_boot=100, min_docs=1)
+        figs["frames_trend_year"] = PF.plot_frame_trend(year_table)
         key = frame_keyness(doc_units, scores, "stability", "service_law", min_count=5)
         lex = tk.load_lexicon().table()
         highlight = dict(zip(lex["term"], lex["frame"], strict=True))
@@ -346,6 +351,7 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
         )
         figs["network_difference"] = PN.plot_difference(cmp, node_groups=node_groups)
     context = {
+        "year_table": year_table,
         "labels": labels,
         "seeded_labels": seeded_labels,
         "scores": scores,
@@ -420,6 +426,8 @@ def test_no_identifier_reaches_any_figure(gallery):
     [
         ("frames_balance", {"stability", "service_law", "mixed"}),
         ("frames_intensity_genre", {"stability", "service_law"}),
+        ("frames_groups_era", {"stability", "service_law"}),
+        ("frames_trend_year", {"stability", "service_law"}),
         ("frames_keyness", {"stability", "service_law"}),
         ("frames_term_scatter", {"stability", "service_law"}),
         ("frames_lss_polarity", {"stability", "service_law"}),
@@ -635,6 +643,7 @@ def test_noise_beyond_six_digits_moves_no_pixel(gallery):
         (PF.plot_keyness, key, {}),
         (PF.plot_frame_balance, scores, {}),
         (PF.plot_frame_intensity, scores, {"by": "genre"}),
+        (PF.plot_frame_trend, ctx["year_table"], {}),
         (PF.plot_term_scatter, key, {"highlight": ctx["highlight"]}),
     ]
     for fn, table, kw in pairs:

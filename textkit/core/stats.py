@@ -1,4 +1,5 @@
-"""Association statistics of 2 x 2 contingency tables, shared by every stage.
+"""Association statistics of 2 x 2 contingency tables and the cluster bootstrap, shared by
+every stage.
 
 One implementation of Dunning's (1993) log-likelihood ratio G² serves both the
 co-occurrence weights of :mod:`textkit.cooc` (two terms in the units of one corpus) and the
@@ -16,6 +17,12 @@ For a table with total ``n = o11 + o12 + o21 + o22`` and margins ``r_i`` (rows) 
 and ``G² = 2 Σ O ln(O / E)`` over the four cells, a cell with ``O = 0`` contributing 0
 (as ``scipy.stats.power_divergence(..., lambda_="log-likelihood")``). Its p-value is the
 upper tail of the chi-square distribution with one degree of freedom.
+
+:func:`cluster_bootstrap_totals` resamples clusters (documents, articles) with replacement
+and sums their per-cluster totals, the one resampling step behind every group estimate with
+a bootstrap interval (frame intensities per group in :mod:`textkit.frames.groups`, topic
+prevalence in :mod:`textkit.topics.prevalence`);
+:func:`percentile_interval` reads the interval off the replicates.
 """
 
 from __future__ import annotations
@@ -29,7 +36,13 @@ __all__ = [
     "expected_2x2",
     "log_likelihood_g2",
     "g2_p_value",
+    "cluster_bootstrap_totals",
+    "percentile_interval",
 ]
+
+#: Cells (replicates x clusters x columns) summed at a time by
+#: :func:`cluster_bootstrap_totals`; bounds its memory, never changes its result.
+_BLOCK_CELLS = 4_000_000
 
 
 def _cells(o11: Any, o12: Any, o21: Any, o22: Any) -> tuple[np.ndarray, ...]:
@@ -112,3 +125,74 @@ def g2_p_value(g2: Any) -> np.ndarray:
     ndarray of float
     """
     return chi2.sf(np.asarray(g2, dtype=np.float64), 1)
+
+
+def cluster_bootstrap_totals(totals: Any, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Bootstrap replicates of column totals, resampling clusters with replacement.
+
+    Each replicate draws as many clusters as there are (rows of ``totals``) with
+    replacement and sums their rows. The draws are one call
+    ``rng.integers(0, n_clusters, size=(n_boot, n_clusters))``, so a generator seeded
+    the same way gives the same replicates; the sums are taken in blocks of replicates
+    (bounded memory), each replicate's sum in cluster order whatever the block size.
+
+    Parameters
+    ----------
+    totals : array-like of float, shape (n_clusters, k)
+        Per-cluster totals (e.g. a document's weighted frame hits and tokens), one row a
+        cluster. Put the clusters in a fixed order (sorted ids) for results that do not
+        depend on the input order.
+    n_boot : int
+        Number of replicates (>= 1).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    ndarray of float, shape (n_boot, k)
+        Column totals of each replicate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> reps = cluster_bootstrap_totals([[1.0, 2.0]], 3, np.random.default_rng(0))
+    >>> reps.tolist()
+    [[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]
+    """
+    x = np.asarray(totals, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] == 0:
+        raise ValueError(f"totals: expected a non-empty 2-d array, got shape {x.shape}")
+    n = x.shape[0]
+    idx = rng.integers(0, n, size=(n_boot, n))
+    out = np.empty((n_boot, x.shape[1]), dtype=np.float64)
+    step = max(1, _BLOCK_CELLS // max(1, n * x.shape[1]))
+    for start in range(0, n_boot, step):
+        out[start : start + step] = x[idx[start : start + step]].sum(axis=1)
+    return out
+
+
+def percentile_interval(replicates: Any, ci: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap interval of each column of the replicates (NaN replicates left
+    out; NaN where a column has none).
+
+    Parameters
+    ----------
+    replicates : array-like of float, shape (n_boot, k)
+    ci : float in (0, 1)
+        Confidence level; the bounds are the ``(1 - ci) / 2`` and ``(1 + ci) / 2``
+        quantiles (numpy's default linear interpolation).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        Lower and upper bounds, ``k`` values each.
+    """
+    reps = np.asarray(replicates, dtype=np.float64)
+    alpha = (1.0 - float(ci)) / 2.0
+    lo = np.full(reps.shape[1], np.nan)
+    hi = np.full(reps.shape[1], np.nan)
+    for j in range(reps.shape[1]):
+        col = reps[:, j]
+        col = col[np.isfinite(col)]
+        if col.size:
+            lo[j], hi[j] = np.quantile(col, [alpha, 1.0 - alpha])
+    return lo, hi

@@ -4,7 +4,10 @@ A frame lexicon (:mod:`~textkit.core.lexicon`: terms, weights, context rules) sc
 by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
 FrameConfig, frame_config, score_frames, frame_hits, term_contributions); key word in
 context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
-(:mod:`~textkit.frames.keyness`: keyness, frame_keyness) show what drives the scores;
+(:mod:`~textkit.frames.keyness`: keyness, frame_keyness, keyness_by) show what drives
+the scores; :mod:`~textkit.frames.groups` (frame_groups, frame_contrast) estimates intensity
+and balance per group of any document variable, and over years, with document-clustered
+bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
 vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs.
 """
@@ -19,7 +22,8 @@ from textkit.core.lexicon import (
     Term,
     load_lexicon,
 )
-from textkit.frames.keyness import frame_keyness, keyness
+from textkit.frames.groups import frame_contrast, frame_groups
+from textkit.frames.keyness import frame_keyness, keyness, keyness_by
 from textkit.frames.kwic import kwic
 from textkit.frames.score import (
     FrameConfig,
@@ -37,9 +41,12 @@ __all__ = [
     "LexiconError",
     "Term",
     "frame_config",
+    "frame_contrast",
+    "frame_groups",
     "frame_hits",
     "frame_keyness",
     "keyness",
+    "keyness_by",
     "kwic",
     "load_lexicon",
     "score_frames",

@@ -3,13 +3,15 @@
 :func:`keyness` compares term counts of a target and a reference group (Dunning's G² from
 :func:`textkit.core.stats.log_likelihood_g2`, Pearson's chi², the smoothed log ratio);
 :func:`frame_keyness` compares the documents of one frame label (:mod:`textkit.frames.score`)
-with those of another, or with the rest.
+with those of another, or with the rest; :func:`keyness_by` does the same for the groups of
+any document variable (genre, era, province, outlet, year …).
 
 Usage::
 
     from textkit.frames.keyness import frame_keyness
 
     key = frame_keyness(doc_units, scores, "stability", "service_law", min_count=5)
+    by_era = keyness_by(doc_units, docs, "era", "2017-")  # one era against the others
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ import numpy as np
 import pandas as pd
 
 from textkit.core.checks import check_int, check_number
+from textkit.core.errors import InvalidParameterError
 from textkit.core.stats import expected_2x2, g2_p_value, log_likelihood_g2
+from textkit.frames.groups import group_values, resolve_group, sorted_groups
 
-__all__ = ["keyness", "frame_keyness"]
+__all__ = ["keyness", "frame_keyness", "keyness_by"]
 
 
 def _to_counts(obj: Any, name: str) -> pd.Series:
@@ -211,6 +215,95 @@ def frame_keyness(
     for name, mask, value in (("target", in_target, target), ("reference", in_ref, reference)):
         if not mask.any():
             raise ValueError(f"frame_keyness: no unit in the {name} group ({label} = {value!r})")
+    keep = in_target | in_ref
+    sub = units.loc[keep, ["tokens"]]
+    return keyness(sub, group=in_target[keep], min_count=min_count, smoothing=smoothing)
+
+
+def keyness_by(
+    units: pd.DataFrame,
+    docs: pd.DataFrame,
+    by: str,
+    a: Any,
+    b: Any = None,
+    *,
+    freq: str | None = None,
+    min_count: int = 5,
+    smoothing: float = 0.5,
+) -> pd.DataFrame:
+    """Keywords of the documents of one group of a document variable against another group
+    or every other document.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Tokenised units with ``doc_id`` and ``tokens`` (any unit level, e.g.
+        ``segment_corpus(docs, unit="document")``); all units of a document go to its group.
+        Not modified.
+    docs : DataFrame
+        A table with ``doc_id`` and the column ``by``: the documents table, or a
+        :func:`~textkit.frames.score.score_frames` table (which carries the document
+        variables). Joined to ``units`` by ``doc_id``.
+    by : str
+        The document variable (genre, era, year, province, outlet …).
+    a : group value
+        The target group (a value of ``by``; ``"2016"`` also finds the year 2016).
+    b : group value, optional
+        The reference group; default: every other document with a value of ``by``.
+    freq : {"Y", "Q", "M"}, optional
+        For a date column ``by``, as in :func:`textkit.frames.groups.frame_groups`.
+    min_count, smoothing
+        As in :func:`keyness`.
+
+    Returns
+    -------
+    DataFrame
+        The :func:`keyness` table (``count_a`` / ``per_1k_a`` = group ``a``,
+        ``count_b`` / ``per_1k_b`` = the reference).
+
+    Raises
+    ------
+    InvalidParameterError
+        Missing columns, a value of ``by`` that varies within a document, ``a`` or ``b``
+        not a group of ``by`` (the message names the variable and its groups), ``a == b``,
+        or a group without units.
+    """
+    for name, table, cols in (("units", units, ["doc_id", "tokens"]), ("docs", docs, ["doc_id"])):
+        if not isinstance(table, pd.DataFrame):
+            raise InvalidParameterError(f"{name}: expected a DataFrame, got {type(table).__name__}")
+        missing = [c for c in cols if c not in table.columns]
+        if missing:
+            raise InvalidParameterError(f"{name}: missing column(s) {missing}")
+    values = group_values(docs, by, freq)
+    pairs = pd.DataFrame(
+        {"doc_id": docs["doc_id"].astype(str).to_numpy(), "group": values.to_numpy(dtype=object)}
+    )
+    pairs = pairs[values.notna().to_numpy()].drop_duplicates()
+    if pairs["doc_id"].duplicated().any():
+        doc = pairs.loc[pairs["doc_id"].duplicated(), "doc_id"].iloc[0]
+        raise InvalidParameterError(
+            f"by: {by!r} takes several values within a document (e.g. {doc!r})"
+        )
+    groups = sorted_groups(values)
+    if not groups:
+        raise InvalidParameterError(f"by: no document has a value of {by!r}")
+    ga = resolve_group(a, groups, by, "a")
+    gb = None if b is None else resolve_group(b, groups, by, "b")
+    if gb is not None and gb == ga:
+        raise InvalidParameterError("a, b: give two different groups")
+    group_of = dict(zip(pairs["doc_id"], pairs["group"], strict=True))
+    lab = [group_of.get(d) for d in units["doc_id"].astype(str)]
+    in_target = np.array([g is not None and g == ga for g in lab], dtype=bool)
+    if gb is None:
+        in_ref = np.array([g is not None and g != ga for g in lab], dtype=bool)
+    else:
+        in_ref = np.array([g is not None and g == gb for g in lab], dtype=bool)
+    for name, mask, value in (("a", in_target, ga), ("b", in_ref, "rest" if gb is None else gb)):
+        if not mask.any():
+            raise InvalidParameterError(
+                f"{name}: no unit of units in group {value!r} of {by!r}; groups are "
+                f"{[str(g) for g in groups]}"
+            )
     keep = in_target | in_ref
     sub = units.loc[keep, ["tokens"]]
     return keyness(sub, group=in_target[keep], min_count=min_count, smoothing=smoothing)

@@ -1,7 +1,8 @@
-"""Frame figures: document balance with CIs, intensities by group, keyness, term scatter, LSS.
+"""Frame figures: document balance with CIs, intensities by group, group estimates and trends,
+keyness, term scatter, LSS.
 
-Inputs are the tables of :mod:`textkit.frames.score` (:func:`~textkit.frames.score.score_frames`,
-:func:`~textkit.frames.keyness.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
+Inputs are the tables of :mod:`textkit.frames` (:func:`~textkit.frames.score.score_frames`,
+:func:`~textkit.frames.groups.frame_groups`, :func:`~textkit.frames.keyness.keyness`). Every function returns a :class:`matplotlib.figure.Figure`
 with the tidy table behind it attached as ``fig.textkit_data`` and never saves it; use
 :func:`textkit.plots.save_figure`. Colours come from :func:`textkit.plots.frame_color`, labels
 from :mod:`textkit.plots.labels` (frame names, "Page N", shortened article titles), and
@@ -35,7 +36,9 @@ from textkit.plots.labels import article_labels, display_label
 
 __all__ = [
     "plot_frame_balance",
+    "plot_frame_groups",
     "plot_frame_intensity",
+    "plot_frame_trend",
     "plot_keyness",
     "plot_lss_polarity",
     "plot_lss_vs_dictionary",
@@ -206,6 +209,189 @@ def plot_frame_intensity(
         if title:
             ax.set_title(title)
     fig.textkit_data = summary
+    return fig
+
+
+_GROUP_COLS = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs"]
+_INTENSITY = ("stability", "service_law")
+
+
+def _group_rows(table: pd.DataFrame, variable: str | None) -> tuple[pd.DataFrame, str]:
+    """The rows of one variable of a :func:`~textkit.frames.groups.frame_groups` table
+    (intensities and balance), rounded to the stated precision, groups in table order."""
+    _need(table, _GROUP_COLS, "table")
+    names = list(dict.fromkeys(table["variable"].astype(str)))
+    if variable is None:
+        if len(names) != 1:
+            raise InvalidParameterError(f"variable: the table holds {names}; name one")
+        variable = names[0]
+    elif variable not in names:
+        raise InvalidParameterError(f"variable: {variable!r} not in the table; it holds {names}")
+    keep = (table["variable"].astype(str) == variable) & table["measure"].isin(
+        [*_INTENSITY, "balance"]
+    )
+    data = round_frame(table.loc[keep, _GROUP_COLS]).reset_index(drop=True)
+    if data.empty:
+        raise InvalidParameterError("table: no stability, service_law or balance rows")
+    return data, variable
+
+
+def _balance_colours(values: pd.Series) -> list[str]:
+    """Service colour for a positive balance, stability colour otherwise."""
+    return [frame_color("service_law" if v > 0 else "stability") for v in values]
+
+
+def _whiskers(ax: Axes, y: np.ndarray, lo: pd.Series, hi: pd.Series, **kw) -> None:
+    """Horizontal interval bars (none where the interval is NaN)."""
+    ok = lo.notna() & hi.notna()
+    ax.hlines(y[ok.to_numpy()], lo[ok], hi[ok], lw=1.0, **kw)
+
+
+def plot_frame_groups(
+    table: pd.DataFrame,
+    variable: str | None = None,
+    title: str | None = None,
+    width: str | float = "double",
+) -> Figure:
+    """Dot-and-whisker plot of frame intensities and balance per group, with intervals.
+
+    Left panel: each frame's pooled intensity per group (per 1,000 tokens) with its
+    interval; right panel: the pooled balance with its interval around 0. Groups are
+    labelled with their number of documents; a group without an interval (fewer than
+    ``min_docs`` documents) shows its estimate only.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`textkit.frames.groups.frame_groups`. Not modified.
+    variable : str, optional
+        The variable to draw when the table holds several.
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.textkit_data``: the plotted rows (variable, group, measure, estimate, lo, hi,
+        n_docs).
+    """
+    data, variable = _group_rows(table, variable)
+    groups = list(dict.fromkeys(data["group"]))
+    n_docs = data.drop_duplicates("group").set_index("group")["n_docs"]
+    pos = {g: i for i, g in enumerate(groups)}
+    with use_style():
+        fig, (left, right) = new_figure(
+            width, height=max(1.8, 0.3 * len(groups) + 1.0), ncols=2, sharey=True
+        )
+        for k, frame in enumerate(_INTENSITY):
+            sub = data[data["measure"] == frame]
+            y = sub["group"].map(pos).to_numpy(float) + (k - 0.5) * 0.3
+            colour = frame_color(frame)
+            _whiskers(left, y, sub["lo"], sub["hi"], color=colour)
+            left.scatter(
+                sub["estimate"], y, s=14, color=colour, zorder=3, label=FRAME_LABELS[frame]
+            )
+        left.set_xlabel("frame terms\nper 1,000 tokens")
+        left.set_xlim(left=0)
+        fig.legend(
+            handles=[_dot(frame_color(f), FRAME_LABELS[f]) for f in _INTENSITY],
+            loc="outside upper center",
+            ncols=2,
+            fontsize=6,
+        )
+        sub = data[data["measure"] == "balance"]
+        y = sub["group"].map(pos).to_numpy(float)
+        _whiskers(right, y, sub["lo"], sub["hi"], color="#777777")
+        right.scatter(sub["estimate"], y, s=14, c=_balance_colours(sub["estimate"]), zorder=3)
+        right.axvline(0, color="#444444", lw=0.6, ls="--")
+        right.set_xlim(-1.05, 1.05)
+        right.set_xlabel("balance\n(service − stability)")
+        left.set_yticks(range(len(groups)))
+        left.set_yticklabels([f"{display_label(g)} (n = {n_docs[g]})" for g in groups])
+        left.set_ylim(len(groups) - 0.5, -0.5)  # first group on top
+        left.set_ylabel(variable)
+        if title:
+            fig.suptitle(title)
+    fig.textkit_data = data
+    return fig
+
+
+def plot_frame_trend(
+    table: pd.DataFrame,
+    variable: str | None = None,
+    title: str | None = None,
+    width: str | float = "single",
+) -> Figure:
+    """Frame intensities and balance over a numeric or date variable (a trend), with
+    interval bands.
+
+    Top panel: each frame's pooled intensity (line) with its interval (shaded band);
+    bottom panel: the pooled balance around 0 with its band. Marker area grows with the
+    number of documents of each point, and the number is written along the top of the
+    balance panel. Points without an interval (fewer than ``min_docs`` documents) have no
+    band.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`textkit.frames.groups.frame_groups` grouped by a numeric variable (a
+        year) or a date column with ``freq``. Not modified.
+    variable : str, optional
+        The variable to draw when the table holds several.
+    title : str, optional
+    width : {"single", "double"} or float
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.textkit_data``: the plotted rows (variable, group, measure, estimate, lo, hi,
+        n_docs).
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    data, variable = _group_rows(table, variable)
+    x_all = data["group"].infer_objects()
+    if pd.api.types.is_bool_dtype(x_all) or not (
+        pd.api.types.is_numeric_dtype(x_all) or pd.api.types.is_datetime64_any_dtype(x_all)
+    ):
+        raise InvalidParameterError(
+            f"table: the groups of {variable!r} are not numbers or dates; "
+            "use plot_frame_groups for categories"
+        )
+    data["group"] = x_all
+    data = data.sort_values(["group", "measure"], kind="stable").reset_index(drop=True)
+    most = max(int(data["n_docs"].max()), 1)
+    with use_style():
+        fig, (top, bottom) = new_figure(
+            width, height=figure_width(width) * 0.95, nrows=2, sharex=True
+        )
+        panels = [(top, f, frame_color(f), FRAME_LABELS[f]) for f in _INTENSITY]
+        panels.append((bottom, "balance", "#444444", None))
+        for ax, measure, colour, label in panels:
+            sub = data[data["measure"] == measure]
+            ax.fill_between(sub["group"], sub["lo"], sub["hi"], color=colour, alpha=0.18, lw=0)
+            ax.plot(sub["group"], sub["estimate"], color=colour, lw=1.0, label=label)
+            dots = colour if measure != "balance" else _balance_colours(sub["estimate"])
+            sizes = 6 + 30 * sub["n_docs"].to_numpy(float) / most
+            ax.scatter(sub["group"], sub["estimate"], s=sizes, c=dots, zorder=3)
+        top.set_ylabel("frame terms per 1,000 tokens")
+        top.set_ylim(bottom=0)
+        top.legend(fontsize=6, loc="best")
+        bottom.axhline(0, color="#444444", lw=0.6, ls="--")
+        bottom.set_ylim(-1.05, 1.18)
+        bottom.set_ylabel("balance")
+        sub = data[data["measure"] == "balance"]
+        for xv, n in zip(sub["group"], sub["n_docs"], strict=True):
+            bottom.annotate(
+                str(int(n)), (xv, 0.99), xycoords=bottom.get_xaxis_transform(),
+                ha="center", va="top", fontsize=5, color="#555555",
+            )  # fmt: skip
+        bottom.set_xlabel(f"{variable} (numbers: documents; marker area grows with them)")
+        if pd.api.types.is_integer_dtype(data["group"]):
+            bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if title:
+            fig.suptitle(title)
+    fig.textkit_data = data
     return fig
 
 

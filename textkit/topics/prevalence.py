@@ -16,6 +16,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int, check_number
 from textkit.core.errors import InvalidParameterError
+from textkit.core.stats import cluster_bootstrap_totals
 from textkit.topics._common import _require_fitted
 
 __all__ = ["topic_prevalence", "prevalence_contrast"]
@@ -87,9 +88,10 @@ def _group_clusters(
 def _boot_means(
     sums: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Bootstrap replicates (n_boot x K) of the mean share, resampling clusters."""
-    idx = rng.integers(0, len(counts), size=(n_boot, len(counts)))
-    return sums[idx].sum(axis=1) / counts[idx].sum(axis=1)[:, None]
+    """Bootstrap replicates (n_boot x K) of the mean share, resampling clusters
+    (:func:`textkit.core.stats.cluster_bootstrap_totals`)."""
+    totals = cluster_bootstrap_totals(np.column_stack([sums, counts]), n_boot, rng)
+    return totals[:, :-1] / totals[:, -1:]
 
 
 def topic_prevalence(

@@ -1,0 +1,96 @@
+"""The group and trend figures of frame estimates (plot_frame_groups, plot_frame_trend):
+what they draw, the data they carry, Chinese group labels, and what they refuse."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import matplotlib.text as mtext
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from textkit.core.errors import InvalidParameterError
+from textkit.frames.groups import frame_groups
+from textkit.plots import FRAME_LABELS, save_figure
+from textkit.plots.frames import plot_frame_groups, plot_frame_trend
+
+
+def _scores(n: int = 60, seed: int = 0) -> pd.DataFrame:
+    """A score-like table: provinces and years; the service share grows over the years."""
+    rng = np.random.default_rng(seed)
+    year = 2010 + np.arange(n) % 6
+    tokens = rng.integers(300, 1500, n)
+    return pd.DataFrame(
+        {
+            "doc_id": [f"d{i:03d}" for i in range(n)],
+            "province": np.array(["广东", "浙江", "四川"])[np.arange(n) % 3],
+            "year": year,
+            "n_tokens": tokens,
+            "n_stability": rng.poisson(tokens * (40 - 5 * (year - 2010)) / 1000).astype(float),
+            "n_service_law": rng.poisson(tokens * (10 + 5 * (year - 2010)) / 1000).astype(float),
+        }
+    )
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(mtext.Text) if t.get_visible() and t.get_text()]
+
+
+def test_groups_figure_labels_chinese_groups_with_their_documents(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    table = frame_groups(_scores(), "province", n_boot=200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing CJK glyph would raise
+        fig = plot_frame_groups(table)
+        save_figure(fig, "groups", outdir=tmp_path / "out", formats=("png",))
+    assert isinstance(fig, Figure)
+    assert sorted(os.listdir(tmp_path)) == ["out"]  # the plot itself writes nothing
+    texts = _texts(fig)
+    for g in ("广东", "浙江", "四川"):
+        assert f"{g} (n = 20)" in texts
+    assert FRAME_LABELS["stability"] in texts and FRAME_LABELS["service_law"] in texts
+    assert len(fig.axes) == 2
+    data = fig.textkit_data
+    assert set(data["measure"]) == {"stability", "service_law", "balance"}
+    assert data["group"].drop_duplicates().tolist() == ["四川", "广东", "浙江"]
+    written = pd.read_csv(tmp_path / "out" / "groups.csv")
+    assert len(written) == len(data)
+
+
+def test_trend_figure_draws_bands_and_document_counts():
+    table = frame_groups(_scores(), "year", n_boot=200)
+    fig = plot_frame_trend(table)
+    top, bottom = fig.axes
+    # a band per frame above, one for the balance below
+    assert len(top.collections) >= 2 and len(bottom.collections) >= 1
+    assert [line.get_xdata().tolist() for line in top.lines[:2]] == [list(range(2010, 2016))] * 2
+    assert [t.get_text() for t in bottom.texts] == ["10"] * 6
+    assert any(line.get_ydata()[0] == 0 for line in bottom.lines)  # the zero line
+    data = fig.textkit_data
+    assert pd.api.types.is_integer_dtype(data["group"])
+    assert data["group"].is_monotonic_increasing
+
+
+def test_figures_carry_rounded_data_and_ignore_other_measures():
+    table = frame_groups(_scores(), "year", n_boot=100)
+    noisy = table.assign(estimate=table["estimate"] * (1 + 3e-13))
+    a, b = plot_frame_trend(table), plot_frame_trend(noisy)
+    pd.testing.assert_frame_equal(a.textkit_data, b.textkit_data, check_exact=True)
+    assert "mean_balance" not in set(a.textkit_data["measure"])
+
+
+def test_figures_refuse_what_they_cannot_draw():
+    scores = _scores()
+    by_province = frame_groups(scores, "province", n_boot=0)
+    with pytest.raises(InvalidParameterError, match="not numbers or dates"):
+        plot_frame_trend(by_province)
+    both = pd.concat([by_province, frame_groups(scores, "year", n_boot=0)])
+    with pytest.raises(InvalidParameterError, match="name one"):
+        plot_frame_groups(both)
+    fig = plot_frame_trend(both, variable="year")
+    assert set(fig.textkit_data["variable"]) == {"year"}
+    with pytest.raises(InvalidParameterError, match="missing column"):
+        plot_frame_groups(by_province.drop(columns="lo"))

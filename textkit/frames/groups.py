@@ -1,0 +1,410 @@
+"""Frame intensity and balance per group of any document variable, with cluster-bootstrap
+intervals, and the contrast between two groups.
+
+:func:`frame_groups` pools the documents of each group of a document variable (province,
+outlet, genre, era, year …) of a :func:`~textkit.frames.score.score_frames` table: the
+intensity of each frame is the group's weighted frame hits per 1,000 of its tokens (a ratio
+estimator, so long documents weigh by their length), the balance
+``(S - T) / (S + T)`` of the group's summed weighted service-law (``S``) and stability (``T``)
+hits, as ``balance`` in the score table, and ``mean_balance`` the mean of the documents'
+own balances (documents without frame terms left out). Percentile intervals come from a
+document-clustered bootstrap: the documents of a group are resampled with replacement
+(paragraph or sentence scores are first summed per document, so a document's units stay
+together). :func:`frame_contrast` gives the difference between one group and another, or
+every other document, with its interval. When the variable is numeric (a year) or a date
+(grouped by ``freq``), the same table is a trend (:func:`textkit.plots.frames.plot_frame_trend`).
+
+Usage::
+
+    from textkit.frames.groups import frame_contrast, frame_groups
+
+    scores = score_frames(docs, config=cfg)
+    by_genre = frame_groups(scores, "genre", config=cfg)
+    trend = frame_groups(scores, "year", config=cfg)
+    frame_contrast(scores, "era", "2002-2007", "2017-", config=cfg)
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from textkit.core.checks import check_choice, check_int, check_number, check_str
+from textkit.core.errors import InvalidParameterError
+from textkit.core.stats import cluster_bootstrap_totals, percentile_interval
+from textkit.frames.score import FrameConfig
+
+__all__ = ["frame_groups", "frame_contrast"]
+
+logger = logging.getLogger(__name__)
+
+#: The measures of a group table, in table order.
+MEASURES = ("stability", "service_law", "balance", "mean_balance")
+#: Date frequencies of ``freq``: calendar year (an integer), quarter and month (the
+#: period's first day).
+FREQS = ("Y", "Q", "M")
+
+_NEEDED = ["doc_id", "n_tokens", "n_stability", "n_service_law"]
+# per-document totals, the bootstrap's columns
+_TOTALS = ["n_stability", "n_service_law", "n_tokens", "has_balance", "doc_balance"]
+
+
+def _options(
+    config: FrameConfig | None, n_boot: Any, ci: Any, random_state: Any, min_docs: Any
+) -> tuple[int, float, int, int]:
+    """n_boot, ci, random_state (``config``'s unless given) and min_docs, checked."""
+    config = config if config is not None else FrameConfig()
+    if not isinstance(config, FrameConfig):
+        raise InvalidParameterError(f"config: expected a FrameConfig, got {type(config).__name__}")
+    n_boot = check_int("n_boot", config.n_boot if n_boot is None else n_boot, 0)
+    ci = check_number(
+        "ci", config.ci if ci is None else ci, 0.0, 1.0, low_open=True, high_open=True
+    )
+    seed = check_int(
+        "random_state", config.random_state if random_state is None else random_state, 0
+    )
+    return n_boot, ci, seed, check_int("min_docs", min_docs, 1)
+
+
+def group_values(table: pd.DataFrame, by: str, freq: str | None = None) -> pd.Series:
+    """The group of each row of ``table``: the column ``by``, dates cut to ``freq``.
+
+    Parameters
+    ----------
+    table : DataFrame
+    by : str
+        A column of ``table``.
+    freq : {"Y", "Q", "M"}, optional
+        For a date column (datetime dtype; convert strings with ``pandas.to_datetime``):
+        the calendar year as an integer, or the first day of the quarter or month.
+
+    Returns
+    -------
+    Series
+        Aligned with ``table``; missing values stay missing. A float column of whole
+        numbers (a year column with gaps read from a file) becomes integers.
+    """
+    check_str("by", by)
+    if by not in table.columns:
+        raise InvalidParameterError(
+            f"by: no column {by!r}; columns are {[str(c) for c in table.columns]}"
+        )
+    col = table[by]
+    if freq is None:
+        if pd.api.types.is_datetime64_any_dtype(col):
+            raise InvalidParameterError(
+                f"freq: {by!r} holds dates; give freq='Y', 'Q' or 'M' to group them"
+            )
+        if pd.api.types.is_float_dtype(col):
+            present = col.dropna().to_numpy(dtype=np.float64)
+            if np.isfinite(present).all() and (present == np.round(present)).all():
+                return col.astype("Int64")  # a year column with gaps read as floats
+        return col
+    check_choice("freq", freq, FREQS)
+    if not pd.api.types.is_datetime64_any_dtype(col):
+        raise InvalidParameterError(
+            f"freq: {by!r} is not a date column (dtype {col.dtype}); convert it with "
+            "pandas.to_datetime, or group an integer year column without freq"
+        )
+    if freq == "Y":
+        return col.dt.year.astype("Int64")
+    return col.dt.to_period(freq).dt.start_time
+
+
+def _is_ordered(values: pd.Series) -> bool:
+    """True for a numeric (not boolean) or date variable: its groups form a trend."""
+    return (
+        pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    ) or pd.api.types.is_datetime64_any_dtype(values)
+
+
+def sorted_groups(values: pd.Series) -> list:
+    """The distinct non-missing values of a group variable, sorted numerically (or by date)
+    when it is numeric or holds dates, by their text otherwise."""
+    uniq = list(dict.fromkeys(values[values.notna()].tolist()))
+    return sorted(uniq) if _is_ordered(values) else sorted(uniq, key=str)
+
+
+def resolve_group(value: Any, groups: list, by: str, name: str) -> Any:
+    """The group ``value`` names (equal, or equal as text: ``"2016"`` finds 2016).
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``value`` is not one of ``groups``, naming the variable and the groups.
+    """
+    for g in groups:
+        if type(g) is type(value) and g == value:
+            return g
+    for g in groups:
+        if str(g) == str(value) or (
+            isinstance(value, (int, float, np.number))
+            and not isinstance(value, bool)
+            and g == value
+        ):
+            return g
+    shown = [str(g) for g in groups]
+    raise InvalidParameterError(f"{name}: {value!r} is not a group of {by!r}; groups are {shown}")
+
+
+def _documents(
+    scores: pd.DataFrame, by: str, freq: str | None, caller: str
+) -> tuple[pd.DataFrame, list]:
+    """Per-document totals (sorted by doc_id) with their group, and the sorted groups
+    (:func:`sorted_groups`). Documents without a group are left out (logged)."""
+    if not isinstance(scores, pd.DataFrame):
+        raise InvalidParameterError(
+            f"scores: expected the table of score_frames, got {type(scores).__name__}"
+        )
+    missing = [c for c in _NEEDED if c not in scores.columns]
+    if missing:
+        raise InvalidParameterError(f"scores: missing column(s) {missing} (use score_frames)")
+    values = group_values(scores, by, freq)
+    rows = pd.DataFrame(
+        {
+            "doc_id": scores["doc_id"].astype(str).to_numpy(),
+            "group": values.to_numpy(dtype=object),
+            "n_stability": scores["n_stability"].to_numpy(dtype=np.float64),
+            "n_service_law": scores["n_service_law"].to_numpy(dtype=np.float64),
+            "n_tokens": scores["n_tokens"].to_numpy(dtype=np.float64),
+        }
+    )
+    rows["group"] = rows["group"].where(values.notna().to_numpy(), None)
+    per_doc = rows.groupby("doc_id", sort=True).agg(
+        n_stability=("n_stability", "sum"),
+        n_service_law=("n_service_law", "sum"),
+        n_tokens=("n_tokens", "sum"),
+        n_values=("group", "nunique"),
+    )
+    mixed = per_doc.index[per_doc["n_values"] > 1]
+    if len(mixed):
+        raise InvalidParameterError(
+            f"by: {by!r} takes several values within a document (e.g. {mixed[0]!r}); "
+            "group by a document variable"
+        )
+    first = rows.dropna(subset=["group"]).drop_duplicates("doc_id").set_index("doc_id")["group"]
+    per_doc["group"] = first.reindex(per_doc.index)
+    n_out = int(per_doc["group"].isna().sum())
+    if n_out:
+        logger.info("%s: %d documents without a value of %r are left out", caller, n_out, by)
+    per_doc = per_doc[per_doc["group"].notna()].drop(columns="n_values")
+    if per_doc.empty:
+        raise InvalidParameterError(f"by: no document has a value of {by!r}")
+    tot = per_doc["n_stability"] + per_doc["n_service_law"]
+    per_doc["has_balance"] = (tot > 0).astype(np.float64)
+    per_doc["doc_balance"] = np.where(
+        tot > 0, (per_doc["n_service_law"] - per_doc["n_stability"]) / tot.where(tot > 0, 1.0), 0.0
+    )
+    return per_doc.reset_index(), sorted_groups(values)
+
+
+def _measures(totals: np.ndarray) -> np.ndarray:
+    """The four measures (columns, :data:`MEASURES`) of rows of summed totals
+    (:data:`_TOTALS`)."""
+    st, sv, tok, ndef, sbal = (totals[:, j] for j in range(5))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per1k = np.where(tok > 0, 1000.0 / np.where(tok > 0, tok, 1.0), np.nan)
+        both = st + sv
+        balance = np.where(both > 0, (sv - st) / np.where(both > 0, both, 1.0), np.nan)
+        mean_balance = np.where(ndef > 0, sbal / np.where(ndef > 0, ndef, 1.0), np.nan)
+    return np.column_stack([st * per1k, sv * per1k, balance, mean_balance])
+
+
+def _estimate(
+    x: np.ndarray, n_boot: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The measures of a group's documents (rows of ``x``) and their bootstrap replicates
+    (None when ``n_boot`` is 0)."""
+    est = _measures(x.sum(axis=0, keepdims=True))[0]
+    if n_boot == 0:
+        return est, None
+    return est, _measures(cluster_bootstrap_totals(x, n_boot, rng))
+
+
+def _note(n_docs: int, min_docs: int, estimate: float) -> str:
+    parts = []
+    if n_docs < min_docs:
+        parts.append(f"fewer than {min_docs} documents: no interval")
+    if not np.isfinite(estimate):
+        parts.append("no frame terms" if n_docs else "no documents")
+    return "; ".join(parts)
+
+
+def frame_groups(
+    scores: pd.DataFrame,
+    by: str,
+    *,
+    freq: str | None = None,
+    config: FrameConfig | None = None,
+    n_boot: int | None = None,
+    ci: float | None = None,
+    random_state: int | None = None,
+    min_docs: int = 5,
+) -> pd.DataFrame:
+    """Frame intensities and balance per group of a document variable, with intervals.
+
+    For the documents of each group: ``stability`` and ``service_law`` are the summed
+    weighted frame hits per 1,000 summed tokens (the ratio estimator: the group read as one
+    text), ``balance`` is ``(S - T) / (S + T)`` of the summed weighted service-law and
+    stability hits (positive = service / rule of law, as ``balance`` in the score table),
+    ``mean_balance`` the mean of the documents' own balances (documents without frame terms
+    left out). Intervals are percentile intervals of a document-clustered bootstrap: within
+    each group the documents are resampled with replacement ``n_boot`` times
+    (``numpy.random.default_rng(random_state)``, groups in sorted order, documents sorted
+    by ``doc_id``), so the result does not depend on the order of the input rows.
+    Paragraph and sentence scores are summed per document first: whole documents are
+    resampled, and the estimates equal those of the document scores.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`textkit.frames.score.score_frames` (any level): ``doc_id``,
+        ``n_tokens``, ``n_stability``, ``n_service_law`` and the column ``by``. Not
+        modified.
+    by : str
+        The document variable (genre, era, year, province, outlet …). Rows where it is
+        missing are left out (their count is logged). Groups are sorted numerically when
+        the variable is numeric (then the table is a trend), by their text otherwise.
+    freq : {"Y", "Q", "M"}, optional
+        Only for a date column ``by`` (datetime dtype): group by calendar year (an
+        integer), quarter or month (the period's first day). An integer year column needs
+        no ``freq``.
+    config : FrameConfig, optional
+        Supplies ``n_boot``, ``ci`` and ``random_state`` (the ``[frames]`` table of
+        ``textkit.toml`` via :func:`textkit.frames.score.frame_config`).
+    n_boot, ci, random_state : optional
+        Override the config's values. ``n_boot=0`` gives no intervals.
+    min_docs : int, default 5
+        Groups with fewer documents get their estimates, NaN intervals and a ``note``.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, group, measure, estimate, lo, hi, n_docs, n_tokens, note``: one row per
+        group and measure (:data:`MEASURES`: stability, service_law, balance,
+        mean_balance), groups in sorted order. Intensities are per 1,000 tokens; ``note``
+        is empty or says why an interval or estimate is missing.
+
+    See Also
+    --------
+    frame_contrast : the difference between two groups.
+    textkit.plots.frames.plot_frame_groups, textkit.plots.frames.plot_frame_trend
+    """
+    n_boot, ci, seed, min_docs = _options(config, n_boot, ci, random_state, min_docs)
+    docs, groups = _documents(scores, by, freq, "frame_groups")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for group in groups:
+        sel = docs[docs["group"] == group]
+        x = sel[_TOTALS].to_numpy(dtype=np.float64)
+        est, reps = _estimate(x, n_boot, rng)  # drawn even for small groups: the other
+        lo = hi = np.full(len(MEASURES), np.nan)  # groups' intervals do not depend on min_docs
+        if reps is not None and len(sel) >= min_docs:
+            lo, hi = percentile_interval(reps, ci)
+        for j, measure in enumerate(MEASURES):
+            rows.append(
+                (by, group, measure, float(est[j]), float(lo[j]), float(hi[j]), len(sel),
+                 int(sel["n_tokens"].sum()), _note(len(sel), min_docs, est[j]))
+            )  # fmt: skip
+    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["group"] = pd.Series([r[1] for r in rows], dtype=object).infer_objects()
+    return out
+
+
+def frame_contrast(
+    scores: pd.DataFrame,
+    by: str,
+    a: Any,
+    b: Any = None,
+    *,
+    freq: str | None = None,
+    config: FrameConfig | None = None,
+    n_boot: int | None = None,
+    ci: float | None = None,
+    random_state: int | None = None,
+    min_docs: int = 5,
+) -> pd.DataFrame:
+    """Difference in frame intensity and balance between two groups, with a bootstrap
+    interval.
+
+    The documents of each side are resampled with replacement independently
+    (``numpy.random.default_rng(random_state)``, side ``a`` first, documents sorted by
+    ``doc_id``); the interval is the percentile interval of the resampled differences
+    ``a - b`` of each measure of :func:`frame_groups`.
+
+    Parameters
+    ----------
+    scores, by, freq
+        As :func:`frame_groups`.
+    a : group value
+        The group compared (a value of ``by``; ``"2016"`` also finds the year 2016).
+    b : group value, optional
+        The other group; default: every other document with a value of ``by`` ("rest").
+    config, n_boot, ci, random_state, min_docs
+        As :func:`frame_groups`; a side with fewer than ``min_docs`` documents gives a NaN
+        interval and a ``note``.
+
+    Returns
+    -------
+    DataFrame
+        ``variable, a, b, measure, estimate_a, estimate_b, diff, lo, hi, n_docs_a,
+        n_docs_b, note``, one row per measure; ``lo > 0`` or ``hi < 0`` marks a difference
+        the resampling does not explain away.
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``a`` or ``b`` is not a group (the message lists the groups), or ``a == b``.
+    """
+    n_boot, ci, seed, min_docs = _options(config, n_boot, ci, random_state, min_docs)
+    docs, groups = _documents(scores, by, freq, "frame_contrast")
+    ga = resolve_group(a, groups, by, "a")
+    if b is None:
+        side_b, label_b = docs["group"] != ga, "rest"
+    else:
+        gb = resolve_group(b, groups, by, "b")
+        if gb == ga:
+            raise InvalidParameterError("a, b: give two different groups")
+        side_b, label_b = docs["group"] == gb, gb
+    if not side_b.any():
+        raise InvalidParameterError(f"b: no document of {by!r} outside group {ga!r}")
+    rng = np.random.default_rng(seed)
+    sides = [docs[docs["group"] == ga], docs[side_b]]
+    ests, reps = [], []
+    for side in sides:
+        est, rep = _estimate(side[_TOTALS].to_numpy(dtype=np.float64), n_boot, rng)
+        ests.append(est)
+        reps.append(rep)
+    n_a, n_b = len(sides[0]), len(sides[1])
+    diff = ests[0] - ests[1]
+    lo = hi = np.full(len(MEASURES), np.nan)
+    if reps[0] is not None and min(n_a, n_b) >= min_docs:
+        lo, hi = percentile_interval(reps[0] - reps[1], ci)
+    notes = []
+    for d in diff:
+        parts = []
+        if min(n_a, n_b) < min_docs:
+            parts.append(f"fewer than {min_docs} documents on a side: no interval")
+        if not np.isfinite(d):
+            parts.append("no frame terms on a side")
+        notes.append("; ".join(parts))
+    return pd.DataFrame(
+        {
+            "variable": by,
+            "a": [ga] * len(MEASURES),
+            "b": [label_b] * len(MEASURES),
+            "measure": list(MEASURES),
+            "estimate_a": ests[0],
+            "estimate_b": ests[1],
+            "diff": diff,
+            "lo": lo,
+            "hi": hi,
+            "n_docs_a": n_a,
+            "n_docs_b": n_b,
+            "note": notes,
+        }
+    )

@@ -39,11 +39,13 @@
 import pandas as pd
 
 import textkit as tk
-from textkit.frames import frame_keyness
+from textkit.frames import frame_contrast, frame_groups, frame_keyness, keyness_by
 from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
 from textkit.frames.validate import SampleConfig, align_codes, validate_measure
 from textkit.plots.frames import (
     plot_frame_balance,
+    plot_frame_groups,
+    plot_frame_trend,
     plot_frame_intensity,
     plot_keyness,
     plot_lss_polarity,
@@ -153,8 +155,11 @@ scores["frame_label"].value_counts()
 # %%
 by_balance = scores.dropna(subset=["balance"]).sort_values(["balance", "doc_id"])["doc_id"]
 EXAMPLES = nb.examples(analysis["doc_id"], default=[by_balance.iloc[0], by_balance.iloc[-1]])
+TREND = nb.trend(analysis)  # [analysis] trend: a numeric variable traced over time, or None
 groups = nb.group_labels(analysis, missing=None)  # one column per group, named as in GROUPS
-scores = scores.drop(columns=list(GROUPS), errors="ignore").merge(groups, on="doc_id", how="left")
+if TREND:
+    groups[TREND] = analysis[TREND].to_numpy()
+scores = scores.drop(columns=list(groups.columns[1:]), errors="ignore").merge(groups, on="doc_id")
 scores.set_index("doc_id").loc[EXAMPLES, score_cols[1:]].round(3)
 
 # %%
@@ -209,6 +214,68 @@ tk.write_table(RESULTS / "intensity_by_group.csv", group_table.reset_index())
 group_table
 
 # %% [markdown]
+# The bars describe documents; the estimates below are of the groups. Each frame's intensity
+# is pooled over a group's documents (its weighted hits over its tokens, per 1,000) and so
+# is the balance; the 95 % intervals come from a **document bootstrap** (documents resampled
+# with replacement within each group, `[frames] n_boot` times, seeded by `random_state`).
+# Groups of fewer than five documents get an estimate and no interval (`note`). One figure
+# per variable (`frames_groups_<name>`), one table for all (`results/frames/frame_groups.csv`).
+
+# %%
+estimates = {name: frame_groups(scores, name, config=FRAMES) for name in GROUPS}
+for name, table in estimates.items():
+    _ = nb.save_figure(plot_frame_groups(table), f"frames_groups_{name}")
+group_estimates = pd.concat(estimates.values(), ignore_index=True)
+tk.write_table(RESULTS / "frame_groups.csv", group_estimates)
+group_estimates[group_estimates["measure"] == "balance"].round(3)
+
+# %% [markdown]
+# ![Frame estimates by genre, with document-bootstrap intervals](../figures/frames_groups_genre.png)
+#
+# ![Frame estimates by era, with document-bootstrap intervals](../figures/frames_groups_era.png)
+
+# %% [markdown]
+# Each group against all the other documents (`frame_contrast`, balance): the difference of
+# the pooled balances with its bootstrap interval; an interval that excludes 0 is a difference
+# the resampling of documents does not explain away.
+
+# %%
+contrasts = pd.concat(
+    [frame_contrast(scores, name, g, config=FRAMES) for name in GROUPS
+     for g in sorted(scores[name].dropna().unique())],
+    ignore_index=True,
+)  # fmt: skip
+tk.write_table(RESULTS / "frame_contrasts.csv", contrasts)
+contrasts[contrasts["measure"] == "balance"].drop(columns="measure").round(3)
+
+# %% [markdown]
+# Over time, when `[analysis] trend` names a numeric variable (a year): the same pooled
+# estimates per value, as lines with interval bands (`frames_trend_<variable>`). The seed
+# corpus sets none — its articles' years are sparse, and the era groups above bin them.
+
+# %%
+if TREND:
+    trend = frame_groups(scores, TREND, config=FRAMES)
+    tk.write_table(RESULTS / f"frame_trend_{TREND}.csv", trend)
+    _ = nb.save_figure(plot_frame_trend(trend), f"frames_trend_{TREND}")
+
+# %% [markdown]
+# ### Keyness by group
+#
+# The words that set the largest group of the first variable of `[analysis] groups` apart
+# from all the other documents (in the seed corpus: the page with most articles), by the same
+# log-likelihood keyness as below.
+
+# %%
+doc_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="document")
+FIRST = next(iter(GROUPS))
+largest = scores[FIRST].value_counts().sort_index().idxmax()
+key_group = keyness_by(doc_units, scores, FIRST, largest, min_count=5)
+tk.write_table(RESULTS / f"keyness_{FIRST}.csv", key_group)
+print(f"{FIRST} = {largest!r} against the rest")
+key_group[["term", "count_a", "count_b", "g2", "log_ratio"]].head(10).round(2)
+
+# %% [markdown]
 # ### Keyness: stability-dominant versus service-dominant documents
 #
 # Target group: documents labelled `stability`; reference group: documents labelled
@@ -218,7 +285,6 @@ group_table
 # non-lexicon vocabulary, which is what makes keyness a check on the lexicon.
 
 # %%
-doc_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="document")
 key = frame_keyness(doc_units, scores, "stability", "service_law", min_count=5)
 tk.write_table(RESULTS / "keyness_stability_vs_service_law.csv", key)
 key_cols = ["term", "count_a", "count_b", "g2", "chi2", "log_ratio"]

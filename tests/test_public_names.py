@@ -77,6 +77,7 @@ PUBLIC_NAMES = (
     "read_codes",
     "read_pages",
     "read_texts",
+    "analysed_documents",
     "repeated_paragraphs",
     "representative_docs",
     "reproduce",

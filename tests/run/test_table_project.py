@@ -1,0 +1,83 @@
+"""A researcher's own table, end to end: `textkit --config my.toml reproduce` runs every
+notebook of this repository on it and every figure is of that corpus, grouped by its
+variables (the acceptance of the bring-your-own-corpus path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from textkit.core.config import CONFIG_ENV, corpus_hash
+from textkit.corpus.example import PROVINCE_EFFECT, write_example_table
+from textkit.plots import read_manifest
+from textkit.run.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def table_project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("letters")
+    write_example_table(root / "data" / "policies.csv", n_docs=80, random_state=11)
+    (root / "my.toml").write_text(
+        f"""
+[project]
+notebooks = "{(REPO / "notebooks").as_posix()}"
+
+[corpus]
+input = "data/policies.csv"
+id = "doc_id"
+meta = ["province", "level", "year"]
+
+[analysis]
+groups = ["province", "level"]
+trend = "year"
+
+[topics]
+k_grid = [3, 4]
+n_topics = 4
+select_seeds = [0]
+stability_seeds = [0, 1]
+passes = 5
+iterations = 50
+n_boot = 200
+
+[frames]
+n_boot = 200
+
+[figures]
+formats = ["png"]
+""",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.mark.slow
+def test_reproduce_on_a_table_makes_every_figure_of_that_corpus(table_project, monkeypatch):
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    monkeypatch.delenv("TEXTKIT_CACHE_DIR", raising=False)
+    monkeypatch.chdir(table_project)
+    assert main(["-q", "--config", str(table_project / "my.toml"), "reproduce", "--jobs", "2"]) == 0
+
+    manifest = read_manifest(table_project / "figures")
+    # every notebook ran and wrote its figures here, all of this corpus and this config
+    assert set(manifest["notebook"]) == {
+        "00_overview", "01_corpus", "02_segmentation", "03_topics", "04_networks", "05_framing"
+    }  # fmt: skip
+    assert set(manifest["corpus_hash"]) == {corpus_hash(table_project / "data" / "policies.csv")}
+    figures = set(manifest["figure"])
+    for name in ("province", "level"):
+        assert {f"seg_terms_by_{name}", f"topics_prevalence_{name}", f"frames_groups_{name}"} <= figures
+    assert {"topics_prevalence_year", "frames_trend_year"} <= figures
+    assert not any("page" in f or "genre" in f for f in figures)  # nothing of the seed corpus
+    for nb in ("00_overview", "03_topics", "05_framing"):
+        assert (table_project / "notebooks" / f"{nb}.ipynb").is_file()
+
+    # the planted province effect is what the frame estimates recover, in order
+    groups = pd.read_csv(table_project / "results" / "frames" / "frame_groups.csv")
+    balance = groups[(groups["variable"] == "province") & (groups["measure"] == "balance")]
+    planted = sorted(PROVINCE_EFFECT, key=lambda p: -PROVINCE_EFFECT[p][0])  # most stability first
+    assert balance.set_index("group").loc[planted, "estimate"].is_monotonic_increasing

@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "iter_pages": "corpus.ingest",
     "decode_bytes": "corpus.ingest",
     "read_texts": "corpus.read",
+    "extract_text": "corpus.extract",
     "split_pages": "corpus.split",
     "clean_text": "corpus.clean",
     "clean_documents": "corpus.clean",

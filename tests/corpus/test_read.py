@@ -172,6 +172,7 @@ def _tree(root):
         "江苏/notes.txt": TEXT_C,
         "江苏/2020/draft/d.txt": TEXT_C,
         "广东/2019/page.html": "<html><body>" + TEXT_C + "</body></html>",
+        "广东/2019/old.doc": "旧版 Word 文件",
         "广东/2019/e.txt": TEXT_C,
         ".hidden/x.txt": TEXT_A,
         "readme.md": "说明",
@@ -206,10 +207,13 @@ def test_nested_folder_with_docvars_from_path(tmp_path):
     # a path the pattern does not describe is rejected, naming the pattern
     assert rep.loc["江苏/notes.txt", "status"] == "rejected"
     assert "{province}/{year}/{name}.txt" in rep.loc["江苏/notes.txt", "reason"]
-    # HTML is not read yet, and says so
-    assert rep.loc["广东/2019/page.html", "reason"] == (
-        "unsupported file type (.html): a later version reads it"
-    )
+    # HTML is read, and like a text file needs a path the pattern describes
+    assert rep.loc["广东/2019/page.html", "reject_kind"] == "no_match"
+    assert rep.loc["广东/2019/page.html", "extractor"] == "html"
+    # old Word files are not read, and say what to do
+    assert rep.loc["广东/2019/old.doc", "reject_kind"] == "unsupported_type"
+    assert rep.loc["广东/2019/old.doc", "reason"].startswith("unsupported file type (.doc)")
+    assert "save it as .docx" in rep.loc["广东/2019/old.doc", "reason"]
     # excluded, hidden and non-included files are not inputs
     assert "江苏/2020/draft/d.txt" not in rep.index
     assert ".hidden/x.txt" not in rep.index
@@ -293,9 +297,10 @@ def test_build_from_folder_splits_like_raw_pages(tmp_path):
     assert "year_detected" in docs.columns
     rep = build.report
     assert rep["texts"]["inputs"] == rep["texts"]["read"] + rep["texts"]["rejected"]
-    # a field matches within one folder: draft/d.txt and notes.txt do not match; page.html
-    assert rep["files"]["rejected"] == 3
-    assert rep["rejected_by_reason"] == {"no_match": 2, "unsupported_type": 1}
+    # a field matches within one folder: draft/d.txt, notes.txt and page.html do not
+    # match; old.doc is not read
+    assert rep["files"]["rejected"] == 4
+    assert rep["rejected_by_reason"] == {"no_match": 3, "unsupported_type": 1}
     arts = rep["articles"]
     assert arts["found"] == arts["kept"] + arts["flagged"] + arts["quarantined"] == len(docs)
 

@@ -153,7 +153,8 @@ class ReadResult:
     report : pandas.DataFrame
         One row per input table row or file (:data:`REPORT_COLUMNS`): ``status`` is
         ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...),
-        ``reject_kind`` its category (for files, the kinds of
+        ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
+        ``"no_match"`` (``docvars_from``) or one of
         :data:`textkit.corpus.ingest.REJECT_KINDS` and
         :data:`textkit.corpus.extract.EXTRACT_REJECT_KINDS`), ``extractor`` the extractor
         that read or rejected it (``""`` for an unsupported file type); ``sha256`` and

@@ -52,6 +52,7 @@ PUBLIC_NAMES = (
     "ego_network",
     "ego_table",
     "export_network",
+    "extract_text",
     "find_duplicates",
     "fit_topics",
     "frame_config",

@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "decode_bytes": "corpus.ingest",
     "read_texts": "corpus.read",
     "analysed_documents": "corpus.select",
+    "extract_text": "corpus.extract",
     "split_pages": "corpus.split",
     "clean_text": "corpus.clean",
     "clean_documents": "corpus.clean",

@@ -16,7 +16,13 @@ import textkit as tk
 from textkit.core.errors import ConfigError, CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
 from textkit.corpus.build import build_corpus, load_corpus, write_corpus
-from textkit.corpus.read import READ_COLUMNS, REPORT_COLUMNS, ReadResult, read_texts
+from textkit.corpus.read import (
+    DEFAULT_INCLUDE,
+    READ_COLUMNS,
+    REPORT_COLUMNS,
+    ReadResult,
+    read_texts,
+)
 from textkit.run.cli import main
 
 TEXT_A = "浙江省坚持和发展新时代枫桥经验，推进基层社会治理现代化，化解矛盾纠纷于基层。"
@@ -172,6 +178,7 @@ def _tree(root):
         "江苏/notes.txt": TEXT_C,
         "江苏/2020/draft/d.txt": TEXT_C,
         "广东/2019/page.html": "<html><body>" + TEXT_C + "</body></html>",
+        "广东/2019/old.doc": "旧版 Word 文件",
         "广东/2019/e.txt": TEXT_C,
         ".hidden/x.txt": TEXT_A,
         "readme.md": "说明",
@@ -206,10 +213,13 @@ def test_nested_folder_with_docvars_from_path(tmp_path):
     # a path the pattern does not describe is rejected, naming the pattern
     assert rep.loc["江苏/notes.txt", "status"] == "rejected"
     assert "{province}/{year}/{name}.txt" in rep.loc["江苏/notes.txt", "reason"]
-    # HTML is not read yet, and says so
-    assert rep.loc["广东/2019/page.html", "reason"] == (
-        "unsupported file type (.html): a later version reads it"
-    )
+    # HTML is read, and like a text file needs a path the pattern describes
+    assert rep.loc["广东/2019/page.html", "reject_kind"] == "no_match"
+    assert rep.loc["广东/2019/page.html", "extractor"] == "html"
+    # old Word files are not read, and say what to do
+    assert rep.loc["广东/2019/old.doc", "reject_kind"] == "unsupported_type"
+    assert rep.loc["广东/2019/old.doc", "reason"].startswith("unsupported file type (.doc)")
+    assert "save it as .docx" in rep.loc["广东/2019/old.doc", "reason"]
     # excluded, hidden and non-included files are not inputs
     assert "江苏/2020/draft/d.txt" not in rep.index
     assert ".hidden/x.txt" not in rep.index
@@ -293,9 +303,10 @@ def test_build_from_folder_splits_like_raw_pages(tmp_path):
     assert "year_detected" in docs.columns
     rep = build.report
     assert rep["texts"]["inputs"] == rep["texts"]["read"] + rep["texts"]["rejected"]
-    # a field matches within one folder: draft/d.txt and notes.txt do not match; page.html
-    assert rep["files"]["rejected"] == 3
-    assert rep["rejected_by_reason"] == {"no_match": 2, "unsupported_type": 1}
+    # a field matches within one folder: draft/d.txt, notes.txt and page.html do not
+    # match; old.doc is not read
+    assert rep["files"]["rejected"] == 4
+    assert rep["rejected_by_reason"] == {"no_match": 3, "unsupported_type": 1}
     arts = rep["articles"]
     assert arts["found"] == arts["kept"] + arts["flagged"] + arts["quarantined"] == len(docs)
 
@@ -437,3 +448,164 @@ def test_relevance_flag_is_off_for_a_researchers_own_corpus(tmp_path, seed_docs)
     toml.write_text('[corpus]\nflag_off_topic = "yes"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[corpus\] flag_off_topic: expected true or false"):
         CorpusConfig.from_project(load_config(toml))
+
+
+def _documents_tree(root, make_docx, make_pdf, encrypt_pdf, scanned_pdf):
+    """A nested folder of text, HTML, Word and PDF files, one bad file of each kind."""
+    news = (
+        '<html><head><meta charset="gbk"><title>杭州新闻</title>'
+        "<script>alert('x')</script></head><body><nav>首页</nav>"
+        f"<div><p>{TEXT_B}</p></div><footer>版权所有</footer></body></html>"
+    )
+    pdf = make_pdf([TEXT_C], title="广东年报")
+    files = {
+        "浙江/2021/a.txt": TEXT_A.encode("utf-8"),
+        "浙江/2021/news.html": news.encode("gbk"),
+        "浙江/2021/empty.txt": b"",
+        "江苏/2020/report.docx": make_docx([TEXT_A.replace("浙江", "苏州")], title="江苏报告"),
+        "江苏/2020/menu.htm": "<html><body><nav>首页 | 新闻</nav></body></html>".encode(),
+        "江苏/2020/broken.docx": b"PK\x03\x04 not really a zip",
+        "广东/2019/report.pdf": pdf,
+        "广东/2019/scan.pdf": scanned_pdf,
+        "广东/2019/locked.pdf": encrypt_pdf(pdf, "secret"),
+        "广东/2019/cut.pdf": pdf[: len(pdf) // 3],
+        "广东/old.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "广东/notes.md": "说明".encode(),
+    }
+    for rel, data in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data)
+    return root
+
+
+def test_folder_of_html_word_and_pdf_accounts_for_every_file(
+    tmp_path, make_docx, make_pdf, encrypt_pdf, scanned_pdf
+):
+    root = _documents_tree(tmp_path / "docs", make_docx, make_pdf, encrypt_pdf, scanned_pdf)
+    res = read_texts(root, docvars_from=r"(?P<province>[^/]+)/(?P<year>\d{4})/.*")
+    rep = res.report.set_index("source")
+    # every file is an input but notes.md (not matched by the default include)
+    assert sorted(rep.index) == sorted(
+        str(p.relative_to(root).as_posix())
+        for p in root.rglob("*")
+        if p.is_file() and p.suffix != ".md"
+    )
+    assert len(rep) == 11
+    n_read = int((rep["status"] == "read").sum())
+    n_rejected = int((rep["status"] == "rejected").sum())
+    assert (n_read, n_rejected) == (4, 7)
+    assert rep["reject_kind"].to_dict() == {
+        "浙江/2021/a.txt": "",
+        "浙江/2021/empty.txt": "empty",
+        "浙江/2021/news.html": "",
+        "广东/2019/cut.pdf": "unreadable_pdf",
+        "广东/2019/locked.pdf": "encrypted_pdf",
+        "广东/2019/report.pdf": "",
+        "广东/2019/scan.pdf": "no_text_layer",
+        "广东/old.doc": "unsupported_type",
+        "江苏/2020/broken.docx": "unreadable_docx",
+        "江苏/2020/menu.htm": "no_body_text",
+        "江苏/2020/report.docx": "",
+    }
+    assert rep["extractor"].to_dict() == {
+        "浙江/2021/a.txt": "text",
+        "浙江/2021/empty.txt": "text",
+        "浙江/2021/news.html": "html",
+        "广东/2019/cut.pdf": "pdf",
+        "广东/2019/locked.pdf": "pdf",
+        "广东/2019/report.pdf": "pdf",
+        "广东/2019/scan.pdf": "pdf",
+        "广东/old.doc": "",
+        "江苏/2020/broken.docx": "docx",
+        "江苏/2020/menu.htm": "html",
+        "江苏/2020/report.docx": "docx",
+    }
+    assert "OCR" in rep.loc["广东/2019/scan.pdf", "reason"]
+    assert "save it as .docx" in rep.loc["广东/old.doc", "reason"]
+    assert (rep["n_bytes"] > 0).sum() == 10  # empty.txt has none
+    docs = res.documents.set_index("source")
+    assert docs.loc["浙江/2021/news.html", "text"] == TEXT_B
+    assert docs.loc["浙江/2021/news.html", "encoding"] == "gb18030"
+    assert docs.loc["浙江/2021/a.txt", "encoding"] == "utf-8"
+    assert docs.loc["江苏/2020/report.docx", "encoding"] == ""
+    assert docs["title"].to_dict() == {
+        "广东/2019/report.pdf": "广东年报",
+        "江苏/2020/report.docx": "江苏报告",
+        "浙江/2021/a.txt": "",
+        "浙江/2021/news.html": "杭州新闻",
+    }
+    assert docs["province"].to_dict()["广东/2019/report.pdf"] == "广东"
+    assert docs["year"].tolist() == [2019, 2020, 2021, 2021]
+
+    build = build_corpus(res)
+    texts = build.report["texts"]
+    assert texts["identity"] == "11 files = 4 read + 7 rejected"
+    assert build.report["files"] == {"total": 11, "read": 4, "rejected": 7}
+    assert build.report["rejected_by_reason"] == {
+        "empty": 1,
+        "encrypted_pdf": 1,
+        "no_body_text": 1,
+        "no_text_layer": 1,
+        "unreadable_docx": 1,
+        "unreadable_pdf": 1,
+        "unsupported_type": 1,
+    }
+    built = build.documents.set_index("source")
+    # the Chinese text of each format reached the cleaned documents
+    assert built.loc["浙江/2021/news.html", "text"] == TEXT_B
+    assert built.loc["江苏/2020/report.docx", "text"] == TEXT_A.replace("浙江", "苏州")
+    assert built.loc["广东/2019/report.pdf", "text"] == TEXT_C
+    assert built.loc["浙江/2021/a.txt", "text"] == TEXT_A
+    # the title a file records titles its article; the extractor is carried along
+    assert built.loc["浙江/2021/news.html", "title"] == "杭州新闻"
+    assert built.loc["广东/2019/report.pdf", "title"] == "广东年报"
+    assert built["extractor"].to_dict() == {
+        "广东/2019/report.pdf": "pdf",
+        "江苏/2020/report.docx": "docx",
+        "浙江/2021/a.txt": "text",
+        "浙江/2021/news.html": "html",
+    }
+    assert built.loc["浙江/2021/news.html", "encoding"] == "gb18030"
+    pages = build.pages.set_index("source_file")
+    assert pages.loc["广东/2019/locked.pdf", "status"] == "rejected"
+    assert pages.loc["广东/2019/report.pdf", "sha256"] == rep.loc["广东/2019/report.pdf", "sha256"]
+    # written: the report accounts for the same files
+    write_corpus(build, tmp_path / "out")
+    back = json.loads((tmp_path / "out" / "corpus_report.json").read_text(encoding="utf-8"))
+    assert back["texts"]["identity"] == texts["identity"]
+
+
+def test_a_file_of_an_unknown_type_matching_include_is_rejected(tmp_path, make_docx):
+    root = tmp_path / "raw"
+    root.mkdir()
+    (root / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    (root / "b.md").write_text(TEXT_B, encoding="utf-8")
+    (root / "c.docx").write_bytes(make_docx([TEXT_C]))
+    res = read_texts(root, include=["*.txt", "*.md"])
+    rep = res.report.set_index("source")
+    assert rep.index.tolist() == ["a.txt", "b.md"]  # c.docx is not included
+    assert rep.loc["b.md", "reject_kind"] == "unsupported_type"
+    assert rep.loc["b.md", "reason"].startswith("unsupported file type (.md)")
+    # the default include reads text, HTML, Word and PDF files
+    assert DEFAULT_INCLUDE == (
+        "**/*.txt",
+        "**/*.html",
+        "**/*.htm",
+        "**/*.xhtml",
+        "**/*.docx",
+        "**/*.pdf",
+    )
+    res = read_texts(root)
+    assert res.documents["source"].tolist() == ["a.txt", "c.docx"]
+    assert res.documents["text"].tolist() == [TEXT_A, TEXT_C]
+
+
+def test_office_lock_files_beside_an_open_document_are_not_inputs(tmp_path, make_docx):
+    root = tmp_path / "raw"
+    root.mkdir()
+    (root / "report.docx").write_bytes(make_docx([TEXT_C]))
+    (root / "~$report.docx").write_bytes(b"\x00" * 162)  # what Word leaves while it is open
+    res = read_texts(root)
+    assert res.report["source"].tolist() == ["report.docx"]
+    assert res.report["status"].tolist() == ["read"]

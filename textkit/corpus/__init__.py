@@ -2,7 +2,9 @@
 
 The corpus stage reads the raw pages (``ingest``: encodings detected and repaired, bad files
 rejected by reason) or a researcher's own table or folder of texts (``read``:
-:func:`read_texts`, one document per row or file, with document variables), cuts them into articles (``split``), cleans the text with documented
+:func:`read_texts`, one document per row or file, with document variables; ``extract``:
+:func:`extract_text`, the text of HTML, Word and PDF files), cuts them into articles
+(``split``), cleans the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``), adds genre, years, era,
 keywords and relevance (``annotate``), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
@@ -35,6 +37,11 @@ from textkit.corpus.clean import (
     damage_ratio,
     load_rules,
     to_simplified,
+)
+from textkit.corpus.extract import (
+    EXTRACT_REJECT_KINDS,
+    Extracted,
+    extract_text,
 )
 from textkit.corpus.ingest import (
     PAGE_COLUMNS,
@@ -79,6 +86,8 @@ __all__ = [
     "DOCUMENT_COLUMNS",
     "DOC_COLUMNS",
     "DecodeResult",
+    "EXTRACT_REJECT_KINDS",
+    "Extracted",
     "IngestConfig",
     "PAGE_COLUMNS",
     "READ_COLUMNS",
@@ -97,6 +106,7 @@ __all__ = [
     "corpus_report",
     "damage_ratio",
     "decode_bytes",
+    "extract_text",
     "find_articles",
     "iter_pages",
     "load_corpus",

@@ -206,7 +206,8 @@ def build_corpus(
         :func:`textkit.corpus.read.read_texts` read from a table or a folder. Table rows are
         documents as they are (not split into articles; ``doc_id`` is the row's id);
         files of a folder are split into articles like raw pages (``doc_id`` is
-        ``"<relative path without suffix>#<ordinal:02d>"``). Both are then cleaned,
+        ``"<relative path without suffix>#<ordinal:02d>"``; the title an HTML, Word or PDF
+        file records is the title of a page without article markers). Both are then cleaned,
         de-duplicated and annotated as usual. The documents table ends with ``source``,
         ``row`` and ``extractor`` and the document variables under their own names,
         unchanged. Where the researcher supplied a column the annotation stage writes
@@ -289,6 +290,11 @@ def _texts_pages(texts: ReadResult) -> pd.DataFrame:
                 "reason": "" if ok else f"{source}: {rec['reason']}",
                 "reject_kind": "" if ok else rec["reject_kind"],
                 "text": str(read.at[rec["doc_id"], "text"]) if ok else "",
+                # the title an HTML, Word or PDF file records titles a page without
+                # article markers, like a raw page's title (tables: used as it is)
+                "page_title": (
+                    str(read.at[rec["doc_id"], "title"]) if ok and texts.kind == "folder" else ""
+                ),
             }
         )
     pages = pd.DataFrame(rows, columns=list(PAGE_COLUMNS))

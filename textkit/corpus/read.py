@@ -1,4 +1,4 @@
-"""Read a corpus the researcher brings: a table of texts or a folder of text files.
+"""Read a corpus the researcher brings: a table of texts or a folder of documents.
 
 :func:`read_texts` turns either input into one table of documents with their document
 variables, and a report with one row per input (a table row or a file), read or rejected
@@ -10,9 +10,14 @@ with the reason:
   first sheet is read, its cells losing the ``_x000D_`` escapes Excel writes and their
   line breaks becoming ``"\\n"``;
 * a **folder**: every file matching ``include`` (and no ``exclude`` pattern), searched
-  recursively in sorted order, is one page, decoded like the raw pages; document variables
-  can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``).
-  HTML, Word and PDF files are rejected for now (a later version reads them).
+  recursively in sorted order, is one page. Its text is extracted by its format
+  (:func:`textkit.corpus.extract.extract_text`): text files (``.txt``) are decoded like the
+  raw pages, HTML pages (``.html``, ``.htm``, ``.xhtml``) decoded and reduced to their body
+  text, Word documents (``.docx``) read paragraph by paragraph, PDF files (``.pdf``) by
+  their text layer; the title an HTML, Word or PDF file records becomes the page title.
+  Old Word (``.doc``), RTF and OpenDocument files are rejected with advice to save them as
+  ``.docx``, a file of another type matching ``include`` as unsupported. Document
+  variables can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``).
 
 :func:`textkit.corpus.build.build_corpus` accepts the result: table rows are documents as
 they are, files from a folder are split into articles like the raw pages.
@@ -36,11 +41,13 @@ from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
+from textkit.corpus.extract import EXTRACTORS, UNSUPPORTED_FORMATS, extract_text
 from textkit.corpus.ingest import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DEFAULT_INCLUDE",
     "READ_COLUMNS",
     "REPORT_COLUMNS",
     "RESERVED_NAMES",
@@ -111,8 +118,15 @@ _TABLE_EXTRACTORS = {
     ".parquet": "parquet",
 }
 
-#: Document formats a folder may hold that this version does not read yet.
-_LATER = (".htm", ".html", ".xhtml", ".doc", ".docx", ".pdf", ".rtf", ".odt")
+#: Files of a folder read by default (``include``).
+DEFAULT_INCLUDE = (
+    "**/*.txt",
+    "**/*.html",
+    "**/*.htm",
+    "**/*.xhtml",
+    "**/*.docx",
+    "**/*.pdf",
+)
 
 _INT_RE = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
 _FIELD_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -126,20 +140,26 @@ class ReadResult:
     ----------
     documents : pandas.DataFrame
         One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``title``
-        — a table's title column, ``""`` for a file, whose articles are titled by the
-        splitter —, ``source``
+        — a table's title column; for a file the title its format records (HTML
+        ``<title>`` or first ``h1``, Word or PDF document properties), ``""`` for a text
+        file: the splitter titles its articles —, ``source``
         — the table's file name, or the file's path relative to the folder, POSIX style —,
         ``row`` — the 1-based data row of the table (the header row not counted; the
         JSON line among the non-blank ones), missing for a file —, ``extractor`` —
-        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"``, ``"parquet"`` or ``"text"`` —,
-        ``encoding`` — the decoding used, ``""``
-        where none applies) followed by the document variables (:attr:`docvars`).
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"``, ``"parquet"``, or for a file
+        ``"text"``, ``"html"``, ``"docx"`` or ``"pdf"`` —, ``encoding`` — the decoding
+        used (text and HTML files, CSV, TSV, JSON lines), ``""`` where none applies)
+        followed by the document variables (:attr:`docvars`).
     report : pandas.DataFrame
         One row per input table row or file (:data:`REPORT_COLUMNS`): ``status`` is
         ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...),
-        ``reject_kind`` its category; ``sha256`` and ``n_bytes`` describe the file the row
-        or file came from, ``repairs`` what decoding repaired (a byte-order mark removed,
-        ...).
+        ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
+        ``"no_match"`` (``docvars_from``) or one of
+        :data:`textkit.corpus.ingest.REJECT_KINDS` and
+        :data:`textkit.corpus.extract.EXTRACT_REJECT_KINDS`), ``extractor`` the extractor
+        that read or rejected it (``""`` for an unsupported file type); ``sha256`` and
+        ``n_bytes`` describe the file the row or file came from, ``repairs`` what decoding
+        or extraction repaired (a byte-order mark removed, ...).
     kind : str
         ``"table"`` (one row, one document) or ``"folder"`` (one file, one page).
     docvars : tuple of str
@@ -167,12 +187,14 @@ def read_texts(
     encoding: str | None = None,
     title: str | None = None,
 ) -> ReadResult:
-    """Read a table of texts or a folder of text files, one document per row or file.
+    """Read a table of texts or a folder of documents, one document per row or file.
 
     Parameters
     ----------
     path : path-like
-        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``) or a folder.
+        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``) or a folder
+        of text (``.txt``), HTML (``.html``, ``.htm``, ``.xhtml``), Word (``.docx``) and
+        PDF (``.pdf``) files.
     text : str, optional
         Tables: the column holding the text (default: a column named ``text``).
     meta : list of str, optional
@@ -189,12 +211,17 @@ def read_texts(
         A file whose path does not match is rejected.
     include, exclude : list of str, optional
         Folders: glob patterns on the relative path (``**`` matches any number of folders,
-        ``*`` anything within one). Default include ``["**/*.txt"]``; no exclude. Hidden
-        files and folders are never read. HTML, Word and PDF files are rejected as
-        unsupported for now.
+        ``*`` anything within one). Default include :data:`DEFAULT_INCLUDE`
+        (``["**/*.txt", "**/*.html", "**/*.htm", "**/*.xhtml", "**/*.docx",
+        "**/*.pdf"]``); no exclude. Hidden files and folders are never read. Each file is
+        read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
+        a file matching ``include`` whose type is not read is rejected as
+        ``unsupported_type``, and so are old Word (``.doc``), RTF and OpenDocument files
+        even when ``include`` does not match them (save them as ``.docx``).
     encoding : str, optional
-        CSV, TSV and folder files: the encoding of the bytes (decoded strictly). Default:
-        detected by :func:`textkit.corpus.ingest.decode_bytes`.
+        CSV, TSV, and text and HTML files of a folder: the encoding of the bytes (decoded
+        strictly). Default: detected by :func:`textkit.corpus.ingest.decode_bytes` (for
+        HTML, a ``<meta charset>`` breaks a tie between candidate encodings).
     title : str, optional
         Tables: the column holding each document's title (default: a column named
         ``title`` if there is one, else no titles). The annotation stage reads titles
@@ -240,6 +267,7 @@ def read_texts(
     --------
     >>> texts = read_texts("letters.csv", text="content", id="letter_id")  # doctest: +SKIP
     >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}.txt")  # doctest: +SKIP
+    >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
     p = Path(path)
@@ -557,11 +585,14 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _walk(root: Path) -> list[str]:
+    """Relative POSIX paths of the files under ``root``, sorted; hidden files and folders
+    and the lock files Office leaves beside an open document (``~$name.docx``) are not
+    inputs."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for f in filenames:
-            if not f.startswith("."):
+            if not f.startswith((".", "~$")):
                 found.append((Path(dirpath) / f).relative_to(root).as_posix())
     return sorted(found)
 
@@ -574,7 +605,7 @@ def _read_folder(
     encoding: str | None,
     given: str,
 ) -> ReadResult:
-    inc = _patterns("include", include, ("**/*.txt",))
+    inc = _patterns("include", include, DEFAULT_INCLUDE)
     exc = _patterns("exclude", exclude, ())
     rx = _docvars_regex(docvars_from) if docvars_from is not None else None
     fields = list(rx.groupindex) if rx is not None else []
@@ -585,31 +616,36 @@ def _read_folder(
         if any(x.fullmatch(rel) for x in exc):
             continue
         suffix = Path(rel).suffix.lower()
-        included = any(x.fullmatch(rel) for x in inc)
-        doc_id = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
-        entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": "text"}
-        reason, kind, match, repairs = "", "", None, ""
-        if suffix in _LATER:
-            reason = f"unsupported file type ({suffix}): a later version reads it"
-            kind = "unsupported_type"
-        elif not included:
+        # a document format that is not read is reported even when include leaves it out:
+        # the researcher likely meant it to be read
+        if not any(x.fullmatch(rel) for x in inc) and suffix not in UNSUPPORTED_FORMATS:
             skipped += 1
             logger.info("%s: not matched by the include patterns; skipped", rel)
             continue
-        elif rx is not None:
-            match = rx.fullmatch(rel)
-            if match is None:
-                reason = f"path does not match the docvars_from pattern {docvars_from!r}"
-                kind = "no_match"
+        doc_id = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
         data = (root / rel).read_bytes()
-        if not reason:
-            res = decode_bytes(data, rel, config)
-            repairs = "; ".join(res.repairs)
-            if res.ok:
-                values = {f: match.group(f) if match else None for f in fields}
-                docs.append({**entry, "text": res.text, "encoding": res.encoding, **values})
-            else:
-                reason, kind = res.reason.removeprefix(f"{rel}: "), res.kind
+        match = rx.fullmatch(rel) if rx is not None else None
+        got = None
+        if rx is not None and match is None and suffix in EXTRACTORS:
+            extractor = EXTRACTORS[suffix]
+            reason = f"path does not match the docvars_from pattern {docvars_from!r}"
+            kind, repairs = "no_match", ""
+        else:
+            got = extract_text(data, rel, suffix, config=config)
+            extractor = got.extractor
+            reason, kind, repairs = got.reason, got.reject_kind, "; ".join(got.repairs)
+        entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": extractor}
+        if got is not None and got.ok:
+            values = {f: match.group(f) if match else None for f in fields}
+            docs.append(
+                {
+                    **entry,
+                    "text": got.text,
+                    "title": got.title,
+                    "encoding": got.encoding,
+                    **values,
+                }
+            )
         report.append(
             {
                 **entry,
@@ -644,10 +680,10 @@ def _read_folder(
         {
             "doc_id": frame["doc_id"],
             "text": frame["text"],
-            "title": "",
+            "title": frame["title"],
             "source": frame["source"],
             "row": pd.Series([None] * len(frame), dtype="Int64"),
-            "extractor": "text",
+            "extractor": frame["extractor"],
             "encoding": frame["encoding"],
         },
         columns=list(READ_COLUMNS),

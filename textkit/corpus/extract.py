@@ -1,0 +1,579 @@
+"""Extract the text of document files: plain text, HTML, Word (.docx) and PDF.
+
+:func:`extract_text` picks the extractor by the file's suffix and returns an
+:class:`Extracted`: the text (``"\\n"`` newlines, one paragraph or block per line), the
+extractor's name, the decoding used, the title the format records and what was repaired,
+or a rejection with its reason and ``reject_kind`` (:data:`EXTRACT_REJECT_KINDS`). Nothing
+in a file is ever executed: scripts are dropped, macros and form fields are not read.
+
+* **text** (``.txt``, ``.text``): the strict decoder of the ingest stage
+  (:func:`textkit.corpus.ingest.decode_bytes`).
+* **html** (``.html``, ``.htm``, ``.xhtml``): decoded like text (an HTML ``<meta charset>``
+  breaks a tie between candidate encodings: GBK pages read as GB18030), then parsed by
+  selectolax's Lexbor HTML5 parser. ``script``, ``style``, ``nav``, ``header``,
+  ``footer``, ``aside``, ``noscript``, ``iframe``, ``template``, form controls and forms
+  are dropped (except a form that wraps the page content, holding an ``article``,
+  ``main``, ``h1``-``h3`` or ``p`` element, as ASP.NET pages do); block elements (``p``,
+  ``div``, ``br``, ``li``, headings, table rows, ``section``, ``article`` …) end a line,
+  table cells are separated by a space, whitespace inside a line collapses to one space
+  (line breaks inside ``pre`` are kept). The title is the ``<title>``, else the first
+  ``h1``. A page nested deeper than :data:`MAX_HTML_DEPTH` elements (as far as a linear
+  scan of its tags can tell) is rejected before parsing: HTML5 tree building is
+  quadratic in the nesting depth of such pages.
+* **docx** (``.docx``): python-docx; paragraphs in document order, one line each,
+  including the paragraphs of table cells (row by row, a merged cell once, nested tables
+  in place). The title is the core properties' title. Headers, footers, footnotes and
+  text boxes are not read.
+* **pdf** (``.pdf``): pypdf; the text layer of each page, pages joined by ``"\\n"``.
+  A PDF that opens with an empty password (only an owner password set) is read; control
+  characters some fonts leave in the text layer (NUL) are removed (recorded). The title is
+  the document information's title. A page whose text cannot be extracted is noted in
+  ``repairs`` and skipped.
+
+Old binary Word (``.doc``), RTF and OpenDocument files are rejected as unsupported with
+advice to save them as ``.docx``; any other suffix is rejected as unsupported.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from textkit.core.checks import check_str
+from textkit.core.errors import InvalidParameterError
+from textkit.corpus.ingest import IngestConfig, decode_bytes
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "EXTRACTORS",
+    "EXTRACT_REJECT_KINDS",
+    "Extracted",
+    "MAX_HTML_DEPTH",
+    "UNSUPPORTED_FORMATS",
+    "extract_docx",
+    "extract_html",
+    "extract_pdf",
+    "extract_text",
+]
+
+#: File suffix (lower case) -> the extractor that reads it.
+EXTRACTORS = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+
+#: Document formats that are recognised but not read, with what to do instead.
+UNSUPPORTED_FORMATS = {
+    ".doc": "old binary Word document: save it as .docx (Word or LibreOffice: Save As)",
+    ".rtf": "RTF document: save it as .docx",
+    ".odt": "OpenDocument text: save it as .docx",
+}
+
+#: ``reject_kind`` values of the extractors, besides those of
+#: :data:`textkit.corpus.ingest.REJECT_KINDS` (text and HTML bytes that cannot be decoded).
+EXTRACT_REJECT_KINDS = (
+    "unsupported_type",
+    "html_too_deep",
+    "no_body_text",
+    "unreadable_docx",
+    "encrypted_pdf",
+    "no_text_layer",
+    "unreadable_pdf",
+)
+
+#: Deepest element nesting an HTML page may have (estimated by a linear scan of its tags).
+MAX_HTML_DEPTH = 1024
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The text of one document file, or why it was rejected.
+
+    Attributes
+    ----------
+    text : str
+        The text, ``"\\n"`` newlines; ``""`` when rejected.
+    extractor : str
+        ``"text"``, ``"html"``, ``"docx"`` or ``"pdf"``; ``""`` for an unsupported type.
+    encoding : str
+        The decoding used (text and HTML); ``""`` for Word and PDF files, whose format
+        records its own encoding.
+    title : str
+        The title the file records (HTML ``<title>`` or first ``h1``, Word core property,
+        PDF document information); ``""`` when it has none.
+    repairs : tuple of str
+        What decoding or extraction repaired or left out (a byte-order mark removed, a
+        page whose text could not be extracted, ...).
+    reason : str
+        Why the file was rejected (not prefixed by its name); ``""`` when read.
+    reject_kind : str
+        The category of the rejection (:data:`EXTRACT_REJECT_KINDS` or
+        :data:`textkit.corpus.ingest.REJECT_KINDS`); ``""`` when read.
+    """
+
+    text: str
+    extractor: str
+    encoding: str = ""
+    title: str = ""
+    repairs: tuple[str, ...] = ()
+    reason: str = ""
+    reject_kind: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file was read."""
+        return not self.reject_kind
+
+
+def _rejected(extractor: str, reason: str, kind: str, **kw: Any) -> Extracted:
+    return Extracted(text="", extractor=extractor, reason=reason, reject_kind=kind, **kw)
+
+
+def extract_text(
+    data: bytes,
+    name: str = "<bytes>",
+    suffix: str | None = None,
+    *,
+    config: IngestConfig | None = None,
+) -> Extracted:
+    """Extract the text of one document file, choosing the extractor by its suffix.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        The file's name, used in log messages (and for the suffix when ``suffix`` is not
+        given).
+    suffix : str, optional
+        The format, as a file suffix (``".pdf"``; case does not matter). Default: the
+        suffix of ``name``.
+    config : IngestConfig, optional
+        Candidate encodings and repairs for text and HTML files (see
+        :func:`textkit.corpus.ingest.decode_bytes`).
+
+    Returns
+    -------
+    Extracted
+        ``extractor`` is the one :data:`EXTRACTORS` names for the suffix; a suffix it does
+        not list is rejected with ``reject_kind="unsupported_type"``.
+
+    Examples
+    --------
+    >>> res = extract_text("<p>基层治理</p>".encode(), "page.html")
+    >>> res.extractor, res.text
+    ('html', '基层治理')
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise InvalidParameterError(f"data: expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    check_str("name", name)
+    if suffix is None:
+        suffix = PurePath(name).suffix
+    suffix = check_str("suffix", suffix, allow_empty=True).lower()
+    if suffix and not suffix.startswith("."):
+        suffix = "." + suffix
+    extractor = EXTRACTORS.get(suffix)
+    if extractor == "text":
+        return _extract_plain(data, name, config)
+    if extractor == "html":
+        return extract_html(data, name, config=config)
+    if extractor == "docx":
+        return extract_docx(data, name)
+    if extractor == "pdf":
+        return extract_pdf(data, name)
+    if suffix in UNSUPPORTED_FORMATS:
+        why = UNSUPPORTED_FORMATS[suffix]
+    else:
+        known = ", ".join(sorted(EXTRACTORS))
+        why = f"textkit reads {known} files"
+    return _rejected(
+        "", f"unsupported file type ({suffix or 'no suffix'}): {why}", "unsupported_type"
+    )
+
+
+def _decoded(data: bytes, name: str, config: IngestConfig | None, extractor: str):
+    """(decoding result, rejection or None)."""
+    res = decode_bytes(data, name, config or IngestConfig())
+    if res.ok:
+        return res, None
+    return res, _rejected(
+        extractor,
+        res.reason.removeprefix(f"{name}: "),
+        res.kind,
+        repairs=tuple(res.repairs),
+    )
+
+
+def _extract_plain(data: bytes, name: str, config: IngestConfig | None) -> Extracted:
+    res, bad = _decoded(data, name, config, "text")
+    if bad is not None:
+        return bad
+    return Extracted(
+        text=res.text, extractor="text", encoding=res.encoding, repairs=tuple(res.repairs)
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# HTML
+
+#: Elements dropped with everything inside them.
+_HTML_DROP = frozenset(
+    "script style nav header footer aside noscript iframe template object embed svg math "
+    "select textarea button input option datalist".split()
+)
+#: Elements that end a line before and after them.
+_HTML_BLOCK = frozenset(
+    "p div br hr li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table thead tbody tfoot caption "
+    "section article main blockquote pre address center figure figcaption details summary "
+    "fieldset legend title".split()
+)
+#: Elements separated from their neighbours by a space.
+_HTML_CELL = frozenset({"td", "th"})
+#: A form holding one of these wraps the page content and is kept.
+_FORM_CONTENT = "article, main, h1, h2, h3, p"
+
+#: Elements that never nest (void, or closed by the next one of their kind) and so do not
+#: count towards the nesting depth estimate.
+_NO_DEPTH = frozenset(
+    "area base br col embed hr img input keygen link meta param source track wbr "
+    "p li dt dd tr td th tbody thead tfoot caption colgroup option optgroup rb rt rp rtc "
+    "a nobr button form html head body h1 h2 h3 h4 h5 h6 frame image".split()
+)
+#: Elements whose content is raw text, not tags.
+_RAW_TEXT = ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+_TAG_RE = re.compile(r"<(!--|/?[a-zA-Z][^\s/>]*)")
+
+
+def _html_depth(text: str, limit: int) -> int:
+    """An estimate of the deepest element nesting of an HTML text, in one linear scan of
+    its tags (comments and raw-text elements skipped); stops once past ``limit``."""
+    low = text.lower()
+    depth = deepest = 0
+    pos = 0
+    while deepest <= limit:
+        m = _TAG_RE.search(low, pos)
+        if m is None:
+            break
+        tag = m.group(1)
+        pos = m.end()
+        if tag == "!--":
+            end = low.find("-->", pos)
+            pos = len(low) if end < 0 else end + 3
+        elif tag.startswith("/"):
+            if tag[1:] not in _NO_DEPTH and depth:
+                depth -= 1
+        elif tag in _RAW_TEXT:
+            end = low.find("</" + tag, pos)
+            pos = len(low) if end < 0 else end + len(tag) + 2
+        elif tag not in _NO_DEPTH:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _html_title(tree: Any) -> str:
+    head = tree.head
+    node = head.css_first("title") if head is not None else None
+    title = _one_line(node.text(deep=True)) if node is not None else ""
+    if not title and tree.body is not None:
+        h1 = tree.body.css_first("h1")
+        title = _one_line(h1.text(deep=True)) if h1 is not None else ""
+    return title
+
+
+def _html_lines(body: Any) -> list[str]:
+    """The lines of text under ``body``: one walk over the tree, nothing modified."""
+    lines: list[str] = []
+    pieces: list[str] = []
+    pre = 0
+
+    def end_line() -> None:
+        line = _one_line("".join(pieces))
+        pieces.clear()
+        if line:
+            lines.append(line)
+
+    def leave(element: Any) -> None:
+        nonlocal pre
+        tag = element.tag
+        if tag in _HTML_BLOCK:
+            end_line()
+        elif tag in _HTML_CELL:
+            pieces.append(" ")
+        if tag == "pre":
+            pre -= 1
+
+    stack: list[Any] = []  # open ancestors below body
+    node = body.first_child
+    while node is not None:
+        if node.is_text_node:
+            text = node.text_content or ""
+            if pre and "\n" in text:
+                first, *rest = text.split("\n")
+                pieces.append(first)
+                for part in rest:
+                    end_line()
+                    pieces.append(part)
+            else:
+                pieces.append(text)
+        elif node.is_element_node:
+            tag = node.tag
+            drop = tag in _HTML_DROP or (tag == "form" and node.css_first(_FORM_CONTENT) is None)
+            if not drop:
+                if tag in _HTML_BLOCK:
+                    end_line()
+                elif tag in _HTML_CELL:
+                    pieces.append(" ")
+                if tag == "pre":
+                    pre += 1
+                child = node.first_child
+                if child is not None:
+                    stack.append(node)
+                    node = child
+                    continue
+                leave(node)
+        # next sibling, or up to the first ancestor that has one
+        while True:
+            sibling = node.next
+            if sibling is not None:
+                node = sibling
+                break
+            if not stack:
+                node = None
+                break
+            node = stack.pop()
+            leave(node)
+    end_line()
+    return lines
+
+
+def extract_html(
+    data: bytes, name: str = "<bytes>", *, config: IngestConfig | None = None
+) -> Extracted:
+    """Extract the text and title of an HTML page (see the module docstring).
+
+    Parameters
+    ----------
+    data : bytes
+        The page's bytes, decoded by :func:`textkit.corpus.ingest.decode_bytes` (a
+        ``<meta charset>`` breaks a tie between candidate encodings).
+    name : str
+        The file name, used in log messages.
+    config : IngestConfig, optional
+        Candidate encodings and repairs for the decoding.
+
+    Returns
+    -------
+    Extracted
+        ``extractor="html"``. Rejected: bytes that cannot be decoded (the ingest stage's
+        kinds), a page nested deeper than :data:`MAX_HTML_DEPTH` (``"html_too_deep"``)
+        and a page without body text (``"no_body_text"``).
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    res, bad = _decoded(data, name, config, "html")
+    if bad is not None:
+        return bad
+    repairs = tuple(res.repairs)
+    depth = _html_depth(res.text, MAX_HTML_DEPTH)
+    if depth > MAX_HTML_DEPTH:
+        return _rejected(
+            "html",
+            f"HTML nested more than {MAX_HTML_DEPTH} elements deep (unclosed tags?): "
+            "not parsed, parsing it would take too long; repair or convert the page to text",
+            "html_too_deep",
+            encoding=res.encoding,
+            repairs=repairs,
+        )
+    tree = LexborHTMLParser(res.text)
+    title = _html_title(tree)
+    lines = _html_lines(tree.body) if tree.body is not None else []
+    if not lines:
+        return _rejected(
+            "html",
+            "HTML without body text (after dropping scripts, styles, navigation, headers "
+            "and footers)",
+            "no_body_text",
+            encoding=res.encoding,
+            title=title,
+            repairs=repairs,
+        )
+    return Extracted(
+        text="\n".join(lines),
+        extractor="html",
+        encoding=res.encoding,
+        title=title,
+        repairs=repairs,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Word
+
+
+def _docx_paragraphs(document: Any) -> Iterator[str]:
+    """The text of every paragraph in document order, table cells row by row (a merged
+    cell once), nested tables in place; an explicit stack, so nesting depth is no limit."""
+    from docx.table import Table
+
+    def cells(table: Any) -> Iterator[Any]:
+        seen: set[int] = set()
+        alive: list[Any] = []  # keeps the cells, so that their ids stay unique
+        for row in table.rows:
+            for cell in row.cells:
+                key = id(cell._tc)
+                if key in seen:
+                    continue
+                seen.add(key)
+                alive.append(cell)
+                yield from cell.iter_inner_content()
+
+    stack: list[Iterator[Any]] = [iter(document.iter_inner_content())]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Table):
+            stack.append(cells(item))
+        else:
+            yield item.text
+
+
+def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
+    """Extract the paragraphs and title of a Word (.docx) document.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    name : str
+        The file name, used in log messages.
+
+    Returns
+    -------
+    Extracted
+        ``extractor="docx"``, ``encoding=""``; one line per paragraph (empty paragraphs
+        left out). Rejected: a file python-docx cannot open (``"unreadable_docx"``, with
+        its message) and a document without text (``"no_body_text"``).
+    """
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        title = _one_line(document.core_properties.title or "")
+        lines = []
+        for text in _docx_paragraphs(document):
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            lines.extend(ln.strip() for ln in text.split("\n") if ln.strip())
+    except Exception as exc:  # python-docx and lxml raise many types for a damaged file
+        logger.info("%s: python-docx cannot read it: %r", name, exc)
+        return _rejected(
+            "docx",
+            f"unreadable Word document ({type(exc).__name__}: {exc}); not a .docx file, or damaged",
+            "unreadable_docx",
+        )
+    if not lines:
+        return _rejected("docx", "Word document without text", "no_body_text", title=title)
+    return Extracted(text="\n".join(lines), extractor="docx", title=title)
+
+
+# ---------------------------------------------------------------------------------------
+# PDF
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
+    """Extract the text layer and title of a PDF file.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+    name : str
+        The file name, used in log messages.
+
+    Returns
+    -------
+    Extracted
+        ``extractor="pdf"``, ``encoding=""``; the text of each page, pages joined by
+        ``"\\n"``. Rejected: a PDF that needs a password (``"encrypted_pdf"``), one whose
+        text has no letter or Chinese character, a scanned document (``"no_text_layer"``:
+        run OCR on it first), and one pypdf cannot read (``"unreadable_pdf"``).
+    """
+    from pypdf import PasswordType, PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("") != PasswordType.NOT_DECRYPTED
+            except Exception as exc:  # an unknown security handler, a missing crypto library
+                logger.info("%s: cannot decrypt: %r", name, exc)
+                opened = False
+            if not opened:
+                return _rejected(
+                    "pdf",
+                    "encrypted PDF: it needs a password to open; save an unprotected copy",
+                    "encrypted_pdf",
+                )
+        title = ""
+        try:
+            meta = reader.metadata
+            title = _one_line(str(meta.title or "")) if meta is not None else ""
+        except Exception as exc:  # damaged document information: no title
+            logger.info("%s: no title: %r", name, exc)
+        pages = reader.pages
+        n_pages = len(pages)
+        texts, failed = [], []
+        for i in range(n_pages):
+            try:
+                texts.append(pages[i].extract_text() or "")
+            except Exception as exc:  # one damaged page: noted, the others are read
+                logger.info("%s: page %d: %r", name, i + 1, exc)
+                failed.append(i + 1)
+    except Exception as exc:  # pypdf raises many types for a damaged file
+        logger.info("%s: pypdf cannot read it: %r", name, exc)
+        return _rejected(
+            "pdf",
+            f"unreadable PDF ({type(exc).__name__}: {exc}); damaged or not a PDF",
+            "unreadable_pdf",
+        )
+    if n_pages == 0 or len(failed) == n_pages:
+        detail = "it has no pages" if n_pages == 0 else f"no page of {n_pages} could be read"
+        return _rejected("pdf", f"unreadable PDF: {detail}", "unreadable_pdf", title=title)
+    repairs = []
+    if failed:
+        shown = ", ".join(map(str, failed[:20])) + (" …" if len(failed) > 20 else "")
+        repairs.append(f"text of {len(failed)} of {n_pages} pages not extracted (pages {shown})")
+    text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
+    text, n_ctrl = _CONTROL_RE.subn("", text)
+    if n_ctrl:
+        repairs.append(f"removed {n_ctrl} control character(s) from the text layer")
+    if not any(c.isalpha() for c in text):
+        return _rejected(
+            "pdf",
+            f"no text layer ({n_pages} page(s), no letter or Chinese character in their "
+            "text): a scanned document? run OCR on it first (e.g. ocrmypdf) and read the "
+            "result",
+            "no_text_layer",
+            title=title,
+            repairs=tuple(repairs),
+        )
+    return Extracted(text=text, extractor="pdf", title=title, repairs=tuple(repairs))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import numbers
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from textkit.cooc.count import CoocResult, CoocWarning, cooccurrence, warn_degen
 from textkit.cooc.weights import NORMALISED, association
 from textkit.core.checks import check_choice, check_int, check_str
 from textkit.core.errors import InvalidParameterError
+from textkit.core.groups import group_key
 
 __all__ = ["NetworkComparison", "compare_networks", "compare_networks_by"]
 
@@ -282,10 +282,10 @@ def compare_networks_by(
     (documents where ``by`` is missing belong to neither group). The groups are then
     compared by :func:`compare_networks`.
 
-    Values are compared as strings: ``str(value)``, with a whole number stored as a float
-    (a ``year`` column read with missing values) written without its ``.0``. So on an
-    ``Int64`` or float ``year`` column ``a=2015`` and ``a="2015"`` pick the same documents,
-    and on a text column ``a=1`` matches the value ``"1"``.
+    Values are compared as strings (:func:`textkit.core.groups.group_key`: ``str(value)``,
+    a whole number without ``.0``), so on an ``Int64`` or float ``year`` column ``a=2015``
+    and ``a="2015"`` pick the same documents, and on a text column ``a=1`` matches the
+    value ``"1"``.
 
     Parameters
     ----------
@@ -328,15 +328,15 @@ def compare_networks_by(
     if by not in docs.columns:
         cols = ", ".join(repr(str(c)) for c in docs.columns if c != "doc_id")
         raise InvalidParameterError(f"by: no column {by!r} in docs; its columns are {cols}")
-    if a is None or _group_key(a) is None:
+    if a is None or group_key(a) is None:
         raise InvalidParameterError(f"a: expected a value of {by!r}, got {a!r}")
-    key_a = _group_key(a)
-    key_b = None if b is None else _group_key(b)
+    key_a = group_key(a)
+    key_b = None if b is None else group_key(b)
     if b is not None and key_b is None:
         raise InvalidParameterError(f"b: expected a value of {by!r} or None, got {b!r}")
     if key_a == key_b:
         raise InvalidParameterError(f"b: must differ from a, got {b!r} for both")
-    value = pd.Series([_group_key(v) for v in docs[by]], index=docs["doc_id"].astype(str))
+    value = pd.Series([group_key(v) for v in docs[by]], index=docs["doc_id"].astype(str))
     known = value.dropna()
     clash = known.groupby(level=0).nunique()
     if (clash > 1).any():
@@ -356,8 +356,8 @@ def compare_networks_by(
     ):
         if mask.any():
             continue
-        if raw is not None and _group_key(raw) not in set(group_of):
-            problem = f"no document has {by} == {_group_key(raw)!r}"
+        if raw is not None and group_key(raw) not in set(group_of):
+            problem = f"no document has {by} == {group_key(raw)!r}"
         else:
             problem = f"no unit belongs to a document with {what}"
         raise InvalidParameterError(
@@ -375,19 +375,6 @@ def compare_networks_by(
     )
     cmp.graph.graph["group_by"] = str(by)
     return cmp
-
-
-def _group_key(value: Any) -> str | None:
-    """A group value as a string (None when missing); 2015, 2015.0 and "2015" agree."""
-    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
-        return None
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, numbers.Integral):
-        return str(int(value))
-    if isinstance(value, numbers.Real) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _listing(by: str, group_of: pd.Series, unit_docs: pd.Series) -> str:

@@ -4,7 +4,8 @@ The corpus stage reads the raw pages (``ingest``: encodings detected and repaire
 rejected by reason) or a researcher's own table or folder of texts (``read``:
 :func:`read_texts`, one document per row or file, with document variables), cuts them into articles (``split``), cleans the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``), adds genre, years, era,
-keywords and relevance (``annotate``), and runs them all in order (``build``:
+keywords and relevance (``annotate``), tells a text in another language from Chinese
+(``language``: kept and flagged, never dropped), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
 :func:`build_corpus_to`, the same files in bounded memory), with an accounting report
 (``report``: files = read + rejected, articles found = kept + flagged + quarantined).
@@ -47,6 +48,7 @@ from textkit.corpus.ingest import (
     read_pages,
     write_sources_csv,
 )
+from textkit.corpus.language import cjk_share, is_other_language, text_language
 from textkit.corpus.parallel import (
     clean_texts_parallel,
     minhash_parallel,
@@ -91,6 +93,7 @@ __all__ = [
     "build_corpus_to",
     "clean_documents",
     "clean_text",
+    "cjk_share",
     "clean_texts_parallel",
     "cleaning_memo",
     "corpus_config",
@@ -98,6 +101,7 @@ __all__ = [
     "damage_ratio",
     "decode_bytes",
     "find_articles",
+    "is_other_language",
     "iter_pages",
     "load_corpus",
     "load_rules",
@@ -108,6 +112,7 @@ __all__ = [
     "read_texts",
     "render_report_md",
     "split_pages",
+    "text_language",
     "to_simplified",
     "write_corpus",
     "write_sources_csv",

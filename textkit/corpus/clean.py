@@ -111,6 +111,12 @@ class CleanConfig(StageConfig):
         hard-wrapped (default 4).
     min_wrap_lines : int
         How many lines must share a width for it to count as the wrap width (default 3).
+    min_cjk_share : float
+        A text with at least ``language_min_letters`` letters of which fewer than this
+        share are Chinese characters is in another language (default 0.3): it is kept and
+        flagged ``language``, not dropped (:mod:`textkit.corpus.language`).
+    language_min_letters : int
+        Fewest letters (Latin, Han …) for a text's language to be judged (default 100).
     """
 
     table = "clean"
@@ -121,6 +127,8 @@ class CleanConfig(StageConfig):
     long_line_width: int = 120
     wrap_slack: int = 4
     min_wrap_lines: int = 3
+    min_cjk_share: float = 0.3
+    language_min_letters: int = 100
 
     def __post_init__(self) -> None:
         check_str("CleanConfig.rules_path", self.rules_path, allow_none=True)
@@ -133,6 +141,8 @@ class CleanConfig(StageConfig):
         check_int("CleanConfig.long_line_width", self.long_line_width, 10)
         check_int("CleanConfig.wrap_slack", self.wrap_slack, 0)
         check_int("CleanConfig.min_wrap_lines", self.min_wrap_lines, 2)
+        check_number("CleanConfig.min_cjk_share", self.min_cjk_share, 0, 1)
+        check_int("CleanConfig.language_min_letters", self.language_min_letters, 1)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,17 @@ EN_WITH_TERMS = "The policy of 维稳 (stability maintenance) " + EN
 ZH_WITH_ABSTRACT = ZH * 3 + "\nAbstract: " + EN_2
 
 
+def test_cleaning_keeps_the_lines_of_a_text_in_another_language():
+    from textkit.corpus.clean import clean_text
+
+    wrapped = "\n".join([EN[:90], EN[90:], "", EN_2])
+    cleaned, log = clean_text(wrapped)
+    assert cleaned == "\n".join([EN[:90], EN[90:], EN_2]) and "rejoin" not in log
+    assert clean_text(cleaned)[0] == cleaned  # still idempotent
+    # a Chinese line broken mid-sentence is rejoined as before
+    assert clean_text(ZH + ZH_2[:10] + "\n" + ZH_2[10:])[0] == ZH + ZH_2
+
+
 def test_the_rule():
     assert count_cjk("维稳 grid 㐀") == 3
     share, letters = cjk_share("网格化管理 grid")
@@ -143,7 +154,8 @@ def test_a_file_in_another_language_is_one_flagged_document(tmp_path):
     build = build_corpus(read_texts(_folder(tmp_path / "texts")))
     assert _statuses(build) == {"en/b#01": ("flagged", "language"), "zh/a#01": ("kept", "")}
     docs = build.documents.set_index("doc_id")
-    assert EN_2 in docs.loc["en/b#01", "text"]
+    # its lines are not rejoined by the (Chinese) broken-line rule: paragraphs stay apart
+    assert docs.loc["en/b#01", "text"] == f"Grassroots governance\n{EN}\n{EN_2}"
     pages = build.pages.set_index("page_id")
     assert pages.loc["en/b", "n_articles"] == 1 and pages.loc["en/b", "n_dropped"] == 0
     assert pages.loc["en/b", "split_note"].startswith("another language: 1 article(s) kept")

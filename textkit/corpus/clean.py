@@ -23,7 +23,8 @@ its documented purpose); the code only fixes the order of the steps:
 8. spacing (spaces next to Chinese characters dropped, runs collapsed) and ASCII
    punctuation inside Chinese text -> Chinese punctuation, to their joint fixed point;
 9. broken-line rejoin: paragraphs broken mid-sentence are joined, paragraphs are
-   separated by a single ``"\\n"``.
+   separated by a single ``"\\n"``; not in a text in another language
+   (:mod:`textkit.corpus.language`), whose lines are kept.
 
 The round is repeated until the text no longer changes (one or two rounds in practice),
 so cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.
@@ -58,6 +59,7 @@ import yaml
 from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
+from textkit.corpus.language import is_other_language
 
 logger = logging.getLogger(__name__)
 
@@ -630,8 +632,9 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     lines = [x for x in (y.strip() for y in t.split("\n")) if x]
     log.add("whitespace", max(n0 - len("\n".join(lines)), 0))
 
-    # 9 broken-line rejoin
-    lines = _rejoin(lines, rules, config, log)
+    # 9 broken-line rejoin (its rules are Chinese: a text in another language keeps its lines)
+    if not is_other_language("\n".join(lines), config):
+        lines = _rejoin(lines, rules, config, log)
     return "\n".join(lines)
 
 

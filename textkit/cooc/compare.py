@@ -311,7 +311,7 @@ def compare_networks_by(
     Returns
     -------
     NetworkComparison
-        ``graph.graph["group_by"]`` records ``by``.
+        The same as :func:`compare_networks` on the two groups' units (in table order).
 
     Raises
     ------
@@ -363,7 +363,7 @@ def compare_networks_by(
         raise InvalidParameterError(
             f"{name}: {problem}; {_listing(by, group_of, units['doc_id'].astype(str))}"
         )
-    cmp = compare_networks(
+    return compare_networks(
         units[in_a],
         units[in_b],
         nodes,
@@ -373,8 +373,6 @@ def compare_networks_by(
         top_n=top_n,
         min_docs=min_docs,
     )
-    cmp.graph.graph["group_by"] = str(by)
-    return cmp
 
 
 def _listing(by: str, group_of: pd.Series, unit_docs: pd.Series) -> str:

@@ -335,7 +335,7 @@ if TREND:
         random_state=TOPICS.random_state,
         clusters=data.unit_doc,
     )
-    fig = tplots.plot_prevalence_trend(trend, topic_labels=labels, title=f"By {TREND}")
+    fig = tplots.plot_prevalence_trend(trend, topic_labels=labels, xlabel=TREND, title=f"By {TREND}")
     _ = nb.save_figure(fig, f"topics_prevalence_{TREND}")
 
 # %% [markdown]

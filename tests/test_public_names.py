@@ -40,6 +40,7 @@ PUBLIC_NAMES = (
     "clean_text",
     "compare_models",
     "compare_networks",
+    "compare_networks_by",
     "compare_segmentation",
     "cooccurrence",
     "corpus_hash",

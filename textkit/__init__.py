@@ -105,6 +105,7 @@ _EXPORTS: dict[str, str] = {
     "ego_table": "cooc.ego",
     "ego_network": "cooc.ego",
     "compare_networks": "cooc.compare",
+    "compare_networks_by": "cooc.compare",
     "export_network": "cooc.export",
     # frames
     "Lexicon": "core.lexicon",

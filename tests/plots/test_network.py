@@ -141,3 +141,15 @@ def test_plot_difference_and_empty(seed_units):
         )  # fmt: skip
         empty = C.build_network(C.cooccurrence(one, C.CoocConfig(min_freq=1, min_count=1)))
     assert isinstance(PN.plot_network(empty), Figure)
+
+
+def test_plot_difference_shows_the_comparison_labels(seed_units, seed_docs):
+    cmp = C.compare_networks_by(
+        seed_units, seed_docs, "genre", "工作方案", config=C.CoocConfig(n_nodes=50)
+    )
+    fig = PN.plot_difference(cmp)
+    legend = [t.get_text() for t in fig.axes[1].texts]
+    assert "工作方案" in legend and "not 工作方案" in legend
+    assert not any("Stability" in t or "Service" in t for t in legend)
+    assert any("\nnot 工作方案: " in t and "sentence units" in t for t in legend)  # the note
+    assert set(fig.textkit_data["group"].dropna()) <= {"工作方案", "not 工作方案", "equal"}

@@ -321,6 +321,10 @@ def gallery(seed_docs, cache_dir_env, tmp_path_factory):
             figs[f"topics_prevalence_{name}"] = PT.plot_prevalence(
                 prev, topic_labels=labels, title=f"By {name}"
             )
+        by_year = T.topic_prevalence(lda, meta["year"], n_boot=50, clusters=data.unit_doc)
+        figs["topics_prevalence_year"] = PT.plot_prevalence_trend(
+            by_year, topic_labels=labels, xlabel="Year"
+        )
         sprev = T.topic_prevalence(seeded, frame_of, n_boot=50, clusters=data.unit_doc)
         figs["topics_seeded_by_frame"] = PT.plot_prevalence(
             sprev[sprev["topic"].isin(list(seeded.seeds_used_))], topic_labels=seeded_labels

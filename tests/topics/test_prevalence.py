@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import types
 
 import numpy as np
@@ -102,3 +103,119 @@ def test_prevalence_plot_legend_counts_articles(lda, topic_data):
     n = table.drop_duplicates("group").set_index("group")["n_docs"]
     assert texts == [f"{g} (n={n[g]})" for g in sorted(n.index)]
     assert fig.axes[0].get_title() == "By era"
+
+
+def _toy_model(n_docs: int = 12, seed: int = 0) -> types.SimpleNamespace:
+    theta = np.random.default_rng(seed).dirichlet(np.ones(3), size=n_docs)
+    ids = [f"d{i:02d}" for i in range(n_docs)]
+    cols = pd.Index(["T01", "T02", "T03"], name="topic")
+    return types.SimpleNamespace(
+        doc_topic_=pd.DataFrame(theta, index=pd.Index(ids, name="doc_id"), columns=cols),
+        empty_docs_=(),
+    )
+
+
+def test_numeric_groups_keep_numeric_order():
+    model = _toy_model()
+    ids = list(model.doc_topic_.index)
+    years = pd.Series([999, 2015, 10000] * 4, index=ids)
+    table = T.topic_prevalence(model, years, n_boot=50, random_state=0)
+    # numeric order, not string order ("10000" < "2015" < "999"); labels stay strings
+    assert list(dict.fromkeys(table["group"])) == ["999", "2015", "10000"]
+    assert all(isinstance(g, str) for g in table["group"])
+    # Int64 with a missing year, float (2015.0) and text give the same groups and numbers
+    as_int = years.astype("Int64")
+    as_int.iloc[0] = pd.NA
+    as_float = as_int.astype("float64")
+    a = T.topic_prevalence(model, as_int, n_boot=50, random_state=0)
+    b = T.topic_prevalence(model, as_float, n_boot=50, random_state=0)
+    pd.testing.assert_frame_equal(a, b)
+    assert list(dict.fromkeys(a["group"])) == ["999", "2015", "10000"]
+    assert a.loc[a["group"] == "999", "n_docs"].iloc[0] == 3
+    # text groups are sorted as strings, as before
+    text = T.topic_prevalence(model, years.astype(str), n_boot=50, random_state=0)
+    assert list(dict.fromkeys(text["group"])) == ["10000", "2015", "999"]
+    # the bootstrap draws groups in table order: each group's numbers are its own
+    for g in ("999", "2015", "10000"):
+        sel = years.astype(str) == g
+        np.testing.assert_allclose(
+            table.loc[table["group"] == g, "mean"], model.doc_topic_[sel.to_numpy()].mean()
+        )
+    con = T.prevalence_contrast(model, as_float, 2015, "999", n_boot=50)
+    np.testing.assert_allclose(con["mean_a"], a.loc[a["group"] == "2015", "mean"].to_numpy())
+
+
+def test_string_group_order_and_numbers_unchanged():
+    # the labels and the bootstrap stream of text groups are what they were: sorted strings,
+    # one generator drawn group after group
+    model = _toy_model(seed=4)
+    groups = pd.Series(list("bacbacbacbac"), index=list(model.doc_topic_.index))
+    table = T.topic_prevalence(model, groups, n_boot=40, random_state=7)
+    rng = np.random.default_rng(7)
+    theta = model.doc_topic_.to_numpy()
+    for g in ("a", "b", "c"):
+        x = theta[(groups == g).to_numpy()]
+        idx = rng.integers(0, len(x), size=(40, len(x)))
+        boots = x[idx].mean(axis=1)
+        np.testing.assert_allclose(
+            table.loc[table["group"] == g, "lo"], np.quantile(boots, 0.025, axis=0)
+        )
+
+
+def test_prevalence_trend_by_year(lda, topic_data):
+    docs, data = topic_data
+    years = docs.set_index("doc_id")["year"]
+    table = T.topic_prevalence(lda, years, n_boot=50, clusters=data.unit_doc)
+    groups = list(dict.fromkeys(table["group"]))
+    assert groups == sorted(groups, key=int) and len(groups) >= 5
+    labels = {t: f"T{i + 1} 词·语·组" for i, t in enumerate(lda.topic_labels_)}
+    fig = P.plot_prevalence_trend(table, topic_labels=labels, xlabel="Year", title="By year")
+    assert isinstance(fig, Figure)
+    n_topics = len(lda.topic_labels_)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == n_topics + 1  # one panel per topic, then documents per year
+    titles = [ax.get_title() for ax in visible]
+    assert titles == [labels[t] for t in lda.topic_labels_] + ["Documents per group"]
+    first = visible[0]
+    for ax in visible[1:n_topics]:
+        assert ax.get_shared_y_axes().joined(first, ax)
+        assert ax.get_shared_x_axes().joined(first, ax)
+    # each topic: a band (the interval) and a line through the means in year order
+    for ax, topic in zip(visible, lda.topic_labels_, strict=False):
+        d = table[table["topic"] == topic]
+        assert len(ax.collections) == 1
+        (line,) = ax.lines
+        np.testing.assert_allclose(line.get_xdata(), [int(g) for g in d["group"]])
+        np.testing.assert_allclose(line.get_ydata(), d["mean"], rtol=1e-5)
+    bars = visible[-1].patches
+    n_docs = table.drop_duplicates("group")["n_docs"].tolist()
+    assert [round(b.get_height()) for b in bars] == n_docs
+    notes = [t.get_text() for t in visible[-1].texts]
+    assert notes == [str(n) for n in n_docs]
+    ticks = [t.get_text() for t in first.get_xticklabels()]
+    assert all(re.fullmatch(r"\d{4}", t) for t in ticks if t), ticks
+    assert fig._suptitle.get_text() == "By year"
+    data = fig.textkit_data
+    assert list(data.columns) == [*table.columns, "x"] and len(data) == len(table)
+    # a subset of topics, in the order asked; the colour stays the topic's
+    two = P.plot_prevalence_trend(table, topics=["T03", "T01"], topic_labels=labels)
+    shown = [ax for ax in two.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown[:2]] == [labels["T03"], labels["T01"]]
+    assert shown[0].lines[0].get_color() == fig.axes[2].lines[0].get_color()
+
+
+def test_prevalence_trend_refuses_categories(lda, topic_data):
+    docs, data = topic_data
+    eras = docs.set_index("doc_id")["era"]
+    table = T.topic_prevalence(lda, eras, n_boot=20, clusters=data.unit_doc)
+    with pytest.raises(ValueError, match=r"numeric groups .*'2002-2007'.*Use plot_prevalence"):
+        P.plot_prevalence_trend(table)
+    with pytest.raises(ValueError, match="missing column 'lo'"):
+        P.plot_prevalence_trend(table.drop(columns="lo"))
+    years = docs.set_index("doc_id")["year"]
+    by_year = T.topic_prevalence(lda, years, n_boot=20, clusters=data.unit_doc)
+    with pytest.raises(ValueError, match=r"topics: \['T99'\] not in the table"):
+        P.plot_prevalence_trend(by_year, topics=["T99"])
+    # without n_docs: topic panels only
+    fig = P.plot_prevalence_trend(by_year.drop(columns=["n_docs"]))
+    assert sum(ax.get_visible() for ax in fig.axes) == len(lda.topic_labels_)

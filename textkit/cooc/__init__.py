@@ -6,7 +6,7 @@ call instead of a chain of GUI tools: count the pairs of node terms within units
 (:func:`cooccurrence`, with association weights from :func:`association`), prune them into a
 graph with Louvain communities (:func:`build_network`, :func:`detect_communities`), analyse it
 (:func:`node_table`, :func:`edge_table`, :func:`ego_network`, :func:`ego_table`,
-:func:`compare_networks`) and write it for Gephi (:func:`export_network`). The ``[cooc]``
+:func:`compare_networks`, :func:`compare_networks_by`) and write it for Gephi (:func:`export_network`). The ``[cooc]``
 table of ``textkit.toml`` holds the settings (:func:`network_config`). Modules:
 :mod:`~textkit.cooc.config` (CoocConfig, NetworkConfig, network_config),
 :mod:`~textkit.cooc.weights` (association weights), :mod:`~textkit.cooc.count` (counting),
@@ -27,7 +27,7 @@ Usage::
 
 from __future__ import annotations
 
-from textkit.cooc.compare import NetworkComparison, compare_networks
+from textkit.cooc.compare import NetworkComparison, compare_networks, compare_networks_by
 from textkit.cooc.config import (
     BACKBONES,
     NODE_SELECTIONS,
@@ -56,6 +56,7 @@ __all__ = [
     "association",
     "build_network",
     "compare_networks",
+    "compare_networks_by",
     "cooccurrence",
     "detect_communities",
     "edge_table",

@@ -4,6 +4,10 @@
 compares a normalised weight of every pair between the groups, tests whether the share of
 units holding the pair differs (G², :func:`textkit.core.stats.log_likelihood_g2`), and
 draws the most changed pairs as a difference graph.
+
+:func:`compare_networks_by` forms the two groups from any document variable (province,
+outlet, year, genre …) of a documents table: one value against another, or against every
+other value.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -21,9 +26,11 @@ import pandas as pd
 from textkit.cooc.config import CoocConfig
 from textkit.cooc.count import CoocResult, CoocWarning, cooccurrence, warn_degenerate
 from textkit.cooc.weights import NORMALISED, association
-from textkit.core.checks import check_choice, check_int
+from textkit.core.checks import check_choice, check_int, check_str
+from textkit.core.errors import InvalidParameterError
+from textkit.core.groups import group_key
 
-__all__ = ["NetworkComparison", "compare_networks"]
+__all__ = ["NetworkComparison", "compare_networks", "compare_networks_by"]
 
 
 @dataclass(frozen=True)
@@ -252,3 +259,129 @@ def _tag_docs(units: pd.DataFrame, label: str) -> pd.DataFrame:
     if "doc_id" in out.columns:
         out["doc_id"] = label + "\x1f" + out["doc_id"].astype(str)
     return out
+
+
+def compare_networks_by(
+    units: pd.DataFrame,
+    docs: pd.DataFrame,
+    by: str,
+    a: Any,
+    b: Any = None,
+    nodes: Sequence[str] | None = None,
+    config: CoocConfig | None = None,
+    *,
+    weight: str = "jaccard",
+    labels: tuple[str, str] | None = None,
+    top_n: int | None = 40,
+    min_docs: int = 1,
+) -> NetworkComparison:
+    """Compare co-occurrence between two groups of documents formed by a document variable.
+
+    Group a is the units whose document has ``by == a``; group b those whose document has
+    ``by == b``, or, when ``b`` is None, every other document with a value of ``by``
+    (documents where ``by`` is missing belong to neither group). The groups are then
+    compared by :func:`compare_networks`.
+
+    Values are compared as strings (:func:`textkit.core.groups.group_key`: ``str(value)``,
+    a whole number without ``.0``), so on an ``Int64`` or float ``year`` column ``a=2015``
+    and ``a="2015"`` pick the same documents, and on a text column ``a=1`` matches the
+    value ``"1"``.
+
+    Parameters
+    ----------
+    units : DataFrame
+        Units table with ``doc_id`` (``textkit.segment.segment_corpus``).
+    docs : DataFrame
+        Documents table with ``doc_id`` (one row per document) and the column ``by``:
+        ``CorpusBuild.documents``, or a table of the researcher's own variables.
+    by : str
+        The grouping column of ``docs`` (``province``, ``outlet``, ``year``, ``genre`` …).
+    a : object
+        Value of ``by`` forming group a.
+    b : object, optional
+        Value of ``by`` forming group b. Default: every other value ("rest of the corpus").
+    nodes, config, weight, top_n, min_docs
+        As in :func:`compare_networks`. For the settings of ``textkit.toml`` pass
+        ``top_n=net.compare_top_n, min_docs=net.compare_min_docs`` of a
+        :class:`~textkit.cooc.config.NetworkConfig`.
+    labels : tuple of two str, optional
+        Group names. Default: the two values as strings, and ``"not <a>"`` when ``b`` is
+        None.
+
+    Returns
+    -------
+    NetworkComparison
+        The same as :func:`compare_networks` on the two groups' units (in table order).
+
+    Raises
+    ------
+    textkit.core.errors.InvalidParameterError
+        When ``docs`` lacks ``doc_id`` or ``by``, gives one document two values of ``by``,
+        when ``a`` equals ``b``, or when a group has no document or no unit; the message
+        names the variable and lists its values with the number of documents that have
+        units.
+    """
+    check_str("by", by)
+    for what, table in (("units", units), ("docs", docs)):
+        if not isinstance(table, pd.DataFrame) or "doc_id" not in table.columns:
+            raise InvalidParameterError(f"{what}: expected a table with a 'doc_id' column")
+    if by not in docs.columns:
+        cols = ", ".join(repr(str(c)) for c in docs.columns if c != "doc_id")
+        raise InvalidParameterError(f"by: no column {by!r} in docs; its columns are {cols}")
+    if a is None or group_key(a) is None:
+        raise InvalidParameterError(f"a: expected a value of {by!r}, got {a!r}")
+    key_a = group_key(a)
+    key_b = None if b is None else group_key(b)
+    if b is not None and key_b is None:
+        raise InvalidParameterError(f"b: expected a value of {by!r} or None, got {b!r}")
+    if key_a == key_b:
+        raise InvalidParameterError(f"b: must differ from a, got {b!r} for both")
+    value = pd.Series([group_key(v) for v in docs[by]], index=docs["doc_id"].astype(str))
+    known = value.dropna()
+    clash = known.groupby(level=0).nunique()
+    if (clash > 1).any():
+        ids = ", ".join(repr(i) for i in sorted(clash[clash > 1].index)[:5])
+        raise InvalidParameterError(f"docs: documents with two values of {by!r}: {ids}")
+    group_of = known[~known.index.duplicated()]
+    unit_group = units["doc_id"].astype(str).map(group_of)
+    in_a = (unit_group == key_a).to_numpy()
+    in_b = (
+        (unit_group.notna() & (unit_group != key_a)) if key_b is None else unit_group == key_b
+    ).to_numpy()
+    if labels is None:
+        labels = (key_a, f"not {key_a}" if key_b is None else key_b)
+    for name, raw, mask, what in (
+        ("a", a, in_a, f"{by} == {key_a!r}"),
+        ("b", b, in_b, f"{by} == {key_b!r}" if key_b is not None else f"{by} != {key_a!r}"),
+    ):
+        if mask.any():
+            continue
+        if raw is not None and group_key(raw) not in set(group_of):
+            problem = f"no document has {by} == {group_key(raw)!r}"
+        else:
+            problem = f"no unit belongs to a document with {what}"
+        raise InvalidParameterError(
+            f"{name}: {problem}; {_listing(by, group_of, units['doc_id'].astype(str))}"
+        )
+    return compare_networks(
+        units[in_a],
+        units[in_b],
+        nodes,
+        config,
+        weight=weight,
+        labels=labels,
+        top_n=top_n,
+        min_docs=min_docs,
+    )
+
+
+def _listing(by: str, group_of: pd.Series, unit_docs: pd.Series) -> str:
+    """The values of ``by``, each with the number of documents that have units."""
+    with_units = group_of[group_of.index.isin(set(unit_docs))]
+    counts = with_units.value_counts()
+    values = sorted(set(group_of), key=lambda v: (-int(counts.get(v, 0)), v))
+    if not values:
+        return f"{by!r} has no value in docs"
+    shown = ", ".join(f"{v!r} ({int(counts.get(v, 0))})" for v in values[:20])
+    more = f", … ({len(values) - 20} more)" if len(values) > 20 else ""
+    return f"values of {by!r} (documents with units): {shown}{more}"

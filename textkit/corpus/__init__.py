@@ -6,7 +6,8 @@ rejected by reason) or a researcher's own table or folder of texts (``read``:
 :func:`extract_text`, the text of HTML, Word and PDF files), cuts them into articles
 (``split``), cleans the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``), adds genre, years, era,
-keywords and relevance (``annotate``), and runs them all in order (``build``:
+keywords and relevance (``annotate``), tells a text in another language from Chinese
+(``language``: kept and flagged, never dropped), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
 :func:`build_corpus_to`, the same files in bounded memory), with an accounting report
 (``report``: files = read + rejected, articles found = kept + flagged + quarantined).
@@ -54,6 +55,7 @@ from textkit.corpus.ingest import (
     read_pages,
     write_sources_csv,
 )
+from textkit.corpus.language import cjk_share, is_other_language, text_language
 from textkit.corpus.parallel import (
     clean_texts_parallel,
     minhash_parallel,
@@ -100,6 +102,7 @@ __all__ = [
     "build_corpus_to",
     "clean_documents",
     "clean_text",
+    "cjk_share",
     "clean_texts_parallel",
     "cleaning_memo",
     "corpus_config",
@@ -108,6 +111,7 @@ __all__ = [
     "decode_bytes",
     "extract_text",
     "find_articles",
+    "is_other_language",
     "iter_pages",
     "load_corpus",
     "load_rules",
@@ -118,6 +122,7 @@ __all__ = [
     "read_texts",
     "render_report_md",
     "split_pages",
+    "text_language",
     "to_simplified",
     "write_corpus",
     "write_sources_csv",

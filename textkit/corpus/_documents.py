@@ -25,6 +25,7 @@ from textkit.corpus.split import split_pages
 
 if TYPE_CHECKING:
     from textkit.corpus.build import CorpusConfig
+    from textkit.corpus.clean import CleanConfig
 
 
 #: Column order of the documents table (docs/architecture.md), then extra columns.
@@ -104,7 +105,32 @@ def coerce_documents(docs: pd.DataFrame) -> pd.DataFrame:
     return docs
 
 
+#: Private column of the documents between cleaning and :func:`finish_documents`: True for
+#: a text in another language (:func:`textkit.corpus.language.is_other_language`). It is
+#: computed once from the text, so that the status of a streamed build's documents, whose
+#: texts are not held, is decided by the same rule; it is not written.
+OTHER_LANGUAGE = "_other_language"
+
+
+def mark_language(docs: pd.DataFrame, config: CleanConfig) -> pd.DataFrame:
+    """Add :data:`OTHER_LANGUAGE` to cleaned documents (in place; returned)."""
+    from textkit.corpus.language import is_other_language
+
+    docs[OTHER_LANGUAGE] = np.array(
+        [is_other_language(t, config) for t in docs["text"]], dtype=bool
+    )
+    return docs
+
+
 def document_status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str], list[str]]:
+    """Status and flag reason of every document (one rule for both builds).
+
+    ``quarantined`` (damage ratio above the cleaning's quarantine ratio) stays; the others
+    are ``flagged`` for any of the reasons, "; "-joined in this order: ``duplicate of
+    <doc_id>``, ``language`` (a text in another language, :data:`OTHER_LANGUAGE`) or else
+    ``off-topic`` (when ``flag_off_topic``; the relevance check counts Chinese governance
+    terms, so it says nothing of a text in another language); else ``kept``.
+    """
     statuses, reasons = [], []
     for rec in docs.to_dict("records"):
         if rec["status"] == "quarantined":
@@ -115,7 +141,9 @@ def document_status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str]
         if bool(rec.get("is_duplicate", False)):
             why.append(f"duplicate of {rec.get('dup_of')}")
         rel = rec.get("is_relevant", True)
-        if flag_off_topic and rel is not None and not pd.isna(rel) and not bool(rel):
+        if bool(rec.get(OTHER_LANGUAGE, False)):
+            why.append("language")
+        elif flag_off_topic and rel is not None and not pd.isna(rel) and not bool(rel):
             why.append("off-topic")
         statuses.append("flagged" if why else "kept")
         reasons.append("; ".join(why))
@@ -135,7 +163,7 @@ def process_pages(pages: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFra
     split_cfg = dataclasses.replace(config.split, clean=config.clean)
     with cleaning_memo():  # the split's cleaning of each article is reused, not redone
         raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
-        docs = clean_documents(raw_docs, config.clean)
+        docs = mark_language(clean_documents(raw_docs, config.clean), config.clean)
     enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
     docs["encoding"] = docs["source_file"].map(enc).fillna("")
     docs = annotate(docs, config.annotate)
@@ -174,6 +202,7 @@ def finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
     statuses, reasons = document_status(docs, flag_off_topic)
     docs["status"] = statuses
     docs["flag_reason"] = reasons
+    docs = docs.drop(columns=[OTHER_LANGUAGE], errors="ignore")
     extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
     cols = [c for c in DOCUMENT_COLUMNS if c in docs.columns] + sorted(extra)
     return coerce_documents(docs.loc[:, cols])

@@ -14,8 +14,9 @@ Article status:
 
 * ``quarantined`` — the cleaning stage found too much mojibake (damage ratio above
   ``CleanConfig.quarantine_ratio``);
-* ``flagged`` — a duplicate that is not its group's canonical member, or an article
-  annotated as not relevant (off-topic); ``flag_reason`` says which;
+* ``flagged`` — a duplicate that is not its group's canonical member, a text in another
+  language than Chinese (``language``, :mod:`textkit.corpus.language`; its text is kept),
+  or an article annotated as not relevant (off-topic); ``flag_reason`` says which;
 * ``kept`` — everything else.
 
 The identities *files = read + rejected* (rejected counted by reason in
@@ -321,7 +322,7 @@ def _table_documents(
             "text_raw": src["text"],
         }
     )
-    docs = clean_documents(raw, config.clean)
+    docs = _documents.mark_language(clean_documents(raw, config.clean), config.clean)
     docs["encoding"] = src["encoding"].to_numpy()
     docs = coerce_documents(annotate(docs, config.annotate))
     pages = pages.copy()

@@ -23,7 +23,8 @@ its documented purpose); the code only fixes the order of the steps:
 8. spacing (spaces next to Chinese characters dropped, runs collapsed) and ASCII
    punctuation inside Chinese text -> Chinese punctuation, to their joint fixed point;
 9. broken-line rejoin: paragraphs broken mid-sentence are joined, paragraphs are
-   separated by a single ``"\\n"``.
+   separated by a single ``"\\n"``; not in a text in another language
+   (:mod:`textkit.corpus.language`), whose lines are kept.
 
 The round is repeated until the text no longer changes (one or two rounds in practice),
 so cleaning is idempotent: ``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``.
@@ -58,6 +59,7 @@ import yaml
 from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
+from textkit.corpus.language import is_other_language
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +113,12 @@ class CleanConfig(StageConfig):
         hard-wrapped (default 4).
     min_wrap_lines : int
         How many lines must share a width for it to count as the wrap width (default 3).
+    min_cjk_share : float
+        A text with at least ``language_min_letters`` letters of which fewer than this
+        share are Chinese characters is in another language (default 0.3): it is kept and
+        flagged ``language``, not dropped (:mod:`textkit.corpus.language`).
+    language_min_letters : int
+        Fewest letters (Latin, Han …) for a text's language to be judged (default 100).
     """
 
     table = "clean"
@@ -121,6 +129,8 @@ class CleanConfig(StageConfig):
     long_line_width: int = 120
     wrap_slack: int = 4
     min_wrap_lines: int = 3
+    min_cjk_share: float = 0.3
+    language_min_letters: int = 100
 
     def __post_init__(self) -> None:
         check_str("CleanConfig.rules_path", self.rules_path, allow_none=True)
@@ -133,6 +143,8 @@ class CleanConfig(StageConfig):
         check_int("CleanConfig.long_line_width", self.long_line_width, 10)
         check_int("CleanConfig.wrap_slack", self.wrap_slack, 0)
         check_int("CleanConfig.min_wrap_lines", self.min_wrap_lines, 2)
+        check_number("CleanConfig.min_cjk_share", self.min_cjk_share, 0, 1)
+        check_int("CleanConfig.language_min_letters", self.language_min_letters, 1)
 
 
 @dataclass(frozen=True)
@@ -620,8 +632,9 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     lines = [x for x in (y.strip() for y in t.split("\n")) if x]
     log.add("whitespace", max(n0 - len("\n".join(lines)), 0))
 
-    # 9 broken-line rejoin
-    lines = _rejoin(lines, rules, config, log)
+    # 9 broken-line rejoin (its rules are Chinese: a text in another language keeps its lines)
+    if not is_other_language("\n".join(lines), config):
+        lines = _rejoin(lines, rules, config, log)
     return "\n".join(lines)
 
 

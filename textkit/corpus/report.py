@@ -192,6 +192,9 @@ def _jsonable(v: Any) -> Any:
 def render_report_md(report: dict) -> str:
     """Render the corpus report as Markdown.
 
+    The input units are called files (raw pages, a folder of texts) or rows (a table read by
+    :func:`textkit.corpus.read.read_texts`), as the report's ``texts`` entry says.
+
     Parameters
     ----------
     report : dict
@@ -203,14 +206,17 @@ def render_report_md(report: dict) -> str:
     """
     a = report["articles"]
     f = report["files"]
+    kind = report.get("texts", {}).get("input")  # "table" or "folder": read_texts input
+    unit, article = ("row", "document") if kind == "table" else ("file", "article")
+    where = {"table": "Input table", "folder": "Input folder"}.get(kind, "Raw directory")
     lines = [
         "# Corpus build report",
         "",
-        f"Raw directory: `{report['raw_dir']}`",
+        f"{where}: `{report['raw_dir']}`",
         "",
-        "## Files",
+        f"## {unit.capitalize()}s",
         "",
-        f"{f['total']} files: {f['read']} read, {f['rejected']} rejected"
+        f"{f['total']} {unit}s: {f['read']} read, {f['rejected']} rejected"
         + (
             " ("
             + ", ".join(f"{k}: {v}" for k, v in report.get("rejected_by_reason", {}).items())
@@ -219,7 +225,7 @@ def render_report_md(report: dict) -> str:
             else "."
         ),
         "",
-        "| file | status | encoding | articles | header chars | footer chars | note |",
+        f"| {unit} | status | encoding | {article}s | header chars | footer chars | note |",
         "|---|---|---|---|---|---|---|",
     ]
     for p in report["pages"]:
@@ -228,15 +234,20 @@ def render_report_md(report: dict) -> str:
             f"| {p['file']} | {p['status']} | {p['encoding']} | {p['n_articles']} | "
             f"{p['header_chars']} | {p['footer_chars']} | {note} |"
         )
+    n_language = sum("language" in str(r["reason"]).split("; ") for r in report.get("flagged", []))
     lines += [
         "",
-        "## Articles",
+        f"## {article.capitalize()}s",
         "",
         f"{a['identity']} ({a['flagged_duplicate']} flagged as duplicates, "
-        f"{a['flagged_off_topic']} as off-topic); "
+        f"{a['flagged_off_topic']} as off-topic"
+        + (f", {n_language} as another language" if n_language else "")
+        + "); "
         f"{a.get('dropped_boilerplate', 0)} marked article(s) without text dropped as boilerplate.",
         "",
     ]
+    if kind:
+        lines[-1:-1] = ["", f"Inputs: {report['texts']['identity']}."]
     for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
         if report[key]:
             lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]

@@ -1,15 +1,18 @@
 """Which articles an analysis uses: one rule, named in ``[corpus] analyse``.
 
 The article table keeps every article found, each with a ``status``: ``kept``, ``flagged``
-(a near-duplicate of another article, or off-topic) or ``quarantined`` (too damaged to
-read). Every analysis — topics, networks, frames, the notebooks — takes its documents
-through :func:`analysed_documents`, so that they all count the same articles:
+(a near-duplicate of another article, in another language, or off-topic) or
+``quarantined`` (too damaged to read). Every analysis — topics, networks, frames, the
+notebooks — takes its documents through :func:`analysed_documents`, so that they all count
+the same articles:
 
 ``"kept"`` (default)
     ``status == "kept"``: one copy of each article, on topic, readable.
 ``"unique"``
     Every readable article that is not a near-duplicate of another, off-topic ones
-    included (for a corpus whose relevance check is not tuned to it).
+    included (for a corpus whose relevance check is not tuned to it); articles in another
+    language than Chinese (flag reason ``language``) are left out, since the segmenter and
+    the lexicons are Chinese.
 ``"all"``
     Every readable article, duplicates included.
 
@@ -33,7 +36,11 @@ def _kept(docs: pd.DataFrame) -> pd.Series:
 
 
 def _unique(docs: pd.DataFrame) -> pd.Series:
-    return ~docs["is_duplicate"].astype(bool) & (docs["status"] != "quarantined")
+    readable = ~docs["is_duplicate"].astype(bool) & (docs["status"] != "quarantined")
+    if "flag_reason" not in docs.columns:
+        return readable
+    language = docs["flag_reason"].map(lambda r: "language" in str(r).split("; "))
+    return readable & ~language.astype(bool)
 
 
 def _readable(docs: pd.DataFrame) -> pd.Series:

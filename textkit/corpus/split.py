@@ -15,7 +15,11 @@ article ends at the page footer (:attr:`SplitConfig.footer_patterns`). A page wi
 markers is one article. An article with almost no text once cleaned (less than
 ``min_article_chars`` Chinese characters) is dropped and recorded: a page that is only
 site chrome yields 0 articles. Damaged articles (mojibake above the cleaning stage's
-quarantine ratio) are kept, so that the cleaning stage quarantines them visibly.
+quarantine ratio) are kept, so that the cleaning stage quarantines them visibly. A page
+with no Chinese article whose articles are in another language
+(:mod:`textkit.corpus.language`) keeps those articles, to be flagged ``language``, instead
+of being dropped as boilerplate; on a page that has a Chinese article, blocks in another
+language are dropped as site chrome.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from textkit.core.checks import check_int
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
+from textkit.corpus.language import count_cjk, is_other_language
 
 logger = logging.getLogger(__name__)
 
@@ -285,10 +290,6 @@ def _find_articles(
     return articles, header, footer
 
 
-def _n_cjk(text: str) -> int:
-    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
-
-
 def split_pages(
     pages: pd.DataFrame, config: SplitConfig | None = None, *, return_log: bool = False
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
@@ -337,21 +338,32 @@ def split_pages(
             if len(arts) > 1 or (arts and arts[0].ordinal and _has_markers(text, config))
             else 0
         )
-        kept, dropped = [], 0
+        kept, other, dropped = [], [], 0
         for a in arts:
             cleaned, _ = clean_text(a.text_raw, config.clean)
             damaged = damage_ratio(a.text_raw, config.clean) > config.clean.quarantine_ratio
-            if _n_cjk(cleaned) < config.min_article_chars and not damaged:
+            if count_cjk(cleaned) < config.min_article_chars and not damaged:
                 dropped += 1
+                if is_other_language(cleaned, config.clean):
+                    other.append(a)
                 logger.info(
                     "%s: article %d (%s) dropped: %d Chinese characters after cleaning",
                     rec["source_file"],
                     a.ordinal,
                     a.title,
-                    _n_cjk(cleaned),
+                    count_cjk(cleaned),
                 )
                 continue
             kept.append(a)
+        language_note = ""
+        if not kept and other:  # no Chinese article: the text in another language is kept
+            kept, dropped = other, dropped - len(other)
+            language_note = f"another language: {len(other)} article(s) kept, to be flagged"
+            logger.info(
+                "%s: no Chinese article; %d article(s) in another language kept",
+                rec["source_file"],
+                len(other),
+            )
         for a in kept:
             rows.append(
                 {
@@ -363,7 +375,11 @@ def split_pages(
                     "text_raw": a.text_raw,
                 }
             )
-        if not kept:
+        if language_note:
+            note = language_note + (
+                f"; {dropped} article(s) without text dropped" if dropped else ""
+            )
+        elif not kept:
             note = "boilerplate only: no article text after removing site chrome"
         elif dropped:
             note = f"{dropped} article(s) without text dropped"

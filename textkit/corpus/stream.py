@@ -196,6 +196,7 @@ def build_corpus_to(
         light_parts: list[pd.DataFrame] = []
         template: pd.DataFrame | None = None
         light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
+        light_cols.append(_documents.OTHER_LANGUAGE)  # the status needs it, not the text
         try:
             batches = _batched(progress(rows, desc="corpus build (streamed)"), batch_pages)
             for batch in batches:
@@ -260,7 +261,8 @@ def build_corpus_to(
         def chunks() -> Iterator[pd.DataFrame]:
             if not len(light):
                 yield finish_documents(
-                    with_duplicate_columns(template, found), config.off_topic_flagged(own_corpus=False)
+                    with_duplicate_columns(template, found),
+                    config.off_topic_flagged(own_corpus=False),
                 )
                 return
             size = _documents.DOCUMENTS_ROW_GROUP

@@ -15,12 +15,12 @@ configuration is never changed: the style lives in an ``rc_context``.
 Plot functions live in ``textkit.plots.<stage>`` modules; they take tables and
 return a :class:`matplotlib.figure.Figure` without saving it: ``corpus`` (cleaning,
 composition), ``vocab`` (top terms, group rates), ``topics`` (k selection, stability,
-prevalence, top terms, seeded comparison), ``network`` (co-occurrence, ego and difference
-networks, drawn from the positions of ``layout``), ``frames`` (balance, intensity, group
-estimates and trends, keyness, term scatter, LSS) and ``validation`` (confusion matrix).
-``labels`` makes the human labels every figure shows; ``_placement`` is the one label placer
-of the figures that label points (networks, term scatter); ``_network_common`` holds the
-drawing the network figures share.
+prevalence by group and over years, top terms, seeded comparison), ``network``
+(co-occurrence, ego and difference networks, drawn from the positions of ``layout``),
+``frames`` (balance, intensity, group estimates and trends, keyness, term scatter, LSS) and
+``validation`` (confusion matrix). ``labels`` makes the human labels every figure shows;
+``_placement`` is the one label placer of the figures that label points (networks, term
+scatter); ``_network_common`` holds the drawing the network figures share.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Figures for the topics stage: choosing K, stability across seeds, group prevalence, terms.
 
+Group prevalence is drawn by category (:func:`plot_prevalence`) or, for numeric groups such
+as years, as a trend with one panel per topic (:func:`plot_prevalence_trend`).
+
 Every function takes a table from :mod:`textkit.topics`, draws inside
 :func:`textkit.plots.use_style` and returns a :class:`matplotlib.figure.Figure` without saving
 it (use :func:`textkit.plots.save_figure`). The tidy table behind each figure is attached as
@@ -21,7 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
 from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
@@ -33,6 +36,7 @@ __all__ = [
     "plot_k_selection",
     "plot_stability",
     "plot_prevalence",
+    "plot_prevalence_trend",
     "plot_top_terms",
     "plot_seeded_comparison",
     "topic_label",
@@ -224,6 +228,140 @@ def plot_prevalence(
             bbox_to_anchor=(1.01, 1.0),
             frameon=False,
         )
+    fig.textkit_data = data
+    return fig
+
+
+def plot_prevalence_trend(
+    prevalence_table: pd.DataFrame,
+    topics: list | None = None,
+    topic_labels: dict | None = None,
+    *,
+    ncols: int | None = None,
+    xlabel: str = "Group",
+    title: str | None = None,
+    width: str | float = "double",
+) -> Figure:
+    """Topic prevalence over a numeric group (years): one panel per topic.
+
+    Each panel draws a topic's mean share (line and points) against the group value, with
+    the bootstrap interval of :func:`textkit.topics.topic_prevalence` as a band; the panels
+    share both axes, so a topic's level and trend compare at a glance across topics. A
+    last panel gives the number of resampled units per group (``n_docs``: articles for a
+    cluster bootstrap), so that a wide band can be read against a thin year. Topics keep
+    the colour of their position in the table (as in :func:`plot_top_terms`). For
+    categories (genre, era, frame) use :func:`plot_prevalence`.
+
+    Parameters
+    ----------
+    prevalence_table : DataFrame
+        ``group, topic, mean, lo, hi`` and optionally ``n_docs`` (output of
+        ``topic_prevalence`` grouped by a numeric variable such as ``year``); every group
+        must read as a number.
+    topics : list, optional
+        Topics drawn, in this order (default: every topic of the table, in table order).
+    topic_labels : dict, optional
+        Topic -> label (from :func:`topic_labels`); default :func:`topic_label` of the id.
+    ncols : int, optional
+        Panels per row (default: up to 4).
+    xlabel : str, default "Group"
+        Name of the group variable (e.g. ``"Year"``).
+    title : str, optional
+        Figure title.
+    width : {"single", "double"} or float, default "double"
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.textkit_data`` is the table drawn (rounded), with the numeric ``x``.
+
+    Raises
+    ------
+    textkit.core.errors.InvalidParameterError
+        When a column is missing, a group is not a number, or a topic is not in the table.
+    """
+    for c in ("group", "topic", "mean", "lo", "hi"):
+        if c not in prevalence_table.columns:
+            raise InvalidParameterError(
+                f"prevalence_table: missing column {c!r} (expected topic_prevalence output)"
+            )
+    data = round_frame(prevalence_table)
+    groups = data["group"]
+    x = (
+        pd.Series(np.nan, index=data.index)
+        if pd.api.types.is_bool_dtype(groups)
+        else pd.to_numeric(groups, errors="coerce")
+    )
+    if len(data) == 0 or x.isna().any():
+        bad = list(dict.fromkeys(groups[x.isna()].astype(str)))
+        shown = ", ".join(repr(g) for g in bad[:5]) + (", …" if len(bad) > 5 else "")
+        raise InvalidParameterError(
+            f"prevalence_table: plot_prevalence_trend needs numeric groups (years); "
+            f"{'the table is empty' if len(data) == 0 else 'not a number: ' + shown}. "
+            "Use plot_prevalence for categories"
+        )
+    all_topics = list(dict.fromkeys(data["topic"]))
+    colour_of = dict(zip(all_topics, palette(len(all_topics)), strict=True))
+    if topics is None:
+        shown_topics = all_topics
+    else:
+        shown_topics = list(dict.fromkeys(topics))
+        missing = [t for t in shown_topics if t not in colour_of]
+        if missing or not shown_topics:
+            raise InvalidParameterError(
+                f"topics: {missing or 'none given'} not in the table; its topics are {all_topics}"
+            )
+    data = data.assign(x=x.to_numpy(dtype=np.float64))
+    data = data[data["topic"].isin(shown_topics)]
+    data = data.sort_values("x", kind="mergesort").reset_index(drop=True)
+    counts = (
+        data.drop_duplicates("group").set_index("x")["n_docs"] if "n_docs" in data.columns else None
+    )
+    n_panels = len(shown_topics) + (counts is not None)
+    ncols = max(1, min(4 if ncols is None else int(ncols), n_panels))
+    nrows = int(np.ceil(n_panels / ncols))
+    xs = np.unique(data["x"].to_numpy())
+    whole = bool(np.all(np.mod(xs, 1) == 0))
+    step = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
+    with use_style():
+        fig, axes = new_figure(width, height=1.35 * nrows + 0.5, nrows=nrows, ncols=ncols)
+        axes = np.atleast_1d(axes).ravel()
+        first = axes[0]
+        for i, (ax, topic) in enumerate(zip(axes, shown_topics, strict=False)):
+            if ax is not first:
+                ax.sharex(first)
+                ax.sharey(first)
+            d = data[data["topic"] == topic]
+            colour = colour_of[topic]
+            ax.fill_between(d["x"], d["lo"], d["hi"], color=colour, alpha=0.25, linewidth=0)
+            ax.plot(d["x"], d["mean"], color=colour, lw=1.1, marker="o", ms=2.5)
+            ax.set_title(label_for(topic_labels, topic, topic_label(topic)), fontsize=7)
+            if i % ncols == 0:
+                ax.set_ylabel("Mean topic share")
+        first.set_ylim(bottom=0)
+        if counts is not None:
+            ax = axes[len(shown_topics)]
+            ax.sharex(first)
+            ax.bar(counts.index, counts.to_numpy(), width=0.6 * step, color="#8c8c8c")
+            if len(counts) <= 15:
+                for xv, n in counts.items():
+                    ax.annotate(
+                        f"{int(n)}", (xv, n), xytext=(0, 1), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=5.5,
+                    )  # fmt: skip
+            ax.set_title("Documents per group", fontsize=7)
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+            ax.set_ylim(0, float(counts.max()) * 1.25)
+        for ax in axes[:n_panels]:
+            ax.tick_params(labelsize=6)
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=whole))
+            if whole:
+                ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+        for ax in axes[n_panels:]:
+            ax.set_visible(False)
+        fig.supxlabel(f"{xlabel}  (line: mean share; band: bootstrap interval)", fontsize=7)
+        if title:
+            fig.suptitle(title, fontsize=9)
     fig.textkit_data = data
     return fig
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int, check_number
 from textkit.core.errors import InvalidParameterError
+from textkit.core.groups import group_key, group_labels
 from textkit.core.stats import cluster_bootstrap_totals
 from textkit.topics._common import _require_fitted
 
@@ -30,7 +31,8 @@ def _group_clusters(
     clusters: pd.Series | None,
     include_empty: bool,
 ) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], list[str]]:
-    """Per group (sorted): per-cluster sums of topic shares and unit counts.
+    """Per group (in :func:`~textkit.core.groups.group_labels` order): per-cluster sums of
+    topic shares and unit counts.
 
     Without ``clusters`` every model document is its own cluster.
     """
@@ -44,7 +46,7 @@ def _group_clusters(
         theta = theta.drop(index=list(model.empty_docs_))
     g = groups.copy()
     g.index = g.index.astype(str)
-    g = g.dropna().astype(str)
+    g, group_order = group_labels(g)
     if clusters is None:
         cluster_of = pd.Series(list(theta.index), index=theta.index, dtype=object)
     else:
@@ -79,7 +81,8 @@ def _group_clusters(
     counts = np.bincount(idx, minlength=len(order)).astype(np.float64)
     labels = g.loc[order].to_numpy()
     out = {}
-    for group in sorted(set(labels)):
+    present = set(labels)
+    for group in (k for k in group_order if k in present):
         sel = labels == group
         out[group] = (sums[sel], counts[sel])
     return out, [str(t) for t in theta.columns]
@@ -107,7 +110,7 @@ def topic_prevalence(
 
     The estimate is the mean topic share of the model's documents in a group. Documents
     are resampled with replacement within each group (``n_boot`` times,
-    ``numpy.random.default_rng(random_state)``, groups in sorted order), so the interval
+    ``numpy.random.default_rng(random_state)``, groups in table order), so the interval
     reflects which documents happen to be in the corpus. When the model was fit on
     paragraphs, pass ``clusters`` (paragraph -> article): whole articles are then resampled
     (a cluster bootstrap), because paragraphs of one article are not independent
@@ -133,9 +136,12 @@ def topic_prevalence(
     Returns
     -------
     DataFrame
-        ``group, topic, mean, lo, hi, n_docs, n_units`` sorted by group then topic order;
+        ``group, topic, mean, lo, hi, n_docs, n_units`` by group then topic order;
         ``n_docs`` counts the resampled units (articles when ``clusters`` is given),
-        ``n_units`` the model documents averaged.
+        ``n_units`` the model documents averaged. ``group`` holds the labels as strings
+        (:func:`textkit.core.groups.group_key`: a year 2015 stored as ``Int64``, float or
+        text is ``"2015"``); groups are in numeric order when ``groups`` holds numbers
+        (years 999, 2015), else sorted as strings.
     """
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
@@ -179,8 +185,9 @@ def prevalence_contrast(
     model : fitted topic model
     groups : Series
         Group label per document (or per cluster), indexed by ``doc_id``.
-    a, b : str
-        The two groups compared (``a - b``).
+    a, b : str or number
+        The two groups compared (``a - b``), matched as strings like the labels of
+        :func:`topic_prevalence` (``2015`` and ``"2015"`` are the same group).
     n_boot, random_state, ci, clusters
         As :func:`topic_prevalence`.
 
@@ -194,15 +201,15 @@ def prevalence_contrast(
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
     check_number("ci", ci, 0, 1, low_open=True, high_open=True)
-    if str(a) == str(b):
+    if group_key(a) == group_key(b):
         raise InvalidParameterError("a, b: give two different groups")
     parts, topics = _group_clusters(model, groups, clusters, include_empty=False)
     for name, grp in (("a", a), ("b", b)):
-        if str(grp) not in parts:
-            raise ValueError(f"{name}: group {grp!r} not found; groups are {sorted(parts)}")
+        if group_key(grp) not in parts:
+            raise ValueError(f"{name}: group {grp!r} not found; groups are {list(parts)}")
     rng = np.random.default_rng(random_state)
     boots, means, ns = [], [], []
-    for grp in (str(a), str(b)):
+    for grp in (group_key(a), group_key(b)):
         sums, counts = parts[grp]
         boots.append(_boot_means(sums, counts, n_boot, rng))
         means.append(sums.sum(axis=0) / counts.sum())

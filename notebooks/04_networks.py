@@ -221,6 +221,27 @@ _ = nb.save_figure(fig, "network_difference")
 # ![Difference network of stability and service / rule-of-law articles](../figures/network_difference.png)
 
 # %% [markdown]
+# ### By document variable
+#
+# The same comparison for each variable of `[analysis] groups`: the articles of its largest
+# group against all the others (`network_difference_<name>`; in the seed corpus the page with
+# most articles, the most frequent genre and era). Edges are coloured by the group where the
+# pair is stronger.
+
+# %%
+group_docs = nb.group_labels(analysed, missing=None)  # doc_id + one column per group variable
+by_variable = {}
+for name in nb.groups(analysed):
+    largest = group_docs[name].value_counts().sort_index().idxmax()
+    by_variable[name] = tk.compare_networks_by(
+        units, group_docs, name, largest, config=COOC, weight=NET.weight,
+        top_n=NET.compare_top_n, min_docs=NET.compare_min_docs,
+    )  # fmt: skip
+    fig = plot_difference(by_variable[name], random_state=NET.random_state)
+    _ = nb.save_figure(fig, f"network_difference_{name}")
+{name: {"groups": c.labels, "pairs changed": len(c.changes)} for name, c in by_variable.items()}
+
+# %% [markdown]
 # ## 7 · Exports for Gephi
 #
 # Each network is written as GEXF and GraphML (open either in Gephi: the `community`

@@ -42,6 +42,8 @@ _EXPORTS: dict[str, str] = {
     "iter_pages": "corpus.ingest",
     "decode_bytes": "corpus.ingest",
     "read_texts": "corpus.read",
+    "iter_texts": "corpus.read_stream",
+    "TextBatches": "corpus.read_stream",
     "split_pages": "corpus.split",
     "clean_text": "corpus.clean",
     "clean_documents": "corpus.clean",

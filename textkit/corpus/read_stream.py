@@ -559,7 +559,8 @@ def iter_texts(
     decoded exactly as ``read_texts`` decodes them; for a larger file the encoding is
     detected (by :func:`textkit.corpus.ingest.decode_bytes`) on its first
     :data:`DETECT_BYTES` bytes, and the whole file must then decode strictly in it: if it
-    does not, the error names the offset and asks for ``encoding=...``.
+    does not, the error names the offset and asks for ``encoding=...``. Such a file whose
+    last character is cut off is refused too (``read_texts`` drops the incomplete bytes).
 
     Memory holds one batch of rows, plus, with an ``id`` column, the ids seen.
 

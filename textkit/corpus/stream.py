@@ -259,7 +259,8 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
     clash = {c: f"{c}_detected" for c in ANNOTATED_COLUMNS if c in texts.docvars}
 
     def batches() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-        for batch in progress(texts, desc="corpus build (streamed table)"):
+        n_batches = -(-texts.n_rows // texts.batch_size)
+        for batch in progress(texts, total=n_batches, desc="corpus build (streamed table)"):
             docs, pages = _table_documents(batch, _texts_pages(batch), config)
             extra = batch.documents.loc[:, ["doc_id", *carried]]
             extra.columns = ["page_id", *(_CARRIED + c for c in carried)]

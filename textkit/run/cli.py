@@ -101,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--stream",
         action="store_true",
-        help="read the pages in batches so memory stays bounded (writes the same files)",
+        help="read the pages (or the --input table) in batches so memory stays bounded "
+        "(writes the same files)",
     )
     build.add_argument(
         "--batch-pages",

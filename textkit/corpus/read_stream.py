@@ -31,7 +31,7 @@ import pandas as pd
 from textkit.core.checks import check_int, check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
-from textkit.corpus.ingest import decode_bytes
+from textkit.corpus.ingest import _BOMS, decode_bytes
 from textkit.corpus.read import (
     ReadResult,
     _cell_str,
@@ -57,14 +57,6 @@ __all__ = ["TextBatches", "iter_texts"]
 DETECT_BYTES = 1 << 20
 
 _BLOCK = 1 << 20  # bytes decoded at a time
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
-    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
-)
 
 
 class _Decoded:

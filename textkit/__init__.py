@@ -44,6 +44,8 @@ _EXPORTS: dict[str, str] = {
     "read_texts": "corpus.read",
     "analysed_documents": "corpus.select",
     "extract_text": "corpus.extract",
+    "iter_texts": "corpus.read_stream",
+    "TextBatches": "corpus.read_stream",
     "split_pages": "corpus.split",
     "clean_text": "corpus.clean",
     "clean_documents": "corpus.clean",

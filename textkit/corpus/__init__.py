@@ -3,13 +3,14 @@
 The corpus stage reads the raw pages (``ingest``: encodings detected and repaired, bad files
 rejected by reason) or a researcher's own table or folder of texts (``read``:
 :func:`read_texts`, one document per row or file, with document variables; ``extract``:
-:func:`extract_text`, the text of HTML, Word and PDF files), cuts them into articles
-(``split``), cleans the text with documented
+:func:`extract_text`, the text of HTML, Word and PDF files; ``read_stream``:
+:func:`iter_texts`, a table in batches of rows), cuts them into articles (``split``), cleans
+the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``), adds genre, years, era,
 keywords and relevance (``annotate``), tells a text in another language from Chinese
 (``language``: kept and flagged, never dropped), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
-:func:`build_corpus_to`, the same files in bounded memory), with an accounting report
+:func:`build_corpus_to`, the same files in bounded memory, from raw pages or a table), with an accounting report
 (``report``: files = read + rejected, articles found = kept + flagged + quarantined).
 ``parallel`` runs cleaning and MinHash over chunks in processes or on Dask; ``_documents``
 holds the documents table and writers both builds share. The ``annotate`` function is not
@@ -67,6 +68,7 @@ from textkit.corpus.read import (
     document_variables,
     read_texts,
 )
+from textkit.corpus.read_stream import TextBatches, iter_texts
 from textkit.corpus.report import corpus_report, render_report_md
 from textkit.corpus.split import (
     DOC_COLUMNS,
@@ -120,6 +122,8 @@ __all__ = [
     "read_pages",
     "document_variables",
     "read_texts",
+    "iter_texts",
+    "TextBatches",
     "render_report_md",
     "split_pages",
     "text_language",

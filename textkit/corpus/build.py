@@ -222,7 +222,10 @@ def build_corpus(
     cache : bool or path-like, default False
         Reuse an earlier build of the same raw files (by content), settings and textkit code
         from the stage cache (``True``: the project's ``.cache/textkit/stages``; a path: that
-        directory). Entries are verified by sha256 on read and rebuilt when damaged.
+        directory). Entries are verified by sha256 on read and rebuilt when damaged. For
+        ``read_texts`` output the key is the sha256 of each file read (from its report),
+        the read options, the input path, the config, and the content of the documents
+        and report tables (so an edited result is built anew).
 
     Returns
     -------
@@ -236,26 +239,45 @@ def build_corpus(
         If the accounting identities do not hold.
     """
     config = config or CorpusConfig()
-    if isinstance(raw_dir, ReadResult):
-        if cache is not False:
-            raise InvalidParameterError(
-                "cache: a build of read_texts output is not cached; pass cache=False"
-            )
-        return _build_texts(raw_dir, config)
+    texts = raw_dir if isinstance(raw_dir, ReadResult) else None
     if cache is False:
-        return _build(Path(raw_dir), config)
+        return _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
     from textkit.core.cache import StageCache
     from textkit.core.config import corpus_hash
 
     store = StageCache(None if cache is True else cache)
-    key = {"input": corpus_hash(raw_dir), "raw_dir": str(raw_dir), "config": config}
+    if texts is None:
+        key = {"input": corpus_hash(raw_dir), "raw_dir": str(raw_dir), "config": config}
+    else:
+        key = _texts_key(texts, config)
 
     def compute() -> dict[str, Any]:
-        built = _build(Path(raw_dir), config)  # once: every field comes from this one build
+        # once: every field comes from this one build
+        built = _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
         return {f.name: getattr(built, f.name) for f in dataclasses.fields(CorpusBuild)}
 
     parts = store.get_or_compute_tables("corpus", key, compute)
     return CorpusBuild(**parts)
+
+
+def _texts_key(texts: ReadResult, config: CorpusConfig) -> dict[str, Any]:
+    """The cache key of a build of read_texts output: the sha256 of each input file, the
+    read options, the input path (the report records it) and the config, and the content of
+    the documents and report tables themselves, so that a result edited after reading is
+    never given an earlier build."""
+    from textkit.core.cache import table_hash
+
+    files = sorted(set(zip(texts.report["source"], texts.report["sha256"], strict=True)))
+    return {
+        "input": [list(f) for f in files],
+        "kind": texts.kind,
+        "path": str(texts.path),
+        "read": dict(texts.options),
+        "docvars": list(texts.docvars),
+        "documents": table_hash(texts.documents),
+        "report": table_hash(texts.report),
+        "config": config,
+    }
 
 
 def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
@@ -367,12 +389,19 @@ def _texts_identity(texts: ReadResult, docs: pd.DataFrame) -> dict:
     """Inputs = kept + flagged + quarantined + rejected (table rows), files = read +
     rejected (folders); raises CorpusError when it fails."""
     rep = texts.report
-    n_in = len(rep)
     read = int((rep["status"] == "read").sum())
     rejected = int((rep["status"] == "rejected").sum())
+    return _identity_from_counts(texts.kind, len(rep), read, rejected, docs)
+
+
+def _identity_from_counts(
+    kind: str, n_in: int, read: int, rejected: int, docs: pd.DataFrame
+) -> dict:
+    """The ``texts`` entry of the report of a build of read_texts output, from the counts
+    of its inputs (rows or files) and the documents' statuses."""
     counts = {s: int((docs["status"] == s).sum()) for s in ("kept", "flagged", "quarantined")}
-    out: dict[str, Any] = {"input": texts.kind, "inputs": n_in, "read": read, "rejected": rejected}
-    if texts.kind == "table":
+    out: dict[str, Any] = {"input": kind, "inputs": n_in, "read": read, "rejected": rejected}
+    if kind == "table":
         total = sum(counts.values()) + rejected
         identity = (
             f"{n_in} rows = {counts['kept']} kept + {counts['flagged']} flagged + "

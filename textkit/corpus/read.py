@@ -30,7 +30,7 @@ import logging
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,6 +166,9 @@ class ReadResult:
         The document variables, in order.
     path : str
         The input path as given.
+    options : dict
+        The options :func:`read_texts` was called with (``None`` values left out): part of
+        the cache key of a corpus build of this result.
     """
 
     documents: pd.DataFrame
@@ -173,6 +176,7 @@ class ReadResult:
     kind: str
     docvars: tuple[str, ...]
     path: str
+    options: dict = field(default_factory=dict, compare=False)
 
 
 def read_texts(
@@ -270,6 +274,27 @@ def read_texts(
     >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
+    options = {
+        k: (list(v) if isinstance(v, (list, tuple)) else v)
+        for k, v in (
+            ("text", text),
+            ("meta", meta),
+            ("id", id),
+            ("docvars_from", docvars_from),
+            ("include", include),
+            ("exclude", exclude),
+            ("encoding", encoding),
+            ("title", title),
+        )
+        if v is not None
+    }
+    return replace(
+        _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title),
+        options=options,
+    )
+
+
+def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title):  # noqa: A002
     p = Path(path)
     if encoding is not None:
         check_str("encoding", encoding)
@@ -287,6 +312,17 @@ def read_texts(
     ):
         if value is not None:
             raise InvalidParameterError(f"{name}: applies to folders, not to a table ({p})")
+    extractor = _table_extractor(p, encoding)
+    return _read_table(p, extractor, text, meta, id, encoding, str(path), title)
+
+
+# ---------------------------------------------------------------------------------------
+# tables
+
+
+def _table_extractor(p: Path, encoding: str | None) -> str:
+    """The extractor of a table file (``"csv"``, ...); refuses other files and an encoding
+    for a format that records its own."""
     extractor = _TABLE_EXTRACTORS.get(p.suffix.lower())
     if extractor is None:
         raise InvalidParameterError(
@@ -298,11 +334,7 @@ def read_texts(
             f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
             "(the format records its own encoding)"
         )
-    return _read_table(p, extractor, text, meta, id, encoding, str(path), title)
-
-
-# ---------------------------------------------------------------------------------------
-# tables
+    return extractor
 
 
 def _ingest_config(encoding: str | None) -> IngestConfig:
@@ -390,14 +422,25 @@ def _cell_str(value: Any) -> str | None:
     return str(value)
 
 
-def _typed(values: list[str | None]) -> pd.Series:
-    """Integers when every present value looks like one, else strings."""
-    present = [v for v in values if v is not None and v != ""]
-    if present and all(_INT_RE.fullmatch(v.strip()) for v in present):
+def _typed(values: list[str | None], as_int: bool | None = None) -> pd.Series:
+    """Integers when every present value looks like one (or when ``as_int`` says so), else
+    strings."""
+    if as_int is None:
+        as_int = _int_like(values)
+    if as_int:
         return pd.Series(
             [int(v) if v is not None and v != "" else None for v in values], dtype="Int64"
         )
     return pd.Series(values, dtype=object)
+
+
+def _int_like(values: list[str | None]) -> bool | None:
+    """True when every present value looks like an integer, False when one does not, None
+    when no value is present."""
+    present = [v for v in values if v is not None and v != ""]
+    if not present:
+        return None
+    return all(_INT_RE.fullmatch(v.strip()) for v in present)
 
 
 def _check_reserved(names: list[str], where: str) -> None:
@@ -432,23 +475,65 @@ def _read_table(
     data = p.read_bytes()
     frame, enc, repairs = _load_table(p, data, extractor, encoding)
     frame.columns = [str(c) for c in frame.columns]
+    text, id_col, title_col, meta = _table_columns(
+        p, list(frame.columns), text, meta, id_col, title_col
+    )
+    n = len(frame)
+    rows = list(range(1, n + 1))
+    texts = [_cell_str(v) for v in frame[text].tolist()]
+    if id_col is None:
+        ids = _default_ids(p, rows, n)
+    else:
+        ids = [_id_str(v) for v in frame[id_col].tolist()]
+        _check_ids(p, id_col, rows, ids)
+    ok = [_has_text(t) for t in texts]
+    for r, k in zip(rows, ok, strict=True):
+        if not k:
+            logger.warning("%s: rejected %s", p.name, _empty_reason(r))
+    if not any(ok):
+        raise CorpusError(f"{p.name}: no document read: every one of its {n} rows has empty text")
+    docs, report = _table_parts(
+        p,
+        extractor,
+        rows,
+        ids,
+        texts,
+        frame[title_col].tolist() if title_col else None,
+        {m: frame[m].tolist() for m in meta},
+        None,
+        (sha256_bytes(data), len(data), enc, repairs),
+    )
+    return ReadResult(docs, report, "table", tuple(meta), given)
+
+
+def _table_columns(
+    p: Path,
+    columns: list[str],
+    text: str | None,
+    meta: list[str] | tuple[str, ...] | None,
+    id_col: str | None,
+    title_col: str | None,
+) -> tuple[str, str | None, str | None, list[str]]:
+    """The text, id and title columns and the document variables of a table with these
+    columns (defaults applied, names checked)."""
+    frame = pd.DataFrame(columns=columns)
     if text is None:
-        if "text" not in frame.columns:
+        if "text" not in columns:
             raise InvalidParameterError(
                 f"text: {p.name} has no column named 'text'; name the text column with "
-                f"text=... (its columns are {', '.join(map(repr, frame.columns))})"
+                f"text=... (its columns are {', '.join(map(repr, columns))})"
             )
         text = "text"
     text = _column(frame, check_str("text", text), "text", p.name)
     if id_col is not None:
         id_col = _column(frame, check_str("id", id_col), "id", p.name)
-    if title_col is None and "title" in frame.columns and text != "title":
+    if title_col is None and "title" in columns and text != "title":
         title_col = "title"
     elif title_col is not None:
         title_col = _column(frame, check_str("title", title_col), "title", p.name)
     kept_anyway = tuple(c for c in (text, id_col, title_col) if c is not None)
     if meta is None:
-        meta = [c for c in frame.columns if c not in kept_anyway]
+        meta = [c for c in columns if c not in kept_anyway]
     else:
         meta = [_column(frame, check_str("meta", m), "meta", p.name) for m in meta]
         if set(kept_anyway) & set(meta):
@@ -457,53 +542,82 @@ def _read_table(
                 "they are kept anyway"
             )
     _check_reserved(list(meta), f"meta ({p.name})")
-    n = len(frame)
+    return text, id_col, title_col, list(meta)
+
+
+def _default_ids(p: Path, rows: list[int] | range, n: int) -> list[str]:
+    """``"<file stem>#<row>"``, the row zero-padded to the width of ``n`` (at least 2)."""
     width = max(2, len(str(n)))
-    rows = list(range(1, n + 1))
-    texts = [_cell_str(v) for v in frame[text].tolist()]
-    if id_col is None:
-        ids = [f"{p.stem}#{r:0{width}d}" for r in rows]
-    else:
-        ids = [(_cell_str(v) or "").strip() for v in frame[id_col].tolist()]
-        blank = [r for r, i in zip(rows, ids, strict=True) if not i]
-        if blank:
-            raise CorpusError(f"{p.name}: empty id in column {id_col!r} at row(s) {blank}")
-        seen: dict[str, list[int]] = {}
-        for r, i in zip(rows, ids, strict=True):
-            seen.setdefault(i, []).append(r)
-        dups = {i: rs for i, rs in seen.items() if len(rs) > 1}
-        if dups:
-            detail = "; ".join(f"{i!r} at rows {rs}" for i, rs in sorted(dups.items()))
-            raise CorpusError(f"{p.name}: duplicate ids in column {id_col!r}: {detail}")
-    ok = [t is not None and t.strip() != "" for t in texts]
+    return [f"{p.stem}#{r:0{width}d}" for r in rows]
+
+
+def _id_str(value: Any) -> str:
+    return (_cell_str(value) or "").strip()
+
+
+def _has_text(value: str | None) -> bool:
+    return value is not None and value.strip() != ""
+
+
+def _empty_reason(row: int) -> str:
+    return f"empty text (row {row})"
+
+
+def _check_ids(p: Path, id_col: str, rows: list[int], ids: list[str]) -> None:
+    blank = [r for r, i in zip(rows, ids, strict=True) if not i]
+    if blank:
+        raise CorpusError(f"{p.name}: empty id in column {id_col!r} at row(s) {blank}")
+    seen: dict[str, list[int]] = {}
+    for r, i in zip(rows, ids, strict=True):
+        seen.setdefault(i, []).append(r)
+    _raise_duplicate_ids(p, id_col, {i: rs for i, rs in seen.items() if len(rs) > 1})
+
+
+def _raise_duplicate_ids(p: Path, id_col: str, dups: dict[str, list[int]]) -> None:
+    if dups:
+        detail = "; ".join(f"{i!r} at rows {rs}" for i, rs in sorted(dups.items()))
+        raise CorpusError(f"{p.name}: duplicate ids in column {id_col!r}: {detail}")
+
+
+def _table_parts(
+    p: Path,
+    extractor: str,
+    rows: list[int],
+    ids: list[str],
+    texts: list[str | None],
+    titles: list[Any] | None,
+    metas: dict[str, list[Any]],
+    int_columns: set[str] | None,
+    file: tuple[str, int, str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents and the report of (a run of) table rows: ``file`` is the sha256, size,
+    encoding and repairs of the table; ``int_columns`` the document variables typed as
+    integers (None: decided on these rows)."""
+    sha, n_bytes, enc, repairs = file
+    ok = [_has_text(t) for t in texts]
     report = pd.DataFrame(
         {
             "source": p.name,
             "row": pd.Series(rows, dtype="Int64"),
             "doc_id": ids,
             "status": ["read" if k else "rejected" for k in ok],
-            "reason": ["" if k else f"empty text (row {r})" for k, r in zip(ok, rows, strict=True)],
+            "reason": ["" if k else _empty_reason(r) for k, r in zip(ok, rows, strict=True)],
             "reject_kind": ["" if k else "empty_text" for k in ok],
             "extractor": extractor,
-            "sha256": sha256_bytes(data),
-            "n_bytes": len(data),
+            "sha256": sha,
+            "n_bytes": n_bytes,
             "repairs": repairs,
         },
         columns=list(REPORT_COLUMNS),
     )
-    for r in report.loc[report["status"] == "rejected", "reason"]:
-        logger.warning("%s: rejected %s", p.name, r)
-    if not any(ok):
-        raise CorpusError(f"{p.name}: no document read: every one of its {n} rows has empty text")
     keep = [i for i, k in enumerate(ok) if k]
     docs = pd.DataFrame(
         {
             "doc_id": [ids[i] for i in keep],
             "text": [texts[i] for i in keep],
-            "title": [
-                (_cell_str(frame[title_col].iloc[i]) or "").strip() if title_col else ""
-                for i in keep
-            ],
+            "title": [(_cell_str(titles[i]) or "").strip() for i in keep]
+            if titles is not None
+            else "",
             "source": p.name,
             "row": pd.Series([rows[i] for i in keep], dtype="Int64"),
             "extractor": extractor,
@@ -511,10 +625,10 @@ def _read_table(
         },
         columns=list(READ_COLUMNS),
     )
-    for m in meta:
-        cells = [_cell_str(v) for v in frame[m].tolist()]
-        docs[m] = _typed([cells[i] for i in keep]).array
-    return ReadResult(docs, report, "table", tuple(meta), given)
+    for m, values in metas.items():
+        cells = [_cell_str(values[i]) for i in keep]
+        docs[m] = _typed(cells, None if int_columns is None else m in int_columns).array
+    return docs, report
 
 
 # ---------------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def build_source(
 
     if source.kind == "pages":
         return build_corpus(source.path, config, cache=cache)
-    return build_corpus(source.read(), config, cache=False)
+    return build_corpus(source.read(), config, cache=cache)
 
 
 def source_hash(source: CorpusSource) -> str:

@@ -1,10 +1,11 @@
 """The streamed corpus build: :func:`build_corpus_to` builds and writes in bounded memory.
 
-It streams the raw files in batches, so that memory holds one batch and a small state per
-article instead of the corpus, and writes the same bytes as
+It streams the raw files, or the rows of a researcher's table
+(:func:`textkit.corpus.read_stream.iter_texts`), in batches, so that memory holds one batch
+and a small state per article instead of the corpus, and writes the same bytes as
 ``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
 :data:`textkit.corpus.build.DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same
-per-page code (split, clean, annotate) and the same duplicate detection
+per-page or per-row code (split, clean, annotate) and the same duplicate detection
 (:class:`textkit.corpus.dedup.DuplicateFinder`).
 """
 
@@ -14,7 +15,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,16 @@ from textkit.corpus._documents import (
     write_documents_parquet,
     write_rest,
 )
-from textkit.corpus.build import CorpusConfig
+from textkit.corpus.annotate import ANNOTATED_COLUMNS
+from textkit.corpus.build import (
+    CorpusConfig,
+    _identity_from_counts,
+    _table_documents,
+    _texts_pages,
+)
 from textkit.corpus.ingest import iter_pages, pages_frame
 from textkit.corpus.read import ReadResult
+from textkit.corpus.read_stream import TextBatches, iter_texts
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +79,12 @@ class _TempDocuments:
 
         if self._writer is None:
             table = pa.Table.from_pandas(docs, preserve_index=False)
-            self._writer = pq.ParquetWriter(str(self.path), table.schema)
+            schema = table.schema
+            for i, f in enumerate(schema):  # a column with no value in the first batch
+                if pa.types.is_null(f.type):
+                    schema = schema.set(i, f.with_type(pa.string()))
+            table = table.cast(schema)
+            self._writer = pq.ParquetWriter(str(self.path), schema)
         else:
             table = pa.Table.from_pandas(docs, schema=self._writer.schema, preserve_index=False)
         self._writer.write_table(table)
@@ -113,30 +126,48 @@ class _TempDocuments:
         return table.take(pa.array(np.argsort(np.concatenate(positions), kind="stable")))
 
 
+#: Prefix of the columns a streamed build of a table carries beside each document in its
+#: temporary file (``source``, ``row``, ``extractor`` and the document variables).
+_CARRIED = "\x00carried:"
+
+
+def _with_duplicate_columns(docs: pd.DataFrame, found: Mapping) -> pd.DataFrame:
+    """:func:`textkit.corpus.dedup.with_duplicate_columns` (imported when first used)."""
+    from textkit.corpus.dedup import with_duplicate_columns as columns
+
+    return columns(docs, found)
+
+
 def build_corpus_to(
-    raw_dir: str | os.PathLike = "corpus/raw",
+    raw_dir: str | os.PathLike | TextBatches = "corpus/raw",
     out_dir: str | os.PathLike = "corpus/processed",
     config: CorpusConfig | None = None,
     *,
     batch_pages: int = 50,
     max_fetch: int = 500,
+    read: Mapping[str, Any] | None = None,
+    batch_rows: int = 1000,
 ) -> list[Path]:
-    """Build the corpus and write it, streaming the pages in batches (bounded memory).
+    """Build the corpus and write it, streaming the pages or table rows in batches (bounded memory).
 
     Writes the same files, byte for byte, as
-    ``write_corpus(build_corpus(raw_dir, config), out_dir)``, but holds only one batch of
-    pages and their articles in memory at a time, plus a small state per document (its
-    duplicate hash and MinHash LSH entry, status and cleaning log, which the report lists).
-    Each batch is split, cleaned and annotated (the code :func:`build_corpus` runs on all
-    pages at once) and written to a temporary parquet file beside the outputs; duplicate
-    detection (:class:`textkit.corpus.dedup.DuplicateFinder`) and the boilerplate table
-    (:class:`textkit.corpus.dedup.ParagraphCounter`) read the texts they need back from it, and a
-    last pass writes the documents in ``doc_id`` order.
+    ``write_corpus(build_corpus(raw_dir, config), out_dir)`` (for a table:
+    ``write_corpus(build_corpus(read_texts(path, **read), config), out_dir)``), but holds
+    only one batch of pages or rows and their articles in memory at a time, plus a small
+    state per document. Each batch is split (raw pages; a table row is one document),
+    cleaned and annotated (the code :func:`build_corpus` runs on all of them at once) and
+    written to a temporary parquet file beside the outputs; duplicate detection
+    (:class:`textkit.corpus.dedup.DuplicateFinder`) and the boilerplate table
+    (:class:`textkit.corpus.dedup.ParagraphCounter`) read the texts they need back from it,
+    and a last pass writes the documents in ``doc_id`` order.
 
     Parameters
     ----------
-    raw_dir : path-like
-        Directory of raw pages (default ``corpus/raw``).
+    raw_dir : path-like or TextBatches
+        Directory of raw pages (default ``corpus/raw``); or a table file (``.csv``,
+        ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``: one row, one document), read with
+        :func:`textkit.corpus.read_stream.iter_texts` and the options ``read``; or what
+        ``iter_texts`` returned.
     out_dir : path-like
         Output directory (created if needed; default ``corpus/processed``).
     config : CorpusConfig, optional
@@ -144,6 +175,11 @@ def build_corpus_to(
         Raw files per batch. Does not change the output.
     max_fetch : int, default 500
         At most this many article texts are read back at once to confirm near duplicates.
+    read : mapping, optional
+        For a table file: the options of ``iter_texts`` (``text``, ``meta``, ``id``,
+        ``title``, ``encoding``).
+    batch_rows : int, default 1000
+        For a table file: rows per batch. Does not change the output.
 
     Returns
     -------
@@ -153,16 +189,24 @@ def build_corpus_to(
     Raises
     ------
     FileNotFoundError
-        If ``raw_dir`` is not a directory.
+        If ``raw_dir`` does not exist.
     ValueError
-        For an invalid ``batch_pages`` or ``max_fetch``, or repeated doc_ids, or the output
-        of :func:`textkit.corpus.read.read_texts` (not streamed yet: use
-        ``write_corpus(build_corpus(texts), out_dir)``).
+        For an invalid ``batch_pages``, ``max_fetch`` or ``batch_rows``, ``read`` options
+        for a directory, repeated doc_ids, or the output of
+        :func:`textkit.corpus.read.read_texts` (already in memory: use
+        ``write_corpus(build_corpus(texts), out_dir)``, or pass the table's path).
     CorpusError
-        If the accounting identities do not hold.
+        If the accounting identities do not hold, or as ``iter_texts`` for a table.
 
     Notes
     -----
+    What memory holds besides one batch grows with the number of documents ``n`` (O(n),
+    small per document): for each document its doc_id, duplicate hash and MinHash LSH
+    entry, its status, damage ratio, relevance and cleaning log (which the report lists),
+    its place in the temporary file; one row per input page or table row of the pages
+    table (without its text) and of the report; and, for a table with an id column, the
+    ids seen. Texts are never all held at once.
+
     Each output is written to a temporary file and moved into place once complete, and the
     outputs are written only after the whole corpus was processed: a build that fails
     before leaves ``out_dir`` as it was (its temporary ``.build-*`` directory is removed).
@@ -171,22 +215,98 @@ def build_corpus_to(
     """
     if isinstance(raw_dir, ReadResult):
         raise InvalidParameterError(
-            "raw_dir: the output of read_texts is not streamed yet; build it with "
-            "write_corpus(build_corpus(texts), out_dir)"
+            "raw_dir: the output of read_texts is already in memory; build it with "
+            "write_corpus(build_corpus(texts), out_dir), or stream the table by passing its "
+            "path or textkit.iter_texts(path, ...)"
         )
+    check_int("batch_pages", batch_pages, 1)
+    check_int("max_fetch", max_fetch, 1)
+    check_int("batch_rows", batch_rows, 1)
+    config = config or CorpusConfig()
+    if not isinstance(raw_dir, TextBatches) and Path(raw_dir).is_file():
+        raw_dir = iter_texts(raw_dir, **dict(read or {}), batch_size=batch_rows)
+    elif read is not None and not isinstance(raw_dir, TextBatches):
+        raise InvalidParameterError(f"read: applies to a table file, not to {raw_dir}")
+    if isinstance(raw_dir, TextBatches):
+        return _table_to(raw_dir, Path(out_dir), config, max_fetch)
+    raw_dir, out = Path(raw_dir), Path(out_dir)
+    rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
+    flag = config.off_topic_flagged(own_corpus=False)
+
+    def batches() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        for batch in _batched(progress(rows, desc="corpus build (streamed)"), batch_pages):
+            yield process_pages(pages_frame(batch), config)
+
+    def finish(part: pd.DataFrame, found: Mapping) -> pd.DataFrame:
+        return finish_documents(_with_duplicate_columns(part, found), flag)
+
+    def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
+        return process_pages(pages_frame([]), config)
+
+    def report(pages: pd.DataFrame, light: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
+        rep = accounting.corpus_report(pages, light, boilerplate, raw_dir)
+        logger.info("corpus built (streamed): %s", rep["articles"]["identity"])
+        return rep
+
+    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch)
+
+
+def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: int) -> list[Path]:
+    """The streamed build of a table: each batch of rows as ``build_corpus`` builds a
+    ``read_texts`` result, the document variables carried beside each document."""
+    flag = config.off_topic_flagged(own_corpus=True)
+    carried = ["source", "row", "extractor", *texts.docvars]
+    clash = {c: f"{c}_detected" for c in ANNOTATED_COLUMNS if c in texts.docvars}
+
+    def batches() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        n_batches = -(-texts.n_rows // texts.batch_size)
+        for batch in progress(texts, total=n_batches, desc="corpus build (streamed table)"):
+            docs, pages = _table_documents(batch, _texts_pages(batch), config)
+            extra = batch.documents.loc[:, ["doc_id", *carried]]
+            extra.columns = ["page_id", *(_CARRIED + c for c in carried)]
+            yield docs.merge(extra, on="page_id", how="left", validate="m:1"), pages
+
+    def finish(part: pd.DataFrame, found: Mapping) -> pd.DataFrame:
+        names = [_CARRIED + c for c in carried]
+        extra = part.loc[:, names].set_axis(carried, axis=1)
+        docs = finish_documents(_with_duplicate_columns(part.drop(columns=names), found), flag)
+        docs = docs.rename(columns={c: n for c, n in clash.items() if c in docs.columns})
+        return pd.concat([docs, extra], axis=1)
+
+    def report(pages: pd.DataFrame, light: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
+        rep = accounting.corpus_report(pages, light, boilerplate, Path(texts.path))
+        rep["texts"] = _identity_from_counts(
+            "table", texts.n_rows, texts.n_read, texts.n_rejected, light
+        )
+        logger.info("corpus built from %s (streamed): %s", texts.path, rep["texts"]["identity"])
+        return rep
+
+    def empty() -> tuple[pd.DataFrame, pd.DataFrame]:  # pragma: no cover - iter_texts refuses
+        raise InvalidParameterError(f"{texts.path}: no rows")
+
+    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch)
+
+
+def _stream(
+    out: Path,
+    config: CorpusConfig,
+    batches: Iterator[tuple[pd.DataFrame, pd.DataFrame]],
+    flag: bool,
+    finish: Callable[[pd.DataFrame, Mapping], pd.DataFrame],
+    empty: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
+    make_report: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], dict],
+    max_fetch: int,
+) -> list[Path]:
+    """The streamed build of batches of ``(documents, pages)``: duplicates, statuses,
+    boilerplate, report and outputs; ``finish`` turns a chunk of the temporary documents
+    (in doc_id order) into the documents written."""
     from textkit.corpus.dedup import (
         DuplicateFinder,
         ParagraphCounter,
         paragraph_holders,
         paragraph_table,
-        with_duplicate_columns,
     )
 
-    check_int("batch_pages", batch_pages, 1)
-    check_int("max_fetch", max_fetch, 1)
-    config = config or CorpusConfig()
-    raw_dir, out = Path(raw_dir), Path(out_dir)
-    rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
@@ -198,9 +318,7 @@ def build_corpus_to(
         light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
         light_cols.append(_documents.OTHER_LANGUAGE)  # the status needs it, not the text
         try:
-            batches = _batched(progress(rows, desc="corpus build (streamed)"), batch_pages)
-            for batch in batches:
-                docs, pages = process_pages(pages_frame(batch), config)
+            for docs, pages in batches:
                 page_parts.append(pages.drop(columns=["text"]))
                 if template is None:
                     template = docs.iloc[:0]
@@ -216,7 +334,7 @@ def build_corpus_to(
         finally:
             temp.close()
         if template is None:  # no raw files at all
-            template, pages = process_pages(pages_frame([]), config)
+            template, pages = empty()
             page_parts.append(pages.drop(columns=["text"]))
         pages = pd.concat(page_parts, ignore_index=True)
         if light_parts:
@@ -235,8 +353,8 @@ def build_corpus_to(
 
         found = finder.resolve(fetch, max_fetch=max_fetch)
 
-        light = with_duplicate_columns(light, found)
-        statuses, reasons = document_status(light, config.off_topic_flagged(own_corpus=False))
+        light = _with_duplicate_columns(light, found)
+        statuses, reasons = document_status(light, flag)
         light["status"], light["flag_reason"] = statuses, reasons
         light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
 
@@ -260,20 +378,15 @@ def build_corpus_to(
 
         def chunks() -> Iterator[pd.DataFrame]:
             if not len(light):
-                yield finish_documents(
-                    with_duplicate_columns(template, found),
-                    config.off_topic_flagged(own_corpus=False),
-                )
+                yield finish(template, found)
                 return
             size = _documents.DOCUMENTS_ROW_GROUP
             for i in range(0, len(light), size):
                 sub = light.iloc[i : i + size]
                 part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
-                part = with_duplicate_columns(part, found)
-                yield finish_documents(part, config.off_topic_flagged(own_corpus=False))
+                yield finish(part, found)
 
-        report = accounting.corpus_report(pages, light, boilerplate, raw_dir)
-        logger.info("corpus built (streamed): %s", report["articles"]["identity"])
+        report = make_report(pages, light, boilerplate)
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]
         return write_rest(out, tables, pages, boilerplate, report)

@@ -7,6 +7,7 @@ Subcommands::
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
                   [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
                   [--docvars-from PATTERN] [--include GLOB ...] [--exclude GLOB ...]
+                  [--stream [--batch-rows N]]      (a table streamed: bounded memory)
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
@@ -102,7 +103,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--stream",
         action="store_true",
-        help="read the pages in batches so memory stays bounded (writes the same files)",
+        help="read the pages (or the --input table) in batches so memory stays bounded "
+        "(writes the same files)",
     )
     build.add_argument(
         "--batch-pages",
@@ -110,6 +112,14 @@ def _parser() -> argparse.ArgumentParser:
         default=50,
         metavar="N",
         help="raw files per batch with --stream (default 50; does not change the output)",
+    )
+    build.add_argument(
+        "--batch-rows",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="table rows per batch with --input TABLE --stream (default 1000; does not "
+        "change the output)",
     )
 
     for name, help_ in (
@@ -161,13 +171,46 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
-    """``textkit corpus build --input PATH``: read_texts, build, write; prints the paths."""
+    """``textkit corpus build --input PATH``: read_texts, build, write; prints the paths.
+    With ``--stream`` a table is built in batches of rows (build_corpus_to)."""
     from textkit.core.errors import InvalidParameterError
     from textkit.corpus.build import build_corpus, corpus_config, write_corpus
     from textkit.corpus.read import read_texts
 
-    if args.raw is not None or args.stream:
-        raise InvalidParameterError("--input: cannot be combined with --raw or --stream")
+    if args.raw is not None:
+        raise InvalidParameterError("--input: cannot be combined with --raw")
+    if args.stream:
+        from textkit.corpus.stream import build_corpus_to
+
+        if args.input.is_dir():
+            raise InvalidParameterError(
+                f"--stream: streams a table; a folder of texts ({args.input}) is built "
+                "without --stream"
+            )
+        for flag, value in (
+            ("--docvars-from", args.docvars_from),
+            ("--include", args.include),
+            ("--exclude", args.exclude),
+        ):
+            if value is not None:
+                raise InvalidParameterError(f"{flag}: applies to folders, not to a table")
+        options = {
+            "text": args.text_column,
+            "meta": args.meta,
+            "id": args.id_column,
+            "title": args.title_column,
+            "encoding": args.encoding,
+        }
+        paths = build_corpus_to(
+            args.input,
+            out,
+            corpus_config(config),
+            read={k: v for k, v in options.items() if v is not None},
+            batch_rows=args.batch_rows,
+        )
+        for path in paths:
+            print(path)
+        return 0
     texts = read_texts(
         args.input,
         text=args.text_column,

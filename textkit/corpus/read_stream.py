@@ -1,0 +1,590 @@
+"""Read a researcher's table in batches of rows, in bounded memory.
+
+:func:`iter_texts` is :func:`textkit.corpus.read.read_texts` for a table too large to hold:
+it returns a :class:`TextBatches`, an iterable of :class:`~textkit.corpus.read.ReadResult`
+batches of at most ``batch_size`` rows each, whose documents and reports, put together,
+are what ``read_texts`` returns for the same table (same columns, ids, row numbers,
+document variable types and rejections).
+
+Each format is read piece by piece: CSV and TSV through ``pandas.read_csv(chunksize=...)``
+on a text stream decoded strictly as they arrive, JSON lines line by line, parquet files
+by record batches (pyarrow), workbooks row by row (openpyxl's read-only mode).
+
+The table is read twice: a first pass checks it (columns, ids unique, at least one text)
+and decides the types of the document variables, and every iteration reads it again.
+Memory holds one batch of rows, plus the ids seen (to find duplicate ids across batches)
+when the table has an id column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.checks import check_int, check_str
+from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_file
+from textkit.corpus.ingest import _BOMS, decode_bytes
+from textkit.corpus.read import (
+    ReadResult,
+    _cell_str,
+    _default_ids,
+    _empty_reason,
+    _excel_cell,
+    _has_text,
+    _id_str,
+    _ingest_config,
+    _int_like,
+    _raise_duplicate_ids,
+    _table_columns,
+    _table_extractor,
+    _table_parts,
+)
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["TextBatches", "iter_texts"]
+
+#: Bytes of a CSV, TSV or JSON lines file its encoding is detected on; a file no larger is
+#: decoded exactly as :func:`~textkit.corpus.read.read_texts` decodes it.
+DETECT_BYTES = 1 << 20
+
+_BLOCK = 1 << 20  # bytes decoded at a time
+
+
+class _Decoded:
+    """A text stream of a file decoded strictly, with ``"\\n"`` newlines and no U+FEFF
+    inside the text (what :func:`textkit.corpus.ingest.decode_bytes` gives for the whole
+    file), read block by block."""
+
+    def __init__(self, path: Path, codec: str, limit: int) -> None:
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed at the end of the stream
+        self._codec = codec
+        self._dec = codecs.getincrementaldecoder(codec)(errors="strict")
+        self._left = limit
+        self._offset = 0
+        self._buf = ""
+        self._cr = False
+        self._done = False
+        self.n_bom = 0
+
+    def _fill(self) -> None:
+        raw = self._fh.read(min(_BLOCK, self._left))
+        self._left -= len(raw)
+        final = not raw or self._left <= 0
+        try:
+            text = self._dec.decode(raw, final=final)
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise CorpusError(
+                f"{Path(self._fh.name).name}: cannot decode the table: bad bytes near byte "
+                f"offset {self._offset + max(exc.start, 0)} for {self._codec}, the encoding "
+                f"detected on its first {DETECT_BYTES} bytes ({exc.reason}); "
+                "name the encoding with encoding=..."
+            ) from exc
+        self._offset += len(raw)
+        if self._cr:
+            text = "\r" + text
+            self._cr = False
+        if not final and text.endswith("\r"):
+            text, self._cr = text[:-1], True
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        n = text.count("\ufeff")
+        if n:
+            self.n_bom += n
+            text = text.replace("\ufeff", "")
+        self._buf += text
+        if final:
+            self._done = True
+            self.close()
+
+    def read(self, size: int = -1) -> str:
+        """Up to ``size`` characters (all the rest when negative); ``""`` at the end."""
+        while not self._done and (size < 0 or len(self._buf) < size):
+            self._fill()
+        if size < 0:
+            out, self._buf = self._buf, ""
+        else:
+            out, self._buf = self._buf[:size], self._buf[size:]
+        return out
+
+    def lines(self) -> Iterator[str]:
+        """The lines, split on ``"\\n"`` only (as ``text.split("\\n")``)."""
+        while True:
+            cut = self._buf.find("\n")
+            if cut >= 0:
+                line, self._buf = self._buf[:cut], self._buf[cut + 1 :]
+                yield line
+            elif self._done:
+                line, self._buf = self._buf, ""
+                yield line
+                return
+            else:
+                self._fill()
+
+    def __iter__(self) -> Iterator[str]:
+        return (line + "\n" for line in self.lines())
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class _Source:
+    """Where the characters of a CSV, TSV or JSON lines file come from: the decoded text
+    when the file is small, else the file, decoded as it is read."""
+
+    def __init__(self, p: Path, encoding: str | None) -> None:
+        self.p = p
+        size = p.stat().st_size
+        self.text: str | None = None
+        if size <= DETECT_BYTES:
+            res = decode_bytes(p.read_bytes(), p.name, _ingest_config(encoding))
+            if not res.ok:
+                raise CorpusError(f"{p.name}: cannot decode the table: {res.reason}")
+            self.text, self.encoding, self.repairs = res.text, res.encoding, list(res.repairs)
+            self.codec, self.limit = "", size
+            return
+        with open(p, "rb") as fh:
+            head = fh.read(DETECT_BYTES)
+        bom = next((b for b in _BOMS if head.startswith(b[0])), None)
+        if bom is not None:
+            self.codec, self.encoding, self.repairs = (
+                bom[2],
+                bom[1],
+                [f"{bom[1]} byte-order mark removed"],
+            )
+        else:
+            cut = head.rfind(b"\n")
+            res = decode_bytes(
+                head[: cut + 1] if cut > 0 else head, p.name, _ingest_config(encoding)
+            )
+            if not res.ok:
+                raise CorpusError(f"{p.name}: cannot decode the table: {res.reason}")
+            self.codec, self.encoding = res.encoding, res.encoding
+            # repairs of the whole file: no truncation at the cut, marks counted below
+            self.repairs = [
+                r
+                for r in res.repairs
+                if "incomplete trailing byte" not in r and "(U+FEFF) inside the text" not in r
+            ]
+        self.limit = size
+        # one pass over the bytes: strictly decodable to the end, byte-order marks inside
+        stream = _Decoded(p, self.codec, size)
+        for _ in iter(lambda: stream.read(_BLOCK), ""):
+            pass
+        if stream.n_bom:
+            self.repairs.append(
+                f"removed {stream.n_bom} byte-order mark(s) (U+FEFF) inside the text"
+            )
+
+    def open(self) -> Any:
+        """A fresh text stream of the whole file."""
+        if self.text is not None:
+            import io
+
+            return io.StringIO(self.text)
+        return _Decoded(self.p, self.codec, self.limit)
+
+    def lines(self) -> Iterator[str]:
+        """The file's lines (split on ``"\\n"``)."""
+        if self.text is not None:
+            yield from self.text.split("\n")
+        else:
+            yield from self.open().lines()
+
+
+class TextBatches:
+    """A table read in batches: iterate to get :class:`~textkit.corpus.read.ReadResult`
+    batches of at most :attr:`batch_size` rows (each iteration reads the file again).
+
+    Made by :func:`iter_texts`, which checks the whole table first.
+
+    Attributes
+    ----------
+    path : str
+        The table as given.
+    extractor : str
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"`` or ``"parquet"``.
+    docvars : tuple of str
+        The document variables, in order.
+    n_rows : int
+        Data rows of the table (every row is in one batch's report).
+    n_read, n_rejected : int
+        Rows read as documents and rows rejected (empty text).
+    batch_size : int
+    encoding, repairs, sha256 : str
+        The table's encoding (``""`` for parquet and workbooks), the repairs its decoding
+        made and the sha256 of its bytes, as in every batch's report.
+    n_bytes : int
+    options : dict
+        The options given to :func:`iter_texts` (``None`` values left out; as
+        :attr:`ReadResult.options <textkit.corpus.read.ReadResult>`).
+    kind : str
+        ``"table"``.
+    """
+
+    kind = "table"
+
+    def __init__(
+        self,
+        p: Path,
+        given: str,
+        extractor: str,
+        columns: tuple[str | None, str | None, str | None, list[str]],
+        encoding: str | None,
+        batch_size: int,
+        options: dict,
+    ) -> None:
+        self._p = p
+        self.path = given
+        self.extractor = extractor
+        self._text, self._id, self._title, meta = columns
+        self.docvars = tuple(meta)
+        self.batch_size = batch_size
+        self.options = options
+        self.sha256 = sha256_file(p)
+        self.n_bytes = p.stat().st_size
+        self._source = _Source(p, encoding) if extractor in ("csv", "tsv", "jsonl") else None
+        self.encoding = self._source.encoding if self._source else ""
+        self.repairs = "; ".join(self._source.repairs) if self._source else ""
+        self._int_columns: set[str] = set()
+        self._column_names: list[str] | None = None
+        self.n_rows = self.n_read = self.n_rejected = 0
+
+    # -- raw cells -----------------------------------------------------------------
+
+    def _columns(self) -> list[str]:
+        """The table's column names, read without its rows (one pass for JSON lines)."""
+        ext = self.extractor
+        if ext in ("csv", "tsv"):
+            try:
+                head = pd.read_csv(
+                    self._source.open(), sep=self._sep, dtype=str, keep_default_na=False, nrows=0
+                )
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                raise CorpusError(f"{self._p.name}: cannot parse the {ext.upper()}: {exc}") from exc
+            return [str(c) for c in head.columns]
+        if ext == "jsonl":
+            columns: dict[str, None] = {}
+            for rec in self._records():
+                columns.update(dict.fromkeys(rec))
+            return [str(c) for c in columns]
+        if ext == "parquet":
+            return [str(c) for c in self._parquet().schema_arrow.empty_table().to_pandas().columns]
+        return self._xlsx_header()
+
+    @property
+    def _sep(self) -> str:
+        return "\t" if self.extractor == "tsv" else ","
+
+    def _records(self) -> Iterator[dict]:
+        for n, line in enumerate(self._source.lines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{self._p.name}: line {n} is not JSON: {exc}") from exc
+            if not isinstance(rec, dict):
+                raise CorpusError(f"{self._p.name}: line {n} is not a JSON object")
+            yield rec
+
+    def _parquet(self) -> Any:
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(str(self._p))
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise CorpusError(f"{self._p.name}: cannot read the parquet file: {exc}") from exc
+
+    def _sheet_rows(self) -> Iterator[tuple]:
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(
+                str(self._p), read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise CorpusError(f"{self._p.name}: cannot read the workbook: {exc}") from exc
+        try:
+            yield from wb.worksheets[0].iter_rows(values_only=True)
+        finally:
+            wb.close()
+
+    def _xlsx_header(self) -> list[str]:
+        header = next(iter(self._sheet_rows()), None)
+        if header is None:
+            raise CorpusError(f"{self._p.name}: cannot read the workbook: no header row")
+        names: list[str] = []
+        for i, v in enumerate(header):
+            name = f"Unnamed: {i}" if v is None or v == "" else str(_excel_value(v))
+            base, k = name, 0
+            while name in names:  # repeated names as pandas mangles them
+                k += 1
+                name = f"{base}.{k}"
+            names.append(name)
+        while names and header[len(names) - 1] in (None, ""):
+            names.pop()  # empty header cells at the right end
+        return names
+
+    def _frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        """The raw cells in frames of at most ``batch_size`` rows, columns named as in
+        ``read_texts``."""
+        size, ext = self.batch_size, self.extractor
+        if ext in ("csv", "tsv"):
+            try:
+                with pd.read_csv(
+                    self._source.open(),
+                    sep=self._sep,
+                    dtype=str,
+                    keep_default_na=False,
+                    chunksize=size,
+                ) as reader:
+                    for frame in reader:
+                        frame.columns = [str(c) for c in frame.columns]
+                        yield frame
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                raise CorpusError(f"{self._p.name}: cannot parse the {ext.upper()}: {exc}") from exc
+        elif ext == "jsonl":
+            batch: list[dict] = []
+            for rec in self._records():
+                batch.append(rec)
+                if len(batch) >= size:
+                    yield pd.DataFrame.from_records(batch, columns=columns)
+                    batch = []
+            if batch:
+                yield pd.DataFrame.from_records(batch, columns=columns)
+        elif ext == "parquet":
+            for rb in self._parquet().iter_batches(batch_size=size):
+                frame = rb.to_pandas()
+                frame.columns = [str(c) for c in frame.columns]
+                yield frame
+        else:
+            yield from self._xlsx_frames(columns)
+
+    def _xlsx_frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        """Workbook rows as ``pandas.read_excel`` reads them: empty rows inside the sheet
+        kept (all cells missing), those at its end dropped."""
+        width = len(columns)
+        rows: list[list[Any]] = []
+        blank = 0  # empty rows seen since the last row with a value
+        it = iter(self._sheet_rows())
+        next(it, None)  # the header
+        for raw in it:
+            cells = [_excel_value(v) for v in list(raw)[:width]]
+            cells += [None] * (width - len(cells))
+            if all(v is None for v in cells):
+                blank += 1
+                continue
+            for row in [[None] * width] * blank + [cells]:
+                rows.append(row)
+                if len(rows) >= self.batch_size:
+                    yield pd.DataFrame(rows, columns=columns, dtype=object)
+                    rows = []
+            blank = 0
+        if rows:
+            yield pd.DataFrame(rows, columns=columns, dtype=object)
+
+    # -- passes --------------------------------------------------------------------
+
+    def _check(self, meta: list[str] | tuple[str, ...] | None) -> None:
+        """The first pass: columns, ids, texts and the types of the document variables."""
+        p = self._p
+        cols = _table_columns(p, self._all_columns, self._text, meta, self._id, self._title)
+        self._text, self._id, self._title, meta = cols
+        self.docvars = tuple(meta)
+        ints: dict[str, bool | None] = dict.fromkeys(meta)
+        seen: dict[str, int] = {}
+        dups: dict[str, list[int]] = {}
+        blank_ids: list[int] = []
+        row = 0
+        for frame in self._frames(self._all_columns):
+            n = len(frame)
+            rows = list(range(row + 1, row + n + 1))
+            row += n
+            ok = [_has_text(_cell_str(v)) for v in frame[self._text].tolist()]
+            for r, k in zip(rows, ok, strict=True):
+                if not k:
+                    logger.warning("%s: rejected %s", p.name, _empty_reason(r))
+            self.n_read += sum(ok)
+            if self._id is not None:
+                for r, i in zip(rows, map(_id_str, frame[self._id].tolist()), strict=True):
+                    if not i:
+                        blank_ids.append(r)
+                    elif i in seen:
+                        dups.setdefault(i, [seen[i]]).append(r)
+                    else:
+                        seen[i] = r
+            for m in meta:
+                if ints[m] is False:
+                    continue
+                cells = [_cell_str(v) for v, k in zip(frame[m].tolist(), ok, strict=True) if k]
+                here = _int_like(cells)
+                if here is not None:
+                    ints[m] = here
+        self.n_rows = row
+        self.n_rejected = row - self.n_read
+        if blank_ids:
+            raise CorpusError(f"{p.name}: empty id in column {self._id!r} at row(s) {blank_ids}")
+        _raise_duplicate_ids(p, self._id or "", dups)
+        if not self.n_read:
+            raise CorpusError(
+                f"{p.name}: no document read: every one of its {row} rows has empty text"
+            )
+        self._int_columns = {m for m, v in ints.items() if v}
+
+    @property
+    def _all_columns(self) -> list[str]:
+        if self._column_names is None:
+            self._column_names = self._columns()
+        return self._column_names
+
+    def __iter__(self) -> Iterator[ReadResult]:
+        p = self._p
+        file = (self.sha256, self.n_bytes, self.encoding, self.repairs)
+        row = 0
+        for frame in self._frames(self._all_columns):
+            rows = list(range(row + 1, row + len(frame) + 1))
+            row += len(frame)
+            texts = [_cell_str(v) for v in frame[self._text].tolist()]
+            if self._id is None:
+                ids = _default_ids(p, rows, self.n_rows)
+            else:
+                ids = [_id_str(v) for v in frame[self._id].tolist()]
+            docs, report = _table_parts(
+                p,
+                self.extractor,
+                rows,
+                ids,
+                texts,
+                frame[self._title].tolist() if self._title else None,
+                {m: frame[m].tolist() for m in self.docvars},
+                self._int_columns,
+                file,
+            )
+            yield ReadResult(docs, report, "table", self.docvars, self.path, dict(self.options))
+        if row != self.n_rows:
+            raise CorpusError(f"{p.name}: the table changed while it was read ({row} rows)")
+
+    def __repr__(self) -> str:
+        return (
+            f"TextBatches(path={self.path!r}, n_rows={self.n_rows}, batch_size={self.batch_size})"
+        )
+
+
+def _na_strings() -> frozenset[str]:
+    try:
+        from pandas._libs.parsers import STR_NA_VALUES
+    except ImportError:  # pragma: no cover - pandas moved it
+        return frozenset({"", "NA", "N/A", "NULL", "NaN", "None", "n/a", "nan", "null"})
+    return frozenset(STR_NA_VALUES)
+
+
+#: Cell strings ``pandas.read_excel`` reads as missing (its default ``na_values``).
+_NA_STRINGS = _na_strings()
+
+
+def _excel_value(value: Any) -> Any:
+    """A workbook cell as ``pandas.read_excel`` gives it: integral floats as integers,
+    pandas' missing-value strings (``""``, ``"NA"``, ``"null"`` ...) as missing, strings
+    without Excel's carriage-return escapes."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value in _NA_STRINGS:
+        return None
+    return _excel_cell(value)
+
+
+def iter_texts(
+    path: str | os.PathLike,
+    *,
+    text: str | None = None,
+    meta: list[str] | tuple[str, ...] | None = None,
+    id: str | None = None,  # noqa: A002 - the column naming the documents' ids
+    title: str | None = None,
+    encoding: str | None = None,
+    batch_size: int = 1000,
+) -> TextBatches:
+    """Read a table in batches of rows, in bounded memory: :func:`read_texts` for tables.
+
+    The table is checked at once (columns, duplicate or empty ids, at least one text); the
+    rows are read when the result is iterated.
+
+    Parameters
+    ----------
+    path : path-like
+        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``).
+    text, meta, id, title, encoding : optional
+        As in :func:`textkit.corpus.read.read_texts`.
+    batch_size : int, default 1000
+        Rows per batch (the last batch may hold fewer).
+
+    Returns
+    -------
+    TextBatches
+        Iterable of :class:`~textkit.corpus.read.ReadResult` batches: their documents
+        concatenated are ``read_texts(path, ...).documents`` and their reports concatenated
+        its report (same ids, row numbers, document variables and types, rejections).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    InvalidParameterError
+        As :func:`read_texts`, for a folder, and for an invalid ``batch_size``.
+    CorpusError
+        As :func:`read_texts` (a table that cannot be decoded or parsed, duplicate ids
+        across the whole table naming their rows, no text at all).
+
+    Notes
+    -----
+    The types of the document variables are decided on the whole table in the first pass,
+    with the rule of :func:`read_texts` (integers when every present value of the rows read
+    looks like one). CSV, TSV and JSON lines files up to :data:`DETECT_BYTES` bytes are
+    decoded exactly as ``read_texts`` decodes them; for a larger file the encoding is
+    detected (by :func:`textkit.corpus.ingest.decode_bytes`) on its first
+    :data:`DETECT_BYTES` bytes, and the whole file must then decode strictly in it: if it
+    does not, the error names the offset and asks for ``encoding=...``. Such a file whose
+    last character is cut off is refused too (``read_texts`` drops the incomplete bytes).
+
+    Memory holds one batch of rows, plus, with an ``id`` column, the ids seen.
+
+    Examples
+    --------
+    >>> for batch in iter_texts("letters.csv", id="letter_id", batch_size=500):  # doctest: +SKIP
+    ...     print(len(batch.documents))
+    """
+    p = Path(path)
+    check_int("batch_size", batch_size, 1)
+    if encoding is not None:
+        check_str("encoding", encoding)
+    if p.is_dir():
+        raise InvalidParameterError(
+            f"path: iter_texts reads a table, not a folder ({p}); use read_texts for a folder"
+        )
+    if not p.exists():
+        raise FileNotFoundError(f"no such file or folder: {p}")
+    extractor = _table_extractor(p, encoding)
+    options = {
+        k: (list(v) if isinstance(v, (list, tuple)) else v)
+        for k, v in (
+            ("text", text),
+            ("meta", meta),
+            ("id", id),
+            ("encoding", encoding),
+            ("title", title),
+        )
+        if v is not None
+    }
+    batches = TextBatches(
+        p, str(path), extractor, (text, id, title, []), encoding, batch_size, options
+    )
+    batches._check(meta)
+    return batches

@@ -274,20 +274,16 @@ def read_texts(
     >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
-    options = {
-        k: (list(v) if isinstance(v, (list, tuple)) else v)
-        for k, v in (
-            ("text", text),
-            ("meta", meta),
-            ("id", id),
-            ("docvars_from", docvars_from),
-            ("include", include),
-            ("exclude", exclude),
-            ("encoding", encoding),
-            ("title", title),
-        )
-        if v is not None
-    }
+    options = _given_options(
+        text=text,
+        meta=meta,
+        id=id,
+        docvars_from=docvars_from,
+        include=include,
+        exclude=exclude,
+        encoding=encoding,
+        title=title,
+    )
     return replace(
         _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title),
         options=options,
@@ -335,6 +331,16 @@ def _table_extractor(p: Path, encoding: str | None) -> str:
             "(the format records its own encoding)"
         )
     return extractor
+
+
+def _given_options(**options: Any) -> dict[str, Any]:
+    """The read options a caller gave (``None`` left out, sequences as lists): what
+    :attr:`ReadResult.options` records and the build cache keys on."""
+    return {
+        k: (list(v) if isinstance(v, (list, tuple)) else v)
+        for k, v in options.items()
+        if v is not None
+    }
 
 
 def _ingest_config(encoding: str | None) -> IngestConfig:

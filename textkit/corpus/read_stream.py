@@ -38,6 +38,7 @@ from textkit.corpus.read import (
     _default_ids,
     _empty_reason,
     _excel_cell,
+    _given_options,
     _has_text,
     _id_str,
     _ingest_config,
@@ -572,17 +573,7 @@ def iter_texts(
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
     extractor = _table_extractor(p, encoding)
-    options = {
-        k: (list(v) if isinstance(v, (list, tuple)) else v)
-        for k, v in (
-            ("text", text),
-            ("meta", meta),
-            ("id", id),
-            ("encoding", encoding),
-            ("title", title),
-        )
-        if v is not None
-    }
+    options = _given_options(text=text, meta=meta, id=id, encoding=encoding, title=title)
     batches = TextBatches(
         p, str(path), extractor, (text, id, title, []), encoding, batch_size, options
     )

@@ -344,16 +344,19 @@ if TREND:
 # that excludes 0 is a difference the resampling of articles does not explain away):
 
 # %%
-contrast = topics.prevalence_contrast(
-    lda,
-    groupings["frame"],
-    "stability",
-    "service_law",
-    n_boot=TOPICS.n_boot,
-    random_state=TOPICS.random_state,
-    clusters=data.unit_doc,
-)
-contrast.assign(label=contrast["topic"].map(labels)).round(3)
+if {"stability", "service_law"} <= set(groupings["frame"]):  # else skipped, with a message
+    contrast = topics.prevalence_contrast(
+        lda,
+        groupings["frame"],
+        "stability",
+        "service_law",
+        n_boot=TOPICS.n_boot,
+        random_state=TOPICS.random_state,
+        clusters=data.unit_doc,
+    )
+    display(contrast.assign(label=contrast["topic"].map(labels)).round(3))
+else:
+    print("contrast skipped: no article labelled stability or no article labelled service_law")
 
 # %% [markdown]
 # Two differences survive the resampling of articles: stability-dominated articles spend

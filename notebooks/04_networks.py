@@ -141,18 +141,27 @@ scores["frame_label"].value_counts().sort_index()
 # figures (terms with p < 0.01; the rest are grey), so that a reader sees at once on which
 # side of the divide each neighbour of 维稳 or 法治 lies.
 
+# %% [markdown]
+# A corpus without articles of one of the two labels cannot be compared this way: the
+# comparison steps below are then skipped with a message, and the networks are drawn grey.
+
 # %%
-key = tk.keyness(
-    units[units["doc_id"].map(label).isin(GROUPS)],
-    group=(units[units["doc_id"].map(label).isin(GROUPS)]["doc_id"].map(label) == GROUPS[0]),
-)
-key_groups = {
-    t: (GROUPS[0] if k == "target" else GROUPS[1])
-    for t, k, p in zip(key["term"], key["key_for"], key["p_value"], strict=True)
-    if p < 0.01
-}
+BOTH = set(GROUPS) <= set(label.values())  # both labels have articles: the comparison can run
+key_groups = {}
 key_labels = {GROUPS[0]: "key in stability articles", GROUPS[1]: "key in service / law articles"}
-key[["term", "count_a", "count_b", "g2", "log_ratio", "key_for"]].head(8).round(2)
+if BOTH:
+    key = tk.keyness(
+        units[units["doc_id"].map(label).isin(GROUPS)],
+        group=(units[units["doc_id"].map(label).isin(GROUPS)]["doc_id"].map(label) == GROUPS[0]),
+    )
+    key_groups = {
+        t: (GROUPS[0] if k == "target" else GROUPS[1])
+        for t, k, p in zip(key["term"], key["key_for"], key["p_value"], strict=True)
+        if p < 0.01
+    }
+    display(key[["term", "count_a", "count_b", "g2", "log_ratio", "key_for"]].head(8).round(2))
+else:
+    print(f"comparison skipped: no article labelled {' or '.join(set(GROUPS) - set(label.values()))}")
 
 # %% [markdown]
 # ## 5 · Ego networks of the frame terms
@@ -191,19 +200,20 @@ ego_table(G_ego, terms, max_neighbours=5)[
 # score, not as a test.
 
 # %%
-cmp = tk.compare_networks(
-    units_a,
-    units_b,
-    config=COOC,
-    weight=NET.weight,
-    labels=GROUPS,
-    top_n=NET.compare_top_n,
-    min_docs=NET.compare_min_docs,
-)
-cmp.changes[
-    ["source", "target", "count_a", "count_b", "docs_a", "docs_b", "weight_a", "weight_b",
-     "diff", "group", "p_value"]
-].head(15).round(3)  # fmt: skip
+if BOTH:
+    cmp = tk.compare_networks(
+        units_a,
+        units_b,
+        config=COOC,
+        weight=NET.weight,
+        labels=GROUPS,
+        top_n=NET.compare_top_n,
+        min_docs=NET.compare_min_docs,
+    )
+    display(cmp.changes[
+        ["source", "target", "count_a", "count_b", "docs_a", "docs_b", "weight_a", "weight_b",
+         "diff", "group", "p_value"]
+    ].head(15).round(3))  # fmt: skip
 
 # %% [markdown]
 # In the difference graph an edge is red when the pair is more strongly associated in the
@@ -213,9 +223,10 @@ cmp.changes[
 # one of their edges changed.
 
 # %%
-fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
-difference_layout = fig.textkit_data
-_ = nb.save_figure(fig, "network_difference")
+if BOTH:
+    fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
+    difference_layout = fig.textkit_data
+    _ = nb.save_figure(fig, "network_difference")
 
 # %% [markdown]
 # ![Difference network of stability and service / rule-of-law articles](../figures/network_difference.png)
@@ -255,10 +266,11 @@ ego_union = tk.ego_network(G_ego, terms, max_neighbours=NET.ego_neighbours)
 exports = {
     "network_corpus": tk.export_network(G, OUT_DIR, "network_corpus", layout=corpus_layout),
     "network_ego": tk.export_network(ego_union, OUT_DIR, "network_ego"),
-    "network_difference": tk.export_network(
-        cmp.graph, OUT_DIR, "network_difference", layout=difference_layout
-    ),
 }
+if BOTH:
+    exports["network_difference"] = tk.export_network(
+        cmp.graph, OUT_DIR, "network_difference", layout=difference_layout
+    )
 {name: sorted(p.name for p in paths.values()) for name, paths in exports.items()}
 
 # %% [markdown]

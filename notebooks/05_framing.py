@@ -285,18 +285,24 @@ key_group[["term", "count_a", "count_b", "g2", "log_ratio"]].head(10).round(2)
 # non-lexicon vocabulary, which is what makes keyness a check on the lexicon.
 
 # %%
-key = frame_keyness(doc_units, scores, "stability", "service_law", min_count=5)
-tk.write_table(RESULTS / "keyness_stability_vs_service_law.csv", key)
+BOTH = {"stability", "service_law"} <= set(scores["frame_label"])  # else the steps are skipped
 key_cols = ["term", "count_a", "count_b", "g2", "chi2", "log_ratio"]
-print("documents:", scores["frame_label"].value_counts()[["stability", "service_law"]].to_dict())
-key[key_cols].head(10).round(2)
+if BOTH:
+    key = frame_keyness(doc_units, scores, "stability", "service_law", min_count=5)
+    tk.write_table(RESULTS / "keyness_stability_vs_service_law.csv", key)
+    print("documents:", scores["frame_label"].value_counts()[["stability", "service_law"]].to_dict())
+    display(key[key_cols].head(10).round(2))
+else:
+    print("keyness skipped: no document labelled stability or none labelled service_law")
 
 # %%
-key[key_cols].tail(10).iloc[::-1].round(2)
+if BOTH:
+    display(key[key_cols].tail(10).iloc[::-1].round(2))
 
 # %%
-fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
-_ = nb.save_figure(fig, "frames_keyness")
+if BOTH:
+    fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
+    _ = nb.save_figure(fig, "frames_keyness")
 
 # %% [markdown]
 # ![Keyness of words in stability against service / rule-of-law documents](../figures/frames_keyness.png)
@@ -307,13 +313,14 @@ _ = nb.save_figure(fig, "frames_keyness")
 # words are grey; the most key words are labelled.
 
 # %%
-fig = plot_term_scatter(
-    key,
-    n_labels=20,
-    labels=("stability documents", "service/law documents"),
-    highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
-)
-_ = nb.save_figure(fig, "frames_term_scatter")
+if BOTH:
+    fig = plot_term_scatter(
+        key,
+        n_labels=20,
+        labels=("stability documents", "service/law documents"),
+        highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
+    )
+    _ = nb.save_figure(fig, "frames_term_scatter")
 
 # %% [markdown]
 # ![Word frequencies in the two groups of documents](../figures/frames_term_scatter.png)

@@ -2,7 +2,9 @@
 
 A frame lexicon (:mod:`~textkit.core.lexicon`: terms, weights, context rules) scores texts
 by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
-FrameConfig, frame_config, score_frames, frame_hits, term_contributions); key word in
+FrameConfig, frame_config, score_frames, frame_hits, term_contributions), its context rules
+read in :mod:`~textkit.frames.rules` (negations and shifts, and the sense of a term from the
+compound it sits in or the word it governs); key word in
 context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
 (:mod:`~textkit.frames.keyness`: keyness, frame_keyness, keyness_by) show what drives
 the scores; :mod:`~textkit.frames.groups` (frame_groups, frame_contrast) estimates intensity

@@ -12,8 +12,9 @@ import importlib.resources
 
 import pytest
 
-from textkit.core.lexicon import load_lexicon
+from textkit.core.lexicon import ContextRule, load_lexicon
 from textkit.frames.kwic import kwic
+from textkit.frames.rules import Reading, RuleSet
 from textkit.frames.score import FrameConfig, frame_hits, score_frames
 
 LEX = load_lexicon()
@@ -158,3 +159,26 @@ def test_new_rules_on_the_seed_corpus(seed_docs, seg):
     moved = hits[hits["rule"] == "by_law_crackdown"]
     assert (moved["term"] == "依法").all() and (moved["frame"] == "stability").all()
     assert moved["value"].sum() == 3.5
+
+
+def test_rule_set_reads_both_directions_and_the_nearest_word():
+    lookup = LEX.lookup()
+    after = ContextRule("a", "governs", "打击", 1.0, "n", term="依法", window=3,
+                        frame="stability", category="打击整治", test="依法打击")  # fmt: skip
+    near = ContextRule("b", "governs", "保障", 1.0, "n", term="依法", window=3,
+                       frame="service_law", category="依法行政与法治", test="依法保障")  # fmt: skip
+    before = ContextRule("c", "governs", "严厉", 0.5, "n", term="打击", window=1,
+                         direction="before", frame="stability", category="打击整治", test="严厉地打击")  # fmt: skip
+    rules = RuleSet([after, near, before], lookup)
+    assert rules.read("依法保障打击。", [(0, 2, "依法")]) == [
+        Reading("service_law", "依法行政与法治", 1.0, "b")
+    ]
+    assert rules.read("依法严打击。", [(0, 2, "依法")])[0].rule == "a"
+    assert rules.read("依法，打击。", [(0, 2, "依法")])[0].rule == ""  # another clause
+    assert rules.read("严厉地打击。", [(3, 5, "打击")]) == [
+        Reading("stability", "打击整治", 0.5, "c")
+    ]
+    assert rules.read("严厉地去打击。", [(4, 6, "打击")])[0].rule == ""  # beyond the window
+    # a string that is not a lexicon term gets the scope rules only
+    assert rules.read("不能以维稳代替维权。", [(3, 5, "某词")]) == [Reading("", "", 1.0, "")]
+    assert not RuleSet((), lookup)

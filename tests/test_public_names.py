@@ -59,6 +59,7 @@ PUBLIC_NAMES = (
     "fit_topics",
     "frame_config",
     "frame_contrast",
+    "frame_diagnostics",
     "frame_groups",
     "frame_hits",
     "frame_keyness",

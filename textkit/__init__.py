@@ -124,6 +124,7 @@ _EXPORTS: dict[str, str] = {
     "keyness_by": "frames.keyness",
     "frame_groups": "frames.groups",
     "frame_contrast": "frames.groups",
+    "frame_diagnostics": "frames.diagnostics",
     "LatentSemanticScaling": "frames.lss",
     "LSSConfig": "frames.lss",
     "correlate_with_dictionary": "frames.lss",

@@ -74,10 +74,18 @@ def test_most_terms_occur_in_seed_corpus(lex, seed_text):
 
 
 def test_context_rules_compile(lex):
-    assert {r.kind for r in lex.rules} == {"negation", "shift"}
+    assert {r.kind for r in lex.rules} == {"negation", "shift", "compound", "governs"}
     for r in lex.rules:
-        assert "scope" in r.regex.groupindex
-    assert list(lex.rules_table().columns) == ["name", "kind", "pattern", "multiplier", "note"]
+        if r.kind in ("negation", "shift"):
+            assert "scope" in r.regex.groupindex
+        else:  # sense rules read one lexicon term and carry a note and a test sentence
+            assert r.term in lex.lookup() and r.note and r.test
+        assert r.test and r.matches(r.test), r.name
+    assert list(lex.rules_table().columns) == [
+        "name", "kind", "term", "pattern", "window", "direction", "frame", "category",
+        "multiplier", "note", "test", "line"]  # fmt: skip
+    # the weight of 依法 itself is unchanged: a governs rule moves some of its uses
+    assert lex.lookup()["依法"].weight == 0.5 and lex.lookup()["依法"].frame == "service_law"
 
 
 GOOD = """\
@@ -140,3 +148,62 @@ def test_bad_rule_and_bad_yaml(tmp_path):
         load_lexicon(_write(tmp_path, GOOD + "  bad: [unclosed\n", "b.yaml"))
     with pytest.raises(LexiconError, match="not found"):
         load_lexicon(tmp_path / "missing.yaml")
+
+
+COMPOUND = """\
+  - name: parties
+    kind: compound
+    term: 公共服务
+    pattern: '公共服务业'
+    note: an industry, not a service of the state
+    test: 发展公共服务业。
+"""
+GOVERNS = """\
+  - name: by_law
+    kind: governs
+    term: 维稳
+    pattern: '打击'
+    window: 3
+    frame: service_law
+    category: 公共服务
+    note: example
+    test: 维稳打击。
+"""
+
+
+def test_sense_rules(tmp_path):
+    lex = load_lexicon(_write(tmp_path, GOOD + "context_rules:\n" + COMPOUND + GOVERNS))
+    compound, governs = lex.rules
+    assert (compound.kind, compound.term, compound.multiplier) == ("compound", "公共服务", 0.0)
+    assert (governs.frame, governs.category, governs.window) == ("service_law", "公共服务", 3)
+    assert governs.multiplier == 1.0 and governs.direction == "after"
+    assert governs.matches("维稳要打击。") and not governs.matches("维稳，打击。")
+    assert not governs.matches("维稳要坚决地打击。")  # 4 characters between: beyond the window
+    assert governs.line == 19 and lex.rules_table()["line"].tolist() == [13, 19]
+
+
+@pytest.mark.parametrize(
+    ("rules", "old", "new", "line", "message"),
+    [
+        (COMPOUND, "kind: compound", "kind: sense", 13, "kind must be one of"),
+        (COMPOUND, "'公共服务业'", "'公共服务业('", 13, "bad regex"),
+        (COMPOUND, "    test: 发展公共服务业。\n", "", 13, "has no 'test' sentence"),
+        (COMPOUND, "    note: an industry, not a service of the state\n", "", 13, "has no 'note'"),
+        (COMPOUND, "test: 发展公共服务业。", "test: 发展公共服务。", 13, "does not apply to its test"),
+        (COMPOUND, "term: 公共服务", "term: 服务业", 13, "must be a lexicon term"),
+        (COMPOUND, "    note:", "    window: 3\n    note:", 13, "unknown key(s) ['window']"),
+        (GOVERNS, "window: 3", "window: many", 13, "'window' must be an integer"),
+        (GOVERNS, "frame: service_law", "frame: services", 13, "'frame' must be one of"),
+        (GOVERNS, "category: 公共服务", "category: 治安防控", 13, "has no category"),
+        (GOVERNS, "    category: 公共服务\n", "", 13, "has no category '治安防控'"),
+        (GOVERNS, "test: 维稳打击。", "test: 维稳要求坚决打击。", 13, "does not apply"),
+    ],
+)  # fmt: skip
+def test_malformed_sense_rule_names_file_and_line(tmp_path, rules, old, new, line, message):
+    assert old in rules
+    p = _write(tmp_path, GOOD + "context_rules:\n" + rules.replace(old, new))
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(p)
+    msg = str(err.value)
+    assert str(p) in msg and re.search(rf"line {line}\b", msg), msg
+    assert message in msg, msg

@@ -12,9 +12,18 @@ It lives in ``core`` because three stages share it: the segmenter keeps every le
 one token, seeded topic models are seeded with its terms, and :mod:`textkit.frames` scores
 with it. ``textkit.frames`` re-exports :class:`Lexicon` and :func:`load_lexicon`.
 
+Context rules are of four kinds: ``negation`` and ``shift`` (a term inside the rule's
+``scope`` is multiplied by its multiplier), ``compound`` (a term inside a longer expression
+that gives it another sense: 民主 in 民主党派) and ``governs`` (the sense of a term read from
+the word it governs within a few characters of its clause: 依法 before 打击 counts for
+stability). ``compound`` and ``governs`` rules carry a note and a ``test`` sentence the loader
+checks the rule matches.
+
 Malformed files raise :class:`LexiconError` naming the file and line (missing term or note,
 a term listed twice or in both frames, an unknown frame key, a non-numeric or negative
-weight, a context rule whose regex does not compile or lacks the ``scope`` group).
+weight, a context rule of an unknown kind, with an unknown key, whose regex does not compile
+or lacks the ``scope`` group, without its note or test sentence, or whose test sentence it
+does not match).
 
 Usage::
 
@@ -56,7 +65,18 @@ logger = logging.getLogger(__name__)
 #: The two frame keys, in display order.
 FRAMES: tuple[str, ...] = ("stability", "service_law")
 
-_RULE_KINDS = ("negation", "shift")
+#: Kinds of context rule: the two scope kinds, then the two sense kinds.
+_RULE_KINDS = ("negation", "shift", "compound", "governs")
+_SCOPE_KINDS = ("negation", "shift")
+_DIRECTIONS = ("after", "before")
+_CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
+_RULE_KEYS = {
+    "negation": {"name", "kind", "pattern", "multiplier", "note", "test"},
+    "shift": {"name", "kind", "pattern", "multiplier", "note", "test"},
+    "compound": {"name", "kind", "term", "pattern", "multiplier", "note", "test"},
+    "governs": {"name", "kind", "term", "pattern", "window", "direction", "frame", "category",
+                "multiplier", "note", "test"},
+}  # fmt: skip
 _SHIPPED = "frames.yaml"
 _META_KEYS = ("__line__", "__keylines__")
 
@@ -101,16 +121,35 @@ class ContextRule:
     name : str
         Identifier shown in KWIC and contribution tables.
     kind : str
-        ``negation`` or ``shift``.
+        ``negation`` or ``shift`` (scope rules: frame terms inside the ``scope`` group of a
+        match are multiplied by ``multiplier``); ``compound`` (occurrences of ``term`` inside a
+        match of ``pattern``, a longer expression that gives the term another sense, are
+        multiplied by ``multiplier``); ``governs`` (an occurrence of ``term`` followed
+        (``direction="after"``) or preceded (``"before"``) by a match of ``pattern`` within
+        ``window`` characters of its clause counts for ``frame`` / ``category``, times
+        ``multiplier``).
     pattern : str
-        Regular expression with a named group ``scope``; frame terms inside the scope are
-        multiplied by ``multiplier``.
+        Regular expression (scope rules: with a named group ``scope``).
     multiplier : float
-        Usually 0 (the term does not count).
+        Scope and compound rules: usually 0 (the term does not count). Governs rules:
+        usually 1 (the term counts with its weight, in ``frame``).
     note : str
         Example and rationale.
     line : int
         Line in the source file.
+    term : str
+        The lexicon term a compound or governs rule reads ("" for scope rules).
+    window : int
+        Governs rules: the most characters between the term and the governed word.
+    direction : str
+        Governs rules: ``after`` (the term governs a following word) or ``before`` (it
+        follows the word).
+    frame : str
+        Governs rules: the frame the occurrence counts for.
+    category : str
+        Governs rules: the category it counts in (default: the term's own category).
+    test : str
+        A sentence the rule applies to (required for compound and governs rules).
     """
 
     name: str
@@ -119,11 +158,52 @@ class ContextRule:
     multiplier: float = 0.0
     note: str = ""
     line: int = 0
+    term: str = ""
+    window: int = 0
+    direction: str = "after"
+    frame: str = ""
+    category: str = ""
+    test: str = ""
 
     @property
     def regex(self) -> re.Pattern:
         """The compiled pattern."""
         return _compile(self.pattern)
+
+    def matches(self, text: str) -> bool:
+        """Whether the rule's pattern applies in ``text`` (clause by clause, and for compound
+        and governs rules at an occurrence of ``term``); the loader checks ``test`` with it."""
+        for cm in _CLAUSE_RE.finditer(text):
+            clause = cm.group(0)
+            if self.kind in _SCOPE_KINDS:
+                if any(m.end("scope") > m.start("scope") for m in self.regex.finditer(clause)):
+                    return True
+            elif self.kind == "compound":
+                spans = [m.span() for m in self.regex.finditer(clause)]
+                for tm in re.finditer(re.escape(self.term), clause):
+                    if any(a <= tm.start() and tm.end() <= b for a, b in spans):
+                        return True
+            else:
+                for tm in re.finditer(re.escape(self.term), clause):
+                    if governed_distance(self, clause, tm.start(), tm.end()) is not None:
+                        return True
+        return False
+
+
+def governed_distance(rule: ContextRule, clause: str, start: int, end: int) -> int | None:
+    """Characters between an occurrence ``clause[start:end]`` of a governs rule's term and
+    the nearest match of its pattern in ``clause`` on the rule's side (None: no match within
+    ``rule.window``)."""
+    if rule.direction == "after":
+        gap = _compile(rf"(?P<gap>.{{0,{rule.window}}}?)(?:{rule.pattern})")
+        m = gap.match(clause, end)
+        return None if m is None else len(m.group("gap"))
+    best = None
+    for m in rule.regex.finditer(clause, 0, start):
+        d = start - m.end()
+        if d <= rule.window and (best is None or d < best):
+            best = d
+    return best
 
 
 _COMPILED: dict[str, re.Pattern] = {}
@@ -228,8 +308,11 @@ class Lexicon:
         )
 
     def rules_table(self) -> pd.DataFrame:
-        """Context rules as a table: name, kind, pattern, multiplier, note."""
-        cols = ["name", "kind", "pattern", "multiplier", "note"]
+        """Context rules as a table: name, kind, term, pattern, window, direction, frame,
+        category, multiplier, note, test, line (term belongs to compound and governs rules;
+        window, direction, frame and category to governs rules)."""
+        cols = ["name", "kind", "term", "pattern", "window", "direction", "frame", "category",
+                "multiplier", "note", "test", "line"]  # fmt: skip
         return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in self.rules], columns=cols)
 
 
@@ -327,34 +410,81 @@ def _parse(data: Any, path: str) -> Lexicon:
     if missing:
         raise _err(path, fline, f"missing frame(s) {missing}")
     rules = []
-    names = set()
+    names: set[str] = set()
     for item in data.get("context_rules") or []:
-        rline = item.get("__line__") if isinstance(item, dict) else None
-        if not isinstance(item, dict):
-            raise _err(path, data.get("__line__"), f"context rule {item!r} must be a mapping")
-        name = str(item.get("name", "")).strip()
-        if not name:
-            raise _err(path, rline, "context rule without 'name'")
-        if name in names:
-            raise _err(path, rline, f"duplicate context rule name {name!r}")
-        names.add(name)
-        kind = item.get("kind")
-        if kind not in _RULE_KINDS:
-            raise _err(path, rline, f"rule {name!r}: kind must be one of {_RULE_KINDS}")
-        pattern = item.get("pattern")
-        if not isinstance(pattern, str) or not pattern:
-            raise _err(path, rline, f"rule {name!r} has no 'pattern'")
-        try:
-            rx = re.compile(pattern)
-        except re.error as exc:
-            raise _err(path, rline, f"rule {name!r}: bad regex ({exc})") from None
-        if "scope" not in rx.groupindex:
-            raise _err(path, rline, f"rule {name!r}: pattern needs a named group (?P<scope>...)")
-        mult = _weight(item.get("multiplier", 0), path, rline, f"multiplier of rule {name!r}")
-        rules.append(ContextRule(name, kind, pattern, mult, str(item.get("note", "")), rline))
+        rules.append(_parse_rule(item, path, data.get("__line__"), seen, entries, names))
     order = {f: i for i, f in enumerate(FRAMES)}
     entries.sort(key=lambda t: (order[t.frame], t.category, t.term))
     return Lexicon(tuple(entries), tuple(rules), path, tuple(labels))
+
+
+def _parse_rule(
+    item: Any, path: str, top: int | None, seen: dict, entries: list, names: set
+) -> ContextRule:
+    """One context rule entry, validated (``seen``: the lexicon terms by name)."""
+    rline = item.get("__line__") if isinstance(item, dict) else None
+    if not isinstance(item, dict):
+        raise _err(path, top, f"context rule {item!r} must be a mapping")
+    name = str(item.get("name", "")).strip()
+    if not name:
+        raise _err(path, rline, "context rule without 'name'")
+    if name in names:
+        raise _err(path, rline, f"duplicate context rule name {name!r}")
+    names.add(name)
+    kind = item.get("kind")
+    if kind not in _RULE_KINDS:
+        raise _err(path, rline, f"rule {name!r}: kind must be one of {_RULE_KINDS}, got {kind!r}")
+    unknown = sorted(set(item) - _RULE_KEYS[kind] - set(_META_KEYS))
+    if unknown:
+        raise _err(path, rline, f"rule {name!r}: unknown key(s) {unknown} for kind {kind!r}")
+    pattern = item.get("pattern")
+    if not isinstance(pattern, str) or not pattern:
+        raise _err(path, rline, f"rule {name!r} has no 'pattern'")
+    try:
+        rx = re.compile(pattern)
+    except re.error as exc:
+        raise _err(path, rline, f"rule {name!r}: bad regex ({exc})") from None
+    note = str(item.get("note", "") or "").strip()
+    test = str(item.get("test", "") or "").strip()
+    fields: dict[str, Any] = {}
+    if kind in _SCOPE_KINDS:
+        if "scope" not in rx.groupindex:
+            raise _err(path, rline, f"rule {name!r}: pattern needs a named group (?P<scope>...)")
+        default = 0
+    else:
+        if not note:
+            raise _err(path, rline, f"rule {name!r} has no 'note'")
+        if not test:
+            raise _err(path, rline, f"rule {name!r} has no 'test' sentence")
+        term = str(item.get("term", "") or "").strip()
+        if term not in seen:
+            raise _err(path, rline, f"rule {name!r}: 'term' must be a lexicon term, got {term!r}")
+        fields["term"] = term
+        default = 0 if kind == "compound" else 1
+        if kind == "governs":
+            window = item.get("window")
+            if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+                raise _err(path, rline, f"rule {name!r}: 'window' must be an integer >= 0, "
+                           f"got {window!r}")  # fmt: skip
+            direction = item.get("direction", "after")
+            if direction not in _DIRECTIONS:
+                raise _err(path, rline, f"rule {name!r}: 'direction' must be one of "
+                           f"{_DIRECTIONS}, got {direction!r}")  # fmt: skip
+            frame = item.get("frame")
+            if frame not in FRAMES:
+                raise _err(path, rline, f"rule {name!r}: 'frame' must be one of {FRAMES}, "
+                           f"got {frame!r}")  # fmt: skip
+            category = str(item.get("category") or seen[term].category)
+            cats = {t.category for t in entries if t.frame == frame}
+            if category not in cats:
+                raise _err(path, rline, f"rule {name!r}: frame {frame!r} has no category "
+                           f"{category!r}")  # fmt: skip
+            fields.update(window=window, direction=direction, frame=frame, category=category)
+    mult = _weight(item.get("multiplier", default), path, rline, f"multiplier of rule {name!r}")
+    rule = ContextRule(name, kind, pattern, mult, note, rline or 0, test=test, **fields)
+    if test and not rule.matches(test):
+        raise _err(path, rline, f"rule {name!r} does not apply to its test sentence {test!r}")
+    return rule
 
 
 def load_lexicon(path: str | os.PathLike | None = None) -> Lexicon:

@@ -2,10 +2,14 @@
 
 A frame lexicon (:mod:`~textkit.core.lexicon`: terms, weights, context rules) scores texts
 by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
-FrameConfig, frame_config, score_frames, frame_hits, term_contributions); key word in
+FrameConfig, frame_config, score_frames, frame_hits, term_contributions), its context rules
+read in :mod:`~textkit.frames.rules` (negations and shifts, and the sense of a term from the
+compound it sits in or the word it governs); key word in
 context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
 (:mod:`~textkit.frames.keyness`: keyness, frame_keyness, keyness_by) show what drives
-the scores; :mod:`~textkit.frames.groups` (frame_groups, frame_contrast) estimates intensity
+the scores, and :mod:`~textkit.frames.diagnostics` (frame_diagnostics) lists the terms and
+rules that drive them on a corpus and flags terms used in an unintended sense;
+:mod:`~textkit.frames.groups` (frame_groups, frame_contrast) estimates intensity
 and balance per group of any document variable, and over years, with document-clustered
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
@@ -22,6 +26,7 @@ from textkit.core.lexicon import (
     Term,
     load_lexicon,
 )
+from textkit.frames.diagnostics import frame_diagnostics
 from textkit.frames.groups import frame_contrast, frame_groups
 from textkit.frames.keyness import frame_keyness, keyness, keyness_by
 from textkit.frames.kwic import kwic
@@ -42,6 +47,7 @@ __all__ = [
     "Term",
     "frame_config",
     "frame_contrast",
+    "frame_diagnostics",
     "frame_groups",
     "frame_hits",
     "frame_keyness",

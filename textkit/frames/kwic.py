@@ -1,8 +1,9 @@
 """Key word in context: every occurrence of chosen terms with its surrounding text.
 
 :func:`kwic` searches the cleaned text paragraph by paragraph and marks the context rule
-(:mod:`textkit.core.lexicon`) whose scope covers each match, so a reader sees the hits the
-frame scorer (:mod:`textkit.frames.score`) counts and the ones it sets aside.
+(:mod:`textkit.core.lexicon`, read by :mod:`textkit.frames.rules`) that applies to each match,
+so a reader sees the hits the frame scorer (:mod:`textkit.frames.score`) counts, the ones it
+sets aside and the ones it reads in the other frame.
 
 Usage::
 
@@ -51,14 +52,16 @@ def kwic(
     lexicon : Lexicon, optional
         Default: the shipped lexicon (for ``frame`` and the frame/category columns).
     context_rules : bool, default True
-        Fill ``rule`` with the context rule whose scope covers the match.
+        Fill ``rule`` with the context rule that applies to the match.
 
     Returns
     -------
     DataFrame
         doc_id, para_id, start (character offset in the paragraph), left, keyword, right,
-        frame, category (empty for non-lexicon terms), rule (context rule that zeroes or
-        reduces the hit, or "").
+        frame, category (of the lexicon term; empty for non-lexicon terms), rule (the context
+        rule that decides how the occurrence counts, as in
+        :func:`textkit.frames.score.frame_hits`: it zeroes or reduces it, sets it aside as part
+        of a longer expression, or reads its frame from the word it governs; or "").
     """
     from textkit.segment.units import split_paragraphs
 
@@ -82,17 +85,13 @@ def kwic(
             found = list(pattern.finditer(para))
             if not found:
                 continue
-            scopes = matcher.scopes(para)
-            for m in found:
+            readings = matcher.read(para, [(m.start(), m.end(), m.group(0)) for m in found])
+            for m, r in zip(found, readings, strict=True):
                 s, e = m.span()
                 t = lookup.get(m.group(0))
-                rule, best = "", 1.0
-                for a, b, mult, name in scopes:
-                    if s < b and e > a and mult < best:
-                        rule, best = name, mult
                 rows.append(
                     (doc_id, pid, s, para[max(0, s - window) : s], m.group(0),
-                     para[e : e + window], t.frame if t else "", t.category if t else "", rule)
+                     para[e : e + window], t.frame if t else "", t.category if t else "", r.rule)
                 )  # fmt: skip
     cols = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
     return pd.DataFrame(rows, columns=cols)

@@ -9,14 +9,21 @@ can audit:
   splits is found by joining up to ``FrameConfig.max_join`` consecutive tokens, longest
   match first (社会治安综合治理 is one hit, not 社会治安 + 综合治理). A term inside a longer
   dictionary word (综治办, 社区治安, 综治维稳) is found too (``FrameConfig.inside_tokens``).
-* **Context rules** (data in ``frames.yaml``) are applied clause by clause (clauses end at
-  ，；：。！？ and newlines). A term inside the ``scope`` of a negation rule
-  (不能以维稳代替维权, 不是…而是…, 不再…, …而非…, 避免单纯依靠…) or on the *from* side of a
-  shift (由管控向服务转变, 由控制型政府转变为服务型政府, 变管控为服务) is multiplied by the
-  rule's multiplier, 0 in the shipped file. We do **not** move such a hit to the other frame:
-  the other side of the contrast is counted through its own terms (服务型政府, 维权), so
-  moving the hit would count one idea twice, and many negations (不再上访) carry no
-  evidence for the other frame at all.
+* **Context rules** (data in ``frames.yaml``, read by :mod:`textkit.frames.rules`) are applied
+  clause by clause (clauses end at ，；：。！？ and newlines). A term inside the ``scope`` of a
+  negation rule (不能以维稳代替维权, 不是…而是…, 不再…, …而非…, 避免单纯依靠…) or on the *from*
+  side of a shift (由管控向服务转变, 由控制型政府转变为服务型政府, 变管控为服务) is multiplied by
+  the rule's multiplier, 0 in the shipped file. We do **not** move such a hit to the other
+  frame: the other side of the contrast is counted through its own terms (服务型政府, 维权), so
+  moving the hit would count one idea twice, and many negations (不再上访) carry no evidence
+  for the other frame at all.
+* **Sense rules** decide what one occurrence of a term means. A *compound* rule sets aside a
+  term inside a longer expression that gives it another sense (民主 in 民主党派, 防控 in
+  疫情防控: multiplier 0). A *governs* rule reads the term's sense from the word it governs
+  within a few characters of its clause, and **moves** the hit: 依法 before 打击 / 查处 / 追究
+  is law as the instrument of a crackdown (rule *by* law, counted as stability, as the lexicon
+  entry 依法打击 is), while 依法 before 行政 / 履职 / 维护…权益 stays rule *of* law. Unlike a
+  negation, nothing else in the clause counts that sense, so moving it counts it once.
 * **Denominator.** Intensities are per 1,000 *analysis tokens* (:meth:`Segmenter.tokenize`:
   no punctuation, numbers, stopwords or empty officialese), so a verbose document is not
   credited with more framing than a terse one; ``FrameConfig.denominator="words"`` uses all
@@ -65,6 +72,7 @@ from textkit.core.checks import check_bool, check_choice, check_int, check_numbe
 from textkit.core.config import StageConfig
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
+from textkit.frames.rules import Reading, RuleSet
 
 __all__ = [
     "FrameConfig",
@@ -81,7 +89,6 @@ _BOOT_UNITS = ("sentence", "paragraph")
 _DENOMINATORS = ("analysis", "words")
 #: Metadata columns of a documents table carried into the score table when present.
 _META = ("page_id", "title", "genre", "source", "year", "era", "status", "is_duplicate")
-_CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
 _WORD_RE = re.compile(r"[\w\u3400-\u9fff]")
 _NUM_RE = re.compile(r"^[\d.,%％:：/\-]+$")
 
@@ -231,21 +238,16 @@ class TermMatcher:
         self.longest = max((len(t) for t in self.lookup), default=0)
         self.inside_tokens = config.inside_tokens
         self._inside: dict[str, list[tuple[int, int, str]]] = {}
-        self.rules = lexicon.rules if config.context_rules else ()
+        self.rules = RuleSet(lexicon.rules if config.context_rules else (), self.lookup)
 
     def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
-        """Rule scopes (start, end, multiplier, rule name) in ``text``, clause by clause."""
-        out = []
-        if not self.rules:
-            return out
-        for cm in _CLAUSE_RE.finditer(text):
-            clause, base = cm.group(0), cm.start()
-            for rule in self.rules:
-                for m in rule.regex.finditer(clause):
-                    s, e = m.span("scope")
-                    if e > s:
-                        out.append((base + s, base + e, rule.multiplier, rule.name))
-        return out
+        """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause."""
+        return self.rules.scopes(text)
+
+    def read(self, text: str, hits: Sequence[tuple]) -> list[Reading]:
+        """The reading (frame, category, multiplier, rule) of each hit of :meth:`hits` in
+        ``text`` (:meth:`textkit.frames.rules.RuleSet.read`)."""
+        return self.rules.read(text, hits)
 
     def inside(self, token: str) -> list[tuple[int, int, str]]:
         """Lexicon terms inside a longer token (leftmost-longest, non-overlapping).
@@ -329,16 +331,12 @@ def _analyse(
                 found = matcher.hits(raw)
                 if not found:
                     continue
-                scopes = matcher.scopes(sent)
-                for s, e, term, token in found:
-                    mult, rule = 1.0, ""
-                    for a, b, m, name in scopes:
-                        if s < b and e > a and m < mult:
-                            mult, rule = m, name
-                    t = lookup[term]
+                readings = matcher.read(sent, found)
+                for (s, e, term, token), r in zip(found, readings, strict=True):
+                    w = lookup[term].weight
                     hits.append(
-                        (doc_id, pid, sid, t.frame, t.category, term, token, t.weight, mult,
-                         rule, t.weight * mult, s, e, sent)
+                        (doc_id, pid, sid, r.frame, r.category, term, token, w, r.multiplier,
+                         r.rule, w * r.multiplier, s, e, sent)
                     )  # fmt: skip
     sent_df = pd.DataFrame(sents, columns=["doc_id", "para_id", "sent_id", "n_tokens"])
     hit_cols = ["doc_id", "para_id", "sent_id", "frame", "category", "term", "token",
@@ -419,8 +417,12 @@ def frame_hits(
     DataFrame
         doc_id, para_id, sent_id, frame, category, term, token (the token(s) the term was
         found in: the term itself, or a longer word such as 综治办), weight (lexicon), multiplier
-        (context rule; 1 when none applies), rule (name or ""), value (weight × multiplier),
-        start, end (character offsets in the sentence), sentence.
+        (context rule; 1 when none applies), rule (the rule that decided the reading: it zeroes
+        or reduces the hit, sets it aside inside a longer expression, or reads its frame from
+        the word it governs; "" when none applies), value (weight × multiplier), start, end
+        (character offsets in the sentence), sentence. ``frame`` and ``category`` are where the
+        hit counts: the term's own, or a governs rule's (依法 in 依法严厉打击 counts for
+        stability).
     """
     return _analyse_texts(texts, lexicon, segmenter, config)[2]
 

@@ -1,0 +1,184 @@
+"""Tests of the context rules that read the sense of a term (textkit.frames.rules).
+
+Compound rules set aside a term inside a longer expression that gives it another sense
+(民主 in 民主党派); governs rules read the sense of a term from the word it governs (依法 before
+打击 counts for stability). Every rule of the shipped lexicon carries a test sentence; the
+governance dictionary's compounds are checked against the lexicon word by word.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+
+import pytest
+
+from textkit.core.lexicon import ContextRule, load_lexicon
+from textkit.frames.kwic import kwic
+from textkit.frames.rules import Reading, RuleSet
+from textkit.frames.score import FrameConfig, frame_hits, score_frames
+
+LEX = load_lexicon()
+RULES = {r.name: r for r in LEX.rules}
+
+
+def _dictionary_words() -> list[str]:
+    text = (importlib.resources.files("textkit") / "resources" / "userdict.txt").read_text("utf-8")
+    return [
+        line.split()[0] for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+#: Dictionary words containing a lexicon term whose hit is not the contained term (none now:
+#: 依法治镇, where 依法 and 法治 overlap, is a lexicon entry like 依法治村).
+DICTIONARY_EXCEPTIONS: dict[str, str] = {}
+
+
+def test_every_dictionary_compound_counts_the_terms_inside_it(seg):
+    """For each governance-dictionary word containing a lexicon term, scoring the word in a
+    sentence gives the contained term's hit once (综治维稳: 综治 + 维稳), or the word's own hit
+    once when it is a lexicon entry; a term inside another contained term is not counted on
+    its own (社会治安综合治理委员会: 社会治安综合治理, not 治安 or 社会治安)."""
+    terms = set(LEX.terms())
+    checked = 0
+    for word in _dictionary_words():
+        inside = {t for t in terms if t in word and t != word}
+        if not inside or word in DICTIONARY_EXCEPTIONS:
+            continue
+        if word in terms:
+            expected = [word]
+        else:
+            expected = sorted(t for t in inside if not any(t in u and t != u for u in inside))
+        for sentence in (f"{word}。", f"关于加强{word}的意见。"):
+            hits = frame_hits([sentence], segmenter=seg)
+            assert sorted(hits["term"]) == expected, (sentence, seg.cut(sentence))
+        checked += 1
+    assert checked > 190
+    assert set(DICTIONARY_EXCEPTIONS) <= set(_dictionary_words())
+
+
+def test_stability_is_counted_in_zongzhi_weiwen_once(seg):
+    hits = frame_hits(["加强综治维稳。", "做好维稳。"], segmenter=seg)
+    assert hits.groupby("doc_id")["term"].apply(list).to_dict() == {
+        "0": ["综治", "维稳"],
+        "1": ["维稳"],
+    }
+    assert (hits["value"] == 1).all()
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_every_rule_fires_on_its_test_sentence(name, seg):
+    rule = RULES[name]
+    hits = frame_hits([rule.test], segmenter=seg)
+    fired = hits[hits["rule"] == name]
+    assert len(fired) >= 1, hits[["term", "rule"]]
+    off = frame_hits([rule.test], segmenter=seg, config=FrameConfig(context_rules=False))
+    assert (off["rule"] == "").all() and (off["multiplier"] == 1).all()
+    if rule.kind in ("compound", "governs"):
+        assert set(fired["term"]) == {rule.term}
+    if rule.kind == "governs":
+        assert set(fired["frame"]) == {rule.frame}
+        assert (fired["value"] == fired["weight"] * rule.multiplier).all()
+    else:
+        assert (fired["multiplier"] == rule.multiplier).all()
+    # KWIC marks the same rule at the same term
+    lines = kwic([rule.test], term=sorted(set(fired["term"])), lexicon=LEX)
+    assert name in set(lines["rule"])
+
+
+def _counts(sentence: str, seg) -> tuple[float, float]:
+    row = score_frames([sentence], segmenter=seg, config=FrameConfig(n_boot=0)).iloc[0]
+    return row["n_stability"], row["n_service_law"]
+
+
+def test_rule_by_law_and_rule_of_law(seg):
+    # rule BY law: 依法 before a crackdown verb counts for stability, with its weight
+    assert _counts("依法严厉打击违法犯罪。", seg) == (2.5, 0.0)
+    off = score_frames(["依法严厉打击违法犯罪。"], segmenter=seg, config=FrameConfig(n_boot=0,
+                       context_rules=False))  # fmt: skip
+    assert (off.loc[0, "n_stability"], off.loc[0, "n_service_law"]) == (2.0, 0.5)
+    hits = frame_hits(["依法严厉打击违法犯罪。"], segmenter=seg).set_index("term")
+    assert hits.loc["依法", "category"] == "打击整治" and hits.loc["依法", "weight"] == 0.5
+    for sentence in ("对违法行为依法查处。", "由司法机关依法追究其刑事责任。", "依法予以制裁。"):
+        assert _counts(sentence, seg)[1] == 0, sentence
+    # rule OF law: as before
+    assert _counts("坚持依法行政、建设法治政府。", seg) == (0.0, 2.0)
+    for sentence in ("依法维护群众合法权益。", "支持村级组织依法履行职责。"):
+        hits = frame_hits([sentence], segmenter=seg).set_index("term")
+        assert hits.loc["依法", "frame"] == "service_law" and hits.loc["依法", "rule"] == (
+            "by_law_service"
+        )
+    # other uses of 依法 keep their frame and weight, and the nearest governed word wins
+    assert _counts("依法参与村务监督。", seg) == (0.0, 0.5 + 0.5 + 0.5)
+    assert _counts("依法、及时、妥善处理群众反映的问题。", seg) == (0.0, 0.5)  # beyond the window
+    mixed = frame_hits(["依法保障群众权益和打击犯罪。"], segmenter=seg).set_index("term")
+    assert mixed.loc["依法", "frame"] == "service_law"
+    # a clause boundary ends what 依法 governs
+    assert (
+        frame_hits(["依法，严厉打击。"], segmenter=seg).set_index("term").loc["依法", "frame"]
+        == "service_law"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        ("召开各民主党派和无党派人士座谈会。", "民主"),
+        ("他是一位著名的民主人士。", "民主"),
+        ("香港民主派议员提出动议。", "民主"),
+        ("美国民主党举行初选。", "民主"),
+        ("扎实做好新冠肺炎疫情防控工作。", "防控"),
+        ("加强传染病防控。", "防控"),
+        ("健全联防联控机制。", "联防"),
+        ("实行首问责任制。", "问责"),
+    ],
+)
+def test_compound_rules_add_nothing(sentence, term, seg):
+    hits = frame_hits([sentence], segmenter=seg)
+    assert term in set(hits["term"])
+    assert hits.loc[hits["term"] == term, "value"].sum() == 0
+    assert _counts(sentence, seg) == (0.0, 0.0)
+
+
+def test_compound_rules_leave_the_term_elsewhere(seg):
+    assert _counts("发扬民主，完善民主决策。", seg) == (0.0, 1.5)  # 民主 0.5 + 民主决策
+    assert _counts("健全治安防控体系，加强防控。", seg) == (2.0, 0.0)
+    assert _counts("加强治安联防。", seg) == (1.0, 0.0)
+
+
+def test_new_rules_on_the_seed_corpus(seed_docs, seg):
+    """The sense rules change 7 hits of the seed corpus, all 依法 before a sanction
+    (依法查处 twice, 依法追究 twice, 依法处置, 依法予以制裁, 依法给予处罚); the compound rules
+    find nothing to change there (no 民主党派, 疫情防控, 联防联控 or 首问责任制)."""
+    hits = frame_hits(seed_docs[["doc_id", "text"]], segmenter=seg)
+    counts = hits["rule"].value_counts().to_dict()
+    assert counts.get("by_law_crackdown") == 7
+    assert counts.get("by_law_service") == 4  # read as before: no change
+    for name in ("democratic_parties", "epidemic_control", "joint_epidemic_control",
+                 "first_inquiry_responsibility"):  # fmt: skip
+        assert name not in counts
+    moved = hits[hits["rule"] == "by_law_crackdown"]
+    assert (moved["term"] == "依法").all() and (moved["frame"] == "stability").all()
+    assert moved["value"].sum() == 3.5
+
+
+def test_rule_set_reads_both_directions_and_the_nearest_word():
+    lookup = LEX.lookup()
+    after = ContextRule("a", "governs", "打击", 1.0, "n", term="依法", window=3,
+                        frame="stability", category="打击整治", test="依法打击")  # fmt: skip
+    near = ContextRule("b", "governs", "保障", 1.0, "n", term="依法", window=3,
+                       frame="service_law", category="依法行政与法治", test="依法保障")  # fmt: skip
+    before = ContextRule("c", "governs", "严厉", 0.5, "n", term="打击", window=1,
+                         direction="before", frame="stability", category="打击整治", test="严厉地打击")  # fmt: skip
+    rules = RuleSet([after, near, before], lookup)
+    assert rules.read("依法保障打击。", [(0, 2, "依法")]) == [
+        Reading("service_law", "依法行政与法治", 1.0, "b")
+    ]
+    assert rules.read("依法严打击。", [(0, 2, "依法")])[0].rule == "a"
+    assert rules.read("依法，打击。", [(0, 2, "依法")])[0].rule == ""  # another clause
+    assert rules.read("严厉地打击。", [(3, 5, "打击")]) == [
+        Reading("stability", "打击整治", 0.5, "c")
+    ]
+    assert rules.read("严厉地去打击。", [(4, 6, "打击")])[0].rule == ""  # beyond the window
+    # a string that is not a lexicon term gets the scope rules only
+    assert rules.read("不能以维稳代替维权。", [(3, 5, "某词")]) == [Reading("", "", 1.0, "")]
+    assert not RuleSet((), lookup)

@@ -1,0 +1,143 @@
+"""Context rules of the frame lexicon read on the frame-term occurrences of a text.
+
+The rules are data (``context_rules`` of ``frames.yaml``, parsed and checked by
+:mod:`textkit.core.lexicon`); :class:`RuleSet` applies them to the occurrences the scorer
+(:mod:`textkit.frames.score`) and KWIC (:mod:`textkit.frames.kwic`) find, so both read every
+occurrence the same way:
+
+* **scope rules** (``negation``, ``shift``): a term inside the ``scope`` of a match in its
+  clause is multiplied by the rule's multiplier (0 in the shipped file) and stays in its frame;
+* **compound rules**: a term inside a longer expression that gives it another sense (民主 in
+  民主党派, 防控 in 疫情防控) is multiplied by the rule's multiplier (0 in the shipped file);
+* **governs rules**: a term followed (or preceded) within ``window`` characters of its clause
+  by a word of the rule's pattern counts for the rule's frame and category (依法 before
+  打击 / 查处 counts for stability). When several governs rules of a term match, the one whose
+  word is nearest wins (then file order).
+
+A reading's multiplier is the smallest multiplier of the compound and scope rules that apply
+(times the governs rule's multiplier), and its ``rule`` is the rule with that smallest
+multiplier when it is below 1, else the governs rule that decided the frame, else "".
+
+Usage::
+
+    from textkit.frames.rules import RuleSet
+
+    rules = RuleSet(lexicon.rules, lexicon.lookup())
+    rules.read("依法严厉打击违法犯罪。", [(0, 2, "依法")])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+from textkit.core.lexicon import ContextRule, Term, governed_distance
+
+__all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
+
+#: A clause: the text between ，,；;：:。！？!? and newlines.
+CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
+_SCOPE_KINDS = ("negation", "shift")
+
+
+class Reading(NamedTuple):
+    """How one occurrence counts: its frame and category, multiplier and deciding rule."""
+
+    frame: str
+    category: str
+    multiplier: float
+    rule: str
+
+
+class RuleSet:
+    """The context rules of a lexicon, ready to read occurrences.
+
+    Parameters
+    ----------
+    rules : sequence of ContextRule
+        ``Lexicon.rules`` (empty: every occurrence keeps its frame and weight).
+    lookup : mapping of str to Term
+        ``Lexicon.lookup()``: the frame and category of each term.
+    """
+
+    def __init__(self, rules: Sequence[ContextRule], lookup: Mapping[str, Term]) -> None:
+        self.lookup = lookup
+        self.scope_rules = tuple(r for r in rules if r.kind in _SCOPE_KINDS)
+        compound: dict[str, list[ContextRule]] = {}
+        governs: dict[str, list[ContextRule]] = {}
+        for r in rules:
+            if r.kind == "compound":
+                compound.setdefault(r.term, []).append(r)
+            elif r.kind == "governs":
+                governs.setdefault(r.term, []).append(r)
+        self.compound = {t: tuple(rs) for t, rs in compound.items()}
+        self.governs = {t: tuple(rs) for t, rs in governs.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self.scope_rules or self.compound or self.governs)
+
+    def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
+        """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause."""
+        out = []
+        if not self.scope_rules:
+            return out
+        for cm in CLAUSE_RE.finditer(text):
+            clause, base = cm.group(0), cm.start()
+            for rule in self.scope_rules:
+                for m in rule.regex.finditer(clause):
+                    s, e = m.span("scope")
+                    if e > s:
+                        out.append((base + s, base + e, rule.multiplier, rule.name))
+        return out
+
+    def _governs(self, text: str, start: int, end: int, term: str) -> ContextRule | None:
+        """The governs rule of ``term`` whose word is nearest the occurrence (or None)."""
+        rules = self.governs.get(term)
+        if not rules:
+            return None
+        clause = next((m for m in CLAUSE_RE.finditer(text) if m.start() <= start < m.end()), None)
+        if clause is None:
+            return None
+        base = clause.start()
+        best, best_d = None, None
+        for rule in rules:
+            d = governed_distance(rule, clause.group(0), start - base, end - base)
+            if d is not None and (best_d is None or d < best_d):
+                best, best_d = rule, d
+        return best
+
+    def read(self, text: str, hits: Sequence[tuple]) -> list[Reading]:
+        """The reading of each occurrence ``(start, end, term, ...)`` in ``text``.
+
+        Offsets are character offsets in ``text`` (a sentence or a paragraph). A term that is
+        not in the lexicon (KWIC of any string) gets frame and category "" and only the scope
+        rules.
+        """
+        scopes = self.scopes(text) if self.scope_rules else []
+        compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
+        out = []
+        for hit in hits:
+            s, e, term = hit[0], hit[1], hit[2]
+            t = self.lookup.get(term)
+            frame, category = (t.frame, t.category) if t is not None else ("", "")
+            mult, rule, gmult = 1.0, "", 1.0
+            for r in self.compound.get(term, ()):
+                spans = compound_spans.get(r.name)
+                if spans is None:
+                    spans = compound_spans[r.name] = [
+                        (m.start(), m.end(), r.multiplier, r.name) for m in r.regex.finditer(text)
+                    ]
+                for a, b, m, name in spans:
+                    if a <= s and e <= b and m < mult:
+                        mult, rule = m, name
+            for a, b, m, name in scopes:
+                if s < b and e > a and m < mult:
+                    mult, rule = m, name
+            g = self._governs(text, s, e, term)
+            if g is not None:
+                frame, category, gmult = g.frame, g.category, g.multiplier
+                if not rule:
+                    rule = g.name
+            out.append(Reading(frame, category, mult * gmult, rule))
+        return out

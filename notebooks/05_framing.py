@@ -180,6 +180,19 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 ].round(3)
 
 # %% [markdown]
+# **Diagnostics for a corpus the lexicon was not written on.** `frame_diagnostics` lists the
+# terms and context rules that drive each frame's score (`share` of the frame's weighted
+# hits; for a rule, its signed effect), with a few KWIC lines from different documents, and
+# flags a term whose hits sit mostly inside one longer word the lexicon does not list
+# (`inside …`), are mostly changed by one rule (`rule …`) or come mostly from one document
+# (`document …`): the places to read before trusting a score. The flagged rows:
+
+# %%
+diag = tk.frame_diagnostics(analysis, config=FRAMES)
+tk.write_table(RESULTS / "frame_diagnostics.csv", diag)
+diag[diag["flags"] != ""][["frame", "kind", "name", "share", "n_docs", "flags"]].round(3)
+
+# %% [markdown]
 # ## 4 · Contrasts by group
 #
 # Mean intensity of each frame per group of every variable in `[analysis] groups`

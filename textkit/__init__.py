@@ -135,6 +135,9 @@ _EXPORTS: dict[str, str] = {
     "read_codes": "frames.validate",
     "load_coded_paragraphs": "frames.validate",
     "agreement": "frames.validate",
+    "FrameClassifier": "frames.supervised",
+    "cross_validate_frames": "frames.supervised",
+    "suggest_to_code": "frames.supervised",
     # files
     "write_table": "core.io",
     # figures

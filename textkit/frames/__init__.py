@@ -13,7 +13,10 @@ rules that drive them on a corpus and flags terms used in an unintended sense;
 and balance per group of any document variable, and over years, with document-clustered
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
-vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs.
+vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs,
+and :mod:`~textkit.frames.supervised` (FrameClassifier, cross_validate_frames,
+suggest_to_code) learns the codes from them, reports grouped cross-validated agreement next
+to the dictionary's and picks the paragraphs to code next.
 """
 
 from __future__ import annotations
@@ -37,14 +40,21 @@ from textkit.frames.score import (
     score_frames,
     term_contributions,
 )
+from textkit.frames.supervised import (
+    FrameClassifier,
+    cross_validate_frames,
+    suggest_to_code,
+)
 
 __all__ = [
     "ContextRule",
     "FRAMES",
+    "FrameClassifier",
     "FrameConfig",
     "Lexicon",
     "LexiconError",
     "Term",
+    "cross_validate_frames",
     "frame_config",
     "frame_contrast",
     "frame_diagnostics",
@@ -56,5 +66,6 @@ __all__ = [
     "kwic",
     "load_lexicon",
     "score_frames",
+    "suggest_to_code",
     "term_contributions",
 ]

@@ -314,9 +314,17 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     ------
     CodingSheetError
         Bytes that decode in none of the encodings (the message names the file, the byte
-        offset and the encodings tried), missing column, empty or unknown code, non-integer
-        ``para_id`` or duplicate ``sample_id``; the message names the file, the line
-        (1-based, header = line 1) and the value.
+        offset and the encodings tried), missing column, empty or unknown code, empty
+        ``doc_id`` or ``text``, non-integer ``para_id``, duplicate ``sample_id``, or one
+        paragraph (same ``doc_id`` and ``para_id``) coded twice with *different* codes; the
+        message names the file, the line (1-based, header = line 1; both lines for a
+        conflict) and the value.
+
+    Notes
+    -----
+    A paragraph coded twice with the *same* code is not an error: the repeat carries no
+    conflict, so it is dropped (the first row is kept) with a logged warning naming both
+    lines; keeping both would count the paragraph twice in the agreement and in training.
     """
     path = Path(path)
     text = _decode_sheet(path)
@@ -335,8 +343,16 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     out = df.copy()
     out["code"] = out["code"].str.strip().str.lower()
     seen: dict[str, int] = {}
+    coded: dict[tuple[str, str], tuple[int, str]] = {}
+    drop: list[int] = []
     for i, rec in enumerate(out.to_dict("records")):
         line = lines[i] if i < len(lines) else i + 2
+        for col in ("doc_id", "text"):
+            if not str(rec[col]).strip():
+                raise CodingSheetError(
+                    f"{path}: line {line}: empty {col} (sample {rec['sample_id']!r}); "
+                    "every coded row needs the paragraph's doc_id and text"
+                )
         if rec["code"] not in CODES:
             raise CodingSheetError(
                 f"{path}: line {line}: code {rec['code']!r} (sample {rec['sample_id']!r}) "
@@ -354,6 +370,25 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
                 f"(first on line {seen[rec['sample_id']]})"
             )
         seen[rec["sample_id"]] = line
+        key = (str(rec["doc_id"]).strip(), str(int(rec["para_id"])))
+        if key in coded:
+            first_line, first_code = coded[key]
+            if first_code != rec["code"]:
+                raise CodingSheetError(
+                    f"{path}: line {line}: paragraph {key[0]!r} para_id {key[1]} is coded "
+                    f"{rec['code']!r} here and {first_code!r} on line {first_line}; "
+                    "keep one code per paragraph"
+                )
+            logger.warning(
+                "%s: line %d codes paragraph %r para_id %s again as %r (as line %d): "
+                "the repeat is dropped",
+                path, line, key[0], key[1], rec["code"], first_line,
+            )  # fmt: skip
+            drop.append(i)
+            continue
+        coded[key] = (line, rec["code"])
+    if drop:
+        out = out.drop(index=out.index[drop]).reset_index(drop=True)
     out["para_id"] = out["para_id"].astype(int)
     if "note" not in out.columns:
         out["note"] = ""
@@ -398,6 +433,13 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``codes`` with updated ids and a boolean ``matched`` column (unmatched rows keep
         their ids and are logged).
+
+    Raises
+    ------
+    CodingSheetError
+        Two rows land on the same paragraph of ``docs`` (the same or a whitespace-variant
+        text) with different codes; the message names both sample ids. With the same code
+        the later row is dropped with a logged warning naming both.
     """
     paras = _paragraphs(docs)
     key = paras["text"].str.replace(r"\s+", "", regex=True)
@@ -417,6 +459,29 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     out["matched"] = matched
     if not all(matched):
         logger.warning("%d coded paragraph(s) not found in the corpus", matched.count(False))
+    first: dict[tuple[str, int], tuple[str, str]] = {}
+    drop = []
+    for i, rec in enumerate(out.to_dict("records")):
+        if not rec["matched"]:
+            continue
+        key = (rec["doc_id"], rec["para_id"])
+        sid = str(rec.get("sample_id", i))
+        if key not in first:
+            first[key] = (sid, rec.get("code"))
+            continue
+        sid0, code0 = first[key]
+        if code0 != rec.get("code"):
+            raise CodingSheetError(
+                f"codes: samples {sid0!r} ({code0!r}) and {sid!r} ({rec.get('code')!r}) are the "
+                f"same paragraph ({key[0]!r} para_id {key[1]}) with different codes"
+            )
+        logger.warning(
+            "codes: sample %r is the same paragraph as %r (%r para_id %d, both %r): dropped",
+            sid, sid0, key[0], key[1], code0,
+        )  # fmt: skip
+        drop.append(i)
+    if drop:
+        out = out.drop(index=out.index[drop]).reset_index(drop=True)
     return out
 
 

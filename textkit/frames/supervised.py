@@ -1,0 +1,840 @@
+"""A supervised frame measure learnt from hand-coded paragraphs, next to the dictionary.
+
+The dictionary measure (:func:`textkit.frames.score.score_frames`) needs no training data but
+only sees the lexicon's terms. :class:`FrameClassifier` learns the four codes of the codebook
+(``stability``, ``mixed``, ``service_law``, ``neither``) from coded paragraphs
+(:func:`textkit.frames.validate.read_codes`):
+
+* **Features.** The paragraph's analysis tokens (:meth:`textkit.segment.segmenter.Segmenter.tokenize`)
+  as unigrams and bigrams, tf-idf weighted with sublinear term frequency and l2-normalised
+  (scikit-learn ``TfidfVectorizer``), plus three dictionary features from
+  ``score_frames(level="paragraph")``: ``log(1 + n_stability)``, ``log(1 + n_service_law)``
+  (context-weighted hits) and their ``balance`` (0 when the paragraph has no frame term).
+* **Model.** Multinomial logistic regression (scikit-learn, ``lbfgs``, fixed tolerance and
+  iteration cap, one BLAS thread, so two fits on the same data give the same probabilities) with
+  ``class_weight="balanced"``: a class's examples are weighted by the inverse of its share,
+  so rare codes (``neither``, ``mixed``) are not ignored.
+* **Probabilities.** Class-balanced weights make the raw probabilities those of a corpus in
+  which every code is equally common, not of the coded sample. When every class has at least
+  ``calibration_min_count`` coded paragraphs (and every fold of the grouped calibration split
+  sees every class), the probabilities are calibrated with Platt scaling
+  (``CalibratedClassifierCV(method="sigmoid", ensemble=False)`` on out-of-fold decision values
+  from ``StratifiedGroupKFold`` by article, so a paragraph is never calibrated on its own
+  article). Otherwise (``calibration="auto"``) the raw probabilities are used, the reason is
+  logged and kept in ``calibration_note_``. On the shipped 68 coded paragraphs ``neither``
+  has 8 examples, below the default of 10: its probabilities are raw.
+
+:func:`cross_validate_frames` estimates out-of-sample agreement with the codes by grouped
+cross-validation (paragraphs of one article never sit in both the training and the test
+part) with the metrics of :func:`textkit.frames.validate.agreement`, for the classifier and,
+on the same folds, for the dictionary measure (which has no training: its score on a fold
+is its agreement on that fold's paragraphs). :func:`suggest_to_code` picks the uncoded
+paragraphs the classifier is least sure of (highest predictive entropy) for the next round
+of coding.
+
+What 68 coded paragraphs can show: a few dozen examples per class are far too few for a
+text classifier to learn vocabulary beyond the commonest frame words; the cross-validated
+figures have wide sampling error (a fold holds 10-20 paragraphs) and should be read as a
+check of the workflow, not as the measure's validity on a real corpus.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
+from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
+
+from textkit.core.checks import check_choice, check_int, check_number
+from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
+from textkit.frames.score import FrameConfig, as_documents, score_frames
+from textkit.frames.validate import (
+    CODES,
+    ValidationReport,
+    _paragraphs,
+    agreement,
+    align_codes,
+)
+
+__all__ = [
+    "CALIBRATIONS",
+    "FrameClassifier",
+    "FrameCrossValidation",
+    "cross_validate_frames",
+    "suggest_to_code",
+]
+
+logger = logging.getLogger(__name__)
+
+#: ``calibration`` settings of :class:`FrameClassifier`.
+CALIBRATIONS = ("auto", "sigmoid", "none")
+#: Probability columns of :meth:`FrameClassifier.transform`, in this order.
+PROBA_COLUMNS = tuple(f"p_{c}" for c in ("stability", "service_law", "mixed", "neither"))
+_KEYS = ["doc_id", "para_id"]
+_DICT_COLUMNS = ["n_tokens", "n_stability", "n_service_law", "balance"]
+_MAX_ITER = 1000
+_TOL = 1e-6
+
+
+def _identity(x: Any) -> Any:
+    """Pre-tokenised input passes through the vectoriser unchanged (picklable)."""
+    return x
+
+
+def _resolve_segmenter(segmenter: Any) -> Any:
+    """A Segmenter from ``None`` (the default one), a SegmenterConfig or a Segmenter."""
+    from textkit.segment.config import SegmenterConfig
+    from textkit.segment.segmenter import get_segmenter, segmenter_for
+
+    if segmenter is None:
+        return get_segmenter()
+    if isinstance(segmenter, SegmenterConfig):
+        return segmenter_for(segmenter)
+    if not hasattr(segmenter, "tokenize"):
+        raise InvalidParameterError(
+            f"segmenter: expected a Segmenter, a SegmenterConfig or None, "
+            f"got {type(segmenter).__name__}"
+        )
+    return segmenter
+
+
+def _text_key(text: Any) -> str:
+    return "".join(str(text).split())
+
+
+def _entropy(proba: np.ndarray) -> np.ndarray:
+    p = np.clip(proba, 1e-300, 1.0)
+    return -(proba * np.log(p)).sum(axis=1)
+
+
+class FrameClassifier(ClassifierMixin, BaseEstimator):
+    """Class-balanced logistic regression on paragraph n-grams and dictionary features.
+
+    Follows scikit-learn's estimator contract: ``__init__`` only stores the parameters,
+    :meth:`fit` validates them, ``get_params`` / ``set_params`` / :func:`sklearn.base.clone`
+    work, and a method that needs a fitted model raises
+    :class:`textkit.core.errors.NotFittedError`. Unlike a plain scikit-learn classifier,
+    :meth:`fit` takes coded paragraphs and the documents they come from, and the prediction
+    methods take documents (one output row per paragraph).
+
+    Parameters
+    ----------
+    C : float, default 1.0
+        Inverse regularisation strength of the logistic regression (> 0).
+    ngram_range : (int, int), default (1, 2)
+        Token n-grams used as text features (unigrams and bigrams).
+    min_df : int, default 1
+        Drop n-grams found in fewer training paragraphs.
+    dictionary_features : bool, default True
+        Add the three dictionary features (see the module docstring).
+    calibration : {"auto", "sigmoid", "none"}, default "auto"
+        ``"sigmoid"``: Platt scaling, an error when the classes are too small for it;
+        ``"auto"``: Platt scaling when possible, raw probabilities otherwise (logged);
+        ``"none"``: raw probabilities.
+    calibration_folds : int, default 3
+        Grouped (by article) folds of the calibration split (>= 2).
+    calibration_min_count : int, default 10
+        Fewest coded paragraphs of every class for calibration (>= ``calibration_folds``).
+    random_state : int, default 0
+        Seed passed to the logistic regression (``lbfgs`` itself draws no random numbers;
+        the folds are not shuffled).
+    lexicon : textkit.core.lexicon.Lexicon, optional
+        Lexicon of the dictionary features. Default: the shipped lexicon.
+    segmenter : SegmenterConfig or Segmenter, optional
+        Segmenter of the text and dictionary features. Default:
+        :func:`textkit.segment.segmenter.get_segmenter` (as ``score_frames``). A
+        ``SegmenterConfig`` is cheap to :func:`~sklearn.base.clone` (the per-process
+        segmenter for it is reused); a ``Segmenter`` is rebuilt when cloned.
+    frame_config : FrameConfig, optional
+        Scorer settings of the dictionary features (its bootstrap is not run for them).
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The codes seen in training, in :data:`textkit.frames.validate.CODES` order.
+    class_counts_ : dict str -> int
+        Coded paragraphs per class used in training.
+    calibrated_ : bool
+        Whether the probabilities are calibrated.
+    calibration_note_ : str
+        Why they are or are not.
+    vectorizer_ : sklearn.feature_extraction.text.TfidfVectorizer
+    estimator_ : LogisticRegression or CalibratedClassifierCV
+    n_features_in_ : int
+        Text features plus dictionary features.
+    coded_ : DataFrame
+        The training paragraphs: sample_id, doc_id, para_id, code (ids as aligned to the
+        training documents).
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,  # noqa: N803 (scikit-learn's name)
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int = 1,
+        dictionary_features: bool = True,
+        calibration: str = "auto",
+        calibration_folds: int = 3,
+        calibration_min_count: int = 10,
+        random_state: int = 0,
+        lexicon: Any = None,
+        segmenter: Any = None,
+        frame_config: FrameConfig | None = None,
+    ) -> None:
+        self.C = C
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.dictionary_features = dictionary_features
+        self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.calibration_min_count = calibration_min_count
+        self.random_state = random_state
+        self.lexicon = lexicon
+        self.segmenter = segmenter
+        self.frame_config = frame_config
+
+    # -------------------------------------------------------------------------- settings
+
+    def _check_params(self) -> None:
+        check_number("C", self.C, 0.0, low_open=True)
+        ng = self.ngram_range
+        if (
+            not isinstance(ng, tuple | list)
+            or len(ng) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in ng)
+            or not 1 <= ng[0] <= ng[1]
+        ):
+            raise InvalidParameterError(
+                f"ngram_range: expected a pair of integers 1 <= min <= max, got {ng!r}"
+            )
+        check_int("min_df", self.min_df, 1)
+        if not isinstance(self.dictionary_features, bool):
+            raise InvalidParameterError(
+                f"dictionary_features: expected True or False, got {self.dictionary_features!r}"
+            )
+        check_choice("calibration", self.calibration, CALIBRATIONS)
+        check_int("calibration_folds", self.calibration_folds, 2)
+        check_int("calibration_min_count", self.calibration_min_count, self.calibration_folds)
+        check_int("random_state", self.random_state, 0)
+        if self.frame_config is not None and not isinstance(self.frame_config, FrameConfig):
+            raise InvalidParameterError(
+                f"frame_config: expected a FrameConfig, got {type(self.frame_config).__name__}"
+            )
+
+    def _feature_config(self) -> FrameConfig:
+        return dataclasses.replace(self.frame_config or FrameConfig(), n_boot=0)
+
+    # -------------------------------------------------------------------------- features
+
+    def _paragraph_table(
+        self, docs: pd.DataFrame, scores: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        """doc_id, para_id, text, tokens, the dictionary columns and the documents' metadata,
+        one row per non-empty paragraph, sorted by doc_id, para_id."""
+        seg = _resolve_segmenter(self.segmenter)
+        paras = _paragraphs(docs)
+        if scores is None:
+            scores = score_frames(
+                docs, level="paragraph", lexicon=self.lexicon, segmenter=seg,
+                config=self._feature_config(),
+            )  # fmt: skip
+        meta = [c for c in scores.columns if c in docs.columns and c not in ("doc_id", "text")]
+        keep = [*_KEYS, *_DICT_COLUMNS, *meta]
+        sc = scores.loc[:, keep].copy()
+        sc["doc_id"] = sc["doc_id"].astype(str)
+        sc["para_id"] = sc["para_id"].astype(int)
+        out = paras.merge(sc, on=_KEYS, how="left", validate="one_to_one")
+        for c in ("n_tokens", "n_stability", "n_service_law"):
+            out[c] = out[c].fillna(0)
+        out["n_tokens"] = out["n_tokens"].astype(int)
+        out["tokens"] = [seg.tokenize(t) for t in out["text"]]
+        out = out.sort_values(_KEYS, kind="mergesort").reset_index(drop=True)
+        return out
+
+    def _dict_matrix(self, table: pd.DataFrame) -> sparse.csr_matrix:
+        feats = np.column_stack(
+            [
+                np.log1p(table["n_stability"].to_numpy(float)),
+                np.log1p(table["n_service_law"].to_numpy(float)),
+                table["balance"].fillna(0.0).to_numpy(float),
+            ]
+        )
+        return sparse.csr_matrix(feats)
+
+    def _matrix(self, table: pd.DataFrame) -> sparse.csr_matrix:
+        x = self.vectorizer_.transform(list(table["tokens"]))
+        if self.dictionary_features:
+            x = sparse.hstack([x, self._dict_matrix(table)], format="csr")
+        return x
+
+    # -------------------------------------------------------------------------- fitting
+
+    def _logistic(self) -> LogisticRegression:
+        return LogisticRegression(
+            C=float(self.C),
+            class_weight="balanced",
+            solver="lbfgs",
+            max_iter=_MAX_ITER,
+            tol=_TOL,
+            random_state=self.random_state,
+        )
+
+    def _calibration_splits(
+        self, y: np.ndarray, groups: np.ndarray, counts: dict[str, int]
+    ) -> tuple[list | None, str]:
+        """Grouped calibration folds, or None and the reason calibration is not possible."""
+        if self.calibration == "none":
+            return None, "not calibrated (calibration='none'): raw probabilities"
+        small = {c: n for c, n in counts.items() if n < self.calibration_min_count}
+        reason = ""
+        splits: list | None = None
+        if small:
+            listed = ", ".join(f"{c} {n}" for c, n in small.items())
+            reason = (
+                f"class(es) with fewer than calibration_min_count="
+                f"{self.calibration_min_count} coded paragraphs: {listed}"
+            )
+        elif len(set(groups)) < self.calibration_folds:
+            reason = (
+                f"{len(set(groups))} article(s), fewer than "
+                f"calibration_folds={self.calibration_folds}"
+            )
+        else:
+            cv = StratifiedGroupKFold(n_splits=self.calibration_folds, shuffle=False)
+            splits = list(cv.split(np.zeros(len(y)), y, groups))
+            for k, (train, _) in enumerate(splits):
+                lacking = sorted(set(counts) - set(y[train]))
+                if lacking:
+                    reason = f"calibration fold {k} trains without class(es) {lacking}"
+                    splits = None
+                    break
+        if splits is None:
+            if self.calibration == "sigmoid":
+                raise CodingSheetError(f"codes: cannot calibrate the probabilities: {reason}")
+            return None, f"not calibrated: {reason}; raw (class-balanced) probabilities"
+        return splits, (
+            f"Platt-scaled (sigmoid) on out-of-fold decision values of "
+            f"{self.calibration_folds} folds grouped by article"
+        )
+
+    def _fit_table(self, table: pd.DataFrame, y: np.ndarray, groups: np.ndarray) -> FrameClassifier:
+        """Fit on a paragraph table (from :meth:`_paragraph_table`) and its codes."""
+        self._check_params()
+        labels = [c for c in CODES if c in set(y)]
+        if len(labels) < 2:
+            raise CodingSheetError(f"codes: need at least two different codes, got {labels}")
+        self.vectorizer_ = TfidfVectorizer(
+            tokenizer=_identity,
+            preprocessor=_identity,
+            token_pattern=None,
+            lowercase=False,
+            ngram_range=tuple(self.ngram_range),
+            min_df=self.min_df,
+            sublinear_tf=True,
+        )
+        self.vectorizer_.fit(list(table["tokens"]))
+        x = self._matrix(table)
+        counts = {c: int((y == c).sum()) for c in labels}
+        splits, note = self._calibration_splits(y, groups, counts)
+        if splits is None:
+            est: Any = self._logistic()
+        else:
+            est = CalibratedClassifierCV(
+                self._logistic(), method="sigmoid", cv=splits, ensemble=False
+            )
+        with threadpool_limits(1):  # tiny problems: BLAS threads only add contention
+            est.fit(x, y)
+        order = {c: i for i, c in enumerate(CODES)}
+        self.classes_ = np.array(sorted(est.classes_, key=order.__getitem__), dtype=object)
+        self._columns = [list(est.classes_).index(c) for c in self.classes_]
+        self.estimator_ = est
+        self.class_counts_ = counts
+        self.calibrated_ = splits is not None
+        self.calibration_note_ = note
+        self.n_features_in_ = x.shape[1]
+        logger.info("FrameClassifier: %s", note)
+        return self
+
+    def fit(self, codes: pd.DataFrame, docs: Any) -> FrameClassifier:
+        """Learn the codes of coded paragraphs.
+
+        Parameters
+        ----------
+        codes : DataFrame
+            Coded paragraphs as :func:`textkit.frames.validate.read_codes` returns them
+            (``sample_id``, ``doc_id``, ``para_id``, ``text``, ``code``). They are re-mapped
+            onto ``docs`` by their text (:func:`textkit.frames.validate.align_codes`). Not
+            modified.
+        docs : DataFrame
+            Documents table (``doc_id``, ``text``) holding the coded paragraphs.
+
+        Returns
+        -------
+        FrameClassifier
+            ``self``, fitted.
+
+        Raises
+        ------
+        textkit.core.errors.CodingSheetError
+            A coded paragraph is not in ``docs`` (sample ids named), an unknown code, one
+            paragraph coded twice with different codes, fewer than two distinct codes, or
+            ``calibration="sigmoid"`` with classes too small for it (classes and counts named).
+        textkit.core.errors.InvalidParameterError
+            A parameter out of range (named).
+        """
+        self._check_params()
+        aligned, docs = _aligned(codes, docs)
+        used = docs[docs["doc_id"].isin(set(aligned["doc_id"]))].reset_index(drop=True)
+        table = self._paragraph_table(used)
+        rows = _rows_of(aligned, table)
+        train = table.loc[rows].reset_index(drop=True)
+        y = aligned["code"].to_numpy(dtype=object)
+        self._fit_table(train, y, aligned["doc_id"].to_numpy(dtype=object))
+        self.coded_ = aligned.loc[:, ["sample_id", "doc_id", "para_id", "code"]].reset_index(
+            drop=True
+        )
+        self._coded_keys = frozenset(_text_key(t) for t in aligned["text"])
+        return self
+
+    # -------------------------------------------------------------------------- prediction
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "estimator_"):
+            raise NotFittedError("FrameClassifier is not fitted yet; call fit(codes, docs) first")
+
+    def __sklearn_is_fitted__(self) -> bool:
+        """scikit-learn's fitted test (:func:`sklearn.utils.validation.check_is_fitted`)."""
+        return hasattr(self, "estimator_")
+
+    def _proba_table(self, table: pd.DataFrame) -> np.ndarray:
+        if table.empty:
+            return np.zeros((0, len(self.classes_)))
+        with threadpool_limits(1):
+            proba = self.estimator_.predict_proba(self._matrix(table))
+        return proba[:, self._columns]
+
+    def predict_proba(self, docs: Any) -> np.ndarray:
+        """Class probabilities of every paragraph of ``docs``.
+
+        Parameters
+        ----------
+        docs : DataFrame or list of str
+            Documents table (``doc_id``, ``text``) or strings (ids ``"0"``, ``"1"``, …), as
+            :func:`textkit.frames.score.score_frames` takes them.
+
+        Returns
+        -------
+        ndarray, shape (n_paragraphs, n_classes)
+            Columns in :attr:`classes_` order, rows in the order of
+            ``transform(docs, level="paragraph")`` (doc_id, para_id).
+
+        Raises
+        ------
+        textkit.core.errors.NotFittedError
+        """
+        self._check_fitted()
+        return self._proba_table(self._paragraph_table(as_documents(docs)))
+
+    def predict(self, docs: Any) -> np.ndarray:
+        """The most probable code of every paragraph of ``docs`` (ties: :data:`CODES` order).
+
+        Parameters
+        ----------
+        docs : DataFrame or list of str
+            As in :meth:`predict_proba`.
+
+        Returns
+        -------
+        ndarray of str, shape (n_paragraphs,)
+        """
+        proba = self.predict_proba(docs)
+        return self.classes_[np.argmax(proba, axis=1)] if len(proba) else np.array([], object)
+
+    def _frame_table(self, table: pd.DataFrame) -> pd.DataFrame:
+        proba = self._proba_table(table)
+        out = table.drop(columns=["text", "tokens"]).copy()
+        meta = [c for c in out.columns if c not in (*_KEYS, *_DICT_COLUMNS)]
+        labels = self.classes_[np.argmax(proba, axis=1)] if len(proba) else np.array([], object)
+        out["frame_label"] = pd.Series(labels, index=out.index, dtype=object)
+        for col in PROBA_COLUMNS:
+            code = col[2:]
+            out[col] = proba[:, list(self.classes_).index(code)] if code in self.classes_ else 0.0
+        return out.loc[:, [*_KEYS, *_DICT_COLUMNS, "frame_label", *PROBA_COLUMNS, *meta]]
+
+    def transform(self, docs: Any, level: str = "paragraph") -> pd.DataFrame:
+        """A ``score_frames``-shaped table of the classifier's labels and probabilities.
+
+        Parameters
+        ----------
+        docs : DataFrame or list of str
+            As in :meth:`predict_proba`. Metadata columns of a documents table are carried
+            over as ``score_frames`` does.
+        level : {"paragraph", "document"}, default "paragraph"
+            One row per non-empty paragraph, or per document: the mean of its paragraphs'
+            probabilities (each paragraph counts once) and the most probable code of that
+            mean (a document without paragraphs gets NaN probabilities and ``neither``).
+
+        Returns
+        -------
+        DataFrame
+            doc_id [, para_id], n_tokens, n_stability, n_service_law, balance (the dictionary
+            columns of ``score_frames``, summed over a document's paragraphs; balance
+            recomputed), frame_label (the classifier's), p_stability, p_service_law,
+            p_mixed, p_neither (0 for a code absent from training), then the metadata.
+
+        Raises
+        ------
+        textkit.core.errors.NotFittedError
+        """
+        check_choice("level", level, ("paragraph", "document"))
+        self._check_fitted()
+        docs = as_documents(docs)
+        para = self._frame_table(self._paragraph_table(docs))
+        if level == "paragraph":
+            return para
+        meta = [c for c in para.columns if c not in (*_KEYS, *_DICT_COLUMNS, "frame_label",
+                                                     *PROBA_COLUMNS)]  # fmt: skip
+        agg = para.groupby("doc_id", sort=False).agg(
+            n_tokens=("n_tokens", "sum"),
+            n_stability=("n_stability", "sum"),
+            n_service_law=("n_service_law", "sum"),
+            **{c: (c, "mean") for c in PROBA_COLUMNS},
+        )
+        out = docs[["doc_id", *[c for c in meta if c in docs.columns]]].merge(
+            agg.reset_index(), on="doc_id", how="left"
+        )
+        for c in ("n_tokens", "n_stability", "n_service_law"):
+            out[c] = out[c].fillna(0)
+        out["n_tokens"] = out["n_tokens"].astype(int)
+        tot = out["n_stability"] + out["n_service_law"]
+        out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
+        # the most probable code of the mean; ties broken by CODES order
+        p = out.loc[:, [f"p_{c}" for c in CODES]].to_numpy(float)
+        has = ~np.isnan(p).any(axis=1)
+        labels = np.full(len(out), "neither", dtype=object)
+        labels[has] = np.array(CODES, dtype=object)[np.argmax(p[has], axis=1)]
+        out["frame_label"] = labels
+        cols = ["doc_id", *_DICT_COLUMNS, "frame_label", *PROBA_COLUMNS, *meta]
+        return out.loc[:, [c for c in cols if c in out.columns]]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _aligned(codes: Any, docs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Codes checked and re-mapped onto ``docs`` (error naming unmatched sample ids)."""
+    if not isinstance(codes, pd.DataFrame):
+        raise InvalidParameterError(
+            f"codes: expected a DataFrame from read_codes, got {type(codes).__name__}"
+        )
+    missing = [c for c in ("doc_id", "para_id", "text", "code") if c not in codes.columns]
+    if missing:
+        raise CodingSheetError(f"codes: missing column(s) {missing}")
+    codes = codes.copy()
+    if "sample_id" not in codes.columns:
+        codes.insert(0, "sample_id", [f"row {i}" for i in range(len(codes))])
+    codes["code"] = codes["code"].astype(str).str.strip().str.lower()
+    bad = codes.loc[~codes["code"].isin(CODES), ["sample_id", "code"]]
+    if len(bad):
+        rows = ", ".join(f"{s!r} ({c!r})" for s, c in bad.head(5).itertuples(index=False))
+        raise CodingSheetError(f"codes: unknown code in sample(s) {rows}; allowed {list(CODES)}")
+    docs = as_documents(docs)
+    aligned = align_codes(codes, docs)
+    lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
+    if lost:
+        raise CodingSheetError(
+            f"codes: {len(lost)} coded paragraph(s) not found in docs: sample(s) {lost[:10]}"
+        )
+    return aligned.drop(columns="matched").reset_index(drop=True), docs
+
+
+def _rows_of(aligned: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:
+    """Positions in ``table`` of the aligned codes' paragraphs."""
+    pos = {k: i for i, k in enumerate(zip(table["doc_id"], table["para_id"], strict=True))}
+    return np.array(
+        [pos[(d, int(p))] for d, p in zip(aligned["doc_id"], aligned["para_id"], strict=True)],
+        dtype=int,
+    )
+
+
+# ----------------------------------------------------------------------------- validation
+
+
+@dataclasses.dataclass(frozen=True)
+class FrameCrossValidation:
+    """Grouped cross-validated agreement of the classifier and the dictionary with the codes.
+
+    Attributes
+    ----------
+    folds : DataFrame
+        One row per fold and measure (``classifier``, ``dictionary``): fold, measure,
+        n_train, n_test, n_groups_test, accuracy, macro_f1, kappa, spearman, n_ordered,
+        recall_<code> for each code (NaN when the fold's test part has none of it).
+    overall : DataFrame
+        One row per measure: the metrics of the pooled out-of-fold predictions (every coded
+        paragraph predicted once, by a model that did not see its article), and
+        ``macro_f1_mean`` / ``macro_f1_sd`` and ``kappa_mean`` over the folds.
+    predictions : DataFrame
+        One row per coded paragraph: sample_id, doc_id, para_id, group, fold (the fold in
+        whose test part it is; it is in the training part of every other fold), code,
+        classifier, dictionary, p_<code>.
+    reports : dict str -> ValidationReport
+        :func:`textkit.frames.validate.agreement` of the pooled predictions per measure.
+        The dictionary's is its in-sample agreement (it has no training).
+    calibration : tuple of str
+        Each fold model's ``calibration_note_``.
+    """
+
+    folds: pd.DataFrame
+    overall: pd.DataFrame
+    predictions: pd.DataFrame
+    reports: dict[str, ValidationReport]
+    calibration: tuple[str, ...]
+
+
+def _metrics(report: ValidationReport) -> dict[str, float]:
+    rec = dict(zip(report.per_class["label"], report.per_class["recall"], strict=True))
+    sup = dict(zip(report.per_class["label"], report.per_class["support"], strict=True))
+    out = {
+        "accuracy": report.accuracy,
+        "macro_f1": report.macro_f1,
+        "kappa": report.kappa,
+        "spearman": report.spearman,
+        "n_ordered": report.n_ordered,
+    }
+    for c in CODES:
+        out[f"recall_{c}"] = float(rec[c]) if sup.get(c, 0) > 0 else float("nan")
+    return out
+
+
+def cross_validate_frames(
+    codes: pd.DataFrame,
+    docs: Any,
+    *,
+    n_splits: int = 5,
+    groups: str = "doc_id",
+    model: FrameClassifier | None = None,
+) -> FrameCrossValidation:
+    """Grouped cross-validation of :class:`FrameClassifier` against the dictionary measure.
+
+    The coded paragraphs are split by ``StratifiedGroupKFold(n_splits, shuffle=False)``:
+    all paragraphs of one group (article, by default) fall in the same fold, and the code
+    shares are kept as even across folds as the groups allow. For each fold a clone of
+    ``model`` is fitted on the other folds and predicts the fold's paragraphs; the dictionary
+    measure (``score_frames(level="paragraph")`` with the model's lexicon, segmenter and
+    ``frame_config``) is scored on the same paragraphs. Metrics are those of
+    :func:`textkit.frames.validate.agreement` (macro-F1, per-class recall, Cohen's kappa,
+    Spearman's rho on stability < mixed < service_law with ``neither`` left out).
+
+    Parameters
+    ----------
+    codes : DataFrame
+        Coded paragraphs (:func:`textkit.frames.validate.read_codes`). Not modified.
+    docs : DataFrame
+        Documents table holding them (``doc_id``, ``text``).
+    n_splits : int, default 5
+        Folds (>= 2).
+    groups : str, default "doc_id"
+        Column of the (aligned) codes whose values are kept together, or ``"page"`` for the
+        source page (the part of ``doc_id`` before ``#``).
+    model : FrameClassifier, optional
+        Settings of the classifier (cloned per fold). Default: ``FrameClassifier()``.
+
+    Returns
+    -------
+    FrameCrossValidation
+
+    Raises
+    ------
+    textkit.core.errors.CodingSheetError
+        Bad codes (as :meth:`FrameClassifier.fit`), a code with fewer coded paragraphs than
+        ``n_splits`` (classes and counts named), or fewer groups than ``n_splits``.
+    """
+    from sklearn.base import clone
+
+    check_int("n_splits", n_splits, 2)
+    model = FrameClassifier() if model is None else model
+    if not isinstance(model, FrameClassifier):
+        raise InvalidParameterError(
+            f"model: expected a FrameClassifier, got {type(model).__name__}"
+        )
+    model._check_params()
+    aligned, docs = _aligned(codes, docs)
+    if groups == "page":
+        group = aligned["doc_id"].str.split("#").str[0]
+    elif groups in aligned.columns:
+        group = aligned[groups].astype(str)
+    else:
+        raise InvalidParameterError(
+            f"groups: expected 'page' or a column of the codes, got {groups!r}"
+        )
+    y = aligned["code"].to_numpy(dtype=object)
+    g = group.to_numpy(dtype=object)
+    counts = {c: int((y == c).sum()) for c in CODES if (y == c).any()}
+    small = {c: n for c, n in counts.items() if n < n_splits}
+    if small:
+        listed = ", ".join(f"{c} {n}" for c, n in small.items())
+        raise CodingSheetError(
+            f"codes: too few coded paragraphs for {n_splits}-fold cross-validation: {listed} "
+            f"(every code needs at least n_splits={n_splits}; code more paragraphs or lower "
+            "n_splits)"
+        )
+    if len(set(g)) < n_splits:
+        raise CodingSheetError(
+            f"codes: {len(set(g))} group(s) ({groups}) for {n_splits}-fold cross-validation"
+        )
+    # score once: the dictionary labels (with the bootstrap of the model's config) and the
+    # dictionary features of the classifier (which do not depend on the bootstrap)
+    seg = _resolve_segmenter(model.segmenter)
+    used = docs[docs["doc_id"].isin(set(aligned["doc_id"]))].reset_index(drop=True)
+    scores = score_frames(
+        used, level="paragraph", lexicon=model.lexicon, segmenter=seg,
+        config=model.frame_config or FrameConfig(),
+    )  # fmt: skip
+    table = model._paragraph_table(used, scores=scores)
+    rows = _rows_of(aligned, table)
+    lab = scores.assign(doc_id=scores["doc_id"].astype(str), para_id=scores["para_id"].astype(int))
+    lab = lab.set_index(_KEYS)["frame_label"]
+    dict_pred = np.array(
+        [lab.get((d, int(p)), "neither") for d, p in zip(aligned["doc_id"], aligned["para_id"],
+                                                           strict=True)],
+        dtype=object,
+    )  # fmt: skip
+
+    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=False)
+    fold = np.full(len(y), -1, dtype=int)
+    pred = np.empty(len(y), dtype=object)
+    proba = np.zeros((len(y), len(PROBA_COLUMNS)))
+    fold_rows, notes = [], []
+    for k, (train, test) in enumerate(cv.split(np.zeros(len(y)), y, g)):
+        m = clone(model)._fit_table(table.loc[rows[train]].reset_index(drop=True), y[train],
+                                    g[train])  # fmt: skip
+        notes.append(m.calibration_note_)
+        p = m._proba_table(table.loc[rows[test]].reset_index(drop=True))
+        pred[test] = m.classes_[np.argmax(p, axis=1)]
+        for j, col in enumerate(PROBA_COLUMNS):
+            if col[2:] in m.classes_:
+                proba[test, j] = p[:, list(m.classes_).index(col[2:])]
+        fold[test] = k
+        for name, labels in (("classifier", pred[test]), ("dictionary", dict_pred[test])):
+            rep = agreement(list(labels), list(y[test]))
+            fold_rows.append(
+                {"fold": k, "measure": name, "n_train": len(train), "n_test": len(test),
+                 "n_groups_test": len(set(g[test])), **_metrics(rep)}
+            )  # fmt: skip
+    folds = pd.DataFrame(fold_rows)
+    predictions = aligned.loc[:, ["sample_id", "doc_id", "para_id"]].copy()
+    predictions["group"] = g
+    predictions["fold"] = fold
+    predictions["code"] = y
+    predictions["classifier"] = pred
+    predictions["dictionary"] = dict_pred
+    for j, col in enumerate(PROBA_COLUMNS):
+        predictions[col] = proba[:, j]
+    reports = {
+        name: agreement(list(predictions[name]), aligned.assign(code=y))
+        for name in ("classifier", "dictionary")
+    }
+    overall = []
+    for name, rep in reports.items():
+        f = folds[folds["measure"] == name]
+        overall.append(
+            {"measure": name, "n": len(y), **_metrics(rep),
+             "macro_f1_mean": float(f["macro_f1"].mean()),
+             "macro_f1_sd": float(f["macro_f1"].std(ddof=1)),
+             "kappa_mean": float(f["kappa"].mean())}
+        )  # fmt: skip
+    return FrameCrossValidation(
+        folds=folds,
+        overall=pd.DataFrame(overall),
+        predictions=predictions,
+        reports=reports,
+        calibration=tuple(notes),
+    )
+
+
+# ----------------------------------------------------------------------------- active learning
+
+
+def suggest_to_code(
+    model: FrameClassifier,
+    docs: Any,
+    n: int = 20,
+    *,
+    codes: pd.DataFrame | None = None,
+    min_chars: int = 20,
+) -> pd.DataFrame:
+    """The uncoded paragraphs the classifier is least sure of, to code next.
+
+    Uncertainty sampling: paragraphs are ranked by the entropy of the classifier's
+    predicted probabilities (highest first; ties, compared at 12 decimals, by doc_id then
+    para_id). Paragraphs already coded are left out, matched by their whitespace-free text
+    (so a copy of a coded paragraph in a duplicate article is left out too): the model's
+    training paragraphs and those of ``codes``.
+
+    Parameters
+    ----------
+    model : FrameClassifier
+        A fitted classifier.
+    docs : DataFrame or list of str
+        Documents to draw from.
+    n : int, default 20
+        How many paragraphs (fewer when fewer are eligible).
+    codes : DataFrame, optional
+        More coded paragraphs to leave out (e.g. coded since the model was fitted).
+    min_chars : int, default 20
+        Skip shorter paragraphs (headings, list stubs), as
+        :func:`textkit.frames.validate.draw_validation_sample` does.
+
+    Returns
+    -------
+    DataFrame
+        sample_id (``A001`` …, in rank order), doc_id, para_id, text, frame_label (the
+        classifier's), p_stability, p_service_law, p_mixed, p_neither, entropy, code and note
+        (empty): ready for :func:`textkit.frames.validate.write_coding_sheet`.
+
+    Raises
+    ------
+    textkit.core.errors.NotFittedError
+    """
+    if not isinstance(model, FrameClassifier):
+        raise InvalidParameterError(
+            f"model: expected a FrameClassifier, got {type(model).__name__}"
+        )
+    model._check_fitted()
+    check_int("n", n, 0)
+    check_int("min_chars", min_chars, 0)
+    docs = as_documents(docs)
+    table = model._paragraph_table(docs)
+    known = set(model._coded_keys)
+    if codes is not None:
+        if "text" not in codes.columns:
+            raise CodingSheetError("codes: missing column 'text'")
+        known |= {_text_key(t) for t in codes["text"]}
+    keep = np.array(
+        [len(t) >= min_chars and _text_key(t) not in known for t in table["text"]], dtype=bool
+    )
+    table = table.loc[keep].reset_index(drop=True)
+    scored = model._frame_table(table)
+    proba = scored.loc[:, list(PROBA_COLUMNS)].to_numpy(float)
+    scored["entropy"] = _entropy(proba)
+    scored["text"] = table["text"].to_numpy()
+    scored["_e"] = np.round(scored["entropy"].to_numpy(), 12)
+    scored = scored.sort_values(
+        ["_e", "doc_id", "para_id"], ascending=[False, True, True], kind="mergesort"
+    ).head(n)
+    out = scored.loc[:, ["doc_id", "para_id", "text", "frame_label", *PROBA_COLUMNS, "entropy"]]
+    out = out.reset_index(drop=True)
+    out.insert(0, "sample_id", [f"A{i + 1:03d}" for i in range(len(out))])
+    out["code"] = ""
+    out["note"] = ""
+    return out

@@ -1,0 +1,331 @@
+"""Tests of textkit.frames.supervised: the classifier, grouped cross-validation, suggestions."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+
+from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
+from textkit.frames.supervised import (
+    PROBA_COLUMNS,
+    FrameClassifier,
+    cross_validate_frames,
+    suggest_to_code,
+)
+from textkit.frames.validate import (
+    CODES,
+    align_codes,
+    load_coded_paragraphs,
+    read_codes,
+    validate_measure,
+)
+
+STABILITY = [
+    "加强社会治安综合治理，严厉打击违法犯罪。",
+    "开展矛盾纠纷排查调处，做好维稳工作。",
+    "强化治安防控体系建设，组织巡逻防控。",
+    "严厉打击黑恶势力，维护社会稳定。",
+    "加强重点人员管控，防范群体性事件。",
+]
+SERVICE = [
+    "推进依法行政，提供基本公共服务。",
+    "完善村民议事会制度，保障群众参与协商。",
+    "加强法律服务，维护群众合法权益。",
+    "建设服务型政府，推进政务公开。",
+    "接受人大监督，规范行政执法程序。",
+]
+NEUTRAL = ["今年全镇粮食产量稳定增长。", "全镇共有十二个行政村。"]
+
+
+@pytest.fixture(scope="module")
+def seg_config(seg):
+    """The frame tests' segmenter as a config (cheap to clone), registered in this process."""
+    from textkit.segment.segmenter import segmenter_for
+
+    segmenter_for(seg.config, instance=seg)
+    return seg.config
+
+
+@pytest.fixture(scope="module")
+def coded():
+    return load_coded_paragraphs()
+
+
+@pytest.fixture(scope="module")
+def fitted(coded, seed_docs, seg_config):
+    return FrameClassifier(segmenter=seg_config).fit(coded, seed_docs)
+
+
+@pytest.fixture(scope="module")
+def cv(coded, seed_docs, seg_config):
+    return cross_validate_frames(coded, seed_docs, model=FrameClassifier(segmenter=seg_config))
+
+
+def _toy(n_articles: int = 12, n_paras: int = 4, seed: int = 0):
+    """Articles of paragraphs built from stability-only or service-only sentences."""
+    rng = np.random.default_rng(seed)
+    docs, codes = [], []
+    for a in range(n_articles):
+        paras = []
+        for p in range(n_paras):
+            code = "stability" if (a + p) % 2 == 0 else "service_law"
+            pool = STABILITY if code == "stability" else SERVICE
+            sents = list(rng.choice(pool, size=2, replace=False))
+            sents.append(NEUTRAL[(a * n_paras + p) % 2])
+            sents.append(f"第{a}篇第{p}段。")  # keeps every paragraph's text unique
+            text = "".join(sents)
+            paras.append(text)
+            codes.append((f"S{len(codes) + 1:03d}", f"toy#{a:02d}", p, text, code, ""))
+        docs.append((f"toy#{a:02d}", "\n".join(paras)))
+    docs = pd.DataFrame(docs, columns=["doc_id", "text"])
+    codes = pd.DataFrame(codes, columns=["sample_id", "doc_id", "para_id", "text", "code", "note"])
+    return docs, codes
+
+
+def _write(path, rows):
+    pd.DataFrame(rows, columns=["sample_id", "doc_id", "para_id", "text", "code"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+# ----------------------------------------------------------------------------- estimator
+
+
+def test_fit_predict_shapes(fitted, coded, seed_docs, seg):
+    assert list(fitted.classes_) == list(CODES)
+    assert fitted.class_counts_ == {"stability": 22, "mixed": 15, "service_law": 23, "neither": 8}
+    assert not fitted.calibrated_ and "neither 8" in fitted.calibration_note_
+    assert len(fitted.coded_) == len(coded)
+    sub = seed_docs.iloc[:4]
+    proba = fitted.predict_proba(sub)
+    table = fitted.transform(sub)
+    assert proba.shape == (len(table), 4)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(table.columns[:7]) == [
+        "doc_id", "para_id", "n_tokens", "n_stability", "n_service_law", "balance",
+        "frame_label",
+    ]  # fmt: skip
+    assert set(PROBA_COLUMNS) <= set(table.columns)
+    assert {"status", "is_duplicate"} <= set(table.columns)  # metadata carried
+    assert list(fitted.predict(sub)) == list(table["frame_label"])
+    assert set(table["frame_label"]) <= set(CODES)
+    # rows: the paragraphs of score_frames, in its order
+    from textkit.frames.score import FrameConfig, score_frames
+
+    ref = score_frames(sub, level="paragraph", segmenter=seg, config=FrameConfig(n_boot=0))
+    assert list(zip(table["doc_id"], table["para_id"], strict=True)) == list(
+        zip(ref["doc_id"], ref["para_id"], strict=True)
+    )
+    np.testing.assert_allclose(table["n_stability"], ref["n_stability"])
+    doc = fitted.transform(sub, level="document")
+    assert list(doc["doc_id"]) == list(sub["doc_id"])
+    means = table.groupby("doc_id", sort=False)["p_mixed"].mean()
+    np.testing.assert_allclose(doc.set_index("doc_id")["p_mixed"], means.loc[sub["doc_id"]])
+    # plain strings are paragraphs of one-line documents
+    assert fitted.predict_proba(["加强社会治安综合治理，严厉打击违法犯罪。"]).shape == (1, 4)
+
+
+def test_in_sample_fit_recovers_most_codes(fitted, coded, seed_docs):
+    aligned = align_codes(coded, seed_docs)
+    table = fitted.transform(seed_docs[seed_docs["doc_id"].isin(set(aligned["doc_id"]))])
+    got = table.set_index(["doc_id", "para_id"])["frame_label"]
+    pred = [got[(d, p)] for d, p in zip(aligned["doc_id"], aligned["para_id"], strict=True)]
+    assert np.mean(np.array(pred) == aligned["code"].to_numpy()) > 0.9
+
+
+def test_two_fits_give_identical_probabilities(fitted, coded, seed_docs, seg_config):
+    again = FrameClassifier(segmenter=seg_config).fit(coded, seed_docs)
+    sub = seed_docs.iloc[5:9]
+    np.testing.assert_array_equal(fitted.predict_proba(sub), again.predict_proba(sub))
+
+
+def test_estimator_contract(fitted, coded, seed_docs, seg_config):
+    params = fitted.get_params()
+    assert params["C"] == 1.0 and params["calibration"] == "auto"
+    fresh = clone(fitted)
+    assert fresh.get_params() == params
+    assert not hasattr(fresh, "classes_")
+    with pytest.raises(NotFittedError, match="fit"):
+        fresh.predict_proba(seed_docs.iloc[:1])
+    with pytest.raises(NotFittedError):
+        fresh.transform(seed_docs.iloc[:1])
+    with pytest.raises(NotFittedError):
+        suggest_to_code(fresh, seed_docs.iloc[:1])
+    assert fresh.set_params(C=0.5).C == 0.5
+    # parameters are stored as given and checked in fit
+    bad = FrameClassifier(C=0, segmenter=seg_config)
+    with pytest.raises(InvalidParameterError, match="C: expected"):
+        bad.fit(coded, seed_docs)
+    with pytest.raises(InvalidParameterError, match="calibration: expected one of"):
+        FrameClassifier(calibration="isotonic").fit(coded, seed_docs)
+    with pytest.raises(InvalidParameterError, match="ngram_range"):
+        FrameClassifier(ngram_range=(2, 1)).fit(coded, seed_docs)
+    with pytest.raises(CodingSheetError, match=r"cannot calibrate.*neither 8"):
+        FrameClassifier(calibration="sigmoid", segmenter=seg_config).fit(coded, seed_docs)
+
+
+# ----------------------------------------------------------------------------- cross-validation
+
+
+def test_grouped_cv_keeps_articles_together(cv, coded):
+    pred = cv.predictions
+    assert len(pred) == len(coded)
+    assert set(pred["fold"]) == set(range(5))
+    # every article sits in exactly one fold's test part, so never in train and test at once
+    assert (pred.groupby("group")["fold"].nunique() == 1).all()
+    assert (pred["group"] == pred["doc_id"]).all()
+    for k, f in cv.folds[cv.folds["measure"] == "classifier"].iterrows():
+        test_groups = set(pred.loc[pred["fold"] == f["fold"], "group"])
+        train_groups = set(pred.loc[pred["fold"] != f["fold"], "group"])
+        assert not test_groups & train_groups, k
+        assert f["n_test"] == (pred["fold"] == f["fold"]).sum()
+        assert f["n_train"] + f["n_test"] == len(pred)
+    assert len(cv.folds) == 10 and set(cv.folds["measure"]) == {"classifier", "dictionary"}
+    assert list(cv.overall["measure"]) == ["classifier", "dictionary"]
+    for col in ("macro_f1", "kappa", "spearman", *(f"recall_{c}" for c in CODES)):
+        assert cv.overall[col].notna().all(), col
+    np.testing.assert_allclose(cv.predictions[list(PROBA_COLUMNS)].sum(axis=1), 1.0)
+    assert len(cv.calibration) == 5
+
+
+def test_cv_dictionary_is_the_in_sample_measure(cv, coded, seed_docs):
+    """The dictionary has no training: its pooled folds are its in-sample agreement."""
+    ref = validate_measure(coded, seed_docs)
+    got = cv.reports["dictionary"]
+    assert got.summary() == pytest.approx(ref.summary(), nan_ok=True)
+    assert ref.summary()["macro_f1"] == pytest.approx(0.68, abs=0.01)
+
+
+def test_cv_is_deterministic_and_above_chance(cv, coded, seed_docs, seg_config):
+    clf = cv.overall.set_index("measure").loc["classifier"]
+    assert clf["kappa"] > 0.3 and clf["macro_f1"] > 0.4  # chance: kappa 0, macro-F1 ~0.25
+    again = cross_validate_frames(coded, seed_docs, model=FrameClassifier(segmenter=seg_config))
+    pd.testing.assert_frame_equal(again.predictions, cv.predictions)
+    pd.testing.assert_frame_equal(again.folds, cv.folds)
+
+
+def test_toy_set_is_learnt_well_above_chance(seg_config):
+    docs, codes = _toy()
+    model = FrameClassifier(dictionary_features=False, segmenter=seg_config)
+    res = cross_validate_frames(codes, docs, n_splits=4, model=model)
+    clf = res.overall.set_index("measure").loc["classifier"]
+    assert clf["macro_f1"] > 0.9 and clf["kappa"] > 0.8  # chance: 0.5 and 0
+    assert all(note.startswith("Platt-scaled") for note in res.calibration)
+    fitted = clone(model).fit(codes, docs)
+    assert fitted.calibrated_ and list(fitted.classes_) == ["stability", "service_law"]
+    table = fitted.transform(["严厉打击违法犯罪，维护社会稳定。", "推进依法行政，提供公共服务。"])
+    assert list(table["frame_label"]) == ["stability", "service_law"]
+    assert (table["p_mixed"] == 0).all() and (table["p_neither"] == 0).all()
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_read_codes_unknown_label_names_the_line(tmp_path):
+    p = _write(
+        tmp_path / "c.csv",
+        [("S1", "a#01", 0, "一段文字。", "stability"), ("S2", "a#01", 1, "另一段。", "stabilty")],
+    )
+    with pytest.raises(CodingSheetError, match=r"c\.csv: line 3: code 'stabilty' \(sample 'S2'\)"):
+        read_codes(p)
+
+
+def test_read_codes_conflicting_duplicate_names_both_lines(tmp_path):
+    p = _write(
+        tmp_path / "c.csv",
+        [
+            ("S1", "a#01", 0, "一段文字。", "stability"),
+            ("S2", "a#01", 1, "另一段。", "mixed"),
+            ("S3", "a#01", 0, "一段文字。", "service_law"),
+        ],
+    )
+    with pytest.raises(CodingSheetError, match=r"line 4: .*'a#01' para_id 0.*'service_law'.*"
+                       r"'stability' on line 2"):  # fmt: skip
+        read_codes(p)
+
+
+def test_read_codes_identical_duplicate_is_dropped_with_a_warning(tmp_path, caplog):
+    p = _write(
+        tmp_path / "c.csv",
+        [
+            ("S1", "a#01", 0, "一段文字。", "stability"),
+            ("S2", "a#01", 0, "一段文字。", "Stability "),
+            ("S3", "a#01", 1, "另一段。", "mixed"),
+        ],
+    )
+    with caplog.at_level(logging.WARNING, logger="textkit.frames.validate"):
+        codes = read_codes(p)
+    assert list(codes["sample_id"]) == ["S1", "S3"]
+    assert "line 3" in caplog.text and "line 2" in caplog.text
+
+
+def test_read_codes_empty_text_names_the_line(tmp_path):
+    p = _write(tmp_path / "c.csv", [("S1", "a#01", 0, "一段文字。", "neither"),
+                                    ("S2", "a#01", 1, " ", "mixed")])  # fmt: skip
+    with pytest.raises(CodingSheetError, match=r"line 3: empty text \(sample 'S2'\)"):
+        read_codes(p)
+
+
+def test_align_codes_conflict_under_other_ids_names_both_samples(coded, seed_docs):
+    bad = coded.copy()
+    extra = bad.iloc[[0]].assign(sample_id="S999", doc_id="elsewhere#01", para_id=7)
+    extra["code"] = "neither" if bad.iloc[0]["code"] != "neither" else "mixed"
+    bad = pd.concat([bad, extra], ignore_index=True)
+    with pytest.raises(CodingSheetError, match=r"'S001'.*'S999'.*different codes"):
+        align_codes(bad, seed_docs)
+    same = pd.concat([coded, extra.assign(code=coded.iloc[0]["code"])], ignore_index=True)
+    assert len(align_codes(same, seed_docs)) == len(coded)
+
+
+def test_fit_missing_paragraph_and_unknown_code_name_the_sample(coded, seed_docs, seg_config):
+    model = FrameClassifier(segmenter=seg_config)
+    lost = coded.copy()
+    lost.loc[3, "text"] = "这一段文字并不在语料中。"
+    with pytest.raises(CodingSheetError, match=r"not found in docs: sample\(s\) \['S004'\]"):
+        model.fit(lost, seed_docs)
+    odd = coded.copy()
+    odd.loc[1, "code"] = "law"
+    with pytest.raises(CodingSheetError, match=r"unknown code in sample\(s\) 'S002' \('law'\)"):
+        model.fit(odd, seed_docs)
+
+
+def test_cv_too_few_per_class_names_classes_and_counts(coded, seed_docs):
+    few = pd.concat(
+        [coded[coded["code"] != "neither"], coded[coded["code"] == "neither"].head(3)],
+        ignore_index=True,
+    )
+    with pytest.raises(CodingSheetError, match=r"5-fold cross-validation: neither 3"):
+        cross_validate_frames(few, seed_docs)
+    with pytest.raises(CodingSheetError, match=r"neither 8.*n_splits=9"):
+        cross_validate_frames(coded, seed_docs, n_splits=9)
+
+
+# ----------------------------------------------------------------------------- active learning
+
+
+def test_suggest_to_code_skips_coded_and_is_deterministic(fitted, coded, seed_docs):
+    used = seed_docs[seed_docs["doc_id"].isin(set(coded["doc_id"]))]
+    top = suggest_to_code(fitted, used, n=15)
+    assert len(top) == 15
+    assert list(top["sample_id"]) == [f"A{i:03d}" for i in range(1, 16)]
+    key = {"".join(t.split()) for t in coded["text"]}
+    assert not any("".join(t.split()) in key for t in top["text"])
+    assert (np.diff(top["entropy"].to_numpy()) <= 1e-12).all()
+    assert (top["text"].str.len() >= 20).all()
+    pd.testing.assert_frame_equal(top, suggest_to_code(fitted, used, n=15))
+    # the suggestions are the most uncertain among all uncoded paragraphs
+    table = fitted.transform(used)
+    table = table.assign(text=[t for t in fitted._paragraph_table(used)["text"]])
+    ent = -(table[list(PROBA_COLUMNS)] * np.log(table[list(PROBA_COLUMNS)])).sum(axis=1)
+    rest = ent[~table["text"].map(lambda t: "".join(t.split()) in key)]
+    rest = rest[table["text"].str.len() >= 20]
+    assert top["entropy"].iloc[0] == pytest.approx(rest.max())
+    # paragraphs coded since the fit are left out too
+    more = suggest_to_code(fitted, used, n=15, codes=top.head(3))
+    assert not set(more["text"]) & set(top.head(3)["text"])
+    assert list(more["text"].head(12)) == list(top["text"].iloc[3:15])

@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     pd.set_option("display.max_columns", 30)
 
     import textkit as tk
-    from textkit.frames.supervised import FrameClassifier, cross_validate_frames
+    from textkit.frames.crossval import cross_validate_frames
+    from textkit.frames.supervised import FrameClassifier
     from textkit.frames.validate import align_codes, load_coded_paragraphs, validate_measure
 
     t0 = time.perf_counter()

@@ -136,8 +136,8 @@ _EXPORTS: dict[str, str] = {
     "load_coded_paragraphs": "frames.validate",
     "agreement": "frames.validate",
     "FrameClassifier": "frames.supervised",
-    "cross_validate_frames": "frames.supervised",
-    "suggest_to_code": "frames.supervised",
+    "cross_validate_frames": "frames.crossval",
+    "suggest_to_code": "frames.active",
     # files
     "write_table": "core.io",
     # figures

@@ -1,4 +1,5 @@
-"""Tests of textkit.frames.supervised: the classifier, grouped cross-validation, suggestions."""
+"""Tests of textkit.frames.supervised (the classifier), crossval (grouped cross-validation)
+and active (suggestions to code)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,9 @@ import pytest
 from sklearn.base import clone
 
 from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
-from textkit.frames.supervised import (
-    PROBA_COLUMNS,
-    FrameClassifier,
-    cross_validate_frames,
-    suggest_to_code,
-)
+from textkit.frames.active import suggest_to_code
+from textkit.frames.crossval import cross_validate_frames
+from textkit.frames.supervised import PROBA_COLUMNS, FrameClassifier
 from textkit.frames.validate import (
     CODES,
     align_codes,

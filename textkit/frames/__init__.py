@@ -14,9 +14,10 @@ and balance per group of any document variable, and over years, with document-cl
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
 vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs,
-and :mod:`~textkit.frames.supervised` (FrameClassifier, cross_validate_frames,
-suggest_to_code) learns the codes from them, reports grouped cross-validated agreement next
-to the dictionary's and picks the paragraphs to code next.
+:mod:`~textkit.frames.supervised` (FrameClassifier) learns the codes from them,
+:mod:`~textkit.frames.crossval` (cross_validate_frames) reports its grouped cross-validated
+agreement next to the dictionary's, and :mod:`~textkit.frames.active` (suggest_to_code)
+picks the paragraphs to code next.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from textkit.core.lexicon import (
     Term,
     load_lexicon,
 )
+from textkit.frames.active import suggest_to_code
+from textkit.frames.crossval import cross_validate_frames
 from textkit.frames.diagnostics import frame_diagnostics
 from textkit.frames.groups import frame_contrast, frame_groups
 from textkit.frames.keyness import frame_keyness, keyness, keyness_by
@@ -40,11 +43,7 @@ from textkit.frames.score import (
     score_frames,
     term_contributions,
 )
-from textkit.frames.supervised import (
-    FrameClassifier,
-    cross_validate_frames,
-    suggest_to_code,
-)
+from textkit.frames.supervised import FrameClassifier
 
 __all__ = [
     "ContextRule",

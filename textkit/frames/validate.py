@@ -8,7 +8,8 @@ supports the usual workflow:
 2. :func:`write_coding_sheet` writes it as a CSV coding sheet plus a short codebook;
 3. a human codes each paragraph as ``stability``, ``service_law``, ``mixed`` or ``neither``;
 4. :func:`read_codes` reads the coded sheet back and checks it (clear errors naming the file,
-   line and value);
+   line and value; a paragraph coded twice is an error naming both lines when the codes
+   differ, and the repeat is dropped with a logged warning when they agree);
 5. :func:`agreement` compares measure labels with the codes (per-class precision / recall / F1,
    macro-F1, Cohen's kappa, Spearman rank correlation on the ordered labels, confusion matrix)
    and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements;
@@ -17,6 +18,10 @@ supports the usual workflow:
 
 :func:`sample_config` reads the sampling settings from the ``[validation]`` table of
 ``textkit.toml``.
+
+:mod:`textkit.frames.supervised` learns a classifier from the codes,
+:mod:`textkit.frames.crossval` cross-validates it next to the dictionary, and
+:mod:`textkit.frames.active` suggests the paragraphs to code next.
 
 The package ships an example coding, ``resources/coded_paragraphs.csv`` (see its data card),
 loaded by :func:`load_coded_paragraphs`.

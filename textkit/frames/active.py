@@ -1,0 +1,106 @@
+"""Active learning: the paragraphs the supervised frame measure is least sure of, to code next.
+
+Coding is the expensive part of validating and training a frame measure. After a first round
+of coding (:func:`textkit.frames.validate.draw_validation_sample`), :func:`suggest_to_code`
+ranks the uncoded paragraphs by the predictive entropy of a fitted
+:class:`textkit.frames.supervised.FrameClassifier` (uncertainty sampling), so the next
+round spends the coder's time where the model is most in doubt. Its output is a coding
+sheet for :func:`textkit.frames.validate.write_coding_sheet`. Uncertainty sampling picks
+paragraphs unlike a random sample: use a random sample (``draw_validation_sample``), not
+these suggestions, to *estimate* agreement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from textkit.core.checks import check_int
+from textkit.core.errors import CodingSheetError, InvalidParameterError
+from textkit.frames.score import as_documents
+from textkit.frames.supervised import PROBA_COLUMNS, FrameClassifier, _text_key
+
+__all__ = ["suggest_to_code"]
+
+
+def _entropy(proba: np.ndarray) -> np.ndarray:
+    """Shannon entropy (natural log) of each row of probabilities (0 log 0 = 0)."""
+    p = np.clip(proba, 1e-300, 1.0)
+    return -(proba * np.log(p)).sum(axis=1)
+
+
+def suggest_to_code(
+    model: FrameClassifier,
+    docs: Any,
+    n: int = 20,
+    *,
+    codes: pd.DataFrame | None = None,
+    min_chars: int = 20,
+) -> pd.DataFrame:
+    """The uncoded paragraphs the classifier is least sure of, to code next.
+
+    Uncertainty sampling: paragraphs are ranked by the entropy of the classifier's
+    predicted probabilities (highest first; ties, compared at 12 decimals, by doc_id then
+    para_id). Paragraphs already coded are left out, matched by their whitespace-free text
+    (so a copy of a coded paragraph in a duplicate article is left out too): the model's
+    training paragraphs and those of ``codes``.
+
+    Parameters
+    ----------
+    model : FrameClassifier
+        A fitted classifier.
+    docs : DataFrame or list of str
+        Documents to draw from.
+    n : int, default 20
+        How many paragraphs (fewer when fewer are eligible).
+    codes : DataFrame, optional
+        More coded paragraphs to leave out (e.g. coded since the model was fitted).
+    min_chars : int, default 20
+        Skip shorter paragraphs (headings, list stubs), as
+        :func:`textkit.frames.validate.draw_validation_sample` does.
+
+    Returns
+    -------
+    DataFrame
+        sample_id (``A001`` …, in rank order), doc_id, para_id, text, frame_label (the
+        classifier's), p_stability, p_service_law, p_mixed, p_neither, entropy, code and note
+        (empty): ready for :func:`textkit.frames.validate.write_coding_sheet`.
+
+    Raises
+    ------
+    textkit.core.errors.NotFittedError
+    """
+    if not isinstance(model, FrameClassifier):
+        raise InvalidParameterError(
+            f"model: expected a FrameClassifier, got {type(model).__name__}"
+        )
+    model._check_fitted()
+    check_int("n", n, 0)
+    check_int("min_chars", min_chars, 0)
+    docs = as_documents(docs)
+    table = model._paragraph_table(docs)
+    known = set(model._coded_keys)
+    if codes is not None:
+        if "text" not in codes.columns:
+            raise CodingSheetError("codes: missing column 'text'")
+        known |= {_text_key(t) for t in codes["text"]}
+    keep = np.array(
+        [len(t) >= min_chars and _text_key(t) not in known for t in table["text"]], dtype=bool
+    )
+    table = table.loc[keep].reset_index(drop=True)
+    scored = model._frame_table(table)
+    proba = scored.loc[:, list(PROBA_COLUMNS)].to_numpy(float)
+    scored["entropy"] = _entropy(proba)
+    scored["text"] = table["text"].to_numpy()
+    scored["_e"] = np.round(scored["entropy"].to_numpy(), 12)
+    scored = scored.sort_values(
+        ["_e", "doc_id", "para_id"], ascending=[False, True, True], kind="mergesort"
+    ).head(n)
+    out = scored.loc[:, ["doc_id", "para_id", "text", "frame_label", *PROBA_COLUMNS, "entropy"]]
+    out = out.reset_index(drop=True)
+    out.insert(0, "sample_id", [f"A{i + 1:03d}" for i in range(len(out))])
+    out["code"] = ""
+    out["note"] = ""
+    return out

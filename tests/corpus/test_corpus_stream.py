@@ -162,9 +162,7 @@ def _snapshot(d: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
 
 
-def test_interrupted_build_leaves_the_output_directory_as_it_was(
-    tmp_path, seed_docs, monkeypatch
-):
+def test_interrupted_build_leaves_the_output_directory_as_it_was(tmp_path, seed_docs, monkeypatch):
     import textkit.corpus.stream as stream_mod
 
     out = tmp_path / "out"

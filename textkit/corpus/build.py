@@ -211,7 +211,8 @@ def build_corpus(
         :func:`textkit.corpus.read.read_texts` read from a table or a folder. Table rows are
         documents as they are (not split into articles; ``doc_id`` is the row's id);
         files of a folder are split into articles like raw pages (``doc_id`` is
-        ``"<relative path without suffix>#<ordinal:02d>"``; the title an HTML, Word or PDF
+        ``"<relative path without suffix>#<ordinal:02d>"``, the full relative path when
+        two files share the stem, as ``a.txt`` and ``a.html``; the title an HTML, Word or PDF
         file records is the title of a page without article markers). Both are then cleaned,
         de-duplicated and annotated as usual. The documents table ends with ``source``,
         ``row`` and ``extractor`` and the document variables under their own names,
@@ -221,7 +222,9 @@ def build_corpus(
         one is written as ``<name>_detected`` (flags for off-topic articles still use the
         detected relevance). Rows and files that ``read_texts`` rejected are counted in
         the report, whose ``texts`` entry checks *inputs = kept + flagged + quarantined +
-        rejected* for tables and *files = read + rejected* for folders.
+        rejected* for tables and *files = read + rejected* for folders (*entries = read +
+        rejected + skipped* when a folder holds entries that are not read: hidden files,
+        links, FIFOs …, listed in ``skipped_entries``).
     config : CorpusConfig, optional
     cache : bool or path-like, default False
         Reuse an earlier build of the same raw files (by content), settings and textkit code

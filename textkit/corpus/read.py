@@ -152,8 +152,10 @@ class ReadResult:
         used (text and HTML files, CSV, TSV, JSON lines), ``""`` where none applies)
         followed by the document variables (:attr:`docvars`).
     report : pandas.DataFrame
-        One row per input table row or file (:data:`REPORT_COLUMNS`): ``status`` is
-        ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...),
+        One row per input table row or folder entry (:data:`REPORT_COLUMNS`): ``status``
+        is ``"read"``, ``"rejected"`` or, for a folder entry that is not a file to read,
+        ``"skipped"`` (kind in ``reject_kind``: :data:`textkit.core.paths.SKIP_KINDS`;
+        ``doc_id`` empty), ``reason`` says why (``"empty text (row 4)"``, ...),
         ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
         ``"no_match"`` (``docvars_from``) or one of
         :data:`textkit.corpus.ingest.REJECT_KINDS` and
@@ -218,8 +220,10 @@ def read_texts(
         Folders: glob patterns on the relative path (``**`` matches any number of folders,
         ``*`` anything within one). Default include :data:`DEFAULT_INCLUDE`
         (``["**/*.txt", "**/*.html", "**/*.htm", "**/*.xhtml", "**/*.docx",
-        "**/*.pdf"]``); no exclude. Hidden files and folders are never read. Each file is
-        read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
+        "**/*.pdf"]``); no exclude. Hidden files and folders, links to folders, link
+        loops, dangling links, links leaving the folder and special files (FIFOs, sockets,
+        devices; never opened) are not read: each is a report row with
+        ``status="skipped"``, its kind and reason. Each file is read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
         a file matching ``include`` whose type is not read is rejected as
         ``unsupported_type``, and so are old Word (``.doc``), RTF and OpenDocument files
         even when ``include`` does not match them (save them as ``.docx``).

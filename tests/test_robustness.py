@@ -168,7 +168,7 @@ def hostile(tmp_path_factory):
     d.mkdir()
     for name, data in _hostile_files().items():
         (d / name).write_bytes(data)
-    (d / ".hidden").write_bytes(b"ignored: hidden files are not corpus input")
+    (d / ".hidden").write_bytes(b"skipped: hidden files are not corpus input, but listed")
     build = build_corpus(d)
     return d, build
 
@@ -207,10 +207,20 @@ def _read_ok(pages, name, encoding):
 def test_hostile_build_accounts_for_every_input(hostile):
     d, build = hostile
     r = build.report
-    names = sorted(p.name for p in d.iterdir() if not p.name.startswith("."))
-    assert [p["file"] for p in r["pages"]] == names
+    entries = sorted(p.name for p in d.iterdir())
+    assert [p["file"] for p in r["pages"]] == entries
+    names = [n for n in entries if not n.startswith(".")]
     files = r["files"]
     assert files["total"] == len(names) == files["read"] + files["rejected"]
+    # the hidden file is not read, but it is listed as skipped, with its reason
+    assert r["entries"]["total"] == len(entries) == files["total"] + r["entries"]["skipped"]
+    assert r["skipped_entries"] == [
+        {
+            "entry": ".hidden",
+            "kind": "hidden",
+            "reason": ".hidden: hidden file (name starts with '.')",
+        }
+    ]
     assert sum(r["rejected_by_reason"].values()) == files["rejected"]
     assert r["rejected_by_reason"] == {
         "binary": 4,

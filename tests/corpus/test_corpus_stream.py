@@ -162,22 +162,27 @@ def _snapshot(d: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
 
 
-def test_interrupted_build_leaves_the_output_directory_as_it_was(tmp_path, seed_docs):
+def test_interrupted_build_leaves_the_output_directory_as_it_was(tmp_path, seed_docs, monkeypatch):
+    import textkit.corpus.stream as stream_mod
+
     out = tmp_path / "out"
     build_corpus_to(RAW_DIR, out, batch_pages=2)
     before = _snapshot(out)
-    # a raw file that fails part way: its stem repeats an earlier page's, so its doc_ids
-    # repeat too (detected when it arrives, after several batches were written)
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for src in sorted(RAW_DIR.iterdir()):
-        (raw / src.name).write_bytes(src.read_bytes())
-    first = sorted(RAW_DIR.iterdir())[2]
-    (raw / (first.stem + ".zzz")).write_bytes(first.read_bytes())
-    with pytest.raises(ValueError, match="repeated doc_id"):
-        build_corpus(raw)
-    with pytest.raises(ValueError, match="repeated doc_id"):
-        build_corpus_to(raw, out, batch_pages=1)
+    # a build that fails part way: the fourth batch of pages fails, after several batches
+    # were written to the temporary file
+    real, calls = stream_mod.process_pages, []
+
+    def failing(pages, config):
+        calls.append(len(pages))
+        if len(calls) == 4:
+            raise ValueError("page batch 4 failed")
+        return real(pages, config)
+
+    monkeypatch.setattr(stream_mod, "process_pages", failing)
+    with pytest.raises(ValueError, match="page batch 4 failed"):
+        build_corpus_to(RAW_DIR, out, batch_pages=1)
+    assert calls == [1, 1, 1, 1]
+    monkeypatch.setattr(stream_mod, "process_pages", real)
     assert _snapshot(out) == before  # no temporary file, no half-written table
     # a bad stage setting fails in the first batch
     bad = tmp_path / "genres.yaml"

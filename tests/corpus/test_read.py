@@ -302,7 +302,12 @@ def test_build_from_folder_splits_like_raw_pages(tmp_path):
     }
     assert "year_detected" in docs.columns
     rep = build.report
-    assert rep["texts"]["inputs"] == rep["texts"]["read"] + rep["texts"]["rejected"]
+    # the hidden folder is an entry skipped with its reason
+    assert rep["texts"]["skipped"] == 1
+    assert rep["texts"]["inputs"] == (
+        rep["texts"]["read"] + rep["texts"]["rejected"] + rep["texts"]["skipped"]
+    )
+    assert [e["entry"] for e in rep["skipped_entries"]] == [".hidden"]
     # a field matches within one folder: draft/d.txt, notes.txt and page.html do not
     # match; old.doc is not read
     assert rep["files"]["rejected"] == 4

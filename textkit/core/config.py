@@ -456,8 +456,8 @@ class StageConfig:
 
 def corpus_hash(raw_dir: str | os.PathLike) -> str:
     """SHA-256 of a corpus: over the sorted (relative path, file SHA-256) pairs of a folder
-    (subfolders included, POSIX paths; hidden files and folders left out), or over the name
-    and SHA-256 of one table file.
+    (subfolders included, POSIX paths; hidden files and folders, special files such as FIFOs,
+    link loops and dangling links left out), or over the name and SHA-256 of one table file.
 
     For a flat folder the relative path is the file name, so the hash of a raw pages folder
     is what it always was.
@@ -471,14 +471,16 @@ def corpus_hash(raw_dir: str | os.PathLike) -> str:
         return h.hexdigest()
     if not raw_dir.is_dir():
         raise ConfigError(f"raw corpus directory not found: {raw_dir}")
-    found = []
-    for dirpath, dirnames, filenames in os.walk(raw_dir):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for f in filenames:
-            if not f.startswith("."):
-                p = Path(dirpath) / f
-                found.append((p.relative_to(raw_dir).as_posix(), p))
-    for rel, p in sorted(found):
+    from textkit.core.paths import folder_entries
+
+    # regular files only (links to them followed, wherever they point): a FIFO is never
+    # opened, a link loop or a dangling link is left out
+    found = [
+        (e.rel, e.path)
+        for e in folder_entries(raw_dir, nested=True, outside_links=True)
+        if e.kind == "file"
+    ]
+    for rel, p in found:
         h.update(rel.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
     return h.hexdigest()
 

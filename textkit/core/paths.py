@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path
+from typing import NamedTuple
 
 __all__ = ["project_root", "cache_dir", "output_root", "OUTPUT_ROOT_ENV", "source_commit"]
 
@@ -81,3 +84,193 @@ def source_commit(root: str | os.PathLike | None = None) -> str:
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return ""
+
+
+# ---------------------------------------------------------------------------------------
+# the entries of an input folder, and outputs kept out of it
+
+#: Why a folder entry is not read (the ``reject_kind`` of a skipped entry).
+SKIP_KINDS = (
+    "hidden",
+    "subdirectory",
+    "folder_link",
+    "symlink_loop",
+    "dangling_link",
+    "outside_link",
+    "special_file",
+)
+
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+class FolderEntry(NamedTuple):
+    """One entry of an input folder (see :func:`folder_entries`).
+
+    ``rel`` is the POSIX path relative to the folder, ``path`` the path to open, ``kind``
+    ``"file"`` (a regular file, or a link to one inside the folder, to be read) or one of
+    :data:`SKIP_KINDS`, and ``reason`` says why a skipped entry is not read.
+    """
+
+    rel: str
+    path: Path
+    kind: str
+    reason: str = ""
+
+
+def _entry(path: Path, rel: str, root_real: str, *, nested: bool, outside_links: bool):
+    """The :class:`FolderEntry` of one path; ``("dir", ...)`` for a real folder to descend
+    into when ``nested``. Never opens the path (a FIFO would block)."""
+    if path.name.startswith("."):
+        what = "folder" if path.is_dir() and not path.is_symlink() else "file"
+        return FolderEntry(rel, path, "hidden", f"{rel}: hidden {what} (name starts with '.')")
+    try:
+        st = path.lstat()
+    except OSError as exc:  # removed while listed
+        return FolderEntry(rel, path, "dangling_link", f"{rel}: cannot be listed ({exc})")
+    link = ""
+    if stat.S_ISLNK(st.st_mode):
+        link = os.readlink(path)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return FolderEntry(
+                    rel,
+                    path,
+                    "symlink_loop",
+                    f"{rel}: symbolic link loop (-> {link}), not followed",
+                )
+            return FolderEntry(
+                rel,
+                path,
+                "dangling_link",
+                f"{rel}: symbolic link to {link}, which does not exist",
+            )
+        real = os.path.realpath(path)
+        inside = os.path.commonpath([real, root_real]) == root_real
+        if not inside and not outside_links:
+            return FolderEntry(
+                rel,
+                path,
+                "outside_link",
+                f"{rel}: symbolic link leaving the input folder (-> {link}); refused: copy the "
+                "file into the folder",
+            )
+        if stat.S_ISDIR(st.st_mode):
+            return FolderEntry(
+                rel,
+                path,
+                "folder_link",
+                f"{rel}: symbolic link to a folder (-> {link}), not followed",
+            )
+    if stat.S_ISDIR(st.st_mode):
+        if nested:
+            return FolderEntry(rel, path, "dir")
+        return FolderEntry(
+            rel,
+            path,
+            "subdirectory",
+            f"{rel}: a subdirectory; raw pages are not read recursively (read nested folders "
+            "with textkit.read_texts, or set [corpus] input in textkit.toml)",
+        )
+    if stat.S_ISREG(st.st_mode):
+        return FolderEntry(rel, path, "file")
+    what = next((w for test, w in _SPECIAL if test(st.st_mode)), "a special file")
+    via = f" (through the link -> {link})" if link else ""
+    return FolderEntry(
+        rel,
+        path,
+        "special_file",
+        f"{rel}: {what}{via}, not a regular file; not opened",
+    )
+
+
+def folder_entries(
+    root: str | os.PathLike, *, nested: bool = False, outside_links: bool = False
+) -> list[FolderEntry]:
+    """Every entry of an input folder, sorted by relative path, each to read or skipped.
+
+    Nothing is opened: a FIFO would block. Skipped, each with a reason (:data:`SKIP_KINDS`):
+    hidden files and folders (name starting with ``.``; a hidden folder is one entry), a
+    subdirectory when not ``nested``, a symbolic link to a folder, a link loop, a dangling
+    link, a link leaving the folder (unless ``outside_links``), and special files (FIFO,
+    socket, device). A link to a regular file inside the folder is read under its own name.
+
+    Parameters
+    ----------
+    root : path-like
+        The folder.
+    nested : bool, default False
+        Descend into subfolders (their entries listed by relative path).
+    outside_links : bool, default False
+        Read links to regular files outside the folder.
+
+    Returns
+    -------
+    list of FolderEntry
+    """
+    root = Path(root)
+    root_real = os.path.realpath(root)
+    out: list[FolderEntry] = []
+    todo = [(root, "")]
+    while todo:
+        folder, prefix = todo.pop()
+        for name in sorted(os.listdir(folder)):
+            e = _entry(
+                folder / name,
+                prefix + name,
+                root_real,
+                nested=nested,
+                outside_links=outside_links,
+            )
+            if e.kind == "dir":
+                todo.append((e.path, e.rel + "/"))
+            else:
+                out.append(e)
+    return sorted(out, key=lambda e: e.rel)
+
+
+def check_output_outside_input(
+    source: str | os.PathLike, out: str | os.PathLike, *, what: str = "out_dir"
+) -> None:
+    """Refuse an output folder that is, or is inside, or holds the input.
+
+    A later build would read its own outputs as pages (output inside a raw folder), or a
+    build would overwrite its input (input inside the output folder). Links are resolved.
+
+    Parameters
+    ----------
+    source : path-like
+        The input folder or table file.
+    out : path-like
+        The output folder (need not exist).
+    what : str
+        The argument or setting named in the error.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming both paths.
+    """
+    from textkit.core.errors import InvalidParameterError
+
+    src, dst = os.path.realpath(source), os.path.realpath(out)
+    kind = "folder" if os.path.isdir(src) else "file"
+    if src == dst:
+        where = f"is the input {kind}"
+    elif kind == "folder" and os.path.commonpath([src, dst]) == src:
+        where = "is inside the input folder"
+    elif os.path.commonpath([src, dst]) == dst:
+        where = f"holds the input {kind}"
+    else:
+        return
+    raise InvalidParameterError(
+        f"{what}: the output folder {out} {where} {source}; a later build would read its "
+        "outputs as input (or overwrite the input). Write the outputs to a folder outside "
+        "the input"
+    )

@@ -187,8 +187,9 @@ def account_pages(pages: pd.DataFrame, split_log: pd.DataFrame) -> pd.DataFrame:
 
     pages["n_articles"] = counts("n_articles")
     notes = split_log["note"].tolist()
+    status = pages["status"].tolist()
     pages["split_note"] = [
-        str(notes[at[i]]) if i in at else "rejected: " + str(pages["reason"].iloc[i])
+        str(notes[at[i]]) if i in at else f"{status[i]}: " + str(pages["reason"].iloc[i])
         for i in range(len(pages))
     ]
     for col in ("n_dropped", "header_chars", "footer_chars"):

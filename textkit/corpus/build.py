@@ -179,12 +179,16 @@ class CorpusBuild:
         Paragraphs repeated across documents (``textkit.corpus.dedup.repeated_paragraphs``).
     report : dict
         The accounting (see :func:`build_corpus`); JSON-serialisable.
+    source : str
+        The absolute path of the input (raw pages folder, table or folder read), or ``""``:
+        :func:`write_corpus` refuses to write into it. Not part of the cached build.
     """
 
     documents: pd.DataFrame
     pages: pd.DataFrame
     boilerplate: pd.DataFrame
     report: dict
+    source: str = field(default="", compare=False, repr=False)
 
 
 def corpus_config(project=None) -> CorpusConfig:
@@ -207,7 +211,8 @@ def build_corpus(
         :func:`textkit.corpus.read.read_texts` read from a table or a folder. Table rows are
         documents as they are (not split into articles; ``doc_id`` is the row's id);
         files of a folder are split into articles like raw pages (``doc_id`` is
-        ``"<relative path without suffix>#<ordinal:02d>"``; the title an HTML, Word or PDF
+        ``"<relative path without suffix>#<ordinal:02d>"``, the full relative path when
+        two files share the stem, as ``a.txt`` and ``a.html``; the title an HTML, Word or PDF
         file records is the title of a page without article markers). Both are then cleaned,
         de-duplicated and annotated as usual. The documents table ends with ``source``,
         ``row`` and ``extractor`` and the document variables under their own names,
@@ -217,7 +222,9 @@ def build_corpus(
         one is written as ``<name>_detected`` (flags for off-topic articles still use the
         detected relevance). Rows and files that ``read_texts`` rejected are counted in
         the report, whose ``texts`` entry checks *inputs = kept + flagged + quarantined +
-        rejected* for tables and *files = read + rejected* for folders.
+        rejected* for tables and *files = read + rejected* for folders (*entries = read +
+        rejected + skipped* when a folder holds entries that are not read: hidden files,
+        links, FIFOs …, listed in ``skipped_entries``).
     config : CorpusConfig, optional
     cache : bool or path-like, default False
         Reuse an earlier build of the same raw files (by content), settings and textkit code
@@ -240,24 +247,40 @@ def build_corpus(
     """
     config = config or CorpusConfig()
     texts = raw_dir if isinstance(raw_dir, ReadResult) else None
+    source = os.path.abspath(raw_dir if texts is None else texts.path)
     if cache is False:
-        return _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
+        built = _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
+        return dataclasses.replace(built, source=source)
     from textkit.core.cache import StageCache
     from textkit.core.config import corpus_hash
 
     store = StageCache(None if cache is True else cache)
     if texts is None:
         key = {"input": corpus_hash(raw_dir), "raw_dir": str(raw_dir), "config": config}
+        skipped = _skipped_entries(Path(raw_dir), config)
+        if skipped:  # hidden files, links, FIFOs …: not in the corpus hash, but reported
+            key["skipped"] = skipped
     else:
         key = _texts_key(texts, config)
 
     def compute() -> dict[str, Any]:
         # once: every field comes from this one build
         built = _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
-        return {f.name: getattr(built, f.name) for f in dataclasses.fields(CorpusBuild)}
+        return {f.name: getattr(built, f.name) for f in dataclasses.fields(CorpusBuild)[:4]}
 
     parts = store.get_or_compute_tables("corpus", key, compute)
-    return CorpusBuild(**parts)
+    return CorpusBuild(**parts, source=source)
+
+
+def _skipped_entries(raw_dir: Path, config: CorpusConfig) -> list[list[str]]:
+    """The entries of a raw pages folder that a build skips, with kind and reason (part of
+    the cache key: the report lists them)."""
+    from textkit.core.paths import folder_entries
+
+    if not raw_dir.is_dir():
+        return []
+    entries = folder_entries(raw_dir, outside_links=config.ingest.follow_outside_links)
+    return [[e.rel, e.kind, e.reason] for e in entries if e.kind != "file"]
 
 
 def _texts_key(texts: ReadResult, config: CorpusConfig) -> dict[str, Any]:
@@ -300,6 +323,7 @@ def _texts_pages(texts: ReadResult) -> pd.DataFrame:
     for rec in texts.report.to_dict("records"):
         ok = rec["status"] == "read"
         source = rec["source"] if texts.kind == "folder" else f"{rec['source']}:{rec['row']}"
+        skipped = rec["status"] == "skipped"
         rows.append(
             {
                 **dict.fromkeys(PAGE_COLUMNS, ""),
@@ -309,8 +333,10 @@ def _texts_pages(texts: ReadResult) -> pd.DataFrame:
                 "n_bytes": rec["n_bytes"],
                 "repairs": rec["repairs"],
                 "encoding": str(read.at[rec["doc_id"], "encoding"]) if ok else "",
-                "status": "ok" if ok else "rejected",
-                "reason": "" if ok else f"{source}: {rec['reason']}",
+                "status": "ok" if ok else ("skipped" if skipped else "rejected"),
+                "reason": ""
+                if ok
+                else (rec["reason"] if skipped else f"{source}: {rec['reason']}"),
                 "reject_kind": "" if ok else rec["reject_kind"],
                 "text": str(read.at[rec["doc_id"], "text"]) if ok else "",
                 # the title an HTML, Word or PDF file records titles a page without
@@ -391,14 +417,16 @@ def _texts_identity(texts: ReadResult, docs: pd.DataFrame) -> dict:
     rep = texts.report
     read = int((rep["status"] == "read").sum())
     rejected = int((rep["status"] == "rejected").sum())
-    return _identity_from_counts(texts.kind, len(rep), read, rejected, docs)
+    skipped = int((rep["status"] == "skipped").sum())
+    return _identity_from_counts(texts.kind, len(rep), read, rejected, docs, skipped)
 
 
 def _identity_from_counts(
-    kind: str, n_in: int, read: int, rejected: int, docs: pd.DataFrame
+    kind: str, n_in: int, read: int, rejected: int, docs: pd.DataFrame, skipped: int = 0
 ) -> dict:
     """The ``texts`` entry of the report of a build of read_texts output, from the counts
-    of its inputs (rows or files) and the documents' statuses."""
+    of its inputs (rows, or a folder's files and the entries it skipped) and the
+    documents' statuses."""
     counts = {s: int((docs["status"] == s).sum()) for s in ("kept", "flagged", "quarantined")}
     out: dict[str, Any] = {"input": kind, "inputs": n_in, "read": read, "rejected": rejected}
     if kind == "table":
@@ -407,6 +435,10 @@ def _identity_from_counts(
             f"{n_in} rows = {counts['kept']} kept + {counts['flagged']} flagged + "
             f"{counts['quarantined']} quarantined + {rejected} rejected"
         )
+    elif skipped:
+        out["skipped"] = skipped
+        total = read + rejected + skipped
+        identity = f"{n_in} entries = {read} read + {rejected} rejected + {skipped} skipped"
     else:
         total = read + rejected
         identity = f"{n_in} files = {read} read + {rejected} rejected"
@@ -423,7 +455,9 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
     ----------
     build : CorpusBuild
     out_dir : path-like
-        Output directory (created if needed).
+        Output directory (created if needed). It may not be the input (``build.source``),
+        lie inside an input folder or hold the input: a later build would read the outputs
+        as pages.
 
     Returns
     -------
@@ -432,7 +466,16 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
         ``corpus_report.json``, ``corpus_report.md`` (in that order). Every file is written
         atomically; the JSON report, written after the tables, is ``build.report`` plus
         ``outputs``: the sha256 of each table file.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``out_dir`` is, is inside or holds the input (nothing is written).
     """
+    if build.source:
+        from textkit.core.paths import check_output_outside_input
+
+        check_output_outside_input(build.source, out_dir)
     docs = build.documents
     size = _documents.DOCUMENTS_ROW_GROUP
     chunks = (

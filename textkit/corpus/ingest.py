@@ -5,6 +5,19 @@ Every regular file in the raw directory (hidden files excepted) becomes one row 
 used gets ``status="rejected"`` and a ``reason`` naming the file and the problem, so that
 the corpus report accounts for every input.
 
+Every other directory entry is a row too, with ``status="skipped"``, its kind in
+``reject_kind`` (:data:`textkit.core.paths.SKIP_KINDS`) and the reason: a hidden file or
+folder, a subdirectory (raw pages are not read recursively: read nested folders with
+:func:`textkit.corpus.read.read_texts` or ``[corpus] input``), a symbolic link loop, a
+dangling link, a link leaving the raw directory (refused unless
+``IngestConfig.follow_outside_links``), and a special file such as a FIFO, socket or device
+(never opened: a FIFO would block). So *entries = read + rejected + skipped*. A link to a
+regular file inside the directory is read under its own name.
+
+The ``page_id`` of a file is its name without the suffix; when two files share that stem
+(``a.txt`` and ``a.html``) each of them keeps its full name as its id (``a.txt``,
+``a.html``), so that both are read (:func:`page_ids`). Skipped entries have no page id.
+
 Decoding is strict (never ``errors="ignore"`` or ``"replace"``):
 
 1. a byte-order mark decides (UTF-32, UTF-8, UTF-16, checked longest first);
@@ -16,7 +29,12 @@ Decoding is strict (never ``errors="ignore"`` or ``"replace"``):
    the tie if it names one of the successful decodings (GB2312/GBK are read as their
    superset GB18030), and otherwise ``charset-normalizer`` chooses among them. The
    declaration is a hint only: it never overrides the bytes, and a declaration that
-   disagrees with the encoding chosen is recorded in ``repairs``;
+   disagrees with the encoding chosen is recorded in ``repairs``. When
+   ``charset-normalizer`` cannot tell the decodings apart either (a short GBK text such as
+   "治理" is also valid Big5 "笥燴", and both look like plain text), the page is still read
+   with its choice — nothing is dropped — but the guess is never silent: ``repairs`` says
+   "ambiguous encoding", quoting the start of each reading, and a warning naming the file
+   is logged. Check such a page, or give ``encoding`` where the reader accepts one;
 4. a multibyte character cut off at the end of the file is repaired by dropping the
    incomplete trailing bytes (recorded in ``repairs``; ``repair_truncated=False`` rejects
    the file instead). UTF-8 text cut this way stays UTF-8 even when another candidate
@@ -46,17 +64,19 @@ import html
 import logging
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
 from textkit.core import io as _io
-from textkit.core.checks import check_int, check_number, check_str
+from textkit.core.checks import check_bool, check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
+from textkit.core.paths import FolderEntry, folder_entries
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +165,9 @@ class IngestConfig(StageConfig):
     repair_truncated : bool
         Drop an incomplete multibyte character at the end of the file instead of
         rejecting the file (default True; recorded in ``repairs``).
+    follow_outside_links : bool
+        Read a symbolic link in the raw directory that points to a file outside it
+        (default False: such a link is skipped as ``outside_link``, with its reason).
     site_patterns : tuple of str
         Regular expressions with a named group ``site``; the first match names the site.
     title_skip_patterns : tuple of str
@@ -157,6 +180,7 @@ class IngestConfig(StageConfig):
     max_control_ratio: float = 0.01
     utf8_min_nonascii: int = 16
     repair_truncated: bool = True
+    follow_outside_links: bool = False
     site_patterns: tuple[str, ...] = (
         r"网站[:：]\s*(?P<site>[^\s|]{2,20})",
         r"由(?P<site>[^\s,，。]{1,10}网)整理",
@@ -186,6 +210,7 @@ class IngestConfig(StageConfig):
                 ) from exc
         check_number("IngestConfig.max_control_ratio", self.max_control_ratio, 0, 1)
         check_int("IngestConfig.utf8_min_nonascii", self.utf8_min_nonascii, 1)
+        check_bool("IngestConfig.follow_outside_links", self.follow_outside_links)
         for name in ("site_patterns", "title_skip_patterns"):
             for p in getattr(self, name):
                 compile_pattern(p, name)
@@ -233,6 +258,7 @@ REJECT_KINDS = (
     "mixed_encoding",
     "truncated",
     "no_text",
+    "unreadable",
 )
 
 
@@ -325,14 +351,48 @@ def _plausible(data: bytes, names: list[str]) -> str | None:
     return next((n for n in names if codecs.lookup(n).name == enc), None)
 
 
-def _tie_break(data: bytes, candidates: dict[str, str], declared: str, config: IngestConfig) -> str:
+def _undecided(data: bytes, names: list[str]) -> bool:
+    """Whether ``charset-normalizer`` fails to tell the decodings ``names`` apart: none is
+    plausible, or the best one is matched by another (same chaos and coherence)."""
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data, cp_isolation=names))
+    if not results:
+        return True
+    best = results[0]
+    best_name = codecs.lookup(best.encoding).name
+    return any(
+        codecs.lookup(m.encoding).name != best_name
+        and abs(m.chaos - best.chaos) < 1e-9
+        and abs(m.coherence - best.coherence) < 1e-9
+        for m in results[1:]
+    )
+
+
+def _preview(text: str, n: int = 12) -> str:
+    short = " ".join(text.split())
+    return repr(short[:n] + ("…" if len(short) > n else ""))
+
+
+def _tie_break(
+    data: bytes, candidates: dict[str, str], declared: str, config: IngestConfig
+) -> tuple[str, str]:
+    """The encoding chosen among several that decode ``data``, and a note when the choice
+    is a guess (nothing told the decodings apart; "" otherwise)."""
     names = list(candidates)
     nonascii = sum(1 for b in data if b >= 0x80)
     if "utf-8" in candidates and nonascii >= config.utf8_min_nonascii:
-        return "utf-8"
+        return "utf-8", ""
     if declared in candidates:
-        return declared
-    return _plausible(data, names) or names[0]
+        return declared, ""
+    pick = _plausible(data, names) or names[0]
+    if not _undecided(data, names):
+        return pick, ""
+    readings = ", ".join(f"{n} {_preview(candidates[n])}" for n in names)
+    return pick, (
+        f"ambiguous encoding: the bytes decode as {readings} and nothing tells them apart; "
+        f"read as {pick} (a guess: check the file)"
+    )
 
 
 def _postprocess(text: str, repairs: list[str]) -> str:
@@ -434,7 +494,9 @@ def decode_bytes(
                         break
         if not ok and cut:
             trim = max(k for _, k in cut.values())
-            pick = _tie_break(data[:-trim], {e: t for e, (t, _) in cut.items()}, declared, config)
+            pick, guess = _tie_break(
+                data[:-trim], {e: t for e, (t, _) in cut.items()}, declared, config
+            )
             t, k = cut[pick]
             if not config.repair_truncated:
                 return _reject(
@@ -444,6 +506,8 @@ def decode_bytes(
                 )
             ok = {pick: t}
             repairs.append(_truncation_note(k, len(data) - k))
+            if guess:
+                repairs.append(guess)
         if not ok:
             # the encoding that decodes furthest is the likeliest one; its failure point is
             # reported as the first bad byte
@@ -460,7 +524,9 @@ def decode_bytes(
         if len(ok) == 1:
             encoding = next(iter(ok))
         else:
-            encoding = _tie_break(data, ok, declared, config)
+            encoding, guess = _tie_break(data, ok, declared, config)
+            if guess:
+                repairs.append(guess)
         text = ok[encoding]
     if declared_raw and not _same_codec(declared or declared_raw, encoding):
         repairs.append(
@@ -476,6 +542,9 @@ def decode_bytes(
             f"{encoding})",
             "binary",
         )
+    for note in repairs:
+        if note.startswith("ambiguous encoding"):
+            logger.warning("%s: %s", name, note)
     return DecodeResult(text=text, encoding=encoding, ok=True, repairs=tuple(repairs))
 
 
@@ -563,9 +632,64 @@ def _metadata(text: str, config: IngestConfig) -> dict[str, str]:
     return {"site": site, "url": url, "page_date": date, "page_title": title}
 
 
-def _page_row(path: Path, config: IngestConfig) -> dict:
+def page_ids(names: list[str]) -> list[str]:
+    """The ids of files named ``names`` (distinct names, relative POSIX paths): each name
+    without its suffix, except that names sharing that stem (``a.txt`` and ``a.html``)
+    keep their full name (``a.txt``, ``a.html``), so that every file has its own id.
+
+    Parameters
+    ----------
+    names : list of str
+
+    Returns
+    -------
+    list of str
+        In the order of ``names``.
+    """
+
+    def stem(name: str) -> str:
+        suffix = PurePosixPath(name).suffix
+        return name[: -len(suffix)] if suffix else name
+
+    ids = [stem(n) for n in names]
+    while True:  # a full name may equal another file's stem (a.txt, a.txt.md): repeat
+        seen = Counter(ids)
+        clash = [i for i, x in enumerate(ids) if seen[x] > 1 and x != names[i]]
+        if not clash:
+            return ids
+        for i in clash:
+            ids[i] = names[i]
+
+
+def _skipped_row(entry: FolderEntry) -> dict:
+    """The pages-table row of a directory entry that is not read."""
+    logger.warning("skipped %s", entry.reason)
+    return {
+        **dict.fromkeys(PAGE_COLUMNS, ""),
+        "source_file": entry.rel,
+        "n_bytes": 0,
+        "status": "skipped",
+        "reason": entry.reason,
+        "reject_kind": entry.kind,
+    }
+
+
+def _page_row(path: Path, config: IngestConfig, page_id: str | None = None) -> dict:
     """The pages-table row of one raw file (see :func:`read_pages`)."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        res = _reject(f"{path.name}: cannot be read ({exc.strerror or exc})", "unreadable")
+        logger.warning("rejected %s", res.reason)
+        return {
+            **dict.fromkeys(PAGE_COLUMNS, ""),
+            "page_id": path.stem if page_id is None else page_id,
+            "source_file": path.name,
+            "n_bytes": 0,
+            "status": "rejected",
+            "reason": res.reason,
+            "reject_kind": res.kind,
+        }
     res = decode_bytes(data, path.name, config)
     meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
     text = res.text
@@ -584,7 +708,7 @@ def _page_row(path: Path, config: IngestConfig) -> dict:
         logger.warning("rejected %s", res.reason)
         meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
     return {
-        "page_id": path.stem,
+        "page_id": path.stem if page_id is None else page_id,
         "source_file": path.name,
         "sha256": _io.sha256_bytes(data),
         "n_bytes": len(data),
@@ -609,13 +733,15 @@ def iter_pages(
     Parameters
     ----------
     raw_dir : path-like
-        Directory of raw pages (hidden files and subdirectories are ignored).
+        Directory of raw pages. Entries that are not read (hidden files, subdirectories,
+        link loops, dangling links, links leaving the directory, FIFOs and other special
+        files) are rows with ``status="skipped"`` and their reason (module docstring).
     config : IngestConfig, optional
 
     Returns
     -------
     iterator of dict
-        One row per file, sorted by file name, with the keys :data:`PAGE_COLUMNS`.
+        One row per directory entry, sorted by name, with the keys :data:`PAGE_COLUMNS`.
 
     Raises
     ------
@@ -626,10 +752,15 @@ def iter_pages(
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise FileNotFoundError(f"raw corpus directory not found: {raw_dir}")
-    paths = sorted(p for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith("."))
-    if not paths:
+    entries = folder_entries(raw_dir, outside_links=config.follow_outside_links)
+    files = [e for e in entries if e.kind == "file"]
+    if not files:
         logger.warning("raw corpus directory %s holds no files", raw_dir)
-    return (_page_row(path, config) for path in paths)
+    ids = dict(zip((e.rel for e in files), page_ids([e.rel for e in files]), strict=True))
+    return (
+        _page_row(e.path, config, ids[e.rel]) if e.kind == "file" else _skipped_row(e)
+        for e in entries
+    )
 
 
 def pages_frame(rows: Iterable[dict]) -> pd.DataFrame:
@@ -656,14 +787,17 @@ def read_pages(
     Parameters
     ----------
     raw_dir : path-like
-        Directory of raw pages (hidden files and subdirectories are ignored).
+        Directory of raw pages.
     config : IngestConfig, optional
 
     Returns
     -------
     pandas.DataFrame
-        One row per file, sorted by file name, columns :data:`PAGE_COLUMNS`. Rejected files
-        have ``status="rejected"``, a ``reason`` naming the file and ``text=""``.
+        One row per directory entry, sorted by name, columns :data:`PAGE_COLUMNS`. Rejected
+        files have ``status="rejected"``, a ``reason`` naming the file and ``text=""``;
+        entries that are not files to read (hidden, subdirectory, link loop, dangling link,
+        link leaving the directory, FIFO …) have ``status="skipped"`` and their kind in
+        ``reject_kind``.
 
     Raises
     ------

@@ -31,7 +31,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -39,10 +39,11 @@ import pandas as pd
 from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
+from textkit.core.paths import FolderEntry, folder_entries
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.extract import EXTRACTORS, UNSUPPORTED_FORMATS, extract_text
-from textkit.corpus.ingest import IngestConfig, decode_bytes
+from textkit.corpus.ingest import IngestConfig, decode_bytes, page_ids
 
 logger = logging.getLogger(__name__)
 
@@ -151,8 +152,10 @@ class ReadResult:
         used (text and HTML files, CSV, TSV, JSON lines), ``""`` where none applies)
         followed by the document variables (:attr:`docvars`).
     report : pandas.DataFrame
-        One row per input table row or file (:data:`REPORT_COLUMNS`): ``status`` is
-        ``"read"`` or ``"rejected"``, ``reason`` says why (``"empty text (row 4)"``, ...),
+        One row per input table row or folder entry (:data:`REPORT_COLUMNS`): ``status``
+        is ``"read"``, ``"rejected"`` or, for a folder entry that is not a file to read,
+        ``"skipped"`` (kind in ``reject_kind``: :data:`textkit.core.paths.SKIP_KINDS`;
+        ``doc_id`` empty), ``reason`` says why (``"empty text (row 4)"``, ...),
         ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
         ``"no_match"`` (``docvars_from``) or one of
         :data:`textkit.corpus.ingest.REJECT_KINDS` and
@@ -217,8 +220,10 @@ def read_texts(
         Folders: glob patterns on the relative path (``**`` matches any number of folders,
         ``*`` anything within one). Default include :data:`DEFAULT_INCLUDE`
         (``["**/*.txt", "**/*.html", "**/*.htm", "**/*.xhtml", "**/*.docx",
-        "**/*.pdf"]``); no exclude. Hidden files and folders are never read. Each file is
-        read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
+        "**/*.pdf"]``); no exclude. Hidden files and folders, links to folders, link
+        loops, dangling links, links leaving the folder and special files (FIFOs, sockets,
+        devices; never opened) are not read: each is a report row with
+        ``status="skipped"``, its kind and reason. Each file is read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
         a file matching ``include`` whose type is not read is rejected as
         ``unsupported_type``, and so are old Word (``.doc``), RTF and OpenDocument files
         even when ``include`` does not match them (save them as ``.docx``).
@@ -704,17 +709,19 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _walk(root: Path) -> list[str]:
-    """Relative POSIX paths of the files under ``root``, sorted; hidden files and folders
-    and the lock files Office leaves beside an open document (``~$name.docx``) are not
-    inputs."""
+def _walk(root: Path) -> list[FolderEntry]:
+    """The entries under ``root``, sorted by relative POSIX path: files to read, and those
+    not read with their kind and reason (hidden files and folders, links to folders, link
+    loops, dangling links, links leaving ``root``, FIFOs and other special files:
+    :func:`textkit.core.paths.folder_entries`). The lock files Office leaves beside an open
+    document (``~$name.docx``) are not inputs and not listed."""
     found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for f in filenames:
-            if not f.startswith((".", "~$")):
-                found.append((Path(dirpath) / f).relative_to(root).as_posix())
-    return sorted(found)
+    for e in folder_entries(root, nested=True):
+        if PurePosixPath(e.rel).name.startswith("~$"):
+            logger.info("%s: an Office lock file, not a document; not read", e.rel)
+            continue
+        found.append(e)
+    return found
 
 
 def _read_folder(
@@ -732,8 +739,27 @@ def _read_folder(
     _check_reserved(fields, "docvars_from")
     config = _ingest_config(encoding)
     docs, report, skipped = [], [], 0
-    for rel in _walk(root):
+    files = []
+    for e in _walk(root):
+        rel = e.rel
         if any(x.fullmatch(rel) for x in exc):
+            continue
+        if e.kind != "file":  # not read, but listed with its reason
+            logger.warning("skipped %s", e.reason)
+            report.append(
+                {
+                    "source": rel,
+                    "row": None,
+                    "doc_id": "",
+                    "extractor": "",
+                    "status": "skipped",
+                    "reason": e.reason,
+                    "reject_kind": e.kind,
+                    "sha256": "",
+                    "n_bytes": 0,
+                    "repairs": "",
+                }
+            )
             continue
         suffix = Path(rel).suffix.lower()
         # a document format that is not read is reported even when include leaves it out:
@@ -742,8 +768,33 @@ def _read_folder(
             skipped += 1
             logger.info("%s: not matched by the include patterns; skipped", rel)
             continue
-        doc_id = rel[: -len(Path(rel).suffix)] if Path(rel).suffix else rel
-        data = (root / rel).read_bytes()
+        files.append(rel)
+    # a file's id is its path without the suffix, or its full path when another file
+    # shares that stem (a.txt and a.html)
+    ids = dict(zip(files, page_ids(files), strict=True))
+    for rel in files:
+        suffix = Path(rel).suffix.lower()
+        doc_id = ids[rel]
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as err:
+            reason = f"cannot be read ({err.strerror or err})"
+            logger.warning("rejected %s: %s", rel, reason)
+            report.append(
+                {
+                    "source": rel,
+                    "row": None,
+                    "doc_id": doc_id,
+                    "extractor": "",
+                    "status": "rejected",
+                    "reason": reason,
+                    "reject_kind": "unreadable",
+                    "sha256": "",
+                    "n_bytes": 0,
+                    "repairs": "",
+                }
+            )
+            continue
         match = rx.fullmatch(rel) if rx is not None else None
         got = None
         if rx is not None and match is None and suffix in EXTRACTORS:
@@ -779,21 +830,13 @@ def _read_folder(
         )
         if reason:
             logger.warning("rejected %s: %s", rel, reason)
-    stems: dict[str, list[str]] = {}
-    for r in report:
-        stems.setdefault(r["doc_id"], []).append(r["source"])
-    same = {k: v for k, v in stems.items() if len(v) > 1}
-    if same:
-        detail = "; ".join(" and ".join(v) for v in same.values())
-        raise CorpusError(
-            f"{root}: files differing only in their suffix would share a document id: {detail}; "
-            "narrow include or exclude one of them"
-        )
+    report.sort(key=lambda r: r["source"])
     if not docs:
+        n_skipped = sum(r["status"] == "skipped" for r in report)
         detail = "; ".join(f"{r['source']}: {r['reason']}" for r in report[:5])
         raise CorpusError(
-            f"{root}: no readable file ({len(report)} rejected, {skipped} not matched by "
-            f"include){': ' + detail if detail else ''}"
+            f"{root}: no readable file ({len(report) - n_skipped} rejected, {n_skipped} "
+            f"skipped, {skipped} not matched by include){': ' + detail if detail else ''}"
         )
     frame = pd.DataFrame(docs)
     out = pd.DataFrame(

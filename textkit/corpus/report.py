@@ -5,6 +5,13 @@ reason), *articles found = kept + flagged + quarantined* and *articles found = s
 articles per file*, raising :class:`textkit.core.errors.CorpusError` when one fails, and
 returns the report as a JSON-serialisable dict (per file, per article status, cleaning by
 rule, duplicate groups, boilerplate). :func:`render_report_md` renders it as Markdown.
+
+Folder entries that are not read (hidden files, subdirectories, link loops, dangling links,
+links leaving the folder, FIFOs and other special files: ``status="skipped"`` in the pages
+table) are listed too. When there are any, the report adds ``entries`` (*entries = read +
+rejected + skipped*, checked like the others), ``skipped_by_kind`` and ``skipped_entries``
+(each entry with its kind and reason); a folder without them gives the report it always
+gave.
 """
 
 from __future__ import annotations
@@ -51,11 +58,22 @@ def corpus_report(
     CorpusError
         If an accounting identity does not hold.
     """
-    n_files = len(pages)
+    n_entries = len(pages)
     read = int((pages["status"] == "ok").sum())
     rejected = int((pages["status"] == "rejected").sum())
-    if read + rejected != n_files:
-        raise CorpusError(f"files: {n_files} != {read} read + {rejected} rejected")
+    skipped = int((pages["status"] == "skipped").sum())
+    n_files = n_entries - skipped
+    entries_identity = (
+        f"{n_entries} entries = {read} read + {rejected} rejected + {skipped} skipped"
+    )
+    if read + rejected + skipped != n_entries:
+        raise CorpusError(f"entries do not add up: {entries_identity}")
+    skipped_rows = pages[pages["status"] == "skipped"].sort_values("source_file")
+    skipped_by_kind: dict[str, int] = {}
+    for kind in skipped_rows["reject_kind"].astype(str):
+        skipped_by_kind[kind or "other"] = skipped_by_kind.get(kind or "other", 0) + 1
+    if sum(skipped_by_kind.values()) != skipped:
+        raise CorpusError(f"entries: {skipped} skipped != sum by kind {skipped_by_kind}")
     by_kind: dict[str, int] = {}
     for rec in pages[pages["status"] == "rejected"].to_dict("records"):
         kind = str(rec.get("reject_kind") or "other")
@@ -99,9 +117,24 @@ def corpus_report(
             }
         )
     groups = _group_table(docs)
-    return {
+    report: dict[str, Any] = {
         "raw_dir": _relative(raw_dir),
         "files": {"total": n_files, "read": read, "rejected": rejected},
+    }
+    if skipped:
+        report["entries"] = {
+            "total": n_entries,
+            "read": read,
+            "rejected": rejected,
+            "skipped": skipped,
+            "identity": entries_identity,
+        }
+        report["skipped_by_kind"] = dict(sorted(skipped_by_kind.items()))
+        report["skipped_entries"] = [
+            {"entry": r["source_file"], "kind": r["reject_kind"], "reason": r["reason"]}
+            for r in skipped_rows.to_dict("records")
+        ]
+    return report | {
         "rejected_by_reason": dict(sorted(by_kind.items())),
         "rejected_files": [
             {"file": r["file"], "reason": r["reason"]}
@@ -226,6 +259,19 @@ def render_report_md(report: dict) -> str:
         ),
         "",
     ]
+    if "entries" in report:
+        by_kind = ", ".join(f"{k}: {v}" for k, v in report["skipped_by_kind"].items())
+        lines += [
+            f"{report['entries']['identity']} ({by_kind}). Skipped entries are not read:",
+            "",
+            "| entry | kind | reason |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| {e['entry']} | {e['kind']} | {e['reason'].replace('|', '/')} |"
+            for e in report["skipped_entries"]
+        ]
+        lines.append("")
     listed = report["pages"]
     if kind == "table":  # a row each would make a report as long as the table
         listed = [p for p in listed if p["status"] != "ok"]

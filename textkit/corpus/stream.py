@@ -24,6 +24,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.errors import InvalidParameterError
+from textkit.core.paths import check_output_outside_input
 from textkit.core.progress import progress
 from textkit.corpus import _documents
 from textkit.corpus import report as accounting
@@ -192,7 +193,8 @@ def build_corpus_to(
         If ``raw_dir`` does not exist.
     ValueError
         For an invalid ``batch_pages``, ``max_fetch`` or ``batch_rows``, ``read`` options
-        for a directory, repeated doc_ids, or the output of
+        for a directory, an ``out_dir`` that is, is inside or holds the input, repeated
+        doc_ids, or the output of
         :func:`textkit.corpus.read.read_texts` (already in memory: use
         ``write_corpus(build_corpus(texts), out_dir)``, or pass the table's path).
     CorpusError
@@ -227,6 +229,9 @@ def build_corpus_to(
         raw_dir = iter_texts(raw_dir, **dict(read or {}), batch_size=batch_rows)
     elif read is not None and not isinstance(raw_dir, TextBatches):
         raise InvalidParameterError(f"read: applies to a table file, not to {raw_dir}")
+    source = Path(raw_dir.path if isinstance(raw_dir, TextBatches) else raw_dir)
+    if source.exists():  # before anything is written
+        check_output_outside_input(source, out_dir)
     if isinstance(raw_dir, TextBatches):
         return _table_to(raw_dir, Path(out_dir), config, max_fetch)
     raw_dir, out = Path(raw_dir), Path(out_dir)

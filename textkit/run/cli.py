@@ -170,6 +170,16 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _check_out(source: Path, out: Path, args: argparse.Namespace) -> None:
+    """Refuse, before anything is read or written, an output folder that is, is inside or
+    holds the input (``--out`` or ``[corpus] out_dir`` named)."""
+    from textkit.core.paths import check_output_outside_input
+
+    if source.exists():
+        what = "--out" if args.out is not None else "[corpus] out_dir"
+        check_output_outside_input(source, out, what=what)
+
+
 def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
     """``textkit corpus build --input PATH``: read_texts, build, write; prints the paths.
     With ``--stream`` a table is built in batches of rows (build_corpus_to)."""
@@ -179,6 +189,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
 
     if args.raw is not None:
         raise InvalidParameterError("--input: cannot be combined with --raw")
+    _check_out(args.input, out, args)
     if args.stream:
         from textkit.corpus.stream import build_corpus_to
 
@@ -252,10 +263,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.input is not None:
                 return _build_from_input(args, config, out)
             if args.raw is None and not args.stream:  # the project's corpus: raw pages or input
+                from textkit.corpus.source import corpus_source
+
+                _check_out(corpus_source(config).path, out, args)
                 for path in pipeline.build_corpus_step(config, out):
                     print(path)
                 return 0
             raw = args.raw or pipeline.raw_dir(config)
+            _check_out(raw, out, args)
             if args.stream:
                 paths = build_corpus_to(
                     raw, out, corpus_config(config), batch_pages=args.batch_pages

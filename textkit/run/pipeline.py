@@ -114,12 +114,19 @@ def build_corpus_step(
     list of pathlib.Path
         Files written to the processed-corpus directory.
     """
+    from textkit.core.paths import check_output_outside_input
     from textkit.corpus.build import corpus_config, write_corpus
     from textkit.corpus.source import build_source, corpus_source
 
     config = config or load_config()
-    build = build_source(corpus_source(config), corpus_config(config), cache=True)
-    return write_corpus(build, out if out is not None else out_dir(config))
+    source = corpus_source(config)
+    target = Path(out) if out is not None else out_dir(config)
+    # before the build: an output folder in the input would be read as input next time
+    check_output_outside_input(
+        source.path, target, what="out" if out is not None else "[corpus] out_dir"
+    )
+    build = build_source(source, corpus_config(config), cache=True)
+    return write_corpus(build, target)
 
 
 @dataclass(frozen=True)

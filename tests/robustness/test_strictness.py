@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
 import textkit as tk
 from textkit.core import io as tk_io
-from textkit.core.errors import UserDictError
+from textkit.core.errors import ConfigError, UserDictError
 from textkit.core.io import write_csv
 from textkit.corpus.build import build_corpus, load_corpus, write_corpus
 from textkit.corpus.example import example_table
@@ -107,3 +109,35 @@ def test_n_jobs_is_capped_at_the_usable_cores(caplog):
     assert resolve_n_jobs(1) == 1
     assert resolve_n_jobs(-1) == cores
     assert not caplog.text
+
+
+# ----------------------------------------------------------------- errors naming their path
+
+
+def test_full_disk_error_names_the_file(tmp_path):
+    # a file size limit makes the write fail as a full disk does: an OSError from deep
+    # inside the writer, which alone names only the temporary file, or nothing
+    target = tmp_path / "out" / "big.txt"
+    code = (
+        "import errno, resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
+        "from textkit.core.io import write_text\n"
+        "try:\n"
+        f"    write_text({str(target)!r}, 'x' * 100_000)\n"
+        "except OSError as exc:\n"
+        "    print(exc.errno == errno.EFBIG, type(exc).__name__, str(exc))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.startswith("True OSError "), out
+    assert f"cannot write {target}" in out.stdout
+    assert not target.exists() and not list(target.parent.iterdir())  # no partial file
+
+
+def test_non_utf8_config_names_file_and_byte(tmp_path):
+    path = tmp_path / "textkit.toml"
+    path.write_bytes("[project]\nrandom_state = 1\n# 备注\n".encode("gbk"))
+    with pytest.raises(ConfigError, match=r"textkit\.toml: not valid UTF-8 at byte 29 \(line 3\)"):
+        tk.load_config(path)

@@ -24,7 +24,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -111,11 +111,20 @@ def atomic_write(
     -------
     pathlib.Path
         The destination path.
+
+    Raises
+    ------
+    OSError
+        Whatever the file system refused (a full disk, a read-only folder), with the same
+        class and errno and ``path`` named in the message.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        _raise_naming(exc, path)
     tmp_path = Path(tmp)
     try:
         writer(tmp_path)
@@ -127,11 +136,29 @@ def atomic_write(
                 os.fsync(fh.fileno())
             os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; outputs are for everyone
             os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        _raise_naming(exc, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     _log_write(path)
     return path
+
+
+def _raise_naming(exc: OSError, path: Path) -> NoReturn:
+    """Raise ``exc`` with the file being written named in its message (``[Errno 28] No space
+    left on device: cannot write figures/x.png``), same class and errno; an error that names
+    the path already is raised as it is."""
+    if str(path) in str(exc):
+        raise exc
+    if exc.errno is None:
+        named = type(exc)(f"{exc}: cannot write {path}")
+    else:
+        named = OSError(exc.errno, f"{exc.strerror}: cannot write {path}")  # errno's subclass
+    if not isinstance(named, type(exc)):  # a subclass the errno does not give: keep it
+        raise exc
+    raise named from exc
 
 
 #: Files larger than this are compared byte for byte only (the tolerant comparison reads

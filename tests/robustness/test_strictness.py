@@ -141,3 +141,41 @@ def test_non_utf8_config_names_file_and_byte(tmp_path):
     path.write_bytes("[project]\nrandom_state = 1\n# 备注\n".encode("gbk"))
     with pytest.raises(ConfigError, match=r"textkit\.toml: not valid UTF-8 at byte 29 \(line 3\)"):
         tk.load_config(path)
+
+
+# ----------------------------------------------------------------- empty inputs
+
+
+def _empty_docs() -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": pd.Series([], dtype=str), "text": pd.Series([], dtype=str)})
+
+
+_ONE = ["各地加强维稳工作，维护社会稳定，推进依法行政。"]
+
+
+def test_frame_verbs_on_nothing_give_empty_tables():
+    seg = tk.Segmenter()
+    for level in ("document", "paragraph", "sentence"):
+        full = tk.score_frames(_ONE, level=level, segmenter=seg)
+        for empty in ([], _empty_docs()):
+            out = tk.score_frames(empty, level=level, segmenter=seg)
+            assert len(out) == 0 and list(out.columns) == list(full.columns)
+            numeric = [c for c in full.columns if c.startswith(("n_", "hits_", "balance"))]
+            assert out[numeric].dtypes.equals(full[numeric].dtypes)
+    for verb in (tk.frame_hits, tk.term_contributions):
+        out = verb([], segmenter=seg)
+        assert len(out) == 0 and list(out.columns) == list(verb(_ONE, segmenter=seg).columns)
+    units = tk.segment_corpus(_empty_docs(), segmenter=seg, cache=False)
+    assert len(units) == 0
+    assert {"doc_id", "para_id", "sent_id", "unit_id", "text", "tokens"} <= set(units.columns)
+    with pytest.raises(ValueError, match="no documents"):  # a clear refusal, not a crash
+        tk.vectorize(units)
+
+
+def test_kwic_on_nothing_is_an_empty_typed_table():
+    full = tk.kwic(pd.DataFrame({"doc_id": ["a"], "text": _ONE}), "维稳")
+    assert len(full) == 1
+    for docs in ([], _empty_docs(), pd.DataFrame({"doc_id": ["a"], "text": ["无关的文字。"]})):
+        out = tk.kwic(docs, "维稳")
+        assert len(out) == 0
+        assert out.dtypes.to_dict() == full.dtypes.to_dict()

@@ -61,7 +61,8 @@ def kwic(
         frame, category (of the lexicon term; empty for non-lexicon terms), rule (the context
         rule that decides how the occurrence counts, as in
         :func:`textkit.frames.score.frame_hits`: it zeroes or reduces it, sets it aside as part
-        of a longer expression, or reads its frame from the word it governs; or "").
+        of a longer expression, or reads its frame from the word it governs; or ""). Without
+        a match (or without documents) the table has these columns, their dtypes, no row.
     """
     from textkit.segment.units import split_paragraphs
 
@@ -93,5 +94,10 @@ def kwic(
                     (doc_id, pid, s, para[max(0, s - window) : s], m.group(0),
                      para[e : e + window], t.frame if t else "", t.category if t else "", r.rule)
                 )  # fmt: skip
-    cols = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
-    return pd.DataFrame(rows, columns=cols)
+    if not rows:  # no documents, or no match: the same columns and dtypes, no row
+        return pd.DataFrame({c: pd.Series([], dtype=_DTYPES.get(c, str)) for c in _COLUMNS})
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+_COLUMNS = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
+_DTYPES = {"para_id": "int64", "start": "int64"}

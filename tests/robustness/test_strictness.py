@@ -179,3 +179,18 @@ def test_kwic_on_nothing_is_an_empty_typed_table():
         out = tk.kwic(docs, "维稳")
         assert len(out) == 0
         assert out.dtypes.to_dict() == full.dtypes.to_dict()
+
+
+# ----------------------------------------------------------------- traditional queries
+
+
+def test_kwic_finds_a_traditional_query_in_simplified_text(caplog):
+    docs = pd.DataFrame({"doc_id": ["a"], "text": _ONE})
+    with caplog.at_level(logging.INFO, logger="textkit.frames.kwic"):
+        hits = tk.kwic(docs, "維穩")
+    assert hits["keyword"].tolist() == ["维稳"]
+    assert "'維穩'" in caplog.text and "'维稳'" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="textkit.frames.kwic"):
+        assert tk.kwic(docs, "维稳")["keyword"].tolist() == ["维稳"]
+    assert not caplog.text  # a simplified query is searched as it is, silently

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -194,3 +198,48 @@ def test_kwic_finds_a_traditional_query_in_simplified_text(caplog):
     with caplog.at_level(logging.INFO, logger="textkit.frames.kwic"):
         assert tk.kwic(docs, "维稳")["keyword"].tolist() == ["维稳"]
     assert not caplog.text  # a simplified query is searched as it is, silently
+
+
+# ----------------------------------------------------------------- Ctrl-C
+
+
+def test_ctrl_c_on_reproduce_stops_at_once_with_one_line(tmp_path):
+    seed = next((Path(__file__).resolve().parents[2] / "corpus" / "raw").glob("*.txt"))
+    (tmp_path / "corpus" / "raw").mkdir(parents=True)
+    shutil.copy(seed, tmp_path / "corpus" / "raw" / seed.name)
+    (tmp_path / "textkit.toml").write_text('[corpus]\nraw_dir = "corpus/raw"\n', encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    started = tmp_path / "started"
+    (tmp_path / "notebooks" / "01_slow.py").write_text(
+        f"# %%\nimport pathlib, time\npathlib.Path({str(started)!r}).touch()\ntime.sleep(300)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "TEXTKIT_CACHE_DIR": str(tmp_path / ".cache")}
+    env.pop("TEXTKIT_CONFIG", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "textkit.run.cli", "-q", "reproduce"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert started.exists(), proc.communicate(timeout=60)
+        sent = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert time.monotonic() - sent < 20
+    assert proc.returncode == 130
+    assert err.strip() == "textkit: interrupted; figures/ and results/ left as they were"
+    assert (
+        not (tmp_path / "figures").exists()
+        and not (tmp_path / "notebooks" / "01_slow.ipynb").exists()
+    )

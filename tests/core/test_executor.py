@@ -9,7 +9,7 @@ import pytest
 
 from textkit.core import executor
 from textkit.core.errors import InvalidParameterError
-from textkit.core.executor import dask_client, map_documents, resolve_n_jobs
+from textkit.core.executor import dask_client, map_documents, resolve_n_jobs, usable_cores
 
 _STATE: dict[str, str] = {}
 
@@ -31,11 +31,11 @@ def _pid(_: object) -> int:
 
 @pytest.mark.parametrize(("n_jobs", "expected"), [(None, 1), (1, 1), (2, 2), (7, 7)])
 def test_resolve_n_jobs_counts(n_jobs, expected):
-    assert resolve_n_jobs(n_jobs) == expected
+    assert resolve_n_jobs(n_jobs) == min(expected, usable_cores())
 
 
 def test_resolve_n_jobs_minus_one_is_every_core():
-    assert resolve_n_jobs(-1) == (os.cpu_count() or 1)
+    assert resolve_n_jobs(-1) == usable_cores()
 
 
 @pytest.mark.parametrize("bad", [0, -2, -10, 1.0, 1.5, True, False, "2"])

@@ -295,7 +295,8 @@ def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
     Raises
     ------
     ConfigError
-        If the file is not valid TOML (with its line), names an unknown table, or a table
+        If the file is not UTF-8 (with the byte offset and line of the first bad byte), not
+        valid TOML (with its line), names an unknown table, or a table
         holds an unknown key (file, table and key named, with the closest valid key).
     """
     if path is None and os.environ.get(CONFIG_ENV):
@@ -309,8 +310,17 @@ def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(
+            f"{path}: not valid UTF-8 at byte {exc.start} (line {line}): "
+            f"{raw[exc.start : exc.end]!r}; TOML files are UTF-8: save it as UTF-8"
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
     unknown = sorted(set(data) - set(KNOWN_SECTIONS))

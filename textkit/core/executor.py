@@ -49,7 +49,7 @@ from textkit.core.progress import progress
 logger = logging.getLogger(__name__)
 
 
-__all__ = ["CHUNKS_PER_WORKER", "resolve_n_jobs", "map_documents", "dask_client"]
+__all__ = ["CHUNKS_PER_WORKER", "resolve_n_jobs", "usable_cores", "map_documents", "dask_client"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -69,7 +69,9 @@ def resolve_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
     ----------
     n_jobs : int or None
         ``None`` or ``1``: serial, in this process; an integer ``>= 2``: that many worker
-        processes; ``-1``: one per core (:func:`os.cpu_count`).
+        processes, but never more than the cores this process may use
+        (:func:`usable_cores`; a larger value is lowered to it with a warning naming both);
+        ``-1``: one per usable core.
     name : str, default "n_jobs"
         The argument name used in the error message (e.g. ``"jobs"``).
 
@@ -87,7 +89,33 @@ def resolve_n_jobs(n_jobs: Any, name: str = "n_jobs") -> int:
     n = check_int(name, n_jobs, minimum=1, also=(-1,), allow_none=True)
     if n is None:
         return 1
-    return (os.cpu_count() or 1) if n == -1 else n
+    usable = usable_cores()
+    if n == -1:
+        return usable
+    if n > usable:
+        logger.warning(
+            "%s=%d asks for more worker processes than this process may use; using %d "
+            "(the usable cores)",
+            name,
+            n,
+            usable,
+        )
+        return usable
+    return n
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: :func:`os.process_cpu_count` (Python 3.13+), else
+    the CPU affinity mask (:func:`os.sched_getaffinity`, where the system has one), else
+    :func:`os.cpu_count`; at least 1."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return len(os.sched_getaffinity(0)) or 1
+        except OSError:  # pragma: no cover - affinity unreadable
+            pass
+    return os.cpu_count() or 1
 
 
 def _check_chunksize(chunksize: Any) -> int | None:

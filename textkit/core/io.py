@@ -20,10 +20,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
@@ -47,6 +48,8 @@ __all__ = [
     "write_csv",
     "write_table",
     "write_parquet",
+    "escape_formulas",
+    "unescape_formulas",
     "sha256_bytes",
     "sha256_text",
     "sha256_file",
@@ -108,11 +111,20 @@ def atomic_write(
     -------
     pathlib.Path
         The destination path.
+
+    Raises
+    ------
+    OSError
+        Whatever the file system refused (a full disk, a read-only folder), with the same
+        class and errno and ``path`` named in the message.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        _raise_naming(exc, path)
     tmp_path = Path(tmp)
     try:
         writer(tmp_path)
@@ -124,11 +136,29 @@ def atomic_write(
                 os.fsync(fh.fileno())
             os.chmod(tmp_path, _FILE_MODE)  # mkstemp makes 0600; outputs are for everyone
             os.replace(tmp_path, path)
+    except OSError as exc:
+        tmp_path.unlink(missing_ok=True)
+        _raise_naming(exc, path)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
     _log_write(path)
     return path
+
+
+def _raise_naming(exc: OSError, path: Path) -> NoReturn:
+    """Raise ``exc`` with the file being written named in its message (``[Errno 28] No space
+    left on device: cannot write figures/x.png``), same class and errno; an error that names
+    the path already is raised as it is."""
+    if str(path) in str(exc):
+        raise exc
+    if exc.errno is None:
+        named = type(exc)(f"{exc}: cannot write {path}")
+    else:
+        named = OSError(exc.errno, f"{exc.strerror}: cannot write {path}")  # errno's subclass
+    if not isinstance(named, type(exc)):  # a subclass the errno does not give: keep it
+        raise exc
+    raise named from exc
 
 
 #: Files larger than this are compared byte for byte only (the tolerant comparison reads
@@ -251,6 +281,64 @@ def write_json(
     return write_text(path, dumps_json(obj, digits=digits), keep_equivalent=keep_equivalent)
 
 
+#: A text cell starting with one of these is read by spreadsheets as a formula (OWASP "CSV
+#: injection"): ``=``, ``+``, ``-``, ``@``, tab and carriage return.
+FORMULA_CHARS = "=+-@\t\r"
+
+#: Cells :func:`escape_formulas` prefixes with ``'``: a formula character, possibly after
+#: apostrophes (so that an escaped cell is told apart from a cell that began with ``'``).
+_FORMULA_RE = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _text_columns(df: pd.DataFrame) -> list:
+    return [
+        c
+        for c in df.columns
+        if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])
+    ]
+
+
+def escape_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would run as a formula made inert.
+
+    Following OWASP's advice on CSV injection, a text cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return (after any number of ``'``) gets a leading
+    ``'``: Excel and LibreOffice then show it as text (``'=1+1`` shows ``=1+1``) instead of
+    evaluating it. Only text (object and string) columns are touched, so numbers such as
+    ``-0.5`` in numeric columns are written as numbers; non-string cells of a text column
+    are left as they are. :func:`unescape_formulas` undoes it exactly.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table (not modified).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``df`` itself when no cell needs escaping, else an escaped copy.
+    """
+    out = df
+    for c in _text_columns(df):
+        needs = df[c].map(lambda v: isinstance(v, str) and _FORMULA_RE.match(v) is not None)
+        if needs.any():
+            out = df.copy() if out is df else out
+            out.loc[needs.to_numpy(), c] = "'" + df.loc[needs.to_numpy(), c].astype(str)
+    return out
+
+
+def unescape_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`escape_formulas` (a table read back from a CSV written with it)."""
+    out = df
+    for c in _text_columns(df):
+        needs = df[c].map(lambda v: isinstance(v, str) and _FORMULA_RE.match(v[1:]) is not None
+                          and v.startswith("'"))  # fmt: skip
+        if needs.any():
+            out = df.copy() if out is df else out
+            out.loc[needs.to_numpy(), c] = df.loc[needs.to_numpy(), c].str[1:]
+    return out
+
+
 def write_csv(
     path: str | os.PathLike,
     df: pd.DataFrame,
@@ -258,6 +346,7 @@ def write_csv(
     digits: int | None = SIG_DIGITS,
     keep_equivalent: bool = True,
     bom: bool = False,
+    spreadsheet_safe: bool = False,
 ) -> Path:
     """Atomically write ``df`` as UTF-8 CSV without the index, ``\\n`` line endings.
 
@@ -268,8 +357,14 @@ def write_csv(
     Chinese Windows then reads it as UTF-8 instead of the ANSI code page (GBK), so tables
     meant for people open with their Chinese intact. Machine tables (corpus tables, caches,
     figure data, the manifest) stay plain UTF-8; readers use ``utf-8-sig``, which accepts both.
+
+    ``spreadsheet_safe=True`` escapes text cells that a spreadsheet would run as formulas
+    (:func:`escape_formulas`): tables meant for people (:func:`write_table`, the corpus's
+    ``documents.csv``) are written so; machine tables keep their cells verbatim.
     """
     table = round_frame(df, digits) if digits is not None else df
+    if spreadsheet_safe:
+        table = escape_formulas(table)
     encoding = "utf-8-sig" if bom else "utf-8"
     return atomic_write(
         path,
@@ -291,6 +386,14 @@ def write_table(path: str | os.PathLike, df: pd.DataFrame, *, bom: bool = True) 
         Start a CSV with a UTF-8 byte-order mark, so that Excel shows its Chinese (result
         tables are opened by people; see :func:`write_csv`). Ignored for Parquet.
 
+    Notes
+    -----
+    A CSV is meant to be opened in a spreadsheet, so a text cell starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return is written with a leading ``'``
+    (:func:`escape_formulas`, OWASP's advice on CSV injection): a title such as
+    ``=HYPERLINK(...)`` shows as text instead of running. Numeric columns are written as
+    they are. Parquet keeps every cell verbatim.
+
     Returns
     -------
     pathlib.Path
@@ -303,7 +406,7 @@ def write_table(path: str | os.PathLike, df: pd.DataFrame, *, bom: bool = True) 
     """
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
-        return write_csv(path, df, bom=bom)
+        return write_csv(path, df, bom=bom, spreadsheet_safe=True)
     if suffix == ".parquet":
         return write_parquet(path, df)
     raise ValueError(f"{path}: write_table writes .csv or .parquet, not {suffix or 'no suffix'!r}")

@@ -261,7 +261,8 @@ def write_documents_parquet(path: Path, chunks: Iterable[pd.DataFrame]) -> Path:
 
 def write_documents_csv_from(parquet: Path, path: Path) -> Path:
     """documents.csv of a documents.parquet, read back one row group at a time (the bytes
-    :func:`textkit.core.io.write_csv` gives for the whole table)."""
+    :func:`textkit.core.io.write_csv` gives for the whole table with ``spreadsheet_safe``:
+    text cells a spreadsheet would run as formulas start with ``'``)."""
     import pyarrow.parquet as pq
 
     def write(tmp: Path) -> None:
@@ -272,7 +273,9 @@ def write_documents_csv_from(parquet: Path, path: Path) -> Path:
                     chunk = pf.read_row_group(g).to_pandas()
                 else:
                     chunk = pf.schema_arrow.empty_table().to_pandas()
-                csv_ready(chunk).to_csv(fh, index=False, header=g == 0, lineterminator="\n")
+                _io.escape_formulas(csv_ready(chunk)).to_csv(
+                    fh, index=False, header=g == 0, lineterminator="\n"
+                )
 
     return _io.atomic_write(path, write)
 

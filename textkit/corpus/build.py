@@ -484,7 +484,13 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
     out = Path(out_dir)
     tables = [
         write_documents_parquet(out / "documents.parquet", chunks),
-        _io.write_csv(out / "documents.csv", csv_ready(docs), digits=None, keep_equivalent=False),
+        _io.write_csv(
+            out / "documents.csv",
+            csv_ready(docs),
+            digits=None,
+            keep_equivalent=False,
+            spreadsheet_safe=True,  # opened in spreadsheets; the Parquet keeps the text
+        ),
     ]
     pages = build.pages.drop(columns=["text"], errors="ignore")
     return write_rest(out, tables, pages, build.boilerplate, build.report)
@@ -496,7 +502,8 @@ def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.Dat
     Parameters
     ----------
     processed_dir : path-like
-        Directory holding ``documents.parquet`` (preferred) or ``documents.csv``.
+        Directory holding ``documents.parquet`` (preferred) or ``documents.csv`` (its
+        formula-escaped text cells restored: :func:`textkit.core.io.unescape_formulas`).
 
     Returns
     -------
@@ -519,7 +526,7 @@ def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.Dat
         _verify_output(path, d / "corpus_report.json")
         if name.endswith(".parquet"):
             return pd.read_parquet(path)
-        return pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig")
+        return _io.unescape_formulas(pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig"))
     raise FileNotFoundError(
         f"no documents.parquet or documents.csv in {d}; run `textkit corpus build` first"
     )

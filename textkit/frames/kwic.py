@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +26,8 @@ from textkit.core.lexicon import Lexicon, load_lexicon
 from textkit.frames.score import FrameConfig, TermMatcher, as_documents
 
 __all__ = ["kwic"]
+
+logger = logging.getLogger(__name__)
 
 
 def kwic(
@@ -44,7 +47,9 @@ def kwic(
         As ``texts`` in :func:`textkit.frames.score.score_frames`.
     term : str or list of str, optional
         Term(s) to find (any string; substring matches, longest first). Required unless
-        ``frame`` is given.
+        ``frame`` is given. A term in traditional characters (維穩) is also searched in its
+        simplified form (维稳, by the OpenCC ``t2s`` conversion that cleaning applies to the
+        texts, :func:`textkit.corpus.clean.to_simplified`), with an INFO log line saying so.
     window : int, default 20
         Characters of context each side (within the paragraph).
     frame : {"stability", "service_law"}, optional
@@ -61,7 +66,8 @@ def kwic(
         frame, category (of the lexicon term; empty for non-lexicon terms), rule (the context
         rule that decides how the occurrence counts, as in
         :func:`textkit.frames.score.frame_hits`: it zeroes or reduces it, sets it aside as part
-        of a longer expression, or reads its frame from the word it governs; or "").
+        of a longer expression, or reads its frame from the word it governs; or ""). Without
+        a match (or without documents) the table has these columns, their dtypes, no row.
     """
     from textkit.segment.units import split_paragraphs
 
@@ -69,7 +75,7 @@ def kwic(
     lexicon = lexicon or load_lexicon()
     wanted: set[str] = set()
     if term is not None:
-        wanted |= {term} if isinstance(term, str) else {str(t) for t in term}
+        wanted |= _with_simplified({term} if isinstance(term, str) else {str(t) for t in term})
     if frame is not None:
         wanted |= set(lexicon.terms(frame))
     wanted = {w for w in wanted if w}
@@ -93,5 +99,28 @@ def kwic(
                     (doc_id, pid, s, para[max(0, s - window) : s], m.group(0),
                      para[e : e + window], t.frame if t else "", t.category if t else "", r.rule)
                 )  # fmt: skip
-    cols = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
-    return pd.DataFrame(rows, columns=cols)
+    if not rows:  # no documents, or no match: the same columns and dtypes, no row
+        return pd.DataFrame({c: pd.Series([], dtype=_DTYPES.get(c, str)) for c in _COLUMNS})
+    return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def _with_simplified(terms: set[str]) -> set[str]:
+    """``terms`` and the simplified form of each (cleaned texts are simplified)."""
+    from textkit.corpus.clean import to_simplified
+
+    out = set(terms)
+    for t in sorted(terms):
+        simple = to_simplified(t)
+        if simple != t:
+            logger.info(
+                "kwic: %r is written in traditional characters; searching its simplified "
+                "form %r too (cleaning simplifies the texts)",
+                t,
+                simple,
+            )
+            out.add(simple)
+    return out
+
+
+_COLUMNS = ["doc_id", "para_id", "start", "left", "keyword", "right", "frame", "category", "rule"]
+_DTYPES = {"para_id": "int64", "start": "int64"}

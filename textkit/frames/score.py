@@ -204,7 +204,7 @@ def as_documents(texts: Any) -> pd.DataFrame:
         for i, t in enumerate(items):
             if t is not None and not isinstance(t, str):
                 raise ValueError(f"texts[{i}]: expected str, got {type(t).__name__}")
-        docs = pd.DataFrame({"doc_id": [str(i) for i in range(len(items))], "text": items})
+        docs = pd.DataFrame({"doc_id": pd.RangeIndex(len(items)).astype(str), "text": items})
     docs["text"] = docs["text"].fillna("").astype(str)
     return docs.reset_index(drop=True)
 

@@ -238,8 +238,17 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
     return 0
 
 
+#: What an interrupted run leaves behind (outputs are swapped in only when a run completes).
+_LEFT_AS_THEY_WERE = "figures/ and results/ left as they were"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``textkit`` command; returns the exit status."""
+    """Entry point of the ``textkit`` command; returns the exit status.
+
+    Ctrl-C (SIGINT) stops the notebook kernels at once, discards the run's staged outputs
+    and prints one line, ``textkit: interrupted; figures/ and results/ left as they were``;
+    the exit status is then 130 (128 + SIGINT), as a shell reports an interrupted command.
+    """
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING if args.quiet else logging.INFO,
@@ -331,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
             for name in sorted(config.sections):
                 print(f"[{name}] {dict(config.section(name))}")
             return 0
+    except KeyboardInterrupt:  # Ctrl-C: kernels are stopped, staged outputs discarded
+        print(f"textkit: interrupted; {_LEFT_AS_THEY_WERE}", file=sys.stderr)
+        return 130
     except TextkitError as exc:  # every error textkit raises on purpose, each with its status
         print(f"textkit: {exc.summary}: {exc}", file=sys.stderr)
         return exc.exit_status

@@ -167,6 +167,34 @@ def environment(**values: str | None) -> Iterator[None]:
                 os.environ[k] = v
 
 
+def _stop_at_once_on_signal(client) -> None:
+    """Make the kernel shutdown that nbclient starts on SIGINT / SIGTERM immediate.
+
+    While it executes, nbclient turns SIGINT (Ctrl-C) and SIGTERM into a shutdown of the
+    kernel; a graceful one lets the busy kernel print tracebacks for seconds. The kernel is
+    killed at once instead, and :func:`run_notebook` then raises KeyboardInterrupt (see
+    :func:`_signalled`). A notebook that finishes normally still shuts its kernel down
+    gracefully.
+    """
+    cleanup = client._async_cleanup_kernel
+
+    async def stop() -> None:
+        if _signalled(client):
+            client.shutdown_kernel = "immediate"
+        if client.km is None:
+            return  # stopped already: the signal and the end of execute both ask for it
+        with contextlib.suppress(AttributeError):  # the other request finished it meanwhile
+            await cleanup()
+
+    client._async_cleanup_kernel = stop
+
+
+def _signalled(client) -> bool:
+    """True when nbclient received SIGINT or SIGTERM while executing (it then records the
+    kernel shutdown it started)."""
+    return getattr(client, "_async_cleanup_kernel_future", None) is not None
+
+
 def _short_tempdir() -> str:
     """A new private temporary directory with a short path (for unix sockets)."""
     base = "/tmp" if os.name != "nt" and os.access("/tmp", os.W_OK) else None
@@ -204,6 +232,9 @@ def run_notebook(
     ------
     NotebookError
         If a cell fails or an output reports a glyph missing from the font.
+    KeyboardInterrupt
+        On SIGINT (Ctrl-C) or SIGTERM while the notebook runs, once its kernel is stopped
+        (at once: nbclient's own handler shuts the kernel down, made immediate here).
     """
     import jupytext
     import nbformat
@@ -233,11 +264,18 @@ def run_notebook(
                 record_timing=False,
                 resources={"metadata": {"path": str(source.parent.resolve())}},
             )
+            _stop_at_once_on_signal(client)
             client.execute(cleanup_kc=True)  # shut the kernel down though we made its manager
-    except CellExecutionError as exc:
-        raise NotebookError(f"{source}: {exc}") from exc
+    except BaseException as exc:
+        if _signalled(locals().get("client")):
+            raise KeyboardInterrupt from None  # Ctrl-C: the kernel is already stopped
+        if isinstance(exc, CellExecutionError):
+            raise NotebookError(f"{source}: {exc}") from exc
+        raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if _signalled(client):
+        raise KeyboardInterrupt
     _check_outputs(nb, source)
     _clean_metadata(nb)
     write_text(target, nbformat.writes(nb) + "\n")

@@ -220,6 +220,8 @@ def _execute(
     from textkit.run.notebooks import environment, run_notebook
 
     out_root = output_root(root)
+    if _interrupted_marker(out_root).exists():  # Ctrl-C while it waited in a worker's queue
+        raise KeyboardInterrupt
 
     log = _stamp_path(notebook, root).with_suffix(".writes")
     log.unlink(missing_ok=True)
@@ -367,6 +369,7 @@ def _stage(root: Path) -> Path:
     base = cache_dir("staging", root=root)
     staging = base / f"run-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
+    _interrupted_marker(staging).unlink(missing_ok=True)
     staging.mkdir(parents=True)
     for name in _STAGED_DIRS:
         if (root / name).is_dir():
@@ -433,6 +436,12 @@ def _recover(root: Path) -> None:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _interrupted_marker(stage: Path) -> Path:
+    """Written beside the staging folder (which is then removed) when a parallel run is
+    interrupted: a notebook that a worker takes from its queue afterwards is not started."""
+    return stage.with_name(stage.name + ".interrupted")
+
+
 def _run_notebooks(
     todo: list[tuple[Path, str]],
     root: Path,
@@ -486,18 +495,29 @@ def _run_notebooks(
                         pool.submit(_execute, nb, key, root, timeout, config): nb
                         for nb, key in todo
                     }
-                    for fut in progress(
-                        as_completed(futures), total=len(futures), desc="notebooks"
-                    ):
-                        current = futures[fut].name
-                        results[futures[fut].stem] = fut.result()
+                    try:
+                        for fut in progress(
+                            as_completed(futures), total=len(futures), desc="notebooks"
+                        ):
+                            current = futures[fut].name
+                            results[futures[fut].stem] = fut.result()
+                    except BaseException:
+                        # start no other notebook (one may already wait in a worker's
+                        # queue: the marker stops it); the running ones stop on the same
+                        # Ctrl-C (run_notebook)
+                        if stage is not None:
+                            _interrupted_marker(stage).touch()
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        raise
     except BaseException as exc:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
-            logger.error(
-                "%s failed: figures/, results/ and the executed notebooks are left as they were",
-                current or "a notebook",
-            )
+            if isinstance(exc, Exception):
+                logger.error(
+                    "%s failed: figures/, results/ and the executed notebooks are left as "
+                    "they were",
+                    current or "a notebook",
+                )
         if isinstance(exc, NotebookError) or not isinstance(exc, Exception):
             raise
         raise NotebookError(f"{current or 'a notebook'}: {exc}") from exc

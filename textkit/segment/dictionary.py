@@ -135,6 +135,70 @@ def _decode_dict_bytes(data: bytes, path: Path) -> str:
     )
 
 
+#: Expected shape of a user dictionary line, quoted in every error about one.
+_EXPECTED = (
+    "expected 'word [freq] [tag]': a word without spaces, then optionally a frequency "
+    "(a whole number >= 0), then optionally one of jieba's POS tags (n, nz, v, ns, ...)"
+)
+
+_NUMBER_RE = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_TAG_RE = re.compile(r"[A-Za-z]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _pos_tags() -> frozenset[str]:
+    """The POS tags a user dictionary line may carry: those of jieba's ``dict.txt`` (``a`` …
+    ``zg``) and the two jieba gives words it does not know (``eng``, ``un``)."""
+    return frozenset(_jieba_dict_info()[0].values()) | {"eng", "un"}
+
+
+def _parse_freq(field: str, path: Path, lineno: int, line: str) -> int:
+    """A frequency field: a whole number >= 0 (``5.0`` read as 5, logged)."""
+    value = float(field)
+    if value < 0:
+        raise UserDictError(
+            f"{path}, line {lineno}: negative frequency {field!r} in {line!r}; {_EXPECTED}"
+        )
+    if not value.is_integer():
+        raise UserDictError(
+            f"{path}, line {lineno}: frequency {field!r} is not a whole number in {line!r}; "
+            f"{_EXPECTED}"
+        )
+    if not re.fullmatch(r"\+?\d+", field):
+        logger.warning("%s, line %d: frequency %r read as %d", path, lineno, field, int(value))
+    return int(value)
+
+
+def _parse_line(line: str, path: Path, lineno: int) -> tuple[str, int | None, str | None]:
+    """``(word, freq, tag)`` of one non-blank, non-comment line (see :func:`read_userdict`)."""
+    fields = line.split()
+    tag = freq = None
+    if len(fields) >= 2 and _TAG_RE.fullmatch(fields[-1]):
+        if fields[-1] not in _pos_tags():
+            raise UserDictError(
+                f"{path}, line {lineno}: {fields[-1]!r} in {line!r} is not a POS tag jieba "
+                f"uses (a word cannot contain a space); {_EXPECTED}"
+            )
+        tag = fields.pop()
+    if len(fields) >= 2 and _NUMBER_RE.fullmatch(fields[-1]):
+        freq = _parse_freq(fields.pop(), path, lineno, line)
+    if len(fields) == 1:
+        return fields[0], freq, tag
+    if all(_CJK_RE.match(f) for f in fields):
+        word = "".join(fields)
+        logger.warning(
+            "%s, line %d: word %r contains spaces; joined to %r", path, lineno, line, word
+        )
+        return word, freq, tag
+    misplaced = [f for f in fields[1:] if _NUMBER_RE.fullmatch(f) or f in _pos_tags()]
+    reason = (
+        f"field {misplaced[0]!r} is out of place"
+        if misplaced
+        else "word contains spaces and cannot be one jieba token"
+    )
+    raise UserDictError(f"{path}, line {lineno}: {reason}: {line!r}; {_EXPECTED}")
+
+
 def read_userdict(path: str | os.PathLike) -> list[_DictEntry]:
     """Read a jieba-format user dictionary (``word [freq] [tag]`` per line).
 
@@ -147,7 +211,17 @@ def read_userdict(path: str | os.PathLike) -> list[_DictEntry]:
     * frequency 0 keeps jieba's meaning "never cut this as one token" (used to split
       jieba compounds that swallow a key term, e.g. 一票否决权 -> 一票否决 + 权);
     * a word written with spaces between CJK parts (``村民 议事会 5 n``) is joined
-      (``村民议事会``), because jieba never produces a token containing a space.
+      (``村民议事会``), because jieba never produces a token containing a space;
+    * a frequency written as a whole-number decimal (``5.0``, as spreadsheets export it) is
+      read as that integer (``5``).
+
+    Everything else is read strictly: a line is ``word``, then optionally a frequency (a
+    whole number >= 0), then optionally a POS tag, which must be one of the tags jieba uses
+    (the tags of its ``dict.txt``, such as ``n``, ``nz``, ``v``, ``ns``, plus ``eng`` and
+    ``un``). Any other field is an error naming the file, the line and
+    what was expected: ``hello world`` is refused (``world`` is not a POS tag, and a Latin
+    word cannot contain a space), not read as the word ``hello`` tagged ``world``; a
+    frequency such as ``5.5`` or ``-3`` is refused.
 
     Blank lines and lines starting with ``#`` are skipped.
 
@@ -164,9 +238,10 @@ def read_userdict(path: str | os.PathLike) -> list[_DictEntry]:
     Raises
     ------
     UserDictError
-        If the file is missing, mixes encodings, or a line cannot be repaired (for example
-        a Latin word containing spaces, a negative frequency); the message names the file
-        and the line.
+        If the file is missing, mixes encodings, or a line cannot be read or repaired (a
+        Latin word containing spaces, an unknown POS tag, a frequency that is negative or
+        not a whole number, fields out of order); the message names the file, the line and
+        what was expected.
     """
     path = Path(path)
     if not path.is_file():
@@ -177,27 +252,7 @@ def read_userdict(path: str | os.PathLike) -> list[_DictEntry]:
         line = line.replace("\ufeff", "").strip()
         if not line or line.startswith("#"):
             continue
-        fields = line.split()
-        tag = freq = None
-        if len(fields) >= 2 and re.fullmatch(r"[a-z]+", fields[-1]):
-            tag = fields.pop()
-        if len(fields) >= 2 and re.fullmatch(r"-?\d+", fields[-1]):
-            freq = int(fields.pop())
-            if freq < 0:
-                raise UserDictError(f"{path}, line {lineno}: negative frequency in {line!r}")
-        if len(fields) > 1:
-            if all(_CJK_RE.match(f) for f in fields):
-                word = "".join(fields)
-                logger.warning(
-                    "%s, line %d: word %r contains spaces; joined to %r", path, lineno, line, word
-                )
-            else:
-                raise UserDictError(
-                    f"{path}, line {lineno}: word contains spaces and cannot be one jieba "
-                    f"token: {line!r} (expected 'word [freq] [tag]')"
-                )
-        else:
-            word = fields[0]
+        word, freq, tag = _parse_line(line, path, lineno)
         if not _USERDICT_WORD_OK.match(word):
             raise UserDictError(
                 f"{path}, line {lineno}: {word!r} contains characters jieba always splits on "

@@ -296,3 +296,15 @@ def test_sample_config_from_toml(tmp_path):
     p.write_text("[validation]\nsize = 8\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[validation\].*size"):
         sample_config(load_config(p))
+
+
+def test_coding_sheet_does_not_run_a_paragraph_as_a_formula(tmp_path):
+    s = draw_validation_sample(DOCS, n=4, scores=_scores(DOCS)).reset_index(drop=True)
+    original = "-加强社会治安综合治理，=SUM(A1)"
+    s.loc[0, "text"] = original
+    path = write_coding_sheet(s, tmp_path / "sheet.csv")[0]
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert raw.loc[0, "text"] == "'" + original  # a spreadsheet shows text, runs nothing
+    raw["code"] = ["stability", "mixed", "neither", "service_law"]
+    raw.to_csv(path, index=False)
+    assert read_codes(path).loc[0, "text"] == original  # read back as the paragraph it was

@@ -264,7 +264,8 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
     sheet["code"] = sample["code"] if "code" in sample.columns else ""
     sheet["note"] = sample["note"] if "note" in sample.columns else ""
     path = Path(path)
-    csv_path = _io.write_csv(path, sheet, bom=True)  # Excel shows the Chinese (see write_csv)
+    # Excel shows the Chinese (bom), and a text starting with = + - @ is not run as a formula
+    csv_path = _io.write_csv(path, sheet, bom=True, spreadsheet_safe=True)
     book = _io.write_text(path.with_name(path.stem + "_codebook.md"), CODEBOOK)
     return [csv_path, book]
 
@@ -335,6 +336,7 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     text = _decode_sheet(path)
     sep = _sheet_delimiter(text)
     df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    df = _io.unescape_formulas(df)  # the sheet was written spreadsheet-safe
     missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
     if missing:
         raise CodingSheetError(f"{path}: line 1: missing column(s) {missing}")

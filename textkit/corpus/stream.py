@@ -243,8 +243,8 @@ def build_corpus_to(
     def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
         return process_pages(pages_frame([]), config)
 
-    def report(pages: pd.DataFrame, light: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
-        rep = accounting.corpus_report(pages, light, boilerplate, raw_dir)
+    def report(pages: Any, docs: Any, grouped: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
+        rep = accounting.streamed_report(pages, docs, grouped, boilerplate, raw_dir)
         logger.info("corpus built (streamed): %s", rep["articles"]["identity"])
         return rep
 
@@ -273,10 +273,11 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
         docs = docs.rename(columns={c: n for c, n in clash.items() if c in docs.columns})
         return pd.concat([docs, extra], axis=1)
 
-    def report(pages: pd.DataFrame, light: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
-        rep = accounting.corpus_report(pages, light, boilerplate, Path(texts.path))
+    def report(pages: Any, docs: Any, grouped: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
+        rep = accounting.streamed_report(pages, docs, grouped, boilerplate, Path(texts.path))
+        statuses = pd.DataFrame({"status": pd.Categorical(docs.column("status").to_numpy())})
         rep["texts"] = _identity_from_counts(
-            "table", texts.n_rows, texts.n_read, texts.n_rejected, light
+            "table", texts.n_rows, texts.n_read, texts.n_rejected, statuses
         )
         logger.info("corpus built from %s (streamed): %s", texts.path, rep["texts"]["identity"])
         return rep
@@ -287,6 +288,63 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
     return _stream(out, config, batches(), flag, finish, empty, report, max_fetch)
 
 
+#: Columns kept per document until the end of a streamed build (no text): what its
+#: status and the report need.
+_LIGHT = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log", _documents.OTHER_LANGUAGE]
+
+#: Documents turned into pandas rows at a time when their statuses are decided.
+_STATUS_CHUNK = 8192
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    """A batch's table as pyarrow (compact: no Python object per cell)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _concat(parts: list[Any]) -> Any:
+    """The batches' tables as one (a column without values in a batch takes the type it
+    has in the others)."""
+    import pyarrow as pa
+
+    return pa.concat_tables(parts, promote_options="default")
+
+
+class _Statuses:
+    """Status, flag reason and duplicate group of the documents of a streamed build, in
+    the order they were added, decided a chunk at a time (:func:`document_status`)."""
+
+    def __init__(self, light: Any, found: Mapping, flag: bool) -> None:
+        import pyarrow as pa
+
+        statuses: list[Any] = []
+        reasons: list[Any] = []
+        for start in range(0, light.num_rows, _STATUS_CHUNK):
+            part = _with_duplicate_columns(light.slice(start, _STATUS_CHUNK).to_pandas(), found)
+            status, reason = document_status(part, flag)
+            statuses.append(pa.array(status, pa.string()))
+            reasons.append(pa.array(reason, pa.string()))
+        self.status = pa.chunked_array(statuses, pa.string())
+        self.flag_reason = pa.chunked_array(reasons, pa.string())
+
+
+def _resolve(
+    finder: Any,
+    temp: _TempDocuments,
+    located: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    max_fetch: int,
+) -> dict:
+    """The duplicate groups, the texts of candidate pairs read back from the temporary file."""
+
+    def fetch(ids: list[str]) -> dict[str, str]:
+        groups, rows = located(np.array([finder.index_of(i) for i in ids], dtype=np.int64))
+        table = temp.take(groups, rows, columns=["text"])
+        return dict(zip(ids, table.column("text").to_pylist(), strict=True))
+
+    return finder.resolve(fetch, max_fetch=max_fetch)
+
+
 def _stream(
     out: Path,
     config: CorpusConfig,
@@ -294,12 +352,18 @@ def _stream(
     flag: bool,
     finish: Callable[[pd.DataFrame, Mapping], pd.DataFrame],
     empty: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
-    make_report: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], dict],
+    make_report: Callable[[Any, Any, pd.DataFrame, pd.DataFrame], dict],
     max_fetch: int,
 ) -> list[Path]:
     """The streamed build of batches of ``(documents, pages)``: duplicates, statuses,
     boilerplate, report and outputs; ``finish`` turns a chunk of the temporary documents
-    (in doc_id order) into the documents written."""
+    (in doc_id order) into the documents written.
+
+    Per document it keeps the :class:`DuplicateFinder` entry and a row of a pyarrow table
+    (:data:`_LIGHT`); per input page or row, a row of the pages table as pyarrow (no text).
+    """
+    import pyarrow as pa
+
     from textkit.corpus.dedup import (
         DuplicateFinder,
         ParagraphCounter,
@@ -312,51 +376,63 @@ def _stream(
     try:
         temp = _TempDocuments(work / "documents.parquet")
         finder = DuplicateFinder(config.dedup)
-        page_parts: list[pd.DataFrame] = []
-        light_parts: list[pd.DataFrame] = []
+        page_parts: list[Any] = []
+        light_parts: list[Any] = []
+        starts: list[int] = []  # the first document of each row group of the temporary file
         template: pd.DataFrame | None = None
-        light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
-        light_cols.append(_documents.OTHER_LANGUAGE)  # the status needs it, not the text
         try:
             for docs, pages in batches:
-                page_parts.append(pages.drop(columns=["text"]))
+                page_parts.append(_arrow(pages.drop(columns=["text"])))
                 if template is None:
                     template = docs.iloc[:0]
                 if not len(docs):
                     continue
                 for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
                     finder.add_text(doc_id, text)
-                group = temp.append(docs.reset_index(drop=True))
-                light = docs.loc[:, light_cols].reset_index(drop=True)
-                light["_group"] = group
-                light["_row"] = np.arange(len(light), dtype=np.int64)
-                light_parts.append(light)
+                starts.append(len(finder) - len(docs))
+                temp.append(docs.reset_index(drop=True))
+                light_parts.append(_arrow(docs.loc[:, _LIGHT]))
+                del docs, pages
         finally:
             temp.close()
         if template is None:  # no raw files at all
             template, pages = empty()
-            page_parts.append(pages.drop(columns=["text"]))
-        pages = pd.concat(page_parts, ignore_index=True)
-        if light_parts:
-            light = pd.concat(light_parts, ignore_index=True)
-        else:
-            light = template.loc[:, light_cols].assign(_group=0, _row=0)
-        where = {
-            d: (g, r)
-            for d, g, r in zip(light["doc_id"], light["_group"], light["_row"], strict=True)
-        }
+            page_parts.append(_arrow(pages.drop(columns=["text"])))
+        pages = _concat(page_parts)
+        del page_parts
+        light = _concat(light_parts) if light_parts else _arrow(template.loc[:, _LIGHT])
+        del light_parts
+        first = np.array(starts, dtype=np.int64)
 
-        def fetch(ids: list[str]) -> dict[str, str]:
-            loc = np.array([where[i] for i in ids], dtype=np.int64).reshape(-1, 2)
-            table = temp.take(loc[:, 0], loc[:, 1], columns=["text"])
-            return dict(zip(ids, table.column("text").to_pylist(), strict=True))
+        def located(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Row group and row in the temporary file of documents by order added."""
+            groups = np.searchsorted(first, positions, side="right") - 1
+            return groups, positions - first[groups]
 
-        found = finder.resolve(fetch, max_fetch=max_fetch)
-
-        light = _with_duplicate_columns(light, found)
-        statuses, reasons = document_status(light, flag)
-        light["status"], light["flag_reason"] = statuses, reasons
-        light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+        found = _resolve(finder, temp, located, max_fetch)
+        del finder
+        decided = _Statuses(light, found, flag)
+        ids = light.column("doc_id").to_pandas()
+        order = pd.DataFrame({"doc_id": ids}).sort_values("doc_id", kind="mergesort").index
+        order = order.to_numpy(dtype=np.int64)
+        del ids
+        docs_table = pa.table(
+            {
+                "doc_id": light.column("doc_id"),
+                "status": decided.status,
+                "flag_reason": decided.flag_reason,
+                "clean_log": light.column("clean_log"),
+            }
+        ).take(order)
+        del light, decided
+        grouped = pd.DataFrame(
+            {
+                "doc_id": list(found),
+                "dup_group": [v[0] for v in found.values()],
+                "is_duplicate": [v[1] is not None for v in found.values()],
+            },
+            columns=["doc_id", "dup_group", "is_duplicate"],
+        )
 
         def records(part: pd.DataFrame) -> Iterator[tuple[str, str, str | None]]:
             for d, t in zip(part["doc_id"], part["text"], strict=True):
@@ -377,16 +453,15 @@ def _stream(
         boilerplate = paragraph_table(holders).reset_index(drop=True)
 
         def chunks() -> Iterator[pd.DataFrame]:
-            if not len(light):
+            if not len(order):
                 yield finish(template, found)
                 return
             size = _documents.DOCUMENTS_ROW_GROUP
-            for i in range(0, len(light), size):
-                sub = light.iloc[i : i + size]
-                part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
-                yield finish(part, found)
+            for i in range(0, len(order), size):
+                groups, rows = located(order[i : i + size])
+                yield finish(temp.take(groups, rows).to_pandas(), found)
 
-        report = make_report(pages, light, boilerplate)
+        report = make_report(pages, docs_table, grouped, boilerplate)
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]
         return write_rest(out, tables, pages, boilerplate, report)

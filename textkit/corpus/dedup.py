@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import unicodedata
 from array import array
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -237,11 +239,18 @@ class DuplicateFinder:
     Parameters
     ----------
     config : DedupConfig, optional
+    spill : path-like, optional
+        A directory where the band values are written (one file per band, 4096
+        documents at a time) instead of being held: memory then holds, per document, its
+        doc_id, hash and length (about 200 bytes), and :meth:`resolve` reads one band at a
+        time.
     """
 
     _ROWS = 4096  # signature rows allocated at a time
 
-    def __init__(self, config: DedupConfig | None = None) -> None:
+    def __init__(
+        self, config: DedupConfig | None = None, *, spill: str | os.PathLike | None = None
+    ) -> None:
         config = config or DedupConfig()
         if not isinstance(config, DedupConfig):
             raise InvalidParameterError(
@@ -259,6 +268,8 @@ class DuplicateFinder:
         self._signed = array("q")  # order added of the documents with a signature
         self._blocks: list[np.ndarray] = []  # their signatures' band values, _ROWS a block
         self._filled = 0  # rows used in the last block
+        self._spill = None if spill is None else Path(spill)
+        self._spilled = 0  # rows written to the band files
 
     def __len__(self) -> int:
         return len(self._index)
@@ -308,17 +319,39 @@ class DuplicateFinder:
             self._signed.append(position)
 
     def _store(self, values: np.ndarray) -> None:
+        if self._blocks and values.dtype != self._blocks[-1].dtype:
+            raise InvalidParameterError(
+                f"signature: hash values of dtype {values.dtype}, the first ones were "
+                f"{self._blocks[-1].dtype} (MinHash signatures of one kind are expected)"
+            )
         if not self._blocks or self._filled == self._ROWS:
-            dtype = self._blocks[-1].dtype if self._blocks else values.dtype
-            self._blocks.append(np.zeros((self._ROWS, self._width), dtype=dtype))
+            if self._spill is not None and self._blocks:
+                self._flush(self._blocks.pop())
+            self._blocks.append(np.zeros((self._ROWS, self._width), dtype=values.dtype))
             self._filled = 0
-        block = self._blocks[-1]
-        if not np.can_cast(values.dtype, block.dtype, casting="safe"):
-            dtype = np.promote_types(values.dtype, block.dtype)
-            self._blocks = [b.astype(dtype) for b in self._blocks]
-            block = self._blocks[-1]
-        block[self._filled] = values
+        self._blocks[-1][self._filled] = values
         self._filled += 1
+
+    def _band_file(self, band: int) -> Path:
+        return self._spill / f"band-{band:03d}.bin"
+
+    def _flush(self, block: np.ndarray) -> None:
+        """Append a full block's band values to the band files."""
+        for band, (start, end) in enumerate(self._bands):
+            with open(self._band_file(band), "ab") as fh:
+                np.ascontiguousarray(block[:, start:end]).tofile(fh)
+        self._spilled += len(block)
+
+    def _band_values(self, band: int) -> np.ndarray:
+        """The values of one band of every document with a signature, in the order added."""
+        start, end = self._bands[band]
+        parts = [b[:, start:end] for b in self._blocks]
+        if self._spilled:
+            dtype = self._blocks[-1].dtype
+            parts.insert(
+                0, np.fromfile(self._band_file(band), dtype=dtype).reshape(-1, end - start)
+            )
+        return np.ascontiguousarray(np.concatenate(parts)[: len(self._signed)])
 
     def add_text(self, doc_id: str, text: str) -> None:
         """Add one document by its text: ``add(doc_id, *duplicate_key(text, config))``."""
@@ -350,14 +383,13 @@ class DuplicateFinder:
         hashes (exact copies are joined already), each pair ``(smaller, larger)``."""
         if not self._blocks:
             return []
-        n = len(self._signed)
-        values = np.concatenate(self._blocks)[:n]
         signed = np.frombuffer(self._signed, dtype=np.int64)
         digests = self._digest_array()
         pairs: set[tuple[str, str]] = set()
-        for start, end in self._bands:
-            band = np.ascontiguousarray(values[:, start:end])
-            keys = band.view(np.dtype((np.void, band.dtype.itemsize * (end - start)))).ravel()
+        for band in range(len(self._bands)):
+            values = self._band_values(band)
+            keys = values.view(np.dtype((np.void, values.dtype.itemsize * values.shape[1])))
+            keys = keys.ravel()
             _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
             shared = np.nonzero(counts[inverse] >= 2)[0]
             if not len(shared):

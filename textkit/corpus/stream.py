@@ -103,6 +103,15 @@ class _TempDocuments:
             self._pf = pq.ParquetFile(str(self.path))
         return self._pf
 
+    def read(self, columns: list[str], dictionary: Iterable[str] = ()) -> Any:
+        """The whole file's ``columns`` as a pyarrow Table (``dictionary``: the columns to
+        read dictionary-encoded, for few distinct values)."""
+        import pyarrow.parquet as pq
+
+        names = set(self._file().schema_arrow.names)
+        wanted = [c for c in dictionary if c in names]
+        return pq.read_table(str(self.path), columns=columns, read_dictionary=wanted or None)
+
     def iter_groups(self, columns: list[str]) -> Iterator[pd.DataFrame]:
         for g in range(self.n_groups):
             yield self._file().read_row_group(g, columns=columns).to_pandas()
@@ -292,6 +301,20 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
 #: status and the report need.
 _LIGHT = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log", _documents.OTHER_LANGUAGE]
 
+#: Columns of the pages table with few distinct values (held dictionary-encoded).
+_FEW_VALUES = [
+    "sha256",
+    "encoding",
+    "status",
+    "reject_kind",
+    "repairs",
+    "split_note",
+    "site",
+    "page_title",
+    "url",
+    "page_date",
+]
+
 #: Documents turned into pandas rows at a time when their statuses are decided.
 _STATUS_CHUNK = 8192
 
@@ -301,14 +324,6 @@ def _arrow(frame: pd.DataFrame) -> Any:
     import pyarrow as pa
 
     return pa.Table.from_pandas(frame, preserve_index=False)
-
-
-def _concat(parts: list[Any]) -> Any:
-    """The batches' tables as one (a column without values in a batch takes the type it
-    has in the others)."""
-    import pyarrow as pa
-
-    return pa.concat_tables(parts, promote_options="default")
 
 
 class _Statuses:
@@ -375,14 +390,14 @@ def _stream(
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
         temp = _TempDocuments(work / "documents.parquet")
-        finder = DuplicateFinder(config.dedup)
-        page_parts: list[Any] = []
-        light_parts: list[Any] = []
+        temp_pages = _TempDocuments(work / "pages.parquet")
+        (work / "bands").mkdir()
+        finder = DuplicateFinder(config.dedup, spill=work / "bands")
         starts: list[int] = []  # the first document of each row group of the temporary file
         template: pd.DataFrame | None = None
         try:
             for docs, pages in batches:
-                page_parts.append(_arrow(pages.drop(columns=["text"])))
+                temp_pages.append(pages.drop(columns=["text"]).reset_index(drop=True))
                 if template is None:
                     template = docs.iloc[:0]
                 if not len(docs):
@@ -391,17 +406,13 @@ def _stream(
                     finder.add_text(doc_id, text)
                 starts.append(len(finder) - len(docs))
                 temp.append(docs.reset_index(drop=True))
-                light_parts.append(_arrow(docs.loc[:, _LIGHT]))
                 del docs, pages
+            if template is None:  # no raw files at all
+                template, pages = empty()
+                temp_pages.append(pages.drop(columns=["text"]))
         finally:
             temp.close()
-        if template is None:  # no raw files at all
-            template, pages = empty()
-            page_parts.append(_arrow(pages.drop(columns=["text"])))
-        pages = _concat(page_parts)
-        del page_parts
-        light = _concat(light_parts) if light_parts else _arrow(template.loc[:, _LIGHT])
-        del light_parts
+            temp_pages.close()
         first = np.array(starts, dtype=np.int64)
 
         def located(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -411,6 +422,7 @@ def _stream(
 
         found = _resolve(finder, temp, located, max_fetch)
         del finder
+        light = temp.read(_LIGHT) if starts else _arrow(template.loc[:, _LIGHT])
         decided = _Statuses(light, found, flag)
         ids = light.column("doc_id").to_pandas()
         order = pd.DataFrame({"doc_id": ids}).sort_values("doc_id", kind="mergesort").index
@@ -461,6 +473,7 @@ def _stream(
                 groups, rows = located(order[i : i + size])
                 yield finish(temp.take(groups, rows).to_pandas(), found)
 
+        pages = temp_pages.read(list(temp_pages._file().schema_arrow.names), _FEW_VALUES)
         report = make_report(pages, docs_table, grouped, boilerplate)
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]

@@ -44,8 +44,6 @@ __all__ = [
     "write_bytes",
     "write_text",
     "write_json",
-    "write_json_streamed",
-    "StreamedEntries",
     "write_csv",
     "write_table",
     "write_parquet",

@@ -20,7 +20,7 @@ import pandas as pd
 from textkit.core.errors import CorpusError
 from textkit.core.io import StreamedEntries
 
-__all__ = ["corpus_report", "render_report_md", "streamed_report"]
+__all__ = ["corpus_report", "render_report_md"]
 
 
 _STATUSES = ("kept", "flagged", "quarantined")
@@ -212,7 +212,9 @@ def streamed_report(
             f"{counts['quarantined']} quarantined"
         )
     if total(pages, "n_articles") != n_art:
-        raise CorpusError(f"articles: {n_art} found != {total(pages, 'n_articles')} counted per file")
+        raise CorpusError(
+            f"articles: {n_art} found != {total(pages, 'n_articles')} counted per file"
+        )
     flagged = docs.filter(pc.equal(docs.column("status"), "flagged")).column("flag_reason")
     flagged = pc.fill_null(flagged, "None")
 

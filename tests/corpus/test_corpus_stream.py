@@ -241,3 +241,21 @@ def test_duplicate_finder_matches_find_duplicates_in_any_order(generated_mem):
     assert sum(asked) < len(texts)
     with pytest.raises(ValueError, match="repeated doc_id"):
         finder.add_text(order[0], "任意文本")
+
+
+def test_duplicate_finder_spilling_band_values_finds_the_same_groups(
+    generated_mem, tmp_path, monkeypatch
+):
+    docs = pd.read_parquet(generated_mem[0])
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    held = DuplicateFinder()
+    for doc_id, text in texts.items():
+        held.add_text(doc_id, text)
+    monkeypatch.setattr(DuplicateFinder, "_ROWS", 16)
+    spilled = DuplicateFinder(spill=tmp_path)
+    for doc_id, text in texts.items():
+        spilled.add_text(doc_id, text)
+    assert sorted(p.name for p in tmp_path.iterdir())[0] == "band-000.bin"
+    assert sum(len(b) for b in spilled._blocks) <= 16  # one block held, the rest on disk
+    assert spilled.index_of(docs["doc_id"].iloc[3]) == 3
+    assert spilled.resolve(lambda ids: texts) == held.resolve(lambda ids: texts)

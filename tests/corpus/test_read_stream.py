@@ -296,3 +296,54 @@ def test_top_level_names(tables):
         "id": "id",
         "meta": ["year"],
     }
+
+
+def test_streamed_build_holds_one_batch_of_rows_at_a_time(tables, tmp_path, monkeypatch):
+    """Rows reach the build a batch at a time, the per-document state goes to temporary
+    files batch by batch, and the report's per-row lists are written entry by entry."""
+    import textkit.corpus.stream as stream
+    from textkit.core.io import StreamedEntries
+    from textkit.corpus.dedup import DuplicateFinder
+
+    monkeypatch.setattr(DuplicateFinder, "_ROWS", 5)  # band values spilled every 5 documents
+    built: list[int] = []
+    appended: list[int] = []
+    spilled: list[int] = []
+    reports: list[dict] = []
+    table_documents = stream._table_documents
+    append = stream._TempDocuments.append
+    flush = DuplicateFinder._flush
+    write_rest = stream.write_rest
+
+    def count_built(batch, pages, config):
+        built.append(len(batch.report))
+        return table_documents(batch, pages, config)
+
+    def count_appended(self, frame):
+        appended.append(len(frame))
+        return append(self, frame)
+
+    def count_spilled(self, block):
+        spilled.append(len(block))
+        return flush(self, block)
+
+    def keep_report(out, tables, pages, boilerplate, report):
+        reports.append(report)
+        return write_rest(out, tables, pages, boilerplate, report)
+
+    monkeypatch.setattr(stream, "_table_documents", count_built)
+    monkeypatch.setattr(stream._TempDocuments, "append", count_appended)
+    monkeypatch.setattr(DuplicateFinder, "_flush", count_spilled)
+    monkeypatch.setattr(stream, "write_rest", keep_report)
+    paths = build_corpus_to(tables["csv"], tmp_path / "out", read={"id": "id"}, batch_rows=BATCH)
+    assert max(built) <= BATCH and sum(built) == 230
+    assert max(appended) <= BATCH  # documents and pages, each batch to its temporary file
+    assert spilled and set(spilled) == {5}
+    (report,) = reports
+    for entry in ("pages", "articles_per_file", "rejected_files", "flagged", "quarantined"):
+        assert isinstance(report[entry], StreamedEntries), entry
+    assert isinstance(report["cleaning"]["per_document"], StreamedEntries)
+    assert len(report["pages"]) == 230
+    assert sum(appended) == 230 + report["articles"]["found"]  # every row once, every document once
+    memory = write_corpus(build_corpus(read_texts(tables["csv"], id="id")), tmp_path / "memory")
+    assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in memory]

@@ -74,9 +74,9 @@ def test_corpus_accounting_error_is_one_named_line(tmp_path, capsys, monkeypatch
     def broken(*args, **kwargs):
         raise CorpusError("articles found (3) != kept + flagged + quarantined (2)")
 
-    monkeypatch.setattr(
-        accounting, "corpus_report", broken
-    )  # stands in for a bug in the accounting
+    # stands in for a bug in the accounting (of the in-memory and of the streamed build)
+    monkeypatch.setattr(accounting, "corpus_report", broken)
+    monkeypatch.setattr(accounting, "streamed_report", broken)
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "page.txt").write_text("第1篇:村民议事会工作方案\n" + "推进村民自治。" * 40, "utf-8")

@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -337,6 +337,102 @@ def unescape_formulas(df: pd.DataFrame) -> pd.DataFrame:
             out = df.copy() if out is df else out
             out.loc[needs.to_numpy(), c] = df.loc[needs.to_numpy(), c].str[1:]
     return out
+
+
+class StreamedEntries:
+    """The entries of a long JSON list, or object, made when they are written.
+
+    :func:`write_json_streamed` writes them one at a time, so that a long list of a report
+    is never held whole. Iterating calls ``make()`` again each time.
+
+    Parameters
+    ----------
+    make : callable
+        Returns an iterator over the entries: values for a list; ``(key, value)`` pairs,
+        in sorted key order, for an object.
+    size : int
+        The number of entries (an empty list or object is written ``[]`` or ``{}``).
+    pairs : bool, default False
+        The entries are the items of an object.
+    """
+
+    def __init__(self, make: Callable[[], Iterable], size: int, *, pairs: bool = False) -> None:
+        self._make = make
+        self._size = int(size)
+        self.pairs = pairs
+
+    def __iter__(self) -> Iterator:
+        return iter(self._make())
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __bool__(self) -> bool:
+        return self._size > 0
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _json_pieces(obj: Any, level: int) -> Iterator[str]:
+    """The text of :func:`dumps_json` (without its final newline), piece by piece."""
+    pad = "  " * (level + 1)
+    streamed = isinstance(obj, StreamedEntries)
+    if isinstance(obj, dict) or (streamed and obj.pairs):
+        if not obj:
+            yield "{}"
+            return
+        sep = "{\n"
+        for key, value in obj if streamed else sorted(obj.items()):
+            name = key if isinstance(key, str) else json.dumps(key)
+            yield sep + pad + json.dumps(name, ensure_ascii=False) + ": "
+            yield from _json_pieces(value, level + 1)
+            sep = ",\n"
+        yield "\n" + "  " * level + "}"
+    elif isinstance(obj, (list, tuple)) or streamed:
+        if not obj:
+            yield "[]"
+            return
+        sep = "[\n"
+        for value in obj:
+            yield sep + pad
+            yield from _json_pieces(value, level + 1)
+            sep = ",\n"
+        yield "\n" + "  " * level + "]"
+    elif isinstance(obj, _PLAIN):
+        yield json.dumps(obj, ensure_ascii=False)
+    else:
+        yield from _json_pieces(_json_default(obj), level)
+
+
+def write_json_streamed(path: str | os.PathLike, obj: Any) -> Path:
+    """Atomically write ``obj`` as :func:`write_json` with ``digits=None`` and
+    ``keep_equivalent=False`` does (the same bytes), piece by piece: the lists and objects
+    given as :class:`StreamedEntries` are written one entry at a time, never held whole.
+
+    Parameters
+    ----------
+    path : path-like
+    obj : dict, list or JSON value
+        May hold :class:`StreamedEntries` at any depth.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            batch: list[str] = []
+            for piece in _json_pieces(obj, 0):
+                batch.append(piece)
+                if len(batch) >= 4096:
+                    fh.write("".join(batch))
+                    batch.clear()
+            batch.append("\n")
+            fh.write("".join(batch))
+
+    return atomic_write(path, write, keep_equivalent=False)
 
 
 def write_csv(

@@ -12,7 +12,7 @@ import dataclasses
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -280,11 +280,32 @@ def write_documents_csv_from(parquet: Path, path: Path) -> Path:
     return _io.atomic_write(path, write)
 
 
+#: Rows of a pages table held as pyarrow converted to pandas at a time.
+PAGES_CHUNK = 8192
+
+
+def write_pages_csv(path: Path, pages: Any) -> Path:
+    """pages.csv of the pages table: a pandas DataFrame, or a pyarrow Table (a streamed
+    build's), written :data:`PAGES_CHUNK` rows at a time (the same bytes)."""
+    if isinstance(pages, pd.DataFrame):
+        return _io.write_csv(path, csv_ready(pages), digits=None, keep_equivalent=False)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            for start in range(0, max(pages.num_rows, 1), PAGES_CHUNK):
+                chunk = pages.slice(start, PAGES_CHUNK).to_pandas()
+                csv_ready(chunk).to_csv(fh, index=False, header=start == 0, lineterminator="\n")
+
+    return _io.atomic_write(path, write)
+
+
 def write_rest(
-    out: Path, tables: list[Path], pages: pd.DataFrame, boilerplate: pd.DataFrame, report: dict
+    out: Path, tables: list[Path], pages: Any, boilerplate: pd.DataFrame, report: dict
 ) -> list[Path]:
+    """pages.csv, boilerplate.csv and the report (JSON and Markdown) of either build: the
+    report may hold :class:`textkit.core.io.StreamedEntries` (a streamed build's)."""
     tables = tables + [
-        _io.write_csv(out / "pages.csv", csv_ready(pages), digits=None, keep_equivalent=False),
+        write_pages_csv(out / "pages.csv", pages),
         _io.write_csv(
             out / "boilerplate.csv", csv_ready(boilerplate), digits=None, keep_equivalent=False
         ),
@@ -293,6 +314,6 @@ def write_rest(
     # before it finished leaves tables that do not match the report, which load_corpus refuses
     report = {**report, "outputs": {p.name: _io.sha256_file(p) for p in tables}}
     return tables + [
-        _io.write_json(out / "corpus_report.json", report, digits=None, keep_equivalent=False),
+        _io.write_json_streamed(out / "corpus_report.json", report),
         _io.write_text(out / "corpus_report.md", render_report_md(report), keep_equivalent=False),
     ]

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import unicodedata
+from array import array
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -222,19 +225,32 @@ def duplicate_key(
 class DuplicateFinder:
     """Exact and near duplicate detection fed one document at a time.
 
-    The finder keeps, per document, the hash and length of its normalised text and its
-    MinHash LSH entry, never the text. Exact copies are joined on :meth:`add`; LSH candidate
-    pairs are recorded and confirmed in :meth:`resolve` by the exact shingle Jaccard of the
-    two texts, which a callback supplies (from memory, or read back from disk by a streamed
-    build). The result does not depend on the order in which documents are added, and is the
-    one :func:`find_duplicates` returns (which uses this class).
+    The finder keeps, per document, the hash and length of its normalised text and the
+    hash values of its MinHash that the LSH bands use (a row of a numpy array: about
+    ``4 * num_perm`` bytes), never the text nor a MinHash object. Two documents are an LSH
+    candidate pair when all the hash values of one band are equal (the rule of
+    datasketch's ``MinHashLSH`` with the same threshold and ``num_perm``, whose band layout
+    is used); the pairs are formed in :meth:`resolve` and confirmed by the exact shingle
+    Jaccard of the two texts, which a callback supplies (from memory, or read back from
+    disk by a streamed build). Exact copies (same hash) are joined without a text. The
+    result does not depend on the order in which documents are added, and is the one
+    :func:`find_duplicates` returns (which uses this class).
 
     Parameters
     ----------
     config : DedupConfig, optional
+    spill : path-like, optional
+        A directory where the band values are written (one file per band, 4096
+        documents at a time) instead of being held: memory then holds, per document, its
+        doc_id, hash and length (about 200 bytes), and :meth:`resolve` reads one band at a
+        time.
     """
 
-    def __init__(self, config: DedupConfig | None = None) -> None:
+    _ROWS = 4096  # signature rows allocated at a time
+
+    def __init__(
+        self, config: DedupConfig | None = None, *, spill: str | os.PathLike | None = None
+    ) -> None:
         config = config or DedupConfig()
         if not isinstance(config, DedupConfig):
             raise InvalidParameterError(
@@ -242,15 +258,31 @@ class DuplicateFinder:
             )
         self.config = config
         self._floor = max(config.shingle_size, config.min_chars)
-        self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
-        self._length: dict[str, int] = {}
-        self._digest: dict[str, bytes] = {}
-        self._first: dict[bytes, str] = {}  # digest -> first document added with it
-        self._graph = nx.Graph()  # only documents with an exact or confirmed pair
-        self._candidates: list[tuple[str, str]] = []
+        lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+        self._bands: list[tuple[int, int]] = [(int(a), int(b)) for a, b in lsh.hashranges]
+        self._width = self._bands[-1][1]
+        self._index: dict[str, int] = {}  # doc_id -> order added
+        self._digests = bytearray()  # fixed-width digests, in the order added
+        self._digest_size = 0
+        self._lengths = array("q")
+        self._signed = array("q")  # order added of the documents with a signature
+        self._blocks: list[np.ndarray] = []  # their signatures' band values, _ROWS a block
+        self._filled = 0  # rows used in the last block
+        self._spill = None if spill is None else Path(spill)
+        self._spilled = 0  # rows written to the band files
 
     def __len__(self) -> int:
-        return len(self._length)
+        return len(self._index)
+
+    def index_of(self, doc_id: str) -> int:
+        """The position of ``doc_id`` in the order the documents were added (0 first).
+
+        Raises
+        ------
+        KeyError
+            If ``doc_id`` was not added.
+        """
+        return self._index[str(doc_id)]
 
     def add(
         self, doc_id: str, digest: bytes, length: int, signature: MinHash | None = None
@@ -260,26 +292,117 @@ class DuplicateFinder:
         Raises
         ------
         ValueError
-            If ``doc_id`` was added before.
+            If ``doc_id`` was added before, if ``digest`` is not as long as the first one,
+            or if ``signature`` does not have ``num_perm`` hash values.
         """
         doc_id = str(doc_id)
-        if doc_id in self._length:
+        if doc_id in self._index:
             raise ValueError(f"documents table has repeated doc_id values: [{doc_id!r}]")
-        self._length[doc_id] = int(length)
-        self._digest[doc_id] = digest
-        if length:
-            first = self._first.setdefault(digest, doc_id)
-            if first != doc_id:
-                self._graph.add_edge(first, doc_id)
-        if signature is not None and length >= self._floor:
-            for other in self._lsh.query(signature):
-                if self._digest[other] != digest:  # exact copies are joined already
-                    self._candidates.append((min(other, doc_id), max(other, doc_id)))
-            self._lsh.insert(doc_id, signature)
+        digest = bytes(digest)
+        if not self._index:
+            self._digest_size = len(digest)
+        elif len(digest) != self._digest_size:
+            raise InvalidParameterError(
+                f"digest: expected {self._digest_size} bytes, got {len(digest)}"
+            )
+        use = signature is not None and length >= self._floor
+        if use and len(signature) != self.config.num_perm:
+            raise InvalidParameterError(
+                f"signature: expected {self.config.num_perm} hash values, got {len(signature)}"
+            )
+        position = len(self._index)
+        self._index[doc_id] = position
+        self._digests += digest
+        self._lengths.append(int(length))
+        if use:
+            self._store(np.asarray(signature.hashvalues)[: self._width])
+            self._signed.append(position)
+
+    def _store(self, values: np.ndarray) -> None:
+        if self._blocks and values.dtype != self._blocks[-1].dtype:
+            raise InvalidParameterError(
+                f"signature: hash values of dtype {values.dtype}, the first ones were "
+                f"{self._blocks[-1].dtype} (MinHash signatures of one kind are expected)"
+            )
+        if not self._blocks or self._filled == self._ROWS:
+            if self._spill is not None and self._blocks:
+                self._flush(self._blocks.pop())
+            self._blocks.append(np.zeros((self._ROWS, self._width), dtype=values.dtype))
+            self._filled = 0
+        self._blocks[-1][self._filled] = values
+        self._filled += 1
+
+    def _band_file(self, band: int) -> Path:
+        return self._spill / f"band-{band:03d}.bin"
+
+    def _flush(self, block: np.ndarray) -> None:
+        """Append a full block's band values to the band files."""
+        for band, (start, end) in enumerate(self._bands):
+            with open(self._band_file(band), "ab") as fh:
+                np.ascontiguousarray(block[:, start:end]).tofile(fh)
+        self._spilled += len(block)
+
+    def _band_values(self, band: int) -> np.ndarray:
+        """The values of one band of every document with a signature, in the order added."""
+        start, end = self._bands[band]
+        parts = [b[:, start:end] for b in self._blocks]
+        if self._spilled:
+            dtype = self._blocks[-1].dtype
+            parts.insert(
+                0, np.fromfile(self._band_file(band), dtype=dtype).reshape(-1, end - start)
+            )
+        return np.ascontiguousarray(np.concatenate(parts)[: len(self._signed)])
 
     def add_text(self, doc_id: str, text: str) -> None:
         """Add one document by its text: ``add(doc_id, *duplicate_key(text, config))``."""
         self.add(doc_id, *duplicate_key(text, self.config))
+
+    def _digest_array(self) -> np.ndarray:
+        width = max(self._digest_size, 1)  # no document, or empty digests
+        if not self._digest_size:
+            return np.zeros(len(self._index), dtype=np.dtype((np.void, width)))
+        return np.frombuffer(bytes(self._digests), dtype=np.dtype((np.void, width)))
+
+    def _exact_edges(self, ids: list[str]) -> nx.Graph:
+        """Each document with a non-empty text joined to the first added with its hash."""
+        graph = nx.Graph()  # only documents with an exact or confirmed pair
+        lengths = np.frombuffer(self._lengths, dtype=np.int64)
+        rows = np.nonzero(lengths > 0)[0]
+        if not len(rows) or not self._digest_size:
+            return graph
+        _, inverse = np.unique(self._digest_array()[rows], return_inverse=True)
+        order = np.argsort(inverse, kind="stable")  # by hash, then order added
+        groups = np.split(rows[order], np.nonzero(np.diff(inverse[order]))[0] + 1)
+        for group in groups:
+            for other in group[1:]:
+                graph.add_edge(ids[group[0]], ids[other])
+        return graph
+
+    def _candidates(self, ids: list[str]) -> list[tuple[str, str]]:
+        """The LSH candidate pairs: documents with equal values in a band and different
+        hashes (exact copies are joined already), each pair ``(smaller, larger)``."""
+        if not self._blocks:
+            return []
+        signed = np.frombuffer(self._signed, dtype=np.int64)
+        digests = self._digest_array()
+        pairs: set[tuple[str, str]] = set()
+        for band in range(len(self._bands)):
+            values = self._band_values(band)
+            keys = values.view(np.dtype((np.void, values.dtype.itemsize * values.shape[1])))
+            keys = keys.ravel()
+            _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+            shared = np.nonzero(counts[inverse] >= 2)[0]
+            if not len(shared):
+                continue
+            order = shared[np.argsort(inverse[shared], kind="stable")]
+            cuts = np.nonzero(np.diff(inverse[order]))[0] + 1
+            for group in np.split(signed[order], cuts):
+                for i, a in enumerate(group):
+                    for b in group[i + 1 :]:
+                        if digests[a] != digests[b]:
+                            x, y = ids[a], ids[b]
+                            pairs.add((x, y) if x < y else (y, x))
+        return sorted(pairs)
 
     def _shingle_batches(
         self,
@@ -334,21 +457,25 @@ class DuplicateFinder:
             Jaccard with the canonical member (1.0 for exact copies and the canonical one).
             Documents not in the mapping are singletons.
         """
-        graph = self._graph.copy()
+        ids = list(self._index)
+        graph = self._exact_edges(ids)
         threshold = self.config.threshold
-        for chunk, sh in self._shingle_batches(sorted(set(self._candidates)), fetch, max_fetch):
+        for chunk, sh in self._shingle_batches(self._candidates(ids), fetch, max_fetch):
             for a, b in chunk:
                 if _jaccard_arrays(sh[a], sh[b]) >= threshold:
                     graph.add_edge(a, b)
+        lengths = np.frombuffer(self._lengths, dtype=np.int64)
+        digests = self._digest_array()
+        index = self._index
         out: dict[str, tuple[str, str | None, float]] = {}
         near: list[tuple[str, str]] = []  # (canonical, member) needing a Jaccard
         for comp in nx.connected_components(graph):
             members = sorted(comp)
-            canon = min(members, key=lambda m: (-self._length[m], m))
+            canon = min(members, key=lambda m: (-int(lengths[index[m]]), m))
             for m in members:
                 if m == canon:
                     out[m] = (canon, None, 1.0)
-                elif self._digest[m] == self._digest[canon]:
+                elif digests[index[m]] == digests[index[canon]]:
                     out[m] = (canon, canon, 1.0)
                 else:
                     near.append((canon, m))

@@ -17,12 +17,15 @@ gave.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from textkit.core.errors import CorpusError
+from textkit.core.io import StreamedEntries
 
 __all__ = ["corpus_report", "render_report_md"]
 
@@ -167,6 +170,192 @@ def corpus_report(
             "footer_chars": sum(r["footer_chars"] for r in pages_rows),
         },
         "cleaning": {"chars_by_rule": dict(sorted(totals.items())), "per_document": per_doc},
+        "duplicates": {"n_groups": len(groups), "groups": groups},
+        "boilerplate": {
+            "n_paragraphs": int(len(boilerplate)),
+            "paragraphs": _boilerplate_rows(boilerplate),
+        },
+    }
+
+
+#: Rows turned into Python objects at a time by :func:`streamed_report`.
+_CHUNK = 8192
+
+
+def streamed_report(
+    pages: Any, docs: Any, grouped: pd.DataFrame, boilerplate: pd.DataFrame, raw_dir: Path
+) -> dict:
+    """:func:`corpus_report` of tables held compactly (pyarrow), its long lists streamed.
+
+    The result is the report :func:`corpus_report` returns for the same tables, except that
+    its entries with one item per input row or per document (``pages``,
+    ``articles_per_file``, ``rejected_files``, ``flagged``, ``quarantined``,
+    ``cleaning.per_document``) are :class:`textkit.core.io.StreamedEntries`, made from the
+    tables a chunk at a time when they are written
+    (:func:`textkit.core.io.write_json_streamed` writes the same bytes) or rendered.
+
+    Parameters
+    ----------
+    pages : pyarrow.Table
+        The pages table, in input order (no text needed).
+    docs : pyarrow.Table
+        One row per article, in ``doc_id`` order, with ``doc_id``, ``status``,
+        ``flag_reason`` and ``clean_log``.
+    grouped : pandas.DataFrame
+        ``doc_id``, ``dup_group`` and ``is_duplicate`` of the documents in a duplicate
+        group (any order).
+    boilerplate : pandas.DataFrame
+    raw_dir : pathlib.Path
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    CorpusError
+        If an accounting identity does not hold.
+    """
+    import pyarrow.compute as pc
+
+    def count(table: Any, col: str, value: str) -> np.ndarray:
+        return pc.equal(table.column(col), value).to_numpy(zero_copy_only=False)
+
+    def total(table: Any, col: str) -> int:
+        return int(pc.sum(table.column(col)).as_py() or 0)
+
+    n_entries = pages.num_rows
+    is_read, is_rejected = count(pages, "status", "ok"), count(pages, "status", "rejected")
+    is_skipped = count(pages, "status", "skipped")
+    read, rejected, skipped = int(is_read.sum()), int(is_rejected.sum()), int(is_skipped.sum())
+    n_files = n_entries - skipped
+    entries_identity = (
+        f"{n_entries} entries = {read} read + {rejected} rejected + {skipped} skipped"
+    )
+    if read + rejected + skipped != n_entries:
+        raise CorpusError(f"entries do not add up: {entries_identity}")
+    by_kind: dict[str, int] = {}
+    kinds = pages.column("reject_kind").to_numpy(zero_copy_only=False)
+    skipped_by_kind: dict[str, int] = {}
+    for kind in kinds[is_skipped].tolist():
+        kind = str(kind or "other")
+        skipped_by_kind[kind] = skipped_by_kind.get(kind, 0) + 1
+    for kind in kinds[is_rejected].tolist():
+        kind = str(kind or "other")
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    if sum(by_kind.values()) != rejected:
+        raise CorpusError(f"files: {rejected} rejected != sum of rejections by reason {by_kind}")
+    status = {s: count(docs, "status", s) for s in _STATUSES}
+    counts = {s: int(status[s].sum()) for s in _STATUSES}
+    n_art = docs.num_rows
+    if sum(counts.values()) != n_art:
+        raise CorpusError(
+            f"articles: {n_art} found != {counts['kept']} kept + {counts['flagged']} flagged + "
+            f"{counts['quarantined']} quarantined"
+        )
+    if total(pages, "n_articles") != n_art:
+        raise CorpusError(
+            f"articles: {n_art} found != {total(pages, 'n_articles')} counted per file"
+        )
+    flagged = docs.filter(pc.equal(docs.column("status"), "flagged")).column("flag_reason")
+    flagged = pc.fill_null(flagged, "None")
+
+    def reasons(text: str) -> int:
+        return int(pc.sum(pc.match_substring(flagged, text)).as_py() or 0)
+
+    def logs() -> Iterator[tuple[str, dict]]:
+        for start in range(0, n_art, _CHUNK):
+            part = docs.slice(start, _CHUNK)
+            ids = part.column("doc_id").to_pylist()
+            for doc_id, log in zip(ids, part.column("clean_log").to_pylist(), strict=True):
+                yield str(doc_id), json.loads(log)
+
+    totals: dict[str, int] = {}
+    for _, d in logs():
+        for k, v in d.items():
+            totals[k] = totals.get(k, 0) + int(v)
+    source = pages.column("source_file").to_pandas()
+    order = pd.DataFrame({"source_file": source}).sort_values("source_file").index.to_numpy()
+    del source
+
+    def page_rows(rows: np.ndarray) -> Iterator[dict]:
+        for start in range(0, len(rows), _CHUNK):
+            for rec in pages.take(rows[start : start + _CHUNK]).to_pylist():
+                yield {
+                    "file": rec["source_file"],
+                    "status": rec["status"],
+                    "reason": rec["reason"],
+                    "encoding": rec["encoding"],
+                    "repairs": rec["repairs"],
+                    "n_articles": int(rec["n_articles"]),
+                    "n_dropped": int(rec["n_dropped"]),
+                    "header_chars": int(rec["header_chars"]),
+                    "footer_chars": int(rec["footer_chars"]),
+                    "note": rec["split_note"],
+                }
+
+    def doc_rows(which: str) -> StreamedEntries:
+        rows = np.nonzero(status[which])[0]
+
+        def make() -> Iterator[dict]:
+            for start in range(0, len(rows), _CHUNK):
+                part = docs.take(rows[start : start + _CHUNK])
+                ids, why = part.column("doc_id").to_pylist(), part.column("flag_reason")
+                for doc_id, reason in zip(ids, why.to_pylist(), strict=True):
+                    yield {"doc_id": doc_id, "reason": reason}
+
+        return StreamedEntries(make, len(rows))
+
+    rejected_rows = order[is_rejected[order]]
+    groups = _group_table(grouped)
+    head: dict[str, Any] = {
+        "raw_dir": _relative(raw_dir),
+        "files": {"total": n_files, "read": read, "rejected": rejected},
+    }
+    if skipped:  # as corpus_report: entries other than files, each with its kind and reason
+        head["entries"] = {
+            "total": n_entries,
+            "read": read,
+            "rejected": rejected,
+            "skipped": skipped,
+            "identity": entries_identity,
+        }
+        head["skipped_by_kind"] = dict(sorted(skipped_by_kind.items()))
+        head["skipped_entries"] = [
+            {"entry": r["source_file"], "kind": r["reject_kind"], "reason": r["reason"]}
+            for r in pages.take(order[is_skipped[order]]).to_pylist()
+        ]
+    return head | {
+        "rejected_by_reason": dict(sorted(by_kind.items())),
+        "rejected_files": StreamedEntries(
+            lambda: ({"file": r["file"], "reason": r["reason"]} for r in page_rows(rejected_rows)),
+            len(rejected_rows),
+        ),
+        "pages": StreamedEntries(lambda: page_rows(order), n_entries),
+        "articles": {
+            "found": n_art,
+            **counts,
+            "flagged_duplicate": reasons("duplicate of"),
+            "flagged_off_topic": reasons("off-topic"),
+            "dropped_boilerplate": total(pages, "n_dropped"),
+            "identity": (
+                f"{n_art} found = {counts['kept']} kept + {counts['flagged']} flagged + "
+                f"{counts['quarantined']} quarantined"
+            ),
+        },
+        "articles_per_file": StreamedEntries(
+            lambda: ((r["file"], r["n_articles"]) for r in page_rows(order)), n_entries, pairs=True
+        ),
+        "quarantined": doc_rows("quarantined"),
+        "flagged": doc_rows("flagged"),
+        "split": {
+            "header_chars": total(pages, "header_chars"),
+            "footer_chars": total(pages, "footer_chars"),
+        },
+        "cleaning": {
+            "chars_by_rule": dict(sorted(totals.items())),
+            "per_document": StreamedEntries(logs, n_art, pairs=True),
+        },
         "duplicates": {"n_groups": len(groups), "groups": groups},
         "boilerplate": {
             "n_paragraphs": int(len(boilerplate)),

@@ -2,7 +2,8 @@
 
 It streams the raw files, or the rows of a researcher's table
 (:func:`textkit.corpus.read_stream.iter_texts`), in batches, so that memory holds one batch
-and a small state per article instead of the corpus, and writes the same bytes as
+and a small state per article (a few hundred bytes, see :func:`build_corpus_to`) instead of
+the corpus, spilling the rest to temporary files, and writes the same bytes as
 ``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
 :data:`textkit.corpus.build.DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same
 per-page or per-row code (split, clean, annotate) and the same duplicate detection
@@ -104,6 +105,15 @@ class _TempDocuments:
             self._pf = pq.ParquetFile(str(self.path))
         return self._pf
 
+    def read(self, columns: list[str], dictionary: Iterable[str] = ()) -> Any:
+        """The whole file's ``columns`` as a pyarrow Table (``dictionary``: the columns to
+        read dictionary-encoded, for few distinct values)."""
+        import pyarrow.parquet as pq
+
+        names = set(self._file().schema_arrow.names)
+        wanted = [c for c in dictionary if c in names]
+        return pq.read_table(str(self.path), columns=columns, read_dictionary=wanted or None)
+
     def iter_groups(self, columns: list[str]) -> Iterator[pd.DataFrame]:
         for g in range(self.n_groups):
             yield self._file().read_row_group(g, columns=columns).to_pandas()
@@ -202,12 +212,27 @@ def build_corpus_to(
 
     Notes
     -----
-    What memory holds besides one batch grows with the number of documents ``n`` (O(n),
-    small per document): for each document its doc_id, duplicate hash and MinHash LSH
-    entry, its status, damage ratio, relevance and cleaning log (which the report lists),
-    its place in the temporary file; one row per input page or table row of the pages
-    table (without its text) and of the report; and, for a table with an id column, the
-    ids seen. Texts are never all held at once.
+    Memory holds one batch and what grows with the number of documents ``n`` and of input
+    pages or table rows; the rest is spilled to temporary files beside the outputs (the
+    documents, the pages table without its text, the MinHash band values of each document:
+    ``4 * 117`` bytes a document at the default ``num_perm``), written batch by batch.
+    While the batches are processed, about 160 bytes a document are held
+    (:class:`textkit.corpus.dedup.DuplicateFinder`: its doc_id, text hash and length). Once
+    they are, the duplicate groups are formed one LSH band at a time (about 60 bytes a
+    document while a band is compared, the finder then released) and the per-row state is
+    read back as pyarrow tables: the pages table (about 125 bytes a row of a table, the
+    columns with few values dictionary-encoded), the status columns of the documents
+    (doc_id, status, damage ratio, relevance, language, cleaning log; about 45 bytes, and
+    40 for the same in doc_id order), plus the documents of duplicate groups and a hash per
+    paragraph and a holder per document of the boilerplate pass (about 150 bytes). The
+    report's lists with an entry per row or document (pages, cleaning log, flagged) are
+    written one entry at a time (:func:`textkit.core.io.write_json_streamed`). Measured
+    with ``benchmarks/bench_table_build.py`` (texts of about 130 characters, batches of
+    1000 rows), the peak RSS grows by about 2 KB a row between 20,000 rows (310 MB) and
+    100,000 rows (468 MB, against 758 MB for the in-memory build): the state above plus
+    what the allocators keep of the transient per-chunk work. Texts are never all held at once; the first pass of
+    :func:`textkit.corpus.read_stream.iter_texts` over a table with an id column holds the
+    ids seen while it checks them.
 
     Each output is written to a temporary file and moved into place once complete, and the
     outputs are written only after the whole corpus was processed: a build that fails
@@ -248,8 +273,8 @@ def build_corpus_to(
     def empty() -> tuple[pd.DataFrame, pd.DataFrame]:
         return process_pages(pages_frame([]), config)
 
-    def report(pages: pd.DataFrame, light: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
-        rep = accounting.corpus_report(pages, light, boilerplate, raw_dir)
+    def report(pages: Any, docs: Any, grouped: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
+        rep = accounting.streamed_report(pages, docs, grouped, boilerplate, raw_dir)
         logger.info("corpus built (streamed): %s", rep["articles"]["identity"])
         return rep
 
@@ -278,10 +303,11 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
         docs = docs.rename(columns={c: n for c, n in clash.items() if c in docs.columns})
         return pd.concat([docs, extra], axis=1)
 
-    def report(pages: pd.DataFrame, light: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
-        rep = accounting.corpus_report(pages, light, boilerplate, Path(texts.path))
+    def report(pages: Any, docs: Any, grouped: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
+        rep = accounting.streamed_report(pages, docs, grouped, boilerplate, Path(texts.path))
+        statuses = pd.DataFrame({"status": pd.Categorical(docs.column("status").to_numpy())})
         rep["texts"] = _identity_from_counts(
-            "table", texts.n_rows, texts.n_read, texts.n_rejected, light
+            "table", texts.n_rows, texts.n_read, texts.n_rejected, statuses
         )
         logger.info("corpus built from %s (streamed): %s", texts.path, rep["texts"]["identity"])
         return rep
@@ -292,6 +318,69 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
     return _stream(out, config, batches(), flag, finish, empty, report, max_fetch)
 
 
+#: Columns kept per document until the end of a streamed build (no text): what its
+#: status and the report need.
+_LIGHT = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log", _documents.OTHER_LANGUAGE]
+
+#: Columns of the pages table with few distinct values (held dictionary-encoded).
+_FEW_VALUES = [
+    "sha256",
+    "encoding",
+    "status",
+    "reject_kind",
+    "repairs",
+    "split_note",
+    "site",
+    "page_title",
+    "url",
+    "page_date",
+]
+
+#: Documents turned into pandas rows at a time when their statuses are decided.
+_STATUS_CHUNK = 8192
+
+
+def _arrow(frame: pd.DataFrame) -> Any:
+    """A batch's table as pyarrow (compact: no Python object per cell)."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+class _Statuses:
+    """Status and flag reason of the documents of a streamed build (pyarrow), in
+    the order they were added, decided a chunk at a time (:func:`document_status`)."""
+
+    def __init__(self, light: Any, found: Mapping, flag: bool) -> None:
+        import pyarrow as pa
+
+        statuses: list[Any] = []
+        reasons: list[Any] = []
+        for start in range(0, light.num_rows, _STATUS_CHUNK):
+            part = _with_duplicate_columns(light.slice(start, _STATUS_CHUNK).to_pandas(), found)
+            status, reason = document_status(part, flag)
+            statuses.append(pa.array(status, pa.string()))
+            reasons.append(pa.array(reason, pa.string()))
+        self.status = pa.chunked_array(statuses, pa.string())
+        self.flag_reason = pa.chunked_array(reasons, pa.string())
+
+
+def _resolve(
+    finder: Any,
+    temp: _TempDocuments,
+    located: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+    max_fetch: int,
+) -> dict:
+    """The duplicate groups, the texts of candidate pairs read back from the temporary file."""
+
+    def fetch(ids: list[str]) -> dict[str, str]:
+        groups, rows = located(np.array([finder.index_of(i) for i in ids], dtype=np.int64))
+        table = temp.take(groups, rows, columns=["text"])
+        return dict(zip(ids, table.column("text").to_pylist(), strict=True))
+
+    return finder.resolve(fetch, max_fetch=max_fetch)
+
+
 def _stream(
     out: Path,
     config: CorpusConfig,
@@ -299,12 +388,18 @@ def _stream(
     flag: bool,
     finish: Callable[[pd.DataFrame, Mapping], pd.DataFrame],
     empty: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
-    make_report: Callable[[pd.DataFrame, pd.DataFrame, pd.DataFrame], dict],
+    make_report: Callable[[Any, Any, pd.DataFrame, pd.DataFrame], dict],
     max_fetch: int,
 ) -> list[Path]:
     """The streamed build of batches of ``(documents, pages)``: duplicates, statuses,
     boilerplate, report and outputs; ``finish`` turns a chunk of the temporary documents
-    (in doc_id order) into the documents written."""
+    (in doc_id order) into the documents written.
+
+    Per document it keeps the :class:`DuplicateFinder` entry and a row of a pyarrow table
+    (:data:`_LIGHT`); per input page or row, a row of the pages table as pyarrow (no text).
+    """
+    import pyarrow as pa
+
     from textkit.corpus.dedup import (
         DuplicateFinder,
         ParagraphCounter,
@@ -316,52 +411,61 @@ def _stream(
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
         temp = _TempDocuments(work / "documents.parquet")
-        finder = DuplicateFinder(config.dedup)
-        page_parts: list[pd.DataFrame] = []
-        light_parts: list[pd.DataFrame] = []
+        temp_pages = _TempDocuments(work / "pages.parquet")
+        (work / "bands").mkdir()
+        finder = DuplicateFinder(config.dedup, spill=work / "bands")
+        starts: list[int] = []  # the first document of each row group of the temporary file
         template: pd.DataFrame | None = None
-        light_cols = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log"]
-        light_cols.append(_documents.OTHER_LANGUAGE)  # the status needs it, not the text
         try:
             for docs, pages in batches:
-                page_parts.append(pages.drop(columns=["text"]))
+                temp_pages.append(pages.drop(columns=["text"]).reset_index(drop=True))
                 if template is None:
                     template = docs.iloc[:0]
                 if not len(docs):
                     continue
                 for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
                     finder.add_text(doc_id, text)
-                group = temp.append(docs.reset_index(drop=True))
-                light = docs.loc[:, light_cols].reset_index(drop=True)
-                light["_group"] = group
-                light["_row"] = np.arange(len(light), dtype=np.int64)
-                light_parts.append(light)
+                starts.append(len(finder) - len(docs))
+                temp.append(docs.reset_index(drop=True))
+                del docs, pages
+            if template is None:  # no raw files at all
+                template, pages = empty()
+                temp_pages.append(pages.drop(columns=["text"]))
         finally:
             temp.close()
-        if template is None:  # no raw files at all
-            template, pages = empty()
-            page_parts.append(pages.drop(columns=["text"]))
-        pages = pd.concat(page_parts, ignore_index=True)
-        if light_parts:
-            light = pd.concat(light_parts, ignore_index=True)
-        else:
-            light = template.loc[:, light_cols].assign(_group=0, _row=0)
-        where = {
-            d: (g, r)
-            for d, g, r in zip(light["doc_id"], light["_group"], light["_row"], strict=True)
-        }
+            temp_pages.close()
+        first = np.array(starts, dtype=np.int64)
 
-        def fetch(ids: list[str]) -> dict[str, str]:
-            loc = np.array([where[i] for i in ids], dtype=np.int64).reshape(-1, 2)
-            table = temp.take(loc[:, 0], loc[:, 1], columns=["text"])
-            return dict(zip(ids, table.column("text").to_pylist(), strict=True))
+        def located(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Row group and row in the temporary file of documents by order added."""
+            groups = np.searchsorted(first, positions, side="right") - 1
+            return groups, positions - first[groups]
 
-        found = finder.resolve(fetch, max_fetch=max_fetch)
-
-        light = _with_duplicate_columns(light, found)
-        statuses, reasons = document_status(light, flag)
-        light["status"], light["flag_reason"] = statuses, reasons
-        light = light.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+        found = _resolve(finder, temp, located, max_fetch)
+        del finder
+        light = temp.read(_LIGHT) if starts else _arrow(template.loc[:, _LIGHT])
+        decided = _Statuses(light, found, flag)
+        ids = light.column("doc_id").to_pandas()
+        order = pd.DataFrame({"doc_id": ids}).sort_values("doc_id", kind="mergesort").index
+        order = order.to_numpy(dtype=np.int64)
+        del ids
+        docs_table = pa.table(
+            {
+                "doc_id": light.column("doc_id"),
+                "status": decided.status,
+                "flag_reason": decided.flag_reason,
+                "clean_log": light.column("clean_log"),
+            }
+        ).take(order)
+        del light, decided
+        grouped = pd.DataFrame(
+            {
+                "doc_id": list(found),
+                "dup_group": [v[0] for v in found.values()],
+                "is_duplicate": [v[1] is not None for v in found.values()],
+            },
+            columns=["doc_id", "dup_group", "is_duplicate"],
+        )
 
         def records(part: pd.DataFrame) -> Iterator[tuple[str, str, str | None]]:
             for d, t in zip(part["doc_id"], part["text"], strict=True):
@@ -382,16 +486,16 @@ def _stream(
         boilerplate = paragraph_table(holders).reset_index(drop=True)
 
         def chunks() -> Iterator[pd.DataFrame]:
-            if not len(light):
+            if not len(order):
                 yield finish(template, found)
                 return
             size = _documents.DOCUMENTS_ROW_GROUP
-            for i in range(0, len(light), size):
-                sub = light.iloc[i : i + size]
-                part = temp.take(sub["_group"].to_numpy(), sub["_row"].to_numpy()).to_pandas()
-                yield finish(part, found)
+            for i in range(0, len(order), size):
+                groups, rows = located(order[i : i + size])
+                yield finish(temp.take(groups, rows).to_pandas(), found)
 
-        report = make_report(pages, light, boilerplate)
+        pages = temp_pages.read(list(temp_pages._file().schema_arrow.names), _FEW_VALUES)
+        report = make_report(pages, docs_table, grouped, boilerplate)
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]
         return write_rest(out, tables, pages, boilerplate, report)

@@ -13,6 +13,8 @@ dictionary
     Reading user dictionaries and word lists (:func:`read_userdict`, :func:`load_wordlist`).
 config
     :class:`SegmenterConfig` and the ``[segment]`` table (:func:`segmenter_config`).
+tokenizer
+    jieba tokenizers whose prefix-dictionary cache is keyed by its inputs and verified.
 segmenter
     :class:`Segmenter`, the per-process segmenter caches and :func:`tokenize`.
 units

@@ -64,7 +64,6 @@ import jieba
 import pandas as pd
 
 from textkit.core.cache import code_fingerprint
-from textkit.core.paths import cache_dir
 from textkit.segment.config import SegmenterConfig, segmenter_config
 from textkit.segment.dictionary import (
     _DictEntry,
@@ -85,6 +84,7 @@ from textkit.segment.rules import (
     UNKNOWN_EDGE_CHARS,
     _rule_tag,
 )
+from textkit.segment.tokenizer import new_tokenizer
 from textkit.segment.units import _SENT_RE, split_sentences
 
 __all__ = [
@@ -167,12 +167,7 @@ class Segmenter:
         self.config = config
         jieba.setLogLevel(logging.WARNING)
         self._base_tags, self._jieba_dict_sha = _jieba_dict_info()
-        tk = jieba.Tokenizer()
-        jdir = cache_dir("jieba")
-        tk.tmp_dir = str(jdir)
-        tk.cache_file = str(jdir / "jieba.default.cache")
-        tk.initialize()
-        self._tk = tk
+        self._tk = new_tokenizer()  # prefix dictionary from the verified cache
         self._user_tags: dict[str, str] = {}
         self._keep_cache: dict[str, bool] = {}
         self._frame_terms: frozenset[str] = frozenset()

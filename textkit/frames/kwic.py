@@ -23,7 +23,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.lexicon import Lexicon, load_lexicon
-from textkit.frames.rules import READ_WINDOW, Reading, reading_windows
+from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
 from textkit.frames.score import FrameConfig, TermMatcher, as_documents
 
 __all__ = ["kwic"]
@@ -31,7 +31,7 @@ __all__ = ["kwic"]
 
 def _read_windowed(matcher: TermMatcher, para: str, found: list[re.Match]) -> list[Reading]:
     """The readings of the matches in ``para``, read window by window
-    (:func:`textkit.frames.rules.reading_windows`, never cutting through a match)."""
+    (:func:`textkit.frames.rules._reading_windows`, never cutting through a match)."""
     spans = [m.span() for m in found]
     if len(para) <= READ_WINDOW:
         return matcher.read(para, [(m.start(), m.end(), m.group(0)) for m in found])
@@ -43,7 +43,7 @@ def _read_windowed(matcher: TermMatcher, para: str, found: list[re.Match]) -> li
 
     out: list[Reading] = []
     k = 0
-    for a, b in reading_windows(para, snap):
+    for a, b in _reading_windows(para, snap):
         hits = []
         while k < len(found) and spans[k][0] < b:
             hits.append((spans[k][0] - a, spans[k][1] - a, found[k].group(0)))

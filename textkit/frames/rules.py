@@ -15,9 +15,9 @@ occurrence the same way:
   word is nearest wins (then file order).
 
 Every rule reads inside one clause, so a long text can be read in windows cut right after a
-clause delimiter without changing any reading: :func:`reading_windows` cuts text longer than
+clause delimiter without changing any reading: :func:`_reading_windows` cuts text longer than
 :data:`READ_WINDOW` (500) characters that way (a stretch of more than 500 characters without
-any delimiter, which no edited text has, is cut at the last allowed position before the limit;
+any delimiter, which no edited text has, is cut at the first allowed position from the limit on;
 only a rule or a multi-token term that straddles such a cut can then read differently). It
 keeps the work per occurrence bounded, whatever the length of the sentence.
 
@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 from textkit.core.lexicon import ContextRule, Term, governed_distance
 
-__all__ = ["CLAUSE_RE", "READ_WINDOW", "Reading", "RuleSet", "reading_windows"]
+__all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
 
 #: A clause: the text between ，,；;：:。！？!? and newlines.
 CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
@@ -51,7 +51,7 @@ _SCOPE_KINDS = ("negation", "shift")
 READ_WINDOW = 500
 
 
-def reading_windows(
+def _reading_windows(
     text: str, snap: Callable[[int], int] | None = None, size: int = READ_WINDOW
 ) -> list[tuple[int, int]]:
     """Consecutive ``(start, end)`` spans covering ``text``, each read on its own.

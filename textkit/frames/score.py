@@ -80,7 +80,7 @@ from textkit.core.checks import check_bool, check_choice, check_int, check_numbe
 from textkit.core.config import StageConfig
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
-from textkit.frames.rules import READ_WINDOW, Reading, RuleSet, reading_windows
+from textkit.frames.rules import READ_WINDOW, Reading, RuleSet, _reading_windows
 
 __all__ = [
     "FrameConfig",
@@ -331,7 +331,7 @@ def _n_tokens(seg: Any, raw: list[str], denominator: str) -> int:
 
 def _token_windows(sent: str, raw: list[str]) -> list[tuple[int, int, int, int]]:
     """``(start, end, first token, end token)`` of the reading windows of a sentence
-    (:func:`textkit.frames.rules.reading_windows`), cut at token boundaries."""
+    (:func:`textkit.frames.rules._reading_windows`), cut at token boundaries."""
     if len(sent) <= READ_WINDOW:
         return [(0, len(sent), 0, len(raw))]
     offsets = [0]
@@ -343,7 +343,7 @@ def _token_windows(sent: str, raw: list[str]) -> list[tuple[int, int, int, int]]
 
     return [
         (a, b, bisect.bisect_left(offsets, a), bisect.bisect_left(offsets, b))
-        for a, b in reading_windows(sent, snap)
+        for a, b in _reading_windows(sent, snap)
     ]
 
 

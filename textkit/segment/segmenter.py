@@ -69,6 +69,7 @@ from textkit.segment.dictionary import (
     _DictEntry,
     _jieba_dict_info,
     _load_lexicon_terms,
+    _new_tokenizer,
     _resource_path,
     load_wordlist,
     read_userdict,
@@ -84,7 +85,6 @@ from textkit.segment.rules import (
     UNKNOWN_EDGE_CHARS,
     _rule_tag,
 )
-from textkit.segment.tokenizer import new_tokenizer
 from textkit.segment.units import _SENT_RE, split_sentences
 
 __all__ = [
@@ -167,7 +167,7 @@ class Segmenter:
         self.config = config
         jieba.setLogLevel(logging.WARNING)
         self._base_tags, self._jieba_dict_sha = _jieba_dict_info()
-        self._tk = new_tokenizer()  # prefix dictionary from the verified cache
+        self._tk = _new_tokenizer()  # prefix dictionary from the verified cache
         self._user_tags: dict[str, str] = {}
         self._keep_cache: dict[str, bool] = {}
         self._frame_terms: frozenset[str] = frozenset()

@@ -153,21 +153,22 @@ def test_cache_written_with_sidecar_and_reused(fresh_cache, caplog):
     assert second.FREQ == first.FREQ and second.total == first.total
 
 
-@pytest.mark.parametrize("sidecar", ["missing", "of the planted file"])
+@pytest.mark.parametrize("sidecar", ["missing", "of another file", "of the planted file"])
 def test_planted_cache_is_not_used(fresh_cache, planted, tmp_path, monkeypatch, caplog, sidecar):
     expected = _expected_tokens(tmp_path, monkeypatch)
     monkeypatch.setenv("TEXTKIT_CACHE_DIR", str(fresh_cache))
     path = _prefix_cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(planted, path)
-    if sidecar != "missing":  # a sidecar of another file than the one now in place
-        path.with_name(path.name + ".sha256").write_text("0" * 64 + "\n")
+    digest = {"of another file": "0" * 64, "of the planted file": None}.get(sidecar, "")
+    if sidecar == "of the planted file":  # planted with a matching sidecar: still not JSON
+        digest = hashlib.sha256(planted.read_bytes()).hexdigest()
+    if digest:
+        path.with_name(path.name + ".sha256").write_text(digest + "\n")
     with caplog.at_level(logging.WARNING, logger="textkit"):
         tk = _new_tokenizer()
     assert tk.lcut(CACHE_TEXT) == expected
-    assert "加强社会治安" not in tk.lcut(
-        CACHE_TEXT
-    )  # the planted dictionary would make it one token
+    assert "加强社会治安" not in tk.lcut(CACHE_TEXT)  # one token with the planted dictionary
     assert any("jieba prefix cache" in r.getMessage() for r in caplog.records)
     assert path.read_bytes() != planted.read_bytes()  # rebuilt and rewritten
 

@@ -17,7 +17,6 @@ import importlib.resources
 import io
 import json
 import logging
-import marshal
 import os
 import re
 from collections.abc import Iterable
@@ -247,21 +246,21 @@ def _load_lexicon_terms(path: str | None = None) -> list[str]:
 # jieba turns its ``dict.txt`` into a prefix dictionary (about a second) and keeps it in a
 # ``marshal`` file that it loads later without any check, so a stale or foreign file would
 # change the tokenization while the segmenter's fingerprint stays the same. textkit builds
-# and loads that file itself:
+# and loads its own cache instead, as JSON (never ``marshal`` or pickle):
 #
 # * keyed by what it is built from: ``cache_dir("jieba")/jieba.<key>.cache``, ``key`` the
-#   sha256 of the cache format, jieba's version, the marshal format and the sha256 of
+#   sha256 of the cache format, jieba's version and the sha256 of
 #   jieba's ``dict.txt`` (its only input: the governance dictionary, the lexicon terms and
 #   user dictionaries are added afterwards in memory with ``add_word`` and are part of the
 #   segmenter's fingerprint, not of this file);
 # * verified on load: a sidecar ``jieba.<key>.cache.sha256`` holds the sha256 of the bytes
-#   textkit wrote; the cache bytes are read once, hashed and only then unmarshalled. A
+#   textkit wrote; the cache bytes are read once, hashed and only then parsed. A
 #   missing or different sidecar, or content that is not a prefix dictionary, is logged at
 #   WARNING level, deleted and rebuilt from ``dict.txt``. Both files are written atomically
 #   (cache first, then sidecar), so a crash leaves at worst a cache without sidecar.
 
 #: Raised when the layout of the cache or of its key changes.
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 #: jieba's cache of the default dictionary before it was keyed and verified (removed on sight).
 _LEGACY_CACHE = "jieba.default.cache"
 
@@ -281,13 +280,12 @@ def _prefix_cache_key(dict_sha256: str) -> str:
     Returns
     -------
     str
-        Hex sha256 of the cache format, jieba's version, the marshal version and
+        Hex sha256 of the cache format, jieba's version and
         ``dict_sha256``.
     """
     material = {
         "format": _CACHE_FORMAT,
         "jieba": getattr(jieba, "__version__", "?"),
-        "marshal": marshal.version,
         "dict_sha256": dict_sha256,
     }
     return hashlib.sha256(json.dumps(material, sort_keys=True).encode("utf-8")).hexdigest()
@@ -339,8 +337,9 @@ def _read_cache(path: Path) -> tuple[dict, int] | None:
         _discard_cache(path, "does not match the sha256 recorded in its sidecar")
         return None
     try:
-        freq, total = marshal.loads(data)
-    except (ValueError, EOFError, TypeError):
+        parsed = json.loads(data.decode("utf-8"))
+        freq, total = parsed["freq"], parsed["total"]
+    except (ValueError, TypeError, KeyError):
         freq = total = None
     if not isinstance(freq, dict) or not isinstance(total, int):
         _discard_cache(path, "is not a jieba prefix dictionary")
@@ -349,7 +348,9 @@ def _read_cache(path: Path) -> tuple[dict, int] | None:
 
 
 def _write_cache(path: Path, freq: dict, total: int) -> None:
-    data = marshal.dumps((freq, total))
+    data = json.dumps(
+        {"total": total, "freq": freq}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
     try:
         write_bytes(path, data)
         write_bytes(_cache_sidecar(path), (sha256_bytes(data) + "\n").encode("ascii"))

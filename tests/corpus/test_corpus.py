@@ -139,3 +139,40 @@ def test_cached_build_equals_fresh_and_follows_the_raw_files(tmp_path, seed_buil
     (raw / "004_1031bda60efd16f2.txt").unlink()  # another corpus: never the cached build
     smaller = build_corpus(raw, cache=store)
     assert smaller.report["articles"]["found"] == 36 - 9
+
+
+def test_cached_build_follows_the_content_of_named_rules_files(tmp_path, caplog):
+    """The config holds the paths of the cleaning, genre and era rules: an edited file at
+    the same path is never given the earlier build."""
+    import logging
+    import shutil
+    from importlib import resources
+
+    from textkit.corpus.annotate import AnnotateConfig
+    from textkit.corpus.clean import load_rules
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW_DIR / "004_1031bda60efd16f2.txt", raw)
+    rules = tmp_path / "cleaning_rules.yaml"
+    eras = tmp_path / "eras.yaml"
+    for name, path in (("cleaning_rules.yaml", rules), ("eras.yaml", eras)):
+        path.write_bytes((resources.files("textkit") / "resources" / name).read_bytes())
+    config = CorpusConfig(
+        clean=CleanConfig(rules_path=str(rules)), annotate=AnnotateConfig(eras_path=str(eras))
+    )
+    store = tmp_path / "cache"
+
+    def builds() -> int:
+        with caplog.at_level(logging.INFO, logger="textkit.corpus.build"):
+            caplog.clear()
+            build_corpus(raw, config, cache=store)
+            return sum(r.getMessage().startswith("corpus built") for r in caplog.records)
+
+    first_rules = load_rules(rules)
+    assert builds() == 1 and builds() == 0  # built, then served from the cache
+    for path in (rules, eras):
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        assert builds() == 1, path.name
+    assert load_rules(rules) is not first_rules  # the edited file is read again
+    assert load_rules(rules) is load_rules(rules)

@@ -25,3 +25,28 @@ def test_kwic(acceptance_docs):
     assert neg.loc[0, "keyword"] == "维稳" and neg.loc[0, "rule"] == "replace_by_negated"
     with pytest.raises(ValueError, match="term or a frame"):
         kwic(acceptance_docs)
+
+
+def test_kwic_long_paragraph_reads_like_its_sentences(seed_docs):
+    """A paragraph of thousands of characters is read in windows cut after clause
+    delimiters: every match gets the rule it gets in its own sentence."""
+    import pandas as pd
+
+    from textkit.segment.units import split_sentences
+
+    sentences = [s for text in seed_docs["text"] for s in split_sentences(text)][:300]
+    long = "".join(sentences)
+    assert len(long) > 5000
+    whole = kwic([long], frame="stability", window=5)
+    apart = kwic(sentences, frame="stability", window=5)
+    assert len(whole) > 50 and (whole["rule"] != "").any()
+    cols = ["keyword", "frame", "category", "rule"]
+    pd.testing.assert_frame_equal(whole[cols], apart[cols])
+
+
+def test_kwic_unpunctuated_text():
+    run = "依法严厉打击违法犯罪维护社会稳定推进基层治理不能以维稳代替维权" * 5000
+    k = kwic([run], frame="stability", window=10)
+    assert len(k) >= 5000
+    assert k["left"].str.len().max() <= 10 and k["right"].str.len().max() <= 10
+    assert (k["start"].diff().dropna() > 0).all()

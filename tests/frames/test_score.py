@@ -377,3 +377,85 @@ def test_the_callers_document_variables_are_carried(tmp_path, seed_docs):
     assert scores.groupby("outlet")["balance"].mean().notna().all()
     # the seed article table has no variables of its own: its scores keep their columns
     assert document_variables(seed_docs) == []
+
+
+# --------------------------------------------------------------- bounded memory, long text
+
+
+def _run_on(n_chars: int, seed: int = 7) -> str:
+    """``n_chars`` characters of lexicon terms and governance words without any punctuation."""
+    import random
+
+    rng = random.Random(seed)
+    terms = sorted(load_lexicon().terms())
+    filler = ["基层", "群众", "工作", "开展", "村民", "乡镇", "组织", "推进", "落实", "管理"]
+    parts, size = [], 0
+    while size < n_chars:
+        w = rng.choice(terms) if rng.random() < 0.3 else rng.choice(filler)
+        parts.append(w)
+        size += len(w)
+    return "".join(parts)[:n_chars]
+
+
+def test_unpunctuated_text_is_scored_with_bounded_hit_rows(seg):
+    from textkit.frames.score import HIT_CONTEXT
+
+    text = _run_on(200_000)
+    hits = frame_hits([text], segmenter=seg)
+    assert len(hits) > 10_000
+    assert "sentence" not in hits.columns
+    text_cols = [c for c in hits.columns if not pd.api.types.is_numeric_dtype(hits[c])]
+    assert {"term", "token", "left", "right", "rule"} <= set(text_cols)
+    longest = {c: int(hits[c].astype(str).str.len().max()) for c in text_cols}
+    assert max(longest.values()) <= HIT_CONTEXT, longest
+    assert longest["left"] == longest["right"] == HIT_CONTEXT
+    # the offsets and the context point at the hit in the sentence
+    for row in hits.sample(200, random_state=0).itertuples():
+        assert text[row.start : row.end] == row.term
+        assert text[row.start - len(row.left) : row.start] == row.left
+        assert text[row.end : row.end + len(row.right)] == row.right
+    scores = score_frames([text], segmenter=seg, config=FrameConfig(n_boot=0))
+    row = scores.iloc[0]
+    assert row["hits_stability"] + row["hits_service_law"] == len(hits)
+    assert math.isclose(row["n_stability"] + row["n_service_law"], hits["value"].sum())
+
+
+def test_long_punctuated_sentence_reads_like_its_clauses(seed_docs, seg):
+    """Windows are cut after clause delimiters: a 3,000-character sentence made of clauses
+    gives the hits of its clauses scored one by one."""
+    from textkit.segment.units import split_sentences
+
+    clauses = []
+    for text in seed_docs["text"]:
+        clauses += [s.rstrip("。！？；…") + "，" for s in split_sentences(text) if len(s) > 20]
+    clauses = clauses[:400]
+    long = "".join(clauses)
+    long = long[: long.index("，", 3000) + 1]
+    pieces = [c for c in re.findall(r"[^，]*，", long)]
+    assert len(long) > 3000 and "".join(pieces) == long
+    whole = frame_hits([long], segmenter=seg)
+    apart = frame_hits(pieces, segmenter=seg)
+    cols = ["term", "frame", "category", "multiplier", "rule", "value"]
+    assert len(whole) > 50
+    assert whole[cols].reset_index(drop=True).equals(apart[cols].reset_index(drop=True))
+    offsets = np.cumsum([0] + [len(p) for p in pieces])
+    shifted = apart["start"].to_numpy() + offsets[apart["doc_id"].astype(int).to_numpy()]
+    assert (whole["start"].to_numpy() == shifted).all()
+
+
+def test_scores_match_the_seed_results_table(seed_docs, seg):
+    """The committed ``results/frames/document_scores.csv``, at its precision."""
+    from textkit.core.config import load_config
+
+    root = Path(__file__).resolve().parents[2]
+    ref = pd.read_csv(root / "results" / "frames" / "document_scores.csv", encoding="utf-8-sig")
+    config = FrameConfig.from_project(load_config(root / "textkit.toml"))
+    docs = seed_docs[seed_docs["doc_id"].isin(ref["doc_id"])]
+    got = score_frames(docs, segmenter=seg, config=config)
+    assert list(got["doc_id"]) == list(ref["doc_id"])
+    for c in ["n_units", "n_tokens", "hits_stability", "hits_service_law", "suppressed"]:
+        assert (got[c].to_numpy() == ref[c].to_numpy()).all(), c
+    for c in ["n_stability", "n_service_law", "stability", "service_law", "total",
+              "share_service_law", "balance", "balance_lo", "balance_hi"]:  # fmt: skip
+        np.testing.assert_allclose(got[c], ref[c], rtol=1e-5, atol=1e-9, err_msg=c)
+    assert list(got["frame_label"]) == list(ref["frame_label"])

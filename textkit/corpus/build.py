@@ -256,7 +256,12 @@ def build_corpus(
 
     store = StageCache(None if cache is True else cache)
     if texts is None:
-        key = {"input": corpus_hash(raw_dir), "raw_dir": str(raw_dir), "config": config}
+        key = {
+            "input": corpus_hash(raw_dir),
+            "raw_dir": str(raw_dir),
+            "config": config,
+            "config_files": _config_files(config),
+        }
         skipped = _skipped_entries(Path(raw_dir), config)
         if skipped:  # hidden files, links, FIFOs …: not in the corpus hash, but reported
             key["skipped"] = skipped
@@ -300,7 +305,21 @@ def _texts_key(texts: ReadResult, config: CorpusConfig) -> dict[str, Any]:
         "documents": table_hash(texts.documents),
         "report": table_hash(texts.report),
         "config": config,
+        "config_files": _config_files(config),
     }
+
+
+def _config_files(config: CorpusConfig) -> dict[str, str]:
+    """sha256 of each rules file the config names (cleaning rules, genres, eras): the config
+    holds their paths only, and an edited file must not be given an earlier build."""
+    from textkit.core.io import sha256_file
+
+    paths = {
+        "clean.rules_path": config.clean.rules_path,
+        "annotate.genres_path": config.annotate.genres_path,
+        "annotate.eras_path": config.annotate.eras_path,
+    }
+    return {name: sha256_file(path) for name, path in sorted(paths.items()) if path is not None}
 
 
 def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:

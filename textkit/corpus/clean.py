@@ -269,7 +269,7 @@ def _parse_rules(data: Any, source: str) -> CleaningRules:
 
 
 @lru_cache(maxsize=8)
-def _load_rules_cached(path: str | None) -> CleaningRules:
+def _load_rules_cached(path: str | None, stamp: tuple[int, int] | None = None) -> CleaningRules:
     if path is None:
         ref = resources.files("textkit.resources").joinpath("cleaning_rules.yaml")
         text = ref.read_text(encoding="utf-8")
@@ -301,7 +301,10 @@ def load_rules(path: str | os.PathLike | None = None) -> CleaningRules:
     ValueError
         If the file is malformed; the message names the file and the rule.
     """
-    return _load_rules_cached(None if path is None else str(path))
+    if path is None:
+        return _load_rules_cached(None)
+    st = Path(path).stat()  # an edited file is read again (keyed by its stamp)
+    return _load_rules_cached(str(path), (st.st_mtime_ns, st.st_size))
 
 
 @lru_cache(maxsize=4)

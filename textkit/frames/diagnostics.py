@@ -166,7 +166,7 @@ def frame_diagnostics(
     See Also
     --------
     textkit.frames.score.term_contributions : the same contributions per document.
-    textkit.frames.score.frame_hits : every hit with its sentence and rule.
+    textkit.frames.score.frame_hits : every hit with its context and rule.
     """
     n_examples = check_int("n_examples", n_examples, 0)
     top_n = check_int("top_n", top_n, 1)

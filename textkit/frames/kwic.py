@@ -14,6 +14,7 @@ Usage::
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -23,11 +24,36 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.lexicon import Lexicon, load_lexicon
+from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
 from textkit.frames.score import FrameConfig, TermMatcher, as_documents
 
 __all__ = ["kwic"]
 
 logger = logging.getLogger(__name__)
+
+
+def _read_windowed(matcher: TermMatcher, para: str, found: list[re.Match]) -> list[Reading]:
+    """The readings of the matches in ``para``, read window by window
+    (:func:`textkit.frames.rules._reading_windows`, never cutting through a match)."""
+    spans = [m.span() for m in found]
+    if len(para) <= READ_WINDOW:
+        return matcher.read(para, [(m.start(), m.end(), m.group(0)) for m in found])
+    starts = [s for s, _ in spans]
+
+    def snap(pos: int) -> int:
+        k = bisect.bisect_left(starts, pos) - 1  # the last match starting before pos
+        return spans[k][1] if k >= 0 and spans[k][1] > pos else pos
+
+    out: list[Reading] = []
+    k = 0
+    for a, b in _reading_windows(para, snap):
+        hits = []
+        while k < len(found) and spans[k][0] < b:
+            hits.append((spans[k][0] - a, spans[k][1] - a, found[k].group(0)))
+            k += 1
+        if hits:
+            out.extend(matcher.read(para[a:b], hits))
+    return out
 
 
 def kwic(
@@ -91,7 +117,7 @@ def kwic(
             found = list(pattern.finditer(para))
             if not found:
                 continue
-            readings = matcher.read(para, [(m.start(), m.end(), m.group(0)) for m in found])
+            readings = _read_windowed(matcher, para, found)
             for m, r in zip(found, readings, strict=True):
                 s, e = m.span()
                 t = lookup.get(m.group(0))

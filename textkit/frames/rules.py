@@ -14,6 +14,13 @@ occurrence the same way:
   打击 / 查处 counts for stability). When several governs rules of a term match, the one whose
   word is nearest wins (then file order).
 
+Every rule reads inside one clause, so a long text can be read in windows cut right after a
+clause delimiter without changing any reading: :func:`_reading_windows` cuts text longer than
+:data:`READ_WINDOW` (500) characters that way (a stretch of more than 500 characters without
+any delimiter, which no edited text has, is cut at the first allowed position from the limit on;
+only a rule or a multi-token term that straddles such a cut can then read differently). It
+keeps the work per occurrence bounded, whatever the length of the sentence.
+
 A reading's multiplier is the smallest multiplier of the compound and scope rules that apply
 (times the governs rule's multiplier), and its ``rule`` is the rule with that smallest
 multiplier when it is below 1, else the governs rule that decided the frame, else "".
@@ -29,7 +36,7 @@ Usage::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from textkit.core.lexicon import ContextRule, Term, governed_distance
@@ -38,7 +45,49 @@ __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
 
 #: A clause: the text between ，,；;：:。！？!? and newlines.
 CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
+_CLAUSE_ENDS = "，,；;：:。！？!?\n"
 _SCOPE_KINDS = ("negation", "shift")
+#: Longest text read in one piece (characters); longer text is read in windows.
+READ_WINDOW = 500
+
+
+def _reading_windows(
+    text: str, snap: Callable[[int], int] | None = None, size: int = READ_WINDOW
+) -> list[tuple[int, int]]:
+    """Consecutive ``(start, end)`` spans covering ``text``, each read on its own.
+
+    Text of at most ``size`` characters is one window. Longer text is cut right after the
+    last clause delimiter (``，,；;：:。！？!?`` or a newline) within ``size`` characters of
+    the window's start, so no clause, and therefore no context rule, is cut; when there is
+    no delimiter the cut falls at ``size`` characters.
+
+    Parameters
+    ----------
+    text : str
+    snap : callable, optional
+        ``snap(pos)``: the first position at or after ``pos`` where a cut is allowed (a token
+        boundary, a position outside every match). Default: every position.
+    size : int, default :data:`READ_WINDOW`
+
+    Returns
+    -------
+    list of (int, int)
+    """
+    n = len(text)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while n - start > size:
+        limit = start + size
+        last = max(text.rfind(c, start, limit) for c in _CLAUSE_ENDS)
+        end = last + 1 if last >= start else limit
+        if snap is not None:
+            end = snap(end)
+        end = min(max(end, start + 1), n)
+        out.append((start, end))
+        start = end
+    if start < n or not out:
+        out.append((start, n))
+    return out
 
 
 class Reading(NamedTuple):

@@ -40,8 +40,15 @@ can audit:
   ``balance <= -label_threshold`` and the CI's upper bound is below 0; ``service_law`` when
   ``balance >= label_threshold`` and the CI's lower bound is above 0; ``mixed`` otherwise.
 
-Transparency tools: :func:`frame_hits` (every occurrence with its clause and the rule that
-changed it) and :func:`term_contributions` (which words drive a score); key word in context
+* **Long sentences.** A sentence longer than 500 characters (``READ_WINDOW`` of
+  :mod:`textkit.frames.rules`) is matched and read in windows cut right after a clause
+  delimiter, which changes no reading; only a stretch of more than 500 characters without any
+  delimiter (not edited text: a run-on page) is cut at a token boundary. Together with the
+  bounded context of the hit rows this keeps memory proportional to the text, not to its
+  longest sentence times its hits.
+
+Transparency tools: :func:`frame_hits` (every occurrence with its offsets, 40 characters of
+context each side and the rule that changed it) and :func:`term_contributions` (which words drive a score); key word in context
 is in :mod:`textkit.frames.kwic` and keyness in :mod:`textkit.frames.keyness`.
 :func:`frame_config` reads the ``[frames]`` table of ``textkit.toml``.
 
@@ -56,6 +63,7 @@ Usage::
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import logging
@@ -72,7 +80,7 @@ from textkit.core.checks import check_bool, check_choice, check_int, check_numbe
 from textkit.core.config import StageConfig
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
-from textkit.frames.rules import Reading, RuleSet
+from textkit.frames.rules import READ_WINDOW, Reading, RuleSet, _reading_windows
 
 __all__ = [
     "FrameConfig",
@@ -89,6 +97,13 @@ _BOOT_UNITS = ("sentence", "paragraph")
 _DENOMINATORS = ("analysis", "words")
 #: Metadata columns of a documents table carried into the score table when present.
 _META = ("page_id", "title", "genre", "source", "year", "era", "status", "is_duplicate")
+#: Characters of context kept each side of a hit (``left``, ``right`` of :func:`frame_hits`).
+HIT_CONTEXT = 40
+#: Columns of :func:`frame_hits`.
+HIT_COLUMNS = (
+    "doc_id", "para_id", "sent_id", "frame", "category", "term", "token", "weight",
+    "multiplier", "rule", "value", "start", "end", "left", "right",
+)  # fmt: skip
 _WORD_RE = re.compile(r"[\w\u3400-\u9fff]")
 _NUM_RE = re.compile(r"^[\d.,%％:：/\-]+$")
 
@@ -314,34 +329,60 @@ def _n_tokens(seg: Any, raw: list[str], denominator: str) -> int:
     return sum(1 for t in raw if _WORD_RE.search(t) and not _NUM_RE.match(t))
 
 
+def _token_windows(sent: str, raw: list[str]) -> list[tuple[int, int, int, int]]:
+    """``(start, end, first token, end token)`` of the reading windows of a sentence
+    (:func:`textkit.frames.rules._reading_windows`), cut at token boundaries."""
+    if len(sent) <= READ_WINDOW:
+        return [(0, len(sent), 0, len(raw))]
+    offsets = [0]
+    for t in raw:
+        offsets.append(offsets[-1] + len(t))
+
+    def snap(pos: int) -> int:
+        return offsets[min(bisect.bisect_left(offsets, pos), len(offsets) - 1)]
+
+    return [
+        (a, b, bisect.bisect_left(offsets, a), bisect.bisect_left(offsets, b))
+        for a, b in _reading_windows(sent, snap)
+    ]
+
+
 def _analyse(
     docs: pd.DataFrame, lexicon: Lexicon, seg: Any, config: FrameConfig
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table."""
+    """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table.
+
+    A sentence longer than :data:`textkit.frames.rules.READ_WINDOW` characters is matched
+    and read window by window (offsets stay those of the sentence); the hit rows keep at
+    most :data:`HIT_CONTEXT` characters of context each side, never the sentence.
+    """
     from textkit.segment.units import split_paragraphs
 
     matcher = TermMatcher(lexicon, config)
     lookup = matcher.lookup
+    ctx = HIT_CONTEXT
     sents: list[tuple] = []
     hits: list[tuple] = []
     for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
         for pid, para in enumerate(split_paragraphs(text)):
             for sid, (sent, raw) in enumerate(seg.cut_sentences(para)):
                 sents.append((doc_id, pid, sid, _n_tokens(seg, raw, config.denominator)))
-                found = matcher.hits(raw)
-                if not found:
-                    continue
-                readings = matcher.read(sent, found)
-                for (s, e, term, token), r in zip(found, readings, strict=True):
-                    w = lookup[term].weight
-                    hits.append(
-                        (doc_id, pid, sid, r.frame, r.category, term, token, w, r.multiplier,
-                         r.rule, w * r.multiplier, s, e, sent)
-                    )  # fmt: skip
+                for a, b, i, j in _token_windows(sent, raw):
+                    found = matcher.hits(raw[i:j])
+                    if not found:
+                        continue
+                    piece = sent[a:b] if (a, b) != (0, len(sent)) else sent
+                    readings = matcher.read(piece, found)
+                    for (s, e, term, token), r in zip(found, readings, strict=True):
+                        w = lookup[term].weight
+                        s, e = s + a, e + a
+                        hits.append(
+                            (doc_id, pid, sid, r.frame, r.category, term, token, w,
+                             r.multiplier, r.rule, w * r.multiplier, s, e,
+                             sent[max(0, s - ctx) : s], sent[e : e + ctx])
+                        )  # fmt: skip
     sent_df = pd.DataFrame(sents, columns=["doc_id", "para_id", "sent_id", "n_tokens"])
-    hit_cols = ["doc_id", "para_id", "sent_id", "frame", "category", "term", "token",
-                "weight", "multiplier", "rule", "value", "start", "end", "sentence"]  # fmt: skip
-    hit_df = pd.DataFrame(hits, columns=hit_cols)
+    hit_df = pd.DataFrame(hits, columns=list(HIT_COLUMNS))
     return sent_df, hit_df
 
 
@@ -400,7 +441,7 @@ def frame_hits(
     segmenter: Any = None,
     config: FrameConfig | None = None,
 ) -> pd.DataFrame:
-    """Every frame-term occurrence with its sentence and the context rule that changed it.
+    """Every frame-term occurrence with its context and the context rule that changed it.
 
     Parameters
     ----------
@@ -420,9 +461,11 @@ def frame_hits(
         (context rule; 1 when none applies), rule (the rule that decided the reading: it zeroes
         or reduces the hit, sets it aside inside a longer expression, or reads its frame from
         the word it governs; "" when none applies), value (weight × multiplier), start, end
-        (character offsets in the sentence), sentence. ``frame`` and ``category`` are where the
-        hit counts: the term's own, or a governs rule's (依法 in 依法严厉打击 counts for
-        stability).
+        (character offsets in the sentence), left, right (up to :data:`HIT_CONTEXT`, 40,
+        characters of the sentence before and after the hit: the rows never hold whole
+        sentences, so the table stays small for any text). ``frame`` and ``category`` are
+        where the hit counts: the term's own, or a governs rule's (依法 in 依法严厉打击 counts
+        for stability).
     """
     return _analyse_texts(texts, lexicon, segmenter, config)[2]
 

@@ -10,7 +10,8 @@ Modules
 rules
     The token rules: content parts of speech, kept single characters, placeholders.
 dictionary
-    Reading user dictionaries and word lists (:func:`read_userdict`, :func:`load_wordlist`).
+    Reading user dictionaries and word lists (:func:`read_userdict`, :func:`load_wordlist`);
+    jieba's prefix dictionary from a cache keyed by its inputs and verified by sha256.
 config
     :class:`SegmenterConfig` and the ``[segment]`` table (:func:`segmenter_config`).
 segmenter

@@ -64,12 +64,12 @@ import jieba
 import pandas as pd
 
 from textkit.core.cache import code_fingerprint
-from textkit.core.paths import cache_dir
 from textkit.segment.config import SegmenterConfig, segmenter_config
 from textkit.segment.dictionary import (
     _DictEntry,
     _jieba_dict_info,
     _load_lexicon_terms,
+    _new_tokenizer,
     _resource_path,
     load_wordlist,
     read_userdict,
@@ -167,12 +167,7 @@ class Segmenter:
         self.config = config
         jieba.setLogLevel(logging.WARNING)
         self._base_tags, self._jieba_dict_sha = _jieba_dict_info()
-        tk = jieba.Tokenizer()
-        jdir = cache_dir("jieba")
-        tk.tmp_dir = str(jdir)
-        tk.cache_file = str(jdir / "jieba.default.cache")
-        tk.initialize()
-        self._tk = tk
+        self._tk = _new_tokenizer()  # prefix dictionary from the verified cache
         self._user_tags: dict[str, str] = {}
         self._keep_cache: dict[str, bool] = {}
         self._frame_terms: frozenset[str] = frozenset()

@@ -33,6 +33,22 @@ __all__ = ["corpus_report", "render_report_md"]
 _STATUSES = ("kept", "flagged", "quarantined")
 
 
+def _page_row(rec: dict) -> dict:
+    """One input's entry of the report's ``pages`` list (both builds)."""
+    return {
+        "file": rec["source_file"],
+        "status": rec["status"],
+        "reason": rec["reason"],
+        "encoding": rec["encoding"],
+        "repairs": rec["repairs"],
+        "n_articles": int(rec["n_articles"]),
+        "n_dropped": int(rec["n_dropped"]),
+        "header_chars": int(rec["header_chars"]),
+        "footer_chars": int(rec["footer_chars"]),
+        "note": rec["split_note"],
+    }
+
+
 def corpus_report(
     pages: pd.DataFrame, docs: pd.DataFrame, boilerplate: pd.DataFrame, raw_dir: Path
 ) -> dict:
@@ -103,22 +119,7 @@ def corpus_report(
         per_doc[str(doc_id)] = d
         for k, v in d.items():
             totals[k] = totals.get(k, 0) + int(v)
-    pages_rows = []
-    for rec in pages.sort_values("source_file").to_dict("records"):
-        pages_rows.append(
-            {
-                "file": rec["source_file"],
-                "status": rec["status"],
-                "reason": rec["reason"],
-                "encoding": rec["encoding"],
-                "repairs": rec["repairs"],
-                "n_articles": int(rec["n_articles"]),
-                "n_dropped": int(rec["n_dropped"]),
-                "header_chars": int(rec["header_chars"]),
-                "footer_chars": int(rec["footer_chars"]),
-                "note": rec["split_note"],
-            }
-        )
+    pages_rows = [_page_row(rec) for rec in pages.sort_values("source_file").to_dict("records")]
     groups = _group_table(docs)
     report: dict[str, Any] = {
         "raw_dir": _relative(raw_dir),
@@ -281,18 +282,7 @@ def streamed_report(
     def page_rows(rows: np.ndarray) -> Iterator[dict]:
         for start in range(0, len(rows), _CHUNK):
             for rec in pages.take(rows[start : start + _CHUNK]).to_pylist():
-                yield {
-                    "file": rec["source_file"],
-                    "status": rec["status"],
-                    "reason": rec["reason"],
-                    "encoding": rec["encoding"],
-                    "repairs": rec["repairs"],
-                    "n_articles": int(rec["n_articles"]),
-                    "n_dropped": int(rec["n_dropped"]),
-                    "header_chars": int(rec["header_chars"]),
-                    "footer_chars": int(rec["footer_chars"]),
-                    "note": rec["split_note"],
-                }
+                yield _page_row(rec)
 
     def doc_rows(which: str) -> StreamedEntries:
         rows = np.nonzero(status[which])[0]

@@ -30,6 +30,7 @@ import logging
 import math
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -388,17 +389,7 @@ def _load_table(
         res = _decode(data, p.name, encoding)
         if not res.ok:
             raise CorpusError(f"{p.name}: cannot decode the JSON lines: {res.reason}")
-        records = []
-        for n, line in enumerate(res.text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{p.name}: line {n} is not JSON: {exc}") from exc
-            if not isinstance(rec, dict):
-                raise CorpusError(f"{p.name}: line {n} is not a JSON object")
-            records.append(rec)
+        records = list(_json_records(res.text.split("\n"), p.name))
         columns: list[str] = []
         for rec in records:
             columns.extend(k for k in rec if k not in columns)
@@ -408,6 +399,21 @@ def _load_table(
         return pd.read_parquet(io.BytesIO(data)), "", ""
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise CorpusError(f"{p.name}: cannot read the parquet file: {exc}") from exc
+
+
+def _json_records(lines: Iterable[str], name: str) -> Iterator[dict]:
+    """The JSON objects of the non-blank lines of a JSON Lines file (line numbers count
+    every line); a line that is not a JSON object is an error naming it."""
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{name}: line {n} is not JSON: {exc}") from exc
+        if not isinstance(rec, dict):
+            raise CorpusError(f"{name}: line {n} is not a JSON object")
+        yield rec
 
 
 def _excel_cell(value: Any) -> Any:

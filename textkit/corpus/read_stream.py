@@ -19,7 +19,6 @@ when the table has an id column.
 from __future__ import annotations
 
 import codecs
-import json
 import logging
 import os
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from textkit.corpus.read import (
     _id_str,
     _ingest_config,
     _int_like,
+    _json_records,
     _raise_duplicate_ids,
     _table_columns,
     _table_extractor,
@@ -286,16 +286,7 @@ class TextBatches:
         return "\t" if self.extractor == "tsv" else ","
 
     def _records(self) -> Iterator[dict]:
-        for n, line in enumerate(self._source.lines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{self._p.name}: line {n} is not JSON: {exc}") from exc
-            if not isinstance(rec, dict):
-                raise CorpusError(f"{self._p.name}: line {n} is not a JSON object")
-            yield rec
+        return _json_records(self._source.lines(), self._p.name)
 
     def _parquet(self) -> Any:
         import pyarrow.parquet as pq

@@ -34,6 +34,7 @@ import pandas as pd
 
 from textkit.core.checks import check_choice, check_int, check_number, check_str
 from textkit.core.errors import InvalidParameterError
+from textkit.core.groups import group_key
 from textkit.core.stats import cluster_bootstrap_totals, percentile_interval
 from textkit.frames.score import FrameConfig
 
@@ -139,12 +140,9 @@ def resolve_group(value: Any, groups: list, by: str, name: str) -> Any:
     for g in groups:
         if type(g) is type(value) and g == value:
             return g
+    key = group_key(value)  # the one rule for "this value names that group" (core.groups)
     for g in groups:
-        if str(g) == str(value) or (
-            isinstance(value, (int, float, np.number))
-            and not isinstance(value, bool)
-            and g == value
-        ):
+        if group_key(g) == key:
             return g
     shown = [str(g) for g in groups]
     raise InvalidParameterError(f"{name}: {value!r} is not a group of {by!r}; groups are {shown}")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from textkit.core.cache import code_fingerprint
+from textkit.core.checks import check_str
 from textkit.core.config import ConfigError, ProjectConfig, load_config
 from textkit.core.errors import InvalidParameterError
 from textkit.core.executor import resolve_n_jobs
@@ -70,13 +71,7 @@ def notebooks_dir(config: ProjectConfig) -> Path:
     folder (``notebooks = "../textkit/notebooks"``); the executed notebooks, figures and
     results are then written in the project, beside its ``textkit.toml``.
     """
-    return config.resolve(config.setting("project", "notebooks", "notebooks", _check_dir))
-
-
-def _check_dir(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidParameterError(f"{key}: expected a folder path, got {value!r}")
-    return value
+    return config.resolve(config.setting("project", "notebooks", "notebooks", check_str))
 
 
 def out_dir(config: ProjectConfig) -> Path:

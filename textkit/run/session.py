@@ -192,7 +192,9 @@ class NotebookSession:
 
         from textkit.core.config import ConfigError
 
-        name = self.config.setting("analysis", "trend", None, _check_trend)
+        name = self.config.setting(
+            "analysis", "trend", None, lambda k, v: check_str(k, v, allow_empty=True)
+        )
         if name == "":
             return None
         if name is None:
@@ -269,14 +271,6 @@ def _check_groups(name: str, value: Any) -> dict[str, str]:
 def _check_examples(name: str, value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise InvalidParameterError(f"{name}: expected a list of document ids, got {value!r}")
-    return value
-
-
-def _check_trend(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise InvalidParameterError(
-            f'{name}: expected a column name (or "" for none), got {value!r}'
-        )
     return value
 
 

@@ -138,6 +138,8 @@ _EXPORTS: dict[str, str] = {
     "FrameClassifier": "frames.supervised",
     "cross_validate_frames": "frames.crossval",
     "suggest_to_code": "frames.active",
+    "LabelRule": "frames.labels",
+    "tune_label_rule": "frames.labels",
     # files
     "write_table": "core.io",
     # figures

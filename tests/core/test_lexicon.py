@@ -40,9 +40,14 @@ def test_shipped_structure(lex):
         "weight",
         "ambiguous",
         "note",
+        "source",
         "line",
     ]
     assert table["term"].is_unique
+    # the policy vocabularies added after the seed reading say where each term comes from
+    sourced = table.set_index("term")["source"]
+    for term in ["放管服", "权力清单", "行政复议", "基层群众自治", "截访", "劝返", "处突", "雪亮工程"]:
+        assert len(sourced[term]) > 5, term
     assert (table["note"].str.len() > 0).all()
     assert (table["weight"] >= 0).all()
     for term in ["维稳", "社会治安综合治理", "排查", "一票否决", "群防群治", "严打", "邪教"]:

@@ -108,7 +108,7 @@ def test_rule_by_law_and_rule_of_law(seg):
             "by_law_service"
         )
     # other uses of 依法 keep their frame and weight, and the nearest governed word wins
-    assert _counts("依法参与村务监督。", seg) == (0.0, 0.5 + 0.5 + 0.5)
+    assert _counts("依法参与民主监督。", seg) == (0.0, 0.5 + 0.5 + 1.0)  # 依法 + 参与 + 民主监督
     assert _counts("依法、及时、妥善处理群众反映的问题。", seg) == (0.0, 0.5)  # beyond the window
     mixed = frame_hits(["依法保障群众权益和打击犯罪。"], segmenter=seg).set_index("term")
     assert mixed.loc["依法", "frame"] == "service_law"

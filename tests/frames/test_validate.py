@@ -269,7 +269,7 @@ def test_validate_measure_on_shipped_coding(built_docs):
     st = report.table[report.table["measure"] == "stability"]
     assert (st["n_stability"] > st["n_service_law"]).all()
     # agreement well above chance (kappa 0 = chance; the data card records the values)
-    assert report.kappa > 0.4 and report.macro_f1 > 0.5 and report.spearman > 0.5
+    assert report.kappa > 0.55 and report.macro_f1 > 0.65 and report.spearman > 0.8
     # measure and codes never sit at opposite ends of the scale more than rarely
     assert (report.table["distance"] == 2).mean() < 0.05
     again = validate_measure(codes, built_docs)

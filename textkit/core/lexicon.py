@@ -101,6 +101,9 @@ class Term:
         True when the term also has uses outside the frame.
     line : int
         Line in the source file (1-based; 0 when built in memory).
+    source : str
+        Where the term comes from (a policy document, law or the seed corpus reading);
+        empty when the file does not say.
     """
 
     term: str
@@ -110,6 +113,7 @@ class Term:
     note: str = ""
     ambiguous: bool = False
     line: int = 0
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -266,7 +270,7 @@ class Lexicon:
         return {t.term: t for t in self.entries}
 
     def table(self) -> pd.DataFrame:
-        """All entries as a table: frame, category, term, weight, ambiguous, note, line."""
+        """All entries as a table: frame, category, term, weight, ambiguous, note, source, line."""
         rows = [
             {
                 "frame": t.frame,
@@ -275,11 +279,12 @@ class Lexicon:
                 "weight": t.weight,
                 "ambiguous": t.ambiguous,
                 "note": t.note,
+                "source": t.source,
                 "line": t.line,
             }
             for t in self.entries
         ]
-        cols = ["frame", "category", "term", "weight", "ambiguous", "note", "line"]
+        cols = ["frame", "category", "term", "weight", "ambiguous", "note", "source", "line"]
         return pd.DataFrame(rows, columns=cols)
 
     def summary(self, n_examples: int = 5) -> pd.DataFrame:
@@ -379,7 +384,7 @@ def _parse(data: Any, path: str) -> Lexicon:
                 tline = item.get("__line__", cline) if isinstance(item, dict) else cline
                 if not isinstance(item, dict):
                     raise _err(path, cline, f"entry {item!r} in {cat!r} must be a mapping")
-                unknown = sorted(set(item) - {"term", "note", "weight", "ambiguous", *_META_KEYS})
+                unknown = sorted(set(item) - {"term", "note", "weight", "ambiguous", "source", *_META_KEYS})
                 if unknown:
                     raise _err(path, tline, f"unknown key(s) {unknown} in term entry")
                 term = item.get("term")
@@ -403,7 +408,10 @@ def _parse(data: Any, path: str) -> Lexicon:
                         f"duplicate term {term!r} (already in {prev.frame}/{prev.category} "
                         f"at line {prev.line})",
                     )
-                t = Term(term, fkey, str(cat), weight, str(note).strip(), amb, tline)
+                source = item.get("source", "")
+                if not isinstance(source, str):
+                    raise _err(path, tline, f"'source' of {term!r} must be a string")
+                t = Term(term, fkey, str(cat), weight, str(note).strip(), amb, tline, source.strip())
                 seen[term] = t
                 entries.append(t)
     missing = [f for f in FRAMES if f not in frames]

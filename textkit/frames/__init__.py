@@ -17,7 +17,9 @@ vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded 
 :mod:`~textkit.frames.supervised` (FrameClassifier) learns the codes from them,
 :mod:`~textkit.frames.crossval` (cross_validate_frames) reports its grouped cross-validated
 agreement next to the dictionary's, and :mod:`~textkit.frames.active` (suggest_to_code)
-picks the paragraphs to code next.
+picks the paragraphs to code next; :mod:`~textkit.frames.labels` (LabelRule, tune_label_rule)
+holds the labelling rule and chooses its thresholds by nested grouped cross-validation on
+coded paragraphs.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from textkit.frames.diagnostics import frame_diagnostics
 from textkit.frames.groups import frame_contrast, frame_groups
 from textkit.frames.keyness import frame_keyness, keyness, keyness_by
 from textkit.frames.kwic import kwic
+from textkit.frames.labels import LabelRule, tune_label_rule
 from textkit.frames.score import (
     FrameConfig,
     frame_config,
@@ -51,6 +54,7 @@ __all__ = [
     "FrameClassifier",
     "FrameConfig",
     "Lexicon",
+    "LabelRule",
     "LexiconError",
     "Term",
     "cross_validate_frames",
@@ -67,4 +71,5 @@ __all__ = [
     "score_frames",
     "suggest_to_code",
     "term_contributions",
+    "tune_label_rule",
 ]

@@ -35,10 +35,13 @@ can audit:
   text's sentences (or paragraphs) with replacement, vectorised with numpy and seeded per
   text from ``FrameConfig.random_state`` and the text's id and content (a text's interval does not
   depend on which other texts are scored with it).
-* **Labels** (:class:`FrameConfig`): ``neither`` when the text has fewer than ``min_hits``
-  weighted hits or fewer than ``min_per_1k`` hits per 1,000 tokens; ``stability`` when
-  ``balance <= -label_threshold`` and the CI's upper bound is below 0; ``service_law`` when
-  ``balance >= label_threshold`` and the CI's lower bound is above 0; ``mixed`` otherwise.
+* **Labels** (:mod:`textkit.frames.labels`): ``neither`` when the text has fewer than
+  ``min_hits`` weighted hits or fewer than ``min_per_1k`` hits per 1,000 tokens;
+  ``stability`` when ``balance <= -label_threshold`` (and, with ``label_ci``, the CI's upper
+  bound is below 0); ``service_law`` likewise on the other side; ``mixed`` otherwise.
+  Documents use ``min_hits``, ``min_per_1k``, ``label_threshold``, ``label_ci``; paragraphs
+  and sentences the ``paragraph_*`` thresholds, chosen by cross-validation on the shipped
+  coded paragraphs (:func:`textkit.frames.labels.tune_label_rule`).
 
 * **Long sentences.** A sentence longer than 500 characters (``READ_WINDOW`` of
   :mod:`textkit.frames.rules`) is matched and read in windows cut right after a clause
@@ -80,6 +83,7 @@ from textkit.core.checks import check_bool, check_choice, check_int, check_numbe
 from textkit.core.config import StageConfig
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
+from textkit.frames.labels import LabelRule, assign_labels
 from textkit.frames.rules import READ_WINDOW, Reading, RuleSet, _reading_windows
 
 __all__ = [
@@ -139,12 +143,21 @@ class FrameConfig(StageConfig):
         its meaning (自治区) are listed in the lexicon with weight 0, so they win as the
         longer match.
     min_hits : float, default 3.0
-        Fewer weighted frame hits than this -> ``neither``.
+        Documents: fewer weighted frame hits than this -> ``neither``.
     min_per_1k : float, default 2.0
-        Fewer weighted frame hits per 1,000 tokens than this -> ``neither`` (a long text that
-        mentions 治安 once is not framed by it).
+        Documents: fewer weighted frame hits per 1,000 tokens than this -> ``neither`` (a long
+        text that mentions 治安 once is not framed by it).
     label_threshold : float, default 0.2
-        ``|balance|`` needed for a one-sided label (with a CI that excludes 0).
+        Documents: ``|balance|`` needed for a one-sided label.
+    label_ci : bool, default True
+        Documents: a one-sided label also needs a balance CI that excludes 0.
+    mixed_min_hits : float, default 0.0
+        Documents: ``mixed`` whenever the minority frame has at least this many weighted
+        hits (0: off; a long document mentions both frames somewhere).
+    paragraph_min_hits, paragraph_min_per_1k, paragraph_label_threshold, paragraph_label_ci, paragraph_mixed_min_hits
+        The same five thresholds for paragraphs and sentences. The defaults are the rule
+        :func:`textkit.frames.labels.tune_label_rule` chooses on the shipped coded
+        paragraphs (see the data card of ``coded_paragraphs.csv``).
     """
 
     table = "frames"
@@ -160,6 +173,13 @@ class FrameConfig(StageConfig):
     min_hits: float = 3.0
     min_per_1k: float = 2.0
     label_threshold: float = 0.2
+    label_ci: bool = True
+    mixed_min_hits: float = 0.0
+    paragraph_min_hits: float = 1.5
+    paragraph_min_per_1k: float = 20.0
+    paragraph_label_threshold: float = 0.0
+    paragraph_label_ci: bool = False
+    paragraph_mixed_min_hits: float = 2.5
 
     def __post_init__(self) -> None:
         check_int("FrameConfig.n_boot", self.n_boot, 0)
@@ -169,14 +189,37 @@ class FrameConfig(StageConfig):
         check_number("FrameConfig.min_hits", self.min_hits, 0.0)
         check_number("FrameConfig.min_per_1k", self.min_per_1k, 0.0)
         check_number("FrameConfig.label_threshold", self.label_threshold, 0.0, 1.0)
+        check_number("FrameConfig.mixed_min_hits", self.mixed_min_hits, 0.0)
+        check_number("FrameConfig.paragraph_min_hits", self.paragraph_min_hits, 0.0)
+        check_number("FrameConfig.paragraph_mixed_min_hits", self.paragraph_mixed_min_hits, 0.0)
+        check_number("FrameConfig.paragraph_min_per_1k", self.paragraph_min_per_1k, 0.0)
+        check_number(
+            "FrameConfig.paragraph_label_threshold", self.paragraph_label_threshold, 0.0, 1.0
+        )
         check_choice("FrameConfig.bootstrap_unit", self.bootstrap_unit, _BOOT_UNITS)
         check_choice("FrameConfig.denominator", self.denominator, _DENOMINATORS)
-        for name in ("context_rules", "inside_tokens"):
+        for name in ("context_rules", "inside_tokens", "label_ci", "paragraph_label_ci"):
             check_bool(f"FrameConfig.{name}", getattr(self, name))
 
     def as_json(self) -> dict:
         """Settings as a JSON-ready dict."""
         return asdict(self)
+
+    def label_rule(self, level: str = "document") -> LabelRule:
+        """The thresholds that label a score row of ``level`` (document, paragraph, sentence)."""
+        check_choice("level", level, _LEVELS)
+        if level == "document":
+            return LabelRule(
+                self.min_hits, self.min_per_1k, self.label_threshold, self.label_ci,
+                self.mixed_min_hits,
+            )  # fmt: skip
+        return LabelRule(
+            self.paragraph_min_hits,
+            self.paragraph_min_per_1k,
+            self.paragraph_label_threshold,
+            self.paragraph_label_ci,
+            self.paragraph_mixed_min_hits,
+        )
 
 
 def frame_config(project: Any = None, **overrides: Any) -> FrameConfig:
@@ -521,20 +564,6 @@ def _bootstrap(
     return float(lo), float(hi)
 
 
-def _label(row: Mapping, config: FrameConfig) -> str:
-    total = row["n_stability"] + row["n_service_law"]
-    per1k = 1000.0 * total / row["n_tokens"] if row["n_tokens"] > 0 else 0.0
-    if total < max(config.min_hits, 1e-12) or per1k < config.min_per_1k:
-        return "neither"
-    bal, lo, hi = row["balance"], row["balance_lo"], row["balance_hi"]
-    thr = config.label_threshold
-    if bal <= -thr and hi < 0:
-        return "stability"
-    if bal >= thr and lo > 0:
-        return "service_law"
-    return "mixed"
-
-
 def score_frames(
     texts: Any,
     *,
@@ -659,7 +688,7 @@ def _score(
     out["total"] = 1000.0 * tot / denom
     out["share_service_law"] = out["n_service_law"] / tot.where(tot > 0)
     out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
-    out["frame_label"] = [_label(r, config) for r in out.to_dict("records")]
+    out["frame_label"] = assign_labels(out, config.label_rule(level))
 
     final = keys + [
         "n_units", "n_tokens", "n_stability", "n_service_law", "hits_stability",

@@ -76,20 +76,39 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("sample_id", "doc_id", "para_id", "text", "
 
 CODEBOOK = """# Codebook: frame of the local state in a paragraph
 
-Read each paragraph in full and write one code in the `code` column (and optionally a
-one-line reason in `note`):
+Read each paragraph in full and write one code in the `code` column and a one-line reason
+in `note`. Do not consult the dictionary scores while coding. The question is how the paragraph presents what the local state (government, party
+committee, police, village or community committee) does or should do in grassroots governance.
 
 - `stability`   the local state appears mainly as keeping order: stability maintenance
-                (维稳), public-security prevention and control (治安防控), screening (排查),
-                striking (打击), control (管控), petitions as a threat (信访).
+                (维稳), public-security prevention and control (治安防控, 群防群治, patrols),
+                screening of risks and disputes (排查), striking at crime (打击, 严打), control
+                and surveillance of people or places (管控, 重点人员), handling petitions as a
+                threat to be contained (信访 as something to stop, 截访, 劝返), emergency
+                handling of incidents (处突). Law used as an instrument of control counts here:
+                依法打击 / 依法严惩 / 依法处理 offenders is rule *by* law, i.e. `stability`.
+                Mediation of disputes counts here when its purpose is stated as preventing
+                conflicts from escalating or keeping order.
 - `service_law` the local state appears mainly as providing services or acting under law:
-                public services, lawful administration (依法行政), rule of law, rights,
-                participation, deliberation (议事协商), supervision / accountability.
-- `mixed`       both frames are substantial in the paragraph.
-- `neither`     no frame of the local state (background, statistics, other topics).
+                public services (公共服务, 便民服务, one-stop service), the government bound by
+                law (依法行政, 法治政府, 依法履职), rights and their protection (权利, 权益保障),
+                participation and self-government (村民自治, 民主选举, 议事协商),
+                transparency and supervision (村务公开, 民主监督), accountability,
+                legal aid and legal services for residents. Rule *of* law (law binding the
+                government, protecting rights) is `service_law`.
+- `mixed`       both frames are substantial in the paragraph: each has at least a clause
+                of its own, and neither is merely a passing mention.
+- `neither`     no frame of the local state: background, statistics, economic development,
+                party-building or work-style rhetoric without either frame, meeting lists,
+                titles, other topics.
 
-Code what the paragraph says, not what the source page is about. Do not consult the
-dictionary scores while coding.
+Rules:
+- Code what the paragraph says, not what its source or neighbouring paragraphs are about.
+- Words out of their governance sense do not count: 民主 in 民主党派 (party names),
+  稳定 in "stable income", 服务 in "serve the economy" as a slogan.
+- A passing mention (a single word in a list of slogans) does not make a frame substantial.
+- When unsure between a one-sided code and `mixed`, ask: would a reader summarising this
+  paragraph name both? If yes, `mixed`.
 """
 
 

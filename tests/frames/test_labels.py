@@ -1,0 +1,113 @@
+"""The labelling rule of the frame measure and its choice by nested grouped cross-validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from textkit.core.errors import CodingSheetError, InvalidParameterError
+from textkit.frames.labels import DEFAULT_GRID, LabelRule, assign_labels, tune_label_rule
+from textkit.frames.score import FrameConfig, score_frames
+from textkit.frames.validate import load_coded_paragraphs
+
+
+def _table(rows):
+    cols = ["n_stability", "n_service_law", "n_tokens", "balance_lo", "balance_hi"]
+    t = pd.DataFrame(rows, columns=cols)
+    tot = t["n_stability"] + t["n_service_law"]
+    t["balance"] = (t["n_service_law"] - t["n_stability"]) / tot.where(tot > 0)
+    return t
+
+
+def test_assign_labels_follows_each_threshold():
+    t = _table(
+        [
+            (0.0, 0.0, 30, np.nan, np.nan),  # no frame term
+            (1.0, 0.0, 30, -1.0, -1.0),  # one stability hit
+            (0.0, 0.5, 30, 1.0, 1.0),  # half a service hit
+            (2.0, 1.0, 30, -1.0, 1.0),  # balance -1/3, interval spans 0
+            (3.0, 0.0, 2000, -1.0, -1.0),  # three hits in a long text: 1.5 per 1,000
+            (0.5, 0.5, 40, -1.0, 1.0),  # two half hits: total exactly 1
+        ]
+    )
+    loose = LabelRule(min_hits=1.0, min_per_1k=0.0, threshold=0.3, ci=False)
+    assert list(assign_labels(t, loose)) == [
+        "neither", "stability", "neither", "stability", "stability", "mixed",
+    ]  # fmt: skip
+    with_ci = LabelRule(min_hits=1.0, min_per_1k=2.0, threshold=0.3, ci=True)
+    assert list(assign_labels(t, with_ci)) == [
+        "neither", "stability", "neither", "mixed", "neither", "mixed",
+    ]  # fmt: skip
+    strict = LabelRule(min_hits=0.5, min_per_1k=0.0, threshold=0.5, ci=False)
+    assert list(assign_labels(t, strict))[2:4] == ["service_law", "mixed"]
+    assert len(assign_labels(t.iloc[:0], loose)) == 0
+
+
+def test_label_rule_is_validated():
+    with pytest.raises(ValueError, match="LabelRule.threshold"):
+        LabelRule(1.0, 0.0, 1.5, False)
+    with pytest.raises(ValueError, match="FrameConfig.paragraph_label_ci"):
+        FrameConfig(paragraph_label_ci="yes")
+    with pytest.raises(ValueError, match="FrameConfig.paragraph_min_hits"):
+        FrameConfig(paragraph_min_hits=-1)
+
+
+def test_paragraphs_and_documents_have_their_own_rule(seg):
+    cfg = FrameConfig(n_boot=200)
+    assert cfg.label_rule("sentence") == cfg.label_rule("paragraph") != cfg.label_rule()
+    text = "今年经济平稳增长，农民收入稳步提高。\n村里组织治安巡逻。"
+    doc = score_frames([text], segmenter=seg, config=cfg)
+    para = score_frames([text], level="paragraph", segmenter=seg, config=cfg)
+    # one hit (治安 + 巡逻 = 2) frames the short paragraph; the document needs min_hits = 3
+    assert doc.loc[0, "frame_label"] == "neither"
+    assert list(para["frame_label"]) == ["neither", "stability"]
+    strict = FrameConfig(n_boot=200, paragraph_min_hits=3.0)
+    para = score_frames([text], level="paragraph", segmenter=seg, config=strict)
+    assert list(para["frame_label"]) == ["neither", "neither"]
+
+
+@pytest.fixture(scope="module")
+def tuning(seed_docs, seg):
+    return tune_label_rule(load_coded_paragraphs(), seed_docs, segmenter=seg)
+
+
+def test_tuning_searches_the_grid_and_picks_its_best(tuning):
+    n_rules = int(np.prod([len(v) for v in DEFAULT_GRID.values()]))
+    assert len(tuning.grid) == n_rules
+    best = tuning.grid.iloc[0]
+    assert tuning.grid["macro_f1"].is_monotonic_decreasing
+    assert (best["min_hits"], best["min_per_1k"], best["threshold"], best["ci"]) == (
+        tuning.rule.min_hits, tuning.rule.min_per_1k, tuning.rule.threshold, tuning.rule.ci,
+    )  # fmt: skip
+    overall = tuning.overall.set_index("measure")
+    assert list(overall.index) == ["chosen (in-sample)", "chosen (cross-validated)", "current"]
+    assert overall.loc["chosen (in-sample)", "macro_f1"] == pytest.approx(best["macro_f1"])
+    # nothing beats the in-sample choice on the paragraphs it was chosen on
+    assert overall["macro_f1"].max() == pytest.approx(best["macro_f1"])
+    assert "paragraph_label_threshold = " in tuning.toml()
+
+
+def test_nested_folds_keep_articles_apart(tuning):
+    pred = tuning.predictions
+    assert (pred["fold"] >= 0).all() and len(tuning.folds) == 5
+    assert pred.groupby("doc_id")["fold"].nunique().max() == 1
+    assert tuning.folds["n_test"].sum() == len(pred)
+    # each fold's rule is the best on its training part, so never worse there than the final
+    assert (tuning.folds["train_macro_f1"] > 0.5).all()
+    assert set(pred["cross_validated"]) <= {"stability", "service_law", "mixed", "neither"}
+
+
+def test_tuning_is_deterministic(tuning, seed_docs, seg):
+    again = tune_label_rule(load_coded_paragraphs(), seed_docs, segmenter=seg)
+    assert again.rule == tuning.rule
+    pd.testing.assert_frame_equal(again.overall, tuning.overall)
+
+
+def test_tuning_refuses_too_few_codes(seed_docs, seg):
+    codes = load_coded_paragraphs()
+    few = pd.concat([codes[codes["code"] != "neither"], codes[codes["code"] == "neither"][:2]])
+    with pytest.raises(CodingSheetError, match="neither 2"):
+        tune_label_rule(few, seed_docs, segmenter=seg)
+    with pytest.raises(InvalidParameterError, match="unknown key"):
+        tune_label_rule(codes, seed_docs, segmenter=seg, grid={"min_hit": (1,)})

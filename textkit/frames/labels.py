@@ -1,0 +1,360 @@
+"""The labelling rule of the frame measure: ``stability``, ``service_law``, ``mixed`` or ``neither``.
+
+A score row (document, paragraph or sentence of :func:`textkit.frames.score.score_frames`)
+gets its label from four thresholds, a :class:`LabelRule`:
+
+1. ``neither`` when the text has fewer than ``min_hits`` weighted frame hits, or fewer than
+   ``min_per_1k`` weighted hits per 1,000 tokens (a long text that mentions 治安 once is not
+   framed by it);
+2. ``mixed`` when the minority frame has at least ``mixed_min_hits`` weighted hits (0 turns
+   this off): coders call a paragraph mixed when each frame has a clause of its own, however
+   long the other frame's part is;
+3. otherwise ``stability`` when ``balance <= -threshold``, ``service_law`` when
+   ``balance >= threshold`` — and, when ``ci`` is true, only if the bootstrap interval of
+   the balance excludes 0;
+4. ``mixed`` otherwise: both frames present and neither dominant (or, with ``ci``, a
+   direction the text's own sentences do not establish).
+
+``balance = (S - T) / (S + T)``, so ``threshold`` = 0.4 means the minority frame has less
+than 30 % of the weighted hits. Documents and the shorter paragraphs and sentences need
+different thresholds (a paragraph with one clear hit is framed; a 5,000-character document
+with one hit is not), so :class:`textkit.frames.score.FrameConfig` holds one rule for
+documents and one for paragraphs and sentences (:meth:`FrameConfig.label_rule`).
+
+:func:`tune_label_rule` chooses the paragraph rule from hand-coded paragraphs: every rule of
+a grid is scored against the codes (macro-F1 over the four codes), and nested grouped
+cross-validation — the rule chosen on the other articles' paragraphs, scored on the held-out
+article's — reports how well the choice carries to text it was not chosen on. The chosen
+values go to the ``[frames]`` table of ``textkit.toml`` (:meth:`LabelTuning.toml`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from textkit.core.checks import check_bool, check_int, check_number
+from textkit.core.errors import CodingSheetError, InvalidParameterError
+
+__all__ = [
+    "DEFAULT_GRID",
+    "LabelRule",
+    "LabelTuning",
+    "assign_labels",
+    "tune_label_rule",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelRule:
+    """Thresholds that turn frame counts into a label (see the module docstring).
+
+    Parameters
+    ----------
+    min_hits : float
+        Fewer weighted frame hits -> ``neither``.
+    min_per_1k : float
+        Fewer weighted frame hits per 1,000 tokens -> ``neither``.
+    threshold : float
+        ``|balance|`` needed for a one-sided label, in [0, 1].
+    ci : bool
+        A one-sided label also needs a bootstrap interval that excludes 0.
+    mixed_min_hits : float, default 0
+        ``mixed`` whenever the minority frame has at least this many weighted hits
+        (0: off, the label follows the balance alone).
+    """
+
+    min_hits: float
+    min_per_1k: float
+    threshold: float
+    ci: bool
+    mixed_min_hits: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_number("LabelRule.min_hits", self.min_hits, 0.0)
+        check_number("LabelRule.min_per_1k", self.min_per_1k, 0.0)
+        check_number("LabelRule.threshold", self.threshold, 0.0, 1.0)
+        check_bool("LabelRule.ci", self.ci)
+        check_number("LabelRule.mixed_min_hits", self.mixed_min_hits, 0.0)
+
+
+def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
+    """Labels of the rows of a score table under ``rule`` (vectorised).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Columns n_stability, n_service_law, n_tokens, balance, balance_lo, balance_hi (as
+        in :func:`textkit.frames.score.score_frames`). Not modified.
+    rule : LabelRule
+
+    Returns
+    -------
+    ndarray of str
+        One label per row: ``stability``, ``service_law``, ``mixed`` or ``neither``.
+    """
+    st = scores["n_stability"].to_numpy(float)
+    sv = scores["n_service_law"].to_numpy(float)
+    n_tok = scores["n_tokens"].to_numpy(float)
+    bal = scores["balance"].to_numpy(float)
+    lo = scores["balance_lo"].to_numpy(float)
+    hi = scores["balance_hi"].to_numpy(float)
+    total = st + sv
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per1k = np.where(n_tok > 0, 1000.0 * total / np.where(n_tok > 0, n_tok, 1.0), 0.0)
+    # rounding keeps the comparison stable where counts sum weights such as 0.5 + 0.5
+    total = np.round(total, 9)
+    per1k = np.round(per1k, 9)
+    bal = np.round(bal, 9)
+    neither = (total < max(rule.min_hits, 1e-12)) | (per1k < rule.min_per_1k)
+    stab = (bal <= -rule.threshold) & (bal < 0)
+    serv = (bal >= rule.threshold) & (bal > 0)
+    if rule.ci:
+        stab &= hi < 0
+        serv &= lo > 0
+    if rule.mixed_min_hits > 0:
+        both = np.round(np.minimum(st, sv), 9) >= rule.mixed_min_hits
+        stab &= ~both
+        serv &= ~both
+    out = np.full(len(scores), "mixed", dtype=object)
+    out[stab] = "stability"
+    out[serv] = "service_law"
+    out[neither] = "neither"
+    return out
+
+
+#: The rules :func:`tune_label_rule` searches by default (1,400 rules).
+DEFAULT_GRID: dict[str, tuple] = {
+    "min_hits": (0.5, 1.0, 1.5, 2.0, 3.0),
+    "min_per_1k": (0.0, 5.0, 10.0, 20.0),
+    "threshold": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
+    "ci": (True, False),
+    "mixed_min_hits": (0.0, 1.5, 2.0, 2.5, 3.0),
+}
+
+
+def _grid_rules(grid: dict[str, Iterable] | None) -> list[LabelRule]:
+    grid = dict(DEFAULT_GRID if grid is None else grid)
+    unknown = sorted(set(grid) - set(DEFAULT_GRID))
+    if unknown:
+        raise InvalidParameterError(
+            f"grid: unknown key(s) {unknown}; expected some of {sorted(DEFAULT_GRID)}"
+        )
+    values = []
+    for key in DEFAULT_GRID:
+        vals = tuple(grid.get(key, DEFAULT_GRID[key]))
+        if not vals:
+            raise InvalidParameterError(f"grid: {key!r} has no values")
+        values.append(sorted(set(vals)))
+    return [LabelRule(*combo) for combo in itertools.product(*values)]
+
+
+def _macro_f1(pred: np.ndarray, codes: np.ndarray) -> float:
+    """Macro-F1 over the codes present in either array (``sklearn.metrics.f1_score`` with
+    ``average="macro"``, ``zero_division=0``; computed from the confusion counts because the
+    grid search calls it thousands of times; a test checks both agree)."""
+    from textkit.frames.validate import CODES
+
+    f1s = []
+    for c in CODES:
+        p, t = pred == c, codes == c
+        if not (p.any() or t.any()):
+            continue
+        tp = int((p & t).sum())
+        denom = int(p.sum()) + int(t.sum())
+        f1s.append(2.0 * tp / denom if denom else 0.0)
+    return float(np.mean(f1s)) if f1s else 0.0
+
+
+def _best(rules: list[LabelRule], table: pd.DataFrame, codes: np.ndarray) -> tuple[int, list]:
+    """Index of the best rule on ``table``/``codes`` and every rule's macro-F1.
+
+    Ties (macro-F1 equal to 9 decimals) go to the rule listed first in the grid's order
+    (each field's values sorted ascending, ``min_hits`` varying slowest).
+    """
+    f1s = [round(_macro_f1(assign_labels(table, r), codes), 9) for r in rules]
+    return int(np.argmax(f1s)), f1s
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelTuning:
+    """The result of :func:`tune_label_rule`.
+
+    Attributes
+    ----------
+    rule : LabelRule
+        The rule with the best macro-F1 on all coded paragraphs.
+    grid : DataFrame
+        Every rule searched: min_hits, min_per_1k, threshold, ci, mixed_min_hits, macro_f1
+        (in-sample), sorted best first.
+    folds : DataFrame
+        Nested cross-validation, one row per outer fold: fold, n_train, n_test, the rule
+        chosen on the training part (min_hits, min_per_1k, threshold, ci, mixed_min_hits), its train
+        macro-F1 and its test macro-F1.
+    overall : DataFrame
+        One row per measure on the same coded paragraphs: ``chosen (in-sample)`` — the
+        chosen rule on the paragraphs it was chosen on (optimistic), ``chosen
+        (cross-validated)`` — pooled out-of-fold labels, each paragraph labelled by the rule
+        chosen without its article, and ``current`` — the rule the scores were computed
+        with. Columns: measure, n, accuracy, macro_f1, kappa, spearman, recall_<code>.
+    predictions : DataFrame
+        sample_id, doc_id, para_id, fold, code, current, in_sample, cross_validated.
+    """
+
+    rule: LabelRule
+    grid: pd.DataFrame
+    folds: pd.DataFrame
+    overall: pd.DataFrame
+    predictions: pd.DataFrame
+
+    def toml(self) -> str:
+        """The chosen rule as the lines of the ``[frames]`` table of ``textkit.toml``."""
+        r = self.rule
+        return (
+            f"paragraph_min_hits = {r.min_hits}\n"
+            f"paragraph_min_per_1k = {r.min_per_1k}\n"
+            f"paragraph_label_threshold = {r.threshold}\n"
+            f"paragraph_label_ci = {'true' if r.ci else 'false'}\n"
+            f"paragraph_mixed_min_hits = {r.mixed_min_hits}\n"
+        )
+
+
+def tune_label_rule(
+    codes: pd.DataFrame,
+    docs: Any,
+    *,
+    grid: dict[str, Iterable] | None = None,
+    n_splits: int = 5,
+    lexicon: Any = None,
+    segmenter: Any = None,
+    config: Any = None,
+) -> LabelTuning:
+    """Choose the paragraph labelling rule from hand-coded paragraphs.
+
+    The coded paragraphs are scored once (``score_frames(level="paragraph")``); every rule of
+    ``grid`` labels them and is scored by macro-F1 over the four codes. The best rule on all
+    paragraphs is the result; nested cross-validation grouped by article
+    (``StratifiedGroupKFold(n_splits)``, no shuffling) chooses a rule on the other folds'
+    articles and labels the held-out fold with it, so ``overall`` reports the chosen rule's
+    agreement both in-sample and on articles it was not chosen on.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        Coded paragraphs (:func:`textkit.frames.validate.read_codes` or
+        :func:`~textkit.frames.validate.load_coded_paragraphs`). Not modified.
+    docs : DataFrame
+        Documents table holding them (``doc_id``, ``text``); codes are re-mapped onto it by
+        paragraph text (:func:`textkit.frames.validate.align_codes`).
+    grid : dict, optional
+        Values to search per field of :class:`LabelRule` (``min_hits``, ``min_per_1k``,
+        ``threshold``, ``ci``, ``mixed_min_hits``); missing keys take :data:`DEFAULT_GRID`'s
+        values.
+    n_splits : int, default 5
+        Outer folds of the nested cross-validation (>= 2).
+    lexicon, segmenter, config
+        As in :func:`textkit.frames.score.score_frames`; ``config`` sets the bootstrap (the
+        intervals a rule with ``ci`` reads) and the ``current`` rule.
+
+    Returns
+    -------
+    LabelTuning
+
+    Raises
+    ------
+    textkit.core.errors.CodingSheetError
+        Fewer than ``n_splits`` articles, or a code with fewer coded paragraphs than
+        ``n_splits`` (codes and counts named).
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    from textkit.frames.crossval import _metrics
+    from textkit.frames.score import FrameConfig, score_frames
+    from textkit.frames.validate import CODES, agreement, align_codes
+
+    check_int("n_splits", n_splits, 2)
+    config = config or FrameConfig()
+    rules = _grid_rules(grid)
+    aligned = align_codes(codes, docs)
+    y = aligned["code"].to_numpy(dtype=object)
+    g = aligned["doc_id"].astype(str).to_numpy(dtype=object)
+    counts = {c: int((y == c).sum()) for c in CODES if (y == c).any()}
+    small = {c: n for c, n in counts.items() if n < n_splits}
+    if small:
+        listed = ", ".join(f"{c} {n}" for c, n in small.items())
+        raise CodingSheetError(
+            f"codes: too few coded paragraphs for {n_splits}-fold cross-validation: {listed} "
+            f"(every code needs at least n_splits={n_splits}; code more paragraphs or lower "
+            "n_splits)"
+        )
+    if len(set(g)) < n_splits:
+        raise CodingSheetError(
+            f"codes: {len(set(g))} article(s) for {n_splits}-fold cross-validation"
+        )
+    used = docs[docs["doc_id"].isin(set(aligned["doc_id"]))].reset_index(drop=True)
+    scores = score_frames(
+        used, level="paragraph", lexicon=lexicon, segmenter=segmenter, config=config
+    )
+    keyed = scores.set_index(["doc_id", "para_id"])
+    cols = ["n_stability", "n_service_law", "n_tokens", "balance", "balance_lo", "balance_hi"]
+    idx = pd.MultiIndex.from_arrays(
+        [aligned["doc_id"].astype(str), aligned["para_id"].astype(int)]
+    )
+    table = keyed.reindex(idx)[cols].reset_index(drop=True)
+    # a coded paragraph without a score row (no sentence) has no frame term
+    table[["n_stability", "n_service_law", "n_tokens"]] = table[
+        ["n_stability", "n_service_law", "n_tokens"]
+    ].fillna(0)
+
+    best, f1s = _best(rules, table, y)
+    grid_df = pd.DataFrame([dataclasses.asdict(r) for r in rules]).assign(macro_f1=f1s)
+    grid_df = grid_df.sort_values(
+        ["macro_f1", "min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits"],
+        ascending=[False, True, True, True, True, True], kind="mergesort",
+    ).reset_index(drop=True)  # fmt: skip
+
+    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=False)
+    fold = np.full(len(y), -1, dtype=int)
+    oof = np.empty(len(y), dtype=object)
+    fold_rows = []
+    for k, (train, test) in enumerate(cv.split(np.zeros(len(y)), y, g)):
+        b, train_f1 = _best(rules, table.iloc[train], y[train])
+        oof[test] = assign_labels(table.iloc[test], rules[b])
+        fold[test] = k
+        fold_rows.append(
+            {"fold": k, "n_train": len(train), "n_test": len(test),
+             **dataclasses.asdict(rules[b]), "train_macro_f1": train_f1[b],
+             "test_macro_f1": round(_macro_f1(oof[test], y[test]), 9)}
+        )  # fmt: skip
+    current = config.label_rule("paragraph")
+    preds = {
+        "current": assign_labels(table, current),
+        "in_sample": assign_labels(table, rules[best]),
+        "cross_validated": oof,
+    }
+    names = {
+        "current": "current",
+        "in_sample": "chosen (in-sample)",
+        "cross_validated": "chosen (cross-validated)",
+    }
+    overall = []
+    for key in ("in_sample", "cross_validated", "current"):
+        rep = agreement(list(preds[key]), aligned.assign(code=y))
+        overall.append({"measure": names[key], "n": len(y), **_metrics(rep)})
+    predictions = aligned.loc[:, ["sample_id", "doc_id", "para_id"]].copy()
+    predictions["fold"] = fold
+    predictions["code"] = y
+    for key, vals in preds.items():
+        predictions[key] = vals
+    return LabelTuning(
+        rule=rules[best],
+        grid=grid_df,
+        folds=pd.DataFrame(fold_rows),
+        overall=pd.DataFrame(overall),
+        predictions=predictions.reset_index(drop=True),
+    )

@@ -54,7 +54,7 @@ def test_label_rule_is_validated():
 
 
 def test_paragraphs_and_documents_have_their_own_rule(seg):
-    cfg = FrameConfig(n_boot=200)
+    cfg = FrameConfig(n_boot=200, short_text_tokens=0)
     assert cfg.label_rule("sentence") == cfg.label_rule("paragraph") != cfg.label_rule()
     text = "今年经济平稳增长，农民收入稳步提高。\n村里组织治安巡逻。"
     doc = score_frames([text], segmenter=seg, config=cfg)
@@ -62,7 +62,7 @@ def test_paragraphs_and_documents_have_their_own_rule(seg):
     # one hit (治安 + 巡逻 = 2) frames the short paragraph; the document needs min_hits = 3
     assert doc.loc[0, "frame_label"] == "neither"
     assert list(para["frame_label"]) == ["neither", "stability"]
-    strict = FrameConfig(n_boot=200, paragraph_min_hits=3.0)
+    strict = FrameConfig(n_boot=200, paragraph_min_hits=3.0, short_text_tokens=0)
     para = score_frames([text], level="paragraph", segmenter=seg, config=strict)
     assert list(para["frame_label"]) == ["neither", "neither"]
 
@@ -111,3 +111,23 @@ def test_tuning_refuses_too_few_codes(seed_docs, seg):
         tune_label_rule(few, seed_docs, segmenter=seg)
     with pytest.raises(InvalidParameterError, match="unknown key"):
         tune_label_rule(codes, seed_docs, segmenter=seg, grid={"min_hit": (1,)})
+
+
+def test_short_documents_take_the_paragraph_rule(seg):
+    """A microblog-length post with one clear frame hit is framed, not `neither`."""
+    posts = ["今晚社区组织治安巡逻，大家注意安全。", "区里新开了便民服务中心，实行一站式服务。"]
+    got = score_frames(posts, segmenter=seg, config=FrameConfig(n_boot=200))
+    assert list(got["frame_label"]) == ["stability", "service_law"]
+    off = score_frames(posts, segmenter=seg, config=FrameConfig(n_boot=200, short_text_tokens=0))
+    assert list(off["frame_label"]) == ["neither", "neither"]
+
+
+def test_traditional_text_is_scored_like_its_simplified_form(seg):
+    trad = "維護社會穩定，嚴厲打擊違法犯罪。堅持依法行政，建設法治政府。"
+    simp = "维护社会稳定，严厉打击违法犯罪。坚持依法行政，建设法治政府。"
+    cols = ["n_stability", "n_service_law", "balance", "frame_label"]
+    got = score_frames([trad, simp], segmenter=seg, config=FrameConfig(n_boot=0))
+    assert got.loc[0, cols].tolist() == got.loc[1, cols].tolist()
+    assert got.loc[0, "n_stability"] >= 3
+    raw = score_frames([trad], segmenter=seg, config=FrameConfig(n_boot=0, simplify=False))
+    assert raw.loc[0, "n_stability"] < got.loc[0, "n_stability"]

@@ -36,12 +36,16 @@ can audit:
   text from ``FrameConfig.random_state`` and the text's id and content (a text's interval does not
   depend on which other texts are scored with it).
 * **Labels** (:mod:`textkit.frames.labels`): ``neither`` when the text has fewer than
-  ``min_hits`` weighted hits or fewer than ``min_per_1k`` hits per 1,000 tokens;
-  ``stability`` when ``balance <= -label_threshold`` (and, with ``label_ci``, the CI's upper
-  bound is below 0); ``service_law`` likewise on the other side; ``mixed`` otherwise.
-  Documents use ``min_hits``, ``min_per_1k``, ``label_threshold``, ``label_ci``; paragraphs
-  and sentences the ``paragraph_*`` thresholds, chosen by cross-validation on the shipped
-  coded paragraphs (:func:`textkit.frames.labels.tune_label_rule`).
+  ``min_hits`` weighted hits or fewer than ``min_per_1k`` hits per 1,000 tokens; ``mixed``
+  when the minority frame has at least ``mixed_min_hits``; otherwise ``stability`` when
+  ``balance <= -label_threshold`` (and, with ``label_ci``, the CI's upper bound is below 0),
+  ``service_law`` likewise on the other side, ``mixed`` in between. Documents use
+  ``min_hits``, ``min_per_1k``, ``label_threshold``, ``label_ci``, ``mixed_min_hits``;
+  paragraphs, sentences and documents of at most ``short_text_tokens`` tokens (microblog
+  posts) the ``paragraph_*`` thresholds, chosen by cross-validation on the shipped coded
+  paragraphs (:func:`textkit.frames.labels.tune_label_rule`).
+* **Script.** Traditional characters are converted to simplified before matching
+  (``FrameConfig.simplify``), as corpus cleaning does.
 
 * **Long sentences.** A sentence longer than 500 characters (``READ_WINDOW`` of
   :mod:`textkit.frames.rules`) is matched and read in windows cut right after a clause
@@ -154,6 +158,17 @@ class FrameConfig(StageConfig):
     mixed_min_hits : float, default 0.0
         Documents: ``mixed`` whenever the minority frame has at least this many weighted
         hits (0: off; a long document mentions both frames somewhere).
+    short_text_tokens : int, default 100
+        A *document* of at most this many tokens (``n_tokens``: a microblog post, a headline,
+        a news snippet) is labelled with the paragraph rule: it is as short as the coded
+        paragraphs that rule was chosen on (95 % of them have at most 107 analysis tokens),
+        and the document rule would call almost every such text ``neither``. 0: off.
+    simplify : bool, default True
+        Convert traditional characters to simplified (OpenCC ``t2s`` with the protected
+        terms, :func:`textkit.corpus.clean.to_simplified`, as corpus cleaning does) before
+        matching the (simplified) lexicon, so a text scraped in traditional characters
+        (維護社會穩定) is scored like its simplified form. Already simplified texts are
+        unchanged. Offsets and contexts of :func:`frame_hits` refer to the converted text.
     paragraph_min_hits, paragraph_min_per_1k, paragraph_label_threshold, paragraph_label_ci, paragraph_mixed_min_hits
         The same five thresholds for paragraphs and sentences. The defaults are the rule
         :func:`textkit.frames.labels.tune_label_rule` chooses on the shipped coded
@@ -170,6 +185,8 @@ class FrameConfig(StageConfig):
     context_rules: bool = True
     max_join: int = 4
     inside_tokens: bool = True
+    short_text_tokens: int = 100
+    simplify: bool = True
     min_hits: float = 3.0
     min_per_1k: float = 2.0
     label_threshold: float = 0.2
@@ -185,6 +202,7 @@ class FrameConfig(StageConfig):
         check_int("FrameConfig.n_boot", self.n_boot, 0)
         check_int("FrameConfig.random_state", self.random_state, 0)
         check_int("FrameConfig.max_join", self.max_join, 1)
+        check_int("FrameConfig.short_text_tokens", self.short_text_tokens, 0)
         check_number("FrameConfig.ci", self.ci, 0.0, 1.0, low_open=True, high_open=True)
         check_number("FrameConfig.min_hits", self.min_hits, 0.0)
         check_number("FrameConfig.min_per_1k", self.min_per_1k, 0.0)
@@ -198,7 +216,8 @@ class FrameConfig(StageConfig):
         )
         check_choice("FrameConfig.bootstrap_unit", self.bootstrap_unit, _BOOT_UNITS)
         check_choice("FrameConfig.denominator", self.denominator, _DENOMINATORS)
-        for name in ("context_rules", "inside_tokens", "label_ci", "paragraph_label_ci"):
+        for name in ("context_rules", "inside_tokens", "simplify", "label_ci",
+                     "paragraph_label_ci"):  # fmt: skip
             check_bool(f"FrameConfig.{name}", getattr(self, name))
 
     def as_json(self) -> dict:
@@ -443,13 +462,29 @@ def _score_chunk(
 def _prepared(
     texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
 ) -> tuple[pd.DataFrame, Lexicon, Any, FrameConfig]:
-    """The documents table and the defaults filled in."""
-    return (
-        as_documents(texts),
-        lexicon or load_lexicon(),
-        _get_segmenter(segmenter),
-        (config or FrameConfig()),
-    )
+    """The documents table (simplified when ``config.simplify``) and the defaults filled in."""
+    config = config or FrameConfig()
+    docs = as_documents(texts)
+    if config.simplify and len(docs):
+        docs = _simplified(docs)
+    return docs, lexicon or load_lexicon(), _get_segmenter(segmenter), config
+
+
+def _simplified(docs: pd.DataFrame) -> pd.DataFrame:
+    """``docs`` with traditional characters of ``text`` converted (a copy when any changes)."""
+    from textkit.corpus.clean import to_simplified
+
+    texts = docs["text"].tolist()
+    simple = [to_simplified(t) if t else t for t in texts]
+    changed = [d for d, a, b in zip(docs["doc_id"], texts, simple, strict=True) if a != b]
+    if not changed:
+        return docs
+    logger.info(
+        "score_frames: %d text(s) in traditional characters converted to simplified before "
+        "matching (e.g. %s); FrameConfig(simplify=False) turns this off",
+        len(changed), ", ".join(map(str, changed[:3])),
+    )  # fmt: skip
+    return docs.assign(text=simple)
 
 
 def _map_chunks(docs: pd.DataFrame, seg: Any, n_jobs: int, work: Any) -> list:
@@ -689,6 +724,12 @@ def _score(
     out["share_service_law"] = out["n_service_law"] / tot.where(tot > 0)
     out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
     out["frame_label"] = assign_labels(out, config.label_rule(level))
+    if level == "document" and config.short_text_tokens > 0:
+        short = (out["n_tokens"] <= config.short_text_tokens).to_numpy()
+        if short.any():
+            out.loc[short, "frame_label"] = assign_labels(
+                out[short], config.label_rule("paragraph")
+            )
 
     final = keys + [
         "n_units", "n_tokens", "n_stability", "n_service_law", "hits_stability",

@@ -553,11 +553,10 @@ def _unit_counts(sent_df: pd.DataFrame, hit_df: pd.DataFrame) -> pd.DataFrame:
     keys = ["doc_id", "para_id", "sent_id"]
     out = sent_df.copy()
     for frame in FRAMES:
-        h = hit_df[hit_df["frame"] == frame]
+        h = hit_df.loc[hit_df["frame"] == frame, [*keys, "value", "multiplier"]]
+        h = h.assign(supp=(h["multiplier"] < 1).astype(int))
         agg = h.groupby(keys, sort=True).agg(
-            w=("value", "sum"),
-            raw=("term", "size"),
-            supp=("multiplier", lambda m: int((m < 1).sum())),
+            w=("value", "sum"), raw=("value", "size"), supp=("supp", "sum")
         )
         agg.columns = [f"n_{frame}", f"hits_{frame}", f"supp_{frame}"]
         out = out.merge(agg.reset_index(), on=keys, how="left")

@@ -1,0 +1,42 @@
+"""Sentences of other genres than the seed pages (national work reports, Hong Kong press in
+traditional characters, microblog posts) are read in their frame sense, not by their words."""
+
+from __future__ import annotations
+
+import pytest
+
+from textkit.frames.score import FrameConfig, score_frames
+
+CFG = FrameConfig(n_boot=0)
+
+# (sentence, expected stability count, expected service_law count)
+CASES = [
+    # work reports: economic risk, epidemics, environment and land use are not public order
+    ("坚决防范化解重大风险，守住不发生系统性风险的底线。", 0.0, 0.0),
+    ("统筹推进疫情防控和经济社会发展。", 0.0, 0.0),
+    ("扎实推进农村人居环境整治，严格国土空间用途管控。", 0.0, 0.0),
+    ("加快处置不良资产，稳妥化解地方政府债务风险。", 0.0, 0.0),
+    ("深化放管服改革，推进政务服务一网通办。", 0.0, 3.0),
+    ("依法严厉打击违法犯罪。", 2.5, 0.0),
+    ("坚持依法行政、建设法治政府。", 0.0, 2.0),
+    # press in traditional characters: party camps are actors; arrests are rule by law
+    ("泛民主派議員與民主黨召開記者會。", 0.0, 0.0),
+    ("警方依法拘捕多名示威者。", 0.5, 0.0),
+    ("法院依法保障市民的合法權益。", 0.0, 1.5),
+]
+
+
+@pytest.mark.parametrize(("text", "stability", "service"), CASES)
+def test_sentence_is_read_in_its_frame_sense(seg, text, stability, service):
+    got = score_frames([text], segmenter=seg, config=CFG).iloc[0]
+    assert (got["n_stability"], got["n_service_law"]) == (stability, service), text
+
+
+def test_microblog_posts_are_not_all_neither(seg):
+    posts = [
+        "今晚社区组织治安巡逻，请大家注意防范。",
+        "街道便民服务中心实行一站式服务，点赞！",
+        "今天天气真好，出去走走。",
+    ]
+    got = score_frames(posts, segmenter=seg, config=CFG)
+    assert list(got["frame_label"]) == ["stability", "service_law", "neither"]

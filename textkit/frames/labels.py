@@ -302,9 +302,7 @@ def tune_label_rule(
     )
     keyed = scores.set_index(["doc_id", "para_id"])
     cols = ["n_stability", "n_service_law", "n_tokens", "balance", "balance_lo", "balance_hi"]
-    idx = pd.MultiIndex.from_arrays(
-        [aligned["doc_id"].astype(str), aligned["para_id"].astype(int)]
-    )
+    idx = pd.MultiIndex.from_arrays([aligned["doc_id"].astype(str), aligned["para_id"].astype(int)])
     table = keyed.reindex(idx)[cols].reset_index(drop=True)
     # a coded paragraph without a score row (no sentence) has no frame term
     table[["n_stability", "n_service_law", "n_tokens"]] = table[

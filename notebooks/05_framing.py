@@ -405,6 +405,23 @@ tk.write_table(RESULTS / "lss_term_polarity.csv", lss.term_polarity_)
 order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
 
 # %% [markdown]
+# ### Lexicon candidates from this corpus
+#
+# The words that set the paragraphs the dictionary labels `stability` apart from those it labels
+# `service_law` (keyness, G²), with their LSS polarity as a second opinion that does not use the
+# labels (`lss_agrees`: the word vector sits on the same side), the number of documents using
+# each and one line of context (`suggest_terms`). Lexicon terms and words containing them are
+# left out. This is a reading list for revising the lexicon, not a rule: an entry needs a
+# documented policy meaning (its `note` and `source`), and words such as 学校 or 农村 are key
+# here because of what these pages discuss, not because they carry a frame.
+
+# %%
+para_scores = tk.score_frames(analysis[["doc_id", "text"]], level="paragraph", config=FRAMES)
+candidates = tk.suggest_terms(sent_units, para_scores, docs=analysis, lss=lss, n=12)
+tk.write_table(RESULTS / "lexicon_candidates.csv", candidates)
+candidates[["frame", "term", "g2", "n_docs", "lss_polarity", "lss_agrees", "example"]].round(2)
+
+# %% [markdown]
 # ## 6 · Validation against hand coding
 #
 # Step 1 of the workflow: a stratified random sample of paragraphs (strata: the measure's
@@ -413,7 +430,6 @@ order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
 # `results/frames/coding_sheet.csv`.
 
 # %%
-para_scores = tk.score_frames(analysis[["doc_id", "text"]], level="paragraph", config=FRAMES)
 sample = tk.draw_validation_sample(analysis, scores=para_scores, config=SAMPLE)
 tk.write_coding_sheet(sample, RESULTS / "coding_sheet.csv")
 sample.groupby("frame_label").size()
@@ -527,4 +543,4 @@ else:
 #
 # Exported tables: `results/frames/` (lexicon, document scores, group means, keyness, LSS
 # polarity, document scores and seed sensitivity, validation per class and per item, the
-# label-rule folds, the coding sheet and its codebook).
+# lexicon candidates, the label-rule folds, the coding sheet and its codebook).

@@ -101,6 +101,7 @@ PUBLIC_NAMES = (
     "split_pages",
     "split_paragraphs",
     "split_sentences",
+    "suggest_terms",
     "suggest_to_code",
     "tune_label_rule",
     "term_contributions",

@@ -140,6 +140,7 @@ _EXPORTS: dict[str, str] = {
     "suggest_to_code": "frames.active",
     "LabelRule": "frames.labels",
     "tune_label_rule": "frames.labels",
+    "suggest_terms": "frames.suggest",
     # files
     "write_table": "core.io",
     # figures

@@ -19,7 +19,8 @@ vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded 
 agreement next to the dictionary's, and :mod:`~textkit.frames.active` (suggest_to_code)
 picks the paragraphs to code next; :mod:`~textkit.frames.labels` (LabelRule, tune_label_rule)
 holds the labelling rule and chooses its thresholds by nested grouped cross-validation on
-coded paragraphs.
+coded paragraphs, and :mod:`~textkit.frames.suggest` (suggest_terms) lists lexicon candidates
+of a corpus by keyness and LSS polarity.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from textkit.frames.score import (
     score_frames,
     term_contributions,
 )
+from textkit.frames.suggest import suggest_terms
 from textkit.frames.supervised import FrameClassifier
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "kwic",
     "load_lexicon",
     "score_frames",
+    "suggest_terms",
     "suggest_to_code",
     "term_contributions",
     "tune_label_rule",

@@ -21,17 +21,18 @@ only sees the lexicon's terms. :class:`FrameClassifier` learns the four codes of
   (``CalibratedClassifierCV(method="sigmoid", ensemble=False)`` on out-of-fold decision values
   from ``StratifiedGroupKFold`` by article, so a paragraph is never calibrated on its own
   article). Otherwise (``calibration="auto"``) the raw probabilities are used, the reason is
-  logged and kept in ``calibration_note_``. On the shipped 68 coded paragraphs ``neither``
-  has 8 examples, below the default of 10: its probabilities are raw.
+  logged and kept in ``calibration_note_``. On the shipped 229 coded paragraphs every code
+  has at least 23 examples and the probabilities are calibrated.
 
 :func:`textkit.frames.crossval.cross_validate_frames` estimates its out-of-sample agreement
 with the codes next to the dictionary's, and :func:`textkit.frames.active.suggest_to_code`
 picks the paragraphs to code next.
 
-What 68 coded paragraphs can show: a few dozen examples per class are far too few for a
-text classifier to learn vocabulary beyond the commonest frame words; the cross-validated
-figures have wide sampling error (a fold holds 10-20 paragraphs) and should be read as a
-check of the workflow, not as the measure's validity on a real corpus.
+What 229 coded paragraphs can show: a few dozen examples of ``mixed`` and ``neither`` are
+too few for a text classifier to learn vocabulary beyond the commonest frame words (on the
+shipped codes it reaches macro-F1 0.64 by grouped cross-validation against the dictionary's
+0.74, with ``mixed`` recall 0.22); the cross-validated figures have a sampling error of about
+0.05 between folds.
 """
 
 from __future__ import annotations

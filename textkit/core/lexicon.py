@@ -41,6 +41,7 @@ import logging
 import math
 import os
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ from textkit.core.checks import check_choice
 from textkit.core.errors import LexiconError
 
 __all__ = [
+    "terms_inside",
     "FRAMES",
     "ContextRule",
     "Lexicon",
@@ -192,6 +194,41 @@ class ContextRule:
                     if governed_distance(self, clause, tm.start(), tm.end()) is not None:
                         return True
         return False
+
+
+def terms_inside(word: str, terms: Container[str], longest: int) -> list[tuple[int, int, str]]:
+    """Lexicon terms inside a longer word: leftmost-longest, non-overlapping.
+
+    The one rule shared by frame scoring (a term counts inside a longer token: 综治维稳 ->
+    综治 + 维稳) and the segmenter's ``term_parts`` option (the same terms added as tokens).
+    The word itself is not returned even when it is a term; a weight-0 entry of the lexicon
+    (自治区) wins as the longer match and so blocks the shorter term inside it (自治).
+
+    Parameters
+    ----------
+    word : str
+    terms : container of str
+        The lexicon's terms (a set or dict for fast lookup).
+    longest : int
+        Length of the longest term.
+
+    Returns
+    -------
+    list of (start, end, term)
+        Offsets relative to ``word``.
+    """
+    found = []
+    n = len(word)
+    j = 0
+    while j < n - 1:
+        for k in range(min(n, j + longest), j + 1, -1):
+            if (k - j) < n and word[j:k] in terms:
+                found.append((j, k, word[j:k]))
+                j = k
+                break
+        else:
+            j += 1
+    return found
 
 
 def governed_distance(rule: ContextRule, clause: str, start: int, end: int) -> int | None:

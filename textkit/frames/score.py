@@ -85,7 +85,7 @@ import pandas as pd
 
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
-from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
+from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon, terms_inside
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
 from textkit.frames.rules import READ_WINDOW, Reading, RuleSet, _reading_windows
@@ -334,18 +334,7 @@ class TermMatcher:
         found = self._inside.get(token)
         if found is not None:
             return found
-        found = []
-        lookup = self.lookup
-        n = len(token)
-        j = 0
-        while j < n - 1:
-            for k in range(min(n, j + self.longest), j + 1, -1):
-                if (k - j) < n and token[j:k] in lookup:
-                    found.append((j, k, token[j:k]))
-                    j = k
-                    break
-            else:
-                j += 1
+        found = terms_inside(token, self.lookup, self.longest)
         self._inside[token] = found
         return found
 

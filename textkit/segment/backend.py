@@ -20,10 +20,14 @@ jieba disagree, so that its tokens are those of ``Tokenizer.lcut`` with the same
 * **Non-Han pieces.** For runs of characters unknown to the dictionary, jieba's HMM
   (``jieba.finalseg``) splits the non-CJK part with ``re_skip`` (``www.gov.cn`` -> ``www /
   . / gov / . / cn``), while jieba-rs 0.11 keeps it whole; outside Han blocks jieba yields
-  ``\\r\\n`` or one character at a time. Every multi-character token that is not a
-  dictionary word and not all CJK is split again by jieba's own rule for its kind
-  (:meth:`RjiebaCutter._repair`). A token that mixes kinds, which jieba never produces,
-  sends the chunk to jieba.
+  ``\\r\\n`` or one character at a time. In a chunk with two neighbouring non-CJK
+  characters of a Han block, one of them a symbol (``+#&._%-``; :data:`_SYMBOL_PAIR`),
+  every multi-character token that is not a dictionary word and not all CJK is split again
+  by jieba's own rule for its kind (:meth:`RjiebaCutter._repair`), and a token that mixes
+  kinds, which jieba never produces, sends the chunk to jieba. Any other chunk is cut
+  alike by both: letters and digits alone are kept together by both, jieba-rs splits the
+  HMM's unknown runs into CJK and non-CJK parts as jieba does, and outside Han blocks it
+  yields ``\\r\\n`` or one character at a time, as jieba does.
 
 :func:`resolve_backend` turns the ``backend`` setting (``"auto"``, ``"jieba"``,
 ``"rjieba"``) into the backend used: ``"auto"`` takes rjieba when it imports and jieba
@@ -58,6 +62,10 @@ _RJIEBA_PIN = "rjieba>=0.2.2,<0.3"
 
 #: Characters jieba-rs puts in Han blocks and jieba does not (see the module docstring).
 _WIDER_HAN_RE = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+#: Two neighbouring characters of jieba's Han blocks outside the CJK range, one of them a
+#: symbol: where jieba-rs can cut a non-CJK token that jieba splits. A text without any is
+#: cut identically as it stands (every other token either agrees or is a dictionary word).
+_SYMBOL_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-][+#&._%\-]|[+#&._%\-][a-zA-Z0-9+#&._%\-]")
 #: All CJK in jieba's sense (jieba.finalseg.re_han): HMM words are runs of these.
 _CJK_RUN = re.compile("[\u4e00-\u9fd5]+")
 #: Non-CJK characters of jieba's Han blocks (re_han_default minus the CJK range).
@@ -167,6 +175,8 @@ class RjiebaCutter:
             self.fallbacks += 1
             return self._tk.lcut(text, HMM=hmm)
         tokens = self._jb.cut(text, hmm)
+        if _SYMBOL_PAIR.search(text) is None:
+            return tokens
         freq = self._freq
         out: list[str] | None = None
         for i, tok in enumerate(tokens):

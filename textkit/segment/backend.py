@@ -22,9 +22,10 @@ jieba disagree, so that its tokens are those of ``Tokenizer.lcut`` with the same
   . / gov / . / cn``), while jieba-rs 0.11 keeps it whole; outside Han blocks jieba yields
   ``\\r\\n`` or one character at a time. In a chunk with two neighbouring non-CJK
   characters of a Han block, one of them a symbol (``+#&._%-``; :data:`_SYMBOL_PAIR`),
-  every multi-character token that is not a dictionary word and not all CJK is split again
-  by jieba's own rule for its kind (:meth:`RjiebaCutter._repair`), and a token that mixes
-  kinds, which jieba never produces, sends the chunk to jieba. Any other chunk is cut
+  every multi-character token that is not a dictionary word and holds a character other
+  than CJK, letters and digits is split again by jieba's own rule for its kind
+  (:meth:`RjiebaCutter._repair`), and such a token that mixes kinds, which jieba never
+  produces, sends the chunk to jieba. Any other chunk is cut
   alike by both: letters and digits alone are kept together by both, jieba-rs splits the
   HMM's unknown runs into CJK and non-CJK parts as jieba does, and outside Han blocks it
   yields ``\\r\\n`` or one character at a time, as jieba does.
@@ -40,6 +41,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
@@ -66,8 +68,10 @@ _WIDER_HAN_RE = re.compile("[\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\
 #: symbol: where jieba-rs can cut a non-CJK token that jieba splits. A text without any is
 #: cut identically as it stands (every other token either agrees or is a dictionary word).
 _SYMBOL_PAIR = re.compile(r"[a-zA-Z0-9+#&._%\-][+#&._%\-]|[+#&._%\-][a-zA-Z0-9+#&._%\-]")
-#: All CJK in jieba's sense (jieba.finalseg.re_han): HMM words are runs of these.
-_CJK_RUN = re.compile("[\u4e00-\u9fd5]+")
+#: A multi-character token with a character other than CJK, letters and digits, found in
+#: the tokens joined by NUL (tokens of CJK, letters and digits alone are never repaired).
+_CANDIDATE = re.compile("(?<![^\x00])(?=[^\x00]*[^\x00\u4e00-\u9fd5a-zA-Z0-9])[^\x00]{2,}")
+_NOT_CJK_ALNUM = re.compile("[^\u4e00-\u9fd5a-zA-Z0-9]")
 #: Non-CJK characters of jieba's Han blocks (re_han_default minus the CJK range).
 _ASCII_RUN = re.compile(r"[a-zA-Z0-9+#&._%\-]+")
 #: Characters outside jieba's Han blocks (the complement of re_han_default).
@@ -80,6 +84,24 @@ _NO_HMM_PIECES = re.compile(r"[a-zA-Z0-9]+|.", re.S)
 _OUTSIDE_PIECES = re.compile(r"\r\n|.", re.S)
 #: Dictionary entry of jieba-rs that carries the rest of jieba's total (never looked up).
 _TOTAL_FILLER = "\x01\x02"
+
+
+def _candidates(tokens: list[str], joinable: bool) -> Iterator[tuple[int, str]]:
+    """``(index, token)`` of the tokens that may need a repair: more than one character, at
+    least one of them neither CJK nor a letter or digit. Found by one regular-expression scan
+    of the tokens joined by NUL when the text has no NUL (``joinable``), else token by token.
+    """
+    if not joinable:
+        for i, tok in enumerate(tokens):
+            if len(tok) > 1 and _NOT_CJK_ALNUM.search(tok) is not None:
+                yield i, tok
+        return
+    joined = "\x00".join(tokens)
+    index = last = 0
+    for m in _CANDIDATE.finditer(joined):
+        index += joined.count("\x00", last, m.start())
+        last = m.start()
+        yield index, m.group()
 
 
 def _import_rjieba() -> ModuleType:
@@ -178,19 +200,19 @@ class RjiebaCutter:
         if _SYMBOL_PAIR.search(text) is None:
             return tokens
         freq = self._freq
-        out: list[str] | None = None
-        for i, tok in enumerate(tokens):
-            if len(tok) > 1 and not freq.get(tok) and _CJK_RUN.fullmatch(tok) is None:
-                pieces = self._repair(tok, hmm)
-                if pieces is None:
-                    self.fallbacks += 1
-                    return self._tk.lcut(text, HMM=hmm)
-                if out is None:
-                    out = tokens[:i]
-                out.extend(pieces)
-            elif out is not None:
-                out.append(tok)
-        return tokens if out is None else out
+        repairs = []
+        for i, tok in _candidates(tokens, "\x00" not in text):
+            if freq.get(tok):
+                continue  # a dictionary word: jieba's word graph gives it alike
+            pieces = self._repair(tok, hmm)
+            if pieces is None:
+                self.fallbacks += 1
+                return self._tk.lcut(text, HMM=hmm)
+            if len(pieces) > 1:
+                repairs.append((i, pieces))
+        for i, pieces in reversed(repairs):
+            tokens[i : i + 1] = pieces
+        return tokens
 
     @staticmethod
     def _repair(tok: str, hmm: bool) -> list[str] | None:

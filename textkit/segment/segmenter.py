@@ -61,7 +61,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -107,7 +106,7 @@ logger = logging.getLogger(__name__)
 #: stretch without any break, at this length) to keep memory flat.
 _MAX_CHUNK = 4000
 _KEEP_CACHE_MAX = 1_000_000
-_BREAK_RE = re.compile(r"[。！？；!?;…，,、：:\n\r\t ]")
+_BREAK_CHARS = "。！？；!?;…，,、：:\n\r\t "
 
 
 class Segmenter:
@@ -397,12 +396,9 @@ class Segmenter:
             end = min(start + _MAX_CHUNK, n)
             if end < n:
                 # cut after the last break character in the window, if any
-                window = text[start:end]
-                last = -1
-                for m in _BREAK_RE.finditer(window):
-                    last = m.end()
-                if last > 0:
-                    end = start + last
+                last = max(text.rfind(c, start, end) for c in _BREAK_CHARS)
+                if last >= 0:
+                    end = last + 1
             yield text[start:end]
             start = end
 

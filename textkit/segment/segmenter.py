@@ -37,8 +37,10 @@ dictionaries (found by jieba's HMM) are tagged by rule: all digits -> ``m``, Lat
 punctuation / symbols -> ``x``. Unknown words that start or end with a function character
 (:data:`UNKNOWN_EDGE_CHARS`; HMM artefacts such as 由镇, 这是) are dropped by ``tokenize``.
 The filter decision depends on the token only and is memoised, so ``tokenize`` runs at about
-0.9 times the speed of plain ``jieba.lcut`` (``benchmarks/bench_segment.py``), whereas
-``jieba.posseg`` runs its own HMM tagger and is 5-28 times slower.
+0.9 times the speed of plain ``jieba.lcut`` with the jieba backend and 7-14 times with the
+rjieba backend, whose ``cut`` runs at 10-18 times ``jieba.lcut``
+(``benchmarks/bench_segment.py``), whereas ``jieba.posseg`` runs its own HMM tagger and is
+5-28 times slower.
 
 :func:`get_segmenter` and :func:`segmenter_for` keep one segmenter per set of options or per
 :class:`~textkit.segment.config.SegmenterConfig` in each process; :func:`tokenize` is the
@@ -149,14 +151,16 @@ class Segmenter:
     drop_numbers : bool, default True
         Remove numbers (Arabic, full-width or Chinese numerals).
     backend : {"auto", "jieba", "rjieba"}, default "auto"
-        What runs jieba's algorithm: ``"jieba"`` is the pure-Python reference;
-        ``"rjieba"`` the compiled jieba-rs (through :class:`~textkit.segment.backend.RjiebaCutter`,
-        loaded with this segmenter's dictionary and giving the same tokens, about 15 times
-        faster); ``"auto"`` uses rjieba when it can be imported and jieba otherwise (logged
-        at WARNING level). ``"rjieba"`` without rjieba installed raises
-        :class:`~textkit.core.errors.ConfigError`. Tokens do not depend on the backend, so the
-        :attr:`fingerprint` records the backend actually used (``auto`` and ``rjieba`` on a
-        machine with rjieba share a fingerprint and therefore caches), never the request.
+        What runs jieba's algorithm with this segmenter's dictionary: ``"jieba"`` is the
+        pure-Python reference; ``"rjieba"`` the compiled jieba-rs, loaded with the same
+        dictionary and repaired to give the same tokens, 10-18 times faster
+        (:class:`~textkit.segment.backend.RjiebaCutter`); ``"auto"`` uses rjieba when it
+        can be imported and jieba otherwise (logged at WARNING level). ``"rjieba"`` without
+        rjieba installed raises :class:`~textkit.core.errors.ConfigError`. The
+        :attr:`fingerprint` records the backend actually used (with rjieba's version), not
+        the one requested: the tokens are identical by construction, and the fingerprint
+        says what produced them, so ``"auto"`` shares the fingerprint (and the caches) of
+        the backend it resolved to.
     config : SegmenterConfig, optional
         A ready config; when given the other arguments must be left at their defaults.
 

@@ -205,3 +205,17 @@ def test_segment_corpus_same_units(pairs, seed_docs):
         b = segment_corpus(docs, unit=unit, segmenter=fast, cache=False)
         assert len(a) > 0
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_dictionary_words_jieba_does_not_cut_whole(pairs):
+    """Words of the dictionary that jieba's word graph cuts apart (一个家, γ射线 …): with the
+    HMM a run of single characters that is itself a dictionary word is not re-joined by the
+    HMM. Every such word, alone and in context, cuts alike."""
+    for hmm in (True, False):
+        ref, fast = pairs[hmm, True]
+        freq = ref._tk.FREQ
+        words = sorted(w for w, f in freq.items() if f and len(w) > 1)
+        split = [w for w in words if ref._tk.lcut(w, HMM=False) != [w]]
+        assert len(split) > 1000
+        texts = [t for w in split for t in (w, f"。{w}，", f"他{w}了")]
+        _assert_same(ref, fast, texts)

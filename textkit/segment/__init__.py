@@ -2,7 +2,8 @@
 
 A private jieba tokenizer loaded with the shipped governance dictionary, the frame-lexicon
 terms and any user dictionaries cuts texts into raw tokens and filters them into analysis
-tokens; :func:`segment_corpus` turns a documents table into the units table (one row per
+tokens (with jieba itself or, when installed, the compiled rjieba giving the same tokens);
+:func:`segment_corpus` turns a documents table into the units table (one row per
 sentence, paragraph or document) that every later stage reads.
 
 Modules
@@ -12,6 +13,9 @@ rules
 dictionary
     Reading user dictionaries and word lists (:func:`read_userdict`, :func:`load_wordlist`);
     jieba's prefix dictionary from a cache keyed by its inputs and verified by sha256.
+backend
+    The segmentation backends: pure jieba (the reference) and rjieba loaded with the same
+    dictionary and repaired to give identical tokens (:func:`resolve_backend`).
 config
     :class:`SegmenterConfig` and the ``[segment]`` table (:func:`segmenter_config`).
 segmenter
@@ -31,6 +35,7 @@ terms
 
 from __future__ import annotations
 
+from textkit.segment.backend import BACKENDS, resolve_backend
 from textkit.segment.compare import compare_segmentation, dictionary_coverage
 from textkit.segment.config import SegmenterConfig, segmenter_config
 from textkit.segment.corpus import document_pairs, segment_corpus
@@ -65,6 +70,7 @@ from textkit.segment.terms import (
 from textkit.segment.units import split_paragraphs, split_sentences
 
 __all__ = [
+    "BACKENDS",
     "CONTENT_POS",
     "DEFAULT_KEEP_SINGLE",
     "EDGE_CHARS",
@@ -84,6 +90,7 @@ __all__ = [
     "load_wordlist",
     "mine_terms",
     "read_userdict",
+    "resolve_backend",
     "segment_corpus",
     "segment_empty",
     "segment_texts_parallel",

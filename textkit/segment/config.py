@@ -13,8 +13,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from textkit.core.checks import check_bool, check_int
+from textkit.core.checks import check_bool, check_choice, check_int
 from textkit.core.config import StageConfig
+from textkit.segment.backend import BACKENDS
 from textkit.segment.dictionary import SHIPPED
 from textkit.segment.rules import CONTENT_POS, DEFAULT_KEEP_SINGLE
 
@@ -69,6 +70,7 @@ class SegmenterConfig(StageConfig):
     keep_single: frozenset[str] = field(default=DEFAULT_KEEP_SINGLE)
     min_len: int = 2
     drop_numbers: bool = True
+    backend: str = "auto"
 
     def __post_init__(self) -> None:
         ud = self.userdict
@@ -112,6 +114,7 @@ class SegmenterConfig(StageConfig):
                 raise ValueError(f"keep_single: entries must be single characters, got {bad}")
             object.__setattr__(self, "keep_single", ks)
         object.__setattr__(self, "min_len", check_int("min_len", self.min_len, minimum=1))
+        object.__setattr__(self, "backend", check_choice("backend", self.backend, BACKENDS))
 
     def as_json(self) -> dict:
         """Settings as a JSON-ready dict with sorted collections."""
@@ -130,8 +133,8 @@ def segmenter_config(project: Any = None) -> SegmenterConfig:
 
     Every key of the table is a :class:`Segmenter` option (``hmm``, ``governance_dict``,
     ``lexicon``, ``userdict``, ``stopwords``, ``drop_officialese``, ``officialese``,
-    ``pos_filter``, ``content_pos``, ``keep_single``, ``min_len``, ``drop_numbers``); absent
-    keys take the defaults. File settings (``userdict``, a ``lexicon`` path, a
+    ``pos_filter``, ``content_pos``, ``keep_single``, ``min_len``, ``drop_numbers``,
+    ``backend``); absent keys take the defaults. File settings (``userdict``, a ``lexicon`` path, a
     ``stopwords`` / ``officialese`` path other than ``"shipped"``) are resolved against the
     project root, so a notebook running in ``notebooks/`` finds them. ``stopwords`` and
     ``officialese`` given as a TOML list are taken as the words themselves.

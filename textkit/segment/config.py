@@ -71,6 +71,7 @@ class SegmenterConfig(StageConfig):
     min_len: int = 2
     drop_numbers: bool = True
     backend: str = "auto"
+    term_parts: bool = False
 
     def __post_init__(self) -> None:
         ud = self.userdict
@@ -96,6 +97,7 @@ class SegmenterConfig(StageConfig):
             "drop_officialese",
             "pos_filter",
             "drop_numbers",
+            "term_parts",
         ):
             object.__setattr__(self, name, check_bool(name, getattr(self, name)))
         object.__setattr__(self, "stopwords", _freeze_source(self.stopwords, "stopwords"))

@@ -70,6 +70,7 @@ import jieba
 import pandas as pd
 
 from textkit.core.cache import code_fingerprint
+from textkit.core.lexicon import terms_inside
 from textkit.segment.backend import RjiebaCutter, resolve_backend, rjieba_version
 from textkit.segment.config import SegmenterConfig, segmenter_config
 from textkit.segment.dictionary import (
@@ -161,6 +162,15 @@ class Segmenter:
         the one requested: the tokens are identical by construction, and the fingerprint
         says what produced them, so ``"auto"`` shares the fingerprint (and the caches) of
         the backend it resolved to.
+    term_parts : bool, default False
+        :meth:`tokenize` (and :meth:`filter`) also emit the frame-lexicon terms inside a
+        longer token that is not itself a term, after it, like jieba's search mode:
+        综治维稳 -> 综治维稳, 综治, 维稳 (leftmost-longest, non-overlapping, as frame scoring
+        finds them, :func:`textkit.core.lexicon.terms_inside`; a weight-0 entry such as
+        自治区 blocks the 自治 inside it). Term frequencies, the DTM,
+        keyness and co-occurrence then count 维稳 in every 综治维稳, as frame scoring does;
+        token counts grow by the parts, so per-1,000 rates are not comparable with a run
+        without them. Off by default: the analysis tokens of a text are then its words.
     config : SegmenterConfig, optional
         A ready config; when given the other arguments must be left at their defaults.
 
@@ -192,7 +202,9 @@ class Segmenter:
         self._tk = _new_tokenizer()  # prefix dictionary from the verified cache
         self._user_tags: dict[str, str] = {}
         self._keep_cache: dict[str, bool] = {}
+        self._parts_cache: dict[str, tuple[str, ...]] = {}
         self._frame_terms: frozenset[str] = frozenset()
+        self._longest_term = 0
         self._report_rows: list[dict] = []
         self.backend = resolve_backend(config.backend)
         self._rjieba: RjiebaCutter | None = None
@@ -227,6 +239,7 @@ class Segmenter:
             lex_path = None if self.config.lexicon is True else self.config.lexicon
             lex_terms = _load_lexicon_terms(lex_path)
             self._frame_terms = frozenset(lex_terms)
+            self._longest_term = max((len(t) for t in lex_terms), default=0)
             for term in lex_terms:
                 if term in known:
                     continue
@@ -569,13 +582,30 @@ class Segmenter:
         decide = self._keep_word
         out = []
         append = out.append
+        parts = self._parts_of if self.config.term_parts else None
         for w in tokens:
             k = get(w)
             if k is None:
                 k = decide(w)
             if k:
                 append(w)
+            if parts is not None and len(w) > 2:
+                out.extend(parts(w))
         return out
+
+    def _parts_of(self, word: str) -> tuple[str, ...]:
+        """The frame terms inside ``word`` (``term_parts``), memoised per word."""
+        cache = self._parts_cache
+        found = cache.get(word)
+        if found is None:
+            if len(cache) >= _KEEP_CACHE_MAX:
+                cache.clear()
+            if word in self._frame_terms:  # a term is one hit, as in frame scoring
+                found = cache[word] = ()
+            else:
+                inside = terms_inside(word, self._frame_terms, self._longest_term)
+                found = cache[word] = tuple(t for _, _, t in inside)
+        return found
 
     def __repr__(self) -> str:
         return (

@@ -36,6 +36,7 @@ Usage::
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import logging
 import math
@@ -171,9 +172,9 @@ class ContextRule:
     category: str = ""
     test: str = ""
 
-    @property
+    @functools.cached_property
     def regex(self) -> re.Pattern:
-        """The compiled pattern."""
+        """The compiled pattern (kept on the rule: it is read once per clause scanned)."""
         return _compile(self.pattern)
 
     def matches(self, text: str) -> bool:

@@ -29,6 +29,13 @@ __all__ = [
     "text_width_em",
 ]
 
+#: Rings of candidate positions tried around a point before the least bad one is taken.
+_RINGS = 9
+#: Cost of one unit of label-on-label overlap, against 1 for label on marker and
+#: 0.08 x label area per ring of distance: a label moves several rings out rather than
+#: cover another label even a little.
+_TEXT_OVERLAP_COST = 40.0
+
 #: Colour and width (points) of the leader line joining a pushed-out label to its point.
 LEADER_COLOUR = "#8a8a8a"
 LEADER_WIDTH = 0.35
@@ -128,7 +135,7 @@ def place_labels(
         (cx, cy), r, (w, h) = centres[i], float(radii[i]), sizes[i]
         gap = 1.0 + 0.15 * h
         best, best_cost, best_ring = None, np.inf, 0
-        for k in range(6):
+        for k in range(_RINGS):
             extra = k * 0.9 * h
             for dx, dy in dirs:
                 diag = 0.72 if dx and dy else 1.0
@@ -137,8 +144,8 @@ def place_labels(
                 x, y = cx + ox, cy + oy
                 box = np.array([x - w / 2, y - h / 2, x + w / 2, y + h / 2])
                 cost = 0.0
-                if placed:  # text on text is unreadable, text on a marker is not
-                    cost += 4.0 * float(overlap(box, np.array(placed)).sum())
+                if placed:  # text on text is unreadable: worse than a long leader line
+                    cost += _TEXT_OVERLAP_COST * float(overlap(box, np.array(placed)).sum())
                 cost += float(overlap(box, discs).sum())
                 out_w = max(0.0, bx0 - box[0]) + max(0.0, box[2] - bx1)
                 out_h = max(0.0, by0 - box[1]) + max(0.0, box[3] - by1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections.abc import Callable
 
 import networkx as nx
@@ -10,8 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from textkit.corpus.dedup import (
+    _STRIP,
     DedupConfig,
     DuplicateFinder,
     _jaccard_arrays,
@@ -208,3 +212,52 @@ def test_shingle_sets_equal_the_shingle_strings():
         )
     assert _shingle_sets({"a": many, "b": many[30:]}, 5)["a"].dtype.kind == "V"  # too many chars
     assert _shingle_sets({"a": few}, 5)["a"].dtype == np.uint64
+
+
+def _normalise_reference(text: str) -> str:
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+HARD = [  # composition across characters, multi-character forms, context-dependent case
+    "ｅ\u0301",
+    "e\u0301\u0327",
+    "Ａ\u030a",
+    "\u1100\u1161\u11a8",
+    "\uffa1\uffc2",
+    "ｶﾞﾊﾟ",
+    "か\u309b",
+    "…",
+    "⑴",
+    "ﬁ",
+    "\u212a",
+    "ΑΣ Β",
+    "ΑΣ.Β",
+    "ΑΣ",
+    "İ",
+    "\u3000",
+    "ﷺ",
+    "\u0344",
+    "\u0f73",
+    "\u0dd9\u0dca",
+    "\u0b47\u0b3e",
+    "①２③",
+    "㍻",
+    "治理，",
+    "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=60, max_size=200))
+def test_normalise_equals_its_definition(text):
+    assert normalise(text) == _normalise_reference(text)
+
+
+def test_normalise_equals_its_definition_on_hard_cases(seed_docs):
+    rng = random.Random(4)
+    texts = [case * 70 for case in HARD]
+    texts += ["".join(rng.choices(HARD, k=120)) for _ in range(200)]
+    texts += ["\ud800" * 70, "治理" * 40 + "\udfff"]  # lone surrogates: the plain path
+    texts += list(seed_docs["text"])
+    for text in texts:
+        assert normalise(text) == _normalise_reference(text), repr(text[:40])

@@ -112,8 +112,66 @@ def normalise(text: str) -> str:
     -------
     str
         The normalised text used for hashing and shingling.
+
+    Notes
+    -----
+    Texts of 64 characters or more take a faster path with the same result. Each character
+    is replaced by its own NFKC form (one table look-up per character with numpy): that
+    string has the same NFKD form as the text (a character and its NFKC form are
+    compatibility equivalent, and canonical reordering of the whole does not depend on
+    reordering its parts first), hence the same NFKC form, which is the string itself when
+    ``unicodedata.is_normalized`` says so and is computed otherwise. Whitespace and
+    punctuation are then removed character by character, as the regular expression does.
     """
-    return _STRIP.sub("", unicodedata.normalize("NFKC", str(text or "")).lower())
+    text = str(text or "")
+    if len(text) >= 64:
+        try:
+            return _normalise_by_table(np.frombuffer(text.encode("utf-32-le"), np.uint32))
+        except UnicodeEncodeError:  # lone surrogates
+            pass
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+_TABLES: dict[str, np.ndarray] = {}  # per code point, filled as characters are met
+_FORMS: dict[int, str] = {}  # NFKC forms of more (or fewer) than one character
+
+
+def _learn(codes: np.ndarray) -> dict[str, np.ndarray]:
+    """The character tables, with an entry for each of ``codes``: ``nfkc`` (its NFKC form
+    when that is one character, else itself), ``long`` (the form, in ``_FORMS``, is not one
+    character) and ``strip`` (whether ``_STRIP`` removes it)."""
+    if not _TABLES:
+        for name, dtype in (("known", bool), ("strip", bool), ("long", bool), ("nfkc", np.uint32)):
+            _TABLES[name] = np.zeros(0x110000, dtype=dtype)
+    known = _TABLES["known"]
+    if not known[codes].all():
+        for code in np.unique(codes[~known[codes]]).tolist():
+            char = chr(code)
+            form = unicodedata.normalize("NFKC", char)
+            _TABLES["nfkc"][code] = ord(form) if len(form) == 1 else code
+            if len(form) != 1:
+                _FORMS[code] = form
+                _TABLES["long"][code] = True
+            _TABLES["strip"][code] = _STRIP.fullmatch(char) is not None
+            known[code] = True
+    return _TABLES
+
+
+def _normalise_by_table(codes: np.ndarray) -> str:
+    """:func:`normalise` of the text of these code points (see its Notes)."""
+    tables = _learn(codes)
+    folded = tables["nfkc"][codes].tobytes().decode("utf-32-le")
+    long = np.nonzero(tables["long"][codes])[0].tolist()
+    if long:  # "…" -> "...", "⑴" -> "(1)"
+        parts, start = [], 0
+        for i in long:
+            parts += [folded[start:i], _FORMS[int(codes[i])]]
+            start = i + 1
+        folded = "".join([*parts, folded[start:]])
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    lower = np.frombuffer(folded.lower().encode("utf-32-le"), np.uint32)
+    return lower[~_learn(lower)["strip"][lower]].tobytes().decode("utf-32-le")
 
 
 def shingles(text: str, size: int) -> frozenset[str]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import struct
+import threading
 
 import numpy as np
 
@@ -37,7 +38,8 @@ _U32 = np.uint32
 _MAX = 0xFFFFFFFF
 _C1, _C2 = 0xCC9E2D51, 0x1B873593
 _M1, _M2 = 0x85EBCA6B, 0xC2B2AE35
-_BLOCK = 8192  # shingles permuted at a time: a (num_perm, _BLOCK) uint32 array
+_BLOCK = 4096  # shingles permuted at a time: a (num_perm, _BLOCK) uint32 array
+_BUFFERS = threading.local()  # that array, one per thread, reused from text to text
 
 
 def _rotl(x: int, r: int) -> int:
@@ -114,13 +116,16 @@ def shingle_hashes(norm: str, size: int) -> np.ndarray:
     n = len(codes) - size + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint32)
+    k = codes * _U32(_C1)  # each code point's block, mixed once for all its windows
+    k = _vrotl(k, 15)
+    k *= _U32(_C2)
     h = np.zeros(n, dtype=np.uint32)
+    spare = np.empty(n, dtype=np.uint32)
     for j in range(size):  # block j of every shingle is code point j of its window
-        k = codes[j : j + n] * _U32(_C1)
-        k = _vrotl(k, 15)
-        k *= _U32(_C2)
-        h ^= k
-        h = _vrotl(h, 13)
+        h ^= k[j : j + n]
+        np.left_shift(h, _U32(13), out=spare)  # h = rotl(h, 13) * 5 + 0xE6546B64
+        h >>= _U32(19)
+        h |= spare
         h *= _U32(5)
         h += _U32(0xE6546B64)
     h ^= _U32((4 * size) & _MAX)
@@ -175,8 +180,13 @@ def signature(norm: str, size: int, num_perm: int = 128, seed: int = 1) -> np.nd
     a, b = a[:, None], b[:, None]
     hashes = _fmix32(shingle_hashes(norm, size))  # datasketch's affine32 pre-mix
     out = np.full(num_perm, _MAX, dtype=np.uint32)
+    buffer = getattr(_BUFFERS, "array", None)
+    if buffer is None or buffer.shape != (num_perm, _BLOCK):
+        buffer = _BUFFERS.array = np.empty((num_perm, _BLOCK), dtype=np.uint32)
     for start in range(0, len(hashes), _BLOCK):
-        values = a * hashes[start : start + _BLOCK]
+        block = hashes[start : start + _BLOCK]
+        values = buffer[:, : len(block)]
+        np.multiply(a, block, out=values)
         values += b
         np.minimum(out, values.min(axis=1), out=out)
     return out

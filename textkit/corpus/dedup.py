@@ -132,7 +132,11 @@ def normalise(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-_TABLES: dict[str, np.ndarray] = {}  # per code point, filled as characters are met
+#: Per code point, filled as characters are met (zeroed pages: memory only once written).
+_TABLES: dict[str, np.ndarray] = {
+    name: np.zeros(0x110000, dtype=dtype)
+    for name, dtype in (("known", bool), ("strip", bool), ("long", bool), ("nfkc", np.uint32))
+}
 _FORMS: dict[int, str] = {}  # NFKC forms of more (or fewer) than one character
 
 
@@ -140,9 +144,6 @@ def _learn(codes: np.ndarray) -> dict[str, np.ndarray]:
     """The character tables, with an entry for each of ``codes``: ``nfkc`` (its NFKC form
     when that is one character, else itself), ``long`` (the form, in ``_FORMS``, is not one
     character) and ``strip`` (whether ``_STRIP`` removes it)."""
-    if not _TABLES:
-        for name, dtype in (("known", bool), ("strip", bool), ("long", bool), ("nfkc", np.uint32)):
-            _TABLES[name] = np.zeros(0x110000, dtype=dtype)
     known = _TABLES["known"]
     if not known[codes].all():
         for code in np.unique(codes[~known[codes]]).tolist():

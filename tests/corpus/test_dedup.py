@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+from collections.abc import Callable
+
+import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
+from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from textkit.corpus.dedup import (
+    _STRIP,
     DedupConfig,
+    DuplicateFinder,
+    _jaccard_arrays,
+    _shingle_sets,
+    duplicate_key,
     find_duplicates,
+    jaccard,
     minhash_signatures,
+    normalise,
     repeated_paragraphs,
+    shingles,
 )
 
 BASE = "基层社会治理要坚持党的领导，完善网格化管理，及时调解矛盾纠纷，维护村民合法权益。" * 6
@@ -54,3 +71,193 @@ def test_repeated_paragraphs():
     table = repeated_paragraphs(docs)
     assert len(table) == 1
     assert table.loc[0, "n_docs"] == 2 and table.loc[0, "doc_ids"] == "x;y"
+
+
+def _generated_corpus(
+    n_docs: int = 300, n_copies: int = 30, seed: int = 0
+) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """Documents of Zipf-drawn made-up words, and near copies of some of them with 5-15 %
+    of their characters edited in spans (replaced, deleted or inserted): (docs, planted
+    (original, copy) pairs)."""
+    rng = random.Random(seed)
+    pool = [chr(0x4E00 + rng.randrange(0x5000)) for _ in range(1500)]
+    words = ["".join(rng.choices(pool, k=rng.choice((1, 2, 2, 2, 3, 4)))) for _ in range(3000)]
+    weights = [1 / (r + 1) for r in range(len(words))]
+
+    def text(n_chars: int) -> str:
+        out: list[str] = []
+        while sum(map(len, out)) < n_chars:
+            out.append("".join(rng.choices(words, weights, k=rng.randint(6, 20))) + "，")
+        return "".join(out)
+
+    def edit(original: str, rate: float) -> str:
+        chars = list(original)
+        budget = int(rate * len(chars))
+        while budget > 0:
+            span = min(budget, rng.randint(1, 30))
+            i = rng.randrange(len(chars) - span)
+            op = rng.random()
+            if op < 0.5:
+                chars[i : i + span] = rng.choices(pool, k=span)
+            elif op < 0.75:
+                del chars[i : i + span]
+            else:
+                chars[i:i] = rng.choices(pool, k=span)
+            budget -= span
+        return "".join(chars)
+
+    ids = [f"d{i:04d}" for i in range(n_docs)]
+    texts = [text(rng.randint(300, 3000)) for _ in ids]
+    planted = []
+    for j in range(n_copies):
+        source = rng.randrange(n_docs)
+        ids.append(f"c{j:04d}")
+        texts.append(edit(texts[source], rng.uniform(0.05, 0.15)))
+        planted.append((ids[source], ids[-1]))
+    return pd.DataFrame({"doc_id": ids, "text": texts}), planted
+
+
+def _datasketch_groups(docs: pd.DataFrame, config: DedupConfig) -> dict[str, int]:
+    """The same detection with datasketch alone: MinHash (its own SHA-1 shingle hash) and
+    MinHashLSH candidates, each confirmed by the exact Jaccard; groups as components."""
+    norms = {i: normalise(t) for i, t in zip(docs["doc_id"], docs["text"], strict=True)}
+    k = config.shingle_size
+    lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+    signatures = {}
+    for i, norm in norms.items():
+        m = MinHash(num_perm=config.num_perm, seed=config.random_state)
+        m.update_batch([norm[p : p + k].encode("utf-8") for p in range(len(norm) - k + 1)])
+        signatures[i] = m
+        lsh.insert(i, m)
+    graph = nx.Graph()
+    graph.add_nodes_from(norms)
+    for i, m in signatures.items():
+        for j in lsh.query(m):
+            if j != i and jaccard(shingles(norms[i], k), shingles(norms[j], k)) >= config.threshold:
+                graph.add_edge(i, j)
+    return {d: n for n, comp in enumerate(nx.connected_components(graph)) for d in comp}
+
+
+def _recall(grouped: Callable[[str, str], bool], docs, planted, config) -> tuple[int, int]:
+    """Planted pairs found, of those whose exact Jaccard reaches the threshold (the others
+    are not near duplicates at this threshold, whatever the hashing)."""
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    k = config.shingle_size
+    true = [
+        (a, b)
+        for a, b in planted
+        if jaccard(shingles(texts[a], k), shingles(texts[b], k)) >= config.threshold
+    ]
+    return sum(grouped(a, b) for a, b in true), len(true)
+
+
+def test_planted_near_duplicates_recall_at_least_datasketch():
+    docs, planted = _generated_corpus()
+    config = DedupConfig()
+    out = find_duplicates(docs, config).set_index("doc_id")["dup_group"]
+    ours = _recall(lambda a, b: out[a] is not None and out[a] == out[b], docs, planted, config)
+    ds = _datasketch_groups(docs, config)
+    theirs = _recall(lambda a, b: ds[a] == ds[b], docs, planted, config)
+    assert ours[1] == theirs[1] >= 15  # enough planted pairs above the threshold to count
+    assert ours[0] >= theirs[0]
+    assert ours[0] >= 0.7 * ours[1]
+    # at a lower threshold the 5-15 % edits are near duplicates too, and none is missed
+    low = DedupConfig(threshold=0.5)
+    out = find_duplicates(docs, low).set_index("doc_id")["dup_group"]
+    found, true = _recall(lambda a, b: out[a] is not None and out[a] == out[b], docs, planted, low)
+    assert true >= 25 and found >= true - 1
+
+
+def test_groups_deterministic_and_independent_of_order():
+    docs, _ = _generated_corpus(n_docs=120, n_copies=20, seed=1)
+    ref = find_duplicates(docs)
+    assert ref["dup_group"].notna().sum() >= 10
+    pd.testing.assert_frame_equal(find_duplicates(docs), ref)
+    shuffled = docs.sample(frac=1.0, random_state=3)
+    again = find_duplicates(shuffled).set_index("doc_id").loc[docs["doc_id"]].reset_index()
+    pd.testing.assert_frame_equal(again, ref)
+    finder = DuplicateFinder()  # the streamed build's path, texts added one by one
+    for doc_id, text in zip(shuffled["doc_id"], shuffled["text"], strict=True):
+        finder.add_text(doc_id, text)
+    texts = dict(zip(docs["doc_id"], docs["text"], strict=True))
+    found = finder.resolve(lambda ids: {i: texts[i] for i in ids}, max_fetch=7)
+    grouped = ref[ref["dup_group"].notna()].set_index("doc_id")
+    assert {d: g for d, (g, _, _) in found.items()} == grouped["dup_group"].to_dict()
+
+
+def test_duplicate_finder_takes_minhash_or_values():
+    config = DedupConfig(num_perm=32)
+    digest, length, mh = duplicate_key(BASE, config)
+    a, b = DuplicateFinder(config), DuplicateFinder(config)
+    a.add("x", digest, length, mh)
+    a.add("y", b"\1" * len(digest), length, mh)
+    b.add("x", digest, length, mh.hashvalues)
+    b.add("y", b"\1" * len(digest), length, np.array(mh.hashvalues))
+    texts = {"x": BASE, "y": BASE}
+    assert a.resolve(lambda ids: texts) == b.resolve(lambda ids: texts)
+    with pytest.raises(ValueError, match="signature: expected 32 hash values, got 16"):
+        b.add("z", digest, length, mh.hashvalues[:16])
+
+
+def test_shingle_sets_equal_the_shingle_strings():
+    rng = random.Random(2)
+    few = "".join(rng.choice("甲乙丙丁戊") for _ in range(200))
+    many = "".join(chr(0x20000 + rng.randrange(40000)) for _ in range(12000))  # > 7131 chars
+    for texts in ({"a": few, "b": few[50:] + "甲乙"}, {"a": many, "b": many[30:], "c": "短"}):
+        sets = _shingle_sets(texts, 5)
+        for i, t in texts.items():
+            assert len(sets[i]) == len(shingles(t, 5))
+        assert _jaccard_arrays(sets["a"], sets["b"]) == jaccard(
+            shingles(texts["a"], 5), shingles(texts["b"], 5)
+        )
+    assert _shingle_sets({"a": many, "b": many[30:]}, 5)["a"].dtype.kind == "V"  # too many chars
+    assert _shingle_sets({"a": few}, 5)["a"].dtype == np.uint64
+
+
+def _normalise_reference(text: str) -> str:
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+HARD = [  # composition across characters, multi-character forms, context-dependent case
+    "ｅ\u0301",
+    "e\u0301\u0327",
+    "Ａ\u030a",
+    "\u1100\u1161\u11a8",
+    "\uffa1\uffc2",
+    "ｶﾞﾊﾟ",
+    "か\u309b",
+    "…",
+    "⑴",
+    "ﬁ",
+    "\u212a",
+    "ΑΣ Β",
+    "ΑΣ.Β",
+    "ΑΣ",
+    "İ",
+    "\u3000",
+    "ﷺ",
+    "\u0344",
+    "\u0f73",
+    "\u0dd9\u0dca",
+    "\u0b47\u0b3e",
+    "①２③",
+    "㍻",
+    "治理，",
+    "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=60, max_size=200))
+def test_normalise_equals_its_definition(text):
+    assert normalise(text) == _normalise_reference(text)
+
+
+def test_normalise_equals_its_definition_on_hard_cases(seed_docs):
+    rng = random.Random(4)
+    texts = [case * 70 for case in HARD]
+    texts += ["".join(rng.choices(HARD, k=120)) for _ in range(200)]
+    texts += ["\ud800" * 70, "治理" * 40 + "\udfff"]  # lone surrogates: the plain path
+    texts += list(seed_docs["text"])
+    for text in texts:
+        assert normalise(text) == _normalise_reference(text), repr(text[:40])

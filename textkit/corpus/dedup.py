@@ -1,9 +1,12 @@
 """Duplicate detection stage.
 
 Exact duplicates are found by hashing a normalised text (NFKC, lower case, all whitespace and
-punctuation removed). Near duplicates are found with datasketch ``MinHash`` + ``MinHashLSH`` on
-character n-gram shingles of that normalised text; every LSH candidate pair is confirmed by the
-exact Jaccard similarity of the shingle sets. Groups are the connected components (networkx) of
+punctuation removed). Near duplicates are found with MinHash signatures of the character n-gram
+shingles of that normalised text, computed with numpy (:mod:`textkit.corpus.minhash`: the
+values of a datasketch ``MinHash`` with a vectorised MurmurHash3 shingle hash), banded as
+datasketch's ``MinHashLSH`` bands them; every candidate pair is confirmed by the exact Jaccard
+similarity of the shingle sets, so the groups depend on the hashing only through which true
+pairs are found. Groups are the connected components (networkx) of
 exact and confirmed pairs. The canonical member of a group is the longest text, ties broken by the
 smallest ``doc_id``. Documents shorter than the shingle size are matched by exact hash only.
 
@@ -33,6 +36,8 @@ from datasketch import MinHash, MinHashLSH
 from textkit.core.checks import check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
+from textkit.corpus.minhash import signature as _minhash_values
+from textkit.corpus.minhash import to_minhash
 
 __all__ = [
     "DedupConfig",
@@ -107,8 +112,67 @@ def normalise(text: str) -> str:
     -------
     str
         The normalised text used for hashing and shingling.
+
+    Notes
+    -----
+    Texts of 64 characters or more take a faster path with the same result. Each character
+    is replaced by its own NFKC form (one table look-up per character with numpy): that
+    string has the same NFKD form as the text (a character and its NFKC form are
+    compatibility equivalent, and canonical reordering of the whole does not depend on
+    reordering its parts first), hence the same NFKC form, which is the string itself when
+    ``unicodedata.is_normalized`` says so and is computed otherwise. Whitespace and
+    punctuation are then removed character by character, as the regular expression does.
     """
-    return _STRIP.sub("", unicodedata.normalize("NFKC", str(text or "")).lower())
+    text = str(text or "")
+    if len(text) >= 64:
+        try:
+            return _normalise_by_table(np.frombuffer(text.encode("utf-32-le"), np.uint32))
+        except UnicodeEncodeError:  # lone surrogates
+            pass
+    return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+#: Per code point, filled as characters are met (zeroed pages: memory only once written).
+_TABLES: dict[str, np.ndarray] = {
+    name: np.zeros(0x110000, dtype=dtype)
+    for name, dtype in (("known", bool), ("strip", bool), ("long", bool), ("nfkc", np.uint32))
+}
+_FORMS: dict[int, str] = {}  # NFKC forms of more (or fewer) than one character
+
+
+def _learn(codes: np.ndarray) -> dict[str, np.ndarray]:
+    """The character tables, with an entry for each of ``codes``: ``nfkc`` (its NFKC form
+    when that is one character, else itself), ``long`` (the form, in ``_FORMS``, is not one
+    character) and ``strip`` (whether ``_STRIP`` removes it)."""
+    known = _TABLES["known"]
+    if not known[codes].all():
+        for code in np.unique(codes[~known[codes]]).tolist():
+            char = chr(code)
+            form = unicodedata.normalize("NFKC", char)
+            _TABLES["nfkc"][code] = ord(form) if len(form) == 1 else code
+            if len(form) != 1:
+                _FORMS[code] = form
+                _TABLES["long"][code] = True
+            _TABLES["strip"][code] = _STRIP.fullmatch(char) is not None
+            known[code] = True
+    return _TABLES
+
+
+def _normalise_by_table(codes: np.ndarray) -> str:
+    """:func:`normalise` of the text of these code points (see its Notes)."""
+    tables = _learn(codes)
+    folded = tables["nfkc"][codes].tobytes().decode("utf-32-le")
+    long = np.nonzero(tables["long"][codes])[0].tolist()
+    if long:  # "…" -> "...", "⑴" -> "(1)"
+        parts, start = [], 0
+        for i in long:
+            parts += [folded[start:i], _FORMS[int(codes[i])]]
+            start = i + 1
+        folded = "".join([*parts, folded[start:]])
+    if not unicodedata.is_normalized("NFKC", folded):
+        folded = unicodedata.normalize("NFKC", folded)
+    lower = np.frombuffer(folded.lower().encode("utf-32-le"), np.uint32)
+    return lower[~_learn(lower)["strip"][lower]].tobytes().decode("utf-32-le")
 
 
 def shingles(text: str, size: int) -> frozenset[str]:
@@ -132,11 +196,9 @@ def _shingles_of(norm: str, size: int) -> frozenset[str]:
     return frozenset(norm[i : i + size] for i in range(len(norm) - size + 1))
 
 
-def _signature(norm: str, config: DedupConfig) -> MinHash:
-    """MinHash of a normalised text's shingles (hashed in one batch: same values as update)."""
-    mh = MinHash(num_perm=config.num_perm, seed=config.random_state)
-    mh.update_batch([sh.encode("utf-8") for sh in _shingles_of(norm, config.shingle_size)])
-    return mh
+def _signature(norm: str, config: DedupConfig) -> np.ndarray:
+    """MinHash values of a normalised text's shingles (:func:`textkit.corpus.minhash.signature`)."""
+    return _minhash_values(norm, config.shingle_size, config.num_perm, config.random_state)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -153,6 +215,32 @@ def _shingle_array(norm: str, size: int) -> np.ndarray:
     codes = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32)
     windows = np.ascontiguousarray(np.lib.stride_tricks.sliding_window_view(codes, size))
     return np.unique(windows.view(np.dtype((np.void, 4 * size))).ravel())
+
+
+def _shingle_sets(norms: Mapping[str, str], size: int) -> dict[str, np.ndarray]:
+    """The shingle set of each normalised text as a sorted array, the same sets as
+    :func:`_shingle_array`: when the texts use ``m`` different characters and ``m ** size``
+    is below ``2 ** 64``, each shingle is written exactly as a ``size``-digit number in base
+    ``m`` (the rank of each character) in a ``uint64``, which sorts far faster than byte
+    strings; otherwise as :func:`_shingle_array`'s byte strings."""
+    codes = {i: np.frombuffer(t.encode("utf-32-le"), dtype=np.uint32) for i, t in norms.items()}
+    alphabet = np.unique(np.concatenate([np.empty(0, np.uint32), *codes.values()]))
+    base = max(len(alphabet), 2)
+    if base**size >= 2**64:
+        return {i: _shingle_array(t, size) for i, t in norms.items()}
+    out: dict[str, np.ndarray] = {}
+    for i, c in codes.items():
+        n = len(c) - size + 1
+        if n <= 0:
+            out[i] = np.empty(0, dtype=np.uint64)
+            continue
+        ranks = np.searchsorted(alphabet, c).astype(np.uint64)
+        value = np.zeros(n, dtype=np.uint64)
+        for j in range(size):
+            value *= np.uint64(base)
+            value += ranks[j : j + n]
+        out[i] = np.unique(value)
+    return out
 
 
 def _jaccard_arrays(a: np.ndarray, b: np.ndarray) -> float:
@@ -175,10 +263,11 @@ def minhash_signatures(texts: Iterable[str], config: DedupConfig | None = None) 
     Returns
     -------
     list of datasketch.MinHash
-        One signature per text, in input order.
+        One signature per text, in input order (``affine32`` scheme, hash function
+        :func:`textkit.corpus.minhash.murmur3_32` of the UTF-32-LE bytes of each shingle).
     """
     config = config or DedupConfig()
-    return [_signature(normalise(text), config) for text in texts]
+    return [to_minhash(_signature(normalise(text), config), config.random_state) for text in texts]
 
 
 def _check(docs: pd.DataFrame) -> None:
@@ -216,7 +305,12 @@ def duplicate_key(
         size or ``min_chars`` (such documents are matched by exact hash only).
     """
     config = config or DedupConfig()
-    norm = normalise(_as_text(text))
+    digest, length, values = _key(normalise(_as_text(text)), config)
+    return digest, length, (None if values is None else to_minhash(values, config.random_state))
+
+
+def _key(norm: str, config: DedupConfig) -> tuple[bytes, int, np.ndarray | None]:
+    """:func:`duplicate_key` of a normalised text, with the signature as an array."""
     digest = hashlib.sha256(norm.encode("utf-8")).digest()
     floor = max(config.shingle_size, config.min_chars)
     return digest, len(norm), (_signature(norm, config) if len(norm) >= floor else None)
@@ -285,9 +379,15 @@ class DuplicateFinder:
         return self._index[str(doc_id)]
 
     def add(
-        self, doc_id: str, digest: bytes, length: int, signature: MinHash | None = None
+        self,
+        doc_id: str,
+        digest: bytes,
+        length: int,
+        signature: MinHash | np.ndarray | None = None,
     ) -> None:
         """Add one document (see :func:`duplicate_key` for the other arguments).
+
+        ``signature`` may also be the MinHash's hash values as an array.
 
         Raises
         ------
@@ -306,16 +406,17 @@ class DuplicateFinder:
                 f"digest: expected {self._digest_size} bytes, got {len(digest)}"
             )
         use = signature is not None and length >= self._floor
-        if use and len(signature) != self.config.num_perm:
+        values = np.asarray(getattr(signature, "hashvalues", signature)) if use else None
+        if use and (values.ndim != 1 or len(values) != self.config.num_perm):
             raise InvalidParameterError(
-                f"signature: expected {self.config.num_perm} hash values, got {len(signature)}"
+                f"signature: expected {self.config.num_perm} hash values, got {values.size}"
             )
         position = len(self._index)
         self._index[doc_id] = position
         self._digests += digest
         self._lengths.append(int(length))
         if use:
-            self._store(np.asarray(signature.hashvalues)[: self._width])
+            self._store(values[: self._width])
             self._signed.append(position)
 
     def _store(self, values: np.ndarray) -> None:
@@ -355,7 +456,7 @@ class DuplicateFinder:
 
     def add_text(self, doc_id: str, text: str) -> None:
         """Add one document by its text: ``add(doc_id, *duplicate_key(text, config))``."""
-        self.add(doc_id, *duplicate_key(text, self.config))
+        self.add(doc_id, *_key(normalise(_as_text(text)), self.config))
 
     def _digest_array(self) -> np.ndarray:
         width = max(self._digest_size, 1)  # no document, or empty digests
@@ -409,14 +510,16 @@ class DuplicateFinder:
         pairs: list[tuple[str, str]],
         fetch: Callable[[list[str]], Mapping[str, str]],
         max_fetch: int | None,
+        prepare: Callable[[object], str],
     ) -> Iterator[tuple[list[tuple[str, str]], dict[str, np.ndarray]]]:
         """Pairs in consecutive chunks touching at most ``max_fetch`` documents, each with
-        the shingle sets of its documents (texts fetched once per chunk)."""
+        the shingle sets of its documents (texts fetched once per chunk, normalised by
+        ``prepare``)."""
         k = self.config.shingle_size
 
         def load(chunk: list[tuple[str, str]], ids: set[str]):
             texts = fetch(sorted(ids))
-            return chunk, {i: _shingle_array(normalise(_as_text(texts[i])), k) for i in ids}
+            return chunk, _shingle_sets({i: prepare(texts[i]) for i in sorted(ids)}, k)
 
         chunk: list[tuple[str, str]] = []
         ids: set[str] = set()
@@ -457,10 +560,20 @@ class DuplicateFinder:
             Jaccard with the canonical member (1.0 for exact copies and the canonical one).
             Documents not in the mapping are singletons.
         """
+        return self._resolve(fetch, max_fetch, lambda text: normalise(_as_text(text)))
+
+    def _resolve(
+        self,
+        fetch: Callable[[list[str]], Mapping[str, str]],
+        max_fetch: int | None,
+        prepare: Callable[[object], str],
+    ) -> dict[str, tuple[str, str | None, float]]:
+        """:meth:`resolve` with texts made normalised texts by ``prepare`` (the identity
+        when ``fetch`` gives normalised texts already)."""
         ids = list(self._index)
         graph = self._exact_edges(ids)
         threshold = self.config.threshold
-        for chunk, sh in self._shingle_batches(self._candidates(ids), fetch, max_fetch):
+        for chunk, sh in self._shingle_batches(self._candidates(ids), fetch, max_fetch, prepare):
             for a, b in chunk:
                 if _jaccard_arrays(sh[a], sh[b]) >= threshold:
                     graph.add_edge(a, b)
@@ -479,7 +592,7 @@ class DuplicateFinder:
                     out[m] = (canon, canon, 1.0)
                 else:
                     near.append((canon, m))
-        for chunk, sh in self._shingle_batches(sorted(near), fetch, max_fetch):
+        for chunk, sh in self._shingle_batches(sorted(near), fetch, max_fetch, prepare):
             for canon, m in chunk:
                 out[m] = (canon, canon, _jaccard_arrays(sh[m], sh[canon]))
         return out
@@ -512,11 +625,11 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
         raise InvalidParameterError(f"config: expected a DedupConfig, got {type(config).__name__}")
     _check(docs)
     ids = [str(x) for x in docs["doc_id"]]
-    texts = {i: _as_text(t) for i, t in zip(ids, docs["text"], strict=False)}
+    norms = {i: normalise(_as_text(t)) for i, t in zip(ids, docs["text"], strict=False)}
     finder = DuplicateFinder(config)
-    for i in sorted(ids):
-        finder.add_text(i, texts[i])
-    found = finder.resolve(lambda wanted: texts)
+    for i in sorted(ids):  # what add_text does, each text normalised once
+        finder.add(i, *_key(norms[i], config))
+    found = finder._resolve(lambda wanted: norms, None, str)
     out = with_duplicate_columns(docs, found)
     logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
     return out

@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "clean_documents": "corpus.clean",
     "find_duplicates": "corpus.dedup",
     "DuplicateFinder": "corpus.dedup",
-    "repeated_paragraphs": "corpus.dedup",
+    "repeated_paragraphs": "corpus.boilerplate",
     "annotate": "corpus.annotate",
     "CorpusConfig": "corpus.build",
     "CorpusBuild": "corpus.build",

@@ -14,6 +14,7 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from textkit.corpus.boilerplate import repeated_paragraphs
 from textkit.corpus.dedup import (
     _STRIP,
     DedupConfig,
@@ -25,7 +26,6 @@ from textkit.corpus.dedup import (
     jaccard,
     minhash_signatures,
     normalise,
-    repeated_paragraphs,
     shingles,
 )
 

@@ -7,7 +7,8 @@ rejected by reason) or a researcher's own table or folder of texts (``read``:
 :func:`iter_texts`, a table in batches of rows), cuts them into articles (``split``), cleans
 the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``; its MinHash signatures are
-computed with numpy in ``minhash``), adds genre, years, era,
+computed with numpy in ``minhash``) and finds the paragraphs repeated across documents
+(``boilerplate``), adds genre, years, era,
 keywords and relevance (``annotate``), tells a text in another language from Chinese
 (``language``: kept and flagged, never dropped), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:

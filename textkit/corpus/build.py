@@ -176,7 +176,7 @@ class CorpusBuild:
         One row per input file (the ingest table plus ``n_articles``, ``n_dropped``,
         ``header_chars``, ``footer_chars`` and ``split_note``).
     boilerplate : pandas.DataFrame
-        Paragraphs repeated across documents (``textkit.corpus.dedup.repeated_paragraphs``).
+        Paragraphs repeated across documents (``textkit.corpus.boilerplate.repeated_paragraphs``).
     report : dict
         The accounting (see :func:`build_corpus`); JSON-serialisable.
     source : str
@@ -323,7 +323,8 @@ def _config_files(config: CorpusConfig) -> dict[str, str]:
 
 
 def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
-    from textkit.corpus.dedup import find_duplicates, repeated_paragraphs
+    from textkit.corpus.boilerplate import repeated_paragraphs
+    from textkit.corpus.dedup import find_duplicates
 
     docs, pages = process_pages(read_pages(raw_dir, config.ingest), config)
     docs = find_duplicates(docs, config.dedup)
@@ -405,7 +406,8 @@ def _table_documents(
 
 
 def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
-    from textkit.corpus.dedup import find_duplicates, repeated_paragraphs
+    from textkit.corpus.boilerplate import repeated_paragraphs
+    from textkit.corpus.dedup import find_duplicates
 
     pages = _texts_pages(texts)
     if texts.kind == "table":

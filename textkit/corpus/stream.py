@@ -169,7 +169,7 @@ def build_corpus_to(
     cleaned and annotated (the code :func:`build_corpus` runs on all of them at once) and
     written to a temporary parquet file beside the outputs; duplicate detection
     (:class:`textkit.corpus.dedup.DuplicateFinder`) and the boilerplate table
-    (:class:`textkit.corpus.dedup.ParagraphCounter`) read the texts they need back from it,
+    (:class:`textkit.corpus.boilerplate.ParagraphCounter`) read the texts they need back from it,
     and a last pass writes the documents in ``doc_id`` order.
 
     Parameters
@@ -400,12 +400,8 @@ def _stream(
     """
     import pyarrow as pa
 
-    from textkit.corpus.dedup import (
-        DuplicateFinder,
-        ParagraphCounter,
-        paragraph_holders,
-        paragraph_table,
-    )
+    from textkit.corpus.boilerplate import ParagraphCounter, paragraph_holders, paragraph_table
+    from textkit.corpus.dedup import DuplicateFinder
 
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))

@@ -89,15 +89,20 @@ def source_commit(root: str | os.PathLike | None = None) -> str:
 # ---------------------------------------------------------------------------------------
 # the entries of an input folder, and outputs kept out of it
 
-#: Why a folder entry is not read (the ``reject_kind`` of a skipped entry).
+#: Why a folder entry is not read (the ``reject_kind`` of a skipped entry). The last two
+#: are given by :func:`textkit.corpus.read.read_texts`: a file left out by its ``exclude``
+#: patterns, or not matched by its ``include`` patterns.
 SKIP_KINDS = (
     "hidden",
+    "office_lock",
     "subdirectory",
     "folder_link",
     "symlink_loop",
     "dangling_link",
     "outside_link",
     "special_file",
+    "excluded",
+    "not_included",
 )
 
 _SPECIAL = (
@@ -128,6 +133,14 @@ def _entry(path: Path, rel: str, root_real: str, *, nested: bool, outside_links:
     if path.name.startswith("."):
         what = "folder" if path.is_dir() and not path.is_symlink() else "file"
         return FolderEntry(rel, path, "hidden", f"{rel}: hidden {what} (name starts with '.')")
+    if path.name.startswith("~$"):
+        return FolderEntry(
+            rel,
+            path,
+            "office_lock",
+            f"{rel}: a lock file Office keeps beside an open document (name starts with "
+            "'~$'), not a document; not read",
+        )
     try:
         st = path.lstat()
     except OSError as exc:  # removed while listed
@@ -196,7 +209,8 @@ def folder_entries(
     """Every entry of an input folder, sorted by relative path, each to read or skipped.
 
     Nothing is opened: a FIFO would block. Skipped, each with a reason (:data:`SKIP_KINDS`):
-    hidden files and folders (name starting with ``.``; a hidden folder is one entry), a
+    hidden files and folders (name starting with ``.``; a hidden folder is one entry), the
+    lock files Office keeps beside an open document (name starting with ``~$``), a
     subdirectory when not ``nested``, a symbolic link to a folder, a link loop, a dangling
     link, a link leaving the folder (unless ``outside_links``), and special files (FIFO,
     socket, device). A link to a regular file inside the folder is read under its own name.

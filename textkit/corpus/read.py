@@ -32,7 +32,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -40,7 +40,7 @@ import pandas as pd
 from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
-from textkit.core.paths import FolderEntry, folder_entries
+from textkit.core.paths import folder_entries
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.extract import EXTRACTORS, UNSUPPORTED_FORMATS, extract_text
@@ -221,10 +221,13 @@ def read_texts(
         Folders: glob patterns on the relative path (``**`` matches any number of folders,
         ``*`` anything within one). Default include :data:`DEFAULT_INCLUDE`
         (``["**/*.txt", "**/*.html", "**/*.htm", "**/*.xhtml", "**/*.docx",
-        "**/*.pdf"]``); no exclude. Hidden files and folders, links to folders, link
-        loops, dangling links, links leaving the folder and special files (FIFOs, sockets,
-        devices; never opened) are not read: each is a report row with
-        ``status="skipped"``, its kind and reason. Each file is read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
+        "**/*.pdf"]``); no exclude. A file matching an ``exclude`` pattern or no
+        ``include`` pattern is not read, and neither are hidden files and folders, the
+        lock files Office keeps beside an open document (``~$name.docx``), links to
+        folders, link loops, dangling links, links leaving the folder and special files
+        (FIFOs, sockets, devices; never opened): each is a report row with
+        ``status="skipped"``, its kind (``"excluded"``, ``"not_included"``,
+        ``"office_lock"``, ``"hidden"`` …) and reason. Each file is read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`);
         a file matching ``include`` whose type is not read is rejected as
         ``unsupported_type``, and so are old Word (``.doc``), RTF and OpenDocument files
         even when ``include`` does not match them (save them as ``.docx``).
@@ -679,12 +682,15 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def _patterns(name: str, values: Any, default: tuple[str, ...]) -> list[re.Pattern[str]]:
+def _patterns(
+    name: str, values: Any, default: tuple[str, ...]
+) -> list[tuple[str, re.Pattern[str]]]:
+    """The glob patterns of ``include`` or ``exclude``, each with its regular expression."""
     if values is None:
         values = default
     if isinstance(values, str):
         values = [values]
-    return [_glob_regex(check_str(name, v)) for v in values]
+    return [(v, _glob_regex(check_str(name, v))) for v in values]
 
 
 def _docvars_regex(pattern: str) -> re.Pattern[str]:
@@ -715,19 +721,20 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-def _walk(root: Path) -> list[FolderEntry]:
-    """The entries under ``root``, sorted by relative POSIX path: files to read, and those
-    not read with their kind and reason (hidden files and folders, links to folders, link
-    loops, dangling links, links leaving ``root``, FIFOs and other special files:
-    :func:`textkit.core.paths.folder_entries`). The lock files Office leaves beside an open
-    document (``~$name.docx``) are not inputs and not listed."""
-    found = []
-    for e in folder_entries(root, nested=True):
-        if PurePosixPath(e.rel).name.startswith("~$"):
-            logger.info("%s: an Office lock file, not a document; not read", e.rel)
-            continue
-        found.append(e)
-    return found
+def _skipped(rel: str, kind: str, reason: str) -> dict:
+    """The report row of a folder entry that is not read."""
+    return {
+        "source": rel,
+        "row": None,
+        "doc_id": "",
+        "extractor": "",
+        "status": "skipped",
+        "reason": reason,
+        "reject_kind": kind,
+        "sha256": "",
+        "n_bytes": 0,
+        "repairs": "",
+    }
 
 
 def _read_folder(
@@ -744,35 +751,38 @@ def _read_folder(
     fields = list(rx.groupindex) if rx is not None else []
     _check_reserved(fields, "docvars_from")
     config = _ingest_config(encoding)
-    docs, report, skipped = [], [], 0
+    docs, report = [], []
     files = []
-    for e in _walk(root):
+    # every entry under root (sorted by relative POSIX path) is read or listed with its
+    # reason: hidden files and folders, Office lock files, links to folders, link loops,
+    # dangling links, links leaving root, FIFOs and other special files
+    # (textkit.core.paths.folder_entries), and files left out by the patterns
+    for e in folder_entries(root, nested=True):
         rel = e.rel
-        if any(x.fullmatch(rel) for x in exc):
-            continue
-        if e.kind != "file":  # not read, but listed with its reason
+        if e.kind != "file":
             logger.warning("skipped %s", e.reason)
+            report.append(_skipped(rel, e.kind, e.reason))
+            continue
+        hit = next((pat for pat, x in exc if x.fullmatch(rel)), None)
+        if hit is not None:
+            logger.info("skipped %s: matches the exclude pattern %r", rel, hit)
             report.append(
-                {
-                    "source": rel,
-                    "row": None,
-                    "doc_id": "",
-                    "extractor": "",
-                    "status": "skipped",
-                    "reason": e.reason,
-                    "reject_kind": e.kind,
-                    "sha256": "",
-                    "n_bytes": 0,
-                    "repairs": "",
-                }
+                _skipped(rel, "excluded", f"{rel}: matches the exclude pattern {hit!r}; not read")
             )
             continue
         suffix = Path(rel).suffix.lower()
         # a document format that is not read is reported even when include leaves it out:
         # the researcher likely meant it to be read
-        if not any(x.fullmatch(rel) for x in inc) and suffix not in UNSUPPORTED_FORMATS:
-            skipped += 1
-            logger.info("%s: not matched by the include patterns; skipped", rel)
+        if not any(x.fullmatch(rel) for _, x in inc) and suffix not in UNSUPPORTED_FORMATS:
+            shown = ", ".join(repr(pat) for pat, _ in inc)
+            logger.info("skipped %s: not matched by the include patterns", rel)
+            report.append(
+                _skipped(
+                    rel,
+                    "not_included",
+                    f"{rel}: not matched by the include patterns ({shown}); not read",
+                )
+            )
             continue
         files.append(rel)
     # a file's id is its path without the suffix, or its full path when another file
@@ -842,7 +852,7 @@ def _read_folder(
         detail = "; ".join(f"{r['source']}: {r['reason']}" for r in report[:5])
         raise CorpusError(
             f"{root}: no readable file ({len(report) - n_skipped} rejected, {n_skipped} "
-            f"skipped, {skipped} not matched by include){': ' + detail if detail else ''}"
+            f"skipped){': ' + detail if detail else ''}"
         )
     frame = pd.DataFrame(docs)
     out = pd.DataFrame(

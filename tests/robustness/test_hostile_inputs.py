@@ -7,9 +7,14 @@ it checks was kept.
 
 from __future__ import annotations
 
+import builtins
+import errno
+import io
 import json
 import os
 from pathlib import Path
+
+import pytest
 
 from textkit.corpus.build import build_corpus
 from textkit.corpus.ingest import read_pages
@@ -80,3 +85,55 @@ def test_files_left_out_by_patterns_and_office_locks_are_listed(tmp_path):
     written = json.loads((out / "corpus_report.json").read_text(encoding="utf-8"))
     assert written["texts"]["skipped"] == 3
     assert os.path.exists(out / "corpus_report.json")
+
+
+# ----------------------------------------------------------------- unreadable files
+
+
+def _unreadable_folder(root: Path) -> Path:
+    return _write(root, {"a.txt": ARTICLE, "locked.txt": ARTICLE.replace("乡镇", "街道")})
+
+
+def _check_unreadable_rejected(root: Path, cache: Path) -> None:
+    res = read_texts(root)
+    rep = res.report.set_index("source")
+    assert rep.loc["locked.txt", "status"] == "rejected"
+    assert rep.loc["locked.txt", "reject_kind"] == "unreadable"
+    assert "cannot be read" in rep.loc["locked.txt", "reason"]
+    assert res.documents["source"].tolist() == ["a.txt"]
+    # raw pages, built with the stage cache (whose key hashes every file) and without
+    for c in (False, cache):
+        build = build_corpus(root, cache=c)
+        assert build.report["rejected_files"] == [
+            {"file": "locked.txt", "reason": "locked.txt: cannot be read (Permission denied)"}
+        ]
+        assert build.report["files"] == {"total": 2, "read": 1, "rejected": 1}
+    assert build_corpus(res, cache=cache).report["files"]["rejected"] == 1
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0,
+    reason="file permissions do not bind the root user",
+)
+def test_a_file_without_read_permission_is_rejected_naming_it(tmp_path):
+    root = _unreadable_folder(tmp_path / "texts")
+    (root / "locked.txt").chmod(0)
+    try:
+        _check_unreadable_rejected(root, tmp_path / "cache")
+    finally:
+        (root / "locked.txt").chmod(0o644)
+
+
+def test_a_file_that_cannot_be_opened_is_rejected_naming_it(tmp_path, monkeypatch):
+    """The same as the permission test, for any user: opening the file fails."""
+    root = _unreadable_folder(tmp_path / "texts")
+    real_open = io.open
+
+    def refuse(file, mode="r", *args, **kwargs):
+        if str(file).endswith("locked.txt") and "r" in mode:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", refuse)
+    monkeypatch.setattr(builtins, "open", refuse)
+    _check_unreadable_rejected(root, tmp_path / "cache")

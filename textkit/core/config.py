@@ -491,7 +491,11 @@ def corpus_hash(raw_dir: str | os.PathLike) -> str:
         if e.kind == "file"
     ]
     for rel, p in found:
-        h.update(rel.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
+        try:
+            digest = sha256_file(p)
+        except OSError as exc:  # the build rejects the file, naming it: hash why it failed
+            digest = f"unreadable:{exc.strerror or type(exc).__name__}"
+        h.update(rel.encode("utf-8") + b"\0" + digest.encode("ascii", "replace") + b"\n")
     return h.hexdigest()
 
 

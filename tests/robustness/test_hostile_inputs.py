@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from textkit.core.errors import CorpusError
 from textkit.corpus.build import build_corpus
 from textkit.corpus.ingest import read_pages
 from textkit.corpus.read import read_texts
+from textkit.corpus.read_stream import iter_texts
 from textkit.run.cli import main
 
 #: A governance article long enough to be kept by the split and the boilerplate filter.
@@ -137,3 +139,98 @@ def test_a_file_that_cannot_be_opened_is_rejected_naming_it(tmp_path, monkeypatc
     monkeypatch.setattr(io, "open", refuse)
     monkeypatch.setattr(builtins, "open", refuse)
     _check_unreadable_rejected(root, tmp_path / "cache")
+
+
+# ----------------------------------------------------------------- zip bombs, huge PDFs
+
+
+def _docx(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _bomb(path: Path, base: bytes, *, n_zeros: int = 0, n_members: int = 0) -> Path:
+    """``base`` (a .docx or .xlsx) with a member of ``n_zeros`` zero bytes (written a MiB at
+    a time: the file stays small) and ``n_members`` empty members added."""
+    import zipfile
+
+    path.write_bytes(base)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        if n_zeros:
+            with zf.open("word/media/padding.bin", "w", force_zip64=True) as fh:
+                chunk = b"\0" * (1 << 20)
+                for _ in range(n_zeros >> 20):
+                    fh.write(chunk)
+        for i in range(n_members):
+            zf.writestr(f"customXml/bulk{i}.xml", b"")
+    return path
+
+
+def test_zip_bombs_are_rejected_before_they_are_opened(tmp_path, monkeypatch):
+    from textkit.corpus import extract
+
+    root = tmp_path / "texts"
+    root.mkdir()
+    (root / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    # a Word document expanding to 200 MiB (about 200 KiB on disk)
+    bomb = _bomb(root / "bomb.docx", _docx(ARTICLE), n_zeros=200 << 20)
+    assert bomb.stat().st_size < 2 << 20
+    # and one with more members than allowed (the limit lowered to keep the test small)
+    _bomb(root / "many.docx", _docx(ARTICLE), n_members=60)
+    monkeypatch.setattr(extract, "MAX_ZIP_MEMBERS", 50)
+    rep = read_texts(root).report.set_index("source")
+    assert rep["reject_kind"].to_dict() == {
+        "a.txt": "",
+        "bomb.docx": "zip_too_large",
+        "many.docx": "zip_too_large",
+    }
+    assert "'word/media/padding.bin' expands" in rep.loc["bomb.docx", "reason"]
+    assert "MAX_ZIP_RATIO" in rep.loc["bomb.docx", "reason"]
+    assert "members" in rep.loc["many.docx", "reason"]
+    # the total uncompressed size is bounded too
+    monkeypatch.setattr(extract, "MAX_ZIP_BYTES", 1 << 20)
+    monkeypatch.setattr(extract, "MAX_ZIP_RATIO", 10**9)
+    got = extract.extract_docx(bomb.read_bytes(), "bomb.docx")
+    assert got.reject_kind == "zip_too_large" and "MAX_ZIP_BYTES" in got.reason
+    monkeypatch.undo()
+    # a workbook: the table file is refused naming it, read at once or in batches
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["text"])
+    wb.active.append([ARTICLE])
+    plain = io.BytesIO()
+    wb.save(plain)
+    book = _bomb(tmp_path / "bomb.xlsx", plain.getvalue(), n_zeros=200 << 20)
+    with pytest.raises(CorpusError, match=r"bomb\.xlsx: workbook too large: zip member"):
+        read_texts(book)
+    with pytest.raises(CorpusError, match=r"bomb\.xlsx: workbook too large"):
+        list(iter_texts(book))
+
+
+def test_pdf_pages_and_text_are_bounded(tmp_path, monkeypatch):
+    from fpdf import FPDF
+
+    from textkit.corpus import extract
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for i in range(5):
+        pdf.add_page()
+        pdf.multi_cell(0, 7, f"Page {i + 1}: local governance and social stability. " * 20)
+    data = bytes(pdf.output())
+    assert extract.extract_pdf(data, "long.pdf").ok
+    monkeypatch.setattr(extract, "MAX_PDF_PAGES", 4)
+    got = extract.extract_pdf(data, "long.pdf")
+    assert got.reject_kind == "pdf_too_large" and "5 pages" in got.reason
+    assert "MAX_PDF_PAGES" in got.reason
+    monkeypatch.setattr(extract, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(extract, "MAX_PDF_CHARS", 2000)
+    got = extract.extract_pdf(data, "long.pdf")
+    assert got.reject_kind == "pdf_too_large" and "MAX_PDF_CHARS" in got.reason
+    assert "at page 3 of 5" in got.reason

@@ -43,7 +43,12 @@ from textkit.core.io import sha256_bytes
 from textkit.core.paths import folder_entries
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
-from textkit.corpus.extract import EXTRACTORS, UNSUPPORTED_FORMATS, extract_text
+from textkit.corpus.extract import (
+    EXTRACTORS,
+    UNSUPPORTED_FORMATS,
+    extract_text,
+    zip_too_large,
+)
 from textkit.corpus.ingest import IngestConfig, decode_bytes, page_ids
 
 logger = logging.getLogger(__name__)
@@ -382,6 +387,9 @@ def _load_table(
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
         return frame, res.encoding, "; ".join(res.repairs)
     if extractor == "xlsx":
+        too_large = zip_too_large(data)
+        if too_large:
+            raise CorpusError(f"{p.name}: workbook too large: {too_large}")
         try:
             frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook

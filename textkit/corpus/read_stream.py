@@ -30,6 +30,7 @@ import pandas as pd
 from textkit.core.checks import check_int, check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
+from textkit.corpus.extract import zip_too_large
 from textkit.corpus.ingest import _BOMS, decode_bytes
 from textkit.corpus.read import (
     ReadResult,
@@ -299,6 +300,9 @@ class TextBatches:
     def _sheet_rows(self) -> Iterator[tuple]:
         import openpyxl
 
+        too_large = zip_too_large(self._p)
+        if too_large:
+            raise CorpusError(f"{self._p.name}: workbook too large: {too_large}")
         try:
             wb = openpyxl.load_workbook(
                 str(self._p), read_only=True, data_only=True, keep_links=False

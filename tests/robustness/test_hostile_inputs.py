@@ -14,9 +14,10 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from textkit.core.errors import CorpusError
+from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.corpus.build import build_corpus
 from textkit.corpus.ingest import read_pages
 from textkit.corpus.read import read_texts
@@ -234,3 +235,173 @@ def test_pdf_pages_and_text_are_bounded(tmp_path, monkeypatch):
     got = extract.extract_pdf(data, "long.pdf")
     assert got.reject_kind == "pdf_too_large" and "MAX_PDF_CHARS" in got.reason
     assert "at page 3 of 5" in got.reason
+
+
+# ----------------------------------------------------------------- names and contents
+
+
+def test_odd_file_names_are_read_and_reported_on_one_line(tmp_path):
+    long_name = "长" * 80 + ".txt"  # 243 bytes in UTF-8, near the 255-byte limit
+    raw = _write(
+        tmp_path / "raw",
+        {
+            "a.txt": ARTICLE,
+            "new\nli|ne.txt": ARTICLE.replace("乡镇", "街道"),
+            "e\u0301.txt": ARTICLE.replace("乡镇", "社区"),
+            long_name: ARTICLE.replace("乡镇", "县域"),
+            ".odd\nhidden|x": "",
+        },
+    )
+    build = build_corpus(raw)
+    pages = build.pages.set_index("source_file")
+    for name in ("new\nli|ne.txt", "e\u0301.txt", long_name):
+        assert pages.loc[name, "status"] == "ok"
+    out = tmp_path / "out"
+    from textkit.corpus.build import write_corpus
+
+    write_corpus(build, out)
+    md = (out / "corpus_report.md").read_text(encoding="utf-8")
+    # a file name with a line break or a pipe stays in its table cell, on its row
+    assert "| new\\nli\\|ne.txt | ok |" in md
+    assert "| .odd\\nhidden\\|x | hidden |" in md
+    rows = [ln for ln in md.splitlines() if ln.startswith("|")]
+    assert all(ln.endswith("|") for ln in rows)
+    assert read_texts(raw).report.set_index("source").loc["new\nli|ne.txt", "status"] == "read"
+
+
+def test_empty_bom_only_and_nul_files_are_rejected_with_their_reason(tmp_path):
+    root = _write(
+        tmp_path / "texts",
+        {
+            "a.txt": ARTICLE,
+            "zero.txt": b"",
+            "bom.txt": b"\xef\xbb\xbf",
+            "bom16.txt": b"\xff\xfe",
+            "nul.txt": ARTICLE.encode("utf-8") + b"\x00tail",
+        },
+    )
+    for rep in (
+        read_texts(root).report.set_index("source"),
+        read_pages(root).set_index("source_file"),
+    ):
+        kinds = rep["reject_kind"].to_dict()
+        assert kinds == {
+            "a.txt": "",
+            "bom.txt": "whitespace",
+            "bom16.txt": "whitespace",
+            "nul.txt": "binary",
+            "zero.txt": "empty",
+        }
+        assert "NUL byte at offset" in rep.loc["nul.txt", "reason"]
+
+
+def test_documents_that_are_not_what_their_suffix_says(tmp_path):
+    root = _write(
+        tmp_path / "texts",
+        {
+            "a.txt": ARTICLE,
+            "renamed.docx": ARTICLE,  # a text file named .docx
+            "zipped.txt": _docx(ARTICLE),  # a Word document named .txt
+            "cut.pdf": b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog",
+            "script.html": "<html><head><script>var a = 1;</script></head></html>",
+            "nobody.html": "<html><head><title>标题</title></head></html>",
+            "a2.txt/inner.txt": ARTICLE.replace("乡镇", "街道"),  # a folder named like a file
+        },
+    )
+    rep = read_texts(root).report.set_index("source")
+    assert rep["reject_kind"].to_dict() == {
+        "a.txt": "",
+        "a2.txt/inner.txt": "",
+        "cut.pdf": "unreadable_pdf",
+        "nobody.html": "no_body_text",
+        "renamed.docx": "unreadable_docx",
+        "script.html": "no_body_text",
+        "zipped.txt": "binary",
+    }
+    assert "not a .docx file" in rep.loc["renamed.docx", "reason"]
+    assert "ZIP file signature" in rep.loc["zipped.txt", "reason"]
+    # raw pages are not read recursively: the folder is listed
+    pages = read_pages(root).set_index("source_file")
+    assert pages.loc["a2.txt", "reject_kind"] == "subdirectory"
+
+
+# ----------------------------------------------------------------- tables
+
+
+def test_csv_with_a_field_longer_than_the_csv_module_limit_is_read(tmp_path):
+    import csv
+
+    big = "治" * (csv.field_size_limit() + 10)
+    path = tmp_path / "big.csv"
+    path.write_text(f"text,year\n{big},2019\n短文本,2020\n", encoding="utf-8")
+    assert read_texts(path).documents["text"].str.len().tolist() == [len(big), 3]
+    docs = pd.concat(b.documents for b in iter_texts(path, batch_size=1))
+    assert docs["text"].str.len().tolist() == [len(big), 3]
+
+
+def test_table_column_errors_name_the_file_and_the_column(tmp_path):
+    dup = tmp_path / "dup.csv"
+    dup.write_text("text,year,text\n甲,2019,乙\n", encoding="utf-8")
+    for read in (read_texts, iter_texts):
+        with pytest.raises(CorpusError, match=r"dup\.csv: .*'text' in columns \[1, 3\]"):
+            read(dup)
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["text", "text"])
+    wb.active.append(["甲", "乙"])
+    wb.save(tmp_path / "dup.xlsx")
+    for read in (read_texts, iter_texts):
+        with pytest.raises(CorpusError, match=r"dup\.xlsx: .*'text' in columns \[1, 2\]"):
+            read(tmp_path / "dup.xlsx")
+    missing = tmp_path / "body.csv"
+    missing.write_text("body,year\n甲,2019\n", encoding="utf-8")
+    with pytest.raises(InvalidParameterError, match=r"body\.csv has no column named 'text'"):
+        read_texts(missing)
+    with pytest.raises(InvalidParameterError, match=r"no column 'content' in body\.csv"):
+        read_texts(missing, text="content")
+
+
+def test_json_lines_errors_name_the_line(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "甲"}\n\n{"text": 乙}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad\.jsonl: line 3 is not JSON"):
+        read_texts(bad)
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text('{"text": "甲"}\n{"text": "乙", "text": "丙"}\n', encoding="utf-8")
+    for read in (read_texts, iter_texts):
+        with pytest.raises(CorpusError, match=r"twice\.jsonl: line 2 names the key 'text'"):
+            list(read(twice))
+
+
+def test_parquet_text_column_that_is_not_text(tmp_path):
+    ints = tmp_path / "ints.parquet"
+    pd.DataFrame({"text": [1, 2, 3], "body": ["甲", "乙", "丙"]}).to_parquet(ints)
+    for read in (read_texts, iter_texts):
+        with pytest.raises(InvalidParameterError, match=r"'text' of ints\.parquet holds int64"):
+            read(ints)
+    assert read_texts(ints, text="body", meta=[]).documents["text"].tolist() == ["甲", "乙", "丙"]
+    nulls = tmp_path / "nulls.parquet"
+    pd.DataFrame({"text": pd.Series([None, None], dtype=object)}).to_parquet(nulls)
+    with pytest.raises(CorpusError, match=r"nulls\.parquet: no document read"):
+        read_texts(nulls)
+
+
+def test_workbook_sheets_not_read_are_named_and_formulas_accounted_for(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "letters"
+    wb.active.append(["text", "n"])
+    wb.active.append(['=CONCAT("乙","丙")', "=1+1"])  # no cached value: written by a program
+    wb.active.append(["甲", 1])
+    wb.create_sheet("notes").append(["text"])
+    wb.create_sheet("drafts").append(["text"])
+    wb.save(tmp_path / "book.xlsx")
+    res = read_texts(tmp_path / "book.xlsx")
+    note = "read the first sheet 'letters'; not read: 2 other sheet(s) 'notes', 'drafts'"
+    assert set(res.report["repairs"]) == {note}
+    # the formula without a computed value is an empty cell: the row is rejected, not lost
+    assert res.report["status"].tolist() == ["rejected", "read"]
+    batches = list(iter_texts(tmp_path / "book.xlsx"))
+    assert set(pd.concat(b.report for b in batches)["repairs"]) == {note}

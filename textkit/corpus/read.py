@@ -8,7 +8,11 @@ with the reason:
   document. CSV and TSV bytes are decoded by the strict decoder of the ingest stage
   (:func:`textkit.corpus.ingest.decode_bytes`) before pandas parses them; a workbook's
   first sheet is read, its cells losing the ``_x000D_`` escapes Excel writes and their
-  line breaks becoming ``"\\n"``;
+  line breaks becoming ``"\\n"`` (the other sheets are named in the report's ``repairs``;
+  a formula cell gives the value the workbook stored when it was last saved, missing in a
+  workbook written by a program that does not compute formulas). A header that names a
+  column twice, a JSON line that names a key twice, and a parquet text column of
+  numbers or dates are errors naming the file, column or line;
 * a **folder**: every file matching ``include`` (and no ``exclude`` pattern), searched
   recursively in sorted order, is one page. Its text is extracted by its format
   (:func:`textkit.corpus.extract.extract_text`): text files (``.txt``) are decoded like the
@@ -376,13 +380,10 @@ def _load_table(
         res = _decode(data, p.name, encoding)
         if not res.ok:
             raise CorpusError(f"{p.name}: cannot decode the table: {res.reason}")
+        sep = "\t" if extractor == "tsv" else ","
+        _check_header(p, _csv_header(io.StringIO(res.text), sep))
         try:
-            frame = pd.read_csv(
-                io.StringIO(res.text),
-                sep="\t" if extractor == "tsv" else ",",
-                dtype=str,
-                keep_default_na=False,
-            )
+            frame = pd.read_csv(io.StringIO(res.text), sep=sep, dtype=str, keep_default_na=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
         return frame, res.encoding, "; ".join(res.repairs)
@@ -390,12 +391,14 @@ def _load_table(
         too_large = zip_too_large(data)
         if too_large:
             raise CorpusError(f"{p.name}: workbook too large: {too_large}")
+        header, note = _workbook_head(p, io.BytesIO(data))
+        _check_header(p, header)
         try:
             frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
         frame = frame.map(_excel_cell)
-        return frame, "", ""
+        return frame, "", note
     if extractor == "jsonl":
         res = _decode(data, p.name, encoding)
         if not res.ok:
@@ -412,6 +415,55 @@ def _load_table(
         raise CorpusError(f"{p.name}: cannot read the parquet file: {exc}") from exc
 
 
+def _csv_header(stream: Any, sep: str) -> list[str]:
+    """The names of the first record of a CSV or TSV text stream, as written (``[]`` when
+    it has none or cannot be parsed: the parser then says what is wrong)."""
+    import csv
+
+    try:
+        return next(csv.reader(stream, delimiter=sep), [])
+    except csv.Error:
+        return []
+
+
+def _check_header(p: Path, names: list[Any]) -> None:
+    """Refuse a header that names a column twice (pandas would rename the second copy)."""
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(names, start=1):
+        if name is None or str(name) == "":
+            continue
+        seen.setdefault(str(name), []).append(i)
+    twice = {n: at for n, at in seen.items() if len(at) > 1}
+    if twice:
+        detail = "; ".join(f"{n!r} in columns {at}" for n, at in twice.items())
+        raise CorpusError(
+            f"{p.name}: the header names a column more than once ({detail}); rename the "
+            "columns so that each name is used once"
+        )
+
+
+def _workbook_head(p: Path, source: Any) -> tuple[list[Any], str]:
+    """The header cells of a workbook's first sheet (the sheet read) and a note naming the
+    sheets that are not read (``""`` when there is one sheet)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+    try:
+        names = wb.sheetnames
+        header = list(next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ()))
+    finally:
+        wb.close()
+    if len(names) < 2:
+        return header, ""
+    rest = ", ".join(map(repr, names[1:]))
+    note = f"read the first sheet {names[0]!r}; not read: {len(names) - 1} other sheet(s) {rest}"
+    logger.warning("%s: %s", p.name, note)
+    return header, note
+
+
 def _json_records(lines: Iterable[str], name: str) -> Iterator[dict]:
     """The JSON objects of the non-blank lines of a JSON Lines file (line numbers count
     every line); a line that is not a JSON object is an error naming it."""
@@ -419,12 +471,29 @@ def _json_records(lines: Iterable[str], name: str) -> Iterator[dict]:
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
+            rec = json.loads(line, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{name}: line {n} is not JSON: {exc}") from exc
+        except _DuplicateKey as exc:
+            raise CorpusError(
+                f"{name}: line {n} names the key {exc.args[0]!r} more than once; keep one"
+            ) from None
         if not isinstance(rec, dict):
             raise CorpusError(f"{name}: line {n} is not a JSON object")
         yield rec
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names a key twice (json.loads would keep the last value)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def _excel_cell(value: Any) -> Any:
@@ -506,6 +575,8 @@ def _read_table(
     text, id_col, title_col, meta = _table_columns(
         p, list(frame.columns), text, meta, id_col, title_col
     )
+    if extractor == "parquet":
+        _check_text_type(p, text, frame[text].dtype)
     n = len(frame)
     rows = list(range(1, n + 1))
     texts = [_cell_str(v) for v in frame[text].tolist()]
@@ -571,6 +642,16 @@ def _table_columns(
             )
     _check_reserved(list(meta), f"meta ({p.name})")
     return text, id_col, title_col, list(meta)
+
+
+def _check_text_type(p: Path, text: str, dtype: Any) -> None:
+    """Refuse a text column a typed format (parquet) records as numbers, booleans or
+    dates: the wrong column was named."""
+    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        raise InvalidParameterError(
+            f"text: column {text!r} of {p.name} holds {dtype} values, not text; name the "
+            "text column with text=..."
+        )
 
 
 def _default_ids(p: Path, rows: list[int] | range, n: int) -> list[str]:

@@ -35,6 +35,9 @@ from textkit.corpus.ingest import _BOMS, decode_bytes
 from textkit.corpus.read import (
     ReadResult,
     _cell_str,
+    _check_header,
+    _check_text_type,
+    _csv_header,
     _default_ids,
     _empty_reason,
     _excel_cell,
@@ -48,6 +51,7 @@ from textkit.corpus.read import (
     _table_columns,
     _table_extractor,
     _table_parts,
+    _workbook_head,
 )
 
 logger = logging.getLogger(__name__)
@@ -256,6 +260,8 @@ class TextBatches:
         self._source = _Source(p, encoding) if extractor in ("csv", "tsv", "jsonl") else None
         self.encoding = self._source.encoding if self._source else ""
         self.repairs = "; ".join(self._source.repairs) if self._source else ""
+        if extractor == "xlsx":
+            self.repairs = _workbook_head(p, str(p))[1]
         self._int_columns: set[str] = set()
         self._column_names: list[str] | None = None
         self.n_rows = self.n_read = self.n_rejected = 0
@@ -266,6 +272,7 @@ class TextBatches:
         """The table's column names, read without its rows (one pass for JSON lines)."""
         ext = self.extractor
         if ext in ("csv", "tsv"):
+            _check_header(self._p, _csv_header(self._source.open(), self._sep))
             try:
                 head = pd.read_csv(
                     self._source.open(), sep=self._sep, dtype=str, keep_default_na=False, nrows=0
@@ -280,6 +287,8 @@ class TextBatches:
             return [str(c) for c in columns]
         if ext == "parquet":
             return [str(c) for c in self._parquet().schema_arrow.empty_table().to_pandas().columns]
+        header, _ = _workbook_head(self._p, str(self._p))
+        _check_header(self._p, header)
         return self._xlsx_header()
 
     @property
@@ -395,6 +404,9 @@ class TextBatches:
         p = self._p
         cols = _table_columns(p, self._all_columns, self._text, meta, self._id, self._title)
         self._text, self._id, self._title, meta = cols
+        if self.extractor == "parquet":
+            schema = self._parquet().schema_arrow.empty_table().to_pandas()
+            _check_text_type(p, self._text, schema[self._text].dtype)
         self.docvars = tuple(meta)
         ints: dict[str, bool | None] = dict.fromkeys(meta)
         seen: dict[str, int] = {}

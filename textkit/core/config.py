@@ -68,7 +68,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         ),  # input and the read options: textkit.corpus.source
         # the document variables the notebooks compare and trace (textkit.run.session)
         "analysis": ((), ("groups", "trend", "examples")),
-        "ingest": (("textkit.corpus.ingest:IngestConfig",), ()),
+        "ingest": (("textkit.corpus.decode:IngestConfig",), ()),
         "split": (("textkit.corpus.split:SplitConfig",), ()),
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
         "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),

@@ -53,7 +53,7 @@ from typing import Any
 
 from textkit.core.checks import check_str
 from textkit.core.errors import InvalidParameterError
-from textkit.corpus.ingest import IngestConfig, decode_bytes
+from textkit.corpus.decode import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
 

@@ -30,22 +30,24 @@ import pandas as pd
 from textkit.core.checks import check_int, check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
+from textkit.corpus.decode import _BOMS, decode_bytes
 from textkit.corpus.extract import zip_too_large
-from textkit.corpus.ingest import _BOMS, decode_bytes
-from textkit.corpus.read import (
+from textkit.corpus.read_result import (
     ReadResult,
     _cell_str,
+    _given_options,
+    _ingest_config,
+    _int_like,
+)
+from textkit.corpus.read_table import (
     _check_header,
     _check_text_type,
     _csv_header,
     _default_ids,
     _empty_reason,
     _excel_cell,
-    _given_options,
     _has_text,
     _id_str,
-    _ingest_config,
-    _int_like,
     _json_records,
     _raise_duplicate_ids,
     _table_columns,

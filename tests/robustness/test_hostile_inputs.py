@@ -405,3 +405,22 @@ def test_workbook_sheets_not_read_are_named_and_formulas_accounted_for(tmp_path)
     assert res.report["status"].tolist() == ["rejected", "read"]
     batches = list(iter_texts(tmp_path / "book.xlsx"))
     assert set(pd.concat(b.report for b in batches)["repairs"]) == {note}
+
+
+def test_a_table_with_a_header_only_says_so(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("text,year\n", encoding="utf-8")
+    for read in (read_texts, iter_texts):
+        with pytest.raises(CorpusError, match=r"header\.csv: no document read: it has no rows"):
+            read(path)
+
+
+def test_a_short_text_of_ambiguous_encoding_is_flagged_by_read_texts(tmp_path):
+    root = _write(tmp_path / "texts", {"short.txt": "治理".encode("gb18030"), "a.txt": ARTICLE})
+    rep = read_texts(root).report.set_index("source")
+    assert rep.loc["short.txt", "status"] == "read"  # read, not dropped, but flagged
+    assert rep.loc["short.txt", "repairs"].startswith("ambiguous encoding")
+    assert "'治理'" in rep.loc["short.txt", "repairs"]
+    table = tmp_path / "short.csv"
+    table.write_bytes("text\n治理\n".encode("gb18030"))
+    assert read_texts(table).report["repairs"][0].startswith("ambiguous encoding")

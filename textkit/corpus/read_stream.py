@@ -49,6 +49,7 @@ from textkit.corpus.read_table import (
     _has_text,
     _id_str,
     _json_records,
+    _no_text,
     _raise_duplicate_ids,
     _table_columns,
     _table_extractor,
@@ -445,9 +446,7 @@ class TextBatches:
             raise CorpusError(f"{p.name}: empty id in column {self._id!r} at row(s) {blank_ids}")
         _raise_duplicate_ids(p, self._id or "", dups)
         if not self.n_read:
-            raise CorpusError(
-                f"{p.name}: no document read: every one of its {row} rows has empty text"
-            )
+            raise CorpusError(f"{p.name}: no document read: {_no_text(row)}")
         self._int_columns = {m for m, v in ints.items() if v}
 
     @property

@@ -237,7 +237,7 @@ def _read_table(
         if not k:
             logger.warning("%s: rejected %s", p.name, _empty_reason(r))
     if not any(ok):
-        raise CorpusError(f"{p.name}: no document read: every one of its {n} rows has empty text")
+        raise CorpusError(f"{p.name}: no document read: {_no_text(n)}")
     docs, report = _table_parts(
         p,
         extractor,
@@ -313,6 +313,13 @@ def _id_str(value: Any) -> str:
 
 def _has_text(value: str | None) -> bool:
     return value is not None and value.strip() != ""
+
+
+def _no_text(n: int) -> str:
+    """Why a table of ``n`` rows gives no document."""
+    if n == 0:
+        return "it has no rows (a header only, or nothing)"
+    return f"every one of its {n} rows has empty text"
 
 
 def _empty_reason(row: int) -> str:

@@ -424,3 +424,31 @@ def test_a_short_text_of_ambiguous_encoding_is_flagged_by_read_texts(tmp_path):
     table = tmp_path / "short.csv"
     table.write_bytes("text\n治理\n".encode("gb18030"))
     assert read_texts(table).report["repairs"][0].startswith("ambiguous encoding")
+
+
+def test_names_that_are_not_utf8_are_listed_not_a_crash(tmp_path):
+    """Names written by Chinese Windows (GBK bytes), e.g. unpacked from a zip archive."""
+    raw = _write(tmp_path / "raw", {"a.txt": ARTICLE})
+    gbk = "国家.txt".encode("gbk")
+    (Path(os.fsdecode(os.fsencode(raw) + b"/" + gbk))).write_text(ARTICLE, encoding="utf-8")
+    folder = Path(os.fsdecode(os.fsencode(raw) + b"/" + "文件夹".encode("gbk")))
+    folder.mkdir()
+    (folder / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    shown = gbk.decode("utf-8", "backslashreplace")
+    for rep in (
+        read_texts(raw).report.set_index("source"),
+        read_pages(raw).set_index("source_file"),
+    ):
+        assert rep.loc[shown, "status"] == "skipped"
+        assert rep.loc[shown, "reject_kind"] == "undecodable_name"
+        assert "as GB18030: '国家.txt'" in rep.loc[shown, "reason"]
+        assert (rep["reject_kind"] == "undecodable_name").sum() == 2  # the folder is one entry
+    build = build_corpus(raw, cache=tmp_path / "cache")  # the cache key hashes the names
+    assert build.report["skipped_by_kind"] == {"undecodable_name": 2}
+    out = tmp_path / "out"
+    from textkit.corpus.build import write_corpus
+
+    write_corpus(build, out)
+    assert shown.replace("\\", "\\\\") in (out / "corpus_report.json").read_text("utf-8")
+    texts = build_corpus(read_texts(raw), cache=tmp_path / "cache")
+    assert texts.report["texts"]["identity"] == "3 entries = 1 read + 0 rejected + 2 skipped"

@@ -452,3 +452,25 @@ def test_names_that_are_not_utf8_are_listed_not_a_crash(tmp_path):
     assert shown.replace("\\", "\\\\") in (out / "corpus_report.json").read_text("utf-8")
     texts = build_corpus(read_texts(raw), cache=tmp_path / "cache")
     assert texts.report["texts"]["identity"] == "3 entries = 1 read + 0 rejected + 2 skipped"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no os.mkfifo here")
+def test_a_table_path_that_is_a_fifo_is_refused_not_opened(tmp_path):
+    import threading
+
+    pipe = tmp_path / "letters.csv"
+    os.mkfifo(pipe)
+    errors: list[BaseException] = []
+
+    def read_both() -> None:
+        for read in (read_texts, iter_texts):
+            try:
+                read(pipe)
+            except InvalidParameterError as exc:
+                errors.append(exc)
+
+    worker = threading.Thread(target=read_both, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert len(errors) == 2, "reading a FIFO blocked"
+    assert all("is not a regular file" in str(e) and str(pipe) in str(e) for e in errors)

@@ -44,7 +44,7 @@ from textkit.corpus.read_result import (
     _given_options,
     document_variables,
 )
-from textkit.corpus.read_table import _read_table, _table_extractor
+from textkit.corpus.read_table import _check_regular_file, _read_table, _table_extractor
 
 __all__ = [
     "DEFAULT_INCLUDE",
@@ -184,6 +184,7 @@ def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, 
         return _read_folder(p, docvars_from, include, exclude, encoding, str(path))
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
+    _check_regular_file(p)
     for name, value in (
         ("docvars_from", docvars_from),
         ("include", include),

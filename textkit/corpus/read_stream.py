@@ -41,6 +41,7 @@ from textkit.corpus.read_result import (
 )
 from textkit.corpus.read_table import (
     _check_header,
+    _check_regular_file,
     _check_text_type,
     _csv_header,
     _default_ids,
@@ -580,6 +581,7 @@ def iter_texts(
         )
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
+    _check_regular_file(p)
     extractor = _table_extractor(p, encoding)
     options = _given_options(text=text, meta=meta, id=id, encoding=encoding, title=title)
     batches = TextBatches(

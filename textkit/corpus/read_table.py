@@ -47,6 +47,18 @@ _TABLE_EXTRACTORS = {
 }
 
 
+def _check_regular_file(p: Path) -> None:
+    """Refuse a table path that is not a regular file (a FIFO would block the read)."""
+    import stat
+
+    mode = p.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise InvalidParameterError(
+            f"path: {p} is not a regular file (a FIFO, socket or device); not opened: "
+            "give a table file or a folder"
+        )
+
+
 def _table_extractor(p: Path, encoding: str | None) -> str:
     """The extractor of a table file (``"csv"``, ...); refuses other files and an encoding
     for a format that records its own."""

@@ -381,6 +381,11 @@ def test_parquet_text_column_that_is_not_text(tmp_path):
         with pytest.raises(InvalidParameterError, match=r"'text' of ints\.parquet holds int64"):
             read(ints)
     assert read_texts(ints, text="body", meta=[]).documents["text"].tolist() == ["甲", "乙", "丙"]
+    raw = tmp_path / "bytes.parquet"
+    pd.DataFrame({"text": ["甲".encode("gb18030")]}).to_parquet(raw)
+    for read in (read_texts, iter_texts):
+        with pytest.raises(InvalidParameterError, match=r"'text' of bytes\.parquet holds binary"):
+            read(raw)
     nulls = tmp_path / "nulls.parquet"
     pd.DataFrame({"text": pd.Series([None, None], dtype=object)}).to_parquet(nulls)
     with pytest.raises(CorpusError, match=r"nulls\.parquet: no document read"):

@@ -409,8 +409,7 @@ class TextBatches:
         cols = _table_columns(p, self._all_columns, self._text, meta, self._id, self._title)
         self._text, self._id, self._title, meta = cols
         if self.extractor == "parquet":
-            schema = self._parquet().schema_arrow.empty_table().to_pandas()
-            _check_text_type(p, self._text, schema[self._text].dtype)
+            _check_text_type(p, self._text, self._parquet().schema_arrow)
         self.docvars = tuple(meta)
         ints: dict[str, bool | None] = dict.fromkeys(meta)
         seen: dict[str, int] = {}

@@ -235,7 +235,11 @@ def _read_table(
         p, list(frame.columns), text, meta, id_col, title_col
     )
     if extractor == "parquet":
-        _check_text_type(p, text, frame[text].dtype)
+        import io
+
+        import pyarrow.parquet as pq
+
+        _check_text_type(p, text, pq.read_schema(io.BytesIO(data)))
     n = len(frame)
     rows = list(range(1, n + 1))
     texts = [_cell_str(v) for v in frame[text].tolist()]
@@ -303,14 +307,25 @@ def _table_columns(
     return text, id_col, title_col, list(meta)
 
 
-def _check_text_type(p: Path, text: str, dtype: Any) -> None:
-    """Refuse a text column a typed format (parquet) records as numbers, booleans or
-    dates: the wrong column was named."""
-    if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
-        raise InvalidParameterError(
-            f"text: column {text!r} of {p.name} holds {dtype} values, not text; name the "
-            "text column with text=..."
-        )
+def _check_text_type(p: Path, text: str, schema: Any) -> None:
+    """Refuse a text column a parquet file records as something other than strings
+    (numbers, dates, bytes …): the wrong column was named, or the text needs decoding."""
+    import pyarrow as pa
+
+    i = schema.get_field_index(text)
+    if i < 0:
+        return
+    kind = schema.field(i).type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_null(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return
+    if hasattr(pa.types, "is_string_view") and pa.types.is_string_view(kind):
+        return
+    raise InvalidParameterError(
+        f"text: column {text!r} of {p.name} holds {kind} values, not text; name the text "
+        "column with text=..."
+    )
 
 
 def _default_ids(p: Path, rows: list[int] | range, n: int) -> list[str]:

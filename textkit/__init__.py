@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     # corpus: ingest -> split -> clean -> dedup -> annotate
     "read_pages": "corpus.ingest",
     "iter_pages": "corpus.ingest",
-    "decode_bytes": "corpus.ingest",
+    "decode_bytes": "corpus.decode",
     "read_texts": "corpus.read",
     "analysed_documents": "corpus.select",
     "extract_text": "corpus.extract",

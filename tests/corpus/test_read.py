@@ -220,10 +220,16 @@ def test_nested_folder_with_docvars_from_path(tmp_path):
     assert rep.loc["广东/2019/old.doc", "reject_kind"] == "unsupported_type"
     assert rep.loc["广东/2019/old.doc", "reason"].startswith("unsupported file type (.doc)")
     assert "save it as .docx" in rep.loc["广东/2019/old.doc", "reason"]
-    # excluded, hidden and non-included files are not inputs
-    assert "江苏/2020/draft/d.txt" not in rep.index
-    assert ".hidden/x.txt" not in rep.index
-    assert "readme.md" not in rep.index
+    # excluded, hidden and non-included files are not read, and listed with their reason
+    assert "江苏/2020/draft/d.txt" not in set(docs["source"])
+    skipped = rep[rep["status"] == "skipped"]
+    assert skipped["reject_kind"].to_dict() == {
+        ".hidden": "hidden",
+        "readme.md": "not_included",
+        "江苏/2020/draft/d.txt": "excluded",
+    }
+    assert "'**/draft/**'" in skipped.loc["江苏/2020/draft/d.txt", "reason"]
+    assert "include patterns" in skipped.loc["readme.md", "reason"]
 
 
 def test_include_and_regex_docvars(tmp_path):
@@ -302,12 +308,14 @@ def test_build_from_folder_splits_like_raw_pages(tmp_path):
     }
     assert "year_detected" in docs.columns
     rep = build.report
-    # the hidden folder is an entry skipped with its reason
-    assert rep["texts"]["skipped"] == 1
+    # the hidden folder and the file the include patterns leave out are entries skipped
+    # with their reason
+    assert rep["texts"]["skipped"] == 2
     assert rep["texts"]["inputs"] == (
         rep["texts"]["read"] + rep["texts"]["rejected"] + rep["texts"]["skipped"]
     )
-    assert [e["entry"] for e in rep["skipped_entries"]] == [".hidden"]
+    assert [e["entry"] for e in rep["skipped_entries"]] == [".hidden", "readme.md"]
+    assert rep["skipped_by_kind"] == {"hidden": 1, "not_included": 1}
     # a field matches within one folder: draft/d.txt, notes.txt and page.html do not
     # match; old.doc is not read
     assert rep["files"]["rejected"] == 4
@@ -488,12 +496,14 @@ def test_folder_of_html_word_and_pdf_accounts_for_every_file(
     root = _documents_tree(tmp_path / "docs", make_docx, make_pdf, encrypt_pdf, scanned_pdf)
     res = read_texts(root, docvars_from=r"(?P<province>[^/]+)/(?P<year>\d{4})/.*")
     rep = res.report.set_index("source")
-    # every file is an input but notes.md (not matched by the default include)
+    # every file is an input, notes.md (not matched by the default include) is skipped
     assert sorted(rep.index) == sorted(
-        str(p.relative_to(root).as_posix())
-        for p in root.rglob("*")
-        if p.is_file() and p.suffix != ".md"
+        str(p.relative_to(root).as_posix()) for p in root.rglob("*") if p.is_file()
     )
+    skipped = rep[rep["status"] == "skipped"]
+    assert skipped["reject_kind"].tolist() == ["not_included"]
+    assert skipped.index[0].endswith("notes.md")
+    rep = rep[rep["status"] != "skipped"]
     assert len(rep) == 11
     n_read = int((rep["status"] == "read").sum())
     n_rejected = int((rep["status"] == "rejected").sum())
@@ -543,7 +553,7 @@ def test_folder_of_html_word_and_pdf_accounts_for_every_file(
 
     build = build_corpus(res)
     texts = build.report["texts"]
-    assert texts["identity"] == "11 files = 4 read + 7 rejected"
+    assert texts["identity"] == "12 entries = 4 read + 7 rejected + 1 skipped"
     assert build.report["files"] == {"total": 11, "read": 4, "rejected": 7}
     assert build.report["rejected_by_reason"] == {
         "empty": 1,
@@ -587,7 +597,9 @@ def test_a_file_of_an_unknown_type_matching_include_is_rejected(tmp_path, make_d
     (root / "c.docx").write_bytes(make_docx([TEXT_C]))
     res = read_texts(root, include=["*.txt", "*.md"])
     rep = res.report.set_index("source")
-    assert rep.index.tolist() == ["a.txt", "b.md"]  # c.docx is not included
+    assert rep.index.tolist() == ["a.txt", "b.md", "c.docx"]
+    assert rep.loc["c.docx", "status"] == "skipped"  # c.docx is not included
+    assert rep.loc["c.docx", "reject_kind"] == "not_included"
     assert rep.loc["b.md", "reject_kind"] == "unsupported_type"
     assert rep.loc["b.md", "reason"].startswith("unsupported file type (.md)")
     # the default include reads text, HTML, Word and PDF files
@@ -610,5 +622,7 @@ def test_office_lock_files_beside_an_open_document_are_not_inputs(tmp_path, make
     (root / "report.docx").write_bytes(make_docx([TEXT_C]))
     (root / "~$report.docx").write_bytes(b"\x00" * 162)  # what Word leaves while it is open
     res = read_texts(root)
-    assert res.report["source"].tolist() == ["report.docx"]
-    assert res.report["status"].tolist() == ["read"]
+    assert res.report["source"].tolist() == ["report.docx", "~$report.docx"]
+    assert res.report["status"].tolist() == ["read", "skipped"]
+    assert res.report["reject_kind"].tolist() == ["", "office_lock"]
+    assert "lock file" in res.report["reason"].tolist()[1]

@@ -70,7 +70,11 @@ def test_reproduce_on_a_table_makes_every_figure_of_that_corpus(table_project, m
     assert set(manifest["corpus_hash"]) == {corpus_hash(table_project / "data" / "policies.csv")}
     figures = set(manifest["figure"])
     for name in ("province", "level"):
-        assert {f"seg_terms_by_{name}", f"topics_prevalence_{name}", f"frames_groups_{name}"} <= figures
+        assert {
+            f"seg_terms_by_{name}",
+            f"topics_prevalence_{name}",
+            f"frames_groups_{name}",
+        } <= figures
     assert {"topics_prevalence_year", "frames_trend_year"} <= figures
     assert not any("page" in f or "genre" in f for f in figures)  # nothing of the seed corpus
     for nb in ("00_overview", "03_topics", "05_framing"):

@@ -68,7 +68,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         ),  # input and the read options: textkit.corpus.source
         # the document variables the notebooks compare and trace (textkit.run.session)
         "analysis": ((), ("groups", "trend", "examples")),
-        "ingest": (("textkit.corpus.ingest:IngestConfig",), ()),
+        "ingest": (("textkit.corpus.decode:IngestConfig",), ()),
         "split": (("textkit.corpus.split:SplitConfig",), ()),
         "clean": (("textkit.corpus.clean:CleanConfig",), ()),
         "dedup": (("textkit.corpus.dedup:DedupConfig",), ()),
@@ -491,7 +491,11 @@ def corpus_hash(raw_dir: str | os.PathLike) -> str:
         if e.kind == "file"
     ]
     for rel, p in found:
-        h.update(rel.encode("utf-8") + b"\0" + sha256_file(p).encode("ascii") + b"\n")
+        try:
+            digest = sha256_file(p)
+        except OSError as exc:  # the build rejects the file, naming it: hash why it failed
+            digest = f"unreadable:{exc.strerror or type(exc).__name__}"
+        h.update(rel.encode("utf-8") + b"\0" + digest.encode("ascii", "replace") + b"\n")
     return h.hexdigest()
 
 

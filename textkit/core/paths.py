@@ -89,15 +89,21 @@ def source_commit(root: str | os.PathLike | None = None) -> str:
 # ---------------------------------------------------------------------------------------
 # the entries of an input folder, and outputs kept out of it
 
-#: Why a folder entry is not read (the ``reject_kind`` of a skipped entry).
+#: Why a folder entry is not read (the ``reject_kind`` of a skipped entry). The last two
+#: are given by :func:`textkit.corpus.read.read_texts`: a file left out by its ``exclude``
+#: patterns, or not matched by its ``include`` patterns.
 SKIP_KINDS = (
     "hidden",
+    "undecodable_name",
+    "office_lock",
     "subdirectory",
     "folder_link",
     "symlink_loop",
     "dangling_link",
     "outside_link",
     "special_file",
+    "excluded",
+    "not_included",
 )
 
 _SPECIAL = (
@@ -122,12 +128,47 @@ class FolderEntry(NamedTuple):
     reason: str = ""
 
 
+def _has_surrogates(name: str) -> bool:
+    """Whether a name listed by the system holds bytes that are not UTF-8 (Python keeps
+    them as lone surrogates, which no output file can hold)."""
+    return any("\udc80" <= c <= "\udcff" for c in name)
+
+
+def _undecodable(path: Path, rel: str) -> FolderEntry:
+    """The skipped entry of a name that is not UTF-8: shown with its bytes escaped, and as
+    GB18030 when the bytes read as such (names written by Chinese Windows)."""
+    raw = rel.encode("utf-8", "surrogateescape")
+    shown = raw.decode("utf-8", "backslashreplace")
+    try:
+        hint = f" (as GB18030: {raw.decode('gb18030')!r})"
+    except UnicodeDecodeError:
+        hint = ""
+    what = "folder" if path.is_dir() and not path.is_symlink() else "file"
+    return FolderEntry(
+        shown,
+        path,
+        "undecodable_name",
+        f"{shown}: the {what} name is not UTF-8{hint}; not read: rename it in UTF-8 "
+        "(e.g. convmv -f gbk -t utf8)",
+    )
+
+
 def _entry(path: Path, rel: str, root_real: str, *, nested: bool, outside_links: bool):
     """The :class:`FolderEntry` of one path; ``("dir", ...)`` for a real folder to descend
     into when ``nested``. Never opens the path (a FIFO would block)."""
+    if _has_surrogates(path.name):
+        return _undecodable(path, rel)
     if path.name.startswith("."):
         what = "folder" if path.is_dir() and not path.is_symlink() else "file"
         return FolderEntry(rel, path, "hidden", f"{rel}: hidden {what} (name starts with '.')")
+    if path.name.startswith("~$"):
+        return FolderEntry(
+            rel,
+            path,
+            "office_lock",
+            f"{rel}: a lock file Office keeps beside an open document (name starts with "
+            "'~$'), not a document; not read",
+        )
     try:
         st = path.lstat()
     except OSError as exc:  # removed while listed
@@ -197,6 +238,8 @@ def folder_entries(
 
     Nothing is opened: a FIFO would block. Skipped, each with a reason (:data:`SKIP_KINDS`):
     hidden files and folders (name starting with ``.``; a hidden folder is one entry), a
+    file or folder whose name is not UTF-8 (listed with its bytes escaped), the
+    lock files Office keeps beside an open document (name starting with ``~$``), a
     subdirectory when not ``nested``, a symbolic link to a folder, a link loop, a dangling
     link, a link leaving the folder (unless ``outside_links``), and special files (FIFO,
     socket, device). A link to a regular file inside the folder is read under its own name.

@@ -1,10 +1,12 @@
 """Raw pages -> a clean, deduplicated, annotated article table, every input accounted for.
 
-The corpus stage reads the raw pages (``ingest``: encodings detected and repaired, bad files
-rejected by reason) or a researcher's own table or folder of texts (``read``:
-:func:`read_texts`, one document per row or file, with document variables; ``extract``:
-:func:`extract_text`, the text of HTML, Word and PDF files; ``read_stream``:
-:func:`iter_texts`, a table in batches of rows), cuts them into articles (``split``), cleans
+The corpus stage reads the raw pages (``ingest``: bad files rejected by reason, every
+folder entry accounted for; ``decode``: encodings detected and repaired, strictly) or a
+researcher's own table or folder of texts (``read``: :func:`read_texts`, one document per
+row or file, with document variables, through ``read_table`` and ``read_folder``, into the
+tables of ``read_result``; ``extract``: :func:`extract_text`, the text of HTML, Word and
+PDF files; ``read_stream``: :func:`iter_texts`, a table in batches of rows), cuts them
+into articles (``split``), cleans
 the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``; its MinHash signatures are
 computed with numpy in ``minhash``) and finds the paragraphs repeated across documents

@@ -28,7 +28,14 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   A PDF that opens with an empty password (only an owner password set) is read; control
   characters some fonts leave in the text layer (NUL) are removed (recorded). The title is
   the document information's title. A page whose text cannot be extracted is noted in
-  ``repairs`` and skipped.
+  ``repairs`` and skipped. A PDF of more than :data:`MAX_PDF_PAGES` pages, or whose text
+  passes :data:`MAX_PDF_CHARS` characters, is rejected (``pdf_too_large``).
+
+Word documents and workbooks are zip archives: before one is opened, the sizes its
+directory records are checked (:func:`zip_too_large`: at most :data:`MAX_ZIP_MEMBERS`
+members, :data:`MAX_ZIP_BYTES` bytes uncompressed, a compression ratio of
+:data:`MAX_ZIP_RATIO`), so that a zip bomb is rejected (``zip_too_large``) instead of
+filling the memory.
 
 Old binary Word (``.doc``), RTF and OpenDocument files are rejected as unsupported with
 advice to save them as ``.docx``; any other suffix is rejected as unsupported.
@@ -46,7 +53,7 @@ from typing import Any
 
 from textkit.core.checks import check_str
 from textkit.core.errors import InvalidParameterError
-from textkit.corpus.ingest import IngestConfig, decode_bytes
+from textkit.corpus.decode import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +62,17 @@ __all__ = [
     "EXTRACT_REJECT_KINDS",
     "Extracted",
     "MAX_HTML_DEPTH",
+    "MAX_PDF_CHARS",
+    "MAX_PDF_PAGES",
+    "MAX_ZIP_BYTES",
+    "MAX_ZIP_MEMBERS",
+    "MAX_ZIP_RATIO",
     "UNSUPPORTED_FORMATS",
     "extract_docx",
     "extract_html",
     "extract_pdf",
     "extract_text",
+    "zip_too_large",
 ]
 
 #: File suffix (lower case) -> the extractor that reads it.
@@ -87,13 +100,27 @@ EXTRACT_REJECT_KINDS = (
     "html_too_deep",
     "no_body_text",
     "unreadable_docx",
+    "zip_too_large",
     "encrypted_pdf",
     "no_text_layer",
     "unreadable_pdf",
+    "pdf_too_large",
 )
 
 #: Deepest element nesting an HTML page may have (estimated by a linear scan of its tags).
 MAX_HTML_DEPTH = 1024
+
+#: Most members a Word document or a workbook (both zip archives) may hold.
+MAX_ZIP_MEMBERS = 10_000
+#: Largest total uncompressed size of the members of a Word document or a workbook.
+MAX_ZIP_BYTES = 256 * 1024 * 1024
+#: Highest compression ratio (uncompressed / compressed size) a member larger than 1 MiB
+#: may have: text and XML compress 5 to 30 times, a zip bomb thousands of times.
+MAX_ZIP_RATIO = 200
+#: Most pages of a PDF file that are read.
+MAX_PDF_PAGES = 10_000
+#: Most characters extracted from the text layer of a PDF file.
+MAX_PDF_CHARS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -424,6 +451,58 @@ def extract_html(
 
 
 # ---------------------------------------------------------------------------------------
+# zip archives (Word documents, workbooks)
+
+
+def zip_too_large(source: Any) -> str:
+    """Why a zip archive (a ``.docx`` or ``.xlsx`` file) is too large to open, or ``""``.
+
+    Only the archive's directory is read, never a member: the sizes it records bound what
+    decompression yields (Python's :mod:`zipfile` stops at the recorded size). Limits:
+    :data:`MAX_ZIP_MEMBERS` members, :data:`MAX_ZIP_BYTES` uncompressed bytes in all, and
+    a compression ratio of at most :data:`MAX_ZIP_RATIO` for a member over 1 MiB.
+
+    Parameters
+    ----------
+    source : bytes or path-like
+        The archive's bytes or its path.
+
+    Returns
+    -------
+    str
+        The reason (not prefixed by the file's name), ``""`` within the limits or when the
+        bytes are not a zip archive (the reader then says what is wrong).
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return ""
+    if len(infos) > MAX_ZIP_MEMBERS:
+        return (
+            f"zip archive with {len(infos):,} members, more than the {MAX_ZIP_MEMBERS:,} "
+            "allowed (MAX_ZIP_MEMBERS): not opened"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_ZIP_BYTES:
+        return (
+            f"zip archive of {total:,} bytes uncompressed, more than the {MAX_ZIP_BYTES:,} "
+            "allowed (MAX_ZIP_BYTES): not opened"
+        )
+    for i in infos:
+        if i.file_size > 1 << 20 and i.file_size > MAX_ZIP_RATIO * max(i.compress_size, 1):
+            ratio = i.file_size / max(i.compress_size, 1)
+            return (
+                f"zip member {i.filename!r} expands {ratio:,.0f} times ({i.compress_size:,} -> "
+                f"{i.file_size:,} bytes), more than the {MAX_ZIP_RATIO} allowed "
+                "(MAX_ZIP_RATIO): a zip bomb? not opened"
+            )
+    return ""
+
+
+# ---------------------------------------------------------------------------------------
 # Word
 
 
@@ -469,11 +548,15 @@ def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
     -------
     Extracted
         ``extractor="docx"``, ``encoding=""``; one line per paragraph (empty paragraphs
-        left out). Rejected: a file python-docx cannot open (``"unreadable_docx"``, with
-        its message) and a document without text (``"no_body_text"``).
+        left out). Rejected: an archive over the limits of :func:`zip_too_large`
+        (``"zip_too_large"``), a file python-docx cannot open (``"unreadable_docx"``,
+        with its message) and a document without text (``"no_body_text"``).
     """
     import docx
 
+    too_large = zip_too_large(data)
+    if too_large:
+        return _rejected("docx", f"Word document too large: {too_large}", "zip_too_large")
     try:
         document = docx.Document(io.BytesIO(data))
         title = _one_line(document.core_properties.title or "")
@@ -515,7 +598,9 @@ def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
         ``extractor="pdf"``, ``encoding=""``; the text of each page, pages joined by
         ``"\\n"``. Rejected: a PDF that needs a password (``"encrypted_pdf"``), one whose
         text has no letter or Chinese character, a scanned document (``"no_text_layer"``:
-        run OCR on it first), and one pypdf cannot read (``"unreadable_pdf"``).
+        run OCR on it first), one pypdf cannot read (``"unreadable_pdf"``), and one of
+        more than :data:`MAX_PDF_PAGES` pages or :data:`MAX_PDF_CHARS` characters of text
+        (``"pdf_too_large"``).
     """
     from pypdf import PasswordType, PdfReader
 
@@ -541,13 +626,31 @@ def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
             logger.info("%s: no title: %r", name, exc)
         pages = reader.pages
         n_pages = len(pages)
-        texts, failed = [], []
+        if n_pages > MAX_PDF_PAGES:
+            return _rejected(
+                "pdf",
+                f"PDF too large: {n_pages:,} pages, more than the {MAX_PDF_PAGES:,} read "
+                "(MAX_PDF_PAGES); split it into smaller files",
+                "pdf_too_large",
+                title=title,
+            )
+        texts, failed, n_chars = [], [], 0
         for i in range(n_pages):
             try:
                 texts.append(pages[i].extract_text() or "")
             except Exception as exc:  # one damaged page: noted, the others are read
                 logger.info("%s: page %d: %r", name, i + 1, exc)
                 failed.append(i + 1)
+                continue
+            n_chars += len(texts[-1])
+            if n_chars > MAX_PDF_CHARS:
+                return _rejected(
+                    "pdf",
+                    f"PDF too large: its text layer passes {MAX_PDF_CHARS:,} characters "
+                    f"(MAX_PDF_CHARS) at page {i + 1} of {n_pages}; split it into smaller files",
+                    "pdf_too_large",
+                    title=title,
+                )
     except Exception as exc:  # pypdf raises many types for a damaged file
         logger.info("%s: pypdf cannot read it: %r", name, exc)
         return _rejected(

@@ -30,23 +30,32 @@ import pandas as pd
 from textkit.core.checks import check_int, check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
-from textkit.corpus.ingest import _BOMS, decode_bytes
-from textkit.corpus.read import (
+from textkit.corpus.decode import _BOMS, decode_bytes
+from textkit.corpus.extract import zip_too_large
+from textkit.corpus.read_result import (
     ReadResult,
     _cell_str,
+    _given_options,
+    _ingest_config,
+    _int_like,
+)
+from textkit.corpus.read_table import (
+    _check_header,
+    _check_regular_file,
+    _check_text_type,
+    _csv_header,
     _default_ids,
     _empty_reason,
     _excel_cell,
-    _given_options,
     _has_text,
     _id_str,
-    _ingest_config,
-    _int_like,
     _json_records,
+    _no_text,
     _raise_duplicate_ids,
     _table_columns,
     _table_extractor,
     _table_parts,
+    _workbook_head,
 )
 
 logger = logging.getLogger(__name__)
@@ -255,6 +264,8 @@ class TextBatches:
         self._source = _Source(p, encoding) if extractor in ("csv", "tsv", "jsonl") else None
         self.encoding = self._source.encoding if self._source else ""
         self.repairs = "; ".join(self._source.repairs) if self._source else ""
+        if extractor == "xlsx":
+            self.repairs = _workbook_head(p, str(p))[1]
         self._int_columns: set[str] = set()
         self._column_names: list[str] | None = None
         self.n_rows = self.n_read = self.n_rejected = 0
@@ -265,6 +276,7 @@ class TextBatches:
         """The table's column names, read without its rows (one pass for JSON lines)."""
         ext = self.extractor
         if ext in ("csv", "tsv"):
+            _check_header(self._p, _csv_header(self._source.open(), self._sep))
             try:
                 head = pd.read_csv(
                     self._source.open(), sep=self._sep, dtype=str, keep_default_na=False, nrows=0
@@ -279,6 +291,8 @@ class TextBatches:
             return [str(c) for c in columns]
         if ext == "parquet":
             return [str(c) for c in self._parquet().schema_arrow.empty_table().to_pandas().columns]
+        header, _ = _workbook_head(self._p, str(self._p))
+        _check_header(self._p, header)
         return self._xlsx_header()
 
     @property
@@ -299,6 +313,9 @@ class TextBatches:
     def _sheet_rows(self) -> Iterator[tuple]:
         import openpyxl
 
+        too_large = zip_too_large(self._p)
+        if too_large:
+            raise CorpusError(f"{self._p.name}: workbook too large: {too_large}")
         try:
             wb = openpyxl.load_workbook(
                 str(self._p), read_only=True, data_only=True, keep_links=False
@@ -391,6 +408,8 @@ class TextBatches:
         p = self._p
         cols = _table_columns(p, self._all_columns, self._text, meta, self._id, self._title)
         self._text, self._id, self._title, meta = cols
+        if self.extractor == "parquet":
+            _check_text_type(p, self._text, self._parquet().schema_arrow)
         self.docvars = tuple(meta)
         ints: dict[str, bool | None] = dict.fromkeys(meta)
         seen: dict[str, int] = {}
@@ -427,9 +446,7 @@ class TextBatches:
             raise CorpusError(f"{p.name}: empty id in column {self._id!r} at row(s) {blank_ids}")
         _raise_duplicate_ids(p, self._id or "", dups)
         if not self.n_read:
-            raise CorpusError(
-                f"{p.name}: no document read: every one of its {row} rows has empty text"
-            )
+            raise CorpusError(f"{p.name}: no document read: {_no_text(row)}")
         self._int_columns = {m for m, v in ints.items() if v}
 
     @property
@@ -563,6 +580,7 @@ def iter_texts(
         )
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
+    _check_regular_file(p)
     extractor = _table_extractor(p, encoding)
     options = _given_options(text=text, meta=meta, id=id, encoding=encoding, title=title)
     batches = TextBatches(

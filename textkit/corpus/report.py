@@ -401,6 +401,15 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def _cell(value: Any) -> str:
+    """A value as one Markdown table cell: ``|`` escaped, line breaks shown as ``\\n``
+    (a file name may hold both)."""
+    text = str(value)
+    if "|" in text or "\n" in text or "\r" in text:
+        text = text.replace("|", "\\|").replace("\r", "\\r").replace("\n", "\\n")
+    return text
+
+
 def render_report_md(report: dict) -> str:
     """Render the corpus report as Markdown.
 
@@ -447,7 +456,7 @@ def render_report_md(report: dict) -> str:
             "|---|---|---|",
         ]
         lines += [
-            f"| {e['entry']} | {e['kind']} | {e['reason'].replace('|', '/')} |"
+            f"| {_cell(e['entry'])} | {e['kind']} | {_cell(e['reason'].replace('|', '/'))} |"
             for e in report["skipped_entries"]
         ]
         lines.append("")
@@ -463,9 +472,9 @@ def render_report_md(report: dict) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for p in listed:
-        note = (p["note"] or p["repairs"] or "").replace("|", "/")
+        note = _cell((p["note"] or p["repairs"] or "").replace("|", "/"))
         lines.append(
-            f"| {p['file']} | {p['status']} | {p['encoding']} | {p['n_articles']} | "
+            f"| {_cell(p['file'])} | {p['status']} | {p['encoding']} | {p['n_articles']} | "
             f"{p['header_chars']} | {p['footer_chars']} | {note} |"
         )
     n_language = sum("language" in str(r["reason"]).split("; ") for r in report.get("flagged", []))
@@ -485,7 +494,7 @@ def render_report_md(report: dict) -> str:
     for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
         if report[key]:
             lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]
-            lines += [f"| {r['doc_id']} | {r['reason']} |" for r in report[key]]
+            lines += [f"| {_cell(r['doc_id'])} | {_cell(r['reason'])} |" for r in report[key]]
             lines.append("")
     lines += [
         "## Cleaning (characters removed or rewritten, by rule)",
@@ -498,7 +507,8 @@ def render_report_md(report: dict) -> str:
     if report["duplicates"]["groups"]:
         lines += ["| group | canonical | members |", "|---|---|---|"]
         for g in report["duplicates"]["groups"]:
-            lines.append(f"| {g['dup_group']} | {g['canonical']} | {', '.join(g['members'])} |")
+            members = _cell(", ".join(g["members"]))
+            lines.append(f"| {g['dup_group']} | {_cell(g['canonical'])} | {members} |")
     else:
         lines.append("None.")
     lines += [

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from textkit.dtm.prune import VectorizeConfig, prune_vocabulary
+from textkit.dtm.prune import PRUNED_COLUMNS, VectorizeConfig, prune_vocabulary
 
 __all__ = [
     "MISSING_GROUP",
@@ -185,6 +185,7 @@ def vectorize(
     Returns
     -------
     DocumentTermMatrix
+        Empty (no document, no term) when ``units`` holds no document.
 
     Raises
     ------
@@ -196,6 +197,14 @@ def vectorize(
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
     doc_ids, docs = _documents(units, group_by)
     n_docs = len(doc_ids)
+    if n_docs == 0:  # no document: an empty matrix, nothing pruned
+        logger.warning("vectorize: no documents; the matrix is empty")
+        pruned = pd.DataFrame(columns=PRUNED_COLUMNS).astype(
+            {"term": object, "df": "int64", "tf": "int64", "reason": object}
+        )
+        return DocumentTermMatrix(
+            matrix=sp.csr_matrix((0, 0), dtype=np.int64), doc_ids=(), vocabulary=(), pruned=pruned
+        )
     counters = [Counter(d) for d in docs]
     df: Counter[str] = Counter()
     tf: Counter[str] = Counter()

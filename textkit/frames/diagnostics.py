@@ -29,7 +29,7 @@ import pandas as pd
 from textkit.core.checks import check_int
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.frames.kwic import kwic
-from textkit.frames.score import FrameConfig, as_documents, frame_hits
+from textkit.frames.score import FrameConfig, as_documents, frame_hits, typed_empty
 
 __all__ = ["DIAGNOSTIC_COLUMNS", "FLAG_MIN_HITS", "FLAG_SHARE", "frame_diagnostics"]
 
@@ -46,6 +46,14 @@ DIAGNOSTIC_COLUMNS = (
     "top_word", "top_word_share", "top_rule", "top_rule_share", "top_doc", "top_doc_share",
     "flags", "examples",
 )  # fmt: skip
+#: The types of the diagnostic columns (``examples`` holds lists).
+_DIAGNOSTIC_DTYPES = {
+    c: "int64" if c in ("hits", "n_docs", "changed")
+    else "float64" if c in ("value", "share") or c.endswith("_share")
+    else "object" if c == "examples"
+    else "str"
+    for c in DIAGNOSTIC_COLUMNS
+}  # fmt: skip
 
 
 def _top(values: pd.Series, n: int | None = None) -> tuple[str, float]:
@@ -177,7 +185,7 @@ def frame_diagnostics(
     lookup = lexicon.lookup()
     doc_order = {d: i for i, d in enumerate(table["doc_id"])}
     if hits.empty:
-        return pd.DataFrame(columns=list(DIAGNOSTIC_COLUMNS))
+        return typed_empty(pd.DataFrame(columns=list(DIAGNOSTIC_COLUMNS)), _DIAGNOSTIC_DTYPES)
     hits = hits.assign(
         lex_frame=hits["term"].map(lambda t: lookup[t].frame),
         inside=(hits["token"] != hits["term"])

@@ -292,6 +292,13 @@ def frame_groups(
     textkit.plots.frames.plot_frame_groups, textkit.plots.frames.plot_frame_trend
     """
     n_boot, ci, seed, min_docs = _options(config, n_boot, ci, random_state, min_docs)
+    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note"]
+    if isinstance(scores, pd.DataFrame) and len(scores) == 0 and by in scores.columns:
+        # no document: an empty table with the columns' types (the group's from ``by``)
+        types = dict.fromkeys(cols, "float64") | dict.fromkeys(("n_docs", "n_tokens"), "int64")
+        types |= dict.fromkeys(("variable", "measure", "note"), "str")
+        types["group"] = scores[by].dtype if freq is None else "str"
+        return pd.DataFrame(columns=cols).astype(types)
     docs, groups = _documents(scores, by, freq, "frame_groups")
     rng = np.random.default_rng(seed)
     rows = []
@@ -307,7 +314,6 @@ def frame_groups(
                 (by, group, measure, float(est[j]), float(lo[j]), float(hi[j]), len(sel),
                  int(sel["n_tokens"].sum()), _note(len(sel), min_docs, est[j]))
             )  # fmt: skip
-    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note"]
     out = pd.DataFrame(rows, columns=cols)
     out["group"] = pd.Series([r[1] for r in rows], dtype=object).infer_objects()
     return out

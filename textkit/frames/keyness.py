@@ -26,8 +26,16 @@ from textkit.core.checks import check_int, check_number
 from textkit.core.errors import InvalidParameterError
 from textkit.core.stats import expected_2x2, g2_p_value, log_likelihood_g2
 from textkit.frames.groups import group_values, resolve_group, sorted_groups
+from textkit.frames.score import typed_empty
 
 __all__ = ["keyness", "frame_keyness", "keyness_by"]
+
+#: The columns of a keyness table and their types (an empty table keeps them).
+_KEYNESS_DTYPES = {
+    "term": "str", "count_a": "int64", "count_b": "int64", "per_1k_a": "float64",
+    "per_1k_b": "float64", "g2": "float64", "p_value": "float64", "chi2": "float64",
+    "log_ratio": "float64", "key_for": "str",
+}  # fmt: skip
 
 
 def _to_counts(obj: Any, name: str) -> pd.Series:
@@ -89,7 +97,8 @@ def keyness(
         positive when over-used in the target), p_value (chi-square, 1 df, of |g2|), chi2
         (Pearson, no continuity correction), log_ratio (binary log of the relative
         frequency ratio, smoothed), key_for ("target" / "reference"). Sorted by signed g2,
-        descending, then term.
+        descending, then term. Empty (typed columns) when neither group holds a token,
+        e.g. for an empty units table.
 
     Notes
     -----
@@ -112,7 +121,7 @@ def keyness(
         mask = np.asarray(group, dtype=bool)
         if mask.shape != (len(lists),):
             raise ValueError(f"group: expected {len(lists)} booleans, got shape {mask.shape}")
-        if mask.all() or not mask.any():
+        if len(lists) and (mask.all() or not mask.any()):
             raise ValueError("group: both the target and the reference must be non-empty")
         a = _count_tokens(lst for lst, m in zip(lists, mask, strict=True) if m)
         b = _count_tokens(lst for lst, m in zip(lists, mask, strict=True) if not m)
@@ -125,6 +134,8 @@ def keyness(
     ca = a.reindex(terms, fill_value=0.0).to_numpy(float)
     cb = b.reindex(terms, fill_value=0.0).to_numpy(float)
     na, nb = ca.sum(), cb.sum()
+    if na <= 0 and nb <= 0:  # nothing to compare: no unit, or no token at all
+        return typed_empty(pd.DataFrame(columns=list(_KEYNESS_DTYPES)), _KEYNESS_DTYPES)
     if na <= 0 or nb <= 0:
         raise ValueError("keyness: both groups need at least one token")
     keep = (ca + cb) >= min_count

@@ -112,7 +112,24 @@ HIT_COLUMNS = (
     "doc_id", "para_id", "sent_id", "frame", "category", "term", "token", "weight",
     "multiplier", "rule", "value", "start", "end", "left", "right",
 )  # fmt: skip
+#: The types of the columns of :data:`HIT_COLUMNS` (an empty table keeps them).
+HIT_DTYPES = dict(zip(HIT_COLUMNS, (
+    "str", "int64", "int64", "str", "str", "str", "str", "float64",
+    "float64", "str", "float64", "int64", "int64", "str", "str",
+), strict=True))  # fmt: skip
+#: The types of the key and label columns of the scores table.
+_SCORE_DTYPES = {"doc_id": "str", "para_id": "int64", "sent_id": "int64", "frame_label": "str"}
 _WORD_RE = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def typed_empty(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with the columns ``dtypes`` names cast to their type when it has no rows
+    (a table built from no rows has untyped columns); ``frame`` itself otherwise."""
+    if len(frame):
+        return frame
+    return frame.astype({c: t for c, t in dtypes.items() if c in frame.columns})
+
+
 _NUM_RE = re.compile(r"^[\d.,%％:：/\-]+$")
 
 
@@ -433,7 +450,10 @@ def _analyse(
                              sent[max(0, s - ctx) : s], sent[e : e + ctx])
                         )  # fmt: skip
     sent_df = pd.DataFrame(sents, columns=["doc_id", "para_id", "sent_id", "n_tokens"])
-    hit_df = pd.DataFrame(hits, columns=list(HIT_COLUMNS))
+    sent_df = typed_empty(
+        sent_df, {"doc_id": "str", "para_id": "int64", "sent_id": "int64", "n_tokens": "int64"}
+    )
+    hit_df = typed_empty(pd.DataFrame(hits, columns=list(HIT_COLUMNS)), HIT_DTYPES)
     return sent_df, hit_df
 
 
@@ -732,7 +752,7 @@ def _score(
     if level == "document":
         order = {d: i for i, d in enumerate(docs["doc_id"])}
         out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
-    return out.reset_index(drop=True)
+    return typed_empty(out.reset_index(drop=True), _SCORE_DTYPES)
 
 
 def term_contributions(
@@ -762,7 +782,11 @@ def term_contributions(
     cols = ["doc_id", "frame", "category", "term", "count", "weight", "suppressed",
             "contribution", "share"]  # fmt: skip
     if hits.empty:
-        return pd.DataFrame(columns=cols)
+        return typed_empty(
+            pd.DataFrame(columns=cols),
+            {c: "int64" if c in ("count", "suppressed") else HIT_DTYPES.get(c, "float64")
+             for c in cols},
+        )  # fmt: skip
     hits = hits.assign(supp=(hits["multiplier"] < 1).astype(int))
     agg = (
         hits.groupby(["doc_id", "frame", "category", "term", "weight"], sort=True)

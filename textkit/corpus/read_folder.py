@@ -1,0 +1,271 @@
+"""Read a folder of documents: one file, one document, every entry accounted for.
+
+The folder reader of :func:`textkit.corpus.read.read_texts`: every entry under the folder
+is read by the extractor of its suffix (:func:`textkit.corpus.extract.extract_text`),
+rejected with its reason, or listed as skipped with its kind and reason (hidden entries,
+Office lock files, links, special files, files left out by the ``include`` and
+``exclude`` patterns); document variables come from the relative path
+(``docvars_from``).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.checks import check_str
+from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_bytes
+from textkit.core.paths import folder_entries
+from textkit.corpus.extract import EXTRACTORS, UNSUPPORTED_FORMATS, extract_text
+from textkit.corpus.ingest import page_ids
+from textkit.corpus.read_result import (
+    READ_COLUMNS,
+    REPORT_COLUMNS,
+    ReadResult,
+    _check_reserved,
+    _ingest_config,
+    _typed,
+)
+
+# messages keep the logger name of the module this code was split from
+logger = logging.getLogger("textkit.corpus.read")
+
+__all__ = ["DEFAULT_INCLUDE"]
+
+#: Files of a folder read by default (``include``).
+DEFAULT_INCLUDE = (
+    "**/*.txt",
+    "**/*.html",
+    "**/*.htm",
+    "**/*.xhtml",
+    "**/*.docx",
+    "**/*.pdf",
+)
+
+
+_FIELD_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A glob on POSIX relative paths: ``**/`` any folders (or none), ``*`` and ``?``
+    within one path part, ``[...]`` a character class."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 1 :]:
+            j = pattern.index("]", i + 1)
+            out.append("[" + pattern[i + 1 : j].replace("\\", "\\\\") + "]")
+            i = j + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out))
+
+
+def _patterns(
+    name: str, values: Any, default: tuple[str, ...]
+) -> list[tuple[str, re.Pattern[str]]]:
+    """The glob patterns of ``include`` or ``exclude``, each with its regular expression."""
+    if values is None:
+        values = default
+    if isinstance(values, str):
+        values = [values]
+    return [(v, _glob_regex(check_str(name, v))) for v in values]
+
+
+def _docvars_regex(pattern: str) -> re.Pattern[str]:
+    check_str("docvars_from", pattern)
+    if "(?P<" in pattern:
+        try:
+            rx = re.compile(pattern)
+        except re.error as exc:
+            raise InvalidParameterError(f"docvars_from: not a regular expression: {exc}") from exc
+        if not rx.groupindex:
+            raise InvalidParameterError("docvars_from: the regular expression has no named group")
+        return rx
+    parts, last, fields = [], 0, []
+    for m in _FIELD_RE.finditer(pattern):
+        parts.append(re.escape(pattern[last : m.start()]))
+        if m.group(1) in fields:
+            raise InvalidParameterError(
+                f"docvars_from: field {{{m.group(1)}}} appears twice in {pattern!r}"
+            )
+        fields.append(m.group(1))
+        parts.append(f"(?P<{m.group(1)}>[^/]+?)")
+        last = m.end()
+    parts.append(re.escape(pattern[last:]))
+    if not fields:
+        raise InvalidParameterError(
+            f"docvars_from: expected fields such as {{year}} in the pattern, got {pattern!r}"
+        )
+    return re.compile("".join(parts))
+
+
+def _skipped(rel: str, kind: str, reason: str) -> dict:
+    """The report row of a folder entry that is not read."""
+    return {
+        "source": rel,
+        "row": None,
+        "doc_id": "",
+        "extractor": "",
+        "status": "skipped",
+        "reason": reason,
+        "reject_kind": kind,
+        "sha256": "",
+        "n_bytes": 0,
+        "repairs": "",
+    }
+
+
+def _read_folder(
+    root: Path,
+    docvars_from: str | None,
+    include: Any,
+    exclude: Any,
+    encoding: str | None,
+    given: str,
+) -> ReadResult:
+    inc = _patterns("include", include, DEFAULT_INCLUDE)
+    exc = _patterns("exclude", exclude, ())
+    rx = _docvars_regex(docvars_from) if docvars_from is not None else None
+    fields = list(rx.groupindex) if rx is not None else []
+    _check_reserved(fields, "docvars_from")
+    config = _ingest_config(encoding)
+    docs, report = [], []
+    files = []
+    # every entry under root (sorted by relative POSIX path) is read or listed with its
+    # reason: hidden files and folders, Office lock files, links to folders, link loops,
+    # dangling links, links leaving root, FIFOs and other special files
+    # (textkit.core.paths.folder_entries), and files left out by the patterns
+    for e in folder_entries(root, nested=True):
+        rel = e.rel
+        if e.kind != "file":
+            logger.warning("skipped %s", e.reason)
+            report.append(_skipped(rel, e.kind, e.reason))
+            continue
+        hit = next((pat for pat, x in exc if x.fullmatch(rel)), None)
+        if hit is not None:
+            logger.info("skipped %s: matches the exclude pattern %r", rel, hit)
+            report.append(
+                _skipped(rel, "excluded", f"{rel}: matches the exclude pattern {hit!r}; not read")
+            )
+            continue
+        suffix = Path(rel).suffix.lower()
+        # a document format that is not read is reported even when include leaves it out:
+        # the researcher likely meant it to be read
+        if not any(x.fullmatch(rel) for _, x in inc) and suffix not in UNSUPPORTED_FORMATS:
+            shown = ", ".join(repr(pat) for pat, _ in inc)
+            logger.info("skipped %s: not matched by the include patterns", rel)
+            report.append(
+                _skipped(
+                    rel,
+                    "not_included",
+                    f"{rel}: not matched by the include patterns ({shown}); not read",
+                )
+            )
+            continue
+        files.append(rel)
+    # a file's id is its path without the suffix, or its full path when another file
+    # shares that stem (a.txt and a.html)
+    ids = dict(zip(files, page_ids(files), strict=True))
+    for rel in files:
+        suffix = Path(rel).suffix.lower()
+        doc_id = ids[rel]
+        try:
+            data = (root / rel).read_bytes()
+        except OSError as err:
+            reason = f"cannot be read ({err.strerror or err})"
+            logger.warning("rejected %s: %s", rel, reason)
+            report.append(
+                {
+                    "source": rel,
+                    "row": None,
+                    "doc_id": doc_id,
+                    "extractor": "",
+                    "status": "rejected",
+                    "reason": reason,
+                    "reject_kind": "unreadable",
+                    "sha256": "",
+                    "n_bytes": 0,
+                    "repairs": "",
+                }
+            )
+            continue
+        match = rx.fullmatch(rel) if rx is not None else None
+        got = None
+        if rx is not None and match is None and suffix in EXTRACTORS:
+            extractor = EXTRACTORS[suffix]
+            reason = f"path does not match the docvars_from pattern {docvars_from!r}"
+            kind, repairs = "no_match", ""
+        else:
+            got = extract_text(data, rel, suffix, config=config)
+            extractor = got.extractor
+            reason, kind, repairs = got.reason, got.reject_kind, "; ".join(got.repairs)
+        entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": extractor}
+        if got is not None and got.ok:
+            values = {f: match.group(f) if match else None for f in fields}
+            docs.append(
+                {
+                    **entry,
+                    "text": got.text,
+                    "title": got.title,
+                    "encoding": got.encoding,
+                    **values,
+                }
+            )
+        report.append(
+            {
+                **entry,
+                "status": "rejected" if reason else "read",
+                "reason": reason,
+                "reject_kind": kind,
+                "sha256": sha256_bytes(data),
+                "n_bytes": len(data),
+                "repairs": repairs,
+            }
+        )
+        if reason:
+            logger.warning("rejected %s: %s", rel, reason)
+    report.sort(key=lambda r: r["source"])
+    if not docs:
+        n_skipped = sum(r["status"] == "skipped" for r in report)
+        detail = "; ".join(f"{r['source']}: {r['reason']}" for r in report[:5])
+        raise CorpusError(
+            f"{root}: no readable file ({len(report) - n_skipped} rejected, {n_skipped} "
+            f"skipped){': ' + detail if detail else ''}"
+        )
+    frame = pd.DataFrame(docs)
+    out = pd.DataFrame(
+        {
+            "doc_id": frame["doc_id"],
+            "text": frame["text"],
+            "title": frame["title"],
+            "source": frame["source"],
+            "row": pd.Series([None] * len(frame), dtype="Int64"),
+            "extractor": frame["extractor"],
+            "encoding": frame["encoding"],
+        },
+        columns=list(READ_COLUMNS),
+    )
+    for f in fields:
+        out[f] = _typed(frame[f].tolist()).array
+    rep = pd.DataFrame(report, columns=list(REPORT_COLUMNS))
+    rep["row"] = rep["row"].astype("Int64")
+    rep["n_bytes"] = rep["n_bytes"].astype("int64")
+    return ReadResult(out, rep, "folder", tuple(fields), given)

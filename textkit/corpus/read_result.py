@@ -1,0 +1,204 @@
+"""What :func:`textkit.corpus.read.read_texts` returns, and the cell rules its readers share.
+
+:class:`ReadResult` holds the documents table (:data:`READ_COLUMNS` and the document
+variables) and the report (:data:`REPORT_COLUMNS`); :data:`RESERVED_NAMES` are the names a
+document variable may not take. Cells become strings or missing values and document
+variables are typed by the same rules for every input (:mod:`textkit.corpus.read_table`,
+:mod:`textkit.corpus.read_folder`, :mod:`textkit.corpus.read_stream`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.errors import InvalidParameterError
+from textkit.corpus._documents import DOCUMENT_COLUMNS
+from textkit.corpus.annotate import ANNOTATED_COLUMNS
+from textkit.corpus.decode import IngestConfig, decode_bytes
+
+__all__ = [
+    "READ_COLUMNS",
+    "REPORT_COLUMNS",
+    "RESERVED_NAMES",
+    "ReadResult",
+    "document_variables",
+]
+
+#: Columns every documents table of :func:`read_texts` starts with, in order; the
+#: document variables follow under their own names.
+READ_COLUMNS = ("doc_id", "text", "title", "source", "row", "extractor", "encoding")
+
+
+#: Columns of the report of :func:`read_texts`, one row per table row or file.
+REPORT_COLUMNS = (
+    "source",
+    "row",
+    "doc_id",
+    "status",
+    "reason",
+    "reject_kind",
+    "extractor",
+    "sha256",
+    "n_bytes",
+    "repairs",
+)
+
+
+#: Names a document variable may not take: the columns :func:`read_texts` writes, the
+#: columns of the documents table a corpus build writes (``docs/architecture.md``) other
+#: than the ones annotation writes (:data:`~textkit.corpus.annotate.ANNOTATED_COLUMNS`: a
+#: corpus build keeps the researcher's value and writes the detected one as
+#: ``<name>_detected``), and those ``<name>_detected`` columns.
+RESERVED_NAMES = frozenset(
+    {
+        *READ_COLUMNS,
+        *(c for c in DOCUMENT_COLUMNS if c not in ANNOTATED_COLUMNS),
+        *(f"{c}_detected" for c in ANNOTATED_COLUMNS),
+    }
+)
+
+
+def document_variables(docs: pd.DataFrame) -> list[str]:
+    """The researcher's document variables of a documents table: the columns textkit did not
+    write (not :data:`RESERVED_NAMES`, not an annotation column), in table order.
+
+    For an article table built from :func:`read_texts` output these are the table's meta
+    columns or the fields of ``docvars_from`` (``province``, ``outlet``, ``stance`` …); a
+    user's own ``year`` or ``genre`` column shares its name with an annotation and is not
+    listed here (the analyses name it themselves).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        A documents table (``CorpusBuild.documents`` or any table with ``doc_id``).
+
+    Returns
+    -------
+    list of str
+    """
+    written = RESERVED_NAMES | set(ANNOTATED_COLUMNS)
+    return [str(c) for c in docs.columns if c not in written]
+
+
+_INT_RE = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What :func:`read_texts` read.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per document read: :data:`READ_COLUMNS` (``doc_id``, ``text``, ``title``
+        — a table's title column; for a file the title its format records (HTML
+        ``<title>`` or first ``h1``, Word or PDF document properties), ``""`` for a text
+        file: the splitter titles its articles —, ``source``
+        — the table's file name, or the file's path relative to the folder, POSIX style —,
+        ``row`` — the 1-based data row of the table (the header row not counted; the
+        JSON line among the non-blank ones), missing for a file —, ``extractor`` —
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"``, ``"parquet"``, or for a file
+        ``"text"``, ``"html"``, ``"docx"`` or ``"pdf"`` —, ``encoding`` — the decoding
+        used (text and HTML files, CSV, TSV, JSON lines), ``""`` where none applies)
+        followed by the document variables (:attr:`docvars`).
+    report : pandas.DataFrame
+        One row per input table row or folder entry (:data:`REPORT_COLUMNS`): ``status``
+        is ``"read"``, ``"rejected"`` or, for a folder entry that is not a file to read,
+        ``"skipped"`` (kind in ``reject_kind``: :data:`textkit.core.paths.SKIP_KINDS`;
+        ``doc_id`` empty), ``reason`` says why (``"empty text (row 4)"``, ...),
+        ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
+        ``"no_match"`` (``docvars_from``) or one of
+        :data:`textkit.corpus.ingest.REJECT_KINDS` and
+        :data:`textkit.corpus.extract.EXTRACT_REJECT_KINDS`), ``extractor`` the extractor
+        that read or rejected it (``""`` for an unsupported file type); ``sha256`` and
+        ``n_bytes`` describe the file the row or file came from, ``repairs`` what decoding
+        or extraction repaired (a byte-order mark removed, ...).
+    kind : str
+        ``"table"`` (one row, one document) or ``"folder"`` (one file, one page).
+    docvars : tuple of str
+        The document variables, in order.
+    path : str
+        The input path as given.
+    options : dict
+        The options :func:`read_texts` was called with (``None`` values left out): part of
+        the cache key of a corpus build of this result.
+    """
+
+    documents: pd.DataFrame
+    report: pd.DataFrame
+    kind: str
+    docvars: tuple[str, ...]
+    path: str
+    options: dict = field(default_factory=dict, compare=False)
+
+
+def _given_options(**options: Any) -> dict[str, Any]:
+    """The read options a caller gave (``None`` left out, sequences as lists): what
+    :attr:`ReadResult.options` records and the build cache keys on."""
+    return {
+        k: (list(v) if isinstance(v, (list, tuple)) else v)
+        for k, v in options.items()
+        if v is not None
+    }
+
+
+def _ingest_config(encoding: str | None) -> IngestConfig:
+    return IngestConfig() if encoding is None else IngestConfig(encodings=(encoding,))
+
+
+def _decode(data: bytes, name: str, encoding: str | None):
+    return decode_bytes(data, name, _ingest_config(encoding))
+
+
+def _cell_str(value: Any) -> str | None:
+    """A cell as a string (``None`` when missing); integral floats lose their ``.0``."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _typed(values: list[str | None], as_int: bool | None = None) -> pd.Series:
+    """Integers when every present value looks like one (or when ``as_int`` says so), else
+    strings."""
+    if as_int is None:
+        as_int = _int_like(values)
+    if as_int:
+        return pd.Series(
+            [int(v) if v is not None and v != "" else None for v in values], dtype="Int64"
+        )
+    return pd.Series(values, dtype=object)
+
+
+def _int_like(values: list[str | None]) -> bool | None:
+    """True when every present value looks like an integer, False when one does not, None
+    when no value is present."""
+    present = [v for v in values if v is not None and v != ""]
+    if not present:
+        return None
+    return all(_INT_RE.fullmatch(v.strip()) for v in present)
+
+
+def _check_reserved(names: list[str], where: str) -> None:
+    clash = [n for n in names if n in RESERVED_NAMES]
+    if clash:
+        raise InvalidParameterError(
+            f"{where}: document variable(s) {clash} would take the name of a textkit column; "
+            f"rename them (e.g. {clash[0]!r} -> 'user_{clash[0]}') or leave them out "
+            f"(reserved: {', '.join(sorted(RESERVED_NAMES))})"
+        )

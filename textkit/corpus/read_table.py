@@ -1,0 +1,421 @@
+"""Read a table of texts (CSV, TSV, workbook, JSON Lines, parquet): one row, one document.
+
+The table readers of :func:`textkit.corpus.read.read_texts` (and, batch by batch, of
+:func:`textkit.corpus.read_stream.iter_texts`): each format's cells are loaded, the text,
+id and title columns and the document variables are chosen and checked, and every row
+becomes a document or a report row rejected with its reason. A file that cannot be
+decoded or parsed, a header naming a column twice, a JSON line naming a key twice, a
+workbook too large to open and duplicate or empty ids are errors naming the file and the
+column, line or rows.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from textkit.core.checks import check_str
+from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.io import sha256_bytes
+from textkit.corpus.extract import zip_too_large
+from textkit.corpus.read_result import (
+    READ_COLUMNS,
+    REPORT_COLUMNS,
+    ReadResult,
+    _cell_str,
+    _check_reserved,
+    _decode,
+    _typed,
+)
+
+# messages keep the logger name of the module this code was split from
+logger = logging.getLogger("textkit.corpus.read")
+
+__all__ = []  # reached through read_texts and iter_texts
+
+_TABLE_EXTRACTORS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".jsonl": "jsonl",
+    ".parquet": "parquet",
+}
+
+
+def _check_regular_file(p: Path) -> None:
+    """Refuse a table path that is not a regular file (a FIFO would block the read)."""
+    import stat
+
+    mode = p.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise InvalidParameterError(
+            f"path: {p} is not a regular file (a FIFO, socket or device); not opened: "
+            "give a table file or a folder"
+        )
+
+
+def _table_extractor(p: Path, encoding: str | None) -> str:
+    """The extractor of a table file (``"csv"``, ...); refuses other files and an encoding
+    for a format that records its own."""
+    extractor = _TABLE_EXTRACTORS.get(p.suffix.lower())
+    if extractor is None:
+        raise InvalidParameterError(
+            f"path: expected a folder or a table file ({', '.join(sorted(_TABLE_EXTRACTORS))}), "
+            f"got {p.name!r}"
+        )
+    if encoding is not None and extractor in ("xlsx", "parquet"):
+        raise InvalidParameterError(
+            f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
+            "(the format records its own encoding)"
+        )
+    return extractor
+
+
+def _load_table(
+    p: Path, data: bytes, extractor: str, encoding: str | None
+) -> tuple[pd.DataFrame, str, str]:
+    """The raw cells of a table (strings where the format has no types), its encoding and
+    the repairs of its decoding."""
+    import io
+
+    if extractor in ("csv", "tsv"):
+        res = _decode(data, p.name, encoding)
+        if not res.ok:
+            raise CorpusError(f"{p.name}: cannot decode the table: {res.reason}")
+        sep = "\t" if extractor == "tsv" else ","
+        _check_header(p, _csv_header(io.StringIO(res.text), sep))
+        try:
+            frame = pd.read_csv(io.StringIO(res.text), sep=sep, dtype=str, keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
+        return frame, res.encoding, "; ".join(res.repairs)
+    if extractor == "xlsx":
+        too_large = zip_too_large(data)
+        if too_large:
+            raise CorpusError(f"{p.name}: workbook too large: {too_large}")
+        header, note = _workbook_head(p, io.BytesIO(data))
+        _check_header(p, header)
+        try:
+            frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+        frame = frame.map(_excel_cell)
+        return frame, "", note
+    if extractor == "jsonl":
+        res = _decode(data, p.name, encoding)
+        if not res.ok:
+            raise CorpusError(f"{p.name}: cannot decode the JSON lines: {res.reason}")
+        records = list(_json_records(res.text.split("\n"), p.name))
+        columns: list[str] = []
+        for rec in records:
+            columns.extend(k for k in rec if k not in columns)
+        frame = pd.DataFrame.from_records(records, columns=columns)
+        return frame, res.encoding, "; ".join(res.repairs)
+    try:
+        return pd.read_parquet(io.BytesIO(data)), "", ""
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise CorpusError(f"{p.name}: cannot read the parquet file: {exc}") from exc
+
+
+def _csv_header(stream: Any, sep: str) -> list[str]:
+    """The names of the first record of a CSV or TSV text stream, as written (``[]`` when
+    it has none or cannot be parsed: the parser then says what is wrong)."""
+    import csv
+
+    try:
+        return next(csv.reader(stream, delimiter=sep), [])
+    except csv.Error:
+        return []
+
+
+def _check_header(p: Path, names: list[Any]) -> None:
+    """Refuse a header that names a column twice (pandas would rename the second copy)."""
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(names, start=1):
+        if name is None or str(name) == "":
+            continue
+        seen.setdefault(str(name), []).append(i)
+    twice = {n: at for n, at in seen.items() if len(at) > 1}
+    if twice:
+        detail = "; ".join(f"{n!r} in columns {at}" for n, at in twice.items())
+        raise CorpusError(
+            f"{p.name}: the header names a column more than once ({detail}); rename the "
+            "columns so that each name is used once"
+        )
+
+
+def _workbook_head(p: Path, source: Any) -> tuple[list[Any], str]:
+    """The header cells of a workbook's first sheet (the sheet read) and a note naming the
+    sheets that are not read (``""`` when there is one sheet)."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+    try:
+        names = wb.sheetnames
+        header = list(next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ()))
+    finally:
+        wb.close()
+    if len(names) < 2:
+        return header, ""
+    rest = ", ".join(map(repr, names[1:]))
+    note = f"read the first sheet {names[0]!r}; not read: {len(names) - 1} other sheet(s) {rest}"
+    logger.warning("%s: %s", p.name, note)
+    return header, note
+
+
+def _json_records(lines: Iterable[str], name: str) -> Iterator[dict]:
+    """The JSON objects of the non-blank lines of a JSON Lines file (line numbers count
+    every line); a line that is not a JSON object is an error naming it."""
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line, object_pairs_hook=_unique_keys)
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{name}: line {n} is not JSON: {exc}") from exc
+        except _DuplicateKey as exc:
+            raise CorpusError(
+                f"{name}: line {n} names the key {exc.args[0]!r} more than once; keep one"
+            ) from None
+        if not isinstance(rec, dict):
+            raise CorpusError(f"{name}: line {n} is not a JSON object")
+        yield rec
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names a key twice (json.loads would keep the last value)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _excel_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _column(frame: pd.DataFrame, name: str, what: str, file: str) -> str:
+    if name not in frame.columns:
+        raise InvalidParameterError(
+            f"{what}: no column {name!r} in {file}; its columns are "
+            f"{', '.join(map(repr, map(str, frame.columns)))}"
+        )
+    return name
+
+
+def _read_table(
+    p: Path,
+    extractor: str,
+    text: str | None,
+    meta: list[str] | tuple[str, ...] | None,
+    id_col: str | None,
+    encoding: str | None,
+    given: str,
+    title_col: str | None = None,
+) -> ReadResult:
+    data = p.read_bytes()
+    frame, enc, repairs = _load_table(p, data, extractor, encoding)
+    frame.columns = [str(c) for c in frame.columns]
+    text, id_col, title_col, meta = _table_columns(
+        p, list(frame.columns), text, meta, id_col, title_col
+    )
+    if extractor == "parquet":
+        import io
+
+        import pyarrow.parquet as pq
+
+        _check_text_type(p, text, pq.read_schema(io.BytesIO(data)))
+    n = len(frame)
+    rows = list(range(1, n + 1))
+    texts = [_cell_str(v) for v in frame[text].tolist()]
+    if id_col is None:
+        ids = _default_ids(p, rows, n)
+    else:
+        ids = [_id_str(v) for v in frame[id_col].tolist()]
+        _check_ids(p, id_col, rows, ids)
+    ok = [_has_text(t) for t in texts]
+    for r, k in zip(rows, ok, strict=True):
+        if not k:
+            logger.warning("%s: rejected %s", p.name, _empty_reason(r))
+    if not any(ok):
+        raise CorpusError(f"{p.name}: no document read: {_no_text(n)}")
+    docs, report = _table_parts(
+        p,
+        extractor,
+        rows,
+        ids,
+        texts,
+        frame[title_col].tolist() if title_col else None,
+        {m: frame[m].tolist() for m in meta},
+        None,
+        (sha256_bytes(data), len(data), enc, repairs),
+    )
+    return ReadResult(docs, report, "table", tuple(meta), given)
+
+
+def _table_columns(
+    p: Path,
+    columns: list[str],
+    text: str | None,
+    meta: list[str] | tuple[str, ...] | None,
+    id_col: str | None,
+    title_col: str | None,
+) -> tuple[str, str | None, str | None, list[str]]:
+    """The text, id and title columns and the document variables of a table with these
+    columns (defaults applied, names checked)."""
+    frame = pd.DataFrame(columns=columns)
+    if text is None:
+        if "text" not in columns:
+            raise InvalidParameterError(
+                f"text: {p.name} has no column named 'text'; name the text column with "
+                f"text=... (its columns are {', '.join(map(repr, columns))})"
+            )
+        text = "text"
+    text = _column(frame, check_str("text", text), "text", p.name)
+    if id_col is not None:
+        id_col = _column(frame, check_str("id", id_col), "id", p.name)
+    if title_col is None and "title" in columns and text != "title":
+        title_col = "title"
+    elif title_col is not None:
+        title_col = _column(frame, check_str("title", title_col), "title", p.name)
+    kept_anyway = tuple(c for c in (text, id_col, title_col) if c is not None)
+    if meta is None:
+        meta = [c for c in columns if c not in kept_anyway]
+    else:
+        meta = [_column(frame, check_str("meta", m), "meta", p.name) for m in meta]
+        if set(kept_anyway) & set(meta):
+            raise InvalidParameterError(
+                f"meta: lists the text, id or title column ({', '.join(map(repr, kept_anyway))}); "
+                "they are kept anyway"
+            )
+    _check_reserved(list(meta), f"meta ({p.name})")
+    return text, id_col, title_col, list(meta)
+
+
+def _check_text_type(p: Path, text: str, schema: Any) -> None:
+    """Refuse a text column a parquet file records as something other than strings
+    (numbers, dates, bytes …): the wrong column was named, or the text needs decoding."""
+    import pyarrow as pa
+
+    i = schema.get_field_index(text)
+    if i < 0:
+        return
+    kind = schema.field(i).type
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if pa.types.is_null(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return
+    if hasattr(pa.types, "is_string_view") and pa.types.is_string_view(kind):
+        return
+    raise InvalidParameterError(
+        f"text: column {text!r} of {p.name} holds {kind} values, not text; name the text "
+        "column with text=..."
+    )
+
+
+def _default_ids(p: Path, rows: list[int] | range, n: int) -> list[str]:
+    """``"<file stem>#<row>"``, the row zero-padded to the width of ``n`` (at least 2)."""
+    width = max(2, len(str(n)))
+    return [f"{p.stem}#{r:0{width}d}" for r in rows]
+
+
+def _id_str(value: Any) -> str:
+    return (_cell_str(value) or "").strip()
+
+
+def _has_text(value: str | None) -> bool:
+    return value is not None and value.strip() != ""
+
+
+def _no_text(n: int) -> str:
+    """Why a table of ``n`` rows gives no document."""
+    if n == 0:
+        return "it has no rows (a header only, or nothing)"
+    return f"every one of its {n} rows has empty text"
+
+
+def _empty_reason(row: int) -> str:
+    return f"empty text (row {row})"
+
+
+def _check_ids(p: Path, id_col: str, rows: list[int], ids: list[str]) -> None:
+    blank = [r for r, i in zip(rows, ids, strict=True) if not i]
+    if blank:
+        raise CorpusError(f"{p.name}: empty id in column {id_col!r} at row(s) {blank}")
+    seen: dict[str, list[int]] = {}
+    for r, i in zip(rows, ids, strict=True):
+        seen.setdefault(i, []).append(r)
+    _raise_duplicate_ids(p, id_col, {i: rs for i, rs in seen.items() if len(rs) > 1})
+
+
+def _raise_duplicate_ids(p: Path, id_col: str, dups: dict[str, list[int]]) -> None:
+    if dups:
+        detail = "; ".join(f"{i!r} at rows {rs}" for i, rs in sorted(dups.items()))
+        raise CorpusError(f"{p.name}: duplicate ids in column {id_col!r}: {detail}")
+
+
+def _table_parts(
+    p: Path,
+    extractor: str,
+    rows: list[int],
+    ids: list[str],
+    texts: list[str | None],
+    titles: list[Any] | None,
+    metas: dict[str, list[Any]],
+    int_columns: set[str] | None,
+    file: tuple[str, int, str, str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documents and the report of (a run of) table rows: ``file`` is the sha256, size,
+    encoding and repairs of the table; ``int_columns`` the document variables typed as
+    integers (None: decided on these rows)."""
+    sha, n_bytes, enc, repairs = file
+    ok = [_has_text(t) for t in texts]
+    report = pd.DataFrame(
+        {
+            "source": p.name,
+            "row": pd.Series(rows, dtype="Int64"),
+            "doc_id": ids,
+            "status": ["read" if k else "rejected" for k in ok],
+            "reason": ["" if k else _empty_reason(r) for k, r in zip(ok, rows, strict=True)],
+            "reject_kind": ["" if k else "empty_text" for k in ok],
+            "extractor": extractor,
+            "sha256": sha,
+            "n_bytes": n_bytes,
+            "repairs": repairs,
+        },
+        columns=list(REPORT_COLUMNS),
+    )
+    keep = [i for i, k in enumerate(ok) if k]
+    docs = pd.DataFrame(
+        {
+            "doc_id": [ids[i] for i in keep],
+            "text": [texts[i] for i in keep],
+            "title": [(_cell_str(titles[i]) or "").strip() for i in keep]
+            if titles is not None
+            else "",
+            "source": p.name,
+            "row": pd.Series([rows[i] for i in keep], dtype="Int64"),
+            "extractor": extractor,
+            "encoding": enc,
+        },
+        columns=list(READ_COLUMNS),
+    )
+    for m, values in metas.items():
+        cells = [_cell_str(values[i]) for i in keep]
+        docs[m] = _typed(cells, None if int_columns is None else m in int_columns).array
+    return docs, report

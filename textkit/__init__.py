@@ -118,7 +118,7 @@ _EXPORTS: dict[str, str] = {
     "frame_hits": "frames.score",
     "frame_keyness": "frames.keyness",
     "score_frames": "frames.score",
-    "term_contributions": "frames.score",
+    "term_contributions": "frames.diagnostics",
     "kwic": "frames.kwic",
     "keyness": "frames.keyness",
     "keyness_by": "frames.keyness",

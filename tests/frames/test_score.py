@@ -15,12 +15,12 @@ import pytest
 
 from textkit.core.errors import InvalidParameterError
 from textkit.core.lexicon import load_lexicon
+from textkit.frames.diagnostics import term_contributions
 from textkit.frames.keyness import keyness
 from textkit.frames.score import (
     FrameConfig,
     frame_hits,
     score_frames,
-    term_contributions,
 )
 
 RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"

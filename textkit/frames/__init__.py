@@ -2,12 +2,13 @@
 
 A frame lexicon (:mod:`~textkit.core.lexicon`: terms, weights, context rules) scores texts
 by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
-FrameConfig, frame_config, score_frames, frame_hits, term_contributions), its context rules
+FrameConfig, frame_config, score_frames, frame_hits), its context rules
 read in :mod:`~textkit.frames.rules` (negations and shifts, and the sense of a term from the
 compound it sits in or the word it governs); key word in
 context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
 (:mod:`~textkit.frames.keyness`: keyness, frame_keyness, keyness_by) show what drives
-the scores, and :mod:`~textkit.frames.diagnostics` (frame_diagnostics) lists the terms and
+the scores, and :mod:`~textkit.frames.diagnostics` (frame_diagnostics, term_contributions)
+lists the terms and
 rules that drive them on a corpus and flags terms used in an unintended sense;
 :mod:`~textkit.frames.groups` (frame_groups, frame_contrast) estimates intensity
 and balance per group of any document variable, and over years, with document-clustered
@@ -35,7 +36,7 @@ from textkit.core.lexicon import (
 )
 from textkit.frames.active import suggest_to_code
 from textkit.frames.crossval import cross_validate_frames
-from textkit.frames.diagnostics import frame_diagnostics
+from textkit.frames.diagnostics import frame_diagnostics, term_contributions
 from textkit.frames.groups import frame_contrast, frame_groups
 from textkit.frames.keyness import frame_keyness, keyness, keyness_by
 from textkit.frames.kwic import kwic
@@ -45,7 +46,6 @@ from textkit.frames.score import (
     frame_config,
     frame_hits,
     score_frames,
-    term_contributions,
 )
 from textkit.frames.suggest import suggest_terms
 from textkit.frames.supervised import FrameClassifier

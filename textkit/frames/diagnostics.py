@@ -29,9 +29,22 @@ import pandas as pd
 from textkit.core.checks import check_int
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.frames.kwic import kwic
-from textkit.frames.score import FrameConfig, as_documents, frame_hits, typed_empty
+from textkit.frames.score import (
+    HIT_DTYPES,
+    FrameConfig,
+    _analyse_texts,
+    as_documents,
+    frame_hits,
+    typed_empty,
+)
 
-__all__ = ["DIAGNOSTIC_COLUMNS", "FLAG_MIN_HITS", "FLAG_SHARE", "frame_diagnostics"]
+__all__ = [
+    "DIAGNOSTIC_COLUMNS",
+    "FLAG_MIN_HITS",
+    "FLAG_SHARE",
+    "frame_diagnostics",
+    "term_contributions",
+]
 
 #: A flag needs more than this share of a row's hits.
 FLAG_SHARE = 0.5
@@ -173,7 +186,7 @@ def frame_diagnostics(
 
     See Also
     --------
-    textkit.frames.score.term_contributions : the same contributions per document.
+    term_contributions : the same contributions per document.
     textkit.frames.score.frame_hits : every hit with its context and rule.
     """
     n_examples = check_int("n_examples", n_examples, 0)
@@ -261,3 +274,52 @@ def frame_diagnostics(
     for c in ("hits", "n_docs", "changed"):
         out[c] = out[c].astype(int)
     return out[list(DIAGNOSTIC_COLUMNS)]
+
+
+def term_contributions(
+    texts: Any,
+    *,
+    lexicon: Lexicon | None = None,
+    segmenter: Any = None,
+    config: FrameConfig | None = None,
+) -> pd.DataFrame:
+    """Which terms drive each text's frame score.
+
+    Parameters
+    ----------
+    texts, lexicon, segmenter, config
+        As in :func:`score_frames`.
+
+    Returns
+    -------
+    DataFrame
+        doc_id, frame, category, term, count (raw occurrences), weight (lexicon weight),
+        suppressed (occurrences changed by a context rule), contribution (sum of weight ×
+        context multiplier; what enters ``n_stability`` / ``n_service_law``), share (of the
+        text's weighted count in that frame). Sorted by doc_id, frame, contribution
+        (descending), term. Terms that do not occur are omitted.
+    """
+    docs, _, hits = _analyse_texts(texts, lexicon, segmenter, config)
+    cols = ["doc_id", "frame", "category", "term", "count", "weight", "suppressed",
+            "contribution", "share"]  # fmt: skip
+    if hits.empty:
+        return typed_empty(
+            pd.DataFrame(columns=cols),
+            {c: "int64" if c in ("count", "suppressed") else HIT_DTYPES.get(c, "float64")
+             for c in cols},
+        )  # fmt: skip
+    hits = hits.assign(supp=(hits["multiplier"] < 1).astype(int))
+    agg = (
+        hits.groupby(["doc_id", "frame", "category", "term", "weight"], sort=True)
+        .agg(count=("term", "size"), suppressed=("supp", "sum"), contribution=("value", "sum"))
+        .reset_index()
+    )
+    ftot = agg.groupby(["doc_id", "frame"])["contribution"].transform("sum")
+    agg["share"] = agg["contribution"] / ftot.where(ftot > 0)
+    order = {d: i for i, d in enumerate(docs["doc_id"])}
+    agg["_o"] = agg["doc_id"].map(order)
+    agg["_f"] = agg["frame"].map({f: i for i, f in enumerate(FRAMES)})
+    agg = agg.sort_values(
+        ["_o", "_f", "contribution", "term"], ascending=[True, True, False, True], kind="stable"
+    )
+    return agg[cols].reset_index(drop=True)

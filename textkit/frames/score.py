@@ -95,7 +95,6 @@ __all__ = [
     "frame_config",
     "frame_hits",
     "score_frames",
-    "term_contributions",
 ]
 
 logger = logging.getLogger(__name__)
@@ -753,52 +752,3 @@ def _score(
         order = {d: i for i, d in enumerate(docs["doc_id"])}
         out = out.sort_values("doc_id", key=lambda s: s.map(order), kind="stable")
     return typed_empty(out.reset_index(drop=True), _SCORE_DTYPES)
-
-
-def term_contributions(
-    texts: Any,
-    *,
-    lexicon: Lexicon | None = None,
-    segmenter: Any = None,
-    config: FrameConfig | None = None,
-) -> pd.DataFrame:
-    """Which terms drive each text's frame score.
-
-    Parameters
-    ----------
-    texts, lexicon, segmenter, config
-        As in :func:`score_frames`.
-
-    Returns
-    -------
-    DataFrame
-        doc_id, frame, category, term, count (raw occurrences), weight (lexicon weight),
-        suppressed (occurrences changed by a context rule), contribution (sum of weight ×
-        context multiplier; what enters ``n_stability`` / ``n_service_law``), share (of the
-        text's weighted count in that frame). Sorted by doc_id, frame, contribution
-        (descending), term. Terms that do not occur are omitted.
-    """
-    docs, _, hits = _analyse_texts(texts, lexicon, segmenter, config)
-    cols = ["doc_id", "frame", "category", "term", "count", "weight", "suppressed",
-            "contribution", "share"]  # fmt: skip
-    if hits.empty:
-        return typed_empty(
-            pd.DataFrame(columns=cols),
-            {c: "int64" if c in ("count", "suppressed") else HIT_DTYPES.get(c, "float64")
-             for c in cols},
-        )  # fmt: skip
-    hits = hits.assign(supp=(hits["multiplier"] < 1).astype(int))
-    agg = (
-        hits.groupby(["doc_id", "frame", "category", "term", "weight"], sort=True)
-        .agg(count=("term", "size"), suppressed=("supp", "sum"), contribution=("value", "sum"))
-        .reset_index()
-    )
-    ftot = agg.groupby(["doc_id", "frame"])["contribution"].transform("sum")
-    agg["share"] = agg["contribution"] / ftot.where(ftot > 0)
-    order = {d: i for i, d in enumerate(docs["doc_id"])}
-    agg["_o"] = agg["doc_id"].map(order)
-    agg["_f"] = agg["frame"].map({f: i for i, f in enumerate(FRAMES)})
-    agg = agg.sort_values(
-        ["_o", "_f", "contribution", "term"], ascending=[True, True, False, True], kind="stable"
-    )
-    return agg[cols].reset_index(drop=True)

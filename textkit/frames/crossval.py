@@ -32,7 +32,7 @@ from textkit.frames.supervised import (
 )
 from textkit.frames.validate import CODES, ValidationReport, agreement
 
-__all__ = ["FrameCrossValidation", "cross_validate_frames"]
+__all__ = ["FrameCrossValidation", "check_fold_counts", "cross_validate_frames"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +80,31 @@ def _metrics(report: ValidationReport) -> dict[str, float]:
     for c in CODES:
         out[f"recall_{c}"] = float(rec[c]) if sup.get(c, 0) > 0 else float("nan")
     return out
+
+
+def check_fold_counts(y: np.ndarray, groups: np.ndarray, n_splits: int, what: str) -> None:
+    """Refuse codes that cannot fill ``n_splits`` grouped folds (shared with
+    :func:`textkit.frames.labels.tune_label_rule`).
+
+    Raises
+    ------
+    textkit.core.errors.CodingSheetError
+        A code with fewer coded paragraphs than ``n_splits`` (codes and counts named), or
+        fewer distinct groups than ``n_splits`` (``what`` names the groups).
+    """
+    counts = {c: int((y == c).sum()) for c in CODES if (y == c).any()}
+    small = {c: n for c, n in counts.items() if n < n_splits}
+    if small:
+        listed = ", ".join(f"{c} {n}" for c, n in small.items())
+        raise CodingSheetError(
+            f"codes: too few coded paragraphs for {n_splits}-fold cross-validation: {listed} "
+            f"(every code needs at least n_splits={n_splits}; code more paragraphs or lower "
+            "n_splits)"
+        )
+    if len(set(groups)) < n_splits:
+        raise CodingSheetError(
+            f"codes: {len(set(groups))} {what} for {n_splits}-fold cross-validation"
+        )
 
 
 def cross_validate_frames(
@@ -143,19 +168,7 @@ def cross_validate_frames(
         )
     y = aligned["code"].to_numpy(dtype=object)
     g = group.to_numpy(dtype=object)
-    counts = {c: int((y == c).sum()) for c in CODES if (y == c).any()}
-    small = {c: n for c, n in counts.items() if n < n_splits}
-    if small:
-        listed = ", ".join(f"{c} {n}" for c, n in small.items())
-        raise CodingSheetError(
-            f"codes: too few coded paragraphs for {n_splits}-fold cross-validation: {listed} "
-            f"(every code needs at least n_splits={n_splits}; code more paragraphs or lower "
-            "n_splits)"
-        )
-    if len(set(g)) < n_splits:
-        raise CodingSheetError(
-            f"codes: {len(set(g))} group(s) ({groups}) for {n_splits}-fold cross-validation"
-        )
+    check_fold_counts(y, g, n_splits, f"group(s) ({groups})")
     # score once: the dictionary labels (with the bootstrap of the model's config) and the
     # dictionary features of the classifier (which do not depend on the bootstrap)
     seg = _resolve_segmenter(model.segmenter)

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from textkit.core.checks import check_bool, check_int, check_number
-from textkit.core.errors import CodingSheetError, InvalidParameterError
+from textkit.core.errors import InvalidParameterError
 
 __all__ = [
     "DEFAULT_GRID",
@@ -273,9 +273,9 @@ def tune_label_rule(
     """
     from sklearn.model_selection import StratifiedGroupKFold
 
-    from textkit.frames.crossval import _metrics
+    from textkit.frames.crossval import _metrics, check_fold_counts
     from textkit.frames.score import FrameConfig, score_frames
-    from textkit.frames.validate import CODES, agreement, align_codes
+    from textkit.frames.validate import agreement, align_codes
 
     check_int("n_splits", n_splits, 2)
     config = config or FrameConfig()
@@ -283,19 +283,7 @@ def tune_label_rule(
     aligned = align_codes(codes, docs)
     y = aligned["code"].to_numpy(dtype=object)
     g = aligned["doc_id"].astype(str).to_numpy(dtype=object)
-    counts = {c: int((y == c).sum()) for c in CODES if (y == c).any()}
-    small = {c: n for c, n in counts.items() if n < n_splits}
-    if small:
-        listed = ", ".join(f"{c} {n}" for c, n in small.items())
-        raise CodingSheetError(
-            f"codes: too few coded paragraphs for {n_splits}-fold cross-validation: {listed} "
-            f"(every code needs at least n_splits={n_splits}; code more paragraphs or lower "
-            "n_splits)"
-        )
-    if len(set(g)) < n_splits:
-        raise CodingSheetError(
-            f"codes: {len(set(g))} article(s) for {n_splits}-fold cross-validation"
-        )
+    check_fold_counts(y, g, n_splits, "article(s)")
     used = docs[docs["doc_id"].isin(set(aligned["doc_id"]))].reset_index(drop=True)
     scores = score_frames(
         used, level="paragraph", lexicon=lexicon, segmenter=segmenter, config=config

@@ -15,23 +15,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
+from timing import median_time
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _median_time(fn, repeat: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     terms = sorted(load_lexicon().terms(), key=lambda t: (-len(t), t))
     pattern = re.compile("|".join(map(re.escape, terms)))
     texts = big["text"].tolist()
-    plain, n_hits = _median_time(lambda: sum(len(pattern.findall(t)) for t in texts), args.repeat)
+    plain, n_hits = median_time(lambda: sum(len(pattern.findall(t)) for t in texts), args.repeat)
     print(f"  plain count (one regex of {len(terms)} terms)   {plain:7.2f} s   {n_hits:,} hits")
 
     results = {}
@@ -61,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         seg.cut("预热")
         for n_boot in (0, 1000):
             cfg = tk.FrameConfig(n_boot=n_boot)
-            sec, out = _median_time(
+            sec, out = median_time(
                 lambda seg=seg, cfg=cfg: tk.score_frames(big, segmenter=seg, config=cfg),
                 args.repeat,
             )

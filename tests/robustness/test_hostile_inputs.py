@@ -479,3 +479,45 @@ def test_a_table_path_that_is_a_fifo_is_refused_not_opened(tmp_path):
     worker.join(timeout=30)
     assert len(errors) == 2, "reading a FIFO blocked"
     assert all("is not a regular file" in str(e) and str(pipe) in str(e) for e in errors)
+
+
+# ----------------------------------------------------------------- file sizes
+
+
+def test_an_oversized_document_file_is_rejected_before_it_is_read(tmp_path, monkeypatch):
+    """A stray dump in an input folder is listed as file_too_large, never read whole."""
+    import textkit.corpus.decode as decode
+
+    monkeypatch.setattr(decode, "MAX_FILE_BYTES", 2000)
+    big = ARTICLE * 20  # about 5 KB
+    folder = _write(tmp_path / "in", {"a.txt": ARTICLE, "dump.txt": big, "dump.html": big})
+    reads = []
+    real = Path.read_bytes
+
+    def spy(self):
+        reads.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    res = read_texts(folder)
+    rep = res.report.set_index("source")
+    assert list(res.documents["doc_id"]) == ["a"]
+    for name in ("dump.txt", "dump.html"):
+        assert rep.loc[name, "reject_kind"] == "file_too_large"
+        assert "MAX_FILE_BYTES" in rep.loc[name, "reason"]
+        assert name not in reads
+    pages = read_pages(folder).set_index("source_file")
+    assert pages.loc["dump.txt", "reject_kind"] == "file_too_large"
+    assert pages.loc["a.txt", "status"] == "ok"
+
+
+def test_a_table_too_large_to_read_whole_points_to_the_batch_reader(tmp_path, monkeypatch):
+    import textkit.corpus.read_table as read_table
+
+    monkeypatch.setattr(read_table, "MAX_TABLE_BYTES", 100)
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"text": [ARTICLE] * 3}).to_csv(table, index=False)
+    with pytest.raises(CorpusError, match=r"t\.csv.*iter_texts.*--stream"):
+        read_texts(table)
+    # the batch reader keeps memory bounded and reads it
+    assert sum(len(b.documents) for b in iter_texts(table, batch_size=2)) == 3

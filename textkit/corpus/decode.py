@@ -41,8 +41,10 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from textkit.core.checks import check_bool, check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
@@ -51,7 +53,14 @@ from textkit.core.errors import InvalidParameterError
 # messages keep the logger name of the module this code was split from
 logger = logging.getLogger("textkit.corpus.ingest")
 
-__all__ = ["IngestConfig", "DecodeResult", "decode_bytes", "REJECT_KINDS"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "REJECT_KINDS",
+    "DecodeResult",
+    "IngestConfig",
+    "decode_bytes",
+    "oversized",
+]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
@@ -202,7 +211,24 @@ REJECT_KINDS = (
     "truncated",
     "no_text",
     "unreadable",
+    "file_too_large",
 )
+
+#: Largest document file (raw page, text, HTML, Word, PDF) read whole, in bytes: a larger one
+#: is rejected as ``file_too_large`` before it is read, so one stray dump in an input folder
+#: cannot exhaust memory. One governance document is at most a few megabytes.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def oversized(path: Any) -> str:
+    """The rejection reason when the file at ``path`` is over :data:`MAX_FILE_BYTES`, else ""."""
+    size = os.stat(path).st_size
+    if size <= MAX_FILE_BYTES:
+        return ""
+    return (
+        f"is {size / 2**20:,.0f} MiB, over the {MAX_FILE_BYTES / 2**20:,.0f} MiB limit of one "
+        "document file (textkit.corpus.decode.MAX_FILE_BYTES); split it or convert it to a table"
+    )
 
 
 def _reject(reason: str, kind: str) -> DecodeResult:

@@ -52,6 +52,7 @@ from textkit.corpus.decode import (
     IngestConfig,
     _reject,
     decode_bytes,
+    oversized,
 )
 
 logger = logging.getLogger(__name__)
@@ -216,9 +217,13 @@ def _skipped_row(entry: FolderEntry) -> dict:
 def _page_row(path: Path, config: IngestConfig, page_id: str | None = None) -> dict:
     """The pages-table row of one raw file (see :func:`read_pages`)."""
     try:
-        data = path.read_bytes()
+        too_large = oversized(path)
+        data = b"" if too_large else path.read_bytes()
     except OSError as exc:
         res = _reject(f"{path.name}: cannot be read ({exc.strerror or exc})", "unreadable")
+    else:
+        res = _reject(f"{path.name}: {too_large}", "file_too_large") if too_large else None
+    if res is not None:
         logger.warning("rejected %s", res.reason)
         return {
             **dict.fromkeys(PAGE_COLUMNS, ""),

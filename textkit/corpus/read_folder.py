@@ -21,6 +21,7 @@ from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
 from textkit.core.paths import folder_entries
+from textkit.corpus.decode import oversized
 from textkit.corpus.extract import EXTRACTORS, UNSUPPORTED_FORMATS, extract_text
 from textkit.corpus.ingest import page_ids
 from textkit.corpus.read_result import (
@@ -188,9 +189,13 @@ def _read_folder(
         suffix = Path(rel).suffix.lower()
         doc_id = ids[rel]
         try:
-            data = (root / rel).read_bytes()
+            too_large = oversized(root / rel)
+            data = b"" if too_large else (root / rel).read_bytes()
         except OSError as err:
-            reason = f"cannot be read ({err.strerror or err})"
+            reason, kind = f"cannot be read ({err.strerror or err})", "unreadable"
+        else:
+            reason, kind = (too_large, "file_too_large") if too_large else ("", "")
+        if reason:
             logger.warning("rejected %s: %s", rel, reason)
             report.append(
                 {
@@ -200,7 +205,7 @@ def _read_folder(
                     "extractor": "",
                     "status": "rejected",
                     "reason": reason,
-                    "reject_kind": "unreadable",
+                    "reject_kind": kind,
                     "sha256": "",
                     "n_bytes": 0,
                     "repairs": "",

@@ -46,6 +46,11 @@ _TABLE_EXTRACTORS = {
     ".parquet": "parquet",
 }
 
+#: Largest table file :func:`textkit.corpus.read.read_texts` reads whole, in bytes; a larger
+#: one is an error pointing to the batch reader (:func:`textkit.corpus.read_stream.iter_texts`)
+#: and the streamed build, which keep memory bounded whatever the file size.
+MAX_TABLE_BYTES = 2 * 1024**3
+
 
 def _check_regular_file(p: Path) -> None:
     """Refuse a table path that is not a regular file (a FIFO would block the read)."""
@@ -228,6 +233,14 @@ def _read_table(
     given: str,
     title_col: str | None = None,
 ) -> ReadResult:
+    size = p.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise CorpusError(
+            f"{p}: {size / 2**30:.1f} GiB is over the {MAX_TABLE_BYTES / 2**30:.0f} GiB that "
+            "read_texts reads into memory (textkit.corpus.read_table.MAX_TABLE_BYTES); read it "
+            "in batches with textkit.iter_texts, or build the corpus with textkit.build_corpus_to "
+            "(textkit corpus build --input PATH --stream)"
+        )
     data = p.read_bytes()
     frame, enc, repairs = _load_table(p, data, extractor, encoding)
     frame.columns = [str(c) for c in frame.columns]

@@ -131,3 +131,18 @@ def test_traditional_text_is_scored_like_its_simplified_form(seg):
     assert got.loc[0, "n_stability"] >= 3
     raw = score_frames([trad], segmenter=seg, config=FrameConfig(n_boot=0, simplify=False))
     assert raw.loc[0, "n_stability"] < got.loc[0, "n_stability"]
+
+
+def test_grid_macro_f1_equals_sklearn(tuning):
+    """The grid search's own macro-F1 is sklearn's, on every measure of the tuning."""
+    from sklearn.metrics import f1_score
+
+    from textkit.frames.labels import _macro_f1
+
+    pred = tuning.predictions
+    codes = pred["code"].to_numpy(dtype=object)
+    for col in ("current", "in_sample", "cross_validated"):
+        labels = pred[col].to_numpy(dtype=object)
+        present = sorted(set(codes) | set(labels))
+        ref = f1_score(codes, labels, labels=present, average="macro", zero_division=0)
+        assert _macro_f1(labels, codes) == pytest.approx(ref, abs=1e-12)

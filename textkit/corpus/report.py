@@ -17,7 +17,7 @@ gave.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,29 @@ def _page_row(rec: dict) -> dict:
         "header_chars": int(rec["header_chars"]),
         "footer_chars": int(rec["footer_chars"]),
         "note": rec["split_note"],
+    }
+
+
+def _entries_section(
+    counts: tuple[int, int, int, int, str], by_kind: dict[str, int], skipped: Iterable[dict]
+) -> dict[str, Any]:
+    """The report keys of a folder with entries other than files (both builds):
+    ``entries`` (total, read, rejected, skipped, identity), ``skipped_by_kind`` and
+    ``skipped_entries`` (one record per skipped page row, in the given order)."""
+    total, read, rejected, n_skipped, identity = counts
+    return {
+        "entries": {
+            "total": total,
+            "read": read,
+            "rejected": rejected,
+            "skipped": n_skipped,
+            "identity": identity,
+        },
+        "skipped_by_kind": dict(sorted(by_kind.items())),
+        "skipped_entries": [
+            {"entry": r["source_file"], "kind": r["reject_kind"], "reason": r["reason"]}
+            for r in skipped
+        ],
     }
 
 
@@ -126,18 +149,11 @@ def corpus_report(
         "files": {"total": n_files, "read": read, "rejected": rejected},
     }
     if skipped:
-        report["entries"] = {
-            "total": n_entries,
-            "read": read,
-            "rejected": rejected,
-            "skipped": skipped,
-            "identity": entries_identity,
-        }
-        report["skipped_by_kind"] = dict(sorted(skipped_by_kind.items()))
-        report["skipped_entries"] = [
-            {"entry": r["source_file"], "kind": r["reject_kind"], "reason": r["reason"]}
-            for r in skipped_rows.to_dict("records")
-        ]
+        report |= _entries_section(
+            (n_entries, read, rejected, skipped, entries_identity),
+            skipped_by_kind,
+            skipped_rows.to_dict("records"),
+        )
     return report | {
         "rejected_by_reason": dict(sorted(by_kind.items())),
         "rejected_files": [
@@ -303,18 +319,11 @@ def streamed_report(
         "files": {"total": n_files, "read": read, "rejected": rejected},
     }
     if skipped:  # as corpus_report: entries other than files, each with its kind and reason
-        head["entries"] = {
-            "total": n_entries,
-            "read": read,
-            "rejected": rejected,
-            "skipped": skipped,
-            "identity": entries_identity,
-        }
-        head["skipped_by_kind"] = dict(sorted(skipped_by_kind.items()))
-        head["skipped_entries"] = [
-            {"entry": r["source_file"], "kind": r["reject_kind"], "reason": r["reason"]}
-            for r in pages.take(order[is_skipped[order]]).to_pylist()
-        ]
+        head |= _entries_section(
+            (n_entries, read, rejected, skipped, entries_identity),
+            skipped_by_kind,
+            pages.take(order[is_skipped[order]]).to_pylist(),
+        )
     return head | {
         "rejected_by_reason": dict(sorted(by_kind.items())),
         "rejected_files": StreamedEntries(

@@ -131,12 +131,12 @@ def suggest_terms(
     def related(word: str) -> bool:
         return any(t in word or word in t for t in terms)
 
-    key = key[~key["term"].map(lambda w: bool(_SKIP.match(w)) or related(w))]
     key = key[key["p_value"] < 0.05]
-    doc_sets: dict[str, set] = {}
+    key = key[~key["term"].map(lambda w: bool(_SKIP.match(w)) or related(w))]
+    doc_sets: dict[str, set] = {w: set() for w in key["term"]}
     for doc_id, tokens in zip(sub["doc_id"], sub["tokens"], strict=True):
-        for tok in set(tokens):
-            doc_sets.setdefault(tok, set()).add(doc_id)
+        for tok in doc_sets.keys() & set(tokens):
+            doc_sets[tok].add(doc_id)
     key = key.assign(n_docs=key["term"].map(lambda w: len(doc_sets.get(w, ()))))
     key = key[key["n_docs"] >= min_docs]
     key = key.assign(

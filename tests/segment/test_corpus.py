@@ -60,6 +60,23 @@ def test_with_pos(seed_pages, seg):
             )
 
 
+@pytest.mark.parametrize("unit", ["sentence", "paragraph", "document"])
+def test_with_raw_keeps_every_raw_token(seed_pages, seg, tmp_path, unit):
+    docs = seed_pages.head(2)
+    plain = segment_corpus(docs, unit=unit, segmenter=seg, cache=False)
+    raw = segment_corpus(docs, unit=unit, segmenter=seg, cache=False, with_raw=True)
+    pd.testing.assert_frame_equal(raw.drop(columns="raw"), plain)
+    assert raw["raw"].map("".join).tolist() == raw["text"].tolist()
+    assert raw["raw"].map(seg.filter).tolist() == raw["tokens"].tolist()
+    # the same from worker processes, and kept apart from the plain table in one cache
+    cache = tmp_path / "units.sqlite"
+    segment_corpus(docs, unit=unit, segmenter=seg, cache=cache)
+    par = segment_corpus(docs, unit=unit, segmenter=seg, cache=cache, with_raw=True, n_jobs=2)
+    pd.testing.assert_frame_equal(par, raw)
+    again = segment_corpus(docs, unit=unit, segmenter=seg, cache=cache, with_raw=True)
+    pd.testing.assert_frame_equal(again, raw)
+
+
 def test_n_jobs_identical(seed_pages, seg):
     serial = segment_corpus(seed_pages, segmenter=seg, cache=False)
     par = segment_corpus(seed_pages, segmenter=seg, cache=False, n_jobs=2)

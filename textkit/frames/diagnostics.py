@@ -32,7 +32,7 @@ from textkit.frames.kwic import kwic
 from textkit.frames.score import (
     HIT_DTYPES,
     FrameConfig,
-    _analyse_texts,
+    _analysed,
     as_documents,
     frame_hits,
     typed_empty,
@@ -299,7 +299,7 @@ def term_contributions(
         text's weighted count in that frame). Sorted by doc_id, frame, contribution
         (descending), term. Terms that do not occur are omitted.
     """
-    docs, _, hits = _analyse_texts(texts, lexicon, segmenter, config)
+    docs, _, hits, _ = _analysed(texts, lexicon, segmenter, config)
     cols = ["doc_id", "frame", "category", "term", "count", "weight", "suppressed",
             "contribution", "share"]  # fmt: skip
     if hits.empty:

@@ -24,8 +24,9 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.lexicon import Lexicon, load_lexicon
+from textkit.frames.match import TermMatcher
 from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
-from textkit.frames.score import FrameConfig, TermMatcher, as_documents
+from textkit.frames.score import FrameConfig, as_documents
 
 __all__ = ["kwic"]
 

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from textkit.core.lexicon import ContextRule, Term, governed_distance
 
@@ -90,6 +90,84 @@ def _reading_windows(
     return out
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+_BACK_REFERENCE = re.compile(r"\(\?P=|\\[1-9]|\(\?\(")
+
+
+#: A clause delimiter (turned into a line break for :func:`_any_of`'s sentence expression).
+_DELIMITER = re.compile(f"[{re.escape(_CLAUSE_ENDS)}]")
+#: Constructs that may read past a clause's edge differently in a whole sentence.
+_EDGE_READING = re.compile(r"\(\?<|\(\?!|\\A|\\Z|\\z")
+
+
+def _any_of(patterns: Sequence[str], lines: bool = False) -> re.Pattern | None:
+    """One expression matching wherever one of ``patterns`` matches (their named groups made
+    plain), to pass over the clauses none of them can match.
+
+    With ``lines``, the expression is for a whole sentence whose clause delimiters were
+    turned into line breaks (:data:`_DELIMITER`), searched in multiline mode: wherever a pattern
+    matches inside a clause, it matches there too (``^`` and ``$`` now also match at each
+    clause's edges), so a sentence without a match has no clause with one. Patterns that
+    look behind or ahead negatively, or anchor on the text's ends, could read the
+    neighbouring clause differently: then there is no such expression (``None``). ``None``
+    also when there is no pattern or one refers back to a group, which joining them would
+    renumber.
+    """
+    if not patterns or any(_BACK_REFERENCE.search(p) for p in patterns):
+        return None
+    if lines and any(_EDGE_READING.search(p) for p in patterns):
+        return None
+    plain = [_NAMED_GROUP.sub("(?:", p) for p in patterns]
+    joined = "|".join(f"(?:{p})" for p in plain)
+    firsts = [_first_chars(p) for p in plain]
+    if all(firsts):
+        # a match starts with one of these characters: the search skips ahead to them
+        chars = "".join(sorted(set().union(*firsts)))
+        joined = f"(?=[{re.escape(chars)}])(?:{joined})"
+    try:
+        return re.compile(joined, re.MULTILINE if lines else 0)
+    except re.error:
+        return None
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, when the pattern starts with
+    literals, a set of literals or alternatives of those; ``None`` otherwise (or when the
+    pattern cannot be read)."""
+    from re import _constants as C
+    from re import _parser
+
+    def first(items: Any) -> set[str] | None:
+        if not items:
+            return None
+        op, av = items[0]
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            if all(o is C.LITERAL for o, _ in av):
+                return {chr(v) for _, v in av}
+            return None
+        if op is C.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                got = first(list(alt))
+                if got is None:
+                    return None
+                out |= got
+            return out
+        if op is C.SUBPATTERN:  # a group: its own first characters, unless it sets flags
+            return None if av[1] or av[2] else first(list(av[-1]))
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            return first(list(av[2]))
+        return None
+
+    try:
+        found = first(list(_parser.parse(pattern)))
+    except Exception:  # a private module: any surprise means no shortcut, not an error
+        return None
+    return frozenset(found) if found else None
+
+
 class Reading(NamedTuple):
     """How one occurrence counts: its frame and category, multiplier and deciding rule."""
 
@@ -122,17 +200,46 @@ class RuleSet:
                 governs.setdefault(r.term, []).append(r)
         self.compound = {t: tuple(rs) for t, rs in compound.items()}
         self.governs = {t: tuple(rs) for t, rs in governs.items()}
+        self._any_scope = _any_of([r.pattern for r in self.scope_rules])
+        self._any_scope_lines = _any_of([r.pattern for r in self.scope_rules], lines=True)
+        self._ruled = frozenset(self.compound) | frozenset(self.governs)
+        self._plain_readings: dict[str, Reading] = {}
+
+    def _plain(self, term: str) -> Reading:
+        """The reading of an occurrence no rule applies to: the term's own frame, weight 1."""
+        found = self._plain_readings.get(term)
+        if found is None:
+            t = self.lookup.get(term)
+            frame, category = (t.frame, t.category) if t is not None else ("", "")
+            found = self._plain_readings[term] = Reading(frame, category, 1.0, "")
+        return found
 
     def __bool__(self) -> bool:
         return bool(self.scope_rules or self.compound or self.governs)
 
-    def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
-        """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause."""
+    def scopes(
+        self, text: str, near: Sequence[tuple] | None = None
+    ) -> list[tuple[int, int, float, str]]:
+        """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause.
+
+        With ``near`` (occurrences ``(start, end, ...)``), only the clauses that overlap one
+        of them are read: a scope never leaves its clause, so it can reach no occurrence
+        outside it.
+        """
         out = []
         if not self.scope_rules:
             return out
+        lines = self._any_scope_lines
+        if near is not None and lines is not None and not lines.search(_DELIMITER.sub("\n", text)):
+            return out  # no scope rule matches in any clause (see _any_of)
         for cm in CLAUSE_RE.finditer(text):
             clause, base = cm.group(0), cm.start()
+            if near is not None:
+                end = cm.end()
+                if not any(h[0] < end and h[1] > base for h in near):
+                    continue
+                if self._any_scope is not None and self._any_scope.search(clause) is None:
+                    continue  # no scope rule matches anywhere in this clause
             for rule in self.scope_rules:
                 for m in rule.regex.finditer(clause):
                     s, e = m.span("scope")
@@ -163,11 +270,15 @@ class RuleSet:
         not in the lexicon (KWIC of any string) gets frame and category "" and only the scope
         rules.
         """
-        scopes = self.scopes(text) if self.scope_rules else []
+        scopes = self.scopes(text, hits) if self.scope_rules else []
         compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
         out = []
+        ruled = self._ruled
         for hit in hits:
             s, e, term = hit[0], hit[1], hit[2]
+            if not scopes and term not in ruled:
+                out.append(self._plain(term))  # no rule can change this occurrence
+                continue
             t = self.lookup.get(term)
             frame, category = (t.frame, t.category) if t is not None else ("", "")
             mult, rule, gmult = 1.0, "", 1.0

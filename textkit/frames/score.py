@@ -71,24 +71,25 @@ Usage::
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
-from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon, terms_inside
+from textkit.core.errors import InvalidParameterError
+from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
-from textkit.frames.rules import READ_WINDOW, Reading, RuleSet, _reading_windows
+from textkit.frames.match import TermMatcher
+from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
 
 __all__ = [
     "FrameConfig",
@@ -313,86 +314,8 @@ def _get_segmenter(segmenter: Any) -> Any:
 # ----------------------------------------------------------------------------- matching
 
 
-class TermMatcher:
-    """Longest-first matching of lexicon terms over raw tokens, plus clause rules.
-
-    Used by the scorer (:func:`score_frames`) and by :func:`textkit.frames.kwic.kwic` (for
-    the context rules), so that both find the same hits.
-    """
-
-    def __init__(self, lexicon: Lexicon, config: FrameConfig) -> None:
-        self.lookup = lexicon.lookup()
-        self.max_join = config.max_join
-        prefixes = set()
-        for term in self.lookup:
-            for k in range(1, len(term)):
-                prefixes.add(term[:k])
-        self.prefixes = frozenset(prefixes)
-        self.longest = max((len(t) for t in self.lookup), default=0)
-        self.inside_tokens = config.inside_tokens
-        self._inside: dict[str, list[tuple[int, int, str]]] = {}
-        self.rules = RuleSet(lexicon.rules if config.context_rules else (), self.lookup)
-
-    def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
-        """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause."""
-        return self.rules.scopes(text)
-
-    def read(self, text: str, hits: Sequence[tuple]) -> list[Reading]:
-        """The reading (frame, category, multiplier, rule) of each hit of :meth:`hits` in
-        ``text`` (:meth:`textkit.frames.rules.RuleSet.read`)."""
-        return self.rules.read(text, hits)
-
-    def inside(self, token: str) -> list[tuple[int, int, str]]:
-        """Lexicon terms inside a longer token (leftmost-longest, non-overlapping).
-
-        Offsets are relative to the token. Cached per token.
-        """
-        found = self._inside.get(token)
-        if found is not None:
-            return found
-        found = terms_inside(token, self.lookup, self.longest)
-        self._inside[token] = found
-        return found
-
-    def hits(self, tokens: Sequence[str]) -> list[tuple[int, int, str, str]]:
-        """(start char, end char, term, token) of every lexicon term in the token sequence.
-
-        ``token`` is the matched token sequence joined, or the longer token a term was found
-        inside (when ``inside_tokens`` is on).
-        """
-        offsets = [0]
-        for t in tokens:
-            offsets.append(offsets[-1] + len(t))
-        out = []
-        n = len(tokens)
-        i = 0
-        lookup, prefixes = self.lookup, self.prefixes
-        while i < n:
-            tok = tokens[i]
-            best = i + 1 if tok in lookup else None
-            if tok in prefixes:
-                joined = tok
-                for j in range(i + 1, min(n, i + self.max_join)):
-                    joined += tokens[j]
-                    if joined in lookup:
-                        best = j + 1
-                    if joined not in prefixes:
-                        break
-            if best is None:
-                if self.inside_tokens and len(tok) > 2:
-                    base = offsets[i]
-                    out.extend((base + a, base + b, term, tok) for a, b, term in self.inside(tok))
-                i += 1
-                continue
-            term = "".join(tokens[i:best])
-            out.append((offsets[i], offsets[best], term, term))
-            i = best
-        return out
-
-
-def _n_tokens(seg: Any, raw: list[str], denominator: str) -> int:
-    if denominator == "analysis":
-        return len(seg.filter(raw))
+def _word_count(raw: Sequence[str]) -> int:
+    """Word tokens among raw tokens (``denominator="words"``): no punctuation, space or number."""
     return sum(1 for t in raw if _WORD_RE.search(t) and not _NUM_RE.match(t))
 
 
@@ -414,68 +337,110 @@ def _token_windows(sent: str, raw: list[str]) -> list[tuple[int, int, int, int]]
     ]
 
 
-def _analyse(
-    docs: pd.DataFrame, lexicon: Lexicon, seg: Any, config: FrameConfig
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sentence table (doc_id, para_id, sent_id, n_tokens) and hit table.
+def _sentence_hits(
+    matcher: TermMatcher, sent: str, raw: list[str], spans: Sequence[tuple[int, int]]
+) -> list[tuple[tuple[int, int, str, str], Reading]]:
+    """The hits of one sentence (offsets in the sentence) with their readings.
 
     A sentence longer than :data:`textkit.frames.rules.READ_WINDOW` characters is matched
-    and read window by window (offsets stay those of the sentence); the hit rows keep at
-    most :data:`HIT_CONTEXT` characters of context each side, never the sentence.
+    and read window by window (:func:`_token_windows`).
     """
-    from textkit.segment.units import split_paragraphs
+    if len(sent) <= READ_WINDOW:
+        found = matcher.hits_at(raw, spans)
+        return list(zip(found, matcher.read(sent, found), strict=True)) if found else []
+    out = []
+    for a, b, i, j in _token_windows(sent, raw):
+        found = matcher.hits(raw[i:j])
+        if found:
+            readings = matcher.read(sent[a:b], found)
+            out.extend(
+                ((s + a, e + a, term, token), r)
+                for (s, e, term, token), r in zip(found, readings, strict=True)
+            )
+    return out
 
+
+class _Counted(NamedTuple):
+    """The frame hits of a units table as arrays: enough to count them per sentence."""
+
+    rows: np.ndarray  # the sentence (row of the units table) of each hit
+    frames: np.ndarray  # where each hit counts (object array of frame names)
+    values: np.ndarray  # weight x multiplier
+    multipliers: np.ndarray
+
+
+def _analyse_units(
+    units: pd.DataFrame, lexicon: Lexicon, config: FrameConfig, table: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame | None, _Counted]:
+    """Sentence table (doc_id, para_id, sent_id, n_tokens), hit table (``None`` unless
+    ``table``) and the hits as arrays, from sentence units with their raw tokens.
+
+    Only the sentences and tokens where a lexicon term can be are visited
+    (:meth:`textkit.frames.match.TermMatcher.candidates`). The hit rows keep at most
+    :data:`HIT_CONTEXT` characters of context each side, never the sentence.
+    """
     matcher = TermMatcher(lexicon, config)
-    lookup = matcher.lookup
+    weight = {term: t.weight for term, t in matcher.lookup.items()}
     ctx = HIT_CONTEXT
-    sents: list[tuple] = []
-    hits: list[tuple] = []
-    for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
-        for pid, para in enumerate(split_paragraphs(text)):
-            for sid, (sent, raw) in enumerate(seg.cut_sentences(para)):
-                sents.append((doc_id, pid, sid, _n_tokens(seg, raw, config.denominator)))
-                for a, b, i, j in _token_windows(sent, raw):
-                    found = matcher.hits(raw[i:j])
-                    if not found:
-                        continue
-                    piece = sent[a:b] if (a, b) != (0, len(sent)) else sent
-                    readings = matcher.read(piece, found)
-                    for (s, e, term, token), r in zip(found, readings, strict=True):
-                        w = lookup[term].weight
-                        s, e = s + a, e + a
-                        hits.append(
-                            (doc_id, pid, sid, r.frame, r.category, term, token, w,
-                             r.multiplier, r.rule, w * r.multiplier, s, e,
-                             sent[max(0, s - ctx) : s], sent[e : e + ctx])
-                        )  # fmt: skip
-    sent_df = pd.DataFrame(sents, columns=["doc_id", "para_id", "sent_id", "n_tokens"])
-    sent_df = typed_empty(
-        sent_df, {"doc_id": "str", "para_id": "int64", "sent_id": "int64", "n_tokens": "int64"}
+    texts = units["text"].to_numpy(dtype=object)
+    raws = units["raw"].to_numpy(dtype=object)
+    doc_ids = units["doc_id"].astype(str).to_numpy(dtype=object)
+    pids = units["para_id"].to_numpy(dtype=np.int64)
+    sids = units["sent_id"].to_numpy(dtype=np.int64)
+    if config.denominator == "analysis":
+        n_tokens = np.fromiter(map(len, units["tokens"]), dtype=np.int64, count=len(units))
+    else:
+        n_tokens = np.fromiter(map(_word_count, raws), dtype=np.int64, count=len(units))
+    sent_df = pd.DataFrame(
+        {
+            "doc_id": pd.Series(doc_ids, dtype="str"),
+            "para_id": pids,
+            "sent_id": sids,
+            "n_tokens": n_tokens,
+        }
     )
-    hit_df = typed_empty(pd.DataFrame(hits, columns=list(HIT_COLUMNS)), HIT_DTYPES)
-    return sent_df, hit_df
-
-
-def _score_chunk(
-    docs: pd.DataFrame, lexicon: Lexicon, seg_config: Any, config: FrameConfig, level: str
-) -> pd.DataFrame:
-    """The scores of a chunk of whole documents, in a worker process with that process's
-    segmenter for the config (:func:`_analyse`, then :func:`_score`)."""
-    from textkit.segment.segmenter import segmenter_for
-
-    sent_df, hit_df = _analyse(docs, lexicon, segmenter_for(seg_config), config)
-    return _score(docs, sent_df, hit_df, level, config)
+    hits: list[tuple] = []
+    at: list[int] = []
+    frames: list[str] = []
+    values: list[float] = []
+    mults: list[float] = []
+    for k, spans in matcher.candidates(texts).items():  # ascending k
+        sent = texts[k]
+        found = _sentence_hits(matcher, sent, raws[k], spans)
+        at.extend([k] * len(found))
+        for (s, e, term, token), r in found:
+            w = weight[term]
+            frames.append(r.frame)
+            values.append(w * r.multiplier)
+            mults.append(r.multiplier)
+            if table:
+                hits.append(
+                    (doc_ids[k], int(pids[k]), int(sids[k]), r.frame, r.category, term, token,
+                     w, r.multiplier, r.rule, w * r.multiplier, s, e,
+                     sent[max(0, s - ctx) : s], sent[e : e + ctx])
+                )  # fmt: skip
+    counted = _Counted(
+        np.asarray(at, dtype=np.int64),
+        np.asarray(frames, dtype=object),
+        np.asarray(values, dtype=float),
+        np.asarray(mults, dtype=float),
+    )
+    hit_df = None
+    if table:
+        hit_df = typed_empty(pd.DataFrame(hits, columns=list(HIT_COLUMNS)), HIT_DTYPES)
+    return sent_df, hit_df, counted
 
 
 def _prepared(
-    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
-) -> tuple[pd.DataFrame, Lexicon, Any, FrameConfig]:
-    """The documents table (simplified when ``config.simplify``) and the defaults filled in."""
+    texts: Any, lexicon: Lexicon | None, config: FrameConfig | None, simplify: bool = True
+) -> tuple[pd.DataFrame, Lexicon, FrameConfig]:
+    """The documents table (simplified when ``config.simplify`` and ``simplify``) and the
+    defaults filled in."""
     config = config or FrameConfig()
     docs = as_documents(texts)
-    if config.simplify and len(docs):
+    if config.simplify and simplify and len(docs):
         docs = _simplified(docs)
-    return docs, lexicon or load_lexicon(), _get_segmenter(segmenter), config
+    return docs, lexicon or load_lexicon(), config
 
 
 def _simplified(docs: pd.DataFrame) -> pd.DataFrame:
@@ -495,26 +460,79 @@ def _simplified(docs: pd.DataFrame) -> pd.DataFrame:
     return docs.assign(text=simple)
 
 
-def _map_chunks(docs: pd.DataFrame, seg: Any, n_jobs: int, work: Any) -> list:
-    """``work`` on consecutive chunks of whole documents in ``n_jobs`` worker processes."""
-    from textkit.core.executor import CHUNKS_PER_WORKER, map_documents
-    from textkit.segment.segmenter import Segmenter, segmenter_for
-
-    if not isinstance(seg, Segmenter):
-        raise ValueError("n_jobs > 1 needs a textkit.segment.segmenter.Segmenter as segmenter")
-    segmenter_for(seg.config, instance=seg)  # forked workers inherit it: no dictionary reload
-    size = max(1, math.ceil(len(docs) / (n_jobs * CHUNKS_PER_WORKER)))
-    chunks = [docs.iloc[i : i + size] for i in range(0, len(docs), size)]
-    return map_documents(work, chunks, n_jobs=n_jobs, chunksize=1)
+#: Columns a units table needs for frame scoring (``segment_corpus(..., with_raw=True)``).
+_UNIT_COLUMNS = ("doc_id", "para_id", "sent_id", "text", "tokens", "raw")
+_UNITS_HINT = "make it with segment_corpus(docs, unit='sentence', with_raw=True)"
 
 
-def _analyse_texts(
-    texts: Any, lexicon: Lexicon | None, segmenter: Any, config: FrameConfig | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Documents table, sentence table and hit table of ``texts`` (defaults filled in)."""
-    docs, lexicon, seg, config = _prepared(texts, lexicon, segmenter, config)
-    sent_df, hit_df = _analyse(docs, lexicon, seg, config)
-    return docs, sent_df, hit_df
+def _given_units(units: Any, docs: pd.DataFrame, config: FrameConfig) -> pd.DataFrame:
+    """``units`` checked against ``docs``: sentence units with raw tokens, of these documents
+    only and of every document with text, in simplified characters when ``config.simplify``."""
+    if not isinstance(units, pd.DataFrame):
+        raise InvalidParameterError(
+            f"units: expected the units table of segment_corpus, got {type(units).__name__}"
+        )
+    missing = [c for c in _UNIT_COLUMNS if c not in units.columns]
+    if missing:
+        raise InvalidParameterError(f"units: lacks column(s) {missing}; {_UNITS_HINT}")
+    if len(units) and (units["sent_id"] < 0).any():
+        raise InvalidParameterError(f"units: not sentence units (sent_id -1); {_UNITS_HINT}")
+    ids = set(units["doc_id"].astype(str).to_numpy(dtype=object))
+    unknown = sorted(ids - set(docs["doc_id"]))
+    if unknown:
+        raise InvalidParameterError(
+            f"units: doc_id value(s) {unknown[:5]} are not among the texts scored"
+        )
+    with_text = docs.loc[docs["text"].str.strip() != "", "doc_id"]
+    lacking = sorted(set(with_text) - ids)
+    if lacking:
+        raise InvalidParameterError(
+            f"units: no units for document(s) {lacking[:5]} of the texts scored; segment the "
+            "same documents that are scored"
+        )
+    if config.simplify and len(units):
+        from textkit.corpus.clean import to_simplified
+
+        texts = units["text"].to_numpy(dtype=object)
+        joined = "\n".join(texts)
+        if to_simplified(joined) != joined:
+            bad = next(
+                d for d, t in zip(units["doc_id"], texts, strict=True) if to_simplified(t) != t
+            )
+            raise InvalidParameterError(
+                f"units: the units of document {bad!r} hold traditional characters, which the "
+                "lexicon would miss; segment the simplified texts (corpus cleaning converts "
+                "them) or pass FrameConfig(simplify=False)"
+            )
+    return units
+
+
+def _analysed(
+    texts: Any,
+    lexicon: Lexicon | None,
+    segmenter: Any,
+    config: FrameConfig | None,
+    units: pd.DataFrame | None = None,
+    n_jobs: int = 1,
+    cache: Any = True,
+    table: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, _Counted]:
+    """Documents table, sentence table, hit table (``None`` unless ``table``) and the hits as
+    arrays (defaults filled in): the sentences of ``units`` when given, else of :func:`segment_corpus` of the
+    documents with raw tokens (through its cache)."""
+    from textkit.segment.corpus import paused_gc, segment_corpus
+
+    docs, lexicon, config = _prepared(texts, lexicon, config, simplify=units is None)
+    if units is None:
+        units = segment_corpus(
+            docs[["doc_id", "text"]], unit="sentence", segmenter=segmenter, n_jobs=n_jobs,
+            cache=cache, with_raw=True,
+        )  # fmt: skip
+    else:
+        units = _given_units(units, docs, config)
+    with paused_gc():  # millions of token lists in the units: no collector passes over them
+        sent_df, hit_df, counted = _analyse_units(units, lexicon, config, table)
+    return docs, sent_df, hit_df, counted
 
 
 # ----------------------------------------------------------------------------- public API
@@ -526,6 +544,8 @@ def frame_hits(
     lexicon: Lexicon | None = None,
     segmenter: Any = None,
     config: FrameConfig | None = None,
+    units: pd.DataFrame | None = None,
+    cache: Any = True,
 ) -> pd.DataFrame:
     """Every frame-term occurrence with its context and the context rule that changed it.
 
@@ -538,6 +558,8 @@ def frame_hits(
     segmenter : textkit.segment.segmenter.Segmenter, optional
         Default: ``textkit.segment.segmenter.get_segmenter()``.
     config : FrameConfig, optional
+    units, cache
+        As for :func:`score_frames`.
 
     Returns
     -------
@@ -553,26 +575,20 @@ def frame_hits(
         where the hit counts: the term's own, or a governs rule's (依法 in 依法严厉打击 counts
         for stability).
     """
-    return _analyse_texts(texts, lexicon, segmenter, config)[2]
+    return _analysed(texts, lexicon, segmenter, config, units, cache=cache)[2]
 
 
-def _unit_counts(sent_df: pd.DataFrame, hit_df: pd.DataFrame) -> pd.DataFrame:
+def _unit_counts(sent_df: pd.DataFrame, counted: _Counted) -> pd.DataFrame:
     """Per-sentence weighted and raw counts per frame (sentences without hits included)."""
-    keys = ["doc_id", "para_id", "sent_id"]
     out = sent_df.copy()
+    n = len(out)
+    reduced = counted.multipliers < 1
     for frame in FRAMES:
-        h = hit_df.loc[hit_df["frame"] == frame, [*keys, "value", "multiplier"]]
-        h = h.assign(supp=(h["multiplier"] < 1).astype(int))
-        agg = h.groupby(keys, sort=True).agg(
-            w=("value", "sum"), raw=("value", "size"), supp=("supp", "sum")
-        )
-        agg.columns = [f"n_{frame}", f"hits_{frame}", f"supp_{frame}"]
-        out = out.merge(agg.reset_index(), on=keys, how="left")
-    for c in out.columns[4:]:
-        out[c] = out[c].fillna(0)
-    for frame in FRAMES:
-        out[f"hits_{frame}"] = out[f"hits_{frame}"].astype(int)
-        out[f"supp_{frame}"] = out[f"supp_{frame}"].astype(int)
+        sel = counted.frames == frame
+        at = counted.rows[sel]
+        out[f"n_{frame}"] = np.bincount(at, weights=counted.values[sel], minlength=n).astype(float)
+        out[f"hits_{frame}"] = np.bincount(at, minlength=n).astype(np.int64)
+        out[f"supp_{frame}"] = np.bincount(at[reduced[sel]], minlength=n).astype(np.int64)
     return out
 
 
@@ -606,6 +622,32 @@ def _bootstrap(
     return float(lo), float(hi)
 
 
+def _intervals(
+    out: pd.DataFrame,
+    keys: list[str],
+    boot_units: pd.DataFrame,
+    codes: np.ndarray,
+    config: Any,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The balance interval of each row of ``out`` (:func:`_bootstrap`) from its resampling
+    units: the rows of ``boot_units`` whose group code (``codes``, ascending) is its position.
+    Rows without a frame hit have no interval (NaN) and draw nothing."""
+    lo = np.full(len(out), np.nan)
+    hi = np.full(len(out), np.nan)
+    if config.n_boot == 0 or not len(out):
+        return lo, hi
+    st = boot_units["n_stability"].to_numpy(float)
+    sv = boot_units["n_service_law"].to_numpy(float)
+    bounds = np.searchsorted(codes, np.arange(len(out) + 1))
+    framed = np.flatnonzero((out["n_stability"] + out["n_service_law"]).to_numpy(float) > 0)
+    key_values = [out[k].tolist() for k in keys]
+    for g in framed:
+        a, b = bounds[g], bounds[g + 1]
+        key = "|".join(str(v[g]) for v in key_values)
+        lo[g], hi[g] = _bootstrap(st[a:b], sv[a:b], config, key)
+    return lo, hi
+
+
 def score_frames(
     texts: Any,
     *,
@@ -614,6 +656,8 @@ def score_frames(
     segmenter: Any = None,
     config: FrameConfig | None = None,
     n_jobs: int = 1,
+    units: pd.DataFrame | None = None,
+    cache: Any = True,
 ) -> pd.DataFrame:
     """Score texts on the stability vs service / rule-of-law frames.
 
@@ -634,8 +678,21 @@ def score_frames(
         Default: ``textkit.segment.segmenter.get_segmenter()`` (frame terms in its dictionary).
     config : FrameConfig, optional
     n_jobs : int, default 1
-        Segment and match the documents in this many worker processes (``-1``: every core);
-        the scores are identical to ``n_jobs=1``. Worth it from a few megabytes of text on.
+        Segment the documents in this many worker processes (``-1``: every core; see
+        :func:`textkit.segment.corpus.segment_corpus`); the scores are identical to
+        ``n_jobs=1``. Worth it from a few megabytes of text on.
+    units : DataFrame, optional
+        The sentence units of these texts with their raw tokens,
+        ``segment_corpus(docs, unit="sentence", with_raw=True)``: a corpus segmented once
+        serves the document-term matrix, co-occurrence and frame scoring, and scoring then
+        does not segment at all. They must be the units of the same (simplified) texts, made
+        with the segmenter whose tokens are to be counted; ``segmenter``, ``n_jobs`` and
+        ``cache`` are then unused. Default: the texts are segmented here, through the
+        segmentation cache.
+    cache : bool or path-like, default True
+        The segmentation cache :func:`textkit.segment.corpus.segment_corpus` reads and
+        writes (``False``: none): texts scored or segmented with raw tokens before are not
+        segmented again.
 
     Returns
     -------
@@ -648,27 +705,14 @@ def score_frames(
         has a row (an empty text: zero counts, NaN balance and CI, ``neither``); at paragraph
         and sentence level there is one row per non-empty paragraph / sentence.
     """
-    from textkit.core.executor import resolve_n_jobs
-
     check_choice("level", level, _LEVELS)
     config = config or FrameConfig()
     if not isinstance(config, FrameConfig):
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
-    n_jobs = resolve_n_jobs(n_jobs)
-    docs, lexicon, seg, config = _prepared(texts, lexicon, segmenter, config)
-    if n_jobs == 1 or len(docs) < 2:
-        sent_df, hit_df = _analyse(docs, lexicon, seg, config)
-        return _score(docs, sent_df, hit_df, level, config)
-    # every step of the scoring is per document: the workers score whole chunks
-    work = functools.partial(
-        _score_chunk, lexicon=lexicon, seg_config=seg.config, config=config, level=level
+    docs, sent_df, _, counted = _analysed(
+        texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
     )
-    parts = _map_chunks(docs, seg, n_jobs, work)
-    # a chunk without rows (no sentence at this level) adds nothing but untyped columns
-    out = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
-    if level != "document":  # the serial order: sorted by document, paragraph, sentence
-        out = out.sort_values(_LEVEL_KEYS[level], kind="mergesort").reset_index(drop=True)
-    return out
+    return _score(docs, sent_df, counted, level, config)
 
 
 _LEVEL_KEYS = {
@@ -679,11 +723,15 @@ _LEVEL_KEYS = {
 
 
 def _score(
-    docs: pd.DataFrame, sent_df: pd.DataFrame, hit_df: pd.DataFrame, level: str, config: Any
+    docs: pd.DataFrame,
+    sent_df: pd.DataFrame,
+    counted: _Counted,
+    level: str,
+    config: Any,
 ) -> pd.DataFrame:
-    """The scores table of :func:`score_frames` from the sentence and hit tables of
-    ``docs`` (any set of whole documents)."""
-    units = _unit_counts(sent_df, hit_df)
+    """The scores table of :func:`score_frames` from the sentence table and the hits of
+    ``docs``."""
+    units = _unit_counts(sent_df, counted)
     units["suppressed"] = units["supp_stability"] + units["supp_service_law"]
     units = units.drop(columns=["supp_stability", "supp_service_law"])
 
@@ -697,25 +745,17 @@ def _score(
     else:
         boot_keys = ["doc_id", "para_id", "sent_id"]
     boot_units = units.groupby(boot_keys, sort=True)[sum_cols].sum().reset_index()
-
-    rows = []
-    for key, grp in boot_units.groupby(keys, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        rec = dict(zip(keys, key, strict=True))
-        rec["n_units"] = len(grp)
-        for c in sum_cols:
-            rec[c] = grp[c].sum()
-        st = grp["n_stability"].to_numpy(float)
-        sv = grp["n_service_law"].to_numpy(float)
-        rec["balance_lo"], rec["balance_hi"] = _bootstrap(st, sv, config, "|".join(map(str, key)))
-        rows.append(rec)
-    cols = keys + ["n_units"] + sum_cols + ["balance_lo", "balance_hi"]
-    out = pd.DataFrame(rows, columns=cols)
+    grouped = boot_units.groupby(keys, sort=True)
+    out = grouped[sum_cols].sum()
+    out.insert(0, "n_units", grouped.size())
+    out = out.reset_index()
+    out["balance_lo"], out["balance_hi"] = _intervals(
+        out, keys, boot_units, grouped.ngroup().to_numpy(), config
+    )
 
     # texts (or paragraphs) without any sentence still get a row at their level
     if level == "document":
-        base = docs[["doc_id"]]
-        out = base.merge(out, on="doc_id", how="left")
+        out = docs[["doc_id"]].merge(out, on="doc_id", how="left")
     for c in ["n_units"] + sum_cols:
         out[c] = out[c].fillna(0)
     for c in ["n_units", "n_tokens", "hits_stability", "hits_service_law", "suppressed"]:

@@ -43,28 +43,38 @@ logger = logging.getLogger(__name__)
 _BATCHES_PER_WORKER = 16
 
 
-def _unit_tokens(seg: Segmenter, text: str, unit: str) -> Iterable[tuple[int, int, str, list]]:
-    """(para_id, sent_id, unit text, analysis tokens) of every unit of ``text``."""
+def _unit_tokens(
+    seg: Segmenter, text: str, unit: str
+) -> Iterable[tuple[int, int, str, list, list]]:
+    """(para_id, sent_id, unit text, analysis tokens, raw tokens) of every unit of ``text``."""
     if unit == "document":
         t = text.strip()
         if t:
-            yield -1, -1, t, seg.tokenize(t)
+            raw = seg.cut(t)
+            yield -1, -1, t, seg.filter(raw), raw
         return
     for p, para in enumerate(split_paragraphs(text)):
         if unit == "paragraph":
-            yield p, -1, para, seg.tokenize(para)
+            raw = seg.cut(para)
+            yield p, -1, para, seg.filter(raw), raw
             continue
         for s, (sentence, raw) in enumerate(seg.cut_sentences(para)):
-            yield p, s, sentence, seg.filter(raw)
+            yield p, s, sentence, seg.filter(raw), raw
 
 
-def _segment_text(seg: Segmenter, text: str, unit: str, with_pos: bool) -> list[list]:
+def _segment_text(
+    seg: Segmenter, text: str, unit: str, with_pos: bool, with_raw: bool = False
+) -> list[list]:
+    """The rows of one text: ``[para_id, sent_id, text, tokens]``, then ``pos`` and
+    ``raw`` when asked for."""
     rows = []
-    for p, s, t, tokens in _unit_tokens(seg, text, unit):
+    for p, s, t, tokens, raw in _unit_tokens(seg, text, unit):
+        row = [p, s, t, tokens]
         if with_pos:
-            rows.append([p, s, t, tokens, [seg.tag(w) for w in tokens]])
-        else:
-            rows.append([p, s, t, tokens])
+            row.append([seg.tag(w) for w in tokens])
+        if with_raw:
+            row.append(raw)
+        rows.append(row)
     return rows
 
 
@@ -99,15 +109,19 @@ def _init_worker(seg: Segmenter, cache_env: str | None) -> None:
     _WORKER_SEG = seg
 
 
-def _worker_batch(batch: list[str], unit: str, with_pos: bool) -> list[list[list]]:
+def _worker_batch(
+    batch: list[str], unit: str, with_pos: bool, with_raw: bool = False
+) -> list[list[list]]:
     assert _WORKER_SEG is not None
     with paused_gc():
-        out = [_segment_text(_WORKER_SEG, t, unit, with_pos) for t in batch]
+        out = [_segment_text(_WORKER_SEG, t, unit, with_pos, with_raw) for t in batch]
         # one object per distinct token, so pickle sends each word once per batch
         memo: dict[str, str] = {}
         for rows in out:
             for r in rows:
                 r[3] = [memo.setdefault(w, w) for w in r[3]]
+                if with_raw:
+                    r[-1] = [memo.setdefault(w, w) for w in r[-1]]
     return out
 
 
@@ -135,9 +149,9 @@ class _UnitCache:
             self.con.commit()
 
     @staticmethod
-    def key(text: str, fingerprint: str, unit: str, with_pos: bool) -> str:
+    def key(text: str, fingerprint: str, unit: str, with_pos: bool, with_raw: bool = False) -> str:
         h = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return f"{h}:{fingerprint}:{unit}:{int(with_pos)}"
+        return f"{h}:{fingerprint}:{unit}:{int(with_pos)}" + (":raw" if with_raw else "")
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list]:
         found: dict[str, list] = {}
@@ -219,6 +233,7 @@ def segment_corpus(
     n_jobs: int = 1,
     cache: bool | str | os.PathLike = True,
     with_pos: bool = False,
+    with_raw: bool = False,
 ) -> pd.DataFrame:
     """Segment documents into the **units** table.
 
@@ -237,15 +252,23 @@ def segment_corpus(
         :func:`textkit.core.executor.map_documents`. Results are identical to ``n_jobs=1``.
     cache : bool or path-like, default True
         Reuse / store results in ``cache_dir("segment")/units.sqlite`` (or the given
-        sqlite file), keyed by (text sha256, segmenter fingerprint, unit, with_pos). Each
-        row carries a sha256 checksum; a corrupt row is logged and recomputed.
+        sqlite file), keyed by (text sha256, segmenter fingerprint, unit, with_pos,
+        with_raw). Each row carries a sha256 checksum; a corrupt row is logged and
+        recomputed.
     with_pos : bool, default False
         Add a ``pos`` column (list of tags, parallel to ``tokens``).
+    with_raw : bool, default False
+        Add a ``raw`` column: the unit's raw tokens (:meth:`Segmenter.cut`, nothing
+        removed), so ``"".join(raw) == text`` and each token's character offsets in the unit
+        follow from the lengths. Frame scoring matches the lexicon on them
+        (``score_frames(docs, units=units)``), so a corpus segmented once with
+        ``with_raw=True`` serves the document-term matrix, co-occurrence and frame scoring
+        alike.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``doc_id, para_id, sent_id, unit_id, text, tokens`` (+ ``pos``), in
+        Columns ``doc_id, para_id, sent_id, unit_id, text, tokens`` (+ ``pos``, ``raw``), in
         document order. ``para_id`` is the 0-based index of the non-empty paragraph
         (``-1`` for document units), ``sent_id`` the 0-based sentence index within the
         paragraph (``-1`` for paragraph and document units), ``unit_id`` the running index
@@ -255,6 +278,7 @@ def segment_corpus(
     check_choice("unit", unit, _UNITS)
     n_jobs = resolve_n_jobs(n_jobs)
     check_bool("with_pos", with_pos)
+    check_bool("with_raw", with_raw)
     pairs = document_pairs(docs)
     seg = segmenter if segmenter is not None else get_segmenter()
     if not isinstance(seg, Segmenter):
@@ -268,7 +292,7 @@ def segment_corpus(
         path.parent.mkdir(parents=True, exist_ok=True)
         store = _UnitCache(path)
     results: dict[str, list] = {}
-    keys = [_UnitCache.key(t, seg.fingerprint, unit, with_pos) for _, t in pairs]
+    keys = [_UnitCache.key(t, seg.fingerprint, unit, with_pos, with_raw) for _, t in pairs]
     try:
         if store is not None:
             results.update(store.get_many(keys))
@@ -282,7 +306,7 @@ def segment_corpus(
                 todo_texts.append(text)
         if todo_texts:
             logger.info("segmenting %d of %d documents", len(todo_texts), len(pairs))
-            computed = _run_segmentation(seg, todo_texts, unit, with_pos, n_jobs)
+            computed = _run_segmentation(seg, todo_texts, unit, with_pos, n_jobs, with_raw)
             fresh = dict(zip(todo_keys, computed, strict=True))
             results.update(fresh)
             if store is not None:
@@ -292,16 +316,22 @@ def segment_corpus(
             store.close()
 
     with paused_gc():
-        return _units_frame(pairs, keys, results, with_pos)
+        return _units_frame(pairs, keys, results, with_pos, with_raw)
 
 
 def _units_frame(
-    pairs: list[tuple[str, str]], keys: list[str], results: Mapping[str, list], with_pos: bool
+    pairs: list[tuple[str, str]],
+    keys: list[str],
+    results: Mapping[str, list],
+    with_pos: bool,
+    with_raw: bool = False,
 ) -> pd.DataFrame:
     """The units table, built column by column (a dict per unit would cost as much as a
     tenth of the segmentation)."""
     columns: dict[str, Any] = {c: [] for c in ("doc_id", "para_id", "sent_id", "unit_id")}
     columns.update(text=[], tokens=[], **({"pos": []} if with_pos else {}))
+    if with_raw:
+        columns["raw"] = []
     for key, (doc_id, _) in zip(keys, pairs, strict=True):
         res = results[key]
         columns["doc_id"].extend([doc_id] * len(res))
@@ -313,6 +343,8 @@ def _units_frame(
             columns["tokens"].append(list(r[3]))  # own lists: equal texts share a result
             if with_pos:
                 columns["pos"].append(list(r[4]))
+            if with_raw:
+                columns["raw"].append(list(r[-1]))
     for c, values in columns.items():
         if c in ("para_id", "sent_id", "unit_id"):
             columns[c] = np.asarray(values, dtype=np.int64)
@@ -325,15 +357,15 @@ def _units_frame(
 
 
 def _run_segmentation(
-    seg: Segmenter, texts: list[str], unit: str, with_pos: bool, n_jobs: int
+    seg: Segmenter, texts: list[str], unit: str, with_pos: bool, n_jobs: int, with_raw: bool
 ) -> list[list]:
     if n_jobs == 1 or len(texts) < 2:
         with paused_gc():
-            return [_segment_text(seg, t, unit, with_pos) for t in texts]
+            return [_segment_text(seg, t, unit, with_pos, with_raw) for t in texts]
     n_workers = min(n_jobs, len(texts))
     size = max(1, math.ceil(len(texts) / (n_workers * _BATCHES_PER_WORKER)))
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
-    work = functools.partial(_worker_batch, unit=unit, with_pos=with_pos)
+    work = functools.partial(_worker_batch, unit=unit, with_pos=with_pos, with_raw=with_raw)
     # the collector is paused while the results arrive; each worker switches it on again
     # in _init_worker, so forked workers do not inherit the pause
     with paused_gc():

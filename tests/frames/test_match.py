@@ -1,0 +1,199 @@
+"""Frame scoring on a segmented corpus: the span-guided token scan finds exactly what the full
+scan finds, the clause prefilter of the scope rules changes no reading, and
+``score_frames(docs, units=units)`` equals scoring the documents.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from textkit.core.errors import InvalidParameterError
+from textkit.corpus.clean import to_simplified
+from textkit.core.lexicon import load_lexicon
+from textkit.frames.match import TermMatcher, trie_pattern
+from textkit.frames.rules import RuleSet, _any_of
+from textkit.frames.score import FrameConfig, frame_hits, score_frames
+from textkit.segment.corpus import segment_corpus
+
+#: Sentences that put terms at token edges, inside longer words, across several tokens, and
+#: under the scope rules (traditional characters included: the scorer converts them).
+TRICKY = [
+    "综治维稳工作要常抓不懈；不能以维稳代替维权。",
+    "由管控型政府向服务型政府转变，而不是单纯依靠打击。",
+    "依法严厉打击违法犯罪，坚持依法行政、建设法治政府。",
+    "民主党派参与政治协商，推进基层民主和村民自治。",
+    "疫情防控与社会治安防控体系建设，矛盾纠纷排查调处化解。",
+    "不再是维稳压倒一切",
+    "維護社會穩定，堅持依法行政。",
+    "社会治安综合治理委员会办公室（综治办）统筹网格化管理和公共服务。",
+]
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+@pytest.fixture(scope="module")
+def sentence_units(seed_units, seg):
+    """Raw-token units of the seed corpus's kept articles and of the tricky sentences."""
+    docs = pd.DataFrame(
+        {"doc_id": [f"t{i}" for i in range(len(TRICKY))], "text": TRICKY}
+    )  # fmt: skip
+    seed = seed_units.groupby("doc_id", sort=False)["text"].agg("\n".join).reset_index()
+    both = pd.concat([seed, docs], ignore_index=True)
+    simple = both.assign(text=both["text"].map(to_simplified))  # as the scorer converts them
+    return both, segment_corpus(simple, unit="sentence", segmenter=seg, cache=False, with_raw=True)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        FrameConfig(),
+        FrameConfig(inside_tokens=False),
+        FrameConfig(max_join=1),
+        FrameConfig(max_join=2, context_rules=False),
+    ],  # fmt: skip
+    ids=["default", "no-inside", "join1", "join2"],
+)
+def test_span_guided_scan_equals_full_scan_on_the_seed_corpus(sentence_units, lexicon, config):
+    _, units = sentence_units
+    matcher = TermMatcher(lexicon, config)
+    texts = units["text"].tolist()
+    raws = units["raw"].tolist()
+    spans = matcher.candidates(texts)
+    n_hits = 0
+    for k, (text, raw) in enumerate(zip(texts, raws, strict=True)):
+        full = matcher.hits(raw)
+        n_hits += len(full)
+        assert matcher.hits_at(raw, spans.get(k, [])) == full, text
+        if full:
+            assert k in spans
+    assert n_hits > 1000  # the seed corpus is full of frame terms
+
+
+def test_span_guided_scan_equals_full_scan_on_random_tokenisations(lexicon):
+    """Any cut of a text into tokens: terms split across tokens, starting or ending inside a
+    token, nested in longer tokens; the spans still lead the scan to every hit."""
+    rng = random.Random(20261206)
+    terms = sorted(lexicon.lookup())
+    filler = "的和在对我们要进一步加强工作机制群众服务社会"
+    matcher = TermMatcher(lexicon, FrameConfig())
+    checked = 0
+    for _ in range(400):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            parts.append(rng.choice(terms))
+            parts.append("".join(rng.choice(filler) for _ in range(rng.randint(0, 3))))
+        text = "".join(parts)
+        cuts = sorted(rng.sample(range(1, len(text)), k=min(len(text) - 1, rng.randint(0, 12))))
+        tokens = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+        spans = matcher.candidates([text]).get(0, [])
+        full = matcher.hits(tokens)
+        assert matcher.hits_at(tokens, spans) == full, tokens
+        checked += len(full)
+    assert checked > 500
+
+
+def test_trie_pattern_matches_like_the_longest_first_alternation(lexicon):
+    terms = sorted(lexicon.lookup(), key=lambda t: (-len(t), t))
+    naive = re.compile("|".join(map(re.escape, terms)))
+    trie = trie_pattern(terms)
+    for text in TRICKY + ["社会治安综合治理综治维稳维护社会稳定维稳"]:
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in naive.finditer(text)]
+    assert trie_pattern([]) is None
+
+
+def test_scope_prefilter_changes_no_reading(sentence_units, lexicon):
+    """Reading the scope rules only in the clauses of the occurrences, after a one-pass
+    check of the whole sentence, gives the readings of reading every clause."""
+    _, units = sentence_units
+    matcher = TermMatcher(lexicon, FrameConfig())
+    plain = RuleSet(lexicon.rules, lexicon.lookup())
+    plain._any_scope = plain._any_scope_lines = None  # every clause read, as before
+    plain._ruled = frozenset(lexicon.lookup())  # no shortcut for terms without rules
+    changed = 0
+    for text, raw in zip(units["text"], units["raw"], strict=True):
+        hits = matcher.hits(raw)
+        if hits:
+            fast = matcher.read(text, hits)
+            assert fast == plain.read(text, hits), text
+            changed += sum(r.multiplier < 1 or bool(r.rule) for r in fast)
+    assert changed > 10
+
+
+def test_sentence_expression_refuses_rules_that_read_past_a_clause():
+    assert _any_of([r"(?<=由)(?P<scope>管控)"], lines=True) is None
+    assert _any_of([r"不再(?P<scope>\w+)(?!而是)"], lines=True) is None
+    assert _any_of([r"(?P<x>a)(?P=x)"]) is None
+    assert _any_of([r"不再(?P<scope>[^，]+?)(?=而是|$)"], lines=True) is not None
+    # a clause-final scope ($) is still found in the middle of a sentence
+    rules = [r for r in load_lexicon().rules if r.name == "not_x_but"]
+    rs = RuleSet(rules, load_lexicon().lookup())
+    assert rs.read("不再维稳，而是服务群众。", [(2, 4, "维稳")])[0].multiplier == 0
+
+
+@pytest.mark.parametrize("level", ["document", "paragraph", "sentence"])
+def test_scores_from_units_equal_scores_from_documents(sentence_units, seg, level):
+    docs, units = sentence_units
+    cfg = FrameConfig(n_boot=200)
+    direct = score_frames(docs, level=level, segmenter=seg, config=cfg, cache=False)
+    given = score_frames(docs, level=level, config=cfg, units=units)
+    pd.testing.assert_frame_equal(direct, given, check_exact=True)
+    assert direct["hits_stability"].sum() > 100
+
+
+def test_frame_hits_from_units_equal_hits_from_documents(sentence_units, seg):
+    docs, units = sentence_units
+    direct = frame_hits(docs, segmenter=seg, cache=False)
+    pd.testing.assert_frame_equal(direct, frame_hits(docs, units=units), check_exact=True)
+
+
+def test_scoring_goes_through_the_segmentation_cache(tmp_path, seg):
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": TRICKY[:2]})
+    cache = tmp_path / "units.sqlite"
+    first = score_frames(docs, segmenter=seg, cache=cache)
+    assert cache.exists()
+    units = segment_corpus(docs, segmenter=seg, cache=cache, with_raw=True)
+    assert units["raw"].map("".join).tolist() == units["text"].tolist()
+    pd.testing.assert_frame_equal(first, score_frames(docs, segmenter=seg, cache=cache))
+
+
+def test_units_that_do_not_fit_the_texts_are_refused(sentence_units, seg):
+    docs, units = sentence_units
+    with pytest.raises(InvalidParameterError, match=r"lacks column\(s\) \['raw'\]"):
+        score_frames(docs, units=units.drop(columns="raw"))
+    paragraphs = segment_corpus(docs.head(3), unit="paragraph", segmenter=seg, cache=False,
+                                with_raw=True)  # fmt: skip
+    paragraphs = paragraphs.assign(sent_id=-1)
+    with pytest.raises(InvalidParameterError, match="not sentence units"):
+        score_frames(docs.head(3), units=paragraphs)
+    with pytest.raises(InvalidParameterError, match="not among the texts"):
+        score_frames(docs.head(3), units=units)
+    with pytest.raises(InvalidParameterError, match="no units for document"):
+        score_frames(docs, units=units[units["doc_id"] != "t0"])
+    trad = pd.DataFrame({"doc_id": ["x"], "text": [TRICKY[6]]})
+    trad_units = segment_corpus(trad, segmenter=seg, cache=False, with_raw=True)
+    with pytest.raises(InvalidParameterError, match="traditional characters"):
+        score_frames(trad, units=trad_units)
+    # the same units are scored as they are when the caller turns the conversion off
+    out = score_frames(trad, units=trad_units, config=FrameConfig(simplify=False))
+    assert len(out) == 1
+
+
+def test_first_characters_of_rule_patterns():
+    from textkit.frames.rules import _first_chars
+
+    assert _first_chars("(?:不能|不应)(?:再)?(?:以|用)") == {"不"}
+    assert _first_chars("(?:由|从)(?P<scope>[^，]{1,20}?)转变") == {"由", "从"}
+    assert _first_chars("(a|bc)+d") == {"a", "b"}
+    for unknown in ("a*b", "[^x]y", ".z", r"\w", "(?i:ab)c", "(?=x)y"):
+        assert _first_chars(unknown) is None, unknown
+    # every clause a rule matches is still found with the shortcut in front
+    rx = _any_of(["(?:避免|防止)(?P<scope>单纯依靠打击)", "变(?P<scope>管理)为"], lines=True)
+    assert rx.pattern.startswith("(?=[")
+    assert rx.search("要避免单纯依靠打击") and rx.search("变管理为服务") and not rx.search("服务")

@@ -170,7 +170,7 @@ class TermMatcher:
                     base = offsets[i]
                     out.extend((base + a, base + b, term, tok) for a, b, term in self.inside(tok))
                 continue
-            term = "".join(tokens[i:best])
+            term = tok if best == i + 1 else "".join(tokens[i:best])
             out.append((offsets[i], offsets[best], term, term))
             resume = best
         return out

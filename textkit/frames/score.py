@@ -339,25 +339,23 @@ def _token_windows(sent: str, raw: list[str]) -> list[tuple[int, int, int, int]]
 
 def _sentence_hits(
     matcher: TermMatcher, sent: str, raw: list[str], spans: Sequence[tuple[int, int]]
-) -> list[tuple[tuple[int, int, str, str], Reading]]:
-    """The hits of one sentence (offsets in the sentence) with their readings.
+) -> tuple[list[tuple[int, int, str, str]], list[Reading]]:
+    """The hits of one sentence (offsets in the sentence) and their readings.
 
     A sentence longer than :data:`textkit.frames.rules.READ_WINDOW` characters is matched
     and read window by window (:func:`_token_windows`).
     """
     if len(sent) <= READ_WINDOW:
         found = matcher.hits_at(raw, spans)
-        return list(zip(found, matcher.read(sent, found), strict=True)) if found else []
-    out = []
+        return (found, matcher.read(sent, found)) if found else ([], [])
+    hits: list[tuple[int, int, str, str]] = []
+    readings: list[Reading] = []
     for a, b, i, j in _token_windows(sent, raw):
         found = matcher.hits(raw[i:j])
         if found:
-            readings = matcher.read(sent[a:b], found)
-            out.extend(
-                ((s + a, e + a, term, token), r)
-                for (s, e, term, token), r in zip(found, readings, strict=True)
-            )
-    return out
+            readings.extend(matcher.read(sent[a:b], found))
+            hits.extend((s + a, e + a, term, token) for s, e, term, token in found)
+    return hits, readings
 
 
 class _Counted(NamedTuple):
@@ -399,35 +397,37 @@ def _analyse_units(
             "n_tokens": n_tokens,
         }
     )
-    hits: list[tuple] = []
+    rows: list[tuple] = []
     at: list[int] = []
-    frames: list[str] = []
-    values: list[float] = []
-    mults: list[float] = []
+    terms: list[str] = []
+    readings: list[Reading] = []
     for k, spans in matcher.candidates(texts).items():  # ascending k
         sent = texts[k]
-        found = _sentence_hits(matcher, sent, raws[k], spans)
+        found, read = _sentence_hits(matcher, sent, raws[k], spans)
+        if not found:
+            continue
         at.extend([k] * len(found))
-        for (s, e, term, token), r in found:
-            w = weight[term]
-            frames.append(r.frame)
-            values.append(w * r.multiplier)
-            mults.append(r.multiplier)
-            if table:
-                hits.append(
+        terms.extend([h[2] for h in found])
+        readings.extend(read)
+        if table:
+            for (s, e, term, token), r in zip(found, read, strict=True):
+                w = weight[term]
+                rows.append(
                     (doc_ids[k], int(pids[k]), int(sids[k]), r.frame, r.category, term, token,
                      w, r.multiplier, r.rule, w * r.multiplier, s, e,
                      sent[max(0, s - ctx) : s], sent[e : e + ctx])
                 )  # fmt: skip
+    frames, _, mults, _ = zip(*readings, strict=True) if readings else ((), (), (), ())
+    multipliers = np.asarray(mults, dtype=float)
     counted = _Counted(
         np.asarray(at, dtype=np.int64),
         np.asarray(frames, dtype=object),
-        np.asarray(values, dtype=float),
-        np.asarray(mults, dtype=float),
+        np.fromiter(map(weight.__getitem__, terms), dtype=float, count=len(terms)) * multipliers,
+        multipliers,
     )
     hit_df = None
     if table:
-        hit_df = typed_empty(pd.DataFrame(hits, columns=list(HIT_COLUMNS)), HIT_DTYPES)
+        hit_df = typed_empty(pd.DataFrame(rows, columns=list(HIT_COLUMNS)), HIT_DTYPES)
     return sent_df, hit_df, counted
 
 

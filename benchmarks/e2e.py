@@ -22,7 +22,7 @@ article. Contenders:
   unit="document", min_df=2, max_df=0.5)`` -> ``select_k(dtm, [K], holdout=0,
   measures=("c_v",))`` (one LDA fit on all articles plus its c_v coherence: the public way to
   get both) -> ``cooccurrence(units, CoocConfig(unit="sentence", n_nodes=200))`` ->
-  ``score_frames(articles, n_jobs=J)`` at document level.
+  ``score_frames(articles, n_jobs=J)`` at document level (``--frames-jobs`` to change).
 * ``chain1``, the same analysis with the usual libraries, one process: the page files split
   into articles on their ``第N篇`` marker lines (``run.split_articles``; a page splitter is
   not asked of the chain), OpenCC ``t2s``, datasketch ``MinHash`` (128 permutations,
@@ -134,7 +134,7 @@ class StageClock:
 # textkit (this tree or the previous one: the same code)
 
 
-def run_textkit(raw: Path, jobs: int) -> dict[str, Any]:
+def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
     """textkit's analysis through its public API; see the module docstring."""
     import textkit
 
@@ -180,7 +180,7 @@ def run_textkit(raw: Path, jobs: int) -> dict[str, Any]:
     with clock.stage("cooc"):
         res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=COOC_NODES))
     with clock.stage("frames"):
-        scores = score_frames(articles, n_jobs=jobs)
+        scores = score_frames(articles, n_jobs=frames_jobs)
     return {
         "seconds": clock.seconds,
         "cpu": clock.cpu,
@@ -365,7 +365,7 @@ def run_chain(raw: Path, jobs: int) -> dict[str, Any]:
     }
 
 
-def _run_contender_here(name: str, raw: Path, jobs: int, out: Path) -> None:
+def _run_contender_here(name: str, raw: Path, jobs: int, frames_jobs: int, out: Path) -> None:
     """Entry point of a contender subprocess: run, then write ``out`` (JSON)."""
     import logging
     import platform
@@ -376,7 +376,7 @@ def _run_contender_here(name: str, raw: Path, jobs: int, out: Path) -> None:
     platform.processor()
     logging.basicConfig(level=logging.WARNING)
     if name in ("textkit", "previous"):
-        res = run_textkit(raw, jobs)
+        res = run_textkit(raw, jobs, frames_jobs)
     else:
         res = run_chain(raw, 1 if name == "chain1" else jobs)
     res["total"] = sum(res["seconds"].values())
@@ -411,7 +411,9 @@ def export_previous(rev: str, work_root: Path) -> tuple[str, Path]:
     return short, dest
 
 
-def _spawn(name: str, raw: Path, work: Path, jobs: int, prev_dir: Path | None) -> dict:
+def _spawn(
+    name: str, raw: Path, work: Path, jobs: int, frames_jobs: int, prev_dir: Path | None
+) -> dict:
     out = work / f"e2e_{name}.json"
     out.unlink(missing_ok=True)
     cache = Path(tempfile.mkdtemp(prefix=f"e2e-cache-{name}-", dir=work))
@@ -423,6 +425,7 @@ def _spawn(name: str, raw: Path, work: Path, jobs: int, prev_dir: Path | None) -
         env[EXPECT_ENV] = str(prev_dir / "textkit")
     cmd = [sys.executable, str(Path(__file__).resolve()), "--contender", name]
     cmd += ["--raw", str(raw), "--out", str(out), "--jobs", str(jobs)]
+    cmd += ["--frames-jobs", str(frames_jobs)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -522,6 +525,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/textkit-bench"), help="work dir")
     ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds (medians)")
     ap.add_argument("--jobs", type=int, default=2, help="processes of the parallel steps")
+    ap.add_argument(
+        "--frames-jobs",
+        type=int,
+        default=None,
+        help="processes of textkit's score_frames (default: --jobs)",
+    )
     ap.add_argument("--previous", default=DEFAULT_PREVIOUS, help="textkit's previous commit")
     ap.add_argument(
         "--contenders", default=",".join(CONTENDERS), help="comma-separated subset to run"
@@ -531,8 +540,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
+    frames_jobs = args.jobs if args.frames_jobs is None else args.frames_jobs
     if args.contender:
-        _run_contender_here(args.contender, args.raw, args.jobs, args.out)
+        _run_contender_here(args.contender, args.raw, args.jobs, frames_jobs, args.out)
         return 0
 
     names = [n.strip() for n in args.contenders.split(",") if n.strip()]
@@ -552,7 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict]] = {n: [] for n in names}
     for rnd in range(args.rounds):
         for name in names:
-            r = _spawn(name, raw, work, args.jobs, prev_dir)
+            r = _spawn(name, raw, work, args.jobs, frames_jobs, prev_dir)
             runs[name].append(r)
             state = f"{r['total']:.1f}s" if r.get("ok") else r.get("error", "")[:120]
             print(
@@ -566,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"\ntextkit end to end: synthetic {args.mb:g} MB ({raw}: {m['pages']} pages, "
         f"{m['articles']} articles, {len(m['near_duplicates'])} planted near-duplicates), "
-        f"rounds={args.rounds}, jobs={args.jobs}"
+        f"rounds={args.rounds}, jobs={args.jobs}, textkit score_frames n_jobs={frames_jobs}"
     )
     print(
         f"machine: {os.cpu_count()} CPUs, {_mem_gib():.0f} GiB RAM, Python {sys.version.split()[0]}"
@@ -583,6 +593,7 @@ def main(argv: list[str] | None = None) -> int:
         "mb": args.mb,
         "rounds": args.rounds,
         "jobs": args.jobs,
+        "frames_jobs": frames_jobs,
         "previous": args.previous,
         "summary": R,
         "runs": runs,

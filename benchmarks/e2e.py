@@ -43,9 +43,9 @@ article. Contenders:
 
 Every contender runs in a **fresh subprocess** with a fresh, empty ``TEXTKIT_CACHE_DIR``
 (nothing cached by an earlier contender or round is reused). Before the timing each
-subprocess warms up what it loads once per session: textkit builds its segmenter, tokenizes
-a sentence, loads the frame lexicon and scores a sentence (that also loads the cleaning's
-converter); the chain initialises jieba, cuts a sentence with ``jieba.posseg``, builds the
+subprocess warms up what it loads once per session: textkit cleans a sentence (its OpenCC
+converter and cleaning rules), builds its segmenter, tokenizes a sentence, loads the frame
+lexicon and scores a sentence; the chain initialises jieba, cuts a sentence with ``jieba.posseg``, builds the
 OpenCC converter and loads the stopwords and the lexicon. Interpreter start, imports and
 warm-up are not timed; every stage after them is, and the total is the sum of the stages.
 CPU seconds are those of the subprocess and its reaped children (pool workers). Peak RSS is
@@ -145,12 +145,14 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
     from textkit.cooc import CoocConfig, cooccurrence
     from textkit.core.lexicon import load_lexicon
     from textkit.corpus.build import build_corpus
+    from textkit.corpus.clean import clean_text
     from textkit.frames.score import score_frames
     from textkit.segment.corpus import segment_corpus
     from textkit.segment.segmenter import get_segmenter
     from textkit.topics.matrix import topic_matrix
     from textkit.topics.select import select_k
 
+    clean_text(WARM_TEXT)
     get_segmenter().tokenize(WARM_TEXT)
     load_lexicon()
     score_frames([WARM_TEXT])

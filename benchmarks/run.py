@@ -117,6 +117,28 @@ def _units(work: Path):
     return _read_parquet_bytes((work / "units.parquet").read_bytes())
 
 
+def split_articles(raw: Path) -> list[tuple[str, str]]:
+    """``(doc_id, text)`` of every article of the page files in ``raw``, split on the
+    article-marker lines (``synth.MARKER_RE``: ``第N篇:`` ...); ``doc_id`` is
+    ``<file stem>#<ordinal:02d>``, the text its non-empty stripped lines joined by newlines."""
+    from synth import MARKER_RE
+
+    rows = []
+    for path in sorted(raw.glob("*.txt")):
+        k, buf = 0, []
+        for line in path.read_text("utf-8").splitlines():
+            s = line.strip()
+            if MARKER_RE.match(s):
+                if k and buf:
+                    rows.append((f"{path.stem}#{k:02d}", "\n".join(buf)))
+                k, buf = k + 1, []
+            elif k and s:
+                buf.append(s)
+        if k and buf:
+            rows.append((f"{path.stem}#{k:02d}", "\n".join(buf)))
+    return rows
+
+
 def _jieba_lcut_chunk(texts: list[str]) -> int:
     import jieba
 
@@ -149,24 +171,11 @@ def task_docs(work: Path, raw: Path, repeat: int, jobs: int) -> dict:
             why = str(exc)
     if docs is None:
         import opencc
-        from synth import MARKER_RE
 
         cc = opencc.OpenCC("t2s")
 
         def fallback() -> pd.DataFrame:
-            rows = []
-            for path in sorted(raw.glob("*.txt")):
-                k, buf = 0, []
-                for line in path.read_text("utf-8").splitlines():
-                    s = line.strip()
-                    if MARKER_RE.match(s):
-                        if k and buf:
-                            rows.append((f"{path.stem}#{k:02d}", cc.convert("\n".join(buf))))
-                        k, buf = k + 1, []
-                    elif k and s:
-                        buf.append(s)
-                if k and buf:
-                    rows.append((f"{path.stem}#{k:02d}", cc.convert("\n".join(buf))))
+            rows = [(doc_id, cc.convert(text)) for doc_id, text in split_articles(raw)]
             return pd.DataFrame(rows, columns=["doc_id", "text"])
 
         secs, docs = _timed(fallback, repeat)

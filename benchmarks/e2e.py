@@ -18,11 +18,13 @@ article. Contenders:
 * ``textkit`` (this tree), public API with its defaults: ``build_corpus(raw)`` (read, split,
   clean incl. traditional -> simplified, annotate, near-duplicate flagging), the kept
   articles (``status == "kept"``, not duplicates) -> ``segment_corpus(unit="sentence",
-  n_jobs=J)`` (default ``cache=True``, into a fresh cache) -> ``topic_matrix(units,
+  n_jobs=J, with_raw=True)`` (default ``cache=True``, into a fresh cache) -> ``topic_matrix(units,
   unit="document", min_df=2, max_df=0.5)`` -> ``select_k(dtm, [K], holdout=0,
   measures=("c_v",))`` (one LDA fit on all articles plus its c_v coherence: the public way to
   get both) -> ``cooccurrence(units, CoocConfig(unit="sentence", n_nodes=200))`` ->
-  ``score_frames(articles, n_jobs=J)`` at document level (``--frames-jobs`` to change).
+  ``score_frames(articles, units=units)`` at document level, from the same units (a tree
+  without ``with_raw``, such as ``previous``, segments again in
+  ``score_frames(articles, n_jobs=J)``; ``--frames-jobs`` to change J).
 * ``chain1``, the same analysis with the usual libraries, one process: the page files split
   into articles on their ``第N篇`` marker lines (``run.split_articles``; a page splitter is
   not asked of the chain), OpenCC ``t2s``, datasketch ``MinHash`` (128 permutations,
@@ -58,6 +60,7 @@ printed next to the measured values.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import re
@@ -162,8 +165,12 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
         docs = build_corpus(raw).documents
         keep = (docs["status"] == "kept") & ~docs["is_duplicate"].astype(bool)
         articles = docs.loc[keep, ["doc_id", "text"]].reset_index(drop=True)
+    # one segmentation for every stage where the tree has it (raw tokens kept for the frames)
+    shared = "with_raw" in inspect.signature(segment_corpus).parameters
     with clock.stage("segment"):
-        units = segment_corpus(articles, unit="sentence", n_jobs=jobs)
+        units = segment_corpus(
+            articles, unit="sentence", n_jobs=jobs, **({"with_raw": True} if shared else {})
+        )
     with clock.stage("dtm"):
         data = topic_matrix(units, unit="document", min_df=MIN_DF, max_df=MAX_DF)
     with clock.stage("topics"):
@@ -182,7 +189,10 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
     with clock.stage("cooc"):
         res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=COOC_NODES))
     with clock.stage("frames"):
-        scores = score_frames(articles, n_jobs=frames_jobs)
+        if shared:
+            scores = score_frames(articles, units=units)
+        else:
+            scores = score_frames(articles, n_jobs=frames_jobs)
     return {
         "seconds": clock.seconds,
         "cpu": clock.cpu,

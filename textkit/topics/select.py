@@ -38,6 +38,7 @@ from textkit.topics._common import (
 from textkit.topics.describe import _exclusivity, _top_term_lists
 from textkit.topics.fit import METHODS, checked_model, make_model
 from textkit.topics.lda import LdaTopicModel
+from textkit.topics.windows import coherence_score
 
 __all__ = ["select_k", "k_summary", "heldout_perplexity", "feasible_ks"]
 
@@ -74,7 +75,7 @@ def _coherence(
             topn=topn,
             processes=1,
         )
-    return float(cm.get_coherence())
+    return coherence_score(cm)
 
 
 def _split(n_docs: int, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,70 @@
+"""The sliding-window counts behind c_v, c_npmi and c_uci equal gensim's own, and so do the
+scores: on the seed corpus's documents and on generated texts that put repeated words at the
+window's edges, texts shorter than the window, empty texts and texts of more windows than one
+block."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from gensim.corpora import Dictionary
+from gensim.models import CoherenceModel
+
+from textkit.topics import windows
+from textkit.topics.windows import coherence_score
+
+
+def _both(texts, topics, measure, **kw):
+    dictionary = Dictionary(texts)
+    ref = CoherenceModel(topics=topics, texts=texts, dictionary=dictionary, coherence=measure,
+                         topn=len(topics[0]), processes=1, **kw)  # fmt: skip
+    fast = CoherenceModel(topics=topics, texts=texts, dictionary=dictionary, coherence=measure,
+                          topn=len(topics[0]), processes=1, **kw)  # fmt: skip
+    return ref.get_coherence(), ref._accumulator, coherence_score(fast), fast._accumulator
+
+
+def _assert_same_counts(ref, fast):
+    assert ref.num_docs == fast.num_docs
+    assert np.array_equal(ref._occurrences, fast._occurrences)
+    assert (ref._co_occurrences.toarray() == fast._co_occurrences.toarray()).all()
+
+
+@pytest.mark.parametrize(
+    ("measure", "window"), [("c_v", None), ("c_npmi", None), ("c_uci", None), ("c_v", 3)]
+)
+def test_generated_texts(measure, window):
+    rng = random.Random(20261206)
+    vocab = [f"w{i}" for i in range(40)]
+    lengths = [0, 1, 2, 3, 4, 9, 10, 11, 40, 120, 300]
+    texts = [
+        [rng.choice(vocab[: rng.randint(2, 40)]) for _ in range(rng.choice(lengths))]
+        for _ in range(250)
+    ]
+    topics = [rng.sample(vocab, 8) for _ in range(5)]
+    kw = {} if window is None else {"window_size": window}
+    score, ref, fast_score, fast = _both(texts, topics, measure, **kw)
+    _assert_same_counts(ref, fast)
+    assert fast_score == score
+
+
+def test_more_windows_than_one_block(monkeypatch):
+    monkeypatch.setattr(windows, "_BLOCK", 7)  # many blocks, carried state between them
+    rng = random.Random(5)
+    vocab = ["a", "b", "c", "d", "e", "f"]
+    texts = [[rng.choice(vocab) for _ in range(n)] for n in (60, 200, 13)]
+    score, ref, fast_score, fast = _both(texts, [vocab[:3], vocab[3:]], "c_v", window_size=4)
+    _assert_same_counts(ref, fast)
+    assert fast_score == score
+
+
+def test_seed_corpus_documents(seed_units):
+    texts = [sum(g, []) for _, g in seed_units.groupby("doc_id", sort=True)["tokens"]]
+    counts = Dictionary(texts)
+    frequent = [counts[i] for i, _ in sorted(counts.cfs.items(), key=lambda kv: (-kv[1], kv[0]))]
+    topics = [frequent[i : i + 10] for i in range(0, 60, 10)]
+    score, ref, fast_score, fast = _both(texts, topics, "c_v")
+    _assert_same_counts(ref, fast)
+    assert fast_score == score
+    assert fast.num_docs > 5000  # windows of 110 tokens over the articles

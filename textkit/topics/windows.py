@@ -1,0 +1,137 @@
+"""Sliding-window word counts for gensim's coherence measures, computed with numpy.
+
+gensim's ``c_v``, ``c_npmi`` and ``c_uci`` coherence read how many sliding windows of the texts
+contain each top word and each pair of top words
+(:class:`gensim.topic_coherence.text_analysis.WordOccurrenceAccumulator`). gensim visits the
+windows one at a time in Python, which is most of the time of a coherence score on a corpus of
+any size. :func:`window_accumulator` computes the same counts for all windows of a text at once
+and hands them to gensim in gensim's own accumulator, so gensim still computes the measure.
+
+The counts are gensim's exactly, including how its window slides: at each step the word that
+leaves the window is marked absent and the word that enters is marked present, so a word that
+leaves while another copy of it stays in the window counts as absent until a copy enters again.
+A word is therefore present in window ``i`` when its latest entry (a copy in the first window,
+or the word entering at step ``i``) is no older than its latest exit. A text shorter than the
+window is one window; an empty text is a window with no word.
+``tests/topics/test_windows.py`` checks the counts and the scores against gensim's own on the
+seed corpus and on generated texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["coherence_score", "window_accumulator", "window_counts"]
+
+#: Windows handled in one block per text (bounds the memory of a very long text).
+_BLOCK = 4096
+
+
+def window_counts(
+    texts: Sequence[Sequence[str]], ids: Mapping[str, int], n_words: int, window: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Windows containing each word and each pair of words, as gensim's accumulator counts them.
+
+    Parameters
+    ----------
+    texts : sequence of sequence of str
+        Tokenised texts.
+    ids : mapping of str to int
+        The words counted and their positions ``0 .. n_words - 1``; other tokens are ignored
+        (they still take their place in the windows).
+    n_words : int
+    window : int
+        Window size in tokens.
+
+    Returns
+    -------
+    occurrences : ndarray of int64, shape (n_words,)
+    co_occurrences : ndarray of int64, shape (n_words, n_words)
+        Symmetric; the diagonal holds the occurrences.
+    n_windows : int
+    """
+    occurrences = np.zeros(n_words, dtype=np.int64)
+    co = np.zeros((n_words, n_words), dtype=np.int64)
+    n_windows = 0
+    get = ids.get
+    for text in texts:
+        n = len(text)
+        m = n - window + 1 if n >= window else 1
+        n_windows += m
+        codes = np.fromiter((get(w, -1) for w in text), dtype=np.int64, count=n)
+        where = np.flatnonzero(codes >= 0)
+        if not len(where):
+            continue
+        words, local = np.unique(codes[where], return_inverse=True)
+        if m == 1:  # one window: the whole text (or its first `window` tokens)
+            present = np.zeros((1, len(words)), dtype=bool)
+            present[0, local] = True
+        else:
+            present = _presence(where, local, len(words), m, window)
+        counts = present.astype(np.float64)  # float products of 0/1 counts are exact
+        occurrences[words] += present.sum(axis=0)
+        co[np.ix_(words, words)] += np.rint(counts.T @ counts).astype(np.int64)
+    return occurrences, co, n_windows
+
+
+def _presence(
+    positions: np.ndarray, words: np.ndarray, n_words: int, m: int, window: int
+) -> np.ndarray:
+    """``present[i, k]``: word ``k`` is marked present at window ``i`` (``m`` windows)."""
+    # entries: every copy in the first window at step 0, the token at p >= window at p - window + 1
+    first = positions < window
+    enter_step = np.where(first, 0, positions - window + 1)
+    # exits: the token at p leaves at step p + 1 (steps 1 .. m - 1)
+    leaves = positions + 1 <= m - 1
+    present = np.zeros((m, n_words), dtype=bool)
+    last_in = np.full(n_words, -1, dtype=np.int64)
+    last_out = np.full(n_words, -1, dtype=np.int64)
+    for start in range(0, m, _BLOCK):
+        stop = min(start + _BLOCK, m)
+        span = stop - start
+        ins = np.full((span, n_words), -1, dtype=np.int64)
+        outs = np.full((span, n_words), -1, dtype=np.int64)
+        sel = (enter_step >= start) & (enter_step < stop)
+        ins[enter_step[sel] - start, words[sel]] = enter_step[sel]
+        out_step = positions + 1
+        sel = leaves & (out_step >= start) & (out_step < stop)
+        outs[out_step[sel] - start, words[sel]] = out_step[sel]
+        ins[0] = np.maximum(ins[0], last_in)
+        outs[0] = np.maximum(outs[0], last_out)
+        np.maximum.accumulate(ins, axis=0, out=ins)
+        np.maximum.accumulate(outs, axis=0, out=outs)
+        # an entry and an exit at the same step: the exit is applied first
+        present[start:stop] = (ins >= 0) & (ins >= outs)
+        last_in, last_out = ins[-1], outs[-1]
+    return present
+
+
+def window_accumulator(model: Any) -> Any:
+    """gensim's accumulator for a sliding-window ``CoherenceModel``, filled by
+    :func:`window_counts` (the model's texts, dictionary, topics and window size)."""
+    import scipy.sparse as sp
+    from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
+    from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
+
+    segmented = model.measure.seg(model.topics)
+    acc = WordOccurrenceAccumulator(unique_ids_from_segments(segmented), model.dictionary)
+    ids = {w: acc.id2contiguous[acc.token2id[w]] for w in acc.relevant_words}
+    occurrences, co, n_windows = window_counts(
+        model.texts, ids, len(acc.id2contiguous), model.window_size
+    )
+    acc._occurrences = occurrences.astype(np.uint32)
+    acc._co_occurrences = sp.csr_matrix(co.astype(np.uint32))
+    acc._num_docs = n_windows
+    return acc
+
+
+def coherence_score(model: Any) -> float:
+    """``model.get_coherence()`` of a gensim ``CoherenceModel``, its sliding-window counts
+    (``c_v``, ``c_npmi``, ``c_uci``) computed by :func:`window_accumulator`; other measures
+    are left to gensim."""
+    if model.coherence in ("c_v", "c_npmi", "c_uci") and model.texts is not None:
+        model._accumulator = window_accumulator(model)
+    return float(model.get_coherence())

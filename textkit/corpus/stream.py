@@ -533,7 +533,7 @@ def _stream(
         page_store = _BatchTables(work / "pages.parquet", budget)
         (work / "bands").mkdir()
         finder = DuplicateFinder(config.dedup, spill=work / "bands")
-        starts: list[int] = []  # the first document of each row group of the temporary file
+        starts: list[int] = []  # the first document of each group of doc_store
         template: pd.DataFrame | None = None
         try:
             for docs, pages in batches:
@@ -556,7 +556,7 @@ def _stream(
         first = np.array(starts, dtype=np.int64)
 
         def located(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """Row group and row in the temporary file of documents by order added."""
+            """Group and row in doc_store of documents by order added."""
             groups = np.searchsorted(first, positions, side="right") - 1
             return groups, positions - first[groups]
 

@@ -15,6 +15,7 @@ import textkit.corpus._documents as documents_mod
 from textkit.corpus.annotate import AnnotateConfig
 from textkit.corpus.build import CorpusConfig, build_corpus, load_corpus, write_corpus
 from textkit.corpus.dedup import DuplicateFinder, find_duplicates
+from textkit.corpus.read import read_texts
 from textkit.corpus.stream import build_corpus_to
 from textkit.run.cli import main
 
@@ -211,6 +212,20 @@ def test_cli_stream_writes_the_same_files(tmp_path, capsys):
         [tmp_path / "b" / n for n in NAMES],
     )
     assert str(tmp_path / "b" / "documents.parquet") in capsys.readouterr().out
+    assert (
+        main(
+            [*argv, "--memory-budget-mb", "0", "--raw", str(RAW_DIR), "--out", str(tmp_path / "c")]
+        )
+        == 0
+    )
+    _same_files(
+        [tmp_path / "a" / n for n in NAMES],
+        [tmp_path / "c" / n for n in NAMES],
+    )
+    bad = ["--memory-budget-mb", "-1", "--raw", str(RAW_DIR), "--out", str(tmp_path / "d")]
+    assert main([*argv, *bad]) == 2
+    assert not (tmp_path / "d").exists()
+    assert "memory_budget_mb: expected a number >= 0" in capsys.readouterr().err
 
 
 def test_duplicate_finder_matches_find_duplicates_in_any_order(generated_mem):
@@ -259,3 +274,154 @@ def test_duplicate_finder_spilling_band_values_finds_the_same_groups(
     assert sum(len(b) for b in spilled._blocks) <= 16  # one block held, the rest on disk
     assert spilled.index_of(docs["doc_id"].iloc[3]) == 3
     assert spilled.resolve(lambda ids: texts) == held.resolve(lambda ids: texts)
+
+
+WORDS = (
+    "基层 治理 社会 群众 服务 法治 政府 推进 网格 矛盾 纠纷 化解 改革 完善 机制 "
+    "枫桥 经验 平安 建设 乡村 振兴 数字 政务 公开 监督"
+).split()
+
+
+@pytest.fixture(scope="module")
+def duplicated_table(tmp_path_factory) -> Path:
+    """A CSV of 300 rows with exact copies (every 15th row) and near copies (every 10th:
+    one character changed) of rows about 100 rows earlier, and a few empty texts."""
+    rng = random.Random(11)
+    texts: list[str] = []
+    for i in range(300):
+        if i % 37 == 5:
+            text = ""
+        elif i >= 100 and i % 15 == 0:
+            text = texts[i - 100] or texts[i - 99]
+        elif i >= 100 and i % 10 == 0:
+            text = _edit(texts[i - 100] or texts[i - 99], rng, 1)
+        else:
+            text = "。".join(
+                "".join(rng.choice(WORDS) for _ in range(rng.randint(6, 12)))
+                for _ in range(rng.randint(3, 6))
+            )
+        texts.append(text)
+    frame = pd.DataFrame(
+        {
+            "id": [f"t{i:04d}" for i in range(300)],
+            "province": [rng.choice(["浙江", "江苏", None]) for _ in range(300)],
+            "text": texts,
+        }
+    )
+    path = tmp_path_factory.mktemp("dup_table") / "table.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _record_spills(monkeypatch) -> list[tuple[str, int]]:
+    """(file name, batches held then) of each store of a streamed build as it moves to disk."""
+    import textkit.corpus.stream as stream_mod
+
+    events: list[tuple[str, int]] = []
+    spill = stream_mod._BatchTables._spill
+
+    def record(self):
+        if not self.spilled:
+            events.append((self.path.name, self.n_groups))
+        return spill(self)
+
+    monkeypatch.setattr(stream_mod._BatchTables, "_spill", record)
+    return events
+
+
+def _record_parquet_writers(monkeypatch) -> list[Path]:
+    """The paths of every parquet file written with pyarrow's ParquetWriter."""
+    written: list[Path] = []
+
+    class Recording(pq.ParquetWriter):
+        def __init__(self, where, *args, **kwargs):
+            written.append(Path(str(where)))
+            super().__init__(where, *args, **kwargs)
+
+    monkeypatch.setattr(pq, "ParquetWriter", Recording)
+    return written
+
+
+def _record_budgets(monkeypatch) -> list:
+    """The memory budget of each streamed build (its ``peak``: the bytes it held at most)."""
+    import textkit.corpus.stream as stream_mod
+
+    budgets: list = []
+    init = stream_mod._Budget.__init__
+
+    def record(self, limit):
+        init(self, limit)
+        budgets.append(self)
+
+    monkeypatch.setattr(stream_mod._Budget, "__init__", record)
+    return budgets
+
+
+def _temporary(paths: list[Path]) -> list[str]:
+    return sorted(p.name for p in paths if p.parent.name.startswith(".build-"))
+
+
+@pytest.mark.parametrize("source", ["seed", "table"])
+def test_memory_budget_does_not_change_the_files(
+    source, seed_build, duplicated_table, tmp_path, monkeypatch
+):
+    """All in memory (the default budget), a budget that the batches outgrow part way
+    through (the stores move to disk then), and no budget (every batch on disk): the same
+    files as the in-memory build, and no temporary directory left behind."""
+    if source == "seed":
+        mem = write_corpus(seed_build, tmp_path / "mem")
+        raw, options = RAW_DIR, {"batch_pages": 1}
+    else:
+        texts = read_texts(duplicated_table, id="id")
+        mem = write_corpus(build_corpus(texts), tmp_path / "mem")
+        raw, options = duplicated_table, {"read": {"id": "id"}, "batch_rows": 20}
+        report = json.loads(mem[4].read_text("utf-8"))
+        assert report["articles"]["flagged_duplicate"] >= 20
+        docs = pd.read_parquet(mem[0])
+        assert (docs["similarity"] < 1.0).sum() >= 8  # near copies: texts read back
+    spills = _record_spills(monkeypatch)
+    written = _record_parquet_writers(monkeypatch)
+    budgets = _record_budgets(monkeypatch)
+
+    def build(name: str, **budget) -> list[Path]:
+        spills.clear()
+        written.clear()
+        out = tmp_path / name
+        paths = build_corpus_to(raw, out, **options, **budget)
+        _same_files(mem, paths)
+        assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no .build-* left
+        return paths
+
+    build("memory")  # the default budget holds every batch
+    assert spills == [] and _temporary(written) == []
+    peak = budgets[0].peak
+    assert peak > 0
+    build("part", memory_budget_mb=peak / 2 / 2**20)  # outgrown part way through
+    assert [name for name, _ in spills] == ["documents.parquet"]
+    n_batches = len(list(RAW_DIR.iterdir())) if source == "seed" else 15
+    assert 0 < spills[0][1] < n_batches
+    assert _temporary(written) == ["documents.parquet"]
+    build("disk", memory_budget_mb=0)  # every batch on disk, from the first
+    assert sorted(spills) == [("documents.parquet", 0), ("pages.parquet", 0)]
+    assert _temporary(written) == ["documents.parquet", "pages.parquet"]
+
+
+def test_streamed_build_within_the_budget_writes_no_temporary_parquet_file(
+    duplicated_table, tmp_path, monkeypatch
+):
+    """By default the documents and pages of a corpus this size stay in memory: the only
+    parquet file written is the output."""
+    written = _record_parquet_writers(monkeypatch)
+    build_corpus_to(RAW_DIR, tmp_path / "seed", batch_pages=1)
+    build_corpus_to(duplicated_table, tmp_path / "table", read={"id": "id"}, batch_rows=20)
+    assert _temporary(written) == []
+    assert [p.parent for p in written] == [tmp_path / "seed", tmp_path / "table"]  # outputs
+    for out in ("seed", "table"):
+        assert sorted(p.name for p in (tmp_path / out).iterdir()) == sorted(NAMES)
+
+
+def test_memory_budget_is_checked(tmp_path):
+    for bad in (-1, True, "512", float("nan")):
+        with pytest.raises(ValueError, match="memory_budget_mb: expected a number >= 0"):
+            build_corpus_to(RAW_DIR, tmp_path / "out", memory_budget_mb=bad)
+    assert not (tmp_path / "out").exists()

@@ -300,7 +300,8 @@ def test_top_level_names(tables):
 
 def test_streamed_build_holds_one_batch_of_rows_at_a_time(tables, tmp_path, monkeypatch):
     """Rows reach the build a batch at a time, the per-document state goes to temporary
-    files batch by batch, and the report's per-row lists are written entry by entry."""
+    files batch by batch (no memory budget), and the report's per-row lists are written
+    entry by entry."""
     import textkit.corpus.stream as stream
     from textkit.core.io import StreamedEntries
     from textkit.corpus.dedup import DuplicateFinder
@@ -311,7 +312,7 @@ def test_streamed_build_holds_one_batch_of_rows_at_a_time(tables, tmp_path, monk
     spilled: list[int] = []
     reports: list[dict] = []
     table_documents = stream._table_documents
-    append = stream._TempDocuments.append
+    append = stream._BatchTables.append
     flush = DuplicateFinder._flush
     write_rest = stream.write_rest
 
@@ -332,10 +333,12 @@ def test_streamed_build_holds_one_batch_of_rows_at_a_time(tables, tmp_path, monk
         return write_rest(out, tables, pages, boilerplate, report)
 
     monkeypatch.setattr(stream, "_table_documents", count_built)
-    monkeypatch.setattr(stream._TempDocuments, "append", count_appended)
+    monkeypatch.setattr(stream._BatchTables, "append", count_appended)
     monkeypatch.setattr(DuplicateFinder, "_flush", count_spilled)
     monkeypatch.setattr(stream, "write_rest", keep_report)
-    paths = build_corpus_to(tables["csv"], tmp_path / "out", read={"id": "id"}, batch_rows=BATCH)
+    paths = build_corpus_to(
+        tables["csv"], tmp_path / "out", read={"id": "id"}, batch_rows=BATCH, memory_budget_mb=0
+    )
     assert max(built) <= BATCH and sum(built) == 230
     assert max(appended) <= BATCH  # documents and pages, each batch to its temporary file
     assert spilled and set(spilled) == {5}

@@ -1,13 +1,21 @@
 """The streamed corpus build: :func:`build_corpus_to` builds and writes in bounded memory.
 
 It streams the raw files, or the rows of a researcher's table
-(:func:`textkit.corpus.read_stream.iter_texts`), in batches, so that memory holds one batch
-and a small state per article (a few hundred bytes, see :func:`build_corpus_to`) instead of
-the corpus, spilling the rest to temporary files, and writes the same bytes as
+(:func:`textkit.corpus.read_stream.iter_texts`), in batches, and writes the same bytes as
 ``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
 :data:`textkit.corpus.build.DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same
 per-page or per-row code (split, clean, annotate) and the same duplicate detection
 (:class:`textkit.corpus.dedup.DuplicateFinder`).
+
+The processed batches (the documents with their texts, the pages table without) are held in
+memory as pyarrow tables while their total size (``Table.nbytes``) stays within
+``memory_budget_mb`` (default 512 MiB); beyond it they go to temporary parquet files
+beside the outputs, read back a row group at a time. Memory is therefore bounded by the
+budget, plus one batch being processed and a small state per article (a few hundred
+bytes, see :func:`build_corpus_to`), not by the size of the corpus. A corpus whose batches
+fit the budget is built without writing and reading back a temporary copy of its
+documents; with ``memory_budget_mb=0`` every batch goes to disk, and memory holds one batch
+and the per-article state.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from textkit.core.checks import check_int
+from textkit.core.checks import check_int, check_number
 from textkit.core.errors import InvalidParameterError
 from textkit.core.paths import check_output_outside_input
 from textkit.core.progress import progress
@@ -52,6 +60,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["build_corpus_to"]
 
+#: Bytes in a megabyte of ``memory_budget_mb`` (MiB).
+_MB = 1 << 20
+
 
 def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
     batch: list[dict] = []
@@ -64,39 +75,104 @@ def _batched(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
         yield batch
 
 
-class _TempDocuments:
-    """The documents of a streamed build on disk: one parquet row group per batch, read
-    back by (row group, row) so that only one row group is held at a time."""
+class _Budget:
+    """Bytes of pyarrow tables the :class:`_BatchTables` of one build may hold in memory
+    together (``Table.nbytes``); ``0``: none, every batch is written to disk."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used = 0
+        self.peak = 0  # the most bytes held at once
+
+    def take(self, nbytes: int) -> bool:
+        """Count ``nbytes`` as held, if they fit; whether they did."""
+        if self.limit <= 0 or self.used + nbytes > self.limit:
+            return False
+        self.used += nbytes
+        self.peak = max(self.peak, self.used)
+        return True
+
+    def release(self, nbytes: int) -> None:
+        self.used -= nbytes
+
+
+class _BatchTables:
+    """The tables of a streamed build, one per batch (a "group"), read back by (group, row).
+
+    Batches are held in memory as pyarrow tables while the tables of all the stores of the
+    build fit within their :class:`_Budget`. The first batch that does not fit moves this
+    store to a temporary parquet file (``path``): the tables held so far are written to it
+    (one row group per batch) and released, and every later batch is written to it too, so
+    that only one row group is read back at a time. Either way the tables read back are the
+    same (same schema, rows and order).
+    """
+
+    def __init__(self, path: Path, budget: _Budget) -> None:
         self.path = path
+        self._budget = budget
+        self._schema: Any = None
+        self._held: list[Any] | None = []  # the tables in memory; None once on disk
+        self._held_bytes = 0
         self._writer: Any = None
         self._pf: Any = None
         self._cached: tuple[int, Any] | None = None
         self.n_groups = 0
 
-    def append(self, docs: pd.DataFrame) -> int:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+    @property
+    def spilled(self) -> bool:
+        """Whether the tables are on disk."""
+        return self._held is None
 
-        if self._writer is None:
-            table = pa.Table.from_pandas(docs, preserve_index=False)
+    def _table(self, frame: pd.DataFrame) -> Any:
+        import pyarrow as pa
+
+        if self._schema is None:
+            table = pa.Table.from_pandas(frame, preserve_index=False)
             schema = table.schema
             for i, f in enumerate(schema):  # a column with no value in the first batch
                 if pa.types.is_null(f.type):
                     schema = schema.set(i, f.with_type(pa.string()))
-            table = table.cast(schema)
-            self._writer = pq.ParquetWriter(str(self.path), schema)
+            self._schema = schema
+            return table.cast(schema)
+        return pa.Table.from_pandas(frame, schema=self._schema, preserve_index=False)
+
+    def append(self, frame: pd.DataFrame) -> int:
+        """Store one batch; its group number."""
+        table = self._table(frame)
+        if self._held is not None and self._budget.take(table.nbytes):
+            self._held.append(table)
+            self._held_bytes += table.nbytes
         else:
-            table = pa.Table.from_pandas(docs, schema=self._writer.schema, preserve_index=False)
-        self._writer.write_table(table)
+            self._spill()
+            self._writer.write_table(table)
         self.n_groups += 1
         return self.n_groups - 1
 
+    def _spill(self) -> None:
+        """Move to the temporary file: the tables held so far are written and released."""
+        import pyarrow.parquet as pq
+
+        if self._held is None:
+            return
+        self._writer = pq.ParquetWriter(str(self.path), self._schema)
+        for table in self._held:
+            self._writer.write_table(table)
+        self._held = None
+        self._budget.release(self._held_bytes)
+        self._held_bytes = 0
+        logger.debug("streamed build: batches written to %s", self.path)
+
     def close(self) -> None:
+        """No more batches: the temporary file, if any, is completed."""
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+    def release(self) -> None:
+        """Drop the tables held in memory (the store is not read again)."""
+        if self._held:
+            self._budget.release(self._held_bytes)
+            self._held, self._held_bytes = [], 0
 
     def _file(self) -> Any:
         import pyarrow.parquet as pq
@@ -105,18 +181,40 @@ class _TempDocuments:
             self._pf = pq.ParquetFile(str(self.path))
         return self._pf
 
+    def _group(self, g: int, columns: list[str] | None = None) -> Any:
+        if self._held is not None:
+            table = self._held[g]
+            return table if columns is None else table.select(columns)
+        return self._file().read_row_group(g, columns=columns)
+
+    @property
+    def names(self) -> list[str]:
+        """The column names."""
+        return list(self._schema.names)
+
     def read(self, columns: list[str], dictionary: Iterable[str] = ()) -> Any:
-        """The whole file's ``columns`` as a pyarrow Table (``dictionary``: the columns to
-        read dictionary-encoded, for few distinct values)."""
+        """All groups' ``columns`` as one pyarrow Table (``dictionary``: the columns to
+        hold dictionary-encoded, for few distinct values)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
         import pyarrow.parquet as pq
 
-        names = set(self._file().schema_arrow.names)
-        wanted = [c for c in dictionary if c in names]
-        return pq.read_table(str(self.path), columns=columns, read_dictionary=wanted or None)
+        wanted = [c for c in dictionary if c in self._schema.names]
+        if self._held is None:
+            return pq.read_table(str(self.path), columns=columns, read_dictionary=wanted or None)
+        table = pa.concat_tables(self._held).select(columns)
+        encoded = pa.dictionary(pa.int32(), pa.string())  # as parquet reads string columns
+        for name in wanted:
+            i = table.schema.get_field_index(name)
+            kind = table.schema.field(i).type if i >= 0 else None
+            if kind is not None and (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+                column = pc.dictionary_encode(table.column(i)).cast(encoded)
+                table = table.set_column(i, name, column)
+        return table
 
     def iter_groups(self, columns: list[str]) -> Iterator[pd.DataFrame]:
         for g in range(self.n_groups):
-            yield self._file().read_row_group(g, columns=columns).to_pandas()
+            yield self._group(g, columns).to_pandas()
 
     def take(self, groups: np.ndarray, rows: np.ndarray, columns: list[str] | None = None):
         """Rows ``(groups[i], rows[i])`` in that order, as a pyarrow Table."""
@@ -125,12 +223,12 @@ class _TempDocuments:
         pieces, positions = [], []
         for g in np.unique(groups):
             sel = np.nonzero(groups == g)[0]
-            if columns is None:  # whole rows: keep the last row group for the next call
+            if columns is None and self._held is None:  # keep the last row group read
                 if self._cached is None or self._cached[0] != g:
-                    self._cached = (int(g), self._file().read_row_group(int(g)))
+                    self._cached = (int(g), self._group(int(g)))
                 table = self._cached[1]
             else:
-                table = self._file().read_row_group(int(g), columns=columns)
+                table = self._group(int(g), columns)
             pieces.append(table.take(pa.array(rows[sel])))
             positions.append(sel)
         table = pa.concat_tables(pieces)
@@ -158,19 +256,25 @@ def build_corpus_to(
     max_fetch: int = 500,
     read: Mapping[str, Any] | None = None,
     batch_rows: int = 1000,
+    memory_budget_mb: float = 512,
 ) -> list[Path]:
     """Build the corpus and write it, streaming the pages or table rows in batches (bounded memory).
 
     Writes the same files, byte for byte, as
     ``write_corpus(build_corpus(raw_dir, config), out_dir)`` (for a table:
-    ``write_corpus(build_corpus(read_texts(path, **read), config), out_dir)``), but holds
-    only one batch of pages or rows and their articles in memory at a time, plus a small
-    state per document. Each batch is split (raw pages; a table row is one document),
-    cleaned and annotated (the code :func:`build_corpus` runs on all of them at once) and
-    written to a temporary parquet file beside the outputs; duplicate detection
+    ``write_corpus(build_corpus(read_texts(path, **read), config), out_dir)``), whatever
+    the batch sizes and ``memory_budget_mb``, but processes one batch of pages or rows at a
+    time. Each batch is split (raw pages; a table row is one document), cleaned and
+    annotated (the code :func:`build_corpus` runs on all of them at once) and stored: held
+    in memory as a pyarrow table while the stored batches fit within ``memory_budget_mb``,
+    else written to a temporary parquet file beside the outputs (the first batch of
+    documents, or of pages, that does not fit moves the batches held so far of that table
+    to the file and releases them; the later ones follow). Duplicate detection
     (:class:`textkit.corpus.dedup.DuplicateFinder`) and the boilerplate table
-    (:class:`textkit.corpus.boilerplate.ParagraphCounter`) read the texts they need back from it,
-    and a last pass writes the documents in ``doc_id`` order.
+    (:class:`textkit.corpus.boilerplate.ParagraphCounter`) read the texts they need back
+    from the store, and a last pass writes the documents in ``doc_id`` order. Memory is
+    bounded by the budget, one batch and a small state per document (see Notes), not by
+    the size of the corpus.
 
     Parameters
     ----------
@@ -191,6 +295,13 @@ def build_corpus_to(
         ``title``, ``encoding``).
     batch_rows : int, default 1000
         For a table file: rows per batch. Does not change the output.
+    memory_budget_mb : float, default 512
+        MiB of processed batches (documents with their texts, pages table without) held
+        in memory as pyarrow tables (``pyarrow.Table.nbytes``); beyond it they are written
+        to a temporary parquet file and read back from it, which takes a little longer (a
+        few per cent of the build time; a 10 MB corpus holds about 20 MiB, a table of
+        100,000 short texts about 125 MiB). ``0`` writes every batch to the file (the
+        least memory). Does not change the output.
 
     Returns
     -------
@@ -202,7 +313,8 @@ def build_corpus_to(
     FileNotFoundError
         If ``raw_dir`` does not exist.
     ValueError
-        For an invalid ``batch_pages``, ``max_fetch`` or ``batch_rows``, ``read`` options
+        For an invalid ``batch_pages``, ``max_fetch``, ``batch_rows`` or
+        ``memory_budget_mb``, ``read`` options
         for a directory, an ``out_dir`` that is, is inside or holds the input, repeated
         doc_ids, or the output of
         :func:`textkit.corpus.read.read_texts` (already in memory: use
@@ -212,10 +324,12 @@ def build_corpus_to(
 
     Notes
     -----
-    Memory holds one batch and what grows with the number of documents ``n`` and of input
-    pages or table rows; the rest is spilled to temporary files beside the outputs (the
-    documents, the pages table without its text, the MinHash band values of each document:
-    ``4 * 117`` bytes a document at the default ``num_perm``), written batch by batch.
+    Memory holds one batch, the stored batches up to ``memory_budget_mb`` and what grows
+    with the number of documents ``n`` and of input pages or table rows. The rest is
+    spilled to temporary files beside the outputs, written batch by batch: the MinHash
+    band values of each document (``4 * 117`` bytes a document at the default
+    ``num_perm``) always, and the documents and the pages table without its text once
+    their batches outgrow the budget (with ``memory_budget_mb=0``, from the first batch).
     While the batches are processed, about 160 bytes a document are held
     (:class:`textkit.corpus.dedup.DuplicateFinder`: its doc_id, text hash and length). Once
     they are, the duplicate groups are formed one LSH band at a time (about 60 bytes a
@@ -228,11 +342,14 @@ def build_corpus_to(
     report's lists with an entry per row or document (pages, cleaning log, flagged) are
     written one entry at a time (:func:`textkit.core.io.write_json_streamed`). Measured
     with ``benchmarks/bench_table_build.py`` (texts of about 130 characters, batches of
-    1000 rows), the peak RSS grows by about 2 KB a row between 20,000 rows (310 MB) and
-    100,000 rows (468 MB, against 758 MB for the in-memory build): the state above plus
-    what the allocators keep of the transient per-chunk work. Texts are never all held at once; the first pass of
-    :func:`textkit.corpus.read_stream.iter_texts` over a table with an id column holds the
-    ids seen while it checks them.
+    1000 rows) and every batch on disk (``memory_budget_mb=0``), the peak RSS grows by
+    about 2 KB a row between 20,000 rows (310 MB) and 100,000 rows (468 MB, against 758 MB
+    for the in-memory build): the state above plus what the allocators keep of the
+    transient per-chunk work. Within the budget the stored batches add their own size (at
+    100,000 rows, 125 MiB of tables held and a peak RSS about 90 MB higher than with
+    ``memory_budget_mb=0``). With the budget spent, texts are never all held at once;
+    the first pass of :func:`textkit.corpus.read_stream.iter_texts` over a table with an id
+    column holds the ids seen while it checks them.
 
     Each output is written to a temporary file and moved into place once complete, and the
     outputs are written only after the whole corpus was processed: a build that fails
@@ -249,6 +366,7 @@ def build_corpus_to(
     check_int("batch_pages", batch_pages, 1)
     check_int("max_fetch", max_fetch, 1)
     check_int("batch_rows", batch_rows, 1)
+    budget = int(check_number("memory_budget_mb", memory_budget_mb, 0) * _MB)
     config = config or CorpusConfig()
     if not isinstance(raw_dir, TextBatches) and Path(raw_dir).is_file():
         raw_dir = iter_texts(raw_dir, **dict(read or {}), batch_size=batch_rows)
@@ -258,7 +376,7 @@ def build_corpus_to(
     if source.exists():  # before anything is written
         check_output_outside_input(source, out_dir)
     if isinstance(raw_dir, TextBatches):
-        return _table_to(raw_dir, Path(out_dir), config, max_fetch)
+        return _table_to(raw_dir, Path(out_dir), config, max_fetch, budget)
     raw_dir, out = Path(raw_dir), Path(out_dir)
     rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
     flag = config.off_topic_flagged(own_corpus=False)
@@ -278,10 +396,12 @@ def build_corpus_to(
         logger.info("corpus built (streamed): %s", rep["articles"]["identity"])
         return rep
 
-    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch)
+    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch, budget)
 
 
-def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: int) -> list[Path]:
+def _table_to(
+    texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: int, budget: int
+) -> list[Path]:
     """The streamed build of a table: each batch of rows as ``build_corpus`` builds a
     ``read_texts`` result, the document variables carried beside each document."""
     flag = config.off_topic_flagged(own_corpus=True)
@@ -315,7 +435,7 @@ def _table_to(texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: in
     def empty() -> tuple[pd.DataFrame, pd.DataFrame]:  # pragma: no cover - iter_texts refuses
         raise InvalidParameterError(f"{texts.path}: no rows")
 
-    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch)
+    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch, budget)
 
 
 #: Columns kept per document until the end of a streamed build (no text): what its
@@ -367,15 +487,15 @@ class _Statuses:
 
 def _resolve(
     finder: Any,
-    temp: _TempDocuments,
+    documents: _BatchTables,
     located: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
     max_fetch: int,
 ) -> dict:
-    """The duplicate groups, the texts of candidate pairs read back from the temporary file."""
+    """The duplicate groups, the texts of candidate pairs read back from ``documents``."""
 
     def fetch(ids: list[str]) -> dict[str, str]:
         groups, rows = located(np.array([finder.index_of(i) for i in ids], dtype=np.int64))
-        table = temp.take(groups, rows, columns=["text"])
+        table = documents.take(groups, rows, columns=["text"])
         return dict(zip(ids, table.column("text").to_pylist(), strict=True))
 
     return finder.resolve(fetch, max_fetch=max_fetch)
@@ -390,12 +510,14 @@ def _stream(
     empty: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
     make_report: Callable[[Any, Any, pd.DataFrame, pd.DataFrame], dict],
     max_fetch: int,
+    memory_budget: int,
 ) -> list[Path]:
     """The streamed build of batches of ``(documents, pages)``: duplicates, statuses,
-    boilerplate, report and outputs; ``finish`` turns a chunk of the temporary documents
+    boilerplate, report and outputs; ``finish`` turns a chunk of the stored documents
     (in doc_id order) into the documents written.
 
-    Per document it keeps the :class:`DuplicateFinder` entry and a row of a pyarrow table
+    The batches are stored in :class:`_BatchTables` sharing ``memory_budget`` bytes. Per
+    document it keeps the :class:`DuplicateFinder` entry and a row of a pyarrow table
     (:data:`_LIGHT`); per input page or row, a row of the pages table as pyarrow (no text).
     """
     import pyarrow as pa
@@ -406,15 +528,16 @@ def _stream(
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
-        temp = _TempDocuments(work / "documents.parquet")
-        temp_pages = _TempDocuments(work / "pages.parquet")
+        budget = _Budget(memory_budget)
+        doc_store = _BatchTables(work / "documents.parquet", budget)
+        page_store = _BatchTables(work / "pages.parquet", budget)
         (work / "bands").mkdir()
         finder = DuplicateFinder(config.dedup, spill=work / "bands")
-        starts: list[int] = []  # the first document of each row group of the temporary file
+        starts: list[int] = []  # the first document of each group of doc_store
         template: pd.DataFrame | None = None
         try:
             for docs, pages in batches:
-                temp_pages.append(pages.drop(columns=["text"]).reset_index(drop=True))
+                page_store.append(pages.drop(columns=["text"]).reset_index(drop=True))
                 if template is None:
                     template = docs.iloc[:0]
                 if not len(docs):
@@ -422,24 +545,24 @@ def _stream(
                 for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
                     finder.add_text(doc_id, text)
                 starts.append(len(finder) - len(docs))
-                temp.append(docs.reset_index(drop=True))
+                doc_store.append(docs.reset_index(drop=True))
                 del docs, pages
             if template is None:  # no raw files at all
                 template, pages = empty()
-                temp_pages.append(pages.drop(columns=["text"]))
+                page_store.append(pages.drop(columns=["text"]))
         finally:
-            temp.close()
-            temp_pages.close()
+            doc_store.close()
+            page_store.close()
         first = np.array(starts, dtype=np.int64)
 
         def located(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-            """Row group and row in the temporary file of documents by order added."""
+            """Group and row in doc_store of documents by order added."""
             groups = np.searchsorted(first, positions, side="right") - 1
             return groups, positions - first[groups]
 
-        found = _resolve(finder, temp, located, max_fetch)
+        found = _resolve(finder, doc_store, located, max_fetch)
         del finder
-        light = temp.read(_LIGHT) if starts else _arrow(template.loc[:, _LIGHT])
+        light = doc_store.read(_LIGHT) if starts else _arrow(template.loc[:, _LIGHT])
         decided = _Statuses(light, found, flag)
         ids = light.column("doc_id").to_pandas()
         order = pd.DataFrame({"doc_id": ids}).sort_values("doc_id", kind="mergesort").index
@@ -470,12 +593,12 @@ def _stream(
         # boilerplate in two passes: paragraph hashes per holder, then the texts of the
         # paragraphs held twice or more (the in-memory build's paragraph_holders)
         counter = ParagraphCounter(config.dedup)
-        for part in temp.iter_groups(["doc_id", "text"]):
+        for part in doc_store.iter_groups(["doc_id", "text"]):
             counter.add(records(part))
         keep = counter.repeated()
         del counter
         holders = paragraph_holders(
-            (r for part in temp.iter_groups(["doc_id", "text"]) for r in records(part)),
+            (r for part in doc_store.iter_groups(["doc_id", "text"]) for r in records(part)),
             config.dedup,
             keep=keep,
         )
@@ -488,9 +611,10 @@ def _stream(
             size = _documents.DOCUMENTS_ROW_GROUP
             for i in range(0, len(order), size):
                 groups, rows = located(order[i : i + size])
-                yield finish(temp.take(groups, rows).to_pandas(), found)
+                yield finish(doc_store.take(groups, rows).to_pandas(), found)
 
-        pages = temp_pages.read(list(temp_pages._file().schema_arrow.names), _FEW_VALUES)
+        pages = page_store.read(page_store.names, _FEW_VALUES)
+        page_store.release()  # the plain columns the dictionary-encoded ones replace
         report = make_report(pages, docs_table, grouped, boilerplate)
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]

@@ -3,11 +3,13 @@
 Subcommands::
 
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
-                  [--stream [--batch-pages N]]     (streamed: bounded memory, same files)
+                  [--stream [--batch-pages N] [--memory-budget-mb MB]]
+                                                   (streamed: bounded memory, same files)
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
                   [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
                   [--docvars-from PATTERN] [--include GLOB ...] [--exclude GLOB ...]
-                  [--stream [--batch-rows N]]      (a table streamed: bounded memory)
+                  [--stream [--batch-rows N] [--memory-budget-mb MB]]
+                                                   (a table streamed: bounded memory)
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
@@ -121,6 +123,15 @@ def _parser() -> argparse.ArgumentParser:
         help="table rows per batch with --input TABLE --stream (default 1000; does not "
         "change the output)",
     )
+    build.add_argument(
+        "--memory-budget-mb",
+        type=float,
+        default=512,
+        metavar="MB",
+        help="with --stream: the batches are held in memory up to this many MB, beyond it "
+        "written to a temporary file (default 512; 0: always written; does not change the "
+        "output)",
+    )
 
     for name, help_ in (
         ("notebooks", "execute the analysis notebooks headless (they write the figures)"),
@@ -218,6 +229,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
             corpus_config(config),
             read={k: v for k, v in options.items() if v is not None},
             batch_rows=args.batch_rows,
+            memory_budget_mb=args.memory_budget_mb,
         )
         for path in paths:
             print(path)
@@ -282,7 +294,11 @@ def main(argv: list[str] | None = None) -> int:
             _check_out(raw, out, args)
             if args.stream:
                 paths = build_corpus_to(
-                    raw, out, corpus_config(config), batch_pages=args.batch_pages
+                    raw,
+                    out,
+                    corpus_config(config),
+                    batch_pages=args.batch_pages,
+                    memory_budget_mb=args.memory_budget_mb,
                 )
             else:
                 paths = write_corpus(build_corpus(raw, corpus_config(config)), out)

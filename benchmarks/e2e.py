@@ -15,8 +15,9 @@ K = ``run.N_TOPICS`` (``run.LDA_PASSES`` passes, ``run.LDA_ITERATIONS`` iteratio
 the ``run.COOC_NODES`` most frequent terms within sentences, and frame-lexicon counts per
 article. Contenders:
 
-* ``textkit`` (this tree), public API with its defaults: ``build_corpus(raw)`` (read, split,
-  clean incl. traditional -> simplified, annotate, near-duplicate flagging), the kept
+* ``textkit`` (this tree), public API with its defaults: ``build_corpus(raw, n_jobs=J)``
+  (read, split, clean incl. traditional -> simplified, annotate in J processes;
+  near-duplicate flagging; a tree without ``n_jobs`` builds in one process), the kept
   articles (``status == "kept"``, not duplicates) -> ``segment_corpus(unit="sentence",
   n_jobs=J, with_raw=True)`` (default ``cache=True``, into a fresh cache) -> ``topic_matrix(units,
   unit="document", min_df=2, max_df=0.5)`` -> ``select_k(dtm, [K], holdout=0,
@@ -161,8 +162,9 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
     score_frames([WARM_TEXT])
 
     clock = StageClock()
+    parallel_build = "n_jobs" in inspect.signature(build_corpus).parameters
     with clock.stage("corpus"):
-        docs = build_corpus(raw).documents
+        docs = build_corpus(raw, **({"n_jobs": jobs} if parallel_build else {})).documents
         keep = (docs["status"] == "kept") & ~docs["is_duplicate"].astype(bool)
         articles = docs.loc[keep, ["doc_id", "text"]].reset_index(drop=True)
     # one segmentation for every stage where the tree has it (raw tokens kept for the frames)

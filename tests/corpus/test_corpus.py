@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from textkit.corpus.build import (
@@ -176,3 +177,23 @@ def test_cached_build_follows_the_content_of_named_rules_files(tmp_path, caplog)
         assert builds() == 1, path.name
     assert load_rules(rules) is not first_rules  # the edited file is read again
     assert load_rules(rules) is load_rules(rules)
+
+
+def test_build_in_worker_processes_equals_one_process(seed_raw_dir, seed_build, tmp_path):
+    """Pages split, cleaned and annotated in two worker processes (one page per task on the
+    seed corpus) give the build of one process, table for table and the report."""
+    from textkit.corpus.build import build_corpus
+
+    par = build_corpus(seed_raw_dir, n_jobs=2)
+    pd.testing.assert_frame_equal(par.documents, seed_build.documents, check_exact=True)
+    pd.testing.assert_frame_equal(par.pages, seed_build.pages, check_exact=True)
+    pd.testing.assert_frame_equal(par.boilerplate, seed_build.boilerplate, check_exact=True)
+    assert par.report == seed_build.report
+    # a file that is rejected shares a task with readable ones and is still accounted for
+    for f in seed_raw_dir.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "002b_empty.txt").write_bytes(b"")
+    one, two = build_corpus(tmp_path), build_corpus(tmp_path, n_jobs=2)
+    pd.testing.assert_frame_equal(two.documents, one.documents, check_exact=True)
+    pd.testing.assert_frame_equal(two.pages, one.pages, check_exact=True)
+    assert two.report == one.report and "empty" in set(two.pages["reject_kind"])

@@ -236,3 +236,36 @@ def test_the_seed_corpus_has_no_document_in_another_language(seed_build):
     assert not any(is_other_language(t) for t in docs["text"])
     md = render_report_md(seed_build.report)
     assert "Raw directory: `" in md and "## Files" in md and "another language" not in md
+
+
+def test_character_counts_equal_their_definitions_on_generated_text():
+    """The counts read whole strings at once; they equal the per-character definitions on
+    text mixing Chinese (unassigned code points at the block ends included), extension A,
+    Latin, digits and numerals that are not letters, spaces and control characters."""
+    import random
+
+    from textkit.corpus.clean import _damage, load_rules
+    from textkit.corpus.decode import _CONTROL, _NON_ASCII
+    from textkit.corpus.language import cjk_share, count_cjk
+
+    def is_cjk(c):
+        return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+
+    pools = ["网格化管理维稳", "\u9ffd\u9ffe\u9fff\u4dbf\u3400", "abcXYZ", "0123²½Ⅻ五", " \t\n\u3000\xa0",
+             "\x00\x07\x0b\x0c\x1f\x7f\x85\x9f", "，。！？—…"]  # fmt: skip
+    rng = random.Random(7)
+    rules = load_rules(None)
+    for _ in range(300):
+        text = "".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 80)))
+        assert count_cjk(text) == sum(1 for c in text if is_cjk(c))
+        letters = sum(1 for c in text if c.isalpha())
+        cjk = sum(1 for c in text if c.isalpha() and is_cjk(c))
+        assert cjk_share(text) == ((cjk / letters if letters else 0.0), letters)
+        ctrl = sum(1 for c in text if (ord(c) < 32 and c not in "\n\t\f") or 0x7F <= ord(c) < 0xA0)
+        assert len(_CONTROL.findall(text)) == ctrl
+        data = text.encode("utf-8")
+        assert len(data) - len(data.translate(None, _NON_ASCII)) == sum(b >= 0x80 for b in data)
+        total = sum(1 for c in text if not c.isspace())
+        if total:
+            bad = sum(len(m.group(0)) for pat in rules.mojibake for m in pat.finditer(text))
+            assert _damage(text, rules) == round(min(1.0, bad / total), 6)

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from textkit.core.errors import InvalidParameterError
-from textkit.corpus.clean import to_simplified
 from textkit.core.lexicon import load_lexicon
+from textkit.corpus.clean import to_simplified
 from textkit.frames.match import TermMatcher, trie_pattern
 from textkit.frames.rules import RuleSet, _any_of
 from textkit.frames.score import FrameConfig, frame_hits, score_frames

@@ -39,8 +39,10 @@ memory, the same bytes as ``write_corpus(build_corpus(...))``. The report is mad
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +58,7 @@ from textkit.corpus import report as accounting
 from textkit.corpus._documents import (
     DOCUMENT_COLUMNS,
     DOCUMENTS_ROW_GROUP,
+    coerce_documents,
     csv_ready,
     finish_documents,
     process_pages,
@@ -201,6 +204,7 @@ def build_corpus(
     config: CorpusConfig | None = None,
     *,
     cache: bool | str | os.PathLike = False,
+    n_jobs: int = 1,
 ) -> CorpusBuild:
     """Read, split, clean, de-duplicate and annotate the raw pages.
 
@@ -233,6 +237,12 @@ def build_corpus(
         ``read_texts`` output the key is the sha256 of each file read (from its report),
         the read options, the input path, the config, and the content of the documents
         and report tables (so an edited result is built anew).
+    n_jobs : int, default 1
+        Split, clean and annotate the raw pages in this many worker processes (``-1``: every
+        core; :func:`textkit.core.executor.resolve_n_jobs`), consecutive pages to a worker;
+        the build is identical to ``n_jobs=1``. Duplicate detection and the report run once
+        on the whole corpus. Not part of the cache key. Used for raw pages; a
+        :func:`read_texts` result is built in this process.
 
     Returns
     -------
@@ -245,11 +255,16 @@ def build_corpus(
     CorpusError
         If the accounting identities do not hold.
     """
+    from textkit.core.executor import resolve_n_jobs
+
     config = config or CorpusConfig()
+    n_jobs = resolve_n_jobs(n_jobs)
     texts = raw_dir if isinstance(raw_dir, ReadResult) else None
     source = os.path.abspath(raw_dir if texts is None else texts.path)
     if cache is False:
-        built = _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
+        built = (
+            _build(Path(raw_dir), config, n_jobs) if texts is None else _build_texts(texts, config)
+        )
         return dataclasses.replace(built, source=source)
     from textkit.core.cache import StageCache
     from textkit.core.config import corpus_hash
@@ -270,7 +285,9 @@ def build_corpus(
 
     def compute() -> dict[str, Any]:
         # once: every field comes from this one build
-        built = _build(Path(raw_dir), config) if texts is None else _build_texts(texts, config)
+        built = (
+            _build(Path(raw_dir), config, n_jobs) if texts is None else _build_texts(texts, config)
+        )
         return {f.name: getattr(built, f.name) for f in dataclasses.fields(CorpusBuild)[:4]}
 
     parts = store.get_or_compute_tables("corpus", key, compute)
@@ -322,11 +339,11 @@ def _config_files(config: CorpusConfig) -> dict[str, str]:
     return {name: sha256_file(path) for name, path in sorted(paths.items()) if path is not None}
 
 
-def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
+def _build(raw_dir: Path, config: CorpusConfig, n_jobs: int = 1) -> CorpusBuild:
     from textkit.corpus.boilerplate import repeated_paragraphs
     from textkit.corpus.dedup import find_duplicates
 
-    docs, pages = process_pages(read_pages(raw_dir, config.ingest), config)
+    docs, pages = _processed_pages(read_pages(raw_dir, config.ingest), config, n_jobs)
     docs = find_duplicates(docs, config.dedup)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=False))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
@@ -334,6 +351,30 @@ def _build(raw_dir: Path, config: CorpusConfig) -> CorpusBuild:
     report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
+
+
+def _processed_pages(
+    pages: pd.DataFrame, config: CorpusConfig, n_jobs: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`process_pages` of the pages, in ``n_jobs`` processes over consecutive slices.
+
+    The per-page stages are per page (the streamed build runs them batch by batch and writes
+    the same bytes), and the split visits pages in file order, so slices of pages already in
+    that order give the documents and the page accounting of one call, joined in order.
+    Pages in any other order are processed in one call.
+    """
+    from textkit.core.executor import map_documents
+
+    names = pages["source_file"].tolist()
+    if n_jobs == 1 or len(pages) < 2 or names != sorted(names):
+        return process_pages(pages, config)
+    size = math.ceil(len(pages) / (n_jobs * 4))
+    chunks = [pages.iloc[i : i + size] for i in range(0, len(pages), size)]
+    parts = map_documents(
+        functools.partial(process_pages, config=config), chunks, n_jobs=n_jobs, chunksize=1
+    )
+    docs = pd.concat([d for d, _ in parts if len(d)] or [parts[0][0]], ignore_index=True)
+    return coerce_documents(docs), pd.concat([p for _, p in parts])
 
 
 def _texts_pages(texts: ReadResult) -> pd.DataFrame:

@@ -43,6 +43,7 @@ import contextlib
 import contextvars
 import json
 import logging
+import operator
 import os
 import re
 import unicodedata
@@ -367,8 +368,12 @@ _RE_WIDTH = re.compile(
 )
 
 
+_WIDE = frozenset(("W", "F", "A"))
+
+
 def _display_width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in s)
+    """Display columns of ``s``: 2 for East Asian wide, fullwidth and ambiguous characters."""
+    return len(s) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, s)))
 
 
 def damage_ratio(text: str, config: CleanConfig | None = None) -> float:
@@ -390,7 +395,7 @@ def damage_ratio(text: str, config: CleanConfig | None = None) -> float:
 
 
 def _damage(text: str, rules: CleaningRules) -> float:
-    total = sum(1 for c in text if not c.isspace())
+    total = len(text) - sum(map(str.isspace, text))
     if total == 0:
         return 0.0
     bad = sum(len(m.group(0)) for pat in rules.mojibake for m in pat.finditer(text))
@@ -607,7 +612,7 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     # 6 OpenCC (traditional -> simplified)
     conv = _t2s(t, rules, config.opencc_config)
     if len(conv) == len(t):
-        log.add("opencc", sum(1 for a, b in zip(t, conv, strict=True) if a != b))
+        log.add("opencc", sum(map(operator.ne, t, conv)))
     else:
         log.add("opencc", abs(len(conv) - len(t)))
     t = conv

@@ -62,6 +62,11 @@ __all__ = [
     "oversized",
 ]
 
+#: The bytes that are not ASCII (deleted to count them).
+_NON_ASCII = bytes(range(0x80, 0x100))
+#: Control characters other than tab, line feed and form feed (C0 and C1, and DEL).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0d-\x1f\x7f-\x9f]")
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
@@ -349,7 +354,7 @@ def _tie_break(
     """The encoding chosen among several that decode ``data``, and a note when the choice
     is a guess (nothing told the decodings apart; "" otherwise)."""
     names = list(candidates)
-    nonascii = sum(1 for b in data if b >= 0x80)
+    nonascii = len(data) - len(data.translate(None, _NON_ASCII))
     if "utf-8" in candidates and nonascii >= config.utf8_min_nonascii:
         return "utf-8", ""
     if declared in candidates:
@@ -441,7 +446,7 @@ def decode_bytes(
             tail = _truncated_tail(data, enc)
             if tail is not None:
                 cut[enc] = tail
-        nonascii = sum(1 for b in data if b >= 0x80)
+        nonascii = len(data) - len(data.translate(None, _NON_ASCII))
         mixed = "" if "utf-8" in ok or "utf-8" not in errors else _mixed_utf8(data, config)
         if "utf-8" not in ok and "utf-8" in cut and nonascii >= config.utf8_min_nonascii:
             # UTF-8 text with its last character cut off; another encoding may accept the
@@ -504,7 +509,7 @@ def decode_bytes(
     text = _postprocess(text, repairs)
     if not text.strip():
         return _reject(f"{name}: whitespace-only file ({len(data)} bytes, no text)", "whitespace")
-    n_ctrl = sum(1 for c in text if (ord(c) < 32 and c not in "\n\t\f") or 0x7F <= ord(c) < 0xA0)
+    n_ctrl = len(_CONTROL.findall(text))
     if n_ctrl / max(len(text), 1) > config.max_control_ratio:
         return _reject(
             f"{name}: binary content ({n_ctrl} control characters in {len(text)} decoded as "

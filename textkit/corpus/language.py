@@ -18,6 +18,7 @@ another language yields that text as documents instead of being dropped as boile
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -29,13 +30,13 @@ __all__ = ["LANGUAGES", "cjk_share", "count_cjk", "is_other_language", "text_lan
 LANGUAGES = ("zh", "other")
 
 
-def _is_cjk(c: str) -> bool:
-    return "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"
+#: A Chinese character: CJK unified ideographs and extension A.
+_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def count_cjk(text: str) -> int:
     """Number of Chinese characters (CJK unified ideographs and extension A) in ``text``."""
-    return sum(1 for c in text if _is_cjk(c))
+    return len(text) - len(_CJK.sub("", text))
 
 
 def cjk_share(text: str) -> tuple[float, int]:
@@ -55,11 +56,9 @@ def cjk_share(text: str) -> tuple[float, int]:
     >>> cjk_share("网格化管理 grid")
     (0.5555555555555556, 9)
     """
-    letters = cjk = 0
-    for c in text:
-        if c.isalpha():
-            letters += 1
-            cjk += _is_cjk(c)
+    letters = sum(map(str.isalpha, text))
+    chinese = "".join(_CJK.findall(text))
+    cjk = len(chinese) if chinese.isalpha() else sum(map(str.isalpha, chinese))
     return (cjk / letters if letters else 0.0), letters
 
 

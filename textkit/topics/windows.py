@@ -61,7 +61,7 @@ def window_counts(
         n = len(text)
         m = n - window + 1 if n >= window else 1
         n_windows += m
-        codes = np.fromiter((get(w, -1) for w in text), dtype=np.int64, count=n)
+        codes = np.array([get(w, -1) for w in text], dtype=np.int64).reshape(n)
         where = np.flatnonzero(codes >= 0)
         if not len(where):
             continue

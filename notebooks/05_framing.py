@@ -145,10 +145,12 @@ frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rul
 # frame terms. The 95 % interval resamples each document's sentences. A document is labelled
 # `stability` or `service_law` only when |balance| ≥ `label_threshold` *and* the interval
 # excludes 0; `neither` when it has fewer than `min_hits` hits or `min_per_1k` hits per 1,000
-# tokens; `mixed` otherwise.
+# tokens; `mixed` otherwise. The articles are segmented once, into sentences with their raw
+# tokens; the scores, the paragraph scores and the word vectors below all read these units.
 
 # %%
-scores = tk.score_frames(analysis, config=FRAMES)
+sent_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="sentence", with_raw=True)
+scores = tk.score_frames(analysis, config=FRAMES, units=sent_units)
 score_cols = ["doc_id", "stability", "service_law", "balance", "balance_lo", "balance_hi",
               "frame_label"]  # fmt: skip
 tk.write_table(RESULTS / "document_scores.csv", scores)
@@ -363,7 +365,6 @@ if BOTH:
 # direction of the dictionary measure, not as an independent measurement.
 
 # %%
-sent_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="sentence")
 lss = LatentSemanticScaling.from_config(nb.config).fit(sent_units["tokens"])
 lss_scores = lss.transform(doc_units["tokens"])
 lss_corr = correlate_with_dictionary(lss_scores, scores)
@@ -416,7 +417,9 @@ order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
 # here because of what these pages discuss, not because they carry a frame.
 
 # %%
-para_scores = tk.score_frames(analysis[["doc_id", "text"]], level="paragraph", config=FRAMES)
+para_scores = tk.score_frames(
+    analysis[["doc_id", "text"]], level="paragraph", config=FRAMES, units=sent_units
+)
 candidates = tk.suggest_terms(sent_units, para_scores, docs=analysis, lss=lss, n=12)
 tk.write_table(RESULTS / "lexicon_candidates.csv", candidates)
 candidates[["frame", "term", "g2", "n_docs", "lss_polarity", "lss_agrees", "example"]].round(2)

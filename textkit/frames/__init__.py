@@ -2,7 +2,9 @@
 
 A frame lexicon (:mod:`~textkit.core.lexicon`: terms, weights, context rules) scores texts
 by dictionary counts with bootstrap intervals and labels (:mod:`~textkit.frames.score`:
-FrameConfig, frame_config, score_frames, frame_hits), its context rules
+FrameConfig, frame_config, score_frames, frame_hits; from the documents or from a units
+table segmented once), the lexicon's terms found in segmented text by
+:mod:`~textkit.frames.match`, its context rules
 read in :mod:`~textkit.frames.rules` (negations and shifts, and the sense of a term from the
 compound it sits in or the word it governs); key word in
 context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts

@@ -15,8 +15,9 @@ reproducible given ``random_state``. Modules: :mod:`~textkit.topics.matrix` (``T
 (``topic_stability``, ``match_topics``, ``compare_models``), :mod:`~textkit.topics.prevalence`
 (``topic_prevalence``, ``prevalence_contrast``), :mod:`~textkit.topics.persist`
 (``save_model``, ``load_model``, ``save_topic_tables``, ``save_ldavis_html``),
-:mod:`~textkit.topics.streaming` (``fit_lda_streaming``) and :mod:`~textkit.topics.estep`
-(gensim's E-step, vectorised). Every random step takes an explicit seed; output tables are
+:mod:`~textkit.topics.streaming` (``fit_lda_streaming``), :mod:`~textkit.topics.estep`
+(gensim's E-step, vectorised) and :mod:`~textkit.topics.windows` (the sliding-window counts of
+gensim's coherence measures, vectorised). Every random step takes an explicit seed; output tables are
 sorted and independent of ``PYTHONHASHSEED``. Figures for these tables are in
 :mod:`textkit.plots.topics`.
 """

@@ -116,6 +116,12 @@ def test_scope_prefilter_changes_no_reading(sentence_units, lexicon):
     plain = RuleSet(lexicon.rules, lexicon.lookup())
     plain._any_scope = plain._any_scope_lines = None  # every clause read, as before
     plain._ruled = frozenset(lexicon.lookup())  # no shortcut for terms without rules
+    texts = units["text"].tolist()
+    may = plain_rules_scope_texts = RuleSet(lexicon.rules, lexicon.lookup()).scope_texts(texts)
+    assert may is not None and 0 < len(may) < len(texts) // 2
+    for k, text in enumerate(texts):  # the one-pass check never misses a scope
+        if plain.scopes(text):
+            assert k in plain_rules_scope_texts, text
     changed = 0
     for text, raw in zip(units["text"], units["raw"], strict=True):
         hits = matcher.hits(raw)

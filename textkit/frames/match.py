@@ -99,10 +99,11 @@ class TermMatcher:
         """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause."""
         return self.rules.scopes(text)
 
-    def read(self, text: str, hits: Sequence[tuple]) -> list[Reading]:
+    def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
         """The reading (frame, category, multiplier, rule) of each hit of :meth:`hits` in
-        ``text`` (:meth:`textkit.frames.rules.RuleSet.read`)."""
-        return self.rules.read(text, hits)
+        ``text`` (:meth:`textkit.frames.rules.RuleSet.read`; ``scoped=False``: no scope
+        rule matches in ``text``)."""
+        return self.rules.read(text, hits, scoped)
 
     def inside(self, token: str) -> list[tuple[int, int, str]]:
         """Lexicon terms inside a longer token (leftmost-longest, non-overlapping).

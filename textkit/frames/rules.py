@@ -35,6 +35,8 @@ Usage::
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -247,6 +249,31 @@ class RuleSet:
                         out.append((base + s, base + e, rule.multiplier, rule.name))
         return out
 
+    def scope_texts(self, texts: Sequence[str]) -> set[int] | None:
+        """The positions of the ``texts`` in which a scope rule may match, found in one pass
+        over them all (``None``: the rules allow no such pass; any text may hold a match).
+
+        Every text holding a clause that a scope rule matches is in the set (see
+        :func:`_any_of`: wherever a rule matches in a clause, the sentence expression
+        matches, and a match it passes over lies inside one it reports); a text in the set
+        need not hold one.
+        """
+        if not self.scope_rules:
+            return set()
+        lines = self._any_scope_lines
+        if lines is None:
+            return None
+        # texts hold no line break of their own that could join two of them into one clause
+        begins = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
+        found: set[int] = set()
+        joined = _DELIMITER.sub("\n", "\n".join(texts))
+        for m in lines.finditer(joined):
+            a, b = m.span()
+            first = bisect.bisect_right(begins, a) - 1
+            last = bisect.bisect_right(begins, max(b - 1, a)) - 1
+            found.update(range(first, last + 1))
+        return found
+
     def _governs(self, text: str, start: int, end: int, term: str) -> ContextRule | None:
         """The governs rule of ``term`` whose word is nearest the occurrence (or None)."""
         rules = self.governs.get(term)
@@ -263,14 +290,15 @@ class RuleSet:
                 best, best_d = rule, d
         return best
 
-    def read(self, text: str, hits: Sequence[tuple]) -> list[Reading]:
+    def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
         """The reading of each occurrence ``(start, end, term, ...)`` in ``text``.
 
         Offsets are character offsets in ``text`` (a sentence or a paragraph). A term that is
         not in the lexicon (KWIC of any string) gets frame and category "" and only the scope
-        rules.
+        rules. ``scoped=False``: the caller knows no scope rule matches in ``text``
+        (:meth:`scope_texts`).
         """
-        scopes = self.scopes(text, hits) if self.scope_rules else []
+        scopes = self.scopes(text, hits) if scoped and self.scope_rules else []
         compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
         out = []
         ruled = self._ruled

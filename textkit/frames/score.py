@@ -338,16 +338,21 @@ def _token_windows(sent: str, raw: list[str]) -> list[tuple[int, int, int, int]]
 
 
 def _sentence_hits(
-    matcher: TermMatcher, sent: str, raw: list[str], spans: Sequence[tuple[int, int]]
+    matcher: TermMatcher,
+    sent: str,
+    raw: list[str],
+    spans: Sequence[tuple[int, int]],
+    scoped: bool = True,
 ) -> tuple[list[tuple[int, int, str, str]], list[Reading]]:
-    """The hits of one sentence (offsets in the sentence) and their readings.
+    """The hits of one sentence (offsets in the sentence) and their readings (``scoped``:
+    whether a scope rule may match in the sentence).
 
     A sentence longer than :data:`textkit.frames.rules.READ_WINDOW` characters is matched
     and read window by window (:func:`_token_windows`).
     """
     if len(sent) <= READ_WINDOW:
         found = matcher.hits_at(raw, spans)
-        return (found, matcher.read(sent, found)) if found else ([], [])
+        return (found, matcher.read(sent, found, scoped)) if found else ([], [])
     hits: list[tuple[int, int, str, str]] = []
     readings: list[Reading] = []
     for a, b, i, j in _token_windows(sent, raw):
@@ -401,9 +406,11 @@ def _analyse_units(
     at: list[int] = []
     terms: list[str] = []
     readings: list[Reading] = []
-    for k, spans in matcher.candidates(texts).items():  # ascending k
+    candidates = matcher.candidates(texts)
+    scoped = matcher.rules.scope_texts([texts[k] for k in candidates])
+    for i, (k, spans) in enumerate(candidates.items()):  # ascending k
         sent = texts[k]
-        found, read = _sentence_hits(matcher, sent, raws[k], spans)
+        found, read = _sentence_hits(matcher, sent, raws[k], spans, scoped is None or i in scoped)
         if not found:
             continue
         at.extend([k] * len(found))
@@ -709,10 +716,14 @@ def score_frames(
     config = config or FrameConfig()
     if not isinstance(config, FrameConfig):
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
-    docs, sent_df, _, counted = _analysed(
-        texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
-    )
-    return _score(docs, sent_df, counted, level, config)
+    from textkit.segment.corpus import paused_gc
+
+    # the units hold millions of token lists: no collector pass over them while scoring
+    with paused_gc():
+        docs, sent_df, _, counted = _analysed(
+            texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
+        )
+        return _score(docs, sent_df, counted, level, config)
 
 
 _LEVEL_KEYS = {

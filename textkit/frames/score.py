@@ -9,6 +9,10 @@ can audit:
   splits is found by joining up to ``FrameConfig.max_join`` consecutive tokens, longest
   match first (社会治安综合治理 is one hit, not 社会治安 + 综合治理). A term inside a longer
   dictionary word (综治办, 社区治安, 综治维稳) is found too (``FrameConfig.inside_tokens``).
+  The sentences and their raw tokens are the sentence units of
+  :func:`textkit.segment.corpus.segment_corpus` with ``with_raw=True``: given as ``units``
+  (a corpus segmented once for every stage) or segmented here through the segmentation
+  cache. Only the tokens where a term can start are visited (:mod:`textkit.frames.match`).
 * **Context rules** (data in ``frames.yaml``, read by :mod:`textkit.frames.rules`) are applied
   clause by clause (clauses end at ，；：。！？ and newlines). A term inside the ``scope`` of a
   negation rule (不能以维稳代替维权, 不是…而是…, 不再…, …而非…, 避免单纯依靠…) or on the *from*

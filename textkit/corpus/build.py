@@ -363,12 +363,12 @@ def _processed_pages(
     that order give the documents and the page accounting of one call, joined in order.
     Pages in any other order are processed in one call.
     """
-    from textkit.core.executor import map_documents
+    from textkit.core.executor import CHUNKS_PER_WORKER, map_documents
 
     names = pages["source_file"].tolist()
     if n_jobs == 1 or len(pages) < 2 or names != sorted(names):
         return process_pages(pages, config)
-    size = math.ceil(len(pages) / (n_jobs * 4))
+    size = math.ceil(len(pages) / (n_jobs * CHUNKS_PER_WORKER))
     chunks = [pages.iloc[i : i + size] for i in range(0, len(pages), size)]
     parts = map_documents(
         functools.partial(process_pages, config=config), chunks, n_jobs=n_jobs, chunksize=1

@@ -95,10 +95,6 @@ class TermMatcher:
         self._finder = trie_pattern(self.lookup)
         self.rules = RuleSet(lexicon.rules if config.context_rules else (), self.lookup)
 
-    def scopes(self, text: str) -> list[tuple[int, int, float, str]]:
-        """Scope-rule spans (start, end, multiplier, rule name) in ``text``, clause by clause."""
-        return self.rules.scopes(text)
-
     def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
         """The reading (frame, category, multiplier, rule) of each hit of :meth:`hits` in
         ``text`` (:meth:`textkit.frames.rules.RuleSet.read`; ``scoped=False``: no scope

@@ -307,14 +307,6 @@ def as_documents(texts: Any) -> pd.DataFrame:
     return docs.reset_index(drop=True)
 
 
-def _get_segmenter(segmenter: Any) -> Any:
-    if segmenter is not None:
-        return segmenter
-    from textkit.segment.segmenter import get_segmenter
-
-    return get_segmenter()
-
-
 # ----------------------------------------------------------------------------- matching
 
 
@@ -722,11 +714,10 @@ def score_frames(
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
     from textkit.segment.corpus import paused_gc
 
-    # the units hold millions of token lists: no collector pass over them while scoring
-    with paused_gc():
-        docs, sent_df, _, counted = _analysed(
-            texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
-        )
+    docs, sent_df, _, counted = _analysed(
+        texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
+    )
+    with paused_gc():  # the units still hold millions of token lists: no collector pass
         return _score(docs, sent_df, counted, level, config)
 
 

@@ -20,7 +20,7 @@ article. Contenders:
   near-duplicate flagging; a tree without ``n_jobs`` builds in one process), the kept
   articles (``status == "kept"``, not duplicates) -> ``segment_corpus(unit="sentence",
   n_jobs=J, with_raw=True)`` (default ``cache=True``, into a fresh cache) -> ``topic_matrix(units,
-  unit="document", min_df=2, max_df=0.5)`` -> ``select_k(dtm, [K], holdout=0,
+  unit="document", min_df=2, max_df=0.5)`` -> ``select_k(dtm, [K], holdout=0, n_jobs=J,
   measures=("c_v",))`` (one LDA fit on all articles plus its c_v coherence: the public way to
   get both) -> ``cooccurrence(units, CoocConfig(unit="sentence", n_nodes=200))`` ->
   ``score_frames(articles, units=units)`` at document level, from the same units (a tree
@@ -187,6 +187,7 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
             passes=LDA_PASSES,
             iterations=LDA_ITERATIONS,
             chunksize=LDA_BATCH,
+            n_jobs=jobs,
         )
     with clock.stage("cooc"):
         res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=COOC_NODES))

@@ -261,3 +261,20 @@ def test_normalise_equals_its_definition_on_hard_cases(seed_docs):
     texts += list(seed_docs["text"])
     for text in texts:
         assert normalise(text) == _normalise_reference(text), repr(text[:40])
+
+
+def test_normalise_lines_equals_normalising_each_line(seed_docs):
+    """The one-pass normalisation of a text's lines equals normalise() line by line: on the
+    seed articles and on generated text with compatibility forms, combining marks, final
+    sigma, special lower-casing, line separators other than "\\n" and short lines."""
+    import random
+
+    from textkit.corpus.dedup import normalise, normalise_lines
+
+    texts = list(seed_docs["text"])
+    pools = ["维稳ｱｲ①⑴…ﬁ", "ΑΣ Σ σς\n", "e\u0301\u0300\u1e9eß", "İıǅ_-—", "\t\u3000\u2028\u0085\r\n"]
+    rng = random.Random(3)
+    texts += ["".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 200)))
+              for _ in range(500)]  # fmt: skip
+    for text in texts:
+        assert normalise_lines(text) == [normalise(line) for line in text.split("\n")]

@@ -269,3 +269,27 @@ def test_character_counts_equal_their_definitions_on_generated_text():
         if total:
             bad = sum(len(m.group(0)) for pat in rules.mojibake for m in pat.finditer(text))
             assert _damage(text, rules) == round(min(1.0, bad / total), 6)
+
+
+def test_display_widths_and_char_tables_equal_their_definitions():
+    """Widths of wrapped lines and table look-ups equal the per-character properties, on
+    generated lines (wide, fullwidth, ambiguous, narrow, combining, lone surrogates)."""
+    import random
+    import unicodedata
+
+    from textkit.corpus.chars import CharTable
+    from textkit.corpus.clean import _display_widths
+
+    pools = ["网格化管理", "ＡＢＣ１２３", "±×÷§", "abc 123", "\u0301\u20dd", "｡･ｱ", "\ud800x"]
+    rng = random.Random(11)
+    lines = ["".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 60)))
+             for _ in range(400)]  # fmt: skip
+
+    def width(s):
+        return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in s)
+
+    assert _display_widths(lines) == [width(s) for s in lines]
+    spaces, letters = CharTable(str.isspace), CharTable(str.isalpha)
+    for s in lines:
+        assert spaces.count(s) == sum(map(str.isspace, s))
+        assert letters.count(s) == sum(map(str.isalpha, s))

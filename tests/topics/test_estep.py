@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -109,3 +110,81 @@ def test_vectorised_estep_restores_the_model_and_takes_any_chunk(dtm):
     model.random_state = utils.get_random_state(5)
     from_generator, _ = batched_inference(model, (doc for doc in bow))
     np.testing.assert_array_equal(from_generator, from_list)
+
+
+def test_long_documents_in_worker_processes_give_the_serial_model_bit_for_bit(
+    dtm, corpus, fast, monkeypatch
+):
+    """LDA's n_jobs sends the long documents' loops to worker processes (here every document
+    counts as long and any amount of work is sent): the fitted model, the document-topic
+    table and select_k's row equal the serial ones exactly, and n_jobs is in no setting,
+    stamp or cache key."""
+    import textkit.core.executor as executor
+    from textkit.topics import estep
+
+    monkeypatch.setattr(estep, "LONG_DOCUMENT", 1)
+    monkeypatch.setattr(estep, "PARALLEL_MIN_WORK", 0)
+    pooled_calls = []
+    real_map = executor.map_documents
+
+    def spy(func, items, n_jobs=1, **kw):
+        if func is estep._run_part:
+            pooled_calls.append((n_jobs, len(items)))
+        return real_map(func, items, n_jobs=n_jobs, **kw)
+
+    monkeypatch.setattr(executor, "map_documents", spy)
+    serial = T.LdaTopicModel(4, random_state=1, **fast).fit(dtm)
+    assert not pooled_calls
+    pooled = T.LdaTopicModel(4, random_state=1, n_jobs=2, **fast).fit(dtm)
+    assert pooled_calls and all(j == 2 and n >= 2 for j, n in pooled_calls)
+    np.testing.assert_array_equal(pooled.model_.get_topics(), serial.model_.get_topics())
+    np.testing.assert_array_equal(pooled.doc_topic_.to_numpy(), serial.doc_topic_.to_numpy())
+    np.testing.assert_array_equal(pooled.transform(dtm).to_numpy(), serial.transform(dtm).to_numpy())
+    assert pooled._stamp_params() == serial._stamp_params()
+    assert "n_jobs" not in pooled._stamp_params() and pooled.config == serial.config
+
+    texts = corpus[3]
+    one = T.select_k(dtm, ks=[4], texts=texts, **fast)
+    calls = len(pooled_calls)
+    two = T.select_k(dtm, ks=[4], texts=texts, n_jobs=2, **fast)
+    assert len(pooled_calls) > calls  # a grid of one fit: the processes go to that fit
+    pd.testing.assert_frame_equal(two, one)
+
+
+def test_long_document_parts_cover_each_document_once(dtm):
+    """The parts sent to the workers: consecutive, every long document in exactly one, about
+    equal in cells."""
+    from textkit.topics.estep import _cells_of, _parts
+
+    matrix = _with_empty_and_long_rows(dtm.matrix)
+    indptr = matrix.indptr.astype(np.int64)
+    docs = np.flatnonzero(np.diff(indptr) > 3)
+    for n in (1, 2, 4, 7, len(docs) + 5):
+        parts = _parts(docs, indptr, n)
+        assert 1 <= len(parts) <= n
+        np.testing.assert_array_equal(np.concatenate(parts), docs)
+        cells = np.concatenate([_cells_of(p, indptr) for p in parts])
+        expected = np.concatenate([np.arange(indptr[d], indptr[d + 1]) for d in docs])
+        np.testing.assert_array_equal(cells, expected)
+
+
+def test_training_on_matrix_rows_equals_training_on_bag_of_words_lists(dtm):
+    """gensim's training loop over MatrixRows (row numbers read from the matrix) gives the
+    model trained on the bag-of-words lists, bit for bit, over several chunks a pass."""
+    from textkit.topics.estep import MatrixRows, vectorised_estep
+
+    settings = {"passes": 3, "chunksize": 150, "alpha": "auto"}
+    lists, rows = _gensim_lda(dtm, **settings), _gensim_lda(dtm, **settings)
+    with vectorised_estep(lists):
+        lists.update(_bow(dtm.matrix))
+    corpus = MatrixRows(dtm.matrix)
+    with vectorised_estep(rows):
+        rows.update(corpus)
+    np.testing.assert_array_equal(rows.get_topics(), lists.get_topics())
+    np.testing.assert_array_equal(rows.alpha, lists.alpha)
+    assert len(corpus) == dtm.shape[0] and int(corpus[-1]) == dtm.shape[0] - 1
+    picked = [corpus[i] for i in (5, 2, 9)]
+    expected = _sorted_csr(dtm.matrix)[[5, 2, 9]].toarray()
+    np.testing.assert_array_equal(corpus.matrix_of(picked).toarray(), expected)
+    with pytest.raises(IndexError):
+        corpus[len(corpus)]

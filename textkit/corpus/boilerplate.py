@@ -15,7 +15,13 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from textkit.corpus.dedup import DedupConfig, _as_text, _check, find_duplicates, normalise
+from textkit.corpus.dedup import (
+    DedupConfig,
+    _as_text,
+    _check,
+    find_duplicates,
+    normalise_lines,
+)
 
 __all__ = [
     "ParagraphCounter",
@@ -38,8 +44,7 @@ def _holder(doc_id: object, grp: object) -> str:
 
 
 def _paragraphs(text: object, min_chars: int) -> Iterator[str]:
-    for para in _as_text(text).split("\n"):
-        p = normalise(para)
+    for p in normalise_lines(_as_text(text)):
         if len(p) >= min_chars:
             yield p
 

@@ -54,12 +54,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
+from textkit.corpus.chars import CharTable, code_points
 from textkit.corpus.language import is_other_language
 
 logger = logging.getLogger(__name__)
@@ -369,11 +371,18 @@ _RE_WIDTH = re.compile(
 
 
 _WIDE = frozenset(("W", "F", "A"))
+#: East Asian wide, fullwidth and ambiguous characters (two display columns).
+_WIDE_CHARS = CharTable(lambda c: unicodedata.east_asian_width(c) in _WIDE)
+_WHITESPACE = CharTable(str.isspace)
 
 
-def _display_width(s: str) -> int:
-    """Display columns of ``s``: 2 for East Asian wide, fullwidth and ambiguous characters."""
-    return len(s) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, s)))
+def _display_widths(lines: list[str]) -> list[int]:
+    """Display columns of each line: 2 for East Asian wide, fullwidth and ambiguous
+    characters, 1 for the others (all lines looked up at once)."""
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    ends = np.cumsum(lengths)
+    wide = np.concatenate([[0], np.cumsum(_WIDE_CHARS.mask(code_points("".join(lines))))])
+    return (lengths + wide[ends] - wide[ends - lengths]).tolist()
 
 
 def damage_ratio(text: str, config: CleanConfig | None = None) -> float:
@@ -395,7 +404,7 @@ def damage_ratio(text: str, config: CleanConfig | None = None) -> float:
 
 
 def _damage(text: str, rules: CleaningRules) -> float:
-    total = len(text) - sum(map(str.isspace, text))
+    total = len(text) - _WHITESPACE.count(text)
     if total == 0:
         return 0.0
     bad = sum(len(m.group(0)) for pat in rules.mojibake for m in pat.finditer(text))
@@ -497,7 +506,7 @@ def _ends_terminal(line: str, rules: CleaningRules) -> bool:
 def _rejoin(lines: list[str], rules: CleaningRules, config: CleanConfig, log: _Log) -> list[str]:
     if len(lines) < 2:
         return lines
-    widths = [_display_width(x) for x in lines]
+    widths = _display_widths(lines)
     # wrap width: the most common width among lines that do not end a sentence
     counts: dict[int, int] = {}
     for line, w in zip(lines, widths, strict=True):

@@ -47,6 +47,7 @@ __all__ = [
     "jaccard",
     "minhash_signatures",
     "normalise",
+    "normalise_lines",
     "shingles",
     "with_duplicate_columns",
 ]
@@ -54,6 +55,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+_NEWLINE = ord("\n")
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,37 @@ def normalise(text: str) -> str:
     return _STRIP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def normalise_lines(text: str) -> list[str]:
+    """:func:`normalise` of every line of ``text``, in one pass over the whole text.
+
+    Parameters
+    ----------
+    text : str
+        Any text; lines are separated by ``"\n"``.
+
+    Returns
+    -------
+    list of str
+        ``[normalise(line) for line in text.split("\n")]``.
+
+    Notes
+    -----
+    The text is normalised as a whole (the table path of :func:`normalise`) with its newlines
+    kept, then split at them. That equals normalising each line: a newline never composes or
+    decomposes in NFKC, no character's NFKC form contains one, and it stops the look-around of
+    ``str.lower`` (final sigma), so no step reads across it.
+    """
+    text = str(text or "")
+    if len(text) >= 64:
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+        except UnicodeEncodeError:  # lone surrogates
+            pass
+        else:
+            return _normalise_by_table(codes, keep_newlines=True).split("\n")
+    return [normalise(line) for line in text.split("\n")]
+
+
 #: Per code point, filled as characters are met (zeroed pages: memory only once written).
 _TABLES: dict[str, np.ndarray] = {
     name: np.zeros(0x110000, dtype=dtype)
@@ -153,8 +186,9 @@ def _learn(codes: np.ndarray) -> dict[str, np.ndarray]:
     return _TABLES
 
 
-def _normalise_by_table(codes: np.ndarray) -> str:
-    """:func:`normalise` of the text of these code points (see its Notes)."""
+def _normalise_by_table(codes: np.ndarray, keep_newlines: bool = False) -> str:
+    """:func:`normalise` of the text of these code points (see its Notes); with
+    ``keep_newlines`` the newlines stay (:func:`normalise_lines`)."""
     tables = _learn(codes)
     folded = tables["nfkc"][codes].tobytes().decode("utf-32-le")
     long = np.nonzero(tables["long"][codes])[0].tolist()
@@ -167,7 +201,10 @@ def _normalise_by_table(codes: np.ndarray) -> str:
     if not unicodedata.is_normalized("NFKC", folded):
         folded = unicodedata.normalize("NFKC", folded)
     lower = np.frombuffer(folded.lower().encode("utf-32-le"), np.uint32)
-    return lower[~_learn(lower)["strip"][lower]].tobytes().decode("utf-32-le")
+    strip = _learn(lower)["strip"][lower]
+    if keep_newlines:
+        strip &= lower != _NEWLINE
+    return lower[~strip].tobytes().decode("utf-32-le")
 
 
 def shingles(text: str, size: int) -> frozenset[str]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from textkit.corpus.chars import CharTable, code_points
+
 if TYPE_CHECKING:
     from textkit.corpus.clean import CleanConfig
 
@@ -32,6 +34,8 @@ LANGUAGES = ("zh", "other")
 
 #: A Chinese character: CJK unified ideographs and extension A.
 _CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+#: ``str.isalpha`` of every character.
+_LETTERS = CharTable(str.isalpha)
 
 
 def count_cjk(text: str) -> int:
@@ -56,9 +60,11 @@ def cjk_share(text: str) -> tuple[float, int]:
     >>> cjk_share("网格化管理 grid")
     (0.5555555555555556, 9)
     """
-    letters = sum(map(str.isalpha, text))
-    chinese = "".join(_CJK.findall(text))
-    cjk = len(chinese) if chinese.isalpha() else sum(map(str.isalpha, chinese))
+    codes = code_points(text)
+    alpha = _LETTERS.mask(codes)
+    letters = int(alpha.sum())
+    chinese = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
+    cjk = int((alpha & chinese).sum())
     return (cjk / letters if letters else 0.0), letters
 
 

@@ -20,6 +20,10 @@ from textkit.core.errors import NotFittedError
 from textkit.dtm.vectorizer import DocumentTermMatrix
 from textkit.topics._common import _row_lengths, _vocab_hash
 
+#: Parameters that change how a model is computed, never what it is: not in its settings,
+#: a saved model's stamp or cache keys.
+RESULT_FREE_PARAMS = frozenset({"n_jobs"})
+
 
 class _TopicModelBase(BaseEstimator):
     """Shared estimator contract, fitted state and helpers; not public."""
@@ -88,11 +92,22 @@ class _TopicModelBase(BaseEstimator):
         return len(self.topic_labels_)
 
     def _stamp_params(self) -> dict:
-        """The parameters as recorded in a saved model's stamp and in cache keys (JSON-ready)."""
+        """The parameters as recorded in a saved model's stamp and in cache keys (JSON-ready).
+
+        Parameters that cannot change the result (:data:`RESULT_FREE_PARAMS`, e.g.
+        ``n_jobs``) are left out.
+        """
         return {
             k: v.tolist() if isinstance(v, np.ndarray) else v
             for k, v in self.get_params(deep=False).items()
+            if k not in RESULT_FREE_PARAMS
         }
+
+    def _n_jobs(self) -> int:
+        """The worker processes ``n_jobs`` asks for (1 for models without the parameter)."""
+        from textkit.core.executor import resolve_n_jobs
+
+        return resolve_n_jobs(getattr(self, "n_jobs", 1))
 
     def __repr__(self, N_CHAR_MAX: int = 700) -> str:  # noqa: N803 (scikit-learn's signature)
         names = inspect.signature(type(self).__init__).parameters

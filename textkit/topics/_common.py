@@ -6,6 +6,7 @@ aligned and turned into gensim's bag-of-words the same way everywhere.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import warnings
 from collections.abc import Sequence
@@ -133,12 +134,11 @@ def _sorted_csr(matrix: sp.spmatrix) -> sp.csr_matrix:
 
 
 def _bow(matrix: sp.csr_matrix) -> list[list[tuple[int, int]]]:
+    """gensim bag-of-words rows of ``matrix``: ``(term id, int(count))`` pairs, ids sorted."""
     csr = _sorted_csr(matrix)
-    out = []
-    for i in range(csr.shape[0]):
-        s, e = csr.indptr[i], csr.indptr[i + 1]
-        out.append([(int(j), int(v)) for j, v in zip(csr.indices[s:e], csr.data[s:e], strict=True)])
-    return out
+    pairs = list(zip(csr.indices.tolist(), csr.data.astype(np.int64).tolist(), strict=True))
+    bounds = csr.indptr.tolist()
+    return [pairs[s:e] for s, e in itertools.pairwise(bounds)]
 
 
 def _no_lifecycle_log(model: Any) -> None:

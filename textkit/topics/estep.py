@@ -44,6 +44,7 @@ import itertools
 import types
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,9 @@ import scipy.sparse as sp
 __all__ = [
     "BLOCK_SIZE",
     "LONG_DOCUMENT",
+    "MatrixRows",
+    "PARALLEL_MIN_WORK",
+    "PARTS_PER_WORKER",
     "batched_inference",
     "chunk_matrix",
     "vectorised_estep",
@@ -64,6 +68,13 @@ LONG_DOCUMENT = 1_500
 #: Short documents are iterated together in blocks of at most this many cells x topics,
 #: which bounds each working array (topics x cells, float64) at 16 MB whatever K is.
 BLOCK_SIZE = 2_000_000
+#: Long documents go to worker processes (``n_jobs > 1``) only when they hold at least this
+#: many cells x topics in a chunk: below it, starting the processes costs more than it saves.
+PARALLEL_MIN_WORK = 1_000_000
+#: Parts of the long documents per worker: each part carries its own columns of
+#: ``expElogbeta``, so few parts send less; two balance documents that converge late
+#: (measured on 1,367 articles at K = 20: 2 per worker 0.31 s, 4 per worker 0.36 s).
+PARTS_PER_WORKER = 2
 
 
 def chunk_matrix(
@@ -82,7 +93,12 @@ def chunk_matrix(
 
 
 def batched_inference(
-    model: Any, chunk: Any, collect_sstats: bool = False, *, matrix: sp.csr_matrix | None = None
+    model: Any,
+    chunk: Any,
+    collect_sstats: bool = False,
+    *,
+    matrix: sp.csr_matrix | None = None,
+    n_jobs: int = 1,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """gensim ``LdaModel.inference`` for all documents of a chunk at once.
 
@@ -98,6 +114,11 @@ def batched_inference(
         Also return the sufficient statistics of the M-step.
     matrix : scipy.sparse.csr_matrix, optional
         The chunk as a documents x terms matrix of counts (avoids converting ``chunk``).
+    n_jobs : int, default 1
+        Worker processes for the long documents (:func:`textkit.core.executor.map_documents`)
+        when they hold at least :data:`PARALLEL_MIN_WORK` cells x topics. Every document is
+        computed by the same code from the same start, so the result is bit for bit the same
+        for any ``n_jobs``.
 
     Returns
     -------
@@ -127,11 +148,13 @@ def batched_inference(
 
     empty = lengths == 0
     long = lengths * n_topics >= LONG_DOCUMENT
-    for d in np.flatnonzero(long):
-        s, e = indptr[d], indptr[d + 1]
-        gamma[d], exp_theta[d], phinorm[s:e] = _one_document(
-            model, alpha, gamma[d], exp_theta[d], exp_beta[:, cols[s:e]], counts[s:e], epsilon
-        )
+    _long_documents(
+        _LongState(alpha, exp_beta, int(model.iterations), float(model.gamma_threshold), epsilon),
+        np.flatnonzero(long),
+        (indptr, cols, counts),
+        (gamma, exp_theta, phinorm),
+        n_jobs,
+    )
     if empty.any() and model.iterations >= 1:
         # gensim: round 1 sets gamma to alpha, round 2 changes nothing and stops.
         gamma[empty] = alpha
@@ -207,19 +230,122 @@ def _phinorm(exp_theta: np.ndarray, lengths: np.ndarray, beta: np.ndarray, epsil
     return np.einsum("kn,kn->n", per_cell, beta) + epsilon
 
 
-def _one_document(model, alpha, gamma_d, exp_theta_d, exp_beta_d, counts_d, epsilon):
+@dataclass(frozen=True)
+class _LongState:
+    """What every long document's loop reads besides its own cells (sent to the workers)."""
+
+    alpha: np.ndarray
+    exp_beta: np.ndarray
+    iterations: int
+    gamma_threshold: float
+    epsilon: float
+
+
+def _one_document(state: _LongState, gamma_d, exp_theta_d, exp_beta_d, counts_d):
     """gensim's loop for one document (its own code, used for long documents)."""
     from gensim.matutils import dirichlet_expectation, mean_absolute_difference
 
+    alpha, epsilon = state.alpha, state.epsilon
     phinorm_d = np.dot(exp_theta_d, exp_beta_d) + epsilon
-    for _ in range(int(model.iterations)):
+    for _ in range(state.iterations):
         last = gamma_d
         gamma_d = alpha + exp_theta_d * np.dot(counts_d / phinorm_d, exp_beta_d.T)
         exp_theta_d = np.exp(dirichlet_expectation(gamma_d))
         phinorm_d = np.dot(exp_theta_d, exp_beta_d) + epsilon
-        if mean_absolute_difference(gamma_d, last) < model.gamma_threshold:
+        if mean_absolute_difference(gamma_d, last) < state.gamma_threshold:
             break
     return gamma_d, exp_theta_d, phinorm_d
+
+
+def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
+    """Run gensim's loop for the long documents ``docs``, writing into ``out`` in place.
+
+    ``cells`` is the chunk's ``(indptr, cols, counts)``, ``out`` its ``(gamma, exp_theta,
+    phinorm)``. With ``n_jobs > 1`` and enough work the documents are cut into consecutive
+    parts of about equal cells, each part sent with the columns of ``expElogbeta`` it reads
+    (:class:`_LongPart`), and the parts run in worker processes.
+    """
+    indptr, cols, counts = cells
+    gamma, exp_theta, phinorm = out
+    if not len(docs):
+        return
+    work = int((indptr[docs + 1] - indptr[docs]).sum()) * state.exp_beta.shape[0]
+    if n_jobs <= 1 or len(docs) < 2 or work < PARALLEL_MIN_WORK:
+        for d in docs:
+            s, e = indptr[d], indptr[d + 1]
+            gamma[d], exp_theta[d], phinorm[s:e] = _one_document(
+                state, gamma[d], exp_theta[d], state.exp_beta[:, cols[s:e]], counts[s:e]
+            )
+        return
+    from textkit.core.executor import map_documents
+
+    parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER)
+    tasks = [_LongPart.of(state, part, indptr, cols, counts, gamma, exp_theta) for part in parts]
+    results = map_documents(_run_part, tasks, n_jobs=n_jobs, chunksize=1)
+    for part, (g, t, p) in zip(parts, results, strict=True):
+        gamma[part], exp_theta[part] = g, t
+        phinorm[_cells_of(part, indptr)] = p
+
+
+def _parts(docs: np.ndarray, indptr: np.ndarray, n_parts: int) -> list[np.ndarray]:
+    """``docs`` cut into at most ``n_parts`` consecutive runs of about equal cells."""
+    sizes = np.cumsum(indptr[docs + 1] - indptr[docs])
+    bounds = np.searchsorted(sizes, sizes[-1] * np.arange(1, n_parts) / n_parts, side="right")
+    return [p for p in np.split(docs, np.unique(bounds)) if len(p)]
+
+
+def _cells_of(docs: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Positions of the cells of ``docs``, each document's run in order."""
+    starts, lengths = indptr[docs], indptr[docs + 1] - indptr[docs]
+    return np.arange(int(lengths.sum())) + np.repeat(starts - _starts(lengths), lengths)
+
+
+@dataclass(frozen=True)
+class _LongPart:
+    """One worker's long documents: their start, their cells, and the topic columns they read."""
+
+    state: _LongState
+    gamma: np.ndarray
+    exp_theta: np.ndarray
+    indptr: np.ndarray  # local: the part's cells laid end to end
+    columns: np.ndarray  # local column of each cell in ``state.exp_beta``
+    counts: np.ndarray
+
+    @classmethod
+    def of(cls, state, docs, indptr, cols, counts, gamma, exp_theta) -> _LongPart:
+        cells = _cells_of(docs, indptr)
+        terms, local = np.unique(cols[cells], return_inverse=True)
+        lengths = indptr[docs + 1] - indptr[docs]
+        local_indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=local_indptr[1:])
+        return cls(
+            _LongState(
+                state.alpha,
+                np.ascontiguousarray(state.exp_beta[:, terms]),
+                state.iterations,
+                state.gamma_threshold,
+                state.epsilon,
+            ),
+            gamma[docs],
+            exp_theta[docs],
+            local_indptr,
+            local.astype(np.int64).ravel(),
+            counts[cells],
+        )
+
+
+def _run_part(part: _LongPart) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """gensim's loop for the documents of one part (in a worker process)."""
+    gamma, exp_theta = part.gamma.copy(), part.exp_theta.copy()
+    phinorm = np.empty(len(part.counts), dtype=part.counts.dtype)
+    _long_documents(
+        part.state,
+        np.arange(len(gamma)),
+        (part.indptr, part.columns, part.counts),
+        (gamma, exp_theta, phinorm),
+        1,
+    )
+    return gamma, exp_theta, phinorm
 
 
 class _WorkingSet:
@@ -264,9 +390,68 @@ class _WorkingSet:
         return out
 
 
+class RowNumber(int):
+    """A document of :class:`MatrixRows`: its row number, knowing its matrix."""
+
+    rows: MatrixRows
+
+    def __new__(cls, value: int, rows: MatrixRows) -> RowNumber:
+        out = super().__new__(cls, value)
+        out.rows = rows
+        return out
+
+
+class MatrixRows(Sequence):
+    """A document-term matrix as gensim's training corpus, without bag-of-words lists.
+
+    gensim's ``update`` only counts a corpus and groups its documents into chunks for the
+    E-step; inside :func:`vectorised_estep` the documents of this corpus are row numbers
+    (:class:`RowNumber`) and the E-step reads the chunk's rows from the matrix, as
+    :func:`chunk_matrix` would build them from the bag-of-words lists (counts truncated to
+    integers, like ``int(count)`` of those lists). Only for training inside
+    :func:`vectorised_estep`; gensim's own inference cannot read it.
+
+    Parameters
+    ----------
+    matrix : scipy.sparse matrix
+        Documents x terms counts (not modified).
+    """
+
+    def __init__(self, matrix: sp.spmatrix) -> None:
+        csr = sp.csr_matrix(matrix, copy=True)
+        csr.sort_indices()
+        csr.data = csr.data.astype(np.int64)
+        self.matrix = csr
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        if not -n <= i < n:
+            raise IndexError(i)
+        return RowNumber(i % n, self)
+
+    def __iter__(self) -> Iterator[RowNumber]:
+        return (RowNumber(i, self) for i in range(len(self)))
+
+    def matrix_of(self, chunk: Sequence[RowNumber]) -> sp.csr_matrix:
+        """The rows of ``chunk``, in its order."""
+        rows = np.fromiter(chunk, dtype=np.int64, count=len(chunk))
+        if len(rows) and np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
+            return self.matrix[int(rows[0]) : int(rows[0]) + len(rows)]
+        return self.matrix[rows]
+
+
 @contextmanager
-def vectorised_estep(model: Any) -> Iterator[Any]:
+def vectorised_estep(model: Any, n_jobs: int = 1) -> Iterator[Any]:
     """Run ``model``'s E-step with :func:`batched_inference` inside the block.
+
+    ``n_jobs`` is handed to :func:`batched_inference` (worker processes for long documents;
+    the same result for any value). A chunk of a :class:`MatrixRows` corpus is read from its
+    matrix.
 
     Installs an ``inference`` method on this one model (gensim's ``update`` calls it for
     every mini-batch) and restores what was there before on the way out, exceptions
@@ -276,7 +461,10 @@ def vectorised_estep(model: Any) -> Iterator[Any]:
     before = vars(model).get("inference", _MISSING)
 
     def inference(self: Any, chunk: Any, collect_sstats: bool = False):
-        return batched_inference(self, chunk, collect_sstats)
+        matrix = None
+        if isinstance(chunk, Sequence) and len(chunk) and isinstance(chunk[0], RowNumber):
+            matrix = chunk[0].rows.matrix_of(chunk)
+        return batched_inference(self, chunk, collect_sstats, matrix=matrix, n_jobs=n_jobs)
 
     model.inference = types.MethodType(inference, model)
     try:

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.errors import InvalidParameterError
 from textkit.dtm.vectorizer import DocumentTermMatrix
-from textkit.topics._base import _TopicModelBase
+from textkit.topics._base import RESULT_FREE_PARAMS, _TopicModelBase
 from textkit.topics._common import (
     _align,
     _bow,
@@ -33,7 +33,7 @@ from textkit.topics._common import (
     _topic_labels,
     _warn_empty,
 )
-from textkit.topics.estep import batched_inference, vectorised_estep
+from textkit.topics.estep import MatrixRows, batched_inference, vectorised_estep
 
 __all__ = ["LdaConfig", "LdaTopicModel", "new_gensim_lda"]
 
@@ -197,6 +197,12 @@ class LdaTopicModel(_TopicModelBase):
         workers, even with a fixed seed. Use the default for published results.
     workers : int, optional
         Worker processes for ``multicore=True``.
+    n_jobs : int, default 1
+        Worker processes for the E-step of long documents (articles; see
+        :func:`textkit.topics.estep.batched_inference`), ``-1`` for every core. Unlike
+        ``multicore`` it changes nothing in the result: every document is computed by the same
+        code from the same start, so the model is bit for bit the one of ``n_jobs=1``. It is
+        not part of the settings (``config``), a saved model's stamp or cache keys.
 
     Attributes
     ----------
@@ -240,6 +246,7 @@ class LdaTopicModel(_TopicModelBase):
         gamma_threshold: float = 0.001,
         multicore: bool = False,
         workers: int | None = None,
+        n_jobs: int | None = 1,
     ) -> None:
         self.n_topics = n_topics
         self.random_state = random_state
@@ -253,9 +260,11 @@ class LdaTopicModel(_TopicModelBase):
         self.gamma_threshold = gamma_threshold
         self.multicore = multicore
         self.workers = workers
+        self.n_jobs = n_jobs
 
     def _settings(self) -> LdaConfig:
-        return LdaConfig(**self.get_params(deep=False))
+        params = self.get_params(deep=False)
+        return LdaConfig(**{k: v for k, v in params.items() if k not in RESULT_FREE_PARAMS})
 
     # -- hooks for the seeded subclass
     def _labels(self, config: LdaConfig) -> tuple[str, ...]:
@@ -302,14 +311,13 @@ class LdaTopicModel(_TopicModelBase):
         lengths = _row_lengths(matrix)
         empty = _warn_empty(dtm.doc_ids, lengths)
         dictionary = _dictionary(dtm.vocabulary, matrix)
-        corpus = _bow(matrix)
         if cfg.multicore:
-            model = new_gensim_lda(cfg, dictionary, eta, corpus=corpus)
+            model = new_gensim_lda(cfg, dictionary, eta, corpus=_bow(matrix))
         else:
             model = new_gensim_lda(cfg, dictionary, eta)
             self._init_state(model, dtm)
-            with vectorised_estep(model):
-                model.update(corpus)
+            with vectorised_estep(model, n_jobs=self._n_jobs()):
+                model.update(MatrixRows(matrix))
         _no_lifecycle_log(model)
         self._fit_config = cfg
         self.model_ = model
@@ -336,7 +344,7 @@ class LdaTopicModel(_TopicModelBase):
 
         model = self.model_
         model.random_state = utils.get_random_state(self._fit_config.random_state)
-        gamma, _ = batched_inference(model, None, matrix=_sorted_csr(matrix))
+        gamma, _ = batched_inference(model, None, matrix=_sorted_csr(matrix), n_jobs=self._n_jobs())
         out = _normalize_rows(gamma)
         lengths = _row_lengths(matrix)
         out[lengths <= 0] = self._prior_mean()

@@ -54,7 +54,7 @@ class SeededLdaTopicModel(LdaTopicModel):
         Pseudo-count of a seed word in its own topic, as a multiple of its corpus frequency.
     eta_base : float, default 0.01
         Prior of every other (topic, term) cell.
-    random_state, passes, iterations, alpha, chunksize, decay, offset, gamma_threshold
+    random_state, passes, iterations, alpha, chunksize, decay, offset, gamma_threshold, n_jobs
         As in :class:`LdaTopicModel` (``multicore`` is not offered: seeded models are for
         reporting, hence reproducible).
 
@@ -86,6 +86,7 @@ class SeededLdaTopicModel(LdaTopicModel):
         decay: float = 0.5,
         offset: float = 1.0,
         gamma_threshold: float = 0.001,
+        n_jobs: int | None = 1,
     ) -> None:
         self.n_topics = n_topics
         self.seed_words = seed_words
@@ -99,6 +100,7 @@ class SeededLdaTopicModel(LdaTopicModel):
         self.decay = decay
         self.offset = offset
         self.gamma_threshold = gamma_threshold
+        self.n_jobs = n_jobs
 
     def _seeds(self) -> dict[str, tuple[str, ...]]:
         """The validated seed words (the lexicon's by default)."""

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 
 from textkit.core.checks import check_choice, check_int, check_number
 from textkit.core.errors import InvalidParameterError
+from textkit.core.executor import resolve_n_jobs
 from textkit.dtm.vectorizer import DocumentTermMatrix
 from textkit.topics._cache import _dtm_key, _fit_store, _map_cached, _tokens_key
 from textkit.topics._common import (
@@ -54,6 +55,7 @@ def _coherence(
     corpus: list | None,
     texts: list[list[str]] | None,
     topn: int,
+    n_jobs: int = 1,
 ) -> float:
     from gensim.models import CoherenceModel
 
@@ -75,7 +77,7 @@ def _coherence(
             topn=topn,
             processes=1,
         )
-    return coherence_score(cm)
+    return coherence_score(cm, n_jobs=n_jobs)
 
 
 def _split(n_docs: int, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -251,7 +253,9 @@ def select_k(
     n_jobs : int, default 1
         Fit the (k, seed) models in this many worker processes
         (:func:`textkit.core.executor.map_documents`; ``-1``: every core). Every fit is seeded,
-        so the table is identical to ``n_jobs=1``.
+        so the table is identical to ``n_jobs=1``. A grid of one (k, seed) gives the
+        processes to that one fit instead (LDA's ``n_jobs``: the E-step of long documents,
+        with the same result).
     cache : bool or path-like, default False
         Keep each (k, seed) row in the stage cache (``True``: the project's
         ``.cache/textkit/stages``; a path: that directory), keyed by the matrix, the texts,
@@ -308,7 +312,7 @@ def select_k(
     train_matrix = train.matrix.tocsr()
     _warn_empty(train.doc_ids, _row_lengths(train_matrix))  # once here, not once per fit
     dictionary = _dictionary(dtm.vocabulary, train_matrix)
-    bow = _bow(train_matrix)
+    bow = _bow(train_matrix) if "u_mass" in measures else None  # only u_mass reads it
     grid = _KGrid(
         method=method,
         model_kwargs=dict(model_kwargs),
@@ -320,6 +324,7 @@ def select_k(
         measures=tuple(measures),
         top_n=top_n,
         split_seed=split_seed,
+        fit_jobs=resolve_n_jobs(n_jobs) if len(k_list) * len(seed_list) == 1 else 1,
     )
     tasks = [(k, seed) for k in k_list for seed in seed_list]
     keys: list[dict[str, Any] | None] = [None] * len(tasks)
@@ -367,16 +372,20 @@ class _KGrid:
     train: DocumentTermMatrix
     test: DocumentTermMatrix | None
     dictionary: Any
-    bow: list
+    bow: list | None
     token_lists: list[list[str]] | None
     measures: tuple[str, ...]
     top_n: int
     split_seed: int
+    #: Processes of the one fit (LDA's ``n_jobs``) and its coherence, when the grid is one fit.
+    fit_jobs: int = 1
 
     def row(self, task: tuple[int, int]) -> dict[str, Any]:
         """Fit the model of one (k, seed) and compute its diagnostics."""
         k, seed = task
         model = make_model(self.method, k, seed, self.model_kwargs)
+        if self.fit_jobs > 1 and "n_jobs" in model.get_params(deep=False):
+            model.set_params(n_jobs=self.fit_jobs)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # empty docs: reported once
             model.fit(self.train)
@@ -387,7 +396,9 @@ class _KGrid:
         for m in self.measures:
             if m != "u_mass" and self.token_lists is None:
                 continue
-            row[m] = _coherence(topics, m, self.dictionary, self.bow, self.token_lists, self.top_n)
+            row[m] = _coherence(
+                topics, m, self.dictionary, self.bow, self.token_lists, self.top_n, self.fit_jobs
+            )
         perp = np.nan
         test = self.test
         if self.method == "lda" and test is not None and test.matrix.sum() > 0:

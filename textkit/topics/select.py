@@ -55,7 +55,6 @@ def _coherence(
     corpus: list | None,
     texts: list[list[str]] | None,
     topn: int,
-    n_jobs: int = 1,
 ) -> float:
     from gensim.models import CoherenceModel
 
@@ -77,7 +76,7 @@ def _coherence(
             topn=topn,
             processes=1,
         )
-    return coherence_score(cm, n_jobs=n_jobs)
+    return coherence_score(cm)
 
 
 def _split(n_docs: int, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -377,7 +376,7 @@ class _KGrid:
     measures: tuple[str, ...]
     top_n: int
     split_seed: int
-    #: Processes of the one fit (LDA's ``n_jobs``) and its coherence, when the grid is one fit.
+    #: ``n_jobs`` of the model (LDA), when the grid's processes are not used for the grid.
     fit_jobs: int = 1
 
     def row(self, task: tuple[int, int]) -> dict[str, Any]:
@@ -396,9 +395,7 @@ class _KGrid:
         for m in self.measures:
             if m != "u_mass" and self.token_lists is None:
                 continue
-            row[m] = _coherence(
-                topics, m, self.dictionary, self.bow, self.token_lists, self.top_n, self.fit_jobs
-            )
+            row[m] = _coherence(topics, m, self.dictionary, self.bow, self.token_lists, self.top_n)
         perp = np.nan
         test = self.test
         if self.method == "lda" and test is not None and test.matrix.sum() > 0:

@@ -19,26 +19,19 @@ seed corpus and on generated texts.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["PARALLEL_MIN_TOKENS", "coherence_score", "window_accumulator", "window_counts"]
+__all__ = ["coherence_score", "window_accumulator", "window_counts"]
 
 #: Windows handled in one block per text (bounds the memory of a very long text).
 _BLOCK = 4096
-#: :func:`window_counts` uses worker processes for at least this many tokens.
-PARALLEL_MIN_TOKENS = 200_000
 
 
 def window_counts(
-    texts: Sequence[Sequence[str]],
-    ids: Mapping[str, int],
-    n_words: int,
-    window: int,
-    n_jobs: int = 1,
+    texts: Sequence[Sequence[str]], ids: Mapping[str, int], n_words: int, window: int
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Windows containing each word and each pair of words, as gensim's accumulator counts them.
 
@@ -52,10 +45,6 @@ def window_counts(
     n_words : int
     window : int
         Window size in tokens.
-    n_jobs : int, default 1
-        Worker processes (:func:`textkit.core.executor.map_documents`), each counting a run
-        of texts when there are at least :data:`PARALLEL_MIN_TOKENS` tokens; the counts are
-        integers, so their sum is the same whatever the split.
 
     Returns
     -------
@@ -64,16 +53,6 @@ def window_counts(
         Symmetric; the diagonal holds the occurrences.
     n_windows : int
     """
-    if n_jobs > 1 and sum(map(len, texts)) >= PARALLEL_MIN_TOKENS:
-        from textkit.core.executor import map_documents
-
-        size = -(-len(texts) // n_jobs)
-        runs = [texts[i : i + size] for i in range(0, len(texts), size)]
-        count = functools.partial(window_counts, ids=dict(ids), n_words=n_words, window=window)
-        parts = map_documents(count, runs, n_jobs=n_jobs, chunksize=1)
-        occurrences = np.sum([p[0] for p in parts], axis=0)
-        co = np.sum([p[1] for p in parts], axis=0)
-        return occurrences, co, sum(p[2] for p in parts)
     occurrences = np.zeros(n_words, dtype=np.int64)
     co = np.zeros((n_words, n_words), dtype=np.int64)
     n_windows = 0
@@ -130,10 +109,9 @@ def _presence(
     return present
 
 
-def window_accumulator(model: Any, n_jobs: int = 1) -> Any:
+def window_accumulator(model: Any) -> Any:
     """gensim's accumulator for a sliding-window ``CoherenceModel``, filled by
-    :func:`window_counts` (the model's texts, dictionary, topics and window size; ``n_jobs``
-    worker processes)."""
+    :func:`window_counts` (the model's texts, dictionary, topics and window size)."""
     import scipy.sparse as sp
     from gensim.topic_coherence.probability_estimation import unique_ids_from_segments
     from gensim.topic_coherence.text_analysis import WordOccurrenceAccumulator
@@ -142,7 +120,7 @@ def window_accumulator(model: Any, n_jobs: int = 1) -> Any:
     acc = WordOccurrenceAccumulator(unique_ids_from_segments(segmented), model.dictionary)
     ids = {w: acc.id2contiguous[acc.token2id[w]] for w in acc.relevant_words}
     occurrences, co, n_windows = window_counts(
-        model.texts, ids, len(acc.id2contiguous), model.window_size, n_jobs=n_jobs
+        model.texts, ids, len(acc.id2contiguous), model.window_size
     )
     acc._occurrences = occurrences.astype(np.uint32)
     acc._co_occurrences = sp.csr_matrix(co.astype(np.uint32))
@@ -150,10 +128,10 @@ def window_accumulator(model: Any, n_jobs: int = 1) -> Any:
     return acc
 
 
-def coherence_score(model: Any, n_jobs: int = 1) -> float:
+def coherence_score(model: Any) -> float:
     """``model.get_coherence()`` of a gensim ``CoherenceModel``, its sliding-window counts
-    (``c_v``, ``c_npmi``, ``c_uci``) computed by :func:`window_accumulator` (in ``n_jobs``
-    worker processes); other measures are left to gensim."""
+    (``c_v``, ``c_npmi``, ``c_uci``) computed by :func:`window_accumulator`; other measures
+    are left to gensim."""
     if model.coherence in ("c_v", "c_npmi", "c_uci") and model.texts is not None:
-        model._accumulator = window_accumulator(model, n_jobs=n_jobs)
+        model._accumulator = window_accumulator(model)
     return float(model.get_coherence())

@@ -23,9 +23,10 @@ article. Contenders:
   unit="document", min_df=2, max_df=0.5)`` -> ``select_k(dtm, [K], holdout=0, n_jobs=J,
   measures=("c_v",))`` (one LDA fit on all articles plus its c_v coherence: the public way to
   get both) -> ``cooccurrence(units, CoocConfig(unit="sentence", n_nodes=200))`` ->
-  ``score_frames(articles, units=units)`` at document level, from the same units (a tree
-  without ``with_raw``, such as ``previous``, segments again in
-  ``score_frames(articles, n_jobs=J)``; ``--frames-jobs`` to change J).
+  ``score_frames(articles, units=units, n_jobs=J)`` at document level, from the same units
+  (matching and bootstrap in J processes; a tree without ``with_raw``, such as
+  ``previous``, segments again in ``score_frames(articles, n_jobs=J)``; ``--frames-jobs``
+  to change J).
 * ``chain1``, the same analysis with the usual libraries, one process: the page files split
   into articles on their ``第N篇`` marker lines (``run.split_articles``; a page splitter is
   not asked of the chain), OpenCC ``t2s``, datasketch ``MinHash`` (128 permutations,
@@ -193,7 +194,7 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
         res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=COOC_NODES))
     with clock.stage("frames"):
         if shared:
-            scores = score_frames(articles, units=units)
+            scores = score_frames(articles, units=units, n_jobs=frames_jobs)
         else:
             scores = score_frames(articles, n_jobs=frames_jobs)
     return {

@@ -153,6 +153,44 @@ def test_scores_from_units_equal_scores_from_documents(sentence_units, seg, leve
     assert direct["hits_stability"].sum() > 100
 
 
+@pytest.mark.parametrize("level", ["document", "paragraph", "sentence"])
+def test_scores_in_worker_processes_equal_the_serial_scores(sentence_units, level, monkeypatch):
+    """n_jobs matches runs of whole documents and draws the intervals in worker processes
+    (here from any size on): the scores and the hits equal one process's exactly."""
+    from textkit.frames import score as score_module
+
+    monkeypatch.setattr(score_module, "PARALLEL_MIN_UNITS", 1)
+    monkeypatch.setattr(score_module, "PARALLEL_MIN_GROUPS", 1)
+    docs, units = sentence_units
+    cfg = FrameConfig(n_boot=200)
+    serial = score_frames(docs, level=level, config=cfg, units=units)
+    pooled = score_frames(docs, level=level, config=cfg, units=units, n_jobs=2)
+    pd.testing.assert_frame_equal(pooled, serial, check_exact=True)
+    assert serial["balance_lo"].notna().sum() > 10
+    found, sent_df, counted = {}, {}, {}
+    for n_jobs in (1, 2):
+        sent_df[n_jobs], found[n_jobs], counted[n_jobs] = score_module._analyse_in_parts(
+            units, load_lexicon(), cfg, True, n_jobs
+        )
+    pd.testing.assert_frame_equal(found[2], found[1], check_exact=True)
+    pd.testing.assert_frame_equal(sent_df[2], sent_df[1], check_exact=True)
+    for a, b in zip(counted[2], counted[1], strict=True):
+        assert a.tolist() == b.tolist()
+
+
+def test_document_runs_never_cut_a_document():
+    import numpy as np
+
+    from textkit.frames.score import _document_runs
+
+    ids = np.array(list("aaaaabbcdddddddddde"), dtype=object)
+    for n in (1, 2, 3, 5, 40):
+        bounds = _document_runs(ids, n)
+        assert bounds[0] == 0 and bounds[-1] == len(ids) and len(bounds) - 1 <= n
+        assert all(b == len(ids) or ids[b] != ids[b - 1] for b in bounds[1:])
+    assert _document_runs(np.array([], dtype=object), 3) == [0]
+
+
 def test_frame_hits_from_units_equal_hits_from_documents(sentence_units, seg):
     docs, units = sentence_units
     direct = frame_hits(docs, segmenter=seg, cache=False)

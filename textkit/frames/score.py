@@ -75,7 +75,9 @@ Usage::
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
+import itertools
 import logging
 import math
 import re
@@ -89,6 +91,7 @@ import pandas as pd
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
+from textkit.core.executor import map_documents, resolve_n_jobs
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
@@ -111,6 +114,10 @@ _DENOMINATORS = ("analysis", "words")
 _META = ("page_id", "title", "genre", "source", "year", "era", "status", "is_duplicate")
 #: Characters of context kept each side of a hit (``left``, ``right`` of :func:`frame_hits`).
 HIT_CONTEXT = 40
+#: With ``n_jobs > 1``, sentences are matched in worker processes from this many on.
+PARALLEL_MIN_UNITS = 20_000
+#: With ``n_jobs > 1``, bootstrap intervals are drawn in worker processes from this many rows on.
+PARALLEL_MIN_GROUPS = 200
 #: Columns of :func:`frame_hits`.
 HIT_COLUMNS = (
     "doc_id", "para_id", "sent_id", "frame", "category", "term", "token", "weight",
@@ -534,8 +541,67 @@ def _analysed(
     else:
         units = _given_units(units, docs, config)
     with paused_gc():  # millions of token lists in the units: no collector passes over them
-        sent_df, hit_df, counted = _analyse_units(units, lexicon, config, table)
+        sent_df, hit_df, counted = _analyse_in_parts(units, lexicon, config, table, n_jobs)
     return docs, sent_df, hit_df, counted
+
+
+def _analyse_in_parts(
+    units: pd.DataFrame, lexicon: Lexicon, config: FrameConfig, table: bool, n_jobs: int
+) -> tuple[pd.DataFrame, pd.DataFrame | None, _Counted]:
+    """:func:`_analyse_units`, in ``n_jobs`` worker processes over consecutive runs of whole
+    documents when there are at least :data:`PARALLEL_MIN_UNITS` sentences. Each sentence is
+    matched and read alone, so the parts put together are the tables of one pass."""
+    n_jobs = resolve_n_jobs(n_jobs)
+    if n_jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
+        return _analyse_units(units, lexicon, config, table)
+    bounds = _document_runs(units["doc_id"].astype(str).to_numpy(dtype=object), 2 * n_jobs)
+    done = map_documents(
+        _analyse_rows,
+        list(itertools.pairwise(bounds)),
+        n_jobs=n_jobs,
+        chunksize=1,
+        initializer=_share,
+        initargs=(units, lexicon, config, table),  # inherited, not sent, under fork
+    )
+    sent_df = pd.concat([d[0] for d in done], ignore_index=True)
+    hit_df = None
+    if table:
+        hit_df = typed_empty(pd.concat([d[1] for d in done], ignore_index=True), HIT_DTYPES)
+    counted = _Counted(
+        np.concatenate([d[2].rows + a for d, a in zip(done, bounds, strict=False)]),
+        np.concatenate([d[2].frames for d in done]),
+        np.concatenate([d[2].values for d in done]),
+        np.concatenate([d[2].multipliers for d in done]),
+    )
+    return sent_df, hit_df, counted
+
+
+#: What the worker processes of :func:`_analyse_in_parts` read (set by :func:`_share`).
+_SHARED: dict[str, Any] = {}
+
+
+def _share(units: pd.DataFrame, lexicon: Lexicon, config: FrameConfig, table: bool) -> None:
+    """Hand a worker process the units and settings once (its initializer)."""
+    _SHARED.update(units=units, lexicon=lexicon, config=config, table=table)
+
+
+def _analyse_rows(rows: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame | None, _Counted]:
+    """:func:`_analyse_units` of the shared units' rows ``[a, b)`` (in a worker process)."""
+    a, b = rows
+    s = _SHARED
+    return _analyse_units(s["units"].iloc[a:b], s["lexicon"], s["config"], s["table"])
+
+
+def _document_runs(doc_ids: np.ndarray, n_parts: int) -> list[int]:
+    """Row bounds cutting ``doc_ids`` (a document's rows consecutive) into at most
+    ``n_parts`` runs of about equal rows, never inside a document."""
+    starts = np.flatnonzero(np.r_[True, doc_ids[1:] != doc_ids[:-1]]) if len(doc_ids) else []
+    cuts = {0, len(doc_ids)}
+    for j in range(1, n_parts):
+        at = int(np.searchsorted(starts, j * len(doc_ids) / n_parts))
+        if at < len(starts):
+            cuts.add(int(starts[at]))
+    return sorted(cuts)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -631,10 +697,13 @@ def _intervals(
     boot_units: pd.DataFrame,
     codes: np.ndarray,
     config: Any,
+    n_jobs: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The balance interval of each row of ``out`` (:func:`_bootstrap`) from its resampling
     units: the rows of ``boot_units`` whose group code (``codes``, ascending) is its position.
-    Rows without a frame hit have no interval (NaN) and draw nothing."""
+    Rows without a frame hit have no interval (NaN) and draw nothing. Each row draws from its
+    own seed (:func:`_seed_for`), so ``n_jobs`` worker processes (from
+    :data:`PARALLEL_MIN_GROUPS` rows on) give the same intervals."""
     lo = np.full(len(out), np.nan)
     hi = np.full(len(out), np.nan)
     if config.n_boot == 0 or not len(out):
@@ -644,11 +713,25 @@ def _intervals(
     bounds = np.searchsorted(codes, np.arange(len(out) + 1))
     framed = np.flatnonzero((out["n_stability"] + out["n_service_law"]).to_numpy(float) > 0)
     key_values = [out[k].tolist() for k in keys]
-    for g in framed:
-        a, b = bounds[g], bounds[g + 1]
-        key = "|".join(str(v[g]) for v in key_values)
-        lo[g], hi[g] = _bootstrap(st[a:b], sv[a:b], config, key)
+    tasks = [
+        (st[bounds[g] : bounds[g + 1]], sv[bounds[g] : bounds[g + 1]],
+         "|".join(str(v[g]) for v in key_values))
+        for g in framed
+    ]  # fmt: skip
+    n_jobs = resolve_n_jobs(n_jobs)
+    if n_jobs > 1 and len(tasks) >= PARALLEL_MIN_GROUPS:
+        found = map_documents(functools.partial(_bootstrap_task, config=config), tasks, n_jobs)
+    else:
+        found = [_bootstrap_task(task, config) for task in tasks]
+    for g, (a, b) in zip(framed, found, strict=True):
+        lo[g], hi[g] = a, b
     return lo, hi
+
+
+def _bootstrap_task(task: tuple[np.ndarray, np.ndarray, str], config: Any) -> tuple[float, float]:
+    """:func:`_bootstrap` of one ``(st, sv, key)`` (a worker's item in :func:`_intervals`)."""
+    st, sv, key = task
+    return _bootstrap(st, sv, config, key)
 
 
 def score_frames(
@@ -681,16 +764,18 @@ def score_frames(
         Default: ``textkit.segment.segmenter.get_segmenter()`` (frame terms in its dictionary).
     config : FrameConfig, optional
     n_jobs : int, default 1
-        Segment the documents in this many worker processes (``-1``: every core; see
-        :func:`textkit.segment.corpus.segment_corpus`); the scores are identical to
-        ``n_jobs=1``. Worth it from a few megabytes of text on.
+        Worker processes (``-1``: every core): for segmenting the documents (see
+        :func:`textkit.segment.corpus.segment_corpus`), matching the sentences (from
+        :data:`PARALLEL_MIN_UNITS` sentences on, in runs of whole documents) and the
+        bootstrap intervals (from :data:`PARALLEL_MIN_GROUPS` rows on). The scores are
+        identical to ``n_jobs=1``. Worth it from a few megabytes of text on.
     units : DataFrame, optional
         The sentence units of these texts with their raw tokens,
         ``segment_corpus(docs, unit="sentence", with_raw=True)``: a corpus segmented once
         serves the document-term matrix, co-occurrence and frame scoring, and scoring then
         does not segment at all. They must be the units of the same (simplified) texts, made
-        with the segmenter whose tokens are to be counted; ``segmenter``, ``n_jobs`` and
-        ``cache`` are then unused. Default: the texts are segmented here, through the
+        with the segmenter whose tokens are to be counted; ``segmenter`` and ``cache`` are
+        then unused. Default: the texts are segmented here, through the
         segmentation cache.
     cache : bool or path-like, default True
         The segmentation cache :func:`textkit.segment.corpus.segment_corpus` reads and
@@ -718,7 +803,7 @@ def score_frames(
         texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
     )
     with paused_gc():  # the units still hold millions of token lists: no collector pass
-        return _score(docs, sent_df, counted, level, config)
+        return _score(docs, sent_df, counted, level, config, n_jobs)
 
 
 _LEVEL_KEYS = {
@@ -734,9 +819,10 @@ def _score(
     counted: _Counted,
     level: str,
     config: Any,
+    n_jobs: int = 1,
 ) -> pd.DataFrame:
     """The scores table of :func:`score_frames` from the sentence table and the hits of
-    ``docs``."""
+    ``docs`` (the intervals in ``n_jobs`` processes)."""
     units = _unit_counts(sent_df, counted)
     units["suppressed"] = units["supp_stability"] + units["supp_service_law"]
     units = units.drop(columns=["supp_stability", "supp_service_law"])
@@ -756,7 +842,7 @@ def _score(
     out.insert(0, "n_units", grouped.size())
     out = out.reset_index()
     out["balance_lo"], out["balance_hi"] = _intervals(
-        out, keys, boot_units, grouped.ngroup().to_numpy(), config
+        out, keys, boot_units, grouped.ngroup().to_numpy(), config, n_jobs
     )
 
     # texts (or paragraphs) without any sentence still get a row at their level

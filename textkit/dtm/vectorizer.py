@@ -14,6 +14,7 @@ frequency by a grouping column such as source or genre.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -138,7 +139,7 @@ def _documents(units: Any, group_by: str) -> tuple[list[str], list[list[str]]]:
                 continue
             if isinstance(toks, str):
                 raise ValueError("units: 'tokens' must hold lists of str, found a str")
-            tokens[key].extend(str(t) for t in toks)
+            tokens[key].extend(map(str, toks))
         return order, [tokens[k] for k in order]
     if isinstance(units, Mapping):
         ids = [str(k) for k in units]
@@ -206,11 +207,8 @@ def vectorize(
             matrix=sp.csr_matrix((0, 0), dtype=np.int64), doc_ids=(), vocabulary=(), pruned=pruned
         )
     counters = [Counter(d) for d in docs]
-    df: Counter[str] = Counter()
-    tf: Counter[str] = Counter()
-    for c in counters:
-        df.update(c.keys())
-        tf.update(c)
+    df: Counter[str] = Counter(itertools.chain.from_iterable(counters))
+    tf: Counter[str] = Counter(itertools.chain.from_iterable(docs))
     vocab, pruned = prune_vocabulary(df, tf, n_docs, cfg)
     index = {t: j for j, t in enumerate(vocab)}
     indptr = [0]

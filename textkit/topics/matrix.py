@@ -149,7 +149,7 @@ def topic_matrix(
     tokens: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
     for key, d, toks in zip(keys, doc, keyed["tokens"], strict=True):
-        tokens.setdefault(key, []).extend(str(t) for t in (toks if toks is not None else ()))
+        tokens.setdefault(key, []).extend(map(str, toks if toks is not None else ()))
         owner.setdefault(key, d)
     texts = {k: tuple(tokens[k]) for k in dtm.doc_ids}
     unit_doc = pd.Series(

@@ -96,6 +96,41 @@ def test_n_jobs_rule_gives_identical_units_on_the_seed_corpus(seed_docs, seg, un
         pd.testing.assert_frame_equal(serial, par)
 
 
+def test_cache_rows_made_in_workers_equal_those_made_here(seed_pages, seg, tmp_path):
+    """Worker processes encode the cache rows of what they segment: the stored rows are
+    byte for byte those of a serial run, and read back give the same table."""
+    rows = {}
+    for n_jobs in (1, 2):
+        db = tmp_path / f"units{n_jobs}.sqlite"
+        segment_corpus(seed_pages, segmenter=seg, cache=db, n_jobs=n_jobs, with_raw=True)
+        con = sqlite3.connect(db)
+        rows[n_jobs] = con.execute(
+            "SELECT key, payload, checksum FROM units ORDER BY key"
+        ).fetchall()
+        con.close()
+    assert len(rows[1]) == len(seed_pages) and rows[2] == rows[1]
+    hit = segment_corpus(seed_pages, segmenter=seg, cache=tmp_path / "units2.sqlite", with_raw=True)
+    pd.testing.assert_frame_equal(
+        hit, segment_corpus(seed_pages, segmenter=seg, cache=False, with_raw=True)
+    )
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_equal_texts_get_lists_of_their_own(seg, tmp_path, cache):
+    """Two documents with the same text share one segmentation, never its lists."""
+    text = "坚持依法行政，维护社会稳定。\n推进网格化管理。"
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": [text, text, text]})
+    units = segment_corpus(docs, segmenter=seg, cache=tmp_path / "u.sqlite" if cache else False,
+                           with_raw=True, with_pos=True)  # fmt: skip
+    a, b = units[units["doc_id"] == "a"], units[units["doc_id"] == "b"]
+    for col in ("tokens", "raw", "pos"):
+        assert a[col].tolist() == b[col].tolist()
+        ids = [id(x) for x in units[col]]
+        assert len(set(ids)) == len(ids)
+    units.loc[0, "tokens"].append("改")
+    assert "改" not in units.loc[len(a), "tokens"]
+
+
 def test_n_jobs_spawn_rebuilds_segmenter(seed_pages, seg, monkeypatch):
     # spawn (the start method outside Linux) pickles the segmenter as its config and
     # rebuilds it in the worker: same fingerprint, same results

@@ -110,8 +110,10 @@ def _init_worker(seg: Segmenter, cache_env: str | None) -> None:
 
 
 def _worker_batch(
-    batch: list[str], unit: str, with_pos: bool, with_raw: bool = False
-) -> list[list[list]]:
+    batch: list[str], unit: str, with_pos: bool, with_raw: bool = False, encode: bool = False
+) -> tuple[list[list[list]], list[bytes] | None]:
+    """The rows of each text of ``batch`` and, with ``encode``, their cache payloads
+    (:func:`_payload`, made here so that the parent process only stores them)."""
     assert _WORKER_SEG is not None
     with paused_gc():
         out = [_segment_text(_WORKER_SEG, t, unit, with_pos, with_raw) for t in batch]
@@ -122,7 +124,12 @@ def _worker_batch(
                 r[3] = [memo.setdefault(w, w) for w in r[3]]
                 if with_raw:
                     r[-1] = [memo.setdefault(w, w) for w in r[-1]]
-    return out
+        return out, [_payload(rows) for rows in out] if encode else None
+
+
+def _payload(rows: list) -> bytes:
+    """The cache's encoding of one text's rows (UTF-8 JSON)."""
+    return json.dumps(rows, ensure_ascii=False).encode("utf-8")
 
 
 class _UnitCache:
@@ -171,10 +178,15 @@ class _UnitCache:
                     logger.warning("unreadable segmentation cache entry %s; recomputing", key[:16])
         return found
 
-    def put_many(self, items: Mapping[str, list]) -> None:
+    def put_many(
+        self, items: Mapping[str, list], payloads: Mapping[str, bytes] | None = None
+    ) -> None:
+        """Store the rows of each key; ``payloads`` holds their encodings already made
+        (:func:`_payload`), the others are encoded here."""
         rows = []
+        payloads = payloads or {}
         for key in sorted(items):
-            payload = json.dumps(items[key], ensure_ascii=False).encode("utf-8")
+            payload = payloads[key] if key in payloads else _payload(items[key])
             rows.append((key, payload, hashlib.sha256(payload).hexdigest()))
         with self.con:
             self.con.executemany(
@@ -306,17 +318,23 @@ def segment_corpus(
                 todo_texts.append(text)
         if todo_texts:
             logger.info("segmenting %d of %d documents", len(todo_texts), len(pairs))
-            computed = _run_segmentation(seg, todo_texts, unit, with_pos, n_jobs, with_raw)
+            computed, payloads = _run_segmentation(
+                seg, todo_texts, unit, with_pos, n_jobs, with_raw, encode=store is not None
+            )
             fresh = dict(zip(todo_keys, computed, strict=True))
             results.update(fresh)
             if store is not None:
-                store.put_many(fresh)
+                store.put_many(fresh, dict(zip(todo_keys, payloads or (), strict=False)))
     finally:
         if store is not None:
             store.close()
 
     with paused_gc():
         return _units_frame(pairs, keys, results, with_pos, with_raw)
+
+
+def _same(values: list) -> list:
+    return values
 
 
 def _units_frame(
@@ -332,19 +350,23 @@ def _units_frame(
     columns.update(text=[], tokens=[], **({"pos": []} if with_pos else {}))
     if with_raw:
         columns["raw"] = []
+    used: set[str] = set()
     for key, (doc_id, _) in zip(keys, pairs, strict=True):
         res = results[key]
         columns["doc_id"].extend([doc_id] * len(res))
         columns["unit_id"].extend(range(len(res)))
+        # equal texts share a result: every use after the first gets its own lists
+        own = list if key in used else _same
+        used.add(key)
         for r in res:
             columns["para_id"].append(r[0])
             columns["sent_id"].append(r[1])
             columns["text"].append(r[2])
-            columns["tokens"].append(list(r[3]))  # own lists: equal texts share a result
+            columns["tokens"].append(own(r[3]))
             if with_pos:
-                columns["pos"].append(list(r[4]))
+                columns["pos"].append(own(r[4]))
             if with_raw:
-                columns["raw"].append(list(r[-1]))
+                columns["raw"].append(own(r[-1]))
     for c, values in columns.items():
         if c in ("para_id", "sent_id", "unit_id"):
             columns[c] = np.asarray(values, dtype=np.int64)
@@ -357,15 +379,25 @@ def _units_frame(
 
 
 def _run_segmentation(
-    seg: Segmenter, texts: list[str], unit: str, with_pos: bool, n_jobs: int, with_raw: bool
-) -> list[list]:
+    seg: Segmenter,
+    texts: list[str],
+    unit: str,
+    with_pos: bool,
+    n_jobs: int,
+    with_raw: bool,
+    encode: bool = False,
+) -> tuple[list[list], list[bytes] | None]:
+    """The rows of each text and, when worker processes segment and ``encode`` is asked,
+    the cache payloads they made (else None: the caller encodes)."""
     if n_jobs == 1 or len(texts) < 2:
         with paused_gc():
-            return [_segment_text(seg, t, unit, with_pos, with_raw) for t in texts]
+            return [_segment_text(seg, t, unit, with_pos, with_raw) for t in texts], None
     n_workers = min(n_jobs, len(texts))
     size = max(1, math.ceil(len(texts) / (n_workers * _BATCHES_PER_WORKER)))
     batches = [texts[i : i + size] for i in range(0, len(texts), size)]
-    work = functools.partial(_worker_batch, unit=unit, with_pos=with_pos, with_raw=with_raw)
+    work = functools.partial(
+        _worker_batch, unit=unit, with_pos=with_pos, with_raw=with_raw, encode=encode
+    )
     # the collector is paused while the results arrive; each worker switches it on again
     # in _init_worker, so forked workers do not inherit the pause
     with paused_gc():
@@ -378,6 +410,8 @@ def _run_segmentation(
             initargs=(seg, str(cache_dir())),
         )
         out: list[list] = []
-        for part in parts:
-            out.extend(part)
-    return out
+        payloads: list[bytes] = []
+        for rows, encoded in parts:
+            out.extend(rows)
+            payloads.extend(encoded or ())
+    return out, payloads if encode else None

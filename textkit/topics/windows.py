@@ -87,13 +87,13 @@ def _presence(
     # exits: the token at p leaves at step p + 1 (steps 1 .. m - 1)
     leaves = positions + 1 <= m - 1
     present = np.zeros((m, n_words), dtype=bool)
-    last_in = np.full(n_words, -1, dtype=np.int64)
-    last_out = np.full(n_words, -1, dtype=np.int64)
+    last_in = np.full(n_words, -1, dtype=np.int32)
+    last_out = np.full(n_words, -1, dtype=np.int32)
     for start in range(0, m, _BLOCK):
         stop = min(start + _BLOCK, m)
         span = stop - start
-        ins = np.full((span, n_words), -1, dtype=np.int64)
-        outs = np.full((span, n_words), -1, dtype=np.int64)
+        ins = np.full((span, n_words), -1, dtype=np.int32)
+        outs = np.full((span, n_words), -1, dtype=np.int32)
         sel = (enter_step >= start) & (enter_step < stop)
         ins[enter_step[sel] - start, words[sel]] = enter_step[sel]
         out_step = positions + 1

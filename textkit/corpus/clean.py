@@ -61,6 +61,7 @@ import yaml
 from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
+from textkit.core.patterns import prefilter
 from textkit.corpus.chars import CharTable, code_points
 from textkit.corpus.language import is_other_language
 
@@ -89,6 +90,8 @@ _CJK_PUNCT = (
 _CJK_ANY = _CJK + _CJK_PUNCT
 _INVISIBLE_TABLE = {ord(c): None for c in _INVISIBLE}
 _SPACES_TABLE = {ord(c): " " for c in _SPACES}
+_RE_INVISIBLE = re.compile(f"[{re.escape(_INVISIBLE)}]")
+_RE_SPACES = re.compile(f"[{re.escape(_SPACES)}]")
 #: Upper bound on cleaning rounds (and on punctuation/spacing rounds within one).
 _MAX_ROUNDS = 8
 _RE_CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -407,7 +410,12 @@ def _damage(text: str, rules: CleaningRules) -> float:
     total = len(text) - _WHITESPACE.count(text)
     if total == 0:
         return 0.0
-    bad = sum(len(m.group(0)) for pat in rules.mojibake for m in pat.finditer(text))
+    bad = sum(
+        len(m.group(0))
+        for pat in rules.mojibake
+        if prefilter(pat)(text)
+        for m in pat.finditer(text)
+    )
     return round(min(1.0, bad / total), 6)
 
 
@@ -567,7 +575,8 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     # 1 newlines and invisible characters
     t = t.replace("\r\n", "\n").replace("\r", "\n")
     n0 = len(t)
-    t = t.translate(_INVISIBLE_TABLE)
+    if _RE_INVISIBLE.search(t):  # translate reads every character: only where it has work
+        t = t.translate(_INVISIBLE_TABLE)
     log.add("invisible", n0 - len(t))
     if rules.paragraph_indent is not None:
         indented = 0
@@ -579,16 +588,19 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
 
         t = rules.paragraph_indent.sub(findent, t)
         log.add("paragraph_indent", indented)
-    t = t.translate(_SPACES_TABLE)
+    if _RE_SPACES.search(t):
+        t = t.translate(_SPACES_TABLE)
 
-    # 2 line rules
+    # 2 line rules (a pattern that cannot match the text cannot match one of its lines)
+    line_rules = [(name, [p for p in pats if prefilter(p)(t)]) for name, pats in rules.line_rules]
+    line_rules = [(name, pats) for name, pats in line_rules if pats]
     kept: list[str] = []
     for raw_line in t.split("\n"):
         line = raw_line.strip()
         if not line:
             continue
         hit = None
-        for name, pats in rules.line_rules:
+        for name, pats in line_rules:
             if any(p.search(line) for p in pats):
                 hit = name
                 break
@@ -601,11 +613,13 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     # 3 inline rules, 4 mojibake runs
     for name, pats in rules.inline_rules:
         for p in pats:
-            t, n = _sub_count(p, "", t)
-            log.add(name, n)
+            if prefilter(p)(t):
+                t, n = _sub_count(p, "", t)
+                log.add(name, n)
     for p in rules.mojibake:
-        t, n = _sub_count(p, "", t)
-        log.add("mojibake", n)
+        if prefilter(p)(t):
+            t, n = _sub_count(p, "", t)
+            log.add("mojibake", n)
 
     # 5 width normalisation
     changed = 0
@@ -620,7 +634,9 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
 
     # 6 OpenCC (traditional -> simplified)
     conv = _t2s(t, rules, config.opencc_config)
-    if len(conv) == len(t):
+    if conv == t:
+        pass
+    elif len(conv) == len(t):
         log.add("opencc", sum(map(operator.ne, t, conv)))
     else:
         log.add("opencc", abs(len(conv) - len(t)))
@@ -628,6 +644,8 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
 
     # 7 placeholder masks -> 某 + unit
     for pat, repl in rules.placeholders:
+        if not prefilter(pat)(t):
+            continue
         hits = 0
 
         def fph(m: re.Match, repl: str = repl) -> str:

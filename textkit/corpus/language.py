@@ -18,8 +18,9 @@ another language yields that text as documents instead of being dropped as boile
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from textkit.corpus.chars import CharTable, code_points
 
@@ -32,15 +33,18 @@ __all__ = ["LANGUAGES", "cjk_share", "count_cjk", "is_other_language", "text_lan
 LANGUAGES = ("zh", "other")
 
 
-#: A Chinese character: CJK unified ideographs and extension A.
-_CJK = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 #: ``str.isalpha`` of every character.
 _LETTERS = CharTable(str.isalpha)
 
 
 def count_cjk(text: str) -> int:
     """Number of Chinese characters (CJK unified ideographs and extension A) in ``text``."""
-    return len(text) - len(_CJK.sub("", text))
+    return int(_is_chinese(code_points(text)).sum())
+
+
+def _is_chinese(codes: np.ndarray) -> np.ndarray:
+    """A Chinese character: CJK unified ideographs and extension A."""
+    return ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
 
 
 def cjk_share(text: str) -> tuple[float, int]:
@@ -63,8 +67,7 @@ def cjk_share(text: str) -> tuple[float, int]:
     codes = code_points(text)
     alpha = _LETTERS.mask(codes)
     letters = int(alpha.sum())
-    chinese = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes <= 0x4DBF))
-    cjk = int((alpha & chinese).sum())
+    cjk = int((alpha & _is_chinese(codes)).sum())
     return (cjk / letters if letters else 0.0), letters
 
 

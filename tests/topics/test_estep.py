@@ -178,11 +178,11 @@ def test_training_on_matrix_rows_equals_training_on_bag_of_words_lists(dtm):
     with vectorised_estep(lists):
         lists.update(_bow(dtm.matrix))
     corpus = MatrixRows(dtm.matrix)
-    with vectorised_estep(rows):
+    with vectorised_estep(rows, rows=corpus):
         rows.update(corpus)
     np.testing.assert_array_equal(rows.get_topics(), lists.get_topics())
     np.testing.assert_array_equal(rows.alpha, lists.alpha)
-    assert len(corpus) == dtm.shape[0] and int(corpus[-1]) == dtm.shape[0] - 1
+    assert len(corpus) == dtm.shape[0] and corpus[-1] == dtm.shape[0] - 1
     picked = [corpus[i] for i in (5, 2, 9)]
     expected = _sorted_csr(dtm.matrix)[[5, 2, 9]].toarray()
     np.testing.assert_array_equal(corpus.matrix_of(picked).toarray(), expected)

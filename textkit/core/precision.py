@@ -38,6 +38,7 @@ __all__ = [
     "frames_agree",
     "json_agree",
     "text_at_precision",
+    "top_rounded",
     "frame_at_precision",
 ]
 
@@ -69,6 +70,35 @@ def round_sig(values: Any, digits: int = SIG_DIGITS) -> np.ndarray:
         fmt = f"{{:.{digits}g}}".format
         arr[mask] = np.fromiter((float(fmt(v)) for v in arr[mask].tolist()), np.float64)
     return arr
+
+
+def top_rounded(values: Any, n: int) -> np.ndarray:
+    """``np.argsort(-round_sig(values), kind="stable")[:n]``, rounding only the candidates.
+
+    Ranking on rounded values makes near-ties (noise in the last digits) fall back to the
+    order of the values; this gives the same positions without formatting every value: an
+    entry can only reach the first ``n`` if it is within a relative 1e-4 of the ``n``-th
+    largest value (rounding to :data:`SIG_DIGITS` digits moves a value by less than a
+    relative 5e-6, and never reverses an order).
+
+    Parameters
+    ----------
+    values : array-like of float
+    n : int
+
+    Returns
+    -------
+    numpy.ndarray of int
+        Positions of the ``n`` largest rounded values, ties in position order.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if n >= len(v) or not np.isfinite(v).all():
+        return np.argsort(-round_sig(v), kind="stable")[:n]
+    if n <= 0:
+        return np.zeros(0, dtype=np.intp)
+    nth = v[np.argpartition(v, len(v) - n)[len(v) - n]]
+    candidates = np.flatnonzero(v >= nth - 1e-4 * abs(nth))
+    return candidates[np.argsort(-round_sig(v[candidates]), kind="stable")[:n]]
 
 
 def round_frame(df: pd.DataFrame, digits: int = SIG_DIGITS) -> pd.DataFrame:

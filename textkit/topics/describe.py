@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from textkit.core.checks import check_choice, check_int, check_number
-from textkit.core.precision import round_sig
+from textkit.core.precision import round_sig, top_rounded
 from textkit.topics._common import _require_fitted
 
 __all__ = ["top_terms", "topic_summary", "representative_docs"]
@@ -104,8 +104,7 @@ def top_terms(
     rows = []
     for k, label in enumerate(model.topic_term_.index):
         # ranked on values at the stated precision: near-ties (noise) fall back to the term
-        s = round_sig(scores[k][term_order])
-        idx = term_order[np.argsort(-s, kind="stable")[:n]]
+        idx = term_order[top_rounded(scores[k][term_order], n)]
         for r, j in enumerate(idx, start=1):
             rows.append((label, r, vocab[j], float(scores[k, j]), float(phi[k, j])))
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight", "prob"])
@@ -243,6 +242,6 @@ def _exclusivity(model: Any, topn: int) -> float:
     excl = _exclusivity_matrix(phi)
     vals = []
     for k in range(phi.shape[0]):
-        idx = np.argsort(-round_sig(phi[k]), kind="stable")[:topn]
+        idx = top_rounded(phi[k], topn)
         vals.append(excl[k, idx].mean())
     return float(np.mean(vals))

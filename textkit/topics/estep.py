@@ -390,23 +390,13 @@ class _WorkingSet:
         return out
 
 
-class RowNumber(int):
-    """A document of :class:`MatrixRows`: its row number, knowing its matrix."""
-
-    rows: MatrixRows
-
-    def __new__(cls, value: int, rows: MatrixRows) -> RowNumber:
-        out = super().__new__(cls, value)
-        out.rows = rows
-        return out
-
-
 class MatrixRows(Sequence):
     """A document-term matrix as gensim's training corpus, without bag-of-words lists.
 
     gensim's ``update`` only counts a corpus and groups its documents into chunks for the
-    E-step; inside :func:`vectorised_estep` the documents of this corpus are row numbers
-    (:class:`RowNumber`) and the E-step reads the chunk's rows from the matrix, as
+    E-step; the documents of this corpus are row numbers, and inside
+    ``vectorised_estep(model, rows=corpus)`` the E-step reads the chunk's rows from the
+    matrix, as
     :func:`chunk_matrix` would build them from the bag-of-words lists (counts truncated to
     integers, like ``int(count)`` of those lists). Only for training inside
     :func:`vectorised_estep`; gensim's own inference cannot read it.
@@ -427,17 +417,12 @@ class MatrixRows(Sequence):
         return self.matrix.shape[0]
 
     def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        n = len(self)
-        if not -n <= i < n:
-            raise IndexError(i)
-        return RowNumber(i % n, self)
+        return range(len(self))[i]
 
-    def __iter__(self) -> Iterator[RowNumber]:
-        return (RowNumber(i, self) for i in range(len(self)))
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self)))
 
-    def matrix_of(self, chunk: Sequence[RowNumber]) -> sp.csr_matrix:
+    def matrix_of(self, chunk: Sequence[int]) -> sp.csr_matrix:
         """The rows of ``chunk``, in its order."""
         rows = np.fromiter(chunk, dtype=np.int64, count=len(chunk))
         if len(rows) and np.array_equal(rows, np.arange(rows[0], rows[0] + len(rows))):
@@ -446,12 +431,14 @@ class MatrixRows(Sequence):
 
 
 @contextmanager
-def vectorised_estep(model: Any, n_jobs: int = 1) -> Iterator[Any]:
+def vectorised_estep(
+    model: Any, n_jobs: int = 1, rows: MatrixRows | None = None
+) -> Iterator[Any]:
     """Run ``model``'s E-step with :func:`batched_inference` inside the block.
 
     ``n_jobs`` is handed to :func:`batched_inference` (worker processes for long documents;
-    the same result for any value). A chunk of a :class:`MatrixRows` corpus is read from its
-    matrix.
+    the same result for any value). With ``rows``, a chunk of row numbers (the documents of
+    that :class:`MatrixRows` corpus) is read from its matrix.
 
     Installs an ``inference`` method on this one model (gensim's ``update`` calls it for
     every mini-batch) and restores what was there before on the way out, exceptions
@@ -462,8 +449,8 @@ def vectorised_estep(model: Any, n_jobs: int = 1) -> Iterator[Any]:
 
     def inference(self: Any, chunk: Any, collect_sstats: bool = False):
         matrix = None
-        if isinstance(chunk, Sequence) and len(chunk) and isinstance(chunk[0], RowNumber):
-            matrix = chunk[0].rows.matrix_of(chunk)
+        if rows is not None and isinstance(chunk, Sequence) and chunk and _is_row(chunk[0]):
+            matrix = rows.matrix_of(chunk)
         return batched_inference(self, chunk, collect_sstats, matrix=matrix, n_jobs=n_jobs)
 
     model.inference = types.MethodType(inference, model)
@@ -477,3 +464,8 @@ def vectorised_estep(model: Any, n_jobs: int = 1) -> Iterator[Any]:
 
 
 _MISSING = object()
+
+
+def _is_row(doc: Any) -> bool:
+    """A row number (a :class:`MatrixRows` document), not a bag-of-words list."""
+    return isinstance(doc, (int, np.integer))

@@ -316,8 +316,9 @@ class LdaTopicModel(_TopicModelBase):
         else:
             model = new_gensim_lda(cfg, dictionary, eta)
             self._init_state(model, dtm)
-            with vectorised_estep(model, n_jobs=self._n_jobs()):
-                model.update(MatrixRows(matrix))
+            rows = MatrixRows(matrix)
+            with vectorised_estep(model, n_jobs=self._n_jobs(), rows=rows):
+                model.update(rows)
         _no_lifecycle_log(model)
         self._fit_config = cfg
         self.model_ = model

@@ -71,9 +71,7 @@ BLOCK_SIZE = 2_000_000
 #: Long documents go to worker processes (``n_jobs > 1``) only when they hold at least this
 #: many cells x topics in a chunk: below it, starting the processes costs more than it saves.
 PARALLEL_MIN_WORK = 1_000_000
-#: Parts of the long documents per worker: each part carries its own columns of
-#: ``expElogbeta``, so few parts send less; two balance documents that converge late
-#: (measured on 1,367 articles at K = 20: 2 per worker 0.31 s, 4 per worker 0.36 s).
+#: Parts of the long documents per worker: two balance documents that converge late.
 PARTS_PER_WORKER = 2
 
 
@@ -262,8 +260,8 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
 
     ``cells`` is the chunk's ``(indptr, cols, counts)``, ``out`` its ``(gamma, exp_theta,
     phinorm)``. With ``n_jobs > 1`` and enough work the documents are cut into consecutive
-    parts of about equal cells, each part sent with the columns of ``expElogbeta`` it reads
-    (:class:`_LongPart`), and the parts run in worker processes.
+    parts of about equal cells that run in worker processes; the workers are handed the
+    chunk once (:func:`_share`) and send back only their documents' state.
     """
     indptr, cols, counts = cells
     gamma, exp_theta, phinorm = out
@@ -280,8 +278,14 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
     from textkit.core.executor import map_documents
 
     parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER)
-    tasks = [_LongPart.of(state, part, indptr, cols, counts, gamma, exp_theta) for part in parts]
-    results = map_documents(_run_part, tasks, n_jobs=n_jobs, chunksize=1)
+    results = map_documents(
+        _run_part,
+        parts,
+        n_jobs=n_jobs,
+        chunksize=1,
+        initializer=_share,
+        initargs=(state, cells, (gamma, exp_theta)),
+    )
     for part, (g, t, p) in zip(parts, results, strict=True):
         gamma[part], exp_theta[part] = g, t
         phinorm[_cells_of(part, indptr)] = p
@@ -300,52 +304,24 @@ def _cells_of(docs: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return np.arange(int(lengths.sum())) + np.repeat(starts - _starts(lengths), lengths)
 
 
-@dataclass(frozen=True)
-class _LongPart:
-    """One worker's long documents: their start, their cells, and the topic columns they read."""
-
-    state: _LongState
-    gamma: np.ndarray
-    exp_theta: np.ndarray
-    indptr: np.ndarray  # local: the part's cells laid end to end
-    columns: np.ndarray  # local column of each cell in ``state.exp_beta``
-    counts: np.ndarray
-
-    @classmethod
-    def of(cls, state, docs, indptr, cols, counts, gamma, exp_theta) -> _LongPart:
-        cells = _cells_of(docs, indptr)
-        terms, local = np.unique(cols[cells], return_inverse=True)
-        lengths = indptr[docs + 1] - indptr[docs]
-        local_indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=local_indptr[1:])
-        return cls(
-            _LongState(
-                state.alpha,
-                np.ascontiguousarray(state.exp_beta[:, terms]),
-                state.iterations,
-                state.gamma_threshold,
-                state.epsilon,
-            ),
-            gamma[docs],
-            exp_theta[docs],
-            local_indptr,
-            local.astype(np.int64).ravel(),
-            counts[cells],
-        )
+#: What the worker processes of :func:`_long_documents` read (set by :func:`_share`).
+_SHARED: dict[str, Any] = {}
 
 
-def _run_part(part: _LongPart) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """gensim's loop for the documents of one part (in a worker process)."""
-    gamma, exp_theta = part.gamma.copy(), part.exp_theta.copy()
-    phinorm = np.empty(len(part.counts), dtype=part.counts.dtype)
-    _long_documents(
-        part.state,
-        np.arange(len(gamma)),
-        (part.indptr, part.columns, part.counts),
-        (gamma, exp_theta, phinorm),
-        1,
-    )
-    return gamma, exp_theta, phinorm
+def _share(state: _LongState, cells: tuple, start: tuple) -> None:
+    """Hand a worker process the chunk once (its initializer): inherited, not sent, under
+    the ``fork`` start method."""
+    _SHARED.update(state=state, cells=cells, start=start)
+
+
+def _run_part(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """gensim's loop for the long documents ``docs`` of the shared chunk (in a worker)."""
+    indptr, cols, counts = _SHARED["cells"]
+    gamma0, exp_theta0 = _SHARED["start"]
+    gamma, exp_theta = gamma0.copy(), exp_theta0.copy()
+    phinorm = np.empty(len(counts), dtype=counts.dtype)
+    _long_documents(_SHARED["state"], docs, _SHARED["cells"], (gamma, exp_theta, phinorm), 1)
+    return gamma[docs], exp_theta[docs], phinorm[_cells_of(docs, indptr)]
 
 
 class _WorkingSet:

@@ -188,3 +188,26 @@ def test_training_on_matrix_rows_equals_training_on_bag_of_words_lists(dtm):
     np.testing.assert_array_equal(corpus.matrix_of(picked).toarray(), expected)
     with pytest.raises(IndexError):
         corpus[len(corpus)]
+
+
+def test_long_documents_in_spawned_workers_equal_the_serial_ones(dtm, monkeypatch):
+    """With the spawn start method (outside Linux) the workers get the chunk pickled once:
+    the same gamma and sufficient statistics, bit for bit."""
+    import multiprocessing
+
+    from gensim import utils
+
+    import textkit.core.executor as executor
+    from textkit.topics import estep
+
+    monkeypatch.setattr(estep, "LONG_DOCUMENT", 1)
+    monkeypatch.setattr(estep, "PARALLEL_MIN_WORK", 0)
+    model = _gensim_lda(dtm)
+    matrix = _sorted_csr(dtm.matrix)[:120]
+    model.random_state = utils.get_random_state(3)
+    serial = estep.batched_inference(model, None, collect_sstats=True, matrix=matrix)
+    monkeypatch.setattr(executor, "_mp_context", lambda: multiprocessing.get_context("spawn"))
+    model.random_state = utils.get_random_state(3)
+    spawned = estep.batched_inference(model, None, collect_sstats=True, matrix=matrix, n_jobs=2)
+    np.testing.assert_array_equal(spawned[0], serial[0])
+    np.testing.assert_array_equal(spawned[1], serial[1])

@@ -185,6 +185,20 @@ def test_groups_deterministic_and_independent_of_order():
     assert {d: g for d, (g, _, _) in found.items()} == grouped["dup_group"].to_dict()
 
 
+def test_signatures_in_worker_processes_give_the_same_groups(monkeypatch):
+    """n_jobs hashes and signs the texts in worker processes and reads again only the
+    candidates' texts: the same table as one process (exact copies, near copies, singletons,
+    a text too short to sign)."""
+    from textkit.corpus import dedup
+
+    monkeypatch.setattr(dedup, "PARALLEL_MIN_DOCS", 1)
+    docs, _ = _generated_corpus(n_docs=120, n_copies=20, seed=2)
+    docs = pd.concat([docs, pd.DataFrame({"doc_id": ["short"], "text": ["维稳"]})])
+    serial = find_duplicates(docs)
+    assert serial["dup_group"].notna().sum() >= 10
+    pd.testing.assert_frame_equal(find_duplicates(docs, n_jobs=2), serial)
+
+
 def test_duplicate_finder_takes_minhash_or_values():
     config = DedupConfig(num_perm=32)
     digest, length, mh = duplicate_key(BASE, config)

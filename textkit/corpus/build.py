@@ -344,7 +344,7 @@ def _build(raw_dir: Path, config: CorpusConfig, n_jobs: int = 1) -> CorpusBuild:
     from textkit.corpus.dedup import find_duplicates
 
     docs, pages = _processed_pages(read_pages(raw_dir, config.ingest), config, n_jobs)
-    docs = find_duplicates(docs, config.dedup)
+    docs = find_duplicates(docs, config.dedup, n_jobs=n_jobs)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=False))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)

@@ -18,6 +18,7 @@ streamed corpus build with texts read back from disk). Paragraphs repeated acros
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -36,6 +37,7 @@ from datasketch import MinHash, MinHashLSH
 from textkit.core.checks import check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
+from textkit.core.executor import resolve_n_jobs
 from textkit.corpus.minhash import signature as _minhash_values
 from textkit.corpus.minhash import to_minhash
 
@@ -55,6 +57,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+#: :func:`find_duplicates` uses worker processes (``n_jobs > 1``) from this many documents on.
+PARALLEL_MIN_DOCS = 200
 _NEWLINE = ord("\n")
 
 
@@ -339,6 +343,11 @@ def duplicate_key(
     config = config or DedupConfig()
     digest, length, values = _key(normalise(_as_text(text)), config)
     return digest, length, (None if values is None else to_minhash(values, config.random_state))
+
+
+def _text_key(text: object, config: DedupConfig) -> tuple[bytes, int, np.ndarray | None]:
+    """:func:`_key` of a text (normalised here; a worker's item in :func:`find_duplicates`)."""
+    return _key(normalise(_as_text(text)), config)
 
 
 def _key(norm: str, config: DedupConfig) -> tuple[bytes, int, np.ndarray | None]:
@@ -630,7 +639,9 @@ class DuplicateFinder:
         return out
 
 
-def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd.DataFrame:
+def find_duplicates(
+    docs: pd.DataFrame, config: DedupConfig | None = None, n_jobs: int = 1
+) -> pd.DataFrame:
     """Flag exact and near duplicate documents.
 
     Parameters
@@ -639,6 +650,9 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
         Documents with at least ``doc_id`` and ``text``. Not modified.
     config : DedupConfig, optional
         Stage options (defaults when ``None``).
+    n_jobs : int, default 1
+        Worker processes for the texts' hashes and MinHash signatures
+        (:func:`textkit.core.executor.map_documents`); the result is the same for any value.
 
     Returns
     -------
@@ -657,11 +671,33 @@ def find_duplicates(docs: pd.DataFrame, config: DedupConfig | None = None) -> pd
         raise InvalidParameterError(f"config: expected a DedupConfig, got {type(config).__name__}")
     _check(docs)
     ids = [str(x) for x in docs["doc_id"]]
-    norms = {i: normalise(_as_text(t)) for i, t in zip(ids, docs["text"], strict=False)}
+    texts = dict(zip(ids, docs["text"], strict=False))
+    order = sorted(ids)
+    n_jobs = resolve_n_jobs(n_jobs)
+    if n_jobs > 1 and len(order) >= PARALLEL_MIN_DOCS:
+        from textkit.core.executor import map_documents
+
+        keys = map_documents(
+            functools.partial(_text_key, config=config), [texts[i] for i in order], n_jobs
+        )
+        norms: dict[str, str] = {}
+
+        def fetch(wanted: Iterable[str]) -> dict[str, str]:  # only candidates are read again
+            for i in wanted:
+                if i not in norms:
+                    norms[i] = normalise(_as_text(texts[i]))
+            return norms
+    else:
+        norms = {i: normalise(_as_text(texts[i])) for i in ids}
+        keys = [_key(norms[i], config) for i in order]
+
+        def fetch(wanted: Iterable[str]) -> dict[str, str]:
+            return norms
+
     finder = DuplicateFinder(config)
-    for i in sorted(ids):  # what add_text does, each text normalised once
-        finder.add(i, *_key(norms[i], config))
-    found = finder._resolve(lambda wanted: norms, None, str)
+    for i, key in zip(order, keys, strict=True):  # what add_text does, each text normalised once
+        finder.add(i, *key)
+    found = finder._resolve(fetch, None, str)
     out = with_duplicate_columns(docs, found)
     logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
     return out

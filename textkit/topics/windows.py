@@ -19,6 +19,7 @@ seed corpus and on generated texts.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -56,12 +57,14 @@ def window_counts(
     occurrences = np.zeros(n_words, dtype=np.int64)
     co = np.zeros((n_words, n_words), dtype=np.int64)
     n_windows = 0
-    get = ids.get
-    for text in texts:
-        n = len(text)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    all_codes = _codes(texts, ids)
+    for i, n in enumerate(lengths.tolist()):
         m = n - window + 1 if n >= window else 1
         n_windows += m
-        codes = np.array([get(w, -1) for w in text], dtype=np.int64).reshape(n)
+        codes = all_codes[bounds[i] : bounds[i + 1]]
         where = np.flatnonzero(codes >= 0)
         if not len(where):
             continue
@@ -75,6 +78,20 @@ def window_counts(
         occurrences[words] += present.sum(axis=0)
         co[np.ix_(words, words)] += np.rint(counts.T @ counts).astype(np.int64)
     return occurrences, co, n_windows
+
+
+def _codes(texts: Sequence[Sequence[str]], ids: Mapping[str, int]) -> np.ndarray:
+    """The id of every token of the texts, laid end to end (-1 for tokens not counted),
+    looked up in one vectorised pass."""
+    import pandas as pd
+
+    tokens = list(itertools.chain.from_iterable(texts))
+    if not tokens or not ids:
+        return np.full(len(tokens), -1, dtype=np.int64)
+    words = list(ids)
+    values = np.append(np.fromiter((ids[w] for w in words), dtype=np.int64, count=len(words)), -1)
+    # get_indexer: position in ``words``, -1 when absent (which picks the appended -1)
+    return values[pd.Index(words, dtype=object).get_indexer(pd.Index(tokens, dtype=object))]
 
 
 def _presence(

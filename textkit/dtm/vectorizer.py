@@ -196,7 +196,13 @@ def vectorize(
         setting responsible).
     """
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
-    doc_ids, docs = _documents(units, group_by)
+    return _vectorized(*_documents(units, group_by), cfg)
+
+
+def _vectorized(
+    doc_ids: list[str], docs: list[list[str]], cfg: VectorizeConfig
+) -> DocumentTermMatrix:
+    """:func:`vectorize` of documents already grouped into token lists (:func:`_documents`)."""
     n_docs = len(doc_ids)
     if n_docs == 0:  # no document: an empty matrix, nothing pruned
         logger.warning("vectorize: no documents; the matrix is empty")

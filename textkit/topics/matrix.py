@@ -121,7 +121,8 @@ def topic_matrix(
         model), or pruning that empties the vocabulary (raised by ``vectorize``, naming the
         setting).
     """
-    from textkit.dtm.vectorizer import vectorize
+    from textkit.dtm.prune import VectorizeConfig
+    from textkit.dtm.vectorizer import _documents, _vectorized
 
     check_choice("unit", unit, UNITS)
     for c in ("doc_id", "para_id", "sent_id", "tokens"):
@@ -142,15 +143,11 @@ def topic_matrix(
         keys = [f"{d}/{p}.{q}" for d, p, q in zip(doc, para, sent, strict=True)]
     keyed = units.copy()
     keyed["unit_key"] = keys
-    full = vectorize(
-        keyed, min_df=min_df, max_df=max_df, max_terms=max_terms, keep=keep, group_by="unit_key"
-    )
-    dtm, empty = drop_empty_documents(full)
-    tokens: dict[str, list[str]] = {}
-    owner: dict[str, str] = {}
-    for key, d, toks in zip(keys, doc, keyed["tokens"], strict=True):
-        tokens.setdefault(key, []).extend(map(str, toks if toks is not None else ()))
-        owner.setdefault(key, d)
+    cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
+    key_order, token_lists = _documents(keyed, "unit_key")  # grouped once, for both
+    dtm, empty = drop_empty_documents(_vectorized(key_order, token_lists, cfg))
+    tokens = dict(zip(key_order, token_lists, strict=True))
+    owner = dict(zip(reversed(keys), reversed(doc.tolist()), strict=True))  # the first holder
     texts = {k: tuple(tokens[k]) for k in dtm.doc_ids}
     unit_doc = pd.Series(
         [owner[k] for k in dtm.doc_ids],

@@ -241,3 +241,17 @@ def test_first_characters_of_rule_patterns():
     rx = _any_of(["(?:避免|防止)(?P<scope>单纯依靠打击)", "变(?P<scope>管理)为"], lines=True)
     assert rx.pattern.startswith("(?=[")
     assert rx.search("要避免单纯依靠打击") and rx.search("变管理为服务") and not rx.search("服务")
+
+
+def test_one_document_with_workers_asked_for_is_scored_here(sentence_units, monkeypatch):
+    """A single document is one run of sentences: nothing to share out, scored in this
+    process (not handed to a worker that was never given the units)."""
+    from textkit.frames import score as score_module
+
+    monkeypatch.setattr(score_module, "PARALLEL_MIN_UNITS", 1)
+    docs, units = sentence_units
+    one = docs.iloc[[0]]
+    one_units = units[units["doc_id"] == one["doc_id"].iloc[0]]
+    serial = score_frames(one, level="sentence", units=one_units)
+    pooled = score_frames(one, level="sentence", units=one_units, n_jobs=2)
+    pd.testing.assert_frame_equal(pooled, serial, check_exact=True)

@@ -211,3 +211,26 @@ def test_long_documents_in_spawned_workers_equal_the_serial_ones(dtm, monkeypatc
     spawned = estep.batched_inference(model, None, collect_sstats=True, matrix=matrix, n_jobs=2)
     np.testing.assert_array_equal(spawned[0], serial[0])
     np.testing.assert_array_equal(spawned[1], serial[1])
+
+
+def test_one_part_of_long_documents_runs_here(dtm, monkeypatch):
+    """When one document holds nearly all cells the long documents make one part: it runs
+    in this process, with the serial result."""
+    from gensim import utils
+
+    from textkit.topics import estep
+
+    monkeypatch.setattr(estep, "PARALLEL_MIN_WORK", 0)
+    matrix = _sorted_csr(dtm.matrix)
+    huge = sp.csr_matrix(matrix.sum(axis=0) * 50)
+    tiny = matrix[:1]
+    chunk = sp.vstack([huge, tiny]).tocsr()
+    chunk.sort_indices()
+    indptr = chunk.indptr.astype(np.int64)
+    assert len(estep._parts(np.arange(2), indptr, 4)) == 1
+    model = _gensim_lda(dtm)
+    model.random_state = utils.get_random_state(1)
+    serial = estep.batched_inference(model, None, matrix=chunk)
+    model.random_state = utils.get_random_state(1)
+    pooled = estep.batched_inference(model, None, matrix=chunk, n_jobs=2)
+    np.testing.assert_array_equal(pooled[0], serial[0])

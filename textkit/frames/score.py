@@ -555,6 +555,8 @@ def _analyse_in_parts(
     if n_jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
         return _analyse_units(units, lexicon, config, table)
     bounds = _document_runs(units["doc_id"].astype(str).to_numpy(dtype=object), 2 * n_jobs)
+    if len(bounds) < 3:  # one run (one document): nothing to share out
+        return _analyse_units(units, lexicon, config, table)
     done = map_documents(
         _analyse_rows,
         list(itertools.pairwise(bounds)),

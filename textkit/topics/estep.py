@@ -268,7 +268,8 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
     if not len(docs):
         return
     work = int((indptr[docs + 1] - indptr[docs]).sum()) * state.exp_beta.shape[0]
-    if n_jobs <= 1 or len(docs) < 2 or work < PARALLEL_MIN_WORK:
+    parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER) if n_jobs > 1 else [docs]
+    if len(parts) < 2 or work < PARALLEL_MIN_WORK:
         for d in docs:
             s, e = indptr[d], indptr[d + 1]
             gamma[d], exp_theta[d], phinorm[s:e] = _one_document(
@@ -277,7 +278,6 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
         return
     from textkit.core.executor import map_documents
 
-    parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER)
     results = map_documents(
         _run_part,
         parts,

@@ -68,3 +68,27 @@ def test_seed_corpus_documents(seed_units):
     _assert_same_counts(ref, fast)
     assert fast_score == score
     assert fast.num_docs > 5000  # windows of 110 tokens over the articles
+
+
+def test_counts_in_worker_processes_equal_the_serial_counts(seed_units, monkeypatch):
+    """n_jobs counts runs of texts in worker processes: the same counts and the same score as
+    gensim's."""
+    monkeypatch.setattr(windows, "PARALLEL_MIN_TOKENS", 1)
+    texts = [sum(g, []) for _, g in seed_units.groupby("doc_id", sort=True)["tokens"]]
+    counts = Dictionary(texts)
+    frequent = [counts[i] for i, _ in sorted(counts.cfs.items(), key=lambda kv: (-kv[1], kv[0]))]
+    topics = [frequent[i : i + 10] for i in range(0, 40, 10)]
+    ids = {w: i for i, w in enumerate(sorted({w for t in topics for w in t}))}
+    # the articles, then one text holding most tokens followed by empty ones (one window each)
+    for group in (texts, [sum(texts, []), [], [], texts[0]], [texts[0], [], []]):
+        serial = windows.window_counts(group, ids, len(ids), 20)
+        pooled = windows.window_counts(group, ids, len(ids), 20, n_jobs=2)
+        assert pooled[2] == serial[2] > 0
+        assert np.array_equal(pooled[0], serial[0]) and np.array_equal(pooled[1], serial[1])
+    dictionary = Dictionary(texts)
+    ref = CoherenceModel(topics=topics, texts=texts, dictionary=dictionary, coherence="c_v",
+                         topn=10, processes=1)  # fmt: skip
+    fast = CoherenceModel(topics=topics, texts=texts, dictionary=dictionary, coherence="c_v",
+                          topn=10, processes=1)  # fmt: skip
+    assert coherence_score(fast, n_jobs=2) == ref.get_coherence()
+    _assert_same_counts(ref._accumulator, fast._accumulator)

@@ -55,6 +55,7 @@ def _coherence(
     corpus: list | None,
     texts: list[list[str]] | None,
     topn: int,
+    n_jobs: int = 1,
 ) -> float:
     from gensim.models import CoherenceModel
 
@@ -76,7 +77,7 @@ def _coherence(
             topn=topn,
             processes=1,
         )
-    return coherence_score(cm)
+    return coherence_score(cm, n_jobs=n_jobs)
 
 
 def _split(n_docs: int, holdout: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -253,8 +254,8 @@ def select_k(
         Fit the (k, seed) models in this many worker processes
         (:func:`textkit.core.executor.map_documents`; ``-1``: every core). Every fit is seeded,
         so the table is identical to ``n_jobs=1``. A grid of one (k, seed) gives the
-        processes to that one fit instead (LDA's ``n_jobs``: the E-step of long documents,
-        with the same result).
+        processes to that one fit instead (LDA's ``n_jobs``: the E-step of long documents)
+        and to the window counts of its coherence, with the same result.
     cache : bool or path-like, default False
         Keep each (k, seed) row in the stage cache (``True``: the project's
         ``.cache/textkit/stages``; a path: that directory), keyed by the matrix, the texts,
@@ -376,7 +377,8 @@ class _KGrid:
     measures: tuple[str, ...]
     top_n: int
     split_seed: int
-    #: ``n_jobs`` of the model (LDA), when the grid's processes are not used for the grid.
+    #: Processes of the one fit (LDA's ``n_jobs``) and of its coherence's window counts, when
+    #: the grid is one fit.
     fit_jobs: int = 1
 
     def row(self, task: tuple[int, int]) -> dict[str, Any]:
@@ -395,7 +397,9 @@ class _KGrid:
         for m in self.measures:
             if m != "u_mass" and self.token_lists is None:
                 continue
-            row[m] = _coherence(topics, m, self.dictionary, self.bow, self.token_lists, self.top_n)
+            row[m] = _coherence(
+                topics, m, self.dictionary, self.bow, self.token_lists, self.top_n, self.fit_jobs
+            )
         perp = np.nan
         test = self.test
         if self.method == "lda" and test is not None and test.matrix.sum() > 0:

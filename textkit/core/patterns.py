@@ -162,9 +162,16 @@ def prefilter(pattern: re.Pattern) -> Callable[[str], bool]:
     callable
         Always True when the pattern has no required strings (:func:`required_sets`).
     """
-    tests = tuple(_contains_any(strings) for strings in required_sets(pattern))
-    if not tests:
+    sets = required_sets(pattern)
+    if not sets:
         return _always
+    if all(len(strings) == 1 for strings in sets):  # the common case: literal runs
+        needed = tuple(next(iter(strings)) for strings in sets)
+        if len(needed) == 1:
+            (one,) = needed
+            return lambda text: one in text
+        return lambda text: all(s in text for s in needed)
+    tests = tuple(_contains_any(strings) for strings in sets)
     return lambda text: all(test(text) for test in tests)
 
 

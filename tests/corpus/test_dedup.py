@@ -286,7 +286,13 @@ def test_normalise_lines_equals_normalising_each_line(seed_docs):
     from textkit.corpus.dedup import normalise, normalise_lines
 
     texts = list(seed_docs["text"])
-    pools = ["维稳ｱｲ①⑴…ﬁ", "ΑΣ Σ σς\n", "e\u0301\u0300\u1e9eß", "İıǅ_-—", "\t\u3000\u2028\u0085\r\n"]
+    pools = [
+        "维稳ｱｲ①⑴…ﬁ",
+        "ΑΣ Σ σς\n",
+        "e\u0301\u0300\u1e9eß",
+        "İıǅ_-—",
+        "\t\u3000\u2028\u0085\r\n",
+    ]
     rng = random.Random(3)
     texts += ["".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 200)))
               for _ in range(500)]  # fmt: skip

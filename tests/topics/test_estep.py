@@ -139,7 +139,9 @@ def test_long_documents_in_worker_processes_give_the_serial_model_bit_for_bit(
     assert pooled_calls and all(j == 2 and n >= 2 for j, n in pooled_calls)
     np.testing.assert_array_equal(pooled.model_.get_topics(), serial.model_.get_topics())
     np.testing.assert_array_equal(pooled.doc_topic_.to_numpy(), serial.doc_topic_.to_numpy())
-    np.testing.assert_array_equal(pooled.transform(dtm).to_numpy(), serial.transform(dtm).to_numpy())
+    np.testing.assert_array_equal(
+        pooled.transform(dtm).to_numpy(), serial.transform(dtm).to_numpy()
+    )
     assert pooled._stamp_params() == serial._stamp_params()
     assert "n_jobs" not in pooled._stamp_params() and pooled.config == serial.config
 

@@ -407,9 +407,7 @@ class MatrixRows(Sequence):
 
 
 @contextmanager
-def vectorised_estep(
-    model: Any, n_jobs: int = 1, rows: MatrixRows | None = None
-) -> Iterator[Any]:
+def vectorised_estep(model: Any, n_jobs: int = 1, rows: MatrixRows | None = None) -> Iterator[Any]:
     """Run ``model``'s E-step with :func:`batched_inference` inside the block.
 
     ``n_jobs`` is handed to :func:`batched_inference` (worker processes for long documents;

@@ -230,12 +230,12 @@ def test_units_that_do_not_fit_the_texts_are_refused(sentence_units, seg):
 
 
 def test_first_characters_of_rule_patterns():
-    from textkit.frames.rules import _first_chars
+    from textkit.core.patterns import first_chars as _first_chars
 
     assert _first_chars("(?:不能|不应)(?:再)?(?:以|用)") == {"不"}
     assert _first_chars("(?:由|从)(?P<scope>[^，]{1,20}?)转变") == {"由", "从"}
     assert _first_chars("(a|bc)+d") == {"a", "b"}
-    for unknown in ("a*b", "[^x]y", ".z", r"\w", "(?i:ab)c", "(?=x)y"):
+    for unknown in ("a*b", "[^x]y", ".z", r"\w", "(?i:ab)c", "(?=x)y", "(?i)ab"):
         assert _first_chars(unknown) is None, unknown
     # every clause a rule matches is still found with the shortcut in front
     rx = _any_of(["(?:避免|防止)(?P<scope>单纯依靠打击)", "变(?P<scope>管理)为"], lines=True)

@@ -1,5 +1,7 @@
 """Skip a regular expression on texts where it cannot match: required-text prefilters.
 
+(:func:`first_chars` reads the same parsed patterns for the characters a match starts with.)
+
 Cleaning runs dozens of rules (mask placeholders, mojibake runs, watermarks, page chrome) over
 every text, and most rules match in few texts. Python's ``re`` scans the whole text for each
 rule; a rule that starts with a lookbehind, a digit or an alternation has no fast scan for its
@@ -25,7 +27,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["prefilter", "required_sets"]
+__all__ = ["first_chars", "prefilter", "required_sets"]
 
 #: A character range of a class is expanded only up to this size.
 _MAX_RANGE = 256
@@ -147,6 +149,47 @@ def _item(op: Any, av: Any) -> set[str] | None:
         low, _high, sub = av
         return _sequence(list(sub)) if low >= 1 else None
     return None  # lookarounds, anchors, ANY, categories, back-references: not required
+
+
+def first_chars(pattern: re.Pattern | str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, when the pattern starts with
+    literals, a class of literals or alternatives of those; ``None`` otherwise (or when the
+    pattern cannot be read or ignores case).
+
+    Examples
+    --------
+    >>> sorted(first_chars("(?:由|从)(?P<scope>[^，]{1,20}?)转变"))
+    ['从', '由']
+    """
+    from re import _constants as C
+
+    def first(items: list) -> set[str] | None:
+        if not items:
+            return None
+        op, av = items[0]
+        if op is C.LITERAL:
+            return {chr(av)}
+        if op is C.IN:
+            if all(o is C.LITERAL for o, _ in av):
+                return {chr(v) for _, v in av}
+            return None
+        if op is C.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                got = first(list(alt))
+                if got is None:
+                    return None
+                out |= got
+            return out
+        if op is C.SUBPATTERN:  # a group: its own first characters, unless it sets flags
+            return None if av[1] or av[2] else first(list(av[-1]))
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            return first(list(av[2]))
+        return None
+
+    parsed = _parsed(pattern)
+    found = first(list(parsed)) if parsed is not None else None
+    return frozenset(found) if found else None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -39,9 +39,10 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from textkit.core.lexicon import ContextRule, Term, governed_distance
+from textkit.core.patterns import first_chars
 
 __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
 
@@ -121,7 +122,7 @@ def _any_of(patterns: Sequence[str], lines: bool = False) -> re.Pattern | None:
         return None
     plain = [_NAMED_GROUP.sub("(?:", p) for p in patterns]
     joined = "|".join(f"(?:{p})" for p in plain)
-    firsts = [_first_chars(p) for p in plain]
+    firsts = [first_chars(p) for p in plain]
     if all(firsts):
         # a match starts with one of these characters: the search skips ahead to them
         chars = "".join(sorted(set().union(*firsts)))
@@ -130,44 +131,6 @@ def _any_of(patterns: Sequence[str], lines: bool = False) -> re.Pattern | None:
         return re.compile(joined, re.MULTILINE if lines else 0)
     except re.error:
         return None
-
-
-def _first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, when the pattern starts with
-    literals, a set of literals or alternatives of those; ``None`` otherwise (or when the
-    pattern cannot be read)."""
-    from re import _constants as C
-    from re import _parser
-
-    def first(items: Any) -> set[str] | None:
-        if not items:
-            return None
-        op, av = items[0]
-        if op is C.LITERAL:
-            return {chr(av)}
-        if op is C.IN:
-            if all(o is C.LITERAL for o, _ in av):
-                return {chr(v) for _, v in av}
-            return None
-        if op is C.BRANCH:
-            out: set[str] = set()
-            for alt in av[1]:
-                got = first(list(alt))
-                if got is None:
-                    return None
-                out |= got
-            return out
-        if op is C.SUBPATTERN:  # a group: its own first characters, unless it sets flags
-            return None if av[1] or av[2] else first(list(av[-1]))
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
-            return first(list(av[2]))
-        return None
-
-    try:
-        found = first(list(_parser.parse(pattern)))
-    except Exception:  # a private module: any surprise means no shortcut, not an error
-        return None
-    return frozenset(found) if found else None
 
 
 class Reading(NamedTuple):

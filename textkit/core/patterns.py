@@ -119,6 +119,18 @@ def _candidates(items: list) -> list[set[str]]:
     return candidates
 
 
+def _union(alternatives: list, read: Callable[[list], set[str] | None]) -> set[str] | None:
+    """The union of what ``read`` finds in each alternative of a branch; None if one has
+    nothing."""
+    out: set[str] = set()
+    for alt in alternatives:
+        got = read(list(alt))
+        if got is None:
+            return None
+        out |= got
+    return out
+
+
 def _item(op: Any, av: Any) -> set[str] | None:
     from re import _constants as C
 
@@ -133,13 +145,7 @@ def _item(op: Any, av: Any) -> set[str] | None:
                 return None
         return out or None
     if op is C.BRANCH:
-        union: set[str] = set()
-        for alt in av[1]:
-            got = _sequence(list(alt))
-            if got is None:
-                return None
-            union |= got
-        return union
+        return _union(av[1], _sequence)
     if op is C.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
         return None if add_flags or del_flags else _sequence(list(sub))
@@ -174,13 +180,7 @@ def first_chars(pattern: re.Pattern | str) -> frozenset[str] | None:
                 return {chr(v) for _, v in av}
             return None
         if op is C.BRANCH:
-            out: set[str] = set()
-            for alt in av[1]:
-                got = first(list(alt))
-                if got is None:
-                    return None
-                out |= got
-            return out
+            return _union(av[1], first)
         if op is C.SUBPATTERN:  # a group: its own first characters, unless it sets flags
             return None if av[1] or av[2] else first(list(av[-1]))
         if op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:

@@ -119,11 +119,12 @@ def _worker_batch(
         out = [_segment_text(_WORKER_SEG, t, unit, with_pos, with_raw) for t in batch]
         # one object per distinct token, so pickle sends each word once per batch
         memo: dict[str, str] = {}
+        same = memo.setdefault
         for rows in out:
             for r in rows:
-                r[3] = [memo.setdefault(w, w) for w in r[3]]
+                r[3] = list(map(same, r[3], r[3]))
                 if with_raw:
-                    r[-1] = [memo.setdefault(w, w) for w in r[-1]]
+                    r[-1] = list(map(same, r[-1], r[-1]))
         return out, [_payload(rows) for rows in out] if encode else None
 
 

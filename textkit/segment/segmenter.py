@@ -58,8 +58,10 @@ Usage::
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -539,8 +541,9 @@ class Segmenter:
         if len(text) > _MAX_CHUNK:
             return [(s, self.cut(s)) for s in split_sentences(text)]
         raw = self.cut(text)
+        # offsets[k]: where token k starts (offsets[-1]: the text's end)
+        offsets = [0, *itertools.accumulate(map(len, raw))]
         out: list[tuple[str, list[str]]] = []
-        i, pos, n = 0, 0, len(raw)
         for m in _SENT_RE.finditer(text):
             group = m.group(0)
             sentence = group.strip()
@@ -548,16 +551,11 @@ class Segmenter:
                 continue
             start = m.start() + len(group) - len(group.lstrip())
             end = start + len(sentence)
-            while i < n and pos < start:
-                pos += len(raw[i])
-                i += 1
-            tokens: list[str] = []
-            if pos == start:
-                while i < n and pos < end:
-                    tokens.append(raw[i])
-                    pos += len(raw[i])
-                    i += 1
-            if pos != end or not tokens:
+            i = bisect.bisect_left(offsets, start)  # the first token starting at or after it
+            j = bisect.bisect_left(offsets, end, i)
+            if i < j < len(offsets) and offsets[i] == start and offsets[j] == end:
+                tokens = raw[i:j]
+            else:  # the sentence's edges are not token boundaries
                 tokens = self.cut(sentence)
             out.append((sentence, tokens))
         return out

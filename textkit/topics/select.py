@@ -341,16 +341,19 @@ def select_k(
             "libraries": _library_versions(),
         }
         keys = [{**common, "k": k, "seed": seed} for k, seed in tasks]
-    rows, n_hits = _map_cached(
-        grid.row,
-        tasks,
-        keys,
-        store,
-        "select_k",
-        n_jobs,
-        encode=lambda row: pd.DataFrame([row]),
-        decode=lambda table: table.to_dict("records")[0],
-    )
+    from textkit.segment.corpus import paused_gc
+
+    with paused_gc():  # no full collection over the caller's units mid-fit; cycles wait for the end
+        rows, n_hits = _map_cached(
+            grid.row,
+            tasks,
+            keys,
+            store,
+            "select_k",
+            n_jobs,
+            encode=lambda row: pd.DataFrame([row]),
+            decode=lambda table: table.to_dict("records")[0],
+        )
     if n_hits:
         logger.info("select_k: %d of %d fits from the cache", n_hits, len(tasks))
     cols = ["k", "seed", "c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]

@@ -239,6 +239,31 @@ def test_segment_to_parquet_streams_in_batches(articles, tmp_path, client):
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*"))
 
 
+def test_streamed_units_with_raw_tokens_serve_frame_scoring(articles, tmp_path):
+    """with_raw keeps each unit's raw tokens in the file (also from worker processes): read
+    back, it is segment_corpus(with_raw=True)'s table, and scores the frames of the articles
+    as they score themselves."""
+    from textkit.frames.score import score_frames
+    from textkit.segment.corpus import segment_corpus
+
+    ref = segment_corpus(articles, unit="sentence", cache=False, with_raw=True)
+    for n_jobs in (1, 2):
+        path = tmp_path / f"raw{n_jobs}.parquet"
+        segment_to_parquet(_doc_stream(articles), path, batch_docs=3, n_jobs=n_jobs, with_raw=True)
+        units = pd.concat(iter_units(path), ignore_index=True)
+        pd.testing.assert_frame_equal(units, ref)
+    docs = pd.DataFrame(articles, columns=["doc_id", "text"])
+    pd.testing.assert_frame_equal(
+        score_frames(docs, units=units, level="paragraph"),
+        score_frames(docs, cache=False, level="paragraph"),
+        check_exact=True,
+    )
+    par = segment_texts_parallel(articles, n_jobs=2, with_raw=True)
+    pd.testing.assert_frame_equal(par, ref)
+    empty = segment_texts_parallel([], with_raw=True)
+    assert list(empty.columns) == list(ref.columns) and empty.empty
+
+
 def test_segment_to_parquet_rejects_duplicates_without_leaving_a_file(articles, tmp_path):
     path = tmp_path / "units.parquet"
     stream = [*articles[:3], articles[1]]

@@ -102,12 +102,20 @@ def warm_segmenters(client: Any, config: Any = None) -> dict[str, str]:
 
 
 def _segment_chunk(
-    pairs: list[tuple[str, str]], config: Any, unit: str, with_pos: bool
+    pairs: list[tuple[str, str]], config: Any, unit: str, with_pos: bool, with_raw: bool = False
 ) -> pd.DataFrame:
     from textkit.segment.corpus import segment_corpus
 
     seg = worker_segmenter(config)
-    return segment_corpus(pairs, unit=unit, segmenter=seg, n_jobs=1, cache=False, with_pos=with_pos)
+    return segment_corpus(
+        pairs,
+        unit=unit,
+        segmenter=seg,
+        n_jobs=1,
+        cache=False,
+        with_pos=with_pos,
+        with_raw=with_raw,
+    )
 
 
 def _segment(
@@ -118,6 +126,7 @@ def _segment(
     n_jobs: int,
     chunksize: int | None,
     client: Any,
+    with_raw: bool = False,
 ) -> pd.DataFrame:
     from textkit.segment.config import SegmenterConfig
     from textkit.segment.corpus import document_pairs
@@ -137,21 +146,23 @@ def _segment(
     # Register the segmenter so forked workers inherit it instead of rebuilding it.
     segmenter_for(seg.config, instance=seg)
     pairs = document_pairs(docs)
-    func = functools.partial(_segment_chunk, config=seg.config, unit=unit, with_pos=with_pos)
+    func = functools.partial(
+        _segment_chunk, config=seg.config, unit=unit, with_pos=with_pos, with_raw=with_raw
+    )
     parts = _chunked_call(func, pairs, n_jobs, chunksize, client)
     if not parts:
-        return segment_empty(unit, with_pos)
+        return segment_empty(unit, with_pos, with_raw)
     out = pd.concat(parts, ignore_index=True)
     for c in ("para_id", "sent_id", "unit_id"):
         out[c] = out[c].astype("int64")
     return out
 
 
-def segment_empty(unit: str, with_pos: bool) -> pd.DataFrame:
+def segment_empty(unit: str, with_pos: bool, with_raw: bool = False) -> pd.DataFrame:
     """The empty units table ``segment_corpus`` returns for no documents."""
     from textkit.segment.corpus import segment_corpus
 
-    return segment_corpus([], unit=unit, cache=False, with_pos=with_pos)
+    return segment_corpus([], unit=unit, cache=False, with_pos=with_pos, with_raw=with_raw)
 
 
 def segment_texts_parallel(
@@ -163,6 +174,7 @@ def segment_texts_parallel(
     n_jobs: int = 1,
     chunksize: int | None = None,
     client: Any = None,
+    with_raw: bool = False,
 ) -> pd.DataFrame:
     """:func:`textkit.segment.corpus.segment_corpus` run chunk by chunk, locally or on Dask.
 
@@ -175,20 +187,23 @@ def segment_texts_parallel(
     with_pos : bool, default False
     n_jobs, chunksize, client
         As in :func:`map_documents`.
+    with_raw : bool, default False
+        Add the ``raw`` column (each unit's raw tokens), as :func:`segment_corpus` does.
 
     Returns
     -------
     DataFrame
-        The units table, equal to ``segment_corpus(docs, unit=unit, cache=False)``.
+        The units table, equal to ``segment_corpus(docs, unit=unit, cache=False,
+        with_pos=with_pos, with_raw=with_raw)``.
     """
-    return _segment(docs, config, unit, with_pos, n_jobs, chunksize, client)
+    return _segment(docs, config, unit, with_pos, n_jobs, chunksize, client, with_raw)
 
 
 # --------------------------------------------------------------------------------------
 # streaming: the units table on disk, read back in batches
 
 
-def _units_schema(with_pos: bool) -> Any:
+def _units_schema(with_pos: bool, with_raw: bool = False) -> Any:
     import pyarrow as pa
 
     fields = [
@@ -201,6 +216,8 @@ def _units_schema(with_pos: bool) -> Any:
     ]
     if with_pos:
         fields.append(("pos", pa.list_(pa.string())))
+    if with_raw:
+        fields.append(("raw", pa.list_(pa.string())))
     return pa.schema(fields)
 
 
@@ -225,6 +242,7 @@ def segment_to_parquet(
     config: Any = None,
     *,
     with_pos: bool = False,
+    with_raw: bool = False,
     batch_docs: int = 1000,
     n_jobs: int = 1,
     chunksize: int | None = None,
@@ -247,6 +265,9 @@ def segment_to_parquet(
         Default: the default segmenter.
     with_pos : bool, default False
         Add the ``pos`` column.
+    with_raw : bool, default False
+        Add the ``raw`` column (each unit's raw tokens), so that the file read back serves
+        frame scoring too: ``score_frames(docs, units=pd.read_parquet(path))``.
     batch_docs : int, default 1000
         Documents per batch (and per row group).
     n_jobs, chunksize, client
@@ -266,7 +287,8 @@ def segment_to_parquet(
     Notes
     -----
     Reading the file back (``pandas.read_parquet`` or :func:`iter_units`) gives the table
-    ``segment_corpus(docs, unit=unit, cache=False)`` would have returned.
+    ``segment_corpus(docs, unit=unit, cache=False, with_pos=with_pos, with_raw=with_raw)``
+    would have returned.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -277,7 +299,7 @@ def segment_to_parquet(
     check_choice("unit", unit, _UNITS)
     resolve_n_jobs(n_jobs)
     _check_chunksize(chunksize)
-    schema = _units_schema(with_pos)
+    schema = _units_schema(with_pos, with_raw)
     stats = {"documents": 0, "units": 0, "tokens": 0, "batches": 0}
 
     def write(tmp: Any) -> None:
@@ -285,7 +307,7 @@ def segment_to_parquet(
         with pq.ParquetWriter(str(tmp), schema) as writer:
 
             def flush(batch: list[tuple[str, Any]]) -> None:
-                units = _segment(batch, config, unit, with_pos, n_jobs, chunksize, client)
+                units = _segment(batch, config, unit, with_pos, n_jobs, chunksize, client, with_raw)
                 writer.write_table(pa.Table.from_pandas(units, schema=schema, preserve_index=False))
                 stats["documents"] += len(batch)
                 stats["units"] += len(units)

@@ -135,3 +135,23 @@ def test_dask_client_checks_its_arguments(kwargs, message):
     with pytest.raises(InvalidParameterError) as err:
         dask_client(**kwargs)
     assert str(err.value) == message
+
+
+def _scaled(shared, x):
+    return shared["factor"] * x + len(shared["rows"])
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_map_shared_hands_each_worker_the_shared_object_once(method, monkeypatch):
+    """map_shared gives the same list as a loop, serially, with one item and in worker
+    processes under both start methods (the object inherited or pickled once per worker)."""
+    import multiprocessing
+
+    monkeypatch.setattr(executor, "_mp_context", lambda: multiprocessing.get_context(method))
+    shared = {"factor": 3, "rows": list(range(1000))}
+    items = list(range(20))
+    expected = [3 * x + 1000 for x in items]
+    assert executor.map_shared(_scaled, shared, items, n_jobs=1) == expected
+    assert executor.map_shared(_scaled, shared, items[:1], n_jobs=2) == expected[:1]
+    assert executor.map_shared(_scaled, shared, items, n_jobs=2, chunksize=3) == expected
+    assert executor.map_shared(_scaled, shared, [], n_jobs=2) == []

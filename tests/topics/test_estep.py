@@ -125,14 +125,14 @@ def test_long_documents_in_worker_processes_give_the_serial_model_bit_for_bit(
     monkeypatch.setattr(estep, "LONG_DOCUMENT", 1)
     monkeypatch.setattr(estep, "PARALLEL_MIN_WORK", 0)
     pooled_calls = []
-    real_map = executor.map_documents
+    real_map = executor.map_shared
 
-    def spy(func, items, n_jobs=1, **kw):
+    def spy(func, shared, items, n_jobs=1, chunksize=None):
         if func is estep._run_part:
             pooled_calls.append((n_jobs, len(items)))
-        return real_map(func, items, n_jobs=n_jobs, **kw)
+        return real_map(func, shared, items, n_jobs, chunksize)
 
-    monkeypatch.setattr(executor, "map_documents", spy)
+    monkeypatch.setattr(executor, "map_shared", spy)
     serial = T.LdaTopicModel(4, random_state=1, **fast).fit(dtm)
     assert not pooled_calls
     pooled = T.LdaTopicModel(4, random_state=1, n_jobs=2, **fast).fit(dtm)

@@ -34,6 +34,7 @@ variants of each stage live beside it: :mod:`textkit.corpus.parallel` (cleaning,
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import logging
 import math
 import multiprocessing
@@ -49,7 +50,14 @@ from textkit.core.progress import progress
 logger = logging.getLogger(__name__)
 
 
-__all__ = ["CHUNKS_PER_WORKER", "resolve_n_jobs", "usable_cores", "map_documents", "dask_client"]
+__all__ = [
+    "CHUNKS_PER_WORKER",
+    "resolve_n_jobs",
+    "usable_cores",
+    "map_documents",
+    "map_shared",
+    "dask_client",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -257,6 +265,62 @@ def map_documents(
             )
         )
     return [r for part in parts for r in part]
+
+
+def map_shared(
+    func: Callable[[Any, T], R],
+    shared: Any,
+    items: Iterable[T],
+    n_jobs: int = 1,
+    chunksize: int | None = None,
+) -> list[R]:
+    """``[func(shared, x) for x in items]``, ``shared`` handed to each worker process once.
+
+    For work whose items are small (row ranges, document numbers) and whose data is large
+    (a units table, a chunk of an LDA corpus): under the ``fork`` start method the worker
+    processes inherit ``shared`` without it being pickled at all; under ``spawn`` it is
+    pickled once per worker (:func:`map_documents`' ``initializer``), never once per item.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(shared, item)``; a module-level function (picklable).
+    shared : object
+        What every call reads.
+    items : iterable
+    n_jobs : int, default 1
+        As for :func:`map_documents`; one item or ``n_jobs=1`` runs here.
+    chunksize : int, optional
+        As for :func:`map_documents`.
+
+    Returns
+    -------
+    list
+        In input order, identical to a serial run.
+    """
+    items = list(items)
+    if resolve_n_jobs(n_jobs) == 1 or len(items) < 2:
+        return [func(shared, x) for x in items]
+    return map_documents(
+        functools.partial(_call_with_shared, func),
+        items,
+        n_jobs=n_jobs,
+        chunksize=chunksize,
+        initializer=_set_shared,
+        initargs=(shared,),
+    )
+
+
+#: What :func:`map_shared` handed this worker process (set by its initializer).
+_SHARED: dict[str, Any] = {}
+
+
+def _set_shared(shared: Any) -> None:
+    _SHARED["shared"] = shared
+
+
+def _call_with_shared(func: Callable[[Any, T], R], item: T) -> R:
+    return func(_SHARED["shared"], item)
 
 
 def dask_client(

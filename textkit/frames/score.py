@@ -91,7 +91,7 @@ import pandas as pd
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
-from textkit.core.executor import map_documents, resolve_n_jobs
+from textkit.core.executor import map_documents, map_shared, resolve_n_jobs
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
@@ -557,14 +557,8 @@ def _analyse_in_parts(
     bounds = _document_runs(units["doc_id"].astype(str).to_numpy(dtype=object), 2 * n_jobs)
     if len(bounds) < 3:  # one run (one document): nothing to share out
         return _analyse_units(units, lexicon, config, table)
-    done = map_documents(
-        _analyse_rows,
-        list(itertools.pairwise(bounds)),
-        n_jobs=n_jobs,
-        chunksize=1,
-        initializer=_share,
-        initargs=(units, lexicon, config, table),  # inherited, not sent, under fork
-    )
+    shared = (units, lexicon, config, table)  # inherited, not sent, under fork
+    done = map_shared(_analyse_rows, shared, list(itertools.pairwise(bounds)), n_jobs, 1)
     sent_df = pd.concat([d[0] for d in done], ignore_index=True)
     hit_df = None
     if table:
@@ -578,20 +572,14 @@ def _analyse_in_parts(
     return sent_df, hit_df, counted
 
 
-#: What the worker processes of :func:`_analyse_in_parts` read (set by :func:`_share`).
-_SHARED: dict[str, Any] = {}
-
-
-def _share(units: pd.DataFrame, lexicon: Lexicon, config: FrameConfig, table: bool) -> None:
-    """Hand a worker process the units and settings once (its initializer)."""
-    _SHARED.update(units=units, lexicon=lexicon, config=config, table=table)
-
-
-def _analyse_rows(rows: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame | None, _Counted]:
-    """:func:`_analyse_units` of the shared units' rows ``[a, b)`` (in a worker process)."""
+def _analyse_rows(
+    shared: tuple, rows: tuple[int, int]
+) -> tuple[pd.DataFrame, pd.DataFrame | None, _Counted]:
+    """:func:`_analyse_units` of the rows ``[a, b)`` of the shared ``(units, lexicon, config,
+    table)`` (in a worker process)."""
+    units, lexicon, config, table = shared
     a, b = rows
-    s = _SHARED
-    return _analyse_units(s["units"].iloc[a:b], s["lexicon"], s["config"], s["table"])
+    return _analyse_units(units.iloc[a:b], lexicon, config, table)
 
 
 def _document_runs(doc_ids: np.ndarray, n_parts: int) -> list[int]:

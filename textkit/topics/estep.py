@@ -267,7 +267,8 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
     ``cells`` is the chunk's ``(indptr, cols, counts)``, ``out`` its ``(gamma, exp_theta,
     phinorm)``. With ``n_jobs > 1`` and enough work the documents are cut into consecutive
     parts of about equal cells that run in worker processes; the workers are handed the
-    chunk once (:func:`_share`) and send back only their documents' state.
+    chunk once (:func:`textkit.core.executor.map_shared`) and send back only their
+    documents' state.
     """
     indptr, cols, counts = cells
     gamma, exp_theta, phinorm = out
@@ -282,16 +283,9 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
                 state, gamma[d], exp_theta[d], state.exp_beta[:, cols[s:e]], counts[s:e]
             )
         return
-    from textkit.core.executor import map_documents
+    from textkit.core.executor import map_shared
 
-    results = map_documents(
-        _run_part,
-        parts,
-        n_jobs=n_jobs,
-        chunksize=1,
-        initializer=_share,
-        initargs=(state, cells, (gamma, exp_theta)),
-    )
+    results = map_shared(_run_part, (state, cells, (gamma, exp_theta)), parts, n_jobs, 1)
     for part, (g, t, p) in zip(parts, results, strict=True):
         gamma[part], exp_theta[part] = g, t
         phinorm[_cells_of(part, indptr)] = p
@@ -310,23 +304,14 @@ def _cells_of(docs: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return np.arange(int(lengths.sum())) + np.repeat(starts - _starts(lengths), lengths)
 
 
-#: What the worker processes of :func:`_long_documents` read (set by :func:`_share`).
-_SHARED: dict[str, Any] = {}
-
-
-def _share(state: _LongState, cells: tuple, start: tuple) -> None:
-    """Hand a worker process the chunk once (its initializer): inherited, not sent, under
-    the ``fork`` start method."""
-    _SHARED.update(state=state, cells=cells, start=start)
-
-
-def _run_part(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """gensim's loop for the long documents ``docs`` of the shared chunk (in a worker)."""
-    indptr, cols, counts = _SHARED["cells"]
-    gamma0, exp_theta0 = _SHARED["start"]
+def _run_part(chunk: tuple, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """gensim's loop for the long documents ``docs`` of the ``chunk`` ``(state, cells,
+    (gamma, exp_theta))`` every worker was handed once (:func:`map_shared`)."""
+    state, cells, (gamma0, exp_theta0) = chunk
+    indptr, _cols, counts = cells
     gamma, exp_theta = gamma0.copy(), exp_theta0.copy()
     phinorm = np.empty(len(counts), dtype=counts.dtype)
-    _long_documents(_SHARED["state"], docs, _SHARED["cells"], (gamma, exp_theta, phinorm), 1)
+    _long_documents(state, docs, cells, (gamma, exp_theta, phinorm), 1)
     return gamma[docs], exp_theta[docs], phinorm[_cells_of(docs, indptr)]
 
 

@@ -69,16 +69,14 @@ def window_counts(
     coded = _Coded(_codes(texts, ids), bounds, n_words, window)
     if n_jobs <= 1 or bounds[-1] < PARALLEL_MIN_TOKENS or len(texts) < 2:
         return coded.count(0, len(texts))
-    from textkit.core.executor import map_documents
+    from textkit.core.executor import map_shared
 
     inner = np.searchsorted(bounds, bounds[-1] * np.arange(1, n_jobs) / n_jobs)
     cuts = np.unique(np.r_[0, inner, len(texts)])
     runs = list(itertools.pairwise(cuts.tolist()))
     if len(runs) < 2:
         return coded.count(0, len(texts))
-    parts = map_documents(
-        _count_run, runs, n_jobs=n_jobs, chunksize=1, initializer=_share, initargs=(coded,)
-    )
+    parts = map_shared(_count_run, coded, runs, n_jobs, 1)
     occurrences = np.sum([p[0] for p in parts], axis=0)
     co = np.sum([p[1] for p in parts], axis=0)
     return occurrences, co, sum(p[2] for p in parts)
@@ -116,23 +114,14 @@ class _Coded:
         return occurrences, co, n_windows
 
 
-#: What the worker processes of :func:`window_counts` read (set by :func:`_share`).
-_SHARED: dict[str, _Coded] = {}
-
-
-def _share(coded: _Coded) -> None:
-    """Hand a worker process the coded texts once (its initializer; inherited under fork)."""
-    _SHARED["coded"] = coded
-
-
-def _count_run(run: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, int]:
+def _count_run(coded: _Coded, run: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, int]:
     """The counts of one run of texts in a worker process, with one BLAS thread: two
     workers that each start BLAS threads on the same cores wait on each other (measured
     four times slower); the counts are exact integers whatever the threads."""
     from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
     with threadpool_limits(limits=1, user_api="blas"):
-        return _SHARED["coded"].count(*run)
+        return coded.count(*run)
 
 
 def _codes(texts: Sequence[Sequence[str]], ids: Mapping[str, int]) -> np.ndarray:

@@ -634,12 +634,10 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
 
     # 6 OpenCC (traditional -> simplified)
     conv = _t2s(t, rules, config.opencc_config)
-    if conv == t:
-        pass
-    elif len(conv) == len(t):
-        log.add("opencc", sum(map(operator.ne, t, conv)))
-    else:
+    if len(conv) != len(t):
         log.add("opencc", abs(len(conv) - len(t)))
+    elif conv != t:
+        log.add("opencc", sum(map(operator.ne, t, conv)))
     t = conv
 
     # 7 placeholder masks -> 某 + unit

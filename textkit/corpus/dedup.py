@@ -18,7 +18,6 @@ streamed corpus build with texts read back from disk). Paragraphs repeated acros
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -345,7 +344,7 @@ def duplicate_key(
     return digest, length, (None if values is None else to_minhash(values, config.random_state))
 
 
-def _text_key(text: object, config: DedupConfig) -> tuple[bytes, int, np.ndarray | None]:
+def _text_key(config: DedupConfig, text: object) -> tuple[bytes, int, np.ndarray | None]:
     """:func:`_key` of a text (normalised here; a worker's item in :func:`find_duplicates`)."""
     return _key(normalise(_as_text(text)), config)
 
@@ -675,11 +674,9 @@ def find_duplicates(
     order = sorted(ids)
     n_jobs = resolve_n_jobs(n_jobs)
     if n_jobs > 1 and len(order) >= PARALLEL_MIN_DOCS:
-        from textkit.core.executor import map_documents
+        from textkit.core.executor import map_shared
 
-        keys = map_documents(
-            functools.partial(_text_key, config=config), [texts[i] for i in order], n_jobs
-        )
+        keys = map_shared(_text_key, config, [texts[i] for i in order], n_jobs)
         norms: dict[str, str] = {}
 
         def fetch(wanted: Iterable[str]) -> dict[str, str]:  # only candidates are read again

@@ -75,7 +75,6 @@ Usage::
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import itertools
 import logging
@@ -91,7 +90,7 @@ import pandas as pd
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
-from textkit.core.executor import map_documents, map_shared, resolve_n_jobs
+from textkit.core.executor import map_shared, resolve_n_jobs
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
@@ -555,8 +554,6 @@ def _analyse_in_parts(
     if n_jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
         return _analyse_units(units, lexicon, config, table)
     bounds = _document_runs(units["doc_id"].astype(str).to_numpy(dtype=object), 2 * n_jobs)
-    if len(bounds) < 3:  # one run (one document): nothing to share out
-        return _analyse_units(units, lexicon, config, table)
     shared = (units, lexicon, config, table)  # inherited, not sent, under fork
     done = map_shared(_analyse_rows, shared, list(itertools.pairwise(bounds)), n_jobs, 1)
     sent_df = pd.concat([d[0] for d in done], ignore_index=True)
@@ -709,17 +706,15 @@ def _intervals(
         for g in framed
     ]  # fmt: skip
     n_jobs = resolve_n_jobs(n_jobs)
-    if n_jobs > 1 and len(tasks) >= PARALLEL_MIN_GROUPS:
-        found = map_documents(functools.partial(_bootstrap_task, config=config), tasks, n_jobs)
-    else:
-        found = [_bootstrap_task(task, config) for task in tasks]
+    workers = n_jobs if len(tasks) >= PARALLEL_MIN_GROUPS else 1
+    found = map_shared(_bootstrap_task, config, tasks, workers)
     for g, (a, b) in zip(framed, found, strict=True):
         lo[g], hi[g] = a, b
     return lo, hi
 
 
-def _bootstrap_task(task: tuple[np.ndarray, np.ndarray, str], config: Any) -> tuple[float, float]:
-    """:func:`_bootstrap` of one ``(st, sv, key)`` (a worker's item in :func:`_intervals`)."""
+def _bootstrap_task(config: Any, task: tuple[np.ndarray, np.ndarray, str]) -> tuple[float, float]:
+    """:func:`_bootstrap` of one ``(st, sv, key)`` (an item of :func:`_intervals`)."""
     st, sv, key = task
     return _bootstrap(st, sv, config, key)
 

@@ -91,16 +91,17 @@ class _TopicModelBase(BaseEstimator):
         self._check_fitted()
         return len(self.topic_labels_)
 
-    def _stamp_params(self) -> dict:
-        """The parameters as recorded in a saved model's stamp and in cache keys (JSON-ready).
+    def _result_params(self) -> dict:
+        """The parameters that can change the result: all but :data:`RESULT_FREE_PARAMS`."""
+        params = self.get_params(deep=False)
+        return {k: v for k, v in params.items() if k not in RESULT_FREE_PARAMS}
 
-        Parameters that cannot change the result (:data:`RESULT_FREE_PARAMS`, e.g.
-        ``n_jobs``) are left out.
-        """
+    def _stamp_params(self) -> dict:
+        """The parameters as recorded in a saved model's stamp and in cache keys (JSON-ready):
+        :meth:`_result_params`, arrays as lists."""
         return {
             k: v.tolist() if isinstance(v, np.ndarray) else v
-            for k, v in self.get_params(deep=False).items()
-            if k not in RESULT_FREE_PARAMS
+            for k, v in self._result_params().items()
         }
 
     def _n_jobs(self) -> int:

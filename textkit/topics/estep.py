@@ -275,8 +275,7 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
     if not len(docs):
         return
     work = int((indptr[docs + 1] - indptr[docs]).sum()) * state.exp_beta.shape[0]
-    parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER) if n_jobs > 1 else [docs]
-    if len(parts) < 2 or work < PARALLEL_MIN_WORK:
+    if n_jobs <= 1 or work < PARALLEL_MIN_WORK:
         for d in docs:
             s, e = indptr[d], indptr[d + 1]
             gamma[d], exp_theta[d], phinorm[s:e] = _one_document(
@@ -285,6 +284,7 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
         return
     from textkit.core.executor import map_shared
 
+    parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER)  # one part runs here
     results = map_shared(_run_part, (state, cells, (gamma, exp_theta)), parts, n_jobs, 1)
     for part, (g, t, p) in zip(parts, results, strict=True):
         gamma[part], exp_theta[part] = g, t

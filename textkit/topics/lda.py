@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.errors import InvalidParameterError
 from textkit.dtm.vectorizer import DocumentTermMatrix
-from textkit.topics._base import RESULT_FREE_PARAMS, _TopicModelBase
+from textkit.topics._base import _TopicModelBase
 from textkit.topics._common import (
     _align,
     _bow,
@@ -263,8 +263,7 @@ class LdaTopicModel(_TopicModelBase):
         self.n_jobs = n_jobs
 
     def _settings(self) -> LdaConfig:
-        params = self.get_params(deep=False)
-        return LdaConfig(**{k: v for k, v in params.items() if k not in RESULT_FREE_PARAMS})
+        return LdaConfig(**self._result_params())
 
     # -- hooks for the seeded subclass
     def _labels(self, config: LdaConfig) -> tuple[str, ...]:

@@ -74,8 +74,6 @@ def window_counts(
     inner = np.searchsorted(bounds, bounds[-1] * np.arange(1, n_jobs) / n_jobs)
     cuts = np.unique(np.r_[0, inner, len(texts)])
     runs = list(itertools.pairwise(cuts.tolist()))
-    if len(runs) < 2:
-        return coded.count(0, len(texts))
     parts = map_shared(_count_run, coded, runs, n_jobs, 1)
     occurrences = np.sum([p[0] for p in parts], axis=0)
     co = np.sum([p[1] for p in parts], axis=0)

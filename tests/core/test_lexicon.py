@@ -79,10 +79,12 @@ def test_most_terms_occur_in_seed_corpus(lex, seed_text):
 
 
 def test_context_rules_compile(lex):
-    assert {r.kind for r in lex.rules} == {"negation", "shift", "compound", "governs"}
+    assert {r.kind for r in lex.rules} == {"negation", "shift", "reference", "compound", "governs"}
     for r in lex.rules:
         if r.kind in ("negation", "shift"):
             assert "scope" in r.regex.groupindex
+        elif r.kind == "reference":  # the whole clause it matches in: no scope group
+            assert "scope" not in r.regex.groupindex and r.multiplier == 0
         else:  # sense rules read one lexicon term and carry a note and a test sentence
             assert r.term in lex.lookup() and r.note and r.test
         assert r.test and r.matches(r.test), r.name

@@ -159,6 +159,39 @@ def test_new_rules_on_the_seed_corpus(seed_docs, seg):
     moved = hits[hits["rule"] == "by_law_crackdown"]
     assert (moved["term"] == "依法").all() and (moved["frame"] == "stability").all()
     assert moved["value"].sum() == 3.5
+    # the two reference entries of article 003 第6篇 cite titles on public order
+    cited = hits[hits["rule"] == "bibliographic_reference"]
+    assert sorted(cited["term"]) == ["公安", "公安", "服务", "治安", "治安"]
+    assert (cited["value"] == 0).all() and cited["doc_id"].nunique() == 1
+
+
+def test_reference_entries_frame_nothing(seg):
+    """A reference-list entry (GB/T 7714 type mark) cites a title: none of its terms count,
+    in the clause that holds the mark; the rest of the text and footnote numbers in prose
+    are read as before."""
+    entry = "[2]叶永光.治安服务社会化根本理由及其政策导向问题探索[J].浙江公安高等专科学校学报，2005,(5)."
+    hits = frame_hits([entry], segmenter=seg)
+    assert {"治安", "公安"} <= set(hits["term"])
+    assert (hits["value"] == 0).all() and set(hits["rule"]) == {"bibliographic_reference"}
+    assert _counts(entry, seg) == (0.0, 0.0)
+    for mark in ("[M]", "[N]", "[EB/OL]", "［J］"):
+        assert _counts(f"[3]李某.加强社会治安综合治理{mark}.北京：某出版社，2010.", seg) == (0, 0)
+    # prose keeps its hits: a footnote number, a bracketed letter that is not a type mark
+    assert _counts("占总数的88%。[1]基层检察机关践行法律监督职能。", seg) == (0.0, 0.5)
+    assert _counts("[1]加强社会治安综合治理。", seg) == (1.0, 0.0)
+    assert _counts("加强社会治安[B类]综合治理工作。", seg)[0] > 0
+    # only the clause with the mark: a comma inside a title leaves its first part counted
+    assert _counts("[4]王某.论维稳，兼谈法治[J].学报，2012.", seg) == (1.0, 0.0)
+
+
+def test_accountability_of_officials_is_not_crime_control(seg):
+    """职务犯罪 (crimes of office) is the object of accountability: service_law, and 犯罪
+    inside it is not counted as crime control (longest term wins)."""
+    hits = frame_hits(["开展村官职务犯罪专项治理。"], segmenter=seg)
+    assert hits["term"].tolist() == ["职务犯罪"]
+    assert _counts("开展村官职务犯罪专项治理。", seg) == (0.0, 1.0)
+    assert _counts("预防职务犯罪，加强廉政建设。", seg) == (0.0, 1.5)  # + 廉政 (0.5)
+    assert _counts("严厉打击刑事犯罪。", seg)[1] == 0
 
 
 def test_rule_set_reads_both_directions_and_the_nearest_word():

@@ -334,4 +334,8 @@ def test_suggest_to_code_skips_coded_and_is_deterministic(fitted, coded, seed_do
     # paragraphs coded since the fit are left out too
     more = suggest_to_code(fitted, used, n=15, codes=top.head(3))
     assert not set(more["text"]) & set(top.head(3)["text"])
-    assert list(more["text"].head(12)) == list(top["text"].iloc[3:15])
+    # (by text: a copy of one of them in a duplicate article goes too)
+    gone = {"".join(t.split()) for t in top.head(3)["text"]}
+    rest_top = [t for t in top["text"] if "".join(t.split()) not in gone]
+    assert len(rest_top) >= 10
+    assert list(more["text"].head(len(rest_top))) == rest_top

@@ -12,8 +12,9 @@ It lives in ``core`` because three stages share it: the segmenter keeps every le
 one token, seeded topic models are seeded with its terms, and :mod:`textkit.frames` scores
 with it. ``textkit.frames`` re-exports :class:`Lexicon` and :func:`load_lexicon`.
 
-Context rules are of four kinds: ``negation`` and ``shift`` (a term inside the rule's
-``scope`` is multiplied by its multiplier), ``compound`` (a term inside a longer expression
+Context rules are of five kinds: ``negation`` and ``shift`` (a term inside the rule's
+``scope`` is multiplied by its multiplier), ``reference`` (every term of a clause the rule
+matches is: a bibliographic entry cites a title, it frames nothing), ``compound`` (a term inside a longer expression
 that gives it another sense: 民主 in 民主党派) and ``governs`` (the sense of a term read from
 the word it governs within a few characters of its clause: 依法 before 打击 counts for
 stability). ``compound`` and ``governs`` rules carry a note and a ``test`` sentence the loader
@@ -56,6 +57,7 @@ from textkit.core.errors import LexiconError
 __all__ = [
     "terms_inside",
     "FRAMES",
+    "SCOPE_KINDS",
     "ContextRule",
     "Lexicon",
     "LexiconError",
@@ -68,14 +70,17 @@ logger = logging.getLogger(__name__)
 #: The two frame keys, in display order.
 FRAMES: tuple[str, ...] = ("stability", "service_law")
 
-#: Kinds of context rule: the two scope kinds, then the two sense kinds.
-_RULE_KINDS = ("negation", "shift", "compound", "governs")
-_SCOPE_KINDS = ("negation", "shift")
+#: Kinds of context rule: the three scope kinds, then the two sense kinds.
+_RULE_KINDS = ("negation", "shift", "reference", "compound", "governs")
+#: Kinds of rule that multiply every frame term inside a span of the clause: the ``scope``
+#: group of a match (negation, shift) or the whole clause a match is in (reference).
+SCOPE_KINDS = ("negation", "shift", "reference")
 _DIRECTIONS = ("after", "before")
 _CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
 _RULE_KEYS = {
     "negation": {"name", "kind", "pattern", "multiplier", "note", "test"},
     "shift": {"name", "kind", "pattern", "multiplier", "note", "test"},
+    "reference": {"name", "kind", "pattern", "multiplier", "note", "test"},
     "compound": {"name", "kind", "term", "pattern", "multiplier", "note", "test"},
     "governs": {"name", "kind", "term", "pattern", "window", "direction", "frame", "category",
                 "multiplier", "note", "test"},
@@ -129,14 +134,16 @@ class ContextRule:
         Identifier shown in KWIC and contribution tables.
     kind : str
         ``negation`` or ``shift`` (scope rules: frame terms inside the ``scope`` group of a
-        match are multiplied by ``multiplier``); ``compound`` (occurrences of ``term`` inside a
+        match are multiplied by ``multiplier``); ``reference`` (a scope rule whose match marks
+        a clause that quotes a source rather than framing anything, such as a bibliographic
+        entry ``…[J].``: every frame term of the clause is multiplied); ``compound`` (occurrences of ``term`` inside a
         match of ``pattern``, a longer expression that gives the term another sense, are
         multiplied by ``multiplier``); ``governs`` (an occurrence of ``term`` followed
         (``direction="after"``) or preceded (``"before"``) by a match of ``pattern`` within
         ``window`` characters of its clause counts for ``frame`` / ``category``, times
         ``multiplier``).
     pattern : str
-        Regular expression (scope rules: with a named group ``scope``).
+        Regular expression (negation and shift rules: with a named group ``scope``).
     multiplier : float
         Scope and compound rules: usually 0 (the term does not count). Governs rules:
         usually 1 (the term counts with its weight, in ``frame``).
@@ -182,7 +189,10 @@ class ContextRule:
         and governs rules at an occurrence of ``term``); the loader checks ``test`` with it."""
         for cm in _CLAUSE_RE.finditer(text):
             clause = cm.group(0)
-            if self.kind in _SCOPE_KINDS:
+            if self.kind == "reference":
+                if self.regex.search(clause):
+                    return True
+            elif self.kind in SCOPE_KINDS:
                 if any(m.end("scope") > m.start("scope") for m in self.regex.finditer(clause)):
                     return True
             elif self.kind == "compound":
@@ -493,8 +503,8 @@ def _parse_rule(
     note = str(item.get("note", "") or "").strip()
     test = str(item.get("test", "") or "").strip()
     fields: dict[str, Any] = {}
-    if kind in _SCOPE_KINDS:
-        if "scope" not in rx.groupindex:
+    if kind in SCOPE_KINDS:
+        if kind != "reference" and "scope" not in rx.groupindex:
             raise _err(path, rline, f"rule {name!r}: pattern needs a named group (?P<scope>...)")
         default = 0
     else:

@@ -41,7 +41,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from textkit.core.lexicon import ContextRule, Term, governed_distance
+from textkit.core.lexicon import SCOPE_KINDS, ContextRule, Term, governed_distance
 from textkit.core.patterns import first_chars
 
 __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
@@ -49,7 +49,6 @@ __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
 #: A clause: the text between ，,；;：:。！？!? and newlines.
 CLAUSE_RE = re.compile(r"[^，,；;：:。！？!?\n]+")
 _CLAUSE_ENDS = "，,；;：:。！？!?\n"
-_SCOPE_KINDS = ("negation", "shift")
 #: Longest text read in one piece (characters); longer text is read in windows.
 READ_WINDOW = 500
 
@@ -155,7 +154,7 @@ class RuleSet:
 
     def __init__(self, rules: Sequence[ContextRule], lookup: Mapping[str, Term]) -> None:
         self.lookup = lookup
-        self.scope_rules = tuple(r for r in rules if r.kind in _SCOPE_KINDS)
+        self.scope_rules = tuple(r for r in rules if r.kind in SCOPE_KINDS)
         compound: dict[str, list[ContextRule]] = {}
         governs: dict[str, list[ContextRule]] = {}
         for r in rules:
@@ -206,6 +205,10 @@ class RuleSet:
                 if self._any_scope is not None and self._any_scope.search(clause) is None:
                     continue  # no scope rule matches anywhere in this clause
             for rule in self.scope_rules:
+                if rule.kind == "reference":
+                    if rule.regex.search(clause) is not None:
+                        out.append((base, base + len(clause), rule.multiplier, rule.name))
+                    continue
                 for m in rule.regex.finditer(clause):
                     s, e = m.span("scope")
                     if e > s:

@@ -46,7 +46,16 @@ def test_shipped_structure(lex):
     assert table["term"].is_unique
     # the policy vocabularies added after the seed reading say where each term comes from
     sourced = table.set_index("term")["source"]
-    for term in ["放管服", "权力清单", "行政复议", "基层群众自治", "截访", "劝返", "处突", "雪亮工程"]:
+    for term in [
+        "放管服",
+        "权力清单",
+        "行政复议",
+        "基层群众自治",
+        "截访",
+        "劝返",
+        "处突",
+        "雪亮工程",
+    ]:
         assert len(sourced[term]) > 5, term
     assert (table["note"].str.len() > 0).all()
     assert (table["weight"] >= 0).all()

@@ -432,7 +432,9 @@ def _parse(data: Any, path: str) -> Lexicon:
                 tline = item.get("__line__", cline) if isinstance(item, dict) else cline
                 if not isinstance(item, dict):
                     raise _err(path, cline, f"entry {item!r} in {cat!r} must be a mapping")
-                unknown = sorted(set(item) - {"term", "note", "weight", "ambiguous", "source", *_META_KEYS})
+                unknown = sorted(
+                    set(item) - {"term", "note", "weight", "ambiguous", "source", *_META_KEYS}
+                )
                 if unknown:
                     raise _err(path, tline, f"unknown key(s) {unknown} in term entry")
                 term = item.get("term")
@@ -459,7 +461,9 @@ def _parse(data: Any, path: str) -> Lexicon:
                 source = item.get("source", "")
                 if not isinstance(source, str):
                     raise _err(path, tline, f"'source' of {term!r} must be a string")
-                t = Term(term, fkey, str(cat), weight, str(note).strip(), amb, tline, source.strip())
+                t = Term(
+                    term, fkey, str(cat), weight, str(note).strip(), amb, tline, source.strip()
+                )
                 seen[term] = t
                 entries.append(t)
     missing = [f for f in FRAMES if f not in frames]

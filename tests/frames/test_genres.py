@@ -21,6 +21,14 @@ CASES = [
     ("深化放管服改革，推进政务服务一网通办。", 0.0, 3.0),
     ("依法严厉打击违法犯罪。", 2.5, 0.0),
     ("坚持依法行政、建设法治政府。", 0.0, 2.0),
+    # work reports since 1954: state formulas, revolution names, ethnic autonomy, trials
+    ("巩固人民民主专政，完成新民主主义革命遗留的民主改革任务。", 0.0, 0.0),
+    ("坚持和完善民族区域自治制度，加强同各民主党派的合作。", 0.0, 0.0),
+    ("召开公开宣判大会，严厉打击刑事犯罪。", 2.0, 0.0),  # 严厉打击 + 犯罪; 公开 not openness
+    ("做好地质灾害防控和血吸虫病防控。", 0.0, 0.0),
+    ("健全基层群众自治制度，推进村务公开。", 0.0, 2.0),
+    # accountability of officials is not crime control
+    ("严肃查处职务犯罪，推进反腐败斗争。", 0.0, 2.0),
     # press in traditional characters: party camps are actors; arrests are rule by law
     ("泛民主派議員與民主黨召開記者會。", 0.0, 0.0),
     ("警方依法拘捕多名示威者。", 0.5, 0.0),

@@ -130,6 +130,17 @@ def test_rule_by_law_and_rule_of_law(seg):
         ("加强传染病防控。", "防控"),
         ("健全联防联控机制。", "联防"),
         ("实行首问责任制。", "问责"),
+        # words of government work reports since 1954 and of other genres
+        ("巩固人民民主专政的国家政权。", "民主"),
+        ("新民主主义革命取得了胜利。", "民主"),
+        ("完成了土地改革和民主改革。", "民主"),
+        ("朝鲜民主主义人民共和国代表团访华。", "民主"),
+        ("坚持和完善民族区域自治制度。", "自治"),
+        ("召开公开宣判大会。", "公开"),
+        ("做好地质灾害防控工作。", "防控"),
+        ("加强大气污染防控。", "防控"),
+        ("加强艾滋病防控。", "防控"),
+        ("做好血吸虫病防控。", "防控"),
     ],
 )
 def test_compound_rules_add_nothing(sentence, term, seg):
@@ -143,6 +154,9 @@ def test_compound_rules_leave_the_term_elsewhere(seg):
     assert _counts("发扬民主，完善民主决策。", seg) == (0.0, 1.5)  # 民主 0.5 + 民主决策
     assert _counts("健全治安防控体系，加强防控。", seg) == (2.0, 0.0)
     assert _counts("加强治安联防。", seg) == (1.0, 0.0)
+    assert _counts("发扬社会主义民主，推进政务公开。", seg) == (0.0, 1.5)  # 民主 0.5 + 政务公开
+    assert _counts("加强防控，落实村民自治。", seg) == (1.0, 1.0)
+    assert _counts("依法公开审理案件。", seg) == (0.0, 0.5)  # 依法 only: open trials are neither
 
 
 def test_new_rules_on_the_seed_corpus(seed_docs, seg):

@@ -155,3 +155,37 @@ def test_map_shared_hands_each_worker_the_shared_object_once(method, monkeypatch
     assert executor.map_shared(_scaled, shared, items[:1], n_jobs=2) == expected[:1]
     assert executor.map_shared(_scaled, shared, items, n_jobs=2, chunksize=3) == expected
     assert executor.map_shared(_scaled, shared, [], n_jobs=2) == []
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_pool_keeps_its_processes_across_maps(method, monkeypatch):
+    """A WorkerPool starts its processes at the first map that needs them and keeps them for
+    the next ones: results in input order, equal to a loop; one item or n_jobs=1 runs here;
+    the processes stop with the block, also when the block raises."""
+    import multiprocessing
+
+    monkeypatch.setattr(executor, "_mp_context", lambda: multiprocessing.get_context(method))
+    items = list(range(17))
+    with executor.worker_pool(2) as pool:
+        assert pool.map(abs, [-3]) == [3] and pool.starts == 0  # one item: here
+        assert pool.map(abs, [-x for x in items]) == items
+        assert pool.map(str, items, chunksize=5) == [str(x) for x in items]
+        assert pool.starts == 1
+        worker_pids = set(pool.map(_pid, range(8)))
+        assert os.getpid() not in worker_pids and len(worker_pids) <= 2
+    assert pool._executor is None
+    with executor.worker_pool(1) as serial:
+        assert serial.map(_pid, range(3)) == [os.getpid()] * 3 and serial.starts == 0
+    with pytest.raises(ZeroDivisionError), executor.worker_pool(2) as failing:
+        failing.map(_inverse, [1, 0, 2])
+    assert failing._executor is None
+    with pytest.raises(ValueError, match="chunksize"):
+        executor.WorkerPool(2).map(abs, items, chunksize=0)
+
+
+def _pid(_):
+    return os.getpid()
+
+
+def _inverse(x):
+    return 1 / x

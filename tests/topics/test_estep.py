@@ -133,23 +133,43 @@ def test_long_documents_in_worker_processes_give_the_serial_model_bit_for_bit(
         return real_map(func, shared, items, n_jobs, chunksize)
 
     monkeypatch.setattr(executor, "map_shared", spy)
+    # a fit keeps its processes for every pass and the final inference (WorkerPool)
+    kept_calls, starts = [], []
+    real_pool_map, real_close = executor.WorkerPool.map, executor.WorkerPool.close
+
+    def pool_spy(self, func, items, chunksize=1):
+        items = list(items)
+        if func is estep._run_own_part:
+            kept_calls.append((self.n_jobs, len(items)))
+        return real_pool_map(self, func, items, chunksize)
+
+    def close_spy(self):
+        starts.append(self.starts)
+        real_close(self)
+
+    monkeypatch.setattr(executor.WorkerPool, "map", pool_spy)
+    monkeypatch.setattr(executor.WorkerPool, "close", close_spy)
     serial = T.LdaTopicModel(4, random_state=1, **fast).fit(dtm)
-    assert not pooled_calls
+    assert not pooled_calls and not kept_calls and starts == [0]
     pooled = T.LdaTopicModel(4, random_state=1, n_jobs=2, **fast).fit(dtm)
-    assert pooled_calls and all(j == 2 and n >= 2 for j, n in pooled_calls)
+    assert not pooled_calls
+    assert len(kept_calls) >= fast["passes"] + 1  # every pass, then the inference
+    assert all(j == 2 and n >= 2 for j, n in kept_calls)
+    assert starts == [0, 1]  # one start of the processes for the whole fit
     np.testing.assert_array_equal(pooled.model_.get_topics(), serial.model_.get_topics())
     np.testing.assert_array_equal(pooled.doc_topic_.to_numpy(), serial.doc_topic_.to_numpy())
     np.testing.assert_array_equal(
         pooled.transform(dtm).to_numpy(), serial.transform(dtm).to_numpy()
     )
+    assert pooled_calls and all(j == 2 and n >= 2 for j, n in pooled_calls)  # transform
     assert pooled._stamp_params() == serial._stamp_params()
     assert "n_jobs" not in pooled._stamp_params() and pooled.config == serial.config
 
     texts = corpus[3]
     one = T.select_k(dtm, ks=[4], texts=texts, **fast)
-    calls = len(pooled_calls)
+    calls = len(kept_calls)
     two = T.select_k(dtm, ks=[4], texts=texts, n_jobs=2, **fast)
-    assert len(pooled_calls) > calls  # a grid of one fit: the processes go to that fit
+    assert len(kept_calls) > calls  # a grid of one fit: the processes go to that fit
     pd.testing.assert_frame_equal(two, one)
 
 
@@ -213,6 +233,15 @@ def test_long_documents_in_spawned_workers_equal_the_serial_ones(dtm, monkeypatc
     spawned = estep.batched_inference(model, None, collect_sstats=True, matrix=matrix, n_jobs=2)
     np.testing.assert_array_equal(spawned[0], serial[0])
     np.testing.assert_array_equal(spawned[1], serial[1])
+    # processes kept across calls (a fit's passes): each part sent with its own cells
+    with executor.worker_pool(2) as pool:
+        for _ in range(2):
+            model.random_state = utils.get_random_state(3)
+            kept = estep.batched_inference(model, None, collect_sstats=True, matrix=matrix,
+                                           pool=pool)  # fmt: skip
+            np.testing.assert_array_equal(kept[0], serial[0])
+            np.testing.assert_array_equal(kept[1], serial[1])
+        assert pool.starts == 1
 
 
 def test_one_part_of_long_documents_runs_here(dtm, monkeypatch):

@@ -103,6 +103,7 @@ def batched_inference(
     *,
     matrix: sp.csr_matrix | None = None,
     n_jobs: int = 1,
+    pool: Any = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """gensim ``LdaModel.inference`` for all documents of a chunk at once.
 
@@ -123,6 +124,10 @@ def batched_inference(
         when they hold at least :data:`PARALLEL_MIN_WORK` cells x topics. Every document is
         computed by the same code from the same start, so the result is bit for bit the same
         for any ``n_jobs``.
+    pool : textkit.core.executor.WorkerPool, optional
+        Processes kept across calls (the passes of one fit): the long documents go to them,
+        each part with its own cells, instead of to processes started for this call. Its
+        ``n_jobs`` replaces ``n_jobs``. The result is the same.
 
     Returns
     -------
@@ -157,7 +162,8 @@ def batched_inference(
         np.flatnonzero(long),
         (indptr, cols, counts),
         (gamma, exp_theta, phinorm),
-        n_jobs,
+        pool.n_jobs if pool is not None else n_jobs,
+        pool,
     )
     if empty.any() and model.iterations >= 1:
         # gensim: round 1 sets gamma to alpha, round 2 changes nothing and stops.
@@ -261,14 +267,15 @@ def _one_document(state: _LongState, gamma_d, exp_theta_d, exp_beta_d, counts_d)
     return gamma_d, exp_theta_d, phinorm_d
 
 
-def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
+def _long_documents(state: _LongState, docs, cells, out, n_jobs: int, pool: Any = None) -> None:
     """Run gensim's loop for the long documents ``docs``, writing into ``out`` in place.
 
     ``cells`` is the chunk's ``(indptr, cols, counts)``, ``out`` its ``(gamma, exp_theta,
     phinorm)``. With ``n_jobs > 1`` and enough work the documents are cut into consecutive
     parts of about equal cells that run in worker processes; the workers are handed the
     chunk once (:func:`textkit.core.executor.map_shared`) and send back only their
-    documents' state.
+    documents' state. With a ``pool`` (:class:`textkit.core.executor.WorkerPool`, kept
+    across calls) each part is sent with its own cells and start instead.
     """
     indptr, cols, counts = cells
     gamma, exp_theta, phinorm = out
@@ -282,10 +289,14 @@ def _long_documents(state: _LongState, docs, cells, out, n_jobs: int) -> None:
                 state, gamma[d], exp_theta[d], state.exp_beta[:, cols[s:e]], counts[s:e]
             )
         return
-    from textkit.core.executor import map_shared
-
     parts = _parts(docs, indptr, n_jobs * PARTS_PER_WORKER)  # one part runs here
-    results = map_shared(_run_part, (state, cells, (gamma, exp_theta)), parts, n_jobs, 1)
+    if pool is not None:
+        own = [_own_part(state, part, cells, gamma, exp_theta) for part in parts]
+        results = pool.map(_run_own_part, own)
+    else:
+        from textkit.core.executor import map_shared
+
+        results = map_shared(_run_part, (state, cells, (gamma, exp_theta)), parts, n_jobs, 1)
     for part, (g, t, p) in zip(parts, results, strict=True):
         gamma[part], exp_theta[part] = g, t
         phinorm[_cells_of(part, indptr)] = p
@@ -313,6 +324,26 @@ def _run_part(chunk: tuple, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     phinorm = np.empty(len(counts), dtype=counts.dtype)
     _long_documents(state, docs, cells, (gamma, exp_theta, phinorm), 1)
     return gamma[docs], exp_theta[docs], phinorm[_cells_of(docs, indptr)]
+
+
+def _own_part(state: _LongState, docs: np.ndarray, cells: tuple, gamma, exp_theta) -> tuple:
+    """What a kept worker needs for the long documents ``docs``: the state, their own cells
+    (offsets counted from 0) and their start."""
+    indptr, cols, counts = cells
+    at = _cells_of(docs, indptr)
+    own_indptr = np.zeros(len(docs) + 1, dtype=indptr.dtype)
+    np.cumsum(indptr[docs + 1] - indptr[docs], out=own_indptr[1:])
+    return state, (own_indptr, cols[at], counts[at]), gamma[docs], exp_theta[docs]
+
+
+def _run_own_part(part: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """gensim's loop for the documents of a part made by :func:`_own_part` (all of them)."""
+    state, cells, gamma, exp_theta = part
+    gamma, exp_theta = gamma.copy(), exp_theta.copy()
+    phinorm = np.empty(len(cells[2]), dtype=cells[2].dtype)
+    docs = np.arange(len(gamma))
+    _long_documents(state, docs, cells, (gamma, exp_theta, phinorm), 1)
+    return gamma, exp_theta, phinorm
 
 
 class _WorkingSet:
@@ -398,12 +429,15 @@ class MatrixRows(Sequence):
 
 
 @contextmanager
-def vectorised_estep(model: Any, n_jobs: int = 1, rows: MatrixRows | None = None) -> Iterator[Any]:
+def vectorised_estep(
+    model: Any, n_jobs: int = 1, rows: MatrixRows | None = None, pool: Any = None
+) -> Iterator[Any]:
     """Run ``model``'s E-step with :func:`batched_inference` inside the block.
 
-    ``n_jobs`` is handed to :func:`batched_inference` (worker processes for long documents;
-    the same result for any value). With ``rows``, a chunk of row numbers (the documents of
-    that :class:`MatrixRows` corpus) is read from its matrix.
+    ``n_jobs`` and ``pool`` are handed to :func:`batched_inference` (worker processes for
+    long documents, kept across the mini-batches and passes with a ``pool``; the same result
+    for any value). With ``rows``, a chunk of row numbers (the documents of that
+    :class:`MatrixRows` corpus) is read from its matrix.
 
     Installs an ``inference`` method on this one model (gensim's ``update`` calls it for
     every mini-batch) and restores what was there before on the way out, exceptions
@@ -416,7 +450,9 @@ def vectorised_estep(model: Any, n_jobs: int = 1, rows: MatrixRows | None = None
         matrix = None
         if rows is not None and isinstance(chunk, Sequence) and chunk and _is_row(chunk[0]):
             matrix = rows.matrix_of(chunk)
-        return batched_inference(self, chunk, collect_sstats, matrix=matrix, n_jobs=n_jobs)
+        return batched_inference(
+            self, chunk, collect_sstats, matrix=matrix, n_jobs=n_jobs, pool=pool
+        )
 
     model.inference = types.MethodType(inference, model)
     try:

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.errors import InvalidParameterError
+from textkit.core.executor import worker_pool
 from textkit.dtm.vectorizer import DocumentTermMatrix
 from textkit.topics._base import _TopicModelBase
 from textkit.topics._common import (
@@ -316,13 +317,16 @@ class LdaTopicModel(_TopicModelBase):
             model = new_gensim_lda(cfg, dictionary, eta)
             self._init_state(model, dtm)
             rows = MatrixRows(matrix)
-            with vectorised_estep(model, n_jobs=self._n_jobs(), rows=rows):
-                model.update(rows)
-        _no_lifecycle_log(model)
-        self._fit_config = cfg
-        self.model_ = model
-        topic_term = np.asarray(model.get_topics(), dtype=np.float64)
-        doc_topic = self._infer(matrix)
+        # one set of worker processes for every pass and the final inference
+        with worker_pool(self._n_jobs()) as pool:
+            if not cfg.multicore:
+                with vectorised_estep(model, n_jobs=pool.n_jobs, rows=rows, pool=pool):
+                    model.update(rows)
+            _no_lifecycle_log(model)
+            self._fit_config = cfg
+            self.model_ = model
+            topic_term = np.asarray(model.get_topics(), dtype=np.float64)
+            doc_topic = self._infer(matrix, pool=pool)
         self._set_fitted(dtm, labels, _normalize_rows(topic_term), doc_topic, empty)
         logger.info("fitted LDA: %d topics, %d documents, %d terms", len(labels), *dtm.shape)
         return self
@@ -334,7 +338,7 @@ class LdaTopicModel(_TopicModelBase):
         alpha = np.asarray(self.model_.alpha, dtype=np.float64)
         return alpha / alpha.sum()
 
-    def _infer(self, matrix: sp.csr_matrix) -> np.ndarray:
+    def _infer(self, matrix: sp.csr_matrix, pool: Any = None) -> np.ndarray:
         """Normalised variational gamma, with the random start reset to ``random_state``.
 
         gensim draws the start of each document's gamma from the model's random state, so
@@ -344,7 +348,9 @@ class LdaTopicModel(_TopicModelBase):
 
         model = self.model_
         model.random_state = utils.get_random_state(self._fit_config.random_state)
-        gamma, _ = batched_inference(model, None, matrix=_sorted_csr(matrix), n_jobs=self._n_jobs())
+        gamma, _ = batched_inference(
+            model, None, matrix=_sorted_csr(matrix), n_jobs=self._n_jobs(), pool=pool
+        )
         out = _normalize_rows(gamma)
         lengths = _row_lengths(matrix)
         out[lengths <= 0] = self._prior_mean()

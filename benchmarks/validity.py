@@ -1,6 +1,7 @@
 """Validity of the three frame measures against the shipped hand-coded paragraphs.
 
-Run: ``.venv/bin/python benchmarks/validity.py [--n-splits 5] [--groups doc_id|page]``
+Run: ``.venv/bin/python benchmarks/validity.py [--n-splits 5] [--groups doc_id|page]
+[--repeats 5]``
 
 On the 229 coded paragraphs of the seed corpus (``textkit/resources/coded_paragraphs.csv``,
 two independent coders plus adjudication; see its data card) it prints, side by side:
@@ -13,9 +14,10 @@ two independent coders plus adjudication; see its data card) it prints, side by 
   sample (optimistic) and by nested grouped cross-validation (the rule chosen without the
   held-out articles; the honest figure for text the rule was not chosen on);
 * the supervised **classifier** (``FrameClassifier``: class-balanced logistic regression on
-  unigrams + bigrams and the dictionary features), and the same without the dictionary
-  features (**text only**), by grouped cross-validation (``cross_validate_frames``: all
-  paragraphs of one article in the same fold, ``StratifiedGroupKFold`` without shuffling);
+  unigrams + bigrams and the nine dictionary features), the same on the dictionary features
+  only (**dictionary features only**) and without them (**text only**), by grouped
+  cross-validation (``cross_validate_frames``: all paragraphs of one article in the same
+  fold, ``StratifiedGroupKFold`` without shuffling);
 * **LSS** (``LatentSemanticScaling.from_config`` with the ``[lss]`` table of
   ``textkit.toml``, fitted on the sentences of the analysed articles; seeds from that table,
   no use of the codes). LSS gives a scale, not a label: only Spearman's rho between the
@@ -26,6 +28,12 @@ Metrics are those of ``textkit.frames.validate.agreement``: macro-F1 over the fo
 Cohen's kappa, Spearman's rho on the ordered labels (items where either side is
 ``neither`` excluded), recall per code. Pooled = one agreement over every paragraph's
 out-of-fold prediction; mean +- sd over the folds.
+
+**Repeated splits** (``--repeats R``, default 5): the nested rule choice and the three
+classifiers again on R splits with the articles shuffled into folds (seeds 0 … R-1), pooled
+macro-F1 per split, then mean, sd and range over the splits. One split's figures depend on
+which articles share a fold by as much as the differences between measures; the repeats
+show which differences survive a reshuffle.
 
 Caveat printed with the table: a fold tests about 45 paragraphs from 6-7 articles, so the
 differences between measures smaller than the fold spread are not evidence.
@@ -72,10 +80,43 @@ def _row(name: str, pooled: dict, folds: pd.DataFrame | None) -> dict:
     return row
 
 
+def _print_repeats(codes, docs, args, variants: dict) -> None:
+    """Pooled macro-F1 of the nested rule choice and each classifier on shuffled splits."""
+    import textkit as tk
+    from textkit.frames.crossval import cross_validate_frames
+
+    seeds = range(args.repeats)
+    got: dict[str, list[float]] = {"dictionary, rule chosen by nested grouped CV": []}
+    for seed in seeds:
+        tuned = tk.tune_label_rule(codes, docs, n_splits=args.n_splits, random_state=seed)
+        overall = tuned.overall.set_index("measure")
+        got["dictionary, rule chosen by nested grouped CV"].append(
+            overall.loc["chosen (cross-validated)", "macro_f1"]
+        )
+        for name, model in variants.items():
+            cv = cross_validate_frames(
+                codes, docs, n_splits=args.n_splits, groups=args.groups, model=model,
+                random_state=seed,
+            )  # fmt: skip
+            got.setdefault(name, []).append(cv.overall.set_index("measure").loc["classifier",
+                                                                                "macro_f1"])  # fmt: skip
+    rows = [
+        {"measure": name, "mean": np.mean(v), "sd": np.std(v, ddof=1) if len(v) > 1 else np.nan,
+         "min": np.min(v), "max": np.max(v), **{f"seed {s}": x for s, x in zip(seeds, v, strict=True)}}
+        for name, v in got.items()
+    ]  # fmt: skip
+    print(
+        f"\nrepeated splits: pooled macro-F1 on {args.repeats} grouped {args.n_splits}-fold "
+        f"splits with the articles shuffled (seeds 0-{args.repeats - 1})"
+    )
+    print(pd.DataFrame(rows).set_index("measure").round(3).to_string())
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--n-splits", type=int, default=5)
     ap.add_argument("--groups", default="doc_id", help="doc_id (article) or page")
+    ap.add_argument("--repeats", type=int, default=5, help="shuffled grouped splits (0: none)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     pd.set_option("display.width", 200)
@@ -100,13 +141,19 @@ def main(argv: list[str] | None = None) -> int:
 
     in_sample = validate_measure(codes, docs)
     cv = cross_validate_frames(codes, docs, n_splits=args.n_splits, groups=args.groups)
+    variants = {
+        "classifier": FrameClassifier(),
+        "classifier, dictionary features only": FrameClassifier(text_features=False),
+        "classifier text only": FrameClassifier(dictionary_features=False),
+    }
+    cv_dict = cross_validate_frames(
+        codes, docs, n_splits=args.n_splits, groups=args.groups,
+        model=variants["classifier, dictionary features only"],
+    )  # fmt: skip
     cv_text = cross_validate_frames(
-        codes,
-        docs,
-        n_splits=args.n_splits,
-        groups=args.groups,
-        model=FrameClassifier(dictionary_features=False),
-    )
+        codes, docs, n_splits=args.n_splits, groups=args.groups,
+        model=variants["classifier text only"],
+    )  # fmt: skip
     overall = cv.overall.set_index("measure")
     folds = cv.folds
     tuning = tk.tune_label_rule(codes, docs, n_splits=args.n_splits)
@@ -156,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
             folds[folds["measure"] == "classifier"],
         ),
         _row(
+            "classifier, dictionary features only, grouped CV",
+            cv_dict.overall.set_index("measure").loc["classifier"].to_dict(),
+            cv_dict.folds[cv_dict.folds["measure"] == "classifier"],
+        ),
+        _row(
             "classifier text only, grouped CV",
             cv_text.overall.set_index("measure").loc["classifier"].to_dict(),
             cv_text.folds[cv_text.folds["measure"] == "classifier"],
@@ -182,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nlabelling rule chosen on all coded paragraphs:", tuning.rule)
     print("rules chosen per outer fold:")
     print(tuning.folds.round(3).to_string(index=False))
+    if args.repeats > 0:
+        _print_repeats(codes, docs, args, variants)
     print(
         f"\ncaveat: {len(aligned)} paragraphs from {aligned['doc_id'].nunique()} articles; each "
         "fold tests a few dozen paragraphs from a handful of articles. Differences between "

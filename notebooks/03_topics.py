@@ -121,19 +121,18 @@ _ = nb.save_figure(fig, "topics_k_selection")
 # ![Topic-model diagnostics against K](../figures/topics_k_selection.png)
 
 # %% [markdown]
-# The measures pull in different directions, as they usually do. UMass, NPMI and
-# exclusivity are best at the smallest K, as they mechanically tend to be (few broad topics
-# share few top words); held-out perplexity keeps improving up to K = 8 and then flattens;
-# c_v, the measure that agrees best with human judgements of coherence (Röder et al. 2015),
-# is highest at **K = 8**. K = 4 and K = 8 tie on the mean rank; we report **K = 8**
-# (`n_topics` in `textkit.toml`) because at K = 4 (fitted separately, not shown) topics merge
-# practices the paragraphs keep apart — village councils with community policing (议事会
-# with 治安工作), school security with administrative approval (学校 with 行政审批), 维稳
-# with academic writing on the state (中国, 政治, 冲突) — while K = 8 costs nothing in c_v
-# and gains in perplexity. The spread between the two seeds
-# (the dots) is as large as most differences between neighbouring K values: on a corpus of
-# this size the diagnostics narrow K down to a range, not a single value, and the stability
-# check below matters as much as the choice itself.
+# The measures pull in different directions, as they usually do. UMass and exclusivity are
+# best at the smallest K and NPMI at K = 6, as such measures tend to be (few broad topics
+# share few top words); held-out perplexity is lowest at K = 8 and worse beyond; c_v, the
+# measure that agrees best with human judgements of coherence (Röder et al. 2015), is
+# highest at **K = 8**, just above K = 6. K = 6 has the best mean rank; we report **K = 8**
+# (`n_topics` in `textkit.toml`) because it leads on c_v and perplexity, the two measures
+# that judge topics against word co-occurrence in the texts and against held-out
+# paragraphs, and because its two seeds agree on c_v (0.42 and 0.43) where K = 6's do not
+# (0.49 and 0.36). That spread between the two seeds (the dots) is as large as most
+# differences between neighbouring K values: on a corpus of this size the diagnostics narrow
+# K down to a range, not a single value, and the stability check below matters as much as
+# the choice itself.
 
 # %% [markdown]
 # ## 3 · The chosen model
@@ -149,7 +148,7 @@ summary.round(3)
 
 # %% [markdown]
 # Every figure names a topic by one label, its number and its first three FREX terms
-# (T3 学校·社区·居民), made once here and passed to each figure.
+# (T3 公安机关·治安工作·牵头), made once here and passed to each figure.
 
 # %%
 labels = tplots.topic_labels(summary, terms="top_frex")
@@ -201,13 +200,14 @@ _ = nb.save_figure(fig, "topics_stability")
 # ![Topic stability across seeds](../figures/topics_stability.png)
 
 # %% [markdown]
-# No topic reaches the conventional 0.8 on average: mean stability is about 0.6. The village
-# council topic (议事会, 村民议事会, 议定) recurs best, followed by the community
-# campaign-and-assessment topic (排查, 综治委, 考核) and the institutional topics; the
-# school-security and 维稳 topics are recombined most from seed to seed (one run in four
-# finds the 维稳 topic almost as in the reference). On 34 articles this is what LDA can do:
-# interpretation should rest on the topics that recur, and a claim about a single topic
-# should be checked on the other seeds' matches (`stab.matches`).
+# No topic reaches the conventional 0.8 on average: mean stability is about 0.6. The topic of
+# township government and its burdens (T1: 乡镇政府, 三农, 政绩考核) recurs best, followed by
+# the rural-governance topic (T5: 乡村治理, 集体, 调解) and the village-platform topic (T4:
+# 村庄, 平台, 德治); the pilot-scheme topic (T8: 村级组织, 议定, 试点), the assessment topic
+# (T2) and the 维稳 topic (T6: 稳定, 综合治理, 矛盾纠纷排查调处) are recombined most from
+# seed to seed. On 34 articles this is what LDA can do: interpretation should rest on the
+# topics that recur, and a claim about a single topic should be checked on the other seeds'
+# matches (`stab.matches`).
 
 # %% [markdown]
 # ## 5 · Seeded frame topics
@@ -263,17 +263,17 @@ _ = nb.save_figure(fig, "topics_seeded")
 # ![Seeded frame topics against their unseeded matches](../figures/topics_seeded.png)
 
 # %% [markdown]
-# The seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 维稳,
-# 排查 …; 参与, 监督, 法治, 依法, 依法行政 …). The unseeded model has neighbours of both
-# frames — the stability topic's best match is the school and campaign security topic, the
-# service / rule-of-law topic's best match the village-council topic — but only at
-# cosine ≈ 0.45, and the seed words carry more than half of the probability of a seeded topic
-# against under a tenth of its match (left panel). Four of the six free topics, in contrast,
-# are nearly the same as topics of the unseeded model (cosine ≥ 0.85). So the frames are
-# *imposed* by the seeds rather than found by the model: the unseeded model spreads frame
-# words over several topics (its 维稳 topic, T8, is not the best match of either). This is
-# what seeding is for — measuring a frame the researcher defines — but the seeded topics
-# are measurements of the lexicon, not discoveries.
+# The seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 社会治安,
+# 维稳 …; 参与, 议事会, 监督, 法治, 依法 …). The unseeded model has a neighbour of the service /
+# rule-of-law frame — the village-council topic (T7), at cosine ≈ 0.46 — and none of the
+# stability frame: the seeded stability topic's best match reaches cosine 0.17. The seed
+# words carry more than half of the probability of a seeded topic against under a tenth of
+# its match (left panel). Five of the six free topics, in contrast, are close to topics of
+# the unseeded model (cosine 0.78–0.88). So the frames are *imposed* by the seeds rather than
+# found by the model: the unseeded model spreads frame words over several topics (its 维稳
+# topic, T6, is the match of a free topic, not of the seeded stability topic). This is what
+# seeding is for — measuring a frame the researcher defines — but the seeded topics are
+# measurements of the lexicon, not discoveries.
 
 # %% [markdown]
 # ## 6 · Topic prevalence by group
@@ -360,12 +360,10 @@ else:
 
 # %% [markdown]
 # Two differences survive the resampling of articles: stability-dominated articles spend
-# more of their paragraphs on the school and campaign security topic (T2: 学校, 综合治理,
-# 违法犯罪), and service / rule-of-law articles much more on the governance-innovation
-# topic (T6: 牵头, 办公室, 创新, 社区治理). The 维稳 topic (T8) leans the expected way but
-# its interval reaches 0. With 17 and 8 articles, and topics that are only moderately
-# stable (section 4), these are descriptions of this corpus, not estimates for a population
-# of documents.
+# more of their paragraphs on the 维稳 topic (T6: 稳定, 综合治理, 矛盾纠纷排查调处), and
+# service / rule-of-law articles more on the village-platform topic (T4: 村庄, 平台, 德治,
+# 法治). With 16 and 8 articles, and topics that are only moderately stable (section 4),
+# these are descriptions of this corpus, not estimates for a population of documents.
 
 # %% [markdown]
 # The same comparison for the seeded model: do articles that the lexicon scorer calls

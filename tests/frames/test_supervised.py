@@ -13,7 +13,12 @@ from sklearn.base import clone
 from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
 from textkit.frames.active import suggest_to_code
 from textkit.frames.crossval import cross_validate_frames
-from textkit.frames.supervised import PROBA_COLUMNS, FrameClassifier
+from textkit.frames.supervised import (
+    DICTIONARY_FEATURES,
+    PROBA_COLUMNS,
+    FrameClassifier,
+    dictionary_features,
+)
 from textkit.frames.validate import (
     CODES,
     align_codes,
@@ -170,6 +175,82 @@ def test_estimator_contract(fitted, coded, seed_docs, seg_config):
     with pytest.raises(CodingSheetError, match=r"cannot calibrate.*neither 8"):
         FrameClassifier(calibration="sigmoid", segmenter=seg_config).fit(few, seed_docs)
     assert fitted.calibration_note_.startswith("Platt-scaled")
+
+
+def test_dictionary_features_read_the_sentences(seg_config):
+    """The nine dictionary features: a paragraph whose two sentences lean to different frames
+    has one sentence of each and a minority of one; a one-sided paragraph has none."""
+    model = FrameClassifier(segmenter=seg_config)
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "text": [
+                "严厉打击违法犯罪，加强治安巡逻。推进依法行政，提供公共服务。",
+                "严厉打击违法犯罪。加强社会治安综合治理。",
+                "今年粮食产量稳定增长。",
+            ],
+        }
+    )
+    table = model._paragraph_table(docs)
+    assert list(table["sents_stability"]) == [1, 2, 0]
+    assert list(table["sents_service_law"]) == [1, 0, 0]
+    feats = dictionary_features(table)
+    assert feats.shape == (3, len(DICTIONARY_FEATURES))
+    col = {name: feats[:, j] for j, name in enumerate(DICTIONARY_FEATURES)}
+    assert list(col["sentences_minority"]) == [1, 0, 0]
+    np.testing.assert_allclose(col["log_stability"], np.log1p(table["n_stability"]))
+    np.testing.assert_allclose(col["log_minority"][1:], [0.0, 0.0])
+    assert col["balance"][2] == 0.0 and col["log_per_1k"][2] == 0.0  # no frame term
+    # the paragraph counts are those of score_frames(level="paragraph")
+    from textkit.frames.score import FrameConfig, score_frames
+
+    ref = score_frames(docs, level="paragraph", config=FrameConfig(n_boot=0))
+    np.testing.assert_array_equal(table["n_stability"], ref["n_stability"])
+    np.testing.assert_array_equal(table["n_tokens"], ref["n_tokens"])
+
+
+def test_dictionary_features_only_and_the_decision(fitted, coded, seed_docs, seg_config):
+    """text_features=False learns from the nine features alone; the labels follow the
+    class-balanced model (decision="balanced") or the calibrated probabilities."""
+    only = FrameClassifier(text_features=False, segmenter=seg_config).fit(coded, seed_docs)
+    assert only.vectorizer_ is None and only.n_features_in_ == len(DICTIONARY_FEATURES)
+    assert fitted.n_features_in_ == len(fitted.vectorizer_.vocabulary_) + len(DICTIONARY_FEATURES)
+    assert fitted.dictionary_mean_.shape == (len(DICTIONARY_FEATURES),)
+    with pytest.raises(InvalidParameterError, match="at least one must be True"):
+        FrameClassifier(text_features=False, dictionary_features=False).fit(coded, seed_docs)
+    with pytest.raises(InvalidParameterError, match="decision: expected one of"):
+        FrameClassifier(decision="max").fit(coded, seed_docs)
+    used = seed_docs[seed_docs["doc_id"].isin(set(coded["doc_id"]))]
+    balanced = fitted.transform(used)
+    calibrated = clone(fitted).set_params(decision="calibrated").fit(coded, seed_docs)
+    by_proba = calibrated.transform(used)
+    pd.testing.assert_frame_equal(
+        balanced[list(PROBA_COLUMNS)], by_proba[list(PROBA_COLUMNS)]
+    )  # the same probabilities; only the labels' rule differs
+    top = np.array(CODES, dtype=object)[
+        np.argmax(by_proba[[f"p_{c}" for c in CODES]].to_numpy(), axis=1)
+    ]
+    assert list(by_proba["frame_label"]) == list(top)
+    # the balanced decision finds more of the rare codes than the calibrated one
+    rare = ("mixed", "neither")
+    assert balanced["frame_label"].isin(rare).sum() > by_proba["frame_label"].isin(rare).sum()
+    docs_level = fitted.transform(used, level="document")
+    assert not any(c.startswith("_d_") for c in docs_level.columns)
+    assert set(docs_level["frame_label"]) <= set(CODES)
+
+
+def test_repeated_grouped_splits_shuffle_the_articles(coded, seed_docs, seg_config):
+    """random_state shuffles which articles share a fold (articles still kept together);
+    the same seed gives the same split."""
+    model = FrameClassifier(text_features=False, segmenter=seg_config)
+    a = cross_validate_frames(coded, seed_docs, model=model, random_state=1)
+    b = cross_validate_frames(coded, seed_docs, model=model, random_state=1)
+    plain = cross_validate_frames(coded, seed_docs, model=model)
+    pd.testing.assert_frame_equal(a.predictions, b.predictions)
+    assert (a.predictions.groupby("group")["fold"].nunique() == 1).all()
+    assert not a.predictions["fold"].equals(plain.predictions["fold"])
+    with pytest.raises(InvalidParameterError, match="random_state"):
+        cross_validate_frames(coded, seed_docs, model=model, random_state=-1)
 
 
 # ----------------------------------------------------------------------------- cross-validation

@@ -82,6 +82,22 @@ def _metrics(report: ValidationReport) -> dict[str, float]:
     return out
 
 
+def grouped_folds(n_splits: int, random_state: int | None = None) -> StratifiedGroupKFold:
+    """The grouped, stratified folds of :func:`cross_validate_frames` and
+    :func:`textkit.frames.labels.tune_label_rule`: groups in order (``random_state=None``)
+    or shuffled with the seed ``random_state``.
+
+    Raises
+    ------
+    textkit.core.errors.InvalidParameterError
+        ``random_state`` neither None nor an integer >= 0.
+    """
+    if random_state is None:
+        return StratifiedGroupKFold(n_splits=n_splits, shuffle=False)
+    check_int("random_state", random_state, 0)
+    return StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+
+
 def check_fold_counts(y: np.ndarray, groups: np.ndarray, n_splits: int, what: str) -> None:
     """Refuse codes that cannot fill ``n_splits`` grouped folds (shared with
     :func:`textkit.frames.labels.tune_label_rule`).
@@ -114,10 +130,11 @@ def cross_validate_frames(
     n_splits: int = 5,
     groups: str = "doc_id",
     model: FrameClassifier | None = None,
+    random_state: int | None = None,
 ) -> FrameCrossValidation:
     """Grouped cross-validation of :class:`FrameClassifier` against the dictionary measure.
 
-    The coded paragraphs are split by ``StratifiedGroupKFold(n_splits, shuffle=False)``:
+    The coded paragraphs are split by ``StratifiedGroupKFold(n_splits)``:
     all paragraphs of one group (article, by default) fall in the same fold, and the code
     shares are kept as even across folds as the groups allow. For each fold a clone of
     ``model`` is fitted on the other folds and predicts the fold's paragraphs; the dictionary
@@ -139,6 +156,10 @@ def cross_validate_frames(
         source page (the part of ``doc_id`` before ``#``).
     model : FrameClassifier, optional
         Settings of the classifier (cloned per fold). Default: ``FrameClassifier()``.
+    random_state : int, optional
+        None (default): the groups go to the folds in order, without shuffling. An integer
+        shuffles them with that seed: repeat with several seeds to see how much one split's
+        figures owe to which articles happen to share a fold.
 
     Returns
     -------
@@ -177,7 +198,7 @@ def cross_validate_frames(
         used, level="paragraph", lexicon=model.lexicon, segmenter=seg,
         config=model.frame_config or FrameConfig(),
     )  # fmt: skip
-    table = model._paragraph_table(used, scores=scores)
+    table = model._paragraph_table(used)
     rows = _rows_of(aligned, table)
     lab = scores.assign(doc_id=scores["doc_id"].astype(str), para_id=scores["para_id"].astype(int))
     lab = lab.set_index(_KEYS)["frame_label"]
@@ -187,7 +208,7 @@ def cross_validate_frames(
         dtype=object,
     )  # fmt: skip
 
-    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=False)
+    cv = grouped_folds(n_splits, random_state)
     fold = np.full(len(y), -1, dtype=int)
     pred = np.empty(len(y), dtype=object)
     proba = np.zeros((len(y), len(PROBA_COLUMNS)))
@@ -196,8 +217,8 @@ def cross_validate_frames(
         m = clone(model)._fit_table(table.loc[rows[train]].reset_index(drop=True), y[train],
                                     g[train])  # fmt: skip
         notes.append(m.calibration_note_)
-        p = m._proba_table(table.loc[rows[test]].reset_index(drop=True))
-        pred[test] = m.classes_[np.argmax(p, axis=1)]
+        p, decided = m._scores(table.loc[rows[test]].reset_index(drop=True))
+        pred[test] = m._labels(decided)
         for j, col in enumerate(PROBA_COLUMNS):
             if col[2:] in m.classes_:
                 proba[test, j] = p[:, list(m.classes_).index(col[2:])]

@@ -233,15 +233,17 @@ def tune_label_rule(
     lexicon: Any = None,
     segmenter: Any = None,
     config: Any = None,
+    random_state: int | None = None,
 ) -> LabelTuning:
     """Choose the paragraph labelling rule from hand-coded paragraphs.
 
     The coded paragraphs are scored once (``score_frames(level="paragraph")``); every rule of
     ``grid`` labels them and is scored by macro-F1 over the four codes. The best rule on all
     paragraphs is the result; nested cross-validation grouped by article
-    (``StratifiedGroupKFold(n_splits)``, no shuffling) chooses a rule on the other folds'
-    articles and labels the held-out fold with it, so ``overall`` reports the chosen rule's
-    agreement both in-sample and on articles it was not chosen on.
+    (``StratifiedGroupKFold(n_splits)``, no shuffling unless ``random_state`` is given)
+    chooses a rule on the other folds' articles and labels the held-out fold with it, so
+    ``overall`` reports the chosen rule's agreement both in-sample and on articles it was not
+    chosen on.
 
     Parameters
     ----------
@@ -260,6 +262,9 @@ def tune_label_rule(
     lexicon, segmenter, config
         As in :func:`textkit.frames.score.score_frames`; ``config`` sets the bootstrap (the
         intervals a rule with ``ci`` reads) and the ``current`` rule.
+    random_state : int, optional
+        Outer folds: None (default) in order, an integer shuffles the articles with that
+        seed (as in :func:`textkit.frames.crossval.cross_validate_frames`).
 
     Returns
     -------
@@ -271,9 +276,7 @@ def tune_label_rule(
         Fewer than ``n_splits`` articles, or a code with fewer coded paragraphs than
         ``n_splits`` (codes and counts named).
     """
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    from textkit.frames.crossval import _metrics, check_fold_counts
+    from textkit.frames.crossval import _metrics, check_fold_counts, grouped_folds
     from textkit.frames.score import FrameConfig, score_frames
     from textkit.frames.validate import agreement, align_codes
 
@@ -304,7 +307,7 @@ def tune_label_rule(
         ascending=[False, True, True, True, True, True], kind="mergesort",
     ).reset_index(drop=True)  # fmt: skip
 
-    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=False)
+    cv = grouped_folds(n_splits, random_state)
     fold = np.full(len(y), -1, dtype=int)
     oof = np.empty(len(y), dtype=object)
     fold_rows = []

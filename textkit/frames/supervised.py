@@ -46,7 +46,7 @@ too few for a text classifier to learn vocabulary beyond the commonest frame wor
 the nine dictionary features the classifier reaches a grouped cross-validated macro-F1 of
 about 0.74 on the shipped codes, above the dictionary's labelling rule chosen without the
 held-out articles (about 0.72), with most of the gain in ``mixed``; with three dictionary
-features (counts and balance only) it reached 0.67, on n-grams alone 0.43
+features (counts and balance only) it reached 0.67, on n-grams alone about 0.4
 (``benchmarks/validity.py``, which repeats the grouped split over shuffled seeds: one split's
 folds differ by about 0.05).
 """

@@ -1,0 +1,147 @@
+"""The numbers the README and the notebooks' narrative quote agree with the committed outputs.
+
+A change to the lexicon, the segmenter or a model regenerates the tables and figures, but
+not the prose around them: a quoted balance, modularity, count or agreement figure can go
+stale without any test noticing. Each test here reads the quote from the text as written
+(so an edited sentence is checked as edited) and compares it, at the precision it is
+stated with, to the committed output it describes (``results/`` and ``figures/``, written
+by ``make reproduce``) or, for the validation figures, to the computation that produced
+them. (The repeated-split averages the README quotes take half a minute to recompute; they
+are printed by ``benchmarks/validity.py`` and not checked here.)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text("utf-8")
+NOTEBOOK_03 = (ROOT / "notebooks" / "03_topics.py").read_text("utf-8")
+NOTEBOOK_04 = (ROOT / "notebooks" / "04_networks.py").read_text("utf-8")
+NOTEBOOK_05 = (ROOT / "notebooks" / "05_framing.py").read_text("utf-8")
+NUMBER = r"[−+-]?\d+(?:\.\d+)?"
+
+
+def _prose(text: str) -> str:
+    """Markdown comment lines of a notebook source joined into one line of prose (the
+    ``# `` prefixes and line breaks removed), or any text with its line breaks as spaces."""
+    lines = [re.sub(r"^#\s?", "", line) for line in text.splitlines()]
+    return re.sub(r"\s+", " ", " ".join(lines))
+
+
+def _quote(text: str, pattern: str) -> tuple[str, ...]:
+    """The groups of ``pattern``'s one match in the prose of ``text`` (fails when absent)."""
+    found = re.findall(pattern, _prose(text))
+    assert len(found) == 1, f"expected one quote matching {pattern!r}, found {found}"
+    return found[0] if isinstance(found[0], tuple) else (found[0],)
+
+
+def _value(quoted: str) -> float:
+    return float(quoted.replace("−", "-"))
+
+
+def _agrees(quoted: str, actual: float) -> bool:
+    """``actual`` rounds to ``quoted`` at the quote's number of decimals."""
+    decimals = len(quoted.split(".")[1]) if "." in quoted else 0
+    return abs(_value(quoted) - round(actual, decimals)) < 10 ** (-decimals) / 2
+
+
+def test_document_balances_quoted_in_readme_and_notebook_05():
+    scores = pd.read_csv(ROOT / "results" / "frames" / "document_scores.csv").set_index("doc_id")
+    for doc_id, label in (("003_4542067cb4fbbdc2#02", "003#02 sits at"),
+                          ("001_aabf14e4f143a46b#01", "001#01 at")):  # fmt: skip
+        bal, lo, hi = _quote(README, rf"{label} ({NUMBER}) \[({NUMBER}), ({NUMBER})\]")
+        row = scores.loc[doc_id]
+        for quoted, actual in ((bal, row["balance"]), (lo, row["balance_lo"]),
+                               (hi, row["balance_hi"])):  # fmt: skip
+            assert _agrees(quoted, actual), (doc_id, quoted, actual)
+    reg, council = _quote(NOTEBOOK_05, rf"balance scale \(({NUMBER}) and ({NUMBER})\)")
+    assert _agrees(reg, scores.loc["003_4542067cb4fbbdc2#02", "balance"])
+    assert _agrees(council, scores.loc["001_aabf14e4f143a46b#01", "balance"])
+
+
+def test_article_group_sizes_quoted_in_notebooks_03_and_04():
+    labels = pd.read_csv(ROOT / "results" / "frames" / "document_scores.csv")["frame_label"]
+    counts = labels.value_counts()
+    for text, pattern in ((NOTEBOOK_03, r"With (\d+) and (\d+) articles, and topics"),
+                          (NOTEBOOK_04, r"groups of (\d+) and (\d+) articles")):  # fmt: skip
+        stability, service = _quote(text, pattern)
+        assert (int(stability), int(service)) == (counts["stability"], counts["service_law"])
+
+
+def test_network_modularity_and_paragraph_count_quoted_in_readme():
+    params = json.loads((ROOT / "results" / "networks" / "network_corpus_params.json").read_text())
+    (q,) = _quote(README, rf"Q = ({NUMBER})")
+    assert _agrees(q, params["graph"]["modularity"])
+    (paragraphs,) = _quote(README, r"the topic models see them as ([\d,]+) paragraphs")
+    doc_topic = pd.read_csv(ROOT / "results" / "topics" / "topics_doc_topic.csv")
+    assert int(paragraphs.replace(",", "")) == len(doc_topic)
+
+
+def test_lss_agreement_quoted_in_readme():
+    table = pd.read_csv(ROOT / "figures" / "frames_lss_vs_dictionary.csv").dropna()
+    (rho,) = _quote(README, rf"agreement with the dictionary measure \(Spearman ρ = ({NUMBER})\)")
+    assert _agrees(rho, stats.spearmanr(table["balance"], table["lss"]).statistic)
+
+
+def test_k_choice_quoted_in_notebook_03():
+    """c_v highest at the K the text names, the best mean rank at the K it names, and the
+    seeds' c_v values it quotes."""
+    grid = pd.read_csv(ROOT / "figures" / "topics_k_selection.csv")
+    means = grid.groupby("k")[["c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]].mean()
+    (best_cv,) = _quote(NOTEBOOK_03, r"is highest at \*\*K = (\d+)\*\*")
+    assert int(best_cv) == means["c_v"].idxmax()
+    ranks = means.rank(ascending=False)
+    ranks["perplexity"] = means["perplexity"].rank(ascending=True)
+    (best_rank,) = _quote(NOTEBOOK_03, r"K = (\d+) has the best mean rank")
+    assert int(best_rank) == ranks.mean(axis=1).idxmin()
+    a1, a2, k_other, b1, b2 = _quote(
+        NOTEBOOK_03,
+        rf"its two seeds agree on c_v \(({NUMBER}) and ({NUMBER})\) where K = (\d+)'s do not "
+        rf"\(({NUMBER}) and ({NUMBER})\)",
+    )
+    chosen = grid[grid["k"] == int(best_cv)].sort_values("seed")["c_v"].to_numpy()
+    other = grid[grid["k"] == int(k_other)].sort_values("seed")["c_v"].to_numpy()
+    assert all(_agrees(q, v) for q, v in zip((a1, a2), chosen, strict=True)), chosen
+    assert all(_agrees(q, v) for q, v in zip((b1, b2), other, strict=True)), other
+
+
+def test_topic_stability_quoted_in_notebook_03():
+    per_topic = (
+        pd.read_csv(ROOT / "figures" / "topics_stability.csv").groupby("topic")["stability"].first()
+    )
+    (about,) = _quote(NOTEBOOK_03, rf"mean stability is about ({NUMBER})")
+    assert _agrees(about, per_topic.mean())
+
+
+def test_validation_figures_quoted_in_readme(seed_docs):
+    """In-sample agreement from the committed per-item table; the nested cross-validated rule
+    and the classifier's grouped cross-validation recomputed (as ``benchmarks/validity.py``)."""
+    from textkit.frames.crossval import cross_validate_frames
+    from textkit.frames.labels import tune_label_rule
+    from textkit.frames.validate import agreement, load_coded_paragraphs
+
+    items = pd.read_csv(ROOT / "results" / "frames" / "validation_items.csv")
+    rep = agreement(list(items["measure"]), list(items["code"]))
+    f1, kappa, rho = _quote(
+        README, rf"macro-F1 ({NUMBER}), Cohen's κ ({NUMBER}), Spearman ρ ({NUMBER}) in sample"
+    )
+    assert _agrees(f1, rep.macro_f1) and _agrees(kappa, rep.kappa) and _agrees(rho, rep.spearman)
+
+    codes = load_coded_paragraphs()
+    nested = tune_label_rule(codes, seed_docs).overall.set_index("measure")
+    row = nested.loc["chosen (cross-validated)"]
+    f1, kappa, rho = _quote(README, rf"\*\*({NUMBER}) / ({NUMBER}) / ({NUMBER}) when the paragraph")
+    assert _agrees(f1, row["macro_f1"]) and _agrees(kappa, row["kappa"])
+    assert _agrees(rho, row["spearman"])
+
+    (clf,) = _quote(README, rf"reaches macro-F1 ({NUMBER}) by the same grouped cross-validation")
+    cv = cross_validate_frames(codes, seed_docs).overall.set_index("measure")
+    assert _agrees(clf, cv.loc["classifier", "macro_f1"])
+    assert not np.isnan(cv.loc["dictionary", "macro_f1"])

@@ -189,3 +189,28 @@ def _pid(_):
 
 def _inverse(x):
     return 1 / x
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_pool_map_shared_keeps_or_restarts_its_processes(method, monkeypatch):
+    """WorkerPool.map_shared hands the shared object to the processes when they start: the
+    same object (and plain maps) reuse them, another object starts them again; pool_for lends
+    a running pool without stopping it."""
+    import multiprocessing
+
+    monkeypatch.setattr(executor, "_mp_context", lambda: multiprocessing.get_context(method))
+    first = {"factor": 2, "rows": [0] * 10}
+    second = {"factor": 5, "rows": [0] * 3}
+    items = list(range(9))
+    with executor.worker_pool(2) as pool:
+        assert pool.map_shared(_scaled, first, items) == [2 * x + 10 for x in items]
+        assert pool.map_shared(_scaled, first, items, chunksize=4) == [2 * x + 10 for x in items]
+        assert pool.map(abs, [-1, -2]) == [1, 2] and pool.starts == 1
+        with executor.pool_for(pool) as lent:
+            assert lent is pool
+        assert pool._executor is not None  # lent, not stopped
+        assert pool.map_shared(_scaled, second, items) == [5 * x + 3 for x in items]
+        assert pool.starts == 2
+    assert pool._executor is None and pool.initializer is None
+    with executor.pool_for(None, 1) as own:
+        assert own.map_shared(_scaled, first, [1]) == [12] and own.starts == 0

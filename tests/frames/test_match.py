@@ -156,22 +156,34 @@ def test_scores_from_units_equal_scores_from_documents(sentence_units, seg, leve
 @pytest.mark.parametrize("level", ["document", "paragraph", "sentence"])
 def test_scores_in_worker_processes_equal_the_serial_scores(sentence_units, level, monkeypatch):
     """n_jobs matches runs of whole documents and draws the intervals in worker processes
-    (here from any size on): the scores and the hits equal one process's exactly."""
+    (here from any size on), one set of processes for both: the scores and the hits equal one
+    process's exactly."""
+    from textkit.core import executor
     from textkit.frames import score as score_module
 
     monkeypatch.setattr(score_module, "PARALLEL_MIN_UNITS", 1)
     monkeypatch.setattr(score_module, "PARALLEL_MIN_GROUPS", 1)
+    starts, real_close = [], executor.WorkerPool.close
+
+    def close_spy(self):
+        starts.append(self.starts)
+        real_close(self)
+
+    monkeypatch.setattr(executor.WorkerPool, "close", close_spy)
     docs, units = sentence_units
     cfg = FrameConfig(n_boot=200)
     serial = score_frames(docs, level=level, config=cfg, units=units)
+    assert starts == [0]
     pooled = score_frames(docs, level=level, config=cfg, units=units, n_jobs=2)
+    assert starts == [0, 1]  # matching and bootstrap in the same processes
     pd.testing.assert_frame_equal(pooled, serial, check_exact=True)
     assert serial["balance_lo"].notna().sum() > 10
     found, sent_df, counted = {}, {}, {}
     for n_jobs in (1, 2):
-        sent_df[n_jobs], found[n_jobs], counted[n_jobs] = score_module._analyse_in_parts(
-            units, load_lexicon(), cfg, True, n_jobs
-        )
+        with executor.worker_pool(n_jobs) as pool:
+            sent_df[n_jobs], found[n_jobs], counted[n_jobs] = score_module._analyse_in_parts(
+                units, load_lexicon(), cfg, True, pool
+            )
     pd.testing.assert_frame_equal(found[2], found[1], check_exact=True)
     pd.testing.assert_frame_equal(sent_df[2], sent_df[1], check_exact=True)
     for a, b in zip(counted[2], counted[1], strict=True):

@@ -63,6 +63,7 @@ __all__ = [
     "map_shared",
     "WorkerPool",
     "worker_pool",
+    "pool_for",
     "dask_client",
 ]
 
@@ -294,16 +295,12 @@ def map_shared(
         In input order, identical to a serial run.
     """
     items = list(items)
-    if resolve_n_jobs(n_jobs) == 1 or len(items) < 2:
-        return [func(shared, x) for x in items]
-    return map_documents(
-        functools.partial(_call_with_shared, func),
-        items,
-        n_jobs=n_jobs,
-        chunksize=chunksize,
-        initializer=_set_shared,
-        initargs=(shared,),
-    )
+    n_jobs = resolve_n_jobs(n_jobs)
+    chunksize = _check_chunksize(chunksize)
+    if n_jobs > 1 and len(items) > 1:
+        logger.info("map_shared: %d items on %d processes", len(items), min(n_jobs, len(items)))
+    with worker_pool(min(n_jobs, max(len(items), 1))) as pool:
+        return pool.map_shared(func, shared, items, chunksize)
 
 
 class WorkerPool:
@@ -315,7 +312,8 @@ class WorkerPool:
     of milliseconds; a ``spawn`` start, which imports textkit again, far more).
 
     Nothing this process sets after the workers started reaches them: each call's ``func``
-    and items are pickled and sent, so the items should carry the data they need.
+    and items are pickled and sent, so the items should carry the data they need, or the
+    pool's first :meth:`map_shared` hands the workers one shared object when they start.
 
     Parameters
     ----------
@@ -335,14 +333,19 @@ class WorkerPool:
     ) -> None:
         self.n_jobs = resolve_n_jobs(n_jobs)
         self.initializer, self.initargs = initializer, initargs
+        self._given = (initializer, initargs)
+        self._shared: Any = None  # what map_shared handed the running processes
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         #: How many times worker processes were started (0 or 1 within one block).
         self.starts = 0
 
-    def map(self, func: Callable[[T], R], items: Iterable[T], chunksize: int = 1) -> list[R]:
+    def map(
+        self, func: Callable[[T], R], items: Iterable[T], chunksize: int | None = None
+    ) -> list[R]:
         """``[func(x) for x in items]``, in input order; ``n_jobs=1`` or a single item runs
-        here, otherwise the items go to the pool's processes in chunks of ``chunksize``."""
-        check_int("chunksize", chunksize, 1)
+        here, otherwise the items go to the pool's processes in chunks of ``chunksize``
+        (default: as :func:`map_documents` cuts them)."""
+        chunksize = _check_chunksize(chunksize)
         items = list(items)
         if self.n_jobs == 1 or len(items) < 2:
             return [func(x) for x in items]
@@ -354,16 +357,41 @@ class WorkerPool:
                 initargs=self.initargs,
             )
             self.starts += 1
-        chunks = _chunks(items, chunksize)
+        size = chunksize or max(1, math.ceil(len(items) / (self.n_jobs * CHUNKS_PER_WORKER)))
+        chunks = _chunks(items, size)
         done = self._executor.map(_apply_chunk, [func] * len(chunks), chunks)
         parts = list(progress(done, total=len(chunks), desc="chunks"))
         return [r for part in parts for r in part]
+
+    def map_shared(
+        self,
+        func: Callable[[Any, T], R],
+        shared: Any,
+        items: Iterable[T],
+        chunksize: int | None = None,
+    ) -> list[R]:
+        """``[func(shared, x) for x in items]`` (as :func:`map_shared`): ``shared`` is handed
+        to the processes when they start (inherited under ``fork``, pickled once per worker
+        under ``spawn``), so only the items travel. Processes already started with another
+        shared object are stopped and started again with this one; started with this one
+        (or for plain :meth:`map` calls before any shared object), they are kept.
+        """
+        items = list(items)
+        if self.n_jobs == 1 or len(items) < 2:
+            return [func(shared, x) for x in items]
+        if self._executor is not None and self._shared is not shared:
+            self.close()
+        if self._executor is None:
+            self.initializer, self.initargs, self._shared = _set_shared, (shared,), shared
+        return self.map(functools.partial(_call_with_shared, func), items, chunksize)
 
     def close(self) -> None:
         """Stop the processes (pending work is cancelled); the pool can start them again."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+        self.initializer, self.initargs = self._given
+        self._shared = None
 
 
 @contextmanager
@@ -390,6 +418,18 @@ def worker_pool(
         yield pool
     finally:
         pool.close()
+
+
+@contextmanager
+def pool_for(pool: WorkerPool | None, n_jobs: int = 1) -> Iterator[WorkerPool]:
+    """``pool`` itself, left running for its owner, or a new :func:`worker_pool` of
+    ``n_jobs`` processes for the ``with`` block (for code that may run inside a caller's
+    pool or on its own)."""
+    if pool is not None:
+        yield pool
+        return
+    with worker_pool(n_jobs) as own:
+        yield own
 
 
 #: What :func:`map_shared` handed this worker process (set by its initializer).

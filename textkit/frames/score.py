@@ -90,7 +90,7 @@ import pandas as pd
 from textkit.core.checks import check_bool, check_choice, check_int, check_number
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
-from textkit.core.executor import map_shared, resolve_n_jobs
+from textkit.core.executor import WorkerPool, pool_for, worker_pool
 from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
@@ -525,10 +525,13 @@ def _analysed(
     n_jobs: int = 1,
     cache: Any = True,
     table: bool = True,
+    pool: WorkerPool | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, _Counted]:
     """Documents table, sentence table, hit table (``None`` unless ``table``) and the hits as
-    arrays (defaults filled in): the sentences of ``units`` when given, else of :func:`segment_corpus` of the
-    documents with raw tokens (through its cache)."""
+    arrays (defaults filled in): the sentences of ``units`` when given, else of
+    :func:`segment_corpus` of the documents with raw tokens (through its cache). The
+    matching runs in ``pool`` (a caller's, kept running) or in ``n_jobs`` processes of its
+    own."""
     from textkit.segment.corpus import paused_gc, segment_corpus
 
     docs, lexicon, config = _prepared(texts, lexicon, config, simplify=units is None)
@@ -539,23 +542,24 @@ def _analysed(
         )  # fmt: skip
     else:
         units = _given_units(units, docs, config)
-    with paused_gc():  # millions of token lists in the units: no collector passes over them
-        sent_df, hit_df, counted = _analyse_in_parts(units, lexicon, config, table, n_jobs)
+    # millions of token lists in the units: no collector passes over them
+    with paused_gc(), pool_for(pool, n_jobs) as workers:
+        sent_df, hit_df, counted = _analyse_in_parts(units, lexicon, config, table, workers)
     return docs, sent_df, hit_df, counted
 
 
 def _analyse_in_parts(
-    units: pd.DataFrame, lexicon: Lexicon, config: FrameConfig, table: bool, n_jobs: int
+    units: pd.DataFrame, lexicon: Lexicon, config: FrameConfig, table: bool, pool: WorkerPool
 ) -> tuple[pd.DataFrame, pd.DataFrame | None, _Counted]:
-    """:func:`_analyse_units`, in ``n_jobs`` worker processes over consecutive runs of whole
+    """:func:`_analyse_units`, in the processes of ``pool`` over consecutive runs of whole
     documents when there are at least :data:`PARALLEL_MIN_UNITS` sentences. Each sentence is
     matched and read alone, so the parts put together are the tables of one pass."""
-    n_jobs = resolve_n_jobs(n_jobs)
+    n_jobs = pool.n_jobs
     if n_jobs <= 1 or len(units) < PARALLEL_MIN_UNITS:
         return _analyse_units(units, lexicon, config, table)
     bounds = _document_runs(units["doc_id"].astype(str).to_numpy(dtype=object), 2 * n_jobs)
     shared = (units, lexicon, config, table)  # inherited, not sent, under fork
-    done = map_shared(_analyse_rows, shared, list(itertools.pairwise(bounds)), n_jobs, 1)
+    done = pool.map_shared(_analyse_rows, shared, list(itertools.pairwise(bounds)), 1)
     sent_df = pd.concat([d[0] for d in done], ignore_index=True)
     hit_df = None
     if table:
@@ -684,12 +688,12 @@ def _intervals(
     boot_units: pd.DataFrame,
     codes: np.ndarray,
     config: Any,
-    n_jobs: int = 1,
+    pool: WorkerPool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The balance interval of each row of ``out`` (:func:`_bootstrap`) from its resampling
     units: the rows of ``boot_units`` whose group code (``codes``, ascending) is its position.
     Rows without a frame hit have no interval (NaN) and draw nothing. Each row draws from its
-    own seed (:func:`_seed_for`), so ``n_jobs`` worker processes (from
+    own seed (:func:`_seed_for`), so the processes of ``pool`` (from
     :data:`PARALLEL_MIN_GROUPS` rows on) give the same intervals."""
     lo = np.full(len(out), np.nan)
     hi = np.full(len(out), np.nan)
@@ -705,17 +709,18 @@ def _intervals(
          "|".join(str(v[g]) for v in key_values))
         for g in framed
     ]  # fmt: skip
-    n_jobs = resolve_n_jobs(n_jobs)
-    workers = n_jobs if len(tasks) >= PARALLEL_MIN_GROUPS else 1
-    found = map_shared(_bootstrap_task, config, tasks, workers)
+    if pool.n_jobs > 1 and len(tasks) >= PARALLEL_MIN_GROUPS:
+        found = pool.map(_bootstrap_task, [(config, task) for task in tasks])
+    else:
+        found = [_bootstrap_task((config, task)) for task in tasks]
     for g, (a, b) in zip(framed, found, strict=True):
         lo[g], hi[g] = a, b
     return lo, hi
 
 
-def _bootstrap_task(config: Any, task: tuple[np.ndarray, np.ndarray, str]) -> tuple[float, float]:
-    """:func:`_bootstrap` of one ``(st, sv, key)`` (an item of :func:`_intervals`)."""
-    st, sv, key = task
+def _bootstrap_task(item: tuple[Any, tuple[np.ndarray, np.ndarray, str]]) -> tuple[float, float]:
+    """:func:`_bootstrap` of one ``(config, (st, sv, key))`` (an item of :func:`_intervals`)."""
+    config, (st, sv, key) = item
     return _bootstrap(st, sv, config, key)
 
 
@@ -784,11 +789,14 @@ def score_frames(
         raise ValueError(f"config: expected a FrameConfig, got {type(config).__name__}")
     from textkit.segment.corpus import paused_gc
 
-    docs, sent_df, _, counted = _analysed(
-        texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False
-    )
-    with paused_gc():  # the units still hold millions of token lists: no collector pass
-        return _score(docs, sent_df, counted, level, config, n_jobs)
+    # one set of worker processes for the matching and the bootstrap
+    with worker_pool(n_jobs) as pool:
+        docs, sent_df, _, counted = _analysed(
+            texts, lexicon, segmenter, config, units, n_jobs=n_jobs, cache=cache, table=False,
+            pool=pool,
+        )  # fmt: skip
+        with paused_gc():  # the units still hold millions of token lists: no collector pass
+            return _score(docs, sent_df, counted, level, config, pool)
 
 
 _LEVEL_KEYS = {
@@ -804,10 +812,10 @@ def _score(
     counted: _Counted,
     level: str,
     config: Any,
-    n_jobs: int = 1,
+    pool: WorkerPool,
 ) -> pd.DataFrame:
     """The scores table of :func:`score_frames` from the sentence table and the hits of
-    ``docs`` (the intervals in ``n_jobs`` processes)."""
+    ``docs`` (the intervals in the processes of ``pool``)."""
     units = _unit_counts(sent_df, counted)
     units["suppressed"] = units["supp_stability"] + units["supp_service_law"]
     units = units.drop(columns=["supp_stability", "supp_service_law"])
@@ -827,7 +835,7 @@ def _score(
     out.insert(0, "n_units", grouped.size())
     out = out.reset_index()
     out["balance_lo"], out["balance_hi"] = _intervals(
-        out, keys, boot_units, grouped.ngroup().to_numpy(), config, n_jobs
+        out, keys, boot_units, grouped.ngroup().to_numpy(), config, pool
     )
 
     # texts (or paragraphs) without any sentence still get a row at their level

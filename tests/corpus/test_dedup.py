@@ -197,6 +197,13 @@ def test_signatures_in_worker_processes_give_the_same_groups(monkeypatch):
     serial = find_duplicates(docs)
     assert serial["dup_group"].notna().sum() >= 10
     pd.testing.assert_frame_equal(find_duplicates(docs, n_jobs=2), serial)
+    # in a caller's running processes (build_corpus cleans and hashes in the same ones)
+    from textkit.core.executor import worker_pool
+
+    with worker_pool(2) as pool:
+        assert pool.map(len, ["ab", "c"]) == [2, 1] and pool.starts == 1
+        pd.testing.assert_frame_equal(find_duplicates(docs, pool=pool), serial)
+        assert pool.starts == 1 and pool._executor is not None  # reused, left running
 
 
 def test_duplicate_finder_takes_minhash_or_values():

@@ -340,11 +340,13 @@ def _config_files(config: CorpusConfig) -> dict[str, str]:
 
 
 def _build(raw_dir: Path, config: CorpusConfig, n_jobs: int = 1) -> CorpusBuild:
+    from textkit.core.executor import worker_pool
     from textkit.corpus.boilerplate import repeated_paragraphs
     from textkit.corpus.dedup import find_duplicates
 
-    docs, pages = _processed_pages(read_pages(raw_dir, config.ingest), config, n_jobs)
-    docs = find_duplicates(docs, config.dedup, n_jobs=n_jobs)
+    with worker_pool(n_jobs) as pool:  # one set of processes: cleaning, then hashing
+        docs, pages = _processed_pages(read_pages(raw_dir, config.ingest), config, pool)
+        docs = find_duplicates(docs, config.dedup, pool=pool)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=False))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
@@ -354,25 +356,26 @@ def _build(raw_dir: Path, config: CorpusConfig, n_jobs: int = 1) -> CorpusBuild:
 
 
 def _processed_pages(
-    pages: pd.DataFrame, config: CorpusConfig, n_jobs: int
+    pages: pd.DataFrame, config: CorpusConfig, pool: Any
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`process_pages` of the pages, in ``n_jobs`` processes over consecutive slices.
+    """:func:`process_pages` of the pages, in the processes of ``pool``
+    (:class:`textkit.core.executor.WorkerPool`) over consecutive slices.
 
     The per-page stages are per page (the streamed build runs them batch by batch and writes
     the same bytes), and the split visits pages in file order, so slices of pages already in
     that order give the documents and the page accounting of one call, joined in order.
     Pages in any other order are processed in one call.
     """
-    from textkit.core.executor import CHUNKS_PER_WORKER, map_documents
+    from textkit.core.executor import CHUNKS_PER_WORKER
 
     names = pages["source_file"].tolist()
-    if n_jobs == 1 or len(pages) < 2 or names != sorted(names):
+    if pool.n_jobs == 1 or len(pages) < 2 or names != sorted(names):
         return process_pages(pages, config)
-    size = math.ceil(len(pages) / (n_jobs * CHUNKS_PER_WORKER))
+    size = math.ceil(len(pages) / (pool.n_jobs * CHUNKS_PER_WORKER))
     chunks = [pages.iloc[i : i + size] for i in range(0, len(pages), size)]
-    parts = map_documents(
-        functools.partial(process_pages, config=config), chunks, n_jobs=n_jobs, chunksize=1
-    )
+    logger.info("build_corpus: %d pages in %d slices on %d processes", len(pages), len(chunks),
+                pool.n_jobs)  # fmt: skip
+    parts = pool.map(functools.partial(process_pages, config=config), chunks, chunksize=1)
     docs = pd.concat([d for d, _ in parts if len(d)] or [parts[0][0]], ignore_index=True)
     return coerce_documents(docs), pd.concat([p for _, p in parts])
 

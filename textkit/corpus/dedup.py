@@ -27,6 +27,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -344,8 +345,10 @@ def duplicate_key(
     return digest, length, (None if values is None else to_minhash(values, config.random_state))
 
 
-def _text_key(config: DedupConfig, text: object) -> tuple[bytes, int, np.ndarray | None]:
-    """:func:`_key` of a text (normalised here; a worker's item in :func:`find_duplicates`)."""
+def _text_key(item: tuple[DedupConfig, object]) -> tuple[bytes, int, np.ndarray | None]:
+    """:func:`_key` of a ``(config, text)`` (normalised here; a worker's item in
+    :func:`find_duplicates`)."""
+    config, text = item
     return _key(normalise(_as_text(text)), config)
 
 
@@ -639,7 +642,11 @@ class DuplicateFinder:
 
 
 def find_duplicates(
-    docs: pd.DataFrame, config: DedupConfig | None = None, n_jobs: int = 1
+    docs: pd.DataFrame,
+    config: DedupConfig | None = None,
+    n_jobs: int = 1,
+    *,
+    pool: Any = None,
 ) -> pd.DataFrame:
     """Flag exact and near duplicate documents.
 
@@ -652,6 +659,9 @@ def find_duplicates(
     n_jobs : int, default 1
         Worker processes for the texts' hashes and MinHash signatures
         (:func:`textkit.core.executor.map_documents`); the result is the same for any value.
+    pool : textkit.core.executor.WorkerPool, optional
+        A caller's running processes to use instead (its ``n_jobs`` replaces ``n_jobs``;
+        left running): ``build_corpus`` cleans and hashes in the same processes.
 
     Returns
     -------
@@ -672,11 +682,12 @@ def find_duplicates(
     ids = [str(x) for x in docs["doc_id"]]
     texts = dict(zip(ids, docs["text"], strict=False))
     order = sorted(ids)
-    n_jobs = resolve_n_jobs(n_jobs)
+    n_jobs = pool.n_jobs if pool is not None else resolve_n_jobs(n_jobs)
     if n_jobs > 1 and len(order) >= PARALLEL_MIN_DOCS:
-        from textkit.core.executor import map_shared
+        from textkit.core.executor import pool_for
 
-        keys = map_shared(_text_key, config, [texts[i] for i in order], n_jobs)
+        with pool_for(pool, n_jobs) as workers:  # the config travels with each chunk
+            keys = workers.map(_text_key, [(config, texts[i]) for i in order])
         norms: dict[str, str] = {}
 
         def fetch(wanted: Iterable[str]) -> dict[str, str]:  # only candidates are read again

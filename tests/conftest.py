@@ -82,3 +82,20 @@ def seed_units(seed_docs, tmp_path_factory, cache_dir_env):
     docs = seed_docs[(seed_docs["status"] != "quarantined") & ~dup].reset_index(drop=True)
     with cache_dir_env(tmp_path_factory.mktemp("tkcache")):
         return segment_corpus(docs[["doc_id", "text"]], unit="sentence", cache=False)
+
+
+@pytest.fixture
+def pool_starts(monkeypatch):
+    """A list that receives, each time a :class:`textkit.core.executor.WorkerPool` closes, how
+    many times it started its processes (0: everything ran in this process)."""
+    from textkit.core import executor
+
+    starts: list[int] = []
+    real_close = executor.WorkerPool.close
+
+    def close_and_record(self):
+        starts.append(self.starts)
+        real_close(self)
+
+    monkeypatch.setattr(executor.WorkerPool, "close", close_and_record)
+    return starts

@@ -180,25 +180,17 @@ def test_cached_build_follows_the_content_of_named_rules_files(tmp_path, caplog)
 
 
 def test_build_in_worker_processes_equals_one_process(
-    seed_raw_dir, seed_build, tmp_path, monkeypatch
+    seed_raw_dir, seed_build, tmp_path, monkeypatch, pool_starts
 ):
     """Pages split, cleaned and annotated in two worker processes (one page per task on the
     seed corpus), and the duplicate keys hashed in the same processes, give the build of one
     process, table for table and the report."""
-    from textkit.core import executor
     from textkit.corpus import dedup
     from textkit.corpus.build import build_corpus
 
     monkeypatch.setattr(dedup, "PARALLEL_MIN_DOCS", 1)
-    starts, real_close = [], executor.WorkerPool.close
-
-    def close_spy(self):
-        starts.append(self.starts)
-        real_close(self)
-
-    monkeypatch.setattr(executor.WorkerPool, "close", close_spy)
     par = build_corpus(seed_raw_dir, n_jobs=2)
-    assert starts == [1]  # cleaning and hashing: one start of the processes
+    assert pool_starts == [1]  # cleaning and hashing: one start of the processes
     pd.testing.assert_frame_equal(par.documents, seed_build.documents, check_exact=True)
     pd.testing.assert_frame_equal(par.pages, seed_build.pages, check_exact=True)
     pd.testing.assert_frame_equal(par.boilerplate, seed_build.boilerplate, check_exact=True)

@@ -113,7 +113,7 @@ def test_vectorised_estep_restores_the_model_and_takes_any_chunk(dtm):
 
 
 def test_long_documents_in_worker_processes_give_the_serial_model_bit_for_bit(
-    dtm, corpus, fast, monkeypatch
+    dtm, corpus, fast, monkeypatch, pool_starts
 ):
     """LDA's n_jobs sends the long documents' loops to worker processes (here every document
     counts as long and any amount of work is sent): the fitted model, the document-topic
@@ -134,21 +134,16 @@ def test_long_documents_in_worker_processes_give_the_serial_model_bit_for_bit(
 
     monkeypatch.setattr(executor, "map_shared", spy)
     # a fit keeps its processes for every pass and the final inference (WorkerPool)
-    kept_calls, starts = [], []
-    real_pool_map, real_close = executor.WorkerPool.map, executor.WorkerPool.close
+    kept_calls, starts = [], pool_starts
+    real_pool_map = executor.WorkerPool.map
 
-    def pool_spy(self, func, items, chunksize=1):
+    def pool_spy(self, func, items, chunksize=None):
         items = list(items)
         if func is estep._run_own_part:
             kept_calls.append((self.n_jobs, len(items)))
         return real_pool_map(self, func, items, chunksize)
 
-    def close_spy(self):
-        starts.append(self.starts)
-        real_close(self)
-
     monkeypatch.setattr(executor.WorkerPool, "map", pool_spy)
-    monkeypatch.setattr(executor.WorkerPool, "close", close_spy)
     serial = T.LdaTopicModel(4, random_state=1, **fast).fit(dtm)
     assert not pooled_calls and not kept_calls and starts == [0]
     pooled = T.LdaTopicModel(4, random_state=1, n_jobs=2, **fast).fit(dtm)

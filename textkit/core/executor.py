@@ -138,6 +138,11 @@ def _check_chunksize(chunksize: Any) -> int | None:
     return check_int("chunksize", chunksize, minimum=1, allow_none=True)
 
 
+def _chunk_size(n_items: int, n_workers: int, chunksize: int | None) -> int:
+    """``chunksize``, or about :data:`CHUNKS_PER_WORKER` chunks per worker."""
+    return chunksize or max(1, math.ceil(n_items / (n_workers * CHUNKS_PER_WORKER)))
+
+
 def _chunks(items: Sequence[T], size: int) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
@@ -236,8 +241,7 @@ def map_documents(
         return []
     if client is not None:
         n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        size = chunksize or max(1, math.ceil(len(items) / (n_workers * CHUNKS_PER_WORKER)))
-        chunks = _chunks(items, size)
+        chunks = _chunks(items, _chunk_size(len(items), n_workers, chunksize))
         logger.info(
             "map_documents: %d items in %d chunks on a Dask cluster of %d workers",
             len(items),
@@ -254,11 +258,11 @@ def map_documents(
     if n_jobs == 1 or len(items) == 1:
         return [func(x) for x in items]
     n_workers = min(n_jobs, len(items))
-    size = chunksize or max(1, math.ceil(len(items) / (n_workers * CHUNKS_PER_WORKER)))
-    chunks = _chunks(items, size)
+    size = _chunk_size(len(items), n_workers, chunksize)
     logger.info(
-        "map_documents: %d items in %d chunks on %d processes", len(items), len(chunks), n_workers
-    )
+        "map_documents: %d items in %d chunks on %d processes",
+        len(items), math.ceil(len(items) / size), n_workers,
+    )  # fmt: skip
     with worker_pool(n_workers, initializer, initargs) as pool:
         return pool.map(func, items, size)
 
@@ -296,7 +300,6 @@ def map_shared(
     """
     items = list(items)
     n_jobs = resolve_n_jobs(n_jobs)
-    chunksize = _check_chunksize(chunksize)
     if n_jobs > 1 and len(items) > 1:
         logger.info("map_shared: %d items on %d processes", len(items), min(n_jobs, len(items)))
     with worker_pool(min(n_jobs, max(len(items), 1))) as pool:
@@ -333,7 +336,6 @@ class WorkerPool:
     ) -> None:
         self.n_jobs = resolve_n_jobs(n_jobs)
         self.initializer, self.initargs = initializer, initargs
-        self._given = (initializer, initargs)
         self._shared: Any = None  # what map_shared handed the running processes
         self._executor: concurrent.futures.ProcessPoolExecutor | None = None
         #: How many times worker processes were started (0 or 1 within one block).
@@ -349,19 +351,8 @@ class WorkerPool:
         items = list(items)
         if self.n_jobs == 1 or len(items) < 2:
             return [func(x) for x in items]
-        if self._executor is None:
-            self._executor = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self.n_jobs,
-                mp_context=_mp_context(),
-                initializer=self.initializer,
-                initargs=self.initargs,
-            )
-            self.starts += 1
-        size = chunksize or max(1, math.ceil(len(items) / (self.n_jobs * CHUNKS_PER_WORKER)))
-        chunks = _chunks(items, size)
-        done = self._executor.map(_apply_chunk, [func] * len(chunks), chunks)
-        parts = list(progress(done, total=len(chunks), desc="chunks"))
-        return [r for part in parts for r in part]
+        self._start(self.initializer, self.initargs)
+        return self._run(func, items, chunksize)
 
     def map_shared(
         self,
@@ -372,25 +363,44 @@ class WorkerPool:
     ) -> list[R]:
         """``[func(shared, x) for x in items]`` (as :func:`map_shared`): ``shared`` is handed
         to the processes when they start (inherited under ``fork``, pickled once per worker
-        under ``spawn``), so only the items travel. Processes already started with another
-        shared object are stopped and started again with this one; started with this one
-        (or for plain :meth:`map` calls before any shared object), they are kept.
+        under ``spawn``), so only the items travel. Processes started with this same object
+        are kept; processes started otherwise (for another object, or by a plain :meth:`map`)
+        are stopped and started again with this one.
         """
+        chunksize = _check_chunksize(chunksize)
         items = list(items)
         if self.n_jobs == 1 or len(items) < 2:
             return [func(shared, x) for x in items]
         if self._executor is not None and self._shared is not shared:
             self.close()
         if self._executor is None:
-            self.initializer, self.initargs, self._shared = _set_shared, (shared,), shared
-        return self.map(functools.partial(_call_with_shared, func), items, chunksize)
+            self._start(_set_shared, (shared,))
+            self._shared = shared
+        return self._run(functools.partial(_call_with_shared, func), items, chunksize)
+
+    def _start(self, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+        """Start the processes unless they are running."""
+        if self._executor is None:
+            self._executor = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self.n_jobs,
+                mp_context=_mp_context(),
+                initializer=initializer,
+                initargs=initargs,
+            )
+            self.starts += 1
+
+    def _run(self, func: Callable[[T], R], items: list[T], chunksize: int | None) -> list[R]:
+        """``func`` over ``items`` in the running processes, in chunks, in input order."""
+        chunks = _chunks(items, _chunk_size(len(items), self.n_jobs, chunksize))
+        done = self._executor.map(_apply_chunk, [func] * len(chunks), chunks)
+        parts = list(progress(done, total=len(chunks), desc="chunks"))
+        return [r for part in parts for r in part]
 
     def close(self) -> None:
         """Stop the processes (pending work is cancelled); the pool can start them again."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
-        self.initializer, self.initargs = self._given
         self._shared = None
 
 

@@ -318,12 +318,8 @@ def _cells_of(docs: np.ndarray, indptr: np.ndarray) -> np.ndarray:
 def _run_part(chunk: tuple, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """gensim's loop for the long documents ``docs`` of the ``chunk`` ``(state, cells,
     (gamma, exp_theta))`` every worker was handed once (:func:`map_shared`)."""
-    state, cells, (gamma0, exp_theta0) = chunk
-    indptr, _cols, counts = cells
-    gamma, exp_theta = gamma0.copy(), exp_theta0.copy()
-    phinorm = np.empty(len(counts), dtype=counts.dtype)
-    _long_documents(state, docs, cells, (gamma, exp_theta, phinorm), 1)
-    return gamma[docs], exp_theta[docs], phinorm[_cells_of(docs, indptr)]
+    state, cells, (gamma, exp_theta) = chunk
+    return _run_own_part(_own_part(state, docs, cells, gamma, exp_theta))
 
 
 def _own_part(state: _LongState, docs: np.ndarray, cells: tuple, gamma, exp_theta) -> tuple:

@@ -125,6 +125,16 @@ def test_tuning_refuses_too_few_codes(seed_docs, seg):
         tune_label_rule(codes, seed_docs, segmenter=seg, grid={"min_hit": (1,)})
 
 
+def test_tuning_refuses_a_paragraph_not_in_the_corpus(seed_docs, seg):
+    """A coded paragraph missing from the documents is an error naming it: scored as an
+    empty paragraph it would count as a `neither` label and bias the choice."""
+    codes = load_coded_paragraphs()
+    lost = codes.copy()
+    lost.loc[5, "text"] = "这一段文字并不在语料中。"
+    with pytest.raises(CodingSheetError, match=r"not found in docs: sample\(s\) \['S006'\]"):
+        tune_label_rule(lost, seed_docs, segmenter=seg)
+
+
 def test_short_documents_take_the_paragraph_rule(seg):
     """A microblog-length post with one clear frame hit is framed, not `neither`."""
     posts = ["今晚社区组织治安巡逻，大家注意安全。", "区里新开了便民服务中心，实行一站式服务。"]

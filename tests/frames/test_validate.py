@@ -277,8 +277,24 @@ def test_validate_measure_on_shipped_coding(built_docs):
     # a coded paragraph that is not in the corpus is an error, not a silent drop
     bad = codes.copy()
     bad.loc[0, "text"] = "这一段文字并不在语料中。"
-    with pytest.raises(ValueError, match="S001"):
+    with pytest.raises(CodingSheetError, match="S001"):
         validate_measure(bad, built_docs)
+
+
+def test_codes_and_documents_swapped_is_a_clear_error(built_docs):
+    """Every consumer of codes says which argument is wrong, not a KeyError."""
+    from textkit.frames.crossval import cross_validate_frames
+    from textkit.frames.labels import tune_label_rule
+    from textkit.frames.supervised import FrameClassifier
+    from textkit.frames.validate import validate_measure
+
+    codes = load_coded_paragraphs()
+    for call in (validate_measure, tune_label_rule, cross_validate_frames,
+                 FrameClassifier().fit):  # fmt: skip
+        with pytest.raises(CodingSheetError, match=r"codes: missing column.*pass the codes first"):
+            call(built_docs, codes)
+    with pytest.raises(CodingSheetError, match=r"codes: missing column\(s\) \['text'\]$"):
+        validate_measure(codes.drop(columns="text"), built_docs)
 
 
 def test_sample_config_from_toml(tmp_path):

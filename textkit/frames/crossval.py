@@ -26,11 +26,10 @@ from textkit.frames.supervised import (
     _KEYS,
     PROBA_COLUMNS,
     FrameClassifier,
-    _aligned,
     _resolve_segmenter,
     _rows_of,
 )
-from textkit.frames.validate import CODES, ValidationReport, agreement
+from textkit.frames.validate import CODES, ValidationReport, agreement, checked_codes
 
 __all__ = ["FrameCrossValidation", "check_fold_counts", "cross_validate_frames"]
 
@@ -178,7 +177,7 @@ def cross_validate_frames(
             f"model: expected a FrameClassifier, got {type(model).__name__}"
         )
     model._check_params()
-    aligned, docs = _aligned(codes, docs)
+    aligned, docs = checked_codes(codes, docs)
     if groups == "page":
         group = aligned["doc_id"].str.split("#").str[0]
     elif groups in aligned.columns:

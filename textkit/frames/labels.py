@@ -273,17 +273,19 @@ def tune_label_rule(
     Raises
     ------
     textkit.core.errors.CodingSheetError
-        Fewer than ``n_splits`` articles, or a code with fewer coded paragraphs than
-        ``n_splits`` (codes and counts named).
+        Bad codes or a coded paragraph not found in ``docs``
+        (:func:`textkit.frames.validate.checked_codes`, sample ids named); fewer than
+        ``n_splits`` articles, or a code with fewer coded paragraphs than ``n_splits`` (codes
+        and counts named).
     """
     from textkit.frames.crossval import _metrics, check_fold_counts, grouped_folds
     from textkit.frames.score import FrameConfig, score_frames
-    from textkit.frames.validate import agreement, align_codes
+    from textkit.frames.validate import agreement, checked_codes
 
     check_int("n_splits", n_splits, 2)
     config = config or FrameConfig()
     rules = _grid_rules(grid)
-    aligned = align_codes(codes, docs)
+    aligned, docs = checked_codes(codes, docs)
     y = aligned["code"].to_numpy(dtype=object)
     g = aligned["doc_id"].astype(str).to_numpy(dtype=object)
     check_fold_counts(y, g, n_splits, "article(s)")

@@ -70,7 +70,7 @@ from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 from textkit.core.checks import check_choice, check_int, check_number
 from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
 from textkit.frames.score import FrameConfig, as_documents, score_frames
-from textkit.frames.validate import CODES, _paragraphs, align_codes
+from textkit.frames.validate import CODES, _paragraphs, checked_codes
 
 __all__ = [
     "CALIBRATIONS",
@@ -473,7 +473,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             A parameter out of range (named).
         """
         self._check_params()
-        aligned, docs = _aligned(codes, docs)
+        aligned, docs = checked_codes(codes, docs)
         used = docs[docs["doc_id"].isin(set(aligned["doc_id"]))].reset_index(drop=True)
         table = self._paragraph_table(used)
         rows = _rows_of(aligned, table)
@@ -638,33 +638,6 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _aligned(codes: Any, docs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Codes checked and re-mapped onto ``docs`` (error naming unmatched sample ids)."""
-    if not isinstance(codes, pd.DataFrame):
-        raise InvalidParameterError(
-            f"codes: expected a DataFrame from read_codes, got {type(codes).__name__}"
-        )
-    missing = [c for c in ("doc_id", "para_id", "text", "code") if c not in codes.columns]
-    if missing:
-        raise CodingSheetError(f"codes: missing column(s) {missing}")
-    codes = codes.copy()
-    if "sample_id" not in codes.columns:
-        codes.insert(0, "sample_id", [f"row {i}" for i in range(len(codes))])
-    codes["code"] = codes["code"].astype(str).str.strip().str.lower()
-    bad = codes.loc[~codes["code"].isin(CODES), ["sample_id", "code"]]
-    if len(bad):
-        rows = ", ".join(f"{s!r} ({c!r})" for s, c in bad.head(5).itertuples(index=False))
-        raise CodingSheetError(f"codes: unknown code in sample(s) {rows}; allowed {list(CODES)}")
-    docs = as_documents(docs)
-    aligned = align_codes(codes, docs)
-    lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
-    if lost:
-        raise CodingSheetError(
-            f"codes: {len(lost)} coded paragraph(s) not found in docs: sample(s) {lost[:10]}"
-        )
-    return aligned.drop(columns="matched").reset_index(drop=True), docs
 
 
 def _rows_of(aligned: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:

@@ -57,6 +57,7 @@ __all__ = [
     "ValidationReport",
     "agreement",
     "align_codes",
+    "checked_codes",
     "draw_validation_sample",
     "load_coded_paragraphs",
     "read_codes",
@@ -511,6 +512,67 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def checked_codes(codes: Any, docs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coded paragraphs checked and re-mapped onto ``docs``: what every consumer of codes
+    (:func:`validate_measure`, :func:`textkit.frames.labels.tune_label_rule`,
+    :class:`textkit.frames.supervised.FrameClassifier`,
+    :func:`textkit.frames.crossval.cross_validate_frames`) starts from.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        From :func:`read_codes` / :func:`load_coded_paragraphs` (``doc_id``, ``para_id``,
+        ``text``, ``code``; ``sample_id`` when present names the rows in errors). Not
+        modified.
+    docs : DataFrame or list of str
+        The documents holding the coded paragraphs (``doc_id``, ``text``). Not modified.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        The codes with ids re-mapped by :func:`align_codes` (codes lower-cased, a
+        ``sample_id`` of ``"row i"`` when there was none) and the documents table.
+
+    Raises
+    ------
+    CodingSheetError
+        ``codes`` is not a table of codes (a documents table passed in its place is named
+        as such), lacks a column, holds a code outside :data:`CODES`, or holds a paragraph
+        not found in ``docs`` (sample ids named): dropping it silently would bias every
+        agreement figure.
+    """
+    from textkit.frames.score import as_documents
+
+    if not isinstance(codes, pd.DataFrame):
+        raise CodingSheetError(
+            f"codes: expected a DataFrame from read_codes, got {type(codes).__name__}"
+        )
+    missing = [c for c in ("doc_id", "para_id", "text", "code") if c not in codes.columns]
+    if missing:
+        hint = (
+            " (this looks like a documents table: pass the codes first, then the documents)"
+            if {"para_id", "code"} <= set(missing) and {"doc_id", "text"} <= set(codes.columns)
+            else ""
+        )
+        raise CodingSheetError(f"codes: missing column(s) {missing}{hint}")
+    codes = codes.copy()
+    if "sample_id" not in codes.columns:
+        codes.insert(0, "sample_id", [f"row {i}" for i in range(len(codes))])
+    codes["code"] = codes["code"].astype(str).str.strip().str.lower()
+    bad = codes.loc[~codes["code"].isin(CODES), ["sample_id", "code"]]
+    if len(bad):
+        rows = ", ".join(f"{s!r} ({c!r})" for s, c in bad.head(5).itertuples(index=False))
+        raise CodingSheetError(f"codes: unknown code in sample(s) {rows}; allowed {list(CODES)}")
+    docs = as_documents(docs)
+    aligned = align_codes(codes, docs)
+    lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
+    if lost:
+        raise CodingSheetError(
+            f"codes: {len(lost)} coded paragraph(s) not found in docs: sample(s) {lost[:10]}"
+        )
+    return aligned.drop(columns="matched").reset_index(drop=True), docs
+
+
 def validate_measure(
     codes: pd.DataFrame,
     docs: pd.DataFrame,
@@ -544,14 +606,13 @@ def validate_measure(
 
     Raises
     ------
+    CodingSheetError
+        Bad codes, or a coded paragraph not found in ``docs`` (:func:`checked_codes`; sample
+        ids named): dropping it silently would bias the agreement.
     ValueError
-        A coded paragraph is not found in ``docs`` or has no score (sample ids named):
-        dropping it silently would bias the agreement.
+        A coded paragraph has no score in ``scores`` (sample ids named).
     """
-    aligned = align_codes(codes, docs)
-    lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
-    if lost:
-        raise ValueError(f"codes: {len(lost)} coded paragraph(s) not in docs: {lost[:5]}")
+    aligned, docs = checked_codes(codes, docs)
     if scores is None:
         from textkit.frames.score import score_frames
 

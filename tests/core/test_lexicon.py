@@ -88,12 +88,16 @@ def test_most_terms_occur_in_seed_corpus(lex, seed_text):
 
 
 def test_context_rules_compile(lex):
-    assert {r.kind for r in lex.rules} == {"negation", "shift", "reference", "compound", "governs"}
+    assert {r.kind for r in lex.rules} == {
+        "negation", "shift", "reference", "compound", "governs", "topic",
+    }  # fmt: skip
     for r in lex.rules:
         if r.kind in ("negation", "shift"):
             assert "scope" in r.regex.groupindex
         elif r.kind == "reference":  # the whole clause it matches in: no scope group
             assert "scope" not in r.regex.groupindex and r.multiplier == 0
+        elif r.kind == "topic":  # lexicon terms read in a clause about another subject
+            assert set(r.terms) <= set(lex.lookup()) and r.note and r.test and not r.term
         else:  # sense rules read one lexicon term and carry a note and a test sentence
             assert r.term in lex.lookup() and r.note and r.test
         assert r.test and r.matches(r.test), r.name
@@ -185,6 +189,14 @@ GOVERNS = """\
     note: example
     test: 维稳打击。
 """
+TOPIC = """\
+  - name: industry
+    kind: topic
+    terms: [维稳, 公共服务]
+    pattern: '工厂|车间'
+    note: example
+    test: 工厂的维稳。
+"""
 
 
 def test_sense_rules(tmp_path):
@@ -198,9 +210,27 @@ def test_sense_rules(tmp_path):
     assert governs.line == 19 and lex.rules_table()["line"].tolist() == [13, 19]
 
 
+def test_topic_rule(tmp_path):
+    lex = load_lexicon(_write(tmp_path, GOOD + "context_rules:\n" + TOPIC))
+    (rule,) = lex.rules
+    assert (rule.kind, rule.terms, rule.multiplier, rule.term) == (
+        "topic", ("维稳", "公共服务"), 0.0, "",
+    )  # fmt: skip
+    assert rule.matches("车间公共服务。") and not rule.matches("工厂，公共服务。")
+    assert not rule.matches("工厂的治安。")  # not one of its terms
+    assert lex.rules_table().loc[0, "term"] == "维稳、公共服务"
+
+
 @pytest.mark.parametrize(
     ("rules", "old", "new", "line", "message"),
     [
+        (TOPIC, "terms: [维稳, 公共服务]", "terms: 维稳", 13, "'terms' must be a non-empty list"),
+        (TOPIC, "terms: [维稳, 公共服务]", "terms: []", 13, "'terms' must be a non-empty list"),
+        (TOPIC, "terms: [维稳, 公共服务]", "terms: [维稳, 工厂]", 13, "non-lexicon term(s) ['工厂']"),
+        (TOPIC, "    terms: [维稳, 公共服务]\n", "", 13, "'terms' must be a non-empty list"),
+        (TOPIC, "test: 工厂的维稳。", "test: 工厂的治安。", 13, "does not apply to its test"),
+        (TOPIC, "    note: example\n", "", 13, "has no 'note'"),
+        (TOPIC, "    note:", "    term: 维稳\n    note:", 13, "unknown key(s) ['term']"),
         (COMPOUND, "kind: compound", "kind: sense", 13, "kind must be one of"),
         (COMPOUND, "'公共服务业'", "'公共服务业('", 13, "bad regex"),
         (COMPOUND, "    test: 发展公共服务业。\n", "", 13, "has no 'test' sentence"),

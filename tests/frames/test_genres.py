@@ -39,6 +39,30 @@ CASES = [
     ("警方堅決止暴制亂，恢復社會秩序。", 1.0, 0.0),
     ("依法懲治危害國家安全的犯罪。", 2.0, 0.0),  # 依法 懲治 0.5 + 国家安全 0.5 + 犯罪 1
     ("镇压反革命运动取得胜利。", 1.0, 0.0),
+    # regulation of things, not of people: safety production, epidemics, disasters,
+    # pollution and finance (topic rules, clause by clause)
+    ("开展安全生产隐患排查整治，严厉打击违法犯罪。", 2.0, 0.0),  # the second clause counts
+    ("对重点人群开展核酸检测排查，封控区人员足不出户。", 0.0, 0.0),
+    ("做好防汛抗旱突发事件应急处置工作。", 0.0, 0.0),
+    ("加强秸秆禁烧管控，开展散乱污企业专项整治。", 0.0, 0.0),
+    ("防控系统性金融风险，密切监控经济运行。", 0.0, 0.0),
+    # other senses and names
+    ("组织、策划、实施或参与分裂国家的活动。", 0.0, 0.0),  # taking part in a crime
+    ("加强对下级法院审判工作的监督指导。", 0.0, 0.0),  # guidance of lower offices
+    ("加强对权力运行的监督。", 0.0, 0.5),  # oversight of power: counted
+    ("严格村党组织书记的监督管理。", 0.0, 0.5),  # oversight of officials: counted
+    ("市场监督管理部门加强食品抽检。", 0.0, 0.0),  # market regulation
+    ("指导金融机构加强安全防范工作。", 1.0, 0.0),  # guarding banks: public security
+    ("切实抓好校园及周边环境的整治工作。", 0.5, 0.0),  # the campaign around schools
+    ("乱收费严重打击了农民种粮的积极性。", 0.0, 0.0),  # a blow to, not a crackdown
+    ("严厉打击经济犯罪，鼓励群众参与治安防范。", 3.0, 0.5),
+    ("不断增强人民群众获得感、幸福感、安全感。", 0.0, 0.0),  # the welfare formula
+    ("提高群众安全感和满意度。", 0.5, 0.0),  # the public-security survey measure
+    ("集中整治形式主义、官僚主义。", 0.0, 0.0),  # party discipline
+    ("据法治日报报道，警方严厉打击电信诈骗。", 1.0, 0.0),  # a newspaper's name
+    ("公安局依法对其进行了行政处罚。", 1.0, 0.0),  # 公安 0.5 + 依法 as a sanction 0.5
+    ("他多次拨打110，浪费警力。", 0.0, 0.0),
+    ("你们不是为人民服务的吗？", 0.0, 0.5),  # a rhetorical question negates nothing
 ]
 
 

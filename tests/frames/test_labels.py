@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from textkit.core.errors import CodingSheetError, InvalidParameterError
-from textkit.frames.labels import DEFAULT_GRID, LabelRule, assign_labels, tune_label_rule
+from textkit.frames.labels import (
+    DEFAULT_GRID,
+    DEFAULT_TOLERANCE,
+    LabelRule,
+    assign_labels,
+    checks_on,
+    tune_label_rule,
+)
 from textkit.frames.score import FrameConfig, score_frames
 from textkit.frames.validate import load_coded_paragraphs
 
@@ -72,20 +79,44 @@ def tuning(seed_docs, seg):
     return tune_label_rule(load_coded_paragraphs(), seed_docs, segmenter=seg)
 
 
-def test_tuning_searches_the_grid_and_picks_its_best(tuning):
+def test_tuning_searches_the_grid_and_picks_the_simplest_near_best(tuning):
     n_rules = int(np.prod([len(v) for v in DEFAULT_GRID.values()]))
     assert len(tuning.grid) == n_rules
-    best = tuning.grid.iloc[0]
-    assert tuning.grid["macro_f1"].is_monotonic_decreasing
-    assert (best["min_hits"], best["min_per_1k"], best["threshold"], best["ci"]) == (
-        tuning.rule.min_hits, tuning.rule.min_per_1k, tuning.rule.threshold, tuning.rule.ci,
-    )  # fmt: skip
+    grid = tuning.grid
+    assert grid["macro_f1"].is_monotonic_decreasing
+    assert (grid["checks"] == [checks_on(LabelRule(*r)) for r in grid[
+        ["min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits"]].itertuples(index=False)
+    ]).all()  # fmt: skip
+    # the chosen rule: within the tolerance of the best, no rule there has fewer checks,
+    # and none with as few checks scores higher
+    top = grid["macro_f1"].iloc[0]
+    near = grid[grid["macro_f1"] >= top - DEFAULT_TOLERANCE - 1e-12]
+    row = grid[
+        (grid["min_hits"] == tuning.rule.min_hits) & (grid["min_per_1k"] == tuning.rule.min_per_1k)
+        & (grid["threshold"] == tuning.rule.threshold) & (grid["ci"] == tuning.rule.ci)
+        & (grid["mixed_min_hits"] == tuning.rule.mixed_min_hits)
+    ].iloc[0]  # fmt: skip
+    assert row["macro_f1"] >= top - DEFAULT_TOLERANCE - 1e-12
+    assert row["checks"] == near["checks"].min()
+    assert row["macro_f1"] == near.loc[near["checks"] == row["checks"], "macro_f1"].max()
     overall = tuning.overall.set_index("measure")
     assert list(overall.index) == ["chosen (in-sample)", "chosen (cross-validated)", "current"]
-    assert overall.loc["chosen (in-sample)", "macro_f1"] == pytest.approx(best["macro_f1"])
-    # nothing beats the in-sample choice on the paragraphs it was chosen on
-    assert overall["macro_f1"].max() == pytest.approx(best["macro_f1"])
+    assert overall.loc["chosen (in-sample)", "macro_f1"] == pytest.approx(row["macro_f1"])
     assert "paragraph_label_threshold = " in tuning.toml()
+
+
+def test_tolerance_zero_takes_the_best_rule(seed_docs, seg):
+    """With no tolerance the best in-sample rule wins (fewer checks only break ties); a
+    tolerance of 1 takes a rule with the fewest checks of the grid."""
+    codes = load_coded_paragraphs()
+    best = tune_label_rule(codes, seed_docs, segmenter=seg, tolerance=0.0)
+    assert best.overall.set_index("measure").loc["chosen (in-sample)", "macro_f1"] == (
+        pytest.approx(best.grid["macro_f1"].iloc[0])
+    )
+    loose = tune_label_rule(codes, seed_docs, segmenter=seg, tolerance=1.0)
+    assert checks_on(loose.rule) == 0
+    with pytest.raises(InvalidParameterError, match="tolerance"):
+        tune_label_rule(codes, seed_docs, segmenter=seg, tolerance=-0.1)
 
 
 def test_nested_folds_keep_articles_apart(tuning):

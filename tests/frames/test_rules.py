@@ -75,6 +75,8 @@ def test_every_rule_fires_on_its_test_sentence(name, seg):
     assert (off["rule"] == "").all() and (off["multiplier"] == 1).all()
     if rule.kind in ("compound", "governs"):
         assert set(fired["term"]) == {rule.term}
+    if rule.kind == "topic":
+        assert set(fired["term"]) <= set(rule.terms)
     if rule.kind == "governs":
         assert set(fired["frame"]) == {rule.frame}
         assert (fired["value"] == fired["weight"] * rule.multiplier).all()
@@ -159,13 +161,40 @@ def test_compound_rules_leave_the_term_elsewhere(seg):
     assert _counts("依法公开审理案件。", seg) == (0.0, 0.5)  # 依法 only: open trials are neither
 
 
+def test_topic_rules_read_only_their_clause_and_their_terms(seg):
+    """A topic rule sets aside its terms in the clause about its subject, and nothing else:
+    not the same terms in the next clause, not the other terms of its clause."""
+    assert _counts("做好安全生产工作，加强隐患排查。", seg) == (1.5, 0.0)  # 隐患 0.5 + 排查
+    assert _counts("加强安全生产隐患排查。", seg) == (0.0, 0.0)
+    assert _counts("加强社会治安隐患排查。", seg) == (2.5, 0.0)  # no subject: counted
+    hits = frame_hits(["加强消防安全隐患排查和社会治安防控。"], segmenter=seg)
+    read = hits.set_index("term")
+    assert read.loc["排查", "rule"] == "safety_production_topic" and read.loc["排查", "value"] == 0
+    assert read.loc["治安防控", "value"] == 1.0  # not a term of the rule
+    # KWIC reads the occurrence the same way
+    lines = kwic(["加强消防安全隐患排查。"], term="排查", lexicon=LEX)
+    assert lines["rule"].tolist() == ["safety_production_topic"]
+
+
 def test_new_rules_on_the_seed_corpus(seed_docs, seg):
-    """The sense rules change 7 hits of the seed corpus, all 依法 before a sanction
-    (依法查处 twice, 依法追究 twice, 依法处置, 依法予以制裁, 依法给予处罚); the compound rules
-    find nothing to change there (no 民主党派, 疫情防控, 联防联控 or 首问责任制)."""
+    """The sense rules change 28 hits of the seed corpus, each read by hand (frames_card.md):
+    7 依法 before a sanction (依法查处 twice, 依法追究 twice, 依法处置, 依法予以制裁,
+    依法给予处罚), 7 environmental 整治, 8 regulators' 监督 and 6 control words in a clause about
+    安全生产 or sewage; the rules for party names, epidemics and the like find nothing to
+    change there (no 民主党派, 疫情防控, 联防联控 or 首问责任制)."""
     hits = frame_hits(seed_docs[["doc_id", "text"]], segmenter=seg)
     counts = hits["rule"].value_counts().to_dict()
     assert counts.get("by_law_crackdown") == 7
+    assert counts.get("environmental_rectification") == 7
+    assert counts.get("administrative_supervision") == 8
+    assert counts.get("safety_production_topic") == 4 and counts.get("environment_topic") == 2
+    topic = hits[hits["rule"].str.endswith("_topic")]
+    assert sorted(set(topic["term"])) == ["整治", "防范", "隐患"] and (topic["value"] == 0).all()
+    # the campaign around schools stays public order
+    school = hits[
+        (hits["term"] == "整治") & hits["left"].str.endswith(("校园及周边环境的", "校园及周边环境"))
+    ]
+    assert len(school) >= 2 and (school["value"] == 0.5).all()
     assert counts.get("by_law_service") == 4  # read as before: no change
     for name in ("democratic_parties", "epidemic_control", "joint_epidemic_control",
                  "first_inquiry_responsibility"):  # fmt: skip

@@ -12,12 +12,14 @@ It lives in ``core`` because three stages share it: the segmenter keeps every le
 one token, seeded topic models are seeded with its terms, and :mod:`textkit.frames` scores
 with it. ``textkit.frames`` re-exports :class:`Lexicon` and :func:`load_lexicon`.
 
-Context rules are of five kinds: ``negation`` and ``shift`` (a term inside the rule's
+Context rules are of six kinds: ``negation`` and ``shift`` (a term inside the rule's
 ``scope`` is multiplied by its multiplier), ``reference`` (every term of a clause the rule
 matches is: a bibliographic entry cites a title, it frames nothing), ``compound`` (a term inside a longer expression
-that gives it another sense: 民主 in 民主党派) and ``governs`` (the sense of a term read from
+that gives it another sense: 民主 in 民主党派), ``governs`` (the sense of a term read from
 the word it governs within a few characters of its clause: 依法 before 打击 counts for
-stability). ``compound`` and ``governs`` rules carry a note and a ``test`` sentence the loader
+stability) and ``topic`` (the listed ``terms`` in a clause about a subject that gives them
+another sense: 隐患, 排查 and 整治 in a clause about 安全生产 inspect firms, not people).
+``compound``, ``governs`` and ``topic`` rules carry a note and a ``test`` sentence the loader
 checks the rule matches.
 
 Malformed files raise :class:`LexiconError` naming the file and line (missing term or note,
@@ -70,8 +72,8 @@ logger = logging.getLogger(__name__)
 #: The two frame keys, in display order.
 FRAMES: tuple[str, ...] = ("stability", "service_law")
 
-#: Kinds of context rule: the three scope kinds, then the two sense kinds.
-_RULE_KINDS = ("negation", "shift", "reference", "compound", "governs")
+#: Kinds of context rule: the three scope kinds, then the three sense kinds.
+_RULE_KINDS = ("negation", "shift", "reference", "compound", "governs", "topic")
 #: Kinds of rule that multiply every frame term inside a span of the clause: the ``scope``
 #: group of a match (negation, shift) or the whole clause a match is in (reference).
 SCOPE_KINDS = ("negation", "shift", "reference")
@@ -84,6 +86,7 @@ _RULE_KEYS = {
     "compound": {"name", "kind", "term", "pattern", "multiplier", "note", "test"},
     "governs": {"name", "kind", "term", "pattern", "window", "direction", "frame", "category",
                 "multiplier", "note", "test"},
+    "topic": {"name", "kind", "terms", "pattern", "multiplier", "note", "test"},
 }  # fmt: skip
 _SHIPPED = "frames.yaml"
 _META_KEYS = ("__line__", "__keylines__")
@@ -141,7 +144,9 @@ class ContextRule:
         multiplied by ``multiplier``); ``governs`` (an occurrence of ``term`` followed
         (``direction="after"``) or preceded (``"before"``) by a match of ``pattern`` within
         ``window`` characters of its clause counts for ``frame`` / ``category``, times
-        ``multiplier``).
+        ``multiplier``); ``topic`` (occurrences of one of ``terms`` in a clause where
+        ``pattern`` matches anywhere, a subject that gives them another sense, are multiplied
+        by ``multiplier``).
     pattern : str
         Regular expression (negation and shift rules: with a named group ``scope``).
     multiplier : float
@@ -163,7 +168,9 @@ class ContextRule:
     category : str
         Governs rules: the category it counts in (default: the term's own category).
     test : str
-        A sentence the rule applies to (required for compound and governs rules).
+        A sentence the rule applies to (required for compound, governs and topic rules).
+    terms : tuple of str
+        Topic rules: the lexicon terms the rule reads (empty for other kinds).
     """
 
     name: str
@@ -178,6 +185,7 @@ class ContextRule:
     frame: str = ""
     category: str = ""
     test: str = ""
+    terms: tuple[str, ...] = ()
 
     @functools.cached_property
     def regex(self) -> re.Pattern:
@@ -186,10 +194,14 @@ class ContextRule:
 
     def matches(self, text: str) -> bool:
         """Whether the rule's pattern applies in ``text`` (clause by clause, and for compound
-        and governs rules at an occurrence of ``term``); the loader checks ``test`` with it."""
+        and governs rules at an occurrence of ``term``, for topic rules in a clause holding
+        one of ``terms``); the loader checks ``test`` with it."""
         for cm in _CLAUSE_RE.finditer(text):
             clause = cm.group(0)
-            if self.kind == "reference":
+            if self.kind == "topic":
+                if any(t in clause for t in self.terms) and self.regex.search(clause):
+                    return True
+            elif self.kind == "reference":
                 if self.regex.search(clause):
                     return True
             elif self.kind in SCOPE_KINDS:
@@ -362,11 +374,18 @@ class Lexicon:
 
     def rules_table(self) -> pd.DataFrame:
         """Context rules as a table: name, kind, term, pattern, window, direction, frame,
-        category, multiplier, note, test, line (term belongs to compound and governs rules;
-        window, direction, frame and category to governs rules)."""
+        category, multiplier, note, test, line (term belongs to compound and governs rules,
+        and holds a topic rule's terms joined by "、"; window, direction, frame and category
+        belong to governs rules)."""
         cols = ["name", "kind", "term", "pattern", "window", "direction", "frame", "category",
                 "multiplier", "note", "test", "line"]  # fmt: skip
-        return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in self.rules], columns=cols)
+        rows = []
+        for r in self.rules:
+            row = {c: getattr(r, c) for c in cols}
+            if r.kind == "topic":
+                row["term"] = "、".join(r.terms)
+            rows.append(row)
+        return pd.DataFrame(rows, columns=cols)
 
 
 # ----------------------------------------------------------------------------- loading
@@ -516,6 +535,19 @@ def _parse_rule(
             raise _err(path, rline, f"rule {name!r} has no 'note'")
         if not test:
             raise _err(path, rline, f"rule {name!r} has no 'test' sentence")
+    if kind == "topic":
+        terms = item.get("terms")
+        if not isinstance(terms, list) or not terms:
+            raise _err(path, rline, f"rule {name!r}: 'terms' must be a non-empty list of "
+                       f"lexicon terms, got {terms!r}")  # fmt: skip
+        terms = [str(t).strip() for t in terms]
+        unknown_terms = [t for t in terms if t not in seen]
+        if unknown_terms:
+            raise _err(path, rline, f"rule {name!r}: 'terms' holds non-lexicon term(s) "
+                       f"{unknown_terms}")  # fmt: skip
+        fields["terms"] = tuple(dict.fromkeys(terms))
+        default = 0
+    elif kind not in SCOPE_KINDS:
         term = str(item.get("term", "") or "").strip()
         if term not in seen:
             raise _err(path, rline, f"rule {name!r}: 'term' must be a lexicon term, got {term!r}")

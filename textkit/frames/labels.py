@@ -22,8 +22,13 @@ with one hit is not), so :class:`textkit.frames.score.FrameConfig` holds one rul
 documents and one for paragraphs and sentences (:meth:`FrameConfig.label_rule`).
 
 :func:`tune_label_rule` chooses the paragraph rule from hand-coded paragraphs: every rule of
-a grid is scored against the codes (macro-F1 over the four codes), and nested grouped
-cross-validation — the rule chosen on the other articles' paragraphs, scored on the held-out
+a grid is scored against the codes (macro-F1 over the four codes); among the rules within
+``tolerance`` (0.01) of the best score it takes the one with the fewest optional checks
+switched on (``min_per_1k``, ``threshold``, ``ci``, ``mixed_min_hits``), the way the
+one-standard-error rule prefers the simplest model that scores about as well as the best
+(Hastie, Tibshirani and Friedman, *The Elements of Statistical Learning*, 7.10). A check that
+buys less than the tolerance on the coded paragraphs is more likely fitted to them than
+general. Nested grouped cross-validation — the rule chosen on the other articles' paragraphs, scored on the held-out
 article's — reports how well the choice carries to text it was not chosen on. The chosen
 values go to the ``[frames]`` table of ``textkit.toml`` (:meth:`LabelTuning.toml`).
 """
@@ -43,9 +48,11 @@ from textkit.core.errors import InvalidParameterError
 
 __all__ = [
     "DEFAULT_GRID",
+    "DEFAULT_TOLERANCE",
     "LabelRule",
     "LabelTuning",
     "assign_labels",
+    "checks_on",
     "tune_label_rule",
 ]
 
@@ -128,6 +135,9 @@ def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
     return out
 
 
+#: Macro-F1 a rule may give up against the best for fewer checks (:func:`tune_label_rule`).
+DEFAULT_TOLERANCE = 0.01
+
 #: The rules :func:`tune_label_rule` searches by default (1,400 rules).
 DEFAULT_GRID: dict[str, tuple] = {
     "min_hits": (0.5, 1.0, 1.5, 2.0, 3.0),
@@ -171,14 +181,29 @@ def _macro_f1(pred: np.ndarray, codes: np.ndarray) -> float:
     return float(np.mean(f1s)) if f1s else 0.0
 
 
-def _best(rules: list[LabelRule], table: pd.DataFrame, codes: np.ndarray) -> tuple[int, list]:
-    """Index of the best rule on ``table``/``codes`` and every rule's macro-F1.
+def checks_on(rule: LabelRule) -> int:
+    """How many of a rule's optional checks are switched on: ``min_per_1k`` > 0,
+    ``threshold`` > 0, ``ci``, ``mixed_min_hits`` > 0 (``min_hits`` always applies)."""
+    return (
+        int(rule.min_per_1k > 0) + int(rule.threshold > 0) + int(rule.ci)
+        + int(rule.mixed_min_hits > 0)
+    )  # fmt: skip
 
-    Ties (macro-F1 equal to 9 decimals) go to the rule listed first in the grid's order
-    (each field's values sorted ascending, ``min_hits`` varying slowest).
+
+def _best(
+    rules: list[LabelRule], table: pd.DataFrame, codes: np.ndarray, tolerance: float
+) -> tuple[int, list]:
+    """Index of the chosen rule on ``table``/``codes`` and every rule's macro-F1.
+
+    The chosen rule is, among the rules whose macro-F1 (rounded to 9 decimals) is within
+    ``tolerance`` of the best, the one with the fewest checks on (:func:`checks_on`), then
+    the highest macro-F1, then the first in the grid's order (each field's values sorted
+    ascending, ``min_hits`` varying slowest).
     """
     f1s = [round(_macro_f1(assign_labels(table, r), codes), 9) for r in rules]
-    return int(np.argmax(f1s)), f1s
+    floor = round(max(f1s) - tolerance, 9)
+    near = [i for i, f in enumerate(f1s) if f >= floor]
+    return min(near, key=lambda i: (checks_on(rules[i]), -f1s[i], i)), f1s
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,10 +213,11 @@ class LabelTuning:
     Attributes
     ----------
     rule : LabelRule
-        The rule with the best macro-F1 on all coded paragraphs.
+        The rule chosen on all coded paragraphs: the fewest checks among those within the
+        tolerance of the best macro-F1.
     grid : DataFrame
-        Every rule searched: min_hits, min_per_1k, threshold, ci, mixed_min_hits, macro_f1
-        (in-sample), sorted best first.
+        Every rule searched: min_hits, min_per_1k, threshold, ci, mixed_min_hits, checks
+        (:func:`checks_on`), macro_f1 (in-sample), sorted by macro-F1, best first.
     folds : DataFrame
         Nested cross-validation, one row per outer fold: fold, n_train, n_test, the rule
         chosen on the training part (min_hits, min_per_1k, threshold, ci, mixed_min_hits), its train
@@ -234,12 +260,15 @@ def tune_label_rule(
     segmenter: Any = None,
     config: Any = None,
     random_state: int | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
 ) -> LabelTuning:
     """Choose the paragraph labelling rule from hand-coded paragraphs.
 
     The coded paragraphs are scored once (``score_frames(level="paragraph")``); every rule of
-    ``grid`` labels them and is scored by macro-F1 over the four codes. The best rule on all
-    paragraphs is the result; nested cross-validation grouped by article
+    ``grid`` labels them and is scored by macro-F1 over the four codes. The chosen rule on
+    all paragraphs is the result: among the rules within ``tolerance`` of the best macro-F1,
+    the one with the fewest optional checks switched on (:func:`checks_on`), then the
+    highest macro-F1 (see the module docstring). Nested cross-validation grouped by article
     (``StratifiedGroupKFold(n_splits)``, no shuffling unless ``random_state`` is given)
     chooses a rule on the other folds' articles and labels the held-out fold with it, so
     ``overall`` reports the chosen rule's agreement both in-sample and on articles it was not
@@ -265,6 +294,10 @@ def tune_label_rule(
     random_state : int, optional
         Outer folds: None (default) in order, an integer shuffles the articles with that
         seed (as in :func:`textkit.frames.crossval.cross_validate_frames`).
+    tolerance : float, default :data:`DEFAULT_TOLERANCE` (0.01)
+        Macro-F1 a rule may give up against the best rule for fewer checks, in [0, 1]; 0
+        takes the best rule (ties: fewer checks). The nested cross-validation chooses with
+        the same tolerance.
 
     Returns
     -------
@@ -283,6 +316,7 @@ def tune_label_rule(
     from textkit.frames.validate import agreement, checked_codes
 
     check_int("n_splits", n_splits, 2)
+    check_number("tolerance", tolerance, minimum=0.0, maximum=1.0)
     config = config or FrameConfig()
     rules = _grid_rules(grid)
     aligned, docs = checked_codes(codes, docs)
@@ -302,8 +336,10 @@ def tune_label_rule(
         ["n_stability", "n_service_law", "n_tokens"]
     ].fillna(0)
 
-    best, f1s = _best(rules, table, y)
-    grid_df = pd.DataFrame([dataclasses.asdict(r) for r in rules]).assign(macro_f1=f1s)
+    best, f1s = _best(rules, table, y, tolerance)
+    grid_df = pd.DataFrame([dataclasses.asdict(r) for r in rules]).assign(
+        checks=[checks_on(r) for r in rules], macro_f1=f1s
+    )
     grid_df = grid_df.sort_values(
         ["macro_f1", "min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits"],
         ascending=[False, True, True, True, True, True], kind="mergesort",
@@ -314,7 +350,7 @@ def tune_label_rule(
     oof = np.empty(len(y), dtype=object)
     fold_rows = []
     for k, (train, test) in enumerate(cv.split(np.zeros(len(y)), y, g)):
-        b, train_f1 = _best(rules, table.iloc[train], y[train])
+        b, train_f1 = _best(rules, table.iloc[train], y[train], tolerance)
         oof[test] = assign_labels(table.iloc[test], rules[b])
         fold[test] = k
         fold_rows.append(

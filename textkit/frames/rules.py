@@ -12,7 +12,10 @@ occurrence the same way:
 * **governs rules**: a term followed (or preceded) within ``window`` characters of its clause
   by a word of the rule's pattern counts for the rule's frame and category (依法 before
   打击 / 查处 counts for stability). When several governs rules of a term match, the one whose
-  word is nearest wins (then file order).
+  word is nearest wins (then file order);
+* **topic rules**: one of the rule's terms in a clause where its pattern matches anywhere (a
+  subject that gives the terms another sense: 隐患 and 排查 in a clause about 安全生产 or
+  燃气) is multiplied by the rule's multiplier (0 in the shipped file).
 
 Every rule reads inside one clause, so a long text can be read in windows cut right after a
 clause delimiter without changing any reading: :func:`_reading_windows` cuts text longer than
@@ -21,7 +24,7 @@ any delimiter, which no edited text has, is cut at the first allowed position fr
 only a rule or a multi-token term that straddles such a cut can then read differently). It
 keeps the work per occurrence bounded, whatever the length of the sentence.
 
-A reading's multiplier is the smallest multiplier of the compound and scope rules that apply
+A reading's multiplier is the smallest multiplier of the compound, topic and scope rules that apply
 (times the governs rule's multiplier), and its ``rule`` is the rule with that smallest
 multiplier when it is below 1, else the governs rule that decided the frame, else "".
 
@@ -157,16 +160,21 @@ class RuleSet:
         self.scope_rules = tuple(r for r in rules if r.kind in SCOPE_KINDS)
         compound: dict[str, list[ContextRule]] = {}
         governs: dict[str, list[ContextRule]] = {}
+        topic: dict[str, list[ContextRule]] = {}
         for r in rules:
             if r.kind == "compound":
                 compound.setdefault(r.term, []).append(r)
             elif r.kind == "governs":
                 governs.setdefault(r.term, []).append(r)
+            elif r.kind == "topic":
+                for term in r.terms:
+                    topic.setdefault(term, []).append(r)
         self.compound = {t: tuple(rs) for t, rs in compound.items()}
         self.governs = {t: tuple(rs) for t, rs in governs.items()}
+        self.topic = {t: tuple(rs) for t, rs in topic.items()}
         self._any_scope = _any_of([r.pattern for r in self.scope_rules])
         self._any_scope_lines = _any_of([r.pattern for r in self.scope_rules], lines=True)
-        self._ruled = frozenset(self.compound) | frozenset(self.governs)
+        self._ruled = frozenset(self.compound) | frozenset(self.governs) | frozenset(self.topic)
         self._plain_readings: dict[str, Reading] = {}
 
     def _plain(self, term: str) -> Reading:
@@ -179,7 +187,7 @@ class RuleSet:
         return found
 
     def __bool__(self) -> bool:
-        return bool(self.scope_rules or self.compound or self.governs)
+        return bool(self.scope_rules or self.compound or self.governs or self.topic)
 
     def scopes(
         self, text: str, near: Sequence[tuple] | None = None
@@ -266,6 +274,7 @@ class RuleSet:
         """
         scopes = self.scopes(text, hits) if scoped and self.scope_rules else []
         compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
+        topic_spans: dict[str, list[tuple[int, int]]] = {}
         out = []
         ruled = self._ruled
         for hit in hits:
@@ -285,6 +294,16 @@ class RuleSet:
                 for a, b, m, name in spans:
                     if a <= s and e <= b and m < mult:
                         mult, rule = m, name
+            for r in self.topic.get(term, ()):
+                if r.multiplier >= mult:
+                    continue
+                clauses = topic_spans.get(r.name)
+                if clauses is None:  # the clauses of the text about the rule's subject
+                    clauses = topic_spans[r.name] = [
+                        cm.span() for cm in CLAUSE_RE.finditer(text) if r.regex.search(cm.group(0))
+                    ]
+                if any(a <= s and e <= b for a, b in clauses):
+                    mult, rule = r.multiplier, r.name
             for a, b, m, name in scopes:
                 if s < b and e > a and m < mult:
                     mult, rule = m, name

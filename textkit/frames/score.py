@@ -220,7 +220,7 @@ class FrameConfig(StageConfig):
     label_ci: bool = True
     mixed_min_hits: float = 0.0
     paragraph_min_hits: float = 1.5
-    paragraph_min_per_1k: float = 20.0
+    paragraph_min_per_1k: float = 0.0
     paragraph_label_threshold: float = 0.0
     paragraph_label_ci: bool = False
     paragraph_mixed_min_hits: float = 2.5

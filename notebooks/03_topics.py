@@ -269,7 +269,7 @@ _ = nb.save_figure(fig, "topics_seeded")
 # stability frame: the seeded stability topic's best match reaches cosine 0.17. The seed
 # words carry more than half of the probability of a seeded topic against under a tenth of
 # its match (left panel). Five of the six free topics, in contrast, are close to topics of
-# the unseeded model (cosine 0.78–0.88). So the frames are *imposed* by the seeds rather than
+# the unseeded model (cosine 0.78–0.89). So the frames are *imposed* by the seeds rather than
 # found by the model: the unseeded model spreads frame words over several topics (its 维稳
 # topic, T6, is the match of a free topic, not of the seeded stability topic). This is what
 # seeding is for — measuring a frame the researcher defines — but the seeded topics are

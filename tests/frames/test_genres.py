@@ -54,6 +54,17 @@ CASES = [
     ("市场监督管理部门加强食品抽检。", 0.0, 0.0),  # market regulation
     ("指导金融机构加强安全防范工作。", 1.0, 0.0),  # guarding banks: public security
     ("切实抓好校园及周边环境的整治工作。", 0.5, 0.0),  # the campaign around schools
+    # coverage for court, procuratorate and security reports and the Hong Kong press
+    ("检察机关批准逮捕犯罪嫌疑人。", 2.0, 0.0),  # 逮捕 + 犯罪
+    ("保持严打高压态势，形成强大震慑。", 2.5, 0.0),  # 严打 + 高压态势 + 震慑 0.5
+    ("維護國家政治安全和意識形態安全。", 2.0, 0.0),
+    ("警方根據國安法拘捕多人。", 0.5, 0.0),  # 国安 0.5; 拘捕 alone is not a term
+    ("被提升到治国安邦的层面。", 0.0, 0.0),  # an idiom, not national security
+    ("维护社会安定有序。", 1.0, 0.0),
+    ("坚持司法为民，让人民群众感受到公平正义。", 0.0, 1.5),
+    ("市民享有言论自由。", 0.0, 1.0),
+    # the political-legal mission formula: 安全稳定 and 法治 count, 公平正义 in it does not
+    ("创造安全稳定的社会环境、公平正义的法治环境、优质高效的服务环境。", 1.0, 1.0),
     ("乱收费严重打击了农民种粮的积极性。", 0.0, 0.0),  # a blow to, not a crackdown
     ("严厉打击经济犯罪，鼓励群众参与治安防范。", 3.0, 0.5),
     ("不断增强人民群众获得感、幸福感、安全感。", 0.0, 0.0),  # the welfare formula

@@ -8,7 +8,7 @@ from pathlib import Path
 import opencc
 import pytest
 
-from textkit.core.lexicon import FRAMES, LexiconError, load_lexicon
+from textkit.core.lexicon import FRAMES, LexiconError, load_lexicon, topic_applies
 
 RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
@@ -219,6 +219,19 @@ def test_topic_rule(tmp_path):
     assert rule.matches("车间公共服务。") and not rule.matches("工厂，公共服务。")
     assert not rule.matches("工厂的治安。")  # not one of its terms
     assert lex.rules_table().loc[0, "term"] == "维稳、公共服务"
+    windowed = load_lexicon(
+        _write(
+            tmp_path,
+            GOOD + "context_rules:\n" + TOPIC.replace("    note:", "    window: 1\n    note:"),
+        )
+    ).rules[0]
+    assert (
+        windowed.window == 1 and windowed.matches("工厂维稳。") and windowed.matches("工厂的维稳。")
+    )
+    assert not windowed.matches("工厂里的维稳。")  # two characters between
+    assert topic_applies(windowed, "维稳在车间", 0, 2) and not topic_applies(
+        windowed, "维稳也在车间", 0, 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -231,6 +244,7 @@ def test_topic_rule(tmp_path):
         (TOPIC, "test: 工厂的维稳。", "test: 工厂的治安。", 13, "does not apply to its test"),
         (TOPIC, "    note: example\n", "", 13, "has no 'note'"),
         (TOPIC, "    note:", "    term: 维稳\n    note:", 13, "unknown key(s) ['term']"),
+        (TOPIC, "    note:", "    window: -1\n    note:", 13, "'window' must be an integer >= 0"),
         (COMPOUND, "kind: compound", "kind: sense", 13, "kind must be one of"),
         (COMPOUND, "'公共服务业'", "'公共服务业('", 13, "bad regex"),
         (COMPOUND, "    test: 发展公共服务业。\n", "", 13, "has no 'test' sentence"),

@@ -65,6 +65,20 @@ CASES = [
     ("市民享有言论自由。", 0.0, 1.0),
     # the political-legal mission formula: 安全稳定 and 法治 count, 公平正义 in it does not
     ("创造安全稳定的社会环境、公平正义的法治环境、优质高效的服务环境。", 1.0, 1.0),
+    # found on a second reading of other genres: scholars' critique of 维稳, officials'
+    # crimes, enforcement against traders, epidemic zones, pollution alerts, police accounts
+    ("地方政府陷入越维稳越不稳的维稳怪圈。", 0.0, 0.0),
+    ("做好维稳工作。", 1.0, 0.0),
+    ("依法打击贪污、贿赂、挪用公款等职务犯罪。", 0.0, 1.0),  # 职务犯罪: accountability
+    ("承担着打击刑事犯罪、查办和预防职务犯罪等任务。", 2.0, 1.0),  # crime control kept
+    ("严厉打击销售三无食品、过期食品的行为。", 0.0, 0.0),
+    ("严厉打击制售假冒伪劣商品违法犯罪活动。", 2.0, 0.0),  # a crime: counted
+    ("防范区实行非必要不出区。", 0.0, 0.0),
+    ("立即启动重污染天气预警。", 0.0, 0.0),
+    ("“平安广州”公众号通报典型案例。", 0.0, 0.0),
+    ("对屡教不改的扬尘企业依法依规严肃处理。", 0.0, 0.0),
+    # participation in public-order work stays participation (the coders read it so)
+    ("积极参与社会治安综合治理。", 1.0, 0.5),
     ("乱收费严重打击了农民种粮的积极性。", 0.0, 0.0),  # a blow to, not a crackdown
     ("严厉打击经济犯罪，鼓励群众参与治安防范。", 3.0, 0.5),
     ("不断增强人民群众获得感、幸福感、安全感。", 0.0, 0.0),  # the welfare formula

@@ -58,6 +58,7 @@ from textkit.core.errors import LexiconError
 
 __all__ = [
     "terms_inside",
+    "topic_applies",
     "FRAMES",
     "SCOPE_KINDS",
     "ContextRule",
@@ -86,7 +87,7 @@ _RULE_KEYS = {
     "compound": {"name", "kind", "term", "pattern", "multiplier", "note", "test"},
     "governs": {"name", "kind", "term", "pattern", "window", "direction", "frame", "category",
                 "multiplier", "note", "test"},
-    "topic": {"name", "kind", "terms", "pattern", "multiplier", "note", "test"},
+    "topic": {"name", "kind", "terms", "pattern", "window", "multiplier", "note", "test"},
 }  # fmt: skip
 _SHIPPED = "frames.yaml"
 _META_KEYS = ("__line__", "__keylines__")
@@ -145,8 +146,9 @@ class ContextRule:
         (``direction="after"``) or preceded (``"before"``) by a match of ``pattern`` within
         ``window`` characters of its clause counts for ``frame`` / ``category``, times
         ``multiplier``); ``topic`` (occurrences of one of ``terms`` in a clause where
-        ``pattern`` matches anywhere, a subject that gives them another sense, are multiplied
-        by ``multiplier``).
+        ``pattern`` matches, a subject that gives them another sense, are multiplied by
+        ``multiplier``; with a ``window``, only occurrences within that many characters of a
+        match).
     pattern : str
         Regular expression (negation and shift rules: with a named group ``scope``).
     multiplier : float
@@ -159,7 +161,9 @@ class ContextRule:
     term : str
         The lexicon term a compound or governs rule reads ("" for scope rules).
     window : int
-        Governs rules: the most characters between the term and the governed word.
+        Governs rules: the most characters between the term and the governed word. Topic
+        rules: the most characters between an occurrence and a match of the pattern, on
+        either side (0: anywhere in the clause).
     direction : str
         Governs rules: ``after`` (the term governs a following word) or ``before`` (it
         follows the word).
@@ -199,8 +203,10 @@ class ContextRule:
         for cm in _CLAUSE_RE.finditer(text):
             clause = cm.group(0)
             if self.kind == "topic":
-                if any(t in clause for t in self.terms) and self.regex.search(clause):
-                    return True
+                for t in self.terms:
+                    for tm in re.finditer(re.escape(t), clause):
+                        if topic_applies(self, clause, tm.start(), tm.end()):
+                            return True
             elif self.kind == "reference":
                 if self.regex.search(clause):
                     return True
@@ -252,6 +258,17 @@ def terms_inside(word: str, terms: Container[str], longest: int) -> list[tuple[i
         else:
             j += 1
     return found
+
+
+def topic_applies(rule: ContextRule, clause: str, start: int, end: int) -> bool:
+    """Whether a topic rule applies to the occurrence ``clause[start:end]``: its pattern
+    matches in the clause, within ``rule.window`` characters of the occurrence when the rule
+    has a window (an overlapping match is at distance 0)."""
+    if not rule.window:
+        return rule.regex.search(clause) is not None
+    return any(
+        max(m.start() - end, start - m.end(), 0) <= rule.window for m in rule.regex.finditer(clause)
+    )
 
 
 def governed_distance(rule: ContextRule, clause: str, start: int, end: int) -> int | None:
@@ -546,6 +563,11 @@ def _parse_rule(
             raise _err(path, rline, f"rule {name!r}: 'terms' holds non-lexicon term(s) "
                        f"{unknown_terms}")  # fmt: skip
         fields["terms"] = tuple(dict.fromkeys(terms))
+        window = item.get("window", 0)
+        if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+            raise _err(path, rline, f"rule {name!r}: 'window' must be an integer >= 0, "
+                       f"got {window!r}")  # fmt: skip
+        fields["window"] = window
         default = 0
     elif kind not in SCOPE_KINDS:
         term = str(item.get("term", "") or "").strip()

@@ -13,9 +13,10 @@ occurrence the same way:
   by a word of the rule's pattern counts for the rule's frame and category (依法 before
   打击 / 查处 counts for stability). When several governs rules of a term match, the one whose
   word is nearest wins (then file order);
-* **topic rules**: one of the rule's terms in a clause where its pattern matches anywhere (a
-  subject that gives the terms another sense: 隐患 and 排查 in a clause about 安全生产 or
-  燃气) is multiplied by the rule's multiplier (0 in the shipped file).
+* **topic rules**: one of the rule's terms in a clause where its pattern matches (a subject
+  that gives the terms another sense: 隐患 and 排查 in a clause about 安全生产 or 燃气; with
+  a ``window``, within that many characters of the match) is multiplied by the rule's
+  multiplier (0 in the shipped file).
 
 Every rule reads inside one clause, so a long text can be read in windows cut right after a
 clause delimiter without changing any reading: :func:`_reading_windows` cuts text longer than
@@ -44,7 +45,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from textkit.core.lexicon import SCOPE_KINDS, ContextRule, Term, governed_distance
+from textkit.core.lexicon import SCOPE_KINDS, ContextRule, Term, governed_distance, topic_applies
 from textkit.core.patterns import first_chars
 
 __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
@@ -302,8 +303,11 @@ class RuleSet:
                     clauses = topic_spans[r.name] = [
                         cm.span() for cm in CLAUSE_RE.finditer(text) if r.regex.search(cm.group(0))
                     ]
-                if any(a <= s and e <= b for a, b in clauses):
-                    mult, rule = r.multiplier, r.name
+                for a, b in clauses:
+                    if a <= s and e <= b:
+                        if topic_applies(r, text[a:b], s - a, e - a):
+                            mult, rule = r.multiplier, r.name
+                        break
             for a, b, m, name in scopes:
                 if s < b and e > a and m < mult:
                     mult, rule = m, name

@@ -232,6 +232,10 @@ def test_topic_rule(tmp_path):
     assert topic_applies(windowed, "维稳在车间", 0, 2) and not topic_applies(
         windowed, "维稳也在车间", 0, 2
     )
+    unless = TOPIC.replace("    note:", "    unless: 犯罪\n    note:")
+    guarded = load_lexicon(_write(tmp_path, GOOD + "context_rules:\n" + unless)).rules[0]
+    assert guarded.unless == "犯罪" and guarded.matches("工厂的维稳。")
+    assert not guarded.matches("工厂犯罪的维稳。")  # the clause names what the rule spares
 
 
 @pytest.mark.parametrize(
@@ -245,6 +249,7 @@ def test_topic_rule(tmp_path):
         (TOPIC, "    note: example\n", "", 13, "has no 'note'"),
         (TOPIC, "    note:", "    term: 维稳\n    note:", 13, "unknown key(s) ['term']"),
         (TOPIC, "    note:", "    window: -1\n    note:", 13, "'window' must be an integer >= 0"),
+        (TOPIC, "    note:", "    unless: '犯罪('\n    note:", 13, "bad 'unless' regex"),
         (COMPOUND, "kind: compound", "kind: sense", 13, "kind must be one of"),
         (COMPOUND, "'公共服务业'", "'公共服务业('", 13, "bad regex"),
         (COMPOUND, "    test: 发展公共服务业。\n", "", 13, "has no 'test' sentence"),

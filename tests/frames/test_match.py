@@ -110,12 +110,16 @@ def test_trie_pattern_matches_like_the_longest_first_alternation(lexicon):
 
 def test_scope_prefilter_changes_no_reading(sentence_units, lexicon):
     """Reading the scope rules only in the clauses of the occurrences, after a one-pass
-    check of the whole sentence, gives the readings of reading every clause."""
+    check of the whole sentence, and the compound and topic rules only where their cue
+    strings occur, gives the readings of reading every rule in every clause."""
     _, units = sentence_units
     matcher = TermMatcher(lexicon, FrameConfig())
     plain = RuleSet(lexicon.rules, lexicon.lookup())
     plain._any_scope = plain._any_scope_lines = None  # every clause read, as before
     plain._ruled = frozenset(lexicon.lookup())  # no shortcut for terms without rules
+    # ... nor for rules whose cue strings are missing (every rule read everywhere)
+    plain._may_apply = dict.fromkeys(plain._may_apply, lambda text: True)
+    plain._cued = {term: (lambda text: True,) for term in lexicon.lookup()}
     texts = units["text"].tolist()
     may = plain_rules_scope_texts = RuleSet(lexicon.rules, lexicon.lookup()).scope_texts(texts)
     assert may is not None and 0 < len(may) < len(texts) // 2

@@ -87,7 +87,8 @@ _RULE_KEYS = {
     "compound": {"name", "kind", "term", "pattern", "multiplier", "note", "test"},
     "governs": {"name", "kind", "term", "pattern", "window", "direction", "frame", "category",
                 "multiplier", "note", "test"},
-    "topic": {"name", "kind", "terms", "pattern", "window", "multiplier", "note", "test"},
+    "topic": {"name", "kind", "terms", "pattern", "unless", "window", "multiplier", "note",
+              "test"},
 }  # fmt: skip
 _SHIPPED = "frames.yaml"
 _META_KEYS = ("__line__", "__keylines__")
@@ -148,7 +149,7 @@ class ContextRule:
         ``multiplier``); ``topic`` (occurrences of one of ``terms`` in a clause where
         ``pattern`` matches, a subject that gives them another sense, are multiplied by
         ``multiplier``; with a ``window``, only occurrences within that many characters of a
-        match).
+        match; not in a clause where ``unless`` matches).
     pattern : str
         Regular expression (negation and shift rules: with a named group ``scope``).
     multiplier : float
@@ -175,6 +176,9 @@ class ContextRule:
         A sentence the rule applies to (required for compound, governs and topic rules).
     terms : tuple of str
         Topic rules: the lexicon terms the rule reads (empty for other kinds).
+    unless : str
+        Topic rules: a regular expression that, matching in the clause, keeps the rule from
+        applying there ("": none).
     """
 
     name: str
@@ -190,6 +194,7 @@ class ContextRule:
     category: str = ""
     test: str = ""
     terms: tuple[str, ...] = ()
+    unless: str = ""
 
     @functools.cached_property
     def regex(self) -> re.Pattern:
@@ -263,7 +268,10 @@ def terms_inside(word: str, terms: Container[str], longest: int) -> list[tuple[i
 def topic_applies(rule: ContextRule, clause: str, start: int, end: int) -> bool:
     """Whether a topic rule applies to the occurrence ``clause[start:end]``: its pattern
     matches in the clause, within ``rule.window`` characters of the occurrence when the rule
-    has a window (an overlapping match is at distance 0)."""
+    has a window (an overlapping match is at distance 0), and ``rule.unless`` does not match
+    in it."""
+    if rule.unless and _compile(rule.unless).search(clause):
+        return False
     if not rule.window:
         return rule.regex.search(clause) is not None
     return any(
@@ -568,6 +576,15 @@ def _parse_rule(
             raise _err(path, rline, f"rule {name!r}: 'window' must be an integer >= 0, "
                        f"got {window!r}")  # fmt: skip
         fields["window"] = window
+        unless = item.get("unless", "")
+        if not isinstance(unless, str):
+            raise _err(path, rline, f"rule {name!r}: 'unless' must be a regular expression, "
+                       f"got {unless!r}")  # fmt: skip
+        try:
+            re.compile(unless)
+        except re.error as exc:
+            raise _err(path, rline, f"rule {name!r}: bad 'unless' regex ({exc})") from None
+        fields["unless"] = unless
         default = 0
     elif kind not in SCOPE_KINDS:
         term = str(item.get("term", "") or "").strip()

@@ -46,7 +46,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from textkit.core.lexicon import SCOPE_KINDS, ContextRule, Term, governed_distance, topic_applies
-from textkit.core.patterns import first_chars
+from textkit.core.patterns import first_chars, prefilter
 
 __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
 
@@ -136,6 +136,60 @@ def _any_of(patterns: Sequence[str], lines: bool = False) -> re.Pattern | None:
         return None
 
 
+def _cue_filter(rule: ContextRule) -> Callable[[str], bool]:
+    """``may_apply(text)``: False only when ``rule`` (compound or topic) cannot apply in
+    ``text``: the text lacks the strings every match of its pattern contains besides the
+    rule's own term(s).
+
+    The pattern is read by :func:`textkit.core.patterns.prefilter` with each occurrence of a
+    term replaced by a group of any characters of its length, so that the term itself,
+    present wherever the rule is asked, filters nothing. The replacement matches every string
+    the term did, so the filter stays exact; where a term is not a plain run of literals (in a
+    character class, or with a quantifier on its last character) there is no filter.
+    """
+    pattern = rule.pattern
+    for term in (rule.term, *rule.terms):
+        if not term:
+            continue
+        if not all(_plain_literal(pattern, i, len(term)) for i in _occurrences(pattern, term)):
+            return _ALWAYS
+        pattern = pattern.replace(term, f"(?:[\\s\\S]{{{len(term)}}})")
+    try:
+        return prefilter(re.compile(pattern))
+    except re.error:
+        return _ALWAYS
+
+
+def _occurrences(pattern: str, term: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(term), pattern)]
+
+
+def _plain_literal(pattern: str, start: int, length: int) -> bool:
+    """Whether ``pattern[start:start + length]`` is a run of literal characters: outside a
+    character class, not escaped, and not followed by a quantifier."""
+    depth, i = 0, 0
+    while i < start:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[" and depth == 0:
+            depth = 1
+        elif ch == "]" and depth:
+            depth = 0
+        i += 1
+    if depth or i != start:  # inside a class, or the run begins with an escaped character
+        return False
+    return pattern[start + length : start + length + 1] not in ("?", "*", "+", "{")
+
+
+def _always(text: str) -> bool:
+    return True
+
+
+_ALWAYS: Callable[[str], bool] = _always
+
+
 class Reading(NamedTuple):
     """How one occurrence counts: its frame and category, multiplier and deciding rule."""
 
@@ -173,6 +227,13 @@ class RuleSet:
         self.compound = {t: tuple(rs) for t, rs in compound.items()}
         self.governs = {t: tuple(rs) for t, rs in governs.items()}
         self.topic = {t: tuple(rs) for t, rs in topic.items()}
+        # a compound or topic rule can only apply in a text holding its cue strings: an
+        # occurrence of a term none of whose rules may apply is read without them
+        self._may_apply = {r.name: _cue_filter(r) for r in rules if r.kind in ("compound", "topic")}
+        cued: dict[str, list[Callable[[str], bool]]] = {}
+        for term, rs in itertools.chain(compound.items(), topic.items()):
+            cued.setdefault(term, []).extend(self._may_apply[r.name] for r in rs)
+        self._cued = {t: tuple(fs) for t, fs in cued.items()}
         self._any_scope = _any_of([r.pattern for r in self.scope_rules])
         self._any_scope_lines = _any_of([r.pattern for r in self.scope_rules], lines=True)
         self._ruled = frozenset(self.compound) | frozenset(self.governs) | frozenset(self.topic)
@@ -274,24 +335,36 @@ class RuleSet:
         (:meth:`scope_texts`).
         """
         scopes = self.scopes(text, hits) if scoped and self.scope_rules else []
+        may: dict[str, bool] = {}  # per rule: may it apply in this text (its cue strings)
+        cued: dict[str, bool] = {}  # per term: may one of its compound or topic rules apply
         compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
         topic_spans: dict[str, list[tuple[int, int]]] = {}
         out = []
-        ruled = self._ruled
+        ruled, governs = self._ruled, self.governs
         for hit in hits:
             s, e, term = hit[0], hit[1], hit[2]
-            if not scopes and term not in ruled:
-                out.append(self._plain(term))  # no rule can change this occurrence
-                continue
+            if not scopes:
+                if term not in ruled:
+                    out.append(self._plain(term))  # no rule can change this occurrence
+                    continue
+                if term not in governs:
+                    live = cued.get(term)
+                    if live is None:
+                        live = cued[term] = any(f(text) for f in self._cued.get(term, ()))
+                    if not live:
+                        out.append(self._plain(term))  # no rule of the term is cued here
+                        continue
             t = self.lookup.get(term)
             frame, category = (t.frame, t.category) if t is not None else ("", "")
             mult, rule, gmult = 1.0, "", 1.0
             for r in self.compound.get(term, ()):
                 spans = compound_spans.get(r.name)
                 if spans is None:
-                    spans = compound_spans[r.name] = [
-                        (m.start(), m.end(), r.multiplier, r.name) for m in r.regex.finditer(text)
-                    ]
+                    spans = compound_spans[r.name] = (
+                        [(m.start(), m.end(), r.multiplier, r.name) for m in r.regex.finditer(text)]
+                        if self._may(r, text, may)
+                        else []
+                    )
                 for a, b, m, name in spans:
                     if a <= s and e <= b and m < mult:
                         mult, rule = m, name
@@ -300,9 +373,15 @@ class RuleSet:
                     continue
                 clauses = topic_spans.get(r.name)
                 if clauses is None:  # the clauses of the text about the rule's subject
-                    clauses = topic_spans[r.name] = [
-                        cm.span() for cm in CLAUSE_RE.finditer(text) if r.regex.search(cm.group(0))
-                    ]
+                    clauses = topic_spans[r.name] = (
+                        [
+                            cm.span()
+                            for cm in CLAUSE_RE.finditer(text)
+                            if r.regex.search(cm.group(0))
+                        ]
+                        if self._may(r, text, may)
+                        else []
+                    )
                 for a, b in clauses:
                     if a <= s and e <= b:
                         if topic_applies(r, text[a:b], s - a, e - a):
@@ -318,3 +397,11 @@ class RuleSet:
                     rule = g.name
             out.append(Reading(frame, category, mult * gmult, rule))
         return out
+
+    def _may(self, rule: ContextRule, text: str, seen: dict[str, bool]) -> bool:
+        """Whether ``rule`` may apply in ``text`` (its cue strings, :func:`_cue_filter`),
+        remembered in ``seen`` for the other occurrences of the text."""
+        ok = seen.get(rule.name)
+        if ok is None:
+            ok = seen[rule.name] = self._may_apply[rule.name](text)
+        return ok

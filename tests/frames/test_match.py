@@ -119,7 +119,7 @@ def test_scope_prefilter_changes_no_reading(sentence_units, lexicon):
     plain._ruled = frozenset(lexicon.lookup())  # no shortcut for terms without rules
     # ... nor for rules whose cue strings are missing (every rule read everywhere)
     plain._may_apply = dict.fromkeys(plain._may_apply, lambda text: True)
-    plain._cued = {term: (lambda text: True,) for term in lexicon.lookup()}
+    plain._cued = dict.fromkeys(lexicon.lookup(), lambda text: True)
     texts = units["text"].tolist()
     may = plain_rules_scope_texts = RuleSet(lexicon.rules, lexicon.lookup()).scope_texts(texts)
     assert may is not None and 0 < len(may) < len(texts) // 2

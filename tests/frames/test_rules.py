@@ -273,14 +273,14 @@ def test_cue_filters_skip_only_texts_where_a_rule_cannot_apply():
 
     for rule in LEX.rules:
         if rule.kind in ("compound", "topic"):
-            f = _cue_filter(rule)
+            f = _cue_filter([rule])
             assert f is not _ALWAYS and f(rule.test), rule.name
-    critique = _cue_filter(RULES["stability_critique"])
+    critique = _cue_filter([RULES["stability_critique"]])
     assert not critique("做好维稳工作。")  # the term alone is no cue
     assert critique("陷入维稳怪圈。") and critique("压力型维稳。")
     optional = ContextRule("x", "compound", "依法治?理", term="依法治")
-    assert _cue_filter(optional) is _ALWAYS  # a quantifier on the term's last character
+    assert _cue_filter([optional]) is _ALWAYS  # a quantifier on the term's last character
     in_class = ContextRule("y", "compound", "[依法]治理", term="依法")
-    assert _cue_filter(in_class) is _ALWAYS
-    plain = _cue_filter(ContextRule("z", "compound", "公共服务业", term="公共服务"))
+    assert _cue_filter([in_class]) is _ALWAYS
+    plain = _cue_filter([ContextRule("z", "compound", "公共服务业", term="公共服务")])
     assert plain("发展公共服务业。") and not plain("加强公共服务。")

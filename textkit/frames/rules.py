@@ -136,28 +136,38 @@ def _any_of(patterns: Sequence[str], lines: bool = False) -> re.Pattern | None:
         return None
 
 
-def _cue_filter(rule: ContextRule) -> Callable[[str], bool]:
-    """``may_apply(text)``: False only when ``rule`` (compound or topic) cannot apply in
-    ``text``: the text lacks the strings every match of its pattern contains besides the
-    rule's own term(s).
+def _cue_pattern(rule: ContextRule) -> str | None:
+    """The pattern of a compound or topic rule with each occurrence of its term(s) replaced by
+    a group of any characters of the term's length (None: a term is not a plain run of
+    literals, in a character class or with a quantifier on its last character).
 
-    The pattern is read by :func:`textkit.core.patterns.prefilter` with each occurrence of a
-    term replaced by a group of any characters of its length, so that the term itself,
-    present wherever the rule is asked, filters nothing. The replacement matches every string
-    the term did, so the filter stays exact; where a term is not a plain run of literals (in a
-    character class, or with a quantifier on its last character) there is no filter.
+    Every string the rule's pattern matches, this one matches too, so the strings all of its
+    matches contain (:func:`textkit.core.patterns.required_sets`) are strings every match of
+    the rule contains besides its term: the term, present wherever the rule is asked about,
+    filters nothing.
     """
     pattern = rule.pattern
     for term in (rule.term, *rule.terms):
         if not term:
             continue
         if not all(_plain_literal(pattern, i, len(term)) for i in _occurrences(pattern, term)):
-            return _ALWAYS
+            return None
         pattern = pattern.replace(term, f"(?:[\\s\\S]{{{len(term)}}})")
     try:
-        return prefilter(re.compile(pattern))
+        re.compile(pattern)
     except re.error:
+        return None
+    return pattern
+
+
+def _cue_filter(rules: Sequence[ContextRule]) -> Callable[[str], bool]:
+    """``may_apply(text)``: False only when none of ``rules`` (compound or topic) can apply in
+    ``text``, because the text lacks the strings every match of each rule's pattern holds
+    besides its term (:func:`_cue_pattern`; one check for all of them)."""
+    patterns = [_cue_pattern(r) for r in rules]
+    if not patterns or any(p is None for p in patterns):
         return _ALWAYS
+    return prefilter(re.compile("|".join(f"(?:{p})" for p in patterns)))
 
 
 def _occurrences(pattern: str, term: str) -> list[int]:
@@ -185,6 +195,10 @@ def _plain_literal(pattern: str, start: int, length: int) -> bool:
 
 def _always(text: str) -> bool:
     return True
+
+
+def _never(text: str) -> bool:
+    return False
 
 
 _ALWAYS: Callable[[str], bool] = _always
@@ -229,11 +243,13 @@ class RuleSet:
         self.topic = {t: tuple(rs) for t, rs in topic.items()}
         # a compound or topic rule can only apply in a text holding its cue strings: an
         # occurrence of a term none of whose rules may apply is read without them
-        self._may_apply = {r.name: _cue_filter(r) for r in rules if r.kind in ("compound", "topic")}
-        cued: dict[str, list[Callable[[str], bool]]] = {}
+        self._may_apply = {
+            r.name: _cue_filter([r]) for r in rules if r.kind in ("compound", "topic")
+        }
+        cued: dict[str, list[ContextRule]] = {}
         for term, rs in itertools.chain(compound.items(), topic.items()):
-            cued.setdefault(term, []).extend(self._may_apply[r.name] for r in rs)
-        self._cued = {t: tuple(fs) for t, fs in cued.items()}
+            cued.setdefault(term, []).extend(rs)
+        self._cued = {t: _cue_filter(rs) for t, rs in cued.items()}
         self._any_scope = _any_of([r.pattern for r in self.scope_rules])
         self._any_scope_lines = _any_of([r.pattern for r in self.scope_rules], lines=True)
         self._ruled = frozenset(self.compound) | frozenset(self.governs) | frozenset(self.topic)
@@ -350,7 +366,7 @@ class RuleSet:
                 if term not in governs:
                     live = cued.get(term)
                     if live is None:
-                        live = cued[term] = any(f(text) for f in self._cued.get(term, ()))
+                        live = cued[term] = self._cued.get(term, _never)(text)
                     if not live:
                         out.append(self._plain(term))  # no rule of the term is cued here
                         continue

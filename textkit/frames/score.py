@@ -669,8 +669,9 @@ def _bootstrap(
         return float(b), float(b)
     rng = _seed_for(config, key, np.concatenate([st, sv]))
     idx = rng.integers(0, n, size=(config.n_boot, n))
-    bst = st[idx].sum(axis=1)
-    bsv = sv[idx].sum(axis=1)
+    # both frames in one gather: stability in the real part, service in the imaginary part
+    both = np.take(st + 1j * sv, idx).sum(axis=1)
+    bst, bsv = both.real, both.imag
     tot = bst + bsv
     with np.errstate(invalid="ignore", divide="ignore"):
         bal = np.where(tot > 0, (bsv - bst) / np.where(tot > 0, tot, 1.0), np.nan)

@@ -102,7 +102,7 @@ def test_context_rules_compile(lex):
             assert r.term in lex.lookup() and r.note and r.test
         assert r.test and r.matches(r.test), r.name
     assert list(lex.rules_table().columns) == [
-        "name", "kind", "term", "pattern", "window", "direction", "frame", "category",
+        "name", "kind", "term", "pattern", "unless", "window", "direction", "frame", "category",
         "multiplier", "note", "test", "line"]  # fmt: skip
     # the weight of 依法 itself is unchanged: a governs rule moves some of its uses
     assert lex.lookup()["依法"].weight == 0.5 and lex.lookup()["依法"].frame == "service_law"

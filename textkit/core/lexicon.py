@@ -398,12 +398,12 @@ class Lexicon:
         )
 
     def rules_table(self) -> pd.DataFrame:
-        """Context rules as a table: name, kind, term, pattern, window, direction, frame,
-        category, multiplier, note, test, line (term belongs to compound and governs rules,
-        and holds a topic rule's terms joined by "、"; window, direction, frame and category
-        belong to governs rules)."""
-        cols = ["name", "kind", "term", "pattern", "window", "direction", "frame", "category",
-                "multiplier", "note", "test", "line"]  # fmt: skip
+        """Context rules as a table: name, kind, term, pattern, unless, window, direction,
+        frame, category, multiplier, note, test, line (term belongs to compound and governs
+        rules, and holds a topic rule's terms joined by "、"; unless to topic rules; window to
+        governs and topic rules; direction, frame and category to governs rules)."""
+        cols = ["name", "kind", "term", "pattern", "unless", "window", "direction", "frame",
+                "category", "multiplier", "note", "test", "line"]  # fmt: skip
         rows = []
         for r in self.rules:
             row = {c: getattr(r, c) for c in cols}
@@ -571,11 +571,7 @@ def _parse_rule(
             raise _err(path, rline, f"rule {name!r}: 'terms' holds non-lexicon term(s) "
                        f"{unknown_terms}")  # fmt: skip
         fields["terms"] = tuple(dict.fromkeys(terms))
-        window = item.get("window", 0)
-        if isinstance(window, bool) or not isinstance(window, int) or window < 0:
-            raise _err(path, rline, f"rule {name!r}: 'window' must be an integer >= 0, "
-                       f"got {window!r}")  # fmt: skip
-        fields["window"] = window
+        fields["window"] = _window(item.get("window", 0), name, path, rline)
         unless = item.get("unless", "")
         if not isinstance(unless, str):
             raise _err(path, rline, f"rule {name!r}: 'unless' must be a regular expression, "
@@ -593,10 +589,7 @@ def _parse_rule(
         fields["term"] = term
         default = 0 if kind == "compound" else 1
         if kind == "governs":
-            window = item.get("window")
-            if isinstance(window, bool) or not isinstance(window, int) or window < 0:
-                raise _err(path, rline, f"rule {name!r}: 'window' must be an integer >= 0, "
-                           f"got {window!r}")  # fmt: skip
+            window = _window(item.get("window"), name, path, rline)
             direction = item.get("direction", "after")
             if direction not in _DIRECTIONS:
                 raise _err(path, rline, f"rule {name!r}: 'direction' must be one of "
@@ -616,6 +609,13 @@ def _parse_rule(
     if test and not rule.matches(test):
         raise _err(path, rline, f"rule {name!r} does not apply to its test sentence {test!r}")
     return rule
+
+
+def _window(window: Any, name: str, path: str, rline: int | None) -> int:
+    """A rule's ``window``, checked: an integer >= 0."""
+    if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+        raise _err(path, rline, f"rule {name!r}: 'window' must be an integer >= 0, got {window!r}")
+    return window
 
 
 def load_lexicon(path: str | os.PathLike | None = None) -> Lexicon:

@@ -531,7 +531,7 @@ else:
 #   scores above can be traced to single terms and sentences (`term_contributions`,
 #   `frame_hits`, `kwic`).
 # - The regulation (003 第2篇) and the deliberative-council report (001 篇1) sit on opposite
-#   sides of the balance scale (−0.74 and +0.91) with intervals that exclude 0. Most documents are one-sided; the
+#   sides of the balance scale (−0.75 and +0.91) with intervals that exclude 0. Most documents are one-sided; the
 #   `mixed` ones either use both vocabularies heavily or have too few frame terms for an
 #   interval that excludes 0.
 # - By era, the mean balance moves from the stability side in the 2000s toward service after

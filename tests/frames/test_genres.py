@@ -77,6 +77,14 @@ CASES = [
     ("立即启动重污染天气预警。", 0.0, 0.0),
     ("“平安广州”公众号通报典型案例。", 0.0, 0.0),
     ("对屡教不改的扬尘企业依法依规严肃处理。", 0.0, 0.0),
+    # a third reading: prosecutions of counterfeiting stay crime control, market campaigns
+    # and fundraising victims do not; autonomous counties; deprivation of rights
+    ("依法惩治制售假冒伪劣农资犯罪。", 1.5, 0.0),
+    ("开展整治保健市场乱象专项行动。", 0.0, 0.0),
+    ("因参与非法集资被骗。", 0.0, 0.0),
+    ("西盟佤族自治县发生地震。", 0.0, 0.0),
+    ("判处有期徒刑，剥夺政治权利三年。", 0.0, 0.0),
+    ("加强防汛危险区域管控。", 0.0, 0.0),
     # participation in public-order work stays participation (the coders read it so)
     ("积极参与社会治安综合治理。", 1.0, 0.5),
     ("乱收费严重打击了农民种粮的积极性。", 0.0, 0.0),  # a blow to, not a crackdown

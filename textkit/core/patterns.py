@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["first_chars", "prefilter", "required_sets", "trie_pattern"]
+__all__ = ["first_chars", "prefilter", "required_sets"]
 
 #: A character range of a class is expanded only up to this size.
 _MAX_RANGE = 256
@@ -230,32 +230,3 @@ def _contains_any(strings: frozenset[str]) -> Callable[[str], bool]:
 
 def _always(text: str) -> bool:
     return True
-
-
-def trie_pattern(terms: Iterable[str]) -> re.Pattern | None:
-    """One regular expression matching any of ``terms``, built as a character trie.
-
-    At each position it matches the longest term that starts there (an optional longer
-    branch is tried first), like an alternation of the terms longest first, but it reads
-    each character once per position instead of once per term. ``None`` when there is no
-    term.
-    """
-    trie: dict = {}
-    for term in sorted(set(terms)):
-        if not term:
-            continue
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    if not trie:
-        return None
-
-    def build(node: dict) -> str:
-        kids = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not kids:
-            return ""
-        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(build(trie))

@@ -28,14 +28,43 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textkit.core.lexicon import Lexicon, terms_inside
-from textkit.core.patterns import trie_pattern
 from textkit.frames.rules import Reading, RuleSet
 
-__all__ = ["TermMatcher", "trie_pattern"]
+__all__ = ["TermMatcher"]
+
+
+def trie_pattern(terms: Iterable[str]) -> re.Pattern | None:
+    """One regular expression matching any of ``terms``, built as a character trie.
+
+    At each position it matches the longest term that starts there (an optional longer
+    branch is tried first), like an alternation of the terms longest first, but it reads
+    each character once per position instead of once per term. ``None`` when there is no
+    term.
+    """
+    trie: dict = {}
+    for term in sorted(set(terms)):
+        if not term:
+            continue
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    if not trie:
+        return None
+
+    def build(node: dict) -> str:
+        kids = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not kids:
+            return ""
+        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(build(trie))
 
 
 class TermMatcher:
@@ -69,7 +98,7 @@ class TermMatcher:
     def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
         """The reading (frame, category, multiplier, rule) of each hit of :meth:`hits` in
         ``text`` (:meth:`textkit.frames.rules.RuleSet.read`; ``scoped=False``: no scope
-        rule matches and no topic rule applies in ``text``)."""
+        rule matches in ``text``)."""
         return self.rules.read(text, hits, scoped)
 
     def inside(self, token: str) -> list[tuple[int, int, str]]:

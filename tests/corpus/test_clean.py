@@ -9,7 +9,14 @@ from pathlib import Path
 import opencc
 import pytest
 
-from textkit.corpus.clean import CleanConfig, clean_documents, clean_text, load_rules
+from textkit.corpus.clean import (
+    CleanConfig,
+    clean_documents,
+    clean_text,
+    holds_traditional,
+    load_rules,
+    to_simplified,
+)
 from textkit.corpus.ingest import read_pages
 from textkit.corpus.split import split_pages
 
@@ -289,3 +296,18 @@ def test_rules_file_without_paragraph_indent(tmp_path):
     )
     with pytest.raises(ValueError, match="paragraph_indent"):
         load_rules(bad)
+
+
+def test_holds_traditional_agrees_with_the_conversion_on_seed_paragraphs(cleaned):
+    """The cheap per-character test says "traditional" exactly where OpenCC changes a
+    paragraph of the raw seed pages (several are in traditional characters), and never for
+    the cleaned text; a phrase-only form (藉口) is the documented miss."""
+    raw, docs = cleaned
+    paragraphs = [p for text in raw["text_raw"] for p in text.split("\n") if p.strip()]
+    flagged = [holds_traditional(p) for p in paragraphs]
+    assert flagged == [to_simplified(p) != p for p in paragraphs]
+    assert 20 < sum(flagged) < len(flagged)
+    assert not any(holds_traditional(text) for text in docs["text"])
+    assert holds_traditional("維護社會穩定") and not holds_traditional("维护社会稳定")
+    assert not holds_traditional("") and not holds_traditional("ASCII only 123")
+    assert to_simplified("藉口") == "借口" and not holds_traditional("藉口")

@@ -14,7 +14,7 @@ import pytest
 from textkit.core.errors import InvalidParameterError
 from textkit.core.lexicon import load_lexicon
 from textkit.corpus.clean import to_simplified
-from textkit.frames.match import TermMatcher, trie_pattern
+from textkit.frames.match import TermMatcher, matcher_for
 from textkit.frames.rules import RuleSet, _any_of
 from textkit.frames.score import FrameConfig, frame_hits, score_frames
 from textkit.segment.corpus import segment_corpus
@@ -99,13 +99,32 @@ def test_span_guided_scan_equals_full_scan_on_random_tokenisations(lexicon):
     assert checked > 500
 
 
-def test_trie_pattern_matches_like_the_longest_first_alternation(lexicon):
+def test_candidates_are_the_matches_of_the_longest_first_alternation(lexicon, sentence_units):
+    """The automaton's spans are those of one regular expression of the terms, longest first,
+    text by text (offsets in characters, also after characters outside the BMP), though all
+    the texts are searched in one pass."""
     terms = sorted(lexicon.lookup(), key=lambda t: (-len(t), t))
     naive = re.compile("|".join(map(re.escape, terms)))
-    trie = trie_pattern(terms)
-    for text in TRICKY + ["社会治安综合治理综治维稳维护社会稳定维稳"]:
-        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in naive.finditer(text)]
-    assert trie_pattern([]) is None
+    texts = [
+        *TRICKY,
+        "社会治安综合治理综治维稳维护社会稳定维稳",
+        "",
+        "𠀀𠀁综治维稳𪚥维稳",  # CJK Extension B before the terms
+        "没有任何词",
+        *sentence_units[1]["text"].tolist(),
+    ]
+    matcher = TermMatcher(lexicon, FrameConfig())
+    found = matcher.candidates(texts)
+    expected = {
+        k: spans
+        for k, text in enumerate(texts)
+        if (spans := [m.span() for m in naive.finditer(text)])
+    }
+    assert found == expected
+    assert len(found) > 1000
+    assert found[len(TRICKY) + 2][0][0] == 2  # after two characters, not eight bytes
+    assert matcher.candidates([]) == {}
+    assert matcher.candidates(["", "没有"]) == {}
 
 
 def test_scope_prefilter_changes_no_reading(sentence_units, lexicon):
@@ -266,3 +285,14 @@ def test_one_document_with_workers_asked_for_is_scored_here(sentence_units, monk
     serial = score_frames(one, level="sentence", units=one_units)
     pooled = score_frames(one, level="sentence", units=one_units, n_jobs=2)
     pd.testing.assert_frame_equal(pooled, serial, check_exact=True)
+
+
+def test_matcher_is_built_once_per_lexicon_and_settings(lexicon, sentence_units):
+    _, units = sentence_units
+    first = matcher_for(lexicon, FrameConfig())
+    assert matcher_for(lexicon, FrameConfig(n_boot=0, min_hits=9)) is first  # scoring options
+    assert matcher_for(lexicon, FrameConfig(max_join=2)) is not first
+    assert matcher_for(lexicon, FrameConfig(context_rules=False)).rules.scope_rules == ()
+    fresh = TermMatcher(lexicon, FrameConfig())
+    raws = units["raw"].tolist()
+    assert [first.hits(r) for r in raws] == [fresh.hits(r) for r in raws]

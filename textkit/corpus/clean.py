@@ -76,6 +76,7 @@ __all__ = [
     "cleaning_memo",
     "damage_ratio",
     "to_simplified",
+    "holds_traditional",
 ]
 
 #: Characters removed outright (zero-width space / joiners, word joiner, BOM, soft hyphen).
@@ -339,6 +340,33 @@ def to_simplified(text: str, config: CleanConfig | None = None) -> str:
     config = config or CleanConfig()
     rules = load_rules(config.rules_path)
     return _t2s(text, rules, config.opencc_config)
+
+
+def holds_traditional(text: str, config: CleanConfig | None = None) -> bool:
+    """Whether ``text`` holds a character that OpenCC (default ``t2s``) converts on its own.
+
+    A cheap test for text in traditional characters: one table look-up per character
+    (:class:`textkit.corpus.chars.CharTable`), where :func:`to_simplified` costs a conversion.
+    It reads characters, not phrases: a text whose only traditional form is a phrase whose
+    characters are each also simplified (藉口, converted to 借口) is not caught.
+
+    Parameters
+    ----------
+    text : str
+    config : CleanConfig, optional
+
+    Returns
+    -------
+    bool
+    """
+    config = config or CleanConfig()
+    return bool(_converted_alone(config.opencc_config).mask(code_points(text)).any())
+
+
+@lru_cache(maxsize=4)
+def _converted_alone(opencc_config: str) -> CharTable:
+    converter = _opencc(opencc_config)
+    return CharTable(lambda ch: converter.convert(ch) != ch)
 
 
 def _t2s(text: str, rules: CleaningRules, opencc_config: str) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.lexicon import Lexicon, load_lexicon
-from textkit.frames.match import TermMatcher
+from textkit.frames.match import TermMatcher, matcher_for
 from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
 from textkit.frames.score import FrameConfig, as_documents
 
@@ -111,7 +111,7 @@ def kwic(
     table = as_documents(docs)
     lookup = lexicon.lookup()
     pattern = re.compile("|".join(re.escape(w) for w in sorted(wanted, key=lambda w: (-len(w), w))))
-    matcher = TermMatcher(lexicon, FrameConfig(context_rules=context_rules))
+    matcher = matcher_for(lexicon, FrameConfig(context_rules=context_rules))
     rows = []
     for doc_id, text in zip(table["doc_id"], table["text"], strict=True):
         for pid, para in enumerate(split_paragraphs(text)):

@@ -7,14 +7,15 @@
 context rules (:class:`textkit.frames.rules.RuleSet`), so the scorer and KWIC read each
 occurrence the same way.
 
-**Only where a term can be.** Most tokens of a text are no part of any term. One regular
-expression of all the terms, built as a character trie (:func:`trie_pattern`), finds the
-spans of a sentence where terms occur (:meth:`TermMatcher.candidates`); the token scan then
-visits only the tokens those spans touch (:meth:`TermMatcher.hits_at`). The expression scans
-leftmost first, so every position where a term starts lies inside a span it reports (a start
-it passes over lies inside the match that covers it), and a token in which no term starts
-yields nothing in the scan: the occurrences are exactly those of the full scan
-(:meth:`TermMatcher.hits`), found at a fraction of its cost (``benchmarks/bench_frames.py``).
+**Only where a term can be.** Most tokens of a text are no part of any term. An
+Aho-Corasick automaton of all the terms (``ahocorasick_rs``, leftmost-longest matching) finds,
+in one pass over all the sentences joined, the spans where terms occur
+(:meth:`TermMatcher.candidates`); the token scan then visits only the tokens those spans touch
+(:meth:`TermMatcher.hits_at`). The matching is leftmost first, so every position where a term
+starts lies inside a span it reports (a start it passes over lies inside the match that
+covers it), and a token in which no term starts yields nothing in the scan: the occurrences
+are exactly those of the full scan (:meth:`TermMatcher.hits`), found at a fraction of its
+cost (``benchmarks/bench_frames.py``).
 
 Usage::
 
@@ -27,44 +28,23 @@ Usage::
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
-import re
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
+
+import ahocorasick_rs
+import numpy as np
 
 from textkit.core.lexicon import Lexicon, terms_inside
 from textkit.frames.rules import Reading, RuleSet
 
-__all__ = ["TermMatcher"]
+__all__ = ["TermMatcher", "matcher_for"]
 
 
-def trie_pattern(terms: Iterable[str]) -> re.Pattern | None:
-    """One regular expression matching any of ``terms``, built as a character trie.
-
-    At each position it matches the longest term that starts there (an optional longer
-    branch is tried first), like an alternation of the terms longest first, but it reads
-    each character once per position instead of once per term. ``None`` when there is no
-    term.
-    """
-    trie: dict = {}
-    for term in sorted(set(terms)):
-        if not term:
-            continue
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    if not trie:
-        return None
-
-    def build(node: dict) -> str:
-        kids = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not kids:
-            return ""
-        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(build(trie))
+#: Tokens whose inner terms a matcher remembers (:meth:`TermMatcher.inside`).
+_INSIDE_CACHE = 200_000
 
 
 class TermMatcher:
@@ -92,7 +72,16 @@ class TermMatcher:
         self.longest = max((len(t) for t in self.lookup), default=0)
         self.inside_tokens = config.inside_tokens
         self._inside: dict[str, list[tuple[int, int, str]]] = {}
-        self._finder = trie_pattern(self.lookup)
+        terms = sorted(self.lookup)
+        self._finder = (
+            ahocorasick_rs.AhoCorasick(
+                terms,
+                matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                implementation=ahocorasick_rs.Implementation.DFA,  # twice the NFA's speed here
+            )
+            if terms
+            else None
+        )
         self.rules = RuleSet(lexicon.rules if config.context_rules else (), self.lookup)
 
     def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
@@ -110,6 +99,8 @@ class TermMatcher:
         if found is not None:
             return found
         found = terms_inside(token, self.lookup, self.longest)
+        if len(self._inside) >= _INSIDE_CACHE:
+            self._inside.clear()  # a matcher kept for many corpora holds no vocabulary for ever
         self._inside[token] = found
         return found
 
@@ -133,6 +124,10 @@ class TermMatcher:
         """
         offsets = [0, *itertools.accumulate(map(len, tokens))]
         n = len(tokens)
+        if spans is not None:
+            whole = self._whole_token_hits(tokens, offsets, spans)
+            if whole is not None:
+                return whole
         if spans is None:
             positions: Iterable[int] = range(n)
         else:
@@ -172,6 +167,30 @@ class TermMatcher:
             resume = best
         return out
 
+    def _whole_token_hits(
+        self, tokens: Sequence[str], offsets: list[int], spans: Iterable[tuple[int, int]]
+    ) -> list[tuple[int, int, str, str]] | None:
+        """The hits of :meth:`hits_at` when every span is a run of at most ``max_join`` whole
+        tokens (the common case), else ``None``.
+
+        Such a span is the longest term starting at its first token (leftmost-longest
+        matching), every shorter run of its tokens a prefix of it: the token scan, starting
+        there, joins exactly these tokens and resumes after them.
+        """
+        out = []
+        left, last, max_join = bisect.bisect_left, len(offsets) - 1, self.max_join
+        lookup = self.lookup
+        for a, b in sorted(spans):
+            i = left(offsets, a)
+            j = left(offsets, b, i)
+            if j > last or offsets[i] != a or offsets[j] != b or j - i > max_join:
+                return None
+            term = tokens[i] if j == i + 1 else "".join(tokens[i:j])
+            if term not in lookup:
+                return None  # spans of another origin than :meth:`candidates`
+            out.append((a, b, term, term))
+        return out
+
     def candidates(self, texts: Sequence[str]) -> dict[int, list[tuple[int, int]]]:
         """The spans of each text where lexicon terms occur, leftmost first.
 
@@ -184,15 +203,44 @@ class TermMatcher:
         -------
         dict of int to list of (int, int)
             For each text (by position in ``texts``) that contains a lexicon term: the
-            character spans of the trie expression's matches, which hold every position
-            where a term starts. Texts without a term are absent.
+            character spans of the automaton's leftmost-longest matches (those of one
+            regular expression of the terms, longest first), which hold every position where
+            a term starts. Texts without a term are absent.
         """
-        if self._finder is None:
+        if self._finder is None or not len(texts):
             return {}
-        finditer = self._finder.finditer
-        out: dict[int, list[tuple[int, int]]] = {}
-        for k, text in enumerate(texts):
-            spans = [m.span() for m in finditer(text)]
-            if spans:
-                out[k] = spans
-        return out
+        # one pass over the texts joined by line breaks (no term holds one, so no match
+        # runs from one text into the next); character offsets, not bytes
+        found = self._finder.find_matches_as_indexes("\n".join(texts))
+        if not found:
+            return {}
+        _, starts, ends = (np.asarray(c, dtype=np.int64) for c in zip(*found, strict=True))
+        ends_at = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
+        which = np.searchsorted(ends_at, starts, side="right")
+        base = np.concatenate(([0], ends_at))[which]
+        pairs = list(zip((starts - base).tolist(), (ends - base).tolist(), strict=True))
+        cut = np.flatnonzero(np.diff(which)) + 1
+        bounds = [0, *cut.tolist(), len(pairs)]
+        keys = which[bounds[:-1]].tolist()
+        return {k: pairs[a:b] for k, a, b in zip(keys, bounds[:-1], bounds[1:], strict=True)}
+
+
+def matcher_for(lexicon: Lexicon, config: Any) -> TermMatcher:
+    """The :class:`TermMatcher` of ``lexicon`` and the matching settings of ``config``
+    (``max_join``, ``inside_tokens``, ``context_rules``), built once per process and kept
+    for the next call (the eight most recent)."""
+    settings = (config.max_join, config.inside_tokens, config.context_rules)
+    try:
+        return _matcher(lexicon, *settings)
+    except TypeError:  # a lexicon built by hand with lists in it: not hashable, not kept
+        return TermMatcher(lexicon, config)
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(
+    lexicon: Lexicon, max_join: int, inside_tokens: bool, context_rules: bool
+) -> TermMatcher:
+    settings = SimpleNamespace(
+        max_join=max_join, inside_tokens=inside_tokens, context_rules=context_rules
+    )
+    return TermMatcher(lexicon, settings)

@@ -289,3 +289,42 @@ def test_corpus_figures_on_seed():
     assert counts.loc["004_1031bda60efd16f2", "off-topic"] == 1  # the highway-repair article
     assert counts["duplicate"].sum() == int(docs["is_duplicate"].sum())
     pd.testing.assert_frame_equal(docs, before)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"min_df": 2, "max_df": 0.5}, {"min_df": 2, "max_terms": 300, "keep": ("维稳", "无此词")}],
+)
+def test_matrix_equals_a_plain_count_of_the_seed_units(seed_units, settings):
+    """The matrix, built from integer term ids summed by scipy, holds exactly the counts of
+    a per-document ``Counter`` over the kept terms, in sorted vocabulary order."""
+    from collections import Counter
+
+    dtm = vectorize(seed_units, **settings)
+    grouped: dict[str, list[str]] = {}
+    for doc, toks in zip(seed_units["doc_id"], seed_units["tokens"], strict=True):
+        grouped.setdefault(str(doc), []).extend(toks)
+    assert dtm.doc_ids == tuple(grouped)
+    assert list(dtm.vocabulary) == sorted(dtm.vocabulary)
+    column = {t: j for j, t in enumerate(dtm.vocabulary)}
+    dense = np.zeros(dtm.shape, dtype=np.int64)
+    for i, toks in enumerate(grouped.values()):
+        for term, n in Counter(toks).items():
+            if term in column:
+                dense[i, column[term]] = n
+    assert dtm.matrix.has_sorted_indices and dtm.matrix.dtype == np.int64
+    np.testing.assert_array_equal(dtm.matrix.toarray(), dense)
+    every = Counter(t for toks in grouped.values() for t in toks)
+    assert set(dtm.vocabulary) | set(dtm.pruned["term"]) == set(every)
+    pruned = dtm.pruned.set_index("term")
+    for term in pruned.index[:50]:
+        assert pruned.loc[term, "tf"] == every[term]
+
+
+def test_tokens_that_are_not_str_are_counted_as_str():
+    units = pd.DataFrame(
+        {"doc_id": ["a", "a", "b"], "tokens": [["维稳", 2024], [2024, "2024"], ["服务"]]}
+    )
+    dtm = vectorize(units)
+    assert dtm.vocabulary == ("2024", "服务", "维稳")
+    np.testing.assert_array_equal(dtm.matrix.toarray(), [[3, 0, 1], [0, 1, 0]])

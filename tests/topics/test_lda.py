@@ -110,12 +110,14 @@ def test_empty_documents_are_reported(dtm):
         vocabulary=dtm.vocabulary,
         pruned=dtm.pruned,
     )
-    with pytest.warns(UserWarning, match="empty#01"):
+    with pytest.warns(UserWarning, match="empty#01") as record:
         model = T.LdaTopicModel(3, passes=1, iterations=20).fit(with_empty)
+    assert record[0].filename == __file__  # the warning points at the caller's line
     assert model.empty_docs_ == ("empty#01",)
     np.testing.assert_allclose(model.doc_topic_.loc["empty#01"].sum(), 1.0)
-    with pytest.warns(UserWarning, match="empty#01"):
+    with pytest.warns(UserWarning, match="empty#01") as record:
         nmf = T.NmfTopicModel(3).fit(with_empty)
+    assert record[0].filename == __file__
     np.testing.assert_allclose(nmf.doc_topic_.loc["empty#01"], 1 / 3)
 
 

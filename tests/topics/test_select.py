@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from textkit import topics as T
 from textkit.plots import topics as P
+from textkit.topics.describe import _exclusivity
 from textkit.topics.stability import _run_table, _stored_run
 
 
@@ -164,3 +165,15 @@ def test_feasible_ks_leaves_out_what_a_small_corpus_cannot_fit(dtm, caplog):
     # what it keeps, select_k fits
     grid = T.select_k(dtm, kept, seeds=[0], passes=1, iterations=5, measures=("u_mass",))
     assert sorted(grid["k"].unique()) == kept
+
+
+def test_select_k_fits_the_topics_without_inferring_the_documents(lda, dtm, corpus, fast):
+    """select_k reads only the topics of its fits: the final inference of the training
+    documents is left out, and the topics, perplexity and coherence are those of a full fit."""
+    topics_only = T.LdaTopicModel(5, random_state=3, **fast)._fit(dtm, infer_documents=False)
+    pd.testing.assert_frame_equal(topics_only.topic_term_, lda.topic_term_)
+    assert not hasattr(topics_only, "doc_topic_") and hasattr(lda, "doc_topic_")
+    assert T.heldout_perplexity(topics_only, dtm) == T.heldout_perplexity(lda, dtm)
+    row = T.select_k(dtm, ks=[5], seeds=(3,), texts=corpus[3], holdout=0, **fast).iloc[0]
+    assert row["exclusivity"] == _exclusivity(lda, 10)
+    assert 0 < row["c_v"] < 1

@@ -129,18 +129,21 @@ def _documents(units: Any, group_by: str) -> tuple[list[str], list[list[str]]]:
         for col in (group_by, "tokens"):
             if col not in units.columns:
                 raise ValueError(f"units: missing column {col!r} (group_by={group_by!r})")
-        order: list[str] = []
+        keys = units[group_by].astype(str).tolist()
+        columns = units["tokens"].tolist()
+        if any(isinstance(toks, str) for toks in columns):
+            raise ValueError("units: 'tokens' must hold lists of str, found a str")
+        # tokens of the segmenter are str; anything else (a table built by hand) is made str
+        present = itertools.chain.from_iterable(toks for toks in columns if toks is not None)
+        loose = not {str}.issuperset(map(type, present))
         tokens: dict[str, list[str]] = {}
-        for key, toks in zip(units[group_by].astype(str), units["tokens"], strict=True):
-            if key not in tokens:
-                tokens[key] = []
-                order.append(key)
-            if toks is None:
-                continue
-            if isinstance(toks, str):
-                raise ValueError("units: 'tokens' must hold lists of str, found a str")
-            tokens[key].extend(map(str, toks))
-        return order, [tokens[k] for k in order]
+        for key, toks in zip(keys, columns, strict=True):
+            found = tokens.get(key)
+            if found is None:
+                found = tokens[key] = []
+            if toks is not None:
+                found.extend(map(str, toks) if loose else toks)
+        return list(tokens), list(tokens.values())
     if isinstance(units, Mapping):
         ids = [str(k) for k in units]
         if len(set(ids)) != len(ids):
@@ -212,24 +215,28 @@ def _vectorized(
         return DocumentTermMatrix(
             matrix=sp.csr_matrix((0, 0), dtype=np.int64), doc_ids=(), vocabulary=(), pruned=pruned
         )
-    counters = [Counter(d) for d in docs]
-    df: Counter[str] = Counter(itertools.chain.from_iterable(counters))
-    tf: Counter[str] = Counter(itertools.chain.from_iterable(docs))
+    # every token as an integer term id (in order of first appearance), then the counts of
+    # each (document, term) pair, summed by scipy: no Python loop over the tokens
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=n_docs)
+    flat = np.fromiter(itertools.chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+    codes, uniques = pd.factorize(flat, use_na_sentinel=False)
+    terms = list(uniques)
+    rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    counts = sp.csr_matrix(
+        (np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(n_docs, len(terms))
+    )
+    counts.sum_duplicates()
+    df = dict(zip(terms, np.bincount(counts.indices, minlength=len(terms)).tolist(), strict=True))
+    tf = dict(zip(terms, np.bincount(codes, minlength=len(terms)).tolist(), strict=True))
     vocab, pruned = prune_vocabulary(df, tf, n_docs, cfg)
-    index = {t: j for j, t in enumerate(vocab)}
-    indptr = [0]
-    indices: list[int] = []
-    data: list[int] = []
-    for c in counters:
-        cols = sorted(index[t] for t in c if t in index)
-        indices.extend(cols)
-        data.extend(c[vocab[j]] for j in cols)
-        indptr.append(len(indices))
+    term_id = {t: i for i, t in enumerate(terms)}
+    kept = counts[:, np.asarray([term_id[t] for t in vocab], dtype=np.int64)].tocsr()
+    kept.sort_indices()
     matrix = sp.csr_matrix(
         (
-            np.asarray(data, dtype=np.int64),
-            np.asarray(indices, dtype=np.int32),
-            np.asarray(indptr, dtype=np.int64),
+            kept.data.astype(np.int64),
+            kept.indices.astype(np.int32),
+            kept.indptr.astype(np.int64),
         ),
         shape=(n_docs, len(vocab)),
         dtype=np.int64,

@@ -48,9 +48,10 @@ class _TopicModelBase(BaseEstimator):
         dtm: DocumentTermMatrix,
         labels: Sequence[str],
         topic_term: np.ndarray,
-        doc_topic: np.ndarray,
+        doc_topic: np.ndarray | None,
         empty: tuple[str, ...],
     ) -> None:
+        """The fitted attributes (``doc_topic_`` only when ``doc_topic`` is given)."""
         vocab = list(dtm.vocabulary)
         self.topic_labels_ = tuple(labels)
         self.vocabulary_ = tuple(vocab)
@@ -58,11 +59,12 @@ class _TopicModelBase(BaseEstimator):
         self.topic_term_ = pd.DataFrame(
             topic_term, index=pd.Index(labels, name="topic"), columns=pd.Index(vocab, name="term")
         )
-        self.doc_topic_ = pd.DataFrame(
-            doc_topic,
-            index=pd.Index(list(dtm.doc_ids), name="doc_id"),
-            columns=pd.Index(labels, name="topic"),
-        )
+        if doc_topic is not None:
+            self.doc_topic_ = pd.DataFrame(
+                doc_topic,
+                index=pd.Index(list(dtm.doc_ids), name="doc_id"),
+                columns=pd.Index(labels, name="topic"),
+            )
         csc = dtm.matrix.tocsc()
         self.term_frequency_ = pd.Series(
             np.asarray(csc.sum(axis=0)).ravel().astype(np.int64),

@@ -76,7 +76,11 @@ def _row_lengths(matrix: sp.spmatrix) -> np.ndarray:
     return np.asarray(matrix.sum(axis=1)).ravel()
 
 
-def _warn_empty(doc_ids: Sequence[str], lengths: np.ndarray) -> tuple[str, ...]:
+def _warn_empty(
+    doc_ids: Sequence[str], lengths: np.ndarray, stacklevel: int = 3
+) -> tuple[str, ...]:
+    """The ids of the documents without tokens, warned about (``stacklevel``: the frames
+    between the caller's line and this function, plus one)."""
     empty = tuple(d for d, n in zip(doc_ids, lengths, strict=True) if n <= 0)
     if empty:
         shown = ", ".join(empty[:10]) + (" ..." if len(empty) > 10 else "")
@@ -84,7 +88,7 @@ def _warn_empty(doc_ids: Sequence[str], lengths: np.ndarray) -> tuple[str, ...]:
             f"{len(empty)} document(s) have no tokens; their topic shares are the prior "
             f"mean (listed in empty_docs_): {shown}"
         )
-        warnings.warn(msg, UserWarning, stacklevel=3)
+        warnings.warn(msg, UserWarning, stacklevel=stacklevel)
         logger.warning(msg)
     return empty
 

@@ -301,6 +301,12 @@ class LdaTopicModel(_TopicModelBase):
         ValueError
             An empty vocabulary.
         """
+        return self._fit(dtm, infer_documents=True)
+
+    def _fit(self, dtm: DocumentTermMatrix, infer_documents: bool) -> LdaTopicModel:
+        """:meth:`fit`; without ``infer_documents`` the final inference of the training
+        documents' topic shares is left out and ``doc_topic_`` is not set: for callers that
+        read only the topics (:func:`textkit.topics.select.select_k`)."""
         cfg = self._settings()
         _check_dtm(dtm)
         _check_k_vs_docs(cfg.n_topics, dtm, setting=self._k_setting)
@@ -309,7 +315,7 @@ class LdaTopicModel(_TopicModelBase):
         labels = self._labels(cfg)
         matrix = _sorted_csr(dtm.matrix)
         lengths = _row_lengths(matrix)
-        empty = _warn_empty(dtm.doc_ids, lengths)
+        empty = _warn_empty(dtm.doc_ids, lengths, stacklevel=4)  # fit -> _fit -> here
         dictionary = _dictionary(dtm.vocabulary, matrix)
         if cfg.multicore:
             model = new_gensim_lda(cfg, dictionary, eta, corpus=_bow(matrix))
@@ -326,7 +332,7 @@ class LdaTopicModel(_TopicModelBase):
             self._fit_config = cfg
             self.model_ = model
             topic_term = np.asarray(model.get_topics(), dtype=np.float64)
-            doc_topic = self._infer(matrix, pool=pool)
+            doc_topic = self._infer(matrix, pool=pool) if infer_documents else None
         self._set_fitted(dtm, labels, _normalize_rows(topic_term), doc_topic, empty)
         logger.info("fitted LDA: %d topics, %d documents, %d terms", len(labels), *dtm.shape)
         return self

@@ -132,15 +132,18 @@ def topic_matrix(
     para = units["para_id"].astype("int64")
     sent = units["sent_id"].astype("int64")
     if unit == "document":
-        keys = list(doc)
+        keys = doc.tolist()
     elif unit == "paragraph":
         if (para < 0).any():
             raise ValueError("unit='paragraph' needs paragraph or sentence units (para_id >= 0)")
-        keys = [f"{d}/{p}" for d, p in zip(doc, para, strict=True)]
+        keys = [f"{d}/{p}" for d, p in zip(doc.tolist(), para.tolist(), strict=True)]
     else:
         if (sent < 0).any():
             raise ValueError("unit='sentence' needs sentence units (sent_id >= 0)")
-        keys = [f"{d}/{p}.{q}" for d, p, q in zip(doc, para, sent, strict=True)]
+        keys = [
+            f"{d}/{p}.{q}"
+            for d, p, q in zip(doc.tolist(), para.tolist(), sent.tolist(), strict=True)
+        ]
     keyed = units.copy()
     keyed["unit_key"] = keys
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))

@@ -153,7 +153,7 @@ class SeededLdaTopicModel(LdaTopicModel):
                     f"seed_words[{key!r}]: {len(missing[key])} seed word(s) not in the "
                     f"vocabulary and ignored: {', '.join(missing[key])}"
                 )
-                warnings.warn(msg, UserWarning, stacklevel=3)
+                warnings.warn(msg, UserWarning, stacklevel=4)
                 logger.warning(msg)
         self.seeds_used_ = used
         self.seeds_missing_ = missing

@@ -392,7 +392,10 @@ class _KGrid:
             model.set_params(n_jobs=self.fit_jobs)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # empty docs: reported once
-            model.fit(self.train)
+            if isinstance(model, LdaTopicModel):
+                model._fit(self.train, infer_documents=False)  # only its topics are read here
+            else:
+                model.fit(self.train)
         topics = list(_top_term_lists(model, self.top_n).values())
         row: dict[str, Any] = {"k": k, "seed": seed}
         for m in ("c_v", "c_npmi", "u_mass"):

@@ -328,3 +328,11 @@ def test_tokens_that_are_not_str_are_counted_as_str():
     dtm = vectorize(units)
     assert dtm.vocabulary == ("2024", "服务", "维稳")
     np.testing.assert_array_equal(dtm.matrix.toarray(), [[3, 0, 1], [0, 1, 0]])
+
+
+def test_token_iterators_are_counted_once_read():
+    """A cell holding an iterator (the generator of ``jieba.cut``) is read once, in full."""
+    units = pd.DataFrame(
+        {"doc_id": ["a", "b"], "tokens": [["维稳", "服务"], iter(["维稳", "维稳"])]}
+    )
+    np.testing.assert_array_equal(vectorize(units).matrix.toarray(), [[1, 1], [0, 2]])

@@ -296,3 +296,19 @@ def test_matcher_is_built_once_per_lexicon_and_settings(lexicon, sentence_units)
     fresh = TermMatcher(lexicon, FrameConfig())
     raws = units["raw"].tolist()
     assert [first.hits(r) for r in raws] == [fresh.hits(r) for r in raws]
+
+
+def test_span_shortcut_and_finder_on_input_of_other_origins(lexicon):
+    """Spans that overlap or repeat (not the finder's) go through the token scan; a lone
+    surrogate or an empty term of a lexicon built by hand does not break the finder."""
+    from textkit.core.lexicon import Lexicon, Term
+
+    matcher = TermMatcher(lexicon, FrameConfig())
+    tokens = ["维稳", "工作"]
+    full = matcher.hits(tokens)
+    assert full == [(0, 4, "维稳工作", "维稳工作")]
+    for spans in ([(0, 4), (0, 2)], [(0, 4), (0, 4)], [(0, 2), (0, 4)]):
+        assert matcher.hits_at(tokens, spans) == full, spans
+    assert matcher.candidates(["维稳\ud800维稳"]) == {0: [(0, 2), (3, 5)]}
+    hand = Lexicon(entries=(Term("", "stability", "c", 1.0), Term("维稳", "stability", "c", 1.0)))
+    assert TermMatcher(hand, FrameConfig()).candidates(["要维稳"]) == {0: [(1, 3)]}

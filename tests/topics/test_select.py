@@ -177,3 +177,10 @@ def test_select_k_fits_the_topics_without_inferring_the_documents(lda, dtm, corp
     row = T.select_k(dtm, ks=[5], seeds=(3,), texts=corpus[3], holdout=0, **fast).iloc[0]
     assert row["exclusivity"] == _exclusivity(lda, 10)
     assert 0 < row["c_v"] < 1
+
+
+def test_a_topics_only_refit_leaves_no_document_shares_of_an_earlier_fit(dtm, fast):
+    model = T.LdaTopicModel(3, random_state=1, **fast).fit(dtm)
+    assert hasattr(model, "doc_topic_")
+    model._fit(dtm, infer_documents=False)
+    assert not hasattr(model, "doc_topic_")

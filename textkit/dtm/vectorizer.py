@@ -130,7 +130,11 @@ def _documents(units: Any, group_by: str) -> tuple[list[str], list[list[str]]]:
             if col not in units.columns:
                 raise ValueError(f"units: missing column {col!r} (group_by={group_by!r})")
         keys = units[group_by].astype(str).tolist()
-        columns = units["tokens"].tolist()
+        # an iterator (a generator of jieba.cut) is read twice below: made a list first
+        columns = [
+            list(toks) if toks is not None and iter(toks) is toks else toks
+            for toks in units["tokens"].tolist()
+        ]
         if any(isinstance(toks, str) for toks in columns):
             raise ValueError("units: 'tokens' must hold lists of str, found a str")
         # tokens of the segmenter are str; anything else (a table built by hand) is made str

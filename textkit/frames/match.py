@@ -30,6 +30,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -42,6 +43,9 @@ from textkit.frames.rules import Reading, RuleSet
 
 __all__ = ["TermMatcher", "matcher_for"]
 
+
+#: A code point of UTF-16's surrogate range, which cannot be encoded alone.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: Tokens whose inner terms a matcher remembers (:meth:`TermMatcher.inside`).
 _INSIDE_CACHE = 200_000
@@ -72,7 +76,7 @@ class TermMatcher:
         self.longest = max((len(t) for t in self.lookup), default=0)
         self.inside_tokens = config.inside_tokens
         self._inside: dict[str, list[tuple[int, int, str]]] = {}
-        terms = sorted(self.lookup)
+        terms = sorted(t for t in self.lookup if t)
         self._finder = (
             ahocorasick_rs.AhoCorasick(
                 terms,
@@ -180,7 +184,11 @@ class TermMatcher:
         out = []
         left, last, max_join = bisect.bisect_left, len(offsets) - 1, self.max_join
         lookup = self.lookup
+        end = 0
         for a, b in sorted(spans):
+            if a < end:
+                return None  # overlapping spans (not those of :meth:`candidates`)
+            end = b
             i = left(offsets, a)
             j = left(offsets, b, i)
             if j > last or offsets[i] != a or offsets[j] != b or j - i > max_join:
@@ -211,7 +219,11 @@ class TermMatcher:
             return {}
         # one pass over the texts joined by line breaks (no term holds one, so no match
         # runs from one text into the next); character offsets, not bytes
-        found = self._finder.find_matches_as_indexes("\n".join(texts))
+        joined = "\n".join(texts)
+        try:
+            found = self._finder.find_matches_as_indexes(joined)
+        except UnicodeEncodeError:  # a lone surrogate: one code point, as U+FFFD is
+            found = self._finder.find_matches_as_indexes(_LONE_SURROGATE.sub("\ufffd", joined))
         if not found:
             return {}
         _, starts, ends = (np.asarray(c, dtype=np.int64) for c in zip(*found, strict=True))

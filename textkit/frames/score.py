@@ -476,7 +476,9 @@ _UNITS_HINT = "make it with segment_corpus(docs, unit='sentence', with_raw=True)
 
 def _given_units(units: Any, docs: pd.DataFrame, config: FrameConfig) -> pd.DataFrame:
     """``units`` checked against ``docs``: sentence units with raw tokens, of these documents
-    only and of every document with text, in simplified characters when ``config.simplify``."""
+    only and of every document with text, in simplified characters when ``config.simplify``
+    (characters OpenCC converts on their own, :func:`textkit.corpus.clean.holds_traditional`;
+    a traditional phrase of characters each also simplified, such as 藉口, passes)."""
     if not isinstance(units, pd.DataFrame):
         raise InvalidParameterError(
             f"units: expected the units table of segment_corpus, got {type(units).__name__}"

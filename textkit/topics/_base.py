@@ -59,7 +59,9 @@ class _TopicModelBase(BaseEstimator):
         self.topic_term_ = pd.DataFrame(
             topic_term, index=pd.Index(labels, name="topic"), columns=pd.Index(vocab, name="term")
         )
-        if doc_topic is not None:
+        if doc_topic is None:
+            self.__dict__.pop("doc_topic_", None)  # none of an earlier fit left behind
+        else:
             self.doc_topic_ = pd.DataFrame(
                 doc_topic,
                 index=pd.Index(list(dtm.doc_ids), name="doc_id"),

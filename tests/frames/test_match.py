@@ -312,3 +312,15 @@ def test_span_shortcut_and_finder_on_input_of_other_origins(lexicon):
     assert matcher.candidates(["维稳\ud800维稳"]) == {0: [(0, 2), (3, 5)]}
     hand = Lexicon(entries=(Term("", "stability", "c", 1.0), Term("维稳", "stability", "c", 1.0)))
     assert TermMatcher(hand, FrameConfig()).candidates(["要维稳"]) == {0: [(1, 3)]}
+
+
+def test_a_large_lexicon_finds_the_same_spans_with_the_default_automaton(lexicon, monkeypatch):
+    """Above ``_DFA_MAX_TERMS`` terms the finder leaves the memory-hungry DFA; the spans are
+    the same."""
+    import textkit.frames.match as match_module
+
+    texts = [*TRICKY, "社会治安综合治理综治维稳维护社会稳定维稳"]
+    small = TermMatcher(lexicon, FrameConfig()).candidates(texts)
+    monkeypatch.setattr(match_module, "_DFA_MAX_TERMS", 10)
+    assert TermMatcher(lexicon, FrameConfig()).candidates(texts) == small
+    assert len(small) == len(texts)

@@ -134,13 +134,12 @@ class TermMatcher:
         """
         offsets = [0, *itertools.accumulate(map(len, tokens))]
         n = len(tokens)
-        if spans is not None:
-            whole = self._whole_token_hits(tokens, offsets, spans)
-            if whole is not None:
-                return whole
         if spans is None:
             positions: Iterable[int] = range(n)
         else:
+            whole = self._whole_token_hits(tokens, offsets, spans)
+            if whole is not None:
+                return whole
             right, left = bisect.bisect_right, bisect.bisect_left
             positions = []
             last = -1

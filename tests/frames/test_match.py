@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -250,6 +251,22 @@ def test_units_that_do_not_fit_the_texts_are_refused(sentence_units, seg):
         score_frames(docs.head(3), units=units)
     with pytest.raises(InvalidParameterError, match="no units for document"):
         score_frames(docs, units=units[units["doc_id"] != "t0"])
+    # units whose raw tokens are not those of their text: named, not scored at wrong offsets
+    k = int(units["raw"].map(len).to_numpy().argmax())
+    row = units.iloc[k]
+    where = rf"doc_id='{row['doc_id']}', para_id={row['para_id']}, sent_id={row['sent_id']}"
+    edited = units.copy()
+    edited.iat[k, edited.columns.get_loc("text")] = row["text"][1:]
+    as_string = units.copy()
+    as_string.iat[k, as_string.columns.get_loc("raw")] = row["text"]
+    missing = units.copy()
+    missing.iat[k, missing.columns.get_loc("raw")] = None
+    for bad in (edited, as_string, missing):
+        with pytest.raises(InvalidParameterError, match=rf"raw tokens of sentence \({where}\)"):
+            score_frames(docs, units=bad)
+    # the same tokens as an array (a units table read back from parquet) are fine
+    arrays = units.assign(raw=units["raw"].map(lambda r: np.array(r, dtype=object)))
+    pd.testing.assert_frame_equal(score_frames(docs, units=arrays), score_frames(docs, units=units))
     trad = pd.DataFrame({"doc_id": ["x"], "text": [TRICKY[6]]})
     trad_units = segment_corpus(trad, segmenter=seg, cache=False, with_raw=True)
     with pytest.raises(InvalidParameterError, match="traditional characters"):

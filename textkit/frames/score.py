@@ -501,10 +501,11 @@ def _given_units(units: Any, docs: pd.DataFrame, config: FrameConfig) -> pd.Data
             f"units: no units for document(s) {lacking[:5]} of the texts scored; segment the "
             "same documents that are scored"
         )
+    texts = units["text"].to_numpy(dtype=object)
+    _check_raw_tokens(units, texts)
     if config.simplify and len(units):
         from textkit.corpus.clean import holds_traditional, to_simplified
 
-        texts = units["text"].to_numpy(dtype=object)
         joined = "\n".join(texts)
         if holds_traditional(joined) and to_simplified(joined) != joined:
             bad = next(
@@ -516,6 +517,30 @@ def _given_units(units: Any, docs: pd.DataFrame, config: FrameConfig) -> pd.Data
                 "them) or pass FrameConfig(simplify=False)"
             )
     return units
+
+
+def _check_raw_tokens(units: pd.DataFrame, texts: np.ndarray) -> None:
+    """Raise unless the raw tokens of every unit (a list of strings, not one string) join to
+    its text: the hits' offsets are read from the tokens, their context from the text."""
+    raws = units["raw"].to_numpy(dtype=object)
+    try:
+        if str not in set(map(type, raws)) and list(map("".join, raws)) == texts.tolist():
+            return
+    except TypeError:  # a unit's raw tokens are no sequence of strings: found below
+        pass
+    for k, (text, raw) in enumerate(zip(texts, raws, strict=True)):
+        try:
+            if text == "".join(raw) and not isinstance(raw, str):
+                continue
+        except TypeError:
+            pass
+        row = units.iloc[k]
+        raise InvalidParameterError(
+            f"units: the raw tokens of sentence (doc_id={row['doc_id']!r}, para_id="
+            f"{row['para_id']}, sent_id={row['sent_id']}) are not a list of strings that "
+            f"join to its text; the units must be those of the texts scored, unchanged "
+            f"({_UNITS_HINT})"
+        )
 
 
 def _analysed(

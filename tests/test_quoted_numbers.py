@@ -91,22 +91,39 @@ def test_lss_agreement_quoted_in_readme():
 
 
 def test_k_choice_quoted_in_notebook_03():
-    """c_v highest at the K the text names, the best mean rank at the K it names, and the
-    seeds' c_v values it quotes."""
+    """c_v highest at the K the text names (with the means it quotes), the best mean rank at
+    the K it names, the K it reports is the configured one, and the seeds' c_v values it
+    quotes."""
+    import tomllib
+
     grid = pd.read_csv(ROOT / "figures" / "topics_k_selection.csv")
     means = grid.groupby("k")[["c_v", "c_npmi", "u_mass", "perplexity", "exclusivity"]].mean()
-    (best_cv,) = _quote(NOTEBOOK_03, r"is highest at \*\*K = (\d+)\*\*")
+    best_cv, best_mean, k_next, next_mean = _quote(
+        NOTEBOOK_03,
+        rf"is highest at \*\*K = (\d+)\*\* \(({NUMBER}), the mean of its two seeds\), "
+        rf"just above K = (\d+) \(({NUMBER})\)",
+    )
     assert int(best_cv) == means["c_v"].idxmax()
+    assert _agrees(best_mean, means.loc[int(best_cv), "c_v"])
+    assert _agrees(next_mean, means.loc[int(k_next), "c_v"])
+    assert means["c_v"].drop(int(best_cv)).idxmax() == int(k_next)
+    (best_npmi,) = _quote(NOTEBOOK_03, r"and NPMI at K = (\d+)")
+    assert int(best_npmi) == means["c_npmi"].idxmax()
+    (lowest_perplexity,) = _quote(NOTEBOOK_03, r"held-out perplexity is lowest at K = (\d+)")
+    assert int(lowest_perplexity) == means["perplexity"].idxmin()
     ranks = means.rank(ascending=False)
     ranks["perplexity"] = means["perplexity"].rank(ascending=True)
     (best_rank,) = _quote(NOTEBOOK_03, r"K = (\d+) has the best mean rank")
     assert int(best_rank) == ranks.mean(axis=1).idxmin()
+    (reported,) = _quote(NOTEBOOK_03, r"We report \*\*K = (\d+)\*\*")
+    config = tomllib.loads((ROOT / "textkit.toml").read_text(encoding="utf-8"))
+    assert int(reported) == config["topics"]["n_topics"]
     a1, a2, k_other, b1, b2 = _quote(
         NOTEBOOK_03,
         rf"its two seeds agree on c_v \(({NUMBER}) and ({NUMBER})\) where K = (\d+)'s do not "
         rf"\(({NUMBER}) and ({NUMBER})\)",
     )
-    chosen = grid[grid["k"] == int(best_cv)].sort_values("seed")["c_v"].to_numpy()
+    chosen = grid[grid["k"] == int(reported)].sort_values("seed")["c_v"].to_numpy()
     other = grid[grid["k"] == int(k_other)].sort_values("seed")["c_v"].to_numpy()
     assert all(_agrees(q, v) for q, v in zip((a1, a2), chosen, strict=True)), chosen
     assert all(_agrees(q, v) for q, v in zip((b1, b2), other, strict=True)), other

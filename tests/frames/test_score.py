@@ -220,6 +220,14 @@ def test_plots(acceptance_docs, seg, scores):
     fig = plot_term_scatter(kt, n_labels=8, highlight=dict(zip(lex.term, lex.frame, strict=True)))
     assert fig.textkit_data["labelled"].sum() == 8
     assert len(fig.axes[0].texts) == 8
+    # a small corpus where no term reaches min_count: a figure that says so, not an error
+    none = keyness(units, group=[True, False], min_count=10_000)
+    assert none.empty
+    fig = plot_term_scatter(none, labels=("regulation", "village report"))
+    assert [" ".join(t.get_text().split()) for t in fig.axes[0].texts] == [
+        "No term to compare: regulation vs village report (the keyness table is empty)"
+    ]
+    assert fig.textkit_data.empty and "labelled" in fig.textkit_data.columns
 
 
 def _rgb(hex_color: str) -> tuple[float, float, float]:

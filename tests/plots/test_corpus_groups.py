@@ -44,3 +44,23 @@ def test_cleaning_by_a_variable_sums_the_page_table(table_docs):
     assert isinstance(fig.textkit_data, pd.DataFrame)
     with pytest.raises(KeyError, match="outlet"):
         composition_table(table_docs, "outlet")
+
+
+def test_a_corpus_that_came_clean_gets_a_figure_saying_so(tmp_path):
+    """A researcher's texts that need no repair (nothing in any cleaning log) give a figure
+    with the reason and the empty table's columns, not an error that stops notebook 01."""
+    import textkit as tk
+    from textkit.plots import save_figure
+
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("加强基层治理，做好矛盾纠纷排查化解工作。\n", encoding="utf-8")
+    (texts / "b.txt").write_text("推进依法行政，提升公共服务水平。\n", encoding="utf-8")
+    docs = tk.build_corpus(tk.read_texts(texts)).documents
+    assert cleaning_table(docs).empty
+    fig = plot_cleaning(docs)
+    shown = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
+    assert shown == ["No cleaning rule changed any text of these documents"]
+    assert list(fig.textkit_data.columns) == ["page_id", "rule", "chars_removed"]
+    written = save_figure(fig, "corpus_cleaning", outdir=tmp_path / "fig")
+    assert [p.suffix for p in written] == [".pdf", ".png", ".csv"]

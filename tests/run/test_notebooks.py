@@ -51,6 +51,20 @@ def test_runner_writes_identical_notebooks_on_rerun(tmp_path):
     assert find_notebooks(tmp_path) == [src]
 
 
+def test_a_warning_shown_in_a_cell_gives_the_same_bytes_on_rerun(tmp_path):
+    """A warning shows the kernel's cell file, named by its process id; the runner writes it
+    as ``<cell>``, so two runs (two kernels) write the same notebook."""
+    src = tmp_path / "05_warns.py"
+    src.write_text(
+        "# %%\nimport warnings\n\nwarnings.warn('180 seed word(s) dropped', UserWarning)\n",
+        encoding="utf-8",
+    )
+    first = run_notebook(src).notebook.read_bytes()
+    assert b"<cell>:3: UserWarning: 180 seed word(s) dropped" in first
+    assert b"ipykernel_" not in first
+    assert run_notebook(src).notebook.read_bytes() == first
+
+
 def test_runner_fails_on_missing_glyph(tmp_path):
     src = tmp_path / "02_bad.py"
     src.write_text(_MISSING_GLYPH, encoding="utf-8")

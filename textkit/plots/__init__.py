@@ -30,6 +30,7 @@ import functools
 import io
 import logging
 import os
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,7 @@ __all__ = [
     "use_style",
     "figure_width",
     "new_figure",
+    "empty_figure",
     "palette",
     "save_figure",
     "read_manifest",
@@ -253,6 +255,54 @@ def new_figure(
     fig = Figure(figsize=(w, h), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=True, **subplots_kw)
     return fig, axes
+
+
+def empty_panel(ax, message: str, wrap: int | None = None) -> None:
+    """Write ``message`` in the middle of ``ax`` (grey) and hide its axes: a panel with
+    nothing to draw says why. ``wrap``: break the message into lines of at most that many
+    characters. The text takes no part in the layout, so a long message never squeezes the
+    panel away."""
+    if wrap:
+        message = "\n".join(textwrap.wrap(message, wrap))
+    text = ax.text(
+        0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666666"
+    )
+    text.set_in_layout(False)
+    ax.set_axis_off()
+
+
+def empty_figure(
+    message: str,
+    data: pd.DataFrame | None = None,
+    width: str | float = "single",
+    title: str | None = None,
+) -> Figure:
+    """A figure that says why there is nothing to draw, for a plot function whose input holds
+    nothing to show on a researcher's corpus (no cleaning repair, no term above a threshold):
+    the notebook still saves a figure, and the reader sees the reason instead of an error.
+
+    Parameters
+    ----------
+    message : str
+        The reason, in a sentence (e.g. "No cleaning rule changed any text").
+    data : DataFrame, optional
+        The (empty) table behind the plot, attached as ``fig.textkit_data`` so that
+        :func:`save_figure` writes its columns.
+    width : {"single", "double"} or float, default "single"
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    with use_style():
+        fig, ax = new_figure(width, height=1.2)
+        empty_panel(ax, message, wrap=int(figure_width(width) * 14))
+        if title:
+            ax.set_title(title)
+    if data is not None:
+        fig.textkit_data = data
+    return fig
 
 
 def palette(n: int) -> list[str]:

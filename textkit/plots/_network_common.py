@@ -394,11 +394,6 @@ def network_figure(
     return fig, axes, leg
 
 
-def empty_panel(ax, message: str) -> None:
-    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#666666")
-    ax.set_axis_off()
-
-
 def dot(colour: str, label: str) -> Line2D:
     return Line2D(
         [],

@@ -13,9 +13,8 @@ import pandas as pd
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
-from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
-from textkit.plots import new_figure, use_style
+from textkit.plots import empty_figure, new_figure, use_style
 from textkit.plots.labels import page_label
 
 __all__ = [
@@ -97,15 +96,15 @@ def plot_cleaning(
     matplotlib.figure.Figure
         With the table of :func:`cleaning_table` as ``fig.textkit_data``.
 
-    Raises
-    ------
-    ValueError
-        If no cleaning rule removed anything.
+        When no cleaning rule changed any text (a researcher's corpus that came clean),
+        the figure says so instead of drawing an empty grid.
     """
     documents = round_frame(documents)
     table = cleaning_table(documents, by)
     if table.empty:
-        raise InvalidParameterError("documents: the cleaning log is empty, nothing to plot")
+        return empty_figure(
+            "No cleaning rule changed any text of these documents", data=table, width=width
+        )
     pages = sorted(set(_group_values(documents, by)))
     wide = table.pivot_table(
         index="rule", columns=by, values="chars_removed", aggfunc="sum", fill_value=0

@@ -25,6 +25,7 @@ from textkit.core.precision import round_frame, round_sig
 from textkit.plots import (
     FRAME_COLORS,
     FRAME_LABELS,
+    empty_figure,
     figure_width,
     frame_color,
     frame_palette,
@@ -493,11 +494,18 @@ def plot_term_scatter(
     matplotlib.figure.Figure
         ``fig.textkit_data``: term, per_1k_a, per_1k_b, g2, frame, labelled and the label
         position (``label_x``, ``label_y`` in data units; ``leader`` when a leader line
-        joins it to its point).
+        joins it to its point). An empty table (no term passed the keyness thresholds, as
+        on a small corpus) gives a figure that says so, with the table's columns.
     """
     check_int("n_labels", n_labels, 1)
     _need(table, ["term", "per_1k_a", "per_1k_b", "g2"], "table")
     data = round_frame(table[["term", "per_1k_a", "per_1k_b", "g2"]])
+    if data.empty:
+        empty = data.assign(frame="", labelled=False, label_x=np.nan, label_y=np.nan, leader=False)
+        return empty_figure(
+            f"No term to compare: {labels[0]} vs {labels[1]} (the keyness table is empty)",
+            data=empty, width=width, title=title,
+        )  # fmt: skip
     positive = pd.concat([data["per_1k_a"], data["per_1k_b"]])
     positive = positive[positive > 0]
     floor = float(positive.min()) / 2 if len(positive) else 1e-3

@@ -42,7 +42,7 @@ from matplotlib.lines import Line2D
 
 from textkit.core.checks import check_int, renamed_parameter
 from textkit.core.errors import InvalidParameterError
-from textkit.plots import FRAME_LABELS, use_style
+from textkit.plots import FRAME_LABELS, empty_panel, use_style
 from textkit.plots._network_common import (
     EDGE_GREY,
     EDGE_WIDTH,
@@ -56,7 +56,6 @@ from textkit.plots._network_common import (
     dot,
     draw_legend,
     draw_network,
-    empty_panel,
     frame_panel,
     group_colours,
     group_name,

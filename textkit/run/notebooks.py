@@ -5,11 +5,13 @@ Each notebook is kept twice in ``notebooks/``: a jupytext *percent* script
 it (what readers open). :func:`run_notebook` reads the script, executes it with
 nbclient in a fresh kernel whose working directory is ``notebooks/``, fails on
 any error, on a missing-glyph warning or on an output showing an absolute path of
-this checkout (the notebook would then differ on every other machine), strips volatile metadata (timings,
-kernel versions) and writes the ``.ipynb`` atomically, so reruns are
-byte-identical. The kernel talks to nbclient over IPC (unix sockets in a short
-temporary directory), so ipykernel has no unencrypted-TCP warning to print; the
-start and the end (with its duration) of each notebook are logged.
+this checkout (the notebook would then differ on every other machine), strips volatile
+metadata (timings, kernel versions) and the paths of this machine from the warnings a cell
+shows (``/tmp/ipykernel_<pid>/…py`` becomes ``<cell>``, the folder a package is installed in
+is dropped), and writes the ``.ipynb``
+atomically, so reruns are byte-identical. The kernel talks to nbclient over IPC (unix
+sockets in a short temporary directory), so ipykernel has no unencrypted-TCP warning to
+print; the start and the end (with its duration) of each notebook are logged.
 """
 
 from __future__ import annotations
@@ -71,6 +73,33 @@ def _clean_metadata(nb) -> None:
     for i, cell in enumerate(nb.cells):
         cell.metadata.pop("execution", None)
         cell["id"] = f"cell-{i:03d}"
+
+
+#: The file IPython runs a cell from, named by the kernel's process id (it changes on every
+#: run): ``/tmp/ipykernel_12345/3039524952.py``, as a warning raised in a cell shows it.
+_CELL_FILE_RE = re.compile(r"(?:[A-Za-z]:)?[^\s\"'():]*ipykernel_\d+[/\\](\d+)\.py")
+
+
+#: An installed package's folder, as a warning raised inside a library shows it.
+_SITE_PACKAGES_RE = re.compile(r"(?:[A-Za-z]:)?[^\s\"'():]*[/\\]site-packages[/\\]")
+
+
+def _stable_outputs(nb) -> None:
+    """Replace what changes from run to run, or from machine to machine, in the text outputs
+    (the location a warning shows): the kernel's cell file becomes ``<cell>``, and the folder
+    textkit or another package is installed in is dropped (``textkit/plots/__init__.py:344``),
+    so a rerun writes the same bytes and no output names a folder of this machine."""
+    import textkit
+
+    installed = str(Path(textkit.__file__).resolve().parent.parent) + os.sep
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and "text" in out:
+                text = out["text"]
+                joined = "".join(text) if isinstance(text, list) else text
+                joined = _CELL_FILE_RE.sub("<cell>", joined)
+                joined = _SITE_PACKAGES_RE.sub("", joined.replace(installed + "textkit", "textkit"))
+                out["text"] = joined
 
 
 def _output_text(out) -> str:
@@ -276,6 +305,7 @@ def run_notebook(
         shutil.rmtree(workdir, ignore_errors=True)
     if _signalled(client):
         raise KeyboardInterrupt
+    _stable_outputs(nb)
     _check_outputs(nb, source)
     _clean_metadata(nb)
     write_text(target, nbformat.writes(nb) + "\n")

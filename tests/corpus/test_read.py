@@ -695,3 +695,18 @@ def test_build_corpus_given_a_table_says_what_it_takes(tmp_path):
     assert not (tmp_path / "out").exists()
     # what the messages point to builds
     assert build_corpus(read_texts(path)).report["texts"]["inputs"] == 5
+
+
+def test_site_chrome_of_a_gov_page_is_left_out_and_reported(tmp_path, gov_page):
+    root = tmp_path / "pages"
+    root.mkdir()
+    page, body = gov_page()
+    (root / "notice.html").write_text(page, encoding="utf-8")
+    res = read_texts(root)
+    assert res.documents["text"].tolist() == ["\n".join(body)]
+    assert res.report["repairs"].tolist() == [
+        "site chrome dropped: 4 element(s) (div.nav, div.position, div.share-bar, div.footer)"
+    ]
+    build = build_corpus(res)
+    assert "政务公开" not in build.documents["text"].iloc[0]
+    assert "版权所有" not in build.documents["text"].iloc[0]

@@ -86,6 +86,24 @@ def test_unknown_key_in_stage_table_is_refused_with_a_suggestion(tmp_path):
         load_config(_write(tmp_path, "[split]\nclean = {}\n"))
 
 
+def test_unknown_keys_of_every_table_are_reported_in_one_error(tmp_path):
+    path = _write(
+        tmp_path,
+        '[corpus]\ninptu = "x.csv"\n[topics]\nn_topic = 8\nk_grid = [2]\n[topicz]\nk = 1\n'
+        "[frames]\nbootstrap = 10\n",
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_config(path)
+    lines = str(exc.value).split("\n")
+    assert lines[0] == f"{path}: 4 problems:"
+    assert lines[1].startswith("  unknown table(s) [topicz] (did you mean topics?); known: ")
+    assert lines[2].startswith("  [corpus]: unknown setting(s) inptu (did you mean input?); ")
+    assert lines[3].startswith("  [topics]: unknown setting(s) n_topic (did you mean n_topics?)")
+    assert lines[4].startswith("  [frames]: unknown setting(s) bootstrap (did you mean ")
+    assert len(lines) == 5  # k_grid is a valid key of [topics]: not listed
+    assert "k_grid" not in lines[3].split("; valid:")[0]
+
+
 def test_every_table_accepts_the_fields_of_its_stage_configs():
     """known_keys reads the fields from the source; it must agree with dataclasses.fields."""
     for table, (classes, extra) in TABLES.items():

@@ -73,6 +73,34 @@ def test_repeated_paragraphs():
     assert table.loc[0, "n_docs"] == 2 and table.loc[0, "doc_ids"] == "x;y"
 
 
+def test_repeated_paragraphs_name_the_kept_member_of_a_duplicate_group():
+    closing = "以上是本人的工作汇报，不当之处请批评指正。"
+    body = "甲村开展矛盾纠纷排查调处工作成效明显，群众满意度逐年提高。\n"
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "title": ["", "", ""],
+            # a is a flagged copy of b (b, the longer text, is kept: the group is named "b")
+            "text": [
+                body + closing,
+                body + "乙镇推进网格化服务管理全面覆盖到户。\n" + closing,
+                "丙县完善信访工作制度依法解决群众诉求。\n" + closing,
+            ],
+        }
+    )
+    grouped = find_duplicates(docs, DedupConfig(threshold=0.5))
+    assert grouped["dup_group"].tolist()[:2] == ["b", "b"]
+    assert pd.isna(grouped["dup_group"].iloc[2])
+    assert grouped.set_index("doc_id")["is_duplicate"].to_dict() == {
+        "a": True,
+        "b": False,
+        "c": False,
+    }
+    table = repeated_paragraphs(grouped).set_index("paragraph")
+    assert table.loc[normalise(closing), "doc_ids"] == "b;c"  # not the flagged a
+    assert table.loc[normalise(closing), "n_docs"] == 2
+
+
 def _generated_corpus(
     n_docs: int = 300, n_copies: int = 30, seed: int = 0
 ) -> tuple[pd.DataFrame, list[tuple[str, str]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import pandas as pd
 import pytest
 
 import textkit as tk
@@ -140,6 +141,67 @@ def test_deeply_nested_html_is_rejected_before_parsing():
     res = extract_text(big.encode(), "big.html")
     assert time.perf_counter() - start < 60
     assert res.text.count("\n") == 40_000 - 1
+
+
+@pytest.mark.parametrize(
+    ("nav", "crumb", "footer"),
+    [
+        ("nav", ' class="position"', "footer"),
+        ("mainNav clearfix", ' class="dqwz"', "bottom"),
+        ("top-menu", "", "copyright"),  # a 当前位置 bar without a class is read by its text
+        ("navbar", ' class="breadcrumb"', "site_footer"),
+    ],
+)
+def test_site_chrome_built_from_divs_is_dropped(gov_page, nav, crumb, footer):
+    page, body = gov_page(nav=nav, crumb=crumb, footer=footer)
+    res = extract_text(page.encode(), "notice.html")
+    assert res.ok
+    assert res.text.split("\n") == body
+    for chrome in ("首页", "政务公开", "办事服务", "当前位置", "分享到", "版权所有", "ICP备"):
+        assert chrome not in res.text
+    (note,) = res.repairs
+    assert note.startswith("site chrome dropped: 4 element(s) (div.")
+    assert f"div.{nav.split()[0]}" in note and f"div.{footer}" in note
+    # 政务公开 in the menu no longer counts as service-oriented language
+    scores = tk.score_frames(pd.DataFrame({"doc_id": ["a"], "text": [res.text]}))
+    menu_only = tk.score_frames(pd.DataFrame({"doc_id": ["a"], "text": ["首页 政务公开 办事服务"]}))
+    assert menu_only["service_law"].iloc[0] > 0  # what the menu would have added
+    with_menu = "首页 | 政务公开 | 办事服务\n" + res.text
+    assert (
+        tk.score_frames(pd.DataFrame({"doc_id": ["a"], "text": [with_menu]}))["service_law"].iloc[0]
+        > scores["service_law"].iloc[0]
+    )
+
+
+def test_chrome_classes_are_whole_tokens_and_main_content_is_never_dropped():
+    lines = [S1, S2, S3, S1 + S2]
+    body = "".join(f"<p>{t}</p>" for t in lines)
+    # classes that merely contain a chrome word are not chrome
+    for cls in ("canvas", "footnote", "navigator-free", "bottomless", "position-relative"):
+        res = extract_text(f'<div class="{cls}">{body}</div>'.encode(), "a.html")
+        assert res.text.split("\n") == lines, cls
+        assert res.repairs == (), cls
+    # a template that wraps the article in a chrome-named div keeps it: most of the text
+    page = f'<div class="nav"><a>首页</a></div><div id="footer-wrap">{body}</div>'
+    res = extract_text(page.encode(), "b.html")
+    assert res.text.split("\n") == lines
+    assert res.repairs == ("site chrome dropped: 1 element(s) (div.nav)",)
+    # and so does one holding an article element, however short
+    page = f'<div class="bottom"><article><p>{S1}</p></article></div><p>{S2}{S3}{S2}</p>'
+    res = extract_text(page.encode(), "c.html")
+    assert res.text.split("\n") == [S1, S2 + S3 + S2]
+    # many chrome-named elements that together hold most of the text are its content: kept
+    page = '<div class="nav"><a>首页</a></div>' + "".join(
+        f'<div class="share">{p}</div>' for p in lines
+    )
+    res = extract_text(page.encode(), "e.html")
+    assert res.text.split("\n") == ["首页", *lines]
+    (note,) = res.repairs
+    assert note.startswith("site chrome kept: 5 element(s) marked as chrome hold ")
+    # a long block starting with 当前位置 is text, not the position bar
+    long_line = "当前位置的选择十分重要，" + S1 * 3
+    res = extract_text(f"<p>{long_line}</p><p>{S2}</p>".encode(), "d.html")
+    assert res.text.split("\n") == [long_line, S2]
 
 
 def test_docx_paragraphs_and_table_cells_in_order(make_docx):

@@ -626,3 +626,87 @@ def test_office_lock_files_beside_an_open_document_are_not_inputs(tmp_path, make
     assert res.report["status"].tolist() == ["read", "skipped"]
     assert res.report["reject_kind"].tolist() == ["", "office_lock"]
     assert "lock file" in res.report["reason"].tolist()[1]
+
+
+def test_meta_named_by_one_string_is_one_column(tmp_path):
+    path = tmp_path / "reports.xlsx"
+    _table().to_excel(path, index=False)
+    one = read_texts(path, meta="province")
+    assert one.docvars == ("province",)
+    assert one.documents["province"].tolist() == ["浙江", "江苏", "广东"]
+    assert one.options["meta"] == ["province"]  # the same cache key as a list of one
+    listed = read_texts(path, meta=["province"])
+    pd.testing.assert_frame_equal(one.documents, listed.documents)
+    # the streamed reader takes it the same way
+    batches = tk.iter_texts(path, meta="province", batch_size=2)
+    assert batches.docvars == ("province",)
+    # a column that does not exist is named whole, not by its first character
+    with pytest.raises(InvalidParameterError, match="meta: no column 'provinces' in reports"):
+        read_texts(path, meta="provinces")
+    with pytest.raises(
+        InvalidParameterError, match=r"meta: expected a column name or a list of column names"
+    ):
+        read_texts(path, meta=3)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("{province/{year}", "'{' not closed by '}' at character 1"),
+        ("{province}/{year}}/{name}.txt", "'}' without its '{' at character 18"),
+        ("{province}/{1year}/{name}.txt", "field {1year} at character 12 of"),
+        ("{province}/{}/{name}.txt", "field {} at character 12 of"),
+    ],
+)
+def test_a_malformed_docvars_pattern_is_refused_before_reading(tmp_path, pattern, problem):
+    root = _tree(tmp_path / "raw")
+    with pytest.raises(InvalidParameterError) as err:
+        read_texts(root, docvars_from=pattern)
+    msg = str(err.value)
+    assert msg.startswith("docvars_from: ")
+    assert problem in msg
+    assert "no readable file" not in msg
+    # a field named in Chinese is a name
+    res = read_texts(root, docvars_from="{省份}/{年份}/{name}.txt")
+    assert res.docvars == ("省份", "年份", "name")
+    assert res.documents["省份"].tolist() == ["广东", "江苏", "浙江", "浙江"]
+
+
+def test_build_corpus_given_a_table_says_what_it_takes(tmp_path):
+    path = tmp_path / "reports.csv"
+    _table().to_csv(path, index=False)
+    with pytest.raises(InvalidParameterError) as err:
+        build_corpus(_table())
+    msg = str(err.value)
+    assert msg.startswith(
+        "raw_dir: build_corpus takes a folder of raw pages (a path) or what "
+        "textkit.read_texts returned, got a pandas DataFrame"
+    )
+    assert "build_corpus(read_texts('texts.csv', text=<text column>))" in msg
+    with pytest.raises(InvalidParameterError) as err:
+        build_corpus(path)
+    msg = str(err.value)
+    assert msg.startswith(f"raw_dir: {path} is a file; build_corpus takes a folder of raw pages")
+    assert f"build_corpus(read_texts({str(path)!r}, text=<text column>))" in msg
+    with pytest.raises(FileNotFoundError, match="raw corpus directory not found"):
+        build_corpus(tmp_path / "nowhere")
+    with pytest.raises(InvalidParameterError, match="build_corpus_to takes .* got a pandas"):
+        tk.build_corpus_to(_table(), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    # what the messages point to builds
+    assert build_corpus(read_texts(path)).report["texts"]["inputs"] == 5
+
+
+def test_site_chrome_of_a_gov_page_is_left_out_and_reported(tmp_path, gov_page):
+    root = tmp_path / "pages"
+    root.mkdir()
+    page, body = gov_page()
+    (root / "notice.html").write_text(page, encoding="utf-8")
+    res = read_texts(root)
+    assert res.documents["text"].tolist() == ["\n".join(body)]
+    assert res.report["repairs"].tolist() == [
+        "site chrome dropped: 4 element(s) (div.nav, div.position, div.share-bar, div.footer)"
+    ]
+    build = build_corpus(res)
+    assert "政务公开" not in build.documents["text"].iloc[0]
+    assert "版权所有" not in build.documents["text"].iloc[0]

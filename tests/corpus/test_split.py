@@ -151,3 +151,60 @@ def test_config_validation():
         SplitConfig(footer_patterns=("(",))
     with pytest.raises(ValueError, match="min_article_chars"):
         SplitConfig(min_article_chars=-1)
+
+
+BODY1 = "为切实做好维稳工作，现结合本镇实际，制定如下方案。"
+BODY2 = "建设服务型政府，提升公共服务水平，依法保障群众合法权益。"
+
+
+@pytest.mark.parametrize("sep", [" ", "\u3000", "  ", "\t"])
+def test_heading_markers_followed_by_a_space_split(sep):
+    text = (
+        "某某镇文件汇编\n"
+        f"第一篇{sep}维稳工作方案\n{BODY1}\n{BODY1}\n"
+        f"第二篇{sep}服务型政府报告\n{BODY2}\n"
+    )
+    arts = find_articles(text, config=SplitConfig())
+    assert [(a.ordinal, a.title) for a in arts] == [(1, "维稳工作方案"), (2, "服务型政府报告")]
+    assert arts[0].text_raw == f"{BODY1}\n{BODY1}"
+    assert arts[1].text_raw == BODY2
+    # arabic numerals too, and the title may hold a space
+    text = f"第1篇 乡镇党委书记 先进事迹\n{BODY1}\n第2篇 乙\n{BODY2}"
+    arts = find_articles(text, config=SplitConfig())
+    assert [a.title for a in arts] == ["乡镇党委书记 先进事迹", "乙"]
+
+
+def test_running_text_mentioning_a_marker_is_not_split():
+    cfg = SplitConfig()
+    texts = [
+        # mid-sentence, not at the start of a line
+        f"本书第一篇讨论了基层治理，第二篇 讨论了服务型政府。\n{BODY1}",
+        # at the start of a line but no separator: running text
+        f"第一篇文章发表于2019年，引起了广泛讨论。\n{BODY1}\n第二篇文章随后发表。\n{BODY2}",
+        # a separator, but a sentence rather than a short title
+        f"第一篇 文章发表于2019年。\n{BODY1}\n第二篇 文章随后发表，反响很大。\n{BODY2}",
+        # a title ending like a clause
+        f"第一篇 讨论了基层治理，\n{BODY1}\n第二篇 讨论了服务型政府，\n{BODY2}",
+        # a line longer than a title
+        f"第一篇 {'基层治理' * 11}\n{BODY1}\n第二篇 {'服务型政府' * 9}\n{BODY2}",
+        # one heading alone: the page does not number articles
+        f"第一篇 维稳工作方案\n{BODY1}\n{BODY2}",
+    ]
+    for text in texts:
+        arts = find_articles(text, config=cfg)
+        assert len(arts) == 1, text
+        assert arts[0].text_raw == text  # nothing dropped as a page header
+
+
+def test_a_page_without_markers_says_when_a_line_starts_like_one(tmp_path):
+    d = tmp_path / "raw"
+    d.mkdir()
+    (d / "a.txt").write_text(f"第一篇文章发表于2019年，引起了广泛讨论。\n{BODY1}\n{BODY2}\n")
+    (d / "b.txt").write_text(f"第一篇 维稳工作方案\n{BODY1}\n第二篇 服务型政府报告\n{BODY2}\n")
+    (d / "c.txt").write_text(f"{BODY1}\n{BODY2}\n")
+    docs, log = split_pages(read_pages(d), return_log=True)
+    assert docs["doc_id"].tolist() == ["a#01", "b#01", "b#02", "c#01"]
+    notes = dict(zip(log["page_id"], log["note"], strict=True))
+    assert notes["a"].startswith("no article marker: line 1 starts like one ('第一篇文章发表于")
+    assert notes["b"] == "" and notes["c"] == ""
+    assert log.set_index("page_id").loc["b", "n_markers"] == 2

@@ -77,13 +77,29 @@ def test_rule_refuses_what_leaves_nothing():
         prune_vocabulary({}, {}, 0, VectorizeConfig())
 
 
+_DF_FORMS = (
+    "{0}: expected a number of documents (an integer >= 0, e.g. {0}=2) or a proportion of "
+    "the documents (a float in [0, 1], e.g. {0}=0.5), got "
+)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"min_df": -1}, "min_df: expected an integer >= 0, got -1"),
-        ({"max_df": 1.5}, "max_df: expected a number in [0, 1], got 1.5"),
-        ({"max_df": float("nan")}, "max_df: expected a number in [0, 1], got nan"),
-        ({"min_df": True}, "min_df: expected a number in [0, 1], got True"),
+        ({"min_df": -1}, _DF_FORMS.format("min_df") + "-1 (int)"),
+        ({"max_df": 1.5}, _DF_FORMS.format("max_df") + "1.5 (float)"),
+        ({"max_df": float("nan")}, _DF_FORMS.format("max_df") + "nan (float)"),
+        ({"min_df": True}, _DF_FORMS.format("min_df") + "True (bool)"),
+        (
+            {"min_df": "2"},
+            _DF_FORMS.format("min_df")
+            + "'2' (str); a string is neither: write the number without quotes",
+        ),
+        (
+            {"max_df": 2.0},
+            _DF_FORMS.format("max_df") + "2.0 (float); 2.0 is a float, so a proportion: "
+            "write 2 for a count",
+        ),
         ({"max_terms": 0}, "max_terms: expected an integer >= 1 or None, got 0"),
     ],
 )

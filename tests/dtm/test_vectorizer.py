@@ -96,6 +96,18 @@ def test_impossible_settings_raise(kwargs, setting):
         vectorize(TOY, **kwargs)
 
 
+def test_a_document_frequency_given_as_a_string_states_both_forms():
+    for name in ("min_df", "max_df"):
+        with pytest.raises(ValueError) as err:
+            vectorize(TOY, **{name: "2"})
+        msg = str(err.value)
+        assert msg.startswith(f"{name}: expected a number of documents (an integer >= 0")
+        assert "or a proportion of the documents (a float in [0, 1]" in msg
+        assert "got '2' (str)" in msg
+    # the integer it meant is a valid count: 2 of the 3 documents
+    assert vectorize(TOY, min_df=2).vocabulary == ("服务", "法治", "维稳")
+
+
 def test_bad_units_raise():
     with pytest.raises(ValueError, match="tokens"):
         vectorize(pd.DataFrame({"doc_id": ["a"]}))

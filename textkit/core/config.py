@@ -297,7 +297,8 @@ def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
     ConfigError
         If the file is not UTF-8 (with the byte offset and line of the first bad byte), not
         valid TOML (with its line), names an unknown table, or a table
-        holds an unknown key (file, table and key named, with the closest valid key).
+        holds an unknown key (file, table and key named, with the closest valid key). Every
+        unknown table and key of the file is listed in the one error.
     """
     if path is None and os.environ.get(CONFIG_ENV):
         path = os.environ[CONFIG_ENV]
@@ -323,17 +324,27 @@ def load_config(path: str | os.PathLike | None = None) -> ProjectConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    # every unknown table and key of the file in one error, so that one run lists them all
+    problems: list[str] = []
     unknown = sorted(set(data) - set(KNOWN_SECTIONS))
     if unknown:
         named = ", ".join(f"[{u}]{_did_you_mean(u, KNOWN_SECTIONS)}" for u in unknown)
-        raise ConfigError(f"{path}: unknown table(s) {named}; known: {', '.join(KNOWN_SECTIONS)}")
+        problems.append(f": unknown table(s) {named}; known: {', '.join(KNOWN_SECTIONS)}")
     for name, table in data.items():
+        if name in unknown:
+            continue
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: '{name}' must be a table ([{name}]), got a value")
-        if table:
+            problems.append(f": '{name}' must be a table ([{name}]), got a value")
+        elif table:
             valid = known_keys(name)
             if set(table) - valid:
-                raise _unknown_settings(f"{path} [{name}]", set(table) - valid, valid)
+                error = _unknown_settings(f"[{name}]", set(table) - valid, valid)
+                problems.append(" " + str(error))
+    if len(problems) == 1:
+        raise ConfigError(f"{path}{problems[0]}")
+    if problems:
+        listed = "\n".join(f"  {p.removeprefix(': ').lstrip()}" for p in problems)
+        raise ConfigError(f"{path}: {len(problems)} problems:\n{listed}")
     return ProjectConfig(path=path, root=path.parent.resolve(), sections=_freeze(data))
 
 

@@ -68,8 +68,9 @@ def paragraph_holders(
     Returns
     -------
     dict
-        ``paragraph -> {holder: smallest doc_id}``, the holder being the duplicate group
-        (or the doc_id of a document in none).
+        ``paragraph -> {holder: doc_id}``, the holder being the duplicate group (or the
+        doc_id of a document in none), the doc_id the group's kept member (its
+        ``dup_group``) when that one holds the paragraph, else the smallest doc_id holding it.
     """
     config = config or DedupConfig()
     seen: dict[str, dict[str, str]] = {}
@@ -79,7 +80,9 @@ def paragraph_holders(
             if keep is not None and paragraph_key(p) not in keep:
                 continue
             holders = seen.setdefault(p, {})
-            holders[key] = min(holders.get(key, str(doc_id)), str(doc_id))
+            # a duplicate group is named by its kept member: that one when it holds p
+            d = str(doc_id)
+            holders[key] = min(holders.get(key, d), d, key=lambda x: (x != key, x))
     return seen
 
 
@@ -173,8 +176,10 @@ def repeated_paragraphs(docs: pd.DataFrame, config: DedupConfig | None = None) -
     Returns
     -------
     pandas.DataFrame
-        Columns ``paragraph`` (normalised), ``n_docs``, ``doc_ids`` (sorted, joined with ";")
-        and ``n_chars``, sorted by ``n_docs`` descending then ``paragraph``.
+        Columns ``paragraph`` (normalised), ``n_docs``, ``doc_ids`` (sorted, joined with ";";
+        a duplicate group is listed by its kept member when that one holds the paragraph,
+        not by a flagged copy) and ``n_chars``, sorted by ``n_docs`` descending then
+        ``paragraph``.
 
     See Also
     --------

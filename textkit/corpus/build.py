@@ -251,12 +251,17 @@ def build_corpus(
     Raises
     ------
     FileNotFoundError
-        If ``raw_dir`` is not a directory.
+        If ``raw_dir`` does not exist.
+    InvalidParameterError
+        If ``raw_dir`` is a file (a table is read by :func:`textkit.corpus.read.read_texts`,
+        whose result build_corpus takes) or neither a path nor a ``read_texts`` result (a
+        DataFrame: save it as a table and read it with ``read_texts``).
     CorpusError
         If the accounting identities do not hold.
     """
     from textkit.core.executor import resolve_n_jobs
 
+    _check_raw_dir(raw_dir)
     config = config or CorpusConfig()
     n_jobs = resolve_n_jobs(n_jobs)
     texts = raw_dir if isinstance(raw_dir, ReadResult) else None
@@ -292,6 +297,32 @@ def build_corpus(
 
     parts = store.get_or_compute_tables("corpus", key, compute)
     return CorpusBuild(**parts, source=source)
+
+
+def _check_raw_dir(raw_dir: Any) -> None:
+    """Refuse, naming what build_corpus takes and what reads a table, an argument that is
+    neither a raw pages folder nor a read_texts result: a DataFrame or a table file."""
+    if isinstance(raw_dir, ReadResult):
+        return
+    how = (
+        "read your table or folder with textkit.read_texts (one document per row or file) "
+        "and pass what it returns: build_corpus(read_texts({path}, text=<text column>))"
+    )
+    if isinstance(raw_dir, (str, os.PathLike)):
+        p = Path(raw_dir)
+        if p.is_file():
+            raise InvalidParameterError(
+                f"raw_dir: {p} is a file; build_corpus takes a folder of raw pages or what "
+                "textkit.read_texts returned. To build a corpus from a table (.csv, .tsv, "
+                ".xlsx, .jsonl, .parquet), " + how.format(path=repr(str(p)))
+            )
+        return
+    what = "a pandas DataFrame" if isinstance(raw_dir, pd.DataFrame) else type(raw_dir).__name__
+    raise InvalidParameterError(
+        f"raw_dir: build_corpus takes a folder of raw pages (a path) or what "
+        f"textkit.read_texts returned, got {what}. For a table of texts in memory, save it "
+        "(df.to_csv('texts.csv', index=False)), then " + how.format(path="'texts.csv'")
+    )
 
 
 def _skipped_entries(raw_dir: Path, config: CorpusConfig) -> list[list[str]]:

@@ -13,7 +13,19 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   selectolax's Lexbor HTML5 parser. ``script``, ``style``, ``nav``, ``header``,
   ``footer``, ``aside``, ``noscript``, ``iframe``, ``template``, form controls and forms
   are dropped (except a form that wraps the page content, holding an ``article``,
-  ``main``, ``h1``-``h3`` or ``p`` element, as ASP.NET pages do); block elements (``p``,
+  ``main``, ``h1``-``h3`` or ``p`` element, as ASP.NET pages do). So is site chrome built
+  from ordinary elements, as government and template sites build it: an element whose
+  ``class`` or ``id`` holds a token of :data:`CHROME_WORDS` (``nav``, ``menu``,
+  ``breadcrumb``, ``position``, ``dqwz``, ``footer``, ``bottom``, ``copyright``,
+  ``banquan``, ``sidebar``, ``share``, ``toolbar`` …; whole tokens, or a word of
+  :data:`CHROME_AFFIX_WORDS` joined by ``-`` or ``_``, as ``main-nav``, ``footer_links``
+  or ``topNav``; never part of a word, as ``canvas`` or ``footnote``), and a short block
+  (at most :data:`CHROME_LEAD_MAX_CHARS` characters) starting with 当前位置 or
+  您现在的位置. Such an element is kept when it holds the main content: an ``article`` or
+  ``main`` element, or more than half of the page's Chinese characters; and none is
+  dropped when together they would hold more than half. What was dropped (or kept for
+  that reason) is recorded in ``repairs`` (``site chrome dropped: 3 element(s) (div.nav,
+  div.position, div.footer)``). Block elements (``p``,
   ``div``, ``br``, ``li``, headings, table rows, ``section``, ``article`` …) end a line,
   table cells are separated by a space, whitespace inside a line collapses to one space
   (line breaks inside ``pre`` are kept). The title is the ``<title>``, else the first
@@ -46,6 +58,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -58,6 +71,10 @@ from textkit.corpus.decode import IngestConfig, decode_bytes
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "CHROME_AFFIX_WORDS",
+    "CHROME_LEADS",
+    "CHROME_LEAD_MAX_CHARS",
+    "CHROME_WORDS",
     "EXTRACTORS",
     "EXTRACT_REJECT_KINDS",
     "Extracted",
@@ -310,6 +327,157 @@ def _html_depth(text: str, limit: int) -> int:
     return deepest
 
 
+#: ``class`` / ``id`` tokens (lower case, camelCase split by ``-``) that mark site chrome on
+#: government and template sites: navigation and menus, the 当前位置 breadcrumb bar, footers
+#: and copyright lines, sidebars, share and tool bars. A token matches a word of
+#: :data:`CHROME_WORDS` whole (a number may follow: ``nav2``), or a word of
+#: :data:`CHROME_AFFIX_WORDS` before or after ``-`` / ``_`` (``nav-top``, ``main-nav``,
+#: ``footer_links``, ``topNav``); never inside another word (``canvas``, ``footnote``).
+CHROME_WORDS = frozenset(
+    "nav navbar navi navigation menu menubar mainnav topnav subnav sitenav "
+    "breadcrumb breadcrumbs crumb crumbs bread position location curpos weizhi dqwz "
+    "footer foot bottom copyright banquan sidebar share bdsharebuttonbox toolbar".split()
+)
+#: Words of :data:`CHROME_WORDS` also matched as a part of a ``-`` / ``_`` separated token.
+CHROME_AFFIX_WORDS = frozenset(
+    "nav navbar menu breadcrumb crumb crumbs footer copyright sidebar share toolbar".split()
+)
+#: A short block starting with one of these is the 当前位置 bar, whatever its class.
+CHROME_LEADS = (
+    "当前位置",
+    "您当前的位置",
+    "您现在的位置",
+    "您的位置",
+    "你的位置",
+    "你现在的位置",
+    "所在位置",
+    "當前位置",
+    "您現在的位置",
+)
+#: At most this many non-space characters in a block read as a 当前位置 bar.
+CHROME_LEAD_MAX_CHARS = 80
+
+_CHROME_TOKEN = re.compile(
+    r"^(?:{w})\d*$|^(?:{a})[-_]|[-_](?:{a})\d*$".format(
+        w="|".join(sorted(CHROME_WORDS)), a="|".join(sorted(CHROME_AFFIX_WORDS))
+    )
+)
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Elements never dropped as chrome (the page itself, its main content).
+_NEVER_CHROME = frozenset({"html", "body", "main", "article"})
+
+
+def _chrome_token(node: Any) -> str:
+    """The first ``class`` or ``id`` token of an element that marks site chrome, or ``""``."""
+    attrs = node.attributes
+    values = [attrs.get("class"), attrs.get("id")]
+    for value in values:
+        if not value:
+            continue
+        for token in value.split():
+            if _CHROME_TOKEN.search(_CAMEL.sub("-", token).lower()):
+                return token
+    return ""
+
+
+def _skipped_element(node: Any) -> bool:
+    """Elements dropped with everything inside them whatever their class."""
+    tag = node.tag
+    return tag in _HTML_DROP or (tag == "form" and node.css_first(_FORM_CONTENT) is None)
+
+
+def _chrome_elements(body: Any) -> tuple[set[int], list[str]]:
+    """Site chrome built from ordinary elements: the ``mem_id`` of each element to drop and
+    a description of each (the outermost ones, in page order).
+
+    An element is chrome when a ``class`` or ``id`` token says so (:func:`_chrome_token`)
+    or when it is a short block (at most :data:`CHROME_LEAD_MAX_CHARS` non-space
+    characters) starting with 当前位置 (:data:`CHROME_LEADS`). It is kept all the same when
+    it holds the page's main content: an ``article`` or ``main`` element, or more than half
+    of the page's Chinese characters (counted outside the elements dropped whatever their
+    class). One walk over the tree, nothing modified.
+    """
+    found: list[tuple[int, int, Any, int, str]] = []  # (opened, closed, node, cjk, what)
+    # per open element: [node, opened, cjk, non-space chars, has "位置", holds main, token]
+    stack: list[list[Any]] = []
+    total = 0
+    tick = 0
+    node = body.first_child
+    while node is not None:
+        if node.is_text_node:
+            text = node.text_content or ""
+            cjk = len(_CJK_RE.findall(text))
+            total += cjk
+            if stack:
+                top = stack[-1]
+                top[2] += cjk
+                top[3] += len("".join(text.split()))
+                top[4] = top[4] or "位置" in text
+        elif node.is_element_node and node.first_child is not None and not _skipped_element(node):
+            tick += 1
+            stack.append([node, tick, 0, 0, False, False, _chrome_token(node)])
+            node = node.first_child
+            continue
+        while True:
+            sibling = node.next
+            if sibling is not None:
+                node = sibling
+                break
+            if not stack:
+                node = None
+                break
+            frame = stack.pop()
+            node = frame[0]
+            tick += 1
+            _close_element(frame, tick, stack, found)
+    ids: set[int] = set()
+    described: list[str] = []
+    dropped: list[int] = []  # closing ticks of the dropped elements enclosing the current one
+    n_dropped = 0
+    for opened, closed, element, cjk, what in sorted(found, key=lambda f: f[0]):
+        while dropped and dropped[-1] < opened:
+            dropped.pop()
+        if dropped:  # inside chrome already dropped
+            continue
+        if 2 * cjk > total:  # most of the page's text: its main content, kept
+            continue
+        dropped.append(closed)
+        ids.add(element.mem_id)
+        described.append(what)
+        n_dropped += cjk
+    if 2 * n_dropped > total:  # together they hold most of the text: the content, not chrome
+        return set(), [
+            f"site chrome kept: {len(ids)} element(s) marked as chrome hold {n_dropped} of the "
+            f"page's {total} Chinese characters"
+        ]
+    return ids, described
+
+
+def _close_element(frame: list[Any], closed: int, stack: list[list[Any]], found: list) -> None:
+    """Close an element of the :func:`_chrome_elements` walk: pass its counts to its parent
+    and record it when it is chrome."""
+    node, opened, cjk, chars, has_lead, holds_main, token = frame
+    tag = node.tag
+    if stack:
+        parent = stack[-1]
+        parent[2] += cjk
+        parent[3] += chars
+        parent[4] = parent[4] or has_lead
+        parent[5] = parent[5] or holds_main or tag in ("main", "article")
+    if tag in _NEVER_CHROME or holds_main:
+        return
+    what = ""
+    if token:
+        what = f"{tag}.{token}"
+    elif has_lead and 0 < chars <= CHROME_LEAD_MAX_CHARS and tag in _HTML_BLOCK:
+        text = _one_line(node.text(deep=True))
+        if text.startswith(CHROME_LEADS):
+            what = f"{tag} {text[:6]}…"
+    if what:
+        found.append((opened, closed, node, cjk, what))
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -324,8 +492,9 @@ def _html_title(tree: Any) -> str:
     return title
 
 
-def _html_lines(body: Any) -> list[str]:
-    """The lines of text under ``body``: one walk over the tree, nothing modified."""
+def _html_lines(body: Any, chrome: set[int] = frozenset()) -> list[str]:
+    """The lines of text under ``body``: one walk over the tree, nothing modified; the
+    elements whose ``mem_id`` is in ``chrome`` are left out with everything inside them."""
     lines: list[str] = []
     pieces: list[str] = []
     pre = 0
@@ -361,7 +530,7 @@ def _html_lines(body: Any) -> list[str]:
                 pieces.append(text)
         elif node.is_element_node:
             tag = node.tag
-            drop = tag in _HTML_DROP or (tag == "form" and node.css_first(_FORM_CONTENT) is None)
+            drop = _skipped_element(node) or (bool(chrome) and node.mem_id in chrome)
             if not drop:
                 if tag in _HTML_BLOCK:
                     end_line()
@@ -430,12 +599,21 @@ def extract_html(
         )
     tree = LexborHTMLParser(res.text)
     title = _html_title(tree)
-    lines = _html_lines(tree.body) if tree.body is not None else []
+    chrome, described = _chrome_elements(tree.body) if tree.body is not None else (set(), [])
+    lines = _html_lines(tree.body, chrome) if tree.body is not None else []
+    if described and not chrome:  # marked, but holding most of the text: kept, and said
+        repairs += (described[0],)
+    elif described:
+        counts = Counter(described)
+        shown = ", ".join(w if n == 1 else f"{w} ×{n}" for w, n in list(counts.items())[:10])
+        shown += " …" if len(counts) > 10 else ""
+        repairs += (f"site chrome dropped: {len(described)} element(s) ({shown})",)
+        logger.debug("%s: site chrome dropped: %s", name, shown)
     if not lines:
         return _rejected(
             "html",
-            "HTML without body text (after dropping scripts, styles, navigation, headers "
-            "and footers)",
+            "HTML without body text (after dropping scripts, styles, navigation, headers, "
+            "footers and site chrome)",
             "no_body_text",
             encoding=res.encoding,
             title=title,

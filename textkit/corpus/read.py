@@ -41,6 +41,7 @@ from textkit.corpus.read_result import (
     REPORT_COLUMNS,
     RESERVED_NAMES,
     ReadResult,
+    _column_names,
     _given_options,
     document_variables,
 )
@@ -61,7 +62,7 @@ def read_texts(
     path: str | os.PathLike,
     *,
     text: str | None = None,
-    meta: list[str] | tuple[str, ...] | None = None,
+    meta: str | list[str] | tuple[str, ...] | None = None,
     id: str | None = None,  # noqa: A002 - the column naming the documents' ids
     docvars_from: str | None = None,
     include: list[str] | tuple[str, ...] | None = None,
@@ -79,9 +80,9 @@ def read_texts(
         PDF (``.pdf``) files.
     text : str, optional
         Tables: the column holding the text (default: a column named ``text``).
-    meta : list of str, optional
+    meta : str or list of str, optional
         Tables: the columns kept as document variables (default: every column but the text
-        and id columns).
+        and id columns); one column may be named as a string (``meta="province"``).
     id : str, optional
         Tables: the column holding the document ids (default: ids
         ``"<file stem>#<row>"``, the 1-based row number zero-padded to the width of the
@@ -90,7 +91,10 @@ def read_texts(
         Folders: a pattern the relative path must match, whose fields become document
         variables: ``"{province}/{year}/{name}.txt"`` (a field matches one path part, or
         part of one), or a regular expression with named groups (``(?P<year>\\d{4})/.*``).
-        A file whose path does not match is rejected.
+        A file whose path does not match is rejected. A pattern that is malformed (a brace
+        outside a field, as in ``"{province/{year}"``, a field that is not a name, a field
+        named twice, no field, a regular expression that does not compile) is an error
+        naming ``docvars_from`` and the problem, raised before any file is read.
     include, exclude : list of str, optional
         Folders: glob patterns on the relative path (``**`` matches any number of folders,
         ``*`` anything within one). Default include :data:`DEFAULT_INCLUDE`
@@ -157,6 +161,7 @@ def read_texts(
     >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
+    meta = _column_names("meta", meta)
     options = _given_options(
         text=text,
         meta=meta,

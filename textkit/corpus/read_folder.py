@@ -49,7 +49,19 @@ DEFAULT_INCLUDE = (
 )
 
 
-_FIELD_RE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_FIELD_RE = re.compile(r"\{([^{}]*)\}")
+
+
+def _check_literal(pattern: str, start: int, end: int) -> None:
+    """Refuse a brace outside a field of a ``docvars_from`` pattern: an unclosed field
+    (``"{province/{year}"``) would otherwise make every path fail to match."""
+    for i in range(start, end):
+        if pattern[i] in "{}":
+            what = "'{' not closed by '}'" if pattern[i] == "{" else "'}' without its '{'"
+            raise InvalidParameterError(
+                f"docvars_from: malformed pattern {pattern!r}: {what} at character {i + 1}; "
+                "a field is a name in braces, as in '{province}/{year}/{name}.txt'"
+            )
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:
@@ -102,7 +114,15 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
         return rx
     parts, last, fields = [], 0, []
     for m in _FIELD_RE.finditer(pattern):
+        _check_literal(pattern, last, m.start())
         parts.append(re.escape(pattern[last : m.start()]))
+        name = m.group(1)
+        if not name.isidentifier():
+            raise InvalidParameterError(
+                f"docvars_from: field {{{name}}} at character {m.start() + 1} of {pattern!r} "
+                "is not a name: a field is a name in braces (letters, digits and _, not "
+                "starting with a digit), as in '{province}/{year}/{name}.txt'"
+            )
         if m.group(1) in fields:
             raise InvalidParameterError(
                 f"docvars_from: field {{{m.group(1)}}} appears twice in {pattern!r}"
@@ -110,6 +130,7 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
         fields.append(m.group(1))
         parts.append(f"(?P<{m.group(1)}>[^/]+?)")
         last = m.end()
+    _check_literal(pattern, last, len(pattern))
     parts.append(re.escape(pattern[last:]))
     if not fields:
         raise InvalidParameterError(

@@ -148,6 +148,21 @@ def _given_options(**options: Any) -> dict[str, Any]:
     }
 
 
+def _column_names(name: str, value: Any) -> list[str] | None:
+    """Column names given as one name or a list of names (``meta="province"`` is
+    ``meta=["province"]``, never the characters of the string)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple, pd.Index)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise InvalidParameterError(
+        f"{name}: expected a column name or a list of column names, got {value!r} "
+        f"({type(value).__name__})"
+    )
+
+
 def _ingest_config(encoding: str | None) -> IngestConfig:
     return IngestConfig() if encoding is None else IngestConfig(encodings=(encoding,))
 

@@ -35,6 +35,7 @@ from textkit.corpus.extract import zip_too_large
 from textkit.corpus.read_result import (
     ReadResult,
     _cell_str,
+    _column_names,
     _given_options,
     _ingest_config,
     _int_like,
@@ -515,7 +516,7 @@ def iter_texts(
     path: str | os.PathLike,
     *,
     text: str | None = None,
-    meta: list[str] | tuple[str, ...] | None = None,
+    meta: str | list[str] | tuple[str, ...] | None = None,
     id: str | None = None,  # noqa: A002 - the column naming the documents' ids
     title: str | None = None,
     encoding: str | None = None,
@@ -582,6 +583,7 @@ def iter_texts(
         raise FileNotFoundError(f"no such file or folder: {p}")
     _check_regular_file(p)
     extractor = _table_extractor(p, encoding)
+    meta = _column_names("meta", meta)
     options = _given_options(text=text, meta=meta, id=id, encoding=encoding, title=title)
     batches = TextBatches(
         p, str(path), extractor, (text, id, title, []), encoding, batch_size, options

@@ -2,10 +2,18 @@
 
 Template sites put several articles on one page and number them: ``第一篇:标题``,
 ``第1篇:标题``, ``标题 篇1``, ``标题第1篇`` — sometimes glued to the end of the previous
-article's last sentence (``…双赢。第二篇:标题``). The markers are configurable regular
-expressions (:attr:`SplitConfig.marker_patterns`); a marker is only accepted when its
-number is the next one expected (1, 2, 3 …), which keeps stray phrases such as
-"第一条" or "四篇" in headers from being taken as markers.
+article's last sentence (``…双赢。第二篇:标题``) — and a page or a researcher's file may
+number them as heading lines ``第一篇 标题`` (a space, tab, NBSP or U+3000 between marker
+and title). The markers are configurable regular expressions
+(:attr:`SplitConfig.marker_patterns`); a marker is only accepted when its number is the
+next one expected (1, 2, 3 …), which keeps stray phrases such as "第一条" or "四篇" in
+headers from being taken as markers. The heading form separated by a space alone is
+stricter, because running text may start a line with 第一篇: the marker must start the
+line, the title after the space must be short (at most 40 characters) with no sentence
+punctuation (``。！？；``) and not end like a clause (``，：、``), and the page must number
+two or more articles. "本书第一篇讨论了…" (not at the start of a line) and
+"第一篇文章发表于…" (no separator) are running text; a page without a marker that has a
+line starting like one says so in the split log's ``note``.
 
 Each article's title is the text after the marker (``第一篇:标题``) or, for markers that
 only carry the page's common prefix (``标题 篇1``), the first line after the marker when
@@ -69,7 +77,18 @@ _DEFAULT_MARKERS = (
     r"^(?P<prefix>\S.{0,59}?)\s*第" + _NUM + r"篇\s*$",
     # 标题 篇1 on its own line
     r"^(?P<prefix>\S.{0,59}?)\s*篇" + _NUM + r"\s*$",
+    # 第一篇 标题 / 第1篇　标题: a heading line, the marker at its start, then spaces (ASCII,
+    # tab, NBSP or U+3000) and a short title (at most 40 characters, no sentence punctuation,
+    # not ending like a clause); trusted only when the page has two or more markers ("sep")
+    r"^第"
+    + _NUM
+    + r"篇(?P<sep>[ \t\u00a0\u3000]+)(?![^\n]*[。！？!?；;])"
+    + r"(?P<title>\S(?:.{0,38}\S)?)(?<![，,：:、])$",
 )
+
+#: A line that starts like an article marker (reported when a page has no marker accepted).
+_NUMERAL = r"(?:[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
+_MARKER_LIKE = re.compile(r"^(?:第" + _NUMERAL + r"篇|篇" + _NUMERAL + r"(?![0-9０-９]))")
 
 _DEFAULT_FOOTERS = (
     r"^(默认推荐访问其他文章|默認推薦訪問其他文章)",
@@ -97,7 +116,9 @@ class SplitConfig(StageConfig):
         Regular expressions matched against each stripped line, each with a named group
         ``num`` (arabic or Chinese numeral) and either ``title`` (title after the marker)
         or ``prefix`` (the page's common title before it); an optional group ``before``
-        holds text glued before the marker, which must end a sentence.
+        holds text glued before the marker, which must end a sentence. A marker matched by
+        a pattern with a named group ``sep`` (the default heading form ``第一篇 标题``) is
+        accepted only when the page has two or more markers.
     footer_patterns : tuple of str
         Lines where the page footer begins; the last article ends before the first one.
     max_title_chars : int
@@ -180,6 +201,7 @@ class _Marker:
     before: str
     title: str
     prefix: str
+    weak: bool = False
 
 
 def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]:
@@ -207,11 +229,30 @@ def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]
                     before=before,
                     title=(gd.get("title") or "").strip(),
                     prefix=(gd.get("prefix") or "").strip(),
+                    weak="sep" in gd,
                 )
             )
             expected += 1
             break
+    # a heading whose marker is followed by a space alone ("第一篇 标题") could be a line of
+    # running text: it is trusted only when the page numbers two or more articles
+    if len(markers) == 1 and markers[0].weak:
+        return []
     return markers
+
+
+def _marker_like_note(text: str) -> str:
+    """The split log's note for a page without markers that has a line starting like one."""
+    for i, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if _MARKER_LIKE.match(line):
+            shown = line if len(line) <= 20 else line[:20] + "…"
+            return (
+                f"no article marker: line {i} starts like one ({shown!r}) but is not a "
+                "heading (第一篇 then ':' and a title, or a space and a short title when the "
+                "page numbers two or more articles); the page is one article"
+            )
+    return ""
 
 
 def _looks_like_title(line: str, config: SplitConfig) -> bool:
@@ -383,6 +424,8 @@ def split_pages(
             note = "boilerplate only: no article text after removing site chrome"
         elif dropped:
             note = f"{dropped} article(s) without text dropped"
+        elif not n_markers:
+            note = _marker_like_note(text)
         else:
             note = ""
         log.append(

@@ -363,6 +363,14 @@ def build_corpus_to(
             "write_corpus(build_corpus(texts), out_dir), or stream the table by passing its "
             "path or textkit.iter_texts(path, ...)"
         )
+    if not isinstance(raw_dir, (str, os.PathLike, TextBatches)):
+        what = "a pandas DataFrame" if isinstance(raw_dir, pd.DataFrame) else type(raw_dir).__name__
+        raise InvalidParameterError(
+            "raw_dir: build_corpus_to takes a folder of raw pages, a table file (.csv, .tsv, "
+            f".xlsx, .jsonl, .parquet) or what textkit.iter_texts returned, got {what}. For a "
+            "table of texts in memory, save it (df.to_csv('texts.csv', index=False)) and "
+            "pass its path, with read={'text': <text column>}"
+        )
     check_int("batch_pages", batch_pages, 1)
     check_int("max_fetch", max_fetch, 1)
     check_int("batch_rows", batch_rows, 1)

@@ -29,6 +29,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int, check_number
 from textkit.core.config import StageConfig
+from textkit.core.errors import InvalidParameterError
 
 __all__ = ["PRUNED_COLUMNS", "VectorizeConfig", "prune_vocabulary"]
 
@@ -38,10 +39,23 @@ PRUNED_COLUMNS = ["term", "df", "tf", "reason"]
 
 
 def _check_df(name: str, value: object) -> int | float:
-    """An int (documents, >= 0) or a float proportion in [0, 1]."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return check_int(name, value, minimum=0)
-    return check_number(name, value, 0.0, 1.0)
+    """An int (documents, >= 0) or a float proportion in [0, 1]; anything else is an
+    error stating both forms."""
+    try:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return check_int(name, value, minimum=0)
+        return check_number(name, value, 0.0, 1.0)
+    except InvalidParameterError:
+        hint = ""
+        if isinstance(value, float) and value.is_integer() and value > 1:
+            hint = f"; {value!r} is a float, so a proportion: write {int(value)} for a count"
+        elif isinstance(value, str):
+            hint = "; a string is neither: write the number without quotes"
+        raise InvalidParameterError(
+            f"{name}: expected a number of documents (an integer >= 0, e.g. {name}=2) or a "
+            f"proportion of the documents (a float in [0, 1], e.g. {name}=0.5), got "
+            f"{value!r} ({type(value).__name__}){hint}"
+        ) from None
 
 
 @dataclass(frozen=True)

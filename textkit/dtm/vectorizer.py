@@ -178,10 +178,12 @@ def vectorize(
         The units table (``tokens`` column; units are aggregated per ``group_by``) or a
         mapping ``doc_id -> list of tokens``. Not modified.
     min_df : int or float, default 1
-        Drop terms found in fewer documents than this (an int counts documents, a float is
-        a proportion of documents).
+        Drop terms found in fewer documents than this: an int (>= 0) counts documents, a
+        float in [0, 1] is a proportion of the documents (``2`` is two documents, ``2.0``
+        an invalid proportion).
     max_df : int or float, default 1.0
-        Drop terms found in more documents than this (int or proportion).
+        Drop terms found in more documents than this, in the same two forms (``1`` is one
+        document, ``1.0`` all of them).
     max_terms : int, optional
         Keep at most this many terms, by total frequency (ties broken by term), after the
         document-frequency pruning.

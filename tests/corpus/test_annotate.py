@@ -70,3 +70,20 @@ def test_keywords_and_validation():
     assert extract_keywords("没有") is None
     with pytest.raises(ValueError, match="threshold"):
         AnnotateConfig(threshold=2)
+
+
+def test_reports_are_work_reports_unless_they_survey():
+    """A title with 报告 is a survey report only when it says it surveys (调研, 调查, 考察);
+    the government's and the officials' reports are work reports."""
+    titles = [
+        "2023年政府工作报告",
+        "某市2022年法治政府建设年度报告",
+        "某镇党委书记述职报告",
+        "关于某县基层治理的调研报告",
+        "某村村民自治情况调查报告",
+    ]
+    docs = pd.DataFrame(
+        {"doc_id": [str(i) for i in range(len(titles))], "title": titles, "text": ["。"] * 5}
+    )
+    got = annotate(docs)["genre"].tolist()
+    assert got == ["工作报告", "工作报告", "工作报告", "调研报告", "调研报告"]

@@ -237,7 +237,8 @@ class LSSConfig(StageConfig):
     ``epochs`` and ``random_state`` to ``"word2vec"``, ``min_count`` to both. ``positive`` /
     ``negative`` are the seed words of the service / rule-of-law and the stability pole
     (default :data:`DEFAULT_SEEDS`, eight words each, all terms of the shipped lexicon);
-    both empty means every lexicon term of its frame.
+    both empty means every lexicon term of its frame (of the ``[frames] lexicon`` file when
+    :meth:`LatentSemanticScaling.from_config` reads a project that names one).
 
     The defaults are a project's, for corpora of the size textkit is used on (thousands of
     sentences, not the millions LSS was designed for), and differ from the estimator's
@@ -281,10 +282,12 @@ class LSSConfig(StageConfig):
         return (self.positive, self.negative) if self.positive else None
 
 
-def _default_seeds() -> dict[str, int]:
-    from textkit.core.lexicon import load_lexicon
+def _default_seeds(lexicon: Any = None) -> dict[str, int]:
+    """Every term of the lexicon's frames (``lexicon``: a Lexicon or a path; None: the
+    shipped lexicon): ``service_law`` +1, ``stability`` -1."""
+    from textkit.core.lexicon import as_lexicon
 
-    lex = load_lexicon()
+    lex = as_lexicon(lexicon)
     seeds = {t: 1 for t in lex.terms("service_law")}
     seeds.update({t: -1 for t in lex.terms("stability")})
     return seeds
@@ -438,8 +441,14 @@ class LatentSemanticScaling:
             Unknown or invalid setting (file, table and key named).
         """
         cfg = LSSConfig.from_project(project, **overrides)
+        seeds: Any = cfg.seeds
+        if seeds is None and project is not None:  # the project's lexicon, when it names one
+            from textkit.frames.score import FrameConfig
+
+            lexicon = FrameConfig.from_project(project).lexicon
+            seeds = _default_seeds(lexicon) if lexicon is not None else None
         return cls(
-            seeds=cfg.seeds,
+            seeds=seeds,
             vector_size=cfg.vector_size,
             window=cfg.window,
             min_count=cfg.min_count,

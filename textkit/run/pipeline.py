@@ -162,7 +162,8 @@ def setting_files(config: ProjectConfig) -> dict[str, str]:
     out: dict[str, str] = {}
     for table, key in _FILE_SETTINGS:
         value = config.section(table).get(key)
-        values = value if isinstance(value, list) else [value]
+        # a list is of files only for userdict (a stopwords list holds the words themselves)
+        values = value if isinstance(value, list) and key == "userdict" else [value]
         for v in values:
             if isinstance(v, str) and v.strip() and v != "shipped":
                 path = config.resolve(v)

@@ -196,7 +196,8 @@ def run_textkit(raw: Path, jobs: int, frames_jobs: int) -> dict[str, Any]:
             n_jobs=jobs,
         )
     with clock.stage("cooc"):
-        res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=COOC_NODES))
+        # no exclude list, as the previous path's node choice
+        res = cooccurrence(units, CoocConfig(unit="sentence", n_nodes=COOC_NODES, exclude=()))
     with clock.stage("frames"):
         if shared:
             scores = score_frames(articles, units=units, n_jobs=frames_jobs)

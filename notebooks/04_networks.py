@@ -129,7 +129,8 @@ node_table(G).sort_values("betweenness", ascending=False)[
 # left out.
 
 # %%
-scores = tk.score_frames(analysed)
+LEXICON = tk.FrameConfig.from_project(nb.config).lexicon  # [frames] lexicon (None: the shipped one)
+scores = tk.score_frames(analysed, lexicon=LEXICON)
 label = dict(zip(scores["doc_id"], scores["frame_label"], strict=True))
 units_a = units[units["doc_id"].map(label) == GROUPS[0]]
 units_b = units[units["doc_id"].map(label) == GROUPS[1]]

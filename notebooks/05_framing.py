@@ -33,7 +33,8 @@
 #    dictionary does not list, with its sensitivity to each seed word;
 # 6. **validation** of the paragraph-level measure against hand-coded paragraphs.
 #
-# Every setting comes from the `[frames]`, `[lss]` and `[validation]` tables of `textkit.toml`.
+# Every setting comes from the `[frames]`, `[lss]` and `[validation]` tables of `textkit.toml`,
+# the lexicon too: the shipped one, or a project's own file named by `[frames] lexicon`.
 
 # %% tags=["parameters"]
 import pandas as pd
@@ -65,7 +66,8 @@ from textkit.plots.validation import plot_confusion
 from textkit.run import start_notebook
 
 nb = start_notebook("05_framing")  # textkit.toml, provenance, figure formats, analysed articles
-FRAMES = tk.FrameConfig.from_project(nb.config)  # bootstrap and label thresholds ([frames])
+FRAMES = tk.FrameConfig.from_project(nb.config)  # bootstrap, label thresholds, lexicon ([frames])
+LEXICON = tk.load_lexicon(FRAMES.lexicon)  # [frames] lexicon (unset: the shipped lexicon)
 SAMPLE = SampleConfig.from_project(nb.config)  # validation sample ([validation])
 RESULTS = nb.output("results/frames")  # tables exported by this notebook
 CODES = nb.config.setting("validation", "codes")  # a coded sheet of this corpus (None: shipped)
@@ -88,9 +90,10 @@ print(f"{len(docs)} articles found, {len(analysis)} analysed ([corpus] analyse =
 # marked ambiguous and weighted 0.5; a few generic words (稳定, 服务) are listed with weight 0 so
 # that they stay single tokens and remain visible in KWIC and term tables, but do not score.
 # The full table, with the note on every term, is exported to `results/frames/lexicon.csv`.
+# (This is the shipped lexicon; a project's `[frames] lexicon` is shown and used instead.)
 
 # %%
-lex = tk.load_lexicon()
+lex = LEXICON
 lex_table = lex.table()
 tk.write_table(RESULTS / "lexicon.csv", lex_table.drop(columns="line"))
 by_category = lex.summary(n_examples=5)
@@ -116,7 +119,7 @@ lex.rules_table()[["name", "kind", "note"]]
 # toward the service side.
 
 # %%
-kw = tk.kwic(analysis, KWIC_TERMS[0], window=KWIC_WINDOW)
+kw = tk.kwic(analysis, KWIC_TERMS[0], window=KWIC_WINDOW, lexicon=lex)
 kw.assign(context=kw["left"].str[-2:] + "【服务】" + kw["right"].str[:2]).value_counts(
     "context"
 ).head(10)
@@ -128,13 +131,15 @@ kw.assign(context=kw["left"].str[-2:] + "【服务】" + kw["right"].str[:2]).va
 # migrants, or next to 防盗、防火 — closer to prevention work than to rights:
 
 # %%
-tk.kwic(analysis, KWIC_TERMS[1], window=KWIC_WINDOW)[["doc_id", "left", "keyword", "right"]].head(8)
+tk.kwic(analysis, KWIC_TERMS[1], window=KWIC_WINDOW, lexicon=lex)[
+    ["doc_id", "left", "keyword", "right"]
+].head(8)
 
 # %% [markdown]
 # The occurrences changed by a context rule, in context:
 
 # %%
-frame_kwic = tk.kwic(analysis, frame="stability", window=KWIC_WINDOW)
+frame_kwic = tk.kwic(analysis, frame="stability", window=KWIC_WINDOW, lexicon=lex)
 frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rule"]]
 
 # %% [markdown]
@@ -420,7 +425,7 @@ order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
 para_scores = tk.score_frames(
     analysis[["doc_id", "text"]], level="paragraph", config=FRAMES, units=sent_units
 )
-candidates = tk.suggest_terms(sent_units, para_scores, docs=analysis, lss=lss, n=12)
+candidates = tk.suggest_terms(sent_units, para_scores, docs=analysis, lss=lss, lexicon=lex, n=12)
 tk.write_table(RESULTS / "lexicon_candidates.csv", candidates)
 candidates[["frame", "term", "g2", "n_docs", "lss_polarity", "lss_agrees", "example"]].round(2)
 

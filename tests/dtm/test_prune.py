@@ -54,12 +54,16 @@ def test_rule_keep_min_df_max_df_max_terms():
         ["网格", "min_df"],
     ]
     vocab, pruned = prune_vocabulary(
-        df, tf, 4, VectorizeConfig(max_terms=2, keep=("网格", "枫桥经验"))
+        df, tf, 4, VectorizeConfig(min_df=1, max_terms=2, keep=("网格", "枫桥经验"))
     )
     assert vocab == ("枫桥经验", "网格")  # keep terms take the room first
     assert set(pruned["reason"]) == {"max_terms"}
-    vocab, _ = prune_vocabulary(df, tf, 4, VectorizeConfig(max_terms=2))
+    vocab, _ = prune_vocabulary(df, tf, 4, VectorizeConfig(min_df=1, max_terms=2))
     assert vocab == ("治理", "维稳")  # by total frequency, ties by term
+    # a project's default (the [vectorize] table unset) prunes terms of a single document
+    assert VectorizeConfig().min_df == 2
+    vocab, pruned = prune_vocabulary(df, tf, 4, VectorizeConfig())
+    assert vocab == ("治理", "法治", "维稳") and set(pruned["reason"]) == {"min_df"}
 
 
 def test_rule_refuses_what_leaves_nothing():

@@ -181,7 +181,7 @@ def test_bad_settings():
 
 def test_config_seeds_and_from_config(tmp_path, sentences, docs):
     from textkit.core.config import ConfigError, load_config
-    from textkit.frames.lss import LSSConfig
+    from textkit.frames.lss import DEFAULT_SEEDS, LSSConfig
     from textkit.frames.score import FrameConfig, score_frames
     from textkit.segment.corpus import segment_corpus
 
@@ -194,7 +194,7 @@ def test_config_seeds_and_from_config(tmp_path, sentences, docs):
     )
     m = LatentSemanticScaling.from_config(load_config(p))
     assert m.random_state == 3 and m.vector_size == 50 and m.epochs == 30
-    assert (m.engine, m.k, m.weight) == ("svd", 300, "count")  # defaults
+    assert (m.engine, m.k, m.weight) == ("svd", 50, "count")  # LSSConfig's defaults
     m.fit(sentences)  # all eight seeds occur: no warning expected
     assert m.seeds_ == {"法治": 1, "公共服务": 1, "村民自治": 1, "依法行政": 1,
                         "维稳": -1, "社会治安": -1, "打击": -1, "排查": -1}  # fmt: skip
@@ -208,7 +208,9 @@ def test_config_seeds_and_from_config(tmp_path, sentences, docs):
     p.write_text("[lss]\nengine = 'word2vec'\nk = 40\nweight = 'logcount'\n", encoding="utf-8")
     m = LatentSemanticScaling.from_config(load_config(p))
     assert (m.engine, m.k, m.weight) == ("word2vec", 40, "logcount")
-    for bad, msg in (("positive = ['法治']\n", "both poles"),
+    p.write_text("[lss]\npositive = ['法治']\n", encoding="utf-8")  # the other pole: its default
+    assert LatentSemanticScaling.from_config(load_config(p)).seeds[1] == DEFAULT_SEEDS[1]
+    for bad, msg in (("positive = ['法治']\nnegative = []\n", "both poles"),
                      ("positive = ['法治']\nnegative = ['法治']\n", "both poles: \\['法治'\\]"),
                      ("positive = '法治'\nnegative = '维稳'\n", "list of seed words"),
                      ("engine = 'Word2Vec'\n", "engine: expected one of 'svd', 'word2vec'"),
@@ -218,7 +220,8 @@ def test_config_seeds_and_from_config(tmp_path, sentences, docs):
         p.write_text("[lss]\n" + bad, encoding="utf-8")
         with pytest.raises(ConfigError, match=rf"\[lss\].*{msg}"):
             LatentSemanticScaling.from_config(load_config(p))
-    assert LSSConfig().seeds is None
+    assert LSSConfig().seeds == DEFAULT_SEEDS
+    assert LSSConfig(positive=[], negative=[]).seeds is None  # every lexicon term
 
 
 def test_lss_plots(docs, fitted):

@@ -124,3 +124,30 @@ def test_interrupted_swap_is_repaired_by_the_next_run(project):
     assert not (project / "figures").exists()
     reproduce(project / "textkit.toml")
     assert _tree(project) == before and not list(project.glob(".figures.old-*"))
+
+
+def test_a_lexicon_edited_in_place_runs_the_notebooks_again(project):
+    """``[frames] lexicon`` names a file: the settings hash covers its path, the notebooks'
+    stamps its content too, so an edited lexicon never leaves stale figures behind."""
+    from textkit.core.config import load_config
+    from textkit.run.pipeline import setting_files
+
+    lexicon = project / "own.yaml"
+    lexicon.write_text(
+        "frames:\n  stability:\n    categories:\n      治安防控:\n        terms:\n"
+        "          - {term: 巡逻, note: test}\n",
+        encoding="utf-8",
+    )
+    toml = project / "textkit.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8") + '[frames]\nlexicon = "own.yaml"\n', encoding="utf-8"
+    )
+    first = setting_files(load_config(toml))
+    assert list(first) == ["[frames] lexicon own.yaml"]
+    assert len(reproduce(toml).notebooks) == 2
+    assert reproduce(toml).reused == ("01_a", "02_b")
+
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace("巡逻", "盘查"), "utf-8")
+    assert setting_files(load_config(toml)) != first
+    again = reproduce(toml)
+    assert sorted(p.stem for p in again.notebooks) == ["01_a", "02_b"] and not again.reused

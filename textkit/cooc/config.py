@@ -19,6 +19,7 @@ __all__ = [
     "UNITS",
     "NODE_SELECTIONS",
     "BACKBONES",
+    "DEFAULT_EXCLUDE",
     "CoocConfig",
     "NetworkConfig",
     "network_config",
@@ -30,6 +31,13 @@ UNITS = ("sentence", "paragraph", "document", "window")
 NODE_SELECTIONS = ("frequency", "unit_freq", "doc_freq", "keyness", "list")
 #: Backbone extraction methods of :func:`~textkit.cooc.network.build_network`.
 BACKBONES = (None, "mst", "disparity")
+#: Default ``exclude`` of :class:`CoocConfig`: function words and boilerplate of governance
+#: documents that the shipped stopword list keeps (某年 is the cleaning stage's placeholder of
+#: a masked year); they would otherwise be among the most frequent nodes of every network.
+DEFAULT_EXCLUDE = (
+    "问题", "实现", "形成", "重要", "作用", "某年", "方式", "作为", "主要", "具体",
+    "存在", "发生", "基本", "影响", "内容", "实际",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ class CoocConfig(StageConfig):
         number of units, or number of documents containing them (ties by frequency, then
         term); the ``n_nodes`` highest scores of a keyness table passed to
         :func:`~textkit.cooc.count.cooccurrence`; or exactly the terms of ``nodes``.
-    n_nodes : int or None, default 100
+    n_nodes : int or None, default 80
         Size of the node set (``None``: every term passing ``min_freq``).
     min_freq : int, default 2
         Minimum token frequency of a node (not applied to ``node_selection="list"``).
@@ -60,8 +68,9 @@ class CoocConfig(StageConfig):
         Minimum number of units in which a pair co-occurs to be an edge.
     nodes : tuple of str, optional
         The node list for ``node_selection="list"``.
-    exclude : tuple of str, default ()
-        Terms never used as nodes (e.g. remaining generic words such as 工作).
+    exclude : tuple of str, default :data:`DEFAULT_EXCLUDE`
+        Terms never used as nodes: generic words the stopword list keeps (问题, 实现, 形成 …,
+        :data:`DEFAULT_EXCLUDE`); ``()`` excludes none.
     keyness_column : str, optional
         Score column of the keyness table; default the first of ``keyness``, ``g2``,
         ``G2``, ``log_likelihood``, ``loglik``, ``chi2``, ``score`` present.
@@ -77,11 +86,11 @@ class CoocConfig(StageConfig):
     unit: str = "sentence"
     window: int = 10
     node_selection: str = "frequency"
-    n_nodes: int | None = 100
+    n_nodes: int | None = 80
     min_freq: int = 2
     min_count: int = 2
     nodes: tuple[str, ...] | None = None
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     keyness_column: str | None = None
     doc_counts: bool = True
 
@@ -127,7 +136,7 @@ class NetworkConfig(StageConfig):
     ----------
     weight : str, default "jaccard"
         Edge weight of :func:`~textkit.cooc.network.build_network` (one of :data:`~textkit.cooc.weights.WEIGHTS`).
-    top_n : int or None, default 60
+    top_n : int or None, default 80
         Strongest edges kept (``0`` in the TOML file, or None: all).
     threshold : float, optional
         Minimum weight.
@@ -135,8 +144,8 @@ class NetworkConfig(StageConfig):
         ``"none"`` in the TOML file means None.
     alpha : float, default 0.05
         Disparity-filter significance level.
-    overlay_mst : bool, default False
-        Add the maximum spanning tree to the top edges.
+    overlay_mst : bool, default True
+        Add the maximum spanning tree to the top edges (so that no node is left unconnected).
     random_state : int, default 42
         Louvain and layout seed.
     resolution : float, default 1.0
@@ -151,8 +160,9 @@ class NetworkConfig(StageConfig):
         words).
     compare_top_n : int, default 40
         Pairs drawn in the difference graph of :func:`~textkit.cooc.compare.compare_networks`.
-    compare_min_docs : int, default 1
-        ``min_docs`` of :func:`~textkit.cooc.compare.compare_networks`.
+    compare_min_docs : int, default 3
+        ``min_docs`` of :func:`~textkit.cooc.compare.compare_networks` (a pair drawn in the
+        difference graph co-occurs in at least this many documents).
     out_dir : str, default "results/networks"
         Export directory for :func:`~textkit.cooc.export.export_network`, relative to the project root.
     """
@@ -160,18 +170,18 @@ class NetworkConfig(StageConfig):
     table = "cooc"
 
     weight: str = "jaccard"
-    top_n: int | None = 60
+    top_n: int | None = 80
     threshold: float | None = None
     backbone: str | None = None
     alpha: float = 0.05
-    overlay_mst: bool = False
+    overlay_mst: bool = True
     random_state: int = 42
     resolution: float = 1.0
     ego_terms: tuple[str, ...] = ("稳定", "维稳", "法治", "服务")
     ego_neighbours: int = 12
     ego_nodes: int = 300
     compare_top_n: int = 40
-    compare_min_docs: int = 1
+    compare_min_docs: int = 3
     out_dir: str = "results/networks"
 
     def __post_init__(self) -> None:

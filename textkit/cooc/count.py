@@ -285,7 +285,8 @@ def cooccurrence(
         (plus ``doc_id`` / ``para_id`` for paragraph, document and window units). Not
         modified.
     config : CoocConfig, optional
-        Settings; default ``CoocConfig()`` (sentences, top 100 terms by frequency).
+        Settings; default ``CoocConfig()`` (sentences, top 80 terms by frequency, the
+        generic words of :data:`~textkit.cooc.config.DEFAULT_EXCLUDE` left out).
     nodes : sequence of str, optional
         Shortcut for ``node_selection="list"`` with these terms (recorded in the result's
         config).

@@ -1,7 +1,10 @@
 """Frame lexicon: the dictionary behind stability-maintenance vs service / rule-of-law scores.
 
 The lexicon is package data (``textkit/resources/frames.yaml``, documented in
-``frames_card.md``) and can be replaced by passing a path to :func:`load_lexicon`. It has two
+``frames_card.md``) and can be replaced by passing a path to :func:`load_lexicon`. Every
+function of textkit that takes ``lexicon=`` takes a :class:`Lexicon` or the path of such a file
+(:func:`as_lexicon`, the one rule), and ``[frames] lexicon`` of ``textkit.toml`` names a
+project's own file (``FrameConfig.lexicon``). It has two
 frames, ``stability`` and ``service_law``; each frame is split into documented sub-categories
 and each term carries a ``note`` (why it belongs), a ``weight`` (default 1; ``0`` means the
 term is listed and visible in KWIC and term tables but not scored) and an ``ambiguous`` flag.
@@ -54,9 +57,11 @@ import pandas as pd
 import yaml
 
 from textkit.core.checks import check_choice
-from textkit.core.errors import LexiconError
+from textkit.core.errors import InvalidParameterError, LexiconError
 
 __all__ = [
+    "LexiconLike",
+    "as_lexicon",
     "terms_inside",
     "topic_applies",
     "FRAMES",
@@ -650,6 +655,53 @@ def load_lexicon(path: str | os.PathLike | None = None) -> Lexicon:
             raise LexiconError(f"{p}: not UTF-8 ({exc})") from None
         name = str(p)
     return _load_cached(text, name)
+
+
+#: What a ``lexicon=`` argument may be: a loaded :class:`Lexicon` or the path of a lexicon
+#: file (:func:`as_lexicon` turns it into a Lexicon).
+LexiconLike = Lexicon | str | os.PathLike
+
+
+def as_lexicon(
+    lexicon: LexiconLike | None = None,
+    *,
+    default: str | os.PathLike | None = None,
+    name: str = "lexicon",
+) -> Lexicon:
+    """The lexicon a ``lexicon=`` argument names: the one rule of every function taking one.
+
+    Parameters
+    ----------
+    lexicon : Lexicon, path-like or None
+        A loaded :class:`Lexicon` (used as it is), or the path of a lexicon file (read with
+        :func:`load_lexicon`).
+    default : path-like, optional
+        The lexicon file when ``lexicon`` is None (e.g. ``FrameConfig.lexicon``, the
+        ``[frames] lexicon`` setting); None too: the shipped lexicon.
+    name : str, default "lexicon"
+        The parameter named in the error.
+
+    Returns
+    -------
+    Lexicon
+
+    Raises
+    ------
+    textkit.core.errors.InvalidParameterError
+        ``lexicon`` is neither a Lexicon, a path nor None (the message names ``name``).
+    LexiconError
+        The file does not exist or is malformed (file and line named).
+    """
+    if isinstance(lexicon, Lexicon):
+        return lexicon
+    if lexicon is None:
+        return load_lexicon(default)
+    if isinstance(lexicon, (str, os.PathLike)) and not isinstance(lexicon, bytes):
+        return load_lexicon(lexicon)
+    raise InvalidParameterError(
+        f"{name}: expected a Lexicon (textkit.load_lexicon) or the path of a lexicon file, "
+        f"got {type(lexicon).__name__}"
+    )
 
 
 _CACHE: dict[tuple[str, str], Lexicon] = {}

@@ -61,11 +61,16 @@ def _check_df(name: str, value: object) -> int | float:
 @dataclass(frozen=True)
 class VectorizeConfig(StageConfig):
     """Pruning options of :func:`textkit.dtm.vectorizer.vectorize` (see there); validated on
-    creation."""
+    creation. The ``[vectorize]`` table of ``textkit.toml``.
+
+    Its defaults are a project's: ``min_df = 2`` (a term of a single document is pruned and
+    listed), where :func:`~textkit.dtm.vectorizer.vectorize` itself prunes nothing unless
+    asked (``min_df=1``); ``max_df = 1.0``, no ``max_terms``, no ``keep``.
+    """
 
     table = "vectorize"
 
-    min_df: int | float = 1
+    min_df: int | float = 2
     max_df: int | float = 1.0
     max_terms: int | None = None
     keep: tuple[str, ...] = ()

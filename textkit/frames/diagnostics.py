@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 from textkit.core.checks import check_int
-from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
+from textkit.core.lexicon import FRAMES, Lexicon, LexiconLike, as_lexicon
 from textkit.frames.kwic import kwic
 from textkit.frames.score import (
     HIT_DTYPES,
@@ -131,7 +131,7 @@ def frame_diagnostics(
     *,
     config: FrameConfig | None = None,
     segmenter: Any = None,
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconLike | None = None,
     n_examples: int = 3,
     top_n: int = 20,
 ) -> pd.DataFrame:
@@ -145,8 +145,9 @@ def frame_diagnostics(
         Scorer settings (``context_rules``, ``inside_tokens`` …).
     segmenter : textkit.segment.segmenter.Segmenter, optional
         Default: ``textkit.segment.segmenter.get_segmenter()``.
-    lexicon : Lexicon, optional
-        Default: the shipped lexicon.
+    lexicon : Lexicon or path-like, optional
+        A lexicon or the path of a lexicon file. Default: ``config.lexicon``, else the
+        shipped lexicon.
     n_examples : int, default 3
         KWIC lines per row (0: none), from different documents first.
     top_n : int, default 20
@@ -192,7 +193,7 @@ def frame_diagnostics(
     n_examples = check_int("n_examples", n_examples, 0)
     top_n = check_int("top_n", top_n, 1)
     config = config or FrameConfig()
-    lexicon = lexicon or load_lexicon()
+    lexicon = as_lexicon(lexicon, default=config.lexicon)
     table = as_documents(docs)
     hits = frame_hits(table, lexicon=lexicon, segmenter=segmenter, config=config)
     lookup = lexicon.lookup()
@@ -279,7 +280,7 @@ def frame_diagnostics(
 def term_contributions(
     texts: Any,
     *,
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconLike | None = None,
     segmenter: Any = None,
     config: FrameConfig | None = None,
 ) -> pd.DataFrame:

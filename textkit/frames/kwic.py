@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from textkit.core.checks import check_int
-from textkit.core.lexicon import Lexicon, load_lexicon
+from textkit.core.lexicon import LexiconLike, as_lexicon
 from textkit.frames.match import TermMatcher, matcher_for
 from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
 from textkit.frames.score import FrameConfig, as_documents
@@ -63,7 +63,7 @@ def kwic(
     window: int = 20,
     frame: str | None = None,
     *,
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconLike | None = None,
     context_rules: bool = True,
 ) -> pd.DataFrame:
     """Key word in context on the cleaned text.
@@ -81,8 +81,9 @@ def kwic(
         Characters of context each side (within the paragraph).
     frame : {"stability", "service_law"}, optional
         Find every term of this frame (combined with ``term`` if both are given).
-    lexicon : Lexicon, optional
-        Default: the shipped lexicon (for ``frame`` and the frame/category columns).
+    lexicon : Lexicon or path-like, optional
+        A lexicon or the path of a lexicon file (for ``frame`` and the frame/category
+        columns). Default: the shipped lexicon.
     context_rules : bool, default True
         Fill ``rule`` with the context rule that applies to the match.
 
@@ -99,7 +100,7 @@ def kwic(
     from textkit.segment.units import split_paragraphs
 
     window = check_int("window", window, 0)
-    lexicon = lexicon or load_lexicon()
+    lexicon = as_lexicon(lexicon)
     wanted: set[str] = set()
     if term is not None:
         wanted |= _with_simplified({term} if isinstance(term, str) else {str(t) for t in term})

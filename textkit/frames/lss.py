@@ -20,8 +20,10 @@ Word vectors (``engine``):
   across runs and hash seeds on one machine, but not across machines: another CPU kernel moves
   term polarities by about 1e-4, which shows at 6 significant digits.
 
-Default seeds come from the frame lexicon: ``service_law`` terms are the positive pole,
-``stability`` terms the negative pole. Every table the estimator returns is sorted on values
+The estimator's default seeds come from the frame lexicon: ``service_law`` terms are the
+positive pole, ``stability`` terms the negative pole. A project's ``[lss]`` table
+(:class:`LSSConfig`, :meth:`LatentSemanticScaling.from_config`) defaults to a short list
+instead, :data:`DEFAULT_SEEDS`, with ``k = 50``. Every table the estimator returns is sorted on values
 rounded to 6 significant digits with the term (or seed) as tie-break, so near-ties cannot
 swap rows between machines.
 
@@ -54,6 +56,7 @@ from textkit.core.errors import NotFittedError
 from textkit.core.precision import round_sig
 
 __all__ = [
+    "DEFAULT_SEEDS",
     "ENGINES",
     "WEIGHTS",
     "LSSConfig",
@@ -71,6 +74,13 @@ ENGINES = ("svd", "word2vec")
 
 #: Weighting schemes of the unit-feature matrix (``weight``; quanteda ``dfm_weight`` names).
 WEIGHTS = ("count", "prop", "logcount", "boolean")
+
+#: Seed words of :class:`LSSConfig` (``positive``, ``negative``): eight generic terms of each
+#: frame of the shipped lexicon, service / rule of law and stability maintenance.
+DEFAULT_SEEDS: tuple[tuple[str, ...], tuple[str, ...]] = (
+    ("服务型政府", "公共服务", "便民服务", "依法行政", "法治", "权益", "村民自治", "民主监督"),
+    ("维稳", "社会治安", "排查", "打击", "管控", "上访", "防控", "群防群治"),
+)
 
 #: Up to this many terms the SVD comes from a dense eigendecomposition of the term Gram
 #: matrix (exact, LAPACK); above it from ARPACK with a fixed start vector.
@@ -225,21 +235,29 @@ class LSSConfig(StageConfig):
     ``engine`` chooses the word vectors (``"svd"``, reproducible across machines, or
     ``"word2vec"``); ``k`` and ``weight`` apply to ``"svd"``, ``vector_size``, ``window``,
     ``epochs`` and ``random_state`` to ``"word2vec"``, ``min_count`` to both. ``positive`` /
-    ``negative`` are the seed words of the service / rule-of-law and the stability pole;
-    both empty (the default) means every lexicon term of its frame.
+    ``negative`` are the seed words of the service / rule-of-law and the stability pole
+    (default :data:`DEFAULT_SEEDS`, eight words each, all terms of the shipped lexicon);
+    both empty means every lexicon term of its frame (of the ``[frames] lexicon`` file when
+    :meth:`LatentSemanticScaling.from_config` reads a project that names one).
+
+    The defaults are a project's, for corpora of the size textkit is used on (thousands of
+    sentences, not the millions LSS was designed for), and differ from the estimator's
+    LSX-like defaults: ``k = 50`` (LSX's 300 put the held-out seeds of the seed corpus on
+    their own pole at chance level, 50 put 14 of 16 there), ``min_count = 3``, and for
+    word2vec ``vector_size = 50``, ``epochs = 30``.
     """
 
     table = "lss"
 
-    vector_size: int = 100
+    vector_size: int = 50
     window: int = 5
-    min_count: int = 2
-    epochs: int = 20
+    min_count: int = 3
+    epochs: int = 30
     random_state: int = 0
-    positive: tuple[str, ...] = ()
-    negative: tuple[str, ...] = ()
+    positive: tuple[str, ...] = DEFAULT_SEEDS[0]
+    negative: tuple[str, ...] = DEFAULT_SEEDS[1]
     engine: str = "svd"
-    k: int = 300
+    k: int = 50
     weight: str = "count"
 
     def __post_init__(self) -> None:
@@ -264,10 +282,12 @@ class LSSConfig(StageConfig):
         return (self.positive, self.negative) if self.positive else None
 
 
-def _default_seeds() -> dict[str, int]:
-    from textkit.core.lexicon import load_lexicon
+def _default_seeds(lexicon: Any = None) -> dict[str, int]:
+    """Every term of the lexicon's frames (``lexicon``: a Lexicon or a path; None: the
+    shipped lexicon): ``service_law`` +1, ``stability`` -1."""
+    from textkit.core.lexicon import as_lexicon
 
-    lex = load_lexicon()
+    lex = as_lexicon(lexicon)
     seeds = {t: 1 for t in lex.terms("service_law")}
     seeds.update({t: -1 for t in lex.terms("stability")})
     return seeds
@@ -405,7 +425,9 @@ class LatentSemanticScaling:
         Parameters
         ----------
         project : textkit.core.config.ProjectConfig, optional
-            Parsed ``textkit.toml`` (``None``: the defaults).
+            Parsed ``textkit.toml`` (``None``: the defaults of :class:`LSSConfig`, which are
+            not the constructor's: ``k = 50``, ``min_count = 3``, the seeds of
+            :data:`DEFAULT_SEEDS`).
         **overrides
             :class:`LSSConfig` fields that win over the file.
 
@@ -419,8 +441,14 @@ class LatentSemanticScaling:
             Unknown or invalid setting (file, table and key named).
         """
         cfg = LSSConfig.from_project(project, **overrides)
+        seeds: Any = cfg.seeds
+        if seeds is None and project is not None:  # the project's lexicon, when it names one
+            from textkit.frames.score import FrameConfig
+
+            lexicon = FrameConfig.from_project(project).lexicon
+            seeds = _default_seeds(lexicon) if lexicon is not None else None
         return cls(
-            seeds=cfg.seeds,
+            seeds=seeds,
             vector_size=cfg.vector_size,
             window=cfg.window,
             min_count=cfg.min_count,

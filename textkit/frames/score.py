@@ -79,9 +79,11 @@ import hashlib
 import itertools
 import logging
 import math
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -91,7 +93,7 @@ from textkit.core.checks import check_bool, check_choice, check_int, check_numbe
 from textkit.core.config import StageConfig
 from textkit.core.errors import InvalidParameterError
 from textkit.core.executor import WorkerPool, pool_for, worker_pool
-from textkit.core.lexicon import FRAMES, Lexicon, load_lexicon
+from textkit.core.lexicon import FRAMES, Lexicon, LexiconLike, as_lexicon
 from textkit.corpus.read import document_variables
 from textkit.frames.labels import LabelRule, assign_labels
 from textkit.frames.match import TermMatcher, matcher_for
@@ -200,9 +202,24 @@ class FrameConfig(StageConfig):
         The same five thresholds for paragraphs and sentences. The defaults are the rule
         :func:`textkit.frames.labels.tune_label_rule` chooses on the shipped coded
         paragraphs (see the data card of ``coded_paragraphs.csv``).
+    lexicon : str or path-like, optional
+        A lexicon file in the format of the shipped ``frames.yaml``
+        (:func:`textkit.core.lexicon.load_lexicon`), used by every function given this
+        config and no ``lexicon`` argument (an argument wins). Default: the shipped
+        lexicon. In ``textkit.toml`` (``[frames] lexicon``) a relative path is resolved
+        against the folder of the file. The file must exist (``ValueError`` naming the
+        setting and the path); it is read, and its format checked, when first used.
     """
 
     table = "frames"
+
+    @classmethod
+    def _resolve(cls, project: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+        """``lexicon`` resolved against the project root (the folder of ``textkit.toml``)."""
+        lexicon = values.get("lexicon")
+        if isinstance(lexicon, str) and lexicon.strip():
+            return {"lexicon": str(project.resolve(lexicon))}
+        return {}
 
     n_boot: int = 1000
     ci: float = 0.95
@@ -224,8 +241,20 @@ class FrameConfig(StageConfig):
     paragraph_label_threshold: float = 0.0
     paragraph_label_ci: bool = False
     paragraph_mixed_min_hits: float = 2.5
+    lexicon: str | None = None
 
     def __post_init__(self) -> None:
+        lexicon = self.lexicon
+        if lexicon is not None:
+            if isinstance(lexicon, bytes) or not isinstance(lexicon, (str, os.PathLike)):
+                raise InvalidParameterError(
+                    f"lexicon: expected the path of a lexicon file, got {type(lexicon).__name__}"
+                )
+            if not str(lexicon).strip():
+                raise InvalidParameterError("lexicon: expected the path of a lexicon file, got ''")
+            if not Path(lexicon).is_file():
+                raise InvalidParameterError(f"lexicon: lexicon file not found: {lexicon}")
+            object.__setattr__(self, "lexicon", str(Path(lexicon)))
         check_int("FrameConfig.n_boot", self.n_boot, 0)
         check_int("FrameConfig.random_state", self.random_state, 0)
         check_int("FrameConfig.max_join", self.max_join, 1)
@@ -441,7 +470,7 @@ def _analyse_units(
 
 
 def _prepared(
-    texts: Any, lexicon: Lexicon | None, config: FrameConfig | None, simplify: bool = True
+    texts: Any, lexicon: LexiconLike | None, config: FrameConfig | None, simplify: bool = True
 ) -> tuple[pd.DataFrame, Lexicon, FrameConfig]:
     """The documents table (simplified when ``config.simplify`` and ``simplify``) and the
     defaults filled in."""
@@ -449,7 +478,7 @@ def _prepared(
     docs = as_documents(texts)
     if config.simplify and simplify and len(docs):
         docs = _simplified(docs)
-    return docs, lexicon or load_lexicon(), config
+    return docs, as_lexicon(lexicon, default=config.lexicon), config
 
 
 def _simplified(docs: pd.DataFrame) -> pd.DataFrame:
@@ -545,7 +574,7 @@ def _check_raw_tokens(units: pd.DataFrame, texts: np.ndarray) -> None:
 
 def _analysed(
     texts: Any,
-    lexicon: Lexicon | None,
+    lexicon: LexiconLike | None,
     segmenter: Any,
     config: FrameConfig | None,
     units: pd.DataFrame | None = None,
@@ -628,7 +657,7 @@ def _document_runs(doc_ids: np.ndarray, n_parts: int) -> list[int]:
 def frame_hits(
     texts: Any,
     *,
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconLike | None = None,
     segmenter: Any = None,
     config: FrameConfig | None = None,
     units: pd.DataFrame | None = None,
@@ -640,8 +669,9 @@ def frame_hits(
     ----------
     texts : list of str or DataFrame
         Strings (ids ``"0"``, ``"1"``, …) or a documents table with ``doc_id`` and ``text``.
-    lexicon : Lexicon, optional
-        Default: the shipped lexicon.
+    lexicon : Lexicon or path-like, optional
+        A lexicon or the path of a lexicon file. Default: ``config.lexicon``, else the
+        shipped lexicon.
     segmenter : textkit.segment.segmenter.Segmenter, optional
         Default: ``textkit.segment.segmenter.get_segmenter()``.
     config : FrameConfig, optional
@@ -772,7 +802,7 @@ def score_frames(
     texts: Any,
     *,
     level: str = "document",
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconLike | None = None,
     segmenter: Any = None,
     config: FrameConfig | None = None,
     n_jobs: int = 1,
@@ -792,8 +822,10 @@ def score_frames(
     level : {"document", "paragraph", "sentence"}, default "document"
         One row per text, per paragraph (adds ``para_id``) or per sentence (adds
         ``para_id``, ``sent_id``; 0-based, as in the units table).
-    lexicon : Lexicon, optional
-        Default: the shipped lexicon (:func:`textkit.core.lexicon.load_lexicon`).
+    lexicon : Lexicon or path-like, optional
+        A lexicon or the path of a lexicon file (:func:`textkit.core.lexicon.load_lexicon`).
+        Default: the file of ``config.lexicon`` (``[frames] lexicon``), else the shipped
+        lexicon.
     segmenter : textkit.segment.segmenter.Segmenter, optional
         Default: ``textkit.segment.segmenter.get_segmenter()`` (frame terms in its dictionary).
     config : FrameConfig, optional

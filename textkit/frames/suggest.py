@@ -29,7 +29,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.errors import InvalidParameterError
-from textkit.core.lexicon import Lexicon, load_lexicon
+from textkit.core.lexicon import LexiconLike, as_lexicon
 from textkit.frames.keyness import keyness
 
 __all__ = ["suggest_terms"]
@@ -57,7 +57,7 @@ def suggest_terms(
     *,
     docs: pd.DataFrame | None = None,
     lss: Any = None,
-    lexicon: Lexicon | None = None,
+    lexicon: LexiconLike | None = None,
     n: int = 20,
     min_count: int = 5,
     min_docs: int = 2,
@@ -78,9 +78,9 @@ def suggest_terms(
     lss : LatentSemanticScaling, optional
         A fitted model; adds ``lss_polarity`` (positive = service / rule of law) and
         ``lss_agrees`` (the polarity's sign matches the suggested frame).
-    lexicon : Lexicon, optional
-        Default: the shipped lexicon. Its terms, and words containing or inside them, are
-        left out.
+    lexicon : Lexicon or path-like, optional
+        A lexicon or the path of a lexicon file. Default: the shipped lexicon. Its terms,
+        and words containing or inside them, are left out.
     n : int, default 20
         Candidates per frame (the largest G² on that frame's side, p < 0.05).
     min_count : int, default 5
@@ -111,7 +111,7 @@ def suggest_terms(
         missing = [c for c in cols if c not in table.columns]
         if missing:
             raise InvalidParameterError(f"{name}: missing column(s) {missing}")
-    lexicon = lexicon or load_lexicon()
+    lexicon = as_lexicon(lexicon)
     labels = scores.set_index(keys)["frame_label"]
     idx = pd.MultiIndex.from_arrays([units["doc_id"], units["para_id"]])
     lab = labels.reindex(idx).to_numpy(dtype=object)

@@ -202,8 +202,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     random_state : int, default 0
         Seed passed to the logistic regression (``lbfgs`` itself draws no random numbers;
         the folds are not shuffled).
-    lexicon : textkit.core.lexicon.Lexicon, optional
-        Lexicon of the dictionary features. Default: the shipped lexicon.
+    lexicon : textkit.core.lexicon.Lexicon or path-like, optional
+        Lexicon of the dictionary features, or the path of its file. Default:
+        ``frame_config.lexicon``, else the shipped lexicon.
     segmenter : SegmenterConfig or Segmenter, optional
         Segmenter of the text and dictionary features. Default:
         :func:`textkit.segment.segmenter.get_segmenter` (as ``score_frames``). A

@@ -36,6 +36,7 @@ __all__ = [
     "provenance",
     "build_corpus_step",
     "notebook_key",
+    "setting_files",
     "notebooks_dir",
     "reproduce",
     "ReproduceResult",
@@ -138,7 +139,42 @@ class ReproduceResult:
 _OUTPUT_DIRS = ("figures", "results", "notebooks")
 
 
-def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
+#: Settings of ``textkit.toml`` that name input files of the notebooks (besides the corpus):
+#: the settings hash covers their paths, :func:`setting_files` their contents.
+_FILE_SETTINGS = (
+    ("frames", "lexicon"),
+    ("validation", "codes"),
+    ("segment", "userdict"),
+    ("segment", "lexicon"),
+    ("segment", "stopwords"),
+    ("segment", "officialese"),
+)
+
+
+def setting_files(config: ProjectConfig) -> dict[str, str]:
+    """SHA-256 of every file a setting of ``config`` names (``[frames] lexicon``,
+    ``[validation] codes``, the files of ``[segment]``), keyed by ``"[table] key path"``.
+
+    A file edited in place leaves the settings hash as it was; its hash here does not.
+    Values that are not paths (``true``, ``"shipped"``, word lists) and files that do not
+    exist (the stage names them in its error) are left out.
+    """
+    out: dict[str, str] = {}
+    for table, key in _FILE_SETTINGS:
+        value = config.section(table).get(key)
+        # a list is of files only for userdict (a stopwords list holds the words themselves)
+        values = value if isinstance(value, list) and key == "userdict" else [value]
+        for v in values:
+            if isinstance(v, str) and v.strip() and v != "shipped":
+                path = config.resolve(v)
+                if path.is_file():
+                    out[f"[{table}] {key} {v}"] = sha256_file(path)
+    return out
+
+
+def notebook_key(
+    notebook: Path, prov: Provenance, code_hash: str, files: dict[str, str] | None = None
+) -> str:
     """What a notebook's outputs depend on: its source, the corpus, the config, the code.
 
     Parameters
@@ -149,6 +185,9 @@ def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
         Corpus and config hashes of the run.
     code_hash : str
         :func:`textkit.core.cache.code_fingerprint` (textkit's version and a hash of its files).
+    files : dict, optional
+        :func:`setting_files` of the config: the contents of the files its settings name (a
+        project's lexicon edited in place runs the notebooks again).
 
     Returns
     -------
@@ -162,6 +201,8 @@ def notebook_key(notebook: Path, prov: Provenance, code_hash: str) -> str:
         "textkit": code_hash,
         "packages": library_versions(),
     }
+    if files:  # absent when no setting names a file: the keys of such a project stay the same
+        material["files"] = dict(sorted(files.items()))
     return sha256_text(json.dumps(material, sort_keys=True))
 
 
@@ -275,7 +316,8 @@ def reproduce(
     """Rebuild everything from ``corpus/raw``: tables, executed notebooks, figures.
 
     A notebook is executed again only when something its outputs depend on changed: its
-    source, the raw corpus, ``textkit.toml``, textkit's code and data files, or the version
+    source, the raw corpus, ``textkit.toml`` and the files its settings name (a lexicon, a
+    coding sheet, dictionaries), textkit's code and data files, or the version
     of a library that draws or computes (see :func:`notebook_key`), or when a file it wrote
     last time is missing or was changed since. Stamps live in the project cache
     (``.cache/textkit/notebooks``); a fresh checkout runs everything.
@@ -322,9 +364,10 @@ def reproduce(
         nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     prov = provenance(config)
     code_hash = code_fingerprint()
+    files = setting_files(config)
     todo: list[tuple[Path, str]] = []
     for nb in nbs:
-        key = notebook_key(nb, prov, code_hash)
+        key = notebook_key(nb, prov, code_hash, files)
         if not force and _reusable(nb, key, root):
             logger.info("%s is up to date (same inputs, outputs unchanged): reused", nb.name)
             reused.append(nb.stem)

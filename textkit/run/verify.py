@@ -276,6 +276,7 @@ def verify(
         notebook_key,
         notebooks_dir,
         provenance,
+        setting_files,
     )
 
     jobs = _notebook_jobs(jobs)
@@ -290,8 +291,9 @@ def verify(
         ):
             prov = provenance(config)
             code_hash = code_fingerprint()
+            files = setting_files(config)
             todo = [
-                (nb, notebook_key(nb, prov, code_hash))
+                (nb, notebook_key(nb, prov, code_hash, files))
                 for nb in find_notebooks(notebooks_dir(config))
             ]
             logger.info("verify: regenerating %d notebooks into %s", len(todo), scratch)

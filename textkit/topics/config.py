@@ -31,15 +31,16 @@ class TopicConfig(StageConfig):
     n_topics : int, default 8
         K of the reported model.
     random_state : int, default 0
-    passes, iterations : int, default 10, 100
-        LDA training effort.
+    passes, iterations : int, default 20, 100
+        LDA training effort (:class:`~textkit.topics.lda.LdaTopicModel` alone defaults to
+        10 passes; a project's models get 20).
     alpha : str or float, default "symmetric"
     unit : {"paragraph", "document", "sentence"}, default "paragraph"
         Unit a model is fit on (articles in the seed corpus are few and long).
     min_df, max_df : int or float, default 2, 0.5
         Document-frequency pruning of the topic matrix, counted in ``unit`` s
         (:func:`topic_matrix`).
-    k_grid : tuple of int, default (3, ..., 12)
+    k_grid : tuple of int, default (4, 6, 8, 10, 12)
         K values for :func:`~textkit.topics.select.select_k`.
     select_seeds : tuple of int, default (0, 1)
         Seeds per K in :func:`~textkit.topics.select.select_k`.
@@ -59,7 +60,9 @@ class TopicConfig(StageConfig):
         Where a notebook writes topic tables and saved models (relative to the project root).
     n_jobs : int, default 1
         Worker processes for the fits of :func:`~textkit.topics.select.select_k` and :func:`~textkit.topics.stability.topic_stability`
-        (``-1``: every core). Results do not depend on it.
+        (``-1``: every core). Results do not depend on it. A choice of the machine, not of the
+        analysis: like every ``n_jobs`` of textkit it defaults to 1 (the repository's
+        ``textkit.toml`` sets 2).
     """
 
     table = "topics"
@@ -67,13 +70,13 @@ class TopicConfig(StageConfig):
     method: str = "lda"
     n_topics: int = 8
     random_state: int = 0
-    passes: int = 10
+    passes: int = 20
     iterations: int = 100
     alpha: str | float = "symmetric"
     unit: str = "paragraph"
     min_df: int | float = 2
     max_df: int | float = 0.5
-    k_grid: tuple[int, ...] = tuple(range(3, 13))
+    k_grid: tuple[int, ...] = (4, 6, 8, 10, 12)
     select_seeds: tuple[int, ...] = (0, 1)
     stability_seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
     holdout: float = 0.1

@@ -403,6 +403,13 @@ def _chrome_elements(body: Any) -> tuple[set[int], list[str]]:
     stack: list[list[Any]] = []
     total = 0
     tick = 0
+
+    def close(frame: list[Any]) -> Any:
+        nonlocal tick
+        tick += 1
+        _close_element(frame, tick, stack, found)
+        return frame[0]
+
     node = body.first_child
     while node is not None:
         if node.is_text_node:
@@ -419,18 +426,7 @@ def _chrome_elements(body: Any) -> tuple[set[int], list[str]]:
             stack.append([node, tick, 0, 0, False, False, _chrome_token(node)])
             node = node.first_child
             continue
-        while True:
-            sibling = node.next
-            if sibling is not None:
-                node = sibling
-                break
-            if not stack:
-                node = None
-                break
-            frame = stack.pop()
-            node = frame[0]
-            tick += 1
-            _close_element(frame, tick, stack, found)
+        node = _next_node(node, stack, close)
     ids: set[int] = set()
     described: list[str] = []
     dropped: list[int] = []  # closing ticks of the dropped elements enclosing the current one
@@ -478,6 +474,18 @@ def _close_element(frame: list[Any], closed: int, stack: list[list[Any]], found:
         found.append((opened, closed, node, cjk, what))
 
 
+def _next_node(node: Any, stack: list[Any], leave: Any) -> Any:
+    """The node after ``node`` in a depth-first walk once ``node`` and all under it are done:
+    its next sibling, or the next sibling of the nearest open ancestor that has one (None at
+    the end). Each ancestor left is popped from ``stack`` and passed to ``leave``, which
+    returns its node."""
+    while (sibling := node.next) is None:
+        if not stack:
+            return None
+        node = leave(stack.pop())
+    return sibling
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -505,7 +513,7 @@ def _html_lines(body: Any, chrome: set[int] = frozenset()) -> list[str]:
         if line:
             lines.append(line)
 
-    def leave(element: Any) -> None:
+    def leave(element: Any) -> Any:
         nonlocal pre
         tag = element.tag
         if tag in _HTML_BLOCK:
@@ -514,6 +522,7 @@ def _html_lines(body: Any, chrome: set[int] = frozenset()) -> list[str]:
             pieces.append(" ")
         if tag == "pre":
             pre -= 1
+        return element
 
     stack: list[Any] = []  # open ancestors below body
     node = body.first_child
@@ -544,17 +553,7 @@ def _html_lines(body: Any, chrome: set[int] = frozenset()) -> list[str]:
                     node = child
                     continue
                 leave(node)
-        # next sibling, or up to the first ancestor that has one
-        while True:
-            sibling = node.next
-            if sibling is not None:
-                node = sibling
-                break
-            if not stack:
-                node = None
-                break
-            node = stack.pop()
-            leave(node)
+        node = _next_node(node, stack, leave)
     end_line()
     return lines
 

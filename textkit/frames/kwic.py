@@ -27,6 +27,7 @@ from textkit.core.lexicon import LexiconLike, as_lexicon
 from textkit.frames.match import TermMatcher, matcher_for
 from textkit.frames.rules import READ_WINDOW, Reading, _reading_windows
 from textkit.frames.score import FrameConfig, as_documents
+from textkit.segment.units import sentence_spans
 
 __all__ = ["kwic"]
 
@@ -34,26 +35,38 @@ logger = logging.getLogger(__name__)
 
 
 def _read_windowed(matcher: TermMatcher, para: str, found: list[re.Match]) -> list[Reading]:
-    """The readings of the matches in ``para``, read window by window
-    (:func:`textkit.frames.rules._reading_windows`, never cutting through a match)."""
-    spans = [m.span() for m in found]
+    """The readings of the matches in ``para``, as the scorer reads them: a paragraph of at
+    most :data:`READ_WINDOW` characters at once; a longer one sentence by sentence
+    (:func:`textkit.segment.units.sentence_spans`, the sentences of the units table), a
+    sentence longer than that window by window (:func:`textkit.frames.rules._reading_windows`,
+    never cutting through a match)."""
+    hits = [(m.start(), m.end(), m.group(0)) for m in found]
     if len(para) <= READ_WINDOW:
-        return matcher.read(para, [(m.start(), m.end(), m.group(0)) for m in found])
+        return matcher.read(para, hits)
+    spans = [m.span() for m in found]
     starts = [s for s, _ in spans]
 
     def snap(pos: int) -> int:
         k = bisect.bisect_left(starts, pos) - 1  # the last match starting before pos
         return spans[k][1] if k >= 0 and spans[k][1] > pos else pos
 
+    pieces: list[tuple[int, int, bool]] = []  # (start, end, whole sentences)
+    for a, b in sentence_spans(para):
+        if b - a <= READ_WINDOW:
+            pieces.append((a, b, True))
+        else:
+            windows = _reading_windows(para[a:b], lambda pos, a=a: snap(pos + a) - a)
+            pieces.extend((a + x, a + y, False) for x, y in windows)
     out: list[Reading] = []
     k = 0
-    for a, b in _reading_windows(para, snap):
-        hits = []
-        while k < len(found) and spans[k][0] < b:
-            hits.append((spans[k][0] - a, spans[k][1] - a, found[k].group(0)))
+    for a, b, whole in pieces:
+        mine = []
+        while k < len(hits) and hits[k][0] < b:
+            s, e, t = hits[k]
+            mine.append((s - a, e - a, t))
             k += 1
-        if hits:
-            out.extend(matcher.read(para[a:b], hits))
+        if mine:
+            out.extend(matcher.read(para[a:b], mine, whole=whole))
     return out
 
 

@@ -94,11 +94,14 @@ class TermMatcher:
         )
         self.rules = RuleSet(lexicon.rules if config.context_rules else (), self.lookup)
 
-    def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
+    def read(
+        self, text: str, hits: Sequence[tuple], scoped: bool = True, whole: bool = True
+    ) -> list[Reading]:
         """The reading (frame, category, multiplier, rule) of each hit of :meth:`hits` in
         ``text`` (:meth:`textkit.frames.rules.RuleSet.read`; ``scoped=False``: no scope
-        rule matches in ``text``)."""
-        return self.rules.read(text, hits, scoped)
+        rule matches in ``text``; ``whole=False``: ``text`` is a window of a longer
+        sentence)."""
+        return self.rules.read(text, hits, scoped, whole)
 
     def inside(self, token: str) -> list[tuple[int, int, str]]:
         """Lexicon terms inside a longer token (leftmost-longest, non-overlapping).

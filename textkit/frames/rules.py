@@ -16,10 +16,14 @@ occurrence the same way:
 * **topic rules**: one of the rule's terms in a clause where its pattern matches (a subject
   that gives the terms another sense: 隐患 and 排查 in a clause about 安全生产 or 燃气; with
   a ``window``, within that many characters of the match) is multiplied by the rule's
-  multiplier (0 in the shipped file).
+  multiplier (0 in the shipped file); without a ``window``, also in the other clauses of the
+  subject's sentence when that sentence names no other stability term and matches no
+  ``unless`` (:meth:`RuleSet._sentence_about`).
 
-Every rule reads inside one clause, so a long text can be read in windows cut right after a
-clause delimiter without changing any reading: :func:`_reading_windows` cuts text longer than
+Every rule reads inside one clause, or one sentence of at most :data:`READ_WINDOW`
+characters, so a text read sentence by sentence (as the scorer and KWIC do), and a sentence
+longer than that read in windows cut right after a clause delimiter, give the readings of the
+whole text: :func:`_reading_windows` cuts text longer than
 :data:`READ_WINDOW` (500) characters that way (a stretch of more than 500 characters without
 any delimiter, which no edited text has, is cut at the first allowed position from the limit on;
 only a rule or a multi-token term that straddles such a cut can then read differently). It
@@ -47,6 +51,7 @@ from typing import NamedTuple
 
 from textkit.core.lexicon import SCOPE_KINDS, ContextRule, Term, governed_distance, topic_applies
 from textkit.core.patterns import first_chars, prefilter
+from textkit.segment.units import sentence_spans
 
 __all__ = ["CLAUSE_RE", "Reading", "RuleSet"]
 
@@ -254,6 +259,7 @@ class RuleSet:
         self._any_scope_lines = _any_of([r.pattern for r in self.scope_rules], lines=True)
         self._ruled = frozenset(self.compound) | frozenset(self.governs) | frozenset(self.topic)
         self._plain_readings: dict[str, Reading] = {}
+        self._anchors: dict[str, re.Pattern | None] = {}  # per topic rule (_sentence_about)
 
     def _plain(self, term: str) -> Reading:
         """The reading of an occurrence no rule applies to: the term's own frame, weight 1."""
@@ -342,19 +348,25 @@ class RuleSet:
                 best, best_d = rule, d
         return best
 
-    def read(self, text: str, hits: Sequence[tuple], scoped: bool = True) -> list[Reading]:
+    def read(
+        self, text: str, hits: Sequence[tuple], scoped: bool = True, whole: bool = True
+    ) -> list[Reading]:
         """The reading of each occurrence ``(start, end, term, ...)`` in ``text``.
 
         Offsets are character offsets in ``text`` (a sentence or a paragraph). A term that is
         not in the lexicon (KWIC of any string) gets frame and category "" and only the scope
         rules. ``scoped=False``: the caller knows no scope rule matches in ``text``
-        (:meth:`scope_texts`).
+        (:meth:`scope_texts`). ``whole=False``: ``text`` is a window of a longer sentence
+        (:func:`_reading_windows`), whose sentence-wide reading of topic rules
+        (:meth:`_sentence_about`) is then not made, as for any sentence over
+        :data:`READ_WINDOW` characters.
         """
         scopes = self.scopes(text, hits) if scoped and self.scope_rules else []
         may: dict[str, bool] = {}  # per rule: may it apply in this text (its cue strings)
         cued: dict[str, bool] = {}  # per term: may one of its compound or topic rules apply
         compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
         topic_spans: dict[str, list[tuple[int, int]]] = {}
+        sentences: list[tuple[int, int]] = []  # the text's sentences, found when first needed
         out = []
         ruled, governs = self._ruled, self.governs
         for hit in hits:
@@ -403,6 +415,9 @@ class RuleSet:
                         if topic_applies(r, text[a:b], s - a, e - a):
                             mult, rule = r.multiplier, r.name
                         break
+                else:
+                    if clauses and whole and self._sentence_about(r, text, s, sentences):
+                        mult, rule = r.multiplier, r.name
             for a, b, m, name in scopes:
                 if s < b and e > a and m < mult:
                     mult, rule = m, name
@@ -413,6 +428,43 @@ class RuleSet:
                     rule = g.name
             out.append(Reading(frame, category, mult * gmult, rule))
         return out
+
+    def _sentence_about(
+        self, rule: ContextRule, text: str, start: int, sentences: list[tuple[int, int]]
+    ) -> bool:
+        """Whether a topic rule reads an occurrence at ``start`` outside the clauses that name
+        its subject: the rule has no ``window``, and the occurrence's sentence (of at most
+        :data:`READ_WINDOW` characters) names the subject in another clause, matches no
+        ``unless`` and holds no other stability term (a scored term of the stability frame
+        that is not one of the rule's ``terms``: 治安, 犯罪, 综合治理 … anchor the sentence in
+        public order, and it is read clause by clause). ``加强重点行业领域隐患排查整治，坚决遏制
+        重特大事故发生`` is about accidents throughout; ``开展安全生产大检查，加强学校安全防范和
+        综合治理`` is not. ``sentences`` caches the sentence spans of ``text``."""
+        if rule.window:
+            return False
+        if not sentences:
+            sentences.extend(sentence_spans(text) or [(0, len(text))])
+        k = bisect.bisect_right([a for a, _ in sentences], start) - 1
+        a, b = sentences[max(k, 0)]
+        if b - a > READ_WINDOW:
+            return False
+        sentence = text[a:b]
+        if rule.regex.search(sentence) is None:
+            return False  # the subject is in another sentence of the text
+        if rule.unless and re.search(rule.unless, sentence):
+            return False
+        anchors = self._anchors.get(rule.name)
+        if anchors is None:
+            own = set(rule.terms)
+            words = sorted(
+                (t for t, v in self.lookup.items()
+                 if v.frame == "stability" and v.weight > 0 and t not in own),
+                key=lambda t: (-len(t), t),
+            )  # fmt: skip
+            anchors = self._anchors[rule.name] = (
+                re.compile("|".join(map(re.escape, words))) if words else None
+            )
+        return anchors is None or anchors.search(sentence) is None
 
     def _may(self, rule: ContextRule, text: str, seen: dict[str, bool]) -> bool:
         """Whether ``rule`` may apply in ``text`` (its cue strings, :func:`_cue_filter`),

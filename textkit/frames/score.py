@@ -389,7 +389,7 @@ def _sentence_hits(
     for a, b, i, j in _token_windows(sent, raw):
         found = matcher.hits(raw[i:j])
         if found:
-            readings.extend(matcher.read(sent[a:b], found))
+            readings.extend(matcher.read(sent[a:b], found, whole=False))
             hits.extend((s + a, e + a, term, token) for s, e, term, token in found)
     return hits, readings
 

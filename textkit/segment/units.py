@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "sentence_spans",
     "split_paragraphs",
     "split_sentences",
 ]
@@ -57,3 +58,10 @@ def split_sentences(text: str) -> list[str]:
         if s:
             out.append(s)
     return out
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each sentence of ``text``, the sentences of
+    :func:`split_sentences` before their surrounding whitespace is stripped (those with
+    nothing but whitespace left out)."""
+    return [m.span() for m in _SENT_RE.finditer(text) if m.group(0).strip()]

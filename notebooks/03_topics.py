@@ -291,8 +291,8 @@ _ = nb.save_figure(fig, "topics_seeded")
 # articles have intervals too wide to compare.
 
 # %%
-LEXICON = tk.FrameConfig.from_project(nb.config).lexicon  # [frames] lexicon (None: the shipped one)
-frame_scores = tk.score_frames(docs, lexicon=LEXICON)
+FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon, bootstrap, thresholds (as 05)
+frame_scores = tk.score_frames(docs, config=FRAMES)
 group_labels = nb.group_labels(docs).set_index("doc_id")  # [analysis] groups; missing: unknown
 groupings = {
     **{name: group_labels[name] for name in group_labels.columns},

@@ -129,8 +129,8 @@ node_table(G).sort_values("betweenness", ascending=False)[
 # left out.
 
 # %%
-LEXICON = tk.FrameConfig.from_project(nb.config).lexicon  # [frames] lexicon (None: the shipped one)
-scores = tk.score_frames(analysed, lexicon=LEXICON)
+FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon, bootstrap, thresholds (as 05)
+scores = tk.score_frames(analysed, config=FRAMES)
 label = dict(zip(scores["doc_id"], scores["frame_label"], strict=True))
 units_a = units[units["doc_id"].map(label) == GROUPS[0]]
 units_b = units[units["doc_id"].map(label) == GROUPS[1]]

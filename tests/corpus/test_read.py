@@ -67,6 +67,26 @@ def test_csv_in_gb18030_is_decoded_strictly_and_typed(tmp_path):
     assert rep.loc[3, "reason"] == "empty text (row 4)"
 
 
+def test_rows_without_a_word_are_rejected_and_counted(tmp_path):
+    """A text cell of only digits, punctuation or symbols (an id pasted into the text column,
+    a dash) is no document: rejected with its row and why, in the in-memory and the streamed
+    reader alike; a short text with a word in any script is read."""
+    from textkit.corpus.read_stream import iter_texts
+
+    path = tmp_path / "rows.csv"
+    texts = [TEXT_A, "12345", "——（）。", "", "OK", "维稳"]
+    pd.DataFrame({"text": texts}).to_csv(path, index=False)
+    res = read_texts(path)
+    assert res.documents["text"].tolist() == [TEXT_A, "OK", "维稳"]
+    rep = res.report.set_index("row")
+    assert rep.loc[2, "reason"] == "no word, only digits, punctuation or symbols (row 2)"
+    assert rep.loc[3, "reason"] == "no word, only digits, punctuation or symbols (row 3)"
+    assert rep.loc[4, "reason"] == "empty text (row 4)"
+    assert (rep["status"] == "rejected").sum() == 3 and len(rep) == len(texts)
+    streamed = pd.concat([b.report for b in iter_texts(path, batch_size=2)], ignore_index=True)
+    assert streamed["reason"].tolist() == res.report["reason"].tolist()
+
+
 def test_encoding_is_honoured_and_strict(tmp_path):
     path = tmp_path / "docs.csv"
     path.write_bytes(_table().to_csv(index=False).encode("gb18030"))

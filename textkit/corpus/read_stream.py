@@ -421,10 +421,11 @@ class TextBatches:
             n = len(frame)
             rows = list(range(row + 1, row + n + 1))
             row += n
-            ok = [_has_text(_cell_str(v)) for v in frame[self._text].tolist()]
-            for r, k in zip(rows, ok, strict=True):
+            cells = [_cell_str(v) for v in frame[self._text].tolist()]
+            ok = [_has_text(c) for c in cells]
+            for r, k, c in zip(rows, ok, cells, strict=True):
                 if not k:
-                    logger.warning("%s: rejected %s", p.name, _empty_reason(r))
+                    logger.warning("%s: rejected %s", p.name, _empty_reason(r, c))
             self.n_read += sum(ok)
             if self._id is not None:
                 for r, i in zip(rows, map(_id_str, frame[self._id].tolist()), strict=True):

@@ -262,9 +262,9 @@ def _read_table(
         ids = [_id_str(v) for v in frame[id_col].tolist()]
         _check_ids(p, id_col, rows, ids)
     ok = [_has_text(t) for t in texts]
-    for r, k in zip(rows, ok, strict=True):
+    for r, k, t in zip(rows, ok, texts, strict=True):
         if not k:
-            logger.warning("%s: rejected %s", p.name, _empty_reason(r))
+            logger.warning("%s: rejected %s", p.name, _empty_reason(r, t))
     if not any(ok):
         raise CorpusError(f"{p.name}: no document read: {_no_text(n)}")
     docs, report = _table_parts(
@@ -352,17 +352,22 @@ def _id_str(value: Any) -> str:
 
 
 def _has_text(value: str | None) -> bool:
-    return value is not None and value.strip() != ""
+    """Whether a text cell holds a word: a letter of any script (a cell of only digits,
+    punctuation or symbols, such as ``12345`` or ``——``, is no document)."""
+    return value is not None and any(c.isalpha() for c in value)
 
 
 def _no_text(n: int) -> str:
     """Why a table of ``n`` rows gives no document."""
     if n == 0:
         return "it has no rows (a header only, or nothing)"
-    return f"every one of its {n} rows has empty text"
+    return f"every one of its {n} rows has empty text or no word"
 
 
-def _empty_reason(row: int) -> str:
+def _empty_reason(row: int, text: str | None = None) -> str:
+    """Why the text of ``row`` gives no document (``text``: the cell, when it has one)."""
+    if text is not None and text.strip():
+        return f"no word, only digits, punctuation or symbols (row {row})"
     return f"empty text (row {row})"
 
 
@@ -404,7 +409,9 @@ def _table_parts(
             "row": pd.Series(rows, dtype="Int64"),
             "doc_id": ids,
             "status": ["read" if k else "rejected" for k in ok],
-            "reason": ["" if k else _empty_reason(r) for k, r in zip(ok, rows, strict=True)],
+            "reason": [
+                "" if k else _empty_reason(r, t) for k, r, t in zip(ok, rows, texts, strict=True)
+            ],
             "reject_kind": ["" if k else "empty_text" for k in ok],
             "extractor": extractor,
             "sha256": sha,

@@ -87,6 +87,28 @@ def test_rows_without_a_word_are_rejected_and_counted(tmp_path):
     assert streamed["reason"].tolist() == res.report["reason"].tolist()
 
 
+def test_years_written_in_chinese_are_an_integer_variable(tmp_path):
+    """A year column mixing 2019, 2020年 and 二〇二一 is read as the integers 2019-2021 (in
+    memory and streamed), so trends over years work; a column with another kind of value
+    stays text."""
+    from textkit.corpus.read_stream import iter_texts
+
+    path = tmp_path / "years.csv"
+    pd.DataFrame(
+        {
+            "text": [TEXT_A, TEXT_B, TEXT_C, TEXT_A + "。"],
+            "year": ["2019", "2020年", "二〇二一", "二零二二年"],
+            "batch": ["一", "二", "三", "四"],
+        }
+    ).to_csv(path, index=False)
+    docs = read_texts(path, meta=["year", "batch"]).documents
+    assert str(docs["year"].dtype) == "Int64"
+    assert docs["year"].tolist() == [2019, 2020, 2021, 2022]
+    assert docs["batch"].tolist() == ["一", "二", "三", "四"]
+    streamed = pd.concat([b.documents for b in iter_texts(path, meta=["year"], batch_size=2)])
+    assert streamed["year"].tolist() == [2019, 2020, 2021, 2022]
+
+
 def test_encoding_is_honoured_and_strict(tmp_path):
     path = tmp_path / "docs.csv"
     path.write_bytes(_table().to_csv(index=False).encode("gb18030"))

@@ -139,7 +139,8 @@ def read_texts(
     Notes
     -----
     Document variables are typed: a variable whose values all look like integers (no
-    leading zeros; missing values allowed) becomes a nullable integer column, every other
+    leading zeros; missing values allowed) or years written 2021年 or in Chinese digits
+    (二〇二一, 二零二一年: read as 2021) becomes a nullable integer column, every other
     variable a string column (missing values stay missing).
 
     Reserved names (:data:`RESERVED_NAMES`): a document variable may not be called

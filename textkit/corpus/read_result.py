@@ -87,6 +87,21 @@ def document_variables(docs: pd.DataFrame) -> list[str]:
 
 
 _INT_RE = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
+#: A year written with 年 (2021年) or in Chinese digits (二〇二一, 二〇二一年, 二零二一年).
+_YEAR_RE = re.compile(r"([12][0-9]{3})年|([一二][〇零○一二三四五六七八九]{3})年?")
+_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+
+
+def _as_int(value: str) -> int | None:
+    """The integer a cell of a document variable holds: an integer (no leading zeros), or a
+    year written 2021年 or in Chinese digits (二〇二一年); None for anything else."""
+    v = value.strip()
+    if _INT_RE.fullmatch(v):
+        return int(v)
+    m = _YEAR_RE.fullmatch(v)
+    if m is None:
+        return None
+    return int(m.group(1) or m.group(2).translate(_CN_DIGITS))
 
 
 @dataclass(frozen=True)
@@ -195,18 +210,18 @@ def _typed(values: list[str | None], as_int: bool | None = None) -> pd.Series:
         as_int = _int_like(values)
     if as_int:
         return pd.Series(
-            [int(v) if v is not None and v != "" else None for v in values], dtype="Int64"
+            [_as_int(v) if v is not None and v != "" else None for v in values], dtype="Int64"
         )
     return pd.Series(values, dtype=object)
 
 
 def _int_like(values: list[str | None]) -> bool | None:
-    """True when every present value looks like an integer, False when one does not, None
-    when no value is present."""
+    """True when every present value looks like an integer or a year (:func:`_as_int`),
+    False when one does not, None when no value is present."""
     present = [v for v in values if v is not None and v != ""]
     if not present:
         return None
-    return all(_INT_RE.fullmatch(v.strip()) for v in present)
+    return all(_as_int(v) is not None for v in present)
 
 
 def _check_reserved(names: list[str], where: str) -> None:

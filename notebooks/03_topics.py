@@ -213,9 +213,10 @@ _ = nb.save_figure(fig, "topics_stability")
 # %% [markdown]
 # ## 5 · Seeded frame topics
 #
-# The frame lexicon (`tk.load_lexicon()`) lists terms of the **stability-maintenance** frame
-# (维稳, 社会治安, 排查, 调处, 信访 …) and of the **service / rule-of-law** frame (公共服务,
-# 依法行政, 法治, 村民自治, 监督 …). `SeededLdaTopicModel` turns them into Dirichlet priors
+# The frame lexicon (`[frames] lexicon`; by default the shipped one) lists terms of the
+# **stability-maintenance** frame (维稳, 社会治安, 排查, 调处, 信访 …) and of the
+# **service / rule-of-law** frame (公共服务, 依法行政, 法治, 村民自治, 监督 …).
+# `SeededLdaTopicModel` turns them into Dirichlet priors
 # (gensim `eta`): in its own topic a seed word gets a pseudo-count equal to its corpus
 # frequency, so the two seeded topics are pulled towards their frames; the other
 # `seeded_free_topics` topics are free. Seed words that are not in the vocabulary are reported
@@ -223,11 +224,13 @@ _ = nb.save_figure(fig, "topics_stability")
 # chosen model, which serves as its unseeded counterpart.
 
 # %%
+FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon (the seeds), bootstrap, thresholds
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r"seed_words\[", category=UserWarning)
     seeded = topics.SeededLdaTopicModel(
         TOPICS.seeded_free_topics,
         seed_weight=TOPICS.seed_weight,
+        lexicon=FRAMES.lexicon,
         random_state=TOPICS.random_state,
         **MODEL,
     ).fit(dtm)
@@ -291,8 +294,7 @@ _ = nb.save_figure(fig, "topics_seeded")
 # articles have intervals too wide to compare.
 
 # %%
-FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon, bootstrap, thresholds (as 05)
-frame_scores = tk.score_frames(docs, config=FRAMES)
+frame_scores = tk.score_frames(docs, config=FRAMES)  # the [frames] table, as in 05
 group_labels = nb.group_labels(docs).set_index("doc_id")  # [analysis] groups; missing: unknown
 groupings = {
     **{name: group_labels[name] for name in group_labels.columns},

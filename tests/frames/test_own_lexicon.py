@@ -140,3 +140,17 @@ def test_a_missing_frames_lexicon_names_the_setting_and_the_path(tmp_path):
     p.write_text("[frames]\nlexicon = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[frames\]: lexicon: expected the path"):
         tk.FrameConfig.from_project(load_config(p))
+
+
+def test_seeded_topics_take_their_seeds_from_the_own_lexicon(tmp_path):
+    """SeededLdaTopicModel(lexicon=path) seeds the two frame topics with that lexicon's
+    terms (notebook 03 passes [frames] lexicon), not with the shipped ones."""
+    from textkit.topics.seeded import SeededLdaTopicModel, _default_seed_words
+
+    path = _own(tmp_path)
+    own = _default_seed_words(path)
+    assert own == {"stability": ("加强巡逻盘查",), "service_law": ("上门办理证照",)}
+    model = SeededLdaTopicModel(2, lexicon=path)
+    assert model._seeds() == own
+    assert "巡逻" in SeededLdaTopicModel(2)._seeds()["stability"]  # the shipped default
+    assert "lexicon=" in repr(model)

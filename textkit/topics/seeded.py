@@ -46,12 +46,16 @@ class SeededLdaTopicModel(LdaTopicModel):
         Number of free (unseeded) topics, >= 0.
     seed_words : mapping of str to sequence of str, optional
         Topic key -> seed words. Default: ``stability`` and ``service_law`` terms of
-        :func:`textkit.core.lexicon.load_lexicon` with a weight above 0 (weight-0 entries are
+        ``lexicon`` with a weight above 0 (weight-0 entries are
         generic words or blockers such as 自治区). Seeds are restricted to the vocabulary of the
         matrix at ``fit``: absent seeds are reported by name in a ``UserWarning``; a topic with
         no seed in the vocabulary raises ``ValueError``. A word seeded in two topics raises.
     seed_weight : float, default 1.0
         Pseudo-count of a seed word in its own topic, as a multiple of its corpus frequency.
+    lexicon : Lexicon or path-like, optional
+        The frame lexicon whose terms seed the two frame topics when ``seed_words`` is None
+        (:func:`textkit.core.lexicon.as_lexicon`; ``FrameConfig.lexicon``, the ``[frames]
+        lexicon`` of a project). Default: the shipped lexicon.
     eta_base : float, default 0.01
         Prior of every other (topic, term) cell.
     random_state, passes, iterations, alpha, chunksize, decay, offset, gamma_threshold, n_jobs
@@ -78,6 +82,7 @@ class SeededLdaTopicModel(LdaTopicModel):
         seed_words: Mapping[str, Sequence[str]] | None = None,
         seed_weight: float = 1.0,
         eta_base: float = 0.01,
+        lexicon: Any = None,
         random_state: int = 0,
         passes: int = 10,
         iterations: int = 100,
@@ -92,6 +97,7 @@ class SeededLdaTopicModel(LdaTopicModel):
         self.seed_words = seed_words
         self.seed_weight = seed_weight
         self.eta_base = eta_base
+        self.lexicon = lexicon
         self.random_state = random_state
         self.passes = passes
         self.iterations = iterations
@@ -105,7 +111,7 @@ class SeededLdaTopicModel(LdaTopicModel):
     def _seeds(self) -> dict[str, tuple[str, ...]]:
         """The validated seed words (the lexicon's by default)."""
         if self.seed_words is None:
-            return _default_seed_words()
+            return _default_seed_words(self.lexicon)
         return _check_seed_words(self.seed_words)
 
     def _settings(self) -> LdaConfig:
@@ -211,15 +217,16 @@ def _check_seed_words(seed_words: Mapping[str, Sequence[str]]) -> dict[str, tupl
     return out
 
 
-def _default_seed_words() -> dict[str, tuple[str, ...]]:
-    """``stability`` and ``service_law`` terms of the shipped lexicon with a weight above 0.
+def _default_seed_words(lexicon: Any = None) -> dict[str, tuple[str, ...]]:
+    """``stability`` and ``service_law`` terms of ``lexicon`` (default: the shipped one) with
+    a weight above 0.
 
     Weight-0 entries are generic words (稳定, 服务) or blockers listed only so that a frame
     word inside them does not count (自治区, 民主集中制); they must not seed a frame.
     """
-    from textkit.core.lexicon import load_lexicon
+    from textkit.core.lexicon import as_lexicon
 
-    table = load_lexicon().table()
+    table = as_lexicon(lexicon).table()
     seeds = {}
     for frame in ("stability", "service_law"):
         rows = table[(table["frame"] == frame) & (table["weight"] > 0)]

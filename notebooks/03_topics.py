@@ -74,7 +74,7 @@ TOPICS
 # %%
 build = nb.build_corpus()
 docs = nb.analysed(build.documents)  # [corpus] analyse: the kept articles
-units = tk.segment_corpus(docs, unit=TOPICS.unit)
+units = tk.segment_corpus(docs, unit=TOPICS.unit, segmenter=nb.segmenter)  # [segment]
 data = TOPICS.topic_matrix(units)
 dtm = data.dtm
 {
@@ -294,7 +294,7 @@ _ = nb.save_figure(fig, "topics_seeded")
 # articles have intervals too wide to compare.
 
 # %%
-frame_scores = tk.score_frames(docs, config=FRAMES)  # the [frames] table, as in 05
+frame_scores = tk.score_frames(docs, config=FRAMES, segmenter=nb.segmenter)  # as in 05
 group_labels = nb.group_labels(docs).set_index("doc_id")  # [analysis] groups; missing: unknown
 groupings = {
     **{name: group_labels[name] for name in group_labels.columns},

@@ -65,7 +65,7 @@ GROUPS = ("stability", "service_law")
 build = nb.build_corpus()
 docs = build.documents
 analysed = nb.analysed(docs)  # [corpus] analyse: the kept articles
-units = tk.segment_corpus(analysed, unit="sentence")
+units = tk.segment_corpus(analysed, unit="sentence", segmenter=nb.segmenter)  # [segment]
 {
     "articles": len(analysed),
     "sentences": len(units),
@@ -130,7 +130,7 @@ node_table(G).sort_values("betweenness", ascending=False)[
 
 # %%
 FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon, bootstrap, thresholds (as 05)
-scores = tk.score_frames(analysed, config=FRAMES)
+scores = tk.score_frames(analysed, config=FRAMES, segmenter=nb.segmenter)
 label = dict(zip(scores["doc_id"], scores["frame_label"], strict=True))
 units_a = units[units["doc_id"].map(label) == GROUPS[0]]
 units_b = units[units["doc_id"].map(label) == GROUPS[1]]

@@ -154,7 +154,10 @@ frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rul
 # tokens; the scores, the paragraph scores and the word vectors below all read these units.
 
 # %%
-sent_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="sentence", with_raw=True)
+SEG = nb.segmenter  # [segment]: the project's dictionaries and filters
+sent_units = tk.segment_corpus(
+    analysis[["doc_id", "text"]], unit="sentence", with_raw=True, segmenter=SEG
+)
 scores = tk.score_frames(analysis, config=FRAMES, units=sent_units)
 score_cols = ["doc_id", "stability", "service_law", "balance", "balance_lo", "balance_hi",
               "frame_label"]  # fmt: skip
@@ -189,7 +192,9 @@ _ = nb.save_figure(fig, "frames_balance")
 # summed over occurrences):
 
 # %%
-contrib = tk.term_contributions(analysis[analysis["doc_id"].isin(EXAMPLES)], config=FRAMES)
+contrib = tk.term_contributions(
+    analysis[analysis["doc_id"].isin(EXAMPLES)], config=FRAMES, segmenter=SEG
+)
 contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
     ["doc_id", "frame", "term", "count", "contribution", "share"]
 ].round(3)
@@ -203,7 +208,7 @@ contrib.groupby(["doc_id", "frame"], sort=False).head(4)[
 # (`document …`): the places to read before trusting a score. The flagged rows:
 
 # %%
-diag = tk.frame_diagnostics(analysis, config=FRAMES)
+diag = tk.frame_diagnostics(analysis, config=FRAMES, segmenter=SEG)
 tk.write_table(RESULTS / "frame_diagnostics.csv", diag)
 diag[diag["flags"] != ""][["frame", "kind", "name", "share", "n_docs", "flags"]].round(3)
 
@@ -295,7 +300,7 @@ if TREND:
 # log-likelihood keyness as below.
 
 # %%
-doc_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="document")
+doc_units = tk.segment_corpus(analysis[["doc_id", "text"]], unit="document", segmenter=SEG)
 FIRST = next(iter(GROUPS))
 largest = scores[FIRST].value_counts().sort_index().idxmax()
 key_group = keyness_by(doc_units, scores, FIRST, largest, min_count=5)
@@ -500,7 +505,7 @@ worst.assign(text=worst["text"].str[:70])[WORST_COLS]
 
 # %%
 if len(coded) and coded["code"].value_counts().min() >= 5:
-    tuning = tk.tune_label_rule(coded, analysis, n_splits=5, config=FRAMES)
+    tuning = tk.tune_label_rule(coded, analysis, n_splits=5, config=FRAMES, segmenter=SEG)
     tk.write_table(RESULTS / "validation_label_rule_folds.csv", tuning.folds)
     print(tuning.toml())
     display(tuning.overall.set_index("measure").round(3))
@@ -517,7 +522,7 @@ else:
 
 # %%
 if len(coded) and coded["code"].value_counts().min() >= 5:
-    model = FrameClassifier(frame_config=FRAMES)
+    model = FrameClassifier(frame_config=FRAMES, segmenter=SEG)
     cv = cross_validate_frames(coded, analysis, n_splits=5, groups="doc_id", model=model)
     tk.write_table(RESULTS / "validation_supervised_folds.csv", cv.folds)
     print("classifier probabilities:", cv.calibration[0])

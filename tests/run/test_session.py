@@ -201,3 +201,25 @@ def test_a_figure_the_notebook_no_longer_saves_is_dropped(project):
         "pages_by_length.png",
     ]
     assert read_manifest(project / "figures")["figure"].tolist() == ["pages_by_length"]
+
+
+def test_the_notebooks_segment_with_the_projects_segment_table(project):
+    """nb.segmenter is the [segment] table's segmenter: a researcher's user dictionary keeps
+    their word whole in every notebook that segments (03, 04, 05 pass it), not only in 02."""
+    text = "推进乌镇互联网之光治理平台建设。"
+    assert "乌镇互联网之光治理平台" not in start_notebook("01_pages").segmenter.cut(text)
+    (project / "mine.txt").write_text("乌镇互联网之光治理平台 5 n\n", encoding="utf-8")
+    (project / "own.toml").write_text(
+        '[corpus]\nraw_dir = "corpus/raw"\n[segment]\nuserdict = ["mine.txt"]\n',
+        encoding="utf-8",
+    )
+    nb = start_notebook("01_pages", project / "own.toml")
+    assert "乌镇互联网之光治理平台" in nb.segmenter.cut(text)
+    assert nb.segmenter is nb.segmenter  # built once per session
+    notebooks = Path(__file__).resolve().parents[2] / "notebooks"
+    for name in ("03_topics.py", "04_networks.py", "05_framing.py"):
+        source = (notebooks / name).read_text(encoding="utf-8")
+        calls = source.count("tk.segment_corpus(")
+        assert calls and source.count("segmenter=nb.segmenter") + source.count(
+            "segmenter=SEG"
+        ) >= calls, name

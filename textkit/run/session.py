@@ -16,6 +16,7 @@ one its manifest names.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,17 @@ class NotebookSession:
         from textkit.corpus.source import build_source
 
         return build_source(self.source, CorpusConfig.from_project(self.config), cache=True)
+
+    @functools.cached_property
+    def segmenter(self) -> Any:
+        """The segmenter of the project's ``[segment]`` table
+        (:func:`textkit.segment.segmenter.segmenter_from_config`: its user dictionaries,
+        stopwords and filters), built once: every notebook segments with it, so a
+        researcher's dictionary reaches topics, networks and frame scores, not only notebook
+        02."""
+        from textkit.segment.segmenter import segmenter_from_config
+
+        return segmenter_from_config(self.config)
 
     def groups(self, docs: pd.DataFrame) -> dict[str, str]:
         """The document variables the notebooks compare: name -> column of ``docs``.

@@ -220,6 +220,7 @@ def test_the_notebooks_segment_with_the_projects_segment_table(project):
     for name in ("03_topics.py", "04_networks.py", "05_framing.py"):
         source = (notebooks / name).read_text(encoding="utf-8")
         calls = source.count("tk.segment_corpus(")
-        assert calls and source.count("segmenter=nb.segmenter") + source.count(
-            "segmenter=SEG"
-        ) >= calls, name
+        assert (
+            calls
+            and source.count("segmenter=nb.segmenter") + source.count("segmenter=SEG") >= calls
+        ), name

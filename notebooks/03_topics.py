@@ -51,6 +51,7 @@ import pandas as pd
 
 import textkit as tk
 from textkit import topics
+from textkit.plots import empty_figure
 from textkit.plots import topics as tplots
 from textkit.run import start_notebook
 
@@ -225,42 +226,62 @@ _ = nb.save_figure(fig, "topics_stability")
 
 # %%
 FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon (the seeds), bootstrap, thresholds
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", message=r"seed_words\[", category=UserWarning)
-    seeded = topics.SeededLdaTopicModel(
-        TOPICS.seeded_free_topics,
-        seed_weight=TOPICS.seed_weight,
-        lexicon=FRAMES.lexicon,
-        random_state=TOPICS.random_state,
-        **MODEL,
-    ).fit(dtm)
-pd.DataFrame(
-    {
-        "seeds used": {k: len(v) for k, v in seeded.seeds_used_.items()},
-        "seeds absent from the vocabulary": {
-            k: " ".join(v) for k, v in seeded.seeds_missing_.items()
-        },
-    }
+seeded = topics.SeededLdaTopicModel(
+    TOPICS.seeded_free_topics,
+    seed_weight=TOPICS.seed_weight,
+    lexicon=FRAMES.lexicon,
+    random_state=TOPICS.random_state,
+    **MODEL,
 )
+UNSEEDED = seeded.unseeded_topics(dtm)  # a corpus too small for the seeds: the section says so
+NO_SEEDS = f"Seeded model not fitted: no seed word of {', '.join(UNSEEDED)} is in the vocabulary"
+if not UNSEEDED:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"seed_words\[", category=UserWarning)
+        seeded = seeded.fit(dtm)
+    display(
+        pd.DataFrame(
+            {
+                "seeds used": {k: len(v) for k, v in seeded.seeds_used_.items()},
+                "seeds absent from the vocabulary": {
+                    k: " ".join(v) for k, v in seeded.seeds_missing_.items()
+                },
+            }
+        )
+    )
+else:
+    print(NO_SEEDS)
 
 # %%
-seeded_terms = topics.top_terms(seeded, n=TOPICS.top_n)
-seeded_terms[seeded_terms["topic"].isin(list(seeded.seeds_used_))].pivot(
-    index="rank", columns="topic", values="term"
-)
+if not UNSEEDED:
+    seeded_terms = topics.top_terms(seeded, n=TOPICS.top_n)
+    display(
+        seeded_terms[seeded_terms["topic"].isin(list(seeded.seeds_used_))].pivot(
+            index="rank", columns="topic", values="term"
+        )
+    )
 
 # %%
-comparison = topics.compare_models(seeded, lda, n=TOPICS.top_n)
-comparison[
-    ["topic", "matched_topic", "similarity", "seed_mass", "matched_seed_mass", "matched_top_terms"]
-].round(3)
+if not UNSEEDED:
+    comparison = topics.compare_models(seeded, lda, n=TOPICS.top_n)
+    display(
+        comparison[
+            ["topic", "matched_topic", "similarity", "seed_mass", "matched_seed_mass",
+             "matched_top_terms"]
+        ].round(3)
+    )  # fmt: skip
 
 # %%
 # the seeded model's free topics are numbered S1, S2 … so that they are not read as T1, T2 …
-seeded_labels = tplots.topic_labels(
-    topics.topic_summary(seeded, n=TOPICS.top_n), terms="top_frex", prefix="S"
+if not UNSEEDED:
+    seeded_labels = tplots.topic_labels(
+        topics.topic_summary(seeded, n=TOPICS.top_n), terms="top_frex", prefix="S"
+    )
+fig = (
+    tplots.plot_seeded_comparison(comparison, topic_labels=seeded_labels, matched_labels=labels)
+    if not UNSEEDED
+    else empty_figure(NO_SEEDS)
 )
-fig = tplots.plot_seeded_comparison(comparison, topic_labels=seeded_labels, matched_labels=labels)
 _ = nb.save_figure(fig, "topics_seeded")
 
 # %% [markdown]
@@ -376,17 +397,23 @@ else:
 # validation (notebook 05 compares the frame measure with hand coding).
 
 # %%
-seeded_frame = topics.topic_prevalence(
-    seeded,
-    groupings["frame"],
-    n_boot=TOPICS.n_boot,
-    random_state=TOPICS.random_state,
-    clusters=data.unit_doc,
-)
-fig = tplots.plot_prevalence(
-    seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))],
-    topic_labels=seeded_labels,
-    title="Seeded frame topics by the lexicon's frame label",
+if not UNSEEDED:
+    seeded_frame = topics.topic_prevalence(
+        seeded,
+        groupings["frame"],
+        n_boot=TOPICS.n_boot,
+        random_state=TOPICS.random_state,
+        clusters=data.unit_doc,
+    )
+    seeded_frame = seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))]
+fig = (
+    tplots.plot_prevalence(
+        seeded_frame,
+        topic_labels=seeded_labels,
+        title="Seeded frame topics by the lexicon's frame label",
+    )
+    if not UNSEEDED
+    else empty_figure(NO_SEEDS)
 )
 _ = nb.save_figure(fig, "topics_seeded_by_frame")
 
@@ -394,7 +421,8 @@ _ = nb.save_figure(fig, "topics_seeded_by_frame")
 # ![Seeded frame topics by the lexicon's frame label](../figures/topics_seeded_by_frame.png)
 
 # %%
-seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))].round(3)
+if not UNSEEDED:
+    display(seeded_frame.round(3))
 
 # %% [markdown]
 # They do: the seeded stability topic takes a far larger share of paragraphs in
@@ -415,7 +443,8 @@ seeded_frame[seeded_frame["topic"].isin(list(seeded.seeds_used_))].round(3)
 
 # %%
 written = topics.save_topic_tables(lda, OUT_DIR, n=20, prefix="topics")
-written += topics.save_topic_tables(seeded, OUT_DIR, n=20, prefix="topics_seeded")
 written += topics.save_model(lda, OUT_DIR / "lda_model", provenance=nb.provenance)
-written += topics.save_model(seeded, OUT_DIR / "seeded_model", provenance=nb.provenance)
+if not UNSEEDED:
+    written += topics.save_topic_tables(seeded, OUT_DIR, n=20, prefix="topics_seeded")
+    written += topics.save_model(seeded, OUT_DIR / "seeded_model", provenance=nb.provenance)
 sorted(str(p.relative_to(OUT_DIR)) for p in written)

@@ -263,11 +263,12 @@ for name in nb.groups(analysed):
 # drawn here. Rerunning this notebook rewrites the same bytes.
 
 # %%
-ego_union = tk.ego_network(G_ego, terms, max_neighbours=NET.ego_neighbours)
 exports = {
     "network_corpus": tk.export_network(G, OUT_DIR, "network_corpus", layout=corpus_layout),
-    "network_ego": tk.export_network(ego_union, OUT_DIR, "network_ego"),
 }
+if terms:  # some ego term is a node of the network
+    ego_union = tk.ego_network(G_ego, terms, max_neighbours=NET.ego_neighbours)
+    exports["network_ego"] = tk.export_network(ego_union, OUT_DIR, "network_ego")
 if BOTH:
     exports["network_difference"] = tk.export_network(
         cmp.graph, OUT_DIR, "network_difference", layout=difference_layout

@@ -62,6 +62,7 @@ from textkit.plots.frames import (
     plot_seed_sensitivity,
     plot_term_scatter,
 )
+from textkit.plots import empty_figure
 from textkit.plots.validation import plot_confusion
 from textkit.run import start_notebook
 
@@ -375,21 +376,35 @@ if BOTH:
 # direction of the dictionary measure, not as an independent measurement.
 
 # %%
-lss = LatentSemanticScaling.from_config(nb.config).fit(sent_units["tokens"])
-lss_scores = lss.transform(doc_units["tokens"])
-lss_corr = correlate_with_dictionary(lss_scores, scores)
-print("seeds used:", lss.seeds_)
-lss_corr
+lss = LatentSemanticScaling.from_config(nb.config)
+UNSEEDED = lss.unseeded_poles(sent_units["tokens"])  # a corpus too small for LSS: the section says so
+NO_LSS = f"LSS not fitted: no seed word of the {' and '.join(UNSEEDED)} pole occurs often enough"
+if not UNSEEDED:
+    lss = lss.fit(sent_units["tokens"])
+    lss_scores = lss.transform(doc_units["tokens"])
+    lss_corr = correlate_with_dictionary(lss_scores, scores)
+    print("seeds used:", lss.seeds_)
+    display(lss_corr)
+else:
+    print(NO_LSS)
 
 # %%
-fig = plot_lss_polarity(lss.term_polarity_, n=15, seeds=lss.seeds_, min_freq=5)
+fig = (
+    plot_lss_polarity(lss.term_polarity_, n=15, seeds=lss.seeds_, min_freq=5)
+    if not UNSEEDED
+    else empty_figure(NO_LSS)
+)
 _ = nb.save_figure(fig, "frames_lss_polarity")
 
 # %% [markdown]
 # ![LSS polarity of the most frequent words](../figures/frames_lss_polarity.png)
 
 # %%
-fig = plot_lss_vs_dictionary(lss_scores, scores, rho=lss_corr["rho"])
+fig = (
+    plot_lss_vs_dictionary(lss_scores, scores, rho=lss_corr["rho"])
+    if not UNSEEDED
+    else empty_figure(NO_LSS)
+)
 _ = nb.save_figure(fig, "frames_lss_vs_dictionary")
 
 # %% [markdown]
@@ -401,19 +416,21 @@ _ = nb.save_figure(fig, "frames_lss_vs_dictionary")
 # whose removal moves the scores a lot would be carrying the measure on its own.
 
 # %%
-loo = lss.leave_one_seed_out(doc_units["tokens"])
-tk.write_table(RESULTS / "lss_leave_one_seed_out.csv", loo)
-fig = plot_seed_sensitivity(loo)
+if not UNSEEDED:
+    loo = lss.leave_one_seed_out(doc_units["tokens"])
+    tk.write_table(RESULTS / "lss_leave_one_seed_out.csv", loo)
+fig = plot_seed_sensitivity(loo) if not UNSEEDED else empty_figure(NO_LSS)
 _ = nb.save_figure(fig, "frames_lss_seed_sensitivity")
 
 # %% [markdown]
 # ![LSS polarities with each seed word left out](../figures/frames_lss_seed_sensitivity.png)
 
 # %%
-lss_docs = scores[["doc_id", "balance", "frame_label"]].assign(lss=lss_scores)
-tk.write_table(RESULTS / "lss_document_scores.csv", lss_docs)
-tk.write_table(RESULTS / "lss_term_polarity.csv", lss.term_polarity_)
-order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
+if not UNSEEDED:
+    lss_docs = scores[["doc_id", "balance", "frame_label"]].assign(lss=lss_scores)
+    tk.write_table(RESULTS / "lss_document_scores.csv", lss_docs)
+    tk.write_table(RESULTS / "lss_term_polarity.csv", lss.term_polarity_)
+    display(order_by_score(lss_docs, "lss", "doc_id").round(3).head(5))
 
 # %% [markdown]
 # ### Lexicon candidates from this corpus
@@ -430,7 +447,9 @@ order_by_score(lss_docs, "lss", "doc_id").round(3).head(5)
 para_scores = tk.score_frames(
     analysis[["doc_id", "text"]], level="paragraph", config=FRAMES, units=sent_units
 )
-candidates = tk.suggest_terms(sent_units, para_scores, docs=analysis, lss=lss, lexicon=lex, n=12)
+candidates = tk.suggest_terms(
+    sent_units, para_scores, docs=analysis, lss=None if UNSEEDED else lss, lexicon=lex, n=12
+)
 tk.write_table(RESULTS / "lexicon_candidates.csv", candidates)
 candidates[["frame", "term", "g2", "n_docs", "lss_polarity", "lss_agrees", "example"]].round(2)
 

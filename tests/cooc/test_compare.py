@@ -172,3 +172,43 @@ def test_compare_networks_by_seed_genre(seed_units, seed_docs):
     assert set(cmp.changes["group"]) <= {"工作方案", "not 工作方案", "equal"}
     stronger = cmp.changes[cmp.changes["group"] == "工作方案"]
     assert (stronger["docs_a"] >= 2).all()
+
+
+def test_a_comparison_without_difference_is_drawn_and_exported(tmp_path):
+    """No pair co-occurs in min_docs documents (a small corpus): the difference figure says
+    so and the empty network is exported with its (empty) layout, as notebook 04 does."""
+    from textkit.plots.network import plot_difference
+
+    a = pd.DataFrame({"doc_id": ["a1", "a2"], "tokens": [["职责", "负责"], ["法治", "服务"]]})
+    b = pd.DataFrame({"doc_id": ["b1", "b2"], "tokens": [["职责", "法治"], ["负责", "服务"]]})
+    with pytest.warns(UserWarning, match="no pair reaches"):
+        cmp = C.compare_networks(
+            a, b, config=C.CoocConfig(min_freq=1), labels=("a", "b"), min_docs=3
+        )
+    assert cmp.graph.number_of_nodes() == 0
+    fig = plot_difference(cmp)
+    assert "no difference" in [t.get_text() for ax in fig.axes for t in ax.texts]
+    paths = C.export_network(cmp.graph, tmp_path, "difference", layout=fig.textkit_data)
+    assert paths["gexf"].is_file() and paths["nodes"].is_file()
+
+
+def test_no_ego_term_in_the_network_gives_an_empty_table_and_figure():
+    """A small corpus whose network holds none of the ego terms: ego_table keeps its columns
+    and plot_ego_networks says so (notebook 04 runs to the end)."""
+    import networkx as nx
+
+    from textkit.plots.network import plot_ego_networks
+
+    G = nx.Graph()
+    G.add_edge("职责", "负责", weight=0.5, count=3, docs=2)
+    table = C.ego_table(G, ["维稳", "法治"])
+    assert table.empty and list(table.columns) == [
+        "term", "rank", "neighbour", "weight", "count", "docs"
+    ]  # fmt: skip
+    assert list(C.ego_table(nx.Graph(), []).columns)[4:] == [
+        "count", "docs", "expected", "pmi", "p_value"
+    ]  # fmt: skip
+    fig = plot_ego_networks({})
+    assert [" ".join(t.get_text().split()) for t in fig.axes[0].texts] == [
+        "No ego network: none of the ego terms is a node of the network"
+    ]

@@ -404,3 +404,22 @@ def test_word2vec_engine(fitted_w2v, doc_tokens, sentences):
         warnings.simplefilter("ignore")
         again = LatentSemanticScaling(**W2V).fit(sentences)
     assert again.term_polarity_.equals(fitted_w2v.term_polarity_)
+
+
+def test_unseeded_poles_say_when_a_corpus_is_too_small_to_fit():
+    """unseeded_poles names the poles without a seed word occurring min_count times, exactly
+    when fit would raise (notebook 05 shows an empty LSS section instead of failing)."""
+    from textkit.frames.lss import LatentSemanticScaling
+
+    small = [["维稳", "工作"], ["服务", "群众"], ["维稳", "群众"]]
+    lss = LatentSemanticScaling.from_config(None)
+    assert lss.unseeded_poles(small) == ["positive (service_law)", "negative (stability)"]
+    model = LatentSemanticScaling.from_config(
+        None, positive=("服务",), negative=("维稳",), min_count=2, k=2
+    )
+    assert model.unseeded_poles(small) == ["positive (service_law)"]
+    with pytest.raises(ValueError, match="no positive"), pytest.warns(UserWarning, match="服务"):
+        model.fit(small)
+    enough = small + [["服务", "工作"]]
+    assert model.unseeded_poles(enough) == []
+    assert model.fit(enough).seeds_ == {"服务": 1, "维稳": -1}

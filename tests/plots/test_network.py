@@ -115,7 +115,8 @@ def test_plot_ego_networks_panels(seed_graph):
     assert row["colour"] == FRAME_COLORS["stability"]
     assert [a.get_title() for a in fig.axes[:2]] == ["维稳", "社区"]
     with pytest.raises(ValueError, match="egos"):
-        PN.plot_ego_networks({})
+        PN.plot_ego_networks([])  # not a mapping
+    assert PN.plot_ego_networks({}).textkit_data.empty  # none of the terms: an empty figure
 
 
 def test_plot_difference_and_empty(seed_units):

@@ -58,3 +58,16 @@ def test_default_seeds_come_from_the_lexicon(dtm, fast):
         # acceptance: the seeded topics put their (lexicon) seed words in their top terms
         top = list(tt.loc[tt["topic"] == key, "term"])
         assert len(set(top) & set(model.seeds_used_[key])) >= 8, (key, top)
+
+
+def test_unseeded_topics_name_the_topics_fit_would_refuse(dtm):
+    """unseeded_topics lists the seeded topics without a seed word in the vocabulary,
+    exactly when fit raises (notebook 03 then shows an empty seeded section)."""
+    seeds = {"stability": ["不存在的词语"], "service_law": [dtm.vocabulary[0]]}
+    model = T.SeededLdaTopicModel(2, seed_words=seeds)
+    assert model.unseeded_topics(dtm) == ["stability"]
+    with pytest.raises(ValueError, match="none of its"):
+        model.fit(dtm)
+    assert (
+        T.SeededLdaTopicModel(2, seed_words={"x": [dtm.vocabulary[0]]}).unseeded_topics(dtm) == []
+    )

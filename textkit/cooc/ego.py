@@ -137,8 +137,10 @@ def ego_table(
             row.update({k: d[k] for k in extra if k in d})
             rows.append(row)
     cols = ["term", "rank", "neighbour", "weight"]
-    if rows:
-        cols += [k for k in extra if k in rows[0]]
+    # the edge attributes of the network, also when no centre is a node (an empty table
+    # with the columns a full one would have)
+    sample = rows[0] if rows else next((d for _, _, d in G.edges(data=True)), dict.fromkeys(extra))
+    cols += [k for k in extra if k in sample]
     return pd.DataFrame(rows, columns=cols)
 
 

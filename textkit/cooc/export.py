@@ -104,6 +104,8 @@ def _with_viz(G: nx.Graph, layout: pd.DataFrame) -> nx.Graph:
     data table, so that Gephi opens the network as the figure drew it."""
     import matplotlib.colors as mcolors
 
+    if G.number_of_nodes() == 0 and isinstance(layout, pd.DataFrame):
+        return G.copy()  # an empty network (no difference to draw): nothing to place
     if not isinstance(layout, pd.DataFrame) or not {"term", "x", "y"} <= set(layout.columns):
         raise ValueError("layout: expected a table with term, x and y (a figure's textkit_data)")
     rows = layout[layout["kind"] == "node"] if "kind" in layout.columns else layout

@@ -608,6 +608,34 @@ class LatentSemanticScaling:
         return used
 
     # -- API --------------------------------------------------------------------------------
+    def unseeded_poles(self, token_lists: Iterable[Sequence[str]]) -> list[str]:
+        """The poles none of whose seed words occurs ``min_count`` times in ``token_lists``
+        (``"positive (service_law)"``, ``"negative (stability)"``): :meth:`fit` on them would
+        raise. Empty: the model can be fitted. A notebook checks this first on a corpus too
+        small for LSS (a few articles) and shows why the section is empty.
+
+        Parameters
+        ----------
+        token_lists : iterable of list of str
+            The units :meth:`fit` would be given.
+
+        Returns
+        -------
+        list of str
+        """
+        cfg = self._config()
+        seeds = self._seed_dict()
+        counts: dict[str, int] = {}
+        for toks in _check_tokens(token_lists, "token_lists"):
+            for t in toks:
+                counts[t] = counts.get(t, 0) + 1
+        found = {v for t, v in seeds.items() if counts.get(t, 0) >= cfg.min_count}
+        return [
+            name
+            for pole, name in ((1, "positive (service_law)"), (-1, "negative (stability)"))
+            if pole not in found
+        ]
+
     def fit(self, token_lists: Iterable[Sequence[str]]) -> LatentSemanticScaling:
         """Derive word vectors and compute term polarities.
 

@@ -42,7 +42,7 @@ from matplotlib.lines import Line2D
 
 from textkit.core.checks import check_int, renamed_parameter
 from textkit.core.errors import InvalidParameterError
-from textkit.plots import FRAME_LABELS, empty_panel, use_style
+from textkit.plots import FRAME_LABELS, empty_figure, empty_panel, use_style
 from textkit.plots._network_common import (
     EDGE_GREY,
     EDGE_WIDTH,
@@ -267,8 +267,14 @@ def plot_ego_networks(
     matplotlib.figure.Figure
         ``fig.textkit_data`` has a ``panel`` column.
     """
-    if not isinstance(egos, Mapping) or not egos:
-        raise InvalidParameterError("egos: expected a non-empty mapping of title -> ego network")
+    if not isinstance(egos, Mapping):
+        raise InvalidParameterError("egos: expected a mapping of title -> ego network")
+    if not egos:  # none of the terms is in the network (a small corpus): a figure says so
+        return empty_figure(
+            "No ego network: none of the ego terms is a node of the network",
+            data=pd.DataFrame(columns=["panel", "kind", "term", "x", "y"]),
+            width=width,
+        )
     for g in egos.values():
         check_graph(g)
     ncols = check_int("ncols", ncols, 1)

@@ -142,6 +142,25 @@ class SeededLdaTopicModel(LdaTopicModel):
     def _labels(self, config: LdaConfig) -> tuple[str, ...]:
         return tuple(self.seeds_used_) + _topic_labels(int(self.n_topics))
 
+    def unseeded_topics(self, dtm: DocumentTermMatrix) -> list[str]:
+        """The seeded topics none of whose seed words is in the vocabulary of ``dtm``:
+        :meth:`fit` on it would raise. Empty: the model can be fitted. A notebook checks this
+        first on a corpus too small for the seeds to survive pruning (a few articles) and
+        shows why the section is empty.
+
+        Parameters
+        ----------
+        dtm : DocumentTermMatrix
+            The matrix :meth:`fit` would be given.
+
+        Returns
+        -------
+        list of str
+            Topic keys (``stability``, ``service_law`` for the lexicon's seeds), in order.
+        """
+        vocab = set(dtm.vocabulary)
+        return [k for k, words in self._seeds().items() if not any(w in vocab for w in words)]
+
     def _prepare(self, dtm: DocumentTermMatrix) -> None:
         vocab = set(dtm.vocabulary)
         used, missing = {}, {}

@@ -421,7 +421,11 @@ def split_pages(
                 f"; {dropped} article(s) without text dropped" if dropped else ""
             )
         elif not kept:
-            note = "boilerplate only: no article text after removing site chrome"
+            note = (
+                f"boilerplate only: no article of {config.min_article_chars} or more Chinese "
+                "characters after cleaning (site chrome, a placeholder or a very short text; "
+                "SplitConfig.min_article_chars)"
+            )
         elif dropped:
             note = f"{dropped} article(s) without text dropped"
         elif not n_markers:

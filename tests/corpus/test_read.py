@@ -752,3 +752,25 @@ def test_site_chrome_of_a_gov_page_is_left_out_and_reported(tmp_path, gov_page):
     build = build_corpus(res)
     assert "政务公开" not in build.documents["text"].iloc[0]
     assert "版权所有" not in build.documents["text"].iloc[0]
+
+
+def test_short_files_of_a_folder_are_documents(tmp_path):
+    """A researcher's file is a document however short (one-line posts): none is dropped as
+    boilerplate, as raw pages' short articles are; an empty stub after a marker still is."""
+    import textkit as tk
+
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    posts = ["加强矛盾纠纷排查化解。", "便民服务点赞！", "依法行政。", "今天开会。"]
+    for i, post in enumerate(posts):
+        (folder / f"p{i}.txt").write_text(post + "\n", encoding="utf-8")
+    (folder / "two.txt").write_text(
+        "第一篇：维稳工作方案\n" + "做好社会治安综合治理和矛盾纠纷排查调处工作。" * 3
+        + "\n第二篇：空\n\n", encoding="utf-8",
+    )  # fmt: skip
+    build = tk.build_corpus(tk.read_texts(folder))
+    docs = build.documents.set_index("doc_id")
+    assert [docs.loc[f"p{i}#01", "text"] for i in range(4)] == posts
+    assert "two#01" in docs.index and "two#02" not in docs.index
+    identity = build.report["texts"]
+    assert identity["identity"] == "5 files = 5 read + 0 rejected" and identity["kept"] == 5

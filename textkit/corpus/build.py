@@ -214,7 +214,9 @@ def build_corpus(
         Directory of raw pages (default ``corpus/raw``), or what
         :func:`textkit.corpus.read.read_texts` read from a table or a folder. Table rows are
         documents as they are (not split into articles; ``doc_id`` is the row's id);
-        files of a folder are split into articles like raw pages (``doc_id`` is
+        files of a folder are split into articles like raw pages, but kept however short
+        (only an article with no Chinese character is dropped; ``min_article_chars`` is
+        for raw pages) (``doc_id`` is
         ``"<relative path without suffix>#<ordinal:02d>"``, the full relative path when
         two files share the stem, as ``a.txt`` and ``a.html``; the title an HTML, Word or PDF
         file records is the title of a page without article markers). Both are then cleaned,
@@ -488,7 +490,13 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     if texts.kind == "table":
         docs, pages = _table_documents(texts, pages, config)
     else:
-        docs, pages = process_pages(pages, config)
+        # a researcher's file is a document however short (a microblog post, a one-line
+        # notice): only an article with no Chinese character at all, such as the empty stub
+        # after a marker, is dropped; min_article_chars is for the site chrome of raw pages
+        own = dataclasses.replace(
+            config.split, min_article_chars=min(config.split.min_article_chars, 1)
+        )
+        docs, pages = process_pages(pages, dataclasses.replace(config, split=own))
     docs = find_duplicates(docs, config.dedup)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=True))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)

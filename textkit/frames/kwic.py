@@ -43,12 +43,11 @@ def _read_windowed(matcher: TermMatcher, para: str, found: list[re.Match]) -> li
     hits = [(m.start(), m.end(), m.group(0)) for m in found]
     if len(para) <= READ_WINDOW:
         return matcher.read(para, hits)
-    spans = [m.span() for m in found]
-    starts = [s for s, _ in spans]
+    starts = [s for s, _, _ in hits]
 
     def snap(pos: int) -> int:
         k = bisect.bisect_left(starts, pos) - 1  # the last match starting before pos
-        return spans[k][1] if k >= 0 and spans[k][1] > pos else pos
+        return hits[k][1] if k >= 0 and hits[k][1] > pos else pos
 
     pieces: list[tuple[int, int, bool]] = []  # (start, end, whole sentences)
     for a, b in sentence_spans(para):

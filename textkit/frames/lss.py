@@ -293,6 +293,19 @@ def _default_seeds(lexicon: Any = None) -> dict[str, int]:
     return seeds
 
 
+#: The two poles of the seeds (+1 / -1) as messages name them.
+_POLE_NAMES = ((1, "positive (service_law)"), (-1, "negative (stability)"))
+
+
+def _term_counts(sents: Iterable[Sequence[str]]) -> dict[str, int]:
+    """Occurrences of each term in the token lists."""
+    counts: dict[str, int] = {}
+    for toks in sents:
+        for t in toks:
+            counts[t] = counts.get(t, 0) + 1
+    return counts
+
+
 def _check_tokens(token_lists: Any, name: str) -> list[list[str]]:
     if isinstance(token_lists, (str, bytes)):
         raise TypeError(f"{name}: expected a sequence of token lists, got a string")
@@ -550,10 +563,7 @@ class LatentSemanticScaling:
     @staticmethod
     def _svd_vocabulary(sents: list[list[str]], min_count: int) -> tuple[list[str], dict]:
         """Terms with at least ``min_count`` occurrences (frequency descending, then term)."""
-        counts: dict[str, int] = {}
-        for toks in sents:
-            for t in toks:
-                counts[t] = counts.get(t, 0) + 1
+        counts = _term_counts(sents)
         vocab = sorted((t for t, c in counts.items() if c >= min_count),
                        key=lambda t: (-counts[t], t))  # fmt: skip
         if not vocab:
@@ -598,7 +608,7 @@ class LatentSemanticScaling:
             warnings.warn(msg, UserWarning, stacklevel=3)
             logger.warning(msg)
         used = {t: seeds[t] for t in sorted(seeds) if t in known}
-        for pole, name in ((1, "positive (service_law)"), (-1, "negative (stability)")):
+        for pole, name in _POLE_NAMES:
             if not any(v == pole for v in used.values()):
                 raise ValueError(
                     f"seeds: no {name} seed word occurs in the model vocabulary "
@@ -624,17 +634,9 @@ class LatentSemanticScaling:
         list of str
         """
         cfg = self._config()
-        seeds = self._seed_dict()
-        counts: dict[str, int] = {}
-        for toks in _check_tokens(token_lists, "token_lists"):
-            for t in toks:
-                counts[t] = counts.get(t, 0) + 1
-        found = {v for t, v in seeds.items() if counts.get(t, 0) >= cfg.min_count}
-        return [
-            name
-            for pole, name in ((1, "positive (service_law)"), (-1, "negative (stability)"))
-            if pole not in found
-        ]
+        counts = _term_counts(_check_tokens(token_lists, "token_lists"))
+        found = {v for t, v in self._seed_dict().items() if counts.get(t, 0) >= cfg.min_count}
+        return [name for pole, name in _POLE_NAMES if pole not in found]
 
     def fit(self, token_lists: Iterable[Sequence[str]]) -> LatentSemanticScaling:
         """Derive word vectors and compute term polarities.

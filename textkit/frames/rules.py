@@ -444,7 +444,7 @@ class RuleSet:
             return False
         if not sentences:
             sentences.extend(sentence_spans(text) or [(0, len(text))])
-        k = bisect.bisect_right([a for a, _ in sentences], start) - 1
+        k = bisect.bisect_right(sentences, start, key=lambda span: span[0]) - 1
         a, b = sentences[max(k, 0)]
         if b - a > READ_WINDOW:
             return False

@@ -64,7 +64,8 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
         "corpus": (
             (),
             ("raw_dir", "input", "out_dir", "analyse", "flag_off_topic")
-            + ("text", "meta", "id", "title", "docvars_from", "include", "exclude", "encoding"),
+            + ("text", "meta", "id", "title", "sheet", "docvars_from", "include", "exclude")
+            + ("encoding",),
         ),  # input and the read options: textkit.corpus.source
         # the document variables the notebooks compare and trace (textkit.run.session)
         "analysis": ((), ("groups", "trend", "examples")),

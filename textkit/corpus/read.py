@@ -7,10 +7,12 @@ with the reason:
 * a **table** (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``): one row is one
   document. CSV and TSV bytes are decoded by the strict decoder of the ingest stage
   (:func:`textkit.corpus.ingest.decode_bytes`) before pandas parses them; a workbook's
-  first sheet is read, its cells losing the ``_x000D_`` escapes Excel writes and their
+  first sheet (or ``sheet``) is read from its header row (title rows above it skipped),
+  merged cells filled down, its cells losing the ``_x000D_`` escapes Excel writes and their
   line breaks becoming ``"\\n"`` (the other sheets are named in the report's ``repairs``;
   a formula cell gives the value the workbook stored when it was last saved, missing in a
-  workbook written by a program that does not compute formulas). A header that names a
+  workbook written by a program that does not compute formulas; see
+  :mod:`textkit.corpus.workbook`). A header that names a
   column twice, a JSON line that names a key twice, and a parquet text column of
   numbers or dates are errors naming the file, column or line;
 * a **folder**: every file matching ``include`` (and no ``exclude`` pattern), searched
@@ -69,6 +71,7 @@ def read_texts(
     exclude: list[str] | tuple[str, ...] | None = None,
     encoding: str | None = None,
     title: str | None = None,
+    sheet: str | None = None,
 ) -> ReadResult:
     """Read a table of texts or a folder of documents, one document per row or file.
 
@@ -117,6 +120,13 @@ def read_texts(
         Tables: the column holding each document's title (default: a column named
         ``title`` if there is one, else no titles). The annotation stage reads titles
         (a genre is often named there), so give one when the table has it.
+    sheet : str, optional
+        Workbooks: the name of the sheet to read (default: the first sheet). In the sheet,
+        the header is the first row naming the text column among rows 1 to
+        ``MAX_TITLE_ROWS + 1`` (:data:`textkit.corpus.workbook.MAX_TITLE_ROWS`): title rows
+        above a table are skipped. A cell merged down over several rows gives its value to
+        each of them (:mod:`textkit.corpus.workbook`). Both are said in the report's
+        ``repairs``.
 
     Returns
     -------
@@ -172,19 +182,26 @@ def read_texts(
         exclude=exclude,
         encoding=encoding,
         title=title,
+        sheet=sheet,
     )
     return replace(
-        _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title),
+        _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet),
         options=options,
     )
 
 
-def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title):  # noqa: A002
+def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet):  # noqa: A002
     p = Path(path)
     if encoding is not None:
         check_str("encoding", encoding)
     if p.is_dir():
-        for name, value in (("text", text), ("meta", meta), ("id", id), ("title", title)):
+        for name, value in (
+            ("text", text),
+            ("meta", meta),
+            ("id", id),
+            ("title", title),
+            ("sheet", sheet),
+        ):
             if value is not None:
                 raise InvalidParameterError(f"{name}: applies to tables, not to a folder ({p})")
         return _read_folder(p, docvars_from, include, exclude, encoding, str(path))
@@ -198,5 +215,5 @@ def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, 
     ):
         if value is not None:
             raise InvalidParameterError(f"{name}: applies to folders, not to a table ({p})")
-    extractor = _table_extractor(p, encoding)
-    return _read_table(p, extractor, text, meta, id, encoding, str(path), title)
+    extractor = _table_extractor(p, encoding, sheet)
+    return _read_table(p, extractor, text, meta, id, encoding, str(path), title, sheet)

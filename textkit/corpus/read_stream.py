@@ -31,7 +31,6 @@ from textkit.core.checks import check_int, check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_file
 from textkit.corpus.decode import _BOMS, decode_bytes
-from textkit.corpus.extract import zip_too_large
 from textkit.corpus.read_result import (
     ReadResult,
     _cell_str,
@@ -47,7 +46,6 @@ from textkit.corpus.read_table import (
     _csv_header,
     _default_ids,
     _empty_reason,
-    _excel_cell,
     _has_text,
     _id_str,
     _json_records,
@@ -56,8 +54,8 @@ from textkit.corpus.read_table import (
     _table_columns,
     _table_extractor,
     _table_parts,
-    _workbook_head,
 )
+from textkit.corpus.workbook import sheet_layout, sheet_rows
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +250,7 @@ class TextBatches:
         encoding: str | None,
         batch_size: int,
         options: dict,
+        sheet: str | None = None,
     ) -> None:
         self._p = p
         self.path = given
@@ -265,8 +264,10 @@ class TextBatches:
         self._source = _Source(p, encoding) if extractor in ("csv", "tsv", "jsonl") else None
         self.encoding = self._source.encoding if self._source else ""
         self.repairs = "; ".join(self._source.repairs) if self._source else ""
-        if extractor == "xlsx":
-            self.repairs = _workbook_head(p, str(p))[1]
+        # a workbook's table: its sheet, header row and merged cells (found once)
+        self._layout = sheet_layout(p, str(p), sheet, self._text) if extractor == "xlsx" else None
+        if self._layout is not None:
+            self.repairs = "; ".join(self._layout.notes)
         self._int_columns: set[str] = set()
         self._column_names: list[str] | None = None
         self.n_rows = self.n_read = self.n_rejected = 0
@@ -292,9 +293,8 @@ class TextBatches:
             return [str(c) for c in columns]
         if ext == "parquet":
             return [str(c) for c in self._parquet().schema_arrow.empty_table().to_pandas().columns]
-        header, _ = _workbook_head(self._p, str(self._p))
-        _check_header(self._p, header)
-        return self._xlsx_header()
+        _check_header(self._p, list(self._layout.header))
+        return list(self._layout.columns)
 
     @property
     def _sep(self) -> str:
@@ -310,39 +310,6 @@ class TextBatches:
             return pq.ParquetFile(str(self._p))
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise CorpusError(f"{self._p.name}: cannot read the parquet file: {exc}") from exc
-
-    def _sheet_rows(self) -> Iterator[tuple]:
-        import openpyxl
-
-        too_large = zip_too_large(self._p)
-        if too_large:
-            raise CorpusError(f"{self._p.name}: workbook too large: {too_large}")
-        try:
-            wb = openpyxl.load_workbook(
-                str(self._p), read_only=True, data_only=True, keep_links=False
-            )
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise CorpusError(f"{self._p.name}: cannot read the workbook: {exc}") from exc
-        try:
-            yield from wb.worksheets[0].iter_rows(values_only=True)
-        finally:
-            wb.close()
-
-    def _xlsx_header(self) -> list[str]:
-        header = next(iter(self._sheet_rows()), None)
-        if header is None:
-            raise CorpusError(f"{self._p.name}: cannot read the workbook: no header row")
-        names: list[str] = []
-        for i, v in enumerate(header):
-            name = f"Unnamed: {i}" if v is None or v == "" else str(_excel_value(v))
-            base, k = name, 0
-            while name in names:  # repeated names as pandas mangles them
-                k += 1
-                name = f"{base}.{k}"
-            names.append(name)
-        while names and header[len(names) - 1] in (None, ""):
-            names.pop()  # empty header cells at the right end
-        return names
 
     def _frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
         """The raw cells in frames of at most ``batch_size`` rows, columns named as in
@@ -380,25 +347,14 @@ class TextBatches:
             yield from self._xlsx_frames(columns)
 
     def _xlsx_frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
-        """Workbook rows as ``pandas.read_excel`` reads them: empty rows inside the sheet
-        kept (all cells missing), those at its end dropped."""
-        width = len(columns)
+        """The rows of a workbook's table (:func:`textkit.corpus.workbook.sheet_rows`) in
+        frames of at most ``batch_size`` rows."""
         rows: list[list[Any]] = []
-        blank = 0  # empty rows seen since the last row with a value
-        it = iter(self._sheet_rows())
-        next(it, None)  # the header
-        for raw in it:
-            cells = [_excel_value(v) for v in list(raw)[:width]]
-            cells += [None] * (width - len(cells))
-            if all(v is None for v in cells):
-                blank += 1
-                continue
-            for row in [[None] * width] * blank + [cells]:
-                rows.append(row)
-                if len(rows) >= self.batch_size:
-                    yield pd.DataFrame(rows, columns=columns, dtype=object)
-                    rows = []
-            blank = 0
+        for cells in sheet_rows(self._p, str(self._p), self._layout):
+            rows.append(cells)
+            if len(rows) >= self.batch_size:
+                yield pd.DataFrame(rows, columns=columns, dtype=object)
+                rows = []
         if rows:
             yield pd.DataFrame(rows, columns=columns, dtype=object)
 
@@ -490,29 +446,6 @@ class TextBatches:
         )
 
 
-def _na_strings() -> frozenset[str]:
-    try:
-        from pandas._libs.parsers import STR_NA_VALUES
-    except ImportError:  # pragma: no cover - pandas moved it
-        return frozenset({"", "NA", "N/A", "NULL", "NaN", "None", "n/a", "nan", "null"})
-    return frozenset(STR_NA_VALUES)
-
-
-#: Cell strings ``pandas.read_excel`` reads as missing (its default ``na_values``).
-_NA_STRINGS = _na_strings()
-
-
-def _excel_value(value: Any) -> Any:
-    """A workbook cell as ``pandas.read_excel`` gives it: integral floats as integers,
-    pandas' missing-value strings (``""``, ``"NA"``, ``"null"`` ...) as missing, strings
-    without Excel's carriage-return escapes."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value in _NA_STRINGS:
-        return None
-    return _excel_cell(value)
-
-
 def iter_texts(
     path: str | os.PathLike,
     *,
@@ -521,6 +454,7 @@ def iter_texts(
     id: str | None = None,  # noqa: A002 - the column naming the documents' ids
     title: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
     batch_size: int = 1000,
 ) -> TextBatches:
     """Read a table in batches of rows, in bounded memory: :func:`read_texts` for tables.
@@ -532,7 +466,7 @@ def iter_texts(
     ----------
     path : path-like
         A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``).
-    text, meta, id, title, encoding : optional
+    text, meta, id, title, encoding, sheet : optional
         As in :func:`textkit.corpus.read.read_texts`.
     batch_size : int, default 1000
         Rows per batch (the last batch may hold fewer).
@@ -583,11 +517,13 @@ def iter_texts(
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
     _check_regular_file(p)
-    extractor = _table_extractor(p, encoding)
+    extractor = _table_extractor(p, encoding, sheet)
     meta = _column_names("meta", meta)
-    options = _given_options(text=text, meta=meta, id=id, encoding=encoding, title=title)
+    options = _given_options(
+        text=text, meta=meta, id=id, encoding=encoding, title=title, sheet=sheet
+    )
     batches = TextBatches(
-        p, str(path), extractor, (text, id, title, []), encoding, batch_size, options
+        p, str(path), extractor, (text, id, title, []), encoding, batch_size, options, sheet
     )
     batches._check(meta)
     return batches

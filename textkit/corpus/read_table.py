@@ -22,7 +22,6 @@ import pandas as pd
 from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
-from textkit.corpus.extract import zip_too_large
 from textkit.corpus.read_result import (
     READ_COLUMNS,
     REPORT_COLUMNS,
@@ -32,6 +31,7 @@ from textkit.corpus.read_result import (
     _decode,
     _typed,
 )
+from textkit.corpus.workbook import sheet_layout, sheet_rows
 
 # messages keep the logger name of the module this code was split from
 logger = logging.getLogger("textkit.corpus.read")
@@ -64,9 +64,9 @@ def _check_regular_file(p: Path) -> None:
         )
 
 
-def _table_extractor(p: Path, encoding: str | None) -> str:
-    """The extractor of a table file (``"csv"``, ...); refuses other files and an encoding
-    for a format that records its own."""
+def _table_extractor(p: Path, encoding: str | None, sheet: str | None = None) -> str:
+    """The extractor of a table file (``"csv"``, ...); refuses other files, an encoding
+    for a format that records its own and a sheet for a table that is not a workbook."""
     extractor = _TABLE_EXTRACTORS.get(p.suffix.lower())
     if extractor is None:
         raise InvalidParameterError(
@@ -78,14 +78,25 @@ def _table_extractor(p: Path, encoding: str | None) -> str:
             f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
             "(the format records its own encoding)"
         )
+    if sheet is not None:
+        check_str("sheet", sheet)
+        if extractor != "xlsx":
+            raise InvalidParameterError(f"sheet: applies to workbooks (.xlsx), not to {p.name!r}")
     return extractor
 
 
 def _load_table(
-    p: Path, data: bytes, extractor: str, encoding: str | None
+    p: Path,
+    data: bytes,
+    extractor: str,
+    encoding: str | None,
+    text: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[pd.DataFrame, str, str]:
     """The raw cells of a table (strings where the format has no types), its encoding and
-    the repairs of its decoding."""
+    the repairs of its decoding or, for a workbook, of finding its table
+    (:func:`textkit.corpus.workbook.sheet_layout`: ``sheet``, and ``text`` to find the
+    header)."""
     import io
 
     if extractor in ("csv", "tsv"):
@@ -100,17 +111,11 @@ def _load_table(
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
         return frame, res.encoding, "; ".join(res.repairs)
     if extractor == "xlsx":
-        too_large = zip_too_large(data)
-        if too_large:
-            raise CorpusError(f"{p.name}: workbook too large: {too_large}")
-        header, note = _workbook_head(p, io.BytesIO(data))
-        _check_header(p, header)
-        try:
-            frame = pd.read_excel(io.BytesIO(data), engine="openpyxl", dtype=object)
-        except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
-        frame = frame.map(_excel_cell)
-        return frame, "", note
+        layout = sheet_layout(p, io.BytesIO(data), sheet, text)
+        _check_header(p, list(layout.header))
+        rows = list(sheet_rows(p, io.BytesIO(data), layout))
+        frame = pd.DataFrame(rows, columns=list(layout.columns), dtype=object)
+        return frame, "", "; ".join(layout.notes)
     if extractor == "jsonl":
         res = _decode(data, p.name, encoding)
         if not res.ok:
@@ -154,28 +159,6 @@ def _check_header(p: Path, names: list[Any]) -> None:
         )
 
 
-def _workbook_head(p: Path, source: Any) -> tuple[list[Any], str]:
-    """The header cells of a workbook's first sheet (the sheet read) and a note naming the
-    sheets that are not read (``""`` when there is one sheet)."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
-    try:
-        names = wb.sheetnames
-        header = list(next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ()))
-    finally:
-        wb.close()
-    if len(names) < 2:
-        return header, ""
-    rest = ", ".join(map(repr, names[1:]))
-    note = f"read the first sheet {names[0]!r}; not read: {len(names) - 1} other sheet(s) {rest}"
-    logger.warning("%s: %s", p.name, note)
-    return header, note
-
-
 def _json_records(lines: Iterable[str], name: str) -> Iterator[dict]:
     """The JSON objects of the non-blank lines of a JSON Lines file (line numbers count
     every line); a line that is not a JSON object is an error naming it."""
@@ -208,12 +191,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
-def _excel_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n")
-    return value
-
-
 def _column(frame: pd.DataFrame, name: str, what: str, file: str) -> str:
     if name not in frame.columns:
         raise InvalidParameterError(
@@ -232,6 +209,7 @@ def _read_table(
     encoding: str | None,
     given: str,
     title_col: str | None = None,
+    sheet: str | None = None,
 ) -> ReadResult:
     size = p.stat().st_size
     if size > MAX_TABLE_BYTES:
@@ -242,7 +220,7 @@ def _read_table(
             "(textkit corpus build --input PATH --stream)"
         )
     data = p.read_bytes()
-    frame, enc, repairs = _load_table(p, data, extractor, encoding)
+    frame, enc, repairs = _load_table(p, data, extractor, encoding, text, sheet)
     frame.columns = [str(c) for c in frame.columns]
     text, id_col, title_col, meta = _table_columns(
         p, list(frame.columns), text, meta, id_col, title_col

@@ -11,6 +11,7 @@ options under the same names)::
     id = "letter_id"             # table column of the ids (default: generated)
     title = "subject"            # table column of the titles (default "title" if present)
     meta = ["province", "year"]  # document variables (default: every other column)
+    sheet = "2021"               # workbooks: the sheet read (default: the first)
     # folders: include, exclude (glob lists), docvars_from ("{province}/{year}/{name}.txt")
     # both: encoding
 
@@ -38,7 +39,17 @@ if TYPE_CHECKING:
 __all__ = ["READ_OPTIONS", "CorpusSource", "build_source", "corpus_source", "source_hash"]
 
 #: Keys of ``[corpus]`` passed to :func:`textkit.corpus.read.read_texts` (same names).
-READ_OPTIONS = ("text", "meta", "id", "title", "docvars_from", "include", "exclude", "encoding")
+READ_OPTIONS = (
+    "text",
+    "meta",
+    "id",
+    "title",
+    "sheet",
+    "docvars_from",
+    "include",
+    "exclude",
+    "encoding",
+)
 
 _LISTS = ("meta", "include", "exclude")
 

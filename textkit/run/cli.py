@@ -103,6 +103,9 @@ def _parser() -> argparse.ArgumentParser:
         "--encoding", default=None, help="encoding of the input's bytes (default detected)"
     )
     build.add_argument(
+        "--sheet", default=None, help="workbook: the sheet read (default: the first sheet)"
+    )
+    build.add_argument(
         "--stream",
         action="store_true",
         help="read the pages (or the --input table) in batches so memory stays bounded "
@@ -222,6 +225,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
             "id": args.id_column,
             "title": args.title_column,
             "encoding": args.encoding,
+            "sheet": args.sheet,
         }
         paths = build_corpus_to(
             args.input,
@@ -244,6 +248,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
         exclude=args.exclude,
         encoding=args.encoding,
         title=args.title_column,
+        sheet=args.sheet,
     )
     for path in write_corpus(build_corpus(texts, corpus_config(config)), out):
         print(path)

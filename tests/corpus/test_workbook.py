@@ -1,0 +1,204 @@
+"""Workbooks made by hand: a title above the header, merged cells, the data on another sheet."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from textkit import iter_texts, read_texts
+from textkit.core.config import load_config
+from textkit.core.errors import InvalidParameterError
+from textkit.corpus.source import corpus_source
+from textkit.corpus.workbook import MAX_TITLE_ROWS
+
+TEXTS = [
+    "坚持依法行政，推进基层公共服务标准化建设。",
+    "加强矛盾纠纷排查化解，维护社会稳定。",
+    "开展社区网格化服务管理，回应群众诉求。",
+    "严厉打击违法犯罪活动，强化治安防控。",
+]
+
+
+def _report_book(path, sheet_title="汇总"):
+    """A workbook as a county office makes it: a merged title row, a blank row, the header
+    on row 3, a district and a year merged down beside the rows they apply to, and a note
+    merged across the width of the table."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet_title
+    ws.append(["附件1：2021年某市基层治理文件汇总"])
+    ws.merge_cells("A1:D1")
+    ws.append([])
+    ws.append(["标题", "正文", "地区", "年份"])
+    ws.append(["工作方案", TEXTS[0], "东城区", 2021])
+    ws.append(["经验材料", TEXTS[1], None, None])
+    ws.append(["调研报告", TEXTS[2], None, None])
+    ws.append(["工作总结", TEXTS[3], "西城区", None])
+    ws.merge_cells("C4:C6")  # 东城区 for rows 4-6
+    ws.merge_cells("D4:D7")  # 2021 for rows 4-7
+    ws.append(["说明", "本表由区政府办公室汇总，仅供研究使用。"])
+    ws.merge_cells("B8:D8")  # a note across the width: no value for 地区 or 年份
+    wb.save(path)
+    return path
+
+
+def test_title_rows_above_the_header_are_skipped_and_said(tmp_path):
+    path = _report_book(tmp_path / "汇总表.xlsx")
+    res = read_texts(path, text="正文", title="标题")
+    docs = res.documents
+    assert docs["text"].tolist() == [*TEXTS, "本表由区政府办公室汇总，仅供研究使用。"]
+    assert docs["title"].tolist()[:2] == ["工作方案", "经验材料"]
+    assert res.docvars == ("地区", "年份")
+    repairs = res.report["repairs"].iloc[0]
+    assert "header on row 3 of sheet '汇总'" in repairs
+    assert "row(s) 1-2 above it not read: 附件1：2021年某市基层治理文件汇总" in repairs
+
+
+def test_cells_merged_down_give_their_value_to_each_row(tmp_path):
+    path = _report_book(tmp_path / "汇总表.xlsx")
+    docs = read_texts(path, text="正文", title="标题").documents
+    assert docs["地区"].tolist()[:4] == ["东城区", "东城区", "东城区", "西城区"]
+    assert docs["年份"].dtype == "Int64"
+    assert docs["年份"].tolist()[:4] == [2021] * 4
+    # merged across columns: layout, so the note's row has neither district nor year
+    assert pd.isna(docs["地区"].iloc[4]) and pd.isna(docs["年份"].iloc[4])
+    repairs = read_texts(path, text="正文").report["repairs"].iloc[0]
+    assert re.search(r"merged cells: 2 range\(s\) .* 5 cell\(s\) .*'地区', '年份'", repairs)
+
+
+def test_batches_read_a_hand_made_workbook_as_the_whole_read(tmp_path):
+    path = _report_book(tmp_path / "汇总表.xlsx")
+    whole = read_texts(path, text="正文", title="标题")
+    # the merged values reach rows of later batches
+    batches = list(iter_texts(path, text="正文", title="标题", batch_size=3))
+    assert len(batches) == 2
+    docs = pd.concat([b.documents for b in batches], ignore_index=True)
+    report = pd.concat([b.report for b in batches], ignore_index=True)
+    pd.testing.assert_frame_equal(docs, whole.documents)
+    pd.testing.assert_frame_equal(report, whole.report)
+    ones = [b.documents for b in iter_texts(path, text="正文", title="标题", batch_size=1)]
+    assert [d["地区"].iloc[0] for d in ones[:4]] == ["东城区", "东城区", "东城区", "西城区"]
+    assert [d["年份"].iloc[0] for d in ones[:4]] == [2021] * 4
+
+
+def test_sheet_chooses_the_sheet_read(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["本工作簿收录两年的文件。"])
+    for year, text in (("2021", TEXTS[0]), ("2022", TEXTS[1])):
+        ws = wb.create_sheet(year)
+        ws.append(["text", "county"])
+        ws.append([text, "某县"])
+    wb.save(tmp_path / "book.xlsx")
+    res = read_texts(tmp_path / "book.xlsx", sheet="2022")
+    assert res.documents["text"].tolist() == [TEXTS[1]]
+    assert res.options["sheet"] == "2022"
+    assert (
+        "read the sheet '2022'; not read: 2 other sheet(s) '说明', '2021'"
+        in (res.report["repairs"].iloc[0])
+    )
+    batches = list(iter_texts(tmp_path / "book.xlsx", sheet="2021"))
+    assert batches[0].documents["text"].tolist() == [TEXTS[0]]
+    # the first sheet has no table: the error says where it looked and names the others
+    msg = (
+        r"has no column named 'text'.*its columns are '本工作簿收录两年的文件。'; no cell of "
+        r"rows 1-1 of sheet '说明' names it; other sheets: '2021', '2022' \(choose one with "
+        r"sheet=...\)"
+    )
+    with pytest.raises(InvalidParameterError, match=msg):
+        read_texts(tmp_path / "book.xlsx")
+    with pytest.raises(InvalidParameterError, match=r"no sheet named '2023'; its sheets are"):
+        read_texts(tmp_path / "book.xlsx", sheet="2023")
+    with pytest.raises(InvalidParameterError, match=r"no sheet named '2023'"):
+        iter_texts(tmp_path / "book.xlsx", sheet="2023")
+
+
+def test_sheet_is_refused_where_it_does_not_apply(tmp_path):
+    (tmp_path / "t.csv").write_text("text\n" + TEXTS[0] + "\n", encoding="utf-8")
+    with pytest.raises(
+        InvalidParameterError, match=r"sheet: applies to workbooks \(.xlsx\), not to 't.csv'"
+    ):
+        read_texts(tmp_path / "t.csv", sheet="Sheet1")
+    with pytest.raises(InvalidParameterError, match=r"sheet: applies to workbooks"):
+        iter_texts(tmp_path / "t.csv", sheet="Sheet1")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text(TEXTS[0], encoding="utf-8")
+    with pytest.raises(InvalidParameterError, match=r"sheet: applies to tables, not to a folder"):
+        read_texts(tmp_path / "docs", sheet="Sheet1")
+
+
+def test_the_header_is_looked_for_in_the_first_rows_only(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i in range(MAX_TITLE_ROWS + 1):
+        ws.append([f"标题行{i + 1}"])
+    ws.append(["text"])
+    ws.append([TEXTS[0]])
+    wb.save(tmp_path / "deep.xlsx")
+    with pytest.raises(InvalidParameterError, match=rf"no cell of rows 1-{MAX_TITLE_ROWS + 1} "):
+        read_texts(tmp_path / "deep.xlsx")
+    ws.delete_rows(1)  # now the header is on row MAX_TITLE_ROWS + 1
+    wb.save(tmp_path / "deep.xlsx")
+    res = read_texts(tmp_path / "deep.xlsx")
+    assert res.documents["text"].tolist() == [TEXTS[0]]
+    assert f"header on row {MAX_TITLE_ROWS + 1} " in res.report["repairs"].iloc[0]
+
+
+def test_a_workbook_with_a_wrong_recorded_size_is_read_whole(tmp_path):
+    """Some programs record a sheet size (``<dimension>``) smaller than the sheet: every row
+    and column is read all the same."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["text", "county"])
+    for t in TEXTS:
+        ws.append([t, "某县"])
+    wb.save(tmp_path / "good.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "good.xlsx") as src,
+        zipfile.ZipFile(tmp_path / "bad.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    for reader in (read_texts, lambda p: pd.concat([b.documents for b in iter_texts(p)])):
+        docs = reader(tmp_path / "bad.xlsx")
+        docs = docs.documents if hasattr(docs, "documents") else docs
+        assert docs["text"].tolist() == TEXTS
+        assert docs["county"].tolist() == ["某县"] * 4
+
+
+def test_a_project_names_the_sheet_in_its_settings(tmp_path):
+    _report_book(tmp_path / "汇总表.xlsx", sheet_title="文件")
+    (tmp_path / "textkit.toml").write_text(
+        '[corpus]\ninput = "汇总表.xlsx"\ntext = "正文"\ntitle = "标题"\nsheet = "文件"\n',
+        encoding="utf-8",
+    )
+    source = corpus_source(load_config(tmp_path / "textkit.toml"))
+    assert source.options["sheet"] == "文件"
+    docs = source.read().documents
+    assert docs["地区"].tolist()[:3] == ["东城区"] * 3
+
+
+def test_cli_reads_the_named_sheet_at_once_and_streamed(tmp_path):
+    from textkit.run.cli import main
+
+    _report_book(tmp_path / "汇总表.xlsx", sheet_title="文件")
+    wb = openpyxl.load_workbook(tmp_path / "汇总表.xlsx")
+    wb.create_sheet("封面", 0).append(["某市基层治理文件汇总"])
+    wb.save(tmp_path / "汇总表.xlsx")
+    args = ["-q", "corpus", "build", "--input", str(tmp_path / "汇总表.xlsx")]
+    args += ["--text-column", "正文", "--title-column", "标题", "--sheet", "文件"]
+    assert main([*args, "--out", str(tmp_path / "once")]) == 0
+    assert main([*args, "--out", str(tmp_path / "streamed"), "--stream"]) == 0
+    once = pd.read_parquet(tmp_path / "once" / "documents.parquet")
+    streamed = pd.read_parquet(tmp_path / "streamed" / "documents.parquet")
+    assert once["地区"].tolist()[:3] == ["东城区"] * 3
+    pd.testing.assert_frame_equal(once, streamed)
+    assert main([*args[:-2], "--out", str(tmp_path / "first")]) == 2  # the cover sheet

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import textkit as tk
+from textkit.corpus.extract import MAX_HTML_DEPTH
 from textkit.corpus.ingest import (
     PAGE_COLUMNS,
     IngestConfig,
@@ -97,3 +99,105 @@ def test_config_validation():
 def test_missing_dir(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope"):
         read_pages(tmp_path / "nope")
+
+
+ART1 = [
+    "为切实做好维稳工作，现结合本镇实际，制定如下方案。",
+    "一、完善网格化管理，做好矛盾纠纷排查化解，维护社会稳定。",
+]
+ART2 = [
+    "建设服务型政府，提升公共服务水平，依法保障群众合法权益。",
+    "二、加强法治政府建设，推进基层社会治理现代化。",
+]
+
+#: A template site's page of two numbered articles inside its header, menu, 当前位置 bar
+#: and footer.
+HTML_PAGE = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>基层治理工作方案两篇_某某范文网</title>
+<style>.nav {{ color: red; }}</style></head>
+<body>
+<header><div class="logo">某某范文网</div><p>专业的公文写作平台</p></header>
+<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/fa">工作方案</a></li>
+<li><a href="/zw">政务公开</a></li><li><a href="/bs">办事服务</a></li></ul></div>
+<div class="wrap">
+<div class="place">当前位置：<a href="/">首页</a> &gt; <a href="/fa">工作方案</a> &gt; 正文</div>
+<div class="content">
+<h2>第一篇：维稳工作方案</h2>
+<p>{ART1[0]}</p><p>{ART1[1]}</p>
+<h2>第二篇：服务型政府建设报告</h2>
+<p>{ART2[0]}</p><p>{ART2[1]}</p>
+</div>
+</div>
+<footer><p>版权所有：某某范文网 联系我们 网站地图</p><p>ICP备12345678号</p></footer>
+</body></html>
+"""
+
+#: Text of the page's chrome, none of which may be read as article text.
+HTML_CHROME = "某某范文网 公文写作 首页 政务公开 办事服务 当前位置 版权所有 ICP".split()
+
+
+def test_html_raw_page_is_read_without_site_chrome(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "two.html").write_text(HTML_PAGE, encoding="utf-8")
+    (raw / "plain.txt").write_text("\n".join(ART1) + "\n", encoding="utf-8")
+    pages = read_pages(raw).set_index("page_id")
+    page = pages.loc["two"]
+    assert page["status"] == "ok" and page["encoding"] == "utf-8"
+    assert page["page_title"] == "基层治理工作方案两篇_某某范文网"
+    # the page holds its two articles and nothing of the chrome around them
+    assert page["text"].split("\n") == [
+        "第一篇：维稳工作方案",
+        *ART1,
+        "第二篇：服务型政府建设报告",
+        *ART2,
+    ]
+    for chrome in HTML_CHROME:
+        assert chrome not in page["text"], chrome
+    # what was dropped is recorded: the menu div and the 当前位置 bar
+    assert page["repairs"] == "site chrome dropped: 2 element(s) (div.nav, div 当前位置：首…)"
+    assert pages.loc["plain", "repairs"] == ""  # a plain text page is not touched
+
+    build = tk.build_corpus(raw)
+    docs = build.documents.set_index("doc_id")
+    assert sorted(docs.index) == ["plain#01", "two#01", "two#02"]
+    assert docs.loc["two#01", "title"] == "维稳工作方案"
+    assert docs.loc["two#02", "title"] == "服务型政府建设报告"
+    assert docs.loc["two#01", "text_raw"] == "\n".join(ART1)
+    assert docs.loc["two#02", "text_raw"] == "\n".join(ART2)
+    for chrome in HTML_CHROME:
+        assert not docs["text"].str.contains(chrome).any(), chrome
+    report_page = {p["file"]: p for p in build.report["pages"]}["two.html"]
+    assert report_page["repairs"] == page["repairs"]
+    assert report_page["n_articles"] == 2
+    # the raw-page path and a researcher's folder read the page alike
+    folder = tk.read_texts(raw)
+    folder_file = folder.report.set_index("source").loc["two.html"]
+    assert folder_file["repairs"] == page["repairs"]
+
+
+def test_html_raw_page_too_deep_or_without_text_is_rejected(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    deep = "<html><body>" + "<div>" * (MAX_HTML_DEPTH + 10) + ART1[0] + "</body></html>"
+    (raw / "deep.html").write_text(deep, encoding="utf-8")
+    chrome_only = (
+        "<html><head><title>空页面</title><script>var x = 1;</script></head><body>"
+        "<header>某某范文网</header><nav><a>首页</a><a>政务公开</a></nav>"
+        "<footer>版权所有</footer></body></html>"
+    )
+    (raw / "chrome.html").write_text(chrome_only, encoding="utf-8")
+    (raw / "ok.txt").write_text("\n".join(ART2) + "\n", encoding="utf-8")
+    pages = read_pages(raw).set_index("page_id")
+    deep_row = pages.loc["deep"]
+    assert deep_row["status"] == "rejected" and deep_row["reject_kind"] == "html_too_deep"
+    assert deep_row["reason"].startswith(f"deep.html: HTML nested more than {MAX_HTML_DEPTH}")
+    assert deep_row["text"] == "" and deep_row["page_title"] == ""
+    assert deep_row["encoding"] == "utf-8"
+    gone = pages.loc["chrome"]
+    assert gone["status"] == "rejected" and gone["reject_kind"] == "no_text"
+    assert gone["reason"].startswith("chrome.html: HTML page without any text (after dropping")
+    assert gone["text"] == "" and gone["page_title"] == ""
+    build = tk.build_corpus(raw)
+    assert build.report["rejected_by_reason"] == {"html_too_deep": 1, "no_text": 1}
+    assert build.documents["doc_id"].tolist() == ["ok#01"]

@@ -208,3 +208,88 @@ def test_a_page_without_markers_says_when_a_line_starts_like_one(tmp_path):
     assert notes["a"].startswith("no article marker: line 1 starts like one ('第一篇文章发表于")
     assert notes["b"] == "" and notes["c"] == ""
     assert log.set_index("page_id").loc["b", "n_markers"] == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("第 1 篇:维稳工作方案", "第 2 篇：服务型政府报告"),
+        ("第1 篇:维稳工作方案", "第2 篇:服务型政府报告"),
+        ("第 一 篇：维稳工作方案", "第 二篇：服务型政府报告"),
+        ("第\u3000一\u3000篇：维稳工作方案", "第\u3000二\u3000篇：服务型政府报告"),
+        ("第 一 篇 维稳工作方案", "第 二 篇 服务型政府报告"),
+        ("第\t1\t篇\t维稳工作方案", "第\u00a02\u00a0篇\u00a0服务型政府报告"),
+        ("第 １ 篇:维稳工作方案", "第 ２ 篇:服务型政府报告"),
+    ],
+    ids=[
+        "spaces-around-number",
+        "space-before-pian",
+        "chinese-numeral",
+        "ideographic-space",
+        "heading-form",
+        "tab-and-nbsp",
+        "full-width-digits",
+    ],
+)
+def test_markers_with_spaces_inside_split(first, second):
+    cfg = SplitConfig()
+    text = f"某某镇文件汇编\n{first}\n{BODY1}\n{BODY1}\n{second}\n{BODY2}\n"
+    arts = find_articles(text, config=cfg)
+    assert [(a.ordinal, a.title) for a in arts] == [(1, "维稳工作方案"), (2, "服务型政府报告")]
+    assert arts[0].text_raw == f"{BODY1}\n{BODY1}"
+    assert arts[1].text_raw == BODY2
+
+
+def test_spaced_markers_glued_after_a_sentence_or_after_a_common_title():
+    cfg = SplitConfig()
+    text = f"站点 首页\n第 一 篇：甲文\n{BODY1}第 二 篇：乙文\n{BODY2}\n第 3 篇:丙文\n{BODY1}"
+    arts = find_articles(text, config=cfg)
+    assert [(a.ordinal, a.title, a.text_raw) for a in arts] == [
+        (1, "甲文", BODY1),
+        (2, "乙文", BODY2),
+        (3, "丙文", BODY1),
+    ]
+    text = f"合集标题第 1 篇\n{BODY1}\n合集标题第\u30002\u3000篇\n{BODY2}"
+    arts = find_articles(text, config=cfg)
+    assert [(a.ordinal, a.title) for a in arts] == [(1, "合集标题"), (2, "合集标题")]
+    assert [a.text_raw for a in arts] == [BODY1, BODY2]
+
+
+def test_running_text_with_spaced_markers_is_not_split():
+    cfg = SplitConfig()
+    texts = [
+        # mid-sentence
+        f"本书第 一 篇讨论了基层治理，第 二 篇 讨论了服务型政府。\n{BODY1}",
+        # glued after text that does not end a sentence
+        f"本书第 一 篇：基层治理\n{BODY1}\n其中第 二 篇：服务型政府\n{BODY2}",
+        # at the start of a line, but no separator after 篇
+        f"第 1 篇文章发表于2019年，引起了广泛讨论。\n{BODY1}\n第 2 篇文章随后发表。\n{BODY2}",
+        f"第一 篇文章发表于2019年。\n{BODY1}\n第二 篇文章随后发表。\n{BODY2}",
+        # a separator, but a sentence or a clause rather than a short title
+        f"第 一 篇 文章发表于2019年。\n{BODY1}\n第 二 篇 文章随后发表，反响很大。\n{BODY2}",
+        f"第 一 篇 讨论了基层治理，\n{BODY1}\n第 二 篇 讨论了服务型政府，\n{BODY2}",
+        # one heading alone: the page does not number articles
+        f"第 一 篇 维稳工作方案\n{BODY1}\n{BODY2}",
+        # numbers out of sequence
+        f"第 二 篇 维稳工作方案\n{BODY1}\n第 三 篇 服务型政府报告\n{BODY2}",
+    ]
+    for text in texts:
+        arts = find_articles(text, config=cfg)
+        assert len(arts) == 1, text
+        assert arts[0].text_raw == text  # nothing dropped as a page header
+
+
+def test_a_page_with_spaced_markers_builds_its_articles(tmp_path):
+    d = tmp_path / "raw"
+    d.mkdir()
+    (d / "a.txt").write_text(f"第 1 篇文章发表于2019年，引起了广泛讨论。\n{BODY1}\n{BODY2}\n")
+    (d / "b.txt").write_text(
+        f"文件汇编\n第　一　篇　维稳工作方案\n{BODY1}\n第　二　篇　服务型政府报告\n{BODY2}\n"
+    )
+    docs, log = split_pages(read_pages(d), return_log=True)
+    assert docs["doc_id"].tolist() == ["a#01", "b#01", "b#02"]
+    assert docs["title"].tolist()[1:] == ["维稳工作方案", "服务型政府报告"]
+    notes = dict(zip(log["page_id"], log["note"], strict=True))
+    assert notes["a"].startswith("no article marker: line 1 starts like one ('第 1 篇文章发表于")
+    assert notes["b"] == ""
+    assert log.set_index("page_id").loc["b", "n_markers"] == 2

@@ -31,7 +31,8 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   (line breaks inside ``pre`` are kept). The title is the ``<title>``, else the first
   ``h1``. A page nested deeper than :data:`MAX_HTML_DEPTH` elements (as far as a linear
   scan of its tags can tell) is rejected before parsing: HTML5 tree building is
-  quadratic in the nesting depth of such pages.
+  quadratic in the nesting depth of such pages. Raw pages that are HTML
+  (:mod:`textkit.corpus.ingest`) are read by the same code.
 * **docx** (``.docx``): python-docx; paragraphs in document order, one line each,
   including the paragraphs of table cells (row by row, a merged cell once, nested tables
   in place). The title is the core properties' title. Headers, footers, footnotes and
@@ -558,6 +559,49 @@ def _html_lines(body: Any, chrome: set[int] = frozenset()) -> list[str]:
     return lines
 
 
+def _html_too_deep(text: str) -> str:
+    """Why decoded HTML text is not parsed (nested deeper than :data:`MAX_HTML_DEPTH`
+    elements, as far as a linear scan of its tags can tell), or ``""``."""
+    if _html_depth(text, MAX_HTML_DEPTH) <= MAX_HTML_DEPTH:
+        return ""
+    return (
+        f"HTML nested more than {MAX_HTML_DEPTH} elements deep (unclosed tags?): "
+        "not parsed, parsing it would take too long; repair or convert the page to text"
+    )
+
+
+#: What an HTML page without text lost (the end of the rejection reasons).
+_HTML_DROPPED = "after dropping scripts, styles, navigation, headers, footers and site chrome"
+
+
+def _html_content(text: str, name: str = "<html>") -> tuple[list[str], str, tuple[str, ...]]:
+    """The lines of text, the title and the repairs of decoded HTML text: the one HTML
+    reader of textkit (researcher's HTML files and raw pages that are HTML).
+
+    Scripts, styles, navigation, headers, footers, forms and site chrome are left out
+    (module docstring); the site chrome dropped, or kept because it holds most of the
+    text, is described in the repairs. The caller checks :func:`_html_too_deep` first:
+    tree building is quadratic in the nesting depth. ``name`` is used in log messages.
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(text)
+    title = _html_title(tree)
+    body = tree.body
+    chrome, described = _chrome_elements(body) if body is not None else (set(), [])
+    lines = _html_lines(body, chrome) if body is not None else []
+    repairs: tuple[str, ...] = ()
+    if described and not chrome:  # marked, but holding most of the text: kept, and said
+        repairs = (described[0],)
+    elif described:
+        counts = Counter(described)
+        shown = ", ".join(w if n == 1 else f"{w} ×{n}" for w, n in list(counts.items())[:10])
+        shown += " …" if len(counts) > 10 else ""
+        repairs = (f"site chrome dropped: {len(described)} element(s) ({shown})",)
+        logger.debug("%s: site chrome dropped: %s", name, shown)
+    return lines, title, repairs
+
+
 def extract_html(
     data: bytes, name: str = "<bytes>", *, config: IngestConfig | None = None
 ) -> Extracted:
@@ -580,39 +624,19 @@ def extract_html(
         kinds), a page nested deeper than :data:`MAX_HTML_DEPTH` (``"html_too_deep"``)
         and a page without body text (``"no_body_text"``).
     """
-    from selectolax.lexbor import LexborHTMLParser
-
     res, bad = _decoded(data, name, config, "html")
     if bad is not None:
         return bad
     repairs = tuple(res.repairs)
-    depth = _html_depth(res.text, MAX_HTML_DEPTH)
-    if depth > MAX_HTML_DEPTH:
-        return _rejected(
-            "html",
-            f"HTML nested more than {MAX_HTML_DEPTH} elements deep (unclosed tags?): "
-            "not parsed, parsing it would take too long; repair or convert the page to text",
-            "html_too_deep",
-            encoding=res.encoding,
-            repairs=repairs,
-        )
-    tree = LexborHTMLParser(res.text)
-    title = _html_title(tree)
-    chrome, described = _chrome_elements(tree.body) if tree.body is not None else (set(), [])
-    lines = _html_lines(tree.body, chrome) if tree.body is not None else []
-    if described and not chrome:  # marked, but holding most of the text: kept, and said
-        repairs += (described[0],)
-    elif described:
-        counts = Counter(described)
-        shown = ", ".join(w if n == 1 else f"{w} ×{n}" for w, n in list(counts.items())[:10])
-        shown += " …" if len(counts) > 10 else ""
-        repairs += (f"site chrome dropped: {len(described)} element(s) ({shown})",)
-        logger.debug("%s: site chrome dropped: %s", name, shown)
+    too_deep = _html_too_deep(res.text)
+    if too_deep:
+        return _rejected("html", too_deep, "html_too_deep", encoding=res.encoding, repairs=repairs)
+    lines, title, dropped = _html_content(res.text, name)
+    repairs += dropped
     if not lines:
         return _rejected(
             "html",
-            "HTML without body text (after dropping scripts, styles, navigation, headers, "
-            "footers and site chrome)",
+            f"HTML without body text ({_HTML_DROPPED})",
             "no_body_text",
             encoding=res.encoding,
             title=title,

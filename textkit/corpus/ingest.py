@@ -21,9 +21,17 @@ The ``page_id`` of a file is its name without the suffix; when two files share t
 Each file is decoded strictly by :func:`textkit.corpus.decode.decode_bytes` (the rules are
 in :mod:`textkit.corpus.decode`): a file that cannot be decoded, an empty or
 whitespace-only file and a binary file are rejected, the category of each rejection in
-``reject_kind`` (:data:`REJECT_KINDS`) and ``reason`` the message. HTML pages are reduced
-to their text (``<script>``/``<style>`` dropped, block elements on their own lines) and
-their ``<title>`` is the page title.
+``reject_kind`` (:data:`REJECT_KINDS`) and ``reason`` the message.
+
+A page that starts like HTML (``<!doctype html``, ``<html``, ``<head`` or ``<meta``) is
+reduced to its text by the HTML reader of :mod:`textkit.corpus.extract`, the one that reads
+a researcher's HTML files: scripts, styles, navigation, headers, footers, forms and site
+chrome (menus, the 当前位置 bar, footer and share divs, known by their ``class`` or ``id``)
+are dropped, each block on its own line, and its ``<title>`` (else its first ``h1``) is
+the page title. The site chrome dropped is recorded in ``repairs``
+(``site chrome dropped: 2 element(s) (div.nav, div 当前位置：首…)``). A page nested too deep
+to parse (:data:`textkit.corpus.extract.MAX_HTML_DEPTH`) is rejected as ``html_too_deep``
+and one with no text left as ``no_text``.
 
 Metadata stated by the page is parsed where present: ``site`` (e.g. "网站:公文素材库"),
 ``url`` (the first http(s) address), ``page_date`` ("时间:2019-05-22 11:24:58" ->
@@ -33,13 +41,12 @@ chrome or spam). Unknown values are empty strings.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from html.parser import HTMLParser
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -54,6 +61,7 @@ from textkit.corpus.decode import (
     decode_bytes,
     oversized,
 )
+from textkit.corpus.extract import _HTML_DROPPED, _html_content, _html_too_deep
 
 logger = logging.getLogger(__name__)
 
@@ -88,54 +96,25 @@ PAGE_COLUMNS = (
 )
 
 
-class _HTMLText(HTMLParser):
-    _BLOCK = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer title "
-        "blockquote pre dd dt".split()
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.title: list[str] = []
-        self._skip = 0
-        self._in_title = False
-
-    def handle_starttag(self, tag, attrs):  # noqa: D102
-        if tag in ("script", "style"):
-            self._skip += 1
-        if tag == "title":
-            self._in_title = True
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):  # noqa: D102
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-        if tag == "title":
-            self._in_title = False
-        if tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data):  # noqa: D102
-        if self._skip:
-            return
-        if self._in_title:
-            self.title.append(data)
-            return
-        self.parts.append(data)
-
-
+#: A raw page starting like this is HTML, read by :func:`_html_page`.
 _RE_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<meta)", re.I)
 
 
-def _html_to_text(text: str) -> tuple[str, str]:
-    parser = _HTMLText()
-    parser.feed(text)
-    parser.close()
-    body = "".join(parser.parts)
-    lines = [ln.strip() for ln in body.split("\n")]
-    return "\n".join(ln for ln in lines if ln), html.unescape(" ".join(parser.title)).strip()
+def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
+    """The decoding result of an HTML raw page with its text reduced to the page's content
+    by the HTML reader of :mod:`textkit.corpus.extract` (what it dropped added to the
+    repairs), and the page's title; or the page rejected, its encoding and repairs kept:
+    ``html_too_deep`` (nested too deep to parse) or ``no_text`` (nothing left)."""
+    too_deep = _html_too_deep(res.text)
+    if too_deep:
+        reason, kind, title = f"{name}: {too_deep}", "html_too_deep", ""
+    else:
+        lines, title, dropped = _html_content(res.text, name)
+        res = replace(res, text="\n".join(lines), repairs=res.repairs + dropped)
+        if lines:
+            return res, title
+        reason, kind = f"{name}: HTML page without any text ({_HTML_DROPPED})", "no_text"
+    return replace(res, text="", ok=False, reason=reason, kind=kind), title
 
 
 _RE_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#@!$&*+;=%-]{1,300}")
@@ -239,13 +218,11 @@ def _page_row(path: Path, config: IngestConfig, page_id: str | None = None) -> d
     text = res.text
     if res.ok:
         if _RE_HTML.match(text):
-            text, html_title = _html_to_text(text)
+            res, html_title = _html_page(res, path.name)
+            text = res.text
             meta = _metadata(text, config)
             if html_title:
                 meta["page_title"] = html_title
-            if not text.strip():
-                res = _reject(f"{path.name}: HTML page without any text", "no_text")
-                text = ""
         else:
             meta = _metadata(text, config)
     if not res.ok:
@@ -338,7 +315,8 @@ def read_pages(
     -------
     pandas.DataFrame
         One row per directory entry, sorted by name, columns :data:`PAGE_COLUMNS`. Rejected
-        files have ``status="rejected"``, a ``reason`` naming the file and ``text=""``;
+        files have ``status="rejected"``, a ``reason`` naming the file, its category in
+        ``reject_kind`` (:data:`REJECT_KINDS`, or ``html_too_deep``) and ``text=""``;
         entries that are not files to read (hidden, subdirectory, link loop, dangling link,
         link leaving the directory, FIFO …) have ``status="skipped"`` and their kind in
         ``reject_kind``.

@@ -4,16 +4,19 @@ Template sites put several articles on one page and number them: ``第一篇:标
 ``第1篇:标题``, ``标题 篇1``, ``标题第1篇`` — sometimes glued to the end of the previous
 article's last sentence (``…双赢。第二篇:标题``) — and a page or a researcher's file may
 number them as heading lines ``第一篇 标题`` (a space, tab, NBSP or U+3000 between marker
-and title). The markers are configurable regular expressions
-(:attr:`SplitConfig.marker_patterns`); a marker is only accepted when its number is the
-next one expected (1, 2, 3 …), which keeps stray phrases such as "第一条" or "四篇" in
-headers from being taken as markers. The heading form separated by a space alone is
+and title). The number in ``第…篇`` may be set off by the same spaces, in any of these
+forms: ``第 3 篇:标题``, ``第3 篇:标题``, ``第 三 篇 标题``, ``第　三　篇`` (U+3000),
+``标题第 1 篇``; the safeguards below hold for them alike. The markers are configurable
+regular expressions (:attr:`SplitConfig.marker_patterns`); a marker is only accepted when
+its number is the next one expected (1, 2, 3 …), which keeps stray phrases such as
+"第一条" or "四篇" in headers from being taken as markers. The heading form separated by a space alone is
 stricter, because running text may start a line with 第一篇: the marker must start the
 line, the title after the space must be short (at most 40 characters) with no sentence
 punctuation (``。！？；``) and not end like a clause (``，：、``), and the page must number
 two or more articles. "本书第一篇讨论了…" (not at the start of a line) and
-"第一篇文章发表于…" (no separator) are running text; a page without a marker that has a
-line starting like one says so in the split log's ``note``.
+"第一篇文章发表于…" or "第 1 篇文章发表于…" (no separator after 篇) are running text; a
+page without a marker that has a line starting like one says so in the split log's
+``note``.
 
 Each article's title is the text after the marker (``第一篇:标题``) or, for markers that
 only carry the page's common prefix (``标题 篇1``), the first line after the marker when
@@ -69,26 +72,32 @@ SPLIT_LOG_COLUMNS = (
 )
 
 _NUM = r"(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
+#: Spaces a marker may hold around its number (ASCII, tab, NBSP, U+3000): "第 3 篇", "第　三　篇".
+_SP = r"[ \t\u00a0\u3000]*"
+#: 第一篇, 第1篇, 第 3 篇, 第3 篇 …: the number may be set off by spaces inside the marker.
+_DI_NUM_PIAN = r"第" + _SP + _NUM + _SP + r"篇"
 
 _DEFAULT_MARKERS = (
     # 第一篇:标题 / 第1篇:标题, on its own line or glued after the previous sentence
-    r"^(?P<before>.*?)第" + _NUM + r"篇\s*[:：]\s*(?P<title>\S.{0,59}?)\s*$",
+    r"^(?P<before>.*?)" + _DI_NUM_PIAN + r"\s*[:：]\s*(?P<title>\S.{0,59}?)\s*$",
     # 标题第1篇 (the page's common title, then the number) on its own line
-    r"^(?P<prefix>\S.{0,59}?)\s*第" + _NUM + r"篇\s*$",
+    r"^(?P<prefix>\S.{0,59}?)\s*" + _DI_NUM_PIAN + r"\s*$",
     # 标题 篇1 on its own line
     r"^(?P<prefix>\S.{0,59}?)\s*篇" + _NUM + r"\s*$",
     # 第一篇 标题 / 第1篇　标题: a heading line, the marker at its start, then spaces (ASCII,
     # tab, NBSP or U+3000) and a short title (at most 40 characters, no sentence punctuation,
     # not ending like a clause); trusted only when the page has two or more markers ("sep")
-    r"^第"
-    + _NUM
-    + r"篇(?P<sep>[ \t\u00a0\u3000]+)(?![^\n]*[。！？!?；;])"
+    r"^"
+    + _DI_NUM_PIAN
+    + r"(?P<sep>[ \t\u00a0\u3000]+)(?![^\n]*[。！？!?；;])"
     + r"(?P<title>\S(?:.{0,38}\S)?)(?<![，,：:、])$",
 )
 
 #: A line that starts like an article marker (reported when a page has no marker accepted).
 _NUMERAL = r"(?:[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
-_MARKER_LIKE = re.compile(r"^(?:第" + _NUMERAL + r"篇|篇" + _NUMERAL + r"(?![0-9０-９]))")
+_MARKER_LIKE = re.compile(
+    r"^(?:第" + _SP + _NUMERAL + _SP + r"篇|篇" + _NUMERAL + r"(?![0-9０-９]))"
+)
 
 _DEFAULT_FOOTERS = (
     r"^(默认推荐访问其他文章|默認推薦訪問其他文章)",

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import opencc
+import pandas as pd
 import pytest
 
 from textkit.corpus.clean import (
@@ -311,3 +312,69 @@ def test_holds_traditional_agrees_with_the_conversion_on_seed_paragraphs(cleaned
     assert holds_traditional("維護社會穩定") and not holds_traditional("维护社会稳定")
     assert not holds_traditional("") and not holds_traditional("ASCII only 123")
     assert to_simplified("藉口") == "借口" and not holds_traditional("藉口")
+
+
+# ---------------------------------------------------------------------------------------
+# HTML markup left in a text (a scraped table whose cells hold the pages' HTML)
+
+_CELL_HTML = (
+    '<div class="content"><p style="text-indent:2em">坚持依法行政，推进基层公共服务标准化建设。'
+    "</p>\n<p>加强矛盾纠纷排查化解，维护社会稳定。&nbsp;&nbsp;开展社区网格化服务管理。</p>"
+    '<br/><img src="a.png"><script>var x = "<p>不要读</p>";</script>'
+    '<div class="nav">首页 | 政策文件 | 工作动态</div></div>'
+)
+
+
+def test_markup_in_a_text_is_read_as_html():
+    text, log = clean_text(_CELL_HTML)
+    assert text == (
+        "坚持依法行政，推进基层公共服务标准化建设。\n"
+        "加强矛盾纠纷排查化解，维护社会稳定。开展社区网格化服务管理。"
+    )
+    assert log["markup"] > 0
+    assert clean_text(text)[0] == text  # idempotent
+
+
+def test_line_breaks_of_a_text_with_some_markup_still_end_lines():
+    # a plain-text cell with an occasional <br>: its own line breaks are kept
+    text, _ = clean_text("第一段，推进平安建设。\n第二段，完善公共服务。<br>第三段，依法行政。")
+    assert text.split("\n") == [
+        "第一段，推进平安建设。",
+        "第二段，完善公共服务。",
+        "第三段，依法行政。",
+    ]
+
+
+def test_character_references_alone_are_decoded():
+    text, log = clean_text("市委&amp;市政府印发《关于加强基层治理的意见》&#12290;")
+    assert text == "市委&市政府印发《关于加强基层治理的意见》。"
+    assert log["markup"] == len("&amp;") - 1 + len("&#12290;") - 1
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        "学习<<中华人民共和国宪法>>，增强法治意识。",
+        "当a<b且b>c时，关系成立。",
+        "参见<附件一>和<附件二>。",
+        "P&G公司与社区共建。",
+    ],
+)
+def test_text_that_only_looks_like_markup_is_kept(plain):
+    text, log = clean_text(plain)
+    assert "markup" not in log
+    han = re.compile(r"[^\u4e00-\u9fff]")
+    assert han.sub("", text) == han.sub("", plain)
+
+
+def test_a_table_of_html_cells_builds_clean_documents(tmp_path):
+    import textkit as tk
+
+    frame = pd.DataFrame(
+        {"text": [_CELL_HTML, "严厉打击违法犯罪活动，强化治安防控。<br>推进平安建设。"]}
+    )
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    docs = tk.build_corpus(tk.read_texts(tmp_path / "t.csv")).documents
+    assert not docs["text"].str.contains("<|>|&nbsp", regex=True).any()
+    assert docs["text"].iloc[1] == "严厉打击违法犯罪活动，强化治安防控。\n推进平安建设。"
+    assert all("markup" in json.loads(log) for log in docs["clean_log"])

@@ -8,9 +8,15 @@ SEO spam, PDF page footers, URLs or mojibake, with the template sites' placehold
 All patterns live in one data file, ``textkit/resources/cleaning_rules.yaml`` (each with
 its documented purpose); the code only fixes the order of the steps:
 
-1. newlines (CRLF/CR -> LF), paragraph indents in mid-line (a run of two or more U+3000
-   or ASCII spaces after 。！？；… starts a new line) and invisible characters (zero-width,
-   BOM, NBSP, U+3000);
+1. HTML markup left in a text (a scraped table whose cells hold the pages' HTML): a text
+   with a tag of an HTML element (``<p>``, ``<br/>``, ``<div class=…>`` …), a comment or
+   a doctype is read as HTML by the HTML reader of :mod:`textkit.corpus.extract` (scripts,
+   styles, navigation and site chrome dropped, block elements and the text's own line
+   breaks ending lines; a text nested too deep to parse loses its tags); character
+   references alone (``&nbsp;``, ``&amp;``, ``&#12290;``) are decoded. Text such as
+   ``<<宪法>>`` or ``a<b`` is not markup. Then newlines (CRLF/CR -> LF), paragraph indents
+   in mid-line (a run of two or more U+3000 or ASCII spaces after 。！？；… starts a new
+   line) and invisible characters (zero-width, BOM, NBSP, U+3000);
 2. line rules (whole lines of site chrome, spam, PDF footers, bare URLs);
 3. inline rules (watermarks glued into sentences, inline URLs);
 4. mojibake runs (``????``, U+FFFD, 锟斤拷), whose share of the raw text is the
@@ -32,7 +38,8 @@ All regular expressions are bounded, so cleaning is linear in the text length (a
 single-line text is cleaned in a few seconds).
 
 The per-document log maps a rule name to the number of characters it removed (removal
-rules) or rewrote (``opencc``, ``width``, ``punctuation``, ``placeholder``); ``rejoin``
+rules, ``markup``: tags, references and the dropped elements) or rewrote (``opencc``,
+``width``, ``punctuation``, ``placeholder``); ``rejoin``
 counts line breaks removed, ``paragraph_indent`` the indent characters turned into line
 breaks and ``whitespace`` blank lines and spaces removed.
 """
@@ -41,6 +48,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import html
 import json
 import logging
 import operator
@@ -598,9 +606,49 @@ def _rejoin(lines: list[str], rules: CleaningRules, config: CleanConfig, log: _L
 # ----------------------------------------------------------------------------- public
 
 
+#: Elements whose tags make a text HTML (step 1): those scraped page bodies are made of.
+_MARKUP_TAGS = (
+    "a abbr address article aside b big blockquote body br caption center code col colgroup "
+    "dd del div dl dt em figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr "
+    "html i iframe img input ins label li link main meta nav noscript o:p ol p pre s script "
+    "section small span strike strong style sub sup table tbody td tfoot th thead title tr "
+    "tt u ul"
+).split()
+_RE_MARKUP = re.compile(
+    r"<(?:/\s*)?(?:{})(?=[\s/>])[^<>]{{0,4096}}>|<!--|<!doctype\b".format(
+        "|".join(map(re.escape, _MARKUP_TAGS))
+    ),
+    re.IGNORECASE,
+)
+_RE_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _char_ref(m: re.Match) -> str:
+    return html.unescape(m.group(0))
+
+
+def _markup(t: str, log: _Log) -> str:
+    """Step 1's HTML: a text with markup read as HTML, else its character references
+    decoded (the characters removed counted as ``markup``)."""
+    if "<" in t and _RE_MARKUP.search(t):
+        from textkit.corpus.extract import _html_content, _html_too_deep
+
+        if _html_too_deep(t):  # not parsed (quadratic): its tags dropped
+            out = _RE_MARKUP.sub("\n", t)
+        else:
+            out = "\n".join(_html_content(t, line_breaks=True)[0])
+        log.add("markup", max(len(t) - len(out), 1))
+        return out
+    if "&" in t and _RE_CHAR_REF.search(t):
+        t, n = _sub_count(_RE_CHAR_REF, _char_ref, t)
+        log.add("markup", n)
+    return t
+
+
 def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) -> str:
-    """One round of the ten cleaning steps (see the module docstring)."""
-    # 1 newlines and invisible characters
+    """One round of the nine cleaning steps (see the module docstring)."""
+    # 1 HTML markup, newlines and invisible characters
+    t = _markup(t, log)
     t = t.replace("\r\n", "\n").replace("\r", "\n")
     n0 = len(t)
     if _RE_INVISIBLE.search(t):  # translate reads every character: only where it has work

@@ -501,12 +501,14 @@ def _html_title(tree: Any) -> str:
     return title
 
 
-def _html_lines(body: Any, chrome: set[int] = frozenset()) -> list[str]:
+def _html_lines(body: Any, chrome: set[int] = frozenset(), line_breaks: bool = False) -> list[str]:
     """The lines of text under ``body``: one walk over the tree, nothing modified; the
-    elements whose ``mem_id`` is in ``chrome`` are left out with everything inside them."""
+    elements whose ``mem_id`` is in ``chrome`` are left out with everything inside them.
+    ``line_breaks``: a line break of the text ends a line everywhere, as inside ``pre``
+    (text that is partly markup, whose own line breaks are its paragraphs)."""
     lines: list[str] = []
     pieces: list[str] = []
-    pre = 0
+    pre = int(line_breaks)
 
     def end_line() -> None:
         line = _one_line("".join(pieces))
@@ -574,14 +576,17 @@ def _html_too_deep(text: str) -> str:
 _HTML_DROPPED = "after dropping scripts, styles, navigation, headers, footers and site chrome"
 
 
-def _html_content(text: str, name: str = "<html>") -> tuple[list[str], str, tuple[str, ...]]:
+def _html_content(
+    text: str, name: str = "<html>", line_breaks: bool = False
+) -> tuple[list[str], str, tuple[str, ...]]:
     """The lines of text, the title and the repairs of decoded HTML text: the one HTML
     reader of textkit (researcher's HTML files and raw pages that are HTML).
 
     Scripts, styles, navigation, headers, footers, forms and site chrome are left out
     (module docstring); the site chrome dropped, or kept because it holds most of the
     text, is described in the repairs. The caller checks :func:`_html_too_deep` first:
-    tree building is quadratic in the nesting depth. ``name`` is used in log messages.
+    tree building is quadratic in the nesting depth. ``name`` is used in log messages;
+    ``line_breaks``: the text's own line breaks end lines (:func:`_html_lines`).
     """
     from selectolax.lexbor import LexborHTMLParser
 
@@ -589,7 +594,7 @@ def _html_content(text: str, name: str = "<html>") -> tuple[list[str], str, tupl
     title = _html_title(tree)
     body = tree.body
     chrome, described = _chrome_elements(body) if body is not None else (set(), [])
-    lines = _html_lines(body, chrome) if body is not None else []
+    lines = _html_lines(body, chrome, line_breaks) if body is not None else []
     repairs: tuple[str, ...] = ()
     if described and not chrome:  # marked, but holding most of the text: kept, and said
         repairs = (described[0],)

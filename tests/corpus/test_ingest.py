@@ -201,3 +201,15 @@ def test_html_raw_page_too_deep_or_without_text_is_rejected(tmp_path):
     build = tk.build_corpus(raw)
     assert build.report["rejected_by_reason"] == {"html_too_deep": 1, "no_text": 1}
     assert build.documents["doc_id"].tolist() == ["ok#01"]
+
+
+def test_a_raw_page_starting_with_an_html_fragment_is_read_as_html(tmp_path):
+    # a scraper that saved the article's <div> only: no doctype, no <html>
+    page = (
+        '<div class="article"><p>第一篇:社区治理经验</p><p>坚持依法行政，推进基层公共服务。</p>'
+        "<p>第二篇:平安建设总结</p><p>加强矛盾纠纷排查化解，维护社会稳定。</p></div>"
+    )
+    (tmp_path / "frag.txt").write_text(page, encoding="utf-8")
+    pages = read_pages(tmp_path)
+    assert "<" not in pages["text"].iloc[0]
+    assert pages["text"].iloc[0].split("\n")[0] == "第一篇:社区治理经验"

@@ -71,6 +71,7 @@ from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
 from textkit.core.patterns import prefilter
 from textkit.corpus.chars import CharTable, code_points
+from textkit.corpus.extract import MARKUP_RE, _html_content, _html_too_deep
 from textkit.corpus.language import is_other_language
 
 logger = logging.getLogger(__name__)
@@ -606,20 +607,6 @@ def _rejoin(lines: list[str], rules: CleaningRules, config: CleanConfig, log: _L
 # ----------------------------------------------------------------------------- public
 
 
-#: Elements whose tags make a text HTML (step 1): those scraped page bodies are made of.
-_MARKUP_TAGS = (
-    "a abbr address article aside b big blockquote body br caption center code col colgroup "
-    "dd del div dl dt em figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr "
-    "html i iframe img input ins label li link main meta nav noscript o:p ol p pre s script "
-    "section small span strike strong style sub sup table tbody td tfoot th thead title tr "
-    "tt u ul"
-).split()
-_RE_MARKUP = re.compile(
-    r"<(?:/\s*)?(?:{})(?=[\s/>])[^<>]{{0,4096}}>|<!--|<!doctype\b".format(
-        "|".join(map(re.escape, _MARKUP_TAGS))
-    ),
-    re.IGNORECASE,
-)
 _RE_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -630,11 +617,9 @@ def _char_ref(m: re.Match) -> str:
 def _markup(t: str, log: _Log) -> str:
     """Step 1's HTML: a text with markup read as HTML, else its character references
     decoded (the characters removed counted as ``markup``)."""
-    if "<" in t and _RE_MARKUP.search(t):
-        from textkit.corpus.extract import _html_content, _html_too_deep
-
+    if "<" in t and MARKUP_RE.search(t):
         if _html_too_deep(t):  # not parsed (quadratic): its tags dropped
-            out = _RE_MARKUP.sub("\n", t)
+            out = MARKUP_RE.sub("\n", t)
         else:
             out = "\n".join(_html_content(t, line_breaks=True)[0])
         log.add("markup", max(len(t) - len(out), 1))

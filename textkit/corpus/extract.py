@@ -561,6 +561,26 @@ def _html_lines(body: Any, chrome: set[int] = frozenset(), line_breaks: bool = F
     return lines
 
 
+#: Tags of the elements scraped page bodies are made of (:data:`MARKUP_RE`).
+_MARKUP_TAGS = (
+    "a abbr address article aside b big blockquote body br caption center code col colgroup "
+    "dd del div dl dt em figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr "
+    "html i iframe img input ins label li link main meta nav noscript o:p ol p pre s script "
+    "section small span strike strong style sub sup table tbody td tfoot th thead title tr "
+    "tt u ul"
+).split()
+#: HTML markup in a text: a tag of an element of :data:`_MARKUP_TAGS`, a comment or a doctype.
+#: ``<<宪法>>``, ``<附件一>`` or ``a<b`` are not markup. Text holding it is read as HTML by the
+#: cleaning stage (:mod:`textkit.corpus.clean`), a raw page starting with it by the ingest
+#: stage (:mod:`textkit.corpus.ingest`).
+MARKUP_RE = re.compile(
+    r"<(?:/\s*)?(?:{})(?=[\s/>])[^<>]{{0,4096}}>|<!--|<!doctype\b".format(
+        "|".join(map(re.escape, _MARKUP_TAGS))
+    ),
+    re.IGNORECASE,
+)
+
+
 def _html_too_deep(text: str) -> str:
     """Why decoded HTML text is not parsed (nested deeper than :data:`MAX_HTML_DEPTH`
     elements, as far as a linear scan of its tags can tell), or ``""``."""

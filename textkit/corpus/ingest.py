@@ -61,7 +61,7 @@ from textkit.corpus.decode import (
     decode_bytes,
     oversized,
 )
-from textkit.corpus.extract import _HTML_DROPPED, _html_content, _html_too_deep
+from textkit.corpus.extract import _HTML_DROPPED, MARKUP_RE, _html_content, _html_too_deep
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +96,9 @@ PAGE_COLUMNS = (
 )
 
 
-#: A raw page starting like this is HTML, read by :func:`_html_page`.
-_RE_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<meta)", re.I)
+#: A raw page starting with HTML markup (a doctype, ``<html>``, ``<meta>``, ``<div>``,
+#: ``<p>`` …: :data:`textkit.corpus.extract.MARKUP_RE`) is HTML, read by :func:`_html_page`.
+_RE_HTML = re.compile(rf"\s*(?:{MARKUP_RE.pattern})", re.I)
 
 
 def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:

@@ -1,17 +1,23 @@
 """Figures on a researcher's small corpus: many terms with equal counts share a point of the
-term scatter.
+term scatter, and the cleaning heat map may hold a single cell or a constant table.
 
 Real figures are drawn and their artists inspected (window extents, rendered pixels).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from itertools import combinations
 
+import matplotlib.colors as mcolors
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from textkit.plots import use_style
+from textkit.plots.corpus import plot_cleaning
 from textkit.plots.frames import plot_term_scatter
 
 # --- term scatter: terms that share a point ------------------------------------------------
@@ -127,3 +133,57 @@ def test_stack_label():
         stack_label([])
     with pytest.raises(ValueError):
         stack_label(["甲", "乙"], total=1)
+
+
+# --- cleaning heat map: annotation contrast on any data range -------------------------------
+
+
+def _luminance(rgb) -> float:
+    c = np.asarray(rgb, dtype=float)[:3]
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(c @ [0.2126, 0.7152, 0.0722])
+
+
+def _contrast(a, b) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _docs(logs: dict[str, dict[str, int]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"page_id": list(logs), "clean_log": [json.dumps(v) for v in logs.values()]}
+    )
+
+
+_TABLES = {
+    **{f"one_cell_{v}": {"p1": {"nbsp": v}} for v in (1, 2, 3, 9, 40, 5000)},
+    **{
+        f"constant_{v}": {p: {"nbsp": v, "width": v, "opencc": v} for p in ("p1", "p2")}
+        for v in (1, 3, 12, 800)
+    },
+    "one_row": {f"p{i}": {"nbsp": v} for i, v in enumerate((1, 2, 5, 30, 400, 6000))},
+    "one_column": {"p1": {f"rule{i}": v for i, v in enumerate((1, 4, 60, 2000))}},
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TABLES))
+def test_cleaning_counts_contrast_with_the_cell_they_sit_on(name):
+    fig = plot_cleaning(_docs(_TABLES[name]))
+    canvas = FigureCanvasAgg(fig)
+    with use_style():
+        canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba(), dtype=float)[..., :3] / 255
+    height = pixels.shape[0]
+    ax = fig.axes[0]
+    texts = ax.texts
+    expected = sum(v > 0 for log in _TABLES[name].values() for v in log.values())
+    assert len(texts) == expected
+    for text in texts:
+        j, i = text.get_position()
+        # the cell as drawn: a pixel near its corner, away from the count
+        x, y = ax.transData.transform((j - 0.35, i - 0.35))
+        cell = pixels[int(round(height - y)), int(round(x))]
+        box = text.get_window_extent()
+        assert not box.contains(x, y)
+        ratio = _contrast(mcolors.to_rgb(text.get_color()), cell)
+        assert ratio >= 3.0, (text.get_text(), text.get_color(), cell.round(2), ratio)

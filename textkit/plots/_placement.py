@@ -11,6 +11,11 @@ Use: lay the figure out once and freeze it (:func:`freeze_layout`), then call
 :func:`label_points` with the points in data and display units. It estimates each label's
 box (:func:`label_sizes`), places the labels (:func:`place_labels`) and draws each one
 (:func:`draw_label`): the one label routine of every textkit figure.
+
+Several labels at one point cannot all touch it: past two they fan out on leader lines that
+cross each other and the labels. A figure whose points can coincide (equal counts on a small
+corpus) labels such a point once, with :func:`stack_label`: the terms one a line, the list
+cut after a few names with a count of the rest.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ __all__ = [
     "label_sizes",
     "overlap",
     "place_labels",
+    "stack_label",
     "text_width_em",
 ]
 
@@ -40,6 +46,10 @@ _TEXT_OVERLAP_COST = 40.0
 LEADER_COLOUR = "#8a8a8a"
 LEADER_WIDTH = 0.35
 LABEL_COLOUR = "#111111"
+#: Lines of a stacked label (:func:`stack_label`): names, the last one a count past this.
+STACK_LINES = 5
+#: Line spacing of a multi-line label, in font sizes (matplotlib's default).
+_LINE_SPACING = 1.2
 
 
 def text_width_em(t: str) -> float:
@@ -47,8 +57,41 @@ def text_width_em(t: str) -> float:
     return max(1.0, sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in t))
 
 
+def stack_label(names: Sequence[str], total: int | None = None) -> tuple[str, int]:
+    """One label for the terms that share a point: one name a line, in the given order.
+
+    Past :data:`STACK_LINES` lines the list is cut and its last line counts the rest
+    (``"+4 more"``), so every term at the point is either named or counted.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The terms at the point, most important first (the caller sorts, with a stable tie-break).
+    total : int, optional
+        How many terms the point holds, when more than ``names`` (terms that are only counted).
+
+    Returns
+    -------
+    text : str
+    named : int
+        How many of ``names`` (the first ones) the label names.
+    """
+    names = list(names)
+    total = len(names) if total is None else total
+    if not names:
+        raise ValueError("a stacked label needs at least one name")
+    if total < len(names):
+        raise ValueError(f"total={total} is less than the {len(names)} names")
+    if total == len(names) and total <= STACK_LINES:
+        return "\n".join(names), total
+    shown = names[: STACK_LINES - 1]
+    return "\n".join([*shown, f"+{total - len(shown)} more"]), len(shown)
+
+
 def label_sizes(texts: Sequence[str], fontsizes: Sequence[float], px: float) -> np.ndarray:
     """Estimated (width, height) of each label box in display units.
+
+    A multi-line label is as wide as its widest line and one line spacing taller per line.
 
     Parameters
     ----------
@@ -63,12 +106,13 @@ def label_sizes(texts: Sequence[str], fontsizes: Sequence[float], px: float) -> 
     numpy.ndarray
         Shape (n, 2).
     """
-    return np.array(
-        [
-            (text_width_em(t) * f * px + 2.0, f * px * 1.15)
-            for t, f in zip(texts, fontsizes, strict=True)
-        ]
-    ).reshape(-1, 2)
+    sizes = []
+    for t, f in zip(texts, fontsizes, strict=True):
+        lines = t.split("\n")
+        width = max(text_width_em(line) for line in lines)
+        height = 1.15 + _LINE_SPACING * (len(lines) - 1)
+        sizes.append((width * f * px + 2.0, f * px * height))
+    return np.array(sizes).reshape(-1, 2)
 
 
 def overlap(box: np.ndarray, boxes: np.ndarray) -> np.ndarray:
@@ -173,6 +217,7 @@ def draw_label(
     halo: list,
     anchor: tuple[float, float] | None = None,
     gid: str | None = None,
+    align: str = "center",
 ) -> None:
     """Draw one label centred at ``position`` (data units), with a leader line from ``anchor``.
 
@@ -190,6 +235,9 @@ def draw_label(
         The labelled point in data units; when given, a thin leader line joins it to the label.
     gid : str, optional
         Ids of the artists in SVG output: ``label:<gid>`` and ``leader:<gid>``.
+    align : {"center", "left", "right"}, default "center"
+        Alignment of the lines of a multi-line label within its box (the side facing its
+        point, so that every line starts next to it).
     """
     lx, ly = position
     if anchor is not None:
@@ -209,6 +257,7 @@ def draw_label(
         fontsize=fontsize,
         ha="center",
         va="center",
+        multialignment=align,
         color=LABEL_COLOUR,
         zorder=4,
         path_effects=halo,
@@ -228,7 +277,7 @@ def label_points(
     obstacle_radii: np.ndarray,
     *,
     halo: list,
-    ids: bool = False,
+    ids: bool | Sequence[str] = False,
 ) -> list[tuple[float, float, int]]:
     """Place and draw the labels of some points of a frozen figure (:func:`freeze_layout`).
 
@@ -249,8 +298,9 @@ def label_points(
         Every marker of the panel in display units, which labels should not cover.
     halo : list
         Path effects of the label text.
-    ids : bool, default False
-        Give each label and leader line an SVG id (``label:<text>``, ``leader:<text>``).
+    ids : bool or sequence of str, default False
+        Give each label and leader line an SVG id (``label:<id>``, ``leader:<id>``): the
+        label's text when True, else one id per label.
 
     Returns
     -------
@@ -264,10 +314,20 @@ def label_points(
     pos, ring = place_labels(
         centres, radii, sizes, order, (bb.x0, bb.y0, bb.x1, bb.y1), obstacles, obstacle_radii
     )
+    if ids is True:
+        gids: list[str | None] = list(texts)
+    elif ids is False:
+        gids = [None] * len(texts)
+    else:
+        gids = list(ids)
+        if len(gids) != len(texts):
+            raise ValueError(f"ids: {len(gids)} ids for {len(texts)} labels")
     inv = ax.transData.inverted()
     out: list[tuple[float, float, int]] = []
     for j, t in enumerate(texts):
         lx, ly = inv.transform(pos[j])
+        side = pos[j, 0] - centres[j, 0]  # a label right of its point starts its lines there
+        align = "left" if side > 0.5 else "right" if side < -0.5 else "center"
         draw_label(
             ax,
             t,
@@ -275,7 +335,8 @@ def label_points(
             fontsize=fontsizes[j],
             halo=halo,
             anchor=tuple(anchors[j]) if ring[j] > 0 else None,
-            gid=t if ids else None,
+            gid=gids[j],
+            align=align,
         )
         out.append((float(lx), float(ly), int(ring[j])))
     return out

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import LogNorm
+from matplotlib.colors import LogNorm, to_rgb
 from matplotlib.figure import Figure
 
 from textkit.core.precision import round_frame
@@ -35,6 +35,33 @@ _COMPOSITION_COLORS = {
     "off-topic": "#c2a5cf",
     "quarantined": "#4d4d4d",
 }
+
+
+#: Annotation colours of a heat map cell: light text on dark cells, dark text otherwise.
+_LIGHT_TEXT = "white"
+_DARK_TEXT = "#1a1a1a"
+#: Light text is used while its contrast ratio with the cell (WCAG 2) is at least this; on
+#: lighter cells dark text contrasts more than 5.8:1. So every count is readable, whatever
+#: the data range (a single cell, a constant table).
+_MIN_CONTRAST = 3.0
+
+
+def _luminance(colour) -> float:
+    """Relative luminance (WCAG 2) of a matplotlib colour."""
+    c = np.asarray(to_rgb(colour), dtype=float)
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(c @ [0.2126, 0.7152, 0.0722])
+
+
+def _contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _text_colour_on(cell) -> str:
+    """The annotation colour for a cell of colour ``cell``, from its luminance alone."""
+    return _LIGHT_TEXT if _contrast(_LIGHT_TEXT, cell) >= _MIN_CONTRAST else _DARK_TEXT
 
 
 def _group_values(documents: pd.DataFrame, by: str) -> list[str]:
@@ -80,7 +107,9 @@ def plot_cleaning(
 
     Rows are rules (largest total first, the total in the label), columns are source pages;
     each cell shows its count, the colour is on a log scale and empty cells mean the rule
-    did nothing on that page. Rules that change characters in place (traditional ->
+    did nothing on that page. A count is written in white on a cell dark enough for it
+    (contrast at least 3:1) and in near-black otherwise, from the colour of the cell itself,
+    so it stays readable on any data (one cell, a constant table). Rules that change characters in place (traditional ->
     simplified, width normalisation, placeholder masks) count the characters they changed.
 
     Parameters
@@ -123,11 +152,11 @@ def plot_cleaning(
             norm=LogNorm(vmin=1, vmax=max(values.max(), 10)),
             aspect="auto",
         )
-        threshold = values.max() ** 0.6  # dark cells (log scale) get white text
         for i in range(values.shape[0]):
             for j in range(values.shape[1]):
                 v = int(values[i, j])
                 if v:
+                    cell = image.cmap(image.norm(values[i, j]))  # the colour drawn there
                     ax.text(
                         j,
                         i,
@@ -135,7 +164,7 @@ def plot_cleaning(
                         ha="center",
                         va="center",
                         fontsize="small",
-                        color="white" if v >= threshold else "#1a1a1a",
+                        color=_text_colour_on(cell),
                     )
         is_page = by == "page_id"
         ax.set_xticks(range(len(pages)), [page_label(p) if is_page else p for p in pages])

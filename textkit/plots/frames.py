@@ -32,7 +32,7 @@ from textkit.plots import (
     new_figure,
     use_style,
 )
-from textkit.plots._placement import freeze_layout, label_points
+from textkit.plots._placement import freeze_layout, label_points, stack_label
 from textkit.plots.labels import article_labels, display_label
 
 __all__ = [
@@ -475,6 +475,12 @@ def plot_term_scatter(
     a thin leader line to it. A legend below the axes explains the colours and the
     diagonal.
 
+    Terms with equal frequencies in both groups share a point (common on a small corpus).
+    Two labels still touch one point; a point with three or more of the labelled terms gets
+    one stacked label instead (:func:`textkit.plots._placement.stack_label`): its terms one
+    a line by ``|G²|`` then term, cut after four names with ``+N more`` counting every other
+    term at that point, labelled or not.
+
     Parameters
     ----------
     table : DataFrame
@@ -492,10 +498,12 @@ def plot_term_scatter(
     Returns
     -------
     matplotlib.figure.Figure
-        ``fig.textkit_data``: term, per_1k_a, per_1k_b, g2, frame, labelled and the label
-        position (``label_x``, ``label_y`` in data units; ``leader`` when a leader line
-        joins it to its point). An empty table (no term passed the keyness thresholds, as
-        on a small corpus) gives a figure that says so, with the table's columns.
+        ``fig.textkit_data``: term, per_1k_a, per_1k_b, g2, frame, labelled (the term is
+        named in a label) and the position of the label at the term's point (``label_x``,
+        ``label_y`` in data units; ``leader`` when a leader line joins it to its point),
+        also for the terms a stacked label only counts. An empty table (no term passed the
+        keyness thresholds, as on a small corpus) gives a figure that says so, with the
+        table's columns.
     """
     check_int("n_labels", n_labels, 1)
     _need(table, ["term", "per_1k_a", "per_1k_b", "g2"], "table")
@@ -518,8 +526,8 @@ def plot_term_scatter(
     top = data.assign(a=data["g2"].abs()).sort_values(
         ["a", "term"], ascending=[False, True], kind="stable"
     )
-    data["labelled"] = False
-    data.loc[top.index[:n_labels], "labelled"] = True
+    texts, ids, members, named = _scatter_labels(top, n_labels)
+    data["labelled"] = data.index.isin(named)
     data["label_x"] = np.nan
     data["label_y"] = np.nan
     data["leader"] = False
@@ -555,18 +563,14 @@ def plot_term_scatter(
         )
         # place the labels on the final layout, in display units
         freeze_layout(fig)
-        labelled = data[data["labelled"]]
-        labelled = labelled.assign(a=labelled["g2"].abs()).sort_values(
-            ["a", "term"], ascending=[False, True], kind="stable"
-        )
         trans = ax.transData
         px = fig.dpi / 72.0
         radius = np.sqrt(6.0) / 2 * px  # marker radius (s = 6 points²)
         points = trans.transform(data[["x", "y"]].to_numpy(float))
-        anchors = labelled[["x", "y"]].to_numpy(float).reshape(-1, 2)
+        anchors = data.loc[[m[0] for m in members], ["x", "y"]].to_numpy(float).reshape(-1, 2)
         placed = label_points(
             ax,
-            labelled["term"].tolist(),
+            texts,
             anchors,
             trans.transform(anchors).reshape(-1, 2),
             np.full(len(anchors), radius),
@@ -575,13 +579,68 @@ def plot_term_scatter(
             points,
             np.full(len(points), radius),
             halo=_HALO,
-            ids=True,
+            ids=ids,
         )
-        for idx, (lx, ly, k) in zip(labelled.index, placed, strict=True):
-            data.loc[idx, ["label_x", "label_y"]] = lx, ly
-            data.loc[idx, "leader"] = bool(k > 0)
+        for rows, (lx, ly, k) in zip(members, placed, strict=True):
+            data.loc[rows, ["label_x", "label_y"]] = lx, ly
+            data.loc[rows, "leader"] = bool(k > 0)
     fig.textkit_data = round_frame(data.drop(columns=["x", "y"]))
     return fig
+
+
+#: A point with this many of the labelled terms gets one stacked label: two labels still
+#: touch their point, more fan out on leader lines that cross each other.
+_STACK_FROM = 3
+
+
+def _scatter_labels(
+    ranked: pd.DataFrame, n_labels: int
+) -> tuple[list[str], list[str], list[list], list]:
+    """The labels of a term scatter: one per labelled term, or one per crowded point.
+
+    Parameters
+    ----------
+    ranked : DataFrame
+        Every term (``term``, ``x``, ``y``), most key first (``|G²|`` then term).
+    n_labels : int
+        The first ``n_labels`` terms are labelled.
+
+    Returns
+    -------
+    texts, ids : one text and one SVG id per label, in placement order
+    members : per label, the rows of every term at its point it names or counts
+    named : the rows named in a label
+    """
+    point = list(zip(ranked["x"], ranked["y"], strict=True))
+    chosen = list(range(min(n_labels, len(ranked))))
+    crowd: dict[tuple, int] = {}
+    for i in chosen:
+        crowd[point[i]] = crowd.get(point[i], 0) + 1
+    texts: list[str] = []
+    ids: list[str] = []
+    members: list[list] = []
+    named: list = []
+    done: set[tuple] = set()
+    for i in chosen:
+        p = point[i]
+        if crowd[p] < _STACK_FROM:
+            term = ranked["term"].iat[i]
+            texts.append(term)
+            ids.append(term)
+            members.append([ranked.index[i]])
+            named.append(ranked.index[i])
+            continue
+        if p in done:
+            continue
+        done.add(p)
+        here = [j for j in range(len(ranked)) if point[j] == p]  # in rank order
+        names = [ranked["term"].iat[j] for j in chosen if point[j] == p]
+        text, n_named = stack_label(names, total=len(here))
+        texts.append(text)
+        ids.append("、".join(names[:n_named]))
+        members.append([ranked.index[j] for j in here])
+        named.extend(ranked.index[j] for j in here[:n_named])
+    return texts, ids, members, named
 
 
 def _dot(colour: str, label: str) -> Line2D:

@@ -520,7 +520,7 @@ def plot_term_scatter(
     data["x"] = data["per_1k_b"].where(data["per_1k_b"] > 0, floor)
     data["y"] = data["per_1k_a"].where(data["per_1k_a"] > 0, floor)
     hl = highlight or {}
-    data["frame"] = data["term"].map(hl).fillna("")
+    data["frame"] = [hl.get(t) or "" for t in data["term"]]
     frames = [f for f in dict.fromkeys(data["frame"]) if f]
     colour = dict(zip(frames, frame_palette(frames), strict=True))  # unknown frames raise
     top = data.assign(a=data["g2"].abs()).sort_values(

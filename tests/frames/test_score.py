@@ -480,3 +480,40 @@ def test_interval_quantiles_are_numpys_to_the_last_bit():
         values = rng.normal(size=m) if i % 2 else np.round(rng.uniform(-1, 1, size=m), 2)
         for q in (0.0, 0.005, 0.025, 0.05, 0.5, 0.95, 0.975, 1.0, float(rng.uniform())):
             assert _quantile(values.copy(), q) == float(np.quantile(values, q)), (m, q)
+
+
+def test_bootstrap_counts_give_the_intervals_of_the_draws():
+    """The replicate totals come from draw counts times unit counts (one matrix product per
+    unit count): the same intervals, bit for bit, as gathering the drawn units one by one."""
+    from textkit.frames.score import _bootstrap_group, _quantile
+
+    config = FrameConfig(n_boot=400, random_state=3)
+    rng = np.random.default_rng(0)
+    for n in (2, 7, 40, 133):
+        texts = [
+            (rng.choice([0.0, 0.25, 0.5, 1.0, 2.0], size=n), rng.choice([0.0, 0.5, 1.0], size=n))
+            for _ in range(5)
+        ]
+        got = _bootstrap_group((config, n, texts))
+        idx = np.random.default_rng([3, n]).integers(0, n, size=(400, n))
+        for (st, sv), (lo, hi) in zip(texts, got, strict=True):
+            bst, bsv = st[idx].sum(axis=1), sv[idx].sum(axis=1)
+            framed = bst + bsv > 0
+            bal = (bsv[framed] - bst[framed]) / (bst + bsv)[framed]
+            alpha = (1.0 - config.ci) / 2.0
+            assert (lo, hi) == (_quantile(bal, alpha), _quantile(bal, 1.0 - alpha))
+
+
+def test_texts_with_as_many_units_share_their_draws(seg):
+    """Common random numbers: the draws depend on the seed and the number of units only, so
+    a text's interval does not depend on its id, and two texts alike but for their order of
+    sentences differ only by their data."""
+    text = "坚持依法行政。加强矛盾纠纷排查化解。维护社会稳定。推进公共服务。严厉打击违法犯罪。"
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": [text, text]})
+    out = score_frames(docs, segmenter=seg)
+    assert out["n_units"].tolist() == [5, 5]
+    assert out["balance_lo"].iloc[0] == out["balance_lo"].iloc[1]
+    assert out["balance_hi"].iloc[0] == out["balance_hi"].iloc[1]
+    assert out["balance_lo"].iloc[0] < out["balance"].iloc[0] < out["balance_hi"].iloc[0]
+    renamed = score_frames(docs.assign(doc_id=["x", "y"]), segmenter=seg)
+    assert renamed["balance_lo"].tolist() == out["balance_lo"].tolist()

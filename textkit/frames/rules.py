@@ -105,8 +105,13 @@ _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 _BACK_REFERENCE = re.compile(r"\(\?P=|\\[1-9]|\(\?\(")
 
 
-#: A clause delimiter (turned into a line break for :func:`_any_of`'s sentence expression).
-_DELIMITER = re.compile(f"[{re.escape(_CLAUSE_ENDS)}]")
+def _clause_lines(text: str) -> str:
+    """``text`` with each clause delimiter turned into a line break, for :func:`_any_of`'s
+    sentence expression (one ``str.replace`` per delimiter: several times faster than a
+    regular expression over a long text)."""
+    for delimiter in _CLAUSE_ENDS:
+        text = text.replace(delimiter, "\n")
+    return text
 #: Constructs that may read past a clause's edge differently in a whole sentence.
 _EDGE_READING = re.compile(r"\(\?<|\(\?!|\\A|\\Z|\\z")
 
@@ -116,7 +121,7 @@ def _any_of(patterns: Sequence[str], lines: bool = False) -> re.Pattern | None:
     plain), to pass over the clauses none of them can match.
 
     With ``lines``, the expression is for a whole sentence whose clause delimiters were
-    turned into line breaks (:data:`_DELIMITER`), searched in multiline mode: wherever a pattern
+    turned into line breaks (:func:`_clause_lines`), searched in multiline mode: wherever a pattern
     matches inside a clause, it matches there too (``^`` and ``$`` now also match at each
     clause's edges), so a sentence without a match has no clause with one. Patterns that
     look behind or ahead negatively, or anchor on the text's ends, could read the
@@ -286,7 +291,7 @@ class RuleSet:
         if not self.scope_rules:
             return out
         lines = self._any_scope_lines
-        if near is not None and lines is not None and not lines.search(_DELIMITER.sub("\n", text)):
+        if near is not None and lines is not None and not lines.search(_clause_lines(text)):
             return out  # no scope rule matches in any clause (see _any_of)
         for cm in CLAUSE_RE.finditer(text):
             clause, base = cm.group(0), cm.start()
@@ -324,7 +329,7 @@ class RuleSet:
         # texts hold no line break of their own that could join two of them into one clause
         begins = [0, *itertools.accumulate(len(t) + 1 for t in texts)]
         found: set[int] = set()
-        joined = _DELIMITER.sub("\n", "\n".join(texts))
+        joined = _clause_lines("\n".join(texts))
         for m in lines.finditer(joined):
             a, b = m.span()
             first = bisect.bisect_right(begins, a) - 1

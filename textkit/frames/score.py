@@ -36,9 +36,11 @@ can audit:
   intensities, the service share and ``balance = (S - T) / (S + T)`` where ``S`` and ``T`` are
   the weighted service-law and stability counts (NaN, not 0, when there is no frame term).
 * **Uncertainty.** Percentile bootstrap confidence intervals of the balance, resampling the
-  text's sentences (or paragraphs) with replacement, vectorised with numpy and seeded per
-  text from ``FrameConfig.random_state`` and the text's id and content (a text's interval does not
-  depend on which other texts are scored with it).
+  text's sentences (or paragraphs) with replacement, vectorised with numpy. The draws are
+  common random numbers: they depend only on ``FrameConfig.random_state`` and the number of
+  units resampled, so texts with as many units are resampled alike (their intervals differ
+  by their data alone, and the draws are made once per unit count), and a text's interval
+  does not depend on which other texts are scored with it, nor on its id.
 * **Labels** (:mod:`textkit.frames.labels`): ``neither`` when the text has fewer than
   ``min_hits`` weighted hits or fewer than ``min_per_1k`` hits per 1,000 tokens; ``mixed``
   when the minority frame has at least ``mixed_min_hits``; otherwise ``stability`` when
@@ -75,7 +77,6 @@ Usage::
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import logging
 import math
@@ -156,8 +157,8 @@ class FrameConfig(StageConfig):
     ci : float, default 0.95
         Confidence level of the percentile interval.
     random_state : int, default 0
-        Base seed; each text's generator is seeded from it plus a hash of the text's id and
-        content.
+        Seed of the bootstrap draws, which are seeded from it and the number of units
+        resampled (common random numbers: see the module docstring).
     bootstrap_unit : {"sentence", "paragraph"}, default "sentence"
         The resampling unit of document scores. Paragraph scores always resample their
         sentences. A text with a single unit (every sentence-level score) has an
@@ -532,6 +533,8 @@ def _given_units(units: Any, docs: pd.DataFrame, config: FrameConfig) -> pd.Data
         )
     texts = units["text"].to_numpy(dtype=object)
     _check_raw_tokens(units, texts)
+    # the texts as Python strings once, for the matching too
+    units = units.assign(text=pd.Series(texts, index=units.index, dtype=object))
     if config.simplify and len(units):
         from textkit.corpus.clean import holds_traditional, to_simplified
 
@@ -709,33 +712,52 @@ def _unit_counts(sent_df: pd.DataFrame, counted: _Counted) -> pd.DataFrame:
     return out
 
 
-def _seed_for(config: FrameConfig, key: str, units: np.ndarray) -> np.random.Generator:
-    h = hashlib.sha256(key.encode("utf-8") + units.tobytes()).digest()
-    return np.random.default_rng([config.random_state, int.from_bytes(h[:8], "little")])
-
-
-def _bootstrap(
-    st: np.ndarray, sv: np.ndarray, config: FrameConfig, key: str
-) -> tuple[float, float]:
-    n = len(st)
-    if n == 0 or config.n_boot == 0 or (st.sum() + sv.sum()) <= 0:
-        return math.nan, math.nan
-    if n == 1:
-        tot = st[0] + sv[0]
-        b = (sv[0] - st[0]) / tot
-        return float(b), float(b)
-    rng = _seed_for(config, key, np.concatenate([st, sv]))
+def _resample_counts(config: FrameConfig, n: int) -> np.ndarray:
+    """The bootstrap draws for ``n`` units as counts: row ``b`` holds how often each unit is
+    drawn in replicate ``b`` (``n_boot`` rows of ``n`` draws with replacement), seeded from
+    ``random_state`` and ``n`` alone (common random numbers)."""
+    rng = np.random.default_rng([config.random_state, n])
     idx = rng.integers(0, n, size=(config.n_boot, n))
-    # both frames in one gather: stability in the real part, service in the imaginary part
-    both = np.take(st + 1j * sv, idx).sum(axis=1)
-    bst, bsv = both.real, both.imag
-    tot = bst + bsv
-    framed = tot > 0
-    if not framed.any():
-        return math.nan, math.nan
-    bal = (bsv[framed] - bst[framed]) / tot[framed]
+    idx += np.arange(config.n_boot)[:, None] * n
+    return np.bincount(idx.ravel(), minlength=config.n_boot * n).reshape(config.n_boot, n)
+
+
+#: Texts whose replicate totals one matrix product computes (bounds its memory).
+_BOOT_BATCH = 256
+
+
+def _bootstrap_group(item: tuple[Any, int, list[tuple[np.ndarray, np.ndarray]]]) -> list:
+    """The balance intervals (lo, hi) of texts of ``n`` units each, from one set of draws:
+    ``item`` is ``(config, n, [(stability, service_law) unit counts of each text])``.
+
+    The replicate totals of all the texts are one product of the draw counts
+    (:func:`_resample_counts`) with their unit counts; with the weights and multipliers of
+    the shipped lexicon (multiples of 1/4) every total is exact, whatever the order of the
+    sums."""
+    config, n, texts = item
+    if n == 1:  # one unit: every replicate is the text itself
+        points = [float((sv[0] - st[0]) / (st[0] + sv[0])) for st, sv in texts]
+        return [(b, b) for b in points]
+    counts = _resample_counts(config, n).astype(float)
     alpha = (1.0 - config.ci) / 2.0
-    return _quantile(bal, alpha), _quantile(bal, 1.0 - alpha)
+    out = []
+    for first in range(0, len(texts), _BOOT_BATCH):
+        batch = texts[first : first + _BOOT_BATCH]
+        m = len(batch)
+        units = np.empty((n, 2 * m))
+        for j, (st, sv) in enumerate(batch):
+            units[:, j], units[:, m + j] = st, sv
+        totals = counts @ units  # replicates x (stability totals, service totals)
+        for j in range(m):
+            bst, bsv = totals[:, j], totals[:, m + j]
+            tot = bst + bsv
+            framed = tot > 0
+            if not framed.any():
+                out.append((math.nan, math.nan))
+                continue
+            bal = (bsv[framed] - bst[framed]) / tot[framed]
+            out.append((_quantile(bal, alpha), _quantile(bal, 1.0 - alpha)))
+    return out
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
@@ -758,17 +780,17 @@ def _quantile(values: np.ndarray, q: float) -> float:
 
 def _intervals(
     out: pd.DataFrame,
-    keys: list[str],
     boot_units: pd.DataFrame,
     codes: np.ndarray,
     config: Any,
     pool: WorkerPool,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The balance interval of each row of ``out`` (:func:`_bootstrap`) from its resampling
-    units: the rows of ``boot_units`` whose group code (``codes``, ascending) is its position.
-    Rows without a frame hit have no interval (NaN) and draw nothing. Each row draws from its
-    own seed (:func:`_seed_for`), so the processes of ``pool`` (from
-    :data:`PARALLEL_MIN_GROUPS` rows on) give the same intervals."""
+    """The balance interval of each row of ``out`` from its resampling units: the rows of
+    ``boot_units`` whose group code (``codes``, ascending) is its position. Rows without a
+    frame hit have no interval (NaN) and draw nothing. The rows of one unit count share
+    their draws (:func:`_resample_counts`), made once: one task of :func:`_bootstrap_group` per
+    unit count, run in the processes of ``pool`` from :data:`PARALLEL_MIN_GROUPS` rows on
+    (the same intervals either way)."""
     lo = np.full(len(out), np.nan)
     hi = np.full(len(out), np.nan)
     if config.n_boot == 0 or not len(out):
@@ -777,25 +799,28 @@ def _intervals(
     sv = boot_units["n_service_law"].to_numpy(float)
     bounds = np.searchsorted(codes, np.arange(len(out) + 1))
     framed = np.flatnonzero((out["n_stability"] + out["n_service_law"]).to_numpy(float) > 0)
-    key_values = [out[k].tolist() for k in keys]
-    tasks = [
-        (st[bounds[g] : bounds[g + 1]], sv[bounds[g] : bounds[g + 1]],
-         "|".join(str(v[g]) for v in key_values))
-        for g in framed
-    ]  # fmt: skip
-    if pool.n_jobs > 1 and len(tasks) >= PARALLEL_MIN_GROUPS:
-        found = pool.map(_bootstrap_task, [(config, task) for task in tasks])
+    sizes = np.diff(bounds)[framed]
+    order = framed[np.argsort(sizes, kind="stable")]  # by unit count, then row
+    tasks = []
+    rows = []
+    for n, group in itertools.groupby(order.tolist(), key=lambda g: int(bounds[g + 1] - bounds[g])):
+        group = list(group)
+        rows.append(group)
+        tasks.append(
+            (
+                config,
+                n,
+                [(st[bounds[g] : bounds[g + 1]], sv[bounds[g] : bounds[g + 1]]) for g in group],
+            )
+        )
+    if pool.n_jobs > 1 and len(framed) >= PARALLEL_MIN_GROUPS:
+        found = pool.map(_bootstrap_group, tasks)
     else:
-        found = [_bootstrap_task((config, task)) for task in tasks]
-    for g, (a, b) in zip(framed, found, strict=True):
-        lo[g], hi[g] = a, b
+        found = [_bootstrap_group(task) for task in tasks]
+    for group, pairs in zip(rows, found, strict=True):
+        for g, (a, b) in zip(group, pairs, strict=True):
+            lo[g], hi[g] = a, b
     return lo, hi
-
-
-def _bootstrap_task(item: tuple[Any, tuple[np.ndarray, np.ndarray, str]]) -> tuple[float, float]:
-    """:func:`_bootstrap` of one ``(config, (st, sv, key))`` (an item of :func:`_intervals`)."""
-    config, (st, sv, key) = item
-    return _bootstrap(st, sv, config, key)
 
 
 def score_frames(
@@ -911,7 +936,7 @@ def _score(
     out.insert(0, "n_units", grouped.size())
     out = out.reset_index()
     out["balance_lo"], out["balance_hi"] = _intervals(
-        out, keys, boot_units, grouped.ngroup().to_numpy(), config, pool
+        out, boot_units, grouped.ngroup().to_numpy(), config, pool
     )
 
     # texts (or paragraphs) without any sentence still get a row at their level

@@ -181,20 +181,18 @@ def test_scores_from_units_equal_scores_from_documents(sentence_units, seg, leve
 def test_scores_in_worker_processes_equal_the_serial_scores(
     sentence_units, level, monkeypatch, pool_starts
 ):
-    """n_jobs matches runs of whole documents and draws the intervals in worker processes
-    (here from any size on), one set of processes for both: the scores and the hits equal one
-    process's exactly."""
+    """n_jobs matches runs of whole documents in worker processes (here from any size on): the
+    scores and the hits equal one process's exactly."""
     from textkit.core import executor
     from textkit.frames import score as score_module
 
     monkeypatch.setattr(score_module, "PARALLEL_MIN_UNITS", 1)
-    monkeypatch.setattr(score_module, "PARALLEL_MIN_GROUPS", 1)
     docs, units = sentence_units
     cfg = FrameConfig(n_boot=200)
     serial = score_frames(docs, level=level, config=cfg, units=units)
     assert pool_starts == [0]
     pooled = score_frames(docs, level=level, config=cfg, units=units, n_jobs=2)
-    assert pool_starts == [0, 1]  # matching and bootstrap in the same processes
+    assert pool_starts == [0, 1]  # one set of processes
     pd.testing.assert_frame_equal(pooled, serial, check_exact=True)
     assert serial["balance_lo"].notna().sum() > 10
     found, sent_df, counted = {}, {}, {}

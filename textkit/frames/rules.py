@@ -112,6 +112,8 @@ def _clause_lines(text: str) -> str:
     for delimiter in _CLAUSE_ENDS:
         text = text.replace(delimiter, "\n")
     return text
+
+
 #: Constructs that may read past a clause's edge differently in a whole sentence.
 _EDGE_READING = re.compile(r"\(\?<|\(\?!|\\A|\\Z|\\z")
 

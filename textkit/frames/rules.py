@@ -369,13 +369,16 @@ class RuleSet:
         :data:`READ_WINDOW` characters.
         """
         scopes = self.scopes(text, hits) if scoped and self.scope_rules else []
+        ruled = self._ruled
+        if not scopes and not any(hit[2] in ruled for hit in hits):  # the common case
+            return [self._plain(hit[2]) for hit in hits]
         may: dict[str, bool] = {}  # per rule: may it apply in this text (its cue strings)
         cued: dict[str, bool] = {}  # per term: may one of its compound or topic rules apply
         compound_spans: dict[str, list[tuple[int, int, float, str]]] = {}
         topic_spans: dict[str, list[tuple[int, int]]] = {}
         sentences: list[tuple[int, int]] = []  # the text's sentences, found when first needed
         out = []
-        ruled, governs = self._ruled, self.governs
+        governs = self.governs
         for hit in hits:
             s, e, term = hit[0], hit[1], hit[2]
             if not scopes:

@@ -30,6 +30,11 @@ Peers (same input, same process count, same subprocess setup):
 * ``cooccurrence`` vs a ``collections.Counter`` over the node pairs of every sentence (the
   counts are checked to be equal).
 
+Then, on the same synthetic corpus, the **end to end** comparison of ``benchmarks/e2e.py``
+(textkit's whole analysis against the chain a researcher writes by hand, in one process and
+with a 2-process pool, and against textkit's previous path, with peak RSS; ``--skip e2e``
+leaves it out, and it is not run on the seed corpus).
+
 Stages whose module is not in the tree yet are reported as ``n/a``. No timing is asserted
 anywhere; the goals are printed next to the measured values.
 """
@@ -1026,6 +1031,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     out = {"summary": R, "rounds": runs, "label": label, "jobs": j}
     (work / "results.json").write_text(json.dumps(out, indent=2, ensure_ascii=False), "utf-8")
+    if "e2e" not in skip and not args.seed_corpus:
+        import e2e
+
+        print(f"\nend to end against the hand-written chain and the previous path ({label}):")
+        sys.stdout.flush()
+        e2e_args = ["--mb", f"{args.mb or 1.0:g}", "--rounds", str(args.rounds)]
+        return e2e.main([*e2e_args, "--jobs", str(args.jobs), "--work", str(args.work)])
     return 0
 
 

@@ -378,3 +378,47 @@ def test_a_table_of_html_cells_builds_clean_documents(tmp_path):
     assert not docs["text"].str.contains("<|>|&nbsp", regex=True).any()
     assert docs["text"].iloc[1] == "严厉打击违法犯罪活动，强化治安防控。\n推进平安建设。"
     assert all("markup" in json.loads(log) for log in docs["clean_log"])
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # a CMS export that escaped its HTML twice: peeled level by level
+        (
+            "&amp;lt;p&amp;gt;坚持和发展新时代枫桥经验。&amp;lt;/p&amp;gt;"
+            "&amp;lt;p&amp;gt;推进依法行政。&amp;lt;/p&amp;gt;",
+            "坚持和发展新时代枫桥经验。\n推进依法行政。",
+        ),
+        ("<p>坚持和发展新时代枫桥经验。</p><p>&amp;nbsp;推进依法行政。</p>",
+         "坚持和发展新时代枫桥经验。\n推进依法行政。"),
+        # a < that starts no tag stays text, also beside real tags
+        ("<p>规定x<y的情况，推进社会治安综合治理。</p>", "规定x<y的情况，推进社会治安综合治理。"),
+        ("<p>当a<b且c>d时，推进依法行政。</p>", "当a<b且c>d时，推进依法行政。"),
+        ("<p>学习<附件一>，推进依法行政。</p>", "学习<附件一>，推进依法行政。"),
+        # a tag with a very long attribute (an inline image) is still markup
+        (f'<img src="data:image/png;base64,{"A" * 6000}">推进依法行政。', "推进依法行政。"),
+    ],
+)  # fmt: skip
+def test_markup_is_peeled_without_losing_text(cell, expected):
+    text, log = clean_text(cell)
+    assert text == expected
+    assert log["markup"] > 0
+
+
+def test_a_cell_of_markup_only_is_quarantined_not_analysed(tmp_path):
+    import textkit as tk
+
+    frame = pd.DataFrame(
+        {"text": ["把信访维稳工作纳入年度考核。", "<p>&nbsp;</p><br/>", "推进依法行政。"]}
+    )
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    build = tk.build_corpus(tk.read_texts(tmp_path / "t.csv"))
+    docs = build.documents.set_index("doc_id")
+    assert docs.loc["t#02", "status"] == "quarantined"
+    assert docs.loc["t#02", "flag_reason"] == "no text after cleaning"
+    assert build.report["texts"]["identity"] == (
+        "3 rows = 2 kept + 0 flagged + 1 quarantined + 0 rejected"
+    )
+    for rule in ("kept", "unique", "all"):
+        analysed = tk.analysed_documents(build.documents, rule)
+        assert "t#02" not in set(analysed["doc_id"])

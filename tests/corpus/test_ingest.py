@@ -213,3 +213,14 @@ def test_a_raw_page_starting_with_an_html_fragment_is_read_as_html(tmp_path):
     pages = read_pages(tmp_path)
     assert "<" not in pages["text"].iloc[0]
     assert pages["text"].iloc[0].split("\n")[0] == "第一篇:社区治理经验"
+
+
+def test_a_raw_page_of_plain_lines_after_a_tag_keeps_its_lines(tmp_path):
+    # a scraper that left one tag at the top of a text page: its lines are the text's
+    body1 = "坚持和发展新时代枫桥经验，推进社会治安综合治理，矛盾纠纷就地化解。" * 3
+    body2 = "推进依法行政，建设服务型政府，完善基层公共服务体系和便民服务网络。" * 3
+    page = f"<p>某某网 首页</p>\n第一篇:治安综合治理经验\n{body1}\n第二篇:服务型政府建设经验\n{body2}\n"
+    (tmp_path / "p.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "br.txt").write_text("<br>\n" + page.split("\n", 1)[1], encoding="utf-8")
+    docs = tk.build_corpus(tmp_path).documents
+    assert docs["title"].tolist() == ["治安综合治理经验", "服务型政府建设经验"] * 2

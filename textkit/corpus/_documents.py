@@ -112,20 +112,28 @@ def coerce_documents(docs: pd.DataFrame) -> pd.DataFrame:
 OTHER_LANGUAGE = "_other_language"
 
 
+#: Private column like :data:`OTHER_LANGUAGE`: True for a document with no letter left after
+#: cleaning (quarantined by :func:`textkit.corpus.clean.clean_documents`; the reason
+#: :func:`document_status` gives).
+NO_TEXT = "_no_text"
+
+
 def mark_language(docs: pd.DataFrame, config: CleanConfig) -> pd.DataFrame:
-    """Add :data:`OTHER_LANGUAGE` to cleaned documents (in place; returned)."""
+    """Add :data:`OTHER_LANGUAGE` and :data:`NO_TEXT` to cleaned documents (in place;
+    returned)."""
     from textkit.corpus.language import is_other_language
 
-    docs[OTHER_LANGUAGE] = np.array(
-        [is_other_language(t, config) for t in docs["text"]], dtype=bool
-    )
+    texts = docs["text"].tolist()
+    docs[OTHER_LANGUAGE] = np.array([is_other_language(t, config) for t in texts], dtype=bool)
+    docs[NO_TEXT] = np.array([not any(c.isalpha() for c in t) for t in texts], dtype=bool)
     return docs
 
 
 def document_status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str], list[str]]:
     """Status and flag reason of every document (one rule for both builds).
 
-    ``quarantined`` (damage ratio above the cleaning's quarantine ratio) stays; the others
+    ``quarantined`` (damage ratio above the cleaning's quarantine ratio, or no text left after
+    cleaning: :data:`NO_TEXT`) stays; the others
     are ``flagged`` for any of the reasons, "; "-joined in this order: ``duplicate of
     <doc_id>``, ``language`` (a text in another language, :data:`OTHER_LANGUAGE`) or else
     ``off-topic`` (when ``flag_off_topic``; the relevance check counts Chinese governance
@@ -135,7 +143,11 @@ def document_status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str]
     for rec in docs.to_dict("records"):
         if rec["status"] == "quarantined":
             statuses.append("quarantined")
-            reasons.append(f"damage ratio {rec['damage_ratio']:.3f}")
+            reasons.append(
+                "no text after cleaning"
+                if bool(rec.get(NO_TEXT, False))
+                else f"damage ratio {rec['damage_ratio']:.3f}"
+            )
             continue
         why = []
         if bool(rec.get("is_duplicate", False)):
@@ -203,7 +215,7 @@ def finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
     statuses, reasons = document_status(docs, flag_off_topic)
     docs["status"] = statuses
     docs["flag_reason"] = reasons
-    docs = docs.drop(columns=[OTHER_LANGUAGE], errors="ignore")
+    docs = docs.drop(columns=[OTHER_LANGUAGE, NO_TEXT], errors="ignore")
     extra = [c for c in docs.columns if c not in DOCUMENT_COLUMNS]
     cols = [c for c in DOCUMENT_COLUMNS if c in docs.columns] + sorted(extra)
     return coerce_documents(docs.loc[:, cols])

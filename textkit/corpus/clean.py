@@ -13,8 +13,9 @@ its documented purpose); the code only fixes the order of the steps:
    a doctype is read as HTML by the HTML reader of :mod:`textkit.corpus.extract` (scripts,
    styles, navigation and site chrome dropped, block elements and the text's own line
    breaks ending lines; a text nested too deep to parse loses its tags); character
-   references alone (``&nbsp;``, ``&amp;``, ``&#12290;``) are decoded. Text such as
-   ``<<宪法>>`` or ``a<b`` is not markup. Then newlines (CRLF/CR -> LF), paragraph indents
+   references alone (``&nbsp;``, ``&amp;``, ``&#12290;``) are decoded; a text escaped
+   twice (``&amp;lt;p&amp;gt;``) is peeled level by level. Text such as ``<<宪法>>`` or
+   ``a<b`` is not markup, also inside a text that has some. Then newlines (CRLF/CR -> LF), paragraph indents
    in mid-line (a run of two or more U+3000 or ASCII spaces after 。！？；… starts a new
    line) and invisible characters (zero-width, BOM, NBSP, U+3000);
 2. line rules (whole lines of site chrome, spam, PDF footers, bare URLs);
@@ -71,7 +72,12 @@ from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
 from textkit.core.patterns import prefilter
 from textkit.corpus.chars import CharTable, code_points
-from textkit.corpus.extract import MARKUP_RE, _html_content, _html_too_deep
+from textkit.corpus.extract import (
+    MARKUP_RE,
+    _html_content,
+    _html_too_deep,
+    escape_stray_brackets,
+)
 from textkit.corpus.language import is_other_language
 
 logger = logging.getLogger(__name__)
@@ -120,7 +126,9 @@ class CleanConfig(StageConfig):
         OpenCC conversion (default ``"t2s"``, traditional to simplified).
     quarantine_ratio : float
         A document whose damage ratio (share of raw characters in mojibake runs) exceeds
-        this value gets ``status="quarantined"`` (default 0.1).
+        this value gets ``status="quarantined"`` (default 0.1); so does a document with no
+        letter left after cleaning (a table cell that held only markup, such as
+        ``<p>&nbsp;</p>``), whatever its ratio.
     long_line_width : int
         A line at least this many display columns wide (a Chinese character is 2) that
         does not end a sentence is joined to the next line (default 120, i.e. 60 characters).
@@ -614,19 +622,31 @@ def _char_ref(m: re.Match) -> str:
     return html.unescape(m.group(0))
 
 
+#: Levels of escaping peeled off a text (``&amp;lt;p&amp;gt;`` is two: a CMS export that
+#: escaped its HTML twice).
+_MARKUP_LEVELS = 3
+
+
 def _markup(t: str, log: _Log) -> str:
-    """Step 1's HTML: a text with markup read as HTML, else its character references
-    decoded (the characters removed counted as ``markup``)."""
-    if "<" in t and MARKUP_RE.search(t):
-        if _html_too_deep(t):  # not parsed (quadratic): its tags dropped
-            out = MARKUP_RE.sub("\n", t)
+    """Step 1's HTML: a text with markup read as HTML (a ``<`` that starts no markup kept
+    as text), else its character references decoded; repeated while that uncovers more,
+    up to :data:`_MARKUP_LEVELS` times (the characters removed counted as ``markup``)."""
+    before = t
+    for _ in range(_MARKUP_LEVELS):
+        if "<" in t and MARKUP_RE.search(t):
+            if _html_too_deep(t):  # not parsed (quadratic): its tags dropped
+                t = MARKUP_RE.sub("\n", t)
+            else:
+                t = "\n".join(_html_content(escape_stray_brackets(t), line_breaks=True)[0])
+        elif "&" in t and _RE_CHAR_REF.search(t):
+            decoded = _RE_CHAR_REF.sub(_char_ref, t)
+            if decoded == t:
+                break
+            t = decoded
         else:
-            out = "\n".join(_html_content(t, line_breaks=True)[0])
-        log.add("markup", max(len(t) - len(out), 1))
-        return out
-    if "&" in t and _RE_CHAR_REF.search(t):
-        t, n = _sub_count(_RE_CHAR_REF, _char_ref, t)
-        log.add("markup", n)
+            break
+    if t != before:
+        log.add("markup", max(len(before) - len(t), 1))
     return t
 
 
@@ -838,7 +858,8 @@ def clean_documents(docs: pd.DataFrame, config: CleanConfig | None = None) -> pd
     -------
     pandas.DataFrame
         A copy with ``text``, ``n_chars``, ``clean_log`` (JSON object, sorted keys),
-        ``damage_ratio`` and ``status`` (``kept`` / ``quarantined``) added.
+        ``damage_ratio`` and ``status`` (``kept`` / ``quarantined``: damaged, or no letter
+        left after cleaning) added.
 
     Raises
     ------
@@ -863,6 +884,9 @@ def clean_documents(docs: pd.DataFrame, config: CleanConfig | None = None) -> pd
             logger.info(
                 "%s quarantined: damage ratio %.3f > %.3f", doc_id, ratio, config.quarantine_ratio
             )
+        elif not any(c.isalpha() for c in text):
+            status = "quarantined"
+            logger.info("%s quarantined: no text left after cleaning", doc_id)
         texts.append(text)
         logs.append(json.dumps(log, ensure_ascii=False, sort_keys=True))
         ratios.append(ratio)

@@ -574,11 +574,28 @@ _MARKUP_TAGS = (
 #: cleaning stage (:mod:`textkit.corpus.clean`), a raw page starting with it by the ingest
 #: stage (:mod:`textkit.corpus.ingest`).
 MARKUP_RE = re.compile(
-    r"<(?:/\s*)?(?:{})(?=[\s/>])[^<>]{{0,4096}}>|<!--|<!doctype\b".format(
+    # [^<>]* stops at the next < or >: linear however long an attribute (a base64 image)
+    r"<(?:/\s*)?(?:{})(?=[\s/>])[^<>]*>|<!--|<!doctype\b".format(
         "|".join(map(re.escape, _MARKUP_TAGS))
     ),
     re.IGNORECASE,
 )
+#: A full HTML document (not a fragment): its line breaks are layout, not text.
+HTML_DOCUMENT_RE = re.compile(r"\s*(?:<!doctype\b|<html[\s>]|<head[\s>])", re.IGNORECASE)
+_STRAY_LT = re.compile(r"<(?![!?])")
+
+
+def escape_stray_brackets(text: str) -> str:
+    """``text`` with each ``<`` that starts no markup (:data:`MARKUP_RE`, a comment, a
+    doctype, CDATA) written ``&lt;``, so that an HTML parser keeps ``x<y`` or ``<附件>`` as
+    text instead of reading a tag there."""
+    out, last = [], 0
+    for m in MARKUP_RE.finditer(text):
+        out.append(_STRAY_LT.sub("&lt;", text[last : m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_STRAY_LT.sub("&lt;", text[last:]))
+    return "".join(out)
 
 
 def _html_too_deep(text: str) -> str:

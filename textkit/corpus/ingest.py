@@ -61,7 +61,13 @@ from textkit.corpus.decode import (
     decode_bytes,
     oversized,
 )
-from textkit.corpus.extract import _HTML_DROPPED, MARKUP_RE, _html_content, _html_too_deep
+from textkit.corpus.extract import (
+    _HTML_DROPPED,
+    HTML_DOCUMENT_RE,
+    MARKUP_RE,
+    _html_content,
+    _html_too_deep,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +116,10 @@ def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
     if too_deep:
         reason, kind, title = f"{name}: {too_deep}", "html_too_deep", ""
     else:
-        lines, title, dropped = _html_content(res.text, name)
+        # a fragment (a page that starts with <div> or <p> …) keeps its own line breaks; in
+        # a whole document they are layout
+        fragment = not HTML_DOCUMENT_RE.match(res.text)
+        lines, title, dropped = _html_content(res.text, name, line_breaks=fragment)
         res = replace(res, text="\n".join(lines), repairs=res.repairs + dropped)
         if lines:
             return res, title

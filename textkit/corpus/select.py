@@ -16,7 +16,8 @@ the same articles:
 ``"all"``
     Every readable article, duplicates included.
 
-Quarantined articles are never analysed: their text is mostly mojibake.
+Quarantined articles are never analysed: their text is mostly mojibake, or nothing is left
+of it after cleaning (a table cell that held only markup).
 """
 
 from __future__ import annotations

@@ -448,7 +448,15 @@ def _table_to(
 
 #: Columns kept per document until the end of a streamed build (no text): what its
 #: status and the report need.
-_LIGHT = ["doc_id", "status", "damage_ratio", "is_relevant", "clean_log", _documents.OTHER_LANGUAGE]
+_LIGHT = [
+    "doc_id",
+    "status",
+    "damage_ratio",
+    "is_relevant",
+    "clean_log",
+    _documents.OTHER_LANGUAGE,
+    _documents.NO_TEXT,
+]
 
 #: Columns of the pages table with few distinct values (held dictionary-encoded).
 _FEW_VALUES = [

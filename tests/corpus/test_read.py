@@ -774,3 +774,28 @@ def test_short_files_of_a_folder_are_documents(tmp_path):
     assert "two#01" in docs.index and "two#02" not in docs.index
     identity = build.report["texts"]
     assert identity["identity"] == "5 files = 5 read + 0 rejected" and identity["kept"] == 5
+
+
+def test_date_variables_are_written_as_dates(tmp_path):
+    """A workbook or parquet date (a datetime at midnight) is the date alone, not
+    ``2021-03-01 00:00:00``; a time of day is kept."""
+    import datetime
+
+    frame = pd.DataFrame(
+        {
+            "text": ["推进依法行政。", "维护社会稳定。"],
+            "issued": [pd.Timestamp("2021-03-01"), pd.Timestamp("2022-11-30")],
+            "posted": [pd.Timestamp("2021-03-01 09:30"), pd.NaT],
+        }
+    )
+    frame.to_parquet(tmp_path / "t.parquet")
+    docs = read_texts(tmp_path / "t.parquet").documents
+    assert docs["issued"].tolist() == ["2021-03-01", "2022-11-30"]
+    assert docs["posted"].iloc[0] == "2021-03-01 09:30:00" and pd.isna(docs["posted"].iloc[1])
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["text", "issued"])
+    wb.active.append(["推进依法行政。", datetime.datetime(2021, 3, 1)])
+    wb.save(tmp_path / "t.xlsx")
+    assert read_texts(tmp_path / "t.xlsx").documents["issued"].tolist() == ["2021-03-01"]

@@ -9,6 +9,7 @@ variables are typed by the same rules for every input (:mod:`textkit.corpus.read
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import re
@@ -187,9 +188,12 @@ def _decode(data: bytes, name: str, encoding: str | None):
 
 
 def _cell_str(value: Any) -> str | None:
-    """A cell as a string (``None`` when missing); integral floats lose their ``.0``."""
-    if value is None:
+    """A cell as a string (``None`` when missing); integral floats lose their ``.0``, a
+    date and time at midnight (a workbook's date cell) is written as the date alone."""
+    if value is None or value is pd.NaT:
         return None
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
     if isinstance(value, float):
         if math.isnan(value):
             return None

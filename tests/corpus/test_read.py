@@ -792,10 +792,28 @@ def test_date_variables_are_written_as_dates(tmp_path):
     docs = read_texts(tmp_path / "t.parquet").documents
     assert docs["issued"].tolist() == ["2021-03-01", "2022-11-30"]
     assert docs["posted"].iloc[0] == "2021-03-01 09:30:00" and pd.isna(docs["posted"].iloc[1])
-    import openpyxl
-
     wb = openpyxl.Workbook()
     wb.active.append(["text", "issued"])
     wb.active.append(["推进依法行政。", datetime.datetime(2021, 3, 1)])
     wb.save(tmp_path / "t.xlsx")
     assert read_texts(tmp_path / "t.xlsx").documents["issued"].tolist() == ["2021-03-01"]
+
+
+def test_the_report_says_what_reading_a_workbook_did(tmp_path):
+    from textkit.corpus.report import render_report_md
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["附件：文件汇总表"])
+    ws.append(["正文", "地区"])
+    ws.append(["推进依法行政，建设服务型政府。", "东城区"])
+    ws.append(["维护社会稳定。", None])
+    ws.merge_cells("B3:B4")
+    wb.create_sheet("说明")
+    wb.save(tmp_path / "a.xlsx")
+    md = render_report_md(build_corpus(read_texts(tmp_path / "a.xlsx", text="正文")).report)
+    said = [line for line in md.splitlines() if line.startswith("Reading the table: ")]
+    assert len(said) == 1
+    for part in ("not read: 1 other sheet(s) '说明'", "header on row 2", "附件：文件汇总表",
+                 "merged cells: 1 range(s)"):  # fmt: skip
+        assert part in said[0]

@@ -471,6 +471,11 @@ def render_report_md(report: dict) -> str:
         lines.append("")
     listed = report["pages"]
     if kind == "table":  # a row each would make a report as long as the table
+        # what reading the file did (decoding, a workbook's sheet, title rows, merged
+        # cells) is the same on every row: said once
+        made = sorted({p["repairs"] for p in listed if p["repairs"]})
+        lines += [f"Reading the table: {_cell(r.replace('|', '/'))}." for r in made]
+        lines += [""] if made else []
         listed = [p for p in listed if p["status"] != "ok"]
         lines += [
             f"Every row is in `pages.csv`; the {len(listed)} not read are listed here.",

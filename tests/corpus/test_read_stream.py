@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import xlwt
 
 import textkit as tk
 import textkit.corpus.read_stream as read_stream
@@ -29,7 +30,7 @@ WORDS = (
     "基层 治理 社会 群众 服务 法治 政府 推进 网格 矛盾 纠纷 化解 改革 完善 机制 "
     "枫桥 经验 平安 建设 乡村 振兴 数字 政务 公开 监督"
 ).split()
-FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx")
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "xlsx", "xls")
 BATCH = 7
 
 
@@ -72,6 +73,16 @@ def _write(path: Path, rows: list[dict]) -> Path:
     elif fmt == "parquet":
         frame["year"] = frame["year"].astype("Int64")
         frame.to_parquet(path)
+    elif fmt == "xls":
+        wb = xlwt.Workbook(encoding="utf-8")
+        ws = wb.add_sheet("Sheet1")
+        for c, name in enumerate(frame.columns):
+            ws.write(0, c, name)
+        for i, r in enumerate(rows, start=1):
+            for c, name in enumerate(frame.columns):
+                if r[name] is not None:
+                    ws.write(i, c, r[name])
+        wb.save(str(path))
     else:
         wb = openpyxl.Workbook()
         ws = wb.active
@@ -203,7 +214,7 @@ def test_every_row_empty_and_bad_options_are_refused(tmp_path, tables):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_streamed_build_of_a_table_writes_the_in_memory_files(tables, tmp_path, fmt):
     """The key equivalence: same documents table and same report, byte for byte."""
-    options = {"id": "id"} if fmt in ("csv", "xlsx") else {}
+    options = {"id": "id"} if fmt in ("csv", "xlsx", "xls") else {}
     a = write_corpus(build_corpus(read_texts(tables[fmt], **options)), tmp_path / "memory")
     b = build_corpus_to(tables[fmt], tmp_path / "stream", read=options, batch_rows=BATCH)
     assert [p.name for p in a] == [p.name for p in b]

@@ -120,7 +120,7 @@ def test_sheet_chooses_the_sheet_read(tmp_path):
 def test_sheet_is_refused_where_it_does_not_apply(tmp_path):
     (tmp_path / "t.csv").write_text("text\n" + TEXTS[0] + "\n", encoding="utf-8")
     with pytest.raises(
-        InvalidParameterError, match=r"sheet: applies to workbooks \(.xlsx\), not to 't.csv'"
+        InvalidParameterError, match=r"sheet: applies to workbooks \(.xlsx, .xls\), not to 't.csv'"
     ):
         read_texts(tmp_path / "t.csv", sheet="Sheet1")
     with pytest.raises(InvalidParameterError, match=r"sheet: applies to workbooks"):

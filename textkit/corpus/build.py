@@ -316,7 +316,7 @@ def _check_raw_dir(raw_dir: Any) -> None:
             raise InvalidParameterError(
                 f"raw_dir: {p} is a file; build_corpus takes a folder of raw pages or what "
                 "textkit.read_texts returned. To build a corpus from a table (.csv, .tsv, "
-                ".xlsx, .jsonl, .parquet), " + how.format(path=repr(str(p)))
+                ".xlsx, .xls, .jsonl, .parquet), " + how.format(path=repr(str(p)))
             )
         return
     what = "a pandas DataFrame" if isinstance(raw_dir, pd.DataFrame) else type(raw_dir).__name__

@@ -4,10 +4,11 @@
 variables, and a report with one row per input (a table row or a file), read or rejected
 with the reason:
 
-* a **table** (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``): one row is one
-  document. CSV and TSV bytes are decoded by the strict decoder of the ingest stage
+* a **table** (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``, ``.parquet``): one row
+  is one document. CSV and TSV bytes are decoded by the strict decoder of the ingest stage
   (:func:`textkit.corpus.ingest.decode_bytes`) before pandas parses them; a workbook's
-  first sheet (or ``sheet``) is read from its header row (title rows above it skipped),
+  (``.xlsx``, or Excel 97-2003 ``.xls``: both read the same way) first sheet (or
+  ``sheet``) is read from its header row (title rows above it skipped),
   merged cells filled down, its cells losing the ``_x000D_`` escapes Excel writes and their
   line breaks becoming ``"\\n"`` (the other sheets are named in the report's ``repairs``;
   a formula cell gives the value the workbook stored when it was last saved, missing in a
@@ -78,9 +79,9 @@ def read_texts(
     Parameters
     ----------
     path : path-like
-        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``) or a folder
-        of text (``.txt``), HTML (``.html``, ``.htm``, ``.xhtml``), Word (``.docx``) and
-        PDF (``.pdf``) files.
+        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``, ``.parquet``) or
+        a folder of text (``.txt``), HTML (``.html``, ``.htm``, ``.xhtml``), Word
+        (``.docx``) and PDF (``.pdf``) files.
     text : str, optional
         Tables: the column holding the text (default: a column named ``text``).
     meta : str or list of str, optional
@@ -113,19 +114,20 @@ def read_texts(
         ``unsupported_type``, and so are old Word (``.doc``), RTF and OpenDocument files
         even when ``include`` does not match them (save them as ``.docx``).
     encoding : str, optional
-        CSV, TSV, and text and HTML files of a folder: the encoding of the bytes (decoded
-        strictly). Default: detected by :func:`textkit.corpus.ingest.decode_bytes` (for
-        HTML, a ``<meta charset>`` breaks a tie between candidate encodings).
+        CSV, TSV, JSON lines, and text and HTML files of a folder: the encoding of the bytes
+        (decoded strictly; refused for workbooks and parquet files, which record their
+        own). Default: detected by :func:`textkit.corpus.ingest.decode_bytes` (for HTML, a
+        ``<meta charset>`` breaks a tie between candidate encodings).
     title : str, optional
         Tables: the column holding each document's title (default: a column named
         ``title`` if there is one, else no titles). The annotation stage reads titles
         (a genre is often named there), so give one when the table has it.
     sheet : str, optional
-        Workbooks: the name of the sheet to read (default: the first sheet). In the sheet,
-        the header is the first row naming the text column among rows 1 to
-        ``MAX_TITLE_ROWS + 1`` (:data:`textkit.corpus.workbook.MAX_TITLE_ROWS`): title rows
-        above a table are skipped. A cell merged down over several rows gives its value to
-        each of them (:mod:`textkit.corpus.workbook`). Both are said in the report's
+        Workbooks (``.xlsx``, ``.xls``): the name of the sheet to read (default: the first
+        sheet). In the sheet, the header is the first row naming the text column among rows
+        1 to ``MAX_TITLE_ROWS + 1`` (:data:`textkit.corpus.workbook.MAX_TITLE_ROWS`): title
+        rows above a table are skipped. A cell merged down over several rows gives its value
+        to each of them (:mod:`textkit.corpus.workbook`). Both are said in the report's
         ``repairs``.
 
     Returns
@@ -144,7 +146,9 @@ def read_texts(
         (:data:`RESERVED_NAMES`; rename it, or leave it out of ``meta``).
     CorpusError
         If a table cannot be parsed or holds duplicate ids (naming the file and the rows),
-        or if nothing could be read (every row empty, or no readable file in a folder).
+        if nothing could be read (every row empty, or no readable file in a folder), or for
+        a workbook that is damaged or too large (an ``.xls`` file over
+        :data:`textkit.corpus.workbook.MAX_XLS_BYTES`, 256 MiB, is not opened).
 
     Notes
     -----

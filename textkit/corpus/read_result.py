@@ -119,7 +119,7 @@ class ReadResult:
         — the table's file name, or the file's path relative to the folder, POSIX style —,
         ``row`` — the 1-based data row of the table (the header row not counted; the
         JSON line among the non-blank ones), missing for a file —, ``extractor`` —
-        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"``, ``"parquet"``, or for a file
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"xls"``, ``"jsonl"``, ``"parquet"``, or for a file
         ``"text"``, ``"html"``, ``"docx"`` or ``"pdf"`` —, ``encoding`` — the decoding
         used (text and HTML files, CSV, TSV, JSON lines), ``""`` where none applies)
         followed by the document variables (:attr:`docvars`).

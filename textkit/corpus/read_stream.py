@@ -8,7 +8,10 @@ document variable types and rejections).
 
 Each format is read piece by piece: CSV and TSV through ``pandas.read_csv(chunksize=...)``
 on a text stream decoded strictly as they arrive, JSON lines line by line, parquet files
-by record batches (pyarrow), workbooks row by row (openpyxl's read-only mode).
+by record batches (pyarrow), ``.xlsx`` workbooks row by row (openpyxl's read-only mode).
+An Excel 97-2003 workbook (``.xls``) is the exception: xlrd reads the whole file and the
+sheet read into memory (a file over :data:`textkit.corpus.workbook.MAX_XLS_BYTES` is
+refused), and the batches are cut from it.
 
 The table is read twice: a first pass checks it (columns, ids unique, at least one text)
 and decides the types of the document variables, and every iteration reads it again.
@@ -40,6 +43,7 @@ from textkit.corpus.read_result import (
     _int_like,
 )
 from textkit.corpus.read_table import (
+    _WORKBOOKS,
     _check_header,
     _check_regular_file,
     _check_text_type,
@@ -55,7 +59,7 @@ from textkit.corpus.read_table import (
     _table_extractor,
     _table_parts,
 )
-from textkit.corpus.workbook import sheet_layout, sheet_rows
+from textkit.corpus.workbook import _check_xls_size, sheet_layout, sheet_rows
 
 logger = logging.getLogger(__name__)
 
@@ -220,7 +224,7 @@ class TextBatches:
     path : str
         The table as given.
     extractor : str
-        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"jsonl"`` or ``"parquet"``.
+        ``"csv"``, ``"tsv"``, ``"xlsx"``, ``"xls"``, ``"jsonl"`` or ``"parquet"``.
     docvars : tuple of str
         The document variables, in order.
     n_rows : int
@@ -259,13 +263,17 @@ class TextBatches:
         self.docvars = tuple(meta)
         self.batch_size = batch_size
         self.options = options
+        if extractor == "xls":
+            _check_xls_size(p, p.stat().st_size)  # before its bytes are read
         self.sha256 = sha256_file(p)
         self.n_bytes = p.stat().st_size
         self._source = _Source(p, encoding) if extractor in ("csv", "tsv", "jsonl") else None
         self.encoding = self._source.encoding if self._source else ""
         self.repairs = "; ".join(self._source.repairs) if self._source else ""
         # a workbook's table: its sheet, header row and merged cells (found once)
-        self._layout = sheet_layout(p, str(p), sheet, self._text) if extractor == "xlsx" else None
+        self._layout = (
+            sheet_layout(p, str(p), sheet, self._text) if extractor in _WORKBOOKS else None
+        )
         if self._layout is not None:
             self.repairs = "; ".join(self._layout.notes)
         self._int_columns: set[str] = set()
@@ -344,9 +352,9 @@ class TextBatches:
                 frame.columns = [str(c) for c in frame.columns]
                 yield frame
         else:
-            yield from self._xlsx_frames(columns)
+            yield from self._workbook_frames(columns)
 
-    def _xlsx_frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+    def _workbook_frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
         """The rows of a workbook's table (:func:`textkit.corpus.workbook.sheet_rows`) in
         frames of at most ``batch_size`` rows."""
         rows: list[list[Any]] = []
@@ -465,7 +473,7 @@ def iter_texts(
     Parameters
     ----------
     path : path-like
-        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``).
+        A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``, ``.parquet``).
     text, meta, id, title, encoding, sheet : optional
         As in :func:`textkit.corpus.read.read_texts`.
     batch_size : int, default 1000
@@ -499,7 +507,10 @@ def iter_texts(
     does not, the error names the offset and asks for ``encoding=...``. Such a file whose
     last character is cut off is refused too (``read_texts`` drops the incomplete bytes).
 
-    Memory holds one batch of rows, plus, with an ``id`` column, the ids seen.
+    Memory holds one batch of rows, plus, with an ``id`` column, the ids seen; but an Excel
+    97-2003 workbook (``.xls``) is read whole into memory by xlrd, file and sheet, at each
+    pass (a file over :data:`textkit.corpus.workbook.MAX_XLS_BYTES`, 256 MiB, is refused):
+    save a large one as ``.xlsx`` or CSV to read it in bounded memory.
 
     Examples
     --------

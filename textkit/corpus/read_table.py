@@ -31,7 +31,7 @@ from textkit.corpus.read_result import (
     _decode,
     _typed,
 )
-from textkit.corpus.workbook import sheet_layout, sheet_rows
+from textkit.corpus.workbook import _check_xls_size, sheet_layout, sheet_rows
 
 # messages keep the logger name of the module this code was split from
 logger = logging.getLogger("textkit.corpus.read")
@@ -42,9 +42,13 @@ _TABLE_EXTRACTORS = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".xlsx": "xlsx",
+    ".xls": "xls",
     ".jsonl": "jsonl",
     ".parquet": "parquet",
 }
+
+#: The extractors of workbooks (read by :mod:`textkit.corpus.workbook`).
+_WORKBOOKS = ("xlsx", "xls")
 
 #: Largest table file :func:`textkit.corpus.read.read_texts` reads whole, in bytes; a larger
 #: one is an error pointing to the batch reader (:func:`textkit.corpus.read_stream.iter_texts`)
@@ -73,15 +77,17 @@ def _table_extractor(p: Path, encoding: str | None, sheet: str | None = None) ->
             f"path: expected a folder or a table file ({', '.join(sorted(_TABLE_EXTRACTORS))}), "
             f"got {p.name!r}"
         )
-    if encoding is not None and extractor in ("xlsx", "parquet"):
+    if encoding is not None and extractor in (*_WORKBOOKS, "parquet"):
         raise InvalidParameterError(
             f"encoding: applies to CSV, TSV, JSON lines and text files, not to {p.name!r} "
             "(the format records its own encoding)"
         )
     if sheet is not None:
         check_str("sheet", sheet)
-        if extractor != "xlsx":
-            raise InvalidParameterError(f"sheet: applies to workbooks (.xlsx), not to {p.name!r}")
+        if extractor not in _WORKBOOKS:
+            raise InvalidParameterError(
+                f"sheet: applies to workbooks (.xlsx, .xls), not to {p.name!r}"
+            )
     return extractor
 
 
@@ -110,7 +116,7 @@ def _load_table(
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
         return frame, res.encoding, "; ".join(res.repairs)
-    if extractor == "xlsx":
+    if extractor in _WORKBOOKS:
         layout = sheet_layout(p, io.BytesIO(data), sheet, text)
         _check_header(p, list(layout.header))
         rows = list(sheet_rows(p, io.BytesIO(data), layout))
@@ -212,6 +218,8 @@ def _read_table(
     sheet: str | None = None,
 ) -> ReadResult:
     size = p.stat().st_size
+    if extractor == "xls":
+        _check_xls_size(p, size)  # before its bytes are read
     if size > MAX_TABLE_BYTES:
         raise CorpusError(
             f"{p}: {size / 2**30:.1f} GiB is over the {MAX_TABLE_BYTES / 2**30:.0f} GiB that "

@@ -6,7 +6,7 @@ table file or a folder read by :func:`textkit.corpus.read.read_texts`, with that
 options under the same names)::
 
     [corpus]
-    input = "data/letters.csv"   # a .csv / .tsv / .xlsx / .jsonl / .parquet file or a folder
+    input = "data/letters.csv"   # a .csv / .tsv / .xlsx / .xls / .jsonl / .parquet file or a folder
     text = "content"             # table column of the text (default "text")
     id = "letter_id"             # table column of the ids (default: generated)
     title = "subject"            # table column of the titles (default "title" if present)

@@ -280,9 +280,9 @@ def build_corpus_to(
     ----------
     raw_dir : path-like or TextBatches
         Directory of raw pages (default ``corpus/raw``); or a table file (``.csv``,
-        ``.tsv``, ``.xlsx``, ``.jsonl``, ``.parquet``: one row, one document), read with
-        :func:`textkit.corpus.read_stream.iter_texts` and the options ``read``; or what
-        ``iter_texts`` returned.
+        ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``, ``.parquet``: one row, one document),
+        read with :func:`textkit.corpus.read_stream.iter_texts` and the options ``read``; or
+        what ``iter_texts`` returned.
     out_dir : path-like
         Output directory (created if needed; default ``corpus/processed``).
     config : CorpusConfig, optional
@@ -367,8 +367,8 @@ def build_corpus_to(
         what = "a pandas DataFrame" if isinstance(raw_dir, pd.DataFrame) else type(raw_dir).__name__
         raise InvalidParameterError(
             "raw_dir: build_corpus_to takes a folder of raw pages, a table file (.csv, .tsv, "
-            f".xlsx, .jsonl, .parquet) or what textkit.iter_texts returned, got {what}. For a "
-            "table of texts in memory, save it (df.to_csv('texts.csv', index=False)) and "
+            f".xlsx, .xls, .jsonl, .parquet) or what textkit.iter_texts returned, got {what}. "
+            "For a table of texts in memory, save it (df.to_csv('texts.csv', index=False)) and "
             "pass its path, with read={'text': <text column>}"
         )
     check_int("batch_pages", batch_pages, 1)

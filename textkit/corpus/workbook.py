@@ -1,4 +1,5 @@
-"""Workbooks (``.xlsx``) read as tables: which sheet, which row is the header, merged cells.
+"""Workbooks (``.xlsx``, and Excel 97-2003 ``.xls``) read as tables: which sheet, which row
+is the header, merged cells.
 
 Workbooks made by hand rarely start with a header on row 1 of their only sheet. This module
 finds the table in one, the same way for :func:`textkit.corpus.read.read_texts` (the whole
@@ -16,22 +17,36 @@ it did in the report's ``repairs``:
   layout, not a value of the neighbouring columns);
 * **cells as** ``pandas.read_excel`` **gives them**: integral numbers as integers, pandas'
   missing-value strings (``""``, ``"NA"``, ``"null"`` …) as missing, Excel's ``_x000D_``
-  escapes dropped and line breaks ``"\\n"``; empty rows inside the table kept (their rows
+  escapes dropped and line breaks ``"\\n"``, dates as ``datetime``, booleans as ``bool``;
+  in an ``.xls`` workbook, a time of day alone as ``time`` and error cells (``#DIV/0!`` …)
+  as missing, as pandas reads them with xlrd; empty rows inside the table kept (their rows
   are rejected as empty), those at its end dropped; a formula cell gives the value the
   workbook stored when it was last saved.
 
-Merged ranges are read from the sheet's XML (openpyxl's read-only mode, which keeps memory
-bounded, does not load them): only the ``<mergeCell ref="…">`` elements are looked for, in
-one pass over the part's bytes.
+The two formats differ only in how the sheets, their rows and their merged ranges are read
+(:class:`_XlsxBook`, :class:`_XlsBook`); everything above is done once for both.
+
+* ``.xlsx`` (a zip archive of XML parts): openpyxl's read-only mode, which keeps memory
+  bounded; an archive too large to open (:func:`textkit.corpus.extract.zip_too_large`) is
+  refused. Merged ranges are read from the sheet's XML (the read-only mode does not load
+  them): only the ``<mergeCell ref="…">`` elements are looked for, in one pass over the
+  part's bytes.
+* ``.xls`` (Excel 97-2003, an OLE2 compound file): xlrd, which reads the whole file and the
+  sheet read into memory, so a file over :data:`MAX_XLS_BYTES` is refused before it is
+  opened; merged ranges are the sheet's ``merged_cells``.
 """
 
 from __future__ import annotations
 
+import datetime
+import logging
+import os
 import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -39,10 +54,18 @@ from xml.etree import ElementTree
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.corpus.extract import zip_too_large
 
-__all__ = ["MAX_TITLE_ROWS", "SheetLayout", "sheet_layout", "sheet_rows"]
+__all__ = ["MAX_TITLE_ROWS", "MAX_XLS_BYTES", "SheetLayout", "sheet_layout", "sheet_rows"]
+
+logger = logging.getLogger(__name__)
 
 #: Most rows above a workbook's header that are looked through (and skipped) to find it.
 MAX_TITLE_ROWS = 10
+
+#: Largest Excel 97-2003 workbook (``.xls``) opened, in bytes: xlrd reads the whole file,
+#: and the sheet read, into memory, several times the file's size (a 40 MiB file of 60,000
+#: rows of text: about 0.4 GB); the bound of one document file,
+#: :data:`textkit.corpus.decode.MAX_FILE_BYTES`.
+MAX_XLS_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -76,17 +99,195 @@ class SheetLayout:
     notes: tuple[str, ...]
 
 
-def _open(p: Path, source: Any) -> Any:
-    import openpyxl
+# ---------------------------------------------------------------------------------------
+# the two formats: sheet names, a sheet's rows, its merged ranges
 
-    too_large = zip_too_large(source)
-    if too_large:
-        raise CorpusError(f"{p.name}: workbook too large: {too_large}")
-    _rewind(source)
-    try:
-        return openpyxl.load_workbook(source, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+#: A merged range: ``(first row, last row, first column, last column)``, 1-based, inclusive.
+_Range = tuple[int, int, int, int]
+
+
+class _XlsxBook:
+    """An ``.xlsx`` workbook open in openpyxl's read-only mode."""
+
+    def __init__(self, p: Path, source: Any) -> None:
+        import openpyxl
+
+        too_large = zip_too_large(source)
+        if too_large:
+            raise CorpusError(f"{p.name}: workbook too large: {too_large}")
+        _rewind(source)
+        try:
+            self._wb = openpyxl.load_workbook(
+                source, read_only=True, data_only=True, keep_links=False
+            )
+        except Exception as exc:  # openpyxl raises many types for a damaged workbook
+            raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+        self._p, self._source = p, source
+        #: every sheet, in order (chart sheets too)
+        self.names: list[str] = list(self._wb.sheetnames)
+        #: the first worksheet (``None``: there is none)
+        self.first: str | None = self._wb.worksheets[0].title if self._wb.worksheets else None
+
+    def rows(self, title: str) -> Iterator[tuple]:
+        """The rows of sheet ``title`` from row 1, cells as openpyxl gives them."""
+        ws = self._wb[title]
+        # the dimension a workbook records may be wrong (some writers never update it):
+        # read every row there is, as pandas does
+        ws.reset_dimensions()
+        return ws.iter_rows(values_only=True)
+
+    def merged(self, title: str) -> list[_Range]:
+        """The merged ranges of sheet ``title`` (read from the archive: may be called after
+        :meth:`close`)."""
+        from openpyxl.utils.cell import range_boundaries
+
+        out = []
+        for ref in _merge_refs(self._p, self._source, title):
+            min_col, min_row, max_col, max_row = range_boundaries(ref)
+            out.append((min_row, max_row, min_col, max_col))
+        return out
+
+    def close(self) -> None:
+        self._wb.close()
+
+
+class _XlsBook:
+    """An Excel 97-2003 (``.xls``) workbook open with xlrd, sheets loaded when read."""
+
+    def __init__(self, p: Path, source: Any) -> None:
+        import xlrd
+
+        _check_xls_size(p, _size(source))
+        _rewind(source)
+        contents: bytes | None = None
+        try:
+            if hasattr(source, "read"):
+                contents = source.read()
+                kwargs: dict[str, Any] = {"file_contents": contents}
+            else:
+                kwargs = {"filename": os.fspath(source)}
+            self._book = xlrd.open_workbook(
+                **kwargs, formatting_info=True, on_demand=True, logfile=_XlrdLog()
+            )
+        except Exception as exc:  # xlrd raises many types for a damaged file
+            raise _xls_error(p, source, contents, exc) from exc
+        self._p = p
+        self._sheets: dict[str, Any] = {}
+        self.names: list[str] = list(self._book.sheet_names())  # worksheets only
+        self.first: str | None = self.names[0] if self.names else None
+
+    def _sheet(self, title: str) -> Any:
+        if title not in self._sheets:
+            try:
+                self._sheets[title] = self._book.sheet_by_name(title)
+            except Exception as exc:  # a damaged sheet
+                raise CorpusError(
+                    f"{self._p.name}: cannot read the workbook: sheet {title!r} is damaged "
+                    f"({type(exc).__name__}: {exc})"
+                ) from exc
+        return self._sheets[title]
+
+    def rows(self, title: str) -> Iterator[tuple]:
+        """The rows of sheet ``title`` from row 1, cells as ``pandas.read_excel`` converts
+        them (:func:`_xls_cell`)."""
+        sh = self._sheet(title)
+        datemode = self._book.datemode
+        for r in range(sh.nrows):
+            yield tuple(
+                _xls_cell(v, t, datemode)
+                for v, t in zip(sh.row_values(r), sh.row_types(r), strict=True)
+            )
+
+    def merged(self, title: str) -> list[_Range]:
+        """The merged ranges of sheet ``title`` (xlrd's half-open, 0-based
+        ``(rlo, rhi, clo, chi)`` made 1-based and inclusive)."""
+        return [
+            (rlo + 1, rhi, clo + 1, chi) for rlo, rhi, clo, chi in self._sheet(title).merged_cells
+        ]
+
+    def close(self) -> None:
+        self._book.release_resources()
+
+
+class _XlrdLog:
+    """Where xlrd writes its warnings (to standard output by default): the debug log."""
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            logger.debug("xlrd: %s", text.strip())
+
+    def flush(self) -> None:
+        pass
+
+
+def _size(source: Any) -> int:
+    if hasattr(source, "getbuffer"):
+        return source.getbuffer().nbytes
+    if hasattr(source, "seek"):
+        at = source.seek(0, os.SEEK_END)
+        source.seek(0)
+        return at
+    return os.path.getsize(source)
+
+
+def _check_xls_size(p: Path, size: int) -> None:
+    """Refuse an ``.xls`` workbook over :data:`MAX_XLS_BYTES` bytes (``size``), naming it."""
+    if size > MAX_XLS_BYTES:
+        raise CorpusError(
+            f"{p.name}: workbook too large: {size / 2**20:,.0f} MiB, over the "
+            f"{MAX_XLS_BYTES / 2**20:,.0f} MiB an Excel 97-2003 workbook (.xls) may have "
+            "(textkit.corpus.workbook.MAX_XLS_BYTES: it is read whole into memory); not "
+            "opened: save it as CSV, or split it"
+        )
+
+
+def _xls_error(p: Path, source: Any, contents: bytes | None, exc: Exception) -> CorpusError:
+    """The error for an ``.xls`` file xlrd cannot open, with advice for the files saved
+    under that name that are not one: an ``.xlsx`` workbook, a web page."""
+    if contents is None:
+        try:
+            with open(source, "rb") as f:
+                contents = f.read(512)
+        except OSError:
+            contents = b""
+    start = contents[:512].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").lower()
+    if contents[:4] == b"PK\x03\x04":
+        what = "a zip archive, as an .xlsx workbook is: rename it to .xlsx"
+    elif start.startswith(b"<"):
+        what = (
+            "a web page (HTML or XML), as some websites export tables: open it in Excel or "
+            "LibreOffice and save it as .xlsx"
+        )
+    else:
+        what = "not an Excel 97-2003 workbook, or damaged"
+    return CorpusError(f"{p.name}: cannot read the workbook: {what} ({type(exc).__name__}: {exc})")
+
+
+def _xls_cell(value: Any, kind: int, datemode: int) -> Any:
+    """An xlrd cell as ``pandas.read_excel`` converts it: a date as ``datetime`` (a time
+    of day alone, on the epoch's day, as ``time``), a boolean as ``bool``, an error or
+    empty cell as missing; numbers stay floats and text strings (:func:`excel_value`
+    makes integral floats integers)."""
+    import xlrd
+
+    if kind == xlrd.XL_CELL_TEXT or kind == xlrd.XL_CELL_NUMBER:
+        return value
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            when = xlrd.xldate.xldate_as_datetime(value, datemode)
+        except OverflowError:
+            return value
+        if when.timetuple()[:3] == ((1904, 1, 1) if datemode else (1899, 12, 31)):
+            return datetime.time(when.hour, when.minute, when.second, when.microsecond)
+        return when
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    return None  # empty, blank, error
+
+
+def _open(p: Path, source: Any) -> _XlsxBook | _XlsBook:
+    """The workbook ``p`` (its suffix says the format), read from ``source``."""
+    return _XlsBook(p, source) if p.suffix.lower() == ".xls" else _XlsxBook(p, source)
 
 
 def _rewind(source: Any) -> None:
@@ -94,23 +295,18 @@ def _rewind(source: Any) -> None:
         source.seek(0)
 
 
-def _worksheet(p: Path, wb: Any, sheet: str | None) -> Any:
-    names = list(wb.sheetnames)
+def _sheet_title(p: Path, book: _XlsxBook | _XlsBook, sheet: str | None) -> str:
+    """The sheet read: ``sheet``, else the first worksheet."""
     if sheet is None:
-        return wb.worksheets[0]
-    if sheet not in names:
+        if book.first is None:
+            raise CorpusError(f"{p.name}: cannot read the workbook: it has no worksheet")
+        return book.first
+    if sheet not in book.names:
         raise InvalidParameterError(
             f"sheet: {p.name} has no sheet named {sheet!r}; its sheets are "
-            f"{', '.join(map(repr, names))}"
+            f"{', '.join(map(repr, book.names))}"
         )
-    return wb[sheet]
-
-
-def _rows(ws: Any) -> Iterator[tuple]:
-    # the dimension a workbook records may be wrong (some writers never update it): read
-    # every row there is, as pandas does
-    ws.reset_dimensions()
-    return ws.iter_rows(values_only=True)
+    return sheet
 
 
 def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> SheetLayout:
@@ -140,18 +336,13 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
         header row naming the text column (the message lists row 1's cells and the other
         sheets).
     """
-    wb = _open(p, source)
+    book = _open(p, source)
     try:
-        names = list(wb.sheetnames)
-        ws = _worksheet(p, wb, sheet)
-        title = ws.title
-        head: list[tuple] = []
-        for row in _rows(ws):
-            head.append(tuple(row))
-            if len(head) > MAX_TITLE_ROWS:
-                break
+        names = book.names
+        title = _sheet_title(p, book, sheet)
+        head = [tuple(row) for row in islice(book.rows(title), MAX_TITLE_ROWS + 1)]
     finally:
-        wb.close()
+        book.close()
     if not head:
         raise CorpusError(f"{p.name}: cannot read the workbook: no header row in sheet {title!r}")
     notes: list[str] = []
@@ -175,7 +366,7 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
         )
     header = head[at]
     columns = _column_names(header)
-    fills = _fills(p, source, title, at + 1)
+    fills = _fills(book.merged(title), at + 1)
     if fills:
         cols = sorted({c for _, c, _ in fills})
         shown_cols = ", ".join(repr(columns[c]) if c < len(columns) else f"#{c + 1}" for c in cols)
@@ -198,10 +389,9 @@ def sheet_rows(p: Path, source: Any, layout: SheetLayout) -> Iterator[list[Any]]
             starts.setdefault(first, []).append((col, last))
     active: dict[int, tuple[Any, int]] = {}  # column -> (value, last row)
     blank = 0  # empty rows seen since the last row with a value
-    wb = _open(p, source)
+    book = _open(p, source)
     try:
-        ws = _worksheet(p, wb, layout.sheet)
-        for r, raw in enumerate(_rows(ws), start=1):
+        for r, raw in enumerate(book.rows(layout.sheet), start=1):
             if r <= layout.header_row:
                 continue
             cells = [excel_value(v) for v in list(raw)[:width]]
@@ -221,7 +411,7 @@ def sheet_rows(p: Path, source: Any, layout: SheetLayout) -> Iterator[list[Any]]
             blank = 0
             yield cells
     finally:
-        wb.close()
+        book.close()
 
 
 def _no_text_column(
@@ -266,7 +456,7 @@ def _column_names(header: tuple) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------
-# merged ranges, from the sheet's XML
+# merged ranges of an .xlsx workbook, from the sheet's XML
 
 _MERGE_RE = re.compile(
     rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)"'
@@ -275,14 +465,11 @@ _CHUNK = 1 << 20
 _TAIL = 1024  # longer than any mergeCell element up to its ref
 
 
-def _fills(p: Path, source: Any, title: str, header_row: int) -> tuple[tuple[int, int, int], ...]:
-    """``(first row, column, last row)`` of each range of sheet ``title`` merged down over
-    data rows (below ``header_row``), sorted."""
-    from openpyxl.utils.cell import range_boundaries
-
+def _fills(merged: list[_Range], header_row: int) -> tuple[tuple[int, int, int], ...]:
+    """``(first row, column, last row)`` of each ``merged`` range merged down over data
+    rows (below ``header_row``), sorted."""
     out = set()
-    for ref in _merge_refs(p, source, title):
-        min_col, min_row, _, max_row = range_boundaries(ref)
+    for min_row, max_row, min_col, _ in merged:
         if min_row > header_row and max_row > min_row:
             out.add((min_row, min_col - 1, max_row))
     return tuple(sorted(out))

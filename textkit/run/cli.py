@@ -64,9 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         metavar="PATH",
-        help="a table (.csv .tsv .xlsx .jsonl .parquet: one row, one document) or a folder "
-        "of .txt .html .htm .xhtml .docx .pdf files, read by textkit.read_texts instead of "
-        "the raw pages",
+        help="a table (.csv .tsv .xlsx .xls .jsonl .parquet: one row, one document) or a "
+        "folder of .txt .html .htm .xhtml .docx .pdf files, read by textkit.read_texts instead "
+        "of the raw pages",
     )
     build.add_argument(
         "--text-column", default=None, metavar="C", help="table column of the text (default text)"

@@ -11,7 +11,7 @@ import pytest
 
 from textkit import iter_texts, read_texts
 from textkit.core.config import load_config
-from textkit.core.errors import InvalidParameterError
+from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.corpus.source import corpus_source
 from textkit.corpus.workbook import MAX_TITLE_ROWS
 
@@ -202,3 +202,101 @@ def test_cli_reads_the_named_sheet_at_once_and_streamed(tmp_path):
     assert once["地区"].tolist()[:3] == ["东城区"] * 3
     pd.testing.assert_frame_equal(once, streamed)
     assert main([*args[:-2], "--out", str(tmp_path / "first")]) == 2  # the cover sheet
+
+
+# ---------------------------------------------------------------------------------------
+# hand-made workbooks that went wrong before
+
+
+def _book(rows, merges=(), title="Sheet"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(list(row))
+    for ref in merges:
+        ws.merge_cells(ref)
+    return wb
+
+
+def test_a_title_row_naming_the_text_column_is_not_the_header(tmp_path):
+    rows = [
+        ["正文"],
+        ["标题", "正文", "地区"],
+        ["方案", TEXTS[0], "东城区"],
+        ["总结", TEXTS[1], "西城区"],
+    ]
+    _book(rows).save(tmp_path / "b.xlsx")
+    res = read_texts(tmp_path / "b.xlsx", text="正文")
+    assert res.documents["text"].tolist() == TEXTS[:2]
+    assert res.documents["地区"].tolist() == ["东城区", "西城区"]
+    assert "header on row 2" in res.report["repairs"].iloc[0]
+
+
+def test_a_range_merged_past_the_last_row_makes_no_rows(tmp_path):
+    rows = [["text", "地区"], [TEXTS[0], "东城区"], [TEXTS[1]]]
+    _book(rows, merges=["B2:B30"]).save(tmp_path / "b.xlsx")
+    res = read_texts(tmp_path / "b.xlsx")
+    assert len(res.report) == 2 and (res.report["status"] == "read").all()
+    assert res.documents["地区"].tolist() == ["东城区", "东城区"]
+
+
+def test_values_right_of_the_named_columns_are_said(tmp_path):
+    rows = [["text", "地区"], [TEXTS[0], "东城区", "备注一"], [TEXTS[1], "西城区"]]
+    _book(rows).save(tmp_path / "b.xlsx")
+    for repairs in (
+        read_texts(tmp_path / "b.xlsx").report["repairs"].iloc[0],
+        next(iter(iter_texts(tmp_path / "b.xlsx"))).report["repairs"].iloc[0],
+    ):
+        assert "1 row(s) hold values right of the header's last named column" in repairs
+
+
+def test_formula_errors_are_missing_as_pandas_reads_them(tmp_path):
+    _book([["text", "比例"], [TEXTS[0], "#DIV/0!"], [TEXTS[1], 0.5]]).save(tmp_path / "b.xlsx")
+    docs = read_texts(tmp_path / "b.xlsx").documents
+    assert pd.isna(docs["比例"].iloc[0]) and docs["比例"].iloc[1] == "0.5"
+
+
+def test_chart_sheets_and_empty_sheets_get_clear_messages(tmp_path):
+    from openpyxl.chart import BarChart
+
+    wb = _book([], title="空")
+    data = wb.create_sheet("数据")
+    data.append(["text"])
+    data.append([TEXTS[0]])
+    wb.create_chartsheet("图表", 0).add_chart(BarChart())
+    wb.save(tmp_path / "b.xlsx")
+    with pytest.raises(
+        InvalidParameterError, match=r"'图表' of b.xlsx is a chart sheet, not a table"
+    ):
+        read_texts(tmp_path / "b.xlsx", sheet="图表")
+    with pytest.raises(
+        CorpusError, match=r"sheet '空' is empty \(no header row\); other sheets: '图表', '数据'"
+    ):
+        read_texts(tmp_path / "b.xlsx")
+    res = read_texts(tmp_path / "b.xlsx", sheet="数据")
+    assert res.documents["text"].tolist() == [TEXTS[0]]
+
+
+def test_a_header_naming_the_column_but_for_spaces_is_pointed_at(tmp_path):
+    _book([["汇总表"], ["正文 ", "地区"], [TEXTS[0], "东城区"]]).save(tmp_path / "b.xlsx")
+    with pytest.raises(InvalidParameterError, match=r"row 2 has '正文 ': remove the spaces"):
+        read_texts(tmp_path / "b.xlsx", text="正文")
+    assert read_texts(tmp_path / "b.xlsx", text="正文 ").documents["地区"].tolist() == ["东城区"]
+
+
+def test_merged_ranges_written_with_single_quotes_are_read(tmp_path):
+    _book([["text", "地区"], [TEXTS[0], "东城区"], [TEXTS[1]]], merges=["B2:B3"]).save(
+        tmp_path / "b.xlsx"
+    )
+    with (
+        zipfile.ZipFile(tmp_path / "b.xlsx") as src,
+        zipfile.ZipFile(tmp_path / "q.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'ref="(B2:B3)"', rb"ref='\1'", data)
+                assert n == 1
+            dst.writestr(item, data)
+    assert read_texts(tmp_path / "q.xlsx").documents["地区"].tolist() == ["东城区", "东城区"]

@@ -59,7 +59,7 @@ from textkit.corpus.read_table import (
     _table_extractor,
     _table_parts,
 )
-from textkit.corpus.workbook import _check_xls_size, sheet_layout, sheet_rows
+from textkit.corpus.workbook import _check_xls_size, beyond_note, sheet_layout, sheet_rows
 
 logger = logging.getLogger(__name__)
 
@@ -276,6 +276,7 @@ class TextBatches:
         )
         if self._layout is not None:
             self.repairs = "; ".join(self._layout.notes)
+        self._beyond: dict[str, int] = {}
         self._int_columns: set[str] = set()
         self._column_names: list[str] | None = None
         self.n_rows = self.n_read = self.n_rejected = 0
@@ -358,7 +359,8 @@ class TextBatches:
         """The rows of a workbook's table (:func:`textkit.corpus.workbook.sheet_rows`) in
         frames of at most ``batch_size`` rows."""
         rows: list[list[Any]] = []
-        for cells in sheet_rows(self._p, str(self._p), self._layout):
+        self._beyond = {}  # what this pass finds right of the header
+        for cells in sheet_rows(self._p, str(self._p), self._layout, self._beyond):
             rows.append(cells)
             if len(rows) >= self.batch_size:
                 yield pd.DataFrame(rows, columns=columns, dtype=object)
@@ -408,6 +410,8 @@ class TextBatches:
                     ints[m] = here
         self.n_rows = row
         self.n_rejected = row - self.n_read
+        if self._layout is not None:  # said by every batch's report, as read_texts says it
+            self.repairs = "; ".join(filter(None, [*self._layout.notes, beyond_note(self._beyond)]))
         if blank_ids:
             raise CorpusError(f"{p.name}: empty id in column {self._id!r} at row(s) {blank_ids}")
         _raise_duplicate_ids(p, self._id or "", dups)

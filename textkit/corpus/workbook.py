@@ -54,7 +54,14 @@ from xml.etree import ElementTree
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.corpus.extract import zip_too_large
 
-__all__ = ["MAX_TITLE_ROWS", "MAX_XLS_BYTES", "SheetLayout", "sheet_layout", "sheet_rows"]
+__all__ = [
+    "MAX_TITLE_ROWS",
+    "MAX_XLS_BYTES",
+    "SheetLayout",
+    "beyond_note",
+    "sheet_layout",
+    "sheet_rows",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -125,16 +132,30 @@ class _XlsxBook:
         self._p, self._source = p, source
         #: every sheet, in order (chart sheets too)
         self.names: list[str] = list(self._wb.sheetnames)
+        #: the sheets holding cells (not chart sheets)
+        self.tables: list[str] = [ws.title for ws in self._wb.worksheets]
         #: the first worksheet (``None``: there is none)
-        self.first: str | None = self._wb.worksheets[0].title if self._wb.worksheets else None
+        self.first: str | None = self.tables[0] if self.tables else None
 
     def rows(self, title: str) -> Iterator[tuple]:
-        """The rows of sheet ``title`` from row 1, cells as openpyxl gives them."""
+        """The rows of sheet ``title`` from row 1, cells as openpyxl gives them (an error
+        while parsing the sheet is a :class:`CorpusError` naming the workbook)."""
         ws = self._wb[title]
         # the dimension a workbook records may be wrong (some writers never update it):
         # read every row there is, as pandas does
         ws.reset_dimensions()
-        return ws.iter_rows(values_only=True)
+        rows = ws.iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # openpyxl raises many types for a damaged sheet
+                raise CorpusError(
+                    f"{self._p.name}: cannot read the workbook: sheet {title!r} is damaged "
+                    f"({type(exc).__name__}: {exc})"
+                ) from exc
+            yield row
 
     def merged(self, title: str) -> list[_Range]:
         """The merged ranges of sheet ``title`` (read from the archive: may be called after
@@ -174,6 +195,7 @@ class _XlsBook:
         self._p = p
         self._sheets: dict[str, Any] = {}
         self.names: list[str] = list(self._book.sheet_names())  # worksheets only
+        self.tables: list[str] = self.names
         self.first: str | None = self.names[0] if self.names else None
 
     def _sheet(self, title: str) -> Any:
@@ -297,14 +319,23 @@ def _rewind(source: Any) -> None:
 
 def _sheet_title(p: Path, book: _XlsxBook | _XlsBook, sheet: str | None) -> str:
     """The sheet read: ``sheet``, else the first worksheet."""
-    if sheet is None:
+    if sheet is None or not book.tables:
         if book.first is None:
-            raise CorpusError(f"{p.name}: cannot read the workbook: it has no worksheet")
+            raise CorpusError(
+                f"{p.name}: cannot read the workbook: it has no worksheet that can be read "
+                "(only chart sheets, or a Strict Open XML workbook: save it as an ordinary "
+                "Excel workbook)"
+            )
         return book.first
     if sheet not in book.names:
         raise InvalidParameterError(
             f"sheet: {p.name} has no sheet named {sheet!r}; its sheets are "
             f"{', '.join(map(repr, book.names))}"
+        )
+    if sheet not in book.tables:
+        raise InvalidParameterError(
+            f"sheet: {sheet!r} of {p.name} is a chart sheet, not a table; its worksheets "
+            f"are {', '.join(map(repr, book.tables)) or 'none'}"
         )
     return sheet
 
@@ -343,19 +374,30 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
         head = [tuple(row) for row in islice(book.rows(title), MAX_TITLE_ROWS + 1)]
     finally:
         book.close()
-    if not head:
-        raise CorpusError(f"{p.name}: cannot read the workbook: no header row in sheet {title!r}")
-    notes: list[str] = []
     others = [n for n in names if n != title]
+    if not head:
+        hint = (
+            f"; other sheets: {', '.join(map(repr, others))} (choose one with sheet=...)"
+            if others
+            else ""
+        )
+        raise CorpusError(
+            f"{p.name}: cannot read the workbook: sheet {title!r} is empty (no header row){hint}"
+        )
+    notes: list[str] = []
     if others:
-        which = f"the first sheet {title!r}" if sheet is None else f"the sheet {title!r}"
+        first = "the first sheet" if title == names[0] else "the first worksheet"
+        which = f"{first} {title!r}" if sheet is None else f"the sheet {title!r}"
         notes.append(
             f"read {which}; not read: {len(others)} other sheet(s) {', '.join(map(repr, others))}"
         )
     name = "text" if text is None else text
-    at = next((i for i, row in enumerate(head) if any(_name(v) == name for v in row)), None)
-    if at is None:
-        raise _no_text_column(p, text, title, others, _column_names(head[0]), len(head))
+    # of the rows naming the text column, the one with the most cells: a title or group row
+    # above the header may hold the name too (ties: the first)
+    naming = [i for i, row in enumerate(head) if any(_name(v) == name for v in row)]
+    if not naming:
+        raise _no_text_column(p, text, title, others, head, name)
+    at = max(naming, key=lambda i: (sum(_name(v) != "" for v in head[i]), -i))
     if at:
         shown = " / ".join(
             filter(None, (" ".join(_name(v) for v in row if _name(v)) for row in head[:at]))
@@ -378,10 +420,15 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
     return SheetLayout(title, at + 1, tuple(columns), tuple(header), fills, tuple(notes))
 
 
-def sheet_rows(p: Path, source: Any, layout: SheetLayout) -> Iterator[list[Any]]:
+def sheet_rows(
+    p: Path, source: Any, layout: SheetLayout, seen: dict[str, int] | None = None
+) -> Iterator[list[Any]]:
     """The data rows of a workbook's table (:func:`sheet_layout`), each as wide as its
     columns, cells as ``pandas.read_excel`` gives them, merged cells filled down; empty rows
-    inside the table kept (every cell ``None``), those at its end dropped."""
+    inside the table kept (every cell ``None``), those at its end dropped. A row is empty
+    when its own cells are: a range merged down past the last row makes no rows. ``seen``,
+    when given, gets ``"beyond"``: the rows holding a value right of the header's last
+    named column, which is not read (:func:`beyond_note`)."""
     width = len(layout.columns)
     starts: dict[int, list[tuple[int, int]]] = {}
     for first, col, last in layout.fills:
@@ -394,8 +441,12 @@ def sheet_rows(p: Path, source: Any, layout: SheetLayout) -> Iterator[list[Any]]
         for r, raw in enumerate(book.rows(layout.sheet), start=1):
             if r <= layout.header_row:
                 continue
-            cells = [excel_value(v) for v in list(raw)[:width]]
+            raw = list(raw)
+            cells = [excel_value(v) for v in raw[:width]]
             cells += [None] * (width - len(cells))
+            if seen is not None and any(excel_value(v) is not None for v in raw[width:]):
+                seen["beyond"] = seen.get("beyond", 0) + 1
+            empty = all(v is None for v in cells)
             if active:
                 for col, (value, last) in list(active.items()):
                     if r > last:
@@ -404,7 +455,7 @@ def sheet_rows(p: Path, source: Any, layout: SheetLayout) -> Iterator[list[Any]]
                         cells[col] = value
             for col, last in starts.get(r, ()):
                 active[col] = (cells[col], last)
-            if all(v is None for v in cells):
+            if empty:
                 blank += 1
                 continue
             yield from ([None] * width for _ in range(blank))
@@ -414,11 +465,35 @@ def sheet_rows(p: Path, source: Any, layout: SheetLayout) -> Iterator[list[Any]]
         book.close()
 
 
+def beyond_note(seen: dict[str, int]) -> str:
+    """The repair note for the rows :func:`sheet_rows` found holding values right of the
+    header's last named column (``""`` when none)."""
+    n = seen.get("beyond", 0)
+    if not n:
+        return ""
+    return (
+        f"{n} row(s) hold values right of the header's last named column: not read (give "
+        "those columns a name in the header row to read them)"
+    )
+
+
 def _no_text_column(
-    p: Path, text: str | None, title: str, others: list[str], columns: list[str], n_rows: int
+    p: Path, text: str | None, title: str, others: list[str], head: list[tuple], name: str
 ) -> InvalidParameterError:
-    cols = ", ".join(map(repr, columns)) or "none"
-    where = f"no cell of rows 1-{n_rows} of sheet {title!r} names it"
+    """The error for a sheet none of whose first rows names the text column: row 1's cells,
+    a cell naming it but for spaces, and the other sheets."""
+    cols = ", ".join(map(repr, _column_names(head[0]))) or "none"
+    where = f"no cell of rows 1-{len(head)} of sheet {title!r} names it"
+    near = next(
+        ((r, _name(v)) for r, row in enumerate(head, start=1) for v in row
+         if _name(v) != name and _name(v).strip() == name),
+        None,
+    )  # fmt: skip
+    if near is not None:
+        where += (
+            f"; row {near[0]} has {near[1]!r}: remove the spaces in the workbook or pass "
+            f"text={near[1]!r}"
+        )
     if others:
         where += f"; other sheets: {', '.join(map(repr, others))} (choose one with sheet=...)"
     if text is None:
@@ -459,7 +534,8 @@ def _column_names(header: tuple) -> list[str]:
 # merged ranges of an .xlsx workbook, from the sheet's XML
 
 _MERGE_RE = re.compile(
-    rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)"'
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']"
+    rb"([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)[\"']"
 )
 _CHUNK = 1 << 20
 _TAIL = 1024  # longer than any mergeCell element up to its ref
@@ -563,8 +639,12 @@ def _na_strings() -> frozenset[str]:
     return frozenset(STR_NA_VALUES)
 
 
-#: Cell strings ``pandas.read_excel`` reads as missing (its default ``na_values``).
-_NA_STRINGS = _na_strings()
+#: Cell strings ``pandas.read_excel`` reads as missing (its default ``na_values``), and the
+#: error values of a formula (which openpyxl's read-only mode gives as strings, and pandas
+#: reads as missing).
+_NA_STRINGS = _na_strings() | {
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+}  # fmt: skip
 
 
 def excel_cell(value: Any) -> Any:

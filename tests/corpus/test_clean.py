@@ -422,3 +422,30 @@ def test_a_cell_of_markup_only_is_quarantined_not_analysed(tmp_path):
     for rule in ("kept", "unique", "all"):
         analysed = tk.analysed_documents(build.documents, rule)
         assert "t#02" not in set(analysed["doc_id"])
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("<p><![CDATA[坚持依法行政，推进公共服务。]]></p>", "坚持依法行政，推进公共服务。"),
+        ('<st1:chsdate Year="2021" w:st="on">2021年3月</st1:chsdate>推进依法行政。',
+         "2021年3月推进依法行政。"),
+        ("<p>推进依法行政。</p><nobr>维护稳定</nobr>", "推进依法行政。\n维护稳定"),
+        # a cell cut off inside a tag (a spreadsheet's cell length limit)
+        ('<p>推进依法行政。</p><img src="data:image/png;base64,iVBORw0KGgo', "推进依法行政。"),
+        ("&nbsp&nbsp推进依法行政。", "推进依法行政。"),
+    ],
+)  # fmt: skip
+def test_more_markup_of_scraped_cells(cell, expected):
+    assert clean_text(cell)[0] == expected
+
+
+def test_titles_lose_their_markup():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a"],
+            "text_raw": ["推进依法行政。"],
+            "title": ["<p>关于&ldquo;依法行政&rdquo;的通知</p>"],
+        }
+    )
+    assert clean_documents(docs)["title"].iloc[0] == "关于“依法行政”的通知"

@@ -224,3 +224,21 @@ def test_a_raw_page_of_plain_lines_after_a_tag_keeps_its_lines(tmp_path):
     (tmp_path / "br.txt").write_text("<br>\n" + page.split("\n", 1)[1], encoding="utf-8")
     docs = tk.build_corpus(tmp_path).documents
     assert docs["title"].tolist() == ["治安综合治理经验", "服务型政府建设经验"] * 2
+
+
+def test_saved_pages_and_stray_brackets_in_raw_fragments(tmp_path):
+    body1 = "坚持和发展新时代枫桥经验，推进社会治安综合治理，矛盾纠纷就地化解。" * 3
+    body2 = "推进依法行政，建设服务型政府，完善基层公共服务体系和便民服务网络。" * 3
+    # a fragment with a < that starts no tag: the rest of the page is kept
+    frag = f"<p>某某网</p>\n第一篇:治安综合治理经验\n规定x<y的情况。{body1}\n第二篇:服务型政府建设经验\n{body2}\n"
+    (tmp_path / "frag.txt").write_text(frag, encoding="utf-8")
+    # a page saved by a browser: a comment, then the document (its line breaks are layout)
+    saved = (
+        "<!-- saved from url=(0014)about:internet -->\n<!DOCTYPE html><html><body>"
+        f"<p>第一篇:治安综合治理经验</p><p>{body1[:30]}\n{body1[30:]}</p>"
+        f"<p>第二篇:服务型政府建设经验</p><p>{body2}</p></body></html>"
+    )
+    (tmp_path / "saved.html").write_text(saved, encoding="utf-8")
+    docs = tk.build_corpus(tmp_path).documents.set_index("doc_id")
+    assert docs.loc["frag#01", "text"].startswith("规定x<y的情况。")
+    assert docs.loc["saved#01", "text"] == body1

@@ -300,3 +300,51 @@ def test_merged_ranges_written_with_single_quotes_are_read(tmp_path):
                 assert n == 1
             dst.writestr(item, data)
     assert read_texts(tmp_path / "q.xlsx").documents["地区"].tolist() == ["东城区", "东城区"]
+
+
+def test_files_named_as_workbooks_that_are_not_get_advice(tmp_path):
+    (tmp_path / "tab.xlsx").write_text("text\tcounty\n推进依法行政。\t某县\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"a text table, tab-separated: rename it to .tsv"):
+        read_texts(tmp_path / "tab.xlsx")
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    with pytest.raises(CorpusError, match=r"the file is empty"):
+        read_texts(tmp_path / "empty.xlsx")
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    with pytest.raises(CorpusError, match=r"rename it to .xls"):
+        read_texts(tmp_path / "old.xlsx")
+
+
+def test_a_note_under_the_table_without_an_id_is_rejected_not_an_error(tmp_path):
+    rows = [
+        ["编号", "text"],
+        ["A1", TEXTS[0]],
+        ["A2", TEXTS[1]],
+        [None, None],
+        ["说明：本表仅供研究。"],
+    ]
+    # the note sits in the id column's neighbour: no text, no id
+    rows[-1] = [None, None, "说明：本表仅供研究。"]
+    _book(rows).save(tmp_path / "b.xlsx")
+    for res in (
+        read_texts(tmp_path / "b.xlsx", id="编号"),
+        next(iter(iter_texts(tmp_path / "b.xlsx", id="编号"))),
+    ):
+        assert res.documents["doc_id"].tolist() == ["A1", "A2"]
+
+
+def test_merged_range_refs_in_other_spellings_are_read(tmp_path):
+    _book([["text", "地区"], [TEXTS[0], "东城区"], [TEXTS[1]]], merges=["B2:B3"]).save(
+        tmp_path / "b.xlsx"
+    )
+    for new in (rb'ref = "B2:B3"', rb'ref="$B$2:$B$3"', rb'ref="b2:b3"'):
+        with (
+            zipfile.ZipFile(tmp_path / "b.xlsx") as src,
+            zipfile.ZipFile(tmp_path / "q.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
+        ):
+            for item in src.infolist():
+                data = src.read(item.filename)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = data.replace(b'ref="B2:B3"', new)
+                dst.writestr(item, data)
+        docs = read_texts(tmp_path / "q.xlsx").documents
+        assert docs["地区"].tolist() == ["东城区", "东城区"], new

@@ -615,7 +615,12 @@ def _rejoin(lines: list[str], rules: CleaningRules, config: CleanConfig, log: _L
 # ----------------------------------------------------------------------------- public
 
 
-_RE_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+#: A character reference; the commonest named ones also without their semicolon (``&nbsp``),
+#: as browsers read them.
+_RE_CHAR_REF = re.compile(
+    r"&(?:#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};"
+    r"|(?:nbsp|amp|lt|gt|quot)(?![A-Za-z0-9;]))"
+)
 
 
 def _char_ref(m: re.Match) -> str:
@@ -903,9 +908,8 @@ def clean_documents(docs: pd.DataFrame, config: CleanConfig | None = None) -> pd
 
 
 def _clean_title(title: str, rules: CleaningRules, config: CleanConfig) -> str:
-    t = title.translate({ord(c): None for c in _INVISIBLE}).translate(
-        {ord(c): " " for c in _SPACES}
-    )
+    t = " ".join(_markup(title, _Log()).split("\n"))  # a title cell holding HTML
+    t = t.translate({ord(c): None for c in _INVISIBLE}).translate({ord(c): " " for c in _SPACES})
     t = _RE_WIDTH.sub(lambda m: _width_char(m.group(0)), t)
     t = _t2s(t, rules, config.opencc_config)
     t = _normalise_punct(t, rules, _Log())

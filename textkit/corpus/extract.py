@@ -56,6 +56,7 @@ advice to save them as ``.docx``; any other suffix is rejected as unsupported.
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import re
@@ -563,32 +564,45 @@ def _html_lines(body: Any, chrome: set[int] = frozenset(), line_breaks: bool = F
 
 #: Tags of the elements scraped page bodies are made of (:data:`MARKUP_RE`).
 _MARKUP_TAGS = (
-    "a abbr address article aside b big blockquote body br caption center code col colgroup "
-    "dd del div dl dt em figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr "
-    "html i iframe img input ins label li link main meta nav noscript o:p ol p pre s script "
-    "section small span strike strong style sub sup table tbody td tfoot th thead title tr "
-    "tt u ul"
+    "a abbr acronym address area article aside audio b bdi bdo big blockquote body br button "
+    "canvas caption center cite code col colgroup dd del details dfn div dl dt em embed "
+    "fieldset figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i "
+    "iframe img input ins kbd label legend li link main map mark marquee meta nav nobr "
+    "noscript object ol optgroup option p param picture pre q rp rt ruby s samp script "
+    "section select small source span strike strong style sub summary sup svg table tbody td "
+    "textarea tfoot th thead time title tr track tt u ul var video wbr"
 ).split()
+#: Namespaced tags of Office HTML (``<o:p>``, Word's smart tags ``<st1:chsdate …>``).
+_OFFICE_TAG = r"(?:o|v|w|x|m|st1):[A-Za-z]+"
 #: HTML markup in a text: a tag of an element of :data:`_MARKUP_TAGS`, a comment or a doctype.
 #: ``<<宪法>>``, ``<附件一>`` or ``a<b`` are not markup. Text holding it is read as HTML by the
 #: cleaning stage (:mod:`textkit.corpus.clean`), a raw page starting with it by the ingest
 #: stage (:mod:`textkit.corpus.ingest`).
 MARKUP_RE = re.compile(
-    # [^<>]* stops at the next < or >: linear however long an attribute (a base64 image)
-    r"<(?:/\s*)?(?:{})(?=[\s/>])[^<>]*>|<!--|<!doctype\b".format(
-        "|".join(map(re.escape, _MARKUP_TAGS))
+    # [^<>]* stops at the next < or >: linear however long an attribute (a base64 image); a
+    # tag cut off at the end of the text (a spreadsheet cell's length limit) is markup too
+    r"<(?:/\s*)?(?:{}|{})(?=[\s/>])[^<>]*(?:>|\Z)|<!--|<!\[CDATA\[|<!doctype\b".format(
+        "|".join(map(re.escape, _MARKUP_TAGS)), _OFFICE_TAG
     ),
     re.IGNORECASE,
 )
+#: The declarations and comments a saved page may start with before its document.
+_PROLOGUE = r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*"
 #: A full HTML document (not a fragment): its line breaks are layout, not text.
-HTML_DOCUMENT_RE = re.compile(r"\s*(?:<!doctype\b|<html[\s>]|<head[\s>])", re.IGNORECASE)
+HTML_DOCUMENT_RE = re.compile(_PROLOGUE + r"(?:<!doctype\b|<html[\s>]|<head[\s>])", re.I)
+#: The start of a page that is HTML: its prologue, then markup (:data:`MARKUP_RE`).
+HTML_START_RE = re.compile(_PROLOGUE + rf"(?:{MARKUP_RE.pattern})", re.IGNORECASE)
+_CDATA_RE = re.compile(r"<!\[CDATA\[([\s\S]*?)\]\]>")
 _STRAY_LT = re.compile(r"<(?![!?])")
 
 
 def escape_stray_brackets(text: str) -> str:
     """``text`` with each ``<`` that starts no markup (:data:`MARKUP_RE`, a comment, a
-    doctype, CDATA) written ``&lt;``, so that an HTML parser keeps ``x<y`` or ``<附件>`` as
-    text instead of reading a tag there."""
+    doctype) written ``&lt;``, so that an HTML parser keeps ``x<y`` or ``<附件>`` as text
+    instead of reading a tag there; CDATA sections become their (escaped) text."""
+    # CDATA (text an exporter wrapped, which HTML parsers drop as a comment): its text
+    if "<![CDATA[" in text:
+        text = _CDATA_RE.sub(lambda m: html.escape(m.group(1), quote=False), text)
     out, last = [], 0
     for m in MARKUP_RE.finditer(text):
         out.append(_STRAY_LT.sub("&lt;", text[last : m.start()]))

@@ -64,9 +64,10 @@ from textkit.corpus.decode import (
 from textkit.corpus.extract import (
     _HTML_DROPPED,
     HTML_DOCUMENT_RE,
-    MARKUP_RE,
+    HTML_START_RE,
     _html_content,
     _html_too_deep,
+    escape_stray_brackets,
 )
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ PAGE_COLUMNS = (
 
 #: A raw page starting with HTML markup (a doctype, ``<html>``, ``<meta>``, ``<div>``,
 #: ``<p>`` …: :data:`textkit.corpus.extract.MARKUP_RE`) is HTML, read by :func:`_html_page`.
-_RE_HTML = re.compile(rf"\s*(?:{MARKUP_RE.pattern})", re.I)
+_RE_HTML = HTML_START_RE
 
 
 def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
@@ -119,7 +120,8 @@ def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
         # a fragment (a page that starts with <div> or <p> …) keeps its own line breaks; in
         # a whole document they are layout
         fragment = not HTML_DOCUMENT_RE.match(res.text)
-        lines, title, dropped = _html_content(res.text, name, line_breaks=fragment)
+        page = escape_stray_brackets(res.text) if fragment else res.text
+        lines, title, dropped = _html_content(page, name, line_breaks=fragment)
         res = replace(res, text="\n".join(lines), repairs=res.repairs + dropped)
         if lines:
             return res, title

@@ -394,7 +394,9 @@ class TextBatches:
                     logger.warning("%s: rejected %s", p.name, _empty_reason(r, c))
             self.n_read += sum(ok)
             if self._id is not None:
-                for r, i in zip(rows, map(_id_str, frame[self._id].tolist()), strict=True):
+                for r, i, k in zip(rows, map(_id_str, frame[self._id].tolist()), ok, strict=True):
+                    if not k:
+                        continue  # a row without text is rejected whatever its id
                     if not i:
                         blank_ids.append(r)
                     elif i in seen:

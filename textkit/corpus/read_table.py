@@ -247,8 +247,9 @@ def _read_table(
         ids = _default_ids(p, rows, n)
     else:
         ids = [_id_str(v) for v in frame[id_col].tolist()]
-        _check_ids(p, id_col, rows, ids)
     ok = [_has_text(t) for t in texts]
+    if id_col is not None:
+        _check_ids(p, id_col, rows, ids, ok)
     for r, k, t in zip(rows, ok, texts, strict=True):
         if not k:
             logger.warning("%s: rejected %s", p.name, _empty_reason(r, t))
@@ -358,13 +359,16 @@ def _empty_reason(row: int, text: str | None = None) -> str:
     return f"empty text (row {row})"
 
 
-def _check_ids(p: Path, id_col: str, rows: list[int], ids: list[str]) -> None:
-    blank = [r for r, i in zip(rows, ids, strict=True) if not i]
+def _check_ids(p: Path, id_col: str, rows: list[int], ids: list[str], ok: list[bool]) -> None:
+    """Refuse an empty or repeated id on a row with text (``ok``); a row without text is
+    rejected whatever its id (a note under the table, a blank row)."""
+    blank = [r for r, i, k in zip(rows, ids, ok, strict=True) if k and not i]
     if blank:
         raise CorpusError(f"{p.name}: empty id in column {id_col!r} at row(s) {blank}")
     seen: dict[str, list[int]] = {}
-    for r, i in zip(rows, ids, strict=True):
-        seen.setdefault(i, []).append(r)
+    for r, i, k in zip(rows, ids, ok, strict=True):
+        if k:
+            seen.setdefault(i, []).append(r)
     _raise_duplicate_ids(p, id_col, {i: rs for i, rs in seen.items() if len(rs) > 1})
 
 

@@ -128,7 +128,13 @@ class _XlsxBook:
                 source, read_only=True, data_only=True, keep_links=False
             )
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
-            raise CorpusError(f"{p.name}: cannot read the workbook: {exc}") from exc
+            _rewind(source)
+            head = _head(source)
+            hint = _what_it_is(head) if head[:4] != b"PK\x03\x04" else ""
+            raise CorpusError(
+                f"{p.name}: cannot read the workbook: {hint + ' (' if hint else ''}"
+                f"{type(exc).__name__}: {exc}{')' if hint else ''}"
+            ) from exc
         self._p, self._source = p, source
         #: every sheet, in order (chart sheets too)
         self.names: list[str] = list(self._wb.sheetnames)
@@ -272,17 +278,46 @@ def _xls_error(p: Path, source: Any, contents: bytes | None, exc: Exception) -> 
                 contents = f.read(512)
         except OSError:
             contents = b""
-    start = contents[:512].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").lower()
     if contents[:4] == b"PK\x03\x04":
         what = "a zip archive, as an .xlsx workbook is: rename it to .xlsx"
-    elif start.startswith(b"<"):
-        what = (
+    else:
+        what = _what_it_is(contents) or "not an Excel 97-2003 workbook, or damaged"
+    return CorpusError(f"{p.name}: cannot read the workbook: {what} ({type(exc).__name__}: {exc})")
+
+
+def _head(source: Any, n: int = 4096) -> bytes:
+    """The first ``n`` bytes of ``source`` (a path or a binary file, read from the start)."""
+    try:
+        if hasattr(source, "read"):
+            _rewind(source)
+            return source.read(n)
+        with open(source, "rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""
+
+
+def _what_it_is(contents: bytes) -> str:
+    """Advice for a file named as a workbook that is something else (``""``: no idea)."""
+    if not contents:
+        return "the file is empty"
+    if contents[:4] == b"\xd0\xcf\x11\xe0":
+        return "an Excel 97-2003 workbook (OLE2 file): rename it to .xls"
+    start = contents[:512].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00").lower()
+    if start.startswith(b"<"):
+        return (
             "a web page (HTML or XML), as some websites export tables: open it in Excel or "
             "LibreOffice and save it as .xlsx"
         )
-    else:
-        what = "not an Excel 97-2003 workbook, or damaged"
-    return CorpusError(f"{p.name}: cannot read the workbook: {what} ({type(exc).__name__}: {exc})")
+    first = contents.split(b"\n", 1)[0]
+    if b"\x00" not in contents[:512] and (b"\t" in first or b"," in first):
+        sep = (
+            "tab-separated: rename it to .tsv"
+            if b"\t" in first
+            else "comma-separated: rename it to .csv"
+        )
+        return f"a text table, {sep}"
+    return ""
 
 
 def _xls_cell(value: Any, kind: int, datemode: int) -> Any:
@@ -404,7 +439,9 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
         )
         notes.append(
             f"header on row {at + 1} of sheet {title!r} (it names the text column {name!r}); "
-            f"row(s) 1-{at} above it not read" + (f": {_clip(shown)}" if shown else " (empty)")
+            f"row(s) 1-{at} above it not read"
+            + (f": {_clip(shown)}" if shown else " (empty)")
+            + f"; the report's row 1 is row {at + 2} of the sheet"
         )
     header = head[at]
     columns = _column_names(header)
@@ -534,8 +571,8 @@ def _column_names(header: tuple) -> list[str]:
 # merged ranges of an .xlsx workbook, from the sheet's XML
 
 _MERGE_RE = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']"
-    rb"([A-Z]{1,3}[0-9]+(?::[A-Z]{1,3}[0-9]+)?)[\"']"
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']\s*"
+    rb"(\$?[A-Za-z]{1,3}\$?[0-9]+(?::\$?[A-Za-z]{1,3}\$?[0-9]+)?)\s*[\"']"
 )
 _CHUNK = 1 << 20
 _TAIL = 1024  # longer than any mergeCell element up to its ref
@@ -566,7 +603,7 @@ def _merge_refs(p: Path, source: Any, title: str) -> list[str]:
                     buf = tail + chunk
                     end = 0
                     for m in _MERGE_RE.finditer(buf):
-                        refs.append(m.group(1).decode("ascii"))
+                        refs.append(m.group(1).decode("ascii").replace("$", "").upper())
                         end = m.end()
                     if not chunk:
                         break

@@ -46,6 +46,18 @@ def _report_book(path, sheet_title="汇总"):
     return path
 
 
+def _with_sheet_xml(src, dst, old: bytes, new: bytes) -> None:
+    """Copy workbook ``src`` to ``dst`` with ``old`` replaced by ``new`` (a regular
+    expression, once) in its first sheet's XML: spellings openpyxl never writes."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(old, new, data)
+                assert n == 1
+            zout.writestr(item, data)
+
+
 def test_title_rows_above_the_header_are_skipped_and_said(tmp_path):
     path = _report_book(tmp_path / "汇总表.xlsx")
     res = read_texts(path, text="正文", title="标题")
@@ -157,16 +169,12 @@ def test_a_workbook_with_a_wrong_recorded_size_is_read_whole(tmp_path):
     for t in TEXTS:
         ws.append([t, "某县"])
     wb.save(tmp_path / "good.xlsx")
-    with (
-        zipfile.ZipFile(tmp_path / "good.xlsx") as src,
-        zipfile.ZipFile(tmp_path / "bad.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
-                assert n == 1
-            dst.writestr(item, data)
+    _with_sheet_xml(
+        tmp_path / "good.xlsx",
+        tmp_path / "bad.xlsx",
+        rb'<dimension ref="[^"]*"',
+        b'<dimension ref="A1"',
+    )
     for reader in (read_texts, lambda p: pd.concat([b.documents for b in iter_texts(p)])):
         docs = reader(tmp_path / "bad.xlsx")
         docs = docs.documents if hasattr(docs, "documents") else docs
@@ -289,16 +297,7 @@ def test_merged_ranges_written_with_single_quotes_are_read(tmp_path):
     _book([["text", "地区"], [TEXTS[0], "东城区"], [TEXTS[1]]], merges=["B2:B3"]).save(
         tmp_path / "b.xlsx"
     )
-    with (
-        zipfile.ZipFile(tmp_path / "b.xlsx") as src,
-        zipfile.ZipFile(tmp_path / "q.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data, n = re.subn(rb'ref="(B2:B3)"', rb"ref='\1'", data)
-                assert n == 1
-            dst.writestr(item, data)
+    _with_sheet_xml(tmp_path / "b.xlsx", tmp_path / "q.xlsx", rb'ref="(B2:B3)"', rb"ref='\1'")
     assert read_texts(tmp_path / "q.xlsx").documents["地区"].tolist() == ["东城区", "东城区"]
 
 
@@ -337,14 +336,6 @@ def test_merged_range_refs_in_other_spellings_are_read(tmp_path):
         tmp_path / "b.xlsx"
     )
     for new in (rb'ref = "B2:B3"', rb'ref="$B$2:$B$3"', rb'ref="b2:b3"'):
-        with (
-            zipfile.ZipFile(tmp_path / "b.xlsx") as src,
-            zipfile.ZipFile(tmp_path / "q.xlsx", "w", zipfile.ZIP_DEFLATED) as dst,
-        ):
-            for item in src.infolist():
-                data = src.read(item.filename)
-                if item.filename == "xl/worksheets/sheet1.xml":
-                    data = data.replace(b'ref="B2:B3"', new)
-                dst.writestr(item, data)
+        _with_sheet_xml(tmp_path / "b.xlsx", tmp_path / "q.xlsx", re.escape(b'ref="B2:B3"'), new)
         docs = read_texts(tmp_path / "q.xlsx").documents
         assert docs["地区"].tolist() == ["东城区", "东城区"], new

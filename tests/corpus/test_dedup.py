@@ -333,3 +333,45 @@ def test_normalise_lines_equals_normalising_each_line(seed_docs):
               for _ in range(500)]  # fmt: skip
     for text in texts:
         assert normalise_lines(text) == [normalise(line) for line in text.split("\n")]
+
+
+def test_groups_equal_confirming_every_candidate_pair():
+    """Groups are the components of all LSH candidate pairs whose Jaccard reaches the
+    threshold; pairs already connected are not confirmed, which changes nothing. Checked
+    against confirming every pair, on clusters with chains (a ~ b ~ c, a not ~ c), exact
+    copies and near-identical templates, in one process and with a small fetch limit."""
+    from textkit.corpus.dedup import _jaccard_arrays, _shingle_sets
+
+    rng = random.Random(5)
+    base = "坚持和发展新时代枫桥经验，推进社会治安综合治理，加强基层治理，提升公共服务水平。"
+    texts: dict[str, str] = {}
+    for c in range(6):  # chains: each step edits a few characters of the previous text
+        t = base * 3 + f"第{c}组"
+        for j in range(8):
+            pos = rng.randrange(len(t))
+            t = t[:pos] + "".join(rng.choice("区县乡镇村社街") for _ in range(6)) + t[pos + 6 :]
+            texts[f"c{c}-{j}"] = t
+    for j in range(40):  # a template with a number changed
+        texts[f"t{j:02d}"] = base * 2 + f"编号{j}"
+    texts["x1"] = texts["x2"] = "依法行政，建设服务型政府。" * 5  # exact copies
+    config = DedupConfig(threshold=0.8)
+    finder = DuplicateFinder(config)
+    for doc_id, text in texts.items():
+        finder.add_text(doc_id, text)
+    ids = list(finder._index)
+    graph = nx.Graph()
+    for bucket in finder._buckets():
+        members = sorted({ids[a] for a in bucket})
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                sh = _shingle_sets({a: normalise(texts[a]), b: normalise(texts[b])}, 5)
+                if texts[a] == texts[b] or _jaccard_arrays(sh[a], sh[b]) >= config.threshold:
+                    graph.add_edge(a, b)
+    want = {frozenset(c) for c in nx.connected_components(graph)}
+    assert len(want) >= 5 and max(map(len, want)) >= 8
+    for limit in (None, 5):
+        found = finder.resolve(lambda wanted: {i: texts[i] for i in wanted}, max_fetch=limit)
+        got: dict[str, set[str]] = {}
+        for d, (group, _, _) in found.items():
+            got.setdefault(group, set()).add(d)
+        assert {frozenset(g) for g in got.values()} == want, limit

@@ -4,10 +4,13 @@ Exact duplicates are found by hashing a normalised text (NFKC, lower case, all w
 punctuation removed). Near duplicates are found with MinHash signatures of the character n-gram
 shingles of that normalised text, computed with numpy (:mod:`textkit.corpus.minhash`: the
 values of a datasketch ``MinHash`` with a vectorised MurmurHash3 shingle hash), banded as
-datasketch's ``MinHashLSH`` bands them; every candidate pair is confirmed by the exact Jaccard
+datasketch's ``MinHashLSH`` bands them; candidate pairs are confirmed by the exact Jaccard
 similarity of the shingle sets, so the groups depend on the hashing only through which true
-pairs are found. Groups are the connected components (networkx) of
-exact and confirmed pairs. The canonical member of a group is the longest text, ties broken by the
+pairs are found. Groups are the connected components of exact and confirmed pairs. A pair
+whose documents are connected already is not confirmed (it cannot change the components),
+so a cluster of thousands of near-identical texts (a template with a number changed) costs
+one confirmation per member, not one per pair: the groups are those of confirming every
+pair (tested), in time and memory that grow with the documents, not with their pairs. The canonical member of a group is the longest text, ties broken by the
 smallest ``doc_id``. Documents shorter than the shingle size are matched by exact hash only.
 
 :class:`DuplicateFinder` does this one document at a time and asks a callback for the texts
@@ -24,6 +27,7 @@ import os
 import re
 import unicodedata
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -286,6 +290,69 @@ def _jaccard_arrays(a: np.ndarray, b: np.ndarray) -> float:
     return inter / union if union else 0.0
 
 
+class _UnionFind:
+    """Disjoint sets of doc_ids (the root of a set is its smallest id)."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def find(self, a: str) -> str:
+        parent = self._parent
+        root = parent.setdefault(a, a)
+        while root != parent[root]:
+            parent[root] = parent[parent[root]]
+            root = parent[root]
+        parent[a] = root
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self._parent[max(ra, rb)] = min(ra, rb)
+
+    def components(self) -> list[list[str]]:
+        """The sets of two or more ids, each sorted, in order of their smallest id."""
+        out: dict[str, list[str]] = {}
+        for a in sorted(self._parent):
+            out.setdefault(self.find(a), []).append(a)
+        return [m for m in out.values() if len(m) > 1]
+
+
+class _TextCache:
+    """Normalised texts fetched on demand, at most ``limit`` held (the least recently used
+    are dropped first; ``None``: all)."""
+
+    def __init__(
+        self,
+        fetch: Callable[[list[str]], Mapping[str, str]],
+        prepare: Callable[[object], str],
+        limit: int | None,
+    ) -> None:
+        self._fetch, self._prepare, self._limit = fetch, prepare, limit
+        self._held: OrderedDict[str, str] = OrderedDict()
+
+    def prefetch(self, ids: list[str]) -> None:
+        missing = [i for i in ids if i not in self._held]
+        if missing:
+            got = self._fetch(missing)
+            for i in missing:
+                self._put(i, self._prepare(got[i]))
+
+    def get(self, i: str) -> str:
+        text = self._held.get(i)
+        if text is None:
+            self.prefetch([i])
+            text = self._held[i]
+        self._held.move_to_end(i)
+        return text
+
+    def _put(self, i: str, text: str) -> None:
+        self._held[i] = text
+        if self._limit is not None:
+            while len(self._held) > self._limit:
+                self._held.popitem(last=False)
+
+
 def minhash_signatures(texts: Iterable[str], config: DedupConfig | None = None) -> list[MinHash]:
     """MinHash signature of each text's character shingles.
 
@@ -522,14 +589,12 @@ class DuplicateFinder:
                 graph.add_edge(ids[group[0]], ids[other])
         return graph
 
-    def _candidates(self, ids: list[str]) -> list[tuple[str, str]]:
-        """The LSH candidate pairs: documents with equal values in a band and different
-        hashes (exact copies are joined already), each pair ``(smaller, larger)``."""
+    def _buckets(self) -> Iterator[np.ndarray]:
+        """Each LSH bucket of two or more documents, band by band: the positions (in the
+        order added) of documents with equal values in a band."""
         if not self._blocks:
-            return []
+            return
         signed = np.frombuffer(self._signed, dtype=np.int64)
-        digests = self._digest_array()
-        pairs: set[tuple[str, str]] = set()
         for band in range(len(self._bands)):
             values = self._band_values(band)
             keys = values.view(np.dtype((np.void, values.dtype.itemsize * values.shape[1])))
@@ -540,13 +605,7 @@ class DuplicateFinder:
                 continue
             order = shared[np.argsort(inverse[shared], kind="stable")]
             cuts = np.nonzero(np.diff(inverse[order]))[0] + 1
-            for group in np.split(signed[order], cuts):
-                for i, a in enumerate(group):
-                    for b in group[i + 1 :]:
-                        if digests[a] != digests[b]:
-                            x, y = ids[a], ids[b]
-                            pairs.add((x, y) if x < y else (y, x))
-        return sorted(pairs)
+            yield from np.split(signed[order], cuts)
 
     def _shingle_batches(
         self,
@@ -614,12 +673,47 @@ class DuplicateFinder:
         """:meth:`resolve` with texts made normalised texts by ``prepare`` (the identity
         when ``fetch`` gives normalised texts already)."""
         ids = list(self._index)
-        graph = self._exact_edges(ids)
-        threshold = self.config.threshold
-        for chunk, sh in self._shingle_batches(self._candidates(ids), fetch, max_fetch, prepare):
-            for a, b in chunk:
-                if _jaccard_arrays(sh[a], sh[b]) >= threshold:
-                    graph.add_edge(a, b)
+        groups = _UnionFind()
+        for a, b in self._exact_edges(ids).edges():
+            groups.union(a, b)
+        texts = _TextCache(fetch, prepare, max_fetch)
+        size, threshold = self.config.shingle_size, self.config.threshold
+
+        def similar(a: str, b: str) -> bool:
+            pair = _shingle_sets({a: texts.get(a), b: texts.get(b)}, size)
+            return _jaccard_arrays(pair[a], pair[b]) >= threshold
+
+        # The groups are the connected components of the candidate pairs (documents sharing
+        # a band) whose shingle Jaccard reaches the threshold. A pair already connected
+        # cannot change them, so it is not confirmed: in a bucket, each document is tried
+        # against the members of each other component met so far, until one is similar.
+        # Every pair is still tried when nothing joins, and a bucket of near-identical
+        # texts costs one Jaccard per member instead of one per pair.
+        step = max(1, (max_fetch or 1 << 30) // 2)
+        for bucket in self._buckets():
+            members = sorted({ids[a] for a in bucket})
+            met: dict[str, list[str]] = {}  # component root -> its members in this bucket
+            for first in range(0, len(members), step):
+                chunk = members[first : first + step]
+                # the texts this chunk will compare, fetched together (an exact copy of a
+                # member met is connected already and compares nothing)
+                roots = {groups.find(r) for r in met}
+                texts.prefetch([x for x in chunk if not roots or roots - {groups.find(x)}])
+                for x in chunk:
+                    for root in list(met):
+                        if root not in met or groups.find(root) == groups.find(x):
+                            continue
+                        if any(similar(x, y) for y in met[root]):
+                            groups.union(x, root)
+                    rx = groups.find(x)
+                    joined = [x]
+                    for root in list(met):
+                        if groups.find(root) == rx:
+                            joined = met.pop(root) + joined
+                    met[rx] = joined
+        graph = nx.Graph()
+        for members in groups.components():
+            nx.add_path(graph, members)
         lengths = np.frombuffer(self._lengths, dtype=np.int64)
         digests = self._digest_array()
         index = self._index

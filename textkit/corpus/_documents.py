@@ -19,6 +19,7 @@ import pandas as pd
 
 from textkit.core import io as _io
 from textkit.core.errors import CorpusError
+from textkit.corpus.chars import has_letter
 from textkit.corpus.clean import clean_documents
 from textkit.corpus.report import render_report_md
 from textkit.corpus.split import split_pages
@@ -125,7 +126,7 @@ def mark_language(docs: pd.DataFrame, config: CleanConfig) -> pd.DataFrame:
 
     texts = docs["text"].tolist()
     docs[OTHER_LANGUAGE] = np.array([is_other_language(t, config) for t in texts], dtype=bool)
-    docs[NO_TEXT] = np.array([not any(c.isalpha() for c in t) for t in texts], dtype=bool)
+    docs[NO_TEXT] = np.array([not has_letter(t) for t in texts], dtype=bool)
     return docs
 
 

@@ -14,9 +14,15 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["CharTable", "code_points"]
+__all__ = ["CharTable", "code_points", "has_letter"]
 
 _N_CODE_POINTS = 0x110000
+
+
+def has_letter(text: str) -> bool:
+    """Whether ``text`` holds a letter of any script (a Chinese character counts): a word,
+    not only digits, punctuation, symbols or spaces (``12345``, ``——``)."""
+    return any(c.isalpha() for c in text)
 
 
 def code_points(text: str) -> np.ndarray:

@@ -71,7 +71,7 @@ from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
 from textkit.core.patterns import prefilter
-from textkit.corpus.chars import CharTable, code_points
+from textkit.corpus.chars import CharTable, code_points, has_letter
 from textkit.corpus.extract import (
     MARKUP_RE,
     _html_content,
@@ -889,7 +889,7 @@ def clean_documents(docs: pd.DataFrame, config: CleanConfig | None = None) -> pd
             logger.info(
                 "%s quarantined: damage ratio %.3f > %.3f", doc_id, ratio, config.quarantine_ratio
             )
-        elif not any(c.isalpha() for c in text):
+        elif not has_letter(text):
             status = "quarantined"
             logger.info("%s quarantined: no text left after cleaning", doc_id)
         texts.append(text)

@@ -68,6 +68,7 @@ from typing import Any
 
 from textkit.core.checks import check_str
 from textkit.core.errors import InvalidParameterError
+from textkit.corpus.chars import has_letter
 from textkit.corpus.decode import IngestConfig, decode_bytes
 
 logger = logging.getLogger(__name__)
@@ -926,7 +927,7 @@ def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
     text, n_ctrl = _CONTROL_RE.subn("", text)
     if n_ctrl:
         repairs.append(f"removed {n_ctrl} control character(s) from the text layer")
-    if not any(c.isalpha() for c in text):
+    if not has_letter(text):
         return _rejected(
             "pdf",
             f"no text layer ({n_pages} page(s), no letter or Chinese character in their "

@@ -22,6 +22,7 @@ import pandas as pd
 from textkit.core.checks import check_str
 from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.core.io import sha256_bytes
+from textkit.corpus.chars import has_letter
 from textkit.corpus.read_result import (
     READ_COLUMNS,
     REPORT_COLUMNS,
@@ -342,7 +343,7 @@ def _id_str(value: Any) -> str:
 def _has_text(value: str | None) -> bool:
     """Whether a text cell holds a word: a letter of any script (a cell of only digits,
     punctuation or symbols, such as ``12345`` or ``——``, is no document)."""
-    return value is not None and any(c.isalpha() for c in value)
+    return value is not None and has_letter(value)
 
 
 def _no_text(n: int) -> str:

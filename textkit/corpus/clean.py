@@ -15,9 +15,9 @@ its documented purpose); the code only fixes the order of the steps:
    breaks ending lines; a text nested too deep to parse loses its tags); character
    references alone (``&nbsp;``, ``&amp;``, ``&#12290;``) are decoded; a text escaped
    twice (``&amp;lt;p&amp;gt;``) is peeled level by level. Text such as ``<<宪法>>`` or
-   ``a<b`` is not markup, also inside a text that has some. Then newlines (CRLF/CR -> LF), paragraph indents
-   in mid-line (a run of two or more U+3000 or ASCII spaces after 。！？；… starts a new
-   line) and invisible characters (zero-width, BOM, NBSP, U+3000);
+   ``a<b`` is not markup, also inside a text that has some. Then newlines (CRLF/CR ->
+   LF), paragraph indents in mid-line (a run of two or more U+3000 or ASCII spaces after
+   。！？；… starts a new line) and invisible characters (zero-width, BOM, NBSP, U+3000);
 2. line rules (whole lines of site chrome, spam, PDF footers, bare URLs);
 3. inline rules (watermarks glued into sentences, inline URLs);
 4. mojibake runs (``????``, U+FFFD, 锟斤拷), whose share of the raw text is the
@@ -76,7 +76,6 @@ from textkit.corpus.extract import (
     MARKUP_RE,
     _html_content,
     _html_too_deep,
-    escape_stray_brackets,
 )
 from textkit.corpus.language import is_other_language
 
@@ -642,7 +641,7 @@ def _markup(t: str, log: _Log) -> str:
             if _html_too_deep(t):  # not parsed (quadratic): its tags dropped
                 t = MARKUP_RE.sub("\n", t)
             else:
-                t = "\n".join(_html_content(escape_stray_brackets(t), line_breaks=True)[0])
+                t = "\n".join(_html_content(t, fragment=True)[0])
         elif "&" in t and _RE_CHAR_REF.search(t):
             decoded = _RE_CHAR_REF.sub(_char_ref, t)
             if decoded == t:

@@ -629,7 +629,7 @@ _HTML_DROPPED = "after dropping scripts, styles, navigation, headers, footers an
 
 
 def _html_content(
-    text: str, name: str = "<html>", line_breaks: bool = False
+    text: str, name: str = "<html>", fragment: bool = False
 ) -> tuple[list[str], str, tuple[str, ...]]:
     """The lines of text, the title and the repairs of decoded HTML text: the one HTML
     reader of textkit (researcher's HTML files and raw pages that are HTML).
@@ -637,16 +637,18 @@ def _html_content(
     Scripts, styles, navigation, headers, footers, forms and site chrome are left out
     (module docstring); the site chrome dropped, or kept because it holds most of the
     text, is described in the repairs. The caller checks :func:`_html_too_deep` first:
-    tree building is quadratic in the nesting depth. ``name`` is used in log messages;
-    ``line_breaks``: the text's own line breaks end lines (:func:`_html_lines`).
+    tree building is quadratic in the nesting depth. ``name`` is used in log messages.
+    ``fragment``: text that is partly markup, not a whole document (a table cell, a page
+    starting with ``<div>``): its own line breaks end lines (:func:`_html_lines`) and a
+    ``<`` that starts no tag is text (:func:`escape_stray_brackets`).
     """
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = LexborHTMLParser(text)
+    tree = LexborHTMLParser(escape_stray_brackets(text) if fragment else text)
     title = _html_title(tree)
     body = tree.body
     chrome, described = _chrome_elements(body) if body is not None else (set(), [])
-    lines = _html_lines(body, chrome, line_breaks) if body is not None else []
+    lines = _html_lines(body, chrome, fragment) if body is not None else []
     repairs: tuple[str, ...] = ()
     if described and not chrome:  # marked, but holding most of the text: kept, and said
         repairs = (described[0],)

@@ -23,9 +23,11 @@ in :mod:`textkit.corpus.decode`): a file that cannot be decoded, an empty or
 whitespace-only file and a binary file are rejected, the category of each rejection in
 ``reject_kind`` (:data:`REJECT_KINDS`) and ``reason`` the message.
 
-A page that starts like HTML (``<!doctype html``, ``<html``, ``<head`` or ``<meta``) is
-reduced to its text by the HTML reader of :mod:`textkit.corpus.extract`, the one that reads
-a researcher's HTML files: scripts, styles, navigation, headers, footers, forms and site
+A page that starts with HTML markup (:data:`textkit.corpus.extract.HTML_START_RE`: a
+doctype, ``<html>``, ``<meta>``, or a fragment such as ``<div>`` or ``<p>``, after an XML
+declaration or comments) is reduced to its text by the HTML reader of
+:mod:`textkit.corpus.extract`, the one that reads a researcher's HTML files (a fragment keeps
+its own line breaks, and a ``<`` in it that starts no tag stays text): scripts, styles, navigation, headers, footers, forms and site
 chrome (menus, the 当前位置 bar, footer and share divs, known by their ``class`` or ``id``)
 are dropped, each block on its own line, and its ``<title>`` (else its first ``h1``) is
 the page title. The site chrome dropped is recorded in ``repairs``
@@ -67,7 +69,6 @@ from textkit.corpus.extract import (
     HTML_START_RE,
     _html_content,
     _html_too_deep,
-    escape_stray_brackets,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,11 +104,6 @@ PAGE_COLUMNS = (
 )
 
 
-#: A raw page starting with HTML markup (a doctype, ``<html>``, ``<meta>``, ``<div>``,
-#: ``<p>`` …: :data:`textkit.corpus.extract.MARKUP_RE`) is HTML, read by :func:`_html_page`.
-_RE_HTML = HTML_START_RE
-
-
 def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
     """The decoding result of an HTML raw page with its text reduced to the page's content
     by the HTML reader of :mod:`textkit.corpus.extract` (what it dropped added to the
@@ -120,8 +116,7 @@ def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
         # a fragment (a page that starts with <div> or <p> …) keeps its own line breaks; in
         # a whole document they are layout
         fragment = not HTML_DOCUMENT_RE.match(res.text)
-        page = escape_stray_brackets(res.text) if fragment else res.text
-        lines, title, dropped = _html_content(page, name, line_breaks=fragment)
+        lines, title, dropped = _html_content(res.text, name, fragment=fragment)
         res = replace(res, text="\n".join(lines), repairs=res.repairs + dropped)
         if lines:
             return res, title
@@ -229,7 +224,7 @@ def _page_row(path: Path, config: IngestConfig, page_id: str | None = None) -> d
     meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
     text = res.text
     if res.ok:
-        if _RE_HTML.match(text):
+        if HTML_START_RE.match(text):  # a page starting with markup is HTML
             res, html_title = _html_page(res, path.name)
             text = res.text
             meta = _metadata(text, config)

@@ -494,7 +494,7 @@ def test_bootstrap_counts_give_the_intervals_of_the_draws():
             (rng.choice([0.0, 0.25, 0.5, 1.0, 2.0], size=n), rng.choice([0.0, 0.5, 1.0], size=n))
             for _ in range(5)
         ]
-        got = _bootstrap_group((config, n, texts))
+        got = _bootstrap_group(config, n, texts)
         idx = np.random.default_rng([3, n]).integers(0, n, size=(400, n))
         for (st, sv), (lo, hi) in zip(texts, got, strict=True):
             bst, bsv = st[idx].sum(axis=1), sv[idx].sum(axis=1)

@@ -724,15 +724,16 @@ def _resample_counts(config: FrameConfig, n: int) -> np.ndarray:
 _BOOT_BATCH = 256
 
 
-def _bootstrap_group(item: tuple[Any, int, list[tuple[np.ndarray, np.ndarray]]]) -> list:
-    """The balance intervals (lo, hi) of texts of ``n`` units each, from one set of draws:
-    ``item`` is ``(config, n, [(stability, service_law) unit counts of each text])``.
+def _bootstrap_group(
+    config: FrameConfig, n: int, texts: list[tuple[np.ndarray, np.ndarray]]
+) -> list[tuple[float, float]]:
+    """The balance intervals (lo, hi) of ``texts`` of ``n`` units each, from one set of
+    draws: ``texts`` holds the (stability, service_law) unit counts of each text.
 
     The replicate totals of all the texts are one product of the draw counts
     (:func:`_resample_counts`) with their unit counts; with the weights and multipliers of
     the shipped lexicon (multiples of 1/4) every total is exact, whatever the order of the
     sums."""
-    config, n, texts = item
     if n == 1:  # one unit: every replicate is the text itself
         points = [float((sv[0] - st[0]) / (st[0] + sv[0])) for st, sv in texts]
         return [(b, b) for b in points]
@@ -796,23 +797,12 @@ def _intervals(
     sv = boot_units["n_service_law"].to_numpy(float)
     bounds = np.searchsorted(codes, np.arange(len(out) + 1))
     framed = np.flatnonzero((out["n_stability"] + out["n_service_law"]).to_numpy(float) > 0)
-    sizes = np.diff(bounds)[framed]
-    order = framed[np.argsort(sizes, kind="stable")]  # by unit count, then row
-    tasks = []
-    rows = []
-    for n, group in itertools.groupby(order.tolist(), key=lambda g: int(bounds[g + 1] - bounds[g])):
-        group = list(group)
-        rows.append(group)
-        tasks.append(
-            (
-                config,
-                n,
-                [(st[bounds[g] : bounds[g + 1]], sv[bounds[g] : bounds[g + 1]]) for g in group],
-            )
-        )
-    found = [_bootstrap_group(task) for task in tasks]
-    for group, pairs in zip(rows, found, strict=True):
-        for g, (a, b) in zip(group, pairs, strict=True):
+    sizes = np.diff(bounds)
+    order = framed[np.argsort(sizes[framed], kind="stable")]  # by unit count, then row
+    for n, rows in itertools.groupby(order.tolist(), key=sizes.__getitem__):
+        rows = list(rows)
+        texts = [(st[bounds[g] : bounds[g + 1]], sv[bounds[g] : bounds[g + 1]]) for g in rows]
+        for g, (a, b) in zip(rows, _bootstrap_group(config, int(n), texts), strict=True):
             lo[g], hi[g] = a, b
     return lo, hi
 

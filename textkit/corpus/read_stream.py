@@ -59,7 +59,7 @@ from textkit.corpus.read_table import (
     _table_extractor,
     _table_parts,
 )
-from textkit.corpus.workbook import _check_xls_size, beyond_note, sheet_layout, sheet_rows
+from textkit.corpus.workbook import _check_xls_size, sheet_layout, sheet_rows
 
 logger = logging.getLogger(__name__)
 
@@ -275,7 +275,7 @@ class TextBatches:
             sheet_layout(p, str(p), sheet, self._text) if extractor in _WORKBOOKS else None
         )
         if self._layout is not None:
-            self.repairs = "; ".join(self._layout.notes)
+            self.repairs = self._layout.repairs()
         self._beyond: dict[str, int] = {}
         self._int_columns: set[str] = set()
         self._column_names: list[str] | None = None
@@ -413,7 +413,7 @@ class TextBatches:
         self.n_rows = row
         self.n_rejected = row - self.n_read
         if self._layout is not None:  # said by every batch's report, as read_texts says it
-            self.repairs = "; ".join(filter(None, [*self._layout.notes, beyond_note(self._beyond)]))
+            self.repairs = self._layout.repairs(self._beyond)
         if blank_ids:
             raise CorpusError(f"{p.name}: empty id in column {self._id!r} at row(s) {blank_ids}")
         _raise_duplicate_ids(p, self._id or "", dups)

@@ -32,7 +32,7 @@ from textkit.corpus.read_result import (
     _decode,
     _typed,
 )
-from textkit.corpus.workbook import _check_xls_size, beyond_note, sheet_layout, sheet_rows
+from textkit.corpus.workbook import _check_xls_size, sheet_layout, sheet_rows
 
 # messages keep the logger name of the module this code was split from
 logger = logging.getLogger("textkit.corpus.read")
@@ -123,7 +123,7 @@ def _load_table(
         seen: dict[str, int] = {}
         rows = list(sheet_rows(p, io.BytesIO(data), layout, seen))
         frame = pd.DataFrame(rows, columns=list(layout.columns), dtype=object)
-        return frame, "", "; ".join(filter(None, [*layout.notes, beyond_note(seen)]))
+        return frame, "", layout.repairs(seen)
     if extractor == "jsonl":
         res = _decode(data, p.name, encoding)
         if not res.ok:

@@ -44,7 +44,7 @@ import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -58,7 +58,6 @@ __all__ = [
     "MAX_TITLE_ROWS",
     "MAX_XLS_BYTES",
     "SheetLayout",
-    "beyond_note",
     "sheet_layout",
     "sheet_rows",
 ]
@@ -104,6 +103,17 @@ class SheetLayout:
     header: tuple[Any, ...]
     fills: tuple[tuple[int, int, int], ...]
     notes: tuple[str, ...]
+
+    def repairs(self, seen: Mapping[str, int] | None = None) -> str:
+        """What the report's ``repairs`` say: :attr:`notes`, and the rows
+        :func:`sheet_rows` found (``seen``) holding values right of the header's last named
+        column, which are not read."""
+        n = (seen or {}).get("beyond", 0)
+        beyond = (
+            f"{n} row(s) hold values right of the header's last named column: not read (give "
+            "those columns a name in the header row to read them)"
+        )
+        return "; ".join([*self.notes, beyond] if n else self.notes)
 
 
 # ---------------------------------------------------------------------------------------
@@ -157,10 +167,7 @@ class _XlsxBook:
             except StopIteration:
                 return
             except Exception as exc:  # openpyxl raises many types for a damaged sheet
-                raise CorpusError(
-                    f"{self._p.name}: cannot read the workbook: sheet {title!r} is damaged "
-                    f"({type(exc).__name__}: {exc})"
-                ) from exc
+                raise _damaged(self._p, title, exc) from exc
             yield row
 
     def merged(self, title: str) -> list[_Range]:
@@ -209,10 +216,7 @@ class _XlsBook:
             try:
                 self._sheets[title] = self._book.sheet_by_name(title)
             except Exception as exc:  # a damaged sheet
-                raise CorpusError(
-                    f"{self._p.name}: cannot read the workbook: sheet {title!r} is damaged "
-                    f"({type(exc).__name__}: {exc})"
-                ) from exc
+                raise _damaged(self._p, title, exc) from exc
         return self._sheets[title]
 
     def rows(self, title: str) -> Iterator[tuple]:
@@ -273,16 +277,19 @@ def _xls_error(p: Path, source: Any, contents: bytes | None, exc: Exception) -> 
     """The error for an ``.xls`` file xlrd cannot open, with advice for the files saved
     under that name that are not one: an ``.xlsx`` workbook, a web page."""
     if contents is None:
-        try:
-            with open(source, "rb") as f:
-                contents = f.read(512)
-        except OSError:
-            contents = b""
+        contents = _head(source)
     if contents[:4] == b"PK\x03\x04":
         what = "a zip archive, as an .xlsx workbook is: rename it to .xlsx"
     else:
         what = _what_it_is(contents) or "not an Excel 97-2003 workbook, or damaged"
     return CorpusError(f"{p.name}: cannot read the workbook: {what} ({type(exc).__name__}: {exc})")
+
+
+def _damaged(p: Path, title: str, exc: Exception) -> CorpusError:
+    return CorpusError(
+        f"{p.name}: cannot read the workbook: sheet {title!r} is damaged "
+        f"({type(exc).__name__}: {exc})"
+    )
 
 
 def _head(source: Any, n: int = 4096) -> bytes:
@@ -465,7 +472,7 @@ def sheet_rows(
     inside the table kept (every cell ``None``), those at its end dropped. A row is empty
     when its own cells are: a range merged down past the last row makes no rows. ``seen``,
     when given, gets ``"beyond"``: the rows holding a value right of the header's last
-    named column, which is not read (:func:`beyond_note`)."""
+    named column, which is not read (:meth:`SheetLayout.repairs`)."""
     width = len(layout.columns)
     starts: dict[int, list[tuple[int, int]]] = {}
     for first, col, last in layout.fills:
@@ -500,18 +507,6 @@ def sheet_rows(
             yield cells
     finally:
         book.close()
-
-
-def beyond_note(seen: dict[str, int]) -> str:
-    """The repair note for the rows :func:`sheet_rows` found holding values right of the
-    header's last named column (``""`` when none)."""
-    n = seen.get("beyond", 0)
-    if not n:
-        return ""
-    return (
-        f"{n} row(s) hold values right of the header's last named column: not read (give "
-        "those columns a name in the header row to read them)"
-    )
 
 
 def _no_text_column(

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from datasketch import MinHash, MinHashLSH
@@ -574,20 +573,17 @@ class DuplicateFinder:
             return np.zeros(len(self._index), dtype=np.dtype((np.void, width)))
         return np.frombuffer(bytes(self._digests), dtype=np.dtype((np.void, width)))
 
-    def _exact_edges(self, ids: list[str]) -> nx.Graph:
-        """Each document with a non-empty text joined to the first added with its hash."""
-        graph = nx.Graph()  # only documents with an exact or confirmed pair
+    def _join_exact(self, ids: list[str], groups: _UnionFind) -> None:
+        """Join each document with a non-empty text to the first added with its hash."""
         lengths = np.frombuffer(self._lengths, dtype=np.int64)
         rows = np.nonzero(lengths > 0)[0]
         if not len(rows) or not self._digest_size:
-            return graph
+            return
         _, inverse = np.unique(self._digest_array()[rows], return_inverse=True)
         order = np.argsort(inverse, kind="stable")  # by hash, then order added
-        groups = np.split(rows[order], np.nonzero(np.diff(inverse[order]))[0] + 1)
-        for group in groups:
-            for other in group[1:]:
-                graph.add_edge(ids[group[0]], ids[other])
-        return graph
+        for same in np.split(rows[order], np.nonzero(np.diff(inverse[order]))[0] + 1):
+            for other in same[1:]:
+                groups.union(ids[same[0]], ids[other])
 
     def _buckets(self) -> Iterator[np.ndarray]:
         """Each LSH bucket of two or more documents, band by band: the positions (in the
@@ -674,8 +670,7 @@ class DuplicateFinder:
         when ``fetch`` gives normalised texts already)."""
         ids = list(self._index)
         groups = _UnionFind()
-        for a, b in self._exact_edges(ids).edges():
-            groups.union(a, b)
+        self._join_exact(ids, groups)
         texts = _TextCache(fetch, prepare, max_fetch)
         size, threshold = self.config.shingle_size, self.config.threshold
 
@@ -701,7 +696,7 @@ class DuplicateFinder:
                 texts.prefetch([x for x in chunk if not roots or roots - {groups.find(x)}])
                 for x in chunk:
                     for root in list(met):
-                        if root not in met or groups.find(root) == groups.find(x):
+                        if groups.find(root) == groups.find(x):
                             continue
                         if any(similar(x, y) for y in met[root]):
                             groups.union(x, root)
@@ -711,16 +706,12 @@ class DuplicateFinder:
                         if groups.find(root) == rx:
                             joined = met.pop(root) + joined
                     met[rx] = joined
-        graph = nx.Graph()
-        for members in groups.components():
-            nx.add_path(graph, members)
         lengths = np.frombuffer(self._lengths, dtype=np.int64)
         digests = self._digest_array()
         index = self._index
         out: dict[str, tuple[str, str | None, float]] = {}
         near: list[tuple[str, str]] = []  # (canonical, member) needing a Jaccard
-        for comp in nx.connected_components(graph):
-            members = sorted(comp)
+        for members in groups.components():
             canon = min(members, key=lambda m: (-int(lengths[index[m]]), m))
             for m in members:
                 if m == canon:

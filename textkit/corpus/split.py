@@ -73,7 +73,8 @@ SPLIT_LOG_COLUMNS = (
 
 _NUM = r"(?P<num>[0-9０-９]{1,3}|[一二三四五六七八九十]{1,3})"
 #: Spaces a marker may hold around its number (ASCII, tab, NBSP, U+3000): "第 3 篇", "第　三　篇".
-_SP = r"[ \t\u00a0\u3000]*"
+_SPACE = r"[ \t\u00a0\u3000]"
+_SP = _SPACE + "*"
 #: 第一篇, 第1篇, 第 3 篇, 第3 篇 …: the number may be set off by spaces inside the marker.
 _DI_NUM_PIAN = r"第" + _SP + _NUM + _SP + r"篇"
 
@@ -89,7 +90,9 @@ _DEFAULT_MARKERS = (
     # not ending like a clause); trusted only when the page has two or more markers ("sep")
     r"^"
     + _DI_NUM_PIAN
-    + r"(?P<sep>[ \t\u00a0\u3000]+)(?![^\n]*[。！？!?；;])"
+    + r"(?P<sep>"
+    + _SPACE
+    + r"+)(?![^\n]*[。！？!?；;])"
     + r"(?P<title>\S(?:.{0,38}\S)?)(?<![，,：:、])$",
 )
 

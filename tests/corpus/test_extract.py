@@ -66,8 +66,10 @@ def test_html_keeps_the_body_text_one_block_per_line():
         S2,
         "第三段 & 附言",
         S3,
-        "甲 乙",
-        "丙 丁",
+        "甲",  # a table cell is a line, as in a Word table
+        "乙",
+        "丙",
+        "丁",
         "一",
         "二",
         "三",
@@ -76,6 +78,18 @@ def test_html_keeps_the_body_text_one_block_per_line():
     ]
     for dropped in ("脚本", "color", "首页", "搜索", "请启用", "广告", "相关链接", "版权", "注释"):
         assert dropped not in res.text
+
+
+def test_html_table_cells_stay_apart_after_cleaning():
+    # a space between two cells would be removed by cleaning between Chinese characters
+    page = (
+        "<table><tr><th>地区</th><th>网格员</th></tr><tr><td>浙江</td><td>12</td></tr></table>"
+        f"<p>{S1}</p>"
+    ).encode()
+    text = extract_text(page, "t.html").text
+    cleaned, _ = tk.clean_text(text)
+    assert cleaned.split("\n") == ["地区", "网格员", "浙江", "12", S1]
+    assert {"地区", "网格员", "浙江"} <= set(tk.tokenize(cleaned))
 
 
 def test_html_in_gbk_is_decoded_by_its_meta_charset():

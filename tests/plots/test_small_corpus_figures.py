@@ -166,9 +166,8 @@ _TABLES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(_TABLES))
-def test_cleaning_counts_contrast_with_the_cell_they_sit_on(name):
-    fig = plot_cleaning(_docs(_TABLES[name]))
+def _assert_readable(fig, expected: int) -> None:
+    """Every number written on the heat map of ``fig`` contrasts 3:1 with its cell as drawn."""
     canvas = FigureCanvasAgg(fig)
     with use_style():
         canvas.draw()
@@ -176,7 +175,6 @@ def test_cleaning_counts_contrast_with_the_cell_they_sit_on(name):
     height = pixels.shape[0]
     ax = fig.axes[0]
     texts = ax.texts
-    expected = sum(v > 0 for log in _TABLES[name].values() for v in log.values())
     assert len(texts) == expected
     for text in texts:
         j, i = text.get_position()
@@ -187,3 +185,27 @@ def test_cleaning_counts_contrast_with_the_cell_they_sit_on(name):
         assert not box.contains(x, y)
         ratio = _contrast(mcolors.to_rgb(text.get_color()), cell)
         assert ratio >= 3.0, (text.get_text(), text.get_color(), cell.round(2), ratio)
+
+
+@pytest.mark.parametrize("name", sorted(_TABLES))
+def test_cleaning_counts_contrast_with_the_cell_they_sit_on(name):
+    expected = sum(v > 0 for log in _TABLES[name].values() for v in log.values())
+    _assert_readable(plot_cleaning(_docs(_TABLES[name])), expected)
+
+
+_CONFUSIONS = {
+    "diagonal": [[40, 2, 1], [3, 25, 0], [0, 4, 9]],
+    "one_dominant": [[200, 0, 0], [1, 1, 0], [0, 0, 1]],
+    "constant": [[5, 5, 5], [5, 5, 5], [5, 5, 5]],
+    "all_zero_but_one": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+}
+
+
+@pytest.mark.parametrize("normalize", [False, True])
+@pytest.mark.parametrize("name", sorted(_CONFUSIONS))
+def test_confusion_counts_contrast_with_the_cell_they_sit_on(name, normalize):
+    from textkit.plots.validation import plot_confusion
+
+    labels = ["stability", "service_law", "neither"]
+    confusion = pd.DataFrame(_CONFUSIONS[name], index=labels, columns=labels)
+    _assert_readable(plot_confusion(confusion, normalize=normalize), 9)

@@ -27,7 +27,9 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   that reason) is recorded in ``repairs`` (``site chrome dropped: 3 element(s) (div.nav,
   div.position, div.footer)``). Block elements (``p``,
   ``div``, ``br``, ``li``, headings, table rows, ``section``, ``article`` …) end a line,
-  table cells are separated by a space, whitespace inside a line collapses to one space
+  and so does each table cell, as in a Word table (a space between two cells would be
+  removed by cleaning between Chinese characters, gluing 地区 and 浙江 into one word);
+  whitespace inside a line collapses to one space
   (line breaks inside ``pre`` are kept). The title is the ``<title>``, else the first
   ``h1``. A page nested deeper than :data:`MAX_HTML_DEPTH` elements (as far as a linear
   scan of its tags can tell) is rejected before parsing: HTML5 tree building is
@@ -282,12 +284,10 @@ _HTML_DROP = frozenset(
 )
 #: Elements that end a line before and after them.
 _HTML_BLOCK = frozenset(
-    "p div br hr li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr table thead tbody tfoot caption "
+    "p div br hr li ul ol dl dt dd h1 h2 h3 h4 h5 h6 tr td th table thead tbody tfoot caption "
     "section article main blockquote pre address center figure figcaption details summary "
     "fieldset legend title".split()
 )
-#: Elements separated from their neighbours by a space.
-_HTML_CELL = frozenset({"td", "th"})
 #: A form holding one of these wraps the page content and is kept.
 _FORM_CONTENT = "article, main, h1, h2, h3, p"
 
@@ -523,8 +523,6 @@ def _html_lines(body: Any, chrome: set[int] = frozenset(), line_breaks: bool = F
         tag = element.tag
         if tag in _HTML_BLOCK:
             end_line()
-        elif tag in _HTML_CELL:
-            pieces.append(" ")
         if tag == "pre":
             pre -= 1
         return element
@@ -548,8 +546,6 @@ def _html_lines(body: Any, chrome: set[int] = frozenset(), line_breaks: bool = F
             if not drop:
                 if tag in _HTML_BLOCK:
                     end_line()
-                elif tag in _HTML_CELL:
-                    pieces.append(" ")
                 if tag == "pre":
                     pre += 1
                 child = node.first_child

@@ -36,10 +36,12 @@ from importlib import resources
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 import seaborn as sns
 from filelock import FileLock
 from matplotlib import font_manager
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from textkit import __version__
@@ -51,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "FRAME_COLORS",
+    "annotation_colour",
     "FRAME_LABELS",
     "SIZES",
     "frame_color",
@@ -269,6 +272,37 @@ def empty_panel(ax, message: str, wrap: int | None = None) -> None:
     )
     text.set_in_layout(False)
     ax.set_axis_off()
+
+
+#: Annotation colours of a heat map cell: light text on dark cells, dark text otherwise.
+_LIGHT_TEXT = "white"
+_DARK_TEXT = "#1a1a1a"
+#: Light text is used while its contrast ratio with the cell (WCAG 2) is at least this; on
+#: lighter cells dark text contrasts more than 5.8:1. So every count is readable, whatever
+#: the data range (a single cell, a constant table).
+_MIN_CONTRAST = 3.0
+
+
+def _luminance(colour) -> float:
+    """Relative luminance (WCAG 2) of a matplotlib colour."""
+    c = np.asarray(to_rgb(colour), dtype=float)
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(c @ [0.2126, 0.7152, 0.0722])
+
+
+def _contrast(a, b) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def annotation_colour(image, value: float) -> str:
+    """The colour of the number written on a heat map cell: white while it contrasts at
+    least 3:1 (WCAG 2) with the colour ``image`` (an ``AxesImage``) draws for ``value``,
+    else near-black. Decided by the cell's own colour, so every number is readable
+    whatever the data range or colour scale."""
+    cell = image.cmap(image.norm(value))
+    return _LIGHT_TEXT if _contrast(_LIGHT_TEXT, cell) >= _MIN_CONTRAST else _DARK_TEXT
 
 
 def empty_figure(

@@ -10,11 +10,11 @@ import json
 
 import numpy as np
 import pandas as pd
-from matplotlib.colors import LogNorm, to_rgb
+from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure
 
 from textkit.core.precision import round_frame
-from textkit.plots import empty_figure, new_figure, use_style
+from textkit.plots import annotation_colour, empty_figure, new_figure, use_style
 from textkit.plots.labels import page_label
 
 __all__ = [
@@ -35,33 +35,6 @@ _COMPOSITION_COLORS = {
     "off-topic": "#c2a5cf",
     "quarantined": "#4d4d4d",
 }
-
-
-#: Annotation colours of a heat map cell: light text on dark cells, dark text otherwise.
-_LIGHT_TEXT = "white"
-_DARK_TEXT = "#1a1a1a"
-#: Light text is used while its contrast ratio with the cell (WCAG 2) is at least this; on
-#: lighter cells dark text contrasts more than 5.8:1. So every count is readable, whatever
-#: the data range (a single cell, a constant table).
-_MIN_CONTRAST = 3.0
-
-
-def _luminance(colour) -> float:
-    """Relative luminance (WCAG 2) of a matplotlib colour."""
-    c = np.asarray(to_rgb(colour), dtype=float)
-    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    return float(c @ [0.2126, 0.7152, 0.0722])
-
-
-def _contrast(a, b) -> float:
-    """WCAG 2 contrast ratio of two colours (1 to 21)."""
-    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _text_colour_on(cell) -> str:
-    """The annotation colour for a cell of colour ``cell``, from its luminance alone."""
-    return _LIGHT_TEXT if _contrast(_LIGHT_TEXT, cell) >= _MIN_CONTRAST else _DARK_TEXT
 
 
 def _group_values(documents: pd.DataFrame, by: str) -> list[str]:
@@ -156,7 +129,6 @@ def plot_cleaning(
             for j in range(values.shape[1]):
                 v = int(values[i, j])
                 if v:
-                    cell = image.cmap(image.norm(values[i, j]))  # the colour drawn there
                     ax.text(
                         j,
                         i,
@@ -164,7 +136,7 @@ def plot_cleaning(
                         ha="center",
                         va="center",
                         fontsize="small",
-                        color=_text_colour_on(cell),
+                        color=annotation_colour(image, values[i, j]),
                     )
         is_page = by == "page_id"
         ax.set_xticks(range(len(pages)), [page_label(p) if is_page else p for p in pages])

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
-from textkit.plots import new_figure, use_style
+from textkit.plots import annotation_colour, new_figure, use_style
 from textkit.plots.labels import display_label
 
 __all__ = [
@@ -46,7 +46,6 @@ def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figur
         ax.grid(False)
         ax.set_xlabel("Dictionary measure")
         ax.set_ylabel("Human code")
-        top = values.max() if values.size else 0
         for i in range(counts.shape[0]):
             for j in range(counts.shape[1]):
                 ax.text(
@@ -55,7 +54,7 @@ def plot_confusion(confusion: pd.DataFrame, *, normalize: bool = False) -> Figur
                     f"{int(counts[i, j])}",
                     ha="center",
                     va="center",
-                    color="white" if values[i, j] > 0.6 * top else "black",
+                    color=annotation_colour(im, values[i, j]),
                     fontsize=8,
                 )
         fig.colorbar(im, ax=ax, label="Row share" if normalize else "Paragraphs")

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from textkit.core.checks import check_int
 from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
-from textkit.plots import new_figure, palette, use_style
+from textkit.plots import annotation_colour, new_figure, palette, use_style
 from textkit.plots.labels import display_label
 
 __all__ = ["group_rates", "plot_group_rates", "plot_top_terms"]
@@ -210,7 +210,7 @@ def plot_group_rates(
                     ha="center",
                     va="center",
                     fontsize="x-small",
-                    color="white" if v > 0.6 * vmax else "#1a1a1a",
+                    color=annotation_colour(image, v),
                 )
         ax.set_xticks(
             range(len(groups)),

@@ -339,3 +339,59 @@ def test_merged_range_refs_in_other_spellings_are_read(tmp_path):
         _with_sheet_xml(tmp_path / "b.xlsx", tmp_path / "q.xlsx", re.escape(b'ref="B2:B3"'), new)
         docs = read_texts(tmp_path / "q.xlsx").documents
         assert docs["地区"].tolist() == ["东城区", "东城区"], new
+
+
+# ---------------------------------------------------------------------------------------
+# a header of two rows: group cells merged across, the others merged down
+
+
+def _two_row_header(text_below: bool = False):
+    """编号 and 正文 merged down over rows 2-3, 基本信息 merged across 省份 and 年份 below it,
+    two 数量 under 2020年 and 2021年; a title on row 1. ``text_below``: 正文 is under a 文件
+    group (row 3) instead, and 编号 merged down beside it."""
+    rows = [
+        ["附件：2021年基层治理文件汇总"],
+        ["编号", "基本信息", None, "文件" if text_below else "正文", "2020年", "2021年"],
+        [None, "省份", "年份", "正文" if text_below else None, "数量", "数量"],
+        ["a1", "浙江", 2021, TEXTS[0], 3, 4],
+        ["a2", "江苏", 2022, TEXTS[3], 5, 6],
+    ]
+    merges = ["A1:F1", "A2:A3", "B2:C2"] + ([] if text_below else ["D2:D3"])
+    return _book(rows, merges=merges)
+
+
+@pytest.mark.parametrize("text_below", [False, True])
+def test_a_header_of_two_rows_names_each_column_by_its_lowest_cell(tmp_path, text_below):
+    _two_row_header(text_below).save(tmp_path / "b.xlsx")
+    kw = {"text": "正文", "id": "编号", "meta": ["省份", "年份", "2020年/数量", "2021年/数量"]}
+    whole = read_texts(tmp_path / "b.xlsx", **kw)
+    batch = next(iter(iter_texts(tmp_path / "b.xlsx", batch_size=1, **kw)))
+    docs = whole.documents
+    assert docs["doc_id"].tolist() == ["a1", "a2"]  # the sub-header row is not a document
+    assert docs["text"].tolist() == [TEXTS[0], TEXTS[3]]
+    assert docs["省份"].tolist() == ["浙江", "江苏"]
+    assert docs["2021年/数量"].tolist() == [4, 6]
+    assert (whole.report["status"] == "read").all() and len(whole.report) == 2
+    repairs = whole.report["repairs"].iloc[0]
+    assert "header on rows 2-3 of sheet 'Sheet'" in repairs
+    assert "row(s) 1-1 above it not read: 附件：2021年基层治理文件汇总" in repairs
+    assert "the report's row 1 is row 4 of the sheet" in repairs
+    assert batch.documents["text"].tolist() == [TEXTS[0]]
+    assert batch.report["repairs"].iloc[0] == repairs
+
+
+def test_a_header_cell_merged_down_further_than_a_header_is_not_a_header(tmp_path):
+    # merged over 4 rows: more than MAX_HEADER_ROWS, so the rows below it are data
+    rows = [["text", "地区"], [TEXTS[0], "东城区"], [TEXTS[1]], [TEXTS[2]], [TEXTS[3]]]
+    _book(rows, merges=["B1:B4"]).save(tmp_path / "b.xlsx")
+    res = read_texts(tmp_path / "b.xlsx")
+    assert res.documents["text"].tolist() == TEXTS
+    assert "header on" not in res.report["repairs"].iloc[0]
+
+
+def test_a_header_cell_merged_down_over_a_row_with_a_text_is_not_a_header(tmp_path):
+    # 地区 merged down over the first data row: that row holds a text, so it is data
+    rows = [["text", "地区"], [TEXTS[0]], [TEXTS[1], "西城区"]]
+    _book(rows, merges=["B1:B2"]).save(tmp_path / "b.xlsx")
+    res = read_texts(tmp_path / "b.xlsx")
+    assert res.documents["text"].tolist() == TEXTS[:2]

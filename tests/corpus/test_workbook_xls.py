@@ -301,3 +301,23 @@ def test_cli_reads_the_named_sheet_of_an_xls_workbook_at_once_and_streamed(tmp_p
     assert set(once["extractor"]) == {"xls"}
     pd.testing.assert_frame_equal(once, streamed)
     assert main([*args[:-2], "--out", str(tmp_path / "first")]) == 2  # the cover sheet
+
+
+def test_a_header_of_two_rows_is_read_as_in_an_xlsx_workbook(tmp_path):
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("汇总")
+    ws.write_merge(0, 1, 0, 0, "编号")
+    ws.write_merge(0, 0, 1, 2, "基本信息")
+    ws.write_merge(0, 1, 3, 3, "正文")
+    ws.write(1, 1, "省份")
+    ws.write(1, 2, "年份")
+    for r, (i, prov, year, text) in enumerate(
+        [("a1", "浙江", 2021, TEXTS[0]), ("a2", "江苏", 2022, TEXTS[3])], start=2
+    ):
+        for c, v in enumerate((i, prov, year, text)):
+            ws.write(r, c, v)
+    wb.save(str(tmp_path / "b.xls"))
+    res = read_texts(tmp_path / "b.xls", text="正文", id="编号", meta=["省份", "年份"])
+    assert res.documents["doc_id"].tolist() == ["a1", "a2"]
+    assert res.documents["省份"].tolist() == ["浙江", "江苏"]
+    assert "header on rows 1-2 of sheet '汇总'" in res.report["repairs"].iloc[0]

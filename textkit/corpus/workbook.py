@@ -10,7 +10,11 @@ it did in the report's ``repairs``:
 * **the header**: the first of rows 1 to :data:`MAX_TITLE_ROWS` + 1 holding a cell named like
   the text column (``text=``, default ``text``): title rows above a table
   (``附件1：2021年政策文件汇总``) are skipped and named. When no row names it, the error
-  lists row 1's cells and the other sheets;
+  lists row 1's cells and the other sheets. A header of two or three rows (编号 and 正文
+  merged down across them, 省份 and 年份 under a 基本信息 merged across) is read as one:
+  each column is named by its lowest header cell, joined to the one above where that name
+  repeats (``2020年/数量``, ``2021年/数量``); a row under the one naming the text column is
+  part of the header only when its text cell is empty;
 * **merged cells**: a cell merged down over several data rows (a region or a year written
   once beside the rows it applies to) gives its value to each of those rows, in its first
   column; other cells of a merged range stay empty (a range merged across columns is
@@ -55,6 +59,7 @@ from textkit.core.errors import CorpusError, InvalidParameterError
 from textkit.corpus.extract import zip_too_large
 
 __all__ = [
+    "MAX_HEADER_ROWS",
     "MAX_TITLE_ROWS",
     "MAX_XLS_BYTES",
     "SheetLayout",
@@ -66,6 +71,9 @@ logger = logging.getLogger(__name__)
 
 #: Most rows above a workbook's header that are looked through (and skipped) to find it.
 MAX_TITLE_ROWS = 10
+
+#: Most rows a header may span (its cells merged down across them).
+MAX_HEADER_ROWS = 3
 
 #: Largest Excel 97-2003 workbook (``.xls``) opened, in bytes: xlrd reads the whole file,
 #: and the sheet read, into memory, several times the file's size (a 40 MiB file of 60,000
@@ -413,7 +421,7 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
     try:
         names = book.names
         title = _sheet_title(p, book, sheet)
-        head = [tuple(row) for row in islice(book.rows(title), MAX_TITLE_ROWS + 1)]
+        head = [tuple(row) for row in islice(book.rows(title), MAX_TITLE_ROWS + MAX_HEADER_ROWS)]
     finally:
         book.close()
     others = [n for n in names if n != title]
@@ -436,23 +444,37 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
     name = "text" if text is None else text
     # of the rows naming the text column, the one with the most cells: a title or group row
     # above the header may hold the name too (ties: the first)
-    naming = [i for i, row in enumerate(head) if any(_name(v) == name for v in row)]
+    naming = [
+        i for i, row in enumerate(head[: MAX_TITLE_ROWS + 1]) if any(_name(v) == name for v in row)
+    ]
     if not naming:
-        raise _no_text_column(p, text, title, others, head, name)
+        raise _no_text_column(p, text, title, others, head[: MAX_TITLE_ROWS + 1], name)
     at = max(naming, key=lambda i: (sum(_name(v) != "" for v in head[i]), -i))
-    if at:
+    merged = book.merged(title)
+    top, bottom = _header_rows(head, at, merged, name)
+    header = _stacked_header(head, top, bottom, merged) if bottom > top else head[at]
+    if top or bottom > top:
+        rows = f"rows {top + 1}-{bottom + 1}" if bottom > top else f"row {top + 1}"
+        stacked = (
+            "; cells merged down across its rows: each column is named by its lowest header "
+            "cell, joined to the one above where that name repeats (基本信息/省份)"
+            if bottom > top
+            else ""
+        )
         shown = " / ".join(
-            filter(None, (" ".join(_name(v) for v in row if _name(v)) for row in head[:at]))
+            filter(None, (" ".join(_name(v) for v in row if _name(v)) for row in head[:top]))
+        )
+        above = (
+            f"; row(s) 1-{top} above it not read" + (f": {_clip(shown)}" if shown else " (empty)")
+            if top
+            else ""
         )
         notes.append(
-            f"header on row {at + 1} of sheet {title!r} (it names the text column {name!r}); "
-            f"row(s) 1-{at} above it not read"
-            + (f": {_clip(shown)}" if shown else " (empty)")
-            + f"; the report's row 1 is row {at + 2} of the sheet"
+            f"header on {rows} of sheet {title!r} (it names the text column {name!r}"
+            f"{stacked}){above}; the report's row 1 is row {bottom + 2} of the sheet"
         )
-    header = head[at]
     columns = _column_names(header)
-    fills = _fills(book.merged(title), at + 1)
+    fills = _fills(merged, bottom + 1)
     if fills:
         cols = sorted({c for _, c, _ in fills})
         shown_cols = ", ".join(repr(columns[c]) if c < len(columns) else f"#{c + 1}" for c in cols)
@@ -461,7 +483,7 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
             f"merged cells: {len(fills)} range(s) merged down over data rows give their value "
             f"to the {n_cells} cell(s) below their first (column(s) {shown_cols})"
         )
-    return SheetLayout(title, at + 1, tuple(columns), tuple(header), fills, tuple(notes))
+    return SheetLayout(title, bottom + 1, tuple(columns), tuple(header), fills, tuple(notes))
 
 
 def sheet_rows(
@@ -571,6 +593,61 @@ _MERGE_RE = re.compile(
 )
 _CHUNK = 1 << 20
 _TAIL = 1024  # longer than any mergeCell element up to its ref
+
+
+def _header_rows(head: list[tuple], at: int, merged: list[_Range], name: str) -> tuple[int, int]:
+    """The first and last row (0-based) of the header found on row ``at`` of ``head`` (it
+    names the text column ``name``): the rows of the ranges merged down across it (a header
+    of two or three rows: 正文 merged over both rows, 省份 and 年份 under a 基本信息 merged
+    across), at most :data:`MAX_HEADER_ROWS` rows."""
+    row = at + 1
+    top = bottom = row
+    for min_row, max_row, _, _ in merged:
+        if min_row <= row <= max_row and min_row < max_row < min_row + MAX_HEADER_ROWS:
+            top, bottom = min(top, min_row), max(bottom, max_row)
+    if bottom - top >= MAX_HEADER_ROWS or bottom > len(head):
+        return at, at
+    # a row under the one naming the text column is part of the header only when its text
+    # cell is empty (merged from above): one holding a text is data
+    col = next(c for c, v in enumerate(head[at]) if _name(v) == name)
+    if any(col < len(head[r]) and _name(head[r][col]) for r in range(row, bottom)):
+        return at, at
+    return top - 1, bottom - 1
+
+
+def _stacked_header(
+    head: list[tuple], top: int, bottom: int, merged: list[_Range]
+) -> tuple[Any, ...]:
+    """The column names of a header on rows ``top``-``bottom`` (0-based): each column's
+    lowest named cell (a cell inside a merged range has the range's value), and the named
+    cell above it joined by "/" where that lowest name is used by another column too."""
+    width = max(len(head[r]) for r in range(top, bottom + 1))
+
+    def value(r: int, c: int) -> str:
+        for min_row, max_row, min_col, max_col in merged:
+            if min_row <= r + 1 <= max_row and min_col <= c + 1 <= max_col:
+                r, c = min_row - 1, min_col - 1
+                break
+        return _name(head[r][c]) if c < len(head[r]) else ""
+
+    stacks = []
+    for c in range(width):
+        names: list[str] = []
+        for r in range(top, bottom + 1):
+            v = value(r, c)
+            if v and (not names or names[-1] != v):
+                names.append(v)
+        stacks.append(names)
+    lowest = [names[-1] if names else "" for names in stacks]
+    out: list[Any] = []
+    for names, low in zip(stacks, lowest, strict=True):
+        if not low:
+            out.append(None)
+        elif lowest.count(low) > 1 and len(names) > 1:
+            out.append(f"{names[-2]}/{low}")
+        else:
+            out.append(low)
+    return tuple(out)
 
 
 def _fills(merged: list[_Range], header_row: int) -> tuple[tuple[int, int, int], ...]:

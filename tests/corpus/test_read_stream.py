@@ -51,6 +51,7 @@ def _rows(n: int = 230, seed: int = 3) -> list[dict]:
                 "province": rng.choice(["浙江", "江苏", "广东", None]),
                 "year": rng.choice([2018, 2019, 2020, None]),
                 "code": "007" if i == 200 else str(i),  # an integer-like column until row 201
+                "note": None if i < 2 * BATCH else "备注",  # missing in the first two batches
                 "text": text,
             }
         )

@@ -216,7 +216,14 @@ def _typed(values: list[str | None], as_int: bool | None = None) -> pd.Series:
         return pd.Series(
             [_as_int(v) if v is not None and v != "" else None for v in values], dtype="Int64"
         )
-    return pd.Series(values, dtype=object)
+    # the string dtype pandas gives a column of strings (``str`` from pandas 3, ``object``
+    # before), also when every value is missing: a batch of iter_texts whose variable is all
+    # missing then has the dtype of the others
+    return pd.Series(values, dtype=object).astype(_STR_DTYPE)
+
+
+#: The dtype pandas infers for a column of Python strings.
+_STR_DTYPE = pd.Series(["x"], dtype=object).infer_objects().dtype
 
 
 def _int_like(values: list[str | None]) -> bool | None:

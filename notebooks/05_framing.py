@@ -45,6 +45,7 @@ from textkit.frames import (
     cross_validate_frames,
     frame_contrast,
     frame_groups,
+    frame_means,
     frame_keyness,
     keyness_by,
     suggest_to_code,
@@ -217,7 +218,8 @@ diag[diag["flags"] != ""][["frame", "kind", "name", "share", "n_docs", "flags"]]
 # ## 4 · Contrasts by group
 #
 # Mean intensity of each frame per group of every variable in `[analysis] groups`
-# (`frames_intensity_<name>`: bars ± one standard error; dots are documents). In the seed
+# (`frames_intensity_<name>`: bars ± one standard error; dots are documents; `frame_means`,
+# which leaves out texts of fewer than 20 tokens, whose intensity is extreme). In the seed
 # corpus these are the source page, and the genre and era from the annotator
 # (`textkit.corpus.annotate`); documents without a value are left out of that figure. With 34
 # documents these are descriptions, not tests.
@@ -235,17 +237,9 @@ for name in GROUPS:
 # ![Frame intensity by era](../figures/frames_intensity_era.png)
 
 # %%
-group_table = (
-    scores.melt(id_vars=["doc_id", "balance", "stability", "service_law"],
-                value_vars=list(GROUPS), var_name="grouping", value_name="group")
-    .dropna(subset=["group"])
-    .groupby(["grouping", "group"])
-    .agg(docs=("doc_id", "size"), stability=("stability", "mean"),
-         service_law=("service_law", "mean"), balance=("balance", "mean"))
-    .round(2)
-)  # fmt: skip
-tk.write_table(RESULTS / "intensity_by_group.csv", group_table.reset_index())
-group_table
+group_table = pd.concat([frame_means(scores, name) for name in GROUPS], ignore_index=True)
+tk.write_table(RESULTS / "intensity_by_group.csv", group_table)
+group_table.round(2)
 
 # %% [markdown]
 # The bars describe documents; the estimates below are of the groups. Each frame's intensity

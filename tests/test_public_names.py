@@ -64,6 +64,7 @@ PUBLIC_NAMES = (
     "frame_contrast",
     "frame_diagnostics",
     "frame_groups",
+    "frame_means",
     "frame_hits",
     "frame_keyness",
     "iter_pages",

@@ -123,6 +123,7 @@ _EXPORTS: dict[str, str] = {
     "keyness": "frames.keyness",
     "keyness_by": "frames.keyness",
     "frame_groups": "frames.groups",
+    "frame_means": "frames.groups",
     "frame_contrast": "frames.groups",
     "frame_diagnostics": "frames.diagnostics",
     "LatentSemanticScaling": "frames.lss",

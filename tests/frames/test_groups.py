@@ -344,3 +344,40 @@ def test_keyness_by_errors(generated, seg):
         keyness_by(units[docs["province"] == "甲"], docs, "province", "甲")
     with pytest.raises(InvalidParameterError, match="missing column"):
         keyness_by(units.drop(columns="tokens"), docs, "province", "甲")
+
+
+def test_frame_means_leave_out_very_short_texts_and_say_so():
+    from textkit.frames.groups import frame_means
+    from textkit.plots.frames import plot_frame_intensity
+
+    long_st = "加强矛盾纠纷排查化解，严厉打击违法犯罪，维护社会稳定，确保全县社会大局持续稳定。" * 3
+    long_sv = "坚持依法行政，推进法治政府建设，提升公共服务水平，保障人民群众合法权益。" * 3
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a1", "a2", "a3", "b1", "b2"],
+            "text": [long_st, long_sv, "维稳", long_sv, long_st + long_sv],
+            "province": ["甲", "甲", "甲", "乙", "乙"],
+        }
+    )
+    scores = score_frames(docs, config=FrameConfig(n_boot=0))
+    assert scores.set_index("doc_id").loc["a3", "stability"] == 1000.0  # the outlier
+    means = frame_means(scores, "province").set_index("group")
+    kept = scores[scores["doc_id"].isin(["a1", "a2"])]
+    assert means.loc["甲", "docs"] == 2 and means.loc["甲", "short_left_out"] == 1
+    assert np.isclose(means.loc["甲", "stability"], kept["stability"].mean())
+    assert np.isclose(means.loc["甲", "balance"], kept["balance"].mean())
+    assert means.loc["乙", "short_left_out"] == 0 and means.loc["乙", "docs"] == 2
+    every = frame_means(scores, "province", min_tokens=0).set_index("group")
+    assert every.loc["甲", "docs"] == 3 and every.loc["甲", "stability"] > 300
+    # the figure draws the same means and says what it left out
+    fig = plot_frame_intensity(scores, by="province")
+    data = fig.textkit_data.set_index(["province", "frame"])
+    assert np.isclose(data.loc[("甲", "stability"), "mean"], means.loc["甲", "stability"])
+    assert "1 text(s) under 20 tokens left out" in fig.axes[0].get_xlabel()
+    from matplotlib.collections import PathCollection
+
+    dots = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)]
+    drawn = np.concatenate([c.get_offsets()[:, 1] for c in dots])
+    assert len(drawn) == 8 and drawn.max() < 1000  # 4 texts x 2 frames; the outlier is not drawn
+    with pytest.raises(InvalidParameterError, match="missing column"):
+        frame_means(scores.drop(columns="balance"), "province")

@@ -64,6 +64,31 @@ def test_sample_small_stratum_gives_all_and_rest_spread():
     assert (s["frame_label"] == "mixed").sum() == 1
 
 
+def test_sample_of_one_document_per_page_keeps_labels_even_and_pages_random():
+    # a researcher's table: every row its own page, so strata (label x page) outnumber n
+    sentences = {
+        "stability": "加强矛盾纠纷排查化解，严厉打击违法犯罪，维护社会稳定。",
+        "service_law": "坚持依法行政，提升公共服务水平，保障群众合法权益。",
+        "neither": "今年全镇粮食产量稳步增长，农民收入持续提高，集体经济不断壮大。",
+    }
+    sentences["mixed"] = sentences["stability"] + sentences["service_law"]
+    labels = sorted(sentences)
+    docs = pd.DataFrame(
+        {
+            "doc_id": [f"row{i:03d}" for i in range(120)],
+            "text": [f"第{i}号文件。" + sentences[labels[i % 4]] for i in range(120)],
+        }
+    )
+    samples = [draw_validation_sample(docs, n=20, random_state=seed) for seed in range(3)]
+    for s in samples:
+        assert s["frame_label"].value_counts().to_dict() == dict.fromkeys(labels, 5)
+        assert s["doc_id"].is_unique  # one paragraph per page while pages outnumber draws
+    # the label's pages are drawn at random, not the first in sort order
+    first = {d for lab in labels for d in docs["doc_id"][docs.index % 4 == labels.index(lab)][:5]}
+    assert not set(samples[0]["doc_id"]) <= first
+    assert len({tuple(s["doc_id"]) for s in samples}) == 3
+
+
 def test_sample_bad_setting():
     with pytest.raises(ValueError, match="n:"):
         draw_validation_sample(DOCS, n=0, scores=_scores(DOCS))

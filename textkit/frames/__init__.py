@@ -12,7 +12,7 @@ context (:mod:`~textkit.frames.kwic`) and keyness between groups of texts
 the scores, and :mod:`~textkit.frames.diagnostics` (frame_diagnostics, term_contributions)
 lists the terms and
 rules that drive them on a corpus and flags terms used in an unintended sense;
-:mod:`~textkit.frames.groups` (frame_groups, frame_contrast) estimates intensity
+:mod:`~textkit.frames.groups` (frame_groups, frame_contrast, frame_means) estimates intensity
 and balance per group of any document variable, and over years, with document-clustered
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
@@ -39,7 +39,7 @@ from textkit.core.lexicon import (
 from textkit.frames.active import suggest_to_code
 from textkit.frames.crossval import cross_validate_frames
 from textkit.frames.diagnostics import frame_diagnostics, term_contributions
-from textkit.frames.groups import frame_contrast, frame_groups
+from textkit.frames.groups import frame_contrast, frame_groups, frame_means
 from textkit.frames.keyness import frame_keyness, keyness, keyness_by
 from textkit.frames.kwic import kwic
 from textkit.frames.labels import LabelRule, tune_label_rule
@@ -66,6 +66,7 @@ __all__ = [
     "frame_contrast",
     "frame_diagnostics",
     "frame_groups",
+    "frame_means",
     "frame_hits",
     "frame_keyness",
     "keyness",

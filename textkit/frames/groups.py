@@ -38,9 +38,13 @@ from textkit.core.groups import group_key
 from textkit.core.stats import cluster_bootstrap_totals, percentile_interval
 from textkit.frames.score import FrameConfig
 
-__all__ = ["frame_groups", "frame_contrast"]
+__all__ = ["frame_groups", "frame_contrast", "frame_means"]
 
 logger = logging.getLogger(__name__)
+
+#: Fewer tokens than this, and a text is left out of :func:`frame_means` (a two-character post
+#: 维稳 is 1,000 hits per 1,000 tokens).
+MIN_MEAN_TOKENS = 20
 
 #: The measures of a group table, in table order.
 MEASURES = ("stability", "service_law", "balance", "mean_balance")
@@ -412,3 +416,70 @@ def frame_contrast(
             "note": notes,
         }
     )
+
+
+def frame_means(
+    scores: pd.DataFrame, by: str, *, min_tokens: int = MIN_MEAN_TOKENS
+) -> pd.DataFrame:
+    """The mean of the texts' own frame intensities and balance per group: a description of
+    the texts, next to :func:`frame_groups`' pooled estimates of the groups.
+
+    A text's intensity is its weighted frame hits per 1,000 of its tokens, so a very short
+    text has an extreme one (维稳 alone: 1,000): texts with fewer than ``min_tokens``
+    tokens are left out and counted in ``short_left_out``. The means weigh every text
+    alike, where :func:`frame_groups` reads a group as one text (long texts weigh by their
+    length); the two agree when the texts of a group are alike in length.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        From :func:`textkit.frames.score.score_frames` (document level): ``n_tokens``,
+        ``stability``, ``service_law``, ``balance`` and the column ``by``. Not modified.
+    by : str
+        The document variable; rows where it is missing are left out.
+    min_tokens : int, default 20
+        Texts with fewer tokens are left out of the means (0 keeps every text).
+
+    Returns
+    -------
+    DataFrame
+        ``variable, group, docs, short_left_out, stability, stability_sem, service_law,
+        service_law_sem, balance``: one row per group (sorted by its label as text); the
+        intensities are means per 1,000 tokens with their standard errors (NaN for one
+        text), ``balance`` the mean balance of the texts with frame terms; ``docs`` counts
+        the texts in the means.
+
+    See Also
+    --------
+    frame_groups : pooled estimates with document-bootstrap intervals.
+    textkit.plots.frames.plot_frame_intensity : the same means as bars, the texts as dots.
+    """
+    check_str("by", by)
+    check_int("min_tokens", min_tokens, 0)
+    need = ["n_tokens", "stability", "service_law", "balance", by]
+    missing = [c for c in need if c not in scores.columns]
+    if missing:
+        raise InvalidParameterError(f"scores: missing column(s) {missing}")
+    keys = scores[by].map(group_key)
+    present = keys.notna().to_numpy()
+    short = present & (scores["n_tokens"].to_numpy(float) < min_tokens)
+    kept = scores.loc[present & ~short, ["stability", "service_law", "balance"]]
+    kept = kept.assign(group=keys[present & ~short].to_numpy())
+    rows = []
+    for group in sorted(set(keys[present])):
+        sub = kept[kept["group"] == group]
+        row = {"variable": by, "group": group, "docs": len(sub)}
+        row["short_left_out"] = int((short & (keys == group).to_numpy()).sum())
+        for frame in ("stability", "service_law"):
+            values = sub[frame].to_numpy(float)
+            row[frame] = float(values.mean()) if len(values) else np.nan
+            row[f"{frame}_sem"] = (
+                float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else np.nan
+            )
+        row["balance"] = float(sub["balance"].mean()) if sub["balance"].notna().any() else np.nan
+        rows.append(row)
+    columns = [
+        "variable", "group", "docs", "short_left_out", "stability", "stability_sem",
+        "service_law", "service_law_sem", "balance",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)

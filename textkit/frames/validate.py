@@ -165,6 +165,24 @@ def _paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "para_id", "text"])
 
 
+def _allocate(sizes: dict[Any, int], total: int, rng: np.random.Generator) -> dict[Any, int]:
+    """``total`` draws spread over the keys of ``sizes`` as evenly as possible, each capped
+    by its size (a key with fewer items than its share gives them all and the rest goes to
+    the others); the draws left when they do not divide evenly go to keys chosen at random,
+    so no key is favoured by its place in the sort order."""
+    alloc = dict.fromkeys(sizes, 0)
+    remaining = min(total, sum(sizes.values()))
+    while remaining > 0:
+        open_keys = [k for k in sizes if alloc[k] < sizes[k]]
+        share, extra = divmod(remaining, len(open_keys))
+        lucky = {open_keys[i] for i in rng.permutation(len(open_keys))[:extra]}
+        for k in open_keys:
+            take = min(share + (k in lucky), sizes[k] - alloc[k])
+            alloc[k] += take
+            remaining -= take
+    return alloc
+
+
 def draw_validation_sample(
     docs: pd.DataFrame,
     n: int = 60,
@@ -178,9 +196,12 @@ def draw_validation_sample(
     """Draw a stratified random sample of paragraphs for hand-coding.
 
     Strata are (paragraph label of the measure) x (source page, the part of ``doc_id``
-    before ``#``). The ``n`` draws are allocated to strata as evenly as possible (a stratum
-    smaller than its share gives all its paragraphs and the rest is spread over the others),
-    so rare labels such as ``mixed`` are not swamped by ``neither``.
+    before ``#``: a researcher's file or table row is its own page). The ``n`` draws are
+    allocated to the labels as evenly as possible, so rare labels such as ``mixed`` are not
+    swamped by ``neither``, then the draws of each label to its pages as evenly as possible
+    (a stratum smaller than its share gives all its paragraphs and the rest is spread over
+    the others); draws that do not divide evenly go to strata chosen at random. With more
+    pages than draws, a label's draws thus go to pages chosen at random, one each.
 
     Parameters
     ----------
@@ -231,16 +252,16 @@ def draw_validation_sample(
     pool = pool.sort_values(["doc_id", "para_id"], kind="mergesort").reset_index(drop=True)
     groups = {k: g.index.to_numpy() for k, g in pool.groupby([cfg.by, "_page"], sort=True)}
     keys = sorted(groups)
-    # allocate as evenly as possible, capped by stratum size
-    alloc = dict.fromkeys(keys, 0)
-    remaining = min(cfg.n, len(pool))
-    while remaining > 0:
-        open_keys = [k for k in keys if alloc[k] < len(groups[k])]
-        share, extra = divmod(remaining, len(open_keys))
-        for i, k in enumerate(open_keys):
-            take = min(share + (1 if i < extra else 0), len(groups[k]) - alloc[k])
-            alloc[k] += take
-            remaining -= take
+    # labels first, then the pages of each label, each as evenly as possible; the seeded
+    # allocation stream is apart from the draws' stream
+    spread = np.random.default_rng([cfg.random_state, 1])
+    labels = sorted({k[0] for k in keys})
+    label_sizes = {lab: sum(len(groups[k]) for k in keys if k[0] == lab) for lab in labels}
+    per_label = _allocate(label_sizes, min(cfg.n, len(pool)), spread)
+    alloc: dict[Any, int] = {}
+    for label, total in per_label.items():
+        pages = {k: len(groups[k]) for k in keys if k[0] == label}
+        alloc.update(_allocate(pages, total, spread))
     rng = np.random.default_rng(cfg.random_state)
     chosen: list[int] = []
     for k in keys:

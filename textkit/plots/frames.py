@@ -21,7 +21,9 @@ from matplotlib.lines import Line2D
 
 from textkit.core.checks import check_int
 from textkit.core.errors import InvalidParameterError
+from textkit.core.groups import group_key
 from textkit.core.precision import round_frame, round_sig
+from textkit.frames.groups import MIN_MEAN_TOKENS, frame_means
 from textkit.plots import (
     FRAME_COLORS,
     FRAME_LABELS,
@@ -143,10 +145,15 @@ def plot_frame_intensity(
     by: str,
     title: str | None = None,
     width: str | float = "single",
+    *,
+    min_tokens: int = MIN_MEAN_TOKENS,
 ) -> Figure:
     """Mean frame intensity (hits per 1,000 tokens) of each frame by group.
 
-    Bars are group means with ±1 standard error; dots are the individual texts.
+    Bars are the group means of the texts' own intensities with ±1 standard error
+    (:func:`textkit.frames.groups.frame_means`); dots are the individual texts. Texts with
+    fewer than ``min_tokens`` tokens are left out (a two-character post has an intensity of
+    1,000), and the axis label says how many.
 
     Parameters
     ----------
@@ -157,29 +164,29 @@ def plot_frame_intensity(
         Grouping column.
     title : str, optional
     width : {"single", "double"} or float
+    min_tokens : int, default 20
+        Shorter texts are left out of bars and dots.
 
     Returns
     -------
     matplotlib.figure.Figure
+        With ``fig.textkit_data`` the tidy table (``by``, frame, mean, sem, n).
     """
-    _need(scores, [by, "stability", "service_law"], "scores")
-    long = (
-        round_frame(scores[[by, "stability", "service_law"]])
-        .dropna(subset=[by])
-        .melt(id_vars=[by], var_name="frame", value_name="per_1k")
-        .dropna(subset=["per_1k"])
-    )
-    long[by] = long[by].astype(str)
-    summary = (
-        long.groupby([by, "frame"], sort=True)["per_1k"]
-        .agg(
-            mean="mean",
-            sem=lambda s: s.std(ddof=1) / np.sqrt(len(s)) if len(s) > 1 else 0.0,
-            n="size",
-        )
-        .reset_index()
-    )
-    groups = sorted(long[by].unique())
+    _need(scores, [by, "n_tokens", "stability", "service_law", "balance"], "scores")
+    means = frame_means(round_frame(scores), by, min_tokens=min_tokens)
+    summary = pd.DataFrame(
+        [
+            {by: g, "frame": f, "mean": r[f], "sem": r[f"{f}_sem"], "n": r["docs"]}
+            for r in means.to_dict("records")
+            for g, f in [(r["group"], "stability"), (r["group"], "service_law")]
+        ],
+        columns=[by, "frame", "mean", "sem", "n"],
+    ).sort_values([by, "frame"], kind="mergesort", ignore_index=True)
+    keys = scores[by].map(group_key)
+    kept = keys.notna() & (scores["n_tokens"] >= min_tokens)
+    dots = round_frame(scores.loc[kept, ["stability", "service_law"]]).assign(group=keys[kept])
+    groups = means["group"].tolist()
+    left_out = int(means["short_left_out"].sum())
     with use_style():
         fig, ax = new_figure(width)
         x = np.arange(len(groups))
@@ -197,15 +204,16 @@ def plot_frame_intensity(
                 label=FRAME_LABELS[frame],
                 error_kw={"elinewidth": 0.8},
             )
-            pts = long[long["frame"] == frame]
-            xs = pts[by].map({g: i for i, g in enumerate(groups)}) + off
-            ax.scatter(xs, pts["per_1k"], s=5, color="black", alpha=0.5, zorder=3)
+            xs = dots["group"].map({g: i for i, g in enumerate(groups)}) + off
+            ax.scatter(xs, dots[frame], s=5, color="black", alpha=0.5, zorder=3)
         ax.set_xticks(x)
         ax.set_xticklabels(
             [display_label(g) for g in groups], rotation=30 if len(groups) > 4 else 0, ha="right"
         )
         ax.set_ylabel("frame terms per 1,000 tokens")
-        ax.set_xlabel(by)
+        ax.set_xlabel(
+            by if not left_out else f"{by} ({left_out} text(s) under {min_tokens} tokens left out)"
+        )
         ax.legend(fontsize=6)
         if title:
             ax.set_title(title)

@@ -293,3 +293,43 @@ def test_a_page_with_spaced_markers_builds_its_articles(tmp_path):
     assert notes["a"].startswith("no article marker: line 1 starts like one ('第 1 篇文章发表于")
     assert notes["b"] == ""
     assert log.set_index("page_id").loc["b", "n_markers"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "某县2021年社会治理工作方案\n为加强基层社会治理，制定本方案。\n一、总体要求",
+            "某县2021年社会治理工作方案",
+        ),
+        (
+            "  \n关于印发《平安乡镇建设实施意见》的通知\n各村委会：现将意见印发给你们。",
+            "关于印发《平安乡镇建设实施意见》的通知",
+        ),
+        ("为加强基层社会治理，制定本方案。\n一、总体要求", ""),  # a sentence, not a title
+        ("一、总体要求\n为加强基层社会治理，制定本方案。", ""),  # a numbered heading
+        ("某县2021年社会治理工作方案", ""),  # nothing after it: the text itself
+        ("2021-03-04\n为加强基层社会治理，制定本方案。", ""),  # no letter
+        ("各村委会、各有关单位：\n现将方案印发给你们。", ""),  # a salutation ends with a colon
+    ],
+)
+def test_a_page_without_markers_or_title_takes_a_title_like_first_line(text, title):
+    (article,) = find_articles(text)
+    assert article.title == title
+    assert article.text_raw == text.strip("\n")  # the line stays in the text
+    (off,) = find_articles(text, config=SplitConfig(first_line_title=False))
+    assert off.title == ""
+    (given,) = find_articles(text, page_title="文件标题")
+    assert given.title == "文件标题"
+
+
+def test_folder_documents_get_a_title_and_a_genre_from_their_first_line(tmp_path):
+    import textkit as tk
+
+    body = "为加强和创新基层社会治理，推进平安建设，结合本县实际，制定本方案。" * 3
+    (tmp_path / "a.txt").write_text(f"某县关于加强基层社会治理的工作方案\n{body}\n", "utf-8")
+    (tmp_path / "b.txt").write_text(f"{body}\n{body}\n", "utf-8")
+    docs = tk.build_corpus(tk.read_texts(tmp_path)).documents.set_index("source_file")
+    assert docs.loc["a.txt", "title"] == "某县关于加强基层社会治理的工作方案"
+    assert docs.loc["a.txt", "genre"] == "工作方案"
+    assert docs.loc["b.txt", "title"] == ""

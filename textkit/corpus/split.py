@@ -41,9 +41,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from textkit.core.checks import check_int
+from textkit.core.checks import check_bool, check_int
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
+from textkit.corpus.chars import has_letter
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
 from textkit.corpus.language import count_cjk, is_other_language
 
@@ -136,6 +137,13 @@ class SplitConfig(StageConfig):
     max_title_chars : int
         A line after a prefix-style marker is taken as the title only if it has at most
         this many characters (default 40).
+    first_line_title : bool
+        A page without article markers and without a title of its own (a researcher's
+        ``.txt`` file, a Word or PDF file whose properties name none, a table row without a
+        title column) takes its first line as its title when that line looks like one (at
+        most ``max_title_chars`` characters, not ending like a sentence or a clause, not a
+        numbered heading, with text after it): the genre annotator reads titles such as
+        ``某县2021年社会治理工作方案``. The line stays in the text. Default True.
     min_article_chars : int
         Articles with fewer Chinese characters than this after cleaning are dropped as
         boilerplate (default 20).
@@ -148,6 +156,7 @@ class SplitConfig(StageConfig):
     marker_patterns: tuple[str, ...] = _DEFAULT_MARKERS
     footer_patterns: tuple[str, ...] = _DEFAULT_FOOTERS
     max_title_chars: int = 40
+    first_line_title: bool = True
     min_article_chars: int = 20
     clean: CleanConfig = field(default_factory=CleanConfig)
 
@@ -161,6 +170,7 @@ class SplitConfig(StageConfig):
                     f"SplitConfig.marker_patterns: pattern {p!r} lacks a named group 'num'"
                 )
         check_int("SplitConfig.max_title_chars", self.max_title_chars, 1)
+        check_bool("SplitConfig.first_line_title", self.first_line_title)
         check_int("SplitConfig.min_article_chars", self.min_article_chars, 0)
         if not isinstance(self.clean, CleanConfig):
             raise InvalidParameterError(
@@ -275,6 +285,14 @@ def _looks_like_title(line: str, config: SplitConfig) -> bool:
     )
 
 
+def _first_line_title(lines: list[str], config: SplitConfig) -> str:
+    """The first non-empty line when it looks like a title and text follows it, else ""."""
+    filled = [x.strip() for x in lines if x.strip()]
+    if len(filled) < 2 or not _looks_like_title(filled[0], config):
+        return ""
+    return filled[0] if has_letter(filled[0]) else ""
+
+
 def find_articles(
     text: str, page_title: str = "", config: SplitConfig | None = None
 ) -> list[Article]:
@@ -305,7 +323,10 @@ def _find_articles(
     lines = text.split("\n")
     markers = _find_markers(lines, patterns)
     if not markers:
-        return [Article(ordinal=1, title=page_title.strip(), text_raw=text.strip("\n"))], 0, 0
+        title = page_title.strip()
+        if not title and config.first_line_title:
+            title = _first_line_title(lines, config)
+        return [Article(ordinal=1, title=title, text_raw=text.strip("\n"))], 0, 0
     # glued markers: the text before the marker belongs to the previous article
     body_lines = list(lines)
     for mk in markers:

@@ -102,6 +102,21 @@ def _patterns(
     return [(v, _glob_regex(check_str(name, v))) for v in values]
 
 
+def _suffix_hint(rx: re.Pattern[str], rel: str, suffix: str, pattern: Any) -> str:
+    """What to change when a path fails the pattern only by its suffix (a pattern ending in
+    ``.txt`` and a ``.docx`` file), else ""."""
+    written = re.search(r"\.[A-Za-z0-9]{1,5}$", str(pattern))
+    if written is None or written.group(0).lower() == suffix:
+        return ""
+    if rx.fullmatch(rel[: len(rel) - len(suffix)] + written.group(0)) is None:
+        return ""
+    return (
+        f" only by its suffix: the pattern ends in {written.group(0)!r}, the file in "
+        f"{suffix!r}; end the pattern with the field (as in '{{province}}/{{year}}/{{name}}') "
+        "to read every format"
+    )
+
+
 def _docvars_regex(pattern: str) -> re.Pattern[str]:
     check_str("docvars_from", pattern)
     if "(?P<" in pattern:
@@ -238,6 +253,7 @@ def _read_folder(
         if rx is not None and match is None and suffix in EXTRACTORS:
             extractor = EXTRACTORS[suffix]
             reason = f"path does not match the docvars_from pattern {docvars_from!r}"
+            reason += _suffix_hint(rx, rel, suffix, docvars_from)
             kind, repairs = "no_match", ""
         else:
             got = extract_text(data, rel, suffix, config=config)

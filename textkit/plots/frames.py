@@ -122,6 +122,7 @@ def plot_frame_balance(
         ax.axvline(0, color="#444444", lw=0.6, ls="--")
         ax.set_yticks(y)
         ax.set_yticklabels(data["label"].astype(str), fontsize=6)
+        ax.set_ylim(-0.8, max(len(data), 1) - 0.2)  # no empty band of margin above and below
         ax.set_xlim(-1.05, 1.05)
         xl = "balance (service/law − stability) / total"
         ax.set_xlabel(xl + (f"; {n_missing} without frame terms omitted" if n_missing else ""))

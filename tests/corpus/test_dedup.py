@@ -14,6 +14,7 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from textkit.core.errors import InvalidParameterError
 from textkit.corpus.boilerplate import repeated_paragraphs
 from textkit.corpus.dedup import (
     _STRIP,
@@ -375,3 +376,48 @@ def test_groups_equal_confirming_every_candidate_pair():
         for d, (group, _, _) in found.items():
             got.setdefault(group, set()).add(d)
         assert {frozenset(g) for g in got.values()} == want, limit
+
+
+_REPRINT = (
+    "为加强和创新基层社会治理，推进平安建设，结合本县实际，制定本方案。坚持依法行政，提升公共服务水平。"
+    * 4
+)
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        [2022, 2020, 2021],  # years
+        ["2022", "2020", "2021"],  # years as text
+        ["2022-05-01", "2020-12-31", "2021-01-01"],  # dates as text
+        pd.to_datetime(["2022-05-01", "2020-12-31", "2021-01-01"]),  # dates
+        ["2022", "2020-12-31", None],  # a year, a date and no value
+    ],
+)
+def test_keep_earliest_by_keeps_the_first_copy_in_time(when):
+    from textkit.corpus.dedup import earliest_ranks
+
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["b", "a", "c"],
+            "text": ["转载：" + _REPRINT, _REPRINT, _REPRINT + "（完）"],
+            "when": when,
+        }
+    )
+    out = find_duplicates(docs, DedupConfig(keep_earliest_by="when")).set_index("doc_id")
+    assert out["dup_group"].tolist() == ["a", "a", "a"]  # the 2020 copy, not the longest
+    assert pd.isna(out.loc["a", "dup_of"]) and out.loc["b", "dup_of"] == "a"
+    default = find_duplicates(docs).set_index("doc_id")
+    assert default.loc["a", "is_duplicate"]  # by default the longest copy is kept
+    ranks = earliest_ranks(docs, DedupConfig(keep_earliest_by="when"))
+    assert ranks[1] < ranks[0] and (ranks[2] < ranks[0] or ranks[2] == np.inf)
+
+
+def test_keep_earliest_by_names_a_missing_variable_and_the_others():
+    docs = pd.DataFrame({"doc_id": ["a"], "text": [_REPRINT], "province": ["浙江"]})
+    with pytest.raises(
+        InvalidParameterError, match=r"keep_earliest_by: no document variable 'year'.*province"
+    ):
+        find_duplicates(docs, DedupConfig(keep_earliest_by="year"))
+    with pytest.raises(InvalidParameterError, match="keep_earliest_by"):
+        DedupConfig(keep_earliest_by=2020)

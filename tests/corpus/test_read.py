@@ -259,8 +259,9 @@ def test_nested_folder_with_docvars_from_path(tmp_path):
     assert rep.loc["广东/2019/page.html", "reject_kind"] == "no_match"
     assert rep.loc["广东/2019/page.html", "extractor"] == "html"
     # ... and says when only its suffix differs
-    assert "only by its suffix: the pattern ends in '.txt', the file in '.html'" in (
-        rep.loc["广东/2019/page.html", "reason"]
+    assert (
+        "only by its suffix: the pattern ends in '.txt', the file in '.html'"
+        in (rep.loc["广东/2019/page.html", "reason"])
     )
     assert "only by its suffix" not in rep.loc["江苏/notes.txt", "reason"]
     # old Word files are not read, and say what to do

@@ -362,3 +362,32 @@ def test_streamed_build_holds_one_batch_of_rows_at_a_time(tables, tmp_path, monk
     assert sum(appended) == 230 + report["articles"]["found"]  # every row once, every document once
     memory = write_corpus(build_corpus(read_texts(tables["csv"], id="id")), tmp_path / "memory")
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in memory]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_keep_earliest_by_keeps_the_first_year_of_each_group_streamed_or_not(tables, tmp_path, fmt):
+    from textkit.corpus.build import CorpusConfig
+    from textkit.corpus.dedup import DedupConfig
+
+    config = CorpusConfig(dedup=DedupConfig(keep_earliest_by="year"))
+    options = {"id": "id"}
+    whole = build_corpus(read_texts(tables[fmt], **options), config)
+    a = write_corpus(whole, tmp_path / "memory")
+    b = build_corpus_to(tables[fmt], tmp_path / "stream", config, read=options, batch_rows=BATCH)
+    for p, q in zip(a, b, strict=True):
+        assert p.read_bytes() == q.read_bytes(), p.name
+    docs = whole.documents
+    years = pd.to_numeric(docs["year"].astype(object), errors="coerce")
+    groups = docs[docs["dup_group"].notna()].assign(y=years)
+    assert groups["dup_group"].nunique() >= 3
+    changed = 0
+    for canon, g in groups.groupby("dup_group"):
+        kept = g[g["dup_of"].isna()]
+        assert kept["doc_id"].tolist() == [canon]
+        earliest = g["y"].min()
+        assert kept["y"].iloc[0] == earliest or (pd.isna(earliest) and kept["y"].isna().all())
+        changed += int(g["y"].nunique() > 1)
+    assert changed >= 1  # some group's copies differ in year
+    # the default keeps the longest copy, whatever its year
+    default = build_corpus(read_texts(tables[fmt], **options)).documents
+    assert not default["dup_of"].fillna("").equals(docs["dup_of"].fillna(""))

@@ -484,7 +484,7 @@ def _table_documents(
 
 def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     from textkit.corpus.boilerplate import repeated_paragraphs
-    from textkit.corpus.dedup import find_duplicates
+    from textkit.corpus.dedup import DUPLICATE_COLUMNS, find_duplicates
 
     pages = _texts_pages(texts)
     if texts.kind == "table":
@@ -497,7 +497,15 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
             config.split, min_article_chars=min(config.split.min_article_chars, 1)
         )
         docs, pages = process_pages(pages, dataclasses.replace(config, split=own))
-    docs = find_duplicates(docs, config.dedup)
+    by = config.dedup.keep_earliest_by
+    if by in texts.docvars:  # the researcher's variable, not the annotator's of that name
+        own_values = texts.documents.set_index("doc_id")[by]
+        ordered = docs.drop(columns=[by], errors="ignore")
+        ordered[by] = docs["page_id"].map(own_values).to_numpy()
+        found = find_duplicates(ordered, config.dedup)
+        docs = docs.assign(**{c: found[c].to_numpy() for c in DUPLICATE_COLUMNS})
+    else:
+        docs = find_duplicates(docs, config.dedup)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=True))
     docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)

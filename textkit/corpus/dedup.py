@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import os
 import re
 import unicodedata
@@ -45,9 +46,11 @@ from textkit.corpus.minhash import signature as _minhash_values
 from textkit.corpus.minhash import to_minhash
 
 __all__ = [
+    "DUPLICATE_COLUMNS",
     "DedupConfig",
     "DuplicateFinder",
     "duplicate_key",
+    "earliest_ranks",
     "find_duplicates",
     "jaccard",
     "minhash_signatures",
@@ -58,6 +61,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+#: The columns :func:`find_duplicates` adds.
+DUPLICATE_COLUMNS = ("dup_group", "dup_of", "is_duplicate", "similarity")
 
 _STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
 #: :func:`find_duplicates` uses worker processes (``n_jobs > 1``) from this many documents on.
@@ -84,6 +90,13 @@ class DedupConfig(StageConfig):
         always the floor).
     paragraph_min_chars : int
         Minimum normalised length of a paragraph considered by ``repeated_paragraphs`` (default 8).
+    keep_earliest_by : str
+        A document variable ordering the copies in time (a year, a date): the copy kept as
+        the canonical one of a group is the one with the smallest value, so a text reprinted
+        later counts at the year it first appeared. Copies without a value come after those
+        with one; ties go to the longest text, then the smallest doc_id. Numbers, dates and
+        text that reads as either (``"2020"``, ``"2020-03-01"``) are ordered; other text
+        counts as no value. Default ``""``: the longest text is kept.
     """
 
     table = "dedup"
@@ -94,6 +107,7 @@ class DedupConfig(StageConfig):
     random_state: int = 1
     min_chars: int = 0
     paragraph_min_chars: int = 8
+    keep_earliest_by: str = ""
 
     def __post_init__(self) -> None:
         check_int("DedupConfig.shingle_size", self.shingle_size, 1)
@@ -102,6 +116,11 @@ class DedupConfig(StageConfig):
         check_int("DedupConfig.random_state", self.random_state, 0)
         check_int("DedupConfig.min_chars", self.min_chars, 0)
         check_int("DedupConfig.paragraph_min_chars", self.paragraph_min_chars, 1)
+        if not isinstance(self.keep_earliest_by, str):
+            raise InvalidParameterError(
+                "DedupConfig.keep_earliest_by: expected the name of a document variable, got "
+                f"{self.keep_earliest_by!r}"
+            )
 
 
 def normalise(text: str) -> str:
@@ -468,6 +487,7 @@ class DuplicateFinder:
         self._digests = bytearray()  # fixed-width digests, in the order added
         self._digest_size = 0
         self._lengths = array("q")
+        self._ranks = array("d")  # keep_earliest_by's value as a number (inf: none)
         self._signed = array("q")  # order added of the documents with a signature
         self._blocks: list[np.ndarray] = []  # their signatures' band values, _ROWS a block
         self._filled = 0  # rows used in the last block
@@ -493,10 +513,13 @@ class DuplicateFinder:
         digest: bytes,
         length: int,
         signature: MinHash | np.ndarray | None = None,
+        rank: float = math.inf,
     ) -> None:
         """Add one document (see :func:`duplicate_key` for the other arguments).
 
-        ``signature`` may also be the MinHash's hash values as an array.
+        ``signature`` may also be the MinHash's hash values as an array. ``rank``: the
+        document's place in time (:func:`earliest_ranks`); the copy with the smallest is
+        the canonical one of its group, before the longest.
 
         Raises
         ------
@@ -524,6 +547,7 @@ class DuplicateFinder:
         self._index[doc_id] = position
         self._digests += digest
         self._lengths.append(int(length))
+        self._ranks.append(float(rank))
         if use:
             self._store(values[: self._width])
             self._signed.append(position)
@@ -563,9 +587,9 @@ class DuplicateFinder:
             )
         return np.ascontiguousarray(np.concatenate(parts)[: len(self._signed)])
 
-    def add_text(self, doc_id: str, text: str) -> None:
-        """Add one document by its text: ``add(doc_id, *duplicate_key(text, config))``."""
-        self.add(doc_id, *_key(normalise(_as_text(text)), self.config))
+    def add_text(self, doc_id: str, text: str, rank: float = math.inf) -> None:
+        """Add one document by its text: ``add(doc_id, *duplicate_key(text, config), rank)``."""
+        self.add(doc_id, *_key(normalise(_as_text(text)), self.config), rank=rank)
 
     def _digest_array(self) -> np.ndarray:
         width = max(self._digest_size, 1)  # no document, or empty digests
@@ -711,8 +735,9 @@ class DuplicateFinder:
         index = self._index
         out: dict[str, tuple[str, str | None, float]] = {}
         near: list[tuple[str, str]] = []  # (canonical, member) needing a Jaccard
+        ranks = np.frombuffer(self._ranks, dtype=np.float64)
         for members in groups.components():
-            canon = min(members, key=lambda m: (-int(lengths[index[m]]), m))
+            canon = min(members, key=lambda m: (ranks[index[m]], -int(lengths[index[m]]), m))
             for m in members:
                 if m == canon:
                     out[m] = (canon, None, 1.0)
@@ -788,12 +813,64 @@ def find_duplicates(
             return norms
 
     finder = DuplicateFinder(config)
+    ranks = dict(zip(ids, earliest_ranks(docs, config), strict=True))
     for i, key in zip(order, keys, strict=True):  # what add_text does, each text normalised once
-        finder.add(i, *key)
+        finder.add(i, *key, rank=ranks[i])
     found = finder._resolve(fetch, None, str)
     out = with_duplicate_columns(docs, found)
     logger.info("find_duplicates: %d docs, %d duplicates", len(ids), int(out["is_duplicate"].sum()))
     return out
+
+
+def earliest_ranks(
+    docs: pd.DataFrame, config: DedupConfig, column: str | None = None
+) -> np.ndarray:
+    """Each document's place in time for :attr:`DedupConfig.keep_earliest_by`, as a number
+    (a date's nanoseconds, a year as it is; ``inf`` without a value, and for every document
+    when the setting is off).
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Documents with the variable named by ``config.keep_earliest_by``. Not modified.
+    config : DedupConfig
+    column : str, optional
+        The column of ``docs`` holding that variable, when it is stored under another name.
+
+    Returns
+    -------
+    numpy.ndarray of float
+        One value per row of ``docs``.
+
+    Raises
+    ------
+    InvalidParameterError
+        When the documents have no such variable (the message lists theirs).
+    """
+    name = config.keep_earliest_by
+    if not name:
+        return np.full(len(docs), np.inf)
+    column = column or name
+    if column not in docs.columns:
+        known = [str(c) for c in docs.columns if c not in ("doc_id", "text")]
+        raise InvalidParameterError(
+            f"[dedup] keep_earliest_by: no document variable {name!r}; the documents have {known}"
+        )
+    values = docs[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        when = pd.to_datetime(values)
+    elif pd.api.types.is_numeric_dtype(values):
+        return pd.to_numeric(values, errors="coerce").astype(float).fillna(np.inf).to_numpy()
+    else:
+        text = values.astype(object).where(values.notna(), None)
+        text = text.where(text.map(lambda v: v is not None and str(v).strip() != ""), None)
+        number = pd.to_numeric(text, errors="coerce")
+        if number.notna().sum() >= text.notna().sum():
+            return number.astype(float).fillna(np.inf).to_numpy()
+        when = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    # dates as years with a fraction, so that a year and a date compare alike
+    years = when.dt.year + (when.dt.day_of_year - 1) / 366.0
+    return years.astype(float).fillna(np.inf).to_numpy()
 
 
 def with_duplicate_columns(

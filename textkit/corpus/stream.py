@@ -539,7 +539,7 @@ def _stream(
     import pyarrow as pa
 
     from textkit.corpus.boilerplate import ParagraphCounter, paragraph_holders, paragraph_table
-    from textkit.corpus.dedup import DuplicateFinder
+    from textkit.corpus.dedup import DuplicateFinder, earliest_ranks
 
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
@@ -558,8 +558,11 @@ def _stream(
                     template = docs.iloc[:0]
                 if not len(docs):
                     continue
-                for doc_id, text in zip(docs["doc_id"], docs["text"], strict=True):
-                    finder.add_text(doc_id, text)
+                by = config.dedup.keep_earliest_by
+                carried = _CARRIED + by  # a researcher's variable, carried beside the text
+                ranks = earliest_ranks(docs, config.dedup, carried if carried in docs else None)
+                for doc_id, text, rank in zip(docs["doc_id"], docs["text"], ranks, strict=True):
+                    finder.add_text(doc_id, text, rank)
                 starts.append(len(finder) - len(docs))
                 doc_store.append(docs.reset_index(drop=True))
                 del docs, pages

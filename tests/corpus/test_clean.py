@@ -157,6 +157,103 @@ def test_pdf_footers_and_broken_lines(cleaned):
     assert "控制在最低水平，将各类矛盾化解在萌芽状态之中" in t0
 
 
+# Paragraphs of a governance report, 50-95 characters: two lines at a wrap of 40-49
+TWO_LINE_PARAGRAPHS = [
+    "严厉打击各类违法犯罪活动，深入推进扫黑除恶常态化，维护社会治安秩序。加强网格化管理，"
+    "每个网格配备专职网格员，做到底数清、情况明。",
+    "加强宣传引导，及时总结推广好经验好做法，营造良好社会氛围。健全公共法律服务体系，"
+    "实现村居法律顾问全覆盖，为群众提供免费法律咨询。",
+    "推行重点人员稳控责任到人，实行一人一档、一人一策。建立健全居民议事会、恳谈会等协商平台，"
+    "引导群众有序参与社区治理。",
+]
+
+
+def _hard_wrap(paragraphs: list[str], width: int) -> str:
+    """The paragraphs as a PDF text layer wraps them: every ``width`` characters."""
+    return "\n".join(
+        "\n".join(p[i : i + width] for i in range(0, len(p), width)) for p in paragraphs
+    )
+
+
+def test_pdf_paragraphs_of_two_lines_are_rejoined(make_pdf):
+    """A PDF whose paragraphs wrap onto exactly two lines: the short last line of each joins
+    the line at the wrap width before it (each break used to survive: 配备专 / 职网格员)."""
+    from textkit.corpus.extract import extract_text
+
+    title = "某县关于加强和创新基层社会治理的工作方案"
+    signature = ["某县人民政府办公室", "2022年3月15日"]
+    res = extract_text(make_pdf(["\n".join([title, *TWO_LINE_PARAGRAPHS, *signature])]), "a.pdf")
+    assert res.ok
+    raw = res.text.split("\n")
+    assert len(raw) == 1 + 2 * len(TWO_LINE_PARAGRAPHS) + 2  # each paragraph wrapped once
+    text, log = clean_text(res.text)
+    assert text.split("\n") == [title, *TWO_LINE_PARAGRAPHS, *signature]
+    assert log["rejoin"] == len(TWO_LINE_PARAGRAPHS)
+
+
+@pytest.mark.parametrize("width", [40, 45, 49])
+def test_two_line_paragraphs_at_any_wrap_width(width):
+    text, _ = clean_text(_hard_wrap(TWO_LINE_PARAGRAPHS, width))
+    assert text.split("\n") == TWO_LINE_PARAGRAPHS
+
+
+def test_two_line_rejoin_keeps_titles_headings_labels_and_lists():
+    """Beside wrapped paragraphs (wrap: 40 characters), a line at the wrap width that is not
+    running text keeps the short line after it: a title, a heading (with or without a
+    comma), and a line ending a clause with ；; a short line that ends no sentence (a
+    signature) stays apart too. A heading that runs into its paragraph is joined."""
+    title = "某市关于进一步加强和创新基层社会治理推进市域社会治理体系和治理能力现代化的实施方案"
+    heading = "三、乡镇、村两委、群众对村民议事会制度的看法以及进一步完善村民议事会制度的意见建议"
+    heading_comma = (
+        "一、坚持党建引领基层社会治理，健全党组织领导的自治、法治、德治相结合的城乡基层治理体系"
+    )
+    item = "1、各乡镇街道要建立健全矛盾纠纷排查化解工作台账，实行销号管理，做到底数清、情况明；"
+    run_in = (
+        "（一）加强组织领导。各地各部门要高度重视，结合实际认真研究制定具体实施方案，明确"
+        "责任分工，层层压实工作责任。"
+    )
+    for line in (title, heading, heading_comma, item):
+        assert 38 <= len(line) <= 44, line  # at the wrap width
+    lines = [
+        title,
+        "各乡镇街道要认真贯彻落实。",
+        *_hard_wrap(TWO_LINE_PARAGRAPHS[:2], 40).split("\n"),
+        heading,
+        "乡镇的看法：",
+        heading_comma,
+        "各地要结合实际抓好落实。",
+        item,
+        "2、村级组织要按月报送。",
+        *_hard_wrap([run_in], 40).split("\n"),
+        TWO_LINE_PARAGRAPHS[2][:40],
+        "某县人民政府办公室",
+    ]
+    text, _ = clean_text("\n".join(lines))
+    assert text.split("\n") == [
+        title,
+        "各乡镇街道要认真贯彻落实。",
+        *TWO_LINE_PARAGRAPHS[:2],
+        heading,
+        "乡镇的看法：",
+        heading_comma,
+        "各地要结合实际抓好落实。",
+        item,
+        "2、村级组织要按月报送。",
+        run_in,
+        TWO_LINE_PARAGRAPHS[2][:40],
+        "某县人民政府办公室",
+    ]
+
+
+def test_seed_labels_after_a_heading_stay_apart(cleaned):
+    """In a web page whose headings share a width (a wrap width for the rejoin step), the
+    heading and the label under it stay two lines (三、…的看法 / 乡镇的看法：)."""
+    _, docs = cleaned
+    lines = docs.set_index("doc_id")["text"]["001_aabf14e4f143a46b#01"].split("\n")
+    i = lines.index("三、乡镇、村两委、群众对议事会制度的看法")
+    assert lines[i + 1] == "乡镇的看法："
+
+
 def test_rejoin_line_starting_with_comma():
     text = "通过学习法律、知晓法律、运用法律\n\n,有效地减少了各种民事纠纷的发生。"
     assert (

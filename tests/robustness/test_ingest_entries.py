@@ -14,6 +14,8 @@ promises were kept:
 | ``a.txt`` and ``a.html`` in raw pages / a read_texts folder | test_same_stem_files_are_both_read_with_distinct_ids |
 | ``--out`` / ``out_dir`` equal to, inside or holding input   | test_output_folder_in_the_input_is_refused_before_writing |
 | short GBK text that is also valid Big5                      | test_short_text_valid_in_gb18030_and_big5_is_flagged |
+| short GBK / Big5 texts read by their common characters      | test_short_gbk_and_big5_texts_are_read_by_their_common_characters |
+| a folder of short GBK files, one also valid Big5 (维稳)     | test_short_gbk_file_in_a_folder_is_read_as_its_neighbours |
 """
 
 from __future__ import annotations
@@ -260,3 +262,61 @@ def test_short_text_valid_in_gb18030_and_big5_is_flagged(tmp_path, caplog):
     for text, enc in ((long, "gb18030"), ("基層治理體制機制，維護社會和諧穩定。", "big5hkscs")):
         res = decode_bytes(text.encode(enc))
         assert res.encoding == enc and res.repairs == ()
+
+
+#: Governance terms in GBK, each also valid Big5 (its Big5 reading after the arrow), and
+#: in traditional characters in Big5, each also valid GB18030 (read as GB18030 before).
+SHORT_GBK = {"维稳": "峎恛", "治理": "笥燴", "网格员": "厙跡埜", "社区矫正": "扦Е衛淏",
+             "综治办": "軘笥域", "村两委": "游謗巹", "乡村振兴": "盺游淥倓"}  # fmt: skip
+SHORT_BIG5 = {"維護穩定": "蝴臔铆﹚", "財務公開": "癩叭そ秨", "精準扶貧": "弘非н砲",
+              "黨委領導": "囊〆烩旧", "關鍵少數": "闽龄ぶ计"}  # fmt: skip
+
+
+def test_short_gbk_and_big5_texts_are_read_by_their_common_characters():
+    """Where GB18030 and Big5 both decode a short text, the reading whose characters are
+    common Chinese characters wins (维稳, not 峎恛; 維護穩定, not 蝴臔铆﹚), and the guess
+    is flagged, naming both readings and the counts that decided it."""
+    for texts, enc, other in ((SHORT_GBK, "gb18030", "big5hkscs"),
+                              (SHORT_BIG5, "big5hkscs", "gb18030")):  # fmt: skip
+        for text, misread in texts.items():
+            data = text.encode(enc)
+            assert data.decode(other) == misread  # valid in both
+            res = decode_bytes(data, "short.txt")
+            assert (res.encoding, res.text) == (enc, text)
+            note = "; ".join(res.repairs)
+            assert note.startswith("ambiguous encoding") and f"read as {enc}" in note
+            assert f"'{text}'" in note and f"'{misread}'" in note
+            assert "commonest Chinese characters" in note
+    # a tie between the readings' characters leaves the choice to charset-normalizer
+    # (矛盾 in GBK reads 穫嗎 in Big5: common traditional characters too), still flagged
+    res = decode_bytes("矛盾".encode("gb18030"))
+    assert res.repairs and res.repairs[0].startswith("ambiguous encoding")
+    # only Chinese codecs are judged by their characters (a Latin-1 reading is not)
+    res = decode_bytes("维稳".encode("gbk"), config=IngestConfig(encodings=("gb18030", "latin-1")))
+    assert "commonest" not in "; ".join(res.repairs)
+
+
+def test_short_gbk_file_in_a_folder_is_read_as_its_neighbours(tmp_path, caplog):
+    """The audit's folder: short GBK files named by province and year; 维稳.txt (4 bytes) is
+    also valid Big5 (峎恛) and used to be read so. Built by the command line, every file is
+    GB18030 and 维稳.txt is flagged in the report."""
+    folder = tmp_path / "texts" / "甘肃" / "2022"
+    folder.mkdir(parents=True)
+    for text in ("临夏县召开平安建设推进会", "依法行政", "维稳", "社会治安综合治理",
+                 "开展矛盾纠纷排查化解专项行动。"):  # fmt: skip
+        (folder / f"{text}.txt").write_bytes(text.encode("gbk"))
+    out = tmp_path / "out"
+    with caplog.at_level(logging.WARNING, logger="textkit.corpus.ingest"):
+        code = main(["-q", "corpus", "build", "--input", str(tmp_path / "texts"),
+                     "--docvars-from", "{province}/{year}/{name}", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    import pandas as pd
+
+    docs = pd.read_csv(out / "documents.csv").set_index("name")
+    assert set(docs["encoding"]) == {"gb18030"}
+    assert docs.loc["维稳.txt", "text"] == "维稳"
+    report = json.loads((out / "corpus_report.json").read_text(encoding="utf-8"))
+    flagged = {p["file"]: p["repairs"] for p in report["pages"] if p["repairs"]}
+    assert list(flagged) == ["甘肃/2022/维稳.txt"]
+    assert "read as gb18030" in flagged["甘肃/2022/维稳.txt"]
+    assert any("维稳.txt" in r.getMessage() for r in caplog.records)

@@ -29,8 +29,9 @@ its documented purpose); the code only fixes the order of the steps:
 7. placeholder masks -> ``某`` + unit;
 8. spacing (spaces next to Chinese characters dropped, runs collapsed) and ASCII
    punctuation inside Chinese text -> Chinese punctuation, to their joint fixed point;
-9. broken-line rejoin: paragraphs broken mid-sentence are joined, paragraphs are
-   separated by a single ``"\\n"``; not in a text in another language
+9. broken-line rejoin: paragraphs broken mid-sentence are joined (in a hard-wrapped PDF
+   also the short last line of a paragraph of two lines, see :func:`_rejoin`), paragraphs
+   are separated by a single ``"\\n"``; not in a text in another language
    (:mod:`textkit.corpus.language`), whose lines are kept.
 
 The round is repeated until the text no longer changes (one or two rounds in practice),
@@ -555,7 +556,36 @@ def _ends_terminal(line: str, rules: CleaningRules) -> bool:
     return len(line) >= 2 and line[-1] in _CLOSERS and line[-2] in rules.terminal
 
 
+#: Marks that break a clause inside running text (a title or a heading such as
+#: ``三、乡镇、村两委、群众对议事会制度的看法`` has none: 、 and ： also occur in headings).
+_CLAUSE_MARKS = "，。；！？"
+#: Marks that end a sentence inside a line: a line starting like a heading holds one when
+#: the heading runs into its paragraph (``（一）加强组织领导。各地……``).
+_SENTENCE_MARKS = "。；！？"
+
+
+def _running_text(line: str, rules: CleaningRules) -> bool:
+    """True when ``line`` reads as running text, not a title or a heading: it holds a
+    clause mark (，。；！？), and a sentence end (。；！？) when it starts like a heading."""
+    marks = _SENTENCE_MARKS if rules.heading.match(line) else _CLAUSE_MARKS
+    return any(m in line for m in marks)
+
+
 def _rejoin(lines: list[str], rules: CleaningRules, config: CleanConfig, log: _Log) -> list[str]:
+    """Join the lines of a paragraph broken mid-sentence (step 9).
+
+    A line is joined to the previous one when it starts with a continuation mark (，。、…);
+    otherwise never when the previous line ends a sentence or the line starts like a
+    heading. It is joined when the paragraph so far is long (``long_line_width``), or, in a
+    hard-wrapped text (``min_wrap_lines`` lines that do not end a sentence share a width,
+    the wrap width), when the previous line is at the wrap width and
+
+    * it sits in a run of such lines (the line before it or this line is at the wrap
+      width too): a paragraph of three lines or more;
+    * or this line is shorter and ends a sentence, and the previous line is running text
+      (:func:`_running_text`): the last line of a paragraph of two lines. A title or a
+      heading at the wrap width keeps the line after it (``…的看法`` / ``乡镇的看法：``).
+    """
     if len(lines) < 2:
         return lines
     widths = _display_widths(lines)
@@ -592,6 +622,15 @@ def _rejoin(lines: list[str], rules: CleaningRules, config: CleanConfig, log: _L
             join = True
         elif wrap is not None and in_band(i - 1) and (in_band(i - 2) or in_band(i)):
             # a hard-wrapped line: its width is the wrap width and it sits in a run of them
+            join = True
+        elif (
+            wrap is not None
+            and in_band(i - 1)
+            and widths[i] < wrap - config.wrap_slack
+            and _ends_terminal(line, rules)
+            and _running_text(lines[i - 1], rules)
+        ):
+            # the short last line of a hard-wrapped paragraph of two lines
             join = True
         if join:
             last = tail[-1]

@@ -15,12 +15,16 @@ Decoding is strict (never ``errors="ignore"`` or ``"replace"``):
    the tie if it names one of the successful decodings (GB2312/GBK are read as their
    superset GB18030), and otherwise ``charset-normalizer`` chooses among them. The
    declaration is a hint only: it never overrides the bytes, and a declaration that
-   disagrees with the encoding chosen is recorded in ``repairs``. When
-   ``charset-normalizer`` cannot tell the decodings apart either (a short GBK text such as
-   "治理" is also valid Big5 "笥燴", and both look like plain text), the page is still read
-   with its choice — nothing is dropped — but the guess is never silent: ``repairs`` says
-   "ambiguous encoding", quoting the start of each reading, and a warning naming the file
-   is logged. Check such a page, or give ``encoding`` where the reader accepts one;
+   disagrees with the encoding chosen is recorded in ``repairs``. Between Chinese codecs
+   (GB18030 and Big5-HKSCS: nearly every Big5 text is valid GB18030, and a short GBK text
+   such as "维稳" is also valid Big5 "峎恛") the readings' characters are compared too:
+   the reading with the larger share of common Chinese characters (the 3,500 commonest of
+   jieba's dictionary, a traditional character counted as its simplified form; then the
+   higher mean log frequency) is read. When ``charset-normalizer`` cannot tell the
+   decodings apart, or prefers the other reading, the page is still read — nothing is
+   dropped — but the guess is never silent: ``repairs`` says "ambiguous encoding", quoting
+   the start of each reading and what decided, and a warning naming the file is logged.
+   Check such a page, or give ``encoding`` where the reader accepts one;
 4. a multibyte character cut off at the end of the file is repaired by dropping the
    incomplete trailing bytes (recorded in ``repairs``; ``repair_truncated=False`` rejects
    the file instead). UTF-8 text cut this way stays UTF-8 even when another candidate
@@ -41,9 +45,12 @@ from __future__ import annotations
 
 import codecs
 import logging
+import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from textkit.core.checks import check_bool, check_int, check_number, check_str
@@ -343,6 +350,80 @@ def _undecided(data: bytes, names: list[str]) -> bool:
     )
 
 
+#: Codecs of Chinese text whose readings of the same bytes are told apart by their
+#: characters (GB and Big5 families, by their ``codecs`` names).
+_CHINESE_CODECS = frozenset({"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950"})
+#: How many of the commonest characters count as common: the size of the list of
+#: frequently used characters of modern Chinese (现代汉语常用字表: 2,500 + 1,000).
+_N_COMMON_CHARS = 3500
+#: Chinese punctuation that counts as common (a Big5 reading of GBK punctuation, or the
+#: other way round, gives odd symbols or private-use characters instead).
+_COMMON_PUNCT = frozenset("，。、；：？！“”‘’（）《》「」『』【】…—·")
+#: Characters of a reading compared (the start of a long text is enough).
+_COMMON_SAMPLE = 4096
+
+
+@lru_cache(maxsize=1)
+def _char_frequencies() -> tuple[dict[str, int], frozenset[str]]:
+    """Character frequencies in jieba's dictionary (a character's: the summed frequencies
+    of the words that hold it) and the :data:`_N_COMMON_CHARS` commonest characters."""
+    from importlib import resources
+
+    text = (resources.files("jieba") / "dict.txt").read_text(encoding="utf-8")
+    freq: Counter[str] = Counter()
+    for word, n in re.findall(r"(?m)^(\S+) (\d+)", text):
+        k = int(n)
+        for c in word:
+            freq[c] += k
+    return dict(freq), frozenset(c for c, _ in freq.most_common(_N_COMMON_CHARS))
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@dataclass(frozen=True)
+class _Commonness:
+    """How common the characters of one reading are (ASCII and spaces left out; a
+    traditional character counts as its simplified form, a Big5 reading being traditional)."""
+
+    common: int  # characters among the commonest (or common Chinese punctuation)
+    total: int  # characters
+    log_freq: float  # mean log frequency of its characters (punctuation left out)
+
+    def key(self) -> tuple[float, float]:
+        return (self.common / self.total, self.log_freq)
+
+
+def _commonness(text: str) -> _Commonness:
+    sample = "".join(c for c in text[:_COMMON_SAMPLE] if not c.isascii() and not c.isspace())
+    freq, common = _char_frequencies()
+    simplified = _t2s().convert(sample)
+    if len(simplified) != len(sample):  # a phrase conversion changed the length: per character
+        simplified = "".join(_t2s().convert(c) for c in sample)
+    hits = sum(1 for c in simplified if c in common or c in _COMMON_PUNCT)
+    logs = [math.log1p(freq.get(c, 0)) for c in simplified if c not in _COMMON_PUNCT]
+    return _Commonness(hits, len(sample), sum(logs) / len(logs) if logs else 0.0)
+
+
+def _commonest(candidates: dict[str, str]) -> tuple[str | None, dict[str, _Commonness]]:
+    """The reading whose characters are the commonest Chinese characters (the largest
+    share among the commonest, then the highest mean log frequency), None on a tie or when
+    a candidate is not a Chinese codec; and how common each reading's characters are."""
+    if not all(codecs.lookup(n).name in _CHINESE_CODECS for n in candidates):
+        return None, {}
+    scores = {n: _commonness(t) for n, t in candidates.items()}
+    if any(sc.total == 0 for sc in scores.values()):
+        return None, scores
+    ranked = sorted(scores, key=lambda n: scores[n].key(), reverse=True)
+    if scores[ranked[0]].key() == scores[ranked[1]].key():
+        return None, scores
+    return ranked[0], scores
+
+
 def _preview(text: str, n: int = 12) -> str:
     short = " ".join(text.split())
     return repr(short[:n] + ("…" if len(short) > n else ""))
@@ -360,12 +441,31 @@ def _tie_break(
     if declared in candidates:
         return declared, ""
     pick = _plausible(data, names) or names[0]
-    if not _undecided(data, names):
+    undecided = _undecided(data, names)
+    common, counts = _commonest(candidates)
+    if not undecided and common in (None, pick):
         return pick, ""
     readings = ", ".join(f"{n} {_preview(candidates[n])}" for n in names)
-    return pick, (
-        f"ambiguous encoding: the bytes decode as {readings} and nothing tells them apart; "
-        f"read as {pick} (a guess: check the file)"
+    if common is None:
+        return pick, (
+            f"ambiguous encoding: the bytes decode as {readings} and nothing tells them "
+            f"apart; read as {pick} (a guess: check the file)"
+        )
+    best = counts[common]
+    others = ", ".join(
+        f"{sc.common} of {sc.total} in {n}" for n, sc in counts.items() if n != common
+    )
+    rarer = (
+        "; the same share, but rarer characters, in the other reading"
+        if any(sc.key()[0] == best.key()[0] for n, sc in counts.items() if n != common)
+        else ""
+    )
+    why = "" if undecided else f"; charset-normalizer prefers {pick}"
+    return common, (
+        f"ambiguous encoding: the bytes decode as {readings}; read as {common}, whose "
+        f"characters are the commoner ({best.common} of {best.total} among the "
+        f"{_N_COMMON_CHARS:,} commonest Chinese characters, against {others}{rarer}){why} "
+        "(a guess: check the file)"
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -69,9 +71,36 @@ def test_paragraphs_and_documents_have_their_own_rule(seg):
     # one hit (治安 + 巡逻 = 2) frames the short paragraph; the document needs min_hits = 3
     assert doc.loc[0, "frame_label"] == "neither"
     assert list(para["frame_label"]) == ["neither", "stability"]
-    strict = FrameConfig(n_boot=200, paragraph_min_hits=3.0, short_text_tokens=0)
+    strict = FrameConfig(
+        n_boot=200, paragraph_min_hits=3.0, paragraph_short_tokens=0, short_text_tokens=0
+    )
     para = score_frames([text], level="paragraph", segmenter=seg, config=strict)
     assert list(para["frame_label"]) == ["neither", "neither"]
+    # ... unless a paragraph that short (a heading, a one-line item) needs one hit only
+    short = dataclasses.replace(strict, paragraph_short_tokens=30)
+    para = score_frames([text], level="paragraph", segmenter=seg, config=short)
+    assert list(para["frame_label"]) == ["neither", "stability"]
+
+
+def test_short_tokens_lowers_the_floor_to_one_hit_for_short_texts_only():
+    table = pd.DataFrame(
+        {
+            "n_stability": [1.0, 1.0, 0.5, 2.0],
+            "n_service_law": [0.0, 0.0, 0.0, 0.0],
+            "n_tokens": [12, 31, 12, 80],
+            "balance": [-1.0, -1.0, -1.0, -1.0],
+            "balance_lo": [-1.0] * 4,
+            "balance_hi": [-1.0] * 4,
+        }
+    )
+    rule = LabelRule(3.0, 0.0, 0.0, False, 0.0, short_tokens=30)
+    assert list(assign_labels(table, rule)) == ["stability", "neither", "neither", "neither"]
+    off = dataclasses.replace(rule, short_tokens=0)
+    assert list(assign_labels(table, off)) == ["neither"] * 4
+    low = LabelRule(0.5, 0.0, 0.0, False, 0.0, short_tokens=30)  # never raises the floor
+    assert list(assign_labels(table, low)) == ["stability"] * 4
+    with pytest.raises(InvalidParameterError, match="short_tokens"):
+        LabelRule(3.0, 0.0, 0.0, False, 0.0, short_tokens=-1)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +114,8 @@ def test_tuning_searches_the_grid_and_picks_the_simplest_near_best(tuning):
     grid = tuning.grid
     assert grid["macro_f1"].is_monotonic_decreasing
     assert (grid["checks"] == [checks_on(LabelRule(*r)) for r in grid[
-        ["min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits"]].itertuples(index=False)
+        ["min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits", "short_tokens"]
+    ].itertuples(index=False)
     ]).all()  # fmt: skip
     # the chosen rule: within the tolerance of the best, no rule there has fewer checks,
     # and none with as few checks scores higher
@@ -95,6 +125,7 @@ def test_tuning_searches_the_grid_and_picks_the_simplest_near_best(tuning):
         (grid["min_hits"] == tuning.rule.min_hits) & (grid["min_per_1k"] == tuning.rule.min_per_1k)
         & (grid["threshold"] == tuning.rule.threshold) & (grid["ci"] == tuning.rule.ci)
         & (grid["mixed_min_hits"] == tuning.rule.mixed_min_hits)
+        & (grid["short_tokens"] == tuning.rule.short_tokens)
     ].iloc[0]  # fmt: skip
     assert row["macro_f1"] >= top - DEFAULT_TOLERANCE - 1e-12
     assert row["checks"] == near["checks"].min()

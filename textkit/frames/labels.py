@@ -5,7 +5,9 @@ gets its label from four thresholds, a :class:`LabelRule`:
 
 1. ``neither`` when the text has fewer than ``min_hits`` weighted frame hits, or fewer than
    ``min_per_1k`` weighted hits per 1,000 tokens (a long text that mentions 治安 once is not
-   framed by it);
+   framed by it); a text of at most ``short_tokens`` tokens (a heading, a one-line item)
+   needs one weighted hit only: coders code ``五、充分发挥矛盾纠纷排查调处中心的作用`` by the
+   one term it is about;
 2. ``mixed`` when the minority frame has at least ``mixed_min_hits`` weighted hits (0 turns
    this off): coders call a paragraph mixed when each frame has a clause of its own, however
    long the other frame's part is;
@@ -24,7 +26,7 @@ documents and one for paragraphs and sentences (:meth:`FrameConfig.label_rule`).
 :func:`tune_label_rule` chooses the paragraph rule from hand-coded paragraphs: every rule of
 a grid is scored against the codes (macro-F1 over the four codes); among the rules within
 ``tolerance`` (0.01) of the best score it takes the one with the fewest optional checks
-switched on (``min_per_1k``, ``threshold``, ``ci``, ``mixed_min_hits``), the way the
+switched on (``min_per_1k``, ``threshold``, ``ci``, ``mixed_min_hits``, ``short_tokens``), the way the
 one-standard-error rule prefers the simplest model that scores about as well as the best
 (Hastie, Tibshirani and Friedman, *The Elements of Statistical Learning*, 7.10). A check that
 buys less than the tolerance on the coded paragraphs is more likely fitted to them than
@@ -74,6 +76,9 @@ class LabelRule:
     mixed_min_hits : float, default 0
         ``mixed`` whenever the minority frame has at least this many weighted hits
         (0: off, the label follows the balance alone).
+    short_tokens : int, default 0
+        A text of at most this many tokens needs one weighted hit, not ``min_hits``, to be
+        framed (0: off).
     """
 
     min_hits: float
@@ -81,6 +86,7 @@ class LabelRule:
     threshold: float
     ci: bool
     mixed_min_hits: float = 0.0
+    short_tokens: int = 0
 
     def __post_init__(self) -> None:
         check_number("LabelRule.min_hits", self.min_hits, 0.0)
@@ -88,6 +94,7 @@ class LabelRule:
         check_number("LabelRule.threshold", self.threshold, 0.0, 1.0)
         check_bool("LabelRule.ci", self.ci)
         check_number("LabelRule.mixed_min_hits", self.mixed_min_hits, 0.0)
+        check_int("LabelRule.short_tokens", self.short_tokens, 0)
 
 
 def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
@@ -118,7 +125,10 @@ def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
     total = np.round(total, 9)
     per1k = np.round(per1k, 9)
     bal = np.round(bal, 9)
-    neither = (total < max(rule.min_hits, 1e-12)) | (per1k < rule.min_per_1k)
+    need = np.full(len(scores), max(rule.min_hits, 1e-12))
+    if rule.short_tokens > 0:
+        need[n_tok <= rule.short_tokens] = max(min(rule.min_hits, 1.0), 1e-12)
+    neither = (total < need) | (per1k < rule.min_per_1k)
     stab = (bal <= -rule.threshold) & (bal < 0)
     serv = (bal >= rule.threshold) & (bal > 0)
     if rule.ci:
@@ -138,13 +148,14 @@ def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
 #: Macro-F1 a rule may give up against the best for fewer checks (:func:`tune_label_rule`).
 DEFAULT_TOLERANCE = 0.01
 
-#: The rules :func:`tune_label_rule` searches by default (1,400 rules).
+#: The rules :func:`tune_label_rule` searches by default (5,600 rules).
 DEFAULT_GRID: dict[str, tuple] = {
     "min_hits": (0.5, 1.0, 1.5, 2.0, 3.0),
     "min_per_1k": (0.0, 5.0, 10.0, 20.0),
     "threshold": (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
     "ci": (True, False),
     "mixed_min_hits": (0.0, 1.5, 2.0, 2.5, 3.0),
+    "short_tokens": (0, 10, 20, 30),
 }
 
 
@@ -183,10 +194,11 @@ def _macro_f1(pred: np.ndarray, codes: np.ndarray) -> float:
 
 def checks_on(rule: LabelRule) -> int:
     """How many of a rule's optional checks are switched on: ``min_per_1k`` > 0,
-    ``threshold`` > 0, ``ci``, ``mixed_min_hits`` > 0 (``min_hits`` always applies)."""
+    ``threshold`` > 0, ``ci``, ``mixed_min_hits`` > 0, ``short_tokens`` > 0 (``min_hits``
+    always applies)."""
     return (
         int(rule.min_per_1k > 0) + int(rule.threshold > 0) + int(rule.ci)
-        + int(rule.mixed_min_hits > 0)
+        + int(rule.mixed_min_hits > 0) + int(rule.short_tokens > 0)
     )  # fmt: skip
 
 
@@ -216,11 +228,12 @@ class LabelTuning:
         The rule chosen on all coded paragraphs: the fewest checks among those within the
         tolerance of the best macro-F1.
     grid : DataFrame
-        Every rule searched: min_hits, min_per_1k, threshold, ci, mixed_min_hits, checks
+        Every rule searched: min_hits, min_per_1k, threshold, ci, mixed_min_hits, short_tokens, checks
         (:func:`checks_on`), macro_f1 (in-sample), sorted by macro-F1, best first.
     folds : DataFrame
         Nested cross-validation, one row per outer fold: fold, n_train, n_test, the rule
-        chosen on the training part (min_hits, min_per_1k, threshold, ci, mixed_min_hits), its train
+        chosen on the training part (min_hits, min_per_1k, threshold, ci, mixed_min_hits,
+        short_tokens), its train
         macro-F1 and its test macro-F1.
     overall : DataFrame
         One row per measure on the same coded paragraphs: ``chosen (in-sample)`` — the
@@ -247,6 +260,7 @@ class LabelTuning:
             f"paragraph_label_threshold = {r.threshold}\n"
             f"paragraph_label_ci = {'true' if r.ci else 'false'}\n"
             f"paragraph_mixed_min_hits = {r.mixed_min_hits}\n"
+            f"paragraph_short_tokens = {r.short_tokens}\n"
         )
 
 
@@ -284,7 +298,8 @@ def tune_label_rule(
         paragraph text (:func:`textkit.frames.validate.align_codes`).
     grid : dict, optional
         Values to search per field of :class:`LabelRule` (``min_hits``, ``min_per_1k``,
-        ``threshold``, ``ci``, ``mixed_min_hits``); missing keys take :data:`DEFAULT_GRID`'s
+        ``threshold``, ``ci``, ``mixed_min_hits``, ``short_tokens``); missing keys take
+        :data:`DEFAULT_GRID`'s
         values.
     n_splits : int, default 5
         Outer folds of the nested cross-validation (>= 2).
@@ -341,8 +356,8 @@ def tune_label_rule(
         checks=[checks_on(r) for r in rules], macro_f1=f1s
     )
     grid_df = grid_df.sort_values(
-        ["macro_f1", "min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits"],
-        ascending=[False, True, True, True, True, True], kind="mergesort",
+        ["macro_f1", "min_hits", "min_per_1k", "threshold", "ci", "mixed_min_hits", "short_tokens"],
+        ascending=[False, True, True, True, True, True, True], kind="mergesort",
     ).reset_index(drop=True)  # fmt: skip
 
     cv = grouped_folds(n_splits, random_state)

@@ -197,8 +197,9 @@ class FrameConfig(StageConfig):
         matching the (simplified) lexicon, so a text scraped in traditional characters
         (維護社會穩定) is scored like its simplified form. Already simplified texts are
         unchanged. Offsets and contexts of :func:`frame_hits` refer to the converted text.
-    paragraph_min_hits, paragraph_min_per_1k, paragraph_label_threshold, paragraph_label_ci, paragraph_mixed_min_hits
-        The same five thresholds for paragraphs and sentences. The defaults are the rule
+    paragraph_min_hits, paragraph_min_per_1k, paragraph_label_threshold, paragraph_label_ci, paragraph_mixed_min_hits, paragraph_short_tokens
+        The same five thresholds for paragraphs and sentences, and the length up to which a
+        paragraph needs one weighted hit only (``LabelRule.short_tokens``). The defaults are the rule
         :func:`textkit.frames.labels.tune_label_rule` chooses on the shipped coded
         paragraphs (see the data card of ``coded_paragraphs.csv``).
     lexicon : str or path-like, optional
@@ -235,11 +236,12 @@ class FrameConfig(StageConfig):
     label_threshold: float = 0.2
     label_ci: bool = True
     mixed_min_hits: float = 0.0
-    paragraph_min_hits: float = 1.5
+    paragraph_min_hits: float = 3.0
     paragraph_min_per_1k: float = 0.0
     paragraph_label_threshold: float = 0.0
     paragraph_label_ci: bool = False
     paragraph_mixed_min_hits: float = 2.5
+    paragraph_short_tokens: int = 30
     lexicon: str | None = None
 
     def __post_init__(self) -> None:
@@ -258,6 +260,7 @@ class FrameConfig(StageConfig):
         check_int("FrameConfig.random_state", self.random_state, 0)
         check_int("FrameConfig.max_join", self.max_join, 1)
         check_int("FrameConfig.short_text_tokens", self.short_text_tokens, 0)
+        check_int("FrameConfig.paragraph_short_tokens", self.paragraph_short_tokens, 0)
         check_number("FrameConfig.ci", self.ci, 0.0, 1.0, low_open=True, high_open=True)
         check_number("FrameConfig.min_hits", self.min_hits, 0.0)
         check_number("FrameConfig.min_per_1k", self.min_per_1k, 0.0)
@@ -293,6 +296,7 @@ class FrameConfig(StageConfig):
             self.paragraph_label_threshold,
             self.paragraph_label_ci,
             self.paragraph_mixed_min_hits,
+            self.paragraph_short_tokens,
         )
 
 

@@ -366,11 +366,29 @@ def _renamed_seed(values: dict[str, Any], where: str) -> dict[str, Any]:
     return values
 
 
-def _project_random_state(config: ProjectConfig | None) -> Any:
+def _project_random_state(config: ProjectConfig | None) -> int | None:
+    """``[project] random_state`` (or its old name ``seed``), checked: an integer >= 0.
+
+    Raises
+    ------
+    ConfigError
+        For another value, naming the file and ``[project] random_state`` (the table the value
+        is written in, not a stage that inherits it).
+    """
     if config is None:
         return None
     where = f"{config.path or 'textkit.toml'} [project]"
-    return _renamed_seed(config.section("project"), where).get("random_state")
+    value = _renamed_seed(config.section("project"), where).get("random_state")
+    if value is None:
+        return None
+    from textkit.core.checks import check_int
+
+    try:
+        return check_int("random_state", value, 0)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{where} {exc} (the seed of every stage whose table sets no random_state)"
+        ) from None
 
 
 def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **overrides) -> T:
@@ -405,17 +423,25 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
         values = {k: v for k, v in values.items() if k not in siblings}
     values = _renamed_seed(values, where)
     values.update(_renamed_seed(overrides, "argument"))
+    inherited = False
     if "random_state" in names and "random_state" not in values:
         default = _project_random_state(config)
         if default is not None:
             values["random_state"] = default
+            inherited = True
     if set(values) - names:
         raise _unknown_settings(where, set(values) - names, names)
     values = {k: tuple(_thaw(v)) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
     try:
         return cls(**values)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
+        note = ""
+        if inherited and "random_state" in str(exc):
+            note = (
+                f" (random_state = {values['random_state']!r} comes from [project] "
+                f"random_state: [{section}] sets none)"
+            )
+        raise ConfigError(f"{where}: {exc}{note}") from exc
 
 
 S = TypeVar("S", bound="StageConfig")

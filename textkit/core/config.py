@@ -44,6 +44,7 @@ __all__ = [
     "load_config",
     "known_keys",
     "stage_config",
+    "project_random_state",
     "corpus_hash",
     "compile_pattern",
 ]
@@ -366,8 +367,9 @@ def _renamed_seed(values: dict[str, Any], where: str) -> dict[str, Any]:
     return values
 
 
-def _project_random_state(config: ProjectConfig | None) -> int | None:
-    """``[project] random_state`` (or its old name ``seed``), checked: an integer >= 0.
+def project_random_state(config: ProjectConfig | None) -> int | None:
+    """``[project] random_state`` (or its old name ``seed``), checked: an integer >= 0;
+    ``None`` when unset. Every stage whose table sets no ``random_state`` takes it.
 
     Raises
     ------
@@ -397,12 +399,12 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
     Prefer ``cls.from_project(config, **overrides)`` (:class:`StageConfig`), which knows its
     table; this is the function behind it. Lists in TOML become tuples. A key of the table
     that belongs to another config read from the same table (``[cooc]`` feeds
-    :class:`~textkit.cooc.CoocConfig` and :class:`~textkit.cooc.NetworkConfig`) is left to
-    that one; any other unknown key raises :class:`ConfigError` naming the file, the table and
-    the key, and listing the valid ones; a dataclass whose ``__post_init__`` rejects a value
-    has its message prefixed with the same. ``seed`` is read as ``random_state`` (with a
-    FutureWarning); a ``random_state`` the table does not set comes from
-    ``[project] random_state`` when that is set.
+    :class:`~textkit.cooc.CoocConfig` and :class:`~textkit.cooc.NetworkConfig`), or that is
+    read directly (``[validation] codes``), is left to that one; any other unknown key raises
+    :class:`ConfigError` naming the file, the table and the key, and listing the valid ones; a
+    dataclass whose ``__post_init__`` rejects a value has its message prefixed with the same.
+    ``seed`` is read as ``random_state`` (with a FutureWarning); a ``random_state`` the table
+    does not set comes from ``[project] random_state`` when that is set.
 
     Parameters
     ----------
@@ -418,14 +420,16 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
     where = f"{config.path if config is not None and config.path else 'textkit.toml'} [{section}]"
     names = {f.name for f in dataclasses.fields(cls)}
     values = config.section(section) if config is not None else {}
-    if section in TABLES and len(TABLES[section][0]) > 1:  # [cooc]: two configs, one table
-        siblings = known_keys(section) - names - {_OLD_SEED}
-        values = {k: v for k, v in values.items() if k not in siblings}
+    if section in TABLES:
+        others = set(TABLES[section][1]) - names  # read directly: [validation] codes
+        if len(TABLES[section][0]) > 1:  # [cooc]: two configs, one table
+            others |= known_keys(section) - names - {_OLD_SEED}
+        values = {k: v for k, v in values.items() if k not in others}
     values = _renamed_seed(values, where)
     values.update(_renamed_seed(overrides, "argument"))
     inherited = False
     if "random_state" in names and "random_state" not in values:
-        default = _project_random_state(config)
+        default = project_random_state(config)
         if default is not None:
             values["random_state"] = default
             inherited = True

@@ -311,11 +311,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(path)
             return 0
         if args.command in ("notebooks", "figures"):
+            from textkit.corpus.build import corpus_config
+            from textkit.corpus.source import build_source, corpus_source
             from textkit.run.notebooks import find_notebooks, run_notebook
+            from textkit.run.session import check_settings
 
+            check_settings(config)  # every table, before the corpus and the notebooks
             nbs = find_notebooks(pipeline.notebooks_dir(config))
             if args.only:
                 nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
+            if nbs:  # the notebooks' own build (cached): the settings that name its columns
+                build = build_source(corpus_source(config), corpus_config(config), cache=True)
+                check_settings(config, build.documents)
             for nb in nbs:
                 print(run_notebook(nb, config=config.path).notebook)
             return 0
@@ -354,6 +361,9 @@ def main(argv: list[str] | None = None) -> int:
             print(write_example_table(args.path, args.docs, args.seed))
             return 0
         if args.command == "config":
+            from textkit.run.session import check_settings
+
+            check_settings(config)  # every table built and checked, as a run reads it
             prov = pipeline.provenance(config)
             print(f"config file   {config.path}")
             print(f"config hash   {prov.config_hash}")

@@ -227,3 +227,42 @@ def test_settings_naming_the_article_table_are_checked_before_the_notebooks(
     assert err.startswith(f"textkit: configuration error: {path} {said}")
     assert len(err.splitlines()) == 1
     assert _nothing_ran(project)
+
+
+_FAILS = """# %%
+from textkit.core.errors import CorpusError
+
+raise CorpusError("articles found (3) != kept + flagged + quarantined (2)")
+"""
+
+
+def test_a_notebook_failing_with_a_textkit_error_is_one_line_without_colours(
+    project, capsys, caplog
+):
+    """Was ~76 lines: the cell's source and IPython's coloured traceback, then the error."""
+    import logging
+
+    path = _config(project, "")
+    (project / "notebooks" / "02_fails.py").write_text(_FAILS, encoding="utf-8")
+    said = (
+        "textkit: notebook failed: 02_fails.py: CorpusError: articles found (3) != kept + "
+        "flagged + quarantined (2)\n"
+    )
+    assert main(["-q", "--config", str(path), "notebooks", "--only", "02"]) == 1
+    assert capsys.readouterr().err == said
+    assert main(["-q", "--config", str(path), "reproduce", "--only", "02"]) == 1
+    assert capsys.readouterr().err == said
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "02_fails.py failed: figures/, results/ and the executed notebooks are left as they were"
+    ]
+    # the whole report (the cell, the traceback) is logged at DEBUG level: textkit -v
+    textkit_log = logging.getLogger("textkit")
+    caplog.clear()
+    try:
+        assert main(["-v", "--config", str(path), "notebooks", "--only", "02"]) == 1
+    finally:
+        textkit_log.setLevel(logging.NOTSET)
+    assert capsys.readouterr().err == said
+    (debug,) = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert debug.startswith("02_fails.py failed:\n") and "Traceback" in debug
+    assert "raise CorpusError(" in debug and "\x1b[" not in debug

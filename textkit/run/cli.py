@@ -20,6 +20,9 @@ Subcommands::
     textkit config                                 show the settings, corpus and config hashes
     textkit example-table PATH [--docs N] [--seed S]  write the generated example table (CSV)
     textkit --version                              print the version
+
+Options before the subcommand: ``--config FILE``, ``-q`` (warnings and errors only), ``-v``
+(also textkit's debug log: the cell and traceback of a failed notebook).
 """
 
 from __future__ import annotations
@@ -45,8 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config", type=Path, default=None, help="textkit.toml to use (default: the project's)"
     )
-    p.add_argument(
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument(
         "-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars"
+    )
+    loud.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also textkit's debug log (the full traceback of a failed notebook)",
     )
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -272,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.verbose:
+        logging.getLogger("textkit").setLevel(logging.DEBUG)
     if not args.quiet and sys.stderr.isatty():
         os.environ.setdefault("TEXTKIT_PROGRESS", "1")
 

@@ -258,9 +258,11 @@ def _logging_setup() -> tuple[int, str | None]:
 
 
 def _worker_logging(level: int, fmt: str | None) -> None:
-    """Log in a spawned worker as in the parent (the notebooks' start and end lines)."""
+    """Log in a spawned worker as in the parent (the notebooks' start and end lines; textkit's
+    debug lines with ``textkit --verbose``, not the other libraries')."""
     if fmt is not None:
-        logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
+        logging.basicConfig(level=max(level, logging.INFO), format=fmt, stream=sys.stderr)
+        logging.getLogger("textkit").setLevel(level)
 
 
 def _execute(

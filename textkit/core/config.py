@@ -16,6 +16,7 @@ table does not set, and ``seed`` is still read as a deprecated alias.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import difflib
 import functools
@@ -27,7 +28,7 @@ import os
 import re
 import tomllib
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -45,6 +46,7 @@ __all__ = [
     "known_keys",
     "stage_config",
     "project_random_state",
+    "setting_errors",
     "corpus_hash",
     "compile_pattern",
 ]
@@ -426,7 +428,9 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
             others |= known_keys(section) - names - {_OLD_SEED}
         values = {k: v for k, v in values.items() if k not in others}
     values = _renamed_seed(values, where)
-    values.update(_renamed_seed(overrides, "argument"))
+    overrides = _renamed_seed(overrides, "argument")
+    from_file = set(values) - set(overrides)
+    values.update(overrides)
     inherited = False
     if "random_state" in names and "random_state" not in values:
         default = project_random_state(config)
@@ -437,7 +441,7 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
         raise _unknown_settings(where, set(values) - names, names)
     values = {k: tuple(_thaw(v)) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
     try:
-        return cls(**values)
+        built = cls(**values)
     except (TypeError, ValueError) as exc:
         note = ""
         if inherited and "random_state" in str(exc):
@@ -446,6 +450,62 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
                 f"random_state: [{section}] sets none)"
             )
         raise ConfigError(f"{where}: {exc}{note}") from exc
+    for key in names:  # what this file's table gave the stage (see setting_errors)
+        _READ.pop((section, key), None)
+        if key in from_file and config is not None:
+            _READ[(section, key)] = (getattr(built, key), str(config.path or "textkit.toml"))
+    return built
+
+
+#: The values the last stage config built from a ``textkit.toml`` read from each table:
+#: ``(table, key) -> (value, file)``. :func:`setting_errors` names them in errors found later
+#: in the data (a ``min_df`` above the number of documents).
+_READ: dict[tuple[str, str], tuple[Any, str]] = {}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+@contextlib.contextmanager
+def setting_errors(table: str, values: Mapping[str, Any]) -> Iterator[None]:
+    """Name the settings of ``textkit.toml`` behind a ``ValueError`` raised in the block.
+
+    Some settings can only be checked against the data (``[vectorize] min_df`` against the
+    number of documents). ``values`` are the settings the block uses. When it raises a
+    ``ValueError`` whose message names one of them (``min_df=500 exceeds the number of
+    documents (89)``), and that value is the one the last stage config built from a
+    ``textkit.toml`` read from ``[table]``, the error becomes a :class:`ConfigError` that
+    starts ``[vectorize] min_df = 500 in <file>:``. Other errors, and values given in code,
+    pass unchanged.
+    """
+    try:
+        yield
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        message = str(exc)
+        named: dict[str, list[str]] = {}
+        for key, value in values.items():
+            value = tuple(value) if isinstance(value, list) else value
+            read = _READ.get((table, key))
+            if read and _same(read[0], value) and re.search(rf"\b{re.escape(key)}\b", message):
+                named.setdefault(read[1], []).append(f"{key} = {_toml(value)}")
+        if not named:
+            raise
+        where = "; ".join(f"[{table}] {', '.join(keys)} in {path}" for path, keys in named.items())
+        raise ConfigError(f"{where}: {message}") from exc
+
+
+def _toml(value: Any) -> str:
+    """A setting's value as textkit.toml writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(value)
 
 
 S = TypeVar("S", bound="StageConfig")

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from textkit.core.checks import check_choice, check_int, check_number, check_str
-from textkit.core.config import StageConfig
+from textkit.core.config import StageConfig, setting_errors
 from textkit.core.errors import InvalidParameterError
 from textkit.topics.fit import make_model
 from textkit.topics.lda import ALPHA_STRINGS, check_prior
@@ -139,8 +139,11 @@ class TopicConfig(StageConfig):
         VectorizeConfig(min_df=self.min_df, max_df=self.max_df)  # names the bad setting
 
     def topic_matrix(self, units: pd.DataFrame) -> TopicData:
-        """:func:`topic_matrix` of ``units`` with this config's ``unit``, ``min_df``, ``max_df``."""
-        return topic_matrix(units, unit=self.unit, min_df=self.min_df, max_df=self.max_df)
+        """:func:`topic_matrix` of ``units`` with this config's ``unit``, ``min_df``, ``max_df``
+        (pruning the data refuses is named as ``[topics] min_df = ... in <file>`` when the value
+        came from ``textkit.toml``)."""
+        with setting_errors("topics", {"min_df": self.min_df, "max_df": self.max_df}):
+            return topic_matrix(units, unit=self.unit, min_df=self.min_df, max_df=self.max_df)
 
     def model_kwargs(self) -> dict:
         """Model parameters shared by every fit (``passes``, ``iterations``, ``alpha`` for LDA)."""

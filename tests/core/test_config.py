@@ -189,6 +189,38 @@ def test_every_stage_config_is_built_one_way(tmp_path):
         CoocConfig.from_project(project, n_nodez=3)
 
 
+def test_a_key_read_directly_is_left_to_its_reader(tmp_path):
+    """[validation] codes is read by notebook 05, not by SampleConfig (which refused it)."""
+    from textkit.frames.validate import SampleConfig
+
+    project = load_config(_write(tmp_path, '[validation]\ncodes = "coded.csv"\nn = 10\n'))
+    assert SampleConfig.from_project(project).n == 10
+    with pytest.raises(ConfigError, match=r"\[validation\]: unknown setting\(s\) codes"):
+        SampleConfig.from_project(project, codes="coded.csv")  # not an argument of the stage
+
+
+@pytest.mark.parametrize("seed", ["-1", "1.5", "true", '"8"'])
+def test_a_bad_project_seed_is_named_in_project_not_in_the_stage(tmp_path, seed):
+    """[project] random_state = -1 was reported as "[dedup]: DedupConfig.random_state", a
+    table the file does not have."""
+    from textkit import TopicConfig
+    from textkit.corpus.dedup import DedupConfig
+
+    project = load_config(_write(tmp_path, f"[project]\nrandom_state = {seed}\n"))
+    for cls in (DedupConfig, TopicConfig):
+        with pytest.raises(ConfigError) as exc:
+            cls.from_project(project)
+        assert str(exc.value).startswith(
+            f"{tmp_path / 'textkit.toml'} [project] random_state: expected an integer >= 0"
+        )
+        assert "[dedup]" not in str(exc.value)
+    # a stage that sets its own seed does not use it
+    own = load_config(
+        _write(tmp_path, f"[project]\nrandom_state = {seed}\n[dedup]\nrandom_state = 2\n")
+    )
+    assert DedupConfig.from_project(own).random_state == 2
+
+
 def test_seed_is_read_as_random_state_with_a_warning(tmp_path):
     project = load_config(_write(tmp_path, "[project]\nseed = 11\n[lss]\nseed = 5\n"))
     from textkit import LSSConfig

@@ -83,10 +83,17 @@ def _repository_keys() -> list[tuple[str, str]]:
     return [(table, key) for table, values in data.items() for key in values]
 
 
+#: Keys that go with another one: removed with it (``[topics] stability_seeds`` starts with
+#: ``random_state``, and unset follows it).
+_TOGETHER = {("topics", "random_state"): ("stability_seeds",)}
+
+
 def _without(config: ProjectConfig, table: str, key: str) -> ProjectConfig:
-    """``config`` with one key removed (the rest of the file as it is)."""
+    """``config`` with one key removed (the rest of the file as it is, but the keys that go
+    with it)."""
     sections = {t: dict(v) for t, v in config.sections.items()}
-    sections[table].pop(key)
+    for name in (key, *_TOGETHER.get((table, key), ())):
+        sections[table].pop(name)
     return ProjectConfig(path=config.path, root=config.root, sections=MappingProxyType(sections))
 
 

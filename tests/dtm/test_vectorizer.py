@@ -348,3 +348,34 @@ def test_token_iterators_are_counted_once_read():
         {"doc_id": ["a", "b"], "tokens": [["维稳", "服务"], iter(["维稳", "维稳"])]}
     )
     np.testing.assert_array_equal(vectorize(units).matrix.toarray(), [[1, 1], [0, 2]])
+
+
+def test_a_min_df_from_textkit_toml_that_the_data_refuses_names_the_setting(tmp_path):
+    """min_df=500 exceeds the number of documents (89) named neither the table nor the file."""
+    from textkit.core.config import load_config
+    from textkit.core.errors import ConfigError
+    from textkit.dtm import VectorizeConfig
+    from textkit.topics import TopicConfig
+
+    path = tmp_path / "textkit.toml"
+    path.write_text("[vectorize]\nmin_df = 500\n[topics]\nmin_df = 600\n", encoding="utf-8")
+    project = load_config(path)
+    settings = VectorizeConfig.from_project(project).as_dict()
+    with pytest.raises(ConfigError) as exc:
+        vectorize(TOY, **settings)
+    assert str(exc.value) == (
+        f"[vectorize] min_df = 500 in {path}: min_df=500 exceeds the number of documents (3)"
+    )
+    units = pd.DataFrame(
+        {"doc_id": list(TOY), "para_id": 0, "sent_id": 0, "tokens": list(TOY.values())}
+    )
+    with pytest.raises(ConfigError, match=rf"^\[topics\] min_df = 600 in {path}: min_df=600"):
+        TopicConfig.from_project(project).topic_matrix(units)
+    # a value given in code is not the file's: the error stays as it was
+    with pytest.raises(ValueError) as exc:
+        vectorize(TOY, min_df=7)
+    assert not isinstance(exc.value, ConfigError)
+    assert str(exc.value) == "min_df=7 exceeds the number of documents (3)"
+    with pytest.raises(ValueError, match=r"^min_df=600 exceeds") as exc:
+        TopicConfig.from_project(project, min_df=600, unit="document").topic_matrix(units)
+    assert not isinstance(exc.value, ConfigError)  # an override, not the file's value

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from textkit.core.config import CONFIG_ENV
 from textkit.run.cli import main
 
 
@@ -85,3 +88,181 @@ def test_corpus_accounting_error_is_one_named_line(tmp_path, capsys, monkeypatch
         assert main([*argv, *extra]) == 1
         err = capsys.readouterr().err
         assert "textkit: corpus error: articles found (3)" in err and "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- settings checked
+# up front: `textkit config`, and `reproduce` / `notebooks` before any corpus stage or notebook
+
+SEED_PAGE = Path(__file__).resolve().parents[2] / "corpus" / "raw" / "003_4542067cb4fbbdc2.txt"
+
+#: A notebook that reads no stage table: only the up-front checks can refuse a bad one.
+_PAGES = """# %%
+from textkit.run import start_notebook
+
+nb = start_notebook("01_pages")
+docs = nb.analysed(nb.build_corpus().documents)
+len(docs)
+"""
+
+
+@pytest.fixture()
+def project(tmp_path, monkeypatch):
+    """One raw page, one notebook; ``textkit.toml`` written by each test (:func:`_config`)."""
+    (tmp_path / "raw").mkdir()
+    shutil.copy(SEED_PAGE, tmp_path / "raw" / SEED_PAGE.name)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01_pages.py").write_text(_PAGES, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEXTKIT_CACHE_DIR", raising=False)
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    return tmp_path
+
+
+def _config(project: Path, tables: str) -> Path:
+    path = project / "textkit.toml"
+    corpus = "" if tables.startswith("[corpus]") else '[corpus]\nraw_dir = "raw"\n'
+    path.write_text(corpus + tables, encoding="utf-8")
+    return path
+
+
+#: (tables, what the one line says after "<file> ")
+BAD_VALUES = [
+    ('[topics]\nn_topics = "six"\n', "[topics]: n_topics: expected an integer >= 1, got 'six'"),
+    ("[topics]\nstability_seeds = [1, 2]\n", "[topics]: stability_seeds: the first seed (1)"),
+    ('[vectorize]\nmin_df = "2"\n', "[vectorize]: min_df: expected a number of documents"),
+    ('[cooc]\nunit = "sentance"\n', "[cooc]: unit: expected one of 'sentence'"),
+    ('[frames]\nlexicon = "my_frames.yaml"\n', "[frames]: lexicon: lexicon file not found"),
+    ("[lss]\nk = 0\n", "[lss]: k: expected an integer >= 1, got 0"),
+    ('[segment]\nstopwords = "stop.txt"\n', "[segment]: stopwords: file not found"),
+    ('[validation]\ncodes = "coded.csv"\n', "[validation] codes: file not found"),
+    ("[analysis]\ngroups = 3\n", "[analysis] groups: expected a list of columns"),
+    ("[analysis]\ntrend = 1\n", "[analysis] trend: expected a string, got 1"),
+    ('[analysis]\nexamples = "001#01"\n', "[analysis] examples: expected a list of document"),
+    ('[figures]\nformats = ["jpg"]\n', "[figures] formats: unknown format(s) ['jpg']"),
+    ("[project]\nrandom_state = -1\n", "[project] random_state: expected an integer >= 0, got -1"),
+    ('[project]\nnotebooks = "nbs"\n', "[project] notebooks: no such folder"),
+    (
+        '[corpus]\nraw_dir = "raw"\nanalyse = "everything"\n',
+        "[corpus] analyse: expected one of 'kept', 'unique', 'all', got 'everything'",
+    ),
+    (
+        '[corpus]\ninput = "raw"\ndocvars_from = "{province/{name}"\n',
+        "[corpus] docvars_from: malformed pattern '{province/{name}'",
+    ),
+    ('[corpus]\ninput = "raw"\ntext = "body"\n', "[corpus] text: applies to tables, not to a"),
+]
+
+
+def _ids(cases: list[tuple[str, str]]) -> list[str]:
+    """A case's id: the setting's line."""
+    return [tables.strip().splitlines()[-1] for tables, _ in cases]
+
+
+@pytest.mark.parametrize(("tables", "said"), BAD_VALUES, ids=_ids(BAD_VALUES))
+def test_config_checks_every_table_and_names_file_table_and_key(project, capsys, tables, said):
+    path = _config(project, tables)
+    assert main(["--config", str(path), "config"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [captured.err.rstrip("\n")]  # one line
+    assert captured.err.startswith(f"textkit: configuration error: {path} {said}")
+
+
+def test_config_lists_every_bad_value_at_once(project, capsys):
+    path = _config(project, '[topics]\nn_topics = 0\n[figures]\nformats = "png"\n')
+    assert main(["--config", str(path), "config"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"textkit: configuration error: {path}: 2 problems:",
+        "  [topics]: n_topics: expected an integer >= 1, got 0",
+        '  [figures] formats: expected a non-empty list such as ["pdf", "png"]',
+    ]
+
+
+def _nothing_ran(project: Path) -> bool:
+    return (
+        not (project / "notebooks" / "01_pages.ipynb").exists()
+        and not (project / "figures").exists()
+    )
+
+
+@pytest.mark.parametrize("command", ["reproduce", "notebooks", "figures"])
+@pytest.mark.parametrize(
+    ("tables", "said"),
+    [BAD_VALUES[i] for i in (0, 4, 11, 12)],
+    ids=_ids([BAD_VALUES[i] for i in (0, 4, 11, 12)]),
+)
+def test_a_run_refuses_a_bad_value_before_the_corpus_and_the_notebooks(
+    project, capsys, command, tables, said
+):
+    path = _config(project, tables)
+    assert main(["-q", "--config", str(path), command]) == 2
+    err = capsys.readouterr().err
+    assert err == f"textkit: configuration error: {path} {said}" + err.split(said, 1)[1]
+    assert len(err.splitlines()) == 1
+    assert not (project / "corpus" / "processed").exists()  # no corpus stage ran
+    assert _nothing_ran(project)
+
+
+#: Settings that name columns or articles of the article table, or count them.
+DATA_VALUES = [
+    ('[analysis]\ngroups = ["provinc"]\n', "[analysis] groups: no column 'provinc' in"),
+    ('[analysis]\ntrend = "genre"\n', "[analysis] trend: column 'genre' is not numeric"),
+    ('[analysis]\nexamples = ["nope"]\n', "[analysis] examples: 'nope' not among"),
+    ("[vectorize]\nmin_df = 500\n", "[vectorize] min_df = 500: more than the 8 articles"),
+]
+
+
+@pytest.mark.parametrize("command", ["reproduce", "notebooks"])
+@pytest.mark.parametrize(
+    ("tables", "said"),
+    DATA_VALUES,
+    ids=_ids(DATA_VALUES),
+)
+def test_settings_naming_the_article_table_are_checked_before_the_notebooks(
+    project, capsys, command, tables, said
+):
+    path = _config(project, tables)
+    assert main(["-q", "--config", str(path), command]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"textkit: configuration error: {path} {said}")
+    assert len(err.splitlines()) == 1
+    assert _nothing_ran(project)
+
+
+_FAILS = """# %%
+from textkit.core.errors import CorpusError
+
+raise CorpusError("articles found (3) != kept + flagged + quarantined (2)")
+"""
+
+
+def test_a_notebook_failing_with_a_textkit_error_is_one_line_without_colours(
+    project, capsys, caplog
+):
+    """Was ~76 lines: the cell's source and IPython's coloured traceback, then the error."""
+    import logging
+
+    path = _config(project, "")
+    (project / "notebooks" / "02_fails.py").write_text(_FAILS, encoding="utf-8")
+    said = (
+        "textkit: notebook failed: 02_fails.py: CorpusError: articles found (3) != kept + "
+        "flagged + quarantined (2)\n"
+    )
+    assert main(["-q", "--config", str(path), "notebooks", "--only", "02"]) == 1
+    assert capsys.readouterr().err == said
+    assert main(["-q", "--config", str(path), "reproduce", "--only", "02"]) == 1
+    assert capsys.readouterr().err == said
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+        "02_fails.py failed: figures/, results/ and the executed notebooks are left as they were"
+    ]
+    # the whole report (the cell, the traceback) is logged at DEBUG level: textkit -v
+    textkit_log = logging.getLogger("textkit")
+    caplog.clear()
+    try:
+        assert main(["-v", "--config", str(path), "notebooks", "--only", "02"]) == 1
+    finally:
+        textkit_log.setLevel(logging.NOTSET)
+    assert capsys.readouterr().err == said
+    (debug,) = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+    assert debug.startswith("02_fails.py failed:\n") and "Traceback" in debug
+    assert "raise CorpusError(" in debug and "\x1b[" not in debug

@@ -35,3 +35,42 @@ def test_project_topics_table_is_valid():
     # the stability reference run is the reported model
     assert cfg.stability_seeds[0] == cfg.random_state
     assert cfg.n_topics in cfg.k_grid
+
+
+def test_stability_seeds_follow_the_seed_unless_set(tmp_path):
+    """A project that sets only [project] random_state: the stability reference is the
+    reported model's run (notebook 03 failed with "settings LdaConfig(...) differ")."""
+    from textkit.core.config import load_config
+
+    path = tmp_path / "textkit.toml"
+    path.write_text("[project]\nrandom_state = 8\n", encoding="utf-8")
+    cfg = T.TopicConfig.from_project(load_config(path))
+    assert cfg.random_state == 8 and cfg.stability_seeds == (8, 9, 10, 11, 12)
+    assert T.TopicConfig().stability_seeds == (0, 1, 2, 3, 4)
+    assert T.TopicConfig(random_state=3).stability_seeds == (3, 4, 5, 6, 7)
+    assert T.TopicConfig(random_state=3, stability_seeds=[3, 9]).stability_seeds == (3, 9)
+    assert T.TopicConfig(**cfg.as_dict()) == cfg
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            "[project]\nrandom_state = 8\n[topics]\nstability_seeds = [0, 1, 2]\n",
+            r"textkit.toml \[topics\]: stability_seeds: the first seed \(0\) must be "
+            r"random_state \(8\).*\(random_state = 8 comes from \[project\] random_state",
+        ),
+        (
+            "[topics]\nrandom_state = 1\nstability_seeds = [0, 1]\n",
+            r"textkit.toml \[topics\]: stability_seeds: the first seed \(0\) must be "
+            r"random_state \(1\)[^(]*\(1 to 5\)$",
+        ),
+    ],
+)
+def test_stability_seeds_not_starting_with_the_seed_are_named(tmp_path, toml, message):
+    from textkit.core.config import ConfigError, load_config
+
+    path = tmp_path / "textkit.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        T.TopicConfig.from_project(load_config(path))

@@ -16,6 +16,7 @@ table does not set, and ``seed`` is still read as a deprecated alias.
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
 import difflib
 import functools
@@ -27,7 +28,7 @@ import os
 import re
 import tomllib
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -44,6 +45,8 @@ __all__ = [
     "load_config",
     "known_keys",
     "stage_config",
+    "project_random_state",
+    "setting_errors",
     "corpus_hash",
     "compile_pattern",
 ]
@@ -366,11 +369,30 @@ def _renamed_seed(values: dict[str, Any], where: str) -> dict[str, Any]:
     return values
 
 
-def _project_random_state(config: ProjectConfig | None) -> Any:
+def project_random_state(config: ProjectConfig | None) -> int | None:
+    """``[project] random_state`` (or its old name ``seed``), checked: an integer >= 0;
+    ``None`` when unset. Every stage whose table sets no ``random_state`` takes it.
+
+    Raises
+    ------
+    ConfigError
+        For another value, naming the file and ``[project] random_state`` (the table the value
+        is written in, not a stage that inherits it).
+    """
     if config is None:
         return None
     where = f"{config.path or 'textkit.toml'} [project]"
-    return _renamed_seed(config.section("project"), where).get("random_state")
+    value = _renamed_seed(config.section("project"), where).get("random_state")
+    if value is None:
+        return None
+    from textkit.core.checks import check_int
+
+    try:
+        return check_int("random_state", value, 0)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{where} {exc} (the seed of every stage whose table sets no random_state)"
+        ) from None
 
 
 def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **overrides) -> T:
@@ -379,12 +401,12 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
     Prefer ``cls.from_project(config, **overrides)`` (:class:`StageConfig`), which knows its
     table; this is the function behind it. Lists in TOML become tuples. A key of the table
     that belongs to another config read from the same table (``[cooc]`` feeds
-    :class:`~textkit.cooc.CoocConfig` and :class:`~textkit.cooc.NetworkConfig`) is left to
-    that one; any other unknown key raises :class:`ConfigError` naming the file, the table and
-    the key, and listing the valid ones; a dataclass whose ``__post_init__`` rejects a value
-    has its message prefixed with the same. ``seed`` is read as ``random_state`` (with a
-    FutureWarning); a ``random_state`` the table does not set comes from
-    ``[project] random_state`` when that is set.
+    :class:`~textkit.cooc.CoocConfig` and :class:`~textkit.cooc.NetworkConfig`), or that is
+    read directly (``[validation] codes``), is left to that one; any other unknown key raises
+    :class:`ConfigError` naming the file, the table and the key, and listing the valid ones; a
+    dataclass whose ``__post_init__`` rejects a value has its message prefixed with the same.
+    ``seed`` is read as ``random_state`` (with a FutureWarning); a ``random_state`` the table
+    does not set comes from ``[project] random_state`` when that is set.
 
     Parameters
     ----------
@@ -400,22 +422,90 @@ def stage_config(cls: type[T], config: ProjectConfig | None, section: str, **ove
     where = f"{config.path if config is not None and config.path else 'textkit.toml'} [{section}]"
     names = {f.name for f in dataclasses.fields(cls)}
     values = config.section(section) if config is not None else {}
-    if section in TABLES and len(TABLES[section][0]) > 1:  # [cooc]: two configs, one table
-        siblings = known_keys(section) - names - {_OLD_SEED}
-        values = {k: v for k, v in values.items() if k not in siblings}
+    if section in TABLES:
+        others = set(TABLES[section][1]) - names  # read directly: [validation] codes
+        if len(TABLES[section][0]) > 1:  # [cooc]: two configs, one table
+            others |= known_keys(section) - names - {_OLD_SEED}
+        values = {k: v for k, v in values.items() if k not in others}
     values = _renamed_seed(values, where)
-    values.update(_renamed_seed(overrides, "argument"))
+    overrides = _renamed_seed(overrides, "argument")
+    from_file = set(values) - set(overrides)
+    values.update(overrides)
+    inherited = False
     if "random_state" in names and "random_state" not in values:
-        default = _project_random_state(config)
+        default = project_random_state(config)
         if default is not None:
             values["random_state"] = default
+            inherited = True
     if set(values) - names:
         raise _unknown_settings(where, set(values) - names, names)
     values = {k: tuple(_thaw(v)) if isinstance(v, (list, tuple)) else v for k, v in values.items()}
     try:
-        return cls(**values)
+        built = cls(**values)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(f"{where}: {exc}") from exc
+        note = ""
+        if inherited and "random_state" in str(exc):
+            note = (
+                f" (random_state = {values['random_state']!r} comes from [project] "
+                f"random_state: [{section}] sets none)"
+            )
+        raise ConfigError(f"{where}: {exc}{note}") from exc
+    for key in names:  # what this file's table gave the stage (see setting_errors)
+        _READ.pop((section, key), None)
+        if key in from_file and config is not None:
+            _READ[(section, key)] = (getattr(built, key), str(config.path or "textkit.toml"))
+    return built
+
+
+#: The values the last stage config built from a ``textkit.toml`` read from each table:
+#: ``(table, key) -> (value, file)``. :func:`setting_errors` names them in errors found later
+#: in the data (a ``min_df`` above the number of documents).
+_READ: dict[tuple[str, str], tuple[Any, str]] = {}
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+@contextlib.contextmanager
+def setting_errors(table: str, values: Mapping[str, Any]) -> Iterator[None]:
+    """Name the settings of ``textkit.toml`` behind a ``ValueError`` raised in the block.
+
+    Some settings can only be checked against the data (``[vectorize] min_df`` against the
+    number of documents). ``values`` are the settings the block uses. When it raises a
+    ``ValueError`` whose message names one of them (``min_df=500 exceeds the number of
+    documents (89)``), and that value is the one the last stage config built from a
+    ``textkit.toml`` read from ``[table]``, the error becomes a :class:`ConfigError` that
+    starts ``[vectorize] min_df = 500 in <file>:``. Other errors, and values given in code,
+    pass unchanged.
+    """
+    try:
+        yield
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        message = str(exc)
+        named: dict[str, list[str]] = {}
+        for key, value in values.items():
+            value = tuple(value) if isinstance(value, list) else value
+            read = _READ.get((table, key))
+            if read and _same(read[0], value) and re.search(rf"\b{re.escape(key)}\b", message):
+                named.setdefault(read[1], []).append(f"{key} = {_toml(value)}")
+        if not named:
+            raise
+        where = "; ".join(f"[{table}] {', '.join(keys)} in {path}" for path, keys in named.items())
+        raise ConfigError(f"{where}: {message}") from exc
+
+
+def _toml(value: Any) -> str:
+    """A setting's value as textkit.toml writes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return repr(value)
 
 
 S = TypeVar("S", bound="StageConfig")

@@ -131,7 +131,7 @@ def corpus_source(project: ProjectConfig) -> CorpusSource:
                 f"{where} {', '.join(given)}: read options need `input` (a table or a folder); "
                 "raw pages under raw_dir are split into articles instead"
             )
-        path = project.resolve(table.get("raw_dir", "corpus/raw"))
+        path = project.resolve(project.setting("corpus", "raw_dir", "corpus/raw", check_str))
         if not path.is_dir():
             raise ConfigError(f"{where} raw_dir: raw corpus directory not found: {path}")
         return CorpusSource(path, "pages")
@@ -140,11 +140,34 @@ def corpus_source(project: ProjectConfig) -> CorpusSource:
     try:
         path = project.resolve(check_str("input", table["input"]))
         options = {k: _check_option(k, table[k]) for k in given}
+        _check_patterns(options)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"{where} {exc}") from exc
     if not path.exists():
         raise ConfigError(f"{where} input: no such file or folder: {path}")
+    kind, wrong = ("folder", _TABLE_ONLY) if path.is_dir() else ("table", _FOLDER_ONLY)
+    for key in wrong:
+        if key in options:
+            other = "tables" if kind == "folder" else "folders"
+            raise ConfigError(f"{where} {key}: applies to {other}, not to a {kind} ({path})")
     return CorpusSource(path, "input", options)
+
+
+#: Read options of a folder of files only, and of a table only (see read_texts).
+_FOLDER_ONLY = ("docvars_from", "include", "exclude")
+_TABLE_ONLY = ("text", "meta", "id", "title", "sheet")
+
+
+def _check_patterns(options: Mapping[str, Any]) -> None:
+    """The ``docvars_from`` pattern and the ``include`` / ``exclude`` globs compile (as
+    :func:`textkit.corpus.read.read_texts` compiles them), before any file is read."""
+    from textkit.corpus.read_folder import _docvars_regex, _patterns
+
+    if "docvars_from" in options:
+        _docvars_regex(options["docvars_from"])
+    for key in ("include", "exclude"):
+        if key in options:
+            _patterns(key, list(options[key]), ())
 
 
 def build_source(

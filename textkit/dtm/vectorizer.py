@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from textkit.core.config import setting_errors
 from textkit.dtm.prune import PRUNED_COLUMNS, VectorizeConfig, prune_vocabulary
 
 __all__ = [
@@ -202,10 +203,14 @@ def vectorize(
     ValueError
         For invalid settings, ``min_df`` larger than the number of documents, ``min_df >
         max_df``, or pruning that would leave an empty vocabulary (the message names the
-        setting responsible).
+        setting responsible; a :class:`~textkit.core.errors.ConfigError` starting
+        ``[vectorize] min_df = 500 in <file>`` when the value is the one a
+        :class:`VectorizeConfig` read from ``textkit.toml``).
     """
     cfg = VectorizeConfig(min_df=min_df, max_df=max_df, max_terms=max_terms, keep=tuple(keep))
-    return _vectorized(*_documents(units, group_by), cfg)
+    # a setting the data refuses is named as [vectorize] min_df = ... when it came from there
+    with setting_errors("vectorize", {"min_df": min_df, "max_df": max_df}):
+        return _vectorized(*_documents(units, group_by), cfg)
 
 
 def _vectorized(

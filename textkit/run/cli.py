@@ -20,6 +20,9 @@ Subcommands::
     textkit config                                 show the settings, corpus and config hashes
     textkit example-table PATH [--docs N] [--seed S]  write the generated example table (CSV)
     textkit --version                              print the version
+
+Options before the subcommand: ``--config FILE``, ``-q`` (warnings and errors only), ``-v``
+(also textkit's debug log: the cell and traceback of a failed notebook).
 """
 
 from __future__ import annotations
@@ -45,8 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config", type=Path, default=None, help="textkit.toml to use (default: the project's)"
     )
-    p.add_argument(
+    loud = p.add_mutually_exclusive_group()
+    loud.add_argument(
         "-q", "--quiet", action="store_true", help="only warnings and errors, no progress bars"
+    )
+    loud.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also textkit's debug log (the full traceback of a failed notebook)",
     )
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -272,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if args.verbose:
+        logging.getLogger("textkit").setLevel(logging.DEBUG)
     if not args.quiet and sys.stderr.isatty():
         os.environ.setdefault("TEXTKIT_PROGRESS", "1")
 
@@ -311,11 +323,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(path)
             return 0
         if args.command in ("notebooks", "figures"):
+            from textkit.corpus.build import corpus_config
+            from textkit.corpus.source import build_source, corpus_source
             from textkit.run.notebooks import find_notebooks, run_notebook
+            from textkit.run.session import check_settings
 
+            check_settings(config)  # every table, before the corpus and the notebooks
             nbs = find_notebooks(pipeline.notebooks_dir(config))
             if args.only:
                 nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
+            if nbs:  # the notebooks' own build (cached): the settings that name its columns
+                build = build_source(corpus_source(config), corpus_config(config), cache=True)
+                check_settings(config, build.documents)
             for nb in nbs:
                 print(run_notebook(nb, config=config.path).notebook)
             return 0
@@ -354,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
             print(write_example_table(args.path, args.docs, args.seed))
             return 0
         if args.command == "config":
+            from textkit.run.session import check_settings
+
+            check_settings(config)  # every table built and checked, as a run reads it
             prov = pipeline.provenance(config)
             print(f"config file   {config.path}")
             print(f"config hash   {prov.config_hash}")

@@ -224,6 +224,33 @@ def _signalled(client) -> bool:
     return getattr(client, "_async_cleanup_kernel_future", None) is not None
 
 
+#: Colour codes of the tracebacks IPython shows (also when the output is not a terminal).
+_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def _textkit_errors() -> set[str]:
+    """The class names of every error textkit raises on purpose (TextkitError and below)."""
+    from textkit.core.errors import TextkitError
+
+    names, todo = set(), [TextkitError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names
+
+
+def _failure(source: Path, exc) -> str:
+    """How a failed cell is reported. A textkit error (a bad setting, an input refused)
+    already says what is wrong and where: the notebook and that message alone. Any other
+    error keeps the cell and its traceback. No colour codes either way; the full report is
+    logged at DEBUG level (``textkit --verbose``)."""
+    evalue = _ANSI_RE.sub("", exc.evalue or "").strip()
+    if exc.ename in _textkit_errors():
+        return f"{source.name}: {exc.ename}: {evalue}"
+    return f"{source}: {_ANSI_RE.sub('', str(exc))}"
+
+
 def _short_tempdir() -> str:
     """A new private temporary directory with a short path (for unix sockets)."""
     base = "/tmp" if os.name != "nt" and os.access("/tmp", os.W_OK) else None
@@ -260,7 +287,9 @@ def run_notebook(
     Raises
     ------
     NotebookError
-        If a cell fails or an output reports a glyph missing from the font.
+        If a cell fails or an output reports a glyph missing from the font. When a cell
+        raised a textkit error (:class:`~textkit.core.errors.TextkitError`: a bad setting, an
+        input refused), the message is the notebook's name and that error's message alone.
     KeyboardInterrupt
         On SIGINT (Ctrl-C) or SIGTERM while the notebook runs, once its kernel is stopped
         (at once: nbclient's own handler shuts the kernel down, made immediate here).
@@ -299,7 +328,8 @@ def run_notebook(
         if _signalled(locals().get("client")):
             raise KeyboardInterrupt from None  # Ctrl-C: the kernel is already stopped
         if isinstance(exc, CellExecutionError):
-            raise NotebookError(f"{source}: {exc}") from exc
+            logger.debug("%s failed:\n%s", source.name, _ANSI_RE.sub("", str(exc)))
+            raise NotebookError(_failure(source, exc)) from exc
         raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

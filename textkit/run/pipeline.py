@@ -17,7 +17,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textkit.core.cache import code_fingerprint
 from textkit.core.checks import check_str
@@ -28,6 +28,9 @@ from textkit.core.io import WRITE_LOG_ENV, sha256_file, sha256_text, write_json
 from textkit.core.paths import OUTPUT_ROOT_ENV, cache_dir, output_root
 from textkit.core.progress import progress
 from textkit.core.versions import library_versions
+
+if TYPE_CHECKING:
+    from textkit.corpus.build import CorpusBuild
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ class Provenance:
 
 def raw_dir(config: ProjectConfig) -> Path:
     """The raw corpus folder of ``config`` (``[corpus] raw_dir``, default ``corpus/raw``)."""
-    return config.resolve(config.section("corpus").get("raw_dir", "corpus/raw"))
+    return config.resolve(config.setting("corpus", "raw_dir", "corpus/raw", check_str))
 
 
 def notebooks_dir(config: ProjectConfig) -> Path:
@@ -71,13 +74,23 @@ def notebooks_dir(config: ProjectConfig) -> Path:
     A project of one's own can run this repository's notebooks on its corpus by naming their
     folder (``notebooks = "../textkit/notebooks"``); the executed notebooks, figures and
     results are then written in the project, beside its ``textkit.toml``.
+
+    Raises
+    ------
+    ConfigError
+        When ``[project] notebooks`` is set and names no folder.
     """
-    return config.resolve(config.setting("project", "notebooks", "notebooks", check_str))
+    path = config.resolve(config.setting("project", "notebooks", "notebooks", check_str))
+    if "notebooks" in config.section("project") and not path.is_dir():
+        raise ConfigError(
+            f"{config.path or 'textkit.toml'} [project] notebooks: no such folder: {path}"
+        )
+    return path
 
 
 def out_dir(config: ProjectConfig) -> Path:
     """Where the article table is written (``[corpus] out_dir``, default ``corpus/processed``)."""
-    return config.resolve(config.section("corpus").get("out_dir", "corpus/processed"))
+    return config.resolve(config.setting("corpus", "out_dir", "corpus/processed", check_str))
 
 
 def provenance(config: ProjectConfig | None = None) -> Provenance:
@@ -110,11 +123,17 @@ def build_corpus_step(
     list of pathlib.Path
         Files written to the processed-corpus directory.
     """
+    return _build_and_write(config or load_config(), out)[1]
+
+
+def _build_and_write(
+    config: ProjectConfig, out: str | os.PathLike | None = None
+) -> tuple[CorpusBuild, list[Path]]:
+    """:func:`build_corpus_step`, also returning the build."""
     from textkit.core.paths import check_output_outside_input
     from textkit.corpus.build import corpus_config, write_corpus
     from textkit.corpus.source import build_source, corpus_source
 
-    config = config or load_config()
     source = corpus_source(config)
     target = Path(out) if out is not None else out_dir(config)
     # before the build: an output folder in the input would be read as input next time
@@ -122,7 +141,7 @@ def build_corpus_step(
         source.path, target, what="out" if out is not None else "[corpus] out_dir"
     )
     build = build_source(source, corpus_config(config), cache=True)
-    return write_corpus(build, target)
+    return build, write_corpus(build, target)
 
 
 @dataclass(frozen=True)
@@ -239,9 +258,11 @@ def _logging_setup() -> tuple[int, str | None]:
 
 
 def _worker_logging(level: int, fmt: str | None) -> None:
-    """Log in a spawned worker as in the parent (the notebooks' start and end lines)."""
+    """Log in a spawned worker as in the parent (the notebooks' start and end lines; textkit's
+    debug lines with ``textkit --verbose``, not the other libraries')."""
     if fmt is not None:
-        logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
+        logging.basicConfig(level=max(level, logging.INFO), format=fmt, stream=sys.stderr)
+        logging.getLogger("textkit").setLevel(level)
 
 
 def _execute(
@@ -344,20 +365,23 @@ def reproduce(
     ReproduceResult
     """
     from textkit.run.notebooks import find_notebooks
+    from textkit.run.session import check_settings
 
     jobs = _notebook_jobs(jobs)
     config = load_config(config_path)
+    check_settings(config)  # every table, before the corpus stages and the notebooks
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     from textkit.corpus.source import corpus_source
 
     logger.info("building corpus from %s", corpus_source(config).path)
-    files = build_corpus_step(config)
+    build, files = _build_and_write(config)
     seconds["corpus"] = time.perf_counter() - t0
     ran: list[Path] = []
     reused: list[str] = []
     if not notebooks:
         return ReproduceResult(corpus_files=tuple(files), notebooks=(), seconds=seconds)
+    check_settings(config, build.documents)  # the settings naming its columns and articles
     root = config.root
     nbs = find_notebooks(notebooks_dir(config))
     if only:

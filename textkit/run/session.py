@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from textkit.corpus.build import CorpusBuild
     from textkit.corpus.source import CorpusSource
 
-__all__ = ["DEFAULT_FORMATS", "NotebookSession", "start_notebook"]
+__all__ = ["DEFAULT_FORMATS", "NotebookSession", "check_settings", "start_notebook"]
 
 #: Figure formats when ``[figures] formats`` is not set.
 DEFAULT_FORMATS = ("pdf", "png")
@@ -297,6 +297,126 @@ def _check_formats(name: str, formats: Any) -> tuple[str, ...]:
             f"{name}: unknown format(s) {bad}; valid: {', '.join(FIGURE_FORMATS)}"
         )
     return tuple(formats)
+
+
+def _check_codes(name: str, value: Any) -> str:
+    check_str(name, value)
+    if not value.strip():
+        raise InvalidParameterError(f"{name}: expected the path of a coded sheet, got ''")
+    return value
+
+
+def _setting_checks(config: ProjectConfig) -> Iterator[Callable[[], Any]]:
+    """Every read of a setting that the CLI, the pipeline and the notebooks make, as a call
+    that raises :class:`ConfigError` naming the file, the table and the key."""
+    import importlib
+
+    from textkit.core.config import TABLES, project_random_state
+    from textkit.corpus.build import CorpusConfig
+    from textkit.corpus.select import analyse_rule
+    from textkit.corpus.source import corpus_source
+    from textkit.run import pipeline
+
+    yield lambda: project_random_state(config)
+    yield lambda: pipeline.notebooks_dir(config)
+    yield lambda: corpus_source(config)  # raw_dir or input and its read options
+    yield lambda: pipeline.out_dir(config)
+    yield lambda: analyse_rule(config)
+    yield lambda: CorpusConfig.from_project(config)  # flag_off_topic; [ingest] ... [annotate]
+    for specs, _ in TABLES.values():  # every stage config, from its table
+        for spec in specs:
+            module, _, name = spec.partition(":")
+            yield functools.partial(
+                getattr(importlib.import_module(module), name).from_project, config
+            )
+    yield lambda: config.setting("analysis", "groups", None, _check_groups)
+    yield lambda: config.setting(
+        "analysis", "trend", None, lambda k, v: check_str(k, v, allow_empty=True)
+    )
+    yield lambda: config.setting("analysis", "examples", None, _check_examples)
+    yield lambda: config.setting("figures", "formats", DEFAULT_FORMATS, _check_formats)
+    yield lambda: _codes_file(config)
+
+
+def _codes_file(config: ProjectConfig) -> None:
+    """``[validation] codes``, the coded sheet notebook 05 reads, exists."""
+    from textkit.core.config import ConfigError
+
+    codes = config.setting("validation", "codes", None, _check_codes)
+    if codes is not None and not config.resolve(codes).is_file():
+        raise ConfigError(
+            f"{config.path or 'textkit.toml'} [validation] codes: file not found: "
+            f"{config.resolve(codes)}"
+        )
+
+
+def _check_documents(config: ProjectConfig, documents: pd.DataFrame) -> Iterator[Callable[[], Any]]:
+    """The settings that name columns or articles of the article table, or count them."""
+    from textkit.core.config import ConfigError
+    from textkit.corpus.select import analyse_rule, analysed_documents
+    from textkit.dtm.prune import VectorizeConfig
+
+    session = NotebookSession(
+        name="check", config=config, provenance={}, formats=(), analyse=analyse_rule(config)
+    )
+    analysed = analysed_documents(documents, session.analyse)
+    yield lambda: session.groups(documents)
+    yield lambda: session.trend(analysed)
+    yield lambda: session.examples(analysed["doc_id"])
+
+    def min_df() -> None:  # notebook 02 counts terms per analysed article
+        vectorize = VectorizeConfig.from_project(config)
+        if isinstance(vectorize.min_df, int) and vectorize.min_df > len(analysed):
+            raise ConfigError(
+                f"{config.path or 'textkit.toml'} [vectorize] min_df = {vectorize.min_df}: "
+                f"more than the {len(analysed)} articles analysed ([corpus] analyse = "
+                f"{session.analyse!r}); a term must be in min_df of them"
+            )
+
+    yield min_df
+
+
+def check_settings(config: ProjectConfig, documents: pd.DataFrame | None = None) -> None:
+    """Build and check every setting of ``config``, as the stages and notebooks read them.
+
+    ``textkit config`` runs it, and ``textkit reproduce`` / ``notebooks`` / ``figures`` run it
+    before any corpus stage or notebook, so that a bad value is reported at once rather than
+    from inside a notebook minutes later: every stage config of every table
+    (:data:`textkit.core.config.TABLES`), ``[project] random_state`` and ``notebooks``, the
+    corpus source and its read options, ``[corpus] analyse``, ``[analysis]``, ``[figures]
+    formats`` and ``[validation] codes``.
+
+    Parameters
+    ----------
+    config : ProjectConfig
+    documents : pandas.DataFrame, optional
+        The article table of the project's corpus, once built: then the settings that need
+        it are checked instead (``[analysis] groups``, ``trend`` and ``examples`` name its
+        columns and articles, an integer ``[vectorize] min_df`` is at most the number of
+        articles analysed). The runs check both, in that order.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the table and the key of every bad value (one per line when there
+        are several).
+    """
+    from textkit.core.config import ConfigError
+
+    checks = _setting_checks(config) if documents is None else _check_documents(config, documents)
+    problems: list[str] = []
+    for check in checks:
+        try:
+            check()
+        except ConfigError as exc:
+            if str(exc) not in problems:
+                problems.append(str(exc))
+    if len(problems) == 1:
+        raise ConfigError(problems[0])
+    if problems:
+        where = f"{config.path or 'textkit.toml'}"
+        listed = "\n".join(f"  {p.removeprefix(where + ' ')}" for p in problems)
+        raise ConfigError(f"{where}: {len(problems)} problems:\n{listed}")
 
 
 def start_notebook(

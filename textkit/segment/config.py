@@ -100,8 +100,11 @@ class SegmenterConfig(StageConfig):
             "term_parts",
         ):
             object.__setattr__(self, name, check_bool(name, getattr(self, name)))
-        object.__setattr__(self, "stopwords", _freeze_source(self.stopwords, "stopwords"))
-        object.__setattr__(self, "officialese", _freeze_source(self.officialese, "officialese"))
+        for name in ("stopwords", "officialese"):
+            source = _freeze_source(getattr(self, name), name)
+            if isinstance(source, str) and source != SHIPPED and not Path(source).is_file():
+                raise ValueError(f"{name}: file not found: {source}")
+            object.__setattr__(self, name, source)
         if isinstance(self.content_pos, str) or not isinstance(self.content_pos, Iterable):
             raise ValueError("content_pos: expected a collection of POS tags")
         object.__setattr__(self, "content_pos", frozenset(str(t) for t in self.content_pos))

@@ -9,13 +9,16 @@ from typing import Any
 import pandas as pd
 
 from textkit.core.checks import check_choice, check_int, check_number, check_str
-from textkit.core.config import StageConfig
+from textkit.core.config import StageConfig, setting_errors
 from textkit.core.errors import InvalidParameterError
 from textkit.topics.fit import make_model
 from textkit.topics.lda import ALPHA_STRINGS, check_prior
 from textkit.topics.matrix import UNITS, TopicData, topic_matrix
 
 __all__ = ["TopicConfig"]
+
+#: Runs of :func:`~textkit.topics.stability.topic_stability` when ``stability_seeds`` is unset.
+_STABILITY_RUNS = 5
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,11 @@ class TopicConfig(StageConfig):
         K values for :func:`~textkit.topics.select.select_k`.
     select_seeds : tuple of int, default (0, 1)
         Seeds per K in :func:`~textkit.topics.select.select_k`.
-    stability_seeds : tuple of int, default (0, 1, 2, 3, 4)
-        Seeds for :func:`~textkit.topics.stability.topic_stability` (the first is the reference).
+    stability_seeds : tuple of int, default ``random_state`` to ``random_state + 4``
+        Seeds for :func:`~textkit.topics.stability.topic_stability`. The first is the
+        reference run, the reported model: it must be ``random_state`` (unset, the five seeds
+        from ``random_state`` on, so ``(0, 1, 2, 3, 4)`` for the default seed and
+        ``(8, ..., 12)`` when ``[project] random_state = 8`` sets it).
     holdout : float, default 0.1
         Held-out share of documents in :func:`~textkit.topics.select.select_k`.
     top_n : int, default 10
@@ -78,7 +84,7 @@ class TopicConfig(StageConfig):
     max_df: int | float = 0.5
     k_grid: tuple[int, ...] = (4, 6, 8, 10, 12)
     select_seeds: tuple[int, ...] = (0, 1)
-    stability_seeds: tuple[int, ...] = (0, 1, 2, 3, 4)
+    stability_seeds: tuple[int, ...] | None = None
     holdout: float = 0.1
     top_n: int = 10
     seeded_free_topics: int = 6
@@ -107,6 +113,9 @@ class TopicConfig(StageConfig):
 
         resolve_n_jobs(self.n_jobs)  # the rule every n_jobs follows: >= 1, or -1
         check_prior("alpha", self.alpha, ALPHA_STRINGS, allow_none=False)
+        if self.stability_seeds is None:  # unset: follows the seed (the reference run)
+            seeds = tuple(range(self.random_state, self.random_state + _STABILITY_RUNS))
+            object.__setattr__(self, "stability_seeds", seeds)
         for name, minimum in (("k_grid", 2), ("select_seeds", 0), ("stability_seeds", 0)):
             values = tuple(getattr(self, name))
             if not values:
@@ -116,6 +125,13 @@ class TopicConfig(StageConfig):
             object.__setattr__(self, name, values)
         if len(self.stability_seeds) < 2:
             raise InvalidParameterError("stability_seeds: give at least two seeds")
+        if self.stability_seeds[0] != self.random_state:
+            raise InvalidParameterError(
+                f"stability_seeds: the first seed ({self.stability_seeds[0]}) must be "
+                f"random_state ({self.random_state}), the reported model's run; start "
+                f"stability_seeds with it or leave stability_seeds unset ({self.random_state} "
+                f"to {self.random_state + _STABILITY_RUNS - 1})"
+            )
         check_number("holdout", self.holdout, 0, 0.5)
         check_number("seed_weight", self.seed_weight, 0, low_open=True)
         from textkit.dtm.vectorizer import VectorizeConfig
@@ -123,8 +139,11 @@ class TopicConfig(StageConfig):
         VectorizeConfig(min_df=self.min_df, max_df=self.max_df)  # names the bad setting
 
     def topic_matrix(self, units: pd.DataFrame) -> TopicData:
-        """:func:`topic_matrix` of ``units`` with this config's ``unit``, ``min_df``, ``max_df``."""
-        return topic_matrix(units, unit=self.unit, min_df=self.min_df, max_df=self.max_df)
+        """:func:`topic_matrix` of ``units`` with this config's ``unit``, ``min_df``, ``max_df``
+        (pruning the data refuses is named as ``[topics] min_df = ... in <file>`` when the value
+        came from ``textkit.toml``)."""
+        with setting_errors("topics", {"min_df": self.min_df, "max_df": self.max_df}):
+            return topic_matrix(units, unit=self.unit, min_df=self.min_df, max_df=self.max_df)
 
     def model_kwargs(self) -> dict:
         """Model parameters shared by every fit (``passes``, ``iterations``, ``alpha`` for LDA)."""

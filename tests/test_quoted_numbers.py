@@ -120,7 +120,7 @@ def test_k_choice_quoted_in_notebook_03():
     assert int(reported) == config["topics"]["n_topics"]
     a1, a2, k_other, b1, b2 = _quote(
         NOTEBOOK_03,
-        rf"its two seeds agree on c_v \(({NUMBER}) and ({NUMBER})\) where K = (\d+)'s do not "
+        rf"Its two seeds spread on c_v \(({NUMBER}) and ({NUMBER})\) more than K = (\d+)'s "
         rf"\(({NUMBER}) and ({NUMBER})\)",
     )
     chosen = grid[grid["k"] == int(reported)].sort_values("seed")["c_v"].to_numpy()

@@ -166,16 +166,20 @@ def test_tuning_is_deterministic(tuning, seed_docs, seg):
     pd.testing.assert_frame_equal(again.overall, tuning.overall)
 
 
-def test_tuning_on_shuffled_folds(tuning, seed_docs, seg):
-    """random_state shuffles the articles into the outer folds: the rule chosen on all
-    paragraphs is the same, the folds differ, articles stay together, the seed repeats."""
+def test_tuning_on_shuffled_folds(seed_docs, seg):
+    """random_state shuffles the articles into the outer folds (those whose mix of codes
+    ties with another's: the first draw of the shipped codes has such articles): the rule
+    chosen on all paragraphs is the same, the folds differ, articles stay together, the
+    seed repeats."""
     codes = load_coded_paragraphs()
-    a = tune_label_rule(codes, seed_docs, segmenter=seg, random_state=2)
-    b = tune_label_rule(codes, seed_docs, segmenter=seg, random_state=2)
-    assert a.rule == tuning.rule
+    first = codes[codes["sample_id"] <= "S229"]
+    base = tune_label_rule(first, seed_docs, segmenter=seg)
+    a = tune_label_rule(first, seed_docs, segmenter=seg, random_state=2)
+    b = tune_label_rule(first, seed_docs, segmenter=seg, random_state=2)
+    assert a.rule == base.rule
     pd.testing.assert_frame_equal(a.predictions, b.predictions)
     assert a.predictions.groupby("doc_id")["fold"].nunique().max() == 1
-    assert not a.predictions["fold"].equals(tuning.predictions["fold"])
+    assert not a.predictions["fold"].equals(base.predictions["fold"])
 
 
 def test_tuning_refuses_too_few_codes(seed_docs, seg):

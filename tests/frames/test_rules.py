@@ -243,7 +243,7 @@ def test_reference_entries_frame_nothing(seg):
     for mark in ("[M]", "[N]", "[EB/OL]", "［J］"):
         assert _counts(f"[3]李某.加强社会治安综合治理{mark}.北京：某出版社，2010.", seg) == (0, 0)
     # prose keeps its hits: a footnote number, a bracketed letter that is not a type mark
-    assert _counts("占总数的88%。[1]基层检察机关践行法律监督职能。", seg) == (0.0, 0.5)
+    assert _counts("占总数的88%。[1]基层检察机关践行法律监督职能。", seg) == (0.0, 1.0)  # 法律监督
     assert _counts("[1]加强社会治安综合治理。", seg) == (1.0, 0.0)
     assert _counts("加强社会治安[B类]综合治理工作。", seg)[0] > 0
     # only the clause with the mark: a comma inside a title leaves its first part counted

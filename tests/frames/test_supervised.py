@@ -241,7 +241,9 @@ def test_dictionary_features_only_and_the_decision(fitted, coded, seed_docs, seg
 
 def test_repeated_grouped_splits_shuffle_the_articles(coded, seed_docs, seg_config):
     """random_state shuffles which articles share a fold (articles still kept together);
-    the same seed gives the same split."""
+    the same seed gives the same split. StratifiedGroupKFold shuffles only articles whose mix
+    of codes ties: the first draw of the shipped codes has such articles."""
+    coded = coded[coded["sample_id"] <= "S229"]
     model = FrameClassifier(text_features=False, segmenter=seg_config)
     a = cross_validate_frames(coded, seed_docs, model=model, random_state=1)
     b = cross_validate_frames(coded, seed_docs, model=model, random_state=1)

@@ -158,7 +158,9 @@ def cross_validate_frames(
     random_state : int, optional
         None (default): the groups go to the folds in order, without shuffling. An integer
         shuffles them with that seed: repeat with several seeds to see how much one split's
-        figures owe to which articles happen to share a fold.
+        figures owe to which articles happen to share a fold. ``StratifiedGroupKFold``
+        places the groups by their mix of codes and shuffles only those whose mix ties with
+        another's, so with many groups of distinct mixes the seed changes nothing.
 
     Returns
     -------

@@ -308,7 +308,10 @@ def tune_label_rule(
         intervals a rule with ``ci`` reads) and the ``current`` rule.
     random_state : int, optional
         Outer folds: None (default) in order, an integer shuffles the articles with that
-        seed (as in :func:`textkit.frames.crossval.cross_validate_frames`).
+        seed (as in :func:`textkit.frames.crossval.cross_validate_frames`). The folds are
+        ``StratifiedGroupKFold``'s, which places articles by their mix of codes and shuffles
+        only those whose mix ties with another's: with many coded articles of distinct mixes
+        the seed changes nothing.
     tolerance : float, default :data:`DEFAULT_TOLERANCE` (0.01)
         Macro-F1 a rule may give up against the best rule for fewer checks, in [0, 1]; 0
         takes the best rule (ties: fewer checks). The nested cross-validation chooses with

@@ -236,12 +236,12 @@ class FrameConfig(StageConfig):
     label_threshold: float = 0.2
     label_ci: bool = True
     mixed_min_hits: float = 0.0
-    paragraph_min_hits: float = 3.0
+    paragraph_min_hits: float = 1.5
     paragraph_min_per_1k: float = 0.0
     paragraph_label_threshold: float = 0.0
     paragraph_label_ci: bool = False
-    paragraph_mixed_min_hits: float = 2.5
-    paragraph_short_tokens: int = 30
+    paragraph_mixed_min_hits: float = 2.0
+    paragraph_short_tokens: int = 20
     lexicon: str | None = None
 
     def __post_init__(self) -> None:

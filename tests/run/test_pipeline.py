@@ -58,6 +58,9 @@ def _outputs(root: Path) -> dict[str, bytes]:
 def test_reproduce_reuses_up_to_date_notebooks_and_reruns_changed_ones(project):
     first = reproduce(project / "textkit.toml", jobs=2)
     assert sorted(p.stem for p in first.notebooks) == ["01_a", "02_b"] and not first.reused
+    # the corpus files written, also when notebooks run (not the settings' own files)
+    assert first.corpus_files and all(p.is_file() for p in first.corpus_files)
+    assert "documents.parquet" in {p.name for p in first.corpus_files}
     manifest = read_manifest(project / "figures")
     assert sorted(manifest["figure"]) == ["fig_01_a", "fig_02_b"]  # no entry lost in parallel
     made = _outputs(project)

@@ -388,10 +388,10 @@ def reproduce(
         nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     prov = provenance(config)
     code_hash = code_fingerprint()
-    files = setting_files(config)
+    inputs = setting_files(config)  # the settings' own files (lexicon, dictionaries)
     todo: list[tuple[Path, str]] = []
     for nb in nbs:
-        key = notebook_key(nb, prov, code_hash, files)
+        key = notebook_key(nb, prov, code_hash, inputs)
         if not force and _reusable(nb, key, root):
             logger.info("%s is up to date (same inputs, outputs unchanged): reused", nb.name)
             reused.append(nb.stem)

@@ -421,3 +421,18 @@ def test_keep_earliest_by_names_a_missing_variable_and_the_others():
         find_duplicates(docs, DedupConfig(keep_earliest_by="year"))
     with pytest.raises(InvalidParameterError, match="keep_earliest_by"):
         DedupConfig(keep_earliest_by=2020)
+
+
+def test_earliest_ranks_read_each_value_alone():
+    """The rank of a value does not depend on the others read with it (a streamed build
+    reads the documents in batches): 20190301 is a date alone and among years."""
+    from textkit.corpus.dedup import earliest_ranks
+
+    values = ["2021", "20190301", "2020-01-05", None, "", "2018.0", "n/a"]
+    docs = pd.DataFrame({"doc_id": list("abcdefg"), "text": ["x"] * 7, "when": values})
+    config = DedupConfig(keep_earliest_by="when")
+    together = earliest_ranks(docs, config)
+    alone = np.concatenate([earliest_ranks(docs.iloc[[i]], config) for i in range(len(docs))])
+    np.testing.assert_array_equal(together, alone)
+    assert together[5] < together[1] < together[2] < together[0]  # 2018 < 2019-03 < 2020 < 2021
+    assert np.isinf(together[[3, 4, 6]]).all()

@@ -311,6 +311,11 @@ def test_a_page_with_spaced_markers_builds_its_articles(tmp_path):
         ("某县2021年社会治理工作方案", ""),  # nothing after it: the text itself
         ("2021-03-04\n为加强基层社会治理，制定本方案。", ""),  # no letter
         ("各村委会、各有关单位：\n现将方案印发给你们。", ""),  # a salutation ends with a colon
+        ("习近平指出：“要坚持和发展新时代枫桥经验。”\n为加强基层社会治理。", ""),  # a quotation
+        ("今天社区开展了矛盾纠纷排查！\n为加强基层社会治理。", ""),  # a sentence
+        ("2021年3月5日\n为加强基层社会治理。", ""),  # a date
+        ("发布时间：2021-03-05 来源：县政府办\n为加强基层社会治理。", ""),  # page metadata
+        ("各地要坚持和发展化解机制，推进\n基层社会治理。", ""),  # a wrapped fragment
     ],
 )
 def test_a_page_without_markers_or_title_takes_a_title_like_first_line(text, title):

@@ -395,3 +395,20 @@ def test_a_header_cell_merged_down_over_a_row_with_a_text_is_not_a_header(tmp_pa
     _book(rows, merges=["B1:B2"]).save(tmp_path / "b.xlsx")
     res = read_texts(tmp_path / "b.xlsx")
     assert res.documents["text"].tolist() == TEXTS[:2]
+
+
+def test_a_cell_merged_across_in_a_header_of_two_rows_names_its_first_column_only(tmp_path):
+    # text merged across two columns and down two rows; a group cell over empty sub-headers
+    rows = [
+        ["编号", "地区", "text", None, "基本信息", None],
+        [None, None, None, None, None, None],
+        ["a1", "东城区", TEXTS[0], None, "x", None],
+        ["a2", "西城区", TEXTS[1], None, "y", None],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:D2", "E1:F1", "C3:D3", "C4:D4"]
+    _book(rows, merges=merges).save(tmp_path / "b.xlsx")
+    res = read_texts(tmp_path / "b.xlsx", id="编号", meta=["地区", "基本信息"])
+    assert res.documents["text"].tolist() == TEXTS[:2]
+    assert res.documents["地区"].tolist() == ["东城区", "西城区"]
+    assert res.documents["基本信息"].tolist() == ["x", "y"]
+    assert "header on rows 1-2" in res.report["repairs"].iloc[0]

@@ -294,6 +294,11 @@ def test_short_gbk_and_big5_texts_are_read_by_their_common_characters():
     # only Chinese codecs are judged by their characters (a Latin-1 reading is not)
     res = decode_bytes("维稳".encode("gbk"), config=IngestConfig(encodings=("gb18030", "latin-1")))
     assert "commonest" not in "; ".join(res.repairs)
+    # a GBK text cut off in its last character that only GB18030 reads (然 is not Big5) is
+    # read with the broken byte dropped, as before the comparison
+    res = decode_bytes("当然要推进平安建设，维护社会稳定。".encode("gbk")[:-1], "cut.txt")
+    assert res.ok and res.encoding == "gb18030" and res.text == "当然要推进平安建设，维护社会稳定"
+    assert "incomplete trailing byte" in "; ".join(res.repairs)
 
 
 def test_short_gbk_file_in_a_folder_is_read_as_its_neighbours(tmp_path, caplog):

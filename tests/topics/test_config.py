@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from textkit import topics as T
+from textkit.core.errors import InvalidParameterError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,3 +75,16 @@ def test_stability_seeds_not_starting_with_the_seed_are_named(tmp_path, toml, me
     path.write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         T.TopicConfig.from_project(load_config(path))
+
+
+def test_seeds_left_unset_follow_a_replaced_random_state():
+    import dataclasses
+
+    from textkit.topics.config import TopicConfig
+
+    moved = dataclasses.replace(TopicConfig(), random_state=3)
+    assert tuple(moved.stability_seeds) == (3, 4, 5, 6, 7)
+    given = TopicConfig(random_state=3, stability_seeds=(3, 9))
+    assert tuple(dataclasses.replace(given, n_topics=5).stability_seeds) == (3, 9)
+    with pytest.raises(InvalidParameterError, match="stability_seeds"):
+        dataclasses.replace(given, random_state=5)  # seeds given are kept, and checked

@@ -498,7 +498,15 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
         )
         docs, pages = process_pages(pages, dataclasses.replace(config, split=own))
     by = config.dedup.keep_earliest_by
-    if by in texts.docvars:  # the researcher's variable, not the annotator's of that name
+    # the researcher's variable (or the row, source or extractor each document carries, as in
+    # the streamed build), not the annotator's column of that name
+    carried = ("source", "row", "extractor", *texts.docvars)
+    if by and by not in carried and by not in ANNOTATED_COLUMNS:
+        raise InvalidParameterError(
+            f"[dedup] keep_earliest_by: no document variable {by!r}; the documents have "
+            f"{sorted(set(carried) | {'year'})}"
+        )
+    if by and by in carried:
         own_values = texts.documents.set_index("doc_id")[by]
         ordered = docs.drop(columns=[by], errors="ignore")
         ordered[by] = docs["page_id"].map(own_values).to_numpy()

@@ -412,7 +412,10 @@ def _commonness(text: str) -> _Commonness:
 def _commonest(candidates: dict[str, str]) -> tuple[str | None, dict[str, _Commonness]]:
     """The reading whose characters are the commonest Chinese characters (the largest
     share among the commonest, then the highest mean log frequency), None on a tie or when
-    a candidate is not a Chinese codec; and how common each reading's characters are."""
+    a candidate is not a Chinese codec or there is one candidate only (a file cut off in a
+    character that only one codec reads); and how common each reading's characters are."""
+    if len(candidates) < 2:
+        return None, {}
     if not all(codecs.lookup(n).name in _CHINESE_CODECS for n in candidates):
         return None, {}
     scores = {n: _commonness(t) for n, t in candidates.items()}

@@ -21,6 +21,7 @@ streamed corpus build with texts read back from disk). Paragraphs repeated acros
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import math
@@ -822,12 +823,45 @@ def find_duplicates(
     return out
 
 
+#: A year written alone (``2020``, ``2020.0`` as a spreadsheet may give it).
+_YEAR_RE = re.compile(r"\s*(\d{4})(?:\.0+)?\s*")
+
+
+def _year_of(value: Any) -> float:
+    """One value's place in time in years (a date: its year plus the fraction of the year
+    passed; ``inf`` without a value). Each value is read alone, so a document's rank does
+    not depend on the other documents read with it (a batch of a streamed build)."""
+    if value is None or value is pd.NaT or value is pd.NA:
+        return math.inf
+    if isinstance(value, (datetime.date, np.datetime64)):
+        when = pd.Timestamp(value)
+        return when.year + (when.timetuple().tm_yday - 1) / 366.0
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return math.inf if math.isnan(float(value)) else float(value)
+    text = str(value).strip()
+    if not text:
+        return math.inf
+    year = _YEAR_RE.fullmatch(text)
+    if year:
+        return float(year.group(1))
+    when = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    if not pd.isna(when):
+        return when.year + (when.timetuple().tm_yday - 1) / 366.0
+    try:
+        number = float(text)
+    except ValueError:
+        return math.inf
+    return math.inf if math.isnan(number) else number
+
+
 def earliest_ranks(
     docs: pd.DataFrame, config: DedupConfig, column: str | None = None
 ) -> np.ndarray:
-    """Each document's place in time for :attr:`DedupConfig.keep_earliest_by`, as a number
-    (a date's nanoseconds, a year as it is; ``inf`` without a value, and for every document
-    when the setting is off).
+    """Each document's place in time for :attr:`DedupConfig.keep_earliest_by`, in years (a
+    year as it is, a date as its year plus the fraction of the year passed, a number as it
+    is; ``inf`` without a value, and for every document when the setting is off). Each
+    value is read alone (:func:`_year_of`): the same documents get the same ranks whether
+    they are read at once or in batches.
 
     Parameters
     ----------
@@ -845,32 +879,28 @@ def earliest_ranks(
     Raises
     ------
     InvalidParameterError
-        When the documents have no such variable (the message lists theirs).
+        When the documents have no such variable (the message lists their variables).
     """
     name = config.keep_earliest_by
     if not name:
         return np.full(len(docs), np.inf)
     column = column or name
     if column not in docs.columns:
-        known = [str(c) for c in docs.columns if c not in ("doc_id", "text")]
+        known = sorted(
+            str(c).rsplit(":", 1)[-1] if "\x00" in str(c) else str(c)
+            for c in docs.columns
+            if not str(c).startswith("_") and str(c) not in _TEXT_COLUMNS
+        )
         raise InvalidParameterError(
             f"[dedup] keep_earliest_by: no document variable {name!r}; the documents have {known}"
         )
-    values = docs[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        when = pd.to_datetime(values)
-    elif pd.api.types.is_numeric_dtype(values):
-        return pd.to_numeric(values, errors="coerce").astype(float).fillna(np.inf).to_numpy()
-    else:
-        text = values.astype(object).where(values.notna(), None)
-        text = text.where(text.map(lambda v: v is not None and str(v).strip() != ""), None)
-        number = pd.to_numeric(text, errors="coerce")
-        if number.notna().sum() >= text.notna().sum():
-            return number.astype(float).fillna(np.inf).to_numpy()
-        when = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    # dates as years with a fraction, so that a year and a date compare alike
-    years = when.dt.year + (when.dt.day_of_year - 1) / 366.0
-    return years.astype(float).fillna(np.inf).to_numpy()
+    return np.array([_year_of(v) for v in docs[column].astype(object)], dtype=float)
+
+
+#: Columns of the documents table that hold the text or its bookkeeping, not variables.
+_TEXT_COLUMNS = frozenset(
+    {"doc_id", "text", "text_raw", "clean_log", "damage_ratio", "n_chars", "status"}
+)
 
 
 def with_duplicate_columns(

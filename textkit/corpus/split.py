@@ -44,7 +44,6 @@ import pandas as pd
 from textkit.core.checks import check_bool, check_int
 from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
-from textkit.corpus.chars import has_letter
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
 from textkit.corpus.language import count_cjk, is_other_language
 
@@ -285,12 +284,31 @@ def _looks_like_title(line: str, config: SplitConfig) -> bool:
     )
 
 
+#: Marks no title holds: sentence and clause marks anywhere (a sentence, a wrapped
+#: fragment), a colon (发布时间：… 来源：…, a salutation), quotation (习近平指出：“…”).
+_NOT_IN_TITLE = re.compile(r"[。！？!?；;，,：:“”\"]")
+#: A date line (2021年3月5日, 2021-03-05).
+_DATE_LINE = re.compile(
+    r"[\d０-９一二三四五六七八九〇零十]{2,4}\s*(?:年|[-/.])[\s\d０-９一二三四五六七八九十〇零月日号/.-]*"
+)
+
+
 def _first_line_title(lines: list[str], config: SplitConfig) -> str:
-    """The first non-empty line when it looks like a title and text follows it, else ""."""
+    """The first non-empty line when it looks like a title and text follows it, else "":
+    short, with no sentence, clause or quotation mark nor colon anywhere in it, not a
+    numbered heading or a date, with at least four Chinese characters."""
     filled = [x.strip() for x in lines if x.strip()]
-    if len(filled) < 2 or not _looks_like_title(filled[0], config):
+    if len(filled) < 2:
         return ""
-    return filled[0] if has_letter(filled[0]) else ""
+    first = filled[0]
+    if (
+        not _looks_like_title(first, config)
+        or _NOT_IN_TITLE.search(first)
+        or _DATE_LINE.fullmatch(first)
+        or count_cjk(first) < 4
+    ):
+        return ""
+    return first
 
 
 def find_articles(

@@ -619,32 +619,39 @@ def _stacked_header(
     head: list[tuple], top: int, bottom: int, merged: list[_Range]
 ) -> tuple[Any, ...]:
     """The column names of a header on rows ``top``-``bottom`` (0-based): each column's
-    lowest named cell (a cell inside a merged range has the range's value), and the named
-    cell above it joined by "/" where that lowest name is used by another column too."""
+    lowest cell of its own (written in it, or merged down from above it), and the name above
+    it joined by "/" where that lowest name is used by another column too. A cell merged
+    across columns names only its first column; over the others it is a group name (基本信息
+    above 省份 and 年份), never a column's own name: a range merged across is layout."""
     width = max(len(head[r]) for r in range(top, bottom + 1))
 
-    def value(r: int, c: int) -> str:
+    def cell(r: int, c: int) -> tuple[str, bool]:
+        """The cell's value, and whether it is the column's own (not a group's span)."""
         for min_row, max_row, min_col, max_col in merged:
             if min_row <= r + 1 <= max_row and min_col <= c + 1 <= max_col:
-                r, c = min_row - 1, min_col - 1
-                break
-        return _name(head[r][c]) if c < len(head[r]) else ""
+                first = head[min_row - 1]
+                value = _name(first[min_col - 1]) if min_col - 1 < len(first) else ""
+                return value, c + 1 == min_col
+        return (_name(head[r][c]) if c < len(head[r]) else ""), True
 
-    stacks = []
+    lowest: list[str] = []
+    above: list[str] = []
     for c in range(width):
-        names: list[str] = []
+        names: list[tuple[str, bool]] = []
         for r in range(top, bottom + 1):
-            v = value(r, c)
-            if v and (not names or names[-1] != v):
-                names.append(v)
-        stacks.append(names)
-    lowest = [names[-1] if names else "" for names in stacks]
+            value, own = cell(r, c)
+            if value and (not names or names[-1][0] != value):
+                names.append((value, own))
+        mine = [i for i, (_, own) in enumerate(names) if own]
+        at = mine[-1] if mine else None
+        lowest.append(names[at][0] if at is not None else "")
+        above.append(names[at - 1][0] if at else "")
     out: list[Any] = []
-    for names, low in zip(stacks, lowest, strict=True):
+    for low, up in zip(lowest, above, strict=True):
         if not low:
             out.append(None)
-        elif lowest.count(low) > 1 and len(names) > 1:
-            out.append(f"{names[-2]}/{low}")
+        elif lowest.count(low) > 1 and up:
+            out.append(f"{up}/{low}")
         else:
             out.append(low)
     return tuple(out)

@@ -426,7 +426,8 @@ def frame_means(
 
     A text's intensity is its weighted frame hits per 1,000 of its tokens, so a very short
     text has an extreme one (维稳 alone: 1,000): texts with fewer than ``min_tokens``
-    tokens are left out and counted in ``short_left_out``. The means weigh every text
+    tokens, and texts without a token (no intensity), are left out and counted in
+    ``short_left_out``. The means weigh every text
     alike, where :func:`frame_groups` reads a group as one text (long texts weigh by their
     length); the two agree when the texts of a group are alike in length.
 
@@ -462,7 +463,8 @@ def frame_means(
         raise InvalidParameterError(f"scores: missing column(s) {missing}")
     keys = scores[by].map(group_key)
     present = keys.notna().to_numpy()
-    short = present & (scores["n_tokens"].to_numpy(float) < min_tokens)
+    # a text without tokens has no intensity (NaN): it is left out with the short ones
+    short = present & ~(scores["n_tokens"].to_numpy(float) >= max(min_tokens, 1))
     kept = scores.loc[present & ~short, ["stability", "service_law", "balance"]]
     kept = kept.assign(group=keys[present & ~short].to_numpy())
     rows = []

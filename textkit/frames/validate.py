@@ -174,10 +174,13 @@ def _allocate(sizes: dict[Any, int], total: int, rng: np.random.Generator) -> di
     remaining = min(total, sum(sizes.values()))
     while remaining > 0:
         open_keys = [k for k in sizes if alloc[k] < sizes[k]]
-        share, extra = divmod(remaining, len(open_keys))
-        lucky = {open_keys[i] for i in rng.permutation(len(open_keys))[:extra]}
+        share = remaining // len(open_keys)
+        if not share:  # fewer draws left than open keys, each with room: one each, at random
+            for i in rng.permutation(len(open_keys))[:remaining]:
+                alloc[open_keys[i]] += 1
+            break
         for k in open_keys:
-            take = min(share + (k in lucky), sizes[k] - alloc[k])
+            take = min(share, sizes[k] - alloc[k])
             alloc[k] += take
             remaining -= take
     return alloc

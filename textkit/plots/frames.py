@@ -184,7 +184,7 @@ def plot_frame_intensity(
         columns=[by, "frame", "mean", "sem", "n"],
     ).sort_values([by, "frame"], kind="mergesort", ignore_index=True)
     keys = scores[by].map(group_key)
-    kept = keys.notna() & (scores["n_tokens"] >= min_tokens)
+    kept = keys.notna() & (scores["n_tokens"] >= max(min_tokens, 1))
     dots = round_frame(scores.loc[kept, ["stability", "service_law"]]).assign(group=keys[kept])
     groups = means["group"].tolist()
     left_out = int(means["short_left_out"].sum())

@@ -17,6 +17,15 @@ from textkit.topics.matrix import UNITS, TopicData, topic_matrix
 
 __all__ = ["TopicConfig"]
 
+
+class _FollowingSeeds(tuple):
+    """``stability_seeds`` derived from ``random_state`` because none were given: a config
+    made from another with ``dataclasses.replace(config, random_state=...)`` derives them
+    again from the new seed instead of keeping the old ones."""
+
+    __slots__ = ()
+
+
 #: Runs of :func:`~textkit.topics.stability.topic_stability` when ``stability_seeds`` is unset.
 _STABILITY_RUNS = 5
 
@@ -113,11 +122,13 @@ class TopicConfig(StageConfig):
 
         resolve_n_jobs(self.n_jobs)  # the rule every n_jobs follows: >= 1, or -1
         check_prior("alpha", self.alpha, ALPHA_STRINGS, allow_none=False)
-        if self.stability_seeds is None:  # unset: follows the seed (the reference run)
-            seeds = tuple(range(self.random_state, self.random_state + _STABILITY_RUNS))
+        derived = isinstance(self.stability_seeds, _FollowingSeeds)
+        if self.stability_seeds is None or derived:  # unset: follows the seed (reference run)
+            seeds = _FollowingSeeds(range(self.random_state, self.random_state + _STABILITY_RUNS))
             object.__setattr__(self, "stability_seeds", seeds)
         for name, minimum in (("k_grid", 2), ("select_seeds", 0), ("stability_seeds", 0)):
-            values = tuple(getattr(self, name))
+            values = getattr(self, name)
+            values = values if isinstance(values, _FollowingSeeds) else tuple(values)
             if not values:
                 raise InvalidParameterError(f"{name}: must not be empty")
             for v in values:

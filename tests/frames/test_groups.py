@@ -381,3 +381,20 @@ def test_frame_means_leave_out_very_short_texts_and_say_so():
     assert len(drawn) == 8 and drawn.max() < 1000  # 4 texts x 2 frames; the outlier is not drawn
     with pytest.raises(InvalidParameterError, match="missing column"):
         frame_means(scores.drop(columns="balance"), "province")
+
+
+def test_frame_means_leave_out_texts_without_tokens_even_at_min_tokens_zero():
+    from textkit.frames.groups import frame_means
+
+    scores = pd.DataFrame(
+        {
+            "province": ["甲", "甲", "甲"],
+            "n_tokens": [40, 0, 60],
+            "stability": [50.0, np.nan, 10.0],
+            "service_law": [0.0, np.nan, 20.0],
+            "balance": [-1.0, np.nan, 1 / 3],
+        }
+    )
+    row = frame_means(scores, "province", min_tokens=0).iloc[0]
+    assert row["docs"] == 2 and row["short_left_out"] == 1
+    assert row["stability"] == pytest.approx(30.0) and row["service_law"] == pytest.approx(10.0)

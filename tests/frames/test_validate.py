@@ -349,3 +349,15 @@ def test_coding_sheet_does_not_run_a_paragraph_as_a_formula(tmp_path):
     raw["code"] = ["stability", "mixed", "neither", "service_law"]
     raw.to_csv(path, index=False)
     assert read_codes(path).loc[0, "text"] == original  # read back as the paragraph it was
+
+
+def test_allocation_is_as_even_as_the_strata_allow():
+    import numpy as np
+
+    from textkit.frames.validate import _allocate
+
+    for seed in range(20):
+        got = _allocate({0: 4, 1: 5, 2: 1, 3: 4, 4: 1}, 14, np.random.default_rng(seed))
+        assert got == {0: 4, 1: 4, 2: 1, 3: 4, 4: 1}  # never 3 where another takes 5
+    got = _allocate(dict.fromkeys("abcd", 10), 6, np.random.default_rng(0))
+    assert sorted(got.values()) == [1, 1, 2, 2] and sum(got.values()) == 6

@@ -827,6 +827,12 @@ def find_duplicates(
 _YEAR_RE = re.compile(r"\s*(\d{4})(?:\.0+)?\s*")
 
 
+def _in_years(when: Any) -> float:
+    """A date as its year plus the fraction of the year passed (so a date and a year compare
+    alike)."""
+    return when.year + (when.timetuple().tm_yday - 1) / 366.0
+
+
 def _year_of(value: Any) -> float:
     """One value's place in time in years (a date: its year plus the fraction of the year
     passed; ``inf`` without a value). Each value is read alone, so a document's rank does
@@ -835,7 +841,7 @@ def _year_of(value: Any) -> float:
         return math.inf
     if isinstance(value, (datetime.date, np.datetime64)):
         when = pd.Timestamp(value)
-        return when.year + (when.timetuple().tm_yday - 1) / 366.0
+        return _in_years(when)
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return math.inf if math.isnan(float(value)) else float(value)
     text = str(value).strip()
@@ -846,7 +852,7 @@ def _year_of(value: Any) -> float:
         return float(year.group(1))
     when = pd.to_datetime(text, errors="coerce", format="ISO8601")
     if not pd.isna(when):
-        return when.year + (when.timetuple().tm_yday - 1) / 366.0
+        return _in_years(when)
     try:
         number = float(text)
     except ValueError:

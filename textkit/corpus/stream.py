@@ -549,6 +549,8 @@ def _stream(
         page_store = _BatchTables(work / "pages.parquet", budget)
         (work / "bands").mkdir()
         finder = DuplicateFinder(config.dedup, spill=work / "bands")
+        # keep_earliest_by may name a researcher's variable, carried beside the text
+        carried = _CARRIED + config.dedup.keep_earliest_by
         starts: list[int] = []  # the first document of each group of doc_store
         template: pd.DataFrame | None = None
         try:
@@ -558,8 +560,6 @@ def _stream(
                     template = docs.iloc[:0]
                 if not len(docs):
                     continue
-                by = config.dedup.keep_earliest_by
-                carried = _CARRIED + by  # a researcher's variable, carried beside the text
                 ranks = earliest_ranks(docs, config.dedup, carried if carried in docs else None)
                 for doc_id, text, rank in zip(docs["doc_id"], docs["text"], ranks, strict=True):
                     finder.add_text(doc_id, text, rank)

@@ -246,8 +246,9 @@ group_table.round(2)
 # is pooled over a group's documents (its weighted hits over its tokens, per 1,000) and so
 # is the balance; the 95 % intervals come from a **document bootstrap** (documents resampled
 # with replacement within each group, `[frames] n_boot` times, seeded by `random_state`).
-# Groups of fewer than five documents get an estimate and no interval (`note`). One figure
-# per variable (`frames_groups_<name>`), one table for all (`results/frames/frame_groups.csv`).
+# Groups of fewer than five documents get an estimate and no interval (`note`), drawn as a
+# hollow marker. One figure per variable (`frames_groups_<name>`), one table for all
+# (`results/frames/frame_groups.csv`).
 
 # %%
 estimates = {name: frame_groups(scores, name, config=FRAMES) for name in GROUPS}

@@ -94,3 +94,35 @@ def test_figures_refuse_what_they_cannot_draw():
     assert set(fig.textkit_data["variable"]) == {"year"}
     with pytest.raises(InvalidParameterError, match="missing column"):
         plot_frame_groups(by_province.drop(columns="lo"))
+
+
+def _hollow_points(ax) -> list[tuple[float, float]]:
+    """Data points drawn with a white face (estimates without an interval)."""
+    from matplotlib.collections import PathCollection
+
+    out = []
+    for c in ax.collections:
+        if isinstance(c, PathCollection) and len(c.get_offsets()):
+            faces = c.get_facecolors()
+            if len(faces) and np.allclose(faces[:, :3], 1.0):
+                out += [tuple(map(float, xy)) for xy in c.get_offsets()]
+    return out
+
+
+def test_points_without_an_interval_are_hollow_and_said_so():
+    scores = _scores()
+    few = scores[(scores["year"] != 2015) | (scores["doc_id"] == "d005")]  # 2015: 1 document
+    table = frame_groups(few, "year", n_boot=200)
+    fig = plot_frame_trend(table)
+    top, bottom = fig.axes
+    assert [x for x, _ in _hollow_points(bottom)] == [2015.0]
+    assert sorted(x for x, _ in _hollow_points(top)) == [2015.0, 2015.0]
+    assert "hollow" in bottom.get_xlabel()
+    groups = frame_groups(few.assign(year=few["year"].astype(str)), "year", n_boot=200)
+    left, right = plot_frame_groups(groups).axes
+    assert len(_hollow_points(right)) == 1 and len(_hollow_points(left)) == 2
+    assert "hollow" in left.get_xlabel()
+    # every point with an interval: filled markers and no note
+    full = plot_frame_trend(frame_groups(scores, "year", n_boot=200))
+    assert not any(_hollow_points(ax) for ax in full.axes)
+    assert "hollow" not in full.axes[1].get_xlabel()

@@ -251,6 +251,26 @@ def _balance_colours(values: pd.Series) -> list[str]:
     return [frame_color("service_law" if v > 0 else "stability") for v in values]
 
 
+def _estimates(ax: Axes, x, y, data: pd.DataFrame, colours, **kw) -> bool:
+    """Estimate markers: filled where the row has an interval, hollow where it has none
+    (fewer than ``min_docs`` documents). True when any marker is hollow."""
+    has = (data["lo"].notna() & data["hi"].notna()).to_numpy()
+    colours = np.broadcast_to(np.asarray(colours, dtype=object), (len(data),))
+    x, y = np.asarray(x), np.asarray(y)
+    sizes = np.broadcast_to(np.asarray(kw.pop("s", 14), dtype=float), (len(data),))
+    ax.scatter(x[has], y[has], s=sizes[has], c=list(colours[has]), zorder=3, **kw)
+    if (~has).any():
+        ax.scatter(
+            x[~has], y[~has], s=sizes[~has], facecolors="white",
+            edgecolors=list(colours[~has]), linewidths=0.9, zorder=3,
+        )  # fmt: skip
+    return bool((~has).any())
+
+
+#: Legend/axis note for the hollow markers of :func:`_estimates`.
+NO_INTERVAL_NOTE = "hollow: too few documents for an interval"
+
+
 def _whiskers(ax: Axes, y: np.ndarray, lo: pd.Series, hi: pd.Series, **kw) -> None:
     """Horizontal interval bars (none where the interval is NaN)."""
     ok = lo.notna() & hi.notna()
@@ -268,7 +288,8 @@ def plot_frame_groups(
     Left panel: each frame's pooled intensity per group (per 1,000 tokens) with its
     interval; right panel: the pooled balance with its interval around 0. Groups are
     labelled with their number of documents; a group without an interval (fewer than
-    ``min_docs`` documents) shows its estimate only.
+    ``min_docs`` documents) shows its estimate only, as a hollow marker, and the axis label
+    says so.
 
     Parameters
     ----------
@@ -293,14 +314,13 @@ def plot_frame_groups(
         fig, (left, right) = new_figure(
             width, height=max(1.8, 0.3 * len(groups) + 1.0), ncols=2, sharey=True
         )
+        hollow = False
         for k, frame in enumerate(_INTENSITY):
             sub = data[data["measure"] == frame]
             y = sub["group"].map(pos).to_numpy(float) + (k - 0.5) * 0.3
             colour = frame_color(frame)
             _whiskers(left, y, sub["lo"], sub["hi"], color=colour)
-            left.scatter(
-                sub["estimate"], y, s=14, color=colour, zorder=3, label=FRAME_LABELS[frame]
-            )
+            hollow |= _estimates(left, sub["estimate"], y, sub, colour)
         left.set_xlabel("frame terms\nper 1,000 tokens")
         left.set_xlim(left=0)
         fig.legend(
@@ -312,10 +332,12 @@ def plot_frame_groups(
         sub = data[data["measure"] == "balance"]
         y = sub["group"].map(pos).to_numpy(float)
         _whiskers(right, y, sub["lo"], sub["hi"], color="#777777")
-        right.scatter(sub["estimate"], y, s=14, c=_balance_colours(sub["estimate"]), zorder=3)
+        hollow |= _estimates(right, sub["estimate"], y, sub, _balance_colours(sub["estimate"]))
         right.axvline(0, color="#444444", lw=0.6, ls="--")
         right.set_xlim(-1.05, 1.05)
         right.set_xlabel("balance\n(service − stability)")
+        if hollow:
+            left.set_xlabel(f"frame terms\nper 1,000 tokens\n({NO_INTERVAL_NOTE})")
         left.set_yticks(range(len(groups)))
         left.set_yticklabels([f"{display_label(g)} (n = {n_docs[g]})" for g in groups])
         left.set_ylim(len(groups) - 0.5, -0.5)  # first group on top
@@ -339,7 +361,7 @@ def plot_frame_trend(
     bottom panel: the pooled balance around 0 with its band. Marker area grows with the
     number of documents of each point, and the number is written along the top of the
     balance panel. Points without an interval (fewer than ``min_docs`` documents) have no
-    band.
+    band and a hollow marker, and the axis label says so.
 
     Parameters
     ----------
@@ -377,13 +399,14 @@ def plot_frame_trend(
         )
         panels = [(top, f, frame_color(f), FRAME_LABELS[f]) for f in _INTENSITY]
         panels.append((bottom, "balance", "#444444", None))
+        hollow = False
         for ax, measure, colour, label in panels:
             sub = data[data["measure"] == measure]
             ax.fill_between(sub["group"], sub["lo"], sub["hi"], color=colour, alpha=0.18, lw=0)
             ax.plot(sub["group"], sub["estimate"], color=colour, lw=1.0, label=label)
             dots = colour if measure != "balance" else _balance_colours(sub["estimate"])
             sizes = 6 + 30 * sub["n_docs"].to_numpy(float) / most
-            ax.scatter(sub["group"], sub["estimate"], s=sizes, c=dots, zorder=3)
+            hollow |= _estimates(ax, sub["group"], sub["estimate"], sub, dots, s=sizes)
         top.set_ylabel("frame terms per 1,000 tokens")
         top.set_ylim(bottom=0)
         top.legend(fontsize=6, loc="best")
@@ -396,7 +419,8 @@ def plot_frame_trend(
                 str(int(n)), (xv, 0.99), xycoords=bottom.get_xaxis_transform(),
                 ha="center", va="top", fontsize=5, color="#555555",
             )  # fmt: skip
-        bottom.set_xlabel(f"{variable} (numbers: documents; marker area grows with them)")
+        note = f"; {NO_INTERVAL_NOTE}" if hollow else ""
+        bottom.set_xlabel(f"{variable} (numbers: documents; marker area grows with them{note})")
         if pd.api.types.is_integer_dtype(data["group"]):
             bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         if title:

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python benchmarks/validity.py [--n-splits 5] [--groups doc_id|page]
 [--repeats 5]``
 
-On the 684 coded paragraphs of the seed corpus (``textkit/resources/coded_paragraphs.csv``,
+On the 754 coded paragraphs of the seed corpus (``textkit/resources/coded_paragraphs.csv``,
 two independent coders plus adjudication; see its data card) it prints, side by side:
 
 * the **dictionary** measure (``score_frames(level="paragraph")``, default ``FrameConfig``)

@@ -388,7 +388,7 @@ else:
 # Three differences survive the resampling of articles: stability-dominated articles spend
 # more of their paragraphs on the political-stability topic (T5: 政治稳定, 调处, 矛盾) and the
 # community-procuratorate topic (T7: 社区检察, 市场监管, 综治工作), and service / rule-of-law
-# articles more on the rural-construction topic (T6: 美丽乡村, 党建, 村庄). With 16 and 8
+# articles more on the rural-construction topic (T6: 美丽乡村, 党建, 村庄). With 17 and 8
 # articles, and topics that are only moderately stable (section 4),
 # these are descriptions of this corpus, not estimates for a population of documents.
 

@@ -194,7 +194,7 @@ ego_table(G_ego, terms, max_neighbours=5)[
 # The same node set (chosen on both groups together) is counted in each group; the table
 # lists the pairs whose Jaccard changes most. A pair is kept only when it co-occurs in at
 # least `compare_min_docs` articles of the group where it is stronger: with groups of
-# 16 and 8 articles, a single article's list of duties would otherwise fill the
+# 17 and 8 articles, a single article's list of duties would otherwise fill the
 # table. `g2` and
 # `p_value` test whether the share of sentences holding the pair differs between the
 # groups; sentences of one article are not independent, so read them as a screening

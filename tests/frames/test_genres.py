@@ -122,6 +122,18 @@ CASES = [
     ("加强未成年人法治宣传教育。", 0.0, 0.5),  # weighted like 普法
     ("依托村民会议、村民代表会议开展议事协商。", 0.0, 3.0),
     ("严防敌对势力煽动闹事。", 1.5, 0.0),
+    # a new researcher's scraped corpus: land and buildings, the responsibility system,
+    # the enforcement standard, the three-governance formula named in passing
+    ("严厉打击非法占用耕地和违法建设行为，严格管控新增违建。", 0.0, 0.0),
+    ("对工作不力、发生重大不稳定事件的，严肃追责。", 1.0, 0.0),
+    (
+        "坚持严格规范公正文明执法，推行执法公示、执法全过程记录和重大执法决定法制审核制度。",
+        0.0,
+        4.0,
+    ),  # fmt: skip
+    ("建立健全党组织领导的自治、法治、德治相结合的乡村治理体系。", 0.0, 0.0),
+    ("坚持自治为基、法治为本，深化村民自治实践。", 0.0, 2.5),  # elaborated: counted
+    ("召开村民大会讨论通过。", 0.0, 1.0),
 ]
 
 

@@ -34,17 +34,17 @@ only sees the lexicon's terms. :class:`FrameClassifier` learns the four codes of
   (``CalibratedClassifierCV(method="sigmoid", ensemble=False)`` on out-of-fold decision values
   from ``StratifiedGroupKFold`` by article, so a paragraph is never calibrated on its own
   article). Otherwise (``calibration="auto"``) the raw probabilities are used, the reason is
-  logged and kept in ``calibration_note_``. On the shipped 684 coded paragraphs every code
-  has at least 48 examples and the probabilities are calibrated.
+  logged and kept in ``calibration_note_``. On the shipped 754 coded paragraphs every code
+  has at least 50 examples and the probabilities are calibrated.
 
 :func:`textkit.frames.crossval.cross_validate_frames` estimates its out-of-sample agreement
 with the codes next to the dictionary's, and :func:`textkit.frames.active.suggest_to_code`
 picks the paragraphs to code next.
 
-What 684 coded paragraphs can show: a few dozen examples of ``mixed`` are too few for a
+What 754 coded paragraphs can show: a few dozen examples of ``mixed`` are too few for a
 text classifier to learn vocabulary beyond the commonest frame words. With the nine
 dictionary features the classifier reaches a grouped cross-validated macro-F1 of about
-0.73 on the shipped codes, as the dictionary's labelling rule chosen without the held-out
+0.74 on the shipped codes, as the dictionary's labelling rule chosen without the held-out
 articles does (0.74), with more ``mixed`` found and fewer ``neither``; on n-grams alone
 about 0.54 (``benchmarks/validity.py``, which repeats the grouped split over shuffled seeds:
 one split's folds differ by about 0.1).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -266,3 +267,115 @@ def test_a_notebook_failing_with_a_textkit_error_is_one_line_without_colours(
     (debug,) = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert debug.startswith("02_fails.py failed:\n") and "Traceback" in debug
     assert "raise CorpusError(" in debug and "\x1b[" not in debug
+
+
+# --------------------------------------------------------------------------- which notebooks run:
+# the project's own, else those of textkit's source checkout; none found is an error
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _own_corpus(root: Path, tables: str = "") -> Path:
+    """A project of one's own as README describes it: a corpus, no notebooks of its own."""
+    (root / "raw").mkdir()
+    shutil.copy(SEED_PAGE, root / "raw" / SEED_PAGE.name)
+    path = root / "textkit.toml"
+    path.write_text(f'[corpus]\nraw_dir = "raw"\n{tables}', encoding="utf-8")
+    return path
+
+
+def test_a_project_without_notebooks_runs_those_of_textkits_checkout(
+    tmp_path, monkeypatch, capsys, caplog
+):
+    import logging
+
+    from textkit.core.config import load_config
+    from textkit.run.pipeline import notebooks_dir
+
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    path = _own_corpus(tmp_path)
+    assert notebooks_dir(load_config(path)) == REPO / "notebooks"
+    # the folder is logged; a name filter selecting none of its notebooks says so (exit 2)
+    caplog.set_level(logging.INFO, logger="textkit")
+    for command in ("notebooks", "figures", "reproduce"):
+        assert main(["--config", str(path), command, "--only", "9"]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"textkit: invalid argument: only 9: no notebook in {REPO / 'notebooks'} starts "
+            "with 9; the notebooks there: 00_overview, 01_corpus, 02_segmentation, "
+            "03_topics, 04_networks, 05_framing\n"
+        )
+    assert f"holds no notebook scripts: running textkit's notebooks in {REPO / 'notebooks'}" in (
+        caplog.text
+    )
+    assert not (tmp_path / "corpus" / "processed").exists()  # refused before the corpus
+    # the project's own notebooks come first
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01_pages.py").write_text(_PAGES, encoding="utf-8")
+    assert notebooks_dir(load_config(path)) == tmp_path / "notebooks"
+
+
+@pytest.mark.parametrize("command", ["notebooks", "figures"])
+def test_a_name_filter_matching_no_notebook_is_an_error(project, capsys, command):
+    path = _config(project, "")
+    assert main(["-q", "--config", str(path), command, "--only", "01", "03"]) == 2
+    assert capsys.readouterr().err == (
+        f"textkit: invalid argument: only 03: no notebook in {project / 'notebooks'} starts "
+        "with 03; the notebooks there: 01_pages\n"
+    )
+    assert _nothing_ran(project)
+
+
+@pytest.mark.parametrize("command", ["notebooks", "figures"])
+def test_no_notebook_found_is_a_named_error(tmp_path, monkeypatch, capsys, command):
+    """Without a textkit.toml textkit's own notebooks are not run (their kernels would read
+    the checkout's settings); a folder named by the setting must hold notebook scripts."""
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus" / "raw").mkdir(parents=True)
+    shutil.copy(SEED_PAGE, tmp_path / "corpus" / "raw")
+    assert main(["-q", command]) == 2
+    assert capsys.readouterr().err == (
+        "textkit: configuration error: textkit.toml [project] notebooks is unset and no "
+        f"notebook scripts (NN_name.py) were found in {tmp_path / 'notebooks'} (and there is "
+        "no textkit.toml to run textkit's own notebooks with); set [project] notebooks = "
+        '"<path to textkit>/notebooks" (the notebooks/ folder of a textkit source checkout)\n'
+    )
+    (tmp_path / "empty").mkdir()
+    path = _own_corpus(tmp_path / "empty", '[project]\nnotebooks = "."\n')
+    assert main(["-q", "--config", str(path), command]) == 2
+    assert capsys.readouterr().err == (
+        f"textkit: configuration error: {path} [project] notebooks: no notebook scripts "
+        f"(NN_name.py) in {tmp_path / 'empty'}\n"
+    )
+
+
+def test_reproduce_without_textkits_checkout_and_no_notebooks_fails(tmp_path):
+    """textkit installed without its source checkout (its package alone on the path), a
+    project without notebooks: reproduce exits 2 naming both folders and the setting, where
+    it built the corpus alone and exited 0."""
+    site = tmp_path / "site"
+    shutil.copytree(
+        REPO / "textkit", site / "textkit", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    project = tmp_path / "mine"
+    project.mkdir()
+    path = _own_corpus(project)
+    env = {k: v for k, v in os.environ.items() if k != CONFIG_ENV}
+    env.update(PYTHONPATH=str(site), TEXTKIT_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "textkit.run.cli", "-q", "--config", str(path), "reproduce"],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env=env,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr == (
+        f"textkit: configuration error: {path} [project] notebooks is unset and no notebook "
+        f"scripts (NN_name.py) were found in {project / 'notebooks'} nor in textkit's source "
+        f"checkout ({site / 'notebooks'}); set [project] notebooks = "
+        '"<path to textkit>/notebooks" (the notebooks/ folder of a textkit source checkout)\n'
+    )
+    assert not (project / "corpus").exists()  # refused before the corpus stage

@@ -325,16 +325,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("notebooks", "figures"):
             from textkit.corpus.build import corpus_config
             from textkit.corpus.source import build_source, corpus_source
-            from textkit.run.notebooks import find_notebooks, run_notebook
+            from textkit.run.notebooks import run_notebook
             from textkit.run.session import check_settings
 
             check_settings(config)  # every table, before the corpus and the notebooks
-            nbs = find_notebooks(pipeline.notebooks_dir(config))
-            if args.only:
-                nbs = [p for p in nbs if p.name.startswith(tuple(args.only))]
-            if nbs:  # the notebooks' own build (cached): the settings that name its columns
-                build = build_source(corpus_source(config), corpus_config(config), cache=True)
-                check_settings(config, build.documents)
+            nbs = pipeline.project_notebooks(config, tuple(args.only))  # none: an error
+            # the notebooks' own build (cached): the settings that name its columns
+            build = build_source(corpus_source(config), corpus_config(config), cache=True)
+            check_settings(config, build.documents)
             for nb in nbs:
                 print(run_notebook(nb, config=config.path).notebook)
             return 0

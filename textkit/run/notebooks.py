@@ -133,7 +133,8 @@ def _target(source: Path, config: str | os.PathLike | None = None) -> Path:
     output root while a run stages its outputs (see :func:`textkit.core.paths.output_root`).
 
     A source outside the project of ``config`` (a project that runs another folder's
-    notebooks, ``[project] notebooks``) is executed into the project's own ``notebooks/``.
+    notebooks, ``[project] notebooks``, or textkit's own) is executed into the project's own
+    ``notebooks/``.
     """
     from textkit.core.paths import OUTPUT_ROOT_ENV, output_root
 

@@ -41,6 +41,7 @@ __all__ = [
     "notebook_key",
     "setting_files",
     "notebooks_dir",
+    "project_notebooks",
     "reproduce",
     "ReproduceResult",
 ]
@@ -68,24 +69,111 @@ def raw_dir(config: ProjectConfig) -> Path:
 
 
 def notebooks_dir(config: ProjectConfig) -> Path:
-    """The folder of the analysis notebooks' percent scripts (``[project] notebooks``, default
-    ``notebooks``).
+    """The folder of the analysis notebooks' percent scripts (``[project] notebooks``).
 
-    A project of one's own can run this repository's notebooks on its corpus by naming their
-    folder (``notebooks = "../textkit/notebooks"``); the executed notebooks, figures and
-    results are then written in the project, beside its ``textkit.toml``.
+    When ``[project] notebooks`` is unset, the project's own ``notebooks/`` folder if it holds
+    notebook scripts (``NN_name.py``), else the ``notebooks/`` folder of the textkit source
+    checkout that textkit is imported from (beside the ``textkit`` package), if it holds them
+    and the project has a ``textkit.toml`` (the notebooks' kernels read that file). Else the
+    project's ``notebooks/``, which then holds none: :func:`project_notebooks` says so.
+
+    A project of one's own thus runs this repository's notebooks on its corpus; it can also
+    name their folder (``notebooks = "../textkit/notebooks"``). The executed notebooks,
+    figures and results are written in the project, beside its ``textkit.toml``.
 
     Raises
     ------
     ConfigError
         When ``[project] notebooks`` is set and names no folder.
     """
+    from textkit.run.notebooks import find_notebooks
+
     path = config.resolve(config.setting("project", "notebooks", "notebooks", check_str))
-    if "notebooks" in config.section("project") and not path.is_dir():
-        raise ConfigError(
-            f"{config.path or 'textkit.toml'} [project] notebooks: no such folder: {path}"
+    if "notebooks" in config.section("project"):
+        if not path.is_dir():
+            raise ConfigError(f"{_config_name(config)} [project] notebooks: no such folder: {path}")
+        return path
+    checkout = _checkout_notebooks_dir()
+    if find_notebooks(path) or config.path is None or not find_notebooks(checkout):
+        return path
+    return checkout
+
+
+def _config_name(config: ProjectConfig) -> str:
+    return str(config.path or "textkit.toml")
+
+
+def _checkout_notebooks_dir() -> Path:
+    """``notebooks/`` beside the ``textkit`` package folder: the analysis notebooks of the
+    source checkout textkit is imported from (absent when textkit is installed)."""
+    import textkit
+
+    return Path(textkit.__file__).resolve().parent.parent / "notebooks"
+
+
+def project_notebooks(config: ProjectConfig, only: tuple[str, ...] = ()) -> list[Path]:
+    """The notebook scripts a run of ``config`` executes: those of :func:`notebooks_dir`,
+    sorted by name (their folder is logged when it is textkit's, not the project's).
+
+    Parameters
+    ----------
+    config : ProjectConfig
+        The project's settings.
+    only : tuple of str
+        Keep only the notebooks whose file name starts with one of these prefixes (``"03"``).
+
+    Returns
+    -------
+    list of pathlib.Path
+        At least one script.
+
+    Raises
+    ------
+    ConfigError
+        When no notebook script is found, naming the folders searched and the setting
+        (``[project] notebooks``) to set.
+    InvalidParameterError
+        When a prefix of ``only`` starts no notebook's name (the notebooks found are named).
+    """
+    from textkit.run.notebooks import find_notebooks
+
+    folder = notebooks_dir(config)
+    found = find_notebooks(folder)
+    if not found:
+        raise ConfigError(_no_notebooks_message(config, folder))
+    own = config.resolve("notebooks")
+    if folder != own and "notebooks" not in config.section("project"):
+        logger.info(
+            "[project] notebooks is unset and %s holds no notebook scripts: running textkit's "
+            "notebooks in %s",
+            own,
+            folder,
         )
-    return path
+    missing = [prefix for prefix in only if not any(p.name.startswith(prefix) for p in found)]
+    if missing:
+        raise InvalidParameterError(
+            f"only {' '.join(missing)}: no notebook in {folder} starts with "
+            f"{' or '.join(missing)}; the notebooks there: " + ", ".join(p.stem for p in found)
+        )
+    return [p for p in found if not only or p.name.startswith(tuple(only))]
+
+
+def _no_notebooks_message(config: ProjectConfig, folder: Path) -> str:
+    """What a run says when :func:`notebooks_dir` holds no notebook script."""
+    where = f"{_config_name(config)} [project] notebooks"
+    if "notebooks" in config.section("project"):
+        return f"{where}: no notebook scripts (NN_name.py) in {folder}"
+    checkout = _checkout_notebooks_dir()
+    searched = f"{folder}" + (
+        " (and there is no textkit.toml to run textkit's own notebooks with)"
+        if config.path is None
+        else f" nor in textkit's source checkout ({checkout})"
+    )
+    return (
+        f"{where} is unset and no notebook scripts (NN_name.py) were found in {searched}; "
+        'set [project] notebooks = "<path to textkit>/notebooks" (the notebooks/ folder of '
+        "a textkit source checkout)"
+    )
 
 
 def out_dir(config: ProjectConfig) -> Path:
@@ -363,13 +451,21 @@ def reproduce(
     Returns
     -------
     ReproduceResult
+
+    Raises
+    ------
+    ConfigError
+        Before the corpus is built, for a bad setting, or when no notebook script is found
+        (see :func:`project_notebooks`; not with ``notebooks=False``).
+    InvalidParameterError
+        When a prefix of ``only`` starts no notebook's name.
     """
-    from textkit.run.notebooks import find_notebooks
     from textkit.run.session import check_settings
 
     jobs = _notebook_jobs(jobs)
     config = load_config(config_path)
     check_settings(config)  # every table, before the corpus stages and the notebooks
+    nbs = project_notebooks(config, only) if notebooks else []  # none found: said before the corpus
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     from textkit.corpus.source import corpus_source
@@ -383,9 +479,6 @@ def reproduce(
         return ReproduceResult(corpus_files=tuple(files), notebooks=(), seconds=seconds)
     check_settings(config, build.documents)  # the settings naming its columns and articles
     root = config.root
-    nbs = find_notebooks(notebooks_dir(config))
-    if only:
-        nbs = [p for p in nbs if p.name.startswith(tuple(only))]
     prov = provenance(config)
     code_hash = code_fingerprint()
     inputs = setting_files(config)  # the settings' own files (lexicon, dictionaries)

@@ -267,20 +267,26 @@ def verify(
     -------
     list of VerifyRow
         One row per output file (see :func:`compare_outputs`).
+
+    Raises
+    ------
+    ConfigError
+        When no notebook script is found (see :func:`textkit.run.pipeline.project_notebooks`).
     """
     from textkit.core.cache import code_fingerprint
-    from textkit.run.notebooks import environment, find_notebooks
+    from textkit.run.notebooks import environment
     from textkit.run.pipeline import (
         _notebook_jobs,
         _run_notebooks,
         notebook_key,
-        notebooks_dir,
+        project_notebooks,
         provenance,
         setting_files,
     )
 
     jobs = _notebook_jobs(jobs)
     config = load_config(config_path)
+    notebooks = project_notebooks(config)  # none found: an error, before the scratch folder
     root = config.root
     scratch = Path(tempfile.mkdtemp(prefix="verify-", dir=cache_dir("verify", root=root)))
     out = scratch / "outputs"
@@ -292,10 +298,7 @@ def verify(
             prov = provenance(config)
             code_hash = code_fingerprint()
             files = setting_files(config)
-            todo = [
-                (nb, notebook_key(nb, prov, code_hash, files))
-                for nb in find_notebooks(notebooks_dir(config))
-            ]
+            todo = [(nb, notebook_key(nb, prov, code_hash, files)) for nb in notebooks]
             logger.info("verify: regenerating %d notebooks into %s", len(todo), scratch)
             _run_notebooks(todo, root, timeout, jobs, staging=False, config=config.path)
         return compare_outputs(root, out)

@@ -234,3 +234,30 @@ def test_grid_macro_f1_equals_sklearn(tuning):
         present = sorted(set(codes) | set(labels))
         ref = f1_score(codes, labels, labels=present, average="macro", zero_division=0)
         assert _macro_f1(labels, codes) == pytest.approx(ref, abs=1e-12)
+
+
+def test_tuning_counts_a_templated_paragraph_coded_in_each_article(seg):
+    """A paragraph every article repeats, coded in three of them, is three coded paragraphs
+    in three articles (before, all three landed on the first copy: "mixed 1")."""
+    template = "各乡镇要坚持依法行政，完善公共服务体系，同时加强矛盾纠纷排查化解，维护社会稳定。"
+    rows, docs = [], []
+    for i, county in enumerate(["安平", "北川", "昌乐"]):
+        paras = [
+            f"{county}县关于基层治理工作的通知",
+            template,
+            f"{county}县今年依法打击违法犯罪团伙{3 + i}个，加强治安巡逻防控。",
+            f"{county}县推进村务公开，建立村民议事会，保障群众知情权。",
+        ]
+        docs.append((f"gov{i}#01", "\n".join(paras)))
+        codes_of = ["neither", "mixed", "stability", "service_law"]
+        rows += [
+            (f"gov{i}#01", k, p, c) for k, (p, c) in enumerate(zip(paras, codes_of, strict=True))
+        ]
+    docs = pd.DataFrame(docs, columns=["doc_id", "text"])
+    codes = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "code"])
+    tuning = tune_label_rule(codes, docs, n_splits=3, segmenter=seg, grid={"min_hits": (1,)})
+    pred = tuning.predictions
+    assert len(pred) == 12 and (pred["fold"] >= 0).all()
+    assert pred.groupby("code")["doc_id"].nunique().to_dict() == dict.fromkeys(
+        ["mixed", "neither", "service_law", "stability"], 3
+    )

@@ -376,7 +376,8 @@ def test_align_codes_conflict_under_other_ids_names_both_samples(coded, seed_doc
     with pytest.raises(CodingSheetError, match=r"'S001'.*'S999'.*different codes"):
         align_codes(bad, seed_docs)
     same = pd.concat([coded, extra.assign(code=coded.iloc[0]["code"])], ignore_index=True)
-    assert len(align_codes(same, seed_docs)) == len(coded)
+    with pytest.warns(UserWarning, match=r"1 coded row\(s\) dropped .*\['S999'\]"):
+        assert len(align_codes(same, seed_docs)) == len(coded)
 
 
 def test_fit_missing_paragraph_and_unknown_code_name_the_sample(coded, seed_docs, seg_config):
@@ -435,3 +436,72 @@ def test_suggest_to_code_skips_coded_and_is_deterministic(fitted_first_draw, fir
     rest_top = [t for t in top["text"] if "".join(t.split()) not in gone]
     assert len(rest_top) >= 10
     assert list(more["text"].head(len(rest_top))) == rest_top
+
+
+#: Paragraphs of their own, one per monthly county report.
+OWN = [
+    "县委政法委组织开展矛盾纠纷排查，对重点人员落实稳控措施。",
+    "县司法局推进公共法律服务体系建设，律师进村提供法律咨询。",
+    "今年全县粮食产量稳步增长，农民收入持续提高。",
+    "村民议事会讨论修路方案，村务监督委员会全程参与。",
+    "派出所民警加强夜间巡逻，严厉打击盗窃等违法犯罪。",
+    "乡镇政府依法行政，公开办事流程，接受群众监督。",
+    "县里召开安全生产工作会议，部署汛期防范工作。",
+    "社区网格员走访群众，收集意见并及时反馈处理。",
+]
+MONTHS = "一二三四五六七八"
+
+
+def _monthly_reports() -> pd.DataFrame:
+    """Eight monthly reports: two templated sentences (only the figures change, in Chinese
+    and Arabic numerals) and a paragraph of their own."""
+    rows = []
+    for i, own in enumerate(OWN):
+        paras = [
+            f"{MONTHS[i]}月份，本县开展平安建设和法治宣传活动{3 + i}场，化解信访积案{5 + i}件。",
+            f"本县共排查化解矛盾纠纷{120 + 7 * i}件，提供法律援助{30 + i}次，群众满意率{90 + i}.5%。",
+            own,
+        ]
+        rows.append((f"rep{i}#01", "\n".join(paras)))
+    return pd.DataFrame(rows, columns=["doc_id", "text"])
+
+
+def _template_of(text: str) -> str:
+    """Which templated sentence a suggestion is, or the text itself."""
+    for mark in ("月份，本县开展平安建设", "本县共排查化解矛盾纠纷"):
+        if mark in text:
+            return mark
+    return text
+
+
+def test_suggest_to_code_proposes_one_copy_of_a_templated_sentence(fitted):
+    reports = _monthly_reports()
+    top = suggest_to_code(fitted, reports, n=10)
+    # before: 8 of the top 10 were the first sentence with other figures
+    assert top["text"].map(_template_of).value_counts().max() == 1
+    assert len(top) == 10 and set(OWN) <= set(top["text"])  # 2 templates + 8 own paragraphs
+    # the copy proposed is the best ranked one
+    every = fitted.transform(reports).assign(text=fitted._paragraph_table(reports)["text"])
+    ent = -(every[list(PROBA_COLUMNS)] * np.log(every[list(PROBA_COLUMNS)])).sum(axis=1)
+    for mark in ("月份，本县开展平安建设", "本县共排查化解矛盾纠纷"):
+        row = top[top["text"].map(_template_of) == mark].iloc[0]
+        assert row["entropy"] == pytest.approx(ent[every["text"].str.contains(mark)].max())
+
+
+def test_suggest_to_code_leaves_out_copies_of_a_coded_templated_sentence(fitted):
+    reports = _monthly_reports()
+    coded = pd.DataFrame(
+        {"text": ["九月份，本县开展平安建设和法治宣传活动12场，化解信访积案14件。"]}
+    )
+    top = suggest_to_code(fitted, reports, n=10, codes=coded)
+    assert not top["text"].str.contains("月份，本县开展平安建设").any()
+    assert top["text"].str.contains("本县共排查化解矛盾纠纷").sum() == 1
+
+
+def test_template_key_takes_out_numbers_spaces_and_punctuation_only():
+    from textkit.frames.active import _template_key
+
+    a = _template_key("第一季度，全县共调处纠纷1,234件 （增长5.6%）。")
+    assert a == _template_key("第四季度 全县共调处纠纷８７件（增长１２%）")  # full-width figures
+    assert a == _template_key("第十二季度：全县共调处纠纷0件，增长0%")
+    assert a != _template_key("第一季度，全市共调处纠纷1,234件（增长5.6%）。")  # 县 / 市

@@ -266,7 +266,12 @@ def test_shipped_coding_loads_and_matches_corpus(built_docs):
     assert (codes["note"].str.len() > 0).all()
     aligned = align_codes(codes, built_docs)
     assert aligned["matched"].all()
-    assert (aligned["doc_id"].to_numpy() == codes["doc_id"].to_numpy()).mean() > 0.9
+    # every row keeps the paragraph its coder saw, including S276, whose text its article
+    # also has at para_id 40 (before, it was moved there: the first occurrence)
+    pd.testing.assert_frame_equal(
+        aligned[["sample_id", "doc_id", "para_id"]], codes[["sample_id", "doc_id", "para_id"]]
+    )
+    assert aligned.attrs["alignment"]["by_id"] == len(codes) == 684
 
 
 def test_plot_confusion_returns_figure():
@@ -361,3 +366,143 @@ def test_allocation_is_as_even_as_the_strata_allow():
         assert got == {0: 4, 1: 4, 2: 1, 3: 4, 4: 1}  # never 3 where another takes 5
     got = _allocate(dict.fromkeys("abcd", 10), 6, np.random.default_rng(0))
     assert sorted(got.values()) == [1, 1, 2, 2] and sum(got.values()) == 6
+
+
+# ------------------------------------------------ templated texts (one paragraph in many documents)
+
+#: The paragraph every county's notice repeats word for word.
+TEMPLATE = "各乡镇要坚持依法行政，完善公共服务体系，同时加强矛盾纠纷排查化解，维护社会稳定。"
+COUNTIES = ["安平", "北川", "昌乐", "德兴", "恩施", "阜南"]
+
+
+def _templated_docs() -> pd.DataFrame:
+    """Six county notices: a heading, the shared template paragraph, two paragraphs of their own."""
+    texts = []
+    for i, county in enumerate(COUNTIES):
+        texts.append(
+            "\n".join(
+                [
+                    f"{county}县关于基层治理工作的通知",  # a heading: too short to sample
+                    TEMPLATE,
+                    f"{county}县今年共调处矛盾纠纷{120 + i}件，依法打击违法犯罪团伙{3 + i}个。",
+                    f"{county}县推进村务公开，{10 + i}个村建立村民议事会，保障群众知情权。",
+                ]
+            )
+        )
+    return pd.DataFrame({"doc_id": [f"gov{i}#01" for i in range(len(COUNTIES))], "text": texts})
+
+
+def _templated_scores(docs: pd.DataFrame) -> pd.DataFrame:
+    labels = ["neither", "mixed", "stability", "service_law"]
+    rows = [(d, k, labels[k]) for d in docs["doc_id"] for k in range(4)]
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "frame_label"])
+
+
+def _code_rows(rows) -> pd.DataFrame:
+    """Coded rows (doc_id, para_id, text, code) with sample ids S001 …"""
+    df = pd.DataFrame(rows, columns=["doc_id", "para_id", "text", "code"])
+    df.insert(0, "sample_id", [f"S{i + 1:03d}" for i in range(len(df))])
+    return df.assign(note="")
+
+
+def test_sample_draws_a_text_repeated_in_several_documents_once():
+    docs = _templated_docs()
+    scores = _templated_scores(docs)
+    everything = draw_validation_sample(docs, n=100, scores=scores)
+    # 6 x 3 paragraphs long enough, the template among them six times: 13 distinct texts
+    assert len(everything) == 13 and everything["text"].is_unique
+    # the copy drawn is the first in (doc_id, para_id) order
+    row = everything[everything["text"] == TEMPLATE].iloc[0]
+    assert (row["doc_id"], row["para_id"]) == ("gov0#01", 1)
+    for seed in range(5):
+        s = draw_validation_sample(docs, n=8, scores=scores, random_state=seed)
+        assert len(s) == 8 and s["text"].is_unique
+
+
+def test_seed_sample_never_draws_one_text_twice(built_docs):
+    from textkit.frames.validate import _paragraphs
+
+    paras = _paragraphs(built_docs).assign(frame_label="neither")
+    s = draw_validation_sample(built_docs, n=10_000, scores=paras)
+    key = s["text"].str.replace(r"\s+", "", regex=True)
+    assert key.is_unique
+    eligible = paras[paras["text"].str.len() >= 20]
+    assert len(s) == eligible["text"].str.replace(r"\s+", "", regex=True).nunique()
+
+
+def test_align_keeps_the_sheet_ids_of_a_text_in_several_documents():
+    docs = _templated_docs()
+    codes = _code_rows(
+        [
+            ("gov3#01", 1, TEMPLATE, "mixed"),
+            ("gov5#01", 1, TEMPLATE, "mixed"),
+            ("gov4#01", 1, TEMPLATE, "service_law"),  # the same text, read otherwise here
+            ("gov2#01", 2, docs["text"][2].split("\n")[2], "stability"),
+        ]
+    )
+    aligned = align_codes(codes, docs)
+    pd.testing.assert_frame_equal(
+        aligned[["sample_id", "doc_id", "para_id"]], codes[["sample_id", "doc_id", "para_id"]]
+    )
+    assert aligned["matched"].all()
+    info = aligned.attrs["alignment"]
+    assert info["n_rows"] == 4 and info["by_id"] == 4 and info["by_text"] == 0
+    assert info["unmatched"] == 0 and info["collapsed"] == 0
+
+
+def test_align_remaps_a_drifted_id_by_text_preferring_the_same_document():
+    docs = _templated_docs()
+    own = docs["text"][2].split("\n")[2]
+    codes = _code_rows(
+        [
+            ("gov4#01", 7, TEMPLATE, "mixed"),  # para 7 no longer exists: gov4's copy
+            ("gov9#01", 1, TEMPLATE, "mixed"),  # a document gone: the first copy
+            ("gov2#01", 1, own, "stability"),  # para 1 now holds another text: found at 2
+        ]
+    )
+    aligned = align_codes(codes, docs)
+    got = list(zip(aligned["doc_id"], aligned["para_id"], strict=True))
+    assert got == [("gov4#01", 1), ("gov0#01", 1), ("gov2#01", 2)]
+    info = aligned.attrs["alignment"]
+    assert (info["by_id"], info["by_text"], info["ambiguous"]) == (0, 3, 2)
+    assert info["ambiguous_ids"] == ["S001", "S002"]
+
+
+def test_align_warns_about_rows_it_drops_or_cannot_place():
+    docs = _templated_docs()
+    codes = _code_rows(
+        [
+            ("gov0#01", 1, TEMPLATE, "mixed"),
+            ("gov9#01", 1, TEMPLATE, "mixed"),  # lands on gov0#01 para 1, coded already
+            ("gov1#01", 3, "这一段文字并不在语料中，也不在任何文件里。", "neither"),
+        ]
+    )
+    with pytest.warns(UserWarning) as record:
+        aligned = align_codes(codes, docs)
+    messages = " | ".join(str(w.message) for w in record)
+    assert "1 coded paragraph(s) not found" in messages and "S003" in messages
+    assert "1 coded row(s)" in messages and "S002" in messages
+    assert list(aligned["sample_id"]) == ["S001", "S003"]
+    assert aligned["matched"].tolist() == [True, False]
+    info = aligned.attrs["alignment"]
+    assert info["collapsed"] == 1 and info["collapsed_ids"] == ["S002"]
+    assert info["unmatched"] == 1 and info["unmatched_ids"] == ["S003"]
+
+
+def test_templated_sheet_validates_every_coded_row(tmp_path):
+    """The reported workflow: sample, sheet, code all, read, validate: n is the rows coded."""
+    from textkit.frames.validate import validate_measure
+
+    docs = _templated_docs()
+    scores = _templated_scores(docs)
+    sample = draw_validation_sample(docs, n=12, scores=scores, random_state=1)
+    path = write_coding_sheet(sample, tmp_path / "sheet.csv")[0]
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    sheet["code"] = sample["frame_label"].to_numpy()  # a coder who agrees with the measure
+    sheet.to_csv(path, index=False)
+    codes = read_codes(path)
+    report = validate_measure(codes, docs, scores=scores)
+    assert report.summary()["n"] == len(sheet) == 12
+    assert report.accuracy == 1.0
+    assert list(report.table["doc_id"]) == list(sheet["doc_id"])
+    assert report.alignment["by_id"] == 12

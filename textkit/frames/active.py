@@ -12,6 +12,7 @@ these suggestions, to *estimate* agreement.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -20,9 +21,35 @@ import pandas as pd
 from textkit.core.checks import check_int
 from textkit.core.errors import CodingSheetError, InvalidParameterError
 from textkit.frames.score import as_documents
-from textkit.frames.supervised import PROBA_COLUMNS, FrameClassifier, _text_key
+from textkit.frames.supervised import PROBA_COLUMNS, FrameClassifier
 
 __all__ = ["suggest_to_code"]
+
+#: Chinese numerals, read as digits by :func:`_template_key`.
+_CHINESE_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")
+
+
+def _template_key(text: Any) -> str:
+    """A paragraph's text with its numbers, spaces and punctuation taken out: the same key
+    for the copies of a templated sentence that differ only in their figures.
+
+    After NFKC normalisation (full-width forms become ASCII), every run of numbers (Unicode
+    digits and numerals, Chinese numerals such as 一 / 十 / 万, with the punctuation or
+    spaces inside it, e.g. ``1,234.5``) becomes one ``#``; punctuation, symbols, spaces and
+    control characters are dropped; everything else is kept as it is.
+    """
+    out: list[str] = []
+    in_number = False
+    for ch in unicodedata.normalize("NFKC", str(text)):
+        kind = unicodedata.category(ch)[0]
+        if kind == "N" or ch in _CHINESE_NUMERALS:
+            if not in_number:
+                out.append("#")
+            in_number = True
+        elif kind not in "PSZC":  # punctuation, symbols, separators, controls
+            out.append(ch)
+            in_number = False
+    return "".join(out)
 
 
 def _entropy(proba: np.ndarray) -> np.ndarray:
@@ -43,9 +70,13 @@ def suggest_to_code(
 
     Uncertainty sampling: paragraphs are ranked by the entropy of the classifier's
     predicted probabilities (highest first; ties, compared at 12 decimals, by doc_id then
-    para_id). Paragraphs already coded are left out, matched by their whitespace-free text
-    (so a copy of a coded paragraph in a duplicate article is left out too): the model's
-    training paragraphs and those of ``codes``.
+    para_id). Near-duplicates are proposed once: paragraphs whose texts are equal once
+    numbers (Arabic, full-width and Chinese numerals), spaces and punctuation are taken
+    out, such as a templated sentence repeated with other figures, count as one and only
+    the highest ranked is proposed. Paragraphs already coded (the model's training
+    paragraphs and those of ``codes``) and their near-duplicates, e.g. a copy in a
+    duplicate article, are left out. Texts that differ in anything else (a county's name,
+    a word) are not near-duplicates under this rule; no similarity score is used.
 
     Parameters
     ----------
@@ -81,23 +112,24 @@ def suggest_to_code(
     check_int("min_chars", min_chars, 0)
     docs = as_documents(docs)
     table = model._paragraph_table(docs)
-    known = set(model._coded_keys)
+    known = {_template_key(t) for t in model._coded_keys}
     if codes is not None:
         if "text" not in codes.columns:
             raise CodingSheetError("codes: missing column 'text'")
-        known |= {_text_key(t) for t in codes["text"]}
-    keep = np.array(
-        [len(t) >= min_chars and _text_key(t) not in known for t in table["text"]], dtype=bool
-    )
-    table = table.loc[keep].reset_index(drop=True)
+        known |= {_template_key(t) for t in codes["text"]}
+    keys = table["text"].map(_template_key)
+    keep = (table["text"].str.len() >= min_chars) & ~keys.isin(known)
+    table = table.loc[keep.to_numpy()].reset_index(drop=True)
     scored = model._frame_table(table)
     proba = scored.loc[:, list(PROBA_COLUMNS)].to_numpy(float)
     scored["entropy"] = _entropy(proba)
     scored["text"] = table["text"].to_numpy()
     scored["_e"] = np.round(scored["entropy"].to_numpy(), 12)
+    scored["_key"] = keys[keep.to_numpy()].to_numpy()
     scored = scored.sort_values(
         ["_e", "doc_id", "para_id"], ascending=[False, True, True], kind="mergesort"
-    ).head(n)
+    )
+    scored = scored[~scored["_key"].duplicated()].head(n)  # one of each set of near-duplicates
     out = scored.loc[:, ["doc_id", "para_id", "text", "frame_label", *PROBA_COLUMNS, "entropy"]]
     out = out.reset_index(drop=True)
     out.insert(0, "sample_id", [f"A{i + 1:03d}" for i in range(len(out))])

@@ -69,7 +69,7 @@ from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 from textkit.core.checks import check_choice, check_int, check_number
 from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
 from textkit.frames.score import FrameConfig, as_documents, score_frames
-from textkit.frames.validate import CODES, _paragraphs, checked_codes
+from textkit.frames.validate import CODES, _paragraphs, _text_key, checked_codes
 
 __all__ = [
     "CALIBRATIONS",
@@ -156,10 +156,6 @@ def _resolve_segmenter(segmenter: Any) -> Any:
             f"got {type(segmenter).__name__}"
         )
     return segmenter
-
-
-def _text_key(text: Any) -> str:
-    return "".join(str(text).split())
 
 
 class FrameClassifier(ClassifierMixin, BaseEstimator):

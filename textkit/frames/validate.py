@@ -14,7 +14,8 @@ supports the usual workflow:
    macro-F1, Cohen's kappa, Spearman rank correlation on the ordered labels, confusion matrix)
    and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements;
    :func:`validate_measure` does steps 4-5 for the paragraph-level dictionary measure
-   (re-mapping the codes onto the corpus by text, scoring the paragraphs, comparing).
+   (finding the coded paragraphs in the corpus by their ids, else by their text, scoring
+   the paragraphs, comparing).
 
 :func:`sample_config` reads the sampling settings from the ``[validation]`` table of
 ``textkit.toml``.
@@ -34,6 +35,7 @@ import dataclasses
 import io
 import logging
 import os
+import warnings
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -165,6 +167,11 @@ def _paragraphs(docs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["doc_id", "para_id", "text"])
 
 
+def _text_key(text: Any) -> str:
+    """A paragraph's text without whitespace: what identifies it across rebuilds and copies."""
+    return "".join(str(text).split())
+
+
 def _allocate(sizes: dict[Any, int], total: int, rng: np.random.Generator) -> dict[Any, int]:
     """``total`` draws spread over the keys of ``sizes`` as evenly as possible, each capped
     by its size (a key with fewer items than its share gives them all and the rest goes to
@@ -205,6 +212,11 @@ def draw_validation_sample(
     (a stratum smaller than its share gives all its paragraphs and the rest is spread over
     the others); draws that do not divide evenly go to strata chosen at random. With more
     pages than draws, a label's draws thus go to pages chosen at random, one each.
+
+    A paragraph text found in several documents (a templated paragraph; whitespace aside)
+    is one unit of the sample, so a coder never codes the same text twice: only its first
+    copy in ``doc_id``, ``para_id`` order is eligible (with that copy's label and page).
+    The sample thus stands for the distinct paragraphs of the corpus.
 
     Parameters
     ----------
@@ -252,7 +264,9 @@ def draw_validation_sample(
     pool = paras.merge(lab, on=["doc_id", "para_id"], how="inner", validate="one_to_one")
     pool = pool[pool["text"].str.len() >= cfg.min_chars]
     pool = pool.assign(_page=pool["doc_id"].str.split("#").str[0])
-    pool = pool.sort_values(["doc_id", "para_id"], kind="mergesort").reset_index(drop=True)
+    pool = pool.sort_values(["doc_id", "para_id"], kind="mergesort")
+    # a text in several documents is one unit, drawn as its first copy: coded once
+    pool = pool[~pool["text"].map(_text_key).duplicated()].reset_index(drop=True)
     groups = {k: g.index.to_numpy() for k, g in pool.groupby([cfg.by, "_page"], sort=True)}
     keys = sorted(groups)
     # labels first, then the pages of each label, each as evenly as possible; the seeded
@@ -465,58 +479,49 @@ def load_coded_paragraphs(path: str | os.PathLike | None = None) -> pd.DataFrame
         return read_codes(p)
 
 
-def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    """Re-map coded paragraphs onto a (re)built corpus by their text.
+@dataclasses.dataclass
+class _ParagraphIndex:
+    """The paragraphs of a corpus by id and by text (exact and whitespace-free), in corpus order."""
 
-    Ids can drift when cleaning or splitting changes; the paragraph text is the anchor.
-    Each coded text is looked up among the paragraphs of ``docs`` (exact match, then
-    whitespace-insensitive); ``doc_id`` / ``para_id`` are replaced by the match.
+    by_id: dict[tuple[str, int], str]
+    exact: dict[str, list[tuple[str, int]]]
+    loose: dict[str, list[tuple[str, int]]]
 
-    Parameters
-    ----------
-    codes : DataFrame
-        Output of :func:`read_codes`. Not modified.
-    docs : DataFrame
-        Documents table (``doc_id``, ``text``).
+    @classmethod
+    def of(cls, docs: pd.DataFrame) -> _ParagraphIndex:
+        paras = _paragraphs(docs)
+        index = cls({}, {}, {})
+        for d, p, t in zip(paras["doc_id"], paras["para_id"], paras["text"], strict=True):
+            key = _text_key(t)
+            index.by_id[(d, int(p))] = key
+            index.exact.setdefault(t, []).append((d, int(p)))
+            index.loose.setdefault(key, []).append((d, int(p)))
+        return index
 
-    Returns
-    -------
-    DataFrame
-        ``codes`` with updated ids and a boolean ``matched`` column (unmatched rows keep
-        their ids and are logged).
+    def locate(self, doc_id: str, para_id: int, text: str) -> tuple[tuple[str, int] | None, str]:
+        """Where a coded paragraph is, and how it was found: ``"id"`` (its own id still holds
+        the text), ``"text"`` (one paragraph has the text), ``"ambiguous"`` (several have
+        it: the first in the same document, else the first in the corpus) or ``"none"``."""
+        own = (doc_id, para_id)
+        if self.by_id.get(own) == _text_key(text):
+            return own, "id"
+        hits = self.exact.get(text) or self.loose.get(_text_key(text))
+        if not hits:
+            return None, "none"
+        if len(hits) == 1:
+            return hits[0], "text"
+        return next((h for h in hits if h[0] == doc_id), hits[0]), "ambiguous"
 
-    Raises
-    ------
-    CodingSheetError
-        Two rows land on the same paragraph of ``docs`` (the same or a whitespace-variant
-        text) with different codes; the message names both sample ids. With the same code
-        the later row is dropped with a logged warning naming both.
-    """
-    paras = _paragraphs(docs)
-    key = paras["text"].str.replace(r"\s+", "", regex=True)
-    exact: dict[str, tuple[str, int]] = {}
-    loose: dict[str, tuple[str, int]] = {}
-    for d, p, t, k in zip(paras["doc_id"], paras["para_id"], paras["text"], key, strict=True):
-        exact.setdefault(t, (d, int(p)))  # first occurrence wins (duplicates keep their origin)
-        loose.setdefault(k, (d, int(p)))
-    out = codes.copy()
-    ids, matched = [], []
-    for rec in out.to_dict("records"):
-        hit = exact.get(rec["text"]) or loose.get("".join(str(rec["text"]).split()))
-        matched.append(hit is not None)
-        ids.append(hit if hit is not None else (rec["doc_id"], int(rec["para_id"])))
-    out["doc_id"] = [d for d, _ in ids]
-    out["para_id"] = [int(p) for _, p in ids]
-    out["matched"] = matched
-    if not all(matched):
-        logger.warning("%d coded paragraph(s) not found in the corpus", matched.count(False))
+
+def _drop_repeats(out: pd.DataFrame, sample_ids: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """``out`` without the later rows that sit on a paragraph an earlier row codes the same,
+    and their sample ids; two different codes on one paragraph raise."""
     first: dict[tuple[str, int], tuple[str, str]] = {}
-    drop = []
-    for i, rec in enumerate(out.to_dict("records")):
+    drop, dropped = [], []
+    for i, (sid, rec) in enumerate(zip(sample_ids, out.to_dict("records"), strict=True)):
         if not rec["matched"]:
             continue
         key = (rec["doc_id"], rec["para_id"])
-        sid = str(rec.get("sample_id", i))
         if key not in first:
             first[key] = (sid, rec.get("code"))
             continue
@@ -526,13 +531,108 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
                 f"codes: samples {sid0!r} ({code0!r}) and {sid!r} ({rec.get('code')!r}) are the "
                 f"same paragraph ({key[0]!r} para_id {key[1]}) with different codes"
             )
-        logger.warning(
-            "codes: sample %r is the same paragraph as %r (%r para_id %d, both %r): dropped",
-            sid, sid0, key[0], key[1], code0,
-        )  # fmt: skip
         drop.append(i)
-    if drop:
-        out = out.drop(index=out.index[drop]).reset_index(drop=True)
+        dropped.append(sid)
+    return out.drop(index=out.index[drop]).reset_index(drop=True), dropped
+
+
+def _align(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """:func:`align_codes` without its warnings (the counts are in ``attrs["alignment"]``)."""
+    index = _ParagraphIndex.of(docs)
+    out = codes.copy()
+    sample_ids = (
+        out["sample_id"].astype(str).tolist()
+        if "sample_id" in out.columns
+        else [f"row {i}" for i in range(len(out))]
+    )
+    ids, how = [], []
+    for d, p, t in zip(out["doc_id"].astype(str), out["para_id"], out["text"], strict=True):
+        hit, found = index.locate(d, int(p), str(t))
+        ids.append(hit or (d, int(p)))
+        how.append(found)
+    out["doc_id"] = [d for d, _ in ids]
+    out["para_id"] = [p for _, p in ids]
+    out["matched"] = [h != "none" for h in how]
+    out, collapsed = _drop_repeats(out, sample_ids)
+
+    def which(kind: str) -> list[str]:
+        return [s for s, h in zip(sample_ids, how, strict=True) if h == kind]
+
+    out.attrs["alignment"] = {
+        "n_rows": len(codes),
+        "by_id": how.count("id"),
+        "by_text": how.count("text") + how.count("ambiguous"),
+        "ambiguous": how.count("ambiguous"),
+        "unmatched": how.count("none"),
+        "collapsed": len(collapsed),
+        "ambiguous_ids": which("ambiguous"),
+        "unmatched_ids": which("none"),
+        "collapsed_ids": collapsed,
+    }
+    return out
+
+
+def _warn_losses(info: dict[str, Any], stacklevel: int) -> None:
+    """Say which coded rows an alignment could not place or dropped (a log line for the
+    ambiguous re-mappings)."""
+    if info["ambiguous"]:
+        logger.info(
+            "codes: %d row(s) re-mapped by a text found in several paragraphs: sample(s) %s",
+            info["ambiguous"], info["ambiguous_ids"][:5],
+        )  # fmt: skip
+    if info["unmatched"]:
+        warnings.warn(
+            f"codes: {info['unmatched']} coded paragraph(s) not found in the corpus "
+            f"(kept with matched=False): sample(s) {info['unmatched_ids'][:5]}",
+            stacklevel=stacklevel + 1,
+        )
+    if info["collapsed"]:
+        warnings.warn(
+            f"codes: {info['collapsed']} coded row(s) dropped as repeats of a paragraph "
+            f"coded already (the same text, the same code): sample(s) {info['collapsed_ids'][:5]}",
+            stacklevel=stacklevel + 1,
+        )
+
+
+def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """Find coded paragraphs in a (re)built corpus: by their ids, else by their text.
+
+    A row keeps its ``doc_id`` / ``para_id`` when the paragraph of ``docs`` at that id still
+    holds the coded text (whitespace aside): a text repeated in several documents (templated
+    paragraphs) stays with the document its coder saw. Ids can drift when cleaning or
+    splitting changes; a row whose id no longer holds its text is looked up by text among
+    the paragraphs of ``docs`` (exact match, then whitespace-insensitive) and takes the id
+    found. When several paragraphs have the text, the first one in the row's own document
+    is taken, else the first one in the corpus; such ambiguous re-mappings are counted.
+
+    Parameters
+    ----------
+    codes : DataFrame
+        Output of :func:`read_codes` (``doc_id``, ``para_id``, ``text``; ``sample_id`` names
+        the rows in messages). Not modified.
+    docs : DataFrame
+        Documents table (``doc_id``, ``text``).
+
+    Returns
+    -------
+    DataFrame
+        ``codes`` with updated ids and a boolean ``matched`` column. A row not found keeps
+        its ids (``matched`` False); a row that lands on a paragraph an earlier row already
+        codes with the same code is dropped. Both are announced by :func:`warnings.warn`
+        naming how many and their sample ids. ``attrs["alignment"]`` holds the counts: a
+        dict of ``n_rows`` (rows of ``codes``), ``by_id`` (kept their ids), ``by_text``
+        (re-mapped by text), ``ambiguous`` (of those, the text was in several paragraphs),
+        ``unmatched`` (not found), ``collapsed`` (dropped as repeats), and the sample ids of
+        the last three (``ambiguous_ids``, ``unmatched_ids``, ``collapsed_ids``).
+
+    Raises
+    ------
+    CodingSheetError
+        Two rows land on the same paragraph of ``docs`` with different codes; the message
+        names both sample ids.
+    """
+    out = _align(codes, docs)
+    _warn_losses(out.attrs["alignment"], stacklevel=2)
     return out
 
 
@@ -554,8 +654,9 @@ def checked_codes(codes: Any, docs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     Returns
     -------
     (DataFrame, DataFrame)
-        The codes with ids re-mapped by :func:`align_codes` (codes lower-cased, a
-        ``sample_id`` of ``"row i"`` when there was none) and the documents table.
+        The codes as :func:`align_codes` places them (codes lower-cased, a ``sample_id`` of
+        ``"row i"`` when there was none; its ``attrs["alignment"]`` counts, its warnings
+        about repeats dropped) and the documents table.
 
     Raises
     ------
@@ -588,12 +689,13 @@ def checked_codes(codes: Any, docs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows = ", ".join(f"{s!r} ({c!r})" for s, c in bad.head(5).itertuples(index=False))
         raise CodingSheetError(f"codes: unknown code in sample(s) {rows}; allowed {list(CODES)}")
     docs = as_documents(docs)
-    aligned = align_codes(codes, docs)
+    aligned = _align(codes, docs)
     lost = aligned.loc[~aligned["matched"], "sample_id"].tolist()
     if lost:
         raise CodingSheetError(
             f"codes: {len(lost)} coded paragraph(s) not found in docs: sample(s) {lost[:10]}"
         )
+    _warn_losses(aligned.attrs["alignment"], stacklevel=3)
     return aligned.drop(columns="matched").reset_index(drop=True), docs
 
 
@@ -606,9 +708,9 @@ def validate_measure(
 ) -> ValidationReport:
     """Compare the paragraph-level dictionary measure with coded paragraphs.
 
-    The codes are re-mapped onto ``docs`` by their text (:func:`align_codes`), the paragraphs
-    are scored (unless ``scores`` is given) and :func:`agreement` compares each coded
-    paragraph's ``frame_label`` with its code.
+    The codes are found in ``docs`` by their ids, else by their text (:func:`align_codes`),
+    the paragraphs are scored (unless ``scores`` is given) and :func:`agreement` compares
+    each coded paragraph's ``frame_label`` with its code.
 
     Parameters
     ----------
@@ -626,7 +728,9 @@ def validate_measure(
     -------
     ValidationReport
         Its table also holds ``balance``, ``n_stability`` and ``n_service_law`` of each
-        paragraph when the scores have them.
+        paragraph when the scores have them; its ``alignment`` says how the coded rows were
+        found in ``docs`` (a row repeating a paragraph coded already is dropped with a
+        warning and counted there).
 
     Raises
     ------
@@ -655,7 +759,7 @@ def validate_measure(
     report = agreement(merged["frame_label"], merged)
     for c in extra:
         report.table[c] = merged[c].to_numpy()
-    return report
+    return dataclasses.replace(report, alignment=dict(aligned.attrs["alignment"]))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -685,6 +789,12 @@ class ValidationReport:
         Confusion matrix, rows = human code, columns = measure label, in :data:`CODES` order.
     accuracy : float
         Share of exact agreements.
+    alignment : dict
+        From :func:`validate_measure`: how the coded rows were found in the corpus (the
+        ``attrs["alignment"]`` counts of :func:`align_codes`: ``n_rows``, ``by_id``,
+        ``by_text``, ``ambiguous``, ``unmatched``, ``collapsed`` and sample ids), so that a
+        :meth:`summary` ``n`` below the rows coded can be traced; empty from
+        :func:`agreement`.
     """
 
     table: pd.DataFrame
@@ -696,6 +806,7 @@ class ValidationReport:
     n_ordered: int
     confusion: pd.DataFrame
     accuracy: float
+    alignment: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def summary(self) -> dict[str, float]:
         """Headline numbers as a flat dict (n, accuracy, macro_f1, kappa, spearman, ...)."""

@@ -534,7 +534,9 @@ else:
 # weighted hits, their density and balance, and how many sentences lean to each frame),
 # cross-validated with whole articles held out, next to the dictionary on the same folds
 # (`cross_validate_frames`). Then the uncoded paragraphs the classifier is least sure of
-# (highest predictive entropy): the next ones worth coding (`suggest_to_code`).
+# (highest predictive entropy): the next ones worth coding (`suggest_to_code`; a text
+# repeated with other numbers is proposed once). The shipped seed coding holds every
+# paragraph, so there is nothing left to suggest here; on your own corpus there will be.
 
 # %%
 if len(coded) and coded["code"].value_counts().min() >= 5:
@@ -544,9 +546,12 @@ if len(coded) and coded["code"].value_counts().min() >= 5:
     print("classifier probabilities:", cv.calibration[0])
     display(cv.overall.set_index("measure").round(3))
     suggest = suggest_to_code(model.fit(coded, analysis), analysis, n=10)
-    display(suggest.assign(text=suggest["text"].str[:60])[
-        ["sample_id", "doc_id", "para_id", "frame_label", "entropy", "text"]
-    ].round(3))  # fmt: skip
+    if suggest.empty:
+        print("nothing left to suggest: every paragraph of at least 20 characters is coded")
+    else:
+        display(suggest.assign(text=suggest["text"].str[:60])[
+            ["sample_id", "doc_id", "para_id", "frame_label", "entropy", "text"]
+        ].round(3))  # fmt: skip
 else:
     print("supervised check skipped: fewer than 5 coded paragraphs of some code")
 

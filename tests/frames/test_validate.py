@@ -187,6 +187,24 @@ def test_read_codes_bad_code_names_file_and_line(tmp_path):
         read_codes(p)
 
 
+def test_read_codes_warns_when_it_drops_a_repeated_paragraph(tmp_path):
+    p = tmp_path / "coded.csv"
+    pd.DataFrame(
+        {
+            "sample_id": ["S1", "S2", "S3"],
+            "doc_id": ["a#01", "a#01", "a#01"],
+            "para_id": [0, 1, 0],
+            "text": ["一段", "两段", "一段"],
+            "code": ["stability", "mixed", "stability"],
+        }
+    ).to_csv(p, index=False)
+    with pytest.warns(
+        UserWarning, match=r"coded\.csv: 1 row\(s\) code a paragraph again.*line\(s\) 4 \(as 2\)"
+    ):
+        got = read_codes(p)
+    assert list(got["sample_id"]) == ["S1", "S2"]
+
+
 def test_read_codes_missing_column(tmp_path):
     p = tmp_path / "nocode.csv"
     pd.DataFrame({"sample_id": ["S1"], "doc_id": ["a"], "para_id": [0], "text": ["x"]}).to_csv(

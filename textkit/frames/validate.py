@@ -387,8 +387,9 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     Notes
     -----
     A paragraph coded twice with the *same* code is not an error: the repeat carries no
-    conflict, so it is dropped (the first row is kept) with a logged warning naming both
-    lines; keeping both would count the paragraph twice in the agreement and in training.
+    conflict, so it is dropped (the first row is kept) with a warning (``UserWarning``)
+    naming both lines; keeping both would count the paragraph twice in the agreement and in
+    training.
     """
     path = Path(path)
     text = _decode_sheet(path)
@@ -410,6 +411,7 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     seen: dict[str, int] = {}
     coded: dict[tuple[str, str], tuple[int, str]] = {}
     drop: list[int] = []
+    repeats: list[str] = []
     for i, rec in enumerate(out.to_dict("records")):
         line = lines[i] if i < len(lines) else i + 2
         for col in ("doc_id", "text"):
@@ -444,15 +446,16 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
                     f"{rec['code']!r} here and {first_code!r} on line {first_line}; "
                     "keep one code per paragraph"
                 )
-            logger.warning(
-                "%s: line %d codes paragraph %r para_id %s again as %r (as line %d): "
-                "the repeat is dropped",
-                path, line, key[0], key[1], rec["code"], first_line,
-            )  # fmt: skip
+            repeats.append(f"{line} (as {first_line})")
             drop.append(i)
             continue
         coded[key] = (line, rec["code"])
     if drop:
+        warnings.warn(
+            f"{path}: {len(drop)} row(s) code a paragraph again with the same code and are "
+            f"dropped: line(s) {', '.join(repeats[:5])}" + (" …" if len(repeats) > 5 else ""),
+            stacklevel=3,
+        )
         out = out.drop(index=out.index[drop]).reset_index(drop=True)
     out["para_id"] = out["para_id"].astype(int)
     if "note" not in out.columns:

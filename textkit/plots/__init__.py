@@ -20,7 +20,9 @@ prevalence by group and over years, top terms, seeded comparison), ``network``
 ``frames`` (balance, intensity, group estimates and trends, keyness, term scatter, LSS) and
 ``validation`` (confusion matrix). ``labels`` makes the human labels every figure shows;
 ``_placement`` is the one label placer of the figures that label points (networks, term
-scatter); ``_network_common`` holds the drawing the network figures share.
+scatter); ``_ticks`` writes the category labels of the figures with categories along their
+x axis (wrapped or turned so that none overlaps); ``_network_common`` holds the drawing the
+network figures share.
 """
 
 from __future__ import annotations

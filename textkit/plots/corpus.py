@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 
 from textkit.core.precision import round_frame
 from textkit.plots import annotation_colour, empty_figure, new_figure, use_style
+from textkit.plots._ticks import category_xticks
 from textkit.plots.labels import page_label
 
 __all__ = [
@@ -90,7 +91,9 @@ def plot_cleaning(
     documents : pandas.DataFrame
         The documents table (``clean_log`` and ``by``). Not modified.
     by : str, default "page_id"
-        Source pages (shown as "Page 1" …) or any document variable.
+        Source pages (shown as "Page 1" …) or any document variable. Long or many group
+        names are wrapped or turned so that none overlaps
+        (:func:`textkit.plots._ticks.category_xticks`).
     width : {"single", "double"} or float, default "double"
 
     Returns
@@ -139,13 +142,13 @@ def plot_cleaning(
                         color=annotation_colour(image, values[i, j]),
                     )
         is_page = by == "page_id"
-        ax.set_xticks(range(len(pages)), [page_label(p) if is_page else p for p in pages])
         ax.set_yticks(range(len(wide)), [f"{r} ({int(totals[r]):,})" for r in wide.index])
         ax.set_xlabel("Source page" if is_page else by)
         ax.set_title("Characters removed or changed by each cleaning rule (total in brackets)")
         ax.tick_params(length=0)
         cbar = fig.colorbar(image, ax=ax, pad=0.01)
         cbar.set_label("characters (log scale)")
+        category_xticks(ax, [page_label(p) if is_page else p for p in pages])
     fig.textkit_data = table
     return fig
 
@@ -208,7 +211,9 @@ def plot_corpus_composition(
     documents : pandas.DataFrame
         The documents table. Not modified.
     by : str, default "page_id"
-        Source pages (shown as "Page 1" …) or any document variable.
+        Source pages (shown as "Page 1" …) or any document variable. Long or many group
+        names are wrapped or turned so that none overlaps
+        (:func:`textkit.plots._ticks.category_xticks`).
     width : {"single", "double"} or float, default "single"
 
     Returns
@@ -222,20 +227,20 @@ def plot_corpus_composition(
     labels = [page_label(p) if pages else str(p) for p in counts[by]]
     with use_style():
         fig, ax = new_figure(width)
+        x = np.arange(len(counts), dtype=float)
         bottom = np.zeros(len(counts))
         for cat in present:
             vals = counts[cat].to_numpy(dtype=float)
-            ax.bar(labels, vals, bottom=bottom, color=_COMPOSITION_COLORS[cat], label=cat)
+            ax.bar(x, vals, bottom=bottom, color=_COMPOSITION_COLORS[cat], label=cat)
             bottom = bottom + vals
-        for x, total in enumerate(bottom):
-            ax.text(x, total, f"{int(total)}", ha="center", va="bottom", fontsize="small")
+        for xv, total in zip(x, bottom, strict=True):
+            ax.text(xv, total, f"{int(total)}", ha="center", va="bottom", fontsize="small")
         ax.set_ylim(0, max(bottom.max(), 1) * 1.35)  # room for the totals and the legend
         ax.set_xlabel("Source page" if pages else by)
         ax.set_ylabel("Articles")
-        if len(labels) > 6:
-            ax.tick_params(axis="x", labelrotation=45)
         what = "page" if pages else by
         ax.set_title(f"Articles found per {what} ({int(bottom.sum())} in all)")
         ax.legend(loc="upper left", ncols=2, frameon=True, fontsize="small")
+        category_xticks(ax, labels)
     fig.textkit_data = counts
     return fig

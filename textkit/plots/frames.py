@@ -35,6 +35,7 @@ from textkit.plots import (
     use_style,
 )
 from textkit.plots._placement import freeze_layout, label_points, stack_label
+from textkit.plots._ticks import category_xticks
 from textkit.plots.labels import article_labels, display_label
 
 __all__ = [
@@ -90,7 +91,8 @@ def plot_frame_balance(
     label : str, optional
         Column of ready-made y tick labels. Default: the article's shortened title and
         where it comes from (:func:`textkit.plots.labels.article_labels` of ``title`` and
-        ``doc_id``); ids in a ``label`` column are shown by their human label too.
+        ``doc_id``: titles sharing a long beginning keep the words that tell them apart);
+        ids in a ``label`` column are shown by their human label too.
     title : str, optional
     width : {"single", "double"} or float
 
@@ -154,7 +156,9 @@ def plot_frame_intensity(
     Bars are the group means of the texts' own intensities with ±1 standard error
     (:func:`textkit.frames.groups.frame_means`); dots are the individual texts. Texts with
     fewer than ``min_tokens`` tokens are left out (a two-character post has an intensity of
-    1,000), and the axis label says how many.
+    1,000), and the axis label says how many. Group names are written as they are when they
+    fit, else wrapped or turned so that none overlaps
+    (:func:`textkit.plots._ticks.category_xticks`).
 
     Parameters
     ----------
@@ -207,10 +211,6 @@ def plot_frame_intensity(
             )
             xs = dots["group"].map({g: i for i, g in enumerate(groups)}) + off
             ax.scatter(xs, dots[frame], s=5, color="black", alpha=0.5, zorder=3)
-        ax.set_xticks(x)
-        ax.set_xticklabels(
-            [display_label(g) for g in groups], rotation=30 if len(groups) > 4 else 0, ha="right"
-        )
         ax.set_ylabel("frame terms per 1,000 tokens")
         ax.set_xlabel(
             by if not left_out else f"{by} ({left_out} text(s) under {min_tokens} tokens left out)"
@@ -218,6 +218,7 @@ def plot_frame_intensity(
         ax.legend(fontsize=6)
         if title:
             ax.set_title(title)
+        category_xticks(ax, [display_label(g) for g in groups], x)
     fig.textkit_data = summary
     return fig
 
@@ -500,12 +501,12 @@ def plot_term_scatter(
 ) -> Figure:
     """Scattertext-style plot: each term's frequency in group A against group B.
 
-    Log-log axes of per-1,000 frequencies (zeros drawn at half the smallest non-zero
-    value); the diagonal marks equal use. The ``n_labels`` terms with the largest ``|G²|``
-    are labelled next to their point by the shared label placer
-    (:func:`textkit.plots._placement.label_points`, as in the network figures): a label
-    touches its point, or, when every close position is taken, sits a little farther with
-    a thin leader line to it. A legend below the axes explains the colours and the
+    Log-log axes of per-1,000 frequencies; zeros are drawn at half the smallest non-zero
+    value, where the axis has a tick labelled "0". The diagonal marks equal use. The
+    ``n_labels`` terms with the largest ``|G²|`` are labelled next to their point by the
+    shared label placer (:func:`textkit.plots._placement.label_points`, as in the network
+    figures): a label touches its point, or, when every close position is taken, sits a
+    little farther with a thin leader line to it. A legend below the axes explains the colours and the
     diagonal.
 
     Terms with equal frequencies in both groups share a point (common on a small corpus).
@@ -577,6 +578,9 @@ def plot_term_scatter(
         ax.plot([lo, hi], [lo, hi], color="#444444", lw=0.6, ls="--", zorder=1)
         ax.set_xlim(lo, hi)
         ax.set_ylim(lo, hi)
+        for axis, column in ((ax.xaxis, "per_1k_b"), (ax.yaxis, "per_1k_a")):
+            if (data[column] <= 0).any():
+                _tick_zero(axis, floor)
         ax.set_xlabel(f"per 1,000 tokens: {labels[1]}")
         ax.set_ylabel(f"per 1,000 tokens: {labels[0]}")
         if title:
@@ -619,6 +623,31 @@ def plot_term_scatter(
             data.loc[rows, "leader"] = bool(k > 0)
     fig.textkit_data = round_frame(data.drop(columns=["x", "y"]))
     return fig
+
+
+#: Nearest another tick label may come to the "0" tick of a log axis, as a share of the
+#: axis's length in decades; closer, the tick keeps its grid line but not its label.
+_ZERO_ROOM = 0.07
+
+
+def _tick_zero(axis, floor: float) -> None:
+    """Tick the ``floor`` of a log axis, where zero counts are drawn, and label it "0".
+
+    The axis keeps its other ticks (major and minor) above the floor with their labels,
+    except a label too close to the "0", which is left blank; ticks below the floor would
+    read as values under zero and are dropped. Call it once the limits are set.
+    """
+    lo, hi = sorted(axis.get_view_interval())
+    clear = floor * 10 ** (_ZERO_ROOM * np.log10(hi / lo))
+    for minor in (False, True):
+        locator = axis.get_minor_locator() if minor else axis.get_major_locator()
+        formatter = axis.get_minor_formatter() if minor else axis.get_major_formatter()
+        ticks = [float(t) for t in locator.tick_values(lo, hi) if floor < t <= hi]
+        shown = formatter.format_ticks(ticks)
+        texts = [x if t >= clear else "" for t, x in zip(ticks, shown, strict=True)]
+        if not minor:
+            ticks, texts = [floor, *ticks], ["0", *texts]
+        axis.set_ticks(ticks, texts, minor=minor)
 
 
 #: A point with this many of the labelled terms gets one stacked label: two labels still

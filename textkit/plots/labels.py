@@ -12,6 +12,8 @@ a page, an article or a topic reads the same in every figure:
 * :func:`shorten` and :func:`article_label` — an article's title cut at a word boundary
   (the project's governance-aware segmenter, so 社会治安综合治理 is never cut) with an
   ellipsis, followed by where it comes from: ``"乡镇社会治理创新… (Page 3, no. 2)"``;
+  :func:`article_labels` labels a table's articles and keeps different titles apart when
+  they share a long beginning (``"青山镇…第一季度安全生产工作总结"``);
 * :func:`topic_label` and :func:`topic_labels` — ``"T03"`` with its top terms →
   ``"T3 维稳·排查·矛盾"``; seeded frame topics get the frame's name;
 * :func:`display_label` — any category value a figure shows (legend entries, ticks): frame
@@ -20,9 +22,11 @@ a page, an article or a topic reads the same in every figure:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 
 from textkit.core.checks import check_int
@@ -52,6 +56,8 @@ _TOPIC_RE = re.compile(r"^T0*(\d+)$")
 _ELLIPSIS = "…"
 #: Characters not worth keeping at the end of a shortened label.
 _TRAILING = " \t\u3000，,。.、；;：:！!？?（(《“\"'‘-—·"
+#: Characters not worth keeping at the start of the part of a title shown after an ellipsis.
+_LEADING = " \t\u3000，,。.、；;：:！!？?-—·"
 
 
 def is_frame(name: object) -> bool:
@@ -136,7 +142,7 @@ def shorten(text: object, max_chars: int = 12) -> str:
     '乡镇党委书记…'
     """
     check_int("max_chars", max_chars, 2)
-    s = " ".join(str(text).split())
+    s = _spaced(text)
     if len(s) <= max_chars:
         return s
     kept = ""
@@ -168,12 +174,17 @@ def article_label(title: object = None, doc_id: object = None, max_chars: int = 
         ``"社会治理工作机制 (Page 4, no. 2)"``; only one of the two parts when the other is
         missing.
     """
+    head = shorten(title, max_chars) if _present(title) else None
+    return _with_source(head, doc_id)
+
+
+def _with_source(head: str | None, doc_id: object) -> str:
+    """``"<head> (Page 4, no. 2)"``: a shortened title and where the article comes from."""
     where = ""
     if _present(doc_id):
         m = ARTICLE_ID_RE.match(str(doc_id))
         where = f"Page {int(m.group(1)) + 1}, no. {int(m.group(2))}" if m else str(doc_id)
-    if _present(title):
-        head = shorten(title, max_chars)
+    if head:
         return f"{head} ({where})" if where else head
     return where
 
@@ -181,7 +192,15 @@ def article_label(title: object = None, doc_id: object = None, max_chars: int = 
 def article_labels(
     table: pd.DataFrame, title: str = "title", doc_id: str = "doc_id", max_chars: int = 12
 ) -> pd.Series:
-    """:func:`article_label` of every row of a table (missing columns are skipped).
+    """:func:`article_label` of every row of a table (missing columns are skipped), with
+    different titles kept apart.
+
+    When two different titles would be cut to the same text (a long shared beginning, as in
+    ``青山镇2019年第一季度安全生产工作总结`` and ``青山镇2019年第二季度安全生产工作总结``, both
+    ``"青山镇2019年…"``), each keeps its first words, an ellipsis, and its words from where it
+    differs from the title it is closest to: ``"青山镇…第一季度安全生产工作总结"`` and
+    ``"青山镇…第二季度安全生产工作总结"``. Other titles are cut as by :func:`shorten`. The
+    labels depend on the set of titles only, not on the order of the rows.
 
     Returns
     -------
@@ -193,11 +212,61 @@ def article_labels(
         raise InvalidParameterError(
             f"table: needs a {title!r} or {doc_id!r} column for article labels"
         )
+    heads = _shortened_apart([t for t in titles if _present(t)], max_chars)
     return pd.Series(
-        [article_label(t, d, max_chars) for t, d in zip(titles, ids, strict=True)],
+        [
+            _with_source(heads[_spaced(t)] if _present(t) else None, d)
+            for t, d in zip(titles, ids, strict=True)
+        ],
         index=table.index,
         dtype=object,
     )
+
+
+def _spaced(text: object) -> str:
+    """``text`` with every run of white space one space, as :func:`shorten` reads it."""
+    return " ".join(str(text).split())
+
+
+def _shortened_apart(titles: Iterable[object], max_chars: int) -> dict[str, str]:
+    """Every title (white space evened out) -> its :func:`shorten` text, or, for titles
+    that would share one, the text of :func:`_from_difference`."""
+    unique = sorted({_spaced(t) for t in titles})
+    short = {t: shorten(t, max_chars) for t in unique}
+    sharing: dict[str, list[str]] = {}
+    for t in unique:
+        sharing.setdefault(short[t], []).append(t)
+    for group in sharing.values():
+        for t in group if len(group) > 1 else ():
+            same = max(len(os.path.commonprefix([t, u])) for u in group if u != t)
+            short[t] = _from_difference(t, same, max_chars)
+    return short
+
+
+def _from_difference(text: str, same: int, max_chars: int) -> str:
+    """``text`` shown by its first words (up to ``max_chars // 2`` characters), an ellipsis,
+    and the part from the word holding its character ``same`` (the first that differs from
+    the title it is closest to; its last word when ``text`` ends there), with the words
+    before that part as long as it keeps within ``max_chars`` characters."""
+    words = _words(text)
+    starts = np.cumsum([0, *map(len, words)])[:-1]
+    k = int(np.searchsorted(starts, min(same, len(text) - 1), side="right")) - 1
+    n_head = _leading_words(words, max(2, max_chars // 2))
+    while k - 1 >= n_head and len("".join(words[k - 1 :])) <= max_chars:
+        k -= 1
+    rest = shorten("".join(words[k:]).lstrip(_LEADING) or words[k], max_chars)
+    if k <= n_head:
+        return "".join(words[:k]) + rest
+    return "".join(words[:n_head]).rstrip(_TRAILING) + _ELLIPSIS + rest
+
+
+def _leading_words(words: list[str], max_chars: int) -> int:
+    """How many of the first ``words`` fit in ``max_chars`` characters (at least one)."""
+    n, size = 1, len(words[0])
+    while n < len(words) and size + len(words[n]) <= max_chars:
+        size += len(words[n])
+        n += 1
+    return n
 
 
 def display_label(value: object) -> str:

@@ -16,6 +16,7 @@ from textkit.core.checks import check_int
 from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import annotation_colour, new_figure, palette, use_style
+from textkit.plots._ticks import category_xticks
 from textkit.plots.labels import display_label
 
 __all__ = ["group_rates", "plot_group_rates", "plot_top_terms"]
@@ -172,8 +173,9 @@ def plot_group_rates(
     """Heat map of the top terms' rates per group (see :func:`group_rates`).
 
     Rows are the ``n`` most frequent terms of the corpus (most frequent at the top),
-    columns the groups (e.g. genres, with the number of tokens of each group in the label);
-    each cell is annotated with its rate.
+    columns the groups (e.g. genres, with the number of tokens of each group in the label;
+    long or many group names are wrapped or turned so that none overlaps, see
+    :func:`textkit.plots._ticks.category_xticks`); each cell is annotated with its rate.
 
     Parameters
     ----------
@@ -212,10 +214,6 @@ def plot_group_rates(
                     fontsize="x-small",
                     color=annotation_colour(image, v),
                 )
-        ax.set_xticks(
-            range(len(groups)),
-            [f"{display_label(g[3:])}\n({int(totals[g]):,})" for g in groups],
-        )
         ax.set_yticks(range(len(rates)), rates.index.tolist())
         ax.tick_params(length=0)
         ax.xaxis.set_ticks_position("top")
@@ -223,5 +221,6 @@ def plot_group_rates(
         cbar.set_label(f"occurrences per {per:,} tokens of the group")
         if title:
             ax.set_title(title)
+        category_xticks(ax, [f"{display_label(g[3:])}\n({int(totals[g]):,})" for g in groups])
     fig.textkit_data = rates.reset_index()
     return fig

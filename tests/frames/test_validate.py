@@ -187,22 +187,25 @@ def test_read_codes_bad_code_names_file_and_line(tmp_path):
         read_codes(p)
 
 
-def test_read_codes_warns_when_it_drops_a_repeated_paragraph(tmp_path):
-    p = tmp_path / "coded.csv"
-    pd.DataFrame(
+def test_read_codes_leaves_out_rows_not_coded_yet(tmp_path):
+    p = tmp_path / "partly.csv"
+    sheet = pd.DataFrame(
         {
-            "sample_id": ["S1", "S2", "S3"],
-            "doc_id": ["a#01", "a#01", "a#01"],
-            "para_id": [0, 1, 0],
-            "text": ["一段", "两段", "一段"],
-            "code": ["stability", "mixed", "stability"],
+            "sample_id": ["S1", "S2", "S3", "S4"],
+            "doc_id": ["a#01"] * 4,
+            "para_id": [0, 1, 2, 3],
+            "text": ["一段", "两段", "三段", "四段"],
+            "code": ["stability", "", " ", "Neither"],
         }
-    ).to_csv(p, index=False)
-    with pytest.warns(
-        UserWarning, match=r"coded\.csv: 1 row\(s\) code a paragraph again.*line\(s\) 4 \(as 2\)"
-    ):
+    )
+    sheet.to_csv(p, index=False)
+    with pytest.warns(UserWarning, match=r"partly\.csv: 2 row\(s\) not coded yet.*line\(s\) 3, 4"):
         got = read_codes(p)
-    assert list(got["sample_id"]) == ["S1", "S2"]
+    assert list(got["sample_id"]) == ["S1", "S4"]
+    assert list(got["code"]) == ["stability", "neither"]
+    sheet.assign(code="").to_csv(p, index=False)
+    with pytest.raises(CodingSheetError, match=r"partly\.csv: no row is coded yet"):
+        read_codes(p)
 
 
 def test_read_codes_missing_column(tmp_path):
@@ -289,7 +292,7 @@ def test_shipped_coding_loads_and_matches_corpus(built_docs):
     pd.testing.assert_frame_equal(
         aligned[["sample_id", "doc_id", "para_id"]], codes[["sample_id", "doc_id", "para_id"]]
     )
-    assert aligned.attrs["alignment"]["by_id"] == len(codes) == 684
+    assert aligned.attrs["alignment"]["by_id"] == len(codes) == 754
 
 
 def test_plot_confusion_returns_figure():

@@ -378,7 +378,7 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     ------
     CodingSheetError
         Bytes that decode in none of the encodings (the message names the file, the byte
-        offset and the encodings tried), missing column, empty or unknown code, empty
+        offset and the encodings tried), missing column, no code at all, unknown code, empty
         ``doc_id`` or ``text``, non-integer ``para_id``, duplicate ``sample_id``, or one
         paragraph (same ``doc_id`` and ``para_id``) coded twice with *different* codes; the
         message names the file, the line (1-based, header = line 1; both lines for a
@@ -386,7 +386,10 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
 
     Notes
     -----
-    A paragraph coded twice with the *same* code is not an error: the repeat carries no
+    A row whose code is empty is not coded yet: it is left out with a warning
+    (``UserWarning``) naming its lines, so that a sheet can be read while coding goes on; a
+    sheet with no code at all is an error. A paragraph coded twice with the *same* code is
+    not an error: the repeat carries no
     conflict, so it is dropped (the first row is kept) with a warning (``UserWarning``)
     naming both lines; keeping both would count the paragraph twice in the agreement and in
     training.
@@ -412,8 +415,13 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     coded: dict[tuple[str, str], tuple[int, str]] = {}
     drop: list[int] = []
     repeats: list[str] = []
+    blank: list[int] = []
     for i, rec in enumerate(out.to_dict("records")):
         line = lines[i] if i < len(lines) else i + 2
+        if not rec["code"]:
+            blank.append(line)
+            drop.append(i)
+            continue
         for col in ("doc_id", "text"):
             if not str(rec[col]).strip():
                 raise CodingSheetError(
@@ -450,12 +458,22 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
             drop.append(i)
             continue
         coded[key] = (line, rec["code"])
-    if drop:
+    if blank and len(blank) == len(out):
+        raise CodingSheetError(f"{path}: no row is coded yet (every code is empty)")
+    if blank:
         warnings.warn(
-            f"{path}: {len(drop)} row(s) code a paragraph again with the same code and are "
-            f"dropped: line(s) {', '.join(repeats[:5])}" + (" …" if len(repeats) > 5 else ""),
-            stacklevel=3,
+            f"{path}: {len(blank)} row(s) not coded yet (empty code) are left out: line(s) "
+            + ", ".join(map(str, blank[:10]))
+            + (" …" if len(blank) > 10 else ""),
+            stacklevel=2,
         )
+    if repeats:
+        warnings.warn(
+            f"{path}: {len(repeats)} row(s) code a paragraph again with the same code and are "
+            f"dropped: line(s) {', '.join(repeats[:5])}" + (" …" if len(repeats) > 5 else ""),
+            stacklevel=2,
+        )
+    if drop:
         out = out.drop(index=out.index[drop]).reset_index(drop=True)
     out["para_id"] = out["para_id"].astype(int)
     if "note" not in out.columns:

@@ -152,6 +152,21 @@ def test_documents_read_back_in_doc_id_order_across_row_groups(
     assert ids.index("h#01") + 1 == ids.index("h-1#01")
 
 
+def test_numeric_ids_in_natural_order_in_memory_and_streamed(tmp_path):
+    """A table's ids 1 … 12 list as numbers (1, 2, … 10), not as text (1, 10, 11, 2)."""
+    rng = random.Random(3)
+    texts = [
+        "。".join("".join(rng.choice(WORDS) for _ in range(8)) for _ in range(4)) for _ in range(12)
+    ]
+    table = tmp_path / "ids.csv"
+    pd.DataFrame({"id": range(12, 0, -1), "text": texts}).to_csv(table, index=False)
+    mem = write_corpus(build_corpus(read_texts(table, id="id")), tmp_path / "mem")
+    streamed = build_corpus_to(table, tmp_path / "stream", read={"id": "id"}, batch_rows=5)
+    _same_files(mem, streamed)
+    ids = load_corpus(tmp_path / "stream")["doc_id"].tolist()
+    assert ids == [str(i) for i in range(1, 13)]
+
+
 def test_empty_raw_directory(tmp_path):
     (tmp_path / "raw").mkdir()
     mem = write_corpus(build_corpus(tmp_path / "raw"), tmp_path / "mem")

@@ -53,6 +53,7 @@ import pandas as pd
 from textkit.core import io as _io
 from textkit.core.checks import check_bool
 from textkit.core.errors import CorpusError, InvalidParameterError
+from textkit.core.order import natural_order
 from textkit.corpus import _documents
 from textkit.corpus import report as accounting
 from textkit.corpus._documents import (
@@ -381,7 +382,7 @@ def _build(raw_dir: Path, config: CorpusConfig, n_jobs: int = 1) -> CorpusBuild:
         docs, pages = _processed_pages(read_pages(raw_dir, config.ingest), config, pool)
         docs = find_duplicates(docs, config.dedup, pool=pool)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=False))
-    docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+    docs = docs.iloc[natural_order(docs["doc_id"])].reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
     logger.info("corpus built: %s", report["articles"]["identity"])
@@ -515,7 +516,7 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     else:
         docs = find_duplicates(docs, config.dedup)
     docs = finish_documents(docs, config.off_topic_flagged(own_corpus=True))
-    docs = docs.sort_values("doc_id", kind="mergesort").reset_index(drop=True)
+    docs = docs.iloc[natural_order(docs["doc_id"])].reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = accounting.corpus_report(pages, docs, boilerplate, Path(texts.path))
     report["texts"] = _texts_identity(texts, docs)

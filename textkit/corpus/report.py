@@ -26,6 +26,7 @@ import pandas as pd
 
 from textkit.core.errors import CorpusError
 from textkit.core.io import StreamedEntries
+from textkit.core.order import natural_order
 
 __all__ = ["corpus_report", "render_report_md"]
 
@@ -142,6 +143,7 @@ def corpus_report(
         per_doc[str(doc_id)] = d
         for k, v in d.items():
             totals[k] = totals.get(k, 0) + int(v)
+    # files in text order: the JSON report sorts the keys of articles_per_file that way
     pages_rows = [_page_row(rec) for rec in pages.sort_values("source_file").to_dict("records")]
     groups = _group_table(docs)
     report: dict[str, Any] = {
@@ -280,9 +282,14 @@ def streamed_report(
     def reasons(text: str) -> int:
         return int(pc.sum(pc.match_substring(flagged, text)).as_py() or 0)
 
+    # per_document in the text order of doc_id: the in-memory report is a dict whose keys
+    # the JSON writer sorts (documents themselves are in natural order: 1, 2, 10)
+    by_text = pd.Series(docs.column("doc_id").to_pylist(), dtype=object).astype(str)
+    by_text = by_text.sort_values(kind="mergesort").index.to_numpy(dtype=np.int64)
+
     def logs() -> Iterator[tuple[str, dict]]:
         for start in range(0, n_art, _CHUNK):
-            part = docs.slice(start, _CHUNK)
+            part = docs.take(by_text[start : start + _CHUNK])
             ids = part.column("doc_id").to_pylist()
             for doc_id, log in zip(ids, part.column("clean_log").to_pylist(), strict=True):
                 yield str(doc_id), json.loads(log)
@@ -375,7 +382,7 @@ def _group_table(docs: pd.DataFrame) -> list[dict]:
         groups.append(
             {
                 "dup_group": gid,
-                "members": sorted(g["doc_id"].tolist()),
+                "members": [g["doc_id"].iloc[i] for i in natural_order(g["doc_id"])],
                 "canonical": sorted(canon)[0] if canon else "",
             }
         )

@@ -33,6 +33,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int, check_number
 from textkit.core.errors import InvalidParameterError
+from textkit.core.order import natural_order
 from textkit.core.paths import check_output_outside_input
 from textkit.core.progress import progress
 from textkit.corpus import _documents
@@ -584,8 +585,7 @@ def _stream(
         light = doc_store.read(_LIGHT) if starts else _arrow(template.loc[:, _LIGHT])
         decided = _Statuses(light, found, flag)
         ids = light.column("doc_id").to_pandas()
-        order = pd.DataFrame({"doc_id": ids}).sort_values("doc_id", kind="mergesort").index
-        order = order.to_numpy(dtype=np.int64)
+        order = natural_order(ids)
         del ids
         docs_table = pa.table(
             {

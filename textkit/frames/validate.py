@@ -49,6 +49,7 @@ from textkit.core import io as _io
 from textkit.core.checks import check_int, check_str
 from textkit.core.config import StageConfig
 from textkit.core.errors import CodingSheetError
+from textkit.core.order import natural_order
 
 __all__ = [
     "CODES",
@@ -264,7 +265,8 @@ def draw_validation_sample(
     pool = paras.merge(lab, on=["doc_id", "para_id"], how="inner", validate="one_to_one")
     pool = pool[pool["text"].str.len() >= cfg.min_chars]
     pool = pool.assign(_page=pool["doc_id"].str.split("#").str[0])
-    pool = pool.sort_values(["doc_id", "para_id"], kind="mergesort")
+    pool = pool.sort_values("para_id", kind="mergesort")
+    pool = pool.iloc[natural_order(pool["doc_id"])]  # stable: para_id order within a document
     # a text in several documents is one unit, drawn as its first copy: coded once
     pool = pool[~pool["text"].map(_text_key).duplicated()].reset_index(drop=True)
     groups = {k: g.index.to_numpy() for k, g in pool.groupby([cfg.by, "_page"], sort=True)}

@@ -346,22 +346,28 @@ for name, groups in groupings.items():
 prevalence["frame"].pivot(index="topic", columns="group", values="mean").round(3)
 
 # %% [markdown]
-# Over time: when `[analysis] trend` names a numeric variable (a year), the mean topic shares
-# per value with the same article-resampling intervals, one panel per topic
-# (`topics_prevalence_<trend>`). The seed corpus sets none: its articles' years are sparse
-# and the era groups above bin them.
+# Over time: when `[analysis] trend` names a numeric variable (a year) or a date column
+# (`[corpus] dates`, by calendar year), the mean topic shares per value with the same
+# article-resampling intervals, one panel per topic (`topics_prevalence_<trend>`); the title
+# counts the articles left out for want of a value. The seed corpus sets none: its
+# articles' years are sparse and the era groups above bin them.
 
 # %%
 TREND = nb.trend(docs)  # [analysis] trend, or None
 if TREND:
+    over = docs.set_index("doc_id")[TREND]
+    if pd.api.types.is_datetime64_any_dtype(over):
+        over = over.dt.year  # a date column, by calendar year
     trend = topics.topic_prevalence(
         lda,
-        docs.set_index("doc_id")[TREND].dropna(),
+        over.dropna(),
         n_boot=TOPICS.n_boot,
         random_state=TOPICS.random_state,
         clusters=data.unit_doc,
     )
-    fig = tplots.plot_prevalence_trend(trend, topic_labels=labels, xlabel=TREND, title=f"By {TREND}")
+    left_out = int(over[over.index.isin(data.unit_doc.unique())].isna().sum())  # modelled
+    title = f"By {TREND}" + (f" ({left_out} articles without a value left out)" if left_out else "")
+    fig = tplots.plot_prevalence_trend(trend, topic_labels=labels, xlabel=TREND, title=title)
     _ = nb.save_figure(fig, f"topics_prevalence_{TREND}")
 
 # %% [markdown]

@@ -175,7 +175,7 @@ scores["frame_label"].value_counts()
 # %%
 by_balance = scores.dropna(subset=["balance"]).sort_values(["balance", "doc_id"])["doc_id"]
 EXAMPLES = nb.examples(analysis["doc_id"], default=[by_balance.iloc[0], by_balance.iloc[-1]])
-TREND = nb.trend(analysis)  # [analysis] trend: a numeric variable traced over time, or None
+TREND = nb.trend(analysis)  # [analysis] trend: numbers or dates traced over time, or None
 groups = nb.group_labels(analysis, missing=None)  # one column per group, named as in GROUPS
 if TREND:
     groups[TREND] = analysis[TREND].to_numpy()
@@ -278,13 +278,16 @@ tk.write_table(RESULTS / "frame_contrasts.csv", contrasts)
 contrasts[contrasts["measure"] == "balance"].drop(columns="measure").round(3)
 
 # %% [markdown]
-# Over time, when `[analysis] trend` names a numeric variable (a year): the same pooled
-# estimates per value, as lines with interval bands (`frames_trend_<variable>`). The seed
-# corpus sets none — its articles' years are sparse, and the era groups above bin them.
+# Over time, when `[analysis] trend` names a numeric variable (a year) or a date column
+# (`[corpus] dates`, grouped by calendar year): the same pooled estimates per value, as lines
+# with interval bands (`frames_trend_<variable>`); the axis label counts the documents left
+# out for want of a value. The seed corpus sets none — its articles' years are sparse, and
+# the era groups above bin them.
 
 # %%
 if TREND:
-    trend = frame_groups(scores, TREND, config=FRAMES)
+    by_year = "Y" if pd.api.types.is_datetime64_any_dtype(scores[TREND]) else None
+    trend = frame_groups(scores, TREND, freq=by_year, config=FRAMES)
     tk.write_table(RESULTS / f"frame_trend_{TREND}.csv", trend)
     _ = nb.save_figure(plot_frame_trend(trend), f"frames_trend_{TREND}")
 

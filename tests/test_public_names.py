@@ -81,6 +81,7 @@ PUBLIC_NAMES = (
     "mine_terms",
     "network_config",
     "node_table",
+    "parse_dates",
     "prevalence_contrast",
     "provenance",
     "read_codes",

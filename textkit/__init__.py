@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "iter_pages": "corpus.ingest",
     "decode_bytes": "corpus.decode",
     "read_texts": "corpus.read",
+    "parse_dates": "core.dates",
     "analysed_documents": "corpus.select",
     "extract_text": "corpus.extract",
     "iter_texts": "corpus.read_stream",

@@ -392,6 +392,8 @@ _REPRINT = (
         ["2022-05-01", "2020-12-31", "2021-01-01"],  # dates as text
         pd.to_datetime(["2022-05-01", "2020-12-31", "2021-01-01"]),  # dates
         ["2022", "2020-12-31", None],  # a year, a date and no value
+        ["2019/06/07", "2017年1月10日", "2019年3月"],  # as a scraped 发布时间 column mixes them
+        ["2019-6-7 10:22", "２０１７年１月１０日", "20190301"],
     ],
 )
 def test_keep_earliest_by_keeps_the_first_copy_in_time(when):
@@ -428,11 +430,12 @@ def test_earliest_ranks_read_each_value_alone():
     reads the documents in batches): 20190301 is a date alone and among years."""
     from textkit.corpus.dedup import earliest_ranks
 
-    values = ["2021", "20190301", "2020-01-05", None, "", "2018.0", "n/a"]
-    docs = pd.DataFrame({"doc_id": list("abcdefg"), "text": ["x"] * 7, "when": values})
+    values = ["2021", "20190301", "2020-01-05", None, "", "2018.0", "n/a", "2019年3月5日"]
+    docs = pd.DataFrame({"doc_id": list("abcdefgh"), "text": ["x"] * 8, "when": values})
     config = DedupConfig(keep_earliest_by="when")
     together = earliest_ranks(docs, config)
     alone = np.concatenate([earliest_ranks(docs.iloc[[i]], config) for i in range(len(docs))])
     np.testing.assert_array_equal(together, alone)
     assert together[5] < together[1] < together[2] < together[0]  # 2018 < 2019-03 < 2020 < 2021
+    assert together[1] < together[7] < together[2]  # 2019-03-01 < 2019年3月5日 < 2020
     assert np.isinf(together[[3, 4, 6]]).all()

@@ -823,3 +823,98 @@ def test_the_report_says_what_reading_a_workbook_did(tmp_path):
     for part in ("not read: 1 other sheet(s) '说明'", "header on row 2", "附件：文件汇总表",
                  "merged cells: 1 range(s)"):  # fmt: skip
         assert part in said[0]
+
+
+#: A scraped news table: its 发布时间 column mixes the forms Chinese sites write.
+_NEWS = pd.DataFrame(
+    {
+        "正文": [TEXT_A, TEXT_B, TEXT_C, TEXT_A + "（转载）", TEXT_B + "（完）", TEXT_C + "。"],
+        "发布时间": ["2019年3月5日", "2019/03/05", "2019-3-5 10:22", "2019年3月", "", "不详"],
+        "来源": ["人民网", "新华网", "人民网", "新华网", "人民网", "新华网"],
+    }
+)
+
+
+def test_a_date_column_named_in_dates_is_read_as_dates(tmp_path, caplog):
+    path = tmp_path / "news.csv"
+    path.write_bytes(_NEWS.to_csv(index=False).encode("gb18030"))
+    res = read_texts(path, text="正文", dates="发布时间")
+    docs = res.documents
+    assert str(docs["发布时间"].dtype) == "datetime64[us]"
+    assert docs["发布时间"].tolist()[:4] == [
+        pd.Timestamp("2019-03-05"),
+        pd.Timestamp("2019-03-05"),
+        pd.Timestamp("2019-03-05 10:22"),
+        pd.Timestamp("2019-03-01"),
+    ]
+    assert docs["发布时间"].iloc[4:].isna().all()
+    assert docs["来源"].tolist() == _NEWS["来源"].tolist()  # the other variables as they were
+    # the value that is not a date is missing, and its row of the report says so: read
+    rep = res.report.set_index("row")
+    assert (rep["status"] == "read").all()
+    assert rep.loc[6, "reason"] == "发布时间: '不详' is not a date (left missing)"
+    assert (rep.loc[1:5, "reason"] == "").all()  # an empty cell is just missing
+    assert "1 document(s) with a value of '发布时间' that is not a date" in caplog.text
+    assert "(row 6)" in caplog.text
+    assert res.options["dates"] == ["发布时间"]
+    # the build keeps the dates and the note on the row's line of pages.csv
+    build = build_corpus(res)
+    assert str(build.documents["发布时间"].dtype) == "datetime64[us]"
+    pages = build.pages.set_index("source_file")
+    assert pages.loc["news.csv:6", "reason"] == rep.loc[6, "reason"]
+    assert pages.loc["news.csv:6", "status"] == "ok"
+    # without the option the column is text, as it was
+    assert str(read_texts(path, text="正文").documents["发布时间"].dtype) != "datetime64[us]"
+
+
+def test_dates_must_name_document_variables(tmp_path):
+    path = tmp_path / "news.csv"
+    _NEWS.to_csv(path, index=False)
+    with pytest.raises(
+        InvalidParameterError, match=r"dates: '日期' not among the document.*'来源'"
+    ):
+        read_texts(path, text="正文", dates=["日期"])
+    with pytest.raises(InvalidParameterError, match=r"dates: '发布时间' not among"):
+        read_texts(path, text="正文", meta=["来源"], dates="发布时间")
+
+
+def test_dates_of_a_folder_come_from_its_paths(tmp_path):
+    for day, text in (("2019年3月5日", TEXT_A), ("2019-03-06", TEXT_B), ("某日", TEXT_C)):
+        (tmp_path / "raw" / day).mkdir(parents=True)
+        (tmp_path / "raw" / day / "a.txt").write_text(text, encoding="utf-8")
+    res = read_texts(tmp_path / "raw", docvars_from="{day}/{name}.txt", dates="day")
+    docs = res.documents.set_index("source")
+    assert docs.loc["2019年3月5日/a.txt", "day"] == pd.Timestamp("2019-03-05")
+    assert docs.loc["2019-03-06/a.txt", "day"] == pd.Timestamp("2019-03-06")
+    assert pd.isna(docs.loc["某日/a.txt", "day"])
+    rep = res.report.set_index("source")
+    assert rep.loc["某日/a.txt", "reason"] == "day: '某日' is not a date (left missing)"
+
+
+def test_corpus_dates_in_the_config_are_read_and_checked(tmp_path):
+    from textkit.core.config import load_config
+    from textkit.corpus.source import build_source, corpus_source
+
+    _NEWS.to_csv(tmp_path / "news.csv", index=False)
+    path = tmp_path / "textkit.toml"
+    path.write_text(
+        '[corpus]\ninput = "news.csv"\ntext = "正文"\ndates = "发布时间"\n', encoding="utf-8"
+    )
+    source = corpus_source(load_config(path))
+    assert dict(source.options) == {"text": "正文", "dates": ("发布时间",)}
+    docs = build_source(source, cache=False).documents
+    assert str(docs["发布时间"].dtype) == "datetime64[us]"
+    path.write_text('[corpus]\ninput = "news.csv"\ntext = "正文"\ndates = [1]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[corpus\] dates: expected a list of non-empty"):
+        corpus_source(load_config(path))
+
+
+def test_cli_input_reads_dates(tmp_path):
+    path = tmp_path / "news.csv"
+    _NEWS.to_csv(path, index=False)
+    for stream in ([], ["--stream"]):
+        out = tmp_path / f"out{len(stream)}"
+        argv = ["-q", "corpus", "build", "--input", str(path), "--text-column", "正文"]
+        assert main([*argv, "--dates", "发布时间", "--out", str(out), *stream]) == 0
+        docs = pd.read_parquet(out / "documents.parquet")
+        assert docs["发布时间"].iloc[0] == pd.Timestamp("2019-03-05")

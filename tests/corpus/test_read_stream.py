@@ -391,3 +391,68 @@ def test_keep_earliest_by_keeps_the_first_year_of_each_group_streamed_or_not(tab
     # the default keeps the longest copy, whatever its year
     default = build_corpus(read_texts(tables[fmt], **options)).documents
     assert not default["dup_of"].fillna("").equals(docs["dup_of"].fillna(""))
+
+
+def _news_rows(n: int = 60, seed: int = 5) -> list[dict]:
+    """A scraped news table: copies of earlier rows batches away, each copy dated in another
+    of the forms Chinese sites write (the copy first published is not the longest)."""
+    rng = random.Random(seed)
+    forms = (
+        lambda d: f"{d.year}年{d.month}月{d.day}日",
+        lambda d: f"{d.year}/{d.month:02d}/{d.day:02d}",
+        lambda d: f"{d.year}-{d.month}-{d.day} 10:22",
+        lambda d: f"{d.year}年{d.month}月",
+        lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
+    )
+    rows: list[dict] = []
+    for i in range(n):
+        day = pd.Timestamp("2016-01-01") + pd.Timedelta(days=rng.randrange(2000))
+        text = "".join(rng.choice(WORDS) for _ in range(rng.randint(20, 40))) + "。"
+        if i % 6 == 5 and i >= 15:  # a reprint of a row two batches back, longer
+            text = "转载：" + rows[i - 15]["正文"]
+        when = forms[i % len(forms)](day)
+        rows.append({"正文": text, "发布时间": "" if i % 13 == 3 else when})
+    return rows
+
+
+@pytest.mark.parametrize("dates", [None, ["发布时间"]])
+def test_keep_earliest_by_reads_chinese_dates_streamed_or_not(tmp_path, dates):
+    from textkit.core.dates import parse_dates
+    from textkit.corpus.build import CorpusConfig
+    from textkit.corpus.dedup import DedupConfig
+
+    path = tmp_path / "news.csv"
+    pd.DataFrame(_news_rows()).to_csv(path, index=False)
+    options = {"text": "正文"} | ({"dates": dates} if dates else {})
+    config = CorpusConfig(dedup=DedupConfig(keep_earliest_by="发布时间"))
+    whole = build_corpus(read_texts(path, **options), config, cache=False)
+    a = write_corpus(whole, tmp_path / "memory")
+    b = build_corpus_to(path, tmp_path / "stream", config, read=options, batch_rows=BATCH)
+    for p, q in zip(a, b, strict=True):
+        assert p.read_bytes() == q.read_bytes(), p.name
+    written = pd.read_csv(path, dtype=str, keep_default_na=False)["发布时间"]
+    docs = whole.documents.assign(
+        when=lambda d: parse_dates(d["发布时间"]), written=written.to_numpy()
+    )
+    groups = docs[docs["dup_group"].notna()]
+    chinese_first = 0
+    for canon, g in groups.groupby("dup_group"):
+        kept = g[g["dup_of"].isna()]
+        assert kept["doc_id"].tolist() == [canon]
+        assert kept["when"].iloc[0] == g["when"].min(), canon  # the first published copy
+        chinese_first += "年" in kept["written"].iloc[0] and g["when"].notna().sum() > 1
+    assert groups["dup_group"].nunique() >= 5 and chinese_first >= 2
+
+
+def test_batches_read_dates_as_read_texts_does(tmp_path):
+    path = tmp_path / "news.csv"
+    rows = _news_rows()
+    rows[8]["发布时间"] = "上周五"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    whole = read_texts(path, text="正文", dates="发布时间")
+    docs, report = _joined(iter_texts(path, text="正文", dates="发布时间", batch_size=BATCH))
+    pd.testing.assert_frame_equal(docs, whole.documents)
+    pd.testing.assert_frame_equal(report, whole.report)
+    assert report.loc[8, "reason"] == "发布时间: '上周五' is not a date (left missing)"
+    with pytest.raises(InvalidParameterError, match="dates: '日期' not among"):
+        iter_texts(path, text="正文", dates="日期")

@@ -87,6 +87,7 @@ def test_pooled_estimates_follow_the_ratio_definition():
     out = frame_groups(t, "group", n_boot=200)
     assert list(out.columns) == [
         "variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note",
+        "missing_left_out",
     ]  # fmt: skip
     assert out["measure"].tolist() == list(MEASURES) * 2
     assert (out["variable"] == "group").all()
@@ -398,3 +399,22 @@ def test_frame_means_leave_out_texts_without_tokens_even_at_min_tokens_zero():
     row = frame_means(scores, "province", min_tokens=0).iloc[0]
     assert row["docs"] == 2 and row["short_left_out"] == 1
     assert row["stability"] == pytest.approx(30.0) and row["service_law"] == pytest.approx(10.0)
+
+
+def test_a_date_column_written_as_chinese_sites_write_it_is_a_yearly_trend(seg):
+    from textkit.core.dates import parse_dates
+
+    docs = _generated_docs()  # 16 documents, years 2010-2013
+    forms = ("{y}年3月5日", "{y}/06/07", "{y}-3-5 10:22", "{y}年11月")
+    written = [forms[i % 4].format(y=y) for i, y in enumerate(docs["year"])]
+    written[3], written[10] = "", "不详"  # no date: left out, and counted
+    docs["发布时间"] = parse_dates(written)
+    scores = score_frames(docs, segmenter=seg, config=FrameConfig(n_boot=0))
+    out = frame_groups(scores, "发布时间", freq="Y", n_boot=50)
+    by_year = out.drop_duplicates("group").set_index("group")
+    assert by_year.index.tolist() == [2010, 2011, 2012, 2013]
+    expected = docs["year"].drop(index=[3, 10]).value_counts().sort_index()
+    assert by_year["n_docs"].tolist() == expected.tolist()
+    assert (out["missing_left_out"] == 2).all()
+    # the same documents grouped by the integer year leave none out
+    assert (frame_groups(scores, "year", n_boot=0)["missing_left_out"] == 0).all()

@@ -126,3 +126,20 @@ def test_points_without_an_interval_are_hollow_and_said_so():
     full = plot_frame_trend(frame_groups(scores, "year", n_boot=200))
     assert not any(_hollow_points(ax) for ax in full.axes)
     assert "hollow" not in full.axes[1].get_xlabel()
+
+
+def test_trend_figure_says_how_many_documents_have_no_value():
+    scores = _scores()
+    scores["year"] = scores["year"].astype("Int64")
+    scores.loc[::10, "year"] = pd.NA  # six documents without a year
+    table = frame_groups(scores, "year", n_boot=0)
+    assert (table["missing_left_out"] == 6).all()
+    label = plot_frame_trend(table).axes[1].get_xlabel()
+    assert label.endswith("\n6 documents without a value of year left out")
+    whole = plot_frame_trend(frame_groups(_scores(), "year", n_boot=0))
+    assert "left out" not in whole.axes[1].get_xlabel()
+    # a date column grouped by year says it too
+    dated = scores.assign(when=pd.to_datetime(scores["year"].astype("string") + "-07-01"))
+    by_date = frame_groups(dated, "when", freq="Y", n_boot=0)
+    label = plot_frame_trend(by_date).axes[1].get_xlabel()
+    assert label.endswith("\n6 documents without a value of when left out")

@@ -207,7 +207,7 @@ def test_a_run_refuses_a_bad_value_before_the_corpus_and_the_notebooks(
 #: Settings that name columns or articles of the article table, or count them.
 DATA_VALUES = [
     ('[analysis]\ngroups = ["provinc"]\n', "[analysis] groups: no column 'provinc' in"),
-    ('[analysis]\ntrend = "genre"\n', "[analysis] trend: column 'genre' is not numeric"),
+    ('[analysis]\ntrend = "genre"\n', "[analysis] trend: column 'genre' holds neither numbers"),
     ('[analysis]\nexamples = ["nope"]\n', "[analysis] examples: 'nope' not among"),
     ("[vectorize]\nmin_df = 500\n", "[vectorize] min_df = 500: more than the 8 articles"),
 ]

@@ -157,7 +157,10 @@ def test_groups_trend_and_examples_from_the_config(project):
     [
         ('[analysis]\ngroups = ["outlet"]\n', r"\[analysis\] groups: no column 'outlet'"),
         ("[analysis]\ngroups = 3\n", r"\[analysis\] groups: expected a list of columns"),
-        ('[analysis]\ntrend = "province"\n', r"\[analysis\] trend: column 'province' is not"),
+        (
+            '[analysis]\ntrend = "province"\n',
+            r"\[analysis\] trend: column 'province' holds neither numbers",
+        ),
         ('[analysis]\nexamples = ["nope"]\n', r"\[analysis\] examples: 'nope' not among"),
     ],
 )
@@ -168,6 +171,38 @@ def test_bad_analysis_settings_are_named(project, analysis, message):
         nb.groups(docs)
         nb.trend(docs)
         nb.examples(docs["doc_id"])
+
+
+def test_a_date_column_named_in_corpus_dates_is_a_trend(project):
+    rows = ["2019年3月5日", "2019/06/07", "2020-3-5 10:22", "2021年", "", "不详"]
+    texts = [
+        "推进基层社会治理，化解矛盾纠纷。",
+        "提升公共法律服务水平。",
+        "维护社会稳定，开展平安建设。",
+        "完善网格化管理，服务群众。",
+        "坚持依法行政，建设法治政府。",
+        "推广枫桥经验，建设平安乡村。",
+    ]
+    table = pd.DataFrame({"正文": texts, "发布时间": rows})
+    table.to_csv(project / "news.csv", index=False)
+    path = project / "news.toml"
+    corpus = '[corpus]\ninput = "news.csv"\ntext = "正文"\nmeta = ["发布时间"]\n'
+    path.write_text(corpus + 'dates = ["发布时间"]\n[analysis]\ntrend = "发布时间"\n', "utf-8")
+    nb = start_notebook("x", path)
+    docs = nb.analysed(nb.build_corpus().documents)
+    assert nb.trend(docs) == "发布时间"
+    assert docs["发布时间"].dt.year.astype("Int64").tolist() == [
+        2019,
+        2019,
+        2020,
+        2021,
+        pd.NA,
+        pd.NA,
+    ]
+    path.write_text(corpus + '[analysis]\ntrend = "发布时间"\n', "utf-8")  # read as text
+    nb = start_notebook("x", path)
+    with pytest.raises(ConfigError, match=r"when \[corpus\] dates names it"):
+        nb.trend(nb.analysed(nb.build_corpus().documents))
 
 
 def test_a_project_runs_another_folders_notebooks_and_keeps_its_outputs(project, tmp_path_factory):

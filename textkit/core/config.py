@@ -68,7 +68,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
             (),
             ("raw_dir", "input", "out_dir", "analyse", "flag_off_topic")
             + ("text", "meta", "id", "title", "sheet", "docvars_from", "include", "exclude")
-            + ("encoding",),
+            + ("encoding", "dates"),
         ),  # input and the read options: textkit.corpus.source
         # the document variables the notebooks compare and trace (textkit.run.session)
         "analysis": ((), ("groups", "trend", "examples")),

@@ -28,6 +28,7 @@ import yaml
 
 from textkit.core.checks import check_int, check_number, check_str
 from textkit.core.config import StageConfig
+from textkit.core.dates import CN_DIGITS
 from textkit.core.errors import InvalidParameterError
 
 __all__ = [
@@ -89,10 +90,10 @@ GOVERNANCE_TERMS: tuple[str, ...] = (
 )
 _YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)\d{2})(?![0-9０-９])")
 #: Chinese digits of a year written out (二〇二一年); 〇, 零 and the circle ○ all read as zero.
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
-_CN_NUMERALS = "".join(_CN_DIGITS) + "十百千万两"
+_CN_DIGITS = "".join(map(chr, CN_DIGITS))
+_CN_NUMERALS = _CN_DIGITS + "十百千万两"
 #: Exactly four Chinese digits followed by 年, not part of a longer numeral (十二年 is a span).
-_CN_YEAR = re.compile(rf"(?<![{_CN_NUMERALS}])([{''.join(_CN_DIGITS)}]{{4}})年")
+_CN_YEAR = re.compile(rf"(?<![{_CN_NUMERALS}])([{_CN_DIGITS}]{{4}})年")
 _KEYWORDS = re.compile(r"关\s*键\s*词\s*[:：]\s*([^\n]+)")
 
 
@@ -212,7 +213,7 @@ def extract_years(text: str, min_year: int = 1978, max_year: int = 2030) -> list
     [2014, 2021]
     """
     found = {int(m) for m in _YEAR.findall(text)}
-    found.update(int("".join(str(_CN_DIGITS[c]) for c in m)) for m in _CN_YEAR.findall(text))
+    found.update(int(m.translate(CN_DIGITS)) for m in _CN_YEAR.findall(text))
     return sorted(y for y in found if min_year <= y <= max_year)
 
 

@@ -432,9 +432,8 @@ def _texts_pages(texts: ReadResult) -> pd.DataFrame:
                 "repairs": rec["repairs"],
                 "encoding": str(read.at[rec["doc_id"], "encoding"]) if ok else "",
                 "status": "ok" if ok else ("skipped" if skipped else "rejected"),
-                "reason": ""
-                if ok
-                else (rec["reason"] if skipped else f"{source}: {rec['reason']}"),
+                # a row read keeps its note (a value of a ``dates`` variable left missing)
+                "reason": rec["reason"] if ok or skipped else f"{source}: {rec['reason']}",
                 "reject_kind": "" if ok else rec["reject_kind"],
                 "text": str(read.at[rec["doc_id"], "text"]) if ok else "",
                 # the title an HTML, Word or PDF file records titles a page without

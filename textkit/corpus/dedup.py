@@ -21,7 +21,6 @@ streamed corpus build with texts read back from disk). Paragraphs repeated acros
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 import math
@@ -41,6 +40,7 @@ from datasketch import MinHash, MinHashLSH
 
 from textkit.core.checks import check_int, check_number
 from textkit.core.config import StageConfig
+from textkit.core.dates import parse_date
 from textkit.core.errors import InvalidParameterError
 from textkit.core.executor import resolve_n_jobs
 from textkit.corpus.minhash import signature as _minhash_values
@@ -96,8 +96,10 @@ class DedupConfig(StageConfig):
         the canonical one of a group is the one with the smallest value, so a text reprinted
         later counts at the year it first appeared. Copies without a value come after those
         with one; ties go to the longest text, then the smallest doc_id. Numbers, dates and
-        text that reads as either (``"2020"``, ``"2020-03-01"``) are ordered; other text
-        counts as no value. Default ``""``: the longest text is kept.
+        text that reads as either (``"2020"``, ``"2020-03-01"``, and the forms Chinese sites
+        write: ``"2019年3月5日"``, ``"2019/03/05"``, ``"2019-3-5 10:22"``, ``"2019年3月"``;
+        :func:`textkit.core.dates.parse_date`) are ordered; other text counts as no value.
+        Default ``""``: the longest text is kept.
     """
 
     table = "dedup"
@@ -836,12 +838,12 @@ def _in_years(when: Any) -> float:
 def _year_of(value: Any) -> float:
     """One value's place in time in years (a date: its year plus the fraction of the year
     passed; ``inf`` without a value). Each value is read alone, so a document's rank does
-    not depend on the other documents read with it (a batch of a streamed build)."""
+    not depend on the other documents read with it (a batch of a streamed build). Text is
+    a year (``2020``, ``2020.0``), a date in a form Chinese sites write
+    (:func:`textkit.core.dates.parse_date`: ``2019年3月5日``, ``2019/03/05``,
+    ``2019-3-5 10:22`` …) or a number."""
     if value is None or value is pd.NaT or value is pd.NA:
         return math.inf
-    if isinstance(value, (datetime.date, np.datetime64)):
-        when = pd.Timestamp(value)
-        return _in_years(when)
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return math.inf if math.isnan(float(value)) else float(value)
     text = str(value).strip()
@@ -850,7 +852,7 @@ def _year_of(value: Any) -> float:
     year = _YEAR_RE.fullmatch(text)
     if year:
         return float(year.group(1))
-    when = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    when = parse_date(value)
     if not pd.isna(when):
         return _in_years(when)
     try:

@@ -46,6 +46,7 @@ from textkit.corpus.read_result import (
     ReadResult,
     _column_names,
     _given_options,
+    _with_dates,
     document_variables,
 )
 from textkit.corpus.read_table import _check_regular_file, _read_table, _table_extractor
@@ -73,6 +74,7 @@ def read_texts(
     encoding: str | None = None,
     title: str | None = None,
     sheet: str | None = None,
+    dates: str | list[str] | tuple[str, ...] | None = None,
 ) -> ReadResult:
     """Read a table of texts or a folder of documents, one document per row or file.
 
@@ -129,6 +131,15 @@ def read_texts(
         rows above a table are skipped. A cell merged down over several rows gives its value
         to each of them (:mod:`textkit.corpus.workbook`). Both are said in the report's
         ``repairs``.
+    dates : str or list of str, optional
+        Document variables holding dates (a publication date ``发布时间``), read as
+        ``datetime64[us]`` columns by :func:`textkit.core.dates.parse_dates`: the forms
+        Chinese sites write (``2019年3月5日``, ``2019年3月``, ``2019/03/05``,
+        ``2019-3-5 10:22``, ``2019.3.5``, ``20190305``; full-width digits too), so that
+        :func:`textkit.frames.groups.frame_groups` (``freq="Y"``) and ``[analysis] trend``
+        can trace them over time. A value that is not a date is left missing and said in
+        the ``reason`` of its row of the report (the row is read). Each name must be a
+        document variable (a table's ``meta`` column, a folder's ``docvars_from`` field).
 
     Returns
     -------
@@ -142,7 +153,8 @@ def read_texts(
         For a file type that is not read, an option that does not apply to the input
         (``text``, ``meta`` and ``id`` are for tables; ``docvars_from``, ``include`` and
         ``exclude`` for folders), a column that does not exist (the message lists the
-        columns), or a document variable named like a textkit column
+        columns), a ``dates`` name that is not a document variable, or a document variable
+        named like a textkit column
         (:data:`RESERVED_NAMES`; rename it, or leave it out of ``meta``).
     CorpusError
         If a table cannot be parsed or holds duplicate ids (naming the file and the rows),
@@ -152,10 +164,11 @@ def read_texts(
 
     Notes
     -----
-    Document variables are typed: a variable whose values all look like integers (no
-    leading zeros; missing values allowed) or years written 2021年 or in Chinese digits
-    (二〇二一, 二零二一年: read as 2021) becomes a nullable integer column, every other
-    variable a string column (missing values stay missing).
+    Document variables are typed: a variable named in ``dates`` is a date column, a
+    variable whose values all look like integers (no leading zeros; missing values
+    allowed) or years written 2021年 or in Chinese digits (二〇二一, 二零二一年: read as
+    2021) becomes a nullable integer column, every other variable a string column
+    (missing values stay missing).
 
     Reserved names (:data:`RESERVED_NAMES`): a document variable may not be called
     ``doc_id``, ``text``, ``source``, ``row``, ``extractor``, ``encoding``, ``page_id``,
@@ -174,9 +187,11 @@ def read_texts(
     >>> texts = read_texts("letters.csv", text="content", id="letter_id")  # doctest: +SKIP
     >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}.txt")  # doctest: +SKIP
     >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
+    >>> texts = read_texts("news.csv", text="正文", dates="发布时间")  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
     meta = _column_names("meta", meta)
+    dates = _column_names("dates", dates) or None
     options = _given_options(
         text=text,
         meta=meta,
@@ -187,11 +202,10 @@ def read_texts(
         encoding=encoding,
         title=title,
         sheet=sheet,
+        dates=dates,
     )
-    return replace(
-        _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet),
-        options=options,
-    )
+    read = _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet)
+    return replace(_with_dates(read, dates), options=options)
 
 
 def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet):  # noqa: A002

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
+from textkit.core.dates import CN_DIGITS, parse_dates
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.decode import IngestConfig, decode_bytes
+
+# messages keep the logger name of read_texts, like the table and folder readers'
+logger = logging.getLogger("textkit.corpus.read")
 
 __all__ = [
     "READ_COLUMNS",
@@ -90,7 +95,6 @@ def document_variables(docs: pd.DataFrame) -> list[str]:
 _INT_RE = re.compile(r"[+-]?(?:0|[1-9][0-9]*)")
 #: A year written with 年 (2021年) or in Chinese digits (二〇二一, 二〇二一年, 二零二一年).
 _YEAR_RE = re.compile(r"([12][0-9]{3})年|([一二][〇零○一二三四五六七八九]{3})年?")
-_CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 
 
 def _as_int(value: str) -> int | None:
@@ -102,7 +106,7 @@ def _as_int(value: str) -> int | None:
     m = _YEAR_RE.fullmatch(v)
     if m is None:
         return None
-    return int(m.group(1) or m.group(2).translate(_CN_DIGITS))
+    return int(m.group(1) or m.group(2).translate(CN_DIGITS))
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,9 @@ class ReadResult:
         One row per input table row or folder entry (:data:`REPORT_COLUMNS`): ``status``
         is ``"read"``, ``"rejected"`` or, for a folder entry that is not a file to read,
         ``"skipped"`` (kind in ``reject_kind``: :data:`textkit.core.paths.SKIP_KINDS`;
-        ``doc_id`` empty), ``reason`` says why (``"empty text (row 4)"``, ...),
+        ``doc_id`` empty), ``reason`` says why (``"empty text (row 4)"``, ...; for a
+        row read, a value of a ``dates`` variable that is not a date and was left
+        missing: ``"发布时间: '去年三月' is not a date (left missing)"``),
         ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
         ``"no_match"`` (``docvars_from``) or one of
         :data:`textkit.corpus.ingest.REJECT_KINDS` and
@@ -243,3 +249,68 @@ def _check_reserved(names: list[str], where: str) -> None:
             f"rename them (e.g. {clash[0]!r} -> 'user_{clash[0]}') or leave them out "
             f"(reserved: {', '.join(sorted(RESERVED_NAMES))})"
         )
+
+
+def _check_dates(dates: list[str] | None, docvars: tuple[str, ...] | list[str], where: str) -> None:
+    """Refuse a ``dates`` column that is not one of the document variables."""
+    missing = [d for d in dates or () if d not in docvars]
+    if missing:
+        raise InvalidParameterError(
+            f"dates: {', '.join(map(repr, missing))} not among the document variables of "
+            f"{where} ({', '.join(map(repr, docvars)) or 'none'}): a date column must be one "
+            "(a table's meta columns, a folder's docvars_from fields)"
+        )
+
+
+def _not_a_date(value: Any) -> bool:
+    """A value that is there (not missing, not blank) — one :func:`parse_dates` could not
+    read when it gave ``NaT``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return bool(str(value).strip())
+
+
+def _with_dates(result: ReadResult, dates: list[str] | None) -> ReadResult:
+    """``result`` with the document variables ``dates`` read as dates
+    (:func:`textkit.core.dates.parse_dates`, ``datetime64[us]``); a value that is not a
+    date is left missing and said in the ``reason`` of its row of the report (and logged).
+    Each value is read alone: batches of a table give what the whole table gives."""
+    if not dates:
+        return result
+    _check_dates(dates, result.docvars, result.path)
+    docs = result.documents.copy()
+    notes: dict[str, list[str]] = {}
+    for name in dates:
+        values = docs[name].astype(object)
+        parsed = parse_dates(values)
+        for doc_id, value, when in zip(docs["doc_id"], values, parsed, strict=True):
+            if pd.isna(when) and _not_a_date(value):
+                notes.setdefault(doc_id, []).append(
+                    f"{name}: {str(value)!r} is not a date (left missing)"
+                )
+        docs[name] = parsed.to_numpy()
+    if not notes:
+        return replace(result, documents=docs)
+    return replace(result, documents=docs, report=_noted(result, notes, dates))
+
+
+def _noted(result: ReadResult, notes: dict[str, list[str]], dates: list[str]) -> pd.DataFrame:
+    """The report of ``result`` with ``notes`` (doc_id -> values that are not dates) in the
+    ``reason`` of the rows read; logged once, naming the first rows."""
+    report = result.report.copy()
+    read = report["status"] == "read"
+    report.loc[read, "reason"] = ["; ".join(notes.get(i, ())) for i in report.loc[read, "doc_id"]]
+    noted = report[read & (report["reason"] != "")]
+    where = [
+        f"row {r}" if pd.notna(r) else str(f)
+        for r, f in zip(noted["row"], noted["source"], strict=True)
+    ]
+    logger.warning(
+        "%s: %d document(s) with a value of %s that is not a date, left missing (%s%s); "
+        "the report's reason column names each",
+        result.path, len(notes), ", ".join(map(repr, dates)), ", ".join(where[:5]),
+        ", …" if len(where) > 5 else "",
+    )  # fmt: skip
+    return report

@@ -37,10 +37,12 @@ from textkit.corpus.decode import _BOMS, decode_bytes
 from textkit.corpus.read_result import (
     ReadResult,
     _cell_str,
+    _check_dates,
     _column_names,
     _given_options,
     _ingest_config,
     _int_like,
+    _with_dates,
 )
 from textkit.corpus.read_table import (
     _WORKBOOKS,
@@ -255,8 +257,10 @@ class TextBatches:
         batch_size: int,
         options: dict,
         sheet: str | None = None,
+        dates: list[str] | None = None,
     ) -> None:
         self._p = p
+        self._dates = dates
         self.path = given
         self.extractor = extractor
         self._text, self._id, self._title, meta = columns
@@ -375,6 +379,7 @@ class TextBatches:
         p = self._p
         cols = _table_columns(p, self._all_columns, self._text, meta, self._id, self._title)
         self._text, self._id, self._title, meta = cols
+        _check_dates(self._dates, meta, self.path)
         if self.extractor == "parquet":
             _check_text_type(p, self._text, self._parquet().schema_arrow)
         self.docvars = tuple(meta)
@@ -450,7 +455,8 @@ class TextBatches:
                 self._int_columns,
                 file,
             )
-            yield ReadResult(docs, report, "table", self.docvars, self.path, dict(self.options))
+            batch = ReadResult(docs, report, "table", self.docvars, self.path, dict(self.options))
+            yield _with_dates(batch, self._dates)
         if row != self.n_rows:
             raise CorpusError(f"{p.name}: the table changed while it was read ({row} rows)")
 
@@ -469,6 +475,7 @@ def iter_texts(
     title: str | None = None,
     encoding: str | None = None,
     sheet: str | None = None,
+    dates: str | list[str] | tuple[str, ...] | None = None,
     batch_size: int = 1000,
 ) -> TextBatches:
     """Read a table in batches of rows, in bounded memory: :func:`read_texts` for tables.
@@ -480,7 +487,7 @@ def iter_texts(
     ----------
     path : path-like
         A table file (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``, ``.parquet``).
-    text, meta, id, title, encoding, sheet : optional
+    text, meta, id, title, encoding, sheet, dates : optional
         As in :func:`textkit.corpus.read.read_texts`.
     batch_size : int, default 1000
         Rows per batch (the last batch may hold fewer).
@@ -536,11 +543,13 @@ def iter_texts(
     _check_regular_file(p)
     extractor = _table_extractor(p, encoding, sheet)
     meta = _column_names("meta", meta)
+    dates = _column_names("dates", dates) or None
     options = _given_options(
-        text=text, meta=meta, id=id, encoding=encoding, title=title, sheet=sheet
+        text=text, meta=meta, id=id, encoding=encoding, title=title, sheet=sheet, dates=dates
     )
     batches = TextBatches(
-        p, str(path), extractor, (text, id, title, []), encoding, batch_size, options, sheet
-    )
+        p, str(path), extractor, (text, id, title, []), encoding, batch_size, options, sheet,
+        dates,
+    )  # fmt: skip
     batches._check(meta)
     return batches

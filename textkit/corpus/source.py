@@ -12,8 +12,9 @@ options under the same names)::
     title = "subject"            # table column of the titles (default "title" if present)
     meta = ["province", "year"]  # document variables (default: every other column)
     sheet = "2021"               # workbooks: the sheet read (default: the first)
+    dates = ["发布时间"]          # document variables read as dates (2019年3月5日, 2019/03/05 …)
     # folders: include, exclude (glob lists), docvars_from ("{province}/{year}/{name}.txt")
-    # both: encoding
+    # both: encoding, dates
 
 :func:`corpus_source` reads and checks those settings (file, table and key named in every
 error); :func:`build_source` builds the article table; :func:`source_hash` is the corpus hash
@@ -49,9 +50,10 @@ READ_OPTIONS = (
     "include",
     "exclude",
     "encoding",
+    "dates",
 )
 
-_LISTS = ("meta", "include", "exclude")
+_LISTS = ("meta", "include", "exclude", "dates")
 
 
 @dataclass(frozen=True)

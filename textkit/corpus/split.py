@@ -43,6 +43,7 @@ import pandas as pd
 
 from textkit.core.checks import check_bool, check_int
 from textkit.core.config import StageConfig, compile_pattern
+from textkit.core.dates import small_number
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
 from textkit.corpus.language import count_cjk, is_other_language
@@ -195,26 +196,6 @@ class Article:
     text_raw: str
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
-def _parse_num(s: str) -> int | None:
-    s = s.translate({0xFF10 + i: str(i) for i in range(10)})
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if len(s) == 1 and s in _CN_DIGITS:
-        return _CN_DIGITS[s]
-    if len(s) == 2 and s[0] == "十" and s[1] in _CN_DIGITS:
-        return 10 + _CN_DIGITS[s[1]]
-    if len(s) == 2 and s[1] == "十" and s[0] in _CN_DIGITS:
-        return 10 * _CN_DIGITS[s[0]]
-    if len(s) == 3 and s[1] == "十" and s[0] in _CN_DIGITS and s[2] in _CN_DIGITS:
-        return 10 * _CN_DIGITS[s[0]] + _CN_DIGITS[s[2]]
-    return None
-
-
 @dataclass(frozen=True)
 class _Marker:
     line: int
@@ -236,7 +217,7 @@ def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]
             m = pat.match(line)
             if not m:
                 continue
-            num = _parse_num(m.group("num"))
+            num = small_number(m.group("num"))
             if num != expected:
                 continue
             gd = m.groupdict()

@@ -293,7 +293,7 @@ def build_corpus_to(
         At most this many article texts are read back at once to confirm near duplicates.
     read : mapping, optional
         For a table file: the options of ``iter_texts`` (``text``, ``meta``, ``id``,
-        ``title``, ``encoding``, ``sheet``).
+        ``title``, ``encoding``, ``sheet``, ``dates``).
     batch_rows : int, default 1000
         For a table file: rows per batch. Does not change the output.
     memory_budget_mb : float, default 512

@@ -83,7 +83,8 @@ def group_values(table: pd.DataFrame, by: str, freq: str | None = None) -> pd.Se
     by : str
         A column of ``table``.
     freq : {"Y", "Q", "M"}, optional
-        For a date column (datetime dtype; convert strings with ``pandas.to_datetime``):
+        For a date column (datetime dtype; convert text with
+        :func:`textkit.core.dates.parse_dates`, or name it in ``read_texts``' ``dates``):
         the calendar year as an integer, or the first day of the quarter or month.
 
     Returns
@@ -111,8 +112,9 @@ def group_values(table: pd.DataFrame, by: str, freq: str | None = None) -> pd.Se
     check_choice("freq", freq, FREQS)
     if not pd.api.types.is_datetime64_any_dtype(col):
         raise InvalidParameterError(
-            f"freq: {by!r} is not a date column (dtype {col.dtype}); convert it with "
-            "pandas.to_datetime, or group an integer year column without freq"
+            f"freq: {by!r} is not a date column (dtype {col.dtype}); read it as dates "
+            "(read_texts(..., dates=[...]), [corpus] dates, or textkit.parse_dates), or group "
+            "an integer year column without freq"
         )
     if freq == "Y":
         return col.dt.year.astype("Int64")
@@ -154,9 +156,10 @@ def resolve_group(value: Any, groups: list, by: str, name: str) -> Any:
 
 def _documents(
     scores: pd.DataFrame, by: str, freq: str | None, caller: str
-) -> tuple[pd.DataFrame, list]:
-    """Per-document totals (sorted by doc_id) with their group, and the sorted groups
-    (:func:`sorted_groups`). Documents without a group are left out (logged)."""
+) -> tuple[pd.DataFrame, list, int]:
+    """Per-document totals (sorted by doc_id) with their group, the sorted groups
+    (:func:`sorted_groups`) and the number of documents left out for want of a group
+    (logged)."""
     if not isinstance(scores, pd.DataFrame):
         raise InvalidParameterError(
             f"scores: expected the table of score_frames, got {type(scores).__name__}"
@@ -200,7 +203,7 @@ def _documents(
     per_doc["doc_balance"] = np.where(
         tot > 0, (per_doc["n_service_law"] - per_doc["n_stability"]) / tot.where(tot > 0, 1.0), 0.0
     )
-    return per_doc.reset_index(), sorted_groups(values)
+    return per_doc.reset_index(), sorted_groups(values), n_out
 
 
 def _measures(totals: np.ndarray) -> np.ndarray:
@@ -267,13 +270,15 @@ def frame_groups(
         ``n_tokens``, ``n_stability``, ``n_service_law`` and the column ``by``. Not
         modified.
     by : str
-        The document variable (genre, era, year, province, outlet …). Rows where it is
-        missing are left out (their count is logged). Groups are sorted numerically when
-        the variable is numeric (then the table is a trend), by their text otherwise.
+        The document variable (genre, era, year, province, outlet …). Documents where it
+        is missing are left out (counted in ``missing_left_out``). Groups are sorted
+        numerically when the variable is numeric or holds dates (then the table is a
+        trend), by their text otherwise.
     freq : {"Y", "Q", "M"}, optional
-        Only for a date column ``by`` (datetime dtype): group by calendar year (an
-        integer), quarter or month (the period's first day). An integer year column needs
-        no ``freq``.
+        Only for a date column ``by`` (datetime dtype: a column named in ``read_texts``'
+        ``dates``, or converted with :func:`textkit.core.dates.parse_dates`): group by
+        calendar year (an integer), quarter or month (the period's first day). An integer
+        year column needs no ``freq``.
     config : FrameConfig, optional
         Supplies ``n_boot``, ``ci`` and ``random_state`` (the ``[frames]`` table of
         ``textkit.toml`` via :func:`textkit.frames.score.frame_config`).
@@ -285,10 +290,12 @@ def frame_groups(
     Returns
     -------
     DataFrame
-        ``variable, group, measure, estimate, lo, hi, n_docs, n_tokens, note``: one row per
-        group and measure (:data:`MEASURES`: stability, service_law, balance,
-        mean_balance), groups in sorted order. Intensities are per 1,000 tokens; ``note``
-        is empty or says why an interval or estimate is missing.
+        ``variable, group, measure, estimate, lo, hi, n_docs, n_tokens, note,
+        missing_left_out``: one row per group and measure (:data:`MEASURES`: stability,
+        service_law, balance, mean_balance), groups in sorted order. Intensities are per
+        1,000 tokens; ``note`` is empty or says why an interval or estimate is missing;
+        ``missing_left_out`` (the same on every row) counts the documents without a value
+        of ``by``, in no group (:func:`textkit.plots.frames.plot_frame_trend` says so).
 
     See Also
     --------
@@ -296,14 +303,16 @@ def frame_groups(
     textkit.plots.frames.plot_frame_groups, textkit.plots.frames.plot_frame_trend
     """
     n_boot, ci, seed, min_docs = _options(config, n_boot, ci, random_state, min_docs)
-    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note"]
+    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note",
+            "missing_left_out"]  # fmt: skip
     if isinstance(scores, pd.DataFrame) and len(scores) == 0 and by in scores.columns:
         # no document: an empty table with the columns' types (the group's from ``by``)
-        types = dict.fromkeys(cols, "float64") | dict.fromkeys(("n_docs", "n_tokens"), "int64")
+        types = dict.fromkeys(cols, "float64")
+        types |= dict.fromkeys(("n_docs", "n_tokens", "missing_left_out"), "int64")
         types |= dict.fromkeys(("variable", "measure", "note"), "str")
         types["group"] = scores[by].dtype if freq is None else "str"
         return pd.DataFrame(columns=cols).astype(types)
-    docs, groups = _documents(scores, by, freq, "frame_groups")
+    docs, groups, n_out = _documents(scores, by, freq, "frame_groups")
     rng = np.random.default_rng(seed)
     rows = []
     for group in groups:
@@ -316,7 +325,7 @@ def frame_groups(
         for j, measure in enumerate(MEASURES):
             rows.append(
                 (by, group, measure, float(est[j]), float(lo[j]), float(hi[j]), len(sel),
-                 int(sel["n_tokens"].sum()), _note(len(sel), min_docs, est[j]))
+                 int(sel["n_tokens"].sum()), _note(len(sel), min_docs, est[j]), n_out)
             )  # fmt: skip
     out = pd.DataFrame(rows, columns=cols)
     out["group"] = pd.Series([r[1] for r in rows], dtype=object).infer_objects()
@@ -369,7 +378,7 @@ def frame_contrast(
         When ``a`` or ``b`` is not a group (the message lists the groups), or ``a == b``.
     """
     n_boot, ci, seed, min_docs = _options(config, n_boot, ci, random_state, min_docs)
-    docs, groups = _documents(scores, by, freq, "frame_contrast")
+    docs, groups, _ = _documents(scores, by, freq, "frame_contrast")
     ga = resolve_group(a, groups, by, "a")
     if b is None:
         side_b, label_b = docs["group"] != ga, "rest"

@@ -349,6 +349,19 @@ def plot_frame_groups(
     return fig
 
 
+def _left_out_note(table: pd.DataFrame, variable: str) -> str:
+    """A second axis-label line giving the documents without a value of ``variable`` that
+    :func:`~textkit.frames.groups.frame_groups` left out (``""`` when none, or for a table
+    without ``missing_left_out``)."""
+    if "missing_left_out" not in table.columns:
+        return ""
+    rows = table.loc[table["variable"].astype(str) == variable, "missing_left_out"]
+    n = int(rows.fillna(0).max()) if len(rows) else 0
+    if not n:
+        return ""
+    return f"\n{n} document{'s' if n > 1 else ''} without a value of {variable} left out"
+
+
 def plot_frame_trend(
     table: pd.DataFrame,
     variable: str | None = None,
@@ -362,7 +375,9 @@ def plot_frame_trend(
     bottom panel: the pooled balance around 0 with its band. Marker area grows with the
     number of documents of each point, and the number is written along the top of the
     balance panel. Points without an interval (fewer than ``min_docs`` documents) have no
-    band and a hollow marker, and the axis label says so.
+    band and a hollow marker, and the axis label says so; it also gives the number of
+    documents left out for want of a value of the variable (the table's
+    ``missing_left_out``), which no point counts.
 
     Parameters
     ----------
@@ -421,7 +436,8 @@ def plot_frame_trend(
                 ha="center", va="top", fontsize=5, color="#555555",
             )  # fmt: skip
         note = f"; {NO_INTERVAL_NOTE}" if hollow else ""
-        bottom.set_xlabel(f"{variable} (numbers: documents; marker area grows with them{note})")
+        label = f"{variable} (numbers: documents; marker area grows with them{note})"
+        bottom.set_xlabel(label + _left_out_note(table, variable))
         if pd.api.types.is_integer_dtype(data["group"]):
             bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
         if title:

@@ -8,6 +8,7 @@ Subcommands::
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
                   [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
                   [--docvars-from PATTERN] [--include GLOB ...] [--exclude GLOB ...]
+                  [--dates C ...]
                   [--stream [--batch-rows N] [--memory-budget-mb MB]]
                                                    (a table streamed: bounded memory)
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
@@ -114,6 +115,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--sheet", default=None, help="workbook: the sheet read (default: the first sheet)"
+    )
+    build.add_argument(
+        "--dates",
+        nargs="+",
+        default=None,
+        metavar="C",
+        help="document variables read as dates (2019年3月5日, 2019/03/05, 2019-3-5 10:22 ...)",
     )
     build.add_argument(
         "--stream",
@@ -236,6 +244,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
             "title": args.title_column,
             "encoding": args.encoding,
             "sheet": args.sheet,
+            "dates": args.dates,
         }
         paths = build_corpus_to(
             args.input,
@@ -259,6 +268,7 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
         encoding=args.encoding,
         title=args.title_column,
         sheet=args.sheet,
+        dates=args.dates,
     )
     for path in write_corpus(build_corpus(texts, corpus_config(config)), out):
         print(path)

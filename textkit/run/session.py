@@ -192,13 +192,14 @@ class NotebookSession:
         return list(chosen)
 
     def trend(self, docs: pd.DataFrame) -> str | None:
-        """The numeric document variable traced over time (``[analysis] trend``; unset:
-        ``year`` when ``docs`` has at least three distinct years; ``""`` turns it off).
+        """The document variable traced over time (``[analysis] trend``; unset: ``year``
+        when ``docs`` has at least three distinct years; ``""`` turns it off): numbers (a
+        year) or dates (a column named in ``[corpus] dates``, traced by calendar year).
 
         Raises
         ------
         ConfigError
-            When the named column is not in ``docs`` or is not numeric.
+            When the named column is not in ``docs`` or holds neither numbers nor dates.
         """
         import pandas as pd
 
@@ -216,8 +217,15 @@ class NotebookSession:
         where = f"{self.config.path or 'textkit.toml'} [analysis] trend"
         if name not in docs.columns:
             raise ConfigError(f"{where}: no column {name!r} in the article table")
-        if not pd.api.types.is_numeric_dtype(docs[name]):
-            raise ConfigError(f"{where}: column {name!r} is not numeric (years, counts ...)")
+        column = docs[name]
+        if not (
+            pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column)
+        ):
+            raise ConfigError(
+                f"{where}: column {name!r} holds neither numbers (years, counts ...) nor dates "
+                f"(dtype {column.dtype}); a column of dates read as text is read as dates when "
+                "[corpus] dates names it"
+            )
         return name
 
     def analysed(self, docs: pd.DataFrame) -> pd.DataFrame:

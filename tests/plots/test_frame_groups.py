@@ -143,3 +143,12 @@ def test_trend_figure_says_how_many_documents_have_no_value():
     by_date = frame_groups(dated, "when", freq="Y", n_boot=0)
     label = plot_frame_trend(by_date).axes[1].get_xlabel()
     assert label.endswith("\n6 documents without a value of when left out")
+
+
+def test_groups_figure_says_how_many_documents_had_no_value():
+    scores = _scores()
+    scores["province"] = scores["province"].where(scores.index % 10 != 0)  # 6 without one
+    left, _ = plot_frame_groups(frame_groups(scores, "province", n_boot=50)).axes
+    assert "6 documents without a value of province left out" in left.get_xlabel()
+    left, _ = plot_frame_groups(frame_groups(_scores(), "province", n_boot=50)).axes
+    assert "left out" not in left.get_xlabel()

@@ -290,7 +290,7 @@ def plot_frame_groups(
     interval; right panel: the pooled balance with its interval around 0. Groups are
     labelled with their number of documents; a group without an interval (fewer than
     ``min_docs`` documents) shows its estimate only, as a hollow marker, and the axis label
-    says so.
+    says so, as it says how many documents without a value of the variable were left out.
 
     Parameters
     ----------
@@ -337,8 +337,8 @@ def plot_frame_groups(
         right.axvline(0, color="#444444", lw=0.6, ls="--")
         right.set_xlim(-1.05, 1.05)
         right.set_xlabel("balance\n(service − stability)")
-        if hollow:
-            left.set_xlabel(f"frame terms\nper 1,000 tokens\n({NO_INTERVAL_NOTE})")
+        note = f"\n({NO_INTERVAL_NOTE})" if hollow else ""
+        left.set_xlabel("frame terms\nper 1,000 tokens" + note + _left_out_note(table, variable))
         left.set_yticks(range(len(groups)))
         left.set_yticklabels([f"{display_label(g)} (n = {n_docs[g]})" for g in groups])
         left.set_ylim(len(groups) - 0.5, -0.5)  # first group on top

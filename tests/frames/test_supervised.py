@@ -16,6 +16,7 @@ from textkit.frames.supervised import (
     PROBA_COLUMNS,
     FrameClassifier,
     dictionary_features,
+    document_labels,
 )
 from textkit.frames.validate import (
     CODES,
@@ -141,6 +142,35 @@ def test_fit_predict_shapes(fitted, coded, seed_docs, seg):
     np.testing.assert_allclose(doc.set_index("doc_id")["p_mixed"], means.loc[sub["doc_id"]])
     # plain strings are paragraphs of one-line documents
     assert fitted.predict_proba(["加强社会治安综合治理，严厉打击违法犯罪。"]).shape == (1, 4)
+
+
+def test_document_labels_read_the_framed_paragraphs():
+    expected = pd.DataFrame(
+        [
+            # stability, mixed, service_law, neither: expected paragraphs of each code
+            (2.0, 0.0, 2.0, 16.0),  # a long report, two of each side: mixed, not neither
+            (3.0, 0.5, 0.4, 16.1),  # leans to stability
+            (0.3, 0.2, 0.3, 9.2),  # under one framed paragraph expected: neither
+            (0.1, 0.1, 0.5, 0.3),  # one paragraph, more than half framed: service_law
+            (0.2, 0.0, 0.2, 0.6),  # one paragraph, less than half framed: neither
+            (np.nan, np.nan, np.nan, np.nan),  # no paragraph
+        ],
+        columns=list(CODES),
+    )
+    got = document_labels(expected, threshold=0.2)
+    assert list(got) == ["mixed", "stability", "neither", "service_law", "neither", "neither"]
+    assert document_labels(expected.iloc[[0]], threshold=0.0)[0] == "mixed"  # exact tie
+
+
+def test_document_level_label_follows_the_paragraphs(fitted, coded, seed_docs):
+    used = seed_docs[seed_docs["doc_id"].isin(set(coded["doc_id"]))]
+    para = fitted.transform(used)
+    doc = fitted.transform(used, level="document").set_index("doc_id")
+    # a document with framed paragraphs on both sides is not called neither
+    framed = para[para["frame_label"] != "neither"].groupby("doc_id")["frame_label"]
+    both = framed.agg(lambda s: {"stability", "service_law"} <= set(s))
+    assert both.sum() >= 3
+    assert (doc.loc[both[both].index, "frame_label"] != "neither").all()
 
 
 def test_in_sample_fit_recovers_most_codes(fitted, coded, seed_docs):

@@ -78,6 +78,7 @@ __all__ = [
     "PROBA_COLUMNS",
     "FrameClassifier",
     "dictionary_features",
+    "document_labels",
 ]
 
 logger = logging.getLogger(__name__)
@@ -584,9 +585,17 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             over as ``score_frames`` does.
         level : {"paragraph", "document"}, default "paragraph"
             One row per non-empty paragraph, or per document: the mean of its paragraphs'
-            probabilities (each paragraph counts once) and the most probable code of the
-            mean of the probabilities ``decision`` names (a document without paragraphs gets
-            NaN probabilities and ``neither``).
+            probabilities (each paragraph counts once: the expected share of its paragraphs
+            in each code) and a label read from its *framed* paragraphs, like the
+            dictionary's document label (:func:`document_labels`): ``neither`` when fewer
+            than one paragraph (half the paragraphs of a one-paragraph document) is expected
+            to be framed, else ``mixed`` when the expected service and stability paragraphs
+            (a ``mixed`` one counting half to each) balance within
+            ``frame_config.label_threshold``, else the side that leads. The probabilities
+            read are those ``decision`` names. A document without paragraphs gets NaN
+            probabilities and ``neither``. The mean probabilities alone would label most
+            long reports ``neither``: their opening, background and closing paragraphs
+            outnumber the framed ones.
 
         Returns
         -------
@@ -623,14 +632,48 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         out["n_tokens"] = out["n_tokens"].astype(int)
         tot = out["n_stability"] + out["n_service_law"]
         out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
-        # the most probable code of the mean; ties broken by CODES order
-        p = out.loc[:, decided].to_numpy(float)
-        has = ~np.isnan(p).any(axis=1)
-        labels = np.full(len(out), "neither", dtype=object)
-        labels[has] = np.array(CODES, dtype=object)[np.argmax(p[has], axis=1)]
-        out["frame_label"] = labels
+        n_paras = para.groupby("doc_id", sort=False).size()
+        expected = out.loc[:, decided].set_axis(list(CODES), axis=1)
+        expected = expected.mul(out["doc_id"].map(n_paras).to_numpy(float), axis=0)
+        out["frame_label"] = document_labels(expected, self._feature_config().label_threshold)
         cols = ["doc_id", *_DICT_COLUMNS, "frame_label", *PROBA_COLUMNS, *meta]
         return out.loc[:, [c for c in cols if c in out.columns]]
+
+
+def document_labels(expected: pd.DataFrame, threshold: float) -> np.ndarray:
+    """Document labels from the expected number of paragraphs in each code.
+
+    Parameters
+    ----------
+    expected : DataFrame
+        One row per document, columns :data:`CODES`: the sum over its paragraphs of their
+        probabilities (NaN for a document without paragraphs). Not modified.
+    threshold : float
+        The ``|balance|`` a one-sided label needs (``FrameConfig.label_threshold``).
+
+    Returns
+    -------
+    ndarray of str
+        ``neither`` when fewer than ``min(1, n / 2)`` of a document's ``n`` paragraphs are
+        expected to be framed (or it has none); else ``mixed`` when the balance of the
+        expected framed paragraphs, (service_law - stability) / framed, with a ``mixed``
+        paragraph counting half to each side, is within ``threshold`` of 0; else the side
+        it leans to.
+    """
+    p = expected.loc[:, list(CODES)].to_numpy(float)
+    n = p.sum(axis=1)
+    framed = n - p[:, CODES.index("neither")]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        balance = (p[:, CODES.index("service_law")] - p[:, CODES.index("stability")]) / framed
+    # rounding keeps the comparisons stable where probabilities sum to a threshold
+    framed, n, balance = np.round(framed, 9), np.round(n, 9), np.round(balance, 9)
+    labels = np.full(len(p), "mixed", dtype=object)
+    labels[balance <= -threshold] = "stability"
+    labels[balance >= threshold] = "service_law"
+    if threshold == 0:
+        labels[balance == 0] = "mixed"
+    labels[~np.isfinite(n) | (n == 0) | (framed < np.minimum(1.0, n / 2))] = "neither"
+    return labels
 
 
 # ----------------------------------------------------------------------------- helpers

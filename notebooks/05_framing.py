@@ -130,19 +130,20 @@ kw.assign(context=kw["left"].str[-2:] + "【服务】" + kw["right"].str[:2]).va
 # 法制宣传 (legal propaganda) can be service (telling villagers their rights) or control
 # (teaching obedience), which is why it is weighted 0.5. In this corpus it is mostly legal
 # education run by public-security and judicial organs — in schools, for minor offenders and
-# migrants, or next to 防盗、防火 — closer to prevention work than to rights:
+# migrants, or next to 防盗、防火 — closer to prevention work than to rights (`value` is what
+# the scorer adds for each occurrence: the lexicon weight times any context rule's multiplier):
 
 # %%
 tk.kwic(analysis, KWIC_TERMS[1], window=KWIC_WINDOW, lexicon=lex)[
-    ["doc_id", "left", "keyword", "right"]
+    ["doc_id", "left", "keyword", "right", "value"]
 ].head(8)
 
 # %% [markdown]
-# The occurrences changed by a context rule, in context:
+# The occurrences changed by a context rule, in context, with what each still adds:
 
 # %%
 frame_kwic = tk.kwic(analysis, frame="stability", window=KWIC_WINDOW, lexicon=lex)
-frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rule"]]
+frame_kwic[frame_kwic["rule"] != ""][["doc_id", "left", "keyword", "right", "rule", "value"]]
 
 # %% [markdown]
 # ## 3 · Document scores

@@ -546,3 +546,102 @@ def test_titles_lose_their_markup():
         }
     )
     assert clean_documents(docs)["title"].iloc[0] == "关于“依法行政”的通知"
+
+
+# A news report as the newspaper printed it, with sentences that mention 来源, 编辑 and 责任.
+_NEWS = (
+    "临江市召开社会治安综合治理工作会议。会议强调，要坚持和发展新时代枫桥经验，把矛盾纠纷化解在基层。\n"
+    "会议要求，各乡镇要落实领导责任制，责任编辑和审核人员对宣传稿件内容负责，严防错误信息发布。\n"
+    "据介绍，矛盾纠纷的来源主要是土地征收和劳资纠纷，今年以来全市共排查化解矛盾纠纷3200余件。\n"
+    "资金来源：市级财政专项资金，不足部分由乡镇自筹。"
+)
+# The same report reposted by a government site, with its header and footer chrome.
+_REPOST = (
+    "【字体：大 中 小】\n"
+    "来源：临江日报 记者 张三\n"
+    "发布时间：2023-05-13 09:30 浏览次数：312\n" + _NEWS + "（责任编辑：王磊）\n"
+    "编辑：李四 审核：赵六\n"
+    "转载请注明出处\n"
+    "打印本页 关闭窗口\n"
+    "分享到：\n"
+    "上一篇：临江市召开安全生产工作会议\n"
+    "版权所有：临江市人民政府办公室 京ICP备12345678号"
+)
+
+
+def test_a_repost_with_site_chrome_is_a_duplicate_of_its_original(tmp_path):
+    """A repost is its original plus header and footer lines: once they are cleaned away the
+    two are the same text, so one copy is kept (by default the first row of equal texts, with
+    keep_earliest_by the earlier one) and the other is flagged as its duplicate."""
+    import textkit as tk
+    from textkit.corpus.dedup import DedupConfig
+
+    table = pd.DataFrame({"text": [_REPOST, _NEWS], "date": ["2023-05-13", "2023-05-12"]})
+    table.to_csv(tmp_path / "news.csv", index=False)
+    texts = tk.read_texts(tmp_path / "news.csv")
+    docs = tk.build_corpus(texts).documents.set_index("doc_id")
+    assert docs.loc["news#01", "text"] == docs.loc["news#02", "text"]
+    kept = docs[~docs["is_duplicate"]]
+    assert len(kept) == 1 and kept.index[0] == "news#01"
+    assert docs.loc["news#02", "dup_of"] == "news#01"
+    assert docs.loc["news#02", "similarity"] == 1.0
+    text = kept["text"].iloc[0]
+    for chrome in ("字体", "记者", "浏览次数", "王磊", "李四", "转载", "打印", "分享",
+                   "上一篇", "版权所有", "ICP"):  # fmt: skip
+        assert chrome not in text, chrome
+    assert text == clean_text(_NEWS)[0]  # every sentence of the report is kept
+    assert json.loads(docs.loc["news#01", "clean_log"])["news_chrome"] > 100
+    earliest = tk.CorpusConfig(dedup=DedupConfig(keep_earliest_by="date"))
+    docs = tk.build_corpus(texts, earliest).documents.set_index("doc_id")
+    assert not docs.loc["news#02", "is_duplicate"]  # the original, published first
+    assert docs.loc["news#01", "dup_of"] == "news#02"
+
+
+@pytest.mark.parametrize(
+    ("line", "left"),
+    [
+        ("会议要求，各乡镇要落实领导责任制。（责任编辑：王磊）", "会议要求，各乡镇要落实领导责任制。"),
+        ("会议要求，各乡镇要落实领导责任制。编辑：李四 审核：赵六", "会议要求，各乡镇要落实领导责任制。"),
+        ("会议要求，各乡镇要落实领导责任制。（转载请注明出处）", "会议要求，各乡镇要落实领导责任制。"),
+        ("本报讯（记者 张三 通讯员 李四）5月12日，临江市召开综治工作会议。",
+         "5月12日，临江市召开综治工作会议。"),
+        ("來源：臨江日報 記者 張三\n會議要求，各鄉鎮要落實領導責任制。", "会议要求，各乡镇要落实领导责任制。"),
+        ("【字体：大 中 小】【打印本页】【关闭窗口】\n会议要求，各乡镇要落实领导责任制。",
+         "会议要求，各乡镇要落实领导责任制。"),
+        ("索引号：11330100002489/2023-00012 主题分类：公安、安全、司法\n成文日期：2023-05-10\n"
+         "会议要求，各乡镇要落实领导责任制。", "会议要求，各乡镇要落实领导责任制。"),
+        ("作者：\n来源：《西部大开发》2014年第05期\n会议要求，各乡镇要落实领导责任制。",
+         "会议要求，各乡镇要落实领导责任制。"),
+    ],
+)  # fmt: skip
+def test_news_chrome_lines_and_fragments_are_removed(line, left):
+    text, log = clean_text(line)
+    assert text == left
+    assert log.get("news_chrome", 0) + log.get("news_chrome_fragment", 0) > 0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "资金来源：县级财政专项资金，不足部分由乡镇自筹。",
+        "来源：各乡镇上报的矛盾纠纷排查台账，经县综治办汇总。",
+        "来源于群众、服务于群众是做好群众工作的根本方法。",
+        "信息来源渠道单一，是基层预警工作的短板。",
+        "编辑部全体人员参加了学习，研究落实责任编辑制度。",
+        "责任编辑要严把政治关，审核人员要严把事实关。",
+        "审核：街道对申报材料进行审核，符合条件的报区民政局审批。",
+        "作者在调研中发现，基层治理仍存在责任不清的问题。",
+        "记者：这项改革的主要目标是什么？",
+        "全市共排查矛盾纠纷3200余件（来源：市综治办统计）。",
+        "版权所有人应当依法维护自身权益。",
+        "各单位要关闭窗口单位的非必要服务。",
+        "上一篇文章提到，基层治理要坚持群众路线。",
+    ],
+)
+def test_sentences_that_mention_source_editor_or_responsibility_are_kept(sentence):
+    """The chrome lines around a sentence go; the sentence, which names 来源, 编辑, 审核,
+    责任 …, stays whole."""
+    text, log = clean_text(f"来源：临江日报 记者 张三\n{sentence}\n编辑：李四 审核：赵六")
+    assert text == sentence
+    assert log["news_chrome"] == len("来源：临江日报 记者 张三") + len("编辑：李四 审核：赵六")
+    assert "news_chrome_fragment" not in log

@@ -18,8 +18,10 @@ its documented purpose); the code only fixes the order of the steps:
    ``a<b`` is not markup, also inside a text that has some. Then newlines (CRLF/CR ->
    LF), paragraph indents in mid-line (a run of two or more U+3000 or ASCII spaces after
    。！？；… starts a new line) and invisible characters (zero-width, BOM, NBSP, U+3000);
-2. line rules (whole lines of site chrome, spam, PDF footers, bare URLs);
-3. inline rules (watermarks glued into sentences, inline URLs);
+2. line rules (whole lines of site chrome, the source, editor, repost-notice and widget lines
+   of news and government sites, spam, PDF footers, bare URLs);
+3. inline rules (watermarks glued into sentences, such chrome glued to a line's start or
+   end, inline URLs);
 4. mojibake runs (``????``, U+FFFD, 锟斤拷), whose share of the raw text is the
    ``damage_ratio``;
 5. width normalisation: full-width digits / Latin letters / space to ASCII, Kangxi

@@ -605,6 +605,8 @@ def test_a_repost_with_site_chrome_is_a_duplicate_of_its_original(tmp_path):
         ("会议要求，各乡镇要落实领导责任制。（转载请注明出处）", "会议要求，各乡镇要落实领导责任制。"),
         ("本报讯（记者 张三 通讯员 李四）5月12日，临江市召开综治工作会议。",
          "5月12日，临江市召开综治工作会议。"),
+        ("记者：张三 李四\n会议要求，各乡镇要落实领导责任制。", "会议要求，各乡镇要落实领导责任制。"),
+        ("会议要求，各乡镇要落实领导责任制。\n通讯员 王五", "会议要求，各乡镇要落实领导责任制。"),
         ("來源：臨江日報 記者 張三\n會議要求，各鄉鎮要落實領導責任制。", "会议要求，各乡镇要落实领导责任制。"),
         ("【字体：大 中 小】【打印本页】【关闭窗口】\n会议要求，各乡镇要落实领导责任制。",
          "会议要求，各乡镇要落实领导责任制。"),
@@ -636,6 +638,8 @@ def test_news_chrome_lines_and_fragments_are_removed(line, left):
         "版权所有人应当依法维护自身权益。",
         "各单位要关闭窗口单位的非必要服务。",
         "上一篇文章提到，基层治理要坚持群众路线。",
+        "记者：请谈谈今年的重点工作",  # an interview question without its question mark
+        "对违法建设开展集中整治（来源于群众举报的线索除外）",  # 来源 without a colon
     ],
 )
 def test_sentences_that_mention_source_editor_or_responsibility_are_kept(sentence):

@@ -208,6 +208,26 @@ def test_read_codes_leaves_out_rows_not_coded_yet(tmp_path):
         read_codes(p)
 
 
+def test_read_codes_names_the_lines_after_an_empty_line(tmp_path):
+    p = tmp_path / "gaps.csv"
+    p.write_bytes(
+        "sample_id,doc_id,para_id,text,code,note\r\nS001,a#01,0,第一段文字,stability,\r\n\r\n"
+        "S002,a#01,1,第二段文字,,\r\nS003,a#01,2,第三段文字,neither,\r\n"
+        "S004,a#01,2,第三段文字,neither,\r\n".encode()
+    )
+    with pytest.warns(UserWarning) as caught:
+        read_codes(p)
+    said = " | ".join(str(w.message) for w in caught)
+    assert "not coded yet (empty code) are left out: line(s) 4 |" in said + " |"
+    assert "line(s) 6 (as 5)" in said
+    p.write_bytes(p.read_bytes() + "S005,a#01,3,第四段,servce,\r\n".encode())
+    with pytest.raises(CodingSheetError, match=r"gaps\.csv: line 7: code 'servce'"):
+        read_codes(p)
+    p.write_text("sample_id,doc_id,para_id,text,code\n", encoding="utf-8")
+    with pytest.raises(CodingSheetError, match="no row is coded yet"):
+        read_codes(p)
+
+
 def test_read_codes_missing_column(tmp_path):
     p = tmp_path / "nocode.csv"
     pd.DataFrame({"sample_id": ["S1"], "doc_id": ["a"], "para_id": [0], "text": ["x"]}).to_csv(

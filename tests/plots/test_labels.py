@@ -71,3 +71,13 @@ def test_kept_apart_labels_leave_other_titles_alone_and_ignore_row_order():
     assert shuffled.sort_index().tolist() == labels.tolist()
     no_ids = article_labels(table.drop(columns="doc_id"))
     assert no_ids.tolist() == [_title_part(s) for s in labels]
+
+
+def test_titles_differing_in_two_places_get_distinct_labels():
+    titles = [
+        f"青山镇{year}年第{q}季度安全生产工作总结" for year in (2019, 2020) for q in ("一", "二")
+    ]
+    got = article_labels(pd.DataFrame({"title": titles}))
+    assert got.nunique() == 4
+    for t, label in zip(titles, got, strict=True):
+        assert t[3:7] in label and t[9] in label  # the year and the quarter

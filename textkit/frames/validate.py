@@ -408,8 +408,9 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     next(reader, None)
     lines = []
-    for _ in reader:
-        lines.append(reader.line_num)
+    for row in reader:
+        if row:  # pandas skips empty lines; the reader yields them as []
+            lines.append(reader.line_num)
     lines = lines[: len(df)]
     out = df.copy()
     out["code"] = out["code"].str.strip().str.lower()
@@ -460,8 +461,8 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
             drop.append(i)
             continue
         coded[key] = (line, rec["code"])
-    if blank and len(blank) == len(out):
-        raise CodingSheetError(f"{path}: no row is coded yet (every code is empty)")
+    if len(blank) == len(out):
+        raise CodingSheetError(f"{path}: no row is coded yet (every code is empty, or no row)")
     if blank:
         warnings.warn(
             f"{path}: {len(blank)} row(s) not coded yet (empty code) are left out: line(s) "

@@ -199,8 +199,10 @@ def article_labels(
     ``青山镇2019年第一季度安全生产工作总结`` and ``青山镇2019年第二季度安全生产工作总结``, both
     ``"青山镇2019年…"``), each keeps its first words, an ellipsis, and its words from where it
     differs from the title it is closest to: ``"青山镇…第一季度安全生产工作总结"`` and
-    ``"青山镇…第二季度安全生产工作总结"``. Other titles are cut as by :func:`shorten`. The
-    labels depend on the set of titles only, not on the order of the rows.
+    ``"青山镇…第二季度安全生产工作总结"``; titles that would still meet (they differ in more
+    than one place) are shown from where all the titles sharing their text first differ.
+    Other titles are cut as by :func:`shorten`. The labels depend on the set of titles
+    only, not on the order of the rows.
 
     Returns
     -------
@@ -239,6 +241,15 @@ def _shortened_apart(titles: Iterable[object], max_chars: int) -> dict[str, str]
     for group in sharing.values():
         for t in group if len(group) > 1 else ():
             same = max(len(os.path.commonprefix([t, u])) for u in group if u != t)
+            short[t] = _from_difference(t, same, max_chars)
+    # titles that differ in more than one place (2019/2020 × 第一/第二季度) can still meet:
+    # those are shown from where they first differ from the others they meet
+    shown: dict[str, list[str]] = {}
+    for t in unique:
+        shown.setdefault(short[t], []).append(t)
+    for met in shown.values():
+        for t in met if len(met) > 1 else ():
+            same = min(len(os.path.commonprefix([t, u])) for u in met if u != t)
             short[t] = _from_difference(t, same, max_chars)
     return short
 

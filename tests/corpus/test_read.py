@@ -867,15 +867,18 @@ def test_a_date_column_named_in_dates_is_read_as_dates(tmp_path, caplog):
     assert str(read_texts(path, text="正文").documents["发布时间"].dtype) != "datetime64[us]"
 
 
-def test_dates_must_name_document_variables(tmp_path):
+def test_dates_must_name_document_variables_and_join_meta(tmp_path):
     path = tmp_path / "news.csv"
     _NEWS.to_csv(path, index=False)
     with pytest.raises(
         InvalidParameterError, match=r"dates: '日期' not among the document.*'来源'"
     ):
         read_texts(path, text="正文", dates=["日期"])
-    with pytest.raises(InvalidParameterError, match=r"dates: '发布时间' not among"):
-        read_texts(path, text="正文", meta=["来源"], dates="发布时间")
+    # a date column the meta list leaves out is a document variable all the same
+    got = read_texts(path, text="正文", meta=["来源"], dates="发布时间").documents
+    assert "来源" in got.columns and str(got["发布时间"].dtype) == "datetime64[us]"
+    with pytest.raises(InvalidParameterError, match="日期"):
+        read_texts(path, text="正文", meta=["来源"], dates="日期")
 
 
 def test_dates_of_a_folder_come_from_its_paths(tmp_path):

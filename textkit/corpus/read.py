@@ -46,6 +46,7 @@ from textkit.corpus.read_result import (
     ReadResult,
     _column_names,
     _given_options,
+    _meta_with_dates,
     _with_dates,
     document_variables,
 )
@@ -139,7 +140,8 @@ def read_texts(
         :func:`textkit.frames.groups.frame_groups` (``freq="Y"``) and ``[analysis] trend``
         can trace them over time. A value that is not a date is left missing and said in
         the ``reason`` of its row of the report (the row is read). Each name must be a
-        document variable (a table's ``meta`` column, a folder's ``docvars_from`` field).
+        document variable (a table column, added to ``meta`` when it is not listed there; a
+        folder's ``docvars_from`` field).
 
     Returns
     -------
@@ -190,8 +192,8 @@ def read_texts(
     >>> texts = read_texts("news.csv", text="正文", dates="发布时间")  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
-    meta = _column_names("meta", meta)
     dates = _column_names("dates", dates) or None
+    meta = _meta_with_dates(_column_names("meta", meta), dates)
     options = _given_options(
         text=text,
         meta=meta,

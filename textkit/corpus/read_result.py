@@ -251,6 +251,13 @@ def _check_reserved(names: list[str], where: str) -> None:
         )
 
 
+def _meta_with_dates(meta: list[str], dates: list[str] | None) -> list[str]:
+    """A table's ``meta`` columns with the ``dates`` columns it does not list added (a date
+    column is a document variable whether or not ``meta`` names it; an empty ``meta``,
+    every column, is left as it is)."""
+    return meta + [d for d in dates or () if d not in meta] if meta else meta
+
+
 def _check_dates(dates: list[str] | None, docvars: tuple[str, ...] | list[str], where: str) -> None:
     """Refuse a ``dates`` column that is not one of the document variables."""
     missing = [d for d in dates or () if d not in docvars]

@@ -42,6 +42,7 @@ from textkit.corpus.read_result import (
     _given_options,
     _ingest_config,
     _int_like,
+    _meta_with_dates,
     _with_dates,
 )
 from textkit.corpus.read_table import (
@@ -542,8 +543,8 @@ def iter_texts(
         raise FileNotFoundError(f"no such file or folder: {p}")
     _check_regular_file(p)
     extractor = _table_extractor(p, encoding, sheet)
-    meta = _column_names("meta", meta)
     dates = _column_names("dates", dates) or None
+    meta = _meta_with_dates(_column_names("meta", meta), dates)
     options = _given_options(
         text=text, meta=meta, id=id, encoding=encoding, title=title, sheet=sheet, dates=dates
     )

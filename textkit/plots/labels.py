@@ -235,22 +235,17 @@ def _shortened_apart(titles: Iterable[object], max_chars: int) -> dict[str, str]
     that would share one, the text of :func:`_from_difference`."""
     unique = sorted({_spaced(t) for t in titles})
     short = {t: shorten(t, max_chars) for t in unique}
-    sharing: dict[str, list[str]] = {}
-    for t in unique:
-        sharing.setdefault(short[t], []).append(t)
-    for group in sharing.values():
-        for t in group if len(group) > 1 else ():
-            same = max(len(os.path.commonprefix([t, u])) for u in group if u != t)
-            short[t] = _from_difference(t, same, max_chars)
-    # titles that differ in more than one place (2019/2020 × 第一/第二季度) can still meet:
-    # those are shown from where they first differ from the others they meet
-    shown: dict[str, list[str]] = {}
-    for t in unique:
-        shown.setdefault(short[t], []).append(t)
-    for met in shown.values():
-        for t in met if len(met) > 1 else ():
-            same = min(len(os.path.commonprefix([t, u])) for u in met if u != t)
-            short[t] = _from_difference(t, same, max_chars)
+    # first from where a title differs from the one closest to it; titles that differ in
+    # more than one place (2019/2020 × 第一/第二季度) can still meet: those are then shown
+    # from where they first differ from the others they meet
+    for closest in (max, min):
+        sharing: dict[str, list[str]] = {}
+        for t in unique:
+            sharing.setdefault(short[t], []).append(t)
+        for group in sharing.values():
+            for t in group if len(group) > 1 else ():
+                same = closest(len(os.path.commonprefix([t, u])) for u in group if u != t)
+                short[t] = _from_difference(t, same, max_chars)
     return short
 
 

@@ -152,3 +152,15 @@ def test_groups_figure_says_how_many_documents_had_no_value():
     assert "6 documents without a value of province left out" in left.get_xlabel()
     left, _ = plot_frame_groups(frame_groups(_scores(), "province", n_boot=50)).axes
     assert "left out" not in left.get_xlabel()
+
+
+def test_trend_legend_and_label_stay_clear_of_the_panels():
+    few = _scores()
+    few = few[(few["year"] != 2015) | (few["doc_id"] == "d005")]
+    fig = plot_frame_trend(frame_groups(few, "year", n_boot=50))
+    fig.canvas.draw()
+    top, bottom = fig.axes
+    legend = top.get_legend().get_window_extent()
+    assert legend.y0 >= top.get_window_extent().y1 - 1  # above the panel: hides no point
+    label = bottom.xaxis.label.get_window_extent()
+    assert label.width <= bottom.get_window_extent().width  # lines no wider than the panel

@@ -425,7 +425,8 @@ def plot_frame_trend(
             hollow |= _estimates(ax, sub["group"], sub["estimate"], sub, dots, s=sizes)
         top.set_ylabel("frame terms per 1,000 tokens")
         top.set_ylim(bottom=0)
-        top.legend(fontsize=6, loc="best")
+        # above the panel: inside, "best" can still hide a point
+        top.legend(fontsize=6, loc="lower left", bbox_to_anchor=(0, 1), ncols=2, frameon=False)
         bottom.axhline(0, color="#444444", lw=0.6, ls="--")
         bottom.set_ylim(-1.05, 1.18)
         bottom.set_ylabel("balance")
@@ -435,8 +436,9 @@ def plot_frame_trend(
                 str(int(n)), (xv, 0.99), xycoords=bottom.get_xaxis_transform(),
                 ha="center", va="top", fontsize=5, color="#555555",
             )  # fmt: skip
-        note = f"; {NO_INTERVAL_NOTE}" if hollow else ""
-        label = f"{variable} (numbers: documents; marker area grows with them{note})"
+        # one short line each, so that the label is not wider than the panels
+        label = f"{variable}\n(numbers: documents; marker area grows with them)"
+        label += f"\n({NO_INTERVAL_NOTE})" if hollow else ""
         bottom.set_xlabel(label + _left_out_note(table, variable))
         if pd.api.types.is_integer_dtype(data["group"]):
             bottom.xaxis.set_major_locator(MaxNLocator(integer=True))

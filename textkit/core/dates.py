@@ -51,11 +51,10 @@ DATE_FORMS = (
     "2019-03-05T10:22:31",
 )
 
+_CN_DIGIT = "〇零○一二三四五六七八九"
 #: ``str.translate`` table of the Chinese digits of a year written out (二〇二一 -> 2021);
 #: 〇, 零 and the circle ○ all read as zero.
-CN_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
-
-_CN_DIGIT = "〇零○一二三四五六七八九"
+CN_DIGITS = str.maketrans(_CN_DIGIT, "000123456789")
 _CN_SMALL = "一二三四五六七八九十"  # the numerals of a month or a day (一 to 三十一)
 
 #: A time after a day: hours and minutes, seconds (a fraction dropped), an offset (dropped).

@@ -825,10 +825,6 @@ def find_duplicates(
     return out
 
 
-#: A year written alone (``2020``, ``2020.0`` as a spreadsheet may give it).
-_YEAR_RE = re.compile(r"\s*(\d{4})(?:\.0+)?\s*")
-
-
 def _in_years(when: Any) -> float:
     """A date as its year plus the fraction of the year passed (so a date and a year compare
     alike)."""
@@ -839,9 +835,9 @@ def _year_of(value: Any) -> float:
     """One value's place in time in years (a date: its year plus the fraction of the year
     passed; ``inf`` without a value). Each value is read alone, so a document's rank does
     not depend on the other documents read with it (a batch of a streamed build). Text is
-    a year (``2020``, ``2020.0``), a date in a form Chinese sites write
-    (:func:`textkit.core.dates.parse_date`: ``2019年3月5日``, ``2019/03/05``,
-    ``2019-3-5 10:22`` …) or a number."""
+    a date in a form Chinese sites write (:func:`textkit.core.dates.parse_date`: ``2020``,
+    ``2019年3月5日``, ``2019/03/05``, ``2019-3-5 10:22`` …) or a number (``2020.0``, as a
+    spreadsheet may give a year)."""
     if value is None or value is pd.NaT or value is pd.NA:
         return math.inf
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
@@ -849,10 +845,7 @@ def _year_of(value: Any) -> float:
     text = str(value).strip()
     if not text:
         return math.inf
-    year = _YEAR_RE.fullmatch(text)
-    if year:
-        return float(year.group(1))
-    when = parse_date(value)
+    when = parse_date(value)  # a year alone is its 1 January: the year itself
     if not pd.isna(when):
         return _in_years(when)
     try:

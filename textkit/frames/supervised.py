@@ -622,7 +622,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             n_tokens=("n_tokens", "sum"),
             n_stability=("n_stability", "sum"),
             n_service_law=("n_service_law", "sum"),
-            **{c: (c, "mean") for c in (*PROBA_COLUMNS, *decided)},
+            **{c: (c, "mean") for c in PROBA_COLUMNS},
+            **{c: (c, "sum") for c in decided},  # expected paragraphs of each code
         )
         out = docs[["doc_id", *[c for c in meta if c in docs.columns]]].merge(
             agg.reset_index(), on="doc_id", how="left"
@@ -632,9 +633,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         out["n_tokens"] = out["n_tokens"].astype(int)
         tot = out["n_stability"] + out["n_service_law"]
         out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
-        n_paras = para.groupby("doc_id", sort=False).size()
         expected = out.loc[:, decided].set_axis(list(CODES), axis=1)
-        expected = expected.mul(out["doc_id"].map(n_paras).to_numpy(float), axis=0)
         out["frame_label"] = document_labels(expected, self._feature_config().label_threshold)
         cols = ["doc_id", *_DICT_COLUMNS, "frame_label", *PROBA_COLUMNS, *meta]
         return out.loc[:, [c for c in cols if c in out.columns]]
@@ -668,10 +667,8 @@ def document_labels(expected: pd.DataFrame, threshold: float) -> np.ndarray:
     # rounding keeps the comparisons stable where probabilities sum to a threshold
     framed, n, balance = np.round(framed, 9), np.round(n, 9), np.round(balance, 9)
     labels = np.full(len(p), "mixed", dtype=object)
-    labels[balance <= -threshold] = "stability"
-    labels[balance >= threshold] = "service_law"
-    if threshold == 0:
-        labels[balance == 0] = "mixed"
+    labels[(balance <= -threshold) & (balance < 0)] = "stability"
+    labels[(balance >= threshold) & (balance > 0)] = "service_law"
     labels[~np.isfinite(n) | (n == 0) | (framed < np.minimum(1.0, n / 2))] = "neither"
     return labels
 

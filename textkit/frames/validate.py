@@ -391,10 +391,9 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     A row whose code is empty is not coded yet: it is left out with a warning
     (``UserWarning``) naming its lines, so that a sheet can be read while coding goes on; a
     sheet with no code at all is an error. A paragraph coded twice with the *same* code is
-    not an error: the repeat carries no
-    conflict, so it is dropped (the first row is kept) with a warning (``UserWarning``)
-    naming both lines; keeping both would count the paragraph twice in the agreement and in
-    training.
+    not an error: the repeat carries no conflict, so it is dropped (the first row is kept)
+    with a warning (``UserWarning``) naming both lines; keeping both would count the
+    paragraph twice in the agreement and in training.
     """
     path = Path(path)
     text = _decode_sheet(path)

@@ -7,17 +7,33 @@ datetimes (``datetime64[us]``); :func:`parse_date` reads one value. The forms re
 * ``2019年3月5日`` (or 号), ``2019年3月``, ``2019年``; the year also in Chinese digits with
   the month and day in Chinese numerals (``二〇一九年三月五日``, ``二〇一九年十二月``);
 * ``2019/03/05``, ``2019-3-5``, ``2019.3.5``, ``20190305``, ``2019-03``, ``2019/3``,
-  ``2019``;
+  ``2019.03`` (``2019.3`` is March: in text a dot after a year starts a month), ``2019``;
 * any of them with a day followed by a time: ``2019-3-5 10:22``, ``2019年3月5日 10:22:31``,
-  ``2019-03-05T10:22:31+08:00`` (a fraction of a second and a time-zone offset are
-  dropped: the time as written).
+  ``2019-03-05 10:22:31.0``, ``2019-03-05T10:22:31+08:00`` (a fraction of a second and a
+  time-zone offset are dropped: the time as written), ``2019年03月05日 10时22分``
+  (``10时``, ``10点``, ``10时22分31秒``);
+* a day followed by its weekday, before or after the time: ``2019年3月5日 星期二``,
+  ``2019-03-05 周二``, ``2019年3月5日（星期二）``, ``2019-03-05 10:22 礼拜二``,
+  ``2019-03-05 Tue`` (or ``Tuesday``). The weekday is not checked against the date (a scraped
+  weekday can be wrong while the date is right): it is dropped;
+* any of them after a label as scraped pages write it, a name from :data:`DATE_LABELS`
+  followed by a colon (： or :): ``发布时间：2019-03-05``, ``发布日期: 2019年3月5日``,
+  ``时间：2019/3/5 10:22``; or inside one pair of brackets: ``[2019-03-05]``,
+  ``(2019-03-05)``, ``（2019年3月5日）``, ``【2019-03-05】``.
 
 A month alone is its first day, a year alone its 1 January. Anything else is not a date
-(``NaT``): free text, a time alone, a two-digit year, a day that is not in the calendar
-(``2019-02-30``). pandas and dateutil do not read 年/月/日, and their lenient parsers fill
-what a value lacks from today's date (``pandas.to_datetime("10:22", format="mixed")``), so
-the forms are matched here and the calendar is Python's :class:`datetime.datetime`: the
-same value gives the same date whatever values are read with it and whenever it is read.
+(``NaT``): a time alone, a day that is not in the calendar (``2019-02-30``), a number with a
+fraction (the float ``2019.1`` may be ``2019.10`` typed into a number cell:
+:func:`parse_date`), and free text, even with a date in it (``来源：人民网 2019-03-05``,
+``发布时间：2019-03-05 来源：人民网``, ``2019年工作报告``): only the labels of
+:data:`DATE_LABELS` are dropped, so a title or a source that mentions a year is not taken
+for a date. A two-digit year (``19-3-5``, ``19年3月5日``) is not a date either: it does not
+say its century (1919 or 2019), and any rule that picks one (a pivot year) is a guess that
+moves with the years; write the year in full. pandas and dateutil do not read 年/月/日, and
+their lenient parsers fill what a value lacks from today's date
+(``pandas.to_datetime("10:22", format="mixed")``), so the forms are matched here and the
+calendar is Python's :class:`datetime.datetime`: the same value gives the same date whatever
+values are read with it and whenever it is read.
 """
 
 from __future__ import annotations
@@ -33,7 +49,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["CN_DIGITS", "DATE_FORMS", "parse_date", "parse_dates", "small_number"]
+__all__ = ["CN_DIGITS", "DATE_FORMS", "DATE_LABELS", "parse_date", "parse_dates", "small_number"]
 
 #: The forms :func:`parse_date` reads (each also with full-width digits).
 DATE_FORMS = (
@@ -46,9 +62,33 @@ DATE_FORMS = (
     "2019.3.5",
     "20190305",
     "2019-03",
+    "2019.03",
     "2019",
     "2019-3-5 10:22",
     "2019-03-05T10:22:31",
+    "2019年03月05日 10时22分",
+    "2019年3月5日 星期二",
+    "2019-03-05 周二",
+    "发布时间：2019-03-05",
+    "[2019-03-05]",
+)
+
+#: The labels a scraped date may follow, with a colon (``发布时间：2019-03-05``): dropped
+#: before the date is read. Other text before or after a date makes it no date.
+DATE_LABELS = (
+    "发布时间",
+    "发布日期",
+    "发文日期",
+    "成文日期",
+    "印发日期",
+    "公布日期",
+    "公开日期",
+    "发表时间",
+    "发表日期",
+    "更新时间",
+    "更新日期",
+    "日期",
+    "时间",
 )
 
 _CN_DIGIT = "〇零○一二三四五六七八九"
@@ -57,27 +97,44 @@ _CN_DIGIT = "〇零○一二三四五六七八九"
 CN_DIGITS = str.maketrans(_CN_DIGIT, "000123456789")
 _CN_SMALL = "一二三四五六七八九十"  # the numerals of a month or a day (一 to 三十一)
 
-#: A time after a day: hours and minutes, seconds (a fraction dropped), an offset (dropped).
+#: A time after a day: hours and minutes, seconds (a fraction dropped), an offset (dropped);
+#: or in Chinese, 10时 (or 点), 10时22分, 10时22分31秒.
 _TIME = (
-    r"(?:\s*T?\s*(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?"
-    r"(?:\s*(?:Z|[+-][0-9]{2}:?[0-9]{2}))?)?"
+    r"(?:\s*T?\s*(?:(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2})(?:\.[0-9]+)?)?"
+    r"(?:\s*(?:Z|[+-][0-9]{2}:?[0-9]{2}))?"
+    r"|(?P<cn_H>[0-9]{1,2})\s*[时点](?:\s*(?P<cn_M>[0-9]{1,2})\s*分"
+    r"(?:\s*(?P<cn_S>[0-9]{1,2})\s*秒)?)?))?"
 )
+#: The name of a weekday: 星期二, 礼拜二, 周二 (日 or 天 for Sunday); Tue, Tues, Tuesday.
+_DAY_NAME = (
+    r"(?:(?:星期|礼拜|周)[一二三四五六日天]"
+    r"|(?i:mon(?:day)?|tue(?:s|sday)?|wed(?:nesday)?|thu(?:rs|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?))"
+)
+#: A weekday after a day (not checked against it), alone or in brackets.
+_WEEKDAY = rf"\s*(?:{_DAY_NAME}|\(\s*{_DAY_NAME}\s*\))"
+#: What may follow a day: a time, and one weekday before the time or after it.
+_AFTER_DAY = rf"(?P<w>{_WEEKDAY})?{_TIME}(?(w)|(?:{_WEEKDAY})?)"
 _FORMS = (
     re.compile(
         r"(?P<y>[0-9]{4})\s*年(?:\s*(?P<m>[0-9]{1,2})\s*月"
-        rf"(?:\s*(?P<d>[0-9]{{1,2}})\s*[日号]{_TIME})?)?"
+        rf"(?:\s*(?P<d>[0-9]{{1,2}})\s*[日号]{_AFTER_DAY})?)?"
     ),
     re.compile(
-        rf"(?P<y>[0-9]{{4}})(?P<sep>[-/])(?P<m>[0-9]{{1,2}})(?:(?P=sep)(?P<d>[0-9]{{1,2}}){_TIME})?"
+        r"(?P<y>[0-9]{4})(?P<sep>[-/.])(?P<m>[0-9]{1,2})"
+        rf"(?:(?P=sep)(?P<d>[0-9]{{1,2}}){_AFTER_DAY})?"
     ),
-    re.compile(rf"(?P<y>[0-9]{{4}})\.(?P<m>[0-9]{{1,2}})\.(?P<d>[0-9]{{1,2}}){_TIME}"),
-    re.compile(rf"(?P<y>[0-9]{{4}})(?P<m>[0-9]{{2}})(?P<d>[0-9]{{2}}){_TIME}"),
+    re.compile(rf"(?P<y>[0-9]{{4}})(?P<m>[0-9]{{2}})(?P<d>[0-9]{{2}}){_AFTER_DAY}"),
     re.compile(r"(?P<y>[0-9]{4})"),
     re.compile(
         rf"(?P<y>[{_CN_DIGIT}]{{4}})\s*年(?:\s*(?P<m>[{_CN_SMALL}]{{1,2}})\s*月"
-        rf"(?:\s*(?P<d>[{_CN_SMALL}]{{1,3}})\s*[日号])?)?"
+        rf"(?:\s*(?P<d>[{_CN_SMALL}]{{1,3}})\s*[日号]{_AFTER_DAY})?)?"
     ),
 )
+#: A label of :data:`DATE_LABELS` and its colon (full-width colons are ASCII after NFKC).
+_LABEL = re.compile(rf"(?:{'|'.join(sorted(DATE_LABELS, key=len, reverse=True))})\s*:\s*")
+#: One pair of brackets around the whole value (full-width ones are ASCII after NFKC).
+_BRACKETS = re.compile(r"\[(.*)\]|\((.*)\)|【(.*)】", re.DOTALL)
 
 
 _CN_UNITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
@@ -123,9 +180,21 @@ def _field(text: str | None, default: int) -> int | None:
     return default if text is None else small_number(text)
 
 
+def _unwrapped(text: str) -> str:
+    """``text`` without a label of :data:`DATE_LABELS` and its colon at its start, then
+    without one pair of brackets around it."""
+    label = _LABEL.match(text)
+    if label is not None:
+        text = text[label.end() :].strip()
+    brackets = _BRACKETS.fullmatch(text)
+    if brackets is not None:
+        text = next(g for g in brackets.groups() if g is not None).strip()
+    return text
+
+
 def _text_date(text: str) -> datetime.datetime | None:
     """The date a text writes in one of :data:`DATE_FORMS`, or None."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = _unwrapped(unicodedata.normalize("NFKC", text).strip())
     for form in _FORMS:
         m = form.fullmatch(text)
         if m is None:
@@ -135,7 +204,7 @@ def _text_date(text: str) -> datetime.datetime | None:
             int(parts["y"].translate(CN_DIGITS)),
             _field(parts.get("m"), 1),
             _field(parts.get("d"), 1),
-            *(_field(parts.get(k), 0) for k in ("H", "M", "S")),
+            *(_field(parts.get(k) or parts.get(f"cn_{k}"), 0) for k in ("H", "M", "S")),
         ]
         if None in fields:
             return None
@@ -173,9 +242,13 @@ def parse_date(value: Any) -> pd.Timestamp:
     Parameters
     ----------
     value : str, number, date, datetime or None
-        A text such as ``"2019年3月5日"`` or ``"2019-3-5 10:22"``; a whole number reads as
-        its digits (``2019``, ``20190305``); a date or datetime is taken as it is (a time
-        zone dropped).
+        A text such as ``"2019年3月5日"``, ``"发布时间：2019-3-5 10:22"`` or ``"2019.3"``; a
+        whole number reads as its digits (``2019``, ``20190305``, also as a float:
+        ``2019.0``); a date or datetime is taken as it is (a time zone dropped). A number
+        with a fraction (the float ``2019.3``) is not a date: the text ``2019.10`` typed
+        into a spreadsheet's number cell, or read by ``pandas.read_csv`` without
+        ``dtype=str``, is kept as the float ``2019.1``, so the number cannot tell October
+        from January; read such a column as text.
 
     Returns
     -------
@@ -188,8 +261,10 @@ def parse_date(value: Any) -> pd.Timestamp:
     Timestamp('2019-03-05 10:22:00')
     >>> parse_date("2019年3月")
     Timestamp('2019-03-01 00:00:00')
-    >>> parse_date("去年三月")
-    NaT
+    >>> parse_date("发布时间：2019年3月5日 星期二")
+    Timestamp('2019-03-05 00:00:00')
+    >>> parse_date("去年三月"), parse_date("19-3-5"), parse_date(2019.3)
+    (NaT, NaT, NaT)
     """
     when = _as_datetime(value)
     return pd.NaT if when is None else pd.Timestamp(when)

@@ -136,12 +136,15 @@ def read_texts(
         Document variables holding dates (a publication date ``发布时间``), read as
         ``datetime64[us]`` columns by :func:`textkit.core.dates.parse_dates`: the forms
         Chinese sites write (``2019年3月5日``, ``2019年3月``, ``2019/03/05``,
-        ``2019-3-5 10:22``, ``2019.3.5``, ``20190305``; full-width digits too), so that
+        ``2019-3-5 10:22``, ``2019.3.5``, ``2019.3``, ``20190305``; full-width digits too;
+        after a label such as ``发布时间：``, with a weekday such as ``星期二``), so that
         :func:`textkit.frames.groups.frame_groups` (``freq="Y"``) and ``[analysis] trend``
-        can trace them over time. A value that is not a date is left missing and said in
-        the ``reason`` of its row of the report (the row is read). Each name must be a
-        document variable (a table column, added to ``meta`` when it is not listed there; a
-        folder's ``docvars_from`` field).
+        can trace them over time. A workbook's number cell is read as the text it shows
+        (``2019.3``, March 2019): Excel keeps ``2019.10`` typed into a number cell as
+        ``2019.1``, which reads as January, so give such a column text cells. A value that
+        is not a date is left missing and said in the ``reason`` of its row of the report
+        (the row is read). Each name must be a document variable (a table column, added to
+        ``meta`` when it is not listed there; a folder's ``docvars_from`` field).
 
     Returns
     -------

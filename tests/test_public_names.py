@@ -53,6 +53,7 @@ PUBLIC_NAMES = (
     "dictionary_coverage",
     "draw_validation_sample",
     "drop_empty_documents",
+    "drop_repeated_paragraphs",
     "edge_table",
     "ego_network",
     "ego_table",

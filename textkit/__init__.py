@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "find_duplicates": "corpus.dedup",
     "DuplicateFinder": "corpus.dedup",
     "repeated_paragraphs": "corpus.boilerplate",
+    "drop_repeated_paragraphs": "corpus.boilerplate",
     "annotate": "corpus.annotate",
     "CorpusConfig": "corpus.build",
     "CorpusBuild": "corpus.build",

@@ -63,10 +63,11 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
             (),
             ("random_state", "seed", "notebooks"),
         ),  # notebooks: textkit.run.pipeline  # seed: deprecated name of random_state
-        # the CLI, the pipeline and the notebooks; analyse: textkit.corpus.select
+        # the CLI, the pipeline and the notebooks; analyse, repeated_*: textkit.corpus.select
         "corpus": (
             (),
             ("raw_dir", "input", "out_dir", "analyse", "flag_off_topic")
+            + ("repeated_paragraphs", "repeated_min_docs")
             + ("text", "meta", "id", "title", "sheet", "docvars_from", "include", "exclude")
             + ("encoding", "dates"),
         ),  # input and the read options: textkit.corpus.source

@@ -60,6 +60,12 @@ class NotebookSession:
     analyse : str
         Which articles the analyses use (``[corpus] analyse``; see
         :mod:`textkit.corpus.select`).
+    repeated_paragraphs : str
+        ``"keep"`` or ``"drop"`` the paragraphs many analysed articles hold (``[corpus]
+        repeated_paragraphs``).
+    repeated_min_docs : int
+        How many articles hold a paragraph that ``"drop"`` takes out (``[corpus]
+        repeated_min_docs``).
     """
 
     name: str
@@ -67,6 +73,8 @@ class NotebookSession:
     provenance: Mapping[str, str]
     formats: tuple[str, ...]
     analyse: str
+    repeated_paragraphs: str = "keep"
+    repeated_min_docs: int = 3
 
     @property
     def source(self) -> CorpusSource:
@@ -229,10 +237,19 @@ class NotebookSession:
         return name
 
     def analysed(self, docs: pd.DataFrame) -> pd.DataFrame:
-        """The articles every analysis uses: ``docs`` filtered by ``[corpus] analyse``."""
+        """The articles every analysis uses: ``docs`` filtered by ``[corpus] analyse``, their
+        texts without the paragraphs many of them hold when ``[corpus] repeated_paragraphs =
+        "drop"`` (:func:`textkit.corpus.select.analysed_documents`)."""
+        from textkit.corpus.dedup import DedupConfig
         from textkit.corpus.select import analysed_documents
 
-        return analysed_documents(docs, self.analyse)
+        return analysed_documents(
+            docs,
+            self.analyse,
+            repeated_paragraphs=self.repeated_paragraphs,
+            repeated_min_docs=self.repeated_min_docs,
+            dedup=DedupConfig.from_project(self.config),
+        )
 
     def output(self, path: str | os.PathLike) -> Path:
         """Where an output path setting (``results/topics``) goes in this run."""
@@ -267,8 +284,19 @@ class NotebookSession:
         )
 
     def summary(self) -> dict[str, Any]:
-        """What identifies the run, for the notebook's first output."""
-        return {**self.provenance, "analyse": self.analyse, "formats": list(self.formats)}
+        """What identifies the run, for the notebook's first output (``repeated_paragraphs``
+        only when they are dropped)."""
+        dropped = (
+            {"repeated_paragraphs": f"drop (held by {self.repeated_min_docs} or more articles)"}
+            if self.repeated_paragraphs == "drop"
+            else {}
+        )
+        return {
+            **self.provenance,
+            "analyse": self.analyse,
+            **dropped,
+            "formats": list(self.formats),
+        }
 
 
 #: Most distinct values a document variable may have to be compared by default.
@@ -321,7 +349,7 @@ def _setting_checks(config: ProjectConfig) -> Iterator[Callable[[], Any]]:
 
     from textkit.core.config import TABLES, project_random_state
     from textkit.corpus.build import CorpusConfig
-    from textkit.corpus.select import analyse_rule
+    from textkit.corpus.select import analyse_rule, repeated_min_docs, repeated_rule
     from textkit.corpus.source import corpus_source
     from textkit.run import pipeline
 
@@ -330,6 +358,8 @@ def _setting_checks(config: ProjectConfig) -> Iterator[Callable[[], Any]]:
     yield lambda: corpus_source(config)  # raw_dir or input and its read options
     yield lambda: pipeline.out_dir(config)
     yield lambda: analyse_rule(config)
+    yield lambda: repeated_rule(config)
+    yield lambda: repeated_min_docs(config)
     yield lambda: CorpusConfig.from_project(config)  # flag_off_topic; [ingest] ... [annotate]
     for specs, _ in TABLES.values():  # every stage config, from its table
         for spec in specs:
@@ -361,13 +391,10 @@ def _codes_file(config: ProjectConfig) -> None:
 def _check_documents(config: ProjectConfig, documents: pd.DataFrame) -> Iterator[Callable[[], Any]]:
     """The settings that name columns or articles of the article table, or count them."""
     from textkit.core.config import ConfigError
-    from textkit.corpus.select import analyse_rule, analysed_documents
     from textkit.dtm.prune import VectorizeConfig
 
-    session = NotebookSession(
-        name="check", config=config, provenance={}, formats=(), analyse=analyse_rule(config)
-    )
-    analysed = analysed_documents(documents, session.analyse)
+    session = _session("check", config, provenance={}, formats=())
+    analysed = session.analysed(documents)
     yield lambda: session.groups(documents)
     yield lambda: session.trend(analysed)
     yield lambda: session.examples(analysed["doc_id"])
@@ -391,8 +418,8 @@ def check_settings(config: ProjectConfig, documents: pd.DataFrame | None = None)
     before any corpus stage or notebook, so that a bad value is reported at once rather than
     from inside a notebook minutes later: every stage config of every table
     (:data:`textkit.core.config.TABLES`), ``[project] random_state`` and ``notebooks``, the
-    corpus source and its read options, ``[corpus] analyse``, ``[analysis]``, ``[figures]
-    formats`` and ``[validation] codes``.
+    corpus source and its read options, ``[corpus] analyse``, ``repeated_paragraphs`` and
+    ``repeated_min_docs``, ``[analysis]``, ``[figures] formats`` and ``[validation] codes``.
 
     Parameters
     ----------
@@ -447,8 +474,8 @@ def start_notebook(
     Raises
     ------
     ConfigError
-        For an invalid ``[figures] formats`` or ``[corpus] analyse`` (file, table and key
-        named), or a missing raw corpus folder.
+        For an invalid ``[figures] formats``, ``[corpus] analyse``, ``repeated_paragraphs``
+        or ``repeated_min_docs`` (file, table and key named), or a missing raw corpus folder.
 
     Examples
     --------
@@ -456,15 +483,30 @@ def start_notebook(
     >>> nb = start_notebook("00_overview")  # doctest: +SKIP
     >>> docs = nb.analysed(nb.build_corpus().documents)  # doctest: +SKIP
     """
-    from textkit.corpus.select import analyse_rule
     from textkit.run.pipeline import provenance
 
     name = check_str("name", name)
     project = config if isinstance(config, ProjectConfig) else load_config(config)
-    return NotebookSession(
-        name=name,
-        config=project,
+    return _session(
+        name,
+        project,
         provenance=provenance(project).as_dict(),
         formats=project.setting("figures", "formats", DEFAULT_FORMATS, _check_formats),
-        analyse=analyse_rule(project),
+    )
+
+
+def _session(
+    name: str, config: ProjectConfig, provenance: Mapping[str, str], formats: tuple[str, ...]
+) -> NotebookSession:
+    """A session with the ``[corpus]`` settings that choose the analysed articles and texts."""
+    from textkit.corpus.select import analyse_rule, repeated_min_docs, repeated_rule
+
+    return NotebookSession(
+        name=name,
+        config=config,
+        provenance=provenance,
+        formats=formats,
+        analyse=analyse_rule(config),
+        repeated_paragraphs=repeated_rule(config),
+        repeated_min_docs=repeated_min_docs(config),
     )

@@ -25,15 +25,35 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   ``main`` element, or more than half of the page's Chinese characters; and none is
   dropped when together they would hold more than half. What was dropped (or kept for
   that reason) is recorded in ``repairs`` (``site chrome dropped: 3 element(s) (div.nav,
-  div.position, div.footer)``). Block elements (``p``,
+  div.position, div.footer)``). Menus, sidebars and link lists whatever their class are
+  found by their link density, as readability, boilerpipe and jusText find them: a
+  container (:data:`LINK_BLOCK_TAGS`: ``div``, ``ul``, ``table``, ``td`` …; never a
+  paragraph, a heading or a list item) of at least :data:`LINK_BLOCK_MIN_LINKS` links whose
+  letters (Chinese characters and letters) are more than half link text
+  (:data:`LINK_BLOCK_DENSITY`), with at most :data:`LINK_BLOCK_MAX_TEXT` letters and no 。
+  outside its links, is chrome (``div.right-col (5 links)`` in the repairs): a menu of
+  首页, 政务公开, 办事服务, a 相关链接 / 热点新闻 sidebar, a 相关文件 list after the article. A
+  paragraph with one or two inline links is body text, and so is a sentence that cites
+  three linked laws (its 。). A list of links holding more than half of the page's letters
+  (or an ``article`` or ``main`` element) is the page's content and is kept; but a page
+  whose text, once the chrome is dropped, is more than half link text
+  (:data:`LIST_PAGE_LINK_SHARE`; or more than 90 % before the lists of links are dropped,
+  :data:`LIST_PAGE_ALL_LINKS`: a portal of link boxes), with at least
+  :data:`LIST_PAGE_MIN_LINKS` links, is a list page (a 工作动态 column of linked titles, a
+  notice whose content is a list of linked files), not a document: rejected as
+  ``list_page``, with the share in the reason. A list of items with their summaries is
+  text, and read. Block elements (``p``,
   ``div``, ``br``, ``li``, headings, table rows, ``section``, ``article`` …) end a line,
   and so does each table cell, as in a Word table (a space between two cells would be
   removed by cleaning between Chinese characters, gluing 地区 and 浙江 into one word);
   whitespace inside a line collapses to one space
-  (line breaks inside ``pre`` are kept). The title is the ``<title>``, else the first
-  ``h1``. A page nested deeper than :data:`MAX_HTML_DEPTH` elements (as far as a linear
-  scan of its tags can tell) is rejected before parsing: HTML5 tree building is
-  quadratic in the nesting depth of such pages. Raw pages that are HTML
+  (line breaks inside ``pre`` are kept). The title is the ``<title>`` without the site
+  name it ends with (after ``_``, ``-``, ``|`` or a dash, a name ending in a word of
+  :data:`SITE_NAME_ENDINGS`: ``…_汶川县人民政府``, ``… - 某某市人民政府网``; a column name
+  such as ``_政务公开`` stays), else the first ``h1``. A page nested deeper than
+  :data:`MAX_HTML_DEPTH` elements (as far as a linear scan of its tags can tell) is
+  rejected before parsing: HTML5 tree building is quadratic in the nesting depth of such
+  pages. Raw pages that are HTML
   (:mod:`textkit.corpus.ingest`) are read by the same code.
 * **docx** (``.docx``): python-docx; paragraphs in document order, one line each,
   including the paragraphs of table cells (row by row, a merged cell once, nested tables
@@ -63,10 +83,10 @@ import io
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, NamedTuple
 
 from textkit.core.checks import check_str
 from textkit.core.errors import InvalidParameterError
@@ -83,12 +103,20 @@ __all__ = [
     "EXTRACTORS",
     "EXTRACT_REJECT_KINDS",
     "Extracted",
+    "LINK_BLOCK_DENSITY",
+    "LINK_BLOCK_MAX_TEXT",
+    "LINK_BLOCK_MIN_LINKS",
+    "LINK_BLOCK_TAGS",
+    "LIST_PAGE_ALL_LINKS",
+    "LIST_PAGE_LINK_SHARE",
+    "LIST_PAGE_MIN_LINKS",
     "MAX_HTML_DEPTH",
     "MAX_PDF_CHARS",
     "MAX_PDF_PAGES",
     "MAX_ZIP_BYTES",
     "MAX_ZIP_MEMBERS",
     "MAX_ZIP_RATIO",
+    "SITE_NAME_ENDINGS",
     "UNSUPPORTED_FORMATS",
     "extract_docx",
     "extract_html",
@@ -120,6 +148,7 @@ UNSUPPORTED_FORMATS = {
 EXTRACT_REJECT_KINDS = (
     "unsupported_type",
     "html_too_deep",
+    "list_page",
     "no_body_text",
     "unreadable_docx",
     "zip_too_large",
@@ -370,6 +399,89 @@ _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 #: Elements never dropped as chrome (the page itself, its main content).
 _NEVER_CHROME = frozenset({"html", "body", "main", "article"})
 
+#: Fewest links (``a`` elements with an ``href`` and text; not anchors) of a block read as a list of links by
+#: :data:`LINK_BLOCK_DENSITY`: a paragraph with one or two inline links is body text.
+LINK_BLOCK_MIN_LINKS = 3
+#: A block (:data:`LINK_BLOCK_TAGS`) of at least :data:`LINK_BLOCK_MIN_LINKS` links whose
+#: letters (Chinese characters and letters, not digits or punctuation) are more than this
+#: share link text, with at most :data:`LINK_BLOCK_MAX_TEXT` letters and no 。 outside its
+#: links, is a list of links: a menu, a sidebar, a 相关文件 list (link density, as
+#: readability, boilerpipe and jusText measure it).
+LINK_BLOCK_DENSITY = 0.5
+#: Most letters outside the links of a block read as a list of links (its headings, a
+#: 相关链接 label, a greeting): more is body text.
+LINK_BLOCK_MAX_TEXT = 40
+#: Elements that may be a list of links: containers, never a paragraph, a heading or a list
+#: item (a paragraph with inline links is body text).
+LINK_BLOCK_TAGS = frozenset(
+    "div section center ul ol dl table thead tbody tfoot tr td th form".split()
+)
+#: Fewest links of a list page (:data:`LIST_PAGE_LINK_SHARE`).
+LIST_PAGE_MIN_LINKS = 5
+#: A page of at least :data:`LIST_PAGE_MIN_LINKS` links whose text left once the site
+#: chrome is dropped is more than this share link text is a list page (an index of
+#: articles, a 工作动态 column), not a document: rejected as ``list_page``.
+LIST_PAGE_LINK_SHARE = 0.5
+#: A page whose text is more than this share link text before the lists of links are
+#: dropped is a list page too (a portal of link boxes, none holding most of the page).
+LIST_PAGE_ALL_LINKS = 0.9
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+@dataclass(slots=True, eq=False)
+class _Open:
+    """An element of the walk of :func:`_chrome_elements` (or the whole page), with the
+    counts of the text under it."""
+
+    node: Any
+    opened: int = 0
+    token: str = ""  # its chrome class or id token (:func:`_chrome_token`)
+    is_link: bool = False  # an a element with an href
+    closed: int = 0
+    cjk: int = 0  # Chinese characters
+    chars: int = 0  # non-space characters
+    letters: int = 0  # letters and Chinese characters
+    link_letters: int = 0  # of them, inside links
+    links: int = 0  # links (a elements with an href) with letters
+    stop: bool = False  # a 。 outside the links
+    lead: bool = False  # "位置" in the text
+    holds_main: bool = False  # an article or main element inside
+    what: str = ""  # its description when marked as chrome by its class or 当前位置 lead
+    link_block: bool = False  # a list of links (:func:`_link_block`)
+
+    def add(self, other: _Open) -> None:
+        """Count the text of ``other`` (an element inside) as this one's."""
+        self.cjk += other.cjk
+        self.chars += other.chars
+        self.letters += other.letters
+        self.link_letters += other.link_letters
+        self.links += other.links
+        self.stop = self.stop or other.stop
+        self.lead = self.lead or other.lead
+
+    def minus(self, dropped: list[_Open]) -> _Open:
+        """The counts of this element's text without the elements ``dropped`` (inside it,
+        none inside another)."""
+        left = _Open(self.node)
+        left.add(self)
+        for d in dropped:
+            left.letters -= d.letters
+            left.link_letters -= d.link_letters
+            left.links -= d.links
+        return left
+
+
+def _link_block(el: _Open) -> bool:
+    """Whether an element is a list of links (:data:`LINK_BLOCK_DENSITY`)."""
+    return (
+        el.node.tag in LINK_BLOCK_TAGS
+        and el.links >= LINK_BLOCK_MIN_LINKS
+        and el.link_letters > LINK_BLOCK_DENSITY * el.letters
+        and el.letters - el.link_letters <= LINK_BLOCK_MAX_TEXT
+        and not el.stop
+    )
+
 
 def _chrome_token(node: Any) -> str:
     """The first ``class`` or ``id`` token of an element that marks site chrome, or ``""``."""
@@ -384,97 +496,175 @@ def _chrome_token(node: Any) -> str:
     return ""
 
 
+def _element_name(node: Any) -> str:
+    """``div.right-col`` (the first class), ``div#side`` (the id) or the tag."""
+    attrs = node.attributes
+    if (attrs.get("class") or "").split():
+        return f"{node.tag}.{attrs['class'].split()[0]}"
+    return f"{node.tag}#{attrs['id']}" if attrs.get("id") else node.tag
+
+
 def _skipped_element(node: Any) -> bool:
     """Elements dropped with everything inside them whatever their class."""
     tag = node.tag
     return tag in _HTML_DROP or (tag == "form" and node.css_first(_FORM_CONTENT) is None)
 
 
-def _chrome_elements(body: Any) -> tuple[set[int], list[str]]:
-    """Site chrome built from ordinary elements: the ``mem_id`` of each element to drop and
-    a description of each (the outermost ones, in page order).
+@dataclass(frozen=True)
+class _Chrome:
+    """The site chrome of a page (:func:`_chrome_elements`)."""
+
+    ids: frozenset[int]  # mem_id of each element dropped
+    described: tuple[str, ...]  # a description of each, in page order
+    note: str  # "site chrome kept: …" when the marked elements hold most of the text
+    list_page: str  # why the page is a list page, or ""
+
+
+def _walk(body: Any) -> tuple[_Open, list[_Open]]:
+    """The counts of the page's text and its chrome candidates (elements marked by their
+    class or id or the 当前位置 lead, and lists of links), in one walk over the tree
+    (elements dropped whatever their class left out, nothing modified)."""
+    page = _Open(body)
+    found: list[_Open] = []
+    stack: list[_Open] = []
+    tick = 0
+    in_links = 0  # open links
+
+    def close(el: _Open) -> Any:
+        nonlocal tick, in_links
+        tick += 1
+        el.closed = tick
+        if el.is_link:
+            in_links -= 1
+            if el.letters:
+                el.links += 1
+                page.links += 1
+        _close_element(el, stack[-1] if stack else None, found)
+        return el.node
+
+    node = body.first_child
+    while node is not None:
+        if node.is_text_node:
+            _count_text(node.text_content or "", stack[-1] if stack else None, page, in_links > 0)
+        elif node.is_element_node and node.first_child is not None and not _skipped_element(node):
+            tick += 1
+            link = node.tag == "a" and "href" in node.attributes
+            in_links += link
+            stack.append(_Open(node, tick, _chrome_token(node), link))
+            node = node.first_child
+            continue
+        node = _next_node(node, stack, close)
+    return page, found
+
+
+def _count_text(text: str, top: _Open | None, page: _Open, in_link: bool) -> None:
+    """Count a text node (inside a link or not) in the innermost open element and in the
+    page."""
+    cjk = len(_CJK_RE.findall(text))
+    letters = len(_LETTER_RE.findall(text))
+    page.cjk += cjk
+    page.letters += letters
+    page.link_letters += letters if in_link else 0
+    if top is not None:
+        top.cjk += cjk
+        top.chars += len("".join(text.split()))
+        top.letters += letters
+        if in_link:
+            top.link_letters += letters
+        else:
+            top.stop = top.stop or "。" in text
+        top.lead = top.lead or "位置" in text
+
+
+def _outermost(found: list[_Open], is_content: Callable[[_Open], bool]) -> list[_Open]:
+    """The elements of ``found`` not inside another one chosen, in page order, leaving out
+    those ``is_content`` says hold the main content (the ones inside them are considered)."""
+    chosen: list[_Open] = []
+    open_until: list[int] = []  # closing ticks of the chosen elements enclosing the current one
+    for el in sorted(found, key=lambda f: f.opened):
+        while open_until and open_until[-1] < el.opened:
+            open_until.pop()
+        if open_until or is_content(el):
+            continue
+        open_until.append(el.closed)
+        chosen.append(el)
+    return chosen
+
+
+def _chrome_elements(body: Any) -> _Chrome:
+    """Site chrome built from ordinary elements, and whether the page is a list page.
 
     An element is chrome when a ``class`` or ``id`` token says so (:func:`_chrome_token`)
     or when it is a short block (at most :data:`CHROME_LEAD_MAX_CHARS` non-space
     characters) starting with 当前位置 (:data:`CHROME_LEADS`). It is kept all the same when
     it holds the page's main content: an ``article`` or ``main`` element, or more than half
     of the page's Chinese characters (counted outside the elements dropped whatever their
-    class). One walk over the tree, nothing modified.
+    class); and none is kept when together they hold more than half. A list of links
+    (:data:`LINK_BLOCK_DENSITY`) is chrome too, unless it holds an ``article`` or ``main``
+    element or more than half of the page's letters. The page is a list page when the text
+    left is mostly link text (:data:`LIST_PAGE_LINK_SHARE`, :data:`LIST_PAGE_ALL_LINKS`).
     """
-    found: list[tuple[int, int, Any, int, str]] = []  # (opened, closed, node, cjk, what)
-    # per open element: [node, opened, cjk, non-space chars, has "位置", holds main, token]
-    stack: list[list[Any]] = []
-    total = 0
-    tick = 0
-
-    def close(frame: list[Any]) -> Any:
-        nonlocal tick
-        tick += 1
-        _close_element(frame, tick, stack, found)
-        return frame[0]
-
-    node = body.first_child
-    while node is not None:
-        if node.is_text_node:
-            text = node.text_content or ""
-            cjk = len(_CJK_RE.findall(text))
-            total += cjk
-            if stack:
-                top = stack[-1]
-                top[2] += cjk
-                top[3] += len("".join(text.split()))
-                top[4] = top[4] or "位置" in text
-        elif node.is_element_node and node.first_child is not None and not _skipped_element(node):
-            tick += 1
-            stack.append([node, tick, 0, 0, False, False, _chrome_token(node)])
-            node = node.first_child
-            continue
-        node = _next_node(node, stack, close)
-    ids: set[int] = set()
-    described: list[str] = []
-    dropped: list[int] = []  # closing ticks of the dropped elements enclosing the current one
-    n_dropped = 0
-    for opened, closed, element, cjk, what in sorted(found, key=lambda f: f[0]):
-        while dropped and dropped[-1] < opened:
-            dropped.pop()
-        if dropped:  # inside chrome already dropped
-            continue
-        if 2 * cjk > total:  # most of the page's text: its main content, kept
-            continue
-        dropped.append(closed)
-        ids.add(element.mem_id)
-        described.append(what)
-        n_dropped += cjk
-    if 2 * n_dropped > total:  # together they hold most of the text: the content, not chrome
-        return set(), [
-            f"site chrome kept: {len(ids)} element(s) marked as chrome hold {n_dropped} of the "
-            f"page's {total} Chinese characters"
-        ]
-    return ids, described
+    page, found = _walk(body)
+    marked = _outermost([el for el in found if el.what], lambda el: 2 * el.cjk > page.cjk)
+    n_marked = sum(el.cjk for el in marked)
+    note = ""
+    if 2 * n_marked > page.cjk:  # together they hold most of the text: the content
+        note = (
+            f"site chrome kept: {len(marked)} element(s) marked as chrome hold {n_marked} of "
+            f"the page's {page.cjk} Chinese characters"
+        )
+        marked = []
+    by_class = {id(el) for el in marked}
+    dropped = _outermost(
+        marked + [el for el in found if el.link_block],
+        lambda el: id(el) not in by_class and 2 * el.letters > page.letters,
+    )
+    return _Chrome(
+        ids=frozenset(el.node.mem_id for el in dropped),
+        described=tuple(
+            el.what if id(el) in by_class else f"{_element_name(el.node)} ({el.links} links)"
+            for el in dropped
+        ),
+        note=note,
+        list_page=_list_page(page.minus(dropped), page.minus(marked)),
+    )
 
 
-def _close_element(frame: list[Any], closed: int, stack: list[list[Any]], found: list) -> None:
-    """Close an element of the :func:`_chrome_elements` walk: pass its counts to its parent
-    and record it when it is chrome."""
-    node, opened, cjk, chars, has_lead, holds_main, token = frame
-    tag = node.tag
-    if stack:
-        parent = stack[-1]
-        parent[2] += cjk
-        parent[3] += chars
-        parent[4] = parent[4] or has_lead
-        parent[5] = parent[5] or holds_main or tag in ("main", "article")
-    if tag in _NEVER_CHROME or holds_main:
+def _list_page(kept: _Open, unlisted: _Open) -> str:
+    """Why a page is a list page, or ``""``: ``kept`` counts the text left once the chrome
+    is dropped, ``unlisted`` the text left once the elements marked as chrome by their
+    class or the 当前位置 lead are dropped (the lists of links kept)."""
+    for counts, share, setting in (
+        (kept, LIST_PAGE_LINK_SHARE, "LIST_PAGE_LINK_SHARE"),
+        (unlisted, LIST_PAGE_ALL_LINKS, "LIST_PAGE_ALL_LINKS"),
+    ):
+        if counts.links >= LIST_PAGE_MIN_LINKS and counts.link_letters > share * counts.letters:
+            return (
+                f"list page, not a document: {counts.links} links hold "
+                f"{counts.link_letters / counts.letters:.0%} of its text (more than "
+                f"{setting} = {share}); read the pages it links to instead"
+            )
+    return ""
+
+
+def _close_element(el: _Open, parent: _Open | None, found: list[_Open]) -> None:
+    """Close an element of the :func:`_walk`: pass its counts to its parent and record it
+    when it is a chrome candidate."""
+    tag = el.node.tag
+    if parent is not None:
+        parent.add(el)
+        parent.holds_main = parent.holds_main or el.holds_main or tag in ("main", "article")
+    if tag in _NEVER_CHROME or el.holds_main:
         return
-    what = ""
-    if token:
-        what = f"{tag}.{token}"
-    elif has_lead and 0 < chars <= CHROME_LEAD_MAX_CHARS and tag in _HTML_BLOCK:
-        text = _one_line(node.text(deep=True))
+    if el.token:
+        el.what = f"{tag}.{el.token}"
+    elif el.lead and 0 < el.chars <= CHROME_LEAD_MAX_CHARS and tag in _HTML_BLOCK:
+        text = _one_line(el.node.text(deep=True))
         if text.startswith(CHROME_LEADS):
-            what = f"{tag} {text[:6]}…"
-    if what:
-        found.append((opened, closed, node, cjk, what))
+            el.what = f"{tag} {text[:6]}…"
+    el.link_block = _link_block(el)
+    if el.what or el.link_block:
+        found.append(el)
 
 
 def _next_node(node: Any, stack: list[Any], leave: Any) -> Any:
@@ -493,10 +683,42 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+#: A page title's last part (after ``_``, ``-``, ``|`` or a dash) ending with one of these
+#: (at most 20 characters) names the site or the organisation that runs it
+#: (``…_汶川县人民政府``, ``… - 某某市人民政府网``, ``…|浙江省人民政府门户网站``): dropped
+#: from the title, as often as the title ends with one.
+SITE_NAME_ENDINGS = (
+    "政府",
+    "网",
+    "网站",
+    "门户",
+    "在线",
+    "局",
+    "委员会",
+    "委",
+    "办公室",
+    "办",
+    "厅",
+    "部",
+    "中心",
+)
+_SITE_SUFFIX_RE = re.compile(r"\s*(?:[_|｜]|-|－|—+|–)\s*([^_|｜\-－—–]{2,20})$")
+
+
+def _without_site_name(title: str) -> str:
+    """``title`` without the site names it ends with (:data:`SITE_NAME_ENDINGS`); a title
+    that would be left with fewer than two characters is kept whole."""
+    while (m := _SITE_SUFFIX_RE.search(title)) and m.group(1).strip().endswith(SITE_NAME_ENDINGS):
+        if m.start() < 2:
+            break
+        title = title[: m.start()]
+    return title
+
+
 def _html_title(tree: Any) -> str:
     head = tree.head
     node = head.css_first("title") if head is not None else None
-    title = _one_line(node.text(deep=True)) if node is not None else ""
+    title = _without_site_name(_one_line(node.text(deep=True))) if node is not None else ""
     if not title and tree.body is not None:
         h1 = tree.body.css_first("h1")
         title = _one_line(h1.text(deep=True)) if h1 is not None else ""
@@ -624,37 +846,46 @@ def _html_too_deep(text: str) -> str:
 _HTML_DROPPED = "after dropping scripts, styles, navigation, headers, footers and site chrome"
 
 
-def _html_content(
-    text: str, name: str = "<html>", fragment: bool = False
-) -> tuple[list[str], str, tuple[str, ...]]:
-    """The lines of text, the title and the repairs of decoded HTML text: the one HTML
-    reader of textkit (researcher's HTML files and raw pages that are HTML).
+class _HtmlContent(NamedTuple):
+    """What :func:`_html_content` reads of an HTML text."""
 
-    Scripts, styles, navigation, headers, footers, forms and site chrome are left out
-    (module docstring); the site chrome dropped, or kept because it holds most of the
-    text, is described in the repairs. The caller checks :func:`_html_too_deep` first:
-    tree building is quadratic in the nesting depth. ``name`` is used in log messages.
-    ``fragment``: text that is partly markup, not a whole document (a table cell, a page
-    starting with ``<div>``): its own line breaks end lines (:func:`_html_lines`) and a
-    ``<`` that starts no tag is text (:func:`escape_stray_brackets`).
+    lines: list[str]
+    title: str
+    repairs: tuple[str, ...]
+    list_page: str  # why the page is a list page (:data:`LIST_PAGE_LINK_SHARE`), or ""
+
+
+def _html_content(text: str, name: str = "<html>", fragment: bool = False) -> _HtmlContent:
+    """The lines of text, the title, the repairs of decoded HTML text and whether it is a
+    list page: the one HTML reader of textkit (researcher's HTML files and raw pages that
+    are HTML).
+
+    Scripts, styles, navigation, headers, footers, forms and site chrome (lists of links
+    included) are left out (module docstring); the site chrome dropped, or kept because it
+    holds most of the text, is described in the repairs. The caller checks
+    :func:`_html_too_deep` first: tree building is quadratic in the nesting depth, and
+    rejects a list page. ``name`` is used in log messages. ``fragment``: text that is
+    partly markup, not a whole document (a table cell, a page starting with ``<div>``): its
+    own line breaks end lines (:func:`_html_lines`) and a ``<`` that starts no tag is text
+    (:func:`escape_stray_brackets`).
     """
     from selectolax.lexbor import LexborHTMLParser
 
     tree = LexborHTMLParser(escape_stray_brackets(text) if fragment else text)
     title = _html_title(tree)
     body = tree.body
-    chrome, described = _chrome_elements(body) if body is not None else (set(), [])
-    lines = _html_lines(body, chrome, fragment) if body is not None else []
-    repairs: tuple[str, ...] = ()
-    if described and not chrome:  # marked, but holding most of the text: kept, and said
-        repairs = (described[0],)
-    elif described:
-        counts = Counter(described)
+    if body is None:
+        return _HtmlContent([], title, (), "")
+    chrome = _chrome_elements(body)
+    lines = _html_lines(body, chrome.ids, fragment)
+    repairs: tuple[str, ...] = (chrome.note,) if chrome.note else ()
+    if chrome.described:
+        counts = Counter(chrome.described)
         shown = ", ".join(w if n == 1 else f"{w} ×{n}" for w, n in list(counts.items())[:10])
         shown += " …" if len(counts) > 10 else ""
-        repairs = (f"site chrome dropped: {len(described)} element(s) ({shown})",)
+        repairs += (f"site chrome dropped: {len(chrome.described)} element(s) ({shown})",)
         logger.debug("%s: site chrome dropped: %s", name, shown)
-    return lines, title, repairs
+    return _HtmlContent(lines, title, repairs, chrome.list_page)
 
 
 def extract_html(
@@ -676,8 +907,9 @@ def extract_html(
     -------
     Extracted
         ``extractor="html"``. Rejected: bytes that cannot be decoded (the ingest stage's
-        kinds), a page nested deeper than :data:`MAX_HTML_DEPTH` (``"html_too_deep"``)
-        and a page without body text (``"no_body_text"``).
+        kinds), a page nested deeper than :data:`MAX_HTML_DEPTH` (``"html_too_deep"``),
+        a list page whose text is mostly links (``"list_page"``,
+        :data:`LIST_PAGE_LINK_SHARE`) and a page without body text (``"no_body_text"``).
     """
     res, bad = _decoded(data, name, config, "html")
     if bad is not None:
@@ -686,8 +918,12 @@ def extract_html(
     too_deep = _html_too_deep(res.text)
     if too_deep:
         return _rejected("html", too_deep, "html_too_deep", encoding=res.encoding, repairs=repairs)
-    lines, title, dropped = _html_content(res.text, name)
+    lines, title, dropped, list_page = _html_content(res.text, name)
     repairs += dropped
+    if list_page:
+        return _rejected(
+            "html", list_page, "list_page", encoding=res.encoding, title=title, repairs=repairs
+        )
     if not lines:
         return _rejected(
             "html",

@@ -27,13 +27,16 @@ A page that starts with HTML markup (:data:`textkit.corpus.extract.HTML_START_RE
 doctype, ``<html>``, ``<meta>``, or a fragment such as ``<div>`` or ``<p>``, after an XML
 declaration or comments) is reduced to its text by the HTML reader of
 :mod:`textkit.corpus.extract`, the one that reads a researcher's HTML files (a fragment keeps
-its own line breaks, and a ``<`` in it that starts no tag stays text): scripts, styles, navigation, headers, footers, forms and site
-chrome (menus, the 当前位置 bar, footer and share divs, known by their ``class`` or ``id``)
-are dropped, each block on its own line, and its ``<title>`` (else its first ``h1``) is
-the page title. The site chrome dropped is recorded in ``repairs``
-(``site chrome dropped: 2 element(s) (div.nav, div 当前位置：首…)``). A page nested too deep
-to parse (:data:`textkit.corpus.extract.MAX_HTML_DEPTH`) is rejected as ``html_too_deep``
-and one with no text left as ``no_text``.
+its own line breaks, and a ``<`` in it that starts no tag stays text): scripts, styles,
+navigation, headers, footers, forms and site chrome (menus, the 当前位置 bar, footer and
+share divs, known by their ``class`` or ``id``; menus, sidebars and link lists known by
+their link density) are dropped, each block on its own line, and its ``<title>`` without
+the site name it ends with (else its first ``h1``) is the page title. The site chrome
+dropped is recorded in ``repairs`` (``site chrome dropped: 2 element(s) (div.nav, div
+当前位置：首…)``). A page nested too deep to parse
+(:data:`textkit.corpus.extract.MAX_HTML_DEPTH`) is rejected as ``html_too_deep``, a list
+page whose text is mostly links (:data:`textkit.corpus.extract.LIST_PAGE_LINK_SHARE`) as
+``list_page`` and one with no text left as ``no_text``.
 
 Metadata stated by the page is parsed where present: ``site`` (e.g. "网站:公文素材库"),
 ``url`` (the first http(s) address), ``page_date`` ("时间:2019-05-22 11:24:58" ->
@@ -108,7 +111,8 @@ def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
     """The decoding result of an HTML raw page with its text reduced to the page's content
     by the HTML reader of :mod:`textkit.corpus.extract` (what it dropped added to the
     repairs), and the page's title; or the page rejected, its encoding and repairs kept:
-    ``html_too_deep`` (nested too deep to parse) or ``no_text`` (nothing left)."""
+    ``html_too_deep`` (nested too deep to parse), ``list_page`` (its text is mostly links:
+    :data:`textkit.corpus.extract.LIST_PAGE_LINK_SHARE`) or ``no_text`` (nothing left)."""
     too_deep = _html_too_deep(res.text)
     if too_deep:
         reason, kind, title = f"{name}: {too_deep}", "html_too_deep", ""
@@ -116,11 +120,14 @@ def _html_page(res: DecodeResult, name: str) -> tuple[DecodeResult, str]:
         # a fragment (a page that starts with <div> or <p> …) keeps its own line breaks; in
         # a whole document they are layout
         fragment = not HTML_DOCUMENT_RE.match(res.text)
-        lines, title, dropped = _html_content(res.text, name, fragment=fragment)
+        lines, title, dropped, list_page = _html_content(res.text, name, fragment=fragment)
         res = replace(res, text="\n".join(lines), repairs=res.repairs + dropped)
-        if lines:
+        if list_page:
+            reason, kind = f"{name}: {list_page}", "list_page"
+        elif lines:
             return res, title
-        reason, kind = f"{name}: HTML page without any text ({_HTML_DROPPED})", "no_text"
+        else:
+            reason, kind = f"{name}: HTML page without any text ({_HTML_DROPPED})", "no_text"
     return replace(res, text="", ok=False, reason=reason, kind=kind), title
 
 
@@ -323,9 +330,9 @@ def read_pages(
     pandas.DataFrame
         One row per directory entry, sorted by name, columns :data:`PAGE_COLUMNS`. Rejected
         files have ``status="rejected"``, a ``reason`` naming the file, its category in
-        ``reject_kind`` (:data:`REJECT_KINDS`, or ``html_too_deep``) and ``text=""``;
-        entries that are not files to read (hidden, subdirectory, link loop, dangling link,
-        link leaving the directory, FIFO …) have ``status="skipped"`` and their kind in
+        ``reject_kind`` (:data:`REJECT_KINDS`, ``html_too_deep`` or ``list_page``) and
+        ``text=""``; entries that are not files to read (hidden, subdirectory, link loop,
+        dangling link, link leaving the directory, FIFO …) have ``status="skipped"`` and their kind in
         ``reject_kind``.
 
     Raises

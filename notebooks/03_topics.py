@@ -349,10 +349,10 @@ prevalence["frame"].pivot(index="topic", columns="group", values="mean").round(3
 
 # %% [markdown]
 # Over time: when `[analysis] trend` names a numeric variable (a year) or a date column
-# (`[corpus] dates`, by calendar year), the mean topic shares per value with the same
-# article-resampling intervals, one panel per topic (`topics_prevalence_<trend>`); the title
-# counts the articles left out for want of a value. The seed corpus sets none: its
-# articles' years are sparse and the era groups above bin them.
+# (`[corpus] dates`, or `published`, the date raw pages state; by calendar year), the mean
+# topic shares per value with the same article-resampling intervals, one panel per topic
+# (`topics_prevalence_<trend>`); the title counts the articles left out for want of a value.
+# The seed corpus sets none: its articles' years are sparse and the era groups above bin them.
 
 # %%
 TREND = nb.trend(docs)  # [analysis] trend, or None

@@ -280,15 +280,19 @@ contrasts[contrasts["measure"] == "balance"].drop(columns="measure").round(3)
 
 # %% [markdown]
 # Over time, when `[analysis] trend` names a numeric variable (a year) or a date column
-# (`[corpus] dates`, grouped by calendar year): the same pooled estimates per value, as lines
-# with interval bands (`frames_trend_<variable>`); the axis label counts the documents left
-# out for want of a value. The seed corpus sets none — its articles' years are sparse, and
-# the era groups above bin them.
+# (`[corpus] dates`, or `published`, the date raw pages state; grouped by calendar year): the
+# same pooled estimates per value, as lines with interval bands (`frames_trend_<variable>`);
+# the axis label counts the documents left out for want of a value. The seed corpus sets
+# none — its articles' years are sparse, one of them states its date, and the era groups
+# above bin them.
 
 # %%
 if TREND:
-    by_year = "Y" if pd.api.types.is_datetime64_any_dtype(scores[TREND]) else None
-    trend = frame_groups(scores, TREND, freq=by_year, config=FRAMES)
+    over = scores
+    if TREND not in scores.columns:  # `published` of raw pages: not a document variable
+        over = scores.merge(analysis[["doc_id", TREND]], on="doc_id", how="left")
+    by_year = "Y" if pd.api.types.is_datetime64_any_dtype(over[TREND]) else None
+    trend = frame_groups(over, TREND, freq=by_year, config=FRAMES)
     tk.write_table(RESULTS / f"frame_trend_{TREND}.csv", trend)
     _ = nb.save_figure(plot_frame_trend(trend), f"frames_trend_{TREND}")
 

@@ -205,6 +205,28 @@ def test_a_date_column_named_in_corpus_dates_is_a_trend(project):
         nb.trend(nb.analysed(nb.build_corpus().documents))
 
 
+def test_the_date_raw_pages_state_is_a_trend(project):
+    """[analysis] trend = "published": the date each raw page states, traced by year."""
+    bodies = [
+        "推进基层社会治理，化解矛盾纠纷，完善网格化服务管理，提升群众安全感。",
+        "提升公共法律服务水平，坚持依法行政，建设法治政府，维护群众合法权益。",
+        "维护社会稳定，开展平安建设，健全治安防控体系，推广枫桥经验。",
+    ]
+    (project / "dated").mkdir()
+    for year, body in zip((2017, 2018, 2019), bodies, strict=True):
+        page = f"临江新闻网\n发布时间：{year}-03-05 10:22 浏览次数：12\n" + "\n".join([body] * 3)
+        (project / "dated" / f"p{year}.txt").write_text(page, encoding="utf-8")
+    path = project / "dated.toml"
+    path.write_text('[corpus]\nraw_dir = "dated"\n[analysis]\ntrend = "published"\n', "utf-8")
+    nb = start_notebook("x", path)
+    docs = nb.analysed(nb.build_corpus().documents)
+    assert nb.trend(docs) == "published"
+    assert docs["published"].dt.year.tolist() == [2017, 2018, 2019]
+    assert set(docs["published_from"]) == {"date line"}
+    # where it came from is not a document variable to compare groups by
+    assert "published_from" not in nb.groups(docs).values()
+
+
 def test_a_project_runs_another_folders_notebooks_and_keeps_its_outputs(project, tmp_path_factory):
     """[project] notebooks: the notebooks of one folder, the outputs in the project."""
     other = tmp_path_factory.mktemp("mine")

@@ -50,6 +50,8 @@ DOCUMENT_COLUMNS = (
     "similarity",
     "genre",
     "year",
+    "published",
+    "published_from",
     "era",
     "keywords",
     "relevance",
@@ -88,6 +90,7 @@ DOC_DTYPES = {
             "keywords",
             "era_cues",
             "years",
+            "published_from",
         ),
         _STR,
     ),
@@ -95,6 +98,7 @@ DOC_DTYPES = {
     **dict.fromkeys(("damage_ratio", "similarity", "relevance"), _FLOAT),
     **dict.fromkeys(("is_duplicate", "is_relevant"), _BOOL),
     "year": "Int64",
+    "published": "datetime64[us]",
 }
 
 
@@ -163,19 +167,23 @@ def document_status(docs: pd.DataFrame, flag_off_topic: bool) -> tuple[list[str]
     return statuses, reasons
 
 
-def process_pages(pages: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
+def process_pages(
+    pages: pd.DataFrame, config: CorpusConfig, *, published: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-page stages, on any slice of the pages table: split, clean, annotate.
 
     Returns the documents found (without the duplicate and status columns, which need the
     whole corpus) and the pages with their split accounting. Both builds call this: the
-    in-memory one on all pages at once, the streamed one batch by batch.
+    in-memory one on all pages at once, the streamed one batch by batch. ``published``: the
+    documents get ``published`` and ``published_from`` (raw pages; a researcher's folder
+    keeps its own date variables).
     """
     from textkit.corpus.annotate import annotate
     from textkit.corpus.clean import cleaning_memo
 
     split_cfg = dataclasses.replace(config.split, clean=config.clean)
     with cleaning_memo():  # the split's cleaning of each article is reused, not redone
-        raw_docs, split_log = split_pages(pages, split_cfg, return_log=True)
+        raw_docs, split_log = split_pages(pages, split_cfg, return_log=True, published=published)
         docs = mark_language(clean_documents(raw_docs, config.clean), config.clean)
     enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
     docs["encoding"] = docs["source_file"].map(enc).fillna("")
@@ -222,8 +230,23 @@ def finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
     return coerce_documents(docs.loc[:, cols])
 
 
+def _date_text(value: Any) -> str:
+    """A publication date as documents.csv writes it, the same whatever the other values:
+    ``2019-03-05``, ``2019-03-05 10:22:00`` when it has a time, ``""`` when missing."""
+    if pd.isna(value):
+        return ""
+    return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M:%S")
+
+
 def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` as a CSV writes it: lists, tuples and dicts as JSON, and the ``published``
+    dates of a raw-page build (beside ``published_from``) as text, each alone: pandas writes
+    a column of datetimes with or without their times depending on the other values, which
+    would differ between the chunks of a streamed build."""
     out = df
+    if "published_from" in df.columns and pd.api.types.is_datetime64_any_dtype(df.get("published")):
+        out = df.copy()
+        out["published"] = [_date_text(v) for v in df["published"]]
     for c in df.columns:
         if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
             out = df.copy() if out is df else out

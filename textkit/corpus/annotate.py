@@ -5,7 +5,10 @@
 * ``year`` / ``years``: 4-digit years 1978-2030 stated in title or text, in Arabic digits
   (``2021``, full-width ``２０２１``) or in Chinese numerals followed by 年 (``二〇二一年``,
   ``二零零八年``); masked years such as ``某年`` or ``20XX`` do not match. ``year`` is the
-  latest, ``years`` the sorted distinct list joined with ";"; None when there is none.
+  latest, ``years`` the sorted distinct list joined with ";"; None when there is none. The
+  latest year stated is not when a text was published (a 2021 plan that says 到2025年 gets
+  2025); the date a raw page states it was published is the documents' ``published``
+  (:mod:`textkit.corpus.published`, given by the split stage from the lines cleaning removes).
 * ``era_cues`` / ``era``: cues of ``resources/eras.yaml`` found in the text (sorted, joined with
   ";"); ``era`` is the latest period cued, None when no cue.
 * ``keywords``: the article's own ``关键词:`` line split on ``;；,，`` and spaces ("; "-joined).

@@ -19,6 +19,11 @@ Article status:
   or an article annotated as not relevant (off-topic); ``flag_reason`` says which;
 * ``kept`` — everything else.
 
+Articles of raw pages are dated by the page: ``published`` (the date it states it was
+published, from its meta tags or a byline; ``NaT`` when none) and ``published_from``
+(:mod:`textkit.corpus.published`), counted in ``report["published"]``; ``year`` is the
+latest year the text states, not a publication date.
+
 The identities *files = read + rejected* (rejected counted by reason in
 ``report["rejected_by_reason"]``), *articles found = kept + flagged + quarantined* and
 *articles found = sum of the articles per file* are checked in code; a violation raises
@@ -496,7 +501,8 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
         own = dataclasses.replace(
             config.split, min_article_chars=min(config.split.min_article_chars, 1)
         )
-        docs, pages = process_pages(pages, dataclasses.replace(config, split=own))
+        # no published column: a researcher's folder keeps its own date variables
+        docs, pages = process_pages(pages, dataclasses.replace(config, split=own), published=False)
     by = config.dedup.keep_earliest_by
     # the researcher's variable (or the row, source or extractor each document carries, as in
     # the streamed build), not the annotator's column of that name

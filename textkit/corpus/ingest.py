@@ -40,8 +40,11 @@ page whose text is mostly links (:data:`textkit.corpus.extract.LIST_PAGE_LINK_SH
 
 Metadata stated by the page is parsed where present: ``site`` (e.g. "网站:公文素材库"),
 ``url`` (the first http(s) address), ``page_date`` ("时间:2019-05-22 11:24:58" ->
-``2019-05-22``) and ``page_title`` (the ``<title>`` or the first line that is not site
-chrome or spam). Unknown values are empty strings.
+``2019-05-22``), ``page_title`` (the ``<title>`` or the first line that is not site
+chrome or spam) and, for an HTML page, ``meta_date``: the publication date its ``<meta>``
+tags state, as written (``<meta name="PubDate" content="2019-03-05 10:22">``;
+:func:`textkit.corpus.published.meta_date`), which dates the article of a page of one
+article (the documents' ``published``). Unknown values are empty strings.
 """
 
 from __future__ import annotations
@@ -73,6 +76,7 @@ from textkit.corpus.extract import (
     _html_content,
     _html_too_deep,
 )
+from textkit.corpus.published import meta_date
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +108,7 @@ PAGE_COLUMNS = (
     "page_title",
     "url",
     "page_date",
+    "meta_date",
 )
 
 
@@ -228,20 +233,22 @@ def _page_row(path: Path, config: IngestConfig, page_id: str | None = None) -> d
             "reject_kind": res.kind,
         }
     res = decode_bytes(data, path.name, config)
-    meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
+    unknown = {"site": "", "url": "", "page_date": "", "page_title": "", "meta_date": ""}
+    meta = dict(unknown)
     text = res.text
     if res.ok:
         if HTML_START_RE.match(text):  # a page starting with markup is HTML
+            stated = meta_date(text)  # in the head, which the text extracted leaves out
             res, html_title = _html_page(res, path.name)
             text = res.text
-            meta = _metadata(text, config)
+            meta = _metadata(text, config) | {"meta_date": stated}
             if html_title:
                 meta["page_title"] = html_title
         else:
-            meta = _metadata(text, config)
+            meta = _metadata(text, config) | {"meta_date": ""}
     if not res.ok:
         logger.warning("rejected %s", res.reason)
-        meta = {"site": "", "url": "", "page_date": "", "page_title": ""}
+        meta = dict(unknown)
     return {
         "page_id": path.stem if page_id is None else page_id,
         "source_file": path.name,

@@ -24,6 +24,7 @@ from textkit.core.errors import InvalidParameterError
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.decode import IngestConfig, decode_bytes
+from textkit.corpus.published import PUBLISHED_COLUMNS
 
 # messages keep the logger name of read_texts, like the table and folder readers'
 logger = logging.getLogger("textkit.corpus.read")
@@ -60,11 +61,13 @@ REPORT_COLUMNS = (
 #: columns of the documents table a corpus build writes (``docs/architecture.md``) other
 #: than the ones annotation writes (:data:`~textkit.corpus.annotate.ANNOTATED_COLUMNS`: a
 #: corpus build keeps the researcher's value and writes the detected one as
-#: ``<name>_detected``), and those ``<name>_detected`` columns.
+#: ``<name>_detected``) and ``published``, the publication date of raw pages (a build of a
+#: researcher's table or folder does not write it, so their own ``published`` column stays
+#: as it is), and those ``<name>_detected`` columns.
 RESERVED_NAMES = frozenset(
     {
         *READ_COLUMNS,
-        *(c for c in DOCUMENT_COLUMNS if c not in ANNOTATED_COLUMNS),
+        *(c for c in DOCUMENT_COLUMNS if c not in (*ANNOTATED_COLUMNS, "published")),
         *(f"{c}_detected" for c in ANNOTATED_COLUMNS),
     }
 )
@@ -77,7 +80,9 @@ def document_variables(docs: pd.DataFrame) -> list[str]:
     For an article table built from :func:`read_texts` output these are the table's meta
     columns or the fields of ``docvars_from`` (``province``, ``outlet``, ``stance`` …); a
     user's own ``year`` or ``genre`` column shares its name with an annotation and is not
-    listed here (the analyses name it themselves).
+    listed here (the analyses name it themselves), nor is the ``published`` date of raw
+    pages (written with ``published_from``; a researcher's own ``published`` column is
+    listed).
 
     Parameters
     ----------
@@ -89,6 +94,8 @@ def document_variables(docs: pd.DataFrame) -> list[str]:
     list of str
     """
     written = RESERVED_NAMES | set(ANNOTATED_COLUMNS)
+    if "published_from" in docs.columns:  # raw pages' publication date, not a variable
+        written |= set(PUBLISHED_COLUMNS)
     return [str(c) for c in docs.columns if c not in written]
 
 

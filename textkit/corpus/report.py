@@ -6,6 +6,12 @@ articles per file*, raising :class:`textkit.core.errors.CorpusError` when one fa
 returns the report as a JSON-serialisable dict (per file, per article status, cleaning by
 rule, duplicate groups, boilerplate). :func:`render_report_md` renders it as Markdown.
 
+For raw pages, whose articles are dated (``published``, :mod:`textkit.corpus.published`),
+the report's ``published`` entry counts the articles dated, by where the date was found
+(``meta``, ``date line``, ``source issue``), those without a date, and the kept articles
+dated; *found = dated + undated* is checked like the other identities. A build of a
+researcher's table or folder has no such entry (its dates are its own variables).
+
 Folder entries that are not read (hidden files, subdirectories, link loops, dangling links,
 links leaving the folder, FIFOs and other special files: ``status="skipped"`` in the pages
 table) are listed too. When there are any, the report adds ``entries`` (*entries = read +
@@ -32,6 +38,35 @@ __all__ = ["corpus_report", "render_report_md"]
 
 
 _STATUSES = ("kept", "flagged", "quarantined")
+
+
+def _published_section(sources: Iterable[str], statuses: Iterable[str]) -> dict[str, Any]:
+    """The report's ``published`` entry (both builds): how many articles a publication date
+    was found for, by where it was found (``published_from``), and how many of the kept
+    ones; *found = dated + undated* is checked."""
+    from textkit.corpus.published import PUBLISHED_FROM
+
+    by_source = dict.fromkeys(PUBLISHED_FROM, 0)
+    n_found = undated = dated_kept = 0
+    for source, status in zip(sources, statuses, strict=True):
+        n_found += 1
+        if not source:
+            undated += 1
+        elif source in by_source:
+            by_source[source] += 1
+            dated_kept += status == "kept"
+    dated = sum(by_source.values())
+    shown = " + ".join(f"{n} {k}" for k, n in by_source.items())
+    identity = f"{n_found} found = {dated} dated ({shown}) + {undated} undated"
+    if dated + undated != n_found:  # a published_from that is none of PUBLISHED_FROM
+        raise CorpusError(f"publication dates do not add up: {identity}")
+    return {
+        "dated": dated,
+        "undated": undated,
+        "by_source": by_source,
+        "dated_kept": dated_kept,
+        "identity": identity,
+    }
 
 
 def _page_row(rec: dict) -> dict:
@@ -85,7 +120,8 @@ def corpus_report(
         ``header_chars``, ``footer_chars``, ``split_note``).
     docs : pandas.DataFrame
         One row per article found, with ``doc_id``, ``status``, ``flag_reason`` and
-        ``clean_log`` (and ``dup_group`` / ``is_duplicate`` when deduplicated).
+        ``clean_log`` (and ``dup_group`` / ``is_duplicate`` when deduplicated; and
+        ``published_from`` for raw pages, counted in the report's ``published``).
     boilerplate : pandas.DataFrame
         Paragraphs repeated across documents.
     raw_dir : pathlib.Path
@@ -146,6 +182,11 @@ def corpus_report(
     # files in text order: the JSON report sorts the keys of articles_per_file that way
     pages_rows = [_page_row(rec) for rec in pages.sort_values("source_file").to_dict("records")]
     groups = _group_table(docs)
+    published = (
+        {"published": _published_section(docs["published_from"], docs["status"])}
+        if "published_from" in docs.columns
+        else {}
+    )
     report: dict[str, Any] = {
         "raw_dir": _relative(raw_dir),
         "files": {"total": n_files, "read": read, "rejected": rejected},
@@ -176,6 +217,7 @@ def corpus_report(
             ),
         },
         "articles_per_file": {r["file"]: r["n_articles"] for r in pages_rows},
+        **published,
         "quarantined": [
             {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
             for r in docs[docs["status"] == "quarantined"].to_dict("records")
@@ -219,7 +261,7 @@ def streamed_report(
         The pages table, in input order (no text needed).
     docs : pyarrow.Table
         One row per article, in ``doc_id`` order, with ``doc_id``, ``status``,
-        ``flag_reason`` and ``clean_log``.
+        ``flag_reason`` and ``clean_log`` (and ``published_from`` for raw pages).
     grouped : pandas.DataFrame
         ``doc_id``, ``dup_group`` and ``is_duplicate`` of the documents in a duplicate
         group (any order).
@@ -321,6 +363,15 @@ def streamed_report(
 
     rejected_rows = order[is_rejected[order]]
     groups = _group_table(grouped)
+    published = (
+        {
+            "published": _published_section(
+                docs.column("published_from").to_pylist(), docs.column("status").to_pylist()
+            )
+        }
+        if "published_from" in docs.column_names
+        else {}
+    )
     head: dict[str, Any] = {
         "raw_dir": _relative(raw_dir),
         "files": {"total": n_files, "read": read, "rejected": rejected},
@@ -352,6 +403,7 @@ def streamed_report(
         "articles_per_file": StreamedEntries(
             lambda: ((r["file"], r["n_articles"]) for r in page_rows(order)), n_entries, pairs=True
         ),
+        **published,
         "quarantined": doc_rows("quarantined"),
         "flagged": doc_rows("flagged"),
         "split": {
@@ -512,6 +564,13 @@ def render_report_md(report: dict) -> str:
     ]
     if kind:
         lines[-1:-1] = ["", f"Inputs: {report['texts']['identity']}."]
+    if "published" in report:
+        p = report["published"]
+        lines += [
+            f"Publication dates (`published`, where found in `published_from`): {p['identity']}; "
+            f"{p['dated_kept']} of the {a['kept']} kept {article}s dated.",
+            "",
+        ]
     for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
         if report[key]:
             lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]

@@ -31,6 +31,12 @@ with no Chinese article whose articles are in another language
 (:mod:`textkit.corpus.language`) keeps those articles, to be flagged ``language``, instead
 of being dropped as boilerplate; on a page that has a Chinese article, blocks in another
 language are dropped as site chrome.
+
+The split is where the page hands its publication date to its articles
+(``split_pages(..., published=True)``, as the corpus builds of raw pages call it;
+:mod:`textkit.corpus.published`): each article is dated by the byline or source lines at its
+own start and end, and the article of a page of one article also by the page's meta tags and
+the header the split cuts off above it.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from textkit.core.dates import small_number
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
 from textkit.corpus.language import count_cjk, is_other_language
+from textkit.corpus.published import PUBLISHED_COLUMNS, published_date
 
 logger = logging.getLogger(__name__)
 
@@ -315,8 +322,9 @@ def find_articles(
 
 def _find_articles(
     text: str, page_title: str, config: SplitConfig
-) -> tuple[list[Article], int, int]:
-    """Articles, characters of the page header and of the page footer left out."""
+) -> tuple[list[Article], str, int]:
+    """Articles, the page header left out (the lines before the first marker) and the
+    characters of the page footer left out."""
     patterns = [re.compile(p) for p in config.marker_patterns]
     footers = [re.compile(p) for p in config.footer_patterns]
     lines = text.split("\n")
@@ -325,13 +333,13 @@ def _find_articles(
         title = page_title.strip()
         if not title and config.first_line_title:
             title = _first_line_title(lines, config)
-        return [Article(ordinal=1, title=title, text_raw=text.strip("\n"))], 0, 0
+        return [Article(ordinal=1, title=title, text_raw=text.strip("\n"))], "", 0
     # glued markers: the text before the marker belongs to the previous article
     body_lines = list(lines)
     for mk in markers:
         body_lines[mk.line] = ""
     articles: list[Article] = []
-    header = sum(len(x.strip()) for x in lines[: markers[0].line])
+    header = "\n".join(lines[: markers[0].line])
     footer = 0
     for k, mk in enumerate(markers):
         start = mk.line + 1
@@ -364,7 +372,11 @@ def _find_articles(
 
 
 def split_pages(
-    pages: pd.DataFrame, config: SplitConfig | None = None, *, return_log: bool = False
+    pages: pd.DataFrame,
+    config: SplitConfig | None = None,
+    *,
+    return_log: bool = False,
+    published: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Split the readable pages of a pages table into articles.
 
@@ -375,11 +387,20 @@ def split_pages(
     config : SplitConfig, optional
     return_log : bool
         Also return the per-page split log.
+    published : bool
+        Also date each article (:func:`textkit.corpus.published.published_date`): from its
+        own first and last lines, and, for a page the split finds one article on, from the
+        page's ``meta_date`` and the page header above the article. A page of several
+        articles dates none of them by its meta tags or header: on template sites they
+        date the page that collects the articles, not each article.
 
     Returns
     -------
     documents : pandas.DataFrame
-        Columns :data:`DOC_COLUMNS`; ``doc_id`` is ``"<page_id>#<ordinal:02d>"``.
+        Columns :data:`DOC_COLUMNS` (with ``published``, also
+        :data:`textkit.corpus.published.PUBLISHED_COLUMNS`: ``published``, a
+        ``datetime64[us]``, and ``published_from``); ``doc_id`` is
+        ``"<page_id>#<ordinal:02d>"``.
     log : pandas.DataFrame
         Only with ``return_log=True``: columns :data:`SPLIT_LOG_COLUMNS`, one row per page
         read (``n_dropped`` counts articles dropped as boilerplate; ``header_chars`` and
@@ -405,7 +426,8 @@ def split_pages(
             continue
         text = rec["text"] or ""
         page_title = str(rec.get("page_title") or "")
-        arts, header_chars, footer_chars = _find_articles(text, page_title, config)
+        arts, header, footer_chars = _find_articles(text, page_title, config)
+        header_chars = sum(len(x.strip()) for x in header.split("\n"))
         n_markers = (
             len(arts)
             if len(arts) > 1 or (arts and arts[0].ordinal and _has_markers(text, config))
@@ -437,17 +459,21 @@ def split_pages(
                 rec["source_file"],
                 len(other),
             )
+        # the page's own date (meta tags, header) is the article's only on a page of one
+        page = {"header": header, "meta": str(rec.get("meta_date") or "")} if len(arts) == 1 else {}
         for a in kept:
-            rows.append(
-                {
-                    "doc_id": f"{rec['page_id']}#{a.ordinal:02d}",
-                    "page_id": rec["page_id"],
-                    "source_file": rec["source_file"],
-                    "ordinal": a.ordinal,
-                    "title": a.title,
-                    "text_raw": a.text_raw,
-                }
-            )
+            row = {
+                "doc_id": f"{rec['page_id']}#{a.ordinal:02d}",
+                "page_id": rec["page_id"],
+                "source_file": rec["source_file"],
+                "ordinal": a.ordinal,
+                "title": a.title,
+                "text_raw": a.text_raw,
+            }
+            if published:
+                when, where = published_date(a.text_raw, config=config.clean, **page)
+                row |= {"published": when, "published_from": where}
+            rows.append(row)
         if language_note:
             note = language_note + (
                 f"; {dropped} article(s) without text dropped" if dropped else ""
@@ -475,8 +501,11 @@ def split_pages(
                 "note": note,
             }
         )
-    docs = pd.DataFrame(rows, columns=list(DOC_COLUMNS))
+    docs = pd.DataFrame(rows, columns=list(DOC_COLUMNS + (PUBLISHED_COLUMNS if published else ())))
     docs["ordinal"] = docs["ordinal"].astype("int64")
+    if published:
+        docs["published"] = docs["published"].astype("datetime64[us]")
+        docs["published_from"] = docs["published_from"].astype("str")
     log_df = pd.DataFrame(log, columns=list(SPLIT_LOG_COLUMNS))
     return (docs, log_df) if return_log else docs
 

@@ -582,7 +582,9 @@ def _stream(
 
         found = _resolve(finder, doc_store, located, max_fetch)
         del finder
-        light = doc_store.read(_LIGHT) if starts else _arrow(template.loc[:, _LIGHT])
+        # raw pages' documents also carry where their publication date was found (the report)
+        kept = [c for c in (*_LIGHT, "published_from") if c in template.columns]
+        light = doc_store.read(kept) if starts else _arrow(template.loc[:, kept])
         decided = _Statuses(light, found, flag)
         ids = light.column("doc_id").to_pandas()
         order = natural_order(ids)
@@ -593,6 +595,7 @@ def _stream(
                 "status": decided.status,
                 "flag_reason": decided.flag_reason,
                 "clean_log": light.column("clean_log"),
+                **{c: light.column(c) for c in kept[len(_LIGHT) :]},
             }
         ).take(order)
         del light, decided

@@ -202,7 +202,8 @@ class NotebookSession:
     def trend(self, docs: pd.DataFrame) -> str | None:
         """The document variable traced over time (``[analysis] trend``; unset: ``year``
         when ``docs`` has at least three distinct years; ``""`` turns it off): numbers (a
-        year) or dates (a column named in ``[corpus] dates``, traced by calendar year).
+        year) or dates (a column named in ``[corpus] dates``, or ``published``, the date raw
+        pages state they were published; traced by calendar year).
 
         Raises
         ------

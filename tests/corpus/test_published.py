@@ -1,0 +1,302 @@
+"""The date a scraped page states it was published (textkit.corpus.published): the documents'
+``published`` and ``published_from``, in both builds, counted in the report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from textkit.corpus.build import build_corpus, write_corpus
+from textkit.corpus.ingest import read_pages
+from textkit.corpus.published import meta_date, published_date
+from textkit.corpus.read import read_texts
+from textkit.corpus.stream import build_corpus_to
+
+BODY = (
+    "为加强和创新基层社会治理，推进平安乡村建设，维护社会和谐稳定，结合我市实际，提出如下意见。",
+    "一、坚持和发展新时代枫桥经验，健全党组织领导的自治、法治、德治相结合的城乡基层治理体系。",
+    "二、完善网格化服务管理，把矛盾纠纷化解在基层，提升群众的获得感、幸福感、安全感。",
+    "三、加强基层政权建设，推进村（居）民委员会规范化建设，健全村级议事协商制度。",
+)
+
+#: A page of a government website: the national standard's meta tags (PubDate a day before
+#: the date line of the page), the 发布时间 line in a div, site chrome around the article.
+GOV_PAGE = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<meta name="SiteName" content="临江市人民政府">
+<meta name="ArticleTitle" content="临江市关于加强基层社会治理的实施意见">
+<meta name="PubDate" content="2019-03-05 10:22">
+<meta name="ContentSource" content="临江市人民政府办公室">
+<title>临江市关于加强基层社会治理的实施意见_临江市人民政府</title></head>
+<body>
+<div class="nav">首页 | 政务公开 | 政策文件</div>
+<h1>临江市关于加强基层社会治理的实施意见</h1>
+<div class="pages-date">发布时间：2019-03-06 09:00 来源：临江市人民政府办公室 【字体：大 中 小】</div>
+<div class="article">{"".join(f"<p>{p}</p>" for p in BODY)}</div>
+<div class="footer">版权所有：临江市人民政府 网站标识码：1234567890</div>
+</body></html>
+"""
+
+#: A news page saved as text: a byline naming the paper and the date; the body quotes other
+#: dates; an editor's line at the end.
+NEWS_PAGE = "\n".join(
+    [
+        "临江新闻网",
+        "",
+        "县委召开基层社会治理工作推进会",
+        "来源：临江日报 2019-03-05  记者 张三",
+        "",
+        "2019年3月1日，县委召开基层社会治理工作推进会，总结2018年工作，部署2019年任务。",
+        *BODY[1:],
+        "会议要求，2019年6月30日前完成村级议事协商制度的建设工作。",
+        "责任编辑：李四",
+    ]
+)
+
+#: A template page collecting two articles, its header dated (the day the page was posted);
+#: the second article names the journal issue it was reprinted from.
+TEMPLATE_PAGE = "\n".join(
+    [
+        "公文素材库 首页",
+        "基层治理工作材料两篇",
+        "时间:2019-05-22 11:24:58 网站:公文素材库",
+        "第一篇:乡镇综合治理工作经验",
+        *BODY[:2],
+        "第二篇:创新社会治理体制",
+        "来源：《中国民政》2016年第3期",
+        *BODY[2:],
+    ]
+)
+
+#: A notice whose first lines state dates in its body, none of them on a date line: a
+#: sentence, a meeting's time (会议时间：), a numbered item (一、时间：).
+NOTICE_PAGE = "\n".join(
+    [
+        "关于召开基层治理工作会议的通知",
+        "2019年3月5日，县委决定召开全县基层社会治理工作会议，现将有关事项通知如下。",
+        "会议时间：2019年3月12日上午9时",
+        "一、时间：2019年3月12日",
+        *BODY,
+    ]
+)
+
+
+def _raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "gov.html").write_text(GOV_PAGE, encoding="utf-8")
+    (raw / "gov_no_meta.html").write_text(
+        GOV_PAGE.replace('<meta name="PubDate" content="2019-03-05 10:22">', ""), encoding="utf-8"
+    )
+    (raw / "news.txt").write_text(NEWS_PAGE, encoding="utf-8")
+    (raw / "template.txt").write_text(TEMPLATE_PAGE, encoding="utf-8")
+    (raw / "notice.txt").write_text(NOTICE_PAGE, encoding="utf-8")
+    return raw
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    return _raw(tmp_path_factory.mktemp("published"))
+
+
+@pytest.fixture(scope="module")
+def build(raw):
+    return build_corpus(raw)
+
+
+def _dated(docs: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    return {
+        d: ("" if pd.isna(when) else str(when), where)
+        for d, when, where in zip(
+            docs["doc_id"], docs["published"], docs["published_from"], strict=True
+        )
+    }
+
+
+def test_every_article_gets_the_date_its_page_states(build):
+    docs = build.documents
+    assert str(docs["published"].dtype) == "datetime64[us]"
+    assert _dated(docs) == {
+        # the meta tag beats the date line; without it, the date line in its div
+        "gov#01": ("2019-03-05 10:22:00", "meta"),
+        "gov_no_meta#01": ("2019-03-06 09:00:00", "date line"),
+        # the byline, not the dates the body quotes
+        "news#01": ("2019-03-05 00:00:00", "date line"),
+        # a header above two articles dates neither; the reprint its journal's year
+        "template#01": ("", ""),
+        "template#02": ("2016-01-01 00:00:00", "source issue"),
+        "notice#01": ("", ""),
+    }
+    # the lines the dates came from are chrome, removed from the text
+    text = docs.set_index("doc_id")["text"]
+    assert "发布时间" not in text["gov_no_meta#01"] and "来源" not in text["news#01"]
+    # year is the latest year the text states, not the date the page was published
+    assert docs.set_index("doc_id").loc["news#01", "year"] == 2019
+    assert pd.isna(docs.set_index("doc_id").loc["template#02", "year"])
+
+
+def test_the_meta_date_of_an_html_page_is_in_the_pages_table(raw):
+    pages = read_pages(raw).set_index("source_file")
+    assert pages.loc["gov.html", "meta_date"] == "2019-03-05 10:22"
+    assert pages.loc["gov_no_meta.html", "meta_date"] == ""
+    assert pages.loc["news.txt", "meta_date"] == ""
+
+
+def test_the_report_counts_the_dated_articles_by_source(build, tmp_path):
+    published = build.report["published"]
+    assert published["by_source"] == {"meta": 1, "date line": 2, "source issue": 1}
+    assert (published["dated"], published["undated"]) == (4, 2)
+    assert published["identity"] == (
+        "6 found = 4 dated (1 meta + 2 date line + 1 source issue) + 2 undated"
+    )
+    written = write_corpus(build, tmp_path / "out")
+    md = (tmp_path / "out" / "corpus_report.md").read_text(encoding="utf-8")
+    assert "Publication dates (`published`" in md and "4 dated (1 meta" in md
+    assert json.loads(written[4].read_text(encoding="utf-8"))["published"] == published
+    csv = pd.read_csv(tmp_path / "out" / "documents.csv", keep_default_na=False)
+    assert csv.set_index("doc_id")["published"].to_dict() == {
+        "gov#01": "2019-03-05 10:22:00",
+        "gov_no_meta#01": "2019-03-06 09:00:00",
+        "news#01": "2019-03-05",
+        "notice#01": "",
+        "template#01": "",
+        "template#02": "2016-01-01",
+    }
+
+
+@pytest.mark.parametrize("batch_pages", [1, 2, 100])
+def test_the_streamed_build_gives_the_same_dates(build, raw, tmp_path, batch_pages):
+    mem = write_corpus(build, tmp_path / "mem")
+    streamed = build_corpus_to(raw, tmp_path / "stream", batch_pages=batch_pages)
+    for a, b in zip(mem, streamed, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    loaded = pd.read_parquet(tmp_path / "stream" / "documents.parquet")
+    pd.testing.assert_frame_equal(loaded[["doc_id", "published", "published_from"]],
+                                  build.documents[["doc_id", "published", "published_from"]])  # fmt: skip
+
+
+def test_the_seed_corpus_dates_only_the_reprint_of_a_journal_article(seed_docs, seed_build):
+    dated = seed_docs[seed_docs["published_from"] != ""]
+    assert dated["doc_id"].tolist() == ["001_aabf14e4f143a46b#04"]
+    # 來源:《西部大開發》2014年第05期: the year of the issue; the text states 2012 last
+    assert dated["published"].tolist() == [pd.Timestamp("2014-01-01")]
+    assert dated["published_from"].tolist() == ["source issue"]
+    assert dated["year"].tolist() == [2012]
+    # the pages posted on 2019-05-22 and 2023-09-11 (时间: in their headers) hold several
+    # articles each: none of them is dated by it
+    assert seed_docs["published"].isna().sum() == 35
+    assert seed_build.report["published"]["dated_kept"] == 1
+
+
+def test_a_labelled_date_is_found_among_the_other_fields_of_its_line():
+    lines = {
+        "发布时间：2023-05-12 浏览次数：312": "2023-05-12 00:00:00",
+        "来源：临江日报  发布日期：2019年3月5日": "2019-03-05 00:00:00",
+        "作者：王五 | 发布时间:2019/03/05 10:22 | 点击：1,024": "2019-03-05 10:22:00",
+        "發佈時間：2019年3月5日 星期二": "2019-03-05 00:00:00",
+        "【发布日期：２０１９－０３－０５】": "2019-03-05 00:00:00",
+        "2019-03-05 10:22 来源：国务院办公厅": "2019-03-05 10:22:00",
+        "来源：人民日报（2019年03月05日 01 版）": "2019-03-05 00:00:00",
+    }
+    for line, expected in lines.items():
+        when, where = published_date(line + "\n" + BODY[0])
+        assert (str(when), where) == (expected, "date line"), line
+
+
+def test_a_date_the_body_states_is_not_a_publication_date():
+    not_dates = [
+        "2019年3月5日，县委召开会议。",
+        "会议时间：2019年3月12日上午9时",
+        "一、时间：2019年3月12日",
+        "报名截止日期：2019年3月12日",
+        "来源：2019年工作报告",  # a source, no full date
+        "据统计，发布时间：2019-03-05的文件共有12件。",  # a sentence
+    ]
+    for line in not_dates:
+        assert published_date(line + "\n" + BODY[0]) == (pd.NaT, ""), line
+    # a date line in the middle of a long article is not where a page states its date
+    middle = "\n".join([*BODY, *BODY[:2], "发布时间：2019-03-05", *BODY, *BODY])
+    assert published_date(middle) == (pd.NaT, "")
+    assert published_date(middle.replace(BODY[0], "发布时间：2018-01-02", 1))[1] == "date line"
+
+
+def test_the_first_date_label_wins_and_the_start_comes_before_the_end():
+    text = "\n".join(
+        ["更新时间：2020-01-02", "发布时间：2019-03-05", *BODY, "发布时间：2021-05-06"]
+    )
+    assert published_date(text) == (pd.Timestamp("2019-03-05"), "date line")
+    # at the end only: an editor's note with its date
+    end = "\n".join([*BODY, *BODY, "（发布日期：2021-05-06）"])
+    assert published_date(end) == (pd.Timestamp("2021-05-06"), "date line")
+    # a date line beats a journal issue, wherever it is
+    issue = "\n".join(["来源：《求是》2019年第5期", *BODY, *BODY, "发布时间：2021-05-06"])
+    assert published_date(issue) == (pd.Timestamp("2021-05-06"), "date line")
+    assert published_date("《求是》2019年第5期\n" + BODY[0]) == (pd.Timestamp("2019-01-01"),
+                                                                 "source issue")  # fmt: skip
+    # a reference list cites journal issues: none is the article's source
+    refs = "\n".join([*BODY, "参考文献：", "[1] 张三.论基层治理[J].《求是》2019年第5期"])
+    assert published_date(refs) == (pd.NaT, "")
+
+
+def test_the_page_header_and_meta_date_only_the_article_of_a_page_of_one():
+    header = "临江新闻网 首页\n时间:2019-05-22 11:24:58 网站:临江新闻网"
+    assert published_date(BODY[0], header=header) == (
+        pd.Timestamp("2019-05-22 11:24:58"),
+        "date line",
+    )
+    assert published_date(BODY[0], header=header, meta="2019-05-21") == (
+        pd.Timestamp("2019-05-21"),
+        "meta",
+    )
+    # a meta tag that is no date is passed over
+    assert published_date(BODY[0], meta="不详") == (pd.NaT, "")
+
+
+def test_meta_date_reads_the_tags_of_common_cms_in_order_of_trust():
+    head = (
+        '<html><head><meta property="article:modified_time" content="2020-01-01T08:00:00+08:00">'
+        '<meta property="article:published_time" content="2019-03-05T10:22:00+08:00">'
+        '<meta name="publishdate" content="2019-03-04">'
+        '<meta name="PubDate" content="待定"></head><body><p>2018-01-01</p></body></html>'
+    )
+    assert meta_date(head) == "2019-03-04"  # PubDate is no date: publishdate is next
+    assert meta_date(head.replace('<meta name="publishdate" content="2019-03-04">', "")) == (
+        "2019-03-05T10:22:00+08:00"
+    )
+    assert meta_date("<html><head><title>无日期</title></head><body></body></html>") == ""
+
+
+def test_a_researchers_own_published_column_stays_as_it_is(raw, tmp_path):
+    table = pd.DataFrame({"正文": ["\n".join(BODY)] * 2, "published": ["2019年3月5日", "不详"]})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    docs = build_corpus(read_texts(tmp_path / "t.csv", text="正文", meta=["published"])).documents
+    assert docs["published"].tolist() == ["2019年3月5日", "不详"]
+    assert "published_from" not in docs.columns
+    # a folder of the researcher's files keeps its own variables too: no date is added
+    folder = build_corpus(read_texts(raw)).documents
+    assert "published" not in folder.columns
+    # raw pages get one
+    assert "published_from" in build_corpus(raw).documents.columns
+
+
+def test_a_reprint_counts_at_the_date_its_first_page_states(tmp_path):
+    """[dedup] keep_earliest_by = "published": of two copies, the one published first is kept."""
+    from textkit.corpus.build import CorpusConfig
+    from textkit.corpus.dedup import DedupConfig
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name, day in (("a_reprint", "2021-06-01"), ("b_first", "2019-03-05")):
+        page = "\n".join(["临江新闻网", f"发布时间：{day} 浏览次数：312", *BODY])
+        (raw / f"{name}.txt").write_text(page, encoding="utf-8")
+    config = CorpusConfig(dedup=DedupConfig(keep_earliest_by="published"))
+    docs = build_corpus(raw, config).documents.set_index("doc_id")
+    assert docs.loc["a_reprint#01", "dup_of"] == "b_first#01"
+    assert docs.loc["b_first#01", "status"] == "kept"
+    mem = write_corpus(build_corpus(raw, config), tmp_path / "mem")
+    streamed = build_corpus_to(raw, tmp_path / "stream", config, batch_pages=1)
+    for a, b in zip(mem, streamed, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name

@@ -1,0 +1,278 @@
+"""The date a scraped page states it was published: from its ``<meta>`` tags or a date line.
+
+A raw page often says when it was published, in places the cleaning stage removes as page
+chrome: a ``<meta name="PubDate">`` tag of its HTML head, a byline such as
+``发布时间：2023-05-12 浏览次数：312`` or ``来源：临江日报 2019-03-05``, or the journal issue
+a reprint names (``來源:《西部大開發》2014年第05期``). The split stage
+(:func:`textkit.corpus.split.split_pages` with ``published=True``) gives each article of the
+raw pages the date found by :func:`published_date`, in the documents table's ``published``
+(a datetime, ``NaT`` when none; a year alone is its 1 January, as
+:func:`textkit.core.dates.parse_date` reads it) and ``published_from`` (where it was found:
+``meta``, ``date line``, ``source issue``, or ``""``).
+
+Where a date is taken from, in this order of trust:
+
+1. ``meta``: the content of the first ``<meta>`` tag of :data:`META_DATE_TAGS` that
+   :func:`~textkit.core.dates.parse_date` reads (the ``PubDate`` of the national standard for
+   government websites, ``publishdate``, Open Graph's ``article:published_time`` …), read
+   from the page's HTML head by the ingest stage (:func:`meta_date`, the pages table's
+   ``meta_date``). It dates the page, so only the article of a page that holds one article
+   gets it.
+2. ``date line``: a line of :data:`DATE_LINE_WINDOW` lines at the start of the article (and,
+   for a page of one article, of the page header above it) or at its end that holds a
+   labelled date (a label of :data:`~textkit.core.dates.DATE_LABELS` and a colon before the
+   date, other fields of the line around it: ``来源：临江日报 发布日期：2019年3月5日``,
+   ``时间:2019-05-22 11:24:58 网站:公文素材库``) or a byline naming a source and a full date
+   (``来源：临江日报 2019-03-05``, ``2019-03-05 10:22 来源：国务院办公厅``). The lines at
+   the start come first; within them, the label first in ``DATE_LABELS`` (发布时间 before
+   更新时间; a byline's date after every labelled one), then the first line.
+3. ``source issue``: a line in the same places naming a journal issue, ``来源：《西部大开发》
+   2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue is not a month).
+
+A line is read only when it looks like page chrome: at most :data:`MAX_LINE_CHARS`
+characters and no sentence punctuation (。，；！？). The short labels 时间 and 日期 count only
+at the start of a field (line start, or after a space, ``|`` or a bracket), so that
+``会议时间：`` or ``一、时间：`` in a notice is not taken for a byline; a date in the body
+(``2019年3月5日，县委召开会议``) has no label and is never taken. Traditional characters
+(``發佈時間``) are read through the cleaning stage's OpenCC conversion.
+
+Nothing else dates a page: not the file's modification time (the time it was copied, which
+differs between machines) nor the creation date Word and PDF files record (the time a file
+was made or converted, often by a template or a scraper, not when the text was published).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from textkit.core.dates import DATE_LABELS, parse_date
+
+if TYPE_CHECKING:
+    from textkit.corpus.clean import CleanConfig
+
+__all__ = [
+    "DATE_LINE_WINDOW",
+    "MAX_LINE_CHARS",
+    "META_DATE_TAGS",
+    "PUBLISHED_COLUMNS",
+    "PUBLISHED_FROM",
+    "meta_date",
+    "published_date",
+]
+
+#: The columns of the documents table of raw pages that say when an article was published.
+PUBLISHED_COLUMNS = ("published", "published_from")
+
+#: The values of ``published_from``, in order of trust (``""``: no date found).
+PUBLISHED_FROM = ("meta", "date line", "source issue")
+
+#: ``<meta>`` tags that state when a page was published, in order of trust: ``(attribute,
+#: value)``, the value compared without case. ``PubDate`` is the tag of the national standard
+#: for government websites (with ``ArticleTitle`` and ``ContentSource``) and of many news
+#: CMSs, ``publishdate`` that of people.cn, chinadaily.com.cn and others; the rest are Open
+#: Graph's, schema.org's and Dublin Core's. A tag of the time a page was modified is not
+#: among them.
+META_DATE_TAGS = (
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "publish_date"),
+    ("name", "firstpublishedtime"),
+    ("property", "article:published_time"),
+    ("itemprop", "datepublished"),
+    ("name", "dc.date.issued"),
+    ("name", "dcterms.issued"),
+    ("name", "citation_publication_date"),
+    ("name", "dc.date"),
+)
+
+#: Lines read at the start and at the end of an article (and at the end of the page header
+#: of a page of one article), blank lines not counted.
+DATE_LINE_WINDOW = 5
+
+#: Longest line read for a date (a byline of several fields fits; a paragraph does not).
+MAX_LINE_CHARS = 100
+
+#: Sentence punctuation: a line holding one is text, not a byline.
+_SENTENCE = re.compile("[。，；！？]")
+#: Labels that hold 时间 or 日期 alone: generic, so read only at the start of a field.
+_SHORT_LABELS = frozenset({"时间", "日期"})
+_LABEL = re.compile(
+    r"(?P<label>{})\s*:\s*".format("|".join(sorted(DATE_LABELS, key=len, reverse=True)))
+)
+#: What may stand before a field (after NFKC): a space, a separator or an opening bracket.
+_FIELD_START = frozenset(" \t|/·([【〔")
+#: A byline: a label naming where a text comes from, and a colon.
+_BYLINE = re.compile(r"(?:来源|稿源|出处|作者)\s*:")
+#: A journal issue at the start of a line or after a source label: 《刊名》2014年第05期,
+#: 《刊名》2014年5期, 《刊名》2014(5); 来源：, 原载, 摘自 … before it.
+_ISSUE = re.compile(
+    r"(?:^[\[(【]?\s*|(?:来源|稿源|出处|原载|刊载|刊于|摘自|选自|转自)\s*:?\s*)"
+    r"《[^》]{1,40}》\s*[,.]?\s*(?P<y>(?:19|20)[0-9]{2})\s*"
+    r"(?:年\s*第?\s*(?:[0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*期|\(\s*[0-9]{1,3}\s*\))"
+)
+#: A character after which a date would go on (a digit, a letter, a date separator).
+_GOES_ON = re.compile(r"[0-9A-Za-z\-/.:年月日号时点分秒]")
+#: The start of a date in a byline: a four-digit year, not inside a longer number.
+_YEAR_START = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?=\s*[-/.年])")
+#: A date with a day, as a byline writes it (2019-03-05, 2019年3月5日, 2019.3.5).
+_FULL_DATE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}")
+#: The longest date text read after a label (a date, a time and a weekday).
+_LONGEST_DATE = 40
+
+
+def meta_date(html: str) -> str:
+    """The publication date the ``<meta>`` tags of an HTML page state, as written.
+
+    Parameters
+    ----------
+    html : str
+        The decoded HTML text (only its head, before ``<body``, is read).
+
+    Returns
+    -------
+    str
+        The ``content`` of the first tag of :data:`META_DATE_TAGS` (in that order) that
+        :func:`textkit.core.dates.parse_date` reads, stripped; ``""`` when there is none.
+
+    Examples
+    --------
+    >>> meta_date('<head><meta name="PubDate" content="2019-03-05 10:22"></head><body>…')
+    '2019-03-05 10:22'
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    body = re.search(r"<body[\s>]", html, re.IGNORECASE)
+    head = html[: body.start()] if body else html
+    if "<meta" not in head.lower():
+        return ""
+    found: dict[tuple[str, str], str] = {}
+    for node in LexborHTMLParser(head).css("meta"):
+        attrs = node.attributes
+        content = (attrs.get("content") or "").strip()
+        for attr in ("name", "property", "itemprop"):
+            value = (attrs.get(attr) or "").strip().lower()
+            if value and content:
+                found.setdefault((attr, value), content)
+    for tag in META_DATE_TAGS:
+        content = found.get(tag, "")
+        if content and parse_date(content) is not pd.NaT:
+            return content
+    return ""
+
+
+def _date_after(text: str) -> pd.Timestamp:
+    """The longest start of ``text`` that is a date and that no digit, letter or date
+    separator continues; ``NaT`` when there is none."""
+    for end in range(min(len(text), _LONGEST_DATE), 3, -1):
+        if end < len(text) and _GOES_ON.match(text, end):
+            continue
+        when = parse_date(text[:end])
+        if when is not pd.NaT:
+            return when
+    return pd.NaT
+
+
+def _labelled(line: str) -> list[tuple[int, pd.Timestamp]]:
+    """(rank of the label in DATE_LABELS, date) of each labelled date of a line."""
+    found = []
+    for m in _LABEL.finditer(line):
+        label = m.group("label")
+        before = line[m.start() - 1] if m.start() else " "
+        if label in _SHORT_LABELS and before not in _FIELD_START:
+            continue  # 会议时间：, 一、时间： …
+        when = _date_after(line[m.end() :])
+        if when is not pd.NaT:
+            found.append((DATE_LABELS.index(label), when))
+    return found
+
+
+def _byline_date(line: str) -> pd.Timestamp:
+    """The first full date of a line naming a source (来源：临江日报 2019-03-05), or NaT."""
+    if not _BYLINE.search(line):
+        return pd.NaT
+    for m in _YEAR_START.finditer(line):
+        rest = line[m.start() :]
+        if _FULL_DATE.match(rest):
+            when = _date_after(rest)
+            if when is not pd.NaT:
+                return when
+    return pd.NaT
+
+
+def _line_dates(line: str, config: CleanConfig | None) -> tuple[list, pd.Timestamp]:
+    """The dates a line of page chrome states: its labelled and byline dates as (rank,
+    date), the rank of a byline's date after every label's; and the year of a journal issue
+    it names (NaT when none)."""
+    from textkit.corpus.clean import to_simplified
+
+    if len(line) > MAX_LINE_CHARS or _SENTENCE.search(line):
+        return [], pd.NaT
+    if not any(c in line for c in ":：《"):  # no label, no journal: no conversion needed
+        return [], pd.NaT
+    text = unicodedata.normalize("NFKC", to_simplified(line, config))
+    dates = _labelled(text)
+    byline = _byline_date(text)
+    if byline is not pd.NaT:
+        dates.append((len(DATE_LABELS), byline))
+    issue = _ISSUE.search(text)
+    return dates, pd.Timestamp(int(issue.group("y")), 1, 1) if issue else pd.NaT
+
+
+def published_date(
+    text_raw: str,
+    *,
+    header: str = "",
+    meta: str = "",
+    config: CleanConfig | None = None,
+) -> tuple[pd.Timestamp, str]:
+    """When an article was published, as its page states it, and where that was found.
+
+    Parameters
+    ----------
+    text_raw : str
+        The article's text as split from its page (before cleaning).
+    header : str
+        The page header above the article, for the article of a page of one article
+        (``""`` otherwise: a page header above several articles dates none of them).
+    meta : str
+        The page's :func:`meta_date`, for the article of a page of one article.
+    config : CleanConfig, optional
+        The cleaning options whose OpenCC conversion reads traditional characters.
+
+    Returns
+    -------
+    (pandas.Timestamp, str)
+        The date (``NaT`` when none) and ``"meta"``, ``"date line"``, ``"source issue"`` or
+        ``""`` (the order of trust of the module docstring).
+
+    Examples
+    --------
+    >>> published_date("发布时间：2023-05-12 浏览次数：312\\n2019年3月5日，县委召开会议。")
+    (Timestamp('2023-05-12 00:00:00'), 'date line')
+    >>> published_date("2019年3月5日，县委召开会议。")
+    (NaT, '')
+    """
+    when = parse_date(meta) if meta else pd.NaT
+    if when is not pd.NaT:
+        return when, "meta"
+    filled = [x.strip() for x in text_raw.split("\n") if x.strip()]
+    above = [x.strip() for x in header.split("\n") if x.strip()]
+    lead = above[-DATE_LINE_WINDOW:] + filled[:DATE_LINE_WINDOW]
+    tail = filled[max(DATE_LINE_WINDOW, len(filled) - DATE_LINE_WINDOW) :]
+    issues = []
+    for window in (lead, tail):
+        dated = []
+        for line in window:
+            dates, year = _line_dates(line, config)
+            dated += dates
+            if year is not pd.NaT:
+                issues.append(year)
+        if dated:
+            return min(dated, key=lambda d: d[0])[1], "date line"
+    if issues:
+        return issues[0], "source issue"
+    return pd.NaT, ""

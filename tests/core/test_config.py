@@ -65,7 +65,7 @@ def test_unknown_key_in_corpus_table_is_refused_on_load(tmp_path):
     msg = str(exc.value)
     assert msg.startswith(f"{path} [corpus]: unknown setting(s) bogus_key")
     assert (
-        "valid: analyse, dates, docvars_from, encoding, exclude, flag_off_topic, id, include, input, meta, out_dir, raw_dir, repeated_min_docs, repeated_paragraphs, sheet, text, title"
+        "valid: analyse, dates, docvars_from, encoding, exclude, flag_off_topic, id, include, input, meta, metadata, metadata_key, out_dir, raw_dir, repeated_min_docs, repeated_paragraphs, sheet, text, title"
         in msg
     )
 

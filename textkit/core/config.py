@@ -69,7 +69,7 @@ TABLES: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = MappingProxyType
             ("raw_dir", "input", "out_dir", "analyse", "flag_off_topic")
             + ("repeated_paragraphs", "repeated_min_docs")
             + ("text", "meta", "id", "title", "sheet", "docvars_from", "include", "exclude")
-            + ("encoding", "dates"),
+            + ("encoding", "dates", "metadata", "metadata_key"),
         ),  # input and the read options: textkit.corpus.source
         # the document variables the notebooks compare and trace (textkit.run.session)
         "analysis": ((), ("groups", "trend", "examples")),

@@ -76,6 +76,7 @@ from textkit.corpus.clean import CleanConfig
 from textkit.corpus.dedup import DedupConfig
 from textkit.corpus.ingest import PAGE_COLUMNS, IngestConfig, read_pages
 from textkit.corpus.read import ReadResult
+from textkit.corpus.read_result import READ_COLUMNS, _check_reserved
 from textkit.corpus.split import SplitConfig
 
 logger = logging.getLogger(__name__)
@@ -329,7 +330,11 @@ def _check_raw_dir(raw_dir: Any) -> None:
     raise InvalidParameterError(
         f"raw_dir: build_corpus takes a folder of raw pages (a path) or what "
         f"textkit.read_texts returned, got {what}. For a table of texts in memory, save it "
-        "(df.to_csv('texts.csv', index=False)), then " + how.format(path="'texts.csv'")
+        "(df.to_csv('texts.csv', index=False)), then "
+        + how.format(path="'texts.csv'")
+        + ". To add columns to the documents read_texts read, pass "
+        "dataclasses.replace(texts, documents=merged) (one row per doc_id; every column "
+        "is carried), or for a folder give read_texts(..., metadata='metadata.csv')"
     )
 
 
@@ -362,6 +367,8 @@ def _texts_key(texts: ReadResult, config: CorpusConfig) -> dict[str, Any]:
         "report": table_hash(texts.report),
         "config": config,
         "config_files": _config_files(config),
+        # what joining a metadata table did (the build reports it); no key without one
+        **({"metadata": texts.metadata} if texts.metadata else {}),
     }
 
 
@@ -487,10 +494,37 @@ def _table_documents(
     return docs, pages
 
 
+def _carried_variables(texts: ReadResult) -> tuple[str, ...]:
+    """The document variables a build carries: :attr:`ReadResult.docvars` and every column
+    added to the documents table after reading (in table order), so that none is lost.
+    A column named like a textkit column, a variable or textkit column missing from the
+    table, and a ``doc_id`` on two rows (a merge that repeated rows) are errors."""
+    columns = [str(c) for c in texts.documents.columns]
+    missing = [c for c in (*READ_COLUMNS, *texts.docvars) if c not in columns]
+    if missing:
+        raise InvalidParameterError(
+            f"texts.documents: no column(s) {', '.join(map(repr, missing))}, which read_texts "
+            "wrote (columns of READ_COLUMNS or ReadResult.docvars); keep them when editing "
+            "the table"
+        )
+    added = [c for c in columns if c not in READ_COLUMNS and c not in texts.docvars]
+    _check_reserved(added, "texts.documents (columns added after read_texts)")
+    twice = texts.documents["doc_id"][texts.documents["doc_id"].duplicated()].unique()
+    if len(twice):
+        raise InvalidParameterError(
+            f"texts.documents: {len(twice)} doc_id(s) on more than one row "
+            f"({', '.join(map(repr, twice[:5].tolist()))}): a merge with a table naming a "
+            "file or row twice repeats documents; keep one row per doc_id (or join a "
+            "metadata table with read_texts(..., metadata=...), which refuses such a table)"
+        )
+    return (*texts.docvars, *added)
+
+
 def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     from textkit.corpus.boilerplate import repeated_paragraphs
     from textkit.corpus.dedup import DUPLICATE_COLUMNS, find_duplicates
 
+    variables = _carried_variables(texts)
     pages = _texts_pages(texts)
     if texts.kind == "table":
         docs, pages = _table_documents(texts, pages, config)
@@ -506,7 +540,7 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     by = config.dedup.keep_earliest_by
     # the researcher's variable (or the row, source or extractor each document carries, as in
     # the streamed build), not the annotator's column of that name
-    carried = ("source", "row", "extractor", *texts.docvars)
+    carried = ("source", "row", "extractor", *variables)
     if by and by not in carried and by not in ANNOTATED_COLUMNS:
         raise InvalidParameterError(
             f"[dedup] keep_earliest_by: no document variable {by!r}; the documents have "
@@ -525,11 +559,13 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = accounting.corpus_report(pages, docs, boilerplate, Path(texts.path))
     report["texts"] = _texts_identity(texts, docs)
+    if texts.metadata:
+        report["metadata"] = texts.metadata
     # the researcher's variables, unchanged, under their own names; annotations they
     # supplied themselves keep the researcher's value and the detected one is renamed
-    clash = [c for c in ANNOTATED_COLUMNS if c in texts.docvars and c in docs.columns]
+    clash = [c for c in ANNOTATED_COLUMNS if c in variables and c in docs.columns]
     docs = docs.rename(columns={c: f"{c}_detected" for c in clash})
-    extra = texts.documents.loc[:, ["doc_id", "source", "row", "extractor", *texts.docvars]]
+    extra = texts.documents.loc[:, ["doc_id", "source", "row", "extractor", *variables]]
     docs = docs.merge(
         extra.rename(columns={"doc_id": "page_id"}), on="page_id", how="left", validate="m:1"
     )

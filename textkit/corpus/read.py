@@ -24,7 +24,9 @@ with the reason:
   their text layer; the title an HTML, Word or PDF file records becomes the page title.
   Old Word (``.doc``), RTF and OpenDocument files are rejected with advice to save them as
   ``.docx``, a file of another type matching ``include`` as unsupported. Document
-  variables can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``).
+  variables can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``)
+  and from a table with a row per file (``metadata="metadata.csv"``, joined by
+  :mod:`textkit.corpus.read_metadata`).
 
 :func:`textkit.corpus.build.build_corpus` accepts the result: table rows are documents as
 they are, files from a folder are split into articles like the raw pages.
@@ -38,7 +40,8 @@ from pathlib import Path
 
 from textkit.core.checks import check_str
 from textkit.core.errors import InvalidParameterError
-from textkit.corpus.read_folder import DEFAULT_INCLUDE, _read_folder
+from textkit.corpus.read_folder import DEFAULT_INCLUDE, _docvars_regex, _read_folder
+from textkit.corpus.read_metadata import _check_clash, _join_metadata, _load_metadata
 from textkit.corpus.read_result import (
     READ_COLUMNS,
     REPORT_COLUMNS,
@@ -76,6 +79,8 @@ def read_texts(
     title: str | None = None,
     sheet: str | None = None,
     dates: str | list[str] | tuple[str, ...] | None = None,
+    metadata: str | os.PathLike | None = None,
+    metadata_key: str | None = None,
 ) -> ReadResult:
     """Read a table of texts or a folder of documents, one document per row or file.
 
@@ -144,7 +149,28 @@ def read_texts(
         ``2019.1``, which reads as January, so give such a column text cells. A value that
         is not a date is left missing and said in the ``reason`` of its row of the report
         (the row is read). Each name must be a document variable (a table column, added to
-        ``meta`` when it is not listed there; a folder's ``docvars_from`` field).
+        ``meta`` when it is not listed there; a folder's ``docvars_from`` field or
+        ``metadata`` column).
+    metadata : path-like, optional
+        Folders: a table (``.csv``, ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``,
+        ``.parquet``; read like a table input, CSV and TSV decoded by the same detection,
+        a workbook's first sheet) with one row per file: a column naming the file (see
+        ``metadata_key``) by its path relative to the folder, written with ``/``
+        (``浙江/2019/报告.docx``; ``\\`` is read as ``/``), and any other columns, which
+        become document variables of the documents read from that file (every article a
+        build splits from it carries them; name date columns in ``dates``). An empty cell
+        is a missing value, and so are the variables of a file read without a row (each
+        such file is noted in the ``reason`` of its report row and logged). A row naming a
+        file that is not in the folder (a path written wrong) gives a ``UserWarning``
+        naming the first such rows; a row naming a file that was rejected or skipped is
+        logged. :attr:`ReadResult.metadata` counts and lists the rows joined to no document
+        and the files without a row, and a corpus build reports it. A column named like a ``docvars_from`` field is an error
+        naming both (rename one: a variable comes from the path or from the table), and
+        so is a column named like a textkit column (:data:`RESERVED_NAMES`). Read before
+        the folder: a relative path is relative to the working directory.
+    metadata_key : str, optional
+        The column of ``metadata`` naming the files (default
+        :data:`textkit.corpus.read_metadata.METADATA_KEY`, ``"file"``).
 
     Returns
     -------
@@ -156,16 +182,20 @@ def read_texts(
         If ``path`` does not exist.
     InvalidParameterError
         For a file type that is not read, an option that does not apply to the input
-        (``text``, ``meta`` and ``id`` are for tables; ``docvars_from``, ``include`` and
-        ``exclude`` for folders), a column that does not exist (the message lists the
-        columns), a ``dates`` name that is not a document variable, or a document variable
+        (``text``, ``meta`` and ``id`` are for tables; ``docvars_from``, ``include``,
+        ``exclude``, ``metadata`` and ``metadata_key`` for folders), a column that does not
+        exist (the message lists the columns; for ``metadata``, a table without its key
+        column), a ``dates`` name that is not a document variable, a document variable
         named like a textkit column
-        (:data:`RESERVED_NAMES`; rename it, or leave it out of ``meta``).
+        (:data:`RESERVED_NAMES`; rename it, or leave it out of ``meta``), or a ``metadata``
+        column named like a ``docvars_from`` field.
     CorpusError
         If a table cannot be parsed or holds duplicate ids (naming the file and the rows),
-        if nothing could be read (every row empty, or no readable file in a folder), or for
+        if nothing could be read (every row empty, or no readable file in a folder), for
         a workbook that is damaged or too large (an ``.xls`` file over
-        :data:`textkit.corpus.workbook.MAX_XLS_BYTES`, 256 MiB, is not opened).
+        :data:`textkit.corpus.workbook.MAX_XLS_BYTES`, 256 MiB, is not opened), or for a
+        ``metadata`` table that cannot be read or names a file on two rows, or has a row
+        with values but no file (naming the table and the rows).
 
     Notes
     -----
@@ -193,6 +223,10 @@ def read_texts(
     >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}.txt")  # doctest: +SKIP
     >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
     >>> texts = read_texts("news.csv", text="正文", dates="发布时间")  # doctest: +SKIP
+    >>> texts = read_texts(
+    ...     "corpus/raw", docvars_from="{province}/{year}/{name}",
+    ...     metadata="metadata.csv", dates="发布日期",
+    ... )  # doctest: +SKIP
     >>> build = textkit.build_corpus(texts)  # doctest: +SKIP
     """
     dates = _column_names("dates", dates) or None
@@ -208,12 +242,18 @@ def read_texts(
         title=title,
         sheet=sheet,
         dates=dates,
+        metadata=None if metadata is None else os.fspath(metadata),
+        metadata_key=metadata_key,
     )
-    read = _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet)
+    folder = (docvars_from, include, exclude, metadata, metadata_key)
+    read = _read_texts(path, text, meta, id, folder, encoding, title, sheet)
     return replace(_with_dates(read, dates), options=options)
 
 
-def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, title, sheet):  # noqa: A002
+def _read_texts(path, text, meta, id, folder, encoding, title, sheet):  # noqa: A002
+    """The table or folder at ``path`` read; ``folder`` holds the folder options
+    (``docvars_from``, ``include``, ``exclude``, ``metadata``, ``metadata_key``)."""
+    docvars_from, include, exclude, metadata, metadata_key = folder
     p = Path(path)
     if encoding is not None:
         check_str("encoding", encoding)
@@ -227,7 +267,16 @@ def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, 
         ):
             if value is not None:
                 raise InvalidParameterError(f"{name}: applies to tables, not to a folder ({p})")
-        return _read_folder(p, docvars_from, include, exclude, encoding, str(path))
+        if metadata is None:
+            if metadata_key is not None:
+                raise InvalidParameterError("metadata_key: names a column of metadata, not given")
+            return _read_folder(p, docvars_from, include, exclude, encoding, str(path))
+        # the table is read and checked before the folder: a bad one fails at once
+        sidecar = _load_metadata(metadata, metadata_key)
+        fields = list(_docvars_regex(docvars_from).groupindex) if docvars_from else []
+        _check_clash(sidecar, fields, docvars_from)
+        read = _read_folder(p, docvars_from, include, exclude, encoding, str(path))
+        return _join_metadata(read, sidecar)
     if not p.exists():
         raise FileNotFoundError(f"no such file or folder: {p}")
     _check_regular_file(p)
@@ -235,6 +284,8 @@ def _read_texts(path, text, meta, id, docvars_from, include, exclude, encoding, 
         ("docvars_from", docvars_from),
         ("include", include),
         ("exclude", exclude),
+        ("metadata", metadata),
+        ("metadata_key", metadata_key),
     ):
         if value is not None:
             raise InvalidParameterError(f"{name}: applies to folders, not to a table ({p})")

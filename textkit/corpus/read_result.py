@@ -157,6 +157,24 @@ class ReadResult:
     options : dict
         The options :func:`read_texts` was called with (``None`` values left out): part of
         the cache key of a corpus build of this result.
+    metadata : dict
+        What joining a metadata table (``read_texts(metadata=...)``) did, empty without one:
+        ``file`` (the table), ``key`` (its column naming the files), ``columns`` (the
+        document variables it gave), ``rows``, ``rows_joined``, ``rows_without_file``
+        (``{"row", "file", "why"}`` for each row naming no file read: no such file, or the
+        file's status and reason), ``files_read``, ``files_without_row`` (their variables
+        are missing) and ``identity`` (both counts added up). A corpus build reports it
+        under ``metadata``.
+
+    Notes
+    -----
+    A :func:`textkit.corpus.build.build_corpus` of a result carries every column of
+    :attr:`documents` beyond :data:`READ_COLUMNS` to the documents it builds: the document
+    variables, and columns added in memory after reading (``texts.documents["source_site"]
+    = ...``, or ``dataclasses.replace(texts, documents=merged)``, one row per ``doc_id``
+    still). For a folder, the supported way to add a table of variables by file is
+    ``read_texts(folder, metadata="metadata.csv")``, which also reports the files and rows
+    that do not match.
     """
 
     documents: pd.DataFrame
@@ -165,6 +183,7 @@ class ReadResult:
     docvars: tuple[str, ...]
     path: str
     options: dict = field(default_factory=dict, compare=False)
+    metadata: dict = field(default_factory=dict, compare=False)
 
 
 def _given_options(**options: Any) -> dict[str, Any]:
@@ -272,7 +291,7 @@ def _check_dates(dates: list[str] | None, docvars: tuple[str, ...] | list[str], 
         raise InvalidParameterError(
             f"dates: {', '.join(map(repr, missing))} not among the document variables of "
             f"{where} ({', '.join(map(repr, docvars)) or 'none'}): a date column must be one "
-            "(a table's meta columns, a folder's docvars_from fields)"
+            "(a table's meta columns, a folder's docvars_from fields or metadata columns)"
         )
 
 
@@ -315,7 +334,11 @@ def _noted(result: ReadResult, notes: dict[str, list[str]], dates: list[str]) ->
     ``reason`` of the rows read; logged once, naming the first rows."""
     report = result.report.copy()
     read = report["status"] == "read"
-    report.loc[read, "reason"] = ["; ".join(notes.get(i, ())) for i in report.loc[read, "doc_id"]]
+    # a note already there (a file without a metadata row) is kept
+    report.loc[read, "reason"] = [
+        "; ".join(n for n in (r if isinstance(r, str) else "", *notes.get(i, ())) if n)
+        for i, r in zip(report.loc[read, "doc_id"], report.loc[read, "reason"], strict=True)
+    ]
     noted = report[read & (report["reason"] != "")]
     where = [
         f"row {r}" if pd.notna(r) else str(f)

@@ -99,11 +99,12 @@ def _load_table(
     encoding: str | None,
     text: str | None = None,
     sheet: str | None = None,
+    option: str = "text",
 ) -> tuple[pd.DataFrame, str, str]:
     """The raw cells of a table (strings where the format has no types), its encoding and
     the repairs of its decoding or, for a workbook, of finding its table
     (:func:`textkit.corpus.workbook.sheet_layout`: ``sheet``, and ``text`` to find the
-    header)."""
+    header; ``option`` is the option that named it, for the error when it is missing)."""
     import io
 
     if extractor in ("csv", "tsv"):
@@ -118,7 +119,7 @@ def _load_table(
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
         return frame, res.encoding, "; ".join(res.repairs)
     if extractor in _WORKBOOKS:
-        layout = sheet_layout(p, io.BytesIO(data), sheet, text)
+        layout = sheet_layout(p, io.BytesIO(data), sheet, text, option=option)
         _check_header(p, list(layout.header))
         seen: dict[str, int] = {}
         rows = list(sheet_rows(p, io.BytesIO(data), layout, seen))

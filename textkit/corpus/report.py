@@ -478,6 +478,21 @@ def _cell(value: Any) -> str:
     return text
 
 
+def _metadata_lines(meta: dict) -> list[str]:
+    """What joining the metadata table did (``ReadResult.metadata``), as report lines: the
+    counts, then each row joined to no document and each file without a row."""
+    lines = [
+        f"Metadata `{_cell(Path(meta['file']).name)}` (key column `{meta['key']}`; "
+        f"{', '.join(f'`{c}`' for c in meta['columns'])}): {meta['identity']}."
+    ]
+    for u in meta["rows_without_file"]:
+        lines.append(f"- row {u['row']} `{_cell(u['file'])}` joined to no document: {u['why']}")
+    lines += [
+        f"- `{_cell(f)}` has no row: its metadata is missing" for f in meta["files_without_row"]
+    ]
+    return lines
+
+
 def render_report_md(report: dict) -> str:
     """Render the corpus report as Markdown.
 
@@ -564,6 +579,8 @@ def render_report_md(report: dict) -> str:
     ]
     if kind:
         lines[-1:-1] = ["", f"Inputs: {report['texts']['identity']}."]
+    if "metadata" in report:
+        lines[-1:-1] = ["", *_metadata_lines(report["metadata"])]
     if "published" in report:
         p = report["published"]
         lines += [

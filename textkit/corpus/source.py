@@ -13,7 +13,8 @@ options under the same names)::
     meta = ["province", "year"]  # document variables (default: every other column)
     sheet = "2021"               # workbooks: the sheet read (default: the first)
     dates = ["发布时间"]          # document variables read as dates (2019年3月5日, 2019/03/05 …)
-    # folders: include, exclude (glob lists), docvars_from ("{province}/{year}/{name}.txt")
+    # folders: include, exclude (glob lists), docvars_from ("{province}/{year}/{name}.txt"),
+    #   metadata ("metadata.csv": a row per file, relative to textkit.toml) and metadata_key
     # both: encoding, dates
 
 :func:`corpus_source` reads and checks those settings (file, table and key named in every
@@ -51,6 +52,8 @@ READ_OPTIONS = (
     "exclude",
     "encoding",
     "dates",
+    "metadata",
+    "metadata_key",
 )
 
 _LISTS = ("meta", "include", "exclude", "dates")
@@ -147,6 +150,10 @@ def corpus_source(project: ProjectConfig) -> CorpusSource:
         raise ConfigError(f"{where} {exc}") from exc
     if not path.exists():
         raise ConfigError(f"{where} input: no such file or folder: {path}")
+    if "metadata" in options:  # relative to textkit.toml, like input
+        options["metadata"] = str(project.resolve(options["metadata"]))
+        if not Path(options["metadata"]).is_file():
+            raise ConfigError(f"{where} metadata: no such file: {options['metadata']}")
     kind, wrong = ("folder", _TABLE_ONLY) if path.is_dir() else ("table", _FOLDER_ONLY)
     for key in wrong:
         if key in options:
@@ -156,7 +163,7 @@ def corpus_source(project: ProjectConfig) -> CorpusSource:
 
 
 #: Read options of a folder of files only, and of a table only (see read_texts).
-_FOLDER_ONLY = ("docvars_from", "include", "exclude")
+_FOLDER_ONLY = ("docvars_from", "include", "exclude", "metadata", "metadata_key")
 _TABLE_ONLY = ("text", "meta", "id", "title", "sheet")
 
 
@@ -196,5 +203,13 @@ def build_source(
 
 
 def source_hash(source: CorpusSource) -> str:
-    """SHA-256 of the corpus: :func:`textkit.core.config.corpus_hash` of its file or folder."""
-    return corpus_hash(source.path)
+    """SHA-256 of the corpus: :func:`textkit.core.config.corpus_hash` of its file or folder,
+    and, for a folder with a ``metadata`` table, of that table too (an edited table is
+    another corpus)."""
+    digest = corpus_hash(source.path)
+    if "metadata" not in source.options:
+        return digest
+    import hashlib
+
+    table = corpus_hash(source.options["metadata"])
+    return hashlib.sha256(f"{digest}\0metadata\0{table}".encode("ascii")).hexdigest()

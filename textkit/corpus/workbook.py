@@ -390,7 +390,9 @@ def _sheet_title(p: Path, book: _XlsxBook | _XlsBook, sheet: str | None) -> str:
     return sheet
 
 
-def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> SheetLayout:
+def sheet_layout(
+    p: Path, source: Any, sheet: str | None, text: str | None, *, option: str = "text"
+) -> SheetLayout:
     """Find the table of a workbook (see the module docstring).
 
     Parameters
@@ -403,6 +405,9 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
         The sheet to read (``None``: the first).
     text : str or None
         The text column's name (``None``: ``"text"``), which marks the header row.
+    option : str, default "text"
+        The option that named that column, as the error for a missing one names it
+        (``"metadata_key"`` for the key column of a metadata table).
 
     Returns
     -------
@@ -448,7 +453,7 @@ def sheet_layout(p: Path, source: Any, sheet: str | None, text: str | None) -> S
         i for i, row in enumerate(head[: MAX_TITLE_ROWS + 1]) if any(_name(v) == name for v in row)
     ]
     if not naming:
-        raise _no_text_column(p, text, title, others, head[: MAX_TITLE_ROWS + 1], name)
+        raise _no_text_column(p, text, title, others, head[: MAX_TITLE_ROWS + 1], name, option)
     at = max(naming, key=lambda i: (sum(_name(v) != "" for v in head[i]), -i))
     merged = book.merged(title)
     top, bottom = _header_rows(head, at, merged, name)
@@ -532,7 +537,13 @@ def sheet_rows(
 
 
 def _no_text_column(
-    p: Path, text: str | None, title: str, others: list[str], head: list[tuple], name: str
+    p: Path,
+    text: str | None,
+    title: str,
+    others: list[str],
+    head: list[tuple],
+    name: str,
+    option: str = "text",
 ) -> InvalidParameterError:
     """The error for a sheet none of whose first rows names the text column: row 1's cells,
     a cell naming it but for spaces, and the other sheets."""
@@ -546,7 +557,7 @@ def _no_text_column(
     if near is not None:
         where += (
             f"; row {near[0]} has {near[1]!r}: remove the spaces in the workbook or pass "
-            f"text={near[1]!r}"
+            f"{option}={near[1]!r}"
         )
     if others:
         where += f"; other sheets: {', '.join(map(repr, others))} (choose one with sheet=...)"
@@ -556,7 +567,7 @@ def _no_text_column(
             f"(its columns are {cols}; {where})"
         )
     return InvalidParameterError(
-        f"text: no column {text!r} in {p.name}; its columns are {cols} ({where})"
+        f"{option}: no column {text!r} in {p.name}; its columns are {cols} ({where})"
     )
 
 

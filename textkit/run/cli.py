@@ -7,7 +7,8 @@ Subcommands::
                                                    (streamed: bounded memory, same files)
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
                   [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
-                  [--docvars-from PATTERN] [--include GLOB ...] [--exclude GLOB ...]
+                  [--docvars-from PATTERN] [--metadata FILE [--metadata-key C]]
+                  [--include GLOB ...] [--exclude GLOB ...]
                   [--dates C ...]
                   [--stream [--batch-rows N] [--memory-budget-mb MB]]
                                                    (a table streamed: bounded memory)
@@ -103,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="PATTERN",
         help='folder: document variables from the path, e.g. "{province}/{year}/{name}.txt"',
+    )
+    build.add_argument(
+        "--metadata",
+        default=None,
+        metavar="FILE",
+        help="folder: a table with a row per file (column file: its path in the folder) "
+        "whose other columns become document variables",
+    )
+    build.add_argument(
+        "--metadata-key",
+        default=None,
+        metavar="C",
+        help="folder: the column of --metadata naming the files (default file)",
     )
     build.add_argument(
         "--include", nargs="+", default=None, metavar="GLOB", help="folder: files read"
@@ -234,6 +248,8 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
             ("--docvars-from", args.docvars_from),
             ("--include", args.include),
             ("--exclude", args.exclude),
+            ("--metadata", args.metadata),
+            ("--metadata-key", args.metadata_key),
         ):
             if value is not None:
                 raise InvalidParameterError(f"{flag}: applies to folders, not to a table")
@@ -269,6 +285,8 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
         title=args.title_column,
         sheet=args.sheet,
         dates=args.dates,
+        metadata=args.metadata,
+        metadata_key=args.metadata_key,
     )
     for path in write_corpus(build_corpus(texts, corpus_config(config)), out):
         print(path)

@@ -295,6 +295,24 @@ def test_a_page_with_spaced_markers_builds_its_articles(tmp_path):
     assert log.set_index("page_id").loc["b", "n_markers"] == 2
 
 
+@pytest.mark.parametrize("entry", ["第一篇 {}", "第一篇：{}", "第一篇　{}……3"])
+def test_a_table_of_contents_listing_the_markers_is_not_an_article(entry):
+    """A 目录 whose entries are the article markers: the articles start where the numbering
+    starts again; the 目录 is the page header."""
+    titles = ["维稳工作方案", "服务型政府报告", "平安建设总结"]
+    contents = ["文件汇编", "目录"] + [
+        entry.replace("一", "一二三"[k]).format(t) for k, t in enumerate(titles)
+    ]
+    body = [f"第{'一二三'[k]}篇 {t}\n{BODY1}\n{BODY2}" for k, t in enumerate(titles)]
+    text = "\n".join(contents + body)
+    assert [(a.ordinal, a.title, a.text_raw) for a in find_articles(text)] == [
+        (k + 1, t, f"{BODY1}\n{BODY2}") for k, t in enumerate(titles)
+    ]
+    pages = pd.DataFrame({"page_id": ["p"], "source_file": ["p.txt"], "text": [text]})
+    _, log = split_pages(pages, return_log=True)
+    assert log["header_chars"].tolist() == [sum(len(x) for x in contents)]
+
+
 @pytest.mark.parametrize(
     ("text", "title"),
     [

@@ -44,8 +44,8 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   ``list_page``, with the share in the reason. A list of items with their summaries is
   text, and read. Block elements (``p``,
   ``div``, ``br``, ``li``, headings, table rows, ``section``, ``article`` …) end a line,
-  and so does each table cell, as in a Word table (a space between two cells would be
-  removed by cleaning between Chinese characters, gluing 地区 and 浙江 into one word);
+  and so does each table cell (a space between two cells would be removed by cleaning
+  between Chinese characters, gluing 地区 and 浙江 into one word);
   whitespace inside a line collapses to one space
   (line breaks inside ``pre`` are kept). The title is the ``<title>`` without the site
   name it ends with (after ``_``, ``-``, ``|`` or a dash, a name ending in a word of
@@ -55,14 +55,27 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   rejected before parsing: HTML5 tree building is quadratic in the nesting depth of such
   pages. Raw pages that are HTML
   (:mod:`textkit.corpus.ingest`) are read by the same code.
-* **docx** (``.docx``): python-docx; paragraphs in document order, one line each,
-  including the paragraphs of table cells (row by row, a merged cell once, nested tables
-  in place). The title is the core properties' title. Headers, footers, footnotes and
-  text boxes are not read.
+* **docx** (``.docx``): python-docx; paragraphs in document order, one line each. A
+  table row whose cells each hold one line is one line, the cells joined by
+  :data:`CELL_SEPARATOR` (``城关镇｜126｜119｜94.4%``: a table of numbers stays readable
+  and makes no paragraph of a lone number); the paragraphs of any other row are read cell
+  by cell (a merged cell once, nested tables in place). A paragraph the document styles
+  as a top-level heading (Heading 1 / 标题 1, or outline level 1) starts with
+  :data:`HEADING_MARK`: the split stage (:mod:`textkit.corpus.split`) makes one article of
+  each heading's section of a compilation. The table of contents is left out (recorded):
+  paragraphs styled TOC 1 … / TOC Heading and those inside a TOC field (a table of
+  contents in a content control is not read, like other content controls). The title is
+  the core properties' title. Headers, footers, footnotes and text boxes are not read.
 * **pdf** (``.pdf``): pypdf; the text layer of each page, pages joined by ``"\\n"``.
   A PDF that opens with an empty password (only an owner password set) is read; control
-  characters some fonts leave in the text layer (NUL) are removed (recorded). The title is
-  the document information's title. A page whose text cannot be extracted is noted in
+  characters some fonts leave in the text layer (NUL) are removed (recorded). Running
+  headers and footers are removed (recorded): a line at the top or the bottom of at least
+  half of the pages (and of two or more) that is the same on each but for its digits and
+  spaces (a publication's name, ``— 3 —``, ``第 3 页 共 9 页``), at most
+  :data:`MAX_RUNNING_CHARS` characters long and not ending a sentence or a clause; up to
+  :data:`MAX_RUNNING_LINES` from each edge, never a page's last line of text. A sentence
+  broken across two pages is then joined again by the cleaning stage. The title is the
+  document information's title. A page whose text cannot be extracted is noted in
   ``repairs`` and skipped. A PDF of more than :data:`MAX_PDF_PAGES` pages, or whose text
   passes :data:`MAX_PDF_CHARS` characters, is rejected (``pdf_too_large``).
 
@@ -96,6 +109,7 @@ from textkit.corpus.decode import IngestConfig, decode_bytes
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "CELL_SEPARATOR",
     "CHROME_AFFIX_WORDS",
     "CHROME_LEADS",
     "CHROME_LEAD_MAX_CHARS",
@@ -103,6 +117,7 @@ __all__ = [
     "EXTRACTORS",
     "EXTRACT_REJECT_KINDS",
     "Extracted",
+    "HEADING_MARK",
     "LINK_BLOCK_DENSITY",
     "LINK_BLOCK_MAX_TEXT",
     "LINK_BLOCK_MIN_LINKS",
@@ -113,6 +128,8 @@ __all__ = [
     "MAX_HTML_DEPTH",
     "MAX_PDF_CHARS",
     "MAX_PDF_PAGES",
+    "MAX_RUNNING_CHARS",
+    "MAX_RUNNING_LINES",
     "MAX_ZIP_BYTES",
     "MAX_ZIP_MEMBERS",
     "MAX_ZIP_RATIO",
@@ -997,23 +1014,108 @@ def zip_too_large(source: Any) -> str:
 # ---------------------------------------------------------------------------------------
 # Word
 
+#: Starts a line that a Word document styles as a top-level heading (Heading 1 / 标题 1,
+#: or outline level 1): U+001E, the record separator, which no other extractor writes and
+#: ``str.strip`` removes. The split stage (:mod:`textkit.corpus.split`) starts an article
+#: at each such heading of a compilation and removes the mark.
+HEADING_MARK = "\x1e"
+#: Separates the cells of a table row written as one line (U+FF5C, kept by cleaning, where
+#: a space between two Chinese cells would be removed and glue them into one word).
+CELL_SEPARATOR = "｜"
 
-def _docx_paragraphs(document: Any) -> Iterator[str]:
-    """The text of every paragraph in document order, table cells row by row (a merged
-    cell once), nested tables in place; an explicit stack, so nesting depth is no limit."""
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Style names of a top-level heading and of the table of contents (its entries, its title).
+_HEADING1_STYLE = re.compile(r"(?:heading|标题)\s*1", re.IGNORECASE)
+_TOC_STYLE = re.compile(r"(?:toc|目录)\s*\d|toc heading|目录标题", re.IGNORECASE)
+
+
+def _outline_level(paragraph: Any) -> int | None:
+    """The outline level of a Word paragraph (0 = top level): its own, else its style's
+    (followed through the styles it is based on); a style named Heading 1 / 标题 1 is 0."""
+    values = paragraph._p.xpath("./w:pPr/w:outlineLvl/@w:val")
+    style = paragraph.style
+    for _ in range(32):  # a style chain is short; a cycle in a damaged file ends here
+        if values or style is None:
+            break
+        values = style.element.xpath("./w:pPr/w:outlineLvl/@w:val")
+        if not values and _HEADING1_STYLE.fullmatch((style.name or "").strip()):
+            return 0
+        style = style.base_style
+    return int(values[0]) if values and values[0].isdigit() else None
+
+
+def _in_toc_field(paragraph: Any, fields: list[str]) -> bool:
+    """Whether a paragraph lies in a TOC field (wholly or in part); ``fields`` is the stack
+    of the fields open at its start (their first instruction word), updated in place."""
+    inside = "TOC" in fields
+    for el in paragraph._p.iter(_W + "fldChar", _W + "instrText"):
+        if el.tag == _W + "instrText":
+            words = (el.text or "").split()
+            if fields and not fields[-1] and words:
+                fields[-1] = words[0].upper()
+        elif el.get(_W + "fldCharType") == "begin":
+            fields.append("")
+        elif el.get(_W + "fldCharType") == "end" and fields:
+            fields.pop()
+        inside = inside or "TOC" in fields
+    return inside
+
+
+def _paragraph_kind(paragraph: Any, fields: list[str] | None) -> str:
+    """``"toc"`` (a table of contents entry or title), ``"heading"`` (top level) or
+    ``"text"``; ``fields``: see :func:`_in_toc_field` (None: TOC fields not looked for)."""
+    in_field = fields is not None and _in_toc_field(paragraph, fields)
+    style = paragraph.style
+    if in_field or (style is not None and _TOC_STYLE.fullmatch((style.name or "").strip())):
+        return "toc"
+    return "heading" if _outline_level(paragraph) == 0 else "text"
+
+
+def _row_line(cells: list[list[Any]]) -> str | None:
+    """A table row as one line, its cells joined by :data:`CELL_SEPARATOR` (``""`` for an
+    empty row), or None when a cell holds more than one line or a table, or the row has
+    one cell: its paragraphs are then read one by one."""
+    from docx.text.paragraph import Paragraph
+
+    if len(cells) < 2:
+        return None
+    texts = []
+    for content in cells:
+        if not all(isinstance(item, Paragraph) for item in content):
+            return None
+        lines = [ln.strip() for item in content for ln in item.text.splitlines() if ln.strip()]
+        if len(lines) > 1:
+            return None
+        texts.append(lines[0] if lines else "")
+    return CELL_SEPARATOR.join(texts) if any(texts) else ""
+
+
+def _docx_blocks(document: Any, fields: list[str] | None) -> Iterator[tuple[str, str]]:
+    """``(kind, text)`` of every paragraph in document order (kind: :func:`_paragraph_kind`,
+    ``fields`` the stack of open fields it keeps), and ``("text", row)`` for a table row of
+    one-line cells (:func:`_row_line`); the paragraphs of other rows' cells row by row (a
+    merged cell once), nested tables in place. An explicit stack, so nesting depth is no
+    limit."""
     from docx.table import Table
 
-    def cells(table: Any) -> Iterator[Any]:
+    def rows(table: Any) -> Iterator[Any]:
         seen: set[int] = set()
         alive: list[Any] = []  # keeps the cells, so that their ids stay unique
         for row in table.rows:
+            cells = []
             for cell in row.cells:
                 key = id(cell._tc)
                 if key in seen:
                     continue
                 seen.add(key)
                 alive.append(cell)
-                yield from cell.iter_inner_content()
+                cells.append(list(cell.iter_inner_content()))
+            line = _row_line(cells)
+            if line is None:
+                for content in cells:
+                    yield from content
+            else:
+                yield line
 
     stack: list[Iterator[Any]] = [iter(document.iter_inner_content())]
     while stack:
@@ -1021,9 +1123,37 @@ def _docx_paragraphs(document: Any) -> Iterator[str]:
         if item is None:
             stack.pop()
         elif isinstance(item, Table):
-            stack.append(cells(item))
+            stack.append(rows(item))
+        elif isinstance(item, str):
+            yield "text", item
         else:
-            yield item.text
+            yield _paragraph_kind(item, fields), item.text
+
+
+def _docx_lines(document: Any) -> tuple[list[str], int]:
+    """The non-empty lines of a Word document (a top-level heading's first line starts with
+    :data:`HEADING_MARK`) and the number of table of contents lines left out."""
+    fields: list[str] = []
+    lines, n_toc = _docx_read(document, fields)
+    if "TOC" in fields:  # a TOC field never closed (a damaged file) would hide the rest
+        lines, n_toc = _docx_read(document, None)
+    return lines, n_toc
+
+
+def _docx_read(document: Any, fields: list[str] | None) -> tuple[list[str], int]:
+    """:func:`_docx_lines`, TOC fields looked for with the stack ``fields`` (None: not)."""
+    lines: list[str] = []
+    n_toc = 0
+    for kind, text in _docx_blocks(document, fields):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        found = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        if kind == "toc":
+            n_toc += len(found)
+            continue
+        if kind == "heading" and found:
+            found[0] = HEADING_MARK + found[0]
+        lines.extend(found)
+    return lines, n_toc
 
 
 def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
@@ -1040,7 +1170,10 @@ def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
     -------
     Extracted
         ``extractor="docx"``, ``encoding=""``; one line per paragraph (empty paragraphs
-        left out). Rejected: an archive over the limits of :func:`zip_too_large`
+        left out), a table row of one-line cells as one line (cells joined by
+        :data:`CELL_SEPARATOR`), a top-level heading's line starting with
+        :data:`HEADING_MARK`; the table of contents left out (recorded in ``repairs``).
+        Rejected: an archive over the limits of :func:`zip_too_large`
         (``"zip_too_large"``), a file python-docx cannot open (``"unreadable_docx"``,
         with its message) and a document without text (``"no_body_text"``).
     """
@@ -1052,10 +1185,7 @@ def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
         title = _one_line(document.core_properties.title or "")
-        lines = []
-        for text in _docx_paragraphs(document):
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            lines.extend(ln.strip() for ln in text.split("\n") if ln.strip())
+        lines, n_toc = _docx_lines(document)
     except Exception as exc:  # python-docx and lxml raise many types for a damaged file
         logger.info("%s: python-docx cannot read it: %r", name, exc)
         return _rejected(
@@ -1063,15 +1193,87 @@ def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
             f"unreadable Word document ({type(exc).__name__}: {exc}); not a .docx file, or damaged",
             "unreadable_docx",
         )
+    repairs = (f"table of contents left out: {n_toc} line(s)",) if n_toc else ()
     if not lines:
-        return _rejected("docx", "Word document without text", "no_body_text", title=title)
-    return Extracted(text="\n".join(lines), extractor="docx", title=title)
+        return _rejected(
+            "docx", "Word document without text", "no_body_text", title=title, repairs=repairs
+        )
+    return Extracted(text="\n".join(lines), extractor="docx", title=title, repairs=repairs)
 
 
 # ---------------------------------------------------------------------------------------
 # PDF
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+#: Lines peeled off the top and off the bottom of a page at most, when they repeat on most
+#: pages (running headers and footers: a publication's name, a page number, a date).
+MAX_RUNNING_LINES = 3
+_DIGITS_RE = re.compile(r"\d+")
+_SPACE_RE = re.compile(r"\s+")
+
+
+#: Longest running header or footer (characters, spaces aside): a line of body text is longer.
+MAX_RUNNING_CHARS = 40
+#: Marks that end a sentence or a clause, which no running header or footer ends with.
+_CLAUSE_END = "。！？；，、：!?;,:"
+
+
+def _running_key(line: str) -> str:
+    """A line as compared across pages: without spaces, each run of digits as ``#`` (a
+    page number); ``""`` for a line that cannot be a running header or footer (longer than
+    :data:`MAX_RUNNING_CHARS`, or ending a sentence or a clause)."""
+    key = _SPACE_RE.sub("", line)
+    if len(key) > MAX_RUNNING_CHARS or key.endswith(tuple(_CLAUSE_END)):
+        return ""
+    return _DIGITS_RE.sub("#", key)
+
+
+def _peel_edge(pages: list[list[str]], top: bool, removed: Counter, shown: dict) -> None:
+    """Remove, in place, the lines at one edge (the top or the bottom) of the pages that
+    repeat (:func:`_running_key`) on at least half of the pages, and at least two: up to
+    :data:`MAX_RUNNING_LINES` deep, one line at a time from the edge inwards; never the
+    last line of text of a page. ``removed`` counts the lines removed by (edge, key),
+    ``shown`` keeps the first of them."""
+    need = max(2, len(pages) // 2)
+    for _ in range(MAX_RUNNING_LINES):
+        edge: list[tuple[int, int, str]] = []  # (page, line index, key)
+        for p, lines in enumerate(pages):
+            filled = [j for j, line in enumerate(lines) if line.strip()]
+            if len(filled) >= 2:  # a page keeps its last line of text
+                j = filled[0 if top else -1]
+                edge.append((p, j, _running_key(lines[j])))
+        counts = Counter(key for _, _, key in edge if key)
+        repeated = {key for key, n in counts.items() if n >= need}
+        if not repeated:
+            return
+        for p, j, key in edge:
+            if key in repeated:
+                shown.setdefault((top, key), pages[p][j].strip())
+                removed[top, key] += 1
+                del pages[p][j]
+
+
+def _drop_running_lines(texts: list[str]) -> tuple[list[str], str]:
+    """The pages' texts without their running headers and footers (lines at the top or the
+    bottom of at least half of the pages, and at least two, that are the same but for
+    their digits and spaces), and the repair that says what was removed (``""``: none)."""
+    if len(texts) < 2:
+        return texts, ""
+    pages = [t.split("\n") for t in texts]
+    removed: Counter = Counter()
+    shown: dict = {}
+    for top in (True, False):
+        _peel_edge(pages, top, removed, shown)
+    if not removed:
+        return texts, ""
+    what = ", ".join(
+        f"{'header' if top else 'footer'} '{_one_line(shown[top, key])}' ({n} pages)"
+        for (top, key), n in removed.items()
+    )
+    return ["\n".join(lines) for lines in pages], (
+        f"running headers and footers removed ({len(texts)} pages): {what}"
+    )
 
 
 def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
@@ -1087,11 +1289,12 @@ def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
     Returns
     -------
     Extracted
-        ``extractor="pdf"``, ``encoding=""``; the text of each page, pages joined by
-        ``"\\n"``. Rejected: a PDF that needs a password (``"encrypted_pdf"``), one whose
-        text has no letter or Chinese character, a scanned document (``"no_text_layer"``:
-        run OCR on it first), one pypdf cannot read (``"unreadable_pdf"``), and one of
-        more than :data:`MAX_PDF_PAGES` pages or :data:`MAX_PDF_CHARS` characters of text
+        ``extractor="pdf"``, ``encoding=""``; the text of each page without its running
+        header and footer (module docstring), pages joined by ``"\\n"``. Rejected: a PDF
+        that needs a password (``"encrypted_pdf"``), one whose text has no letter or
+        Chinese character, a scanned document (``"no_text_layer"``: run OCR on it
+        first), one pypdf cannot read (``"unreadable_pdf"``), and one of more than
+        :data:`MAX_PDF_PAGES` pages or :data:`MAX_PDF_CHARS` characters of text
         (``"pdf_too_large"``).
     """
     from pypdf import PasswordType, PdfReader
@@ -1157,10 +1360,16 @@ def extract_pdf(data: bytes, name: str = "<bytes>") -> Extracted:
     if failed:
         shown = ", ".join(map(str, failed[:20])) + (" …" if len(failed) > 20 else "")
         repairs.append(f"text of {len(failed)} of {n_pages} pages not extracted (pages {shown})")
-    text = "\n".join(texts).replace("\r\n", "\n").replace("\r", "\n")
-    text, n_ctrl = _CONTROL_RE.subn("", text)
+    n_ctrl = 0
+    for i, page in enumerate(texts):
+        texts[i], n = _CONTROL_RE.subn("", page.replace("\r\n", "\n").replace("\r", "\n"))
+        n_ctrl += n
     if n_ctrl:
         repairs.append(f"removed {n_ctrl} control character(s) from the text layer")
+    texts, running = _drop_running_lines(texts)
+    if running:
+        repairs.append(running)
+    text = "\n".join(texts)
     if not has_letter(text):
         return _rejected(
             "pdf",

@@ -18,6 +18,19 @@ two or more articles. "本书第一篇讨论了…" (not at the start of a line)
 page without a marker that has a line starting like one says so in the split log's
 ``note``.
 
+A table of contents (目录) that lists the markers (``第一篇 标题``, ``第二篇 标题`` on
+consecutive lines) is not taken for the articles: where the numbering starts again at 1
+after two or more such lines, the articles start, and the list is the page header.
+
+A Word compilation titles its articles with headings instead of markers: on a page without
+markers, the lines the Word extractor marks as top-level headings
+(:data:`textkit.corpus.extract.HEADING_MARK`) start the articles, each heading the title of
+its section, when two or more of them look like titles (not a numbered section heading
+such as ``一、`` or ``第一章``, not ending like a sentence or a clause, at most 100
+characters) and have text under them (entries of a table of contents styled as headings
+have none); what comes before the first is the page header. A document with a single such
+heading (its own title) is one article. The marks are removed from the articles' text.
+
 Each article's title is the text after the marker (``第一篇:标题``) or, for markers that
 only carry the page's common prefix (``标题 篇1``), the first line after the marker when
 that line looks like a title (short, not a sentence, not a numbered heading) and the
@@ -52,6 +65,7 @@ from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.dates import small_number
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
+from textkit.corpus.extract import HEADING_MARK
 from textkit.corpus.language import count_cjk, is_other_language
 from textkit.corpus.published import PUBLISHED_COLUMNS, published_date
 
@@ -213,6 +227,15 @@ class _Marker:
     weak: bool = False
 
 
+def _is_contents(lines: list[str], markers: list[_Marker], line: int) -> bool:
+    """Whether the markers found before ``line`` (where the numbering starts again) are a
+    table of contents: two or more, on consecutive lines (blank lines aside)."""
+    if len(markers) < 2:
+        return False
+    at = {mk.line for mk in markers}
+    return all(j in at or not lines[j].strip() for j in range(markers[0].line, line))
+
+
 def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]:
     markers: list[_Marker] = []
     expected = 1
@@ -225,12 +248,15 @@ def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]
             if not m:
                 continue
             num = small_number(m.group("num"))
-            if num != expected:
+            restart = num == 1 and _is_contents(lines, markers, i)
+            if num != expected and not restart:
                 continue
             gd = m.groupdict()
             before = (gd.get("before") or "").strip()
             if before and before[-1] not in _GLUE_OK:
                 continue
+            if restart:  # the markers so far list the articles: a table of contents (目录)
+                markers, expected = [], 1
             markers.append(
                 _Marker(
                     line=i,
@@ -250,6 +276,37 @@ def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]
     return markers
 
 
+#: Longest Word heading taken as an article's title (the author styled it as a heading, so
+#: it may be longer than a title line found in plain text).
+_MAX_HEADING_CHARS = 100
+
+
+def _heading_markers(lines: list[str], config: SplitConfig) -> list[_Marker]:
+    """The top-level headings of a Word document (lines starting with
+    :data:`~textkit.corpus.extract.HEADING_MARK`) that start an article: a heading that
+    looks like a title (not a numbered section heading such as 一、 or 第一章, not ending
+    like a sentence or a clause) with text under it before the next such heading (a table
+    of contents styled as headings has none). Two or more are needed: a single heading is
+    the document's title."""
+    starts = [
+        i
+        for i, line in enumerate(lines)
+        if line.startswith(HEADING_MARK)
+        and _looks_like_title(line.strip(), config, _MAX_HEADING_CHARS)
+    ]
+    kept = [
+        i
+        for k, i in enumerate(starts)
+        if any(x.strip() for x in lines[i + 1 : starts[k + 1] if k + 1 < len(starts) else None])
+    ]
+    if len(kept) < 2:
+        return []
+    return [
+        _Marker(line=i, num=k, before="", title=lines[i].strip(), prefix="")
+        for k, i in enumerate(kept, 1)
+    ]
+
+
 def _marker_like_note(text: str) -> str:
     """The split log's note for a page without markers that has a line starting like one."""
     for i, raw in enumerate(text.split("\n"), 1):
@@ -264,9 +321,11 @@ def _marker_like_note(text: str) -> str:
     return ""
 
 
-def _looks_like_title(line: str, config: SplitConfig) -> bool:
+def _looks_like_title(line: str, config: SplitConfig, max_chars: int | None = None) -> bool:
+    """Short (at most ``max_chars`` characters, default ``config.max_title_chars``), not
+    ending like a sentence or a clause, not a numbered heading."""
     return (
-        0 < len(line) <= config.max_title_chars
+        0 < len(line) <= (max_chars or config.max_title_chars)
         and line[-1] not in _SENTENCE_END
         and not _NOT_TITLE_START.match(line)
     )
@@ -328,7 +387,10 @@ def _find_articles(
     patterns = [re.compile(p) for p in config.marker_patterns]
     footers = [re.compile(p) for p in config.footer_patterns]
     lines = text.split("\n")
-    markers = _find_markers(lines, patterns)
+    markers = _find_markers(lines, patterns) or _heading_markers(lines, config)
+    if HEADING_MARK in text:  # the marks of a Word document's headings: not text
+        lines = [x.replace(HEADING_MARK, "") for x in lines]
+        text = "\n".join(lines)
     if not markers:
         title = page_title.strip()
         if not title and config.first_line_title:
@@ -488,6 +550,8 @@ def split_pages(
             note = f"{dropped} article(s) without text dropped"
         elif not n_markers:
             note = _marker_like_note(text)
+        elif HEADING_MARK in text and not _has_markers(text, config):
+            note = f"split at {len(arts)} Word headings (no 第N篇 markers)"
         else:
             note = ""
         log.append(

@@ -70,7 +70,10 @@ TOPICS
 # otherwise take a topic of its own). `segment_corpus` cuts paragraphs with
 # the governance-aware segmenter; `topic_matrix` counts terms per paragraph, prunes terms
 # found in fewer than `min_df` paragraphs, and drops paragraphs left without tokens
-# (headings, dates, signatures).
+# (headings, dates, signatures). When one article supplies more than half of the paragraphs
+# (a county annal saved as one file), the topics and their representative paragraphs are
+# mostly that article's: `topic_matrix` logs a warning, `data.note` and the `note` of
+# `representative_docs` say so. Split such an article, or model it apart.
 
 # %%
 build = nb.build_corpus()
@@ -78,10 +81,12 @@ docs = nb.analysed(build.documents)  # [corpus] analyse: the kept articles
 units = tk.segment_corpus(docs, unit=TOPICS.unit, segmenter=nb.segmenter)  # [segment]
 data = TOPICS.topic_matrix(units)
 dtm = data.dtm
+_, n_largest, largest_share = data.largest_article
 {
     "articles": len(docs),
     f"{TOPICS.unit}s modelled": dtm.shape[0],
     f"{TOPICS.unit}s without tokens (left out)": len(data.empty),
+    f"{TOPICS.unit}s of the largest article": f"{n_largest} ({largest_share:.0%})",
     "terms": dtm.shape[1],
     "tokens": int(dtm.matrix.sum()),
 }
@@ -167,7 +172,7 @@ _ = nb.save_figure(fig, "topics_top_terms")
 
 # %%
 rep = topics.representative_docs(lda, docs, n=1, units=data.units, excerpt_chars=60)
-rep[["topic", "unit", "share", "title", "excerpt"]].round(3)
+rep[["topic", "unit", "share", "title", "excerpt", "note"]].round(3)
 
 # %% [markdown]
 # ## 4 · Stability across seeds

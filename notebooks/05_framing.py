@@ -248,8 +248,11 @@ group_table.round(2)
 # is the balance; the 95 % intervals come from a **document bootstrap** (documents resampled
 # with replacement within each group, `[frames] n_boot` times, seeded by `random_state`).
 # Groups of fewer than five documents get an estimate and no interval (`note`), drawn as a
-# hollow marker. One figure per variable (`frames_groups_<name>`), one table for all
-# (`results/frames/frame_groups.csv`).
+# hollow marker. A pooled estimate weighs each document by its tokens (the balance: by its
+# frame hits); `top_doc_share` is the largest weight, and a group where one document holds
+# more than half is marked † and named in `note`: its estimate is mostly that document's,
+# and the per-document means above describe the group better. One figure per variable
+# (`frames_groups_<name>`), one table for all (`results/frames/frame_groups.csv`).
 
 # %%
 estimates = {name: frame_groups(scores, name, config=FRAMES) for name in GROUPS}

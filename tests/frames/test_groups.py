@@ -86,8 +86,8 @@ def test_pooled_estimates_follow_the_ratio_definition():
     t = _totals_table()
     out = frame_groups(t, "group", n_boot=200)
     assert list(out.columns) == [
-        "variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note",
-        "missing_left_out",
+        "variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "top_doc",
+        "top_doc_share", "note", "missing_left_out",
     ]  # fmt: skip
     assert out["measure"].tolist() == list(MEASURES) * 2
     assert (out["variable"] == "group").all()
@@ -210,6 +210,68 @@ def test_sentence_scores_resample_whole_documents(generated):
     # per-document totals are the same, so estimates and intervals are the same
     pd.testing.assert_frame_equal(a, b)
     assert (b["n_docs"] == 8).all()
+
+
+# ------------------------------------------------------------------ one dominant document
+
+
+def _annals_table() -> pd.DataFrame:
+    """Two provinces of ten documents; in 河南 nine short stability-leaning notices and one
+    county annal as long as all of 四川 together, evenly framed (the audit's 兰考县志)."""
+    rows = []
+    for i in range(10):
+        rows.append((f"川{i:02d}", "四川", 800, 12.0, 12.0))
+        rows.append((f"豫{i:02d}", "河南", 500, 15.0, 3.0))
+    rows[-1] = ("豫annals", "河南", 200_000, 1_000.0, 1_000.0)
+    return pd.DataFrame(
+        rows, columns=["doc_id", "province", "n_tokens", "n_stability", "n_service_law"]
+    )
+
+
+def test_a_group_one_document_dominates_names_it_and_says_so(caplog):
+    t = _annals_table()
+    with caplog.at_level(logging.WARNING, logger="textkit.frames.groups"):
+        out = frame_groups(t, "province", n_boot=200)
+    assert list(out.columns[-4:]) == ["top_doc", "top_doc_share", "note", "missing_left_out"]
+    henan = t[t["province"] == "河南"]
+    tokens, hits = henan["n_tokens"].sum(), (henan["n_stability"] + henan["n_service_law"]).sum()
+    for measure, share in [
+        ("stability", 200_000 / tokens),
+        ("service_law", 200_000 / tokens),
+        ("balance", 2_000 / hits),
+    ]:
+        row = _row(out, "河南", measure)
+        assert row["top_doc"] == "豫annals"
+        assert row["top_doc_share"] == pytest.approx(share)
+        assert "one document (豫annals) holds" in row["note"]
+        assert "more than all the others together" in row["note"]
+    # the estimate is unchanged: the pooled balance is near the annal's (0), far from the
+    # notices' (-2/3 each)
+    assert _row(out, "河南", "balance")["estimate"] == pytest.approx(9 * (3 - 15) / hits)
+    # every document with frame terms counts alike in mean_balance: no note
+    assert _row(out, "河南", "mean_balance")["top_doc_share"] == pytest.approx(0.1)
+    assert _row(out, "河南", "mean_balance")["note"] == ""
+    sichuan = out[out["group"] == "四川"]
+    assert (sichuan["note"] == "").all()
+    np.testing.assert_allclose(sichuan["top_doc_share"], 0.1)
+    assert (sichuan["top_doc"] == "川00").all()  # ties: the first doc_id
+    assert "河南 (豫annals: 93% of the frame hits)" in caplog.text
+    assert "四川" not in caplog.text
+
+
+def test_a_lone_document_with_frame_terms_makes_the_mean_balance_its_own():
+    t = _annals_table()
+    t.loc[t["doc_id"] != "豫annals", ["n_stability", "n_service_law"]] = 0.0
+    out = frame_groups(t, "province", n_boot=0)
+    assert _row(out, "河南", "mean_balance")["note"] == (
+        "only one document (豫annals) has frame terms: the mean is its own"
+    )
+    assert _row(out, "四川", "balance")["note"] == "no frame terms"
+    assert _row(out, "四川", "balance")["top_doc"] == ""
+    assert np.isnan(_row(out, "四川", "balance")["top_doc_share"])
+    # a group of one document is its document by definition: no note to say so
+    one = frame_groups(t[t["doc_id"] == "豫annals"], "province", n_boot=0, min_docs=1)
+    assert (one["note"] == "").all() and (one["top_doc_share"] == 1.0).all()
 
 
 # ------------------------------------------------------------------ variables

@@ -154,6 +154,25 @@ def test_groups_figure_says_how_many_documents_had_no_value():
     assert "left out" not in left.get_xlabel()
 
 
+def test_groups_figure_marks_a_group_one_document_dominates(tmp_path):
+    scores = _scores()
+    long = scores.index[scores["province"] == "四川"][0]  # one annal as long as 50 notices
+    scores.loc[long, ["n_tokens", "n_stability", "n_service_law"]] = [50_000, 500.0, 500.0]
+    table = frame_groups(scores, "province", n_boot=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the mark is a glyph of the CJK font
+        fig = plot_frame_groups(table)
+        save_figure(fig, "groups", outdir=tmp_path, formats=("png",))
+    left, _ = fig.axes
+    labels = [t.get_text() for t in left.get_yticklabels()]
+    assert labels == ["四川 (n = 20) †", "广东 (n = 20)", "浙江 (n = 20)"]
+    assert "†: one document holds over 50% of the" in left.get_xlabel()
+    # no group dominated: no mark, no note
+    plain, _ = plot_frame_groups(frame_groups(_scores(), "province", n_boot=50)).axes
+    assert not any("†" in t.get_text() for t in plain.get_yticklabels())
+    assert "†" not in plain.get_xlabel()
+
+
 def test_trend_legend_and_label_stay_clear_of_the_panels():
     few = _scores()
     few = few[(few["year"] != 2015) | (few["doc_id"] == "d005")]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from textkit import topics as T
@@ -50,3 +53,52 @@ def test_topic_matrix_groups_units_and_reports_empty_ones(topic_data):
         T.topic_matrix(units, min_df=len(units) + 1)
     kept, dropped = T.drop_empty_documents(full)
     assert kept.doc_ids == data.dtm.doc_ids and dropped == data.empty
+
+
+# ------------------------------------------------------------------ one dominant article
+
+
+@pytest.fixture(scope="module")
+def annal_data(topic_data):
+    """The seed articles with twenty of them joined into one "annal" (their paragraphs in
+    one text), which then supplies most of the paragraphs."""
+    docs, _ = topic_data
+    docs = docs.sort_values("doc_id").reset_index(drop=True)
+    joined = docs.iloc[:20]
+    annal = joined.iloc[:1].assign(doc_id="annal", text="\n".join(joined["text"]))
+    mixed = pd.concat([annal, docs.iloc[20:]], ignore_index=True)
+    return mixed, T.topic_matrix(segment_corpus(mixed, unit="paragraph"))
+
+
+def test_an_article_supplying_most_paragraphs_is_said(annal_data, topic_data, caplog):
+    mixed, _ = annal_data
+    with caplog.at_level(logging.WARNING, logger="textkit.topics.matrix"):
+        data = T.topic_matrix(segment_corpus(mixed, unit="paragraph"))
+    owners = data.unit_doc.value_counts()
+    doc, n, share = data.largest_article
+    assert (doc, n) == ("annal", owners["annal"]) and share == n / len(data.unit_doc) > 0.5
+    assert data.note.startswith(f"one article (annal) supplies {n} of the {len(data.unit_doc)} ")
+    assert "paragraphs modelled" in data.note and "split it or model it apart" in data.note
+    assert f"topic_matrix: {data.note}" in caplog.text
+    # the seed articles as they are: no article supplies most paragraphs, no note
+    _, seed = topic_data
+    assert seed.largest_article[2] < 0.5 and seed.note == ""
+    # a document model has one unit per article: nothing to say
+    whole = T.topic_matrix(segment_corpus(mixed, unit="paragraph"), unit="document")
+    assert whole.note == ""
+
+
+def test_representative_paragraphs_note_an_article_supplying_most_units(annal_data, topic_data):
+    mixed, data = annal_data
+    lda = T.LdaTopicModel(4, random_state=3, passes=3, iterations=40).fit(data.dtm)
+    rep = T.representative_docs(lda, mixed, n=2, units=data.units)
+    assert rep.columns[-1] == "note"
+    n = int((data.unit_doc == "annal").sum())
+    said = f"its article supplies {n} of the model's {data.dtm.shape[0]} units"
+    assert (rep.loc[rep["doc_id"] == "annal", "note"].str.startswith(said)).all()
+    assert (rep.loc[rep["doc_id"] != "annal", "note"] == "").all()
+    assert (rep["doc_id"] == "annal").any()
+    # the seed corpus: no note
+    docs, seed = topic_data
+    seed_lda = T.LdaTopicModel(4, random_state=3, passes=3, iterations=40).fit(seed.dtm)
+    assert (T.representative_docs(seed_lda, docs, n=2, units=seed.units)["note"] == "").all()

@@ -4,7 +4,13 @@
 reason), *articles found = kept + flagged + quarantined* and *articles found = sum of the
 articles per file*, raising :class:`textkit.core.errors.CorpusError` when one fails, and
 returns the report as a JSON-serialisable dict (per file, per article status, cleaning by
-rule, duplicate groups, boilerplate). :func:`render_report_md` renders it as Markdown.
+rule, duplicate groups, boilerplate, outsized articles). :func:`render_report_md` renders it
+as Markdown.
+
+Outsized articles (``outsized``) are the readable articles far longer than the others
+(:data:`OUTSIZED_TIMES_MEDIAN` times the median length, or :data:`OUTSIZED_SHARE` of the
+characters): one of them is most of every pooled count, so the report lists them with the
+advice to split them or analyse them apart.
 
 For raw pages, whose articles are dated (``published``, :mod:`textkit.corpus.published`),
 the report's ``published`` entry counts the articles dated, by where the date was found
@@ -23,7 +29,8 @@ gave.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +43,82 @@ from textkit.core.order import natural_order
 
 __all__ = ["corpus_report", "render_report_md"]
 
+logger = logging.getLogger(__name__)
+
 
 _STATUSES = ("kept", "flagged", "quarantined")
+
+#: An article longer than this many times the median length of the readable articles is
+#: listed as outsized (the report's ``outsized`` entry).
+OUTSIZED_TIMES_MEDIAN = 10
+#: An article holding more than this share of the readable articles' characters is listed
+#: too, when it is also longer than twice the median (two or three articles of like length
+#: each hold a large share, and none of them is outsized).
+OUTSIZED_SHARE = 0.25
+
+
+def _outsized(
+    n_chars: np.ndarray,
+    readable: np.ndarray,
+    pick: Callable[[np.ndarray], tuple[list, list]],
+) -> dict[str, Any]:
+    """The report's ``outsized`` entry (both builds): the readable articles far longer than
+    the others.
+
+    An article of a million characters among notices of a thousand (a county annal, a
+    gazette's whole year in one file) is most of every pooled count: a group's frame
+    estimate, the paragraphs of a topic model, the co-occurrence counts describe that one
+    article. It is listed when it is longer than :data:`OUTSIZED_TIMES_MEDIAN` times the
+    median length of the readable (not quarantined) articles, or holds more than
+    :data:`OUTSIZED_SHARE` of their characters while longer than twice the median.
+
+    ``n_chars`` and ``readable`` hold one value per article; ``pick`` gives the ids and
+    statuses of the articles at some positions (only the outsized ones are read). The entry
+    holds ``rule`` (in words), ``median_chars`` and ``total_chars`` of the readable articles
+    and ``articles``: one record per outsized article (``doc_id``, ``status``, ``n_chars``,
+    ``times_median``, ``share``), longest first, ties by ``doc_id``.
+    """
+    chars = np.where(readable, n_chars, 0).astype(np.int64)
+    median = float(np.median(n_chars[readable])) if readable.any() else 0.0
+    total = int(chars.sum())
+    out: dict[str, Any] = {
+        "rule": (
+            f"longer than {OUTSIZED_TIMES_MEDIAN} times the median length, or more than "
+            f"{OUTSIZED_SHARE:.0%} of the characters and longer than twice the median"
+        ),
+        "median_chars": median,
+        "total_chars": total,
+        "articles": [],
+    }
+    if median <= 0:
+        return out
+    share = chars / total
+    big = readable & (
+        (chars > OUTSIZED_TIMES_MEDIAN * median) | ((share > OUTSIZED_SHARE) & (chars > 2 * median))
+    )
+    where = np.flatnonzero(big)
+    ids, states = pick(where)
+    rows = sorted(zip(where.tolist(), map(str, ids), map(str, states), strict=True),
+                  key=lambda r: (-int(chars[r[0]]), r[1]))  # fmt: skip
+    out["articles"] = [
+        {
+            "doc_id": doc_id,
+            "status": state,
+            "n_chars": int(chars[i]),
+            "times_median": round(float(chars[i] / median), 1),
+            "share": round(float(share[i]), 4),
+        }
+        for i, doc_id, state in rows
+    ]
+    if rows:
+        logger.warning(
+            "corpus report: %d outsized article(s), e.g. %s (%d characters, %.0f times the "
+            "median, %.0f%% of the corpus): pooled counts mostly describe it; split it or "
+            "analyse it apart (corpus_report.md, Outsized articles)", len(rows),
+            rows[0][1], int(chars[rows[0][0]]), chars[rows[0][0]] / median,
+            100 * share[rows[0][0]],
+        )  # fmt: skip
+    return out
 
 
 def _published_section(sources: Iterable[str], statuses: Iterable[str]) -> dict[str, Any]:
@@ -119,9 +200,10 @@ def corpus_report(
         One row per input file, with the split's counts (``n_articles``, ``n_dropped``,
         ``header_chars``, ``footer_chars``, ``split_note``).
     docs : pandas.DataFrame
-        One row per article found, with ``doc_id``, ``status``, ``flag_reason`` and
-        ``clean_log`` (and ``dup_group`` / ``is_duplicate`` when deduplicated; and
-        ``published_from`` for raw pages, counted in the report's ``published``).
+        One row per article found, with ``doc_id``, ``n_chars``, ``status``,
+        ``flag_reason`` and ``clean_log`` (and ``dup_group`` / ``is_duplicate`` when
+        deduplicated; and ``published_from`` for raw pages, counted in the report's
+        ``published``).
     boilerplate : pandas.DataFrame
         Paragraphs repeated across documents.
     raw_dir : pathlib.Path
@@ -222,6 +304,11 @@ def corpus_report(
             {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
             for r in docs[docs["status"] == "quarantined"].to_dict("records")
         ],
+        "outsized": _outsized(
+            docs["n_chars"].to_numpy(dtype=np.int64),
+            (docs["status"] != "quarantined").to_numpy(dtype=bool),
+            lambda rows: (docs["doc_id"].iloc[rows].tolist(), docs["status"].iloc[rows].tolist()),
+        ),
         "flagged": [
             {"doc_id": r["doc_id"], "reason": r["flag_reason"]}
             for r in docs[docs["status"] == "flagged"].to_dict("records")
@@ -260,7 +347,7 @@ def streamed_report(
     pages : pyarrow.Table
         The pages table, in input order (no text needed).
     docs : pyarrow.Table
-        One row per article, in ``doc_id`` order, with ``doc_id``, ``status``,
+        One row per article, in ``doc_id`` order, with ``doc_id``, ``n_chars``, ``status``,
         ``flag_reason`` and ``clean_log`` (and ``published_from`` for raw pages).
     grouped : pandas.DataFrame
         ``doc_id``, ``dup_group`` and ``is_duplicate`` of the documents in a duplicate
@@ -405,6 +492,14 @@ def streamed_report(
         ),
         **published,
         "quarantined": doc_rows("quarantined"),
+        "outsized": _outsized(
+            docs.column("n_chars").to_numpy().astype(np.int64),
+            ~status["quarantined"].astype(bool),
+            lambda rows: (
+                docs.column("doc_id").take(rows).to_pylist(),
+                docs.column("status").take(rows).to_pylist(),
+            ),
+        ),
         "flagged": doc_rows("flagged"),
         "split": {
             "header_chars": total(pages, "header_chars"),
@@ -491,6 +586,35 @@ def _metadata_lines(meta: dict) -> list[str]:
         f"- `{_cell(f)}` has no row: its metadata is missing" for f in meta["files_without_row"]
     ]
     return lines
+
+
+def _outsized_md(entry: dict | None, article: str) -> list[str]:
+    """The report's section on outsized articles (none for a report made without it)."""
+    if entry is None:
+        return []
+    lines = [
+        f"## Outsized {article}s",
+        "",
+        f"Listed: {article}s {entry['rule']}. The median is {entry['median_chars']:g} "
+        f"characters, of {entry['total_chars']} in all (quarantined {article}s left out).",
+        "",
+    ]
+    if not entry["articles"]:
+        return [*lines, "None.", ""]
+    lines += [
+        f"Pooled counts (a group's frame estimate, the paragraphs of a topic model, word "
+        f"co-occurrences) mostly describe one such {article}: split it into its sections (one "
+        f"file each, or article markers), or analyse it apart.",
+        "",
+        f"| {article} | status | characters | times the median | share of the characters |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {_cell(r['doc_id'])} | {r['status']} | {r['n_chars']} | {r['times_median']:g} | "
+        f"{r['share']:.1%} |"
+        for r in entry["articles"]
+    ]
+    return [*lines, ""]
 
 
 def render_report_md(report: dict) -> str:
@@ -593,6 +717,7 @@ def render_report_md(report: dict) -> str:
             lines += [f"### {title}", "", "| doc_id | reason |", "|---|---|"]
             lines += [f"| {_cell(r['doc_id'])} | {_cell(r['reason'])} |" for r in report[key]]
             lines.append("")
+    lines += _outsized_md(report.get("outsized"), article)
     lines += [
         "## Cleaning (characters removed or rewritten, by rule)",
         "",

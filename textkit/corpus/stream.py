@@ -451,6 +451,7 @@ def _table_to(
 #: status and the report need.
 _LIGHT = [
     "doc_id",
+    "n_chars",
     "status",
     "damage_ratio",
     "is_relevant",
@@ -595,6 +596,7 @@ def _stream(
                 "status": decided.status,
                 "flag_reason": decided.flag_reason,
                 "clean_log": light.column("clean_log"),
+                "n_chars": light.column("n_chars"),
                 **{c: light.column(c) for c in kept[len(_LIGHT) :]},
             }
         ).take(order)

@@ -10,9 +10,12 @@ hits, as ``balance`` in the score table, and ``mean_balance`` the mean of the do
 own balances (documents without frame terms left out). Percentile intervals come from a
 document-clustered bootstrap: the documents of a group are resampled with replacement
 (paragraph or sentence scores are first summed per document, so a document's units stay
-together). :func:`frame_contrast` gives the difference between one group and another, or
-every other document, with its interval. When the variable is numeric (a year) or a date
-(grouped by ``freq``), the same table is a trend (:func:`textkit.plots.frames.plot_frame_trend`).
+together). A group where one document holds more than half of an estimate's weight (its
+tokens, or frame hits) says so in ``note``, the document named in ``top_doc``: the pooled
+estimate is then mostly that document's. :func:`frame_contrast` gives the difference
+between one group and another, or every other document, with its interval. When the
+variable is numeric (a year) or a date (grouped by ``freq``), the same table is a trend
+(:func:`textkit.plots.frames.plot_frame_trend`).
 
 Usage::
 
@@ -45,6 +48,11 @@ logger = logging.getLogger(__name__)
 #: Fewer tokens than this, and a text is left out of :func:`frame_means` (a two-character post
 #: 维稳 is 1,000 hits per 1,000 tokens).
 MIN_MEAN_TOKENS = 20
+
+#: A group estimate whose largest document carries more than this share of it gets a ``note``
+#: (:func:`frame_groups`): the pooled estimate then describes that document more than the
+#: group.
+DOMINANT_SHARE = 0.5
 
 #: The measures of a group table, in table order.
 MEASURES = ("stability", "service_law", "balance", "mean_balance")
@@ -229,12 +237,45 @@ def _estimate(
     return est, _measures(cluster_bootstrap_totals(x, n_boot, rng))
 
 
-def _note(n_docs: int, min_docs: int, estimate: float) -> str:
+#: What a document's weight in each measure's estimate is (:func:`_top_documents`).
+_WEIGHT_OF = ("tokens", "tokens", "frame hits", "documents with frame terms")
+
+
+def _top_documents(sel: pd.DataFrame) -> list[tuple[str, float]]:
+    """Per measure (:data:`MEASURES`), the document with the largest weight in the group's
+    estimate and that weight (``("", nan)`` when the estimate has none).
+
+    Each estimate is a weighted mean of the documents' own values: an intensity weighs a
+    document by its tokens, the pooled balance by its frame hits (S + T), ``mean_balance``
+    each document with frame terms alike. Ties go to the first ``doc_id``.
+    """
+    hits = sel["n_stability"] + sel["n_service_law"]
+    weights = [sel["n_tokens"], sel["n_tokens"], hits, sel["has_balance"]]
+    out = []
+    for w in weights:
+        total = float(w.sum())
+        if total <= 0:
+            out.append(("", np.nan))
+            continue
+        i = int(np.argmax(w.to_numpy()))  # sel is sorted by doc_id: the first of ties
+        out.append((str(sel["doc_id"].iloc[i]), float(w.iloc[i]) / total))
+    return out
+
+
+def _note(n_docs: int, min_docs: int, estimate: float, top: tuple[str, float], weight: str) -> str:
     parts = []
     if n_docs < min_docs:
         parts.append(f"fewer than {min_docs} documents: no interval")
     if not np.isfinite(estimate):
         parts.append("no frame terms" if n_docs else "no documents")
+    elif n_docs > 1 and top[1] > DOMINANT_SHARE:
+        if weight == _WEIGHT_OF[-1]:  # one document with frame terms: the mean is its own
+            parts.append(f"only one document ({top[0]}) has frame terms: the mean is its own")
+        else:
+            parts.append(
+                f"one document ({top[0]}) holds {top[1]:.0%} of the group's {weight}, more "
+                "than all the others together: the estimate leans on it"
+            )
     return "; ".join(parts)
 
 
@@ -290,31 +331,58 @@ def frame_groups(
     Returns
     -------
     DataFrame
-        ``variable, group, measure, estimate, lo, hi, n_docs, n_tokens, note,
-        missing_left_out``: one row per group and measure (:data:`MEASURES`: stability,
-        service_law, balance, mean_balance), groups in sorted order. Intensities are per
-        1,000 tokens; ``note`` is empty or says why an interval or estimate is missing;
-        ``missing_left_out`` (the same on every row) counts the documents without a value
-        of ``by``, in no group (:func:`textkit.plots.frames.plot_frame_trend` says so).
+        ``variable, group, measure, estimate, lo, hi, n_docs, n_tokens, top_doc,
+        top_doc_share, note, missing_left_out``: one row per group and measure
+        (:data:`MEASURES`: stability, service_law, balance, mean_balance), groups in sorted
+        order. Intensities are per 1,000 tokens. ``top_doc`` is the document with the
+        largest weight in the row's estimate and ``top_doc_share`` that weight (see Notes;
+        ``""`` and NaN when the estimate is NaN). ``note`` is empty or says why an interval
+        or estimate is missing, or that one document holds more than
+        :data:`DOMINANT_SHARE` (half) of the estimate's weight in a group of two or more
+        documents. ``missing_left_out`` (the same on every row) counts the documents without
+        a value of ``by``, in no group (:func:`textkit.plots.frames.plot_frame_trend` says
+        so).
 
     See Also
     --------
     frame_contrast : the difference between two groups.
+    frame_means : the mean of the documents' own values, every document weighing alike.
     textkit.plots.frames.plot_frame_groups, textkit.plots.frames.plot_frame_trend
+
+    Notes
+    -----
+    Each pooled estimate is a weighted mean of the documents' own values: an intensity
+    weighs each document by its share of the group's tokens, ``balance`` by its share of the
+    group's frame hits (S + T), ``mean_balance`` each document with frame terms alike.
+    ``top_doc_share`` is the largest of these weights. When it is more than half (a county
+    annal of a million characters among short notices), the estimate is mostly that one
+    document's value: it says little about the group, and the group's rank among the
+    others may be the document's. :func:`frame_means` then gives the description of the
+    group's documents; splitting the document, or analysing it apart, gives an estimate of
+    the group. A warning is logged naming such groups (by the frame hits of ``balance``).
+
+    The percentile interval is not a remedy. The bootstrap resamples documents, so with
+    one dominant document a replicate either holds it (once or more; its estimate stays
+    near the document's own value) or leaves it out (about a third of the replicates; the
+    estimate then jumps to the other documents'). The replicates pile up at the point
+    estimate and the interval runs away from it on one side: the estimate sits at the edge
+    of its own interval, and the interval describes the chance of drawing that document,
+    not the uncertainty about the group.
     """
     n_boot, ci, seed, min_docs = _options(config, n_boot, ci, random_state, min_docs)
-    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens", "note",
-            "missing_left_out"]  # fmt: skip
+    cols = ["variable", "group", "measure", "estimate", "lo", "hi", "n_docs", "n_tokens",
+            "top_doc", "top_doc_share", "note", "missing_left_out"]  # fmt: skip
     if isinstance(scores, pd.DataFrame) and len(scores) == 0 and by in scores.columns:
         # no document: an empty table with the columns' types (the group's from ``by``)
         types = dict.fromkeys(cols, "float64")
         types |= dict.fromkeys(("n_docs", "n_tokens", "missing_left_out"), "int64")
-        types |= dict.fromkeys(("variable", "measure", "note"), "str")
+        types |= dict.fromkeys(("variable", "measure", "top_doc", "note"), "str")
         types["group"] = scores[by].dtype if freq is None else "str"
         return pd.DataFrame(columns=cols).astype(types)
     docs, groups, n_out = _documents(scores, by, freq, "frame_groups")
     rng = np.random.default_rng(seed)
     rows = []
+    dominated: list[str] = []
     for group in groups:
         sel = docs[docs["group"] == group]
         x = sel[_TOTALS].to_numpy(dtype=np.float64)
@@ -322,11 +390,22 @@ def frame_groups(
         lo = hi = np.full(len(MEASURES), np.nan)  # groups' intervals do not depend on min_docs
         if reps is not None and len(sel) >= min_docs:
             lo, hi = percentile_interval(reps, ci)
+        tops = _top_documents(sel)
         for j, measure in enumerate(MEASURES):
+            note = _note(len(sel), min_docs, est[j], tops[j], _WEIGHT_OF[j])
             rows.append(
                 (by, group, measure, float(est[j]), float(lo[j]), float(hi[j]), len(sel),
-                 int(sel["n_tokens"].sum()), _note(len(sel), min_docs, est[j]), n_out)
+                 int(sel["n_tokens"].sum()), *tops[j], note, n_out)
             )  # fmt: skip
+        if tops[2][1] > DOMINANT_SHARE and len(sel) > 1:
+            dominated.append(f"{group} ({tops[2][0]}: {tops[2][1]:.0%} of the frame hits)")
+    if dominated:
+        logger.warning(
+            "frame_groups: in %d group(s) of %r one document holds more than %.0f%% of the "
+            "frame hits, and the pooled balance leans on it: %s (see note; frame_means gives "
+            "the mean over documents)", len(dominated), by, 100 * DOMINANT_SHARE,
+            "; ".join(dominated),
+        )  # fmt: skip
     out = pd.DataFrame(rows, columns=cols)
     out["group"] = pd.Series([r[1] for r in rows], dtype=object).infer_objects()
     return out

@@ -23,7 +23,7 @@ from textkit.core.checks import check_int
 from textkit.core.errors import InvalidParameterError
 from textkit.core.groups import group_key
 from textkit.core.precision import round_frame, round_sig
-from textkit.frames.groups import MIN_MEAN_TOKENS, frame_means
+from textkit.frames.groups import DOMINANT_SHARE, MIN_MEAN_TOKENS, frame_means
 from textkit.plots import (
     FRAME_COLORS,
     FRAME_LABELS,
@@ -272,6 +272,29 @@ def _estimates(ax: Axes, x, y, data: pd.DataFrame, colours, **kw) -> bool:
 NO_INTERVAL_NOTE = "hollow: too few documents for an interval"
 
 
+#: Mark and axis note of the groups where one document holds most of an estimate's weight.
+DOMINANT_MARK = "†"
+DOMINANT_NOTE = (
+    f"{DOMINANT_MARK}: one document holds over {DOMINANT_SHARE:.0%} of the\n"
+    "group's tokens or frame hits"
+)
+
+
+def _dominated_groups(table: pd.DataFrame, variable: str) -> set:
+    """The groups of ``variable`` in a :func:`~textkit.frames.groups.frame_groups` table
+    where one of two or more documents holds more than ``DOMINANT_SHARE`` of the weight of a
+    drawn estimate (intensities or balance); none for a table without ``top_doc_share``."""
+    if "top_doc_share" not in table.columns:
+        return set()
+    rows = table[
+        (table["variable"].astype(str) == variable)
+        & table["measure"].isin([*_INTENSITY, "balance"])
+        & (table["n_docs"] > 1)
+        & (table["top_doc_share"] > DOMINANT_SHARE)
+    ]
+    return set(rows["group"])
+
+
 def _whiskers(ax: Axes, y: np.ndarray, lo: pd.Series, hi: pd.Series, **kw) -> None:
     """Horizontal interval bars (none where the interval is NaN)."""
     ok = lo.notna() & hi.notna()
@@ -291,6 +314,10 @@ def plot_frame_groups(
     labelled with their number of documents; a group without an interval (fewer than
     ``min_docs`` documents) shows its estimate only, as a hollow marker, and the axis label
     says so, as it says how many documents without a value of the variable were left out.
+    A group where one document holds more than half of the tokens or frame hits (the
+    table's ``top_doc_share``, see :func:`~textkit.frames.groups.frame_groups`) is marked
+    † and the axis label says what the mark means: its estimates are mostly that
+    document's.
 
     Parameters
     ----------
@@ -337,10 +364,18 @@ def plot_frame_groups(
         right.axvline(0, color="#444444", lw=0.6, ls="--")
         right.set_xlim(-1.05, 1.05)
         right.set_xlabel("balance\n(service − stability)")
+        dominated = _dominated_groups(table, variable)
         note = f"\n({NO_INTERVAL_NOTE})" if hollow else ""
+        note += f"\n({DOMINANT_NOTE})" if dominated else ""
         left.set_xlabel("frame terms\nper 1,000 tokens" + note + _left_out_note(table, variable))
         left.set_yticks(range(len(groups)))
-        left.set_yticklabels([f"{display_label(g)} (n = {n_docs[g]})" for g in groups])
+        left.set_yticklabels(
+            [
+                f"{display_label(g)} (n = {n_docs[g]})"
+                + (f" {DOMINANT_MARK}" if g in dominated else "")
+                for g in groups
+            ]
+        )
         left.set_ylim(len(groups) - 0.5, -0.5)  # first group on top
         left.set_ylabel(variable)
         if title:

@@ -3,8 +3,8 @@
 :func:`top_terms` ranks terms by probability, FREX (Roberts, Stewart & Airoldi 2016: the
 weighted harmonic mean of a term's within-topic frequency rank and exclusivity rank) or
 LDAvis relevance (Sievert & Shirley 2014); :func:`representative_docs` lists the documents
-(or paragraphs) with the largest share of each topic, with titles; :func:`topic_summary`
-gives one row per topic.
+(or paragraphs) with the largest share of each topic, with titles, and notes an article that
+supplies most of a paragraph model's units; :func:`topic_summary` gives one row per topic.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from scipy.stats import rankdata
 from textkit.core.checks import check_choice, check_int, check_number
 from textkit.core.precision import round_sig, top_rounded
 from textkit.topics._common import _require_fitted
+from textkit.topics.matrix import DOMINANT_UNIT_SHARE
 
 __all__ = ["top_terms", "topic_summary", "representative_docs"]
 
@@ -173,8 +174,12 @@ def representative_docs(
     Returns
     -------
     DataFrame
-        ``topic, rank, doc_id, unit, share, title, excerpt`` (``unit`` is empty for
-        document-level models). Empty training documents are never representative.
+        ``topic, rank, doc_id, unit, share, title, excerpt, note`` (``unit`` is empty for
+        document-level models). Empty training documents are never representative. The
+        units are ranked by their share alone, with no cap per article: ``note`` says when
+        the row's article supplies more than half of the model's units
+        (:data:`~textkit.topics.matrix.DOMINANT_UNIT_SHARE`), so that its paragraphs are
+        likely to stand for most topics (empty otherwise, and for document-level models).
     """
     check_int("n", n, 1)
     _require_fitted(model, attribute="doc_topic_")
@@ -202,6 +207,7 @@ def representative_docs(
             unit_doc.setdefault(key, d)
             unit_text[key] = (unit_text[key] + t) if key in unit_text else t
     theta = model.doc_topic_.drop(index=list(model.empty_docs_))
+    notes = _article_notes(theta.index, unit_doc)
     ids = np.asarray(theta.index, dtype=object)
     id_order = np.argsort(ids.astype(str), kind="stable")
     missing = 0
@@ -227,13 +233,32 @@ def representative_docs(
                     float(theta.iat[i, theta.columns.get_loc(label)]),
                     titles.get(doc_id, ""),
                     excerpt,
+                    notes.get(doc_id, "") if unit else "",
                 )
             )
     if missing:
         logger.warning("representative_docs: %d rows have no title in docs", missing)
     return pd.DataFrame(
-        rows, columns=["topic", "rank", "doc_id", "unit", "share", "title", "excerpt"]
+        rows, columns=["topic", "rank", "doc_id", "unit", "share", "title", "excerpt", "note"]
     )
+
+
+def _article_notes(model_ids: pd.Index, unit_doc: dict[str, str]) -> dict[str, str]:
+    """Article -> a note for each article that supplies more than
+    :data:`~textkit.topics.matrix.DOMINANT_UNIT_SHARE` of the model's units (keyed units
+    only; none when one article supplies them all)."""
+    owners = pd.Series([unit_doc.get(str(i)) for i in model_ids], dtype=object).dropna()
+    if owners.nunique() < 2:
+        return {}
+    counts = owners.value_counts()
+    return {
+        str(doc): (
+            f"its article supplies {n} of the model's {len(model_ids)} units "
+            f"({n / len(model_ids):.0%}); representatives are not capped per article"
+        )
+        for doc, n in counts.items()
+        if n / len(model_ids) > DOMINANT_UNIT_SHARE
+    }
 
 
 def _exclusivity(model: Any, topn: int) -> float:

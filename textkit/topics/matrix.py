@@ -27,6 +27,10 @@ logger = logging.getLogger(__name__)
 #: The modelling units of :func:`topic_matrix`.
 UNITS = ("paragraph", "document", "sentence")
 
+#: One article supplying more than this share of the units of a paragraph or sentence model
+#: is said (:attr:`TopicData.note`, a warning logged by :func:`topic_matrix`).
+DOMINANT_UNIT_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class TopicData:
@@ -50,6 +54,10 @@ class TopicData:
         ``"paragraph"``, ``"sentence"`` or ``"document"``.
     empty : tuple of str
         Units left out because pruning removed all their tokens (headings, dates ...).
+    largest_article : tuple of (str, int, float)
+        The article that supplies most units, with their number and share (a property).
+    note : str
+        Empty, or says that one article supplies most units (a property).
     """
 
     dtm: DocumentTermMatrix
@@ -58,6 +66,36 @@ class TopicData:
     unit_doc: pd.Series
     unit: str
     empty: tuple[str, ...]
+
+    @property
+    def largest_article(self) -> tuple[str, int, float]:
+        """The article that supplies most units of the matrix: its ``doc_id``, its number
+        of units and their share of all units (ties: the first ``doc_id`` as text;
+        ``("", 0, nan)`` for an empty matrix)."""
+        if not len(self.unit_doc):
+            return "", 0, float("nan")
+        counts = self.unit_doc.astype(str).value_counts()
+        top = counts[counts == counts.max()].index.min()
+        return str(top), int(counts[top]), float(counts[top] / len(self.unit_doc))
+
+    @property
+    def note(self) -> str:
+        """Empty, or a sentence saying that one article supplies more than
+        :data:`DOMINANT_UNIT_SHARE` of the units of a paragraph or sentence model: the
+        topics, and the units most representative of them, then mostly describe that
+        article (there is no cap per article)."""
+        doc, n, share = self.largest_article
+        if (
+            self.unit == "document"
+            or self.unit_doc.nunique() < 2
+            or not share > DOMINANT_UNIT_SHARE
+        ):
+            return ""
+        return (
+            f"one article ({doc}) supplies {n} of the {len(self.unit_doc)} {self.unit}s "
+            f"modelled ({share:.0%}): the topics and their most representative {self.unit}s "
+            "mostly describe it; split it or model it apart"
+        )
 
 
 def drop_empty_documents(dtm: DocumentTermMatrix) -> tuple[DocumentTermMatrix, tuple[str, ...]]:
@@ -99,7 +137,9 @@ def topic_matrix(
     Units of :func:`textkit.segment.segment_corpus` are grouped to the modelling ``unit``
     (paragraphs can be built from sentence units, documents from any units), counted with
     :func:`textkit.dtm.vectorizer.vectorize` and pruned by document frequency *among those units*;
-    units left without tokens are removed and reported.
+    units left without tokens are removed and reported. When one article supplies more
+    than :data:`DOMINANT_UNIT_SHARE` of the paragraphs (or sentences), a warning is logged
+    and :attr:`TopicData.note` says so.
 
     Parameters
     ----------
@@ -157,7 +197,10 @@ def topic_matrix(
         index=pd.Index(list(dtm.doc_ids), name="unit"),
         name="doc_id",
     )
-    return TopicData(dtm=dtm, texts=texts, units=keyed, unit_doc=unit_doc, unit=unit, empty=empty)
+    data = TopicData(dtm=dtm, texts=texts, units=keyed, unit_doc=unit_doc, unit=unit, empty=empty)
+    if data.note:
+        logger.warning("topic_matrix: %s", data.note)
+    return data
 
 
 def add_unit_key(units: pd.DataFrame, column: str = "unit_key") -> pd.DataFrame:

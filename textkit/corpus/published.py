@@ -280,7 +280,7 @@ def published_date(
     (Timestamp('2023-05-12 00:00:00'), 'date line')
     >>> published_date("2019年3月5日，县委召开会议。")
     (NaT, '')
-    >>> published_date("发布时间：1970-01-01\n2019年3月5日，县委召开会议。")
+    >>> published_date("发布时间：1970-01-01\\n2019年3月5日，县委召开会议。")
     (NaT, 'implausible')
     """
     first, last = _plausible_years(years)

@@ -167,6 +167,23 @@ def test_numeric_ids_in_natural_order_in_memory_and_streamed(tmp_path):
     assert ids == [str(i) for i in range(1, 13)]
 
 
+def test_date_columns_are_written_value_by_value_in_both_builds(tmp_path):
+    """A researcher's date column ([corpus] dates) of more rows than a row group, its times
+    only in the last rows: each date is written alone, the same in memory and streamed."""
+    n = documents_mod.DOCUMENTS_ROW_GROUP + 44
+    texts = [f"第{i}号通知：为推进基层社会治理，加强网格化服务管理，现就第{i}项工作通知如下。"
+             for i in range(n)]  # fmt: skip
+    dates = [f"2019年3月{i % 28 + 1}日" + (" 10:22" if i >= n - 20 else "") for i in range(n)]
+    pd.DataFrame({"正文": texts, "发布日期": dates}).to_csv(tmp_path / "t.csv", index=False)
+    read = {"text": "正文", "dates": ["发布日期"]}
+    mem = write_corpus(build_corpus(read_texts(tmp_path / "t.csv", **read)), tmp_path / "mem")
+    streamed = build_corpus_to(tmp_path / "t.csv", tmp_path / "stream", read=read, batch_rows=100)
+    _same_files(mem, streamed)
+    written = pd.read_csv(tmp_path / "mem" / "documents.csv", keep_default_na=False)
+    assert written["发布日期"].iloc[0] == "2019-03-01"
+    assert written["发布日期"].iloc[-1] == "2019-03-20 10:22:00"
+
+
 def test_empty_raw_directory(tmp_path):
     (tmp_path / "raw").mkdir()
     mem = write_corpus(build_corpus(tmp_path / "raw"), tmp_path / "mem")

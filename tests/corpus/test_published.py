@@ -4,15 +4,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from textkit.corpus.build import build_corpus, write_corpus
+from textkit.core.errors import InvalidParameterError
+from textkit.corpus.annotate import AnnotateConfig
+from textkit.corpus.build import CorpusConfig, build_corpus, write_corpus
+from textkit.corpus.dedup import DedupConfig
 from textkit.corpus.ingest import read_pages
 from textkit.corpus.published import meta_date, published_date
-from textkit.corpus.read import read_texts
+from textkit.corpus.read import document_variables, read_texts
 from textkit.corpus.stream import build_corpus_to
 
 BODY = (
@@ -275,18 +279,116 @@ def test_a_researchers_own_published_column_stays_as_it_is(raw, tmp_path):
     docs = build_corpus(read_texts(tmp_path / "t.csv", text="正文", meta=["published"])).documents
     assert docs["published"].tolist() == ["2019年3月5日", "不详"]
     assert "published_from" not in docs.columns
-    # a folder of the researcher's files keeps its own variables too: no date is added
-    folder = build_corpus(read_texts(raw)).documents
-    assert "published" not in folder.columns
-    # raw pages get one
+    # a folder whose own variables include published (a docvars_from field here; a sidecar
+    # column alike) keeps them: the dates its files state are not added
+    own = tmp_path / "own"
+    for day, page in (("2018-01-02", NEWS_PAGE), ("不详", GOV_PAGE)):
+        (own / day).mkdir(parents=True)
+        (own / day / ("a.txt" if page == NEWS_PAGE else "b.html")).write_text(page, "utf-8")
+    texts = read_texts(own, docvars_from="{published}/{name}")
+    built = build_corpus(texts)
+    assert built.documents["published"].tolist() == ["2018-01-02", "不详"]
+    assert "published_from" not in built.documents.columns and "published" not in built.report
+    assert "published" in texts.docvars
+    # a folder without one, and raw pages, get the dates their files state
+    assert "published_from" in build_corpus(read_texts(raw)).documents.columns
     assert "published_from" in build_corpus(raw).documents.columns
+
+
+def _folder(tmp_path: Path, make_docx) -> Path:
+    """A researcher's folder of downloaded pages: HTML files (PubDate meta tag; 发布时间 line),
+    a text copy with a byline, a Word copy with a date line, a file of two articles."""
+    folder = tmp_path / "folder"
+    (folder / "html").mkdir(parents=True)
+    (folder / "html" / "gov.html").write_text(GOV_PAGE, encoding="utf-8")
+    (folder / "html" / "gov_no_meta.html").write_text(
+        GOV_PAGE.replace('<meta name="PubDate" content="2019-03-05 10:22">', ""), encoding="utf-8"
+    )
+    (folder / "news.txt").write_text(NEWS_PAGE, encoding="utf-8")
+    (folder / "template.txt").write_text(TEMPLATE_PAGE, encoding="utf-8")
+    (folder / "notice.txt").write_text(NOTICE_PAGE, encoding="utf-8")
+    word = ["临江县民政局工作动态", "发布日期：2020年7月1日  来源：县民政局", *BODY[1:]]
+    (folder / "word.docx").write_bytes(make_docx(word, title="临江县民政局工作动态"))
+    return folder
+
+
+def test_a_folder_of_files_gets_the_dates_they_state(tmp_path, make_docx):
+    texts = read_texts(_folder(tmp_path, make_docx))
+    assert texts.meta_dates == {"html/gov": "2019-03-05 10:22"}
+    built = build_corpus(texts)
+    docs = built.documents
+    assert str(docs["published"].dtype) == "datetime64[us]"
+    assert _dated(docs) == {
+        # an HTML file's meta tag, else the date line its text keeps
+        "html/gov#01": ("2019-03-05 10:22:00", "meta"),
+        "html/gov_no_meta#01": ("2019-03-06 09:00:00", "date line"),
+        # a text copy's byline, not the dates its body quotes; a Word copy's date line
+        "news#01": ("2019-03-05 00:00:00", "date line"),
+        "word#01": ("2020-07-01 00:00:00", "date line"),
+        # a file of two articles: its header dates neither; the reprint its journal's year
+        "template#01": ("", ""),
+        "template#02": ("2016-01-01 00:00:00", "source issue"),
+        "notice#01": ("", ""),
+    }
+    # the date lines are chrome, removed from the text; published is textkit's column, not
+    # one of the researcher's variables (this folder has none)
+    text = docs.set_index("doc_id")["text"]
+    assert "发布日期" not in text["word#01"] and "来源" not in text["news#01"]
+    assert document_variables(docs) == []
+    assert built.report["published"]["by_source"] == {"meta": 1, "date line": 3, "source issue": 1}
+    written = write_corpus(built, tmp_path / "out")
+    md = written[5].read_text(encoding="utf-8")
+    assert "7 found = 5 dated (1 meta + 3 date line + 1 source issue) + 2 undated" in md
+    # of two copies, keep_earliest_by = "published" keeps the one published first
+    config = CorpusConfig(dedup=DedupConfig(keep_earliest_by="published"))
+    docs = build_corpus(texts, config).documents.set_index("doc_id")
+    assert docs.loc["html/gov_no_meta#01", "dup_of"] == "html/gov#01"
+
+
+def test_a_date_outside_the_plausible_years_is_passed_over():
+    text = "\n".join(["发布时间：2019-03-05", *BODY])
+    # a CMS's default in the meta tag: the date line is next in the order of trust
+    assert published_date(text, meta="1970-01-01 08:00") == (pd.Timestamp("2019-03-05"),
+                                                             "date line")  # fmt: skip
+    # no other date: left undated, and said so
+    assert published_date(BODY[0], meta="1900-01-01") == (pd.NaT, "implausible")
+    assert published_date("\n".join(["发布时间：2099-12-31", *BODY])) == (pd.NaT, "implausible")
+    assert published_date("来源：《求是》1900年第1期\n" + BODY[0]) == (pd.NaT, "implausible")
+    # the years are the caller's (the builds pass AnnotateConfig.min_year and max_year)
+    assert published_date(BODY[0], meta="1970-01-01", years=(1949, 2100)) == (
+        pd.Timestamp("1970-01-01"),
+        "meta",
+    )
+    with pytest.raises(InvalidParameterError, match="years"):
+        published_date(BODY[0], years=(2030, 1978))
+
+
+def test_an_implausible_date_is_left_out_and_counted_in_both_builds(raw, tmp_path):
+    pages = tmp_path / "raw"
+    shutil.copytree(raw, pages)
+    cms = GOV_PAGE.replace("2019-03-05 10:22", "1970-01-01 08:00:00")
+    (pages / "cms.html").write_text(cms.replace("发布时间：2019-03-06 09:00 ", ""), "utf-8")
+    built = build_corpus(pages)
+    assert _dated(built.documents)["cms#01"] == ("", "implausible")
+    published = built.report["published"]
+    assert (published["dated"], published["undated"], published["implausible"]) == (4, 3, 1)
+    assert published["identity"] == (
+        "7 found = 4 dated (1 meta + 2 date line + 1 source issue) + 3 undated "
+        "(1 of them dated only outside the plausible years)"
+    )
+    mem = write_corpus(built, tmp_path / "mem")
+    streamed = build_corpus_to(pages, tmp_path / "stream", batch_pages=2)
+    for a, b in zip(mem, streamed, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    # the annotate stage's plausible years are the build's
+    config = CorpusConfig(annotate=AnnotateConfig(max_year=2018))
+    late = _dated(build_corpus(pages, config).documents)
+    assert late["gov#01"] == late["news#01"] == ("", "implausible")
+    assert late["template#02"] == ("2016-01-01 00:00:00", "source issue")
 
 
 def test_a_reprint_counts_at_the_date_its_first_page_states(tmp_path):
     """[dedup] keep_earliest_by = "published": of two copies, the one published first is kept."""
-    from textkit.corpus.build import CorpusConfig
-    from textkit.corpus.dedup import DedupConfig
-
     raw = tmp_path / "raw"
     raw.mkdir()
     for name, day in (("a_reprint", "2021-06-01"), ("b_first", "2019-03-05")):

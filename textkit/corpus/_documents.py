@@ -183,7 +183,13 @@ def process_pages(
 
     split_cfg = dataclasses.replace(config.split, clean=config.clean)
     with cleaning_memo():  # the split's cleaning of each article is reused, not redone
-        raw_docs, split_log = split_pages(pages, split_cfg, return_log=True, published=published)
+        raw_docs, split_log = split_pages(
+            pages,
+            split_cfg,
+            return_log=True,
+            published=published,
+            published_years=(config.annotate.min_year, config.annotate.max_year),
+        )
         docs = mark_language(clean_documents(raw_docs, config.clean), config.clean)
     enc = dict(zip(pages["source_file"], pages["encoding"], strict=True))
     docs["encoding"] = docs["source_file"].map(enc).fillna("")
@@ -231,22 +237,28 @@ def finish_documents(docs: pd.DataFrame, flag_off_topic: bool) -> pd.DataFrame:
 
 
 def _date_text(value: Any) -> str:
-    """A publication date as documents.csv writes it, the same whatever the other values:
-    ``2019-03-05``, ``2019-03-05 10:22:00`` when it has a time, ``""`` when missing."""
+    """A datetime as the CSV files of a build write it, the same whatever the other values of
+    its column: ``2019-03-05``, ``2019-03-05 10:22:00`` when it has a time (ISO 8601 with a
+    space, its fraction of a second or time zone when it has one), ``""`` when missing."""
     if pd.isna(value):
         return ""
-    return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M:%S")
+    if value.tzinfo is None and value == value.normalize():
+        return value.strftime("%Y-%m-%d")
+    return value.isoformat(sep=" ")
 
 
 def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` as a CSV writes it: lists, tuples and dicts as JSON, and the ``published``
-    dates of a raw-page build (beside ``published_from``) as text, each alone: pandas writes
-    a column of datetimes with or without their times depending on the other values, which
-    would differ between the chunks of a streamed build."""
+    """``df`` as a CSV writes it: lists, tuples and dicts as JSON, and every column of
+    datetimes (the ``published`` dates of raw pages and folders, a researcher's ``[corpus]
+    dates`` variables) as text, value by value (:func:`_date_text`): pandas writes a column of
+    datetimes with or without their times depending on the other values, which would differ
+    between the chunks of a streamed build and the whole table of an in-memory one."""
     out = df
-    if "published_from" in df.columns and pd.api.types.is_datetime64_any_dtype(df.get("published")):
+    dated = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    if dated:
         out = df.copy()
-        out["published"] = [_date_text(v) for v in df["published"]]
+        for c in dated:
+            out[c] = pd.Series([_date_text(v) for v in df[c]], index=df.index, dtype=object)
     for c in df.columns:
         if df[c].dtype == object and df[c].map(lambda v: isinstance(v, (list, tuple, dict))).any():
             out = df.copy() if out is df else out

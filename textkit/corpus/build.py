@@ -19,10 +19,13 @@ Article status:
   or an article annotated as not relevant (off-topic); ``flag_reason`` says which;
 * ``kept`` — everything else.
 
-Articles of raw pages are dated by the page: ``published`` (the date it states it was
-published, from its meta tags or a byline; ``NaT`` when none) and ``published_from``
-(:mod:`textkit.corpus.published`), counted in ``report["published"]``; ``year`` is the
-latest year the text states, not a publication date.
+Articles of raw pages, and of the files of a researcher's folder, are dated by the page or
+file: ``published`` (the date it states it was published, from its meta tags or a byline;
+``NaT`` when none or when every date it states is outside the annotate stage's plausible
+years) and ``published_from`` (:mod:`textkit.corpus.published`), counted in
+``report["published"]``; ``year`` is the latest year the text states, not a publication
+date. A researcher's own ``published`` variable wins: a build of a table adds no
+``published``, nor does a build of a folder whose variables include one.
 
 The identities *files = read + rejected* (rejected counted by reason in
 ``report["rejected_by_reason"]``), *articles found = kept + flagged + quarantined* and
@@ -365,6 +368,7 @@ def _texts_key(texts: ReadResult, config: CorpusConfig) -> dict[str, Any]:
         "docvars": list(texts.docvars),
         "documents": table_hash(texts.documents),
         "report": table_hash(texts.report),
+        "meta_dates": dict(sorted(texts.meta_dates.items())),
         "config": config,
         "config_files": _config_files(config),
         # what joining a metadata table did (the build reports it); no key without one
@@ -453,6 +457,8 @@ def _texts_pages(texts: ReadResult) -> pd.DataFrame:
                 "page_title": (
                     str(read.at[rec["doc_id"], "title"]) if ok and texts.kind == "folder" else ""
                 ),
+                # the date an HTML file's meta tags state, like a raw page's
+                "meta_date": texts.meta_dates.get(rec["doc_id"], "") if ok else "",
             }
         )
     pages = pd.DataFrame(rows, columns=list(PAGE_COLUMNS))
@@ -535,16 +541,18 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
         own = dataclasses.replace(
             config.split, min_article_chars=min(config.split.min_article_chars, 1)
         )
-        # no published column: a researcher's folder keeps its own date variables
-        docs, pages = process_pages(pages, dataclasses.replace(config, split=own), published=False)
+        docs, pages = process_pages(
+            pages, dataclasses.replace(config, split=own), published=_dates_files(texts)
+        )
     by = config.dedup.keep_earliest_by
     # the researcher's variable (or the row, source or extractor each document carries, as in
     # the streamed build), not the annotator's column of that name
     carried = ("source", "row", "extractor", *variables)
-    if by and by not in carried and by not in ANNOTATED_COLUMNS:
+    dated = ("published",) if "published_from" in docs.columns else ()
+    if by and by not in carried and by not in ANNOTATED_COLUMNS and by not in dated:
         raise InvalidParameterError(
             f"[dedup] keep_earliest_by: no document variable {by!r}; the documents have "
-            f"{sorted(set(carried) | {'year'})}"
+            f"{sorted(set(carried) | {'year', *dated})}"
         )
     if by and by in carried:
         own_values = texts.documents.set_index("doc_id")[by]
@@ -571,6 +579,24 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     )
     logger.info("corpus built from %s: %s", texts.path, report["texts"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
+
+
+def _dates_files(texts: ReadResult) -> bool:
+    """Whether a build of read_texts output dates its documents by what their files state
+    (``published``, ``published_from``: :mod:`textkit.corpus.published`): a folder's files,
+    as raw pages, unless the researcher's own variables include ``published`` (a
+    ``docvars_from`` field, or any per-file variable of that name), which wins. A table's
+    rows are dated by the researcher's own date columns (``[corpus] dates``)."""
+    if texts.kind != "folder":
+        return False
+    if "published" in _carried_variables(texts):
+        logger.info(
+            "%s: the document variable 'published' is the researcher's: the dates the files "
+            "state are not added (no published_from)",
+            texts.path,
+        )
+        return False
+    return True
 
 
 def _texts_identity(texts: ReadResult, docs: pd.DataFrame) -> dict:

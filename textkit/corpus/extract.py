@@ -50,7 +50,9 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   (line breaks inside ``pre`` are kept). The title is the ``<title>`` without the site
   name it ends with (after ``_``, ``-``, ``|`` or a dash, a name ending in a word of
   :data:`SITE_NAME_ENDINGS`: ``…_汶川县人民政府``, ``… - 某某市人民政府网``; a column name
-  such as ``_政务公开`` stays), else the first ``h1``. A page nested deeper than
+  such as ``_政务公开`` stays), else the first ``h1``. The publication date the head's
+  ``<meta>`` tags state (``PubDate`` …) is kept in ``meta_date``
+  (:func:`textkit.corpus.published.meta_date`). A page nested deeper than
   :data:`MAX_HTML_DEPTH` elements (as far as a linear scan of its tags can tell) is
   rejected before parsing: HTML5 tree building is quadratic in the nesting depth of such
   pages. Raw pages that are HTML
@@ -105,6 +107,7 @@ from textkit.core.checks import check_str
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus.chars import has_letter
 from textkit.corpus.decode import IngestConfig, decode_bytes
+from textkit.corpus.published import meta_date
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +218,10 @@ class Extracted:
     reject_kind : str
         The category of the rejection (:data:`EXTRACT_REJECT_KINDS` or
         :data:`textkit.corpus.ingest.REJECT_KINDS`); ``""`` when read.
+    meta_date : str
+        For an HTML page, the publication date its ``<meta>`` tags state, as written
+        (:func:`textkit.corpus.published.meta_date`: ``PubDate``, ``publishdate`` …);
+        ``""`` when it states none and for the other formats.
     """
 
     text: str
@@ -224,6 +231,7 @@ class Extracted:
     repairs: tuple[str, ...] = ()
     reason: str = ""
     reject_kind: str = ""
+    meta_date: str = ""
 
     @property
     def ok(self) -> bool:
@@ -923,7 +931,7 @@ def extract_html(
     Returns
     -------
     Extracted
-        ``extractor="html"``. Rejected: bytes that cannot be decoded (the ingest stage's
+        ``extractor="html"``, with the page's ``meta_date``. Rejected: bytes that cannot be decoded (the ingest stage's
         kinds), a page nested deeper than :data:`MAX_HTML_DEPTH` (``"html_too_deep"``),
         a list page whose text is mostly links (``"list_page"``,
         :data:`LIST_PAGE_LINK_SHARE`) and a page without body text (``"no_body_text"``).
@@ -956,6 +964,7 @@ def extract_html(
         encoding=res.encoding,
         title=title,
         repairs=repairs,
+        meta_date=meta_date(res.text),  # in the head, which the text leaves out
     )
 
 

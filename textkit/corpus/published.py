@@ -5,7 +5,9 @@ chrome: a ``<meta name="PubDate">`` tag of its HTML head, a byline such as
 ``发布时间：2023-05-12 浏览次数：312`` or ``来源：临江日报 2019-03-05``, or the journal issue
 a reprint names (``來源:《西部大開發》2014年第05期``). The split stage
 (:func:`textkit.corpus.split.split_pages` with ``published=True``) gives each article of the
-raw pages the date found by :func:`published_date`, in the documents table's ``published``
+raw pages, and of the files of a researcher's folder (:func:`textkit.corpus.read.read_texts`:
+an HTML file's meta tags, the lines of any file's text as extracted), the date found by
+:func:`published_date`, in the documents table's ``published``
 (a datetime, ``NaT`` when none; a year alone is its 1 January, as
 :func:`textkit.core.dates.parse_date` reads it) and ``published_from`` (where it was found:
 ``meta``, ``date line``, ``source issue``, or ``""``).
@@ -16,8 +18,8 @@ Where a date is taken from, in this order of trust:
    :func:`~textkit.core.dates.parse_date` reads (the ``PubDate`` of the national standard for
    government websites, ``publishdate``, Open Graph's ``article:published_time`` …), read
    from the page's HTML head by the ingest stage (:func:`meta_date`, the pages table's
-   ``meta_date``). It dates the page, so only the article of a page that holds one article
-   gets it.
+   ``meta_date``; for a folder's HTML file, ``Extracted.meta_date``). It dates the page, so
+   only the article of a page that holds one article gets it.
 2. ``date line``: a line of :data:`DATE_LINE_WINDOW` lines at the start of the article (and,
    for a page of one article, of the page header above it) or at its end that holds a
    labelled date (a label of :data:`~textkit.core.dates.DATE_LABELS` and a colon before the
@@ -28,6 +30,15 @@ Where a date is taken from, in this order of trust:
    更新时间; a byline's date after every labelled one), then the first line.
 3. ``source issue``: a line in the same places naming a journal issue, ``来源：《西部大开发》
    2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue is not a month).
+
+A date whose year is outside the plausible years (``years``: the corpus builds pass the
+annotate stage's :attr:`~textkit.corpus.annotate.AnnotateConfig.min_year` and
+:attr:`~textkit.corpus.annotate.AnnotateConfig.max_year`, 1978-2030 by default) is passed
+over, as a tag or line that holds no date is: a CMS's default (``1970-01-01``,
+``1900-01-01``) or a date far in the future (``2099-12-31``) is no publication date, and the
+next place in the order of trust is read. An article whose page states only such dates is
+left undated (``published`` ``NaT``) with ``published_from`` :data:`IMPLAUSIBLE`, counted
+in the corpus report (``implausible`` of its ``published`` entry), not silently.
 
 A line is read only when it looks like page chrome: at most :data:`MAX_LINE_CHARS`
 characters and no sentence punctuation (。，；！？). The short labels 时间 and 日期 count only
@@ -43,6 +54,7 @@ was made or converted, often by a template or a scraper, not when the text was p
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -50,12 +62,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from textkit.core.dates import DATE_LABELS, parse_date
+from textkit.core.errors import InvalidParameterError
 
 if TYPE_CHECKING:
     from textkit.corpus.clean import CleanConfig
 
 __all__ = [
     "DATE_LINE_WINDOW",
+    "IMPLAUSIBLE",
     "MAX_LINE_CHARS",
     "META_DATE_TAGS",
     "PUBLISHED_COLUMNS",
@@ -64,11 +78,17 @@ __all__ = [
     "published_date",
 ]
 
+logger = logging.getLogger(__name__)
+
 #: The columns of the documents table of raw pages that say when an article was published.
 PUBLISHED_COLUMNS = ("published", "published_from")
 
 #: The values of ``published_from``, in order of trust (``""``: no date found).
 PUBLISHED_FROM = ("meta", "date line", "source issue")
+
+#: The ``published_from`` of an article whose page states only dates outside the plausible
+#: years (a CMS's default 1970-01-01, a date in the future): ``published`` is ``NaT``.
+IMPLAUSIBLE = "implausible"
 
 #: ``<meta>`` tags that state when a page was published, in order of trust: ``(attribute,
 #: value)``, the value compared without case. ``PubDate`` is the tag of the national standard
@@ -228,6 +248,7 @@ def published_date(
     header: str = "",
     meta: str = "",
     config: CleanConfig | None = None,
+    years: tuple[int, int] | None = None,
 ) -> tuple[pd.Timestamp, str]:
     """When an article was published, as its page states it, and where that was found.
 
@@ -242,12 +263,16 @@ def published_date(
         The page's :func:`meta_date`, for the article of a page of one article.
     config : CleanConfig, optional
         The cleaning options whose OpenCC conversion reads traditional characters.
+    years : (int, int), optional
+        The plausible years, first and last: a date outside them is passed over. Default:
+        those of :class:`~textkit.corpus.annotate.AnnotateConfig` (1978, 2030).
 
     Returns
     -------
     (pandas.Timestamp, str)
         The date (``NaT`` when none) and ``"meta"``, ``"date line"``, ``"source issue"`` or
-        ``""`` (the order of trust of the module docstring).
+        ``""`` (the order of trust of the module docstring); ``(NaT, "implausible")`` when
+        every date found is outside ``years``.
 
     Examples
     --------
@@ -255,9 +280,20 @@ def published_date(
     (Timestamp('2023-05-12 00:00:00'), 'date line')
     >>> published_date("2019年3月5日，县委召开会议。")
     (NaT, '')
+    >>> published_date("发布时间：1970-01-01\\n2019年3月5日，县委召开会议。")
+    (NaT, 'implausible')
     """
+    first, last = _plausible_years(years)
+    passed_over = []  # the dates found outside the plausible years
+
+    def plausible(when: pd.Timestamp) -> bool:
+        if first <= when.year <= last:
+            return True
+        passed_over.append(when)
+        return False
+
     when = parse_date(meta) if meta else pd.NaT
-    if when is not pd.NaT:
+    if when is not pd.NaT and plausible(when):
         return when, "meta"
     filled = [x.strip() for x in text_raw.split("\n") if x.strip()]
     above = [x.strip() for x in header.split("\n") if x.strip()]
@@ -268,11 +304,33 @@ def published_date(
         dated = []
         for line in window:
             dates, year = _line_dates(line, config)
-            dated += dates
-            if year is not pd.NaT:
+            dated += [d for d in dates if plausible(d[1])]
+            if year is not pd.NaT and plausible(year):
                 issues.append(year)
         if dated:
             return min(dated, key=lambda d: d[0])[1], "date line"
     if issues:
         return issues[0], "source issue"
+    if passed_over:
+        logger.debug("publication date(s) outside %d-%d passed over: %s", first, last,
+                     ", ".join(str(w) for w in passed_over))  # fmt: skip
+        return pd.NaT, IMPLAUSIBLE
     return pd.NaT, ""
+
+
+def _plausible_years(years: tuple[int, int] | None) -> tuple[int, int]:
+    """``years``, checked; by default the annotate stage's plausible years."""
+    if years is None:
+        from textkit.corpus.annotate import AnnotateConfig
+
+        return AnnotateConfig.min_year, AnnotateConfig.max_year
+    if (
+        not isinstance(years, (tuple, list))
+        or len(years) != 2
+        or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)
+        or years[0] > years[1]
+    ):
+        raise InvalidParameterError(
+            f"years: expected (first, last) plausible years, first <= last, got {years!r}"
+        )
+    return int(years[0]), int(years[1])

@@ -186,6 +186,7 @@ def _read_folder(
     config = _ingest_config(encoding)
     docs, report = [], []
     files = []
+    meta_dates = {}  # doc_id -> the publication date an HTML file's meta tags state
     # every entry under root (sorted by relative POSIX path) is read or listed with its
     # reason: hidden files and folders, Office lock files, links to folders, link loops,
     # dangling links, links leaving root, FIFOs and other special files
@@ -261,6 +262,8 @@ def _read_folder(
             reason, kind, repairs = got.reason, got.reject_kind, "; ".join(got.repairs)
         entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": extractor}
         if got is not None and got.ok:
+            if got.meta_date:
+                meta_dates[doc_id] = got.meta_date
             values = {f: match.group(f) if match else None for f in fields}
             docs.append(
                 {
@@ -310,4 +313,4 @@ def _read_folder(
     rep = pd.DataFrame(report, columns=list(REPORT_COLUMNS))
     rep["row"] = rep["row"].astype("Int64")
     rep["n_bytes"] = rep["n_bytes"].astype("int64")
-    return ReadResult(out, rep, "folder", tuple(fields), given)
+    return ReadResult(out, rep, "folder", tuple(fields), given, meta_dates=meta_dates)

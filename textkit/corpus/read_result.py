@@ -61,9 +61,10 @@ REPORT_COLUMNS = (
 #: columns of the documents table a corpus build writes (``docs/architecture.md``) other
 #: than the ones annotation writes (:data:`~textkit.corpus.annotate.ANNOTATED_COLUMNS`: a
 #: corpus build keeps the researcher's value and writes the detected one as
-#: ``<name>_detected``) and ``published``, the publication date of raw pages (a build of a
-#: researcher's table or folder does not write it, so their own ``published`` column stays
-#: as it is), and those ``<name>_detected`` columns.
+#: ``<name>_detected``) and ``published``, the publication date raw pages and a folder's
+#: files state (a researcher's own ``published`` variable wins: a build of a table does not
+#: write the column, and a build of a folder whose variables include ``published`` leaves
+#: out its own ``published`` and ``published_from``), and those ``<name>_detected`` columns.
 RESERVED_NAMES = frozenset(
     {
         *READ_COLUMNS,
@@ -81,8 +82,8 @@ def document_variables(docs: pd.DataFrame) -> list[str]:
     columns or the fields of ``docvars_from`` (``province``, ``outlet``, ``stance`` …); a
     user's own ``year`` or ``genre`` column shares its name with an annotation and is not
     listed here (the analyses name it themselves), nor is the ``published`` date of raw
-    pages (written with ``published_from``; a researcher's own ``published`` column is
-    listed).
+    pages and folders (written with ``published_from``; a researcher's own ``published``
+    column is listed).
 
     Parameters
     ----------
@@ -165,6 +166,11 @@ class ReadResult:
         file's status and reason), ``files_read``, ``files_without_row`` (their variables
         are missing) and ``identity`` (both counts added up). A corpus build reports it
         under ``metadata``.
+    meta_dates : dict
+        For a folder: ``doc_id`` -> the publication date an HTML file's ``<meta>`` tags
+        state, as written (:func:`textkit.corpus.published.meta_date`; files that state
+        none are left out). A corpus build dates the file's article by it when the file
+        holds one article (``published``, :mod:`textkit.corpus.published`).
 
     Notes
     -----
@@ -184,6 +190,7 @@ class ReadResult:
     path: str
     options: dict = field(default_factory=dict, compare=False)
     metadata: dict = field(default_factory=dict, compare=False)
+    meta_dates: dict = field(default_factory=dict)
 
 
 def _given_options(**options: Any) -> dict[str, Any]:

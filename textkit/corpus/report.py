@@ -12,11 +12,14 @@ Outsized articles (``outsized``) are the readable articles far longer than the o
 characters): one of them is most of every pooled count, so the report lists them with the
 advice to split them or analyse them apart.
 
-For raw pages, whose articles are dated (``published``, :mod:`textkit.corpus.published`),
-the report's ``published`` entry counts the articles dated, by where the date was found
-(``meta``, ``date line``, ``source issue``), those without a date, and the kept articles
-dated; *found = dated + undated* is checked like the other identities. A build of a
-researcher's table or folder has no such entry (its dates are its own variables).
+For raw pages and a researcher's folder of files, whose articles are dated (``published``,
+:mod:`textkit.corpus.published`), the report's ``published`` entry counts the articles
+dated, by where the date was found (``meta``, ``date line``, ``source issue``), those
+without a date (``undated``; of them ``implausible``: their page states only dates outside
+the plausible years, such as a CMS's default 1970-01-01), and the kept articles dated;
+*found = dated + undated* is checked like the other identities. A build of a researcher's
+table has no such entry (its dates are its own variables), nor has a folder whose document
+variables include their own ``published``.
 
 Folder entries that are not read (hidden files, subdirectories, link loops, dangling links,
 links leaving the folder, FIFOs and other special files: ``status="skipped"`` in the pages
@@ -124,26 +127,31 @@ def _outsized(
 def _published_section(sources: Iterable[str], statuses: Iterable[str]) -> dict[str, Any]:
     """The report's ``published`` entry (both builds): how many articles a publication date
     was found for, by where it was found (``published_from``), and how many of the kept
-    ones; *found = dated + undated* is checked."""
-    from textkit.corpus.published import PUBLISHED_FROM
+    ones; of the undated, how many their page dates only outside the plausible years
+    (``implausible``); *found = dated + undated* is checked."""
+    from textkit.corpus.published import IMPLAUSIBLE, PUBLISHED_FROM
 
     by_source = dict.fromkeys(PUBLISHED_FROM, 0)
-    n_found = undated = dated_kept = 0
+    n_found = undated = implausible = dated_kept = 0
     for source, status in zip(sources, statuses, strict=True):
         n_found += 1
-        if not source:
+        if not source or source == IMPLAUSIBLE:
             undated += 1
+            implausible += source == IMPLAUSIBLE
         elif source in by_source:
             by_source[source] += 1
             dated_kept += status == "kept"
     dated = sum(by_source.values())
     shown = " + ".join(f"{n} {k}" for k, n in by_source.items())
     identity = f"{n_found} found = {dated} dated ({shown}) + {undated} undated"
+    if implausible:
+        identity += f" ({implausible} of them dated only outside the plausible years)"
     if dated + undated != n_found:  # a published_from that is none of PUBLISHED_FROM
         raise CorpusError(f"publication dates do not add up: {identity}")
     return {
         "dated": dated,
         "undated": undated,
+        "implausible": implausible,
         "by_source": by_source,
         "dated_kept": dated_kept,
         "identity": identity,

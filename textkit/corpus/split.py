@@ -46,7 +46,7 @@ of being dropped as boilerplate; on a page that has a Chinese article, blocks in
 language are dropped as site chrome.
 
 The split is where the page hands its publication date to its articles
-(``split_pages(..., published=True)``, as the corpus builds of raw pages call it;
+(``split_pages(..., published=True)``, as the corpus builds of raw pages and folders call it;
 :mod:`textkit.corpus.published`): each article is dated by the byline or source lines at its
 own start and end, and the article of a page of one article also by the page's meta tags and
 the header the split cuts off above it.
@@ -67,7 +67,7 @@ from textkit.core.errors import InvalidParameterError
 from textkit.corpus.clean import CleanConfig, clean_text, damage_ratio
 from textkit.corpus.extract import HEADING_MARK
 from textkit.corpus.language import count_cjk, is_other_language
-from textkit.corpus.published import PUBLISHED_COLUMNS, published_date
+from textkit.corpus.published import IMPLAUSIBLE, PUBLISHED_COLUMNS, published_date
 
 logger = logging.getLogger(__name__)
 
@@ -439,6 +439,7 @@ def split_pages(
     *,
     return_log: bool = False,
     published: bool = False,
+    published_years: tuple[int, int] | None = None,
 ) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Split the readable pages of a pages table into articles.
 
@@ -455,6 +456,11 @@ def split_pages(
         page's ``meta_date`` and the page header above the article. A page of several
         articles dates none of them by its meta tags or header: on template sites they
         date the page that collects the articles, not each article.
+    published_years : (int, int), optional
+        With ``published``: the plausible years of a publication date (first, last); a
+        date outside them is passed over (``published_from`` ``"implausible"`` when the
+        page states no other). Default: the annotate stage's (1978, 2030); the corpus builds
+        pass their ``AnnotateConfig.min_year`` and ``max_year``.
 
     Returns
     -------
@@ -533,7 +539,14 @@ def split_pages(
                 "text_raw": a.text_raw,
             }
             if published:
-                when, where = published_date(a.text_raw, config=config.clean, **page)
+                when, where = published_date(
+                    a.text_raw, config=config.clean, years=published_years, **page
+                )
+                if where == IMPLAUSIBLE:
+                    logger.info(
+                        "%s: article %d (%s): no publication date within the plausible years",
+                        rec["source_file"], a.ordinal, a.title,
+                    )  # fmt: skip
                 row |= {"published": when, "published_from": where}
             rows.append(row)
         if language_note:

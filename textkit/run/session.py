@@ -203,7 +203,7 @@ class NotebookSession:
         """The document variable traced over time (``[analysis] trend``; unset: ``year``
         when ``docs`` has at least three distinct years; ``""`` turns it off): numbers (a
         year) or dates (a column named in ``[corpus] dates``, or ``published``, the date raw
-        pages state they were published; traced by calendar year).
+        pages or a folder's files state they were published; traced by calendar year).
 
         Raises
         ------

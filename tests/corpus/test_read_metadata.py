@@ -290,3 +290,20 @@ def test_a_value_that_is_not_a_date_keeps_the_note_of_a_file_without_a_row(tmp_p
     assert report.loc["河南/2020/d.txt", "reason"] == (
         "metadata: no row for this file in metadata.csv (its variables left missing)"
     )
+
+
+def test_a_metadata_column_named_published_wins_over_the_dates_files_state(tmp_path):
+    """The researcher's own ``published`` (here from the metadata table) is kept as it is:
+    the build adds no ``published_from`` and does not overwrite it with a date line."""
+    root = _project(tmp_path, metadata=METADATA.replace("发布日期", "published"))
+    (root / "raw" / "浙江/2019/a.txt").write_text("发布时间：2018-01-02\n" + TEXT_A, "utf-8")
+    build = build_corpus(_read(root, dates="published"))
+    docs = build.documents.set_index("source")
+    assert "published_from" not in docs.columns
+    assert docs.loc["浙江/2019/a.txt", "published"] == pd.Timestamp("2019-03-05")
+    # without the column, the same file is dated by its line
+    plain = _project(tmp_path / "plain", metadata=METADATA)
+    (plain / "raw" / "浙江/2019/a.txt").write_text("发布时间：2018-01-02\n" + TEXT_A, "utf-8")
+    docs = build_corpus(_read(plain)).documents.set_index("source")
+    assert docs.loc["浙江/2019/a.txt", "published"] == pd.Timestamp("2018-01-02")
+    assert docs.loc["浙江/2019/a.txt", "published_from"] == "date line"

@@ -379,3 +379,110 @@ def test_reproduce_without_textkits_checkout_and_no_notebooks_fails(tmp_path):
         '"<path to textkit>/notebooks" (the notebooks/ folder of a textkit source checkout)\n'
     )
     assert not (project / "corpus").exists()  # refused before the corpus stage
+
+
+# --------------------------------------------------------------------------- --stream builds
+# the project's corpus: the one `[corpus]` names, as the build without --stream
+
+
+def _nested_texts(folder: Path) -> None:
+    """A folder of .txt files in subfolders (province/year/file), as a researcher saves them."""
+    for province, year, county in (("浙江", "2019", "桐乡市"), ("河南", "2020", "林州市")):
+        path = folder / province / year / f"{county}工作总结.txt"
+        path.parent.mkdir(parents=True)
+        path.write_text(
+            f"{county}{year}年基层社会治理工作总结\n"
+            + f"{county}推进村民自治，完善议事协商，健全矛盾纠纷多元化解机制。" * 5,
+            encoding="utf-8",
+        )
+
+
+def test_stream_refuses_a_configured_folder_of_texts_before_writing(tmp_path, capsys):
+    """Was: --stream read corpus/raw (not recursively) and wrote 0 articles over the table."""
+    _nested_texts(tmp_path / "corpus" / "raw")
+    config = tmp_path / "textkit.toml"
+    config.write_text(
+        '[corpus]\ninput = "corpus/raw"\ndocvars_from = "{province}/{year}/{name}.txt"\n',
+        encoding="utf-8",
+    )
+    assert main(["-q", "--config", str(config), "corpus", "build"]) == 0
+    out = tmp_path / "corpus" / "processed"
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert main(["-q", "--config", str(config), "corpus", "build", "--stream"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"textkit: configuration error: {config} [corpus] input = ")
+    assert "a folder of texts, which --stream does not read" in err
+    assert "build it without --stream (nothing was written" in err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_stream_builds_a_configured_table_with_its_options(tmp_path):
+    """Was: --stream ignored [corpus] input and read the raw pages folder."""
+    from textkit.corpus.example import write_example_table
+
+    write_example_table(tmp_path / "letters.csv", 30, 0)
+    config = tmp_path / "textkit.toml"
+    config.write_text(
+        '[corpus]\ninput = "letters.csv"\nid = "doc_id"\nmeta = ["province", "year"]\n'
+        'out_dir = "built"\n',
+        encoding="utf-8",
+    )
+    assert main(["-q", "--config", str(config), "corpus", "build"]) == 0
+    in_memory = {p.name: p.read_bytes() for p in (tmp_path / "built").iterdir()}
+    shutil.rmtree(tmp_path / "built")
+    argv = ["-q", "--config", str(config), "corpus", "build", "--stream", "--batch-rows", "7"]
+    assert main(argv) == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "built").iterdir()} == in_memory
+
+
+@pytest.mark.parametrize("stream", [[], ["--stream"]], ids=["in memory", "streamed"])
+def test_raw_pages_of_word_files_are_one_line_pointing_to_input(tmp_path, capsys, stream):
+    """Was: every .docx rejected as binary content, 0 articles written, exit 0."""
+    import docx
+
+    raw = tmp_path / "flat"
+    raw.mkdir()
+    document = docx.Document()
+    document.add_paragraph("桐乡市推进法治政府建设的经验做法。" * 5)
+    document.save(str(raw / "桐乡市经验做法.docx"))
+    argv = ["-q", "corpus", "build", "--raw", str(raw), "--out", str(tmp_path / "out"), *stream]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("textkit: corpus error: flat: 0 articles found in 1 files (0 read")
+    assert "holds 1 document file(s) (.docx): [corpus] input (or textkit corpus build" in err
+    assert len(err.splitlines()) == 1
+    assert not (tmp_path / "out" / "documents.parquet").exists()
+
+
+_EMPTY_CORPUS_NOTEBOOK = """# %%
+from textkit.run import start_notebook
+
+nb = start_notebook("01_pages")
+"""
+
+
+@pytest.mark.parametrize("command", ["reproduce", "notebooks"])
+def test_an_empty_analysed_corpus_names_the_corpus_not_min_df(tmp_path, capsys, command):
+    """Was: `[vectorize] min_df = 2: more than the 0 articles analysed`."""
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01_pages.py").write_text(_EMPTY_CORPUS_NOTEBOOK, "utf-8")
+    config = tmp_path / "textkit.toml"
+    config.write_text('[corpus]\nraw_dir = "raw"\n[vectorize]\nmin_df = 2\n', encoding="utf-8")
+    assert main(["-q", "--config", str(config), command]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "textkit: corpus error: no article to analyse: 0 articles analysed ([corpus] analyse = "
+        f"'kept'); the article table of [corpus] raw_dir = {tmp_path / 'raw'} holds 0 articles"
+    )
+    assert f"see {tmp_path / 'corpus' / 'processed' / 'corpus_report.md'}" in err
+    assert "min_df" not in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "notebooks" / "01_pages.ipynb").exists()
+
+
+def test_too_few_articles_for_min_df_points_to_the_corpus_report(project, capsys):
+    path = _config(project, "[vectorize]\nmin_df = 500\n")
+    assert main(["-q", "--config", str(path), "notebooks"]) == 2
+    err = capsys.readouterr().err
+    assert "the article table of [corpus] raw_dir = " in err
+    assert f"see {project / 'corpus' / 'processed' / 'corpus_report.md'}" in err

@@ -365,3 +365,105 @@ def write_rest(
         _io.write_json_streamed(out / "corpus_report.json", report),
         _io.write_text(out / "corpus_report.md", render_report_md(report), keep_equivalent=False),
     ]
+
+
+#: Notes of files shown when a build finds no article.
+_NOTES_SHOWN = 3
+
+
+def check_articles_found(report: dict, pages: Any, out: Path) -> None:
+    """Refuse to write a build that found no article, before anything is written.
+
+    A build that finds 0 articles in an input with entries (files rejected, subfolders
+    skipped, pages without an article) is a :class:`CorpusError` naming the input, its
+    counts and what to do, so that a good article table in ``out`` is never replaced by
+    an empty one. An input without any entry (an empty folder) writes an empty table,
+    unless ``out`` already holds articles.
+
+    Parameters
+    ----------
+    report : dict
+        The build's report (``articles``, ``files``, ``entries``, ``raw_dir`` …).
+    pages : callable
+        Returns the pages table (``source_file``, ``status``, ``split_note``); called only
+        when no article was found.
+    out : pathlib.Path
+        The output folder.
+
+    Raises
+    ------
+    CorpusError
+        When no article was found (see above).
+    """
+    if report["articles"]["found"]:
+        return
+    where = report["raw_dir"]
+    n_entries = report.get("entries", report["files"])["total"]
+    if not n_entries:
+        held = _articles_held(out)
+        if held:
+            raise CorpusError(
+                f"{where}: no files, so no article; {out} holds a table of {held} articles, "
+                f"left as it is (remove {out} to write an empty table)"
+            )
+        return
+    raise CorpusError(_no_articles_message(report, pages(), out))
+
+
+def _articles_held(out: Path) -> int:
+    """Rows of the article table in ``out`` (0 without one or when it cannot be read)."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(str(out / "documents.parquet")).metadata.num_rows)
+    except (OSError, ValueError):
+        return 0
+
+
+def _no_articles_message(report: dict, pages: pd.DataFrame, out: Path) -> str:
+    """One line: the input, what was read, rejected and skipped, and what to do."""
+    from textkit.corpus.ingest import _DOCUMENT_KINDS, _READ_WITH_INPUT, _raw_page_advice
+
+    files = report["files"]
+    counts = [f"{files['read']} read"]
+    for status, by_kind in (
+        ("rejected", report["rejected_by_reason"]),
+        ("skipped", report.get("skipped_by_kind", {})),
+    ):
+        if by_kind:
+            kinds = ", ".join(f"{k}: {n}" for k, n in by_kind.items())
+            counts.append(f"{sum(by_kind.values())} {status} ({kinds})")
+    n_entries = report.get("entries", files)["total"]
+    head = (
+        f"{report['raw_dir']}: 0 articles found in {n_entries} "
+        f"{'entries' if 'entries' in report else 'files'} ({', '.join(counts)}); nothing "
+        f"written, {out} left as it was"
+    )
+    rejected = pages.loc[pages["status"] == "rejected", "source_file"].astype(str)
+    documents = [name for name in rejected if _raw_page_advice(name)]
+    nested = "subdirectory" in report.get("skipped_by_kind", {})
+    if "texts" not in report and (documents or nested):  # raw pages
+        what = []
+        if documents:
+            suffixes = sorted({Path(n).suffix.lower() for n in documents})
+            what.append(f"{len(documents)} document file(s) ({', '.join(suffixes)})")
+        if nested:
+            what.append("subfolders")
+        # subfolders or a Word or PDF file: [corpus] input; else (a workbook, an old Word
+        # file …) what the file's own reason says
+        advice = _raw_page_advice(documents[0]) if documents else _READ_WITH_INPUT
+        if nested or any(Path(n).suffix.lower() in _DOCUMENT_KINDS for n in documents):
+            advice = _READ_WITH_INPUT
+        return (
+            f"{head}. Raw pages ([corpus] raw_dir, --raw) are the text and HTML files of one "
+            f"folder, and this one holds {' and '.join(what)}: {advice}"
+        )
+    notes = [
+        n if f in n else f"{f}: {n}"
+        for f, n in zip(
+            pages["source_file"].astype(str), pages["split_note"].astype(str), strict=True
+        )
+        if n
+    ][:_NOTES_SHOWN]
+    more = " …" if len(pages) > _NOTES_SHOWN else ""
+    return f"{head}. " + "; ".join(notes) + more

@@ -67,6 +67,7 @@ from textkit.corpus import report as accounting
 from textkit.corpus._documents import (
     DOCUMENT_COLUMNS,
     DOCUMENTS_ROW_GROUP,
+    check_articles_found,
     coerce_documents,
     csv_ready,
     finish_documents,
@@ -659,11 +660,19 @@ def write_corpus(build: CorpusBuild, out_dir: str | os.PathLike = "corpus/proces
     ------
     InvalidParameterError
         If ``out_dir`` is, is inside or holds the input (nothing is written).
+    CorpusError
+        If the build found no article in an input with entries (files rejected, subfolders
+        skipped, pages without an article), or found none in an empty folder while
+        ``out_dir`` holds an article table: nothing is written, so that a table is never
+        replaced by an empty one. The message names the input, what was read, rejected and
+        skipped, and what to do (Word and PDF files and subfolders in a raw pages folder:
+        ``[corpus] input``).
     """
     if build.source:
         from textkit.core.paths import check_output_outside_input
 
         check_output_outside_input(build.source, out_dir)
+    check_articles_found(build.report, lambda: build.pages, Path(out_dir))
     docs = build.documents
     size = _documents.DOCUMENTS_ROW_GROUP
     chunks = (

@@ -21,7 +21,9 @@ The ``page_id`` of a file is its name without the suffix; when two files share t
 Each file is decoded strictly by :func:`textkit.corpus.decode.decode_bytes` (the rules are
 in :mod:`textkit.corpus.decode`): a file that cannot be decoded, an empty or
 whitespace-only file and a binary file are rejected, the category of each rejection in
-``reject_kind`` (:data:`REJECT_KINDS`) and ``reason`` the message.
+``reject_kind`` (:data:`REJECT_KINDS`) and ``reason`` the message. Raw pages are text or
+HTML files: the reason of a Word, PDF or Excel file (or an old ``.doc``) also says what
+reads it (``[corpus] input``, :func:`textkit.corpus.read.read_texts`).
 
 A page that starts with HTML markup (:data:`textkit.corpus.extract.HTML_START_RE`: a
 doctype, ``<html>``, ``<meta>``, or a fragment such as ``<div>`` or ``<p>``, after an XML
@@ -73,6 +75,7 @@ from textkit.corpus.extract import (
     _HTML_DROPPED,
     HTML_DOCUMENT_RE,
     HTML_START_RE,
+    UNSUPPORTED_FORMATS,
     _html_content,
     _html_too_deep,
 )
@@ -199,6 +202,38 @@ def page_ids(names: list[str]) -> list[str]:
             ids[i] = names[i]
 
 
+#: What reads the Word and PDF files raw pages reject.
+_READ_WITH_INPUT = (
+    "[corpus] input (or textkit corpus build --input FOLDER) reads a folder of .txt, .html, "
+    ".docx and .pdf files, subfolders included"
+)
+
+#: Document files raw pages do not read, by suffix: what they are.
+_DOCUMENT_KINDS = {".docx": "a Word document", ".pdf": "a PDF document"}
+_WORKBOOKS = (".xlsx", ".xls")
+
+
+def _raw_page_advice(name: str) -> str:
+    """What reads ``name`` when it is a document file that raw pages cannot read, else "".
+
+    Raw pages are text or HTML files; a Word or PDF file is read by ``[corpus] input``
+    (:func:`textkit.corpus.read.read_texts` on a folder), a workbook is a table for
+    ``[corpus] input``, and an old Word, RTF or OpenDocument file must first be saved as
+    ``.docx``. One sentence without a final full stop.
+    """
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in _DOCUMENT_KINDS:
+        return f"{_DOCUMENT_KINDS[suffix]}, not a raw page; {_READ_WITH_INPUT}"
+    if suffix in _WORKBOOKS:
+        return (
+            "a workbook, not a raw page; read it as a table (one row, one document) with "
+            "[corpus] input = the workbook (or --input FILE)"
+        )
+    if suffix in UNSUPPORTED_FORMATS:
+        return f"not a raw page: {UNSUPPORTED_FORMATS[suffix]}; {_READ_WITH_INPUT}"
+    return ""
+
+
 def _skipped_row(entry: FolderEntry) -> dict:
     """The pages-table row of a directory entry that is not read."""
     logger.warning("skipped %s", entry.reason)
@@ -247,6 +282,9 @@ def _page_row(path: Path, config: IngestConfig, page_id: str | None = None) -> d
         else:
             meta = _metadata(text, config) | {"meta_date": ""}
     if not res.ok:
+        advice = _raw_page_advice(path.name)
+        if advice:  # a Word or PDF file: say what reads it
+            res = replace(res, reason=f"{res.reason}: {advice}")
         logger.warning("rejected %s", res.reason)
         meta = dict(unknown)
     return {

@@ -39,6 +39,7 @@ from textkit.core.progress import progress
 from textkit.corpus import _documents
 from textkit.corpus import report as accounting
 from textkit.corpus._documents import (
+    check_articles_found,
     document_status,
     finish_documents,
     process_pages,
@@ -321,7 +322,8 @@ def build_corpus_to(
         :func:`textkit.corpus.read.read_texts` (already in memory: use
         ``write_corpus(build_corpus(texts), out_dir)``, or pass the table's path).
     CorpusError
-        If the accounting identities do not hold, or as ``iter_texts`` for a table.
+        If the accounting identities do not hold, or as ``iter_texts`` for a table; if no
+        article was found, as :func:`write_corpus` (nothing is written).
 
     Notes
     -----
@@ -640,6 +642,9 @@ def _stream(
         pages = page_store.read(page_store.names, _FEW_VALUES)
         page_store.release()  # the plain columns the dictionary-encoded ones replace
         report = make_report(pages, docs_table, grouped, boilerplate)
+        check_articles_found(  # before anything is written
+            report, lambda: pages.select(["source_file", "status", "split_note"]).to_pandas(), out
+        )
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]
         return write_rest(out, tables, pages, boilerplate, report)

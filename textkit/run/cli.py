@@ -4,7 +4,9 @@ Subcommands::
 
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
                   [--stream [--batch-pages N] [--memory-budget-mb MB]]
-                                                   (streamed: bounded memory, same files)
+                                                   (streamed: bounded memory, same files; the
+                                                   corpus [corpus] names, raw pages or an
+                                                   input table: an input folder is refused)
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
                   [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
                   [--docvars-from PATTERN] [--metadata FILE [--metadata-key C]]
@@ -140,8 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--stream",
         action="store_true",
-        help="read the pages (or the --input table) in batches so memory stays bounded "
-        "(writes the same files)",
+        help="read the pages (or the --input or [corpus] input table) in batches so memory "
+        "stays bounded (writes the same files; a folder of texts is built without --stream)",
     )
     build.add_argument(
         "--batch-pages",
@@ -293,6 +295,67 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace, config) -> int:
+    """``textkit corpus build``: the project's corpus (``[corpus]`` raw_dir or input), the
+    raw pages of ``--raw`` or the ``--input``; streamed with ``--stream``."""
+    from textkit.corpus.build import build_corpus, corpus_config, write_corpus
+    from textkit.corpus.source import corpus_source
+    from textkit.run import pipeline
+
+    out = args.out or pipeline.out_dir(config)
+    if args.input is not None:
+        return _build_from_input(args, config, out)
+    if args.raw is None and not args.stream:  # the project's corpus: raw pages or input
+        _check_out(corpus_source(config).path, out, args)
+        paths = pipeline.build_corpus_step(config, out)
+    elif args.raw is None:  # streamed: the project's corpus, as the build without --stream
+        paths = _stream_source(args, config, out)
+    else:
+        _check_out(args.raw, out, args)
+        if args.stream:
+            paths = _stream(args, args.raw, out, corpus_config(config))
+        else:
+            paths = write_corpus(build_corpus(args.raw, corpus_config(config)), out)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _stream(args: argparse.Namespace, path: Path, out: Path, config, read=None) -> list[Path]:
+    """build_corpus_to of a raw pages folder, or of a table with its ``read`` options."""
+    from textkit.corpus.stream import build_corpus_to
+
+    return build_corpus_to(
+        path,
+        out,
+        config,
+        read=read,
+        batch_pages=args.batch_pages,
+        batch_rows=args.batch_rows,
+        memory_budget_mb=args.memory_budget_mb,
+    )
+
+
+def _stream_source(args: argparse.Namespace, config, out: Path) -> list[Path]:
+    """``--stream`` without ``--raw`` or ``--input``: the corpus ``[corpus]`` names (the raw
+    pages folder, or the ``input`` table with its read options); a folder of texts set as
+    ``input`` is refused, naming the setting, before anything is read or written."""
+    from textkit.core.config import ConfigError
+    from textkit.corpus.build import corpus_config
+    from textkit.corpus.source import corpus_source
+
+    source = corpus_source(config)
+    _check_out(source.path, out, args)
+    if source.kind == "input" and source.path.is_dir():
+        raise ConfigError(
+            f"{config.path or 'textkit.toml'} [corpus] input = {source.path}: a folder of "
+            "texts, which --stream does not read (it streams raw pages or a table); build "
+            f"it without --stream (nothing was written to {out})"
+        )
+    read = dict(source.options) if source.kind == "input" else None
+    return _stream(args, source.path, out, corpus_config(config), read)
+
+
 #: What an interrupted run leaves behind (outputs are swapped in only when a run completes).
 _LEFT_AS_THEY_WERE = "figures/ and results/ left as they were"
 
@@ -322,34 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config)
         if args.command == "corpus":
-            from textkit.corpus.build import build_corpus, corpus_config, write_corpus
-            from textkit.corpus.stream import build_corpus_to
-
-            out = args.out or pipeline.out_dir(config)
-            if args.input is not None:
-                return _build_from_input(args, config, out)
-            if args.raw is None and not args.stream:  # the project's corpus: raw pages or input
-                from textkit.corpus.source import corpus_source
-
-                _check_out(corpus_source(config).path, out, args)
-                for path in pipeline.build_corpus_step(config, out):
-                    print(path)
-                return 0
-            raw = args.raw or pipeline.raw_dir(config)
-            _check_out(raw, out, args)
-            if args.stream:
-                paths = build_corpus_to(
-                    raw,
-                    out,
-                    corpus_config(config),
-                    batch_pages=args.batch_pages,
-                    memory_budget_mb=args.memory_budget_mb,
-                )
-            else:
-                paths = write_corpus(build_corpus(raw, corpus_config(config)), out)
-            for path in paths:
-                print(path)
-            return 0
+            return _build(args, config)
         if args.command in ("notebooks", "figures"):
             from textkit.corpus.build import corpus_config
             from textkit.corpus.source import build_source, corpus_source

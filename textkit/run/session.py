@@ -406,10 +406,40 @@ def _check_documents(config: ProjectConfig, documents: pd.DataFrame) -> Iterator
             raise ConfigError(
                 f"{config.path or 'textkit.toml'} [vectorize] min_df = {vectorize.min_df}: "
                 f"more than the {len(analysed)} articles analysed ([corpus] analyse = "
-                f"{session.analyse!r}); a term must be in min_df of them"
+                f"{session.analyse!r}; {_corpus_counts(config, documents)}); a term must be "
+                "in min_df of them"
             )
 
     yield min_df
+
+
+def _corpus_counts(config: ProjectConfig, documents: pd.DataFrame) -> str:
+    """Where the article table comes from and what it holds, with its report's path."""
+    from textkit.corpus.source import corpus_source
+    from textkit.run import pipeline
+
+    source = corpus_source(config)
+    setting = "raw_dir" if source.kind == "pages" else "input"
+    by_status = documents["status"].value_counts() if len(documents) else {}
+    held = ", ".join(f"{by_status.get(s, 0)} {s}" for s in ("kept", "flagged", "quarantined"))
+    return (
+        f"the article table of [corpus] {setting} = {source.path} holds {len(documents)} "
+        f"articles ({held}): see {pipeline.out_dir(config) / 'corpus_report.md'}"
+    )
+
+
+def _check_not_empty(config: ProjectConfig, documents: pd.DataFrame) -> None:
+    """Refuse an analysed corpus without any article, naming the corpus setting and its
+    report (not a setting of a later stage that an empty corpus cannot satisfy)."""
+    from textkit.core.errors import CorpusError
+
+    session = _session("check", config, provenance={}, formats=())
+    if len(session.analysed(documents)):
+        return
+    raise CorpusError(
+        f"no article to analyse: 0 articles analysed ([corpus] analyse = "
+        f"{session.analyse!r}); {_corpus_counts(config, documents)}"
+    )
 
 
 def check_settings(config: ProjectConfig, documents: pd.DataFrame | None = None) -> None:
@@ -436,9 +466,14 @@ def check_settings(config: ProjectConfig, documents: pd.DataFrame | None = None)
     ConfigError
         Naming the file, the table and the key of every bad value (one per line when there
         are several).
+    CorpusError
+        When ``documents`` is given and no article of it is analysed: naming the corpus
+        setting (``[corpus] input`` or ``raw_dir``) and the corpus report.
     """
     from textkit.core.config import ConfigError
 
+    if documents is not None:
+        _check_not_empty(config, documents)
     checks = _setting_checks(config) if documents is None else _check_documents(config, documents)
     problems: list[str] = []
     for check in checks:

@@ -87,3 +87,96 @@ def test_reports_are_work_reports_unless_they_survey():
     )
     got = annotate(docs)["genre"].tolist()
     assert got == ["工作报告", "工作报告", "工作报告", "调研报告", "调研报告"]
+
+
+#: The audit's sentence (a 2016 petition-work summary): its counts are not years.
+AUDIT_TITLE = "林州市2016年信访工作总结"
+AUDIT_TEXT = (
+    "2016年，全市共接待群众来访2030人次，化解信访积案1985件，发放救助资金2024万元，"
+    "群众满意率明显提升。"
+)
+
+
+def test_counts_in_the_audit_sentence_are_not_years():
+    assert extract_years(AUDIT_TITLE + "\n" + AUDIT_TEXT) == [2016]
+    docs = pd.DataFrame({"doc_id": ["a"], "title": [AUDIT_TITLE], "text": [AUDIT_TEXT]})
+    out = annotate(docs)
+    assert out.loc[0, "year"] == 2016 and out.loc[0, "years"] == "2016"
+
+
+@pytest.mark.parametrize(
+    "count",
+    [
+        "化解信访积案1985件",
+        "接待群众来访2030人次",
+        "观看群众达2000余人",
+        "帮扶困难群众1998户",
+        "人均补助2010元",
+        "投入资金2020万元",
+        "建成网格1990个",
+        "培训网格员2005名",
+        "调处纠纷1999起",
+        "新建服务中心2015平方米",
+        "惠及群众2018.5万人",
+        "新增就业2,019人，编号12019，增长2019.5倍，代码20190305",
+    ],
+)
+def test_counts_and_longer_numbers_are_not_years(count):
+    assert extract_years(count) == []
+    assert extract_years(f"2016年，{count}。") == [2016]
+
+
+def test_year_spans_and_lists_give_every_year():
+    text = "2019—2021年，2002-2004年，2005至2007年，2009～2011年，2012、2013年，全年化解1998件"
+    assert extract_years(text) == [2002, 2004, 2005, 2007, 2009, 2011, 2012, 2013, 2019, 2021]
+    assert extract_years("2018—2020三年行动，2014/2015学年，２０１７ 年度，接待2030人次") == [
+        2014,
+        2015,
+        2017,
+        2018,
+        2020,
+    ]
+    assert extract_years("兰考县志（2000—2020）\n共排查各类矛盾纠纷2022起") == [2000, 2020]
+    assert extract_years("2019-2021，2000-2500人") == []  # a bare span is a range of counts
+
+
+def test_dates_give_their_year():
+    text = "2019-03-05，2010/3/5，2011.3.5，2012-03，2013/3，受理2030件"
+    assert extract_years(text) == [2010, 2011, 2012, 2013, 2019]
+    # no month 13; with a dot the day is needed (2014.3 and 2018.5 are decimal numbers)
+    assert extract_years("2015-13，2014.3，2018.5万，2016-3-5 10:22") == [2016]
+
+
+def test_document_numbers_citations_and_standards_give_their_year():
+    text = (
+        "国发〔2019〕5号，苏政办发[2018]12号，京发［2017］3号，文章编号：1673-291X(2015)03-0027-03，"
+        "费孝通（1998）指出，新增网格员2030名"
+    )
+    assert extract_years(text) == [1998, 2015, 2017, 2018, 2019]
+    citations = "（andrew walder,1986）（费孝通，1990：25）(Oi 1995a; Shue, 1996)，调处纠纷1999起"
+    assert extract_years(citations) == [1986, 1990, 1995, 1996]
+    references = (
+        "[1]李立国.创新社会治理体制[N].中国社会报，2013-12-16.[2]姜照辉.新社会[J].理论学习，"
+        "2012,(12).[3]某.书[M].北京：人民出版社，2011.投入资金2020万元"
+    )
+    assert extract_years(references) == [2011, 2012, 2013]
+    assert extract_years("GB/T 19001-2016，JTG F40-2004，建成网格1990个") == [2004, 2016]
+
+
+def test_seed_years(ann):
+    """The years of the seed articles, read in their text: citations (000 篇5), journal article
+    numbers (003 篇3, 6), references, dates and 年; 003 篇8's 2000余份 / 2000余人 are counts."""
+    years = ann["years"].dropna().to_dict()
+    assert years == {
+        "000_bf6d7cf6cc31cd7b#05": "1986;1988;1995",
+        "001_aabf14e4f143a46b#04": "2012",
+        "002_3b4db8ce04b1998a#03": "2019;2021",
+        "003_4542067cb4fbbdc2#03": "2013;2016",
+        "003_4542067cb4fbbdc2#06": "2004;2005;2010",
+        "003_4542067cb4fbbdc2#08": "2004",
+        f"{P}#02": "2010;2012;2014;2016",
+        f"{P}#05": "2004",
+        f"{P}#09": "2005;2006",
+    }
+    assert ann.loc["003_4542067cb4fbbdc2#08", "year"] == 2004
+    assert ann["year"].notna().sum() == len(years)

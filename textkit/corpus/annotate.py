@@ -2,13 +2,14 @@
 
 * ``genre``: first matching rule of ``resources/genres.yaml`` (title/text regexes, priority
   order); None when no rule matches (never guessed).
-* ``year`` / ``years``: 4-digit years 1978-2030 stated in title or text, in Arabic digits
-  (``2021``, full-width ``２０２１``) or in Chinese numerals followed by 年 (``二〇二一年``,
-  ``二零零八年``); masked years such as ``某年`` or ``20XX`` do not match. ``year`` is the
-  latest, ``years`` the sorted distinct list joined with ";"; None when there is none. The
-  latest year stated is not when a text was published (a 2021 plan that says 到2025年 gets
-  2025); the date a raw page states it was published is the documents' ``published``
-  (:mod:`textkit.corpus.published`, given by the split stage from the lines cleaning removes).
+* ``year`` / ``years``: years 1978-2030 stated in title or text where Chinese texts write
+  years (:func:`extract_years`: before 年, in a date, a document number or a citation); a
+  bare number such as ``2030人次`` is a count. Masked years such as ``某年`` or ``20XX`` do not
+  match. ``year`` is the latest, ``years`` the sorted distinct list joined with ";"; None
+  when there is none. The latest year stated is not when a text was published (a 2021 plan
+  that says 到2025年 gets 2025); the date a raw page states it was published is the
+  documents' ``published`` (:mod:`textkit.corpus.published`, given by the split stage from
+  the lines cleaning removes).
 * ``era_cues`` / ``era``: cues of ``resources/eras.yaml`` found in the text (sorted, joined with
   ";"); ``era`` is the latest period cued, None when no cue.
 * ``keywords``: the article's own ``关键词:`` line split on ``;；,，`` and spaces ("; "-joined).
@@ -91,7 +92,6 @@ GOVERNANCE_TERMS: tuple[str, ...] = (
     "村级",
     "公共",
 )
-_YEAR = re.compile(r"(?<![0-9０-９])((?:19|20)\d{2})(?![0-9０-９])")
 #: Chinese digits of a year written out (二〇二一年); 〇, 零 and the circle ○ all read as zero.
 _CN_DIGITS = "".join(map(chr, CN_DIGITS))
 _CN_NUMERALS = _CN_DIGITS + "十百千万两"
@@ -189,14 +189,94 @@ def classify_genre(title: str, text: str, rules: list[dict]) -> str | None:
     return None
 
 
-def extract_years(text: str, min_year: int = 1978, max_year: int = 2030) -> list[int]:
-    """Distinct plausible 4-digit years stated in ``text``, sorted.
+#: Full-width ASCII (２０１９, （, ）, －, ，, ：, ；) and the ideographic space read as ASCII, so
+#: the year forms below name each character once; the translation keeps every position.
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+#: Not the tail of a longer number (12019, 0.2019) nor its head (20190, 2019.5).
+_NOT_AFTER = r"(?<![0-9])(?<![0-9]\.)"
+_NOT_BEFORE = r"(?![0-9])(?!\.[0-9])"
+#: Years in a span or a list: 2019—2021, 2019-2021, 2019～2021, 2019至2021, 2019、2020, 2019/2020.
+_YEAR_CHAIN = rf"{_NOT_AFTER}[0-9]{{4}}(?: *(?:——|--|[-–—―~〜/、和与及至到]) *[0-9]{{4}})*"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
+#: The year forms whose every 4-digit number is a year (the ``chain`` group) or that name it
+#: (the ``y`` group).
+_YEAR_FORMS = (
+    # 2019年, 2019 年度, 2019年底, 2019—2021年 (both ends), 2019、2020年, 2019/2020学年,
+    # 2018—2020三年行动
+    re.compile(rf"(?P<chain>{_YEAR_CHAIN}) *(?:学|[一二三四五六七八九十两]{{1,2}})?年"),
+    # 国发〔2019〕5号, 苏政办发[2019]12号, 文章编号 1673-291X(2016)03, 县志(2000—2020), 费孝通(1948)
+    re.compile(rf"[(\[〔【〖﹝] *(?P<chain>{_YEAR_CHAIN}) *[)\]〕】〗﹞]"),
+    # dates: 2019-03-05, 2019/3/5, 2019-03, 2019/3 (a month from 1 to 12, a day from 1 to 31)
+    re.compile(
+        rf"{_NOT_AFTER}(?P<y>[0-9]{{4}})(?P<sep>[-/]){_MONTH}(?:(?P=sep){_DAY})?{_NOT_BEFORE}"
+    ),
+    # 2019.3.5 (with its day: 2019.3 and 2018.5万 are decimal numbers)
+    re.compile(rf"{_NOT_AFTER}(?P<y>[0-9]{{4}})\.{_MONTH}\.{_DAY}{_NOT_BEFORE}"),
+    # the year of a standard: GB/T 19001-2016, JTG F40-2004
+    re.compile(
+        rf"(?<![A-Za-z])[A-Z]{{2,4}}(?:/[A-Z])? *[A-Z]?[0-9]+(?:\.[0-9]+)* *[-–—] *"
+        rf"(?P<y>[0-9]{{4}}){_NOT_BEFORE}"
+    ),
+)
+#: A bibliography entry after its type mark ([J], [M], [N], [EB/OL]…), up to the next bracket.
+_REFERENCE = re.compile(r"\[[A-Z]{1,2}(?:/OL)?\]([^\[\n]*)")
+#: Its year: after a comma, before a point, comma, colon, semicolon or an issue ``(12)``.
+_REFERENCE_YEAR = re.compile(r", *([0-9]{4})[a-z]?(?= *(?:[.,:;(]|$))")
+#: An author-year citation, each part of a bracket split on ";": (Walder, 1986),
+#: (费孝通，1948：25), (Oi 1995a; Shue, 1988); the name has no digit.
+_PARENTHESES = re.compile(r"\(([^()\n]{1,200})\)")
+_CITATION = re.compile(
+    r" *[^0-9,;:]*[^0-9,;: ] *[, ] *([0-9]{4})[a-z]?(?: *: *[0-9]+(?: *[-–] *[0-9]+)?)? *"
+)
 
-    A year is written either in Arabic digits (ASCII or full-width, ``2021`` / ``２０２１``,
-    19xx or 20xx, not part of a longer number) or as four Chinese digits followed by 年
-    (``二〇二一年``, ``一九九八年``, ``二零零八年``; 〇, 零 and ○ read as zero). Chinese
-    numerals that are part of a longer numeral or that count years (``十二年``, ``五年``)
-    are not years. Only years within ``[min_year, max_year]`` are returned.
+
+def _arabic_years(text: str) -> set[int]:
+    """The 4-digit numbers that :data:`_YEAR_FORMS`, a reference entry or a citation name as
+    years in ``text`` (full-width characters already read as ASCII)."""
+    found: set[int] = set()
+    for form in _YEAR_FORMS:
+        for m in form.finditer(text):
+            span = m.groupdict().get("chain")
+            found.update(map(int, re.findall(r"[0-9]{4}", span) if span else [m["y"]]))
+    for entry in _REFERENCE.finditer(text):
+        found.update(map(int, _REFERENCE_YEAR.findall(entry[1])))
+    for group in _PARENTHESES.finditer(text):
+        for part in group[1].split(";"):
+            m = _CITATION.fullmatch(part)
+            if m:
+                found.add(int(m[1]))
+    return found
+
+
+def extract_years(text: str, min_year: int = 1978, max_year: int = 2030) -> list[int]:
+    """Distinct years stated in ``text``, sorted.
+
+    A 4-digit number (ASCII or full-width digits) is a year only where Chinese texts write
+    years, never inside a longer number (``12019``, ``2019.5``, ``2,019``):
+
+    * followed by 年: ``2019年``, ``2019 年度``, ``2019年底``; a span or a list before 年 gives
+      every year in it: ``2019—2021年``, ``2019-2021年``, ``2019至2021年``, ``2019、2020年``,
+      ``2019/2020学年``, and before the number of years it spans: ``2018—2020三年行动``;
+    * a date: ``2019-03-05``, ``2019/3/5``, ``2019.3.5``, ``2019-03``, ``2019/3`` (a month from
+      1 to 12, not followed by a digit). With a dot the day is needed: ``2019.3`` and
+      ``2018.5万`` are decimal numbers;
+    * alone or as a span in brackets: a document number's year of issue (``国发〔2019〕5号``,
+      ``苏政办发[2019]12号``), a journal article number (``1673-291X(2016)03-0027-03``), an
+      author-year citation (``费孝通（1948）``), a period (``县志（2000—2020）``);
+    * an author-year citation in parentheses: ``（Walder, 1986）``, ``（费孝通，1948：25）``,
+      ``（Oi 1995a; Shue, 1988）``;
+    * in a bibliography entry, after its type mark, the number after a comma:
+      ``[J].理论学习，2013,(12).``, ``[M].北京：人民出版社，2013.``;
+    * the year of a standard: ``GB/T 19001-2016``, ``JTG F40-2004``.
+
+    Any other 4-digit number is a count, as governance reports write them (``接待群众来访2030
+    人次``, ``1985件``, ``2000余人``, ``2020万元``, ``2015平方米``), so a bare number is never a
+    year, nor is a bare span (``2019-2021`` without 年 or brackets), nor a run of eight digits
+    (``20190305``). Years in Chinese digits are read only before 年: four digits (``二〇二一年``,
+    ``一九九八年``, ``二零零八年``; 〇, 零 and ○ read as zero), not part of a longer numeral
+    (``十二年`` and ``五年`` count years). Only years within ``[min_year, max_year]`` are
+    returned.
 
     Parameters
     ----------
@@ -214,8 +294,10 @@ def extract_years(text: str, min_year: int = 1978, max_year: int = 2030) -> list
     --------
     >>> extract_years("2014年召开会议，二〇二一年工作报告，一二三四年，十二年来")
     [2014, 2021]
+    >>> extract_years("2016年，接待群众来访2030人次，化解信访积案1985件；国发〔2019〕5号")
+    [2016, 2019]
     """
-    found = {int(m) for m in _YEAR.findall(text)}
+    found = _arabic_years(text.translate(_HALF_WIDTH))
     found.update(int(m.translate(CN_DIGITS)) for m in _CN_YEAR.findall(text))
     return sorted(y for y in found if min_year <= y <= max_year)
 

@@ -118,9 +118,9 @@ lex.rules_table()[["name", "kind", "note"]]
 #
 # 服务 on its own is weighted 0. The table gives its most frequent company in the corpus (two
 # characters either side of each occurrence). On the seed corpus it shows why: next to
-# administrative service (审批服务办公) and 便民服务平台 (which scores through 便民服务) stand 社会服务管理 / 特殊人群服务管理 — management
-# of groups under watch, control in the language of service — and 保安服务公司, private
-# security firms. 服务 alone does not tell the frame; counting it would push control talk
+# administrative service (审批服务办公) and 便民服务平台 (which scores through 便民服务) stand
+# 社会服务管理 / 特殊人群服务管理 — management of groups under watch, control in the language
+# of service — and 保安服务公司, private security firms. 服务 alone does not tell the frame; counting it would push control talk
 # toward the service side.
 
 # %%
@@ -279,7 +279,8 @@ if TREND:
     by_year = "Y" if pd.api.types.is_datetime64_any_dtype(scores[TREND]) else None
     trend = frame_groups(scores, TREND, freq=by_year, config=FRAMES)
     tk.write_table(RESULTS / f"frame_trend_{TREND}.csv", trend)
-    display(nb.show_figure(plot_frame_trend(trend), f"frames_trend_{TREND}", f"Frame estimates by {TREND}"))
+    fig = plot_frame_trend(trend)
+    display(nb.show_figure(fig, f"frames_trend_{TREND}", f"Frame estimates by {TREND}"))
 
 # %% [markdown]
 # ### Keyness by group

@@ -14,10 +14,10 @@
 # %% [markdown]
 # # 00 · Overview: from scraped pages to frames in one pass
 #
-# This notebook runs the whole textkit story briefly on the seed corpus: five pages scraped
-# from Chinese template sites, holding 36 articles on grassroots governance (work plans,
-# experience reports, regulations, speeches, papers). Each later notebook takes one step in
-# depth:
+# This notebook runs the whole textkit story briefly on the corpus `[corpus]` names: the
+# shipped seed corpus (five pages scraped from Chinese template sites, holding 36 articles on
+# grassroots governance: work plans, experience reports, regulations, speeches, papers) or a
+# researcher's own table or folder (`input`). Each later notebook takes one step in depth:
 #
 # | notebook | question |
 # |---|---|
@@ -31,8 +31,12 @@
 # `textkit --config FILE reproduce`), read once by `start_notebook`; every figure is written by
 # `textkit.save_figure`, which records the corpus hash and config hash in
 # `figures/manifest.csv`, so a figure in a paper can be traced to exactly what produced it.
-# The corpus is the one `[corpus]` names (the seed pages, or a researcher's own table or folder
-# with `input`); numbers quoted in the text are those of the seed corpus.
+#
+# **How to read these notebooks.** The text says how each step works; what the corpus shows
+# comes from the cells' output, computed on the corpus of this run. Where the text reads
+# results — a number, a named article, topic or term, a difference between groups — it reads
+# those of the seed corpus, and says so: such a paragraph begins "On the seed corpus". Each
+# figure is shown by the cell that draws it, under the name it was saved as.
 
 # %% tags=["parameters"]
 import textkit as tk
@@ -65,11 +69,9 @@ docs[["doc_id", "title", "n_chars", "status", "is_duplicate", *dict.fromkeys(GRO
 )
 
 # %%
-fig = plot_corpus_composition(docs, by=next(iter(GROUPS.values())))
-_ = nb.save_figure(fig, "overview_corpus")
-
-# %% [markdown]
-# ![Articles found per page, by status](../figures/overview_corpus.png)
+BY = next(iter(GROUPS))  # the first group
+fig = plot_corpus_composition(docs, by=GROUPS[BY])
+nb.show_figure(fig, "overview_corpus", f"Articles found per {BY}, by status")
 
 # %% [markdown]
 # ## 2 · Frames: stability maintenance versus service and rule of law
@@ -95,10 +97,7 @@ scores.sort_values("balance")[
 
 # %%
 fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
-_ = nb.save_figure(fig, "overview_frame_balance")
-
-# %% [markdown]
-# ![Frame balance per article, with its 95 % interval](../figures/overview_frame_balance.png)
+nb.show_figure(fig, "overview_frame_balance", "Frame balance per article, with its 95 % interval")
 
 # %% [markdown]
 # The notebooks that follow check every step of this: what cleaning changed (01), whether the

@@ -22,8 +22,9 @@
 #
 # The corpus is the one `[corpus]` of `textkit.toml` names: the raw pages in `corpus/raw/`
 # (the five scraped pages of the seed corpus, split into articles) or a researcher's own table
-# or folder (`input`, one row or file per document). Inputs are never modified. The numbers
-# quoted in the text are those of the seed corpus; the outputs are those of the corpus run.
+# or folder (`input`, one row or file per document). Inputs are never modified. The outputs
+# are those of the corpus run; a paragraph that reads results begins "On the seed corpus" and
+# reads the shipped example's (see `00_overview`).
 
 # %% tags=["parameters"]
 from textkit.plots.corpus import cleaning_table, plot_cleaning, plot_corpus_composition
@@ -43,8 +44,8 @@ report["files"] if "files" in report else report["texts"], report["articles"]["i
 # %% [markdown]
 # ## 1 · What the raw input looks like
 #
-# The five seed pages were scraped from template sites (公文素材库, 笔构网, 公务员期刊网 …).
-# Each file was decoded strictly (BOM, then UTF-8, GB18030, Big5) and the encoding recorded.
+# On the seed corpus, the five pages were scraped from template sites (公文素材库, 笔构网,
+# 公务员期刊网 …). Each file is decoded strictly (BOM, then UTF-8, GB18030, Big5) and the encoding recorded.
 # Site, page title, URL and date are taken from the page where it states them; empty cells
 # mean the page does not say. (A table's rows are its "pages": one document each.)
 
@@ -54,10 +55,11 @@ pages[["page_id", "encoding", "n_bytes", "site", "page_title", "page_date", "n_a
 )
 
 # %% [markdown]
-# The opening of the page of the last example article (`[analysis] examples`; in the seed
-# corpus page `001`) shows the problems cleaning has to solve: an SEO spam line (a list of
-# film-site names), site chrome (`瀏覽次數:`), traditional characters, a template placeholder
-# (`**市`) and the article markers (`篇1`) that the splitter uses.
+# The opening of the page (or file) of the last example article (`[analysis] examples`, else
+# the second analysed article). On the seed corpus, page `001` shows the problems cleaning has
+# to solve: an SEO spam line (a list of film-site names), site chrome (`瀏覽次數:`),
+# traditional characters, a template placeholder (`**市`) and the article markers (`篇1`)
+# that the splitter uses.
 
 # %%
 analysed = nb.analysed(docs)
@@ -79,16 +81,14 @@ report["cleaning"]["chars_by_rule"]
 
 # %%
 GROUPS = nb.groups(docs)  # [analysis] groups: name -> column; the first one groups the figures
-BY = next(iter(GROUPS.values()))  # the seed corpus: its source pages
+FIRST = next(iter(GROUPS))  # the seed corpus: its source pages
+BY = GROUPS[FIRST]
 fig = plot_cleaning(docs, by=BY)
-_ = nb.save_figure(fig, "corpus_cleaning")
+nb.show_figure(fig, "corpus_cleaning", f"Characters removed or changed by each cleaning rule, per {FIRST}")
 
 # %% [markdown]
-# ![Characters removed or changed by each cleaning rule, per page](../figures/corpus_cleaning.png)
-
-# %% [markdown]
-# Per page (or group) and rule (the table behind the figure, also written to
-# `figures/corpus_cleaning.csv`):
+# Per group of the first variable (on the seed corpus: per page) and rule (the table behind
+# the figure, also written to `figures/corpus_cleaning.csv`):
 
 # %%
 cleaning_table(docs, BY).pivot_table(
@@ -125,9 +125,9 @@ docs.loc[
 ]
 
 # %% [markdown]
-# Paragraphs repeated across *different* articles are shared boilerplate (in the seed corpus:
-# the guiding principles copied into two work plans of page `002`). They are reported, not
-# removed.
+# Paragraphs repeated across *different* articles are shared boilerplate. They are reported,
+# not removed. On the seed corpus: the guiding principles copied into two work plans of page
+# `002`.
 
 # %%
 build.boilerplate.assign(paragraph=build.boilerplate["paragraph"].str.slice(0, 30))[
@@ -137,7 +137,7 @@ build.boilerplate.assign(paragraph=build.boilerplate["paragraph"].str.slice(0, 3
 # %% [markdown]
 # ## 4 · The article table
 #
-# One row per article found (36 in the seed corpus), duplicates included. `genre`, `year` and
+# One row per article found (on the seed corpus, 36), duplicates included. `genre`, `year` and
 # the governance-relevance flag are annotations of what the text states, left empty when the
 # text does not say (where a table brings its own `year` or `genre`, its value is kept and the
 # annotation is written as `year_detected`, `genre_detected`); `status` is `kept`, `flagged`
@@ -155,17 +155,14 @@ labels = nb.group_labels(docs)  # one label per document and group; missing -> "
  .unstack(fill_value=0) for name in GROUPS}  # fmt: skip
 
 # %% [markdown]
-# Corpus composition: articles per source page (the first of `[analysis] groups`), split by
+# Corpus composition: articles per group of the first of `[analysis] groups`, split by
 # status (seed pages are numbered from 1 in the order of their ids: page `000` is Page 1).
-# In the seed corpus the off-topic article of page `004` (Page 5, highway repair) and the
+# On the seed corpus, the off-topic article of page `004` (Page 5, highway repair) and the
 # duplicate of page `000` are flagged; nothing is lost.
 
 # %%
 fig = plot_corpus_composition(docs, by=BY)
-_ = nb.save_figure(fig, "corpus_composition")
-
-# %% [markdown]
-# ![Articles found per page, by status](../figures/corpus_composition.png)
+nb.show_figure(fig, "corpus_composition", f"Articles found per {FIRST}, by status")
 
 # %% [markdown]
 # The same table is written by `textkit corpus build` to `corpus/processed/documents.parquet`

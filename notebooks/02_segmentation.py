@@ -25,7 +25,8 @@
 # terms. This notebook shows the evidence: the two segmenters side by side on real
 # sentences, how much of the dictionary the corpus uses and how plain jieba fares on it,
 # the term candidates mined from the corpus to grow the dictionary, and the resulting
-# vocabulary.
+# vocabulary. The outputs are those of the corpus run; a paragraph that reads results begins
+# "On the seed corpus" and reads the shipped example's (see `00_overview`).
 
 # %% tags=["parameters"]
 import textkit as tk
@@ -97,7 +98,7 @@ side_by_side = compare_segmentation(examples, terms=present, segmenter=seg)
 side_by_side[["term", "plain_jieba", "textkit", "plain_one_token", "textkit_one_token"]]
 
 # %% [markdown]
-# Plain jieba keeps only 一票否决 whole (it is in jieba's own dictionary). The one
+# On the seed corpus, plain jieba keeps only 一票否决 whole (it is in jieba's own dictionary). The one
 # `textkit_one_token == False` is 矛盾纠纷 inside 矛盾纠纷排查调处 (the name of a mechanism,
 # a frame-lexicon term): the longer term wins in context, so that occurrence is counted
 # as 矛盾纠纷排查调处, not as 矛盾纠纷. `seg.dictionary_report()` lists every such
@@ -219,9 +220,9 @@ labels.drop(columns="doc_id").nunique().to_dict()
 
 # %% [markdown]
 # The most frequent terms, with governance-dictionary and frame-lexicon entries in colour.
-# General words of the genre (社会, 建设, 农村, 社区, 基层) lead; two governance concepts,
-# 乡村治理 and 社会治安综合治理, are among the top 30 — with plain jieba neither would be a
-# term at all.
+# On the seed corpus, general words of the genre (社会, 建设, 农村, 社区, 基层) lead; two
+# governance concepts, 乡村治理 and 社会治安综合治理, are among the top 30 — with plain jieba
+# neither would be a term at all.
 
 # %%
 vocab = vocabulary_table(units, by=STACK_BY, docs=labels)
@@ -232,14 +233,11 @@ fig = plot_top_terms(
     highlight=dictionary_terms,
     title="Most frequent terms (dictionary / lexicon entries in colour)",
 )
-_ = nb.save_figure(fig, "seg_top_terms")
-
-# %% [markdown]
-# ![Most frequent terms](../figures/seg_top_terms.png)
+nb.show_figure(fig, "seg_top_terms", "Most frequent terms")
 
 # %% [markdown]
 # The governance concepts themselves: the most frequent dictionary and lexicon entries
-# (placeholders such as 某年 left out), stacked by genre.
+# (placeholders such as 某年 left out), stacked by genre (or the first group).
 
 # %%
 fig = plot_top_terms(
@@ -248,10 +246,9 @@ fig = plot_top_terms(
     by_group=True,
     title=f"Top dictionary / lexicon entries, by {STACK_BY}",
 )
-_ = nb.save_figure(fig, "seg_top_dictionary_terms")
-
-# %% [markdown]
-# ![Most frequent dictionary and lexicon entries by genre](../figures/seg_top_dictionary_terms.png)
+nb.show_figure(
+    fig, "seg_top_dictionary_terms", f"Most frequent dictionary and lexicon entries by {STACK_BY}"
+)
 
 # %% [markdown]
 # Frequency by group, one figure per variable of `[analysis] groups` (`seg_terms_by_<name>`).
@@ -268,12 +265,7 @@ for name in GROUPS:
         n=TOP_N,
         title=f"Top terms per 1,000 tokens, by {name}",
     )
-    _ = nb.save_figure(fig, f"seg_terms_by_{name}")
-
-# %% [markdown]
-# ![Top terms per 1,000 tokens by genre](../figures/seg_terms_by_genre.png)
-#
-# ![Top terms per 1,000 tokens by source page](../figures/seg_terms_by_page.png)
+    display(nb.show_figure(fig, f"seg_terms_by_{name}", f"Top terms per 1,000 tokens, by {name}"))
 
 # %% [markdown]
 # The tables behind the figures are written beside them (`figures/seg_*.csv`). The

@@ -16,8 +16,10 @@
 #
 # Reviewers ask three questions of every topic model: *why this number of topics*, *would
 # another random seed give the same topics*, and *what do the topics mean for the comparison
-# you care about*. This notebook answers them for the seed corpus with textkit's topic stage
-# (gensim LDA, deterministic given its seed):
+# you care about*. This notebook answers them for the corpus `[corpus]` names with textkit's
+# topic stage (gensim LDA, deterministic given its seed). The outputs are those of the corpus
+# run; a paragraph that reads results begins "On the seed corpus" and reads the shipped
+# example's (see `00_overview`).
 #
 # 1. **Choosing K** — coherence (c_v, NPMI, UMass), held-out perplexity and exclusivity over a
 #    grid of K and two seeds per K (like stm's `searchK`).
@@ -29,8 +31,9 @@
 #    stability-maintenance (维稳) and service / rule-of-law seed words of the frame lexicon as
 #    priors, compared with the unseeded model: does the unseeded model find these frames on
 #    its own?
-# 5. **Group effects** — topic prevalence by source page, genre, era and frame dominance, with
-#    bootstrap confidence intervals that resample whole articles.
+# 5. **Group effects** — topic prevalence by each variable of `[analysis] groups` (on the seed
+#    corpus: source page, genre, era) and by frame dominance, with bootstrap confidence
+#    intervals that resample whole articles.
 #
 # **Unit of analysis: paragraphs.** The seed corpus has only 34 usable articles, long
 # (median ≈ 2,700 characters) and thematically mixed: a township work plan has sections on
@@ -65,9 +68,9 @@ TOPICS
 # ## 1 · The matrix
 #
 # Articles come from `build_corpus`, and the model sees the ones `[corpus] analyse` names: the
-# kept articles. Duplicates are left out (a reprinted article would count twice), and so is
-# the one article the corpus stage flagged as off-topic (a road-maintenance plan that would
-# otherwise take a topic of its own). `segment_corpus` cuts paragraphs with
+# kept articles. Duplicates are left out (a reprinted article would count twice), and so are
+# the articles the corpus stage flagged as off-topic (on the seed corpus, a road-maintenance
+# plan that would otherwise take a topic of its own). `segment_corpus` cuts paragraphs with
 # the governance-aware segmenter; `topic_matrix` counts terms per paragraph, prunes terms
 # found in fewer than `min_df` paragraphs, and drops paragraphs left without tokens
 # (headings, dates, signatures). When one article supplies more than half of the paragraphs
@@ -98,7 +101,8 @@ _, n_largest, largest_share = data.largest_article
 # and reports: **c_v** and **NPMI** coherence (do a topic's top words co-occur in sliding
 # windows of the texts?), **UMass** coherence (document co-occurrence in the training
 # paragraphs), **held-out perplexity** by document completion on the other 10 % (lower is
-# better; the vocabulary size, here ≈ 2,700, is what a model that knew nothing would score),
+# better; the vocabulary size, the `terms` above, is what a model that knew nothing would
+# score: on the seed corpus about 2,700),
 # and **exclusivity** (how much of a top word's probability lies in its own topic).
 # `k_summary` averages the seeds and ranks the K values on each measure.
 
@@ -121,19 +125,23 @@ k_table.round(3)
 
 # %%
 fig = tplots.plot_k_selection(grid)
-_ = nb.save_figure(fig, "topics_k_selection")
+nb.show_figure(fig, "topics_k_selection", "Topic-model diagnostics against K")
 
 # %% [markdown]
-# ![Topic-model diagnostics against K](../figures/topics_k_selection.png)
+# The K each measure favours, the runner-up, and where the configured `n_topics` stands
+# (`chosen_rank`: 1 = best; `mean_rank` is the mean of the measures' ranks):
+
+# %%
+topics.best_k(k_table, chosen=TOPICS.n_topics if TOPICS.n_topics in KS else None).round(3)
 
 # %% [markdown]
-# The measures pull in different directions, as they usually do. Exclusivity is best at the
-# smallest K, as such measures tend to be (few broad topics share few top words), and so are
-# UMass and NPMI at K = 4; held-out perplexity is lowest at K = 12, falling little beyond
-# K = 8; c_v, the measure that agrees best with human judgements of coherence (Röder et al.
-# 2015), is highest at **K = 10** (0.48, the mean of its two seeds), just above K = 8 (0.45).
-# K = 8 has the best mean rank. We report **K = 8** (`n_topics` in `textkit.toml`): it is
-# second on c_v, NPMI, UMass and perplexity, and K = 10 is behind it on all but c_v. Its
+# The measures usually pull in different directions. On the seed corpus: exclusivity is best
+# at the smallest K, as such measures tend to be (few broad topics share few top words), and
+# so are UMass and NPMI at K = 4; held-out perplexity is lowest at K = 12, falling little
+# beyond K = 8; c_v, the measure that agrees best with human judgements of coherence (Röder et
+# al. 2015), is highest at **K = 10** (0.48, the mean of its two seeds), just above K = 8
+# (0.45). K = 8 has the best mean rank. We report **K = 8** (`n_topics` in `textkit.toml`): it
+# is second on c_v, NPMI, UMass and perplexity, and K = 10 is behind it on all but c_v. Its
 # two seeds spread on c_v (0.42 and 0.47) more than K = 10's (0.50 and 0.46), and that spread
 # between the two seeds (the dots) is as large as most differences between neighbouring K
 # values. The lead has moved before when a lexicon update or a cleaning rule changed a few
@@ -145,7 +153,7 @@ _ = nb.save_figure(fig, "topics_k_selection")
 # ## 3 · The chosen model
 #
 # The model with `n_topics` topics is fit on all paragraphs. Probability-ranked top terms are
-# dominated by words every topic uses (建设, 社会, 基层); **FREX** ranks words that are both
+# dominated by words every topic uses (on the seed corpus 建设, 社会, 基层); **FREX** ranks words that are both
 # frequent in the topic and exclusive to it, which is what a reader needs to name a topic.
 
 # %%
@@ -155,17 +163,14 @@ summary.round(3)
 
 # %% [markdown]
 # Every figure names a topic by one label, its number and its first three FREX terms
-# (T3 试点·试点工作·奖励), made once here and passed to each figure.
+# (on the seed corpus, T3 试点·试点工作·奖励), made once here and passed to each figure.
 
 # %%
 labels = tplots.topic_labels(summary, terms="top_frex")
 fig = tplots.plot_top_terms(
     topics.top_terms(lda, n=TOPICS.top_n, by="frex"), ncols=3, topic_labels=labels
 )
-_ = nb.save_figure(fig, "topics_top_terms")
-
-# %% [markdown]
-# ![Top terms of each topic, by FREX](../figures/topics_top_terms.png)
+nb.show_figure(fig, "topics_top_terms", "Top terms of each topic, by FREX")
 
 # %% [markdown]
 # The most representative paragraph of each topic (largest topic share), with its article:
@@ -201,22 +206,19 @@ stab.per_topic.round(3)
 
 # %%
 fig = tplots.plot_stability(stab, topic_labels=labels)
-_ = nb.save_figure(fig, "topics_stability")
+nb.show_figure(fig, "topics_stability", "Topic stability across seeds")
 
 # %% [markdown]
-# ![Topic stability across seeds](../figures/topics_stability.png)
-
-# %% [markdown]
-# No topic reaches the conventional 0.8 on average: mean stability is about 0.67. The
-# village-council topic (T8: 议事会, 监事会, 议定) and the topic of township government and
-# social management (T2: 社会管理, 法治建设, 基层检察机关; by probability 政府, 基层, 维稳)
-# recur best, followed by the community-building topic (T1: 德治, 学法, 融合; by probability
-# 社区, 建设, 组织) and the rural-construction topic (T6: 美丽乡村, 党建, 村庄); the
-# role-conflict topic (T4: 角色冲突, 渗透, 警力), the political-stability topic (T5: 政治稳定,
-# 青少年, 调处) and the pilot-scheme topic (T3: 试点工作, 奖励, 社会治安综合治理) are
-# recombined most from seed to seed. On 34 articles this is what LDA can do: interpretation should rest on the
-# topics that recur, and a claim about a single topic should be checked on the other seeds'
-# matches (`stab.matches`).
+# A topic that recurs in every run has stability 1; 0.8 is the conventional bar. This run's
+# mean is `mean_stability` above. On the seed corpus, no topic reaches 0.8 on average: mean
+# stability is about 0.67. The village-council topic (T8: 议事会, 监事会, 议定) and the topic of
+# township government and social management (T2: 社会管理, 法治建设, 基层检察机关; by probability 政府, 基层,
+# 维稳) recur best, followed by the community-building topic (T1: 德治, 学法, 融合; by probability 社区,
+# 建设, 组织) and the rural-construction topic (T6: 美丽乡村, 党建, 村庄); the role-conflict topic (T4:
+# 角色冲突, 渗透, 警力), the political-stability topic (T5: 政治稳定, 青少年, 调处) and the pilot-scheme topic
+# (T3: 试点工作, 奖励, 社会治安综合治理) are recombined most from seed to seed. On 34 articles this is what
+# LDA can do: interpretation should rest on the topics that recur, and a claim about a single
+# topic should be checked on the other seeds' matches (`stab.matches`).
 
 # %% [markdown]
 # ## 5 · Seeded frame topics
@@ -289,13 +291,10 @@ fig = (
     if not UNSEEDED
     else empty_figure(NO_SEEDS)
 )
-_ = nb.save_figure(fig, "topics_seeded")
+nb.show_figure(fig, "topics_seeded", "Seeded frame topics against their unseeded matches")
 
 # %% [markdown]
-# ![Seeded frame topics against their unseeded matches](../figures/topics_seeded.png)
-
-# %% [markdown]
-# The seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 社会治安,
+# On the seed corpus, the seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 社会治安,
 # 维稳 …; 参与, 议事会, 监督, 法治, 依法 …). The unseeded model has a neighbour of the service /
 # rule-of-law frame — the village-council topic (T8), at cosine ≈ 0.61 — and none of the
 # stability frame: the seeded stability topic's best match reaches cosine 0.27. The seed
@@ -338,16 +337,7 @@ for name, groups in groupings.items():
         lda, groups, n_boot=TOPICS.n_boot, random_state=TOPICS.random_state, clusters=data.unit_doc
     )
     fig = tplots.plot_prevalence(prevalence[name], topic_labels=labels, title=f"By {name}")
-    nb.save_figure(fig, f"topics_prevalence_{name}")
-
-# %% [markdown]
-# ![Topic prevalence by source page](../figures/topics_prevalence_page.png)
-#
-# ![Topic prevalence by genre](../figures/topics_prevalence_genre.png)
-#
-# ![Topic prevalence by era](../figures/topics_prevalence_era.png)
-#
-# ![Topic prevalence by frame label](../figures/topics_prevalence_frame.png)
+    display(nb.show_figure(fig, f"topics_prevalence_{name}", f"Topic prevalence by {name}"))
 
 # %%
 prevalence["frame"].pivot(index="topic", columns="group", values="mean").round(3)
@@ -375,7 +365,7 @@ if TREND:
     left_out = int(over[over.index.isin(data.unit_doc.unique())].isna().sum())  # modelled
     title = f"By {TREND}" + (f" ({left_out} articles without a value left out)" if left_out else "")
     fig = tplots.plot_prevalence_trend(trend, topic_labels=labels, xlabel=TREND, title=title)
-    _ = nb.save_figure(fig, f"topics_prevalence_{TREND}")
+    display(nb.show_figure(fig, f"topics_prevalence_{TREND}", f"Topic prevalence by {TREND}"))
 
 # %% [markdown]
 # Differences between articles the lexicon labels stability-dominated and
@@ -398,7 +388,7 @@ else:
     print("contrast skipped: no article labelled stability or no article labelled service_law")
 
 # %% [markdown]
-# Three differences survive the resampling of articles: stability-dominated articles spend
+# On the seed corpus, three differences survive the resampling of articles: stability-dominated articles spend
 # more of their paragraphs on the political-stability topic (T5: 政治稳定, 调处, 青少年) and the
 # community-procuratorate topic (T7: 社区检察, 市场监管, 综治), and service / rule-of-law
 # articles more on the rural-construction topic (T6: 美丽乡村, 党建, 村庄). With 17 and 8
@@ -430,17 +420,14 @@ fig = (
     if not UNSEEDED
     else empty_figure(NO_SEEDS)
 )
-_ = nb.save_figure(fig, "topics_seeded_by_frame")
-
-# %% [markdown]
-# ![Seeded frame topics by the lexicon's frame label](../figures/topics_seeded_by_frame.png)
+nb.show_figure(fig, "topics_seeded_by_frame", "Seeded frame topics by the lexicon's frame label")
 
 # %%
 if not UNSEEDED:
     display(seeded_frame.round(3))
 
 # %% [markdown]
-# They do: the seeded stability topic takes a far larger share of paragraphs in
+# On the seed corpus they do: the seeded stability topic takes a far larger share of paragraphs in
 # stability-dominated articles than in service / rule-of-law ones, and the reverse holds for
 # the seeded service / rule-of-law topic; "mixed" articles lie in between on both.
 

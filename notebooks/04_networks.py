@@ -34,7 +34,9 @@
 # 5. **export**: GEXF and GraphML for Gephi, node and edge tables, and the parameters.
 #
 # The same inputs give byte-identical files: nodes and edges are sorted, the seeds are
-# fixed, and no date is written.
+# fixed, and no date is written. The outputs are those of the corpus run; a paragraph that
+# reads results begins "On the seed corpus" and reads the shipped example's (see
+# `00_overview`).
 
 # %% tags=["parameters"]
 import dataclasses
@@ -55,7 +57,7 @@ GROUPS = ("stability", "service_law")
 # ## 1 · Sentences of the analysed articles
 #
 # The network counts the articles `[corpus] analyse` names — the kept ones: a reprinted article
-# does not count its co-occurrences twice, and the off-topic one does not add its own. Segmentation is textkit's governance-aware jieba
+# does not count its co-occurrences twice, and an off-topic one does not add its own. Segmentation is textkit's governance-aware jieba
 # (`02_segmentation`): multi-word concepts such as 社会治安综合治理 stay one token, and the
 # stopword and officialese lists are applied; the `exclude` list of `[cooc]` removes a few
 # function words that survive them. Paragraph, document and sliding-window units are
@@ -106,10 +108,7 @@ G = tk.build_network(res, **NET.build_kwargs())
 # %%
 fig = plot_network(G, random_state=NET.random_state)
 corpus_layout = fig.textkit_data  # positions and colours, reused by the Gephi export
-_ = nb.save_figure(fig, "network_corpus")
-
-# %% [markdown]
-# ![The corpus co-occurrence network](../figures/network_corpus.png)
+nb.show_figure(fig, "network_corpus", "The corpus co-occurrence network")
 
 # %% [markdown]
 # Centralities, one row per term: `betweenness` marks the terms that bridge communities,
@@ -167,10 +166,9 @@ else:
 # %% [markdown]
 # ## 5 · Ego networks of the frame terms
 #
-# The neighbourhood of 稳定, 维稳, 法治 and 服务 in a larger network (the `ego_nodes` most
+# The neighbourhood of the `ego_terms` (by default 稳定, 维稳, 法治 and 服务) in a larger network (the `ego_nodes` most
 # frequent terms, every edge with at least `min_count` sentences), keeping each centre's
-# `ego_neighbours` strongest neighbours. Size and width scales are shared by the four
-# panels.
+# `ego_neighbours` strongest neighbours. Size and width scales are shared by the panels.
 
 # %%
 res_ego = tk.cooccurrence(units, dataclasses.replace(COOC, n_nodes=NET.ego_nodes))
@@ -178,10 +176,7 @@ G_ego = tk.build_network(res_ego, NET.weight, top_n=None, random_state=NET.rando
 terms = [t for t in NET.ego_terms if t in G_ego]
 egos = {t: tk.ego_network(G_ego, t, max_neighbours=NET.ego_neighbours) for t in terms}
 fig = plot_ego_networks(egos, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
-_ = nb.save_figure(fig, "network_ego")
-
-# %% [markdown]
-# ![Ego networks of the frame terms](../figures/network_ego.png)
+nb.show_figure(fig, "network_ego", "Ego networks of the frame terms")
 
 # %%
 ego_table(G_ego, terms, max_neighbours=5)[
@@ -193,9 +188,9 @@ ego_table(G_ego, terms, max_neighbours=5)[
 #
 # The same node set (chosen on both groups together) is counted in each group; the table
 # lists the pairs whose Jaccard changes most. A pair is kept only when it co-occurs in at
-# least `compare_min_docs` articles of the group where it is stronger: with groups of
-# 17 and 8 articles, a single article's list of duties would otherwise fill the
-# table. `g2` and
+# least `compare_min_docs` articles of the group where it is stronger: a single article's
+# list of duties would otherwise fill the table (on the seed corpus, with groups of 17 and 8
+# articles, it would). `g2` and
 # `p_value` test whether the share of sentences holding the pair differs between the
 # groups; sentences of one article are not independent, so read them as a screening
 # score, not as a test.
@@ -227,10 +222,9 @@ if BOTH:
 if BOTH:
     fig = plot_difference(cmp, node_groups=key_groups, group_labels=key_labels, random_state=NET.random_state)
     difference_layout = fig.textkit_data
-    _ = nb.save_figure(fig, "network_difference")
-
-# %% [markdown]
-# ![Difference network of stability and service / rule-of-law articles](../figures/network_difference.png)
+    display(nb.show_figure(
+        fig, "network_difference", "Difference network of stability and service / rule-of-law articles"
+    ))  # fmt: skip
 
 # %% [markdown]
 # ### By document variable
@@ -250,7 +244,7 @@ for name in nb.groups(analysed):
         top_n=NET.compare_top_n, min_docs=NET.compare_min_docs,
     )  # fmt: skip
     fig = plot_difference(by_variable[name], random_state=NET.random_state)
-    _ = nb.save_figure(fig, f"network_difference_{name}")
+    display(nb.show_figure(fig, f"network_difference_{name}", f"Difference network by {name}"))
 {name: {"groups": c.labels, "pairs changed": len(c.changes)} for name, c in by_variable.items()}
 
 # %% [markdown]
@@ -276,7 +270,7 @@ if BOTH:
 {name: sorted(p.name for p in paths.values()) for name, paths in exports.items()}
 
 # %% [markdown]
-# What the networks show, and what they cannot. On this seed corpus (34 articles analysed) the
+# What the networks show, and what they cannot. On the seed corpus (34 articles analysed) the
 # strongest Jaccard edges include a work plan's list of duties (办公室 · 负责 · 职责 · 镇 · 实施),
 # repeated in a few articles; 维稳's strongest neighbours (模式, 中国, 政治) come from one or
 # two articles (`docs` in the ego table), while 法治 sits with 德治 and 自治 in three. Most

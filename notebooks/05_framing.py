@@ -27,14 +27,17 @@
 #    rules for negation and "from control to service" shift rhetoric;
 # 2. **KWIC** checks of ambiguous terms, so the reader sees what a term means in this corpus;
 # 3. **document scores** with bootstrap confidence intervals and the terms that drive them;
-# 4. **contrasts** by genre, source page and era, and **keyness** of the words that separate
-#    stability-framed from service-framed documents;
+# 4. **contrasts** by each variable of `[analysis] groups` (on the seed corpus: genre, source
+#    page and era), and **keyness** of the words that separate stability-framed from
+#    service-framed documents;
 # 5. **Latent Semantic Scaling**, a second, embedding-based measure that scores words the
 #    dictionary does not list, with its sensitivity to each seed word;
 # 6. **validation** of the paragraph-level measure against hand-coded paragraphs.
 #
 # Every setting comes from the `[frames]`, `[lss]` and `[validation]` tables of `textkit.toml`,
-# the lexicon too: the shipped one, or a project's own file named by `[frames] lexicon`.
+# the lexicon too: the shipped one, or a project's own file named by `[frames] lexicon`. The
+# outputs are those of the corpus run; a paragraph that reads results begins "On the seed
+# corpus" and reads the shipped example's (see `00_overview`).
 
 # %% tags=["parameters"]
 import pandas as pd
@@ -113,11 +116,11 @@ lex.rules_table()[["name", "kind", "note"]]
 # %% [markdown]
 # ## 2 · KWIC checks of ambiguous terms
 #
-# 服务 on its own is weighted 0. Its most frequent company in this corpus (two characters either
-# side of each occurrence) shows why: next to administrative service (审批服务办公) and
-# 便民服务平台 (which scores through 便民服务) stand 社会服务管理 / 特殊人群服务管理 — management
-# of groups under watch, control in the language of service — and 保安服务公司, private
-# security firms. 服务 alone does not tell the frame; counting it would push control talk
+# 服务 on its own is weighted 0. The table gives its most frequent company in the corpus (two
+# characters either side of each occurrence). On the seed corpus it shows why: next to
+# administrative service (审批服务办公) and 便民服务平台 (which scores through 便民服务) stand
+# 社会服务管理 / 特殊人群服务管理 — management of groups under watch, control in the language
+# of service — and 保安服务公司, private security firms. 服务 alone does not tell the frame; counting it would push control talk
 # toward the service side.
 
 # %%
@@ -128,7 +131,7 @@ kw.assign(context=kw["left"].str[-2:] + "【服务】" + kw["right"].str[:2]).va
 
 # %% [markdown]
 # 法制宣传 (legal propaganda) can be service (telling villagers their rights) or control
-# (teaching obedience), which is why it is weighted 0.5. In this corpus it is mostly legal
+# (teaching obedience), which is why it is weighted 0.5. On the seed corpus it is mostly legal
 # education run by public-security and judicial organs — in schools, for minor offenders and
 # migrants, or next to 防盗、防火 — closer to prevention work than to rights (`value` is what
 # the scorer adds for each occurrence: the lexicon weight times any context rule's multiplier):
@@ -169,7 +172,7 @@ scores["frame_label"].value_counts()
 
 # %% [markdown]
 # The two reference documents (`[analysis] examples`; unset: the most stability-leaning and the
-# most service-leaning document). In the seed corpus: a provincial regulation on comprehensive
+# most service-leaning document). On the seed corpus: a provincial regulation on comprehensive
 # public-order management (003 第2篇, "Page 4, no. 2" in the figure) and a report on villagers'
 # deliberative councils (001 篇1, "Page 2, no. 1").
 
@@ -185,10 +188,7 @@ scores.set_index("doc_id").loc[EXAMPLES, score_cols[1:]].round(3)
 
 # %%
 fig = plot_frame_balance(scores, width="double")  # labels: shortened title (page, article number)
-_ = nb.save_figure(fig, "frames_balance")
-
-# %% [markdown]
-# ![Frame balance per article, with its 95 % interval](../figures/frames_balance.png)
+nb.show_figure(fig, "frames_balance", "Frame balance per article, with its 95 % interval")
 
 # %% [markdown]
 # Which words drive the two reference scores (contribution = weight × context multiplier,
@@ -220,22 +220,15 @@ diag[diag["flags"] != ""][["frame", "kind", "name", "share", "n_docs", "flags"]]
 #
 # Mean intensity of each frame per group of every variable in `[analysis] groups`
 # (`frames_intensity_<name>`: bars ± one standard error; dots are documents; `frame_means`,
-# which leaves out texts of fewer than 20 tokens, whose intensity is extreme). In the seed
-# corpus these are the source page, and the genre and era from the annotator
-# (`textkit.corpus.annotate`); documents without a value are left out of that figure. With 34
-# documents these are descriptions, not tests.
+# which leaves out texts of fewer than 20 tokens, whose intensity is extreme); documents
+# without a value are left out of that figure. On the seed corpus these are the source page,
+# and the genre and era from the annotator (`textkit.corpus.annotate`); with 34 documents
+# they are descriptions, not tests.
 
 # %%
 for name in GROUPS:
     fig = plot_frame_intensity(scores, by=name)
-    _ = nb.save_figure(fig, f"frames_intensity_{name}")
-
-# %% [markdown]
-# ![Frame intensity by genre](../figures/frames_intensity_genre.png)
-#
-# ![Frame intensity by source page](../figures/frames_intensity_page.png)
-#
-# ![Frame intensity by era](../figures/frames_intensity_era.png)
+    display(nb.show_figure(fig, f"frames_intensity_{name}", f"Frame intensity by {name}"))
 
 # %%
 group_table = pd.concat([frame_means(scores, name) for name in GROUPS], ignore_index=True)
@@ -257,15 +250,11 @@ group_table.round(2)
 # %%
 estimates = {name: frame_groups(scores, name, config=FRAMES) for name in GROUPS}
 for name, table in estimates.items():
-    _ = nb.save_figure(plot_frame_groups(table), f"frames_groups_{name}")
+    caption = f"Frame estimates by {name}, with document-bootstrap intervals"
+    display(nb.show_figure(plot_frame_groups(table), f"frames_groups_{name}", caption))
 group_estimates = pd.concat(estimates.values(), ignore_index=True)
 tk.write_table(RESULTS / "frame_groups.csv", group_estimates)
 group_estimates[group_estimates["measure"] == "balance"].round(3)
-
-# %% [markdown]
-# ![Frame estimates by genre, with document-bootstrap intervals](../figures/frames_groups_genre.png)
-#
-# ![Frame estimates by era, with document-bootstrap intervals](../figures/frames_groups_era.png)
 
 # %% [markdown]
 # Each group against all the other documents (`frame_contrast`, balance): the difference of
@@ -297,7 +286,8 @@ if TREND:
     by_year = "Y" if pd.api.types.is_datetime64_any_dtype(over[TREND]) else None
     trend = frame_groups(over, TREND, freq=by_year, config=FRAMES)
     tk.write_table(RESULTS / f"frame_trend_{TREND}.csv", trend)
-    _ = nb.save_figure(plot_frame_trend(trend), f"frames_trend_{TREND}")
+    fig = plot_frame_trend(trend)
+    display(nb.show_figure(fig, f"frames_trend_{TREND}", f"Frame estimates by {TREND}"))
 
 # %% [markdown]
 # ### Keyness by group
@@ -342,10 +332,8 @@ if BOTH:
 # %%
 if BOTH:
     fig = plot_keyness(key, n=15, labels=("stability documents", "service/law documents"))
-    _ = nb.save_figure(fig, "frames_keyness")
-
-# %% [markdown]
-# ![Keyness of words in stability against service / rule-of-law documents](../figures/frames_keyness.png)
+    caption = "Keyness of words in stability against service / rule-of-law documents"
+    display(nb.show_figure(fig, "frames_keyness", caption))
 
 # %% [markdown]
 # Scattertext-style view of the same comparison: each word's frequency in the two groups
@@ -360,10 +348,7 @@ if BOTH:
         labels=("stability documents", "service/law documents"),
         highlight=dict(zip(lex_table["term"], lex_table["frame"], strict=True)),
     )
-    _ = nb.save_figure(fig, "frames_term_scatter")
-
-# %% [markdown]
-# ![Word frequencies in the two groups of documents](../figures/frames_term_scatter.png)
+    display(nb.show_figure(fig, "frames_term_scatter", "Word frequencies in the two groups of documents"))
 
 # %% [markdown]
 # ## 5 · Latent Semantic Scaling
@@ -377,9 +362,14 @@ if BOTH:
 # exact and has no random start, so the tables below are the same on every machine at 6
 # significant digits (gensim Word2Vec, `engine = "word2vec"`, is not).
 #
-# Caveat: 34 articles are far below the millions of tokens LSS is designed for. The word
-# vectors mostly reflect co-occurrence within a few pages; treat this section as a check of the
-# direction of the dictionary measure, not as an independent measurement.
+# Caveat: LSS is designed for millions of tokens; the size of this corpus is printed below.
+# On a corpus of a few dozen articles (on the seed corpus, 34) the word vectors mostly reflect
+# co-occurrence within a few pages: treat this section as a check of the direction of the
+# dictionary measure, not as an independent measurement.
+
+# %%
+{"articles": len(analysis), "sentences": len(sent_units),
+ "tokens": int(sent_units["tokens"].map(len).sum())}  # fmt: skip
 
 # %%
 lss = LatentSemanticScaling.from_config(nb.config)
@@ -400,10 +390,7 @@ fig = (
     if not UNSEEDED
     else empty_figure(NO_LSS)
 )
-_ = nb.save_figure(fig, "frames_lss_polarity")
-
-# %% [markdown]
-# ![LSS polarity of the most frequent words](../figures/frames_lss_polarity.png)
+nb.show_figure(fig, "frames_lss_polarity", "LSS polarity of the most frequent words")
 
 # %%
 fig = (
@@ -411,10 +398,7 @@ fig = (
     if not UNSEEDED
     else empty_figure(NO_LSS)
 )
-_ = nb.save_figure(fig, "frames_lss_vs_dictionary")
-
-# %% [markdown]
-# ![LSS score against the dictionary balance](../figures/frames_lss_vs_dictionary.png)
+nb.show_figure(fig, "frames_lss_vs_dictionary", "LSS score against the dictionary balance")
 
 # %% [markdown]
 # Leave-one-seed-out: for each seed word, polarities are recomputed without it (same vectors)
@@ -426,10 +410,7 @@ if not UNSEEDED:
     loo = lss.leave_one_seed_out(doc_units["tokens"])
     tk.write_table(RESULTS / "lss_leave_one_seed_out.csv", loo)
 fig = plot_seed_sensitivity(loo) if not UNSEEDED else empty_figure(NO_LSS)
-_ = nb.save_figure(fig, "frames_lss_seed_sensitivity")
-
-# %% [markdown]
-# ![LSS polarities with each seed word left out](../figures/frames_lss_seed_sensitivity.png)
+nb.show_figure(fig, "frames_lss_seed_sensitivity", "LSS polarities with each seed word left out")
 
 # %%
 if not UNSEEDED:
@@ -446,8 +427,8 @@ if not UNSEEDED:
 # labels (`lss_agrees`: the word vector sits on the same side), the number of documents using
 # each and one line of context (`suggest_terms`). Lexicon terms and words containing them are
 # left out. This is a reading list for revising the lexicon, not a rule: an entry needs a
-# documented policy meaning (its `note` and `source`), and words such as 学校 or 农村 are key
-# here because of what these pages discuss, not because they carry a frame.
+# documented policy meaning (its `note` and `source`); on the seed corpus, words such as 学校
+# or 农村 are key because of what its pages discuss, not because they carry a frame.
 
 # %%
 para_scores = tk.score_frames(
@@ -473,8 +454,9 @@ tk.write_coding_sheet(sample, RESULTS / "coding_sheet.csv")
 sample.groupby("frame_label").size()
 
 # %% [markdown]
-# Step 2: compare the measure with a coded sheet. The package ships one coded example,
-# `textkit/resources/coded_paragraphs.csv`: 754 paragraphs of 34 articles in six draws (two
+# Step 2: compare the measure with a coded sheet. The package ships one coded example of the
+# seed corpus, `textkit/resources/coded_paragraphs.csv`: 754 paragraphs of its 34 articles in
+# six draws (two
 # stratified by `draw_validation_sample`, three simple random samples and the rest), coded
 # by **two independent passes of language-model coders** that saw only the codebook and the
 # texts (never the lexicon or the measure's labels), the 49 disagreements (kappa 0.86-0.95)
@@ -483,9 +465,18 @@ sample.groupby("frame_label").size()
 # reference for precision and recall; Spearman's ρ uses the ordered scale
 # stability < mixed < service_law (paragraphs where either side is `neither` are left out of ρ).
 #
-# The shipped coding belongs to the seed corpus. On another corpus, code the sheet of step 1
-# and name it in `[validation] codes`; until then the step is skipped, with a message, when
-# none of the coded paragraphs is in the corpus.
+# The shipped coding belongs to the seed corpus. On another corpus, copy the sheet of step 1
+# out of `results/` (a rerun rewrites it), fill its `code` column and name it in
+# `textkit.toml`:
+#
+# ```toml
+# [validation]
+# codes = "coding.csv"   # relative to textkit.toml
+# ```
+#
+# Until then the step is skipped, with a message, when none of the coded paragraphs is in the
+# corpus. A coded paragraph is found again by its text (`align_codes`); the count below is of
+# the coded paragraphs found in the analysed articles.
 
 # %%
 coded = align_codes(tk.load_coded_paragraphs(CODES and nb.config.resolve(CODES)), analysis)
@@ -499,12 +490,9 @@ if len(coded):
     display({k: float(f"{v:.3g}") if isinstance(v, float) else v for k, v in summary.items()})
     display(report.per_class.round(3))
     fig = plot_confusion(report.confusion)
-    _ = nb.save_figure(fig, "frames_validation_confusion")
+    display(nb.show_figure(fig, "frames_validation_confusion", "Dictionary labels against the hand coding"))
 else:
     print("validation skipped: no coded paragraph of this corpus ([validation] codes)")
-
-# %% [markdown]
-# ![Dictionary labels against the hand coding](../figures/frames_validation_confusion.png)
 
 # %% [markdown]
 # The worst disagreements (largest distance on the ordered scale; `neither` against a frame
@@ -526,9 +514,10 @@ worst.assign(text=worst["text"].str[:70])[WORST_COLS]
 # codes and, by nested cross-validation with whole articles held out, shows how well a rule
 # chosen this way carries to articles it was not chosen on (the honest figure; the in-sample
 # one is optimistic). Among the rules within 0.01 macro-F1 of the best it takes the one with
-# the fewest checks switched on: a threshold that buys less than that on 754 paragraphs is
-# more likely fitted to them than general. The chosen values belong in `[frames]` of `textkit.toml` (the
-# `paragraph_*` keys; the seed project's are the ones printed here).
+# the fewest checks switched on: a threshold that buys less than that (on the seed corpus's
+# 754 coded paragraphs) is more likely fitted to them than general. The values printed are
+# the rule chosen on this run's codes; they belong in `[frames]` of `textkit.toml` (the
+# `paragraph_*` keys; the seed project's file holds the rule chosen on the seed coding).
 
 # %%
 if len(coded) and coded["code"].value_counts().min() >= 5:
@@ -546,17 +535,23 @@ else:
 # cross-validated with whole articles held out, next to the dictionary on the same folds
 # (`cross_validate_frames`). Then the uncoded paragraphs the classifier is least sure of
 # (highest predictive entropy): the next ones worth coding (`suggest_to_code`; a text
-# repeated with other numbers is proposed once). The shipped seed coding holds every
-# paragraph, so there is nothing left to suggest here; on your own corpus there will be.
+# repeated with other numbers is proposed once). On the seed corpus the shipped coding holds
+# every paragraph, so there is nothing left to suggest; on your own corpus there will be.
+#
+# The classifier's probabilities are calibrated only when every code has at least
+# `calibration_min_count` (10) coded paragraphs; the note printed is that of the classifier
+# fitted on all the coded paragraphs counted above. Each cross-validation fold fits its own on
+# the other folds' articles, about four fifths of the codes, so a code just above the
+# threshold can leave some folds uncalibrated (`cv.calibration`, one note per fold).
 
 # %%
 if len(coded) and coded["code"].value_counts().min() >= 5:
-    model = FrameClassifier(frame_config=FRAMES, segmenter=SEG)
+    model = FrameClassifier(frame_config=FRAMES, segmenter=SEG).fit(coded, analysis)  # all codes
+    print("classifier probabilities:", model.calibration_note_)
     cv = cross_validate_frames(coded, analysis, n_splits=5, groups="doc_id", model=model)
     tk.write_table(RESULTS / "validation_supervised_folds.csv", cv.folds)
-    print("classifier probabilities:", cv.calibration[0])
     display(cv.overall.set_index("measure").round(3))
-    suggest = suggest_to_code(model.fit(coded, analysis), analysis, n=10)
+    suggest = suggest_to_code(model, analysis, n=10)
     if suggest.empty:
         print("nothing left to suggest: every paragraph of at least 20 characters is coded")
     else:
@@ -567,7 +562,9 @@ else:
     print("supervised check skipped: fewer than 5 coded paragraphs of some code")
 
 # %% [markdown]
-# ## Summary
+# ## Summary: the seed corpus
+#
+# On the seed corpus (the shipped example; the outputs above are those of the corpus run):
 #
 # - The lexicon, its notes and its context rules are data (`frames.yaml`, `frames_card.md`); the
 #   scores above can be traced to single terms and sentences (`term_contributions`,

@@ -1,4 +1,5 @@
-"""The numbers the README and the notebooks' narrative quote agree with the committed outputs.
+"""The numbers the README and the notebooks' narrative quote agree with the committed outputs,
+and the notebooks quote them as the seed corpus's.
 
 A change to the lexicon, the segmenter or a model regenerates the tables and figures, but
 not the prose around them: a quoted balance, modularity, count or agreement figure can go
@@ -8,6 +9,13 @@ stated with, to the committed output it describes (``results/`` and ``figures/``
 by ``make reproduce``) or, for the validation figures, to the computation that produced
 them. (The repeated-split averages the README quotes take half a minute to recompute; they
 are printed by ``benchmarks/validity.py`` and not checked here.)
+
+The notebooks run on any corpus, so their text may read results only as the seed corpus's:
+the rule of ``notebooks/00_overview.py`` ("How to read these notebooks") is that a markdown
+paragraph quoting a result (a number of the outputs, a named seed article or topic, a count
+of articles) says, in that paragraph, that it reads the seed corpus, and that no markdown cell
+links a figure by a fixed name (the cell that draws a figure shows it, named after the
+project's groups). Every notebook quote checked below is also checked to be marked.
 """
 
 from __future__ import annotations
@@ -26,6 +34,19 @@ NOTEBOOK_03 = (ROOT / "notebooks" / "03_topics.py").read_text("utf-8")
 NOTEBOOK_04 = (ROOT / "notebooks" / "04_networks.py").read_text("utf-8")
 NOTEBOOK_05 = (ROOT / "notebooks" / "05_framing.py").read_text("utf-8")
 NUMBER = r"[−+-]?\d+(?:\.\d+)?"
+NOTEBOOKS = {
+    p.name: p.read_text("utf-8") for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))
+}
+#: What a paragraph that reads the seed corpus says.
+SEED_MARK = "seed corpus"
+#: A result of a corpus quoted in prose: a number with two or more decimals (a statistic;
+#: 0.01, the p-value and tuning tolerance the text explains, aside), a topic of the seed
+#: model (T3), a seed page or article (003 第2篇, page `001`), or a count of articles,
+#: documents or paragraphs.
+RESULT_QUOTE = re.compile(
+    r"(?<![\d.])(?!0\.01\b)\d\.\d{2,}|\bT\d\b|(?<![\d,])\b00\d\b"
+    r"|\b\d[\d,]* (?:usable )?(?:articles|documents|paragraphs)\b"
+)
 
 
 def _prose(text: str) -> str:
@@ -35,11 +56,61 @@ def _prose(text: str) -> str:
     return re.sub(r"\s+", " ", " ".join(lines))
 
 
+def _markdown_paragraphs(source: str) -> list[str]:
+    """The paragraphs of the markdown cells of a notebook source, each as one line of prose; a
+    list is one paragraph with the line that introduces it."""
+    cells = re.split(r"^# %%(.*)$", source, flags=re.M)
+    out: list[str] = []
+    for header, body in zip(cells[1::2], cells[2::2], strict=True):
+        if "[markdown]" not in header:
+            continue
+        for block in re.split(r"\n#[ \t]*\n", body.strip()):
+            prose = _prose(block).strip()
+            if re.match(r"(?:[-*]|\d+\.) ", prose) and out:
+                out[-1] += " " + prose
+            elif prose:
+                out.append(prose)
+    return out
+
+
 def _quote(text: str, pattern: str) -> tuple[str, ...]:
-    """The groups of ``pattern``'s one match in the prose of ``text`` (fails when absent)."""
+    """The groups of ``pattern``'s one match in the prose of ``text`` (fails when absent); in a
+    notebook, the match must sit in a paragraph that says it reads the seed corpus."""
     found = re.findall(pattern, _prose(text))
     assert len(found) == 1, f"expected one quote matching {pattern!r}, found {found}"
+    if text in NOTEBOOKS.values():
+        (paragraph,) = [p for p in _markdown_paragraphs(text) if re.search(pattern, p)]
+        assert SEED_MARK in paragraph.lower(), f"not said to be the seed corpus's: {paragraph}"
     return found[0] if isinstance(found[0], tuple) else (found[0],)
+
+
+def test_notebook_prose_reads_results_only_as_the_seed_corpus():
+    """Run on another corpus, a notebook's outputs are that corpus's while its text stays: a
+    paragraph that quotes a result says it is the seed corpus's (its own results are printed
+    by the cells)."""
+    unmarked = [
+        f"{name}: {RESULT_QUOTE.findall(p)} in {p[:100]!r}"
+        for name, source in NOTEBOOKS.items()
+        for p in _markdown_paragraphs(source)
+        if RESULT_QUOTE.search(p) and SEED_MARK not in p.lower()
+    ]
+    assert not unmarked, "\n".join(unmarked)
+
+
+def test_notebooks_link_no_figure_by_a_fixed_name():
+    """A figure named after the seed project's groups (topics_prevalence_page) is not drawn
+    for a project with other groups: the cell that saves a figure shows it
+    (``nb.show_figure``), so a notebook links exactly the figures it drew."""
+    linked = [
+        f"{name}: {link}"
+        for name, source in NOTEBOOKS.items()
+        for p in _markdown_paragraphs(source)
+        for link in re.findall(r"\]\([^)]*figures/[^)]*\)", p)
+    ]
+    assert not linked, "\n".join(linked)
+    for name, source in NOTEBOOKS.items():
+        code = re.sub(r"^#.*$", "", source, flags=re.M)
+        assert "nb.save_figure(" not in code, f"{name}: a figure saved but not shown"
 
 
 def _value(quoted: str) -> float:

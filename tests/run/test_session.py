@@ -281,3 +281,74 @@ def test_the_notebooks_segment_with_the_projects_segment_table(project):
             calls
             and source.count("segmenter=nb.segmenter") + source.count("segmenter=SEG") >= calls
         ), name
+
+
+_WARNS = """# %% tags=["parameters"]
+import logging
+import warnings
+
+from textkit.plots import new_figure, use_style
+from textkit.run import start_notebook
+
+nb = start_notebook("02_warns")
+
+# %%
+warnings.warn("4 seed word(s) not in the model vocabulary, dropped", UserWarning)
+print("seeds used")
+logging.getLogger("gensim.demo").warning("a logged warning")
+logging.getLogger("textkit.demo").warning("textkit's own log, silent in a notebook")
+print("done")
+
+# %%
+with use_style():
+    fig, ax = new_figure()
+    ax.plot([1, 2], [3, 4])
+nb.show_figure(fig, "by_province", "Frame intensity by province")
+"""
+
+
+def _stream_text(cell) -> tuple[list[str], str]:
+    names = [o["name"] for o in cell["outputs"] if o["output_type"] == "stream"]
+    return names, "".join(o["text"] for o in cell["outputs"] if o["output_type"] == "stream")
+
+
+def test_warnings_and_log_records_reach_the_notebook_in_order_on_one_stream(project):
+    """On standard error a warning is a second stream whose place among the cell's printed
+    lines depends on timing, so two runs of an untouched project wrote different notebooks
+    and ``textkit verify`` failed; after ``start_notebook`` it is printed in order."""
+    import nbformat
+
+    (project / "notebooks" / "02_warns.py").write_text(_WARNS, encoding="utf-8")
+    assert main(["-q", "notebooks", "--only", "02"]) == 0
+    cells = nbformat.read(project / "notebooks" / "02_warns.ipynb", as_version=4).cells
+    names, text = _stream_text(cells[1])
+    assert set(names) == {"stdout"}, names
+    said = [
+        "<cell>:1: UserWarning: 4 seed word(s) not in the model vocabulary, dropped",
+        "seeds used",
+        "WARNING gensim.demo: a logged warning",
+        "done",
+    ]
+    assert [text.index(s) for s in said] == sorted(text.index(s) for s in said), text
+    assert "textkit's own log" not in text
+    (shown,) = [o for o in cells[2]["outputs"] if o["output_type"] == "execute_result"]
+    link = "![Frame intensity by province](../figures/by_province.png)"
+    assert shown["data"]["text/markdown"] == link == shown["data"]["text/plain"]
+    assert (project / "figures" / "by_province.png").is_file()
+
+
+def test_show_figure_links_the_file_it_saved(project):
+    from textkit.plots import new_figure
+
+    nb = start_notebook("01_pages")  # formats = ["png"]
+    fig, ax = new_figure()
+    ax.plot([1, 2], [3, 4])
+    shown = nb.show_figure(fig, "topics_prevalence_province", "Topic [prevalence] by province")
+    assert shown.markdown == (
+        "![Topic (prevalence) by province](../figures/topics_prevalence_province.png)"
+    )
+    assert shown._repr_markdown_() == repr(shown) == shown.markdown
+    (project / "pdf.toml").write_text('[figures]\nformats = ["pdf"]\n', encoding="utf-8")
+    pdf_only = start_notebook("01_pages", project / "pdf.toml").show_figure(fig, "only", "Only")
+    assert pdf_only.markdown == "[Only](../figures/only.pdf)"
+    assert (project / "figures" / "only.pdf").is_file()

@@ -153,6 +153,31 @@ def test_k_summary_ranks_each_measure_in_its_direction():
     np.testing.assert_allclose(out["mean_rank"], [2.0, 11 / 6, 13 / 6])
 
 
+def test_best_k_names_the_k_each_measure_favours_and_where_the_chosen_one_stands():
+    """The reading of a K grid a notebook would otherwise write down for one corpus."""
+    table = pd.DataFrame(
+        {
+            "k": [2, 2, 4, 4, 6, 6],
+            "seed": [0, 1, 0, 1, 0, 1],
+            "c_v": [0.3, 0.5, 0.6, 0.6, 0.2, 0.2],
+            "perplexity": [900.0, 900.0, 800.0, 800.0, 700.0, 700.0],
+            "exclusivity": [0.9, 0.9, 0.5, 0.5, 0.5, 0.5],
+            "u_mass": [np.nan] * 6,
+        }
+    )
+    out = T.best_k(table, chosen=4).set_index("measure")
+    assert list(out.index) == ["c_v", "perplexity", "exclusivity", "mean_rank"]
+    assert out.loc["c_v", ["best_k", "next_k"]].tolist() == [4, 2]
+    np.testing.assert_allclose(out.loc["c_v", ["best", "next", "chosen"]], [0.6, 0.4, 0.6])
+    assert out.loc["perplexity", ["best_k", "next_k", "chosen_rank"]].tolist() == [6, 4, 2]
+    assert out.loc["exclusivity", ["best_k", "next_k"]].tolist() == [2, 4]  # a tie: smaller K
+    assert out.loc["mean_rank", ["best_k", "chosen_rank"]].tolist() == [4, 1]
+    pd.testing.assert_frame_equal(T.best_k(T.k_summary(table), chosen=4), out.reset_index())
+    assert "chosen_k" not in T.best_k(table).columns
+    with pytest.raises(ValueError, match="K = 5 is not in the grid"):
+        T.best_k(table, chosen=5)
+
+
 def test_feasible_ks_leaves_out_what_a_small_corpus_cannot_fit(dtm, caplog):
     n_train = len(T.select._split(dtm.shape[0], 0.1, 0)[0])
     assert T.feasible_ks([4, 2, 6], dtm) == [2, 4, 6]  # sorted, all fit

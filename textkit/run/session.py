@@ -8,10 +8,13 @@ A notebook's parameters cell is::
     TOPICS = TopicConfig.from_project(nb.config)
 
 and then ``build = nb.build_corpus()``, ``docs = nb.analysed(build.documents)`` and
-``nb.save_figure(fig, "topics_k_selection")``. The session reads ``textkit.toml`` the same
-way everywhere — the file named by ``TEXTKIT_CONFIG`` when ``textkit --config X reproduce``
-runs the notebook, else the project's — so a figure never comes from another corpus than the
-one its manifest names.
+``nb.show_figure(fig, "topics_k_selection", "Topic-model diagnostics against K")`` (which
+saves the figure and shows the link to it as the cell's output, so that a notebook links
+only the figures it drew, under the names it gave them). The session reads ``textkit.toml``
+the same way everywhere — the file named by ``TEXTKIT_CONFIG`` when ``textkit --config X
+reproduce`` runs the notebook, else the project's — so a figure never comes from another
+corpus than the one its manifest names. From :func:`start_notebook` on, warnings are shown
+on standard output, in order with the cell's printed lines.
 """
 
 from __future__ import annotations
@@ -34,10 +37,42 @@ if TYPE_CHECKING:
     from textkit.corpus.build import CorpusBuild
     from textkit.corpus.source import CorpusSource
 
-__all__ = ["DEFAULT_FORMATS", "NotebookSession", "check_settings", "start_notebook"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FigureLink",
+    "NotebookSession",
+    "check_settings",
+    "start_notebook",
+]
 
 #: Figure formats when ``[figures] formats`` is not set.
 DEFAULT_FORMATS = ("pdf", "png")
+#: Formats a notebook can show inline, in order of preference.
+_INLINE_FORMATS = ("png", "svg")
+
+
+@dataclass(frozen=True)
+class FigureLink:
+    """A saved figure as a notebook shows it: a Markdown link to its file, relative to the
+    notebook (``![Topic prevalence by province](../figures/topics_prevalence_province.png)``).
+
+    Returned by :meth:`NotebookSession.show_figure`; a cell that ends with it (or passes it to
+    ``display``) shows the figure, so a notebook links exactly the figures it drew, under the
+    names it gave them. The executed notebook holds the link, not the image.
+
+    Attributes
+    ----------
+    markdown : str
+        The link: an image for PNG and SVG, a plain link when only PDF is written.
+    """
+
+    markdown: str
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.markdown
 
 
 @dataclass(frozen=True)
@@ -284,6 +319,39 @@ class NotebookSession:
             **kwargs,
         )
 
+    def show_figure(
+        self, fig: Figure, name: str, caption: str, data: pd.DataFrame | None = None, **kwargs: Any
+    ) -> FigureLink:
+        """:meth:`save_figure`, then a link to the saved figure for the cell to show.
+
+        Parameters
+        ----------
+        fig : matplotlib.figure.Figure
+        name : str
+            File stem, e.g. ``f"topics_prevalence_{group}"``.
+        caption : str
+            The figure's caption (the link's text).
+        data : pandas.DataFrame, optional
+            As in :meth:`save_figure`.
+        **kwargs
+            Other arguments of :func:`textkit.save_figure` (``outdir``).
+
+        Returns
+        -------
+        FigureLink
+            The Markdown link to the PNG (else SVG, else a plain link to the PDF), relative to
+            the notebooks folder of this run.
+        """
+        written = self.save_figure(fig, name, data, **kwargs)
+        files = {p.suffix.lstrip("."): p for p in written}
+        shown = next((files[f] for f in _INLINE_FORMATS if f in files), files.get("pdf"))
+        if shown is None:
+            raise InvalidParameterError(f"figure {name!r}: no file of the formats pdf, png, svg")
+        rel = Path(os.path.relpath(shown, self.output("notebooks"))).as_posix()
+        caption = " ".join(str(caption).split()).replace("[", "(").replace("]", ")")
+        image = "!" if shown.suffix.lstrip(".") in _INLINE_FORMATS else ""
+        return FigureLink(f"{image}[{caption}]({rel})")
+
     def summary(self) -> dict[str, Any]:
         """What identifies the run, for the notebook's first output (``repeated_paragraphs``
         only when they are dropped)."""
@@ -513,6 +581,15 @@ def start_notebook(
         For an invalid ``[figures] formats``, ``[corpus] analyse``, ``repeated_paragraphs``
         or ``repeated_min_docs`` (file, table and key named), or a missing raw corpus folder.
 
+    Notes
+    -----
+    From then on, warnings, and the log records of level WARNING and above of other libraries
+    (when nothing else configured logging; textkit's own log stays silent in a notebook, what
+    a reader must see it also warns), are shown on standard output, in order with what the
+    cell prints: on standard error they would reach the notebook as a second stream, whose
+    order against the first depends on timing, so that two runs could write different
+    notebooks (``textkit verify`` compares them).
+
     Examples
     --------
     >>> from textkit.run import start_notebook
@@ -523,12 +600,49 @@ def start_notebook(
 
     name = check_str("name", name)
     project = config if isinstance(config, ProjectConfig) else load_config(config)
+    _show_warnings_in_order()
     return _session(
         name,
         project,
         provenance=provenance(project).as_dict(),
         formats=project.setting("figures", "formats", DEFAULT_FORMATS, _check_formats),
     )
+
+
+#: Name of the log handler :func:`start_notebook` adds (once) when logging is not configured.
+_LOG_HANDLER = "textkit-notebook"
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` of a notebook: the usual text, on standard output."""
+    import sys
+    import warnings
+
+    sys.stdout.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _not_textkit(record) -> bool:
+    """Log filter: a record of another library (textkit's own has its ``NullHandler``)."""
+    return not (record.name == "textkit" or record.name.startswith("textkit."))
+
+
+def _show_warnings_in_order() -> None:
+    """Send warnings, and other libraries' log records of WARNING and above when no handler is
+    configured, to standard output (see :func:`start_notebook`, Notes)."""
+    import logging
+    import sys
+    import warnings
+
+    warnings.showwarning = _show_warning
+    root = logging.getLogger()
+    if root.handlers:  # logging configured by the researcher (or pytest): left as it is
+        return
+    handler = logging.StreamHandler(sys.stdout)
+    handler.set_name(_LOG_HANDLER)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_not_textkit)
+    root.addHandler(handler)
 
 
 def _session(

@@ -11,7 +11,7 @@ reproducible given ``random_state``. Modules: :mod:`~textkit.topics.matrix` (``T
 (``SeededLdaTopicModel``), :mod:`~textkit.topics.nmf` (``NmfTopicModel``, ``NmfConfig``),
 :mod:`~textkit.topics.fit` (``fit_topics``), :mod:`~textkit.topics.describe` (``top_terms``,
 ``representative_docs``, ``topic_summary``), :mod:`~textkit.topics.select` (``select_k``,
-``k_summary``, ``heldout_perplexity``), :mod:`~textkit.topics.stability`
+``k_summary``, ``best_k``, ``heldout_perplexity``), :mod:`~textkit.topics.stability`
 (``topic_stability``, ``match_topics``, ``compare_models``), :mod:`~textkit.topics.prevalence`
 (``topic_prevalence``, ``prevalence_contrast``), :mod:`~textkit.topics.persist`
 (``save_model``, ``load_model``, ``save_topic_tables``, ``save_ldavis_html``),
@@ -33,7 +33,7 @@ from textkit.topics.nmf import NmfConfig, NmfTopicModel
 from textkit.topics.persist import load_model, save_ldavis_html, save_model, save_topic_tables
 from textkit.topics.prevalence import prevalence_contrast, topic_prevalence
 from textkit.topics.seeded import SeededLdaTopicModel
-from textkit.topics.select import feasible_ks, heldout_perplexity, k_summary, select_k
+from textkit.topics.select import best_k, feasible_ks, heldout_perplexity, k_summary, select_k
 from textkit.topics.stability import (
     StabilityResult,
     compare_models,
@@ -52,6 +52,7 @@ __all__ = [
     "TopicConfig",
     "TopicData",
     "add_unit_key",
+    "best_k",
     "compare_models",
     "drop_empty_documents",
     "fit_lda_streaming",

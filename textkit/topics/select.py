@@ -3,7 +3,7 @@
 :func:`select_k` fits a grid of K (and seeds) and reports coherence (c_v, c_npmi, u_mass via
 gensim's ``CoherenceModel``), held-out perplexity (:func:`heldout_perplexity`, by document
 completion) and exclusivity, like stm's ``searchK``; :func:`k_summary` condenses the grid to
-per-K means and ranks.
+per-K means and ranks, and :func:`best_k` to the K each measure favours.
 """
 
 from __future__ import annotations
@@ -455,3 +455,51 @@ def k_summary(table: pd.DataFrame) -> pd.DataFrame:
         ranks.append(col)
     out["mean_rank"] = out[ranks].mean(axis=1)
     return out.reset_index()
+
+
+def best_k(table: pd.DataFrame, chosen: int | None = None) -> pd.DataFrame:
+    """The K each diagnostic of a :func:`select_k` grid favours, the runner-up, and the K
+    chosen: the reading of the grid a notebook quotes, computed rather than written down.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`select_k` (or of :func:`k_summary`).
+    chosen : int, optional
+        The K reported (``[topics] n_topics``): its value and rank on each measure are added.
+
+    Returns
+    -------
+    DataFrame
+        One row per measure with values (``c_v``, ``c_npmi``, ``u_mass``, ``perplexity``,
+        ``exclusivity``, then ``mean_rank``): ``best_k`` and ``best`` (its mean over seeds;
+        for ``mean_rank``, the rank), ``next_k`` and ``next`` (the runner-up, ``NaN`` with a
+        single K) and, given ``chosen``, ``chosen_k``, ``chosen`` and ``chosen_rank``
+        (1 = best). Ties go to the smaller K.
+
+    Raises
+    ------
+    ValueError
+        When ``chosen`` is not a K of the grid.
+    """
+    summary = table if "mean_rank" in table.columns else k_summary(table)
+    measures = [m for m in _K_DIRECTIONS if m in summary.columns] + ["mean_rank"]
+    by_k = summary.set_index("k")
+    if chosen is not None and chosen not in by_k.index:
+        raise ValueError(
+            f"chosen: K = {chosen} is not in the grid ({', '.join(map(str, by_k.index))})"
+        )
+    rows = []
+    for m in measures:
+        better_first = 1 if m == "mean_rank" else -_K_DIRECTIONS[m]
+        values = by_k[m].dropna()
+        order = sorted(values.index, key=lambda k, v=values: (better_first * v[k], k))
+        row: dict[str, Any] = {"measure": m, "best_k": order[0], "best": values[order[0]]}
+        row["next_k"] = order[1] if len(order) > 1 else np.nan
+        row["next"] = values[order[1]] if len(order) > 1 else np.nan
+        if chosen is not None:
+            row["chosen_k"] = chosen
+            row["chosen"] = values.get(chosen, np.nan)
+            row["chosen_rank"] = order.index(chosen) + 1 if chosen in order else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

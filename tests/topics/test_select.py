@@ -132,8 +132,9 @@ def test_fit_cache_gives_the_fresh_tables_and_fits_only_what_is_missing(
         T.select_k(dtm, ks=[3], cache=3, **fast)
 
 
-def test_k_summary_ranks_each_measure_in_its_direction():
-    table = pd.DataFrame(
+def _k_table() -> pd.DataFrame:
+    """A K grid of two seeds per K: c_v best at 4, perplexity at 6, exclusivity at 2."""
+    return pd.DataFrame(
         {
             "k": [2, 2, 4, 4, 6, 6],
             "seed": [0, 1, 0, 1, 0, 1],
@@ -143,6 +144,10 @@ def test_k_summary_ranks_each_measure_in_its_direction():
             "u_mass": [np.nan] * 6,
         }
     )
+
+
+def test_k_summary_ranks_each_measure_in_its_direction():
+    table = _k_table()
     out = T.k_summary(table)
     assert list(out["k"]) == [2, 4, 6] and list(out["n_seeds"]) == [2, 2, 2]
     np.testing.assert_allclose(out["c_v"], [0.4, 0.6, 0.2])
@@ -155,16 +160,7 @@ def test_k_summary_ranks_each_measure_in_its_direction():
 
 def test_best_k_names_the_k_each_measure_favours_and_where_the_chosen_one_stands():
     """The reading of a K grid a notebook would otherwise write down for one corpus."""
-    table = pd.DataFrame(
-        {
-            "k": [2, 2, 4, 4, 6, 6],
-            "seed": [0, 1, 0, 1, 0, 1],
-            "c_v": [0.3, 0.5, 0.6, 0.6, 0.2, 0.2],
-            "perplexity": [900.0, 900.0, 800.0, 800.0, 700.0, 700.0],
-            "exclusivity": [0.9, 0.9, 0.5, 0.5, 0.5, 0.5],
-            "u_mass": [np.nan] * 6,
-        }
-    )
+    table = _k_table()
     out = T.best_k(table, chosen=4).set_index("measure")
     assert list(out.index) == ["c_v", "perplexity", "exclusivity", "mean_rank"]
     assert out.loc["c_v", ["best_k", "next_k"]].tolist() == [4, 2]

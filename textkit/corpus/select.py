@@ -33,6 +33,7 @@ their texts).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -92,6 +93,12 @@ DEFAULT_REPEATED_MIN_DOCS = 3
 _NEEDS = {"kept": ("status",), "unique": ("status", "is_duplicate"), "all": ("status",)}
 
 
+def _corpus_setting(config: ProjectConfig | None, key: str, default: Any, check: Callable) -> Any:
+    """``[corpus] <key>`` of ``config`` checked by ``check`` (``default`` without a config or
+    the key)."""
+    return default if config is None else config.setting("corpus", key, default, check)
+
+
 def analyse_rule(config: ProjectConfig | None) -> str:
     """The rule named by ``[corpus] analyse`` in ``config`` (default ``"kept"``).
 
@@ -100,10 +107,8 @@ def analyse_rule(config: ProjectConfig | None) -> str:
     ConfigError
         When the setting is not one of :data:`ANALYSE_RULES` (file, table and key named).
     """
-    if config is None:
-        return DEFAULT_ANALYSE
-    return config.setting(
-        "corpus", "analyse", DEFAULT_ANALYSE, lambda k, v: check_choice(k, v, tuple(ANALYSE_RULES))
+    return _corpus_setting(
+        config, "analyse", DEFAULT_ANALYSE, lambda k, v: check_choice(k, v, tuple(ANALYSE_RULES))
     )
 
 
@@ -115,10 +120,8 @@ def repeated_rule(config: ProjectConfig | None) -> str:
     ConfigError
         When the setting is not one of :data:`REPEATED_RULES` (file, table and key named).
     """
-    if config is None:
-        return DEFAULT_REPEATED
-    return config.setting(
-        "corpus",
+    return _corpus_setting(
+        config,
         "repeated_paragraphs",
         DEFAULT_REPEATED,
         lambda k, v: check_choice(k, v, REPEATED_RULES),
@@ -134,10 +137,8 @@ def repeated_min_docs(config: ProjectConfig | None) -> int:
     ConfigError
         When the setting is not an integer of at least 2 (file, table and key named).
     """
-    if config is None:
-        return DEFAULT_REPEATED_MIN_DOCS
-    return config.setting(
-        "corpus", "repeated_min_docs", DEFAULT_REPEATED_MIN_DOCS, lambda k, v: check_int(k, v, 2)
+    return _corpus_setting(
+        config, "repeated_min_docs", DEFAULT_REPEATED_MIN_DOCS, lambda k, v: check_int(k, v, 2)
     )
 
 

@@ -311,6 +311,12 @@ def test_dispatch_by_suffix():
     old = extract_text(b"\xd0\xcf\x11\xe0", "old.doc")
     assert (old.extractor, old.reject_kind) == ("", "unsupported_type")
     assert "save it as .docx" in old.reason
+    # the formats Chinese government sites and CNKI hand out are named, with what to do
+    for name, advice in (("通知.wps", "save it as .docx"), ("年报.ofd", "as PDF"),
+                         ("论文.CAJ", "as PDF")):  # fmt: skip
+        res = extract_text(b"\x00\x01binary", name)
+        assert (res.extractor, res.reject_kind) == ("", "unsupported_type"), name
+        assert advice in res.reason, res.reason
     md = extract_text(text, "notes.md")
     assert md.reject_kind == "unsupported_type"
     assert md.reason.startswith("unsupported file type (.md): textkit reads")

@@ -87,8 +87,10 @@ members, :data:`MAX_ZIP_BYTES` bytes uncompressed, a compression ratio of
 :data:`MAX_ZIP_RATIO`), so that a zip bomb is rejected (``zip_too_large``) instead of
 filling the memory.
 
-Old binary Word (``.doc``), RTF and OpenDocument files are rejected as unsupported with
-advice to save them as ``.docx``; any other suffix is rejected as unsupported.
+Old binary Word (``.doc``), RTF, OpenDocument and WPS Writer (``.wps``) files are rejected
+as unsupported with advice to save them as ``.docx``, OFD (``.ofd``) and CNKI CAJ (``.caj``)
+files with advice to get them as PDF (:data:`UNSUPPORTED_FORMATS`); any other suffix is
+rejected as unsupported.
 """
 
 from __future__ import annotations
@@ -161,6 +163,13 @@ UNSUPPORTED_FORMATS = {
     ".doc": "old binary Word document: save it as .docx (Word or LibreOffice: Save As)",
     ".rtf": "RTF document: save it as .docx",
     ".odt": "OpenDocument text: save it as .docx",
+    # formats of Chinese government sites and libraries
+    ".wps": "WPS Writer document: save it as .docx (WPS Office: 另存为 .docx)",
+    ".ofd": (
+        "OFD document (the national fixed-layout format of e-government): export it as PDF "
+        "with an OFD reader"
+    ),
+    ".caj": "CNKI CAJ document: download the article as PDF instead, or convert it to PDF",
 }
 
 #: ``reject_kind`` values of the extractors, besides those of

@@ -157,20 +157,34 @@ def test_groups_figure_says_how_many_documents_had_no_value():
 def test_groups_figure_marks_a_group_one_document_dominates(tmp_path):
     scores = _scores()
     long = scores.index[scores["province"] == "四川"][0]  # one annal as long as 50 notices
-    scores.loc[long, ["n_tokens", "n_stability", "n_service_law"]] = [50_000, 500.0, 500.0]
+    scores.loc[long, ["n_tokens", "n_stability", "n_service_law"]] = [50_000, 0.0, 1000.0]
     table = frame_groups(scores, "province", n_boot=50)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the mark is a glyph of the CJK font
+        warnings.simplefilter("error")  # the marks are glyphs of the CJK font
         fig = plot_frame_groups(table)
         save_figure(fig, "groups", outdir=tmp_path, formats=("png",))
-    left, _ = fig.axes
+    left, right = fig.axes
     labels = [t.get_text() for t in left.get_yticklabels()]
     assert labels == ["四川 (n = 20) †", "广东 (n = 20)", "浙江 (n = 20)"]
     assert "†: one document holds over 50% of the" in left.get_xlabel()
-    # no group dominated: no mark, no note
-    plain, _ = plot_frame_groups(frame_groups(_scores(), "province", n_boot=50)).axes
+    # the balance panel adds the documents' mean balance of the dominated group alone: the
+    # pooled balance is the annal's (all service), the mean weighs its 19 others alike
+    mean = table.query("group == '四川' and measure == 'mean_balance'")["estimate"].item()
+    pooled = table.query("group == '四川' and measure == 'balance'")["estimate"].item()
+    assert pooled > 0.5 and mean < pooled - 0.3
+    diamond = right.collections[-1]  # drawn last, over the pooled estimates
+    assert np.round(diamond.get_offsets(), 4).tolist() == [[round(mean, 4), 0.0]]
+    assert len(diamond.get_facecolors()) == 0  # hollow
+    assert "◇, † groups: mean of the" in right.get_xlabel()
+    shown = fig.textkit_data.query("measure == 'mean_balance'")
+    assert shown["group"].tolist() == ["四川"]
+    assert shown["estimate"].tolist() == pytest.approx([mean], abs=1e-6)
+    # no group dominated: no mark, no note, no diamond
+    plain_fig = plot_frame_groups(frame_groups(_scores(), "province", n_boot=50))
+    plain, plain_right = plain_fig.axes
     assert not any("†" in t.get_text() for t in plain.get_yticklabels())
-    assert "†" not in plain.get_xlabel()
+    assert "†" not in plain.get_xlabel() and "◇" not in plain_right.get_xlabel()
+    assert "mean_balance" not in set(plain_fig.textkit_data["measure"])
 
 
 def test_trend_legend_and_label_stay_clear_of_the_panels():

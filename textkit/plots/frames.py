@@ -280,6 +280,23 @@ DOMINANT_NOTE = (
 )
 
 
+#: The balance panel's note on the documents' mean balance drawn for a † group.
+MEAN_BALANCE_NOTE = "(◇, † groups: mean of the\ndocuments' own balances)"
+
+
+def _document_means(table: pd.DataFrame, variable: str, groups: set) -> pd.DataFrame:
+    """The ``mean_balance`` rows of ``groups`` (rounded as the table is written; none for a
+    table without that measure): where one document dominates a group's pooled balance,
+    the mean of its documents' balances shows what the other documents say."""
+    rows = table[
+        (table["variable"].astype(str) == variable)
+        & (table["measure"] == "mean_balance")
+        & table["group"].isin(groups)
+    ]
+    rows = round_frame(rows.loc[:, _GROUP_COLS]).dropna(subset=["estimate"])
+    return rows.reset_index(drop=True)
+
+
 def _dominated_groups(table: pd.DataFrame, variable: str) -> set:
     """The groups of ``variable`` in a :func:`~textkit.frames.groups.frame_groups` table
     where one of two or more documents holds more than ``DOMINANT_SHARE`` of the weight of a
@@ -317,7 +334,8 @@ def plot_frame_groups(
     A group where one document holds more than half of the tokens or frame hits (the
     table's ``top_doc_share``, see :func:`~textkit.frames.groups.frame_groups`) is marked
     † and the axis label says what the mark means: its estimates are mostly that
-    document's.
+    document's; the balance panel then also shows, as a hollow diamond, the mean of the
+    group's documents' own balances (``mean_balance``), which weighs each document alike.
 
     Parameters
     ----------
@@ -365,6 +383,14 @@ def plot_frame_groups(
         right.set_xlim(-1.05, 1.05)
         right.set_xlabel("balance\n(service − stability)")
         dominated = _dominated_groups(table, variable)
+        means = _document_means(table, variable, dominated)
+        if len(means):
+            data = pd.concat([data, means], ignore_index=True)
+            right.scatter(
+                means["estimate"].to_numpy(float), means["group"].map(pos), marker="D", s=14,
+                facecolors="none", edgecolors="#333333", linewidths=0.8, zorder=4,
+            )  # fmt: skip
+            right.set_xlabel("balance\n(service − stability)\n" + MEAN_BALANCE_NOTE)
         note = f"\n({NO_INTERVAL_NOTE})" if hollow else ""
         note += f"\n({DOMINANT_NOTE})" if dominated else ""
         left.set_xlabel("frame terms\nper 1,000 tokens" + note + _left_out_note(table, variable))

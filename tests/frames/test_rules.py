@@ -114,6 +114,9 @@ def test_rule_by_law_and_rule_of_law(seg):
     assert _counts("依法、及时、妥善处理群众反映的问题。", seg) == (0.0, 0.5)  # beyond the window
     mixed = frame_hits(["依法保障群众权益和打击犯罪。"], segmenter=seg).set_index("term")
     assert mixed.loc["依法", "frame"] == "service_law"
+    # a coercive measure taken against someone (the sixth reading's police and court reports)
+    hits = frame_hits(["警方已依法对犯罪嫌疑人采取刑事强制措施。"], segmenter=seg)
+    assert hits.set_index("term").loc["依法", "rule"] == "by_law_crackdown"
     # a clause boundary ends what 依法 governs
     assert (
         frame_hits(["依法，严厉打击。"], segmenter=seg).set_index("term").loc["依法", "frame"]
@@ -128,6 +131,7 @@ def test_rule_by_law_and_rule_of_law(seg):
         ("他是一位著名的民主人士。", "民主"),
         ("香港民主派议员提出动议。", "民主"),
         ("美国民主党举行初选。", "民主"),
+        ("民主进步党中央执行委员会今天通过提名名单。", "民主"),
         ("扎实做好新冠肺炎疫情防控工作。", "防控"),
         ("加强传染病防控。", "防控"),
         ("健全联防联控机制。", "联防"),
@@ -319,3 +323,13 @@ def test_kwic_reads_a_topic_across_clauses_as_the_scorer_does(seg):
         scored = hits.loc[hits["term"] == "排查", "rule"].tolist()
         lines = kwic([text], term="排查", lexicon=LEX)["rule"].tolist()
         assert scored == lines == [rule], (text[:20], scored, lines)
+
+
+def test_every_shift_of_a_list_of_shifts_is_read(seg):
+    """从管控向服务、从维稳向维权转变: both 'from' sides are the old model (the sixth
+    reading's academic abstracts); the verb is looked ahead to, not consumed by the first."""
+    hits = frame_hits(["推动社会治理从管控向服务、从维稳向维权转变。"], segmenter=seg)
+    by_term = hits.set_index("term")
+    assert by_term.loc["管控", "value"] == 0 and by_term.loc["维稳", "value"] == 0
+    assert by_term.loc["管控", "rule"] == by_term.loc["维稳", "rule"] == "shift_toward"
+    assert _counts("推动社会治理从管控向服务、从维稳向维权转变。", seg)[0] == 0

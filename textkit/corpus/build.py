@@ -699,8 +699,11 @@ def load_corpus(processed_dir: str | os.PathLike = "corpus/processed") -> pd.Dat
     Parameters
     ----------
     processed_dir : path-like
-        Directory holding ``documents.parquet`` (preferred) or ``documents.csv`` (its
-        formula-escaped text cells restored: :func:`textkit.core.io.unescape_formulas`).
+        Directory holding ``documents.parquet`` (preferred: it keeps the column types) or
+        ``documents.csv`` (its formula-escaped text cells restored:
+        :func:`textkit.core.io.unescape_formulas`; every column as written, so dates such as
+        ``published`` are text and missing values empty strings: parse them with
+        :func:`textkit.core.dates.parse_dates` before using one as a trend).
 
     Returns
     -------

@@ -163,6 +163,14 @@ def test_document_numbers_citations_and_standards_give_their_year():
     assert extract_years("GB/T 19001-2016，JTG F40-2004，建成网格1990个") == [2004, 2016]
 
 
+def test_label_and_count_in_parentheses_is_not_a_citation():
+    """A space alone separates a citation's year only from a name in Latin letters: a
+    Chinese label and a number in parentheses is a count."""
+    assert extract_years("全年接待群众（人数 2030）；（合计 1985）件；（共 2030）") == []
+    cited = "（Walder 1986）（费孝通，1988）县志（2000—2020）费孝通（1948）(Oi et al. 1995)"
+    assert extract_years(cited, min_year=1940) == [1948, 1986, 1988, 1995, 2000, 2020]
+
+
 def test_seed_years(ann):
     """The years of the seed articles, read in their text: citations (000 篇5), journal article
     numbers (003 篇3, 6), references, dates and 年; 003 篇8's 2000余份 / 2000余人 are counts."""

@@ -35,7 +35,8 @@ PARAS = [
 
 def _word(blocks: list[tuple[str, str]], title: str = "") -> bytes:
     """A .docx of ``(kind, text)`` blocks: ``h1`` / ``h2`` headings (python-docx's Heading
-    styles), ``toc`` (a paragraph styled TOC 1), ``p`` a paragraph."""
+    styles), ``toc`` (a paragraph styled TOC 1), ``title`` (styled Title), ``p`` a
+    paragraph."""
     import docx
     from docx.enum.style import WD_STYLE_TYPE
 
@@ -50,6 +51,8 @@ def _word(blocks: list[tuple[str, str]], title: str = "") -> bytes:
             if toc_style is None:
                 toc_style = document.styles.add_style("TOC 1", WD_STYLE_TYPE.PARAGRAPH)
             document.add_paragraph(text, style=toc_style)
+        elif kind == "title":
+            document.add_paragraph(text, style="Title")
         else:
             document.add_paragraph(text)
     out = io.BytesIO()
@@ -202,6 +205,50 @@ def test_word_document_with_one_title_heading_stays_one_article(blocks):
     assert article.title == TITLES[1]
     assert article.text_raw.split("\n") == [text for _, text in blocks]
     assert HEADING_MARK not in article.text_raw
+
+
+REPORT_SECTIONS = [
+    ("h1", "工作回顾"),
+    ("p", PARAS[0]),
+    ("h1", "存在问题"),
+    ("p", PARAS[1]),
+    ("h1", "下一步打算"),
+    ("p", PARAS[2]),
+]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [("title", "某县2019年工作报告"), *REPORT_SECTIONS],
+        [("p", "某县2019年工作报告"), *REPORT_SECTIONS],
+    ],
+    ids=["title-style", "section-names"],
+)
+def test_word_report_with_heading_sections_is_one_article(tmp_path, blocks):
+    """A report whose Heading 1 paragraphs are its sections: a paragraph styled Title makes
+    it one document (no heading marked), and so do headings that name sections."""
+    res = extract_docx(_word(blocks), "报告.docx")
+    assert (HEADING_MARK in res.text) is (blocks[0][0] != "title")
+    (article,) = find_articles(res.text)
+    assert article.text_raw.split("\n") == [text for _, text in blocks]
+    (tmp_path / "报告.docx").write_bytes(_word(blocks))
+    build = tk.build_corpus(tk.read_texts(tmp_path))
+    assert build.documents["doc_id"].tolist() == ["报告#01"]
+    assert build.documents["text"][0].startswith("某县2019年工作报告\n工作回顾\n")
+
+
+def test_read_texts_keeps_word_headings_beside_plain_text(tmp_path):
+    """read_texts' documents hold plain text (a table a spreadsheet can take); the headings'
+    line numbers are in ReadResult.headings, and the build still splits at them."""
+    (tmp_path / "汇编.docx").write_bytes(_compilation(PLAIN_CONTENTS))
+    texts = tk.read_texts(tmp_path)
+    text = texts.documents.loc[0, "text"]
+    assert HEADING_MARK not in text
+    lines = text.split("\n")
+    assert [lines[i] for i in texts.headings["汇编"]] == TITLES
+    texts.documents.to_excel(tmp_path / "texts.xlsx", index=False)
+    assert tk.build_corpus(texts).documents["title"].tolist() == TITLES
 
 
 def test_word_compilation_through_read_texts_and_build_corpus(tmp_path):

@@ -94,6 +94,17 @@ def test_pages_without_an_article_are_an_error_naming_the_pages(tmp_path, good_t
 
 
 @pytest.mark.parametrize("streamed", [False, True], ids=["in memory", "streamed"])
+def test_a_refused_build_creates_no_output_folder(word_folder, tmp_path, streamed):
+    out = tmp_path / "new" / "out"
+    with pytest.raises(CorpusError, match="nothing written"):
+        if streamed:
+            build_corpus_to(word_folder, out)
+        else:
+            write_corpus(build_corpus(word_folder), out)
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["in memory", "streamed"])
 def test_an_empty_folder_does_not_replace_an_article_table(tmp_path, good_table, streamed):
     (tmp_path / "empty").mkdir()
     before = _snapshot(good_table)

@@ -224,10 +224,13 @@ _REFERENCE = re.compile(r"\[[A-Z]{1,2}(?:/OL)?\]([^\[\n]*)")
 #: Its year: after a comma, before a point, comma, colon, semicolon or an issue ``(12)``.
 _REFERENCE_YEAR = re.compile(r", *([0-9]{4})[a-z]?(?= *(?:[.,:;(]|$))")
 #: An author-year citation, each part of a bracket split on ";": (Walder, 1986),
-#: (费孝通，1948：25), (Oi 1995a; Shue, 1988); the name has no digit.
+#: (费孝通，1948：25), (Oi 1995a; Shue, 1988); the name has no digit. A comma separates the
+#: year from any name; a space alone only from a name in Latin letters (Oi 1995a, Wang et
+#: al. 2019): a Chinese label and a number, （人数 2030）, （合计 1985）, is a count.
 _PARENTHESES = re.compile(r"\(([^()\n]{1,200})\)")
 _CITATION = re.compile(
-    r" *[^0-9,;:]*[^0-9,;: ] *[, ] *([0-9]{4})[a-z]?(?: *: *[0-9]+(?: *[-–] *[0-9]+)?)? *"
+    r" *(?:[^0-9,;:]*[^0-9,;: ] *,|[^0-9,;:]*[A-Za-z.] ) *([0-9]{4})[a-z]?"
+    r"(?: *: *[0-9]+(?: *[-–] *[0-9]+)?)? *"
 )
 
 
@@ -265,7 +268,8 @@ def extract_years(text: str, min_year: int = 1978, max_year: int = 2030) -> list
       ``苏政办发[2019]12号``), a journal article number (``1673-291X(2016)03-0027-03``), an
       author-year citation (``费孝通（1948）``), a period (``县志（2000—2020）``);
     * an author-year citation in parentheses: ``（Walder, 1986）``, ``（费孝通，1948：25）``,
-      ``（Oi 1995a; Shue, 1988）``;
+      ``（Oi 1995a; Shue, 1988）``: after a comma, or after a space where the name is in
+      Latin letters (``（人数 2030）``, ``（合计 1985）`` are a label and a count);
     * in a bibliography entry, after its type mark, the number after a comma:
       ``[J].理论学习，2013,(12).``, ``[M].北京：人民出版社，2013.``;
     * the year of a standard: ``GB/T 19001-2016``, ``JTG F40-2004``.

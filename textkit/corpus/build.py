@@ -80,7 +80,7 @@ from textkit.corpus.clean import CleanConfig
 from textkit.corpus.dedup import DedupConfig
 from textkit.corpus.ingest import PAGE_COLUMNS, IngestConfig, read_pages
 from textkit.corpus.read import ReadResult
-from textkit.corpus.read_result import READ_COLUMNS, _check_reserved
+from textkit.corpus.read_result import READ_COLUMNS, _check_reserved, _put_heading_marks
 from textkit.corpus.split import SplitConfig
 
 logger = logging.getLogger(__name__)
@@ -370,6 +370,7 @@ def _texts_key(texts: ReadResult, config: CorpusConfig) -> dict[str, Any]:
         "documents": table_hash(texts.documents),
         "report": table_hash(texts.report),
         "meta_dates": dict(sorted(texts.meta_dates.items())),
+        "headings": {k: list(v) for k, v in sorted(texts.headings.items())},
         "config": config,
         "config_files": _config_files(config),
         # what joining a metadata table did (the build reports it); no key without one
@@ -452,7 +453,14 @@ def _texts_pages(texts: ReadResult) -> pd.DataFrame:
                 # a row read keeps its note (a value of a ``dates`` variable left missing)
                 "reason": rec["reason"] if ok or skipped else f"{source}: {rec['reason']}",
                 "reject_kind": "" if ok else rec["reject_kind"],
-                "text": str(read.at[rec["doc_id"], "text"]) if ok else "",
+                # a Word document's headings marked again, for the split
+                "text": (
+                    _put_heading_marks(
+                        str(read.at[rec["doc_id"], "text"]), texts.headings.get(rec["doc_id"], ())
+                    )
+                    if ok
+                    else ""
+                ),
                 # the title an HTML, Word or PDF file records titles a page without
                 # article markers, like a raw page's title (tables: used as it is)
                 "page_title": (

@@ -64,7 +64,8 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   by cell (a merged cell once, nested tables in place). A paragraph the document styles
   as a top-level heading (Heading 1 / 标题 1, or outline level 1) starts with
   :data:`HEADING_MARK`: the split stage (:mod:`textkit.corpus.split`) makes one article of
-  each heading's section of a compilation. The table of contents is left out (recorded):
+  each heading's section of a compilation. A document with a paragraph styled as its title
+  (Title / 标题) is one report: its headings are sections, not marked. The table of contents is left out (recorded):
   paragraphs styled TOC 1 … / TOC Heading and those inside a TOC field (a table of
   contents in a content control is not read, like other content controls). The title is
   the core properties' title. Headers, footers, footnotes and text boxes are not read.
@@ -1045,6 +1046,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Style names of a top-level heading and of the table of contents (its entries, its title).
 _HEADING1_STYLE = re.compile(r"(?:heading|标题)\s*1", re.IGNORECASE)
 _TOC_STYLE = re.compile(r"(?:toc|目录)\s*\d|toc heading|目录标题", re.IGNORECASE)
+#: Style name of a document's title (Word's Title, 标题 in a Chinese Word or WPS file).
+_TITLE_STYLE = re.compile(r"title|标题", re.IGNORECASE)
 
 
 def _outline_level(paragraph: Any) -> int | None:
@@ -1079,13 +1082,29 @@ def _in_toc_field(paragraph: Any, fields: list[str]) -> bool:
     return inside
 
 
+def _is_title(paragraph: Any) -> bool:
+    """Whether a Word paragraph is styled as the document's title (a style named Title /
+    标题, or based on one)."""
+    style = paragraph.style
+    for _ in range(32):  # a style chain is short; a cycle in a damaged file ends here
+        if style is None:
+            return False
+        if _TITLE_STYLE.fullmatch((style.name or "").strip()):
+            return True
+        style = style.base_style
+    return False
+
+
 def _paragraph_kind(paragraph: Any, fields: list[str] | None) -> str:
-    """``"toc"`` (a table of contents entry or title), ``"heading"`` (top level) or
-    ``"text"``; ``fields``: see :func:`_in_toc_field` (None: TOC fields not looked for)."""
+    """``"toc"`` (a table of contents entry or title), ``"heading"`` (top level),
+    ``"title"`` (the document's title, :func:`_is_title`) or ``"text"``; ``fields``: see
+    :func:`_in_toc_field` (None: TOC fields not looked for)."""
     in_field = fields is not None and _in_toc_field(paragraph, fields)
     style = paragraph.style
     if in_field or (style is not None and _TOC_STYLE.fullmatch((style.name or "").strip())):
         return "toc"
+    if _is_title(paragraph):
+        return "title"
     return "heading" if _outline_level(paragraph) == 0 else "text"
 
 
@@ -1150,7 +1169,9 @@ def _docx_blocks(document: Any, fields: list[str] | None) -> Iterator[tuple[str,
 
 def _docx_lines(document: Any) -> tuple[list[str], int]:
     """The non-empty lines of a Word document (a top-level heading's first line starts with
-    :data:`HEADING_MARK`) and the number of table of contents lines left out."""
+    :data:`HEADING_MARK`, unless a paragraph styled as the title makes the document one
+    report whose headings are its sections) and the number of table of contents lines left
+    out."""
     fields: list[str] = []
     lines, n_toc = _docx_read(document, fields)
     if "TOC" in fields:  # a TOC field never closed (a damaged file) would hide the rest
@@ -1162,7 +1183,9 @@ def _docx_read(document: Any, fields: list[str] | None) -> tuple[list[str], int]
     """:func:`_docx_lines`, TOC fields looked for with the stack ``fields`` (None: not)."""
     lines: list[str] = []
     n_toc = 0
+    titled = False
     for kind, text in _docx_blocks(document, fields):
+        titled = titled or kind == "title"
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         found = [ln.strip() for ln in text.split("\n") if ln.strip()]
         if kind == "toc":
@@ -1171,6 +1194,8 @@ def _docx_read(document: Any, fields: list[str] | None) -> tuple[list[str], int]
         if kind == "heading" and found:
             found[0] = HEADING_MARK + found[0]
         lines.extend(found)
+    if titled:  # one document with a title: its top-level headings are sections
+        lines = [ln.removeprefix(HEADING_MARK) for ln in lines]
     return lines, n_toc
 
 
@@ -1190,7 +1215,8 @@ def extract_docx(data: bytes, name: str = "<bytes>") -> Extracted:
         ``extractor="docx"``, ``encoding=""``; one line per paragraph (empty paragraphs
         left out), a table row of one-line cells as one line (cells joined by
         :data:`CELL_SEPARATOR`), a top-level heading's line starting with
-        :data:`HEADING_MARK`; the table of contents left out (recorded in ``repairs``).
+        :data:`HEADING_MARK` unless a paragraph is styled as the document's title (Title /
+        标题: the document is one report, its headings its sections); the table of contents left out (recorded in ``repairs``).
         Rejected: an archive over the limits of :func:`zip_too_large`
         (``"zip_too_large"``), a file python-docx cannot open (``"unreadable_docx"``,
         with its message) and a document without text (``"no_body_text"``).

@@ -30,6 +30,7 @@ from textkit.corpus.read_result import (
     ReadResult,
     _check_reserved,
     _ingest_config,
+    _take_heading_marks,
     _typed,
 )
 
@@ -187,6 +188,7 @@ def _read_folder(
     docs, report = [], []
     files = []
     meta_dates = {}  # doc_id -> the publication date an HTML file's meta tags state
+    headings = {}  # doc_id -> the lines of a Word document's top-level headings
     # every entry under root (sorted by relative POSIX path) is read or listed with its
     # reason: hidden files and folders, Office lock files, links to folders, link loops,
     # dangling links, links leaving root, FIFOs and other special files
@@ -264,11 +266,14 @@ def _read_folder(
         if got is not None and got.ok:
             if got.meta_date:
                 meta_dates[doc_id] = got.meta_date
+            text, marked = _take_heading_marks(got.text)
+            if marked:
+                headings[doc_id] = marked
             values = {f: match.group(f) if match else None for f in fields}
             docs.append(
                 {
                     **entry,
-                    "text": got.text,
+                    "text": text,
                     "title": got.title,
                     "encoding": got.encoding,
                     **values,
@@ -313,4 +318,6 @@ def _read_folder(
     rep = pd.DataFrame(report, columns=list(REPORT_COLUMNS))
     rep["row"] = rep["row"].astype("Int64")
     rep["n_bytes"] = rep["n_bytes"].astype("int64")
-    return ReadResult(out, rep, "folder", tuple(fields), given, meta_dates=meta_dates)
+    return ReadResult(
+        out, rep, "folder", tuple(fields), given, meta_dates=meta_dates, headings=headings
+    )

@@ -24,6 +24,7 @@ from textkit.core.errors import InvalidParameterError
 from textkit.corpus._documents import DOCUMENT_COLUMNS
 from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.decode import IngestConfig, decode_bytes
+from textkit.corpus.extract import HEADING_MARK
 from textkit.corpus.published import PUBLISHED_COLUMNS
 
 # messages keep the logger name of read_texts, like the table and folder readers'
@@ -171,6 +172,11 @@ class ReadResult:
         state, as written (:func:`textkit.corpus.published.meta_date`; files that state
         none are left out). A corpus build dates the file's article by it when the file
         holds one article (``published``, :mod:`textkit.corpus.published`).
+    headings : dict
+        For a folder: ``doc_id`` -> the numbers (from 0, lines split on ``"\\n"``) of the
+        lines of a Word document's ``text`` that are top-level headings (files without
+        any are left out). The text itself holds plain text; a corpus build splits a
+        compilation at these headings (:mod:`textkit.corpus.split`).
 
     Notes
     -----
@@ -191,6 +197,29 @@ class ReadResult:
     options: dict = field(default_factory=dict, compare=False)
     metadata: dict = field(default_factory=dict, compare=False)
     meta_dates: dict = field(default_factory=dict)
+    headings: dict = field(default_factory=dict)
+
+
+def _take_heading_marks(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` without :data:`~textkit.corpus.extract.HEADING_MARK` and the numbers of
+    its lines that started with the mark (what :attr:`ReadResult.headings` records)."""
+    if HEADING_MARK not in text:
+        return text, ()
+    lines = text.split("\n")
+    marked = tuple(i for i, line in enumerate(lines) if line.startswith(HEADING_MARK))
+    return text.replace(HEADING_MARK, ""), marked
+
+
+def _put_heading_marks(text: str, lines: tuple[int, ...] | list[int]) -> str:
+    """``text`` with :data:`~textkit.corpus.extract.HEADING_MARK` back at the start of the
+    lines numbered ``lines`` (numbers beyond the text are ignored), for the split stage."""
+    if not len(lines):
+        return text
+    split = text.split("\n")
+    for i in lines:
+        if 0 <= i < len(split) and not split[i].startswith(HEADING_MARK):
+            split[i] = HEADING_MARK + split[i]
+    return "\n".join(split)
 
 
 def _given_options(**options: Any) -> dict[str, Any]:

@@ -28,8 +28,12 @@ markers, the lines the Word extractor marks as top-level headings
 its section, when two or more of them look like titles (not a numbered section heading
 such as ``一、`` or ``第一章``, not ending like a sentence or a clause, at most 100
 characters) and have text under them (entries of a table of contents styled as headings
-have none); what comes before the first is the page header. A document with a single such
-heading (its own title) is one article. The marks are removed from the articles' text.
+have none), and each of them reads as a document's title (it holds 关于, a news verb such as
+召开 or a 第N篇 number, or ends in a kind of document: 通知, 意见, 方案, 报告, 总结, 做法,
+经验, 讲话, 纪要, 推进会 …); what comes before the first is the page header. A document
+with a single such heading (its own title), or whose headings name sections (工作回顾,
+存在问题, 下一步打算), is one article, as is a Word document with a paragraph styled as
+its title (the extractor then marks no heading). The marks are removed from the articles' text.
 
 Each article's title is the text after the marker (``第一篇:标题``) or, for markers that
 only carry the page's common prefix (``标题 篇1``), the first line after the marker when
@@ -281,13 +285,26 @@ def _find_markers(lines: list[str], patterns: list[re.Pattern]) -> list[_Marker]
 _MAX_HEADING_CHARS = 100
 
 
+#: A Word heading that reads as the title of a document, not of a section (工作回顾,
+#: 存在问题, 下一步打算): it holds 关于 or a news verb (召开, 举行, 印发…), carries a 第N篇
+#: number, or ends in a word naming a kind of document or event (通知, 意见, 方案, 报告,
+#: 总结, 材料, 做法, 经验, 讲话, 纪要, 推进会…).
+_DOCUMENT_HEADING = re.compile(
+    r".*(?:关于|召开|举行|举办|印发|出台|开展|第[0-9一二三四五六七八九十百]+篇).*"
+    r"|.*(?:通知|通报|通告|公告|意见|方案|办法|规定|决定|规划|计划|细则|条例|报告|汇报|"
+    r"总结|材料|做法|经验|讲话|发言|致辞|纪要|讲稿|会|会议|活动)"
+)
+
+
 def _heading_markers(lines: list[str], config: SplitConfig) -> list[_Marker]:
     """The top-level headings of a Word document (lines starting with
     :data:`~textkit.corpus.extract.HEADING_MARK`) that start an article: a heading that
     looks like a title (not a numbered section heading such as 一、 or 第一章, not ending
     like a sentence or a clause) with text under it before the next such heading (a table
     of contents styled as headings has none). Two or more are needed: a single heading is
-    the document's title."""
+    the document's title. Every one of them must read as a document's title
+    (:data:`_DOCUMENT_HEADING`): one section name (工作回顾) makes them the sections of one
+    document."""
     starts = [
         i
         for i, line in enumerate(lines)
@@ -299,7 +316,7 @@ def _heading_markers(lines: list[str], config: SplitConfig) -> list[_Marker]:
         for k, i in enumerate(starts)
         if any(x.strip() for x in lines[i + 1 : starts[k + 1] if k + 1 < len(starts) else None])
     ]
-    if len(kept) < 2:
+    if len(kept) < 2 or not all(_DOCUMENT_HEADING.fullmatch(lines[i].strip()) for i in kept):
         return []
     return [
         _Marker(line=i, num=k, before="", title=lines[i].strip(), prefix="")

@@ -521,6 +521,17 @@ def _resolve(
     return finder.resolve(fetch, max_fetch=max_fetch)
 
 
+def _remove_made(out: Path, made: Path) -> None:
+    """Remove the empty folder ``out`` and its parents up to ``made``, the first of them
+    the build created."""
+    folder = out
+    while True:
+        folder.rmdir()
+        if folder == made or folder.parent == folder:
+            return
+        folder = folder.parent
+
+
 def _stream(
     out: Path,
     config: CorpusConfig,
@@ -545,6 +556,9 @@ def _stream(
     from textkit.corpus.boilerplate import ParagraphCounter, paragraph_holders, paragraph_table
     from textkit.corpus.dedup import DuplicateFinder, earliest_ranks
 
+    # the work folder sits in ``out`` (same disk as the outputs); a folder made here is
+    # removed again when the build writes nothing (a refused build leaves no trace)
+    made = next((p for p in (*reversed(out.parents), out) if not p.exists()), None)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
@@ -650,3 +664,5 @@ def _stream(
         return write_rest(out, tables, pages, boilerplate, report)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if made is not None and not any(out.iterdir()):
+            _remove_made(out, made)

@@ -8,6 +8,7 @@ a 工作动态 list page); every one is written here.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import textkit as tk
@@ -125,7 +126,16 @@ def test_the_title_loses_the_site_name():
         (f"{TITLE} - 某某市人民政府网", TITLE),
         (f"{TITLE}|浙江省人民政府门户网站", TITLE),
         (f"{TITLE}_政务公开_汶川县人民政府", f"{TITLE}_政务公开"),  # a column name stays
-        (f"{TITLE}——汶川县司法局", TITLE),
+        (f"{TITLE} – 汶川县司法局", TITLE),
+        ("解读：《关于加强基层治理的意见》-县委办", "解读：《关于加强基层治理的意见》"),
+        # the Chinese dash introduces a subtitle, even one ending as a site name does
+        ("扎根基层三十年——记县人民医院急诊中心", "扎根基层三十年——记县人民医院急诊中心"),
+        ("基层治理的“枫桥经验”——专访省委政法委", "基层治理的“枫桥经验”——专访省委政法委"),
+        ("乡村振兴看今朝—某某镇在线", "乡村振兴看今朝—某某镇在线"),
+        (
+            "让群众办事更便捷——走进县政务服务中心_某某县人民政府",
+            "让群众办事更便捷——走进县政务服务中心",
+        ),
         ("汶川县2021-2025年基层治理规划", "汶川县2021-2025年基层治理规划"),
         ("工作动态_汶川县人民政府", "工作动态"),
         ("_汶川县人民政府", "_汶川县人民政府"),  # nothing would be left: kept
@@ -197,3 +207,61 @@ def test_a_list_that_is_the_content_is_never_dropped_as_chrome(side):
     anchored = "".join(f'<li><a name="_Toc{i}">{t}</a></li>' for i, (t, _) in enumerate(ITEMS))
     res = extract_text(_page("目录", f"<ul>{anchored}</ul>", side).encode(), "toc.html")
     assert res.ok and res.text.split("\n") == [t for t, _ in ITEMS]
+
+
+#: A short notice: two sentences of running text.
+NOTICE = (
+    "<p>根据《汶川县村级组织换届选举工作方案》，经村民代表会议推选，现将某某村第十二届村民"
+    "委员会候选人名单予以公示，公示期五天。</p><p>监督电话：0837-6221234。</p>"
+)
+RELATED_NEWS = (
+    '<div class="box"><h3>相关新闻</h3><ul>'
+    + "".join(f'<li><a href="/n{i}.html">汶川县召开第{i}次基层社会治理工作推进会</a></li>'
+              for i in range(1, 9))
+    + "</ul></div>"
+)  # fmt: skip
+
+
+def test_a_short_notice_with_a_box_of_related_news_is_read_without_the_box():
+    """The 相关新闻 box holds most of the page's letters, but the notice has running text:
+    the page is a document, the box its chrome."""
+    page = _page("候选人名单公示_汶川县人民政府", f"<h1>候选人名单公示</h1>{NOTICE}", RELATED_NEWS)
+    res = extract_text(page.encode(), "notice.html")
+    assert res.ok, res.reason
+    assert res.text.split("\n")[0] == "候选人名单公示"
+    assert "公示期五天。" in res.text
+    assert "相关新闻" not in res.text and "推进会" not in res.text
+    assert "div.box (8 links)" in res.repairs[-1]
+
+
+BYLINE_TOOLS = (
+    '<div class="info">发布时间：2019-03-05 来源：<a href="/">汶川县人民政府办公室</a> '
+    '【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】'
+    '【<a href="javascript:print()">打印本页</a>】【<a href="#">关闭窗口</a>】</div>'
+)
+
+
+def test_a_byline_with_its_tools_is_no_list_of_links(tmp_path):
+    """A byline whose source and tools (字体 大 中 小, 打印, 关闭) are links is kept, and it
+    dates the page; a sidebar of items each with its own 来源： label is still chrome."""
+    body = f"<h1>{TITLE}</h1>{BYLINE_TOOLS}<p>{P1}</p><p>{P4}</p>"
+    labelled = (
+        '<div class="right-col"><ul>'
+        + "".join(f'<li><a href="/{i}">{t}</a> 来源：市政府办</li>' for i, (t, _) in
+                  enumerate(ITEMS[:4]))
+        + "</ul></div>"
+    )  # fmt: skip
+    page = _page(f"{TITLE}_汶川县人民政府", body, labelled)
+    res = extract_text(page.encode(), "byline.html")
+    assert res.ok and res.text.split("\n")[:2] == [
+        TITLE,
+        "发布时间：2019-03-05 来源：汶川县人民政府办公室 【字体：大 中 小】【打印本页】【关闭窗口】",
+    ]
+    assert "div.right-col (4 links)" in res.repairs[-1] and ITEMS[0][0] not in res.text
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "byline.html").write_bytes(page.encode())
+    docs = tk.build_corpus(tk.read_texts(folder)).documents
+    assert docs[["published", "published_from"]].values.tolist() == [
+        [pd.Timestamp("2019-03-05"), "date line"]
+    ]

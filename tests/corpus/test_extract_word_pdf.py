@@ -384,3 +384,56 @@ def test_pdf_page_break_inside_a_sentence_is_rejoined():
         last = [x.strip() for x in before if x.strip()][-2]  # above the page number
         first = [x.strip() for x in after if x.strip()][1]  # below the header
         assert last + ("\n" if last.endswith("。") else "") + first in text
+
+
+def _paged(pages: list[list[str]], page_numbers: bool = False) -> bytes:
+    """A PDF of the pages given, each its lines (one paragraph a line), and the page number
+    (— 1 —) at the foot of each when ``page_numbers``."""
+    from fpdf import FPDF
+
+    from textkit.plots import cjk_font_path
+
+    class Paged(FPDF):
+        def footer(self) -> None:
+            if page_numbers:
+                self.set_y(-15)
+                self.set_font("cjk", size=9)
+                self.cell(0, 8, f"— {self.page_no()} —", align="C")
+
+    pdf = Paged()
+    pdf.add_font("cjk", fname=str(cjk_font_path()))
+    pdf.set_font("cjk", size=11)
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_pdf_running_header_is_on_at_least_half_of_the_pages():
+    """A first line on two of five pages is no running header (two is less than half of
+    five); on three of five it is."""
+    firsts = ["林州市工作简报", "林州市工作简报", "通知", "附件", "说明"]
+    pages = [[first, PARAS[k % 4], PARAS[(k + 1) % 4]] for k, first in enumerate(firsts)]
+    res = extract_pdf(_paged(pages), "简报.pdf")
+    assert not any("running" in r for r in res.repairs)
+    assert res.text.count("林州市工作简报") == 2
+    pages[2][0] = "林州市工作简报"
+    res = extract_pdf(_paged(pages), "简报.pdf")
+    assert res.repairs[-1] == (
+        "running headers and footers removed (5 pages): header '林州市工作简报' (3 pages)"
+    )
+    assert "林州市工作简报" not in res.text
+
+
+def test_pdf_dates_of_a_daily_bulletin_are_no_running_header():
+    """Each page of a daily bulletin starts with its own date: the dates differ, so they are
+    kept; the page numbers at the foot are removed."""
+    dates = [f"2019年3月{d}日" for d in range(1, 5)]
+    pages = [[day, PARAS[k], PARAS[(k + 1) % 4]] for k, day in enumerate(dates)]
+    res = extract_pdf(_paged(pages, page_numbers=True), "日报.pdf")
+    assert res.repairs[-1] == (
+        "running headers and footers removed (4 pages): footer '— 1 —' (4 pages)"
+    )
+    assert [line for line in res.text.split("\n") if line.startswith("2019年")] == dates
+    assert "—" not in res.text

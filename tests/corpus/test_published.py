@@ -402,3 +402,36 @@ def test_a_reprint_counts_at_the_date_its_first_page_states(tmp_path):
     streamed = build_corpus_to(raw, tmp_path / "stream", config, batch_pages=1)
     for a, b in zip(mem, streamed, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_a_meeting_time_in_a_notice_is_no_publication_date():
+    """时间： alone on its line is a notice's field (the time of a meeting); on a byline with
+    another field, or in the page header above the article, it dates the page. The explicit
+    labels count alone on their line."""
+    notice = "\n".join(
+        [
+            "关于召开全县基层社会治理工作推进会的通知",
+            "各乡镇人民政府，县直各部门：",
+            BODY[0],
+            "时间：2019年4月20日（星期六）上午9:00",
+            "地点：县政府三楼会议室",
+            "日期：2019年4月20日",
+            *BODY[1:],
+        ]
+    )
+    assert published_date(notice) == (pd.NaT, "")
+    for line in ("时间：2019-04-12 来源：县政府办", "日期：2019-04-12 【字体：大 中 小】",
+                 "发布日期：2019-04-12", "成文日期：2019年4月12日"):  # fmt: skip
+        dated = notice.replace("各乡镇人民政府，县直各部门：", line)
+        assert published_date(dated) == (pd.Timestamp("2019-04-12"), "date line"), line
+    assert published_date(notice, header="首页 > 通知公告\n时间：2019-04-12") == (
+        pd.Timestamp("2019-04-12"),
+        "date line",
+    )
+
+
+def test_an_update_time_is_no_publication_date():
+    header = "当前位置：首页 > 政务公开\n发布时间：2019-04-12 浏览次数：312\n更新时间：2021-06-01"
+    assert published_date(BODY[0], header=header) == (pd.Timestamp("2019-04-12"), "date line")
+    assert published_date(BODY[0], header=header.replace("发布时间", "浏览")) == (pd.NaT, "")
+    assert published_date("更新日期：2021-06-01 来源：县政府办\n" + BODY[0]) == (pd.NaT, "")

@@ -34,13 +34,18 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   outside its links, is chrome (``div.right-col (5 links)`` in the repairs): a menu of
   首页, 政务公开, 办事服务, a 相关链接 / 热点新闻 sidebar, a 相关文件 list after the article. A
   paragraph with one or two inline links is body text, and so is a sentence that cites
-  three linked laws (its 。). A list of links holding more than half of the page's letters
-  (or an ``article`` or ``main`` element) is the page's content and is kept; but a page
+  three linked laws (its 。), and a byline whose source and tools are links
+  (``发布时间：2019-03-05 来源：县政府办 【字体：大 中 小】【打印】``: its date is the page's).
+  A list of links holding an ``article`` or ``main`` element is the page's content and is
+  kept, and so is one holding more than half of the page's letters, unless the page holds
+  running text besides it (more than :data:`LINK_BLOCK_MAX_TEXT` letters in sentences: a short 公示
+  with a 相关新闻 box, the box then chrome); and a page
   whose text, once the chrome is dropped, is more than half link text
   (:data:`LIST_PAGE_LINK_SHARE`; or more than 90 % before the lists of links are dropped,
   :data:`LIST_PAGE_ALL_LINKS`: a portal of link boxes), with at least
-  :data:`LIST_PAGE_MIN_LINKS` links, is a list page (a 工作动态 column of linked titles, a
-  notice whose content is a list of linked files), not a document: rejected as
+  :data:`LIST_PAGE_MIN_LINKS` links and no running text, is a list page (a 工作动态 column
+  of linked titles, a notice whose content is a list of linked files), not a document:
+  rejected as
   ``list_page``, with the share in the reason. A list of items with their summaries is
   text, and read. Block elements (``p``,
   ``div``, ``br``, ``li``, headings, table rows, ``section``, ``article`` …) end a line,
@@ -48,9 +53,10 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   between Chinese characters, gluing 地区 and 浙江 into one word);
   whitespace inside a line collapses to one space
   (line breaks inside ``pre`` are kept). The title is the ``<title>`` without the site
-  name it ends with (after ``_``, ``-``, ``|`` or a dash, a name ending in a word of
+  name it ends with (after ``_``, ``-``, ``|`` or an en dash, a name ending in a word of
   :data:`SITE_NAME_ENDINGS`: ``…_汶川县人民政府``, ``… - 某某市人民政府网``; a column name
-  such as ``_政务公开`` stays), else the first ``h1``. The publication date the head's
+  such as ``_政务公开`` stays, and so does a subtitle after the Chinese dash ——,
+  ``扎根基层三十年——记县人民医院急诊中心``), else the first ``h1``. The publication date the head's
   ``<meta>`` tags state (``PubDate`` …) is kept in ``meta_date``
   (:func:`textkit.corpus.published.meta_date`). A page nested deeper than
   :data:`MAX_HTML_DEPTH` elements (as far as a linear scan of its tags can tell) is
@@ -73,8 +79,9 @@ in a file is ever executed: scripts are dropped, macros and form fields are not 
   A PDF that opens with an empty password (only an owner password set) is read; control
   characters some fonts leave in the text layer (NUL) are removed (recorded). Running
   headers and footers are removed (recorded): a line at the top or the bottom of at least
-  half of the pages (and of two or more) that is the same on each but for its digits and
-  spaces (a publication's name, ``— 3 —``, ``第 3 页 共 9 页``), at most
+  half of the pages (and of two or more) that is the same on each but for its spaces and
+  the digits of its numbers other than dates (a publication's name, ``— 3 —``,
+  ``第 3 页 共 9 页``; not the dates of a daily bulletin, ``2019年3月5日``), at most
   :data:`MAX_RUNNING_CHARS` characters long and not ending a sentence or a clause; up to
   :data:`MAX_RUNNING_LINES` from each edge, never a page's last line of text. A sentence
   broken across two pages is then joined again by the cleaning stage. The title is the
@@ -107,6 +114,7 @@ from pathlib import PurePath
 from typing import Any, NamedTuple
 
 from textkit.core.checks import check_str
+from textkit.core.dates import DATE_LABELS
 from textkit.core.errors import InvalidParameterError
 from textkit.corpus.chars import has_letter
 from textkit.corpus.decode import IngestConfig, decode_bytes
@@ -462,6 +470,14 @@ LIST_PAGE_LINK_SHARE = 0.5
 LIST_PAGE_ALL_LINKS = 0.9
 
 _LETTER_RE = re.compile(r"[^\W\d_]")
+#: A byline field outside the links of a block: a date label of
+#: :data:`~textkit.core.dates.DATE_LABELS` and its colon before a date
+#: (``发布时间：2019-03-05``), or 来源 / 作者 and a colon.
+_BYLINE_RE = re.compile(
+    r"(?:(?:{})\s*[:：]\s*[0-9０-９]|(?:来源|作者)\s*[:：])".format(
+        "|".join(sorted(DATE_LABELS, key=len, reverse=True))
+    )
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -480,6 +496,8 @@ class _Open:
     link_letters: int = 0  # of them, inside links
     links: int = 0  # links (a elements with an href) with letters
     stop: bool = False  # a 。 outside the links
+    bylines: int = 0  # text nodes outside the links holding a byline field (_BYLINE_RE)
+    prose: int = 0  # letters of running text outside the links (_count_text)
     lead: bool = False  # "位置" in the text
     holds_main: bool = False  # an article or main element inside
     what: str = ""  # its description when marked as chrome by its class or 当前位置 lead
@@ -492,6 +510,8 @@ class _Open:
         self.letters += other.letters
         self.link_letters += other.link_letters
         self.links += other.links
+        self.bylines += other.bylines
+        self.prose += other.prose
         self.stop = self.stop or other.stop
         self.lead = self.lead or other.lead
 
@@ -504,17 +524,26 @@ class _Open:
             left.letters -= d.letters
             left.link_letters -= d.link_letters
             left.links -= d.links
+            left.bylines -= d.bylines
+            left.prose -= d.prose
         return left
 
 
 def _link_block(el: _Open) -> bool:
-    """Whether an element is a list of links (:data:`LINK_BLOCK_DENSITY`)."""
+    """Whether an element is a list of links (:data:`LINK_BLOCK_DENSITY`).
+
+    A byline with its tools (``发布时间：2019-03-05 来源：县政府办 【字体：大 中 小】【打印】``,
+    the source and the tools linked) is not: a block whose text outside the links holds a
+    byline field (a date label and a date, or 来源 / 作者 and a colon) for fewer than half
+    of its links. A list of items each with its own 来源： label still is.
+    """
     return (
         el.node.tag in LINK_BLOCK_TAGS
         and el.links >= LINK_BLOCK_MIN_LINKS
         and el.link_letters > LINK_BLOCK_DENSITY * el.letters
         and el.letters - el.link_letters <= LINK_BLOCK_MAX_TEXT
         and not el.stop
+        and not 0 < 2 * el.bylines < el.links
     )
 
 
@@ -600,14 +629,19 @@ def _count_text(text: str, top: _Open | None, page: _Open, in_link: bool) -> Non
     page.cjk += cjk
     page.letters += letters
     page.link_letters += letters if in_link else 0
+    # running text: a text node outside the links with a 。 or too long for a link list
+    prose = letters if not in_link and ("。" in text or letters > LINK_BLOCK_MAX_TEXT) else 0
+    page.prose += prose
     if top is not None:
         top.cjk += cjk
         top.chars += len("".join(text.split()))
         top.letters += letters
+        top.prose += prose
         if in_link:
             top.link_letters += letters
         else:
             top.stop = top.stop or "。" in text
+            top.bylines += bool(_BYLINE_RE.search(text))
         top.lead = top.lead or "位置" in text
 
 
@@ -636,8 +670,15 @@ def _chrome_elements(body: Any) -> _Chrome:
     of the page's Chinese characters (counted outside the elements dropped whatever their
     class); and none is kept when together they hold more than half. A list of links
     (:data:`LINK_BLOCK_DENSITY`) is chrome too, unless it holds an ``article`` or ``main``
-    element or more than half of the page's letters. The page is a list page when the text
-    left is mostly link text (:data:`LIST_PAGE_LINK_SHARE`, :data:`LIST_PAGE_ALL_LINKS`).
+    element or more than half of the page's letters while the page holds no running text
+    besides it. The page is a list page when the text left is mostly link text
+    (:data:`LIST_PAGE_LINK_SHARE`, :data:`LIST_PAGE_ALL_LINKS`) and holds no running text.
+
+    Running text: more than :data:`LINK_BLOCK_MAX_TEXT` letters, outside the links and the
+    elements marked as chrome, in text nodes holding a 。 or more than
+    :data:`LINK_BLOCK_MAX_TEXT` letters. A short notice (a 公示 of two sentences) with a
+    相关新闻 box of eight links is a document, the box its chrome; a notice whose content
+    is a list of linked files after a line (现将有关文件公布如下：) is a list page.
     """
     page, found = _walk(body)
     marked = _outermost([el for el in found if el.what], lambda el: 2 * el.cjk > page.cjk)
@@ -650,9 +691,10 @@ def _chrome_elements(body: Any) -> _Chrome:
         )
         marked = []
     by_class = {id(el) for el in marked}
+    prose = page.minus(marked).prose > LINK_BLOCK_MAX_TEXT
     dropped = _outermost(
         marked + [el for el in found if el.link_block],
-        lambda el: id(el) not in by_class and 2 * el.letters > page.letters,
+        lambda el: not prose and id(el) not in by_class and 2 * el.letters > page.letters,
     )
     return _Chrome(
         ids=frozenset(el.node.mem_id for el in dropped),
@@ -661,7 +703,7 @@ def _chrome_elements(body: Any) -> _Chrome:
             for el in dropped
         ),
         note=note,
-        list_page=_list_page(page.minus(dropped), page.minus(marked)),
+        list_page="" if prose else _list_page(page.minus(dropped), page.minus(marked)),
     )
 
 
@@ -718,7 +760,8 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-#: A page title's last part (after ``_``, ``-``, ``|`` or a dash) ending with one of these
+#: A page title's last part (after ``_``, ``-``, ``|`` or an en dash; not after the
+#: Chinese dash ——, which introduces a subtitle) ending with one of these
 #: (at most 20 characters) names the site or the organisation that runs it
 #: (``…_汶川县人民政府``, ``… - 某某市人民政府网``, ``…|浙江省人民政府门户网站``): dropped
 #: from the title, as often as the title ends with one.
@@ -737,7 +780,9 @@ SITE_NAME_ENDINGS = (
     "部",
     "中心",
 )
-_SITE_SUFFIX_RE = re.compile(r"\s*(?:[_|｜]|-|－|—+|–)\s*([^_|｜\-－—–]{2,20})$")
+#: The separators before a site name. Not the Chinese dash (——, or a single —), which
+#: introduces a subtitle: ``扎根基层三十年——记县人民医院急诊中心`` keeps its subtitle.
+_SITE_SUFFIX_RE = re.compile(r"\s*(?:[_|｜]|-|－|–)\s*([^_|｜\-－—–]{2,20})$")
 
 
 def _without_site_name(title: str) -> str:
@@ -1253,7 +1298,12 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: Lines peeled off the top and off the bottom of a page at most, when they repeat on most
 #: pages (running headers and footers: a publication's name, a page number, a date).
 MAX_RUNNING_LINES = 3
-_DIGITS_RE = re.compile(r"\d+")
+#: A date (2019年3月5日, 2019-03-05, 3月5日) or a run of digits: the digits of a date are
+#: kept when lines are compared, each other run is masked (a page number).
+_DATE_OR_DIGITS_RE = re.compile(
+    r"(?P<date>\d{4}\s*[年./-]\s*\d{1,2}(?:\s*[月./-]\s*\d{1,2}\s*[日号]?|\s*月)?"
+    r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}\s*年)|\d+"
+)
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -1264,13 +1314,15 @@ _CLAUSE_END = "。！？；，、：!?;,:"
 
 
 def _running_key(line: str) -> str:
-    """A line as compared across pages: without spaces, each run of digits as ``#`` (a
-    page number); ``""`` for a line that cannot be a running header or footer (longer than
-    :data:`MAX_RUNNING_CHARS`, or ending a sentence or a clause)."""
+    """A line as compared across pages: without spaces, each run of digits that is not part
+    of a date as ``#`` (a page number: ``— 3 —``, ``第 3 页 共 9 页``), so that the date
+    lines of a daily bulletin (``2019年3月5日``, ``2019年3月6日``) differ; ``""`` for a line
+    that cannot be a running header or footer (longer than :data:`MAX_RUNNING_CHARS`, or
+    ending a sentence or a clause)."""
     key = _SPACE_RE.sub("", line)
     if len(key) > MAX_RUNNING_CHARS or key.endswith(tuple(_CLAUSE_END)):
         return ""
-    return _DIGITS_RE.sub("#", key)
+    return _DATE_OR_DIGITS_RE.sub(lambda m: m.group("date") or "#", key)
 
 
 def _peel_edge(pages: list[list[str]], top: bool, removed: Counter, shown: dict) -> None:
@@ -1279,7 +1331,7 @@ def _peel_edge(pages: list[list[str]], top: bool, removed: Counter, shown: dict)
     :data:`MAX_RUNNING_LINES` deep, one line at a time from the edge inwards; never the
     last line of text of a page. ``removed`` counts the lines removed by (edge, key),
     ``shown`` keeps the first of them."""
-    need = max(2, len(pages) // 2)
+    need = max(2, -(-len(pages) // 2))  # half, rounded up
     for _ in range(MAX_RUNNING_LINES):
         edge: list[tuple[int, int, str]] = []  # (page, line index, key)
         for p, lines in enumerate(pages):
@@ -1301,7 +1353,8 @@ def _peel_edge(pages: list[list[str]], top: bool, removed: Counter, shown: dict)
 def _drop_running_lines(texts: list[str]) -> tuple[list[str], str]:
     """The pages' texts without their running headers and footers (lines at the top or the
     bottom of at least half of the pages, and at least two, that are the same but for
-    their digits and spaces), and the repair that says what was removed (``""``: none)."""
+    their spaces and the digits of numbers other than dates: :func:`_running_key`), and
+    the repair that says what was removed (``""``: none)."""
     if len(texts) < 2:
         return texts, ""
     pages = [t.split("\n") for t in texts]

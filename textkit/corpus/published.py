@@ -26,8 +26,10 @@ Where a date is taken from, in this order of trust:
    date, other fields of the line around it: ``来源：临江日报 发布日期：2019年3月5日``,
    ``时间:2019-05-22 11:24:58 网站:公文素材库``) or a byline naming a source and a full date
    (``来源：临江日报 2019-03-05``, ``2019-03-05 10:22 来源：国务院办公厅``). The lines at
-   the start come first; within them, the label first in ``DATE_LABELS`` (发布时间 before
-   更新时间; a byline's date after every labelled one), then the first line.
+   the start come first; within them, the label first in ``DATE_LABELS`` (a byline's date
+   after every labelled one), then the first line. The time a page was updated
+   (更新时间, 更新日期) is never read, as the meta tags of the time a page was modified are
+   not: it says when the page last changed, not when the text was published.
 3. ``source issue``: a line in the same places naming a journal issue, ``来源：《西部大开发》
    2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue is not a month).
 
@@ -42,8 +44,12 @@ in the corpus report (``implausible`` of its ``published`` entry), not silently.
 
 A line is read only when it looks like page chrome: at most :data:`MAX_LINE_CHARS`
 characters and no sentence punctuation (。，；！？). The short labels 时间 and 日期 count only
-at the start of a field (line start, or after a space, ``|`` or a bracket), so that
-``会议时间：`` or ``一、时间：`` in a notice is not taken for a byline; a date in the body
+at the start of a field (line start, or after a space, ``|`` or a bracket), and only on
+a line of the page header above the article or on a line holding another byline field
+(来源, 作者, 浏览, 点击, 网站 … and its colon, or a 字体 tool: ``时间:2019-05-22 网站:…``),
+so that ``会议时间：``, ``一、时间：`` or the line ``时间：2019年4月20日（星期六）上午9:00``
+of a meeting notice is not taken for a byline; the explicit labels (发布时间, 发布日期,
+成文日期 …) count alone on their line. A date in the body
 (``2019年3月5日，县委召开会议``) has no label and is never taken. Traditional characters
 (``發佈時間``) are read through the cleaning stage's OpenCC conversion.
 
@@ -118,8 +124,19 @@ MAX_LINE_CHARS = 100
 
 #: Sentence punctuation: a line holding one is text, not a byline.
 _SENTENCE = re.compile("[。，；！？]")
-#: Labels that hold 时间 or 日期 alone: generic, so read only at the start of a field.
+#: Labels that hold 时间 or 日期 alone: generic, so read only at the start of a field, and
+#: only on a line of the page header or on a line with another byline field
+#: (:data:`_OTHER_FIELD`).
 _SHORT_LABELS = frozenset({"时间", "日期"})
+#: The time a page was updated, not published (更新时间：2021-06-01 10:22): never read,
+#: neither as a labelled date nor as the date of a byline.
+_UPDATE = re.compile(r"更新(?:时间|日期)\s*:[\s0-9\-/.:年月日号]*")
+#: Another field of a byline (with its colon, or a 【字体 tool): the line of a short label
+#: (时间：2019-05-22 网站：…) is a byline, not a notice's 时间：(the time of a meeting).
+_OTHER_FIELD = re.compile(
+    r"(?:来源|稿源|出处|作者|编辑|责编|供稿|发布|发布者|浏览|浏览次数|阅读|点击|访问量?|网站)"
+    r"\s*:|字体|字号"
+)
 _LABEL = re.compile(
     r"(?P<label>{})\s*:\s*".format("|".join(sorted(DATE_LABELS, key=len, reverse=True)))
 )
@@ -196,14 +213,17 @@ def _date_after(text: str) -> pd.Timestamp:
     return pd.NaT
 
 
-def _labelled(line: str) -> list[tuple[int, pd.Timestamp]]:
-    """(rank of the label in DATE_LABELS, date) of each labelled date of a line."""
+def _labelled(line: str, header: bool = False) -> list[tuple[int, pd.Timestamp]]:
+    """(rank of the label in DATE_LABELS, date) of each labelled date of a line; ``header``:
+    a line of the page header above the article."""
     found = []
     for m in _LABEL.finditer(line):
         label = m.group("label")
         before = line[m.start() - 1] if m.start() else " "
-        if label in _SHORT_LABELS and before not in _FIELD_START:
-            continue  # 会议时间：, 一、时间： …
+        if label in _SHORT_LABELS and (
+            before not in _FIELD_START or not (header or _OTHER_FIELD.search(line))
+        ):
+            continue  # 会议时间：, 一、时间：, a notice's 时间：(星期六)上午9:00 …
         when = _date_after(line[m.end() :])
         if when is not pd.NaT:
             found.append((DATE_LABELS.index(label), when))
@@ -223,18 +243,20 @@ def _byline_date(line: str) -> pd.Timestamp:
     return pd.NaT
 
 
-def _line_dates(line: str, config: CleanConfig | None) -> tuple[list, pd.Timestamp]:
+def _line_dates(
+    line: str, config: CleanConfig | None, header: bool = False
+) -> tuple[list, pd.Timestamp]:
     """The dates a line of page chrome states: its labelled and byline dates as (rank,
     date), the rank of a byline's date after every label's; and the year of a journal issue
-    it names (NaT when none)."""
+    it names (NaT when none). ``header``: a line of the page header above the article."""
     from textkit.corpus.clean import to_simplified
 
     if len(line) > MAX_LINE_CHARS or _SENTENCE.search(line):
         return [], pd.NaT
     if not any(c in line for c in ":：《"):  # no label, no journal: no conversion needed
         return [], pd.NaT
-    text = unicodedata.normalize("NFKC", to_simplified(line, config))
-    dates = _labelled(text)
+    text = _UPDATE.sub(" ", unicodedata.normalize("NFKC", to_simplified(line, config)))
+    dates = _labelled(text, header)
     byline = _byline_date(text)
     if byline is not pd.NaT:
         dates.append((len(DATE_LABELS), byline))
@@ -302,8 +324,8 @@ def published_date(
     issues = []
     for window in (lead, tail):
         dated = []
-        for line in window:
-            dates, year = _line_dates(line, config)
+        for k, line in enumerate(window):
+            dates, year = _line_dates(line, config, window is lead and k < len(above))
             dated += [d for d in dates if plausible(d[1])]
             if year is not pd.NaT and plausible(year):
                 issues.append(year)

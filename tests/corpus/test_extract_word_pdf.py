@@ -309,14 +309,14 @@ HEADER = "林州市人民政府公报　2022年第3期"
 ISSUE_TITLE = "林州市推进社会治安综合治理的经验做法"
 
 
-def _bulletin(paragraphs: list[str], header: str = HEADER, page_numbers: bool = True) -> bytes:
-    """A PDF as the audit made a government bulletin: a running header at the top of every
-    page and the page number (— 1 —) at its foot, one article flowing over the pages."""
+def _cjk_pdf(header: str = "", page_numbers: bool = False):
+    """An FPDF document with the bundled CJK font: ``header`` at the top of every page and
+    the page number (— 1 —) at its foot when ``page_numbers``."""
     from fpdf import FPDF
 
     from textkit.plots import cjk_font_path
 
-    class Bulletin(FPDF):
+    class Running(FPDF):
         def header(self) -> None:
             if header:
                 self.set_font("cjk", size=9)
@@ -329,8 +329,15 @@ def _bulletin(paragraphs: list[str], header: str = HEADER, page_numbers: bool = 
                 self.set_font("cjk", size=9)
                 self.cell(0, 8, f"— {self.page_no()} —", align="C")
 
-    pdf = Bulletin()
+    pdf = Running()
     pdf.add_font("cjk", fname=str(cjk_font_path()))
+    return pdf
+
+
+def _bulletin(paragraphs: list[str], header: str = HEADER, page_numbers: bool = True) -> bytes:
+    """A PDF as the audit made a government bulletin: a running header at the top of every
+    page and the page number (— 1 —) at its foot, one article flowing over the pages."""
+    pdf = _cjk_pdf(header, page_numbers)
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_page()
     pdf.set_font("cjk", size=16)
@@ -389,19 +396,7 @@ def test_pdf_page_break_inside_a_sentence_is_rejoined():
 def _paged(pages: list[list[str]], page_numbers: bool = False) -> bytes:
     """A PDF of the pages given, each its lines (one paragraph a line), and the page number
     (— 1 —) at the foot of each when ``page_numbers``."""
-    from fpdf import FPDF
-
-    from textkit.plots import cjk_font_path
-
-    class Paged(FPDF):
-        def footer(self) -> None:
-            if page_numbers:
-                self.set_y(-15)
-                self.set_font("cjk", size=9)
-                self.cell(0, 8, f"— {self.page_no()} —", align="C")
-
-    pdf = Paged()
-    pdf.add_font("cjk", fname=str(cjk_font_path()))
+    pdf = _cjk_pdf(page_numbers=page_numbers)
     pdf.set_font("cjk", size=11)
     for lines in pages:
         pdf.add_page()

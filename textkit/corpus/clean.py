@@ -75,7 +75,7 @@ from textkit.core.config import StageConfig, compile_pattern
 from textkit.core.errors import InvalidParameterError
 from textkit.core.patterns import prefilter
 from textkit.corpus.chars import CharTable, code_points, has_letter
-from textkit.corpus.extract import (
+from textkit.corpus.extract_html import (
     MARKUP_RE,
     _html_content,
     _html_too_deep,

@@ -71,11 +71,11 @@ from textkit.corpus.decode import (
     decode_bytes,
     oversized,
 )
-from textkit.corpus.extract import (
+from textkit.corpus.extract import UNSUPPORTED_FORMATS
+from textkit.corpus.extract_html import (
     _HTML_DROPPED,
     HTML_DOCUMENT_RE,
     HTML_START_RE,
-    UNSUPPORTED_FORMATS,
     _html_content,
     _html_too_deep,
 )

@@ -14,10 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from textkit.core.dates import DATE_LABELS
 from textkit.corpus.decode import IngestConfig
 from textkit.corpus.extracted import Extracted, _decoded, _one_line, _rejected
-from textkit.corpus.published import meta_date
+from textkit.corpus.published import BYLINE_FIELD, meta_date
 
 logger = logging.getLogger(__name__)
 
@@ -166,14 +165,6 @@ LIST_PAGE_LINK_SHARE = 0.5
 LIST_PAGE_ALL_LINKS = 0.9
 
 _LETTER_RE = re.compile(r"[^\W\d_]")
-#: A byline field outside the links of a block: a date label of
-#: :data:`~textkit.core.dates.DATE_LABELS` and its colon before a date
-#: (``发布时间：2019-03-05``), or 来源 / 作者 and a colon.
-_BYLINE_RE = re.compile(
-    r"(?:(?:{})\s*[:：]\s*[0-9０-９]|(?:来源|作者)\s*[:：])".format(
-        "|".join(sorted(DATE_LABELS, key=len, reverse=True))
-    )
-)
 
 
 @dataclass(slots=True, eq=False)
@@ -192,7 +183,7 @@ class _Open:
     link_letters: int = 0  # of them, inside links
     links: int = 0  # links (a elements with an href) with letters
     stop: bool = False  # a 。 outside the links
-    bylines: int = 0  # text nodes outside the links holding a byline field (_BYLINE_RE)
+    bylines: int = 0  # text nodes outside the links holding a byline field (BYLINE_FIELD)
     prose: int = 0  # letters of running text outside the links (_count_text)
     lead: bool = False  # "位置" in the text
     holds_main: bool = False  # an article or main element inside
@@ -337,7 +328,7 @@ def _count_text(text: str, top: _Open | None, page: _Open, in_link: bool) -> Non
             top.link_letters += letters
         else:
             top.stop = top.stop or "。" in text
-            top.bylines += bool(_BYLINE_RE.search(text))
+            top.bylines += bool(BYLINE_FIELD.search(text))
         top.lead = top.lead or "位置" in text
 
 

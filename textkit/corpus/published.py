@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from textkit.corpus.clean import CleanConfig
 
 __all__ = [
+    "BYLINE_FIELD",
     "DATE_LINE_WINDOW",
     "IMPLAUSIBLE",
     "MAX_LINE_CHARS",
@@ -137,9 +138,14 @@ _OTHER_FIELD = re.compile(
     r"(?:来源|稿源|出处|作者|编辑|责编|供稿|发布|发布者|浏览|浏览次数|阅读|点击|访问量?|网站)"
     r"\s*:|字体|字号"
 )
-_LABEL = re.compile(
-    r"(?P<label>{})\s*:\s*".format("|".join(sorted(DATE_LABELS, key=len, reverse=True)))
-)
+#: The labels of :data:`~textkit.core.dates.DATE_LABELS`, longest first, as alternatives.
+_LABELS = "|".join(sorted(DATE_LABELS, key=len, reverse=True))
+_LABEL = re.compile(rf"(?P<label>{_LABELS})\s*:\s*")
+#: A byline field in a text as written (either colon, full-width digits; not normalised): a
+#: date label and its colon before a date (``发布时间：2019-03-05``), or 来源 / 作者 and a
+#: colon. The HTML reader keeps a block that holds one (:mod:`textkit.corpus.extract_html`),
+#: so that a byline among its tool links keeps the date this module reads.
+BYLINE_FIELD = re.compile(rf"(?:(?:{_LABELS})\s*[:：]\s*[0-9０-９]|(?:来源|作者)\s*[:：])")
 #: What may stand before a field (after NFKC): a space, a separator or an opening bracket.
 _FIELD_START = frozenset(" \t|/·([【〔")
 #: A byline: a label naming where a text comes from, and a colon.

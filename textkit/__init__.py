@@ -137,7 +137,7 @@ _EXPORTS: dict[str, str] = {
     "write_coding_sheet": "frames.validate",
     "read_codes": "frames.validate",
     "load_coded_paragraphs": "frames.validate",
-    "agreement": "frames.validate",
+    "agreement": "frames.agree",
     "FrameClassifier": "frames.supervised",
     "cross_validate_frames": "frames.crossval",
     "suggest_to_code": "frames.active",

@@ -21,6 +21,7 @@ from sklearn.model_selection import StratifiedGroupKFold
 
 from textkit.core.checks import check_int
 from textkit.core.errors import CodingSheetError, InvalidParameterError
+from textkit.frames.agree import CODES, ValidationReport, agreement
 from textkit.frames.score import FrameConfig, score_frames
 from textkit.frames.supervised import (
     _KEYS,
@@ -29,7 +30,7 @@ from textkit.frames.supervised import (
     _resolve_segmenter,
     _rows_of,
 )
-from textkit.frames.validate import CODES, ValidationReport, agreement, checked_codes
+from textkit.frames.validate import checked_codes
 
 __all__ = ["FrameCrossValidation", "check_fold_counts", "cross_validate_frames"]
 

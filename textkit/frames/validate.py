@@ -12,7 +12,9 @@ supports the usual workflow:
    differ, and the repeat is dropped with a logged warning when they agree);
 5. :func:`agreement` compares measure labels with the codes (per-class precision / recall / F1,
    macro-F1, Cohen's kappa, Spearman rank correlation on the ordered labels, confusion matrix)
-   and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements;
+   and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements,
+   :meth:`ValidationReport.intervals` their bootstrap intervals by article (both in
+   :mod:`textkit.frames.agree`, re-exported here);
    :func:`validate_measure` does steps 4-5 for the paragraph-level dictionary measure
    (finding the coded paragraphs in the corpus by their ids, else by their text, scoring
    the paragraphs, comparing).
@@ -42,14 +44,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from sklearn import metrics
 
 from textkit.core import io as _io
 from textkit.core.checks import check_int, check_str
 from textkit.core.config import StageConfig
 from textkit.core.errors import CodingSheetError
 from textkit.core.order import natural_order
+from textkit.frames.agree import CODES, ORDER, ValidationReport, agreement
 
 __all__ = [
     "CODES",
@@ -71,10 +72,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Allowed codes, in display order.
-CODES: tuple[str, ...] = ("stability", "mixed", "service_law", "neither")
-#: Rank of the ordered codes (``neither`` has no place on the scale).
-ORDER: dict[str, int] = {"stability": 0, "mixed": 1, "service_law": 2}
 #: Columns a coded sheet must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("sample_id", "doc_id", "para_id", "text", "code")
 
@@ -783,173 +780,3 @@ def validate_measure(
     for c in extra:
         report.table[c] = merged[c].to_numpy()
     return dataclasses.replace(report, alignment=dict(aligned.attrs["alignment"]))
-
-
-@dataclasses.dataclass(frozen=True)
-class ValidationReport:
-    """Agreement between measure labels and human codes.
-
-    Attributes
-    ----------
-    table : DataFrame
-        One row per item: ``measure``, ``code`` (+ ``text`` and ids when given), ``distance``
-        (absolute rank difference on stability < mixed < service_law; 3 when exactly one of
-        the two is ``neither``, 0 when both are).
-    per_class : DataFrame
-        label, precision, recall, f1, support (codes as the truth).
-    macro_f1 : float
-        Unweighted mean F1 over the labels present in either column.
-    kappa : float
-        Cohen's kappa over all four labels.
-    spearman : float
-        Spearman rho between the ordered labels (items where either side is ``neither`` are
-        excluded; NaN when fewer than 3 items remain or one side is constant).
-    spearman_p : float
-        Its p-value.
-    n_ordered : int
-        Items used for the Spearman correlation.
-    confusion : DataFrame
-        Confusion matrix, rows = human code, columns = measure label, in :data:`CODES` order.
-    accuracy : float
-        Share of exact agreements.
-    alignment : dict
-        From :func:`validate_measure`: how the coded rows were found in the corpus (the
-        ``attrs["alignment"]`` counts of :func:`align_codes`: ``n_rows``, ``by_id``,
-        ``by_text``, ``ambiguous``, ``unmatched``, ``collapsed`` and sample ids), so that a
-        :meth:`summary` ``n`` below the rows coded can be traced; empty from
-        :func:`agreement`.
-    """
-
-    table: pd.DataFrame
-    per_class: pd.DataFrame
-    macro_f1: float
-    kappa: float
-    spearman: float
-    spearman_p: float
-    n_ordered: int
-    confusion: pd.DataFrame
-    accuracy: float
-    alignment: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-    def summary(self) -> dict[str, float]:
-        """Headline numbers as a flat dict (n, accuracy, macro_f1, kappa, spearman, ...)."""
-        return {
-            "n": len(self.table),
-            "accuracy": self.accuracy,
-            "macro_f1": self.macro_f1,
-            "kappa": self.kappa,
-            "spearman": self.spearman,
-            "spearman_p": self.spearman_p,
-            "n_ordered": self.n_ordered,
-        }
-
-    def worst_disagreements(self, k: int = 10) -> pd.DataFrame:
-        """The ``k`` most distant disagreements (largest ``distance``; ties by input order).
-
-        Parameters
-        ----------
-        k : int, default 10
-
-        Returns
-        -------
-        DataFrame
-            Rows of :attr:`table` with ``distance > 0``.
-        """
-        check_int("k", k, 0)
-        bad = self.table[self.table["distance"] > 0]
-        return bad.sort_values("distance", ascending=False, kind="mergesort").head(k)
-
-
-def _distance(a: str, b: str) -> int:
-    if a == b:
-        return 0
-    if a in ORDER and b in ORDER:
-        return abs(ORDER[a] - ORDER[b])
-    return 3
-
-
-def agreement(measure_labels: Any, codes: Any, *, text: Any = None) -> ValidationReport:
-    """Compare measure labels with human codes.
-
-    Parameters
-    ----------
-    measure_labels : sequence of str
-        Labels from the measure (e.g. ``score_frames(...)["frame_label"]``).
-    codes : sequence of str or DataFrame
-        Human codes, same order and length; a DataFrame from :func:`read_codes` is accepted
-        (its ``code`` column is used and its ``sample_id``, ``doc_id``, ``para_id`` and
-        ``text`` are carried into :attr:`ValidationReport.table`).
-    text : sequence of str, optional
-        Texts shown by :meth:`ValidationReport.worst_disagreements`.
-
-    Returns
-    -------
-    ValidationReport
-
-    Notes
-    -----
-    The human codes are the reference ("truth") for precision and recall. Spearman's rho uses
-    the ordinal scale stability (0) < mixed (1) < service_law (2); ``neither`` is off that scale
-    and items where either side is ``neither`` are excluded from rho (but count in kappa, F1
-    and the confusion matrix).
-    """
-    extra = pd.DataFrame()
-    if isinstance(codes, pd.DataFrame):
-        if "code" not in codes.columns:
-            raise ValueError("codes: DataFrame has no 'code' column")
-        keep = [c for c in ("sample_id", "doc_id", "para_id", "text") if c in codes.columns]
-        extra = codes.loc[:, keep].reset_index(drop=True)
-        codes = codes["code"]
-    y_true = [str(c).strip().lower() for c in codes]
-    y_pred = [str(c).strip().lower() for c in measure_labels]
-    if len(y_true) != len(y_pred):
-        raise ValueError(f"measure_labels ({len(y_pred)}) and codes ({len(y_true)}) differ")
-    if not y_true:
-        raise ValueError("codes: empty")
-    for name, seq in (("codes", y_true), ("measure_labels", y_pred)):
-        bad = sorted({c for c in seq if c not in CODES})
-        if bad:
-            raise ValueError(f"{name}: unknown label(s) {bad}; allowed {list(CODES)}")
-    table = extra.copy()
-    if text is not None:
-        table["text"] = list(text)
-    table["measure"] = y_pred
-    table["code"] = y_true
-    table["distance"] = [_distance(a, b) for a, b in zip(y_pred, y_true, strict=True)]
-
-    present = [c for c in CODES if c in set(y_true) | set(y_pred)]
-    p, r, f, s = metrics.precision_recall_fscore_support(
-        y_true, y_pred, labels=present, zero_division=0
-    )
-    per_class = pd.DataFrame(
-        {"label": present, "precision": p, "recall": r, "f1": f, "support": s.astype(int)}
-    )
-    kappa = float(metrics.cohen_kappa_score(y_true, y_pred, labels=list(CODES)))
-    cm = metrics.confusion_matrix(y_true, y_pred, labels=list(CODES))
-    confusion = pd.DataFrame(
-        cm,
-        index=pd.Index(CODES, name="code"),
-        columns=pd.Index(CODES, name="measure"),
-    )
-    ordered = [
-        (ORDER[a], ORDER[b])
-        for a, b in zip(y_pred, y_true, strict=True)
-        if a in ORDER and b in ORDER
-    ]
-    rho, pval = float("nan"), float("nan")
-    if len(ordered) >= 3:
-        a, b = np.array(ordered).T
-        if a.std() > 0 and b.std() > 0:
-            res = stats.spearmanr(a, b)
-            rho, pval = float(res.statistic), float(res.pvalue)
-    return ValidationReport(
-        table=table,
-        per_class=per_class,
-        macro_f1=float(np.mean(f)) if len(f) else float("nan"),
-        kappa=kappa,
-        spearman=rho,
-        spearman_p=pval,
-        n_ordered=len(ordered),
-        confusion=confusion,
-        accuracy=float(metrics.accuracy_score(y_true, y_pred)),
-    )

@@ -1,0 +1,67 @@
+"""Tests of textkit.frames.agree: bootstrap intervals of the agreement figures by article."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from textkit.frames.agree import agreement
+from textkit.frames.validate import load_coded_paragraphs, validate_measure
+
+
+@pytest.fixture(scope="module")
+def seed_report(seed_docs):
+    """The dictionary measure against a random 130 of the shipped coded paragraphs."""
+    codes = load_coded_paragraphs().sample(130, random_state=3).sort_values("sample_id")
+    return validate_measure(codes, seed_docs)
+
+
+def test_intervals_hold_the_estimate_and_are_reproducible(seed_report):
+    iv = seed_report.intervals(n_boot=200, random_state=5)
+    assert iv.loc["macro_f1", "estimate"] == seed_report.macro_f1
+    assert iv.loc["kappa", "estimate"] == seed_report.kappa
+    for fig in ("accuracy", "macro_f1", "kappa", "spearman"):
+        lo, est, hi = iv.loc[fig, ["lo", "estimate", "hi"]]
+        assert lo < est < hi <= 1.0, fig
+    assert set(iv.index) >= {f"recall_{c}" for c in seed_report.per_class["label"]}
+    assert (
+        iv.attrs["unit"] == "doc_id"
+        and iv.attrs["n_units"] == seed_report.table["doc_id"].nunique()
+    )
+    pd.testing.assert_frame_equal(iv, seed_report.intervals(n_boot=200, random_state=5))
+    assert not iv.equals(seed_report.intervals(n_boot=200, random_state=6))
+
+
+def test_resampling_articles_is_wider_than_resampling_paragraphs(seed_docs):
+    """Paragraphs of one article agree or disagree together: the article bootstrap says so
+    (all 754 coded paragraphs, about 22 per article)."""
+    report = validate_measure(load_coded_paragraphs(), seed_docs)
+    by_doc = report.intervals(n_boot=300, random_state=1)
+    by_row = report.intervals(n_boot=300, random_state=1, by=None)
+    figures = ["accuracy", "macro_f1", "kappa", "spearman"]
+    width = (by_doc["hi"] - by_doc["lo"]).loc[figures]
+    assert (width > (by_row["hi"] - by_row["lo"]).loc[figures]).all()
+    assert by_row.attrs["unit"] == "row" and by_row.attrs["n_units"] == len(report.table)
+
+
+def test_a_rare_code_missing_from_replicates_is_counted_not_averaged_as_zero():
+    y_true = ["mixed"] + ["stability"] * 9 + ["service_law"] * 10
+    y_pred = ["mixed"] + ["stability"] * 9 + ["service_law"] * 10
+    codes = pd.DataFrame({"code": y_true, "doc_id": [f"d{i}" for i in range(20)]})
+    iv = agreement(y_pred, codes).intervals(n_boot=300, random_state=0)
+    # replicates without the one mixed paragraph leave its recall undefined
+    assert 0 < iv.loc["recall_mixed", "n_valid"] < 300
+    assert iv.loc["recall_mixed", ["lo", "hi"]].tolist() == [1.0, 1.0]
+    assert iv.loc["accuracy", "n_valid"] == 300
+
+
+def test_intervals_errors_name_the_setting():
+    rep = agreement(["stability", "neither", "service_law"], ["stability", "neither", "mixed"])
+    with pytest.raises(ValueError, match="by='doc_id'.*by=None"):
+        rep.intervals()
+    with pytest.raises(ValueError, match="n_boot"):
+        rep.intervals(n_boot=0, by=None)
+    with pytest.raises(ValueError, match="ci"):
+        rep.intervals(ci=1.5, by=None)
+    assert np.isfinite(rep.intervals(n_boot=50, by=None).loc["accuracy", "lo"])

@@ -1,0 +1,315 @@
+"""Agreement between a frame measure's labels and hand codes, with bootstrap intervals.
+
+:func:`agreement` compares measure labels with the codes (per-class precision / recall / F1,
+macro-F1, Cohen's kappa, Spearman's rank correlation on the ordered labels, the confusion
+matrix) and returns a :class:`ValidationReport`. :meth:`ValidationReport.intervals` says how
+far those figures could move on another sample of the same size: a percentile bootstrap
+that resamples whole articles, because the paragraphs of one article are not independent
+of each other. On the seed corpus the 754 shipped coded paragraphs give the dictionary
+measure a macro-F1 of 0.75 with a 95 % interval of about 0.70-0.79; a random 130 of them, an
+interval about 0.18 wide. :func:`textkit.frames.validate.validate_measure` builds the
+report for the paragraph-level dictionary measure; :mod:`textkit.frames.crossval` and
+:func:`textkit.frames.labels.tune_label_rule` build it for each fold.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from sklearn import metrics
+
+from textkit.core.checks import check_int, check_number
+
+__all__ = ["CODES", "ORDER", "ValidationReport", "agreement"]
+
+#: Allowed codes, in display order.
+CODES: tuple[str, ...] = ("stability", "mixed", "service_law", "neither")
+#: Rank of the ordered codes (``neither`` has no place on the scale).
+ORDER: dict[str, int] = {"stability": 0, "mixed": 1, "service_law": 2}
+
+
+@dataclasses.dataclass(frozen=True)
+class ValidationReport:
+    """Agreement between measure labels and human codes.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per item: ``measure``, ``code`` (+ ``text`` and ids when given), ``distance``
+        (absolute rank difference on stability < mixed < service_law; 3 when exactly one of
+        the two is ``neither``, 0 when both are).
+    per_class : DataFrame
+        label, precision, recall, f1, support (codes as the truth).
+    macro_f1 : float
+        Unweighted mean F1 over the labels present in either column.
+    kappa : float
+        Cohen's kappa over all four labels.
+    spearman : float
+        Spearman rho between the ordered labels (items where either side is ``neither`` are
+        excluded; NaN when fewer than 3 items remain or one side is constant).
+    spearman_p : float
+        Its p-value.
+    n_ordered : int
+        Items used for the Spearman correlation.
+    confusion : DataFrame
+        Confusion matrix, rows = human code, columns = measure label, in :data:`CODES` order.
+    accuracy : float
+        Share of exact agreements.
+    alignment : dict
+        From :func:`validate_measure`: how the coded rows were found in the corpus (the
+        ``attrs["alignment"]`` counts of :func:`align_codes`: ``n_rows``, ``by_id``,
+        ``by_text``, ``ambiguous``, ``unmatched``, ``collapsed`` and sample ids), so that a
+        :meth:`summary` ``n`` below the rows coded can be traced; empty from
+        :func:`agreement`.
+    """
+
+    table: pd.DataFrame
+    per_class: pd.DataFrame
+    macro_f1: float
+    kappa: float
+    spearman: float
+    spearman_p: float
+    n_ordered: int
+    confusion: pd.DataFrame
+    accuracy: float
+    alignment: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def summary(self) -> dict[str, float]:
+        """Headline numbers as a flat dict (n, accuracy, macro_f1, kappa, spearman, ...)."""
+        return {
+            "n": len(self.table),
+            "accuracy": self.accuracy,
+            "macro_f1": self.macro_f1,
+            "kappa": self.kappa,
+            "spearman": self.spearman,
+            "spearman_p": self.spearman_p,
+            "n_ordered": self.n_ordered,
+        }
+
+    def worst_disagreements(self, k: int = 10) -> pd.DataFrame:
+        """The ``k`` most distant disagreements (largest ``distance``; ties by input order).
+
+        Parameters
+        ----------
+        k : int, default 10
+
+        Returns
+        -------
+        DataFrame
+            Rows of :attr:`table` with ``distance > 0``.
+        """
+        check_int("k", k, 0)
+        bad = self.table[self.table["distance"] > 0]
+        return bad.sort_values("distance", ascending=False, kind="mergesort").head(k)
+
+    def intervals(
+        self,
+        *,
+        n_boot: int = 1000,
+        ci: float = 0.95,
+        random_state: int = 0,
+        by: str | None = "doc_id",
+    ) -> pd.DataFrame:
+        """Bootstrap intervals of the headline figures, resampling whole articles.
+
+        The paragraphs of one article share its author, genre and template, so they are not
+        independent draws: an interval that resampled paragraphs would be too narrow. Each
+        replicate draws as many articles as the report holds, with replacement, keeps all
+        their rows, and computes the figures again as :func:`agreement` does (macro-F1 over
+        the codes present in the replicate, so a replicate without a ``mixed`` paragraph
+        averages over the others). The interval is the percentile interval of the
+        replicates.
+
+        Parameters
+        ----------
+        n_boot : int, default 1000
+            Replicates.
+        ci : float, default 0.95
+            Coverage of the percentile interval.
+        random_state : int, default 0
+            Seed of the resampling (``numpy.random.default_rng``); the units are taken in
+            sorted order, so the same report and seed give the same intervals anywhere.
+        by : str or None, default "doc_id"
+            Column of :attr:`table` whose values are the units resampled; ``None``
+            resamples rows (paragraphs) as if they were independent.
+
+        Returns
+        -------
+        DataFrame
+            One row per figure (``accuracy``, ``macro_f1``, ``kappa``, ``spearman`` and
+            ``recall_<code>`` for each code of :attr:`per_class`): ``estimate`` (the
+            report's own figure), ``lo``, ``hi`` and ``n_valid``, the replicates in which
+            the figure is defined (Spearman needs both sides to vary; a recall needs its
+            code). ``attrs`` record ``unit``, ``n_units``, ``n_boot``, ``ci`` and
+            ``random_state``.
+
+        Raises
+        ------
+        ValueError
+            ``by`` is not a column of :attr:`table` (e.g. a report of :func:`agreement`
+            given plain label lists: pass ``by=None`` or codes with ``doc_id``).
+
+        Examples
+        --------
+        >>> rep = agreement(["stability", "neither", "service_law", "stability"],
+        ...                 ["stability", "neither", "service_law", "service_law"])
+        >>> rep.intervals(n_boot=200, by=None).loc["accuracy", "estimate"]
+        0.75
+        """
+        check_int("n_boot", n_boot, 1)
+        check_number("ci", ci, 0.0, 1.0)
+        check_int("random_state", random_state, 0)
+        y_true = self.table["code"].to_numpy(dtype=object)
+        y_pred = self.table["measure"].to_numpy(dtype=object)
+        if by is None:
+            units = [np.array([i]) for i in range(len(y_true))]
+        elif by not in self.table.columns:
+            raise ValueError(
+                f"intervals: by={by!r} is not a column of the report's table "
+                f"({list(self.table.columns)}); pass by=None to resample paragraphs"
+            )
+        else:
+            keys = self.table[by].astype(str)
+            units = [np.flatnonzero(keys.to_numpy() == k) for k in sorted(set(keys))]
+        recalls = [f"recall_{c}" for c in self.per_class["label"]]
+        names = ["accuracy", "macro_f1", "kappa", "spearman", *recalls]
+        rng = np.random.default_rng(random_state)
+        reps = np.full((n_boot, len(names)), np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kappa of a replicate with one code on both sides
+            for b in range(n_boot):
+                idx = np.concatenate([units[u] for u in rng.integers(0, len(units), len(units))])
+                fig = _figures(y_true[idx], y_pred[idx])
+                per = fig["per_class"].set_index("label")
+                reps[b] = [fig[n] for n in names[:4]] + [
+                    per.at[c, "recall"] if c in per.index and per.at[c, "support"] > 0 else np.nan
+                    for c in self.per_class["label"]
+                ]
+        estimate = [getattr(self, n) for n in names[:4]] + self.per_class["recall"].tolist()
+        valid = ~np.isnan(reps)
+        q = [(1 - ci) / 2, 1 - (1 - ci) / 2]
+        lo_hi = [
+            np.quantile(reps[valid[:, j], j], q) if valid[:, j].any() else (np.nan, np.nan)
+            for j in range(len(names))
+        ]
+        out = pd.DataFrame(
+            {
+                "estimate": estimate,
+                "lo": [v[0] for v in lo_hi],
+                "hi": [v[1] for v in lo_hi],
+                "n_valid": valid.sum(axis=0),
+            },
+            index=pd.Index(names, name="figure"),
+        )
+        out.attrs.update(
+            unit=by or "row", n_units=len(units), n_boot=n_boot, ci=ci, random_state=random_state
+        )
+        return out
+
+
+def _distance(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    if a in ORDER and b in ORDER:
+        return abs(ORDER[a] - ORDER[b])
+    return 3
+
+
+def agreement(measure_labels: Any, codes: Any, *, text: Any = None) -> ValidationReport:
+    """Compare measure labels with human codes.
+
+    Parameters
+    ----------
+    measure_labels : sequence of str
+        Labels from the measure (e.g. ``score_frames(...)["frame_label"]``).
+    codes : sequence of str or DataFrame
+        Human codes, same order and length; a DataFrame from :func:`read_codes` is accepted
+        (its ``code`` column is used and its ``sample_id``, ``doc_id``, ``para_id`` and
+        ``text`` are carried into :attr:`ValidationReport.table`).
+    text : sequence of str, optional
+        Texts shown by :meth:`ValidationReport.worst_disagreements`.
+
+    Returns
+    -------
+    ValidationReport
+
+    Notes
+    -----
+    The human codes are the reference ("truth") for precision and recall. Spearman's rho uses
+    the ordinal scale stability (0) < mixed (1) < service_law (2); ``neither`` is off that scale
+    and items where either side is ``neither`` are excluded from rho (but count in kappa, F1
+    and the confusion matrix).
+    """
+    extra = pd.DataFrame()
+    if isinstance(codes, pd.DataFrame):
+        if "code" not in codes.columns:
+            raise ValueError("codes: DataFrame has no 'code' column")
+        keep = [c for c in ("sample_id", "doc_id", "para_id", "text") if c in codes.columns]
+        extra = codes.loc[:, keep].reset_index(drop=True)
+        codes = codes["code"]
+    y_true = [str(c).strip().lower() for c in codes]
+    y_pred = [str(c).strip().lower() for c in measure_labels]
+    if len(y_true) != len(y_pred):
+        raise ValueError(f"measure_labels ({len(y_pred)}) and codes ({len(y_true)}) differ")
+    if not y_true:
+        raise ValueError("codes: empty")
+    for name, seq in (("codes", y_true), ("measure_labels", y_pred)):
+        bad = sorted({c for c in seq if c not in CODES})
+        if bad:
+            raise ValueError(f"{name}: unknown label(s) {bad}; allowed {list(CODES)}")
+    table = extra.copy()
+    if text is not None:
+        table["text"] = list(text)
+    table["measure"] = y_pred
+    table["code"] = y_true
+    table["distance"] = [_distance(a, b) for a, b in zip(y_pred, y_true, strict=True)]
+    fig = _figures(np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object))
+    cm = metrics.confusion_matrix(y_true, y_pred, labels=list(CODES))
+    confusion = pd.DataFrame(
+        cm,
+        index=pd.Index(CODES, name="code"),
+        columns=pd.Index(CODES, name="measure"),
+    )
+    return ValidationReport(
+        table=table,
+        per_class=fig.pop("per_class"),
+        confusion=confusion,
+        **fig,
+    )
+
+
+def _figures(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, Any]:
+    """The figures of :class:`ValidationReport` (but the table and confusion) of one sample."""
+    present = [c for c in CODES if c in set(y_true) | set(y_pred)]
+    p, r, f, s = metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=present, zero_division=0
+    )
+    per_class = pd.DataFrame(
+        {"label": present, "precision": p, "recall": r, "f1": f, "support": s.astype(int)}
+    )
+    kappa = float(metrics.cohen_kappa_score(y_true, y_pred, labels=list(CODES)))
+    ordered = [
+        (ORDER[a], ORDER[b])
+        for a, b in zip(y_pred, y_true, strict=True)
+        if a in ORDER and b in ORDER
+    ]
+    rho, pval = float("nan"), float("nan")
+    if len(ordered) >= 3:
+        a, b = np.array(ordered).T
+        if a.std() > 0 and b.std() > 0:
+            res = stats.spearmanr(a, b)
+            rho, pval = float(res.statistic), float(res.pvalue)
+    return {
+        "per_class": per_class,
+        "macro_f1": float(np.mean(f)) if len(f) else float("nan"),
+        "kappa": kappa,
+        "spearman": rho,
+        "spearman_p": pval,
+        "n_ordered": len(ordered),
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+    }

@@ -151,10 +151,10 @@ def test_the_meta_date_of_an_html_page_is_in_the_pages_table(raw):
 
 def test_the_report_counts_the_dated_articles_by_source(build, tmp_path):
     published = build.report["published"]
-    assert published["by_source"] == {"meta": 1, "date line": 2, "source issue": 1}
+    assert published["by_source"] == {"meta": 1, "date line": 2, "signature": 0, "source issue": 1}
     assert (published["dated"], published["undated"]) == (4, 2)
     assert published["identity"] == (
-        "6 found = 4 dated (1 meta + 2 date line + 1 source issue) + 2 undated"
+        "6 found = 4 dated (1 meta + 2 date line + 0 signature + 1 source issue) + 2 undated"
     )
     written = write_corpus(build, tmp_path / "out")
     md = (tmp_path / "out" / "corpus_report.md").read_text(encoding="utf-8")
@@ -335,10 +335,17 @@ def test_a_folder_of_files_gets_the_dates_they_state(tmp_path, make_docx):
     text = docs.set_index("doc_id")["text"]
     assert "发布日期" not in text["word#01"] and "来源" not in text["news#01"]
     assert document_variables(docs) == []
-    assert built.report["published"]["by_source"] == {"meta": 1, "date line": 3, "source issue": 1}
+    assert built.report["published"]["by_source"] == {
+        "meta": 1,
+        "date line": 3,
+        "signature": 0,
+        "source issue": 1,
+    }
     written = write_corpus(built, tmp_path / "out")
     md = written[5].read_text(encoding="utf-8")
-    assert "7 found = 5 dated (1 meta + 3 date line + 1 source issue) + 2 undated" in md
+    assert (
+        "7 found = 5 dated (1 meta + 3 date line + 0 signature + 1 source issue) + 2 undated" in md
+    )
     # of two copies, keep_earliest_by = "published" keeps the one published first
     config = CorpusConfig(dedup=DedupConfig(keep_earliest_by="published"))
     docs = build_corpus(texts, config).documents.set_index("doc_id")
@@ -373,7 +380,7 @@ def test_an_implausible_date_is_left_out_and_counted_in_both_builds(raw, tmp_pat
     published = built.report["published"]
     assert (published["dated"], published["undated"], published["implausible"]) == (4, 3, 1)
     assert published["identity"] == (
-        "7 found = 4 dated (1 meta + 2 date line + 1 source issue) + 3 undated "
+        "7 found = 4 dated (1 meta + 2 date line + 0 signature + 1 source issue) + 3 undated "
         "(1 of them dated only outside the plausible years)"
     )
     mem = write_corpus(built, tmp_path / "mem")
@@ -435,3 +442,129 @@ def test_an_update_time_is_no_publication_date():
     assert published_date(BODY[0], header=header) == (pd.Timestamp("2019-04-12"), "date line")
     assert published_date(BODY[0], header=header.replace("发布时间", "浏览")) == (pd.NaT, "")
     assert published_date("更新日期：2021-06-01 来源：县政府办\n" + BODY[0]) == (pd.NaT, "")
+
+
+#: An official notice as a folder keeps it: the organ that issued it and the date it is signed
+#: with (落款) on the last lines, in Chinese numerals.
+SIGNED = "\n".join(
+    [
+        "各乡镇人民政府，县直各部门：",
+        *BODY,
+        "请认真贯彻执行。",
+        "",
+        "临江县人民政府办公室",
+        "二〇二〇年三月十五日",
+    ]
+)
+
+
+def test_the_date_an_official_document_is_signed_with_dates_it():
+    assert published_date(SIGNED) == (pd.Timestamp("2020-03-15"), "signature")
+    signatures = {
+        "2019年12月20日": "2019-12-20",  # GB/T 9704-2012: Arabic numerals
+        "２０１９年１２月２０日": "2019-12-20",
+        "二○○八年十二月八日": "2008-12-08",  # the circle for zero
+        "二零零八年十二月三十一日": "2008-12-31",
+        "（2019年12月20日）": "2019-12-20",
+        "2020 年 3 月 15 日": "2020-03-15",
+        "2020年3月15日印发": "2020-03-15",  # the 版记 line
+        "2020年3月15日发布": "2020-03-15",
+        "二〇二〇年三月十五日印發": "2020-03-15",  # traditional characters
+    }
+    for line, day in signatures.items():
+        text = SIGNED.replace("二〇二〇年三月十五日", line)
+        assert published_date(text) == (pd.Timestamp(day), "signature"), line
+        # without the organ's name above it; with a note below it
+        assert published_date("\n".join([*BODY, line])) == (pd.Timestamp(day), "signature")
+        assert published_date(text + "\n（此件公开发布）")[1] == "signature", line
+    # of a signature and a 版记 below it, the signature
+    issued = SIGNED + "\n2020年3月18日印发"
+    assert published_date(issued) == (pd.Timestamp("2020-03-15"), "signature")
+
+
+def test_a_date_that_is_no_signature_is_not_read():
+    # the date alone on the last line is a signature; the same date going on is not
+    assert published_date("\n".join([*BODY, "2020年3月15日"]))[1] == "signature"
+    not_signatures = [
+        "2020年3月15日，县委召开全县基层治理工作会议。",  # the line goes on into a sentence
+        "2020年3月15日 县委召开会议",
+        "2020年3月15日在全县基层治理工作会议上的讲话",
+        "二〇二〇年三月",  # no day
+        "2020-03-15",  # not as a document is signed
+        "二〇二〇年二月三十日",  # not in the calendar
+    ]
+    for line in not_signatures:
+        assert published_date("\n".join([*BODY, line])) == (pd.NaT, ""), line
+    # a date alone on the first line is an event's or a heading's, not a signature
+    assert published_date("二〇二〇年三月十五日\n" + BODY[0]) == (pd.NaT, "")
+    assert published_date("\n".join(["2020年3月15日", *BODY])) == (pd.NaT, "")
+    # nor is a date alone in the middle of a long article
+    middle = "\n".join([*BODY, "2020年3月15日", *BODY])
+    assert published_date(middle) == (pd.NaT, "")
+
+
+def test_a_date_line_comes_before_a_signature_and_a_signature_before_a_source_issue():
+    labelled = "\n".join(["发布时间：2020-03-20 浏览次数：312", SIGNED])
+    assert published_date(labelled) == (pd.Timestamp("2020-03-20"), "date line")
+    assert published_date(SIGNED + "\n成文日期：2020年3月14日") == (
+        pd.Timestamp("2020-03-14"),
+        "date line",
+    )
+    reprint = "\n".join(["来源：《中国民政》2021年第3期", SIGNED])
+    assert published_date(reprint) == (pd.Timestamp("2020-03-15"), "signature")
+    assert published_date(SIGNED, meta="2020-03-16") == (pd.Timestamp("2020-03-16"), "meta")
+
+
+def test_a_signature_outside_the_plausible_years_is_passed_over():
+    old = SIGNED.replace("二〇二〇年三月十五日", "1900年1月1日")
+    assert published_date(old) == (pd.NaT, "implausible")
+    reprint = "\n".join(["来源：《中国民政》2016年第3期", old])
+    assert published_date(reprint) == (pd.Timestamp("2016-01-01"), "source issue")
+    assert published_date(SIGNED, years=(1978, 2019)) == (pd.NaT, "implausible")
+
+
+def test_each_article_of_a_page_is_dated_by_its_own_signature(tmp_path):
+    page = "\n".join(
+        [
+            "公文素材库 首页",
+            "基层治理工作材料两篇",
+            "第一篇:乡镇综合治理工作经验",
+            *BODY[:2],
+            "临江镇人民政府",
+            "2019年12月20日",
+            "第二篇:社区治理工作总结",
+            *BODY[2:],
+            "临江县民政局",
+            "二〇二〇年一月八日",
+        ]
+    )
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "two.txt").write_text(page, encoding="utf-8")
+    (raw / "one.txt").write_text("社区治理工作方案\n" + SIGNED, encoding="utf-8")
+    docs = build_corpus(raw).documents
+    assert _dated(docs) == {
+        "one#01": ("2020-03-15 00:00:00", "signature"),
+        "two#01": ("2019-12-20 00:00:00", "signature"),
+        "two#02": ("2020-01-08 00:00:00", "signature"),
+    }
+
+
+def test_the_word_and_text_files_of_a_folder_are_dated_by_their_signatures(tmp_path, make_docx):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    lines = ["关于印发《临江县社区治理工作方案》的通知", *SIGNED.split("\n")]
+    (folder / "notice.docx").write_bytes(make_docx([x for x in lines if x]))
+    summary = ["临江县民政局2019年工作总结", *BODY, "临江县民政局", "2019年12月20日"]
+    (folder / "summary.txt").write_text("\n".join(summary), encoding="utf-8")
+    built = build_corpus(read_texts(folder))
+    assert _dated(built.documents) == {
+        "notice#01": ("2020-03-15 00:00:00", "signature"),
+        "summary#01": ("2019-12-20 00:00:00", "signature"),
+    }
+    published = built.report["published"]
+    assert published["by_source"] == {"meta": 0, "date line": 0, "signature": 2,
+                                      "source issue": 0}  # fmt: skip
+    assert published["identity"] == (
+        "2 found = 2 dated (0 meta + 0 date line + 2 signature + 0 source issue) + 0 undated"
+    )

@@ -1,16 +1,17 @@
-"""The date a scraped page states it was published: from its ``<meta>`` tags or a date line.
+"""The date a page or file states it was published: meta tags, a date line, a signature.
 
 A raw page often says when it was published, in places the cleaning stage removes as page
 chrome: a ``<meta name="PubDate">`` tag of its HTML head, a byline such as
 ``发布时间：2023-05-12 浏览次数：312`` or ``来源：临江日报 2019-03-05``, or the journal issue
-a reprint names (``來源:《西部大開發》2014年第05期``). The split stage
+a reprint names (``來源:《西部大開發》2014年第05期``); and in the text itself, the date an
+official document is signed with at its end (落款). The split stage
 (:func:`textkit.corpus.split.split_pages` with ``published=True``) gives each article of the
 raw pages, and of the files of a researcher's folder (:func:`textkit.corpus.read.read_texts`:
 an HTML file's meta tags, the lines of any file's text as extracted), the date found by
 :func:`published_date`, in the documents table's ``published``
 (a datetime, ``NaT`` when none; a year alone is its 1 January, as
 :func:`textkit.core.dates.parse_date` reads it) and ``published_from`` (where it was found:
-``meta``, ``date line``, ``source issue``, or ``""``).
+``meta``, ``date line``, ``signature``, ``source issue``, or ``""``).
 
 Where a date is taken from, in this order of trust:
 
@@ -30,8 +31,24 @@ Where a date is taken from, in this order of trust:
    after every labelled one), then the first line. The time a page was updated
    (更新时间, 更新日期) is never read, as the meta tags of the time a page was modified are
    not: it says when the page last changed, not when the text was published.
-3. ``source issue``: a line in the same places naming a journal issue, ``来源：《西部大开发》
-   2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue is not a month).
+3. ``signature``: the date an official document, a work summary or a speech is signed
+   with (落款, 成文日期), a full date alone on one of the last :data:`SIGNATURE_WINDOW` lines
+   of the article, usually under the organ that issued it::
+
+       ……请认真贯彻执行。
+       某县人民政府办公室
+       二〇二〇年三月十五日
+
+   The date is written with a year, a month and a day, in Arabic, full-width or Chinese
+   numerals (``2019年12月20日``, ``二〇二〇年三月十五日``, ``二○○八年十二月八日``,
+   ``二零零八年``), in brackets or not, or followed by 印发, 发布 or 制 (the 版记 line
+   ``2020年3月15日印发``). A line that goes on into a sentence (``2020年3月15日，县委召开
+   会议。``) is text, not a signature; the first line of the article is never read (a date
+   alone there is an event's or a heading's). Of several signature lines, the first (the
+   成文日期 above a 版记) is taken.
+4. ``source issue``: a line in the places of a ``date line`` naming a journal issue,
+   ``来源：《西部大开发》2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue
+   is not a month).
 
 A date whose year is outside the plausible years (``years``: the corpus builds pass the
 annotate stage's :attr:`~textkit.corpus.annotate.AnnotateConfig.min_year` and
@@ -81,6 +98,7 @@ __all__ = [
     "META_DATE_TAGS",
     "PUBLISHED_COLUMNS",
     "PUBLISHED_FROM",
+    "SIGNATURE_WINDOW",
     "meta_date",
     "published_date",
 ]
@@ -91,7 +109,7 @@ logger = logging.getLogger(__name__)
 PUBLISHED_COLUMNS = ("published", "published_from")
 
 #: The values of ``published_from``, in order of trust (``""``: no date found).
-PUBLISHED_FROM = ("meta", "date line", "source issue")
+PUBLISHED_FROM = ("meta", "date line", "signature", "source issue")
 
 #: The ``published_from`` of an article whose page states only dates outside the plausible
 #: years (a CMS's default 1970-01-01, a date in the future): ``published`` is ``NaT``.
@@ -119,6 +137,10 @@ META_DATE_TAGS = (
 #: Lines read at the start and at the end of an article (and at the end of the page header
 #: of a page of one article), blank lines not counted.
 DATE_LINE_WINDOW = 5
+
+#: Lines read at the end of an article for the date it is signed with (落款), blank lines not
+#: counted: the organ's name, the date, and a note or a 版记 line below it.
+SIGNATURE_WINDOW = 3
 
 #: Longest line read for a date (a byline of several fields fits; a paragraph does not).
 MAX_LINE_CHARS = 100
@@ -163,6 +185,17 @@ _GOES_ON = re.compile(r"[0-9A-Za-z\-/.:年月日号时点分秒]")
 _YEAR_START = re.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?=\s*[-/.年])")
 #: A date with a day, as a byline writes it (2019-03-05, 2019年3月5日, 2019.3.5).
 _FULL_DATE = re.compile(r"[0-9]{4}\s*[-/.年]\s*[0-9]{1,2}\s*[-/.月]\s*[0-9]{1,2}")
+#: A signature date alone on its line (after NFKC and the conversion to simplified
+#: characters): a year, a month and a day in Arabic or Chinese numerals, in brackets or not,
+#: or followed by 印发, 发布 or 制.
+_SIGNATURE = re.compile(
+    r"[(\[【〔]?\s*(?P<date>(?:[0-9]{4}|[〇零○一二三四五六七八九]{4})\s*年"
+    r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])"
+    r"\s*(?:印发|发布|制)?\s*[)\]】〕]?"
+)
+#: The longest line read for a signature date (二〇二〇年十二月三十一日印发 and brackets).
+_SIGNATURE_CHARS = 30
 #: The longest date text read after a label (a date, a time and a weekday).
 _LONGEST_DATE = 40
 
@@ -270,6 +303,23 @@ def _line_dates(
     return dates, pd.Timestamp(int(issue.group("y")), 1, 1) if issue else pd.NaT
 
 
+def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Timestamp]:
+    """The signature dates (落款) of the last :data:`SIGNATURE_WINDOW` of an article's
+    non-empty lines, the first line never read, in the order of the lines."""
+    from textkit.corpus.clean import to_simplified
+
+    found = []
+    for line in lines[max(1, len(lines) - SIGNATURE_WINDOW) :]:
+        text = unicodedata.normalize("NFKC", line).strip()
+        if len(text) > _SIGNATURE_CHARS or "年" not in text:
+            continue
+        m = _SIGNATURE.fullmatch(to_simplified(text, config))  # 印發, 發佈, 製
+        when = parse_date(m.group("date")) if m else pd.NaT
+        if when is not pd.NaT:
+            found.append(when)
+    return found
+
+
 def published_date(
     text_raw: str,
     *,
@@ -298,9 +348,9 @@ def published_date(
     Returns
     -------
     (pandas.Timestamp, str)
-        The date (``NaT`` when none) and ``"meta"``, ``"date line"``, ``"source issue"`` or
-        ``""`` (the order of trust of the module docstring); ``(NaT, "implausible")`` when
-        every date found is outside ``years``.
+        The date (``NaT`` when none) and ``"meta"``, ``"date line"``, ``"signature"``,
+        ``"source issue"`` or ``""`` (the order of trust of the module docstring);
+        ``(NaT, "implausible")`` when every date found is outside ``years``.
 
     Examples
     --------
@@ -310,6 +360,10 @@ def published_date(
     (NaT, '')
     >>> published_date("发布时间：1970-01-01\\n2019年3月5日，县委召开会议。")
     (NaT, 'implausible')
+    >>> published_date("请认真贯彻执行。\\n某县人民政府办公室\\n二〇二〇年三月十五日")
+    (Timestamp('2020-03-15 00:00:00'), 'signature')
+    >>> published_date("2019年3月5日\\n县委召开会议。")
+    (NaT, '')
     """
     first, last = _plausible_years(years)
     passed_over = []  # the dates found outside the plausible years
@@ -337,6 +391,9 @@ def published_date(
                 issues.append(year)
         if dated:
             return min(dated, key=lambda d: d[0])[1], "date line"
+    for when in _signature_dates(filled, config):
+        if plausible(when):
+            return when, "signature"
     if issues:
         return issues[0], "source issue"
     if passed_over:

@@ -14,12 +14,12 @@ advice to split them or analyse them apart.
 
 For raw pages and a researcher's folder of files, whose articles are dated (``published``,
 :mod:`textkit.corpus.published`), the report's ``published`` entry counts the articles
-dated, by where the date was found (``meta``, ``date line``, ``source issue``), those
-without a date (``undated``; of them ``implausible``: their page states only dates outside
-the plausible years, such as a CMS's default 1970-01-01), and the kept articles dated;
-*found = dated + undated* is checked like the other identities. A build of a researcher's
-table has no such entry (its dates are its own variables), nor has a folder whose document
-variables include their own ``published``.
+dated, by where the date was found (``meta``, ``date line``, ``signature``, ``source
+issue``), those without a date (``undated``; of them ``implausible``: their page states only
+dates outside the plausible years, such as a CMS's default 1970-01-01), and the kept
+articles dated; *found = dated + undated* is checked like the other identities. A build of
+a researcher's table has no such entry (its dates are its own variables), nor has a folder
+whose document variables include their own ``published``.
 
 Folder entries that are not read (hidden files, subdirectories, link loops, dangling links,
 links leaving the folder, FIFOs and other special files: ``status="skipped"`` in the pages

@@ -182,8 +182,9 @@ def test_a_notebook_analyses_the_articles_without_the_template(tmp_path, reports
     assert docs["doc_id"].tolist() == ["r1", "r2", "r3"]
     assert not docs["text"].str.contains(TEMPLATE).any()
     assert docs["repeated_paragraphs_dropped"].tolist() == [1, 1, 1]
-    with pytest.warns(UserWarning, match="r4"):
+    with pytest.warns(UserWarning, match="r4") as seen:
         check_settings(nb.config, build.documents)  # counts the articles analysed
+    assert len([w for w in seen if "r4" in str(w.message)]) == 1  # selected once, warned once
 
 
 def test_the_seed_corpus_is_analysed_as_before_by_default(seed_docs):

@@ -457,13 +457,15 @@ def _codes_file(config: ProjectConfig) -> None:
         )
 
 
-def _check_documents(config: ProjectConfig, documents: pd.DataFrame) -> Iterator[Callable[[], Any]]:
-    """The settings that name columns or articles of the article table, or count them."""
+def _check_documents(
+    config: ProjectConfig, documents: pd.DataFrame, analysed: pd.DataFrame
+) -> Iterator[Callable[[], Any]]:
+    """The settings that name columns or articles of the article table (``analysed``: its
+    articles analysed, as :meth:`NotebookSession.analysed` selects them), or count them."""
     from textkit.core.config import ConfigError
     from textkit.dtm.prune import VectorizeConfig
 
     session = _session("check", config, provenance={}, formats=())
-    analysed = session.analysed(documents)
     yield lambda: session.groups(documents)
     yield lambda: session.trend(analysed)
     yield lambda: session.examples(analysed["doc_id"])
@@ -496,13 +498,15 @@ def _corpus_counts(config: ProjectConfig, documents: pd.DataFrame) -> str:
     )
 
 
-def _check_not_empty(config: ProjectConfig, documents: pd.DataFrame) -> None:
+def _check_not_empty(
+    config: ProjectConfig, documents: pd.DataFrame, analysed: pd.DataFrame
+) -> None:
     """Refuse an analysed corpus without any article, naming the corpus setting and its
     report (not a setting of a later stage that an empty corpus cannot satisfy)."""
     from textkit.core.errors import CorpusError
 
     session = _session("check", config, provenance={}, formats=())
-    if len(session.analysed(documents)):
+    if len(analysed):
         return
     raise CorpusError(
         f"no article to analyse: 0 articles analysed ([corpus] analyse = "
@@ -540,9 +544,12 @@ def check_settings(config: ProjectConfig, documents: pd.DataFrame | None = None)
     """
     from textkit.core.config import ConfigError
 
-    if documents is not None:
-        _check_not_empty(config, documents)
-    checks = _setting_checks(config) if documents is None else _check_documents(config, documents)
+    if documents is None:
+        checks = _setting_checks(config)
+    else:  # the articles analysed, selected once (a template-paragraph drop warns once)
+        analysed = _session("check", config, provenance={}, formats=()).analysed(documents)
+        _check_not_empty(config, documents, analysed)
+        checks = _check_documents(config, documents, analysed)
     problems: list[str] = []
     for check in checks:
         try:

@@ -36,7 +36,8 @@ which articles share a fold by as much as the differences between measures; the 
 show which differences survive a reshuffle.
 
 **Intervals**: 95 % bootstrap intervals of the in-sample figures, whole articles resampled
-(``ValidationReport.intervals``), and the spread of macro-F1 over simple random samples of
+(``ValidationReport.intervals``), the paired intervals of the classifiers' difference from
+the dictionary on the same folds (``compare_agreement``), and the spread of macro-F1 over simple random samples of
 ``--sample-size`` coded paragraphs (default 130): how far one validation sample of that size
 lands from the figure on all coded paragraphs.
 
@@ -268,6 +269,20 @@ def main(argv: list[str] | None = None) -> int:
         f"({iv.attrs['n_units']} articles, 1000 replicates)"
     )
     print(iv.round(3).to_string())
+    print("\npaired differences, articles resampled (second minus first; 1000 replicates):")
+    for name, first, second in (
+        ("classifier - dictionary", cv.reports["dictionary"], cv.reports["classifier"]),
+        ("dictionary features only - dictionary", cv_dict.reports["dictionary"],
+         cv_dict.reports["classifier"]),
+    ):  # fmt: skip
+        paired = tk.compare_agreement(first, second, random_state=0)
+        row = paired.loc["macro_f1"]
+        print(
+            f"  {name}: macro-F1 {row['difference']:+.3f} [{row['lo']:+.3f}, {row['hi']:+.3f}], "
+            f"second better in {row['share_second_better']:.0%} of replicates; kappa "
+            f"{paired.loc['kappa', 'difference']:+.3f} [{paired.loc['kappa', 'lo']:+.3f}, "
+            f"{paired.loc['kappa', 'hi']:+.3f}]"
+        )
     if args.sample_size > 0:
         _print_small_samples(in_sample, args.sample_size)
     print("\nper fold (test paragraphs):")

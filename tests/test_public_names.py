@@ -41,6 +41,7 @@ PUBLIC_NAMES = (
     "build_network",
     "clean_documents",
     "clean_text",
+    "compare_agreement",
     "compare_models",
     "compare_networks",
     "compare_networks_by",

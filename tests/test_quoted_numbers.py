@@ -243,3 +243,16 @@ def test_validation_intervals_quoted_in_readme():
     row = iv.set_index("figure").loc["macro_f1"]
     lo, hi = _quote(README, rf"macro-F1 has a 95 % interval of ({NUMBER})-({NUMBER})")
     assert _agrees(lo, row["lo"]) and _agrees(hi, row["hi"])
+
+
+def test_classifier_against_dictionary_quoted_in_readme():
+    """The paired difference of the classifier and the dictionary, from the committed table
+    notebook 05 writes, and that its interval holds 0 as notebook 05's summary says."""
+    paired = pd.read_csv(ROOT / "results" / "frames" / "validation_classifier_vs_dictionary.csv")
+    row = paired.set_index("figure").loc["macro_f1"]
+    diff, lo, hi = _quote(
+        README,
+        rf"paired difference, ({NUMBER}), has a 95 %\s+interval of ({NUMBER}) to ({NUMBER})",
+    )
+    assert _agrees(diff, row["difference"]) and _agrees(lo, row["lo"]) and _agrees(hi, row["hi"])
+    assert "has an interval that holds 0" in NOTEBOOK_05 and row["lo"] < 0 < row["hi"]

@@ -138,6 +138,7 @@ _EXPORTS: dict[str, str] = {
     "read_codes": "frames.validate",
     "load_coded_paragraphs": "frames.validate",
     "agreement": "frames.agree",
+    "compare_agreement": "frames.agree",
     "FrameClassifier": "frames.supervised",
     "cross_validate_frames": "frames.crossval",
     "suggest_to_code": "frames.active",

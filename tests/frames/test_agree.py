@@ -65,3 +65,43 @@ def test_intervals_errors_name_the_setting():
     with pytest.raises(ValueError, match="ci"):
         rep.intervals(ci=1.5, by=None)
     assert np.isfinite(rep.intervals(n_boot=50, by=None).loc["accuracy", "lo"])
+
+
+def test_compare_agreement_pairs_the_replicates(seed_docs):
+    """The classifier against the dictionary on the same out-of-fold paragraphs: the paired
+    interval of their difference is narrower than either measure's own interval."""
+    import textkit as tk
+    from textkit.frames.agree import compare_agreement
+
+    codes = load_coded_paragraphs()
+    cv = tk.cross_validate_frames(codes, seed_docs)
+    dictionary, classifier = cv.reports["dictionary"], cv.reports["classifier"]
+    diff = compare_agreement(dictionary, classifier, n_boot=300, random_state=2)
+    own = dictionary.intervals(n_boot=300, random_state=2)
+    assert diff.loc["macro_f1", "first"] == dictionary.macro_f1
+    assert diff.loc["macro_f1", "second"] == classifier.macro_f1
+    assert diff.loc["macro_f1", "difference"] == classifier.macro_f1 - dictionary.macro_f1
+    for fig in ("accuracy", "macro_f1", "kappa"):
+        lo, d, hi = diff.loc[fig, ["lo", "difference", "hi"]]
+        assert lo < d < hi
+        assert hi - lo < own.loc[fig, "hi"] - own.loc[fig, "lo"]
+        share = diff.loc[fig, "share_second_better"]
+        assert 0 < share < 1 and (share > 0.5) == (d > 0)
+    # a measure against itself: no difference in any replicate
+    same = compare_agreement(dictionary, dictionary, n_boot=50)
+    assert (same["difference"] == 0).all() and (same[["lo", "hi"]] == 0).all().all()
+    assert (same["share_second_better"] == 0.5).all()
+
+
+def test_compare_agreement_refuses_reports_of_different_paragraphs():
+    from textkit.frames.agree import compare_agreement
+
+    codes = pd.DataFrame({"code": ["stability", "neither", "mixed"], "doc_id": ["a", "b", "c"]})
+    one = agreement(["stability", "neither", "neither"], codes)
+    other = agreement(["stability", "neither", "neither"], codes.iloc[[0, 2, 1]])
+    with pytest.raises(
+        ValueError, match="not of the same paragraphs.*'code' differs first at row 1"
+    ):
+        compare_agreement(one, other)
+    with pytest.raises(ValueError, match="no column 'doc_id'"):
+        compare_agreement(one, agreement(["stability"] * 3, ["stability", "neither", "mixed"]))

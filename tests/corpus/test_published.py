@@ -503,6 +503,28 @@ def test_a_date_that_is_no_signature_is_not_read():
     assert published_date(middle) == (pd.NaT, "")
 
 
+def test_a_notice_is_dated_by_its_signature_above_the_plan_it_issues():
+    """关于印发…的通知: the notice is signed, then the plan it issues follows in full."""
+    plan = ["临江县社区治理工作方案", "一、总体要求", *BODY, "二、保障措施", "加强组织领导。"]
+    for organ in ("临江县人民政府办公室", "中共临江县委员会", "临江县民政局", "城关镇人民政府"):
+        notice = [
+            "关于印发《临江县社区治理工作方案》的通知",
+            "各乡镇人民政府，县直各部门：",
+            "现将方案印发给你们，请认真贯彻执行。",
+            organ,
+            "二〇二〇年三月十五日",
+            *plan,
+        ]
+        assert published_date("\n".join(notice)) == (pd.Timestamp("2020-03-15"), "signature")
+    # the signature at the end comes first
+    both = "\n".join([*notice, "临江县人民政府办公室", "2020年3月20日印发"])
+    assert published_date(both) == (pd.Timestamp("2020-03-20"), "signature")
+    # a date alone further up under anything but an organ's name is no signature
+    for above in ("县委召开全县基层治理工作会议。", "一、总体要求", "大事记"):
+        timeline = "\n".join([*BODY, above, "2020年3月15日", *plan])
+        assert published_date(timeline) == (pd.NaT, ""), above
+
+
 def test_a_date_line_comes_before_a_signature_and_a_signature_before_a_source_issue():
     labelled = "\n".join(["发布时间：2020-03-20 浏览次数：312", SIGNED])
     assert published_date(labelled) == (pd.Timestamp("2020-03-20"), "date line")

@@ -45,7 +45,10 @@ Where a date is taken from, in this order of trust:
    ``2020年3月15日印发``). A line that goes on into a sentence (``2020年3月15日，县委召开
    会议。``) is text, not a signature; the first line of the article is never read (a date
    alone there is an event's or a heading's). Of several signature lines, the first (the
-   成文日期 above a 版记) is taken.
+   成文日期 above a 版记) is taken. Further up, a date alone is read only under a line that
+   is an organ's name alone (…人民政府, …办公室, 中共…委员会, …村民委员会): the signature
+   of a notice above the plan it issues (``关于印发《…工作方案》的通知`` … 某县人民政府办公室 /
+   2020年3月15日 / the plan), when the last lines hold none.
 4. ``source issue``: a line in the places of a ``date line`` naming a journal issue,
    ``来源：《西部大开发》2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue
    is not a month).
@@ -196,6 +199,16 @@ _SIGNATURE = re.compile(
 )
 #: The longest line read for a signature date (二〇二〇年十二月三十一日印发 and brackets).
 _SIGNATURE_CHARS = 30
+#: An organ's name alone on its line (after NFKC and the conversion to simplified
+#: characters), as it signs a document: a name without punctuation that ends as the names of
+#: party and government bodies, offices, courts, committees and grassroots organisations end.
+_ORGAN = re.compile(
+    r"[\u4e00-\u9fff()（）\s]*?(?:政府|办公室|办公厅|委员会|常委会|党委|党组|工委|支部|总支|"
+    r"人大|政协|法院|检察院|公安局|局|厅|委|办|部|署|院|处|所|中心|站|队|会|社区|街道|"
+    r"办事处|镇|乡|村)"
+)
+#: The longest organ name read above a signature date in the middle of an article.
+_ORGAN_CHARS = 30
 #: The longest date text read after a label (a date, a time and a weekday).
 _LONGEST_DATE = 40
 
@@ -303,19 +316,34 @@ def _line_dates(
     return dates, pd.Timestamp(int(issue.group("y")), 1, 1) if issue else pd.NaT
 
 
-def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Timestamp]:
-    """The signature dates (落款) of the last :data:`SIGNATURE_WINDOW` of an article's
-    non-empty lines, the first line never read, in the order of the lines."""
+def _signature_date(line: str, config: CleanConfig | None) -> pd.Timestamp:
+    """The date of a line that is a signature date alone (``NaT`` for any other line)."""
     from textkit.corpus.clean import to_simplified
 
-    found = []
-    for line in lines[max(1, len(lines) - SIGNATURE_WINDOW) :]:
-        text = unicodedata.normalize("NFKC", line).strip()
-        if len(text) > _SIGNATURE_CHARS or "年" not in text:
-            continue
-        m = _SIGNATURE.fullmatch(to_simplified(text, config))  # 印發, 發佈, 製
-        when = parse_date(m.group("date")) if m else pd.NaT
-        if when is not pd.NaT:
+    text = unicodedata.normalize("NFKC", line).strip()
+    if len(text) > _SIGNATURE_CHARS or "年" not in text:
+        return pd.NaT
+    m = _SIGNATURE.fullmatch(to_simplified(text, config))  # 印發, 發佈, 製
+    return parse_date(m.group("date")) if m else pd.NaT
+
+
+def _is_organ(line: str, config: CleanConfig | None) -> bool:
+    """Whether ``line`` is an organ's name alone, as it stands above a signature date."""
+    from textkit.corpus.clean import to_simplified
+
+    text = unicodedata.normalize("NFKC", line).strip()
+    return len(text) <= _ORGAN_CHARS and bool(_ORGAN.fullmatch(to_simplified(text, config)))
+
+
+def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Timestamp]:
+    """The signature dates (落款) of an article's non-empty lines, in the order of trust: those
+    of the last :data:`SIGNATURE_WINDOW` lines, then those under an organ's name further up
+    (a notice's signature above the plan it issues); the first line is never read."""
+    start = max(1, len(lines) - SIGNATURE_WINDOW)
+    found = [d for d in (_signature_date(x, config) for x in lines[start:]) if d is not pd.NaT]
+    for k in range(1, start):
+        when = _signature_date(lines[k], config)
+        if when is not pd.NaT and _is_organ(lines[k - 1], config):
             found.append(when)
     return found
 

@@ -38,7 +38,7 @@ CASES = [
     ("法院依法保障市民的合法權益。", 0.0, 1.5),
     ("警方堅決止暴制亂，恢復社會秩序。", 1.0, 0.0),
     ("依法懲治危害國家安全的犯罪。", 2.0, 0.0),  # 依法 懲治 0.5 + 国家安全 0.5 + 犯罪 1
-    ("镇压反革命运动取得胜利。", 1.0, 0.0),
+    ("镇压反革命运动取得胜利。", 1.5, 0.0),  # 镇压 (the act) + 反革命 0.5 (the target)
     # regulation of things, not of people: safety production, epidemics, disasters,
     # pollution and finance (topic rules, clause by clause)
     ("开展安全生产隐患排查整治，严厉打击违法犯罪。", 2.0, 0.0),  # the second clause counts
@@ -134,6 +134,23 @@ CASES = [
     ("建立健全党组织领导的自治、法治、德治相结合的乡村治理体系。", 0.0, 0.0),
     ("坚持自治为基、法治为本，深化村民自治实践。", 0.0, 2.5),  # elaborated: counted
     ("召开村民大会讨论通过。", 0.0, 1.0),
+    # a seventh reading, of texts of 1949-1992: the enemies and campaigns of the era, the
+    # supervised reform of class enemies, the state-form formula, the 严打 formula, the
+    # constitutions' deprivation of class enemies' rights, the slogan of cadres' work style
+    ("对地主、富农、反革命分子、坏分子实行监督改造。", 1.0, 0.0),  # control, not oversight
+    ("对四类分子加强监督劳动，监督劳动合同的履行。", 0.5, 0.5),  # contracts: oversight
+    ("开展肃反运动，清查反革命分子。", 1.5, 0.0),
+    ("镇反运动取得了伟大胜利。", 1.0, 0.0),
+    ("用刑罚同一切反革命和其他刑事犯罪行为作斗争。", 1.5, 0.0),
+    ("加强对阶级敌人的专政，严厉打击现行反革命分子的破坏活动。", 2.0, 0.0),
+    ("加强无产阶级专政，对极少数阶级敌人实行专政。", 0.5, 0.0),  # the state form: 0
+    ("坚决贯彻依法从重从快的方针。", 0.5, 0.0),  # rule by law: the 严打 formula
+    (
+        "国家依照法律剥夺没有改造好的地主、富农的政治权利，不得非法剥夺公民的政治权利。",
+        0.0,
+        1.0,
+    ),  # fmt: skip
+    ("国家机关工作人员必须全心全意为人民服务。", 0.0, 0.0),  # work-style rhetoric
 ]
 
 

@@ -477,6 +477,11 @@ def test_the_date_an_official_document_is_signed_with_dates_it():
         # without the organ's name above it; with a note below it
         assert published_date("\n".join([*BODY, line])) == (pd.Timestamp(day), "signature")
         assert published_date(text + "\n（此件公开发布）")[1] == "signature", line
+    # the 版记 line: the organ's name and the date on one line, apart by spaces
+    for line in ("临江县人民政府办公室　　2020年3月15日印发", "临江县人民政府办公室 2020年3月15日"):
+        assert published_date("\n".join([*BODY, line])) == (pd.Timestamp("2020-03-15"), "signature")
+    for line in ("全县召开会议 2020年3月15日", "临江县人民政府办公室2020年3月15日印发"):
+        assert published_date("\n".join([*BODY, line])) == (pd.NaT, ""), line
     # of a signature and a 版记 below it, the signature
     issued = SIGNED + "\n2020年3月18日印发"
     assert published_date(issued) == (pd.Timestamp("2020-03-15"), "signature")

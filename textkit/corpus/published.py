@@ -42,7 +42,8 @@ Where a date is taken from, in this order of trust:
    The date is written with a year, a month and a day, in Arabic, full-width or Chinese
    numerals (``2019年12月20日``, ``二〇二〇年三月十五日``, ``二○○八年十二月八日``,
    ``二零零八年``), in brackets or not, or followed by 印发, 发布 or 制 (the 版记 line
-   ``2020年3月15日印发``). A line that goes on into a sentence (``2020年3月15日，县委召开
+   ``2020年3月15日印发``, also after the organ's name and spaces: ``某县人民政府办公室
+   2020年3月15日印发``). A line that goes on into a sentence (``2020年3月15日，县委召开
    会议。``) is text, not a signature; the first line of the article is never read (a date
    alone there is an event's or a heading's). Of several signature lines, the first (the
    成文日期 above a 版记) is taken. Further up, a date alone is read only under a line that
@@ -327,6 +328,16 @@ def _signature_date(line: str, config: CleanConfig | None) -> pd.Timestamp:
     return parse_date(m.group("date")) if m else pd.NaT
 
 
+def _signed_line(line: str, config: CleanConfig | None) -> pd.Timestamp:
+    """The date of a signature line at the end of an article: a date alone, or an organ's
+    name and a date separated by spaces (the 版记 line ``某县人民政府办公室　2020年3月15日印发``)."""
+    when = _signature_date(line, config)
+    parts = unicodedata.normalize("NFKC", line).split()
+    if when is pd.NaT and len(parts) >= 2 and _is_organ(parts[0], config):
+        when = _signature_date(" ".join(parts[1:]), config)
+    return when
+
+
 def _is_organ(line: str, config: CleanConfig | None) -> bool:
     """Whether ``line`` is an organ's name alone, as it stands above a signature date."""
     from textkit.corpus.clean import to_simplified
@@ -340,7 +351,7 @@ def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Ti
     of the last :data:`SIGNATURE_WINDOW` lines, then those under an organ's name further up
     (a notice's signature above the plan it issues); the first line is never read."""
     start = max(1, len(lines) - SIGNATURE_WINDOW)
-    found = [d for d in (_signature_date(x, config) for x in lines[start:]) if d is not pd.NaT]
+    found = [d for d in (_signed_line(x, config) for x in lines[start:]) if d is not pd.NaT]
     for k in range(1, start):
         when = _signature_date(lines[k], config)
         if when is not pd.NaT and _is_organ(lines[k - 1], config):

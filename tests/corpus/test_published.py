@@ -521,13 +521,50 @@ def test_a_notice_is_dated_by_its_signature_above_the_plan_it_issues():
             *plan,
         ]
         assert published_date("\n".join(notice)) == (pd.Timestamp("2020-03-15"), "signature")
-    # the signature at the end comes first
-    both = "\n".join([*notice, "临江县人民政府办公室", "2020年3月20日印发"])
-    assert published_date(both) == (pd.Timestamp("2020-03-20"), "signature")
+    # the 成文日期 comes before the 版记's 印发 date at the end
+    both = "\n".join(
+        [*notice, "抄送：县委办，县人大办。", "临江县人民政府办公室", "2020年3月20日印发"]
+    )
+    assert published_date(both) == (pd.Timestamp("2020-03-15"), "signature")
+    printed = "\n".join([*notice[:3], *plan, "临江县人民政府办公室　2020年3月20日印发"])
+    assert published_date(printed) == (pd.Timestamp("2020-03-20"), "signature")
     # a date alone further up under anything but an organ's name is no signature
     for above in ("县委召开全县基层治理工作会议。", "一、总体要求", "大事记"):
         timeline = "\n".join([*BODY, above, "2020年3月15日", *plan])
         assert published_date(timeline) == (pd.NaT, ""), above
+
+
+def test_dates_alone_in_lists_tables_and_timelines_are_no_signature():
+    """Found by a review: a date alone is a signature only when nothing shows a list."""
+    undated = {
+        "timeline": ["全县大事记", "2019年3月5日", "召开县委常委会", "2019年6月5日", "县政府召开常务会议"],
+        "deadlines": ["关于印发某县工作方案的通知", "现将方案印发给你们。", "任务分工表", "序号",
+                      "完成时限", "1", "制定方案", "2020年3月31日", "2", "组织实施", "2020年6月30日"],
+        "schedule": ["各镇检查时间", "城关镇", "2019年5月1日", "河西乡", "2019年5月8日",
+                     "请各地做好准备。", "特此通知。"],
+        "related news": [*BODY, "相关新闻", "我县召开安全生产会议", "2019年3月5日",
+                         "我县开展扶贫工作", "2019年3月1日"],
+    }  # fmt: skip
+    for name, lines in undated.items():
+        assert published_date("\n".join(lines)) == (pd.NaT, ""), name
+    # a signature, then an attached table of deadlines: the signature
+    attached = ["关于印发某某方案的通知", *BODY, "某县人民政府办公室", "2020年3月15日", "附件",
+                "任务分工", "1", "摸底排查", "2020年4月30日", "2", "总结验收", "2020年12月31日"]  # fmt: skip
+    assert published_date("\n".join(attached)) == (pd.Timestamp("2020-03-15"), "signature")
+
+
+def test_signature_forms_of_word_and_scanned_text_and_speech_datelines():
+    for organ, day in (("某县人民政府（印）", "二〇二〇年三月十五日"), ("某县人民政府办公室", "二0二0年三月十五日"),
+                       ("某县人民政府办公室", "二O二O年三月十五日")):  # fmt: skip
+        text = "\n".join(["某某通知", *BODY, organ, day])
+        assert published_date(text) == (pd.Timestamp("2020-03-15"), "signature"), day
+    speech = ["在全县经济工作会议上的讲话", "（2019年12月20日）", "县长 张三", "同志们：", *BODY]
+    assert published_date("\n".join(speech)) == (pd.Timestamp("2019-12-20"), "signature")
+    report = ["政府工作报告", "——2019年1月10日在临江县第十七届人民代表大会第四次会议上", "县长 张三",
+              *BODY]  # fmt: skip
+    assert published_date("\n".join(report)) == (pd.Timestamp("2019-01-10"), "signature")
+    # a date line deep in the body is no dateline
+    assert published_date("\n".join([*BODY, "（2019年12月20日）", *BODY])) == (pd.NaT, "")
 
 
 def test_a_date_line_comes_before_a_signature_and_a_signature_before_a_source_issue():

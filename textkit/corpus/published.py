@@ -31,9 +31,8 @@ Where a date is taken from, in this order of trust:
    after every labelled one), then the first line. The time a page was updated
    (更新时间, 更新日期) is never read, as the meta tags of the time a page was modified are
    not: it says when the page last changed, not when the text was published.
-3. ``signature``: the date an official document, a work summary or a speech is signed
-   with (落款, 成文日期), a full date alone on one of the last :data:`SIGNATURE_WINDOW` lines
-   of the article, usually under the organ that issued it::
+3. ``signature``: the date an official document or a work summary is signed with (落款,
+   成文日期), a full date alone on its line under the organ that issued it (GB/T 9704)::
 
        ……请认真贯彻执行。
        某县人民政府办公室
@@ -41,15 +40,27 @@ Where a date is taken from, in this order of trust:
 
    The date is written with a year, a month and a day, in Arabic, full-width or Chinese
    numerals (``2019年12月20日``, ``二〇二〇年三月十五日``, ``二○○八年十二月八日``,
-   ``二零零八年``), in brackets or not, or followed by 印发, 发布 or 制 (the 版记 line
-   ``2020年3月15日印发``, also after the organ's name and spaces: ``某县人民政府办公室
-   2020年3月15日印发``). A line that goes on into a sentence (``2020年3月15日，县委召开
-   会议。``) is text, not a signature; the first line of the article is never read (a date
-   alone there is an event's or a heading's). Of several signature lines, the first (the
-   成文日期 above a 版记) is taken. Further up, a date alone is read only under a line that
-   is an organ's name alone (…人民政府, …办公室, 中共…委员会, …村民委员会): the signature
-   of a notice above the plan it issues (``关于印发《…工作方案》的通知`` … 某县人民政府办公室 /
-   2020年3月15日 / the plan), when the last lines hold none.
+   ``二零零八年``, ``二0二0年`` as Word and OCR text write it), in brackets or not. In the
+   order of trust:
+
+   a. a date alone under a line that is an organ's name alone (…人民政府, …办公室,
+      中共…委员会, …村民委员会, with a seal note （印） or not), or after the name on its own
+      line, wherever it stands: the signature of a notice above the plan it issues
+      (``关于印发《…工作方案》的通知`` … 某县人民政府办公室 / 2020年3月15日 / the plan) as
+      well as at the end. Only when the article holds one such date and no date alone
+      comes before it: several are a schedule (城关镇 / 2019年5月1日 / 河西乡 /
+      2019年5月8日), a date alone above it is a timeline's entry;
+   b. else the date the document was printed (印发), on the 版记 line of the last
+      :data:`SIGNATURE_WINDOW` lines (``2020年3月17日印发``, ``某县人民政府办公室
+      2020年3月17日印发``): a few days after the 成文日期, which wins when it is there;
+   c. else a date alone on one of the last :data:`SIGNATURE_WINDOW` lines (a report signed
+      with its date only), when it is the only date alone on a line after the title: several
+      are a timeline, a list of related news or a table of deadlines;
+   d. else the dateline under the title of a speech or report, on the second or third line
+      (``（2019年12月20日）``, ``——2019年1月10日在某县第十七届人民代表大会第四次会议上``).
+
+   A line that goes on into a sentence (``2020年3月15日，县委召开会议。``) is text, not a
+   signature, and the first line of the article (a title) is never read.
 4. ``source issue``: a line in the places of a ``date line`` naming a journal issue,
    ``来源：《西部大开发》2014年第05期`` or ``《求是》2019年第5期``: its year alone (an issue
    is not a month).
@@ -196,7 +207,19 @@ _SIGNATURE = re.compile(
     r"[(\[【〔]?\s*(?P<date>(?:[0-9]{4}|[〇零○一二三四五六七八九]{4})\s*年"
     r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,2})\s*月"
     r"\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[日号])"
-    r"\s*(?:印发|发布|制)?\s*[)\]】〕]?"
+    r"\s*(?P<issued>印发|发布|制)?\s*[)\]】〕]?"
+)
+#: A year of Chinese digits with 0 or O for zero, as Word and OCR text write it (二0二0年).
+_MIXED_ZERO = re.compile(r"(?=[〇零○一二三四五六七八九0Oo]{4}年)(?=[^年]*[一二三四五六七八九])"
+                         r"[〇零○一二三四五六七八九0Oo]{4}")  # fmt: skip
+_ZEROS = str.maketrans("0Oo", "〇〇〇")
+#: The dateline under the title of a speech or a report (讲话稿, 工作报告), on one of the
+#: lines after the title up to this one: ``（2019年12月20日）``, ``——2019年1月10日在某县第十七届
+#: 人民代表大会第四次会议上``.
+_DATELINE_LINES = 3
+_DATELINE = re.compile(
+    r"(?:[(\[【〔]\s*|[—-]{1,2}\s*)(?P<date>[0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日)"
+    r"(?:\s*在[^()\[\]【】〔〕]{2,60}?(?:上|讲话|发言|报告))?\s*[)\]】〕]?"
 )
 #: The longest line read for a signature date (二〇二〇年十二月三十一日印发 and brackets).
 _SIGNATURE_CHARS = 30
@@ -206,7 +229,7 @@ _SIGNATURE_CHARS = 30
 _ORGAN = re.compile(
     r"[\u4e00-\u9fff()（）\s]*?(?:政府|办公室|办公厅|委员会|常委会|党委|党组|工委|支部|总支|"
     r"人大|政协|法院|检察院|公安局|局|厅|委|办|部|署|院|处|所|中心|站|队|会|社区|街道|"
-    r"办事处|镇|乡|村)"
+    r"办事处|镇|乡|村)\s*(?:\((?:印|盖章|章|公章)\))?"
 )
 #: The longest organ name read above a signature date in the middle of an article.
 _ORGAN_CHARS = 30
@@ -317,25 +340,19 @@ def _line_dates(
     return dates, pd.Timestamp(int(issue.group("y")), 1, 1) if issue else pd.NaT
 
 
-def _signature_date(line: str, config: CleanConfig | None) -> pd.Timestamp:
-    """The date of a line that is a signature date alone (``NaT`` for any other line)."""
+def _signature_date(line: str, config: CleanConfig | None) -> tuple[pd.Timestamp, bool]:
+    """The date of a line that is a signature date alone (``NaT`` for any other line), and
+    whether it is the date the document was printed (印发, the 版记 line)."""
     from textkit.corpus.clean import to_simplified
 
     text = unicodedata.normalize("NFKC", line).strip()
     if len(text) > _SIGNATURE_CHARS or "年" not in text:
-        return pd.NaT
+        return pd.NaT, False
+    text = _MIXED_ZERO.sub(lambda m: m.group(0).translate(_ZEROS), text)  # 二0二0年, 二O二O年
     m = _SIGNATURE.fullmatch(to_simplified(text, config))  # 印發, 發佈, 製
-    return parse_date(m.group("date")) if m else pd.NaT
-
-
-def _signed_line(line: str, config: CleanConfig | None) -> pd.Timestamp:
-    """The date of a signature line at the end of an article: a date alone, or an organ's
-    name and a date separated by spaces (the 版记 line ``某县人民政府办公室　2020年3月15日印发``)."""
-    when = _signature_date(line, config)
-    parts = unicodedata.normalize("NFKC", line).split()
-    if when is pd.NaT and len(parts) >= 2 and _is_organ(parts[0], config):
-        when = _signature_date(" ".join(parts[1:]), config)
-    return when
+    if not m:
+        return pd.NaT, False
+    return parse_date(m.group("date")), m.group("issued") == "印发"
 
 
 def _is_organ(line: str, config: CleanConfig | None) -> bool:
@@ -347,16 +364,47 @@ def _is_organ(line: str, config: CleanConfig | None) -> bool:
 
 
 def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Timestamp]:
-    """The signature dates (落款) of an article's non-empty lines, in the order of trust: those
-    of the last :data:`SIGNATURE_WINDOW` lines, then those under an organ's name further up
-    (a notice's signature above the plan it issues); the first line is never read."""
-    start = max(1, len(lines) - SIGNATURE_WINDOW)
-    found = [d for d in (_signed_line(x, config) for x in lines[start:]) if d is not pd.NaT]
-    for k in range(1, start):
-        when = _signature_date(lines[k], config)
-        if when is not pd.NaT and _is_organ(lines[k - 1], config):
-            found.append(when)
-    return found
+    """The signature dates (落款) of an article's non-empty lines, best first (the first line,
+    a title, is never read):
+
+    1. the date alone under a line that is an organ's name alone (or after the name on its
+       line), when the article holds one such pair (two or more are a schedule or a list:
+       城关镇 / 2019年5月1日 / 河西乡 / 2019年5月8日) and no date alone comes before it (a
+       timeline: 2019年3月5日 / 召开县委常委会 / 2019年6月5日 / …);
+    2. else the 印发 date of the 版记 in the last :data:`SIGNATURE_WINDOW` lines;
+    3. else a date alone in those lines, when it is the only date alone on a line after the
+       title (several are a timeline, a list of news or a table of deadlines);
+    4. else the dateline under the title of a speech or report (:data:`_DATELINE`).
+    """
+    signed, issued, bare = [], [], []
+    for k in range(1, len(lines)):
+        when, printed = _signature_date(lines[k], config)
+        organ = _is_organ(lines[k - 1], config)
+        parts = unicodedata.normalize("NFKC", lines[k]).split()
+        if when is pd.NaT and len(parts) >= 2 and _is_organ(parts[0], config):
+            when, printed = _signature_date(" ".join(parts[1:]), config)  # organ and date
+            organ = True
+        if when is pd.NaT:
+            continue
+        at_end = k >= len(lines) - SIGNATURE_WINDOW
+        if printed:
+            issued += [when] if at_end else []
+        elif organ and not bare:  # a date alone above a signature: a timeline's entry
+            signed.append(when)
+        else:
+            bare.append((when, at_end))
+    if len(set(signed)) == 1:
+        return [signed[0]]
+    if issued:
+        return [issued[-1]]
+    if not signed and len(bare) == 1 and bare[0][1]:
+        return [bare[0][0]]
+    for line in lines[1:_DATELINE_LINES]:
+        m = _DATELINE.fullmatch(unicodedata.normalize("NFKC", line).strip())
+        when = parse_date(m.group("date")) if m else pd.NaT
+        if when is not pd.NaT:
+            return [when]
+    return []
 
 
 def published_date(

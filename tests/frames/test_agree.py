@@ -64,7 +64,8 @@ def test_intervals_errors_name_the_setting():
         rep.intervals(n_boot=0, by=None)
     with pytest.raises(ValueError, match="ci"):
         rep.intervals(ci=1.5, by=None)
-    assert np.isfinite(rep.intervals(n_boot=50, by=None).loc["accuracy", "lo"])
+    with pytest.warns(UserWarning, match="from 3 unit"):
+        assert np.isfinite(rep.intervals(n_boot=50, by=None).loc["accuracy", "lo"])
 
 
 def test_compare_agreement_pairs_the_replicates(seed_docs):
@@ -105,3 +106,32 @@ def test_compare_agreement_refuses_reports_of_different_paragraphs():
         compare_agreement(one, other)
     with pytest.raises(ValueError, match="no column 'doc_id'"):
         compare_agreement(one, agreement(["stability"] * 3, ["stability", "neither", "mixed"]))
+
+
+def test_one_article_gives_no_interval_and_few_articles_a_warning():
+    codes = pd.DataFrame({"code": ["stability", "neither"] * 10, "doc_id": "only"})
+    report = agreement(["stability"] * 20, codes)
+    with pytest.warns(UserWarning, match="from 1 unit"):
+        iv = report.intervals(n_boot=50)
+    assert iv[["lo", "hi"]].isna().all().all() and iv.loc["accuracy", "estimate"] == 0.5
+    with pytest.warns(UserWarning, match="from 4 unit"):
+        agreement(["stability"] * 4, codes.iloc[:4].assign(doc_id=list("abcd"))).intervals(
+            n_boot=50
+        )
+    missing = codes.assign(doc_id=[None] + ["a"] * 19)
+    with pytest.raises(ValueError, match=r"1 row\(s\) without a 'doc_id' \(first: row 0\)"):
+        agreement(["stability"] * 20, missing).intervals(n_boot=10)
+
+
+def test_compare_agreement_checks_every_id_of_the_rows():
+    from textkit.frames.agree import compare_agreement
+
+    rows = pd.DataFrame(
+        {"sample_id": [f"S{i}" for i in range(12)], "doc_id": [f"d{i}" for i in range(12)],
+         "code": ["stability", "neither", "service_law"] * 4}
+    )  # fmt: skip
+    one = agreement(["stability"] * 12, rows)
+    other = agreement(["stability"] * 12, rows.assign(sample_id=[f"T{i}" for i in range(12)]))
+    with pytest.raises(ValueError, match="'sample_id' differs first at row 0"):
+        compare_agreement(one, other, by=None)
+    assert compare_agreement(one, one, n_boot=20).loc["accuracy", "difference"] == 0

@@ -154,7 +154,14 @@ class ValidationReport:
         ------
         ValueError
             ``by`` is not a column of :attr:`table` (e.g. a report of :func:`agreement`
-            given plain label lists: pass ``by=None`` or codes with ``doc_id``).
+            given plain label lists: pass ``by=None`` or codes with ``doc_id``), or a row
+            has no ``by`` value (the first such row named).
+
+        Warns
+        -----
+        UserWarning
+            Fewer than 10 units: the intervals say little; from one unit ``lo`` and ``hi``
+            are NaN (every replicate is that unit).
 
         Examples
         --------
@@ -166,7 +173,7 @@ class ValidationReport:
         check_number("ci", ci, 0.0, 1.0)
         names, (reps,), n_units = _replicates([self], n_boot, random_state, by)
         estimate = _estimates(self, names)
-        lo, hi = _percentiles(reps, ci)
+        lo, hi = _percentiles(reps, ci, n_units)
         out = pd.DataFrame(
             {"estimate": estimate, "lo": lo, "hi": hi, "n_valid": (~np.isnan(reps)).sum(axis=0)},
             index=pd.Index(names, name="figure"),
@@ -199,8 +206,9 @@ def compare_agreement(
     Parameters
     ----------
     first, second : ValidationReport
-        Reports of the same coded paragraphs, in the same order (same codes and, when
-        ``by`` is set, the same ``by`` values row by row).
+        Reports of the same coded paragraphs, in the same order: the same codes and, where
+        both tables have them, the same ``sample_id``, ``doc_id`` and ``para_id``, row by
+        row.
     n_boot, ci, random_state, by
         As :meth:`ValidationReport.intervals`.
 
@@ -217,7 +225,12 @@ def compare_agreement(
     ------
     ValueError
         The reports are not of the same paragraphs (the first differing row named), or
-        ``by`` is not a column of both tables.
+        ``by`` is not a column of both tables, or a row has no ``by`` value.
+
+    Warns
+    -----
+    UserWarning
+        As :meth:`ValidationReport.intervals`.
 
     Examples
     --------
@@ -228,13 +241,14 @@ def compare_agreement(
     0.25
     """
     check_number("ci", ci, 0.0, 1.0)
-    for col in ["code", *([by] if by is not None else [])]:
-        for name, rep in (("first", first), ("second", second)):
-            if col not in rep.table.columns:
-                raise ValueError(
-                    f"compare_agreement: the {name} report's table has no column {col!r}; "
-                    "pass by=None to resample paragraphs"
-                )
+    for name, rep in (("first", first), ("second", second)):
+        if by is not None and by not in rep.table.columns:
+            raise ValueError(
+                f"compare_agreement: the {name} report's table has no column {by!r}; "
+                "pass by=None to resample paragraphs"
+            )
+    ids = [c for c in _ROW_IDS if c in first.table.columns and c in second.table.columns]
+    for col in ["code", *ids]:
         one = first.table[col].astype(str).to_numpy()
         two = second.table[col].astype(str).to_numpy()
         if len(one) != len(two) or (one != two).any():
@@ -245,7 +259,7 @@ def compare_agreement(
             )
     names, (one, two), n_units = _replicates([first, second], n_boot, random_state, by)
     diff = two - one
-    lo, hi = _percentiles(diff, ci)
+    lo, hi = _percentiles(diff, ci, n_units)
     valid = ~np.isnan(diff)
     better = np.where(valid, (diff > 0) + 0.5 * (diff == 0), np.nan)
     a, b = _estimates(first, names), _estimates(second, names)
@@ -271,6 +285,10 @@ def compare_agreement(
 
 
 _HEADLINE = ("accuracy", "macro_f1", "kappa", "spearman")
+#: The columns that name a coded paragraph, compared row by row by :func:`compare_agreement`.
+_ROW_IDS = ("sample_id", "doc_id", "para_id")
+#: Fewer units than this give intervals that say little (one gives none): a warning says so.
+_FEW_UNITS = 10
 
 
 def _figure_names(reports: list[ValidationReport]) -> list[str]:
@@ -305,8 +323,22 @@ def _replicates(
             f"({list(table.columns)}); pass by=None to resample paragraphs"
         )
     else:
+        missing = table[by].isna() | (table[by].astype(str).str.strip() == "")
+        if missing.any():
+            raise ValueError(
+                f"intervals: {int(missing.sum())} row(s) without a {by!r} (first: row "
+                f"{int(np.argmax(missing.to_numpy()))}); every row must name its unit, or pass "
+                "by=None to resample paragraphs"
+            )
         keys = table[by].astype(str).to_numpy()
         units = [np.flatnonzero(keys == k) for k in sorted(set(keys))]
+    if len(units) < _FEW_UNITS:
+        warnings.warn(
+            f"bootstrap intervals from {len(units)} unit(s) ({by or 'rows'}): they say little "
+            f"below {_FEW_UNITS}, and nothing from one (its interval is left empty)",
+            UserWarning,
+            stacklevel=3,
+        )
     names = _figure_names(reports)
     labels = [(rep.table["code"].to_numpy(object), rep.table["measure"].to_numpy(object))
               for rep in reports]  # fmt: skip
@@ -323,14 +355,15 @@ def _replicates(
     return names, reps, len(units)
 
 
-def _percentiles(reps: np.ndarray, ci: float) -> tuple[list[float], list[float]]:
-    """The percentile interval of each column of ``reps`` (NaN replicates left out)."""
+def _percentiles(reps: np.ndarray, ci: float, n_units: int) -> tuple[list[float], list[float]]:
+    """The percentile interval of each column of ``reps`` (NaN replicates left out; none
+    from a single unit, whose replicates are all the same)."""
     check_number("ci", ci, 0.0, 1.0)
     q = [(1 - ci) / 2, 1 - (1 - ci) / 2]
     lo, hi = [], []
     for col in reps.T:
         col = col[~np.isnan(col)]
-        a, b = np.quantile(col, q) if len(col) else (np.nan, np.nan)
+        a, b = np.quantile(col, q) if len(col) and n_units > 1 else (np.nan, np.nan)
         lo.append(float(a))
         hi.append(float(b))
     return lo, hi

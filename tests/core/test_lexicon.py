@@ -8,7 +8,13 @@ from pathlib import Path
 import opencc
 import pytest
 
-from textkit.core.lexicon import FRAMES, LexiconError, load_lexicon, topic_applies
+from textkit.core.lexicon import (
+    FRAMES,
+    LexiconError,
+    governed_distance,
+    load_lexicon,
+    topic_applies,
+)
 
 RAW = Path(__file__).resolve().parents[2] / "corpus" / "raw"
 
@@ -102,8 +108,8 @@ def test_context_rules_compile(lex):
             assert r.term in lex.lookup() and r.note and r.test
         assert r.test and r.matches(r.test), r.name
     assert list(lex.rules_table().columns) == [
-        "name", "kind", "term", "pattern", "unless", "window", "direction", "frame", "category",
-        "multiplier", "note", "test", "line"]  # fmt: skip
+        "name", "kind", "term", "pattern", "unless", "when", "window", "direction", "frame",
+        "category", "multiplier", "note", "test", "line"]  # fmt: skip
     # the weight of 依法 itself is unchanged: a governs rule moves some of its uses
     assert lex.lookup()["依法"].weight == 0.5 and lex.lookup()["依法"].frame == "service_law"
 
@@ -210,6 +216,16 @@ def test_sense_rules(tmp_path):
     assert governs.line == 19 and lex.rules_table()["line"].tolist() == [13, 19]
 
 
+def test_governs_rule_needs_its_when_in_the_clause(tmp_path):
+    rule = GOVERNS.replace("test: 维稳打击。", "test: 工厂维稳打击。")
+    rule = rule.replace("    note:", "    when: 工厂|车间\n    note:")
+    (governs,) = load_lexicon(_write(tmp_path, GOOD + "context_rules:\n" + rule)).rules
+    assert governs.when == "工厂|车间" and governs.matches("维稳打击车间。")
+    assert not governs.matches("维稳打击。") and not governs.matches("工厂，维稳打击。")
+    assert governed_distance(governs, "车间维稳打击", 2, 4) == 0
+    assert governed_distance(governs, "维稳打击", 0, 2) is None
+
+
 def test_topic_rule(tmp_path):
     lex = load_lexicon(_write(tmp_path, GOOD + "context_rules:\n" + TOPIC))
     (rule,) = lex.rules
@@ -262,6 +278,8 @@ def test_topic_rule(tmp_path):
         (GOVERNS, "category: 公共服务", "category: 治安防控", 13, "has no category"),
         (GOVERNS, "    category: 公共服务\n", "", 13, "has no category '治安防控'"),
         (GOVERNS, "test: 维稳打击。", "test: 维稳要求坚决打击。", 13, "does not apply"),
+        (GOVERNS, "    note:", "    when: '工厂('\n    note:", 13, "bad 'when' regex"),
+        (GOVERNS, "    note:", "    when: 工厂\n    note:", 13, "does not apply"),
     ],
 )  # fmt: skip
 def test_malformed_sense_rule_names_file_and_line(tmp_path, rules, old, new, line, message):

@@ -151,6 +151,23 @@ CASES = [
         1.0,
     ),  # fmt: skip
     ("国家机关工作人员必须全心全意为人民服务。", 0.0, 0.0),  # work-style rhetoric
+    # its rules narrowed after a review on modern text: 监督改造 / 监督劳动 is control only
+    # beside the class enemies, the constitutions' deprivation only of class enemies' rights,
+    # and events, factions and other regimes named with 反革命 and 专政 count nothing
+    ("对地主、富农分子实行监督劳动，人大常委会监督劳动就业工作。", 0.5, 0.5),
+    ("对罪犯实行监督改造，纪委监督改造工程招投标。", 0.5, 0.5),
+    (
+        "国家依照法律剥夺地主、富农的政治权利，任何组织和个人不得以任何理由剥夺公民的政治权利。",
+        0.0,
+        1.0,
+    ),  # fmt: skip
+    ("法院判处其有期徒刑五年，剥夺政治权利二年；禁止剥夺公民政治权利。", 0.0, 1.0),
+    ("粉碎林彪、江青反革命集团以后，各地继续清查反革命分子。", 0.5, 0.0),
+    ("1989年平息反革命暴乱，1927年蒋介石发动四一二反革命政变。", 1.0, 0.0),  # quelling: counted
+    ("批判反革命修正主义路线。", 0.0, 0.0),
+    ("推翻北洋军阀的专政，建立人民民主专政，对反动派实行专政。", 0.5, 0.0),
+    ("资产阶级专政终将被推翻，无产阶级对资产阶级实行全面专政。", 0.5, 0.0),
+    ("该国长期处于军事专政之下。", 0.0, 0.0),
 ]
 
 

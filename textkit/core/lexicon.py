@@ -20,8 +20,9 @@ Context rules are of six kinds: ``negation`` and ``shift`` (a term inside the ru
 matches is: a bibliographic entry cites a title, it frames nothing), ``compound`` (a term inside a longer expression
 that gives it another sense: 民主 in 民主党派), ``governs`` (the sense of a term read from
 the word it governs within a few characters of its clause: 依法 before 打击 counts for
-stability) and ``topic`` (the listed ``terms`` in a clause about a subject that gives them
-another sense: 隐患, 排查 and 整治 in a clause about 安全生产 inspect firms, not people).
+stability; with ``when``, only in a clause where that expression matches too) and
+``topic`` (the listed ``terms`` in a clause about a subject that gives them another sense:
+隐患, 排查 and 整治 in a clause about 安全生产 inspect firms, not people).
 ``compound``, ``governs`` and ``topic`` rules carry a note and a ``test`` sentence the loader
 checks the rule matches.
 
@@ -90,8 +91,8 @@ _RULE_KEYS = {
     "shift": {"name", "kind", "pattern", "multiplier", "note", "test"},
     "reference": {"name", "kind", "pattern", "multiplier", "note", "test"},
     "compound": {"name", "kind", "term", "pattern", "multiplier", "note", "test"},
-    "governs": {"name", "kind", "term", "pattern", "window", "direction", "frame", "category",
-                "multiplier", "note", "test"},
+    "governs": {"name", "kind", "term", "pattern", "when", "window", "direction", "frame",
+                "category", "multiplier", "note", "test"},
     "topic": {"name", "kind", "terms", "pattern", "unless", "window", "multiplier", "note",
               "test"},
 }  # fmt: skip
@@ -151,7 +152,7 @@ class ContextRule:
         multiplied by ``multiplier``); ``governs`` (an occurrence of ``term`` followed
         (``direction="after"``) or preceded (``"before"``) by a match of ``pattern`` within
         ``window`` characters of its clause counts for ``frame`` / ``category``, times
-        ``multiplier``); ``topic`` (occurrences of one of ``terms`` in a clause where
+        ``multiplier``; with ``when``, only in a clause where ``when`` also matches); ``topic`` (occurrences of one of ``terms`` in a clause where
         ``pattern`` matches, a subject that gives them another sense, are multiplied by
         ``multiplier``; with a ``window``, only occurrences within that many characters of a
         match; not in a clause where ``unless`` matches).
@@ -184,6 +185,10 @@ class ContextRule:
     unless : str
         Topic rules: a regular expression that, matching in the clause, keeps the rule from
         applying there ("": none).
+    when : str
+        Governs rules: a regular expression that must also match in the clause for the rule
+        to apply there ("": none), anywhere in it (监督改造 counts for stability only in a
+        clause naming 地主, 反革命 … ).
     """
 
     name: str
@@ -200,6 +205,7 @@ class ContextRule:
     test: str = ""
     terms: tuple[str, ...] = ()
     unless: str = ""
+    when: str = ""
 
     @functools.cached_property
     def regex(self) -> re.Pattern:
@@ -287,7 +293,9 @@ def topic_applies(rule: ContextRule, clause: str, start: int, end: int) -> bool:
 def governed_distance(rule: ContextRule, clause: str, start: int, end: int) -> int | None:
     """Characters between an occurrence ``clause[start:end]`` of a governs rule's term and
     the nearest match of its pattern in ``clause`` on the rule's side (None: no match within
-    ``rule.window``)."""
+    ``rule.window``, or ``rule.when`` does not match in ``clause``)."""
+    if rule.when and _compile(rule.when).search(clause) is None:
+        return None
     if rule.direction == "after":
         gap = _compile(rf"(?P<gap>.{{0,{rule.window}}}?)(?:{rule.pattern})")
         m = gap.match(clause, end)
@@ -403,12 +411,13 @@ class Lexicon:
         )
 
     def rules_table(self) -> pd.DataFrame:
-        """Context rules as a table: name, kind, term, pattern, unless, window, direction,
-        frame, category, multiplier, note, test, line (term belongs to compound and governs
-        rules, and holds a topic rule's terms joined by "、"; unless to topic rules; window to
-        governs and topic rules; direction, frame and category to governs rules)."""
-        cols = ["name", "kind", "term", "pattern", "unless", "window", "direction", "frame",
-                "category", "multiplier", "note", "test", "line"]  # fmt: skip
+        """Context rules as a table: name, kind, term, pattern, unless, when, window,
+        direction, frame, category, multiplier, note, test, line (term belongs to compound and
+        governs rules, and holds a topic rule's terms joined by "、"; unless to topic rules;
+        window to governs and topic rules; when, direction, frame and category to governs
+        rules)."""
+        cols = ["name", "kind", "term", "pattern", "unless", "when", "window", "direction",
+                "frame", "category", "multiplier", "note", "test", "line"]  # fmt: skip
         rows = []
         for r in self.rules:
             row = {c: getattr(r, c) for c in cols}
@@ -577,15 +586,7 @@ def _parse_rule(
                        f"{unknown_terms}")  # fmt: skip
         fields["terms"] = tuple(dict.fromkeys(terms))
         fields["window"] = _window(item.get("window", 0), name, path, rline)
-        unless = item.get("unless", "")
-        if not isinstance(unless, str):
-            raise _err(path, rline, f"rule {name!r}: 'unless' must be a regular expression, "
-                       f"got {unless!r}")  # fmt: skip
-        try:
-            re.compile(unless)
-        except re.error as exc:
-            raise _err(path, rline, f"rule {name!r}: bad 'unless' regex ({exc})") from None
-        fields["unless"] = unless
+        fields["unless"] = _regex_key(item, "unless", name, path, rline)
         default = 0
     elif kind not in SCOPE_KINDS:
         term = str(item.get("term", "") or "").strip()
@@ -608,12 +609,28 @@ def _parse_rule(
             if category not in cats:
                 raise _err(path, rline, f"rule {name!r}: frame {frame!r} has no category "
                            f"{category!r}")  # fmt: skip
-            fields.update(window=window, direction=direction, frame=frame, category=category)
+            when = _regex_key(item, "when", name, path, rline)
+            fields.update(
+                window=window, direction=direction, frame=frame, category=category, when=when
+            )
     mult = _weight(item.get("multiplier", default), path, rline, f"multiplier of rule {name!r}")
     rule = ContextRule(name, kind, pattern, mult, note, rline or 0, test=test, **fields)
     if test and not rule.matches(test):
         raise _err(path, rline, f"rule {name!r} does not apply to its test sentence {test!r}")
     return rule
+
+
+def _regex_key(item: dict, key: str, name: str, path: str, rline: int | None) -> str:
+    """A rule's optional regular expression ``key`` (``unless``, ``when``), checked ("": none)."""
+    value = item.get(key, "")
+    if not isinstance(value, str):
+        raise _err(path, rline, f"rule {name!r}: {key!r} must be a regular expression, "
+                   f"got {value!r}")  # fmt: skip
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise _err(path, rline, f"rule {name!r}: bad {key!r} regex ({exc})") from None
+    return value
 
 
 def _window(window: Any, name: str, path: str, rline: int | None) -> int:

@@ -11,8 +11,9 @@ occurrence the same way:
   民主党派, 防控 in 疫情防控) is multiplied by the rule's multiplier (0 in the shipped file);
 * **governs rules**: a term followed (or preceded) within ``window`` characters of its clause
   by a word of the rule's pattern counts for the rule's frame and category (依法 before
-  打击 / 查处 counts for stability). When several governs rules of a term match, the one whose
-  word is nearest wins (then file order);
+  打击 / 查处 counts for stability; a rule with ``when`` applies only in a clause where that
+  expression matches too). When several governs rules of a term match, the one whose word is
+  nearest wins (then file order);
 * **topic rules**: one of the rule's terms in a clause where its pattern matches (a subject
   that gives the terms another sense: 隐患 and 排查 in a clause about 安全生产 or 燃气; with
   a ``window``, within that many characters of the match) is multiplied by the rule's

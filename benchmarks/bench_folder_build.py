@@ -251,6 +251,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.task == "generate":
+        generate(args.root, args.files)
+        return
     if args.task:
         print(json.dumps(_task(args.task, args.root, args.out, args.batch_files, args.trace)))
         return
@@ -260,7 +263,9 @@ def main() -> None:
     t0 = time.perf_counter()
     folder = work / "files"
     if not (work / "metadata.csv").is_file():  # a --work folder of an earlier run: reused
-        generate(work, args.files)
+        # in a subprocess: on Linux a child's peak RSS counts its parent's at the fork
+        cmd = [sys.executable, __file__, "--task", "generate", "--root", str(work)]
+        subprocess.run([*cmd, "--files", str(args.files)], check=True)
     size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
     kinds: dict[str, int] = {}
     for p in folder.rglob("*.*"):

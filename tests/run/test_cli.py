@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -397,8 +398,9 @@ def _nested_texts(folder: Path) -> None:
         )
 
 
-def test_stream_refuses_a_configured_folder_of_texts_before_writing(tmp_path, capsys):
-    """Was: --stream read corpus/raw (not recursively) and wrote 0 articles over the table."""
+def test_stream_builds_a_configured_folder_of_texts(tmp_path):
+    """Was: --stream refused a folder set as [corpus] input; it now writes the files of the
+    build without --stream (tests/corpus/test_folder_stream.py: Word, PDF, HTML, metadata)."""
     _nested_texts(tmp_path / "corpus" / "raw")
     config = tmp_path / "textkit.toml"
     config.write_text(
@@ -407,13 +409,13 @@ def test_stream_refuses_a_configured_folder_of_texts_before_writing(tmp_path, ca
     )
     assert main(["-q", "--config", str(config), "corpus", "build"]) == 0
     out = tmp_path / "corpus" / "processed"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert main(["-q", "--config", str(config), "corpus", "build", "--stream"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"textkit: configuration error: {config} [corpus] input = ")
-    assert "a folder of texts, which --stream does not read" in err
-    assert "build it without --stream (nothing was written" in err
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    in_memory = {p.name: p.read_bytes() for p in out.iterdir()}
+    shutil.rmtree(out)
+    argv = ["-q", "--config", str(config), "corpus", "build", "--stream", "--batch-pages", "1"]
+    assert main(argv) == 0
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == in_memory
+    report = json.loads((out / "corpus_report.json").read_text("utf-8"))
+    assert report["texts"]["identity"] == "2 files = 2 read + 0 rejected"
 
 
 def test_stream_builds_a_configured_table_with_its_options(tmp_path):

@@ -5,7 +5,8 @@ folder entry accounted for; ``decode``: encodings detected and repaired, strictl
 researcher's own table or folder of texts (``read``: :func:`read_texts`, one document per
 row or file, with document variables, through ``read_table`` and ``read_folder``, into the
 tables of ``read_result``; ``extract``: :func:`extract_text`, the text of HTML, Word and
-PDF files; ``read_stream``: :func:`iter_texts`, a table in batches of rows), cuts them
+PDF files; ``read_stream``: :func:`iter_texts`, a table in batches of rows;
+``read_folder_stream``: a folder of files in batches), cuts them
 into articles (``split``), cleans
 the text with documented
 rules (``clean``), groups exact and near duplicates (``dedup``; its MinHash signatures are
@@ -14,7 +15,8 @@ computed with numpy in ``minhash``) and finds the paragraphs repeated across doc
 keywords and relevance (``annotate``), tells a text in another language from Chinese
 (``language``: kept and flagged, never dropped), and runs them all in order (``build``:
 :func:`build_corpus`, :func:`write_corpus`, :func:`load_corpus`; ``stream``:
-:func:`build_corpus_to`, the same files in bounded memory, from raw pages or a table), with an accounting report
+:func:`build_corpus_to`, the same files in bounded memory, from raw pages, a table or a
+folder of files), with an accounting report
 (``report``: files = read + rejected, articles found = kept + flagged + quarantined).
 ``parallel`` runs cleaning and MinHash over chunks in processes or on Dask; ``_documents``
 holds the documents table and writers both builds share. The ``annotate`` function is not

@@ -544,15 +544,8 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     if texts.kind == "table":
         docs, pages = _table_documents(texts, pages, config)
     else:
-        # a researcher's file is a document however short (a microblog post, a one-line
-        # notice): only an article with no Chinese character at all, such as the empty stub
-        # after a marker, is dropped; min_article_chars is for the site chrome of raw pages
-        own = dataclasses.replace(
-            config.split, min_article_chars=min(config.split.min_article_chars, 1)
-        )
-        docs, pages = process_pages(
-            pages, dataclasses.replace(config, split=own), published=_dates_files(texts)
-        )
+        own = dataclasses.replace(config, split=_own_split(config))
+        docs, pages = process_pages(pages, own, published=_dates_files(texts))
     by = config.dedup.keep_earliest_by
     # the researcher's variable (or the row, source or extractor each document carries, as in
     # the streamed build), not the annotator's column of that name
@@ -588,6 +581,16 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     )
     logger.info("corpus built from %s: %s", texts.path, report["texts"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
+
+
+def _own_split(config: CorpusConfig) -> SplitConfig:
+    """The split of a researcher's files: a file is a document however short (a microblog
+    post, a one-line notice): only an article with no Chinese character at all, such as
+    the empty stub after a marker, is dropped; min_article_chars is for the site chrome of
+    raw pages."""
+    return dataclasses.replace(
+        config.split, min_article_chars=min(config.split.min_article_chars, 1)
+    )
 
 
 def _dates_files(texts: ReadResult) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -171,24 +172,38 @@ def _skipped(rel: str, kind: str, reason: str) -> dict:
     }
 
 
-def _read_folder(
-    root: Path,
-    docvars_from: str | None,
-    include: Any,
-    exclude: Any,
-    encoding: str | None,
-    given: str,
-) -> ReadResult:
+@dataclass(frozen=True)
+class _Listing:
+    """The entries of a folder before any file is read: the report rows of the entries
+    skipped, the files to read (in entry order) with their doc_ids, and the
+    ``docvars_from`` pattern."""
+
+    root: Path
+    skipped: list[dict]
+    files: list[str]
+    ids: dict[str, str]
+    docvars_from: str | None
+    rx: re.Pattern[str] | None
+    fields: list[str]
+    config: Any
+
+    def entries(self) -> list[tuple[str, dict | None]]:
+        """Every entry as ``(relative path, its report row if skipped, else None)``, in the
+        order of the read report (by relative path)."""
+        rows = [(r["source"], r) for r in self.skipped] + [(f, None) for f in self.files]
+        return sorted(rows, key=lambda e: e[0])
+
+
+def _list_folder(
+    root: Path, docvars_from: str | None, include: Any, exclude: Any, encoding: str | None
+) -> _Listing:
+    """The entries of ``root`` (:class:`_Listing`); patterns checked, nothing read."""
     inc = _patterns("include", include, DEFAULT_INCLUDE)
     exc = _patterns("exclude", exclude, ())
     rx = _docvars_regex(docvars_from) if docvars_from is not None else None
     fields = list(rx.groupindex) if rx is not None else []
     _check_reserved(fields, "docvars_from")
-    config = _ingest_config(encoding)
-    docs, report = [], []
-    files = []
-    meta_dates = {}  # doc_id -> the publication date an HTML file's meta tags state
-    headings = {}  # doc_id -> the lines of a Word document's top-level headings
+    skipped, files = [], []
     # every entry under root (sorted by relative POSIX path) is read or listed with its
     # reason: hidden files and folders, Office lock files, links to folders, link loops,
     # dangling links, links leaving root, FIFOs and other special files
@@ -197,12 +212,12 @@ def _read_folder(
         rel = e.rel
         if e.kind != "file":
             logger.warning("skipped %s", e.reason)
-            report.append(_skipped(rel, e.kind, e.reason))
+            skipped.append(_skipped(rel, e.kind, e.reason))
             continue
         hit = next((pat for pat, x in exc if x.fullmatch(rel)), None)
         if hit is not None:
             logger.info("skipped %s: matches the exclude pattern %r", rel, hit)
-            report.append(
+            skipped.append(
                 _skipped(rel, "excluded", f"{rel}: matches the exclude pattern {hit!r}; not read")
             )
             continue
@@ -212,7 +227,7 @@ def _read_folder(
         if not any(x.fullmatch(rel) for _, x in inc) and suffix not in UNSUPPORTED_FORMATS:
             shown = ", ".join(repr(pat) for pat, _ in inc)
             logger.info("skipped %s: not matched by the include patterns", rel)
-            report.append(
+            skipped.append(
                 _skipped(
                     rel,
                     "not_included",
@@ -224,82 +239,98 @@ def _read_folder(
     # a file's id is its path without the suffix, or its full path when another file
     # shares that stem (a.txt and a.html)
     ids = dict(zip(files, page_ids(files), strict=True))
-    for rel in files:
-        suffix = Path(rel).suffix.lower()
-        doc_id = ids[rel]
-        try:
-            too_large = oversized(root / rel)
-            data = b"" if too_large else (root / rel).read_bytes()
-        except OSError as err:
-            reason, kind = f"cannot be read ({err.strerror or err})", "unreadable"
-        else:
-            reason, kind = (too_large, "file_too_large") if too_large else ("", "")
-        if reason:
-            logger.warning("rejected %s: %s", rel, reason)
-            report.append(
-                {
-                    "source": rel,
-                    "row": None,
-                    "doc_id": doc_id,
-                    "extractor": "",
-                    "status": "rejected",
-                    "reason": reason,
-                    "reject_kind": kind,
-                    "sha256": "",
-                    "n_bytes": 0,
-                    "repairs": "",
-                }
-            )
-            continue
-        match = rx.fullmatch(rel) if rx is not None else None
-        got = None
-        if rx is not None and match is None and suffix in EXTRACTORS:
-            extractor = EXTRACTORS[suffix]
-            reason = f"path does not match the docvars_from pattern {docvars_from!r}"
-            reason += _suffix_hint(rx, rel, suffix, docvars_from)
-            kind, repairs = "no_match", ""
-        else:
-            got = extract_text(data, rel, suffix, config=config)
-            extractor = got.extractor
-            reason, kind, repairs = got.reason, got.reject_kind, "; ".join(got.repairs)
-        entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": extractor}
-        if got is not None and got.ok:
-            if got.meta_date:
-                meta_dates[doc_id] = got.meta_date
-            text, marked = _take_heading_marks(got.text)
-            if marked:
-                headings[doc_id] = marked
-            values = {f: match.group(f) if match else None for f in fields}
-            docs.append(
-                {
-                    **entry,
-                    "text": text,
-                    "title": got.title,
-                    "encoding": got.encoding,
-                    **values,
-                }
-            )
-        report.append(
+    config = _ingest_config(encoding)
+    return _Listing(root, skipped, files, ids, docvars_from, rx, fields, config)
+
+
+@dataclass(frozen=True)
+class _FileRead:
+    """One file of a folder read: its report row and, when read, its document row, the
+    date its meta tags state and the lines of its Word headings."""
+
+    report: dict
+    document: dict | None = None
+    meta_date: str = ""
+    headings: tuple[int, ...] = ()
+
+
+def _read_file(listing: _Listing, rel: str) -> _FileRead:
+    """Read and extract one file of ``listing`` (rejected with its reason, logged)."""
+    root, rx, fields = listing.root, listing.rx, listing.fields
+    suffix = Path(rel).suffix.lower()
+    doc_id = listing.ids[rel]
+    try:
+        too_large = oversized(root / rel)
+        data = b"" if too_large else (root / rel).read_bytes()
+    except OSError as err:
+        reason, kind = f"cannot be read ({err.strerror or err})", "unreadable"
+    else:
+        reason, kind = (too_large, "file_too_large") if too_large else ("", "")
+    if reason:
+        logger.warning("rejected %s: %s", rel, reason)
+        return _FileRead(
             {
-                **entry,
-                "status": "rejected" if reason else "read",
+                "source": rel,
+                "row": None,
+                "doc_id": doc_id,
+                "extractor": "",
+                "status": "rejected",
                 "reason": reason,
                 "reject_kind": kind,
-                "sha256": sha256_bytes(data),
-                "n_bytes": len(data),
-                "repairs": repairs,
+                "sha256": "",
+                "n_bytes": 0,
+                "repairs": "",
             }
         )
-        if reason:
-            logger.warning("rejected %s: %s", rel, reason)
-    report.sort(key=lambda r: r["source"])
-    if not docs:
-        n_skipped = sum(r["status"] == "skipped" for r in report)
-        detail = "; ".join(f"{r['source']}: {r['reason']}" for r in report[:5])
-        raise CorpusError(
-            f"{root}: no readable file ({len(report) - n_skipped} rejected, {n_skipped} "
-            f"skipped){': ' + detail if detail else ''}"
-        )
+    match = rx.fullmatch(rel) if rx is not None else None
+    got = None
+    if rx is not None and match is None and suffix in EXTRACTORS:
+        extractor = EXTRACTORS[suffix]
+        reason = f"path does not match the docvars_from pattern {listing.docvars_from!r}"
+        reason += _suffix_hint(rx, rel, suffix, listing.docvars_from)
+        kind, repairs = "no_match", ""
+    else:
+        got = extract_text(data, rel, suffix, config=listing.config)
+        extractor = got.extractor
+        reason, kind, repairs = got.reason, got.reject_kind, "; ".join(got.repairs)
+    entry = {"source": rel, "row": None, "doc_id": doc_id, "extractor": extractor}
+    report = {
+        **entry,
+        "status": "rejected" if reason else "read",
+        "reason": reason,
+        "reject_kind": kind,
+        "sha256": sha256_bytes(data),
+        "n_bytes": len(data),
+        "repairs": repairs,
+    }
+    if reason:
+        logger.warning("rejected %s: %s", rel, reason)
+    if got is None or not got.ok:
+        return _FileRead(report)
+    text, marked = _take_heading_marks(got.text)
+    values = {f: match.group(f) if match else None for f in fields}
+    document = {**entry, "text": text, "title": got.title, "encoding": got.encoding, **values}
+    return _FileRead(report, document, got.meta_date or "", tuple(marked))
+
+
+def _no_readable_file(
+    root: Path, report: list[dict], n_entries: int, n_skipped: int
+) -> CorpusError:
+    """The error of a folder without any file read; ``report`` holds (at least) the first
+    five report rows."""
+    detail = "; ".join(f"{r['source']}: {r['reason']}" for r in report[:5])
+    return CorpusError(
+        f"{root}: no readable file ({n_entries - n_skipped} rejected, {n_skipped} "
+        f"skipped){': ' + detail if detail else ''}"
+    )
+
+
+def _folder_documents(
+    docs: list[dict], fields: list[str], as_int: dict[str, bool] | None = None
+) -> pd.DataFrame:
+    """The documents table of the files read (``docs``: their document rows), the
+    ``docvars_from`` fields typed (integers or strings: ``as_int``, else decided on these
+    rows)."""
     frame = pd.DataFrame(docs)
     out = pd.DataFrame(
         {
@@ -314,10 +345,51 @@ def _read_folder(
         columns=list(READ_COLUMNS),
     )
     for f in fields:
-        out[f] = _typed(frame[f].tolist()).array
-    rep = pd.DataFrame(report, columns=list(REPORT_COLUMNS))
+        out[f] = _typed(frame[f].tolist(), None if as_int is None else as_int[f]).array
+    return out
+
+
+def _folder_report(rows: list[dict]) -> pd.DataFrame:
+    """The read report of a folder's entries (``rows`` in report order)."""
+    rep = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
     rep["row"] = rep["row"].astype("Int64")
     rep["n_bytes"] = rep["n_bytes"].astype("int64")
+    return rep
+
+
+def _read_folder(
+    root: Path,
+    docvars_from: str | None,
+    include: Any,
+    exclude: Any,
+    encoding: str | None,
+    given: str,
+) -> ReadResult:
+    listing = _list_folder(root, docvars_from, include, exclude, encoding)
+    docs, report = [], list(listing.skipped)
+    meta_dates = {}  # doc_id -> the publication date an HTML file's meta tags state
+    headings = {}  # doc_id -> the lines of a Word document's top-level headings
+    for rel in listing.files:
+        read = _read_file(listing, rel)
+        report.append(read.report)
+        if read.document is None:
+            continue
+        docs.append(read.document)
+        doc_id = read.document["doc_id"]
+        if read.meta_date:
+            meta_dates[doc_id] = read.meta_date
+        if read.headings:
+            headings[doc_id] = read.headings
+    report.sort(key=lambda r: r["source"])
+    if not docs:
+        n_skipped = sum(r["status"] == "skipped" for r in report)
+        raise _no_readable_file(root, report, len(report), n_skipped)
     return ReadResult(
-        out, rep, "folder", tuple(fields), given, meta_dates=meta_dates, headings=headings
+        _folder_documents(docs, listing.fields),
+        _folder_report(report),
+        "folder",
+        tuple(listing.fields),
+        given,
+        meta_dates=meta_dates,
+        headings=headings,
     )

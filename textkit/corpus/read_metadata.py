@@ -163,53 +163,86 @@ def _join_metadata(result: ReadResult, sidecar: _Sidecar) -> ReadResult:
     """``result`` (a folder read) with the metadata columns joined onto its documents by
     ``source``, the files without a row noted in the report's ``reason``, and the
     accounting in :attr:`ReadResult.metadata`; warns about rows that name no file read."""
+    sources = result.documents["source"].tolist()
+    rep = result.report
+    entries = {
+        s: (st, r) for s, st, r in zip(rep["source"], rep["status"], rep["reason"], strict=True)
+    }
+    without = sorted({s for s in sources if s not in sidecar.rows})
+    summary = _metadata_summary(sidecar, set(sources), entries, without, result.path)
+    return _with_metadata(result, sidecar, summary=summary)
+
+
+def _with_metadata(
+    result: ReadResult,
+    sidecar: _Sidecar,
+    as_int: dict[str, bool] | None = None,
+    summary: dict | None = None,
+) -> ReadResult:
+    """``result`` with the metadata columns joined onto its documents (typed as ``as_int``
+    says, else on these documents) and the files without a row noted in the report."""
     docs = result.documents.copy()
     sources = docs["source"].tolist()
     for c in sidecar.columns:
         values = [sidecar.rows[s][1][c] if s in sidecar.rows else None for s in sources]
-        docs[c] = _typed(values).array
+        docs[c] = _typed(values, None if as_int is None else as_int[c]).array
     without = sorted({s for s in sources if s not in sidecar.rows})
-    report = _noted_without_row(result.report, without, sidecar.path.name)
-    unmatched = _unmatched_rows(sidecar, set(sources), result.report)
+    return replace(
+        result,
+        documents=docs,
+        report=_noted_without_row(result.report, without, sidecar.path.name),
+        docvars=(*result.docvars, *sidecar.columns),
+        metadata=summary or {},
+    )
+
+
+def _metadata_summary(
+    sidecar: _Sidecar,
+    read: set[str],
+    entries: dict[str, tuple[str, str]],
+    without: list[str],
+    folder: Any,
+    stacklevel: int = 6,
+) -> dict:
+    """What joining ``sidecar`` did (:attr:`ReadResult.metadata`), logged, and a warning
+    about its rows naming no entry of the folder.
+
+    ``read``: the files read; ``entries``: the status and reason of every entry of the
+    folder the table names (at least); ``without``: the files read without a row, sorted.
+    """
+    unmatched = _unmatched_rows(sidecar, read, entries)
     if without:
         logger.warning(
             "%s: %d file(s) read have no row in %s (their metadata left missing): %s%s",
-            result.path, len(without), sidecar.path.name, ", ".join(without[:_SHOWN]),
+            folder, len(without), sidecar.path.name, ", ".join(without[:_SHOWN]),
             ", …" if len(without) > _SHOWN else "",
         )  # fmt: skip
     # a row naming a file that was rejected or skipped is said there; a row naming no
     # entry of the folder at all is a path written wrong, whose values would be lost unseen
     absent = [u for u in unmatched if u["why"] == _NO_SUCH_FILE]
     if absent:
-        _warn_unmatched(sidecar, absent, result.path)
+        _warn_unmatched(sidecar, absent, folder, stacklevel)
     if len(absent) < len(unmatched):
         logger.info(
             "%s: %d row(s) name a file rejected or skipped in %s (their values joined to "
-            "no document)", sidecar.path.name, len(unmatched) - len(absent), result.path,
+            "no document)", sidecar.path.name, len(unmatched) - len(absent), folder,
         )  # fmt: skip
     n_rows = len(sidecar.rows)
-    summary = {
+    return {
         "file": str(sidecar.path),
         "key": sidecar.key,
         "columns": list(sidecar.columns),
         "rows": n_rows,
         "rows_joined": n_rows - len(unmatched),
         "rows_without_file": unmatched,
-        "files_read": len(set(sources)),
+        "files_read": len(read),
         "files_without_row": without,
         "identity": (
             f"{n_rows} rows = {n_rows - len(unmatched)} joined + {len(unmatched)} naming no "
-            f"file read; {len(set(sources))} files read = {len(set(sources)) - len(without)} "
+            f"file read; {len(read)} files read = {len(read) - len(without)} "
             f"with a row + {len(without)} without"
         ),
     }
-    return replace(
-        result,
-        documents=docs,
-        report=report,
-        docvars=(*result.docvars, *sidecar.columns),
-        metadata=summary,
-    )
 
 
 def _noted_without_row(report: pd.DataFrame, without: list[str], name: str) -> pd.DataFrame:
@@ -223,13 +256,12 @@ def _noted_without_row(report: pd.DataFrame, without: list[str], name: str) -> p
     return report
 
 
-def _unmatched_rows(sidecar: _Sidecar, read: set[str], report: pd.DataFrame) -> list[dict]:
+def _unmatched_rows(
+    sidecar: _Sidecar, read: set[str], entries: dict[str, tuple[str, str]]
+) -> list[dict]:
     """The rows naming no file read, in row order: each with the file named and why (no
-    such file in the folder, or the file's status and reason in the read report)."""
-    entries = {
-        s: (st, r)
-        for s, st, r in zip(report["source"], report["status"], report["reason"], strict=True)
-    }
+    such file in the folder, or the file's status and reason in the read report:
+    ``entries``, by source)."""
     out = []
     for name, (row, _) in sorted(sidecar.rows.items(), key=lambda kv: kv[1][0]):
         if name in read:
@@ -243,7 +275,9 @@ def _unmatched_rows(sidecar: _Sidecar, read: set[str], report: pd.DataFrame) -> 
     return out
 
 
-def _warn_unmatched(sidecar: _Sidecar, absent: list[dict], folder: Any) -> None:
+def _warn_unmatched(
+    sidecar: _Sidecar, absent: list[dict], folder: Any, stacklevel: int = 6
+) -> None:
     """Warn about rows naming no entry of the folder (their values reach no document: a
     path written wrong would be lost unseen)."""
     shown = "; ".join(f"row {u['row']} {u['file']!r}" for u in absent[:_SHOWN])
@@ -253,5 +287,5 @@ def _warn_unmatched(sidecar: _Sidecar, absent: list[dict], folder: Any) -> None:
         " (paths are relative to the folder, with '/'; ReadResult.metadata lists every row "
         "joined to no document)",
         UserWarning,
-        stacklevel=5,  # the caller of read_texts
+        stacklevel=stacklevel,  # the caller of read_texts (or of build_corpus_to)
     )

@@ -1,7 +1,9 @@
 """The streamed corpus build: :func:`build_corpus_to` builds and writes in bounded memory.
 
-It streams the raw files, or the rows of a researcher's table
-(:func:`textkit.corpus.read_stream.iter_texts`), in batches, and writes the same bytes as
+It streams the raw files, the rows of a researcher's table
+(:func:`textkit.corpus.read_stream.iter_texts`) or the files of a researcher's folder
+(:class:`textkit.corpus.read_folder_stream.FileBatches`: Word, PDF, HTML and text files,
+each extracted once) in batches, and writes the same bytes as
 ``write_corpus(build_corpus(...))`` (documents.parquet has row groups of
 :data:`textkit.corpus.build.DOCUMENTS_ROW_GROUP` rows in both). Both builds run the same
 per-page or per-row code (split, clean, annotate) and the same duplicate detection
@@ -20,6 +22,7 @@ and the per-article state.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -51,11 +54,13 @@ from textkit.corpus.annotate import ANNOTATED_COLUMNS
 from textkit.corpus.build import (
     CorpusConfig,
     _identity_from_counts,
+    _own_split,
     _table_documents,
     _texts_pages,
 )
 from textkit.corpus.ingest import iter_pages, pages_frame
 from textkit.corpus.read import ReadResult
+from textkit.corpus.read_folder_stream import FileBatches
 from textkit.corpus.read_stream import TextBatches, iter_texts
 
 logger = logging.getLogger(__name__)
@@ -260,13 +265,14 @@ def build_corpus_to(
     batch_rows: int = 1000,
     memory_budget_mb: float = 512,
 ) -> list[Path]:
-    """Build the corpus and write it, streaming the pages or table rows in batches (bounded memory).
+    """Build the corpus and write it, streaming the pages, table rows or files in batches (bounded memory).
 
     Writes the same files, byte for byte, as
-    ``write_corpus(build_corpus(raw_dir, config), out_dir)`` (for a table:
-    ``write_corpus(build_corpus(read_texts(path, **read), config), out_dir)``), whatever
-    the batch sizes and ``memory_budget_mb``, but processes one batch of pages or rows at a
-    time. Each batch is split (raw pages; a table row is one document), cleaned and
+    ``write_corpus(build_corpus(raw_dir, config), out_dir)`` (for a table or a folder of
+    files: ``write_corpus(build_corpus(read_texts(path, **read), config), out_dir)``),
+    whatever the batch sizes and ``memory_budget_mb``, but processes one batch of pages,
+    rows or files at a time. Each batch is split (raw pages and files; a table row is one
+    document), cleaned and
     annotated (the code :func:`build_corpus` runs on all of them at once) and stored: held
     in memory as a pyarrow table while the stored batches fit within ``memory_budget_mb``,
     else written to a temporary parquet file beside the outputs (the first batch of
@@ -284,17 +290,29 @@ def build_corpus_to(
         Directory of raw pages (default ``corpus/raw``); or a table file (``.csv``,
         ``.tsv``, ``.xlsx``, ``.xls``, ``.jsonl``, ``.parquet``: one row, one document),
         read with :func:`textkit.corpus.read_stream.iter_texts` and the options ``read``; or
-        what ``iter_texts`` returned.
+        what ``iter_texts`` returned; or, with ``read`` given (``{}`` for the defaults), a
+        researcher's folder of files (Word, PDF, HTML, text; searched recursively), read
+        as :func:`textkit.corpus.read.read_texts` reads a folder
+        (:class:`textkit.corpus.read_folder_stream.FileBatches`): every file is read and
+        extracted once, in the order of the read report, and its entries stored (in
+        memory within ``memory_budget_mb``, else in a temporary parquet file) before the
+        first batch is built, so that the types of the document variables and the
+        ``metadata`` accounting are decided over the whole folder, as ``read_texts``
+        decides them.
     out_dir : path-like
         Output directory (created if needed; default ``corpus/processed``).
     config : CorpusConfig, optional
     batch_pages : int, default 50
-        Raw files per batch. Does not change the output.
+        Raw files per batch; for a folder of files, its entries per batch. Does not change
+        the output.
     max_fetch : int, default 500
         At most this many article texts are read back at once to confirm near duplicates.
     read : mapping, optional
         For a table file: the options of ``iter_texts`` (``text``, ``meta``, ``id``,
-        ``title``, ``encoding``, ``sheet``, ``dates``).
+        ``title``, ``encoding``, ``sheet``, ``dates``). For a folder: the options of
+        ``read_texts`` for a folder (``docvars_from``, ``include``, ``exclude``,
+        ``encoding``, ``dates``, ``metadata``, ``metadata_key``); a folder given without
+        ``read`` is a folder of raw pages.
     batch_rows : int, default 1000
         For a table file: rows per batch. Does not change the output.
     memory_budget_mb : float, default 512
@@ -316,14 +334,16 @@ def build_corpus_to(
         If ``raw_dir`` does not exist.
     ValueError
         For an invalid ``batch_pages``, ``max_fetch``, ``batch_rows`` or
-        ``memory_budget_mb``, ``read`` options
-        for a directory, an ``out_dir`` that is, is inside or holds the input, repeated
+        ``memory_budget_mb``, ``read`` options of a table for a folder, as ``read_texts``
+        for the options of a folder (before any file is read),
+        an ``out_dir`` that is, is inside or holds the input, repeated
         doc_ids, or the output of
         :func:`textkit.corpus.read.read_texts` (already in memory: use
         ``write_corpus(build_corpus(texts), out_dir)``, or pass the table's path).
     CorpusError
-        If the accounting identities do not hold, or as ``iter_texts`` for a table; if no
-        article was found, as :func:`write_corpus` (nothing is written).
+        If the accounting identities do not hold, or as ``iter_texts`` for a table; as
+        ``read_texts`` for a folder (a metadata table that cannot be read, no file read);
+        if no article was found, as :func:`write_corpus` (nothing is written).
 
     Notes
     -----
@@ -352,7 +372,10 @@ def build_corpus_to(
     100,000 rows, 125 MiB of tables held and a peak RSS about 90 MB higher than with
     ``memory_budget_mb=0``). With the budget spent, texts are never all held at once;
     the first pass of :func:`textkit.corpus.read_stream.iter_texts` over a table with an id
-    column holds the ids seen while it checks them.
+    column holds the ids seen while it checks them. A folder of files adds a third store,
+    its extracted entries (texts, report rows), held within the same budget and released
+    once built, and holds the relative path and id of every entry of the folder and its
+    ``metadata`` table (with the status of the files the table names).
 
     Each output is written to a temporary file and moved into place once complete, and the
     outputs are written only after the whole corpus was processed: a build that fails
@@ -381,18 +404,20 @@ def build_corpus_to(
     config = config or CorpusConfig()
     if not isinstance(raw_dir, TextBatches) and Path(raw_dir).is_file():
         raw_dir = iter_texts(raw_dir, **dict(read or {}), batch_size=batch_rows)
+    elif read is not None and not isinstance(raw_dir, TextBatches) and Path(raw_dir).is_dir():
+        raw_dir = FileBatches.open(raw_dir, dict(read), batch_size=batch_pages)
     elif read is not None and not isinstance(raw_dir, TextBatches):
-        raise InvalidParameterError(f"read: applies to a table file, not to {raw_dir}")
-    source = Path(raw_dir.path if isinstance(raw_dir, TextBatches) else raw_dir)
+        raise FileNotFoundError(f"no such file or folder: {raw_dir}")
+    source = Path(raw_dir.path if isinstance(raw_dir, (TextBatches, FileBatches)) else raw_dir)
     if source.exists():  # before anything is written
         check_output_outside_input(source, out_dir)
-    if isinstance(raw_dir, TextBatches):
-        return _table_to(raw_dir, Path(out_dir), config, max_fetch, budget)
+    if isinstance(raw_dir, (TextBatches, FileBatches)):
+        return _own_corpus_to(raw_dir, Path(out_dir), config, max_fetch, budget)
     raw_dir, out = Path(raw_dir), Path(out_dir)
     rows = iter_pages(raw_dir, config.ingest)  # raises before anything is written
     flag = config.off_topic_flagged(own_corpus=False)
 
-    def batches() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    def batches(work: Path, budget: _Budget) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
         for batch in _batched(progress(rows, desc="corpus build (streamed)"), batch_pages):
             yield process_pages(pages_frame(batch), config)
 
@@ -407,22 +432,22 @@ def build_corpus_to(
         logger.info("corpus built (streamed): %s", rep["articles"]["identity"])
         return rep
 
-    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch, budget)
+    return _stream(out, config, batches, flag, finish, empty, report, max_fetch, budget)
 
 
-def _table_to(
-    texts: TextBatches, out: Path, config: CorpusConfig, max_fetch: int, budget: int
+def _own_corpus_to(
+    texts: TextBatches | FileBatches, out: Path, config: CorpusConfig, max_fetch: int, budget: int
 ) -> list[Path]:
-    """The streamed build of a table: each batch of rows as ``build_corpus`` builds a
-    ``read_texts`` result, the document variables carried beside each document."""
+    """The streamed build of a researcher's table or folder of files: each batch as
+    ``build_corpus`` builds a ``read_texts`` result, the document variables carried beside
+    each document."""
     flag = config.off_topic_flagged(own_corpus=True)
     carried = ["source", "row", "extractor", *texts.docvars]
     clash = {c: f"{c}_detected" for c in ANNOTATED_COLUMNS if c in texts.docvars}
+    batches = _table_batches if isinstance(texts, TextBatches) else _folder_batches
 
-    def batches() -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
-        n_batches = -(-texts.n_rows // texts.batch_size)
-        for batch in progress(texts, total=n_batches, desc="corpus build (streamed table)"):
-            docs, pages = _table_documents(batch, _texts_pages(batch), config)
+    def with_carried(work: Path, budget: _Budget) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+        for batch, (docs, pages) in batches(texts, config, work, budget):
             extra = batch.documents.loc[:, ["doc_id", *carried]]
             extra.columns = ["page_id", *(_CARRIED + c for c in carried)]
             yield docs.merge(extra, on="page_id", how="left", validate="m:1"), pages
@@ -437,16 +462,55 @@ def _table_to(
     def report(pages: Any, docs: Any, grouped: pd.DataFrame, boilerplate: pd.DataFrame) -> dict:
         rep = accounting.streamed_report(pages, docs, grouped, boilerplate, Path(texts.path))
         statuses = pd.DataFrame({"status": pd.Categorical(docs.column("status").to_numpy())})
-        rep["texts"] = _identity_from_counts(
-            "table", texts.n_rows, texts.n_read, texts.n_rejected, statuses
-        )
+        if isinstance(texts, TextBatches):
+            counts = (texts.n_rows, texts.n_read, texts.n_rejected)
+            rep["texts"] = _identity_from_counts("table", *counts, statuses)
+        else:
+            counts = (texts.n_entries, texts.n_read, texts.n_rejected)
+            rep["texts"] = _identity_from_counts("folder", *counts, statuses, texts.n_skipped)
+            if texts.metadata:
+                rep["metadata"] = texts.metadata
         logger.info("corpus built from %s (streamed): %s", texts.path, rep["texts"]["identity"])
         return rep
 
-    def empty() -> tuple[pd.DataFrame, pd.DataFrame]:  # pragma: no cover - iter_texts refuses
-        raise InvalidParameterError(f"{texts.path}: no rows")
+    def empty() -> tuple[pd.DataFrame, pd.DataFrame]:  # pragma: no cover - never empty
+        raise InvalidParameterError(f"{texts.path}: nothing read")
 
-    return _stream(out, config, batches(), flag, finish, empty, report, max_fetch, budget)
+    return _stream(out, config, with_carried, flag, finish, empty, report, max_fetch, budget)
+
+
+def _table_batches(
+    texts: TextBatches, config: CorpusConfig, work: Path, budget: _Budget
+) -> Iterator[tuple[ReadResult, tuple[pd.DataFrame, pd.DataFrame]]]:
+    """Each batch of rows of a table, and its documents and pages (one row, one document)."""
+    n_batches = -(-texts.n_rows // texts.batch_size)
+    for batch in progress(texts, total=n_batches, desc="corpus build (streamed table)"):
+        yield batch, _table_documents(batch, _texts_pages(batch), config)
+
+
+def _folder_batches(
+    files: FileBatches, config: CorpusConfig, work: Path, budget: _Budget
+) -> Iterator[tuple[ReadResult, tuple[pd.DataFrame, pd.DataFrame]]]:
+    """Each batch of files of a folder, and its documents and pages (split into articles
+    as ``build_corpus`` splits a folder's files).
+
+    Every file is read once (:meth:`FileBatches.extract`) and the entries stored in a
+    :class:`_BatchTables` (``files.parquet`` once beyond ``budget``) before the first batch
+    is built: the types of the document variables and the metadata accounting are decided
+    over the whole folder, as ``read_texts`` decides them.
+    """
+    store = _BatchTables(work / "files.parquet", budget)
+    try:
+        for frame in progress(files.extract(), desc="corpus build (streamed folder): reading"):
+            store.append(frame)
+    finally:
+        store.close()
+    own = dataclasses.replace(config, split=_own_split(config))
+    published = "published" not in files.docvars  # the researcher's own date wins
+    stored = files.batches(store.iter_groups(store.names))
+    for batch in progress(stored, total=store.n_groups, desc="corpus build (streamed folder)"):
+        yield batch, process_pages(_texts_pages(batch), own, published=published)
+    store.release()
 
 
 #: Columns kept per document until the end of a streamed build (no text): what its
@@ -535,7 +599,7 @@ def _remove_made(out: Path, made: Path) -> None:
 def _stream(
     out: Path,
     config: CorpusConfig,
-    batches: Iterator[tuple[pd.DataFrame, pd.DataFrame]],
+    batches: Callable[[Path, _Budget], Iterator[tuple[pd.DataFrame, pd.DataFrame]]],
     flag: bool,
     finish: Callable[[pd.DataFrame, Mapping], pd.DataFrame],
     empty: Callable[[], tuple[pd.DataFrame, pd.DataFrame]],
@@ -543,8 +607,9 @@ def _stream(
     max_fetch: int,
     memory_budget: int,
 ) -> list[Path]:
-    """The streamed build of batches of ``(documents, pages)``: duplicates, statuses,
-    boilerplate, report and outputs; ``finish`` turns a chunk of the stored documents
+    """The streamed build of batches of ``(documents, pages)`` (``batches(work, budget)``:
+    the temporary folder and the memory budget of the build, for stores of its own):
+    duplicates, statuses, boilerplate, report and outputs; ``finish`` turns a chunk of the stored documents
     (in doc_id order) into the documents written.
 
     The batches are stored in :class:`_BatchTables` sharing ``memory_budget`` bytes. Per
@@ -572,7 +637,7 @@ def _stream(
         starts: list[int] = []  # the first document of each group of doc_store
         template: pd.DataFrame | None = None
         try:
-            for docs, pages in batches:
+            for docs, pages in batches(work, budget):
                 page_store.append(pages.drop(columns=["text"]).reset_index(drop=True))
                 if template is None:
                     template = docs.iloc[:0]

@@ -5,15 +5,16 @@ Subcommands::
     textkit corpus build [--raw DIR] [--out DIR]   build the article table and its report
                   [--stream [--batch-pages N] [--memory-budget-mb MB]]
                                                    (streamed: bounded memory, same files; the
-                                                   corpus [corpus] names, raw pages or an
-                                                   input table: an input folder is refused)
+                                                   corpus [corpus] names: raw pages, an input
+                                                   table or an input folder of files)
     textkit corpus build --input PATH [--out DIR]  the same from a table or a folder of texts
                   [--text-column C] [--meta C ...] [--id-column C] [--title-column C]
                   [--docvars-from PATTERN] [--metadata FILE [--metadata-key C]]
                   [--include GLOB ...] [--exclude GLOB ...]
                   [--dates C ...]
-                  [--stream [--batch-rows N] [--memory-budget-mb MB]]
-                                                   (a table streamed: bounded memory)
+                  [--stream [--batch-rows N | --batch-pages N] [--memory-budget-mb MB]]
+                                                   (streamed: bounded memory; a table by rows,
+                                                   a folder by files)
     textkit notebooks [--only 03]                  execute the notebooks (writes figures)
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
@@ -142,15 +143,16 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--stream",
         action="store_true",
-        help="read the pages (or the --input or [corpus] input table) in batches so memory "
-        "stays bounded (writes the same files; a folder of texts is built without --stream)",
+        help="read the raw pages, or the --input or [corpus] input table or folder of files "
+        "(Word, PDF, HTML, text), in batches so memory stays bounded (writes the same files)",
     )
     build.add_argument(
         "--batch-pages",
         type=int,
         default=50,
         metavar="N",
-        help="raw files per batch with --stream (default 50; does not change the output)",
+        help="raw files, or files of an input folder, per batch with --stream (default 50; "
+        "does not change the output)",
     )
     build.add_argument(
         "--batch-rows",
@@ -228,9 +230,20 @@ def _check_out(source: Path, out: Path, args: argparse.Namespace) -> None:
         check_output_outside_input(source, out, what=what)
 
 
+#: The options of ``--input`` that apply to a folder, with their ``read_texts`` names.
+_FOLDER_FLAGS = (
+    ("--docvars-from", "docvars_from"),
+    ("--include", "include"),
+    ("--exclude", "exclude"),
+    ("--metadata", "metadata"),
+    ("--metadata-key", "metadata_key"),
+)
+
+
 def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
     """``textkit corpus build --input PATH``: read_texts, build, write; prints the paths.
-    With ``--stream`` a table is built in batches of rows (build_corpus_to)."""
+    With ``--stream`` a table is built in batches of rows, a folder in batches of files
+    (build_corpus_to)."""
     from textkit.core.errors import InvalidParameterError
     from textkit.corpus.build import build_corpus, corpus_config, write_corpus
     from textkit.corpus.read import read_texts
@@ -241,20 +254,6 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
     if args.stream:
         from textkit.corpus.stream import build_corpus_to
 
-        if args.input.is_dir():
-            raise InvalidParameterError(
-                f"--stream: streams a table; a folder of texts ({args.input}) is built "
-                "without --stream"
-            )
-        for flag, value in (
-            ("--docvars-from", args.docvars_from),
-            ("--include", args.include),
-            ("--exclude", args.exclude),
-            ("--metadata", args.metadata),
-            ("--metadata-key", args.metadata_key),
-        ):
-            if value is not None:
-                raise InvalidParameterError(f"{flag}: applies to folders, not to a table")
         options = {
             "text": args.text_column,
             "meta": args.meta,
@@ -263,12 +262,23 @@ def _build_from_input(args: argparse.Namespace, config, out: Path) -> int:
             "encoding": args.encoding,
             "sheet": args.sheet,
             "dates": args.dates,
+            "docvars_from": args.docvars_from,
+            "include": args.include,
+            "exclude": args.exclude,
+            "metadata": args.metadata,
+            "metadata_key": args.metadata_key,
         }
+        read = {k: v for k, v in options.items() if v is not None}
+        if not args.input.is_dir():
+            for flag, key in _FOLDER_FLAGS:
+                if key in read:
+                    raise InvalidParameterError(f"{flag}: applies to folders, not to a table")
         paths = build_corpus_to(
             args.input,
             out,
             corpus_config(config),
-            read={k: v for k, v in options.items() if v is not None},
+            read=read,
+            batch_pages=args.batch_pages,
             batch_rows=args.batch_rows,
             memory_budget_mb=args.memory_budget_mb,
         )
@@ -322,7 +332,8 @@ def _build(args: argparse.Namespace, config) -> int:
 
 
 def _stream(args: argparse.Namespace, path: Path, out: Path, config, read=None) -> list[Path]:
-    """build_corpus_to of a raw pages folder, or of a table with its ``read`` options."""
+    """build_corpus_to of a raw pages folder, or of a table or a folder of files with its
+    ``read`` options."""
     from textkit.corpus.stream import build_corpus_to
 
     return build_corpus_to(
@@ -338,20 +349,12 @@ def _stream(args: argparse.Namespace, path: Path, out: Path, config, read=None) 
 
 def _stream_source(args: argparse.Namespace, config, out: Path) -> list[Path]:
     """``--stream`` without ``--raw`` or ``--input``: the corpus ``[corpus]`` names (the raw
-    pages folder, or the ``input`` table with its read options); a folder of texts set as
-    ``input`` is refused, naming the setting, before anything is read or written."""
-    from textkit.core.config import ConfigError
+    pages folder, or the ``input`` table or folder of files with its read options)."""
     from textkit.corpus.build import corpus_config
     from textkit.corpus.source import corpus_source
 
     source = corpus_source(config)
     _check_out(source.path, out, args)
-    if source.kind == "input" and source.path.is_dir():
-        raise ConfigError(
-            f"{config.path or 'textkit.toml'} [corpus] input = {source.path}: a folder of "
-            "texts, which --stream does not read (it streams raw pages or a table); build "
-            f"it without --stream (nothing was written to {out})"
-        )
     read = dict(source.options) if source.kind == "input" else None
     return _stream(args, source.path, out, corpus_config(config), read)
 

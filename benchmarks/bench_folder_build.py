@@ -42,29 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PROVINCES = ("浙江", "江苏", "广东", "山东", "四川", "河南", "湖北", "福建", "安徽", "湖南")
-SUBJECTS = ("各级党委政府", "基层干部", "社区网格员", "政法机关", "人民调解组织", "街道办事处")
-VERBS = ("坚持", "推进", "完善", "深化", "健全", "落实", "创新", "加强")
-OBJECTS = (
-    "新时代枫桥经验",
-    "基层社会治理体系",
-    "矛盾纠纷多元化解机制",
-    "平安乡村建设",
-    "法治政府建设",
-    "网格化服务管理",
-    "诉源治理",
-    "群众来信来访工作",
-    "数字政府改革",
-    "公共法律服务体系",
-)
-ENDS = (
-    "取得明显成效",
-    "群众满意度不断提升",
-    "为经济社会发展提供有力保障",
-    "切实把矛盾化解在基层",
-    "推动治理重心向基层下移",
-    "形成共建共治共享格局",
-)
+from bench_table_build import ENDS, OBJECTS, PROVINCES, SUBJECTS, VERBS  # one vocabulary
 
 #: What ``read_texts`` and ``build_corpus_to`` are given (plus the metadata table).
 READ = {"docvars_from": "{province}/{year}/{name}", "dates": ["发布日期"]}

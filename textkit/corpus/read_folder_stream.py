@@ -55,25 +55,18 @@ from textkit.corpus.read_result import (
     _int_like,
     _with_dates,
 )
+from textkit.corpus.source import READ_OPTIONS
 
 # messages keep the logger name of read_texts, like the folder reader's
 logger = logging.getLogger("textkit.corpus.read")
 
 __all__ = ["FOLDER_OPTIONS", "FileBatches"]
 
-#: The options of :func:`textkit.corpus.read.read_texts` that apply to a folder.
-FOLDER_OPTIONS = (
-    "docvars_from",
-    "include",
-    "exclude",
-    "encoding",
-    "dates",
-    "metadata",
-    "metadata_key",
-)
-
 #: The options of :func:`textkit.corpus.read.read_texts` that apply to a table only.
 _TABLE_OPTIONS = ("text", "meta", "id", "title", "sheet")
+#: The options of :func:`textkit.corpus.read.read_texts` that apply to a folder: the
+#: ``[corpus]`` read options (:data:`textkit.corpus.source.READ_OPTIONS`) but a table's.
+FOLDER_OPTIONS = tuple(o for o in READ_OPTIONS if o not in _TABLE_OPTIONS)
 
 #: Prefix of the columns of a stored entry that hold a ``docvars_from`` field.
 _FIELD = "\x00field:"

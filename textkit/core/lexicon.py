@@ -152,10 +152,11 @@ class ContextRule:
         multiplied by ``multiplier``); ``governs`` (an occurrence of ``term`` followed
         (``direction="after"``) or preceded (``"before"``) by a match of ``pattern`` within
         ``window`` characters of its clause counts for ``frame`` / ``category``, times
-        ``multiplier``; with ``when``, only in a clause where ``when`` also matches); ``topic`` (occurrences of one of ``terms`` in a clause where
-        ``pattern`` matches, a subject that gives them another sense, are multiplied by
-        ``multiplier``; with a ``window``, only occurrences within that many characters of a
-        match; not in a clause where ``unless`` matches).
+        ``multiplier``; with ``when``, only in a clause where ``when`` also matches);
+        ``topic`` (occurrences of one of ``terms`` in a clause where ``pattern`` matches,
+        a subject that gives them another sense, are multiplied by ``multiplier``; with a
+        ``window``, only occurrences within that many characters of a match; not in a clause
+        where ``unless`` matches).
     pattern : str
         Regular expression (negation and shift rules: with a named group ``scope``).
     multiplier : float

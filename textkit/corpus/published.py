@@ -363,9 +363,9 @@ def _is_organ(line: str, config: CleanConfig | None) -> bool:
     return len(text) <= _ORGAN_CHARS and bool(_ORGAN.fullmatch(to_simplified(text, config)))
 
 
-def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Timestamp]:
-    """The signature dates (落款) of an article's non-empty lines, best first (the first line,
-    a title, is never read):
+def _signature(lines: list[str], config: CleanConfig | None) -> pd.Timestamp:
+    """The signature date (落款) of an article's non-empty lines, ``NaT`` when none (the first
+    line, a title, is never read):
 
     1. the date alone under a line that is an organ's name alone (or after the name on its
        line), when the article holds one such pair (two or more are a schedule or a list:
@@ -378,11 +378,15 @@ def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Ti
     """
     signed, issued, bare = [], [], []
     for k in range(1, len(lines)):
+        if "年" not in lines[k]:  # no date (and no OpenCC conversion of every line)
+            continue
         when, printed = _signature_date(lines[k], config)
-        organ = _is_organ(lines[k - 1], config)
-        parts = unicodedata.normalize("NFKC", lines[k]).split()
-        if when is pd.NaT and len(parts) >= 2 and _is_organ(parts[0], config):
-            when, printed = _signature_date(" ".join(parts[1:]), config)  # organ and date
+        organ = when is not pd.NaT and _is_organ(lines[k - 1], config)
+        if when is pd.NaT:  # the organ and the date on one line
+            name, *rest = unicodedata.normalize("NFKC", lines[k]).split()
+            if not rest or not _is_organ(name, config):
+                continue
+            when, printed = _signature_date(" ".join(rest), config)
             organ = True
         if when is pd.NaT:
             continue
@@ -394,17 +398,17 @@ def _signature_dates(lines: list[str], config: CleanConfig | None) -> list[pd.Ti
         else:
             bare.append((when, at_end))
     if len(set(signed)) == 1:
-        return [signed[0]]
+        return signed[0]
     if issued:
-        return [issued[-1]]
+        return issued[-1]
     if not signed and len(bare) == 1 and bare[0][1]:
-        return [bare[0][0]]
+        return bare[0][0]
     for line in lines[1:_DATELINE_LINES]:
         m = _DATELINE.fullmatch(unicodedata.normalize("NFKC", line).strip())
         when = parse_date(m.group("date")) if m else pd.NaT
         if when is not pd.NaT:
-            return [when]
-    return []
+            return when
+    return pd.NaT
 
 
 def published_date(
@@ -478,9 +482,9 @@ def published_date(
                 issues.append(year)
         if dated:
             return min(dated, key=lambda d: d[0])[1], "date line"
-    for when in _signature_dates(filled, config):
-        if plausible(when):
-            return when, "signature"
+    when = _signature(filled, config)
+    if when is not pd.NaT and plausible(when):
+        return when, "signature"
     if issues:
         return issues[0], "source issue"
     if passed_over:

@@ -241,12 +241,6 @@ def compare_agreement(
     0.25
     """
     check_number("ci", ci, 0.0, 1.0)
-    for name, rep in (("first", first), ("second", second)):
-        if by is not None and by not in rep.table.columns:
-            raise ValueError(
-                f"compare_agreement: the {name} report's table has no column {by!r}; "
-                "pass by=None to resample paragraphs"
-            )
     ids = [c for c in _ROW_IDS if c in first.table.columns and c in second.table.columns]
     for col in ["code", *ids]:
         one = first.table[col].astype(str).to_numpy()
@@ -314,14 +308,15 @@ def _replicates(
     the number of units."""
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
+    for rep in reports:
+        if by is not None and by not in rep.table.columns:
+            raise ValueError(
+                f"intervals: by={by!r}: the report's table has no column {by!r} "
+                f"({list(rep.table.columns)}); pass by=None to resample paragraphs"
+            )
     table = reports[0].table
     if by is None:
         units = [np.array([i]) for i in range(len(table))]
-    elif by not in table.columns:
-        raise ValueError(
-            f"intervals: by={by!r} is not a column of the report's table "
-            f"({list(table.columns)}); pass by=None to resample paragraphs"
-        )
     else:
         missing = table[by].isna() | (table[by].astype(str).str.strip() == "")
         if missing.any():
@@ -358,7 +353,6 @@ def _replicates(
 def _percentiles(reps: np.ndarray, ci: float, n_units: int) -> tuple[list[float], list[float]]:
     """The percentile interval of each column of ``reps`` (NaN replicates left out; none
     from a single unit, whose replicates are all the same)."""
-    check_number("ci", ci, 0.0, 1.0)
     q = [(1 - ci) / 2, 1 - (1 - ci) / 2]
     lo, hi = [], []
     for col in reps.T:

@@ -547,6 +547,18 @@ def test_dates_alone_in_lists_tables_and_timelines_are_no_signature():
     }  # fmt: skip
     for name, lines in undated.items():
         assert published_date("\n".join(lines)) == (pd.NaT, ""), name
+    # found by a second review: rows of one date are a schedule too, on separate lines or
+    # on one line each (a PDF's table)
+    same_day = ["春耕工作方案", "任务分工如下。", "县农业农村局", "2020年6月30日", "县水利局",
+                "2020年6月30日", "请各单位按时完成。"]  # fmt: skip
+    assert published_date("\n".join(same_day)) == (pd.NaT, "")
+    rows = ["春耕工作方案", "任务分工如下。", *["县农业农村局 2020年6月30日"] * 3, "请按时完成。"]
+    assert published_date("\n".join(rows)) == (pd.NaT, "")
+    # while a notice and the plan it issues, both signed on one day, keep their date
+    plan = ["某县工作方案", *BODY, "某县人民政府办公室", "2020年3月15日"]
+    twice = ["关于印发某县工作方案的通知", "现将方案印发给你们。", "某县人民政府办公室", "2020年3月15日",
+             *plan]  # fmt: skip
+    assert published_date("\n".join(twice)) == (pd.Timestamp("2020-03-15"), "signature")
     # a signature, then an attached table of deadlines: the signature
     attached = ["关于印发某某方案的通知", *BODY, "某县人民政府办公室", "2020年3月15日", "附件",
                 "任务分工", "1", "摸底排查", "2020年4月30日", "2", "总结验收", "2020年12月31日"]  # fmt: skip
@@ -585,6 +597,10 @@ def test_a_signature_outside_the_plausible_years_is_passed_over():
     reprint = "\n".join(["来源：《中国民政》2016年第3期", old])
     assert published_date(reprint) == (pd.Timestamp("2016-01-01"), "source issue")
     assert published_date(SIGNED, years=(1978, 2019)) == (pd.NaT, "implausible")
+    # an implausible 成文日期 (a typing error) leaves the 版记's 印发 date to be read
+    typo = ["通知", "请认真贯彻执行。", "某县人民政府办公室", "2202年3月15日", "抄送：县委办。",
+            "某县人民政府办公室 2020年3月17日印发"]  # fmt: skip
+    assert published_date("\n".join(typo)) == (pd.Timestamp("2020-03-17"), "signature")
 
 
 def test_each_article_of_a_page_is_dated_by_its_own_signature(tmp_path):

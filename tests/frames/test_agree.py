@@ -104,7 +104,9 @@ def test_compare_agreement_refuses_reports_of_different_paragraphs():
         ValueError, match="not of the same paragraphs.*'code' differs first at row 1"
     ):
         compare_agreement(one, other)
-    with pytest.raises(ValueError, match="no column 'doc_id'"):
+    with pytest.raises(
+        ValueError, match="compare_agreement: .*the second report's table has no column 'doc_id'"
+    ):
         compare_agreement(one, agreement(["stability"] * 3, ["stability", "neither", "mixed"]))
 
 

@@ -92,9 +92,11 @@ was made or converted, often by a template or a scraper, not when the text was p
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -223,6 +225,9 @@ _DATELINE = re.compile(
 )
 #: The longest line read for a signature date (二〇二〇年十二月三十一日印发 and brackets).
 _SIGNATURE_CHARS = 30
+#: Signature pairs (an organ's name, a date) at most this many lines apart are rows of a
+#: schedule or a list, not the signatures of a notice and of the plan it issues.
+_SCHEDULE_LINES = 4
 #: An organ's name alone on its line (after NFKC and the conversion to simplified
 #: characters), as it signs a document: a name without punctuation that ends as the names of
 #: party and government bodies, offices, courts, committees and grassroots organisations end.
@@ -363,14 +368,19 @@ def _is_organ(line: str, config: CleanConfig | None) -> bool:
     return len(text) <= _ORGAN_CHARS and bool(_ORGAN.fullmatch(to_simplified(text, config)))
 
 
-def _signature(lines: list[str], config: CleanConfig | None) -> pd.Timestamp:
+def _signature(
+    lines: list[str], config: CleanConfig | None, keep: Callable[[pd.Timestamp], bool]
+) -> pd.Timestamp:
     """The signature date (落款) of an article's non-empty lines, ``NaT`` when none (the first
-    line, a title, is never read):
+    line, a title, is never read). A date ``keep`` refuses (outside the plausible years) is
+    passed over as if it were not there, so that the next place is read:
 
     1. the date alone under a line that is an organ's name alone (or after the name on its
-       line), when the article holds one such pair (two or more are a schedule or a list:
-       城关镇 / 2019年5月1日 / 河西乡 / 2019年5月8日) and no date alone comes before it (a
-       timeline: 2019年3月5日 / 召开县委常委会 / 2019年6月5日 / …);
+       line), when the article holds one such pair, or pairs of one date far apart (a notice
+       signed above the plan it issues, signed again), but not pairs within
+       :data:`_SCHEDULE_LINES` lines of each other (a schedule or a list: 城关镇 /
+       2019年5月1日 / 河西乡 / 2019年5月8日, whatever the dates), and no date alone comes before
+       it (a timeline: 2019年3月5日 / 召开县委常委会 / 2019年6月5日 / …);
     2. else the 印发 date of the 版记 in the last :data:`SIGNATURE_WINDOW` lines;
     3. else a date alone in those lines, when it is the only date alone on a line after the
        title (several are a timeline, a list of news or a table of deadlines);
@@ -388,17 +398,18 @@ def _signature(lines: list[str], config: CleanConfig | None) -> pd.Timestamp:
                 continue
             when, printed = _signature_date(" ".join(rest), config)
             organ = True
-        if when is pd.NaT:
+        if when is pd.NaT or not keep(when):
             continue
         at_end = k >= len(lines) - SIGNATURE_WINDOW
         if printed:
             issued += [when] if at_end else []
         elif organ and not bare:  # a date alone above a signature: a timeline's entry
-            signed.append(when)
+            signed.append((k, when))
         else:
             bare.append((when, at_end))
-    if len(set(signed)) == 1:
-        return signed[0]
+    listed = any(b[0] - a[0] <= _SCHEDULE_LINES for a, b in itertools.pairwise(signed))
+    if signed and not listed and len({when for _, when in signed}) == 1:
+        return signed[0][1]
     if issued:
         return issued[-1]
     if not signed and len(bare) == 1 and bare[0][1]:
@@ -406,7 +417,7 @@ def _signature(lines: list[str], config: CleanConfig | None) -> pd.Timestamp:
     for line in lines[1:_DATELINE_LINES]:
         m = _DATELINE.fullmatch(unicodedata.normalize("NFKC", line).strip())
         when = parse_date(m.group("date")) if m else pd.NaT
-        if when is not pd.NaT:
+        if when is not pd.NaT and keep(when):
             return when
     return pd.NaT
 
@@ -482,8 +493,8 @@ def published_date(
                 issues.append(year)
         if dated:
             return min(dated, key=lambda d: d[0])[1], "date line"
-    when = _signature(filled, config)
-    if when is not pd.NaT and plausible(when):
+    when = _signature(filled, config, plausible)
+    if when is not pd.NaT:
         return when, "signature"
     if issues:
         return issues[0], "source issue"

@@ -308,10 +308,12 @@ def _replicates(
     the number of units."""
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
-    for rep in reports:
+    where = "intervals" if len(reports) == 1 else "compare_agreement"
+    for name, rep in zip(("first", "second"), reports, strict=False):
         if by is not None and by not in rep.table.columns:
+            which = "the report's" if len(reports) == 1 else f"the {name} report's"
             raise ValueError(
-                f"intervals: by={by!r}: the report's table has no column {by!r} "
+                f"{where}: by={by!r}: {which} table has no column {by!r} "
                 f"({list(rep.table.columns)}); pass by=None to resample paragraphs"
             )
     table = reports[0].table
@@ -321,7 +323,7 @@ def _replicates(
         missing = table[by].isna() | (table[by].astype(str).str.strip() == "")
         if missing.any():
             raise ValueError(
-                f"intervals: {int(missing.sum())} row(s) without a {by!r} (first: row "
+                f"{where}: {int(missing.sum())} row(s) without a {by!r} (first: row "
                 f"{int(np.argmax(missing.to_numpy()))}); every row must name its unit, or pass "
                 "by=None to resample paragraphs"
             )

@@ -63,9 +63,9 @@ class CoderReport:
     coders : tuple of str
         The coders' names, in the order given.
     table : DataFrame
-        One row per paragraph coded by every coder, in natural order of ``sample_id``:
-        ``sample_id``, ``doc_id``, ``para_id``, ``text``, then ``coder_<name>`` (the code)
-        and ``note_<name>`` of each coder, and ``agree`` (all codes the same).
+        One row per paragraph every coder coded, in natural order of ``sample_id``:
+        ``sample_id``, ``doc_id``, ``para_id``, ``text``, each coder's ``coder_<name>``
+        (code) and ``note_<name>``, and ``agree`` (all codes the same).
     agreement : float
         Share of the paragraphs on which all coders gave the same code.
     kappa : float
@@ -77,22 +77,20 @@ class CoderReport:
         One row per pair of coders: ``coder_1``, ``coder_2``, ``n``, ``n_agree``,
         ``agreement``, ``kappa``.
     per_code : DataFrame
-        One row per code any coder used, in :data:`~textkit.frames.agree.CODES` order:
-        ``code``, ``n_<name>`` (the paragraphs each coder gave it) and
-        ``specific_agreement``: of the pairs of codings that involve the code, the share in
-        which both coders gave it (for two coders ``2 n_both / (n_first + n_second)``).
+        One row per code used, in :data:`~textkit.frames.agree.CODES` order: ``code``,
+        ``n_<name>`` (paragraphs each coder gave it) and ``specific_agreement``, the share
+        of the pairs of codings involving the code in which both give it (two coders:
+        ``2 n_both / (n_first + n_second)``).
     confusion : DataFrame
-        Counts of the first two coders' codes: rows the first coder's, columns the
-        second's, in :data:`~textkit.frames.agree.CODES` order.
+        Counts of the first coder's codes (rows) against the second's (columns).
     partial : DataFrame
-        The paragraphs some coders did not code, left out of every figure: ``sample_id``,
-        ``doc_id``, ``para_id`` and ``coded_by`` (the names that did, comma-separated).
+        Paragraphs some coders did not code, left out of every figure: ``sample_id``,
+        ``doc_id``, ``para_id``, ``coded_by`` (the names that did, comma-separated).
     intervals : DataFrame
-        Indexed by figure (``agreement``, ``kappa``, ``alpha`` and ``specific_<code>`` for
-        each code of :attr:`per_code`): ``estimate``, the percentile interval ``lo`` /
-        ``hi`` of the replicates that resample whole articles, and ``n_valid``, the
-        replicates in which the figure is defined. ``attrs`` record ``unit``, ``n_units``,
-        ``n_boot``, ``ci`` and ``random_state``.
+        By figure (``agreement``, ``kappa``, ``alpha``, ``specific_<code>``): ``estimate``,
+        the percentile interval ``lo`` / ``hi`` of replicates that resample whole articles,
+        ``n_valid`` (replicates where it is defined); ``attrs`` as
+        :meth:`~textkit.frames.agree.ValidationReport.intervals`.
     """
 
     coders: tuple[str, ...]
@@ -126,7 +124,7 @@ class CoderReport:
 
 
 def _coder_table(name: str, df: Any, who: str) -> pd.DataFrame:
-    """One coder's codes, checked: ids, text, code (lower case) and note of each coded row."""
+    """One coder's coded rows, checked: ids, text, code (lower case) and note."""
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"{who}: {name}: a coded table (DataFrame), not {type(df).__name__}")
     missing = [c for c in (*_IDS, "code") if c not in df.columns]
@@ -137,28 +135,25 @@ def _coder_table(name: str, df: Any, who: str) -> pd.DataFrame:
     out["code"] = df["code"].fillna("").astype(str).str.strip().str.lower()
     out["note"] = df["note"].fillna("").astype(str) if "note" in df.columns else ""
     out = out[out["code"] != ""].reset_index(drop=True)  # not coded (yet)
-    bad = ~out["code"].isin(CODES)
-    if bad.any():
-        row = out[bad].iloc[0]
+    bad = out[~out["code"].isin(CODES)]
+    if len(bad):
         raise CodingSheetError(
-            f"{who}: {name}: sample {row['sample_id']!r}: code {row['code']!r} is not one of "
-            f"{list(CODES)}"
+            f"{who}: {name}: sample {bad['sample_id'].iloc[0]!r}: code "
+            f"{bad['code'].iloc[0]!r} is not one of {list(CODES)}"
         )
     para = pd.to_numeric(out["para_id"], errors="coerce")
-    if (para.isna() | (para != para.round())).any():
-        row = out[para.isna() | (para != para.round())].iloc[0]
+    bad = out[para.isna() | (para % 1 != 0)]
+    if len(bad):
         raise CodingSheetError(
-            f"{who}: {name}: sample {row['sample_id']!r}: para_id {row['para_id']!r} is not "
-            "an integer"
+            f"{who}: {name}: sample {bad['sample_id'].iloc[0]!r}: para_id "
+            f"{bad['para_id'].iloc[0]!r} is not an integer"
         )
     out["para_id"] = para.astype(int)
-    twice = out.duplicated(["doc_id", "para_id"], keep=False)
-    if twice.any():
-        rows = out[twice]
+    twice = out[out.duplicated(["doc_id", "para_id"], keep=False)]
+    if len(twice):
         raise CodingSheetError(
-            f"{who}: {name}: paragraph {rows['doc_id'].iloc[0]!r} para_id "
-            f"{rows['para_id'].iloc[0]} is coded more than once (samples "
-            f"{rows['sample_id'].tolist()[:_SHOWN]}); read the sheet with read_codes"
+            f"{who}: {name}: paragraph(s) coded more than once: {_named(twice)}; read each "
+            "sheet with read_codes"
         )
     return out
 
@@ -180,7 +175,9 @@ def _matched(codes: Any, who: str) -> tuple[tuple[str, ...], pd.DataFrame, pd.Da
     wide = None
     for name, df in codes.items():
         if not isinstance(name, str) or not name or name != name.strip():
-            raise ValueError(f"{who}: coder name {name!r}: a non-empty name without spaces")
+            raise ValueError(
+                f"{who}: coder name {name!r}: a non-empty name without surrounding spaces"
+            )
         part = _coder_table(f"coder {name!r}", df, who).rename(
             columns={c: f"{c}_{name}" for c in ("sample_id", "text", "note")}
         )
@@ -263,18 +260,13 @@ def coder_agreement(
     Parameters
     ----------
     codes : mapping of str to DataFrame
-        Coder name -> that coder's coded table, as :func:`~textkit.frames.validate.read_codes`
-        returns it (``sample_id``, ``doc_id``, ``para_id``, ``text``, ``code``, ``note``
-        optional; a row with an empty code is not coded). Paragraphs are matched by
-        ``doc_id`` and ``para_id``; ``sample_id`` and ``text`` are taken from the first
-        coder that coded the paragraph.
-    n_boot : int, default 1000
-        Bootstrap replicates of :attr:`CoderReport.intervals`.
-    ci : float, default 0.95
-        Coverage of the percentile intervals.
-    random_state : int, default 0
-        Seed of the resampling; articles are taken in sorted order, so the same tables and
-        seed give the same intervals anywhere.
+        Coder name -> coded table, as :func:`~textkit.frames.validate.read_codes` returns
+        it (a row with an empty code is not coded). Paragraphs are matched by ``doc_id``
+        and ``para_id``; ``sample_id`` and ``text`` come from the first coder listed.
+    n_boot, ci, random_state
+        Replicates, coverage and seed of :attr:`CoderReport.intervals`, as
+        :meth:`~textkit.frames.agree.ValidationReport.intervals` (articles in sorted order:
+        the same tables and seed give the same intervals anywhere).
 
     Returns
     -------
@@ -283,10 +275,9 @@ def coder_agreement(
     Raises
     ------
     CodingSheetError
-        A table lacks a column, holds an unknown code or a non-integer ``para_id``, codes a
-        paragraph twice, or two coders' tables give one ``doc_id`` and ``para_id``
-        different texts (sheets of different builds of the corpus); the message names the
-        coders and the rows.
+        A table lacks a column, holds an unknown code or a non-integer ``para_id`` or codes
+        a paragraph twice; two coders' tables give one ``doc_id`` and ``para_id`` different
+        texts (sheets of different corpus builds: the coders and rows are named).
     ValueError
         Fewer than two coders, or fewer than two paragraphs coded by all of them.
 
@@ -298,14 +289,13 @@ def coder_agreement(
 
     Notes
     -----
-    Every figure, Krippendorff's alpha included, is computed on the paragraphs all coders
-    coded, so that one ``n`` stands for all of them and the bootstrap resamples one set;
-    alpha could use a paragraph that only some of three coders coded, but a paper then has
-    to report which paragraphs each figure rests on. Alpha comes from the ``krippendorff``
-    package, the kappas from :func:`sklearn.metrics.cohen_kappa_score`. The intervals
-    resample whole articles (``doc_id``) with replacement, because the paragraphs of one
-    article are read alike; a replicate in which every coder used one code only leaves
-    kappa and alpha undefined there (``n_valid`` counts the others).
+    Every figure, Krippendorff's alpha included, rests on the paragraphs all coders coded,
+    so one ``n`` stands for all of them (alpha could use a paragraph two of three coders
+    coded, but a paper would then have to say which paragraphs each figure rests on).
+    Alpha is the ``krippendorff`` package's, the kappas
+    :func:`sklearn.metrics.cohen_kappa_score`'s. The intervals resample whole articles,
+    whose paragraphs are read alike; in a replicate where one code is used throughout,
+    kappa and alpha are undefined (``n_valid`` counts the others).
 
     Examples
     --------
@@ -399,16 +389,15 @@ def write_adjudication_sheet(report: CoderReport, path: str | os.PathLike) -> Pa
     -------
     Path
         The sheet: ``sample_id``, ``doc_id``, ``para_id``, ``text``, each coder's
-        ``coder_<name>`` and ``note_<name>``, and an empty ``code`` and ``note`` for the
-        adjudicator, who reads the codebook of the coding sheet and writes the final code.
-        :func:`~textkit.frames.validate.read_codes` reads it back, and :func:`merge_codes`
-        takes it as ``adjudicated``. With no disagreement it holds the header only.
+        ``coder_<name>`` and ``note_<name>``, and an empty ``code`` and ``note`` where the
+        adjudicator, with the codebook, writes the final code; read it back with
+        :func:`~textkit.frames.validate.read_codes` for :func:`merge_codes`. With no
+        disagreement it holds the header only.
 
     Notes
     -----
-    Written as :func:`~textkit.frames.validate.write_coding_sheet` writes a coding sheet:
-    UTF-8 with a byte-order mark (Excel shows the Chinese), and a text starting with
-    ``=``, ``+``, ``-`` or ``@`` is not run as a formula.
+    Written as :func:`~textkit.frames.validate.write_coding_sheet` writes: with a
+    byte-order mark, and spreadsheet-safe.
     """
     sheet = report.disagreements.assign(code="", note="")
     return _io.write_csv(Path(path), sheet, bom=True, spreadsheet_safe=True)
@@ -431,21 +420,18 @@ def merge_codes(
     Returns
     -------
     DataFrame
-        One row per paragraph coded by every coder, in natural order of ``sample_id``:
+        One row per paragraph every coder coded, in natural order of ``sample_id``:
         ``sample_id``, ``doc_id``, ``para_id``, ``text``, ``code``, ``note`` (the
-        adjudicator's note where adjudicated, else the first coder's non-empty note) and
-        ``coder_<name>``, each coder's code, as in the shipped ``coded_paragraphs.csv``
-        (coders ``a`` and ``b``). :func:`split_coders` takes it apart again.
+        adjudicator's where adjudicated, else the first coder's non-empty note) and each
+        coder's ``coder_<name>``, as the shipped ``coded_paragraphs.csv`` (coders ``a``
+        and ``b``).
 
     Raises
     ------
     CodingSheetError
-        As :func:`coder_agreement`; a disagreement without an adjudicated code (the message
-        names each such paragraph: sample_id, doc_id and para_id); an adjudicated row of a
-        paragraph the coders agree on or did not all code, or whose text differs from the
-        coders'.
-    ValueError
-        Fewer than two coders.
+        As :func:`coder_agreement`; a disagreement without an adjudicated code (each such
+        paragraph named: sample_id, doc_id, para_id); an adjudicated row of a paragraph
+        that is not a disagreement, or whose text differs from the coders'.
 
     Warns
     -----
@@ -498,21 +484,20 @@ def split_coders(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Each coder's coded table, from a table with a ``coder_<name>`` column per coder.
 
     The inverse of :func:`merge_codes`: the shipped coded set
-    (:func:`~textkit.frames.validate.load_coded_paragraphs`, columns ``coder_a`` and
-    ``coder_b``) gives the tables of its two passes, ready for :func:`coder_agreement`.
+    (:func:`~textkit.frames.validate.load_coded_paragraphs`, ``coder_a`` and ``coder_b``)
+    gives its two passes, ready for :func:`coder_agreement`.
 
     Parameters
     ----------
     table : DataFrame
-        ``sample_id``, ``doc_id``, ``para_id``, ``text`` and ``coder_<name>`` columns
-        (``note_<name>`` too, as in :attr:`CoderReport.table`, optional).
+        ``sample_id``, ``doc_id``, ``para_id``, ``text``, ``coder_<name>`` columns and,
+        optional, ``note_<name>`` (as :attr:`CoderReport.table`).
 
     Returns
     -------
     dict of str to DataFrame
-        Coder name -> ``sample_id``, ``doc_id``, ``para_id``, ``text``, ``code``, ``note``
-        (``note_<name>``, else empty), the rows that coder coded, in the columns' order;
-        empty when the table has no ``coder_<name>`` column (a one-coder sheet).
+        Coder name -> the rows that coder coded: ``sample_id``, ``doc_id``, ``para_id``,
+        ``text``, ``code``, ``note``; empty without a ``coder_<name>`` column.
 
     Raises
     ------

@@ -4,7 +4,10 @@ Run: ``.venv/bin/python benchmarks/validity.py [--n-splits 5] [--groups doc_id|p
 [--repeats 5] [--sample-size 130]``
 
 On the 754 coded paragraphs of the seed corpus (``textkit/resources/coded_paragraphs.csv``,
-two independent coders plus adjudication; see its data card) it prints, side by side:
+two independent coders plus adjudication; see its data card) it prints first how far the
+two coders agree (``coder_agreement`` on ``coder_a`` and ``coder_b``: percent agreement,
+Cohen's kappa, Krippendorff's alpha and each code's specific agreement, with 95 % intervals
+that resample whole articles), then, side by side:
 
 * the **dictionary** measure (``score_frames(level="paragraph")``, default ``FrameConfig``)
   in sample, i.e. on all coded paragraphs (what ``validate_measure`` and the data card
@@ -174,6 +177,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{aligned['doc_id'].str.split('#').str[0].nunique()} pages; "
         + ", ".join(f"{c} {counts.get(c, 0)}" for c in tk.frames.validate.CODES)
     )
+
+    reliability = tk.coder_agreement(tk.split_coders(codes), n_boot=1000, random_state=0)
+    print(
+        f"\nintercoder agreement (coder_a, coder_b): {len(reliability.table)} paragraphs of "
+        f"{reliability.intervals.attrs['n_units']} articles, {len(reliability.disagreements)} "
+        "disagreements; 95 % intervals, articles resampled (1000 replicates)"
+    )
+    print(reliability.intervals.round(3).to_string())
+    print(reliability.per_code.round(3).to_string(index=False))
 
     in_sample = validate_measure(codes, docs)
     cv = cross_validate_frames(codes, docs, n_splits=args.n_splits, groups=args.groups)

@@ -256,3 +256,18 @@ def test_classifier_against_dictionary_quoted_in_readme():
     )
     assert _agrees(diff, row["difference"]) and _agrees(lo, row["lo"]) and _agrees(hi, row["hi"])
     assert "has an interval that holds 0" in NOTEBOOK_05 and row["lo"] < 0 < row["hi"]
+
+
+def test_intercoder_agreement_quoted_in_readme():
+    """Krippendorff's alpha of the shipped coding's two passes and its article-bootstrap
+    interval, recomputed as its data card says (``coder_agreement``, 1000 replicates, seed 0;
+    the per-draw figures are checked against the card in ``tests/frames/test_coders.py``)."""
+    from textkit.frames.coders import coder_agreement, split_coders
+    from textkit.frames.validate import load_coded_paragraphs
+
+    rep = coder_agreement(split_coders(load_coded_paragraphs()), n_boot=1000, random_state=0)
+    alpha, lo, hi = _quote(
+        README, rf"Krippendorff's α ({NUMBER}), 95 % interval ({NUMBER})-({NUMBER})"
+    )
+    row = rep.intervals.loc["alpha"]
+    assert _agrees(alpha, rep.alpha) and _agrees(lo, row["lo"]) and _agrees(hi, row["hi"])

@@ -17,6 +17,9 @@ and balance per group of any document variable, and over years, with document-cl
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
 vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs,
+:mod:`~textkit.frames.coders` (coder_agreement, write_adjudication_sheet, merge_codes,
+split_coders) reports how far independent coders of those paragraphs agree and merges their
+codes after adjudication,
 :mod:`~textkit.frames.supervised` (FrameClassifier) learns the codes from them,
 :mod:`~textkit.frames.crossval` (cross_validate_frames) reports its grouped cross-validated
 agreement next to the dictionary's, and :mod:`~textkit.frames.active` (suggest_to_code)
@@ -37,6 +40,13 @@ from textkit.core.lexicon import (
     load_lexicon,
 )
 from textkit.frames.active import suggest_to_code
+from textkit.frames.coders import (
+    CoderReport,
+    coder_agreement,
+    merge_codes,
+    split_coders,
+    write_adjudication_sheet,
+)
 from textkit.frames.crossval import cross_validate_frames
 from textkit.frames.diagnostics import frame_diagnostics, term_contributions
 from textkit.frames.groups import frame_contrast, frame_groups, frame_means
@@ -53,6 +63,7 @@ from textkit.frames.suggest import suggest_terms
 from textkit.frames.supervised import FrameClassifier
 
 __all__ = [
+    "CoderReport",
     "ContextRule",
     "FRAMES",
     "FrameClassifier",
@@ -61,6 +72,7 @@ __all__ = [
     "LabelRule",
     "LexiconError",
     "Term",
+    "coder_agreement",
     "cross_validate_frames",
     "frame_config",
     "frame_contrast",
@@ -73,9 +85,12 @@ __all__ = [
     "keyness_by",
     "kwic",
     "load_lexicon",
+    "merge_codes",
     "score_frames",
+    "split_coders",
     "suggest_terms",
     "suggest_to_code",
     "term_contributions",
     "tune_label_rule",
+    "write_adjudication_sheet",
 ]

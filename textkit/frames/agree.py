@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -300,23 +301,13 @@ def _estimates(report: ValidationReport, names: list[str]) -> list[float]:
     ]
 
 
-def _replicates(
-    reports: list[ValidationReport], n_boot: int, random_state: int, by: str | None
-) -> tuple[list[str], list[np.ndarray], int]:
-    """The figures of each report on the same ``n_boot`` resamples of units (``by`` values,
-    in sorted order, or rows): figure names, one (n_boot, figures) array per report, and
-    the number of units."""
-    check_int("n_boot", n_boot, 1)
-    check_int("random_state", random_state, 0)
-    where = "intervals" if len(reports) == 1 else "compare_agreement"
-    for name, rep in zip(("first", "second"), reports, strict=False):
-        if by is not None and by not in rep.table.columns:
-            which = "the report's" if len(reports) == 1 else f"the {name} report's"
-            raise ValueError(
-                f"{where}: by={by!r}: {which} table has no column {by!r} "
-                f"({list(rep.table.columns)}); pass by=None to resample paragraphs"
-            )
-    table = reports[0].table
+def _units(
+    table: pd.DataFrame, by: str | None, stacklevel: int, where: str = "intervals"
+) -> list[np.ndarray]:
+    """The resampling units of ``table``: the row positions of each ``by`` value, in sorted
+    order (or each row alone when ``by`` is None), with a warning below :data:`_FEW_UNITS`
+    (``stacklevel`` as :func:`warnings.warn`'s, counted from the caller; ``where`` names the
+    caller in an error)."""
     if by is None:
         units = [np.array([i]) for i in range(len(table))]
     else:
@@ -334,17 +325,45 @@ def _replicates(
             f"bootstrap intervals from {len(units)} unit(s) ({by or 'rows'}): they say little "
             f"below {_FEW_UNITS}, and nothing from one (its interval is left empty)",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel + 1,
         )
+    return units
+
+
+def _resamples(units: list[np.ndarray], n_boot: int, random_state: int) -> Iterator[np.ndarray]:
+    """The row positions of each of ``n_boot`` replicates: as many units as there are, drawn
+    with replacement (``numpy.random.default_rng(random_state)``), all their rows kept."""
+    check_int("n_boot", n_boot, 1)
+    check_int("random_state", random_state, 0)
+    rng = np.random.default_rng(random_state)
+    for _ in range(n_boot):
+        yield np.concatenate([units[u] for u in rng.integers(0, len(units), len(units))])
+
+
+def _replicates(
+    reports: list[ValidationReport], n_boot: int, random_state: int, by: str | None
+) -> tuple[list[str], list[np.ndarray], int]:
+    """The figures of each report on the same ``n_boot`` resamples of units (``by`` values,
+    in sorted order, or rows): figure names, one (n_boot, figures) array per report, and
+    the number of units."""
+    check_int("n_boot", n_boot, 1)
+    check_int("random_state", random_state, 0)
+    where = "intervals" if len(reports) == 1 else "compare_agreement"
+    for name, rep in zip(("first", "second"), reports, strict=False):
+        if by is not None and by not in rep.table.columns:
+            which = "the report's" if len(reports) == 1 else f"the {name} report's"
+            raise ValueError(
+                f"{where}: by={by!r}: {which} table has no column {by!r} "
+                f"({list(rep.table.columns)}); pass by=None to resample paragraphs"
+            )
+    units = _units(reports[0].table, by, stacklevel=3, where=where)
     names = _figure_names(reports)
     labels = [(rep.table["code"].to_numpy(object), rep.table["measure"].to_numpy(object))
               for rep in reports]  # fmt: skip
-    rng = np.random.default_rng(random_state)
     reps = [np.full((n_boot, len(names)), np.nan) for _ in reports]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # kappa of a replicate with one code on both sides
-        for b in range(n_boot):
-            idx = np.concatenate([units[u] for u in rng.integers(0, len(units), len(units))])
+        for b, idx in enumerate(_resamples(units, n_boot, random_state)):
             for out, (y_true, y_pred) in zip(reps, labels, strict=True):
                 fig = _figures(y_true[idx], y_pred[idx])
                 sub = ValidationReport(table=pd.DataFrame(), confusion=pd.DataFrame(), **fig)

@@ -16,7 +16,8 @@ rules that drive them on a corpus and flags terms used in an unintended sense;
 and balance per group of any document variable, and over years, with document-clustered
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
-vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs,
+vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs
+(the coding sheets, CSV or Excel workbook, written and read in :mod:`~textkit.frames.sheets`),
 :mod:`~textkit.frames.supervised` (FrameClassifier) learns the codes from them,
 :mod:`~textkit.frames.crossval` (cross_validate_frames) reports its grouped cross-validated
 agreement next to the dictionary's, and :mod:`~textkit.frames.active` (suggest_to_code)

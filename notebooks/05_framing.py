@@ -471,7 +471,7 @@ sample.groupby("frame_label").size()
 #
 # ```toml
 # [validation]
-# codes = "coding.csv"   # relative to textkit.toml
+# codes = "coding.csv"   # relative to textkit.toml; a workbook, "coding.xlsx", is read too
 # ```
 #
 # Until then the step is skipped, with a message, when none of the coded paragraphs is in the

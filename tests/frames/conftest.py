@@ -1,9 +1,11 @@
-"""Fixtures of the frame tests: the segmenter and the two acceptance articles.
+"""Fixtures of the frame tests: the segmenter, the two acceptance articles, a toy corpus.
 
 The two acceptance articles are cut from ``corpus/raw`` here (between the page's own article
 headings; 001 converted to simplified Chinese with OpenCC ``t2s``) so the tests do not
 depend on the corpus builder: 003 第2篇 is a provincial regulation on comprehensive public-order
 management, 001 篇1 a people's congress report on villagers' deliberative councils (村民议事会).
+``toy_docs`` (two pages of three articles of ten numbered paragraphs) and ``toy_scores`` (a
+label per paragraph, cycling through the four) are for the sampler and the coding sheets.
 """
 
 from __future__ import annotations
@@ -57,3 +59,29 @@ def acceptance_docs():
 def scores(acceptance_docs, seg):
     """Document scores of the two acceptance articles."""
     return score_frames(acceptance_docs, segmenter=seg)
+
+
+@pytest.fixture
+def toy_docs():
+    """Six articles (pages p0 and p1, three each) of ten numbered paragraphs."""
+    return pd.DataFrame(
+        {
+            "doc_id": [f"p{p}#{i:02d}" for p in range(2) for i in range(1, 4)],
+            "text": [
+                "\n".join(f"第{p}页第{i}篇第{k}段，内容足够长的一段文字。" for k in range(10))
+                for p in range(2)
+                for i in range(1, 4)
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def toy_scores(toy_docs):
+    """A paragraph label for each paragraph of ``toy_docs``, by its place in the article."""
+    rows = []
+    labels = ["stability", "service_law", "mixed", "neither", "neither"]
+    for d in toy_docs["doc_id"]:
+        for k in range(10):
+            rows.append((d, k, labels[k % 5]))
+    return pd.DataFrame(rows, columns=["doc_id", "para_id", "frame_label"])

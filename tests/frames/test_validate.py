@@ -1,4 +1,4 @@
-"""Tests of textkit.frames.validate: sampling, coding sheets, agreement metrics, shipped coding."""
+"""Tests of textkit.frames.validate: sampling, agreement metrics, shipped coding, alignment."""
 
 from __future__ import annotations
 
@@ -15,32 +15,12 @@ from textkit.frames.validate import (
     write_coding_sheet,
 )
 
-DOCS = pd.DataFrame(
-    {
-        "doc_id": [f"p{p}#{i:02d}" for p in range(2) for i in range(1, 4)],
-        "text": [
-            "\n".join(f"第{p}页第{i}篇第{k}段，内容足够长的一段文字。" for k in range(10))
-            for p in range(2)
-            for i in range(1, 4)
-        ],
-    }
-)
 
-
-def _scores(docs: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    labels = ["stability", "service_law", "mixed", "neither", "neither"]
-    for d in docs["doc_id"]:
-        for k in range(10):
-            rows.append((d, k, labels[k % 5]))
-    return pd.DataFrame(rows, columns=["doc_id", "para_id", "frame_label"])
-
-
-def test_sample_is_stratified_and_deterministic():
-    scores = _scores(DOCS)
-    a = draw_validation_sample(DOCS, n=16, scores=scores, random_state=3)
-    b = draw_validation_sample(DOCS, n=16, scores=scores, random_state=3)
-    c = draw_validation_sample(DOCS, n=16, scores=scores, random_state=4)
+def test_sample_is_stratified_and_deterministic(toy_docs, toy_scores):
+    scores = toy_scores.copy()
+    a = draw_validation_sample(toy_docs, n=16, scores=scores, random_state=3)
+    b = draw_validation_sample(toy_docs, n=16, scores=scores, random_state=3)
+    c = draw_validation_sample(toy_docs, n=16, scores=scores, random_state=4)
     pd.testing.assert_frame_equal(a, b)
     assert not a[["doc_id", "para_id"]].equals(c[["doc_id", "para_id"]])
     assert len(a) == 16
@@ -51,15 +31,15 @@ def test_sample_is_stratified_and_deterministic():
     assert list(a["sample_id"]) == [f"S{i:03d}" for i in range(1, 17)]
     # texts are the actual paragraphs
     for rec in a.itertuples():
-        doc = DOCS.set_index("doc_id").loc[rec.doc_id, "text"].split("\n")
+        doc = toy_docs.set_index("doc_id").loc[rec.doc_id, "text"].split("\n")
         assert doc[rec.para_id] == rec.text
 
 
-def test_sample_small_stratum_gives_all_and_rest_spread():
-    scores = _scores(DOCS)
+def test_sample_small_stratum_gives_all_and_rest_spread(toy_docs, toy_scores):
+    scores = toy_scores.copy()
     scores.loc[scores["frame_label"] == "mixed", "frame_label"] = "neither"
     scores.loc[0, "frame_label"] = "mixed"  # a stratum of one paragraph
-    s = draw_validation_sample(DOCS, n=13, scores=scores)
+    s = draw_validation_sample(toy_docs, n=13, scores=scores)
     assert len(s) == 13
     assert (s["frame_label"] == "mixed").sum() == 1
 
@@ -89,152 +69,11 @@ def test_sample_of_one_document_per_page_keeps_labels_even_and_pages_random():
     assert len({tuple(s["doc_id"]) for s in samples}) == 3
 
 
-def test_sample_bad_setting():
+def test_sample_bad_setting(toy_docs, toy_scores):
     with pytest.raises(ValueError, match="n:"):
-        draw_validation_sample(DOCS, n=0, scores=_scores(DOCS))
+        draw_validation_sample(toy_docs, n=0, scores=toy_scores)
     with pytest.raises(ValueError, match="missing column 'label'"):
-        draw_validation_sample(DOCS, by="label", scores=_scores(DOCS))
-
-
-def test_coding_sheet_roundtrip(tmp_path):
-    s = draw_validation_sample(DOCS, n=8, scores=_scores(DOCS))
-    paths = write_coding_sheet(s, tmp_path / "sheet.csv")
-    assert paths[1].name == "sheet_codebook.md" and "service_law" in paths[1].read_text("utf-8")
-    assert paths[0].read_bytes().startswith(b"\xef\xbb\xbfsample_id,")  # BOM: Excel shows 中文
-    raw = pd.read_csv(paths[0], dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert "frame_label" not in raw.columns  # coders work blind
-    raw["code"] = ["Stability ", "mixed", "neither", "service_law"] * 2
-    raw.to_csv(paths[0], index=False)
-    codes = read_codes(paths[0])
-    assert codes["code"].tolist()[:2] == ["stability", "mixed"]
-    assert codes["para_id"].dtype.kind == "i"
-
-
-def _filled_sheet(tmp_path):
-    """A coding sheet as write_coding_sheet writes it, then coded (with a Chinese note)."""
-    s = draw_validation_sample(DOCS, n=8, scores=_scores(DOCS))
-    path = write_coding_sheet(s, tmp_path / "sheet.csv")[0]
-    sheet = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    sheet["code"] = ["stability", "mixed", "neither", "service_law"] * 2
-    sheet["note"] = ["维稳为主", "", "背景\n统计", "依法行政"] * 2  # a note over two lines
-    return sheet
-
-
-@pytest.mark.parametrize(
-    "encoding, sep",
-    [
-        ("gb18030", ","),  # Excel on Chinese Windows, "CSV (逗号分隔)"
-        ("gbk", ","),
-        ("utf-8-sig", ","),  # "CSV UTF-8", and the sheet as written
-        ("utf-8", ","),
-        ("utf-16", "\t"),  # "Unicode 文本": UTF-16 with BOM, tab-separated
-    ],
-)
-def test_read_codes_reads_the_encodings_excel_saves(tmp_path, encoding, sep):
-    sheet = _filled_sheet(tmp_path)
-    saved = tmp_path / f"coded_{encoding}.csv"
-    sheet.to_csv(saved, index=False, encoding=encoding, sep=sep, lineterminator="\r\n")
-    codes = read_codes(saved)
-    assert codes["text"].tolist() == sheet["text"].tolist()  # the Chinese survives
-    assert codes["note"].tolist() == sheet["note"].tolist()
-    assert codes["code"].tolist() == sheet["code"].tolist()
-    assert codes["para_id"].tolist() == sheet["para_id"].astype(int).tolist()
-
-
-def test_read_codes_gb18030_errors_keep_their_line(tmp_path):
-    sheet = _filled_sheet(tmp_path)
-    sheet.loc[3, "code"] = "法治"
-    saved = tmp_path / "coded_gbk.csv"
-    sheet.to_csv(saved, index=False, encoding="gb18030", lineterminator="\r\n")
-    # header, 2 rows, row 3 spans two lines (its note), so row 4 is line 6
-    with pytest.raises(CodingSheetError, match=r"coded_gbk\.csv: line 6: code '法治'"):
-        read_codes(saved)
-
-
-def test_read_codes_undecodable_names_file_offset_and_encodings(tmp_path):
-    good = "sample_id,doc_id,para_id,text,code\nS001,p0#01,0,维稳工作,stability\n".encode()
-    bad = tmp_path / "broken.csv"
-    bad.write_bytes(good + b"S002,p0#01,1,\x81\xff\xfe,neither\n")
-    with pytest.raises(CodingSheetError) as exc:
-        read_codes(bad)
-    msg = str(exc.value)
-    assert "broken.csv" in msg and f"offset {len(good) + 13}" in msg  # the byte 0x81
-    assert "utf-8" in msg and "gb18030" in msg
-    assert not isinstance(exc.value.__cause__, UnicodeDecodeError)
-
-
-def test_read_codes_refuses_a_workbook_with_advice(tmp_path):
-    book = tmp_path / "coded.xlsx"
-    book.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
-    with pytest.raises(CodingSheetError, match=r"coded\.xlsx.*save the sheet as CSV"):
-        read_codes(book)
-
-
-def test_read_codes_bad_code_names_file_and_line(tmp_path):
-    p = tmp_path / "coded.csv"
-    df = pd.DataFrame(
-        {
-            "sample_id": ["S1", "S2", "S3"],
-            "doc_id": ["a#01"] * 3,
-            "para_id": [0, 1, 2],
-            "text": ["一段", "两行\n文字", "三"],
-            "code": ["stability", "mixed", "servce"],
-        }
-    )
-    df.to_csv(p, index=False)
-    # the quoted newline in row 2 makes row 3 the 5th physical line
-    with pytest.raises(CodingSheetError, match=r"coded\.csv: line 5: code 'servce'"):
-        read_codes(p)
-
-
-def test_read_codes_leaves_out_rows_not_coded_yet(tmp_path):
-    p = tmp_path / "partly.csv"
-    sheet = pd.DataFrame(
-        {
-            "sample_id": ["S1", "S2", "S3", "S4"],
-            "doc_id": ["a#01"] * 4,
-            "para_id": [0, 1, 2, 3],
-            "text": ["一段", "两段", "三段", "四段"],
-            "code": ["stability", "", " ", "Neither"],
-        }
-    )
-    sheet.to_csv(p, index=False)
-    with pytest.warns(UserWarning, match=r"partly\.csv: 2 row\(s\) not coded yet.*line\(s\) 3, 4"):
-        got = read_codes(p)
-    assert list(got["sample_id"]) == ["S1", "S4"]
-    assert list(got["code"]) == ["stability", "neither"]
-    sheet.assign(code="").to_csv(p, index=False)
-    with pytest.raises(CodingSheetError, match=r"partly\.csv: no row is coded yet"):
-        read_codes(p)
-
-
-def test_read_codes_names_the_lines_after_an_empty_line(tmp_path):
-    p = tmp_path / "gaps.csv"
-    p.write_bytes(
-        "sample_id,doc_id,para_id,text,code,note\r\nS001,a#01,0,第一段文字,stability,\r\n\r\n"
-        "S002,a#01,1,第二段文字,,\r\nS003,a#01,2,第三段文字,neither,\r\n"
-        "S004,a#01,2,第三段文字,neither,\r\n".encode()
-    )
-    with pytest.warns(UserWarning) as caught:
-        read_codes(p)
-    said = " | ".join(str(w.message) for w in caught)
-    assert "not coded yet (empty code) are left out: line(s) 4 |" in said + " |"
-    assert "line(s) 6 (as 5)" in said
-    p.write_bytes(p.read_bytes() + "S005,a#01,3,第四段,servce,\r\n".encode())
-    with pytest.raises(CodingSheetError, match=r"gaps\.csv: line 7: code 'servce'"):
-        read_codes(p)
-    p.write_text("sample_id,doc_id,para_id,text,code\n", encoding="utf-8")
-    with pytest.raises(CodingSheetError, match="no row is coded yet"):
-        read_codes(p)
-
-
-def test_read_codes_missing_column(tmp_path):
-    p = tmp_path / "nocode.csv"
-    pd.DataFrame({"sample_id": ["S1"], "doc_id": ["a"], "para_id": [0], "text": ["x"]}).to_csv(
-        p, index=False
-    )
-    with pytest.raises(CodingSheetError, match=r"nocode\.csv: line 1: missing column.*code"):
-        read_codes(p)
+        draw_validation_sample(toy_docs, by="label", scores=toy_scores)
 
 
 def test_agreement_hand_computed():
@@ -368,7 +207,7 @@ def test_codes_and_documents_swapped_is_a_clear_error(built_docs):
         validate_measure(codes.drop(columns="text"), built_docs)
 
 
-def test_sample_config_from_toml(tmp_path):
+def test_sample_config_from_toml(tmp_path, toy_docs, toy_scores):
     from textkit.core.config import ConfigError, load_config
     from textkit.frames.validate import SampleConfig, sample_config
 
@@ -376,25 +215,13 @@ def test_sample_config_from_toml(tmp_path):
     p.write_text("[validation]\nn = 8\nrandom_state = 5\n", encoding="utf-8")
     cfg = sample_config(load_config(p))
     assert cfg == SampleConfig(n=8, random_state=5)
-    scores = _scores(DOCS)
-    a = draw_validation_sample(DOCS, scores=scores, config=cfg)
-    b = draw_validation_sample(DOCS, n=8, random_state=5, scores=scores)
+    scores = toy_scores.copy()
+    a = draw_validation_sample(toy_docs, scores=scores, config=cfg)
+    b = draw_validation_sample(toy_docs, n=8, random_state=5, scores=scores)
     pd.testing.assert_frame_equal(a, b)
     p.write_text("[validation]\nsize = 8\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[validation\].*size"):
         sample_config(load_config(p))
-
-
-def test_coding_sheet_does_not_run_a_paragraph_as_a_formula(tmp_path):
-    s = draw_validation_sample(DOCS, n=4, scores=_scores(DOCS)).reset_index(drop=True)
-    original = "-加强社会治安综合治理，=SUM(A1)"
-    s.loc[0, "text"] = original
-    path = write_coding_sheet(s, tmp_path / "sheet.csv")[0]
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert raw.loc[0, "text"] == "'" + original  # a spreadsheet shows text, runs nothing
-    raw["code"] = ["stability", "mixed", "neither", "service_law"]
-    raw.to_csv(path, index=False)
-    assert read_codes(path).loc[0, "text"] == original  # read back as the paragraph it was
 
 
 def test_allocation_is_as_even_as_the_strata_allow():

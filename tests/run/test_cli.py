@@ -152,6 +152,7 @@ BAD_VALUES = [
         "[corpus] docvars_from: malformed pattern '{province/{name}'",
     ),
     ('[corpus]\ninput = "raw"\ntext = "body"\n', "[corpus] text: applies to tables, not to a"),
+    ('[validation]\ncodes = "coded.xls"\n', "[validation] codes: 'coded.xls' is an Excel 97-2003"),
 ]
 
 
@@ -168,6 +169,38 @@ def test_config_checks_every_table_and_names_file_table_and_key(project, capsys,
     assert captured.out == ""
     assert captured.err.splitlines() == [captured.err.rstrip("\n")]  # one line
     assert captured.err.startswith(f"textkit: configuration error: {path} {said}")
+
+
+def test_a_coded_workbook_named_in_the_config_is_checked_and_read(project, capsys):
+    """``[validation] codes`` naming an .xlsx workbook: the config check passes, the run's
+    inputs hash it, and notebook 05's call reads it relative to the config."""
+    import pandas as pd
+
+    from textkit.core.config import load_config
+    from textkit.frames.validate import load_coded_paragraphs, write_coding_sheet
+    from textkit.run.pipeline import setting_files
+
+    text = SEED_PAGE.read_text(encoding="utf-8").splitlines()
+    paras = [line.strip() for line in text if len(line.strip()) >= 20][:4]
+    sample = pd.DataFrame(
+        {
+            "sample_id": ["S001", "S002", "S003", "S004"],
+            "doc_id": [SEED_PAGE.stem] * 4,
+            "para_id": [0, 1, 2, 3],
+            "text": paras,
+            "code": ["stability", "mixed", "neither", "service_law"],
+        }
+    )
+    (project / "codes").mkdir()
+    write_coding_sheet(sample, project / "codes" / "coding.xlsx")
+    path = _config(project, '[validation]\ncodes = "codes/coding.xlsx"\n')
+    assert main(["--config", str(path), "config"]) == 0
+    assert "codes/coding.xlsx" in capsys.readouterr().out
+    config = load_config(path)
+    assert list(setting_files(config)) == ["[validation] codes codes/coding.xlsx"]
+    codes_setting = config.setting("validation", "codes")
+    codes = load_coded_paragraphs(codes_setting and config.resolve(codes_setting))
+    assert codes["text"].tolist() == paras and codes["code"].tolist() == sample["code"].tolist()
 
 
 def test_config_lists_every_bad_value_at_once(project, capsys):

@@ -16,7 +16,8 @@ rules that drive them on a corpus and flags terms used in an unintended sense;
 and balance per group of any document variable, and over years, with document-clustered
 bootstrap intervals;
 Latent Semantic Scaling (:mod:`~textkit.frames.lss`) gives a measure learnt from word
-vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs,
+vectors; :mod:`~textkit.frames.validate` checks the measures against hand-coded paragraphs
+(the coding sheets, CSV or Excel workbook, written and read in :mod:`~textkit.frames.sheets`),
 :mod:`~textkit.frames.coders` (coder_agreement, write_adjudication_sheet, merge_codes,
 split_coders) reports how far independent coders of those paragraphs agree and merges their
 codes after adjudication,

@@ -5,11 +5,13 @@ supports the usual workflow:
 
 1. :func:`draw_validation_sample` draws a stratified random sample of paragraphs (strata: the
    measure's paragraph label x source page) with an empty ``code`` column;
-2. :func:`write_coding_sheet` writes it as a CSV coding sheet plus a short codebook;
+2. :func:`write_coding_sheet` writes it as a coding sheet (CSV, or an Excel workbook with a
+   drop-down list of the codes) plus a short codebook;
 3. a human codes each paragraph as ``stability``, ``service_law``, ``mixed`` or ``neither``;
 4. :func:`read_codes` reads the coded sheet back and checks it (clear errors naming the file,
-   line and value; a paragraph coded twice is an error naming both lines when the codes
-   differ, and the repeat is dropped with a logged warning when they agree);
+   line or row and value; a paragraph coded twice is an error naming both lines when the
+   codes differ, and the repeat is dropped with a logged warning when they agree); both
+   are in :mod:`textkit.frames.sheets`, re-exported here;
 5. :func:`agreement` compares measure labels with the codes (per-class precision / recall / F1,
    macro-F1, Cohen's kappa, Spearman rank correlation on the ordered labels, confusion matrix)
    and :meth:`ValidationReport.worst_disagreements` lists the most distant disagreements,
@@ -32,25 +34,22 @@ loaded by :func:`load_coded_paragraphs`.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import logging
 import os
 import warnings
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from textkit.core import io as _io
 from textkit.core.checks import check_int, check_str
 from textkit.core.config import StageConfig
 from textkit.core.errors import CodingSheetError
 from textkit.core.order import natural_order
 from textkit.frames.agree import CODES, ORDER, ValidationReport, agreement
+from textkit.frames.sheets import CODEBOOK, REQUIRED_COLUMNS, read_codes, write_coding_sheet
 
 __all__ = [
     "CODES",
@@ -71,46 +70,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Columns a coded sheet must have.
-REQUIRED_COLUMNS: tuple[str, ...] = ("sample_id", "doc_id", "para_id", "text", "code")
-
-CODEBOOK = """# Codebook: frame of the local state in a paragraph
-
-Read each paragraph in full and write one code in the `code` column and a one-line reason
-in `note`. Do not consult the dictionary scores while coding. The question is how the paragraph presents what the local state (government, party
-committee, police, village or community committee) does or should do in grassroots governance.
-
-- `stability`   the local state appears mainly as keeping order: stability maintenance
-                (维稳), public-security prevention and control (治安防控, 群防群治, patrols),
-                screening of risks and disputes (排查), striking at crime (打击, 严打), control
-                and surveillance of people or places (管控, 重点人员), handling petitions as a
-                threat to be contained (信访 as something to stop, 截访, 劝返), emergency
-                handling of incidents (处突). Law used as an instrument of control counts here:
-                依法打击 / 依法严惩 / 依法处理 offenders is rule *by* law, i.e. `stability`.
-                Mediation of disputes counts here when its purpose is stated as preventing
-                conflicts from escalating or keeping order.
-- `service_law` the local state appears mainly as providing services or acting under law:
-                public services (公共服务, 便民服务, one-stop service), the government bound by
-                law (依法行政, 法治政府, 依法履职), rights and their protection (权利, 权益保障),
-                participation and self-government (村民自治, 民主选举, 议事协商),
-                transparency and supervision (村务公开, 民主监督), accountability,
-                legal aid and legal services for residents. Rule *of* law (law binding the
-                government, protecting rights) is `service_law`.
-- `mixed`       both frames are substantial in the paragraph: each has at least a clause
-                of its own, and neither is merely a passing mention.
-- `neither`     no frame of the local state: background, statistics, economic development,
-                party-building or work-style rhetoric without either frame, meeting lists,
-                titles, other topics.
-
-Rules:
-- Code what the paragraph says, not what its source or neighbouring paragraphs are about.
-- Words out of their governance sense do not count: 民主 in 民主党派 (party names),
-  稳定 in "stable income", 服务 in "serve the economy" as a slogan.
-- A passing mention (a single word in a list of slogans) does not make a frame substantial.
-- When unsure between a one-sided code and `mixed`, ask: would a reader summarising this
-  paragraph name both? If yes, `mixed`.
-"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -288,196 +247,6 @@ def draw_validation_sample(
     out["code"] = ""
     out["note"] = ""
     return out.loc[:, ["sample_id", "doc_id", "para_id", "text", cfg.by, "code", "note"]]
-
-
-def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Path]:
-    """Write a coding sheet CSV and its codebook (``<stem>_codebook.md``) next to it.
-
-    The measure's label column (anything other than the coded-sheet columns) is dropped so
-    that coders work blind.
-
-    Parameters
-    ----------
-    sample : DataFrame
-        Output of :func:`draw_validation_sample`. Not modified.
-    path : path-like
-        CSV path.
-
-    Returns
-    -------
-    list of Path
-        The CSV and the codebook paths.
-
-    Notes
-    -----
-    The CSV is UTF-8 with a byte-order mark, so that Excel on Chinese Windows opens it with
-    the Chinese intact; :func:`read_codes` also reads it back after Excel saved it as
-    GB18030 / GBK, UTF-8 or "Unicode text" (UTF-16, tab-separated).
-    """
-    missing = [c for c in ("sample_id", "doc_id", "para_id", "text") if c not in sample.columns]
-    if missing:
-        raise ValueError(f"sample: missing column(s) {missing}")
-    sheet = sample.loc[:, ["sample_id", "doc_id", "para_id", "text"]].copy()
-    sheet["code"] = sample["code"] if "code" in sample.columns else ""
-    sheet["note"] = sample["note"] if "note" in sample.columns else ""
-    path = Path(path)
-    # Excel shows the Chinese (bom), and a text starting with = + - @ is not run as a formula
-    csv_path = _io.write_csv(path, sheet, bom=True, spreadsheet_safe=True)
-    book = _io.write_text(path.with_name(path.stem + "_codebook.md"), CODEBOOK)
-    return [csv_path, book]
-
-
-def _decode_sheet(path: Path) -> str:
-    """The text of a coding sheet, in whatever encoding a spreadsheet program saved it.
-
-    Uses the strict decoding of raw pages (:func:`textkit.corpus.ingest.decode_bytes`): a
-    byte-order mark decides (UTF-8, UTF-16 as Excel's "Unicode text"), otherwise UTF-8,
-    GB18030 (a superset of GBK / GB2312, what Excel writes on Chinese Windows) and Big5 are
-    tried strictly. Never guesses silently: undecodable bytes raise an error.
-    """
-    from textkit.corpus.ingest import decode_bytes
-
-    res = decode_bytes(path.read_bytes(), str(path))
-    if not res.ok:
-        hint = ""
-        if res.kind == "binary":  # e.g. an .xlsx workbook (a ZIP file)
-            hint = "; save the sheet as CSV (UTF-8 or GB18030) or as Unicode text"
-        raise CodingSheetError(f"cannot read the coding sheet: {res.reason}{hint}")
-    if res.encoding != "utf-8":
-        logger.info("%s: coding sheet read as %s", path, res.encoding)
-    return res.text
-
-
-def _sheet_delimiter(text: str) -> str:
-    """``","``, or a tab for a sheet saved as tab-separated text (Excel's "Unicode text")."""
-    header = text.split("\n", 1)[0]
-    if "\t" in header and "sample_id" in header.split("\t"):
-        return "\t"
-    return ","
-
-
-def read_codes(path: str | os.PathLike) -> pd.DataFrame:
-    """Read and check a coded sheet.
-
-    Parameters
-    ----------
-    path : path-like
-        CSV with columns ``sample_id, doc_id, para_id, text, code`` (``note`` optional).
-        Codes are stripped and lower-cased before checking. The file may be UTF-8 (with or
-        without a byte-order mark, as :func:`write_coding_sheet` writes it), GB18030 / GBK
-        (Excel on Chinese Windows saving "CSV") or UTF-16 with a byte-order mark
-        (tab-separated, Excel's "Unicode text").
-
-    Returns
-    -------
-    DataFrame
-        The sheet with ``para_id`` as int and ``note`` filled with ``""`` when absent.
-
-    Raises
-    ------
-    CodingSheetError
-        Bytes that decode in none of the encodings (the message names the file, the byte
-        offset and the encodings tried), missing column, no code at all, unknown code, empty
-        ``doc_id`` or ``text``, non-integer ``para_id``, duplicate ``sample_id``, or one
-        paragraph (same ``doc_id`` and ``para_id``) coded twice with *different* codes; the
-        message names the file, the line (1-based, header = line 1; both lines for a
-        conflict) and the value.
-
-    Notes
-    -----
-    A row whose code is empty is not coded yet: it is left out with a warning
-    (``UserWarning``) naming its lines, so that a sheet can be read while coding goes on; a
-    sheet with no code at all is an error. A paragraph coded twice with the *same* code is
-    not an error: the repeat carries no conflict, so it is dropped (the first row is kept)
-    with a warning (``UserWarning``) naming both lines; keeping both would count the
-    paragraph twice in the agreement and in training.
-    """
-    path = Path(path)
-    text = _decode_sheet(path)
-    sep = _sheet_delimiter(text)
-    df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    df = _io.unescape_formulas(df)  # the sheet was written spreadsheet-safe
-    missing = [c for c in REQUIRED_COLUMNS if c not in df.columns]
-    if missing:
-        raise CodingSheetError(f"{path}: line 1: missing column(s) {missing}")
-    # map data rows to physical lines (texts may hold quoted newlines)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    next(reader, None)
-    lines = []
-    for row in reader:
-        if row:  # pandas skips empty lines; the reader yields them as []
-            lines.append(reader.line_num)
-    lines = lines[: len(df)]
-    out = df.copy()
-    out["code"] = out["code"].str.strip().str.lower()
-    seen: dict[str, int] = {}
-    coded: dict[tuple[str, str], tuple[int, str]] = {}
-    drop: list[int] = []
-    repeats: list[str] = []
-    blank: list[int] = []
-    for i, rec in enumerate(out.to_dict("records")):
-        line = lines[i] if i < len(lines) else i + 2
-        if not rec["code"]:
-            blank.append(line)
-            drop.append(i)
-            continue
-        for col in ("doc_id", "text"):
-            if not str(rec[col]).strip():
-                raise CodingSheetError(
-                    f"{path}: line {line}: empty {col} (sample {rec['sample_id']!r}); "
-                    "every coded row needs the paragraph's doc_id and text"
-                )
-        if rec["code"] not in CODES:
-            raise CodingSheetError(
-                f"{path}: line {line}: code {rec['code']!r} (sample {rec['sample_id']!r}) "
-                f"is not one of {list(CODES)}"
-            )
-        try:
-            int(rec["para_id"])
-        except ValueError:
-            raise CodingSheetError(
-                f"{path}: line {line}: para_id {rec['para_id']!r} is not an integer"
-            ) from None
-        if rec["sample_id"] in seen:
-            raise CodingSheetError(
-                f"{path}: line {line}: duplicate sample_id {rec['sample_id']!r} "
-                f"(first on line {seen[rec['sample_id']]})"
-            )
-        seen[rec["sample_id"]] = line
-        key = (str(rec["doc_id"]).strip(), str(int(rec["para_id"])))
-        if key in coded:
-            first_line, first_code = coded[key]
-            if first_code != rec["code"]:
-                raise CodingSheetError(
-                    f"{path}: line {line}: paragraph {key[0]!r} para_id {key[1]} is coded "
-                    f"{rec['code']!r} here and {first_code!r} on line {first_line}; "
-                    "keep one code per paragraph"
-                )
-            repeats.append(f"{line} (as {first_line})")
-            drop.append(i)
-            continue
-        coded[key] = (line, rec["code"])
-    if len(blank) == len(out):
-        raise CodingSheetError(f"{path}: no row is coded yet (every code is empty, or no row)")
-    if blank:
-        warnings.warn(
-            f"{path}: {len(blank)} row(s) not coded yet (empty code) are left out: line(s) "
-            + ", ".join(map(str, blank[:10]))
-            + (" …" if len(blank) > 10 else ""),
-            stacklevel=2,
-        )
-    if repeats:
-        warnings.warn(
-            f"{path}: {len(repeats)} row(s) code a paragraph again with the same code and are "
-            f"dropped: line(s) {', '.join(repeats[:5])}" + (" …" if len(repeats) > 5 else ""),
-            stacklevel=2,
-        )
-    if drop:
-        out = out.drop(index=out.index[drop]).reset_index(drop=True)
-    out["para_id"] = out["para_id"].astype(int)
-    if "note" not in out.columns:
-        out["note"] = ""
-    return out
 
 
 def load_coded_paragraphs(path: str | os.PathLike | None = None) -> pd.DataFrame:

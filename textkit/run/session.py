@@ -408,6 +408,11 @@ def _check_codes(name: str, value: Any) -> str:
     check_str(name, value)
     if not value.strip():
         raise InvalidParameterError(f"{name}: expected the path of a coded sheet, got ''")
+    if value.strip().lower().endswith(".xls"):
+        raise InvalidParameterError(
+            f"{name}: {value!r} is an Excel 97-2003 workbook, which is not read as a coding "
+            "sheet; save it as an Excel workbook (.xlsx) or as CSV"
+        )
     return value
 
 

@@ -239,3 +239,29 @@ def test_merging_the_shipped_passes_gives_the_shipped_codes(shipped):
         final[["sample_id", "doc_id", "para_id", "coder_a", "coder_b"]],
         shipped[["sample_id", "doc_id", "para_id", "coder_a", "coder_b"]],
     )
+
+
+def test_adjudication_sheet_as_a_workbook(shipped, tmp_path):
+    """The adjudicator works in Excel too: the disagreements as a workbook whose code column
+    has the drop-down of the codes, the coders' codes beside it, read back by read_codes."""
+    import openpyxl
+
+    a, b = _sheet(shipped, CODES_A), _sheet(shipped, CODES_B)
+    rep = coder_agreement({"a": a, "b": b}, n_boot=20)
+    path = write_adjudication_sheet(rep, tmp_path / "adjudicate.xlsx")
+    assert path.read_bytes() == write_adjudication_sheet(rep, tmp_path / "again.xlsx").read_bytes()
+    book = openpyxl.load_workbook(path)
+    ws = book["coding"]
+    header = [c.value for c in ws[1]]
+    assert header == [
+        "sample_id", "doc_id", "para_id", "text",
+        "coder_a", "note_a", "coder_b", "note_b", "code", "note",
+    ]  # fmt: skip
+    (rule,) = ws.data_validations.dataValidation
+    assert str(rule.sqref).startswith("I2:I")  # the code column, not a coder's
+    ws["I2"], ws["I3"] = "neither", "service_law"
+    book.save(path)
+    final = merge_codes({"a": a, "b": b}, read_codes(path))
+    expected = CODES_A.copy()
+    expected[3], expected[6] = N, L
+    assert final["code"].tolist() == expected

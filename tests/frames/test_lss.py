@@ -72,14 +72,32 @@ def doc_tokens(docs):
 
 @pytest.fixture(scope="module")
 def fitted(sentences):
-    with pytest.warns(UserWarning, match="not in the model vocabulary"):
+    with pytest.warns(UserWarning, match=r"seed word\(s\) occur fewer than min_count"):
         return LatentSemanticScaling(**PARAMS).fit(sentences)
 
 
 @pytest.fixture(scope="module")
 def fitted_w2v(sentences):
-    with pytest.warns(UserWarning, match="not in the model vocabulary"):
+    with pytest.warns(UserWarning, match=r"seed word\(s\) occur fewer than min_count"):
         return LatentSemanticScaling(**W2V).fit(sentences)
+
+
+def test_absent_seeds_are_named_with_the_longer_words_they_sit_in():
+    """A seed the dictionary keeps inside compounds (维稳工作) is dropped with a hint at
+    term_parts, and the count of its occurrences alone and inside longer words."""
+    sents = [
+        ["维稳工作", "排查", "公共服务"],
+        ["维稳工作", "依法行政", "排查"],
+        ["维稳", "公共服务"],
+    ] * 3
+    seeds = {"维稳": -1, "排查": -1, "公共服务": 1, "依法行政": 1}
+    model = LatentSemanticScaling(seeds=seeds, k=2, min_count=4)
+    with pytest.warns(UserWarning) as got:
+        model.fit(sents)
+    msg = str(got[0].message)
+    assert "依法行政 (3 alone); 维稳 (3 alone, 6 inside longer words: 维稳工作)" in msg
+    assert "[segment] term_parts = true" in msg
+    assert set(model.seeds_) == {"排查", "公共服务"}
 
 
 def test_seeds_score_on_their_side(fitted):

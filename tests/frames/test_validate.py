@@ -276,7 +276,8 @@ def _code_rows(rows) -> pd.DataFrame:
 def test_sample_draws_a_text_repeated_in_several_documents_once():
     docs = _templated_docs()
     scores = _templated_scores(docs)
-    everything = draw_validation_sample(docs, n=100, scores=scores)
+    with pytest.warns(UserWarning, match=r"n=100, but the corpus has 13 eligible paragraph"):
+        everything = draw_validation_sample(docs, n=100, scores=scores)
     # 6 x 3 paragraphs long enough, the template among them six times: 13 distinct texts
     assert len(everything) == 13 and everything["text"].is_unique
     # the copy drawn is the first in (doc_id, para_id) order
@@ -291,7 +292,8 @@ def test_seed_sample_never_draws_one_text_twice(built_docs):
     from textkit.frames.validate import _paragraphs
 
     paras = _paragraphs(built_docs).assign(frame_label="neither")
-    s = draw_validation_sample(built_docs, n=10_000, scores=paras)
+    with pytest.warns(UserWarning, match="all of them are drawn"):
+        s = draw_validation_sample(built_docs, n=10_000, scores=paras)
     key = s["text"].str.replace(r"\s+", "", regex=True)
     assert key.is_unique
     eligible = paras[paras["text"].str.len() >= 20]

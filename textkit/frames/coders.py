@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 from sklearn import metrics
 
-from textkit.core import io as _io
 from textkit.core.checks import check_int, check_number
 from textkit.core.errors import CodingSheetError
 from textkit.core.order import natural_order
 from textkit.frames.agree import CODES, _percentiles, _resamples, _units
+from textkit.frames.sheets import write_sheet
 
 __all__ = [
     "CoderReport",
@@ -383,7 +383,8 @@ def write_adjudication_sheet(report: CoderReport, path: str | os.PathLike) -> Pa
     report : CoderReport
         From :func:`coder_agreement`.
     path : path-like
-        CSV path.
+        The sheet's path: ``.xlsx`` a workbook with the drop-down of the codes on ``code``
+        (as :func:`~textkit.frames.validate.write_coding_sheet` writes), anything else a CSV.
 
     Returns
     -------
@@ -396,11 +397,11 @@ def write_adjudication_sheet(report: CoderReport, path: str | os.PathLike) -> Pa
 
     Notes
     -----
-    Written as :func:`~textkit.frames.validate.write_coding_sheet` writes: with a
-    byte-order mark, and spreadsheet-safe.
+    Written as :func:`~textkit.frames.validate.write_coding_sheet` writes: a CSV with a
+    byte-order mark, and spreadsheet-safe; a workbook with the same bytes on every write.
     """
     sheet = report.disagreements.assign(code="", note="")
-    return _io.write_csv(Path(path), sheet, bom=True, spreadsheet_safe=True)
+    return write_sheet(sheet, Path(path))
 
 
 def merge_codes(

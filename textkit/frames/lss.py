@@ -42,7 +42,7 @@ import dataclasses
 import hashlib
 import logging
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -599,12 +599,36 @@ class LatentSemanticScaling:
         self._unit_vectors_ = _unit_rows(v)
 
     @staticmethod
-    def _seeds_in(seeds: dict[str, int], vocab: Iterable[str], min_count: int) -> dict[str, int]:
-        """The seeds in ``vocab`` (sorted); warns about absent ones, raises for an empty pole."""
+    def _seeds_in(
+        seeds: dict[str, int], vocab: Iterable[str], min_count: int, counts: Mapping[str, int]
+    ) -> dict[str, int]:
+        """The seeds in ``vocab`` (sorted); warns about absent ones (with how often each
+        occurs alone and inside longer tokens, from ``counts``), raises for an empty pole."""
         known = set(vocab)
         absent = sorted(t for t in seeds if t not in known)
         if absent:
-            msg = f"{len(absent)} seed word(s) not in the model vocabulary, dropped: {absent}"
+            inside = {t: {} for t in absent}  # seed -> longer token -> count
+            for token, n in counts.items():
+                for t in absent:
+                    if t in token and t != token:
+                        inside[t][token] = n
+            parts = []
+            for t in absent:
+                longer = sorted(inside[t].items(), key=lambda kv: (-kv[1], kv[0]))
+                where = f"{t} ({counts.get(t, 0)} alone"
+                if longer:
+                    n_in = sum(n for _, n in longer)
+                    where += f", {n_in} inside longer words: " + ", ".join(w for w, _ in longer[:3])
+                parts.append(where + ")")
+            msg = (
+                f"{len(absent)} seed word(s) occur fewer than min_count={min_count} times as "
+                f"tokens of their own and are dropped: {'; '.join(parts)}"
+            )
+            if any(inside.values()):
+                msg += (
+                    "; a seed inside a longer word of the dictionary counts only when the "
+                    "segmenter also gives the parts ([segment] term_parts = true)"
+                )
             warnings.warn(msg, UserWarning, stacklevel=3)
             logger.warning(msg)
         used = {t: seeds[t] for t in sorted(seeds) if t in known}
@@ -657,10 +681,10 @@ class LatentSemanticScaling:
             raise ValueError("token_lists: no non-empty token list to train on")
         if cfg.engine == "word2vec":
             self._fit_word2vec(cfg, sents)
-            used = self._seeds_in(seeds, self.vocab_, cfg.min_count)
+            used = self._seeds_in(seeds, self.vocab_, cfg.min_count, _term_counts(sents))
         else:  # the seeds are checked before the (costly) SVD
             vocab, counts = self._svd_vocabulary(sents, cfg.min_count)
-            used = self._seeds_in(seeds, vocab, cfg.min_count)
+            used = self._seeds_in(seeds, vocab, cfg.min_count, counts)
             self._fit_svd(cfg, sents, vocab, counts)
         self._index_ = {t: i for i, t in enumerate(self.vocab_)}
         self.seeds_ = used

@@ -102,6 +102,8 @@ CODEBOOK_SHEET = "codebook"
 _SHEET_COLUMNS = ("sample_id", "doc_id", "para_id", "text", "code", "note")
 #: Column widths of the workbook (in characters).
 _WIDTHS = {"sample_id": 11, "doc_id": 28, "para_id": 9, "text": 80, "code": 14, "note": 40}
+#: Width of any other column (a coder's code or note in an adjudication sheet).
+_OTHER_WIDTH = 16
 #: The date written into a workbook's properties and onto its archive's entries, so that
 #: the bytes do not depend on the day of writing.
 _FIXED_TIME = datetime.datetime(2000, 1, 1)
@@ -163,13 +165,19 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
     sheet["code"] = sample["code"] if "code" in sample.columns else ""
     sheet["note"] = sample["note"] if "note" in sample.columns else ""
     path = Path(path)
-    if path.suffix.lower() == ".xlsx":
-        sheet_path = _io.write_bytes(path, _workbook_bytes(sheet))
-    else:
-        # Excel shows the Chinese (bom), and a text starting with = + - @ is not run as a formula
-        sheet_path = _io.write_csv(path, sheet, bom=True, spreadsheet_safe=True)
+    sheet_path = write_sheet(sheet, path)
     book = _io.write_text(path.with_name(path.stem + "_codebook.md"), CODEBOOK)
     return [sheet_path, book]
+
+
+def write_sheet(sheet: pd.DataFrame, path: Path) -> Path:
+    """Write ``sheet`` (the coding columns, and any others, such as each coder's code in an
+    adjudication sheet) as a CSV or, for a ``.xlsx`` path, a coding workbook (see
+    :func:`write_coding_sheet`); :func:`read_codes` reads either back."""
+    if path.suffix.lower() == ".xlsx":
+        return _io.write_bytes(path, _workbook_bytes(sheet))
+    # Excel shows the Chinese (bom), and a text starting with = + - @ is not run as a formula
+    return _io.write_csv(path, sheet, bom=True, spreadsheet_safe=True)
 
 
 def _put_text(ws: Any, row: int, col: int, value: Any, where: str) -> Any:
@@ -201,8 +209,8 @@ def _put_text(ws: Any, row: int, col: int, value: Any, where: str) -> Any:
 
 
 def _workbook_bytes(sheet: pd.DataFrame) -> bytes:
-    """The coding workbook of ``sheet`` (the columns :data:`_SHEET_COLUMNS`), as bytes that
-    depend on ``sheet`` only."""
+    """The coding workbook of ``sheet`` (the columns :data:`_SHEET_COLUMNS`, and any others
+    as text, in the order of ``sheet``), as bytes that depend on ``sheet`` only."""
     import openpyxl
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -214,20 +222,21 @@ def _workbook_bytes(sheet: pd.DataFrame) -> bytes:
     ws.title = CODING_SHEET
     bold, top = Font(bold=True), Alignment(vertical="top")
     wrap = Alignment(vertical="top", wrap_text=True)
-    for j, name in enumerate(_SHEET_COLUMNS, start=1):
+    columns = [str(c) for c in sheet.columns]  # the coding columns, maybe others between
+    for j, name in enumerate(columns, start=1):
         _put_text(ws, 1, j, name, "header").font = bold
-        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS[name]
+        ws.column_dimensions[get_column_letter(j)].width = _WIDTHS.get(name, _OTHER_WIDTH)
     for i, rec in enumerate(_as_written(sheet).to_dict("records"), start=2):
         sid = rec["sample_id"]
-        for j, name in enumerate(_SHEET_COLUMNS, start=1):
+        for j, name in enumerate(columns, start=1):
             where = f"sample: sample_id {sid!r}, column {name}"
             if name == "para_id":
                 cell = ws.cell(row=i, column=j, value=_para_id(rec[name], where))
             else:
                 cell = _put_text(ws, i, j, rec[name], where)
-            cell.alignment = wrap if name in ("text", "note") else top
+            cell.alignment = wrap if name == "text" or name.startswith("note") else top
     ws.freeze_panes = "A2"
-    code = get_column_letter(_SHEET_COLUMNS.index("code") + 1)
+    code = get_column_letter(columns.index("code") + 1)
     allowed = ", ".join(CODES)
     dv = DataValidation(
         type="list",

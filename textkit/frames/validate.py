@@ -180,7 +180,8 @@ def draw_validation_sample(
     docs : DataFrame
         Documents table (``doc_id``, ``text``; paragraphs separated by newlines). Not modified.
     n : int, default 60
-        Sample size (fewer if the corpus has fewer eligible paragraphs).
+        Sample size (fewer, with a ``UserWarning``, if the corpus has fewer eligible
+        paragraphs).
     by : str, default "frame_label"
         Label column of ``scores`` used as the first stratification variable.
     random_state : int, default 0
@@ -232,6 +233,14 @@ def draw_validation_sample(
     spread = np.random.default_rng([cfg.random_state, 1])
     labels = sorted({k[0] for k in keys})
     label_sizes = {lab: sum(len(groups[k]) for k in keys if k[0] == lab) for lab in labels}
+    if len(pool) < cfg.n:
+        warnings.warn(
+            f"draw_validation_sample: n={cfg.n}, but the corpus has {len(pool)} eligible "
+            f"paragraph(s) (distinct texts of at least min_chars={cfg.min_chars} characters, "
+            "each with a label): all of them are drawn",
+            UserWarning,
+            stacklevel=2,
+        )
     per_label = _allocate(label_sizes, min(cfg.n, len(pool)), spread)
     alloc: dict[Any, int] = {}
     for label, total in per_label.items():

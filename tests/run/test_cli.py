@@ -287,9 +287,10 @@ def test_a_notebook_failing_with_a_textkit_error_is_one_line_without_colours(
     assert capsys.readouterr().err == said
     assert main(["-q", "--config", str(path), "reproduce", "--only", "02"]) == 1
     assert capsys.readouterr().err == said
+    # `notebooks` stages its outputs as `reproduce` does: both say so
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
         "02_fails.py failed: figures/, results/ and the executed notebooks are left as they were"
-    ]
+    ] * 2
     # the whole report (the cell, the traceback) is logged at DEBUG level: textkit -v
     textkit_log = logging.getLogger("textkit")
     caplog.clear()
@@ -301,6 +302,76 @@ def test_a_notebook_failing_with_a_textkit_error_is_one_line_without_colours(
     (debug,) = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert debug.startswith("02_fails.py failed:\n") and "Traceback" in debug
     assert "raise CorpusError(" in debug and "\x1b[" not in debug
+
+
+# --------------------------------------------------------------------------- `textkit notebooks`
+# stages its outputs as `reproduce` does: a failing notebook leaves every output as it was
+
+#: A notebook writing a figure and a results table; ``{title}`` is drawn in the figure.
+_WRITES = """# %%
+from textkit.core.io import write_csv
+from textkit.plots import new_figure, use_style
+from textkit.run import start_notebook
+
+nb = start_notebook("{stem}")
+docs = nb.analysed(nb.build_corpus().documents)
+with use_style():
+    fig, ax = new_figure()
+    ax.barh(docs["doc_id"].str[-2:], docs["n_chars"])
+    ax.set_title("{title}")
+nb.save_figure(fig, "fig_{stem}");
+write_csv(nb.output("results/{stem}/sizes.csv"), docs[["doc_id", "n_chars"]]);
+"""
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    """Every output of the project: figures, results and executed notebooks."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for d in ("figures", "results", "notebooks")
+        for p in sorted((root / d).rglob("*"))
+        if p.is_file() and not p.name.startswith(".") and p.suffix != ".py"
+    }
+
+
+def test_a_failing_notebook_leaves_every_output_of_textkit_notebooks_as_it_was(project, capsys):
+    """README, "What textkit promises": a failing notebook leaves figures/, results/ and the
+    executed notebooks exactly as they were, with `textkit notebooks` as with `reproduce`."""
+    path = _config(project, '[figures]\nformats = ["png"]\n')
+    nbs = project / "notebooks"
+    for stem, title in (("02_a", "文章长度"), ("03_b", "字数")):
+        (nbs / f"{stem}.py").write_text(_WRITES.format(stem=stem, title=title), "utf-8")
+    assert main(["-q", "--config", str(path), "notebooks"]) == 0
+    # the notebooks written, in the order of their names
+    assert capsys.readouterr().out.splitlines() == [
+        str(nbs / f"{stem}.ipynb") for stem in ("01_pages", "02_a", "03_b")
+    ]
+    before = _tree(project)
+    assert {"figures/fig_02_a.png", "results/03_b/sizes.csv", "notebooks/03_b.ipynb"} <= set(before)
+    # stamped as reproduce stamps them: nothing to run again
+    assert main(["-q", "--config", str(path), "reproduce"]) == 0
+    said = capsys.readouterr().out
+    assert all(f"{stem:<24s}   reused (up to date)" in said for stem in ("02_a", "03_b"))
+    # 02_a now draws another figure; 03_b fails after writing its figure and its table
+    src = nbs / "02_a.py"
+    src.write_text(src.read_text(encoding="utf-8").replace("文章长度", "篇幅"), "utf-8")
+    bad = nbs / "03_b.py"
+    bad.write_text(bad.read_text(encoding="utf-8") + "\n# %%\nraise RuntimeError('boom')\n")
+    assert main(["-q", "--config", str(path), "notebooks"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("textkit: notebook failed: ") and "03_b" in err
+    assert _tree(project) == before
+    assert not list(project.glob(".figures.old-*"))
+
+
+def test_notebooks_of_a_named_folder_are_executed_beside_their_sources(project, capsys):
+    """[project] notebooks names a folder of the project: its executed notebooks stay there."""
+    (project / "notebooks").rename(project / "nbs")
+    path = _config(project, '[project]\nnotebooks = "nbs"\n')
+    assert main(["-q", "--config", str(path), "notebooks"]) == 0
+    written = project / "nbs" / "01_pages.ipynb"
+    assert capsys.readouterr().out == f"{written}\n"
+    assert written.is_file() and not (project / "notebooks").exists()
 
 
 # --------------------------------------------------------------------------- which notebooks run:

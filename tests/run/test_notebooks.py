@@ -93,6 +93,66 @@ def test_runner_fails_on_output_showing_a_path_of_this_checkout(tmp_path):
     assert not src.with_suffix(".ipynb").exists()
 
 
+def _notebook_showing(*texts: str):
+    """A notebook of one cell whose outputs are ``texts`` printed (stream outputs)."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("print()")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in texts]
+    return nbformat.v4.new_notebook(cells=[cell])
+
+
+def test_a_path_of_the_checkout_is_refused_only_as_a_whole_path():
+    """The checkout /x/audit is a prefix of the corpus folder /x/audit_corpus beside it: a
+    warning naming /x/audit_corpus/docs shows no path of the checkout."""
+    from pathlib import Path
+
+    from textkit.run.notebooks import _check_outputs
+
+    root, source = Path("/x/audit"), Path("/x/audit/notebooks/05_framing.py")
+    _check_outputs(
+        _notebook_showing("metadata.csv: not in /x/audit_corpus/docs, …\n"), source, root
+    )
+    for shown in ("/x/audit/notebooks\n", "in '/x/audit'", "at /x/audit: 3", "/x/audit"):
+        with pytest.raises(
+            NotebookError, match=r"cell 0 shows a path of this machine \(/x/audit\)"
+        ):
+            _check_outputs(_notebook_showing(shown), source, root)
+
+
+def test_paths_in_the_project_folder_are_written_relative_to_it():
+    from pathlib import Path
+
+    from textkit.run.notebooks import _stable_outputs
+
+    nb = _notebook_showing(
+        "/x/study/textkit.toml [project]: 'seed' is now called 'random_state'\n",
+        "not in /x/study: /x/study_2/docs /y/x/study/docs '/x/study'\n",
+    )
+    _stable_outputs(nb, Path("/x/study"))
+    assert [out["text"] for out in nb.cells[0].outputs] == [
+        "textkit.toml [project]: 'seed' is now called 'random_state'\n",
+        "not in .: /x/study_2/docs /y/x/study/docs '.'\n",  # other folders left as they are
+    ]
+
+
+def test_a_library_warning_naming_the_projects_file_reads_the_same_on_every_machine(tmp_path):
+    """A warning of textkit names the project's textkit.toml by its absolute path; the
+    executed notebook names it relative to the project, so it is not refused as a path of
+    this machine and reads the same in any folder."""
+    config = tmp_path / "textkit.toml"
+    config.write_text("[project]\nseed = 3\n", encoding="utf-8")  # the old name of random_state
+    src = tmp_path / "06_seed.py"
+    src.write_text(
+        "# %%\nimport textkit as tk\nfrom textkit.core.config import project_random_state\n\n"
+        "project_random_state(tk.load_config())\n",
+        encoding="utf-8",
+    )
+    written = run_notebook(src, config=config).notebook.read_text(encoding="utf-8")
+    assert "textkit.toml [project]: 'seed' is now called 'random_state'" in written
+    assert str(tmp_path) not in written
+
+
 def test_runner_is_quiet_and_logs_start_and_end(tmp_path):
     """IPC kernels: no "running over TCP without encryption" warning; one line each end."""
     src = tmp_path / "05_quiet.py"

@@ -279,10 +279,17 @@ def _warn_unmatched(
     sidecar: _Sidecar, absent: list[dict], folder: Any, stacklevel: int = 6
 ) -> None:
     """Warn about rows naming no entry of the folder (their values reach no document: a
-    path written wrong would be lost unseen)."""
+    path written wrong would be lost unseen).
+
+    The folder is named by its name, like the table and the files (``metadata.csv``,
+    ``河南/2021/a.txt``): a warning shown in an executed notebook then reads the same on every
+    machine.
+    """
     shown = "; ".join(f"row {u['row']} {u['file']!r}" for u in absent[:_SHOWN])
+    name = Path(folder).name or str(folder)  # "." as given has no name
     warnings.warn(
-        f"{sidecar.path.name}: {len(absent)} row(s) name a file that is not in {folder}, "
+        f"{sidecar.path.name}: {len(absent)} row(s) name a file that is not in the folder "
+        f"{name}, "
         f"their values joined to no document: {shown}{'; …' if len(absent) > _SHOWN else ''}"
         " (paths are relative to the folder, with '/'; ReadResult.metadata lists every row "
         "joined to no document)",

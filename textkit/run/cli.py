@@ -15,7 +15,8 @@ Subcommands::
                   [--stream [--batch-rows N | --batch-pages N] [--memory-budget-mb MB]]
                                                    (streamed: bounded memory; a table by rows,
                                                    a folder by files)
-    textkit notebooks [--only 03]                  execute the notebooks (writes figures)
+    textkit notebooks [--only 03]                  execute the notebooks (writes figures; a
+                                                   failing one leaves every output as it was)
     textkit figures                                same as ``notebooks``: figures come from them
     textkit reproduce [--jobs 2] [--force]         corpus -> notebooks -> figures (reuses
                                                    notebooks whose inputs did not change)
@@ -392,7 +393,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("notebooks", "figures"):
             from textkit.corpus.build import corpus_config
             from textkit.corpus.source import build_source, corpus_source
-            from textkit.run.notebooks import run_notebook
             from textkit.run.session import check_settings
 
             check_settings(config)  # every table, before the corpus and the notebooks
@@ -400,8 +400,9 @@ def main(argv: list[str] | None = None) -> int:
             # the notebooks' own build (cached): the settings that name its columns
             build = build_source(corpus_source(config), corpus_config(config), cache=True)
             check_settings(config, build.documents)
-            for nb in nbs:
-                print(run_notebook(nb, config=config.path).notebook)
+            # staged as by reproduce: a failing notebook leaves every output as it was
+            for path in pipeline.run_notebooks(config, nbs):
+                print(path)
             return 0
         if args.command == "reproduce":
             t0 = time.perf_counter()

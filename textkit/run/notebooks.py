@@ -8,7 +8,7 @@ any error, on a missing-glyph warning or on an output showing an absolute path o
 this checkout (the notebook would then differ on every other machine), strips volatile
 metadata (timings, kernel versions) and the paths of this machine from the warnings a cell
 shows (``/tmp/ipykernel_<pid>/…py`` becomes ``<cell>``, the folder a package is installed in
-is dropped), and writes the ``.ipynb``
+is dropped, a path in the project's folder is written relative to it), and writes the ``.ipynb``
 atomically, so reruns are byte-identical. The kernel talks to nbclient over IPC (unix
 sockets in a short temporary directory), so ipykernel has no unencrypted-TCP warning to
 print; the start and the end (with its duration) of each notebook are logged.
@@ -84,14 +84,24 @@ _CELL_FILE_RE = re.compile(r"(?:[A-Za-z]:)?[^\s\"'():]*ipykernel_\d+[/\\](\d+)\.
 _SITE_PACKAGES_RE = re.compile(r"(?:[A-Za-z]:)?[^\s\"'():]*[/\\]site-packages[/\\]")
 
 
-def _stable_outputs(nb) -> None:
+def _path_re(folder: str) -> re.Pattern[str]:
+    """``folder`` named as a whole path in a text: followed by a path separator, a quote,
+    whitespace, a colon or the end (``/x/audit`` is not named by ``/x/audit_corpus/docs``)."""
+    return re.compile(re.escape(folder) + r"(?=[/\\\"'\s:]|$)")
+
+
+def _stable_outputs(nb, project: Path | None = None) -> None:
     """Replace what changes from run to run, or from machine to machine, in the text outputs
-    (the location a warning shows): the kernel's cell file becomes ``<cell>``, and the folder
+    (the location a warning shows): the kernel's cell file becomes ``<cell>``, the folder
     textkit or another package is installed in is dropped (``textkit/plots/__init__.py:344``),
-    so a rerun writes the same bytes and no output names a folder of this machine."""
+    and a path in the ``project`` folder (the one holding ``textkit.toml``: the researcher's
+    corpus, settings and outputs) is written relative to it (``/home/me/study/docs`` becomes
+    ``docs``, the folder itself ``.``), so a rerun writes the same bytes and no output names a
+    folder of this machine."""
     import textkit
 
     installed = str(Path(textkit.__file__).resolve().parent.parent) + os.sep
+    here = str(project.resolve()) if project is not None else None
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and "text" in out:
@@ -99,7 +109,17 @@ def _stable_outputs(nb) -> None:
                 joined = "".join(text) if isinstance(text, list) else text
                 joined = _CELL_FILE_RE.sub("<cell>", joined)
                 joined = _SITE_PACKAGES_RE.sub("", joined.replace(installed + "textkit", "textkit"))
+                if here is not None:
+                    joined = _relative_to(here, joined)
                 out["text"] = joined
+
+
+def _relative_to(folder: str, text: str) -> str:
+    """``text`` with the paths in ``folder`` written relative to it, the folder itself as
+    ``.`` (a path only starting with the folder's name, or ending with it, is left as is)."""
+    start = r"(?<![\w.\-/\\])" + re.escape(folder)
+    text = re.sub(start + r"[/\\]", "", text)
+    return re.sub(start + r"(?=[\"'\s:]|$)", ".", text)
 
 
 def _output_text(out) -> str:
@@ -107,12 +127,15 @@ def _output_text(out) -> str:
     return "".join("".join(p) if isinstance(p, list) else (p or "") for p in parts)
 
 
-def _check_outputs(nb, source: Path) -> None:
-    root = str(project_root(source.parent.resolve()))
+def _check_outputs(nb, source: Path, root: Path | None = None) -> None:
+    """Refuse an output naming ``root`` (default: the checkout of ``source``) as a whole
+    path, a cell that raised, or a warning about a missing glyph."""
+    root = root if root is not None else project_root(source.parent.resolve())
+    names_root = _path_re(str(root))
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             text = _output_text(out)
-            if root in text:
+            if names_root.search(text):
                 raise NotebookError(
                     f"{source}: cell {i} shows a path of this machine ({root}); the executed "
                     "notebook would differ on another checkout (end the line with ';' or "
@@ -126,6 +149,15 @@ def _check_outputs(nb, source: Path) -> None:
                 raise NotebookError(
                     f"{source}: cell {i} warned about a missing glyph: {text.strip()}"
                 )
+
+
+def _project_folder(source: Path, config: str | os.PathLike | None) -> Path:
+    """The folder of the project a notebook runs for: that of ``config``, else that of the
+    ``textkit.toml`` its kernel reads (``TEXTKIT_CONFIG``), else the notebook's project."""
+    named = config if config is not None else os.environ.get(CONFIG_ENV)
+    if named:
+        return Path(named).resolve().parent
+    return project_root(source.parent.resolve())
 
 
 def _target(source: Path, config: str | os.PathLike | None = None) -> Path:
@@ -336,7 +368,7 @@ def run_notebook(
         shutil.rmtree(workdir, ignore_errors=True)
     if _signalled(client):
         raise KeyboardInterrupt
-    _stable_outputs(nb)
+    _stable_outputs(nb, _project_folder(source, config))
     _check_outputs(nb, source)
     _clean_metadata(nb)
     write_text(target, nbformat.writes(nb) + "\n")

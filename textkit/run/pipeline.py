@@ -43,6 +43,7 @@ __all__ = [
     "notebooks_dir",
     "project_notebooks",
     "reproduce",
+    "run_notebooks",
     "ReproduceResult",
 ]
 
@@ -499,6 +500,44 @@ def reproduce(
     )
 
 
+def run_notebooks(
+    config: ProjectConfig, notebooks: list[Path], *, timeout: int = 900
+) -> list[Path]:
+    """Execute ``notebooks`` for the project of ``config``, outputs staged as by
+    :func:`reproduce` (``textkit notebooks`` and ``textkit figures``).
+
+    Every notebook is executed, up to date or not; each is stamped as :func:`reproduce`
+    stamps it, so that a later ``reproduce`` reuses it. The outputs (``figures/``,
+    ``results/``, the executed notebooks) are swapped into the project only when every
+    notebook succeeded: when one fails, they are left exactly as they were.
+
+    Parameters
+    ----------
+    config : ProjectConfig
+        The project's settings (checked by the caller).
+    notebooks : list of pathlib.Path
+        The percent scripts to execute (:func:`project_notebooks`).
+    timeout : int
+        Seconds allowed per notebook cell.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The executed notebooks written in the project, in the order of ``notebooks``.
+
+    Raises
+    ------
+    NotebookError
+        When a notebook fails (named), once the staged outputs are discarded.
+    """
+    prov = provenance(config)
+    code_hash = code_fingerprint()
+    inputs = setting_files(config)
+    todo = [(nb, notebook_key(nb, prov, code_hash, inputs)) for nb in notebooks]
+    results = _run_notebooks(todo, config.root, timeout, 1, staging=True, config=config.path)
+    return [results[nb.stem][0] for nb in notebooks]
+
+
 # --------------------------------------------------------------------------- staging
 
 #: What a run stages and swaps in: whole folders, and the executed notebooks beside their
@@ -539,8 +578,9 @@ def _stage(root: Path) -> Path:
 
 def _swap_in(staging: Path, root: Path) -> None:
     """Move the staged outputs into the project: each folder by two renames, each executed
-    notebook by one atomic replace. An interruption between the two renames of a folder is
-    repaired by :func:`_recover` at the start of the next run."""
+    notebook by one atomic replace (at its place in the project: ``notebooks/``, or beside
+    its source in the folder ``[project] notebooks`` names). An interruption between the two
+    renames of a folder is repaired by :func:`_recover` at the start of the next run."""
     for name in _STAGED_DIRS:
         new = staging / name
         if not new.is_dir():
@@ -550,9 +590,10 @@ def _swap_in(staging: Path, root: Path) -> None:
             os.rename(root / name, old)
         os.rename(new, root / name)
         shutil.rmtree(old, ignore_errors=True)
-    (root / "notebooks").mkdir(exist_ok=True)
-    for nb in sorted((staging / "notebooks").glob("*.ipynb")):
-        os.replace(nb, root / "notebooks" / nb.name)
+    for nb in sorted(staging.rglob("*.ipynb")):
+        target = root / nb.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(nb, target)
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -680,6 +721,7 @@ def _run_notebooks(
         _drop_stale_figures(stage, root, [nb for nb, _ in todo])
         _swap_in(stage, root)
         results = {
-            stem: (root / "notebooks" / path.name, secs) for stem, (path, secs) in results.items()
+            stem: (root / path.relative_to(stage) if path.is_relative_to(stage) else path, secs)
+            for stem, (path, secs) in results.items()
         }
     return results

@@ -62,7 +62,7 @@ def _check_literal(pattern: str, start: int, end: int) -> None:
             what = "'{' not closed by '}'" if pattern[i] == "{" else "'}' without its '{'"
             raise InvalidParameterError(
                 f"docvars_from: malformed pattern {pattern!r}: {what} at character {i + 1}; "
-                "a field is a name in braces, as in '{province}/{year}/{name}.txt'"
+                "a field is a name in braces, as in '{province}/{year}/{name}'"
             )
 
 
@@ -182,7 +182,7 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
             raise InvalidParameterError(
                 f"docvars_from: field {{{name}}} at character {m.start() + 1} of {pattern!r} "
                 "is not a name: a field is a name in braces (letters, digits and _, not "
-                "starting with a digit), as in '{province}/{year}/{name}.txt'"
+                "starting with a digit), as in '{province}/{year}/{name}'"
             )
         if m.group(1) in fields:
             raise InvalidParameterError(

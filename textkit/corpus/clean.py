@@ -797,9 +797,21 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     return "\n".join(lines)
 
 
+#: Spaces next to a Chinese character or mark; one between two runs of two or more Chinese
+#: characters separates phrases (第一条 为了, 强化责任落实 筑牢稳定防线) and is kept.
+_RE_SPACE_CJK = re.compile(f"(?<=[{_CJK_ANY}])[ ]+|[ ]+(?=[{_CJK_ANY}])")
+_RE_HAN2_BEFORE = re.compile(f"[{_CJK}]{{2}}$")
+_RE_HAN2_AFTER = re.compile(f"[{_CJK}]{{2}}")
+
+
 def _spacing(t: str) -> str:
-    t = _RE_SPACE_CJK_AFTER.sub("", t)
-    t = _RE_SPACE_CJK_BEFORE.sub("", t)
+    def space(m: re.Match[str]) -> str:
+        i, j = m.start(), m.end()
+        if _RE_HAN2_BEFORE.search(t, max(i - 2, 0), i) and _RE_HAN2_AFTER.match(t, j):
+            return " "
+        return ""
+
+    t = _RE_SPACE_CJK.sub(space, t)
     return _RE_SPACE_RUN.sub(" ", t)
 
 

@@ -571,6 +571,7 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     report["texts"] = _texts_identity(texts, docs)
     if texts.metadata:
         report["metadata"] = texts.metadata
+    accounting._note_own_dates(report, texts.options.get("dates"))
     # the researcher's variables, unchanged, under their own names; annotations they
     # supplied themselves keep the researcher's value and the detected one is renamed
     clash = [c for c in ANNOTATED_COLUMNS if c in variables and c in docs.columns]

@@ -158,6 +158,36 @@ def _published_section(sources: Iterable[str], statuses: Iterable[str]) -> dict[
     }
 
 
+def _note_own_dates(report: dict[str, Any], dates: Iterable[str] | None) -> None:
+    """Say, in ``report["published"]["note"]`` and once in the log, that the researcher's
+    own date variables (``[corpus] dates``) are not the publication dates the report
+    counts, and how to make one so (name it ``published``); nothing when the report has
+    no ``published`` entry (a table, or a variable named ``published`` of one's own) or
+    there is no date variable.
+
+    Parameters
+    ----------
+    report : dict
+        A corpus report (both builds), changed in place.
+    dates : iterable of str or None
+        The date variables read (``read_texts(..., dates=...)``).
+    """
+    own = [str(d) for d in dates or () if d != "published"]
+    if "published" not in report or not own:
+        return
+    names = ", ".join(repr(d) for d in own)
+    note = (
+        f"your date variable(s) {names} are kept as they are but are not the publication "
+        'date counted here, nor the one [analysis] trend = "published" and [dedup] '
+        'keep_earliest_by = "published" read: to date the documents by yours, name the '
+        "column 'published' (in the metadata table and in [corpus] dates), which then wins "
+        f"over the dates the files state; or trace yours as it is with [analysis] trend = "
+        f"{own[0]!r}"
+    )
+    report["published"]["note"] = note
+    logger.warning("publication dates: %s", note)
+
+
 def _page_row(rec: dict) -> dict:
     """One input's entry of the report's ``pages`` list (both builds)."""
     return {
@@ -717,7 +747,8 @@ def render_report_md(report: dict) -> str:
         p = report["published"]
         lines += [
             f"Publication dates (`published`, where found in `published_from`): {p['identity']}; "
-            f"{p['dated_kept']} of the {a['kept']} kept {article}s dated.",
+            f"{p['dated_kept']} of the {a['kept']} kept {article}s dated."
+            + (f" Note: {p['note']}." if p.get("note") else ""),
             "",
         ]
     for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):

@@ -470,6 +470,7 @@ def _own_corpus_to(
             rep["texts"] = _identity_from_counts("folder", *counts, statuses, texts.n_skipped)
             if texts.metadata:
                 rep["metadata"] = texts.metadata
+        accounting._note_own_dates(rep, texts.options.get("dates"))
         logger.info("corpus built from %s (streamed): %s", texts.path, rep["texts"]["identity"])
         return rep
 

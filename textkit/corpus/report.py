@@ -188,6 +188,28 @@ def _note_own_dates(report: dict[str, Any], dates: Iterable[str] | None) -> None
     logger.warning("publication dates: %s", note)
 
 
+def _note_kept_later(report: dict[str, Any], docs: pd.DataFrame, keep_earliest_by: str) -> None:
+    """With ``[dedup] keep_earliest_by`` unset, count in ``report["duplicates"]`` the groups
+    whose kept copy has a later year or publication date than a flagged one
+    (:func:`textkit.corpus.dedup.later_kept_groups`; ``kept_later``, ``kept_later_groups``,
+    ``note``) and say it once in the log; nothing when there is none (both builds)."""
+    from textkit.corpus.dedup import later_kept_groups
+
+    if keep_earliest_by:
+        return
+    later = later_kept_groups(docs)
+    if not later:
+        return
+    note = (
+        f"{len(later)} duplicate group(s) keep a copy with a later year or publication date "
+        "than a copy flagged as its duplicate (the longest copy is kept): a reprint may "
+        'move a text to a later year; set [dedup] keep_earliest_by = "year" (or '
+        '"published", or a date variable of yours) to keep the earliest copy'
+    )
+    report["duplicates"] |= {"kept_later": len(later), "kept_later_groups": later, "note": note}
+    logger.warning("duplicates: %s (groups %s)", note, ", ".join(later[:5]))
+
+
 def _page_row(rec: dict) -> dict:
     """One input's entry of the report's ``pages`` list (both builds)."""
     return {
@@ -772,6 +794,9 @@ def render_report_md(report: dict) -> str:
             lines.append(f"| {g['dup_group']} | {_cell(g['canonical'])} | {members} |")
     else:
         lines.append("None.")
+    if report["duplicates"].get("note"):
+        later = ", ".join(report["duplicates"]["kept_later_groups"])
+        lines += ["", f"Note: {report['duplicates']['note']} (groups {_cell(later)})."]
     lines += [
         "",
         "## Boilerplate",

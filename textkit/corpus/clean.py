@@ -29,7 +29,10 @@ its documented purpose); the code only fixes the order of the steps:
    full-width punctuation (，。：；！？（）“”) is kept;
 6. OpenCC ``t2s`` (traditional -> simplified), shielding the protected terms (乾安县);
 7. placeholder masks -> ``某`` + unit;
-8. spacing (spaces next to Chinese characters dropped, runs collapsed) and ASCII
+8. spacing (spaces next to Chinese characters dropped, runs collapsed, except that one
+   space stays between two runs of two or more Chinese characters, where it separates
+   phrases: ``第一条 为了``, a title's ``强化责任落实 筑牢稳定防线``, keywords
+   ``基层 法治建设``; letter-spaced ``社 会 治 安`` collapses) and ASCII
    punctuation inside Chinese text -> Chinese punctuation, to their joint fixed point;
 9. broken-line rejoin: paragraphs broken mid-sentence are joined (in a hard-wrapped PDF
    also the short last line of a paragraph of two lines, see :func:`_rejoin`), paragraphs

@@ -21,6 +21,9 @@ def test_genres(ann):
     assert ann.loc[f"{P}#04", "genre"] == "学术论文"
     assert (ann.loc[[i for i in ann.index if i.startswith("002_")], "genre"] == "工作方案").all()
     assert ann.loc["001_aabf14e4f143a46b#01", "genre"] == "调研报告"
+    # the seed corpus holds no notice and no news piece (its untyped articles are essays and
+    # 社会治理工作机制 pages)
+    assert not ann["genre"].isin(["通知", "新闻"]).any()
 
 
 def test_relevance(ann):
@@ -188,3 +191,20 @@ def test_seed_years(ann):
     }
     assert ann.loc["003_4542067cb4fbbdc2#08", "year"] == 2004
     assert ann["year"].notna().sum() == len(years)
+
+
+def test_notices_and_news_get_a_genre_only_when_no_other_rule_applies():
+    titles = [
+        "关于开展国庆期间矛盾纠纷集中排查化解活动的通知",
+        "关于印发《某县平安建设工作方案》的通知",  # issues a plan: the plan's genre
+        "某市召开基层治理工作会议 部署推进依法行政",
+        "某县召开信访工作座谈会",
+        "基层干部的无力感从何而来",  # an essay: no rule
+        "某县筑牢稳定防线",
+    ]
+    texts = ["。"] * 5 + ["本报讯（记者 王明）近日，某县召开维稳工作会议。"]
+    docs = pd.DataFrame({"doc_id": [str(i) for i in range(6)], "title": titles, "text": texts})
+    got = annotate(docs)["genre"].tolist()
+    assert got[:4] == ["通知", "工作方案", "新闻", "新闻"]
+    assert pd.isna(got[4])
+    assert got[5] == "新闻"  # the news dateline of its text

@@ -25,6 +25,7 @@ from textkit.corpus.dedup import (
     duplicate_key,
     find_duplicates,
     jaccard,
+    later_kept_groups,
     minhash_signatures,
     normalise,
     shingles,
@@ -439,3 +440,20 @@ def test_earliest_ranks_read_each_value_alone():
     assert together[5] < together[1] < together[2] < together[0]  # 2018 < 2019-03 < 2020 < 2021
     assert together[1] < together[7] < together[2]  # 2019-03-01 < 2019年3月5日 < 2020
     assert np.isinf(together[[3, 4, 6]]).all()
+
+
+def test_later_kept_groups_compares_the_kept_copy_with_the_flagged_ones():
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c", "d", "e", "f"],
+            "dup_group": ["a", "a", "c", "c", "e", "e"],
+            "is_duplicate": [True, False, False, True, True, False],
+            # group a: kept 2020 over a 2019 copy; group c: kept the earlier; group e: a
+            # kept copy without a year compares with nothing by year, but its date is later
+            "year": [2019, 2020, 2019, 2021, 2018, None],
+            "published": [None, None, None, None, "2018年3月5日", "2019-01-02"],
+        }
+    )
+    assert later_kept_groups(docs) == ["a", "e"]
+    assert later_kept_groups(docs, columns=("year",)) == ["a"]
+    assert later_kept_groups(docs.drop(columns=["year", "published"])) == []

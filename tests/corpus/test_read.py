@@ -341,6 +341,18 @@ def test_build_from_csv_keeps_the_researchers_year(tmp_path):
     assert back["province"].tolist() == ["浙江", "江苏", "广东"]
 
 
+def test_a_year_column_of_another_name_leaves_year_to_the_annotator(tmp_path):
+    # the README: a 年份 column keeps its name; `year` is then the year the text states
+    path = tmp_path / "docs.csv"
+    table = _table().rename(columns={"year": "年份"})
+    table.loc[2, "年份"] = 1999
+    table.to_csv(path, index=False)
+    docs = build_corpus(tk.read_texts(path)).documents.set_index("doc_id")
+    assert docs["年份"].tolist() == [2021, 1999, 2019]
+    assert "year_detected" not in docs.columns
+    assert docs.loc["docs#05", "year"] == 2018
+
+
 def test_build_from_folder_splits_like_raw_pages(tmp_path):
     root = _tree(tmp_path / "raw")
     texts = read_texts(root, docvars_from="{province}/{year}/{name}.txt")

@@ -330,6 +330,17 @@ def test_a_table_of_contents_listing_the_markers_is_not_an_article(entry):
         ("2021-03-04\n为加强基层社会治理，制定本方案。", ""),  # no letter
         ("各村委会、各有关单位：\n现将方案印发给你们。", ""),  # a salutation ends with a colon
         ("习近平指出：“要坚持和发展新时代枫桥经验。”\n为加强基层社会治理。", ""),  # a quotation
+        # a title quoting a slogan keeps its quotation marks; an unclosed quote is a fragment
+        (
+            "某县政务服务“一网通办”改革调研报告\n为掌握改革成效，开展调研。",
+            "某县政务服务“一网通办”改革调研报告",
+        ),
+        (
+            "从“上访村”到“文明村”——某村经验做法\n某村曾是上访村。",
+            "从“上访村”到“文明村”——某村经验做法",
+        ),
+        ("“要坚持和发展新时代枫桥经验\n为加强基层社会治理。", ""),
+        ("坚持和发展新时代枫桥经验”\n为加强基层社会治理。", ""),
         ("今天社区开展了矛盾纠纷排查！\n为加强基层社会治理。", ""),  # a sentence
         ("2021年3月5日\n为加强基层社会治理。", ""),  # a date
         ("发布时间：2021-03-05 来源：县政府办\n为加强基层社会治理。", ""),  # page metadata

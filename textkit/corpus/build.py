@@ -403,6 +403,7 @@ def _build(raw_dir: Path, config: CorpusConfig, n_jobs: int = 1) -> CorpusBuild:
     docs = docs.iloc[natural_order(docs["doc_id"])].reset_index(drop=True)
     boilerplate = repeated_paragraphs(docs, config.dedup).reset_index(drop=True)
     report = accounting.corpus_report(pages, docs, boilerplate, raw_dir)
+    accounting._note_kept_later(report, docs, config.dedup.keep_earliest_by)
     logger.info("corpus built: %s", report["articles"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
 
@@ -571,6 +572,7 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     report["texts"] = _texts_identity(texts, docs)
     if texts.metadata:
         report["metadata"] = texts.metadata
+    accounting._note_own_dates(report, texts.options.get("dates"))
     # the researcher's variables, unchanged, under their own names; annotations they
     # supplied themselves keep the researcher's value and the detected one is renamed
     clash = [c for c in ANNOTATED_COLUMNS if c in variables and c in docs.columns]
@@ -579,6 +581,8 @@ def _build_texts(texts: ReadResult, config: CorpusConfig) -> CorpusBuild:
     docs = docs.merge(
         extra.rename(columns={"doc_id": "page_id"}), on="page_id", how="left", validate="m:1"
     )
+    # after the merge: the researcher's year or published, where they have one
+    accounting._note_kept_later(report, docs, config.dedup.keep_earliest_by)
     logger.info("corpus built from %s: %s", texts.path, report["texts"]["identity"])
     return CorpusBuild(documents=docs, pages=pages, boilerplate=boilerplate, report=report)
 

@@ -29,7 +29,10 @@ its documented purpose); the code only fixes the order of the steps:
    full-width punctuation (，。：；！？（）“”) is kept;
 6. OpenCC ``t2s`` (traditional -> simplified), shielding the protected terms (乾安县);
 7. placeholder masks -> ``某`` + unit;
-8. spacing (spaces next to Chinese characters dropped, runs collapsed) and ASCII
+8. spacing (spaces next to Chinese characters dropped, runs collapsed, except that one
+   space stays between two runs of two or more Chinese characters, where it separates
+   phrases: ``第一条 为了``, a title's ``强化责任落实 筑牢稳定防线``, keywords
+   ``基层 法治建设``; letter-spaced ``社 会 治 安`` collapses) and ASCII
    punctuation inside Chinese text -> Chinese punctuation, to their joint fixed point;
 9. broken-line rejoin: paragraphs broken mid-sentence are joined (in a hard-wrapped PDF
    also the short last line of a paragraph of two lines, see :func:`_rejoin`), paragraphs
@@ -797,9 +800,21 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     return "\n".join(lines)
 
 
+#: Spaces next to a Chinese character or mark; one between two runs of two or more Chinese
+#: characters separates phrases (第一条 为了, 强化责任落实 筑牢稳定防线) and is kept.
+_RE_SPACE_CJK = re.compile(f"(?<=[{_CJK_ANY}])[ ]+|[ ]+(?=[{_CJK_ANY}])")
+_RE_HAN2_BEFORE = re.compile(f"[{_CJK}]{{2}}$")
+_RE_HAN2_AFTER = re.compile(f"[{_CJK}]{{2}}")
+
+
 def _spacing(t: str) -> str:
-    t = _RE_SPACE_CJK_AFTER.sub("", t)
-    t = _RE_SPACE_CJK_BEFORE.sub("", t)
+    def space(m: re.Match[str]) -> str:
+        i, j = m.start(), m.end()
+        if _RE_HAN2_BEFORE.search(t, max(i - 2, 0), i) and _RE_HAN2_AFTER.match(t, j):
+            return " "
+        return ""
+
+    t = _RE_SPACE_CJK.sub(space, t)
     return _RE_SPACE_RUN.sub(" ", t)
 
 

@@ -92,6 +92,32 @@ _MAGIC = (
     (b"\x1f\x8b", "gzip"),
 )
 
+#: Documents a file of text may really be, by the signature of its bytes and, for a ZIP
+#: archive, the member that names its format: (signature, member, what it is, its suffix).
+_DOCUMENT_KINDS = (
+    (b"%PDF-", "", "a PDF document", ".pdf"),
+    (b"PK\x03\x04", "word/document.xml", "a Word document", ".docx"),
+    (b"PK\x03\x04", "xl/workbook.xml", "an Excel workbook", ".xlsx"),
+    (b"PK\x03\x04", "ppt/presentation.xml", "a PowerPoint presentation", ".pptx"),
+)
+
+
+def _disguised(data: bytes, name: str) -> str:
+    """What to do when ``data`` is a document of another format saved under the suffix of
+    text (a Word document named ``.txt``): rename it. The file is not read by its content,
+    since its name is the key of its metadata row; "" when the bytes are no such document."""
+    for magic, member, what, suffix in _DOCUMENT_KINDS:
+        # a ZIP archive stores each member's name in plain bytes in its local header
+        if data.startswith(magic) and (not member or member.encode() in data):
+            where = os.path.splitext(name)[1] or "no suffix"
+            if suffix == ".xlsx":
+                todo = "rename it to .xlsx and read it as a table (read_texts(..., text=...))"
+            else:
+                todo = f"rename it to {suffix} (and its row in a metadata table, if any)"
+            return f": {what} ({suffix}) saved under {where!r}: {todo}"
+    return ""
+
+
 #: Declared charsets read as a superset encoding.
 _CHARSET_ALIASES = {
     "gb2312": "gb18030",
@@ -510,7 +536,10 @@ def decode_bytes(
         return _reject(f"{name}: empty file (0 bytes)", "empty")
     for magic, kind in _MAGIC:
         if data.startswith(magic):
-            return _reject(f"{name}: binary content ({kind} file signature), not text", "binary")
+            return _reject(
+                f"{name}: binary content ({kind} file signature), not text{_disguised(data, name)}",
+                "binary",
+            )
     repairs: list[str] = []
     text: str | None = None
     encoding = ""

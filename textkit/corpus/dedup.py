@@ -54,6 +54,7 @@ __all__ = [
     "earliest_ranks",
     "find_duplicates",
     "jaccard",
+    "later_kept_groups",
     "minhash_signatures",
     "normalise",
     "normalise_lines",
@@ -896,6 +897,41 @@ def earliest_ranks(
             f"[dedup] keep_earliest_by: no document variable {name!r}; the documents have {known}"
         )
     return np.array([_year_of(v) for v in docs[column].astype(object)], dtype=float)
+
+
+def later_kept_groups(docs: pd.DataFrame, columns: tuple[str, ...] = ("year", "published")) -> list:
+    """The duplicate groups whose kept copy is later than a copy flagged as its duplicate,
+    by any of ``columns`` (a year or a date, read as :attr:`DedupConfig.keep_earliest_by`
+    reads them): the longest copy kept, a reprint of a later year may stand for a text
+    that first appeared earlier.
+
+    Parameters
+    ----------
+    docs : pandas.DataFrame
+        Documents with ``dup_group``, ``is_duplicate`` and any of ``columns``. Not modified.
+    columns : tuple of str
+        The variables that place a copy in time; those ``docs`` lacks are passed over.
+
+    Returns
+    -------
+    list of str
+        The ``dup_group`` of each such group, sorted.
+    """
+    present = [c for c in columns if c in docs.columns]
+    if not present or "dup_group" not in docs.columns:
+        return []
+    grouped = docs[docs["dup_group"].notna()]
+    later = []
+    for gid, g in grouped.groupby(grouped["dup_group"].astype(str)):
+        flagged = g["is_duplicate"].astype(bool).to_numpy()
+        for c in present:
+            ranks = np.array([_year_of(v) for v in g[c].astype(object)], dtype=float)
+            kept, copies = ranks[~flagged], ranks[flagged]
+            kept, copies = kept[np.isfinite(kept)], copies[np.isfinite(copies)]
+            if len(kept) and len(copies) and kept.min() > copies.min():
+                later.append(gid)
+                break
+    return sorted(later)
 
 
 #: Columns of the documents table that hold the text or its bookkeeping, not variables.

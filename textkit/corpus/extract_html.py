@@ -134,6 +134,14 @@ _CHROME_TOKEN = re.compile(
 )
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: A line break in the source of a paragraph between two Chinese characters, with the
+#: spaces around it: layout, removed as browsers remove it (CSS Text, segment breaks
+#: between East Asian wide characters), not a space between two words.
+_LAYOUT_BREAK_RE = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])"
+    r"[ \t\r]*\n\s*"
+    r"(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])"
+)
 #: Elements never dropped as chrome (the page itself, its main content).
 _NEVER_CHROME = frozenset({"html", "body", "main", "article"})
 
@@ -498,7 +506,7 @@ def _html_lines(body: Any, chrome: set[int] = frozenset(), line_breaks: bool = F
     pre = int(line_breaks)
 
     def end_line() -> None:
-        line = _one_line("".join(pieces))
+        line = _one_line(_LAYOUT_BREAK_RE.sub("", "".join(pieces)))
         pieces.clear()
         if line:
             lines.append(line)

@@ -24,7 +24,7 @@ with the reason:
   their text layer; the title an HTML, Word or PDF file records becomes the page title.
   Old Word (``.doc``), RTF and OpenDocument files are rejected with advice to save them as
   ``.docx``, a file of another type matching ``include`` as unsupported. Document
-  variables can be read from the relative path (``docvars_from="{province}/{year}/{name}.txt"``)
+  variables can be read from the relative path (``docvars_from="{province}/{year}/{name}"``)
   and from a table with a row per file (``metadata="metadata.csv"``, joined by
   :mod:`textkit.corpus.read_metadata`).
 
@@ -101,15 +101,20 @@ def read_texts(
         largest one, at least two digits).
     docvars_from : str, optional
         Folders: a pattern the relative path must match, whose fields become document
-        variables: ``"{province}/{year}/{name}.txt"`` (a field matches one path part, or
-        part of one), or a regular expression with named groups (``(?P<year>\\d{4})/.*``).
-        A file whose path does not match is rejected. A pattern that is malformed (a brace
+        variables: ``"{province}/{year}/{name}"`` (a field matches one path part, or
+        part of one; ending in a field, the pattern reads every format and the last field
+        holds the file name with its suffix, while ``"{province}/{year}/{name}.txt"``
+        reads only ``.txt`` files; ``**/`` matches any number of folders, as in
+        ``"{province}/{year}/**/{name}"``), or a regular expression with named groups
+        (``(?P<year>\\d{4})/.*``). Suffixes are matched in any case (``.TXT``). A file
+        whose path does not match is rejected, with the pattern that would read it when
+        only its suffix or its folders differ. A pattern that is malformed (a brace
         outside a field, as in ``"{province/{year}"``, a field that is not a name, a field
         named twice, no field, a regular expression that does not compile) is an error
         naming ``docvars_from`` and the problem, raised before any file is read.
     include, exclude : list of str, optional
         Folders: glob patterns on the relative path (``**`` matches any number of folders,
-        ``*`` anything within one). Default include :data:`DEFAULT_INCLUDE`
+        ``*`` anything within one; a suffix matches in any case). Default include :data:`DEFAULT_INCLUDE`
         (``["**/*.txt", "**/*.html", "**/*.htm", "**/*.xhtml", "**/*.docx",
         "**/*.pdf"]``); no exclude. A file matching an ``exclude`` pattern or no
         ``include`` pattern is not read, and neither are hidden files and folders, the
@@ -220,7 +225,7 @@ def read_texts(
     Examples
     --------
     >>> texts = read_texts("letters.csv", text="content", id="letter_id")  # doctest: +SKIP
-    >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}.txt")  # doctest: +SKIP
+    >>> texts = read_texts("raw", docvars_from="{province}/{year}/{name}")  # doctest: +SKIP
     >>> texts = read_texts("reports", include=["**/*.pdf", "**/*.docx"])  # doctest: +SKIP
     >>> texts = read_texts("news.csv", text="正文", dates="发布时间")  # doctest: +SKIP
     >>> texts = read_texts(

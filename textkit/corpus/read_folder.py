@@ -62,7 +62,7 @@ def _check_literal(pattern: str, start: int, end: int) -> None:
             what = "'{' not closed by '}'" if pattern[i] == "{" else "'}' without its '{'"
             raise InvalidParameterError(
                 f"docvars_from: malformed pattern {pattern!r}: {what} at character {i + 1}; "
-                "a field is a name in braces, as in '{province}/{year}/{name}.txt'"
+                "a field is a name in braces, as in '{province}/{year}/{name}'"
             )
 
 
@@ -112,11 +112,55 @@ def _suffix_hint(rx: re.Pattern[str], rel: str, suffix: str, pattern: Any) -> st
         return ""
     if rx.fullmatch(rel[: len(rel) - len(suffix)] + written.group(0)) is None:
         return ""
+    wider = str(pattern)[: -len(written.group(0))]
     return (
         f" only by its suffix: the pattern ends in {written.group(0)!r}, the file in "
-        f"{suffix!r}; end the pattern with the field (as in '{{province}}/{{year}}/{{name}}') "
-        "to read every format"
+        f"{suffix!r}; end the pattern with the field (docvars_from = {wider!r}) to read "
+        "every format (the last field then holds the file name with its suffix)"
     )
+
+
+def _lower_suffix(rel: str) -> str:
+    """``rel`` with its suffix in lower case (``a/B.TXT`` -> ``a/B.txt``): suffixes are
+    matched in any case."""
+    suffix = Path(rel).suffix
+    return rel[: len(rel) - len(suffix)] + suffix.lower() if suffix else rel
+
+
+def _fullmatch(rx: re.Pattern[str], rel: str) -> re.Match[str] | None:
+    """``rx`` matched on ``rel`` as it is, else on ``rel`` with its suffix in lower case."""
+    return rx.fullmatch(rel) or rx.fullmatch(_lower_suffix(rel))
+
+
+def _depth_hint(rel: str, pattern: Any) -> str:
+    """What to write when a path has more folders than a field pattern (a file in a
+    subfolder such as ``浙江/2021/附件/x.txt`` for ``{province}/{year}/{name}``) or fewer,
+    else ""."""
+    pattern = str(pattern)
+    if "(?P<" in pattern or "**" in pattern:
+        return ""
+    n_path, n_pattern = rel.count("/") + 1, pattern.count("/") + 1
+    if n_path == n_pattern:
+        return ""
+    said = f": the path has {n_path} parts, the pattern {n_pattern} (a field matches one part)"
+    if n_path < n_pattern:
+        return said + "; move the file into the folders the pattern names"
+    head, _, last = pattern.rpartition("/")
+    wider = f"{head}/**/{last}" if head else f"**/{last}"
+    if _fullmatch(_docvars_regex(wider), rel) is None:
+        return said
+    folder = rel.rpartition("/")[0]
+    return (
+        f"{said}; write docvars_from = {wider!r} ('**/' matches any folders) to read the "
+        f"files of subfolders too, or leave the subfolder out with exclude = "
+        f"['{folder}/**']"
+    )
+
+
+def _literal(text: str) -> str:
+    """The regular expression of the text between fields: itself, except that ``**/``
+    matches any number of folders (or none)."""
+    return "(?:.*/)?".join(re.escape(part) for part in text.split("**/"))
 
 
 def _docvars_regex(pattern: str) -> re.Pattern[str]:
@@ -132,13 +176,13 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
     parts, last, fields = [], 0, []
     for m in _FIELD_RE.finditer(pattern):
         _check_literal(pattern, last, m.start())
-        parts.append(re.escape(pattern[last : m.start()]))
+        parts.append(_literal(pattern[last : m.start()]))
         name = m.group(1)
         if not name.isidentifier():
             raise InvalidParameterError(
                 f"docvars_from: field {{{name}}} at character {m.start() + 1} of {pattern!r} "
                 "is not a name: a field is a name in braces (letters, digits and _, not "
-                "starting with a digit), as in '{province}/{year}/{name}.txt'"
+                "starting with a digit), as in '{province}/{year}/{name}'"
             )
         if m.group(1) in fields:
             raise InvalidParameterError(
@@ -148,7 +192,7 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
         parts.append(f"(?P<{m.group(1)}>[^/]+?)")
         last = m.end()
     _check_literal(pattern, last, len(pattern))
-    parts.append(re.escape(pattern[last:]))
+    parts.append(_literal(pattern[last:]))
     if not fields:
         raise InvalidParameterError(
             f"docvars_from: expected fields such as {{year}} in the pattern, got {pattern!r}"
@@ -214,7 +258,7 @@ def _list_folder(
             logger.warning("skipped %s", e.reason)
             skipped.append(_skipped(rel, e.kind, e.reason))
             continue
-        hit = next((pat for pat, x in exc if x.fullmatch(rel)), None)
+        hit = next((pat for pat, x in exc if _fullmatch(x, rel)), None)
         if hit is not None:
             logger.info("skipped %s: matches the exclude pattern %r", rel, hit)
             skipped.append(
@@ -224,7 +268,7 @@ def _list_folder(
         suffix = Path(rel).suffix.lower()
         # a document format that is not read is reported even when include leaves it out:
         # the researcher likely meant it to be read
-        if not any(x.fullmatch(rel) for _, x in inc) and suffix not in UNSUPPORTED_FORMATS:
+        if not any(_fullmatch(x, rel) for _, x in inc) and suffix not in UNSUPPORTED_FORMATS:
             shown = ", ".join(repr(pat) for pat, _ in inc)
             logger.info("skipped %s: not matched by the include patterns", rel)
             skipped.append(
@@ -282,12 +326,14 @@ def _read_file(listing: _Listing, rel: str) -> _FileRead:
                 "repairs": "",
             }
         )
-    match = rx.fullmatch(rel) if rx is not None else None
+    match = _fullmatch(rx, rel) if rx is not None else None
     got = None
     if rx is not None and match is None and suffix in EXTRACTORS:
         extractor = EXTRACTORS[suffix]
         reason = f"path does not match the docvars_from pattern {listing.docvars_from!r}"
-        reason += _suffix_hint(rx, rel, suffix, listing.docvars_from)
+        reason += _suffix_hint(rx, rel, suffix, listing.docvars_from) or _depth_hint(
+            rel, listing.docvars_from
+        )
         kind, repairs = "no_match", ""
     else:
         got = extract_text(data, rel, suffix, config=listing.config)

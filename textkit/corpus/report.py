@@ -158,6 +158,58 @@ def _published_section(sources: Iterable[str], statuses: Iterable[str]) -> dict[
     }
 
 
+def _note_own_dates(report: dict[str, Any], dates: Iterable[str] | None) -> None:
+    """Say, in ``report["published"]["note"]`` and once in the log, that the researcher's
+    own date variables (``[corpus] dates``) are not the publication dates the report
+    counts, and how to make one so (name it ``published``); nothing when the report has
+    no ``published`` entry (a table, or a variable named ``published`` of one's own) or
+    there is no date variable.
+
+    Parameters
+    ----------
+    report : dict
+        A corpus report (both builds), changed in place.
+    dates : iterable of str or None
+        The date variables read (``read_texts(..., dates=...)``).
+    """
+    own = [str(d) for d in dates or () if d != "published"]
+    if "published" not in report or not own:
+        return
+    names = ", ".join(repr(d) for d in own)
+    note = (
+        f"your date variable(s) {names} are kept as they are but are not the publication "
+        'date counted here, nor the one [analysis] trend = "published" and [dedup] '
+        'keep_earliest_by = "published" read: to date the documents by yours, name the '
+        "column 'published' (in the metadata table and in [corpus] dates), which then wins "
+        f"over the dates the files state; or trace yours as it is with [analysis] trend = "
+        f"{own[0]!r}"
+    )
+    report["published"]["note"] = note
+    logger.warning("publication dates: %s", note)
+
+
+def _note_kept_later(report: dict[str, Any], docs: pd.DataFrame, keep_earliest_by: str) -> None:
+    """With ``[dedup] keep_earliest_by`` unset, count in ``report["duplicates"]`` the groups
+    whose kept copy has a later year or publication date than a flagged one
+    (:func:`textkit.corpus.dedup.later_kept_groups`; ``kept_later``, ``kept_later_groups``,
+    ``note``) and say it once in the log; nothing when there is none (both builds)."""
+    from textkit.corpus.dedup import later_kept_groups
+
+    if keep_earliest_by:
+        return
+    later = later_kept_groups(docs)
+    if not later:
+        return
+    note = (
+        f"{len(later)} duplicate group(s) keep a copy with a later year or publication date "
+        "than a copy flagged as its duplicate (the longest copy is kept): a reprint may "
+        'move a text to a later year; set [dedup] keep_earliest_by = "year" (or '
+        '"published", or a date variable of yours) to keep the earliest copy'
+    )
+    report["duplicates"] |= {"kept_later": len(later), "kept_later_groups": later, "note": note}
+    logger.warning("duplicates: %s (groups %s)", note, ", ".join(later[:5]))
+
+
 def _page_row(rec: dict) -> dict:
     """One input's entry of the report's ``pages`` list (both builds)."""
     return {
@@ -717,7 +769,8 @@ def render_report_md(report: dict) -> str:
         p = report["published"]
         lines += [
             f"Publication dates (`published`, where found in `published_from`): {p['identity']}; "
-            f"{p['dated_kept']} of the {a['kept']} kept {article}s dated.",
+            f"{p['dated_kept']} of the {a['kept']} kept {article}s dated."
+            + (f" Note: {p['note']}." if p.get("note") else ""),
             "",
         ]
     for key, title in (("flagged", "Flagged"), ("quarantined", "Quarantined")):
@@ -741,6 +794,9 @@ def render_report_md(report: dict) -> str:
             lines.append(f"| {g['dup_group']} | {_cell(g['canonical'])} | {members} |")
     else:
         lines.append("None.")
+    if report["duplicates"].get("note"):
+        later = ", ".join(report["duplicates"]["kept_later_groups"])
+        lines += ["", f"Note: {report['duplicates']['note']} (groups {_cell(later)})."]
     lines += [
         "",
         "## Boilerplate",

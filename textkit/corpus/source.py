@@ -13,7 +13,7 @@ options under the same names)::
     meta = ["province", "year"]  # document variables (default: every other column)
     sheet = "2021"               # workbooks: the sheet read (default: the first)
     dates = ["发布时间"]          # document variables read as dates (2019年3月5日, 2019/03/05 …)
-    # folders: include, exclude (glob lists), docvars_from ("{province}/{year}/{name}.txt"),
+    # folders: include, exclude (glob lists), docvars_from ("{province}/{year}/{name}"),
     #   metadata ("metadata.csv": a row per file, relative to textkit.toml) and metadata_key
     # both: encoding, dates
 

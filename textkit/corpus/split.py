@@ -349,8 +349,27 @@ def _looks_like_title(line: str, config: SplitConfig, max_chars: int | None = No
 
 
 #: Marks no title holds: sentence and clause marks anywhere (a sentence, a wrapped
-#: fragment), a colon (发布时间：… 来源：…, a salutation), quotation (习近平指出：“…”).
-_NOT_IN_TITLE = re.compile(r"[。！？!?；;，,：:“”\"]")
+#: fragment), a colon (发布时间：… 来源：…, a salutation, a quotation 习近平指出：“…”),
+#: straight quotes. Chinese quotation marks are allowed in pairs: titles quote a slogan
+#: (某县政务服务“一网通办”改革调研报告, 从“上访村”到“文明村”).
+_NOT_IN_TITLE = re.compile(r"[。！？!?；;，,：:\"]")
+
+
+def _paired_quotes(line: str) -> bool:
+    """Every “ in ``line`` closed by a ” before the next “, and no ” without its “."""
+    open_ = False
+    for ch in line:
+        if ch == "“":
+            if open_:
+                return False
+            open_ = True
+        elif ch == "”":
+            if not open_:
+                return False
+            open_ = False
+    return not open_
+
+
 #: A date line (2021年3月5日, 2021-03-05).
 _DATE_LINE = re.compile(
     r"[\d０-９一二三四五六七八九〇零十]{2,4}\s*(?:年|[-/.])[\s\d０-９一二三四五六七八九十〇零月日号/.-]*"
@@ -359,8 +378,8 @@ _DATE_LINE = re.compile(
 
 def _first_line_title(lines: list[str], config: SplitConfig) -> str:
     """The first non-empty line when it looks like a title and text follows it, else "":
-    short, with no sentence, clause or quotation mark nor colon anywhere in it, not a
-    numbered heading or a date, with at least four Chinese characters."""
+    short, with no sentence or clause mark, colon or straight quote anywhere in it and
+    Chinese quotation marks only in pairs, not a numbered heading or a date, with at least four Chinese characters."""
     filled = [x.strip() for x in lines if x.strip()]
     if len(filled) < 2:
         return ""
@@ -368,6 +387,7 @@ def _first_line_title(lines: list[str], config: SplitConfig) -> str:
     if (
         not _looks_like_title(first, config)
         or _NOT_IN_TITLE.search(first)
+        or not _paired_quotes(first)
         or _DATE_LINE.fullmatch(first)
         or count_cjk(first) < 4
     ):

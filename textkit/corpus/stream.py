@@ -470,6 +470,7 @@ def _own_corpus_to(
             rep["texts"] = _identity_from_counts("folder", *counts, statuses, texts.n_skipped)
             if texts.metadata:
                 rep["metadata"] = texts.metadata
+        accounting._note_own_dates(rep, texts.options.get("dates"))
         logger.info("corpus built from %s (streamed): %s", texts.path, rep["texts"]["identity"])
         return rep
 
@@ -594,6 +595,19 @@ def _remove_made(out: Path, made: Path) -> None:
         if folder == made or folder.parent == folder:
             return
         folder = folder.parent
+
+
+def _note_kept_later(report: dict, parquet: Path, config: CorpusConfig) -> None:
+    """The report's note on duplicate groups kept at a later date, read from the columns
+    of the documents written (as the build in memory reads them from its documents)."""
+    import pyarrow.parquet as pq
+
+    if config.dedup.keep_earliest_by:
+        return
+    names = set(pq.read_schema(parquet).names)
+    wanted = ["doc_id", "dup_group", "is_duplicate", "year", "published"]
+    frame = pd.read_parquet(parquet, columns=[c for c in wanted if c in names])
+    accounting._note_kept_later(report, frame, config.dedup.keep_earliest_by)
 
 
 def _stream(
@@ -725,6 +739,7 @@ def _stream(
             report, lambda: pages.select(["source_file", "status", "split_note"]).to_pandas(), out
         )
         parquet = write_documents_parquet(out / "documents.parquet", chunks())
+        _note_kept_later(report, parquet, config)
         tables = [parquet, write_documents_csv_from(parquet, out / "documents.csv")]
         return write_rest(out, tables, pages, boilerplate, report)
     finally:

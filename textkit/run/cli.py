@@ -107,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
         "--docvars-from",
         default=None,
         metavar="PATTERN",
-        help='folder: document variables from the path, e.g. "{province}/{year}/{name}.txt"',
+        help='folder: document variables from the path, e.g. "{province}/{year}/{name}" (every format)',
     )
     build.add_argument(
         "--metadata",

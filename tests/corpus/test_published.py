@@ -601,6 +601,19 @@ def test_a_signature_outside_the_plausible_years_is_passed_over():
     typo = ["通知", "请认真贯彻执行。", "某县人民政府办公室", "2202年3月15日", "抄送：县委办。",
             "某县人民政府办公室 2020年3月17日印发"]  # fmt: skip
     assert published_date("\n".join(typo)) == (pd.Timestamp("2020-03-17"), "signature")
+    # while an implausible date still counts in a timeline or a list (a third review)
+    timeline = ["某县大事记", *BODY, "1976年10月6日", "全县传达粉碎四人帮的消息。", "2019年10月1日",
+                "全县隆重庆祝国庆七十周年。"]  # fmt: skip
+    assert published_date("\n".join(timeline)) == (pd.NaT, "")
+    listed = [
+        "各镇检查时间",
+        "城关镇",
+        "1966年5月1日",
+        "河西乡",
+        "2019年5月8日",
+        "请各地做好准备。",
+    ]
+    assert published_date("\n".join(listed))[0] is pd.NaT
 
 
 def test_each_article_of_a_page_is_dated_by_its_own_signature(tmp_path):

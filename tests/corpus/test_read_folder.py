@@ -101,3 +101,7 @@ def test_suffixes_are_matched_in_any_case(tmp_path, make_docx):
         "县政府网",
     ]
     assert docs.loc["浙江/2019/总结.Docx", "extractor"] == "docx"
+    # and the patterns' own suffixes too (a review: *.TXT read a.TXT only)
+    _write(tmp_path, "浙江/2019/通知.txt", _BODY)
+    res = read_texts(tmp_path / "浙江", include=["**/*.TXT"], docvars_from="{year}/{name}.TXT")
+    assert sorted(res.documents["source"]) == ["2019/方案.TXT", "2019/草稿.TXT", "2019/通知.txt"]

@@ -113,6 +113,8 @@ def test_a_path_of_the_checkout_is_refused_only_as_a_whole_path():
     _check_outputs(
         _notebook_showing("metadata.csv: not in /x/audit_corpus/docs, …\n"), source, root
     )
+    # nor a path that only ends with it (a review)
+    _check_outputs(_notebook_showing("read /var/x/audit/data.csv\n"), source, root)
     for shown in ("/x/audit/notebooks\n", "in '/x/audit'", "at /x/audit: 3", "/x/audit"):
         with pytest.raises(
             NotebookError, match=r"cell 0 shows a path of this machine \(/x/audit\)"
@@ -134,6 +136,13 @@ def test_paths_in_the_project_folder_are_written_relative_to_it():
         "textkit.toml [project]: 'seed' is now called 'random_state'\n",
         "not in .: /x/study_2/docs /y/x/study/docs '.'\n",  # other folders left as they are
     ]
+    # a doubled separator, and a project at the file system's root (a review)
+    nb = _notebook_showing("/x/study//docs/a.csv\n", "ratio 3 / 4\n")
+    _stable_outputs(nb, Path("/x/study"))
+    assert nb.cells[0].outputs[0]["text"] == "docs/a.csv\n"
+    nb = _notebook_showing("ratio 3 / 4, /docs/a.csv\n")
+    _stable_outputs(nb, Path("/"))
+    assert nb.cells[0].outputs[0]["text"] == "ratio 3 / 4, /docs/a.csv\n"
 
 
 def test_a_library_warning_naming_the_projects_file_reads_the_same_on_every_machine(tmp_path):

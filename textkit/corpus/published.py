@@ -373,7 +373,8 @@ def _signature(
 ) -> pd.Timestamp:
     """The signature date (落款) of an article's non-empty lines, ``NaT`` when none (the first
     line, a title, is never read). A date ``keep`` refuses (outside the plausible years) is
-    passed over as if it were not there, so that the next place is read:
+    not taken, and the next place is read, but it still counts as a date where dates are
+    counted (a timeline or a list of one plausible and one implausible date is no signature):
 
     1. the date alone under a line that is an organ's name alone (or after the name on its
        line), when the article holds one such pair, or pairs of one date far apart (a notice
@@ -398,7 +399,7 @@ def _signature(
                 continue
             when, printed = _signature_date(" ".join(rest), config)
             organ = True
-        if when is pd.NaT or not keep(when):
+        if when is pd.NaT:  # (an implausible date still shows a list or a timeline)
             continue
         at_end = k >= len(lines) - SIGNATURE_WINDOW
         if printed:
@@ -408,11 +409,12 @@ def _signature(
         else:
             bare.append((when, at_end))
     listed = any(b[0] - a[0] <= _SCHEDULE_LINES for a, b in itertools.pairwise(signed))
-    if signed and not listed and len({when for _, when in signed}) == 1:
+    if signed and not listed and len({when for _, when in signed}) == 1 and keep(signed[0][1]):
         return signed[0][1]
+    issued = [when for when in issued if keep(when)]
     if issued:
         return issued[-1]
-    if not signed and len(bare) == 1 and bare[0][1]:
+    if not signed and len(bare) == 1 and bare[0][1] and keep(bare[0][0]):
         return bare[0][0]
     for line in lines[1:_DATELINE_LINES]:
         m = _DATELINE.fullmatch(unicodedata.normalize("NFKC", line).strip())

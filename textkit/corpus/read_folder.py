@@ -66,9 +66,16 @@ def _check_literal(pattern: str, start: int, end: int) -> None:
             )
 
 
+def _suffix_lowered(pattern: str) -> str:
+    """``pattern`` with a literal suffix at its end in lower case (``*.TXT`` -> ``*.txt``):
+    paths are matched with their suffix in lower case too, so suffixes match in any case."""
+    return re.sub(r"\.[A-Za-z0-9]{1,5}$", lambda m: m.group(0).lower(), pattern)
+
+
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob on POSIX relative paths: ``**/`` any folders (or none), ``*`` and ``?``
-    within one path part, ``[...]`` a character class."""
+    within one path part, ``[...]`` a character class; a suffix in any case."""
+    pattern = _suffix_lowered(pattern)
     out, i = [], 0
     while i < len(pattern):
         if pattern.startswith("**/", i):
@@ -173,6 +180,7 @@ def _docvars_regex(pattern: str) -> re.Pattern[str]:
         if not rx.groupindex:
             raise InvalidParameterError("docvars_from: the regular expression has no named group")
         return rx
+    pattern = _suffix_lowered(pattern)
     parts, last, fields = [], 0, []
     for m in _FIELD_RE.finditer(pattern):
         _check_literal(pattern, last, m.start())

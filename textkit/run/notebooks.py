@@ -84,10 +84,16 @@ _CELL_FILE_RE = re.compile(r"(?:[A-Za-z]:)?[^\s\"'():]*ipykernel_\d+[/\\](\d+)\.
 _SITE_PACKAGES_RE = re.compile(r"(?:[A-Za-z]:)?[^\s\"'():]*[/\\]site-packages[/\\]")
 
 
+#: What may stand before a path named in a text: not part of a longer path or word
+#: (``/tmp/a`` is not named by ``/var/tmp/a``).
+_PATH_START = r"(?<![\w.\-/\\])"
+
+
 def _path_re(folder: str) -> re.Pattern[str]:
-    """``folder`` named as a whole path in a text: followed by a path separator, a quote,
-    whitespace, a colon or the end (``/x/audit`` is not named by ``/x/audit_corpus/docs``)."""
-    return re.compile(re.escape(folder) + r"(?=[/\\\"'\s:]|$)")
+    """``folder`` named as a whole path in a text: not inside a longer path, and followed by
+    a path separator, a quote, whitespace, a colon or the end (``/x/audit`` is not named by
+    ``/x/audit_corpus/docs`` nor by ``/var/x/audit``)."""
+    return re.compile(_PATH_START + re.escape(folder) + r"(?=[/\\\"'\s:]|$)")
 
 
 def _stable_outputs(nb, project: Path | None = None) -> None:
@@ -117,8 +123,10 @@ def _stable_outputs(nb, project: Path | None = None) -> None:
 def _relative_to(folder: str, text: str) -> str:
     """``text`` with the paths in ``folder`` written relative to it, the folder itself as
     ``.`` (a path only starting with the folder's name, or ending with it, is left as is)."""
-    start = r"(?<![\w.\-/\\])" + re.escape(folder)
-    text = re.sub(start + r"[/\\]", "", text)
+    if Path(folder).parent == Path(folder):  # a file system's root: every path is in it
+        return text
+    start = _PATH_START + re.escape(folder)
+    text = re.sub(start + r"[/\\]+", "", text)
     return re.sub(start + r"(?=[\"'\s:]|$)", ".", text)
 
 

@@ -545,13 +545,10 @@ def run_notebooks(
 _STAGED_DIRS = ("figures", "results")
 
 
-def _link_or_copy(src: str, dst: str) -> str:
-    """Hard-link (outputs are replaced atomically, never written in place) or copy."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-    return dst
+def _copy(src: str, dst: str) -> str:
+    """Copy (not hard-link: a notebook of the researcher's that writes a file in place, with
+    ``to_csv`` or ``open``, would otherwise write through the link into the project)."""
+    return shutil.copy2(src, dst)
 
 
 def _ignore_locks(_dir: str, names: list[str]) -> list[str]:
@@ -559,7 +556,7 @@ def _ignore_locks(_dir: str, names: list[str]) -> list[str]:
 
 
 def _stage(root: Path) -> Path:
-    """A fresh staging folder holding (as hard links) the project's current outputs."""
+    """A fresh staging folder holding a copy of the project's current outputs."""
     base = cache_dir("staging", root=root)
     staging = base / f"run-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -568,11 +565,11 @@ def _stage(root: Path) -> Path:
     for name in _STAGED_DIRS:
         if (root / name).is_dir():
             shutil.copytree(
-                root / name, staging / name, copy_function=_link_or_copy, ignore=_ignore_locks
+                root / name, staging / name, copy_function=_copy, ignore=_ignore_locks
             )
     (staging / "notebooks").mkdir()
     for nb in sorted((root / "notebooks").glob("*.ipynb")):
-        _link_or_copy(str(nb), str(staging / "notebooks" / nb.name))
+        _copy(str(nb), str(staging / "notebooks" / nb.name))
     return staging
 
 

@@ -208,3 +208,7 @@ def test_notices_and_news_get_a_genre_only_when_no_other_rule_applies():
     assert got[:4] == ["通知", "工作方案", "新闻", "新闻"]
     assert pd.isna(got[4])
     assert got[5] == "新闻"  # the news dateline of its text
+    # a speech at an opening or closing is a speech, not news (a review)
+    speeches = ["在全县第十届运动会开幕式上的致辞", "县人大会议闭幕式主持词"]
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "title": speeches, "text": ["同志们：", "。"]})
+    assert annotate(docs)["genre"].tolist() == ["讲话心得", "讲话心得"]

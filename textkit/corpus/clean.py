@@ -29,10 +29,9 @@ its documented purpose); the code only fixes the order of the steps:
    full-width punctuation (，。：；！？（）“”) is kept;
 6. OpenCC ``t2s`` (traditional -> simplified), shielding the protected terms (乾安县);
 7. placeholder masks -> ``某`` + unit;
-8. spacing (spaces next to Chinese characters dropped, runs collapsed, except that one
-   space stays between two runs of two or more Chinese characters, where it separates
-   phrases: ``第一条 为了``, a title's ``强化责任落实 筑牢稳定防线``, keywords
-   ``基层 法治建设``; letter-spaced ``社 会 治 安`` collapses) and ASCII
+8. spacing (spaces next to Chinese characters dropped, runs collapsed; on a keyword line,
+   ``关键词：基层治理 法治建设``, a space between two Chinese characters parts two keywords and
+   becomes ``；``) and ASCII
    punctuation inside Chinese text -> Chinese punctuation, to their joint fixed point;
 9. broken-line rejoin: paragraphs broken mid-sentence are joined (in a hard-wrapped PDF
    also the short last line of a paragraph of two lines, see :func:`_rejoin`), paragraphs
@@ -800,21 +799,18 @@ def _clean_once(t: str, rules: CleaningRules, config: CleanConfig, log: _Log) ->
     return "\n".join(lines)
 
 
-#: Spaces next to a Chinese character or mark; one between two runs of two or more Chinese
-#: characters separates phrases (第一条 为了, 强化责任落实 筑牢稳定防线) and is kept.
-_RE_SPACE_CJK = re.compile(f"(?<=[{_CJK_ANY}])[ ]+|[ ]+(?=[{_CJK_ANY}])")
-_RE_HAN2_BEFORE = re.compile(f"[{_CJK}]{{2}}$")
-_RE_HAN2_AFTER = re.compile(f"[{_CJK}]{{2}}")
+#: A keyword line (关键词：基层治理 法治建设): the spaces between its keywords separate them.
+_RE_KEYWORD_LINE = re.compile(
+    r"(?m)^[ \t]*(?:[【\[](?:关键词|关键字|主题词)[】\]]|(?:关键词|关键字|主题词)[ \t]*[:：]).*$"
+)
+_RE_SPACE_BETWEEN_HAN = re.compile(f"(?<=[{_CJK}])[ ]+(?=[{_CJK}])")
 
 
 def _spacing(t: str) -> str:
-    def space(m: re.Match[str]) -> str:
-        i, j = m.start(), m.end()
-        if _RE_HAN2_BEFORE.search(t, max(i - 2, 0), i) and _RE_HAN2_AFTER.match(t, j):
-            return " "
-        return ""
-
-    t = _RE_SPACE_CJK.sub(space, t)
+    if "关键" in t or "主题词" in t:  # keywords parted by spaces are parted by ； instead
+        t = _RE_KEYWORD_LINE.sub(lambda m: _RE_SPACE_BETWEEN_HAN.sub("；", m.group(0)), t)
+    t = _RE_SPACE_CJK_AFTER.sub("", t)
+    t = _RE_SPACE_CJK_BEFORE.sub("", t)
     return _RE_SPACE_RUN.sub(" ", t)
 
 

@@ -564,9 +564,7 @@ def _stage(root: Path) -> Path:
     staging.mkdir(parents=True)
     for name in _STAGED_DIRS:
         if (root / name).is_dir():
-            shutil.copytree(
-                root / name, staging / name, copy_function=_copy, ignore=_ignore_locks
-            )
+            shutil.copytree(root / name, staging / name, copy_function=_copy, ignore=_ignore_locks)
     (staging / "notebooks").mkdir()
     for nb in sorted((root / "notebooks").glob("*.ipynb")):
         _copy(str(nb), str(staging / "notebooks" / nb.name))

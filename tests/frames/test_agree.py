@@ -137,3 +137,37 @@ def test_compare_agreement_checks_every_id_of_the_rows():
     with pytest.raises(ValueError, match="'sample_id' differs first at row 0"):
         compare_agreement(one, other, by=None)
     assert compare_agreement(one, one, n_boot=20).loc["accuracy", "difference"] == 0
+
+
+def test_bootstrap_figures_from_confusion_counts_equal_sklearns_on_the_labels():
+    """The replicates are computed from confusion counts (each a sum of the units' counts);
+    on any labels, absent codes and constant scales included, they equal the figures
+    sklearn and scipy give on the labels themselves (NaN where those are undefined)."""
+    import warnings
+
+    from textkit.frames.agree import (
+        CODES,
+        ValidationReport,
+        _confusion_figures,
+        _estimates,
+        _figures,
+    )
+
+    names = ["accuracy", "macro_f1", "kappa", "spearman", *(f"recall_{c}" for c in CODES)]
+    index = {c: i for i, c in enumerate(CODES)}
+    rng = np.random.default_rng(20261207)
+    cases = [(["stability"] * 3, ["stability"] * 3), (["neither", "mixed"], ["mixed", "mixed"])]
+    for _ in range(500):
+        pool = list(rng.choice(CODES, size=rng.integers(1, 5), replace=False))
+        n = int(rng.integers(1, 25))
+        cases.append((list(rng.choice(pool, n)), list(rng.choice(CODES, n))))
+    for y_true, y_pred in cases:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fig = _figures(np.array(y_true, dtype=object), np.array(y_pred, dtype=object))
+        report = ValidationReport(table=pd.DataFrame(), confusion=pd.DataFrame(), **fig)
+        expected = np.array(_estimates(report, names), dtype=float)
+        cm = np.zeros((1, len(CODES), len(CODES)))
+        np.add.at(cm[0], ([index[c] for c in y_true], [index[c] for c in y_pred]), 1)
+        got = _confusion_figures(cm, names)[0]
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12, err_msg=f"{y_true} {y_pred}")

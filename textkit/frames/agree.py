@@ -330,14 +330,71 @@ def _units(
     return units
 
 
-def _resamples(units: list[np.ndarray], n_boot: int, random_state: int) -> Iterator[np.ndarray]:
-    """The row positions of each of ``n_boot`` replicates: as many units as there are, drawn
-    with replacement (``numpy.random.default_rng(random_state)``), all their rows kept."""
+def _draws(n_units: int, n_boot: int, random_state: int) -> Iterator[np.ndarray]:
+    """The units drawn in each of ``n_boot`` replicates: as many as there are, with
+    replacement (``numpy.random.default_rng(random_state)``)."""
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
     rng = np.random.default_rng(random_state)
     for _ in range(n_boot):
-        yield np.concatenate([units[u] for u in rng.integers(0, len(units), len(units))])
+        yield rng.integers(0, n_units, n_units)
+
+
+def _resamples(units: list[np.ndarray], n_boot: int, random_state: int) -> Iterator[np.ndarray]:
+    """The row positions of each of ``n_boot`` replicates (:func:`_draws`), all the rows of
+    each unit drawn kept."""
+    for drawn in _draws(len(units), n_boot, random_state):
+        yield np.concatenate([units[u] for u in drawn])
+
+
+def _unit_confusions(report: ValidationReport, units: list[np.ndarray]) -> np.ndarray:
+    """Each unit's confusion counts (code x measure, :data:`CODES` order), flattened: a
+    (units, 16) array; a replicate's confusion matrix is the sum over the units it draws."""
+    index = {c: i for i, c in enumerate(CODES)}
+    k = len(CODES)
+    cells = (report.table["code"].map(index).to_numpy(int) * k
+             + report.table["measure"].map(index).to_numpy(int))  # fmt: skip
+    return np.stack([np.bincount(cells[rows], minlength=k * k) for rows in units])
+
+
+def _confusion_figures(cms: np.ndarray, names: list[str]) -> np.ndarray:
+    """The figures ``names`` (:func:`_figure_names`) of each confusion matrix of ``cms``
+    (replicates x codes x measure labels, :data:`CODES` order), as :func:`_figures` and
+    :func:`_estimates` compute them from the labels (sklearn's accuracy, macro-F1 over the
+    codes present, Cohen's kappa; Spearman's rho, ties averaged, on the pairs of
+    :data:`ORDER`; recall NaN for a code absent from the replicate), vectorised over the
+    replicates: (replicates, figures)."""
+    cms = cms.astype(float)
+    n = cms.sum(axis=(1, 2))
+    tp = np.diagonal(cms, axis1=1, axis2=2)
+    rows, cols = cms.sum(axis=2), cms.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        accuracy = tp.sum(axis=1) / n
+        present = (rows + cols) > 0
+        f1 = np.where(present, 2 * tp / np.where(present, rows + cols, 1), 0.0)
+        macro_f1 = f1.sum(axis=1) / present.sum(axis=1)
+        expected = (rows * cols).sum(axis=1) / n
+        kappa = 1 - (n - tp.sum(axis=1)) / (n - expected)
+        recall = np.where(rows > 0, tp / np.where(rows > 0, rows, 1), np.nan)
+        # Spearman's rho of the ordered pairs from their table: midranks, then Pearson
+        order = [CODES.index(c) for c in sorted(ORDER, key=ORDER.get)]
+        sub = cms[:, order][:, :, order]  # codes (rows) x measure (columns), on the scale
+        m = sub.sum(axis=(1, 2))
+        ranks = []
+        for counts in (sub.sum(axis=2), sub.sum(axis=1)):  # codes, measure
+            below = np.cumsum(counts, axis=1) - counts
+            ranks.append((below + (counts + 1) / 2, counts))
+        (r_code, n_code), (r_meas, n_meas) = ranks
+        mean = (m + 1)[:, None] / 2
+        dc, dm = r_code - mean, r_meas - mean
+        cov = np.einsum("bi,bij,bj->b", dc, sub, dm)
+        var_c, var_m = (n_code * dc**2).sum(axis=1), (n_meas * dm**2).sum(axis=1)
+        constant = ((n_code > 0).sum(axis=1) < 2) | ((n_meas > 0).sum(axis=1) < 2) | (m < 3)
+        spearman = np.where(constant, np.nan, cov / np.sqrt(var_c * var_m))
+    figures = {"accuracy": accuracy, "macro_f1": macro_f1, "kappa": kappa, "spearman": spearman}
+    for i, c in enumerate(CODES):
+        figures[f"recall_{c}"] = recall[:, i]
+    return np.stack([figures[name] for name in names], axis=1)
 
 
 def _replicates(
@@ -358,16 +415,14 @@ def _replicates(
             )
     units = _units(reports[0].table, by, stacklevel=3, where=where)
     names = _figure_names(reports)
-    labels = [(rep.table["code"].to_numpy(object), rep.table["measure"].to_numpy(object))
-              for rep in reports]  # fmt: skip
-    reps = [np.full((n_boot, len(names)), np.nan) for _ in reports]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # kappa of a replicate with one code on both sides
-        for b, idx in enumerate(_resamples(units, n_boot, random_state)):
-            for out, (y_true, y_pred) in zip(reps, labels, strict=True):
-                fig = _figures(y_true[idx], y_pred[idx])
-                sub = ValidationReport(table=pd.DataFrame(), confusion=pd.DataFrame(), **fig)
-                out[b] = _estimates(sub, names)
+    # each replicate's confusion matrix is the sum of those of the units it draws
+    drawn = np.stack([np.bincount(d, minlength=len(units))
+                      for d in _draws(len(units), n_boot, random_state)])  # fmt: skip
+    k = len(CODES)
+    reps = [
+        _confusion_figures((drawn @ _unit_confusions(rep, units)).reshape(-1, k, k), names)
+        for rep in reports
+    ]
     return names, reps, len(units)
 
 

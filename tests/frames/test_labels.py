@@ -261,3 +261,13 @@ def test_tuning_counts_a_templated_paragraph_coded_in_each_article(seg):
     assert pred.groupby("code")["doc_id"].nunique().to_dict() == dict.fromkeys(
         ["mixed", "neither", "service_law", "stability"], 3
     )
+
+
+def test_label_positions_are_those_of_the_codes():
+    """The grid search labels by position in CODES; the positions it writes are the codes'."""
+    from textkit.frames import labels
+    from textkit.frames.agree import CODES
+
+    assert [labels._STABILITY, labels._MIXED, labels._SERVICE_LAW, labels._NEITHER] == [
+        CODES.index(c) for c in ("stability", "mixed", "service_law", "neither")
+    ]

@@ -346,3 +346,22 @@ def test_placeholder_units_cover_the_cleaning_rules():
     for unit in sorted(units):
         assert PLACEHOLDER_RE.match(f"某{unit}")
         assert f"某{unit}" in tokenize(f"某{unit}领导来到某{unit}调研。"), unit
+
+
+def test_a_deep_copy_is_the_segmenter_itself_and_a_pickle_its_config():
+    """sklearn's clone deep-copies an estimator's segmenter once per fold: the copy is the
+    segmenter itself (no second loading of its dictionaries), which cuts the same words."""
+    import copy
+    import pickle
+
+    from sklearn.base import clone
+
+    from textkit.frames.supervised import FrameClassifier
+
+    seg = Segmenter(hmm=False)
+    assert copy.deepcopy(seg) is seg
+    assert clone(FrameClassifier(segmenter=seg)).segmenter is seg
+    again = pickle.loads(pickle.dumps(seg))
+    assert again is not seg and again.config == seg.config
+    text = "坚持依法行政，深化综治维稳工作。"
+    assert again.tokenize(text) == seg.tokenize(text)

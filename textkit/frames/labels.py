@@ -112,12 +112,28 @@ def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
     ndarray of str
         One label per row: ``stability``, ``service_law``, ``mixed`` or ``neither``.
     """
-    st = scores["n_stability"].to_numpy(float)
-    sv = scores["n_service_law"].to_numpy(float)
-    n_tok = scores["n_tokens"].to_numpy(float)
-    bal = scores["balance"].to_numpy(float)
-    lo = scores["balance_lo"].to_numpy(float)
-    hi = scores["balance_hi"].to_numpy(float)
+    return _labels(_score_arrays(scores), rule)
+
+
+#: The columns of a score table a labelling rule reads.
+_RULE_COLUMNS = ("n_stability", "n_service_law", "n_tokens", "balance", "balance_lo", "balance_hi")
+
+
+def _score_arrays(scores: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The columns :func:`assign_labels` reads, as float arrays (read once for a grid)."""
+    return tuple(scores[c].to_numpy(float) for c in _RULE_COLUMNS)
+
+
+def _labels(arrays: tuple[np.ndarray, ...], rule: LabelRule) -> np.ndarray:
+    """:func:`assign_labels` on the arrays of :func:`_score_arrays`."""
+    from textkit.frames.agree import CODES
+
+    return np.array(CODES, dtype=object)[_label_index(arrays, rule)]
+
+
+def _label_index(arrays: tuple[np.ndarray, ...], rule: LabelRule) -> np.ndarray:
+    """The labels of :func:`_labels` as positions in :data:`~textkit.frames.agree.CODES`."""
+    st, sv, n_tok, bal, lo, hi = arrays
     total = st + sv
     with np.errstate(invalid="ignore", divide="ignore"):
         per1k = np.where(n_tok > 0, 1000.0 * total / np.where(n_tok > 0, n_tok, 1.0), 0.0)
@@ -125,7 +141,7 @@ def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
     total = np.round(total, 9)
     per1k = np.round(per1k, 9)
     bal = np.round(bal, 9)
-    need = np.full(len(scores), max(rule.min_hits, 1e-12))
+    need = np.full(len(st), max(rule.min_hits, 1e-12))
     if rule.short_tokens > 0:
         need[n_tok <= rule.short_tokens] = max(min(rule.min_hits, 1.0), 1e-12)
     neither = (total < need) | (per1k < rule.min_per_1k)
@@ -138,11 +154,15 @@ def assign_labels(scores: pd.DataFrame, rule: LabelRule) -> np.ndarray:
         both = np.round(np.minimum(st, sv), 9) >= rule.mixed_min_hits
         stab &= ~both
         serv &= ~both
-    out = np.full(len(scores), "mixed", dtype=object)
-    out[stab] = "stability"
-    out[serv] = "service_law"
-    out[neither] = "neither"
+    out = np.full(len(st), _MIXED, dtype=np.intp)
+    out[stab] = _STABILITY
+    out[serv] = _SERVICE_LAW
+    out[neither] = _NEITHER
     return out
+
+
+#: Positions of the labels in :data:`~textkit.frames.agree.CODES` (a test checks them).
+_STABILITY, _MIXED, _SERVICE_LAW, _NEITHER = 0, 1, 2, 3
 
 
 #: Macro-F1 a rule may give up against the best for fewer checks (:func:`tune_label_rule`).
@@ -179,17 +199,22 @@ def _macro_f1(pred: np.ndarray, codes: np.ndarray) -> float:
     """Macro-F1 over the codes present in either array (``sklearn.metrics.f1_score`` with
     ``average="macro"``, ``zero_division=0``; computed from the confusion counts because the
     grid search calls it thousands of times; a test checks both agree)."""
-    from textkit.frames.validate import CODES
+    from textkit.frames.agree import CODES
 
-    f1s = []
-    for c in CODES:
-        p, t = pred == c, codes == c
-        if not (p.any() or t.any()):
-            continue
-        tp = int((p & t).sum())
-        denom = int(p.sum()) + int(t.sum())
-        f1s.append(2.0 * tp / denom if denom else 0.0)
-    return float(np.mean(f1s)) if f1s else 0.0
+    index = {c: i for i, c in enumerate(CODES)}
+    return _macro_f1_index(
+        np.array([index[c] for c in pred], dtype=np.intp),
+        np.array([index[c] for c in codes], dtype=np.intp),
+    )
+
+
+def _macro_f1_index(pred: np.ndarray, codes: np.ndarray) -> float:
+    """:func:`_macro_f1` of labels given as positions in ``CODES``."""
+    k = 4
+    cm = np.bincount(codes * k + pred, minlength=k * k).reshape(k, k)
+    tp, both = np.diagonal(cm), cm.sum(axis=0) + cm.sum(axis=1)
+    present = both > 0
+    return float(np.mean(2.0 * tp[present] / both[present])) if present.any() else 0.0
 
 
 def checks_on(rule: LabelRule) -> int:
@@ -212,7 +237,12 @@ def _best(
     the highest macro-F1, then the first in the grid's order (each field's values sorted
     ascending, ``min_hits`` varying slowest).
     """
-    f1s = [round(_macro_f1(assign_labels(table, r), codes), 9) for r in rules]
+    from textkit.frames.agree import CODES
+
+    arrays = _score_arrays(table)
+    index = {c: i for i, c in enumerate(CODES)}
+    code_index = np.array([index[c] for c in codes], dtype=np.intp)
+    f1s = [round(_macro_f1_index(_label_index(arrays, r), code_index), 9) for r in rules]
     floor = round(max(f1s) - tolerance, 9)
     near = [i for i, f in enumerate(f1s) if f >= floor]
     return min(near, key=lambda i: (checks_on(rules[i]), -f1s[i], i)), f1s

@@ -614,6 +614,13 @@ class Segmenter:
     def __getstate__(self) -> dict:
         return {"config": self.config}
 
+    def __deepcopy__(self, memo: dict) -> Segmenter:
+        """The segmenter itself: what it does is fixed by its config (all else it holds is
+        derived from the config, or a memo of results), so a copy would only load its
+        dictionaries again; sklearn's ``clone`` deep-copies the segmenter an estimator is
+        given, once per fold of a cross-validation."""
+        return self
+
     def __setstate__(self, state: dict) -> None:
         self.__init__(config=state["config"])
 

@@ -324,17 +324,9 @@ write_csv(nb.output("results/{stem}/sizes.csv"), docs[["doc_id", "n_chars"]]);
 """
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    """Every output of the project: figures, results and executed notebooks."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for d in ("figures", "results", "notebooks")
-        for p in sorted((root / d).rglob("*"))
-        if p.is_file() and not p.name.startswith(".") and p.suffix != ".py"
-    }
-
-
-def test_a_failing_notebook_leaves_every_output_of_textkit_notebooks_as_it_was(project, capsys):
+def test_a_failing_notebook_leaves_every_output_of_textkit_notebooks_as_it_was(
+    project, capsys, output_tree
+):
     """README, "What textkit promises": a failing notebook leaves figures/, results/ and the
     executed notebooks exactly as they were, with `textkit notebooks` as with `reproduce`."""
     path = _config(project, '[figures]\nformats = ["png"]\n')
@@ -346,7 +338,7 @@ def test_a_failing_notebook_leaves_every_output_of_textkit_notebooks_as_it_was(p
     assert capsys.readouterr().out.splitlines() == [
         str(nbs / f"{stem}.ipynb") for stem in ("01_pages", "02_a", "03_b")
     ]
-    before = _tree(project)
+    before = output_tree(project)
     assert {"figures/fig_02_a.png", "results/03_b/sizes.csv", "notebooks/03_b.ipynb"} <= set(before)
     # stamped as reproduce stamps them: nothing to run again
     assert main(["-q", "--config", str(path), "reproduce"]) == 0
@@ -360,7 +352,7 @@ def test_a_failing_notebook_leaves_every_output_of_textkit_notebooks_as_it_was(p
     assert main(["-q", "--config", str(path), "notebooks"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("textkit: notebook failed: ") and "03_b" in err
-    assert _tree(project) == before
+    assert output_tree(project) == before
     assert not list(project.glob(".figures.old-*"))
 
 

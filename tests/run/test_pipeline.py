@@ -87,21 +87,12 @@ def test_reproduce_refuses_zero_jobs(project):
         reproduce(project / "textkit.toml", jobs=0)
 
 
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for d in ("figures", "results", "notebooks")
-        for p in sorted((root / d).rglob("*"))
-        if p.is_file() and not p.name.startswith(".") and p.suffix != ".py"
-    }
-
-
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_failing_notebook_leaves_every_output_as_it_was(project, jobs):
+def test_failing_notebook_leaves_every_output_as_it_was(project, jobs, output_tree):
     from textkit.run.notebooks import NotebookError
 
     reproduce(project / "textkit.toml", jobs=jobs)
-    before = _tree(project)
+    before = output_tree(project)
     assert "figures/fig_01_a.png" in before and "notebooks/02_b.ipynb" in before
     # 01_a now draws a different figure (it would overwrite fig_01_a), 02_b fails after
     # writing its figure: nothing of either may reach the project
@@ -111,22 +102,22 @@ def test_failing_notebook_leaves_every_output_as_it_was(project, jobs):
     bad.write_text(bad.read_text(encoding="utf-8") + "\n# %%\nraise RuntimeError('boom')\n")
     with pytest.raises(NotebookError, match="02_b"):
         reproduce(project / "textkit.toml", jobs=jobs)
-    assert _tree(project) == before
+    assert output_tree(project) == before
     assert not list(project.glob(".figures.old-*"))
     # once the notebook is fixed, both outputs are made and swapped in
     bad.write_text(bad.read_text(encoding="utf-8").replace("raise RuntimeError('boom')", "1"))
     reproduce(project / "textkit.toml", jobs=jobs)
-    after = _tree(project)
+    after = output_tree(project)
     assert after["figures/fig_01_a.png"] != before["figures/fig_01_a.png"]
 
 
-def test_interrupted_swap_is_repaired_by_the_next_run(project):
+def test_interrupted_swap_is_repaired_by_the_next_run(project, output_tree):
     reproduce(project / "textkit.toml")
-    before = _tree(project)
+    before = output_tree(project)
     (project / "figures").rename(project / ".figures.old-12345")  # killed between two renames
     assert not (project / "figures").exists()
     reproduce(project / "textkit.toml")
-    assert _tree(project) == before and not list(project.glob(".figures.old-*"))
+    assert output_tree(project) == before and not list(project.glob(".figures.old-*"))
 
 
 def test_a_lexicon_edited_in_place_runs_the_notebooks_again(project):

@@ -212,7 +212,7 @@ def test_validation_figures_quoted_in_readme(seed_docs):
     """In-sample agreement from the committed per-item table; the nested cross-validated rule
     and the classifier's grouped cross-validation recomputed (as ``benchmarks/validity.py``)."""
     from textkit.frames.crossval import cross_validate_frames
-    from textkit.frames.labels import tune_label_rule
+    from textkit.frames.tune import tune_label_rule
     from textkit.frames.validate import agreement, load_coded_paragraphs
 
     items = pd.read_csv(ROOT / "results" / "frames" / "validation_items.csv")

@@ -148,7 +148,7 @@ _EXPORTS: dict[str, str] = {
     "cross_validate_frames": "frames.crossval",
     "suggest_to_code": "frames.active",
     "LabelRule": "frames.labels",
-    "tune_label_rule": "frames.labels",
+    "tune_label_rule": "frames.tune",
     "suggest_terms": "frames.suggest",
     # files
     "write_table": "core.io",

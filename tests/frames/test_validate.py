@@ -194,8 +194,8 @@ def test_validate_measure_on_shipped_coding(built_docs):
 def test_codes_and_documents_swapped_is_a_clear_error(built_docs):
     """Every consumer of codes says which argument is wrong, not a KeyError."""
     from textkit.frames.crossval import cross_validate_frames
-    from textkit.frames.labels import tune_label_rule
     from textkit.frames.supervised import FrameClassifier
+    from textkit.frames.tune import tune_label_rule
     from textkit.frames.validate import validate_measure
 
     codes = load_coded_paragraphs()

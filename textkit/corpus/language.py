@@ -25,7 +25,7 @@ import numpy as np
 from textkit.corpus.chars import CharTable, code_points
 
 if TYPE_CHECKING:
-    from textkit.corpus.clean import CleanConfig
+    from textkit.corpus.clean_rules import CleanConfig
 
 __all__ = ["LANGUAGES", "cjk_share", "count_cjk", "is_other_language", "text_language"]
 
@@ -86,7 +86,7 @@ def is_other_language(text: str, config: CleanConfig | None = None) -> bool:
     bool
     """
     if config is None:
-        from textkit.corpus.clean import CleanConfig
+        from textkit.corpus.clean_rules import CleanConfig
 
         config = CleanConfig()
     share, letters = cjk_share(text if isinstance(text, str) else "")

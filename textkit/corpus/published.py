@@ -105,7 +105,7 @@ from textkit.core.dates import DATE_LABELS, parse_date
 from textkit.core.errors import InvalidParameterError
 
 if TYPE_CHECKING:
-    from textkit.corpus.clean import CleanConfig
+    from textkit.corpus.clean_rules import CleanConfig
 
 __all__ = [
     "BYLINE_FIELD",
@@ -330,7 +330,7 @@ def _line_dates(
     """The dates a line of page chrome states: its labelled and byline dates as (rank,
     date), the rank of a byline's date after every label's; and the year of a journal issue
     it names (NaT when none). ``header``: a line of the page header above the article."""
-    from textkit.corpus.clean import to_simplified
+    from textkit.corpus.clean_rules import to_simplified
 
     if len(line) > MAX_LINE_CHARS or _SENTENCE.search(line):
         return [], pd.NaT
@@ -348,7 +348,7 @@ def _line_dates(
 def _signature_date(line: str, config: CleanConfig | None) -> tuple[pd.Timestamp, bool]:
     """The date of a line that is a signature date alone (``NaT`` for any other line), and
     whether it is the date the document was printed (印发, the 版记 line)."""
-    from textkit.corpus.clean import to_simplified
+    from textkit.corpus.clean_rules import to_simplified
 
     text = unicodedata.normalize("NFKC", line).strip()
     if len(text) > _SIGNATURE_CHARS or "年" not in text:
@@ -362,7 +362,7 @@ def _signature_date(line: str, config: CleanConfig | None) -> tuple[pd.Timestamp
 
 def _is_organ(line: str, config: CleanConfig | None) -> bool:
     """Whether ``line`` is an organ's name alone, as it stands above a signature date."""
-    from textkit.corpus.clean import to_simplified
+    from textkit.corpus.clean_rules import to_simplified
 
     text = unicodedata.normalize("NFKC", line).strip()
     return len(text) <= _ORGAN_CHARS and bool(_ORGAN.fullmatch(to_simplified(text, config)))

@@ -24,9 +24,9 @@ codes after adjudication,
 :mod:`~textkit.frames.supervised` (FrameClassifier) learns the codes from them,
 :mod:`~textkit.frames.crossval` (cross_validate_frames) reports its grouped cross-validated
 agreement next to the dictionary's, and :mod:`~textkit.frames.active` (suggest_to_code)
-picks the paragraphs to code next; :mod:`~textkit.frames.labels` (LabelRule, tune_label_rule)
-holds the labelling rule and chooses its thresholds by nested grouped cross-validation on
-coded paragraphs, and :mod:`~textkit.frames.suggest` (suggest_terms) lists lexicon candidates
+picks the paragraphs to code next; :mod:`~textkit.frames.labels` (LabelRule) holds the
+labelling rule and :mod:`~textkit.frames.tune` (tune_label_rule) chooses its thresholds by
+nested grouped cross-validation on coded paragraphs, and :mod:`~textkit.frames.suggest` (suggest_terms) lists lexicon candidates
 of a corpus by keyness and LSS polarity.
 """
 
@@ -53,7 +53,7 @@ from textkit.frames.diagnostics import frame_diagnostics, term_contributions
 from textkit.frames.groups import frame_contrast, frame_groups, frame_means
 from textkit.frames.keyness import frame_keyness, keyness, keyness_by
 from textkit.frames.kwic import kwic
-from textkit.frames.labels import LabelRule, tune_label_rule
+from textkit.frames.labels import LabelRule
 from textkit.frames.score import (
     FrameConfig,
     frame_config,
@@ -62,6 +62,7 @@ from textkit.frames.score import (
 )
 from textkit.frames.suggest import suggest_terms
 from textkit.frames.supervised import FrameClassifier
+from textkit.frames.tune import tune_label_rule
 
 __all__ = [
     "CoderReport",

@@ -11,7 +11,7 @@ interval about 0.18 wide. :func:`compare_agreement` does the same for the differ
 two measures read against the same codes (a paired bootstrap: both on the same resampled
 articles). :func:`textkit.frames.validate.validate_measure` builds the
 report for the paragraph-level dictionary measure; :mod:`textkit.frames.crossval` and
-:func:`textkit.frames.labels.tune_label_rule` build it for each fold.
+:func:`textkit.frames.tune.tune_label_rule` build it for each fold.
 """
 
 from __future__ import annotations

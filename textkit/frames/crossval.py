@@ -84,7 +84,7 @@ def _metrics(report: ValidationReport) -> dict[str, float]:
 
 def grouped_folds(n_splits: int, random_state: int | None = None) -> StratifiedGroupKFold:
     """The grouped, stratified folds of :func:`cross_validate_frames` and
-    :func:`textkit.frames.labels.tune_label_rule`: groups in order (``random_state=None``)
+    :func:`textkit.frames.tune.tune_label_rule`: groups in order (``random_state=None``)
     or shuffled with the seed ``random_state``.
 
     Raises
@@ -100,7 +100,7 @@ def grouped_folds(n_splits: int, random_state: int | None = None) -> StratifiedG
 
 def check_fold_counts(y: np.ndarray, groups: np.ndarray, n_splits: int, what: str) -> None:
     """Refuse codes that cannot fill ``n_splits`` grouped folds (shared with
-    :func:`textkit.frames.labels.tune_label_rule`).
+    :func:`textkit.frames.tune.tune_label_rule`).
 
     Raises
     ------

@@ -177,7 +177,7 @@ def _scored_spans(matcher: TermMatcher, para: str) -> set[tuple[int, int]]:
 
 def _with_simplified(terms: set[str]) -> set[str]:
     """``terms`` and the simplified form of each (cleaned texts are simplified)."""
-    from textkit.corpus.clean import to_simplified
+    from textkit.corpus.clean_rules import to_simplified
 
     out = set(terms)
     for t in sorted(terms):

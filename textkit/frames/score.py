@@ -49,7 +49,7 @@ can audit:
   ``min_hits``, ``min_per_1k``, ``label_threshold``, ``label_ci``, ``mixed_min_hits``;
   paragraphs, sentences and documents of at most ``short_text_tokens`` tokens (microblog
   posts) the ``paragraph_*`` thresholds, chosen by cross-validation on the shipped coded
-  paragraphs (:func:`textkit.frames.labels.tune_label_rule`).
+  paragraphs (:func:`textkit.frames.tune.tune_label_rule`).
 * **Script.** Traditional characters are converted to simplified before matching
   (``FrameConfig.simplify``), as corpus cleaning does.
 
@@ -200,7 +200,7 @@ class FrameConfig(StageConfig):
     paragraph_min_hits, paragraph_min_per_1k, paragraph_label_threshold, paragraph_label_ci, paragraph_mixed_min_hits, paragraph_short_tokens
         The same five thresholds for paragraphs and sentences, and the length up to which a
         paragraph needs one weighted hit only (``LabelRule.short_tokens``). The defaults are the rule
-        :func:`textkit.frames.labels.tune_label_rule` chooses on the shipped coded
+        :func:`textkit.frames.tune.tune_label_rule` chooses on the shipped coded
         paragraphs (see the data card of ``coded_paragraphs.csv``).
     lexicon : str or path-like, optional
         A lexicon file in the format of the shipped ``frames.yaml``
@@ -486,7 +486,7 @@ def _prepared(
 
 def _simplified(docs: pd.DataFrame) -> pd.DataFrame:
     """``docs`` with traditional characters of ``text`` converted (a copy when any changes)."""
-    from textkit.corpus.clean import to_simplified
+    from textkit.corpus.clean_rules import to_simplified
 
     texts = docs["text"].tolist()
     simple = [to_simplified(t) if t else t for t in texts]
@@ -538,7 +538,7 @@ def _given_units(units: Any, docs: pd.DataFrame, config: FrameConfig) -> pd.Data
     # the texts as Python strings once, for the matching too
     units = units.assign(text=pd.Series(texts, index=units.index, dtype=object))
     if config.simplify and len(units):
-        from textkit.corpus.clean import holds_traditional, to_simplified
+        from textkit.corpus.clean_rules import holds_traditional, to_simplified
 
         joined = "\n".join(texts)
         if holds_traditional(joined) and to_simplified(joined) != joined:

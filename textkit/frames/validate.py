@@ -436,7 +436,7 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
 
 def checked_codes(codes: Any, docs: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Coded paragraphs checked and re-mapped onto ``docs``: what every consumer of codes
-    (:func:`validate_measure`, :func:`textkit.frames.labels.tune_label_rule`,
+    (:func:`validate_measure`, :func:`textkit.frames.tune.tune_label_rule`,
     :class:`textkit.frames.supervised.FrameClassifier`,
     :func:`textkit.frames.crossval.cross_validate_frames`) starts from.
 

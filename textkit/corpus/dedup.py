@@ -921,16 +921,15 @@ def later_kept_groups(docs: pd.DataFrame, columns: tuple[str, ...] = ("year", "p
     if not present or "dup_group" not in docs.columns:
         return []
     grouped = docs[docs["dup_group"].notna()]
-    later = []
-    for gid, g in grouped.groupby(grouped["dup_group"].astype(str)):
-        flagged = g["is_duplicate"].astype(bool).to_numpy()
-        for c in present:
-            ranks = np.array([_year_of(v) for v in g[c].astype(object)], dtype=float)
-            kept, copies = ranks[~flagged], ranks[flagged]
-            kept, copies = kept[np.isfinite(kept)], copies[np.isfinite(copies)]
-            if len(kept) and len(copies) and kept.min() > copies.min():
-                later.append(gid)
-                break
+    group = grouped["dup_group"].astype(str).to_numpy()
+    flagged = grouped["is_duplicate"].astype(bool).to_numpy()
+    later: set[str] = set()
+    for c in present:
+        ranks = earliest_ranks(grouped, DedupConfig(keep_earliest_by=c))
+        ranks = pd.Series(np.where(np.isfinite(ranks), ranks, np.nan))  # inf: no value
+        kept = ranks[~flagged].groupby(group[~flagged]).min()
+        copies = ranks[flagged].groupby(group[flagged]).min()
+        later |= set(kept.index[kept > copies.reindex(kept.index)])
     return sorted(later)
 
 

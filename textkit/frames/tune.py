@@ -75,7 +75,7 @@ def _macro_f1(pred: np.ndarray, codes: np.ndarray) -> float:
 
 def _macro_f1_index(pred: np.ndarray, codes: np.ndarray) -> float:
     """:func:`_macro_f1` of labels given as positions in ``CODES``."""
-    k = 4
+    k = len(CODES)
     cm = np.bincount(codes * k + pred, minlength=k * k).reshape(k, k)
     tp, both = np.diagonal(cm), cm.sum(axis=0) + cm.sum(axis=1)
     present = both > 0

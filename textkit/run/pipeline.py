@@ -480,12 +480,8 @@ def reproduce(
         return ReproduceResult(corpus_files=tuple(files), notebooks=(), seconds=seconds)
     check_settings(config, build.documents)  # the settings naming its columns and articles
     root = config.root
-    prov = provenance(config)
-    code_hash = code_fingerprint()
-    inputs = setting_files(config)  # the settings' own files (lexicon, dictionaries)
     todo: list[tuple[Path, str]] = []
-    for nb in nbs:
-        key = notebook_key(nb, prov, code_hash, inputs)
+    for nb, key in _keyed(config, nbs):
         if not force and _reusable(nb, key, root):
             logger.info("%s is up to date (same inputs, outputs unchanged): reused", nb.name)
             reused.append(nb.stem)
@@ -530,12 +526,18 @@ def run_notebooks(
     NotebookError
         When a notebook fails (named), once the staged outputs are discarded.
     """
+    todo = _keyed(config, notebooks)
+    results = _run_notebooks(todo, config.root, timeout, 1, staging=True, config=config.path)
+    return [results[nb.stem][0] for nb in notebooks]
+
+
+def _keyed(config: ProjectConfig, notebooks: list[Path]) -> list[tuple[Path, str]]:
+    """Each notebook with the key of its inputs (:func:`notebook_key`: the provenance, the
+    code and the settings' own files, such as a lexicon or a dictionary)."""
     prov = provenance(config)
     code_hash = code_fingerprint()
     inputs = setting_files(config)
-    todo = [(nb, notebook_key(nb, prov, code_hash, inputs)) for nb in notebooks]
-    results = _run_notebooks(todo, config.root, timeout, 1, staging=True, config=config.path)
-    return [results[nb.stem][0] for nb in notebooks]
+    return [(nb, notebook_key(nb, prov, code_hash, inputs)) for nb in notebooks]
 
 
 # --------------------------------------------------------------------------- staging
@@ -545,18 +547,14 @@ def run_notebooks(
 _STAGED_DIRS = ("figures", "results")
 
 
-def _copy(src: str, dst: str) -> str:
-    """Copy (not hard-link: a notebook of the researcher's that writes a file in place, with
-    ``to_csv`` or ``open``, would otherwise write through the link into the project)."""
-    return shutil.copy2(src, dst)
-
-
 def _ignore_locks(_dir: str, names: list[str]) -> list[str]:
     return [n for n in names if n.endswith(".lock") or n.endswith(".tmp")]
 
 
 def _stage(root: Path) -> Path:
-    """A fresh staging folder holding a copy of the project's current outputs."""
+    """A fresh staging folder holding a copy of the project's current outputs (a copy, not
+    hard links: a notebook of the researcher's that writes a file in place, with ``to_csv``
+    or ``open``, would otherwise write through the link into the project)."""
     base = cache_dir("staging", root=root)
     staging = base / f"run-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -564,10 +562,10 @@ def _stage(root: Path) -> Path:
     staging.mkdir(parents=True)
     for name in _STAGED_DIRS:
         if (root / name).is_dir():
-            shutil.copytree(root / name, staging / name, copy_function=_copy, ignore=_ignore_locks)
+            shutil.copytree(root / name, staging / name, ignore=_ignore_locks)
     (staging / "notebooks").mkdir()
     for nb in sorted((root / "notebooks").glob("*.ipynb")):
-        _copy(str(nb), str(staging / "notebooks" / nb.name))
+        shutil.copy2(nb, staging / "notebooks" / nb.name)
     return staging
 
 

@@ -149,6 +149,26 @@ def test_read_codes_names_the_lines_after_an_empty_line(tmp_path):
         read_codes(p)
 
 
+def test_read_codes_takes_a_para_id_written_as_a_float_in_a_csv(tmp_path):
+    # pandas writes 0.0, 1.0 ... when the column held a missing value once; a workbook's
+    # 3.0 is read as 3, and so is the CSV's
+    p = tmp_path / "floats.csv"
+    p.write_text(
+        "sample_id,doc_id,para_id,text,code\nS1,a#01,0.0,一段,stability\n"
+        "S2,a#01, 3 ,两段,neither\nS3,a#01,3,两段,neither\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(UserWarning, match=r"line\(s\) 4 \(as 3\)"):
+        got = read_codes(p)
+    assert got["para_id"].tolist() == [0, 3]
+    assert got["para_id"].dtype.kind == "i"
+    p.write_text(
+        "sample_id,doc_id,para_id,text,code\nS1,a#01,2.5,一段,stability\n", encoding="utf-8"
+    )
+    with pytest.raises(CodingSheetError, match=r"floats\.csv: line 2: para_id '2\.5' is not"):
+        read_codes(p)
+
+
 def test_read_codes_missing_column(tmp_path):
     p = tmp_path / "nocode.csv"
     pd.DataFrame({"sample_id": ["S1"], "doc_id": ["a"], "para_id": [0], "text": ["x"]}).to_csv(

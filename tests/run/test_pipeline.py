@@ -82,6 +82,24 @@ def test_reproduce_reuses_up_to_date_notebooks_and_reruns_changed_ones(project):
     assert [p.stem for p in forced.notebooks] == ["02_b"]
 
 
+def test_an_executed_notebook_deleted_in_a_named_folder_runs_again(project):
+    """[project] notebooks = "nbs": the executed notebooks beside their sources are outputs
+    of their notebook like its figures."""
+    (project / "notebooks").rename(project / "nbs")
+    (project / "textkit.toml").write_text(
+        '[project]\nnotebooks = "nbs"\n[corpus]\nraw_dir = "corpus/raw"\n', encoding="utf-8"
+    )
+    first = reproduce(project / "textkit.toml")
+    assert [p.stem for p in first.notebooks] == ["01_a", "02_b"]
+    executed = project / "nbs" / "02_b.ipynb"
+    assert executed.is_file() and not (project / "notebooks").exists()
+    assert reproduce(project / "textkit.toml").reused == ("01_a", "02_b")
+    executed.unlink()
+    again = reproduce(project / "textkit.toml")
+    assert [p.stem for p in again.notebooks] == ["02_b"] and again.reused == ("01_a",)
+    assert executed.is_file()
+
+
 def test_reproduce_refuses_zero_jobs(project):
     with pytest.raises(ValueError, match="jobs: expected an integer >= 1 or -1"):
         reproduce(project / "textkit.toml", jobs=0)

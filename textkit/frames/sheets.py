@@ -282,12 +282,12 @@ def _as_written(sheet: pd.DataFrame) -> pd.DataFrame:
 
 
 def _para_id(value: Any, where: str) -> int:
-    """``value`` as the integer a paragraph id is."""
+    """``value`` as the integer a paragraph id is (``3``, ``3.0`` and `` 3 `` are 3)."""
     try:
         number = float(value)
         if number.is_integer():
             return int(number)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         pass
     raise ValueError(f"{where}: {value!r} is not an integer")
 
@@ -337,8 +337,8 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
         A path ending in ``.xlsx`` (or ``.xlsm``) is read as a workbook: its sheet
         ``coding`` (as :func:`write_coding_sheet` writes it), else its first sheet (as
         Excel names the one sheet of a CSV saved as a workbook); the header on row 1;
-        empty rows skipped; numbers as they are written (a ``para_id`` of ``3.0`` is 3); the
-        value a formula had when the workbook was last saved.
+        empty rows skipped; numbers as they are written; the value a formula had when the
+        workbook was last saved.
 
         Any other path is read as a CSV, which may be UTF-8 (with or without a byte-order
         mark, as :func:`write_coding_sheet` writes it), GB18030 / GBK (Excel on Chinese
@@ -348,7 +348,8 @@ def read_codes(path: str | os.PathLike) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The sheet with ``para_id`` as int and ``note`` filled with ``""`` when absent.
+        The sheet with ``para_id`` as int (in either format ``3.0`` is 3, as a spreadsheet
+        may write it) and ``note`` filled with ``""`` when absent.
 
     Raises
     ------
@@ -538,6 +539,7 @@ def _checked_sheet(table: pd.DataFrame, rows: list[int], where: _Where) -> pd.Da
     drop: list[int] = []
     repeats: list[str] = []
     blank: list[int] = []
+    para_ids = [0] * len(out)
     for i, rec in enumerate(out.to_dict("records")):
         line = rows[i]
         if not rec["code"]:
@@ -556,18 +558,19 @@ def _checked_sheet(table: pd.DataFrame, rows: list[int], where: _Where) -> pd.Da
                 f"is not one of {list(CODES)}"
             )
         try:
-            int(rec["para_id"])
+            para_id = _para_id(rec["para_id"], "para_id")
         except ValueError:
             raise CodingSheetError(
                 f"{where.at(line)}: para_id {rec['para_id']!r} is not an integer"
             ) from None
+        para_ids[i] = para_id
         if rec["sample_id"] in seen:
             raise CodingSheetError(
                 f"{where.at(line)}: duplicate sample_id {rec['sample_id']!r} "
                 f"(first on {unit} {seen[rec['sample_id']]})"
             )
         seen[rec["sample_id"]] = line
-        key = (str(rec["doc_id"]).strip(), str(int(rec["para_id"])))
+        key = (str(rec["doc_id"]).strip(), str(para_id))
         if key in coded:
             first_line, first_code = coded[key]
             if first_code != rec["code"]:
@@ -596,9 +599,9 @@ def _checked_sheet(table: pd.DataFrame, rows: list[int], where: _Where) -> pd.Da
             f"are dropped: {unit}(s) {', '.join(repeats[:5])}" + (" …" if len(repeats) > 5 else ""),
             stacklevel=3,
         )
+    out["para_id"] = para_ids
     if drop:
         out = out.drop(index=out.index[drop]).reset_index(drop=True)
-    out["para_id"] = out["para_id"].astype(int)
     if "note" not in out.columns:
         out["note"] = ""
     return out

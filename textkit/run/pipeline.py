@@ -376,14 +376,17 @@ def _execute(
         run = run_notebook(notebook, timeout=timeout, config=config)
     seconds = time.perf_counter() - t
     lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
-    written = {Path(line) for line in lines if line}
+    # the executed notebook counts wherever it is written: in notebooks/, or beside its
+    # source in the folder [project] notebooks names (deleting it runs the notebook again)
+    executed = Path(run.notebook)
+    written = {Path(line) for line in lines if line} | {executed}
     log.unlink(missing_ok=True)
     rels = sorted(
         rel
-        for rel in (
-            p.relative_to(out_root).as_posix() for p in written if p.is_relative_to(out_root)
-        )
-        if rel.split("/", 1)[0] in _OUTPUT_DIRS and rel not in _SHARED_OUTPUTS
+        for p in written
+        if p.is_relative_to(out_root)
+        for rel in [p.relative_to(out_root).as_posix()]
+        if (p == executed or rel.split("/", 1)[0] in _OUTPUT_DIRS) and rel not in _SHARED_OUTPUTS
     )
     outputs = {rel: sha256_file(out_root / rel) for rel in rels if (out_root / rel).is_file()}
     write_json(

@@ -3,6 +3,8 @@ and active (suggestions to code)."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -534,3 +536,102 @@ def test_template_key_takes_out_numbers_spaces_and_punctuation_only():
     assert a == _template_key("第四季度 全县共调处纠纷８７件（增长１２%）")  # full-width figures
     assert a == _template_key("第十二季度：全县共调处纠纷0件，增长0%")
     assert a != _template_key("第一季度，全市共调处纠纷1,234件（增长5.6%）。")  # 县 / 市
+
+
+def test_traditional_characters_are_read_as_the_simplified_text(fitted, seed_docs):
+    """The word features are built from the simplified text, as the dictionary's are: a
+    traditional copy of a paragraph is predicted as the paragraph itself."""
+    import opencc
+
+    from textkit.corpus.clean_rules import to_simplified
+
+    sub = seed_docs.iloc[:6].reset_index(drop=True)
+    trad = sub.assign(text=[opencc.OpenCC("s2t").convert(t) for t in sub["text"]])
+    assert (trad["text"] != sub["text"]).all()
+    a = fitted._paragraph_table(sub, fitted=True)
+    b = fitted._paragraph_table(trad, fitted=True)
+    # the paragraphs whose round trip (to traditional and back) is exact: same tokens, same
+    # probabilities; they are most of them
+    exact = np.array([to_simplified(t) == s for t, s in zip(b["text"], a["text"], strict=True)])
+    assert exact.mean() > 0.9
+    assert [t for t, e in zip(a["tokens"], exact, strict=True) if e] == [
+        t for t, e in zip(b["tokens"], exact, strict=True) if e
+    ]
+    np.testing.assert_allclose(
+        fitted.predict_proba(sub)[exact], fitted.predict_proba(trad)[exact], atol=1e-12
+    )
+
+
+def test_suggestions_from_a_traditional_copy_leave_out_the_coded_paragraphs(
+    fitted_first_draw, first_draw, seed_docs
+):
+    import opencc
+
+    used = seed_docs[seed_docs["doc_id"].isin(set(first_draw["doc_id"]))]
+    trad = used.assign(text=[opencc.OpenCC("s2t").convert(t) for t in used["text"]])
+    top = suggest_to_code(fitted_first_draw, trad, n=20)
+    from textkit.frames.active import _template_key
+
+    coded = {_template_key(t) for t in first_draw["text"]}
+    assert len(top) == 20 and not any(_template_key(t) in coded for t in top["text"])
+    simple = suggest_to_code(fitted_first_draw, used, n=20)
+    assert [_template_key(t) for t in top["text"]] == [_template_key(t) for t in simple["text"]]
+
+
+def test_transform_has_the_types_of_score_frames(fitted, seed_docs, seg):
+    from textkit.frames.score import FrameConfig, score_frames
+
+    cfg = FrameConfig(n_boot=0)
+    sub = seed_docs.iloc[:2]
+    for docs in (sub, sub.iloc[:0], []):
+        ref = score_frames(docs, level="paragraph", segmenter=seg, config=cfg)
+        got = fitted.transform(docs)
+        for col in ("doc_id", "para_id", "n_tokens", "frame_label"):
+            assert got[col].dtype == ref[col].dtype, (col, len(got))
+    doc = fitted.transform(sub, level="document")
+    ref = score_frames(sub, level="document", segmenter=seg, config=cfg)
+    assert doc["frame_label"].dtype == ref["frame_label"].dtype
+
+
+def test_fit_on_paragraphs_without_words_is_a_clear_error(seg_config):
+    docs = pd.DataFrame({"doc_id": ["a", "b"], "text": ["12345。\n（一）", "2020。\n67%"]})
+    codes = pd.DataFrame(
+        {
+            "sample_id": ["S1", "S2", "S3", "S4"],
+            "doc_id": ["a", "a", "b", "b"],
+            "para_id": [0, 1, 0, 1],
+            "text": ["12345。", "（一）", "2020。", "67%"],
+            "code": ["stability", "neither", "service_law", "neither"],
+        }
+    )
+    with pytest.raises(CodingSheetError, match=r"4 coded paragraph\(s\) give no text feature"):
+        FrameClassifier(segmenter=seg_config).fit(codes, docs)
+
+
+def test_prediction_uses_what_the_model_was_fitted_with(fitted, seed_docs):
+    """Parameters set after fit change nothing until the next fit (scikit-learn's rule)."""
+    from textkit.segment.segmenter import SegmenterConfig
+
+    sub = seed_docs.iloc[:3]
+    before = fitted.predict_proba(sub)
+    changed = copy.copy(fitted).set_params(
+        segmenter=SegmenterConfig(pos_filter=False, drop_officialese=False),
+        lexicon="no_such_lexicon.yaml",  # not read again
+    )
+    np.testing.assert_array_equal(changed.predict_proba(sub), before)
+    assert changed.segmenter_ is fitted.segmenter_ and changed.lexicon_ is fitted.lexicon_
+
+
+def test_suggestions_capped_per_article(fitted_first_draw, first_draw, seed_docs):
+    used = seed_docs[seed_docs["doc_id"].isin(set(first_draw["doc_id"]))]
+    free = suggest_to_code(fitted_first_draw, used, n=20)
+    assert free["doc_id"].value_counts().max() > 2  # long articles lead without a cap
+    capped = suggest_to_code(fitted_first_draw, used, n=20, max_per_article=2)
+    assert len(capped) == 20 and capped["doc_id"].value_counts().max() == 2
+    # each article's most uncertain paragraphs, in rank order
+    ranked = suggest_to_code(fitted_first_draw, used, n=10_000)
+    for doc_id, rows in capped.groupby("doc_id"):
+        own = ranked.loc[ranked["doc_id"] == doc_id, "text"]
+        assert list(rows["text"]) == list(own)[: len(rows)]
+    with pytest.raises(InvalidParameterError, match="max_per_article"):
+        suggest_to_code(fitted_first_draw, used, n=5, max_per_article=0)

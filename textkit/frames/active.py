@@ -20,6 +20,7 @@ import pandas as pd
 
 from textkit.core.checks import check_int
 from textkit.core.errors import CodingSheetError, InvalidParameterError
+from textkit.corpus.clean_rules import to_simplified
 from textkit.frames.score import as_documents
 from textkit.frames.supervised import PROBA_COLUMNS, FrameClassifier
 
@@ -33,14 +34,16 @@ def _template_key(text: Any) -> str:
     """A paragraph's text with its numbers, spaces and punctuation taken out: the same key
     for the copies of a templated sentence that differ only in their figures.
 
-    After NFKC normalisation (full-width forms become ASCII), every run of numbers (Unicode
+    After NFKC normalisation (full-width forms become ASCII) and conversion of traditional
+    characters to simplified (a copy in the other script is the same paragraph), every run
+    of numbers (Unicode
     digits and numerals, Chinese numerals such as 一 / 十 / 万, with the punctuation or
     spaces inside it, e.g. ``1,234.5``) becomes one ``#``; punctuation, symbols, spaces and
     control characters are dropped; everything else is kept as it is.
     """
     out: list[str] = []
     in_number = False
-    for ch in unicodedata.normalize("NFKC", str(text)):
+    for ch in unicodedata.normalize("NFKC", to_simplified(str(text))):
         kind = unicodedata.category(ch)[0]
         if kind == "N" or ch in _CHINESE_NUMERALS:
             if not in_number:
@@ -65,6 +68,7 @@ def suggest_to_code(
     *,
     codes: pd.DataFrame | None = None,
     min_chars: int = 20,
+    max_per_article: int | None = None,
 ) -> pd.DataFrame:
     """The uncoded paragraphs the classifier is least sure of, to code next.
 
@@ -91,6 +95,10 @@ def suggest_to_code(
     min_chars : int, default 20
         Skip shorter paragraphs (headings, list stubs), as
         :func:`textkit.frames.validate.draw_validation_sample` does.
+    max_per_article : int, optional
+        At most this many paragraphs of one document (``doc_id``), the most uncertain of
+        them: long reports hold many paragraphs the model is unsure of, and a round of
+        coding learns more from several articles. Default: no cap.
 
     Returns
     -------
@@ -110,8 +118,10 @@ def suggest_to_code(
     model._check_fitted()
     check_int("n", n, 0)
     check_int("min_chars", min_chars, 0)
+    if max_per_article is not None:
+        check_int("max_per_article", max_per_article, 1)
     docs = as_documents(docs)
-    table = model._paragraph_table(docs)
+    table = model._paragraph_table(docs, fitted=True)
     known = {_template_key(t) for t in model._coded_keys}
     if codes is not None:
         if "text" not in codes.columns:
@@ -129,7 +139,10 @@ def suggest_to_code(
     scored = scored.sort_values(
         ["_e", "doc_id", "para_id"], ascending=[False, True, True], kind="mergesort"
     )
-    scored = scored[~scored["_key"].duplicated()].head(n)  # one of each set of near-duplicates
+    scored = scored[~scored["_key"].duplicated()]  # one of each set of near-duplicates
+    if max_per_article is not None:
+        scored = scored[scored.groupby("doc_id", sort=False).cumcount() < max_per_article]
+    scored = scored.head(n)
     out = scored.loc[:, ["doc_id", "para_id", "text", "frame_label", *PROBA_COLUMNS, "entropy"]]
     out = out.reset_index(drop=True)
     out.insert(0, "sample_id", [f"A{i + 1:03d}" for i in range(len(out))])

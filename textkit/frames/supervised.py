@@ -68,7 +68,14 @@ from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
 from textkit.core.checks import check_choice, check_int, check_number
 from textkit.core.errors import CodingSheetError, InvalidParameterError, NotFittedError
-from textkit.frames.score import FrameConfig, as_documents, score_frames
+from textkit.core.lexicon import as_lexicon
+from textkit.frames.score import (
+    _SCORE_DTYPES,
+    FrameConfig,
+    as_documents,
+    score_frames,
+    typed_empty,
+)
 from textkit.frames.validate import CODES, _paragraphs, _text_key, checked_codes
 
 __all__ = [
@@ -225,6 +232,14 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         The training paragraphs' mean and standard deviation of each dictionary feature (1
         where it is constant); None with ``dictionary_features=False``.
     estimator_ : LogisticRegression or CalibratedClassifierCV
+    segmenter_ : Segmenter
+        The segmenter of the features, as resolved at :meth:`fit`.
+    lexicon_ : textkit.core.lexicon.Lexicon
+        The lexicon of the dictionary features, as read at :meth:`fit`.
+    frame_config_ : FrameConfig
+        The scorer settings of the dictionary features at :meth:`fit`. Prediction uses these
+        three, so a parameter set after :meth:`fit` (or a lexicon file edited since) changes
+        nothing until the model is fitted again, as with scikit-learn's fitted attributes.
     n_features_in_ : int
         Text features plus dictionary features.
     coded_ : DataFrame
@@ -301,16 +316,28 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------------------- features
 
-    def _paragraph_table(self, docs: pd.DataFrame) -> pd.DataFrame:
+    def _inputs(self, fitted: bool) -> tuple[Any, Any, FrameConfig]:
+        """The segmenter, lexicon and scorer settings of the features: those the model was
+        fitted with (``fitted``), else those its parameters name now."""
+        if fitted:
+            return self.segmenter_, self.lexicon_, self.frame_config_
+        config = self._feature_config()
+        return (
+            _resolve_segmenter(self.segmenter),
+            as_lexicon(self.lexicon, default=config.lexicon),
+            config,
+        )
+
+    def _paragraph_table(self, docs: pd.DataFrame, fitted: bool = False) -> pd.DataFrame:
         """doc_id, para_id, text, tokens, the dictionary columns, the sentence counts of the
         dictionary features and the documents' metadata, one row per non-empty paragraph,
-        sorted by doc_id, para_id."""
-        seg = _resolve_segmenter(self.segmenter)
+        sorted by doc_id, para_id. ``fitted``: with the segmenter, lexicon and settings the
+        model was fitted with (see :meth:`_inputs`). The tokens are those of the text in
+        simplified characters when the settings' ``simplify`` is on, as the dictionary's
+        (``text`` stays as written)."""
+        seg, lexicon, config = self._inputs(fitted)
         paras = _paragraphs(docs)
-        sent = score_frames(
-            docs, level="sentence", lexicon=self.lexicon, segmenter=seg,
-            config=self._feature_config(),
-        )  # fmt: skip
+        sent = score_frames(docs, level="sentence", lexicon=lexicon, segmenter=seg, config=config)
         meta = [c for c in sent.columns if c in docs.columns and c not in ("doc_id", "text")]
         st = sent["n_stability"].to_numpy(float)
         sv = sent["n_service_law"].to_numpy(float)
@@ -333,7 +360,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         tot = out["n_stability"] + out["n_service_law"]
         out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
         out = out.loc[:, [*_KEYS, "text", *_DICT_COLUMNS, *_SENTENCE_COLUMNS, *meta]]
-        out["tokens"] = [seg.tokenize(t) for t in out["text"]]
+        texts = _simplified_texts(out["text"]) if config.simplify else out["text"]
+        out["tokens"] = [seg.tokenize(t) for t in texts]
         out = out.sort_values(_KEYS, kind="mergesort").reset_index(drop=True)
         return out
 
@@ -402,6 +430,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         labels = [c for c in CODES if c in set(y)]
         if len(labels) < 2:
             raise CodingSheetError(f"codes: need at least two different codes, got {labels}")
+        self.segmenter_, self.lexicon_, self.frame_config_ = self._inputs(fitted=False)
         self.vectorizer_ = None
         if self.text_features:
             self.vectorizer_ = TfidfVectorizer(
@@ -413,7 +442,15 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 min_df=self.min_df,
                 sublinear_tf=True,
             )
-            self.vectorizer_.fit(list(table["tokens"]))
+            try:
+                self.vectorizer_.fit(list(table["tokens"]))
+            except ValueError as exc:  # scikit-learn: "empty vocabulary; ..."
+                raise CodingSheetError(
+                    f"codes: the {len(table)} coded paragraph(s) give no text feature: no "
+                    f"analysis token (in at least min_df={self.min_df} of them); they hold "
+                    "numbers, punctuation or stopwords only. Code paragraphs with words, or "
+                    "fit with text_features=False"
+                ) from exc
         self.dictionary_mean_ = self.dictionary_scale_ = None
         if self.dictionary_features:
             feats = dictionary_features(table)
@@ -538,7 +575,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         textkit.core.errors.NotFittedError
         """
         self._check_fitted()
-        return self._proba_table(self._paragraph_table(as_documents(docs)))
+        return self._proba_table(self._paragraph_table(as_documents(docs), fitted=True))
 
     def predict(self, docs: Any) -> np.ndarray:
         """The code of every paragraph of ``docs``: the most probable under ``decision``
@@ -554,7 +591,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         ndarray of str, shape (n_paragraphs,)
         """
         self._check_fitted()
-        return self._labels(self._scores(self._paragraph_table(as_documents(docs)))[1])
+        return self._labels(self._scores(self._paragraph_table(as_documents(docs), fitted=True))[1])
 
     def _frame_table(self, table: pd.DataFrame, decided: bool = False) -> pd.DataFrame:
         """The paragraph rows of :meth:`transform`; ``decided`` adds the decision
@@ -563,7 +600,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         out = table.drop(columns=["text", "tokens", *_SENTENCE_COLUMNS]).copy()
         meta = [c for c in out.columns if c not in (*_KEYS, *_DICT_COLUMNS)]
         labels = self._labels(decision)
-        out["frame_label"] = pd.Series(labels, index=out.index, dtype=object)
+        out["frame_label"] = pd.Series(labels, index=out.index, dtype="str")
         extra = []
         for col in PROBA_COLUMNS:
             code = col[2:]
@@ -612,7 +649,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         check_choice("level", level, ("paragraph", "document"))
         self._check_fitted()
         docs = as_documents(docs)
-        para = self._frame_table(self._paragraph_table(docs), decided=level == "document")
+        table = self._paragraph_table(docs, fitted=True)
+        para = typed_empty(self._frame_table(table, decided=level == "document"), _SCORE_DTYPES)
         if level == "paragraph":
             return para
         decided = [f"_d_{c}" for c in CODES]
@@ -634,9 +672,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         tot = out["n_stability"] + out["n_service_law"]
         out["balance"] = (out["n_service_law"] - out["n_stability"]) / tot.where(tot > 0)
         expected = out.loc[:, decided].set_axis(list(CODES), axis=1)
-        out["frame_label"] = document_labels(expected, self._feature_config().label_threshold)
+        out["frame_label"] = document_labels(expected, self.frame_config_.label_threshold)
         cols = ["doc_id", *_DICT_COLUMNS, "frame_label", *PROBA_COLUMNS, *meta]
-        return out.loc[:, [c for c in cols if c in out.columns]]
+        return typed_empty(out.loc[:, [c for c in cols if c in out.columns]], _SCORE_DTYPES)
 
 
 def document_labels(expected: pd.DataFrame, threshold: float) -> np.ndarray:
@@ -674,6 +712,13 @@ def document_labels(expected: pd.DataFrame, threshold: float) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def _simplified_texts(texts: pd.Series) -> list[str]:
+    """``texts`` with traditional characters converted, as ``score_frames`` reads them."""
+    from textkit.corpus.clean_rules import to_simplified
+
+    return [to_simplified(t) if t else t for t in texts]
 
 
 def _rows_of(aligned: pd.DataFrame, table: pd.DataFrame) -> np.ndarray:

@@ -54,6 +54,7 @@ from textkit.frames import (
     suggest_to_code,
 )
 from textkit.frames.lss import LatentSemanticScaling, correlate_with_dictionary, order_by_score
+from textkit.frames.validate import CODES as FRAME_CODES
 from textkit.frames.validate import SampleConfig, align_codes, validate_measure
 from textkit.plots.frames import (
     plot_frame_balance,
@@ -485,6 +486,9 @@ sample.groupby("frame_label").size()
 coded = align_codes(tk.load_coded_paragraphs(CODES and nb.config.resolve(CODES)), analysis)
 coded = coded[coded["matched"]].drop(columns="matched")
 print(f"{len(coded)} coded paragraphs found in this corpus ({CODES or 'the shipped seed coding'})")
+# the codes with fewer paragraphs than the five folds of steps 3 and 4 need
+code_counts = coded["code"].value_counts().reindex(FRAME_CODES, fill_value=0)
+too_few = code_counts[code_counts < 5]
 if len(coded):
     report = validate_measure(coded, analysis, scores=para_scores)
     summary = report.summary()
@@ -546,13 +550,13 @@ else:
 # `paragraph_*` keys; the seed project's file holds the rule chosen on the seed coding).
 
 # %%
-if len(coded) and coded["code"].value_counts().min() >= 5:
+if len(coded) and too_few.empty:
     tuning = tk.tune_label_rule(coded, analysis, n_splits=5, config=FRAMES, segmenter=SEG)
     tk.write_table(RESULTS / "validation_label_rule_folds.csv", tuning.folds)
     print(tuning.toml())
     display(tuning.overall.set_index("measure").round(3))
 else:
-    print("rule choice skipped: fewer than 5 coded paragraphs of some code")
+    print("rule choice skipped: fewer than 5 coded paragraphs of", too_few.to_dict())
 
 # %% [markdown]
 # Step 4: a supervised measure learnt from the codes (`FrameClassifier`: class-balanced
@@ -574,7 +578,7 @@ else:
 # threshold can leave some folds uncalibrated (`cv.calibration`, one note per fold).
 
 # %%
-if len(coded) and coded["code"].value_counts().min() >= 5:
+if len(coded) and too_few.empty:
     model = FrameClassifier(frame_config=FRAMES, segmenter=SEG).fit(coded, analysis)  # all codes
     print("classifier probabilities:", model.calibration_note_)
     cv = cross_validate_frames(coded, analysis, n_splits=5, groups="doc_id", model=model)
@@ -593,7 +597,7 @@ if len(coded) and coded["code"].value_counts().min() >= 5:
             ["sample_id", "doc_id", "para_id", "frame_label", "entropy", "text"]
         ].round(3))  # fmt: skip
 else:
-    print("supervised check skipped: fewer than 5 coded paragraphs of some code")
+    print("supervised check skipped: fewer than 5 coded paragraphs of", too_few.to_dict())
 
 # %% [markdown]
 # ## Summary: the seed corpus

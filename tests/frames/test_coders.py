@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from textkit.core.errors import CodingSheetError
+from textkit.core.errors import CodingSheetError, InvalidParameterError
 from textkit.frames.agree import CODES
 from textkit.frames.coders import (
     coder_agreement,
@@ -171,7 +171,7 @@ def test_paragraphs_of_some_coders_are_left_out_with_a_warning(shipped):
     assert rep.agreement == pytest.approx(8 / 9)
     with pytest.raises(ValueError, match="1 paragraph"), pytest.warns(UserWarning):
         coder_agreement({"a": a.iloc[:2], "b": b.iloc[1:]})
-    with pytest.raises(ValueError, match="two or more"):
+    with pytest.raises(InvalidParameterError, match=r"1 coder\(s\) \(a\); agreement needs"):
         coder_agreement({"a": a})
 
 

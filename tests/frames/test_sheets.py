@@ -169,6 +169,18 @@ def test_read_codes_takes_a_para_id_written_as_a_float_in_a_csv(tmp_path):
         read_codes(p)
 
 
+def test_a_sheet_is_written_only_in_a_format_read_codes_reads(tmp_path, toy_docs, toy_scores):
+    from textkit.core.errors import InvalidParameterError
+
+    s = draw_validation_sample(toy_docs, n=4, scores=toy_scores)
+    for name in ("coding.xls", "coding.ods", "coding"):
+        with pytest.raises(InvalidParameterError, match=r"written as an Excel workbook \(\.xlsx\)"):
+            write_coding_sheet(s, tmp_path / name)
+        assert not list(tmp_path.iterdir())  # nothing written, not even the codebook
+    sheet, _ = write_coding_sheet(s.assign(code="neither"), tmp_path / "coding.TXT")
+    assert read_codes(sheet)["sample_id"].tolist() == s["sample_id"].tolist()  # a CSV
+
+
 def test_read_codes_missing_column(tmp_path):
     p = tmp_path / "nocode.csv"
     pd.DataFrame({"sample_id": ["S1"], "doc_id": ["a"], "para_id": [0], "text": ["x"]}).to_csv(

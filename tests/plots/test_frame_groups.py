@@ -197,3 +197,28 @@ def test_trend_legend_and_label_stay_clear_of_the_panels():
     assert legend.y0 >= top.get_window_extent().y1 - 1  # above the panel: hides no point
     label = bottom.xaxis.label.get_window_extent()
     assert label.width <= bottom.get_window_extent().width  # lines no wider than the panel
+
+
+def test_an_interval_between_points_without_one_is_drawn_as_a_bar():
+    """2011 and 2013 have no interval (one document each): 2010 and 2012, each with an
+    interval but no neighbour with one, cannot have a band, so a vertical bar shows their
+    interval; 2014-2015 keep their band."""
+    from matplotlib.collections import LineCollection
+
+    scores = _scores()
+    keep = ~scores["year"].isin([2011, 2013]) | scores["doc_id"].isin(["d001", "d003"])
+    table = frame_groups(scores[keep], "year", n_boot=200)
+    fig = plot_frame_trend(table)
+    rows = fig.textkit_data
+    for ax, measures in zip(fig.axes, (("stability", "service_law"), ("balance",)), strict=True):
+        bars = [c for c in ax.collections if isinstance(c, LineCollection)]
+        segments = [seg for c in bars for seg in c.get_segments()]
+        wanted = [(m, year) for m in measures for year in (2010, 2012)]
+        assert len(segments) == len(wanted)
+        for (m, year), seg in zip(wanted, segments, strict=True):
+            row = rows[(rows["measure"] == m) & (rows["group"] == year)].iloc[0]
+            assert seg[:, 0].tolist() == [year, year]
+            assert sorted(seg[:, 1].tolist()) == pytest.approx([row["lo"], row["hi"]])
+    # every point with an interval: bands only
+    full = plot_frame_trend(frame_groups(scores, "year", n_boot=200))
+    assert not any(isinstance(c, LineCollection) for ax in full.axes for c in ax.collections)

@@ -133,16 +133,46 @@ def test_paths_in_the_project_folder_are_written_relative_to_it():
     )
     _stable_outputs(nb, Path("/x/study"))
     assert [out["text"] for out in nb.cells[0].outputs] == [
-        "textkit.toml [project]: 'seed' is now called 'random_state'\n",
+        "textkit.toml [project]: 'seed' is now called 'random_state'\n"
         "not in .: /x/study_2/docs /y/x/study/docs '.'\n",  # other folders left as they are
     ]
     # a doubled separator, and a project at the file system's root (a review)
     nb = _notebook_showing("/x/study//docs/a.csv\n", "ratio 3 / 4\n")
     _stable_outputs(nb, Path("/x/study"))
-    assert nb.cells[0].outputs[0]["text"] == "docs/a.csv\n"
+    assert nb.cells[0].outputs[0]["text"] == "docs/a.csv\nratio 3 / 4\n"
     nb = _notebook_showing("ratio 3 / 4, /docs/a.csv\n")
     _stable_outputs(nb, Path("/"))
     assert nb.cells[0].outputs[0]["text"] == "ratio 3 / 4, /docs/a.csv\n"
+
+
+def test_printed_lines_are_one_block_however_the_kernel_sent_them():
+    """The kernel flushes printed lines in one message or in several: the executed notebook
+    stores each run of one stream as one block, so reruns write the same bytes."""
+    import nbformat
+
+    from textkit.run.notebooks import _stable_outputs
+
+    lines = ["<cell>:1: UserWarning: 3 rows left out\n", "44 coded paragraphs\n", "done\n"]
+    one = _notebook_showing("".join(lines))
+    several = _notebook_showing(*lines)
+    for nb in (one, several):
+        _stable_outputs(nb)
+    assert one.cells[0].outputs == several.cells[0].outputs
+    assert len(several.cells[0].outputs) == 1
+    # streams of another name, and displays between them, keep their place
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="b\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="c\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "table"}),
+        nbformat.v4.new_output("stream", name="stdout", text="d\n"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    _stable_outputs(nb)
+    assert [(o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stdout", "a\n"), ("stderr", "b\nc\n"), (None, None), ("stdout", "d\n"),
+    ]  # fmt: skip
 
 
 def test_a_library_warning_naming_the_projects_file_reads_the_same_on_every_machine(tmp_path):

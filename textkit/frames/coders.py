@@ -34,7 +34,7 @@ import pandas as pd
 from sklearn import metrics
 
 from textkit.core.checks import check_int, check_number
-from textkit.core.errors import CodingSheetError
+from textkit.core.errors import CodingSheetError, InvalidParameterError
 from textkit.core.order import natural_order
 from textkit.frames.agree import CODES, _percentiles, _resamples, _units
 from textkit.frames.sheets import write_sheet
@@ -171,7 +171,10 @@ def _matched(codes: Any, who: str) -> tuple[tuple[str, ...], pd.DataFrame, pd.Da
     if not isinstance(codes, Mapping):
         raise TypeError(f"{who}: codes: a mapping coder name -> coded table, not {type(codes)}")
     if len(codes) < 2:
-        raise ValueError(f"{who}: codes: {len(codes)} coder(s); agreement needs two or more")
+        raise InvalidParameterError(
+            f"{who}: codes: {len(codes)} coder(s) ({', '.join(map(str, codes)) or 'none'}); "
+            "agreement needs the sheets of two or more coders, e.g. {'a': sheet_a, 'b': sheet_b}"
+        )
     wide = None
     for name, df in codes.items():
         if not isinstance(name, str) or not name or name != name.strip():
@@ -384,7 +387,8 @@ def write_adjudication_sheet(report: CoderReport, path: str | os.PathLike) -> Pa
         From :func:`coder_agreement`.
     path : path-like
         The sheet's path: ``.xlsx`` a workbook with the drop-down of the codes on ``code``
-        (as :func:`~textkit.frames.validate.write_coding_sheet` writes), anything else a CSV.
+        (as :func:`~textkit.frames.validate.write_coding_sheet` writes), ``.csv`` (or
+        ``.txt``) a CSV; any other suffix is refused.
 
     Returns
     -------

@@ -37,7 +37,7 @@ from typing import Any
 import pandas as pd
 
 from textkit.core import io as _io
-from textkit.core.errors import CodingSheetError
+from textkit.core.errors import CodingSheetError, InvalidParameterError
 from textkit.frames.agree import CODES
 
 __all__ = [
@@ -113,6 +113,8 @@ _MAX_CELL_CHARS = 32767
 _FORMULA_STARTS = ("=", "+", "-", "@")
 #: Suffixes read as workbooks.
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: The suffixes a sheet is written under: a workbook, or a CSV.
+_WRITTEN_SUFFIXES = (".xlsx", ".csv", ".txt")
 
 
 def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Path]:
@@ -127,8 +129,9 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
         Output of :func:`textkit.frames.validate.draw_validation_sample` (``sample_id``,
         ``doc_id``, ``para_id``, ``text``; ``code`` and ``note`` when present). Not modified.
     path : path-like
-        The sheet's path; its suffix chooses the format: ``.xlsx`` a workbook, anything
-        else a CSV. The codebook is written to ``<stem>_codebook.md`` beside it.
+        The sheet's path; its suffix chooses the format: ``.xlsx`` a workbook, ``.csv``
+        (or ``.txt``) a CSV; any other suffix is refused. The codebook is written to
+        ``<stem>_codebook.md`` beside it.
 
     Returns
     -------
@@ -138,7 +141,8 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
     Raises
     ------
     ValueError
-        ``sample`` lacks a column; for a workbook, a ``para_id`` that is not an integer, or a
+        A path with another suffix (:class:`~textkit.core.errors.InvalidParameterError`,
+        naming it); ``sample`` lacks a column; for a workbook, a ``para_id`` that is not an integer, or a
         text a spreadsheet cell cannot hold (over 32,767 characters, or a control character);
         the message names the sample and the column.
 
@@ -173,8 +177,16 @@ def write_coding_sheet(sample: pd.DataFrame, path: str | os.PathLike) -> list[Pa
 def write_sheet(sheet: pd.DataFrame, path: Path) -> Path:
     """Write ``sheet`` (the coding columns, and any others, such as each coder's code in an
     adjudication sheet) as a CSV or, for a ``.xlsx`` path, a coding workbook (see
-    :func:`write_coding_sheet`); :func:`read_codes` reads either back."""
-    if path.suffix.lower() == ".xlsx":
+    :func:`write_coding_sheet`); :func:`read_codes` reads either back. Another
+    spreadsheet's suffix (``.xls``, ``.ods`` ...) is refused: a CSV under that name would be
+    refused when read back."""
+    suffix = path.suffix.lower()
+    if suffix not in _WRITTEN_SUFFIXES:
+        raise InvalidParameterError(
+            f"{path}: a coding sheet is written as an Excel workbook (.xlsx) or as CSV (.csv, "
+            f"or .txt); {suffix or 'a name without a suffix'} is neither"
+        )
+    if suffix == ".xlsx":
         return _io.write_bytes(path, _workbook_bytes(sheet))
     # Excel shows the Chinese (bom), and a text starting with = + - @ is not run as a formula
     return _io.write_csv(path, sheet, bom=True, spreadsheet_safe=True)

@@ -343,11 +343,15 @@ def _align(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
         if "sample_id" in out.columns
         else [f"row {i}" for i in range(len(out))]
     )
-    ids, how = [], []
-    for d, p, t in zip(out["doc_id"].astype(str), out["para_id"], out["text"], strict=True):
+    ids, how, moved = [], [], []
+    for s, d, p, t in zip(
+        sample_ids, out["doc_id"].astype(str), out["para_id"], out["text"], strict=True
+    ):
         hit, found = index.locate(d, int(p), str(t))
         ids.append(hit or (d, int(p)))
         how.append(found)
+        if hit is not None and hit[0] != d:
+            moved.append(s)
     out["doc_id"] = [d for d, _ in ids]
     out["para_id"] = [p for _, p in ids]
     out["matched"] = [h != "none" for h in how]
@@ -361,9 +365,11 @@ def _align(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
         "by_id": how.count("id"),
         "by_text": how.count("text") + how.count("ambiguous"),
         "ambiguous": how.count("ambiguous"),
+        "moved": len(moved),
         "unmatched": how.count("none"),
         "collapsed": len(collapsed),
         "ambiguous_ids": which("ambiguous"),
+        "moved_ids": moved,
         "unmatched_ids": which("none"),
         "collapsed_ids": collapsed,
     }
@@ -371,8 +377,22 @@ def _align(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _warn_losses(info: dict[str, Any], stacklevel: int) -> None:
-    """Say which coded rows an alignment could not place or dropped (a log line for the
-    ambiguous re-mappings)."""
+    """Say which coded rows an alignment could not place, moved to another document or
+    dropped (log lines for the other re-mappings)."""
+    if info["by_text"]:
+        logger.info(
+            "codes: %d row(s) found by their text, not at their doc_id / para_id",
+            info["by_text"],
+        )
+    if info["moved"]:
+        warnings.warn(
+            f"codes: {info['moved']} coded row(s) whose doc_id / para_id does not hold their "
+            "text were found by their text in another document and take its ids: sample(s) "
+            f"{info['moved_ids'][:5]}{' …' if info['moved'] > 5 else ''} (document ids change "
+            "when the corpus is built with other settings; if the sheet's ids were edited, "
+            "check these rows)",
+            stacklevel=stacklevel + 1,
+        )
     if info["ambiguous"]:
         logger.info(
             "codes: %d row(s) re-mapped by a text found in several paragraphs: sample(s) %s",
@@ -420,8 +440,10 @@ def align_codes(codes: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
         naming how many and their sample ids. ``attrs["alignment"]`` holds the counts: a
         dict of ``n_rows`` (rows of ``codes``), ``by_id`` (kept their ids), ``by_text``
         (re-mapped by text), ``ambiguous`` (of those, the text was in several paragraphs),
-        ``unmatched`` (not found), ``collapsed`` (dropped as repeats), and the sample ids of
-        the last three (``ambiguous_ids``, ``unmatched_ids``, ``collapsed_ids``).
+        ``moved`` (of those, found in another document than the row's ``doc_id``: also
+        announced by a warning), ``unmatched`` (not found), ``collapsed`` (dropped as
+        repeats), and the sample ids of the last four (``ambiguous_ids``, ``moved_ids``,
+        ``unmatched_ids``, ``collapsed_ids``).
 
     Raises
     ------

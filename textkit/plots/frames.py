@@ -436,7 +436,8 @@ def plot_frame_trend(
     bottom panel: the pooled balance around 0 with its band. Marker area grows with the
     number of documents of each point, and the number is written along the top of the
     balance panel. Points without an interval (fewer than ``min_docs`` documents) have no
-    band and a hollow marker, and the axis label says so; it also gives the number of
+    band and a hollow marker, and the axis label says so; a point with an interval between
+    two without one, where a band cannot be drawn, has a vertical bar instead; it also gives the number of
     documents left out for want of a value of the variable (the table's
     ``missing_left_out``), which no point counts.
 
@@ -480,6 +481,14 @@ def plot_frame_trend(
         for ax, measure, colour, label in panels:
             sub = data[data["measure"] == measure]
             ax.fill_between(sub["group"], sub["lo"], sub["hi"], color=colour, alpha=0.18, lw=0)
+            # a band needs two neighbouring intervals: an interval between groups without
+            # one (a year of five documents among thinner years) is drawn as a bar
+            has = (sub["lo"].notna() & sub["hi"].notna()).to_numpy()
+            alone = has & ~np.r_[False, has[:-1]] & ~np.r_[has[1:], False]
+            if alone.any():
+                est, lo, hi = (sub[c].to_numpy(float)[alone] for c in ("estimate", "lo", "hi"))
+                ax.errorbar(sub["group"].to_numpy()[alone], est, yerr=[est - lo, hi - est],
+                            fmt="none", ecolor=colour, alpha=0.45, lw=1.2, capsize=0)  # fmt: skip
             ax.plot(sub["group"], sub["estimate"], color=colour, lw=1.0, label=label)
             dots = colour if measure != "balance" else _balance_colours(sub["estimate"])
             sizes = 6 + 30 * sub["n_docs"].to_numpy(float) / most

@@ -109,6 +109,8 @@ def _stable_outputs(nb, project: Path | None = None) -> None:
     installed = str(Path(textkit.__file__).resolve().parent.parent) + os.sep
     here = str(project.resolve()) if project is not None else None
     for cell in nb.cells:
+        if "outputs" in cell:
+            cell["outputs"] = _joined_streams(cell["outputs"])
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and "text" in out:
                 text = out["text"]
@@ -118,6 +120,27 @@ def _stable_outputs(nb, project: Path | None = None) -> None:
                 if here is not None:
                     joined = _relative_to(here, joined)
                 out["text"] = joined
+
+
+def _joined_streams(outputs: list) -> list:
+    """``outputs`` with each run of consecutive stream outputs of one name (``stdout``,
+    ``stderr``) joined into one: the kernel sends a cell's printed lines in one message or
+    in several, as its output buffer happens to be flushed, so the same lines would be
+    stored as one block in one run and two in the next."""
+    joined: list = []
+    for out in outputs:
+        prev = joined[-1] if joined else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            text = [prev.get("text", ""), out.get("text", "")]
+            prev["text"] = "".join("".join(t) if isinstance(t, list) else t for t in text)
+        else:
+            joined.append(out)
+    return joined
 
 
 def _relative_to(folder: str, text: str) -> str:

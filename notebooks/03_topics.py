@@ -229,19 +229,17 @@ nb.show_figure(fig, "topics_stability", "Topic stability across seeds")
 # `SeededLdaTopicModel` turns them into Dirichlet priors
 # (gensim `eta`): in its own topic a seed word gets a pseudo-count equal to its corpus
 # frequency, so the two seeded topics are pulled towards their frames; the other
-# `seeded_free_topics` topics are free. Seed words that are not in the vocabulary are reported
-# by name (in a warning, shown here as a table). The seeded model has as many topics as the
-# chosen model, which serves as its unseeded counterpart.
+# `n_topics` − 2 topics are free (`seeded_free_topics`, when set, overrides that count). Seed
+# words that are not in the vocabulary are reported by name (in a warning, shown here as a
+# table). The seeded model has as many topics as the chosen model, which serves as its
+# unseeded counterpart, so every seeded topic has a match of its own. When it cannot (an
+# `n_topics` below 2, or a `seeded_free_topics` that disagrees), a warning says so, the frame
+# topics are matched first, and a topic left without a match shows "no match" (NaN
+# similarity, with a `note`), never a similarity of 0.
 
 # %%
 FRAMES = tk.FrameConfig.from_project(nb.config)  # [frames]: lexicon (the seeds), bootstrap, thresholds
-seeded = topics.SeededLdaTopicModel(
-    TOPICS.seeded_free_topics,
-    seed_weight=TOPICS.seed_weight,
-    lexicon=FRAMES.lexicon,
-    random_state=TOPICS.random_state,
-    **MODEL,
-)
+seeded = TOPICS.seeded_model(FRAMES.lexicon)  # the frame topics + n_topics - 2 free ones
 UNSEEDED = seeded.unseeded_topics(dtm)  # a corpus too small for the seeds: the section says so
 NO_SEEDS = f"Seeded model not fitted: no seed word of {', '.join(UNSEEDED)} is in the vocabulary"
 if not UNSEEDED:
@@ -276,7 +274,7 @@ if not UNSEEDED:
     display(
         comparison[
             ["topic", "matched_topic", "similarity", "seed_mass", "matched_seed_mass",
-             "matched_top_terms"]
+             "matched_top_terms", "note"]
         ].round(3)
     )  # fmt: skip
 
@@ -317,9 +315,12 @@ nb.show_figure(fig, "topics_seeded", "Seeded frame topics against their unseeded
 # `[analysis] groups` (for the seed corpus: the source page, and the genre and era annotated
 # by the corpus stage; `unknown` where the article does not say), and frame dominance: the
 # label `score_frames` gives each article from its lexicon counts (stability, service / rule
-# of law, mixed, or neither). The legends give the number of articles per group; a group of
-# one article has no interval (there is nothing to resample), and groups of three or four
-# articles have intervals too wide to compare.
+# of law, mixed, or neither). The legends give the number of articles per group. A group of
+# fewer than five articles gets its mean but no interval (`lo`, `hi` NaN and a `note`; a hollow
+# marker without an error bar or band in the figures): the bootstrap of one article is that
+# article every time, a zero-width "interval", and two to four articles give a handful of
+# distinct replicates. It is the rule of the frame groups of notebook 05, with the same
+# minimum (`textkit.core.stats.MIN_INTERVAL_DOCS`).
 
 # %%
 frame_scores = tk.score_frames(docs, config=FRAMES, segmenter=nb.segmenter)  # as in 05
@@ -345,7 +346,8 @@ prevalence["frame"].pivot(index="topic", columns="group", values="mean").round(3
 # %% [markdown]
 # Over time: when `[analysis] trend` names a numeric variable (a year) or a date column
 # (`[corpus] dates`, or `published`, the date raw pages state; by calendar year), the mean
-# topic shares per value with the same article-resampling intervals, one panel per topic
+# topic shares per value with the same article-resampling intervals (none for a value of
+# fewer than five articles: a hollow point without a band), one panel per topic
 # (`topics_prevalence_<trend>`); the title counts the articles left out for want of a value.
 # The seed corpus sets none: its articles' years are sparse and the era groups above bin them.
 

@@ -88,3 +88,43 @@ def test_seeds_left_unset_follow_a_replaced_random_state():
     assert tuple(dataclasses.replace(given, n_topics=5).stability_seeds) == (3, 9)
     with pytest.raises(InvalidParameterError, match="stability_seeds"):
         dataclasses.replace(given, random_state=5)  # seeds given are kept, and checked
+
+
+def test_seeded_model_has_as_many_topics_as_the_chosen_model(dtm):
+    """The audit's defect: seeded_free_topics = 6 whatever n_topics, so a project with
+    n_topics = 4 compared 8 seeded topics with 4 and left its frame topics unmatched.
+    Unset, the seeded model follows n_topics; on the seed corpus (n_topics = 8) it is the
+    model of before (6 free topics + 2 frame topics)."""
+    import warnings
+
+    from textkit.core.config import load_config
+
+    repo = T.TopicConfig.from_project(load_config(ROOT / "textkit.toml"))
+    assert repo.seeded_free_topics is None and repo.n_topics == 8
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning when the sizes agree
+        assert repo.seeded_model().n_topics == 6
+        cfg = T.TopicConfig(n_topics=4, passes=3, iterations=40)
+        model = cfg.seeded_model()
+    assert isinstance(model, T.SeededLdaTopicModel)
+    assert (model.n_topics, model.passes, model.seed_weight) == (2, 3, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # seeds pruned from the vocabulary
+        seeded = model.fit(dtm)
+    chosen = cfg.make_model().fit(dtm)
+    assert len(seeded.topic_labels_) == len(chosen.topic_labels_) == 4
+    table = T.compare_models(seeded, chosen)
+    assert table["similarity"].notna().all() and (table["matched_topic"] != "").all()
+    assert table.loc[table["seeded"], "matched_seed_mass"].notna().all()
+
+
+def test_seeded_model_warns_when_it_cannot_follow_n_topics():
+    with pytest.warns(UserWarning, match=r"n_topics = 1 is smaller than the 2 seeded frame"):
+        assert T.TopicConfig(n_topics=1, k_grid=(2,)).seeded_model().n_topics == 0
+    with pytest.warns(
+        UserWarning, match=r"seeded_free_topics = 6 \+ 2 .* = 8 topics, not n_topics = 4"
+    ):
+        assert T.TopicConfig(n_topics=4, seeded_free_topics=6).seeded_model().n_topics == 6
+    assert T.TopicConfig(n_topics=4, seeded_free_topics=2).seeded_model().n_topics == 2
+    with pytest.raises(InvalidParameterError, match="seeded_free_topics"):
+        T.TopicConfig(seeded_free_topics=-1)

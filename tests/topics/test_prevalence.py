@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import types
 
@@ -11,6 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from textkit import topics as T
+from textkit.core.stats import MIN_INTERVAL_DOCS, interval_note
 from textkit.plots import topics as P
 
 
@@ -19,7 +21,10 @@ def test_topic_prevalence_by_page(lda):
         [d.split("#")[0] for d in lda.doc_ids_], index=list(lda.doc_ids_), name="page"
     )
     table = T.topic_prevalence(lda, groups, n_boot=300, random_state=1)
-    assert list(table.columns) == ["group", "topic", "mean", "lo", "hi", "n_docs", "n_units"]
+    assert list(table.columns) == [
+        "group", "topic", "mean", "lo", "hi", "n_docs", "n_units", "note"
+    ]  # fmt: skip
+    assert (table["note"] == "").all()  # every page has hundreds of paragraphs
     assert (table["n_docs"] == table["n_units"]).all()  # no clusters: one unit per document
     assert len(table) == groups.nunique() * 5
     assert (table["lo"] <= table["mean"] + 1e-12).all()
@@ -46,7 +51,10 @@ def test_topic_prevalence_by_page(lda):
 def test_cluster_bootstrap_resamples_articles(lda, topic_data):
     docs, data = topic_data
     pages = docs.set_index("doc_id")["page_id"]
-    table = T.topic_prevalence(lda, pages, n_boot=300, random_state=2, clusters=data.unit_doc)
+    # min_docs=1: two pages have four articles, and the widths compared are the bootstrap's
+    table = T.topic_prevalence(
+        lda, pages, n_boot=300, random_state=2, clusters=data.unit_doc, min_docs=1
+    )
     n_articles = data.unit_doc.groupby(data.unit_doc.map(pages)).nunique()
     n_paras = data.unit_doc.map(pages).value_counts()
     for r in table.itertuples():
@@ -150,7 +158,7 @@ def test_string_group_order_and_numbers_unchanged():
     # one generator drawn group after group
     model = _toy_model(seed=4)
     groups = pd.Series(list("bacbacbacbac"), index=list(model.doc_topic_.index))
-    table = T.topic_prevalence(model, groups, n_boot=40, random_state=7)
+    table = T.topic_prevalence(model, groups, n_boot=40, random_state=7, min_docs=4)
     rng = np.random.default_rng(7)
     theta = model.doc_topic_.to_numpy()
     for g in ("a", "b", "c"):
@@ -165,7 +173,8 @@ def test_string_group_order_and_numbers_unchanged():
 def test_prevalence_trend_by_year(lda, topic_data):
     docs, data = topic_data
     years = docs.set_index("doc_id")["year"]
-    table = T.topic_prevalence(lda, years, n_boot=50, clusters=data.unit_doc)
+    # one or two articles a year: min_docs=1 draws every year's band (see the test below)
+    table = T.topic_prevalence(lda, years, n_boot=50, clusters=data.unit_doc, min_docs=1)
     groups = list(dict.fromkeys(table["group"]))
     assert groups == sorted(groups, key=int) and len(groups) >= 5
     labels = {t: f"T{i + 1} 词·语·组" for i, t in enumerate(lda.topic_labels_)}
@@ -219,3 +228,124 @@ def test_prevalence_trend_refuses_categories(lda, topic_data):
     # without n_docs: topic panels only
     fig = P.plot_prevalence_trend(by_year.drop(columns=["n_docs"]))
     assert sum(ax.get_visible() for ax in fig.axes) == len(lda.topic_labels_)
+
+
+# --------------------------------------------------------------- too few articles: no interval
+
+
+def test_groups_of_fewer_than_five_articles_get_no_interval(lda, topic_data):
+    """A one-article group's bootstrap is that article every time: lo = mean = hi was shown
+    as a 95 % interval. The rule of the frame groups applies: below MIN_INTERVAL_DOCS
+    articles, the mean with NaN lo/hi and a note, and the other groups keep their numbers."""
+    docs, data = topic_data
+    genre = docs.set_index("doc_id")["genre"].dropna()  # 条例 and 调研报告: one article each
+    table = T.topic_prevalence(lda, genre, n_boot=200, random_state=3, clusters=data.unit_doc)
+    n = table.drop_duplicates("group").set_index("group")["n_docs"]
+    assert n["条例"] == 1 and n["经验材料"] == 3 and n["学术论文"] == 5 and n["工作方案"] == 16
+    small = table["n_docs"] < MIN_INTERVAL_DOCS
+    assert MIN_INTERVAL_DOCS == 5 and small.any() and (~small).any()
+    assert table.loc[small, ["lo", "hi"]].isna().all().all()
+    assert (table.loc[small, "note"] == "fewer than 5 documents: no interval").all()
+    assert table.loc[~small, ["lo", "hi"]].notna().all().all()
+    assert (table.loc[~small, "note"] == "").all()
+    # the mean is still the mean of the group's paragraphs
+    direct = lda.doc_topic_.groupby(data.unit_doc.map(genre)).mean()
+    for r in table.itertuples():
+        assert r.mean == pytest.approx(direct.loc[r.group, r.topic])
+    # min_docs=1 gives the old zero-width "interval" of one article, and the same numbers
+    # for the other groups: every group's replicates are drawn whatever min_docs
+    every = T.topic_prevalence(
+        lda, genre, n_boot=200, random_state=3, clusters=data.unit_doc, min_docs=1
+    )
+    one = every[every["group"] == "条例"]
+    assert (one["lo"] == one["mean"]).all() and (one["hi"] == one["mean"]).all()
+    cols = ["group", "topic", "mean", "lo", "hi"]
+    pd.testing.assert_frame_equal(table.loc[~small, cols], every.loc[~small, cols])
+    with pytest.raises(ValueError, match="min_docs"):
+        T.topic_prevalence(lda, genre, clusters=data.unit_doc, min_docs=0)
+
+
+def test_topic_and_frame_groups_share_the_minimum():
+    """One rule, one constant: the frame groups' default min_docs and note are the topic
+    stage's (textkit.core.stats), not a copy."""
+    from textkit.frames.groups import frame_contrast, frame_groups
+
+    for f in (frame_groups, frame_contrast, T.topic_prevalence, T.prevalence_contrast):
+        assert inspect.signature(f).parameters["min_docs"].default is MIN_INTERVAL_DOCS
+    assert interval_note(4) == "fewer than 5 documents: no interval"
+    assert interval_note(5) == "" and interval_note(0, 1) == "fewer than 1 documents: no interval"
+
+
+def test_frame_groups_and_topic_prevalence_agree_on_small_groups(lda, topic_data):
+    """The same genre groups: the frame stage and the topic stage refuse an interval to the
+    same groups, with the same note."""
+    from textkit.frames.groups import frame_groups
+    from textkit.frames.score import score_frames
+
+    docs, data = topic_data
+    scores = score_frames(docs[["doc_id", "text", "genre"]])
+    frames = frame_groups(scores, "genre", n_boot=50)
+    topic = T.topic_prevalence(
+        lda, docs.set_index("doc_id")["genre"], n_boot=50, clusters=data.unit_doc
+    )
+    no_frame = set(frames.loc[frames["lo"].isna() & (frames["n_docs"] < 5), "group"])
+    no_topic = set(topic.loc[topic["lo"].isna(), "group"])
+    assert no_frame == no_topic == {"条例", "经验材料", "调研报告"}
+    f_note = set(frames.loc[frames["group"] == "条例", "note"])
+    t_note = set(topic.loc[topic["group"] == "条例", "note"])
+    assert t_note <= {n.split("; ")[0] for n in f_note}
+
+
+def test_contrast_with_a_small_side_has_no_interval(lda, topic_data):
+    docs, data = topic_data
+    genre = docs.set_index("doc_id")["genre"]
+    con = T.prevalence_contrast(
+        lda, genre, "工作方案", "经验材料", n_boot=100, clusters=data.unit_doc
+    )
+    assert (con["n_b"] == 3).all() and con[["lo", "hi"]].isna().all().all()
+    assert (con["note"] == "fewer than 5 documents on a side: no interval").all()
+    np.testing.assert_allclose(con["diff"], con["mean_a"] - con["mean_b"])
+    big = T.prevalence_contrast(
+        lda, genre, "工作方案", "学术论文", n_boot=100, clusters=data.unit_doc
+    )
+    assert big[["lo", "hi"]].notna().all().all() and (big["note"] == "").all()
+
+
+def test_prevalence_plot_draws_no_bar_without_an_interval(lda, topic_data):
+    docs, data = topic_data
+    genre = docs.set_index("doc_id")["genre"].dropna()
+    table = T.topic_prevalence(lda, genre, n_boot=50, clusters=data.unit_doc)
+    fig = P.plot_prevalence(table)
+    ax = fig.axes[0]
+    # one error-bar collection per group with intervals (学术论文, 工作方案), each with one
+    # segment per topic; the three small groups have none
+    bars = [c for c in ax.collections if len(c.get_segments())]
+    assert sorted(len(c.get_segments()) for c in bars) == [5, 5]
+    hollow = [ln for ln in ax.lines if ln.get_markerfacecolor() == "white"]
+    assert len(hollow) == 3 and all(len(ln.get_xdata()) == 5 for ln in hollow)
+    assert "hollow: too few articles for an interval" in ax.get_xlabel()
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == sorted(texts) and len(texts) == 5  # every group once in the legend
+    # a table where every group has an interval says nothing about hollow markers
+    full = T.topic_prevalence(lda, genre, n_boot=50, clusters=data.unit_doc, min_docs=1)
+    assert "hollow" not in P.plot_prevalence(full).axes[0].get_xlabel()
+
+
+def test_prevalence_trend_draws_no_band_without_an_interval(lda, topic_data):
+    """The auditor's trend: years of one or two articles had a band of zero width; now they
+    have no band, a hollow point, and the axis label says why."""
+    docs, data = topic_data
+    years = docs.set_index("doc_id")["year"]
+    table = T.topic_prevalence(lda, years, n_boot=50, clusters=data.unit_doc, min_docs=2)
+    thin = {int(g) for g in table.loc[table["n_docs"] < 2, "group"]}
+    assert thin and table.loc[table["n_docs"] >= 2, "lo"].notna().all()
+    fig = P.plot_prevalence_trend(table)
+    for ax in [a for a in fig.axes if a.get_visible()][: len(lda.topic_labels_)]:
+        mean_line, hollow = ax.lines
+        assert {int(x) for x in hollow.get_xdata()} == thin
+        assert hollow.get_markerfacecolor() == "white"
+        band_x = set()
+        for path in ax.collections[0].get_paths():
+            band_x |= {int(round(x)) for x in path.vertices[:, 0]}
+        assert not band_x & thin  # no band reaches a year without an interval
+    assert "hollow: too few articles for an interval" in fig._supxlabel.get_text()

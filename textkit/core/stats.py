@@ -22,7 +22,11 @@ upper tail of the chi-square distribution with one degree of freedom.
 and sums their per-cluster totals, the one resampling step behind every group estimate with
 a bootstrap interval (frame intensities per group in :mod:`textkit.frames.groups`, topic
 prevalence in :mod:`textkit.topics.prevalence`);
-:func:`percentile_interval` reads the interval off the replicates.
+:func:`percentile_interval` reads the interval off the replicates. Both stages give a group
+an interval only when it has at least :data:`MIN_INTERVAL_DOCS` resampled units
+(:func:`interval_note` says why one is missing): a bootstrap of one document is that
+document every time, and one of two to four documents has only a handful of distinct
+replicates.
 """
 
 from __future__ import annotations
@@ -38,7 +42,15 @@ __all__ = [
     "g2_p_value",
     "cluster_bootstrap_totals",
     "percentile_interval",
+    "MIN_INTERVAL_DOCS",
+    "interval_note",
 ]
+
+#: Fewest resampled units (documents, or articles in a cluster bootstrap) of a group with a
+#: bootstrap interval: a group with fewer gets its estimate and a NaN interval, in every stage
+#: (frame groups and contrasts of :mod:`textkit.frames.groups`, topic prevalence and contrasts
+#: of :mod:`textkit.topics.prevalence`).
+MIN_INTERVAL_DOCS = 5
 
 #: Cells (replicates x clusters x columns) summed at a time by
 #: :func:`cluster_bootstrap_totals`; bounds its memory, never changes its result.
@@ -196,3 +208,36 @@ def percentile_interval(replicates: Any, ci: float) -> tuple[np.ndarray, np.ndar
         if col.size:
             lo[j], hi[j] = np.quantile(col, [alpha, 1.0 - alpha])
     return lo, hi
+
+
+def interval_note(n_docs: int, min_docs: int = MIN_INTERVAL_DOCS, *, side: bool = False) -> str:
+    """Why a group estimate has no bootstrap interval, or ``""`` when it has one.
+
+    Parameters
+    ----------
+    n_docs : int
+        Resampled units (documents, or articles in a cluster bootstrap) of the group; for a
+        contrast, those of its smaller side.
+    min_docs : int, default :data:`MIN_INTERVAL_DOCS`
+        Fewest units of a group with an interval.
+    side : bool, default False
+        Word the note for a contrast of two groups (``"... on a side: no interval"``).
+
+    Returns
+    -------
+    str
+        ``""`` when ``n_docs >= min_docs``, else ``"fewer than <min_docs> documents: no
+        interval"`` (with ``" on a side"`` for a contrast).
+
+    Examples
+    --------
+    >>> interval_note(1)
+    'fewer than 5 documents: no interval'
+    >>> interval_note(5)
+    ''
+    >>> interval_note(3, side=True)
+    'fewer than 5 documents on a side: no interval'
+    """
+    if int(n_docs) >= int(min_docs):
+        return ""
+    return f"fewer than {int(min_docs)} documents{' on a side' if side else ''}: no interval"

@@ -38,7 +38,12 @@ import pandas as pd
 from textkit.core.checks import check_choice, check_int, check_number, check_str
 from textkit.core.errors import InvalidParameterError
 from textkit.core.groups import group_key
-from textkit.core.stats import cluster_bootstrap_totals, percentile_interval
+from textkit.core.stats import (
+    MIN_INTERVAL_DOCS,
+    cluster_bootstrap_totals,
+    interval_note,
+    percentile_interval,
+)
 from textkit.frames.score import FrameConfig
 
 __all__ = ["frame_groups", "frame_contrast", "frame_means"]
@@ -263,9 +268,7 @@ def _top_documents(sel: pd.DataFrame) -> list[tuple[str, float]]:
 
 
 def _note(n_docs: int, min_docs: int, estimate: float, top: tuple[str, float], weight: str) -> str:
-    parts = []
-    if n_docs < min_docs:
-        parts.append(f"fewer than {min_docs} documents: no interval")
+    parts = [interval_note(n_docs, min_docs)] if n_docs < min_docs else []
     if not np.isfinite(estimate):
         parts.append("no frame terms" if n_docs else "no documents")
     elif n_docs > 1 and top[1] > DOMINANT_SHARE:
@@ -288,7 +291,7 @@ def frame_groups(
     n_boot: int | None = None,
     ci: float | None = None,
     random_state: int | None = None,
-    min_docs: int = 5,
+    min_docs: int = MIN_INTERVAL_DOCS,
 ) -> pd.DataFrame:
     """Frame intensities and balance per group of a document variable, with intervals.
 
@@ -325,8 +328,9 @@ def frame_groups(
         ``textkit.toml`` via :func:`textkit.frames.score.frame_config`).
     n_boot, ci, random_state : optional
         Override the config's values. ``n_boot=0`` gives no intervals.
-    min_docs : int, default 5
-        Groups with fewer documents get their estimates, NaN intervals and a ``note``.
+    min_docs : int, default :data:`~textkit.core.stats.MIN_INTERVAL_DOCS` (5)
+        Groups with fewer documents get their estimates, NaN intervals and a ``note``
+        (:func:`~textkit.core.stats.interval_note`); the rule of topic prevalence too.
 
     Returns
     -------
@@ -422,7 +426,7 @@ def frame_contrast(
     n_boot: int | None = None,
     ci: float | None = None,
     random_state: int | None = None,
-    min_docs: int = 5,
+    min_docs: int = MIN_INTERVAL_DOCS,
 ) -> pd.DataFrame:
     """Difference in frame intensity and balance between two groups, with a bootstrap
     interval.
@@ -484,7 +488,7 @@ def frame_contrast(
     for d in diff:
         parts = []
         if min(n_a, n_b) < min_docs:
-            parts.append(f"fewer than {min_docs} documents on a side: no interval")
+            parts.append(interval_note(min(n_a, n_b), min_docs, side=True))
         if not np.isfinite(d):
             parts.append("no frame terms on a side")
         notes.append("; ".join(parts))

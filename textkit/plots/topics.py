@@ -160,7 +160,10 @@ def plot_prevalence(
     """Mean topic share by group with bootstrap intervals (:func:`topic_prevalence`).
 
     The legend gives each group's number of resampled units (``n_docs``: articles for a
-    cluster bootstrap) when the table has that column. Groups are shown by their human
+    cluster bootstrap) when the table has that column. A row without an interval (``lo``
+    or ``hi`` NaN: a group of fewer than
+    :data:`~textkit.core.stats.MIN_INTERVAL_DOCS` articles) is a hollow marker without an
+    error bar, and the axis label says what hollow means. Groups are shown by their human
     label (:func:`textkit.plots.labels.display_label`: frame names, "Page N"); when the
     groups are frames they take the frame colours, in the frames' order.
 
@@ -196,6 +199,8 @@ def plot_prevalence(
     y = np.arange(n)[::-1].astype(float)
     ypos = dict(zip(topics, y, strict=True))
     width = 0.7 / max(1, len(groups))
+    hollow = False
+    handles: list[Any] = []
     with use_style():
         fig, ax = new_figure("double", height=max(2.0, 0.3 * n + 0.9))
         for gi, (group, color) in enumerate(zip(groups, colors, strict=True)):
@@ -204,25 +209,41 @@ def plot_prevalence(
             label = display_label(group)
             if "n_docs" in d.columns and len(d):
                 label = f"{label} (n={int(d['n_docs'].iloc[0])})"
-            yy = np.array([ypos[t] for t in d["topic"]]) + off
-            ax.errorbar(
-                d["mean"],
-                yy,
-                xerr=[d["mean"] - d["lo"], d["hi"] - d["mean"]],
-                fmt="o",
-                ms=3,
-                lw=1,
-                color=color,
-                label=label,
-                capsize=0,
-            )
+            yy = np.array([ypos[t] for t in d["topic"]], dtype=np.float64) + off
+            has = _has_interval(d)
+            w = d[has]
+            drawn = []  # the legend's handle of the group: its bars, else its hollow markers
+            if has.any():
+                drawn.append(
+                    ax.errorbar(
+                        w["mean"],
+                        yy[has],
+                        xerr=[w["mean"] - w["lo"], w["hi"] - w["mean"]],
+                        fmt="o",
+                        ms=3,
+                        lw=1,
+                        color=color,
+                        label=label,
+                        capsize=0,
+                    )
+                )
+            if (~has).any():  # too few articles: the estimate alone, hollow, no bar
+                hollow = True
+                drawn += ax.plot(
+                    d["mean"].to_numpy()[~has], yy[~has], "o", ms=3, mfc="white", mec=color,
+                    mew=0.8, label=label,
+                )  # fmt: skip
+            handles += drawn[:1]
         ax.set_yticks(y)
         ax.set_yticklabels([label_for(topic_labels, t, topic_label(t)) for t in topics])
-        ax.set_xlabel("Mean topic share (bootstrap interval)")
+        ax.set_xlabel(
+            "Mean topic share (bootstrap interval" + (f"; {NO_INTERVAL_NOTE})" if hollow else ")")
+        )
         ax.set_xlim(left=0)
         if title:
             ax.set_title(title)
         ax.legend(
+            handles=handles,  # in group order, with or without an interval
             title="Frame" if frames else "Group",
             loc="upper left",
             bbox_to_anchor=(1.01, 1.0),
@@ -245,7 +266,10 @@ def plot_prevalence_trend(
     """Topic prevalence over a numeric group (years): one panel per topic.
 
     Each panel draws a topic's mean share (line and points) against the group value, with
-    the bootstrap interval of :func:`textkit.topics.topic_prevalence` as a band; the panels
+    the bootstrap interval of :func:`textkit.topics.topic_prevalence` as a band; a group
+    without an interval (``lo`` or ``hi`` NaN: fewer than
+    :data:`~textkit.core.stats.MIN_INTERVAL_DOCS` articles) has no band and a hollow point,
+    and the axis label says so. The panels
     share both axes, so a topic's level and trend compare at a glance across topics. A
     last panel gives the number of resampled units per group (``n_docs``: articles for a
     cluster bootstrap), so that a wide band can be read against a thin year. Topics keep
@@ -323,6 +347,7 @@ def plot_prevalence_trend(
     xs = np.unique(data["x"].to_numpy())
     whole = bool(np.all(np.mod(xs, 1) == 0))
     step = float(np.min(np.diff(xs))) if len(xs) > 1 else 1.0
+    hollow = False
     with use_style():
         fig, axes = new_figure(width, height=1.35 * nrows + 0.5, nrows=nrows, ncols=ncols)
         axes = np.atleast_1d(axes).ravel()
@@ -334,7 +359,14 @@ def plot_prevalence_trend(
             d = data[data["topic"] == topic]
             colour = colour_of[topic]
             ax.fill_between(d["x"], d["lo"], d["hi"], color=colour, alpha=0.25, linewidth=0)
-            ax.plot(d["x"], d["mean"], color=colour, lw=1.1, marker="o", ms=2.5)
+            has = _has_interval(d)
+            ax.plot(d["x"], d["mean"], color=colour, lw=1.1, marker="o", ms=2.5, markevery=has)
+            if (~has).any():  # too few articles: no band, a hollow point
+                hollow = True
+                ax.plot(
+                    d["x"].to_numpy()[~has], d["mean"].to_numpy()[~has], "o", ms=2.5, mfc="white", mec=colour,
+                    mew=0.8, zorder=3,
+                )  # fmt: skip
             ax.set_title(label_for(topic_labels, topic, topic_label(topic)), fontsize=7)
             if i % ncols == 0:
                 ax.set_ylabel("Mean topic share")
@@ -359,7 +391,8 @@ def plot_prevalence_trend(
                 ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
         for ax in axes[n_panels:]:
             ax.set_visible(False)
-        fig.supxlabel(f"{xlabel}  (line: mean share; band: bootstrap interval)", fontsize=7)
+        note = f"; {NO_INTERVAL_NOTE}" if hollow else ""
+        fig.supxlabel(f"{xlabel}  (line: mean share; band: bootstrap interval{note})", fontsize=7)
         if title:
             fig.suptitle(title, fontsize=9)
     fig.textkit_data = data
@@ -432,7 +465,9 @@ def plot_seeded_comparison(
     topic (solid) and in the matched unseeded topic (light); a large gap means the frame is
     imposed by the prior rather than found in the data. Right: mean share (prevalence) of
     every topic of the seeded model (solid) and of its unseeded match (light), with the
-    cosine similarity of the pair. Seeded topics named after a frame take the frame's
+    cosine similarity of the pair. A topic without a match (``compare_models`` leaves one
+    when the unseeded model has fewer topics; NaN similarity) reads "no match", never
+    "cos 0.00", and has no light bar. Seeded topics named after a frame take the frame's
     colour (:func:`textkit.plots.frame_color`), the other topics are grey.
 
     Parameters
@@ -472,7 +507,7 @@ def plot_seeded_comparison(
 
     def match(t: str, terms: str) -> str:
         if not isinstance(t, str) or not t:
-            return "no match"
+            return "no match (the unseeded model has fewer topics)"
         return label_for(matched_labels, t, topic_label(t, terms, n=n_terms))
 
     def pair_labels(rows: pd.DataFrame) -> list[str]:
@@ -517,7 +552,7 @@ def plot_seeded_comparison(
             ax2.text(
                 np.nanmax([float(p), float(q)]) + 0.005,
                 yy,
-                f"cos {float(sim):.2f}",
+                f"cos {float(sim):.2f}" if np.isfinite(float(sim)) else "no match",
                 va="center",
                 fontsize=6,
             )
@@ -541,6 +576,15 @@ def plot_seeded_comparison(
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), frameon=False)
     fig.textkit_data = data
     return fig
+
+
+#: Axis note of the hollow markers of the prevalence figures (rows without an interval).
+NO_INTERVAL_NOTE = "hollow: too few articles for an interval"
+
+
+def _has_interval(rows: pd.DataFrame) -> np.ndarray:
+    """True where a prevalence row has both ends of its interval."""
+    return (rows["lo"].notna() & rows["hi"].notna()).to_numpy()
 
 
 #: Colour of topics that are not a frame in the seeded comparison.

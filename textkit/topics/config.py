@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +16,11 @@ from textkit.core.errors import InvalidParameterError
 from textkit.topics.fit import make_model
 from textkit.topics.lda import ALPHA_STRINGS, check_prior
 from textkit.topics.matrix import UNITS, TopicData, topic_matrix
+from textkit.topics.seeded import SeededLdaTopicModel
 
 __all__ = ["TopicConfig"]
+
+logger = logging.getLogger(__name__)
 
 
 class _FollowingSeeds(tuple):
@@ -65,8 +70,12 @@ class TopicConfig(StageConfig):
         Held-out share of documents in :func:`~textkit.topics.select.select_k`.
     top_n : int, default 10
         Top terms for coherence, exclusivity and tables.
-    seeded_free_topics : int, default 6
-        Free topics next to the seeded frame topics.
+    seeded_free_topics : int, optional
+        Free topics next to the seeded frame topics of :meth:`seeded_model`. Unset (the
+        default): ``n_topics`` minus the seeded topics (two for the frame lexicon), so that
+        the seeded model has as many topics as the reported model it is compared with
+        (:func:`~textkit.topics.stability.compare_models`). Set, it is kept, and a warning
+        says when the two models then differ in size.
     seed_weight : float, default 1.0
         Seed pseudo-count as a multiple of the word's frequency.
     n_boot : int, default 1000
@@ -96,7 +105,7 @@ class TopicConfig(StageConfig):
     stability_seeds: tuple[int, ...] | None = None
     holdout: float = 0.1
     top_n: int = 10
-    seeded_free_topics: int = 6
+    seeded_free_topics: int | None = None
     seed_weight: float = 1.0
     n_boot: int = 1000
     out_dir: str = "results/topics"
@@ -114,10 +123,11 @@ class TopicConfig(StageConfig):
             ("passes", 1),
             ("iterations", 1),
             ("top_n", 2),
-            ("seeded_free_topics", 0),
             ("n_boot", 1),
         ):
             check_int(name, getattr(self, name), minimum)
+        if self.seeded_free_topics is not None:
+            check_int("seeded_free_topics", self.seeded_free_topics, 0)
         from textkit.core.executor import resolve_n_jobs
 
         resolve_n_jobs(self.n_jobs)  # the rule every n_jobs follows: >= 1, or -1
@@ -165,3 +175,62 @@ class TopicConfig(StageConfig):
     def make_model(self) -> Any:
         """The unfitted model of ``method`` with ``n_topics`` and ``random_state``."""
         return make_model(self.method, self.n_topics, self.random_state, self.model_kwargs())
+
+    def seeded_model(self, lexicon: Any = None) -> SeededLdaTopicModel:
+        """The unfitted seeded model compared with :meth:`make_model`'s: as many topics.
+
+        The frame topics of ``lexicon`` (two: stability, service / rule of law) plus
+        ``seeded_free_topics`` free topics; unset, ``n_topics`` minus the frame topics, so
+        that :func:`~textkit.topics.stability.compare_models` matches every seeded topic
+        to a topic of the reported model. ``seed_weight``, ``random_state`` and the shared
+        model settings (:meth:`model_kwargs`) are this config's.
+
+        Parameters
+        ----------
+        lexicon : Lexicon or path-like, optional
+            The frame lexicon whose terms seed the frame topics (``FrameConfig.lexicon``);
+            default: the shipped one.
+
+        Returns
+        -------
+        SeededLdaTopicModel
+
+        Warns
+        -----
+        UserWarning
+            (also logged) When the seeded model cannot have ``n_topics`` topics:
+            ``n_topics`` is smaller than the number of frame topics (the model then has the
+            frame topics alone), or ``seeded_free_topics`` is set to a count that makes it
+            larger or smaller. :func:`~textkit.topics.stability.compare_models` then
+            leaves the topics it cannot match without a match (NaN), frame topics last.
+        """
+        model = SeededLdaTopicModel(
+            0,
+            seed_weight=self.seed_weight,
+            lexicon=lexicon,
+            random_state=self.random_state,
+            **self.model_kwargs(),
+        )
+        n_seeded = len(model._seeds())
+        free = self.seeded_free_topics
+        msg = ""
+        if free is None:
+            free = max(0, self.n_topics - n_seeded)
+            if self.n_topics < n_seeded:
+                msg = (
+                    f"[topics] n_topics = {self.n_topics} is smaller than the {n_seeded} "
+                    f"seeded frame topics: the seeded model has the {n_seeded} frame topics "
+                    "and no free topic, more topics than the model it is compared with"
+                )
+        elif free + n_seeded != self.n_topics:
+            msg = (
+                f"[topics] seeded_free_topics = {free} + {n_seeded} seeded frame topics = "
+                f"{free + n_seeded} topics, not n_topics = {self.n_topics}: the seeded model "
+                "is compared with a model of another size (leave seeded_free_topics unset "
+                "for n_topics minus the frame topics)"
+            )
+        if msg:
+            warnings.warn(msg, UserWarning, stacklevel=2)
+            logger.warning(msg)
+        model.n_topics = free
+        return model

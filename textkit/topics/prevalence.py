@@ -4,6 +4,8 @@
 intervals over documents (a simple, transparent stand-in for stm's ``estimateEffect``); for
 paragraph models the bootstrap resamples whole articles (``clusters``).
 :func:`prevalence_contrast` gives the difference between two groups with its interval.
+A group of fewer than :data:`~textkit.core.stats.MIN_INTERVAL_DOCS` (5) resampled units gets
+no interval, as in the frame groups of :mod:`textkit.frames.groups`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from textkit.core.checks import check_int, check_number
 from textkit.core.errors import InvalidParameterError
 from textkit.core.groups import group_key, group_labels
-from textkit.core.stats import cluster_bootstrap_totals
+from textkit.core.stats import MIN_INTERVAL_DOCS, cluster_bootstrap_totals, interval_note
 from textkit.topics._common import _require_fitted
 
 __all__ = ["topic_prevalence", "prevalence_contrast"]
@@ -105,6 +107,7 @@ def topic_prevalence(
     ci: float = 0.95,
     include_empty: bool = False,
     clusters: pd.Series | None = None,
+    min_docs: int = MIN_INTERVAL_DOCS,
 ) -> pd.DataFrame:
     """Mean topic share per group with percentile bootstrap confidence intervals.
 
@@ -116,6 +119,14 @@ def topic_prevalence(
     (a cluster bootstrap), because paragraphs of one article are not independent
     observations, and ``groups`` labels articles. This describes differences; it does not
     adjust for other covariates (stm's ``estimateEffect`` regression does).
+
+    A group of fewer than ``min_docs`` resampled units (articles with ``clusters``) gets its
+    mean and a NaN interval, with a ``note`` saying why: the bootstrap of a single article
+    is that article every time (a zero-width "interval"), and a few articles give a handful
+    of distinct replicates. The rule and its default are those of the frame groups
+    (:func:`textkit.frames.groups.frame_groups`,
+    :data:`~textkit.core.stats.MIN_INTERVAL_DOCS`). Such a group's replicates are still
+    drawn, so the other groups' intervals do not depend on ``min_docs``.
 
     Parameters
     ----------
@@ -132,13 +143,17 @@ def topic_prevalence(
     clusters : Series, optional
         Model document id -> cluster id (e.g. :attr:`TopicData.unit_doc`, paragraph ->
         article). Every model document needs a cluster.
+    min_docs : int, default :data:`~textkit.core.stats.MIN_INTERVAL_DOCS` (5)
+        Fewest resampled units of a group with an interval (>= 1).
 
     Returns
     -------
     DataFrame
-        ``group, topic, mean, lo, hi, n_docs, n_units`` by group then topic order;
+        ``group, topic, mean, lo, hi, n_docs, n_units, note`` by group then topic order;
         ``n_docs`` counts the resampled units (articles when ``clusters`` is given),
-        ``n_units`` the model documents averaged. ``group`` holds the labels as strings
+        ``n_units`` the model documents averaged; ``lo`` and ``hi`` are NaN and ``note``
+        says so (:func:`~textkit.core.stats.interval_note`) when ``n_docs < min_docs``,
+        ``note`` is empty otherwise. ``group`` holds the labels as strings
         (:func:`textkit.core.groups.group_key`: a year 2015 stored as ``Int64``, float or
         text is ``"2015"``); groups are in numeric order when ``groups`` holds numbers
         (years 999, 2015), else sorted as strings.
@@ -146,21 +161,26 @@ def topic_prevalence(
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
     check_number("ci", ci, 0, 1, low_open=True, high_open=True)
+    check_int("min_docs", min_docs, 1)
     parts, topics = _group_clusters(model, groups, clusters, include_empty)
     rng = np.random.default_rng(random_state)
     a = (1.0 - float(ci)) / 2.0
     rows = []
     for group, (sums, counts) in parts.items():
-        boots = _boot_means(sums, counts, n_boot, rng)
-        lo = np.quantile(boots, a, axis=0)
-        hi = np.quantile(boots, 1 - a, axis=0)
+        boots = _boot_means(sums, counts, n_boot, rng)  # drawn for every group (see above)
+        note = interval_note(len(counts), min_docs)
+        lo = hi = np.full(len(topics), np.nan)
+        if not note:
+            lo = np.quantile(boots, a, axis=0)
+            hi = np.quantile(boots, 1 - a, axis=0)
         mean = sums.sum(axis=0) / counts.sum()
         for k, topic in enumerate(topics):
             rows.append(
                 (group, topic, float(mean[k]), float(lo[k]), float(hi[k]), len(counts),
-                 int(counts.sum()))
+                 int(counts.sum()), note)
             )  # fmt: skip
-    return pd.DataFrame(rows, columns=["group", "topic", "mean", "lo", "hi", "n_docs", "n_units"])
+    columns = ["group", "topic", "mean", "lo", "hi", "n_docs", "n_units", "note"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def prevalence_contrast(
@@ -172,6 +192,7 @@ def prevalence_contrast(
     random_state: int = 0,
     ci: float = 0.95,
     clusters: pd.Series | None = None,
+    min_docs: int = MIN_INTERVAL_DOCS,
 ) -> pd.DataFrame:
     """Difference in mean topic share between two groups, with a bootstrap interval.
 
@@ -188,19 +209,22 @@ def prevalence_contrast(
     a, b : str or number
         The two groups compared (``a - b``), matched as strings like the labels of
         :func:`topic_prevalence` (``2015`` and ``"2015"`` are the same group).
-    n_boot, random_state, ci, clusters
-        As :func:`topic_prevalence`.
+    n_boot, random_state, ci, clusters, min_docs
+        As :func:`topic_prevalence`; a side with fewer than ``min_docs`` resampled units
+        gives a NaN interval and a ``note`` (as
+        :func:`textkit.frames.groups.frame_contrast`).
 
     Returns
     -------
     DataFrame
-        ``topic, mean_a, mean_b, diff, lo, hi, n_a, n_b`` in topic order (``n_a``, ``n_b``
-        count resampled units); ``lo > 0`` or ``hi < 0`` marks a difference that the
+        ``topic, mean_a, mean_b, diff, lo, hi, n_a, n_b, note`` in topic order (``n_a``,
+        ``n_b`` count resampled units); ``lo > 0`` or ``hi < 0`` marks a difference that the
         resampling does not explain away.
     """
     check_int("n_boot", n_boot, 1)
     check_int("random_state", random_state, 0)
     check_number("ci", ci, 0, 1, low_open=True, high_open=True)
+    check_int("min_docs", min_docs, 1)
     if group_key(a) == group_key(b):
         raise InvalidParameterError("a, b: give two different groups")
     parts, topics = _group_clusters(model, groups, clusters, include_empty=False)
@@ -216,15 +240,20 @@ def prevalence_contrast(
         ns.append(len(counts))
     diff = boots[0] - boots[1]
     q = (1.0 - float(ci)) / 2.0
+    note = interval_note(min(ns), min_docs, side=True)
+    lo = hi = np.full(len(topics), np.nan)
+    if not note:
+        lo, hi = np.quantile(diff, q, axis=0), np.quantile(diff, 1 - q, axis=0)
     return pd.DataFrame(
         {
             "topic": topics,
             "mean_a": means[0],
             "mean_b": means[1],
             "diff": means[0] - means[1],
-            "lo": np.quantile(diff, q, axis=0),
-            "hi": np.quantile(diff, 1 - q, axis=0),
+            "lo": lo,
+            "hi": hi,
             "n_a": ns[0],
             "n_b": ns[1],
+            "note": note,
         }
     )

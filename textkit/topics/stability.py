@@ -76,29 +76,42 @@ def match_topics(reference: Any, other: Any, by: str = "cosine", top_n: int = 10
     Returns
     -------
     DataFrame
-        ``topic, matched_topic, similarity``, one row per reference topic (when ``other``
-        has fewer topics, unmatched reference topics get an empty match and similarity 0),
-        in reference topic order.
+        ``topic, matched_topic, similarity``, one row per reference topic, in reference
+        topic order. When ``other`` has fewer topics, the reference topics left unmatched
+        get an empty ``matched_topic`` and a NaN similarity (not 0: no topic was compared).
     """
     check_choice("by", by, _SIMILARITIES)
     check_int("top_n", top_n, 1)
     _require_fitted(reference, "reference")
     _require_fitted(other, "other")
     sim = _similarity(reference, other, by, top_n)
-    r, c = linear_sum_assignment(-sim)
-    match = dict(zip(r.tolist(), c.tolist(), strict=True))
-    ref_labels = list(reference.topic_term_.index)
+    return _match_table(reference, other, sim, _assign(sim))
+
+
+def _assign(sim: np.ndarray, first: Iterable[int] = ()) -> dict[int, int]:
+    """Row -> column of the one-to-one matching with the largest total similarity
+    (Hungarian algorithm); rows left without a column when there are fewer columns are
+    absent. With fewer columns than rows, the rows ``first`` are matched before any other
+    (the best total among the matchings that match as many of them as possible); with
+    columns enough for every row they change nothing."""
+    n_rows, n_cols = sim.shape
+    first = sorted(set(first))
+    cost = sim
+    if n_rows > n_cols and first:
+        cost = sim.copy()  # a bonus larger than any total similarity: those rows go first
+        cost[first] += min(n_rows, n_cols) + 1.0
+    r, c = linear_sum_assignment(-cost)
+    return dict(zip(r.tolist(), c.tolist(), strict=True))
+
+
+def _match_table(reference: Any, other: Any, sim: np.ndarray, match: dict) -> pd.DataFrame:
+    """``topic, matched_topic, similarity`` of a matching (:func:`_assign`); an unmatched
+    row has ``matched_topic`` ``""`` and a NaN similarity, never a similarity of 0."""
     oth_labels = list(other.topic_term_.index)
     rows = []
-    for i, label in enumerate(ref_labels):
+    for i, label in enumerate(reference.topic_term_.index):
         j = match.get(i)
-        rows.append(
-            (
-                label,
-                oth_labels[j] if j is not None else "",
-                float(sim[i, j]) if j is not None else 0.0,
-            )
-        )
+        rows.append((label, "", np.nan) if j is None else (label, oth_labels[j], float(sim[i, j])))
     return pd.DataFrame(rows, columns=["topic", "matched_topic", "similarity"])
 
 
@@ -278,10 +291,20 @@ def compare_models(seeded: Any, unseeded: Any, n: int = 10) -> pd.DataFrame:
     """Compare a seeded model's topics with their best match in an unseeded model.
 
     Each topic of ``seeded`` is matched to a topic of ``unseeded`` by cosine similarity of
-    topic-term vectors (one-to-one, Hungarian algorithm). For seeded topics the table shows
-    how much probability mass the seed words carry in the seeded topic and in its unseeded
-    match: if the unseeded model already finds a frame topic, the two are similar; if the
-    seeds carry much more mass in the seeded topic, the frame was imposed by the prior.
+    topic-term vectors (one-to-one, Hungarian algorithm: the matching with the largest total
+    similarity). For seeded topics the table shows how much probability mass the seed words
+    carry in the seeded topic and in its unseeded match: if the unseeded model already finds
+    a frame topic, the two are similar; if the seeds carry much more mass in the seeded
+    topic, the frame was imposed by the prior.
+
+    The comparison is meant for two models with as many topics
+    (:meth:`TopicConfig.seeded_model <textkit.topics.config.TopicConfig.seeded_model>` makes
+    the seeded model of a project so). When ``unseeded`` has fewer topics than ``seeded``,
+    not every topic can have a match of its own: the seeded frame topics are matched first
+    (each to an unseeded topic, as long as there are topics for them), the free topics share
+    what is left, and a topic left over gets no match: an empty ``matched_topic``, NaN
+    ``similarity`` and ``matched_*`` values, and a ``note`` saying why (a warning is
+    logged). A missing match is never shown as a similarity of 0.
 
     Parameters
     ----------
@@ -294,19 +317,25 @@ def compare_models(seeded: Any, unseeded: Any, n: int = 10) -> pd.DataFrame:
     -------
     DataFrame
         ``topic, seeded, top_terms, prevalence, matched_topic, similarity,
-        matched_top_terms, matched_prevalence, seed_mass, matched_seed_mass``
-        (``seed_mass`` columns are NaN for free topics).
+        matched_top_terms, matched_prevalence, seed_mass, matched_seed_mass, note``
+        (``seed_mass`` columns are NaN for free topics; ``note`` is empty, or says why a
+        topic has no match).
     """
     for name, m in (("seeded", seeded), ("unseeded", unseeded)):
         _require_fitted(m, name)
-    match = match_topics(seeded, unseeded, by="cosine")
+    check_int("n", n, 1)
+    seeds = getattr(seeded, "seeds_used_", {})
+    labels_s = list(seeded.topic_term_.index)
+    sim = _similarity(seeded, unseeded, "cosine", n)
+    frames = [i for i, t in enumerate(labels_s) if seeds.get(t)]
+    match = _match_table(seeded, unseeded, sim, _assign(sim, first=frames))
     t_s = _top_term_lists(seeded, n)
     t_u = _top_term_lists(unseeded, n)
-    seeds = getattr(seeded, "seeds_used_", {})
     prev_s = seeded.doc_topic_.mean(axis=0)
     prev_u = unseeded.doc_topic_.mean(axis=0)
+    k_s, k_u = sim.shape
     rows = []
-    for topic, other, sim in match.itertuples(index=False):
+    for topic, other, similarity in match.itertuples(index=False):
         words = seeds.get(topic, [])
         if words:
             mass = float(seeded.topic_term_.loc[topic].reindex(words, fill_value=0).sum())
@@ -317,6 +346,13 @@ def compare_models(seeded: Any, unseeded: Any, n: int = 10) -> pd.DataFrame:
             )
         else:
             mass = mmass = np.nan
+        note = ""
+        if not other:
+            which = "seeded frame topics" if words else "seeded topics"
+            needed = len(frames) if words else k_s
+            has = f"{k_u} topic{'s' if k_u != 1 else ''}"
+            first = "" if words else ", and the frame topics are matched first"
+            note = f"no match: the unseeded model has {has} for {needed} {which}{first}"
         rows.append(
             {
                 "topic": topic,
@@ -324,14 +360,23 @@ def compare_models(seeded: Any, unseeded: Any, n: int = 10) -> pd.DataFrame:
                 "top_terms": " ".join(t_s[topic]),
                 "prevalence": float(prev_s[topic]),
                 "matched_topic": other,
-                "similarity": sim,
+                "similarity": similarity,
                 "matched_top_terms": " ".join(t_u[other]) if other else "",
                 "matched_prevalence": float(prev_u[other]) if other else np.nan,
                 "seed_mass": mass,
                 "matched_seed_mass": mmass,
+                "note": note,
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    unmatched = out.loc[out["matched_topic"] == "", "topic"].tolist()
+    if unmatched:
+        logger.warning(
+            "compare_models: the seeded model has %d topics and the unseeded %d; %d get no "
+            "match (NaN similarity, see note): %s. Fit both with as many topics",
+            k_s, k_u, len(unmatched), ", ".join(map(str, unmatched)),
+        )  # fmt: skip
+    return out
 
 
 @dataclass(frozen=True)

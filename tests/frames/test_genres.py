@@ -232,6 +232,39 @@ CASES = [
     ),  # fmt: skip
     ("不得越级上访、缠访闹访，违反者取消当年享受的集体福利。", 3.0, 0.0),
     ("村民享有对村务的知情权、参与权和监督权。", 0.0, 3.0),
+    # a ninth reading, of national work reports of 1954-2022, Hong Kong press of 2014-2024
+    # in traditional characters and microblog posts: the epidemic strategy, the maxim of
+    # stability, the autonomy of the special regions, unlawful assembly, the label of a
+    # regime, the press freedom and judicial review of Hong Kong, keeping order, police
+    # notices of administrative detention, weather warnings and greetings in posts
+    ("落实外防输入、内防反弹的防控策略。", 0.0, 0.0),  # the epidemic strategy
+    ("遵循稳定压倒一切的方针。", 1.0, 0.0),
+    ("稳定压倒一切，没有稳定什么事也办不成。", 1.0, 0.0),  # 稳定 alone stays 0
+    ("全面准确贯彻一国两制、港人治港、澳人治澳、高度自治的方针。", 0.0, 0.0),
+    ("坚持民族区域自治，深化村民自治实践。", 0.0, 1.0),  # self-government: counted
+    ("警方指暴徒投擲汽油彈，屬嚴重暴力行為。", 0.5, 0.0),  # the writer's label
+    ("香港的司法獨立受基本法保障。", 0.0, 0.5),
+    ("高等法院批准司法覆核申請。", 0.0, 1.0),
+    ("有市民擔心條例會影響言論自由和新聞自由。", 0.0, 2.0),
+    ("被告被控煽動他人參與非法集結。", 0.5, 0.0),  # taking part in an offence
+    ("警方呼籲市民不要參與未經批准的集結。", 0.0, 0.0),
+    ("鼓勵市民積極參與地區事務。", 0.0, 0.5),  # participation: counted
+    ("平反六四，結束一黨專政。", 0.0, 0.0),  # a regime labelled
+    ("警方表示會嚴正執法，維護社會秩序。", 1.0, 0.0),
+    ("鼓励公民自觉维护社会秩序，同违法犯罪行为作斗争。", 2.0, 0.0),
+    ("警方通报：涉事男子已被依法行政拘留五日。", 0.5, 0.0),  # 依法 + 行政拘留
+    ("对违法行为人依法行政处罚。", 0.5, 0.0),
+    ("各级政府要依法行政、依法决策。", 0.0, 2.0),  # the government bound by law
+    ("暴雨预警，注意安全。", 0.0, 0.0),
+    ("及时发现不稳定因素，做好预警工作。", 1.5, 0.0),  # early warning of unrest
+    ("平安夜快乐🎄 愿你平平安安", 0.0, 0.0),
+    ("一路平安，到家报平安", 0.0, 0.0),
+    ("中国平安发布年报。", 0.0, 0.0),
+    ("扎实推进平安幸福连万家活动。", 0.5, 0.0),  # the campaign name: counted
+    ("推进平安中国建设。", 0.5, 0.0),
+    ("天网工程，坏人无处可逃", 1.0, 0.0),
+    ("我妈去上访被截回来了，关了三天", 1.0, 0.0),
+    ("打12345投诉噪音扰民，第二天就处理了，点赞", 0.0, 0.5),
 ]
 
 

@@ -137,16 +137,17 @@ topics.best_k(k_table, chosen=TOPICS.n_topics if TOPICS.n_topics in KS else None
 # %% [markdown]
 # The measures usually pull in different directions. On the seed corpus: exclusivity is best
 # at the smallest K, as such measures tend to be (few broad topics share few top words), and
-# so are UMass and NPMI at K = 4; held-out perplexity is lowest at K = 12, falling little
+# so is NPMI at K = 4 (UMass at K = 6); held-out perplexity is lowest at K = 12, falling little
 # beyond K = 8; c_v, the measure that agrees best with human judgements of coherence (Röder et
-# al. 2015), is highest at **K = 10** (0.48, the mean of its two seeds), just above K = 8
-# (0.45). K = 8 has the best mean rank. We report **K = 8** (`n_topics` in `textkit.toml`): it
-# is second on c_v, NPMI, UMass and perplexity, and K = 10 is behind it on all but c_v. Its
-# two seeds spread on c_v (0.42 and 0.47) more than K = 10's (0.50 and 0.46), and that spread
+# al. 2015), is highest at **K = 8** (0.45, the mean of its two seeds), just above K = 10
+# (0.44). K = 8 has the best mean rank. We report **K = 8** (`n_topics` in `textkit.toml`): it
+# leads on c_v, is second on NPMI and perplexity, and K = 10 is behind it on all but UMass. Its
+# two seeds spread on c_v (0.48 and 0.42) less than K = 10's (0.48 and 0.40), and that spread
 # between the two seeds (the dots) is as large as most differences between neighbouring K
 # values. The lead has moved before when a lexicon update or a cleaning rule changed a few
-# words (to K = 6 and back, now to K = 10 on c_v): on a corpus of this size the diagnostics
-# narrow K down to a range, here 6 to 12, not a single value, and the stability check below
+# words (to K = 6, to K = 10 on c_v, now back to K = 8): on a corpus of this size the
+# diagnostics narrow K down to a range, here 6 to 12, not a single value, and the stability
+# check below
 # matters as much as the choice itself.
 
 # %% [markdown]
@@ -210,14 +211,15 @@ nb.show_figure(fig, "topics_stability", "Topic stability across seeds")
 
 # %% [markdown]
 # A topic that recurs in every run has stability 1; 0.8 is the conventional bar. This run's
-# mean is `mean_stability` above. On the seed corpus, no topic reaches 0.8 on average: mean
-# stability is about 0.67. The village-council topic (T8: 议事会, 监事会, 议定) and the topic of
-# township government and social management (T2: 社会管理, 法治建设, 基层检察机关; by probability 政府, 基层,
-# 维稳) recur best, followed by the community-building topic (T1: 德治, 学法, 融合; by probability 社区,
-# 建设, 组织) and the rural-construction topic (T6: 美丽乡村, 党建, 村庄); the role-conflict topic (T4:
-# 角色冲突, 渗透, 警力), the political-stability topic (T5: 政治稳定, 青少年, 调处) and the pilot-scheme topic
-# (T3: 试点工作, 奖励, 社会治安综合治理) are recombined most from seed to seed. On 34 articles this is what
-# LDA can do: interpretation should rest on the topics that recur, and a claim about a single
+# mean is `mean_stability` above. On the seed corpus one topic reaches 0.8 on average: mean
+# stability is about 0.69. The topic of township government under the pressure of stability
+# maintenance (T2: 维稳, 乡镇政府, 法治建设; by probability 政府, 基层, 问题) recurs best,
+# followed by the rural-construction topic (T6: 美丽乡村, 产业, 村庄) and the village-council
+# topic (T8: 议事会, 监事会, 议定); the community-procuratorate topic (T7: 社区检察, 检察,
+# 市场监管), the community-building topic (T1: 土地, 融合, 互助; by probability 社区, 建设, 村)
+# and the pilot-scheme topic (T3: 试点工作, 奖励, 实施方案) are recombined most from seed to
+# seed. On 34 articles this is what LDA can do: interpretation should rest on the topics that
+# recur, and a claim about a single
 # topic should be checked on the other seeds' matches (`stab.matches`).
 
 # %% [markdown]
@@ -294,13 +296,13 @@ nb.show_figure(fig, "topics_seeded", "Seeded frame topics against their unseeded
 # %% [markdown]
 # On the seed corpus, the seeded topics put their seed words at the top (社会治安综合治理, 治安, 整治, 社会治安,
 # 维稳 …; 参与, 议事会, 监督, 法治, 依法 …). The unseeded model has a neighbour of the service /
-# rule-of-law frame — the village-council topic (T8), at cosine ≈ 0.61 — and none of the
-# stability frame: the seeded stability topic's best match reaches cosine 0.27. The seed
-# words carry more than half of the probability of a seeded topic against about a tenth of
-# its match (left panel). Five of the six free topics, in contrast, are close to topics of
-# the unseeded model (cosine 0.83–0.95). So the frames are *imposed* by the seeds rather than
+# rule-of-law frame — the village-council topic (T8), at cosine ≈ 0.59 — and none of the
+# stability frame: the seeded stability topic's best match reaches cosine 0.17. The seed
+# words carry more than half of the probability of a seeded topic against a tenth or less of
+# its match (left panel). Four of the six free topics, in contrast, are close to topics of
+# the unseeded model (cosine 0.81–0.94). So the frames are *imposed* by the seeds rather than
 # found by the model: the unseeded model spreads frame words over several topics (the one
-# whose top words hold 维稳, T2, is the loose match of a free topic, not of the seeded
+# whose top words hold 维稳, T2, is the looser match of a free topic, not of the seeded
 # stability topic). This is what
 # seeding is for — measuring a frame the researcher defines — but the seeded topics are
 # measurements of the lexicon, not discoveries.
@@ -391,9 +393,9 @@ else:
 
 # %% [markdown]
 # On the seed corpus, three differences survive the resampling of articles: stability-dominated articles spend
-# more of their paragraphs on the political-stability topic (T5: 政治稳定, 调处, 青少年) and the
-# community-procuratorate topic (T7: 社区检察, 市场监管, 综治), and service / rule-of-law
-# articles more on the rural-construction topic (T6: 美丽乡村, 党建, 村庄). With 17 and 8
+# more of their paragraphs on the political-stability topic (T5: 青少年, 文化, 政治稳定) and the
+# community-procuratorate topic (T7: 社区检察, 检察, 市场监管), and service / rule-of-law
+# articles more on the rural-construction topic (T6: 美丽乡村, 产业, 村庄). With 17 and 8
 # articles, and topics that are only moderately stable (section 4),
 # these are descriptions of this corpus, not estimates for a population of documents.
 

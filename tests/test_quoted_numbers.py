@@ -178,8 +178,10 @@ def test_k_choice_quoted_in_notebook_03():
     assert _agrees(best_mean, means.loc[int(best_cv), "c_v"])
     assert _agrees(next_mean, means.loc[int(k_next), "c_v"])
     assert means["c_v"].drop(int(best_cv)).idxmax() == int(k_next)
-    (best_npmi,) = _quote(NOTEBOOK_03, r"and NPMI at K = (\d+)")
+    (best_npmi,) = _quote(NOTEBOOK_03, r"NPMI at K = (\d+)")
     assert int(best_npmi) == means["c_npmi"].idxmax()
+    (best_umass,) = _quote(NOTEBOOK_03, r"UMass at K = (\d+)")
+    assert int(best_umass) == means["u_mass"].idxmax()  # closest to 0
     (lowest_perplexity,) = _quote(NOTEBOOK_03, r"held-out perplexity is lowest at K = (\d+)")
     assert int(lowest_perplexity) == means["perplexity"].idxmin()
     ranks = means.rank(ascending=False)
@@ -189,15 +191,39 @@ def test_k_choice_quoted_in_notebook_03():
     (reported,) = _quote(NOTEBOOK_03, r"We report \*\*K = (\d+)\*\*")
     config = tomllib.loads((ROOT / "textkit.toml").read_text(encoding="utf-8"))
     assert int(reported) == config["topics"]["n_topics"]
-    a1, a2, k_other, b1, b2 = _quote(
+    a1, a2, more_less, k_other, b1, b2 = _quote(
         NOTEBOOK_03,
-        rf"Its two seeds spread on c_v \(({NUMBER}) and ({NUMBER})\) more than K = (\d+)'s "
-        rf"\(({NUMBER}) and ({NUMBER})\)",
+        rf"Its\s+two seeds spread on c_v \(({NUMBER}) and ({NUMBER})\)\s+(more|less) than K = "
+        rf"(\d+)'s\s+\(({NUMBER}) and ({NUMBER})\)",
     )
     chosen = grid[grid["k"] == int(reported)].sort_values("seed")["c_v"].to_numpy()
     other = grid[grid["k"] == int(k_other)].sort_values("seed")["c_v"].to_numpy()
+    spreads = (np.ptp(chosen), np.ptp(other))
+    assert (spreads[0] > spreads[1]) == (more_less == "more"), spreads
     assert all(_agrees(q, v) for q, v in zip((a1, a2), chosen, strict=True)), chosen
     assert all(_agrees(q, v) for q, v in zip((b1, b2), other, strict=True)), other
+
+
+def test_seeded_topic_matches_quoted_in_notebook_03():
+    """The seeded frame topics' matches and the free topics' closeness, as section 5 says."""
+    table = pd.read_csv(ROOT / "figures" / "topics_seeded.csv").set_index("topic")
+    topic, cos = _quote(NOTEBOOK_03, rf"village-council topic \((T\d+)\), at cosine ≈ ({NUMBER})")
+    service = table.loc["service_law"]
+    assert service["matched_topic"] == f"T{int(topic[1:]):02d}" and _agrees(
+        cos, service["similarity"]
+    )
+    (best,) = _quote(NOTEBOOK_03, rf"stability topic's best match reaches cosine ({NUMBER})")
+    assert _agrees(best, table.loc["stability", "similarity"])
+    words = {"Three": 3, "Four": 4, "Five": 5, "Six": 6}
+    n, lo, hi = _quote(
+        NOTEBOOK_03,
+        rf"(Three|Four|Five|Six) of the six free topics, in contrast, are close to topics of\s+"
+        rf"the unseeded model \(cosine ({NUMBER})–({NUMBER})\)",
+    )
+    free = table.loc[~table["seeded"], "similarity"].sort_values(ascending=False)
+    close = free.head(words[n])
+    assert _agrees(lo, close.min()) and _agrees(hi, close.max())
+    assert len(free) == 6 and free.iloc[words[n]] < 0.8 <= close.min()
 
 
 def test_topic_stability_quoted_in_notebook_03():

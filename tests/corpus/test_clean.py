@@ -667,3 +667,33 @@ def test_sentences_that_mention_source_editor_or_responsibility_are_kept(sentenc
     assert text == sentence
     assert log["news_chrome"] == len("来源：临江日报 记者 张三") + len("编辑：李四 审核：赵六")
     assert "news_chrome_fragment" not in log
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "转自：某市政法网  发布时间：2022-01-04",  # a repost's source with its posting time
+        "转载自：某市政法网",
+        "摘自：《人民日报》2019年3月5日",
+        "发布时间：2022-01-04 转自：某市政法网",
+        "来源：某市政法网 发布日期：2022年1月4日",
+        "作者：张三  发布时间：2022-01-04 10:30",
+        "编辑：李四 发布时间：2022-01-04",
+        "浏览次数：312 发布时间：2022-01-04",
+        "时间：2022-01-04 来源：某市政法网",
+        "时间：2022-01-04 10:30 来源：某市政法网 浏览次数：35",
+    ],
+)
+def test_a_source_line_with_its_posting_time_is_dropped(header):
+    """A header line of a source, author, editor or view count with a posting time is page
+    chrome, removed as a date line alone is (the date is read before cleaning); sentences
+    that name a date or 转自, and a notice's 时间：line, are kept."""
+    body = [
+        "近年来，某村坚持党建引领，健全自治、法治、德治相结合的乡村治理体系。",
+        "2022年1月4日，某市政法网转自县委的通知要求各地推进网格化管理。",
+        "时间：2022年1月4日上午9时",  # a meeting's time in a notice
+        "时间：2022年1月4日 来源：群众举报，经核实属实。",  # a sentence: punctuation
+    ]
+    text, log = clean_text("\n".join([header, *body]))
+    assert text == "\n".join(body[:3] + ["时间：2022年1月4日来源：群众举报，经核实属实。"])
+    assert log["news_chrome"] == len(header)

@@ -63,8 +63,9 @@ def test_csv_in_gb18030_is_decoded_strictly_and_typed(tmp_path):
     assert tuple(rep.columns) == REPORT_COLUMNS
     assert len(rep) == 5
     assert rep["status"].tolist() == ["read", "rejected", "read", "rejected", "read"]
-    assert rep.loc[1, "reason"] == "empty text (row 2)"
-    assert rep.loc[3, "reason"] == "empty text (row 4)"
+    # named by the line of the file (the header is line 1), as a spreadsheet numbers rows
+    assert rep.loc[1, "reason"] == "empty text (line 3)"
+    assert rep.loc[3, "reason"] == "empty text (line 5)"
 
 
 def test_rows_without_a_word_are_rejected_and_counted(tmp_path):
@@ -79,9 +80,9 @@ def test_rows_without_a_word_are_rejected_and_counted(tmp_path):
     res = read_texts(path)
     assert res.documents["text"].tolist() == [TEXT_A, "OK", "维稳"]
     rep = res.report.set_index("row")
-    assert rep.loc[2, "reason"] == "no word, only digits, punctuation or symbols (row 2)"
-    assert rep.loc[3, "reason"] == "no word, only digits, punctuation or symbols (row 3)"
-    assert rep.loc[4, "reason"] == "empty text (row 4)"
+    assert rep.loc[2, "reason"] == "no word, only digits, punctuation or symbols (line 3)"
+    assert rep.loc[3, "reason"] == "no word, only digits, punctuation or symbols (line 4)"
+    assert rep.loc[4, "reason"] == "empty text (line 5)"
     assert (rep["status"] == "rejected").sum() == 3 and len(rep) == len(texts)
     streamed = pd.concat([b.report for b in iter_texts(path, batch_size=2)], ignore_index=True)
     assert streamed["reason"].tolist() == res.report["reason"].tolist()
@@ -182,7 +183,7 @@ def test_duplicate_ids_name_the_file_and_rows(tmp_path):
     pd.DataFrame({"id": ["a", "b", "a"], "text": [TEXT_A, TEXT_B, TEXT_C]}).to_csv(
         path, index=False
     )
-    with pytest.raises(CorpusError, match=r"dup\.csv.*'a' at rows \[1, 3\]"):
+    with pytest.raises(CorpusError, match=r"dup\.csv.*'a' at lines \[2, 4\]"):
         read_texts(path, id="id")
 
 
@@ -485,7 +486,10 @@ def test_a_title_column_titles_the_documents(tmp_path):
     renamed = table.rename(columns={"title": "标题"})
     renamed.to_csv(path, index=False)
     assert read_texts(path, title="标题").documents["title"].tolist() == table["title"].tolist()
-    assert read_texts(path).docvars == ("标题", "province")  # not a title unless named
+    # named or not: a column called 标题 is the title, unless meta lists it
+    assert read_texts(path).docvars == ("province",)
+    assert read_texts(path).documents["title"].tolist() == table["title"].tolist()
+    assert read_texts(path, meta=["标题", "province"]).docvars == ("标题", "province")
     with pytest.raises(InvalidParameterError, match="meta: lists the text, id or title column"):
         read_texts(path, title="标题", meta=["标题"])
     with pytest.raises(InvalidParameterError, match="title: no column '题目'"):

@@ -105,3 +105,53 @@ def test_suffixes_are_matched_in_any_case(tmp_path, make_docx):
     _write(tmp_path, "浙江/2019/通知.txt", _BODY)
     res = read_texts(tmp_path / "浙江", include=["**/*.TXT"], docvars_from="{year}/{name}.TXT")
     assert sorted(res.documents["source"]) == ["2019/方案.TXT", "2019/草稿.TXT", "2019/通知.txt"]
+
+
+_NOTICE = "关于召开居民议事会征求老旧小区改造意见的通知"
+_PAGE = f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<meta name="PubDate" content="2021-06-01"><title>{_NOTICE}</title></head>
+<body><div class="nav">首页 > 通知公告</div><h1>{_NOTICE}</h1><div class="content">
+<p>各位居民朋友：</p><p>根据区政府老旧小区改造计划，我小区已列入今年改造名单。为充分听取居民意见，
+社区定于本周六上午九点召开居民议事会，讨论加装电梯、停车位规划等事项。</p>
+<p>请各位居民准时参加。</p></div></body></html>"""
+
+
+def test_an_html_page_saved_as_txt_is_read_as_html(tmp_path):
+    """A page saved as .txt keeps its <title> and meta date, as the same file named .html;
+    a text file that merely holds a tag stays text."""
+    from textkit.corpus.build import build_corpus
+
+    _write(tmp_path, "a/page.txt", _PAGE)
+    _write(tmp_path, "b/page.html", _PAGE)
+    _write(tmp_path, "c/tagged.txt", "<b>注意</b>" + _BODY)
+    res = read_texts(tmp_path)
+    report = res.report.set_index("source")
+    assert report.loc["a/page.txt", "extractor"] == "html"
+    assert (
+        "HTML content in a text file: read as an HTML page" in report.loc["a/page.txt", "repairs"]
+    )
+    assert report.loc["c/tagged.txt", "extractor"] == "text"
+    docs = res.documents.set_index("source")
+    assert docs.loc["a/page.txt", "title"] == docs.loc["b/page.html", "title"] == _NOTICE
+    assert docs.loc["a/page.txt", "text"] == docs.loc["b/page.html", "text"]
+    built = build_corpus(res).documents.set_index("source_file")
+    assert str(built.loc["a/page.txt", "published"].date()) == "2021-06-01"
+    assert built.loc["a/page.txt", "published_from"] == "meta"
+    assert built.loc["a/page.txt", "genre"] == "通知"
+
+
+def test_a_reposts_source_and_date_line_dates_the_text_and_is_removed(tmp_path):
+    """转自：… 发布时间：… heading a .txt dates it (a date line) and is removed from its text,
+    as a 发布时间：line alone is; a sentence naming a date stays."""
+    from textkit.corpus.build import build_corpus
+
+    body = "2022年1月3日，某村召开村民代表大会，健全自治、法治、德治相结合的乡村治理体系。"
+    _write(tmp_path, "repost.txt", f"转自：某市政法网  发布时间：2022-01-04\n{_BODY}\n{body}")
+    _write(tmp_path, "alone.txt", f"发布时间：2022-01-04\n{_BODY}\n{body}")
+    docs = build_corpus(read_texts(tmp_path)).documents.set_index("source_file")
+    for name in ("repost.txt", "alone.txt"):
+        assert str(docs.loc[name, "published"].date()) == "2022-01-04"
+        assert docs.loc[name, "published_from"] == "date line"
+        assert "转自" not in docs.loc[name, "text"] and "发布时间" not in docs.loc[name, "text"]
+        assert body in docs.loc[name, "text"]
+    assert docs.loc["repost.txt", "text"] == docs.loc["alone.txt", "text"]

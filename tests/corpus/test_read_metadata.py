@@ -8,6 +8,7 @@ one row naming a file that is not there (a typo) and one file without a row.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import warnings
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def _read(root: Path, **options):
 def test_metadata_columns_join_onto_each_files_document(tmp_path):
     root = _project(tmp_path)
     with pytest.warns(UserWarning, match=r"1 row\(s\) name a file that is not in the folder "
-                      r"raw, .*row 4 '河南/2019/c_typo.txt'") as said:  # fmt: skip
+                      r"raw, .*row 5 '河南/2019/c_typo.txt'") as said:  # fmt: skip
         texts = read_texts(
             root / "raw", docvars_from=PATTERN, metadata=root / "metadata.csv", dates="发布日期"
         )
@@ -95,7 +96,8 @@ def test_metadata_columns_join_onto_each_files_document(tmp_path):
     meta = texts.metadata
     assert (meta["rows"], meta["rows_joined"], meta["files_read"]) == (4, 3, 4)
     assert meta["rows_without_file"] == [
-        {"row": 4, "file": "河南/2019/c_typo.txt", "why": "no such file in the folder"}
+        # numbered as a spreadsheet shows the table: the header is row 1
+        {"row": 5, "file": "河南/2019/c_typo.txt", "why": "no such file in the folder"}
     ]
     assert meta["files_without_row"] == ["河南/2020/d.txt"]
     assert meta["columns"] == ["发布日期", "来源"]
@@ -118,7 +120,7 @@ def test_every_article_of_a_file_gets_its_row_and_the_build_reports_the_join(tmp
     assert build.report["metadata"] == texts.metadata
     md = render_report_md(build.report)
     assert "Metadata `metadata.csv`" in md
-    assert "row 4 `河南/2019/c_typo.txt` joined to no document" in md
+    assert "row 5 `河南/2019/c_typo.txt` joined to no document" in md
     assert "`河南/2020/d.txt` has no row" in md
     pages = build.pages.set_index("source_file")
     assert "no row for this file" in pages.loc["河南/2020/d.txt", "reason"]
@@ -131,7 +133,7 @@ def test_a_row_naming_a_rejected_file_is_accounted_for_without_a_warning(tmp_pat
         warnings.simplefilter("error", UserWarning)
         texts = read_texts(root / "raw", docvars_from=PATTERN, metadata=root / "metadata.csv")
     (row,) = texts.metadata["rows_without_file"]
-    assert row["row"] == 4 and row["file"] == "河南/2019/empty.txt"
+    assert row["row"] == 5 and row["file"] == "河南/2019/empty.txt"
     assert row["why"].startswith("rejected: empty file")
 
 
@@ -166,10 +168,10 @@ def test_a_bad_metadata_table_is_an_error_naming_it(tmp_path):
         read_texts(raw, metadata=table)
     table.write_text("file,来源\n浙江/2019/a.txt,x\n河南/2019/c.txt,y\n浙江/2019/a.txt,z\n")
     with pytest.raises(CorpusError, match=r"metadata: metadata.csv names a file on more "
-                       r"than one row in column 'file' .*'浙江/2019/a.txt' at rows \[1, 3\]"):  # fmt: skip
+                       r"than one row in column 'file' .*'浙江/2019/a.txt' at rows \[2, 4\]"):  # fmt: skip
         read_texts(raw, metadata=table)
     table.write_text("file,来源\n浙江/2019/a.txt,x\n,y\n,\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"metadata.csv row 2 names no file in column 'file'"):
+    with pytest.raises(CorpusError, match=r"metadata.csv row 3 names no file in column 'file'"):
         read_texts(raw, metadata=table)
     table.write_bytes(b"file,\xff\xfe\x00source\n\x81")
     with pytest.raises(CorpusError, match=r"metadata: metadata.csv: cannot decode"):
@@ -281,9 +283,16 @@ def test_the_seed_folder_reads_as_before_with_its_metadata_added(tmp_path):
     assert build_corpus(joined).documents["site"].notna().all()
 
 
-def test_a_value_that_is_not_a_date_keeps_the_note_of_a_file_without_a_row(tmp_path):
+def test_a_value_that_is_not_a_date_keeps_the_note_of_a_file_without_a_row(tmp_path, caplog):
     root = _project(tmp_path, METADATA.replace("2019年3月5日", "去年三月"))
-    texts = _read(root, dates="发布日期")
+    with caplog.at_level(logging.WARNING, logger="textkit.corpus.read"):
+        texts = _read(root, dates="发布日期")
+    # the warning lists exactly the documents it counts; the file without a row is
+    # logged apart, as a file without a metadata row
+    (warning,) = [r.getMessage() for r in caplog.records if "not a date" in r.getMessage()]
+    assert "1 document(s) with a value of '发布日期' that is not a date" in warning
+    assert "(浙江/2019/a.txt)" in warning and "d.txt" not in warning
+    assert any("no row in metadata.csv" in r.getMessage() for r in caplog.records)
     report = texts.report.set_index("source")
     assert (
         report.loc["浙江/2019/a.txt", "reason"]

@@ -178,10 +178,10 @@ def test_duplicate_ids_across_batches_name_the_rows(tmp_path):
     rows[55]["id"] = rows[3]["id"]
     path = _write(tmp_path / "dups.csv", rows)
     with pytest.raises(
-        CorpusError, match=r"duplicate ids in column 'id': 'r0003' at rows \[4, 51, 56\]"
+        CorpusError, match=r"duplicate ids in column 'id': 'r0003' at lines \[5, 52, 57\]"
     ):
         iter_texts(path, id="id", batch_size=BATCH)
-    with pytest.raises(CorpusError, match=r"'r0003' at rows \[4, 51, 56\]"):
+    with pytest.raises(CorpusError, match=r"'r0003' at lines \[5, 52, 57\]"):
         read_texts(path, id="id")
 
 
@@ -193,7 +193,8 @@ def test_empty_rows_are_rejected_and_counted(tables, caplog):
     assert batches.n_rejected == len(rejected) > 0
     assert batches.n_read + batches.n_rejected == batches.n_rows
     assert set(rejected["reject_kind"]) == {"empty_text"}
-    assert rejected["reason"].iloc[0] == f"empty text (row {rejected['row'].iloc[0]})"
+    # JSON lines without blank lines: the data row is the line
+    assert rejected["reason"].iloc[0] == f"empty text (line {rejected['row'].iloc[0]})"
     assert sum("rejected empty text" in r.message for r in caplog.records) == len(rejected)
 
 

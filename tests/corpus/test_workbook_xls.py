@@ -177,7 +177,10 @@ def test_cells_are_what_pandas_read_excel_gives(tmp_path):
     res = read_texts(path)
     docs = res.documents
     assert docs["row"].tolist() == [1, 2, 4, 5]  # row 3 is empty: rejected
-    assert res.report["reason"].tolist()[2] == "empty text (row 3)"
+    # named as the sheet shows it: under the header row
+    assert res.report["reason"].tolist()[2] == (
+        f"empty text (row {layout.header_row + 3} of sheet {layout.sheet!r})"
+    )
     for name in res.docvars:
         got = [None if pd.isna(v) else str(v) for v in docs[name]]
         assert got == [_cell_str(v) for v in expected[name].drop(index=2)], name

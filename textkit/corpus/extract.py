@@ -7,7 +7,10 @@ or a rejection with its reason and ``reject_kind`` (:data:`EXTRACT_REJECT_KINDS`
 in a file is ever executed: scripts are dropped, macros and form fields are not read.
 
 * **text** (``.txt``, ``.text``): the strict decoder of the ingest stage
-  (:func:`textkit.corpus.ingest.decode_bytes`).
+  (:func:`textkit.corpus.ingest.decode_bytes`). A text file whose content is an HTML page
+  (it starts with ``<!DOCTYPE html``, ``<html`` or ``<head``: a page saved as ``.txt``)
+  is read as HTML, below, and its ``extractor`` is ``"html"``, said in ``repairs``: its
+  ``<title>`` and the date its ``<meta>`` tags state are kept.
 * **html** (``.html``, ``.htm``, ``.xhtml``): decoded like text (an HTML ``<meta charset>``
   breaks a tie between candidate encodings: GBK pages read as GB18030), then parsed by
   selectolax's Lexbor HTML5 parser. ``script``, ``style``, ``nav``, ``header``,
@@ -103,6 +106,8 @@ rejected as unsupported.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import PurePath
 
 from textkit.core.checks import check_str
@@ -280,10 +285,23 @@ def extract_text(
     )
 
 
+#: The start of an HTML page (after an XML declaration and comments): a text file holding
+#: one (a page saved from a browser as ``.txt``) is read as the HTML page it is.
+_HTML_START = re.compile(
+    r"\A\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*"
+    r"(?:<!doctype\s+html|<html[\s>]|<head[\s>])",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def _extract_plain(data: bytes, name: str, config: IngestConfig | None) -> Extracted:
     res, bad = _decoded(data, name, config, "text")
     if bad is not None:
         return bad
+    if _HTML_START.match(res.text[:4096]):
+        got = extract_html(data, name, config=config)
+        note = "HTML content in a text file: read as an HTML page (its title and date kept)"
+        return replace(got, repairs=(*got.repairs, note))
     return Extracted(
         text=res.text, extractor="text", encoding=res.encoding, repairs=tuple(res.repairs)
     )

@@ -19,7 +19,7 @@ with the reason:
 * a **folder**: every file matching ``include`` (and no ``exclude`` pattern), searched
   recursively in sorted order, is one page. Its text is extracted by its format
   (:func:`textkit.corpus.extract.extract_text`): text files (``.txt``) are decoded like the
-  raw pages, HTML pages (``.html``, ``.htm``, ``.xhtml``) decoded and reduced to their body
+  raw pages (one holding an HTML page is read as HTML, said in ``repairs``), HTML pages (``.html``, ``.htm``, ``.xhtml``) decoded and reduced to their body
   text, Word documents (``.docx``) read paragraph by paragraph, PDF files (``.pdf``) by
   their text layer; the title an HTML, Word or PDF file records becomes the page title.
   Old Word (``.doc``), RTF and OpenDocument files are rejected with advice to save them as
@@ -93,8 +93,8 @@ def read_texts(
     text : str, optional
         Tables: the column holding the text (default: a column named ``text``).
     meta : str or list of str, optional
-        Tables: the columns kept as document variables (default: every column but the text
-        and id columns); one column may be named as a string (``meta="province"``).
+        Tables: the columns kept as document variables (default: every column but the text,
+        title and id columns); one column may be named as a string (``meta="province"``).
     id : str, optional
         Tables: the column holding the document ids (default: ids
         ``"<file stem>#<row>"``, the 1-based row number zero-padded to the width of the
@@ -132,9 +132,13 @@ def read_texts(
         own). Default: detected by :func:`textkit.corpus.ingest.decode_bytes` (for HTML, a
         ``<meta charset>`` breaks a tie between candidate encodings).
     title : str, optional
-        Tables: the column holding each document's title (default: a column named
-        ``title`` if there is one, else no titles). The annotation stage reads titles
-        (a genre is often named there), so give one when the table has it.
+        Tables: the column holding each document's title (default: the first column
+        named in :data:`textkit.corpus.read_table.TITLE_NAMES` — ``title`` or
+        ``headline`` in any case, ``标题``, ``题目``, ``题名``, ``篇名``, ``文章标题`` —
+        that is not the text or id column nor listed in ``meta``, said in the log and in
+        the report's ``repairs``; else no titles). The annotation stage reads titles (the
+        genre is detected from them), so name one when the table has it. Date columns
+        are not guessed: name them in ``dates``.
     sheet : str, optional
         Workbooks (``.xlsx``, ``.xls``): the name of the sheet to read (default: the first
         sheet). In the sheet, the header is the first row naming the text column among rows
@@ -195,7 +199,8 @@ def read_texts(
         (:data:`RESERVED_NAMES`; rename it, or leave it out of ``meta``), or a ``metadata``
         column named like a ``docvars_from`` field.
     CorpusError
-        If a table cannot be parsed or holds duplicate ids (naming the file and the rows),
+        If a table cannot be parsed or holds duplicate ids (naming the file and the rows
+        as it shows them: rows of the sheet, lines of a CSV),
         if nothing could be read (every row empty, or no readable file in a folder), for
         a workbook that is damaged or too large (an ``.xls`` file over
         :data:`textkit.corpus.workbook.MAX_XLS_BYTES`, 256 MiB, is not opened), or for a

@@ -101,7 +101,7 @@ def _load_metadata(path: str | os.PathLike, key: str | None) -> _Sidecar:
     except OSError as err:
         raise CorpusError(f"metadata: {p} cannot be read ({err.strerror or err})") from err
     try:
-        frame, _, _ = _load_table(p, data, extractor, None, key, None, option="metadata_key")
+        frame, _, _, names = _load_table(p, data, extractor, None, key, None, option="metadata_key")
     except CorpusError as err:
         raise CorpusError(f"metadata: {err}") from err
     frame.columns = [str(c) for c in frame.columns]
@@ -113,17 +113,19 @@ def _load_metadata(path: str | os.PathLike, key: str | None) -> _Sidecar:
         )
     columns = tuple(c for c in frame.columns if c != key)
     _check_reserved(list(columns), f"metadata ({p.name})")
-    return _Sidecar(p, key, columns, _rows_by_file(p, key, frame))
+    return _Sidecar(p, key, columns, _rows_by_file(p, key, frame, names.shown))
 
 
 def _rows_by_file(
-    p: Path, key: str, frame: pd.DataFrame
+    p: Path, key: str, frame: pd.DataFrame, shown: Any = None
 ) -> dict[str, tuple[int, dict[str, str | None]]]:
-    """The rows of a metadata table by the file each names (rows numbered as the read report
-    numbers a table's rows: the first row under the header is row 1). A row with no value
-    at all is left out; an empty cell is a missing value."""
+    """The rows of a metadata table by the file each names, numbered as a spreadsheet
+    program shows them (``shown``: data row -> that number; the header is row 1 of a CSV,
+    a workbook's rows are its sheet's, title rows above the header counted). A row with no
+    value at all is left out; an empty cell is a missing value."""
     found: dict[str, list[tuple[int, dict[str, str | None]]]] = {}
-    for row, record in enumerate(frame.to_dict("records"), start=1):
+    for n, record in enumerate(frame.to_dict("records"), start=1):
+        row = shown(n) if shown is not None else n + 1
         cells = {c: _cell_str(v) for c, v in record.items()}
         cells = {c: None if _blank(v) else v for c, v in cells.items()}
         name = _file_key(cells.pop(key))

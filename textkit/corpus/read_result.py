@@ -140,7 +140,13 @@ class ReadResult:
         One row per input table row or folder entry (:data:`REPORT_COLUMNS`): ``status``
         is ``"read"``, ``"rejected"`` or, for a folder entry that is not a file to read,
         ``"skipped"`` (kind in ``reject_kind``: :data:`textkit.core.paths.SKIP_KINDS`;
-        ``doc_id`` empty), ``reason`` says why (``"empty text (row 4)"``, ...; for a
+        ``doc_id`` empty), ``reason`` says why, naming the row as the file shows it
+        (``"empty text (row 5 of sheet 'Sheet1')"`` — the header row and title rows above
+        it counted —, ``"empty text (line 5)"`` in a CSV, TSV or JSON Lines file, a CSV row
+        whose quoted line breaks above it move it ``"row 5 in a spreadsheet, line 9 of the
+        file"``, ``"data row 4"`` in a parquet file; a workbook's text cell holding a
+        formula without a saved value says so), while ``row`` is the data row (the
+        first row under the header is 1), as in :attr:`documents`; for a
         row read, a value of a ``dates`` variable that is not a date and was left
         missing: ``"发布时间: '去年三月' is not a date (left missing)"``),
         ``reject_kind`` its category (``"empty_text"`` for a table row; for a file
@@ -164,7 +170,8 @@ class ReadResult:
         ``file`` (the table), ``key`` (its column naming the files), ``columns`` (the
         document variables it gave), ``rows``, ``rows_joined``, ``rows_without_file``
         (``{"row", "file", "why"}`` for each row naming no file read: no such file, or the
-        file's status and reason), ``files_read``, ``files_without_row`` (their variables
+        file's status and reason; ``row`` and the rows the errors and warnings name are
+        numbered as a spreadsheet program shows the table, its header row 1), ``files_read``, ``files_without_row`` (their variables
         are missing) and ``identity`` (both counts added up). A corpus build reports it
         under ``metadata``.
     meta_dates : dict
@@ -375,7 +382,8 @@ def _noted(result: ReadResult, notes: dict[str, list[str]], dates: list[str]) ->
         "; ".join(n for n in (r if isinstance(r, str) else "", *notes.get(i, ())) if n)
         for i, r in zip(report.loc[read, "doc_id"], report.loc[read, "reason"], strict=True)
     ]
-    noted = report[read & (report["reason"] != "")]
+    # only the documents counted: a note already there (no metadata row) is logged apart
+    noted = report[read & report["doc_id"].isin(list(notes))]
     where = [
         f"row {r}" if pd.notna(r) else str(f)
         for r, f in zip(noted["row"], noted["source"], strict=True)

@@ -58,9 +58,13 @@ from textkit.corpus.read_table import (
     _json_records,
     _no_text,
     _raise_duplicate_ids,
+    _rejected_names,
+    _RowNames,
     _table_columns,
     _table_extractor,
     _table_parts,
+    _title_note,
+    _with_note,
 )
 from textkit.corpus.workbook import _check_xls_size, sheet_layout, sheet_rows
 
@@ -282,6 +286,16 @@ class TextBatches:
         if self._layout is not None:
             self.repairs = self._layout.repairs()
         self._beyond: dict[str, int] = {}
+        # how messages name the rows (as the file shows them), and the rows not read
+        if self._layout is not None:
+            self._row_names = _RowNames(extractor, layout=self._layout)
+        elif self._source is not None:
+            opener = self._source.lines if extractor == "jsonl" else self._source.open
+            self._row_names = _RowNames(extractor, lines=opener)
+        else:
+            self._row_names = _RowNames(extractor)
+        self._where: dict[int, str] = {}
+        self._title_note = ""
         self._int_columns: set[str] = set()
         self._column_names: list[str] | None = None
         self.n_rows = self.n_read = self.n_rejected = 0
@@ -378,8 +392,12 @@ class TextBatches:
     def _check(self, meta: list[str] | tuple[str, ...] | None) -> None:
         """The first pass: columns, ids, texts and the types of the document variables."""
         p = self._p
+        given_title = self._title
         cols = _table_columns(p, self._all_columns, self._text, meta, self._id, self._title)
         self._text, self._id, self._title, meta = cols
+        self._title_note = _title_note(given_title, self._title)
+        if self._title_note:
+            logger.info("%s: %s", p.name, self._title_note)
         _check_dates(self._dates, meta, self.path)
         if self.extractor == "parquet":
             _check_text_type(p, self._text, self._parquet().schema_arrow)
@@ -388,6 +406,7 @@ class TextBatches:
         seen: dict[str, int] = {}
         dups: dict[str, list[int]] = {}
         blank_ids: list[int] = []
+        rejected: dict[int, str | None] = {}  # data row -> its text cell
         row = 0
         for frame in self._frames(self._all_columns):
             n = len(frame)
@@ -395,9 +414,7 @@ class TextBatches:
             row += n
             cells = [_cell_str(v) for v in frame[self._text].tolist()]
             ok = [_has_text(c) for c in cells]
-            for r, k, c in zip(rows, ok, cells, strict=True):
-                if not k:
-                    logger.warning("%s: rejected %s", p.name, _empty_reason(r, c))
+            rejected.update((r, c) for r, k, c in zip(rows, ok, cells, strict=True) if not k)
             self.n_read += sum(ok)
             if self._id is not None:
                 for r, i, k in zip(rows, map(_id_str, frame[self._id].tolist()), ok, strict=True):
@@ -420,9 +437,20 @@ class TextBatches:
         self.n_rejected = row - self.n_read
         if self._layout is not None:  # said by every batch's report, as read_texts says it
             self.repairs = self._layout.repairs(self._beyond)
+        self.repairs = _with_note(self.repairs, self._title_note)
+        # the rows not read, named as the file shows them (one more pass over a text file)
+        rows, cells = list(rejected), list(rejected.values())
+        column = self._all_columns.index(self._text)
+        self._where = _rejected_names(
+            p, p, self._row_names, column, rows, [False] * len(rows), cells
+        )
+        for r, c in rejected.items():
+            logger.warning("%s: rejected %s", p.name, _empty_reason(self._where[r], c))
         if blank_ids:
-            raise CorpusError(f"{p.name}: empty id in column {self._id!r} at row(s) {blank_ids}")
-        _raise_duplicate_ids(p, self._id or "", dups)
+            raise CorpusError(
+                f"{p.name}: empty id in column {self._id!r} at {self._row_names.many(blank_ids)}"
+            )
+        _raise_duplicate_ids(p, self._id or "", dups, self._row_names)
         if not self.n_read:
             raise CorpusError(f"{p.name}: no document read: {_no_text(row)}")
         self._int_columns = {m for m, v in ints.items() if v}
@@ -455,6 +483,7 @@ class TextBatches:
                 {m: frame[m].tolist() for m in self.docvars},
                 self._int_columns,
                 file,
+                self._where,
             )
             batch = ReadResult(docs, report, "table", self.docvars, self.path, dict(self.options))
             yield _with_dates(batch, self._dates)

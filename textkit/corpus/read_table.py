@@ -51,6 +51,133 @@ _TABLE_EXTRACTORS = {
 #: The extractors of workbooks (read by :mod:`textkit.corpus.workbook`).
 _WORKBOOKS = ("xlsx", "xls")
 
+
+class _RowNames:
+    """How messages name a table's data rows (numbered from 1 under the header, as the
+    report's ``row``): as the file shows them. A workbook's row in its sheet (the header
+    row and title rows above it counted: ``row 24 of sheet 'Sheet1'``), the physical line
+    of a CSV, TSV or JSON Lines file (``line 24``: the header is line 1, a quoted cell
+    holding line breaks spans several lines), a parquet file's data row.
+
+    Parameters
+    ----------
+    extractor : str
+        The table's extractor (``"csv"``, ``"xlsx"`` …).
+    lines : callable, optional
+        CSV, TSV and JSON Lines: opens the decoded text (an iterable of lines), read once
+        when rows are named.
+    layout : SheetLayout, optional
+        Workbooks: where the table is in its sheet.
+    """
+
+    def __init__(self, extractor: str, lines: Any = None, layout: Any = None) -> None:
+        self.extractor = extractor
+        self._lines = lines
+        self._layout = layout
+
+    def numbers(self, rows: Iterable[int]) -> dict[int, int]:
+        """Data row -> the number the file shows it under (one pass over a text file)."""
+        wanted = set(rows)
+        if self._layout is not None:
+            return {r: self._layout.header_row + r for r in wanted}
+        if not wanted or self._lines is None:
+            return {r: r for r in wanted}
+        stream = self._lines()
+        try:
+            found = (
+                _jsonl_lines(stream, wanted)
+                if self.extractor == "jsonl"
+                else _csv_lines(stream, "\t" if self.extractor == "tsv" else ",", wanted)
+            )
+        finally:
+            if hasattr(stream, "close"):
+                stream.close()
+        # a row the scan did not find (a file changed since): counted under a header line
+        return {r: found.get(r, r + 1) for r in wanted}
+
+    @property
+    def layout(self) -> Any:
+        """A workbook's :class:`~textkit.corpus.workbook.SheetLayout` (None for others)."""
+        return self._layout
+
+    def shown(self, row: int) -> int:
+        """The number a spreadsheet program shows data row ``row`` under: its row in a
+        workbook's sheet, a CSV's record counting the header as row 1 (a JSON line among the
+        non-blank ones, a parquet file's data row)."""
+        if self._layout is not None:
+            return self._layout.header_row + row
+        return row + 1 if self.extractor in ("csv", "tsv") else row
+
+    def _unit(self, plural: bool) -> tuple[str, str]:
+        if self._layout is not None:
+            return ("rows" if plural else "row"), f" of sheet {self._layout.sheet!r}"
+        if self._lines is not None:
+            return ("lines" if plural else "line"), ""
+        return ("data rows" if plural else "data row"), ""
+
+    def names(self, rows: Iterable[int]) -> dict[int, str]:
+        """Data row -> ``"row 24 of sheet 'Sheet1'"``, ``"line 24"`` or ``"data row 23"``;
+        a CSV row starting below the line it would start on without quoted line breaks
+        in the rows above it: ``"row 24 in a spreadsheet, line 131 of the file"``."""
+        unit, where = self._unit(False)
+        out = {}
+        for r, n in self.numbers(rows).items():
+            if unit == "line" and self.extractor != "jsonl" and n != r + 1:
+                out[r] = f"row {r + 1} in a spreadsheet, line {n} of the file"
+            else:
+                out[r] = f"{unit} {n}{where}"
+        return out
+
+    def many(self, rows: list[int]) -> str:
+        """Several data rows named at once: ``"rows [2, 26] of sheet 'Sheet1'"``,
+        ``"lines [2, 26]"`` (a CSV whose quoted line breaks move them: ``"rows [2, 26] in
+        a spreadsheet, lines [2, 133] of the file"``)."""
+        unit, where = self._unit(True)
+        numbers = self.numbers(rows)
+        at = [numbers[r] for r in rows]
+        if unit == "lines" and self.extractor != "jsonl" and at != [r + 1 for r in rows]:
+            return f"rows {[r + 1 for r in rows]} in a spreadsheet, lines {at} of the file"
+        return f"{unit} {at}{where}"
+
+
+def _csv_lines(stream: Iterable[str], sep: str, rows: set[int]) -> dict[int, int]:
+    """The physical line where each of the data ``rows`` of a CSV or TSV text starts (the
+    header is line 1; blank lines, which pandas skips, are no rows)."""
+    import csv
+
+    reader = csv.reader(stream, delimiter=sep)
+    out: dict[int, int] = {}
+    try:
+        next(reader, None)
+        row, last = 0, reader.line_num
+        for record in reader:
+            if record:
+                row += 1
+                if row in rows:
+                    out[row] = last + 1
+                    if len(out) == len(rows):
+                        break
+            last = reader.line_num
+    except csv.Error:
+        pass  # pandas said what is wrong when it parsed the file
+    return out
+
+
+def _jsonl_lines(lines: Iterable[str], rows: set[int]) -> dict[int, int]:
+    """The physical line of each of the data ``rows`` of JSON Lines (blank lines are no
+    rows)."""
+    out: dict[int, int] = {}
+    row = 0
+    for n, line in enumerate(lines, start=1):
+        if line.strip():
+            row += 1
+            if row in rows:
+                out[row] = n
+                if len(out) == len(rows):
+                    break
+    return out
+
+
 #: Largest table file :func:`textkit.corpus.read.read_texts` reads whole, in bytes; a larger
 #: one is an error pointing to the batch reader (:func:`textkit.corpus.read_stream.iter_texts`)
 #: and the streamed build, which keep memory bounded whatever the file size.
@@ -100,11 +227,12 @@ def _load_table(
     text: str | None = None,
     sheet: str | None = None,
     option: str = "text",
-) -> tuple[pd.DataFrame, str, str]:
-    """The raw cells of a table (strings where the format has no types), its encoding and
-    the repairs of its decoding or, for a workbook, of finding its table
+) -> tuple[pd.DataFrame, str, str, _RowNames]:
+    """The raw cells of a table (strings where the format has no types), its encoding, the
+    repairs of its decoding or, for a workbook, of finding its table
     (:func:`textkit.corpus.workbook.sheet_layout`: ``sheet``, and ``text`` to find the
-    header; ``option`` is the option that named it, for the error when it is missing)."""
+    header; ``option`` is the option that named it, for the error when it is missing) and
+    how its rows are named (:class:`_RowNames`)."""
     import io
 
     if extractor in ("csv", "tsv"):
@@ -117,14 +245,15 @@ def _load_table(
             frame = pd.read_csv(io.StringIO(res.text), sep=sep, dtype=str, keep_default_na=False)
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise CorpusError(f"{p.name}: cannot parse the {extractor.upper()}: {exc}") from exc
-        return frame, res.encoding, "; ".join(res.repairs)
+        names = _RowNames(extractor, lines=lambda: io.StringIO(res.text))
+        return frame, res.encoding, "; ".join(res.repairs), names
     if extractor in _WORKBOOKS:
         layout = sheet_layout(p, io.BytesIO(data), sheet, text, option=option)
         _check_header(p, list(layout.header))
         seen: dict[str, int] = {}
         rows = list(sheet_rows(p, io.BytesIO(data), layout, seen))
         frame = pd.DataFrame(rows, columns=list(layout.columns), dtype=object)
-        return frame, "", layout.repairs(seen)
+        return frame, "", layout.repairs(seen), _RowNames(extractor, layout=layout)
     if extractor == "jsonl":
         res = _decode(data, p.name, encoding)
         if not res.ok:
@@ -134,9 +263,10 @@ def _load_table(
         for rec in records:
             columns.extend(k for k in rec if k not in columns)
         frame = pd.DataFrame.from_records(records, columns=columns)
-        return frame, res.encoding, "; ".join(res.repairs)
+        names = _RowNames(extractor, lines=lambda: res.text.split("\n"))
+        return frame, res.encoding, "; ".join(res.repairs), names
     try:
-        return pd.read_parquet(io.BytesIO(data)), "", ""
+        return pd.read_parquet(io.BytesIO(data)), "", "", _RowNames(extractor)
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise CorpusError(f"{p.name}: cannot read the parquet file: {exc}") from exc
 
@@ -231,11 +361,16 @@ def _read_table(
             "(textkit corpus build --input PATH --stream)"
         )
     data = p.read_bytes()
-    frame, enc, repairs = _load_table(p, data, extractor, encoding, text, sheet)
+    frame, enc, repairs, row_names = _load_table(p, data, extractor, encoding, text, sheet)
     frame.columns = [str(c) for c in frame.columns]
+    given_title = title_col
     text, id_col, title_col, meta = _table_columns(
         p, list(frame.columns), text, meta, id_col, title_col
     )
+    note = _title_note(given_title, title_col)
+    if note:
+        logger.info("%s: %s", p.name, note)
+        repairs = _with_note(repairs, note)
     if extractor == "parquet":
         import io
 
@@ -251,10 +386,11 @@ def _read_table(
         ids = [_id_str(v) for v in frame[id_col].tolist()]
     ok = [_has_text(t) for t in texts]
     if id_col is not None:
-        _check_ids(p, id_col, rows, ids, ok)
+        _check_ids(p, id_col, rows, ids, ok, row_names)
+    where = _rejected_names(p, data, row_names, frame.columns.get_loc(text), rows, ok, texts)
     for r, k, t in zip(rows, ok, texts, strict=True):
         if not k:
-            logger.warning("%s: rejected %s", p.name, _empty_reason(r, t))
+            logger.warning("%s: rejected %s", p.name, _empty_reason(where[r], t))
     if not any(ok):
         raise CorpusError(f"{p.name}: no document read: {_no_text(n)}")
     docs, report = _table_parts(
@@ -267,6 +403,7 @@ def _read_table(
         {m: frame[m].tolist() for m in meta},
         None,
         (sha256_bytes(data), len(data), enc, repairs),
+        where,
     )
     return ReadResult(docs, report, "table", tuple(meta), given)
 
@@ -292,9 +429,9 @@ def _table_columns(
     text = _column(frame, check_str("text", text), "text", p.name)
     if id_col is not None:
         id_col = _column(frame, check_str("id", id_col), "id", p.name)
-    if title_col is None and "title" in columns and text != "title":
-        title_col = "title"
-    elif title_col is not None:
+    if title_col is None:
+        title_col = _guessed_title(columns, text, id_col, meta)
+    else:
         title_col = _column(frame, check_str("title", title_col), "title", p.name)
     kept_anyway = tuple(c for c in (text, id_col, title_col) if c is not None)
     if meta is None:
@@ -308,6 +445,46 @@ def _table_columns(
             )
     _check_reserved(list(meta), f"meta ({p.name})")
     return text, id_col, title_col, list(meta)
+
+
+#: Column names taken as a table's title column when ``title`` is not given, in this order
+#: (English names in any case): the names Chinese tables and scraped datasets use.
+TITLE_NAMES = ("title", "标题", "题目", "题名", "篇名", "文章标题", "headline", "標題", "題目")
+
+
+def _guessed_title(
+    columns: list[str],
+    text: str,
+    id_col: str | None,
+    meta: list[str] | tuple[str, ...] | None,
+) -> str | None:
+    """The title column of a table whose title column is not named: the first column
+    named in :data:`TITLE_NAMES` (English names in any case, spaces around a name ignored)
+    that is not the text or id column nor listed in ``meta``; None when there is none."""
+    taken = {text, id_col, *(meta or ())}
+    by_name: dict[str, str] = {}
+    for c in columns:
+        key = c.strip()
+        key = key.lower() if key.isascii() else key
+        if c not in taken:
+            by_name.setdefault(key, c)
+    return next((by_name[n] for n in TITLE_NAMES if n in by_name), None)
+
+
+def _title_note(given: str | None, title_col: str | None) -> str:
+    """What the report's ``repairs`` say of a title column taken without being named
+    (``""`` when ``title`` was given or no column was taken)."""
+    if given is not None or title_col is None:
+        return ""
+    return (
+        f"column {title_col!r} taken as the titles (no title column named; name another "
+        "with title=... or [corpus] title)"
+    )
+
+
+def _with_note(repairs: str, note: str) -> str:
+    """``repairs`` with ``note`` added (``"; "`` between them)."""
+    return "; ".join(r for r in (repairs, note) if r)
 
 
 def _check_text_type(p: Path, text: str, schema: Any) -> None:
@@ -354,29 +531,78 @@ def _no_text(n: int) -> str:
     return f"every one of its {n} rows has empty text or no word"
 
 
-def _empty_reason(row: int, text: str | None = None) -> str:
-    """Why the text of ``row`` gives no document (``text``: the cell, when it has one)."""
+#: Marks the name of a row whose text cell is a formula without a saved value.
+_FORMULA = "\0formula"
+
+
+def _empty_reason(where: str, text: str | None = None) -> str:
+    """Why the text of the row named ``where`` (:class:`_RowNames`) gives no document
+    (``text``: the cell, when it has one)."""
+    if where.endswith(_FORMULA):
+        return (
+            f"no text: the text cell holds a formula without a saved value "
+            f"({where[: -len(_FORMULA)]}); open and save the workbook in Excel or WPS so "
+            "that it stores the formulas' values"
+        )
     if text is not None and text.strip():
-        return f"no word, only digits, punctuation or symbols (row {row})"
-    return f"empty text (row {row})"
+        return f"no word, only digits, punctuation or symbols ({where})"
+    return f"empty text ({where})"
 
 
-def _check_ids(p: Path, id_col: str, rows: list[int], ids: list[str], ok: list[bool]) -> None:
+def _rejected_names(
+    p: Path,
+    source: Any,
+    row_names: _RowNames,
+    column: int,
+    rows: list[int],
+    ok: list[bool],
+    texts: list[str | None],
+) -> dict[int, str]:
+    """The names (:class:`_RowNames`) of the data ``rows`` not read (``ok`` False), a
+    workbook's row whose text cell is a formula without a saved value marked
+    (:data:`_FORMULA`; ``column``: the text column, 0-based; ``source``: the workbook)."""
+    rejected = [r for r, k in zip(rows, ok, strict=True) if not k]
+    names = row_names.names(rejected)
+    layout = row_names.layout
+    if layout is not None and rejected:
+        import io
+
+        from textkit.corpus.workbook import formula_rows
+
+        empty = [layout.header_row + r for r, k, t in zip(rows, ok, texts, strict=True)
+                 if not k and t is None]  # fmt: skip
+        src = io.BytesIO(source) if isinstance(source, bytes) else source
+        for n in formula_rows(p, src, layout, column, empty):
+            names[n - layout.header_row] += _FORMULA
+    return names
+
+
+def _check_ids(
+    p: Path,
+    id_col: str,
+    rows: list[int],
+    ids: list[str],
+    ok: list[bool],
+    row_names: _RowNames,
+) -> None:
     """Refuse an empty or repeated id on a row with text (``ok``); a row without text is
     rejected whatever its id (a note under the table, a blank row)."""
     blank = [r for r, i, k in zip(rows, ids, ok, strict=True) if k and not i]
     if blank:
-        raise CorpusError(f"{p.name}: empty id in column {id_col!r} at row(s) {blank}")
+        raise CorpusError(f"{p.name}: empty id in column {id_col!r} at {row_names.many(blank)}")
     seen: dict[str, list[int]] = {}
     for r, i, k in zip(rows, ids, ok, strict=True):
         if k:
             seen.setdefault(i, []).append(r)
-    _raise_duplicate_ids(p, id_col, {i: rs for i, rs in seen.items() if len(rs) > 1})
+    dups = {i: rs for i, rs in seen.items() if len(rs) > 1}
+    _raise_duplicate_ids(p, id_col, dups, row_names)
 
 
-def _raise_duplicate_ids(p: Path, id_col: str, dups: dict[str, list[int]]) -> None:
+def _raise_duplicate_ids(
+    p: Path, id_col: str, dups: dict[str, list[int]], row_names: _RowNames
+) -> None:
     if dups:
-        detail = "; ".join(f"{i!r} at rows {rs}" for i, rs in sorted(dups.items()))
+        detail = "; ".join(f"{i!r} at {row_names.many(rs)}" for i, rs in sorted(dups.items()))
         raise CorpusError(f"{p.name}: duplicate ids in column {id_col!r}: {detail}")
 
 
@@ -390,10 +616,12 @@ def _table_parts(
     metas: dict[str, list[Any]],
     int_columns: set[str] | None,
     file: tuple[str, int, str, str],
+    where: dict[int, str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The documents and the report of (a run of) table rows: ``file`` is the sha256, size,
     encoding and repairs of the table; ``int_columns`` the document variables typed as
-    integers (None: decided on these rows)."""
+    integers (None: decided on these rows); ``where`` names the rows not read as the file
+    shows them (:class:`_RowNames`)."""
     sha, n_bytes, enc, repairs = file
     ok = [_has_text(t) for t in texts]
     report = pd.DataFrame(
@@ -403,7 +631,8 @@ def _table_parts(
             "doc_id": ids,
             "status": ["read" if k else "rejected" for k in ok],
             "reason": [
-                "" if k else _empty_reason(r, t) for k, r, t in zip(ok, rows, texts, strict=True)
+                "" if k else _empty_reason(where.get(r, f"data row {r}"), t)
+                for k, r, t in zip(ok, rows, texts, strict=True)
             ],
             "reject_kind": ["" if k else "empty_text" for k in ok],
             "extractor": extractor,

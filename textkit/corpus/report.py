@@ -736,7 +736,9 @@ def render_report_md(report: dict) -> str:
         lines += [""] if made else []
         listed = [p for p in listed if p["status"] != "ok"]
         lines += [
-            f"Every row is in `pages.csv`; the {len(listed)} not read are listed here.",
+            f"Every row is in `pages.csv`; the {len(listed)} not read are listed here "
+            "(`file.xlsx:23` is the 23rd data row, the header not counted; the note names "
+            "the row as the sheet or file shows it).",
             "",
         ]
     lines += [

@@ -9,7 +9,7 @@ options under the same names)::
     input = "data/letters.csv"   # a .csv / .tsv / .xlsx / .xls / .jsonl / .parquet file or a folder
     text = "content"             # table column of the text (default "text")
     id = "letter_id"             # table column of the ids (default: generated)
-    title = "subject"            # table column of the titles (default "title" if present)
+    title = "subject"            # table column of the titles (default: one named title, 标题 …)
     meta = ["province", "year"]  # document variables (default: every other column)
     sheet = "2021"               # workbooks: the sheet read (default: the first)
     dates = ["发布时间"]          # document variables read as dates (2019年3月5日, 2019/03/05 …)

@@ -63,6 +63,7 @@ __all__ = [
     "MAX_TITLE_ROWS",
     "MAX_XLS_BYTES",
     "SheetLayout",
+    "formula_rows",
     "sheet_layout",
     "sheet_rows",
 ]
@@ -534,6 +535,36 @@ def sheet_rows(
             yield cells
     finally:
         book.close()
+
+
+def formula_rows(
+    p: Path, source: Any, layout: SheetLayout, column: int, rows: list[int]
+) -> set[int]:
+    """The sheet rows among ``rows`` (1-based) whose cell in ``column`` (0-based) of the
+    table's sheet holds a formula: read where :func:`sheet_rows` found no value, they are
+    formulas without a saved value (a workbook written by a program that does not compute
+    formulas; opening and saving it in Excel or WPS stores the values). Always empty for an
+    ``.xls`` workbook, which stores every formula's value."""
+    if not rows or p.suffix.lower() == ".xls":
+        return set()
+    import openpyxl
+
+    _rewind(source)
+    wb = openpyxl.load_workbook(source, read_only=True, data_only=False, keep_links=False)
+    try:
+        ws = wb[layout.sheet]
+        ws.reset_dimensions()
+        wanted, found = set(rows), set()
+        cells = ws.iter_rows(
+            min_row=min(wanted), max_row=max(wanted), min_col=column + 1, max_col=column + 1,
+            values_only=True,
+        )  # fmt: skip
+        for r, (value, *_) in enumerate(cells, start=min(wanted)):
+            if r in wanted and isinstance(value, str) and value.startswith("="):
+                found.add(r)
+        return found
+    finally:
+        wb.close()
 
 
 def _no_text_column(

@@ -682,6 +682,7 @@ def test_sentences_that_mention_source_editor_or_responsibility_are_kept(sentenc
         "浏览次数：312 发布时间：2022-01-04",
         "时间：2022-01-04 来源：某市政法网",
         "时间：2022-01-04 10:30 来源：某市政法网 浏览次数：35",
+        "时间：2022-01-04 来源：临江日报 记者 张三 编辑：李四",
     ],
 )
 def test_a_source_line_with_its_posting_time_is_dropped(header):
@@ -693,7 +694,17 @@ def test_a_source_line_with_its_posting_time_is_dropped(header):
         "2022年1月4日，某市政法网转自县委的通知要求各地推进网格化管理。",
         "时间：2022年1月4日上午9时",  # a meeting's time in a notice
         "时间：2022年1月4日 来源：群众举报，经核实属实。",  # a sentence: punctuation
+        # hotline and petition logs: the record goes on after its source (a review)
+        "时间：2022年1月4日 来源：群众来信 反映某村干部违规占用集体土地问题",
+        "时间：2022-01-04 09:30 来源：12345热线 诉求内容：某小区夜间施工噪音扰民 要求尽快处理",
     ]
     text, log = clean_text("\n".join([header, *body]))
-    assert text == "\n".join(body[:3] + ["时间：2022年1月4日来源：群众举报，经核实属实。"])
+    assert text == "\n".join(
+        body[:3]
+        + [
+            "时间：2022年1月4日来源：群众举报，经核实属实。",
+            "时间：2022年1月4日来源：群众来信反映某村干部违规占用集体土地问题",
+            "时间：2022-01-04 09:30来源：12345热线诉求内容：某小区夜间施工噪音扰民要求尽快处理",
+        ]
+    )
     assert log["news_chrome"] == len(header)

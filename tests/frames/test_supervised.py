@@ -608,7 +608,7 @@ def test_fit_on_paragraphs_without_words_is_a_clear_error(seg_config):
         FrameClassifier(segmenter=seg_config).fit(codes, docs)
 
 
-def test_prediction_uses_what_the_model_was_fitted_with(fitted, seed_docs):
+def test_prediction_uses_what_the_model_was_fitted_with(fitted, coded, seed_docs):
     """Parameters set after fit change nothing until the next fit (scikit-learn's rule)."""
     from textkit.segment.segmenter import SegmenterConfig
 
@@ -617,8 +617,12 @@ def test_prediction_uses_what_the_model_was_fitted_with(fitted, seed_docs):
     changed = copy.copy(fitted).set_params(
         segmenter=SegmenterConfig(pos_filter=False, drop_officialese=False),
         lexicon="no_such_lexicon.yaml",  # not read again
+        decision="calibrated",
     )
     np.testing.assert_array_equal(changed.predict_proba(sub), before)
+    np.testing.assert_array_equal(changed.predict(sub), fitted.predict(sub))
+    refit = clone(changed).set_params(segmenter=fitted.segmenter, lexicon=None)
+    assert (refit.fit(coded, seed_docs).predict(sub) != fitted.predict(sub)).any()  # it matters
     assert changed.segmenter_ is fitted.segmenter_ and changed.lexicon_ is fitted.lexicon_
 
 

@@ -349,3 +349,26 @@ def test_prevalence_trend_draws_no_band_without_an_interval(lda, topic_data):
             band_x |= {int(round(x)) for x in path.vertices[:, 0]}
         assert not band_x & thin  # no band reaches a year without an interval
     assert "hollow: too few articles for an interval" in fig._supxlabel.get_text()
+
+
+def test_prevalence_trend_draws_a_lone_interval_as_a_bar(lda, topic_data):
+    """A year with an interval between years without one cannot have a band: a bar shows
+    its interval (as in the frame trend figure)."""
+    from matplotlib.collections import LineCollection
+
+    docs, data = topic_data
+    years = docs.set_index("doc_id")["year"]
+    table = T.topic_prevalence(lda, years, n_boot=50, clusters=data.unit_doc, min_docs=1)
+    groups = sorted(table["group"].unique())
+    inner = table[table["group"].isin(groups[1:-1])]
+    lone = inner.sort_values(["n_docs", "group"]).iloc[-1]["group"]  # the most documents
+    table.loc[table["group"] != lone, ["lo", "hi"]] = np.nan
+    fig = P.plot_prevalence_trend(table)
+    panels = [a for a in fig.axes if a.get_visible()][: len(lda.topic_labels_)]
+    for ax, topic in zip(panels, lda.topic_labels_, strict=True):
+        (bars,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+        (segment,) = bars.get_segments()
+        row = table[(table["topic"] == topic) & (table["group"] == lone)].iloc[0]
+        assert segment[:, 0].tolist() == [float(lone)] * 2
+        assert row["hi"] > row["lo"]
+        assert sorted(segment[:, 1].tolist()) == pytest.approx([row["lo"], row["hi"]], abs=1e-6)

@@ -237,9 +237,11 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     lexicon_ : textkit.core.lexicon.Lexicon
         The lexicon of the dictionary features, as read at :meth:`fit`.
     frame_config_ : FrameConfig
-        The scorer settings of the dictionary features at :meth:`fit`. Prediction uses these
-        three, so a parameter set after :meth:`fit` (or a lexicon file edited since) changes
-        nothing until the model is fitted again, as with scikit-learn's fitted attributes.
+        The scorer settings of the dictionary features at :meth:`fit`.
+    decision_ : str
+        ``decision`` at :meth:`fit`. Prediction uses these four, so a parameter set after
+        :meth:`fit` (or a lexicon file edited since) changes nothing until the model is
+        fitted again, as with scikit-learn's fitted attributes.
     n_features_in_ : int
         Text features plus dictionary features.
     coded_ : DataFrame
@@ -431,6 +433,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         if len(labels) < 2:
             raise CodingSheetError(f"codes: need at least two different codes, got {labels}")
         self.segmenter_, self.lexicon_, self.frame_config_ = self._inputs(fitted=False)
+        self.decision_ = self.decision
         self.vectorizer_ = None
         if self.text_features:
             self.vectorizer_ = TfidfVectorizer(
@@ -539,7 +542,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         x = self._matrix(table)
         with threadpool_limits(1):
             proba = self.estimator_.predict_proba(x)[:, self._columns]
-            if self.decision == "calibrated" or not self.calibrated_:
+            if self.decision_ == "calibrated" or not self.calibrated_:
                 return proba, proba
             # ensemble=False: one base model, fitted on every training paragraph
             base = self.estimator_.calibrated_classifiers_[0].estimator

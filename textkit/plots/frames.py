@@ -34,6 +34,7 @@ from textkit.plots import (
     new_figure,
     use_style,
 )
+from textkit.plots._bands import draw_band
 from textkit.plots._placement import freeze_layout, label_points, stack_label
 from textkit.plots._ticks import category_xticks
 from textkit.plots.labels import article_labels, display_label
@@ -480,15 +481,7 @@ def plot_frame_trend(
         hollow = False
         for ax, measure, colour, label in panels:
             sub = data[data["measure"] == measure]
-            ax.fill_between(sub["group"], sub["lo"], sub["hi"], color=colour, alpha=0.18, lw=0)
-            # a band needs two neighbouring intervals: an interval between groups without
-            # one (a year of five documents among thinner years) is drawn as a bar
-            has = (sub["lo"].notna() & sub["hi"].notna()).to_numpy()
-            alone = has & ~np.r_[False, has[:-1]] & ~np.r_[has[1:], False]
-            if alone.any():
-                est, lo, hi = (sub[c].to_numpy(float)[alone] for c in ("estimate", "lo", "hi"))
-                ax.errorbar(sub["group"].to_numpy()[alone], est, yerr=[est - lo, hi - est],
-                            fmt="none", ecolor=colour, alpha=0.45, lw=1.2, capsize=0)  # fmt: skip
+            draw_band(ax, sub["group"], sub["estimate"], sub["lo"], sub["hi"], colour, 0.18)
             ax.plot(sub["group"], sub["estimate"], color=colour, lw=1.0, label=label)
             dots = colour if measure != "balance" else _balance_colours(sub["estimate"])
             sizes = 6 + 30 * sub["n_docs"].to_numpy(float) / most

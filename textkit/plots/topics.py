@@ -30,6 +30,7 @@ from textkit.core.errors import InvalidParameterError
 from textkit.core.precision import round_frame
 from textkit.plots import FRAME_COLORS, frame_palette, new_figure, palette, use_style
 from textkit.plots import labels as _labels
+from textkit.plots._bands import draw_band
 from textkit.plots.labels import display_label, is_frame, label_for, topic_label, topic_labels
 
 __all__ = [
@@ -269,7 +270,8 @@ def plot_prevalence_trend(
     the bootstrap interval of :func:`textkit.topics.topic_prevalence` as a band; a group
     without an interval (``lo`` or ``hi`` NaN: fewer than
     :data:`~textkit.core.stats.MIN_INTERVAL_DOCS` articles) has no band and a hollow point,
-    and the axis label says so. The panels
+    and the axis label says so; a group with an interval between two without one, where a
+    band cannot be drawn, has a vertical bar instead. The panels
     share both axes, so a topic's level and trend compare at a glance across topics. A
     last panel gives the number of resampled units per group (``n_docs``: articles for a
     cluster bootstrap), so that a wide band can be read against a thin year. Topics keep
@@ -358,7 +360,7 @@ def plot_prevalence_trend(
                 ax.sharey(first)
             d = data[data["topic"] == topic]
             colour = colour_of[topic]
-            ax.fill_between(d["x"], d["lo"], d["hi"], color=colour, alpha=0.25, linewidth=0)
+            draw_band(ax, d["x"], d["mean"], d["lo"], d["hi"], colour, 0.25)
             has = _has_interval(d)
             ax.plot(d["x"], d["mean"], color=colour, lw=1.1, marker="o", ms=2.5, markevery=has)
             if (~has).any():  # too few articles: no band, a hollow point

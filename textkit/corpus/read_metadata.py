@@ -51,12 +51,14 @@ _NO_SUCH_FILE = "no such file in the folder"
 
 @dataclass(frozen=True)
 class _Sidecar:
-    """A metadata table as read: its variables and, by file, the row and its cells."""
+    """A metadata table as read: its variables and, by file, the row and its cells
+    (``unit``: what the rows are numbered as, ``"row"``, or ``"line"`` for JSON Lines)."""
 
     path: Path
     key: str
     columns: tuple[str, ...]
     rows: dict[str, tuple[int, dict[str, str | None]]]
+    unit: str = "row"
 
 
 def _file_key(value: str | None) -> str:
@@ -113,19 +115,22 @@ def _load_metadata(path: str | os.PathLike, key: str | None) -> _Sidecar:
         )
     columns = tuple(c for c in frame.columns if c != key)
     _check_reserved(list(columns), f"metadata ({p.name})")
-    return _Sidecar(p, key, columns, _rows_by_file(p, key, frame, names.shown))
+    shown = names.shown(range(1, len(frame) + 1))
+    rows = _rows_by_file(p, key, frame, shown, names.unit)
+    return _Sidecar(p, key, columns, rows, names.unit)
 
 
 def _rows_by_file(
-    p: Path, key: str, frame: pd.DataFrame, shown: Any = None
+    p: Path, key: str, frame: pd.DataFrame, shown: dict[int, int] | None = None, unit: str = "row"
 ) -> dict[str, tuple[int, dict[str, str | None]]]:
     """The rows of a metadata table by the file each names, numbered as a spreadsheet
     program shows them (``shown``: data row -> that number; the header is row 1 of a CSV,
-    a workbook's rows are its sheet's, title rows above the header counted). A row with no
+    every blank line a row, a workbook's rows are its sheet's, title rows above the header
+    counted; a JSON Lines table's rows are its lines: ``unit`` ``"line"``). A row with no
     value at all is left out; an empty cell is a missing value."""
     found: dict[str, list[tuple[int, dict[str, str | None]]]] = {}
     for n, record in enumerate(frame.to_dict("records"), start=1):
-        row = shown(n) if shown is not None else n + 1
+        row = shown[n] if shown is not None else n + 1
         cells = {c: _cell_str(v) for c, v in record.items()}
         cells = {c: None if _blank(v) else v for c, v in cells.items()}
         name = _file_key(cells.pop(key))
@@ -133,14 +138,14 @@ def _rows_by_file(
             if all(v is None for v in cells.values()):
                 continue  # a blank row
             raise CorpusError(
-                f"metadata: {p.name} row {row} names no file in column {key!r} but holds "
+                f"metadata: {p.name} {unit} {row} names no file in column {key!r} but holds "
                 f"values ({', '.join(f'{c}={v!r}' for c, v in cells.items() if v)}); write "
                 "the file's path relative to the folder, or delete the row"
             )
         found.setdefault(name, []).append((row, cells))
     twice = {name: [r for r, _ in rows] for name, rows in found.items() if len(rows) > 1}
     if twice:
-        detail = "; ".join(f"{n!r} at rows {rs}" for n, rs in sorted(twice.items())[:_SHOWN])
+        detail = "; ".join(f"{n!r} at {unit}s {rs}" for n, rs in sorted(twice.items())[:_SHOWN])
         raise CorpusError(
             f"metadata: {p.name} names a file on more than one row in column {key!r} "
             f"({len(twice)} file(s): {detail}{'; …' if len(twice) > _SHOWN else ''}); keep one "
@@ -237,6 +242,7 @@ def _metadata_summary(
         "rows": n_rows,
         "rows_joined": n_rows - len(unmatched),
         "rows_without_file": unmatched,
+        "row_unit": sidecar.unit,
         "files_read": len(read),
         "files_without_row": without,
         "identity": (
@@ -287,7 +293,7 @@ def _warn_unmatched(
     ``河南/2021/a.txt``): a warning shown in an executed notebook then reads the same on every
     machine.
     """
-    shown = "; ".join(f"row {u['row']} {u['file']!r}" for u in absent[:_SHOWN])
+    shown = "; ".join(f"{sidecar.unit} {u['row']} {u['file']!r}" for u in absent[:_SHOWN])
     name = Path(folder).name or str(folder)  # "." as given has no name
     warnings.warn(
         f"{sidecar.path.name}: {len(absent)} row(s) name a file that is not in the folder "

@@ -171,8 +171,11 @@ class ReadResult:
         document variables it gave), ``rows``, ``rows_joined``, ``rows_without_file``
         (``{"row", "file", "why"}`` for each row naming no file read: no such file, or the
         file's status and reason; ``row`` and the rows the errors and warnings name are
-        numbered as a spreadsheet program shows the table, its header row 1), ``files_read``, ``files_without_row`` (their variables
-        are missing) and ``identity`` (both counts added up). A corpus build reports it
+        numbered as a spreadsheet program shows the table, its header row 1 and every
+        blank line of a CSV a row; a JSON Lines table's rows are named by their line),
+        ``row_unit`` (``"line"`` for JSON Lines, else ``"row"``), ``files_read``,
+        ``files_without_row`` (their variables are missing) and ``identity`` (both counts
+        added up). A corpus build reports it
         under ``metadata``.
     meta_dates : dict
         For a folder: ``doc_id`` -> the publication date an HTML file's ``<meta>`` tags

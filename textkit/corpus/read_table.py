@@ -56,8 +56,13 @@ class _RowNames:
     """How messages name a table's data rows (numbered from 1 under the header, as the
     report's ``row``): as the file shows them. A workbook's row in its sheet (the header
     row and title rows above it counted: ``row 24 of sheet 'Sheet1'``), the physical line
-    of a CSV, TSV or JSON Lines file (``line 24``: the header is line 1, a quoted cell
-    holding line breaks spans several lines), a parquet file's data row.
+    of a CSV, TSV or JSON Lines file (``line 24``), a parquet file's data row.
+
+    A CSV or TSV record has two numbers: the line of the file where it starts and the row
+    a spreadsheet program (Excel, WPS) shows it as, which counts the header, every blank
+    line (pandas skips them: no data row) and every record above it as one row each, a
+    quoted cell holding line breaks as one row. When they differ the record is named by
+    both: ``row 24 in a spreadsheet, line 131 of the file``.
 
     Parameters
     ----------
@@ -75,38 +80,42 @@ class _RowNames:
         self._lines = lines
         self._layout = layout
 
-    def numbers(self, rows: Iterable[int]) -> dict[int, int]:
-        """Data row -> the number the file shows it under (one pass over a text file)."""
+    def places(self, rows: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """Data row -> the row a spreadsheet program shows it as and the line of the file
+        where it starts (one pass over a text file; a workbook's sheet row twice, a JSON
+        line's line twice, a parquet file's data row twice)."""
         wanted = set(rows)
         if self._layout is not None:
-            return {r: self._layout.header_row + r for r in wanted}
+            return {r: (self._layout.header_row + r,) * 2 for r in wanted}
         if not wanted or self._lines is None:
-            return {r: r for r in wanted}
+            return {r: (r, r) for r in wanted}
         stream = self._lines()
         try:
-            found = (
-                _jsonl_lines(stream, wanted)
-                if self.extractor == "jsonl"
-                else _csv_lines(stream, "\t" if self.extractor == "tsv" else ",", wanted)
-            )
+            if self.extractor == "jsonl":
+                found = {r: (n, n) for r, n in _jsonl_lines(stream, wanted).items()}
+            else:
+                found = _csv_places(stream, "\t" if self.extractor == "tsv" else ",", wanted)
         finally:
             if hasattr(stream, "close"):
                 stream.close()
         # a row the scan did not find (a file changed since): counted under a header line
-        return {r: found.get(r, r + 1) for r in wanted}
+        return {r: found.get(r, (r + 1, r + 1)) for r in wanted}
 
     @property
     def layout(self) -> Any:
         """A workbook's :class:`~textkit.corpus.workbook.SheetLayout` (None for others)."""
         return self._layout
 
-    def shown(self, row: int) -> int:
-        """The number a spreadsheet program shows data row ``row`` under: its row in a
-        workbook's sheet, a CSV's record counting the header as row 1 (a JSON line among the
-        non-blank ones, a parquet file's data row)."""
-        if self._layout is not None:
-            return self._layout.header_row + row
-        return row + 1 if self.extractor in ("csv", "tsv") else row
+    @property
+    def unit(self) -> str:
+        """What :meth:`shown` numbers: ``"line"`` for JSON Lines, else ``"row"``."""
+        return "line" if self.extractor == "jsonl" else "row"
+
+    def shown(self, rows: Iterable[int]) -> dict[int, int]:
+        """Data row -> the number a spreadsheet program shows it under: its row in a
+        workbook's sheet, a CSV's row counting the header as row 1 and every blank line as
+        a row (a JSON line's line, a parquet file's data row)."""
+        return {r: shown for r, (shown, _) in self.places(rows).items()}
 
     def _unit(self, plural: bool) -> tuple[str, str]:
         if self._layout is not None:
@@ -117,49 +126,71 @@ class _RowNames:
 
     def names(self, rows: Iterable[int]) -> dict[int, str]:
         """Data row -> ``"row 24 of sheet 'Sheet1'"``, ``"line 24"`` or ``"data row 23"``;
-        a CSV row starting below the line it would start on without quoted line breaks
-        in the rows above it: ``"row 24 in a spreadsheet, line 131 of the file"``."""
+        a CSV record whose row in a spreadsheet is not its line (quoted line breaks or
+        blank lines above it): ``"row 24 in a spreadsheet, line 131 of the file"``."""
         unit, where = self._unit(False)
         out = {}
-        for r, n in self.numbers(rows).items():
-            if unit == "line" and self.extractor != "jsonl" and n != r + 1:
-                out[r] = f"row {r + 1} in a spreadsheet, line {n} of the file"
+        for r, (shown, n) in self.places(rows).items():
+            if shown != n:
+                out[r] = f"row {shown} in a spreadsheet, line {n} of the file"
             else:
                 out[r] = f"{unit} {n}{where}"
         return out
 
     def many(self, rows: list[int]) -> str:
         """Several data rows named at once: ``"rows [2, 26] of sheet 'Sheet1'"``,
-        ``"lines [2, 26]"`` (a CSV whose quoted line breaks move them: ``"rows [2, 26] in
-        a spreadsheet, lines [2, 133] of the file"``)."""
+        ``"lines [2, 26]"`` (a CSV whose quoted line breaks or blank lines move them:
+        ``"rows [2, 26] in a spreadsheet, lines [2, 133] of the file"``)."""
         unit, where = self._unit(True)
-        numbers = self.numbers(rows)
-        at = [numbers[r] for r in rows]
-        if unit == "lines" and self.extractor != "jsonl" and at != [r + 1 for r in rows]:
-            return f"rows {[r + 1 for r in rows]} in a spreadsheet, lines {at} of the file"
+        places = self.places(rows)
+        shown, at = [places[r][0] for r in rows], [places[r][1] for r in rows]
+        if shown != at:
+            return f"rows {shown} in a spreadsheet, lines {at} of the file"
         return f"{unit} {at}{where}"
 
 
-def _csv_lines(stream: Iterable[str], sep: str, rows: set[int]) -> dict[int, int]:
-    """The physical line where each of the data ``rows`` of a CSV or TSV text starts (the
-    header is line 1; blank lines, which pandas skips, are no rows)."""
+def _csv_records(stream: Iterable[str], sep: str) -> Iterator[tuple[list[str], int, bool]]:
+    """The records of a CSV or TSV text as a spreadsheet program shows them, one a row
+    (a blank line is an empty row; a quoted cell holding line breaks spans several lines):
+    each with the physical line where it starts and whether pandas skips it as blank (a
+    line of nothing but spaces and tabs that are not the separator: ``read_csv``'s
+    ``skip_blank_lines``). A record Python's parser refuses ends the records (pandas said
+    what is wrong when it parsed the file)."""
     import csv
 
-    reader = csv.reader(stream, delimiter=sep)
-    out: dict[int, int] = {}
+    last = [""]
+
+    def lines() -> Iterator[str]:
+        for line in stream:
+            last[0] = line
+            yield line
+
+    blank = set(" \t") - {sep}
+    reader = csv.reader(lines(), delimiter=sep)
+    start = 1
     try:
-        next(reader, None)
-        row, last = 0, reader.line_num
         for record in reader:
-            if record:
-                row += 1
-                if row in rows:
-                    out[row] = last + 1
-                    if len(out) == len(rows):
-                        break
-            last = reader.line_num
+            one_line = reader.line_num == start
+            yield record, start, one_line and set(last[0].rstrip("\r\n")) <= blank
+            start = reader.line_num + 1
     except csv.Error:
-        pass  # pandas said what is wrong when it parsed the file
+        return
+
+
+def _csv_places(stream: Iterable[str], sep: str, rows: set[int]) -> dict[int, tuple[int, int]]:
+    """The row a spreadsheet program shows each of the data ``rows`` of a CSV or TSV text
+    as, and the physical line where it starts (:func:`_csv_records`: the header is the
+    first record pandas does not skip as blank)."""
+    out: dict[int, tuple[int, int]] = {}
+    row = -1  # the header's
+    for shown, (_, line, blank) in enumerate(_csv_records(stream, sep), start=1):
+        if blank:
+            continue
+        row += 1
+        if row in rows:
+            out[row] = (shown, line)
+            if len(out) == len(rows):
+                break
     return out
 
 
@@ -272,14 +303,10 @@ def _load_table(
 
 
 def _csv_header(stream: Any, sep: str) -> list[str]:
-    """The names of the first record of a CSV or TSV text stream, as written (``[]`` when
-    it has none or cannot be parsed: the parser then says what is wrong)."""
-    import csv
-
-    try:
-        return next(csv.reader(stream, delimiter=sep), [])
-    except csv.Error:
-        return []
+    """The names of the header of a CSV or TSV text stream, as written: its first record
+    pandas does not skip as blank (``[]`` when it has none or cannot be parsed: the parser
+    then says what is wrong)."""
+    return next((rec for rec, _, blank in _csv_records(stream, sep) if not blank), [])
 
 
 def _check_header(p: Path, names: list[Any]) -> None:

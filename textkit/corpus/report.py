@@ -640,8 +640,9 @@ def _metadata_lines(meta: dict) -> list[str]:
         f"Metadata `{_cell(Path(meta['file']).name)}` (key column `{meta['key']}`; "
         f"{', '.join(f'`{c}`' for c in meta['columns'])}): {meta['identity']}."
     ]
+    unit = meta.get("row_unit", "row")  # "line" for JSON Lines
     for u in meta["rows_without_file"]:
-        lines.append(f"- row {u['row']} `{_cell(u['file'])}` joined to no document: {u['why']}")
+        lines.append(f"- {unit} {u['row']} `{_cell(u['file'])}` joined to no document: {u['why']}")
     lines += [
         f"- `{_cell(f)}` has no row: its metadata is missing" for f in meta["files_without_row"]
     ]

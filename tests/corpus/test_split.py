@@ -345,6 +345,14 @@ def test_a_table_of_contents_listing_the_markers_is_not_an_article(entry):
         ("2021年3月5日\n为加强基层社会治理。", ""),  # a date
         ("发布时间：2021-03-05 来源：县政府办\n为加强基层社会治理。", ""),  # page metadata
         ("各地要坚持和发展化解机制，推进\n基层社会治理。", ""),  # a wrapped fragment
+        # a title and its subtitle after a full-width colon (an audit); labels stay out
+        (
+            "从维稳到服务：基层治理转型的一个案例\n某县曾以维稳为中心。",
+            "从维稳到服务：基层治理转型的一个案例",
+        ),
+        ("主题分类：综合政务 社会治安\n为加强基层社会治理。", ""),  # a label, 4 characters
+        ("县委书记在全县会议上强调：要抓好基层治理\n为加强基层社会治理。", ""),  # speech
+        ("尊敬的各位领导：\n现将工作汇报如下。", ""),  # a salutation
     ],
 )
 def test_a_page_without_markers_or_title_takes_a_title_like_first_line(text, title):

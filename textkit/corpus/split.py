@@ -349,10 +349,19 @@ def _looks_like_title(line: str, config: SplitConfig, max_chars: int | None = No
 
 
 #: Marks no title holds: sentence and clause marks anywhere (a sentence, a wrapped
-#: fragment), a colon (发布时间：… 来源：…, a salutation, a quotation 习近平指出：“…”),
-#: straight quotes. Chinese quotation marks are allowed in pairs: titles quote a slogan
-#: (某县政务服务“一网通办”改革调研报告, 从“上访村”到“文明村”).
+#: fragment), a colon (发布时间：… 来源：…, a salutation, a quotation 习近平指出：“…”) but
+#: that of a subtitle (:data:`_SUBTITLE`), straight quotes. Chinese quotation marks are
+#: allowed in pairs: titles quote a slogan (某县政务服务“一网通办”改革调研报告,
+#: 从“上访村”到“文明村”).
 _NOT_IN_TITLE = re.compile(r"[。！？!?；;，,：:\"]")
+
+#: A title with a subtitle after one full-width colon, each side at least five and four
+#: Chinese characters and the first not a field label (从维稳到服务：基层治理转型的一个案例;
+#: not 来源：某市政法网, 主题分类：综合政务, 各位领导：, 发布时间：2021-03-05).
+_SUBTITLE = re.compile(
+    r"(?P<main>[^：:]*[\u4e00-\u9fff][^：:]*)：(?P<sub>[^：:]*[\u4e00-\u9fff][^：:]*)"
+)
+_LABEL_END = re.compile(r"(?:时间|日期|来源|出处|作者|编辑|分类|索引号|指出|强调|表示|说|称|如下)$")
 
 
 def _paired_quotes(line: str) -> bool:
@@ -376,17 +385,32 @@ _DATE_LINE = re.compile(
 )
 
 
+def _subtitle_joined(line: str) -> str:
+    """``line`` without the colon of a title and its subtitle (:data:`_SUBTITLE`), else as
+    it is."""
+    m = _SUBTITLE.fullmatch(line)
+    if (
+        m is None
+        or count_cjk(m["main"]) < 5
+        or count_cjk(m["sub"]) < 4
+        or _LABEL_END.search(m["main"].strip())
+    ):
+        return line
+    return m["main"] + m["sub"]
+
+
 def _first_line_title(lines: list[str], config: SplitConfig) -> str:
     """The first non-empty line when it looks like a title and text follows it, else "":
-    short, with no sentence or clause mark, colon or straight quote anywhere in it and
-    Chinese quotation marks only in pairs, not a numbered heading or a date, with at least four Chinese characters."""
+    short, with no sentence or clause mark, colon (but a subtitle's) or straight quote
+    anywhere in it and Chinese quotation marks only in pairs, not a numbered heading or a
+    date, with at least four Chinese characters."""
     filled = [x.strip() for x in lines if x.strip()]
     if len(filled) < 2:
         return ""
     first = filled[0]
     if (
         not _looks_like_title(first, config)
-        or _NOT_IN_TITLE.search(first)
+        or _NOT_IN_TITLE.search(_subtitle_joined(first))
         or not _paired_quotes(first)
         or _DATE_LINE.fullmatch(first)
         or count_cjk(first) < 4

@@ -251,9 +251,8 @@ def load_rules(path: str | os.PathLike | None = None) -> CleaningRules:
 def _opencc(config: str):
     import opencc
 
-    name = config if config.endswith(".json") else config
     try:
-        return opencc.OpenCC(name)
+        return opencc.OpenCC(config)
     except Exception as exc:  # opencc raises a bare RuntimeError for unknown configs
         raise ValueError(f"opencc_config: unknown OpenCC configuration {config!r}: {exc}") from exc
 
